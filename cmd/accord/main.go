@@ -1,0 +1,54 @@
+// Command accord models a multi-party negotiation and finds the packages
+// every party that holds a veto can accept. See `accord --help`.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+
+	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/scenario"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// Exit codes.
+const (
+	exitOK      = 0
+	exitFailure = 1 // the command ran and failed (bad input, not found)
+	exitUsage   = 2 // the command line itself is wrong
+)
+
+// run executes the command line and returns the exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	root := newRootCmd(stdout, stderr)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	var ue usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(stderr, "accord: %v\nRun 'accord %s --help' for usage.\n", err, ue.cmd)
+		return exitUsage
+	}
+	var ve *scenario.ValidationError
+	if errors.As(err, &ve) {
+		fmt.Fprintf(stderr, "accord: invalid scenario (%d problem(s)):\n%v\n", len(ve.Problems), err)
+		return exitFailure
+	}
+	fmt.Fprintf(stderr, "accord: %v\n", err)
+	if accord.ErrorCode(err) == accord.EINTERNAL {
+		fmt.Fprintln(stderr, "accord: this is a bug; please report it with the command line above")
+	}
+	return exitFailure
+}

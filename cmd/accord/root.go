@@ -1,0 +1,87 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/accord-peace/accord/negotiate"
+	"github.com/accord-peace/accord/scenario"
+	"github.com/spf13/cobra"
+)
+
+// usageError marks a wrong command line (exit code 2).
+type usageError struct {
+	cmd string
+	err error
+}
+
+func (u usageError) Error() string { return u.err.Error() }
+
+func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "accord",
+		Short: "Negotiate, agree, monitor, enforce and prove a peace settlement",
+		Long: `accord models a multi-party negotiation (parties, tracks, issues, options,
+positions, proposals; see spec/scenario.md), scores every proposal for every
+party, and finds the packages that every party holding a veto can accept.
+
+A SCENARIO argument is a scenario YAML file, or a folder holding scenario.yaml
+(for example scenarios/ukraine-2025).`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return usageError{cmd: c.Name(), err: err}
+	})
+	root.AddCommand(
+		newAnalyzeCmd(),
+		newEvaluateCmd(),
+		newCompareCmd(),
+		newSolveCmd(),
+		newBridgeCmd(),
+		newFrontierCmd(),
+	)
+	return root
+}
+
+// exactArgs is cobra.ExactArgs with a usage error.
+func exactArgs(n int, names string) cobra.PositionalArgs {
+	return func(c *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usageError{cmd: c.Name(), err: fmt.Errorf("%s needs %s, got %d argument(s)", c.Name(), names, len(args))}
+		}
+		return nil
+	}
+}
+
+// analysisFlags are the flags every analysing command shares.
+type analysisFlags struct {
+	json   bool
+	budget int64
+}
+
+func (f *analysisFlags) register(c *cobra.Command) {
+	c.Flags().BoolVar(&f.json, "json", false, "print JSON for scripts instead of text")
+	c.Flags().Int64Var(&f.budget, "budget", negotiate.DefaultBudget, "search nodes per search; counts past it are given as exact bounds")
+}
+
+func (f *analysisFlags) options() negotiate.Options { return negotiate.Options{Budget: f.budget} }
+
+// load reads and compiles a scenario.
+func load(path string) (*negotiate.Model, error) {
+	s, err := scenario.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	return negotiate.Compile(s), nil
+}
+
+// scenarioCompletion completes SCENARIO arguments with YAML files and folders.
+func scenarioCompletion(c *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	if len(args) > 0 {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	return []string{"yaml", "yml"}, cobra.ShellCompDirectiveFilterFileExt
+}

@@ -1,0 +1,90 @@
+package render
+
+import (
+	"html"
+	"io"
+	"math"
+
+	"github.com/accord-peace/accord/negotiate"
+)
+
+// PlaneSVG plots the two-party frontier of the acceptable set as an SVG
+// image: the frontier as a staircase of points, each party's BATNA as a
+// dashed line, and every proposal as a labelled marker (filled when every
+// veto party accepts it, hollow otherwise; partial proposals in grey).
+func PlaneSVG(w io.Writer, pl *negotiate.Plane) error {
+	const size, margin = 560.0, 60.0
+	lo, hi := 0.0, 100.0
+	for _, pts := range [][]negotiate.PlanePoint{pl.Frontier, pl.Proposals} {
+		for _, pt := range pts {
+			lo = math.Min(lo, math.Min(pt.X, pt.Y))
+			hi = math.Max(hi, math.Max(pt.X, pt.Y))
+		}
+	}
+	for _, b := range pl.BATNA {
+		lo, hi = math.Min(lo, b), math.Max(hi, b)
+	}
+	span := hi - lo
+	sx := func(v float64) float64 { return margin + (v-lo)/span*(size-2*margin) }
+	sy := func(v float64) float64 { return size - margin - (v-lo)/span*(size-2*margin) }
+	p := &printer{w: w}
+	p.f(`<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" viewBox="0 0 %.0f %.0f" font-family="sans-serif" font-size="11">`+"\n", size, size, size, size)
+	p.f(`<title>Frontier of the acceptable set: %s vs %s</title>`+"\n", html.EscapeString(pl.XParty), html.EscapeString(pl.YParty))
+	p.f(`<rect width="100%%" height="100%%" fill="white"/>` + "\n")
+	// Axes and ticks.
+	p.f(`<g stroke="#333"><line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"/><line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"/></g>`+"\n",
+		sx(lo), sy(lo), sx(hi), sy(lo), sx(lo), sy(lo), sx(lo), sy(hi))
+	step := niceStep(span)
+	for v := math.Ceil(lo/step) * step; v <= hi+1e-9; v += step {
+		p.f(`<text x="%.1f" y="%.1f" text-anchor="middle">%g</text>`, sx(v), sy(lo)+16, v)
+		p.f(`<text x="%.1f" y="%.1f" text-anchor="end">%g</text>`+"\n", sx(lo)-6, sy(v)+4, v)
+	}
+	p.f(`<text x="%.1f" y="%.1f" text-anchor="middle" font-size="13">utility of %s</text>`+"\n", size/2, size-16, html.EscapeString(pl.XParty))
+	p.f(`<text transform="translate(16 %.1f) rotate(-90)" text-anchor="middle" font-size="13">utility of %s</text>`+"\n", size/2, html.EscapeString(pl.YParty))
+	// BATNAs.
+	p.f(`<g stroke="#999" stroke-dasharray="4 3"><line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"/><line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"/></g>`+"\n",
+		sx(pl.BATNA[0]), sy(lo), sx(pl.BATNA[0]), sy(hi), sx(lo), sy(pl.BATNA[1]), sx(hi), sy(pl.BATNA[1]))
+	// Frontier.
+	if len(pl.Frontier) > 0 {
+		p.f(`<polyline class="frontier" fill="none" stroke="#1565c0" stroke-width="2" points="`)
+		for i, pt := range pl.Frontier {
+			if i > 0 {
+				p.f(" ")
+			}
+			p.f("%.1f,%.1f", sx(pt.X), sy(pt.Y))
+		}
+		p.f(`"/>` + "\n")
+		for _, pt := range pl.Frontier {
+			p.f(`<circle class="frontier-point" cx="%.1f" cy="%.1f" r="3" fill="#1565c0"/>`+"\n", sx(pt.X), sy(pt.Y))
+		}
+	} else {
+		p.f(`<text x="%.1f" y="%.1f" text-anchor="middle" fill="#b00">no acceptable package</text>`+"\n", size/2, margin)
+	}
+	// Proposals.
+	for _, pt := range pl.Proposals {
+		color := "#c62828"
+		if pt.Partial {
+			color = "#757575"
+		}
+		fill := "white"
+		if pt.Accepted {
+			fill = color
+		}
+		p.f(`<g class="proposal"><rect x="%.1f" y="%.1f" width="8" height="8" fill="%s" stroke="%s" stroke-width="1.5"/><text x="%.1f" y="%.1f" fill="%s">%s</text></g>`+"\n",
+			sx(pt.X)-4, sy(pt.Y)-4, fill, color, sx(pt.X)+7, sy(pt.Y)-6, color, html.EscapeString(pt.Label))
+	}
+	p.f("</svg>\n")
+	return p.err
+}
+
+// niceStep picks a tick step of 1, 2 or 5 times a power of ten.
+func niceStep(span float64) float64 {
+	raw := span / 8
+	pow := math.Pow(10, math.Floor(math.Log10(raw)))
+	for _, m := range []float64{1, 2, 5, 10} {
+		if m*pow >= raw {
+			return m * pow
+		}
+	}
+	return 10 * pow
+}

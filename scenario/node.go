@@ -1,0 +1,220 @@
+package scenario
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// reader walks a YAML node tree and collects problems.
+type reader struct {
+	file     string
+	problems []Problem
+}
+
+func (r *reader) addf(n *yaml.Node, field, format string, args ...any) {
+	if len(r.problems) >= maxProblems {
+		return
+	}
+	p := Problem{File: r.file, Field: field, Msg: fmt.Sprintf(format, args...)}
+	if n != nil {
+		p.Line, p.Column = n.Line, n.Column
+	}
+	r.problems = append(r.problems, p)
+}
+
+// resolve follows aliases.
+func resolve(n *yaml.Node) *yaml.Node {
+	for n != nil && n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	return n
+}
+
+func isNull(n *yaml.Node) bool {
+	n = resolve(n)
+	return n == nil || (n.Kind == yaml.ScalarNode && n.Tag == "!!null")
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		switch n.Tag {
+		case "!!null":
+			return "null"
+		case "!!bool":
+			return "a boolean"
+		case "!!int", "!!float":
+			return "a number"
+		}
+		return "a string"
+	}
+	return "a document"
+}
+
+// field is one key/value pair of a mapping, with the key's node for errors.
+type field struct {
+	key   string
+	keyN  *yaml.Node
+	value *yaml.Node
+}
+
+// mapping returns the pairs of a mapping node in order, reporting duplicate
+// keys and, when allowed is non-nil, keys not in allowed.
+func (r *reader) mapping(n *yaml.Node, path string, allowed ...string) ([]field, bool) {
+	n = resolve(n)
+	if n == nil || n.Kind != yaml.MappingNode {
+		if n != nil && !isNull(n) {
+			r.addf(n, path, "must be a mapping, got %s", kindName(n))
+		} else if n != nil {
+			return nil, true
+		}
+		return nil, false
+	}
+	seen := map[string]bool{}
+	var out []field
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := resolve(n.Content[i]), n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			r.addf(k, path, "keys must be strings, got %s", kindName(k))
+			continue
+		}
+		key := k.Value
+		if seen[key] {
+			r.addf(k, join(path, key), "duplicate key %q", key)
+			continue
+		}
+		seen[key] = true
+		if allowed != nil && !contains(allowed, key) {
+			r.addf(k, join(path, key), "unknown field %q (allowed: %s)", key, strings.Join(allowed, ", "))
+			continue
+		}
+		out = append(out, field{key: key, keyN: k, value: v})
+	}
+	return out, true
+}
+
+func (r *reader) sequence(n *yaml.Node, path string) []*yaml.Node {
+	n = resolve(n)
+	if n == nil || isNull(n) {
+		return nil
+	}
+	if n.Kind != yaml.SequenceNode {
+		r.addf(n, path, "must be a list, got %s", kindName(n))
+		return nil
+	}
+	out := make([]*yaml.Node, len(n.Content))
+	for i, c := range n.Content {
+		out[i] = resolve(c)
+	}
+	return out
+}
+
+// str reads a scalar as a string, whatever YAML would resolve it to: ids and
+// labels such as `no` or `1` stay text.
+func (r *reader) str(n *yaml.Node, path string) (string, bool) {
+	n = resolve(n)
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		r.addf(n, path, "must be a string, got %s", kindName(n))
+		return "", false
+	}
+	return n.Value, true
+}
+
+var idPattern = regexp.MustCompile(`^[a-z0-9-]+$`)
+
+// id reads an identifier. strict ids must match [a-z0-9-]+; others must be
+// non-empty and free of white space.
+func (r *reader) id(n *yaml.Node, path string, strict bool) (string, bool) {
+	s, ok := r.str(n, path)
+	if !ok {
+		return "", false
+	}
+	switch {
+	case strict && !idPattern.MatchString(s):
+		r.addf(n, path, "id %q must match [a-z0-9-]+", s)
+		return "", false
+	case s == "" || strings.ContainsAny(s, " \t\r\n"):
+		r.addf(n, path, "id %q must be non-empty and contain no white space", s)
+		return "", false
+	}
+	return s, true
+}
+
+// number reads an int or float scalar (YAML 1.2 core schema); NaN and
+// infinities are refused.
+func (r *reader) number(n *yaml.Node, path string) (float64, bool) {
+	n = resolve(n)
+	if n.Kind != yaml.ScalarNode || (n.Tag != "!!int" && n.Tag != "!!float") {
+		r.addf(n, path, "must be a number, got %s", kindName(n))
+		return 0, false
+	}
+	v, err := parseNumber(n.Value)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		r.addf(n, path, "must be a finite number, got %q", n.Value)
+		return 0, false
+	}
+	return v, true
+}
+
+func parseNumber(s string) (float64, error) {
+	if i, err := strconv.ParseInt(s, 0, 64); err == nil {
+		return float64(i), nil
+	}
+	if strings.HasPrefix(s, "0o") || strings.HasPrefix(s, "0O") {
+		i, err := strconv.ParseInt(s[2:], 8, 64)
+		return float64(i), err
+	}
+	return strconv.ParseFloat(strings.TrimPrefix(s, "+"), 64)
+}
+
+func (r *reader) boolean(n *yaml.Node, path string) (bool, bool) {
+	n = resolve(n)
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!bool" {
+		switch n.Value {
+		case "true", "True", "TRUE":
+			return true, true
+		case "false", "False", "FALSE":
+			return false, true
+		}
+	}
+	r.addf(n, path, "must be true or false, got %q", n.Value)
+	return false, false
+}
+
+// strings reads a list of strings.
+func (r *reader) strings(n *yaml.Node, path string) []string {
+	var out []string
+	for i, c := range r.sequence(n, path) {
+		if s, ok := r.str(c, index(path, i)); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+func index(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
