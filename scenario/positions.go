@@ -162,14 +162,17 @@ func (r *reader) sequencing(n *yaml.Node, path string, d *defs) (accord.Sequenci
 	if !ok {
 		return sd, false
 	}
+	bad := false
 	for _, f := range fields {
 		fp := join(path, f.key)
 		t, ok := r.str(f.value, fp)
 		if !ok {
+			bad = true
 			continue
 		}
 		if _, known := d.tracks[t]; !known {
 			r.addf(f.value, fp, "unknown track %q", t)
+			bad = true
 			continue
 		}
 		if f.key == "first" {
@@ -177,6 +180,9 @@ func (r *reader) sequencing(n *yaml.Node, path string, d *defs) (accord.Sequenci
 		} else if f.key == "then" {
 			sd.Then = t
 		}
+	}
+	if bad {
+		return sd, false
 	}
 	if sd.First == "" || sd.Then == "" {
 		r.addf(n, path, "a sequencing demand needs both first and then")
