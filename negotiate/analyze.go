@@ -187,9 +187,14 @@ func (m *Model) ParetoFrontier(o Options, limit int) (Count, []FrontierMember) {
 	}
 	f := paretoSearch(s, obj, o.budget())
 	pts := f.points
-	sort.SliceStable(pts, func(a, b int) bool { return m.Nash(pts[a].pkg) > m.Nash(pts[b].pkg) })
+	nash := make([]float64, len(pts))
+	order := make([]int, len(pts))
+	for i := range pts {
+		nash[i], order[i] = m.Nash(pts[i].pkg), i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return nash[order[a]] > nash[order[b]] })
 	var members []FrontierMember
-	for i := 0; i < len(pts) && i < limit; i++ {
+	for _, i := range order[:min(limit, len(order))] {
 		u := map[string]float64{}
 		for j, pi := range m.Veto {
 			u[m.Parties[pi].ID] = pts[i].vec[j]

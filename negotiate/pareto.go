@@ -23,13 +23,11 @@ type frontier struct {
 // under the spec's tolerance.
 func dominates(a, b []float64) bool {
 	strict := false
-	for i := range a {
-		if !geq(a[i], b[i]) {
+	for i, v := range a {
+		if v < b[i]-Tol {
 			return false
 		}
-		if gt(a[i], b[i]) {
-			strict = true
-		}
+		strict = strict || v > b[i]+Tol
 	}
 	return strict
 }
@@ -57,9 +55,22 @@ func paretoSearch(s *space, obj []int, budget int64) frontier {
 		sort.SliceStable(idx, func(a, b int) bool { return score[idx[a]] > score[idx[b]] })
 		ps.order[d] = idx
 	}
+	ps.idx = newDomIndex(len(obj))
 	if !s.empty {
 		ps.visit(0, 1)
 	}
+	// Every candidate was undominated when found; drop those a later one dominates.
+	final := newDomIndex(len(obj))
+	for _, f := range ps.points {
+		final.add(f.vec)
+	}
+	kept := ps.points[:0]
+	for i, f := range ps.points {
+		if !final.dominated(f.vec, i) {
+			kept = append(kept, f)
+		}
+	}
+	ps.points = kept
 	var total bigCount
 	for _, f := range ps.points {
 		total.add(f.mult)
@@ -116,6 +127,7 @@ type paretoState struct {
 	ub          [][]float64
 	order       [][]int
 	points      []frontierPoint
+	idx         *domIndex // every candidate found so far
 	nodes       int64
 	budget      int64
 	unexplored  [][]float64
@@ -132,10 +144,8 @@ func (ps *paretoState) visit(d int, mult uint64) {
 	for i, p := range ps.obj {
 		ub[i] = w.ub(d, p)
 	}
-	for _, f := range ps.points {
-		if dominates(f.vec, ub) {
-			return
-		}
+	if ps.idx.dominated(ub, -1) {
+		return
 	}
 	if d == ps.s.nd {
 		ps.add(append([]float64(nil), ub...), mult)
@@ -157,14 +167,11 @@ func (ps *paretoState) visit(d int, mult uint64) {
 	}
 }
 
+// add records an undominated leaf. Points it dominates stay until the end:
+// they are acceptable packages, so they may still prune.
 func (ps *paretoState) add(v []float64, mult uint64) {
-	kept := ps.points[:0]
-	for _, f := range ps.points {
-		if !dominates(v, f.vec) {
-			kept = append(kept, f)
-		}
-	}
-	ps.points = append(kept, frontierPoint{vec: v, pkg: ps.w.pkg(nil), mult: mult})
+	ps.points = append(ps.points, frontierPoint{vec: v, pkg: ps.w.pkg(nil), mult: mult})
+	ps.idx.add(v)
 }
 
 // noteUnexplored remembers the best an unexplored subtree could offer; past a
