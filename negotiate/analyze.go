@@ -26,6 +26,14 @@ var Concepts = []string{ConceptNash, ConceptCommon, ConceptUtilitarian}
 type Options struct {
 	Budget        int64 // search nodes per search; DefaultBudget when 0
 	FrontierLimit int   // frontier members listed; 20 when 0
+	// Progress, when set, is told when each stage of Analyze starts.
+	Progress func(stage string)
+}
+
+func (o Options) progress(stage string) {
+	if o.Progress != nil {
+		o.Progress(stage)
+	}
 }
 
 func (o Options) budget() int64 {
@@ -218,9 +226,12 @@ func (m *Model) Analyze(o Options) (*Analysis, error) {
 	for _, i := range m.Veto {
 		a.Veto = append(a.Veto, m.Parties[i].ID)
 	}
+	o.progress("counting the acceptable set")
 	a.Acceptable = m.CountAcceptable(o)
+	o.progress("searching the Pareto frontier")
 	a.Pareto, a.Frontier = m.ParetoFrontier(o, limit)
 	for _, c := range Concepts {
+		o.progress(c + " solution")
 		sol, err := m.Solve(c, o)
 		if err != nil {
 			return nil, fmt.Errorf("%s solution: %w", c, err)
@@ -228,6 +239,7 @@ func (m *Model) Analyze(o Options) (*Analysis, error) {
 		a.Solutions[c] = sol
 	}
 	empty := a.Acceptable.Upper.Sign() == 0
+	o.progress("evaluating and bridging the proposals")
 	for i := range s.Proposals {
 		p := &s.Proposals[i]
 		a.Evaluations = append(a.Evaluations, m.Evaluate(p))
@@ -238,6 +250,7 @@ func (m *Model) Analyze(o Options) (*Analysis, error) {
 		}
 	}
 	if empty {
+		o.progress("finding the red lines that block agreement")
 		c := m.Conflicts(o)
 		a.Conflicts = &c
 	}

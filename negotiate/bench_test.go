@@ -95,3 +95,16 @@ func BenchmarkCount(b *testing.B) {
 		})
 	}
 }
+
+// The Pareto frontier of the largest exact-check size (12 issues × 5 options
+// × 7 parties): the hardest count, since every frontier package is visited.
+func BenchmarkPareto12x5x7(b *testing.B) {
+	m := negotiate.Compile(synth.Generate(synth.Config{Issues: 12, Options: 5, Parties: 7, Seed: 1}))
+	for b.Loop() {
+		c, _ := m.ParetoFrontier(negotiate.Options{}, 1)
+		if !c.Exact {
+			b.Fatal("not exact")
+		}
+		b.ReportMetric(float64(c.Value.Int64()), "frontier")
+	}
+}

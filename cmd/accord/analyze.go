@@ -1,6 +1,9 @@
 package main
 
 import (
+	"fmt"
+	"time"
+
 	"github.com/accord-peace/accord/render"
 	"github.com/spf13/cobra"
 )
@@ -8,6 +11,7 @@ import (
 func newAnalyzeCmd() *cobra.Command {
 	var f analysisFlags
 	var limit int
+	var progress bool
 	c := &cobra.Command{
 		Use:   "analyze SCENARIO",
 		Short: "Everything accord finds in a scenario",
@@ -31,6 +35,12 @@ the output says so and gives exact lower and upper bounds instead.`,
 			}
 			o := f.options()
 			o.FrontierLimit = limit
+			if progress {
+				start := time.Now()
+				o.Progress = func(stage string) {
+					fmt.Fprintf(c.ErrOrStderr(), "accord: %6.2fs %s\n", time.Since(start).Seconds(), stage)
+				}
+			}
 			a, err := m.Analyze(o)
 			if err != nil {
 				return err
@@ -43,5 +53,6 @@ the output says so and gives exact lower and upper bounds instead.`,
 	}
 	f.register(c)
 	c.Flags().IntVar(&limit, "frontier-limit", 20, "frontier members to list")
+	c.Flags().BoolVar(&progress, "progress", false, "report each stage and its start time on stderr (for long analyses)")
 	return c
 }
