@@ -31,6 +31,12 @@ func PlaneSVG(w io.Writer, pl *negotiate.Plane) error {
 	p.f(`<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" viewBox="0 0 %.0f %.0f" font-family="sans-serif" font-size="11">`+"\n", size, size, size, size)
 	p.f(`<title>Frontier of the acceptable set: %s vs %s</title>`+"\n", html.EscapeString(pl.XParty), html.EscapeString(pl.YParty))
 	p.f(`<rect width="100%%" height="100%%" fill="white"/>` + "\n")
+	p.f(`<text x="%.1f" y="22" text-anchor="middle" font-size="14" font-weight="bold">Acceptable packages: frontier for %s and %s</text>`+"\n", size/2, html.EscapeString(pl.XParty), html.EscapeString(pl.YParty))
+	p.f(`<g class="legend" font-size="10"><line x1="70" y1="38" x2="90" y2="38" stroke="#1565c0" stroke-width="2"/><text x="94" y="41">frontier</text>` +
+		`<line x1="150" y1="38" x2="170" y2="38" stroke="#999" stroke-dasharray="4 3"/><text x="174" y="41">BATNA</text>` +
+		`<rect x="222" y="34" width="8" height="8" fill="#c62828"/><text x="234" y="41">proposal all veto parties accept</text>` +
+		`<rect x="396" y="34" width="8" height="8" fill="white" stroke="#c62828"/><text x="408" y="41">rejected</text>` +
+		`<rect x="456" y="34" width="8" height="8" fill="#757575"/><text x="468" y="41">partial</text></g>` + "\n")
 	// Axes and ticks.
 	p.f(`<g stroke="#333"><line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"/><line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"/></g>`+"\n",
 		sx(lo), sy(lo), sx(hi), sy(lo), sx(lo), sy(lo), sx(lo), sy(hi))
