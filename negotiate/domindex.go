@@ -15,6 +15,7 @@ type domIndex struct {
 	buf    []int // indices not yet in a tree
 	trees  []*kdTree
 	recent int // index of the last dominator, or -1
+	work   int64 // points compared and tree nodes visited: the cost of the queries
 }
 
 type kdTree struct {
@@ -83,6 +84,7 @@ func (x *domIndex) dominated(q []float64, skip int) bool {
 	if x.recent >= 0 && x.recent != skip && dominates(x.pts[x.recent], q) {
 		return true
 	}
+	x.work += int64(len(x.buf))
 	for _, i := range x.buf {
 		if i != skip && dominates(x.pts[i], q) {
 			x.recent = i
@@ -99,12 +101,14 @@ func (x *domIndex) dominated(q []float64, skip int) bool {
 
 func (x *domIndex) search(t *kdTree, id int, q []float64, skip int) bool {
 	n := &t.nodes[id]
+	x.work++
 	for d, v := range n.max {
 		if v < q[d]-Tol {
 			return false
 		}
 	}
 	if n.left < 0 {
+		x.work += int64(n.hi - n.lo)
 		for _, i := range t.perm[n.lo:n.hi] {
 			if i != skip && dominates(x.pts[i], q) {
 				x.recent = i

@@ -35,6 +35,8 @@ func dominates(a, b []float64) bool {
 // paretoSearch enumerates the frontier of the packages every constrained
 // party accepts, over the objective parties obj (space indices). A subtree is
 // skipped when a package already found dominates the best it could offer.
+// The budget counts search nodes plus the work of the dominance queries, so
+// that it bounds time however large the frontier grows.
 func paretoSearch(s *space, obj []int, budget int64) frontier {
 	ps := &paretoState{s: s, w: s.newWalk(), obj: obj, budget: budget}
 	ps.ub = make([][]float64, s.nd+1)
@@ -76,7 +78,7 @@ func paretoSearch(s *space, obj []int, budget int64) frontier {
 		total.add(f.mult)
 	}
 	n := total.value()
-	res := frontier{points: ps.points, count: Count{Nodes: ps.nodes}}
+	res := frontier{points: ps.points, count: Count{Nodes: ps.nodes + ps.idx.work}}
 	if ps.unexploredN.value().Sign() == 0 {
 		res.count.Exact, res.count.Value, res.count.Lower, res.count.Upper = true, n, n, n
 		return res
@@ -151,7 +153,7 @@ func (ps *paretoState) visit(d int, mult uint64) {
 		ps.add(append([]float64(nil), ub...), mult)
 		return
 	}
-	if ps.nodes > ps.budget || len(ps.points) > 1<<20 {
+	if ps.nodes+ps.idx.work > ps.budget {
 		ps.unexploredN.addMul(ps.s, mult, d)
 		ps.noteUnexplored(ub)
 		return

@@ -218,3 +218,6 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// formatFloat writes a number that parseNumber reads back exactly.
+func formatFloat(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }

@@ -42,6 +42,7 @@ A SCENARIO argument is a scenario YAML file, or a folder holding scenario.yaml
 		newSolveCmd(),
 		newBridgeCmd(),
 		newFrontierCmd(),
+		newGenerateCmd(),
 	)
 	return root
 }
