@@ -92,7 +92,7 @@ func (b *bridgeState) visit(d, changes int) {
 		nash := 1.0
 		for p, c := range s.constrained {
 			if c {
-				nash *= w.sum[d][p] - s.batna[p]
+				nash *= surplus(w.sum[d][p], s.batna[p])
 			}
 		}
 		if !b.have || nash > b.bestNash {

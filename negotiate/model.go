@@ -159,11 +159,21 @@ func (m *Model) Package(pkg []int) map[string]string {
 	return out
 }
 
+// surplus is u − batna, with a shortfall within the tolerance read as 0: an
+// acceptable package at its BATNA has no gain, not a rounding-noise loss.
+func surplus(u, batna float64) float64 {
+	d := u - batna
+	if d < 0 && d >= -Tol {
+		return 0
+	}
+	return d
+}
+
 // Nash returns Π (U_i − batna_i) over veto parties (1 with none).
 func (m *Model) Nash(pkg []int) float64 {
 	v := 1.0
 	for _, i := range m.Veto {
-		v *= m.Utility(i, pkg) - m.Parties[i].BATNA
+		v *= surplus(m.Utility(i, pkg), m.Parties[i].BATNA)
 	}
 	return v
 }

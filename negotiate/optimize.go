@@ -239,7 +239,7 @@ func (o *optimizer) leaf() {
 	nash := 1.0
 	for p, c := range s.constrained {
 		if c {
-			nash *= w.sum[d][p] - s.batna[p]
+			nash *= surplus(w.sum[d][p], s.batna[p])
 		}
 	}
 	var v float64
