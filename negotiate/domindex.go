@@ -14,7 +14,7 @@ type domIndex struct {
 	pts    [][]float64
 	buf    []int // indices not yet in a tree
 	trees  []*kdTree
-	recent int // index of the last dominator, or -1
+	recent int   // index of the last dominator, or -1
 	work   int64 // points compared and tree nodes visited: the cost of the queries
 }
 

@@ -1,6 +1,7 @@
 package negotiate
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -44,7 +45,7 @@ func SequencingCycles(s *accord.Scenario) []Cycle {
 			if _, seen := who[e]; !seen {
 				adj[e[0]] = append(adj[e[0]], e[1])
 			}
-			if !containsString(who[e], p.ID) {
+			if !slices.Contains(who[e], p.ID) {
 				who[e] = append(who[e], p.ID)
 			}
 		}
@@ -102,13 +103,4 @@ func cycleOf(path []int, tracks []string, who map[[2]int][]string) Cycle {
 	}
 	sort.Strings(c.Tracks)
 	return c
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

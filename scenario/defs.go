@@ -3,6 +3,7 @@ package scenario
 import (
 	"github.com/accord-peace/accord"
 	"go.yaml.in/yaml/v3"
+	"slices"
 )
 
 var roles = []string{accord.RoleNegotiator, accord.RoleGuarantor, accord.RoleImplementer, accord.RoleMonitor, accord.RoleObserver}
@@ -69,7 +70,7 @@ func (r *reader) parties(n *yaml.Node, d *defs) []accord.Party {
 						continue
 					}
 					role, ok := r.str(rf.value, rp)
-					if ok && !contains(roles, role) {
+					if ok && !slices.Contains(roles, role) {
 						r.addf(rf.value, rp, "unknown role %q (one of: negotiator, guarantor, implementer, monitor, observer)", role)
 						continue
 					}

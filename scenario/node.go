@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -93,7 +94,7 @@ func (r *reader) mapping(n *yaml.Node, path string, allowed ...string) ([]field,
 			continue
 		}
 		seen[key] = true
-		if allowed != nil && !contains(allowed, key) {
+		if allowed != nil && !slices.Contains(allowed, key) {
 			r.addf(k, join(path, key), "unknown field %q (allowed: %s)", key, strings.Join(allowed, ", "))
 			continue
 		}
@@ -209,15 +210,6 @@ func join(path, key string) string {
 }
 
 func index(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
 
 // formatFloat writes a number that parseNumber reads back exactly.
 func formatFloat(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }

@@ -3,6 +3,7 @@ package scenario
 import (
 	"github.com/accord-peace/accord"
 	"go.yaml.in/yaml/v3"
+	"slices"
 )
 
 func (r *reader) positions(n *yaml.Node, s *accord.Scenario, d *defs) {
@@ -110,7 +111,7 @@ func (r *reader) issuePosition(n *yaml.Node, path string, is *accord.Issue) (acc
 					r.addf(item, ip, "issue %q has no option %q", is.ID, o)
 					ok = false
 				}
-				if ok && !contains(pos.RedLines, o) {
+				if ok && !slices.Contains(pos.RedLines, o) {
 					pos.RedLines = append(pos.RedLines, o)
 				}
 				good = good && ok

@@ -2,7 +2,8 @@ package scenario
 
 import (
 	"bytes"
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/accord-peace/accord"
 	"go.yaml.in/yaml/v3"
@@ -195,11 +196,4 @@ func strSeq(list []string) *yaml.Node {
 	return n
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"slices"
 
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/negotiate"
@@ -118,7 +119,7 @@ when several tie, and the optimal value is printed.`,
 		Args:              exactArgs(1, "one SCENARIO"),
 		ValidArgsFunction: scenarioCompletion,
 		RunE: func(c *cobra.Command, args []string) error {
-			if !contains(negotiate.Concepts, concept) {
+			if !slices.Contains(negotiate.Concepts, concept) {
 				return usageError{cmd: "solve", err: fmt.Errorf("unknown --concept %q (nash, common or utilitarian)", concept)}
 			}
 			m, err := load(args[0])
@@ -248,13 +249,4 @@ the points instead.`,
 	c.Flags().StringVar(&y, "y", "", "party on the vertical axis")
 	c.Flags().StringVarP(&out, "out", "o", "", "write the SVG to this file instead of stdout")
 	return c
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
