@@ -1,0 +1,74 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// The reference scenario loads and the analysis says what the scenario's
+// README claims of it: each proposal fails for at least one veto party, the
+// acceptable set is non-empty, the complete proposals bridge to it, and the
+// Minsk-style deadlocks appear.
+func TestReferenceScenario(t *testing.T) {
+	out, errs, code := runAccord(t, "analyze", "../../scenarios/ukraine-2025", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var r struct {
+		Veto            []string `json:"veto"`
+		AcceptableCount *int64   `json:"acceptable_count"`
+		Proposals       map[string]struct {
+			Partial bool `json:"partial"`
+			Parties map[string]struct {
+				Accepts bool `json:"accepts"`
+			} `json:"parties"`
+			Bridge *struct {
+				Changes int `json:"changes"`
+			} `json:"bridge"`
+		} `json:"proposals"`
+		Solutions map[string]*struct {
+			Package map[string]string `json:"package"`
+		} `json:"solutions"`
+		SequencingCycles [][]string `json:"sequencing_cycles"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.AcceptableCount == nil || *r.AcceptableCount == 0 {
+		t.Fatalf("acceptable set empty or not counted exactly: %v", r.AcceptableCount)
+	}
+	for _, id := range []string{"us-april-2025", "table1-russia", "table1-us", "table1-ua-eu", "us-28-points", "eu-counter", "armed-neutrality"} {
+		p, ok := r.Proposals[id]
+		if !ok {
+			t.Errorf("proposal %s missing", id)
+			continue
+		}
+		var rejecters []string
+		for _, v := range r.Veto {
+			if !p.Parties[v].Accepts {
+				rejecters = append(rejecters, v)
+			}
+		}
+		if len(rejecters) == 0 {
+			t.Errorf("%s: every veto party accepts it", id)
+		}
+		if !p.Partial && (p.Bridge == nil || p.Bridge.Changes == 0) {
+			t.Errorf("%s: complete and rejected, but no bridge with changes: %+v", id, p.Bridge)
+		}
+	}
+	// The report's bridging instruments carry the Nash solution.
+	nash := r.Solutions["nash"]
+	if nash == nil || !strings.HasPrefix(nash.Package["crimea"], "defacto") || nash.Package["sanctions"] != "phased-snapback" {
+		t.Errorf("nash package does not use de facto recognition and phased relief with snapback: %+v", nash)
+	}
+	cycles := map[string]bool{}
+	for _, c := range r.SequencingCycles {
+		cycles[strings.Join(c, ",")] = true
+	}
+	for _, want := range []string{"ceasefire,territory", "monitoring,political"} {
+		if !cycles[want] {
+			t.Errorf("missing deadlock %s in %v", want, r.SequencingCycles)
+		}
+	}
+}
