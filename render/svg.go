@@ -76,8 +76,13 @@ func PlaneSVG(w io.Writer, pl *negotiate.Plane) error {
 		if pt.Accepted {
 			fill = color
 		}
-		p.f(`<g class="proposal"><rect x="%.1f" y="%.1f" width="8" height="8" fill="%s" stroke="%s" stroke-width="1.5"/><text x="%.1f" y="%.1f" fill="%s">%s</text></g>`+"\n",
-			sx(pt.X)-4, sy(pt.Y)-4, fill, color, sx(pt.X)+7, sy(pt.Y)-6, color, html.EscapeString(pt.Label))
+		// Labels near the right edge run leftwards so they stay inside.
+		lx, anchor := sx(pt.X)+7, "start"
+		if sx(pt.X) > size-2*margin-40 {
+			lx, anchor = sx(pt.X)-7, "end"
+		}
+		p.f(`<g class="proposal"><rect x="%.1f" y="%.1f" width="8" height="8" fill="%s" stroke="%s" stroke-width="1.5"/><text x="%.1f" y="%.1f" fill="%s" text-anchor="%s">%s</text></g>`+"\n",
+			sx(pt.X)-4, sy(pt.Y)-4, fill, color, lx, sy(pt.Y)-6, color, anchor, html.EscapeString(pt.Label))
 	}
 	p.f("</svg>\n")
 	return p.err

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 )
@@ -69,6 +70,27 @@ func TestReferenceScenario(t *testing.T) {
 	for _, want := range []string{"ceasefire,territory", "monitoring,political"} {
 		if !cycles[want] {
 			t.Errorf("missing deadlock %s in %v", want, r.SequencingCycles)
+		}
+	}
+}
+
+// The figures in docs/ are the commands' output on the reference scenario;
+// regenerate them with the commands in README.md when the scenario changes.
+func TestReferenceDocsUpToDate(t *testing.T) {
+	for file, args := range map[string][]string{
+		"../../docs/ukraine-2025-frontier-ua-ru.svg": {"frontier", "../../scenarios/ukraine-2025", "--x", "ua", "--y", "ru"},
+		"../../docs/ukraine-2025-comparison.md":      {"compare", "../../scenarios/ukraine-2025"},
+	} {
+		want, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, errs, code := runAccord(t, args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d %s", args, code, errs)
+		}
+		if out != string(want) {
+			t.Errorf("%s is stale: regenerate it with accord %s", file, strings.Join(args, " "))
 		}
 	}
 }
