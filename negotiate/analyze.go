@@ -43,6 +43,20 @@ func (o Options) budget() int64 {
 	return o.Budget
 }
 
+// frontierBudget sizes the Pareto search from the count of the acceptable
+// set: every frontier package is visited and checked against the others, so
+// an exactly counted set gets five times the budget (a 7-party frontier of
+// 10^5 packages out of 2.5 × 10^7 needs about 4 × 10^8 units), while a set
+// too large to count gets a quarter, its frontier being out of reach anyway.
+func (o Options) frontierBudget(acceptable Count) Options {
+	if acceptable.Exact {
+		o.Budget = 5 * o.budget()
+	} else {
+		o.Budget = o.budget() / 4
+	}
+	return o
+}
+
 // Solution is the best acceptable package under one concept.
 type Solution struct {
 	Concept   string             `json:"concept"`
@@ -229,7 +243,7 @@ func (m *Model) Analyze(o Options) (*Analysis, error) {
 	o.progress("counting the acceptable set")
 	a.Acceptable = m.CountAcceptable(o)
 	o.progress("searching the Pareto frontier")
-	a.Pareto, a.Frontier = m.ParetoFrontier(o, limit)
+	a.Pareto, a.Frontier = m.ParetoFrontier(o.frontierBudget(a.Acceptable), limit)
 	for _, c := range Concepts {
 		o.progress(c + " solution")
 		sol, err := m.Solve(c, o)
