@@ -17,7 +17,7 @@ func Parse(name string, data []byte) (*accord.Scenario, error) {
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
-			r.addf(nil, "", "empty file: a scenario needs id, parties, issues")
+			r.addf(nil, "", "empty file: a scenario needs at least an id")
 		} else {
 			r.problems = append(r.problems, yamlProblem(name, err))
 		}
@@ -54,7 +54,7 @@ func (r *reader) scenario(root *yaml.Node) *accord.Scenario {
 	fields, ok := r.mapping(root, "", "id", "title", "description", "parties", "tracks", "issues", "positions", "proposals", "sources")
 	if !ok || fields == nil {
 		if ok {
-			r.addf(root, "", "empty scenario: it needs id, parties, issues")
+			r.addf(root, "", "empty scenario: it needs at least an id")
 		}
 		return nil
 	}
@@ -78,10 +78,8 @@ func (r *reader) scenario(root *yaml.Node) *accord.Scenario {
 	d := &defs{parties: map[string]int{}, tracks: map[string]int{}, issues: map[string]int{}}
 	s.Tracks = r.tracks(get("tracks"), d)
 	s.Parties = r.parties(get("parties"), d)
+	// A scenario without issues is legal (its one package is the empty one).
 	s.Issues = r.issues(get("issues"), d)
-	if n := get("issues"); n == nil || len(s.Issues) == 0 && len(r.problems) == 0 {
-		r.addf(root, "issues", "missing or empty: a scenario needs at least one issue")
-	}
 	if n := get("positions"); n != nil {
 		r.positions(n, s, d)
 	}

@@ -123,3 +123,13 @@ func TestLoadMissing(t *testing.T) {
 		t.Errorf("code = %q, want not_found (%v)", accord.ErrorCode(err), err)
 	}
 }
+
+func TestParseMinimal(t *testing.T) {
+	s, err := scenario.Load("testdata/good/minimal.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.ID != "bare" || len(s.Issues) != 0 || len(s.Parties) != 0 {
+		t.Errorf("got %+v", s)
+	}
+}
