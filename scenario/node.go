@@ -132,8 +132,9 @@ func (r *reader) str(n *yaml.Node, path string) (string, bool) {
 
 var idPattern = regexp.MustCompile(`^[a-z0-9-]+$`)
 
-// id reads an identifier. strict ids must match [a-z0-9-]+; others must be
-// non-empty and free of white space.
+// id reads an identifier. strict ids (scenario, parties) must match
+// [a-z0-9-]+ as the spec says; the spec sets no pattern for the others, which
+// need only be non-empty.
 func (r *reader) id(n *yaml.Node, path string, strict bool) (string, bool) {
 	s, ok := r.str(n, path)
 	if !ok {
@@ -143,8 +144,8 @@ func (r *reader) id(n *yaml.Node, path string, strict bool) (string, bool) {
 	case strict && !idPattern.MatchString(s):
 		r.addf(n, path, "id %q must match [a-z0-9-]+", s)
 		return "", false
-	case s == "" || strings.ContainsAny(s, " \t\r\n"):
-		r.addf(n, path, "id %q must be non-empty and contain no white space", s)
+	case s == "":
+		r.addf(n, path, "id must not be empty")
 		return "", false
 	}
 	return s, true
