@@ -1,0 +1,8 @@
+// Package sim simulates a ceasefire monitoring network: true events along a
+// contact line (weapons inside and outside their withdrawal bands, fire
+// across the line, strikes on protected sites, troop movements) with known
+// ground truth, and the noisy, delayed, duplicated reports that satellites,
+// fixed sensors, drones, ground monitors, the parties and open sources make of
+// them, plus false alarms. Output follows spec/observation.md. The same seed
+// gives the same run; nothing reads the clock.
+package sim

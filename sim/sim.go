@@ -1,0 +1,257 @@
+package sim
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sort"
+	"time"
+)
+
+// Config describes one simulated run.
+type Config struct {
+	Seed     uint64
+	Start    time.Time     // first instant; 2025-06-01T00:00:00Z when zero
+	Duration time.Duration // how long events happen
+	Rate     float64       // true events per hour
+	// Line is the contact line, [lon, lat] vertices in degrees.
+	Line [][2]float64
+	// Sides names the party holding each side of the line: [left, right] of
+	// the line's direction.
+	Sides         [2]string
+	Bands         []Band
+	DMZHalfWidthM float64
+	Sites         []ProtectedSite
+	// FalseAlarmsPerHour across the whole network.
+	FalseAlarmsPerHour float64
+}
+
+// Observation is one simulated report, in the wire form of spec/observation.md.
+type Observation struct {
+	Type       string     `json:"type"`
+	Geometry   Geometry   `json:"geometry"`
+	Properties Properties `json:"properties"`
+}
+
+// Geometry is a GeoJSON Point or LineString.
+type Geometry struct {
+	Type        string `json:"type"`
+	Coordinates any    `json:"coordinates"`
+}
+
+// Properties are an observation's properties.
+type Properties struct {
+	ID            string    `json:"id"`
+	Source        SourceRef `json:"source"`
+	ObservedAt    string    `json:"observed_at"`
+	ReportedAt    string    `json:"reported_at"`
+	Event         string    `json:"event"`
+	Equipment     string    `json:"equipment,omitempty"`
+	CaliberMM     int       `json:"caliber_mm,omitempty"`
+	Count         int       `json:"count,omitempty"`
+	AttributedTo  string    `json:"attributed_to"`
+	AccuracyM     float64   `json:"accuracy_m"`
+	TimeAccuracyS float64   `json:"time_accuracy_s"`
+	Confidence    float64   `json:"confidence"`
+}
+
+// SourceRef names an observation's source.
+type SourceRef struct {
+	ID    string `json:"id"`
+	Kind  string `json:"kind"`
+	Owner string `json:"owner"`
+}
+
+// Truth is the ground truth of one true event: which observations report it,
+// and the rule it breaks (nil when none) and by whom.
+type Truth struct {
+	EventID      string   `json:"event_id"`
+	Observations []ObsRef `json:"observations"`
+	Violation    *string  `json:"violation"`
+	Party        *string  `json:"party"`
+}
+
+// ObsRef is the idempotency key of an observation.
+type ObsRef struct {
+	Source string `json:"source"`
+	ID     string `json:"id"`
+}
+
+// Result is a simulated run: observations in the order they arrive
+// (reported_at), duplicates and false alarms included, and the truth.
+type Result struct {
+	Observations []Observation
+	Truth        []Truth
+}
+
+type generator struct {
+	cfg     Config
+	rng     *rand.Rand
+	line    *line
+	sources []Source
+	seq     map[string]int
+}
+
+// Run simulates a monitoring network over the config's duration.
+func Run(cfg Config) (*Result, error) {
+	if len(cfg.Line) < 2 {
+		return nil, errors.New("sim: the contact line needs at least two vertices")
+	}
+	if cfg.Rate < 0 || cfg.Duration < 0 || cfg.FalseAlarmsPerHour < 0 {
+		return nil, errors.New("sim: rate, duration and false alarms must not be negative")
+	}
+	if len(cfg.Bands) == 0 {
+		return nil, errors.New("sim: at least one withdrawal band is needed")
+	}
+	if cfg.Start.IsZero() {
+		cfg.Start = time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
+	}
+	g := &generator{cfg: cfg, rng: rand.New(rand.NewPCG(cfg.Seed, 0xacc04d)), line: newLine(cfg.Line), seq: map[string]int{}}
+	g.sources = network(g.line.length(), cfg.Sides)
+	res := &Result{}
+	hours := cfg.Duration.Hours()
+	n := poisson(g.rng, cfg.Rate*hours)
+	times := make([]time.Duration, n)
+	for i := range times {
+		times[i] = time.Duration(g.rng.Float64() * float64(cfg.Duration))
+	}
+	sort.Slice(times, func(a, b int) bool { return times[a] < times[b] })
+	for i, dt := range times {
+		ev := g.draw(cfg.Start.Add(dt), i)
+		tr := Truth{EventID: ev.id, Observations: []ObsRef{}}
+		if ev.violation != "" {
+			v, p := ev.violation, ev.party
+			tr.Violation, tr.Party = &v, &p
+		}
+		for _, src := range g.sources {
+			for _, o := range g.report(src, ev) {
+				res.Observations = append(res.Observations, o)
+				tr.Observations = appendRef(tr.Observations, o)
+			}
+		}
+		res.Truth = append(res.Truth, tr)
+	}
+	for i := poisson(g.rng, cfg.FalseAlarmsPerHour*hours); i > 0; i-- {
+		res.Observations = append(res.Observations, g.falseAlarm())
+	}
+	sort.SliceStable(res.Observations, func(a, b int) bool {
+		pa, pb := res.Observations[a].Properties, res.Observations[b].Properties
+		if pa.ReportedAt != pb.ReportedAt {
+			return pa.ReportedAt < pb.ReportedAt
+		}
+		return pa.Source.ID+"/"+pa.ID < pb.Source.ID+"/"+pb.ID
+	})
+	return res, nil
+}
+
+// appendRef adds an observation's key once (exact resends share it).
+func appendRef(refs []ObsRef, o Observation) []ObsRef {
+	r := ObsRef{Source: o.Properties.Source.ID, ID: o.Properties.ID}
+	for _, x := range refs {
+		if x == r {
+			return refs
+		}
+	}
+	return append(refs, r)
+}
+
+// report returns what one source reports of one event: nothing, one
+// observation, or (rarely) an exact resend or a repeat under a new id.
+func (g *generator) report(src Source, ev event) []Observation {
+	p, ok := src.Detect[ev.kind]
+	if !ok || g.rng.Float64() >= p {
+		return nil
+	}
+	if src.Reach > 0 && math.Abs(src.AlongM-ev.along) > src.Reach {
+		return nil
+	}
+	o := g.observation(src, ev)
+	out := []Observation{o}
+	switch r := g.rng.Float64(); {
+	case r < 0.03: // an exact resend: same key, same content
+		out = append(out, o)
+	case r < 0.05: // the same sighting reported again under a new id
+		again := g.observation(src, ev)
+		out = append(out, again)
+	}
+	return out
+}
+
+func (g *generator) observation(src Source, ev event) Observation {
+	g.seq[src.ID]++
+	observed := ev.at.Add(time.Duration(g.rng.NormFloat64() * src.TimeAccuracyS / 2 * float64(time.Second)))
+	observed = observed.Truncate(time.Second)
+	delay := src.DelayMin + time.Duration(g.rng.Float64()*float64(src.DelayMax-src.DelayMin))
+	reported := observed.Add(delay).Truncate(time.Second)
+	if reported.Before(observed) {
+		reported = observed
+	}
+	props := Properties{
+		ID:         fmt.Sprintf("%s-%06d", src.ID, g.seq[src.ID]),
+		Source:     SourceRef{ID: src.ID, Kind: src.Kind, Owner: src.Owner},
+		ObservedAt: observed.UTC().Format(time.RFC3339), ReportedAt: reported.UTC().Format(time.RFC3339),
+		Event: ev.kind, Equipment: ev.equipment, CaliberMM: ev.caliber, Count: 1,
+		AttributedTo: "unknown", AccuracyM: src.AccuracyM, TimeAccuracyS: src.TimeAccuracyS, Confidence: src.Confidence,
+	}
+	if ev.kind == "heavy_weapon" && g.rng.Float64() < 0.3 {
+		props.Count = 2 + g.rng.IntN(4)
+	}
+	// A party blames the other side for what lands on its own.
+	if src.Kind == PartyReport && ev.sidePos == src.Owner {
+		props.AttributedTo = g.opponent(src.Owner)
+	}
+	sigma := src.AccuracyM / 2
+	geom := Geometry{Type: "Point", Coordinates: lonLat(jitter(ev.pos, sigma, g.rng.NormFloat64))}
+	if ev.origin != nil && (src.Kind == FixedSensor || src.Kind == UAV) {
+		geom = Geometry{Type: "LineString", Coordinates: [][2]float64{
+			lonLat(jitter(*ev.origin, sigma, g.rng.NormFloat64)), lonLat(jitter(ev.pos, sigma, g.rng.NormFloat64)),
+		}}
+	}
+	return Observation{Type: "Feature", Geometry: geom, Properties: props}
+}
+
+func (g *generator) opponent(party string) string {
+	if g.cfg.Sides[0] == party {
+		return g.cfg.Sides[1]
+	}
+	return g.cfg.Sides[0]
+}
+
+// falseAlarm is a report of nothing: a fixed sensor's false trigger or a
+// party's unfounded complaint.
+func (g *generator) falseAlarm() Observation {
+	var src Source
+	for {
+		src = g.sources[g.rng.IntN(len(g.sources))]
+		if src.Kind == FixedSensor || src.Kind == PartyReport {
+			break
+		}
+	}
+	at := g.cfg.Start.Add(time.Duration(g.rng.Float64() * float64(g.cfg.Duration)))
+	s := g.rng.Float64() * g.line.length()
+	if src.Reach > 0 {
+		s = src.AlongM + (g.rng.Float64()*2-1)*src.Reach
+	}
+	p, left := g.line.at(max(0, min(s, g.line.length())))
+	ev := event{id: "false", kind: "explosion", at: at, pos: offset(p, left, (g.rng.Float64()*2-1)*5000), sidePos: g.cfg.Sides[g.rng.IntN(2)]}
+	return g.observation(src, ev)
+}
+
+// poisson draws a Poisson deviate (normal approximation past 500).
+func poisson(r *rand.Rand, mean float64) int {
+	if mean <= 0 {
+		return 0
+	}
+	if mean > 500 {
+		return max(0, int(mean+r.NormFloat64()*math.Sqrt(mean)+0.5))
+	}
+	l, k, p := math.Exp(-mean), 0, 1.0
+	for {
+		p *= r.Float64()
+		if p <= l {
+			return k
+		}
+		k++
+	}
+}
