@@ -1,0 +1,17 @@
+// Package fusion merges reports of the same real event, from any number of
+// sources, into incidents, as they arrive and in any order.
+//
+// Two reports are of the same event when their kinds are compatible, their
+// positions lie within each other's stated accuracy, and their times within
+// each other's stated time accuracy plus a window that depends on the kind
+// (a shell is an instant; a parked howitzer stays put for hours).
+//
+// Confidence is combined by noisy-OR over independent owners: each owner
+// counts once, with the highest confidence any of its sources gave, so
+// repeats from one source or one owner never raise it. An incident is
+// reported by one owner, corroborated by two or more, and confirmed when
+// corroborated, at least one owner is not a party to the conflict, and the
+// combined confidence reaches a threshold. The consultation may later set it
+// disputed or dismissed. The engine keeps incidents for a time horizon and is
+// deterministic: the same reports in the same order give the same incidents.
+package fusion

@@ -1,0 +1,294 @@
+package fusion
+
+import (
+	"math"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/golang/geo/s2"
+)
+
+// States of an incident.
+const (
+	Reported     = "reported"
+	Corroborated = "corroborated"
+	Confirmed    = "confirmed"
+	Disputed     = "disputed"
+	Dismissed    = "dismissed"
+)
+
+// Report is one observation as fusion sees it.
+type Report struct {
+	Source, ID    string // the idempotency key
+	Owner, Kind   string // who operates the source, and what it is
+	Event         string
+	Equipment     string
+	Lat, Lon      float64 // where (the impact, for a shot)
+	AccuracyM     float64
+	ObservedAt    time.Time
+	TimeAccuracyS float64
+	Confidence    float64
+	AttributedTo  string
+}
+
+// Ref names a report.
+type Ref struct {
+	Source string `json:"source"`
+	ID     string `json:"id"`
+}
+
+// Incident is one real event as the reports describe it.
+type Incident struct {
+	ID            string
+	State         string
+	Event         string // the most specific kind reported
+	Equipment     string
+	Lat, Lon      float64 // accuracy-weighted mean position
+	AccuracyM     float64 // of the mean
+	FirstObserved time.Time
+	LastObserved  time.Time
+	Reports       []Ref
+	Owners        []string // independent owners, sorted
+	Confidence    float64
+	// Attributions counts, per party, the owners that attribute it to them.
+	Attributions map[string]int
+
+	members []member
+}
+
+type member struct {
+	r Report
+	p s2.Point
+}
+
+// Config tunes the engine.
+type Config struct {
+	// Parties are the parties to the conflict: their reports alone never
+	// confirm an incident.
+	Parties []string
+	// ConfirmAt is the combined confidence that confirms a corroborated
+	// incident; 0.9 when 0.
+	ConfirmAt float64
+	// Horizon is how long an incident stays open to new reports after its
+	// last observation; 24 h when 0.
+	Horizon time.Duration
+	// Gate scales the spatial test: two positions match when their distance
+	// is within Gate × sqrt(a1² + a2²). accuracy_m is read as a radius of
+	// about two standard deviations, so the default 2 is four standard
+	// deviations of the difference: a true pair fails it with probability
+	// e^-8 ≈ 0.03 % (2-D Gaussian errors), while two shells 300 m apart seen
+	// by sensors good to 50 m stay two events.
+	Gate float64
+}
+
+// Engine fuses reports incrementally.
+type Engine struct {
+	cfg       Config
+	parties   map[string]bool
+	incidents []*Incident // open ones, by creation
+	seen      map[Ref]string
+	next      int
+	latest    time.Time
+}
+
+// New returns an engine.
+func New(cfg Config) *Engine {
+	if cfg.ConfirmAt == 0 {
+		cfg.ConfirmAt = 0.9
+	}
+	if cfg.Horizon == 0 {
+		cfg.Horizon = 24 * time.Hour
+	}
+	if cfg.Gate == 0 {
+		cfg.Gate = 2
+	}
+	e := &Engine{cfg: cfg, parties: map[string]bool{}, seen: map[Ref]string{}}
+	for _, p := range cfg.Parties {
+		e.parties[p] = true
+	}
+	return e
+}
+
+// group is the family of event kinds that can describe one event.
+func group(event string) string {
+	switch event {
+	case "firing", "explosion", "impact", "strike":
+		return "fire"
+	case "aircraft", "drone":
+		return "air"
+	}
+	return event
+}
+
+// window is how far apart in time two reports of one event of this family may be.
+func window(g string) time.Duration {
+	switch g {
+	case "fire":
+		return 20 * time.Second
+	case "air":
+		return 5 * time.Minute
+	case "heavy_weapon", "troop_concentration", "mine", "movement_restriction":
+		return 6 * time.Hour
+	}
+	return 10 * time.Minute
+}
+
+// Add fuses one report and returns the incident it joined or opened. A
+// report already seen returns its incident unchanged.
+func (e *Engine) Add(r Report) *Incident {
+	key := Ref{r.Source, r.ID}
+	if id, ok := e.seen[key]; ok {
+		return e.find(id)
+	}
+	if r.ObservedAt.After(e.latest) {
+		e.latest = r.ObservedAt
+	}
+	m := member{r: r, p: s2.PointFromLatLng(s2.LatLngFromDegrees(r.Lat, r.Lon))}
+	var best *Incident
+	bestScore := math.Inf(1)
+	for _, in := range e.incidents {
+		if s, ok := e.score(in, m); ok && s < bestScore {
+			best, bestScore = in, s
+		}
+	}
+	if best == nil {
+		e.next++
+		best = &Incident{ID: "inc-" + strconv.Itoa(e.next), Attributions: map[string]int{}}
+		e.incidents = append(e.incidents, best)
+	}
+	best.members = append(best.members, m)
+	e.seen[key] = best.ID
+	e.update(best)
+	e.expire()
+	return best
+}
+
+// score is how well m fits the incident (lower is better), and whether it
+// fits at all: it must fit every member already there.
+func (e *Engine) score(in *Incident, m member) (float64, bool) {
+	g := group(m.r.Event)
+	worst := 0.0
+	for _, x := range in.members {
+		if group(x.r.Event) != g || !equipmentCompatible(x.r.Equipment, m.r.Equipment) {
+			return 0, false
+		}
+		gate := e.cfg.Gate * math.Hypot(x.r.AccuracyM, m.r.AccuracyM)
+		d := float64(x.p.Distance(m.p)) * earthRadiusM
+		if d > gate {
+			return 0, false
+		}
+		dt := math.Abs(x.r.ObservedAt.Sub(m.r.ObservedAt).Seconds())
+		tw := window(g).Seconds() + x.r.TimeAccuracyS + m.r.TimeAccuracyS
+		if dt > tw {
+			return 0, false
+		}
+		worst = math.Max(worst, d/gate+dt/tw)
+	}
+	return worst, true
+}
+
+func equipmentCompatible(a, b string) bool { return a == "" || b == "" || a == b }
+
+const earthRadiusM = 6371008.8
+
+// update recomputes an incident from its members.
+func (e *Engine) update(in *Incident) {
+	sort.SliceStable(in.members, func(a, b int) bool {
+		ra, rb := in.members[a].r, in.members[b].r
+		if !ra.ObservedAt.Equal(rb.ObservedAt) {
+			return ra.ObservedAt.Before(rb.ObservedAt)
+		}
+		return ra.Source+"/"+ra.ID < rb.Source+"/"+rb.ID
+	})
+	var sum s2.Point
+	wsum := 0.0
+	owners := map[string]float64{}
+	attrib := map[string]map[string]bool{}
+	in.Reports = in.Reports[:0]
+	in.Equipment, in.Event = "", ""
+	for i, m := range in.members {
+		w := 1 / (m.r.AccuracyM * m.r.AccuracyM)
+		sum = s2.Point{Vector: sum.Add(m.p.Mul(w))}
+		wsum += w
+		owners[m.r.Owner] = math.Max(owners[m.r.Owner], m.r.Confidence)
+		if m.r.AttributedTo != "" && m.r.AttributedTo != "unknown" {
+			if attrib[m.r.AttributedTo] == nil {
+				attrib[m.r.AttributedTo] = map[string]bool{}
+			}
+			attrib[m.r.AttributedTo][m.r.Owner] = true
+		}
+		if i == 0 {
+			in.FirstObserved = m.r.ObservedAt
+		}
+		in.LastObserved = m.r.ObservedAt
+		in.Reports = append(in.Reports, Ref{m.r.Source, m.r.ID})
+		if in.Equipment == "" {
+			in.Equipment = m.r.Equipment
+		}
+		in.Event = specific(in.Event, m.r.Event)
+	}
+	ll := s2.LatLngFromPoint(s2.Point{Vector: sum.Normalize()})
+	in.Lat, in.Lon = ll.Lat.Degrees(), ll.Lng.Degrees()
+	in.AccuracyM = 1 / math.Sqrt(wsum)
+	in.Owners = in.Owners[:0]
+	miss := 1.0
+	neutral := false
+	for o, c := range owners {
+		in.Owners = append(in.Owners, o)
+		miss *= 1 - c
+		neutral = neutral || !e.parties[o]
+	}
+	sort.Strings(in.Owners)
+	in.Confidence = 1 - miss
+	in.Attributions = map[string]int{}
+	for p, os := range attrib {
+		in.Attributions[p] = len(os)
+	}
+	if in.State == Disputed || in.State == Dismissed {
+		return
+	}
+	switch {
+	case len(owners) >= 2 && neutral && in.Confidence >= e.cfg.ConfirmAt:
+		in.State = Confirmed
+	case len(owners) >= 2:
+		in.State = Corroborated
+	default:
+		in.State = Reported
+	}
+}
+
+// specific keeps the more telling of two kinds of one event: a strike over
+// an impact over an explosion over a firing.
+func specific(a, b string) string {
+	rank := map[string]int{"firing": 1, "explosion": 2, "impact": 3, "strike": 4}
+	if a == "" || rank[b] > rank[a] {
+		return b
+	}
+	return a
+}
+
+// expire closes incidents whose last observation is older than the horizon
+// before the latest observation seen.
+func (e *Engine) expire() {
+	cut := e.latest.Add(-e.cfg.Horizon)
+	kept := e.incidents[:0]
+	for _, in := range e.incidents {
+		if !in.LastObserved.Before(cut) {
+			kept = append(kept, in)
+		}
+	}
+	e.incidents = kept
+}
+
+// Incidents returns the open incidents, oldest first.
+func (e *Engine) Incidents() []*Incident { return append([]*Incident(nil), e.incidents...) }
+
+func (e *Engine) find(id string) *Incident {
+	for _, in := range e.incidents {
+		if in.ID == id {
+			return in
+		}
+	}
+	return nil
+}
