@@ -55,6 +55,10 @@ type Incident struct {
 	Attributions map[string]int
 
 	members []member
+	family  string  // group() of its kind
+	maxTA   float64 // largest time accuracy of a member (s)
+	stamp   int     // last candidates() call that met it
+	filed   []cellKey
 }
 
 type member struct {
@@ -87,10 +91,34 @@ type Engine struct {
 	cfg       Config
 	parties   map[string]bool
 	incidents []*Incident // open ones, by creation
-	seen      map[Ref]string
+	seen      map[Ref]*Incident
 	next      int
 	latest    time.Time
+	expired   time.Time // latest when expire last ran
+	cells     map[cellKey][]*Incident
+	maxTA     float64 // largest time accuracy seen (s)
+	stamp     int
+	scratch   []*Incident
 }
+
+// cellKey files incidents by place (an S2 cell, 0 for the wide ones), kind
+// family and hour of observation, so a report meets only the incidents it
+// could join.
+type cellKey struct {
+	cell   s2.CellID
+	family string
+	hour   int64
+}
+
+const bucket = time.Hour
+
+// indexLevel is the S2 level of the spatial index (cells of about 10 km):
+// a report is compared with the incidents of its cell and the neighbouring
+// ones. Reports whose gate is wider than a cell are compared with all.
+const indexLevel = 10
+
+// maxIndexedGateM is the widest gate the neighbourhood of a cell covers.
+const maxIndexedGateM = 6000
 
 // New returns an engine.
 func New(cfg Config) *Engine {
@@ -103,7 +131,7 @@ func New(cfg Config) *Engine {
 	if cfg.Gate == 0 {
 		cfg.Gate = 2
 	}
-	e := &Engine{cfg: cfg, parties: map[string]bool{}, seen: map[Ref]string{}}
+	e := &Engine{cfg: cfg, parties: map[string]bool{}, seen: map[Ref]*Incident{}, cells: map[cellKey][]*Incident{}}
 	for _, p := range cfg.Parties {
 		e.parties[p] = true
 	}
@@ -138,16 +166,17 @@ func window(g string) time.Duration {
 // report already seen returns its incident unchanged.
 func (e *Engine) Add(r Report) *Incident {
 	key := Ref{r.Source, r.ID}
-	if id, ok := e.seen[key]; ok {
-		return e.find(id)
+	if in, ok := e.seen[key]; ok {
+		return in
 	}
 	if r.ObservedAt.After(e.latest) {
 		e.latest = r.ObservedAt
 	}
+	e.maxTA = math.Max(e.maxTA, r.TimeAccuracyS)
 	m := member{r: r, p: s2.PointFromLatLng(s2.LatLngFromDegrees(r.Lat, r.Lon))}
 	var best *Incident
 	bestScore := math.Inf(1)
-	for _, in := range e.incidents {
+	for _, in := range e.candidates(m) {
 		if s, ok := e.score(in, m); ok && s < bestScore {
 			best, bestScore = in, s
 		}
@@ -156,18 +185,108 @@ func (e *Engine) Add(r Report) *Incident {
 		e.next++
 		best = &Incident{ID: "inc-" + strconv.Itoa(e.next), Attributions: map[string]int{}}
 		e.incidents = append(e.incidents, best)
+	} else {
+		e.unindex(best)
 	}
 	best.members = append(best.members, m)
-	e.seen[key] = best.ID
+	e.seen[key] = best
 	e.update(best)
-	e.expire()
+	e.index(best)
+	if e.latest.Sub(e.expired) > time.Minute {
+		e.expire()
+	}
 	return best
+}
+
+// candidates are the open incidents a report could join: those filed under
+// its cell or a neighbour (or the wide key), its kind family, and an hour
+// within reach of its time.
+func (e *Engine) candidates(m member) []*Incident {
+	g := group(m.r.Event)
+	reach := time.Duration((window(g).Seconds() + e.maxTA + m.r.TimeAccuracyS) * float64(time.Second))
+	lo, hi := hourOf(m.r.ObservedAt.Add(-reach)), hourOf(m.r.ObservedAt.Add(reach))
+	cells := []s2.CellID{0}
+	if 2*e.cfg.Gate*m.r.AccuracyM <= maxIndexedGateM {
+		c := s2.CellFromPoint(m.p).ID().Parent(indexLevel)
+		cells = append(cells, c)
+		cells = append(cells, c.AllNeighbors(indexLevel)...)
+	} else {
+		return e.incidents // a wide report: compare with all
+	}
+	// An incident filed under several hours is met once (stamp); the order is
+	// the same for the same history, so results are deterministic.
+	e.stamp++
+	out := e.scratch[:0]
+	for _, c := range cells {
+		for h := lo; h <= hi; h++ {
+			for _, in := range e.cells[cellKey{c, g, h}] {
+				if in.stamp != e.stamp {
+					in.stamp = e.stamp
+					out = append(out, in)
+				}
+			}
+		}
+	}
+	e.scratch = out
+	return out
+}
+
+func hourOf(t time.Time) int64 { return t.Unix() / int64(bucket/time.Second) }
+
+// keys are where an incident is filed: its place, family and every hour of
+// its span.
+func (e *Engine) keys(in *Incident) []cellKey {
+	cell := s2.CellIDFromLatLng(s2.LatLngFromDegrees(in.Lat, in.Lon)).Parent(indexLevel)
+	for _, m := range in.members {
+		if 2*e.cfg.Gate*m.r.AccuracyM > maxIndexedGateM {
+			cell = 0
+		}
+	}
+	var out []cellKey
+	for h := hourOf(in.FirstObserved); h <= hourOf(in.LastObserved); h++ {
+		out = append(out, cellKey{cell, in.family, h})
+	}
+	return out
+}
+
+func (e *Engine) index(in *Incident) {
+	in.filed = e.keys(in)
+	for _, k := range in.filed {
+		e.cells[k] = append(e.cells[k], in)
+	}
+}
+
+func (e *Engine) unindex(in *Incident) {
+	for _, k := range in.filed {
+		list := e.cells[k]
+		for i, x := range list {
+			if x == in {
+				list = append(list[:i], list[i+1:]...)
+				break
+			}
+		}
+		if len(list) == 0 {
+			delete(e.cells, k)
+		} else {
+			e.cells[k] = list
+		}
+	}
+	in.filed = nil
 }
 
 // score is how well m fits the incident (lower is better), and whether it
 // fits at all: it must fit every member already there.
 func (e *Engine) score(in *Incident, m member) (float64, bool) {
 	g := group(m.r.Event)
+	// Cheap rejections first: another family, or too far in time from the
+	// incident's whole span.
+	if in.family != g {
+		return 0, false
+	}
+	slack := time.Duration((window(g).Seconds() + in.maxTA + m.r.TimeAccuracyS) * float64(time.Second))
+	if m.r.ObservedAt.Before(in.FirstObserved.Add(-slack)) || m.r.ObservedAt.After(in.LastObserved.Add(slack)) {
+		return 0, false
+	}
 	worst := 0.0
 	for _, x := range in.members {
 		if group(x.r.Event) != g || !equipmentCompatible(x.r.Equipment, m.r.Equipment) {
@@ -207,11 +326,13 @@ func (e *Engine) update(in *Incident) {
 	attrib := map[string]map[string]bool{}
 	in.Reports = in.Reports[:0]
 	in.Equipment, in.Event = "", ""
+	in.family, in.maxTA = group(in.members[0].r.Event), 0
 	for i, m := range in.members {
 		w := 1 / (m.r.AccuracyM * m.r.AccuracyM)
 		sum = s2.Point{Vector: sum.Add(m.p.Mul(w))}
 		wsum += w
 		owners[m.r.Owner] = math.Max(owners[m.r.Owner], m.r.Confidence)
+		in.maxTA = math.Max(in.maxTA, m.r.TimeAccuracyS)
 		if m.r.AttributedTo != "" && m.r.AttributedTo != "unknown" {
 			if attrib[m.r.AttributedTo] == nil {
 				attrib[m.r.AttributedTo] = map[string]bool{}
@@ -271,24 +392,21 @@ func specific(a, b string) string {
 // expire closes incidents whose last observation is older than the horizon
 // before the latest observation seen.
 func (e *Engine) expire() {
+	e.expired = e.latest
 	cut := e.latest.Add(-e.cfg.Horizon)
 	kept := e.incidents[:0]
 	for _, in := range e.incidents {
-		if !in.LastObserved.Before(cut) {
-			kept = append(kept, in)
+		if in.LastObserved.Before(cut) {
+			e.unindex(in)
+			for _, m := range in.members {
+				delete(e.seen, Ref{m.r.Source, m.r.ID})
+			}
+			continue
 		}
+		kept = append(kept, in)
 	}
 	e.incidents = kept
 }
 
 // Incidents returns the open incidents, oldest first.
 func (e *Engine) Incidents() []*Incident { return append([]*Incident(nil), e.incidents...) }
-
-func (e *Engine) find(id string) *Incident {
-	for _, in := range e.incidents {
-		if in.ID == id {
-			return in
-		}
-	}
-	return nil
-}
