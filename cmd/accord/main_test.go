@@ -168,3 +168,24 @@ func TestBinaryExitCodes(t *testing.T) {
 		}
 	}
 }
+
+func TestFrontierOutFile(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "f.svg")
+	if _, errs, code := runAccord(t, "frontier", tiny, "--x", "ua", "--y", "ru", "--out", out); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	fi, err := os.Stat(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o644 {
+		t.Errorf("mode %v, want 0644", fi.Mode().Perm())
+	}
+	b, _ := os.ReadFile(out)
+	if !strings.HasPrefix(string(b), "<svg") {
+		t.Errorf("not an SVG: %.40s", b)
+	}
+	if entries, _ := os.ReadDir(filepath.Dir(out)); len(entries) != 1 {
+		t.Errorf("temporary files left behind: %v", entries)
+	}
+}
