@@ -96,7 +96,6 @@ type Engine struct {
 	latest    time.Time
 	expired   time.Time // latest when expire last ran
 	cells     map[cellKey][]*Incident
-	maxTA     float64 // largest time accuracy seen (s)
 	stamp     int
 	scratch   []*Incident
 }
@@ -172,7 +171,6 @@ func (e *Engine) Add(r Report) *Incident {
 	if r.ObservedAt.After(e.latest) {
 		e.latest = r.ObservedAt
 	}
-	e.maxTA = math.Max(e.maxTA, r.TimeAccuracyS)
 	m := member{r: r, p: s2.PointFromLatLng(s2.LatLngFromDegrees(r.Lat, r.Lon))}
 	var best *Incident
 	bestScore := math.Inf(1)
@@ -199,11 +197,13 @@ func (e *Engine) Add(r Report) *Incident {
 }
 
 // candidates are the open incidents a report could join: those filed under
-// its cell or a neighbour (or the wide key), its kind family, and an hour
-// within reach of its time.
+// its cell or a neighbour (or the wide key), its kind family, and the hours
+// of its time uncertainty.
 func (e *Engine) candidates(m member) []*Incident {
 	g := group(m.r.Event)
-	reach := time.Duration((window(g).Seconds() + e.maxTA + m.r.TimeAccuracyS) * float64(time.Second))
+	// Incidents are filed under every hour their window reaches (keys), so
+	// the report's own time uncertainty is all the reach it needs.
+	reach := time.Duration(m.r.TimeAccuracyS * float64(time.Second))
 	lo, hi := hourOf(m.r.ObservedAt.Add(-reach)), hourOf(m.r.ObservedAt.Add(reach))
 	cells := []s2.CellID{0}
 	if 2*e.cfg.Gate*m.r.AccuracyM <= maxIndexedGateM {
@@ -233,8 +233,8 @@ func (e *Engine) candidates(m member) []*Incident {
 
 func hourOf(t time.Time) int64 { return t.Unix() / int64(bucket/time.Second) }
 
-// keys are where an incident is filed: its place, family and every hour of
-// its span.
+// keys are where an incident is filed: its place, family and every hour a
+// report could join it from.
 func (e *Engine) keys(in *Incident) []cellKey {
 	cell := s2.CellIDFromLatLng(s2.LatLngFromDegrees(in.Lat, in.Lon)).Parent(indexLevel)
 	for _, m := range in.members {
@@ -242,8 +242,12 @@ func (e *Engine) keys(in *Incident) []cellKey {
 			cell = 0
 		}
 	}
+	// A report at t can join only when |t − t_x| ≤ window + ta_x + ta for
+	// every member x: file the incident under every hour of its span widened
+	// by window + its largest time accuracy.
+	reach := time.Duration((window(in.family).Seconds() + in.maxTA) * float64(time.Second))
 	var out []cellKey
-	for h := hourOf(in.FirstObserved); h <= hourOf(in.LastObserved); h++ {
+	for h := hourOf(in.FirstObserved.Add(-reach)); h <= hourOf(in.LastObserved.Add(reach)); h++ {
 		out = append(out, cellKey{cell, in.family, h})
 	}
 	return out
