@@ -3,16 +3,16 @@ module github.com/accord-peace/accord
 go 1.26.8
 
 require (
+	github.com/golang/geo v0.0.0-20260818125358-b200a1149890
 	github.com/spf13/cobra v1.10.2
+	github.com/tidwall/geojson v1.4.5
 	go.yaml.in/yaml/v3 v3.0.6
 )
 
 require (
-	github.com/golang/geo v0.0.0-20260818125358-b200a1149890 // indirect
 	github.com/inconshreveable/mousetrap v1.1.0 // indirect
 	github.com/spf13/pflag v1.0.9 // indirect
 	github.com/tidwall/geoindex v1.4.4 // indirect
-	github.com/tidwall/geojson v1.4.5 // indirect
 	github.com/tidwall/gjson v1.12.1 // indirect
 	github.com/tidwall/match v1.1.1 // indirect
 	github.com/tidwall/pretty v1.2.0 // indirect

@@ -1,0 +1,274 @@
+package geo
+
+import (
+	"math"
+	"sort"
+
+	"github.com/golang/geo/s1"
+	"github.com/golang/geo/s2"
+)
+
+// cover is the kernel's precomputed classification of the neighbourhood of
+// the line and the zones: disjoint S2 cells, sorted, each with a class (what
+// is certain for every point of it) and, for cells where something is not,
+// the edges that can be nearest to a point of the cell.
+type cover struct {
+	lo, hi  []s2.CellID // each cell's range of leaf cells
+	cells   []coverCell
+	classes []class
+	edges   []int32 // candidate edges of the cells, by ranges
+}
+
+type coverCell struct {
+	class  uint32
+	e0, e1 int32
+}
+
+// class is what the cover knows of every point of a cell.
+type class struct {
+	bandsIn, bandsUnsure uint64
+	zonesIn, zonesUnsure ZoneSet
+	side                 int8 // ±1 when certain, 0 when it must be computed
+}
+
+// find returns the cover cell holding a leaf cell.
+func (c *cover) find(leaf s2.CellID) (coverCell, bool) {
+	i := sort.Search(len(c.lo), func(i int) bool { return c.lo[i] > leaf }) - 1
+	if i < 0 || c.hi[i] < leaf {
+		return coverCell{}, false
+	}
+	return c.cells[i], true
+}
+
+func leafID(p s2.Point) s2.CellID { return s2.CellFromPoint(p).ID() }
+
+// builder holds the state of one cover construction.
+type builder struct {
+	k        *Kernel
+	maxLevel int
+	classIDs map[class]uint32
+	dist     []s1.ChordAngle // scratch: distances of candidates to a cell centre
+	zoneCaps []s2.Rect
+}
+
+// buildCover computes the cover, descending from the six face cells. For a
+// cell with centre c and radius r (angles), and candidate edges E that
+// include the nearest edge of every point of the cell, the distance dc from
+// c to the line bounds the distance of every point of the cell to
+// [dc − r, dc + r]; the edges that can be nearest to a point of the cell
+// are those within dc + 2r of c. Bands and zones are certain where those
+// bounds (bands) or S2's exact cell–polygon tests (zones) decide them; the
+// side is certain where the cell does not touch the line and lies wholly on
+// one side of the great circle of every candidate edge.
+func (k *Kernel) buildCover(maxLevel int) {
+	b := &builder{k: k, maxLevel: maxLevel, classIDs: map[class]uint32{}}
+	for _, z := range k.zones {
+		b.zoneCaps = append(b.zoneCaps, z.RectBound())
+	}
+	all := make([]int32, len(k.edges))
+	for i := range all {
+		all[i] = int32(i)
+	}
+	var zones ZoneSet
+	for i := range k.zones {
+		zones.Add(i)
+	}
+	for f := 0; f < 6; f++ {
+		b.visit(s2.CellFromCellID(s2.CellIDFromFace(f)), all, ZoneSet{}, zones)
+	}
+}
+
+func (b *builder) visit(cell s2.Cell, cand []int32, zonesIn, zonesMaybe ZoneSet) {
+	k := b.k
+	capb := cell.CapBound()
+	c := capb.Center()
+	r := float64(capb.Radius()) + 1e-15
+	// Distances from the centre to the candidates (as chord angles, which
+	// are cheap), and the least.
+	if cap(b.dist) < len(cand) {
+		b.dist = make([]s1.ChordAngle, len(cand))
+	}
+	dist := b.dist[:len(cand)]
+	dmin := s1.InfChordAngle()
+	for i, e := range cand {
+		ed := &k.edges[e]
+		dist[i], _ = s2.UpdateMinDistance(c, ed.a, ed.b, s1.InfChordAngle())
+		dmin = min(dmin, dist[i])
+	}
+	dc := float64(dmin.Angle())
+	limit := s1.ChordAngleFromAngle(s1.Angle(dc + 2*r + 1e-15)).Successor()
+	var next []int32
+	for i, e := range cand {
+		if dist[i] <= limit {
+			next = append(next, e)
+		}
+	}
+	lo, hi := (dc-r)*EarthRadiusM, (dc+r)*EarthRadiusM
+
+	// Zones: decide those the parent could not.
+	var zonesUnsure ZoneSet
+	rect := cell.RectBound()
+	for _, zi := range zonesMaybe.Indices() {
+		if !b.zoneCaps[zi].Intersects(rect) || !k.zones[zi].IntersectsCell(cell) {
+			continue
+		}
+		if k.zones[zi].ContainsCell(cell) {
+			zonesIn.Add(zi)
+		} else {
+			zonesUnsure.Add(zi)
+		}
+	}
+	if lo > k.radius && zonesIn.Empty() && zonesUnsure.Empty() {
+		return // nothing to know here: the cover leaves it out
+	}
+	cl := class{zonesIn: zonesIn, zonesUnsure: zonesUnsure}
+	// The ellipsoid's scale over the latitudes a path from the cell to the
+	// line can reach.
+	reach := (dc + r) * 180 / math.Pi
+	kmin, kmax := scaleBounds(rect.Lo().Lat.Degrees()-reach, rect.Hi().Lat.Degrees()+reach)
+	for i, d := range k.bands {
+		switch {
+		case hi*kmax < d:
+			cl.bandsIn |= 1 << i
+		case lo*kmin > d:
+		default:
+			cl.bandsUnsure |= 1 << i
+		}
+	}
+	if lo > 0 {
+		cl.side = b.side(next, c, math.Sin(math.Min(r, math.Pi/2)))
+	}
+	certain := cl.bandsUnsure == 0 && cl.zonesUnsure.Empty() && cl.side != 0
+	if certain || int(cell.Level()) >= b.maxLevel {
+		b.add(cell.ID(), cl, next, certain)
+		return
+	}
+	children, _ := cell.Children()
+	for _, ch := range children {
+		b.visit(ch, next, zonesIn, zonesUnsure)
+	}
+}
+
+// side is the side of every point of the cell, or 0 when it may differ
+// within the cell. For each candidate edge it works out the sides sideOf
+// can give for a point of the cell whose nearest edge that is: the sign
+// against the edge's great circle where the foot of the point may fall
+// inside the edge, and the combination with the neighbouring edge's sign
+// where the foot may be a shared vertex (beyond a turn the great circle of
+// an edge cuts through cells that all lie on the turn's outer side).
+func (b *builder) side(cand []int32, c s2.Point, sinR float64) int8 {
+	var seen [3]bool // index side+1
+	edges := b.k.edges
+	for _, i := range cand {
+		e := &edges[i]
+		s := signs(c, e.n, sinR)
+		// The foot may be inside the edge unless the cell lies wholly before
+		// a or wholly after b.
+		pastA, beforeB := signs(c, e.pastA, sinR), signs(c, e.beforeB, sinR)
+		if pastA != signNeg && beforeB != signNeg {
+			mark(&seen, s)
+		}
+		if pastA != signPos { // the foot may be a
+			b.vertexSides(&seen, s, e.prev, i, c, sinR)
+		}
+		if beforeB != signPos { // the foot may be b
+			b.vertexSides(&seen, s, i, e.next, c, sinR)
+		}
+		if seen[0] && seen[2] {
+			return 0
+		}
+	}
+	switch {
+	case seen[0] && !seen[2]:
+		return -1
+	case seen[2] && !seen[0]:
+		return 1
+	}
+	return 0
+}
+
+// vertexSides marks the sides a point whose foot is the vertex between
+// edges first and second may have, given the sign set of the edge it is
+// nearest to (s). At a line's end (first or second is −1) it is s.
+func (b *builder) vertexSides(seen *[3]bool, s signSet, first, second int32, c s2.Point, sinR float64) {
+	if first < 0 || second < 0 {
+		mark(seen, s)
+		return
+	}
+	edges := b.k.edges
+	f, g := &edges[first], &edges[second]
+	turn := int8(s2.RobustSign(f.a, f.b, g.b))
+	sf, sg := signs(c, f.n, sinR), signs(c, g.n, sinR)
+	for _, x := range []int8{-1, 1} {
+		for _, y := range []int8{-1, 1} {
+			if !sf.has(x) || !sg.has(y) {
+				continue
+			}
+			if x == y {
+				seen[x+1] = true
+			} else {
+				seen[-turn+1] = true
+			}
+		}
+	}
+}
+
+// signSet is the set of signs a cell's points have against a great circle.
+type signSet int8
+
+const (
+	signNeg  signSet = -1
+	signBoth signSet = 0
+	signPos  signSet = 1
+)
+
+func (s signSet) has(x int8) bool { return s == signBoth || int8(s) == x }
+
+// signs is the sign set of a cell with centre c and radius r against the
+// great circle with unit normal n, given sinR = sin(r): the cell lies on
+// one side when the centre's angular distance to the circle, asin|c·n|,
+// exceeds r.
+func signs(c, n s2.Point, sinR float64) signSet {
+	d := c.Dot(n.Vector)
+	if d > sinR {
+		return signPos
+	}
+	if d < -sinR {
+		return signNeg
+	}
+	return signBoth
+}
+
+func mark(seen *[3]bool, s signSet) {
+	if s.has(-1) {
+		seen[0] = true
+	}
+	if s.has(1) {
+		seen[2] = true
+	}
+}
+
+func (b *builder) add(id s2.CellID, cl class, cand []int32, certain bool) {
+	cv := &b.k.cover
+	ci, ok := b.classIDs[cl]
+	if !ok {
+		ci = uint32(len(cv.classes))
+		cv.classes = append(cv.classes, cl)
+		b.classIDs[cl] = ci
+	}
+	cc := coverCell{class: ci, e0: int32(len(cv.edges))}
+	if !certain {
+		cv.edges = append(cv.edges, cand...)
+	}
+	cc.e1 = int32(len(cv.edges))
+	// Merge with the previous cell when adjacent and alike (a certain cell
+	// right after another of the same class).
+	if n := len(cv.lo); n > 0 && certain && cv.cells[n-1].e0 == cv.cells[n-1].e1 &&
+		cv.cells[n-1].class == ci && cv.hi[n-1].Next() == id.RangeMin() {
+		cv.hi[n-1] = id.RangeMax()
+		return
+	}
+	cv.lo = append(cv.lo, id.RangeMin())
+	cv.hi = append(cv.hi, id.RangeMax())
+	cv.cells = append(cv.cells, cc)
+}

@@ -1,0 +1,127 @@
+package geo
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/golang/geo/s2"
+)
+
+// seg is one edge of a line or ring, for the simplicity checks.
+type seg struct {
+	chain, i int // which polyline or ring, and the edge's index in it
+	a, b     s2.Point
+	ca, cb   [2]float64
+	lo, hi   [2]float64 // lon/lat bounding box, padded
+}
+
+type chain struct {
+	pts    [][2]float64
+	closed bool // a ring: its last edge joins the last vertex to the first
+}
+
+// lineCrossings lists where the parts of a line cross or touch each other
+// (consecutive edges of one part share a vertex, which is fine).
+func lineCrossings(parts [][][2]float64) []string {
+	chains := make([]chain, len(parts))
+	for i, p := range parts {
+		chains[i] = chain{pts: p}
+	}
+	return crossings(chains, "edge")
+}
+
+// ringCrossings lists where the rings of one polygon cross or touch.
+func ringCrossings(rings [][][2]float64) []string {
+	chains := make([]chain, len(rings))
+	for i, r := range rings {
+		chains[i] = chain{pts: r, closed: true}
+	}
+	return crossings(chains, "ring edge")
+}
+
+// crossings finds pairs of edges that cross or touch, other than
+// consecutive edges of one chain at their shared vertex. It sweeps the
+// edges by longitude, so it costs O(n log n) plus the pairs whose boxes
+// overlap. At most 10 are reported.
+func crossings(chains []chain, what string) []string {
+	var segs []seg
+	for ci, c := range chains {
+		n := len(c.pts) - 1
+		if c.closed {
+			n = len(c.pts)
+		}
+		for i := 0; i < n; i++ {
+			ca, cb := c.pts[i], c.pts[(i+1)%len(c.pts)]
+			s := seg{chain: ci, i: i, a: point(ca), b: point(cb), ca: ca, cb: cb}
+			// A great-circle arc bulges towards the pole by up to about
+			// L²/8R·tan(lat); pad the box by 1 % of the edge's extent, which
+			// is more than that for any edge shorter than a few hundred km.
+			pad := 0.01*math.Hypot(cb[0]-ca[0], cb[1]-ca[1]) + 1e-9
+			s.lo = [2]float64{math.Min(ca[0], cb[0]) - pad, math.Min(ca[1], cb[1]) - pad}
+			s.hi = [2]float64{math.Max(ca[0], cb[0]) + pad, math.Max(ca[1], cb[1]) + pad}
+			segs = append(segs, s)
+		}
+	}
+	sort.Slice(segs, func(x, y int) bool { return segs[x].lo[0] < segs[y].lo[0] })
+	var out []string
+	var active []int
+	for k := range segs {
+		s := &segs[k]
+		kept := active[:0]
+		for _, j := range active {
+			if segs[j].hi[0] >= s.lo[0] {
+				kept = append(kept, j)
+			}
+		}
+		active = kept
+		for _, j := range active {
+			t := &segs[j]
+			if t.hi[1] < s.lo[1] || s.hi[1] < t.lo[1] {
+				continue
+			}
+			if bad(chains, s, t) {
+				if len(out) < 10 {
+					first, second := s, t
+					if first.chain > second.chain || (first.chain == second.chain && first.i > second.i) {
+						first, second = second, first
+					}
+					out = append(out, fmt.Sprintf("%s %s %v→%v meets %s %v→%v", what,
+						label(chains, first), first.ca, first.cb, label(chains, second), second.ca, second.cb))
+				}
+			}
+		}
+		active = append(active, k)
+	}
+	return out
+}
+
+func label(chains []chain, s *seg) string {
+	if len(chains) == 1 {
+		return fmt.Sprintf("%d", s.i)
+	}
+	return fmt.Sprintf("%d of part %d", s.i, s.chain)
+}
+
+// bad reports whether two edges cross or touch where they should not.
+func bad(chains []chain, s, t *seg) bool {
+	switch s2.CrossingSign(s.a, s.b, t.a, t.b) {
+	case s2.Cross:
+		return true
+	case s2.DoNotCross:
+		return false
+	}
+	// They share a vertex: fine only for consecutive edges of one chain.
+	if s.chain == t.chain {
+		c := chains[s.chain]
+		n := len(c.pts) - 1
+		if c.closed {
+			n = len(c.pts)
+		}
+		d := s.i - t.i
+		if d == 1 || d == -1 || (c.closed && (d == n-1 || d == 1-n)) {
+			return false
+		}
+	}
+	return true
+}

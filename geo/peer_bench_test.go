@@ -1,0 +1,123 @@
+package geo
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/golang/geo/s1"
+	"github.com/golang/geo/s2"
+	"github.com/tidwall/geojson"
+	"github.com/tidwall/geojson/geometry"
+)
+
+// naiveFull is the straightforward scan the kernel replaces: the geodesic
+// distance to every segment (s2.DistanceFromSegment, no pruning), every band
+// against it, and every zone's polygon.
+func naiveFull(k *Kernel, p s2.Point) (uint64, ZoneSet) {
+	d := s1.InfAngle()
+	for i := range k.edges {
+		d = min(d, s2.DistanceFromSegment(p, k.edges[i].a, k.edges[i].b))
+	}
+	var bands uint64
+	for i, b := range k.bands {
+		if float64(d)*EarthRadiusM < b {
+			bands |= 1 << i
+		}
+	}
+	var zones ZoneSet
+	for i, z := range k.zones {
+		if z.ContainsPoint(p) {
+			zones.Add(i)
+		}
+	}
+	return bands, zones
+}
+
+// tidwallZones parses the zones with github.com/tidwall/geojson, the
+// geometry engine under Tile38 (planar lon/lat edges, R-tree indexed rings).
+func tidwallZones(tb testing.TB, g *Geometry) []geojson.Object {
+	var out []geojson.Object
+	for _, z := range g.Zones {
+		var coords [][][][2]float64
+		for _, poly := range z.Polygons {
+			var rings [][][2]float64
+			for _, ring := range poly {
+				rings = append(rings, append(append([][2]float64{}, ring...), ring[0]))
+			}
+			coords = append(coords, rings)
+		}
+		data, _ := json.Marshal(map[string]any{"type": "MultiPolygon", "coordinates": coords})
+		obj, err := geojson.Parse(string(data), &geojson.ParseOptions{IndexChildren: 64, IndexGeometry: 64, IndexGeometryKind: geometry.QuadTree})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		out = append(out, obj)
+	}
+	return out
+}
+
+func BenchmarkZones(b *testing.B) {
+	g := testGeometry(b, 2000)
+	k, err := NewKernel(g, testBands, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	pts := benchPoints(g, 1<<16)
+	objs := tidwallZones(b, g)
+	lls := make([]geojson.Object, len(pts))
+	for i, p := range pts {
+		ll := s2.LatLngFromPoint(p)
+		lls[i] = geojson.NewPoint(geometry.Point{X: ll.Lng.Degrees(), Y: ll.Lat.Degrees()})
+	}
+	b.Run("kernel", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			_ = k.PlacePoint(pts[i&(len(pts)-1)]).Zones
+		}
+	})
+	b.Run("tidwall-geojson", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			pt := lls[i&(len(pts)-1)]
+			for _, o := range objs {
+				_ = o.Contains(pt)
+			}
+		}
+	})
+}
+
+func BenchmarkNaiveFull(b *testing.B) {
+	g := testGeometry(b, 2000)
+	k, err := NewKernel(g, testBands, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	pts := benchPoints(g, 1<<12)
+	for i := 0; b.Loop(); i++ {
+		naiveFull(k, pts[i&(len(pts)-1)])
+	}
+}
+
+func TestTidwallZonesAgree(t *testing.T) {
+	g := testGeometry(t, 2000)
+	k, err := NewKernel(g, testBands, Options{MaxLevel: 12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	objs := tidwallZones(t, g)
+	pts := benchPoints(g, 20000)
+	differ := 0
+	for _, p := range pts {
+		ll := s2.LatLngFromPoint(p)
+		pt := geojson.NewPoint(geometry.Point{X: ll.Lng.Degrees(), Y: ll.Lat.Degrees()})
+		zs := k.PlacePoint(p).Zones
+		for i, o := range objs {
+			if o.Contains(pt) != zs.Has(i) {
+				differ++
+			}
+		}
+	}
+	// Planar and geodesic edges differ by metres on these small zones: a
+	// handful of points at most may fall between them.
+	if differ > 5 {
+		t.Errorf("%d of %d zone tests differ from tidwall/geojson", differ, len(pts)*len(objs))
+	}
+}
