@@ -101,4 +101,3 @@ func metres(d s1.ChordAngle) float64 { return float64(d.Angle()) * EarthRadiusM 
 
 // angleOf turns metres into an angle on the unit sphere.
 func angleOf(m float64) float64 { return m / EarthRadiusM }
-
