@@ -1,0 +1,6 @@
+// Package agreement reads the agreement file: for now its monitoring
+// section — the agreed geometry (a GeoJSON file beside it), which party
+// holds each side of the contact line, the withdrawal bands per equipment
+// class, the rules of each zone, the ban on fire across the line, and the
+// equipment ceilings per zone, each tied to the provision it enforces.
+package agreement

@@ -1,0 +1,274 @@
+package agreement
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/geo"
+)
+
+// Agreement is an agreement file. Only the monitoring section exists yet.
+type Agreement struct {
+	ID         string      `yaml:"agreement"`
+	Title      string      `yaml:"title"`
+	Scenario   string      `yaml:"scenario"`
+	Parties    []string    `yaml:"parties"`
+	Monitoring *Monitoring `yaml:"monitoring"`
+}
+
+// Monitoring is the monitoring section.
+type Monitoring struct {
+	// GeometryFile is the GeoJSON file of the contact line and the zones,
+	// relative to the agreement file.
+	GeometryFile string `yaml:"geometry"`
+	// Sides names the party holding each side of the contact line, seen
+	// along the line's direction.
+	Sides    Sides      `yaml:"sides"`
+	Bands    []Band     `yaml:"bands"`
+	Zones    []ZoneRule `yaml:"zone_rules"`
+	Crossing *Crossing  `yaml:"crossing"`
+	Ceilings []Ceiling  `yaml:"ceilings"`
+
+	// Geometry is the parsed geometry file.
+	Geometry *geo.Geometry `yaml:"-"`
+}
+
+// Sides names the parties on the left and right of the line.
+type Sides struct {
+	Left  string `yaml:"left"`
+	Right string `yaml:"right"`
+}
+
+// Party returns the party holding side s (+1 left, −1 right), "" for 0.
+func (s Sides) Party(side int8) string {
+	switch side {
+	case 1:
+		return s.Left
+	case -1:
+		return s.Right
+	}
+	return ""
+}
+
+// Other returns the party facing p across the line.
+func (s Sides) Other(p string) string {
+	if p == s.Left {
+		return s.Right
+	}
+	return s.Left
+}
+
+// Band is a withdrawal band: weapons of its classes (and, when set, of at
+// least its caliber) must stay at least DistanceKM from the contact line on
+// either side.
+type Band struct {
+	ID           string   `yaml:"id"`
+	Equipment    []string `yaml:"equipment"`
+	MinCaliberMM float64  `yaml:"min_caliber_mm"`
+	DistanceKM   float64  `yaml:"distance_km"`
+	Provision    string   `yaml:"provision"`
+	Source       string   `yaml:"source"`
+}
+
+// Applies reports whether the band governs a weapon of this class and
+// caliber (0: not reported; a band with a minimum caliber then applies, the
+// class being the one it names).
+func (b *Band) Applies(equipment string, caliberMM float64) bool {
+	if !slices.Contains(b.Equipment, equipment) {
+		return false
+	}
+	return b.MinCaliberMM == 0 || caliberMM == 0 || caliberMM >= b.MinCaliberMM
+}
+
+// ZoneRule forbids event kinds inside a zone, or inside every zone of a role.
+type ZoneRule struct {
+	Zone      string   `yaml:"zone"`
+	Role      string   `yaml:"role"`
+	Forbid    []string `yaml:"forbid"`
+	Provision string   `yaml:"provision"`
+}
+
+// Crossing forbids fire across the contact line.
+type Crossing struct {
+	Provision string `yaml:"provision"`
+}
+
+// Ceiling caps the count of one equipment class inside a zone, counted from
+// distinct incidents.
+type Ceiling struct {
+	Zone      string `yaml:"zone"`
+	Equipment string `yaml:"equipment"`
+	Max       int    `yaml:"max"`
+	Provision string `yaml:"provision"`
+}
+
+// Events and Equipments are the kinds the observation contract defines.
+var (
+	Events = []string{"firing", "explosion", "impact", "heavy_weapon", "troop_concentration",
+		"aircraft", "drone", "strike", "mine", "movement_restriction", "other"}
+	Equipments = []string{"tank", "acv", "artillery", "mortar", "mlrs", "heavy_mlrs", "missile",
+		"aircraft", "helicopter", "air_defence", "drone"}
+)
+
+// Load reads an agreement file and the geometry it names.
+func Load(path string) (*Agreement, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &accord.Error{Code: accord.ENOTFOUND, Message: "agreement " + path, Err: err}
+	}
+	a, err := Parse(path, data)
+	if err != nil {
+		return nil, err
+	}
+	if a.Monitoring != nil {
+		gpath := filepath.Join(filepath.Dir(path), a.Monitoring.GeometryFile)
+		gdata, err := os.ReadFile(gpath)
+		if err != nil {
+			return nil, &accord.Error{Code: accord.EINVALID, Message: fmt.Sprintf("%s: monitoring.geometry", path), Err: err}
+		}
+		g, err := geo.ParseGeoJSON(gpath, gdata)
+		if err != nil {
+			return nil, &accord.Error{Code: accord.EINVALID, Message: "invalid geometry", Err: err}
+		}
+		if err := a.Monitoring.bind(path, g); err != nil {
+			return nil, err
+		}
+	}
+	return a, nil
+}
+
+// Parse reads an agreement from YAML, refusing unknown fields. The geometry
+// is not read: Load does that.
+func Parse(name string, data []byte) (*Agreement, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	var a Agreement
+	if err := dec.Decode(&a); err != nil {
+		return nil, &accord.Error{Code: accord.EINVALID, Message: name, Err: err}
+	}
+	var probs []string
+	add := func(f string, args ...any) { probs = append(probs, fmt.Sprintf(f, args...)) }
+	if a.ID == "" {
+		add("agreement: missing id")
+	}
+	if m := a.Monitoring; m != nil {
+		if m.GeometryFile == "" {
+			add("monitoring.geometry: missing (the GeoJSON file of the line and zones)")
+		}
+		if m.Sides.Left == "" || m.Sides.Right == "" || m.Sides.Left == m.Sides.Right {
+			add("monitoring.sides: name two different parties, left and right of the line's direction")
+		}
+		for _, side := range []string{m.Sides.Left, m.Sides.Right} {
+			if len(a.Parties) > 0 && side != "" && !slices.Contains(a.Parties, side) {
+				add("monitoring.sides: %q is not among the parties %v", side, a.Parties)
+			}
+		}
+		ids := map[string]bool{}
+		for i, b := range m.Bands {
+			at := fmt.Sprintf("monitoring.bands[%d]", i)
+			if b.ID == "" || ids[b.ID] {
+				add("%s.id: missing or repeated %q", at, b.ID)
+			}
+			ids[b.ID] = true
+			if len(b.Equipment) == 0 {
+				add("%s.equipment: name at least one class", at)
+			}
+			for _, e := range b.Equipment {
+				if !slices.Contains(Equipments, e) {
+					add("%s.equipment: unknown class %q (want one of %s)", at, e, strings.Join(Equipments, ", "))
+				}
+			}
+			if b.DistanceKM <= 0 {
+				add("%s.distance_km: must be > 0, got %v", at, b.DistanceKM)
+			}
+			if b.MinCaliberMM < 0 {
+				add("%s.min_caliber_mm: must be ≥ 0", at)
+			}
+			if b.Provision == "" {
+				add("%s.provision: missing", at)
+			}
+		}
+		if len(m.Bands) > geo.MaxBands {
+			add("monitoring.bands: at most %d", geo.MaxBands)
+		}
+		for i, z := range m.Zones {
+			at := fmt.Sprintf("monitoring.zone_rules[%d]", i)
+			if (z.Zone == "") == (z.Role == "") {
+				add("%s: name either a zone or a role", at)
+			}
+			if z.Role != "" && !slices.Contains(geo.Roles, z.Role) {
+				add("%s.role: unknown role %q (want one of %s)", at, z.Role, strings.Join(geo.Roles, ", "))
+			}
+			if len(z.Forbid) == 0 {
+				add("%s.forbid: name at least one event kind", at)
+			}
+			for _, e := range z.Forbid {
+				if !slices.Contains(Events, e) {
+					add("%s.forbid: unknown event kind %q", at, e)
+				}
+			}
+			if z.Provision == "" {
+				add("%s.provision: missing", at)
+			}
+		}
+		if m.Crossing != nil && m.Crossing.Provision == "" {
+			add("monitoring.crossing.provision: missing")
+		}
+		for i, c := range m.Ceilings {
+			at := fmt.Sprintf("monitoring.ceilings[%d]", i)
+			if !slices.Contains(Equipments, c.Equipment) {
+				add("%s.equipment: unknown class %q", at, c.Equipment)
+			}
+			if c.Max < 0 {
+				add("%s.max: must be ≥ 0", at)
+			}
+			if c.Zone == "" {
+				add("%s.zone: missing", at)
+			}
+			if c.Provision == "" {
+				add("%s.provision: missing", at)
+			}
+		}
+	}
+	if len(probs) > 0 {
+		return nil, &accord.Error{Code: accord.EINVALID, Message: name, Err: errors.New(strings.Join(probs, "\n"))}
+	}
+	return &a, nil
+}
+
+// bind attaches the geometry and checks the zone ids the rules name.
+func (m *Monitoring) bind(name string, g *geo.Geometry) error {
+	var probs []string
+	for i, z := range m.Zones {
+		if z.Zone != "" && g.Zone(z.Zone) == nil {
+			probs = append(probs, fmt.Sprintf("monitoring.zone_rules[%d].zone: no zone %q in %s", i, z.Zone, m.GeometryFile))
+		}
+	}
+	for i, c := range m.Ceilings {
+		if g.Zone(c.Zone) == nil {
+			probs = append(probs, fmt.Sprintf("monitoring.ceilings[%d].zone: no zone %q in %s", i, c.Zone, m.GeometryFile))
+		}
+	}
+	if len(probs) > 0 {
+		return &accord.Error{Code: accord.EINVALID, Message: name, Err: errors.New(strings.Join(probs, "\n"))}
+	}
+	m.Geometry = g
+	return nil
+}
+
+// BandDistancesM lists the bands' distances in metres, in order.
+func (m *Monitoring) BandDistancesM() []float64 {
+	out := make([]float64, len(m.Bands))
+	for i, b := range m.Bands {
+		out[i] = b.DistanceKM * 1000
+	}
+	return out
+}

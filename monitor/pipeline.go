@@ -1,0 +1,139 @@
+package monitor
+
+import (
+	"math"
+	"sort"
+
+	"github.com/accord-peace/accord/agreement"
+	"github.com/accord-peace/accord/fusion"
+	"github.com/accord-peace/accord/geo"
+)
+
+// Pipeline places observations against the agreed geometry, fuses them
+// into incidents and finds the violations of the agreed rules. It is not
+// safe for concurrent use: one goroutine feeds it, in arrival order.
+type Pipeline struct {
+	m      *agreement.Monitoring
+	k      *geo.Kernel
+	fusion *fusion.Engine
+	obs    map[Key]*Observation
+	// zoneRules[i] lists the rules that apply in zone i.
+	zoneRules [][]int
+}
+
+// NewPipeline returns a pipeline for a monitoring section and its kernel
+// (built with the section's band distances, in order).
+func NewPipeline(m *agreement.Monitoring, k *geo.Kernel, cfg fusion.Config) *Pipeline {
+	if cfg.Parties == nil {
+		cfg.Parties = []string{m.Sides.Left, m.Sides.Right}
+	}
+	p := &Pipeline{m: m, k: k, fusion: fusion.New(cfg), obs: map[Key]*Observation{}}
+	p.zoneRules = make([][]int, len(m.Geometry.Zones))
+	for zi, z := range m.Geometry.Zones {
+		for ri, r := range m.Zones {
+			if r.Zone == z.ID || r.Role == z.Role {
+				p.zoneRules[zi] = append(p.zoneRules[zi], ri)
+			}
+		}
+	}
+	return p
+}
+
+// NewKernel builds the kernel a monitoring section needs.
+func NewKernel(m *agreement.Monitoring) (*geo.Kernel, error) {
+	return geo.NewKernel(m.Geometry, m.BandDistancesM(), geo.Options{})
+}
+
+// Add takes one validated observation and returns the incident it joined
+// or opened. An observation already seen (same key) changes nothing.
+func (p *Pipeline) Add(o *Observation) *fusion.Incident {
+	k := o.Key()
+	if _, ok := p.obs[k]; !ok {
+		p.obs[k] = o
+	}
+	return p.fusion.Add(fusion.Report{
+		Source: o.Source.ID, ID: o.ID, Owner: o.Source.Owner, Kind: o.Source.Kind,
+		Event: o.Event, Equipment: o.Equipment, Lon: o.Position[0], Lat: o.Position[1],
+		AccuracyM: o.AccuracyM, ObservedAt: o.ObservedAt, TimeAccuracyS: o.TimeAccuracyS,
+		Confidence: o.Confidence, AttributedTo: o.AttributedTo,
+	})
+}
+
+// Incidents evaluates every open incident, oldest first.
+func (p *Pipeline) Incidents() []Incident {
+	ins := p.fusion.Incidents()
+	out := make([]Incident, len(ins))
+	for i, in := range ins {
+		out[i] = p.evaluate(in)
+	}
+	p.ceilings(out)
+	return out
+}
+
+// Evaluate places one incident and finds its violations (ceilings, which
+// depend on other incidents, are left to Incidents).
+func (p *Pipeline) Evaluate(in *fusion.Incident) Incident { return p.evaluate(in) }
+
+// members returns an incident's observations.
+func (p *Pipeline) members(in *fusion.Incident) []*Observation {
+	out := make([]*Observation, 0, len(in.Reports))
+	for _, r := range in.Reports {
+		if o := p.obs[Key{Source: r.Source, ID: r.ID}]; o != nil {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// sideConfidence is the probability that a position with the given
+// accuracy (read, as fusion does, as about two standard deviations) lies on
+// the side of the line its estimate is on, d metres from the line: Φ(d/σ).
+func sideConfidence(d, accuracyM float64) float64 {
+	sigma := math.Max(accuracyM/2, 1)
+	return 0.5 * math.Erfc(-d/sigma/math.Sqrt2)
+}
+
+// origin is the accuracy-weighted mean origin of an incident's shots, when
+// any of its observations has one.
+func origin(ms []*Observation) (lonlat [2]float64, accuracy float64, ok bool) {
+	var sx, sy, w float64
+	for _, o := range ms {
+		if org, has := o.Origin(); has {
+			wi := 1 / (o.AccuracyM * o.AccuracyM)
+			sx += org[0] * wi
+			sy += org[1] * wi
+			w += wi
+		}
+	}
+	if w == 0 {
+		return lonlat, 0, false
+	}
+	return [2]float64{sx / w, sy / w}, 1 / math.Sqrt(w), true
+}
+
+// caliber is the largest caliber an incident's observations report.
+func caliber(ms []*Observation) float64 {
+	c := 0.0
+	for _, o := range ms {
+		c = math.Max(c, o.CaliberMM)
+	}
+	return c
+}
+
+// count is the largest count an incident's observations report.
+func count(ms []*Observation) int {
+	n := 1
+	for _, o := range ms {
+		n = max(n, o.Count)
+	}
+	return n
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,208 @@
+package monitor
+
+import (
+	"math"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/accord-peace/accord/fusion"
+)
+
+// Violation is an agreed rule an incident breaks.
+type Violation struct {
+	Rule      string `json:"rule"`
+	Provision string `json:"provision"`
+	// Party is who it is attributed to, nil when nothing says.
+	Party                 *string `json:"party"`
+	AttributionConfidence float64 `json:"attribution_confidence"`
+}
+
+// Incident is an incident placed against the geometry, with its violations:
+// the line `accord monitor run --json` prints for it.
+type Incident struct {
+	ID                 string       `json:"id"`
+	State              string       `json:"state"`
+	Event              string       `json:"event"`
+	Equipment          string       `json:"equipment,omitempty"`
+	Location           [2]float64   `json:"location"`
+	FirstObserved      time.Time    `json:"first_observed"`
+	LastObserved       time.Time    `json:"last_observed"`
+	Observations       []fusion.Ref `json:"observations"`
+	IndependentSources int          `json:"independent_sources"`
+	Confidence         float64      `json:"confidence"`
+	// Side is the party holding the side of the line the incident is on.
+	Side            string      `json:"side"`
+	DistanceToLineM float64     `json:"distance_to_line_m"`
+	Zones           []string    `json:"zones"`
+	Violations      []Violation `json:"violations"`
+	count           int
+	accuracyM       float64
+	zoneIdx         []int
+}
+
+func round(x, unit float64) float64 { return math.Round(x/unit) * unit }
+
+// evaluate places an incident and applies the rules that concern it alone.
+func (p *Pipeline) evaluate(in *fusion.Incident) Incident {
+	ms := p.members(in)
+	pl := p.k.Place(in.Lon, in.Lat)
+	d := p.k.DistanceM(in.Lon, in.Lat)
+	out := Incident{
+		ID: in.ID, State: in.State, Event: in.Event, Equipment: in.Equipment,
+		Location:      [2]float64{round(in.Lon, 1e-6), round(in.Lat, 1e-6)},
+		FirstObserved: in.FirstObserved, LastObserved: in.LastObserved,
+		Observations: slices.Clone(in.Reports), IndependentSources: len(in.Owners),
+		Confidence: round(in.Confidence, 1e-4), Side: p.m.Sides.Party(pl.Side),
+		DistanceToLineM: math.Round(d), Zones: []string{}, Violations: []Violation{},
+		count: count(ms), accuracyM: in.AccuracyM,
+	}
+	for _, zi := range pl.Zones.Indices() {
+		out.Zones = append(out.Zones, p.m.Geometry.Zones[zi].ID)
+		out.zoneIdx = append(out.zoneIdx, zi)
+	}
+	events := map[string]bool{}
+	for _, o := range ms {
+		events[o.Event] = true
+	}
+	present := func() (string, float64) { return out.Side, sideConfidence(d, in.AccuracyM) }
+	org, orgAcc, hasOrigin := origin(ms)
+
+	// Weapons inside their withdrawal band: where the weapon stands (a
+	// shot's origin, or the sighting itself).
+	if in.Equipment != "" && (events["heavy_weapon"] || hasOrigin) {
+		at, acc := [2]float64{in.Lon, in.Lat}, in.AccuracyM
+		if !events["heavy_weapon"] {
+			at, acc = org, orgAcc
+		}
+		wpl := p.k.Place(at[0], at[1])
+		cal := caliber(ms)
+		for i := range p.m.Bands {
+			b := &p.m.Bands[i]
+			if b.Applies(in.Equipment, cal) && wpl.InBand(i) {
+				party := p.m.Sides.Party(wpl.Side)
+				conf := sideConfidence(p.k.DistanceM(at[0], at[1]), acc)
+				out.Violations = append(out.Violations, violation("band:"+b.ID, b.Provision, party, conf))
+			}
+		}
+	}
+	// Fire across the line: the origin and the impact on different sides.
+	if p.m.Crossing != nil && hasOrigin {
+		opl := p.k.Place(org[0], org[1])
+		if opl.Side != 0 && pl.Side != 0 && opl.Side != pl.Side {
+			party := p.m.Sides.Party(opl.Side)
+			conf := sideConfidence(p.k.DistanceM(org[0], org[1]), orgAcc) * sideConfidence(d, in.AccuracyM)
+			out.Violations = append(out.Violations, violation("crossing", p.m.Crossing.Provision, party, conf))
+		}
+	}
+	// Forbidden events inside zones.
+	for _, zi := range out.zoneIdx {
+		z := &p.m.Geometry.Zones[zi]
+		for _, ri := range p.zoneRules[zi] {
+			r := &p.m.Zones[ri]
+			if !anyOf(events, r.Forbid) {
+				continue
+			}
+			party, conf := present()
+			if isFire(events) {
+				party, conf = p.firer(in, ms, org, orgAcc, hasOrigin)
+			}
+			out.Violations = append(out.Violations, violation("zone:"+z.ID, r.Provision, party, conf))
+			break
+		}
+	}
+	return out
+}
+
+// firer attributes fire: to the side its origin is on when a sensor saw
+// the origin, else to the party the sources name, by noisy-OR over the
+// owners that name it (a party's own report counts half, being a party's).
+func (p *Pipeline) firer(in *fusion.Incident, ms []*Observation, org [2]float64, acc float64, hasOrigin bool) (string, float64) {
+	if hasOrigin {
+		opl := p.k.Place(org[0], org[1])
+		return p.m.Sides.Party(opl.Side), sideConfidence(p.k.DistanceM(org[0], org[1]), acc)
+	}
+	owners := map[string]map[string]float64{}
+	for _, o := range ms {
+		if o.AttributedTo == "" || o.AttributedTo == Unknown {
+			continue
+		}
+		c := o.Confidence
+		if o.Source.Owner == p.m.Sides.Left || o.Source.Owner == p.m.Sides.Right {
+			c /= 2
+		}
+		if owners[o.AttributedTo] == nil {
+			owners[o.AttributedTo] = map[string]float64{}
+		}
+		owners[o.AttributedTo][o.Source.Owner] = math.Max(owners[o.AttributedTo][o.Source.Owner], c)
+	}
+	best, bestConf := "", 0.0
+	for _, party := range sortedKeysF(owners) {
+		miss := 1.0
+		for _, c := range owners[party] {
+			miss *= 1 - c
+		}
+		if 1-miss > bestConf {
+			best, bestConf = party, 1-miss
+		}
+	}
+	return best, bestConf
+}
+
+func isFire(events map[string]bool) bool {
+	return events["firing"] || events["strike"] || events["impact"] || events["explosion"]
+}
+
+func anyOf(events map[string]bool, kinds []string) bool {
+	for _, k := range kinds {
+		if events[k] {
+			return true
+		}
+	}
+	return false
+}
+
+func violation(rule, provision, party string, conf float64) Violation {
+	v := Violation{Rule: rule, Provision: provision, AttributionConfidence: round(conf, 1e-4)}
+	if party != "" {
+		v.Party = &party
+	}
+	return v
+}
+
+func sortedKeysF(m map[string]map[string]float64) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// ceilings counts, per ceiling and party, the equipment of distinct
+// heavy-weapon incidents inside the zone, and marks every contributing
+// incident of a party over its ceiling.
+func (p *Pipeline) ceilings(ins []Incident) {
+	for _, c := range p.m.Ceilings {
+		byParty := map[string][]int{}
+		total := map[string]int{}
+		for i := range ins {
+			in := &ins[i]
+			if in.Event != "heavy_weapon" || in.Equipment != c.Equipment || !slices.Contains(in.Zones, c.Zone) {
+				continue
+			}
+			byParty[in.Side] = append(byParty[in.Side], i)
+			total[in.Side] += in.count
+		}
+		for party, idx := range byParty {
+			if total[party] <= c.Max {
+				continue
+			}
+			for _, i := range idx {
+				in := &ins[i]
+				conf := sideConfidence(in.DistanceToLineM, in.accuracyM)
+				in.Violations = append(in.Violations, violation("ceiling:"+c.Zone+":"+c.Equipment, c.Provision, party, conf))
+			}
+		}
+	}
+}
