@@ -69,8 +69,8 @@ func (g *generator) draw(t time.Time, n int) event {
 			ev.violation, ev.party = RuleBand+":"+b.Equipment, owner
 		}
 		ev.pos = offset(p, dir, d)
-	case r < 0.65: // a shot: across the line (a violation) or within its own side
-		ev.kind, ev.equipment, ev.caliber = "firing", "artillery", 152
+	case r < 0.65: // a shot, heard rather than seen (no weapon class): across the line (a violation) or within its own side
+		ev.kind = "firing"
 		o := offset(p, dir, 4000+12000*g.rng.Float64())
 		ev.origin = &o
 		if g.rng.Float64() < 0.7 {
@@ -87,17 +87,26 @@ func (g *generator) draw(t time.Time, n int) event {
 		d := g.cfg.DMZHalfWidthM * (1.5 + 2*g.rng.Float64())
 		if g.rng.Float64() < 0.5 {
 			d = g.cfg.DMZHalfWidthM * g.rng.Float64() * 0.9
-			ev.violation, ev.party = RuleZone+":dmz", owner
+			ev.violation, ev.party = RuleZone+":"+g.cfg.DMZZone, owner
 		}
 		ev.pos = offset(p, dir, d)
 	default: // a strike: on a protected site when there is one
 		ev.kind = "strike"
-		if len(g.cfg.Sites) > 0 && g.rng.Float64() < 0.5 {
+		if len(g.cfg.Sites) > 0 && g.rng.Float64() < 0.2 {
 			site := g.cfg.Sites[g.rng.IntN(len(g.cfg.Sites))]
 			c := s2.PointFromLatLng(s2.LatLngFromDegrees(site.Lat, site.Lon))
 			ev.pos = offset(c, s2.Point{Vector: c.Vector.Ortho()}, site.RadiusM*0.5*g.rng.Float64())
-			ev.violation, ev.party = RuleProtectedSite+":"+site.ID, g.cfg.Sides[g.rng.IntN(2)]
+			attacker := g.rng.IntN(2)
+			ev.violation, ev.party = RuleProtectedSite+":"+site.ID, g.cfg.Sides[attacker]
 			ev.along = g.alongOf(c)
+			// Launched from 10 to 30 km behind the attacker's side of the line.
+			lp, lleft := g.line.at(ev.along)
+			adir := lleft
+			if attacker == 1 {
+				adir = s2.Point{Vector: lleft.Mul(-1)}
+			}
+			o := offset(lp, adir, 10000+20000*g.rng.Float64())
+			ev.origin = &o
 		} else {
 			ev.pos = offset(p, dir, -(2000 + 10000*g.rng.Float64()))
 			ev.sidePos = other

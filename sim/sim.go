@@ -25,6 +25,22 @@ type Config struct {
 	Sites         []ProtectedSite
 	// FalseAlarmsPerHour across the whole network.
 	FalseAlarmsPerHour float64
+	// DMZZone names the demilitarised strip in zone rules ("dmz" when empty).
+	DMZZone string
+	// Judge, when set, decides the truth of each event — the rule it breaks
+	// and by whom ("" when none) — from the event as it really happened, so
+	// the truth follows the agreement's own rules and geometry. Without it
+	// the simulator's intent is the truth.
+	Judge func(TrueEvent) (rule, party string)
+}
+
+// TrueEvent is a true event as the judge sees it: exact, with no sensor
+// between.
+type TrueEvent struct {
+	Event, Equipment string
+	CaliberMM        int
+	Position         [2]float64  // [lon, lat]
+	Origin           *[2]float64 // where a shot came from
 }
 
 // Observation is one simulated report, in the wire form of spec/observation.md.
@@ -104,6 +120,9 @@ func Run(cfg Config) (*Result, error) {
 	if len(cfg.Bands) == 0 {
 		return nil, errors.New("sim: at least one withdrawal band is needed")
 	}
+	if cfg.DMZZone == "" {
+		cfg.DMZZone = "dmz"
+	}
 	if cfg.Start.IsZero() {
 		cfg.Start = time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
 	}
@@ -119,6 +138,14 @@ func Run(cfg Config) (*Result, error) {
 	sort.Slice(times, func(a, b int) bool { return times[a] < times[b] })
 	for i, dt := range times {
 		ev := g.draw(cfg.Start.Add(dt), i)
+		if cfg.Judge != nil {
+			te := TrueEvent{Event: ev.kind, Equipment: ev.equipment, CaliberMM: ev.caliber, Position: lonLat(ev.pos)}
+			if ev.origin != nil {
+				o := lonLat(*ev.origin)
+				te.Origin = &o
+			}
+			ev.violation, ev.party = cfg.Judge(te)
+		}
 		tr := Truth{EventID: ev.id, Observations: []ObsRef{}}
 		if ev.violation != "" {
 			v, p := ev.violation, ev.party
