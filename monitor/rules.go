@@ -44,8 +44,32 @@ type Incident struct {
 func round(x, unit float64) float64 { return math.Round(x/unit) * unit }
 
 // evaluate places an incident and applies the rules that concern it alone.
-func (p *Pipeline) evaluate(in *fusion.Incident) Incident {
-	ms := p.members(in)
+func (p *Pipeline) evaluate(in *fusion.Incident) Incident { return p.evaluateWith(in, p.members(in)) }
+
+// TrueEvent is an event as it really happened, for Judge.
+type TrueEvent struct {
+	Event, Equipment string
+	CaliberMM        float64
+	Position         [2]float64  // [lon, lat]
+	Origin           *[2]float64 // where a shot came from
+}
+
+// Judge applies the rules to an exact event, as an all-seeing monitor
+// would: the ground truth of a simulation. It returns the violations in the
+// order evaluate finds them.
+func (p *Pipeline) Judge(ev TrueEvent) []Violation {
+	o := &Observation{ID: "truth", Source: Source{ID: "truth", Kind: KindGroundMonitor, Owner: "truth"},
+		Position: ev.Position, Event: ev.Event, Equipment: ev.Equipment, CaliberMM: ev.CaliberMM,
+		Count: 1, AttributedTo: Unknown, AccuracyM: 1, Confidence: 1}
+	if ev.Origin != nil {
+		o.Path = [][2]float64{*ev.Origin, ev.Position}
+	}
+	in := &fusion.Incident{ID: "truth", Event: ev.Event, Equipment: ev.Equipment,
+		Lon: ev.Position[0], Lat: ev.Position[1], AccuracyM: 1, Owners: []string{"truth"}}
+	return p.evaluateWith(in, []*Observation{o}).Violations
+}
+
+func (p *Pipeline) evaluateWith(in *fusion.Incident, ms []*Observation) Incident {
 	pl := p.k.Place(in.Lon, in.Lat)
 	d := p.k.DistanceM(in.Lon, in.Lat)
 	out := Incident{

@@ -29,10 +29,12 @@ type event struct {
 	violation string    // "" when none
 	party     string    // who broke the rule
 	sidePos   string    // the party holding the side where pos is
+	others    []Verdict // every rule the judge found broken
 }
 
 // Band is a withdrawal distance for one equipment class, per side (metres).
 type Band struct {
+	ID        string // the agreed band's id; the equipment class when empty
 	Equipment string
 	CaliberMM int     // caliber reported for the class (0: none)
 	DistanceM float64 // the weapon must stay at least this far from the line
@@ -66,7 +68,11 @@ func (g *generator) draw(t time.Time, n int) event {
 		d := b.DistanceM * (1.1 + g.rng.Float64())
 		if g.rng.Float64() < 0.5 {
 			d = b.DistanceM * (0.1 + 0.8*g.rng.Float64())
-			ev.violation, ev.party = RuleBand+":"+b.Equipment, owner
+			id := b.ID
+			if id == "" {
+				id = b.Equipment
+			}
+			ev.violation, ev.party = RuleBand+":"+id, owner
 		}
 		ev.pos = offset(p, dir, d)
 	case r < 0.65: // a shot, heard rather than seen (no weapon class): across the line (a violation) or within its own side

@@ -27,12 +27,15 @@ type Config struct {
 	FalseAlarmsPerHour float64
 	// DMZZone names the demilitarised strip in zone rules ("dmz" when empty).
 	DMZZone string
-	// Judge, when set, decides the truth of each event — the rule it breaks
-	// and by whom ("" when none) — from the event as it really happened, so
-	// the truth follows the agreement's own rules and geometry. Without it
-	// the simulator's intent is the truth.
-	Judge func(TrueEvent) (rule, party string)
+	// Judge, when set, decides the truth of each event — the rules it
+	// breaks and by whom, the first being the one the truth names — from
+	// the event as it really happened, so the truth follows the agreement's
+	// own rules and geometry. Without it the simulator's intent is the truth.
+	Judge func(TrueEvent) []Verdict
 }
+
+// Verdict is a rule a true event breaks and the party that broke it.
+type Verdict struct{ Rule, Party string }
 
 // TrueEvent is a true event as the judge sees it: exact, with no sensor
 // between.
@@ -86,6 +89,9 @@ type Truth struct {
 	Observations []ObsRef `json:"observations"`
 	Violation    *string  `json:"violation"`
 	Party        *string  `json:"party"`
+	// All lists every rule the judge found broken, the named one first; it
+	// is not part of the truth file.
+	All []Verdict `json:"-"`
 }
 
 // ObsRef is the idempotency key of an observation.
@@ -144,9 +150,14 @@ func Run(cfg Config) (*Result, error) {
 				o := lonLat(*ev.origin)
 				te.Origin = &o
 			}
-			ev.violation, ev.party = cfg.Judge(te)
+			ev.violation, ev.party = "", ""
+			vs := cfg.Judge(te)
+			if len(vs) > 0 {
+				ev.violation, ev.party = vs[0].Rule, vs[0].Party
+			}
+			ev.others = vs
 		}
-		tr := Truth{EventID: ev.id, Observations: []ObsRef{}}
+		tr := Truth{EventID: ev.id, Observations: []ObsRef{}, All: ev.others}
 		if ev.violation != "" {
 			v, p := ev.violation, ev.party
 			tr.Violation, tr.Party = &v, &p

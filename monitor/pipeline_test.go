@@ -1,0 +1,171 @@
+package monitor_test
+
+import (
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/accord-peace/accord/agreement"
+	"github.com/accord-peace/accord/fusion"
+	"github.com/accord-peace/accord/geo"
+	"github.com/accord-peace/accord/monitor"
+	"github.com/accord-peace/accord/sim"
+)
+
+var reference struct {
+	once sync.Once
+	a    *agreement.Agreement
+	k    *geo.Kernel
+	err  error
+}
+
+// mustReference loads the reference agreement and builds its kernel once.
+func mustReference(tb testing.TB) (*agreement.Monitoring, *geo.Kernel) {
+	tb.Helper()
+	reference.once.Do(func() {
+		reference.a, reference.err = agreement.Load("../scenarios/ukraine-2025/agreement.yaml")
+		if reference.err == nil {
+			reference.k, reference.err = monitor.NewKernel(reference.a.Monitoring)
+		}
+	})
+	if reference.err != nil {
+		tb.Fatal(reference.err)
+	}
+	return reference.a.Monitoring, reference.k
+}
+
+// simulate runs the simulator on the reference geometry with the pipeline's
+// own rules as the judge of truth.
+func simulate(tb testing.TB, seed uint64, d time.Duration, rate float64) *sim.Result {
+	tb.Helper()
+	m, k := mustReference(tb)
+	judge := monitor.NewPipeline(m, k, fusion.Config{})
+	cfg := sim.FromAgreement(m, k)
+	cfg.Seed, cfg.Duration, cfg.Rate, cfg.FalseAlarmsPerHour = seed, d, rate, 2
+	cfg.Judge = func(ev sim.TrueEvent) []sim.Verdict {
+		var out []sim.Verdict
+		for _, v := range judge.Judge(monitor.TrueEvent{Event: ev.Event, Equipment: ev.Equipment, CaliberMM: float64(ev.CaliberMM), Position: ev.Position, Origin: ev.Origin}) {
+			if v.Party != nil {
+				out = append(out, sim.Verdict{Rule: v.Rule, Party: *v.Party})
+			}
+		}
+		return out
+	}
+	res, err := sim.Run(cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return res
+}
+
+// toObservation converts a simulated observation through the wire contract's
+// fields.
+func toObservation(tb testing.TB, o sim.Observation) *monitor.Observation {
+	p := o.Properties
+	obs := &monitor.Observation{ID: p.ID, Source: monitor.Source(p.Source), Event: p.Event, Equipment: p.Equipment,
+		CaliberMM: float64(p.CaliberMM), Count: p.Count, AttributedTo: p.AttributedTo, AccuracyM: p.AccuracyM,
+		TimeAccuracyS: p.TimeAccuracyS, Confidence: p.Confidence}
+	var err error
+	if obs.ObservedAt, err = time.Parse(time.RFC3339, p.ObservedAt); err != nil {
+		tb.Fatal(err)
+	}
+	obs.ReportedAt, _ = time.Parse(time.RFC3339, p.ReportedAt)
+	switch c := o.Geometry.Coordinates.(type) {
+	case [2]float64:
+		obs.Position = c
+	case [][2]float64:
+		obs.Path, obs.Position = c, c[len(c)-1]
+	}
+	return obs
+}
+
+// On the simulator's data, the violations found and their attribution
+// match the ground truth: precision and recall of (event, rule, party) of
+// at least 0.95, the target, over fixed seeds.
+func TestViolationsAgainstGroundTruth(t *testing.T) {
+	m, k := mustReference(t)
+	for _, seed := range []uint64{1, 2, 3} {
+		res := simulate(t, seed, 12*time.Hour, 40)
+		p := monitor.NewPipeline(m, k, fusion.Config{Horizon: 48 * time.Hour})
+		for _, o := range res.Observations {
+			p.Add(toObservation(t, o))
+		}
+		incidentOf := map[fusion.Ref]int{}
+		ins := p.Incidents()
+		for i, in := range ins {
+			for _, r := range in.Observations {
+				incidentOf[r] = i
+			}
+		}
+		// A true violation is found when the incident holding most of its
+		// reports carries the rule, attributed to the right party. An
+		// incident's violation is right when a true event among its reports
+		// breaks that rule.
+		truthOf := map[fusion.Ref]*sim.Truth{}
+		for i := range res.Truth {
+			for _, r := range res.Truth[i].Observations {
+				truthOf[fusion.Ref{Source: r.Source, ID: r.ID}] = &res.Truth[i]
+			}
+		}
+		tp, fn, wrongParty := 0, 0, 0
+		for _, tr := range res.Truth {
+			if tr.Violation == nil || len(tr.Observations) == 0 {
+				continue
+			}
+			votes := map[int]int{}
+			for _, r := range tr.Observations {
+				votes[incidentOf[fusion.Ref{Source: r.Source, ID: r.ID}]]++
+			}
+			best, n := -1, 0
+			for i, v := range votes {
+				if v > n || (v == n && i < best) {
+					best, n = i, v
+				}
+			}
+			found := false
+			for _, v := range ins[best].Violations {
+				if v.Rule == *tr.Violation {
+					found = true
+					if v.Party == nil || *v.Party != *tr.Party {
+						wrongParty++
+					}
+				}
+			}
+			if found {
+				tp++
+			} else {
+				fn++
+			}
+		}
+		fp := 0
+		for _, in := range ins {
+			for _, v := range in.Violations {
+				if strings.HasPrefix(v.Rule, "ceiling:") {
+					continue
+				}
+				right := false
+				for _, r := range in.Observations {
+					if tr := truthOf[r]; tr != nil {
+						for _, x := range tr.All {
+							right = right || x.Rule == v.Rule
+						}
+					}
+				}
+				if !right {
+					fp++
+					if testing.Verbose() {
+						t.Logf("  unmatched %s on %s (%s, %d obs, %s, %d sources)", v.Rule, in.ID, in.Event, len(in.Observations), in.State, in.IndependentSources)
+					}
+				}
+			}
+		}
+		precision := float64(tp-wrongParty) / float64(tp-wrongParty+fp+wrongParty)
+		recall := float64(tp-wrongParty) / float64(tp+fn)
+		t.Logf("seed %d: %d observations, %d incidents; violations tp %d fp %d fn %d, wrong party %d: precision %.4f recall %.4f",
+			seed, len(res.Observations), len(ins), tp, fp, fn, wrongParty, precision, recall)
+		if precision < 0.95 || recall < 0.95 {
+			t.Errorf("seed %d: precision %.4f recall %.4f, want both ≥ 0.95", seed, precision, recall)
+		}
+	}
+}
