@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -120,7 +122,18 @@ var (
 
 // Load reads an agreement file and the geometry it names.
 func Load(path string) (*Agreement, error) {
-	data, err := os.ReadFile(path)
+	return load(os.ReadFile, filepath.Join, path)
+}
+
+// LoadFS reads an agreement file from a file system (the embedded reference
+// data, for one) and the geometry it names.
+func LoadFS(fsys fs.FS, name string) (*Agreement, error) {
+	read := func(n string) ([]byte, error) { return fs.ReadFile(fsys, n) }
+	return load(read, path.Join, name)
+}
+
+func load(read func(string) ([]byte, error), join func(...string) string, path string) (*Agreement, error) {
+	data, err := read(path)
 	if err != nil {
 		return nil, &accord.Error{Code: accord.ENOTFOUND, Message: "agreement " + path, Err: err}
 	}
@@ -129,8 +142,8 @@ func Load(path string) (*Agreement, error) {
 		return nil, err
 	}
 	if a.Monitoring != nil {
-		gpath := filepath.Join(filepath.Dir(path), a.Monitoring.GeometryFile)
-		gdata, err := os.ReadFile(gpath)
+		gpath := join(filepath.Dir(path), a.Monitoring.GeometryFile)
+		gdata, err := read(gpath)
 		if err != nil {
 			return nil, &accord.Error{Code: accord.EINVALID, Message: fmt.Sprintf("%s: monitoring.geometry", path), Err: err}
 		}

@@ -43,6 +43,7 @@ A SCENARIO argument is a scenario YAML file, or a folder holding scenario.yaml
 		newBridgeCmd(),
 		newFrontierCmd(),
 		newGenerateCmd(),
+		newSimulateCmd(),
 	)
 	return root
 }

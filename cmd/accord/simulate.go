@@ -1,0 +1,120 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/accord-peace/accord/fusion"
+	"github.com/accord-peace/accord/monitor"
+	"github.com/accord-peace/accord/sim"
+	"github.com/spf13/cobra"
+)
+
+func newSimulateCmd() *cobra.Command {
+	var (
+		agreementPath, truthPath string
+		seed                     uint64
+		duration                 time.Duration
+		rate, falseAlarms        float64
+		start                    string
+	)
+	cmd := &cobra.Command{
+		Use:   "simulate [--seed N] [--duration D] [--rate R] [--truth FILE]",
+		Short: "Write a simulated sensor network's observations as NDJSON",
+		Long: `simulate runs a synthetic but plausible monitoring network along the agreed
+contact line: satellites of three owners, fixed acoustic sensors every 12 km,
+UAV patrols, ground monitors, both parties' reports and open sources, each with
+its own accuracy, delay, detection rate, duplicates and false alarms. True
+events (heavy weapons inside and outside their bands, shots across the line,
+explosions, troops in the demilitarised strip, strikes on protected sites)
+happen at --rate per hour over --duration.
+
+Observations go to stdout as NDJSON (spec/observation.md), in arrival order.
+With --truth, one line per true event goes to FILE:
+  {"event_id","observations":[{"source","id"}...],"violation":RULE|null,"party":ID|null}
+where RULE is the first rule of the agreement the event really breaks, judged
+on its exact position by the same rules 'accord monitor run' applies.
+
+The geometry is the reference agreement's unless --agreement names another.
+The same --seed gives the same output.`,
+		Example: "  accord simulate --seed 7 --duration 6h --truth truth.ndjson > obs.ndjson\n  accord monitor run reference obs.ndjson --json",
+		Args:    exactArgs(0, "no argument"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if duration <= 0 || rate < 0 || falseAlarms < 0 {
+				return usageError{cmd: "simulate", err: fmt.Errorf("--duration must be > 0, --rate and --false-alarms ≥ 0")}
+			}
+			t0, err := time.Parse(time.RFC3339, start)
+			if err != nil {
+				return usageError{cmd: "simulate", err: fmt.Errorf("--start: %v", err)}
+			}
+			a, err := loadAgreement(agreementPath)
+			if err != nil {
+				return err
+			}
+			if a.Monitoring == nil {
+				return fmt.Errorf("%s has no monitoring section", agreementPath)
+			}
+			k, err := monitor.NewKernel(a.Monitoring)
+			if err != nil {
+				return err
+			}
+			judge := monitor.NewPipeline(a.Monitoring, k, fusion.Config{})
+			cfg := sim.FromAgreement(a.Monitoring, k)
+			cfg.Seed, cfg.Start, cfg.Duration, cfg.Rate, cfg.FalseAlarmsPerHour = seed, t0, duration, rate, falseAlarms
+			cfg.Judge = judgeWith(judge)
+			res, err := sim.Run(cfg)
+			if err != nil {
+				return err
+			}
+			if truthPath != "" {
+				err := writeFileAtomic(truthPath, func(f *os.File) error {
+					w := bufio.NewWriter(f)
+					enc := json.NewEncoder(w)
+					for _, tr := range res.Truth {
+						if err := enc.Encode(tr); err != nil {
+							return err
+						}
+					}
+					return w.Flush()
+				})
+				if err != nil {
+					return err
+				}
+			}
+			w := bufio.NewWriter(cmd.OutOrStdout())
+			enc := json.NewEncoder(w)
+			for _, o := range res.Observations {
+				if err := enc.Encode(o); err != nil {
+					return err
+				}
+			}
+			return w.Flush()
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&agreementPath, "agreement", "", "agreement file whose monitoring section to simulate (default: the embedded reference)")
+	f.Uint64Var(&seed, "seed", 1, "random seed")
+	f.DurationVar(&duration, "duration", 6*time.Hour, "how long the simulated events run")
+	f.Float64Var(&rate, "rate", 40, "true events per hour")
+	f.Float64Var(&falseAlarms, "false-alarms", 2, "false alarms per hour across the network")
+	f.StringVar(&start, "start", "2025-06-01T00:00:00Z", "first instant (RFC 3339)")
+	f.StringVar(&truthPath, "truth", "", "also write the ground truth, one line per true event, to FILE")
+	return cmd
+}
+
+// judgeWith makes the simulator's judge from a pipeline's rules: every rule
+// an exact event breaks, with its party.
+func judgeWith(p *monitor.Pipeline) func(sim.TrueEvent) []sim.Verdict {
+	return func(ev sim.TrueEvent) []sim.Verdict {
+		var out []sim.Verdict
+		for _, v := range p.Judge(monitor.TrueEvent{Event: ev.Event, Equipment: ev.Equipment, CaliberMM: float64(ev.CaliberMM), Position: ev.Position, Origin: ev.Origin}) {
+			if v.Party != nil {
+				out = append(out, sim.Verdict{Rule: v.Rule, Party: *v.Party})
+			}
+		}
+		return out
+	}
+}
