@@ -13,4 +13,3 @@ func loadAgreement(path string) (*agreement.Agreement, error) {
 	}
 	return agreement.Load(path)
 }
-
