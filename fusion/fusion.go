@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/golang/geo/s1"
 	"github.com/golang/geo/s2"
 )
 
@@ -98,6 +99,9 @@ type Engine struct {
 	cells     map[cellKey][]*Incident
 	stamp     int
 	scratch   []*Incident
+
+	cellScratch []s2.CellID
+	filedAt     [14]int // incidents filed at each index level
 }
 
 // cellKey files incidents by place (an S2 cell, 0 for the wide ones), kind
@@ -105,19 +109,26 @@ type Engine struct {
 // could join.
 type cellKey struct {
 	cell   s2.CellID
-	family string
+	family uint8 // familyID of the kind family
 	hour   int64
 }
 
 const bucket = time.Hour
 
-// indexLevel is the S2 level of the spatial index (cells of about 10 km):
-// a report is compared with the incidents of its cell and the neighbouring
-// ones. Reports whose gate is wider than a cell are compared with all.
-const indexLevel = 10
+// The spatial index files each incident under one S2 cell, at the finest
+// of indexLevels whose neighbourhood (the cell and its eight neighbours)
+// holds every report that could join it: an incident all of whose reports
+// have a reach 2·Gate·accuracy of at most levelReach(ℓ) is filed at level ℓ.
+// Incidents with a wider report go under the wide key (cell 0), which every
+// report meets. A report looks at every level: at the neighbourhood of its
+// cell there when its own reach fits, else at the cells covering a cap of
+// its reach plus the level's.
+var indexLevels = []int{12, 10, 8, 6, 4}
 
-// maxIndexedGateM is the widest gate the neighbourhood of a cell covers.
-const maxIndexedGateM = 6000
+// levelReach is the widest reach the neighbourhood of a cell of level ℓ
+// covers: the least edge of any S2 cell of that level (S2's MinEdgeMetric),
+// 5.9 km at level 10, 730 m at level 13.
+func levelReach(level int) float64 { return s2.MinEdgeMetric.Value(level) * earthRadiusM }
 
 // New returns an engine.
 func New(cfg Config) *Engine {
@@ -146,6 +157,25 @@ func group(event string) string {
 		return "air"
 	}
 	return event
+}
+
+// familyID numbers the families for the index keys.
+func familyID(g string) uint8 {
+	switch g {
+	case "fire":
+		return 1
+	case "air":
+		return 2
+	case "heavy_weapon":
+		return 3
+	case "troop_concentration":
+		return 4
+	case "mine":
+		return 5
+	case "movement_restriction":
+		return 6
+	}
+	return 7
 }
 
 // window is how far apart in time two reports of one event of this family may be.
@@ -190,7 +220,7 @@ func (e *Engine) Add(r Report) *Incident {
 	e.seen[key] = best
 	e.update(best)
 	e.index(best)
-	if e.latest.Sub(e.expired) > time.Minute {
+	if e.latest.Sub(e.expired) > e.cfg.Horizon/96 {
 		e.expire()
 	}
 	return best
@@ -205,21 +235,32 @@ func (e *Engine) candidates(m member) []*Incident {
 	// the report's own time uncertainty is all the reach it needs.
 	reach := time.Duration(m.r.TimeAccuracyS * float64(time.Second))
 	lo, hi := hourOf(m.r.ObservedAt.Add(-reach)), hourOf(m.r.ObservedAt.Add(reach))
-	cells := []s2.CellID{0}
-	if 2*e.cfg.Gate*m.r.AccuracyM <= maxIndexedGateM {
-		c := s2.CellFromPoint(m.p).ID().Parent(indexLevel)
-		cells = append(cells, c)
-		cells = append(cells, c.AllNeighbors(indexLevel)...)
-	} else {
-		return e.incidents // a wide report: compare with all
+	fam := familyID(g)
+	cells := append(e.cellScratch[:0], 0)
+	gateReach := 2 * e.cfg.Gate * m.r.AccuracyM
+	leaf := s2.CellFromPoint(m.p).ID()
+	for _, level := range indexLevels {
+		if e.filedAt[level] == 0 {
+			continue // no incident is filed at this level
+		}
+		c := leaf.Parent(level)
+		if gateReach <= levelReach(level) {
+			cells = append(cells, c)
+			cells = append(cells, c.AllNeighbors(level)...)
+			continue
+		}
+		rc := &s2.RegionCoverer{MinLevel: level, MaxLevel: level, MaxCells: 1 << 20}
+		capr := s1.Angle((gateReach + levelReach(level)) / earthRadiusM)
+		cells = append(cells, rc.Covering(s2.CapFromCenterAngle(m.p, capr))...)
 	}
+	e.cellScratch = cells
 	// An incident filed under several hours is met once (stamp); the order is
 	// the same for the same history, so results are deterministic.
 	e.stamp++
 	out := e.scratch[:0]
 	for _, c := range cells {
 		for h := lo; h <= hi; h++ {
-			for _, in := range e.cells[cellKey{c, g, h}] {
+			for _, in := range e.cells[cellKey{c, fam, h}] {
 				if in.stamp != e.stamp {
 					in.stamp = e.stamp
 					out = append(out, in)
@@ -236,10 +277,15 @@ func hourOf(t time.Time) int64 { return t.Unix() / int64(bucket/time.Second) }
 // keys are where an incident is filed: its place, family and every hour a
 // report could join it from.
 func (e *Engine) keys(in *Incident) []cellKey {
-	cell := s2.CellIDFromLatLng(s2.LatLngFromDegrees(in.Lat, in.Lon)).Parent(indexLevel)
+	widest := 0.0
 	for _, m := range in.members {
-		if 2*e.cfg.Gate*m.r.AccuracyM > maxIndexedGateM {
-			cell = 0
+		widest = max(widest, 2*e.cfg.Gate*m.r.AccuracyM)
+	}
+	cell := s2.CellID(0)
+	for _, level := range indexLevels {
+		if widest <= levelReach(level) {
+			cell = s2.CellIDFromLatLng(s2.LatLngFromDegrees(in.Lat, in.Lon)).Parent(level)
+			break
 		}
 	}
 	// A report at t can join only when |t − t_x| ≤ window + ta_x + ta for
@@ -248,19 +294,25 @@ func (e *Engine) keys(in *Incident) []cellKey {
 	reach := time.Duration((window(in.family).Seconds() + in.maxTA) * float64(time.Second))
 	var out []cellKey
 	for h := hourOf(in.FirstObserved.Add(-reach)); h <= hourOf(in.LastObserved.Add(reach)); h++ {
-		out = append(out, cellKey{cell, in.family, h})
+		out = append(out, cellKey{cell, familyID(in.family), h})
 	}
 	return out
 }
 
 func (e *Engine) index(in *Incident) {
 	in.filed = e.keys(in)
+	if c := in.filed[0].cell; c != 0 {
+		e.filedAt[c.Level()]++
+	}
 	for _, k := range in.filed {
 		e.cells[k] = append(e.cells[k], in)
 	}
 }
 
 func (e *Engine) unindex(in *Incident) {
+	if len(in.filed) > 0 && in.filed[0].cell != 0 {
+		e.filedAt[in.filed[0].cell.Level()]--
+	}
 	for _, k := range in.filed {
 		list := e.cells[k]
 		for i, x := range list {
