@@ -127,7 +127,7 @@ var indexLevels = []int{12, 10, 8, 6, 4}
 
 // levelReach is the widest reach the neighbourhood of a cell of level ℓ
 // covers: the least edge of any S2 cell of that level (S2's MinEdgeMetric),
-// 5.9 km at level 10, 730 m at level 13.
+// 5.9 km at level 10, 1.5 km at level 12.
 func levelReach(level int) float64 { return s2.MinEdgeMetric.Value(level) * earthRadiusM }
 
 // New returns an engine.

@@ -44,6 +44,7 @@ A SCENARIO argument is a scenario YAML file, or a folder holding scenario.yaml
 		newFrontierCmd(),
 		newGenerateCmd(),
 		newSimulateCmd(),
+		newMonitorCmd(),
 	)
 	return root
 }

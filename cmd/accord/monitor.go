@@ -1,0 +1,251 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"text/tabwriter"
+
+	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/fusion"
+	"github.com/accord-peace/accord/monitor"
+	"github.com/spf13/cobra"
+)
+
+func newMonitorCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "monitor",
+		Short: "Place observations against the agreed geometry, fuse them, find violations",
+		Long: `monitor works on observations in the NDJSON form of spec/observation.md.
+
+  run     fuse a file of observations into incidents and report the violations
+  ingest  validate observations and add them, once per (source.id, id), to a store file`,
+	}
+	cmd.AddCommand(newMonitorRunCmd(), newMonitorIngestCmd())
+	return cmd
+}
+
+// openInput opens a file, or standard input for "-".
+func openInput(cmd *cobra.Command, path string) (io.ReadCloser, string, error) {
+	if path == "-" {
+		return io.NopCloser(cmd.InOrStdin()), "stdin", nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, path, &accord.Error{Code: accord.ENOTFOUND, Message: "observations " + path, Err: err}
+	}
+	return f, path, nil
+}
+
+func newMonitorRunCmd() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "run AGREEMENT OBS.ndjson",
+		Short: "Fuse observations into incidents and find the violations",
+		Long: `run reads the agreement's monitoring section (AGREEMENT is an agreement file,
+or "reference" for the embedded Ukraine 2025 reference agreement) and a file of
+observations (- for standard input), places each against the agreed line and
+zones, fuses them into incidents and applies the agreed rules.
+
+A file with any invalid line is refused whole, every bad line listed with its
+number, field and reason. Observations may come in any order.
+
+With --json, one incident per line:
+  {"id","state","event","equipment","location":[lon,lat],"first_observed",
+   "last_observed","observations":[{"source","id"}...],"independent_sources",
+   "confidence","side","distance_to_line_m","zones":[...],
+   "violations":[{"rule","provision","party","attribution_confidence"}]}
+Without it, a summary and the violations, one per line.`,
+		Example: "  accord simulate --duration 2h > obs.ndjson\n  accord monitor run reference obs.ndjson --json",
+		Args:    exactArgs(2, "AGREEMENT and OBS.ndjson"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, err := loadAgreement(args[0])
+			if err != nil {
+				return err
+			}
+			if a.Monitoring == nil {
+				return accord.Errorf(accord.EINVALID, "%s has no monitoring section", args[0])
+			}
+			in, name, err := openInput(cmd, args[1])
+			if err != nil {
+				return err
+			}
+			defer in.Close()
+			obs, err := monitor.Decode(in, name)
+			if err != nil {
+				return err
+			}
+			k, err := monitor.NewKernel(a.Monitoring)
+			if err != nil {
+				return err
+			}
+			p := monitor.NewPipeline(a.Monitoring, k, fusion.Config{})
+			for i := range obs {
+				p.Add(&obs[i])
+			}
+			incidents := p.Incidents()
+			w := bufio.NewWriter(cmd.OutOrStdout())
+			if asJSON {
+				enc := json.NewEncoder(w)
+				for i := range incidents {
+					if err := enc.Encode(&incidents[i]); err != nil {
+						return err
+					}
+				}
+				return w.Flush()
+			}
+			writeMonitorSummary(w, len(obs), incidents)
+			return w.Flush()
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON incident per line")
+	return cmd
+}
+
+// writeMonitorSummary prints incidents by state, violations by rule and
+// party, and every violation.
+func writeMonitorSummary(w io.Writer, nobs int, incidents []monitor.Incident) {
+	states := map[string]int{}
+	type rp struct{ rule, party string }
+	byRule := map[rp]int{}
+	nv := 0
+	for _, in := range incidents {
+		states[in.State]++
+		for _, v := range in.Violations {
+			party := "unattributed"
+			if v.Party != nil {
+				party = *v.Party
+			}
+			byRule[rp{v.Rule, party}]++
+			nv++
+		}
+	}
+	fmt.Fprintf(w, "%d observations, %d incidents (", nobs, len(incidents))
+	for i, s := range []string{fusion.Confirmed, fusion.Corroborated, fusion.Reported, fusion.Disputed, fusion.Dismissed} {
+		if i > 0 {
+			fmt.Fprint(w, ", ")
+		}
+		fmt.Fprintf(w, "%d %s", states[s], s)
+	}
+	fmt.Fprintf(w, "), %d violations\n\n", nv)
+	keys := make([]rp, 0, len(byRule))
+	for k := range byRule {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].rule != keys[j].rule {
+			return keys[i].rule < keys[j].rule
+		}
+		return keys[i].party < keys[j].party
+	})
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "RULE\tPARTY\tVIOLATIONS")
+	for _, k := range keys {
+		fmt.Fprintf(tw, "%s\t%s\t%d\n", k.rule, k.party, byRule[k])
+	}
+	tw.Flush()
+	fmt.Fprintln(w)
+	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "INCIDENT\tSTATE\tFIRST OBSERVED\tEVENT\tLON,LAT\tSIDE\tKM\tRULE\tPARTY\tSURE")
+	for _, in := range incidents {
+		for _, v := range in.Violations {
+			party := "-"
+			if v.Party != nil {
+				party = *v.Party
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%.4f,%.4f\t%s\t%.1f\t%s\t%s\t%.2f\n", in.ID, in.State, in.FirstObserved.Format("2006-01-02 15:04:05"),
+				in.Event, in.Location[0], in.Location[1], in.Side, in.DistanceToLineM/1000, v.Rule, party, v.AttributionConfidence)
+		}
+	}
+	tw.Flush()
+}
+
+func newMonitorIngestCmd() *cobra.Command {
+	var store string
+	cmd := &cobra.Command{
+		Use:   "ingest OBS.ndjson... --store FILE",
+		Short: "Validate observations and add them to a store file, once per (source.id, id)",
+		Long: `ingest validates each file of observations (- for standard input) against
+spec/observation.md and adds them to the store file (NDJSON, created when
+absent). The key (source.id, id) is the idempotency key: an exact resend of a
+stored observation is counted and skipped; the same key with different content
+is an error. A batch with any error is refused whole and the store is left
+as it was; the store is rewritten atomically (a temporary file renamed over
+it), so a crash leaves the old or the new store, never half of one.`,
+		Example: "  accord simulate --duration 1h > a.ndjson\n  accord monitor ingest a.ndjson --store store.ndjson\n  accord monitor ingest a.ndjson --store store.ndjson   # again: 0 new",
+		Args: func(c *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usageError{cmd: "ingest", err: errors.New("ingest needs at least one OBS.ndjson")}
+			}
+			if store == "" {
+				return usageError{cmd: "ingest", err: errors.New("--store FILE is required")}
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			stored, err := readStore(store)
+			if err != nil {
+				return err
+			}
+			index := map[monitor.Key][32]byte{}
+			for i := range stored {
+				index[stored[i].Key()] = stored[i].Digest()
+			}
+			var added []monitor.Observation
+			dups := 0
+			for _, path := range args {
+				in, name, err := openInput(cmd, path)
+				if err != nil {
+					return err
+				}
+				obs, err := monitor.Decode(in, name)
+				in.Close()
+				if err != nil {
+					return err
+				}
+				for i := range obs {
+					k := obs[i].Key()
+					d := obs[i].Digest()
+					if old, ok := index[k]; ok {
+						if old != d {
+							return accord.Errorf(accord.EINVALID, "%s: (source %q, id %q) is already stored with different content; nothing was stored", name, k.Source, k.ID)
+						}
+						dups++
+						continue
+					}
+					index[k] = d
+					added = append(added, obs[i])
+				}
+			}
+			if len(added) > 0 {
+				err := writeFileAtomic(store, func(f *os.File) error {
+					return monitor.Encode(f, append(stored, added...))
+				})
+				if err != nil {
+					return err
+				}
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%d new, %d already stored, %d in %s\n", len(added), dups, len(stored)+len(added), store)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&store, "store", "", "the store file (NDJSON; created when absent)")
+	return cmd
+}
+
+// readStore reads a store file; a missing one is empty.
+func readStore(path string) ([]monitor.Observation, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, &accord.Error{Code: accord.EINVALID, Message: "store " + path, Err: err}
+	}
+	defer f.Close()
+	return monitor.Decode(f, path)
+}

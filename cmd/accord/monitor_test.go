@@ -1,0 +1,137 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// simulateTo runs accord simulate into files and returns their paths.
+func simulateTo(t *testing.T, args ...string) (obs, truth string) {
+	t.Helper()
+	dir := t.TempDir()
+	truth = filepath.Join(dir, "truth.ndjson")
+	out, errOut, code := runAccord(t, append([]string{"simulate", "--truth", truth}, args...)...)
+	if code != 0 {
+		t.Fatalf("simulate: exit %d: %s", code, errOut)
+	}
+	obs = filepath.Join(dir, "obs.ndjson")
+	if err := os.WriteFile(obs, []byte(out), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return obs, truth
+}
+
+func TestSimulateWritesContractAndTruth(t *testing.T) {
+	obs, truth := simulateTo(t, "--seed", "3", "--duration", "2h")
+	again, _ := simulateTo(t, "--seed", "3", "--duration", "2h")
+	a, _ := os.ReadFile(obs)
+	b, _ := os.ReadFile(again)
+	if string(a) != string(b) {
+		t.Error("the same seed gave different observations")
+	}
+	lines := strings.Split(strings.TrimSpace(string(a)), "\n")
+	if len(lines) < 100 {
+		t.Fatalf("%d observations in 2 h", len(lines))
+	}
+	data, _ := os.ReadFile(truth)
+	sc := bufio.NewScanner(strings.NewReader(string(data)))
+	n, violations := 0, 0
+	for sc.Scan() {
+		var tr map[string]json.RawMessage
+		if err := json.Unmarshal(sc.Bytes(), &tr); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range []string{"event_id", "observations", "violation", "party"} {
+			if _, ok := tr[f]; !ok {
+				t.Fatalf("truth line without %q: %s", f, sc.Text())
+			}
+		}
+		if len(tr) != 4 {
+			t.Errorf("truth line with extra fields: %s", sc.Text())
+		}
+		if string(tr["violation"]) != "null" {
+			violations++
+		}
+		n++
+	}
+	if n < 40 || violations == 0 {
+		t.Errorf("%d true events, %d violations", n, violations)
+	}
+}
+
+func TestMonitorRunJSON(t *testing.T) {
+	obs, _ := simulateTo(t, "--seed", "5", "--duration", "2h")
+	out, errOut, code := runAccord(t, "monitor", "run", "reference", obs, "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	fields := []string{"id", "state", "event", "location", "first_observed", "last_observed", "observations",
+		"independent_sources", "confidence", "side", "distance_to_line_m", "zones", "violations"}
+	n, withViolation := 0, 0
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var in map[string]json.RawMessage
+		if err := json.Unmarshal([]byte(line), &in); err != nil {
+			t.Fatalf("%v: %s", err, line)
+		}
+		for _, f := range fields {
+			if _, ok := in[f]; !ok {
+				t.Fatalf("incident without %q: %s", f, line)
+			}
+		}
+		var vs []map[string]any
+		json.Unmarshal(in["violations"], &vs)
+		for _, v := range vs {
+			for _, f := range []string{"rule", "provision", "party", "attribution_confidence"} {
+				if _, ok := v[f]; !ok {
+					t.Fatalf("violation without %q: %s", f, line)
+				}
+			}
+		}
+		if len(vs) > 0 {
+			withViolation++
+		}
+		n++
+	}
+	if n < 20 || withViolation == 0 {
+		t.Errorf("%d incidents, %d with a violation", n, withViolation)
+	}
+	text, _, code := runAccord(t, "monitor", "run", "reference", obs)
+	if code != 0 || !strings.Contains(text, "RULE") || !strings.Contains(text, "incidents (") {
+		t.Errorf("text summary: exit %d\n%s", code, text)
+	}
+}
+
+func TestMonitorIngestIdempotentAndAtomic(t *testing.T) {
+	obs, _ := simulateTo(t, "--seed", "2", "--duration", "1h")
+	store := filepath.Join(t.TempDir(), "store.ndjson")
+	out, errOut, code := runAccord(t, "monitor", "ingest", obs, "--store", store)
+	if code != 0 || !strings.Contains(out, " new, 0 already stored") {
+		t.Fatalf("first ingest: exit %d %s %s", code, out, errOut)
+	}
+	first, _ := os.ReadFile(store)
+	out, _, code = runAccord(t, "monitor", "ingest", obs, "--store", store)
+	if code != 0 || !strings.HasPrefix(out, "0 new,") {
+		t.Errorf("second ingest: exit %d %s", code, out)
+	}
+	// A batch with one changed resend and one bad line is refused whole.
+	lines := strings.Split(strings.TrimSpace(string(first)), "\n")
+	changed := strings.Replace(lines[0], `"confidence":`, `"confidence":0.123,"x":`, 1)
+	bad := filepath.Join(t.TempDir(), "bad.ndjson")
+	os.WriteFile(bad, []byte(changed+"\n"), 0o644)
+	_, errOut, code = runAccord(t, "monitor", "ingest", bad, "--store", store)
+	if code != 1 || !strings.Contains(errOut, "different content") {
+		t.Errorf("conflicting resend: exit %d, %s", code, errOut)
+	}
+	os.WriteFile(bad, []byte(`{"type":"Feature","geometry":{"type":"Point","coordinates":[200,48]},"properties":{}}`+"\n"), 0o644)
+	_, errOut, code = runAccord(t, "monitor", "ingest", bad, "--store", store)
+	if code != 1 || !strings.Contains(errOut, "bad.ndjson:1: geometry.coordinates: longitude 200 is outside -180..180") {
+		t.Errorf("bad line: exit %d, %s", code, errOut)
+	}
+	if after, _ := os.ReadFile(store); string(after) != string(first) {
+		t.Error("a refused batch changed the store")
+	}
+}

@@ -1,0 +1,291 @@
+package monitor
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/accord-peace/accord"
+)
+
+// LineError is one rejected line of an NDJSON batch.
+type LineError struct {
+	File  string
+	Line  int
+	Field string
+	Msg   string
+}
+
+func (e LineError) String() string {
+	if e.Field == "" {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s:%d: %s: %s", e.File, e.Line, e.Field, e.Msg)
+}
+
+// LineErrors lists the rejected lines of a batch; a batch with any is
+// refused whole.
+type LineErrors []LineError
+
+func (e LineErrors) Error() string {
+	var b strings.Builder
+	for i, le := range e {
+		if i == 100 {
+			fmt.Fprintf(&b, "\nand %d more", len(e)-100)
+			break
+		}
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(le.String())
+	}
+	return b.String()
+}
+
+type wireFeature struct {
+	Type       string          `json:"type"`
+	Geometry   *wireGeometry   `json:"geometry"`
+	Properties *wireProperties `json:"properties"`
+}
+
+type wireGeometry struct {
+	Type        string          `json:"type"`
+	Coordinates json.RawMessage `json:"coordinates"`
+}
+
+type wireProperties struct {
+	ID            string     `json:"id"`
+	Source        *Source    `json:"source"`
+	ObservedAt    string     `json:"observed_at"`
+	ReportedAt    string     `json:"reported_at"`
+	Event         string     `json:"event"`
+	Equipment     string     `json:"equipment"`
+	CaliberMM     *float64   `json:"caliber_mm"`
+	Count         *float64   `json:"count"`
+	AttributedTo  string     `json:"attributed_to"`
+	AccuracyM     *float64   `json:"accuracy_m"`
+	TimeAccuracyS *float64   `json:"time_accuracy_s"`
+	Confidence    *float64   `json:"confidence"`
+	Evidence      []Evidence `json:"evidence"`
+}
+
+var knownProperties = []string{"id", "source", "observed_at", "reported_at", "event", "equipment", "caliber_mm",
+	"count", "attributed_to", "accuracy_m", "time_accuracy_s", "confidence", "evidence"}
+
+// Decode reads an NDJSON batch of observations (spec/observation.md): one
+// GeoJSON Feature per line, blank lines skipped. Every rule of the contract
+// is checked; when any line breaks one, Decode returns an *accord.Error with
+// code EINVALID wrapping LineErrors (every bad line, with its number, field
+// and reason) and no observations: the batch is refused whole. The same key
+// twice with the same content is kept once; with different content it is
+// an error naming the earlier line.
+func Decode(r io.Reader, name string) ([]Observation, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 4<<20)
+	var out []Observation
+	var errs LineErrors
+	seen := map[Key]int{} // key → index in out
+	lines := map[Key]int{}
+	n := 0
+	for sc.Scan() {
+		n++
+		line := bytes.TrimSpace(sc.Bytes())
+		if len(line) == 0 {
+			continue
+		}
+		o, le := decodeLine(line)
+		if le != nil {
+			le.File, le.Line = name, n
+			errs = append(errs, *le)
+			continue
+		}
+		k := o.Key()
+		if i, dup := seen[k]; dup {
+			if out[i].Digest() != o.Digest() {
+				errs = append(errs, LineError{File: name, Line: n, Field: "properties.id",
+					Msg: fmt.Sprintf("(source %q, id %q) was sent on line %d with different content", k.Source, k.ID, lines[k])})
+			}
+			continue
+		}
+		seen[k], lines[k] = len(out), n
+		out = append(out, *o)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, &accord.Error{Code: accord.EINVALID, Message: fmt.Sprintf("%s: line %d", name, n+1), Err: err}
+	}
+	if len(errs) > 0 {
+		return nil, &accord.Error{Code: accord.EINVALID, Message: fmt.Sprintf("%s: %d bad line(s), nothing accepted", name, len(errs)), Err: errs}
+	}
+	return out, nil
+}
+
+// DecodeLine decodes and validates one observation.
+func DecodeLine(line []byte) (*Observation, error) {
+	o, le := decodeLine(line)
+	if le != nil {
+		return nil, errors.New(le.String())
+	}
+	return o, nil
+}
+
+func decodeLine(line []byte) (*Observation, *LineError) {
+	fail := func(field, f string, a ...any) (*Observation, *LineError) {
+		return nil, &LineError{Field: field, Msg: fmt.Sprintf(f, a...)}
+	}
+	var f wireFeature
+	if err := json.Unmarshal(line, &f); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return fail(te.Field, "want %s, got %s", te.Type, te.Value)
+		}
+		return fail("", "not JSON: %v", err)
+	}
+	if f.Type != "Feature" {
+		return fail("type", "want \"Feature\", got %q", f.Type)
+	}
+	if f.Geometry == nil {
+		return fail("geometry", "missing")
+	}
+	if f.Properties == nil {
+		return fail("properties", "missing")
+	}
+	o := &Observation{}
+	switch f.Geometry.Type {
+	case "Point":
+		var c []float64
+		if err := json.Unmarshal(f.Geometry.Coordinates, &c); err != nil {
+			return fail("geometry.coordinates", "want [lon, lat]: %v", err)
+		}
+		pos, msg := position(c)
+		if msg != "" {
+			return fail("geometry.coordinates", "%s", msg)
+		}
+		o.Position = pos
+	case "LineString":
+		var cs [][]float64
+		if err := json.Unmarshal(f.Geometry.Coordinates, &cs); err != nil {
+			return fail("geometry.coordinates", "want [[lon, lat], ...]: %v", err)
+		}
+		if len(cs) < 2 {
+			return fail("geometry.coordinates", "a LineString needs at least two positions, got %d", len(cs))
+		}
+		for i, c := range cs {
+			pos, msg := position(c)
+			if msg != "" {
+				return fail(fmt.Sprintf("geometry.coordinates[%d]", i), "%s", msg)
+			}
+			o.Path = append(o.Path, pos)
+		}
+		o.Position = o.Path[len(o.Path)-1]
+	default:
+		return fail("geometry.type", "want \"Point\" or \"LineString\", got %q", f.Geometry.Type)
+	}
+	p := f.Properties
+	if p.ID == "" {
+		return fail("properties.id", "missing")
+	}
+	o.ID = p.ID
+	switch {
+	case p.Source == nil:
+		return fail("properties.source", "missing")
+	case p.Source.ID == "":
+		return fail("properties.source.id", "missing")
+	case !slices.Contains(SourceKinds, p.Source.Kind):
+		return fail("properties.source.kind", "%q is not one of %s", p.Source.Kind, strings.Join(SourceKinds, ", "))
+	case p.Source.Owner == "":
+		return fail("properties.source.owner", "missing")
+	}
+	o.Source = *p.Source
+	var err error
+	if o.ObservedAt, err = time.Parse(time.RFC3339Nano, p.ObservedAt); err != nil {
+		return fail("properties.observed_at", "want an RFC 3339 instant, got %q", p.ObservedAt)
+	}
+	if o.ReportedAt, err = time.Parse(time.RFC3339Nano, p.ReportedAt); err != nil {
+		return fail("properties.reported_at", "want an RFC 3339 instant, got %q", p.ReportedAt)
+	}
+	if o.ReportedAt.Before(o.ObservedAt) {
+		return fail("properties.reported_at", "%s is before observed_at %s", p.ReportedAt, p.ObservedAt)
+	}
+	if !slices.Contains(Events, p.Event) {
+		return fail("properties.event", "%q is not one of %s", p.Event, strings.Join(Events, ", "))
+	}
+	o.Event = p.Event
+	if p.Equipment != "" && !slices.Contains(Equipments, p.Equipment) {
+		return fail("properties.equipment", "%q is not one of %s", p.Equipment, strings.Join(Equipments, ", "))
+	}
+	o.Equipment = p.Equipment
+	if p.CaliberMM != nil {
+		if *p.CaliberMM < 0 {
+			return fail("properties.caliber_mm", "must be ≥ 0, got %v", *p.CaliberMM)
+		}
+		o.CaliberMM = *p.CaliberMM
+	}
+	o.Count = 1
+	if p.Count != nil {
+		if *p.Count < 1 || *p.Count != math.Trunc(*p.Count) || *p.Count > 1e9 {
+			return fail("properties.count", "want a whole number ≥ 1, got %v", *p.Count)
+		}
+		o.Count = int(*p.Count)
+	}
+	if p.AttributedTo == "" {
+		return fail("properties.attributed_to", "missing (a party id or \"unknown\")")
+	}
+	o.AttributedTo = p.AttributedTo
+	if p.AccuracyM == nil || !(*p.AccuracyM > 0) || math.IsInf(*p.AccuracyM, 0) {
+		return fail("properties.accuracy_m", "want a radius in metres > 0")
+	}
+	o.AccuracyM = *p.AccuracyM
+	o.TimeAccuracyS = 60
+	if p.TimeAccuracyS != nil {
+		if *p.TimeAccuracyS < 0 {
+			return fail("properties.time_accuracy_s", "must be ≥ 0, got %v", *p.TimeAccuracyS)
+		}
+		o.TimeAccuracyS = *p.TimeAccuracyS
+	}
+	if p.Confidence == nil || !(*p.Confidence > 0 && *p.Confidence <= 1) {
+		return fail("properties.confidence", "want 0 < confidence ≤ 1")
+	}
+	o.Confidence = *p.Confidence
+	for i, e := range p.Evidence {
+		if e.URI == "" {
+			return fail(fmt.Sprintf("properties.evidence[%d].uri", i), "missing")
+		}
+		if len(e.SHA256) != 64 || strings.Trim(strings.ToLower(e.SHA256), "0123456789abcdef") != "" {
+			return fail(fmt.Sprintf("properties.evidence[%d].sha256", i), "want 64 hex digits")
+		}
+	}
+	o.Evidence = p.Evidence
+	// Keep what the contract does not define, verbatim.
+	var all struct {
+		Properties map[string]json.RawMessage `json:"properties"`
+	}
+	_ = json.Unmarshal(line, &all)
+	for k, v := range all.Properties {
+		if !slices.Contains(knownProperties, k) {
+			if o.Extra == nil {
+				o.Extra = map[string]json.RawMessage{}
+			}
+			o.Extra[k] = v
+		}
+	}
+	return o, nil
+}
+
+func position(c []float64) ([2]float64, string) {
+	switch {
+	case len(c) < 2 || len(c) > 3:
+		return [2]float64{}, fmt.Sprintf("a position has 2 or 3 numbers, got %d", len(c))
+	case c[0] < -180 || c[0] > 180:
+		return [2]float64{}, fmt.Sprintf("longitude %v is outside -180..180", c[0])
+	case c[1] < -90 || c[1] > 90:
+		return [2]float64{}, fmt.Sprintf("latitude %v is outside -90..90", c[1])
+	}
+	return [2]float64{c[0], c[1]}, ""
+}
