@@ -1,0 +1,159 @@
+package monitor
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/accord-peace/accord"
+)
+
+const good = `{"type":"Feature","geometry":{"type":"Point","coordinates":[37.61,48.02]},"properties":{"id":"sat-7-0042","source":{"id":"sat-7","kind":"satellite","owner":"cn"},"observed_at":"2025-06-01T04:10:00Z","reported_at":"2025-06-01T04:25:13Z","event":"heavy_weapon","equipment":"artillery","caliber_mm":152,"count":3,"attributed_to":"unknown","accuracy_m":15,"time_accuracy_s":1,"confidence":0.9,"evidence":[{"uri":"s3://mission/imagery/0042.tif","sha256":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}]}}`
+
+// with replaces one JSON fragment of the good line.
+func with(old, new string) string {
+	if !strings.Contains(good, old) {
+		panic(old)
+	}
+	return strings.Replace(good, old, new, 1)
+}
+
+func TestDecodeGood(t *testing.T) {
+	shot := with(`{"type":"Point","coordinates":[37.61,48.02]}`, `{"type":"LineString","coordinates":[[37.5,48.1],[37.61,48.02,120]]}`)
+	extra := with(`"confidence":0.9`, `"confidence":0.9,"unit":"53rd"`)
+	minimal := `{"type":"Feature","geometry":{"type":"Point","coordinates":[37,48]},"properties":{"id":"a","source":{"id":"s","kind":"party_report","owner":"ua"},"observed_at":"2025-06-01T04:10:00+03:00","reported_at":"2025-06-01T01:10:00Z","event":"impact","attributed_to":"ru","accuracy_m":800,"confidence":0.6}}`
+	obs, err := Decode(strings.NewReader(good+"\r\n\n"+shot2(shot)+"\n"+extra2(extra)+"\n"+minimal), "in.ndjson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(obs) != 4 {
+		t.Fatalf("%d observations, want 4", len(obs))
+	}
+	if o := obs[0]; o.Count != 3 || o.CaliberMM != 152 || o.Equipment != "artillery" || o.Position != [2]float64{37.61, 48.02} || o.Path != nil {
+		t.Errorf("point: %+v", o)
+	}
+	if o := obs[1]; len(o.Path) != 2 || o.Position != [2]float64{37.61, 48.02} {
+		t.Errorf("shot: %+v", o)
+	}
+	if o := obs[2]; string(o.Extra["unit"]) != `"53rd"` {
+		t.Errorf("extra property dropped: %+v", o.Extra)
+	}
+	if o := obs[3]; o.Count != 1 || o.TimeAccuracyS != 60 || !o.ReportedAt.Equal(o.ObservedAt) {
+		t.Errorf("defaults: %+v", o)
+	}
+}
+
+func shot2(s string) string  { return strings.Replace(s, `"id":"sat-7-0042"`, `"id":"sat-7-0043"`, 1) }
+func extra2(s string) string { return strings.Replace(s, `"id":"sat-7-0042"`, `"id":"sat-7-0044"`, 1) }
+
+func TestDecodeBad(t *testing.T) {
+	tests := []struct{ name, line, want string }{
+		{"not json", `{"type":`, "in:1: not JSON"},
+		{"not a feature", with(`"type":"Feature"`, `"type":"Point"`), `in:1: type: want "Feature", got "Point"`},
+		{"no geometry", with(`"geometry":{"type":"Point","coordinates":[37.61,48.02]},`, ``), "in:1: geometry: missing"},
+		{"polygon", with(`"type":"Point"`, `"type":"Polygon"`), `in:1: geometry.type: want "Point" or "LineString", got "Polygon"`},
+		{"longitude", with(`[37.61,48.02]`, `[181,48.02]`), "in:1: geometry.coordinates: longitude 181 is outside -180..180"},
+		{"latitude", with(`[37.61,48.02]`, `[37.61,-91]`), "in:1: geometry.coordinates: latitude -91 is outside -90..90"},
+		{"one number", with(`[37.61,48.02]`, `[37.61]`), "in:1: geometry.coordinates: a position has 2 or 3 numbers, got 1"},
+		{"short line", with(`{"type":"Point","coordinates":[37.61,48.02]}`, `{"type":"LineString","coordinates":[[37.61,48.02]]}`), "a LineString needs at least two positions, got 1"},
+		{"no id", with(`"id":"sat-7-0042",`, ``), "in:1: properties.id: missing"},
+		{"source kind", with(`"kind":"satellite"`, `"kind":"spy"`), `in:1: properties.source.kind: "spy" is not one of satellite`},
+		{"no owner", with(`"owner":"cn"`, `"owner":""`), "in:1: properties.source.owner: missing"},
+		{"bad time", with(`"observed_at":"2025-06-01T04:10:00Z"`, `"observed_at":"June 1"`), `in:1: properties.observed_at: want an RFC 3339 instant, got "June 1"`},
+		{"reported before observed", with(`"reported_at":"2025-06-01T04:25:13Z"`, `"reported_at":"2025-06-01T04:00:00Z"`), "in:1: properties.reported_at: 2025-06-01T04:00:00Z is before observed_at"},
+		{"unknown event", with(`"event":"heavy_weapon"`, `"event":"shelling"`), `in:1: properties.event: "shelling" is not one of firing`},
+		{"unknown equipment", with(`"equipment":"artillery"`, `"equipment":"howitzer"`), `in:1: properties.equipment: "howitzer" is not one of tank`},
+		{"negative caliber", with(`"caliber_mm":152`, `"caliber_mm":-1`), "in:1: properties.caliber_mm: must be ≥ 0, got -1"},
+		{"zero count", with(`"count":3`, `"count":0`), "in:1: properties.count: want a whole number ≥ 1, got 0"},
+		{"fractional count", with(`"count":3`, `"count":2.5`), "in:1: properties.count: want a whole number ≥ 1, got 2.5"},
+		{"no attribution", with(`"attributed_to":"unknown",`, ``), "in:1: properties.attributed_to: missing"},
+		{"zero accuracy", with(`"accuracy_m":15`, `"accuracy_m":0`), "in:1: properties.accuracy_m: want a radius in metres > 0"},
+		{"negative time accuracy", with(`"time_accuracy_s":1`, `"time_accuracy_s":-5`), "in:1: properties.time_accuracy_s: must be ≥ 0, got -5"},
+		{"confidence above 1", with(`"confidence":0.9`, `"confidence":1.5`), "in:1: properties.confidence: want 0 < confidence ≤ 1"},
+		{"confidence as text", with(`"confidence":0.9`, `"confidence":"high"`), "in:1: properties.confidence: want float64, got string"},
+		{"bad digest", with(`"sha256":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"`, `"sha256":"xyz"`), "in:1: properties.evidence[0].sha256: want 64 hex digits"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			obs, err := Decode(strings.NewReader(good2()+"\n"+tt.line+"\n"), "in")
+			if obs != nil {
+				t.Error("observations returned from a refused batch")
+			}
+			want := strings.Replace(tt.want, "in:1:", "in:2:", 1)
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Fatalf("error %v\nwant %q", err, want)
+			}
+			var le LineErrors
+			if accord.ErrorCode(err) != accord.EINVALID || !errors.As(err, &le) || len(le) != 1 || le[0].Line != 2 {
+				t.Errorf("want one EINVALID LineError on line 2, got %#v", err)
+			}
+		})
+	}
+}
+
+// good2 is the good observation under another id.
+func good2() string { return strings.Replace(good, `"id":"sat-7-0042"`, `"id":"sat-7-0001"`, 1) }
+
+func TestDecodeDuplicates(t *testing.T) {
+	obs, err := Decode(strings.NewReader(good+"\n"+good+"\n"), "in")
+	if err != nil || len(obs) != 1 {
+		t.Fatalf("exact resend: %d observations, %v", len(obs), err)
+	}
+	_, err = Decode(strings.NewReader(good+"\n"+with(`"confidence":0.9`, `"confidence":0.8`)+"\n"), "in")
+	if err == nil || !strings.Contains(err.Error(), `in:2: properties.id: (source "sat-7", id "sat-7-0042") was sent on line 1 with different content`) {
+		t.Errorf("conflicting resend: %v", err)
+	}
+}
+
+func TestEncodeRoundTrip(t *testing.T) {
+	in := good + "\n" + shot2(with(`{"type":"Point","coordinates":[37.61,48.02]}`, `{"type":"LineString","coordinates":[[37.5,48.1],[37.61,48.02]]}`)) + "\n"
+	obs, err := Decode(strings.NewReader(in), "in")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := Encode(&buf, obs); err != nil {
+		t.Fatal(err)
+	}
+	again, err := Decode(&buf, "out")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range obs {
+		if obs[i].Digest() != again[i].Digest() {
+			t.Errorf("observation %d changed in a round trip", i)
+		}
+	}
+}
+
+func FuzzDecode(f *testing.F) {
+	f.Add([]byte(good))
+	f.Add([]byte(with(`"count":3`, `"count":0`)))
+	f.Add([]byte(`{"type":"Feature","geometry":{"type":"LineString","coordinates":[[1,2],[3,4]]},"properties":{}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		obs, err := Decode(bytes.NewReader(data), "fuzz")
+		if err != nil {
+			if obs != nil {
+				t.Fatal("observations with an error")
+			}
+			return
+		}
+		var buf bytes.Buffer
+		if err := Encode(&buf, obs); err != nil {
+			t.Fatal(err)
+		}
+		again, err := Decode(&buf, "again")
+		if err != nil {
+			t.Fatalf("re-encoded batch refused: %v", err)
+		}
+		if len(again) != len(obs) {
+			t.Fatalf("%d observations after a round trip, want %d", len(again), len(obs))
+		}
+		for i := range obs {
+			if obs[i].Digest() != again[i].Digest() {
+				t.Fatalf("observation %d changed in a round trip", i)
+			}
+		}
+	})
+}
