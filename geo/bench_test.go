@@ -42,3 +42,46 @@ func BenchmarkPlace(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkReference classifies points near the reference line (2,032
+// vertices, four bands, 11 zones) with the kernel, the pruned naive scan,
+// the full naive scan and, for the zones alone, tidwall/geojson.
+func BenchmarkReference(b *testing.B) {
+	g, k := mustReference(b)
+	pts := benchPoints(g, 1<<16)
+	b.Run("kernel", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			k.PlacePoint(pts[i&(len(pts)-1)])
+		}
+	})
+	b.Run("naive-pruned", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			k.Naive(pts[i&(len(pts)-1)])
+		}
+	})
+	b.Run("naive-full", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			naiveFull(k, pts[i&(len(pts)-1)])
+		}
+	})
+	objs := tidwallZones(b, g)
+	lls := tidwallPoints(pts)
+	b.Run("tidwall-zones", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			pt := lls[i&(len(pts)-1)]
+			for _, o := range objs {
+				_ = o.Contains(pt)
+			}
+		}
+	})
+}
+
+// BenchmarkReferenceBuild is the time to build the reference kernel.
+func BenchmarkReferenceBuild(b *testing.B) {
+	g, _ := mustReference(b)
+	for b.Loop() {
+		if _, err := NewKernel(g, referenceBands, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -64,11 +64,7 @@ func BenchmarkZones(b *testing.B) {
 	}
 	pts := benchPoints(g, 1<<16)
 	objs := tidwallZones(b, g)
-	lls := make([]geojson.Object, len(pts))
-	for i, p := range pts {
-		ll := s2.LatLngFromPoint(p)
-		lls[i] = geojson.NewPoint(geometry.Point{X: ll.Lng.Degrees(), Y: ll.Lat.Degrees()})
-	}
+	lls := tidwallPoints(pts)
 	b.Run("kernel", func(b *testing.B) {
 		for i := 0; b.Loop(); i++ {
 			_ = k.PlacePoint(pts[i&(len(pts)-1)]).Zones
@@ -82,6 +78,16 @@ func BenchmarkZones(b *testing.B) {
 			}
 		}
 	})
+}
+
+// tidwallPoints converts points for tidwall/geojson.
+func tidwallPoints(pts []s2.Point) []geojson.Object {
+	out := make([]geojson.Object, len(pts))
+	for i, p := range pts {
+		ll := s2.LatLngFromPoint(p)
+		out[i] = geojson.NewPoint(geometry.Point{X: ll.Lng.Degrees(), Y: ll.Lat.Degrees()})
+	}
+	return out
 }
 
 func BenchmarkNaiveFull(b *testing.B) {
