@@ -22,6 +22,7 @@ type cover struct {
 type coverCell struct {
 	class  uint32
 	e0, e1 int32
+	lo     float32 // a lower bound of the distance to the line in the cell (m)
 }
 
 // class is what the cover knows of every point of a cell.
@@ -140,7 +141,7 @@ func (b *builder) visit(cell s2.Cell, cand []int32, zonesIn, zonesMaybe ZoneSet)
 	}
 	certain := cl.bandsUnsure == 0 && cl.zonesUnsure.Empty() && cl.side != 0
 	if certain || int(cell.Level()) >= b.maxLevel {
-		b.add(cell.ID(), cl, next, certain)
+		b.add(cell.ID(), cl, next, certain, float32(math.Max(0, lo)))
 		return
 	}
 	children, _ := cell.Children()
@@ -248,7 +249,7 @@ func mark(seen *[3]bool, s signSet) {
 	}
 }
 
-func (b *builder) add(id s2.CellID, cl class, cand []int32, certain bool) {
+func (b *builder) add(id s2.CellID, cl class, cand []int32, certain bool, lo float32) {
 	cv := &b.k.cover
 	ci, ok := b.classIDs[cl]
 	if !ok {
@@ -256,7 +257,7 @@ func (b *builder) add(id s2.CellID, cl class, cand []int32, certain bool) {
 		cv.classes = append(cv.classes, cl)
 		b.classIDs[cl] = ci
 	}
-	cc := coverCell{class: ci, e0: int32(len(cv.edges))}
+	cc := coverCell{class: ci, e0: int32(len(cv.edges)), lo: max(0, lo-1)}
 	if !certain {
 		cv.edges = append(cv.edges, cand...)
 	}
@@ -266,6 +267,7 @@ func (b *builder) add(id s2.CellID, cl class, cand []int32, certain bool) {
 	if n := len(cv.lo); n > 0 && certain && cv.cells[n-1].e0 == cv.cells[n-1].e1 &&
 		cv.cells[n-1].class == ci && cv.hi[n-1].Next() == id.RangeMin() {
 		cv.hi[n-1] = id.RangeMax()
+		cv.cells[n-1].lo = min(cv.cells[n-1].lo, cc.lo)
 		return
 	}
 	cv.lo = append(cv.lo, id.RangeMin())

@@ -248,6 +248,23 @@ func (k *Kernel) DistanceM(lon, lat float64) float64 {
 	return metres(d)
 }
 
+// DistanceAtLeastM returns a lower bound of the distance from the point to
+// the line (metres): the exact distance where the cover keeps the cell's
+// edges, the cell's bound elsewhere. It costs a lookup, where DistanceM may
+// cost a search of the index.
+func (k *Kernel) DistanceAtLeastM(lon, lat float64) float64 {
+	p := Point(lon, lat)
+	c, ok := k.cover.find(leafID(p))
+	if !ok {
+		return k.radius
+	}
+	if c.e1 > c.e0 {
+		_, d := nearest(k.edges, k.cover.edges[c.e0:c.e1], p)
+		return metres(d)
+	}
+	return float64(c.lo)
+}
+
 // Naive places a point by scanning every edge and testing every zone: the
 // reference the kernel must agree with.
 func (k *Kernel) Naive(p s2.Point) Placement {

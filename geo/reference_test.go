@@ -75,3 +75,14 @@ func TestReferenceKernelAgreesWithNaive(t *testing.T) {
 		}
 	}
 }
+
+func TestDistanceAtLeastIsALowerBound(t *testing.T) {
+	g, k := mustReference(t)
+	for _, p := range benchPoints(g, 20000) {
+		ll := s2.LatLngFromPoint(p)
+		lon, lat := ll.Lng.Degrees(), ll.Lat.Degrees()
+		if lb, d := k.DistanceAtLeastM(lon, lat), k.DistanceM(lon, lat); lb > d {
+			t.Fatalf("%v: lower bound %v above the distance %v", ll, lb, d)
+		}
+	}
+}

@@ -139,13 +139,31 @@ func decodeLine(line []byte) (*Observation, *LineError) {
 	fail := func(field, f string, a ...any) (*Observation, *LineError) {
 		return nil, &LineError{Field: field, Msg: fmt.Sprintf(f, a...)}
 	}
+	// Most lines hold only the contract's fields: decode them strictly in
+	// one pass, and only when that meets an unknown field decode again
+	// leniently and keep the extras.
 	var f wireFeature
-	if err := json.Unmarshal(line, &f); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			return fail(te.Field, "want %s, got %s", te.Type, te.Value)
+	dec := json.NewDecoder(bytes.NewReader(line))
+	dec.DisallowUnknownFields()
+	extras := false
+	if err := dec.Decode(&f); err != nil {
+		if !strings.HasPrefix(err.Error(), "json: unknown field") {
+			var te *json.UnmarshalTypeError
+			if errors.As(err, &te) {
+				return fail(te.Field, "want %s, got %s", te.Type, te.Value)
+			}
+			return fail("", "not JSON: %v", err)
 		}
-		return fail("", "not JSON: %v", err)
+		f, extras = wireFeature{}, true
+		if err := json.Unmarshal(line, &f); err != nil {
+			var te *json.UnmarshalTypeError
+			if errors.As(err, &te) {
+				return fail(te.Field, "want %s, got %s", te.Type, te.Value)
+			}
+			return fail("", "not JSON: %v", err)
+		}
+	} else if dec.More() {
+		return fail("", "data after the end of the feature")
 	}
 	if f.Type != "Feature" {
 		return fail("type", "want \"Feature\", got %q", f.Type)
@@ -262,6 +280,9 @@ func decodeLine(line []byte) (*Observation, *LineError) {
 		}
 	}
 	o.Evidence = p.Evidence
+	if !extras {
+		return o, nil
+	}
 	// Keep what the contract does not define, verbatim.
 	var all struct {
 		Properties map[string]json.RawMessage `json:"properties"`

@@ -59,6 +59,15 @@ func (p *Pipeline) Add(o *Observation) *fusion.Incident {
 	})
 }
 
+// Observe adds one observation and returns the incident it joined, with the
+// violations it now breaks (all but ceilings, which depend on other
+// incidents): the streaming path, from receipt to violation. Its
+// DistanceToLineM is left 0; Incidents fills it.
+func (p *Pipeline) Observe(o *Observation) Incident {
+	in := p.Add(o)
+	return p.violations(in, p.members(in))
+}
+
 // Incidents evaluates every open incident, oldest first.
 func (p *Pipeline) Incidents() []Incident {
 	ins := p.fusion.Incidents()
@@ -91,6 +100,16 @@ func (p *Pipeline) members(in *fusion.Incident) []*Observation {
 func sideConfidence(d, accuracyM float64) float64 {
 	sigma := math.Max(accuracyM/2, 1)
 	return 0.5 * math.Erfc(-d/sigma/math.Sqrt2)
+}
+
+// sideConfidenceAt is sideConfidence at a position. Beyond six standard
+// deviations from the line Φ rounds to 1 at the precision reported, so a
+// lower bound of the distance from the cover settles it without a search.
+func (p *Pipeline) sideConfidenceAt(lon, lat, accuracyM float64) float64 {
+	if p.k.DistanceAtLeastM(lon, lat) > 6*math.Max(accuracyM/2, 1) {
+		return 1
+	}
+	return sideConfidence(p.k.DistanceM(lon, lat), accuracyM)
 }
 
 // origin is the accuracy-weighted mean origin of an incident's shots, when

@@ -70,15 +70,30 @@ func (p *Pipeline) Judge(ev TrueEvent) []Violation {
 }
 
 func (p *Pipeline) evaluateWith(in *fusion.Incident, ms []*Observation) Incident {
+	out := p.violations(in, ms)
+	out.DistanceToLineM = math.Round(p.k.DistanceM(in.Lon, in.Lat))
+	return out
+}
+
+// violations places an incident and finds its violations; the distance to
+// the line is computed only when a rule needs it (DistanceToLineM is left
+// to evaluateWith).
+func (p *Pipeline) violations(in *fusion.Incident, ms []*Observation) Incident {
 	pl := p.k.Place(in.Lon, in.Lat)
-	d := p.k.DistanceM(in.Lon, in.Lat)
+	conf := -1.0
+	sideConf := func() float64 {
+		if conf < 0 {
+			conf = p.sideConfidenceAt(in.Lon, in.Lat, in.AccuracyM)
+		}
+		return conf
+	}
 	out := Incident{
 		ID: in.ID, State: in.State, Event: in.Event, Equipment: in.Equipment,
 		Location:      [2]float64{round(in.Lon, 1e-6), round(in.Lat, 1e-6)},
 		FirstObserved: in.FirstObserved, LastObserved: in.LastObserved,
 		Observations: slices.Clone(in.Reports), IndependentSources: len(in.Owners),
 		Confidence: round(in.Confidence, 1e-4), Side: p.m.Sides.Party(pl.Side),
-		DistanceToLineM: math.Round(d), Zones: []string{}, Violations: []Violation{},
+		Zones: []string{}, Violations: []Violation{},
 		count: count(ms), accuracyM: in.AccuracyM,
 	}
 	for _, zi := range pl.Zones.Indices() {
@@ -89,7 +104,7 @@ func (p *Pipeline) evaluateWith(in *fusion.Incident, ms []*Observation) Incident
 	for _, o := range ms {
 		events[o.Event] = true
 	}
-	present := func() (string, float64) { return out.Side, sideConfidence(d, in.AccuracyM) }
+	present := func() (string, float64) { return out.Side, sideConf() }
 	org, orgAcc, hasOrigin := origin(ms)
 
 	// Weapons inside their withdrawal band: where the weapon stands (a
@@ -105,7 +120,7 @@ func (p *Pipeline) evaluateWith(in *fusion.Incident, ms []*Observation) Incident
 			b := &p.m.Bands[i]
 			if b.Applies(in.Equipment, cal) && wpl.InBand(i) {
 				party := p.m.Sides.Party(wpl.Side)
-				conf := sideConfidence(p.k.DistanceM(at[0], at[1]), acc)
+				conf := p.sideConfidenceAt(at[0], at[1], acc)
 				out.Violations = append(out.Violations, violation("band:"+b.ID, b.Provision, party, conf))
 			}
 		}
@@ -115,7 +130,7 @@ func (p *Pipeline) evaluateWith(in *fusion.Incident, ms []*Observation) Incident
 		opl := p.k.Place(org[0], org[1])
 		if opl.Side != 0 && pl.Side != 0 && opl.Side != pl.Side {
 			party := p.m.Sides.Party(opl.Side)
-			conf := sideConfidence(p.k.DistanceM(org[0], org[1]), orgAcc) * sideConfidence(d, in.AccuracyM)
+			conf := p.sideConfidenceAt(org[0], org[1], orgAcc) * sideConf()
 			out.Violations = append(out.Violations, violation("crossing", p.m.Crossing.Provision, party, conf))
 		}
 	}
@@ -144,7 +159,7 @@ func (p *Pipeline) evaluateWith(in *fusion.Incident, ms []*Observation) Incident
 func (p *Pipeline) firer(in *fusion.Incident, ms []*Observation, org [2]float64, acc float64, hasOrigin bool) (string, float64) {
 	if hasOrigin {
 		opl := p.k.Place(org[0], org[1])
-		return p.m.Sides.Party(opl.Side), sideConfidence(p.k.DistanceM(org[0], org[1]), acc)
+		return p.m.Sides.Party(opl.Side), p.sideConfidenceAt(org[0], org[1], acc)
 	}
 	owners := map[string]map[string]float64{}
 	for _, o := range ms {

@@ -1,0 +1,34 @@
+package monitor_test
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/accord-peace/accord/fusion"
+	"github.com/accord-peace/accord/monitor"
+)
+
+// BenchmarkObserve is decode → placement → fusion → violations on one
+// goroutine over six simulated hours at 2,000 events an hour on the
+// reference geometry.
+func BenchmarkObserve(b *testing.B) {
+	m, k := mustReference(b)
+	res := simulate(b, 1, 6*time.Hour, 2000)
+	lines := make([][]byte, len(res.Observations))
+	for i, o := range res.Observations {
+		lines[i], _ = json.Marshal(o)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		p := monitor.NewPipeline(m, k, fusion.Config{})
+		for _, l := range lines {
+			o, err := monitor.DecodeLine(l)
+			if err != nil {
+				b.Fatal(err)
+			}
+			p.Observe(o)
+		}
+	}
+	b.ReportMetric(float64(len(lines))*float64(b.N)/b.Elapsed().Seconds(), "obs/s")
+}
