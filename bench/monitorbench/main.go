@@ -22,7 +22,6 @@ import (
 	"fmt"
 	"log"
 	"math/rand/v2"
-	"os"
 	"runtime"
 	"sort"
 	"testing"
@@ -61,8 +60,8 @@ func main() {
 		m.Geometry.Vertices(), m.Geometry.LengthM()/1000, len(m.Geometry.Zones), len(m.Bands), time.Since(start).Round(time.Millisecond))
 
 	kernel(k, m.Geometry)
-	data, n := simulate(m, k, *hours, *rate)
-	throughput(m, k, data, n)
+	data := simulate(m, k, *hours, *rate)
+	throughput(m, k, data, *hours)
 	latency(m, k, data, *obsRate, *latencySeconds)
 }
 
@@ -99,7 +98,11 @@ func kernel(k *geo.Kernel, g *geo.Geometry) {
 	}
 	kern := nsPerOp(func(i int) { k.PlacePoint(pts[i&mask]) })
 	pruned := nsPerOp(func(i int) { k.Naive(pts[i&mask]) })
-	full := nsPerOp(func(i int) { naiveFull(k, g, pts[i&mask]) })
+	line := make([]s2.Point, len(g.Parts[0]))
+	for i, c := range g.Parts[0] {
+		line[i] = geo.Point(c[0], c[1])
+	}
+	full := nsPerOp(func(i int) { naiveFull(line, g, pts[i&mask]) })
 	zones := g.Zones
 	tz := nsPerOp(func(i int) {
 		for z := range zones {
@@ -113,12 +116,12 @@ func kernel(k *geo.Kernel, g *geo.Geometry) {
 	fmt.Printf("  %-44s %10.0f ns/op  (zones only)\n\n", "s2.Polygon.ContainsPoint over the zones", tz)
 }
 
-// naiveFull is the straightforward scan: the distance to every segment.
-func naiveFull(k *geo.Kernel, g *geo.Geometry, p s2.Point) {
+// naiveFull is the straightforward scan: the geodesic distance to every
+// segment (vertices converted once, beforehand), then every zone.
+func naiveFull(line []s2.Point, g *geo.Geometry, p s2.Point) {
 	d := s1.InfAngle()
-	line := g.Parts[0]
 	for i := 1; i < len(line); i++ {
-		d = min(d, s2.DistanceFromSegment(p, geo.Point(line[i-1][0], line[i-1][1]), geo.Point(line[i][0], line[i][1])))
+		d = min(d, s2.DistanceFromSegment(p, line[i-1], line[i]))
 	}
 	for z := range g.Zones {
 		g.Zones[z].Polygon().ContainsPoint(p)
@@ -126,7 +129,7 @@ func naiveFull(k *geo.Kernel, g *geo.Geometry, p s2.Point) {
 	_ = d
 }
 
-func simulate(m *agreement.Monitoring, k *geo.Kernel, hours, rate float64) ([][]byte, int) {
+func simulate(m *agreement.Monitoring, k *geo.Kernel, hours, rate float64) [][]byte {
 	cfg := sim.FromAgreement(m, k)
 	cfg.Seed, cfg.Duration, cfg.Rate, cfg.FalseAlarmsPerHour = 1, time.Duration(hours*float64(time.Hour)), rate, 20
 	res, err := sim.Run(cfg)
@@ -138,21 +141,21 @@ func simulate(m *agreement.Monitoring, k *geo.Kernel, hours, rate float64) ([][]
 		b, _ := json.Marshal(o)
 		lines[i] = b
 	}
-	return lines, len(lines)
+	return lines
 }
 
-func throughput(m *agreement.Monitoring, k *geo.Kernel, lines [][]byte, n int) {
-	fmt.Printf("pipeline: %d observations (%.0f simulated hours), decode → placement → fusion → violations\n", n, 0.0+float64(n)/float64(n)*0)
+func throughput(m *agreement.Monitoring, k *geo.Kernel, lines [][]byte, hours float64) {
+	n := len(lines)
+	fmt.Printf("pipeline: %d observations (%.0f simulated hours), decode → placement → fusion → violations\n", n, hours)
 	// One goroutine.
 	start := time.Now()
 	p := monitor.NewPipeline(m, k, fusion.Config{})
-	violations := 0
 	for _, line := range lines {
 		o, err := monitor.DecodeLine(line)
 		if err != nil {
 			log.Fatal(err)
 		}
-		violations += len(p.Observe(o).Violations)
+		p.Observe(o)
 	}
 	serial := time.Since(start)
 	// Decoding on its own goroutine.
@@ -225,7 +228,4 @@ func latency(m *agreement.Monitoring, k *geo.Kernel, lines [][]byte, rate int, s
 	q := func(f float64) time.Duration { return lat[int(f*float64(len(lat)-1))] }
 	fmt.Printf("latency at %d obs/s (%d observations): receipt → incident with violations\n", rate, total)
 	fmt.Printf("  p50 %v  p99 %v  max %v\n", q(0.5).Round(time.Microsecond), q(0.99).Round(time.Microsecond), lat[len(lat)-1].Round(time.Microsecond))
-	if len(os.Args) < 0 {
-		fmt.Println()
-	}
 }
