@@ -1,0 +1,117 @@
+package monitor_test
+
+import (
+	"fmt"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/golang/geo/s2"
+
+	"github.com/accord-peace/accord/fusion"
+	"github.com/accord-peace/accord/geo"
+	"github.com/accord-peace/accord/monitor"
+)
+
+var t0 = time.Date(2025, 6, 1, 4, 0, 0, 0, time.UTC)
+
+// beside returns the point km kilometres left (side +1) or right (−1) of
+// the reference line at its vertex i, along the line's normal there.
+func beside(tb testing.TB, i int, km float64, side int) [2]float64 {
+	m, _ := mustReference(tb)
+	line := m.Geometry.Parts[0]
+	a, b := geo.Point(line[i-1][0], line[i-1][1]), geo.Point(line[i+1][0], line[i+1][1])
+	v := geo.Point(line[i][0], line[i][1])
+	left := s2.Point{Vector: a.Cross(b.Vector).Normalize()}
+	t := left.Sub(v.Mul(left.Dot(v.Vector))).Normalize()
+	th := float64(side) * km * 1000 / geo.EarthRadiusM
+	p := s2.Point{Vector: v.Mul(math.Cos(th)).Add(t.Mul(math.Sin(th))).Normalize()}
+	ll := s2.LatLngFromPoint(p)
+	return [2]float64{ll.Lng.Degrees(), ll.Lat.Degrees()}
+}
+
+type obsOpt func(*monitor.Observation)
+
+func obs(id, owner, event string, at [2]float64, opts ...obsOpt) *monitor.Observation {
+	o := &monitor.Observation{ID: id, Source: monitor.Source{ID: "src-" + owner + "-" + id, Kind: monitor.KindSatellite, Owner: owner},
+		Position: at, ObservedAt: t0, ReportedAt: t0.Add(time.Minute), Event: event, Count: 1,
+		AttributedTo: monitor.Unknown, AccuracyM: 20, TimeAccuracyS: 1, Confidence: 0.9}
+	for _, f := range opts {
+		f(o)
+	}
+	return o
+}
+
+func equipment(e string, caliber float64) obsOpt {
+	return func(o *monitor.Observation) { o.Equipment, o.CaliberMM = e, caliber }
+}
+func from(origin [2]float64) obsOpt {
+	return func(o *monitor.Observation) { o.Path = [][2]float64{origin, o.Position} }
+}
+func blames(party string) obsOpt {
+	return func(o *monitor.Observation) { o.AttributedTo, o.Source.Kind = party, monitor.KindPartyReport }
+}
+func count(n int) obsOpt { return func(o *monitor.Observation) { o.Count = n } }
+
+func TestRules(t *testing.T) {
+	m, _ := mustReference(t)
+	znpp := [2]float64{34.5863, 47.5119}
+	// A point inside the Russian-side security area: halfway between its
+	// inner and outer edges at one end.
+	ring := m.Geometry.Zone("security-area-zaporizhzhia-ru").Polygons[0][0]
+	inner, outer := ring[0], ring[len(ring)-1]
+	sec := [2]float64{(inner[0] + outer[0]) / 2, (inner[1] + outer[1]) / 2}
+	tests := []struct {
+		name string
+		obs  []*monitor.Observation
+		want []string // "rule party" in order; party "-" when none
+	}{
+		{"artillery 10 km behind the line", []*monitor.Observation{
+			obs("1", "un", "heavy_weapon", beside(t, 1000, 10, 1), equipment("artillery", 152))}, []string{"band:artillery-100mm ua"}},
+		{"artillery 50 km behind the line", []*monitor.Observation{
+			obs("1", "un", "heavy_weapon", beside(t, 1000, 50, 1), equipment("artillery", 152))}, nil},
+		{"light artillery is not the 100 mm band's", []*monitor.Observation{
+			obs("1", "un", "heavy_weapon", beside(t, 1000, 10, -1), equipment("artillery", 85))}, nil},
+		{"MLRS 30 km behind, Russian side", []*monitor.Observation{
+			obs("1", "un", "heavy_weapon", beside(t, 1000, 30, -1), equipment("mlrs", 122))}, []string{"band:mlrs ru"}},
+		{"a shot across the line", []*monitor.Observation{
+			obs("1", "mission", "firing", beside(t, 800, 5, 1), from(beside(t, 800, 40, -1)))}, []string{"crossing ru"}},
+		{"a shot within one side", []*monitor.Observation{
+			obs("1", "mission", "firing", beside(t, 800, 20, 1), from(beside(t, 800, 40, 1)))}, nil},
+		{"troops in the demilitarised strip", []*monitor.Observation{
+			obs("1", "un", "troop_concentration", beside(t, 1500, 0.5, -1))}, []string{"zone:dmz ru"}},
+		{"a strike on the nuclear plant, blamed by a party", []*monitor.Observation{
+			obs("1", "un", "strike", znpp), obs("2", "ru", "strike", znpp, blames("ua"))}, []string{"zone:znpp ua"}},
+		{"eleven tanks in a security area with a ceiling of ten (and inside their band)", []*monitor.Observation{
+			obs("1", "un", "heavy_weapon", sec, equipment("tank", 125), count(11))},
+			[]string{"band:tanks-mortars-light-artillery ru", "ceiling:security-area-zaporizhzhia-ru:tank ru"}},
+		{"ten tanks: at the ceiling", []*monitor.Observation{
+			obs("1", "un", "heavy_weapon", sec, equipment("tank", 125), count(10))}, []string{"band:tanks-mortars-light-artillery ru"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, k := mustReference(t)
+			p := monitor.NewPipeline(m, k, fusion.Config{})
+			for _, o := range tt.obs {
+				p.Add(o)
+			}
+			ins := p.Incidents()
+			var got []string
+			for _, in := range ins {
+				for _, v := range in.Violations {
+					party := "-"
+					if v.Party != nil {
+						party = *v.Party
+					}
+					got = append(got, v.Rule+" "+party)
+					if v.AttributionConfidence <= 0 || v.AttributionConfidence > 1 {
+						t.Errorf("%s: attribution confidence %v", v.Rule, v.AttributionConfidence)
+					}
+				}
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+				t.Errorf("violations %v, want %v (incidents %+v)", got, tt.want, ins)
+			}
+		})
+	}
+}
