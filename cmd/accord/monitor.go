@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/accord-peace/accord"
@@ -29,6 +30,47 @@ func newMonitorCmd() *cobra.Command {
 	return cmd
 }
 
+// inputFlags choose the format of observation files.
+type inputFlags struct {
+	format  string
+	parties []string
+}
+
+func (f *inputFlags) register(c *cobra.Command) {
+	c.Flags().StringVar(&f.format, "format", "ndjson", "input format: ndjson (spec/observation.md), acled (ACLED CSV export) or ucdp (UCDP GED CSV)")
+	c.Flags().StringArrayVar(&f.parties, "party", []string{"Military Forces of Russia=ru", "Government of Russia=ru", "Military Forces of Ukraine=ua", "Government of Ukraine=ua"},
+		"for acled and ucdp: ACTOR-PREFIX=PARTY, the party an actor's name stands for (repeat)")
+}
+
+// read decodes one input in the chosen format.
+func (f *inputFlags) read(cmd *cobra.Command, path string) ([]monitor.Observation, error) {
+	if f.format != "ndjson" && f.format != "acled" && f.format != "ucdp" {
+		return nil, usageError{cmd: cmd.Name(), err: fmt.Errorf("--format %q: want ndjson, acled or ucdp", f.format)}
+	}
+	in, name, err := openInput(cmd, path)
+	if err != nil {
+		return nil, err
+	}
+	defer in.Close()
+	opt := monitor.ImportOptions{Parties: map[string]string{}}
+	for _, p := range f.parties {
+		actor, party, ok := strings.Cut(p, "=")
+		if !ok || actor == "" || party == "" {
+			return nil, usageError{cmd: cmd.Name(), err: fmt.Errorf("--party %q: want ACTOR-PREFIX=PARTY", p)}
+		}
+		opt.Parties[actor] = party
+	}
+	switch f.format {
+	case "ndjson":
+		return monitor.Decode(in, name)
+	case "acled":
+		return monitor.ImportACLED(in, name, opt)
+	case "ucdp":
+		return monitor.ImportUCDP(in, name, opt)
+	}
+	return nil, usageError{cmd: cmd.Name(), err: fmt.Errorf("--format %q: want ndjson, acled or ucdp", f.format)}
+}
+
 // openInput opens a file, or standard input for "-".
 func openInput(cmd *cobra.Command, path string) (io.ReadCloser, string, error) {
 	if path == "-" {
@@ -43,6 +85,7 @@ func openInput(cmd *cobra.Command, path string) (io.ReadCloser, string, error) {
 
 func newMonitorRunCmd() *cobra.Command {
 	var asJSON bool
+	var input inputFlags
 	cmd := &cobra.Command{
 		Use:   "run AGREEMENT OBS.ndjson",
 		Short: "Fuse observations into incidents and find the violations",
@@ -70,12 +113,7 @@ Without it, a summary and the violations, one per line.`,
 			if a.Monitoring == nil {
 				return accord.Errorf(accord.EINVALID, "%s has no monitoring section", args[0])
 			}
-			in, name, err := openInput(cmd, args[1])
-			if err != nil {
-				return err
-			}
-			defer in.Close()
-			obs, err := monitor.Decode(in, name)
+			obs, err := input.read(cmd, args[1])
 			if err != nil {
 				return err
 			}
@@ -103,6 +141,7 @@ Without it, a summary and the violations, one per line.`,
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON incident per line")
+	input.register(cmd)
 	return cmd
 }
 
@@ -166,6 +205,7 @@ func writeMonitorSummary(w io.Writer, nobs int, incidents []monitor.Incident) {
 
 func newMonitorIngestCmd() *cobra.Command {
 	var store string
+	var input inputFlags
 	cmd := &cobra.Command{
 		Use:   "ingest OBS.ndjson... --store FILE",
 		Short: "Validate observations and add them to a store file, once per (source.id, id)",
@@ -173,7 +213,8 @@ func newMonitorIngestCmd() *cobra.Command {
 spec/observation.md and adds them to the store file (NDJSON, created when
 absent). The key (source.id, id) is the idempotency key: an exact resend of a
 stored observation is counted and skipped; the same key with different content
-is an error. A batch with any error is refused whole and the store is left
+is an error. ACLED and UCDP GED CSV exports are read with --format (their
+columns by name, as their codebooks define them). A batch with any error is refused whole and the store is left
 as it was; the store is rewritten atomically (a temporary file renamed over
 it), so a crash leaves the old or the new store, never half of one.`,
 		Example: "  accord simulate --duration 1h > a.ndjson\n  accord monitor ingest a.ndjson --store store.ndjson\n  accord monitor ingest a.ndjson --store store.ndjson   # again: 0 new",
@@ -198,12 +239,7 @@ it), so a crash leaves the old or the new store, never half of one.`,
 			var added []monitor.Observation
 			dups := 0
 			for _, path := range args {
-				in, name, err := openInput(cmd, path)
-				if err != nil {
-					return err
-				}
-				obs, err := monitor.Decode(in, name)
-				in.Close()
+				obs, err := input.read(cmd, path)
 				if err != nil {
 					return err
 				}
@@ -212,7 +248,7 @@ it), so a crash leaves the old or the new store, never half of one.`,
 					d := obs[i].Digest()
 					if old, ok := index[k]; ok {
 						if old != d {
-							return accord.Errorf(accord.EINVALID, "%s: (source %q, id %q) is already stored with different content; nothing was stored", name, k.Source, k.ID)
+							return accord.Errorf(accord.EINVALID, "%s: (source %q, id %q) is already stored with different content; nothing was stored", path, k.Source, k.ID)
 						}
 						dups++
 						continue
@@ -234,6 +270,7 @@ it), so a crash leaves the old or the new store, never half of one.`,
 		},
 	}
 	cmd.Flags().StringVar(&store, "store", "", "the store file (NDJSON; created when absent)")
+	input.register(cmd)
 	return cmd
 }
 

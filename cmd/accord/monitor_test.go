@@ -135,3 +135,23 @@ func TestMonitorIngestIdempotentAndAtomic(t *testing.T) {
 		t.Error("a refused batch changed the store")
 	}
 }
+
+func TestMonitorIngestACLEDAndUCDP(t *testing.T) {
+	store := filepath.Join(t.TempDir(), "store.ndjson")
+	out, errOut, code := runAccord(t, "monitor", "ingest", "--format", "acled", "../../monitor/testdata/acled/three.csv", "--store", store)
+	if code != 0 || !strings.HasPrefix(out, "3 new") {
+		t.Fatalf("acled: exit %d %s %s", code, out, errOut)
+	}
+	out, errOut, code = runAccord(t, "monitor", "ingest", "--format", "ucdp", "../../monitor/testdata/ucdp/three.csv", "--store", store)
+	if code != 0 || !strings.HasPrefix(out, "3 new, 0 already stored, 6 in") {
+		t.Fatalf("ucdp: exit %d %s %s", code, out, errOut)
+	}
+	_, errOut, code = runAccord(t, "monitor", "ingest", "--format", "acled", "../../monitor/testdata/acled/bad.csv", "--store", store)
+	if code != 1 || !strings.Contains(errOut, "bad.csv:3: time_precision") {
+		t.Errorf("bad acled: exit %d %s", code, errOut)
+	}
+	_, errOut, code = runAccord(t, "monitor", "ingest", "--format", "xml", "x", "--store", store)
+	if code != 2 || !strings.Contains(errOut, `--format "xml"`) {
+		t.Errorf("bad format: exit %d %s", code, errOut)
+	}
+}

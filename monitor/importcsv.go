@@ -1,0 +1,145 @@
+package monitor
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/accord-peace/accord"
+)
+
+// ImportOptions tune the CSV importers.
+type ImportOptions struct {
+	// Parties maps the start of an actor's name (ACLED actor1, UCDP side_a)
+	// to a party id, e.g. "Military Forces of Russia" → "ru"; actors that
+	// match none are attributed to "unknown".
+	Parties map[string]string
+	// Confidence is the confidence given to every imported event (the
+	// importers' defaults when 0).
+	Confidence float64
+}
+
+// party maps an actor's name to a party id.
+func (opt ImportOptions) party(actor string) string {
+	best, bestLen := Unknown, 0
+	for prefix, p := range opt.Parties {
+		if strings.HasPrefix(actor, prefix) && len(prefix) > bestLen {
+			best, bestLen = p, len(prefix)
+		}
+	}
+	return best
+}
+
+// csvTable reads a CSV file with a header row and gives access by column
+// name; it collects per-row errors in LineErrors (the line is the row's
+// line in the file, the header being line 1).
+type csvTable struct {
+	name   string
+	header []string
+	col    map[string]int
+	errs   LineErrors
+}
+
+// readCSV reads every row, checking the required columns exist.
+func readCSV(r io.Reader, name string, required []string) (*csvTable, [][]string, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = 0 // every row as wide as the header
+	header, err := cr.Read()
+	if err != nil {
+		return nil, nil, &accord.Error{Code: accord.EINVALID, Message: name + ": no header row", Err: err}
+	}
+	t := &csvTable{name: name, header: header, col: map[string]int{}}
+	for i, h := range header {
+		t.col[strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))] = i
+	}
+	var missing []string
+	for _, c := range required {
+		if _, ok := t.col[c]; !ok {
+			missing = append(missing, c)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, nil, accord.Errorf(accord.EINVALID, "%s: missing column(s) %s", name, strings.Join(missing, ", "))
+	}
+	var rows [][]string
+	for {
+		row, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				t.errs = append(t.errs, LineError{File: name, Line: pe.Line, Msg: pe.Err.Error()})
+				if len(t.errs) >= 100 {
+					break
+				}
+				continue
+			}
+			return nil, nil, &accord.Error{Code: accord.EINVALID, Message: name, Err: err}
+		}
+		rows = append(rows, row)
+	}
+	return t, rows, nil
+}
+
+func (t *csvTable) get(row []string, col string) string {
+	if i, ok := t.col[col]; ok && i < len(row) {
+		return strings.TrimSpace(row[i])
+	}
+	return ""
+}
+
+func (t *csvTable) fail(line int, col, format string, args ...any) {
+	t.errs = append(t.errs, LineError{File: t.name, Line: line, Field: col, Msg: fmt.Sprintf(format, args...)})
+}
+
+// number parses a column as a number, recording an error when it is not.
+func (t *csvTable) number(row []string, line int, col string) (float64, bool) {
+	s := t.get(row, col)
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		t.fail(line, col, "want a number, got %q", s)
+		return 0, false
+	}
+	return v, true
+}
+
+// raw is the row as a JSON object of its columns, kept with the observation.
+func (t *csvTable) raw(row []string) json.RawMessage {
+	m := make(map[string]string, len(t.header))
+	for i, h := range t.header {
+		if i < len(row) {
+			m[h] = row[i]
+		}
+	}
+	b, _ := json.Marshal(m)
+	return b
+}
+
+// result returns the observations, or every row error with nothing.
+func (t *csvTable) result(obs []Observation) ([]Observation, error) {
+	if len(t.errs) > 0 {
+		return nil, &accord.Error{Code: accord.EINVALID, Message: fmt.Sprintf("%s: %d bad row(s), nothing imported", t.name, len(t.errs)), Err: t.errs}
+	}
+	for i := range obs {
+		if _, le := decodeCheck(&obs[i]); le != nil {
+			return nil, accord.Errorf(accord.EINVALID, "%s: row %s: %s", t.name, obs[i].ID, le.String())
+		}
+	}
+	return obs, nil
+}
+
+// decodeCheck validates an imported observation by the same rules as the
+// decoder, through its wire form.
+func decodeCheck(o *Observation) (*Observation, *LineError) {
+	b, err := o.MarshalJSON()
+	if err != nil {
+		return nil, &LineError{Msg: err.Error()}
+	}
+	return decodeLine(b)
+}
