@@ -1,0 +1,93 @@
+package monitor
+
+import (
+	"context"
+	"sync"
+
+	"github.com/accord-peace/accord"
+)
+
+// ObservationStore keeps observations once per key (source.id, id).
+type ObservationStore interface {
+	// Put stores a batch atomically: every new observation or none. It
+	// returns how many were new and how many were exact resends of stored
+	// ones (or of an earlier member of the batch). A key stored, or sent
+	// earlier in the batch, with different content is an *accord.Error
+	// with code EINVALID naming the key, and nothing of the batch is stored.
+	Put(ctx context.Context, batch []Observation) (added, duplicates int, err error)
+	// Get returns the observation stored under a key; ENOTFOUND when none is.
+	Get(ctx context.Context, k Key) (*Observation, error)
+	// Len is the number of observations stored.
+	Len(ctx context.Context) (int, error)
+}
+
+var _ ObservationStore = (*MemStore)(nil)
+
+// MemStore is an ObservationStore in memory, safe for concurrent use.
+type MemStore struct {
+	mu  sync.RWMutex
+	obs map[Key]*Observation
+	dig map[Key][32]byte
+}
+
+// NewMemStore returns an empty store.
+func NewMemStore() *MemStore {
+	return &MemStore{obs: map[Key]*Observation{}, dig: map[Key][32]byte{}}
+}
+
+// Put implements ObservationStore.
+func (s *MemStore) Put(ctx context.Context, batch []Observation) (int, int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, 0, err
+	}
+	digests := make([][32]byte, len(batch))
+	for i := range batch {
+		digests[i] = batch[i].Digest()
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fresh := map[Key][32]byte{}
+	var add []int
+	dups := 0
+	for i := range batch {
+		k := batch[i].Key()
+		d, stored := s.dig[k]
+		if !stored {
+			d, stored = fresh[k]
+		}
+		if stored {
+			if d != digests[i] {
+				return 0, 0, accord.Errorf(accord.EINVALID, "(source %q, id %q) is already stored with different content; nothing of the batch was stored", k.Source, k.ID)
+			}
+			dups++
+			continue
+		}
+		fresh[k] = digests[i]
+		add = append(add, i)
+	}
+	for _, i := range add {
+		o := batch[i]
+		s.obs[o.Key()] = &o
+		s.dig[o.Key()] = digests[i]
+	}
+	return len(add), dups, nil
+}
+
+// Get implements ObservationStore.
+func (s *MemStore) Get(ctx context.Context, k Key) (*Observation, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	o, ok := s.obs[k]
+	if !ok {
+		return nil, accord.Errorf(accord.ENOTFOUND, "no observation (source %q, id %q)", k.Source, k.ID)
+	}
+	c := *o
+	return &c, nil
+}
+
+// Len implements ObservationStore.
+func (s *MemStore) Len(ctx context.Context) (int, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return len(s.obs), nil
+}
