@@ -1,6 +1,7 @@
 package fusion
 
 import (
+	"fmt"
 	"math"
 	"sort"
 	"strconv"
@@ -462,6 +463,29 @@ func (e *Engine) expire() {
 		kept = append(kept, in)
 	}
 	e.incidents = kept
+}
+
+// SetState records the consultation's finding on an open incident: Disputed
+// or Dismissed, or Confirmed when a dispute is settled in its favour (the
+// incident then follows its reports again). It reports whether the incident
+// is open.
+func (e *Engine) SetState(id, state string) (bool, error) {
+	switch state {
+	case Disputed, Dismissed, Confirmed:
+	default:
+		return false, fmt.Errorf("fusion: the consultation can set %s, %s or %s, not %q", Disputed, Dismissed, Confirmed, state)
+	}
+	for _, in := range e.incidents {
+		if in.ID == id {
+			in.State = state
+			if state == Confirmed {
+				in.State = ""
+				e.update(in)
+			}
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // Incidents returns the open incidents, oldest first.

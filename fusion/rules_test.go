@@ -105,3 +105,29 @@ func TestDeterministic(t *testing.T) {
 		}
 	}
 }
+
+func TestConsultationStates(t *testing.T) {
+	e := fusion.New(fusion.Config{Parties: []string{"ru", "ua"}})
+	in := e.Add(rep("a", "1", "mission", "impact", 0, 0, 0, 50, 0.8))
+	e.Add(rep("s", "1", "cn", "impact", 10, 0, 1, 50, 0.7))
+	if in.State != fusion.Confirmed {
+		t.Fatalf("state %s", in.State)
+	}
+	if ok, err := e.SetState(in.ID, fusion.Disputed); !ok || err != nil {
+		t.Fatal(ok, err)
+	}
+	// A new report does not undo the dispute.
+	e.Add(rep("u", "1", "un", "impact", 5, 5, 2, 50, 0.9))
+	if in.State != fusion.Disputed {
+		t.Errorf("state %s after a new report, want disputed", in.State)
+	}
+	if _, err := e.SetState(in.ID, fusion.Reported); err == nil {
+		t.Error("the consultation set an incident back to reported")
+	}
+	if ok, _ := e.SetState(in.ID, fusion.Confirmed); !ok || in.State != fusion.Confirmed {
+		t.Errorf("settled dispute: state %s", in.State)
+	}
+	if ok, _ := e.SetState("inc-99", fusion.Dismissed); ok {
+		t.Error("an unknown incident was found")
+	}
+}

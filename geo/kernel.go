@@ -285,3 +285,20 @@ func (k *Kernel) NaiveDistanceM(p s2.Point) float64 {
 	_, d := nearestAll(k.edges, p)
 	return metres(d)
 }
+
+// Crossings counts how many times a path ([lon, lat] positions; a shot's
+// origin and impact, or a flight path) crosses the contact line, with S2's
+// CrossingEdgeQuery on the line's index. A path that touches the line at a
+// vertex counts by S2's vertex-crossing rule, so a path ending exactly on
+// the line is not counted twice.
+func (k *Kernel) Crossings(path [][2]float64) int {
+	q := s2.NewCrossingEdgeQuery(k.index)
+	n := 0
+	for i := 1; i < len(path); i++ {
+		a, b := point(path[i-1]), point(path[i])
+		for s := range k.g.Parts {
+			n += len(q.Crossings(a, b, k.index.Shape(int32(s)), s2.CrossingTypeInterior))
+		}
+	}
+	return n
+}

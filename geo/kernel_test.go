@@ -124,3 +124,25 @@ func TestVincenty(t *testing.T) {
 		t.Errorf("meridian degree at 48N: %.1f", got)
 	}
 }
+
+func TestCrossings(t *testing.T) {
+	g := &Geometry{Parts: [][][2]float64{{{30, 40}, {30, 41}, {30, 42}}}}
+	k, err := NewKernel(g, []float64{10000}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		path [][2]float64
+		want int
+	}{
+		{[][2]float64{{29.8, 40.5}, {30.2, 40.5}}, 1},
+		{[][2]float64{{29.8, 40.5}, {29.9, 40.6}}, 0},
+		{[][2]float64{{29.8, 40.5}, {30.2, 40.5}, {29.8, 40.7}}, 2},
+		{[][2]float64{{29.8, 45}, {30.2, 45}}, 0}, // beyond the line's end
+	}
+	for _, tt := range tests {
+		if got := k.Crossings(tt.path); got != tt.want {
+			t.Errorf("%v: %d crossings, want %d", tt.path, got, tt.want)
+		}
+	}
+}
