@@ -1,0 +1,150 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"mime"
+	"net/http"
+	"sync"
+
+	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/monitor"
+)
+
+// Limits on one ingestion request.
+const (
+	DefaultMaxBody  = 32 << 20 // bytes
+	DefaultMaxBatch = 100000   // observations
+)
+
+// Server serves the API over a store and a pipeline.
+type Server struct {
+	Store    monitor.ObservationStore
+	Pipeline *monitor.Pipeline
+	Logger   *slog.Logger
+	MaxBody  int64
+	MaxBatch int
+
+	mu sync.Mutex // the pipeline is fed by one goroutine at a time
+}
+
+// NewServer returns a server with the default limits.
+func NewServer(store monitor.ObservationStore, p *monitor.Pipeline) *Server {
+	return &Server{Store: store, Pipeline: p, Logger: slog.Default(), MaxBody: DefaultMaxBody, MaxBatch: DefaultMaxBatch}
+}
+
+// Handler returns the API's routes.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /v1/observations", s.postObservations)
+	mux.HandleFunc("GET /v1/incidents", s.getIncidents)
+	return mux
+}
+
+// IngestResult is the answer to an accepted batch.
+type IngestResult struct {
+	Added      int `json:"added"`
+	Duplicates int `json:"duplicates"`
+	// Incidents are the incidents the new observations joined or opened,
+	// with their violations as of this batch.
+	Incidents []monitor.Incident `json:"incidents"`
+}
+
+// ErrorBody is every error's JSON form.
+type ErrorBody struct {
+	Code    string      `json:"code"`
+	Message string      `json:"message"`
+	Lines   []LineError `json:"lines,omitempty"`
+}
+
+// LineError is one refused line of a batch.
+type LineError struct {
+	Line    int    `json:"line"`
+	Field   string `json:"field,omitempty"`
+	Message string `json:"message"`
+}
+
+func (s *Server) postObservations(w http.ResponseWriter, r *http.Request) {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || (mt != "application/x-ndjson" && mt != "application/geo+json-seq" && mt != "application/jsonl") {
+		s.fail(w, http.StatusUnsupportedMediaType, accord.Errorf(accord.EINVALID, "Content-Type must be application/x-ndjson (one GeoJSON Feature per line), got %q", r.Header.Get("Content-Type")))
+		return
+	}
+	body := http.MaxBytesReader(w, r.Body, s.MaxBody)
+	obs, err := monitor.Decode(body, "body")
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		s.fail(w, http.StatusRequestEntityTooLarge, accord.Errorf(accord.EINVALID, "the body exceeds %d bytes; send smaller batches", s.MaxBody))
+		return
+	}
+	if err != nil {
+		s.fail(w, http.StatusBadRequest, err)
+		return
+	}
+	if len(obs) > s.MaxBatch {
+		s.fail(w, http.StatusRequestEntityTooLarge, accord.Errorf(accord.EINVALID, "%d observations in one batch; at most %d", len(obs), s.MaxBatch))
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	added, dups, err := s.Store.Put(r.Context(), obs)
+	if err != nil {
+		s.fail(w, status(err), err)
+		return
+	}
+	res := IngestResult{Added: added, Duplicates: dups, Incidents: []monitor.Incident{}}
+	seen := map[string]int{}
+	for i := range obs {
+		in := s.Pipeline.Observe(&obs[i])
+		if j, ok := seen[in.ID]; ok {
+			res.Incidents[j] = in
+			continue
+		}
+		seen[in.ID] = len(res.Incidents)
+		res.Incidents = append(res.Incidents, in)
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+func (s *Server) getIncidents(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	ins := s.Pipeline.Incidents()
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, map[string]any{"incidents": ins})
+}
+
+// status maps an application error code to an HTTP status.
+func status(err error) int {
+	switch accord.ErrorCode(err) {
+	case accord.EINVALID:
+		return http.StatusBadRequest
+	case accord.ENOTFOUND:
+		return http.StatusNotFound
+	}
+	return http.StatusInternalServerError
+}
+
+func (s *Server) fail(w http.ResponseWriter, code int, err error) {
+	body := ErrorBody{Code: accord.ErrorCode(err), Message: err.Error()}
+	var les monitor.LineErrors
+	if errors.As(err, &les) {
+		body.Message = fmt.Sprintf("%d bad line(s); nothing of the batch was stored", len(les))
+		for _, le := range les {
+			body.Lines = append(body.Lines, LineError{Line: le.Line, Field: le.Field, Message: le.Msg})
+		}
+	}
+	if body.Code == accord.EINTERNAL {
+		s.Logger.Error("internal error", "err", err)
+		body.Message = "internal error"
+	}
+	writeJSON(w, code, body)
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	enc := json.NewEncoder(w)
+	_ = enc.Encode(v)
+}

@@ -1,0 +1,95 @@
+package api_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/accord-peace/accord/agreement"
+	"github.com/accord-peace/accord/api"
+	"github.com/accord-peace/accord/fusion"
+	"github.com/accord-peace/accord/monitor"
+	"github.com/accord-peace/accord/scenarios"
+)
+
+const line = `{"type":"Feature","geometry":{"type":"Point","coordinates":[34.5863,47.5119]},"properties":{"id":"ID","source":{"id":"sat-un","kind":"satellite","owner":"un"},"observed_at":"2025-06-01T04:10:00Z","reported_at":"2025-06-01T04:25:13Z","event":"strike","attributed_to":"unknown","accuracy_m":15,"confidence":0.9}}`
+
+// newServer starts the API on a real loopback listener.
+func newServer(t *testing.T) (*httptest.Server, *monitor.MemStore) {
+	t.Helper()
+	a, err := agreement.LoadFS(scenarios.FS, scenarios.ReferenceAgreement)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := monitor.NewKernel(a.Monitoring)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := monitor.NewMemStore()
+	s := api.NewServer(store, monitor.NewPipeline(a.Monitoring, k, fusion.Config{}))
+	s.MaxBody = 4096
+	srv := httptest.NewServer(s.Handler())
+	t.Cleanup(srv.Close)
+	return srv, store
+}
+
+func post(t *testing.T, url, ctype, body string) (int, map[string]any) {
+	t.Helper()
+	resp, err := http.Post(url+"/v1/observations", ctype, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	var out map[string]any
+	if err := json.Unmarshal(data, &out); err != nil {
+		t.Fatalf("not JSON: %s", data)
+	}
+	return resp.StatusCode, out
+}
+
+func TestIngestObservations(t *testing.T) {
+	srv, store := newServer(t)
+	ndjson := "application/x-ndjson"
+	batch := strings.Replace(line, "ID", "1", 1) + "\n" + strings.Replace(line, "ID", "2", 1) + "\n"
+	code, out := post(t, srv.URL, ndjson, batch)
+	if code != 200 || out["added"] != 2.0 || out["duplicates"] != 0.0 {
+		t.Fatalf("first batch: %d %v", code, out)
+	}
+	incs := out["incidents"].([]any)
+	vs := incs[0].(map[string]any)["violations"].([]any)
+	if len(incs) != 1 || len(vs) != 1 || vs[0].(map[string]any)["rule"] != "zone:znpp" {
+		t.Errorf("incidents %v", incs)
+	}
+	code, out = post(t, srv.URL, ndjson, batch)
+	if code != 200 || out["added"] != 0.0 || out["duplicates"] != 2.0 {
+		t.Errorf("resend: %d %v", code, out)
+	}
+	bad := strings.Replace(line, "ID", "3", 1) + "\n" + strings.Replace(strings.Replace(line, "ID", "4", 1), `"strike"`, `"shelling"`, 1) + "\n"
+	code, out = post(t, srv.URL, ndjson, bad)
+	lines, _ := out["lines"].([]any)
+	if code != 400 || out["code"] != "invalid" || len(lines) != 1 || lines[0].(map[string]any)["line"] != 2.0 || lines[0].(map[string]any)["field"] != "properties.event" {
+		t.Errorf("bad batch: %d %v", code, out)
+	}
+	if code, out = post(t, srv.URL, "application/json", batch); code != 415 || out["code"] != "invalid" {
+		t.Errorf("wrong content type: %d %v", code, out)
+	}
+	if code, out = post(t, srv.URL, ndjson, strings.Repeat(batch, 40)); code != 413 {
+		t.Errorf("oversized body: %d %v", code, out)
+	}
+	conflict := strings.Replace(strings.Replace(line, "ID", "1", 1), `"confidence":0.9`, `"confidence":0.5`, 1) + "\n" + strings.Replace(line, "ID", "5", 1) + "\n"
+	if code, out = post(t, srv.URL, ndjson, conflict); code != 400 || !strings.Contains(out["message"].(string), "different content") {
+		t.Errorf("conflicting resend: %d %v", code, out)
+	}
+	if n, _ := store.Len(t.Context()); n != 2 {
+		t.Errorf("%d observations stored, want 2 (refused batches store nothing)", n)
+	}
+	resp, err := http.Get(srv.URL + "/v1/incidents")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("GET incidents: %v %v", err, resp)
+	}
+	resp.Body.Close()
+}
