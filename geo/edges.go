@@ -98,6 +98,3 @@ func sign(p, n s2.Point) int8 {
 
 // metres turns a chord angle into metres on the sphere.
 func metres(d s1.ChordAngle) float64 { return float64(d.Angle()) * EarthRadiusM }
-
-// angleOf turns metres into an angle on the unit sphere.
-func angleOf(m float64) float64 { return m / EarthRadiusM }

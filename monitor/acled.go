@@ -49,7 +49,7 @@ func ImportACLED(r io.Reader, name string, opt ImportOptions) ([]Observation, er
 			t.fail(line, "event_id_cnty", "missing")
 			continue
 		}
-		day, err := parseDay(t.get(row, "event_date"))
+		day, err := parseDate(t.get(row, "event_date"), "2006-01-02", "02 January 2006", "2 January 2006")
 		if err != nil {
 			t.fail(line, "event_date", "want YYYY-MM-DD or \"02 January 2006\", got %q", t.get(row, "event_date"))
 			continue
@@ -96,14 +96,4 @@ func ImportACLED(r io.Reader, name string, opt ImportOptions) ([]Observation, er
 		out = append(out, o)
 	}
 	return t.result(out)
-}
-
-// parseDay reads a date in ISO form or ACLED's long form.
-func parseDay(s string) (time.Time, error) {
-	for _, layout := range []string{"2006-01-02", "02 January 2006", "2 January 2006"} {
-		if d, err := time.Parse(layout, s); err == nil {
-			return d, nil
-		}
-	}
-	return time.Parse("2006-01-02", s)
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/accord-peace/accord"
 )
@@ -142,4 +143,14 @@ func decodeCheck(o *Observation) (*Observation, *LineError) {
 		return nil, &LineError{Msg: err.Error()}
 	}
 	return decodeLine(b)
+}
+
+// parseDate reads a date in the first of the layouts that fits.
+func parseDate(s string, layouts ...string) (time.Time, error) {
+	for _, layout := range layouts {
+		if d, err := time.Parse(layout, s); err == nil {
+			return d, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("%q fits none of %v", s, layouts)
 }

@@ -2,7 +2,6 @@ package monitor
 
 import (
 	"math"
-	"sort"
 
 	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/fusion"
@@ -146,13 +145,4 @@ func count(ms []*Observation) int {
 		n = max(n, o.Count)
 	}
 	return n
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -3,7 +3,6 @@ package monitor
 import (
 	"encoding/json"
 	"io"
-	"time"
 )
 
 // UCDP GED's columns that the importer needs (GED codebook).
@@ -18,6 +17,9 @@ var ucdpWhere = map[string]float64{"1": 2000, "2": 25000, "3": 50000, "4": 10000
 // ucdpDate is the extra time uncertainty for each date_prec (s): 1 the exact
 // day, 2 within 2–6 days, 3 the week, 4 the month, 5 the year.
 var ucdpDate = map[string]float64{"1": 0, "2": 2 * 86400, "3": 7 * 86400, "4": 30 * 86400, "5": 365 * 86400}
+
+// ucdpDates are the date layouts GED releases use.
+var ucdpDates = []string{"2006-01-02", "2006-01-02 15:04:05.000", "2006-01-02 15:04:05"}
 
 // ImportUCDP reads a UCDP Georeferenced Event Dataset CSV (columns by name,
 // as in the GED codebook) into observations of the source {ucdp-ged,
@@ -41,8 +43,8 @@ func ImportUCDP(r io.Reader, name string, opt ImportOptions) ([]Observation, err
 			t.fail(line, "id", "missing")
 			continue
 		}
-		start, err1 := parseUCDPDate(t.get(row, "date_start"))
-		end, err2 := parseUCDPDate(t.get(row, "date_end"))
+		start, err1 := parseDate(t.get(row, "date_start"), ucdpDates...)
+		end, err2 := parseDate(t.get(row, "date_end"), ucdpDates...)
 		switch {
 		case err1 != nil:
 			t.fail(line, "date_start", "want YYYY-MM-DD, got %q", t.get(row, "date_start"))
@@ -92,13 +94,4 @@ func ImportUCDP(r io.Reader, name string, opt ImportOptions) ([]Observation, err
 		out = append(out, o)
 	}
 	return t.result(out)
-}
-
-func parseUCDPDate(s string) (time.Time, error) {
-	for _, layout := range []string{"2006-01-02", "2006-01-02 15:04:05.000", "2006-01-02 15:04:05"} {
-		if d, err := time.Parse(layout, s); err == nil {
-			return d, nil
-		}
-	}
-	return time.Parse("2006-01-02", s)
 }
