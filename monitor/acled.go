@@ -23,6 +23,14 @@ var acledEvent = map[string]string{
 	"Non-state actor overtakes territory": "troop_concentration",
 }
 
+// acledTime is the time accuracy of each time_precision (s): the day, the
+// week, the month.
+var acledTime = map[string]float64{"1": 12 * 3600, "2": 7 * 86400, "3": 30 * 86400}
+
+// acledGeo is the position accuracy of each geo_precision (m): the place,
+// its surroundings, the region.
+var acledGeo = map[string]float64{"1": 2000, "2": 15000, "3": 50000}
+
 // ImportACLED reads an ACLED CSV export (columns by name, as in ACLED's
 // codebook) into observations of the source {acled, open_source, acled}:
 // the event date at noon UTC, its time precision as the time accuracy
@@ -60,26 +68,11 @@ func ImportACLED(r io.Reader, name string, opt ImportOptions) ([]Observation, er
 				o.ReportedAt = time.Unix(sec, 0).UTC()
 			}
 		}
-		switch t.get(row, "time_precision") {
-		case "1":
-			o.TimeAccuracyS = 12 * 3600
-		case "2":
-			o.TimeAccuracyS = 7 * 86400
-		case "3":
-			o.TimeAccuracyS = 30 * 86400
-		default:
-			t.fail(line, "time_precision", "want 1, 2 or 3, got %q", t.get(row, "time_precision"))
+		var ok bool
+		if o.TimeAccuracyS, ok = t.code(row, line, "time_precision", acledTime); !ok {
 			continue
 		}
-		switch t.get(row, "geo_precision") {
-		case "1":
-			o.AccuracyM = 2000
-		case "2":
-			o.AccuracyM = 15000
-		case "3":
-			o.AccuracyM = 50000
-		default:
-			t.fail(line, "geo_precision", "want 1, 2 or 3, got %q", t.get(row, "geo_precision"))
+		if o.AccuracyM, ok = t.code(row, line, "geo_precision", acledGeo); !ok {
 			continue
 		}
 		lat, ok1 := t.number(row, line, "latitude")

@@ -44,7 +44,7 @@ func TestImportACLED(t *testing.T) {
 	_, err = ImportACLED(open(t, "testdata/acled/bad.csv"), "bad.csv", parties)
 	for _, want := range []string{
 		`bad.csv:2: event_date: want YYYY-MM-DD or "02 January 2006", got "2025-13-01"`,
-		`bad.csv:3: time_precision: want 1, 2 or 3, got "4"`,
+		`bad.csv:3: time_precision: want one of 1, 2, 3, got "4"`,
 		`bad.csv:4: latitude: want a number, got "north"`,
 	} {
 		if err == nil || !strings.Contains(err.Error(), want) {
@@ -76,7 +76,7 @@ func TestImportUCDP(t *testing.T) {
 		t.Errorf("row 3: %+v", o)
 	}
 	_, err = ImportUCDP(open(t, "testdata/ucdp/bad.csv"), "bad.csv", parties)
-	for _, want := range []string{`bad.csv:2: where_prec: want 1 to 7, got "9"`, `bad.csv:3: date_end: 2025-06-01 is before date_start 2025-06-03`} {
+	for _, want := range []string{`bad.csv:2: where_prec: want one of 1, 2, 3, 4, 5, 6, 7, got "9"`, `bad.csv:3: date_end: 2025-06-01 is before date_start 2025-06-03`} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("error %v\nwant %q", err, want)
 		}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -108,6 +109,22 @@ func (t *csvTable) number(row []string, line int, col string) (float64, bool) {
 		return 0, false
 	}
 	return v, true
+}
+
+// code maps a coded column through its table, recording an error for a
+// code the table lacks.
+func (t *csvTable) code(row []string, line int, col string, table map[string]float64) (float64, bool) {
+	s := t.get(row, col)
+	v, ok := table[s]
+	if !ok {
+		codes := make([]string, 0, len(table))
+		for k := range table {
+			codes = append(codes, k)
+		}
+		sort.Strings(codes)
+		t.fail(line, col, "want one of %s, got %q", strings.Join(codes, ", "), s)
+	}
+	return v, ok
 }
 
 // raw is the row as a JSON object of its columns, kept with the observation.

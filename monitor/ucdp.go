@@ -59,14 +59,12 @@ func ImportUCDP(r io.Reader, name string, opt ImportOptions) ([]Observation, err
 		half := end.Sub(start) / 2
 		o.ObservedAt = start.Add(half)
 		o.ReportedAt = o.ObservedAt
-		extra, ok := ucdpDate[t.get(row, "date_prec")]
+		extra, ok := t.code(row, line, "date_prec", ucdpDate)
 		if !ok {
-			t.fail(line, "date_prec", "want 1 to 5, got %q", t.get(row, "date_prec"))
 			continue
 		}
 		o.TimeAccuracyS = half.Seconds() + extra
-		if o.AccuracyM, ok = ucdpWhere[t.get(row, "where_prec")]; !ok {
-			t.fail(line, "where_prec", "want 1 to 7, got %q", t.get(row, "where_prec"))
+		if o.AccuracyM, ok = t.code(row, line, "where_prec", ucdpWhere); !ok {
 			continue
 		}
 		switch t.get(row, "event_clarity") {
