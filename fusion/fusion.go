@@ -60,7 +60,8 @@ type Incident struct {
 	family  string  // group() of its kind
 	maxTA   float64 // largest time accuracy of a member (s)
 	stamp   int     // last candidates() call that met it
-	filed   []cellKey
+	filed   cellKey // where it is filed
+	indexed bool
 }
 
 type member struct {
@@ -97,7 +98,7 @@ type Engine struct {
 	next      int
 	latest    time.Time
 	expired   time.Time // latest when expire last ran
-	cells     map[cellKey][]*Incident
+	cells     map[cellKey][]entry
 	stamp     int
 	scratch   []*Incident
 
@@ -105,16 +106,20 @@ type Engine struct {
 	filedAt     [14]int // incidents filed at each index level
 }
 
-// cellKey files incidents by place (an S2 cell, 0 for the wide ones), kind
-// family and hour of observation, so a report meets only the incidents it
-// could join.
+// cellKey files incidents by place (an S2 cell, 0 for the wide ones) and
+// kind family, so a report meets only the incidents it could join.
 type cellKey struct {
 	cell   s2.CellID
 	family uint8 // familyID of the kind family
-	hour   int64
 }
 
-const bucket = time.Hour
+// entry is an incident filed under a key, with the span of observation
+// times (Unix seconds) a report may have and still join it, so the time
+// test needs no visit to the incident.
+type entry struct {
+	lo, hi int64
+	in     *Incident
+}
 
 // The spatial index files each incident under one S2 cell, at the finest
 // of indexLevels whose neighbourhood (the cell and its eight neighbours)
@@ -142,7 +147,7 @@ func New(cfg Config) *Engine {
 	if cfg.Gate == 0 {
 		cfg.Gate = 2
 	}
-	e := &Engine{cfg: cfg, parties: map[string]bool{}, seen: map[Ref]*Incident{}, cells: map[cellKey][]*Incident{}}
+	e := &Engine{cfg: cfg, parties: map[string]bool{}, seen: map[Ref]*Incident{}, cells: map[cellKey][]entry{}}
 	for _, p := range cfg.Parties {
 		e.parties[p] = true
 	}
@@ -232,10 +237,11 @@ func (e *Engine) Add(r Report) *Incident {
 // of its time uncertainty.
 func (e *Engine) candidates(m member) []*Incident {
 	g := group(m.r.Event)
-	// Incidents are filed under every hour their window reaches (keys), so
-	// the report's own time uncertainty is all the reach it needs.
-	reach := time.Duration(m.r.TimeAccuracyS * float64(time.Second))
-	lo, hi := hourOf(m.r.ObservedAt.Add(-reach)), hourOf(m.r.ObservedAt.Add(reach))
+	// An incident accepts reports observed within its span widened by its
+	// window and time accuracies (entry.lo..hi); widen the report's instant
+	// by its own time accuracy.
+	reach := int64(math.Ceil(m.r.TimeAccuracyS))
+	lo, hi := m.r.ObservedAt.Unix()-reach-1, m.r.ObservedAt.Unix()+reach+1
 	fam := familyID(g)
 	cells := append(e.cellScratch[:0], 0)
 	gateReach := 2 * e.cfg.Gate * m.r.AccuracyM
@@ -260,12 +266,10 @@ func (e *Engine) candidates(m member) []*Incident {
 	e.stamp++
 	out := e.scratch[:0]
 	for _, c := range cells {
-		for h := lo; h <= hi; h++ {
-			for _, in := range e.cells[cellKey{c, fam, h}] {
-				if in.stamp != e.stamp {
-					in.stamp = e.stamp
-					out = append(out, in)
-				}
+		for _, en := range e.cells[cellKey{c, fam}] {
+			if en.hi >= lo && en.lo <= hi && en.in.stamp != e.stamp {
+				en.in.stamp = e.stamp
+				out = append(out, en.in)
 			}
 		}
 	}
@@ -273,11 +277,12 @@ func (e *Engine) candidates(m member) []*Incident {
 	return out
 }
 
-func hourOf(t time.Time) int64 { return t.Unix() / int64(bucket/time.Second) }
-
-// keys are where an incident is filed: its place, family and every hour a
-// report could join it from.
-func (e *Engine) keys(in *Incident) []cellKey {
+// key is where an incident is filed: its place at the finest level its
+// reports' reach allows, and its family; and the span of observation times
+// a joining report may have: |t − t_x| ≤ window + ta_x + ta for every
+// member x, so within its span widened by window + its largest time
+// accuracy (the report's own accuracy is added by candidates).
+func (e *Engine) key(in *Incident) (cellKey, int64, int64) {
 	widest := 0.0
 	for _, m := range in.members {
 		widest = max(widest, 2*e.cfg.Gate*m.r.AccuracyM)
@@ -289,46 +294,41 @@ func (e *Engine) keys(in *Incident) []cellKey {
 			break
 		}
 	}
-	// A report at t can join only when |t − t_x| ≤ window + ta_x + ta for
-	// every member x: file the incident under every hour of its span widened
-	// by window + its largest time accuracy.
-	reach := time.Duration((window(in.family).Seconds() + in.maxTA) * float64(time.Second))
-	var out []cellKey
-	for h := hourOf(in.FirstObserved.Add(-reach)); h <= hourOf(in.LastObserved.Add(reach)); h++ {
-		out = append(out, cellKey{cell, familyID(in.family), h})
-	}
-	return out
+	reach := int64(math.Ceil(window(in.family).Seconds() + in.maxTA))
+	return cellKey{cell, familyID(in.family)}, in.FirstObserved.Unix() - reach, in.LastObserved.Unix() + reach
 }
 
 func (e *Engine) index(in *Incident) {
-	in.filed = e.keys(in)
-	if c := in.filed[0].cell; c != 0 {
-		e.filedAt[c.Level()]++
+	k, lo, hi := e.key(in)
+	in.filed, in.indexed = k, true
+	if k.cell != 0 {
+		e.filedAt[k.cell.Level()]++
 	}
-	for _, k := range in.filed {
-		e.cells[k] = append(e.cells[k], in)
-	}
+	e.cells[k] = append(e.cells[k], entry{lo: lo, hi: hi, in: in})
 }
 
 func (e *Engine) unindex(in *Incident) {
-	if len(in.filed) > 0 && in.filed[0].cell != 0 {
-		e.filedAt[in.filed[0].cell.Level()]--
+	if !in.indexed {
+		return
 	}
-	for _, k := range in.filed {
-		list := e.cells[k]
-		for i, x := range list {
-			if x == in {
-				list = append(list[:i], list[i+1:]...)
-				break
-			}
-		}
-		if len(list) == 0 {
-			delete(e.cells, k)
-		} else {
-			e.cells[k] = list
+	k := in.filed
+	if k.cell != 0 {
+		e.filedAt[k.cell.Level()]--
+	}
+	list := e.cells[k]
+	for i, x := range list {
+		if x.in == in {
+			list[i] = list[len(list)-1]
+			list = list[:len(list)-1]
+			break
 		}
 	}
-	in.filed = nil
+	if len(list) == 0 {
+		delete(e.cells, k)
+	} else {
+		e.cells[k] = list
+	}
+	in.indexed = false
 }
 
 // score is how well m fits the incident (lower is better), and whether it
