@@ -1,0 +1,159 @@
+package cond
+
+import (
+	"slices"
+	"strings"
+	"time"
+)
+
+// Item is a violation or a finding in the record.
+type Item struct {
+	At       time.Time
+	Party    string
+	Rule     string // violations
+	Severity string // violations
+	Outcome  string // findings
+}
+
+// Record is what a condition is evaluated over.
+type Record interface {
+	// Now is the record's clock: the time of the latest event.
+	Now() time.Time
+	Violations() []Item
+	Findings() []Item
+	// EventTime is when a named event happened, false when it has not.
+	EventTime(event string) (time.Time, bool)
+	ProvisionStatus(id string) string
+	PhaseStatus(id string) string
+}
+
+// Eval evaluates a checked condition. A comparison with the time since an
+// event that has not happened is false, whatever the operator.
+func Eval(e *Expr, r Record) bool {
+	v := eval(e.Root, r)
+	return v.ok && v.b
+}
+
+type value struct {
+	b   bool
+	n   float64
+	s   string
+	ok  bool // false: since() of an event that has not happened
+	knd kind
+}
+
+func eval(n Node, r Record) value {
+	switch n := n.(type) {
+	case *Binary:
+		l := eval(n.L, r)
+		if n.Op == "and" && !(l.ok && l.b) {
+			return value{ok: true, knd: kBool}
+		}
+		if n.Op == "or" && l.ok && l.b {
+			return value{b: true, ok: true, knd: kBool}
+		}
+		rv := eval(n.R, r)
+		return value{b: rv.ok && rv.b, ok: true, knd: kBool}
+	case *Not:
+		x := eval(n.X, r)
+		return value{b: !(x.ok && x.b), ok: true, knd: kBool}
+	case *Compare:
+		l, rv := eval(n.L, r), eval(n.R, r)
+		if !l.ok || !rv.ok {
+			return value{ok: true, knd: kBool}
+		}
+		return value{b: compare(n.Op, l, rv), ok: true, knd: kBool}
+	case *Number:
+		return value{n: n.V, ok: true, knd: kNum}
+	case *Duration:
+		return value{n: n.Seconds, ok: true, knd: kDur}
+	case *Name:
+		if n.Text == "true" || n.Text == "false" {
+			return value{b: n.Text == "true", ok: true, knd: kBool}
+		}
+		return value{s: n.Text, ok: true, knd: kName}
+	case *Call:
+		return call(n, r)
+	}
+	return value{}
+}
+
+func compare(op string, l, r value) bool {
+	if l.knd == kName || l.knd == kBool {
+		eq := l.s == r.s && l.b == r.b
+		return (op == "==") == eq
+	}
+	switch op {
+	case "==":
+		return l.n == r.n
+	case "!=":
+		return l.n != r.n
+	case "<":
+		return l.n < r.n
+	case "<=":
+		return l.n <= r.n
+	case ">":
+		return l.n > r.n
+	case ">=":
+		return l.n >= r.n
+	}
+	return false
+}
+
+func call(c *Call, r Record) value {
+	switch c.Fn {
+	case "provision":
+		return value{s: r.ProvisionStatus(c.Operand), ok: true, knd: kName}
+	case "phase":
+		return value{s: r.PhaseStatus(c.Operand), ok: true, knd: kName}
+	case "since":
+		t, ok := r.EventTime(c.Operand)
+		return value{n: r.Now().Sub(t).Seconds(), ok: ok, knd: kDur}
+	}
+	items := r.Violations()
+	if c.Fn == "findings" {
+		items = r.Findings()
+	}
+	n := 0
+	for _, it := range items {
+		if matches(c.Args, it, r.Now()) {
+			n++
+		}
+	}
+	return value{n: float64(n), ok: true, knd: kNum}
+}
+
+func matches(args []Arg, it Item, now time.Time) bool {
+	for _, a := range args {
+		var ok bool
+		switch a.Name {
+		case "within":
+			d := a.Value.(*Duration)
+			ok = !it.At.Before(now.Add(-time.Duration(d.Seconds * float64(time.Second)))) && !it.At.After(now)
+		case "party":
+			ok = equal(a.Op, it.Party, a.Value.(*Name).Text)
+		case "outcome":
+			ok = equal(a.Op, it.Outcome, a.Value.(*Name).Text)
+		case "rule":
+			want := a.Value.(*Name).Text
+			eq := it.Rule == want
+			if p, wild := strings.CutSuffix(want, "*"); wild {
+				eq = strings.HasPrefix(it.Rule, p)
+			}
+			ok = (a.Op != "!=") == eq
+		case "severity":
+			l, rv := slices.Index(Severities, it.Severity), slices.Index(Severities, a.Value.(*Name).Text)
+			op := a.Op
+			if op == "=" {
+				op = "=="
+			}
+			ok = compare(op, value{n: float64(l), ok: true, knd: kNum}, value{n: float64(rv), ok: true, knd: kNum})
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func equal(op, got, want string) bool { return (op != "!=") == (got == want) }
