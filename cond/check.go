@@ -35,7 +35,9 @@ const (
 	kName
 )
 
-func (k kind) String() string { return [...]string{"a condition", "a count", "a duration", "a name"}[k] }
+func (k kind) String() string {
+	return [...]string{"a condition", "a count", "a duration", "a name"}[k]
+}
 
 // Check verifies that a condition is well typed (it must be true or false;
 // comparisons join values of one kind) and names only what exists.

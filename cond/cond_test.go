@@ -101,8 +101,8 @@ func TestEval(t *testing.T) {
 		{"findings(outcome=dismissed) > 0", false},
 		{"since(signature) >= 30d", true},
 		{"since(signature) >= 41d", false},
-		{"since(phase:permanent) >= 0d", false},    // never happened: false
-		{"not since(phase:permanent) < 1d", true},  // ... and so is its negation's operand
+		{"since(phase:permanent) >= 0d", false},   // never happened: false
+		{"not since(phase:permanent) < 1d", true}, // ... and so is its negation's operand
 		{"provision(prisoner-exchange) == done and phase(ceasefire-30) == open", true},
 		{"provision(withdrawal) == done or phase(permanent) != pending", false},
 		{"not (violations(party=ru) == 0) && true", true},

@@ -129,7 +129,7 @@ func matches(args []Arg, it Item, now time.Time) bool {
 		switch a.Name {
 		case "within":
 			d := a.Value.(*Duration)
-			ok = !it.At.Before(now.Add(-time.Duration(d.Seconds * float64(time.Second)))) && !it.At.After(now)
+			ok = !it.At.Before(now.Add(-time.Duration(d.Seconds*float64(time.Second)))) && !it.At.After(now)
 		case "party":
 			ok = equal(a.Op, it.Party, a.Value.(*Name).Text)
 		case "outcome":
