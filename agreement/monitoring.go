@@ -17,15 +17,6 @@ import (
 	"github.com/accord-peace/accord/geo"
 )
 
-// Agreement is an agreement file. Only the monitoring section exists yet.
-type Agreement struct {
-	ID         string      `yaml:"agreement"`
-	Title      string      `yaml:"title"`
-	Scenario   string      `yaml:"scenario"`
-	Parties    []string    `yaml:"parties"`
-	Monitoring *Monitoring `yaml:"monitoring"`
-}
-
 // Monitoring is the monitoring section.
 type Monitoring struct {
 	// GeometryFile is the GeoJSON file of the contact line and the zones,
@@ -251,6 +242,7 @@ func Parse(name string, data []byte) (*Agreement, error) {
 			}
 		}
 	}
+	probs = append(probs, a.checkPhased()...)
 	if len(probs) > 0 {
 		return nil, &accord.Error{Code: accord.EINVALID, Message: name, Err: errors.New(strings.Join(probs, "\n"))}
 	}

@@ -14,7 +14,8 @@ type Names struct {
 	// Events are named events besides signature, phase:ID and provision:ID.
 	Events []string
 	// Rules are the monitoring rules violations may carry (band:ID, zone:ID,
-	// crossing, ceiling:...); a filter may end in '*' to match a prefix.
+	// crossing, ceiling:...), each possibly a prefix ending in '*'; a filter
+	// may end in '*' too.
 	Rules []string
 }
 
@@ -231,14 +232,22 @@ func checkFilter(fn string, a Arg, names Names) error {
 	return &Error{a.Col, fmt.Sprintf("%s has no filter %q (want %s)", fn, a.Name, want)}
 }
 
+// ruleExists reports whether a rule (or a prefix ending in '*') names a
+// rule of the list, whose entries may be prefixes ending in '*' too.
 func ruleExists(r string, rules []string) bool {
-	if prefix, ok := strings.CutSuffix(r, "*"); ok {
-		for _, x := range rules {
-			if strings.HasPrefix(x, prefix) {
-				return true
-			}
+	prefix, wild := strings.CutSuffix(r, "*")
+	for _, x := range rules {
+		xp, xwild := strings.CutSuffix(x, "*")
+		switch {
+		case !wild && !xwild && x == r:
+			return true
+		case !wild && xwild && strings.HasPrefix(r, xp):
+			return true
+		case wild && !xwild && strings.HasPrefix(x, prefix):
+			return true
+		case wild && xwild && (strings.HasPrefix(xp, prefix) || strings.HasPrefix(prefix, xp)):
+			return true
 		}
-		return false
 	}
-	return slices.Contains(rules, r)
+	return false
 }

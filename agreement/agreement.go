@@ -1,0 +1,177 @@
+package agreement
+
+import (
+	"time"
+
+	"github.com/accord-peace/accord/cond"
+)
+
+// Agreement is an agreement file: the package it carries out, the parties
+// and their roles, the provisions, the phases with their entry conditions,
+// the monitoring section, the consultation's deadlines and the enforcement.
+type Agreement struct {
+	ID       string `yaml:"agreement"`
+	Title    string `yaml:"title"`
+	Scenario string `yaml:"scenario"`
+	// Date is when the text was settled; deadlines given as dates must not
+	// lie before it.
+	Date string `yaml:"date"`
+	// Package is the negotiated package: the option chosen on each issue,
+	// and where it came from (a solution concept or a proposal).
+	Package *Package `yaml:"package"`
+	// Parties are the parties to the conflict, who sign and are obliged.
+	Parties []string `yaml:"parties"`
+	// Roles lists every party's or organisation's roles per track.
+	Roles        []Role        `yaml:"roles"`
+	Provisions   []Provision   `yaml:"provisions"`
+	Phases       []Phase       `yaml:"phases"`
+	Monitoring   *Monitoring   `yaml:"monitoring"`
+	Consultation *Consultation `yaml:"consultation"`
+	Enforcement  *Enforcement  `yaml:"enforcement"`
+
+	date time.Time
+}
+
+// Package is the agreed package.
+type Package struct {
+	From    string            `yaml:"from"`
+	Options map[string]string `yaml:"options"`
+}
+
+// Role kinds.
+const (
+	RoleNegotiator  = "negotiator"
+	RoleGuarantor   = "guarantor"
+	RoleImplementer = "implementer"
+	RoleMonitor     = "monitor"
+)
+
+// Role is what one actor is for some tracks (all tracks when none).
+type Role struct {
+	Actor  string   `yaml:"actor"`
+	Role   string   `yaml:"role"`
+	Tracks []string `yaml:"tracks"`
+}
+
+// Provision is one obligation.
+type Provision struct {
+	ID      string   `yaml:"id"`
+	Text    string   `yaml:"text"`
+	Obliged []string `yaml:"obliged"`
+	Track   string   `yaml:"track"`
+	// After names the event the deadline counts from (signature, phase:ID,
+	// provision:ID); Within is the time allowed (30d, 12h). DueDate is an
+	// absolute deadline instead (RFC 3339 date).
+	After   string `yaml:"after"`
+	Within  string `yaml:"within"`
+	DueDate string `yaml:"due_date"`
+	// Nature is permanent or temporary; a temporary provision has an
+	// expiry or a review (durations after its start).
+	Nature  string `yaml:"nature"`
+	Expires string `yaml:"expires"`
+	Review  string `yaml:"review"`
+	// Legal is de_facto or de_jure; Reservation records a party's
+	// reservation clause.
+	Legal       string `yaml:"legal"`
+	Reservation string `yaml:"reservation"`
+}
+
+// Phase is a stage of the agreement; it opens when the previous one is open
+// and its entry condition holds.
+type Phase struct {
+	ID    string `yaml:"id"`
+	Title string `yaml:"title"`
+	Entry string `yaml:"entry"`
+	entry *cond.Expr
+}
+
+// Consultation sets the deadlines of the emergency consultation, modelled
+// on the JCPOA's dispute path (fixed day limits per stage).
+type Consultation struct {
+	// ResponseDays is the time the party notified has to accept or dispute.
+	ResponseDays int `yaml:"response_days"`
+	// JointDays, MinistersDays and AdvisoryDays are the stages a disputed
+	// notice goes through until a finding is signed.
+	JointDays     int `yaml:"joint_days"`
+	MinistersDays int `yaml:"ministers_days"`
+	AdvisoryDays  int `yaml:"advisory_days"`
+	// Quorum is how many guarantors must sign a finding.
+	Quorum int `yaml:"quorum"`
+	// Severity gives the severity of violations by rule (a rule or a
+	// prefix ending in '*'); rules not listed are minor.
+	Severity []RuleSeverity `yaml:"severity"`
+}
+
+// RuleSeverity is the severity of the violations of a rule.
+type RuleSeverity struct {
+	Rule     string `yaml:"rule"`
+	Severity string `yaml:"severity"`
+}
+
+// Enforcement holds the consequences the record triggers.
+type Enforcement struct {
+	// Tranches of sanctions relief, each released when its condition holds
+	// and re-imposed by snapback.
+	Tranches []Tranche `yaml:"tranches"`
+	// SnapbackDays is the time from an upheld major violation, or a
+	// consultation that failed at every stage, to the snapback of relief.
+	SnapbackDays int `yaml:"snapback_days"`
+	// SuspendPhase names the phase a snapback suspends ("" none).
+	SuspendPhase string `yaml:"suspend_phase"`
+	// SnapbackOn lists the parties whose upheld major violations snap the
+	// relief back (the party the relief is for).
+	SnapbackOn []string `yaml:"snapback_on"`
+}
+
+// Tranche is one tranche of relief.
+type Tranche struct {
+	ID      string `yaml:"id"`
+	Text    string `yaml:"text"`
+	Release string `yaml:"release"`
+	release *cond.Expr
+}
+
+// Guarantors lists the actors with the guarantor role.
+func (a *Agreement) Guarantors() []string {
+	var out []string
+	for _, r := range a.Roles {
+		if r.Role == RoleGuarantor && !contains(out, r.Actor) {
+			out = append(out, r.Actor)
+		}
+	}
+	return out
+}
+
+// PhaseEntry is the parsed entry condition of phase i.
+func (a *Agreement) PhaseEntry(i int) *cond.Expr { return a.Phases[i].entry }
+
+// TrancheRelease is the parsed release condition of tranche i.
+func (a *Agreement) TrancheRelease(i int) *cond.Expr { return a.Enforcement.Tranches[i].release }
+
+// SeverityOf is the severity of a rule's violations.
+func (a *Agreement) SeverityOf(rule string) string {
+	if a.Consultation != nil {
+		for _, s := range a.Consultation.Severity {
+			if matchRule(s.Rule, rule) {
+				return s.Severity
+			}
+		}
+	}
+	return "minor"
+}
+
+func matchRule(pattern, rule string) bool {
+	if n := len(pattern); n > 0 && pattern[n-1] == '*' {
+		return len(rule) >= n-1 && rule[:n-1] == pattern[:n-1]
+	}
+	return pattern == rule
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

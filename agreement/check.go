@@ -1,0 +1,283 @@
+package agreement
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/accord-peace/accord/cond"
+)
+
+// ParseDuration reads a duration of days, hours, minutes or seconds: 30d,
+// 12h, 90m, 45s.
+func ParseDuration(s string) (time.Duration, error) {
+	if len(s) < 2 {
+		return 0, fmt.Errorf("%q: want a duration such as 30d, 12h, 90m", s)
+	}
+	unit := map[byte]time.Duration{'d': 24 * time.Hour, 'h': time.Hour, 'm': time.Minute, 's': time.Second}[s[len(s)-1]]
+	var n int
+	if _, err := fmt.Sscanf(s[:len(s)-1], "%d", &n); err != nil || unit == 0 || n < 0 || fmt.Sprint(n) != s[:len(s)-1] {
+		return 0, fmt.Errorf("%q: want a duration such as 30d, 12h, 90m", s)
+	}
+	return time.Duration(n) * unit, nil
+}
+
+// Names are what the agreement's conditions may name.
+func (a *Agreement) Names() cond.Names {
+	n := cond.Names{Parties: slices.Clone(a.Parties), Events: []string{"snapback"}}
+	for _, r := range a.Roles {
+		if !slices.Contains(n.Parties, r.Actor) {
+			n.Parties = append(n.Parties, r.Actor)
+		}
+	}
+	for _, p := range a.Provisions {
+		n.Provisions = append(n.Provisions, p.ID)
+	}
+	for _, p := range a.Phases {
+		n.Phases = append(n.Phases, p.ID)
+	}
+	if m := a.Monitoring; m != nil {
+		for _, b := range m.Bands {
+			n.Rules = append(n.Rules, "band:"+b.ID)
+		}
+		if m.Crossing != nil {
+			n.Rules = append(n.Rules, "crossing")
+		}
+		for _, z := range m.Zones {
+			if z.Zone != "" {
+				n.Rules = append(n.Rules, "zone:"+z.Zone)
+			} else {
+				n.Rules = append(n.Rules, "zone:*") // zones of a role: known with the geometry
+			}
+		}
+		for _, c := range m.Ceilings {
+			n.Rules = append(n.Rules, "ceiling:"+c.Zone+":"+c.Equipment)
+		}
+	}
+	return n
+}
+
+// checkPhased checks everything but the monitoring section: roles,
+// provisions, phases, consultation and enforcement. It parses the
+// conditions.
+func (a *Agreement) checkPhased() []string {
+	var probs []string
+	add := func(f string, args ...any) { probs = append(probs, fmt.Sprintf(f, args...)) }
+	if a.Date != "" {
+		d, err := time.Parse("2006-01-02", a.Date)
+		if err != nil {
+			add("date: want YYYY-MM-DD, got %q", a.Date)
+		}
+		a.date = d
+	}
+	names := a.Names()
+	roles := []string{RoleNegotiator, RoleGuarantor, RoleImplementer, RoleMonitor}
+	for i, r := range a.Roles {
+		if r.Actor == "" {
+			add("roles[%d].actor: missing", i)
+		}
+		if !slices.Contains(roles, r.Role) {
+			add("roles[%d].role: %q is not one of %s", i, r.Role, strings.Join(roles, ", "))
+		}
+	}
+	ids := map[string]bool{}
+	for i, p := range a.Provisions {
+		at := fmt.Sprintf("provisions[%d]", i)
+		if p.ID != "" {
+			at += fmt.Sprintf(" (%s)", p.ID)
+		}
+		if p.ID == "" || ids[p.ID] {
+			add("%s.id: missing or repeated", at)
+		}
+		ids[p.ID] = true
+		if len(p.Obliged) == 0 {
+			add("%s.obliged: nobody is obliged to this provision", at)
+		}
+		for _, o := range p.Obliged {
+			if !slices.Contains(names.Parties, o) {
+				add("%s.obliged: %q is neither a party nor an actor with a role", at, o)
+			}
+		}
+		switch {
+		case p.DueDate != "" && (p.After != "" || p.Within != ""):
+			add("%s: give either due_date or after/within", at)
+		case p.DueDate != "":
+			d, err := time.Parse("2006-01-02", p.DueDate)
+			if err != nil {
+				add("%s.due_date: want YYYY-MM-DD, got %q", at, p.DueDate)
+			} else if !a.date.IsZero() && d.Before(a.date) {
+				add("%s.due_date: %s is before the agreement's date %s: a deadline in the past", at, p.DueDate, a.Date)
+			}
+		case p.Within != "":
+			if _, err := ParseDuration(p.Within); err != nil {
+				add("%s.within: %v", at, err)
+			}
+			if p.After == "" {
+				add("%s.after: name the event the deadline counts from (signature, phase:ID, provision:ID)", at)
+			}
+		}
+		if p.After != "" {
+			e, err := cond.Parse("since(" + p.After + ") >= 0d")
+			if err == nil {
+				err = cond.Check(e, names)
+			}
+			if err != nil {
+				add("%s.after: no event %q (signature, phase:ID, provision:ID)", at, p.After)
+			}
+			if p.After == "provision:"+p.ID {
+				add("%s.after: a provision cannot count from itself", at)
+			}
+		}
+		switch p.Nature {
+		case "", "permanent":
+		case "temporary":
+			if p.Expires == "" && p.Review == "" {
+				add("%s: a temporary provision needs expires or review", at)
+			}
+		default:
+			add("%s.nature: %q: want permanent or temporary", at, p.Nature)
+		}
+		for _, d := range []struct{ f, v string }{{"expires", p.Expires}, {"review", p.Review}} {
+			if d.v != "" {
+				if _, err := ParseDuration(d.v); err != nil {
+					add("%s.%s: %v", at, d.f, err)
+				}
+			}
+		}
+		if p.Legal != "" && p.Legal != "de_facto" && p.Legal != "de_jure" {
+			add("%s.legal: %q: want de_facto or de_jure", at, p.Legal)
+		}
+	}
+	probs = append(probs, a.checkPhases(names)...)
+	if c := a.Consultation; c != nil {
+		for _, d := range []struct {
+			f string
+			v int
+		}{{"response_days", c.ResponseDays}, {"joint_days", c.JointDays}, {"ministers_days", c.MinistersDays}, {"advisory_days", c.AdvisoryDays}} {
+			if d.v <= 0 {
+				add("consultation.%s: must be at least 1 day, got %d", d.f, d.v)
+			}
+		}
+		if g := len(a.Guarantors()); c.Quorum < 1 || c.Quorum > g {
+			add("consultation.quorum: %d, but there are %d guarantors (roles with role: guarantor)", c.Quorum, g)
+		}
+		for i, s := range c.Severity {
+			if !slices.Contains(cond.Severities, s.Severity) {
+				add("consultation.severity[%d].severity: %q: want %s", i, s.Severity, strings.Join(cond.Severities, ", "))
+			}
+			e, err := cond.Parse("violations(rule=" + s.Rule + ") == 0")
+			if err == nil {
+				err = cond.Check(e, names)
+			}
+			if err != nil {
+				add("consultation.severity[%d].rule: no rule %q in the monitoring section", i, s.Rule)
+			}
+		}
+	}
+	if e := a.Enforcement; e != nil {
+		tids := map[string]bool{}
+		for i := range e.Tranches {
+			t := &e.Tranches[i]
+			at := fmt.Sprintf("enforcement.tranches[%d]", i)
+			if t.ID == "" || tids[t.ID] {
+				add("%s.id: missing or repeated", at)
+			}
+			tids[t.ID] = true
+			ex, err := parseCond(t.Release, names)
+			if err != nil {
+				add("%s.release: %v", at, err)
+			}
+			t.release = ex
+		}
+		if e.SnapbackDays < 0 {
+			add("enforcement.snapback_days: must not be negative")
+		}
+		for _, p := range e.SnapbackOn {
+			if !slices.Contains(a.Parties, p) {
+				add("enforcement.snapback_on: %q is not a party", p)
+			}
+		}
+		if e.SuspendPhase != "" && !slices.Contains(names.Phases, e.SuspendPhase) {
+			add("enforcement.suspend_phase: no phase %q", e.SuspendPhase)
+		}
+	}
+	return probs
+}
+
+func parseCond(src string, names cond.Names) (*cond.Expr, error) {
+	if strings.TrimSpace(src) == "" {
+		return nil, errors.New("missing condition")
+	}
+	e, err := cond.Parse(src)
+	if err == nil {
+		err = cond.Check(e, names)
+	}
+	return e, err
+}
+
+// checkPhases parses the entry conditions and refuses cycles: phases open in
+// order, so a phase whose entry depends on itself or a later phase can never
+// open.
+func (a *Agreement) checkPhases(names cond.Names) []string {
+	var probs []string
+	seen := map[string]int{}
+	for i := range a.Phases {
+		p := &a.Phases[i]
+		at := fmt.Sprintf("phases[%d]", i)
+		if p.ID != "" {
+			at += fmt.Sprintf(" (%s)", p.ID)
+		}
+		if _, dup := seen[p.ID]; p.ID == "" || dup {
+			probs = append(probs, at+".id: missing or repeated")
+		}
+		seen[p.ID] = i
+		e, err := parseCond(p.Entry, names)
+		if err != nil {
+			probs = append(probs, fmt.Sprintf("%s.entry: %v", at, err))
+			continue
+		}
+		p.entry = e
+		if n, ok := e.Root.(*cond.Name); ok && n.Text == "false" {
+			probs = append(probs, fmt.Sprintf("%s.entry: is false: the phase can never open", at))
+		}
+	}
+	for i := range a.Phases {
+		p := &a.Phases[i]
+		if p.entry == nil {
+			continue
+		}
+		for _, ref := range phaseRefs(p.entry.Root) {
+			j, ok := seen[ref]
+			if ok && j >= i {
+				what := "itself"
+				if j > i {
+					what = fmt.Sprintf("phase %s, which can only open after it", ref)
+				}
+				probs = append(probs, fmt.Sprintf("phases[%d] (%s).entry: depends on %s: a cycle between phase conditions, so it can never open", i, p.ID, what))
+			}
+		}
+	}
+	return probs
+}
+
+// phaseRefs lists the phases a condition refers to.
+func phaseRefs(n cond.Node) []string {
+	switch n := n.(type) {
+	case *cond.Binary:
+		return append(phaseRefs(n.L), phaseRefs(n.R)...)
+	case *cond.Not:
+		return phaseRefs(n.X)
+	case *cond.Compare:
+		return append(phaseRefs(n.L), phaseRefs(n.R)...)
+	case *cond.Call:
+		if n.Fn == "phase" {
+			return []string{n.Operand}
+		}
+		if id, ok := strings.CutPrefix(n.Operand, "phase:"); ok && n.Fn == "since" {
+			return []string{id}
+		}
+	}
+	return nil
+}
