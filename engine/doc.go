@@ -1,0 +1,22 @@
+// Package engine runs an agreement as a deterministic state machine driven
+// by an ordered event log: signatures, confirmed violations, the parties'
+// responses, the guarantors' findings, provisions carried out and clock
+// ticks. The same log gives the same state, byte for byte, on any machine:
+// time comes from the events, never from the wall clock, and every
+// derived event (notices, missed deadlines, phases opening, relief
+// released, snapback) is computed from the log alone.
+//
+// The consultation follows the JCPOA's dispute path: a confirmed violation
+// opens a consultation and notifies the party it is attributed to, which
+// has response_days to accept or dispute; no answer is an acceptance. A
+// disputed notice goes to the joint commission, then the ministers, then
+// the advisory board, each with its day limit, until a finding signed by a
+// quorum of guarantors upholds, dismisses or finds it inconclusive. An
+// upheld major (or grave) violation by a party named in snapback_on, or a
+// consultation that fails at every stage, notifies snapback: after
+// snapback_days every released tranche of relief is re-imposed, pending
+// tranches stay blocked and the suspend_phase is suspended.
+//
+// Conditions (package cond) are evaluated after every event and every
+// deadline; a daily tick keeps time-based conditions timely.
+package engine

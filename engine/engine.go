@@ -1,0 +1,307 @@
+package engine
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/agreement"
+	"github.com/accord-peace/accord/cond"
+)
+
+// Engine applies a log to an agreement.
+type Engine struct {
+	a     *agreement.Agreement
+	state State
+}
+
+// New returns an engine at the start of the agreement's life: nothing
+// signed, every provision and phase pending.
+func New(a *agreement.Agreement) *Engine {
+	s := State{Agreement: a.ID, Signed: []Signature{}, Provisions: []ProvisionState{}, Phases: []PhaseState{},
+		Violations: []ViolationState{}, Consultations: []ConsultationState{}, Tranches: []TrancheState{}, Derived: []Derived{}}
+	for _, p := range a.Provisions {
+		s.Provisions = append(s.Provisions, ProvisionState{ID: p.ID, Status: Pending})
+	}
+	for _, p := range a.Phases {
+		s.Phases = append(s.Phases, PhaseState{ID: p.ID, Status: Pending})
+	}
+	if a.Enforcement != nil {
+		for _, t := range a.Enforcement.Tranches {
+			s.Tranches = append(s.Tranches, TrancheState{ID: t.ID, Status: Pending})
+		}
+	}
+	return &Engine{a: a, state: s}
+}
+
+// State returns a copy of the current state.
+func (e *Engine) State() *State {
+	c := clone(&e.state)
+	return c
+}
+
+// Replay applies a whole log and returns the final state; the first bad
+// entry stops it with an error naming the entry.
+func Replay(a *agreement.Agreement, log []Event) (*State, error) {
+	e := New(a)
+	for _, ev := range log {
+		if err := e.Apply(ev); err != nil {
+			return nil, err
+		}
+	}
+	return e.State(), nil
+}
+
+// Apply applies one log entry. A refused entry is an *accord.Error with code
+// EINVALID naming it, and leaves the state unchanged.
+func (e *Engine) Apply(ev Event) error {
+	next := clone(&e.state)
+	r := &run{a: e.a, s: next, seq: ev.Seq}
+	if err := r.apply(ev); err != nil {
+		return accord.Errorf(accord.EINVALID, "log entry %d (%s at %s): %v", ev.Seq, ev.Type, ev.At.Format(time.RFC3339), err)
+	}
+	e.state = *next
+	return nil
+}
+
+func clone(s *State) *State {
+	b, _ := json.Marshal(s)
+	var c State
+	_ = json.Unmarshal(b, &c)
+	return &c
+}
+
+// run is one application of an entry to a copy of the state.
+type run struct {
+	a   *agreement.Agreement
+	s   *State
+	seq int
+}
+
+func (r *run) derive(at time.Time, format string, args ...any) {
+	r.s.Derived = append(r.s.Derived, Derived{Seq: r.seq, At: at, What: fmt.Sprintf(format, args...)})
+}
+
+func (r *run) apply(ev Event) error {
+	if ev.Seq != r.s.Seq+1 {
+		return fmt.Errorf("sequence number %d, want %d: an entry is missing, repeated or out of order", ev.Seq, r.s.Seq+1)
+	}
+	if ev.At.IsZero() {
+		return fmt.Errorf("no time")
+	}
+	if ev.At.Before(r.s.Now) {
+		return fmt.Errorf("time goes backwards: %s is before the previous entry's %s", ev.At.Format(time.RFC3339), r.s.Now.Format(time.RFC3339))
+	}
+	r.s.Seq = ev.Seq
+	r.advance(ev.At)
+	var err error
+	switch ev.Type {
+	case Tick:
+	case Sign:
+		err = r.sign(ev)
+	case ViolationEv:
+		err = r.violation(ev)
+	case Response:
+		err = r.response(ev)
+	case Finding:
+		err = r.finding(ev)
+	case ProvisionDone:
+		err = r.provisionDone(ev)
+	default:
+		err = fmt.Errorf("unknown type %q (want %s, %s, %s, %s, %s or %s)", ev.Type, Sign, Tick, ViolationEv, Response, Finding, ProvisionDone)
+	}
+	if err != nil {
+		return err
+	}
+	r.settle(ev.At)
+	return nil
+}
+
+func (r *run) sign(ev Event) error {
+	if !slices.Contains(r.a.Parties, ev.Party) {
+		return fmt.Errorf("%q is not a party to the agreement (%v)", ev.Party, r.a.Parties)
+	}
+	for _, s := range r.s.Signed {
+		if s.Party == ev.Party {
+			return fmt.Errorf("%s signed already, at %s", ev.Party, s.At.Format(time.RFC3339))
+		}
+	}
+	r.s.Signed = append(r.s.Signed, Signature{Party: ev.Party, At: ev.At})
+	r.derive(ev.At, "%s signs", ev.Party)
+	if len(r.s.Signed) == len(r.a.Parties) {
+		r.s.InForce = tp(ev.At)
+		r.derive(ev.At, "the agreement enters into force")
+	}
+	return nil
+}
+
+func (r *run) violation(ev Event) error {
+	if r.s.InForce == nil {
+		return fmt.Errorf("the agreement is not in force")
+	}
+	if ev.ID == "" {
+		return fmt.Errorf("a violation needs an id")
+	}
+	for _, v := range r.s.Violations {
+		if v.ID == ev.ID {
+			return fmt.Errorf("violation %s is already recorded", ev.ID)
+		}
+	}
+	if !slices.Contains(r.a.Parties, ev.Party) {
+		return fmt.Errorf("the violation is attributed to %q, not a party (%v)", ev.Party, r.a.Parties)
+	}
+	if ev.Rule == "" {
+		return fmt.Errorf("a violation needs the rule it breaks")
+	}
+	sev := ev.Severity
+	if sev == "" {
+		sev = r.a.SeverityOf(ev.Rule)
+	}
+	if !slices.Contains(cond.Severities, sev) {
+		return fmt.Errorf("severity %q: want one of %v", sev, cond.Severities)
+	}
+	r.s.Violations = append(r.s.Violations, ViolationState{ID: ev.ID, At: ev.At, Rule: ev.Rule, Party: ev.Party, Severity: sev, Incident: ev.Incident, Status: "confirmed"})
+	days := 3
+	if r.a.Consultation != nil {
+		days = r.a.Consultation.ResponseDays
+	}
+	deadline := ev.At.Add(time.Duration(days) * 24 * time.Hour)
+	r.s.Consultations = append(r.s.Consultations, ConsultationState{ID: ev.ID, Violation: ev.ID, Party: ev.Party, Severity: sev, Stage: StageNotice, Deadline: tp(deadline)})
+	r.derive(ev.At, "violation %s (%s, %s) confirmed: notice to %s, response due by %s", ev.ID, ev.Rule, sev, ev.Party, deadline.Format(time.RFC3339))
+	return nil
+}
+
+func (r *run) consultation(id string) (*ConsultationState, error) {
+	for i := range r.s.Consultations {
+		if r.s.Consultations[i].ID == id {
+			return &r.s.Consultations[i], nil
+		}
+	}
+	return nil, fmt.Errorf("no consultation %q", id)
+}
+
+func (r *run) response(ev Event) error {
+	c, err := r.consultation(ev.Consultation)
+	if err != nil {
+		return err
+	}
+	if c.Stage != StageNotice {
+		return fmt.Errorf("consultation %s is at stage %s, not awaiting a response", c.ID, c.Stage)
+	}
+	if ev.Party != c.Party {
+		return fmt.Errorf("the notice went to %s; %q cannot answer it", c.Party, ev.Party)
+	}
+	c.Answer, c.Evidence = ev.Answer, ev.Evidence
+	switch ev.Answer {
+	case "accept":
+		r.close(c, ev.At, Upheld, nil)
+		r.derive(ev.At, "%s accepts violation %s: upheld", c.Party, c.Violation)
+	case "dispute":
+		if ev.Evidence == "" {
+			return fmt.Errorf("a dispute needs evidence")
+		}
+		c.Stage = StageJoint
+		c.Deadline = tp(ev.At.Add(r.days(StageJoint)))
+		r.derive(ev.At, "%s disputes violation %s: joint consultation with the guarantors, finding due by %s", c.Party, c.Violation, c.Deadline.Format(time.RFC3339))
+	default:
+		return fmt.Errorf("answer %q: want accept or dispute", ev.Answer)
+	}
+	return nil
+}
+
+func (r *run) days(stage string) time.Duration {
+	c := r.a.Consultation
+	if c == nil {
+		return 15 * 24 * time.Hour
+	}
+	d := map[string]int{StageJoint: c.JointDays, StageMinisters: c.MinistersDays, StageAdvisory: c.AdvisoryDays}[stage]
+	return time.Duration(d) * 24 * time.Hour
+}
+
+func (r *run) finding(ev Event) error {
+	c, err := r.consultation(ev.Consultation)
+	if err != nil {
+		return err
+	}
+	if c.Stage == StageClosed || c.Stage == StageNotice {
+		return fmt.Errorf("consultation %s is at stage %s: a finding comes after a dispute", c.ID, c.Stage)
+	}
+	guarantors := r.a.Guarantors()
+	seen := map[string]bool{}
+	for _, g := range ev.SignedBy {
+		if !slices.Contains(guarantors, g) {
+			return fmt.Errorf("the finding is signed by %q, not a guarantor (%v)", g, guarantors)
+		}
+		if seen[g] {
+			return fmt.Errorf("%s signed the finding twice", g)
+		}
+		seen[g] = true
+	}
+	quorum := 1
+	if r.a.Consultation != nil {
+		quorum = r.a.Consultation.Quorum
+	}
+	if len(seen) < quorum {
+		return fmt.Errorf("the finding has %d guarantor signature(s); the quorum is %d", len(seen), quorum)
+	}
+	if ev.Outcome != Upheld && ev.Outcome != Dismissed && ev.Outcome != Inconclusive {
+		return fmt.Errorf("outcome %q: want upheld, dismissed or inconclusive", ev.Outcome)
+	}
+	r.close(c, ev.At, ev.Outcome, ev.SignedBy)
+	r.derive(ev.At, "finding on violation %s: %s (signed by %v)", c.Violation, ev.Outcome, ev.SignedBy)
+	return nil
+}
+
+// close ends a consultation and applies its outcome.
+func (r *run) close(c *ConsultationState, at time.Time, outcome string, signedBy []string) {
+	c.Stage, c.Outcome, c.ClosedAt, c.Deadline, c.SignedBy = StageClosed, outcome, tp(at), nil, signedBy
+	if outcome == Dismissed {
+		for i := range r.s.Violations {
+			if r.s.Violations[i].ID == c.Violation {
+				r.s.Violations[i].Status = "dismissed"
+			}
+		}
+	}
+	if (outcome == Upheld || outcome == Unresolved) && c.Severity != "minor" {
+		r.notifySnapback(c, at)
+	}
+}
+
+func (r *run) notifySnapback(c *ConsultationState, at time.Time) {
+	en := r.a.Enforcement
+	if en == nil || !slices.Contains(en.SnapbackOn, c.Party) || r.s.Snapback != nil {
+		return
+	}
+	eff := at.Add(time.Duration(en.SnapbackDays) * 24 * time.Hour)
+	r.s.Snapback = &SnapbackState{Cause: c.Violation, NotifiedAt: at, EffectiveAt: eff}
+	r.derive(at, "snapback notified (violation %s, %s): relief re-imposed on %s unless settled", c.Violation, c.Outcome, eff.Format(time.RFC3339))
+}
+
+func (r *run) provisionDone(ev Event) error {
+	for i, p := range r.a.Provisions {
+		if p.ID != ev.Provision {
+			continue
+		}
+		ps := &r.s.Provisions[i]
+		if ps.Status == Done {
+			return fmt.Errorf("provision %s is done already", p.ID)
+		}
+		if ev.Party != "" && !slices.Contains(p.Obliged, ev.Party) {
+			return fmt.Errorf("%q is not obliged to provision %s (%v)", ev.Party, p.ID, p.Obliged)
+		}
+		if r.s.InForce == nil {
+			return fmt.Errorf("the agreement is not in force")
+		}
+		late := ps.Status == Overdue
+		ps.Status, ps.DoneAt = Done, tp(ev.At)
+		if late {
+			r.derive(ev.At, "provision %s done, late", p.ID)
+		} else {
+			r.derive(ev.At, "provision %s done", p.ID)
+		}
+		return nil
+	}
+	return fmt.Errorf("no provision %q", ev.Provision)
+}

@@ -1,0 +1,84 @@
+package engine
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/accord-peace/accord"
+)
+
+// Event types.
+const (
+	Sign          = "sign"
+	Tick          = "tick"
+	ViolationEv   = "violation"
+	Response      = "response"
+	Finding       = "finding"
+	ProvisionDone = "provision_done"
+)
+
+// Event is one entry of the log.
+type Event struct {
+	Seq  int       `json:"seq"`
+	At   time.Time `json:"at"`
+	Type string    `json:"type"`
+	// sign, response, provision_done: the acting party; violation: the
+	// party it is attributed to.
+	Party string `json:"party,omitempty"`
+	// violation
+	ID       string `json:"id,omitempty"`
+	Rule     string `json:"rule,omitempty"`
+	Incident string `json:"incident,omitempty"`
+	Severity string `json:"severity,omitempty"`
+	// response and finding
+	Consultation string `json:"consultation,omitempty"`
+	Answer       string `json:"answer,omitempty"` // accept or dispute
+	Evidence     string `json:"evidence,omitempty"`
+	// finding
+	Outcome  string   `json:"outcome,omitempty"`
+	SignedBy []string `json:"signed_by,omitempty"`
+	// provision_done
+	Provision string `json:"provision,omitempty"`
+}
+
+// ReadLog reads an NDJSON log. Unknown fields and malformed lines are
+// errors with their line number; nothing is returned from a bad log.
+func ReadLog(r io.Reader, name string) ([]Event, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 4<<20)
+	var out []Event
+	n := 0
+	for sc.Scan() {
+		n++
+		line := bytes.TrimSpace(sc.Bytes())
+		if len(line) == 0 {
+			continue
+		}
+		dec := json.NewDecoder(bytes.NewReader(line))
+		dec.DisallowUnknownFields()
+		var ev Event
+		if err := dec.Decode(&ev); err != nil {
+			return nil, accord.Errorf(accord.EINVALID, "%s:%d: %v", name, n, err)
+		}
+		out = append(out, ev)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, &accord.Error{Code: accord.EINVALID, Message: fmt.Sprintf("%s:%d", name, n+1), Err: err}
+	}
+	return out, nil
+}
+
+// WriteLog writes events as NDJSON.
+func WriteLog(w io.Writer, events []Event) error {
+	enc := json.NewEncoder(w)
+	for i := range events {
+		if err := enc.Encode(&events[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}

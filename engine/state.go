@@ -1,0 +1,147 @@
+package engine
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"time"
+)
+
+// State is where an agreement stands. Its JSON form is canonical: the same
+// log gives the same bytes.
+type State struct {
+	Agreement     string              `json:"agreement"`
+	Seq           int                 `json:"seq"`
+	Now           time.Time           `json:"now"`
+	Signed        []Signature         `json:"signed"`
+	InForce       *time.Time          `json:"in_force"`
+	Provisions    []ProvisionState    `json:"provisions"`
+	Phases        []PhaseState        `json:"phases"`
+	Violations    []ViolationState    `json:"violations"`
+	Consultations []ConsultationState `json:"consultations"`
+	Tranches      []TrancheState      `json:"tranches"`
+	Snapback      *SnapbackState      `json:"snapback"`
+	// Derived are the events the engine derived from the log, in order.
+	Derived []Derived `json:"derived"`
+}
+
+// Signature records a party's signature.
+type Signature struct {
+	Party string    `json:"party"`
+	At    time.Time `json:"at"`
+}
+
+// Provision statuses.
+const (
+	Pending = "pending"
+	Done    = "done"
+	Overdue = "overdue"
+)
+
+// ProvisionState is where a provision stands.
+type ProvisionState struct {
+	ID     string     `json:"id"`
+	Status string     `json:"status"`
+	Due    *time.Time `json:"due"`
+	DoneAt *time.Time `json:"done_at"`
+}
+
+// Phase statuses.
+const (
+	Open      = "open"
+	Suspended = "suspended"
+)
+
+// PhaseState is where a phase stands.
+type PhaseState struct {
+	ID       string     `json:"id"`
+	Status   string     `json:"status"`
+	OpenedAt *time.Time `json:"opened_at"`
+}
+
+// ViolationState is a confirmed violation in the record.
+type ViolationState struct {
+	ID       string    `json:"id"`
+	At       time.Time `json:"at"`
+	Rule     string    `json:"rule"`
+	Party    string    `json:"party"`
+	Severity string    `json:"severity"`
+	Incident string    `json:"incident,omitempty"`
+	// Status is confirmed, or dismissed by a finding.
+	Status string `json:"status"`
+}
+
+// Consultation stages.
+const (
+	StageNotice    = "notice"
+	StageJoint     = "joint"
+	StageMinisters = "ministers"
+	StageAdvisory  = "advisory"
+	StageClosed    = "closed"
+)
+
+// Outcomes of a consultation.
+const (
+	Upheld       = "upheld"
+	Dismissed    = "dismissed"
+	Inconclusive = "inconclusive"
+	Unresolved   = "unresolved" // every stage missed its deadline
+)
+
+// ConsultationState is where the consultation on one violation stands.
+type ConsultationState struct {
+	ID        string     `json:"id"`
+	Violation string     `json:"violation"`
+	Party     string     `json:"party"`
+	Severity  string     `json:"severity"`
+	Stage     string     `json:"stage"`
+	Deadline  *time.Time `json:"deadline"`
+	Answer    string     `json:"answer,omitempty"`
+	Evidence  string     `json:"evidence,omitempty"`
+	Outcome   string     `json:"outcome,omitempty"`
+	ClosedAt  *time.Time `json:"closed_at"`
+	SignedBy  []string   `json:"signed_by,omitempty"`
+}
+
+// Tranche statuses.
+const (
+	Released  = "released"
+	Reimposed = "reimposed"
+	Blocked   = "blocked"
+)
+
+// TrancheState is where a tranche of relief stands.
+type TrancheState struct {
+	ID     string     `json:"id"`
+	Status string     `json:"status"`
+	At     *time.Time `json:"at"`
+}
+
+// SnapbackState records a snapback.
+type SnapbackState struct {
+	Cause       string    `json:"cause"`
+	NotifiedAt  time.Time `json:"notified_at"`
+	EffectiveAt time.Time `json:"effective_at"`
+	Effective   bool      `json:"effective"`
+}
+
+// Derived is an event the engine derived.
+type Derived struct {
+	Seq  int       `json:"seq"` // the log entry that led to it
+	At   time.Time `json:"at"`
+	What string    `json:"what"`
+}
+
+// JSON is the state's canonical JSON.
+func (s *State) JSON() []byte {
+	b, _ := json.MarshalIndent(s, "", "  ")
+	return append(b, '\n')
+}
+
+// Hash is the SHA-256 of the canonical JSON, in hex.
+func (s *State) Hash() string {
+	h := sha256.Sum256(s.JSON())
+	return hex.EncodeToString(h[:])
+}
+
+func tp(t time.Time) *time.Time { return &t }

@@ -1,0 +1,253 @@
+package engine
+
+import (
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/accord-peace/accord/agreement"
+	"github.com/accord-peace/accord/cond"
+)
+
+// deadline is a time-driven transition.
+type deadline struct {
+	at   time.Time
+	kind int // order of kinds at the same instant
+	idx  int
+}
+
+const (
+	dConsultation = iota
+	dSnapback
+	dProvision
+)
+
+// advance processes, in time order, every deadline up to and including at
+// (a provision is overdue only strictly after its due time), settling the
+// conditions after each.
+func (r *run) advance(at time.Time) {
+	for {
+		var ds []deadline
+		for i, c := range r.s.Consultations {
+			if c.Deadline != nil && !c.Deadline.After(at) {
+				ds = append(ds, deadline{*c.Deadline, dConsultation, i})
+			}
+		}
+		if sb := r.s.Snapback; sb != nil && !sb.Effective && !sb.EffectiveAt.After(at) {
+			ds = append(ds, deadline{sb.EffectiveAt, dSnapback, 0})
+		}
+		for i, p := range r.s.Provisions {
+			if p.Status == Pending && p.Due != nil && p.Due.Before(at) {
+				ds = append(ds, deadline{*p.Due, dProvision, i})
+			}
+		}
+		if len(ds) == 0 {
+			break
+		}
+		sort.Slice(ds, func(i, j int) bool {
+			if !ds[i].at.Equal(ds[j].at) {
+				return ds[i].at.Before(ds[j].at)
+			}
+			if ds[i].kind != ds[j].kind {
+				return ds[i].kind < ds[j].kind
+			}
+			return ds[i].idx < ds[j].idx
+		})
+		d := ds[0]
+		r.s.Now = d.at
+		switch d.kind {
+		case dConsultation:
+			r.missed(&r.s.Consultations[d.idx], d.at)
+		case dSnapback:
+			r.snapback(d.at)
+		case dProvision:
+			p := &r.s.Provisions[d.idx]
+			p.Status = Overdue
+			r.derive(d.at, "provision %s overdue (due %s)", p.ID, p.Due.Format(time.RFC3339))
+		}
+		r.settle(d.at)
+	}
+	r.s.Now = at
+}
+
+// missed applies the outcome of a missed consultation deadline.
+func (r *run) missed(c *ConsultationState, at time.Time) {
+	switch c.Stage {
+	case StageNotice:
+		r.derive(at, "%s did not answer the notice on violation %s in time: upheld by default", c.Party, c.Violation)
+		r.close(c, at, Upheld, nil)
+	case StageJoint:
+		c.Stage, c.Deadline = StageMinisters, tp(at.Add(r.days(StageMinisters)))
+		r.derive(at, "no finding on violation %s from the joint consultation: to the ministers, due by %s", c.Violation, c.Deadline.Format(time.RFC3339))
+	case StageMinisters:
+		c.Stage, c.Deadline = StageAdvisory, tp(at.Add(r.days(StageAdvisory)))
+		r.derive(at, "no finding on violation %s from the ministers: to the advisory board, due by %s", c.Violation, c.Deadline.Format(time.RFC3339))
+	case StageAdvisory:
+		r.derive(at, "no finding on violation %s at any stage: unresolved", c.Violation)
+		r.close(c, at, Unresolved, nil)
+	}
+}
+
+// snapback takes effect: released relief is re-imposed, pending relief
+// blocked, the named phase suspended.
+func (r *run) snapback(at time.Time) {
+	r.s.Snapback.Effective = true
+	r.derive(at, "snapback: relief re-imposed")
+	for i := range r.s.Tranches {
+		t := &r.s.Tranches[i]
+		switch t.Status {
+		case Released:
+			t.Status, t.At = Reimposed, tp(at)
+			r.derive(at, "tranche %s re-imposed", t.ID)
+		case Pending:
+			t.Status, t.At = Blocked, tp(at)
+		}
+	}
+	if en := r.a.Enforcement; en != nil && en.SuspendPhase != "" {
+		for i := range r.s.Phases {
+			if p := &r.s.Phases[i]; p.ID == en.SuspendPhase && p.Status != Suspended {
+				p.Status = Suspended
+				r.derive(at, "phase %s suspended", p.ID)
+			}
+		}
+	}
+}
+
+// settle brings deadlines of provisions up to date and opens the phases and
+// releases the tranches whose conditions hold, until nothing changes.
+func (r *run) settle(at time.Time) {
+	rec := record{a: r.a, s: r.s}
+	for changed := true; changed; {
+		changed = false
+		for i, p := range r.a.Provisions {
+			ps := &r.s.Provisions[i]
+			if ps.Due == nil {
+				if due, ok := dueOf(p, rec); ok {
+					ps.Due = tp(due)
+				}
+			}
+		}
+		if r.s.InForce == nil {
+			return
+		}
+		for i := range r.a.Phases {
+			ps := &r.s.Phases[i]
+			if ps.Status == Suspended {
+				break // later phases wait for a suspended one
+			}
+			if ps.Status == Open {
+				continue
+			}
+			if i > 0 && r.s.Phases[i-1].Status != Open {
+				break
+			}
+			if cond.Eval(r.a.PhaseEntry(i), rec) {
+				ps.Status, ps.OpenedAt = Open, tp(at)
+				r.derive(at, "phase %s opens", ps.ID)
+				changed = true
+			}
+			break
+		}
+		for i := range r.s.Tranches {
+			t := &r.s.Tranches[i]
+			if t.Status == Pending && cond.Eval(r.a.TrancheRelease(i), rec) {
+				t.Status, t.At = Released, tp(at)
+				r.derive(at, "tranche %s released", t.ID)
+				changed = true
+			}
+		}
+	}
+}
+
+// dueOf is a provision's deadline, once the event it counts from happened.
+func dueOf(p agreement.Provision, rec record) (time.Time, bool) {
+	if p.DueDate != "" {
+		d, err := time.Parse("2006-01-02", p.DueDate)
+		return d, err == nil
+	}
+	if p.Within == "" || p.After == "" {
+		return time.Time{}, false
+	}
+	from, ok := rec.EventTime(p.After)
+	if !ok {
+		return time.Time{}, false
+	}
+	d, err := agreement.ParseDuration(p.Within)
+	return from.Add(d), err == nil
+}
+
+// record is the state as the condition language sees it.
+type record struct {
+	a *agreement.Agreement
+	s *State
+}
+
+func (r record) Now() time.Time { return r.s.Now }
+
+func (r record) Violations() []cond.Item {
+	var out []cond.Item
+	for _, v := range r.s.Violations {
+		if v.Status != "dismissed" {
+			out = append(out, cond.Item{At: v.At, Party: v.Party, Rule: v.Rule, Severity: v.Severity})
+		}
+	}
+	return out
+}
+
+func (r record) Findings() []cond.Item {
+	var out []cond.Item
+	for _, c := range r.s.Consultations {
+		if c.Stage == StageClosed && c.Outcome != Unresolved {
+			out = append(out, cond.Item{At: *c.ClosedAt, Party: c.Party, Outcome: c.Outcome})
+		}
+	}
+	return out
+}
+
+func (r record) EventTime(ev string) (time.Time, bool) {
+	if ev == "signature" {
+		if r.s.InForce == nil {
+			return time.Time{}, false
+		}
+		return *r.s.InForce, true
+	}
+	if ev == "snapback" {
+		if sb := r.s.Snapback; sb != nil && sb.Effective {
+			return sb.EffectiveAt, true
+		}
+		return time.Time{}, false
+	}
+	if id, ok := strings.CutPrefix(ev, "phase:"); ok {
+		for _, p := range r.s.Phases {
+			if p.ID == id && p.OpenedAt != nil {
+				return *p.OpenedAt, true
+			}
+		}
+	}
+	if id, ok := strings.CutPrefix(ev, "provision:"); ok {
+		for _, p := range r.s.Provisions {
+			if p.ID == id && p.DoneAt != nil {
+				return *p.DoneAt, true
+			}
+		}
+	}
+	return time.Time{}, false
+}
+
+func (r record) ProvisionStatus(id string) string {
+	for _, p := range r.s.Provisions {
+		if p.ID == id {
+			return p.Status
+		}
+	}
+	return ""
+}
+
+func (r record) PhaseStatus(id string) string {
+	for _, p := range r.s.Phases {
+		if p.ID == id {
+			return p.Status
+		}
+	}
+	return ""
+}
