@@ -11,31 +11,31 @@ import (
 // the monitoring section, the consultation's deadlines and the enforcement.
 type Agreement struct {
 	ID       string `yaml:"agreement"`
-	Title    string `yaml:"title"`
-	Scenario string `yaml:"scenario"`
+	Title    string `yaml:"title,omitempty"`
+	Scenario string `yaml:"scenario,omitempty"`
 	// Date is when the text was settled; deadlines given as dates must not
 	// lie before it.
-	Date string `yaml:"date"`
+	Date string `yaml:"date,omitempty"`
 	// Package is the negotiated package: the option chosen on each issue,
 	// and where it came from (a solution concept or a proposal).
-	Package *Package `yaml:"package"`
+	Package *Package `yaml:"package,omitempty"`
 	// Parties are the parties to the conflict, who sign and are obliged.
-	Parties []string `yaml:"parties"`
+	Parties []string `yaml:"parties,omitempty"`
 	// Roles lists every party's or organisation's roles per track.
-	Roles        []Role        `yaml:"roles"`
-	Provisions   []Provision   `yaml:"provisions"`
-	Phases       []Phase       `yaml:"phases"`
-	Monitoring   *Monitoring   `yaml:"monitoring"`
-	Consultation *Consultation `yaml:"consultation"`
-	Enforcement  *Enforcement  `yaml:"enforcement"`
+	Roles        []Role        `yaml:"roles,omitempty"`
+	Provisions   []Provision   `yaml:"provisions,omitempty"`
+	Phases       []Phase       `yaml:"phases,omitempty"`
+	Monitoring   *Monitoring   `yaml:"monitoring,omitempty"`
+	Consultation *Consultation `yaml:"consultation,omitempty"`
+	Enforcement  *Enforcement  `yaml:"enforcement,omitempty"`
 
 	date time.Time
 }
 
 // Package is the agreed package.
 type Package struct {
-	From    string            `yaml:"from"`
-	Options map[string]string `yaml:"options"`
+	From    string            `yaml:"from,omitempty"`
+	Options map[string]string `yaml:"options,omitempty"`
 }
 
 // Role kinds.
@@ -50,38 +50,38 @@ const (
 type Role struct {
 	Actor  string   `yaml:"actor"`
 	Role   string   `yaml:"role"`
-	Tracks []string `yaml:"tracks"`
+	Tracks []string `yaml:"tracks,omitempty"`
 }
 
 // Provision is one obligation.
 type Provision struct {
 	ID      string   `yaml:"id"`
-	Text    string   `yaml:"text"`
-	Obliged []string `yaml:"obliged"`
-	Track   string   `yaml:"track"`
+	Text    string   `yaml:"text,omitempty"`
+	Obliged []string `yaml:"obliged,omitempty"`
+	Track   string   `yaml:"track,omitempty"`
 	// After names the event the deadline counts from (signature, phase:ID,
 	// provision:ID); Within is the time allowed (30d, 12h). DueDate is an
 	// absolute deadline instead (RFC 3339 date).
-	After   string `yaml:"after"`
-	Within  string `yaml:"within"`
-	DueDate string `yaml:"due_date"`
+	After   string `yaml:"after,omitempty"`
+	Within  string `yaml:"within,omitempty"`
+	DueDate string `yaml:"due_date,omitempty"`
 	// Nature is permanent or temporary; a temporary provision has an
 	// expiry or a review (durations after its start).
-	Nature  string `yaml:"nature"`
-	Expires string `yaml:"expires"`
-	Review  string `yaml:"review"`
+	Nature  string `yaml:"nature,omitempty"`
+	Expires string `yaml:"expires,omitempty"`
+	Review  string `yaml:"review,omitempty"`
 	// Legal is de_facto or de_jure; Reservation records a party's
 	// reservation clause.
-	Legal       string `yaml:"legal"`
-	Reservation string `yaml:"reservation"`
+	Legal       string `yaml:"legal,omitempty"`
+	Reservation string `yaml:"reservation,omitempty"`
 }
 
 // Phase is a stage of the agreement; it opens when the previous one is open
 // and its entry condition holds.
 type Phase struct {
 	ID    string `yaml:"id"`
-	Title string `yaml:"title"`
-	Entry string `yaml:"entry"`
+	Title string `yaml:"title,omitempty"`
+	Entry string `yaml:"entry,omitempty"`
 	entry *cond.Expr
 }
 
@@ -89,14 +89,14 @@ type Phase struct {
 // on the JCPOA's dispute path (fixed day limits per stage).
 type Consultation struct {
 	// ResponseDays is the time the party notified has to accept or dispute.
-	ResponseDays int `yaml:"response_days"`
+	ResponseDays int `yaml:"response_days,omitempty"`
 	// JointDays, MinistersDays and AdvisoryDays are the stages a disputed
 	// notice goes through until a finding is signed.
-	JointDays     int `yaml:"joint_days"`
-	MinistersDays int `yaml:"ministers_days"`
-	AdvisoryDays  int `yaml:"advisory_days"`
+	JointDays     int `yaml:"joint_days,omitempty"`
+	MinistersDays int `yaml:"ministers_days,omitempty"`
+	AdvisoryDays  int `yaml:"advisory_days,omitempty"`
 	// Quorum is how many guarantors must sign a finding.
-	Quorum int `yaml:"quorum"`
+	Quorum int `yaml:"quorum,omitempty"`
 	// Severity gives the severity of violations by rule (a rule or a
 	// prefix ending in '*'); rules not listed are minor.
 	Severity []RuleSeverity `yaml:"severity"`
@@ -112,22 +112,22 @@ type RuleSeverity struct {
 type Enforcement struct {
 	// Tranches of sanctions relief, each released when its condition holds
 	// and re-imposed by snapback.
-	Tranches []Tranche `yaml:"tranches"`
+	Tranches []Tranche `yaml:"tranches,omitempty"`
 	// SnapbackDays is the time from an upheld major violation, or a
 	// consultation that failed at every stage, to the snapback of relief.
-	SnapbackDays int `yaml:"snapback_days"`
+	SnapbackDays int `yaml:"snapback_days,omitempty"`
 	// SuspendPhase names the phase a snapback suspends ("" none).
-	SuspendPhase string `yaml:"suspend_phase"`
+	SuspendPhase string `yaml:"suspend_phase,omitempty"`
 	// SnapbackOn lists the parties whose upheld major violations snap the
 	// relief back (the party the relief is for).
-	SnapbackOn []string `yaml:"snapback_on"`
+	SnapbackOn []string `yaml:"snapback_on,omitempty"`
 }
 
 // Tranche is one tranche of relief.
 type Tranche struct {
 	ID      string `yaml:"id"`
-	Text    string `yaml:"text"`
-	Release string `yaml:"release"`
+	Text    string `yaml:"text,omitempty"`
+	Release string `yaml:"release,omitempty"`
 	release *cond.Expr
 }
 

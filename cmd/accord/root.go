@@ -45,6 +45,8 @@ A SCENARIO argument is a scenario YAML file, or a folder holding scenario.yaml
 		newGenerateCmd(),
 		newSimulateCmd(),
 		newMonitorCmd(),
+		newAgreementCmd(),
+		newReplayCmd(),
 	)
 	return root
 }

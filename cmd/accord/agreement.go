@@ -1,0 +1,246 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"text/tabwriter"
+	"time"
+
+	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/agreement"
+	"github.com/accord-peace/accord/engine"
+	"github.com/accord-peace/accord/negotiate"
+	"github.com/accord-peace/accord/scenario"
+	"github.com/spf13/cobra"
+)
+
+func newAgreementCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "agreement",
+		Short: "Draft, check and follow an agreement: provisions, phases, consultation, enforcement",
+		Long: `agreement works on agreement files (see docs/agreement.md). FILE is an
+agreement file, or "reference" for the embedded Ukraine 2025 reference.
+
+  draft   compile a negotiated package into a starting agreement
+  check   validate a file and list what can never happen
+  status  where each provision, phase, consultation and tranche stands after a log`,
+	}
+	cmd.AddCommand(newAgreementDraftCmd(), newAgreementCheckCmd(), newAgreementStatusCmd())
+	return cmd
+}
+
+func newAgreementDraftCmd() *cobra.Command {
+	var from string
+	cmd := &cobra.Command{
+		Use:   "draft SCENARIO --package nash|common|utilitarian|PROPOSAL",
+		Short: "Write a starting agreement from a package of the negotiation engine",
+		Long: `draft takes the package a solution concept finds (nash, common, utilitarian)
+or a complete proposal of the scenario, and writes a starting agreement as
+YAML to stdout: the veto parties sign and are obliged, each issue becomes a
+provision (temporary options become temporary provisions with a review; de
+facto and reservation instruments carry over), the other parties are
+guarantors, two phases and the consultation's default deadlines. Edit it,
+then run 'accord agreement check' on it.`,
+		Args:              exactArgs(1, "one SCENARIO"),
+		ValidArgsFunction: scenarioCompletion,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := scenario.Load(args[0])
+			if err != nil {
+				return err
+			}
+			var pkg map[string]string
+			if slices.Contains(negotiate.Concepts, from) {
+				sol, err := negotiate.Compile(s).Solve(from, negotiate.Options{Budget: negotiate.DefaultBudget})
+				if err != nil {
+					return err
+				}
+				if sol == nil {
+					return accord.Errorf(accord.EINVALID, "no package is acceptable to every veto party: nothing to draft from %s", from)
+				}
+				pkg = sol.Package
+			} else {
+				p, ok := s.Proposal(from)
+				if !ok {
+					return accord.Errorf(accord.ENOTFOUND, "--package %q: not a solution concept (%v) nor a proposal of %s", from, negotiate.Concepts, s.ID)
+				}
+				var undecided []string
+				for _, is := range s.Issues {
+					if _, ok := p.Choices[is.ID]; !ok {
+						undecided = append(undecided, is.ID)
+					}
+				}
+				if len(undecided) > 0 {
+					return accord.Errorf(accord.EINVALID, "proposal %s leaves issues undecided (%v): draft from a complete package", from, undecided)
+				}
+				pkg = p.Choices
+			}
+			data, err := agreement.Draft(s, args[0], from, pkg).YAML()
+			if err != nil {
+				return err
+			}
+			_, err = cmd.OutOrStdout().Write(data)
+			return err
+		},
+	}
+	cmd.Flags().StringVar(&from, "package", negotiate.ConceptNash, "nash, common, utilitarian or a proposal id")
+	return cmd
+}
+
+func newAgreementCheckCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "check FILE",
+		Short: "Validate an agreement and list what is unreachable or contradictory",
+		Long: `check reads an agreement file and its geometry and reports every problem with
+its place: unknown parties, provisions or phases in conditions (with the
+column), cycles between phase conditions and phases that can never open,
+provisions nobody is obliged to, deadlines before the agreement's date, a
+quorum larger than the guarantors, and the monitoring section's own rules.
+With no problem it prints a summary.`,
+		Args: exactArgs(1, "one FILE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, err := loadAgreement(args[0])
+			if err != nil {
+				return err
+			}
+			w := cmd.OutOrStdout()
+			fmt.Fprintf(w, "%s: valid\n", a.ID)
+			fmt.Fprintf(w, "  parties %v, guarantors %v\n", a.Parties, a.Guarantors())
+			fmt.Fprintf(w, "  %d provisions, %d phases", len(a.Provisions), len(a.Phases))
+			if a.Enforcement != nil {
+				fmt.Fprintf(w, ", %d relief tranches, snapback after %d days", len(a.Enforcement.Tranches), a.Enforcement.SnapbackDays)
+			}
+			if a.Monitoring != nil {
+				fmt.Fprintf(w, "; monitoring: %d bands, %d zones", len(a.Monitoring.Bands), len(a.Monitoring.Geometry.Zones))
+			}
+			fmt.Fprintln(w)
+			return nil
+		},
+	}
+}
+
+// replayFile loads an agreement and replays a log file on it.
+func replayFile(agreementPath, logPath string) (*engine.State, error) {
+	a, err := loadAgreement(agreementPath)
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Open(logPath)
+	if err != nil {
+		return nil, &accord.Error{Code: accord.ENOTFOUND, Message: "log " + logPath, Err: err}
+	}
+	defer f.Close()
+	log, err := engine.ReadLog(f, logPath)
+	if err != nil {
+		return nil, err
+	}
+	return engine.Replay(a, log)
+}
+
+func newAgreementStatusCmd() *cobra.Command {
+	var logPath string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "status FILE --log LOG",
+		Short: "Where each provision, phase, consultation and tranche stands after a log",
+		Args:  exactArgs(1, "one FILE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if logPath == "" {
+				return usageError{cmd: "status", err: fmt.Errorf("--log LOG is required")}
+			}
+			s, err := replayFile(args[0], logPath)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				_, err := cmd.OutOrStdout().Write(s.JSON())
+				return err
+			}
+			writeStatus(cmd.OutOrStdout(), s)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&logPath, "log", "", "the event log (NDJSON)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the state as JSON")
+	return cmd
+}
+
+func when(t *time.Time) string {
+	if t == nil {
+		return "-"
+	}
+	return t.Format("2006-01-02 15:04")
+}
+
+func writeStatus(out io.Writer, s *engine.State) {
+	w := bufio.NewWriter(out)
+	defer w.Flush()
+	inForce := "not in force"
+	if s.InForce != nil {
+		inForce = "in force since " + when(s.InForce)
+	}
+	fmt.Fprintf(w, "%s at %s (log entry %d): %s\n\n", s.Agreement, s.Now.Format("2006-01-02 15:04"), s.Seq, inForce)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "PHASE\tSTATUS\tOPENED")
+	for _, p := range s.Phases {
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", p.ID, p.Status, when(p.OpenedAt))
+	}
+	fmt.Fprintln(tw, "\nPROVISION\tSTATUS\tDUE\tDONE")
+	for _, p := range s.Provisions {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", p.ID, p.Status, when(p.Due), when(p.DoneAt))
+	}
+	if len(s.Consultations) > 0 {
+		fmt.Fprintln(tw, "\nCONSULTATION\tPARTY\tSEVERITY\tSTAGE\tDEADLINE\tOUTCOME")
+		for _, c := range s.Consultations {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", c.ID, c.Party, c.Severity, c.Stage, when(c.Deadline), c.Outcome)
+		}
+	}
+	if len(s.Tranches) > 0 {
+		fmt.Fprintln(tw, "\nTRANCHE\tSTATUS\tSINCE")
+		for _, t := range s.Tranches {
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", t.ID, t.Status, when(t.At))
+		}
+	}
+	tw.Flush()
+	if sb := s.Snapback; sb != nil {
+		state := "notified, effective on " + sb.EffectiveAt.Format("2006-01-02 15:04")
+		if sb.Effective {
+			state = "effective since " + sb.EffectiveAt.Format("2006-01-02 15:04")
+		}
+		fmt.Fprintf(w, "\nsnapback (violation %s): %s\n", sb.Cause, state)
+	}
+}
+
+func newReplayCmd() *cobra.Command {
+	var agreementPath string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "replay LOG [--agreement FILE]",
+		Short: "Replay an event log through the agreement engine and print the state and its hash",
+		Long: `replay applies every entry of LOG (NDJSON: sign, violation, response, finding,
+provision_done, tick; see docs/agreement.md) to the agreement (the embedded
+reference unless --agreement names one) and prints the final state with its
+SHA-256. The engine takes time from the entries only, so the same log gives
+the same state and hash on any machine. The first refused entry stops the
+replay with its number and reason.`,
+		Args: exactArgs(1, "one LOG"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := replayFile(agreementPath, args[0])
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				_, err := cmd.OutOrStdout().Write(s.JSON())
+				return err
+			}
+			writeStatus(cmd.OutOrStdout(), s)
+			fmt.Fprintf(cmd.OutOrStdout(), "\nstate sha256 %s (%d derived events)\n", s.Hash(), len(s.Derived))
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&agreementPath, "agreement", "", "agreement file (default: the embedded reference)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the state as JSON")
+	return cmd
+}
