@@ -211,3 +211,35 @@ func TestMissedDeadlines(t *testing.T) {
 		t.Errorf("unanswered notice: %+v", c)
 	}
 }
+
+// Any log, however wrong, is either replayed or refused with an error:
+// never a panic, and a refused entry leaves the state unchanged.
+func FuzzReplay(f *testing.F) {
+	for _, p := range []string{"testdata/snapback.ndjson", "testdata/compliance.ndjson"} {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	a, err := agreement.Load("../scenarios/ukraine-2025/agreement.yaml")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		log, err := engine.ReadLog(bytes.NewReader(data), "fuzz")
+		if err != nil {
+			return
+		}
+		e := engine.New(a)
+		for _, ev := range log {
+			before := e.State().Hash()
+			if err := e.Apply(ev); err != nil {
+				if e.State().Hash() != before {
+					t.Fatalf("refused entry %d changed the state", ev.Seq)
+				}
+				return
+			}
+		}
+	})
+}
