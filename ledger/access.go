@@ -1,0 +1,65 @@
+package ledger
+
+// Roles of the record's users.
+const (
+	RoleParty     = "party"
+	RoleGuarantor = "guarantor"
+	RoleMonitor   = "monitor"
+	RoleMediator  = "mediator"
+	RolePublic    = "public"
+)
+
+// Actions on the record.
+const (
+	ReadPublic         = "read_public"         // published incidents, findings, phases, checkpoints
+	ReadOwnNotices     = "read_own_notices"    // notices addressed to oneself
+	ReadOthersNotices  = "read_others_notices" // notices addressed to someone else
+	ReadRawEvidence    = "read_raw_evidence"   // sensor evidence (imagery, recordings)
+	SubmitObservations = "submit_observations" // observation batches
+	SubmitResponse     = "submit_response"     // answer a notice addressed to oneself
+	SignFinding        = "sign_finding"        // sign a consultation's finding
+	DraftAgreement     = "draft_agreement"     // draft and amend agreements
+	ReadProofs         = "read_proofs"         // inclusion and consistency proofs
+)
+
+// Roles and Actions list every role and action, for the matrix test.
+var (
+	Roles   = []string{RoleParty, RoleGuarantor, RoleMonitor, RoleMediator, RolePublic}
+	Actions = []string{ReadPublic, ReadOwnNotices, ReadOthersNotices, ReadRawEvidence, SubmitObservations,
+		SubmitResponse, SignFinding, DraftAgreement, ReadProofs}
+)
+
+// Policy decides who may do what: deny by default.
+type Policy struct {
+	// RestrictEvidence keeps raw sensor evidence to monitors and guarantors
+	// (the agreement may so decide); otherwise parties may read it too.
+	RestrictEvidence bool
+}
+
+// Allowed reports whether a role may take an action. Own tells whether the
+// object is the actor's own (a notice addressed to it; a response to its
+// own notice).
+func (p Policy) Allowed(role, action string, own bool) bool {
+	switch action {
+	case ReadPublic, ReadProofs:
+		return role == RoleParty || role == RoleGuarantor || role == RoleMonitor || role == RoleMediator || role == RolePublic
+	case ReadOwnNotices:
+		return own && (role == RoleParty || role == RoleGuarantor)
+	case ReadOthersNotices:
+		return role == RoleGuarantor || role == RoleMediator
+	case ReadRawEvidence:
+		if role == RoleMonitor || role == RoleGuarantor {
+			return true
+		}
+		return role == RoleParty && !p.RestrictEvidence
+	case SubmitObservations:
+		return role == RoleMonitor
+	case SubmitResponse:
+		return role == RoleParty && own
+	case SignFinding:
+		return role == RoleGuarantor
+	case DraftAgreement:
+		return role == RoleMediator
+	}
+	return false
+}

@@ -1,0 +1,104 @@
+package ledger
+
+import (
+	"crypto/ed25519"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/accord-peace/accord"
+)
+
+// Registry holds every author's ed25519 public key.
+type Registry struct {
+	Keys map[string]ed25519.PublicKey
+}
+
+// Check verifies a submission's signature.
+func (r *Registry) Check(s *Submission) error {
+	key, ok := r.Keys[s.Author]
+	if !ok {
+		return fmt.Errorf("%q has no key registered in the agreement", s.Author)
+	}
+	sig, err := base64.StdEncoding.DecodeString(s.Sig)
+	if err != nil || len(sig) != ed25519.SignatureSize {
+		return errors.New("the signature is not a base64 ed25519 signature")
+	}
+	if !ed25519.Verify(key, SignedMessage(s.Author, s.ID, s.Type, s.Body), sig) {
+		return fmt.Errorf("the signature does not verify with %s's key", s.Author)
+	}
+	return nil
+}
+
+// Ledger is a log that takes signed submissions: it appends those whose
+// signature verifies and that were not sent before, and records every
+// refusal as an entry too.
+type Ledger struct {
+	*Log
+	Registry *Registry
+
+	mu   sync.Mutex
+	seen map[[2]string]bool
+}
+
+// OpenLedger opens a log and learns the submissions it holds.
+func OpenLedger(path string, reg *Registry) (*Ledger, error) {
+	l, err := Open(path)
+	if err != nil {
+		return nil, err
+	}
+	led := &Ledger{Log: l, Registry: reg, seen: map[[2]string]bool{}}
+	for i := int64(0); i < l.Len(); i++ {
+		rec, err := l.Record(i)
+		if err != nil {
+			l.Close()
+			return nil, err
+		}
+		e, err := decodeEntry(rec)
+		if err != nil {
+			l.Close()
+			return nil, err
+		}
+		if e.Kind == KindSubmission {
+			led.seen[[2]string{e.Author, e.ID}] = true
+		}
+	}
+	return led, nil
+}
+
+// Submit appends a signed submission and returns its sequence number. A
+// submission with a bad signature, an unknown author or an (author, id)
+// already in the log is refused: the refusal is appended (so the record
+// shows it) and the error, an *accord.Error with code EINVALID, says why.
+func (l *Ledger) Submit(s Submission) (int64, error) {
+	// Verify outside any lock (it is the costly part), reserve the key,
+	// then wait for durability without holding the lock, so that
+	// concurrent submissions share a commit.
+	reason := ""
+	if err := l.Registry.Check(&s); err != nil {
+		reason = err.Error()
+	} else {
+		key := [2]string{s.Author, s.ID}
+		l.mu.Lock()
+		if l.seen[key] {
+			reason = fmt.Sprintf("replayed submission: %s already sent %q", s.Author, s.ID)
+		} else {
+			l.seen[key] = true
+		}
+		l.mu.Unlock()
+		if reason == "" {
+			seq, err := l.Append(Entry{Kind: KindSubmission, Author: s.Author, ID: s.ID, Type: s.Type, Body: s.Body, Sig: s.Sig})
+			if err != nil {
+				l.mu.Lock()
+				delete(l.seen, key)
+				l.mu.Unlock()
+			}
+			return seq, err
+		}
+	}
+	if _, err := l.Append(Entry{Kind: KindRefusal, Author: s.Author, ID: s.ID, Type: s.Type, Reason: reason}); err != nil {
+		return 0, err
+	}
+	return 0, accord.Errorf(accord.EINVALID, "submission %q by %q refused: %s", s.ID, s.Author, reason)
+}

@@ -1,0 +1,326 @@
+package ledger
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+
+	"golang.org/x/mod/sumdb/tlog"
+)
+
+// Log is an append-only, durable log of entries on one file. Appends from
+// any number of goroutines are committed in batches: written, fsynced,
+// then acknowledged.
+type Log struct {
+	path string
+	f    *os.File
+
+	mu      sync.RWMutex
+	hashes  []tlog.Hash // tlog stored hashes
+	offsets []int64     // file offset of each entry's frame
+	last    tlog.Hash   // record hash of the last entry
+	size    int64       // file size
+
+	reqs      chan *appendReq
+	closed    chan struct{}
+	done      sync.WaitGroup
+	closeOnce sync.Once
+	closeErr  error
+	closeMu   sync.RWMutex // held for reading while sending a request
+	isClosed  bool
+}
+
+type appendReq struct {
+	e   Entry
+	seq int64
+	err error
+	ok  chan struct{}
+}
+
+// frame header: the record's length, big-endian.
+const headerLen = 4
+
+// maxRecord bounds one entry's size.
+const maxRecord = 16 << 20
+
+// Open opens or creates a log file. A torn last frame (a write no one was
+// told had succeeded) is cut off; damage anywhere before it is an error
+// naming the entry and byte offset, and the file is left as it is.
+func Open(path string) (*Log, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	l := &Log{path: path, f: f, reqs: make(chan *appendReq, 4096), closed: make(chan struct{})}
+	good, err := l.load()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	if good < l.size {
+		if err := f.Truncate(good); err != nil {
+			f.Close()
+			return nil, err
+		}
+		if err := f.Sync(); err != nil {
+			f.Close()
+			return nil, err
+		}
+		l.size = good
+	}
+	if _, err := f.Seek(l.size, io.SeekStart); err != nil {
+		f.Close()
+		return nil, err
+	}
+	l.done.Add(1)
+	go l.commit()
+	return l, nil
+}
+
+// load reads every frame, checking each entry's sequence and chain, and
+// returns the offset where good data ends.
+func (l *Log) load() (int64, error) {
+	st, err := l.f.Stat()
+	if err != nil {
+		return 0, err
+	}
+	l.size = st.Size()
+	r := bufio.NewReaderSize(io.NewSectionReader(l.f, 0, l.size), 1<<20)
+	var off int64
+	for off < l.size {
+		rec, n, err := readFrame(r, l.size-off)
+		if err != nil {
+			if off+n >= l.size || errors.Is(err, io.ErrUnexpectedEOF) {
+				return off, nil // a torn tail
+			}
+			return 0, fmt.Errorf("%s: entry %d at byte %d: %v", l.path, len(l.offsets), off, err)
+		}
+		e, err := decodeEntry(rec)
+		if err == nil {
+			err = l.check(e)
+		}
+		if err != nil {
+			if off+n >= l.size {
+				return off, nil // the last frame was written only in part
+			}
+			return 0, fmt.Errorf("%s: entry %d at byte %d: %v", l.path, len(l.offsets), off, err)
+		}
+		if err := l.add(rec, off); err != nil {
+			return 0, err
+		}
+		off += n
+	}
+	return off, nil
+}
+
+// readFrame reads one frame; n is the bytes it spans (as far as known).
+func readFrame(r io.Reader, remaining int64) ([]byte, int64, error) {
+	var h [headerLen]byte
+	if _, err := io.ReadFull(r, h[:]); err != nil {
+		return nil, remaining, io.ErrUnexpectedEOF
+	}
+	n := int64(binary.BigEndian.Uint32(h[:]))
+	if n == 0 || n > maxRecord {
+		return nil, headerLen, fmt.Errorf("frame length %d out of range", n)
+	}
+	if n > remaining-headerLen {
+		return nil, remaining, io.ErrUnexpectedEOF
+	}
+	rec := make([]byte, n)
+	if _, err := io.ReadFull(r, rec); err != nil {
+		return nil, remaining, io.ErrUnexpectedEOF
+	}
+	return rec, headerLen + n, nil
+}
+
+// check verifies an entry's place in the chain.
+func (l *Log) check(e *Entry) error {
+	n := int64(len(l.offsets))
+	if e.Seq != n {
+		return fmt.Errorf("sequence number %d, want %d: an entry is missing, repeated or out of order", e.Seq, n)
+	}
+	if e.Prev != l.last {
+		return fmt.Errorf("its prev hash does not match entry %d: an entry before it was changed", n-1)
+	}
+	return nil
+}
+
+// add records a checked entry's hashes.
+func (l *Log) add(rec []byte, off int64) error {
+	n := int64(len(l.offsets))
+	hs, err := tlog.StoredHashes(n, rec, l.hashReader())
+	if err != nil {
+		return err
+	}
+	l.hashes = append(l.hashes, hs...)
+	l.offsets = append(l.offsets, off)
+	l.last = tlog.RecordHash(rec)
+	return nil
+}
+
+func (l *Log) hashReader() tlog.HashReader {
+	return tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) {
+		out := make([]tlog.Hash, len(idx))
+		for i, x := range idx {
+			if x >= int64(len(l.hashes)) {
+				return nil, fmt.Errorf("hash %d not stored", x)
+			}
+			out[i] = l.hashes[x]
+		}
+		return out, nil
+	})
+}
+
+// Append adds an entry (its Seq and Prev are assigned) and returns its
+// sequence number once it is durable.
+func (l *Log) Append(e Entry) (int64, error) {
+	req := &appendReq{e: e, ok: make(chan struct{})}
+	l.closeMu.RLock()
+	if l.isClosed {
+		l.closeMu.RUnlock()
+		return 0, errors.New("ledger: log closed")
+	}
+	l.reqs <- req
+	l.closeMu.RUnlock()
+	<-req.ok
+	return req.seq, req.err
+}
+
+// commit writes batches of appends, one fsync per batch.
+func (l *Log) commit() {
+	defer l.done.Done()
+	w := bufio.NewWriterSize(l.f, 1<<20)
+	batch := make([]*appendReq, 0, 1024)
+	for {
+		var first *appendReq
+		select {
+		case first = <-l.reqs:
+		case <-l.closed:
+			// No request can arrive any more: finish those queued.
+			for len(l.reqs) > 0 {
+				batch = append(batch[:0], <-l.reqs)
+				l.writeBatch(w, batch)
+			}
+			return
+		}
+		batch = append(batch[:0], first)
+	drain:
+		for len(batch) < cap(batch) {
+			select {
+			case r := <-l.reqs:
+				batch = append(batch, r)
+			default:
+				break drain
+			}
+		}
+		l.writeBatch(w, batch)
+	}
+}
+
+func (l *Log) writeBatch(w *bufio.Writer, batch []*appendReq) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	startHashes, startOffsets, startLast, startSize := len(l.hashes), len(l.offsets), l.last, l.size
+	var err error
+	off := l.size
+	for _, r := range batch {
+		r.e.Seq, r.e.Prev = int64(len(l.offsets)), l.last
+		rec := r.e.encode()
+		var h [headerLen]byte
+		binary.BigEndian.PutUint32(h[:], uint32(len(rec)))
+		w.Write(h[:])
+		w.Write(rec)
+		if err = l.add(rec, off); err != nil {
+			break
+		}
+		r.seq = r.e.Seq
+		off += headerLen + int64(len(rec))
+	}
+	if err == nil {
+		err = w.Flush()
+	}
+	if err == nil {
+		err = l.f.Sync()
+	}
+	if err != nil {
+		// Nothing of the batch is acknowledged; forget it in memory and cut
+		// the file back.
+		l.hashes, l.offsets, l.last = l.hashes[:startHashes], l.offsets[:startOffsets], startLast
+		w.Reset(l.f)
+		_ = l.f.Truncate(startSize)
+		_, _ = l.f.Seek(startSize, io.SeekStart)
+	} else {
+		l.size = off
+	}
+	for _, r := range batch {
+		r.err = err
+		close(r.ok)
+	}
+}
+
+// Close stops the committer and closes the file; closing twice is harmless.
+func (l *Log) Close() error {
+	l.closeOnce.Do(func() {
+		l.closeMu.Lock()
+		l.isClosed = true
+		l.closeMu.Unlock()
+		close(l.closed)
+		l.done.Wait()
+		l.closeErr = l.f.Close()
+	})
+	return l.closeErr
+}
+
+// Len is the number of entries.
+func (l *Log) Len() int64 {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return int64(len(l.offsets))
+}
+
+// Record returns entry i's record bytes.
+func (l *Log) Record(i int64) ([]byte, error) {
+	l.mu.RLock()
+	if i < 0 || i >= int64(len(l.offsets)) {
+		l.mu.RUnlock()
+		return nil, fmt.Errorf("no entry %d", i)
+	}
+	off := l.offsets[i]
+	l.mu.RUnlock()
+	var h [headerLen]byte
+	if _, err := l.f.ReadAt(h[:], off); err != nil {
+		return nil, err
+	}
+	rec := make([]byte, binary.BigEndian.Uint32(h[:]))
+	_, err := l.f.ReadAt(rec, off+headerLen)
+	return rec, err
+}
+
+// Tree is the tree of the first n entries (n ≤ Len).
+func (l *Log) Tree(n int64) (tlog.Tree, error) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	if n > int64(len(l.offsets)) {
+		return tlog.Tree{}, fmt.Errorf("the log has %d entries, not %d", len(l.offsets), n)
+	}
+	h, err := tlog.TreeHash(n, l.hashReader())
+	return tlog.Tree{N: n, Hash: h}, err
+}
+
+// ProveRecord proves entry i is in the tree of the first n entries.
+func (l *Log) ProveRecord(n, i int64) (tlog.RecordProof, error) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return tlog.ProveRecord(n, i, l.hashReader())
+}
+
+// ProveTree proves the tree of n entries extends the tree of m.
+func (l *Log) ProveTree(n, m int64) (tlog.TreeProof, error) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return tlog.ProveTree(n, m, l.hashReader())
+}
