@@ -47,6 +47,8 @@ A SCENARIO argument is a scenario YAML file, or a folder holding scenario.yaml
 		newMonitorCmd(),
 		newAgreementCmd(),
 		newReplayCmd(),
+		newLedgerCmd(),
+		newVerifyCmd(),
 	)
 	return root
 }

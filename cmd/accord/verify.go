@@ -1,0 +1,198 @@
+package main
+
+import (
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+
+	"golang.org/x/mod/sumdb/note"
+
+	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/engine"
+	"github.com/accord-peace/accord/ledger"
+	"github.com/spf13/cobra"
+)
+
+func newLedgerCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "ledger",
+		Short: "Keys for the verifiable record",
+		Long: `ledger manages the keys of the verifiable record.
+
+  keygen  make a key pair: a signed-note key for a log or a witness, or an
+          ed25519 key for an author of submissions`,
+	}
+	cmd.AddCommand(newKeygenCmd())
+	return cmd
+}
+
+func newKeygenCmd() *cobra.Command {
+	var author bool
+	cmd := &cobra.Command{
+		Use:   "keygen NAME",
+		Short: "Make a key pair and print it (private first)",
+		Long: `keygen prints a new key pair on two lines, the private key first. By default
+it is a signed-note key (golang.org/x/mod/sumdb/note, ed25519) named NAME, for
+a log's checkpoints or a witness's cosignatures: the public line is what
+'accord verify --log-key' takes. With --author it is a raw ed25519 key pair
+in base64, for an author of submissions: the public key goes in the keys
+file 'accord verify --keys' reads ({"NAME": "BASE64"}).`,
+		Args: exactArgs(1, "one NAME"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if author {
+				pub, priv, err := ed25519.GenerateKey(rand.Reader)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "%s\n%s\n", base64.StdEncoding.EncodeToString(priv), base64.StdEncoding.EncodeToString(pub))
+				return nil
+			}
+			skey, vkey, err := note.GenerateKey(rand.Reader, args[0])
+			if err != nil {
+				return usageError{cmd: "keygen", err: err}
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s\n%s\n", skey, vkey)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&author, "author", false, "an author's raw ed25519 key instead of a signed-note key")
+	return cmd
+}
+
+func newVerifyCmd() *cobra.Command {
+	var checkpointPath, logKey, keysPath, origin, agreementPath string
+	var witnessKeys []string
+	cmd := &cobra.Command{
+		Use:   "verify LEDGER --checkpoint FILE --log-key VKEY --keys KEYS.json",
+		Short: "Check a ledger on its own: every proof and signature, then replay its events",
+		Long: `verify trusts nothing but the keys it is given. It opens the checkpoint with the
+log's public key (and any --witness keys, reporting who signed), reads the
+ledger's bytes, and checks every entry: its framing, canonical form, sequence
+number and link to the entry before it, each submission's author signature
+(keys from --keys, a JSON object of base64 ed25519 public keys) and
+uniqueness; then that the tree of the first N entries has the checkpoint's
+root. Any changed byte, dropped, repeated or reordered entry is reported with
+the entry and byte offset. When all holds, the submissions of type "event"
+are replayed through the agreement engine (the embedded reference unless
+--agreement names one) and the state printed with its SHA-256.`,
+		Args: exactArgs(1, "one LEDGER"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if checkpointPath == "" || logKey == "" || keysPath == "" {
+				return usageError{cmd: "verify", err: fmt.Errorf("--checkpoint, --log-key and --keys are required")}
+			}
+			vkey, err := readKeyArg(logKey)
+			if err != nil {
+				return err
+			}
+			lv, err := note.NewVerifier(vkey)
+			if err != nil {
+				return usageError{cmd: "verify", err: fmt.Errorf("--log-key: %v", err)}
+			}
+			verifiers := []note.Verifier{lv}
+			for _, w := range witnessKeys {
+				k, err := readKeyArg(w)
+				if err != nil {
+					return err
+				}
+				v, err := note.NewVerifier(k)
+				if err != nil {
+					return usageError{cmd: "verify", err: fmt.Errorf("--witness: %v", err)}
+				}
+				verifiers = append(verifiers, v)
+			}
+			cp, err := os.ReadFile(checkpointPath)
+			if err != nil {
+				return &accord.Error{Code: accord.ENOTFOUND, Message: "checkpoint", Err: err}
+			}
+			tree, signers, err := ledger.OpenCheckpoint(cp, origin, verifiers...)
+			if err != nil {
+				return &accord.Error{Code: accord.EINVALID, Message: checkpointPath, Err: err}
+			}
+			reg, err := readKeys(keysPath)
+			if err != nil {
+				return err
+			}
+			data, err := os.ReadFile(args[0])
+			if err != nil {
+				return &accord.Error{Code: accord.ENOTFOUND, Message: "ledger", Err: err}
+			}
+			rep := ledger.Verify(data, reg, &tree)
+			w := cmd.OutOrStdout()
+			if !rep.OK() {
+				var b strings.Builder
+				for _, p := range rep.Problems {
+					b.WriteString("\n  " + p.String())
+				}
+				return accord.Errorf(accord.EINVALID, "%s does not verify against the checkpoint of %d entries (%d problem(s)):%s", args[0], tree.N, len(rep.Problems), b.String())
+			}
+			fmt.Fprintf(w, "%s: %d entries verified; the first %d match the checkpoint signed by %s\n", args[0], rep.Entries, tree.N, strings.Join(signers, ", "))
+			a, err := loadAgreement(agreementPath)
+			if err != nil {
+				return err
+			}
+			e := engine.New(a)
+			events := 0
+			for _, s := range rep.Submissions {
+				if s.Type != "event" {
+					continue
+				}
+				var ev engine.Event
+				if err := json.Unmarshal(s.Body, &ev); err != nil {
+					return accord.Errorf(accord.EINVALID, "submission %q by %s: not an event: %v", s.ID, s.Author, err)
+				}
+				if err := e.Apply(ev); err != nil {
+					return err
+				}
+				events++
+			}
+			st := e.State()
+			writeStatus(w, st)
+			fmt.Fprintf(w, "\n%d events replayed; state sha256 %s\n", events, st.Hash())
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&checkpointPath, "checkpoint", "", "the trusted signed checkpoint (a signed note)")
+	f.StringVar(&logKey, "log-key", "", "the log's public note key, or a file holding it")
+	f.StringArrayVar(&witnessKeys, "witness", nil, "a witness's public note key, or a file holding it (repeat)")
+	f.StringVar(&keysPath, "keys", "", `the authors' public keys: a JSON file {"NAME": "BASE64 ED25519"}`)
+	f.StringVar(&origin, "origin", "accord/ukraine-2025", "the log's origin line in its checkpoints")
+	f.StringVar(&agreementPath, "agreement", "", "agreement whose engine replays the events (default: the embedded reference)")
+	return cmd
+}
+
+// readKeyArg takes a key given as a file, or inline.
+func readKeyArg(s string) (string, error) {
+	if b, err := os.ReadFile(s); err == nil {
+		return strings.TrimSpace(string(b)), nil
+	}
+	if _, err := note.NewVerifier(s); err == nil {
+		return s, nil
+	}
+	return "", accord.Errorf(accord.ENOTFOUND, "key %q: neither a file nor a public note key (NAME+HASH+KEY)", s)
+}
+
+// readKeys reads the authors' public keys.
+func readKeys(path string) (*ledger.Registry, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &accord.Error{Code: accord.ENOTFOUND, Message: "keys " + path, Err: err}
+	}
+	var m map[string]string
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, accord.Errorf(accord.EINVALID, "%s: want {\"NAME\": \"BASE64 ED25519 PUBLIC KEY\"}: %v", path, err)
+	}
+	reg := &ledger.Registry{Keys: map[string]ed25519.PublicKey{}}
+	for name, k := range m {
+		pub, err := base64.StdEncoding.DecodeString(k)
+		if err != nil || len(pub) != ed25519.PublicKeySize {
+			return nil, accord.Errorf(accord.EINVALID, "%s: the key of %q is not a base64 ed25519 public key", path, name)
+		}
+		reg.Keys[name] = pub
+	}
+	return reg, nil
+}

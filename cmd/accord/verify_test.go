@@ -1,0 +1,110 @@
+package main
+
+import (
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"golang.org/x/mod/sumdb/note"
+
+	"github.com/accord-peace/accord/engine"
+	"github.com/accord-peace/accord/ledger"
+)
+
+// recordLedger puts the compliance timeline in a ledger, each event signed
+// by the party that acts (the mission for the clock), and signs a
+// checkpoint; it returns the file paths for accord verify.
+func recordLedger(t *testing.T) (dir string) {
+	t.Helper()
+	dir = t.TempDir()
+	f, _ := os.Open("../../engine/testdata/compliance.ndjson")
+	events, err := engine.ReadLog(f, "compliance")
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	priv := map[string]ed25519.PrivateKey{}
+	pubs := map[string]string{}
+	for _, a := range []string{"ua", "ru", "eu", "us", "mission"} {
+		pub, p, _ := ed25519.GenerateKey(rand.Reader)
+		priv[a], pubs[a] = p, base64.StdEncoding.EncodeToString(pub)
+	}
+	reg := &ledger.Registry{Keys: map[string]ed25519.PublicKey{}}
+	for a, p := range priv {
+		reg.Keys[a] = p.Public().(ed25519.PublicKey)
+	}
+	l, err := ledger.OpenLedger(filepath.Join(dir, "ledger"), reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range events {
+		author := ev.Party
+		if author == "" {
+			author = "mission"
+		}
+		s, err := ledger.Sign(priv[author], author, fmt.Sprint(ev.Seq), "event", ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := l.Submit(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tree, _ := l.Tree(l.Len())
+	l.Close()
+	skey, vkey, _ := note.GenerateKey(rand.Reader, "accord-mission")
+	signer, _ := note.NewSigner(skey)
+	cp, err := ledger.SignCheckpoint("accord/ukraine-2025", tree, signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, _ := json.Marshal(pubs)
+	os.WriteFile(filepath.Join(dir, "checkpoint"), cp, 0o644)
+	os.WriteFile(filepath.Join(dir, "log.pub"), []byte(vkey+"\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "keys.json"), keys, 0o644)
+	return dir
+}
+
+func TestVerifyLedger(t *testing.T) {
+	dir := recordLedger(t)
+	args := func(ledgerFile string) []string {
+		return []string{"verify", ledgerFile, "--checkpoint", filepath.Join(dir, "checkpoint"), "--log-key", filepath.Join(dir, "log.pub"), "--keys", filepath.Join(dir, "keys.json")}
+	}
+	out, errOut, code := runAccord(t, args(filepath.Join(dir, "ledger"))...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "12 entries verified; the first 12 match the checkpoint signed by accord-mission") || !strings.Contains(out, "12 events replayed") {
+		t.Errorf("verify:\n%s", out)
+	}
+	// The state is the one replaying the log gives.
+	replayed, _, _ := runAccord(t, "replay", "../../engine/testdata/compliance.ndjson")
+	hash := regexp.MustCompile(`state sha256 ([0-9a-f]{64})`)
+	if a, b := hash.FindStringSubmatch(out), hash.FindStringSubmatch(replayed); a == nil || b == nil || a[1] != b[1] {
+		t.Errorf("verify's state %v differs from replay's %v", a, b)
+	}
+	// One changed byte inside an entry's body is caught and located.
+	data, _ := os.ReadFile(filepath.Join(dir, "ledger"))
+	i := strings.Index(string(data), `"provision":"elections"`)
+	bad := append([]byte(nil), data...)
+	bad[i+14] = 'E'
+	os.WriteFile(filepath.Join(dir, "bad"), bad, 0o644)
+	_, errOut, code = runAccord(t, args(filepath.Join(dir, "bad"))...)
+	if code != 1 || !strings.Contains(errOut, "entry 10 (byte") || !strings.Contains(errOut, "signature does not verify") {
+		t.Errorf("tampered: exit %d\n%s", code, errOut)
+	}
+	// A checkpoint signed by another key is refused.
+	_, vkey2, _ := note.GenerateKey(rand.Reader, "accord-mission")
+	a := args(filepath.Join(dir, "ledger"))
+	a[5] = vkey2
+	if _, errOut, code = runAccord(t, a...); code != 1 || !strings.Contains(errOut, "checkpoint") {
+		t.Errorf("wrong log key: exit %d %s", code, errOut)
+	}
+}
