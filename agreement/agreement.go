@@ -28,6 +28,12 @@ type Agreement struct {
 	Monitoring   *Monitoring   `yaml:"monitoring,omitempty"`
 	Consultation *Consultation `yaml:"consultation,omitempty"`
 	Enforcement  *Enforcement  `yaml:"enforcement,omitempty"`
+	// Keys registers every author's ed25519 public key (base64): parties,
+	// guarantors, monitors and sensor owners sign what they submit.
+	Keys map[string]string `yaml:"keys,omitempty"`
+	// RestrictEvidence keeps raw sensor evidence to monitors and
+	// guarantors.
+	RestrictEvidence bool `yaml:"restrict_evidence,omitempty"`
 
 	date time.Time
 }

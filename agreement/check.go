@@ -1,6 +1,8 @@
 package agreement
 
 import (
+	"crypto/ed25519"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"slices"
@@ -151,6 +153,11 @@ func (a *Agreement) checkPhased() []string {
 		}
 	}
 	probs = append(probs, a.checkPhases(names)...)
+	for actor, k := range a.Keys {
+		if b, err := base64.StdEncoding.DecodeString(k); err != nil || len(b) != ed25519.PublicKeySize {
+			add("keys.%s: not a base64 ed25519 public key", actor)
+		}
+	}
 	if c := a.Consultation; c != nil {
 		for _, d := range []struct {
 			f string

@@ -6,6 +6,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"strings"
 
@@ -67,13 +69,14 @@ func newVerifyCmd() *cobra.Command {
 	var checkpointPath, logKey, keysPath, origin, agreementPath string
 	var witnessKeys []string
 	cmd := &cobra.Command{
-		Use:   "verify LEDGER --checkpoint FILE --log-key VKEY --keys KEYS.json",
+		Use:   "verify LEDGER|URL --checkpoint FILE --log-key VKEY [--keys KEYS.json]",
 		Short: "Check a ledger on its own: every proof and signature, then replay its events",
 		Long: `verify trusts nothing but the keys it is given. It opens the checkpoint with the
 log's public key (and any --witness keys, reporting who signed), reads the
 ledger's bytes, and checks every entry: its framing, canonical form, sequence
 number and link to the entry before it, each submission's author signature
-(keys from --keys, a JSON object of base64 ed25519 public keys) and
+(keys from the agreement's keys section, and from --keys, a JSON object of
+base64 ed25519 public keys) and
 uniqueness; then that the tree of the first N entries has the checkpoint's
 root. Any changed byte, dropped, repeated or reordered entry is reported with
 the entry and byte offset. When all holds, the submissions of type "event"
@@ -81,8 +84,8 @@ are replayed through the agreement engine (the embedded reference unless
 --agreement names one) and the state printed with its SHA-256.`,
 		Args: exactArgs(1, "one LEDGER"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if checkpointPath == "" || logKey == "" || keysPath == "" {
-				return usageError{cmd: "verify", err: fmt.Errorf("--checkpoint, --log-key and --keys are required")}
+			if checkpointPath == "" || logKey == "" {
+				return usageError{cmd: "verify", err: fmt.Errorf("--checkpoint and --log-key are required")}
 			}
 			vkey, err := readKeyArg(logKey)
 			if err != nil {
@@ -112,13 +115,17 @@ are replayed through the agreement engine (the embedded reference unless
 			if err != nil {
 				return &accord.Error{Code: accord.EINVALID, Message: checkpointPath, Err: err}
 			}
-			reg, err := readKeys(keysPath)
+			a, err := loadAgreement(agreementPath)
 			if err != nil {
 				return err
 			}
-			data, err := os.ReadFile(args[0])
+			reg, err := registry(a.Keys, keysPath)
 			if err != nil {
-				return &accord.Error{Code: accord.ENOTFOUND, Message: "ledger", Err: err}
+				return err
+			}
+			data, err := readLedger(cmd, args[0])
+			if err != nil {
+				return err
 			}
 			rep := ledger.Verify(data, reg, &tree)
 			w := cmd.OutOrStdout()
@@ -130,10 +137,6 @@ are replayed through the agreement engine (the embedded reference unless
 				return accord.Errorf(accord.EINVALID, "%s does not verify against the checkpoint of %d entries (%d problem(s)):%s", args[0], tree.N, len(rep.Problems), b.String())
 			}
 			fmt.Fprintf(w, "%s: %d entries verified; the first %d match the checkpoint signed by %s\n", args[0], rep.Entries, tree.N, strings.Join(signers, ", "))
-			a, err := loadAgreement(agreementPath)
-			if err != nil {
-				return err
-			}
 			e := engine.New(a)
 			events := 0
 			for _, s := range rep.Submissions {
@@ -159,7 +162,7 @@ are replayed through the agreement engine (the embedded reference unless
 	f.StringVar(&checkpointPath, "checkpoint", "", "the trusted signed checkpoint (a signed note)")
 	f.StringVar(&logKey, "log-key", "", "the log's public note key, or a file holding it")
 	f.StringArrayVar(&witnessKeys, "witness", nil, "a witness's public note key, or a file holding it (repeat)")
-	f.StringVar(&keysPath, "keys", "", `the authors' public keys: a JSON file {"NAME": "BASE64 ED25519"}`)
+	f.StringVar(&keysPath, "keys", "", `more authors' public keys than the agreement's: a JSON file {"NAME": "BASE64 ED25519"}`)
 	f.StringVar(&origin, "origin", "accord/ukraine-2025", "the log's origin line in its checkpoints")
 	f.StringVar(&agreementPath, "agreement", "", "agreement whose engine replays the events (default: the embedded reference)")
 	return cmd
@@ -176,15 +179,25 @@ func readKeyArg(s string) (string, error) {
 	return "", accord.Errorf(accord.ENOTFOUND, "key %q: neither a file nor a public note key (NAME+HASH+KEY)", s)
 }
 
-// readKeys reads the authors' public keys.
-func readKeys(path string) (*ledger.Registry, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, &accord.Error{Code: accord.ENOTFOUND, Message: "keys " + path, Err: err}
+// registry gathers the authors' public keys: the agreement's, and those of
+// a keys file when one is given (they take precedence).
+func registry(agreed map[string]string, path string) (*ledger.Registry, error) {
+	m := map[string]string{}
+	for k, v := range agreed {
+		m[k] = v
 	}
-	var m map[string]string
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, accord.Errorf(accord.EINVALID, "%s: want {\"NAME\": \"BASE64 ED25519 PUBLIC KEY\"}: %v", path, err)
+	if path != "" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, &accord.Error{Code: accord.ENOTFOUND, Message: "keys " + path, Err: err}
+		}
+		var extra map[string]string
+		if err := json.Unmarshal(b, &extra); err != nil {
+			return nil, accord.Errorf(accord.EINVALID, "%s: want {\"NAME\": \"BASE64 ED25519 PUBLIC KEY\"}: %v", path, err)
+		}
+		for k, v := range extra {
+			m[k] = v
+		}
 	}
 	reg := &ledger.Registry{Keys: map[string]ed25519.PublicKey{}}
 	for name, k := range m {
@@ -195,4 +208,28 @@ func readKeys(path string) (*ledger.Registry, error) {
 		reg.Keys[name] = pub
 	}
 	return reg, nil
+}
+
+// readLedger reads a ledger file, or fetches it from a server.
+func readLedger(cmd *cobra.Command, src string) ([]byte, error) {
+	if !strings.HasPrefix(src, "http://") && !strings.HasPrefix(src, "https://") {
+		data, err := os.ReadFile(src)
+		if err != nil {
+			return nil, &accord.Error{Code: accord.ENOTFOUND, Message: "ledger", Err: err}
+		}
+		return data, nil
+	}
+	req, err := http.NewRequestWithContext(cmd.Context(), http.MethodGet, strings.TrimSuffix(src, "/")+"/v1/ledger", nil)
+	if err != nil {
+		return nil, usageError{cmd: "verify", err: err}
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, &accord.Error{Code: accord.ENOTFOUND, Message: "ledger " + src, Err: err}
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, accord.Errorf(accord.ENOTFOUND, "ledger %s: %s", src, resp.Status)
+	}
+	return io.ReadAll(resp.Body)
 }

@@ -6,6 +6,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -14,6 +16,7 @@ import (
 
 	"golang.org/x/mod/sumdb/note"
 
+	"github.com/accord-peace/accord/api"
 	"github.com/accord-peace/accord/engine"
 	"github.com/accord-peace/accord/ledger"
 )
@@ -106,5 +109,23 @@ func TestVerifyLedger(t *testing.T) {
 	a[5] = vkey2
 	if _, errOut, code = runAccord(t, a...); code != 1 || !strings.Contains(errOut, "checkpoint") {
 		t.Errorf("wrong log key: exit %d %s", code, errOut)
+	}
+}
+
+func TestVerifyFromServer(t *testing.T) {
+	dir := recordLedger(t)
+	l, err := ledger.OpenLedger(filepath.Join(dir, "ledger"), &ledger.Registry{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	mux := http.NewServeMux()
+	(&api.Record{Ledger: l, Origin: "accord/ukraine-2025"}).Register(mux)
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	out, errOut, code := runAccord(t, "verify", srv.URL, "--checkpoint", filepath.Join(dir, "checkpoint"),
+		"--log-key", filepath.Join(dir, "log.pub"), "--keys", filepath.Join(dir, "keys.json"))
+	if code != 0 || !strings.Contains(out, "12 entries verified") {
+		t.Errorf("verify %s: exit %d %s %s", srv.URL, code, out, errOut)
 	}
 }

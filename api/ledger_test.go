@@ -1,0 +1,100 @@
+package api_test
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"testing"
+
+	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/mod/sumdb/tlog"
+
+	"github.com/accord-peace/accord/api"
+	"github.com/accord-peace/accord/ledger"
+)
+
+// A third party checks an entry's inclusion in a signed checkpoint fetched
+// from the server with the note and tlog packages alone.
+func TestRecordProofsOverHTTP(t *testing.T) {
+	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
+	l, err := ledger.OpenLedger(filepath.Join(t.TempDir(), "ledger"), &ledger.Registry{Keys: map[string]ed25519.PublicKey{"mission": pub}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	skey, vkey, _ := note.GenerateKey(rand.Reader, "accord-mission")
+	signer, _ := note.NewSigner(skey)
+	mux := http.NewServeMux()
+	(&api.Record{Ledger: l, Origin: "accord/test", Signer: signer}).Register(mux)
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	get := func(path string) []byte {
+		t.Helper()
+		resp, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s: %s %s", path, resp.Status, b)
+		}
+		return b
+	}
+	for i := 0; i < 40; i++ {
+		s, _ := ledger.Sign(priv, "mission", fmt.Sprint(i), "observations", map[string]int{"batch": i})
+		body, _ := json.Marshal(s)
+		resp, err := http.Post(srv.URL+"/v1/submissions", "application/json", bytes.NewReader(body))
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("submission %d: %v %v", i, err, resp.Status)
+		}
+		resp.Body.Close()
+	}
+	// A replay is refused (and recorded).
+	s, _ := ledger.Sign(priv, "mission", "3", "observations", map[string]int{"batch": 3})
+	body, _ := json.Marshal(s)
+	if resp, _ := http.Post(srv.URL+"/v1/submissions", "application/json", bytes.NewReader(body)); resp.StatusCode != 400 {
+		t.Errorf("replay: %s", resp.Status)
+	}
+	// The third party's side: only note and tlog from here on.
+	verifier, _ := note.NewVerifier(vkey)
+	n, err := note.Open(get("/v1/checkpoint"), note.VerifierList(verifier))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var size int64
+	var root tlog.Hash
+	var origin, rootB64 string
+	fmt.Sscanf(n.Text, "%s\n%d\n%s\n", &origin, &size, &rootB64)
+	if err := root.UnmarshalJSON([]byte(`"` + rootB64 + `"`)); err != nil || size != 41 {
+		t.Fatalf("checkpoint %q: %v", n.Text, err)
+	}
+	for _, i := range []int64{0, 17, 40} {
+		entry := get(fmt.Sprintf("/v1/entries/%d", i))
+		var proof struct{ Proof []tlog.Hash }
+		json.Unmarshal(get(fmt.Sprintf("/v1/proofs/inclusion?index=%d&size=%d", i, size)), &proof)
+		if err := tlog.CheckRecord(proof.Proof, size, root, i, tlog.RecordHash(entry)); err != nil {
+			t.Errorf("entry %d: %v", i, err)
+		}
+	}
+	var cons struct{ Proof []tlog.Hash }
+	json.Unmarshal(get(fmt.Sprintf("/v1/proofs/consistency?old=10&size=%d", size)), &cons)
+	old, _ := l.Tree(10)
+	if err := tlog.CheckTree(cons.Proof, size, root, 10, old.Hash); err != nil {
+		t.Error(err)
+	}
+	// The whole ledger, as served, verifies against the checkpoint.
+	rep := ledger.Verify(get("/v1/ledger"), &ledger.Registry{Keys: map[string]ed25519.PublicKey{"mission": pub}}, &tlog.Tree{N: size, Hash: root})
+	if !rep.OK() {
+		t.Errorf("served ledger: %v", rep.Problems)
+	}
+	if resp, _ := http.Get(srv.URL + "/v1/proofs/inclusion?index=41&size=41"); resp.StatusCode != 400 {
+		t.Errorf("bad proof request: %s", resp.Status)
+	}
+}
