@@ -1,0 +1,90 @@
+package sqlite
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/monitor"
+)
+
+// ObservationStore keeps observations in SQLite.
+type ObservationStore struct{ db *DB }
+
+var _ monitor.ObservationStore = (*ObservationStore)(nil)
+
+// NewObservationStore returns the store of a database.
+func NewObservationStore(db *DB) *ObservationStore { return &ObservationStore{db: db} }
+
+// Put implements monitor.ObservationStore in one transaction.
+func (s *ObservationStore) Put(ctx context.Context, batch []monitor.Observation) (added, duplicates int, err error) {
+	tx, err := s.db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer func() {
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	sel, err := tx.PrepareContext(ctx, `SELECT digest FROM observations WHERE source = ? AND id = ?`)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer sel.Close()
+	ins, err := tx.PrepareContext(ctx, `INSERT INTO observations (source, id, digest, observed_at, feature) VALUES (?, ?, ?, ?, ?)`)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer ins.Close()
+	for i := range batch {
+		o := &batch[i]
+		d := o.Digest()
+		var old []byte
+		switch err := sel.QueryRowContext(ctx, o.Source.ID, o.ID).Scan(&old); {
+		case err == nil:
+			if !bytes.Equal(old, d[:]) {
+				return 0, 0, accord.Errorf(accord.EINVALID, "(source %q, id %q) is already stored with different content; nothing of the batch was stored", o.Source.ID, o.ID)
+			}
+			duplicates++
+			continue
+		case !errors.Is(err, sql.ErrNoRows):
+			return 0, 0, err
+		}
+		feature, err := o.MarshalJSON()
+		if err != nil {
+			return 0, 0, err
+		}
+		if _, err := ins.ExecContext(ctx, o.Source.ID, o.ID, d[:], o.ObservedAt.UTC().Format(time.RFC3339Nano), feature); err != nil {
+			return 0, 0, err
+		}
+		added++
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, 0, err
+	}
+	return added, duplicates, nil
+}
+
+// Get implements monitor.ObservationStore.
+func (s *ObservationStore) Get(ctx context.Context, k monitor.Key) (*monitor.Observation, error) {
+	var feature []byte
+	err := s.db.db.QueryRowContext(ctx, `SELECT feature FROM observations WHERE source = ? AND id = ?`, k.Source, k.ID).Scan(&feature)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, accord.Errorf(accord.ENOTFOUND, "no observation (source %q, id %q)", k.Source, k.ID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return monitor.DecodeLine(feature)
+}
+
+// Len implements monitor.ObservationStore.
+func (s *ObservationStore) Len(ctx context.Context) (int, error) {
+	var n int
+	err := s.db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM observations`).Scan(&n)
+	return n, err
+}

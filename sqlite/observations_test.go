@@ -1,0 +1,45 @@
+package sqlite_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/accord-peace/accord/monitor"
+	"github.com/accord-peace/accord/monitor/monitortest"
+	"github.com/accord-peace/accord/sqlite"
+)
+
+func TestObservationStore(t *testing.T) {
+	monitortest.RunObservationStoreTests(t, func(t *testing.T) monitor.ObservationStore {
+		db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "accord.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return sqlite.NewObservationStore(db)
+	})
+}
+
+func TestReopenKeepsObservationsAndSchema(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "accord.db")
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := monitortest.Observation("s", "1")
+	if _, _, err := sqlite.NewObservationStore(db).Put(ctx, []monitor.Observation{o}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	db, err = sqlite.Open(ctx, path) // migrations already applied: nothing to do
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	got, err := sqlite.NewObservationStore(db).Get(ctx, o.Key())
+	if err != nil || got.Digest() != o.Digest() {
+		t.Fatalf("after reopening: %v, %v", got, err)
+	}
+}
