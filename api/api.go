@@ -26,6 +26,10 @@ type Server struct {
 	Logger   *slog.Logger
 	MaxBody  int64
 	MaxBatch int
+	// Record, when set, receives every incident change as a derived entry
+	// of the ledger, and Feed streams them.
+	Record *Record
+	Feed   *Feed
 
 	mu sync.Mutex // the pipeline is fed by one goroutine at a time
 }
@@ -40,6 +44,13 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /v1/observations", s.postObservations)
 	mux.HandleFunc("GET /v1/incidents", s.getIncidents)
+	if s.Record != nil {
+		s.Record.Register(mux)
+	}
+	if s.Feed != nil {
+		mux.Handle("GET /v1/feed", s.Feed)
+	}
+	mux.HandleFunc("GET /{$}", s.index)
 	return mux
 }
 
@@ -104,6 +115,21 @@ func (s *Server) postObservations(w http.ResponseWriter, r *http.Request) {
 		}
 		seen[in.ID] = len(res.Incidents)
 		res.Incidents = append(res.Incidents, in)
+	}
+	if s.Record != nil {
+		var last int64 = -1
+		for i := range res.Incidents {
+			body, _ := json.Marshal(&res.Incidents[i])
+			seq, err := s.Record.Ledger.Append(ledgerEntry("incident", body))
+			if err != nil {
+				s.fail(w, http.StatusInternalServerError, err)
+				return
+			}
+			last = seq
+		}
+		if s.Feed != nil && last >= 0 {
+			s.Feed.Publish(last)
+		}
 	}
 	writeJSON(w, http.StatusOK, res)
 }

@@ -88,3 +88,26 @@ func (s *ObservationStore) Len(ctx context.Context) (int, error) {
 	err := s.db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM observations`).Scan(&n)
 	return n, err
 }
+
+// All calls f with every stored observation, in the order they were stored.
+func (s *ObservationStore) All(ctx context.Context, f func(*monitor.Observation) error) error {
+	rows, err := s.db.db.QueryContext(ctx, `SELECT feature FROM observations ORDER BY rowid`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var feature []byte
+		if err := rows.Scan(&feature); err != nil {
+			return err
+		}
+		o, err := monitor.DecodeLine(feature)
+		if err != nil {
+			return err
+		}
+		if err := f(o); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

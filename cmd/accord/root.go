@@ -49,6 +49,8 @@ A SCENARIO argument is a scenario YAML file, or a folder holding scenario.yaml
 		newReplayCmd(),
 		newLedgerCmd(),
 		newVerifyCmd(),
+		newServeCmd(),
+		newDemoCmd(),
 	)
 	return root
 }

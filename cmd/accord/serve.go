@@ -1,0 +1,199 @@
+package main
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"golang.org/x/mod/sumdb/note"
+
+	"github.com/accord-peace/accord/api"
+	"github.com/accord-peace/accord/fusion"
+	"github.com/accord-peace/accord/ledger"
+	"github.com/accord-peace/accord/monitor"
+	"github.com/accord-peace/accord/sqlite"
+	"github.com/spf13/cobra"
+)
+
+// serverConfig is what 'serve' and 'demo' start.
+type serverConfig struct {
+	addr, data, agreement, origin string
+}
+
+func (c *serverConfig) register(cmd *cobra.Command, defaultData string) {
+	cmd.Flags().StringVar(&c.addr, "addr", "127.0.0.1:8080", "address to listen on (port 0: any free port)")
+	cmd.Flags().StringVar(&c.data, "data", defaultData, "data directory: the SQLite store, the ledger and the log's key")
+	cmd.Flags().StringVar(&c.agreement, "agreement", "", "agreement file (default: the embedded reference)")
+	cmd.Flags().StringVar(&c.origin, "origin", "accord/ukraine-2025", "the ledger's origin line in its checkpoints")
+}
+
+// server is a running mission server.
+type server struct {
+	URL      string
+	http     *http.Server
+	db       *sqlite.DB
+	ledger   *ledger.Ledger
+	api      *api.Server
+	done     chan error
+	logKey   string // public note key of the log
+	restored int
+}
+
+// startServer opens the store and the ledger in the data directory,
+// replays the stored observations into the pipeline, and serves the API.
+func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*server, error) {
+	if err := os.MkdirAll(c.data, 0o755); err != nil {
+		return nil, err
+	}
+	a, err := loadAgreement(c.agreement)
+	if err != nil {
+		return nil, err
+	}
+	if a.Monitoring == nil {
+		return nil, fmt.Errorf("the agreement has no monitoring section")
+	}
+	k, err := monitor.NewKernel(a.Monitoring)
+	if err != nil {
+		return nil, err
+	}
+	signer, vkey, err := logKey(c.data)
+	if err != nil {
+		return nil, err
+	}
+	db, err := sqlite.Open(ctx, filepath.Join(c.data, "accord.db"))
+	if err != nil {
+		return nil, err
+	}
+	reg := &ledger.Registry{Keys: map[string]ed25519.PublicKey{}}
+	for name, key := range a.Keys {
+		b, _ := base64.StdEncoding.DecodeString(key)
+		reg.Keys[name] = b
+	}
+	led, err := ledger.OpenLedger(filepath.Join(c.data, "ledger"), reg)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	store := sqlite.NewObservationStore(db)
+	p := monitor.NewPipeline(a.Monitoring, k, fusion.Config{})
+	s := &server{db: db, ledger: led, done: make(chan error, 1), logKey: vkey}
+	if err := store.All(ctx, func(o *monitor.Observation) error { p.Add(o); s.restored++; return nil }); err != nil {
+		s.close()
+		return nil, err
+	}
+	s.api = api.NewServer(store, p)
+	s.api.Logger = logger
+	s.api.Record = &api.Record{Ledger: led, Origin: c.origin, Signer: signer}
+	s.api.Feed = &api.Feed{Ledger: led}
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		s.close()
+		return nil, err
+	}
+	s.URL = "http://" + ln.Addr().String()
+	s.http = &http.Server{Handler: s.api.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() { s.done <- s.http.Serve(ln) }()
+	return s, nil
+}
+
+// stop shuts the server down gracefully and closes the stores.
+func (s *server) stop() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err := s.http.Shutdown(ctx)
+	if e := <-s.done; !errors.Is(e, http.ErrServerClosed) && err == nil {
+		err = e
+	}
+	s.close()
+	return err
+}
+
+func (s *server) close() {
+	if s.ledger != nil {
+		s.ledger.Close()
+	}
+	if s.db != nil {
+		s.db.Close()
+	}
+}
+
+// logKey reads the log's signing key from the data directory, making one
+// on first use (log.key, private, and log.pub for verifiers).
+func logKey(dir string) (note.Signer, string, error) {
+	kf, pf := filepath.Join(dir, "log.key"), filepath.Join(dir, "log.pub")
+	skey, err := os.ReadFile(kf)
+	if errors.Is(err, os.ErrNotExist) {
+		s, v, err := note.GenerateKey(rand.Reader, "accord-mission")
+		if err != nil {
+			return nil, "", err
+		}
+		if err := os.WriteFile(kf, []byte(s+"\n"), 0o600); err != nil {
+			return nil, "", err
+		}
+		if err := os.WriteFile(pf, []byte(v+"\n"), 0o644); err != nil {
+			return nil, "", err
+		}
+		skey = []byte(s)
+	} else if err != nil {
+		return nil, "", err
+	}
+	signer, err := note.NewSigner(strings.TrimSpace(string(skey)))
+	if err != nil {
+		return nil, "", fmt.Errorf("%s: %v", kf, err)
+	}
+	vkey, err := os.ReadFile(pf)
+	if err != nil {
+		return nil, "", err
+	}
+	return signer, strings.TrimSpace(string(vkey)), nil
+}
+
+func newServeCmd() *cobra.Command {
+	var c serverConfig
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the mission server: observation ingestion, incidents, live feed, the record",
+		Long: `serve runs the mission server on the embedded store (SQLite in --data) with the
+agreement's monitoring pipeline:
+
+  POST /v1/observations      NDJSON batch (spec/observation.md), all or nothing
+  GET  /v1/incidents         open incidents with their violations
+  GET  /v1/feed              server-sent events; the id is the ledger index (Last-Event-ID resumes)
+  POST /v1/submissions       signed submissions into the ledger
+  GET  /v1/checkpoint        the ledger's signed checkpoint
+  GET  /v1/ledger            the ledger, for 'accord verify URL'
+  GET  /v1/entries/{i}, /v1/proofs/inclusion, /v1/proofs/consistency
+  GET  /                     a live page of the incidents
+
+Stored observations are replayed into the pipeline at start, so a restart
+loses nothing acknowledged. Ctrl-C stops it cleanly.`,
+		Args: exactArgs(0, "no argument"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			logger := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
+			s, err := startServer(cmd.Context(), c, logger)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "accord serving on %s (data in %s, %d observations restored; log key %s)\n", s.URL, c.data, s.restored, s.logKey)
+			select {
+			case <-cmd.Context().Done():
+			case err := <-s.done:
+				s.done <- err
+			}
+			fmt.Fprintln(cmd.OutOrStdout(), "stopping")
+			return s.stop()
+		},
+	}
+	c.register(cmd, "accord-data")
+	return cmd
+}

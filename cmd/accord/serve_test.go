@@ -1,0 +1,122 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a buffer safe for a writer and a reader goroutine.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// startAccord runs a long-running command in-process and returns the URL it
+// prints, a stop function and where its output goes.
+func startAccord(t *testing.T, args ...string) (url string, stop func() int, out *syncBuffer) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out = &syncBuffer{}
+	errb := &syncBuffer{}
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, args, out, errb) }()
+	re := regexp.MustCompile(`http://127\.0\.0\.1:\d+`)
+	deadline := time.Now().Add(60 * time.Second)
+	for url == "" {
+		if time.Now().After(deadline) {
+			cancel()
+			t.Fatalf("no URL printed: %s %s", out.String(), errb.String())
+		}
+		select {
+		case code := <-done:
+			t.Fatalf("exited %d before serving: %s %s", code, out.String(), errb.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+		url = re.FindString(out.String())
+	}
+	return url, func() int { cancel(); return <-done }, out
+}
+
+func TestServeIngestFeedVerifyRestart(t *testing.T) {
+	data := t.TempDir()
+	obs, _ := simulateTo(t, "--seed", "4", "--duration", "1h")
+	url, stop, _ := startAccord(t, "serve", "--addr", "127.0.0.1:0", "--data", data)
+	body, _ := os.ReadFile(obs)
+	resp, err := http.Post(url+"/v1/observations", "application/x-ndjson", bytes.NewReader(body))
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("post: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	page, _ := http.Get(url + "/")
+	html, _ := io.ReadAll(page.Body)
+	page.Body.Close()
+	if !strings.Contains(string(html), "EventSource") {
+		t.Error("the live page is missing")
+	}
+	// The feed resumes after a given entry: the next event's id is larger.
+	req, _ := http.NewRequest("GET", url+"/v1/feed", nil)
+	req.Header.Set("Last-Event-ID", "3")
+	fr, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(fr.Body)
+	var first string
+	for sc.Scan() {
+		if strings.HasPrefix(sc.Text(), "id: ") {
+			first = strings.TrimPrefix(sc.Text(), "id: ")
+			break
+		}
+	}
+	fr.Body.Close()
+	if first != "4" {
+		t.Errorf("first event after Last-Event-ID 3: %q, want 4", first)
+	}
+	// A third party verifies the running server's record.
+	cp, _ := http.Get(url + "/v1/checkpoint")
+	cpb, _ := io.ReadAll(cp.Body)
+	cp.Body.Close()
+	os.WriteFile(filepath.Join(data, "checkpoint"), cpb, 0o644)
+	out, errOut, code := runAccord(t, "verify", url, "--checkpoint", filepath.Join(data, "checkpoint"), "--log-key", filepath.Join(data, "log.pub"))
+	if code != 0 || !strings.Contains(out, "entries verified") {
+		t.Errorf("verify the server: exit %d %s %s", code, out, errOut)
+	}
+	if code := stop(); code != 0 {
+		t.Fatalf("serve exited %d", code)
+	}
+	// Restarted on the same data, it has every observation back.
+	_, stop, out2 := startAccord(t, "serve", "--addr", "127.0.0.1:0", "--data", data)
+	defer stop()
+	if !regexp.MustCompile(`[1-9]\d* observations restored`).MatchString(out2.String()) {
+		t.Errorf("restart: %s", out2.String())
+	}
+}
+
+func TestDemoRunsToTheEnd(t *testing.T) {
+	out, errOut, code := runAccord(t, "demo", "--addr", "127.0.0.1:0", "--duration", "30m", "--speed", "7200", "--exit", "--data", t.TempDir())
+	if code != 0 || !strings.Contains(out, "accord demo: open http://127.0.0.1:") || !strings.Contains(out, "simulation done") {
+		t.Errorf("demo: exit %d\n%s\n%s", code, out, errOut)
+	}
+}
