@@ -8,6 +8,9 @@ import (
 	"mime"
 	"net/http"
 	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/monitor"
@@ -28,8 +31,9 @@ type Server struct {
 	MaxBatch int
 	// Record, when set, receives every incident change as a derived entry
 	// of the ledger, and Feed streams them.
-	Record *Record
-	Feed   *Feed
+	Record  *Record
+	Feed    *Feed
+	Metrics *Metrics
 
 	mu sync.Mutex // the pipeline is fed by one goroutine at a time
 }
@@ -50,6 +54,10 @@ func (s *Server) Handler() http.Handler {
 	if s.Feed != nil {
 		mux.Handle("GET /v1/feed", s.Feed)
 	}
+	if s.Metrics != nil {
+		mux.Handle("GET /metrics", promhttp.HandlerFor(s.Metrics.Registry, promhttp.HandlerOpts{}))
+	}
+	mux.HandleFunc("GET /openapi.json", serveOpenAPI)
 	mux.HandleFunc("GET /{$}", s.index)
 	return mux
 }
@@ -78,6 +86,18 @@ type LineError struct {
 }
 
 func (s *Server) postObservations(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	ok := false
+	if s.Metrics != nil {
+		defer func() {
+			outcome := "refused"
+			if ok {
+				outcome = "accepted"
+				s.Metrics.Latency.Observe(time.Since(start).Seconds())
+			}
+			s.Metrics.Batches.WithLabelValues(outcome).Inc()
+		}()
+	}
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || (mt != "application/x-ndjson" && mt != "application/geo+json-seq" && mt != "application/jsonl") {
 		s.fail(w, http.StatusUnsupportedMediaType, accord.Errorf(accord.EINVALID, "Content-Type must be application/x-ndjson (one GeoJSON Feature per line), got %q", r.Header.Get("Content-Type")))
@@ -131,7 +151,19 @@ func (s *Server) postObservations(w http.ResponseWriter, r *http.Request) {
 			s.Feed.Publish(last)
 		}
 	}
+	if s.Metrics != nil {
+		s.Metrics.Observations.WithLabelValues("added").Add(float64(res.Added))
+		s.Metrics.Observations.WithLabelValues("duplicate").Add(float64(res.Duplicates))
+	}
+	ok = true
 	writeJSON(w, http.StatusOK, res)
+}
+
+// OpenIncidents counts the pipeline's open incidents (for the metrics).
+func (s *Server) OpenIncidents() float64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return float64(s.Pipeline.Open())
 }
 
 func (s *Server) getIncidents(w http.ResponseWriter, r *http.Request) {

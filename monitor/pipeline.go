@@ -67,6 +67,9 @@ func (p *Pipeline) Observe(o *Observation) Incident {
 	return p.violations(in, p.members(in))
 }
 
+// Open is the number of open incidents.
+func (p *Pipeline) Open() int { return len(p.fusion.Incidents()) }
+
 // Incidents evaluates every open incident, oldest first.
 func (p *Pipeline) Incidents() []Incident {
 	ins := p.fusion.Incidents()

@@ -95,6 +95,7 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 	s.api.Logger = logger
 	s.api.Record = &api.Record{Ledger: led, Origin: c.origin, Signer: signer}
 	s.api.Feed = &api.Feed{Ledger: led}
+	s.api.Metrics = api.NewMetrics(s.api.OpenIncidents, func() float64 { return float64(led.Len()) })
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		s.close()
@@ -173,6 +174,8 @@ agreement's monitoring pipeline:
   GET  /v1/checkpoint        the ledger's signed checkpoint
   GET  /v1/ledger            the ledger, for 'accord verify URL'
   GET  /v1/entries/{i}, /v1/proofs/inclusion, /v1/proofs/consistency
+  GET  /metrics               Prometheus metrics
+  GET  /openapi.json          the OpenAPI 3.1 description
   GET  /                     a live page of the incidents
 
 Stored observations are replayed into the pipeline at start, so a restart

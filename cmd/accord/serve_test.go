@@ -69,6 +69,12 @@ func TestServeIngestFeedVerifyRestart(t *testing.T) {
 		t.Fatalf("post: %v %v", err, resp)
 	}
 	resp.Body.Close()
+	metrics, _ := http.Get(url + "/metrics")
+	mb, _ := io.ReadAll(metrics.Body)
+	metrics.Body.Close()
+	if !regexp.MustCompile(`accord_observations_total\{outcome="added"\} [1-9]`).Match(mb) || !strings.Contains(string(mb), "accord_incidents_open") {
+		t.Errorf("metrics:\n%.600s", mb)
+	}
 	page, _ := http.Get(url + "/")
 	html, _ := io.ReadAll(page.Body)
 	page.Body.Close()

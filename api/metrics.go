@@ -1,0 +1,35 @@
+package api
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+)
+
+// Metrics are the server's Prometheus metrics, on a registry of their own.
+type Metrics struct {
+	Registry     *prometheus.Registry
+	Observations *prometheus.CounterVec // by outcome: added, duplicate
+	Batches      *prometheus.CounterVec // by outcome: accepted, refused
+	Latency      prometheus.Histogram   // receipt to incidents evaluated, per batch
+	Incidents    prometheus.GaugeFunc
+	Entries      prometheus.GaugeFunc
+}
+
+// NewMetrics registers the metrics; incidents and entries are read when
+// scraped.
+func NewMetrics(incidents, entries func() float64) *Metrics {
+	m := &Metrics{
+		Registry: prometheus.NewRegistry(),
+		Observations: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "accord_observations_total",
+			Help: "Observations received, by outcome (added, duplicate)."}, []string{"outcome"}),
+		Batches: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "accord_batches_total",
+			Help: "Observation batches, by outcome (accepted, refused)."}, []string{"outcome"}),
+		Latency: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "accord_batch_seconds",
+			Help: "Time from a batch's receipt to its incidents evaluated and recorded.", Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14)}),
+		Incidents: prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "accord_incidents_open", Help: "Open incidents."}, incidents),
+		Entries:   prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "accord_ledger_entries", Help: "Entries in the ledger."}, entries),
+	}
+	m.Registry.MustRegister(m.Observations, m.Batches, m.Latency, m.Incidents, m.Entries,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}

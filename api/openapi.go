@@ -1,0 +1,23 @@
+package api
+
+import (
+	_ "embed"
+	"net/http"
+)
+
+//go:embed openapi.json
+var openAPI []byte
+
+// Routes lists every route the server registers (with Record, Feed and
+// Metrics set); a test keeps it, the mux and openapi.json in step.
+var Routes = []string{
+	"POST /v1/observations", "GET /v1/incidents", "GET /v1/feed",
+	"POST /v1/submissions", "GET /v1/checkpoint", "GET /v1/ledger", "GET /v1/entries/{index}",
+	"GET /v1/proofs/inclusion", "GET /v1/proofs/consistency",
+	"GET /metrics", "GET /openapi.json", "GET /",
+}
+
+func serveOpenAPI(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Write(openAPI)
+}
