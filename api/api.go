@@ -167,10 +167,21 @@ func (s *Server) OpenIncidents() float64 {
 }
 
 func (s *Server) getIncidents(w http.ResponseWriter, r *http.Request) {
+	f, err := ParseIncidentFilter(r.URL.Query())
+	if err != nil {
+		s.fail(w, http.StatusBadRequest, err)
+		return
+	}
 	s.mu.Lock()
 	ins := s.Pipeline.Incidents()
 	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, map[string]any{"incidents": ins})
+	out := []monitor.Incident{}
+	for i := range ins {
+		if f.Match(&ins[i]) {
+			out = append(out, ins[i])
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"incidents": out})
 }
 
 // status maps an application error code to an HTTP status.

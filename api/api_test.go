@@ -93,3 +93,44 @@ func TestIngestObservations(t *testing.T) {
 	}
 	resp.Body.Close()
 }
+
+func TestIncidentFilters(t *testing.T) {
+	srv, _ := newServer(t)
+	body := strings.Replace(line, "ID", "1", 1) + "\n" +
+		strings.Replace(strings.Replace(strings.Replace(line, "ID", "2", 1), "[34.5863,47.5119]", "[36.2,49.99]", 1), `"strike"`, `"impact"`, 1) + "\n"
+	if code, out := post(t, srv.URL, "application/x-ndjson", body); code != 200 {
+		t.Fatalf("post: %d %v", code, out)
+	}
+	count := func(q string) (int, int) {
+		resp, err := http.Get(srv.URL + "/v1/incidents?" + q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out struct{ Incidents []map[string]any }
+		json.NewDecoder(resp.Body).Decode(&out)
+		return resp.StatusCode, len(out.Incidents)
+	}
+	tests := []struct {
+		q          string
+		code, want int
+	}{
+		{"", 200, 2},
+		{"zone=znpp", 200, 1},
+		{"violations=true", 200, 1},
+		{"bbox=36,49,37,50.5", 200, 1},
+		{"state=reported", 200, 2},
+		{"state=confirmed", 200, 0},
+		{"since=2025-06-02T00:00:00Z", 200, 0},
+		{"until=2025-06-01T00:00:00Z", 200, 0},
+		{"colour=red", 400, 0},
+		{"bbox=1,2,3", 400, 0},
+		{"state=burning", 400, 0},
+		{"since=yesterday", 400, 0},
+	}
+	for _, tt := range tests {
+		if code, n := count(tt.q); code != tt.code || n != tt.want {
+			t.Errorf("?%s: %d with %d incidents, want %d with %d", tt.q, code, n, tt.code, tt.want)
+		}
+	}
+}
