@@ -4,6 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
+	"runtime"
+	"sort"
+	"sync"
+	"sync/atomic"
 
 	"golang.org/x/mod/sumdb/tlog"
 )
@@ -56,42 +61,71 @@ func Verify(data []byte, reg *Registry, checkpoint *tlog.Tree) *Report {
 		}
 		return out, nil
 	})
-	seen := map[[2]string]int64{}
-	var last tlog.Hash
+	// Pass 1: split the frames (sequential, cheap).
+	type frame struct {
+		rec []byte
+		off int64
+	}
+	var frames []frame
 	r := bytes.NewReader(data)
 	var off int64
-	var i int64
 	for off < int64(len(data)) {
 		rec, n, err := readFrame(r, int64(len(data))-off)
 		if err != nil {
-			add(i, off, "unreadable frame: %v; %d bytes from here are not entries", err, int64(len(data))-off)
+			add(int64(len(frames)), off, "unreadable frame: %v; %d bytes from here are not entries", err, int64(len(data))-off)
 			break
 		}
-		e, err := decodeEntry(rec)
+		frames = append(frames, frame{rec, off})
+		off += n
+	}
+	// Pass 2: decode the entries and hash the records on every core.
+	entries := make([]*Entry, len(frames))
+	errs := make([]error, len(frames))
+	rhash := make([]tlog.Hash, len(frames))
+	parallel(len(frames), func(k int) {
+		entries[k], errs[k] = decodeEntry(frames[k].rec)
+		rhash[k] = tlog.RecordHash(frames[k].rec)
+	})
+	// Pass 3: the chain, uniqueness and the tree, in order.
+	seen := map[[2]string]int64{}
+	var sigs []sigCheck
+	var last tlog.Hash
+	var i int64
+	for k, f := range frames {
+		e := entries[k]
 		switch {
-		case err != nil:
-			add(i, off, "not an entry: %v", err)
+		case errs[k] != nil:
+			add(i, f.off, "not an entry: %v", errs[k])
 		case e.Seq != i:
-			add(i, off, "sequence number %d, want %d: an entry is missing, repeated or out of order", e.Seq, i)
+			add(i, f.off, "sequence number %d, want %d: an entry is missing, repeated or out of order", e.Seq, i)
 		case e.Prev != last:
-			add(i, off, "its prev hash does not match entry %d: entry %d was changed, or entries were reordered", i-1, i-1)
+			add(i, f.off, "its prev hash does not match entry %d: entry %d was changed, or entries were reordered", i-1, i-1)
 		default:
-			checkEntry(e, i, off, reg, seen, add)
+			checkEntry(e, i, f.off, seen, add)
 			if e.Kind == KindSubmission {
 				rep.Submissions = append(rep.Submissions, *e)
+				sigs = append(sigs, sigCheck{i: i, off: f.off, e: e})
 			}
 		}
-		hs, err := tlog.StoredHashes(i, rec, reader)
+		hs, err := tlog.StoredHashesForRecordHash(i, rhash[k], reader)
 		if err != nil {
 			add(-1, -1, "%v", err)
 			break
 		}
 		hashes = append(hashes, hs...)
-		last = tlog.RecordHash(rec)
-		off += n
+		last = rhash[k]
 		i++
 	}
 	rep.Entries = i
+	rep.Problems = append(rep.Problems, checkSignatures(sigs, reg)...)
+	// Located problems in entry order; those of the whole log last.
+	key := func(p Problem) int64 {
+		if p.Entry < 0 {
+			return math.MaxInt64
+		}
+		return p.Entry
+	}
+	sort.SliceStable(rep.Problems, func(a, b int) bool { return key(rep.Problems[a]) < key(rep.Problems[b]) })
 	if th, err := tlog.TreeHash(i, reader); err == nil {
 		rep.Tree = tlog.Tree{N: i, Hash: th}
 	}
@@ -115,13 +149,59 @@ func Verify(data []byte, reg *Registry, checkpoint *tlog.Tree) *Report {
 	return rep
 }
 
-func checkEntry(e *Entry, i, off int64, reg *Registry, seen map[[2]string]int64, add func(int64, int64, string, ...any)) {
+// sigCheck is a submission whose signature remains to be checked.
+type sigCheck struct {
+	i, off int64
+	e      *Entry
+}
+
+// checkSignatures verifies the submissions' signatures on every core; the
+// problems come back in entry order.
+func checkSignatures(sigs []sigCheck, reg *Registry) []Problem {
+	out := make([]*Problem, len(sigs))
+	parallel(len(sigs), func(k int) {
+		c := sigs[k]
+		s := Submission{Author: c.e.Author, ID: c.e.ID, Type: c.e.Type, Body: c.e.Body, Sig: c.e.Sig}
+		if err := reg.Check(&s); err != nil {
+			out[k] = &Problem{Entry: c.i, Offset: c.off, Msg: fmt.Sprintf("submission %q by %q: %v", c.e.ID, c.e.Author, err)}
+		}
+	})
+	var ps []Problem
+	for _, p := range out {
+		if p != nil {
+			ps = append(ps, *p)
+		}
+	}
+	return ps
+}
+
+// parallel runs f(0..n-1) on every core, in chunks.
+func parallel(n int, f func(int)) {
+	workers := runtime.GOMAXPROCS(0)
+	const chunk = 1024
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				lo := int(next.Add(chunk)) - chunk
+				if lo >= n {
+					return
+				}
+				for k := lo; k < min(lo+chunk, n); k++ {
+					f(k)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func checkEntry(e *Entry, i, off int64, seen map[[2]string]int64, add func(int64, int64, string, ...any)) {
 	switch e.Kind {
 	case KindSubmission:
-		s := Submission{Author: e.Author, ID: e.ID, Type: e.Type, Body: e.Body, Sig: e.Sig}
-		if err := reg.Check(&s); err != nil {
-			add(i, off, "submission %q by %q: %v", e.ID, e.Author, err)
-		}
 		key := [2]string{e.Author, e.ID}
 		if j, dup := seen[key]; dup {
 			add(i, off, "submission %q by %q repeats entry %d: a replay the log should have refused", e.ID, e.Author, j)
