@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/ledger"
 	"github.com/accord-peace/accord/monitor"
 )
 
@@ -34,6 +35,9 @@ type Server struct {
 	Record  *Record
 	Feed    *Feed
 	Metrics *Metrics
+	// Consequences, when set with Record, runs the agreement engine on the
+	// confirmed violations.
+	Consequences *Consequences
 
 	mu sync.Mutex // the pipeline is fed by one goroutine at a time
 }
@@ -137,15 +141,27 @@ func (s *Server) postObservations(w http.ResponseWriter, r *http.Request) {
 		res.Incidents = append(res.Incidents, in)
 	}
 	if s.Record != nil {
-		var last int64 = -1
+		var entries []ledger.Entry
 		for i := range res.Incidents {
-			body, _ := json.Marshal(&res.Incidents[i])
-			seq, err := s.Record.Ledger.Append(ledgerEntry("incident", body))
-			if err != nil {
-				s.fail(w, http.StatusInternalServerError, err)
-				return
+			entries = append(entries, ledgerEntry("incident", mustJSON(&res.Incidents[i])))
+		}
+		if s.Consequences != nil {
+			events, derived := s.Consequences.Observe(res.Incidents)
+			for i := range events {
+				entries = append(entries, ledgerEntry("event", mustJSON(&events[i])))
 			}
-			last = seq
+			for i := range derived {
+				entries = append(entries, ledgerEntry("agreement", mustJSON(&derived[i])))
+			}
+		}
+		seqs, err := s.Record.Ledger.AppendAll(entries)
+		if err != nil {
+			s.fail(w, http.StatusInternalServerError, err)
+			return
+		}
+		var last int64 = -1
+		if len(seqs) > 0 {
+			last = seqs[len(seqs)-1]
 		}
 		if s.Feed != nil && last >= 0 {
 			s.Feed.Publish(last)

@@ -190,6 +190,32 @@ func (l *Log) Append(e Entry) (int64, error) {
 	return req.seq, req.err
 }
 
+// AppendAll adds entries in order and returns once all are durable; they
+// share commits.
+func (l *Log) AppendAll(es []Entry) ([]int64, error) {
+	reqs := make([]*appendReq, len(es))
+	l.closeMu.RLock()
+	if l.isClosed {
+		l.closeMu.RUnlock()
+		return nil, errors.New("ledger: log closed")
+	}
+	for i, e := range es {
+		reqs[i] = &appendReq{e: e, ok: make(chan struct{})}
+		l.reqs <- reqs[i]
+	}
+	l.closeMu.RUnlock()
+	seqs := make([]int64, len(es))
+	var first error
+	for i, r := range reqs {
+		<-r.ok
+		seqs[i] = r.seq
+		if r.err != nil && first == nil {
+			first = r.err
+		}
+	}
+	return seqs, first
+}
+
 // commit writes batches of appends, one fsync per batch.
 func (l *Log) commit() {
 	defer l.done.Done()

@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -18,6 +19,7 @@ import (
 	"golang.org/x/mod/sumdb/note"
 
 	"github.com/accord-peace/accord/api"
+	"github.com/accord-peace/accord/engine"
 	"github.com/accord-peace/accord/fusion"
 	"github.com/accord-peace/accord/ledger"
 	"github.com/accord-peace/accord/monitor"
@@ -96,6 +98,18 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 	s.api.Record = &api.Record{Ledger: led, Origin: c.origin, Signer: signer}
 	s.api.Feed = &api.Feed{Ledger: led}
 	s.api.Metrics = api.NewMetrics(s.api.OpenIncidents, func() float64 { return float64(led.Len()) })
+	if a.Consultation != nil || a.Enforcement != nil {
+		cons := api.NewConsequences(a)
+		events, err := recordedEvents(led)
+		if err == nil {
+			err = cons.Restore(events)
+		}
+		if err != nil {
+			s.close()
+			return nil, fmt.Errorf("restoring the agreement's state from the ledger: %w", err)
+		}
+		s.api.Consequences = cons
+	}
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		s.close()
@@ -105,6 +119,30 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 	s.http = &http.Server{Handler: s.api.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	go func() { s.done <- s.http.Serve(ln) }()
 	return s, nil
+}
+
+// recordedEvents reads the agreement engine's events back from the ledger.
+func recordedEvents(l *ledger.Ledger) ([]engine.Event, error) {
+	var out []engine.Event
+	for i := int64(0); i < l.Len(); i++ {
+		rec, err := l.Record(i)
+		if err != nil {
+			return nil, err
+		}
+		var e ledger.Entry
+		if err := json.Unmarshal(rec, &e); err != nil {
+			return nil, err
+		}
+		if e.Type != "event" || e.Kind != ledger.KindDerived {
+			continue
+		}
+		var ev engine.Event
+		if err := json.Unmarshal(e.Body, &ev); err != nil {
+			return nil, fmt.Errorf("entry %d: %v", i, err)
+		}
+		out = append(out, ev)
+	}
+	return out, nil
 }
 
 // stop shuts the server down gracefully and closes the stores.

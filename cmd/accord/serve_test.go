@@ -109,6 +109,11 @@ func TestServeIngestFeedVerifyRestart(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "entries verified") {
 		t.Errorf("verify the server: exit %d %s %s", code, out, errOut)
 	}
+	// The agreement engine ran behind the pipeline: the parties signed at
+	// the first observation and confirmed violations opened consultations.
+	if m := regexp.MustCompile(`(\d+) events replayed`).FindStringSubmatch(out); m == nil || m[1] == "0" || m[1] == "1" || m[1] == "2" || !strings.Contains(out, "CONSULTATION") {
+		t.Errorf("no consultation in the verified record:\n%s", out)
+	}
 	if code := stop(); code != 0 {
 		t.Fatalf("serve exited %d", code)
 	}

@@ -22,13 +22,57 @@ import (
 func newLedgerCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "ledger",
-		Short: "Keys for the verifiable record",
-		Long: `ledger manages the keys of the verifiable record.
+		Short: "Keys and checkpoints of the verifiable record",
+		Long: `ledger manages the keys and checkpoints of the verifiable record.
 
-  keygen  make a key pair: a signed-note key for a log or a witness, or an
-          ed25519 key for an author of submissions`,
+  keygen      make a key pair: a signed-note key for a log or a witness, or an
+              ed25519 key for an author of submissions
+  checkpoint  sign a checkpoint of a ledger file with the log's key`,
 	}
-	cmd.AddCommand(newKeygenCmd())
+	cmd.AddCommand(newKeygenCmd(), newCheckpointCmd())
+	return cmd
+}
+
+func newCheckpointCmd() *cobra.Command {
+	var keyFile, origin string
+	cmd := &cobra.Command{
+		Use:   "checkpoint LEDGER --key LOG.KEY",
+		Short: "Sign a checkpoint of a ledger file with the log's private note key",
+		Long: `checkpoint opens a ledger file (cutting a torn tail, as the server does),
+computes the tree of all its entries and prints the checkpoint signed with the
+log's private note key (the data directory's log.key for 'accord serve').`,
+		Args: exactArgs(1, "one LEDGER"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if keyFile == "" {
+				return usageError{cmd: "checkpoint", err: fmt.Errorf("--key is required")}
+			}
+			skey, err := os.ReadFile(keyFile)
+			if err != nil {
+				return &accord.Error{Code: accord.ENOTFOUND, Message: "key " + keyFile, Err: err}
+			}
+			signer, err := note.NewSigner(strings.TrimSpace(string(skey)))
+			if err != nil {
+				return accord.Errorf(accord.EINVALID, "%s: %v", keyFile, err)
+			}
+			l, err := ledger.Open(args[0])
+			if err != nil {
+				return &accord.Error{Code: accord.EINVALID, Message: "ledger", Err: err}
+			}
+			defer l.Close()
+			tree, err := l.Tree(l.Len())
+			if err != nil {
+				return err
+			}
+			cp, err := ledger.SignCheckpoint(origin, tree, signer)
+			if err != nil {
+				return err
+			}
+			_, err = cmd.OutOrStdout().Write(cp)
+			return err
+		},
+	}
+	cmd.Flags().StringVar(&keyFile, "key", "", "the log's private note key (a file)")
+	cmd.Flags().StringVar(&origin, "origin", "accord/ukraine-2025", "the log's origin line")
 	return cmd
 }
 
@@ -79,8 +123,8 @@ number and link to the entry before it, each submission's author signature
 base64 ed25519 public keys) and
 uniqueness; then that the tree of the first N entries has the checkpoint's
 root. Any changed byte, dropped, repeated or reordered entry is reported with
-the entry and byte offset. When all holds, the submissions of type "event"
-are replayed through the agreement engine (the embedded reference unless
+the entry and byte offset. When all holds, the entries of type "event" (signed
+submissions, or the server's own derived entries) are replayed through the agreement engine (the embedded reference unless
 --agreement names one) and the state printed with its SHA-256.`,
 		Args: exactArgs(1, "one LEDGER"),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -139,13 +183,10 @@ are replayed through the agreement engine (the embedded reference unless
 			fmt.Fprintf(w, "%s: %d entries verified; the first %d match the checkpoint signed by %s\n", args[0], rep.Entries, tree.N, strings.Join(signers, ", "))
 			e := engine.New(a)
 			events := 0
-			for _, s := range rep.Submissions {
-				if s.Type != "event" {
-					continue
-				}
+			for _, s := range rep.Events {
 				var ev engine.Event
 				if err := json.Unmarshal(s.Body, &ev); err != nil {
-					return accord.Errorf(accord.EINVALID, "submission %q by %s: not an event: %v", s.ID, s.Author, err)
+					return accord.Errorf(accord.EINVALID, "entry %d: not an event: %v", s.Seq, err)
 				}
 				if err := e.Apply(ev); err != nil {
 					return err

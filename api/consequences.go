@@ -1,0 +1,134 @@
+package api
+
+import (
+	"encoding/json"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/accord-peace/accord/agreement"
+	"github.com/accord-peace/accord/engine"
+	"github.com/accord-peace/accord/monitor"
+)
+
+// Consequences runs the agreement engine behind the monitoring pipeline:
+// each violation of a confirmed incident becomes a violation entry of the
+// engine's log (once per incident and rule), the observations' clock ticks
+// it, and whatever the engine derives — notices, missed deadlines, phases,
+// relief, snapback — goes into the ledger and onto the feed. The engine's
+// inputs are recorded too (derived entries of type "event"), so the
+// record replays to the same state.
+type Consequences struct {
+	mu      sync.Mutex
+	eng     *engine.Engine
+	seq     int
+	done    map[string]bool
+	shown   int // derived events of the engine already recorded
+	latest  time.Time
+	parties []string
+}
+
+// NewConsequences starts the engine for an agreement. The parties sign
+// (entries of its log) at the time of the first batch; Restore replays a
+// recorded log first when the server restarts.
+func NewConsequences(a *agreement.Agreement) *Consequences {
+	return &Consequences{eng: engine.New(a), done: map[string]bool{}, parties: a.Parties}
+}
+
+// Restore re-applies the engine events recorded in the ledger, in order.
+func (c *Consequences) Restore(events []engine.Event) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, ev := range events {
+		if err := c.eng.Apply(ev); err != nil {
+			return err
+		}
+		c.seq = ev.Seq
+		if ev.At.After(c.latest) {
+			c.latest = ev.At
+		}
+		if ev.Type == engine.ViolationEv {
+			c.done[ev.Incident+"|"+ev.Rule] = true
+		}
+	}
+	c.shown = len(c.eng.State().Derived)
+	return nil
+}
+
+func (c *Consequences) apply(ev *engine.Event) error {
+	c.seq++
+	ev.Seq = c.seq
+	if err := c.eng.Apply(*ev); err != nil {
+		c.seq--
+		return err
+	}
+	return nil
+}
+
+// Observe takes the incidents a batch touched and returns the engine
+// events it applied and the new derived events, as ledger entries to
+// record.
+func (c *Consequences) Observe(ins []monitor.Incident) ([]engine.Event, []engine.Derived) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var applied []engine.Event
+	if c.seq == 0 && len(ins) > 0 {
+		// The parties sign when monitoring starts: at the first observation.
+		at := ins[0].FirstObserved
+		for _, in := range ins {
+			if in.FirstObserved.Before(at) {
+				at = in.FirstObserved
+			}
+		}
+		for _, p := range c.parties {
+			ev := engine.Event{Type: engine.Sign, Party: p, At: at}
+			if c.apply(&ev) == nil {
+				applied = append(applied, ev)
+			}
+		}
+		c.latest = at
+	}
+	now := c.latest
+	for _, in := range ins {
+		if in.LastObserved.After(now) {
+			now = in.LastObserved
+		}
+	}
+	tick := engine.Event{Type: engine.Tick, At: now}
+	if now.After(c.latest) && c.apply(&tick) == nil {
+		applied = append(applied, tick)
+		c.latest = now
+	}
+	for _, in := range ins {
+		if in.State != "confirmed" {
+			continue
+		}
+		for _, v := range in.Violations {
+			key := in.ID + "|" + v.Rule
+			if c.done[key] || v.Party == nil {
+				continue
+			}
+			ev := engine.Event{Type: engine.ViolationEv, At: c.latest, ID: fmt.Sprintf("%s:%s", in.ID, v.Rule), Rule: v.Rule, Party: *v.Party, Incident: in.ID}
+			if c.apply(&ev) == nil {
+				c.done[key] = true
+				applied = append(applied, ev)
+			}
+		}
+	}
+	st := c.eng.State()
+	fresh := st.Derived[c.shown:]
+	c.shown = len(st.Derived)
+	return applied, fresh
+}
+
+// State is the engine's state.
+func (c *Consequences) State() *engine.State {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.eng.State()
+}
+
+func mustJSON(v any) []byte {
+	b, _ := json.Marshal(v)
+	return b
+}
