@@ -154,17 +154,26 @@ func newAgreementStatusCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if asJSON {
-				_, err := cmd.OutOrStdout().Write(s.JSON())
-				return err
-			}
-			writeStatus(cmd.OutOrStdout(), s)
-			return nil
+			return printState(cmd, s, asJSON, false)
 		},
 	}
 	cmd.Flags().StringVar(&logPath, "log", "", "the event log (NDJSON)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the state as JSON")
 	return cmd
+}
+
+// printState prints an engine state as JSON, or as tables with, when
+// asked, its hash.
+func printState(cmd *cobra.Command, s *engine.State, asJSON, hash bool) error {
+	if asJSON {
+		_, err := cmd.OutOrStdout().Write(s.JSON())
+		return err
+	}
+	writeStatus(cmd.OutOrStdout(), s)
+	if hash {
+		fmt.Fprintf(cmd.OutOrStdout(), "\nstate sha256 %s (%d derived events)\n", s.Hash(), len(s.Derived))
+	}
+	return nil
 }
 
 func when(t *time.Time) string {
@@ -231,13 +240,7 @@ replay with its number and reason.`,
 			if err != nil {
 				return err
 			}
-			if asJSON {
-				_, err := cmd.OutOrStdout().Write(s.JSON())
-				return err
-			}
-			writeStatus(cmd.OutOrStdout(), s)
-			fmt.Fprintf(cmd.OutOrStdout(), "\nstate sha256 %s (%d derived events)\n", s.Hash(), len(s.Derived))
-			return nil
+			return printState(cmd, s, asJSON, true)
 		},
 	}
 	cmd.Flags().StringVar(&agreementPath, "agreement", "", "agreement file (default: the embedded reference)")
