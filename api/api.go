@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/fusion"
 	"github.com/accord-peace/accord/ledger"
 	"github.com/accord-peace/accord/monitor"
 )
@@ -130,15 +131,19 @@ func (s *Server) postObservations(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res := IngestResult{Added: added, Duplicates: dups, Incidents: []monitor.Incident{}}
-	seen := map[string]int{}
+	// Fuse the batch, then evaluate each incident it touched once, in the
+	// order first touched, with its distance to the line.
+	var touched []*fusion.Incident
+	seen := map[*fusion.Incident]bool{}
 	for i := range obs {
-		in := s.Pipeline.Observe(&obs[i])
-		if j, ok := seen[in.ID]; ok {
-			res.Incidents[j] = in
-			continue
+		in := s.Pipeline.Add(&obs[i])
+		if !seen[in] {
+			seen[in] = true
+			touched = append(touched, in)
 		}
-		seen[in.ID] = len(res.Incidents)
-		res.Incidents = append(res.Incidents, in)
+	}
+	for _, in := range touched {
+		res.Incidents = append(res.Incidents, s.Pipeline.Evaluate(in))
 	}
 	if s.Record != nil {
 		var entries []ledger.Entry
