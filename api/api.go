@@ -39,6 +39,8 @@ type Server struct {
 	// Consequences, when set with Record, runs the agreement engine on the
 	// confirmed violations.
 	Consequences *Consequences
+	// Geometry is the agreed geometry as GeoJSON, for the map.
+	Geometry []byte
 
 	mu sync.Mutex // the pipeline is fed by one goroutine at a time
 }
@@ -63,6 +65,8 @@ func (s *Server) Handler() http.Handler {
 		mux.Handle("GET /metrics", promhttp.HandlerFor(s.Metrics.Registry, promhttp.HandlerOpts{}))
 	}
 	mux.HandleFunc("GET /openapi.json", serveOpenAPI)
+	mux.HandleFunc("GET /v1/geometry", s.getGeometry)
+	mux.Handle("GET /web/", webHandler())
 	mux.HandleFunc("GET /{$}", s.index)
 	return mux
 }

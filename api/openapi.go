@@ -14,7 +14,7 @@ var Routes = []string{
 	"POST /v1/observations", "GET /v1/incidents", "GET /v1/feed",
 	"POST /v1/submissions", "GET /v1/checkpoint", "GET /v1/ledger", "GET /v1/entries/{index}",
 	"GET /v1/proofs/inclusion", "GET /v1/proofs/consistency",
-	"GET /metrics", "GET /openapi.json", "GET /",
+	"GET /metrics", "GET /openapi.json", "GET /", "GET /v1/geometry", "GET /web/",
 }
 
 func serveOpenAPI(w http.ResponseWriter, r *http.Request) {

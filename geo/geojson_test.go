@@ -80,3 +80,17 @@ func FuzzParseGeoJSON(f *testing.F) {
 		}
 	})
 }
+
+func TestGeoJSONRoundTrip(t *testing.T) {
+	g, err := ParseGeoJSON("g", []byte(fc(lineFeature, zone("a", "dmz", square))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := ParseGeoJSON("back", g.GeoJSON())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Vertices() != g.Vertices() || len(back.Zones) != 1 || back.Zones[0].ID != "a" || back.Zones[0].Role != "dmz" {
+		t.Errorf("round trip: %+v", back)
+	}
+}

@@ -97,6 +97,7 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 	s.api.Logger = logger
 	s.api.Record = &api.Record{Ledger: led, Origin: c.origin, Signer: signer}
 	s.api.Feed = &api.Feed{Ledger: led}
+	s.api.Geometry = a.Monitoring.Geometry.GeoJSON()
 	s.api.Metrics = api.NewMetrics(s.api.OpenIncidents, func() float64 { return float64(led.Len()) })
 	if a.Consultation != nil || a.Enforcement != nil {
 		cons := api.NewConsequences(a)
