@@ -51,6 +51,7 @@ A SCENARIO argument is a scenario YAML file, or a folder holding scenario.yaml
 		newVerifyCmd(),
 		newServeCmd(),
 		newDemoCmd(),
+		newReportCmd(),
 	)
 	return root
 }

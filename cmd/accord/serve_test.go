@@ -131,3 +131,24 @@ func TestDemoRunsToTheEnd(t *testing.T) {
 		t.Errorf("demo: exit %d\n%s\n%s", code, out, errOut)
 	}
 }
+
+func TestDailyReportHTMLAndPDF(t *testing.T) {
+	obs, _ := simulateTo(t, "--seed", "8", "--duration", "30h", "--rate", "20")
+	dir := t.TempDir()
+	html, pdf := filepath.Join(dir, "r.html"), filepath.Join(dir, "r.pdf")
+	out, errOut, code := runAccord(t, "report", "daily", "reference", obs, "--day", "2025-06-02", "--out", html, "--pdf", pdf)
+	if code != 0 || !strings.Contains(out, "2025-06-02: ") {
+		t.Fatalf("exit %d %s %s", code, out, errOut)
+	}
+	h, _ := os.ReadFile(html)
+	p, _ := os.ReadFile(pdf)
+	if !strings.Contains(string(h), "Daily monitoring report — Monday 2 June 2025") || !strings.Contains(string(h), "km 0") {
+		t.Errorf("HTML report:\n%.500s", h)
+	}
+	if !bytes.HasPrefix(p, []byte("%PDF-")) || len(p) < 10000 {
+		t.Errorf("PDF: %d bytes, starts %q", len(p), p[:min(8, len(p))])
+	}
+	if _, errOut, code := runAccord(t, "report", "daily", "reference", obs, "--day", "June 2", "--out", html); code != 2 || !strings.Contains(errOut, "--day") {
+		t.Errorf("bad day: exit %d %s", code, errOut)
+	}
+}

@@ -1,0 +1,171 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/golang/geo/s2"
+	"github.com/spf13/cobra"
+
+	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/fusion"
+	"github.com/accord-peace/accord/geo"
+	"github.com/accord-peace/accord/monitor"
+	"github.com/accord-peace/accord/report"
+)
+
+func newReportCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "report",
+		Short: "Reports of the mission",
+		Long:  "report writes the mission's reports.\n\n  daily  the daily monitoring report of one day, as HTML and PDF",
+	}
+	cmd.AddCommand(newDailyReportCmd())
+	return cmd
+}
+
+func newDailyReportCmd() *cobra.Command {
+	var day, out, pdf string
+	var input inputFlags
+	var stretchKM float64
+	cmd := &cobra.Command{
+		Use:   "daily AGREEMENT OBS.ndjson --day YYYY-MM-DD --out REPORT.html [--pdf REPORT.pdf]",
+		Short: "The daily monitoring report: incidents and violations by area and party, weapons in bands, restrictions",
+		Long: `daily fuses the observations with the agreement's pipeline (as 'accord monitor
+run') and writes the report of one day (UTC) — the successor of the OSCE
+mission's daily report: incidents and violations by rule and party, by
+stretch of the line (every --stretch-km along it from its start) and by zone,
+heavy weapons seen inside their withdrawal bands, restrictions of the
+monitors' movement, each against the day before. --out writes HTML; --pdf
+prints it to PDF with headless Chromium.`,
+		Args: exactArgs(2, "AGREEMENT and OBS.ndjson"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if out == "" && pdf == "" {
+				return usageError{cmd: "daily", err: fmt.Errorf("give --out REPORT.html, --pdf REPORT.pdf or both")}
+			}
+			d, err := time.Parse("2006-01-02", day)
+			if err != nil {
+				return usageError{cmd: "daily", err: fmt.Errorf("--day: want YYYY-MM-DD, got %q", day)}
+			}
+			a, err := loadAgreement(args[0])
+			if err != nil {
+				return err
+			}
+			if a.Monitoring == nil {
+				return accord.Errorf(accord.EINVALID, "%s has no monitoring section", args[0])
+			}
+			obs, err := input.read(cmd, args[1])
+			if err != nil {
+				return err
+			}
+			k, err := monitor.NewKernel(a.Monitoring)
+			if err != nil {
+				return err
+			}
+			p := monitor.NewPipeline(a.Monitoring, k, fusion.Config{Horizon: 72 * time.Hour})
+			for i := range obs {
+				p.Add(&obs[i])
+			}
+			rep := report.Build(a.ID, d, p.Incidents(), stretches(a.Monitoring.Geometry, stretchKM*1000))
+			var html bytes.Buffer
+			if err := rep.HTML(&html); err != nil {
+				return err
+			}
+			if out != "" {
+				if err := writeFileAtomic(out, func(f *os.File) error { _, err := f.Write(html.Bytes()); return err }); err != nil {
+					return err
+				}
+			}
+			if pdf != "" {
+				b, err := printPDF(cmd.Context(), html.Bytes())
+				if err != nil {
+					return err
+				}
+				if err := writeFileAtomic(pdf, func(f *os.File) error { _, err := f.Write(b); return err }); err != nil {
+					return err
+				}
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s: %d incidents (%d the day before), %d violations, %d heavy weapons in bands\n",
+				d.Format("2006-01-02"), rep.Today.Incidents, rep.Yesterday.Incidents, rep.Today.Violations, len(rep.Weapons))
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&day, "day", "", "the day (UTC), YYYY-MM-DD")
+	cmd.Flags().StringVar(&out, "out", "", "write the HTML report to this file")
+	cmd.Flags().StringVar(&pdf, "pdf", "", "print the report to this PDF file (needs Chromium)")
+	cmd.Flags().Float64Var(&stretchKM, "stretch-km", 100, "length of the stretches of the line the report counts by")
+	input.register(cmd)
+	return cmd
+}
+
+// stretches names the stretch of the line nearest to an incident, by the
+// distance along the line of its nearest vertex.
+func stretches(g *geo.Geometry, step float64) report.Stretch {
+	type vtx struct {
+		p     s2.Point
+		along float64
+	}
+	var vs []vtx
+	along := 0.0
+	for _, part := range g.Parts {
+		for i, c := range part {
+			p := geo.Point(c[0], c[1])
+			if i > 0 {
+				along += float64(vs[len(vs)-1].p.Distance(p)) * geo.EarthRadiusM
+			}
+			vs = append(vs, vtx{p, along})
+		}
+	}
+	return func(in *monitor.Incident) string {
+		p := geo.Point(in.Location[0], in.Location[1])
+		best, at := math.Inf(1), 0.0
+		for _, v := range vs {
+			if d := float64(v.p.Distance(p)); d < best {
+				best, at = d, v.along
+			}
+		}
+		lo := math.Floor(at/step) * step
+		return fmt.Sprintf("km %04.0f–%04.0f along the line", lo/1000, (lo+step)/1000)
+	}
+}
+
+// printPDF prints an HTML page to PDF in headless Chromium.
+func printPDF(ctx context.Context, html []byte) ([]byte, error) {
+	bin := ""
+	for _, b := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(b); err == nil {
+			bin = p
+			break
+		}
+	}
+	if bin == "" {
+		return nil, accord.Errorf(accord.ENOTFOUND, "--pdf needs Chromium (Debian: apt-get install chromium)")
+	}
+	dir, err := os.MkdirTemp("", "accord-report-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	page := filepath.Join(dir, "report.html")
+	if err := os.WriteFile(page, html, 0o644); err != nil {
+		return nil, err
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin), chromedp.NoSandbox)
+	actx, cancel := chromedp.NewExecAllocator(ctx, opts...)
+	defer cancel()
+	cctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	cctx, cancel = context.WithTimeout(cctx, 60*time.Second)
+	defer cancel()
+	if err := chromedp.Do(cctx, chromedp.Navigate("file://"+page)); err != nil {
+		return nil, fmt.Errorf("printing the report: %w", err)
+	}
+	return chromedp.Run(cctx, chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4), chromedp.PDFMargin(0.5), chromedp.PDFPrintBackground()))
+}

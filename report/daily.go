@@ -1,0 +1,144 @@
+package report
+
+import (
+	"sort"
+	"time"
+
+	"github.com/accord-peace/accord/monitor"
+)
+
+// Daily is the report of one day (UTC).
+type Daily struct {
+	Agreement string
+	Day       time.Time // midnight UTC
+	Today     Counts
+	Yesterday Counts
+	// Rules lists violations by rule and party, today against yesterday.
+	Rules []RuleRow
+	// Stretches and Zones count today's incidents by stretch of the line and
+	// by zone, against yesterday.
+	Stretches []AreaRow
+	Zones     []AreaRow
+	// Weapons are the heavy weapons seen today inside their withdrawal band.
+	Weapons []WeaponRow
+	// Restrictions are today's restrictions of the monitors' movement.
+	Restrictions []monitor.Incident
+}
+
+// Counts are a day's totals.
+type Counts struct {
+	Incidents, Confirmed, Violations int
+}
+
+// RuleRow counts one rule's violations attributed to one party.
+type RuleRow struct {
+	Rule, Party      string
+	Today, Yesterday int
+}
+
+// AreaRow counts incidents in one area.
+type AreaRow struct {
+	Area             string
+	Today, Yesterday int
+}
+
+// WeaponRow is a heavy weapon inside its band.
+type WeaponRow struct {
+	Incident, Equipment, Party, Rule string
+	Count                            int
+	Location                         [2]float64
+	DistanceKM                       float64
+}
+
+// Stretch names the stretch of the line an incident is nearest to.
+type Stretch func(in *monitor.Incident) string
+
+// Build makes the report of a day from the incidents (of any days: those
+// first observed on the day and on the day before are counted).
+func Build(agreement string, day time.Time, incidents []monitor.Incident, stretch Stretch) *Daily {
+	day = time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)
+	prev := day.AddDate(0, 0, -1)
+	d := &Daily{Agreement: agreement, Day: day}
+	rules := map[[2]string]*RuleRow{}
+	stretches := map[string]*AreaRow{}
+	zones := map[string]*AreaRow{}
+	for i := range incidents {
+		in := &incidents[i]
+		var today bool
+		switch {
+		case !in.FirstObserved.Before(day) && in.FirstObserved.Before(day.AddDate(0, 0, 1)):
+			today = true
+		case !in.FirstObserved.Before(prev) && in.FirstObserved.Before(day):
+		default:
+			continue
+		}
+		c := &d.Yesterday
+		if today {
+			c = &d.Today
+		}
+		c.Incidents++
+		if in.State == "confirmed" {
+			c.Confirmed++
+		}
+		c.Violations += len(in.Violations)
+		bump := func(m map[string]*AreaRow, k string) {
+			if m[k] == nil {
+				m[k] = &AreaRow{Area: k}
+			}
+			if today {
+				m[k].Today++
+			} else {
+				m[k].Yesterday++
+			}
+		}
+		if stretch != nil {
+			bump(stretches, stretch(in))
+		}
+		for _, z := range in.Zones {
+			bump(zones, z)
+		}
+		for _, v := range in.Violations {
+			party := "unattributed"
+			if v.Party != nil {
+				party = *v.Party
+			}
+			k := [2]string{v.Rule, party}
+			if rules[k] == nil {
+				rules[k] = &RuleRow{Rule: v.Rule, Party: party}
+			}
+			if today {
+				rules[k].Today++
+				if in.Event == "heavy_weapon" && len(v.Rule) > 5 && v.Rule[:5] == "band:" {
+					d.Weapons = append(d.Weapons, WeaponRow{Incident: in.ID, Equipment: in.Equipment, Party: party, Rule: v.Rule,
+						Count: max(1, len(in.Observations)), Location: in.Location, DistanceKM: in.DistanceToLineM / 1000})
+				}
+			} else {
+				rules[k].Yesterday++
+			}
+		}
+		if today && in.Event == "movement_restriction" {
+			d.Restrictions = append(d.Restrictions, *in)
+		}
+	}
+	for _, r := range rules {
+		d.Rules = append(d.Rules, *r)
+	}
+	sort.Slice(d.Rules, func(i, j int) bool {
+		if d.Rules[i].Rule != d.Rules[j].Rule {
+			return d.Rules[i].Rule < d.Rules[j].Rule
+		}
+		return d.Rules[i].Party < d.Rules[j].Party
+	})
+	d.Stretches, d.Zones = sortedAreas(stretches), sortedAreas(zones)
+	sort.Slice(d.Weapons, func(i, j int) bool { return d.Weapons[i].Incident < d.Weapons[j].Incident })
+	return d
+}
+
+func sortedAreas(m map[string]*AreaRow) []AreaRow {
+	out := make([]AreaRow, 0, len(m))
+	for _, r := range m {
+		out = append(out, *r)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Area < out[j].Area })
+	return out
+}

@@ -1,0 +1,29 @@
+package report
+
+import (
+	"embed"
+	"html/template"
+	"io"
+	"strconv"
+)
+
+//go:embed daily.html
+var templates embed.FS
+
+var daily = template.Must(template.New("daily.html").Funcs(template.FuncMap{
+	// delta is a signed change; only digits and a sign, so safe as HTML.
+	"delta": func(today, yesterday int) template.HTML {
+		switch d := today - yesterday; {
+		case d > 0:
+			return template.HTML("+" + itoa(d))
+		case d < 0:
+			return template.HTML(itoa(d))
+		}
+		return "±0"
+	},
+}).ParseFS(templates, "daily.html"))
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// HTML renders the report as a self-contained HTML page.
+func (d *Daily) HTML(w io.Writer) error { return daily.Execute(w, d) }
