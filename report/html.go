@@ -7,7 +7,7 @@ import (
 	"strconv"
 )
 
-//go:embed daily.html
+//go:embed daily.html briefing.html
 var templates embed.FS
 
 var daily = template.Must(template.New("daily.html").Funcs(template.FuncMap{
@@ -24,6 +24,8 @@ var daily = template.Must(template.New("daily.html").Funcs(template.FuncMap{
 }).ParseFS(templates, "daily.html"))
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+func fmtFloat(x float64) string { return strconv.FormatFloat(x, 'f', 1, 64) }
 
 // HTML renders the report as a self-contained HTML page.
 func (d *Daily) HTML(w io.Writer) error { return daily.Execute(w, d) }

@@ -18,6 +18,7 @@ import (
 	"github.com/accord-peace/accord/fusion"
 	"github.com/accord-peace/accord/geo"
 	"github.com/accord-peace/accord/monitor"
+	"github.com/accord-peace/accord/negotiate"
 	"github.com/accord-peace/accord/report"
 )
 
@@ -25,9 +26,9 @@ func newReportCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "report",
 		Short: "Reports of the mission",
-		Long:  "report writes the mission's reports.\n\n  daily  the daily monitoring report of one day, as HTML and PDF",
+		Long:  "report writes the mission's reports.\n\n  daily     the daily monitoring report of one day, as HTML and PDF\n  briefing  the briefing on a proposal, as HTML and PDF",
 	}
-	cmd.AddCommand(newDailyReportCmd())
+	cmd.AddCommand(newDailyReportCmd(), newBriefingCmd())
 	return cmd
 }
 
@@ -168,4 +169,80 @@ func printPDF(ctx context.Context, html []byte) ([]byte, error) {
 		return nil, fmt.Errorf("printing the report: %w", err)
 	}
 	return chromedp.Run(cctx, chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4), chromedp.PDFMargin(0.5), chromedp.PDFPrintBackground()))
+}
+
+func newBriefingCmd() *cobra.Command {
+	var proposal, out, pdf, x, y string
+	var f analysisFlags
+	cmd := &cobra.Command{
+		Use:   "briefing SCENARIO --proposal ID --out BRIEFING.html [--pdf BRIEFING.pdf]",
+		Short: "The briefing on a proposal: each party's verdict, the nearest acceptable package, the plots",
+		Long: `briefing writes, for one proposal, what a mediation team needs on one page: how
+each party scores it (utility, BATNA, verdict, red lines crossed, the issues
+that cost it most), the nearest package every veto party accepts, the
+frontier of acceptable packages in the utilities of --x and --y with the
+proposals marked, and the comparison matrix of every proposal. --out writes
+HTML; --pdf prints it with headless Chromium.`,
+		Args:              exactArgs(1, "one SCENARIO"),
+		ValidArgsFunction: scenarioCompletion,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if proposal == "" || (out == "" && pdf == "") {
+				return usageError{cmd: "briefing", err: fmt.Errorf("give --proposal ID and --out, --pdf or both")}
+			}
+			m, err := load(args[0])
+			if err != nil {
+				return err
+			}
+			p, ok := m.Scenario.Proposal(proposal)
+			if !ok {
+				return accord.Errorf(accord.ENOTFOUND, "no proposal %q in %s", proposal, m.Scenario.ID)
+			}
+			ev := m.Evaluate(p)
+			var b *negotiate.Bridge
+			if !ev.Partial {
+				b = m.BridgeProposal(p, f.options())
+			}
+			var plane *negotiate.Plane
+			if x != "" && y != "" {
+				if plane, err = m.Plane(x, y, f.options()); err != nil {
+					return err
+				}
+			}
+			br, err := report.NewBriefing(m.Scenario.ID, ev, b, plane, m.Compare())
+			if err != nil {
+				return err
+			}
+			var html bytes.Buffer
+			if err := br.HTML(&html); err != nil {
+				return err
+			}
+			if out != "" {
+				if err := writeFileAtomic(out, func(f *os.File) error { _, err := f.Write(html.Bytes()); return err }); err != nil {
+					return err
+				}
+			}
+			if pdf != "" {
+				data, err := printPDF(cmd.Context(), html.Bytes())
+				if err != nil {
+					return err
+				}
+				if err := writeFileAtomic(pdf, func(f *os.File) error { _, err := f.Write(data); return err }); err != nil {
+					return err
+				}
+			}
+			verdict := "not accepted by every veto party"
+			if ev.AcceptedByVeto {
+				verdict = "accepted by every veto party"
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "briefing on %s: %s\n", proposal, verdict)
+			return nil
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().StringVar(&proposal, "proposal", "", "the proposal's id")
+	cmd.Flags().StringVar(&out, "out", "", "write the HTML briefing to this file")
+	cmd.Flags().StringVar(&pdf, "pdf", "", "print the briefing to this PDF file (needs Chromium)")
+	cmd.Flags().StringVar(&x, "x", "ua", "party on the frontier plot's x axis (empty: no plot)")
+	cmd.Flags().StringVar(&y, "y", "ru", "party on the frontier plot's y axis")
+	return cmd
 }

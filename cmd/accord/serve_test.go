@@ -152,3 +152,24 @@ func TestDailyReportHTMLAndPDF(t *testing.T) {
 		t.Errorf("bad day: exit %d %s", code, errOut)
 	}
 }
+
+func TestBriefing(t *testing.T) {
+	dir := t.TempDir()
+	html, pdf := filepath.Join(dir, "b.html"), filepath.Join(dir, "b.pdf")
+	out, errOut, code := runAccord(t, "report", "briefing", "../../scenarios/ukraine-2025", "--proposal", "us-28-points", "--out", html, "--pdf", pdf)
+	if code != 0 || !strings.Contains(out, "briefing on us-28-points: not accepted by every veto party") {
+		t.Fatalf("exit %d %s %s", code, out, errOut)
+	}
+	h, _ := os.ReadFile(html)
+	for _, want := range []string{"Briefing: us-28-points", "7 change(s)", "<svg", "rejects", "All proposals compared"} {
+		if !strings.Contains(string(h), want) {
+			t.Errorf("the briefing lacks %q", want)
+		}
+	}
+	if p, _ := os.ReadFile(pdf); !bytes.HasPrefix(p, []byte("%PDF-")) {
+		t.Error("no PDF")
+	}
+	if _, errOut, code := runAccord(t, "report", "briefing", "../../scenarios/ukraine-2025", "--proposal", "nope", "--out", html); code != 1 || !strings.Contains(errOut, `no proposal "nope"`) {
+		t.Errorf("unknown proposal: exit %d %s", code, errOut)
+	}
+}
