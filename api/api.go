@@ -78,6 +78,9 @@ type IngestResult struct {
 	// Incidents are the incidents the new observations joined or opened,
 	// with their violations as of this batch.
 	Incidents []monitor.Incident `json:"incidents"`
+	// LastEntry is the ledger index of the last entry the batch wrote (the
+	// feed's event id), when the server keeps a ledger.
+	LastEntry *int64 `json:"last_entry,omitempty"`
 }
 
 // ErrorBody is every error's JSON form.
@@ -171,6 +174,7 @@ func (s *Server) postObservations(w http.ResponseWriter, r *http.Request) {
 		var last int64 = -1
 		if len(seqs) > 0 {
 			last = seqs[len(seqs)-1]
+			res.LastEntry = &last
 		}
 		if s.Feed != nil && last >= 0 {
 			s.Feed.Publish(last)

@@ -51,7 +51,7 @@ func (c *Consequences) Restore(events []engine.Event) error {
 			c.done[ev.Incident+"|"+ev.Rule] = true
 		}
 	}
-	c.shown = len(c.eng.State().Derived)
+	c.shown += len(c.eng.DerivedSince(c.shown))
 	return nil
 }
 
@@ -115,9 +115,8 @@ func (c *Consequences) Observe(ins []monitor.Incident) ([]engine.Event, []engine
 			}
 		}
 	}
-	st := c.eng.State()
-	fresh := st.Derived[c.shown:]
-	c.shown = len(st.Derived)
+	fresh := c.eng.DerivedSince(c.shown)
+	c.shown += len(fresh)
 	return applied, fresh
 }
 

@@ -38,8 +38,18 @@ func New(a *agreement.Agreement) *Engine {
 
 // State returns a copy of the current state.
 func (e *Engine) State() *State {
-	c := clone(&e.state)
-	return c
+	b, _ := json.Marshal(&e.state)
+	var c State
+	_ = json.Unmarshal(b, &c)
+	return &c
+}
+
+// DerivedSince returns the derived events from the n-th on (a copy).
+func (e *Engine) DerivedSince(n int) []Derived {
+	if n >= len(e.state.Derived) {
+		return nil
+	}
+	return slices.Clone(e.state.Derived[n:])
 }
 
 // Replay applies a whole log and returns the final state; the first bad
@@ -66,10 +76,24 @@ func (e *Engine) Apply(ev Event) error {
 	return nil
 }
 
+// clone copies a state so that applying an entry to the copy leaves the
+// original as it was. Times are never changed in place (a new pointer is
+// set), so struct copies suffice; the lists changed in place are copied; the
+// append-only lists (signatures, violations, derived events) share their
+// backing arrays, since the copy only appends past the original's length.
 func clone(s *State) *State {
-	b, _ := json.Marshal(s)
-	var c State
-	_ = json.Unmarshal(b, &c)
+	c := *s
+	c.Provisions = slices.Clone(s.Provisions)
+	c.Phases = slices.Clone(s.Phases)
+	c.Consultations = slices.Clone(s.Consultations)
+	c.Tranches = slices.Clone(s.Tranches)
+	c.Violations = slices.Clone(s.Violations) // a dismissal changes one in place
+	if s.Snapback != nil {
+		sb := *s.Snapback
+		c.Snapback = &sb
+	}
+	// c.Signed and c.Derived share s's: appends past len(s.…) never change
+	// what s holds.
 	return &c
 }
 

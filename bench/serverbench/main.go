@@ -1,0 +1,215 @@
+// Command serverbench measures the mission server over HTTP on loopback,
+// with its durable stores (SQLite, the ledger) and the whole pipeline:
+// sustained ingestion in observations per second, and the time from
+// sending a batch to the feed's event for it (receipt to SSE) at a fixed
+// rate. Run it with bench/server.sh.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/accord-peace/accord/agreement"
+	"github.com/accord-peace/accord/api"
+	"github.com/accord-peace/accord/fusion"
+	"github.com/accord-peace/accord/ledger"
+	"github.com/accord-peace/accord/monitor"
+	"github.com/accord-peace/accord/scenarios"
+	"github.com/accord-peace/accord/sim"
+	"github.com/accord-peace/accord/sqlite"
+)
+
+func main() {
+	hours := flag.Float64("hours", 12, "simulated hours of observations")
+	rate := flag.Float64("rate", 1000, "true events per simulated hour")
+	batch := flag.Int("batch", 500, "observations per POST for the throughput run")
+	clients := flag.Int("clients", 4, "concurrent clients for the throughput run")
+	obsRate := flag.Int("latency-rate", 10000, "observations per second for the latency run")
+	seconds := flag.Float64("latency-seconds", 5, "length of the latency run")
+	flag.Parse()
+	log.SetFlags(0)
+	a, err := agreement.LoadFS(scenarios.FS, scenarios.ReferenceAgreement)
+	if err != nil {
+		log.Fatal(err)
+	}
+	k, err := monitor.NewKernel(a.Monitoring)
+	if err != nil {
+		log.Fatal(err)
+	}
+	cfg := sim.FromAgreement(a.Monitoring, k)
+	cfg.Seed, cfg.Duration, cfg.Rate = 1, time.Duration(*hours*float64(time.Hour)), *rate
+	res, err := sim.Run(cfg)
+	if err != nil {
+		log.Fatal(err)
+	}
+	lines := make([][]byte, len(res.Observations))
+	for i, o := range res.Observations {
+		lines[i], _ = json.Marshal(o)
+	}
+	fmt.Printf("machine: %d cores, %s; %d simulated observations\n\n", runtime.NumCPU(), runtime.Version(), len(lines))
+
+	url, stop := serve(a, k)
+	n := len(lines) / 2
+	start := time.Now()
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for c := 0; c < *clients; c++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				lo := int(next.Add(int64(*batch))) - *batch
+				if lo >= n {
+					return
+				}
+				post(url, lines[lo:min(lo+*batch, n)])
+			}
+		}()
+	}
+	wg.Wait()
+	el := time.Since(start)
+	fmt.Printf("ingestion over HTTP, %d clients, batches of %d, durable (SQLite + ledger): %.0f observations/s (%d in %v)\n",
+		*clients, *batch, float64(n)/el.Seconds(), n, el.Round(time.Millisecond))
+
+	// Latency: one SSE client; batches of 100 at the given rate.
+	feed := make(chan int64, 1<<16)
+	go sse(url, feed)
+	time.Sleep(200 * time.Millisecond)
+	per := 100
+	interval := time.Duration(float64(time.Second) * float64(per) / float64(*obsRate))
+	total := min(len(lines)-n, int(float64(*obsRate)**seconds))
+	var mu sync.Mutex
+	sent := map[int64]time.Time{} // last entry → time sent
+	var lat []time.Duration
+	done := make(chan struct{})
+	go func() {
+		var pending []int64
+		for id := range feed {
+			mu.Lock()
+			pending = pending[:0]
+			for e, t := range sent {
+				if id >= e {
+					lat = append(lat, time.Since(t))
+					pending = append(pending, e)
+				}
+			}
+			for _, e := range pending {
+				delete(sent, e)
+			}
+			mu.Unlock()
+		}
+		close(done)
+	}()
+	t0 := time.Now()
+	for i := 0; i*per < total; i++ {
+		for time.Now().Before(t0.Add(time.Duration(i) * interval)) {
+			time.Sleep(100 * time.Microsecond)
+		}
+		lo := n + i*per
+		at := time.Now()
+		last := post(url, lines[lo:min(lo+per, n+total)])
+		if last >= 0 {
+			mu.Lock()
+			sent[last] = at
+			mu.Unlock()
+		}
+	}
+	time.Sleep(time.Second)
+	mu.Lock()
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	if len(lat) > 0 {
+		q := func(f float64) time.Duration { return lat[int(f*float64(len(lat)-1))] }
+		fmt.Printf("receipt to SSE at %d observations/s (batches of %d, %d batches): p50 %v, p99 %v, max %v\n",
+			*obsRate, per, len(lat), q(.5).Round(time.Microsecond), q(.99).Round(time.Microsecond), lat[len(lat)-1].Round(time.Microsecond))
+	}
+	mu.Unlock()
+	stop()
+}
+
+// serve starts the server with its durable stores in a temporary directory.
+func serve(a *agreement.Agreement, k interface{}) (string, func()) {
+	dir, err := os.MkdirTemp("", "serverbench")
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(dir, "accord.db"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	led, err := ledger.OpenLedger(filepath.Join(dir, "ledger"), &ledger.Registry{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	kernel, _ := monitor.NewKernel(a.Monitoring)
+	s := api.NewServer(sqlite.NewObservationStore(db), monitor.NewPipeline(a.Monitoring, kernel, fusion.Config{}))
+	s.Record = &api.Record{Ledger: led, Origin: "bench"}
+	s.Feed = &api.Feed{Ledger: led}
+	s.Consequences = api.NewConsequences(a)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		log.Fatal(err)
+	}
+	srv := &http.Server{Handler: s.Handler()}
+	go srv.Serve(ln)
+	return "http://" + ln.Addr().String(), func() {
+		srv.Close()
+		led.Close()
+		db.Close()
+		os.RemoveAll(dir)
+	}
+}
+
+// post sends a batch and returns the ledger index of its last entry.
+func post(url string, lines [][]byte) int64 {
+	body := append(bytes.Join(lines, []byte("\n")), '\n')
+	resp, err := http.Post(url+"/v1/observations", "application/x-ndjson", bytes.NewReader(body))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var r struct {
+		LastEntry *int64 `json:"last_entry"`
+	}
+	if resp.StatusCode != 200 {
+		log.Fatalf("batch refused: %s", resp.Status)
+	}
+	json.NewDecoder(resp.Body).Decode(&r)
+	if r.LastEntry == nil {
+		return -1
+	}
+	return *r.LastEntry
+}
+
+// sse reads the feed and sends each event id.
+func sse(url string, ids chan<- int64) {
+	resp, err := http.Get(url + "/v1/feed")
+	if err != nil {
+		log.Fatal(err)
+	}
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	for sc.Scan() {
+		if id, ok := strings.CutPrefix(sc.Text(), "id: "); ok {
+			if v, err := strconv.ParseInt(id, 10, 64); err == nil {
+				ids <- v
+			}
+		}
+	}
+}
