@@ -8,39 +8,73 @@ import (
 	"time"
 )
 
+// wireOut is the Feature written; wireProp is the properties object in the contract's order; extras, if
+// any, are merged by the map path.
+type wireOut struct {
+	Type       string   `json:"type"`
+	Geometry   wireGeom `json:"geometry"`
+	Properties wireProp `json:"properties"`
+}
+
+type wireGeom struct {
+	Type        string `json:"type"`
+	Coordinates any    `json:"coordinates"`
+}
+
+type wireProp struct {
+	ID            string     `json:"id"`
+	Source        Source     `json:"source"`
+	ObservedAt    string     `json:"observed_at"`
+	ReportedAt    string     `json:"reported_at"`
+	Event         string     `json:"event"`
+	Equipment     string     `json:"equipment,omitempty"`
+	CaliberMM     float64    `json:"caliber_mm,omitempty"`
+	Count         int        `json:"count"`
+	AttributedTo  string     `json:"attributed_to"`
+	AccuracyM     float64    `json:"accuracy_m"`
+	TimeAccuracyS float64    `json:"time_accuracy_s"`
+	Confidence    float64    `json:"confidence"`
+	Evidence      []Evidence `json:"evidence,omitempty"`
+}
+
 // MarshalJSON writes the observation in the wire form of the contract.
+// The encoding is canonical: the same observation gives the same bytes.
 func (o *Observation) MarshalJSON() ([]byte, error) {
-	props := map[string]any{
-		"id": o.ID, "source": o.Source,
-		"observed_at": o.ObservedAt.Format(time.RFC3339Nano), "reported_at": o.ReportedAt.Format(time.RFC3339Nano),
-		"event": o.Event, "count": o.Count, "attributed_to": o.AttributedTo,
-		"accuracy_m": o.AccuracyM, "time_accuracy_s": o.TimeAccuracyS, "confidence": o.Confidence,
+	g := wireGeom{Type: "Point", Coordinates: o.Position}
+	if o.Path != nil {
+		g = wireGeom{Type: "LineString", Coordinates: o.Path}
+	}
+	p := wireProp{ID: o.ID, Source: o.Source, ObservedAt: o.ObservedAt.Format(time.RFC3339Nano), ReportedAt: o.ReportedAt.Format(time.RFC3339Nano),
+		Event: o.Event, Equipment: o.Equipment, CaliberMM: o.CaliberMM, Count: o.Count, AttributedTo: o.AttributedTo,
+		AccuracyM: o.AccuracyM, TimeAccuracyS: o.TimeAccuracyS, Confidence: o.Confidence, Evidence: o.Evidence}
+	if len(o.Extra) == 0 {
+		return json.Marshal(wireOut{Type: "Feature", Geometry: g, Properties: p})
+	}
+	// Extras: merge them into the properties (sorted keys, as encoding/json
+	// writes maps).
+	b, err := json.Marshal(p)
+	if err != nil {
+		return nil, err
+	}
+	props := map[string]json.RawMessage{}
+	if err := json.Unmarshal(b, &props); err != nil {
+		return nil, err
 	}
 	for k, v := range o.Extra {
 		props[k] = v
 	}
-	if o.Equipment != "" {
-		props["equipment"] = o.Equipment
-	}
-	if o.CaliberMM != 0 {
-		props["caliber_mm"] = o.CaliberMM
-	}
-	if len(o.Evidence) > 0 {
-		props["evidence"] = o.Evidence
-	}
-	geom := map[string]any{"type": "Point", "coordinates": o.Position}
-	if o.Path != nil {
-		geom = map[string]any{"type": "LineString", "coordinates": o.Path}
-	}
-	return json.Marshal(map[string]any{"type": "Feature", "geometry": geom, "properties": props})
+	return json.Marshal(map[string]any{"type": "Feature", "geometry": g, "properties": props})
 }
 
 // Digest is the SHA-256 of the observation's canonical encoding, to tell an
 // exact resend from a conflicting one.
 func (o *Observation) Digest() [32]byte {
 	b, _ := o.MarshalJSON()
-	return sha256.Sum256(b)
+	return DigestOf(b)
 }
+
+// DigestOf is the digest of an encoding MarshalJSON returned.
+func DigestOf(encoded []byte) [32]byte { return sha256.Sum256(encoded) }
 
 // Encode writes observations as NDJSON.
 func Encode(w io.Writer, obs []Observation) error {

@@ -42,7 +42,11 @@ func (s *ObservationStore) Put(ctx context.Context, batch []monitor.Observation)
 	defer ins.Close()
 	for i := range batch {
 		o := &batch[i]
-		d := o.Digest()
+		feature, err := o.MarshalJSON()
+		if err != nil {
+			return 0, 0, err
+		}
+		d := monitor.DigestOf(feature)
 		var old []byte
 		switch err := sel.QueryRowContext(ctx, o.Source.ID, o.ID).Scan(&old); {
 		case err == nil:
@@ -52,10 +56,6 @@ func (s *ObservationStore) Put(ctx context.Context, batch []monitor.Observation)
 			duplicates++
 			continue
 		case !errors.Is(err, sql.ErrNoRows):
-			return 0, 0, err
-		}
-		feature, err := o.MarshalJSON()
-		if err != nil {
 			return 0, 0, err
 		}
 		if _, err := ins.ExecContext(ctx, o.Source.ID, o.ID, d[:], o.ObservedAt.UTC().Format(time.RFC3339Nano), feature); err != nil {
