@@ -18,6 +18,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"sort"
 	"strconv"
 	"strings"
@@ -42,6 +43,7 @@ func main() {
 	clients := flag.Int("clients", 4, "concurrent clients for the throughput run")
 	obsRate := flag.Int("latency-rate", 10000, "observations per second for the latency run")
 	seconds := flag.Float64("latency-seconds", 5, "length of the latency run")
+	profile := flag.String("cpuprofile", "", "write a CPU profile of the ingestion run to this file")
 	flag.Parse()
 	log.SetFlags(0)
 	a, err := agreement.LoadFS(scenarios.FS, scenarios.ReferenceAgreement)
@@ -66,6 +68,13 @@ func main() {
 
 	url, stop := serve(a, k)
 	n := len(lines) / 2
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		pprof.StartCPUProfile(f)
+	}
 	start := time.Now()
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -84,6 +93,9 @@ func main() {
 	}
 	wg.Wait()
 	el := time.Since(start)
+	if *profile != "" {
+		pprof.StopCPUProfile()
+	}
 	fmt.Printf("ingestion over HTTP, %d clients, batches of %d, durable (SQLite + ledger): %.0f observations/s (%d in %v)\n",
 		*clients, *batch, float64(n)/el.Seconds(), n, el.Round(time.Millisecond))
 
