@@ -8,9 +8,11 @@ import (
 // Application error codes. Adapters map them to exit codes or HTTP statuses at
 // the edge; the domain only says what kind of failure happened.
 const (
-	EINVALID  = "invalid"   // the input breaks the contract
-	ENOTFOUND = "not_found" // a named thing does not exist
-	EINTERNAL = "internal"  // a bug or an unexpected failure
+	EINVALID      = "invalid"      // the input breaks the contract
+	ENOTFOUND     = "not_found"    // a named thing does not exist
+	EUNAUTHORIZED = "unauthorized" // the caller did not say who it is
+	EFORBIDDEN    = "forbidden"    // the caller may not do this
+	EINTERNAL     = "internal"     // a bug or an unexpected failure
 )
 
 // Error is an application error: a code for programs, a message for users and

@@ -41,6 +41,9 @@ type Server struct {
 	Consequences *Consequences
 	// Geometry is the agreed geometry as GeoJSON, for the map.
 	Geometry []byte
+	// Auth, when set, identifies callers by bearer token and applies the
+	// access policy (deny by default); without it the server is open.
+	Auth *Auth
 
 	mu sync.Mutex // the pipeline is fed by one goroutine at a time
 }
@@ -53,9 +56,10 @@ func NewServer(store monitor.ObservationStore, p *monitor.Pipeline) *Server {
 // Handler returns the API's routes.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /v1/observations", s.postObservations)
+	mux.Handle("POST /v1/observations", s.Auth.require(ledger.SubmitObservations, http.HandlerFunc(s.postObservations)))
 	mux.HandleFunc("GET /v1/incidents", s.getIncidents)
 	if s.Record != nil {
+		s.Record.Auth = s.Auth
 		s.Record.Register(mux)
 	}
 	if s.Feed != nil {
@@ -68,7 +72,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/geometry", s.getGeometry)
 	mux.Handle("GET /web/", webHandler())
 	mux.HandleFunc("GET /{$}", s.index)
-	return mux
+	return s.Auth.reads(mux)
 }
 
 // IngestResult is the answer to an accepted batch.
@@ -220,6 +224,10 @@ func status(err error) int {
 		return http.StatusBadRequest
 	case accord.ENOTFOUND:
 		return http.StatusNotFound
+	case accord.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case accord.EFORBIDDEN:
+		return http.StatusForbidden
 	}
 	return http.StatusInternalServerError
 }

@@ -18,7 +18,8 @@ import (
 const line = `{"type":"Feature","geometry":{"type":"Point","coordinates":[34.5863,47.5119]},"properties":{"id":"ID","source":{"id":"sat-un","kind":"satellite","owner":"un"},"observed_at":"2025-06-01T04:10:00Z","reported_at":"2025-06-01T04:25:13Z","event":"strike","attributed_to":"unknown","accuracy_m":15,"confidence":0.9}}`
 
 // newServer starts the API on a real loopback listener.
-func newServer(t *testing.T) (*httptest.Server, *monitor.MemStore) {
+// newPipeline builds the reference agreement's pipeline.
+func newPipeline(t *testing.T) (*agreement.Agreement, *monitor.Pipeline) {
 	t.Helper()
 	a, err := agreement.LoadFS(scenarios.FS, scenarios.ReferenceAgreement)
 	if err != nil {
@@ -28,8 +29,14 @@ func newServer(t *testing.T) (*httptest.Server, *monitor.MemStore) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return a, monitor.NewPipeline(a.Monitoring, k, fusion.Config{})
+}
+
+func newServer(t *testing.T) (*httptest.Server, *monitor.MemStore) {
+	t.Helper()
+	_, p := newPipeline(t)
 	store := monitor.NewMemStore()
-	s := api.NewServer(store, monitor.NewPipeline(a.Monitoring, k, fusion.Config{}))
+	s := api.NewServer(store, p)
 	s.MaxBody = 4096
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)

@@ -21,11 +21,14 @@ type Record struct {
 	Ledger *ledger.Ledger
 	Origin string
 	Signer note.Signer // signs checkpoints
+	// Auth, when set, checks who submits: a submission's author must be
+	// the caller, with a role that may submit its type.
+	Auth *Auth
 }
 
 // Register adds the record's routes to a mux.
 func (rec *Record) Register(mux *http.ServeMux) {
-	mux.HandleFunc("POST /v1/submissions", rec.postSubmission)
+	mux.Handle("POST /v1/submissions", rec.Auth.require(ledger.ReadPublic, http.HandlerFunc(rec.postSubmission)))
 	mux.HandleFunc("GET /v1/checkpoint", rec.getCheckpoint)
 	mux.HandleFunc("GET /v1/ledger", rec.getLedger)
 	mux.HandleFunc("GET /v1/entries/{index}", rec.getEntry)
@@ -40,6 +43,21 @@ func (rec *Record) postSubmission(w http.ResponseWriter, r *http.Request) {
 	if err := dec.Decode(&s); err != nil {
 		writeError(w, http.StatusBadRequest, accord.Errorf(accord.EINVALID, "not a submission {author, id, type, body, sig}: %v", err))
 		return
+	}
+	if rec.Auth != nil {
+		p := principal(r)
+		action := map[string]string{"observations": ledger.SubmitObservations, "response": ledger.SubmitResponse, "finding": ledger.SignFinding}[s.Type]
+		switch {
+		case p.Actor == "":
+			writeError(w, http.StatusUnauthorized, accord.Errorf(accord.EUNAUTHORIZED, "submissions need a token"))
+			return
+		case p.Actor != s.Author:
+			writeError(w, http.StatusForbidden, accord.Errorf(accord.EFORBIDDEN, "%s may not submit for %q", p.Actor, s.Author))
+			return
+		case action == "" || !rec.Auth.Policy.Allowed(p.Role, action, true):
+			writeError(w, http.StatusForbidden, accord.Errorf(accord.EFORBIDDEN, "the %s role may not submit %q", p.Role, s.Type))
+			return
+		}
 	}
 	seq, err := rec.Ledger.Submit(s)
 	if err != nil {

@@ -13,11 +13,13 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"golang.org/x/mod/sumdb/note"
 
+	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/api"
 	"github.com/accord-peace/accord/engine"
 	"github.com/accord-peace/accord/fusion"
@@ -29,7 +31,7 @@ import (
 
 // serverConfig is what 'serve' and 'demo' start.
 type serverConfig struct {
-	addr, data, agreement, origin string
+	addr, data, agreement, origin, tokens string
 }
 
 func (c *serverConfig) register(cmd *cobra.Command, defaultData string) {
@@ -37,6 +39,7 @@ func (c *serverConfig) register(cmd *cobra.Command, defaultData string) {
 	cmd.Flags().StringVar(&c.data, "data", defaultData, "data directory: the SQLite store, the ledger and the log's key")
 	cmd.Flags().StringVar(&c.agreement, "agreement", "", "agreement file (default: the embedded reference)")
 	cmd.Flags().StringVar(&c.origin, "origin", "accord/ukraine-2025", "the ledger's origin line in its checkpoints")
+	cmd.Flags().StringVar(&c.tokens, "tokens", "", `callers' bearer tokens, a JSON file {"TOKEN": {"actor": ID, "role": party|guarantor|monitor|mediator}}; without it the server is open to every caller`)
 }
 
 // server is a running mission server.
@@ -98,6 +101,15 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 	s.api.Record = &api.Record{Ledger: led, Origin: c.origin, Signer: signer}
 	s.api.Feed = &api.Feed{Ledger: led}
 	s.api.Geometry = a.Monitoring.Geometry.GeoJSON()
+	if c.tokens != "" {
+		auth, err := readTokens(c.tokens)
+		if err != nil {
+			s.close()
+			return nil, err
+		}
+		auth.Policy.RestrictEvidence = a.RestrictEvidence
+		s.api.Auth = auth
+	}
 	s.api.Metrics = api.NewMetrics(s.api.OpenIncidents, func() float64 { return float64(led.Len()) })
 	if a.Consultation != nil || a.Enforcement != nil {
 		cons := api.NewConsequences(a)
@@ -120,6 +132,27 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 	s.http = &http.Server{Handler: s.api.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	go func() { s.done <- s.http.Serve(ln) }()
 	return s, nil
+}
+
+// readTokens reads the callers' tokens.
+func readTokens(path string) (*api.Auth, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &accord.Error{Code: accord.ENOTFOUND, Message: "tokens " + path, Err: err}
+	}
+	var m map[string]api.Principal
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, accord.Errorf(accord.EINVALID, "%s: want {\"TOKEN\": {\"actor\": ID, \"role\": ROLE}}: %v", path, err)
+	}
+	for t, p := range m {
+		if len(t) < 16 {
+			return nil, accord.Errorf(accord.EINVALID, "%s: the token of %q is shorter than 16 characters", path, p.Actor)
+		}
+		if p.Actor == "" || !slices.Contains(ledger.Roles, p.Role) || p.Role == ledger.RolePublic {
+			return nil, accord.Errorf(accord.EINVALID, "%s: the token of %q needs an actor and a role among party, guarantor, monitor, mediator", path, p.Actor)
+		}
+	}
+	return &api.Auth{Tokens: m}, nil
 }
 
 // recordedEvents reads the agreement engine's events back from the ledger.
@@ -218,7 +251,10 @@ agreement's monitoring pipeline:
   GET  /                     a live page of the incidents
 
 Stored observations are replayed into the pipeline at start, so a restart
-loses nothing acknowledged. Ctrl-C stops it cleanly.`,
+loses nothing acknowledged. With --tokens, callers say who they are with a
+bearer token and the access policy applies (deny by default: monitors post
+observations, parties answer their notices, guarantors sign findings; the
+public reads); without it the server is open. Ctrl-C stops it cleanly.`,
 		Args: exactArgs(0, "no argument"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			logger := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))

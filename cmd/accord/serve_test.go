@@ -173,3 +173,30 @@ func TestBriefing(t *testing.T) {
 		t.Errorf("unknown proposal: exit %d %s", code, errOut)
 	}
 }
+
+func TestServeWithTokens(t *testing.T) {
+	data := t.TempDir()
+	tokens := filepath.Join(data, "tokens.json")
+	os.WriteFile(tokens, []byte(`{"monitor-token-0123456789": {"actor": "mission", "role": "monitor"}}`), 0o600)
+	url, stop, _ := startAccord(t, "serve", "--addr", "127.0.0.1:0", "--data", data, "--tokens", tokens)
+	defer stop()
+	obs, _ := simulateTo(t, "--seed", "3", "--duration", "10m")
+	body, _ := os.ReadFile(obs)
+	resp, _ := http.Post(url+"/v1/observations", "application/x-ndjson", bytes.NewReader(body))
+	resp.Body.Close()
+	if resp.StatusCode != 401 {
+		t.Errorf("anonymous post: %d, want 401", resp.StatusCode)
+	}
+	req, _ := http.NewRequest("POST", url+"/v1/observations", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/x-ndjson")
+	req.Header.Set("Authorization", "Bearer monitor-token-0123456789")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("monitor post: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	os.WriteFile(tokens, []byte(`{"short": {"actor": "mission", "role": "monitor"}}`), 0o600)
+	if _, errOut, code := runAccord(t, "serve", "--addr", "127.0.0.1:0", "--data", t.TempDir(), "--tokens", tokens); code != 1 || !strings.Contains(errOut, "shorter than 16") {
+		t.Errorf("short token: exit %d %s", code, errOut)
+	}
+}

@@ -1,0 +1,99 @@
+package api
+
+import (
+	"context"
+	"crypto/subtle"
+	"net/http"
+	"strings"
+
+	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/ledger"
+)
+
+// Principal is who a caller is: an actor of the agreement and its role.
+type Principal struct {
+	Actor string `json:"actor"`
+	Role  string `json:"role"`
+}
+
+// Auth identifies callers by bearer token and decides with the policy.
+// Reads of the public record need no token (the public role); everything
+// that writes needs one whose role the policy allows.
+type Auth struct {
+	Tokens map[string]Principal
+	Policy ledger.Policy
+}
+
+type principalKey struct{}
+
+// who identifies the caller: its principal, or the public role without a
+// token. A token that matches no one is an error.
+func (a *Auth) who(r *http.Request) (Principal, error) {
+	h := r.Header.Get("Authorization")
+	if h == "" {
+		return Principal{Role: ledger.RolePublic}, nil
+	}
+	tok, ok := strings.CutPrefix(h, "Bearer ")
+	if !ok {
+		return Principal{}, accord.Errorf(accord.EUNAUTHORIZED, `Authorization: want "Bearer TOKEN"`)
+	}
+	for t, p := range a.Tokens {
+		if subtle.ConstantTimeCompare([]byte(t), []byte(tok)) == 1 {
+			return p, nil
+		}
+	}
+	return Principal{}, accord.Errorf(accord.EUNAUTHORIZED, "unknown token")
+}
+
+// require lets a request through only when the caller's role may take the
+// action; with no Auth everything passes.
+func (a *Auth) require(action string, next http.Handler) http.Handler {
+	if a == nil {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, err := a.who(r)
+		if err != nil {
+			writeError(w, http.StatusUnauthorized, err)
+			return
+		}
+		if !a.Policy.Allowed(p.Role, action, true) {
+			code, c := http.StatusForbidden, accord.EFORBIDDEN
+			if p.Role == ledger.RolePublic {
+				code, c = http.StatusUnauthorized, accord.EUNAUTHORIZED
+			}
+			writeError(w, code, accord.Errorf(c, "%s: the %s role may not %s", describe(p), p.Role, strings.ReplaceAll(action, "_", " ")))
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, p)))
+	})
+}
+
+// reads checks that a bad token is refused on every route, reads included.
+func (a *Auth) reads(next http.Handler) http.Handler {
+	if a == nil {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, err := a.who(r); err != nil {
+			writeError(w, http.StatusUnauthorized, err)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func describe(p Principal) string {
+	if p.Actor == "" {
+		return "an anonymous caller"
+	}
+	return p.Actor
+}
+
+// principal is the caller a handler runs for (the public when none).
+func principal(r *http.Request) Principal {
+	if p, ok := r.Context().Value(principalKey{}).(Principal); ok {
+		return p
+	}
+	return Principal{Role: ledger.RolePublic}
+}

@@ -1,0 +1,94 @@
+package api_test
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/accord-peace/accord/api"
+	"github.com/accord-peace/accord/ledger"
+	"github.com/accord-peace/accord/monitor"
+)
+
+// Every role against every writing route, and the public reads: deny by
+// default, 401 without (or with a bad) token, 403 for a role the policy
+// refuses, precise JSON errors.
+func TestAuthMatrix(t *testing.T) {
+	keys := map[string]ed25519.PrivateKey{}
+	reg := &ledger.Registry{Keys: map[string]ed25519.PublicKey{}}
+	for _, a := range []string{"ru", "us", "mission", "un"} {
+		pub, priv, _ := ed25519.GenerateKey(rand.Reader)
+		keys[a], reg.Keys[a] = priv, pub
+	}
+	l, err := ledger.OpenLedger(filepath.Join(t.TempDir(), "l"), reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	_, pipeline := newPipeline(t)
+	s := api.NewServer(monitor.NewMemStore(), pipeline)
+	s.Record = &api.Record{Ledger: l, Origin: "o"}
+	s.Auth = &api.Auth{Tokens: map[string]api.Principal{
+		"t-ru": {Actor: "ru", Role: ledger.RoleParty}, "t-us": {Actor: "us", Role: ledger.RoleGuarantor},
+		"t-mission": {Actor: "mission", Role: ledger.RoleMonitor}, "t-un": {Actor: "un", Role: ledger.RoleMediator},
+	}}
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	do := func(method, path, token, ctype string, body []byte) (int, string) {
+		req, _ := http.NewRequest(method, srv.URL+path, bytes.NewReader(body))
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		req.Header.Set("Content-Type", ctype)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var e api.ErrorBody
+		json.NewDecoder(resp.Body).Decode(&e)
+		return resp.StatusCode, e.Code + ": " + e.Message
+	}
+	obs := []byte(strings.Replace(line, "ID", "1", 1) + "\n")
+	n := 0
+	sub := func(author, typ string) []byte {
+		n++
+		s, _ := ledger.Sign(keys[author], author, "s"+string(rune('a'+n)), typ, map[string]int{"n": n})
+		b, _ := json.Marshal(s)
+		return b
+	}
+	tests := []struct {
+		name, method, path, token, ctype string
+		body                             []byte
+		want                             int
+		msg                              string
+	}{
+		{"monitor posts observations", "POST", "/v1/observations", "t-mission", "application/x-ndjson", obs, 200, ""},
+		{"party posts observations", "POST", "/v1/observations", "t-ru", "application/x-ndjson", obs, 403, "forbidden: ru: the party role may not submit observations"},
+		{"guarantor posts observations", "POST", "/v1/observations", "t-us", "application/x-ndjson", obs, 403, "forbidden"},
+		{"mediator posts observations", "POST", "/v1/observations", "t-un", "application/x-ndjson", obs, 403, "forbidden"},
+		{"anonymous posts observations", "POST", "/v1/observations", "", "application/x-ndjson", obs, 401, "unauthorized: an anonymous caller"},
+		{"bad token", "POST", "/v1/observations", "t-nobody", "application/x-ndjson", obs, 401, "unauthorized: unknown token"},
+		{"guarantor signs a finding", "POST", "/v1/submissions", "t-us", "application/json", sub("us", "finding"), 200, ""},
+		{"party signs a finding", "POST", "/v1/submissions", "t-ru", "application/json", sub("ru", "finding"), 403, `the party role may not submit "finding"`},
+		{"party answers a notice", "POST", "/v1/submissions", "t-ru", "application/json", sub("ru", "response"), 200, ""},
+		{"party answers for another", "POST", "/v1/submissions", "t-ru", "application/json", sub("us", "response"), 403, `ru may not submit for "us"`},
+		{"monitor submits observations", "POST", "/v1/submissions", "t-mission", "application/json", sub("mission", "observations"), 200, ""},
+		{"anonymous submission", "POST", "/v1/submissions", "", "application/json", sub("us", "finding"), 401, "submissions need a token"},
+		{"public reads incidents", "GET", "/v1/incidents", "", "", nil, 200, ""},
+		{"public reads the checkpoint", "GET", "/v1/proofs/consistency?old=1&size=1", "", "", nil, 200, ""},
+		{"bad token on a read", "GET", "/v1/incidents", "t-nobody", "", nil, 401, "unknown token"},
+	}
+	for _, tt := range tests {
+		code, msg := do(tt.method, tt.path, tt.token, tt.ctype, tt.body)
+		if code != tt.want || !strings.Contains(msg, tt.msg) {
+			t.Errorf("%s: %d %q, want %d %q", tt.name, code, msg, tt.want, tt.msg)
+		}
+	}
+}
