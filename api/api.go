@@ -1,9 +1,11 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -44,6 +46,9 @@ type Server struct {
 	// Auth, when set, identifies callers by bearer token and applies the
 	// access policy (deny by default); without it the server is open.
 	Auth *Auth
+	// RequireSigned refuses observation batches without an author's
+	// signature (headers Accord-Author, Accord-Id, Accord-Signature).
+	RequireSigned bool
 
 	mu sync.Mutex // the pipeline is fed by one goroutine at a time
 }
@@ -119,13 +124,17 @@ func (s *Server) postObservations(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, http.StatusUnsupportedMediaType, accord.Errorf(accord.EINVALID, "Content-Type must be application/x-ndjson (one GeoJSON Feature per line), got %q", r.Header.Get("Content-Type")))
 		return
 	}
-	body := http.MaxBytesReader(w, r.Body, s.MaxBody)
-	obs, err := monitor.Decode(body, "body")
+	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.MaxBody))
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		s.fail(w, http.StatusRequestEntityTooLarge, accord.Errorf(accord.EINVALID, "the body exceeds %d bytes; send smaller batches", s.MaxBody))
 		return
 	}
+	if err != nil {
+		s.fail(w, http.StatusBadRequest, accord.Errorf(accord.EINVALID, "reading the body: %v", err))
+		return
+	}
+	obs, err := monitor.Decode(bytes.NewReader(raw), "body")
 	if err != nil {
 		s.fail(w, http.StatusBadRequest, err)
 		return
@@ -134,12 +143,28 @@ func (s *Server) postObservations(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, http.StatusRequestEntityTooLarge, accord.Errorf(accord.EINVALID, "%d observations in one batch; at most %d", len(obs), s.MaxBatch))
 		return
 	}
+	sub, signed, err := s.batchSubmission(r, raw, len(obs))
+	if err != nil {
+		s.fail(w, status(err), err)
+		return
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if signed && s.Record.Ledger.Seen(sub.Author, sub.ID) {
+		_, err := s.Record.Ledger.Submit(sub) // records the refused replay
+		s.fail(w, http.StatusBadRequest, err)
+		return
+	}
 	added, dups, err := s.Store.Put(r.Context(), obs)
 	if err != nil {
 		s.fail(w, status(err), err)
 		return
+	}
+	if signed {
+		if _, err := s.Record.Ledger.Submit(sub); err != nil {
+			s.fail(w, status(err), err)
+			return
+		}
 	}
 	res := IngestResult{Added: added, Duplicates: dups, Incidents: []monitor.Incident{}}
 	// Fuse the batch, then evaluate each incident it touched once, in the

@@ -50,9 +50,9 @@ func SignedMessage(author, id, typ string, body []byte) []byte {
 	return b.Bytes()
 }
 
-// Sign makes a submission signed with the author's key; the body is
-// compacted first, as the log stores it.
-func Sign(key ed25519.PrivateKey, author, id, typ string, body any) (Submission, error) {
+// NewSubmission makes an unsigned submission; the body is compacted, as the
+// log stores it.
+func NewSubmission(author, id, typ string, body any) (Submission, error) {
 	raw, err := json.Marshal(body)
 	if err != nil {
 		return Submission{}, err
@@ -61,8 +61,17 @@ func Sign(key ed25519.PrivateKey, author, id, typ string, body any) (Submission,
 	if err := json.Compact(&c, raw); err != nil {
 		return Submission{}, err
 	}
-	sig := ed25519.Sign(key, SignedMessage(author, id, typ, c.Bytes()))
-	return Submission{Author: author, ID: id, Type: typ, Body: c.Bytes(), Sig: base64.StdEncoding.EncodeToString(sig)}, nil
+	return Submission{Author: author, ID: id, Type: typ, Body: c.Bytes()}, nil
+}
+
+// Sign makes a submission signed with the author's key.
+func Sign(key ed25519.PrivateKey, author, id, typ string, body any) (Submission, error) {
+	s, err := NewSubmission(author, id, typ, body)
+	if err != nil {
+		return Submission{}, err
+	}
+	s.Sig = base64.StdEncoding.EncodeToString(ed25519.Sign(key, SignedMessage(author, id, typ, s.Body)))
+	return s, nil
 }
 
 // encode is an entry's record bytes.

@@ -67,6 +67,13 @@ func OpenLedger(path string, reg *Registry) (*Ledger, error) {
 	return led, nil
 }
 
+// Seen reports whether the log holds a submission (author, id).
+func (l *Ledger) Seen(author, id string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.seen[[2]string{author, id}]
+}
+
 // Submit appends a signed submission and returns its sequence number. A
 // submission with a bad signature, an unknown author or an (author, id)
 // already in the log is refused: the refusal is appended (so the record

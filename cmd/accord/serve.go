@@ -101,6 +101,8 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 	s.api.Record = &api.Record{Ledger: led, Origin: c.origin, Signer: signer}
 	s.api.Feed = &api.Feed{Ledger: led}
 	s.api.Geometry = a.Monitoring.Geometry.GeoJSON()
+	// An agreement that registers keys wants every batch signed.
+	s.api.RequireSigned = len(a.Keys) > 0
 	if c.tokens != "" {
 		auth, err := readTokens(c.tokens)
 		if err != nil {
