@@ -23,10 +23,15 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 		Short: "Negotiate, agree, monitor, enforce and prove a peace settlement",
 		Long: `accord models a multi-party negotiation (parties, tracks, issues, options,
 positions, proposals; see spec/scenario.md), scores every proposal for every
-party, and finds the packages that every party holding a veto can accept.
+party, and finds the packages that every party holding a veto can accept;
+compiles a package into a phased agreement; monitors the ceasefire against
+the agreed lines and zones (spec/observation.md), runs the emergency
+consultation and applies the agreed consequences; and keeps every step in a
+signed, verifiable record. 'accord demo' shows it all on the reference case.
 
 A SCENARIO argument is a scenario YAML file, or a folder holding scenario.yaml
-(for example scenarios/ukraine-2025).`,
+(for example scenarios/ukraine-2025). An AGREEMENT argument is an agreement
+file, or "reference" for the embedded Ukraine 2025 reference agreement.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
