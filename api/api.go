@@ -15,9 +15,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/fusion"
 	"github.com/accord-peace/accord/ledger"
 	"github.com/accord-peace/accord/monitor"
+	"github.com/accord-peace/accord/negotiate"
 )
 
 // Limits on one ingestion request.
@@ -41,8 +43,15 @@ type Server struct {
 	// Consequences, when set with Record, runs the agreement engine on the
 	// confirmed violations.
 	Consequences *Consequences
-	// Geometry is the agreed geometry as GeoJSON, for the map.
+	// Agreement is the agreement the Consequences run, for its views.
+	Agreement *agreement.Agreement
+	// Scenario, when set, serves the negotiation's analysis: the proposals,
+	// their comparison matrix, the frontier.
+	Scenario *negotiate.Model
+	// Geometry is the agreed geometry as GeoJSON, for the map; Bands the
+	// outlines of the agreed bands around the line.
 	Geometry []byte
+	Bands    []byte
 	// Auth, when set, identifies callers by bearer token and applies the
 	// access policy (deny by default); without it the server is open.
 	Auth *Auth
@@ -51,6 +60,9 @@ type Server struct {
 	RequireSigned bool
 
 	mu sync.Mutex // the pipeline is fed by one goroutine at a time
+
+	scenarioMu sync.Mutex        // the negotiation model's searches, one at a time
+	frontiers  map[string][]byte // frontier SVGs by "x|y"
 }
 
 // NewServer returns a server with the default limits.
@@ -63,6 +75,17 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("POST /v1/observations", s.Auth.require(ledger.SubmitObservations, http.HandlerFunc(s.postObservations)))
 	mux.HandleFunc("GET /v1/incidents", s.getIncidents)
+	mux.HandleFunc("GET /v1/incidents/{id}", s.getIncident)
+	mux.HandleFunc("GET /v1/agreement", s.getAgreement)
+	mux.HandleFunc("GET /v1/consultations", s.getConsultations)
+	mux.Handle("POST /v1/consultations/{id}/response", s.Auth.require(ledger.SubmitResponse, http.HandlerFunc(s.postResponse)))
+	mux.Handle("POST /v1/consultations/{id}/finding", s.Auth.require(ledger.SignFinding, http.HandlerFunc(s.postFinding)))
+	mux.HandleFunc("GET /v1/compliance", s.getCompliance)
+	mux.HandleFunc("GET /v1/scenario", s.getScenario)
+	mux.HandleFunc("GET /v1/scenario/proposals/{id}", s.getProposal)
+	mux.HandleFunc("GET /v1/scenario/matrix", s.getMatrix)
+	mux.HandleFunc("GET /v1/scenario/frontier.svg", s.getFrontier)
+	mux.HandleFunc("GET /v1/bands", s.getBands)
 	if s.Record != nil {
 		s.Record.Auth = s.Auth
 		s.Record.Register(mux)
@@ -195,19 +218,12 @@ func (s *Server) postObservations(w http.ResponseWriter, r *http.Request) {
 				entries = append(entries, ledgerEntry("agreement", mustJSON(&derived[i])))
 			}
 		}
-		seqs, err := s.Record.Ledger.AppendAll(entries)
+		last, err := s.commit(entries)
 		if err != nil {
 			s.fail(w, http.StatusInternalServerError, err)
 			return
 		}
-		var last int64 = -1
-		if len(seqs) > 0 {
-			last = seqs[len(seqs)-1]
-			res.LastEntry = &last
-		}
-		if s.Feed != nil && last >= 0 {
-			s.Feed.Publish(last)
-		}
+		res.LastEntry = last
 	}
 	if s.Metrics != nil {
 		s.Metrics.Observations.WithLabelValues("added").Add(float64(res.Added))
@@ -230,9 +246,7 @@ func (s *Server) getIncidents(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, http.StatusBadRequest, err)
 		return
 	}
-	s.mu.Lock()
-	ins := s.Pipeline.Incidents()
-	s.mu.Unlock()
+	ins := s.incidents()
 	out := []monitor.Incident{}
 	for i := range ins {
 		if f.Match(&ins[i]) {

@@ -81,6 +81,16 @@ func TestAuthMatrix(t *testing.T) {
 		{"party answers for another", "POST", "/v1/submissions", "t-ru", "application/json", sub("us", "response"), 403, `ru may not submit for "us"`},
 		{"monitor submits observations", "POST", "/v1/submissions", "t-mission", "application/json", sub("mission", "observations"), 200, ""},
 		{"anonymous submission", "POST", "/v1/submissions", "", "application/json", sub("us", "finding"), 401, "submissions need a token"},
+		// This server runs no agreement engine: a caller the policy lets
+		// through meets its 404, the others are stopped before it.
+		{"party answers a notice", "POST", "/v1/consultations/c1/response", "t-ru", "application/json", []byte(`{"answer":"accept"}`), 404, "no agreement"},
+		{"guarantor answers a notice", "POST", "/v1/consultations/c1/response", "t-us", "application/json", []byte(`{"answer":"accept"}`), 403, "the guarantor role may not submit response"},
+		{"monitor answers a notice", "POST", "/v1/consultations/c1/response", "t-mission", "application/json", []byte(`{"answer":"accept"}`), 403, "forbidden"},
+		{"anonymous answers a notice", "POST", "/v1/consultations/c1/response", "", "application/json", []byte(`{"answer":"accept"}`), 401, "unauthorized"},
+		{"guarantor signs a finding here", "POST", "/v1/consultations/c1/finding", "t-us", "application/json", []byte(`{"outcome":"upheld"}`), 404, "no agreement"},
+		{"party signs a finding here", "POST", "/v1/consultations/c1/finding", "t-ru", "application/json", []byte(`{"outcome":"upheld"}`), 403, "the party role may not sign finding"},
+		{"mediator signs a finding", "POST", "/v1/consultations/c1/finding", "t-un", "application/json", []byte(`{"outcome":"upheld"}`), 403, "forbidden"},
+		{"anonymous signs a finding", "POST", "/v1/consultations/c1/finding", "", "application/json", []byte(`{"outcome":"upheld"}`), 401, "unauthorized"},
 		{"public reads incidents", "GET", "/v1/incidents", "", "", nil, 200, ""},
 		{"public reads the checkpoint", "GET", "/v1/proofs/consistency?old=1&size=1", "", "", nil, 200, ""},
 		{"bad token on a read", "GET", "/v1/incidents", "t-nobody", "", nil, 401, "unknown token"},

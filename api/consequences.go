@@ -26,13 +26,22 @@ type Consequences struct {
 	shown   int // derived events of the engine already recorded
 	latest  time.Time
 	parties []string
+	// guarantors sign findings; quorum of them must sign one outcome.
+	guarantors []string
+	quorum     int
+	signatures map[string][]FindingSignature // consultation → signatures short of the quorum
 }
 
 // NewConsequences starts the engine for an agreement. The parties sign
 // (entries of its log) at the time of the first batch; Restore replays a
 // recorded log first when the server restarts.
 func NewConsequences(a *agreement.Agreement) *Consequences {
-	return &Consequences{eng: engine.New(a), done: map[string]bool{}, parties: a.Parties}
+	quorum := 1
+	if a.Consultation != nil && a.Consultation.Quorum > 0 {
+		quorum = a.Consultation.Quorum
+	}
+	return &Consequences{eng: engine.New(a), done: map[string]bool{}, parties: a.Parties,
+		guarantors: a.Guarantors(), quorum: quorum, signatures: map[string][]FindingSignature{}}
 }
 
 // Restore re-applies the engine events recorded in the ledger, in order.
@@ -115,9 +124,7 @@ func (c *Consequences) Observe(ins []monitor.Incident) ([]engine.Event, []engine
 			}
 		}
 	}
-	fresh := c.eng.DerivedSince(c.shown)
-	c.shown += len(fresh)
-	return applied, fresh
+	return applied, c.fresh()
 }
 
 // State is the engine's state.

@@ -15,6 +15,10 @@ var Routes = []string{
 	"POST /v1/submissions", "GET /v1/checkpoint", "GET /v1/ledger", "GET /v1/entries/{index}",
 	"GET /v1/proofs/inclusion", "GET /v1/proofs/consistency",
 	"GET /metrics", "GET /openapi.json", "GET /", "GET /v1/geometry", "GET /web/",
+	"GET /v1/incidents/{id}", "GET /v1/agreement", "GET /v1/consultations",
+	"POST /v1/consultations/{id}/response", "POST /v1/consultations/{id}/finding", "GET /v1/compliance",
+	"GET /v1/scenario", "GET /v1/scenario/proposals/{id}", "GET /v1/scenario/matrix", "GET /v1/scenario/frontier.svg",
+	"GET /v1/bands",
 }
 
 func serveOpenAPI(w http.ResponseWriter, r *http.Request) {

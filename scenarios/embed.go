@@ -10,5 +10,8 @@ import "embed"
 //go:embed ukraine-2025/scenario.yaml ukraine-2025/agreement.yaml ukraine-2025/monitoring/geometry.geojson
 var FS embed.FS
 
+// ReferenceScenario is the path of the reference scenario inside FS.
+const ReferenceScenario = "ukraine-2025/scenario.yaml"
+
 // ReferenceAgreement is the path of the reference agreement inside FS.
 const ReferenceAgreement = "ukraine-2025/agreement.yaml"

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/agreement"
+	"github.com/accord-peace/accord/scenario"
 	"github.com/accord-peace/accord/scenarios"
 )
 
@@ -12,4 +14,17 @@ func loadAgreement(path string) (*agreement.Agreement, error) {
 		return agreement.LoadFS(scenarios.FS, scenarios.ReferenceAgreement)
 	}
 	return agreement.Load(path)
+}
+
+// loadScenario reads a scenario file, or the embedded reference scenario
+// when path is "" or "reference".
+func loadScenario(path string) (*accord.Scenario, error) {
+	if path == "" || path == "reference" {
+		data, err := scenarios.FS.ReadFile(scenarios.ReferenceScenario)
+		if err != nil {
+			return nil, err
+		}
+		return scenario.Parse(scenarios.ReferenceScenario, data)
+	}
+	return scenario.Load(path)
 }

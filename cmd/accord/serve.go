@@ -25,19 +25,21 @@ import (
 	"github.com/accord-peace/accord/fusion"
 	"github.com/accord-peace/accord/ledger"
 	"github.com/accord-peace/accord/monitor"
+	"github.com/accord-peace/accord/negotiate"
 	"github.com/accord-peace/accord/sqlite"
 	"github.com/spf13/cobra"
 )
 
 // serverConfig is what 'serve' and 'demo' start.
 type serverConfig struct {
-	addr, data, agreement, origin, tokens string
+	addr, data, agreement, scenario, origin, tokens string
 }
 
 func (c *serverConfig) register(cmd *cobra.Command, defaultData string) {
 	cmd.Flags().StringVar(&c.addr, "addr", "127.0.0.1:8080", "address to listen on (port 0: any free port)")
 	cmd.Flags().StringVar(&c.data, "data", defaultData, "data directory: the SQLite store, the ledger and the log's key")
 	cmd.Flags().StringVar(&c.agreement, "agreement", "", "agreement file (default: the embedded reference)")
+	cmd.Flags().StringVar(&c.scenario, "scenario", "", "scenario file for the negotiation views: proposals, matrix, frontier (default: the embedded reference; none: without)")
 	cmd.Flags().StringVar(&c.origin, "origin", "accord/ukraine-2025", "the ledger's origin line in its checkpoints")
 	cmd.Flags().StringVar(&c.tokens, "tokens", "", `callers' bearer tokens, a JSON file {"TOKEN": {"actor": ID, "role": party|guarantor|monitor|mediator}}; without it the server is open to every caller`)
 }
@@ -101,6 +103,16 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 	s.api.Record = &api.Record{Ledger: led, Origin: c.origin, Signer: signer}
 	s.api.Feed = &api.Feed{Ledger: led}
 	s.api.Geometry = a.Monitoring.Geometry.GeoJSON()
+	s.api.Bands = api.BandOutlines(a.Monitoring, k)
+	s.api.Agreement = a
+	if c.scenario != "none" {
+		sc, err := loadScenario(c.scenario)
+		if err != nil {
+			s.close()
+			return nil, err
+		}
+		s.api.Scenario = negotiate.Compile(sc)
+	}
 	// An agreement that registers keys wants every batch signed.
 	s.api.RequireSigned = len(a.Keys) > 0
 	if c.tokens != "" {
@@ -115,13 +127,16 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 	s.api.Metrics = api.NewMetrics(s.api.OpenIncidents, func() float64 { return float64(led.Len()) })
 	if a.Consultation != nil || a.Enforcement != nil {
 		cons := api.NewConsequences(a)
-		events, err := recordedEvents(led)
+		events, sigs, err := recordedEvents(led)
 		if err == nil {
 			err = cons.Restore(events)
 		}
 		if err != nil {
 			s.close()
 			return nil, fmt.Errorf("restoring the agreement's state from the ledger: %w", err)
+		}
+		for _, sig := range sigs {
+			cons.RestoreSignature(sig)
 		}
 		s.api.Consequences = cons
 	}
@@ -157,28 +172,39 @@ func readTokens(path string) (*api.Auth, error) {
 	return &api.Auth{Tokens: m}, nil
 }
 
-// recordedEvents reads the agreement engine's events back from the ledger.
-func recordedEvents(l *ledger.Ledger) ([]engine.Event, error) {
+// recordedEvents reads the agreement engine's events back from the ledger,
+// and the guarantors' signatures of findings.
+func recordedEvents(l *ledger.Ledger) ([]engine.Event, []api.FindingSignature, error) {
 	var out []engine.Event
+	var sigs []api.FindingSignature
 	for i := int64(0); i < l.Len(); i++ {
 		rec, err := l.Record(i)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		var e ledger.Entry
 		if err := json.Unmarshal(rec, &e); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		if e.Type != "event" || e.Kind != ledger.KindDerived {
+		if e.Kind != ledger.KindDerived {
 			continue
 		}
-		var ev engine.Event
-		if err := json.Unmarshal(e.Body, &ev); err != nil {
-			return nil, fmt.Errorf("entry %d: %v", i, err)
+		switch e.Type {
+		case "event":
+			var ev engine.Event
+			if err := json.Unmarshal(e.Body, &ev); err != nil {
+				return nil, nil, fmt.Errorf("entry %d: %v", i, err)
+			}
+			out = append(out, ev)
+		case "finding_signature":
+			var sig api.FindingSignature
+			if err := json.Unmarshal(e.Body, &sig); err != nil {
+				return nil, nil, fmt.Errorf("entry %d: %v", i, err)
+			}
+			sigs = append(sigs, sig)
 		}
-		out = append(out, ev)
 	}
-	return out, nil
+	return out, sigs, nil
 }
 
 // stop shuts the server down gracefully and closes the stores.

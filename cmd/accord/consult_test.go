@@ -1,0 +1,237 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/accord-peace/accord/api"
+	"github.com/accord-peace/accord/engine"
+	"github.com/accord-peace/accord/monitor"
+)
+
+func getJSON(t *testing.T, url string, want int, dst any) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != want {
+		t.Fatalf("GET %s: %d %s, want %d", url, resp.StatusCode, b, want)
+	}
+	if dst != nil {
+		if err := json.Unmarshal(b, dst); err != nil {
+			t.Fatalf("GET %s: %v", url, err)
+		}
+	}
+}
+
+func postJSON(t *testing.T, url, body string, want int) (api.ConsultationResult, string) {
+	t.Helper()
+	resp, err := http.Post(url, "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != want {
+		t.Fatalf("POST %s %s: %d %s, want %d", url, body, resp.StatusCode, b, want)
+	}
+	var res api.ConsultationResult
+	if want == 200 {
+		if err := json.Unmarshal(b, &res); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return res, string(b)
+}
+
+// A violation's consultation over HTTP: the party disputes, the guarantors
+// sign the finding one by one until the quorum, the timeline counts it,
+// and a restarted server has the consultation and a pending signature back.
+func TestServeConsultations(t *testing.T) {
+	data := t.TempDir()
+	obs, _ := simulateTo(t, "--seed", "4", "--duration", "1h")
+	url, stop, _ := startAccord(t, "serve", "--addr", "127.0.0.1:0", "--data", data)
+	body, _ := os.ReadFile(obs)
+	resp, err := http.Post(url+"/v1/observations", "application/x-ndjson", bytes.NewReader(body))
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("post: %v %v", err, resp)
+	}
+	resp.Body.Close()
+
+	var v api.AgreementView
+	getJSON(t, url+"/v1/agreement", 200, &v)
+	if len(v.Phases) == 0 || v.Phases[0].Status != engine.Open || v.Phases[0].Title == "" {
+		t.Fatalf("phases: %+v", v.Phases)
+	}
+	var open []engine.ConsultationState
+	for _, c := range v.Consultations {
+		if c.Stage == engine.StageNotice {
+			open = append(open, c)
+		}
+	}
+	if len(open) < 2 {
+		t.Fatalf("want two open notices, have %d of %d consultations", len(open), len(v.Consultations))
+	}
+	c, c2 := open[0], open[1]
+	other := v.Parties[0]
+	if other == c.Party {
+		other = v.Parties[1]
+	}
+	base := url + "/v1/consultations/" + c.ID
+	// Refused answers change nothing.
+	_, msg := postJSON(t, base+"/response", `{"party":"`+other+`","answer":"accept"}`, 400)
+	if !strings.Contains(msg, "cannot answer") {
+		t.Errorf("the wrong party: %s", msg)
+	}
+	_, msg = postJSON(t, base+"/response", `{"party":"`+c.Party+`","answer":"dispute"}`, 400)
+	if !strings.Contains(msg, "evidence") {
+		t.Errorf("a dispute without evidence: %s", msg)
+	}
+	postJSON(t, base+"/response", `{"party":"`+c.Party+`","answer":"accept","extra":1}`, 400)
+	postJSON(t, url+"/v1/consultations/nope/response", `{"party":"`+c.Party+`","answer":"accept"}`, 404)
+	var after api.AgreementView
+	getJSON(t, url+"/v1/agreement", 200, &after)
+	if after.Hash != v.Hash {
+		t.Fatal("a refused answer changed the agreement's state")
+	}
+	res, _ := postJSON(t, base+"/response", `{"party":"`+c.Party+`","answer":"dispute","evidence":"drone footage of the area"}`, 200)
+	if res.Consultation.Stage != engine.StageJoint || len(res.Derived) == 0 || res.LastEntry == nil {
+		t.Fatalf("dispute: %+v", res)
+	}
+	// The quorum is two guarantors: one signature waits for the second.
+	res, _ = postJSON(t, base+"/finding", `{"guarantor":"us","outcome":"upheld"}`, 200)
+	if res.Consultation.Stage != engine.StageJoint || len(res.Pending) != 1 {
+		t.Fatalf("first signature: %+v", res)
+	}
+	postJSON(t, base+"/finding", `{"guarantor":"us","outcome":"upheld"}`, 400)
+	postJSON(t, base+"/finding", `{"guarantor":"`+c.Party+`","outcome":"upheld"}`, 403)
+	postJSON(t, base+"/finding", `{"guarantor":"eu","outcome":"proven"}`, 400)
+	res, _ = postJSON(t, base+"/finding", `{"guarantor":"eu","outcome":"upheld"}`, 200)
+	if res.Consultation.Stage != engine.StageClosed || res.Consultation.Outcome != engine.Upheld || strings.Join(res.Consultation.SignedBy, ",") != "eu,us" {
+		t.Fatalf("finding: %+v", res.Consultation)
+	}
+	var comp api.Compliance
+	getJSON(t, url+"/v1/compliance?bucket=1h", 200, &comp)
+	upheld := 0
+	for _, p := range comp.Parties {
+		if p.Party == c.Party {
+			upheld = p.Totals.Upheld
+			sum := 0
+			for _, pt := range p.Points {
+				sum += pt.Violations
+			}
+			if sum != p.Totals.Violations {
+				t.Errorf("%s: points add up to %d, totals %d", p.Party, sum, p.Totals.Violations)
+			}
+		}
+	}
+	if upheld < 1 {
+		t.Errorf("compliance: no upheld violation for %s: %+v", c.Party, comp)
+	}
+	getJSON(t, url+"/v1/compliance?bucket=1s", 400, nil)
+	getJSON(t, url+"/v1/compliance?from=x", 400, nil)
+
+	// A second dispute with one signature, then a restart.
+	base2 := url + "/v1/consultations/" + c2.ID
+	postJSON(t, base2+"/response", `{"party":"`+c2.Party+`","answer":"dispute","evidence":"radar logs"}`, 200)
+	postJSON(t, base2+"/finding", `{"guarantor":"us","outcome":"dismissed"}`, 200)
+	if code := stop(); code != 0 {
+		t.Fatalf("serve exited %d", code)
+	}
+	url, stop, _ = startAccord(t, "serve", "--addr", "127.0.0.1:0", "--data", data)
+	defer stop()
+	var restored api.AgreementView
+	getJSON(t, url+"/v1/agreement", 200, &restored)
+	for _, rc := range restored.Consultations {
+		if rc.ID == c.ID && (rc.Stage != engine.StageClosed || rc.Outcome != engine.Upheld) {
+			t.Errorf("restored %s: %+v", c.ID, rc)
+		}
+	}
+	res, _ = postJSON(t, url+"/v1/consultations/"+c2.ID+"/finding", `{"guarantor":"eu","outcome":"dismissed"}`, 200)
+	if res.Consultation.Outcome != engine.Dismissed {
+		t.Errorf("the signature before the restart was lost: %+v", res)
+	}
+}
+
+// The incident, negotiation and band views of the server.
+func TestServeViews(t *testing.T) {
+	obs, _ := simulateTo(t, "--seed", "5", "--duration", "30m")
+	url, stop, _ := startAccord(t, "serve", "--addr", "127.0.0.1:0", "--data", t.TempDir())
+	defer stop()
+	body, _ := os.ReadFile(obs)
+	resp, err := http.Post(url+"/v1/observations", "application/x-ndjson", bytes.NewReader(body))
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("post: %v %v", err, resp)
+	}
+	var ing api.IngestResult
+	json.NewDecoder(resp.Body).Decode(&ing)
+	resp.Body.Close()
+	in := ing.Incidents[0]
+	var d struct {
+		Incident     monitor.Incident  `json:"incident"`
+		Observations []json.RawMessage `json:"observations"`
+	}
+	getJSON(t, url+"/v1/incidents/"+in.ID, 200, &d)
+	if d.Incident.ID != in.ID || len(d.Observations) != len(in.Observations) {
+		t.Fatalf("incident %s: %d observations, want %d", in.ID, len(d.Observations), len(in.Observations))
+	}
+	for i, raw := range d.Observations {
+		// Each observation comes back as its source sent it: a valid line.
+		o, err := monitor.DecodeLine(raw)
+		if err != nil || o.Key().Source != in.Observations[i].Source || o.ID != in.Observations[i].ID {
+			t.Errorf("observation %d: %v %v, want %v", i, err, raw, in.Observations[i])
+		}
+	}
+	getJSON(t, url+"/v1/incidents/no-such", 404, nil)
+
+	var sc api.ScenarioView
+	getJSON(t, url+"/v1/scenario", 200, &sc)
+	if sc.ID == "" || len(sc.Proposals) != 8 || len(sc.Parties) < 2 {
+		t.Errorf("scenario: %s, %d proposals, %d parties", sc.ID, len(sc.Proposals), len(sc.Parties))
+	}
+	var pr map[string]json.RawMessage
+	getJSON(t, url+"/v1/scenario/proposals/"+sc.Proposals[0].Proposal, 200, &pr)
+	if len(pr["evaluation"]) < 10 {
+		t.Errorf("proposal: %s", pr["evaluation"])
+	}
+	getJSON(t, url+"/v1/scenario/proposals/none", 404, nil)
+	for path, want := range map[string]string{"/v1/scenario/matrix?format=html": "<table", "/v1/scenario/frontier.svg": "<svg", "/v1/scenario/matrix": `"proposals"`} {
+		r, err := http.Get(url + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(r.Body)
+		r.Body.Close()
+		if r.StatusCode != 200 || !strings.Contains(string(b), want) {
+			t.Errorf("%s: %d %.200s", path, r.StatusCode, b)
+		}
+	}
+	getJSON(t, url+"/v1/scenario/frontier.svg?x=nobody", 400, nil)
+	getJSON(t, url+"/v1/scenario/matrix?format=pdf", 400, nil)
+
+	var bands struct {
+		Type     string `json:"type"`
+		Features []struct {
+			Properties struct {
+				Band string `json:"band"`
+				Side string `json:"side"`
+			} `json:"properties"`
+		} `json:"features"`
+	}
+	getJSON(t, url+"/v1/bands", 200, &bands)
+	sides := map[string]bool{}
+	for _, f := range bands.Features {
+		sides[f.Properties.Band+"/"+f.Properties.Side] = true
+	}
+	if bands.Type != "FeatureCollection" || len(sides) < 8 {
+		t.Errorf("bands: %s, %d band/side pairs %v", bands.Type, len(sides), sides)
+	}
+}
