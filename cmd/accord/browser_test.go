@@ -25,9 +25,12 @@ func browser(t *testing.T) string {
 	return ""
 }
 
-// In a real headless Chromium: the live page draws the map (countries, the
-// contact line and the zones), and incidents posted to the API appear on it
-// as they are fused. A screenshot is kept in testdata/artifacts.
+// In a real headless Chromium: the live page draws the map (countries,
+// oblasts, the contact line, the zones and the bands), incidents posted to
+// the API appear on it as they are fused, and the panels follow: the
+// incident's observations, the agreement's phases and consultations, a
+// compliance timeline per party, the proposals' matrix and frontier. A
+// screenshot is kept in testdata/artifacts.
 func TestDashboardInChromium(t *testing.T) {
 	bin := browser(t)
 	obs, _ := simulateTo(t, "--seed", "6", "--duration", "1h")
@@ -73,6 +76,28 @@ func TestDashboardInChromium(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Every panel of the dashboard draws: the oblasts and the bands on the
+	// map, the phases, a timeline per party, the matrix and the frontier;
+	// a click on an incident lists its observations.
+	for _, check := range []struct{ what, js string }{
+		{"oblast boundaries", `document.querySelectorAll("path.oblast").length >= 27`},
+		{"band edges", `document.querySelectorAll("path.band").length >= 8`},
+		{"the agreement's phases", `document.querySelectorAll("#phases li.phase").length >= 2`},
+		{"a compliance timeline per party", `document.querySelectorAll(".party-timeline").length >= 2 && document.querySelectorAll(".party-timeline rect.bar").length >= 1`},
+		{"the comparison matrix", `document.querySelectorAll("#matrix table tr").length >= 5`},
+		{"the frontier plot", `document.getElementById("frontier").naturalWidth > 100`},
+		{"notices", `document.querySelectorAll("#notices li").length >= 1`},
+	} {
+		if err := chromedp.Do(ctx, chromedp.Poll[chromedp.Void](check.js, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+			t.Errorf("%s: not drawn (%s): %v", check.what, check.js, err)
+		}
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector("#rows tr").click(), true`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Poll[chromedp.Void](`document.querySelectorAll("#observations tbody tr").length >= 1`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Errorf("the incident panel: %v", err)
+	}
 	chromedp.Do(ctx, chromedp.Sleep(300*time.Millisecond))
 	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
@@ -85,6 +110,10 @@ func TestDashboardInChromium(t *testing.T) {
 	os.MkdirAll(dir, 0o755)
 	if err := os.WriteFile(filepath.Join(dir, "dashboard.png"), shot, 0o644); err != nil {
 		t.Error(err)
+	}
+	// The first screen alone (the README's picture: docs/dashboard.png).
+	if top, err := chromedp.Run(ctx, chromedp.CaptureScreenshot()); err == nil {
+		os.WriteFile(filepath.Join(dir, "dashboard-top.png"), top, 0o644)
 	}
 	t.Logf("%d map shapes before the incidents, then %d incidents on the map; screenshot %s (%d bytes)", countries, shapes, filepath.Join(dir, "dashboard.png"), len(shot))
 }
