@@ -44,6 +44,7 @@ func main() {
 	obsRate := flag.Int("latency-rate", 10000, "observations per second for the latency run")
 	seconds := flag.Float64("latency-seconds", 5, "length of the latency run")
 	profile := flag.String("cpuprofile", "", "write a CPU profile of the ingestion run to this file")
+	pgbin := flag.String("postgis", "", "PostgreSQL's bin directory (with PostGIS installed): run the PostGIS peer on the same observations")
 	flag.Parse()
 	log.SetFlags(0)
 	a, err := agreement.LoadFS(scenarios.FS, scenarios.ReferenceAgreement)
@@ -96,8 +97,23 @@ func main() {
 	if *profile != "" {
 		pprof.StopCPUProfile()
 	}
-	fmt.Printf("ingestion over HTTP, %d clients, batches of %d, durable (SQLite + ledger): %.0f observations/s (%d in %v)\n",
-		*clients, *batch, float64(n)/el.Seconds(), n, el.Round(time.Millisecond))
+	got := float64(n) / el.Seconds()
+	fmt.Printf("accord: ingestion over HTTP, %d clients, batches of %d, durable (SQLite + ledger), fused, agreement engine: %.0f observations/s (%d in %v)\n",
+		*clients, *batch, got, n, el.Round(time.Millisecond))
+	if *pgbin != "" {
+		obs := make([]*monitor.Observation, n)
+		for i := range obs {
+			if obs[i], err = monitor.DecodeLine(lines[i]); err != nil {
+				log.Fatal(err)
+			}
+		}
+		kernel, _ := monitor.NewKernel(a.Monitoring)
+		pgRate, err := runPostGIS(*pgbin, obs, kernel, *batch, *clients)
+		if err != nil {
+			log.Fatalf("the PostGIS peer: %v", err)
+		}
+		fmt.Printf("accord / PostGIS (the faster peer): %.2f× (target ≥ 3×)\n", got/pgRate)
+	}
 
 	// Latency: one SSE client; batches of 100 at the given rate.
 	feed := make(chan int64, 1<<16)
