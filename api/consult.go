@@ -23,10 +23,8 @@ type FindingSignature struct {
 
 // consultation returns the consultation with an id, or ENOTFOUND.
 func (c *Consequences) consultation(id string) (engine.ConsultationState, error) {
-	for _, cs := range c.eng.State().Consultations {
-		if cs.ID == id {
-			return cs, nil
-		}
+	if cs, ok := c.eng.Consultation(id); ok {
+		return cs, nil
 	}
 	return engine.ConsultationState{}, accord.Errorf(accord.ENOTFOUND, "no consultation %q", id)
 }

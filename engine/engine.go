@@ -70,30 +70,48 @@ func (e *Engine) Apply(ev Event) error {
 	next := clone(&e.state)
 	r := &run{a: e.a, s: next, seq: ev.Seq}
 	if err := r.apply(ev); err != nil {
+		// Put back the consultations and violations changed in place.
+		for i, c := range r.oldConsultations {
+			e.state.Consultations[i] = c
+		}
+		for i, v := range r.oldViolations {
+			e.state.Violations[i] = v
+		}
 		return accord.Errorf(accord.EINVALID, "log entry %d (%s at %s): %v", ev.Seq, ev.Type, ev.At.Format(time.RFC3339), err)
 	}
 	e.state = *next
 	return nil
 }
 
+// Consultation returns the consultation with an id.
+func (e *Engine) Consultation(id string) (ConsultationState, bool) {
+	for _, c := range e.state.Consultations {
+		if c.ID == id {
+			return c, true
+		}
+	}
+	return ConsultationState{}, false
+}
+
 // clone copies a state so that applying an entry to the copy leaves the
-// original as it was. Times are never changed in place (a new pointer is
-// set), so struct copies suffice; the lists changed in place are copied; the
-// append-only lists (signatures, violations, derived events) share their
-// backing arrays, since the copy only appends past the original's length.
+// original as it was, or can put it back. Times are never changed in place
+// (a new pointer is set), so struct copies suffice. The short lists changed
+// in place are copied. Consultations and violations grow with the record:
+// copying them for every entry made a day of monitoring quadratic, so they
+// share the original's backing arrays, the run keeps each element it
+// changes in place before changing it (touchConsultation, touchViolation),
+// and Apply puts those back when it refuses the entry. Appends past the
+// original's length never change what the original holds (signatures,
+// violations, consultations, derived events).
 func clone(s *State) *State {
 	c := *s
 	c.Provisions = slices.Clone(s.Provisions)
 	c.Phases = slices.Clone(s.Phases)
-	c.Consultations = slices.Clone(s.Consultations)
 	c.Tranches = slices.Clone(s.Tranches)
-	c.Violations = slices.Clone(s.Violations) // a dismissal changes one in place
 	if s.Snapback != nil {
 		sb := *s.Snapback
 		c.Snapback = &sb
 	}
-	// c.Signed and c.Derived share s's: appends past len(s.…) never change
-	// what s holds.
 	return &c
 }
 
@@ -102,6 +120,34 @@ type run struct {
 	a   *agreement.Agreement
 	s   *State
 	seq int
+	// The elements of the shared lists as they were before this run
+	// changed them, by index.
+	oldConsultations map[int]ConsultationState
+	oldViolations    map[int]ViolationState
+}
+
+// touchConsultation returns consultation i to change in place, keeping it
+// as it was first.
+func (r *run) touchConsultation(i int) *ConsultationState {
+	if r.oldConsultations == nil {
+		r.oldConsultations = map[int]ConsultationState{}
+	}
+	if _, ok := r.oldConsultations[i]; !ok {
+		r.oldConsultations[i] = r.s.Consultations[i]
+	}
+	return &r.s.Consultations[i]
+}
+
+// touchViolation returns violation i to change in place, keeping it as it
+// was first.
+func (r *run) touchViolation(i int) *ViolationState {
+	if r.oldViolations == nil {
+		r.oldViolations = map[int]ViolationState{}
+	}
+	if _, ok := r.oldViolations[i]; !ok {
+		r.oldViolations[i] = r.s.Violations[i]
+	}
+	return &r.s.Violations[i]
 }
 
 func (r *run) derive(at time.Time, format string, args ...any) {
@@ -200,7 +246,7 @@ func (r *run) violation(ev Event) error {
 func (r *run) consultation(id string) (*ConsultationState, error) {
 	for i := range r.s.Consultations {
 		if r.s.Consultations[i].ID == id {
-			return &r.s.Consultations[i], nil
+			return r.touchConsultation(i), nil
 		}
 	}
 	return nil, fmt.Errorf("no consultation %q", id)
@@ -284,7 +330,7 @@ func (r *run) close(c *ConsultationState, at time.Time, outcome string, signedBy
 	if outcome == Dismissed {
 		for i := range r.s.Violations {
 			if r.s.Violations[i].ID == c.Violation {
-				r.s.Violations[i].Status = "dismissed"
+				r.touchViolation(i).Status = "dismissed"
 			}
 		}
 	}

@@ -57,7 +57,7 @@ func (r *run) advance(at time.Time) {
 		r.s.Now = d.at
 		switch d.kind {
 		case dConsultation:
-			r.missed(&r.s.Consultations[d.idx], d.at)
+			r.missed(r.touchConsultation(d.idx), d.at)
 		case dSnapback:
 			r.snapback(d.at)
 		case dProvision:
