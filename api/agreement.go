@@ -212,13 +212,14 @@ func (s *Server) postResponse(w http.ResponseWriter, r *http.Request) {
 	}
 	id := r.PathValue("id")
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if c, err := s.Consequences.Consultation(id); err == nil && s.Auth != nil && c.Party != party {
+		s.mu.Unlock()
 		s.fail(w, http.StatusForbidden, accord.Errorf(accord.EFORBIDDEN, "the notice of %s went to %s; %s may not answer it", id, c.Party, party))
 		return
 	}
 	events, derived, err := s.Consequences.Respond(id, party, req.Answer, req.Evidence)
 	if err != nil {
+		s.mu.Unlock()
 		s.fail(w, status(err), err)
 		return
 	}
@@ -241,9 +242,9 @@ func (s *Server) postFinding(w http.ResponseWriter, r *http.Request) {
 	}
 	id := r.PathValue("id")
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	sig, events, derived, err := s.Consequences.SignFinding(id, g, req.Outcome, req.Evidence)
 	if err != nil {
+		s.mu.Unlock()
 		s.fail(w, status(err), err)
 		return
 	}
@@ -251,14 +252,19 @@ func (s *Server) postFinding(w http.ResponseWriter, r *http.Request) {
 }
 
 // answerConsultation records what a response or a signature did and
-// answers with the consultation as it now stands. The caller holds s.mu.
+// answers with the consultation as it now stands. The caller holds s.mu,
+// which is handed over to ledgerMu and released.
 func (s *Server) answerConsultation(w http.ResponseWriter, id string, entries []ledger.Entry, events []engine.Event, derived []engine.Derived) {
 	res := ConsultationResult{Derived: derived, Pending: s.Consequences.Pending(id)}
 	res.Consultation, _ = s.Consequences.Consultation(id)
 	if res.Derived == nil {
 		res.Derived = []engine.Derived{}
 	}
-	if s.Record != nil {
+	if s.Record == nil {
+		s.mu.Unlock()
+	} else {
+		s.ledgerMu.Lock()
+		s.mu.Unlock()
 		for i := range events {
 			entries = append(entries, ledgerEntry("event", mustJSON(&events[i])))
 		}
@@ -266,6 +272,7 @@ func (s *Server) answerConsultation(w http.ResponseWriter, id string, entries []
 			entries = append(entries, ledgerEntry("agreement", mustJSON(&derived[i])))
 		}
 		last, err := s.commit(entries)
+		s.ledgerMu.Unlock()
 		if err != nil {
 			s.fail(w, http.StatusInternalServerError, err)
 			return
@@ -276,7 +283,8 @@ func (s *Server) answerConsultation(w http.ResponseWriter, id string, entries []
 }
 
 // commit appends entries to the ledger in one durable batch and wakes the
-// feed; it returns the last entry's index (nil when there was none).
+// feed; it returns the last entry's index (nil when there was none). The
+// caller holds ledgerMu.
 func (s *Server) commit(entries []ledger.Entry) (*int64, error) {
 	if len(entries) == 0 {
 		return nil, nil

@@ -16,6 +16,7 @@ import (
 
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/agreement"
+	"github.com/accord-peace/accord/engine"
 	"github.com/accord-peace/accord/fusion"
 	"github.com/accord-peace/accord/ledger"
 	"github.com/accord-peace/accord/monitor"
@@ -59,7 +60,10 @@ type Server struct {
 	// signature (headers Accord-Author, Accord-Id, Accord-Signature).
 	RequireSigned bool
 
-	mu sync.Mutex // the pipeline is fed by one goroutine at a time
+	// An ingested batch goes through three stages in turn: storeMu (the
+	// store's transaction), mu (the pipeline and the agreement engine, fed
+	// by one goroutine at a time), ledgerMu (the ledger's append).
+	storeMu, mu, ledgerMu sync.Mutex
 
 	scenarioMu sync.Mutex        // the negotiation model's searches, one at a time
 	frontiers  map[string][]byte // frontier SVGs by "x|y"
@@ -171,24 +175,29 @@ func (s *Server) postObservations(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, status(err), err)
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	// Three stages, each taken by one batch at a time and handed over in
+	// order (a batch takes the next stage's lock before it lets go of its
+	// own), so one batch's store transaction runs while the one before it
+	// is fused and the one before that is written to the ledger: the store,
+	// the pipeline and the ledger see the batches in the same order.
+	s.storeMu.Lock()
 	if signed && s.Record.Ledger.Seen(sub.Author, sub.ID) {
 		_, err := s.Record.Ledger.Submit(sub) // records the refused replay
+		s.storeMu.Unlock()
 		s.fail(w, http.StatusBadRequest, err)
 		return
 	}
 	added, dups, err := s.Store.Put(r.Context(), obs)
+	if err == nil && signed {
+		_, err = s.Record.Ledger.Submit(sub)
+	}
 	if err != nil {
+		s.storeMu.Unlock()
 		s.fail(w, status(err), err)
 		return
 	}
-	if signed {
-		if _, err := s.Record.Ledger.Submit(sub); err != nil {
-			s.fail(w, status(err), err)
-			return
-		}
-	}
+	s.mu.Lock()
+	s.storeMu.Unlock()
 	res := IngestResult{Added: added, Duplicates: dups, Incidents: []monitor.Incident{}}
 	// Fuse the batch, then evaluate each incident it touched once, in the
 	// order first touched, with its distance to the line.
@@ -204,21 +213,28 @@ func (s *Server) postObservations(w http.ResponseWriter, r *http.Request) {
 	for _, in := range touched {
 		res.Incidents = append(res.Incidents, s.Pipeline.Evaluate(in))
 	}
-	if s.Record != nil {
-		var entries []ledger.Entry
+	if s.Record == nil {
+		s.mu.Unlock()
+	} else {
+		var events []engine.Event
+		var derived []engine.Derived
+		if s.Consequences != nil {
+			events, derived = s.Consequences.Observe(res.Incidents)
+		}
+		s.ledgerMu.Lock()
+		s.mu.Unlock()
+		entries := make([]ledger.Entry, 0, len(res.Incidents)+len(events)+len(derived))
 		for i := range res.Incidents {
 			entries = append(entries, ledgerEntry("incident", mustJSON(&res.Incidents[i])))
 		}
-		if s.Consequences != nil {
-			events, derived := s.Consequences.Observe(res.Incidents)
-			for i := range events {
-				entries = append(entries, ledgerEntry("event", mustJSON(&events[i])))
-			}
-			for i := range derived {
-				entries = append(entries, ledgerEntry("agreement", mustJSON(&derived[i])))
-			}
+		for i := range events {
+			entries = append(entries, ledgerEntry("event", mustJSON(&events[i])))
+		}
+		for i := range derived {
+			entries = append(entries, ledgerEntry("agreement", mustJSON(&derived[i])))
 		}
 		last, err := s.commit(entries)
+		s.ledgerMu.Unlock()
 		if err != nil {
 			s.fail(w, http.StatusInternalServerError, err)
 			return

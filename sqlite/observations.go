@@ -30,16 +30,19 @@ func (s *ObservationStore) Put(ctx context.Context, batch []monitor.Observation)
 			tx.Rollback()
 		}
 	}()
+	// Insert first: a new key (the common case) costs one statement; a key
+	// already stored, or sent earlier in the batch, is compared by digest.
+	ins, err := tx.PrepareContext(ctx, `INSERT INTO observations (source, id, digest, observed_at, feature) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (source, id) DO NOTHING`)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer ins.Close()
 	sel, err := tx.PrepareContext(ctx, `SELECT digest FROM observations WHERE source = ? AND id = ?`)
 	if err != nil {
 		return 0, 0, err
 	}
 	defer sel.Close()
-	ins, err := tx.PrepareContext(ctx, `INSERT INTO observations (source, id, digest, observed_at, feature) VALUES (?, ?, ?, ?, ?)`)
-	if err != nil {
-		return 0, 0, err
-	}
-	defer ins.Close()
 	for i := range batch {
 		o := &batch[i]
 		feature, err := o.MarshalJSON()
@@ -47,21 +50,24 @@ func (s *ObservationStore) Put(ctx context.Context, batch []monitor.Observation)
 			return 0, 0, err
 		}
 		d := monitor.DigestOf(feature)
-		var old []byte
-		switch err := sel.QueryRowContext(ctx, o.Source.ID, o.ID).Scan(&old); {
-		case err == nil:
-			if !bytes.Equal(old, d[:]) {
-				return 0, 0, accord.Errorf(accord.EINVALID, "(source %q, id %q) is already stored with different content; nothing of the batch was stored", o.Source.ID, o.ID)
-			}
-			duplicates++
+		res, err := ins.ExecContext(ctx, o.Source.ID, o.ID, d[:], o.ObservedAt.UTC().Format(time.RFC3339Nano), feature)
+		if err != nil {
+			return 0, 0, err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return 0, 0, err
+		} else if n == 1 {
+			added++
 			continue
-		case !errors.Is(err, sql.ErrNoRows):
+		}
+		var old []byte
+		if err := sel.QueryRowContext(ctx, o.Source.ID, o.ID).Scan(&old); err != nil {
 			return 0, 0, err
 		}
-		if _, err := ins.ExecContext(ctx, o.Source.ID, o.ID, d[:], o.ObservedAt.UTC().Format(time.RFC3339Nano), feature); err != nil {
-			return 0, 0, err
+		if !bytes.Equal(old, d[:]) {
+			return 0, 0, accord.Errorf(accord.EINVALID, "(source %q, id %q) is already stored with different content; nothing of the batch was stored", o.Source.ID, o.ID)
 		}
-		added++
+		duplicates++
 	}
 	if err := tx.Commit(); err != nil {
 		return 0, 0, err
