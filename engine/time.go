@@ -116,7 +116,7 @@ func (r *run) snapback(at time.Time) {
 // settle brings deadlines of provisions up to date and opens the phases and
 // releases the tranches whose conditions hold, until nothing changes.
 func (r *run) settle(at time.Time) {
-	rec := record{a: r.a, s: r.s}
+	rec := record{a: r.a, s: r.s, items: &items{}}
 	for changed := true; changed; {
 		changed = false
 		for i, p := range r.a.Provisions {
@@ -176,33 +176,44 @@ func dueOf(p agreement.Provision, rec record) (time.Time, bool) {
 	return from.Add(d), err == nil
 }
 
-// record is the state as the condition language sees it.
+// record is the state as the condition language sees it. A record lives
+// for one settling, during which violations and consultations do not
+// change: their item lists are built once, at the first condition that
+// counts them, not for every condition (they grow with the record).
 type record struct {
-	a *agreement.Agreement
-	s *State
+	a     *agreement.Agreement
+	s     *State
+	items *items
+}
+
+type items struct {
+	violations, findings []cond.Item
+	built                bool
 }
 
 func (r record) Now() time.Time { return r.s.Now }
 
-func (r record) Violations() []cond.Item {
-	var out []cond.Item
+func (r record) build() *items {
+	if r.items.built {
+		return r.items
+	}
 	for _, v := range r.s.Violations {
 		if v.Status != "dismissed" {
-			out = append(out, cond.Item{At: v.At, Party: v.Party, Rule: v.Rule, Severity: v.Severity})
+			r.items.violations = append(r.items.violations, cond.Item{At: v.At, Party: v.Party, Rule: v.Rule, Severity: v.Severity})
 		}
 	}
-	return out
-}
-
-func (r record) Findings() []cond.Item {
-	var out []cond.Item
 	for _, c := range r.s.Consultations {
 		if c.Stage == StageClosed && c.Outcome != Unresolved {
-			out = append(out, cond.Item{At: *c.ClosedAt, Party: c.Party, Outcome: c.Outcome})
+			r.items.findings = append(r.items.findings, cond.Item{At: *c.ClosedAt, Party: c.Party, Outcome: c.Outcome})
 		}
 	}
-	return out
+	r.items.built = true
+	return r.items
 }
+
+func (r record) Violations() []cond.Item { return r.build().violations }
+
+func (r record) Findings() []cond.Item { return r.build().findings }
 
 func (r record) EventTime(ev string) (time.Time, bool) {
 	if ev == "signature" {

@@ -43,7 +43,7 @@ func main() {
 	clients := flag.Int("clients", 4, "concurrent clients for the throughput run")
 	obsRate := flag.Int("latency-rate", 10000, "observations per second for the latency run")
 	seconds := flag.Float64("latency-seconds", 5, "length of the latency run")
-	profile := flag.String("cpuprofile", "", "write a CPU profile of the ingestion run to this file")
+	profile := flag.String("cpuprofile", "", "write a CPU profile of both runs (ingestion, latency) to this file")
 	pgbin := flag.String("postgis", "", "PostgreSQL's bin directory (with PostGIS installed): run the PostGIS peer on the same observations")
 	flag.Parse()
 	log.SetFlags(0)
@@ -94,9 +94,6 @@ func main() {
 	}
 	wg.Wait()
 	el := time.Since(start)
-	if *profile != "" {
-		pprof.StopCPUProfile()
-	}
 	got := float64(n) / el.Seconds()
 	fmt.Printf("accord: ingestion over HTTP, %d clients, batches of %d, durable (SQLite + ledger), fused, agreement engine: %.0f observations/s (%d in %v)\n",
 		*clients, *batch, got, n, el.Round(time.Millisecond))
@@ -167,6 +164,9 @@ func main() {
 			*obsRate, per, len(lat), q(.5).Round(time.Microsecond), q(.99).Round(time.Microsecond), lat[len(lat)-1].Round(time.Microsecond))
 	}
 	mu.Unlock()
+	if *profile != "" {
+		pprof.StopCPUProfile()
+	}
 	stop()
 }
 
