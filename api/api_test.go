@@ -19,7 +19,7 @@ const line = `{"type":"Feature","geometry":{"type":"Point","coordinates":[34.586
 
 // newServer starts the API on a real loopback listener.
 // newPipeline builds the reference agreement's pipeline.
-func newPipeline(t *testing.T) (*agreement.Agreement, *monitor.Pipeline) {
+func newPipeline(t testing.TB) (*agreement.Agreement, *monitor.Pipeline) {
 	t.Helper()
 	a, err := agreement.LoadFS(scenarios.FS, scenarios.ReferenceAgreement)
 	if err != nil {

@@ -8,8 +8,10 @@ import (
 	"net/url"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/accord-peace/accord/api"
+	"github.com/accord-peace/accord/engine"
 	"github.com/accord-peace/accord/ledger"
 	"github.com/accord-peace/accord/monitor"
 )
@@ -66,6 +68,64 @@ func FuzzRequests(f *testing.F) {
 		h.ServeHTTP(rec, req)
 		if rec.Code != 200 && rec.Code != 400 {
 			t.Fatalf("proof request %q: status %d", query, rec.Code)
+		}
+	})
+}
+
+// The consultation routes' decoders: a refused body is a JSON error and
+// leaves the agreement's state as it was; no input panics.
+func FuzzConsultationRequests(f *testing.F) {
+	f.Add([]byte(`{"party":"ru","answer":"dispute","evidence":"footage"}`), "application/json", "bucket=1h")
+	f.Add([]byte(`{"guarantor":"us","outcome":"upheld"}`), "application/json", "bucket=24h")
+	f.Add([]byte(`{"party":"ru","answer":"accept"} {}`), "application/json", "bucket=0s")
+	f.Add([]byte(`{"guarantor":1}`), "text/plain", "x=1")
+	a, p := newPipeline(f)
+	at := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
+	var events []engine.Event
+	for i, party := range a.Parties {
+		events = append(events, engine.Event{Seq: i + 1, At: at, Type: engine.Sign, Party: party})
+	}
+	events = append(events, engine.Event{Seq: len(events) + 1, At: at.Add(time.Hour), Type: engine.ViolationEv, ID: "v1", Rule: "crossing", Party: a.Parties[1]})
+	cons := api.NewConsequences(a)
+	if err := cons.Restore(events); err != nil {
+		f.Fatal(err)
+	}
+	l, err := ledger.OpenLedger(filepath.Join(f.TempDir(), "l"), &ledger.Registry{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	s := api.NewServer(monitor.NewMemStore(), p)
+	s.Record = &api.Record{Ledger: l, Origin: "o"}
+	s.Agreement, s.Consequences = a, cons
+	h := s.Handler()
+	f.Fuzz(func(t *testing.T, body []byte, ctype, query string) {
+		for _, path := range []string{"/v1/consultations/v1/response", "/v1/consultations/v1/finding", "/v1/consultations/nope/finding"} {
+			before := cons.State().Hash()
+			req := httptest.NewRequest("POST", path, bytes.NewReader(body))
+			req.Header.Set("Content-Type", ctype)
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code >= 400 {
+				var e api.ErrorBody
+				if err := json.Unmarshal(rec.Body.Bytes(), &e); err != nil || e.Code == "" || e.Message == "" {
+					t.Fatalf("%s: status %d with a body that is not a JSON error: %q", path, rec.Code, rec.Body.String())
+				}
+				if cons.State().Hash() != before {
+					t.Fatalf("%s: a refused request (%d %s) changed the agreement's state", path, rec.Code, e.Message)
+				}
+			} else if rec.Code != 200 {
+				t.Fatalf("%s: status %d", path, rec.Code)
+			}
+		}
+		q, err := url.ParseQuery(query)
+		if err != nil {
+			return
+		}
+		req := httptest.NewRequest("GET", "/v1/compliance?"+q.Encode(), nil)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != 200 && rec.Code != 400 {
+			t.Fatalf("compliance %q: status %d", query, rec.Code)
 		}
 	})
 }
