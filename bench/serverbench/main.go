@@ -77,7 +77,7 @@ func main() {
 		pprof.StartCPUProfile(f)
 	}
 	start := time.Now()
-	var next atomic.Int64
+	var next, lastEntry atomic.Int64
 	var wg sync.WaitGroup
 	for c := 0; c < *clients; c++ {
 		wg.Add(1)
@@ -88,7 +88,14 @@ func main() {
 				if lo >= n {
 					return
 				}
-				post(url, lines[lo:min(lo+*batch, n)])
+				if last := post(url, lines[lo:min(lo+*batch, n)]); last >= 0 {
+					for {
+						old := lastEntry.Load()
+						if last <= old || lastEntry.CompareAndSwap(old, last) {
+							break
+						}
+					}
+				}
 			}
 		}()
 	}
@@ -114,7 +121,11 @@ func main() {
 
 	// Latency: one SSE client; batches of 100 at the given rate.
 	feed := make(chan int64, 1<<16)
-	go sse(url, feed)
+	// The feed's client starts after the last entry of the throughput run
+	// (as a dashboard resumes with Last-Event-ID): without it the feed
+	// first replays the whole record, and the latency measured would be
+	// that replay's.
+	go sse(url, lastEntry.Load(), feed)
 	time.Sleep(200 * time.Millisecond)
 	per := 100
 	interval := time.Duration(float64(time.Second) * float64(per) / float64(*obsRate))
@@ -225,9 +236,12 @@ func post(url string, lines [][]byte) int64 {
 	return *r.LastEntry
 }
 
-// sse reads the feed and sends each event id.
-func sse(url string, ids chan<- int64) {
-	resp, err := http.Get(url + "/v1/feed")
+// sse reads the feed from the entry after the given one and sends each
+// event id.
+func sse(url string, after int64, ids chan<- int64) {
+	req, _ := http.NewRequest("GET", url+"/v1/feed", nil)
+	req.Header.Set("Last-Event-ID", strconv.FormatInt(after, 10))
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		log.Fatal(err)
 	}
