@@ -10,6 +10,7 @@ import (
 	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/engine"
 	"github.com/accord-peace/accord/ledger"
+	"github.com/accord-peace/accord/monitor"
 )
 
 // AgreementView is the agreement with where each of its parts stands: what
@@ -260,26 +261,38 @@ func (s *Server) answerConsultation(w http.ResponseWriter, id string, entries []
 	if res.Derived == nil {
 		res.Derived = []engine.Derived{}
 	}
+	last, err := s.record(entries, nil, events, derived)
+	if err != nil {
+		s.fail(w, http.StatusInternalServerError, err)
+		return
+	}
+	res.LastEntry = last
+	writeJSON(w, http.StatusOK, res)
+}
+
+// record hands the caller's hold of the pipeline (s.mu) over to the ledger
+// stage and appends the entries, the incidents, the engine's events and
+// what it derived, in one durable batch (encoded there, out of the
+// pipeline's way); it returns the last entry's index (nil without a ledger
+// or entries). It releases both locks.
+func (s *Server) record(entries []ledger.Entry, incidents []monitor.Incident, events []engine.Event, derived []engine.Derived) (*int64, error) {
 	if s.Record == nil {
 		s.mu.Unlock()
-	} else {
-		s.ledgerMu.Lock()
-		s.mu.Unlock()
-		for i := range events {
-			entries = append(entries, ledgerEntry("event", mustJSON(&events[i])))
-		}
-		for i := range derived {
-			entries = append(entries, ledgerEntry("agreement", mustJSON(&derived[i])))
-		}
-		last, err := s.commit(entries)
-		s.ledgerMu.Unlock()
-		if err != nil {
-			s.fail(w, http.StatusInternalServerError, err)
-			return
-		}
-		res.LastEntry = last
+		return nil, nil
 	}
-	writeJSON(w, http.StatusOK, res)
+	s.ledgerMu.Lock()
+	s.mu.Unlock()
+	defer s.ledgerMu.Unlock()
+	for i := range incidents {
+		entries = append(entries, ledgerEntry("incident", mustJSON(&incidents[i])))
+	}
+	for i := range events {
+		entries = append(entries, ledgerEntry("event", mustJSON(&events[i])))
+	}
+	for i := range derived {
+		entries = append(entries, ledgerEntry("agreement", mustJSON(&derived[i])))
+	}
+	return s.commit(entries)
 }
 
 // commit appends entries to the ledger in one durable batch and wakes the

@@ -213,34 +213,17 @@ func (s *Server) postObservations(w http.ResponseWriter, r *http.Request) {
 	for _, in := range touched {
 		res.Incidents = append(res.Incidents, s.Pipeline.Evaluate(in))
 	}
-	if s.Record == nil {
-		s.mu.Unlock()
-	} else {
-		var events []engine.Event
-		var derived []engine.Derived
-		if s.Consequences != nil {
-			events, derived = s.Consequences.Observe(res.Incidents)
-		}
-		s.ledgerMu.Lock()
-		s.mu.Unlock()
-		entries := make([]ledger.Entry, 0, len(res.Incidents)+len(events)+len(derived))
-		for i := range res.Incidents {
-			entries = append(entries, ledgerEntry("incident", mustJSON(&res.Incidents[i])))
-		}
-		for i := range events {
-			entries = append(entries, ledgerEntry("event", mustJSON(&events[i])))
-		}
-		for i := range derived {
-			entries = append(entries, ledgerEntry("agreement", mustJSON(&derived[i])))
-		}
-		last, err := s.commit(entries)
-		s.ledgerMu.Unlock()
-		if err != nil {
-			s.fail(w, http.StatusInternalServerError, err)
-			return
-		}
-		res.LastEntry = last
+	var events []engine.Event
+	var derived []engine.Derived
+	if s.Record != nil && s.Consequences != nil {
+		events, derived = s.Consequences.Observe(res.Incidents)
 	}
+	last, err := s.record(nil, res.Incidents, events, derived)
+	if err != nil {
+		s.fail(w, http.StatusInternalServerError, err)
+		return
+	}
+	res.LastEntry = last
 	if s.Metrics != nil {
 		s.Metrics.Observations.WithLabelValues("added").Add(float64(res.Added))
 		s.Metrics.Observations.WithLabelValues("duplicate").Add(float64(res.Duplicates))
