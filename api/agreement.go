@@ -212,15 +212,15 @@ func (s *Server) postResponse(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("id")
-	s.mu.Lock()
+	s.engineMu.Lock()
 	if c, err := s.Consequences.Consultation(id); err == nil && s.Auth != nil && c.Party != party {
-		s.mu.Unlock()
+		s.engineMu.Unlock()
 		s.fail(w, http.StatusForbidden, accord.Errorf(accord.EFORBIDDEN, "the notice of %s went to %s; %s may not answer it", id, c.Party, party))
 		return
 	}
 	events, derived, err := s.Consequences.Respond(id, party, req.Answer, req.Evidence)
 	if err != nil {
-		s.mu.Unlock()
+		s.engineMu.Unlock()
 		s.fail(w, status(err), err)
 		return
 	}
@@ -242,10 +242,10 @@ func (s *Server) postFinding(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("id")
-	s.mu.Lock()
+	s.engineMu.Lock()
 	sig, events, derived, err := s.Consequences.SignFinding(id, g, req.Outcome, req.Evidence)
 	if err != nil {
-		s.mu.Unlock()
+		s.engineMu.Unlock()
 		s.fail(w, status(err), err)
 		return
 	}
@@ -253,7 +253,7 @@ func (s *Server) postFinding(w http.ResponseWriter, r *http.Request) {
 }
 
 // answerConsultation records what a response or a signature did and
-// answers with the consultation as it now stands. The caller holds s.mu,
+// answers with the consultation as it now stands. The caller holds engineMu,
 // which is handed over to ledgerMu and released.
 func (s *Server) answerConsultation(w http.ResponseWriter, id string, entries []ledger.Entry, events []engine.Event, derived []engine.Derived) {
 	res := ConsultationResult{Derived: derived, Pending: s.Consequences.Pending(id)}
@@ -270,18 +270,18 @@ func (s *Server) answerConsultation(w http.ResponseWriter, id string, entries []
 	writeJSON(w, http.StatusOK, res)
 }
 
-// record hands the caller's hold of the pipeline (s.mu) over to the ledger
-// stage and appends the entries, the incidents, the engine's events and
+// record hands the caller's hold of the engine stage (engineMu) over to the
+// ledger stage and appends the entries, the incidents, the engine's events and
 // what it derived, in one durable batch (encoded there, out of the
 // pipeline's way); it returns the last entry's index (nil without a ledger
 // or entries). It releases both locks.
 func (s *Server) record(entries []ledger.Entry, incidents []monitor.Incident, events []engine.Event, derived []engine.Derived) (*int64, error) {
 	if s.Record == nil {
-		s.mu.Unlock()
+		s.engineMu.Unlock()
 		return nil, nil
 	}
 	s.ledgerMu.Lock()
-	s.mu.Unlock()
+	s.engineMu.Unlock()
 	defer s.ledgerMu.Unlock()
 	for i := range incidents {
 		entries = append(entries, ledgerEntry("incident", mustJSON(&incidents[i])))

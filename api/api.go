@@ -60,10 +60,11 @@ type Server struct {
 	// signature (headers Accord-Author, Accord-Id, Accord-Signature).
 	RequireSigned bool
 
-	// An ingested batch goes through three stages in turn: storeMu (the
-	// store's transaction), mu (the pipeline and the agreement engine, fed
-	// by one goroutine at a time), ledgerMu (the ledger's append).
-	storeMu, mu, ledgerMu sync.Mutex
+	// An ingested batch goes through four stages in turn: storeMu (the
+	// store's transaction), mu (the pipeline, fed by one goroutine at a
+	// time), engineMu (the agreement engine; responses and findings take
+	// it too), ledgerMu (the ledger's append).
+	storeMu, mu, engineMu, ledgerMu sync.Mutex
 
 	scenarioMu sync.Mutex        // the negotiation model's searches, one at a time
 	frontiers  map[string][]byte // frontier SVGs by "x|y"
@@ -175,11 +176,12 @@ func (s *Server) postObservations(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, status(err), err)
 		return
 	}
-	// Three stages, each taken by one batch at a time and handed over in
+	// Four stages, each taken by one batch at a time and handed over in
 	// order (a batch takes the next stage's lock before it lets go of its
 	// own), so one batch's store transaction runs while the one before it
-	// is fused and the one before that is written to the ledger: the store,
-	// the pipeline and the ledger see the batches in the same order.
+	// is fused, the one before that goes through the agreement engine, and
+	// so on: the store, the pipeline, the engine and the ledger see the
+	// batches in the same order.
 	s.storeMu.Lock()
 	if signed && s.Record.Ledger.Seen(sub.Author, sub.ID) {
 		_, err := s.Record.Ledger.Submit(sub) // records the refused replay
@@ -213,6 +215,8 @@ func (s *Server) postObservations(w http.ResponseWriter, r *http.Request) {
 	for _, in := range touched {
 		res.Incidents = append(res.Incidents, s.Pipeline.Evaluate(in))
 	}
+	s.engineMu.Lock()
+	s.mu.Unlock()
 	var events []engine.Event
 	var derived []engine.Derived
 	if s.Record != nil && s.Consequences != nil {

@@ -15,6 +15,12 @@ import (
 type Engine struct {
 	a     *agreement.Agreement
 	state State
+	// Indexes of the record, kept after each accepted entry so that an
+	// entry costs little however long the record: the violations' ids, and
+	// the first consultation not closed (every one before it is, and has
+	// no deadline).
+	violationIDs map[string]bool
+	firstOpen    int
 }
 
 // New returns an engine at the start of the agreement's life: nothing
@@ -33,7 +39,7 @@ func New(a *agreement.Agreement) *Engine {
 			s.Tranches = append(s.Tranches, TrancheState{ID: t.ID, Status: Pending})
 		}
 	}
-	return &Engine{a: a, state: s}
+	return &Engine{a: a, state: s, violationIDs: map[string]bool{}}
 }
 
 // State returns a copy of the current state.
@@ -68,7 +74,7 @@ func Replay(a *agreement.Agreement, log []Event) (*State, error) {
 // EINVALID naming it, and leaves the state unchanged.
 func (e *Engine) Apply(ev Event) error {
 	next := clone(&e.state)
-	r := &run{a: e.a, s: next, seq: ev.Seq}
+	r := &run{a: e.a, s: next, seq: ev.Seq, violationIDs: e.violationIDs, firstOpen: e.firstOpen}
 	if err := r.apply(ev); err != nil {
 		// Put back the consultations and violations changed in place.
 		for i, c := range r.oldConsultations {
@@ -80,6 +86,12 @@ func (e *Engine) Apply(ev Event) error {
 		return accord.Errorf(accord.EINVALID, "log entry %d (%s at %s): %v", ev.Seq, ev.Type, ev.At.Format(time.RFC3339), err)
 	}
 	e.state = *next
+	if ev.Type == ViolationEv {
+		e.violationIDs[ev.ID] = true
+	}
+	for e.firstOpen < len(e.state.Consultations) && e.state.Consultations[e.firstOpen].Stage == StageClosed {
+		e.firstOpen++
+	}
 	return nil
 }
 
@@ -124,6 +136,9 @@ type run struct {
 	// changed them, by index.
 	oldConsultations map[int]ConsultationState
 	oldViolations    map[int]ViolationState
+	// The engine's indexes as of the state before this entry (read only).
+	violationIDs map[string]bool
+	firstOpen    int
 }
 
 // touchConsultation returns consultation i to change in place, keeping it
@@ -214,10 +229,8 @@ func (r *run) violation(ev Event) error {
 	if ev.ID == "" {
 		return fmt.Errorf("a violation needs an id")
 	}
-	for _, v := range r.s.Violations {
-		if v.ID == ev.ID {
-			return fmt.Errorf("violation %s is already recorded", ev.ID)
-		}
+	if r.violationIDs[ev.ID] {
+		return fmt.Errorf("violation %s is already recorded", ev.ID)
 	}
 	if !slices.Contains(r.a.Parties, ev.Party) {
 		return fmt.Errorf("the violation is attributed to %q, not a party (%v)", ev.Party, r.a.Parties)

@@ -28,8 +28,8 @@ const (
 func (r *run) advance(at time.Time) {
 	for {
 		var ds []deadline
-		for i, c := range r.s.Consultations {
-			if c.Deadline != nil && !c.Deadline.After(at) {
+		for i := r.firstOpen; i < len(r.s.Consultations); i++ {
+			if c := &r.s.Consultations[i]; c.Deadline != nil && !c.Deadline.After(at) {
 				ds = append(ds, deadline{*c.Deadline, dConsultation, i})
 			}
 		}
