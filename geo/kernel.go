@@ -58,8 +58,9 @@ type Kernel struct {
 	g      *Geometry
 	bands  []float64 // metres
 	edges  []edge
+	blocks []block // the edges, bounded 16 at a time, for exact nearest-edge searches
 	zones  []*s2.Polygon
-	index  *s2.ShapeIndex // the line's parts, for points outside the cover
+	index  *s2.ShapeIndex // the line's parts, for crossings
 	radius float64        // the cover reaches this far from the line (m)
 
 	cover cover
@@ -89,6 +90,7 @@ func NewKernel(g *Geometry, bands []float64, opt Options) (*Kernel, error) {
 		return nil, fmt.Errorf("geo: cover level %d outside 4..24", opt.MaxLevel)
 	}
 	k := &Kernel{g: g, bands: slices.Clone(bands), edges: buildEdges(g.Parts), index: s2.NewShapeIndex()}
+	k.blocks = buildBlocks(k.edges)
 	maxBand := 0.0
 	for _, d := range bands {
 		if d <= 0 || math.IsNaN(d) || math.IsInf(d, 0) {
@@ -209,7 +211,7 @@ func (k *Kernel) refine(e int32, p s2.Point) float64 {
 // the side are computed exactly.
 func (k *Kernel) placeFar(p s2.Point) Placement {
 	var pl Placement
-	e, d := k.nearestIndexed(p)
+	e, d := nearestBlocked(k.edges, k.blocks, p)
 	pl.Side = sideOf(k.edges, e, p)
 	if d == 0 {
 		pl.Side = 0
@@ -222,20 +224,6 @@ func (k *Kernel) placeFar(p s2.Point) Placement {
 	return pl
 }
 
-// nearestIndexed finds the nearest edge with the S2 index.
-func (k *Kernel) nearestIndexed(p s2.Point) (int32, s1.ChordAngle) {
-	q := s2.NewClosestEdgeQuery(k.index, s2.NewClosestEdgeQueryOptions().MaxResults(1))
-	res := q.FindEdges(s2.NewMinDistanceToPointTarget(p))
-	if len(res) == 0 {
-		return nearestAll(k.edges, p)
-	}
-	e := int32(res[0].EdgeID())
-	for s := int32(0); s < res[0].ShapeID(); s++ {
-		e += int32(len(k.g.Parts[s]) - 1)
-	}
-	return e, res[0].Distance()
-}
-
 // DistanceM returns the distance from the point to the contact line in
 // metres, on the sphere.
 func (k *Kernel) DistanceM(lon, lat float64) float64 {
@@ -244,7 +232,7 @@ func (k *Kernel) DistanceM(lon, lat float64) float64 {
 		_, d := nearest(k.edges, k.cover.edges[c.e0:c.e1], p)
 		return metres(d)
 	}
-	_, d := k.nearestIndexed(p)
+	_, d := nearestBlocked(k.edges, k.blocks, p)
 	return metres(d)
 }
 
