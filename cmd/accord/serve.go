@@ -268,7 +268,17 @@ func newServeCmd() *cobra.Command {
 agreement's monitoring pipeline:
 
   POST /v1/observations      NDJSON batch (spec/observation.md), all or nothing
-  GET  /v1/incidents         open incidents with their violations
+  GET  /v1/incidents         open incidents with their violations (filters: since, until,
+                             state, party, zone, bbox, violations)
+  GET  /v1/incidents/{id}    one incident with its observations and sources
+  GET  /v1/agreement         phases, provisions, consultations and deadlines, relief, snapback
+  GET  /v1/consultations     the consultations the caller may read
+  POST /v1/consultations/{id}/response   the party answers a notice (accept, dispute)
+  POST /v1/consultations/{id}/finding    a guarantor signs a finding (applied at the quorum)
+  GET  /v1/compliance        each party's violations over time (?bucket=1h)
+  GET  /v1/scenario, /v1/scenario/proposals/{id}, /v1/scenario/matrix, /v1/scenario/frontier.svg
+                             the negotiation: proposals, their evaluation, matrix, frontier
+  GET  /v1/geometry, /v1/bands   the agreed geometry and the bands' edges, as GeoJSON
   GET  /v1/feed              server-sent events; the id is the ledger index (Last-Event-ID resumes)
   POST /v1/submissions       signed submissions into the ledger
   GET  /v1/checkpoint        the ledger's signed checkpoint
@@ -276,7 +286,9 @@ agreement's monitoring pipeline:
   GET  /v1/entries/{i}, /v1/proofs/inclusion, /v1/proofs/consistency
   GET  /metrics               Prometheus metrics
   GET  /openapi.json          the OpenAPI 3.1 description
-  GET  /                     a live page of the incidents
+  GET  /                     the dashboard: map (oblasts, line, zones, bands, incidents),
+                             incident panel, phases and consultations, compliance
+                             timelines, the proposals' matrix and frontier
 
 Stored observations are replayed into the pipeline at start, so a restart
 loses nothing acknowledged. With --tokens, callers say who they are with a
