@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -233,5 +234,107 @@ func TestServeViews(t *testing.T) {
 	}
 	if bands.Type != "FeatureCollection" || len(sides) < 8 {
 		t.Errorf("bands: %s, %d band/side pairs %v", bands.Type, len(sides), sides)
+	}
+}
+
+func authJSON(t *testing.T, method, url, token, body string, want int, dst any) string {
+	t.Helper()
+	req, _ := http.NewRequest(method, url, strings.NewReader(body))
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != want {
+		t.Fatalf("%s %s as %q: %d %s, want %d", method, url, token, resp.StatusCode, b, want)
+	}
+	if dst != nil {
+		json.Unmarshal(b, dst)
+	}
+	return string(b)
+}
+
+// With tokens: an open notice is read by the party it went to, the
+// guarantors and the mediators, not by the other party nor the public; a
+// party answers only its own notices, as itself; a guarantor signs only as
+// itself.
+func TestServeConsultationsWithTokens(t *testing.T) {
+	data := t.TempDir()
+	tokens := filepath.Join(data, "tokens.json")
+	os.WriteFile(tokens, []byte(`{
+		"monitor-token-0123456789": {"actor": "mission", "role": "monitor"},
+		"ru-token-0123456789abcd": {"actor": "ru", "role": "party"},
+		"ua-token-0123456789abcd": {"actor": "ua", "role": "party"},
+		"us-token-0123456789abcd": {"actor": "us", "role": "guarantor"},
+		"un-token-0123456789abcd": {"actor": "un", "role": "mediator"}}`), 0o600)
+	url, stop, _ := startAccord(t, "serve", "--addr", "127.0.0.1:0", "--data", data, "--tokens", tokens)
+	defer stop()
+	obs, _ := simulateTo(t, "--seed", "4", "--duration", "1h")
+	body, _ := os.ReadFile(obs)
+	req, _ := http.NewRequest("POST", url+"/v1/observations", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/x-ndjson")
+	req.Header.Set("Authorization", "Bearer monitor-token-0123456789")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("monitor post: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	seen := map[string][]engine.ConsultationState{}
+	for who, tok := range map[string]string{"public": "", "ru": "ru-token-0123456789abcd", "ua": "ua-token-0123456789abcd",
+		"us": "us-token-0123456789abcd", "un": "un-token-0123456789abcd"} {
+		var got struct {
+			Consultations []engine.ConsultationState `json:"consultations"`
+		}
+		authJSON(t, "GET", url+"/v1/consultations", tok, "", 200, &got)
+		seen[who] = got.Consultations
+	}
+	all := seen["us"]
+	if len(all) == 0 || len(seen["un"]) != len(all) || len(seen["public"]) != 0 {
+		t.Fatalf("guarantor %d, mediator %d, public %d consultations", len(all), len(seen["un"]), len(seen["public"]))
+	}
+	for _, p := range []string{"ru", "ua"} {
+		n := 0
+		for _, c := range all {
+			if c.Party == p {
+				n++
+			}
+		}
+		if len(seen[p]) != n {
+			t.Errorf("%s reads %d consultations, %d went to it", p, len(seen[p]), n)
+		}
+		for _, c := range seen[p] {
+			if c.Party != p {
+				t.Errorf("%s reads the notice of %s to %s", p, c.ID, c.Party)
+			}
+		}
+	}
+	var c engine.ConsultationState
+	for _, x := range all {
+		if x.Party == "ru" {
+			c = x
+			break
+		}
+	}
+	if c.ID == "" {
+		t.Fatal("no notice to ru")
+	}
+	base := url + "/v1/consultations/" + c.ID
+	authJSON(t, "POST", base+"/response", "ua-token-0123456789abcd", `{"answer":"accept"}`, 403, nil)
+	authJSON(t, "POST", base+"/response", "ru-token-0123456789abcd", `{"party":"ua","answer":"accept"}`, 403, nil)
+	authJSON(t, "POST", base+"/response", "", `{"party":"ru","answer":"accept"}`, 401, nil)
+	authJSON(t, "POST", base+"/finding", "ru-token-0123456789abcd", `{"outcome":"dismissed"}`, 403, nil)
+	authJSON(t, "POST", base+"/response", "ru-token-0123456789abcd", `{"answer":"dispute","evidence":"our logs"}`, 200, nil)
+	authJSON(t, "POST", base+"/finding", "us-token-0123456789abcd", `{"guarantor":"eu","outcome":"upheld"}`, 403, nil)
+	var res api.ConsultationResult
+	authJSON(t, "POST", base+"/finding", "us-token-0123456789abcd", `{"outcome":"upheld"}`, 200, &res)
+	if len(res.Pending) != 1 || res.Pending[0].Guarantor != "us" {
+		t.Errorf("the guarantor's signature: %+v", res)
 	}
 }
