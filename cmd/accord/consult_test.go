@@ -15,6 +15,30 @@ import (
 	"github.com/accord-peace/accord/monitor"
 )
 
+// postSimulated posts a simulated network's observations (seed, duration)
+// to a running server, with a bearer token when given, and returns the
+// server's answer.
+func postSimulated(t *testing.T, url, token, seed, duration string) api.IngestResult {
+	t.Helper()
+	obs, _ := simulateTo(t, "--seed", seed, "--duration", duration)
+	body, _ := os.ReadFile(obs)
+	req, _ := http.NewRequest("POST", url+"/v1/observations", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/x-ndjson")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("post: %v %v", err, resp)
+	}
+	defer resp.Body.Close()
+	var res api.IngestResult
+	if err := json.NewDecoder(resp.Body).Decode(&res); err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
 func getJSON(t *testing.T, url string, want int, dst any) {
 	t.Helper()
 	resp, err := http.Get(url)
@@ -58,14 +82,8 @@ func postJSON(t *testing.T, url, body string, want int) (api.ConsultationResult,
 // and a restarted server has the consultation and a pending signature back.
 func TestServeConsultations(t *testing.T) {
 	data := t.TempDir()
-	obs, _ := simulateTo(t, "--seed", "4", "--duration", "1h")
 	url, stop, _ := startAccord(t, "serve", "--addr", "127.0.0.1:0", "--data", data)
-	body, _ := os.ReadFile(obs)
-	resp, err := http.Post(url+"/v1/observations", "application/x-ndjson", bytes.NewReader(body))
-	if err != nil || resp.StatusCode != 200 {
-		t.Fatalf("post: %v %v", err, resp)
-	}
-	resp.Body.Close()
+	postSimulated(t, url, "", "4", "1h")
 
 	var v api.AgreementView
 	getJSON(t, url+"/v1/agreement", 200, &v)
@@ -164,17 +182,9 @@ func TestServeConsultations(t *testing.T) {
 
 // The incident, negotiation and band views of the server.
 func TestServeViews(t *testing.T) {
-	obs, _ := simulateTo(t, "--seed", "5", "--duration", "30m")
 	url, stop, _ := startAccord(t, "serve", "--addr", "127.0.0.1:0", "--data", t.TempDir())
 	defer stop()
-	body, _ := os.ReadFile(obs)
-	resp, err := http.Post(url+"/v1/observations", "application/x-ndjson", bytes.NewReader(body))
-	if err != nil || resp.StatusCode != 200 {
-		t.Fatalf("post: %v %v", err, resp)
-	}
-	var ing api.IngestResult
-	json.NewDecoder(resp.Body).Decode(&ing)
-	resp.Body.Close()
+	ing := postSimulated(t, url, "", "5", "30m")
 	in := ing.Incidents[0]
 	var d struct {
 		Incident     monitor.Incident  `json:"incident"`
@@ -276,16 +286,7 @@ func TestServeConsultationsWithTokens(t *testing.T) {
 		"un-token-0123456789abcd": {"actor": "un", "role": "mediator"}}`), 0o600)
 	url, stop, _ := startAccord(t, "serve", "--addr", "127.0.0.1:0", "--data", data, "--tokens", tokens)
 	defer stop()
-	obs, _ := simulateTo(t, "--seed", "4", "--duration", "1h")
-	body, _ := os.ReadFile(obs)
-	req, _ := http.NewRequest("POST", url+"/v1/observations", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/x-ndjson")
-	req.Header.Set("Authorization", "Bearer monitor-token-0123456789")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil || resp.StatusCode != 200 {
-		t.Fatalf("monitor post: %v %v", err, resp)
-	}
-	resp.Body.Close()
+	postSimulated(t, url, "monitor-token-0123456789", "4", "1h")
 	seen := map[string][]engine.ConsultationState{}
 	for who, tok := range map[string]string{"public": "", "ru": "ru-token-0123456789abcd", "ua": "ua-token-0123456789abcd",
 		"us": "us-token-0123456789abcd", "un": "un-token-0123456789abcd"} {
