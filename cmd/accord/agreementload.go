@@ -3,6 +3,8 @@ package main
 import (
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/agreement"
+	"github.com/accord-peace/accord/geo"
+	"github.com/accord-peace/accord/monitor"
 	"github.com/accord-peace/accord/scenario"
 	"github.com/accord-peace/accord/scenarios"
 )
@@ -14,6 +16,27 @@ func loadAgreement(path string) (*agreement.Agreement, error) {
 		return agreement.LoadFS(scenarios.FS, scenarios.ReferenceAgreement)
 	}
 	return agreement.Load(path)
+}
+
+// loadMonitoring reads an agreement as loadAgreement does, which must have
+// a monitoring section, and builds the kernel of its geometry.
+func loadMonitoring(path string) (*agreement.Agreement, *geo.Kernel, error) {
+	a, err := loadAgreement(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if a.Monitoring == nil {
+		name := path
+		if name == "" {
+			name = "the reference agreement"
+		}
+		return nil, nil, accord.Errorf(accord.EINVALID, "%s has no monitoring section", name)
+	}
+	k, err := monitor.NewKernel(a.Monitoring)
+	if err != nil {
+		return nil, nil, err
+	}
+	return a, k, nil
 }
 
 // loadScenario reads a scenario file, or the embedded reference scenario

@@ -49,14 +49,7 @@ names one.`,
 			}
 			defer s.stop()
 			fmt.Fprintf(out, "accord demo: open %s/ (data in %s)\n", s.URL, c.data)
-			a, err := loadAgreement(c.agreement)
-			if err != nil {
-				return err
-			}
-			k, err := monitor.NewKernel(a.Monitoring)
-			if err != nil {
-				return err
-			}
+			a, k := s.agreement, s.kernel // the server's, built once
 			cfg := sim.FromAgreement(a.Monitoring, k)
 			cfg.Seed, cfg.Duration, cfg.Rate, cfg.FalseAlarmsPerHour = uint64(time.Now().UnixNano()), duration, rate, 2
 			cfg.Judge = judgeWith(monitor.NewPipeline(a.Monitoring, k, fusion.Config{}))

@@ -106,18 +106,11 @@ Without it, a summary and the violations, one per line.`,
 		Example: "  accord simulate --duration 2h > obs.ndjson\n  accord monitor run reference obs.ndjson --json",
 		Args:    exactArgs(2, "AGREEMENT and OBS.ndjson"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			a, err := loadAgreement(args[0])
+			a, k, err := loadMonitoring(args[0])
 			if err != nil {
 				return err
-			}
-			if a.Monitoring == nil {
-				return accord.Errorf(accord.EINVALID, "%s has no monitoring section", args[0])
 			}
 			obs, err := input.read(cmd, args[1])
-			if err != nil {
-				return err
-			}
-			k, err := monitor.NewKernel(a.Monitoring)
 			if err != nil {
 				return err
 			}

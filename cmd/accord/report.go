@@ -55,18 +55,11 @@ prints it to PDF with headless Chromium.`,
 			if err != nil {
 				return usageError{cmd: "daily", err: fmt.Errorf("--day: want YYYY-MM-DD, got %q", day)}
 			}
-			a, err := loadAgreement(args[0])
+			a, k, err := loadMonitoring(args[0])
 			if err != nil {
 				return err
-			}
-			if a.Monitoring == nil {
-				return accord.Errorf(accord.EINVALID, "%s has no monitoring section", args[0])
 			}
 			obs, err := input.read(cmd, args[1])
-			if err != nil {
-				return err
-			}
-			k, err := monitor.NewKernel(a.Monitoring)
 			if err != nil {
 				return err
 			}

@@ -20,9 +20,11 @@ import (
 	"golang.org/x/mod/sumdb/note"
 
 	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/api"
 	"github.com/accord-peace/accord/engine"
 	"github.com/accord-peace/accord/fusion"
+	"github.com/accord-peace/accord/geo"
 	"github.com/accord-peace/accord/ledger"
 	"github.com/accord-peace/accord/monitor"
 	"github.com/accord-peace/accord/negotiate"
@@ -54,6 +56,9 @@ type server struct {
 	done     chan error
 	logKey   string // public note key of the log
 	restored int
+	// The agreement served and the kernel of its geometry.
+	agreement *agreement.Agreement
+	kernel    *geo.Kernel
 }
 
 // startServer opens the store and the ledger in the data directory,
@@ -62,14 +67,7 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 	if err := os.MkdirAll(c.data, 0o755); err != nil {
 		return nil, err
 	}
-	a, err := loadAgreement(c.agreement)
-	if err != nil {
-		return nil, err
-	}
-	if a.Monitoring == nil {
-		return nil, fmt.Errorf("the agreement has no monitoring section")
-	}
-	k, err := monitor.NewKernel(a.Monitoring)
+	a, k, err := loadMonitoring(c.agreement)
 	if err != nil {
 		return nil, err
 	}
@@ -93,7 +91,7 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 	}
 	store := sqlite.NewObservationStore(db)
 	p := monitor.NewPipeline(a.Monitoring, k, fusion.Config{})
-	s := &server{db: db, ledger: led, done: make(chan error, 1), logKey: vkey}
+	s := &server{db: db, ledger: led, done: make(chan error, 1), logKey: vkey, agreement: a, kernel: k}
 	if err := store.All(ctx, func(o *monitor.Observation) error { p.Add(o); s.restored++; return nil }); err != nil {
 		s.close()
 		return nil, err

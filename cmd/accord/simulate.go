@@ -50,14 +50,7 @@ The same --seed gives the same output.`,
 			if err != nil {
 				return usageError{cmd: "simulate", err: fmt.Errorf("--start: %v", err)}
 			}
-			a, err := loadAgreement(agreementPath)
-			if err != nil {
-				return err
-			}
-			if a.Monitoring == nil {
-				return fmt.Errorf("%s has no monitoring section", agreementPath)
-			}
-			k, err := monitor.NewKernel(a.Monitoring)
+			a, k, err := loadMonitoring(agreementPath)
 			if err != nil {
 				return err
 			}
