@@ -144,25 +144,24 @@ type run struct {
 // touchConsultation returns consultation i to change in place, keeping it
 // as it was first.
 func (r *run) touchConsultation(i int) *ConsultationState {
-	if r.oldConsultations == nil {
-		r.oldConsultations = map[int]ConsultationState{}
-	}
-	if _, ok := r.oldConsultations[i]; !ok {
-		r.oldConsultations[i] = r.s.Consultations[i]
-	}
-	return &r.s.Consultations[i]
+	return keep(&r.oldConsultations, r.s.Consultations, i)
 }
 
 // touchViolation returns violation i to change in place, keeping it as it
 // was first.
 func (r *run) touchViolation(i int) *ViolationState {
-	if r.oldViolations == nil {
-		r.oldViolations = map[int]ViolationState{}
+	return keep(&r.oldViolations, r.s.Violations, i)
+}
+
+// keep records list[i] in *old, once, and returns it to change in place.
+func keep[T any](old *map[int]T, list []T, i int) *T {
+	if *old == nil {
+		*old = map[int]T{}
 	}
-	if _, ok := r.oldViolations[i]; !ok {
-		r.oldViolations[i] = r.s.Violations[i]
+	if _, ok := (*old)[i]; !ok {
+		(*old)[i] = list[i]
 	}
-	return &r.s.Violations[i]
+	return &list[i]
 }
 
 func (r *run) derive(at time.Time, format string, args ...any) {
