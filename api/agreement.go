@@ -10,7 +10,7 @@ import (
 	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/engine"
 	"github.com/accord-peace/accord/ledger"
-	"github.com/accord-peace/accord/monitor"
+	"github.com/accord-peace/accord/mission"
 )
 
 // AgreementView is the agreement with where each of its parts stands: what
@@ -114,27 +114,32 @@ func (s *Server) visibleTo(r *http.Request) func(engine.ConsultationState) bool 
 	}
 }
 
-func (s *Server) noAgreement(w http.ResponseWriter) bool {
-	if s.Consequences == nil || s.Agreement == nil {
+// state is the agreement engine's state, or writes ENOTFOUND and returns
+// nil when the server runs without one.
+func (s *Server) state(w http.ResponseWriter) *engine.State {
+	if s.Mission == nil || !s.Mission.HasEngine() {
 		writeError(w, http.StatusNotFound, accord.Errorf(accord.ENOTFOUND, "no agreement: the server runs without consultation or enforcement"))
-		return true
+		return nil
 	}
-	return false
+	st, err := s.Mission.State()
+	if err != nil {
+		writeError(w, status(err), err)
+		return nil
+	}
+	return st
 }
 
 func (s *Server) getAgreement(w http.ResponseWriter, r *http.Request) {
-	if s.noAgreement(w) {
-		return
+	if st := s.state(w); st != nil {
+		writeJSON(w, http.StatusOK, view(s.Mission.Agreement(), st, s.visibleTo(r)))
 	}
-	writeJSON(w, http.StatusOK, view(s.Agreement, s.Consequences.State(), s.visibleTo(r)))
 }
 
 func (s *Server) getConsultations(w http.ResponseWriter, r *http.Request) {
-	if s.noAgreement(w) {
-		return
+	if st := s.state(w); st != nil {
+		v := view(s.Mission.Agreement(), st, s.visibleTo(r))
+		writeJSON(w, http.StatusOK, map[string]any{"consultations": v.Consultations})
 	}
-	v := view(s.Agreement, s.Consequences.State(), s.visibleTo(r))
-	writeJSON(w, http.StatusOK, map[string]any{"consultations": v.Consultations})
 }
 
 // ResponseRequest is a party's answer to a notice.
@@ -155,14 +160,8 @@ type FindingRequest struct {
 	Evidence  string `json:"evidence,omitempty"`
 }
 
-// ConsultationResult answers a response or a signature: the consultation
-// as it now stands, what the engine derived, and the last ledger entry.
-type ConsultationResult struct {
-	Consultation engine.ConsultationState `json:"consultation"`
-	Pending      []FindingSignature       `json:"pending_signatures,omitempty"`
-	Derived      []engine.Derived         `json:"derived"`
-	LastEntry    *int64                   `json:"last_entry,omitempty"`
-}
+// ConsultationResult answers a response or a signature.
+type ConsultationResult = mission.ConsultationResult
 
 // readBody decodes a small JSON body strictly: unknown fields and trailing
 // data are errors.
@@ -198,7 +197,7 @@ func (s *Server) actor(r *http.Request, named, field string) (string, error) {
 }
 
 func (s *Server) postResponse(w http.ResponseWriter, r *http.Request) {
-	if s.noAgreement(w) {
+	if s.state(w) == nil {
 		return
 	}
 	var req ResponseRequest
@@ -211,24 +210,16 @@ func (s *Server) postResponse(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, status(err), err)
 		return
 	}
-	id := r.PathValue("id")
-	s.engineMu.Lock()
-	if c, err := s.Consequences.Consultation(id); err == nil && s.Auth != nil && c.Party != party {
-		s.engineMu.Unlock()
-		s.fail(w, http.StatusForbidden, accord.Errorf(accord.EFORBIDDEN, "the notice of %s went to %s; %s may not answer it", id, c.Party, party))
-		return
-	}
-	events, derived, err := s.Consequences.Respond(id, party, req.Answer, req.Evidence)
+	res, err := s.Mission.Respond(r.Context(), r.PathValue("id"), party, req.Answer, req.Evidence, s.Auth != nil)
 	if err != nil {
-		s.engineMu.Unlock()
 		s.fail(w, status(err), err)
 		return
 	}
-	s.answerConsultation(w, id, nil, events, derived)
+	writeJSON(w, http.StatusOK, res)
 }
 
 func (s *Server) postFinding(w http.ResponseWriter, r *http.Request) {
-	if s.noAgreement(w) {
+	if s.state(w) == nil {
 		return
 	}
 	var req FindingRequest
@@ -241,74 +232,10 @@ func (s *Server) postFinding(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, status(err), err)
 		return
 	}
-	id := r.PathValue("id")
-	s.engineMu.Lock()
-	sig, events, derived, err := s.Consequences.SignFinding(id, g, req.Outcome, req.Evidence)
+	res, err := s.Mission.SignFinding(r.Context(), r.PathValue("id"), g, req.Outcome, req.Evidence)
 	if err != nil {
-		s.engineMu.Unlock()
 		s.fail(w, status(err), err)
 		return
 	}
-	s.answerConsultation(w, id, []ledger.Entry{ledgerEntry("finding_signature", mustJSON(&sig))}, events, derived)
-}
-
-// answerConsultation records what a response or a signature did and
-// answers with the consultation as it now stands. The caller holds engineMu,
-// which is handed over to ledgerMu and released.
-func (s *Server) answerConsultation(w http.ResponseWriter, id string, entries []ledger.Entry, events []engine.Event, derived []engine.Derived) {
-	res := ConsultationResult{Derived: derived, Pending: s.Consequences.Pending(id)}
-	res.Consultation, _ = s.Consequences.Consultation(id)
-	if res.Derived == nil {
-		res.Derived = []engine.Derived{}
-	}
-	last, err := s.record(entries, nil, events, derived)
-	if err != nil {
-		s.fail(w, http.StatusInternalServerError, err)
-		return
-	}
-	res.LastEntry = last
 	writeJSON(w, http.StatusOK, res)
-}
-
-// record hands the caller's hold of the engine stage (engineMu) over to the
-// ledger stage and appends the entries, the incidents, the engine's events and
-// what it derived, in one durable batch (encoded there, out of the
-// pipeline's way); it returns the last entry's index (nil without a ledger
-// or entries). It releases both locks.
-func (s *Server) record(entries []ledger.Entry, incidents []monitor.Incident, events []engine.Event, derived []engine.Derived) (*int64, error) {
-	if s.Record == nil {
-		s.engineMu.Unlock()
-		return nil, nil
-	}
-	s.ledgerMu.Lock()
-	s.engineMu.Unlock()
-	defer s.ledgerMu.Unlock()
-	for i := range incidents {
-		entries = append(entries, ledgerEntry("incident", mustJSON(&incidents[i])))
-	}
-	for i := range events {
-		entries = append(entries, ledgerEntry("event", mustJSON(&events[i])))
-	}
-	for i := range derived {
-		entries = append(entries, ledgerEntry("agreement", mustJSON(&derived[i])))
-	}
-	return s.commit(entries)
-}
-
-// commit appends entries to the ledger in one durable batch and wakes the
-// feed; it returns the last entry's index (nil when there was none). The
-// caller holds ledgerMu.
-func (s *Server) commit(entries []ledger.Entry) (*int64, error) {
-	if len(entries) == 0 {
-		return nil, nil
-	}
-	seqs, err := s.Record.Ledger.AppendAll(entries)
-	if err != nil {
-		return nil, err
-	}
-	last := seqs[len(seqs)-1]
-	if s.Feed != nil {
-		s.Feed.Publish(last)
-	}
-	return &last, nil
 }

@@ -15,10 +15,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/accord-peace/accord"
-	"github.com/accord-peace/accord/agreement"
-	"github.com/accord-peace/accord/engine"
-	"github.com/accord-peace/accord/fusion"
 	"github.com/accord-peace/accord/ledger"
+	"github.com/accord-peace/accord/mission"
 	"github.com/accord-peace/accord/monitor"
 	"github.com/accord-peace/accord/negotiate"
 )
@@ -29,23 +27,18 @@ const (
 	DefaultMaxBatch = 100000   // observations
 )
 
-// Server serves the API over a store and a pipeline.
+// Server serves the API over a mission: it decodes, authorises, calls the
+// mission and encodes, nothing else.
 type Server struct {
-	Store    monitor.ObservationStore
-	Pipeline *monitor.Pipeline
+	Mission  *mission.Mission
 	Logger   *slog.Logger
 	MaxBody  int64
 	MaxBatch int
-	// Record, when set, receives every incident change as a derived entry
-	// of the ledger, and Feed streams them.
+	// Record serves the verifiable record (the mission's ledger): signed
+	// submissions, checkpoints, proofs. Feed streams its derived entries.
 	Record  *Record
 	Feed    *Feed
 	Metrics *Metrics
-	// Consequences, when set with Record, runs the agreement engine on the
-	// confirmed violations.
-	Consequences *Consequences
-	// Agreement is the agreement the Consequences run, for its views.
-	Agreement *agreement.Agreement
 	// Scenario, when set, serves the negotiation's analysis: the proposals,
 	// their comparison matrix, the frontier.
 	Scenario *negotiate.Model
@@ -60,19 +53,13 @@ type Server struct {
 	// signature (headers Accord-Author, Accord-Id, Accord-Signature).
 	RequireSigned bool
 
-	// An ingested batch goes through four stages in turn: storeMu (the
-	// store's transaction), mu (the pipeline, fed by one goroutine at a
-	// time), engineMu (the agreement engine; responses and findings take
-	// it too), ledgerMu (the ledger's append).
-	storeMu, mu, engineMu, ledgerMu sync.Mutex
-
 	scenarioMu sync.Mutex        // the negotiation model's searches, one at a time
 	frontiers  map[string][]byte // frontier SVGs by "x|y"
 }
 
-// NewServer returns a server with the default limits.
-func NewServer(store monitor.ObservationStore, p *monitor.Pipeline) *Server {
-	return &Server{Store: store, Pipeline: p, Logger: slog.Default(), MaxBody: DefaultMaxBody, MaxBatch: DefaultMaxBatch}
+// NewServer returns a server over a mission with the default limits.
+func NewServer(m *mission.Mission) *Server {
+	return &Server{Mission: m, Logger: slog.Default(), MaxBody: DefaultMaxBody, MaxBatch: DefaultMaxBatch}
 }
 
 // Handler returns the API's routes.
@@ -109,16 +96,7 @@ func (s *Server) Handler() http.Handler {
 }
 
 // IngestResult is the answer to an accepted batch.
-type IngestResult struct {
-	Added      int `json:"added"`
-	Duplicates int `json:"duplicates"`
-	// Incidents are the incidents the new observations joined or opened,
-	// with their violations as of this batch.
-	Incidents []monitor.Incident `json:"incidents"`
-	// LastEntry is the ledger index of the last entry the batch wrote (the
-	// feed's event id), when the server keeps a ledger.
-	LastEntry *int64 `json:"last_entry,omitempty"`
-}
+type IngestResult = mission.IngestResult
 
 // ErrorBody is every error's JSON form.
 type ErrorBody struct {
@@ -176,58 +154,15 @@ func (s *Server) postObservations(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, status(err), err)
 		return
 	}
-	// Four stages, each taken by one batch at a time and handed over in
-	// order (a batch takes the next stage's lock before it lets go of its
-	// own), so one batch's store transaction runs while the one before it
-	// is fused, the one before that goes through the agreement engine, and
-	// so on: the store, the pipeline, the engine and the ledger see the
-	// batches in the same order.
-	s.storeMu.Lock()
-	if signed && s.Record.Ledger.Seen(sub.Author, sub.ID) {
-		_, err := s.Record.Ledger.Submit(sub) // records the refused replay
-		s.storeMu.Unlock()
-		s.fail(w, http.StatusBadRequest, err)
-		return
+	var signedBy *ledger.Submission
+	if signed {
+		signedBy = &sub
 	}
-	added, dups, err := s.Store.Put(r.Context(), obs)
-	if err == nil && signed {
-		_, err = s.Record.Ledger.Submit(sub)
-	}
+	res, err := s.Mission.Ingest(r.Context(), obs, signedBy)
 	if err != nil {
-		s.storeMu.Unlock()
 		s.fail(w, status(err), err)
 		return
 	}
-	s.mu.Lock()
-	s.storeMu.Unlock()
-	res := IngestResult{Added: added, Duplicates: dups, Incidents: []monitor.Incident{}}
-	// Fuse the batch, then evaluate each incident it touched once, in the
-	// order first touched, with its distance to the line.
-	var touched []*fusion.Incident
-	seen := map[*fusion.Incident]bool{}
-	for i := range obs {
-		in := s.Pipeline.Add(&obs[i])
-		if !seen[in] {
-			seen[in] = true
-			touched = append(touched, in)
-		}
-	}
-	for _, in := range touched {
-		res.Incidents = append(res.Incidents, s.Pipeline.Evaluate(in))
-	}
-	s.engineMu.Lock()
-	s.mu.Unlock()
-	var events []engine.Event
-	var derived []engine.Derived
-	if s.Record != nil && s.Consequences != nil {
-		events, derived = s.Consequences.Observe(res.Incidents)
-	}
-	last, err := s.record(nil, res.Incidents, events, derived)
-	if err != nil {
-		s.fail(w, http.StatusInternalServerError, err)
-		return
-	}
-	res.LastEntry = last
 	if s.Metrics != nil {
 		s.Metrics.Observations.WithLabelValues("added").Add(float64(res.Added))
 		s.Metrics.Observations.WithLabelValues("duplicate").Add(float64(res.Duplicates))
@@ -236,27 +171,22 @@ func (s *Server) postObservations(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, res)
 }
 
-// OpenIncidents counts the pipeline's open incidents (for the metrics).
-func (s *Server) OpenIncidents() float64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return float64(s.Pipeline.Open())
-}
+// IncidentList is a page of incidents. Next is the cursor of the next page
+// (pass it as after=); the listing is complete only when it is "".
+type IncidentList = monitor.IncidentPage
 
 func (s *Server) getIncidents(w http.ResponseWriter, r *http.Request) {
-	f, err := ParseIncidentFilter(r.URL.Query())
+	q, err := ParseIncidentQuery(r.URL.Query())
 	if err != nil {
 		s.fail(w, http.StatusBadRequest, err)
 		return
 	}
-	ins := s.incidents()
-	out := []monitor.Incident{}
-	for i := range ins {
-		if f.Match(&ins[i]) {
-			out = append(out, ins[i])
-		}
+	page, err := s.Mission.Incidents(r.Context(), q)
+	if err != nil {
+		s.fail(w, status(err), err)
+		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"incidents": out})
+	writeJSON(w, http.StatusOK, page)
 }
 
 // status maps an application error code to an HTTP status.

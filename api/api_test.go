@@ -6,37 +6,63 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/api"
-	"github.com/accord-peace/accord/fusion"
+	"github.com/accord-peace/accord/geo"
+	"github.com/accord-peace/accord/ledger"
+	"github.com/accord-peace/accord/mission"
 	"github.com/accord-peace/accord/monitor"
 	"github.com/accord-peace/accord/scenarios"
 )
 
 const line = `{"type":"Feature","geometry":{"type":"Point","coordinates":[34.5863,47.5119]},"properties":{"id":"ID","source":{"id":"sat-un","kind":"satellite","owner":"un"},"observed_at":"2025-06-01T04:10:00Z","reported_at":"2025-06-01T04:25:13Z","event":"strike","attributed_to":"unknown","accuracy_m":15,"confidence":0.9}}`
 
-// newServer starts the API on a real loopback listener.
-// newPipeline builds the reference agreement's pipeline.
-func newPipeline(t testing.TB) (*agreement.Agreement, *monitor.Pipeline) {
-	t.Helper()
-	a, err := agreement.LoadFS(scenarios.FS, scenarios.ReferenceAgreement)
-	if err != nil {
-		t.Fatal(err)
-	}
-	k, err := monitor.NewKernel(a.Monitoring)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return a, monitor.NewPipeline(a.Monitoring, k, fusion.Config{})
+var reference struct {
+	once sync.Once
+	a    *agreement.Agreement
+	k    *geo.Kernel
+	err  error
 }
 
+// mustReference loads the reference agreement and builds its kernel once.
+func mustReference(t testing.TB) (*agreement.Agreement, *geo.Kernel) {
+	t.Helper()
+	reference.once.Do(func() {
+		reference.a, reference.err = agreement.LoadFS(scenarios.FS, scenarios.ReferenceAgreement)
+		if reference.err == nil {
+			reference.k, reference.err = monitor.NewKernel(reference.a.Monitoring)
+		}
+	})
+	if reference.err != nil {
+		t.Fatal(reference.err)
+	}
+	return reference.a, reference.k
+}
+
+// newMission opens a mission on the reference agreement over a store, with
+// a ledger (and so the agreement engine) when l is not nil.
+func newMission(t testing.TB, store monitor.ObservationStore, l *ledger.Ledger) *mission.Mission {
+	t.Helper()
+	a, k := mustReference(t)
+	cfg := mission.Config{Agreement: a, Kernel: k, Observations: store, Incidents: monitor.NewMemIncidentStore()}
+	if l != nil {
+		cfg.Ledger = l
+	}
+	m, err := mission.Open(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// newServer starts the API on a real loopback listener.
 func newServer(t *testing.T) (*httptest.Server, *monitor.MemStore) {
 	t.Helper()
-	_, p := newPipeline(t)
 	store := monitor.NewMemStore()
-	s := api.NewServer(store, p)
+	s := api.NewServer(newMission(t, store, nil))
 	s.MaxBody = 4096
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)

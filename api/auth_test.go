@@ -31,8 +31,7 @@ func TestAuthMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	_, pipeline := newPipeline(t)
-	s := api.NewServer(monitor.NewMemStore(), pipeline)
+	s := api.NewServer(newMission(t, monitor.NewMemStore(), l))
 	s.Record = &api.Record{Ledger: l, Origin: "o"}
 	s.Auth = &api.Auth{Tokens: map[string]api.Principal{
 		"t-ru": {Actor: "ru", Role: ledger.RoleParty}, "t-us": {Actor: "us", Role: ledger.RoleGuarantor},
@@ -81,13 +80,13 @@ func TestAuthMatrix(t *testing.T) {
 		{"party answers for another", "POST", "/v1/submissions", "t-ru", "application/json", sub("us", "response"), 403, `ru may not submit for "us"`},
 		{"monitor submits observations", "POST", "/v1/submissions", "t-mission", "application/json", sub("mission", "observations"), 200, ""},
 		{"anonymous submission", "POST", "/v1/submissions", "", "application/json", sub("us", "finding"), 401, "submissions need a token"},
-		// This server runs no agreement engine: a caller the policy lets
+		// This server has no consultation c1 yet: a caller the policy lets
 		// through meets its 404, the others are stopped before it.
-		{"party answers a notice", "POST", "/v1/consultations/c1/response", "t-ru", "application/json", []byte(`{"answer":"accept"}`), 404, "no agreement"},
+		{"party answers a notice", "POST", "/v1/consultations/c1/response", "t-ru", "application/json", []byte(`{"answer":"accept"}`), 404, "no consultation"},
 		{"guarantor answers a notice", "POST", "/v1/consultations/c1/response", "t-us", "application/json", []byte(`{"answer":"accept"}`), 403, "the guarantor role may not submit response"},
 		{"monitor answers a notice", "POST", "/v1/consultations/c1/response", "t-mission", "application/json", []byte(`{"answer":"accept"}`), 403, "forbidden"},
 		{"anonymous answers a notice", "POST", "/v1/consultations/c1/response", "", "application/json", []byte(`{"answer":"accept"}`), 401, "unauthorized"},
-		{"guarantor signs a finding here", "POST", "/v1/consultations/c1/finding", "t-us", "application/json", []byte(`{"outcome":"upheld"}`), 404, "no agreement"},
+		{"guarantor signs a finding here", "POST", "/v1/consultations/c1/finding", "t-us", "application/json", []byte(`{"outcome":"upheld"}`), 404, "no consultation"},
 		{"party signs a finding here", "POST", "/v1/consultations/c1/finding", "t-ru", "application/json", []byte(`{"outcome":"upheld"}`), 403, "the party role may not sign finding"},
 		{"mediator signs a finding", "POST", "/v1/consultations/c1/finding", "t-un", "application/json", []byte(`{"outcome":"upheld"}`), 403, "forbidden"},
 		{"anonymous signs a finding", "POST", "/v1/consultations/c1/finding", "", "application/json", []byte(`{"outcome":"upheld"}`), 401, "unauthorized"},

@@ -102,7 +102,8 @@ func ComplianceOf(parties []string, st *engine.State, d time.Duration) (Complian
 }
 
 func (s *Server) getCompliance(w http.ResponseWriter, r *http.Request) {
-	if s.noAgreement(w) {
+	st := s.state(w)
+	if st == nil {
 		return
 	}
 	d := 24 * time.Hour
@@ -117,7 +118,7 @@ func (s *Server) getCompliance(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	c, err := ComplianceOf(s.Agreement.Parties, s.Consequences.State(), d)
+	c, err := ComplianceOf(s.Mission.Agreement().Parties, st, d)
 	if err != nil {
 		s.fail(w, status(err), err)
 		return

@@ -12,20 +12,37 @@ import (
 )
 
 // IncidentFilter selects incidents: every condition given must hold.
-type IncidentFilter struct {
-	Since, Until time.Time   // last_observed ≥ Since, first_observed ≤ Until
-	States       []string    // state among these
-	Party        string      // a violation attributed to this party
-	Zone         string      // inside this zone
-	BBox         *[4]float64 // west, south, east, north (degrees)
-	Violations   bool        // only incidents with a violation
+type IncidentFilter = monitor.IncidentFilter
+
+var filterParams = []string{"since", "until", "state", "closed", "party", "zone", "bbox", "violations", "after", "limit"}
+
+// ParseIncidentQuery reads a page request from query parameters: the
+// filter (ParseIncidentFilter), after (the next cursor of the previous
+// page) and limit (page size, 1000 by default, at most 10,000).
+func ParseIncidentQuery(q url.Values) (monitor.IncidentQuery, error) {
+	f, err := ParseIncidentFilter(q)
+	if err != nil {
+		return monitor.IncidentQuery{}, err
+	}
+	iq := monitor.IncidentQuery{Filter: f, After: q.Get("after")}
+	if v := q.Get("limit"); v != "" {
+		if iq.Limit, err = strconv.Atoi(v); err != nil || iq.Limit < 1 {
+			return iq, accord.Errorf(accord.EINVALID, "limit: want a page size from 1 to %d, got %q", monitor.MaxPageSize, v)
+		}
+	}
+	if _, err := iq.PageSize(); err != nil {
+		return iq, err
+	}
+	if _, err := monitor.ParseCursor(iq.After); err != nil {
+		return iq, err
+	}
+	return iq, nil
 }
 
-var filterParams = []string{"since", "until", "state", "party", "zone", "bbox", "violations"}
-
 // ParseIncidentFilter reads a filter from query parameters: since, until
-// (RFC 3339), state (comma-separated), party, zone, bbox (W,S,E,N) and
-// violations (true). Unknown parameters are errors.
+// (RFC 3339), state (comma-separated), closed (true or false), party,
+// zone, bbox (W,S,E,N) and violations (true). Unknown parameters are
+// errors.
 func ParseIncidentFilter(q url.Values) (IncidentFilter, error) {
 	var f IncidentFilter
 	for k := range q {
@@ -46,7 +63,7 @@ func ParseIncidentFilter(q url.Values) (IncidentFilter, error) {
 	}
 	if v := q.Get("state"); v != "" {
 		for _, s := range strings.Split(v, ",") {
-			if !slices.Contains([]string{"reported", "corroborated", "confirmed", "disputed", "dismissed"}, s) {
+			if !slices.Contains(accord.IncidentStates, s) {
 				return f, accord.Errorf(accord.EINVALID, "state: %q is not an incident state", s)
 			}
 			f.States = append(f.States, s)
@@ -69,41 +86,17 @@ func ParseIncidentFilter(q url.Values) (IncidentFilter, error) {
 		}
 		f.BBox = &b
 	}
+	if v := q.Get("closed"); v != "" {
+		c, err := strconv.ParseBool(v)
+		if err != nil {
+			return f, accord.Errorf(accord.EINVALID, "closed: want true or false, got %q", v)
+		}
+		f.Closed = &c
+	}
 	if v := q.Get("violations"); v != "" {
 		if f.Violations, err = strconv.ParseBool(v); err != nil {
 			return f, accord.Errorf(accord.EINVALID, "violations: want true or false, got %q", v)
 		}
 	}
 	return f, nil
-}
-
-// Match reports whether an incident passes the filter.
-func (f IncidentFilter) Match(in *monitor.Incident) bool {
-	if !f.Since.IsZero() && in.LastObserved.Before(f.Since) {
-		return false
-	}
-	if !f.Until.IsZero() && in.FirstObserved.After(f.Until) {
-		return false
-	}
-	if len(f.States) > 0 && !slices.Contains(f.States, in.State) {
-		return false
-	}
-	if f.Zone != "" && !slices.Contains(in.Zones, f.Zone) {
-		return false
-	}
-	if b := f.BBox; b != nil && (in.Location[0] < b[0] || in.Location[0] > b[2] || in.Location[1] < b[1] || in.Location[1] > b[3]) {
-		return false
-	}
-	if f.Violations && len(in.Violations) == 0 {
-		return false
-	}
-	if f.Party != "" {
-		for _, v := range in.Violations {
-			if v.Party != nil && *v.Party == f.Party {
-				return true
-			}
-		}
-		return false
-	}
-	return true
 }

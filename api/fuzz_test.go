@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/api"
 	"github.com/accord-peace/accord/engine"
 	"github.com/accord-peace/accord/ledger"
@@ -27,7 +28,7 @@ func FuzzRequests(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	s := api.NewServer(store, nil)
+	s := api.NewServer(newMission(f, store, l))
 	s.Record = &api.Record{Ledger: l, Origin: "o"}
 	h := s.Handler()
 	f.Fuzz(func(t *testing.T, body []byte, ctype, query string) {
@@ -79,28 +80,37 @@ func FuzzConsultationRequests(f *testing.F) {
 	f.Add([]byte(`{"guarantor":"us","outcome":"upheld"}`), "application/json", "bucket=24h")
 	f.Add([]byte(`{"party":"ru","answer":"accept"} {}`), "application/json", "bucket=0s")
 	f.Add([]byte(`{"guarantor":1}`), "text/plain", "x=1")
-	a, p := newPipeline(f)
+	a, _ := mustReference(f)
 	at := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
 	var events []engine.Event
 	for i, party := range a.Parties {
 		events = append(events, engine.Event{Seq: i + 1, At: at, Type: engine.Sign, Party: party})
 	}
 	events = append(events, engine.Event{Seq: len(events) + 1, At: at.Add(time.Hour), Type: engine.ViolationEv, ID: "v1", Rule: "crossing", Party: a.Parties[1]})
-	cons := api.NewConsequences(a)
-	if err := cons.Restore(events); err != nil {
-		f.Fatal(err)
-	}
 	l, err := ledger.OpenLedger(filepath.Join(f.TempDir(), "l"), &ledger.Registry{})
 	if err != nil {
 		f.Fatal(err)
 	}
-	s := api.NewServer(monitor.NewMemStore(), p)
+	for _, ev := range events {
+		b, _ := json.Marshal(ev)
+		if _, err := l.Append(ledger.Entry{Kind: ledger.KindDerived, Type: accord.EntryEvent, Body: b}); err != nil {
+			f.Fatal(err)
+		}
+	}
+	m := newMission(f, monitor.NewMemStore(), l)
+	s := api.NewServer(m)
 	s.Record = &api.Record{Ledger: l, Origin: "o"}
-	s.Agreement, s.Consequences = a, cons
 	h := s.Handler()
+	hash := func() string {
+		st, err := m.State()
+		if err != nil {
+			f.Fatal(err)
+		}
+		return st.Hash()
+	}
 	f.Fuzz(func(t *testing.T, body []byte, ctype, query string) {
 		for _, path := range []string{"/v1/consultations/v1/response", "/v1/consultations/v1/finding", "/v1/consultations/nope/finding"} {
-			before := cons.State().Hash()
+			before := hash()
 			req := httptest.NewRequest("POST", path, bytes.NewReader(body))
 			req.Header.Set("Content-Type", ctype)
 			rec := httptest.NewRecorder()
@@ -110,7 +120,7 @@ func FuzzConsultationRequests(f *testing.F) {
 				if err := json.Unmarshal(rec.Body.Bytes(), &e); err != nil || e.Code == "" || e.Message == "" {
 					t.Fatalf("%s: status %d with a body that is not a JSON error: %q", path, rec.Code, rec.Body.String())
 				}
-				if cons.State().Hash() != before {
+				if hash() != before {
 					t.Fatalf("%s: a refused request (%d %s) changed the agreement's state", path, rec.Code, e.Message)
 				}
 			} else if rec.Code != 200 {

@@ -3,7 +3,6 @@ package api
 import (
 	"encoding/json"
 	"net/http"
-	"slices"
 	"strings"
 
 	"github.com/accord-peace/accord"
@@ -23,38 +22,23 @@ type IncidentDetail struct {
 	EvidenceWithheld bool `json:"evidence_withheld,omitempty"`
 }
 
-// incidents returns the pipeline's open incidents, evaluated.
-func (s *Server) incidents() []monitor.Incident {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.Pipeline.Incidents()
-}
-
 func (s *Server) getIncident(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	ins := s.incidents()
-	i := slices.IndexFunc(ins, func(in monitor.Incident) bool { return in.ID == id })
-	if i < 0 {
-		writeError(w, http.StatusNotFound, accord.Errorf(accord.ENOTFOUND, "no open incident %q", id))
+	in, obs, err := s.Mission.Incident(r.Context(), r.PathValue("id"))
+	if err != nil {
+		writeError(w, status(err), err)
 		return
 	}
-	d := IncidentDetail{Incident: ins[i], Observations: []*monitor.Observation{}}
+	d := IncidentDetail{Incident: *in, Observations: obs}
 	if s.Auth != nil {
 		p, _ := s.Auth.who(r)
 		d.EvidenceWithheld = !s.Auth.Policy.Allowed(p.Role, ledger.ReadRawEvidence, false)
 	}
-	for _, ref := range ins[i].Observations {
-		o, err := s.Store.Get(r.Context(), monitor.Key{Source: ref.Source, ID: ref.ID})
-		if err != nil {
-			s.fail(w, status(err), err)
-			return
-		}
-		if d.EvidenceWithheld {
+	if d.EvidenceWithheld {
+		for i, o := range d.Observations {
 			c := *o
 			c.Evidence = nil
-			o = &c
+			d.Observations[i] = &c
 		}
-		d.Observations = append(d.Observations, o)
 	}
 	writeJSON(w, http.StatusOK, d)
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/accord-peace/accord/api"
 	"github.com/accord-peace/accord/ledger"
+	"github.com/accord-peace/accord/monitor"
 )
 
 // openapi.json describes exactly the routes the server registers, and every
@@ -46,7 +47,7 @@ func TestOpenAPIInSync(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	s := api.NewServer(nil, nil)
+	s := api.NewServer(newMission(t, monitor.NewMemStore(), l))
 	s.Record = &api.Record{Ledger: l, Origin: "o"}
 	s.Feed = &api.Feed{Ledger: l}
 	s.Metrics = api.NewMetrics(func() float64 { return 0 }, func() float64 { return float64(l.Len()) })

@@ -28,9 +28,8 @@ func TestSignedBatches(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	_, p := newPipeline(t)
 	store := monitor.NewMemStore()
-	s := api.NewServer(store, p)
+	s := api.NewServer(newMission(t, store, l))
 	s.Record = &api.Record{Ledger: l, Origin: "o"}
 	s.RequireSigned = true
 	srv := httptest.NewServer(s.Handler())

@@ -11,7 +11,10 @@
 // repeats from one source or one owner never raise it. An incident is
 // reported by one owner, corroborated by two or more, and confirmed when
 // corroborated, at least one owner is not a party to the conflict, and the
-// combined confidence reaches a threshold. The consultation may later set it
-// disputed or dismissed. The engine keeps incidents for a time horizon and is
-// deterministic: the same reports in the same order give the same incidents.
+// combined confidence reaches a threshold. An incident closes when it has
+// gone a time horizon without a report: closing is a state change
+// (ClosedAt, ClosedReason), handed out once by TakeClosed so that the
+// caller keeps it, after which the engine forgets it; memory holds the open
+// incidents only. The engine is deterministic: the same reports in the same
+// order give the same incidents.
 package fusion

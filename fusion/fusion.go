@@ -1,7 +1,7 @@
 package fusion
 
 import (
-	"fmt"
+	"github.com/accord-peace/accord"
 	"math"
 	"sort"
 	"strconv"
@@ -11,13 +11,14 @@ import (
 	"github.com/golang/geo/s2"
 )
 
-// States of an incident.
+// States of an incident as its reports make it. The consultation's findings
+// (disputed, dismissed) are applied above fusion, by package mission.
 const (
-	Reported     = "reported"
-	Corroborated = "corroborated"
-	Confirmed    = "confirmed"
-	Disputed     = "disputed"
-	Dismissed    = "dismissed"
+	Reported     = accord.IncidentReported
+	Corroborated = accord.IncidentCorroborated
+	Confirmed    = accord.IncidentConfirmed
+	Disputed     = accord.IncidentDisputed
+	Dismissed    = accord.IncidentDismissed
 )
 
 // Report is one observation as fusion sees it.
@@ -55,6 +56,12 @@ type Incident struct {
 	Confidence    float64
 	// Attributions counts, per party, the owners that attribute it to them.
 	Attributions map[string]int
+	// ClosedAt is when the incident closed (zero while it is open): the
+	// latest observation time seen when it had gone a horizon without a
+	// report. ClosedReason says why. A closed incident takes no more
+	// reports; it is handed out once by TakeClosed and leaves the engine.
+	ClosedAt     time.Time
+	ClosedReason string
 
 	members []member
 	family  string  // group() of its kind
@@ -94,6 +101,7 @@ type Engine struct {
 	cfg       Config
 	parties   map[string]bool
 	incidents []*Incident // open ones, by creation
+	closed    []*Incident // closed since the last TakeClosed
 	seen      map[Ref]*Incident
 	next      int
 	latest    time.Time
@@ -423,9 +431,6 @@ func (e *Engine) update(in *Incident) {
 	for p, os := range attrib {
 		in.Attributions[p] = len(os)
 	}
-	if in.State == Disputed || in.State == Dismissed {
-		return
-	}
 	switch {
 	case len(owners) >= 2 && neutral && in.Confidence >= e.cfg.ConfirmAt:
 		in.State = Confirmed
@@ -447,7 +452,10 @@ func specific(a, b string) string {
 }
 
 // expire closes incidents whose last observation is older than the horizon
-// before the latest observation seen.
+// before the latest observation seen: they leave the index and the engine's
+// memory (their reports are remembered by the caller's store, which keeps
+// each observation once for the record's whole life) and wait in closed
+// for TakeClosed.
 func (e *Engine) expire() {
 	e.expired = e.latest
 	cut := e.latest.Add(-e.cfg.Horizon)
@@ -458,34 +466,24 @@ func (e *Engine) expire() {
 			for _, m := range in.members {
 				delete(e.seen, Ref{m.r.Source, m.r.ID})
 			}
+			in.ClosedAt = e.latest
+			in.ClosedReason = "no report for " + e.cfg.Horizon.String() + " after its last observation"
+			in.members = nil
+			e.closed = append(e.closed, in)
 			continue
 		}
 		kept = append(kept, in)
 	}
+	clear(e.incidents[len(kept):])
 	e.incidents = kept
 }
 
-// SetState records the consultation's finding on an open incident: Disputed
-// or Dismissed, or Confirmed when a dispute is settled in its favour (the
-// incident then follows its reports again). It reports whether the incident
-// is open.
-func (e *Engine) SetState(id, state string) (bool, error) {
-	switch state {
-	case Disputed, Dismissed, Confirmed:
-	default:
-		return false, fmt.Errorf("fusion: the consultation can set %s, %s or %s, not %q", Disputed, Dismissed, Confirmed, state)
-	}
-	for _, in := range e.incidents {
-		if in.ID == id {
-			in.State = state
-			if state == Confirmed {
-				in.State = ""
-				e.update(in)
-			}
-			return true, nil
-		}
-	}
-	return false, nil
+// TakeClosed returns the incidents closed since the last call, in the order
+// they closed, and forgets them.
+func (e *Engine) TakeClosed() []*Incident {
+	out := e.closed
+	e.closed = nil
+	return out
 }
 
 // Incidents returns the open incidents, oldest first.

@@ -76,10 +76,26 @@ func TestRules(t *testing.T) {
 
 func TestHorizonClosesOldIncidents(t *testing.T) {
 	e := fusion.New(fusion.Config{Horizon: time.Hour})
-	e.Add(rep("a", "1", "m", "impact", 0, 0, 0, 50, 0.8))
+	first := e.Add(rep("a", "1", "m", "impact", 0, 0, 0, 50, 0.8))
 	e.Add(rep("a", "2", "m", "impact", 50000, 0, 2*3600, 50, 0.8))
 	if n := len(e.Incidents()); n != 1 {
 		t.Errorf("%d open incidents, want 1 (the first is past the horizon)", n)
+	}
+	closed := e.TakeClosed()
+	if len(closed) != 1 || closed[0] != first {
+		t.Fatalf("closed %v, want the first incident", closed)
+	}
+	if closed[0].ClosedAt.IsZero() || closed[0].ClosedReason == "" || len(closed[0].Reports) != 1 {
+		t.Errorf("closed incident %+v: want when, why and its reports kept", closed[0])
+	}
+	if again := e.TakeClosed(); len(again) != 0 {
+		t.Errorf("closed incidents handed out twice: %v", again)
+	}
+	// A resend of a closed incident's report is the caller's duplicate: the
+	// engine has forgotten it and would open a new incident, which is why
+	// the mission layer keeps the keys in its store.
+	if in := e.Add(rep("a", "1", "m", "impact", 0, 0, 0, 50, 0.8)); in == first {
+		t.Error("a closed incident took a report")
 	}
 }
 
@@ -103,31 +119,5 @@ func TestDeterministic(t *testing.T) {
 		if a[i].ID != b[i].ID || a[i].Lat != b[i].Lat || len(a[i].Reports) != len(b[i].Reports) {
 			t.Errorf("incident %d differs between runs", i)
 		}
-	}
-}
-
-func TestConsultationStates(t *testing.T) {
-	e := fusion.New(fusion.Config{Parties: []string{"ru", "ua"}})
-	in := e.Add(rep("a", "1", "mission", "impact", 0, 0, 0, 50, 0.8))
-	e.Add(rep("s", "1", "cn", "impact", 10, 0, 1, 50, 0.7))
-	if in.State != fusion.Confirmed {
-		t.Fatalf("state %s", in.State)
-	}
-	if ok, err := e.SetState(in.ID, fusion.Disputed); !ok || err != nil {
-		t.Fatal(ok, err)
-	}
-	// A new report does not undo the dispute.
-	e.Add(rep("u", "1", "un", "impact", 5, 5, 2, 50, 0.9))
-	if in.State != fusion.Disputed {
-		t.Errorf("state %s after a new report, want disputed", in.State)
-	}
-	if _, err := e.SetState(in.ID, fusion.Reported); err == nil {
-		t.Error("the consultation set an incident back to reported")
-	}
-	if ok, _ := e.SetState(in.ID, fusion.Confirmed); !ok || in.State != fusion.Confirmed {
-		t.Errorf("settled dispute: state %s", in.State)
-	}
-	if ok, _ := e.SetState("inc-99", fusion.Dismissed); ok {
-		t.Error("an unknown incident was found")
 	}
 }

@@ -27,7 +27,7 @@ func BenchmarkObserve(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			p.Observe(o)
+			p.Observe([]*monitor.Observation{o})
 		}
 	}
 	b.ReportMetric(float64(len(lines))*float64(b.N)/b.Elapsed().Seconds(), "obs/s")

@@ -9,15 +9,19 @@ import (
 )
 
 // Pipeline places observations against the agreed geometry, fuses them
-// into incidents and finds the violations of the agreed rules. It is not
-// safe for concurrent use: one goroutine feeds it, in arrival order.
+// into incidents and finds the violations of the agreed rules. Observe is
+// its one entry point. It is not safe for concurrent use: one goroutine
+// feeds it, in arrival order. Its memory holds the open incidents and
+// their observations only: a closed incident is handed out once and
+// forgotten (its keeper is the caller's store).
 type Pipeline struct {
 	m      *agreement.Monitoring
 	k      *geo.Kernel
 	fusion *fusion.Engine
-	obs    map[Key]*Observation
+	obs    map[Key]*Observation // the observations of open incidents
 	// zoneRules[i] lists the rules that apply in zone i.
 	zoneRules [][]int
+	ceilings  ceilingState
 }
 
 // NewPipeline returns a pipeline for a monitoring section and its kernel
@@ -35,6 +39,7 @@ func NewPipeline(m *agreement.Monitoring, k *geo.Kernel, cfg fusion.Config) *Pip
 			}
 		}
 	}
+	p.ceilings = newCeilingState()
 	return p
 }
 
@@ -43,47 +48,56 @@ func NewKernel(m *agreement.Monitoring) (*geo.Kernel, error) {
 	return geo.NewKernel(m.Geometry, m.BandDistancesM(), geo.Options{})
 }
 
-// Add takes one validated observation and returns the incident it joined
-// or opened. An observation already seen (same key) changes nothing.
-func (p *Pipeline) Add(o *Observation) *fusion.Incident {
-	k := o.Key()
-	if _, ok := p.obs[k]; !ok {
-		p.obs[k] = o
+// Observe fuses a batch of validated observations, in order, and returns
+// every incident the batch changed, each evaluated (placed against the
+// geometry, with its distance to the line and its violations), in the
+// order first changed: the incidents the observations joined or opened,
+// those that closed (ClosedAt set: the pipeline then forgets them), and
+// those a ceiling now marks. An observation already fused into an open
+// incident changes nothing; keeping each observation once for the
+// record's whole life is the store's job, so callers pass new ones only.
+func (p *Pipeline) Observe(batch []*Observation) []Incident {
+	var touched []*fusion.Incident
+	seen := map[*fusion.Incident]bool{}
+	touch := func(in *fusion.Incident) {
+		if !seen[in] {
+			seen[in] = true
+			touched = append(touched, in)
+		}
 	}
-	return p.fusion.Add(fusion.Report{
-		Source: o.Source.ID, ID: o.ID, Owner: o.Source.Owner, Kind: o.Source.Kind,
-		Event: o.Event, Equipment: o.Equipment, Lon: o.Position[0], Lat: o.Position[1],
-		AccuracyM: o.AccuracyM, ObservedAt: o.ObservedAt, TimeAccuracyS: o.TimeAccuracyS,
-		Confidence: o.Confidence, AttributedTo: o.AttributedTo,
-	})
-}
-
-// Observe adds one observation and returns the incident it joined, with the
-// violations it now breaks (all but ceilings, which depend on other
-// incidents): the streaming path, from receipt to violation. Its
-// DistanceToLineM is left 0; Incidents fills it.
-func (p *Pipeline) Observe(o *Observation) Incident {
-	in := p.Add(o)
-	return p.violations(in, p.members(in))
+	for _, o := range batch {
+		k := o.Key()
+		if _, ok := p.obs[k]; !ok {
+			p.obs[k] = o
+		}
+		touch(p.fusion.Add(fusion.Report{
+			Source: o.Source.ID, ID: o.ID, Owner: o.Source.Owner, Kind: o.Source.Kind,
+			Event: o.Event, Equipment: o.Equipment, Lon: o.Position[0], Lat: o.Position[1],
+			AccuracyM: o.AccuracyM, ObservedAt: o.ObservedAt, TimeAccuracyS: o.TimeAccuracyS,
+			Confidence: o.Confidence, AttributedTo: o.AttributedTo,
+		}))
+		for _, in := range p.fusion.TakeClosed() {
+			touch(in)
+		}
+	}
+	out := make([]Incident, len(touched))
+	for i, in := range touched {
+		out[i] = p.evaluate(in)
+	}
+	out = p.markCeilings(out)
+	// What closed leaves memory: its observations are in the store.
+	for _, in := range touched {
+		if !in.ClosedAt.IsZero() {
+			for _, r := range in.Reports {
+				delete(p.obs, Key{Source: r.Source, ID: r.ID})
+			}
+		}
+	}
+	return out
 }
 
 // Open is the number of open incidents.
 func (p *Pipeline) Open() int { return len(p.fusion.Incidents()) }
-
-// Incidents evaluates every open incident, oldest first.
-func (p *Pipeline) Incidents() []Incident {
-	ins := p.fusion.Incidents()
-	out := make([]Incident, len(ins))
-	for i, in := range ins {
-		out[i] = p.evaluate(in)
-	}
-	p.ceilings(out)
-	return out
-}
-
-// Evaluate places one incident and finds its violations (ceilings, which
-// depend on other incidents, are left to Incidents).
-func (p *Pipeline) Evaluate(in *fusion.Incident) Incident { return p.evaluate(in) }
 
 // members returns an incident's observations.
 func (p *Pipeline) members(in *fusion.Incident) []*Observation {

@@ -1,6 +1,7 @@
 package monitor_test
 
 import (
+	"encoding/json"
 	"strings"
 	"sync"
 	"testing"
@@ -59,6 +60,24 @@ func simulate(tb testing.TB, seed uint64, d time.Duration, rate float64) *sim.Re
 	return res
 }
 
+// latest keeps the last version of each incident a pipeline handed out, in
+// the order each first appeared: what a mission's incident store holds.
+func latest(changed ...[]monitor.Incident) []monitor.Incident {
+	var out []monitor.Incident
+	at := map[string]int{}
+	for _, ins := range changed {
+		for _, in := range ins {
+			if i, ok := at[in.ID]; ok {
+				out[i] = in
+				continue
+			}
+			at[in.ID] = len(out)
+			out = append(out, in)
+		}
+	}
+	return out
+}
+
 // toObservation converts a simulated observation through the wire contract's
 // fields.
 func toObservation(tb testing.TB, o sim.Observation) *monitor.Observation {
@@ -87,12 +106,13 @@ func TestViolationsAgainstGroundTruth(t *testing.T) {
 	m, k := mustReference(t)
 	for _, seed := range []uint64{1, 2, 3} {
 		res := simulate(t, seed, 12*time.Hour, 40)
-		p := monitor.NewPipeline(m, k, fusion.Config{Horizon: 48 * time.Hour})
+		p := monitor.NewPipeline(m, k, fusion.Config{})
+		var batch []*monitor.Observation
 		for _, o := range res.Observations {
-			p.Add(toObservation(t, o))
+			batch = append(batch, toObservation(t, o))
 		}
 		incidentOf := map[fusion.Ref]int{}
-		ins := p.Incidents()
+		ins := latest(p.Observe(batch))
 		for i, in := range ins {
 			for _, r := range in.Observations {
 				incidentOf[r] = i
@@ -168,4 +188,65 @@ func TestViolationsAgainstGroundTruth(t *testing.T) {
 			t.Errorf("seed %d: precision %.4f recall %.4f, want both ≥ 0.95", seed, precision, recall)
 		}
 	}
+}
+
+// Over days of observations the pipeline closes incidents and forgets them,
+// but hands each out: every observation ends in exactly one incident, and
+// the incidents do not depend on how the observations were cut into
+// batches (ceilings included).
+func TestHistoryIsHandedOutWhateverTheBatches(t *testing.T) {
+	m, k := mustReference(t)
+	res := simulate(t, 7, 72*time.Hour, 30)
+	var obs []*monitor.Observation
+	for _, o := range res.Observations {
+		obs = append(obs, toObservation(t, o))
+	}
+	whole := monitor.NewPipeline(m, k, fusion.Config{})
+	all := latest(whole.Observe(obs))
+	chunked := monitor.NewPipeline(m, k, fusion.Config{})
+	var parts [][]monitor.Incident
+	for i := 0; i < len(obs); i += 37 {
+		parts = append(parts, chunked.Observe(obs[i:min(i+37, len(obs))]))
+	}
+	cut := latest(parts...)
+	in := map[fusion.Ref]int{}
+	closed := 0
+	for _, inc := range all {
+		for _, r := range inc.Observations {
+			in[r]++
+		}
+		if inc.ClosedAt != nil {
+			closed++
+			if inc.ClosedReason == "" || inc.ClosedAt.Sub(inc.LastObserved) < 24*time.Hour {
+				t.Errorf("%s closed at %v, %v after its last observation (%q)", inc.ID, inc.ClosedAt, inc.ClosedAt.Sub(inc.LastObserved), inc.ClosedReason)
+			}
+		}
+	}
+	for _, o := range obs {
+		if n := in[fusion.Ref{Source: o.Source.ID, ID: o.ID}]; n != 1 {
+			t.Fatalf("observation %s/%s is in %d incidents, want 1", o.Source.ID, o.ID, n)
+		}
+	}
+	if closed < len(all)/2 {
+		t.Errorf("%d of %d incidents closed over three days, %d open: want most closed", closed, len(all), whole.Open())
+	}
+	if len(cut) != len(all) {
+		t.Fatalf("%d incidents in batches of 37, %d in one batch", len(cut), len(all))
+	}
+	for i := range all {
+		a, b := mustJSON(t, all[i]), mustJSON(t, cut[i])
+		if a != b {
+			t.Fatalf("incident %d differs by batching:\n one batch %s\n batches   %s", i, a, b)
+		}
+	}
+	t.Logf("%d observations, %d incidents, %d closed, %d open", len(obs), len(all), closed, whole.Open())
+}
+
+func mustJSON(tb testing.TB, v any) string {
+	tb.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return string(b)
 }

@@ -3,7 +3,6 @@ package monitor
 import (
 	"math"
 	"slices"
-	"sort"
 	"time"
 
 	"github.com/accord-peace/accord/fusion"
@@ -36,9 +35,14 @@ type Incident struct {
 	DistanceToLineM float64     `json:"distance_to_line_m"`
 	Zones           []string    `json:"zones"`
 	Violations      []Violation `json:"violations"`
-	count           int
-	accuracyM       float64
-	zoneIdx         []int
+	// ClosedAt is when the incident closed (nil while open): it had gone
+	// the fusion horizon without a report, measured on the observations'
+	// clock. ClosedReason says why. A closed incident is kept, not deleted.
+	ClosedAt     *time.Time `json:"closed_at"`
+	ClosedReason string     `json:"closed_reason,omitempty"`
+	count        int
+	accuracyM    float64
+	zoneIdx      []int
 }
 
 func round(x, unit float64) float64 { return math.Round(x/unit) * unit }
@@ -72,6 +76,11 @@ func (p *Pipeline) Judge(ev TrueEvent) []Violation {
 func (p *Pipeline) evaluateWith(in *fusion.Incident, ms []*Observation) Incident {
 	out := p.violations(in, ms)
 	out.DistanceToLineM = math.Round(p.k.DistanceM(in.Lon, in.Lat))
+	out.Violations = append(out.Violations, p.ceilings.hits[in.ID]...)
+	if !in.ClosedAt.IsZero() {
+		at := in.ClosedAt
+		out.ClosedAt, out.ClosedReason = &at, in.ClosedReason
+	}
 	return out
 }
 
@@ -176,7 +185,7 @@ func (p *Pipeline) firer(in *fusion.Incident, ms []*Observation, org [2]float64,
 		owners[o.AttributedTo][o.Source.Owner] = math.Max(owners[o.AttributedTo][o.Source.Owner], c)
 	}
 	best, bestConf := "", 0.0
-	for _, party := range sortedKeysF(owners) {
+	for _, party := range sortedKeys(owners) {
 		miss := 1.0
 		for _, c := range owners[party] {
 			miss *= 1 - c
@@ -207,41 +216,4 @@ func violation(rule, provision, party string, conf float64) Violation {
 		v.Party = &party
 	}
 	return v
-}
-
-func sortedKeysF(m map[string]map[string]float64) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-// ceilings counts, per ceiling and party, the equipment of distinct
-// heavy-weapon incidents inside the zone, and marks every contributing
-// incident of a party over its ceiling.
-func (p *Pipeline) ceilings(ins []Incident) {
-	for _, c := range p.m.Ceilings {
-		byParty := map[string][]int{}
-		total := map[string]int{}
-		for i := range ins {
-			in := &ins[i]
-			if in.Event != "heavy_weapon" || in.Equipment != c.Equipment || !slices.Contains(in.Zones, c.Zone) {
-				continue
-			}
-			byParty[in.Side] = append(byParty[in.Side], i)
-			total[in.Side] += in.count
-		}
-		for party, idx := range byParty {
-			if total[party] <= c.Max {
-				continue
-			}
-			for _, i := range idx {
-				in := &ins[i]
-				conf := sideConfidence(in.DistanceToLineM, in.accuracyM)
-				in.Violations = append(in.Violations, violation("ceiling:"+c.Zone+":"+c.Equipment, c.Provision, party, conf))
-			}
-		}
-	}
 }

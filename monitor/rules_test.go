@@ -92,10 +92,7 @@ func TestRules(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			m, k := mustReference(t)
 			p := monitor.NewPipeline(m, k, fusion.Config{})
-			for _, o := range tt.obs {
-				p.Add(o)
-			}
-			ins := p.Incidents()
+			ins := latest(p.Observe(tt.obs))
 			var got []string
 			for _, in := range ins {
 				for _, v := range in.Violations {

@@ -7,27 +7,40 @@ import (
 	"github.com/accord-peace/accord"
 )
 
-// ObservationStore keeps observations once per key (source.id, id).
+// ObservationStore keeps observations once per key (source.id, id), for
+// the record's whole life: a resend, however old, is a duplicate.
 type ObservationStore interface {
 	// Put stores a batch atomically: every new observation or none. It
-	// returns how many were new and how many were exact resends of stored
-	// ones (or of an earlier member of the batch). A key stored, or sent
-	// earlier in the batch, with different content is an *accord.Error
-	// with code EINVALID naming the key, and nothing of the batch is stored.
-	Put(ctx context.Context, batch []Observation) (added, duplicates int, err error)
+	// says which were new and counts the exact resends of stored ones (or
+	// of an earlier member of the batch). A key stored, or sent earlier in
+	// the batch, with different content is an *accord.Error with code
+	// EINVALID naming the key, and nothing of the batch is stored.
+	Put(ctx context.Context, batch []Observation) (PutResult, error)
 	// Get returns the observation stored under a key; ENOTFOUND when none is.
 	Get(ctx context.Context, k Key) (*Observation, error)
 	// Len is the number of observations stored.
 	Len(ctx context.Context) (int, error)
+	// All calls f with every stored observation in the order stored,
+	// stopping at f's first error.
+	All(ctx context.Context, f func(*Observation) error) error
+}
+
+// PutResult says what Put did with a batch.
+type PutResult struct {
+	Added, Duplicates int
+	// New[i] is true when batch[i] was stored by this Put, false for a
+	// resend of a stored observation or of an earlier member of the batch.
+	New []bool
 }
 
 var _ ObservationStore = (*MemStore)(nil)
 
 // MemStore is an ObservationStore in memory, safe for concurrent use.
 type MemStore struct {
-	mu  sync.RWMutex
-	obs map[Key]*Observation
-	dig map[Key][32]byte
+	mu    sync.RWMutex
+	obs   map[Key]*Observation
+	dig   map[Key][32]byte
+	order []Key
 }
 
 // NewMemStore returns an empty store.
@@ -36,9 +49,9 @@ func NewMemStore() *MemStore {
 }
 
 // Put implements ObservationStore.
-func (s *MemStore) Put(ctx context.Context, batch []Observation) (int, int, error) {
+func (s *MemStore) Put(ctx context.Context, batch []Observation) (PutResult, error) {
 	if err := ctx.Err(); err != nil {
-		return 0, 0, err
+		return PutResult{}, err
 	}
 	digests := make([][32]byte, len(batch))
 	for i := range batch {
@@ -57,7 +70,7 @@ func (s *MemStore) Put(ctx context.Context, batch []Observation) (int, int, erro
 		}
 		if stored {
 			if d != digests[i] {
-				return 0, 0, accord.Errorf(accord.EINVALID, "(source %q, id %q) is already stored with different content; nothing of the batch was stored", k.Source, k.ID)
+				return PutResult{}, accord.Errorf(accord.EINVALID, "(source %q, id %q) is already stored with different content; nothing of the batch was stored", k.Source, k.ID)
 			}
 			dups++
 			continue
@@ -65,12 +78,31 @@ func (s *MemStore) Put(ctx context.Context, batch []Observation) (int, int, erro
 		fresh[k] = digests[i]
 		add = append(add, i)
 	}
+	res := PutResult{Added: len(add), Duplicates: dups, New: make([]bool, len(batch))}
 	for _, i := range add {
 		o := batch[i]
 		s.obs[o.Key()] = &o
 		s.dig[o.Key()] = digests[i]
+		s.order = append(s.order, o.Key())
+		res.New[i] = true
 	}
-	return len(add), dups, nil
+	return res, nil
+}
+
+// All implements ObservationStore.
+func (s *MemStore) All(ctx context.Context, f func(*Observation) error) error {
+	s.mu.RLock()
+	order := s.order[:len(s.order):len(s.order)]
+	s.mu.RUnlock()
+	for _, k := range order {
+		s.mu.RLock()
+		c := *s.obs[k]
+		s.mu.RUnlock()
+		if err := f(&c); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Get implements ObservationStore.

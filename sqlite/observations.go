@@ -20,10 +20,10 @@ var _ monitor.ObservationStore = (*ObservationStore)(nil)
 func NewObservationStore(db *DB) *ObservationStore { return &ObservationStore{db: db} }
 
 // Put implements monitor.ObservationStore in one transaction.
-func (s *ObservationStore) Put(ctx context.Context, batch []monitor.Observation) (added, duplicates int, err error) {
+func (s *ObservationStore) Put(ctx context.Context, batch []monitor.Observation) (res monitor.PutResult, err error) {
 	tx, err := s.db.db.BeginTx(ctx, nil)
 	if err != nil {
-		return 0, 0, err
+		return res, err
 	}
 	defer func() {
 		if err != nil {
@@ -35,44 +35,46 @@ func (s *ObservationStore) Put(ctx context.Context, batch []monitor.Observation)
 	ins, err := tx.PrepareContext(ctx, `INSERT INTO observations (source, id, digest, observed_at, feature) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (source, id) DO NOTHING`)
 	if err != nil {
-		return 0, 0, err
+		return monitor.PutResult{}, err
 	}
 	defer ins.Close()
 	sel, err := tx.PrepareContext(ctx, `SELECT digest FROM observations WHERE source = ? AND id = ?`)
 	if err != nil {
-		return 0, 0, err
+		return monitor.PutResult{}, err
 	}
 	defer sel.Close()
+	res.New = make([]bool, len(batch))
 	for i := range batch {
 		o := &batch[i]
 		feature, err := o.MarshalJSON()
 		if err != nil {
-			return 0, 0, err
+			return monitor.PutResult{}, err
 		}
 		d := monitor.DigestOf(feature)
-		res, err := ins.ExecContext(ctx, o.Source.ID, o.ID, d[:], o.ObservedAt.UTC().Format(time.RFC3339Nano), feature)
+		r, err := ins.ExecContext(ctx, o.Source.ID, o.ID, d[:], o.ObservedAt.UTC().Format(time.RFC3339Nano), feature)
 		if err != nil {
-			return 0, 0, err
+			return monitor.PutResult{}, err
 		}
-		if n, err := res.RowsAffected(); err != nil {
-			return 0, 0, err
+		if n, err := r.RowsAffected(); err != nil {
+			return monitor.PutResult{}, err
 		} else if n == 1 {
-			added++
+			res.Added++
+			res.New[i] = true
 			continue
 		}
 		var old []byte
 		if err := sel.QueryRowContext(ctx, o.Source.ID, o.ID).Scan(&old); err != nil {
-			return 0, 0, err
+			return monitor.PutResult{}, err
 		}
 		if !bytes.Equal(old, d[:]) {
-			return 0, 0, accord.Errorf(accord.EINVALID, "(source %q, id %q) is already stored with different content; nothing of the batch was stored", o.Source.ID, o.ID)
+			return monitor.PutResult{}, accord.Errorf(accord.EINVALID, "(source %q, id %q) is already stored with different content; nothing of the batch was stored", o.Source.ID, o.ID)
 		}
-		duplicates++
+		res.Duplicates++
 	}
 	if err := tx.Commit(); err != nil {
-		return 0, 0, err
+		return monitor.PutResult{}, err
 	}
-	return added, duplicates, nil
+	return res, nil
 }
 
 // Get implements monitor.ObservationStore.
@@ -95,7 +97,7 @@ func (s *ObservationStore) Len(ctx context.Context) (int, error) {
 	return n, err
 }
 
-// All calls f with every stored observation, in the order they were stored.
+// All implements monitor.ObservationStore.
 func (s *ObservationStore) All(ctx context.Context, f func(*monitor.Observation) error) error {
 	rows, err := s.db.db.QueryContext(ctx, `SELECT feature FROM observations ORDER BY rowid`)
 	if err != nil {

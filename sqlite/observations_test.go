@@ -29,7 +29,7 @@ func TestReopenKeepsObservationsAndSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	o := monitortest.Observation("s", "1")
-	if _, _, err := sqlite.NewObservationStore(db).Put(ctx, []monitor.Observation{o}); err != nil {
+	if _, err := sqlite.NewObservationStore(db).Put(ctx, []monitor.Observation{o}); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
@@ -42,4 +42,15 @@ func TestReopenKeepsObservationsAndSchema(t *testing.T) {
 	if err != nil || got.Digest() != o.Digest() {
 		t.Fatalf("after reopening: %v, %v", got, err)
 	}
+}
+
+func TestIncidentStore(t *testing.T) {
+	monitortest.RunIncidentStoreTests(t, func(t *testing.T) monitor.IncidentStore {
+		db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "accord.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return sqlite.NewIncidentStore(db)
+	})
 }

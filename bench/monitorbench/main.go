@@ -155,7 +155,7 @@ func throughput(m *agreement.Monitoring, k *geo.Kernel, lines [][]byte, hours fl
 		if err != nil {
 			log.Fatal(err)
 		}
-		p.Observe(o)
+		p.Observe([]*monitor.Observation{o})
 	}
 	serial := time.Since(start)
 	// Decoding on its own goroutine.
@@ -173,7 +173,7 @@ func throughput(m *agreement.Monitoring, k *geo.Kernel, lines [][]byte, hours fl
 		close(ch)
 	}()
 	for o := range ch {
-		p.Observe(o)
+		p.Observe([]*monitor.Observation{o})
 	}
 	piped := time.Since(start)
 	// The batch decoder alone, for the share of decoding.
@@ -204,7 +204,7 @@ func latency(m *agreement.Monitoring, k *geo.Kernel, lines [][]byte, rate int, s
 	done := make(chan struct{})
 	go func() {
 		for it := range ch {
-			p.Observe(it.o)
+			p.Observe([]*monitor.Observation{it.o})
 			lat = append(lat, time.Since(it.at))
 		}
 		close(done)

@@ -28,8 +28,8 @@ import (
 
 	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/api"
-	"github.com/accord-peace/accord/fusion"
 	"github.com/accord-peace/accord/ledger"
+	"github.com/accord-peace/accord/mission"
 	"github.com/accord-peace/accord/monitor"
 	"github.com/accord-peace/accord/scenarios"
 	"github.com/accord-peace/accord/sim"
@@ -197,10 +197,15 @@ func serve(a *agreement.Agreement, k interface{}) (string, func()) {
 		log.Fatal(err)
 	}
 	kernel, _ := monitor.NewKernel(a.Monitoring)
-	s := api.NewServer(sqlite.NewObservationStore(db), monitor.NewPipeline(a.Monitoring, kernel, fusion.Config{}))
+	feed := &api.Feed{Ledger: led}
+	m, err := mission.Open(ctx, mission.Config{Agreement: a, Kernel: kernel,
+		Observations: sqlite.NewObservationStore(db), Incidents: sqlite.NewIncidentStore(db), Ledger: led, Publisher: feed})
+	if err != nil {
+		log.Fatal(err)
+	}
+	s := api.NewServer(m)
 	s.Record = &api.Record{Ledger: led, Origin: "bench"}
-	s.Feed = &api.Feed{Ledger: led}
-	s.Consequences = api.NewConsequences(a)
+	s.Feed = feed
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		log.Fatal(err)

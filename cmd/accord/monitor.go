@@ -92,7 +92,12 @@ func newMonitorRunCmd() *cobra.Command {
 		Long: `run reads the agreement's monitoring section (AGREEMENT is an agreement file,
 or "reference" for the embedded Ukraine 2025 reference agreement) and a file of
 observations (- for standard input), places each against the agreed line and
-zones, fuses them into incidents and applies the agreed rules.
+zones, fuses them into incidents and applies the agreed rules — the path the
+server takes, in memory. Every incident the input produced is printed, those
+closed (no report for 24 hours of observation time after their last one:
+closed_at and closed_reason set) as well as those still open at its end; an
+observation repeated in the file (same source.id and id, same content)
+counts once, the same key with other content refuses the file.
 
 A file with any invalid line is refused whole, every bad line listed with its
 number, field and reason. Observations may come in any order.
@@ -101,7 +106,8 @@ With --json, one incident per line:
   {"id","state","event","equipment","location":[lon,lat],"first_observed",
    "last_observed","observations":[{"source","id"}...],"independent_sources",
    "confidence","side","distance_to_line_m","zones":[...],
-   "violations":[{"rule","provision","party","attribution_confidence"}]}
+   "violations":[{"rule","provision","party","attribution_confidence"}],
+   "closed_at","closed_reason"}
 Without it, a summary and the violations, one per line.`,
 		Example: "  accord simulate --duration 2h > obs.ndjson\n  accord monitor run reference obs.ndjson --json",
 		Args:    exactArgs(2, "AGREEMENT and OBS.ndjson"),
@@ -114,11 +120,10 @@ Without it, a summary and the violations, one per line.`,
 			if err != nil {
 				return err
 			}
-			p := monitor.NewPipeline(a.Monitoring, k, fusion.Config{})
-			for i := range obs {
-				p.Add(&obs[i])
+			incidents, err := runBatch(cmd.Context(), a, k, obs)
+			if err != nil {
+				return err
 			}
-			incidents := p.Incidents()
 			w := bufio.NewWriter(cmd.OutOrStdout())
 			if asJSON {
 				enc := json.NewEncoder(w)

@@ -15,7 +15,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/accord-peace/accord"
-	"github.com/accord-peace/accord/fusion"
 	"github.com/accord-peace/accord/geo"
 	"github.com/accord-peace/accord/monitor"
 	"github.com/accord-peace/accord/negotiate"
@@ -40,7 +39,8 @@ func newDailyReportCmd() *cobra.Command {
 		Use:   "daily AGREEMENT OBS.ndjson --day YYYY-MM-DD --out REPORT.html [--pdf REPORT.pdf]",
 		Short: "The daily monitoring report: incidents and violations by area and party, weapons in bands, restrictions",
 		Long: `daily fuses the observations with the agreement's pipeline (as 'accord monitor
-run') and writes the report of one day (UTC) — the successor of the OSCE
+run': every incident, closed or open, so a day's totals do not depend on what
+later data the file holds) and writes the report of one day (UTC) — the successor of the OSCE
 mission's daily report: incidents and violations by rule and party, by
 stretch of the line (every --stretch-km along it from its start) and by zone,
 heavy weapons seen inside their withdrawal bands, restrictions of the
@@ -63,11 +63,11 @@ prints it to PDF with headless Chromium.`,
 			if err != nil {
 				return err
 			}
-			p := monitor.NewPipeline(a.Monitoring, k, fusion.Config{Horizon: 72 * time.Hour})
-			for i := range obs {
-				p.Add(&obs[i])
+			incidents, err := runBatch(cmd.Context(), a, k, obs)
+			if err != nil {
+				return err
 			}
-			rep := report.Build(a.ID, d, p.Incidents(), stretches(a.Monitoring.Geometry, stretchKM*1000))
+			rep := report.Build(a.ID, d, incidents, stretches(a.Monitoring.Geometry, stretchKM*1000))
 			var html bytes.Buffer
 			if err := rep.HTML(&html); err != nil {
 				return err

@@ -22,11 +22,9 @@ import (
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/api"
-	"github.com/accord-peace/accord/engine"
-	"github.com/accord-peace/accord/fusion"
 	"github.com/accord-peace/accord/geo"
 	"github.com/accord-peace/accord/ledger"
-	"github.com/accord-peace/accord/monitor"
+	"github.com/accord-peace/accord/mission"
 	"github.com/accord-peace/accord/negotiate"
 	"github.com/accord-peace/accord/sqlite"
 	"github.com/spf13/cobra"
@@ -89,20 +87,22 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 		db.Close()
 		return nil, err
 	}
-	store := sqlite.NewObservationStore(db)
-	p := monitor.NewPipeline(a.Monitoring, k, fusion.Config{})
 	s := &server{db: db, ledger: led, done: make(chan error, 1), logKey: vkey, agreement: a, kernel: k}
-	if err := store.All(ctx, func(o *monitor.Observation) error { p.Add(o); s.restored++; return nil }); err != nil {
+	feed := &api.Feed{Ledger: led}
+	m, err := mission.Open(ctx, mission.Config{Agreement: a, Kernel: k,
+		Observations: sqlite.NewObservationStore(db), Incidents: sqlite.NewIncidentStore(db),
+		Ledger: led, Publisher: feed})
+	if err != nil {
 		s.close()
 		return nil, err
 	}
-	s.api = api.NewServer(store, p)
+	s.restored = m.Restored()
+	s.api = api.NewServer(m)
 	s.api.Logger = logger
 	s.api.Record = &api.Record{Ledger: led, Origin: c.origin, Signer: signer}
-	s.api.Feed = &api.Feed{Ledger: led}
+	s.api.Feed = feed
 	s.api.Geometry = a.Monitoring.Geometry.GeoJSON()
 	s.api.Bands = api.BandOutlines(a.Monitoring, k)
-	s.api.Agreement = a
 	if c.scenario != "none" {
 		sc, err := loadScenario(c.scenario)
 		if err != nil {
@@ -122,22 +122,7 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 		auth.Policy.RestrictEvidence = a.RestrictEvidence
 		s.api.Auth = auth
 	}
-	s.api.Metrics = api.NewMetrics(s.api.OpenIncidents, func() float64 { return float64(led.Len()) })
-	if a.Consultation != nil || a.Enforcement != nil {
-		cons := api.NewConsequences(a)
-		events, sigs, err := recordedEvents(led)
-		if err == nil {
-			err = cons.Restore(events)
-		}
-		if err != nil {
-			s.close()
-			return nil, fmt.Errorf("restoring the agreement's state from the ledger: %w", err)
-		}
-		for _, sig := range sigs {
-			cons.RestoreSignature(sig)
-		}
-		s.api.Consequences = cons
-	}
+	s.api.Metrics = api.NewMetrics(func() float64 { return float64(m.Open()) }, func() float64 { return float64(led.Len()) })
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		s.close()
@@ -168,41 +153,6 @@ func readTokens(path string) (*api.Auth, error) {
 		}
 	}
 	return &api.Auth{Tokens: m}, nil
-}
-
-// recordedEvents reads the agreement engine's events back from the ledger,
-// and the guarantors' signatures of findings.
-func recordedEvents(l *ledger.Ledger) ([]engine.Event, []api.FindingSignature, error) {
-	var out []engine.Event
-	var sigs []api.FindingSignature
-	for i := int64(0); i < l.Len(); i++ {
-		rec, err := l.Record(i)
-		if err != nil {
-			return nil, nil, err
-		}
-		var e ledger.Entry
-		if err := json.Unmarshal(rec, &e); err != nil {
-			return nil, nil, err
-		}
-		if e.Kind != ledger.KindDerived {
-			continue
-		}
-		switch e.Type {
-		case "event":
-			var ev engine.Event
-			if err := json.Unmarshal(e.Body, &ev); err != nil {
-				return nil, nil, fmt.Errorf("entry %d: %v", i, err)
-			}
-			out = append(out, ev)
-		case "finding_signature":
-			var sig api.FindingSignature
-			if err := json.Unmarshal(e.Body, &sig); err != nil {
-				return nil, nil, fmt.Errorf("entry %d: %v", i, err)
-			}
-			sigs = append(sigs, sig)
-		}
-	}
-	return out, sigs, nil
 }
 
 // stop shuts the server down gracefully and closes the stores.
@@ -266,8 +216,9 @@ func newServeCmd() *cobra.Command {
 agreement's monitoring pipeline:
 
   POST /v1/observations      NDJSON batch (spec/observation.md), all or nothing
-  GET  /v1/incidents         open incidents with their violations (filters: since, until,
-                             state, party, zone, bbox, violations)
+  GET  /v1/incidents         every incident, open and closed, with its violations, in pages
+                             (filters: since, until, state, closed, party, zone, bbox,
+                             violations; after, limit: next is "" on the last page)
   GET  /v1/incidents/{id}    one incident with its observations and sources
   GET  /v1/agreement         phases, provisions, consultations and deadlines, relief, snapback
   GET  /v1/consultations     the consultations the caller may read
@@ -288,8 +239,10 @@ agreement's monitoring pipeline:
                              incident panel, phases and consultations, compliance
                              timelines, the proposals' matrix and frontier
 
-Stored observations are replayed into the pipeline at start, so a restart
-loses nothing acknowledged. With --tokens, callers say who they are with a
+Incidents are kept for the record's whole life, closed ones included
+(closed_at, closed_reason), and a resend of an observation, however old, is
+a duplicate. Stored observations are replayed into the pipeline at start,
+so a restart loses nothing acknowledged. With --tokens, callers say who they are with a
 bearer token and the access policy applies (deny by default: monitors post
 observations, parties answer their notices, guarantors sign findings; the
 public reads); without it the server is open. Ctrl-C stops it cleanly.`,

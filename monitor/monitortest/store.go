@@ -27,11 +27,11 @@ func RunObservationStoreTests(t *testing.T, newStore func(t *testing.T) monitor.
 	t.Run("new, then an exact resend", func(t *testing.T) {
 		s := newStore(t)
 		a, b := Observation("s", "1"), Observation("s", "2")
-		if added, dups, err := s.Put(ctx, []monitor.Observation{a, b, a}); err != nil || added != 2 || dups != 1 {
-			t.Fatalf("Put: %d added, %d duplicates, %v; want 2, 1, nil", added, dups, err)
+		if r, err := s.Put(ctx, []monitor.Observation{a, b, a}); err != nil || r.Added != 2 || r.Duplicates != 1 || fmt.Sprint(r.New) != "[true true false]" {
+			t.Fatalf("Put: %+v, %v; want 2 added, 1 duplicate, new [true true false]", r, err)
 		}
-		if added, dups, err := s.Put(ctx, []monitor.Observation{b}); err != nil || added != 0 || dups != 1 {
-			t.Fatalf("resend: %d added, %d duplicates, %v; want 0, 1, nil", added, dups, err)
+		if r, err := s.Put(ctx, []monitor.Observation{b}); err != nil || r.Added != 0 || r.Duplicates != 1 || fmt.Sprint(r.New) != "[false]" {
+			t.Fatalf("resend: %+v, %v; want 0 added, 1 duplicate", r, err)
 		}
 		got, err := s.Get(ctx, b.Key())
 		if err != nil || got.Digest() != b.Digest() {
@@ -44,12 +44,12 @@ func RunObservationStoreTests(t *testing.T, newStore func(t *testing.T) monitor.
 	t.Run("a conflicting resend refuses the whole batch", func(t *testing.T) {
 		s := newStore(t)
 		a := Observation("s", "1")
-		if _, _, err := s.Put(ctx, []monitor.Observation{a}); err != nil {
+		if _, err := s.Put(ctx, []monitor.Observation{a}); err != nil {
 			t.Fatal(err)
 		}
 		changed := a
 		changed.Confidence = 0.5
-		_, _, err := s.Put(ctx, []monitor.Observation{Observation("s", "2"), changed})
+		_, err := s.Put(ctx, []monitor.Observation{Observation("s", "2"), changed})
 		if accord.ErrorCode(err) != accord.EINVALID {
 			t.Fatalf("conflicting resend: %v, want EINVALID", err)
 		}
@@ -65,7 +65,7 @@ func RunObservationStoreTests(t *testing.T, newStore func(t *testing.T) monitor.
 		a := Observation("s", "1")
 		changed := a
 		changed.Count = 4
-		if _, _, err := s.Put(ctx, []monitor.Observation{a, changed}); accord.ErrorCode(err) != accord.EINVALID {
+		if _, err := s.Put(ctx, []monitor.Observation{a, changed}); accord.ErrorCode(err) != accord.EINVALID {
 			t.Fatalf("got %v, want EINVALID", err)
 		}
 		if n, _ := s.Len(ctx); n != 0 {
@@ -82,13 +82,13 @@ func RunObservationStoreTests(t *testing.T, newStore func(t *testing.T) monitor.
 			go func() {
 				defer wg.Done()
 				for i := 0; i < 50; i++ {
-					added, _, err := s.Put(ctx, []monitor.Observation{Observation("s", fmt.Sprint(i))})
+					r, err := s.Put(ctx, []monitor.Observation{Observation("s", fmt.Sprint(i))})
 					if err != nil {
 						t.Error(err)
 						return
 					}
 					mu.Lock()
-					total += added
+					total += r.Added
 					mu.Unlock()
 				}
 			}()
@@ -96,6 +96,28 @@ func RunObservationStoreTests(t *testing.T, newStore func(t *testing.T) monitor.
 		wg.Wait()
 		if n, _ := s.Len(ctx); n != 50 || total != 50 {
 			t.Errorf("Len %d, added %d in all; want 50 and 50", n, total)
+		}
+	})
+	t.Run("all in the order stored", func(t *testing.T) {
+		s := newStore(t)
+		var want []string
+		for b := 0; b < 3; b++ {
+			var batch []monitor.Observation
+			for i := 0; i < 4; i++ {
+				id := fmt.Sprint(20 - 4*b - i) // not in key order
+				batch = append(batch, Observation("s", id))
+				want = append(want, id)
+			}
+			if _, err := s.Put(ctx, batch); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var got []string
+		if err := s.All(ctx, func(o *monitor.Observation) error { got = append(got, o.ID); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("All gave %v, want %v", got, want)
 		}
 	})
 }

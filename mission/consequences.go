@@ -1,13 +1,15 @@
-package api
+package mission
 
 import (
-	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"sync"
 	"time"
 
 	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/engine"
+	"github.com/accord-peace/accord/fusion"
 	"github.com/accord-peace/accord/monitor"
 )
 
@@ -19,13 +21,17 @@ import (
 // inputs are recorded too (derived entries of type "event"), so the
 // record replays to the same state.
 type Consequences struct {
-	mu      sync.Mutex
-	eng     *engine.Engine
-	seq     int
-	done    map[string]bool
-	shown   int // derived events of the engine already recorded
-	latest  time.Time
-	parties []string
+	mu   sync.Mutex
+	eng  *engine.Engine
+	seq  int
+	done map[string]bool
+	// incidentOf names the incident behind each violation; disputed lists
+	// the consultations disputed and not yet closed.
+	incidentOf map[string]string
+	disputed   map[string]bool
+	shown      int // derived events of the engine already recorded
+	latest     time.Time
+	parties    []string
 	// guarantors sign findings; quorum of them must sign one outcome.
 	guarantors []string
 	quorum     int
@@ -40,28 +46,30 @@ func NewConsequences(a *agreement.Agreement) *Consequences {
 	if a.Consultation != nil && a.Consultation.Quorum > 0 {
 		quorum = a.Consultation.Quorum
 	}
-	return &Consequences{eng: engine.New(a), done: map[string]bool{}, parties: a.Parties,
+	return &Consequences{eng: engine.New(a), done: map[string]bool{}, incidentOf: map[string]string{}, disputed: map[string]bool{}, parties: a.Parties,
 		guarantors: a.Guarantors(), quorum: quorum, signatures: map[string][]FindingSignature{}}
 }
 
-// Restore re-applies the engine events recorded in the ledger, in order.
-func (c *Consequences) Restore(events []engine.Event) error {
+// Restore re-applies the engine events recorded in the ledger, in order,
+// and returns what the consultations made of their incidents (incident id
+// → state), as Verdicts would have said along the way.
+func (c *Consequences) Restore(events []engine.Event) (map[string]string, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	verdicts := map[string]string{}
 	for _, ev := range events {
 		if err := c.eng.Apply(ev); err != nil {
-			return err
+			return nil, err
 		}
 		c.seq = ev.Seq
 		if ev.At.After(c.latest) {
 			c.latest = ev.At
 		}
-		if ev.Type == engine.ViolationEv {
-			c.done[ev.Incident+"|"+ev.Rule] = true
-		}
+		c.learn(ev)
+		maps.Copy(verdicts, c.verdicts([]engine.Event{ev}))
 	}
 	c.shown += len(c.eng.DerivedSince(c.shown))
-	return nil
+	return verdicts, nil
 }
 
 func (c *Consequences) apply(ev *engine.Event) error {
@@ -71,13 +79,22 @@ func (c *Consequences) apply(ev *engine.Event) error {
 		c.seq--
 		return err
 	}
+	c.learn(*ev)
 	return nil
+}
+
+// learn keeps what later verdicts need of an applied event.
+func (c *Consequences) learn(ev engine.Event) {
+	if ev.Type == engine.ViolationEv {
+		c.done[ev.Incident+"|"+ev.Rule] = true
+		c.incidentOf[ev.ID] = ev.Incident
+	}
 }
 
 // Observe takes the incidents a batch touched and returns the engine
 // events it applied and the new derived events, as ledger entries to
 // record.
-func (c *Consequences) Observe(ins []monitor.Incident) ([]engine.Event, []engine.Derived) {
+func (c *Consequences) Observe(ins []monitor.Incident) ([]engine.Event, []engine.Derived, map[string]string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var applied []engine.Event
@@ -109,7 +126,7 @@ func (c *Consequences) Observe(ins []monitor.Incident) ([]engine.Event, []engine
 		c.latest = now
 	}
 	for _, in := range ins {
-		if in.State != "confirmed" {
+		if in.State != fusion.Confirmed {
 			continue
 		}
 		for _, v := range in.Violations {
@@ -124,7 +141,7 @@ func (c *Consequences) Observe(ins []monitor.Incident) ([]engine.Event, []engine
 			}
 		}
 	}
-	return applied, c.fresh()
+	return applied, c.fresh(), c.verdicts(applied)
 }
 
 // State is the engine's state.
@@ -134,7 +151,49 @@ func (c *Consequences) State() *engine.State {
 	return c.eng.State()
 }
 
-func mustJSON(v any) []byte {
-	b, _ := json.Marshal(v)
-	return b
+// verdicts says what the consultations make of their incidents after the
+// events just applied: a dispute makes an incident disputed, a finding
+// upheld (or a consultation closed unresolved, every deadline missed)
+// confirmed, a finding dismissed dismissed; an inconclusive finding leaves
+// it disputed. It returns incident id → state. The caller holds mu.
+func (c *Consequences) verdicts(applied []engine.Event) map[string]string {
+	out := map[string]string{}
+	set := func(consultation, state string) {
+		if cs, ok := c.eng.Consultation(consultation); ok {
+			if in := c.incidentOf[cs.Violation]; in != "" {
+				out[in] = state
+			}
+		}
+	}
+	for _, ev := range applied {
+		switch ev.Type {
+		case engine.Response:
+			if ev.Answer == "dispute" {
+				c.disputed[ev.Consultation] = true
+				set(ev.Consultation, fusion.Disputed)
+			}
+		case engine.Finding:
+			delete(c.disputed, ev.Consultation)
+			set(ev.Consultation, verdictOf(ev.Outcome))
+		case engine.Tick:
+			for _, id := range slices.Sorted(maps.Keys(c.disputed)) {
+				if cs, ok := c.eng.Consultation(id); ok && cs.Stage == engine.StageClosed {
+					delete(c.disputed, id)
+					set(id, verdictOf(cs.Outcome))
+				}
+			}
+		}
+	}
+	return out
+}
+
+// verdictOf is the incident state a consultation's outcome gives.
+func verdictOf(outcome string) string {
+	switch outcome {
+	case engine.Dismissed:
+		return fusion.Dismissed
+	case engine.Inconclusive:
+		return fusion.Disputed
+	}
+	return fusion.Confirmed
 }

@@ -1,4 +1,4 @@
-package api
+package mission
 
 import (
 	"fmt"
@@ -40,35 +40,36 @@ func (c *Consequences) Consultation(id string) (engine.ConsultationState, error)
 // notice of a consultation, at the monitoring clock's time. It returns the
 // engine event it applied and what the engine derived; a refused answer
 // changes nothing and is an EINVALID error saying why.
-func (c *Consequences) Respond(id, party, answer, evidence string) ([]engine.Event, []engine.Derived, error) {
+func (c *Consequences) Respond(id, party, answer, evidence string) ([]engine.Event, []engine.Derived, map[string]string, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if _, err := c.consultation(id); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	ev := engine.Event{Type: engine.Response, At: c.latest, Consultation: id, Party: party, Answer: answer, Evidence: evidence}
 	if err := c.apply(&ev); err != nil {
-		return nil, nil, accord.Errorf(accord.EINVALID, "%v", err)
+		return nil, nil, nil, accord.Errorf(accord.EINVALID, "%v", err)
 	}
-	return []engine.Event{ev}, c.fresh(), nil
+	events := []engine.Event{ev}
+	return events, c.fresh(), c.verdicts(events), nil
 }
 
 // SignFinding records a guarantor's signature of an outcome. When the
 // quorum of guarantors has signed the same outcome the finding is applied
 // to the engine: the event and what it derived are returned with the
 // signature. A guarantor signs a consultation once.
-func (c *Consequences) SignFinding(id, guarantor, outcome, evidence string) (FindingSignature, []engine.Event, []engine.Derived, error) {
+func (c *Consequences) SignFinding(id, guarantor, outcome, evidence string) (FindingSignature, []engine.Event, []engine.Derived, map[string]string, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	sig := FindingSignature{Consultation: id, Guarantor: guarantor, Outcome: outcome, Evidence: evidence, At: c.latest}
 	if err := c.checkSignature(sig); err != nil {
-		return sig, nil, nil, err
+		return sig, nil, nil, nil, err
 	}
 	events, err := c.addSignature(sig)
 	if err != nil {
-		return sig, nil, nil, err
+		return sig, nil, nil, nil, err
 	}
-	return sig, events, c.fresh(), nil
+	return sig, events, c.fresh(), c.verdicts(events), nil
 }
 
 func (c *Consequences) checkSignature(sig FindingSignature) error {

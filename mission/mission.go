@@ -1,0 +1,190 @@
+package mission
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+
+	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/agreement"
+	"github.com/accord-peace/accord/engine"
+	"github.com/accord-peace/accord/fusion"
+	"github.com/accord-peace/accord/geo"
+	"github.com/accord-peace/accord/ledger"
+	"github.com/accord-peace/accord/monitor"
+)
+
+// Ledger is the signed record the mission appends to.
+type Ledger interface {
+	// Seen reports whether the record holds a submission (author, id).
+	Seen(author, id string) bool
+	// Submit appends a signed submission, or records its refusal and
+	// returns an EINVALID error.
+	Submit(s ledger.Submission) (int64, error)
+	// AppendAll appends entries in one durable batch and returns their
+	// indexes.
+	AppendAll(es []ledger.Entry) ([]int64, error)
+	// Len is the number of entries; Record returns one.
+	Len() int64
+	Record(i int64) ([]byte, error)
+}
+
+// Publisher is told when entries up to an index exist (the live feed).
+type Publisher interface{ Publish(last int64) }
+
+var (
+	_ Ledger    = (*ledger.Ledger)(nil)
+	_ Publisher = PublisherFunc(nil)
+)
+
+// PublisherFunc adapts a function to Publisher.
+type PublisherFunc func(last int64)
+
+// Publish implements Publisher.
+func (f PublisherFunc) Publish(last int64) { f(last) }
+
+// Config is what a mission runs on. Agreement, Kernel, Observations and
+// Incidents are required; without Ledger the mission keeps no record and
+// runs no agreement engine (the batch commands).
+type Config struct {
+	Agreement    *agreement.Agreement
+	Kernel       *geo.Kernel // of the agreement's geometry (monitor.NewKernel)
+	Observations monitor.ObservationStore
+	Incidents    monitor.IncidentStore
+	Ledger       Ledger
+	Publisher    Publisher
+	Fusion       fusion.Config
+}
+
+// Mission runs the flow. Its methods are safe for concurrent use: a batch
+// goes through three stages (the observation store; the pipeline with the
+// agreement engine; the incident store with the ledger), each taken by one
+// batch at a time and handed over in order, so one batch's store
+// transaction overlaps the fusion of the one before it and the ledger's
+// fsync of the one before that, and every stage sees the batches in one
+// order.
+type Mission struct {
+	cfg          Config
+	pipeline     *monitor.Pipeline
+	consequences *Consequences // nil without an engine
+	// verdicts are the states the consultations gave incidents (id →
+	// state), applied to every version the pipeline hands out.
+	verdicts map[string]string
+	restored int
+
+	storeMu, pipeMu, recordMu sync.Mutex
+}
+
+// Open starts a mission and restores it from its stores: the agreement
+// engine from the events recorded in the ledger, then the pipeline from
+// every stored observation, in the order stored (the incidents come out as
+// they did the first time, with the consultations' verdicts). Nothing is
+// appended to the ledger.
+func Open(ctx context.Context, cfg Config) (*Mission, error) {
+	if cfg.Agreement == nil || cfg.Agreement.Monitoring == nil || cfg.Kernel == nil || cfg.Observations == nil || cfg.Incidents == nil {
+		return nil, accord.Errorf(accord.EINVALID, "mission: an agreement with a monitoring section, its kernel, an observation store and an incident store are required")
+	}
+	m := &Mission{cfg: cfg, pipeline: monitor.NewPipeline(cfg.Agreement.Monitoring, cfg.Kernel, cfg.Fusion), verdicts: map[string]string{}}
+	a := cfg.Agreement
+	if cfg.Ledger != nil && (a.Consultation != nil || a.Enforcement != nil) {
+		m.consequences = NewConsequences(a)
+		events, sigs, err := recorded(cfg.Ledger)
+		if err != nil {
+			return nil, fmt.Errorf("restoring the agreement's state from the ledger: %w", err)
+		}
+		if m.verdicts, err = m.consequences.Restore(events); err != nil {
+			return nil, fmt.Errorf("restoring the agreement's state from the ledger: %w", err)
+		}
+		for _, sig := range sigs {
+			m.consequences.RestoreSignature(sig)
+		}
+	}
+	const chunk = 4096
+	var batch []*monitor.Observation
+	flush := func() error {
+		changed := m.pipeline.Observe(batch)
+		m.applyVerdicts(changed)
+		batch = batch[:0]
+		return cfg.Incidents.PutIncidents(ctx, changed)
+	}
+	err := cfg.Observations.All(ctx, func(o *monitor.Observation) error {
+		m.restored++
+		batch = append(batch, o)
+		if len(batch) == chunk {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil && len(batch) > 0 {
+		err = flush()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("restoring the incidents from the stored observations: %w", err)
+	}
+	return m, nil
+}
+
+// Restored is the number of stored observations Open replayed.
+func (m *Mission) Restored() int { return m.restored }
+
+// Agreement is the agreement the mission monitors.
+func (m *Mission) Agreement() *agreement.Agreement { return m.cfg.Agreement }
+
+// Kernel is the geodesic kernel of the agreement's geometry.
+func (m *Mission) Kernel() *geo.Kernel { return m.cfg.Kernel }
+
+// KeepsRecord reports whether the mission appends to a ledger.
+func (m *Mission) KeepsRecord() bool { return m.cfg.Ledger != nil }
+
+// HasEngine reports whether the mission runs the agreement engine
+// (consultations and enforcement).
+func (m *Mission) HasEngine() bool { return m.consequences != nil }
+
+// applyVerdicts gives incidents the states the consultations gave them.
+// The caller holds pipeMu.
+func (m *Mission) applyVerdicts(ins []monitor.Incident) {
+	if len(m.verdicts) == 0 {
+		return
+	}
+	for i := range ins {
+		if st, ok := m.verdicts[ins[i].ID]; ok {
+			ins[i].State = st
+		}
+	}
+}
+
+// recorded reads the agreement engine's events back from the ledger, and
+// the guarantors' signatures of findings.
+func recorded(l Ledger) ([]engine.Event, []FindingSignature, error) {
+	var out []engine.Event
+	var sigs []FindingSignature
+	for i := int64(0); i < l.Len(); i++ {
+		rec, err := l.Record(i)
+		if err != nil {
+			return nil, nil, err
+		}
+		var e ledger.Entry
+		if err := json.Unmarshal(rec, &e); err != nil {
+			return nil, nil, err
+		}
+		if e.Kind != ledger.KindDerived {
+			continue
+		}
+		switch e.Type {
+		case accord.EntryEvent:
+			var ev engine.Event
+			if err := json.Unmarshal(e.Body, &ev); err != nil {
+				return nil, nil, fmt.Errorf("entry %d: %v", i, err)
+			}
+			out = append(out, ev)
+		case accord.EntryFindingSignature:
+			var sig FindingSignature
+			if err := json.Unmarshal(e.Body, &sig); err != nil {
+				return nil, nil, fmt.Errorf("entry %d: %v", i, err)
+			}
+			sigs = append(sigs, sig)
+		}
+	}
+	return out, sigs, nil
+}

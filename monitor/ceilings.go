@@ -1,0 +1,144 @@
+package monitor
+
+import (
+	"slices"
+	"sort"
+	"time"
+)
+
+// ceilingState follows the open heavy-weapon incidents that a ceiling
+// counts, and the ceiling violations already found (a violation, once
+// found, stays with its incident).
+type ceilingState struct {
+	weapons map[string]*weapon     // by incident id
+	hits    map[string][]Violation // ceiling violations by incident id
+}
+
+// weapon is a heavy-weapon incident inside a ceiling's zone, as last
+// evaluated, with the span of time it is counted present.
+type weapon struct {
+	in     Incident
+	lo, hi time.Time
+}
+
+func newCeilingState() ceilingState {
+	return ceilingState{weapons: map[string]*weapon{}, hits: map[string][]Violation{}}
+}
+
+// presence is how long after its last sighting a weapon is still counted:
+// fusion's window for things that stay put, so that two sightings fusion
+// could join count as one weapon and a weapon seen once is not counted
+// for days.
+const presence = 6 * time.Hour
+
+// markCeilings counts, for each ceiling and party, the equipment of the
+// distinct heavy-weapon incidents inside the zone that are present at the
+// same time (from first sighting to last sighting plus presence), and
+// marks every incident present at an instant when the party is over its
+// ceiling. The answer depends only on the incidents, not on how the
+// observations were cut into batches: an incident's span only grows, and a
+// violation once found stays. It returns out with the new violations added
+// and the incidents a ceiling newly marks appended.
+func (p *Pipeline) markCeilings(out []Incident) []Incident {
+	if len(p.m.Ceilings) == 0 {
+		return out
+	}
+	st := &p.ceilings
+	at := map[string]int{}
+	for i := range out {
+		in := &out[i]
+		at[in.ID] = i
+		if in.ClosedAt == nil && in.Event == "heavy_weapon" && p.counted(in) {
+			st.weapons[in.ID] = &weapon{in: *in, lo: in.FirstObserved, hi: in.LastObserved.Add(presence)}
+		} else {
+			delete(st.weapons, in.ID)
+		}
+	}
+	for _, c := range p.m.Ceilings {
+		rule := "ceiling:" + c.Zone + ":" + c.Equipment
+		byParty := map[string][]*weapon{}
+		for _, w := range st.weapons {
+			if w.in.Equipment == c.Equipment && slices.Contains(w.in.Zones, c.Zone) {
+				byParty[w.in.Side] = append(byParty[w.in.Side], w)
+			}
+		}
+		for _, party := range sortedKeys(byParty) {
+			for _, w := range over(byParty[party], c.Max) {
+				if slices.ContainsFunc(st.hits[w.in.ID], func(v Violation) bool { return v.Rule == rule }) {
+					continue
+				}
+				v := violation(rule, c.Provision, party, sideConfidence(w.in.DistanceToLineM, w.in.accuracyM))
+				st.hits[w.in.ID] = append(st.hits[w.in.ID], v)
+				w.in.Violations = append(w.in.Violations, v)
+				if i, ok := at[w.in.ID]; ok {
+					out[i].Violations = append(out[i].Violations, v)
+				} else {
+					at[w.in.ID] = len(out)
+					out = append(out, w.in)
+				}
+			}
+		}
+	}
+	for i := range out {
+		if out[i].ClosedAt != nil {
+			delete(st.hits, out[i].ID)
+		}
+	}
+	return out
+}
+
+// counted reports whether some ceiling counts the incident's equipment in
+// one of its zones.
+func (p *Pipeline) counted(in *Incident) bool {
+	for _, c := range p.m.Ceilings {
+		if in.Equipment == c.Equipment && slices.Contains(in.Zones, c.Zone) {
+			return true
+		}
+	}
+	return false
+}
+
+// over returns the weapons present at some instant when their counts sum
+// to more than max, in a deterministic order (by first sighting, then id).
+func over(ws []*weapon, max int) []*weapon {
+	sort.Slice(ws, func(i, j int) bool {
+		if !ws[i].lo.Equal(ws[j].lo) {
+			return ws[i].lo.Before(ws[j].lo)
+		}
+		return ws[i].in.ID < ws[j].in.ID
+	})
+	marked := map[*weapon]bool{}
+	var out []*weapon
+	var active []*weapon
+	for _, w := range ws {
+		// Weapons whose span ended before this one starts are gone.
+		kept := active[:0]
+		sum := w.in.count
+		for _, a := range active {
+			if !a.hi.Before(w.lo) {
+				kept = append(kept, a)
+				sum += a.in.count
+			}
+		}
+		active = append(kept, w)
+		if sum <= max {
+			continue
+		}
+		for _, a := range active {
+			if !marked[a] {
+				marked[a] = true
+				out = append(out, a)
+			}
+		}
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,110 @@
+package monitortest
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/monitor"
+)
+
+// Incident returns an incident with the given id, first observed at minute
+// n of a day, in a state.
+func Incident(id string, n int, state string) monitor.Incident {
+	t := time.Date(2025, 6, 1, 0, n, 0, 0, time.UTC)
+	return monitor.Incident{ID: id, State: state, Event: "firing", Location: [2]float64{37.6, 48}, FirstObserved: t, LastObserved: t.Add(time.Minute),
+		Observations: nil, Side: "ua", Zones: []string{}, Violations: []monitor.Violation{}}
+}
+
+// RunIncidentStoreTests runs the conformance suite of incident stores
+// against fresh stores.
+func RunIncidentStoreTests(t *testing.T, newStore func(t *testing.T) monitor.IncidentStore) {
+	ctx := context.Background()
+	ids := func(p monitor.IncidentPage) string {
+		var out []string
+		for _, in := range p.Incidents {
+			out = append(out, in.ID+"/"+in.State)
+		}
+		return fmt.Sprint(out)
+	}
+	t.Run("versions replace each other in the order first stored", func(t *testing.T) {
+		s := newStore(t)
+		if err := s.PutIncidents(ctx, []monitor.Incident{Incident("inc-2", 2, "reported"), Incident("inc-10", 10, "reported")}); err != nil {
+			t.Fatal(err)
+		}
+		later := Incident("inc-2", 2, "confirmed")
+		closed := later.LastObserved.Add(24 * time.Hour)
+		later.ClosedAt, later.ClosedReason = &closed, "no report for 24h0m0s after its last observation"
+		if err := s.PutIncidents(ctx, []monitor.Incident{Incident("inc-3", 3, "corroborated"), later}); err != nil {
+			t.Fatal(err)
+		}
+		p, err := s.Incidents(ctx, monitor.IncidentQuery{})
+		if err != nil || ids(p) != "[inc-2/confirmed inc-10/reported inc-3/corroborated]" || p.Next != "" {
+			t.Fatalf("listing %s next %q, %v", ids(p), p.Next, err)
+		}
+		got, err := s.Incident(ctx, "inc-2")
+		if err != nil || got.ClosedAt == nil || !got.ClosedAt.Equal(closed) || got.ClosedReason == "" {
+			t.Fatalf("closed incident read back as %+v, %v", got, err)
+		}
+		if _, err := s.Incident(ctx, "inc-4"); accord.ErrorCode(err) != accord.ENOTFOUND {
+			t.Errorf("unknown incident: %v, want ENOTFOUND", err)
+		}
+	})
+	t.Run("filters and pages, the last page says so", func(t *testing.T) {
+		s := newStore(t)
+		var batch []monitor.Incident
+		for i := 0; i < 25; i++ {
+			st := "reported"
+			if i%3 == 0 {
+				st = "dismissed"
+			}
+			in := Incident(fmt.Sprintf("inc-%d", i), i, st)
+			if i%2 == 0 {
+				at := in.LastObserved.Add(24 * time.Hour)
+				in.ClosedAt = &at
+			}
+			batch = append(batch, in)
+		}
+		if err := s.PutIncidents(ctx, batch); err != nil {
+			t.Fatal(err)
+		}
+		closed := true
+		q := monitor.IncidentQuery{Filter: monitor.IncidentFilter{States: []string{"dismissed"}, Closed: &closed,
+			Since: batch[3].LastObserved, Until: batch[20].FirstObserved}, Limit: 2}
+		var got []string
+		for pages := 0; ; pages++ {
+			p, err := s.Incidents(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if pages > 10 || len(p.Incidents) > 2 {
+				t.Fatalf("page %d: %s", pages, ids(p))
+			}
+			for _, in := range p.Incidents {
+				got = append(got, in.ID)
+			}
+			if p.Next == "" {
+				break
+			}
+			q.After = p.Next
+		}
+		if fmt.Sprint(got) != "[inc-6 inc-12 inc-18]" {
+			t.Errorf("dismissed, closed, minutes 3..20: %v, want [inc-6 inc-12 inc-18]", got)
+		}
+		open := false
+		p, err := s.Incidents(ctx, monitor.IncidentQuery{Filter: monitor.IncidentFilter{Closed: &open}})
+		if err != nil || len(p.Incidents) != 12 {
+			t.Errorf("open incidents: %d, %v; want 12", len(p.Incidents), err)
+		}
+	})
+	t.Run("bad cursors and limits are refused", func(t *testing.T) {
+		s := newStore(t)
+		for _, q := range []monitor.IncidentQuery{{After: "x"}, {After: "-3"}, {Limit: -1}, {Limit: monitor.MaxPageSize + 1}} {
+			if _, err := s.Incidents(ctx, q); accord.ErrorCode(err) != accord.EINVALID {
+				t.Errorf("%+v: %v, want EINVALID", q, err)
+			}
+		}
+	})
+}

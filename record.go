@@ -1,0 +1,24 @@
+package accord
+
+// Types of the entries the mission itself writes into the record (ledger
+// entries of kind "derived"); a submission's type says what its author
+// sent ("observations", "response", "finding").
+const (
+	EntryIncident         = "incident"          // a version of an incident: new, changed, closed or given a verdict
+	EntryEvent            = "event"             // an input of the agreement engine, so the record replays
+	EntryAgreement        = "agreement"         // what the engine derived: notices, deadlines, phases, relief
+	EntryFindingSignature = "finding_signature" // a guarantor's signature of a finding, before its quorum
+)
+
+// States of an incident. Fusion gives the first three from its reports;
+// the consultation's verdicts give the last two (and confirm an upheld one).
+const (
+	IncidentReported     = "reported"     // one owner reports it
+	IncidentCorroborated = "corroborated" // two or more independent owners
+	IncidentConfirmed    = "confirmed"    // corroborated, a neutral owner among them, confident enough
+	IncidentDisputed     = "disputed"     // a party disputes it; the consultation is under way
+	IncidentDismissed    = "dismissed"    // the guarantors' finding dismissed it
+)
+
+// IncidentStates lists every incident state.
+var IncidentStates = []string{IncidentReported, IncidentCorroborated, IncidentConfirmed, IncidentDisputed, IncidentDismissed}

@@ -1,0 +1,142 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/monitor"
+)
+
+// IncidentStore keeps incidents in SQLite.
+type IncidentStore struct{ db *DB }
+
+var _ monitor.IncidentStore = (*IncidentStore)(nil)
+
+// NewIncidentStore returns the incident store of a database.
+func NewIncidentStore(db *DB) *IncidentStore { return &IncidentStore{db: db} }
+
+// PutIncidents implements monitor.IncidentStore in one transaction.
+func (s *IncidentStore) PutIncidents(ctx context.Context, ins []monitor.Incident) (err error) {
+	if len(ins) == 0 {
+		return nil
+	}
+	tx, err := s.db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	up, err := tx.PrepareContext(ctx, `INSERT INTO incidents (id, state, first_observed, last_observed, closed, body) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET state = excluded.state, first_observed = excluded.first_observed,
+		last_observed = excluded.last_observed, closed = excluded.closed, body = excluded.body`)
+	if err != nil {
+		return err
+	}
+	defer up.Close()
+	for i := range ins {
+		in := &ins[i]
+		body, err := json.Marshal(in)
+		if err != nil {
+			return err
+		}
+		closed := 0
+		if in.ClosedAt != nil {
+			closed = 1
+		}
+		if _, err := up.ExecContext(ctx, in.ID, in.State, stamp(in.FirstObserved), stamp(in.LastObserved), closed, body); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// stamp is a time as stored: RFC 3339 in UTC with nine fractional digits,
+// so that text order is time order.
+func stamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000Z") }
+
+// Incident implements monitor.IncidentStore.
+func (s *IncidentStore) Incident(ctx context.Context, id string) (*monitor.Incident, error) {
+	var body []byte
+	err := s.db.db.QueryRowContext(ctx, `SELECT body FROM incidents WHERE id = ?`, id).Scan(&body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, accord.Errorf(accord.ENOTFOUND, "no incident %q", id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var in monitor.Incident
+	if err := json.Unmarshal(body, &in); err != nil {
+		return nil, err
+	}
+	return &in, nil
+}
+
+// Incidents implements monitor.IncidentStore: the state, time and closed
+// conditions are applied in SQL, the others to the decoded incidents.
+func (s *IncidentStore) Incidents(ctx context.Context, q monitor.IncidentQuery) (monitor.IncidentPage, error) {
+	page := monitor.IncidentPage{Incidents: []monitor.Incident{}}
+	limit, err := q.PageSize()
+	if err != nil {
+		return page, err
+	}
+	after, err := monitor.ParseCursor(q.After)
+	if err != nil {
+		return page, err
+	}
+	f := q.Filter
+	where, args := []string{"ord > ?"}, []any{after}
+	if !f.Since.IsZero() {
+		where, args = append(where, "last_observed >= ?"), append(args, stamp(f.Since))
+	}
+	if !f.Until.IsZero() {
+		where, args = append(where, "first_observed <= ?"), append(args, stamp(f.Until))
+	}
+	if len(f.States) > 0 {
+		where = append(where, "state IN (?"+strings.Repeat(", ?", len(f.States)-1)+")")
+		for _, st := range f.States {
+			args = append(args, st)
+		}
+	}
+	if f.Closed != nil {
+		c := 0
+		if *f.Closed {
+			c = 1
+		}
+		where, args = append(where, "closed = ?"), append(args, c)
+	}
+	rows, err := s.db.db.QueryContext(ctx, `SELECT ord, body FROM incidents WHERE `+strings.Join(where, " AND ")+` ORDER BY ord`, args...)
+	if err != nil {
+		return page, err
+	}
+	defer rows.Close()
+	var last int64
+	for rows.Next() {
+		var ord int64
+		var body []byte
+		if err := rows.Scan(&ord, &body); err != nil {
+			return page, err
+		}
+		var in monitor.Incident
+		if err := json.Unmarshal(body, &in); err != nil {
+			return page, err
+		}
+		if !f.Match(&in) {
+			continue
+		}
+		if len(page.Incidents) == limit {
+			page.Next = monitor.Cursor(last)
+			break
+		}
+		page.Incidents = append(page.Incidents, in)
+		last = ord
+	}
+	return page, rows.Err()
+}
