@@ -147,11 +147,15 @@ Without it, a summary and the violations, one per line.`,
 // party, and every violation.
 func writeMonitorSummary(w io.Writer, nobs int, incidents []monitor.Incident) {
 	states := map[string]int{}
+	closed := 0
 	type rp struct{ rule, party string }
 	byRule := map[rp]int{}
 	nv := 0
 	for _, in := range incidents {
 		states[in.State]++
+		if in.ClosedAt != nil {
+			closed++
+		}
 		for _, v := range in.Violations {
 			party := "unattributed"
 			if v.Party != nil {
@@ -161,14 +165,14 @@ func writeMonitorSummary(w io.Writer, nobs int, incidents []monitor.Incident) {
 			nv++
 		}
 	}
-	fmt.Fprintf(w, "%d observations, %d incidents (", nobs, len(incidents))
+	fmt.Fprintf(w, "%d distinct observations, %d incidents (", nobs, len(incidents))
 	for i, s := range []string{fusion.Confirmed, fusion.Corroborated, fusion.Reported, fusion.Disputed, fusion.Dismissed} {
 		if i > 0 {
 			fmt.Fprint(w, ", ")
 		}
 		fmt.Fprintf(w, "%d %s", states[s], s)
 	}
-	fmt.Fprintf(w, "), %d violations\n\n", nv)
+	fmt.Fprintf(w, "; %d closed, %d open), %d violations\n\n", closed, len(incidents)-closed, nv)
 	keys := make([]rp, 0, len(byRule))
 	for k := range byRule {
 		keys = append(keys, k)

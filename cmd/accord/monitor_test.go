@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -154,4 +155,92 @@ func TestMonitorIngestACLEDAndUCDP(t *testing.T) {
 	if code != 2 || !strings.Contains(errOut, `--format "xml"`) {
 		t.Errorf("bad format: exit %d %s", code, errOut)
 	}
+}
+
+// A week of observations through 'monitor run --json': every incident the
+// input produced is printed, closed ones included, and every observation
+// is in exactly one of them.
+func TestMonitorRunPrintsAWholeWeek(t *testing.T) {
+	obs, _ := simulateTo(t, "--seed", "5", "--duration", "168h", "--rate", "8")
+	out, errOut, code := runAccord(t, "monitor", "run", "reference", obs, "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	seen := map[[2]string]int{}
+	closed, n := 0, 0
+	sc := bufio.NewScanner(strings.NewReader(out))
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	for sc.Scan() {
+		var in struct {
+			ClosedAt     *string `json:"closed_at"`
+			ClosedReason string  `json:"closed_reason"`
+			Observations []struct{ Source, ID string }
+		}
+		if err := json.Unmarshal(sc.Bytes(), &in); err != nil {
+			t.Fatal(err)
+		}
+		n++
+		if in.ClosedAt != nil && in.ClosedReason != "" {
+			closed++
+		}
+		for _, r := range in.Observations {
+			seen[[2]string{r.Source, r.ID}]++
+		}
+	}
+	data, _ := os.ReadFile(obs)
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	for _, l := range lines {
+		var o struct {
+			Properties struct {
+				ID     string
+				Source struct{ ID string }
+			}
+		}
+		if err := json.Unmarshal([]byte(l), &o); err != nil {
+			t.Fatal(err)
+		}
+		if c := seen[[2]string{o.Properties.Source.ID, o.Properties.ID}]; c != 1 {
+			t.Fatalf("observation %s/%s is in %d printed incidents, want 1", o.Properties.Source.ID, o.Properties.ID, c)
+		}
+	}
+	if closed < n/2 {
+		t.Errorf("%d of %d incidents closed over a week", closed, n)
+	}
+	summary, _, _ := runAccord(t, "monitor", "run", "reference", obs)
+	if want := fmt.Sprintf("%d distinct observations, %d incidents (", len(seen), n); !strings.HasPrefix(summary, want) || !strings.Contains(summary, fmt.Sprintf("%d closed", closed)) {
+		t.Errorf("summary %q, want %q… and %d closed", strings.SplitN(summary, "\n", 2)[0], want, closed)
+	}
+}
+
+// A day's report counts the same whatever later data the file holds.
+func TestDailyReportDoesNotDependOnLaterData(t *testing.T) {
+	obs, _ := simulateTo(t, "--seed", "9", "--duration", "120h", "--rate", "10")
+	data, _ := os.ReadFile(obs)
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	report := func(until string) string {
+		path := filepath.Join(t.TempDir(), "obs.ndjson")
+		var kept []string
+		for _, l := range lines {
+			var o struct {
+				Properties struct {
+					ReportedAt string `json:"reported_at"`
+				}
+			}
+			json.Unmarshal([]byte(l), &o)
+			if o.Properties.ReportedAt < until {
+				kept = append(kept, l)
+			}
+		}
+		os.WriteFile(path, []byte(strings.Join(kept, "\n")+"\n"), 0o644)
+		out, errOut, code := runAccord(t, "report", "daily", "reference", path, "--day", "2025-06-02", "--out", filepath.Join(t.TempDir(), "r.html"))
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		return out
+	}
+	a, b, c := report("2025-06-04"), report("2025-06-05"), report("2025-06-09")
+	if a != b || b != c {
+		t.Errorf("the report of 2 June changes with the file's end:\n until 4 June: %s until 5 June: %s until 9 June: %s", a, b, c)
+	}
+	t.Log(a)
 }
