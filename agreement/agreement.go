@@ -3,6 +3,8 @@ package agreement
 import (
 	"time"
 
+	"github.com/accord-peace/accord"
+
 	"github.com/accord-peace/accord/cond"
 )
 
@@ -44,12 +46,12 @@ type Package struct {
 	Options map[string]string `yaml:"options,omitempty"`
 }
 
-// Role kinds.
+// Role kinds an actor holds in an agreement: the scenario's track roles.
 const (
-	RoleNegotiator  = "negotiator"
-	RoleGuarantor   = "guarantor"
-	RoleImplementer = "implementer"
-	RoleMonitor     = "monitor"
+	RoleNegotiator  = accord.RoleNegotiator
+	RoleGuarantor   = accord.RoleGuarantor
+	RoleImplementer = accord.RoleImplementer
+	RoleMonitor     = accord.RoleMonitor
 )
 
 // Role is what one actor is for some tracks (all tracks when none).

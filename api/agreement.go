@@ -9,7 +9,6 @@ import (
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/engine"
-	"github.com/accord-peace/accord/ledger"
 	"github.com/accord-peace/accord/mission"
 )
 
@@ -109,8 +108,8 @@ func (s *Server) visibleTo(r *http.Request) func(engine.ConsultationState) bool 
 		if err != nil {
 			return false
 		}
-		return s.Auth.Policy.Allowed(p.Role, ledger.ReadOthersNotices, false) ||
-			s.Auth.Policy.Allowed(p.Role, ledger.ReadOwnNotices, p.Actor == c.Party)
+		return s.Auth.Policy.Allowed(p.Role, accord.ReadOthersNotices, false) ||
+			s.Auth.Policy.Allowed(p.Role, accord.ReadOwnNotices, p.Actor == c.Party)
 	}
 }
 

@@ -65,13 +65,13 @@ func NewServer(m *mission.Mission) *Server {
 // Handler returns the API's routes.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("POST /v1/observations", s.Auth.require(ledger.SubmitObservations, http.HandlerFunc(s.postObservations)))
+	mux.Handle("POST /v1/observations", s.Auth.require(accord.SubmitObservations, http.HandlerFunc(s.postObservations)))
 	mux.HandleFunc("GET /v1/incidents", s.getIncidents)
 	mux.HandleFunc("GET /v1/incidents/{id}", s.getIncident)
 	mux.HandleFunc("GET /v1/agreement", s.getAgreement)
 	mux.HandleFunc("GET /v1/consultations", s.getConsultations)
-	mux.Handle("POST /v1/consultations/{id}/response", s.Auth.require(ledger.SubmitResponse, http.HandlerFunc(s.postResponse)))
-	mux.Handle("POST /v1/consultations/{id}/finding", s.Auth.require(ledger.SignFinding, http.HandlerFunc(s.postFinding)))
+	mux.Handle("POST /v1/consultations/{id}/response", s.Auth.require(accord.SubmitResponse, http.HandlerFunc(s.postResponse)))
+	mux.Handle("POST /v1/consultations/{id}/finding", s.Auth.require(accord.SignFinding, http.HandlerFunc(s.postFinding)))
 	mux.HandleFunc("GET /v1/compliance", s.getCompliance)
 	mux.HandleFunc("GET /v1/scenario", s.getScenario)
 	mux.HandleFunc("GET /v1/scenario/proposals/{id}", s.getProposal)

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/accord-peace/accord"
-	"github.com/accord-peace/accord/ledger"
 )
 
 // Principal is who a caller is: an actor of the agreement and its role.
@@ -21,7 +20,7 @@ type Principal struct {
 // that writes needs one whose role the policy allows.
 type Auth struct {
 	Tokens map[string]Principal
-	Policy ledger.Policy
+	Policy accord.Policy
 }
 
 type principalKey struct{}
@@ -31,7 +30,7 @@ type principalKey struct{}
 func (a *Auth) who(r *http.Request) (Principal, error) {
 	h := r.Header.Get("Authorization")
 	if h == "" {
-		return Principal{Role: ledger.RolePublic}, nil
+		return Principal{Role: accord.RolePublic}, nil
 	}
 	tok, ok := strings.CutPrefix(h, "Bearer ")
 	if !ok {
@@ -59,7 +58,7 @@ func (a *Auth) require(action string, next http.Handler) http.Handler {
 		}
 		if !a.Policy.Allowed(p.Role, action, true) {
 			code, c := http.StatusForbidden, accord.EFORBIDDEN
-			if p.Role == ledger.RolePublic {
+			if p.Role == accord.RolePublic {
 				code, c = http.StatusUnauthorized, accord.EUNAUTHORIZED
 			}
 			writeError(w, code, accord.Errorf(c, "%s: the %s role may not %s", describe(p), p.Role, strings.ReplaceAll(action, "_", " ")))
@@ -95,5 +94,5 @@ func principal(r *http.Request) Principal {
 	if p, ok := r.Context().Value(principalKey{}).(Principal); ok {
 		return p
 	}
-	return Principal{Role: ledger.RolePublic}
+	return Principal{Role: accord.RolePublic}
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/api"
 	"github.com/accord-peace/accord/ledger"
 	"github.com/accord-peace/accord/monitor"
@@ -34,8 +35,8 @@ func TestAuthMatrix(t *testing.T) {
 	s := api.NewServer(newMission(t, monitor.NewMemStore(), l))
 	s.Record = &api.Record{Ledger: l, Origin: "o"}
 	s.Auth = &api.Auth{Tokens: map[string]api.Principal{
-		"t-ru": {Actor: "ru", Role: ledger.RoleParty}, "t-us": {Actor: "us", Role: ledger.RoleGuarantor},
-		"t-mission": {Actor: "mission", Role: ledger.RoleMonitor}, "t-un": {Actor: "un", Role: ledger.RoleMediator},
+		"t-ru": {Actor: "ru", Role: accord.RoleParty}, "t-us": {Actor: "us", Role: accord.RoleGuarantor},
+		"t-mission": {Actor: "mission", Role: accord.RoleMonitor}, "t-un": {Actor: "un", Role: accord.RoleMediator},
 	}}
 	srv := httptest.NewServer(s.Handler())
 	defer srv.Close()

@@ -8,7 +8,6 @@ import (
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/geo"
-	"github.com/accord-peace/accord/ledger"
 	"github.com/accord-peace/accord/monitor"
 )
 
@@ -31,7 +30,7 @@ func (s *Server) getIncident(w http.ResponseWriter, r *http.Request) {
 	d := IncidentDetail{Incident: *in, Observations: obs}
 	if s.Auth != nil {
 		p, _ := s.Auth.who(r)
-		d.EvidenceWithheld = !s.Auth.Policy.Allowed(p.Role, ledger.ReadRawEvidence, false)
+		d.EvidenceWithheld = !s.Auth.Policy.Allowed(p.Role, accord.ReadRawEvidence, false)
 	}
 	if d.EvidenceWithheld {
 		for i, o := range d.Observations {

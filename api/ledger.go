@@ -28,7 +28,7 @@ type Record struct {
 
 // Register adds the record's routes to a mux.
 func (rec *Record) Register(mux *http.ServeMux) {
-	mux.Handle("POST /v1/submissions", rec.Auth.require(ledger.ReadPublic, http.HandlerFunc(rec.postSubmission)))
+	mux.Handle("POST /v1/submissions", rec.Auth.require(accord.ReadPublic, http.HandlerFunc(rec.postSubmission)))
 	mux.HandleFunc("GET /v1/checkpoint", rec.getCheckpoint)
 	mux.HandleFunc("GET /v1/ledger", rec.getLedger)
 	mux.HandleFunc("GET /v1/entries/{index}", rec.getEntry)
@@ -46,7 +46,7 @@ func (rec *Record) postSubmission(w http.ResponseWriter, r *http.Request) {
 	}
 	if rec.Auth != nil {
 		p := principal(r)
-		action := map[string]string{"observations": ledger.SubmitObservations, "response": ledger.SubmitResponse, "finding": ledger.SignFinding}[s.Type]
+		action := map[string]string{"observations": accord.SubmitObservations, "response": accord.SubmitResponse, "finding": accord.SignFinding}[s.Type]
 		switch {
 		case p.Actor == "":
 			writeError(w, http.StatusUnauthorized, accord.Errorf(accord.EUNAUTHORIZED, "submissions need a token"))

@@ -1,7 +1,6 @@
 package fusion
 
 import (
-	"github.com/accord-peace/accord"
 	"math"
 	"sort"
 	"strconv"
@@ -9,6 +8,8 @@ import (
 
 	"github.com/golang/geo/s1"
 	"github.com/golang/geo/s2"
+
+	"github.com/accord-peace/accord"
 )
 
 // States of an incident as its reports make it. The consultation's findings

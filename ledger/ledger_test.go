@@ -206,20 +206,20 @@ func TestRoleMatrix(t *testing.T) {
 	type rule struct{ own, other bool }
 	T, F := true, false
 	want := map[string]map[string]rule{
-		ledger.RoleParty: {ledger.ReadPublic: {T, T}, ledger.ReadOwnNotices: {T, F}, ledger.ReadOthersNotices: {F, F}, ledger.ReadRawEvidence: {F, F},
-			ledger.SubmitObservations: {F, F}, ledger.SubmitResponse: {T, F}, ledger.SignFinding: {F, F}, ledger.DraftAgreement: {F, F}, ledger.ReadProofs: {T, T}},
-		ledger.RoleGuarantor: {ledger.ReadPublic: {T, T}, ledger.ReadOwnNotices: {T, F}, ledger.ReadOthersNotices: {T, T}, ledger.ReadRawEvidence: {T, T},
-			ledger.SubmitObservations: {F, F}, ledger.SubmitResponse: {F, F}, ledger.SignFinding: {T, T}, ledger.DraftAgreement: {F, F}, ledger.ReadProofs: {T, T}},
-		ledger.RoleMonitor: {ledger.ReadPublic: {T, T}, ledger.ReadOwnNotices: {F, F}, ledger.ReadOthersNotices: {F, F}, ledger.ReadRawEvidence: {T, T},
-			ledger.SubmitObservations: {T, T}, ledger.SubmitResponse: {F, F}, ledger.SignFinding: {F, F}, ledger.DraftAgreement: {F, F}, ledger.ReadProofs: {T, T}},
-		ledger.RoleMediator: {ledger.ReadPublic: {T, T}, ledger.ReadOwnNotices: {F, F}, ledger.ReadOthersNotices: {T, T}, ledger.ReadRawEvidence: {F, F},
-			ledger.SubmitObservations: {F, F}, ledger.SubmitResponse: {F, F}, ledger.SignFinding: {F, F}, ledger.DraftAgreement: {T, T}, ledger.ReadProofs: {T, T}},
-		ledger.RolePublic: {ledger.ReadPublic: {T, T}, ledger.ReadOwnNotices: {F, F}, ledger.ReadOthersNotices: {F, F}, ledger.ReadRawEvidence: {F, F},
-			ledger.SubmitObservations: {F, F}, ledger.SubmitResponse: {F, F}, ledger.SignFinding: {F, F}, ledger.DraftAgreement: {F, F}, ledger.ReadProofs: {T, T}},
+		accord.RoleParty: {accord.ReadPublic: {T, T}, accord.ReadOwnNotices: {T, F}, accord.ReadOthersNotices: {F, F}, accord.ReadRawEvidence: {F, F},
+			accord.SubmitObservations: {F, F}, accord.SubmitResponse: {T, F}, accord.SignFinding: {F, F}, accord.DraftAgreement: {F, F}, accord.ReadProofs: {T, T}},
+		accord.RoleGuarantor: {accord.ReadPublic: {T, T}, accord.ReadOwnNotices: {T, F}, accord.ReadOthersNotices: {T, T}, accord.ReadRawEvidence: {T, T},
+			accord.SubmitObservations: {F, F}, accord.SubmitResponse: {F, F}, accord.SignFinding: {T, T}, accord.DraftAgreement: {F, F}, accord.ReadProofs: {T, T}},
+		accord.RoleMonitor: {accord.ReadPublic: {T, T}, accord.ReadOwnNotices: {F, F}, accord.ReadOthersNotices: {F, F}, accord.ReadRawEvidence: {T, T},
+			accord.SubmitObservations: {T, T}, accord.SubmitResponse: {F, F}, accord.SignFinding: {F, F}, accord.DraftAgreement: {F, F}, accord.ReadProofs: {T, T}},
+		accord.RoleMediator: {accord.ReadPublic: {T, T}, accord.ReadOwnNotices: {F, F}, accord.ReadOthersNotices: {T, T}, accord.ReadRawEvidence: {F, F},
+			accord.SubmitObservations: {F, F}, accord.SubmitResponse: {F, F}, accord.SignFinding: {F, F}, accord.DraftAgreement: {T, T}, accord.ReadProofs: {T, T}},
+		accord.RolePublic: {accord.ReadPublic: {T, T}, accord.ReadOwnNotices: {F, F}, accord.ReadOthersNotices: {F, F}, accord.ReadRawEvidence: {F, F},
+			accord.SubmitObservations: {F, F}, accord.SubmitResponse: {F, F}, accord.SignFinding: {F, F}, accord.DraftAgreement: {F, F}, accord.ReadProofs: {T, T}},
 	}
-	p := ledger.Policy{RestrictEvidence: true}
-	for _, role := range append(ledger.Roles, "intruder") {
-		for _, action := range append(ledger.Actions, "delete_log") {
+	p := accord.Policy{RestrictEvidence: true}
+	for _, role := range append(accord.AccessRoles, "intruder") {
+		for _, action := range append(accord.Actions, "delete_log") {
 			r := want[role][action] // absent: denied
 			if got := p.Allowed(role, action, true); got != r.own {
 				t.Errorf("%s %s on its own: %v, want %v", role, action, got, r.own)
@@ -229,7 +229,7 @@ func TestRoleMatrix(t *testing.T) {
 			}
 		}
 	}
-	if !(ledger.Policy{}).Allowed(ledger.RoleParty, ledger.ReadRawEvidence, false) {
+	if !(accord.Policy{}).Allowed(accord.RoleParty, accord.ReadRawEvidence, false) {
 		t.Error("unrestricted evidence is not readable by the parties")
 	}
 }

@@ -1,9 +1,10 @@
 package scenario
 
 import (
-	"github.com/accord-peace/accord"
 	"go.yaml.in/yaml/v3"
 	"slices"
+
+	"github.com/accord-peace/accord"
 )
 
 var roles = []string{accord.RoleNegotiator, accord.RoleGuarantor, accord.RoleImplementer, accord.RoleMonitor, accord.RoleObserver}

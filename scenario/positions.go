@@ -1,9 +1,10 @@
 package scenario
 
 import (
-	"github.com/accord-peace/accord"
 	"go.yaml.in/yaml/v3"
 	"slices"
+
+	"github.com/accord-peace/accord"
 )
 
 func (r *reader) positions(n *yaml.Node, s *accord.Scenario, d *defs) {

@@ -148,7 +148,7 @@ func readTokens(path string) (*api.Auth, error) {
 		if len(t) < 16 {
 			return nil, accord.Errorf(accord.EINVALID, "%s: the token of %q is shorter than 16 characters", path, p.Actor)
 		}
-		if p.Actor == "" || !slices.Contains(ledger.Roles, p.Role) || p.Role == ledger.RolePublic {
+		if p.Actor == "" || !slices.Contains(accord.AccessRoles, p.Role) || p.Role == accord.RolePublic {
 			return nil, accord.Errorf(accord.EINVALID, "%s: the token of %q needs an actor and a role among party, guarantor, monitor, mediator", path, p.Actor)
 		}
 	}

@@ -1,15 +1,14 @@
-package ledger
+package accord
 
-// Roles of the record's users.
+// Roles of the record's users (who calls the server, who signs what).
+// RoleGuarantor and RoleMonitor are the track roles of the same names.
 const (
-	RoleParty     = "party"
-	RoleGuarantor = "guarantor"
-	RoleMonitor   = "monitor"
-	RoleMediator  = "mediator"
-	RolePublic    = "public"
+	RoleParty    = "party"
+	RoleMediator = "mediator"
+	RolePublic   = "public"
 )
 
-// Actions on the record.
+// Actions on the record, decided by Policy.
 const (
 	ReadPublic         = "read_public"         // published incidents, findings, phases, checkpoints
 	ReadOwnNotices     = "read_own_notices"    // notices addressed to oneself
@@ -22,10 +21,11 @@ const (
 	ReadProofs         = "read_proofs"         // inclusion and consistency proofs
 )
 
-// Roles and Actions list every role and action, for the matrix test.
+// AccessRoles and Actions list every role of the record's users and every
+// action on the record.
 var (
-	Roles   = []string{RoleParty, RoleGuarantor, RoleMonitor, RoleMediator, RolePublic}
-	Actions = []string{ReadPublic, ReadOwnNotices, ReadOthersNotices, ReadRawEvidence, SubmitObservations,
+	AccessRoles = []string{RoleParty, RoleGuarantor, RoleMonitor, RoleMediator, RolePublic}
+	Actions     = []string{ReadPublic, ReadOwnNotices, ReadOthersNotices, ReadRawEvidence, SubmitObservations,
 		SubmitResponse, SignFinding, DraftAgreement, ReadProofs}
 )
 
