@@ -3,7 +3,6 @@ package mission_test
 import (
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
@@ -14,11 +13,10 @@ import (
 	"github.com/accord-peace/accord/engine"
 	"github.com/accord-peace/accord/geo"
 	"github.com/accord-peace/accord/ledger"
-	"github.com/accord-peace/accord/mission"
+	"github.com/accord-peace/accord/local"
 	"github.com/accord-peace/accord/monitor"
 	"github.com/accord-peace/accord/monitor/monitortest"
 	"github.com/accord-peace/accord/scenarios"
-	"github.com/accord-peace/accord/sqlite"
 )
 
 var reference struct {
@@ -46,8 +44,7 @@ func mustReference(tb testing.TB) (*agreement.Agreement, *geo.Kernel) {
 // durable is a mission on the embedded deployment's stores in a directory:
 // SQLite and the file ledger.
 type durable struct {
-	*mission.Mission
-	db     *sqlite.DB
+	*local.Deployment
 	ledger *ledger.Ledger
 }
 
@@ -55,28 +52,15 @@ type durable struct {
 func openDurable(tb testing.TB, dir string) *durable {
 	tb.Helper()
 	a, k := mustReference(tb)
-	db, err := sqlite.Open(context.Background(), filepath.Join(dir, "accord.db"))
+	d, err := local.Open(context.Background(), local.Config{Dir: dir, Agreement: a, Kernel: k})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	led, err := ledger.OpenLedger(filepath.Join(dir, "ledger"), &ledger.Registry{})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	m, err := mission.Open(context.Background(), mission.Config{Agreement: a, Kernel: k,
-		Observations: sqlite.NewObservationStore(db), Incidents: sqlite.NewIncidentStore(db), Ledger: led})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	d := &durable{Mission: m, db: db, ledger: led}
-	tb.Cleanup(d.close)
-	return d
+	tb.Cleanup(func() { d.Close() })
+	return &durable{Deployment: d, ledger: d.Ledger}
 }
 
-func (d *durable) close() {
-	d.ledger.Close()
-	d.db.Close()
-}
+func (d *durable) close() { d.Close() }
 
 // entries returns the derived entries of a type in the ledger, decoded
 // into new values of T, in order.

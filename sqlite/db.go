@@ -23,8 +23,17 @@ type DB struct {
 
 // Open opens (or creates) the database file and brings its schema up to
 // date. Writes are durable when they return: WAL with synchronous=FULL.
-func Open(ctx context.Context, path string) (*DB, error) {
-	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)"
+func Open(ctx context.Context, path string) (*DB, error) { return open(ctx, path, "FULL") }
+
+// OpenDerived opens a database for data its owner rebuilds from durable
+// stores when it starts (the mission's incidents, rebuilt from the stored
+// observations and the ledger): commits are atomic but not fsynced (WAL
+// with synchronous=NORMAL), so they cost no disk flush; a crash may lose the
+// last of them, never corrupt the file.
+func OpenDerived(ctx context.Context, path string) (*DB, error) { return open(ctx, path, "NORMAL") }
+
+func open(ctx context.Context, path, synchronous string) (*DB, error) {
+	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=synchronous(" + synchronous + ")&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, err

@@ -16,7 +16,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"runtime"
 	"runtime/pprof"
 	"sort"
@@ -29,11 +28,11 @@ import (
 	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/api"
 	"github.com/accord-peace/accord/ledger"
+	"github.com/accord-peace/accord/local"
 	"github.com/accord-peace/accord/mission"
 	"github.com/accord-peace/accord/monitor"
 	"github.com/accord-peace/accord/scenarios"
 	"github.com/accord-peace/accord/sim"
-	"github.com/accord-peace/accord/sqlite"
 )
 
 func main() {
@@ -188,21 +187,14 @@ func serve(a *agreement.Agreement, k interface{}) (string, func()) {
 		log.Fatal(err)
 	}
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(dir, "accord.db"))
-	if err != nil {
-		log.Fatal(err)
-	}
-	led, err := ledger.OpenLedger(filepath.Join(dir, "ledger"), &ledger.Registry{})
-	if err != nil {
-		log.Fatal(err)
-	}
 	kernel, _ := monitor.NewKernel(a.Monitoring)
-	feed := &api.Feed{Ledger: led}
-	m, err := mission.Open(ctx, mission.Config{Agreement: a, Kernel: kernel,
-		Observations: sqlite.NewObservationStore(db), Incidents: sqlite.NewIncidentStore(db), Ledger: led, Publisher: feed})
+	var feed *api.Feed
+	d, err := local.Open(ctx, local.Config{Dir: dir, Agreement: a, Kernel: kernel,
+		Publisher: func(l *ledger.Ledger) mission.Publisher { feed = &api.Feed{Ledger: l}; return feed }})
 	if err != nil {
 		log.Fatal(err)
 	}
+	m, led := d.Mission, d.Ledger
 	s := api.NewServer(m)
 	s.Record = &api.Record{Ledger: led, Origin: "bench"}
 	s.Feed = feed
@@ -214,8 +206,7 @@ func serve(a *agreement.Agreement, k interface{}) (string, func()) {
 	go srv.Serve(ln)
 	return "http://" + ln.Addr().String(), func() {
 		srv.Close()
-		led.Close()
-		db.Close()
+		d.Close()
 		os.RemoveAll(dir)
 	}
 }

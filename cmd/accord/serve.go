@@ -24,9 +24,9 @@ import (
 	"github.com/accord-peace/accord/api"
 	"github.com/accord-peace/accord/geo"
 	"github.com/accord-peace/accord/ledger"
+	"github.com/accord-peace/accord/local"
 	"github.com/accord-peace/accord/mission"
 	"github.com/accord-peace/accord/negotiate"
-	"github.com/accord-peace/accord/sqlite"
 	"github.com/spf13/cobra"
 )
 
@@ -46,14 +46,13 @@ func (c *serverConfig) register(cmd *cobra.Command, defaultData string) {
 
 // server is a running mission server.
 type server struct {
-	URL      string
-	http     *http.Server
-	db       *sqlite.DB
-	ledger   *ledger.Ledger
-	api      *api.Server
-	done     chan error
-	logKey   string // public note key of the log
-	restored int
+	URL        string
+	http       *http.Server
+	deployment *local.Deployment
+	api        *api.Server
+	done       chan error
+	logKey     string // public note key of the log
+	restored   int
 	// The agreement served and the kernel of its geometry.
 	agreement *agreement.Agreement
 	kernel    *geo.Kernel
@@ -73,29 +72,19 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 	if err != nil {
 		return nil, err
 	}
-	db, err := sqlite.Open(ctx, filepath.Join(c.data, "accord.db"))
-	if err != nil {
-		return nil, err
-	}
 	reg := &ledger.Registry{Keys: map[string]ed25519.PublicKey{}}
 	for name, key := range a.Keys {
 		b, _ := base64.StdEncoding.DecodeString(key)
 		reg.Keys[name] = b
 	}
-	led, err := ledger.OpenLedger(filepath.Join(c.data, "ledger"), reg)
+	var feed *api.Feed
+	d, err := local.Open(ctx, local.Config{Dir: c.data, Agreement: a, Kernel: k, Registry: reg,
+		Publisher: func(l *ledger.Ledger) mission.Publisher { feed = &api.Feed{Ledger: l}; return feed }})
 	if err != nil {
-		db.Close()
 		return nil, err
 	}
-	s := &server{db: db, ledger: led, done: make(chan error, 1), logKey: vkey, agreement: a, kernel: k}
-	feed := &api.Feed{Ledger: led}
-	m, err := mission.Open(ctx, mission.Config{Agreement: a, Kernel: k,
-		Observations: sqlite.NewObservationStore(db), Incidents: sqlite.NewIncidentStore(db),
-		Ledger: led, Publisher: feed})
-	if err != nil {
-		s.close()
-		return nil, err
-	}
+	m, led := d.Mission, d.Ledger
+	s := &server{deployment: d, done: make(chan error, 1), logKey: vkey, agreement: a, kernel: k}
 	s.restored = m.Restored()
 	s.api = api.NewServer(m)
 	s.api.Logger = logger
@@ -167,14 +156,7 @@ func (s *server) stop() error {
 	return err
 }
 
-func (s *server) close() {
-	if s.ledger != nil {
-		s.ledger.Close()
-	}
-	if s.db != nil {
-		s.db.Close()
-	}
-}
+func (s *server) close() { s.deployment.Close() }
 
 // logKey reads the log's signing key from the data directory, making one
 // on first use (log.key, private, and log.pub for verifiers).

@@ -1,0 +1,91 @@
+// Package local is the embedded deployment of a mission: one data
+// directory holding the SQLite store of observations (accord.db, durable),
+// the SQLite store of incidents (incidents.db, rebuilt from the
+// observations and the ledger at every start, so its commits are not
+// fsynced) and the signed ledger (ledger). 'accord serve', 'accord demo',
+// the server benchmark and the tests open a mission here, so they wire it
+// one way.
+package local
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+
+	"github.com/accord-peace/accord/agreement"
+	"github.com/accord-peace/accord/geo"
+	"github.com/accord-peace/accord/ledger"
+	"github.com/accord-peace/accord/mission"
+	"github.com/accord-peace/accord/sqlite"
+)
+
+// Config says what to open.
+type Config struct {
+	Dir       string // the data directory, created when absent
+	Agreement *agreement.Agreement
+	Kernel    *geo.Kernel
+	// Registry holds the authors' keys for signed submissions (none when
+	// nil).
+	Registry *ledger.Registry
+	// Publisher, when set, makes the mission's publisher (the live feed)
+	// from the ledger once it is open.
+	Publisher func(*ledger.Ledger) mission.Publisher
+}
+
+// Deployment is an open mission and its stores.
+type Deployment struct {
+	*mission.Mission
+	Ledger *ledger.Ledger
+	db     *sqlite.DB
+	derive *sqlite.DB
+}
+
+// Open opens the stores in the directory and the mission over them (which
+// restores itself from them).
+func Open(ctx context.Context, c Config) (*Deployment, error) {
+	if err := os.MkdirAll(c.Dir, 0o755); err != nil {
+		return nil, err
+	}
+	reg := c.Registry
+	if reg == nil {
+		reg = &ledger.Registry{}
+	}
+	d := &Deployment{}
+	var err error
+	if d.db, err = sqlite.Open(ctx, filepath.Join(c.Dir, "accord.db")); err != nil {
+		return nil, err
+	}
+	if d.derive, err = sqlite.OpenDerived(ctx, filepath.Join(c.Dir, "incidents.db")); err != nil {
+		d.Close()
+		return nil, err
+	}
+	if d.Ledger, err = ledger.OpenLedger(filepath.Join(c.Dir, "ledger"), reg); err != nil {
+		d.Close()
+		return nil, err
+	}
+	cfg := mission.Config{Agreement: c.Agreement, Kernel: c.Kernel, Ledger: d.Ledger,
+		Observations: sqlite.NewObservationStore(d.db), Incidents: sqlite.NewIncidentStore(d.derive)}
+	if c.Publisher != nil {
+		cfg.Publisher = c.Publisher(d.Ledger)
+	}
+	if d.Mission, err = mission.Open(ctx, cfg); err != nil {
+		d.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+// Close closes the stores.
+func (d *Deployment) Close() error {
+	var errs []error
+	if d.Ledger != nil {
+		errs = append(errs, d.Ledger.Close())
+	}
+	for _, db := range []*sqlite.DB{d.derive, d.db} {
+		if db != nil {
+			errs = append(errs, db.Close())
+		}
+	}
+	return errors.Join(errs...)
+}
