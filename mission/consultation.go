@@ -27,14 +27,14 @@ func (m *Mission) Respond(ctx context.Context, id, party, answer, evidence strin
 	if m.consequences == nil {
 		return ConsultationResult{}, errNoEngine()
 	}
-	m.pipeMu.Lock()
+	m.engineMu.Lock()
 	if c, err := m.consequences.Consultation(id); err == nil && onlyOwn && c.Party != party {
-		m.pipeMu.Unlock()
+		m.engineMu.Unlock()
 		return ConsultationResult{}, accord.Errorf(accord.EFORBIDDEN, "the notice of %s went to %s; %s may not answer it", id, c.Party, party)
 	}
 	events, derived, verdicts, err := m.consequences.Respond(id, party, answer, evidence)
 	if err != nil {
-		m.pipeMu.Unlock()
+		m.engineMu.Unlock()
 		return ConsultationResult{}, err
 	}
 	return m.recordConsultation(ctx, id, nil, events, derived, verdicts)
@@ -48,17 +48,17 @@ func (m *Mission) SignFinding(ctx context.Context, id, guarantor, outcome, evide
 	if m.consequences == nil {
 		return ConsultationResult{}, errNoEngine()
 	}
-	m.pipeMu.Lock()
+	m.engineMu.Lock()
 	sig, events, derived, verdicts, err := m.consequences.SignFinding(id, guarantor, outcome, evidence)
 	if err != nil {
-		m.pipeMu.Unlock()
+		m.engineMu.Unlock()
 		return ConsultationResult{}, err
 	}
 	return m.recordConsultation(ctx, id, []ledger.Entry{derivedEntry(accord.EntryFindingSignature, &sig)}, events, derived, verdicts)
 }
 
 // recordConsultation records what a response or a signature did and
-// returns the consultation as it now stands. The caller holds pipeMu,
+// returns the consultation as it now stands. The caller holds engineMu,
 // which is handed over to recordMu and released.
 func (m *Mission) recordConsultation(ctx context.Context, id string, entries []ledger.Entry, events []engine.Event, derived []engine.Derived, verdicts map[string]string) (ConsultationResult, error) {
 	ctx = context.WithoutCancel(ctx)
@@ -67,12 +67,12 @@ func (m *Mission) recordConsultation(ctx context.Context, id string, entries []l
 	if res.Derived == nil {
 		res.Derived = []engine.Derived{}
 	}
+	rec := m.prepare(nil, verdicts, entries, events, derived)
 	m.recordMu.Lock()
-	m.learnVerdicts(verdicts)
-	m.pipeMu.Unlock()
+	m.engineMu.Unlock()
 	defer m.recordMu.Unlock()
 	var err error
-	res.LastEntry, err = m.record(ctx, nil, verdicts, entries, events, derived)
+	res.LastEntry, err = m.record(ctx, rec)
 	return res, err
 }
 

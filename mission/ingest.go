@@ -3,6 +3,7 @@ package mission
 import (
 	"context"
 	"encoding/json"
+	"maps"
 
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/engine"
@@ -61,6 +62,8 @@ func (m *Mission) Ingest(ctx context.Context, batch []monitor.Observation, sub *
 	m.pipeMu.Lock()
 	m.storeMu.Unlock()
 	res.Incidents = m.pipeline.Observe(fresh)
+	m.engineMu.Lock()
+	m.pipeMu.Unlock()
 	m.applyVerdicts(res.Incidents)
 	var events []engine.Event
 	var derived []engine.Derived
@@ -68,74 +71,93 @@ func (m *Mission) Ingest(ctx context.Context, batch []monitor.Observation, sub *
 	if m.consequences != nil {
 		events, derived, verdicts = m.consequences.Observe(res.Incidents)
 	}
+	rec := m.prepare(res.Incidents, verdicts, nil, events, derived)
 	m.recordMu.Lock()
-	m.learnVerdicts(verdicts)
-	m.pipeMu.Unlock()
+	m.engineMu.Unlock()
 	defer m.recordMu.Unlock()
-	res.LastEntry, err = m.record(ctx, res.Incidents, verdicts, nil, events, derived)
+	res.LastEntry, err = m.record(ctx, rec)
 	return res, err
 }
 
-// learnVerdicts keeps new verdicts for the versions the pipeline hands out
-// from now on. The caller holds pipeMu.
-func (m *Mission) learnVerdicts(verdicts map[string]string) {
-	for id, st := range verdicts {
-		m.verdicts[id] = st
-	}
+// pending is what one step hands to the record stage: the incidents it
+// changed, the incidents a new verdict changes besides (read from the
+// incident store there), and the ledger entries, encoded.
+type pending struct {
+	changed   []monitor.Incident
+	restate   map[string]string // incident id → verdict, for incidents not in changed
+	head      []ledger.Entry    // the caller's entries, then the changed incidents
+	tail      []ledger.Entry    // the engine's events and what it derived
+	hasLedger bool
 }
 
-// record stores the changed incidents — with the verdicts just given, and
-// the incidents those verdicts change besides — then appends to the ledger
-// the entries given, the incidents, the engine's events and what it
-// derived, in one durable batch, and tells the publisher. It returns the
-// last entry's index (nil without a ledger or entries). The caller holds
-// recordMu.
-func (m *Mission) record(ctx context.Context, changed []monitor.Incident, verdicts map[string]string, entries []ledger.Entry, events []engine.Event, derived []engine.Derived) (*int64, error) {
+// prepare keeps new verdicts for the versions the pipeline hands out from
+// now on, applies them to the changed incidents, and encodes the ledger
+// entries, out of the record stage's way. The caller holds engineMu.
+func (m *Mission) prepare(changed []monitor.Incident, verdicts map[string]string, entries []ledger.Entry, events []engine.Event, derived []engine.Derived) pending {
+	p := pending{changed: changed, head: entries, hasLedger: m.cfg.Ledger != nil}
 	if len(verdicts) > 0 {
-		at := map[string]int{}
+		maps.Copy(m.verdicts, verdicts)
+		m.applyVerdicts(changed)
+		p.restate = maps.Clone(verdicts)
 		for i := range changed {
-			at[changed[i].ID] = i
-		}
-		for _, id := range sortedKeys(verdicts) {
-			if i, ok := at[id]; ok {
-				changed[i].State = verdicts[id]
-				continue
-			}
-			in, err := m.cfg.Incidents.Incident(ctx, id)
-			if err != nil {
-				return nil, err
-			}
-			in.State = verdicts[id]
-			changed = append(changed, *in)
+			delete(p.restate, changed[i].ID)
 		}
 	}
-	if err := m.cfg.Incidents.PutIncidents(ctx, changed); err != nil {
-		return nil, err
-	}
-	if m.cfg.Ledger == nil {
-		return nil, nil
+	if !p.hasLedger {
+		return p
 	}
 	for i := range changed {
-		entries = append(entries, derivedEntry(accord.EntryIncident, &changed[i]))
+		p.head = append(p.head, derivedEntry(accord.EntryIncident, &changed[i]))
 	}
 	for i := range events {
-		entries = append(entries, derivedEntry(accord.EntryEvent, &events[i]))
+		p.tail = append(p.tail, derivedEntry(accord.EntryEvent, &events[i]))
 	}
 	for i := range derived {
-		entries = append(entries, derivedEntry(accord.EntryAgreement, &derived[i]))
+		p.tail = append(p.tail, derivedEntry(accord.EntryAgreement, &derived[i]))
 	}
-	if len(entries) == 0 {
-		return nil, nil
+	return p
+}
+
+// record stores the changed incidents, with those a verdict changes
+// besides, and appends the entries to the ledger in one durable batch
+// (the incident store's transaction runs while the ledger waits for its
+// fsync; both must succeed before the step is acknowledged), then tells
+// the publisher. It returns the last entry's index (nil without a ledger
+// or entries). The caller holds recordMu.
+func (m *Mission) record(ctx context.Context, p pending) (*int64, error) {
+	entries := p.head
+	for _, id := range sortedKeys(p.restate) {
+		in, err := m.cfg.Incidents.Incident(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		in.State = p.restate[id]
+		p.changed = append(p.changed, *in)
+		if p.hasLedger {
+			entries = append(entries, derivedEntry(accord.EntryIncident, in))
+		}
 	}
-	seqs, err := m.cfg.Ledger.AppendAll(entries)
-	if err != nil {
-		return nil, err
+	entries = append(entries, p.tail...)
+	if !p.hasLedger {
+		return nil, m.cfg.Incidents.PutIncidents(ctx, p.changed)
 	}
-	last := seqs[len(seqs)-1]
-	if m.cfg.Publisher != nil {
-		m.cfg.Publisher.Publish(last)
+	stored := make(chan error, 1)
+	go func() { stored <- m.cfg.Incidents.PutIncidents(ctx, p.changed) }()
+	var last *int64
+	var err error
+	if len(entries) > 0 {
+		var seqs []int64
+		if seqs, err = m.cfg.Ledger.AppendAll(entries); err == nil {
+			last = &seqs[len(seqs)-1]
+		}
 	}
-	return &last, nil
+	if serr := <-stored; err == nil {
+		err = serr
+	}
+	if err == nil && last != nil && m.cfg.Publisher != nil {
+		m.cfg.Publisher.Publish(*last)
+	}
+	return last, err
 }
 
 func derivedEntry(typ string, v any) ledger.Entry {

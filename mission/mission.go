@@ -58,12 +58,12 @@ type Config struct {
 }
 
 // Mission runs the flow. Its methods are safe for concurrent use: a batch
-// goes through three stages (the observation store; the pipeline with the
-// agreement engine; the incident store with the ledger), each taken by one
-// batch at a time and handed over in order, so one batch's store
-// transaction overlaps the fusion of the one before it and the ledger's
-// fsync of the one before that, and every stage sees the batches in one
-// order.
+// goes through four stages (the observation store; the pipeline; the
+// agreement engine with the consultations' verdicts; the record: the
+// incident store and the ledger), each taken by one batch at a time and
+// handed over in order, so one batch's store transaction overlaps the
+// fusion of the one before it, and so on, and every stage sees the batches
+// in one order. Responses and findings enter at the engine stage.
 type Mission struct {
 	cfg          Config
 	pipeline     *monitor.Pipeline
@@ -73,7 +73,10 @@ type Mission struct {
 	verdicts map[string]string
 	restored int
 
-	storeMu, pipeMu, recordMu sync.Mutex
+	// The stages, taken in this order: the observation store; the
+	// pipeline; the agreement engine with the verdicts; the record (the
+	// incident store and the ledger).
+	storeMu, pipeMu, engineMu, recordMu sync.Mutex
 }
 
 // Open starts a mission and restores it from its stores: the agreement
@@ -142,7 +145,7 @@ func (m *Mission) KeepsRecord() bool { return m.cfg.Ledger != nil }
 func (m *Mission) HasEngine() bool { return m.consequences != nil }
 
 // applyVerdicts gives incidents the states the consultations gave them.
-// The caller holds pipeMu.
+// The caller holds engineMu (or is Open).
 func (m *Mission) applyVerdicts(ins []monitor.Incident) {
 	if len(m.verdicts) == 0 {
 		return
