@@ -79,6 +79,9 @@ func Open(ctx context.Context, c Config) (*Deployment, error) {
 // Close closes the stores.
 func (d *Deployment) Close() error {
 	var errs []error
+	if d.Mission != nil {
+		errs = append(errs, d.Mission.Close())
+	}
 	if d.Ledger != nil {
 		errs = append(errs, d.Ledger.Close())
 	}

@@ -84,6 +84,7 @@ func (m *Mission) Ingest(ctx context.Context, batch []monitor.Observation, sub *
 // incident store there), and the ledger entries, encoded.
 type pending struct {
 	changed   []monitor.Incident
+	encoded   [][]byte          // JSON of changed[i], when the ledger has it
 	restate   map[string]string // incident id → verdict, for incidents not in changed
 	head      []ledger.Entry    // the caller's entries, then the changed incidents
 	tail      []ledger.Entry    // the engine's events and what it derived
@@ -107,7 +108,9 @@ func (m *Mission) prepare(changed []monitor.Incident, verdicts map[string]string
 		return p
 	}
 	for i := range changed {
-		p.head = append(p.head, derivedEntry(accord.EntryIncident, &changed[i]))
+		e := derivedEntry(accord.EntryIncident, &changed[i])
+		p.head = append(p.head, e)
+		p.encoded = append(p.encoded, e.Body)
 	}
 	for i := range events {
 		p.tail = append(p.tail, derivedEntry(accord.EntryEvent, &events[i]))
@@ -118,14 +121,17 @@ func (m *Mission) prepare(changed []monitor.Incident, verdicts map[string]string
 	return p
 }
 
-// record stores the changed incidents, with those a verdict changes
-// besides, and appends the entries to the ledger in one durable batch
-// (the incident store's transaction runs while the ledger waits for its
-// fsync; both must succeed before the step is acknowledged), then tells
-// the publisher. It returns the last entry's index (nil without a ledger
+// record hands the changed incidents, with those a verdict changes
+// besides, to the incident store's writer and appends the entries to the
+// ledger in one durable batch, then tells the publisher. It returns the last entry's index (nil without a ledger
 // or entries). The caller holds recordMu.
 func (m *Mission) record(ctx context.Context, p pending) (*int64, error) {
 	entries := p.head
+	if len(p.restate) > 0 {
+		if err := m.incidents.sync(); err != nil {
+			return nil, err
+		}
+	}
 	for _, id := range sortedKeys(p.restate) {
 		in, err := m.cfg.Incidents.Incident(ctx, id)
 		if err != nil {
@@ -134,30 +140,27 @@ func (m *Mission) record(ctx context.Context, p pending) (*int64, error) {
 		in.State = p.restate[id]
 		p.changed = append(p.changed, *in)
 		if p.hasLedger {
-			entries = append(entries, derivedEntry(accord.EntryIncident, in))
+			e := derivedEntry(accord.EntryIncident, in)
+			entries = append(entries, e)
+			p.encoded = append(p.encoded, e.Body)
 		}
 	}
 	entries = append(entries, p.tail...)
-	if !p.hasLedger {
-		return nil, m.cfg.Incidents.PutIncidents(ctx, p.changed)
+	if len(p.changed) > 0 {
+		m.incidents.add(versions{ins: p.changed, json: p.encoded})
 	}
-	stored := make(chan error, 1)
-	go func() { stored <- m.cfg.Incidents.PutIncidents(ctx, p.changed) }()
-	var last *int64
-	var err error
-	if len(entries) > 0 {
-		var seqs []int64
-		if seqs, err = m.cfg.Ledger.AppendAll(entries); err == nil {
-			last = &seqs[len(seqs)-1]
-		}
+	if !p.hasLedger || len(entries) == 0 {
+		return nil, nil
 	}
-	if serr := <-stored; err == nil {
-		err = serr
+	seqs, err := m.cfg.Ledger.AppendAll(entries)
+	if err != nil {
+		return nil, err
 	}
-	if err == nil && last != nil && m.cfg.Publisher != nil {
-		m.cfg.Publisher.Publish(*last)
+	last := seqs[len(seqs)-1]
+	if m.cfg.Publisher != nil {
+		m.cfg.Publisher.Publish(last)
 	}
-	return last, err
+	return &last, nil
 }
 
 func derivedEntry(typ string, v any) ledger.Entry {

@@ -70,8 +70,9 @@ type Mission struct {
 	consequences *Consequences // nil without an engine
 	// verdicts are the states the consultations gave incidents (id →
 	// state), applied to every version the pipeline hands out.
-	verdicts map[string]string
-	restored int
+	verdicts  map[string]string
+	restored  int
+	incidents *writer
 
 	// The stages, taken in this order: the observation store; the
 	// pipeline; the agreement engine with the verdicts; the record (the
@@ -125,8 +126,13 @@ func Open(ctx context.Context, cfg Config) (*Mission, error) {
 	if err != nil {
 		return nil, fmt.Errorf("restoring the incidents from the stored observations: %w", err)
 	}
+	m.incidents = newWriter(cfg.Incidents)
 	return m, nil
 }
+
+// Close writes the incident versions still queued and stops the mission's
+// writer; the stores stay open (their owner closes them).
+func (m *Mission) Close() error { return m.incidents.close() }
 
 // Restored is the number of stored observations Open replayed.
 func (m *Mission) Restored() int { return m.restored }

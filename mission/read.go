@@ -12,12 +12,18 @@ import (
 // closed, in the order first seen. A listing is complete only when the
 // page's Next is "".
 func (m *Mission) Incidents(ctx context.Context, q monitor.IncidentQuery) (monitor.IncidentPage, error) {
+	if err := m.incidents.sync(); err != nil {
+		return monitor.IncidentPage{}, err
+	}
 	return m.cfg.Incidents.Incidents(ctx, q)
 }
 
 // AllIncidents returns every incident that passes the filter, reading
 // page after page.
 func (m *Mission) AllIncidents(ctx context.Context, f monitor.IncidentFilter) ([]monitor.Incident, error) {
+	if err := m.incidents.sync(); err != nil {
+		return nil, err
+	}
 	var out []monitor.Incident
 	q := monitor.IncidentQuery{Filter: f, Limit: monitor.MaxPageSize}
 	for {
@@ -36,6 +42,9 @@ func (m *Mission) AllIncidents(ctx context.Context, f monitor.IncidentFilter) ([
 // Incident returns one incident, with the observations it fuses as their
 // sources sent them.
 func (m *Mission) Incident(ctx context.Context, id string) (*monitor.Incident, []*monitor.Observation, error) {
+	if err := m.incidents.sync(); err != nil {
+		return nil, nil, err
+	}
 	in, err := m.cfg.Incidents.Incident(ctx, id)
 	if err != nil {
 		return nil, nil, err

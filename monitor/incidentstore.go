@@ -25,6 +25,15 @@ type IncidentStore interface {
 	Incidents(ctx context.Context, q IncidentQuery) (IncidentPage, error)
 }
 
+// EncodedIncidentStore is an incident store that keeps incidents as JSON
+// and takes the encodings already made (the ledger's) instead of encoding
+// them again: PutEncoded is PutIncidents with encoded[i] the JSON of
+// ins[i] (nil to encode it there).
+type EncodedIncidentStore interface {
+	IncidentStore
+	PutEncoded(ctx context.Context, ins []Incident, encoded [][]byte) error
+}
+
 // Page sizes of an incident listing.
 const (
 	DefaultPageSize = 1000

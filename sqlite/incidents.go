@@ -15,13 +15,19 @@ import (
 // IncidentStore keeps incidents in SQLite.
 type IncidentStore struct{ db *DB }
 
-var _ monitor.IncidentStore = (*IncidentStore)(nil)
+var _ monitor.EncodedIncidentStore = (*IncidentStore)(nil)
 
 // NewIncidentStore returns the incident store of a database.
 func NewIncidentStore(db *DB) *IncidentStore { return &IncidentStore{db: db} }
 
 // PutIncidents implements monitor.IncidentStore in one transaction.
-func (s *IncidentStore) PutIncidents(ctx context.Context, ins []monitor.Incident) (err error) {
+func (s *IncidentStore) PutIncidents(ctx context.Context, ins []monitor.Incident) error {
+	return s.PutEncoded(ctx, ins, nil)
+}
+
+// PutEncoded is PutIncidents with the incidents' JSON encodings already
+// made (encoded[i] for ins[i]; nil, or a nil element, to encode here).
+func (s *IncidentStore) PutEncoded(ctx context.Context, ins []monitor.Incident, encoded [][]byte) (err error) {
 	if len(ins) == 0 {
 		return nil
 	}
@@ -43,9 +49,14 @@ func (s *IncidentStore) PutIncidents(ctx context.Context, ins []monitor.Incident
 	defer up.Close()
 	for i := range ins {
 		in := &ins[i]
-		body, err := json.Marshal(in)
-		if err != nil {
-			return err
+		var body []byte
+		if encoded != nil {
+			body = encoded[i]
+		}
+		if body == nil {
+			if body, err = json.Marshal(in); err != nil {
+				return err
+			}
 		}
 		closed := 0
 		if in.ClosedAt != nil {

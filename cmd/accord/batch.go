@@ -18,6 +18,7 @@ func runBatch(ctx context.Context, a *agreement.Agreement, k *geo.Kernel, obs []
 	if err != nil {
 		return nil, err
 	}
+	defer m.Close()
 	if _, err := m.Ingest(ctx, obs, nil); err != nil {
 		return nil, err
 	}
