@@ -3,51 +3,86 @@ package mission
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/accord-peace/accord/monitor"
 )
 
-// writer keeps the incident store up to date off the record stage: the
-// versions the steps hand it are written in order by one goroutine, several
-// steps' worth in one transaction with only the last version of each
-// incident, and every read waits until the steps acknowledged before it
-// are written. The store is derived data (Open rebuilds it from the
-// observations and the ledger), so a step is acknowledged once the ledger
-// has it.
+// writer keeps the incident store up to date off the record stage, as a
+// write-behind buffer: the versions the steps hand it are merged (the last
+// version of each incident, in the order each first appeared) and written
+// by one goroutine in one transaction when a read asks for them, or when
+// closed incidents wait (flushAt of them, or one for flushEvery), so that
+// memory holds no more than the open incidents and a few closed ones.
+// Without reads an incident is written about once, when it closes, however
+// often it changed; a read sees every step acknowledged before it. The
+// store is derived data (Open rebuilds it from the observations and the
+// ledger), so a step is acknowledged once the ledger has it.
 type writer struct {
 	store monitor.IncidentStore
 
 	mu      sync.Mutex
 	cond    *sync.Cond
-	queue   []versions
-	queued  int64 // steps handed in
-	written int64 // steps written
-	err     error // the first write that failed: every later read reports it
+	pend    versions
+	at      map[string]int // incident id → index in pend
+	closed  int            // closed incidents among the pending
+	since   time.Time      // when the first of them came
+	asked   bool           // a read waits
+	queued  int64          // steps handed in
+	written int64          // steps written
+	err     error          // the first write that failed: every later read reports it
 	closing bool
 	done    chan struct{}
 }
 
-func newWriter(store monitor.IncidentStore) *writer {
-	w := &writer{store: store, done: make(chan struct{})}
-	w.cond = sync.NewCond(&w.mu)
-	go w.run()
-	return w
-}
+// When the writer flushes closed incidents without being asked.
+const (
+	flushAt    = 5000
+	flushEvery = time.Second
+)
 
-// versions are one step's incident versions and, when the ledger has
-// them, their JSON encodings (nil otherwise).
+// versions are incident versions and, when the ledger has them, their JSON
+// encodings (json[i] for ins[i], nil when not encoded).
 type versions struct {
 	ins  []monitor.Incident
 	json [][]byte
 }
 
+func newWriter(store monitor.IncidentStore) *writer {
+	w := &writer{store: store, at: map[string]int{}, done: make(chan struct{})}
+	w.cond = sync.NewCond(&w.mu)
+	go w.run()
+	go w.tick()
+	return w
+}
+
 // add hands in one step's incident versions.
 func (w *writer) add(v versions) {
 	w.mu.Lock()
-	w.queue = append(w.queue, v)
+	defer w.mu.Unlock()
+	for j, in := range v.ins {
+		var b []byte
+		if v.json != nil {
+			b = v.json[j]
+		}
+		if in.ClosedAt != nil {
+			if w.closed == 0 {
+				w.since = time.Now()
+			}
+			w.closed++
+		}
+		if i, ok := w.at[in.ID]; ok {
+			w.pend.ins[i], w.pend.json[i] = in, b
+			continue
+		}
+		w.at[in.ID] = len(w.pend.ins)
+		w.pend.ins = append(w.pend.ins, in)
+		w.pend.json = append(w.pend.json, b)
+	}
 	w.queued++
-	w.cond.Broadcast()
-	w.mu.Unlock()
+	if w.closed >= flushAt {
+		w.cond.Broadcast()
+	}
 }
 
 // sync waits until every step handed in so far is written, and returns
@@ -57,12 +92,14 @@ func (w *writer) sync() error {
 	defer w.mu.Unlock()
 	target := w.queued
 	for w.written < target && w.err == nil {
+		w.asked = true
+		w.cond.Broadcast()
 		w.cond.Wait()
 	}
 	return w.err
 }
 
-// close writes what is queued and stops the goroutine.
+// close writes what is pending and stops the goroutines.
 func (w *writer) close() error {
 	w.mu.Lock()
 	w.closing = true
@@ -72,24 +109,48 @@ func (w *writer) close() error {
 	return w.err
 }
 
+// tick wakes the writer so that nothing waits longer than flushEvery.
+func (w *writer) tick() {
+	t := time.NewTicker(flushEvery / 2)
+	defer t.Stop()
+	for {
+		select {
+		case <-w.done:
+			return
+		case <-t.C:
+			w.mu.Lock()
+			w.cond.Broadcast()
+			w.mu.Unlock()
+		}
+	}
+}
+
+// due reports whether the pending versions are to be written now. The
+// caller holds mu.
+func (w *writer) due() bool {
+	if w.written == w.queued {
+		return false
+	}
+	return w.asked || w.closing || w.closed >= flushAt || w.closed > 0 && time.Since(w.since) >= flushEvery
+}
+
 func (w *writer) run() {
 	defer close(w.done)
 	for {
 		w.mu.Lock()
-		for len(w.queue) == 0 && !w.closing {
+		for !w.due() && !w.closing {
 			w.cond.Wait()
 		}
-		if len(w.queue) == 0 {
+		if w.written == w.queued {
 			w.mu.Unlock()
-			return
+			return // closing, nothing pending
 		}
-		steps, n := w.queue, int64(len(w.queue))
-		w.queue = nil
+		v, n := w.pend, w.queued
+		w.pend, w.at, w.asked, w.closed = versions{}, map[string]int{}, false, 0
 		failed := w.err != nil
 		w.mu.Unlock()
 		var err error
 		if !failed {
-			v := latestVersions(steps)
 			if es, ok := w.store.(monitor.EncodedIncidentStore); ok {
 				err = es.PutEncoded(context.Background(), v.ins, v.json)
 			} else {
@@ -100,35 +161,8 @@ func (w *writer) run() {
 		if err != nil && w.err == nil {
 			w.err = err
 		}
-		w.written += n
+		w.written = n
 		w.cond.Broadcast()
 		w.mu.Unlock()
 	}
-}
-
-// latestVersions merges steps' versions: the last version of each
-// incident, in the order each first appears (the order the store lists
-// them in, as if every step had been written in turn).
-func latestVersions(steps []versions) versions {
-	if len(steps) == 1 {
-		return steps[0]
-	}
-	var out versions
-	at := map[string]int{}
-	for _, v := range steps {
-		for j, in := range v.ins {
-			var b []byte
-			if v.json != nil {
-				b = v.json[j]
-			}
-			if i, ok := at[in.ID]; ok {
-				out.ins[i], out.json[i] = in, b
-				continue
-			}
-			at[in.ID] = len(out.ins)
-			out.ins = append(out.ins, in)
-			out.json = append(out.json, b)
-		}
-	}
-	return out
 }
