@@ -14,6 +14,7 @@ import (
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/fusion"
 	"github.com/accord-peace/accord/monitor"
+	"github.com/accord-peace/accord/ndjson"
 	"github.com/spf13/cobra"
 )
 
@@ -216,9 +217,11 @@ spec/observation.md and adds them to the store file (NDJSON, created when
 absent). The key (source.id, id) is the idempotency key: an exact resend of a
 stored observation is counted and skipped; the same key with different content
 is an error. ACLED and UCDP GED CSV exports are read with --format (their
-columns by name, as their codebooks define them). A batch with any error is refused whole and the store is left
-as it was; the store is rewritten atomically (a temporary file renamed over
-it), so a crash leaves the old or the new store, never half of one.`,
+columns by name, as their codebooks define them). The files are read whole
+before anything is stored: any error refuses them all and leaves the store
+as it was. The store (package ndjson) is rewritten atomically (a temporary
+file, fsynced, renamed over it), so a crash leaves the old or the new
+store, never half of one.`,
 		Example: "  accord simulate --duration 1h > a.ndjson\n  accord monitor ingest a.ndjson --store store.ndjson\n  accord monitor ingest a.ndjson --store store.ndjson   # again: 0 new",
 		Args: func(c *cobra.Command, args []string) error {
 			if len(args) == 0 {
@@ -230,61 +233,30 @@ it), so a crash leaves the old or the new store, never half of one.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			stored, err := readStore(store)
+			st, err := ndjson.Open(store)
 			if err != nil {
 				return err
 			}
-			index := map[monitor.Key][32]byte{}
-			for i := range stored {
-				index[stored[i].Key()] = stored[i].Digest()
-			}
-			var added []monitor.Observation
-			dups := 0
+			// Every file is read before anything is stored: one bad file
+			// refuses them all.
+			var batch []monitor.Observation
 			for _, path := range args {
 				obs, err := input.read(cmd, path)
 				if err != nil {
 					return err
 				}
-				for i := range obs {
-					k := obs[i].Key()
-					d := obs[i].Digest()
-					if old, ok := index[k]; ok {
-						if old != d {
-							return accord.Errorf(accord.EINVALID, "%s: (source %q, id %q) is already stored with different content; nothing was stored", path, k.Source, k.ID)
-						}
-						dups++
-						continue
-					}
-					index[k] = d
-					added = append(added, obs[i])
-				}
+				batch = append(batch, obs...)
 			}
-			if len(added) > 0 {
-				err := writeFileAtomic(store, func(f *os.File) error {
-					return monitor.Encode(f, append(stored, added...))
-				})
-				if err != nil {
-					return err
-				}
+			res, err := st.Put(cmd.Context(), batch)
+			if err != nil {
+				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%d new, %d already stored, %d in %s\n", len(added), dups, len(stored)+len(added), store)
+			n, _ := st.Len(cmd.Context())
+			fmt.Fprintf(cmd.OutOrStdout(), "%d new, %d already stored, %d in %s\n", res.Added, res.Duplicates, n, store)
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&store, "store", "", "the store file (NDJSON; created when absent)")
 	input.register(cmd)
 	return cmd
-}
-
-// readStore reads a store file; a missing one is empty.
-func readStore(path string) ([]monitor.Observation, error) {
-	f, err := os.Open(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, &accord.Error{Code: accord.EINVALID, Message: "store " + path, Err: err}
-	}
-	defer f.Close()
-	return monitor.Decode(f, path)
 }
