@@ -1,7 +1,14 @@
-// Package accord holds the domain types of accord: the negotiation scenario
-// (parties, tracks, issues, options, positions, proposals) and the
-// application errors shared by every package. It does no I/O.
+// Package accord holds what every layer of accord shares, with no I/O: the
+// negotiation scenario (parties, tracks, issues, options, positions,
+// proposals), the record's vocabulary (roles of the record's users and the
+// actions the access policy decides, the types of the entries the mission
+// writes, the states of an incident) and the application errors with their
+// codes.
 //
-// Subpackages do the work: scenario loads and validates scenario files,
-// negotiate analyses them; cmd/accord is the command-line front end.
+// Subpackages do the work: scenario and negotiate read and analyse a
+// negotiation; agreement, cond and engine hold and run an agreement; geo,
+// fusion and monitor turn observations into incidents and violations;
+// ledger keeps the signed record; mission owns the flow between them;
+// sqlite, ndjson and local are the stores and the embedded deployment; api
+// is the HTTP interface and cmd/accord the command line.
 package accord

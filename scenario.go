@@ -17,7 +17,7 @@ const (
 
 // Scenario is a multi-party negotiation: who negotiates, over which issues,
 // what each party wants, and the proposals on the table. It is the parsed form
-// of the scenario file defined in spec/scenario.md; a Scenario returned by the
+// of the scenario file defined in docs/scenario.md; a Scenario returned by the
 // scenario package has been validated, so every reference resolves.
 type Scenario struct {
 	ID        string

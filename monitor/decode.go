@@ -79,7 +79,7 @@ type wireProperties struct {
 var knownProperties = []string{"id", "source", "observed_at", "reported_at", "event", "equipment", "caliber_mm",
 	"count", "attributed_to", "accuracy_m", "time_accuracy_s", "confidence", "evidence"}
 
-// Decode reads an NDJSON batch of observations (spec/observation.md): one
+// Decode reads an NDJSON batch of observations (docs/observation.md): one
 // GeoJSON Feature per line, blank lines skipped. Every rule of the contract
 // is checked; when any line breaks one, Decode returns an *accord.Error with
 // code EINVALID wrapping LineErrors (every bad line, with its number, field

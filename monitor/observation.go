@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// Source kinds (spec/observation.md).
+// Source kinds (docs/observation.md).
 const (
 	KindSatellite     = "satellite"
 	KindFixedSensor   = "fixed_sensor"

@@ -1,7 +1,7 @@
 package negotiate_test
 
 // An independent brute-force reference for package negotiate, written from
-// spec/scenario.md alone: it enumerates every package of an *accord.Scenario
+// docs/scenario.md alone: it enumerates every package of an *accord.Scenario
 // and computes each result by definition. Property tests compare the engine
 // with it on random scenarios (randscenario_test.go).
 

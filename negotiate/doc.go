@@ -3,7 +3,7 @@
 // set, its Pareto frontier and the Nash, common-security and utilitarian
 // solutions), bridges proposals to the nearest acceptable package, names the
 // red lines that block agreement, and finds deadlocks in the parties'
-// sequencing demands. Semantics follow spec/scenario.md exactly.
+// sequencing demands. Semantics follow docs/scenario.md exactly.
 //
 // Searches are exact: depth-first branch and bound over the issues, pruned by
 // bounds on what the remaining issues can still add, with options that no

@@ -1,4 +1,4 @@
-// Package scenario reads scenario files (spec/scenario.md) into
+// Package scenario reads scenario files (docs/scenario.md) into
 // accord.Scenario values and validates them.
 //
 // Parsing works on the YAML node tree, so every error names the file, line,

@@ -3,6 +3,6 @@
 // across the line, strikes on protected sites, troop movements) with known
 // ground truth, and the noisy, delayed, duplicated reports that satellites,
 // fixed sensors, drones, ground monitors, the parties and open sources make of
-// them, plus false alarms. Output follows spec/observation.md. The same seed
+// them, plus false alarms. Output follows docs/observation.md. The same seed
 // gives the same run; nothing reads the clock.
 package sim

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// Source kinds (spec/observation.md).
+// Source kinds (docs/observation.md).
 const (
 	Satellite     = "satellite"
 	FixedSensor   = "fixed_sensor"

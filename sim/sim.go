@@ -46,7 +46,7 @@ type TrueEvent struct {
 	Origin           *[2]float64 // where a shot came from
 }
 
-// Observation is one simulated report, in the wire form of spec/observation.md.
+// Observation is one simulated report, in the wire form of docs/observation.md.
 type Observation struct {
 	Type       string     `json:"type"`
 	Geometry   Geometry   `json:"geometry"`

@@ -1,6 +1,7 @@
 // Package sqlite is accord's embedded store: SQLite (modernc.org/sqlite,
 // pure Go) in WAL mode, with numbered migrations embedded in the binary and
-// one transaction per store method. It implements the store interfaces of
-// the domain packages (monitor.ObservationStore) and passes their
-// conformance suites; a PostgreSQL store will implement the same.
+// one transaction per store method. It implements monitor.ObservationStore
+// (durable: synchronous=FULL) and monitor.IncidentStore (opened with
+// OpenDerived, since the mission rebuilds incidents at start) and passes
+// their conformance suites; a PostgreSQL store will implement the same.
 package sqlite

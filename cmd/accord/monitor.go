@@ -22,7 +22,7 @@ func newMonitorCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "monitor",
 		Short: "Place observations against the agreed geometry, fuse them, find violations",
-		Long: `monitor works on observations in the NDJSON form of spec/observation.md.
+		Long: `monitor works on observations in the NDJSON form of docs/observation.md.
 
   run     fuse a file of observations into incidents and report the violations
   ingest  validate observations and add them, once per (source.id, id), to a store file`,
@@ -38,7 +38,7 @@ type inputFlags struct {
 }
 
 func (f *inputFlags) register(c *cobra.Command) {
-	c.Flags().StringVar(&f.format, "format", "ndjson", "input format: ndjson (spec/observation.md), acled (ACLED CSV export) or ucdp (UCDP GED CSV)")
+	c.Flags().StringVar(&f.format, "format", "ndjson", "input format: ndjson (docs/observation.md), acled (ACLED CSV export) or ucdp (UCDP GED CSV)")
 	c.Flags().StringArrayVar(&f.parties, "party", []string{"Military Forces of Russia=ru", "Government of Russia=ru", "Military Forces of Ukraine=ua", "Government of Ukraine=ua"},
 		"for acled and ucdp: ACTOR-PREFIX=PARTY, the party an actor's name stands for (repeat)")
 }
@@ -213,7 +213,7 @@ func newMonitorIngestCmd() *cobra.Command {
 		Use:   "ingest OBS.ndjson... --store FILE",
 		Short: "Validate observations and add them to a store file, once per (source.id, id)",
 		Long: `ingest validates each file of observations (- for standard input) against
-spec/observation.md and adds them to the store file (NDJSON, created when
+docs/observation.md and adds them to the store file (NDJSON, created when
 absent). The key (source.id, id) is the idempotency key: an exact resend of a
 stored observation is counted and skipped; the same key with different content
 is an error. ACLED and UCDP GED CSV exports are read with --format (their

@@ -22,10 +22,10 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 		Use:   "accord",
 		Short: "Negotiate, agree, monitor, enforce and prove a peace settlement",
 		Long: `accord models a multi-party negotiation (parties, tracks, issues, options,
-positions, proposals; see spec/scenario.md), scores every proposal for every
+positions, proposals; see docs/scenario.md), scores every proposal for every
 party, and finds the packages that every party holding a veto can accept;
 compiles a package into a phased agreement; monitors the ceasefire against
-the agreed lines and zones (spec/observation.md), runs the emergency
+the agreed lines and zones (docs/observation.md), runs the emergency
 consultation and applies the agreed consequences; and keeps every step in a
 signed, verifiable record. 'accord demo' shows it all on the reference case.
 

@@ -197,7 +197,7 @@ func newServeCmd() *cobra.Command {
 		Long: `serve runs the mission server on the embedded store (SQLite in --data) with the
 agreement's monitoring pipeline:
 
-  POST /v1/observations      NDJSON batch (spec/observation.md), all or nothing
+  POST /v1/observations      NDJSON batch (docs/observation.md), all or nothing
   GET  /v1/incidents         every incident, open and closed, with its violations, in pages
                              (filters: since, until, state, closed, party, zone, bbox,
                              violations; after, limit: next is "" on the last page)

@@ -32,7 +32,7 @@ events (heavy weapons inside and outside their bands, shots across the line,
 explosions, troops in the demilitarised strip, strikes on protected sites)
 happen at --rate per hour over --duration.
 
-Observations go to stdout as NDJSON (spec/observation.md), in arrival order.
+Observations go to stdout as NDJSON (docs/observation.md), in arrival order.
 With --truth, one line per true event goes to FILE:
   {"event_id","observations":[{"source","id"}...],"violation":RULE|null,"party":ID|null}
 where RULE is the first rule of the agreement the event really breaks, judged
