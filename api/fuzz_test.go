@@ -23,6 +23,8 @@ func FuzzRequests(f *testing.F) {
 	f.Add([]byte(line), "application/x-ndjson", "zone=znpp&state=confirmed")
 	f.Add([]byte(`{"author":"a","id":"1","type":"t","body":{},"sig":"AA=="}`), "application/json", "bbox=1,2,3,4")
 	f.Add([]byte("{\n}\n"), "text/plain", "since=x")
+	f.Add([]byte(""), "text/plain", "closed=true&limit=2&after=7")
+	f.Add([]byte(""), "text/plain", "limit=0&after=-1&closed=maybe")
 	store := monitor.NewMemStore()
 	l, err := ledger.OpenLedger(filepath.Join(f.TempDir(), "l"), &ledger.Registry{})
 	if err != nil {
@@ -69,6 +71,22 @@ func FuzzRequests(f *testing.F) {
 		h.ServeHTTP(rec, req)
 		if rec.Code != 200 && rec.Code != 400 {
 			t.Fatalf("proof request %q: status %d", query, rec.Code)
+		}
+		req = httptest.NewRequest("GET", "/v1/incidents?"+q.Encode(), nil)
+		rec = httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		var page struct {
+			Incidents []json.RawMessage `json:"incidents"`
+			Next      *string           `json:"next"`
+		}
+		var e api.ErrorBody
+		switch {
+		case rec.Code == 200 && (json.Unmarshal(rec.Body.Bytes(), &page) != nil || page.Incidents == nil || page.Next == nil):
+			t.Fatalf("incidents %q: 200 without a page: %q", query, rec.Body.String())
+		case rec.Code == 400 && (json.Unmarshal(rec.Body.Bytes(), &e) != nil || e.Message == ""):
+			t.Fatalf("incidents %q: 400 without a JSON error: %q", query, rec.Body.String())
+		case rec.Code != 200 && rec.Code != 400:
+			t.Fatalf("incidents %q: status %d", query, rec.Code)
 		}
 	})
 }
