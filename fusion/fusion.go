@@ -36,11 +36,8 @@ type Report struct {
 	AttributedTo  string
 }
 
-// Ref names a report.
-type Ref struct {
-	Source string `json:"source"`
-	ID     string `json:"id"`
-}
+// Ref names a report: its observation's key.
+type Ref = accord.ObservationKey
 
 // Incident is one real event as the reports describe it.
 type Incident struct {
@@ -209,7 +206,7 @@ func window(g string) time.Duration {
 // Add fuses one report and returns the incident it joined or opened. A
 // report already seen returns its incident unchanged.
 func (e *Engine) Add(r Report) *Incident {
-	key := Ref{r.Source, r.ID}
+	key := Ref{Source: r.Source, ID: r.ID}
 	if in, ok := e.seen[key]; ok {
 		return in
 	}
@@ -409,7 +406,7 @@ func (e *Engine) update(in *Incident) {
 			in.FirstObserved = m.r.ObservedAt
 		}
 		in.LastObserved = m.r.ObservedAt
-		in.Reports = append(in.Reports, Ref{m.r.Source, m.r.ID})
+		in.Reports = append(in.Reports, Ref{Source: m.r.Source, ID: m.r.ID})
 		if in.Equipment == "" {
 			in.Equipment = m.r.Equipment
 		}
@@ -465,7 +462,7 @@ func (e *Engine) expire() {
 		if in.LastObserved.Before(cut) {
 			e.unindex(in)
 			for _, m := range in.members {
-				delete(e.seen, Ref{m.r.Source, m.r.ID})
+				delete(e.seen, Ref{Source: m.r.Source, ID: m.r.ID})
 			}
 			in.ClosedAt = e.latest
 			in.ClosedReason = "no report for " + e.cfg.Horizon.String() + " after its last observation"

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"sort"
 	"time"
+
+	"github.com/accord-peace/accord/fusion"
 )
 
 // ceilingState follows the open heavy-weapon incidents that a ceiling
@@ -17,8 +19,10 @@ type ceilingState struct {
 // weapon is a heavy-weapon incident inside a ceiling's zone, as last
 // evaluated, with the span of time it is counted present.
 type weapon struct {
-	in     Incident
-	lo, hi time.Time
+	in        Incident
+	lo, hi    time.Time
+	count     int     // the largest count its observations report
+	accuracyM float64 // of its position
 }
 
 func newCeilingState() ceilingState {
@@ -37,9 +41,10 @@ const presence = 6 * time.Hour
 // marks every incident present at an instant when the party is over its
 // ceiling. The answer depends only on the incidents, not on how the
 // observations were cut into batches: an incident's span only grows, and a
-// violation once found stays. It returns out with the new violations added
-// and the incidents a ceiling newly marks appended.
-func (p *Pipeline) markCeilings(out []Incident) []Incident {
+// violation once found stays. out[i] is the evaluation of touched[i]. It
+// returns out with the new violations added and the incidents a ceiling
+// newly marks appended.
+func (p *Pipeline) markCeilings(out []Incident, touched []*fusion.Incident) []Incident {
 	if len(p.m.Ceilings) == 0 {
 		return out
 	}
@@ -49,7 +54,8 @@ func (p *Pipeline) markCeilings(out []Incident) []Incident {
 		in := &out[i]
 		at[in.ID] = i
 		if in.ClosedAt == nil && in.Event == "heavy_weapon" && p.counted(in) {
-			st.weapons[in.ID] = &weapon{in: *in, lo: in.FirstObserved, hi: in.LastObserved.Add(presence)}
+			st.weapons[in.ID] = &weapon{in: *in, lo: in.FirstObserved, hi: in.LastObserved.Add(presence),
+				count: count(p.members(touched[i])), accuracyM: touched[i].AccuracyM}
 		} else {
 			delete(st.weapons, in.ID)
 		}
@@ -67,7 +73,7 @@ func (p *Pipeline) markCeilings(out []Incident) []Incident {
 				if slices.ContainsFunc(st.hits[w.in.ID], func(v Violation) bool { return v.Rule == rule }) {
 					continue
 				}
-				v := violation(rule, c.Provision, party, sideConfidence(w.in.DistanceToLineM, w.in.accuracyM))
+				v := violation(rule, c.Provision, party, sideConfidence(w.in.DistanceToLineM, w.accuracyM))
 				st.hits[w.in.ID] = append(st.hits[w.in.ID], v)
 				w.in.Violations = append(w.in.Violations, v)
 				if i, ok := at[w.in.ID]; ok {
@@ -113,11 +119,11 @@ func over(ws []*weapon, max int) []*weapon {
 	for _, w := range ws {
 		// Weapons whose span ended before this one starts are gone.
 		kept := active[:0]
-		sum := w.in.count
+		sum := w.count
 		for _, a := range active {
 			if !a.hi.Before(w.lo) {
 				kept = append(kept, a)
-				sum += a.in.count
+				sum += a.count
 			}
 		}
 		active = append(kept, w)

@@ -145,8 +145,8 @@ func (t *csvTable) result(obs []Observation) ([]Observation, error) {
 		return nil, &accord.Error{Code: accord.EINVALID, Message: fmt.Sprintf("%s: %d bad row(s), nothing imported", t.name, len(t.errs)), Err: t.errs}
 	}
 	for i := range obs {
-		if _, le := decodeCheck(&obs[i]); le != nil {
-			return nil, accord.Errorf(accord.EINVALID, "%s: row %s: %s", t.name, obs[i].ID, le.String())
+		if err := decodeCheck(&obs[i]); err != nil {
+			return nil, accord.Errorf(accord.EINVALID, "%s: row %s: %v", t.name, obs[i].ID, err)
 		}
 	}
 	return obs, nil
@@ -154,12 +154,13 @@ func (t *csvTable) result(obs []Observation) ([]Observation, error) {
 
 // decodeCheck validates an imported observation by the same rules as the
 // decoder, through its wire form.
-func decodeCheck(o *Observation) (*Observation, *LineError) {
+func decodeCheck(o *Observation) error {
 	b, err := o.MarshalJSON()
 	if err != nil {
-		return nil, &LineError{Msg: err.Error()}
+		return err
 	}
-	return decodeLine(b)
+	_, err = accord.DecodeObservation(b)
+	return err
 }
 
 // parseDate reads a date in the first of the layouts that fits.

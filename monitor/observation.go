@@ -1,86 +1,67 @@
 package monitor
 
 import (
-	"encoding/json"
-	"time"
+	"io"
+
+	"github.com/accord-peace/accord"
 )
 
-// Source kinds (docs/observation.md).
+// The observation and its contract live in the root package, which every
+// layer shares; these names keep the monitoring code's vocabulary.
+type (
+	Observation = accord.Observation
+	Source      = accord.Source
+	Evidence    = accord.Evidence
+	Key         = accord.ObservationKey
+	LineError   = accord.LineError
+	LineErrors  = accord.LineErrors
+)
+
+// Source kinds and the attribution of an observation nobody attributes.
 const (
-	KindSatellite     = "satellite"
-	KindFixedSensor   = "fixed_sensor"
-	KindUAV           = "uav"
-	KindGroundMonitor = "ground_monitor"
-	KindPartyReport   = "party_report"
-	KindOpenSource    = "open_source"
+	KindSatellite     = accord.KindSatellite
+	KindFixedSensor   = accord.KindFixedSensor
+	KindUAV           = accord.KindUAV
+	KindGroundMonitor = accord.KindGroundMonitor
+	KindPartyReport   = accord.KindPartyReport
+	KindOpenSource    = accord.KindOpenSource
+	Unknown           = accord.Unknown
 )
 
-// SourceKinds lists the valid source kinds.
-var SourceKinds = []string{KindSatellite, KindFixedSensor, KindUAV, KindGroundMonitor, KindPartyReport, KindOpenSource}
+// Decode reads an NDJSON batch of observations (accord.DecodeObservations).
+func Decode(r io.Reader, name string) ([]Observation, error) { return accord.DecodeObservations(r, name) }
 
-// Events lists the valid event kinds.
-var Events = []string{"firing", "explosion", "impact", "heavy_weapon", "troop_concentration",
-	"aircraft", "drone", "strike", "mine", "movement_restriction", "other"}
+// DecodeLine decodes and validates one observation (accord.DecodeObservation).
+func DecodeLine(line []byte) (*Observation, error) { return accord.DecodeObservation(line) }
 
-// Equipments lists the valid equipment classes.
-var Equipments = []string{"tank", "acv", "artillery", "mortar", "mlrs", "heavy_mlrs", "missile",
-	"aircraft", "helicopter", "air_defence", "drone"}
+// Encode writes observations as NDJSON (accord.EncodeObservations).
+func Encode(w io.Writer, obs []Observation) error { return accord.EncodeObservations(w, obs) }
 
-// Unknown is the attribution of an observation nobody attributes.
-const Unknown = "unknown"
+// DigestOf is the digest of an observation's encoding (accord.DigestOf).
+func DigestOf(encoded []byte) [32]byte { return accord.DigestOf(encoded) }
 
-// Source names who reported an observation.
-type Source struct {
-	ID    string `json:"id"`
-	Kind  string `json:"kind"`
-	Owner string `json:"owner"`
-}
+// Incidents, their listing and the stores' interfaces live in the root
+// package too.
+type (
+	Incident             = accord.Incident
+	Violation            = accord.Violation
+	IncidentFilter       = accord.IncidentFilter
+	IncidentQuery        = accord.IncidentQuery
+	IncidentPage         = accord.IncidentPage
+	ObservationStore     = accord.ObservationStore
+	PutResult            = accord.PutResult
+	IncidentStore        = accord.IncidentStore
+	EncodedIncidentStore = accord.EncodedIncidentStore
+)
 
-// Evidence points at the raw material behind an observation.
-type Evidence struct {
-	URI    string `json:"uri"`
-	SHA256 string `json:"sha256"`
-}
+// Page sizes of an incident listing.
+const (
+	DefaultPageSize = accord.DefaultPageSize
+	MaxPageSize     = accord.MaxPageSize
+)
 
-// Key is the idempotency key of an observation: (source.id, id).
-type Key struct {
-	Source string `json:"source"`
-	ID     string `json:"id"`
-}
-
-// Observation is one validated observation. Position is where the thing was
-// seen (the impact, or the end of a path); Path holds every position of a
-// LineString geometry ([origin, impact] for a shot, a flight path), nil for a
-// Point.
-type Observation struct {
-	ID            string
-	Source        Source
-	Position      [2]float64   // [lon, lat], degrees, WGS 84
-	Path          [][2]float64 // LineString positions, nil for a Point
-	ObservedAt    time.Time
-	ReportedAt    time.Time
-	Event         string
-	Equipment     string // "" when not given
-	CaliberMM     float64
-	Count         int // ≥ 1
-	AttributedTo  string
-	AccuracyM     float64
-	TimeAccuracyS float64 // 60 when not given
-	Confidence    float64
-	Evidence      []Evidence
-	// Extra keeps properties the contract does not define, verbatim, so
-	// nothing a source sent is dropped.
-	Extra map[string]json.RawMessage
-}
-
-// Key returns the observation's idempotency key.
-func (o *Observation) Key() Key { return Key{Source: o.Source.ID, ID: o.ID} }
-
-// Origin returns the first position of a path (where a shot came from) and
-// whether the observation has one.
-func (o *Observation) Origin() ([2]float64, bool) {
-	if len(o.Path) < 2 {
-		return [2]float64{}, false
-	}
-	return o.Path[0], true
-}
+// Cursor and ParseCursor encode and read page cursors.
+var (
+	Cursor      = accord.Cursor
+	ParseCursor = accord.ParseCursor
+)

@@ -84,7 +84,7 @@ func (p *Pipeline) Observe(batch []*Observation) []Incident {
 	for i, in := range touched {
 		out[i] = p.evaluate(in)
 	}
-	out = p.markCeilings(out)
+	out = p.markCeilings(out, touched)
 	// What closed leaves memory: its observations are in the store.
 	for _, in := range touched {
 		if !in.ClosedAt.IsZero() {

@@ -3,47 +3,9 @@ package monitor
 import (
 	"math"
 	"slices"
-	"time"
 
 	"github.com/accord-peace/accord/fusion"
 )
-
-// Violation is an agreed rule an incident breaks.
-type Violation struct {
-	Rule      string `json:"rule"`
-	Provision string `json:"provision"`
-	// Party is who it is attributed to, nil when nothing says.
-	Party                 *string `json:"party"`
-	AttributionConfidence float64 `json:"attribution_confidence"`
-}
-
-// Incident is an incident placed against the geometry, with its violations:
-// the line `accord monitor run --json` prints for it.
-type Incident struct {
-	ID                 string       `json:"id"`
-	State              string       `json:"state"`
-	Event              string       `json:"event"`
-	Equipment          string       `json:"equipment,omitempty"`
-	Location           [2]float64   `json:"location"`
-	FirstObserved      time.Time    `json:"first_observed"`
-	LastObserved       time.Time    `json:"last_observed"`
-	Observations       []fusion.Ref `json:"observations"`
-	IndependentSources int          `json:"independent_sources"`
-	Confidence         float64      `json:"confidence"`
-	// Side is the party holding the side of the line the incident is on.
-	Side            string      `json:"side"`
-	DistanceToLineM float64     `json:"distance_to_line_m"`
-	Zones           []string    `json:"zones"`
-	Violations      []Violation `json:"violations"`
-	// ClosedAt is when the incident closed (nil while open): it had gone
-	// the fusion horizon without a report, measured on the observations'
-	// clock. ClosedReason says why. A closed incident is kept, not deleted.
-	ClosedAt     *time.Time `json:"closed_at"`
-	ClosedReason string     `json:"closed_reason,omitempty"`
-	count        int
-	accuracyM    float64
-	zoneIdx      []int
-}
 
 func round(x, unit float64) float64 { return math.Round(x/unit) * unit }
 
@@ -103,11 +65,10 @@ func (p *Pipeline) violations(in *fusion.Incident, ms []*Observation) Incident {
 		Observations: slices.Clone(in.Reports), IndependentSources: len(in.Owners),
 		Confidence: round(in.Confidence, 1e-4), Side: p.m.Sides.Party(pl.Side),
 		Zones: []string{}, Violations: []Violation{},
-		count: count(ms), accuracyM: in.AccuracyM,
 	}
-	for _, zi := range pl.Zones.Indices() {
+	zoneIdx := pl.Zones.Indices()
+	for _, zi := range zoneIdx {
 		out.Zones = append(out.Zones, p.m.Geometry.Zones[zi].ID)
-		out.zoneIdx = append(out.zoneIdx, zi)
 	}
 	events := map[string]bool{}
 	for _, o := range ms {
@@ -144,7 +105,7 @@ func (p *Pipeline) violations(in *fusion.Incident, ms []*Observation) Incident {
 		}
 	}
 	// Forbidden events inside zones.
-	for _, zi := range out.zoneIdx {
+	for _, zi := range zoneIdx {
 		z := &p.m.Geometry.Zones[zi]
 		for _, ri := range p.zoneRules[zi] {
 			r := &p.m.Zones[ri]

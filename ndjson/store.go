@@ -16,27 +16,26 @@ import (
 	"sync"
 
 	"github.com/accord-peace/accord"
-	"github.com/accord-peace/accord/monitor"
 )
 
-// Store is a monitor.ObservationStore in a file, safe for concurrent use
+// Store is a accord.ObservationStore in a file, safe for concurrent use
 // by one process.
 type Store struct {
 	path string
 
 	mu  sync.RWMutex
-	obs []monitor.Observation
-	dig map[monitor.Key][32]byte
-	at  map[monitor.Key]int
+	obs []accord.Observation
+	dig map[accord.ObservationKey][32]byte
+	at  map[accord.ObservationKey]int
 }
 
-var _ monitor.ObservationStore = (*Store)(nil)
+var _ accord.ObservationStore = (*Store)(nil)
 
 // Open reads the store file; a missing one is an empty store (created by
 // the first Put). A file that breaks the contract is an EINVALID error
 // naming its bad lines.
 func Open(path string) (*Store, error) {
-	s := &Store{path: path, dig: map[monitor.Key][32]byte{}, at: map[monitor.Key]int{}}
+	s := &Store{path: path, dig: map[accord.ObservationKey][32]byte{}, at: map[accord.ObservationKey]int{}}
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return s, nil
@@ -45,7 +44,7 @@ func Open(path string) (*Store, error) {
 		return nil, &accord.Error{Code: accord.EINVALID, Message: "store " + path, Err: err}
 	}
 	defer f.Close()
-	obs, err := monitor.Decode(bufio.NewReader(f), path)
+	obs, err := accord.DecodeObservations(bufio.NewReader(f), path)
 	if err != nil {
 		return nil, err
 	}
@@ -55,7 +54,7 @@ func Open(path string) (*Store, error) {
 	return s, nil
 }
 
-func (s *Store) add(o monitor.Observation, d [32]byte) {
+func (s *Store) add(o accord.Observation, d [32]byte) {
 	k := o.Key()
 	s.at[k] = len(s.obs)
 	s.dig[k] = d
@@ -65,17 +64,17 @@ func (s *Store) add(o monitor.Observation, d [32]byte) {
 // Path is the store's file.
 func (s *Store) Path() string { return s.path }
 
-// Put implements monitor.ObservationStore: the new observations are added
+// Put implements accord.ObservationStore: the new observations are added
 // at the end of the file, rewritten atomically; nothing is written when
 // none is new.
-func (s *Store) Put(ctx context.Context, batch []monitor.Observation) (monitor.PutResult, error) {
+func (s *Store) Put(ctx context.Context, batch []accord.Observation) (accord.PutResult, error) {
 	if err := ctx.Err(); err != nil {
-		return monitor.PutResult{}, err
+		return accord.PutResult{}, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	res := monitor.PutResult{New: make([]bool, len(batch))}
-	fresh := map[monitor.Key][32]byte{}
+	res := accord.PutResult{New: make([]bool, len(batch))}
+	fresh := map[accord.ObservationKey][32]byte{}
 	var add []int
 	digests := make([][32]byte, len(batch))
 	for i := range batch {
@@ -87,7 +86,7 @@ func (s *Store) Put(ctx context.Context, batch []monitor.Observation) (monitor.P
 		}
 		if stored {
 			if old != d {
-				return monitor.PutResult{}, accord.Errorf(accord.EINVALID, "(source %q, id %q) is already stored with different content; nothing of the batch was stored", k.Source, k.ID)
+				return accord.PutResult{}, accord.Errorf(accord.EINVALID, "(source %q, id %q) is already stored with different content; nothing of the batch was stored", k.Source, k.ID)
 			}
 			res.Duplicates++
 			continue
@@ -98,13 +97,13 @@ func (s *Store) Put(ctx context.Context, batch []monitor.Observation) (monitor.P
 	if len(add) == 0 {
 		return res, nil
 	}
-	all := make([]monitor.Observation, 0, len(s.obs)+len(add))
+	all := make([]accord.Observation, 0, len(s.obs)+len(add))
 	all = append(all, s.obs...)
 	for _, i := range add {
 		all = append(all, batch[i])
 	}
 	if err := writeAtomic(s.path, all); err != nil {
-		return monitor.PutResult{}, err
+		return accord.PutResult{}, err
 	}
 	for _, i := range add {
 		s.add(batch[i], digests[i])
@@ -114,8 +113,8 @@ func (s *Store) Put(ctx context.Context, batch []monitor.Observation) (monitor.P
 	return res, nil
 }
 
-// Get implements monitor.ObservationStore.
-func (s *Store) Get(ctx context.Context, k monitor.Key) (*monitor.Observation, error) {
+// Get implements accord.ObservationStore.
+func (s *Store) Get(ctx context.Context, k accord.ObservationKey) (*accord.Observation, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	i, ok := s.at[k]
@@ -126,15 +125,15 @@ func (s *Store) Get(ctx context.Context, k monitor.Key) (*monitor.Observation, e
 	return &o, nil
 }
 
-// Len implements monitor.ObservationStore.
+// Len implements accord.ObservationStore.
 func (s *Store) Len(ctx context.Context) (int, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return len(s.obs), nil
 }
 
-// All implements monitor.ObservationStore.
-func (s *Store) All(ctx context.Context, f func(*monitor.Observation) error) error {
+// All implements accord.ObservationStore.
+func (s *Store) All(ctx context.Context, f func(*accord.Observation) error) error {
 	s.mu.RLock()
 	obs := s.obs[:len(s.obs):len(s.obs)]
 	s.mu.RUnlock()
@@ -149,7 +148,7 @@ func (s *Store) All(ctx context.Context, f func(*monitor.Observation) error) err
 
 // writeAtomic writes the observations to a temporary file beside path,
 // fsyncs it, renames it over path and fsyncs the directory.
-func writeAtomic(path string, obs []monitor.Observation) error {
+func writeAtomic(path string, obs []accord.Observation) error {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
 	if err != nil {
@@ -157,7 +156,7 @@ func writeAtomic(path string, obs []monitor.Observation) error {
 	}
 	defer os.Remove(tmp.Name())
 	w := bufio.NewWriter(tmp)
-	err = monitor.Encode(w, obs)
+	err = accord.EncodeObservations(w, obs)
 	if err == nil {
 		err = w.Flush()
 	}

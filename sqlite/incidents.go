@@ -9,25 +9,24 @@ import (
 	"time"
 
 	"github.com/accord-peace/accord"
-	"github.com/accord-peace/accord/monitor"
 )
 
 // IncidentStore keeps incidents in SQLite.
 type IncidentStore struct{ db *DB }
 
-var _ monitor.EncodedIncidentStore = (*IncidentStore)(nil)
+var _ accord.EncodedIncidentStore = (*IncidentStore)(nil)
 
 // NewIncidentStore returns the incident store of a database.
 func NewIncidentStore(db *DB) *IncidentStore { return &IncidentStore{db: db} }
 
-// PutIncidents implements monitor.IncidentStore in one transaction.
-func (s *IncidentStore) PutIncidents(ctx context.Context, ins []monitor.Incident) error {
+// PutIncidents implements accord.IncidentStore in one transaction.
+func (s *IncidentStore) PutIncidents(ctx context.Context, ins []accord.Incident) error {
 	return s.PutEncoded(ctx, ins, nil)
 }
 
 // PutEncoded is PutIncidents with the incidents' JSON encodings already
 // made (encoded[i] for ins[i]; nil, or a nil element, to encode here).
-func (s *IncidentStore) PutEncoded(ctx context.Context, ins []monitor.Incident, encoded [][]byte) (err error) {
+func (s *IncidentStore) PutEncoded(ctx context.Context, ins []accord.Incident, encoded [][]byte) (err error) {
 	if len(ins) == 0 {
 		return nil
 	}
@@ -73,8 +72,8 @@ func (s *IncidentStore) PutEncoded(ctx context.Context, ins []monitor.Incident, 
 // so that text order is time order.
 func stamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000Z") }
 
-// Incident implements monitor.IncidentStore.
-func (s *IncidentStore) Incident(ctx context.Context, id string) (*monitor.Incident, error) {
+// Incident implements accord.IncidentStore.
+func (s *IncidentStore) Incident(ctx context.Context, id string) (*accord.Incident, error) {
 	var body []byte
 	err := s.db.db.QueryRowContext(ctx, `SELECT body FROM incidents WHERE id = ?`, id).Scan(&body)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -83,22 +82,22 @@ func (s *IncidentStore) Incident(ctx context.Context, id string) (*monitor.Incid
 	if err != nil {
 		return nil, err
 	}
-	var in monitor.Incident
+	var in accord.Incident
 	if err := json.Unmarshal(body, &in); err != nil {
 		return nil, err
 	}
 	return &in, nil
 }
 
-// Incidents implements monitor.IncidentStore: the state, time and closed
+// Incidents implements accord.IncidentStore: the state, time and closed
 // conditions are applied in SQL, the others to the decoded incidents.
-func (s *IncidentStore) Incidents(ctx context.Context, q monitor.IncidentQuery) (monitor.IncidentPage, error) {
-	page := monitor.IncidentPage{Incidents: []monitor.Incident{}}
+func (s *IncidentStore) Incidents(ctx context.Context, q accord.IncidentQuery) (accord.IncidentPage, error) {
+	page := accord.IncidentPage{Incidents: []accord.Incident{}}
 	limit, err := q.PageSize()
 	if err != nil {
 		return page, err
 	}
-	after, err := monitor.ParseCursor(q.After)
+	after, err := accord.ParseCursor(q.After)
 	if err != nil {
 		return page, err
 	}
@@ -135,7 +134,7 @@ func (s *IncidentStore) Incidents(ctx context.Context, q monitor.IncidentQuery) 
 		if err := rows.Scan(&ord, &body); err != nil {
 			return page, err
 		}
-		var in monitor.Incident
+		var in accord.Incident
 		if err := json.Unmarshal(body, &in); err != nil {
 			return page, err
 		}
@@ -143,7 +142,7 @@ func (s *IncidentStore) Incidents(ctx context.Context, q monitor.IncidentQuery) 
 			continue
 		}
 		if len(page.Incidents) == limit {
-			page.Next = monitor.Cursor(last)
+			page.Next = accord.Cursor(last)
 			break
 		}
 		page.Incidents = append(page.Incidents, in)

@@ -8,19 +8,18 @@ import (
 	"time"
 
 	"github.com/accord-peace/accord"
-	"github.com/accord-peace/accord/monitor"
 )
 
 // ObservationStore keeps observations in SQLite.
 type ObservationStore struct{ db *DB }
 
-var _ monitor.ObservationStore = (*ObservationStore)(nil)
+var _ accord.ObservationStore = (*ObservationStore)(nil)
 
 // NewObservationStore returns the store of a database.
 func NewObservationStore(db *DB) *ObservationStore { return &ObservationStore{db: db} }
 
-// Put implements monitor.ObservationStore in one transaction.
-func (s *ObservationStore) Put(ctx context.Context, batch []monitor.Observation) (res monitor.PutResult, err error) {
+// Put implements accord.ObservationStore in one transaction.
+func (s *ObservationStore) Put(ctx context.Context, batch []accord.Observation) (res accord.PutResult, err error) {
 	tx, err := s.db.db.BeginTx(ctx, nil)
 	if err != nil {
 		return res, err
@@ -35,12 +34,12 @@ func (s *ObservationStore) Put(ctx context.Context, batch []monitor.Observation)
 	ins, err := tx.PrepareContext(ctx, `INSERT INTO observations (source, id, digest, observed_at, feature) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (source, id) DO NOTHING`)
 	if err != nil {
-		return monitor.PutResult{}, err
+		return accord.PutResult{}, err
 	}
 	defer ins.Close()
 	sel, err := tx.PrepareContext(ctx, `SELECT digest FROM observations WHERE source = ? AND id = ?`)
 	if err != nil {
-		return monitor.PutResult{}, err
+		return accord.PutResult{}, err
 	}
 	defer sel.Close()
 	res.New = make([]bool, len(batch))
@@ -48,15 +47,15 @@ func (s *ObservationStore) Put(ctx context.Context, batch []monitor.Observation)
 		o := &batch[i]
 		feature, err := o.MarshalJSON()
 		if err != nil {
-			return monitor.PutResult{}, err
+			return accord.PutResult{}, err
 		}
-		d := monitor.DigestOf(feature)
+		d := accord.DigestOf(feature)
 		r, err := ins.ExecContext(ctx, o.Source.ID, o.ID, d[:], o.ObservedAt.UTC().Format(time.RFC3339Nano), feature)
 		if err != nil {
-			return monitor.PutResult{}, err
+			return accord.PutResult{}, err
 		}
 		if n, err := r.RowsAffected(); err != nil {
-			return monitor.PutResult{}, err
+			return accord.PutResult{}, err
 		} else if n == 1 {
 			res.Added++
 			res.New[i] = true
@@ -64,21 +63,21 @@ func (s *ObservationStore) Put(ctx context.Context, batch []monitor.Observation)
 		}
 		var old []byte
 		if err := sel.QueryRowContext(ctx, o.Source.ID, o.ID).Scan(&old); err != nil {
-			return monitor.PutResult{}, err
+			return accord.PutResult{}, err
 		}
 		if !bytes.Equal(old, d[:]) {
-			return monitor.PutResult{}, accord.Errorf(accord.EINVALID, "(source %q, id %q) is already stored with different content; nothing of the batch was stored", o.Source.ID, o.ID)
+			return accord.PutResult{}, accord.Errorf(accord.EINVALID, "(source %q, id %q) is already stored with different content; nothing of the batch was stored", o.Source.ID, o.ID)
 		}
 		res.Duplicates++
 	}
 	if err := tx.Commit(); err != nil {
-		return monitor.PutResult{}, err
+		return accord.PutResult{}, err
 	}
 	return res, nil
 }
 
-// Get implements monitor.ObservationStore.
-func (s *ObservationStore) Get(ctx context.Context, k monitor.Key) (*monitor.Observation, error) {
+// Get implements accord.ObservationStore.
+func (s *ObservationStore) Get(ctx context.Context, k accord.ObservationKey) (*accord.Observation, error) {
 	var feature []byte
 	err := s.db.db.QueryRowContext(ctx, `SELECT feature FROM observations WHERE source = ? AND id = ?`, k.Source, k.ID).Scan(&feature)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -87,18 +86,18 @@ func (s *ObservationStore) Get(ctx context.Context, k monitor.Key) (*monitor.Obs
 	if err != nil {
 		return nil, err
 	}
-	return monitor.DecodeLine(feature)
+	return accord.DecodeObservation(feature)
 }
 
-// Len implements monitor.ObservationStore.
+// Len implements accord.ObservationStore.
 func (s *ObservationStore) Len(ctx context.Context) (int, error) {
 	var n int
 	err := s.db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM observations`).Scan(&n)
 	return n, err
 }
 
-// All implements monitor.ObservationStore.
-func (s *ObservationStore) All(ctx context.Context, f func(*monitor.Observation) error) error {
+// All implements accord.ObservationStore.
+func (s *ObservationStore) All(ctx context.Context, f func(*accord.Observation) error) error {
 	rows, err := s.db.db.QueryContext(ctx, `SELECT feature FROM observations ORDER BY rowid`)
 	if err != nil {
 		return err
@@ -109,7 +108,7 @@ func (s *ObservationStore) All(ctx context.Context, f func(*monitor.Observation)
 		if err := rows.Scan(&feature); err != nil {
 			return err
 		}
-		o, err := monitor.DecodeLine(feature)
+		o, err := accord.DecodeObservation(feature)
 		if err != nil {
 			return err
 		}

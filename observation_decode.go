@@ -1,4 +1,4 @@
-package monitor
+package accord
 
 import (
 	"bufio"
@@ -11,8 +11,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/accord-peace/accord"
 )
 
 // LineError is one rejected line of an NDJSON batch.
@@ -79,20 +77,20 @@ type wireProperties struct {
 var knownProperties = []string{"id", "source", "observed_at", "reported_at", "event", "equipment", "caliber_mm",
 	"count", "attributed_to", "accuracy_m", "time_accuracy_s", "confidence", "evidence"}
 
-// Decode reads an NDJSON batch of observations (docs/observation.md): one
+// DecodeObservations reads an NDJSON batch of observations (docs/observation.md): one
 // GeoJSON Feature per line, blank lines skipped. Every rule of the contract
-// is checked; when any line breaks one, Decode returns an *accord.Error with
+// is checked; when any line breaks one, Decode returns an *Error with
 // code EINVALID wrapping LineErrors (every bad line, with its number, field
 // and reason) and no observations: the batch is refused whole. The same key
 // twice with the same content is kept once; with different content it is
 // an error naming the earlier line.
-func Decode(r io.Reader, name string) ([]Observation, error) {
+func DecodeObservations(r io.Reader, name string) ([]Observation, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 4<<20)
 	var out []Observation
 	var errs LineErrors
-	seen := map[Key]int{} // key → index in out
-	lines := map[Key]int{}
+	seen := map[ObservationKey]int{} // key → index in out
+	lines := map[ObservationKey]int{}
 	n := 0
 	for sc.Scan() {
 		n++
@@ -118,16 +116,16 @@ func Decode(r io.Reader, name string) ([]Observation, error) {
 		out = append(out, *o)
 	}
 	if err := sc.Err(); err != nil {
-		return nil, &accord.Error{Code: accord.EINVALID, Message: fmt.Sprintf("%s: line %d", name, n+1), Err: err}
+		return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("%s: line %d", name, n+1), Err: err}
 	}
 	if len(errs) > 0 {
-		return nil, &accord.Error{Code: accord.EINVALID, Message: fmt.Sprintf("%s: %d bad line(s), nothing accepted", name, len(errs)), Err: errs}
+		return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("%s: %d bad line(s), nothing accepted", name, len(errs)), Err: errs}
 	}
 	return out, nil
 }
 
-// DecodeLine decodes and validates one observation.
-func DecodeLine(line []byte) (*Observation, error) {
+// DecodeObservation decodes and validates one observation.
+func DecodeObservation(line []byte) (*Observation, error) {
 	o, le := decodeLine(line)
 	if le != nil {
 		return nil, errors.New(le.String())

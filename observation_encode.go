@@ -1,4 +1,4 @@
-package monitor
+package accord
 
 import (
 	"bufio"
@@ -76,8 +76,8 @@ func (o *Observation) Digest() [32]byte {
 // DigestOf is the digest of an encoding MarshalJSON returned.
 func DigestOf(encoded []byte) [32]byte { return sha256.Sum256(encoded) }
 
-// Encode writes observations as NDJSON.
-func Encode(w io.Writer, obs []Observation) error {
+// EncodeObservations writes observations as NDJSON.
+func EncodeObservations(w io.Writer, obs []Observation) error {
 	bw := bufio.NewWriter(w)
 	for i := range obs {
 		b, err := obs[i].MarshalJSON()

@@ -1,12 +1,10 @@
-package monitor
+package accord
 
 import (
 	"bytes"
 	"errors"
 	"strings"
 	"testing"
-
-	"github.com/accord-peace/accord"
 )
 
 const good = `{"type":"Feature","geometry":{"type":"Point","coordinates":[37.61,48.02]},"properties":{"id":"sat-7-0042","source":{"id":"sat-7","kind":"satellite","owner":"cn"},"observed_at":"2025-06-01T04:10:00Z","reported_at":"2025-06-01T04:25:13Z","event":"heavy_weapon","equipment":"artillery","caliber_mm":152,"count":3,"attributed_to":"unknown","accuracy_m":15,"time_accuracy_s":1,"confidence":0.9,"evidence":[{"uri":"s3://mission/imagery/0042.tif","sha256":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}]}}`
@@ -23,7 +21,7 @@ func TestDecodeGood(t *testing.T) {
 	shot := with(`{"type":"Point","coordinates":[37.61,48.02]}`, `{"type":"LineString","coordinates":[[37.5,48.1],[37.61,48.02,120]]}`)
 	extra := with(`"confidence":0.9`, `"confidence":0.9,"unit":"53rd"`)
 	minimal := `{"type":"Feature","geometry":{"type":"Point","coordinates":[37,48]},"properties":{"id":"a","source":{"id":"s","kind":"party_report","owner":"ua"},"observed_at":"2025-06-01T04:10:00+03:00","reported_at":"2025-06-01T01:10:00Z","event":"impact","attributed_to":"ru","accuracy_m":800,"confidence":0.6}}`
-	obs, err := Decode(strings.NewReader(good+"\r\n\n"+shot2(shot)+"\n"+extra2(extra)+"\n"+minimal), "in.ndjson")
+	obs, err := DecodeObservations(strings.NewReader(good+"\r\n\n"+shot2(shot)+"\n"+extra2(extra)+"\n"+minimal), "in.ndjson")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +74,7 @@ func TestDecodeBad(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			obs, err := Decode(strings.NewReader(good2()+"\n"+tt.line+"\n"), "in")
+			obs, err := DecodeObservations(strings.NewReader(good2()+"\n"+tt.line+"\n"), "in")
 			if obs != nil {
 				t.Error("observations returned from a refused batch")
 			}
@@ -85,7 +83,7 @@ func TestDecodeBad(t *testing.T) {
 				t.Fatalf("error %v\nwant %q", err, want)
 			}
 			var le LineErrors
-			if accord.ErrorCode(err) != accord.EINVALID || !errors.As(err, &le) || len(le) != 1 || le[0].Line != 2 {
+			if ErrorCode(err) != EINVALID || !errors.As(err, &le) || len(le) != 1 || le[0].Line != 2 {
 				t.Errorf("want one EINVALID LineError on line 2, got %#v", err)
 			}
 		})
@@ -96,11 +94,11 @@ func TestDecodeBad(t *testing.T) {
 func good2() string { return strings.Replace(good, `"id":"sat-7-0042"`, `"id":"sat-7-0001"`, 1) }
 
 func TestDecodeDuplicates(t *testing.T) {
-	obs, err := Decode(strings.NewReader(good+"\n"+good+"\n"), "in")
+	obs, err := DecodeObservations(strings.NewReader(good+"\n"+good+"\n"), "in")
 	if err != nil || len(obs) != 1 {
 		t.Fatalf("exact resend: %d observations, %v", len(obs), err)
 	}
-	_, err = Decode(strings.NewReader(good+"\n"+with(`"confidence":0.9`, `"confidence":0.8`)+"\n"), "in")
+	_, err = DecodeObservations(strings.NewReader(good+"\n"+with(`"confidence":0.9`, `"confidence":0.8`)+"\n"), "in")
 	if err == nil || !strings.Contains(err.Error(), `in:2: properties.id: (source "sat-7", id "sat-7-0042") was sent on line 1 with different content`) {
 		t.Errorf("conflicting resend: %v", err)
 	}
@@ -108,15 +106,15 @@ func TestDecodeDuplicates(t *testing.T) {
 
 func TestEncodeRoundTrip(t *testing.T) {
 	in := good + "\n" + shot2(with(`{"type":"Point","coordinates":[37.61,48.02]}`, `{"type":"LineString","coordinates":[[37.5,48.1],[37.61,48.02]]}`)) + "\n"
-	obs, err := Decode(strings.NewReader(in), "in")
+	obs, err := DecodeObservations(strings.NewReader(in), "in")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if err := Encode(&buf, obs); err != nil {
+	if err := EncodeObservations(&buf, obs); err != nil {
 		t.Fatal(err)
 	}
-	again, err := Decode(&buf, "out")
+	again, err := DecodeObservations(&buf, "out")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +130,7 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(with(`"count":3`, `"count":0`)))
 	f.Add([]byte(`{"type":"Feature","geometry":{"type":"LineString","coordinates":[[1,2],[3,4]]},"properties":{}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		obs, err := Decode(bytes.NewReader(data), "fuzz")
+		obs, err := DecodeObservations(bytes.NewReader(data), "fuzz")
 		if err != nil {
 			if obs != nil {
 				t.Fatal("observations with an error")
@@ -140,10 +138,10 @@ func FuzzDecode(f *testing.F) {
 			return
 		}
 		var buf bytes.Buffer
-		if err := Encode(&buf, obs); err != nil {
+		if err := EncodeObservations(&buf, obs); err != nil {
 			t.Fatal(err)
 		}
-		again, err := Decode(&buf, "again")
+		again, err := DecodeObservations(&buf, "again")
 		if err != nil {
 			t.Fatalf("re-encoded batch refused: %v", err)
 		}
