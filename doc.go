@@ -1,6 +1,8 @@
 // Package accord holds what every layer of accord shares, with no I/O: the
 // negotiation scenario (parties, tracks, issues, options, positions,
-// proposals), the record's vocabulary (roles of the record's users and the
+// proposals); the observation contract (the observation, its key, its
+// decoder and encoder) and the incident with its violations, its listing
+// and the store interfaces; the record's vocabulary (roles of the record's users and the
 // actions the access policy decides, the types of the entries the mission
 // writes, the states of an incident) and the application errors with their
 // codes.
