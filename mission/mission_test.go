@@ -10,6 +10,7 @@ import (
 
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/agreement"
+	"github.com/accord-peace/accord/api"
 	"github.com/accord-peace/accord/engine"
 	"github.com/accord-peace/accord/geo"
 	"github.com/accord-peace/accord/ledger"
@@ -168,6 +169,15 @@ func TestCeilingAndFindingFlowBothWays(t *testing.T) {
 		i := slices.IndexFunc(st.Consultations, func(c engine.ConsultationState) bool { return c.ID == vid })
 		if i < 0 || st.Consultations[i].Outcome != engine.Dismissed {
 			t.Fatalf("%s: consultation %+v", when, st.Consultations)
+		}
+		c, err := api.ComplianceOf(m.Agreement().Parties, st, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, pc := range c.Parties {
+			if pc.Party == "ru" && pc.Totals.Dismissed < 1 {
+				t.Fatalf("%s: ru's compliance totals %+v count no dismissed violation", when, pc.Totals)
+			}
 		}
 	}
 	check("after the finding", m)
