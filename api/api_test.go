@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/accord-peace/accord/agreement"
@@ -15,31 +14,14 @@ import (
 	"github.com/accord-peace/accord/ledger"
 	"github.com/accord-peace/accord/mission"
 	"github.com/accord-peace/accord/monitor"
-	"github.com/accord-peace/accord/scenarios"
+	"github.com/accord-peace/accord/monitor/monitortest"
 )
 
 const line = `{"type":"Feature","geometry":{"type":"Point","coordinates":[34.5863,47.5119]},"properties":{"id":"ID","source":{"id":"sat-un","kind":"satellite","owner":"un"},"observed_at":"2025-06-01T04:10:00Z","reported_at":"2025-06-01T04:25:13Z","event":"strike","attributed_to":"unknown","accuracy_m":15,"confidence":0.9}}`
 
-var reference struct {
-	once sync.Once
-	a    *agreement.Agreement
-	k    *geo.Kernel
-	err  error
-}
-
-// mustReference loads the reference agreement and builds its kernel once.
+// mustReference is the reference agreement and its kernel.
 func mustReference(t testing.TB) (*agreement.Agreement, *geo.Kernel) {
-	t.Helper()
-	reference.once.Do(func() {
-		reference.a, reference.err = agreement.LoadFS(scenarios.FS, scenarios.ReferenceAgreement)
-		if reference.err == nil {
-			reference.k, reference.err = monitor.NewKernel(reference.a.Monitoring)
-		}
-	})
-	if reference.err != nil {
-		t.Fatal(reference.err)
-	}
-	return reference.a, reference.k
+	return monitortest.Reference(t)
 }
 
 // newMission opens a mission on the reference agreement over a store, with

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,29 +16,11 @@ import (
 	"github.com/accord-peace/accord/local"
 	"github.com/accord-peace/accord/monitor"
 	"github.com/accord-peace/accord/monitor/monitortest"
-	"github.com/accord-peace/accord/scenarios"
 )
 
-var reference struct {
-	once sync.Once
-	a    *agreement.Agreement
-	k    *geo.Kernel
-	err  error
-}
-
-// mustReference loads the reference agreement and builds its kernel once.
+// mustReference is the reference agreement and its kernel.
 func mustReference(tb testing.TB) (*agreement.Agreement, *geo.Kernel) {
-	tb.Helper()
-	reference.once.Do(func() {
-		reference.a, reference.err = agreement.LoadFS(scenarios.FS, scenarios.ReferenceAgreement)
-		if reference.err == nil {
-			reference.k, reference.err = monitor.NewKernel(reference.a.Monitoring)
-		}
-	})
-	if reference.err != nil {
-		tb.Fatal(reference.err)
-	}
-	return reference.a, reference.k
+	return monitortest.Reference(tb)
 }
 
 // durable is a mission on the embedded deployment's stores in a directory:

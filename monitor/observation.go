@@ -29,7 +29,9 @@ const (
 )
 
 // Decode reads an NDJSON batch of observations (accord.DecodeObservations).
-func Decode(r io.Reader, name string) ([]Observation, error) { return accord.DecodeObservations(r, name) }
+func Decode(r io.Reader, name string) ([]Observation, error) {
+	return accord.DecodeObservations(r, name)
+}
 
 // DecodeLine decodes and validates one observation (accord.DecodeObservation).
 func DecodeLine(line []byte) (*Observation, error) { return accord.DecodeObservation(line) }

@@ -3,7 +3,6 @@ package monitor_test
 import (
 	"encoding/json"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -11,29 +10,15 @@ import (
 	"github.com/accord-peace/accord/fusion"
 	"github.com/accord-peace/accord/geo"
 	"github.com/accord-peace/accord/monitor"
+	"github.com/accord-peace/accord/monitor/monitortest"
 	"github.com/accord-peace/accord/sim"
 )
 
-var reference struct {
-	once sync.Once
-	a    *agreement.Agreement
-	k    *geo.Kernel
-	err  error
-}
-
-// mustReference loads the reference agreement and builds its kernel once.
+// mustReference is the reference agreement's monitoring section and its
+// kernel.
 func mustReference(tb testing.TB) (*agreement.Monitoring, *geo.Kernel) {
-	tb.Helper()
-	reference.once.Do(func() {
-		reference.a, reference.err = agreement.Load("../scenarios/ukraine-2025/agreement.yaml")
-		if reference.err == nil {
-			reference.k, reference.err = monitor.NewKernel(reference.a.Monitoring)
-		}
-	})
-	if reference.err != nil {
-		tb.Fatal(reference.err)
-	}
-	return reference.a.Monitoring, reference.k
+	a, k := monitortest.Reference(tb)
+	return a.Monitoring, k
 }
 
 // simulate runs the simulator on the reference geometry with the pipeline's
