@@ -4,7 +4,8 @@
 // decoder and encoder) and the incident with its violations, its listing
 // and the store interfaces; the record's vocabulary (roles of the record's users and the
 // actions the access policy decides, the types of the entries the mission
-// writes, the states of an incident) and the application errors with their
+// writes, the states of an incident, the stages and outcomes of a
+// consultation) and the application errors with their
 // codes.
 //
 // Subpackages do the work: scenario and negotiate read and analyse a

@@ -22,3 +22,18 @@ const (
 
 // IncidentStates lists every incident state.
 var IncidentStates = []string{IncidentReported, IncidentCorroborated, IncidentConfirmed, IncidentDisputed, IncidentDismissed}
+
+// Stages of the emergency consultation on a violation (the JCPOA's dispute
+// path), and its outcomes.
+const (
+	StageNotice    = "notice"    // the party was notified and may answer
+	StageJoint     = "joint"     // disputed: the joint commission with the guarantors
+	StageMinisters = "ministers" // escalated to the ministers
+	StageAdvisory  = "advisory"  // escalated to the advisory board
+	StageClosed    = "closed"    // decided
+
+	OutcomeUpheld       = "upheld"
+	OutcomeDismissed    = "dismissed"
+	OutcomeInconclusive = "inconclusive"
+	OutcomeUnresolved   = "unresolved" // every stage missed its deadline
+)

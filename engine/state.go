@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"time"
+
+	"github.com/accord-peace/accord"
 )
 
 // State is where an agreement stands. Its JSON form is canonical: the same
@@ -71,21 +73,21 @@ type ViolationState struct {
 	Status string `json:"status"`
 }
 
-// Consultation stages.
+// Consultation stages (the root package's vocabulary).
 const (
-	StageNotice    = "notice"
-	StageJoint     = "joint"
-	StageMinisters = "ministers"
-	StageAdvisory  = "advisory"
-	StageClosed    = "closed"
+	StageNotice    = accord.StageNotice
+	StageJoint     = accord.StageJoint
+	StageMinisters = accord.StageMinisters
+	StageAdvisory  = accord.StageAdvisory
+	StageClosed    = accord.StageClosed
 )
 
 // Outcomes of a consultation.
 const (
-	Upheld       = "upheld"
-	Dismissed    = "dismissed"
-	Inconclusive = "inconclusive"
-	Unresolved   = "unresolved" // every stage missed its deadline
+	Upheld       = accord.OutcomeUpheld
+	Dismissed    = accord.OutcomeDismissed
+	Inconclusive = accord.OutcomeInconclusive
+	Unresolved   = accord.OutcomeUnresolved
 )
 
 // ConsultationState is where the consultation on one violation stands.
