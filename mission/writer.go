@@ -37,8 +37,8 @@ type writer struct {
 
 // When the writer flushes closed incidents without being asked.
 const (
-	flushAt    = 5000
-	flushEvery = time.Second
+	flushAt    = 1000
+	flushEvery = 250 * time.Millisecond
 )
 
 // versions are incident versions and, when the ledger has them, their JSON
