@@ -3,8 +3,6 @@ package api
 import (
 	_ "embed"
 	"net/http"
-
-	"github.com/accord-peace/accord/ledger"
 )
 
 //go:embed index.html
@@ -15,8 +13,4 @@ var indexHTML []byte
 func (s *Server) index(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Write(indexHTML)
-}
-
-func ledgerEntry(typ string, body []byte) ledger.Entry {
-	return ledger.Entry{Kind: ledger.KindDerived, Type: typ, Body: body}
 }
