@@ -149,6 +149,10 @@ func (s *Server) postObservations(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, http.StatusRequestEntityTooLarge, accord.Errorf(accord.EINVALID, "%d observations in one batch; at most %d", len(obs), s.MaxBatch))
 		return
 	}
+	if err := s.checkOwners(r, obs); err != nil {
+		s.fail(w, status(err), err)
+		return
+	}
 	sub, signed, err := s.batchSubmission(r, raw, len(obs))
 	if err != nil {
 		s.fail(w, status(err), err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/accord-peace/accord"
@@ -13,6 +14,17 @@ import (
 type Principal struct {
 	Actor string `json:"actor"`
 	Role  string `json:"role"`
+	// Owners are the source owners a monitor's token submits observations
+	// for besides its own actor (a relay: the mission forwarding the
+	// imagery providers' reports). An observation whose source.owner is
+	// neither is refused: a token cannot invent independent sources.
+	Owners []string `json:"owners,omitempty"`
+}
+
+// submitsFor reports whether the principal may submit an observation of a
+// source with this owner.
+func (p Principal) submitsFor(owner string) bool {
+	return owner == p.Actor || slices.Contains(p.Owners, owner)
 }
 
 // Auth identifies callers by bearer token and decides with the policy.

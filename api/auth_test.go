@@ -36,7 +36,8 @@ func TestAuthMatrix(t *testing.T) {
 	s.Record = &api.Record{Ledger: l, Origin: "o"}
 	s.Auth = &api.Auth{Tokens: map[string]api.Principal{
 		"t-ru": {Actor: "ru", Role: accord.RoleParty}, "t-us": {Actor: "us", Role: accord.RoleGuarantor},
-		"t-mission": {Actor: "mission", Role: accord.RoleMonitor}, "t-un": {Actor: "un", Role: accord.RoleMediator},
+		"t-mission": {Actor: "mission", Role: accord.RoleMonitor, Owners: []string{"un"}}, "t-un": {Actor: "un", Role: accord.RoleMediator},
+		"t-osce": {Actor: "osce", Role: accord.RoleMonitor},
 	}}
 	srv := httptest.NewServer(s.Handler())
 	defer srv.Close()
@@ -56,6 +57,14 @@ func TestAuthMatrix(t *testing.T) {
 		return resp.StatusCode, e.Code + ": " + e.Message
 	}
 	obs := []byte(strings.Replace(line, "ID", "1", 1) + "\n")
+	// The same observation as if from four owners: a token submits only
+	// for its own actor and the owners it registers.
+	var invented []byte
+	for i, owner := range []string{"osce", "un", "cn", "in"} {
+		l := strings.Replace(strings.Replace(line, "ID", "inv"+string(rune('0'+i)), 1), `"owner":"un"`, `"owner":"`+owner+`"`, 1)
+		invented = append(invented, l+"\n"...)
+	}
+	own := []byte(strings.Replace(strings.Replace(line, "ID", "own", 1), `"owner":"un"`, `"owner":"osce"`, 1) + "\n")
 	n := 0
 	sub := func(author, typ string) []byte {
 		n++
@@ -73,6 +82,10 @@ func TestAuthMatrix(t *testing.T) {
 		{"party posts observations", "POST", "/v1/observations", "t-ru", "application/x-ndjson", obs, 403, "forbidden: ru: the party role may not submit observations"},
 		{"guarantor posts observations", "POST", "/v1/observations", "t-us", "application/x-ndjson", obs, 403, "forbidden"},
 		{"mediator posts observations", "POST", "/v1/observations", "t-un", "application/x-ndjson", obs, 403, "forbidden"},
+		{"monitor posts for an owner it relays", "POST", "/v1/observations", "t-mission", "application/x-ndjson", obs, 200, ""},
+		{"monitor posts its own source", "POST", "/v1/observations", "t-osce", "application/x-ndjson", own, 200, ""},
+		{"monitor posts for another owner", "POST", "/v1/observations", "t-osce", "application/x-ndjson", obs, 403, "osce may submit observations only for sources owned by [osce]; 1 observation(s) name other owners ([un])"},
+		{"monitor invents sources", "POST", "/v1/observations", "t-osce", "application/x-ndjson", invented, 403, "3 observation(s) name other owners ([un cn in]), the first being observations [2 3 4]"},
 		{"anonymous posts observations", "POST", "/v1/observations", "", "application/x-ndjson", obs, 401, "unauthorized: an anonymous caller"},
 		{"bad token", "POST", "/v1/observations", "t-nobody", "application/x-ndjson", obs, 401, "unauthorized: unknown token"},
 		{"guarantor signs a finding", "POST", "/v1/submissions", "t-us", "application/json", sub("us", "finding"), 200, ""},

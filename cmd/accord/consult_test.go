@@ -279,7 +279,7 @@ func TestServeConsultationsWithTokens(t *testing.T) {
 	data := t.TempDir()
 	tokens := filepath.Join(data, "tokens.json")
 	os.WriteFile(tokens, []byte(`{
-		"monitor-token-0123456789": {"actor": "mission", "role": "monitor"},
+		"monitor-token-0123456789": {"actor": "mission", "role": "monitor", "owners": ["un", "cn", "in", "ru", "ua", "osint"]},
 		"ru-token-0123456789abcd": {"actor": "ru", "role": "party"},
 		"ua-token-0123456789abcd": {"actor": "ua", "role": "party"},
 		"us-token-0123456789abcd": {"actor": "us", "role": "guarantor"},

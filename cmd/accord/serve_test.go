@@ -177,7 +177,7 @@ func TestBriefing(t *testing.T) {
 func TestServeWithTokens(t *testing.T) {
 	data := t.TempDir()
 	tokens := filepath.Join(data, "tokens.json")
-	os.WriteFile(tokens, []byte(`{"monitor-token-0123456789": {"actor": "mission", "role": "monitor"}}`), 0o600)
+	os.WriteFile(tokens, []byte(`{"monitor-token-0123456789": {"actor": "mission", "role": "monitor", "owners": ["un", "cn", "in", "ru", "ua", "osint"]}}`), 0o600)
 	url, stop, _ := startAccord(t, "serve", "--addr", "127.0.0.1:0", "--data", data, "--tokens", tokens)
 	defer stop()
 	obs, _ := simulateTo(t, "--seed", "3", "--duration", "10m")
