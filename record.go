@@ -2,7 +2,7 @@ package accord
 
 // Types of the entries the mission itself writes into the record (ledger
 // entries of kind "derived"); a submission's type says what its author
-// sent ("observations", "response", "finding").
+// sent (submission.go).
 const (
 	EntryIncident         = "incident"          // a version of an incident: new, changed, closed or given a verdict
 	EntryEvent            = "event"             // an input of the agreement engine, so the record replays

@@ -79,7 +79,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/scenario/frontier.svg", s.getFrontier)
 	mux.HandleFunc("GET /v1/bands", s.getBands)
 	if s.Record != nil {
-		s.Record.Auth = s.Auth
+		mux.Handle("POST /v1/submissions", s.Auth.require(accord.ReadPublic, http.HandlerFunc(s.postSubmission)))
 		s.Record.Register(mux)
 	}
 	if s.Feed != nil {

@@ -68,7 +68,14 @@ func TestAuthMatrix(t *testing.T) {
 	n := 0
 	sub := func(author, typ string) []byte {
 		n++
-		s, _ := ledger.Sign(keys[author], author, "s"+string(rune('a'+n)), typ, map[string]int{"n": n})
+		var body any = map[string]int{"n": n}
+		switch typ {
+		case accord.SubmissionResponse:
+			body = accord.ResponseBody{Consultation: "c1", Answer: "accept"}
+		case accord.SubmissionFinding:
+			body = accord.FindingBody{Consultation: "c1", Outcome: "upheld"}
+		}
+		s, _ := ledger.Sign(keys[author], author, "s"+string(rune('a'+n)), typ, body)
 		b, _ := json.Marshal(s)
 		return b
 	}
@@ -88,11 +95,14 @@ func TestAuthMatrix(t *testing.T) {
 		{"monitor invents sources", "POST", "/v1/observations", "t-osce", "application/x-ndjson", invented, 403, "3 observation(s) name other owners ([un cn in]), the first being observations [2 3 4]"},
 		{"anonymous posts observations", "POST", "/v1/observations", "", "application/x-ndjson", obs, 401, "unauthorized: an anonymous caller"},
 		{"bad token", "POST", "/v1/observations", "t-nobody", "application/x-ndjson", obs, 401, "unauthorized: unknown token"},
-		{"guarantor signs a finding", "POST", "/v1/submissions", "t-us", "application/json", sub("us", "finding"), 200, ""},
+		// This server has no consultation c1: a submission the policy lets
+		// through meets its 404 (and its refusal is recorded).
+		{"guarantor signs a finding", "POST", "/v1/submissions", "t-us", "application/json", sub("us", "finding"), 404, `refused, and the refusal recorded: no consultation "c1"`},
 		{"party signs a finding", "POST", "/v1/submissions", "t-ru", "application/json", sub("ru", "finding"), 403, `the party role may not submit "finding"`},
-		{"party answers a notice", "POST", "/v1/submissions", "t-ru", "application/json", sub("ru", "response"), 200, ""},
+		{"party answers a notice", "POST", "/v1/submissions", "t-ru", "application/json", sub("ru", "response"), 404, "no consultation"},
 		{"party answers for another", "POST", "/v1/submissions", "t-ru", "application/json", sub("us", "response"), 403, `ru may not submit for "us"`},
-		{"monitor submits observations", "POST", "/v1/submissions", "t-mission", "application/json", sub("mission", "observations"), 200, ""},
+		{"monitor submits a batch summary alone", "POST", "/v1/submissions", "t-mission", "application/json", sub("mission", "observations"), 400, "travels with its batch"},
+		{"monitor submits an engine event", "POST", "/v1/submissions", "t-mission", "application/json", sub("mission", "event"), 400, `type "event": the record takes "response" and "finding" submissions`},
 		{"anonymous submission", "POST", "/v1/submissions", "", "application/json", sub("us", "finding"), 401, "submissions need a token"},
 		// This server has no consultation c1 yet: a caller the policy lets
 		// through meets its 404, the others are stopped before it.

@@ -2,7 +2,6 @@ package api
 
 import (
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
@@ -14,57 +13,22 @@ import (
 	"github.com/accord-peace/accord/ledger"
 )
 
-// Record serves the verifiable record: signed submissions in, checkpoints,
-// entries and proofs out. Proofs are plain tlog proofs: a third party
+// Record serves the verifiable record: checkpoints, entries and proofs
+// (signed submissions come in through the server's mission: submit.go). Proofs are plain tlog proofs: a third party
 // checks them with golang.org/x/mod/sumdb/tlog alone.
 type Record struct {
 	Ledger *ledger.Ledger
 	Origin string
 	Signer note.Signer // signs checkpoints
-	// Auth, when set, checks who submits: a submission's author must be
-	// the caller, with a role that may submit its type.
-	Auth *Auth
 }
 
 // Register adds the record's routes to a mux.
 func (rec *Record) Register(mux *http.ServeMux) {
-	mux.Handle("POST /v1/submissions", rec.Auth.require(accord.ReadPublic, http.HandlerFunc(rec.postSubmission)))
 	mux.HandleFunc("GET /v1/checkpoint", rec.getCheckpoint)
 	mux.HandleFunc("GET /v1/ledger", rec.getLedger)
 	mux.HandleFunc("GET /v1/entries/{index}", rec.getEntry)
 	mux.HandleFunc("GET /v1/proofs/inclusion", rec.getInclusion)
 	mux.HandleFunc("GET /v1/proofs/consistency", rec.getConsistency)
-}
-
-func (rec *Record) postSubmission(w http.ResponseWriter, r *http.Request) {
-	var s ledger.Submission
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, DefaultMaxBody))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&s); err != nil {
-		writeError(w, http.StatusBadRequest, accord.Errorf(accord.EINVALID, "not a submission {author, id, type, body, sig}: %v", err))
-		return
-	}
-	if rec.Auth != nil {
-		p := principal(r)
-		action := map[string]string{"observations": accord.SubmitObservations, "response": accord.SubmitResponse, "finding": accord.SignFinding}[s.Type]
-		switch {
-		case p.Actor == "":
-			writeError(w, http.StatusUnauthorized, accord.Errorf(accord.EUNAUTHORIZED, "submissions need a token"))
-			return
-		case p.Actor != s.Author:
-			writeError(w, http.StatusForbidden, accord.Errorf(accord.EFORBIDDEN, "%s may not submit for %q", p.Actor, s.Author))
-			return
-		case action == "" || !rec.Auth.Policy.Allowed(p.Role, action, true):
-			writeError(w, http.StatusForbidden, accord.Errorf(accord.EFORBIDDEN, "the %s role may not submit %q", p.Role, s.Type))
-			return
-		}
-	}
-	seq, err := rec.Ledger.Submit(s)
-	if err != nil {
-		writeError(w, status(err), err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]int64{"seq": seq})
 }
 
 func (rec *Record) getCheckpoint(w http.ResponseWriter, r *http.Request) {

@@ -1,7 +1,6 @@
 package api_test
 
 import (
-	"bytes"
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/json"
@@ -49,18 +48,14 @@ func TestRecordProofsOverHTTP(t *testing.T) {
 	}
 	for i := 0; i < 40; i++ {
 		s, _ := ledger.Sign(priv, "mission", fmt.Sprint(i), "observations", map[string]int{"batch": i})
-		body, _ := json.Marshal(s)
-		resp, err := http.Post(srv.URL+"/v1/submissions", "application/json", bytes.NewReader(body))
-		if err != nil || resp.StatusCode != 200 {
-			t.Fatalf("submission %d: %v %v", i, err, resp.Status)
+		if _, err := l.Submit(s); err != nil {
+			t.Fatalf("submission %d: %v", i, err)
 		}
-		resp.Body.Close()
 	}
 	// A replay is refused (and recorded).
 	s, _ := ledger.Sign(priv, "mission", "3", "observations", map[string]int{"batch": 3})
-	body, _ := json.Marshal(s)
-	if resp, _ := http.Post(srv.URL+"/v1/submissions", "application/json", bytes.NewReader(body)); resp.StatusCode != 400 {
-		t.Errorf("replay: %s", resp.Status)
+	if _, err := l.Submit(s); err == nil {
+		t.Error("replay accepted")
 	}
 	// The third party's side: only note and tlog from here on.
 	verifier, _ := note.NewVerifier(vkey)

@@ -95,7 +95,7 @@ func (l *Ledger) Submit(s Submission) (int64, error) {
 		}
 		l.mu.Unlock()
 		if reason == "" {
-			seq, err := l.Append(Entry{Kind: KindSubmission, Author: s.Author, ID: s.ID, Type: s.Type, Body: s.Body, Sig: s.Sig})
+			seq, err := l.Append(SubmissionEntry(s))
 			if err != nil {
 				l.mu.Lock()
 				delete(l.seen, key)
@@ -104,7 +104,7 @@ func (l *Ledger) Submit(s Submission) (int64, error) {
 			return seq, err
 		}
 	}
-	if _, err := l.Append(Entry{Kind: KindRefusal, Author: s.Author, ID: s.ID, Type: s.Type, Reason: reason}); err != nil {
+	if _, err := l.Append(RefusalEntry(s, reason)); err != nil {
 		return 0, err
 	}
 	return 0, accord.Errorf(accord.EINVALID, "submission %q by %q refused: %s", s.ID, s.Author, reason)

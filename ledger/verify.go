@@ -34,9 +34,6 @@ type Report struct {
 	Problems []Problem
 	// Submissions are the verified submissions, in order.
 	Submissions []Entry
-	// Events are the entries of type "event" (signed submissions or the
-	// server's derived entries), in order: the agreement engine's log.
-	Events []Entry
 }
 
 // OK reports whether nothing is wrong.
@@ -105,9 +102,6 @@ func Verify(data []byte, reg *Registry, checkpoint *tlog.Tree) *Report {
 			add(i, f.off, "its prev hash does not match entry %d: entry %d was changed, or entries were reordered", i-1, i-1)
 		default:
 			checkEntry(e, i, f.off, seen, add)
-			if e.Type == "event" && (e.Kind == KindSubmission || e.Kind == KindDerived) {
-				rep.Events = append(rep.Events, *e)
-			}
 			if e.Kind == KindSubmission {
 				rep.Submissions = append(rep.Submissions, *e)
 				sigs = append(sigs, sigCheck{i: i, off: f.off, e: e})

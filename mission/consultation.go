@@ -15,6 +15,9 @@ type ConsultationResult struct {
 	Pending      []FindingSignature       `json:"pending_signatures,omitempty"`
 	Derived      []engine.Derived         `json:"derived"`
 	LastEntry    *int64                   `json:"last_entry,omitempty"`
+	// SubmissionEntry is the ledger index of the signed submission that
+	// caused it, if one did.
+	SubmissionEntry *int64 `json:"submission_entry,omitempty"`
 }
 
 // Respond applies a party's answer (accept, or dispute with evidence) to
@@ -22,39 +25,69 @@ type ConsultationResult struct {
 // it; a dispute makes the incident disputed. A refused answer changes
 // nothing: EINVALID says why, ENOTFOUND when there is no such
 // consultation, EFORBIDDEN when the notice went to another party and
-// onlyOwn is set.
+// onlyOwn is set, EUNAUTHORIZED when the agreement registers its authors'
+// keys (then an answer must be signed by its party: Submit).
 func (m *Mission) Respond(ctx context.Context, id, party, answer, evidence string, onlyOwn bool) (ConsultationResult, error) {
 	if m.consequences == nil {
 		return ConsultationResult{}, errNoEngine()
 	}
+	if m.Signed() {
+		return ConsultationResult{}, errMustSign("an answer", "party", accord.SubmissionResponse)
+	}
 	m.engineMu.Lock()
+	res, _, err := m.respond(ctx, id, party, answer, evidence, onlyOwn, nil)
+	return res, err
+}
+
+// respond applies an answer and records it after entries (the signed
+// submission, if any). The caller holds engineMu, which respond releases.
+// ok is false when the engine refused the answer (nothing changed).
+func (m *Mission) respond(ctx context.Context, id, party, answer, evidence string, onlyOwn bool, entries []ledger.Entry) (ConsultationResult, bool, error) {
 	if c, err := m.consequences.Consultation(id); err == nil && onlyOwn && c.Party != party {
 		m.engineMu.Unlock()
-		return ConsultationResult{}, accord.Errorf(accord.EFORBIDDEN, "the notice of %s went to %s; %s may not answer it", id, c.Party, party)
+		return ConsultationResult{}, false, accord.Errorf(accord.EFORBIDDEN, "the notice of %s went to %s; %s may not answer it", id, c.Party, party)
 	}
 	events, derived, verdicts, err := m.consequences.Respond(id, party, answer, evidence)
 	if err != nil {
 		m.engineMu.Unlock()
-		return ConsultationResult{}, err
+		return ConsultationResult{}, false, err
 	}
-	return m.recordConsultation(ctx, id, nil, events, derived, verdicts)
+	res, err := m.recordConsultation(ctx, id, entries, events, derived, verdicts)
+	return res, true, err
 }
 
 // SignFinding records a guarantor's signature of an outcome (upheld,
 // dismissed, inconclusive). When the agreement's quorum of guarantors has
 // signed one outcome the finding is applied, and its verdict flows back to
-// the incident. A refused signature changes nothing.
+// the incident. A refused signature changes nothing; when the agreement
+// registers its authors' keys a finding must be signed by its guarantor
+// (Submit), EUNAUTHORIZED here.
 func (m *Mission) SignFinding(ctx context.Context, id, guarantor, outcome, evidence string) (ConsultationResult, error) {
 	if m.consequences == nil {
 		return ConsultationResult{}, errNoEngine()
 	}
+	if m.Signed() {
+		return ConsultationResult{}, errMustSign("a finding", "guarantor", accord.SubmissionFinding)
+	}
 	m.engineMu.Lock()
+	res, _, err := m.signFinding(ctx, id, guarantor, outcome, evidence, nil)
+	return res, err
+}
+
+// signFinding is SignFinding after entries, as respond is Respond.
+func (m *Mission) signFinding(ctx context.Context, id, guarantor, outcome, evidence string, entries []ledger.Entry) (ConsultationResult, bool, error) {
 	sig, events, derived, verdicts, err := m.consequences.SignFinding(id, guarantor, outcome, evidence)
 	if err != nil {
 		m.engineMu.Unlock()
-		return ConsultationResult{}, err
+		return ConsultationResult{}, false, err
 	}
-	return m.recordConsultation(ctx, id, []ledger.Entry{derivedEntry(accord.EntryFindingSignature, &sig)}, events, derived, verdicts)
+	entries = append(entries, derivedEntry(accord.EntryFindingSignature, &sig))
+	res, err := m.recordConsultation(ctx, id, entries, events, derived, verdicts)
+	return res, true, err
+}
+
+func errMustSign(what, author, typ string) error {
+	return accord.Errorf(accord.EUNAUTHORIZED, "this agreement registers its authors' keys: %s must be signed by its %s (a %q submission: POST /v1/submissions, or accord consult)", what, author, typ)
 }
 
 // recordConsultation records what a response or a signature did and
@@ -71,8 +104,11 @@ func (m *Mission) recordConsultation(ctx context.Context, id string, entries []l
 	m.recordMu.Lock()
 	m.engineMu.Unlock()
 	defer m.recordMu.Unlock()
-	var err error
-	res.LastEntry, err = m.record(ctx, rec)
+	seqs, err := m.record(ctx, rec)
+	res.LastEntry = lastOf(seqs)
+	if len(entries) > 0 && entries[0].Kind == ledger.KindSubmission && len(seqs) > 0 {
+		res.SubmissionEntry = &seqs[0]
+	}
 	return res, err
 }
 

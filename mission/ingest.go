@@ -75,7 +75,8 @@ func (m *Mission) Ingest(ctx context.Context, batch []monitor.Observation, sub *
 	m.recordMu.Lock()
 	m.engineMu.Unlock()
 	defer m.recordMu.Unlock()
-	res.LastEntry, err = m.record(ctx, rec)
+	seqs, err := m.record(ctx, rec)
+	res.LastEntry = lastOf(seqs)
 	return res, err
 }
 
@@ -123,9 +124,10 @@ func (m *Mission) prepare(changed []monitor.Incident, verdicts map[string]string
 
 // record hands the changed incidents, with those a verdict changes
 // besides, to the incident store's writer and appends the entries to the
-// ledger in one durable batch, then tells the publisher. It returns the last entry's index (nil without a ledger
-// or entries). The caller holds recordMu.
-func (m *Mission) record(ctx context.Context, p pending) (*int64, error) {
+// ledger in one durable batch, then tells the publisher. It returns the
+// entries' indexes (none without a ledger or entries). The caller holds
+// recordMu.
+func (m *Mission) record(ctx context.Context, p pending) ([]int64, error) {
 	entries := p.head
 	if len(p.restate) > 0 {
 		if err := m.incidents.sync(); err != nil {
@@ -156,11 +158,18 @@ func (m *Mission) record(ctx context.Context, p pending) (*int64, error) {
 	if err != nil {
 		return nil, err
 	}
-	last := seqs[len(seqs)-1]
 	if m.cfg.Publisher != nil {
-		m.cfg.Publisher.Publish(last)
+		m.cfg.Publisher.Publish(seqs[len(seqs)-1])
 	}
-	return &last, nil
+	return seqs, nil
+}
+
+// lastOf is the last index of seqs, nil when there is none.
+func lastOf(seqs []int64) *int64 {
+	if len(seqs) == 0 {
+		return nil
+	}
+	return &seqs[len(seqs)-1]
 }
 
 func derivedEntry(typ string, v any) ledger.Entry {

@@ -2,13 +2,11 @@ package mission
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sync"
 
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/agreement"
-	"github.com/accord-peace/accord/engine"
 	"github.com/accord-peace/accord/fusion"
 	"github.com/accord-peace/accord/geo"
 	"github.com/accord-peace/accord/ledger"
@@ -22,6 +20,9 @@ type Ledger interface {
 	// Submit appends a signed submission, or records its refusal and
 	// returns an EINVALID error.
 	Submit(s ledger.Submission) (int64, error)
+	// Check verifies a submission's signature and that it is not a replay,
+	// without appending it.
+	Check(s *ledger.Submission) error
 	// AppendAll appends entries in one durable batch and returns their
 	// indexes.
 	AppendAll(es []ledger.Entry) ([]int64, error)
@@ -93,14 +94,14 @@ func Open(ctx context.Context, cfg Config) (*Mission, error) {
 	a := cfg.Agreement
 	if cfg.Ledger != nil && (a.Consultation != nil || a.Enforcement != nil) {
 		m.consequences = NewConsequences(a)
-		events, sigs, err := recorded(cfg.Ledger)
+		h, err := readHistory(cfg.Ledger, m.Signed())
 		if err != nil {
 			return nil, fmt.Errorf("restoring the agreement's state from the ledger: %w", err)
 		}
-		if m.verdicts, err = m.consequences.Restore(events); err != nil {
+		if m.verdicts, err = m.consequences.Restore(h.Events); err != nil {
 			return nil, fmt.Errorf("restoring the agreement's state from the ledger: %w", err)
 		}
-		for _, sig := range sigs {
+		for _, sig := range h.Signatures {
 			m.consequences.RestoreSignature(sig)
 		}
 	}
@@ -146,6 +147,11 @@ func (m *Mission) Kernel() *geo.Kernel { return m.cfg.Kernel }
 // KeepsRecord reports whether the mission appends to a ledger.
 func (m *Mission) KeepsRecord() bool { return m.cfg.Ledger != nil }
 
+// Signed reports whether the agreement registers its authors' keys: then
+// every observation batch, response and finding must be signed by its
+// author (History).
+func (m *Mission) Signed() bool { return len(m.cfg.Agreement.Keys) > 0 }
+
 // HasEngine reports whether the mission runs the agreement engine
 // (consultations and enforcement).
 func (m *Mission) HasEngine() bool { return m.consequences != nil }
@@ -161,39 +167,4 @@ func (m *Mission) applyVerdicts(ins []monitor.Incident) {
 			ins[i].State = st
 		}
 	}
-}
-
-// recorded reads the agreement engine's events back from the ledger, and
-// the guarantors' signatures of findings.
-func recorded(l Ledger) ([]engine.Event, []FindingSignature, error) {
-	var out []engine.Event
-	var sigs []FindingSignature
-	for i := int64(0); i < l.Len(); i++ {
-		rec, err := l.Record(i)
-		if err != nil {
-			return nil, nil, err
-		}
-		var e ledger.Entry
-		if err := json.Unmarshal(rec, &e); err != nil {
-			return nil, nil, err
-		}
-		if e.Kind != ledger.KindDerived {
-			continue
-		}
-		switch e.Type {
-		case accord.EntryEvent:
-			var ev engine.Event
-			if err := json.Unmarshal(e.Body, &ev); err != nil {
-				return nil, nil, fmt.Errorf("entry %d: %v", i, err)
-			}
-			out = append(out, ev)
-		case accord.EntryFindingSignature:
-			var sig FindingSignature
-			if err := json.Unmarshal(e.Body, &sig); err != nil {
-				return nil, nil, fmt.Errorf("entry %d: %v", i, err)
-			}
-			sigs = append(sigs, sig)
-		}
-	}
-	return out, sigs, nil
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/engine"
 	"github.com/accord-peace/accord/ledger"
+	"github.com/accord-peace/accord/mission"
 	"github.com/spf13/cobra"
 )
 
@@ -123,9 +124,13 @@ number and link to the entry before it, each submission's author signature
 base64 ed25519 public keys) and
 uniqueness; then that the tree of the first N entries has the checkpoint's
 root. Any changed byte, dropped, repeated or reordered entry is reported with
-the entry and byte offset. When all holds, the entries of type "event" (signed
-submissions, or the server's own derived entries) are replayed through the agreement engine (the embedded reference unless
---agreement names one) and the state printed with its SHA-256.`,
+the entry and byte offset. When all holds, the agreement engine's history is
+read as the server reads it at restart (its own derived "event" entries; a
+submission never feeds the engine by itself), and, when the agreement
+registers its authors' keys, every response, finding and finding signature
+must rest on a signed submission by its author; the events are replayed
+through the agreement engine (the embedded reference unless --agreement
+names one) and the state printed with its SHA-256.`,
 		Args: exactArgs(1, "one LEDGER"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if checkpointPath == "" || logKey == "" {
@@ -181,21 +186,26 @@ submissions, or the server's own derived entries) are replayed through the agree
 				return accord.Errorf(accord.EINVALID, "%s does not verify against the checkpoint of %d entries (%d problem(s)):%s", args[0], tree.N, len(rep.Problems), b.String())
 			}
 			fmt.Fprintf(w, "%s: %d entries verified; the first %d match the checkpoint signed by %s\n", args[0], rep.Entries, tree.N, strings.Join(signers, ", "))
+			// The server's own reading of the record: what it restores from
+			// is what is replayed here.
+			h := mission.NewHistory(len(a.Keys) > 0)
+			if err := ledger.Entries(data, rep.Entries, h.Add); err != nil {
+				return accord.Errorf(accord.EINVALID, "%s: %v", args[0], err)
+			}
 			e := engine.New(a)
-			events := 0
-			for _, s := range rep.Events {
-				var ev engine.Event
-				if err := json.Unmarshal(s.Body, &ev); err != nil {
-					return accord.Errorf(accord.EINVALID, "entry %d: not an event: %v", s.Seq, err)
-				}
+			for _, ev := range h.Events {
 				if err := e.Apply(ev); err != nil {
-					return err
+					return accord.Errorf(accord.EINVALID, "%s: replaying event %d (%s): %v", args[0], ev.Seq, ev.Type, err)
 				}
-				events++
 			}
 			st := e.State()
 			writeStatus(w, st)
-			fmt.Fprintf(w, "\n%d events replayed; state sha256 %s\n", events, st.Hash())
+			fmt.Fprintf(w, "\n%d events replayed; state sha256 %s\n", len(h.Events), st.Hash())
+			if h.Signed {
+				fmt.Fprintf(w, "%d responses and finding signatures, each signed by its author\n", h.Attributed)
+			} else {
+				fmt.Fprintln(w, "the agreement registers no authors' keys: responses and findings were taken on the server's word (bearer tokens), not signed")
+			}
 			return nil
 		},
 	}

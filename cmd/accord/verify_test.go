@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -47,18 +46,19 @@ func recordLedger(t *testing.T) (dir string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The events as the server records them: its own derived entries.
 	for _, ev := range events {
-		author := ev.Party
-		if author == "" {
-			author = "mission"
-		}
-		s, err := ledger.Sign(priv[author], author, fmt.Sprint(ev.Seq), "event", ev)
-		if err != nil {
+		body, _ := json.Marshal(ev)
+		if _, err := l.AppendAll([]ledger.Entry{{Kind: ledger.KindDerived, Type: "event", Body: body}}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := l.Submit(s); err != nil {
-			t.Fatal(err)
-		}
+	}
+	// An engine event sent for the record as a signed submission, as the
+	// server once took them: it feeds the engine neither on the server nor
+	// in verify (a snapback that never happened).
+	s, _ := ledger.Sign(priv["ru"], "ru", "forged-snapback", "event", engine.Event{Seq: 13, At: events[len(events)-1].At, Type: "provision_done", Provision: "sanctions-snapback", Party: "eu"})
+	if _, err := l.Submit(s); err != nil {
+		t.Fatal(err)
 	}
 	tree, _ := l.Tree(l.Len())
 	l.Close()
@@ -84,7 +84,7 @@ func TestVerifyLedger(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	if !strings.Contains(out, "12 entries verified; the first 12 match the checkpoint signed by accord-mission") || !strings.Contains(out, "12 events replayed") {
+	if !strings.Contains(out, "13 entries verified; the first 13 match the checkpoint signed by accord-mission") || !strings.Contains(out, "12 events replayed") {
 		t.Errorf("verify:\n%s", out)
 	}
 	// The state is the one replaying the log gives.
@@ -100,7 +100,7 @@ func TestVerifyLedger(t *testing.T) {
 	bad[i+14] = 'E'
 	os.WriteFile(filepath.Join(dir, "bad"), bad, 0o644)
 	_, errOut, code = runAccord(t, args(filepath.Join(dir, "bad"))...)
-	if code != 1 || !strings.Contains(errOut, "entry 10 (byte") || !strings.Contains(errOut, "signature does not verify") {
+	if code != 1 || !strings.Contains(errOut, "entry 11 (byte") || !strings.Contains(errOut, "entry 10 was changed") {
 		t.Errorf("tampered: exit %d\n%s", code, errOut)
 	}
 	// A checkpoint signed by another key is refused.
@@ -125,7 +125,7 @@ func TestVerifyFromServer(t *testing.T) {
 	defer srv.Close()
 	out, errOut, code := runAccord(t, "verify", srv.URL, "--checkpoint", filepath.Join(dir, "checkpoint"),
 		"--log-key", filepath.Join(dir, "log.pub"), "--keys", filepath.Join(dir, "keys.json"))
-	if code != 0 || !strings.Contains(out, "12 entries verified") {
+	if code != 0 || !strings.Contains(out, "13 entries verified") {
 		t.Errorf("verify %s: exit %d %s %s", srv.URL, code, out, errOut)
 	}
 }

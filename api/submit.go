@@ -1,0 +1,53 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+
+	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/ledger"
+)
+
+// maxSubmission bounds a signed submission's JSON (a response or a
+// finding: a few kilobytes of evidence at most).
+const maxSubmission = 1 << 20
+
+// postSubmission takes a signed response or finding for the record: the
+// mission checks its signature, acts on it and records it with what it
+// caused, or records its refusal.
+func (s *Server) postSubmission(w http.ResponseWriter, r *http.Request) {
+	var sub ledger.Submission
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxSubmission))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&sub); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			s.fail(w, http.StatusRequestEntityTooLarge, accord.Errorf(accord.EINVALID, "a submission is at most %d bytes", maxSubmission))
+			return
+		}
+		s.fail(w, http.StatusBadRequest, accord.Errorf(accord.EINVALID, "not a submission {author, id, type, body, sig}: %v", err))
+		return
+	}
+	if s.Auth != nil {
+		p := principal(r)
+		action := map[string]string{accord.SubmissionResponse: accord.SubmitResponse, accord.SubmissionFinding: accord.SignFinding}[sub.Type]
+		switch {
+		case p.Actor == "":
+			s.fail(w, http.StatusUnauthorized, accord.Errorf(accord.EUNAUTHORIZED, "submissions need a token"))
+			return
+		case p.Actor != sub.Author:
+			s.fail(w, http.StatusForbidden, accord.Errorf(accord.EFORBIDDEN, "%s may not submit for %q", p.Actor, sub.Author))
+			return
+		case action != "" && !s.Auth.Policy.Allowed(p.Role, action, true):
+			s.fail(w, http.StatusForbidden, accord.Errorf(accord.EFORBIDDEN, "the %s role may not submit %q", p.Role, sub.Type))
+			return
+		}
+	}
+	res, err := s.Mission.Submit(r.Context(), sub)
+	if err != nil {
+		s.fail(w, status(err), err)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}

@@ -1,0 +1,191 @@
+package main
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/api"
+	"github.com/accord-peace/accord/ledger"
+)
+
+// consultFlags are what every signed consultation command needs: where to
+// send, who signs, with which key.
+type consultFlags struct {
+	server, author, keyFile, token, id, evidence string
+	json                                         bool
+}
+
+func (f *consultFlags) register(c *cobra.Command) {
+	c.Flags().StringVar(&f.server, "server", "http://127.0.0.1:8080", "the mission server's URL")
+	c.Flags().StringVar(&f.author, "author", "", "who signs: the party answering, or the guarantor signing (required)")
+	c.Flags().StringVar(&f.keyFile, "key", "", "the author's private key: a file whose first line is the base64 ed25519 key 'accord ledger keygen --author' prints (required)")
+	c.Flags().StringVar(&f.token, "token", "", "the bearer token, when the server checks tokens (default $ACCORD_TOKEN)")
+	c.Flags().StringVar(&f.id, "id", "", "the submission's id, unique per author (default: random)")
+	c.Flags().StringVar(&f.evidence, "evidence", "", "the evidence: what a dispute or a finding rests on")
+	c.Flags().BoolVar(&f.json, "json", false, "print the server's answer as JSON")
+}
+
+func newConsultCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "consult",
+		Short: "Answer a notice or sign a finding, signed with the author's key",
+		Long: `consult sends a party's answer to a notice, or a guarantor's signature of a
+finding, to a mission server as a submission signed with the author's ed25519
+key (POST /v1/submissions). The server checks the signature, acts on it and
+records it, so that 'accord verify' can attribute every answer and finding to
+its author; a refused one is recorded too, and the command says why and exits 1.
+
+  respond  a party answers the notice of a consultation (accept or dispute)
+  sign     a guarantor signs an outcome of a disputed consultation`,
+	}
+	cmd.AddCommand(newConsultRespondCmd(), newConsultSignCmd())
+	return cmd
+}
+
+func newConsultRespondCmd() *cobra.Command {
+	var f consultFlags
+	var answer string
+	cmd := &cobra.Command{
+		Use:   "respond CONSULTATION --answer accept|dispute --author PARTY --key KEY",
+		Short: "A party answers a notice, signed",
+		Args:  exactArgs(1, "one CONSULTATION id"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if answer != "accept" && answer != "dispute" {
+				return usageError{cmd: "respond", err: fmt.Errorf("--answer: want accept or dispute, got %q", answer)}
+			}
+			return f.send(cmd, accord.SubmissionResponse, accord.ResponseBody{Consultation: args[0], Answer: answer, Evidence: f.evidence})
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().StringVar(&answer, "answer", "", "accept, or dispute (with --evidence)")
+	return cmd
+}
+
+func newConsultSignCmd() *cobra.Command {
+	var f consultFlags
+	var outcome string
+	cmd := &cobra.Command{
+		Use:   "sign CONSULTATION --outcome upheld|dismissed|inconclusive --author GUARANTOR --key KEY",
+		Short: "A guarantor signs a finding, signed",
+		Args:  exactArgs(1, "one CONSULTATION id"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if outcome != accord.OutcomeUpheld && outcome != accord.OutcomeDismissed && outcome != accord.OutcomeInconclusive {
+				return usageError{cmd: "sign", err: fmt.Errorf("--outcome: want upheld, dismissed or inconclusive, got %q", outcome)}
+			}
+			return f.send(cmd, accord.SubmissionFinding, accord.FindingBody{Consultation: args[0], Outcome: outcome, Evidence: f.evidence})
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().StringVar(&outcome, "outcome", "", "upheld, dismissed or inconclusive")
+	return cmd
+}
+
+// send signs a submission and posts it.
+func (f *consultFlags) send(cmd *cobra.Command, typ string, body any) error {
+	if f.author == "" || f.keyFile == "" {
+		return usageError{cmd: cmd.Name(), err: fmt.Errorf("--author and --key are required")}
+	}
+	key, err := readAuthorKey(f.keyFile)
+	if err != nil {
+		return err
+	}
+	id := f.id
+	if id == "" {
+		b := make([]byte, 8)
+		rand.Read(b)
+		id = typ + "-" + hex.EncodeToString(b)
+	}
+	sub, err := ledger.Sign(key, f.author, id, typ, body)
+	if err != nil {
+		return err
+	}
+	raw, _ := json.Marshal(sub)
+	req, err := http.NewRequestWithContext(cmd.Context(), http.MethodPost, strings.TrimSuffix(f.server, "/")+"/v1/submissions", bytes.NewReader(raw))
+	if err != nil {
+		return usageError{cmd: cmd.Name(), err: fmt.Errorf("--server: %v", err)}
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if tok := firstOf(f.token, os.Getenv("ACCORD_TOKEN")); tok != "" {
+		req.Header.Set("Authorization", "Bearer "+tok)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return &accord.Error{Code: accord.ENOTFOUND, Message: "server " + f.server, Err: err}
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode != http.StatusOK {
+		var e api.ErrorBody
+		if json.Unmarshal(b, &e) != nil || e.Message == "" {
+			return accord.Errorf(accord.EINVALID, "%s: %s", f.server, resp.Status)
+		}
+		return &accord.Error{Code: e.Code, Message: e.Message}
+	}
+	if f.json {
+		_, err = cmd.OutOrStdout().Write(b)
+		return err
+	}
+	var res api.ConsultationResult
+	if err := json.Unmarshal(b, &res); err != nil {
+		return accord.Errorf(accord.EINVALID, "%s answered something other than a consultation: %v", f.server, err)
+	}
+	w := cmd.OutOrStdout()
+	c := res.Consultation
+	fmt.Fprintf(w, "%s %q recorded", typ, id)
+	if res.SubmissionEntry != nil {
+		fmt.Fprintf(w, " as ledger entry %d", *res.SubmissionEntry)
+	}
+	fmt.Fprintf(w, "; consultation %s is at stage %s", c.ID, c.Stage)
+	if c.Outcome != "" {
+		fmt.Fprintf(w, " (%s)", c.Outcome)
+	}
+	fmt.Fprintln(w)
+	for _, s := range res.Pending {
+		fmt.Fprintf(w, "  signed by %s: %s\n", s.Guarantor, s.Outcome)
+	}
+	for _, d := range res.Derived {
+		fmt.Fprintf(w, "  %s\n", d.What)
+	}
+	return nil
+}
+
+// firstOf is the first non-empty string.
+func firstOf(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// readAuthorKey reads an author's private ed25519 key: the first line of
+// a file, base64 (the seed's 32 bytes or the whole 64-byte key).
+func readAuthorKey(path string) (ed25519.PrivateKey, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &accord.Error{Code: accord.ENOTFOUND, Message: "key", Err: err}
+	}
+	line, _, _ := strings.Cut(strings.TrimSpace(string(b)), "\n")
+	k, err := base64.StdEncoding.DecodeString(strings.TrimSpace(line))
+	switch {
+	case err == nil && len(k) == ed25519.PrivateKeySize:
+		return ed25519.PrivateKey(k), nil
+	case err == nil && len(k) == ed25519.SeedSize:
+		return ed25519.NewKeyFromSeed(k), nil
+	}
+	return nil, accord.Errorf(accord.EINVALID, "%s: the first line is not a base64 ed25519 private key ('accord ledger keygen --author' makes one)", path)
+}

@@ -1,0 +1,89 @@
+package ledger
+
+import (
+	"bytes"
+	"fmt"
+)
+
+// Check verifies a submission as Submit would, without appending it: its
+// signature, and that (author, id) is not in the log yet. The caller that
+// then appends it with AppendAll (with the entries it caused, in one
+// durable batch) makes it seen there.
+func (l *Ledger) Check(s *Submission) error {
+	if err := l.Registry.Check(s); err != nil {
+		return err
+	}
+	if l.Seen(s.Author, s.ID) {
+		return fmt.Errorf("replayed submission: %s already sent %q", s.Author, s.ID)
+	}
+	return nil
+}
+
+// AppendAll appends entries in one durable batch, as Log.AppendAll does,
+// and learns the submissions among them, so that a later one with the same
+// (author, id) is refused as a replay. A submission already seen is not
+// appended: the whole batch is refused.
+func (l *Ledger) AppendAll(es []Entry) ([]int64, error) {
+	var keys [][2]string
+	l.mu.Lock()
+	for _, e := range es {
+		if e.Kind != KindSubmission {
+			continue
+		}
+		key := [2]string{e.Author, e.ID}
+		if l.seen[key] {
+			for _, k := range keys {
+				delete(l.seen, k)
+			}
+			l.mu.Unlock()
+			return nil, fmt.Errorf("replayed submission: %s already sent %q", e.Author, e.ID)
+		}
+		l.seen[key] = true
+		keys = append(keys, key)
+	}
+	l.mu.Unlock()
+	seqs, err := l.Log.AppendAll(es)
+	if err != nil {
+		l.mu.Lock()
+		for _, k := range keys {
+			delete(l.seen, k)
+		}
+		l.mu.Unlock()
+	}
+	return seqs, err
+}
+
+// SubmissionEntry is the entry that records an accepted submission.
+func SubmissionEntry(s Submission) Entry {
+	return Entry{Kind: KindSubmission, Author: s.Author, ID: s.ID, Type: s.Type, Body: s.Body, Sig: s.Sig}
+}
+
+// RefusalEntry is the entry that records a refused submission and why:
+// nothing of its body.
+func RefusalEntry(s Submission, reason string) Entry {
+	return Entry{Kind: KindRefusal, Author: s.Author, ID: s.ID, Type: s.Type, Reason: reason}
+}
+
+// Entries calls fn with the first n entries of a log's bytes, in order
+// (what Verify counted in Report.Entries), and stops at the first frame or
+// entry it cannot read (an error naming it) or the first error fn returns.
+// It checks nothing else: Verify does.
+func Entries(data []byte, n int64, fn func(i int64, e *Entry) error) error {
+	r := bytes.NewReader(data)
+	var off, i int64
+	for ; i < n; i++ {
+		rec, size, err := readFrame(r, int64(len(data))-off)
+		if err != nil {
+			return fmt.Errorf("entry %d at byte %d: %v", i, off, err)
+		}
+		e, err := decodeEntry(rec)
+		if err != nil {
+			return fmt.Errorf("entry %d at byte %d: %v", i, off, err)
+		}
+		if err := fn(i, e); err != nil {
+			return err
+		}
+		off += size
+	}
+	return nil
+}

@@ -1,0 +1,160 @@
+package mission
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/engine"
+	"github.com/accord-peace/accord/ledger"
+)
+
+// History is what the agreement engine acts on, read back from the record
+// in order: the engine's events and the guarantors' signatures of findings
+// still short of their quorum. The server restores itself from it and
+// `accord verify` replays it: one reading of the record, so the two cannot
+// disagree.
+//
+// Only the mission's own derived entries feed the engine; a submission
+// never does by itself (an "event" sent for the record changes nothing
+// anywhere). When the agreement registers its authors' keys (Signed), every
+// response, finding and finding signature the engine acts on must rest on
+// a signed submission by its author, earlier in the record, saying the
+// same thing: a derived entry without one is an error naming it.
+type History struct {
+	Signed     bool
+	Events     []engine.Event
+	Signatures []FindingSignature
+	// Attributed counts the responses and finding signatures that rest on
+	// their author's signed submission.
+	Attributed int
+
+	responses map[string][]accord.ResponseBody // by author
+	findings  map[string][]accord.FindingBody  // by author
+}
+
+// NewHistory starts reading a record; signed says whether the agreement
+// registers its authors' keys.
+func NewHistory(signed bool) *History {
+	return &History{Signed: signed, responses: map[string][]accord.ResponseBody{}, findings: map[string][]accord.FindingBody{}}
+}
+
+// Add reads the record's next entry, i its index.
+func (h *History) Add(i int64, e *ledger.Entry) error {
+	switch e.Kind {
+	case ledger.KindSubmission:
+		return h.submission(i, e)
+	case ledger.KindDerived:
+	default:
+		return nil
+	}
+	switch e.Type {
+	case accord.EntryEvent:
+		var ev engine.Event
+		if err := strictJSON(e.Body, &ev); err != nil {
+			return fmt.Errorf("entry %d: not an engine event: %v", i, err)
+		}
+		if err := h.attribute(i, ev); err != nil {
+			return err
+		}
+		h.Events = append(h.Events, ev)
+	case accord.EntryFindingSignature:
+		var sig FindingSignature
+		if err := strictJSON(e.Body, &sig); err != nil {
+			return fmt.Errorf("entry %d: not a finding signature: %v", i, err)
+		}
+		if h.Signed && !h.signedFinding(sig.Guarantor, sig.Consultation, sig.Outcome, sig.Evidence) {
+			return fmt.Errorf("entry %d: %s's signature of the finding of %s (%s) rests on no finding %s signed: nothing attributes it", i, sig.Guarantor, sig.Consultation, sig.Outcome, sig.Guarantor)
+		}
+		if h.Signed {
+			h.Attributed++
+		}
+		h.Signatures = append(h.Signatures, sig)
+	}
+	return nil
+}
+
+// submission keeps a signed response or finding for the derived entries
+// that act on it.
+func (h *History) submission(i int64, e *ledger.Entry) error {
+	switch e.Type {
+	case accord.SubmissionResponse:
+		var b accord.ResponseBody
+		if err := strictJSON(e.Body, &b); err != nil {
+			return nil // refused by the server; it acted on nothing
+		}
+		h.responses[e.Author] = append(h.responses[e.Author], b)
+	case accord.SubmissionFinding:
+		var b accord.FindingBody
+		if err := strictJSON(e.Body, &b); err != nil {
+			return nil
+		}
+		h.findings[e.Author] = append(h.findings[e.Author], b)
+	}
+	return nil
+}
+
+// attribute checks that a response event rests on its party's signed
+// response, and a finding on the recorded signatures of its signers.
+func (h *History) attribute(i int64, ev engine.Event) error {
+	if !h.Signed {
+		return nil
+	}
+	if ev.Type == engine.Finding {
+		for _, g := range ev.SignedBy {
+			if !slices.ContainsFunc(h.Signatures, func(s FindingSignature) bool {
+				return s.Guarantor == g && s.Consultation == ev.Consultation && s.Outcome == ev.Outcome
+			}) {
+				return fmt.Errorf("entry %d: the finding of %s (%s) names %s among its signers, but the record holds no signature of %s's", i, ev.Consultation, ev.Outcome, g, g)
+			}
+		}
+		return nil
+	}
+	if ev.Type != engine.Response {
+		return nil
+	}
+	want := accord.ResponseBody{Consultation: ev.Consultation, Answer: ev.Answer, Evidence: ev.Evidence}
+	if !slices.Contains(h.responses[ev.Party], want) {
+		return fmt.Errorf("entry %d: %s's %s to the notice of %s rests on no response %s signed: nothing attributes it", i, ev.Party, ev.Answer, ev.Consultation, ev.Party)
+	}
+	h.Attributed++
+	return nil
+}
+
+func (h *History) signedFinding(guarantor, consultation, outcome, evidence string) bool {
+	return slices.Contains(h.findings[guarantor], accord.FindingBody{Consultation: consultation, Outcome: outcome, Evidence: evidence})
+}
+
+// strictJSON decodes one JSON value, refusing unknown fields.
+func strictJSON(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if dec.More() {
+		return fmt.Errorf("data after the value")
+	}
+	return nil
+}
+
+// readHistory reads a ledger's history from its first entry.
+func readHistory(l Ledger, signed bool) (*History, error) {
+	h := NewHistory(signed)
+	for i := int64(0); i < l.Len(); i++ {
+		rec, err := l.Record(i)
+		if err != nil {
+			return nil, err
+		}
+		var e ledger.Entry
+		if err := json.Unmarshal(rec, &e); err != nil {
+			return nil, fmt.Errorf("entry %d: %v", i, err)
+		}
+		if err := h.Add(i, &e); err != nil {
+			return nil, err
+		}
+	}
+	return h, nil
+}
