@@ -26,7 +26,7 @@ type Incident struct {
 	Location           [2]float64       `json:"location"`
 	FirstObserved      time.Time        `json:"first_observed"`
 	LastObserved       time.Time        `json:"last_observed"`
-	Observations       []ObservationKey `json:"observations"`
+	Observations       []ObservationKey `json:"observations,omitempty"`
 	IndependentSources int              `json:"independent_sources"`
 	Confidence         float64          `json:"confidence"`
 	// Side is the party holding the side of the line the incident is on.
@@ -54,15 +54,6 @@ type IncidentStore interface {
 	// Incidents returns a page of the incidents that pass the query's
 	// filter, in the order first stored.
 	Incidents(ctx context.Context, q IncidentQuery) (IncidentPage, error)
-}
-
-// EncodedIncidentStore is an incident store that keeps incidents as JSON
-// and takes the encodings already made (the ledger's) instead of encoding
-// them again: PutEncoded is PutIncidents with encoded[i] the JSON of
-// ins[i] (nil to encode it there).
-type EncodedIncidentStore interface {
-	IncidentStore
-	PutEncoded(ctx context.Context, ins []Incident, encoded [][]byte) error
 }
 
 // Page sizes of an incident listing.

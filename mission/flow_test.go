@@ -169,13 +169,15 @@ func TestAWeekThroughTheServerIsTheBatchCommand(t *testing.T) {
 	if len(open)+closed != len(want) {
 		t.Errorf("%d open + %d closed ≠ %d", len(open), closed, len(want))
 	}
-	// The ledger holds every incident's last version.
+	// The ledger holds every incident's last version, as its record: the
+	// incident, the number of its observations and the digest of the list
+	// the store serves.
 	last := map[string][]byte{}
-	for _, x := range entries[monitor.Incident](t, m.ledger, accord.EntryIncident) {
+	for _, x := range entries[accord.IncidentRecord](t, m.ledger, accord.EntryIncident) {
 		last[x.ID], _ = json.Marshal(x)
 	}
 	for _, x := range got {
-		if b, _ := json.Marshal(x); !bytes.Equal(last[x.ID], b) {
+		if b, _ := json.Marshal(accord.RecordOf(&x)); !bytes.Equal(last[x.ID], b) {
 			t.Fatalf("the ledger's last version of %s:\n %s\nthe store's:\n %s", x.ID, last[x.ID], b)
 		}
 	}

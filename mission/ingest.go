@@ -82,10 +82,9 @@ func (m *Mission) Ingest(ctx context.Context, batch []monitor.Observation, sub *
 
 // pending is what one step hands to the record stage: the incidents it
 // changed, the incidents a new verdict changes besides (read from the
-// incident store there), and the ledger entries, encoded.
+// incident store there), and the ledger entries.
 type pending struct {
 	changed   []monitor.Incident
-	encoded   [][]byte          // JSON of changed[i], when the ledger has it
 	restate   map[string]string // incident id → verdict, for incidents not in changed
 	head      []ledger.Entry    // the caller's entries, then the changed incidents
 	tail      []ledger.Entry    // the engine's events and what it derived
@@ -109,9 +108,7 @@ func (m *Mission) prepare(changed []monitor.Incident, verdicts map[string]string
 		return p
 	}
 	for i := range changed {
-		e := derivedEntry(accord.EntryIncident, &changed[i])
-		p.head = append(p.head, e)
-		p.encoded = append(p.encoded, e.Body)
+		p.head = append(p.head, incidentEntry(&changed[i]))
 	}
 	for i := range events {
 		p.tail = append(p.tail, derivedEntry(accord.EntryEvent, &events[i]))
@@ -142,14 +139,12 @@ func (m *Mission) record(ctx context.Context, p pending) ([]int64, error) {
 		in.State = p.restate[id]
 		p.changed = append(p.changed, *in)
 		if p.hasLedger {
-			e := derivedEntry(accord.EntryIncident, in)
-			entries = append(entries, e)
-			p.encoded = append(p.encoded, e.Body)
+			entries = append(entries, incidentEntry(in))
 		}
 	}
 	entries = append(entries, p.tail...)
 	if len(p.changed) > 0 {
-		m.incidents.add(versions{ins: p.changed, json: p.encoded})
+		m.incidents.add(versions{ins: p.changed})
 	}
 	if !p.hasLedger || len(entries) == 0 {
 		return nil, nil
@@ -170,6 +165,14 @@ func lastOf(seqs []int64) *int64 {
 		return nil
 	}
 	return &seqs[len(seqs)-1]
+}
+
+// incidentEntry records an incident version: its record (without the
+// growing list of observations: accord.IncidentRecord), so that an entry's
+// size does not grow with the incident's age.
+func incidentEntry(in *monitor.Incident) ledger.Entry {
+	r := accord.RecordOf(in)
+	return derivedEntry(accord.EntryIncident, &r)
 }
 
 func derivedEntry(typ string, v any) ledger.Entry {

@@ -41,11 +41,9 @@ const (
 	flushEvery = 250 * time.Millisecond
 )
 
-// versions are incident versions and, when the ledger has them, their JSON
-// encodings (json[i] for ins[i], nil when not encoded).
+// versions are incident versions.
 type versions struct {
-	ins  []monitor.Incident
-	json [][]byte
+	ins []monitor.Incident
 }
 
 func newWriter(store monitor.IncidentStore) *writer {
@@ -60,11 +58,7 @@ func newWriter(store monitor.IncidentStore) *writer {
 func (w *writer) add(v versions) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	for j, in := range v.ins {
-		var b []byte
-		if v.json != nil {
-			b = v.json[j]
-		}
+	for _, in := range v.ins {
 		if in.ClosedAt != nil {
 			if w.closed == 0 {
 				w.since = time.Now()
@@ -72,12 +66,11 @@ func (w *writer) add(v versions) {
 			w.closed++
 		}
 		if i, ok := w.at[in.ID]; ok {
-			w.pend.ins[i], w.pend.json[i] = in, b
+			w.pend.ins[i] = in
 			continue
 		}
 		w.at[in.ID] = len(w.pend.ins)
 		w.pend.ins = append(w.pend.ins, in)
-		w.pend.json = append(w.pend.json, b)
 	}
 	w.queued++
 	if w.closed >= flushAt {
@@ -151,11 +144,7 @@ func (w *writer) run() {
 		w.mu.Unlock()
 		var err error
 		if !failed {
-			if es, ok := w.store.(monitor.EncodedIncidentStore); ok {
-				err = es.PutEncoded(context.Background(), v.ins, v.json)
-			} else {
-				err = w.store.PutIncidents(context.Background(), v.ins)
-			}
+			err = w.store.PutIncidents(context.Background(), v.ins)
 		}
 		w.mu.Lock()
 		if err != nil && w.err == nil {

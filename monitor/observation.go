@@ -45,15 +45,14 @@ func DigestOf(encoded []byte) [32]byte { return accord.DigestOf(encoded) }
 // Incidents, their listing and the stores' interfaces live in the root
 // package too.
 type (
-	Incident             = accord.Incident
-	Violation            = accord.Violation
-	IncidentFilter       = accord.IncidentFilter
-	IncidentQuery        = accord.IncidentQuery
-	IncidentPage         = accord.IncidentPage
-	ObservationStore     = accord.ObservationStore
-	PutResult            = accord.PutResult
-	IncidentStore        = accord.IncidentStore
-	EncodedIncidentStore = accord.EncodedIncidentStore
+	Incident         = accord.Incident
+	Violation        = accord.Violation
+	IncidentFilter   = accord.IncidentFilter
+	IncidentQuery    = accord.IncidentQuery
+	IncidentPage     = accord.IncidentPage
+	ObservationStore = accord.ObservationStore
+	PutResult        = accord.PutResult
+	IncidentStore    = accord.IncidentStore
 )
 
 // Page sizes of an incident listing.

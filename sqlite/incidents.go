@@ -14,19 +14,13 @@ import (
 // IncidentStore keeps incidents in SQLite.
 type IncidentStore struct{ db *DB }
 
-var _ accord.EncodedIncidentStore = (*IncidentStore)(nil)
+var _ accord.IncidentStore = (*IncidentStore)(nil)
 
 // NewIncidentStore returns the incident store of a database.
 func NewIncidentStore(db *DB) *IncidentStore { return &IncidentStore{db: db} }
 
 // PutIncidents implements accord.IncidentStore in one transaction.
-func (s *IncidentStore) PutIncidents(ctx context.Context, ins []accord.Incident) error {
-	return s.PutEncoded(ctx, ins, nil)
-}
-
-// PutEncoded is PutIncidents with the incidents' JSON encodings already
-// made (encoded[i] for ins[i]; nil, or a nil element, to encode here).
-func (s *IncidentStore) PutEncoded(ctx context.Context, ins []accord.Incident, encoded [][]byte) (err error) {
+func (s *IncidentStore) PutIncidents(ctx context.Context, ins []accord.Incident) (err error) {
 	if len(ins) == 0 {
 		return nil
 	}
@@ -48,14 +42,9 @@ func (s *IncidentStore) PutEncoded(ctx context.Context, ins []accord.Incident, e
 	defer up.Close()
 	for i := range ins {
 		in := &ins[i]
-		var body []byte
-		if encoded != nil {
-			body = encoded[i]
-		}
-		if body == nil {
-			if body, err = json.Marshal(in); err != nil {
-				return err
-			}
+		body, err := json.Marshal(in)
+		if err != nil {
+			return err
 		}
 		closed := 0
 		if in.ClosedAt != nil {

@@ -2,7 +2,6 @@ package sqlite_test
 
 import (
 	"context"
-	"encoding/json"
 	"path/filepath"
 	"testing"
 
@@ -54,29 +53,4 @@ func TestIncidentStore(t *testing.T) {
 		t.Cleanup(func() { db.Close() })
 		return sqlite.NewIncidentStore(db)
 	})
-}
-
-// PutEncoded stores the encodings it is given, as PutIncidents would have
-// made them.
-func TestIncidentStorePutEncoded(t *testing.T) {
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "accord.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	s := sqlite.NewIncidentStore(db)
-	a, b := monitortest.Incident("inc-1", 1, "reported"), monitortest.Incident("inc-2", 2, "confirmed")
-	enc, _ := json.Marshal(&a)
-	if err := s.PutEncoded(ctx, []monitor.Incident{a, b}, [][]byte{enc, nil}); err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []monitor.Incident{a, b} {
-		got, err := s.Incident(ctx, want.ID)
-		g, _ := json.Marshal(got)
-		w, _ := json.Marshal(&want)
-		if err != nil || string(g) != string(w) {
-			t.Errorf("%s read back as %s, %v; want %s", want.ID, g, err, w)
-		}
-	}
 }
