@@ -83,7 +83,9 @@ func (l *Ledger) Submit(s Submission) (int64, error) {
 	// then wait for durability without holding the lock, so that
 	// concurrent submissions share a commit.
 	reason := ""
-	if err := l.Registry.Check(&s); err != nil {
+	if err := checkBody(s.Body); err != nil {
+		reason = err.Error()
+	} else if err := l.Registry.Check(&s); err != nil {
 		reason = err.Error()
 	} else {
 		key := [2]string{s.Author, s.ID}

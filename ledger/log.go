@@ -10,6 +10,8 @@ import (
 	"sync"
 
 	"golang.org/x/mod/sumdb/tlog"
+
+	"github.com/accord-peace/accord"
 )
 
 // Log is an append-only, durable log of entries on one file. Appends from
@@ -35,10 +37,10 @@ type Log struct {
 }
 
 type appendReq struct {
-	e   Entry
-	seq int64
-	err error
-	ok  chan struct{}
+	rest []byte // the record after seq and prev (encodeRest)
+	seq  int64
+	err  error
+	ok   chan struct{}
 }
 
 // frame header: the record's length, big-endian.
@@ -176,32 +178,35 @@ func (l *Log) hashReader() tlog.HashReader {
 }
 
 // Append adds an entry (its Seq and Prev are assigned) and returns its
-// sequence number once it is durable.
+// sequence number once it is durable. An entry that cannot be stored (its
+// body is not JSON, or it is too large) is refused with an *accord.Error of
+// code EINVALID and nothing of it is written.
 func (l *Log) Append(e Entry) (int64, error) {
-	req := &appendReq{e: e, ok: make(chan struct{})}
-	l.closeMu.RLock()
-	if l.isClosed {
-		l.closeMu.RUnlock()
-		return 0, errors.New("ledger: log closed")
+	seqs, err := l.AppendAll([]Entry{e})
+	if seqs == nil {
+		return 0, err
 	}
-	l.reqs <- req
-	l.closeMu.RUnlock()
-	<-req.ok
-	return req.seq, req.err
+	return seqs[0], err
 }
 
 // AppendAll adds entries in order and returns once all are durable; they
-// share commits.
+// share commits. If any entry cannot be stored, none is written.
 func (l *Log) AppendAll(es []Entry) ([]int64, error) {
 	reqs := make([]*appendReq, len(es))
+	for i := range es {
+		rest, err := es[i].encodeRest()
+		if err != nil {
+			return nil, l.refuse(es, i, err)
+		}
+		reqs[i] = &appendReq{rest: rest, ok: make(chan struct{})}
+	}
 	l.closeMu.RLock()
 	if l.isClosed {
 		l.closeMu.RUnlock()
 		return nil, errors.New("ledger: log closed")
 	}
-	for i, e := range es {
-		reqs[i] = &appendReq{e: e, ok: make(chan struct{})}
-		l.reqs <- reqs[i]
+	for _, r := range reqs {
+		l.reqs <- r
 	}
 	l.closeMu.RUnlock()
 	seqs := make([]int64, len(es))
@@ -214,6 +219,18 @@ func (l *Log) AppendAll(es []Entry) ([]int64, error) {
 		}
 	}
 	return seqs, first
+}
+
+// refuse is the error for entry i of es, which cannot be stored.
+func (l *Log) refuse(es []Entry, i int, err error) error {
+	where := fmt.Sprintf("%s: %s entry", l.path, es[i].Kind)
+	if es[i].Type != "" {
+		where += fmt.Sprintf(" of type %.64q", es[i].Type)
+	}
+	if len(es) > 1 {
+		where += fmt.Sprintf(" (%d of %d appended together; none written)", i+1, len(es))
+	}
+	return &accord.Error{Code: accord.EINVALID, Message: where + " refused", Err: err}
 }
 
 // commit writes batches of appends, one fsync per batch.
@@ -252,10 +269,11 @@ func (l *Log) writeBatch(w *bufio.Writer, batch []*appendReq) {
 	defer l.mu.Unlock()
 	startHashes, startOffsets, startLast, startSize := len(l.hashes), len(l.offsets), l.last, l.size
 	var err error
+	var rec []byte
 	off := l.size
 	for _, r := range batch {
-		r.e.Seq, r.e.Prev = int64(len(l.offsets)), l.last
-		rec := r.e.encode()
+		seq := int64(len(l.offsets))
+		rec = appendRecord(rec[:0], seq, l.last, r.rest)
 		var h [headerLen]byte
 		binary.BigEndian.PutUint32(h[:], uint32(len(rec)))
 		w.Write(h[:])
@@ -263,7 +281,7 @@ func (l *Log) writeBatch(w *bufio.Writer, batch []*appendReq) {
 		if err = l.add(rec, off); err != nil {
 			break
 		}
-		r.seq = r.e.Seq
+		r.seq = seq
 		off += headerLen + int64(len(rec))
 	}
 	if err == nil {
