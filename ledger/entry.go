@@ -7,9 +7,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 
 	"golang.org/x/mod/sumdb/tlog"
+
+	"github.com/accord-peace/accord"
 )
 
 // Entry kinds.
@@ -32,6 +35,21 @@ type Entry struct {
 	Body   json.RawMessage `json:"body,omitempty"`
 	Sig    string          `json:"sig,omitempty"` // base64 ed25519 over SignedMessage
 	Reason string          `json:"reason,omitempty"`
+	// Cut lists the fields of a refusal cut to MaxRefusedField bytes.
+	Cut []Cut `json:"cut,omitempty"`
+}
+
+// MaxRefusedField bounds the author, id and type a refusal records: a
+// longer value is cut to a prefix of at most this many bytes (at a UTF-8
+// character boundary) and the cut recorded.
+const MaxRefusedField = 256
+
+// Cut says a refusal's field holds only a prefix of the submission's
+// value; the full value's length and SHA-256 still identify it.
+type Cut struct {
+	Field  string `json:"field"`  // "author", "id" or "type"
+	Len    int    `json:"len"`    // bytes of the full value
+	SHA256 string `json:"sha256"` // of the full value, in hex
 }
 
 // Submission is what an author sends: signed, not yet in the log.
@@ -94,6 +112,7 @@ type entryFields struct {
 type entryTrailer struct {
 	Sig    string `json:"sig,omitempty"`
 	Reason string `json:"reason,omitempty"`
+	Cut    []Cut  `json:"cut,omitempty"`
 }
 
 // checkBody says why a body cannot be stored verbatim, if it cannot.
@@ -122,7 +141,7 @@ func (e *Entry) encodeRest() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	t, err := json.Marshal(entryTrailer{Sig: e.Sig, Reason: e.Reason})
+	t, err := json.Marshal(entryTrailer{Sig: e.Sig, Reason: e.Reason, Cut: e.Cut})
 	if err != nil {
 		return nil, err
 	}
@@ -189,4 +208,44 @@ func decodeEntry(data []byte) (*Entry, error) {
 		return nil, fmt.Errorf("not in canonical form")
 	}
 	return &e, nil
+}
+
+// CheckEntry says why an entry cannot be appended, if it cannot: its body
+// is not one JSON value with nothing around it, or its record could be
+// longer than MaxEntry. The error is the one Append would return, an
+// *accord.Error of code EINVALID.
+func CheckEntry(e Entry) error {
+	if _, err := e.checkedRest(); err != nil {
+		return entryError(&e, err)
+	}
+	return nil
+}
+
+// checkedRest is encodeRest, refusing an entry whose record could be longer
+// than MaxEntry whatever its sequence number.
+func (e *Entry) checkedRest() ([]byte, error) {
+	rest, err := e.encodeRest()
+	if err != nil {
+		return nil, err
+	}
+	if n := recordLen(math.MaxInt64, len(rest)); n > MaxEntry {
+		return nil, &sizeError{n}
+	}
+	return rest, nil
+}
+
+// sizeError is an entry too large to store.
+type sizeError struct{ n int }
+
+func (e *sizeError) Error() string {
+	return fmt.Sprintf("the record would be %d bytes, over the limit of %d bytes (ledger.MaxEntry)", e.n, MaxEntry)
+}
+
+// entryError is the error refusing an entry.
+func entryError(e *Entry, err error) *accord.Error {
+	what := e.Kind + " entry"
+	if e.Type != "" {
+		what += " of type " + quote(e.Type)
+	}
+	return &accord.Error{Code: accord.EINVALID, Message: what + " refused", Err: err}
 }

@@ -10,8 +10,6 @@ import (
 	"sync"
 
 	"golang.org/x/mod/sumdb/tlog"
-
-	"github.com/accord-peace/accord"
 )
 
 // Log is an append-only, durable log of entries on one file. Appends from
@@ -46,8 +44,9 @@ type appendReq struct {
 // frame header: the record's length, big-endian.
 const headerLen = 4
 
-// maxRecord bounds one entry's size.
-const maxRecord = 16 << 20
+// MaxEntry bounds one entry's record, in bytes: the reader refuses a
+// longer frame, so Append refuses an entry whose record could be longer.
+const MaxEntry = 16 << 20
 
 // Open opens or creates a log file. A torn last frame (a write no one was
 // told had succeeded) is cut off; damage anywhere before it is an error
@@ -126,7 +125,7 @@ func readFrame(r io.Reader, remaining int64) ([]byte, int64, error) {
 		return nil, remaining, io.ErrUnexpectedEOF
 	}
 	n := int64(binary.BigEndian.Uint32(h[:]))
-	if n == 0 || n > maxRecord {
+	if n == 0 || n > MaxEntry {
 		return nil, headerLen, fmt.Errorf("frame length %d out of range", n)
 	}
 	if n > remaining-headerLen {
@@ -178,8 +177,8 @@ func (l *Log) hashReader() tlog.HashReader {
 }
 
 // Append adds an entry (its Seq and Prev are assigned) and returns its
-// sequence number once it is durable. An entry that cannot be stored (its
-// body is not JSON, or it is too large) is refused with an *accord.Error of
+// sequence number once it is durable. An entry that cannot be stored (see
+// CheckEntry: its body is not JSON, or it is too large) is refused with an *accord.Error of
 // code EINVALID and nothing of it is written.
 func (l *Log) Append(e Entry) (int64, error) {
 	seqs, err := l.AppendAll([]Entry{e})
@@ -194,7 +193,7 @@ func (l *Log) Append(e Entry) (int64, error) {
 func (l *Log) AppendAll(es []Entry) ([]int64, error) {
 	reqs := make([]*appendReq, len(es))
 	for i := range es {
-		rest, err := es[i].encodeRest()
+		rest, err := es[i].checkedRest()
 		if err != nil {
 			return nil, l.refuse(es, i, err)
 		}
@@ -223,14 +222,12 @@ func (l *Log) AppendAll(es []Entry) ([]int64, error) {
 
 // refuse is the error for entry i of es, which cannot be stored.
 func (l *Log) refuse(es []Entry, i int, err error) error {
-	where := fmt.Sprintf("%s: %s entry", l.path, es[i].Kind)
-	if es[i].Type != "" {
-		where += fmt.Sprintf(" of type %.64q", es[i].Type)
-	}
+	e := entryError(&es[i], err)
+	e.Message = l.path + ": " + e.Message
 	if len(es) > 1 {
-		where += fmt.Sprintf(" (%d of %d appended together; none written)", i+1, len(es))
+		e.Message += fmt.Sprintf(" (%d of %d appended together; none written)", i+1, len(es))
 	}
-	return &accord.Error{Code: accord.EINVALID, Message: where + " refused", Err: err}
+	return e
 }
 
 // commit writes batches of appends, one fsync per batch.

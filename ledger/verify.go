@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -223,5 +224,17 @@ func checkEntry(e *Entry, i, off int64, seen map[[2]string]int64, add func(int64
 		}
 	default:
 		add(i, off, "unknown kind %q", e.Kind)
+	}
+	if e.Kind != KindRefusal && len(e.Cut) > 0 {
+		add(i, off, "a %s entry with cut fields: only a refusal's fields are cut", e.Kind)
+	}
+	for k, c := range e.Cut {
+		v, ok := map[string]string{"author": e.Author, "id": e.ID, "type": e.Type}[c.Field]
+		switch {
+		case !ok || slices.ContainsFunc(e.Cut[:k], func(d Cut) bool { return d.Field == c.Field }):
+			add(i, off, "cut field %q: not author, id or type, or cut twice", c.Field)
+		case len(v) > MaxRefusedField || c.Len <= MaxRefusedField || len(c.SHA256) != 64:
+			add(i, off, "cut field %q: %d bytes kept of %d, SHA-256 %q: want at most %d kept of more, and a hex SHA-256", c.Field, len(v), c.Len, c.SHA256, MaxRefusedField)
+		}
 	}
 }
