@@ -75,6 +75,10 @@ func TestRecordProofsOverHTTP(t *testing.T) {
 	if err := root.UnmarshalJSON([]byte(`"` + rootB64 + `"`)); err != nil || size != 41 {
 		t.Fatalf("checkpoint %q: %v", n.Text, err)
 	}
+	// The tree signed is saved beside the ledger before it is served.
+	if saved, _ := l.Saved(); saved.N != size || saved.Hash != root {
+		t.Errorf("saved tree %v, want the checkpoint's (%d entries)", saved, size)
+	}
 	for _, i := range []int64{0, 17, 40} {
 		entry := get(fmt.Sprintf("/v1/entries/%d", i))
 		var proof struct{ Proof []tlog.Hash }

@@ -25,6 +25,10 @@ type Log struct {
 	last    tlog.Hash   // record hash of the last entry
 	size    int64       // file size
 
+	torn   tornTail // what Open cut
+	treeMu sync.Mutex
+	saved  tlog.Tree // the latest tree saved beside the log
+
 	reqs      chan *appendReq
 	closed    chan struct{}
 	done      sync.WaitGroup
@@ -47,96 +51,6 @@ const headerLen = 4
 // MaxEntry bounds one entry's record, in bytes: the reader refuses a
 // longer frame, so Append refuses an entry whose record could be longer.
 const MaxEntry = 16 << 20
-
-// Open opens or creates a log file. A torn last frame (a write no one was
-// told had succeeded) is cut off; damage anywhere before it is an error
-// naming the entry and byte offset, and the file is left as it is.
-func Open(path string) (*Log, error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
-	if err != nil {
-		return nil, err
-	}
-	l := &Log{path: path, f: f, reqs: make(chan *appendReq, 4096), closed: make(chan struct{})}
-	good, err := l.load()
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	if good < l.size {
-		if err := f.Truncate(good); err != nil {
-			f.Close()
-			return nil, err
-		}
-		if err := f.Sync(); err != nil {
-			f.Close()
-			return nil, err
-		}
-		l.size = good
-	}
-	if _, err := f.Seek(l.size, io.SeekStart); err != nil {
-		f.Close()
-		return nil, err
-	}
-	l.done.Add(1)
-	go l.commit()
-	return l, nil
-}
-
-// load reads every frame, checking each entry's sequence and chain, and
-// returns the offset where good data ends.
-func (l *Log) load() (int64, error) {
-	st, err := l.f.Stat()
-	if err != nil {
-		return 0, err
-	}
-	l.size = st.Size()
-	r := bufio.NewReaderSize(io.NewSectionReader(l.f, 0, l.size), 1<<20)
-	var off int64
-	for off < l.size {
-		rec, n, err := readFrame(r, l.size-off)
-		if err != nil {
-			if off+n >= l.size || errors.Is(err, io.ErrUnexpectedEOF) {
-				return off, nil // a torn tail
-			}
-			return 0, fmt.Errorf("%s: entry %d at byte %d: %v", l.path, len(l.offsets), off, err)
-		}
-		e, err := decodeEntry(rec)
-		if err == nil {
-			err = l.check(e)
-		}
-		if err != nil {
-			if off+n >= l.size {
-				return off, nil // the last frame was written only in part
-			}
-			return 0, fmt.Errorf("%s: entry %d at byte %d: %v", l.path, len(l.offsets), off, err)
-		}
-		if err := l.add(rec, off); err != nil {
-			return 0, err
-		}
-		off += n
-	}
-	return off, nil
-}
-
-// readFrame reads one frame; n is the bytes it spans (as far as known).
-func readFrame(r io.Reader, remaining int64) ([]byte, int64, error) {
-	var h [headerLen]byte
-	if _, err := io.ReadFull(r, h[:]); err != nil {
-		return nil, remaining, io.ErrUnexpectedEOF
-	}
-	n := int64(binary.BigEndian.Uint32(h[:]))
-	if n == 0 || n > MaxEntry {
-		return nil, headerLen, fmt.Errorf("frame length %d out of range", n)
-	}
-	if n > remaining-headerLen {
-		return nil, remaining, io.ErrUnexpectedEOF
-	}
-	rec := make([]byte, n)
-	if _, err := io.ReadFull(r, rec); err != nil {
-		return nil, remaining, io.ErrUnexpectedEOF
-	}
-	return rec, headerLen + n, nil
-}
 
 // check verifies an entry's place in the chain.
 func (l *Log) check(e *Entry) error {
@@ -303,7 +217,8 @@ func (l *Log) writeBatch(w *bufio.Writer, batch []*appendReq) {
 	}
 }
 
-// Close stops the committer and closes the file; closing twice is harmless.
+// Close stops the committer, saves the log's tree beside it (see
+// Remember) and closes the file; closing twice is harmless.
 func (l *Log) Close() error {
 	l.closeOnce.Do(func() {
 		l.closeMu.Lock()
@@ -311,7 +226,11 @@ func (l *Log) Close() error {
 		l.closeMu.Unlock()
 		close(l.closed)
 		l.done.Wait()
-		l.closeErr = l.f.Close()
+		t, err := l.Tree(l.Len())
+		if err == nil {
+			err = l.Remember(t)
+		}
+		l.closeErr = errors.Join(err, l.f.Close())
 	})
 	return l.closeErr
 }

@@ -38,9 +38,11 @@ func newCheckpointCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "checkpoint LEDGER --key LOG.KEY",
 		Short: "Sign a checkpoint of a ledger file with the log's private note key",
-		Long: `checkpoint opens a ledger file (cutting a torn tail, as the server does),
-computes the tree of all its entries and prints the checkpoint signed with the
-log's private note key (the data directory's log.key for 'accord serve').`,
+		Long: `checkpoint opens a ledger file (cutting a torn tail, as the server does, and
+refusing a damaged one), computes the tree of all its entries, saves it beside
+the ledger (LEDGER.tree: the ledger will not open short of it) and prints the
+checkpoint signed with the log's private note key (the data directory's
+log.key for 'accord serve').`,
 		Args: exactArgs(1, "one LEDGER"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if keyFile == "" {
@@ -60,6 +62,11 @@ log's private note key (the data directory's log.key for 'accord serve').`,
 			}
 			defer l.Close()
 			tree, err := l.Tree(l.Len())
+			if err == nil {
+				// Saved beside the ledger before it is signed: the ledger
+				// will not reopen short of it.
+				err = l.Remember(tree)
+			}
 			if err != nil {
 				return err
 			}
