@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -33,6 +34,11 @@ type Report struct {
 	Entries  int64
 	Tree     tlog.Tree // of every entry read
 	Problems []Problem
+	// TornTail is the length in bytes of a torn tail after the entries the
+	// checkpoint covers, where the entries end: the end of a write that
+	// never completed, so never acknowledged — not part of the record, and
+	// not a problem (Open cuts it).
+	TornTail int64
 	// Submissions are the verified submissions, in order.
 	Submissions []Entry
 	// Events are the entries of type "event" (signed submissions or the
@@ -73,8 +79,27 @@ func Verify(data []byte, reg *Registry, checkpoint *tlog.Tree) *Report {
 	var frames []frame
 	r := bytes.NewReader(data)
 	var off int64
+	var torn func() // reports a torn tail once the entries are counted
 	for off < int64(len(data)) {
 		rec, n, err := readFrame(r, int64(len(data))-off)
+		why := ""
+		if err != nil {
+			why = tornWhy(data[off:], off, int64(len(frames)))
+		} else if rec[len(rec)-1] == 0 {
+			// No record ends with a zero byte: its data may stop at a page.
+			why = tornWhy(data[off:], off, int64(len(frames)))
+		}
+		if why != "" {
+			k, at, rest := int64(len(frames)), off, int64(len(data))-off
+			torn = func() {
+				if checkpoint != nil && k >= checkpoint.N {
+					rep.TornTail = rest
+					return
+				}
+				add(k, at, "unreadable frame: %s; %d bytes from here are not entries (a torn tail, before the last entry a checkpoint covers)", why, rest)
+			}
+			break
+		}
 		if err != nil {
 			add(int64(len(frames)), off, "unreadable frame: %v; %d bytes from here are not entries", err, int64(len(data))-off)
 			break
@@ -124,6 +149,9 @@ func Verify(data []byte, reg *Registry, checkpoint *tlog.Tree) *Report {
 		i++
 	}
 	rep.Entries = i
+	if torn != nil {
+		torn()
+	}
 	rep.Problems = append(rep.Problems, checkSignatures(sigs, reg)...)
 	// Located problems in entry order; those of the whole log last.
 	key := func(p Problem) int64 {
@@ -237,4 +265,36 @@ func checkEntry(e *Entry, i, off int64, seen map[[2]string]int64, add func(int64
 			add(i, off, "cut field %q: %d bytes kept of %d, SHA-256 %q: want at most %d kept of more, and a hex SHA-256", c.Field, len(v), c.Len, c.SHA256, MaxRefusedField)
 		}
 	}
+}
+
+// tornWhy says why the bytes from a frame at off to the end of the log are
+// a torn tail — the end of a write that never completed — or "" when they
+// are not (as Open tells them apart): a frame that runs past the end and
+// is not a whole entry, zero bytes only, or a frame whose data stops at a
+// page boundary with zeros from there to the end.
+func tornWhy(tail []byte, off, seq int64) string {
+	if len(tail) < headerLen {
+		return fmt.Sprintf("a frame header of %d bytes, cut short", len(tail))
+	}
+	z := len(tail)
+	for z > 0 && tail[z-1] == 0 {
+		z--
+	}
+	if z == 0 {
+		return "zero bytes only"
+	}
+	n := int64(binary.BigEndian.Uint32(tail))
+	rest := int64(len(tail) - headerLen)
+	switch {
+	case n == 0 || n > MaxEntry:
+		return ""
+	case n > rest:
+		if e, err := decodeEntry(tail[headerLen:]); err == nil && e.Seq == seq {
+			return "" // a whole entry: the frame's length was changed
+		}
+		return fmt.Sprintf("a frame of %d bytes with %d written", n, rest)
+	case z >= headerLen && (off+int64(z))%pageSize == 0 && int64(z) < headerLen+n:
+		return fmt.Sprintf("a frame of %d bytes whose data stops at byte %d, zeros from there to the end", n, off+int64(z))
+	}
+	return ""
 }

@@ -188,6 +188,9 @@ submissions, or the server's own derived entries) are replayed through the agree
 				return accord.Errorf(accord.EINVALID, "%s does not verify against the checkpoint of %d entries (%d problem(s)):%s", args[0], tree.N, len(rep.Problems), b.String())
 			}
 			fmt.Fprintf(w, "%s: %d entries verified; the first %d match the checkpoint signed by %s\n", args[0], rep.Entries, tree.N, strings.Join(signers, ", "))
+			if rep.TornTail > 0 {
+				fmt.Fprintf(w, "note: the last %d bytes, after entry %d, are a torn tail (a write that never completed, after the checkpoint's entries): not part of the record\n", rep.TornTail, rep.Entries-1)
+			}
 			e := engine.New(a)
 			events := 0
 			for _, s := range rep.Events {
