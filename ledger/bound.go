@@ -51,7 +51,8 @@ func refusal(s *Submission, reason string) Entry {
 	e := Entry{Kind: KindRefusal, Reason: reason}
 	bound := func(field, v string) string {
 		if len(v) <= MaxRefusedField {
-			return v
+			// Invalid UTF-8 could not be stored as it is (see encodeRest).
+			return strings.ToValidUTF8(v, "\uFFFD")
 		}
 		sum := sha256.Sum256([]byte(v))
 		e.Cut = append(e.Cut, Cut{Field: field, Len: len(v), SHA256: hex.EncodeToString(sum[:])})

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"unicode/utf8"
 
 	"golang.org/x/mod/sumdb/tlog"
 
@@ -136,6 +137,13 @@ func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\
 func (e *Entry) encodeRest() ([]byte, error) {
 	if err := checkBody(e.Body); err != nil {
 		return nil, err
+	}
+	for _, f := range [][2]string{{"kind", e.Kind}, {"author", e.Author}, {"id", e.ID}, {"type", e.Type}, {"sig", e.Sig}, {"reason", e.Reason}} {
+		if !utf8.ValidString(f[1]) {
+			// JSON would write it as \ufffd, which reads back as another
+			// string: the record could not be canonical.
+			return nil, fmt.Errorf("the %s is not valid UTF-8", f[0])
+		}
 	}
 	f, err := json.Marshal(entryFields{Kind: e.Kind, Author: e.Author, ID: e.ID, Type: e.Type})
 	if err != nil {

@@ -129,8 +129,9 @@ func TestBodyStoredAsSigned(t *testing.T) {
 	}
 }
 
-// A body that is not one JSON value, or that has whitespace around it (it
-// could not be stored as signed), is refused and the refusal recorded.
+// A body that is not one JSON value, or that has whitespace around it, or
+// an id that is not UTF-8 (they could not be stored as signed), is refused
+// and the refusal recorded.
 func TestBodyNotJSONRefused(t *testing.T) {
 	k := newKeys(t, "ua")
 	path := filepath.Join(t.TempDir(), "log")
@@ -147,9 +148,14 @@ func TestBodyNotJSONRefused(t *testing.T) {
 		{[]byte(`{"a":1} {"b":2}`), "the body is not JSON"},
 		{[]byte(" {\"a\":1}"), "whitespace around it"},
 		{[]byte("{\"a\":1}\n"), "whitespace around it"},
+		{[]byte("{}"), "the id is not valid UTF-8"},
 	}
 	for i, c := range cases {
-		_, err := l.Submit(signRaw(k, "ua", string(rune('a'+i)), "response", c.body))
+		id := string(rune('a' + i))
+		if strings.Contains(c.want, "UTF-8") {
+			id = "\xff"
+		}
+		_, err := l.Submit(signRaw(k, "ua", id, "response", c.body))
 		if err == nil || !strings.Contains(err.Error(), c.want) || accord.ErrorCode(err) != accord.EINVALID {
 			t.Errorf("body %q: error %v, want %q", c.body, err, c.want)
 		}
@@ -161,6 +167,10 @@ func TestBodyNotJSONRefused(t *testing.T) {
 	// nothing is written.
 	if _, err := l.Append(ledger.Entry{Kind: ledger.KindDerived, Type: "incident", Body: []byte(`{"id":`)}); err == nil || accord.ErrorCode(err) != accord.EINVALID {
 		t.Errorf("derived entry with a broken body: %v", err)
+	}
+	// So is an entry with a string JSON could not store as it is.
+	if _, err := l.Append(ledger.Entry{Kind: ledger.KindDerived, Type: "\xff", Body: []byte("1")}); err == nil || !strings.Contains(err.Error(), "the type is not valid UTF-8") {
+		t.Errorf("derived entry of type \\xff: %v", err)
 	}
 	l.Close()
 	data, _ := os.ReadFile(path)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/accord-peace/accord"
 )
@@ -87,6 +88,8 @@ func (l *Ledger) Submit(s Submission) (int64, error) {
 	reason := ""
 	if n := len(s.Author) + len(s.ID) + len(s.Type) + len(s.Body) + len(s.Sig); n > MaxEntry {
 		reason = fmt.Sprintf("the submission is too large to store: %d bytes of author, id, type, body and signature, over the limit of %d bytes an entry (ledger.MaxEntry)", n, MaxEntry)
+	} else if f := invalidUTF8(&s); f != "" {
+		reason = fmt.Sprintf("the %s is not valid UTF-8: it could not be stored as signed", f)
 	} else if err := checkBody(s.Body); err != nil {
 		reason = err.Error()
 	} else if err := l.Registry.Check(&s); err != nil {
@@ -119,4 +122,15 @@ func (l *Ledger) Submit(s Submission) (int64, error) {
 		return 0, err
 	}
 	return 0, accord.Errorf(accord.EINVALID, "submission %s by %s refused: %s", quote(s.ID), quote(s.Author), reason)
+}
+
+// invalidUTF8 names the first of a submission's author, id and type that
+// is not valid UTF-8 (JSON would store it changed), or is "".
+func invalidUTF8(s *Submission) string {
+	for _, f := range [][2]string{{"author", s.Author}, {"id", s.ID}, {"type", s.Type}} {
+		if !utf8.ValidString(f[1]) {
+			return f[0]
+		}
+	}
+	return ""
 }

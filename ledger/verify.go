@@ -198,7 +198,7 @@ func checkSignatures(sigs []sigCheck, reg *Registry) []Problem {
 		c := sigs[k]
 		s := Submission{Author: c.e.Author, ID: c.e.ID, Type: c.e.Type, Body: c.e.Body, Sig: c.e.Sig}
 		if err := reg.Check(&s); err != nil {
-			out[k] = &Problem{Entry: c.i, Offset: c.off, Msg: fmt.Sprintf("submission %q by %q: %v", c.e.ID, c.e.Author, err)}
+			out[k] = &Problem{Entry: c.i, Offset: c.off, Msg: fmt.Sprintf("submission %s by %s: %v", quote(c.e.ID), quote(c.e.Author), err)}
 		}
 	})
 	var ps []Problem
@@ -239,7 +239,7 @@ func checkEntry(e *Entry, i, off int64, seen map[[2]string]int64, add func(int64
 	case KindSubmission:
 		key := [2]string{e.Author, e.ID}
 		if j, dup := seen[key]; dup {
-			add(i, off, "submission %q by %q repeats entry %d: a replay the log should have refused", e.ID, e.Author, j)
+			add(i, off, "submission %s by %s repeats entry %d: a replay the log should have refused", quote(e.ID), quote(e.Author), j)
 		}
 		seen[key] = i
 	case KindRefusal:
@@ -251,7 +251,7 @@ func checkEntry(e *Entry, i, off int64, seen map[[2]string]int64, add func(int64
 			add(i, off, "a derived entry needs a type and a JSON body")
 		}
 	default:
-		add(i, off, "unknown kind %q", e.Kind)
+		add(i, off, "unknown kind %s", quote(e.Kind))
 	}
 	if e.Kind != KindRefusal && len(e.Cut) > 0 {
 		add(i, off, "a %s entry with cut fields: only a refusal's fields are cut", e.Kind)
@@ -260,9 +260,9 @@ func checkEntry(e *Entry, i, off int64, seen map[[2]string]int64, add func(int64
 		v, ok := map[string]string{"author": e.Author, "id": e.ID, "type": e.Type}[c.Field]
 		switch {
 		case !ok || slices.ContainsFunc(e.Cut[:k], func(d Cut) bool { return d.Field == c.Field }):
-			add(i, off, "cut field %q: not author, id or type, or cut twice", c.Field)
+			add(i, off, "cut field %s: not author, id or type, or cut twice", quote(c.Field))
 		case len(v) > MaxRefusedField || c.Len <= MaxRefusedField || len(c.SHA256) != 64:
-			add(i, off, "cut field %q: %d bytes kept of %d, SHA-256 %q: want at most %d kept of more, and a hex SHA-256", c.Field, len(v), c.Len, c.SHA256, MaxRefusedField)
+			add(i, off, "cut field %s: %d bytes kept of %d, SHA-256 %s: want at most %d kept of more, and a hex SHA-256", quote(c.Field), len(v), c.Len, quote(c.SHA256), MaxRefusedField)
 		}
 	}
 }
