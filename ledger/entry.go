@@ -219,9 +219,10 @@ func decodeEntry(data []byte) (*Entry, error) {
 }
 
 // CheckEntry says why an entry cannot be appended, if it cannot: its body
-// is not one JSON value with nothing around it, or its record could be
-// longer than MaxEntry. The error is the one Append would return, an
-// *accord.Error of code EINVALID.
+// is not one JSON value with nothing around it, a string field is not
+// UTF-8, or its record could be longer than MaxEntry (at any sequence
+// number: at most 18 bytes stricter than at the entry's own place). The
+// error is the one Append would return, an *accord.Error of code EINVALID.
 func CheckEntry(e Entry) error {
 	if _, err := e.checkedRest(); err != nil {
 		return entryError(&e, err)

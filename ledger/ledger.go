@@ -76,8 +76,9 @@ func (l *Ledger) Seen(author, id string) bool {
 }
 
 // Submit appends a signed submission and returns its sequence number. A
-// submission whose body is not one JSON value, too large to store, with a
-// bad signature, an unknown author or an (author, id) already in the log is
+// submission too large to store, whose body is not one JSON value or whose
+// author, id or type is not UTF-8 (it could not be stored as signed), with
+// a bad signature, an unknown author or an (author, id) already in the log is
 // refused: the refusal is appended (so the record shows it; small whatever
 // the submission, see MaxRefusedField) and the error, an *accord.Error with
 // code EINVALID, says why.

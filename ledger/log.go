@@ -92,8 +92,9 @@ func (l *Log) hashReader() tlog.HashReader {
 
 // Append adds an entry (its Seq and Prev are assigned) and returns its
 // sequence number once it is durable. An entry that cannot be stored (see
-// CheckEntry: its body is not JSON, or it is too large) is refused with an *accord.Error of
-// code EINVALID and nothing of it is written.
+// CheckEntry: a body that is not one JSON value, a string that is not
+// UTF-8, a record that could pass MaxEntry) is refused with an
+// *accord.Error of code EINVALID, and nothing of it is written.
 func (l *Log) Append(e Entry) (int64, error) {
 	seqs, err := l.AppendAll([]Entry{e})
 	if seqs == nil {
