@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"golang.org/x/mod/sumdb/note"
@@ -100,5 +101,39 @@ func TestRecordProofsOverHTTP(t *testing.T) {
 	}
 	if resp, _ := http.Get(srv.URL + "/v1/proofs/inclusion?index=41&size=41"); resp.StatusCode != 400 {
 		t.Errorf("bad proof request: %s", resp.Status)
+	}
+}
+
+// An anonymous submission with a 17 MiB id is refused (400) with a small
+// refusal, and the ledger reopens: one request cannot stop the server from
+// restarting.
+func TestOversizeSubmissionOverHTTP(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ledger")
+	l, err := ledger.OpenLedger(path, &ledger.Registry{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	(&api.Record{Ledger: l, Origin: "accord/test"}).Register(mux)
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	body, _ := json.Marshal(ledger.Submission{Author: "anonymous", ID: strings.Repeat("x", 17<<20), Type: "observations", Body: []byte("{}"), Sig: "AA=="})
+	resp, err := http.Post(srv.URL+"/v1/submissions", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 400 || len(msg) > 2048 || !strings.Contains(string(msg), "too large to store") {
+		t.Errorf("%s, %d bytes: %.300s", resp.Status, len(msg), msg)
+	}
+	l.Close()
+	l, err = ledger.OpenLedger(path, &ledger.Registry{})
+	if err != nil {
+		t.Fatalf("the ledger does not reopen: %v", err)
+	}
+	defer l.Close()
+	if rec, _ := l.Record(0); l.Len() != 1 || len(rec) > 4096 {
+		t.Errorf("%d entries, the refusal %d bytes", l.Len(), len(rec))
 	}
 }
