@@ -34,6 +34,10 @@ func (rec *Record) Register(mux *http.ServeMux) {
 func (rec *Record) getCheckpoint(w http.ResponseWriter, r *http.Request) {
 	t, err := rec.Ledger.Tree(rec.Ledger.Len())
 	if err == nil {
+		// Saved before it is signed: the ledger will not reopen short of it.
+		err = rec.Ledger.Remember(t)
+	}
+	if err == nil {
 		var cp []byte
 		if cp, err = ledger.SignCheckpoint(rec.Origin, t, rec.Signer); err == nil {
 			w.Header().Set("Content-Type", "text/plain; charset=utf-8")

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/json"
@@ -9,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"golang.org/x/mod/sumdb/note"
@@ -16,6 +18,7 @@ import (
 
 	"github.com/accord-peace/accord/api"
 	"github.com/accord-peace/accord/ledger"
+	"github.com/accord-peace/accord/monitor"
 )
 
 // A third party checks an entry's inclusion in a signed checkpoint fetched
@@ -70,6 +73,10 @@ func TestRecordProofsOverHTTP(t *testing.T) {
 	if err := root.UnmarshalJSON([]byte(`"` + rootB64 + `"`)); err != nil || size != 41 {
 		t.Fatalf("checkpoint %q: %v", n.Text, err)
 	}
+	// The tree signed is saved beside the ledger before it is served.
+	if saved, _ := l.Saved(); saved.N != size || saved.Hash != root {
+		t.Errorf("saved tree %v, want the checkpoint's (%d entries)", saved, size)
+	}
 	for _, i := range []int64{0, 17, 40} {
 		entry := get(fmt.Sprintf("/v1/entries/%d", i))
 		var proof struct{ Proof []tlog.Hash }
@@ -91,5 +98,41 @@ func TestRecordProofsOverHTTP(t *testing.T) {
 	}
 	if resp, _ := http.Get(srv.URL + "/v1/proofs/inclusion?index=41&size=41"); resp.StatusCode != 400 {
 		t.Errorf("bad proof request: %s", resp.Status)
+	}
+}
+
+// An anonymous submission with a 17 MiB id is refused (413) before it is
+// read whole, nothing is written, and the ledger reopens: one request
+// cannot stop the server from restarting. (A submission the route reads
+// but the ledger cannot store is refused with a small recorded refusal:
+// ledger.TestHugeSubmissionRefusedSmall.)
+func TestOversizeSubmissionOverHTTP(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ledger")
+	l, err := ledger.OpenLedger(path, &ledger.Registry{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := api.NewServer(newMission(t, monitor.NewMemStore(), l))
+	s.Record = &api.Record{Ledger: l, Origin: "accord/test"}
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	body, _ := json.Marshal(ledger.Submission{Author: "anonymous", ID: strings.Repeat("x", 17<<20), Type: "response", Body: []byte("{}"), Sig: "AA=="})
+	resp, err := http.Post(srv.URL+"/v1/submissions", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 413 || len(msg) > 2048 || !strings.Contains(string(msg), "a submission is at most 1048576 bytes") {
+		t.Errorf("%s, %d bytes: %.300s", resp.Status, len(msg), msg)
+	}
+	l.Close()
+	l, err = ledger.OpenLedger(path, &ledger.Registry{})
+	if err != nil {
+		t.Fatalf("the ledger does not reopen: %v", err)
+	}
+	defer l.Close()
+	if l.Len() != 0 {
+		t.Errorf("%d entries written for a request refused before it was read", l.Len())
 	}
 }

@@ -5,16 +5,20 @@ import (
 	"fmt"
 )
 
-// Check verifies a submission as Submit would, without appending it: its
+// Check verifies a submission as Submit would, without appending it: that
+// it can be stored as signed (CheckEntry: its size, its body, UTF-8), its
 // signature, and that (author, id) is not in the log yet. The caller that
 // then appends it with AppendAll (with the entries it caused, in one
 // durable batch) makes it seen there.
 func (l *Ledger) Check(s *Submission) error {
+	if err := CheckEntry(SubmissionEntry(*s)); err != nil {
+		return err
+	}
 	if err := l.Registry.Check(s); err != nil {
 		return err
 	}
 	if l.Seen(s.Author, s.ID) {
-		return fmt.Errorf("replayed submission: %s already sent %q", s.Author, s.ID)
+		return fmt.Errorf("replayed submission: %s already sent %s", short(s.Author), quote(s.ID))
 	}
 	return nil
 }
@@ -59,10 +63,10 @@ func SubmissionEntry(s Submission) Entry {
 }
 
 // RefusalEntry is the entry that records a refused submission and why:
-// nothing of its body.
-func RefusalEntry(s Submission, reason string) Entry {
-	return Entry{Kind: KindRefusal, Author: s.Author, ID: s.ID, Type: s.Type, Reason: reason}
-}
+// nothing of its body, and its author, id and type cut to a bounded length
+// (with the SHA-256 of what was cut), so a refusal is small whatever was
+// sent.
+func RefusalEntry(s Submission, reason string) Entry { return refusal(&s, reason) }
 
 // Entries calls fn with the first n entries of a log's bytes, in order
 // (what Verify counted in Report.Entries), and stops at the first frame or

@@ -10,6 +10,8 @@
 // detected (the tree's root no longer matches a signed checkpoint) but
 // located. Appends are durable before they are acknowledged: a batch of
 // entries is written and fsynced once, then every append in it returns. A
-// crash at any moment loses no acknowledged entry: reopening truncates a
-// torn tail, which no one was told was stored.
+// crash at any moment loses no acknowledged entry: reopening cuts a torn
+// tail, which no one was told was stored, and refuses anything else wrong
+// — damage to an acknowledged entry, or a log that does not extend the
+// tree saved beside it (a rollback or a fork).
 package ledger

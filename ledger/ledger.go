@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/accord-peace/accord"
 )
@@ -19,14 +20,14 @@ type Registry struct {
 func (r *Registry) Check(s *Submission) error {
 	key, ok := r.Keys[s.Author]
 	if !ok {
-		return fmt.Errorf("%q has no key registered in the agreement", s.Author)
+		return fmt.Errorf("%s has no key registered in the agreement", quote(s.Author))
 	}
 	sig, err := base64.StdEncoding.DecodeString(s.Sig)
 	if err != nil || len(sig) != ed25519.SignatureSize {
 		return errors.New("the signature is not a base64 ed25519 signature")
 	}
 	if !ed25519.Verify(key, SignedMessage(s.Author, s.ID, s.Type, s.Body), sig) {
-		return fmt.Errorf("the signature does not verify with %s's key", s.Author)
+		return fmt.Errorf("the signature does not verify with %s's key", short(s.Author))
 	}
 	return nil
 }
@@ -75,37 +76,62 @@ func (l *Ledger) Seen(author, id string) bool {
 }
 
 // Submit appends a signed submission and returns its sequence number. A
-// submission with a bad signature, an unknown author or an (author, id)
-// already in the log is refused: the refusal is appended (so the record
-// shows it) and the error, an *accord.Error with code EINVALID, says why.
+// submission too large to store, whose body is not one JSON value or whose
+// author, id or type is not UTF-8 (it could not be stored as signed), with
+// a bad signature, an unknown author or an (author, id) already in the log is
+// refused: the refusal is appended (so the record shows it; small whatever
+// the submission, see MaxRefusedField) and the error, an *accord.Error with
+// code EINVALID, says why.
 func (l *Ledger) Submit(s Submission) (int64, error) {
 	// Verify outside any lock (it is the costly part), reserve the key,
 	// then wait for durability without holding the lock, so that
 	// concurrent submissions share a commit.
 	reason := ""
-	if err := l.Registry.Check(&s); err != nil {
+	if n := len(s.Author) + len(s.ID) + len(s.Type) + len(s.Body) + len(s.Sig); n > MaxEntry {
+		reason = fmt.Sprintf("the submission is too large to store: %d bytes of author, id, type, body and signature, over the limit of %d bytes an entry (ledger.MaxEntry)", n, MaxEntry)
+	} else if f := invalidUTF8(&s); f != "" {
+		reason = fmt.Sprintf("the %s is not valid UTF-8: it could not be stored as signed", f)
+	} else if err := checkBody(s.Body); err != nil {
+		reason = err.Error()
+	} else if err := l.Registry.Check(&s); err != nil {
 		reason = err.Error()
 	} else {
 		key := [2]string{s.Author, s.ID}
 		l.mu.Lock()
 		if l.seen[key] {
-			reason = fmt.Sprintf("replayed submission: %s already sent %q", s.Author, s.ID)
+			reason = fmt.Sprintf("replayed submission: %s already sent %s", short(s.Author), quote(s.ID))
 		} else {
 			l.seen[key] = true
 		}
 		l.mu.Unlock()
 		if reason == "" {
 			seq, err := l.Append(SubmissionEntry(s))
-			if err != nil {
-				l.mu.Lock()
-				delete(l.seen, key)
-				l.mu.Unlock()
+			if err == nil {
+				return seq, nil
 			}
-			return seq, err
+			l.mu.Lock()
+			delete(l.seen, key)
+			l.mu.Unlock()
+			var se *sizeError
+			if !errors.As(err, &se) {
+				return seq, err
+			}
+			reason = "the submission is too large to store: " + se.Error()
 		}
 	}
 	if _, err := l.Append(RefusalEntry(s, reason)); err != nil {
 		return 0, err
 	}
-	return 0, accord.Errorf(accord.EINVALID, "submission %q by %q refused: %s", s.ID, s.Author, reason)
+	return 0, accord.Errorf(accord.EINVALID, "submission %s by %s refused: %s", quote(s.ID), quote(s.Author), reason)
+}
+
+// invalidUTF8 names the first of a submission's author, id and type that
+// is not valid UTF-8 (JSON would store it changed), or is "".
+func invalidUTF8(s *Submission) string {
+	for _, f := range [][2]string{{"author", s.Author}, {"id", s.ID}, {"type", s.Type}} {
+		if !utf8.ValidString(f[1]) {
+			return f[0]
+		}
+	}
+	return ""
 }

@@ -25,6 +25,10 @@ type Log struct {
 	last    tlog.Hash   // record hash of the last entry
 	size    int64       // file size
 
+	torn   tornTail // what Open cut
+	treeMu sync.Mutex
+	saved  tlog.Tree // the latest tree saved beside the log
+
 	reqs      chan *appendReq
 	closed    chan struct{}
 	done      sync.WaitGroup
@@ -35,107 +39,18 @@ type Log struct {
 }
 
 type appendReq struct {
-	e   Entry
-	seq int64
-	err error
-	ok  chan struct{}
+	rest []byte // the record after seq and prev (encodeRest)
+	seq  int64
+	err  error
+	ok   chan struct{}
 }
 
 // frame header: the record's length, big-endian.
 const headerLen = 4
 
-// maxRecord bounds one entry's size.
-const maxRecord = 16 << 20
-
-// Open opens or creates a log file. A torn last frame (a write no one was
-// told had succeeded) is cut off; damage anywhere before it is an error
-// naming the entry and byte offset, and the file is left as it is.
-func Open(path string) (*Log, error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
-	if err != nil {
-		return nil, err
-	}
-	l := &Log{path: path, f: f, reqs: make(chan *appendReq, 4096), closed: make(chan struct{})}
-	good, err := l.load()
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	if good < l.size {
-		if err := f.Truncate(good); err != nil {
-			f.Close()
-			return nil, err
-		}
-		if err := f.Sync(); err != nil {
-			f.Close()
-			return nil, err
-		}
-		l.size = good
-	}
-	if _, err := f.Seek(l.size, io.SeekStart); err != nil {
-		f.Close()
-		return nil, err
-	}
-	l.done.Add(1)
-	go l.commit()
-	return l, nil
-}
-
-// load reads every frame, checking each entry's sequence and chain, and
-// returns the offset where good data ends.
-func (l *Log) load() (int64, error) {
-	st, err := l.f.Stat()
-	if err != nil {
-		return 0, err
-	}
-	l.size = st.Size()
-	r := bufio.NewReaderSize(io.NewSectionReader(l.f, 0, l.size), 1<<20)
-	var off int64
-	for off < l.size {
-		rec, n, err := readFrame(r, l.size-off)
-		if err != nil {
-			if off+n >= l.size || errors.Is(err, io.ErrUnexpectedEOF) {
-				return off, nil // a torn tail
-			}
-			return 0, fmt.Errorf("%s: entry %d at byte %d: %v", l.path, len(l.offsets), off, err)
-		}
-		e, err := decodeEntry(rec)
-		if err == nil {
-			err = l.check(e)
-		}
-		if err != nil {
-			if off+n >= l.size {
-				return off, nil // the last frame was written only in part
-			}
-			return 0, fmt.Errorf("%s: entry %d at byte %d: %v", l.path, len(l.offsets), off, err)
-		}
-		if err := l.add(rec, off); err != nil {
-			return 0, err
-		}
-		off += n
-	}
-	return off, nil
-}
-
-// readFrame reads one frame; n is the bytes it spans (as far as known).
-func readFrame(r io.Reader, remaining int64) ([]byte, int64, error) {
-	var h [headerLen]byte
-	if _, err := io.ReadFull(r, h[:]); err != nil {
-		return nil, remaining, io.ErrUnexpectedEOF
-	}
-	n := int64(binary.BigEndian.Uint32(h[:]))
-	if n == 0 || n > maxRecord {
-		return nil, headerLen, fmt.Errorf("frame length %d out of range", n)
-	}
-	if n > remaining-headerLen {
-		return nil, remaining, io.ErrUnexpectedEOF
-	}
-	rec := make([]byte, n)
-	if _, err := io.ReadFull(r, rec); err != nil {
-		return nil, remaining, io.ErrUnexpectedEOF
-	}
-	return rec, headerLen + n, nil
-}
+// MaxEntry bounds one entry's record, in bytes: the reader refuses a
+// longer frame, so Append refuses an entry whose record could be longer.
+const MaxEntry = 16 << 20
 
 // check verifies an entry's place in the chain.
 func (l *Log) check(e *Entry) error {
@@ -176,32 +91,36 @@ func (l *Log) hashReader() tlog.HashReader {
 }
 
 // Append adds an entry (its Seq and Prev are assigned) and returns its
-// sequence number once it is durable.
+// sequence number once it is durable. An entry that cannot be stored (see
+// CheckEntry: a body that is not one JSON value, a string that is not
+// UTF-8, a record that could pass MaxEntry) is refused with an
+// *accord.Error of code EINVALID, and nothing of it is written.
 func (l *Log) Append(e Entry) (int64, error) {
-	req := &appendReq{e: e, ok: make(chan struct{})}
-	l.closeMu.RLock()
-	if l.isClosed {
-		l.closeMu.RUnlock()
-		return 0, errors.New("ledger: log closed")
+	seqs, err := l.AppendAll([]Entry{e})
+	if seqs == nil {
+		return 0, err
 	}
-	l.reqs <- req
-	l.closeMu.RUnlock()
-	<-req.ok
-	return req.seq, req.err
+	return seqs[0], err
 }
 
 // AppendAll adds entries in order and returns once all are durable; they
-// share commits.
+// share commits. If any entry cannot be stored, none is written.
 func (l *Log) AppendAll(es []Entry) ([]int64, error) {
 	reqs := make([]*appendReq, len(es))
+	for i := range es {
+		rest, err := es[i].checkedRest()
+		if err != nil {
+			return nil, l.refuse(es, i, err)
+		}
+		reqs[i] = &appendReq{rest: rest, ok: make(chan struct{})}
+	}
 	l.closeMu.RLock()
 	if l.isClosed {
 		l.closeMu.RUnlock()
 		return nil, errors.New("ledger: log closed")
 	}
-	for i, e := range es {
-		reqs[i] = &appendReq{e: e, ok: make(chan struct{})}
-		l.reqs <- reqs[i]
+	for _, r := range reqs {
+		l.reqs <- r
 	}
 	l.closeMu.RUnlock()
 	seqs := make([]int64, len(es))
@@ -214,6 +133,16 @@ func (l *Log) AppendAll(es []Entry) ([]int64, error) {
 		}
 	}
 	return seqs, first
+}
+
+// refuse is the error for entry i of es, which cannot be stored.
+func (l *Log) refuse(es []Entry, i int, err error) error {
+	e := entryError(&es[i], err)
+	e.Message = l.path + ": " + e.Message
+	if len(es) > 1 {
+		e.Message += fmt.Sprintf(" (%d of %d appended together; none written)", i+1, len(es))
+	}
+	return e
 }
 
 // commit writes batches of appends, one fsync per batch.
@@ -252,10 +181,11 @@ func (l *Log) writeBatch(w *bufio.Writer, batch []*appendReq) {
 	defer l.mu.Unlock()
 	startHashes, startOffsets, startLast, startSize := len(l.hashes), len(l.offsets), l.last, l.size
 	var err error
+	var rec []byte
 	off := l.size
 	for _, r := range batch {
-		r.e.Seq, r.e.Prev = int64(len(l.offsets)), l.last
-		rec := r.e.encode()
+		seq := int64(len(l.offsets))
+		rec = appendRecord(rec[:0], seq, l.last, r.rest)
 		var h [headerLen]byte
 		binary.BigEndian.PutUint32(h[:], uint32(len(rec)))
 		w.Write(h[:])
@@ -263,7 +193,7 @@ func (l *Log) writeBatch(w *bufio.Writer, batch []*appendReq) {
 		if err = l.add(rec, off); err != nil {
 			break
 		}
-		r.seq = r.e.Seq
+		r.seq = seq
 		off += headerLen + int64(len(rec))
 	}
 	if err == nil {
@@ -288,7 +218,8 @@ func (l *Log) writeBatch(w *bufio.Writer, batch []*appendReq) {
 	}
 }
 
-// Close stops the committer and closes the file; closing twice is harmless.
+// Close stops the committer, saves the log's tree beside it (see
+// Remember) and closes the file; closing twice is harmless.
 func (l *Log) Close() error {
 	l.closeOnce.Do(func() {
 		l.closeMu.Lock()
@@ -296,7 +227,11 @@ func (l *Log) Close() error {
 		l.closeMu.Unlock()
 		close(l.closed)
 		l.done.Wait()
-		l.closeErr = l.f.Close()
+		t, err := l.Tree(l.Len())
+		if err == nil {
+			err = l.Remember(t)
+		}
+		l.closeErr = errors.Join(err, l.f.Close())
 	})
 	return l.closeErr
 }

@@ -2,10 +2,12 @@ package ledger
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -32,6 +34,11 @@ type Report struct {
 	Entries  int64
 	Tree     tlog.Tree // of every entry read
 	Problems []Problem
+	// TornTail is the length in bytes of a torn tail after the entries the
+	// checkpoint covers, where the entries end: the end of a write that
+	// never completed, so never acknowledged — not part of the record, and
+	// not a problem (Open cuts it).
+	TornTail int64
 	// Submissions are the verified submissions, in order.
 	Submissions []Entry
 }
@@ -69,8 +76,27 @@ func Verify(data []byte, reg *Registry, checkpoint *tlog.Tree) *Report {
 	var frames []frame
 	r := bytes.NewReader(data)
 	var off int64
+	var torn func() // reports a torn tail once the entries are counted
 	for off < int64(len(data)) {
 		rec, n, err := readFrame(r, int64(len(data))-off)
+		why := ""
+		if err != nil {
+			why = tornWhy(data[off:], off, int64(len(frames)))
+		} else if rec[len(rec)-1] == 0 {
+			// No record ends with a zero byte: its data may stop at a page.
+			why = tornWhy(data[off:], off, int64(len(frames)))
+		}
+		if why != "" {
+			k, at, rest := int64(len(frames)), off, int64(len(data))-off
+			torn = func() {
+				if checkpoint != nil && k >= checkpoint.N {
+					rep.TornTail = rest
+					return
+				}
+				add(k, at, "unreadable frame: %s; %d bytes from here are not entries (a torn tail, before the last entry a checkpoint covers)", why, rest)
+			}
+			break
+		}
 		if err != nil {
 			add(int64(len(frames)), off, "unreadable frame: %v; %d bytes from here are not entries", err, int64(len(data))-off)
 			break
@@ -117,6 +143,9 @@ func Verify(data []byte, reg *Registry, checkpoint *tlog.Tree) *Report {
 		i++
 	}
 	rep.Entries = i
+	if torn != nil {
+		torn()
+	}
 	rep.Problems = append(rep.Problems, checkSignatures(sigs, reg)...)
 	// Located problems in entry order; those of the whole log last.
 	key := func(p Problem) int64 {
@@ -163,7 +192,7 @@ func checkSignatures(sigs []sigCheck, reg *Registry) []Problem {
 		c := sigs[k]
 		s := Submission{Author: c.e.Author, ID: c.e.ID, Type: c.e.Type, Body: c.e.Body, Sig: c.e.Sig}
 		if err := reg.Check(&s); err != nil {
-			out[k] = &Problem{Entry: c.i, Offset: c.off, Msg: fmt.Sprintf("submission %q by %q: %v", c.e.ID, c.e.Author, err)}
+			out[k] = &Problem{Entry: c.i, Offset: c.off, Msg: fmt.Sprintf("submission %s by %s: %v", quote(c.e.ID), quote(c.e.Author), err)}
 		}
 	})
 	var ps []Problem
@@ -204,7 +233,7 @@ func checkEntry(e *Entry, i, off int64, seen map[[2]string]int64, add func(int64
 	case KindSubmission:
 		key := [2]string{e.Author, e.ID}
 		if j, dup := seen[key]; dup {
-			add(i, off, "submission %q by %q repeats entry %d: a replay the log should have refused", e.ID, e.Author, j)
+			add(i, off, "submission %s by %s repeats entry %d: a replay the log should have refused", quote(e.ID), quote(e.Author), j)
 		}
 		seen[key] = i
 	case KindRefusal:
@@ -216,6 +245,50 @@ func checkEntry(e *Entry, i, off int64, seen map[[2]string]int64, add func(int64
 			add(i, off, "a derived entry needs a type and a JSON body")
 		}
 	default:
-		add(i, off, "unknown kind %q", e.Kind)
+		add(i, off, "unknown kind %s", quote(e.Kind))
 	}
+	if e.Kind != KindRefusal && len(e.Cut) > 0 {
+		add(i, off, "a %s entry with cut fields: only a refusal's fields are cut", e.Kind)
+	}
+	for k, c := range e.Cut {
+		v, ok := map[string]string{"author": e.Author, "id": e.ID, "type": e.Type}[c.Field]
+		switch {
+		case !ok || slices.ContainsFunc(e.Cut[:k], func(d Cut) bool { return d.Field == c.Field }):
+			add(i, off, "cut field %s: not author, id or type, or cut twice", quote(c.Field))
+		case len(v) > MaxRefusedField || c.Len <= MaxRefusedField || len(c.SHA256) != 64:
+			add(i, off, "cut field %s: %d bytes kept of %d, SHA-256 %s: want at most %d kept of more, and a hex SHA-256", quote(c.Field), len(v), c.Len, quote(c.SHA256), MaxRefusedField)
+		}
+	}
+}
+
+// tornWhy says why the bytes from a frame at off to the end of the log are
+// a torn tail — the end of a write that never completed — or "" when they
+// are not (as Open tells them apart): a frame that runs past the end and
+// is not a whole entry, zero bytes only, or a frame whose data stops at a
+// page boundary with zeros from there to the end.
+func tornWhy(tail []byte, off, seq int64) string {
+	if len(tail) < headerLen {
+		return fmt.Sprintf("a frame header of %d bytes, cut short", len(tail))
+	}
+	z := len(tail)
+	for z > 0 && tail[z-1] == 0 {
+		z--
+	}
+	if z == 0 {
+		return "zero bytes only"
+	}
+	n := int64(binary.BigEndian.Uint32(tail))
+	rest := int64(len(tail) - headerLen)
+	switch {
+	case n == 0 || n > MaxEntry:
+		return ""
+	case n > rest:
+		if e, err := decodeEntry(tail[headerLen:]); err == nil && e.Seq == seq {
+			return "" // a whole entry: the frame's length was changed
+		}
+		return fmt.Sprintf("a frame of %d bytes with %d written", n, rest)
+	case z >= headerLen && (off+int64(z))%pageSize == 0 && int64(z) < headerLen+n:
+		return fmt.Sprintf("a frame of %d bytes whose data stops at byte %d, zeros from there to the end", n, off+int64(z))
+	}
+	return ""
 }

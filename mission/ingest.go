@@ -36,8 +36,10 @@ func (m *Mission) Ingest(ctx context.Context, batch []monitor.Observation, sub *
 		return res, accord.Errorf(accord.EINVALID, "this mission keeps no record: it cannot take signed batches")
 	}
 	m.storeMu.Lock()
-	if sub != nil && m.cfg.Ledger.Seen(sub.Author, sub.ID) {
-		_, err := m.cfg.Ledger.Submit(*sub) // records the refused replay
+	// A submission the ledger would refuse (a replay, a bad signature, too
+	// large to store) is refused before anything of the batch is stored.
+	if sub != nil && m.cfg.Ledger.Check(sub) != nil {
+		_, err := m.cfg.Ledger.Submit(*sub) // records the refusal
 		m.storeMu.Unlock()
 		return res, err
 	}

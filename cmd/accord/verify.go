@@ -39,9 +39,11 @@ func newCheckpointCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "checkpoint LEDGER --key LOG.KEY",
 		Short: "Sign a checkpoint of a ledger file with the log's private note key",
-		Long: `checkpoint opens a ledger file (cutting a torn tail, as the server does),
-computes the tree of all its entries and prints the checkpoint signed with the
-log's private note key (the data directory's log.key for 'accord serve').`,
+		Long: `checkpoint opens a ledger file (cutting a torn tail, as the server does, and
+refusing a damaged one), computes the tree of all its entries, saves it beside
+the ledger (LEDGER.tree: the ledger will not open short of it) and prints the
+checkpoint signed with the log's private note key (the data directory's
+log.key for 'accord serve').`,
 		Args: exactArgs(1, "one LEDGER"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if keyFile == "" {
@@ -61,6 +63,11 @@ log's private note key (the data directory's log.key for 'accord serve').`,
 			}
 			defer l.Close()
 			tree, err := l.Tree(l.Len())
+			if err == nil {
+				// Saved beside the ledger before it is signed: the ledger
+				// will not reopen short of it.
+				err = l.Remember(tree)
+			}
 			if err != nil {
 				return err
 			}
@@ -186,6 +193,9 @@ names one) and the state printed with its SHA-256.`,
 				return accord.Errorf(accord.EINVALID, "%s does not verify against the checkpoint of %d entries (%d problem(s)):%s", args[0], tree.N, len(rep.Problems), b.String())
 			}
 			fmt.Fprintf(w, "%s: %d entries verified; the first %d match the checkpoint signed by %s\n", args[0], rep.Entries, tree.N, strings.Join(signers, ", "))
+			if rep.TornTail > 0 {
+				fmt.Fprintf(w, "note: the last %d bytes, after entry %d, are a torn tail (a write that never completed, after the checkpoint's entries): not part of the record\n", rep.TornTail, rep.Entries-1)
+			}
 			// The server's own reading of the record: what it restores from
 			// is what is replayed here.
 			h := mission.NewHistory(len(a.Keys) > 0)

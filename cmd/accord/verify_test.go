@@ -129,3 +129,55 @@ func TestVerifyFromServer(t *testing.T) {
 		t.Errorf("verify %s: exit %d %s %s", srv.URL, code, out, errOut)
 	}
 }
+
+// accord ledger checkpoint and accord verify work on a ledger holding the
+// refusal of a submission too large to store (its refusal kept small), and
+// a torn tail after the checkpoint is a note, not a failure.
+func TestCheckpointAfterOversizeRefusal(t *testing.T) {
+	dir := recordLedger(t)
+	path := filepath.Join(dir, "ledger")
+	l, err := ledger.OpenLedger(path, &ledger.Registry{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	huge := strings.Repeat("x", 17<<20)
+	_, err = l.Submit(ledger.Submission{Author: "anonymous", ID: huge, Type: "observations", Body: []byte("{}"), Sig: "AA=="})
+	if err == nil || !strings.Contains(err.Error(), "too large to store") {
+		t.Errorf("oversize submission: %.200v", err)
+	}
+	l.Close()
+	keys, _, code := runAccord(t, "ledger", "keygen", "accord-mission")
+	if code != 0 {
+		t.Fatal("keygen failed")
+	}
+	pair := strings.Fields(keys)
+	os.WriteFile(filepath.Join(dir, "log.key"), []byte(pair[0]+"\n"), 0o600)
+	os.WriteFile(filepath.Join(dir, "log.pub"), []byte(pair[1]+"\n"), 0o644)
+	cp, errOut, code := runAccord(t, "ledger", "checkpoint", path, "--key", filepath.Join(dir, "log.key"))
+	if code != 0 || !strings.Contains(cp, "accord/ukraine-2025\n13\n") {
+		t.Fatalf("checkpoint: exit %d %s\n%s", code, errOut, cp)
+	}
+	os.WriteFile(filepath.Join(dir, "checkpoint"), []byte(cp), 0o644)
+	if tree, _ := os.ReadFile(path + ".tree"); !strings.Contains(string(tree), "\n13\n") {
+		t.Errorf("the signed tree is not saved beside the ledger: %q", tree)
+	}
+	verify := func() (string, string, int) {
+		return runAccord(t, "verify", path, "--checkpoint", filepath.Join(dir, "checkpoint"), "--log-key", filepath.Join(dir, "log.pub"), "--keys", filepath.Join(dir, "keys.json"))
+	}
+	out, errOut, code := verify()
+	if code != 0 || !strings.Contains(out, "13 entries verified; the first 13 match") || strings.Contains(out, "torn tail") {
+		t.Fatalf("verify: exit %d %s\n%s", code, errOut, out)
+	}
+	// A write that never completed, after the checkpoint: a note.
+	f, _ := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+	f.Write([]byte{0, 0, 1})
+	f.Close()
+	out, errOut, code = verify()
+	if code != 0 || !strings.Contains(out, "note: the last 3 bytes, after entry 12, are a torn tail") {
+		t.Errorf("verify with a torn tail: exit %d %s\n%s", code, errOut, out)
+	}
+	// The checkpoint command cuts it, as the server does.
+	if cp, errOut, code = runAccord(t, "ledger", "checkpoint", path, "--key", filepath.Join(dir, "log.key")); code != 0 || !strings.Contains(cp, "\n13\n") {
+		t.Errorf("checkpoint after a torn tail: exit %d %s", code, errOut)
+	}
+}
