@@ -154,18 +154,18 @@ func TestCheckpointAfterOversizeRefusal(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "log.key"), []byte(pair[0]+"\n"), 0o600)
 	os.WriteFile(filepath.Join(dir, "log.pub"), []byte(pair[1]+"\n"), 0o644)
 	cp, errOut, code := runAccord(t, "ledger", "checkpoint", path, "--key", filepath.Join(dir, "log.key"))
-	if code != 0 || !strings.Contains(cp, "accord/ukraine-2025\n13\n") {
+	if code != 0 || !strings.Contains(cp, "accord/ukraine-2025\n14\n") {
 		t.Fatalf("checkpoint: exit %d %s\n%s", code, errOut, cp)
 	}
 	os.WriteFile(filepath.Join(dir, "checkpoint"), []byte(cp), 0o644)
-	if tree, _ := os.ReadFile(path + ".tree"); !strings.Contains(string(tree), "\n13\n") {
+	if tree, _ := os.ReadFile(path + ".tree"); !strings.Contains(string(tree), "\n14\n") {
 		t.Errorf("the signed tree is not saved beside the ledger: %q", tree)
 	}
 	verify := func() (string, string, int) {
 		return runAccord(t, "verify", path, "--checkpoint", filepath.Join(dir, "checkpoint"), "--log-key", filepath.Join(dir, "log.pub"), "--keys", filepath.Join(dir, "keys.json"))
 	}
 	out, errOut, code := verify()
-	if code != 0 || !strings.Contains(out, "13 entries verified; the first 13 match") || strings.Contains(out, "torn tail") {
+	if code != 0 || !strings.Contains(out, "14 entries verified; the first 14 match") || strings.Contains(out, "torn tail") {
 		t.Fatalf("verify: exit %d %s\n%s", code, errOut, out)
 	}
 	// A write that never completed, after the checkpoint: a note.
@@ -173,11 +173,11 @@ func TestCheckpointAfterOversizeRefusal(t *testing.T) {
 	f.Write([]byte{0, 0, 1})
 	f.Close()
 	out, errOut, code = verify()
-	if code != 0 || !strings.Contains(out, "note: the last 3 bytes, after entry 12, are a torn tail") {
+	if code != 0 || !strings.Contains(out, "note: the last 3 bytes, after entry 13, are a torn tail") {
 		t.Errorf("verify with a torn tail: exit %d %s\n%s", code, errOut, out)
 	}
 	// The checkpoint command cuts it, as the server does.
-	if cp, errOut, code = runAccord(t, "ledger", "checkpoint", path, "--key", filepath.Join(dir, "log.key")); code != 0 || !strings.Contains(cp, "\n13\n") {
+	if cp, errOut, code = runAccord(t, "ledger", "checkpoint", path, "--key", filepath.Join(dir, "log.key")); code != 0 || !strings.Contains(cp, "\n14\n") {
 		t.Errorf("checkpoint after a torn tail: exit %d %s", code, errOut)
 	}
 }
