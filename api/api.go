@@ -98,11 +98,15 @@ func (s *Server) Handler() http.Handler {
 // IngestResult is the answer to an accepted batch.
 type IngestResult = mission.IngestResult
 
-// ErrorBody is every error's JSON form.
+// ErrorBody is every error's JSON form. A refused batch lists its first
+// bad lines (at most accord.MaxLineErrors) in Lines, counts all of them in
+// BadLines, and sets LinesTruncated when some are counted but not listed.
 type ErrorBody struct {
-	Code    string      `json:"code"`
-	Message string      `json:"message"`
-	Lines   []LineError `json:"lines,omitempty"`
+	Code           string      `json:"code"`
+	Message        string      `json:"message"`
+	Lines          []LineError `json:"lines,omitempty"`
+	BadLines       int         `json:"bad_lines,omitempty"`
+	LinesTruncated bool        `json:"lines_truncated,omitempty"`
 }
 
 // LineError is one refused line of a batch.
@@ -206,9 +210,19 @@ func status(err error) int {
 
 func (s *Server) fail(w http.ResponseWriter, code int, err error) {
 	body := ErrorBody{Code: accord.ErrorCode(err), Message: err.Error()}
+	var bad *accord.BadLines
 	var les monitor.LineErrors
-	if errors.As(err, &les) {
-		body.Message = fmt.Sprintf("%d bad line(s); nothing of the batch was stored", len(les))
+	switch {
+	case errors.As(err, &bad):
+		les, body.BadLines, body.LinesTruncated = bad.Lines, bad.Total, bad.Truncated()
+	case errors.As(err, &les):
+		body.BadLines = len(les)
+	}
+	if les != nil {
+		body.Message = fmt.Sprintf("%d bad line(s); nothing of the batch was stored", body.BadLines)
+		if body.LinesTruncated {
+			body.Message += fmt.Sprintf("; the first %d listed", len(les))
+		}
 		for _, le := range les {
 			body.Lines = append(body.Lines, LineError{Line: le.Line, Field: le.Field, Message: le.Msg})
 		}
