@@ -21,10 +21,11 @@ import (
 	"github.com/accord-peace/accord/negotiate"
 )
 
-// Limits on one ingestion request.
+// Limits on one ingestion request and its answer.
 const (
-	DefaultMaxBody  = 32 << 20 // bytes
-	DefaultMaxBatch = 100000   // observations
+	DefaultMaxBody           = 32 << 20 // bytes
+	DefaultMaxBatch          = 100000   // observations
+	DefaultMaxReplyIncidents = 1000     // incidents listed in the answer
 )
 
 // Server serves the API over a mission: it decodes, authorises, calls the
@@ -34,6 +35,11 @@ type Server struct {
 	Logger   *slog.Logger
 	MaxBody  int64
 	MaxBatch int
+	// MaxReplyIncidents is how many of the incidents a batch changed its
+	// answer lists (DefaultMaxReplyIncidents when 0); the answer counts
+	// them all and says when it is partial, and GET /v1/incidents has the
+	// rest.
+	MaxReplyIncidents int
 	// Record serves the verifiable record (the mission's ledger): signed
 	// submissions, checkpoints, proofs. Feed streams its derived entries.
 	Record  *Record
@@ -59,7 +65,7 @@ type Server struct {
 
 // NewServer returns a server over a mission with the default limits.
 func NewServer(m *mission.Mission) *Server {
-	return &Server{Mission: m, Logger: slog.Default(), MaxBody: DefaultMaxBody, MaxBatch: DefaultMaxBatch}
+	return &Server{Mission: m, Logger: slog.Default(), MaxBody: DefaultMaxBody, MaxBatch: DefaultMaxBatch, MaxReplyIncidents: DefaultMaxReplyIncidents}
 }
 
 // Handler returns the API's routes.
@@ -172,7 +178,18 @@ func (s *Server) postObservations(w http.ResponseWriter, r *http.Request) {
 		s.Metrics.Observations.WithLabelValues("duplicate").Add(float64(res.Duplicates))
 	}
 	ok = true
+	res.IncidentsTotal = len(res.Incidents)
+	if limit := s.maxReplyIncidents(); len(res.Incidents) > limit {
+		res.Incidents, res.IncidentsTruncated = res.Incidents[:limit], true
+	}
 	writeJSON(w, http.StatusOK, res)
+}
+
+func (s *Server) maxReplyIncidents() int {
+	if s.MaxReplyIncidents > 0 {
+		return s.MaxReplyIncidents
+	}
+	return DefaultMaxReplyIncidents
 }
 
 // IncidentList is a page of incidents. Next is the cursor of the next page

@@ -3,6 +3,7 @@ package api_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -61,5 +62,77 @@ func TestBadLinesAreCountedNotListed(t *testing.T) {
 	}
 	if len(e.Lines) > 0 && (e.Lines[0].Line != 1 || e.Lines[99].Line != 100) {
 		t.Errorf("lines listed from %d to %d, want 1 to 100", e.Lines[0].Line, e.Lines[len(e.Lines)-1].Line)
+	}
+}
+
+// grid is a batch of n observations far enough apart (0.1° by 0.5°) that
+// each is an incident of its own.
+func grid(n int) []byte {
+	var b bytes.Buffer
+	for i := range n {
+		l := strings.Replace(line, `"ID"`, fmt.Sprintf(`"g%d"`, i), 1)
+		l = strings.Replace(l, "[34.5863,47.5119]", fmt.Sprintf("[%.1f,%.1f]", 30+float64(i%100)*0.1, 45+float64(i/100)*0.5), 1)
+		b.WriteString(l)
+		b.WriteByte('\n')
+	}
+	return b.Bytes()
+}
+
+// The answer to a batch lists at most MaxReplyIncidents of the incidents it
+// changed, counts them all, and says when it is partial.
+func TestIngestReplyIsBounded(t *testing.T) {
+	tests := []struct {
+		name       string
+		limit, obs int
+		listed     int
+		truncated  bool
+	}{
+		{"under the default limit", 0, 20, 20, false},
+		{"over the default limit", 0, 1500, 1000, true},
+		{"over a set limit", 7, 20, 7, true},
+		{"at a set limit", 20, 20, 20, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := api.NewServer(newMission(t, monitor.NewMemStore(), nil))
+			if tt.limit > 0 {
+				s.MaxReplyIncidents = tt.limit
+			}
+			srv := httptest.NewServer(s.Handler())
+			defer srv.Close()
+			resp, err := http.Post(srv.URL+"/v1/observations", "application/x-ndjson", bytes.NewReader(grid(tt.obs)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			reply, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			var out struct {
+				Added     int               `json:"added"`
+				Incidents []json.RawMessage `json:"incidents"`
+				Total     *int              `json:"incidents_total"`
+				Truncated bool              `json:"incidents_truncated"`
+			}
+			if err := json.Unmarshal(reply, &out); err != nil || resp.StatusCode != 200 {
+				t.Fatalf("%d %v: %.300s", resp.StatusCode, err, reply)
+			}
+			t.Logf("%d observations: %d incidents listed, %d-byte answer", tt.obs, len(out.Incidents), len(reply))
+			if out.Added != tt.obs || len(out.Incidents) != tt.listed || out.Total == nil || *out.Total != tt.obs || out.Truncated != tt.truncated {
+				t.Errorf("added %d, %d listed, total %v, truncated %v; want %d, %d, %d, %v", out.Added, len(out.Incidents), out.Total, out.Truncated, tt.obs, tt.listed, tt.obs, tt.truncated)
+			}
+			if len(reply) > tt.listed*512 {
+				t.Errorf("a %d-byte answer for %d incidents listed", len(reply), tt.listed)
+			}
+			// The rest is in GET /v1/incidents.
+			resp, err = http.Get(srv.URL + "/v1/incidents?limit=10000")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var page struct{ Incidents []json.RawMessage }
+			json.NewDecoder(resp.Body).Decode(&page)
+			resp.Body.Close()
+			if len(page.Incidents) != tt.obs {
+				t.Errorf("GET /v1/incidents: %d, want %d", len(page.Incidents), tt.obs)
+			}
+		})
 	}
 }
