@@ -159,7 +159,7 @@ func (s *Server) postObservations(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, http.StatusRequestEntityTooLarge, accord.Errorf(accord.EINVALID, "%d observations in one batch; at most %d", len(obs), s.MaxBatch))
 		return
 	}
-	sub, signed, err := s.batchSubmission(r, raw, len(obs))
+	sub, signed, err := s.batchSubmission(r, raw)
 	if err != nil {
 		s.fail(w, status(err), err)
 		return
@@ -210,8 +210,27 @@ func (s *Server) getIncidents(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, page)
 }
 
+// tooLargeError is a request body over its route's limit: 413.
+type tooLargeError struct {
+	route string
+	limit int64
+}
+
+func (e *tooLargeError) Error() string {
+	return fmt.Sprintf("%s: the body exceeds %d bytes, this route's limit; send less", e.route, e.limit)
+}
+
+// tooLarge is the error of a body over limit bytes.
+func tooLarge(r *http.Request, limit int64) error {
+	return &accord.Error{Code: accord.EINVALID, Err: &tooLargeError{route: r.Method + " " + r.URL.Path, limit: limit}}
+}
+
 // status maps an application error code to an HTTP status.
 func status(err error) int {
+	var tl *tooLargeError
+	if errors.As(err, &tl) {
+		return http.StatusRequestEntityTooLarge
+	}
 	switch accord.ErrorCode(err) {
 	case accord.EINVALID:
 		return http.StatusBadRequest

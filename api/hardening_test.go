@@ -2,16 +2,21 @@ package api_test
 
 import (
 	"bytes"
+	"crypto/ed25519"
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
 
+	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/api"
+	"github.com/accord-peace/accord/ledger"
 	"github.com/accord-peace/accord/monitor"
 )
 
@@ -134,5 +139,125 @@ func TestIngestReplyIsBounded(t *testing.T) {
 				t.Errorf("GET /v1/incidents: %d, want %d", len(page.Incidents), tt.obs)
 			}
 		})
+	}
+}
+
+// The bearer scheme is case-insensitive (RFC 7235); tokens are matched
+// whole, not by prefix or length.
+func TestBearerScheme(t *testing.T) {
+	s := api.NewServer(newMission(t, monitor.NewMemStore(), nil))
+	s.Auth = &api.Auth{Tokens: map[string]api.Principal{"monitor-token-0123456789": {Actor: "mission", Role: accord.RoleMonitor}}}
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	tests := []struct {
+		header string
+		want   int
+	}{
+		{"Bearer monitor-token-0123456789", 200},
+		{"bearer monitor-token-0123456789", 200},
+		{"BEARER monitor-token-0123456789", 200},
+		{"bEaReR   monitor-token-0123456789", 200},
+		{"Bearer monitor-token-012345678", 401},
+		{"Bearer monitor-token-01234567890", 401},
+		{"Bearer ", 401},
+		{"Bearer", 401},
+		{"Basic bW9uaXRvcjp4", 401},
+		{"Bearermonitor-token-0123456789", 401},
+	}
+	for i, tt := range tests {
+		body := strings.Replace(line, "ID", fmt.Sprintf("b%d", i), 1) + "\n"
+		req, _ := http.NewRequest("POST", srv.URL+"/v1/observations", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/x-ndjson")
+		req.Header.Set("Authorization", tt.header)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var e api.ErrorBody
+		json.NewDecoder(resp.Body).Decode(&e)
+		resp.Body.Close()
+		if resp.StatusCode != tt.want {
+			t.Errorf("Authorization: %q: %d %s, want %d", tt.header, resp.StatusCode, e.Message, tt.want)
+		}
+	}
+}
+
+// A JSON body over the limit is 413, with the limit in the message.
+func TestOversizeJSONBody(t *testing.T) {
+	l, err := ledger.OpenLedger(filepath.Join(t.TempDir(), "l"), &ledger.Registry{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	s := api.NewServer(newMission(t, monitor.NewMemStore(), l))
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	tests := []struct {
+		path, body string
+		want       int
+		msg        string
+	}{
+		{"/v1/consultations/c1/response", `{"party":"ru","answer":"accept","evidence":"` + strings.Repeat("e", 70<<10) + `"}`, 413, "the body exceeds 65536 bytes"},
+		{"/v1/consultations/c1/finding", `{"guarantor":"us","outcome":"upheld","evidence":"` + strings.Repeat("e", 70<<10) + `"}`, 413, "the body exceeds 65536 bytes"},
+		{"/v1/consultations/c1/response", `{"party":"ru","answer":"accept"}`, 404, "no consultation"},
+		{"/v1/consultations/c1/response", `{"party":"ru","answer":`, 400, "the body"},
+	}
+	for _, tt := range tests {
+		resp, err := http.Post(srv.URL+tt.path, "application/json", strings.NewReader(tt.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var e api.ErrorBody
+		json.NewDecoder(resp.Body).Decode(&e)
+		resp.Body.Close()
+		if resp.StatusCode != tt.want || !strings.Contains(e.Message, tt.msg) {
+			t.Errorf("%s with %d bytes: %d %q, want %d %q", tt.path, len(tt.body), resp.StatusCode, e.Message, tt.want, tt.msg)
+		}
+	}
+}
+
+// The N a monitor signs is what it can count in what it sends: the
+// observation lines of the body (blank lines aside), an exact resend
+// within the batch included.
+func TestSignedBatchCountsLinesAsSent(t *testing.T) {
+	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
+	l, err := ledger.OpenLedger(filepath.Join(t.TempDir(), "l"), &ledger.Registry{Keys: map[string]ed25519.PublicKey{"mission": pub}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	s := api.NewServer(newMission(t, monitor.NewMemStore(), l))
+	s.Record = &api.Record{Ledger: l, Origin: "o"}
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	one := func(id string) string { return strings.Replace(line, "ID", id, 1) + "\n" }
+	tests := []struct {
+		name, body string
+		n, want    int
+	}{
+		{"two lines", one("1") + one("2"), 2, 200},
+		{"a line twice, counted twice", one("3") + one("3"), 2, 200},
+		{"a line twice, counted once", one("4") + one("4"), 1, 400},
+		{"blank lines not counted", one("5") + "\n  \n" + one("6") + "\n", 2, 200},
+		{"no final newline", one("7") + strings.TrimSuffix(one("8"), "\n"), 2, 200},
+	}
+	for i, tt := range tests {
+		id := fmt.Sprintf("b%d", i)
+		sig, _ := api.SignBatch(priv, "mission", id, []byte(tt.body), tt.n)
+		req, _ := http.NewRequest("POST", srv.URL+"/v1/observations", strings.NewReader(tt.body))
+		req.Header.Set("Content-Type", "application/x-ndjson")
+		req.Header.Set(api.HeaderAuthor, "mission")
+		req.Header.Set(api.HeaderID, id)
+		req.Header.Set(api.HeaderSignature, sig)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var e api.ErrorBody
+		json.NewDecoder(resp.Body).Decode(&e)
+		resp.Body.Close()
+		if resp.StatusCode != tt.want {
+			t.Errorf("%s: %d %s, want %d", tt.name, resp.StatusCode, e.Message, tt.want)
+		}
 	}
 }
