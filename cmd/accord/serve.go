@@ -51,6 +51,7 @@ type server struct {
 	deployment *local.Deployment
 	api        *api.Server
 	done       chan error
+	exposed    string // a warning when it listens beyond loopback without tokens
 	logKey     string // public note key of the log
 	restored   int
 	// The agreement served and the kernel of its geometry.
@@ -104,6 +105,9 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 	s.api.RequireSigned = len(a.Keys) > 0
 	if c.tokens != "" {
 		auth, err := readTokens(c.tokens)
+		if err == nil {
+			err = checkTokens(c.tokens, auth.Tokens, a)
+		}
 		if err != nil {
 			s.close()
 			return nil, err
@@ -118,6 +122,10 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 		return nil, err
 	}
 	s.URL = "http://" + ln.Addr().String()
+	if c.tokens == "" && !loopback(ln.Addr()) {
+		s.exposed = fmt.Sprintf("WARNING: serving beyond loopback without --tokens: every caller on the network at %s may post observations, answer notices and sign findings", ln.Addr())
+		logger.Warn("serving beyond loopback without tokens: the server is open to every caller", "addr", ln.Addr().String())
+	}
 	s.http = &http.Server{Handler: s.api.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	go func() { s.done <- s.http.Serve(ln) }()
 	return s, nil
@@ -142,6 +150,65 @@ func readTokens(path string) (*api.Auth, error) {
 		}
 	}
 	return &api.Auth{Tokens: m}, nil
+}
+
+// checkTokens checks each token against the agreement: it may give its
+// actor only a role the agreement gives it — a party among its parties, a
+// guarantor or a monitor among its roles of that name — and a mediator
+// (who reads every notice) must not be a party. A party passed off as a
+// guarantor would read raw evidence and sign findings on itself. The
+// error names every offending actor and what the agreement says of it,
+// never a token.
+func checkTokens(path string, tokens map[string]api.Principal, a *agreement.Agreement) error {
+	holders := map[string][]string{accord.RoleParty: slices.Clone(a.Parties)}
+	rolesOf := map[string][]string{}
+	for _, p := range a.Parties {
+		rolesOf[p] = append(rolesOf[p], accord.RoleParty)
+	}
+	for _, r := range a.Roles {
+		if !slices.Contains(holders[r.Role], r.Actor) {
+			holders[r.Role] = append(holders[r.Role], r.Actor)
+		}
+		if !slices.Contains(rolesOf[r.Actor], r.Role) {
+			rolesOf[r.Actor] = append(rolesOf[r.Actor], r.Role)
+		}
+	}
+	var problems []string
+	for _, p := range tokens {
+		switch p.Role {
+		case accord.RoleParty, accord.RoleGuarantor, accord.RoleMonitor:
+			if slices.Contains(holders[p.Role], p.Actor) {
+				continue
+			}
+			its := "none"
+			if len(holders[p.Role]) > 0 {
+				its = strings.Join(holders[p.Role], ", ")
+			}
+			is := "has no role in it"
+			if rs := rolesOf[p.Actor]; len(rs) > 0 {
+				is = "is a " + strings.Join(rs, ", ")
+			}
+			plural := map[string]string{accord.RoleParty: "parties", accord.RoleGuarantor: "guarantors", accord.RoleMonitor: "monitors"}[p.Role]
+			problems = append(problems, fmt.Sprintf("the token of %q gives it the %s role, but the agreement %s does not: its %s are %s (%q %s)",
+				p.Actor, p.Role, a.ID, plural, its, p.Actor, is))
+		case accord.RoleMediator:
+			if slices.Contains(a.Parties, p.Actor) {
+				problems = append(problems, fmt.Sprintf("the token of %q gives it the mediator role, but %q is a party of the agreement %s: a mediator reads every party's notices",
+					p.Actor, p.Actor, a.ID))
+			}
+		}
+	}
+	if len(problems) > 0 {
+		slices.Sort(problems)
+		return accord.Errorf(accord.EINVALID, "%s: %s", path, strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// loopback reports whether a listener's address is a loopback one.
+func loopback(addr net.Addr) bool {
+	ta, ok := addr.(*net.TCPAddr)
+	return ok && ta.IP.IsLoopback()
 }
 
 // stop shuts the server down gracefully and closes the stores.
@@ -234,6 +301,9 @@ public reads); without it the server is open. Ctrl-C stops it cleanly.`,
 			s, err := startServer(cmd.Context(), c, logger)
 			if err != nil {
 				return err
+			}
+			if s.exposed != "" {
+				fmt.Fprintf(cmd.ErrOrStderr(), "accord: %s\n", s.exposed)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "accord serving on %s (data in %s, %d observations restored; log key %s)\n", s.URL, c.data, s.restored, s.logKey)
 			select {
