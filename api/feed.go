@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"sort"
 	"strconv"
 	"sync"
@@ -89,8 +90,8 @@ type feedEvent struct {
 
 // FeedStats is what the feed is doing: the streams open, the ledger
 // entries it has read (once each for every client, plus what clients
-// behind the window read for themselves) and the clients it dropped for
-// not reading.
+// behind the window read for themselves) and the clients it dropped
+// because a write to them did not complete within WriteTimeout.
 type FeedStats struct {
 	Clients     int   `json:"clients"`
 	LedgerReads int64 `json:"ledger_reads"`
@@ -209,7 +210,7 @@ func (f *Feed) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			err = f.write(w, rc, [][]byte{[]byte(": keepalive\n\n")})
 		}
 	}
-	if r.Context().Err() == nil {
+	if errors.Is(err, os.ErrDeadlineExceeded) {
 		f.dropped.Add(1) // a write that did not complete in time: the client goes
 	}
 }
