@@ -180,7 +180,7 @@ func readBody(w http.ResponseWriter, r *http.Request, dst any) error {
 		if errors.As(err, &mbe) {
 			return tooLarge(r, mbe.Limit)
 		}
-		return accord.Errorf(accord.EINVALID, "the body: %v", err)
+		return &accord.Error{Code: accord.EINVALID, Message: "the body", Err: err}
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return accord.Errorf(accord.EINVALID, "the body: one JSON object expected, more follows")

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"os"
 	"sync"
 	"time"
 
@@ -26,6 +27,7 @@ const (
 	DefaultMaxBody           = 32 << 20 // bytes
 	DefaultMaxBatch          = 100000   // observations
 	DefaultMaxReplyIncidents = 1000     // incidents listed in the answer
+	DefaultBodyTimeout       = 30 * time.Second
 )
 
 // Server serves the API over a mission: it decodes, authorises, calls the
@@ -40,6 +42,11 @@ type Server struct {
 	// them all and says when it is partial, and GET /v1/incidents has the
 	// rest.
 	MaxReplyIncidents int
+	// BodyTimeout is how long a request's body may take to arrive, from
+	// the handler's start (DefaultBodyTimeout when 0); past it the request
+	// is answered 408 and the connection closed. Requests without a body
+	// (the feed's among them) have no read deadline here.
+	BodyTimeout time.Duration
 	// Record serves the verifiable record (the mission's ledger): signed
 	// submissions, checkpoints, proofs. Feed streams its derived entries.
 	Record  *Record
@@ -98,7 +105,51 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/geometry", s.getGeometry)
 	mux.Handle("GET /web/", webHandler())
 	mux.HandleFunc("GET /{$}", s.index)
-	return s.Auth.reads(mux)
+	return s.bodyDeadline(s.Auth.reads(mux))
+}
+
+// bodyDeadline gives a request with a body BodyTimeout to send it; the
+// deadline is lifted once the body is read to its end, so a long handler
+// after it keeps its connection.
+func (s *Server) bodyDeadline(next http.Handler) http.Handler {
+	d := orDefault(s.BodyTimeout, DefaultBodyTimeout)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body != nil && r.Body != http.NoBody {
+			rc := http.NewResponseController(w)
+			if rc.SetReadDeadline(time.Now().Add(d)) == nil {
+				r.Body = &deadlineBody{ReadCloser: r.Body, rc: rc, timeout: d}
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// deadlineBody lifts the read deadline at the body's end, and says what a
+// read past the deadline means.
+type deadlineBody struct {
+	io.ReadCloser
+	rc      *http.ResponseController
+	timeout time.Duration
+	done    bool
+}
+
+func (b *deadlineBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	switch {
+	case err == io.EOF && !b.done:
+		b.done = true
+		b.rc.SetReadDeadline(time.Time{})
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		err = &slowBodyError{timeout: b.timeout}
+	}
+	return n, err
+}
+
+// slowBodyError is a body that did not arrive in time: 408.
+type slowBodyError struct{ timeout time.Duration }
+
+func (e *slowBodyError) Error() string {
+	return fmt.Sprintf("the body did not arrive within %v; send it faster or in smaller batches", e.timeout)
 }
 
 // IngestResult is the answer to an accepted batch.
@@ -147,7 +198,8 @@ func (s *Server) postObservations(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		s.fail(w, http.StatusBadRequest, accord.Errorf(accord.EINVALID, "reading the body: %v", err))
+		err = &accord.Error{Code: accord.EINVALID, Message: "reading the body", Err: err}
+		s.fail(w, status(err), err)
 		return
 	}
 	obs, err := monitor.Decode(bytes.NewReader(raw), "body")
@@ -230,6 +282,10 @@ func status(err error) int {
 	var tl *tooLargeError
 	if errors.As(err, &tl) {
 		return http.StatusRequestEntityTooLarge
+	}
+	var sb *slowBodyError
+	if errors.As(err, &sb) {
+		return http.StatusRequestTimeout
 	}
 	switch accord.ErrorCode(err) {
 	case accord.EINVALID:

@@ -1,18 +1,21 @@
 package api_test
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/api"
@@ -259,5 +262,52 @@ func TestSignedBatchCountsLinesAsSent(t *testing.T) {
 		if resp.StatusCode != tt.want {
 			t.Errorf("%s: %d %s, want %d", tt.name, resp.StatusCode, e.Message, tt.want)
 		}
+	}
+}
+
+// A body that does not arrive within BodyTimeout is answered 408 and its
+// connection closed; a body sent in time is served however long the
+// connection then stays.
+func TestSlowBody(t *testing.T) {
+	s := api.NewServer(newMission(t, monitor.NewMemStore(), nil))
+	s.BodyTimeout = 300 * time.Millisecond
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	conn, err := net.Dial("tcp", strings.TrimPrefix(srv.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /v1/observations HTTP/1.1\r\nHost: test\r\nContent-Type: application/x-ndjson\r\nContent-Length: 100000\r\n\r\n%s", line[:40])
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	start := time.Now()
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("no answer: %v", err)
+	}
+	var e api.ErrorBody
+	json.NewDecoder(resp.Body).Decode(&e)
+	resp.Body.Close()
+	t.Logf("answered %d after %v: %s", resp.StatusCode, time.Since(start).Round(time.Millisecond), e.Message)
+	if resp.StatusCode != http.StatusRequestTimeout || !strings.Contains(e.Message, "the body did not arrive within 300ms") {
+		t.Errorf("%d %q, want 408 and the timeout", resp.StatusCode, e.Message)
+	}
+	if _, err := conn.Read(make([]byte, 1)); err == nil {
+		t.Error("the connection stays open")
+	}
+	// A body in time: accepted, the connection kept for the next request
+	// past the body's deadline.
+	c := &http.Client{}
+	for i := range 2 {
+		resp, err := c.Post(srv.URL+"/v1/observations", "application/x-ndjson", strings.NewReader(strings.Replace(line, "ID", fmt.Sprintf("t%d", i), 1)+"\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Errorf("batch %d: %d", i, resp.StatusCode)
+		}
+		time.Sleep(500 * time.Millisecond)
 	}
 }

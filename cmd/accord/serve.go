@@ -33,6 +33,11 @@ import (
 // serverConfig is what 'serve' and 'demo' start.
 type serverConfig struct {
 	addr, data, agreement, scenario, origin, tokens string
+	// Connection limits: the time a request's headers, its body and an
+	// idle connection may take; the feed's streams per remote address and
+	// in all.
+	headerTimeout, bodyTimeout, idleTimeout time.Duration
+	feedPerAddr, feedClients                int
 }
 
 func (c *serverConfig) register(cmd *cobra.Command, defaultData string) {
@@ -41,6 +46,11 @@ func (c *serverConfig) register(cmd *cobra.Command, defaultData string) {
 	cmd.Flags().StringVar(&c.agreement, "agreement", "", "agreement file (default: the embedded reference)")
 	cmd.Flags().StringVar(&c.scenario, "scenario", "", "scenario file for the negotiation views: proposals, matrix, frontier (default: the embedded reference; none: without)")
 	cmd.Flags().StringVar(&c.origin, "origin", "accord/ukraine-2025", "the ledger's origin line in its checkpoints")
+	cmd.Flags().DurationVar(&c.headerTimeout, "header-timeout", 10*time.Second, "time a request's headers may take to arrive")
+	cmd.Flags().DurationVar(&c.bodyTimeout, "body-timeout", api.DefaultBodyTimeout, "time a request's body may take to arrive (408 past it)")
+	cmd.Flags().DurationVar(&c.idleTimeout, "idle-timeout", 30*time.Second, "time a kept-alive connection may stay idle")
+	cmd.Flags().IntVar(&c.feedPerAddr, "feed-per-addr", api.DefaultFeedPerAddr, "feed streams open at once from one remote address (429 beyond)")
+	cmd.Flags().IntVar(&c.feedClients, "feed-clients", api.DefaultFeedClients, "feed streams open at once in all (429 beyond)")
 	cmd.Flags().StringVar(&c.tokens, "tokens", "", `callers' bearer tokens, a JSON file {"TOKEN": {"actor": ID, "role": party|guarantor|monitor|mediator}}; without it the server is open to every caller`)
 }
 
@@ -90,7 +100,9 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 	s.api = api.NewServer(m)
 	s.api.Logger = logger
 	s.api.Record = &api.Record{Ledger: led, Origin: c.origin, Signer: signer}
+	feed.MaxPerAddr, feed.MaxClients = c.feedPerAddr, c.feedClients
 	s.api.Feed = feed
+	s.api.BodyTimeout = c.bodyTimeout
 	s.api.Geometry = a.Monitoring.Geometry.GeoJSON()
 	s.api.Bands = api.BandOutlines(a.Monitoring, k)
 	if c.scenario != "none" {
@@ -116,6 +128,7 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 		s.api.Auth = auth
 	}
 	s.api.Metrics = api.NewMetrics(func() float64 { return float64(m.Open()) }, func() float64 { return float64(led.Len()) })
+	s.api.Metrics.WatchFeed(feed)
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		s.close()
@@ -126,7 +139,11 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 		s.exposed = fmt.Sprintf("WARNING: serving beyond loopback without --tokens: every caller on the network at %s may post observations, answer notices and sign findings", ln.Addr())
 		logger.Warn("serving beyond loopback without tokens: the server is open to every caller", "addr", ln.Addr().String())
 	}
-	s.http = &http.Server{Handler: s.api.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	// No ReadTimeout nor WriteTimeout: they would cut the feed's streams.
+	// The body's deadline is set per request (api.Server.BodyTimeout), the
+	// feed's per write (api.Feed.WriteTimeout).
+	s.http = &http.Server{Handler: s.api.Handler(), ReadHeaderTimeout: c.headerTimeout, IdleTimeout: c.idleTimeout,
+		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 	go func() { s.done <- s.http.Serve(ln) }()
 	return s, nil
 }

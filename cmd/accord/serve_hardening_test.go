@@ -1,7 +1,13 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -85,5 +91,94 @@ func TestServeWarnsWhenOpenBeyondLoopback(t *testing.T) {
 		if warned != tt.warn {
 			t.Errorf("--addr %s: warned %v, want %v; stderr:\n%s", tt.addr, warned, tt.warn, errb.String())
 		}
+	}
+}
+
+// The connection limits of serve: headers, a body and an idle connection
+// that take too long are cut; the feed's stream outlives them all.
+func TestServeConnectionLimits(t *testing.T) {
+	url, stop, _ := startAccord(t, "serve", "--addr", "127.0.0.1:0", "--data", t.TempDir(),
+		"--header-timeout", "300ms", "--body-timeout", "300ms", "--idle-timeout", "300ms", "--feed-per-addr", "2")
+	defer stop()
+	host := strings.TrimPrefix(url, "http://")
+	// closed reports whether the server closes the connection within 5 s
+	// of what was sent, reading whatever answer it gives.
+	closed := func(send string) (bool, string) {
+		conn, err := net.Dial("tcp", host)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		io.WriteString(conn, send)
+		conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+		b, err := io.ReadAll(conn)
+		var ne net.Error
+		return !(errors.As(err, &ne) && ne.Timeout()), string(b)
+	}
+	tests := []struct {
+		name, send, answer string
+	}{
+		{"headers never ending", "GET /v1/agreement HTTP/1.1\r\nHost: x\r\n", ""},
+		{"a body never ending", "POST /v1/observations HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-ndjson\r\nContent-Length: 1000\r\n\r\n{\"type\":", "408 Request Timeout"},
+		{"idle after a request", "GET /openapi.json HTTP/1.1\r\nHost: x\r\n\r\n", "200 OK"},
+	}
+	for _, tt := range tests {
+		ok, answer := closed(tt.send)
+		if !ok || !strings.Contains(answer, tt.answer) {
+			t.Errorf("%s: closed %v, answer %.80q; want closed, %q", tt.name, ok, answer, tt.answer)
+		}
+	}
+	// The feed: a third stream from this address is refused; one open
+	// across the timeouts still gets the events.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var streams []*bufio.Reader
+	for range 2 {
+		req, _ := http.NewRequestWithContext(ctx, "GET", url+"/v1/feed", nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("feed: %v %v", err, resp)
+		}
+		defer resp.Body.Close()
+		streams = append(streams, bufio.NewReader(resp.Body))
+	}
+	resp, err := http.Get(url + "/v1/feed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 429 || !strings.Contains(string(b), "127.0.0.1 has 2 feed streams open") {
+		t.Errorf("third stream: %d %s", resp.StatusCode, b)
+	}
+	time.Sleep(time.Second)
+	obs, _ := simulateTo(t, "--seed", "5", "--duration", "10m")
+	body, _ := os.ReadFile(obs)
+	pr, err := http.Post(url+"/v1/observations", "application/x-ndjson", bytes.NewReader(body))
+	if err != nil || pr.StatusCode != 200 {
+		t.Fatalf("post: %v %v", err, pr)
+	}
+	pr.Body.Close()
+	got := make(chan string, 1)
+	go func() {
+		for {
+			l, err := streams[0].ReadString('\n')
+			if err != nil {
+				got <- "error: " + err.Error()
+				return
+			}
+			if strings.HasPrefix(l, "event: incident") {
+				got <- l
+				return
+			}
+		}
+	}()
+	select {
+	case l := <-got:
+		if !strings.HasPrefix(l, "event: incident") {
+			t.Errorf("the stream after a second: %s", l)
+		}
+	case <-time.After(20 * time.Second):
+		t.Error("no incident event on the stream")
 	}
 }
