@@ -294,7 +294,8 @@ agreement's monitoring pipeline:
   GET  /v1/scenario, /v1/scenario/proposals/{id}, /v1/scenario/matrix, /v1/scenario/frontier.svg
                              the negotiation: proposals, their evaluation, matrix, frontier
   GET  /v1/geometry, /v1/bands   the agreed geometry and the bands' edges, as GeoJSON
-  GET  /v1/feed              server-sent events; the id is the ledger index (Last-Event-ID resumes)
+  GET  /v1/feed              server-sent events; the id is the ledger index (Last-Event-ID resumes;
+                             without it, a snapshot mark, then what follows: no replay)
   POST /v1/submissions       signed submissions into the ledger
   GET  /v1/checkpoint        the ledger's signed checkpoint
   GET  /v1/ledger            the ledger, for 'accord verify URL'
@@ -311,7 +312,11 @@ a duplicate. Stored observations are replayed into the pipeline at start,
 so a restart loses nothing acknowledged. With --tokens, callers say who they are with a
 bearer token and the access policy applies (deny by default: monitors post
 observations, parties answer their notices, guarantors sign findings; the
-public reads); without it the server is open. Ctrl-C stops it cleanly.`,
+public reads); without it the server is open (a warning when it listens
+beyond loopback so). Headers, bodies and idle connections are timed out
+(--header-timeout, --body-timeout, --idle-timeout); the feed's streams are
+capped per address and in all (--feed-per-addr, --feed-clients) and a
+client that stops reading is dropped. Ctrl-C stops it cleanly.`,
 		Args: exactArgs(0, "no argument"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			logger := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
