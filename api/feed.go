@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -153,6 +154,20 @@ func (f *Feed) unsubscribe(ch chan struct{}, addr string) {
 	}
 }
 
+type connKey struct{}
+
+// ConnContext keeps each connection in its requests' context, so that the
+// feed can bound the kernel's send buffer of its streams; set it as the
+// http.Server's ConnContext.
+func ConnContext(ctx context.Context, c net.Conn) context.Context {
+	return context.WithValue(ctx, connKey{}, c)
+}
+
+// feedSendBuffer bounds what the kernel holds for a stream that is not
+// read, so that a stalled client blocks its writes (and is dropped) after
+// 64 KiB rather than after the megabytes TCP autotuning would allow.
+const feedSendBuffer = 64 << 10
+
 // remoteHost is the address a request comes from, without its port.
 func remoteHost(r *http.Request) string {
 	if h, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
@@ -186,6 +201,9 @@ func (f *Feed) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	defer f.unsubscribe(ch, addr)
 	rc := http.NewResponseController(w)
+	if c, ok := r.Context().Value(connKey{}).(*net.TCPConn); ok {
+		c.SetWriteBuffer(feedSendBuffer)
+	}
 	n := f.Ledger.Len()
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-cache")

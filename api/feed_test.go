@@ -38,7 +38,9 @@ func feedServer(t *testing.T, feed *api.Feed) (*httptest.Server, *ledger.Ledger)
 	s := api.NewServer(m)
 	s.Record = &api.Record{Ledger: l, Origin: "o"}
 	s.Feed = feed
-	srv := httptest.NewServer(s.Handler())
+	srv := httptest.NewUnstartedServer(s.Handler())
+	srv.Config.ConnContext = api.ConnContext
+	srv.Start()
 	t.Cleanup(srv.Close)
 	return srv, l
 }

@@ -143,7 +143,8 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 	// The body's deadline is set per request (api.Server.BodyTimeout), the
 	// feed's per write (api.Feed.WriteTimeout).
 	s.http = &http.Server{Handler: s.api.Handler(), ReadHeaderTimeout: c.headerTimeout, IdleTimeout: c.idleTimeout,
-		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+		ConnContext: api.ConnContext, // the feed bounds its streams' send buffers
+		ErrorLog:    slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 	go func() { s.done <- s.http.Serve(ln) }()
 	return s, nil
 }
