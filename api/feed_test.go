@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -135,7 +134,8 @@ func next(t *testing.T, ch <-chan sseEvent) sseEvent {
 // GET /v1/incidents from), then only what comes after; with Last-Event-ID
 // it resumes after that entry, -1 being the start.
 func TestFeedStartsAtTheEnd(t *testing.T) {
-	srv, l := feedServer(t, &api.Feed{})
+	feed := &api.Feed{}
+	srv, l := feedServer(t, feed)
 	postBatch(t, srv.URL, batch("a", 30))
 	n0 := l.Len()
 	ctx, cancel := context.WithCancel(t.Context())
@@ -173,6 +173,18 @@ func TestFeedStartsAtTheEnd(t *testing.T) {
 		if e.Event == "incident" {
 			got++
 		}
+	}
+	// Another client without Last-Event-ID costs no ledger read.
+	reads := feed.Stats().LedgerReads
+	ch2, code, msg := subscribe(t, ctx, srv.URL, "")
+	if code != 200 {
+		t.Fatalf("feed: %d %s", code, msg)
+	}
+	if e := next(t, ch2); e.Event != "snapshot" || e.ID != l.Len()-1 {
+		t.Errorf("second client's first event %d %s, want the snapshot at %d", e.ID, e.Event, l.Len()-1)
+	}
+	if r := feed.Stats().LedgerReads; r != reads {
+		t.Errorf("a new client made the feed read %d ledger entries, want none", r-reads)
 	}
 	// Resuming: after entry 3, and from the start.
 	for _, tt := range []struct {
@@ -227,5 +239,4 @@ func TestFeedCapsStreamsPerAddress(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	_ = fmt.Sprint()
 }
