@@ -25,6 +25,7 @@ const (
 	DefaultFeedWriteTimeout = 5 * time.Second // for one write to a client, else it is dropped
 	DefaultFeedMaxReplay    = 10000           // entries a resuming client may be behind
 	DefaultFeedWindow       = 4096            // recent events kept in memory for every client
+	DefaultFeedSendBuffer   = 64 << 10        // bytes the kernel may hold for one stream
 	feedWindowBytes         = 16 << 20        // and at most so many bytes of them
 	feedLedgerChunk         = 1000            // entries read from the ledger for one client at a time
 	feedKeepalive           = 15 * time.Second
@@ -69,6 +70,13 @@ type Feed struct {
 	// Window is how many recent events are kept in memory for every client
 	// (DefaultFeedWindow when 0; 16 MiB of them at most).
 	Window int
+	// SendBuffer bounds the kernel's send buffer of a stream
+	// (DefaultFeedSendBuffer when 0; with ConnContext on the server), so
+	// that a client that stops reading blocks its writes, and is dropped,
+	// after so many bytes rather than the megabytes TCP autotuning allows.
+	// It also bounds a stream's throughput to about SendBuffer per round
+	// trip (64 KiB at 100 ms: 640 KB/s); raise it for distant clients.
+	SendBuffer int
 
 	mu      sync.Mutex // the subscribers and their counts
 	subs    map[chan struct{}]bool
@@ -163,11 +171,6 @@ func ConnContext(ctx context.Context, c net.Conn) context.Context {
 	return context.WithValue(ctx, connKey{}, c)
 }
 
-// feedSendBuffer bounds what the kernel holds for a stream that is not
-// read, so that a stalled client blocks its writes (and is dropped) after
-// 64 KiB rather than after the megabytes TCP autotuning would allow.
-const feedSendBuffer = 64 << 10
-
 // remoteHost is the address a request comes from, without its port.
 func remoteHost(r *http.Request) string {
 	if h, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
@@ -202,7 +205,7 @@ func (f *Feed) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer f.unsubscribe(ch, addr)
 	rc := http.NewResponseController(w)
 	if c, ok := r.Context().Value(connKey{}).(*net.TCPConn); ok {
-		c.SetWriteBuffer(feedSendBuffer)
+		c.SetWriteBuffer(orDefault(f.SendBuffer, DefaultFeedSendBuffer))
 	}
 	n := f.Ledger.Len()
 	w.Header().Set("Content-Type", "text/event-stream")
@@ -233,15 +236,21 @@ func (f *Feed) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// write sends frames and flushes them within the write timeout.
+// write sends frames and flushes them, each write given the write timeout:
+// a client that reads slowly but steadily is served, one that takes no
+// frame for that long is dropped.
 func (f *Feed) write(w http.ResponseWriter, rc *http.ResponseController, frames [][]byte) error {
-	if err := rc.SetWriteDeadline(time.Now().Add(orDefault(f.WriteTimeout, DefaultFeedWriteTimeout))); err != nil {
-		return err
-	}
+	timeout := orDefault(f.WriteTimeout, DefaultFeedWriteTimeout)
 	for _, fr := range frames {
+		if err := rc.SetWriteDeadline(time.Now().Add(timeout)); err != nil {
+			return err
+		}
 		if _, err := w.Write(fr); err != nil {
 			return err
 		}
+	}
+	if err := rc.SetWriteDeadline(time.Now().Add(timeout)); err != nil {
+		return err
 	}
 	return rc.Flush()
 }
