@@ -24,9 +24,9 @@ const (
 	DefaultFeedClients      = 1000            // streams open at once in all
 	DefaultFeedWriteTimeout = 5 * time.Second // for one write to a client, else it is dropped
 	DefaultFeedMaxReplay    = 10000           // entries a resuming client may be behind
-	DefaultFeedWindow       = 4096            // recent events kept in memory for every client
+	DefaultFeedWindow       = 1 << 16         // recent events kept in memory for every client
 	DefaultFeedSendBuffer   = 64 << 10        // bytes the kernel may hold for one stream
-	feedWindowBytes         = 16 << 20        // and at most so many bytes of them
+	feedWindowBytes         = 32 << 20        // and at most so many bytes of them
 	feedLedgerChunk         = 1000            // entries read from the ledger for one client at a time
 	feedKeepalive           = 15 * time.Second
 )
@@ -68,7 +68,10 @@ type Feed struct {
 	// before it is sent a snapshot instead (DefaultFeedMaxReplay when 0).
 	MaxReplay int64
 	// Window is how many recent events are kept in memory for every client
-	// (DefaultFeedWindow when 0; 16 MiB of them at most).
+	// (DefaultFeedWindow when 0; 32 MiB of them at most): enough for the
+	// events of the largest batch (100,000 observations changed 21,645
+	// incidents in a simulated one, 13 MB of events), so that clients
+	// that keep up never read the ledger for themselves.
 	Window int
 	// SendBuffer bounds the kernel's send buffer of a stream
 	// (DefaultFeedSendBuffer when 0; with ConnContext on the server), so
