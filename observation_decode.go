@@ -35,8 +35,8 @@ type LineErrors []LineError
 func (e LineErrors) Error() string {
 	var b strings.Builder
 	for i, le := range e {
-		if i == 100 {
-			fmt.Fprintf(&b, "\nand %d more", len(e)-100)
+		if i == MaxLineErrors {
+			fmt.Fprintf(&b, "\nand %d more", len(e)-MaxLineErrors)
 			break
 		}
 		if i > 0 {
@@ -46,6 +46,32 @@ func (e LineErrors) Error() string {
 	}
 	return b.String()
 }
+
+// MaxLineErrors is how many bad lines a refused batch lists; the others
+// are counted, not kept.
+const MaxLineErrors = 100
+
+// BadLines is why a batch was refused: its first bad lines (at most
+// MaxLineErrors, in order) and how many there were in all. It unwraps to
+// the listed LineErrors.
+type BadLines struct {
+	Lines LineErrors
+	Total int
+}
+
+// Truncated reports whether some bad lines are counted but not listed.
+func (b *BadLines) Truncated() bool { return b.Total > len(b.Lines) }
+
+func (b *BadLines) Error() string {
+	s := b.Lines.Error()
+	if b.Truncated() {
+		s += fmt.Sprintf("\n… and %d more bad line(s), not listed", b.Total-len(b.Lines))
+	}
+	return s
+}
+
+// Unwrap returns the listed line errors.
+func (b *BadLines) Unwrap() error { return b.Lines }
 
 type wireFeature struct {
 	Type       string          `json:"type"`
@@ -80,8 +106,11 @@ var knownProperties = []string{"id", "source", "observed_at", "reported_at", "ev
 // DecodeObservations reads an NDJSON batch of observations (docs/observation.md): one
 // GeoJSON Feature per line, blank lines skipped. Every rule of the contract
 // is checked; when any line breaks one, Decode returns an *Error with
-// code EINVALID wrapping LineErrors (every bad line, with its number, field
-// and reason) and no observations: the batch is refused whole. The same key
+// code EINVALID wrapping *BadLines (the first MaxLineErrors bad lines, with
+// their number, field and reason, and the count of all of them; it unwraps
+// to LineErrors) and no observations: the batch is refused whole. What it
+// keeps of a refused batch is bounded whatever the number of bad lines:
+// past the first MaxLineErrors a line that is not JSON is only counted. The same key
 // twice with the same content is kept once; with different content it is
 // an error naming the earlier line.
 func DecodeObservations(r io.Reader, name string) ([]Observation, error) {
@@ -89,6 +118,13 @@ func DecodeObservations(r io.Reader, name string) ([]Observation, error) {
 	sc.Buffer(make([]byte, 64*1024), 4<<20)
 	var out []Observation
 	var errs LineErrors
+	bad := 0 // every bad line; errs keeps the first MaxLineErrors
+	fail := func(le LineError) {
+		bad++
+		if len(errs) < MaxLineErrors {
+			errs = append(errs, le)
+		}
+	}
 	seen := map[ObservationKey]int{} // key → index in out
 	lines := map[ObservationKey]int{}
 	n := 0
@@ -98,16 +134,20 @@ func DecodeObservations(r io.Reader, name string) ([]Observation, error) {
 		if len(line) == 0 {
 			continue
 		}
+		if len(errs) == MaxLineErrors && (line[0] != '{' || !json.Valid(line)) {
+			bad++ // not listed: only counted, without the cost of saying why
+			continue
+		}
 		o, le := decodeLine(line)
 		if le != nil {
 			le.File, le.Line = name, n
-			errs = append(errs, *le)
+			fail(*le)
 			continue
 		}
 		k := o.Key()
 		if i, dup := seen[k]; dup {
 			if out[i].Digest() != o.Digest() {
-				errs = append(errs, LineError{File: name, Line: n, Field: "properties.id",
+				fail(LineError{File: name, Line: n, Field: "properties.id",
 					Msg: fmt.Sprintf("(source %q, id %q) was sent on line %d with different content", k.Source, k.ID, lines[k])})
 			}
 			continue
@@ -118,8 +158,12 @@ func DecodeObservations(r io.Reader, name string) ([]Observation, error) {
 	if err := sc.Err(); err != nil {
 		return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("%s: line %d", name, n+1), Err: err}
 	}
-	if len(errs) > 0 {
-		return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("%s: %d bad line(s), nothing accepted", name, len(errs)), Err: errs}
+	if bad > 0 {
+		msg := fmt.Sprintf("%s: %d bad line(s), nothing accepted", name, bad)
+		if bad > len(errs) {
+			msg += fmt.Sprintf(" (the first %d listed)", len(errs))
+		}
+		return nil, &Error{Code: EINVALID, Message: msg, Err: &BadLines{Lines: errs, Total: bad}}
 	}
 	return out, nil
 }

@@ -3,6 +3,8 @@ package accord
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -154,4 +156,74 @@ func FuzzDecode(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A refused batch lists its first MaxLineErrors bad lines and counts them
+// all, whatever they are; what the decoder keeps is bounded however many
+// lines are bad.
+func TestDecodeBoundsBadLines(t *testing.T) {
+	conflict := with(`"confidence":0.9`, `"confidence":0.8`)
+	tests := []struct {
+		name       string
+		body       string
+		total      int
+		listed     int
+		firstLine  int
+		lastListed int
+	}{
+		{"three bad lines", "x\n" + good + "\n{}\n[]\n", 3, 3, 1, 4},
+		{"exactly the cap", strings.Repeat("x\n", MaxLineErrors), MaxLineErrors, MaxLineErrors, 1, MaxLineErrors},
+		{"past the cap, not JSON", strings.Repeat("x\n", 1000), 1000, MaxLineErrors, 1, MaxLineErrors},
+		{"past the cap, JSON but no feature", good + "\n" + strings.Repeat("{\"type\":\"Feature\"}\n", 500), 500, MaxLineErrors, 2, MaxLineErrors + 1},
+		{"past the cap, broken JSON and conflicts", strings.Repeat("{\"a\":\n", 150) + good + "\n" + strings.Repeat(conflict+"\n", 50), 200, MaxLineErrors, 1, MaxLineErrors},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			obs, err := DecodeObservations(strings.NewReader(tt.body), "in")
+			var bad *BadLines
+			if obs != nil || !errors.As(err, &bad) || ErrorCode(err) != EINVALID {
+				t.Fatalf("%d observations, error %T %v; want none and *BadLines", len(obs), err, err)
+			}
+			if bad.Total != tt.total || len(bad.Lines) != tt.listed || bad.Truncated() != (tt.total > tt.listed) {
+				t.Errorf("%d bad, %d listed, truncated %v; want %d, %d", bad.Total, len(bad.Lines), bad.Truncated(), tt.total, tt.listed)
+			}
+			if bad.Lines[0].Line != tt.firstLine || bad.Lines[len(bad.Lines)-1].Line != tt.lastListed {
+				t.Errorf("listed lines %d..%d, want %d..%d", bad.Lines[0].Line, bad.Lines[len(bad.Lines)-1].Line, tt.firstLine, tt.lastListed)
+			}
+			msg := err.Error()
+			wantHead := fmt.Sprintf("in: %d bad line(s), nothing accepted", tt.total)
+			if !strings.HasPrefix(msg, wantHead) {
+				t.Errorf("message %.120q, want it to start %q", msg, wantHead)
+			}
+			if tail := fmt.Sprintf("and %d more bad line(s), not listed", tt.total-tt.listed); bad.Truncated() != strings.Contains(msg, tail) || bad.Truncated() != strings.Contains(msg, "(the first 100 listed)") {
+				t.Errorf("message %q: truncated %v, want it said so", msg, bad.Truncated())
+			}
+			if n := strings.Count(msg, "\n"); n > MaxLineErrors+1 {
+				t.Errorf("the message has %d lines", n)
+			}
+			var les LineErrors
+			if !errors.As(err, &les) || len(les) != tt.listed {
+				t.Errorf("unwraps to %d LineErrors, want %d", len(les), tt.listed)
+			}
+		})
+	}
+}
+
+// 32 MiB of "x\n" (the server's largest body, 16 Mi bad lines): the decoder
+// allocates next to nothing for them.
+func TestDecodeBadLinesAllocation(t *testing.T) {
+	body := bytes.Repeat([]byte("x\n"), 16<<20)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := DecodeObservations(bytes.NewReader(body), "in")
+	runtime.ReadMemStats(&after)
+	var bad *BadLines
+	if !errors.As(err, &bad) || bad.Total != 16<<20 {
+		t.Fatalf("%v", err)
+	}
+	alloc := after.TotalAlloc - before.TotalAlloc
+	t.Logf("32 MiB of bad lines: %d bytes allocated, a %d-byte message", alloc, len(err.Error()))
+	if alloc > 4<<20 || len(err.Error()) > 16<<10 {
+		t.Errorf("%d bytes allocated, a %d-byte message; want under 4 MiB and 16 KiB", alloc, len(err.Error()))
+	}
 }

@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"time"
@@ -162,16 +163,24 @@ type FindingRequest struct {
 // ConsultationResult answers a response or a signature.
 type ConsultationResult = mission.ConsultationResult
 
+// MaxJSONBody is the limit of the JSON bodies of the consultation routes
+// (responses and findings).
+const MaxJSONBody = 64 << 10
+
 // readBody decodes a small JSON body strictly: unknown fields and trailing
 // data are errors.
 func readBody(w http.ResponseWriter, r *http.Request, dst any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "application/json" {
 		return accord.Errorf(accord.EINVALID, "Content-Type must be application/json, got %q", ct)
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, MaxJSONBody))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
-		return accord.Errorf(accord.EINVALID, "the body: %v", err)
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return tooLarge(r, mbe.Limit)
+		}
+		return &accord.Error{Code: accord.EINVALID, Message: "the body", Err: err}
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return accord.Errorf(accord.EINVALID, "the body: one JSON object expected, more follows")

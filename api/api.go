@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"os"
 	"sync"
 	"time"
 
@@ -21,10 +22,12 @@ import (
 	"github.com/accord-peace/accord/negotiate"
 )
 
-// Limits on one ingestion request.
+// Limits on one ingestion request and its answer.
 const (
-	DefaultMaxBody  = 32 << 20 // bytes
-	DefaultMaxBatch = 100000   // observations
+	DefaultMaxBody           = 32 << 20 // bytes
+	DefaultMaxBatch          = 100000   // observations
+	DefaultMaxReplyIncidents = 1000     // incidents listed in the answer
+	DefaultBodyTimeout       = 30 * time.Second
 )
 
 // Server serves the API over a mission: it decodes, authorises, calls the
@@ -34,6 +37,16 @@ type Server struct {
 	Logger   *slog.Logger
 	MaxBody  int64
 	MaxBatch int
+	// MaxReplyIncidents is how many of the incidents a batch changed its
+	// answer lists (DefaultMaxReplyIncidents when 0); the answer counts
+	// them all and says when it is partial, and GET /v1/incidents has the
+	// rest.
+	MaxReplyIncidents int
+	// BodyTimeout is how long a request's body may take to arrive, from
+	// the handler's start (DefaultBodyTimeout when 0); past it the request
+	// is answered 408 and the connection closed. Requests without a body
+	// (the feed's among them) have no read deadline here.
+	BodyTimeout time.Duration
 	// Record serves the verifiable record (the mission's ledger): signed
 	// submissions, checkpoints, proofs. Feed streams its derived entries.
 	Record  *Record
@@ -59,7 +72,7 @@ type Server struct {
 
 // NewServer returns a server over a mission with the default limits.
 func NewServer(m *mission.Mission) *Server {
-	return &Server{Mission: m, Logger: slog.Default(), MaxBody: DefaultMaxBody, MaxBatch: DefaultMaxBatch}
+	return &Server{Mission: m, Logger: slog.Default(), MaxBody: DefaultMaxBody, MaxBatch: DefaultMaxBatch, MaxReplyIncidents: DefaultMaxReplyIncidents}
 }
 
 // Handler returns the API's routes.
@@ -92,17 +105,65 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/geometry", s.getGeometry)
 	mux.Handle("GET /web/", webHandler())
 	mux.HandleFunc("GET /{$}", s.index)
-	return s.Auth.reads(mux)
+	return s.bodyDeadline(s.Auth.reads(mux))
+}
+
+// bodyDeadline gives a request with a body BodyTimeout to send it; the
+// deadline is lifted once the body is read to its end, so a long handler
+// after it keeps its connection.
+func (s *Server) bodyDeadline(next http.Handler) http.Handler {
+	d := orDefault(s.BodyTimeout, DefaultBodyTimeout)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body != nil && r.Body != http.NoBody {
+			rc := http.NewResponseController(w)
+			if rc.SetReadDeadline(time.Now().Add(d)) == nil {
+				r.Body = &deadlineBody{ReadCloser: r.Body, rc: rc, timeout: d}
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// deadlineBody lifts the read deadline at the body's end, and says what a
+// read past the deadline means.
+type deadlineBody struct {
+	io.ReadCloser
+	rc      *http.ResponseController
+	timeout time.Duration
+	done    bool
+}
+
+func (b *deadlineBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	switch {
+	case err == io.EOF && !b.done:
+		b.done = true
+		b.rc.SetReadDeadline(time.Time{})
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		err = &slowBodyError{timeout: b.timeout}
+	}
+	return n, err
+}
+
+// slowBodyError is a body that did not arrive in time: 408.
+type slowBodyError struct{ timeout time.Duration }
+
+func (e *slowBodyError) Error() string {
+	return fmt.Sprintf("the body did not arrive within %v; send it faster or in smaller batches", e.timeout)
 }
 
 // IngestResult is the answer to an accepted batch.
 type IngestResult = mission.IngestResult
 
-// ErrorBody is every error's JSON form.
+// ErrorBody is every error's JSON form. A refused batch lists its first
+// bad lines (at most accord.MaxLineErrors) in Lines, counts all of them in
+// BadLines, and sets LinesTruncated when some are counted but not listed.
 type ErrorBody struct {
-	Code    string      `json:"code"`
-	Message string      `json:"message"`
-	Lines   []LineError `json:"lines,omitempty"`
+	Code           string      `json:"code"`
+	Message        string      `json:"message"`
+	Lines          []LineError `json:"lines,omitempty"`
+	BadLines       int         `json:"bad_lines,omitempty"`
+	LinesTruncated bool        `json:"lines_truncated,omitempty"`
 }
 
 // LineError is one refused line of a batch.
@@ -137,7 +198,8 @@ func (s *Server) postObservations(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		s.fail(w, http.StatusBadRequest, accord.Errorf(accord.EINVALID, "reading the body: %v", err))
+		err = &accord.Error{Code: accord.EINVALID, Message: "reading the body", Err: err}
+		s.fail(w, status(err), err)
 		return
 	}
 	obs, err := monitor.Decode(bytes.NewReader(raw), "body")
@@ -153,7 +215,7 @@ func (s *Server) postObservations(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, status(err), err)
 		return
 	}
-	sub, signed, err := s.batchSubmission(r, raw, len(obs))
+	sub, signed, err := s.batchSubmission(r, raw)
 	if err != nil {
 		s.fail(w, status(err), err)
 		return
@@ -172,7 +234,18 @@ func (s *Server) postObservations(w http.ResponseWriter, r *http.Request) {
 		s.Metrics.Observations.WithLabelValues("duplicate").Add(float64(res.Duplicates))
 	}
 	ok = true
+	res.IncidentsTotal = len(res.Incidents)
+	if limit := s.maxReplyIncidents(); len(res.Incidents) > limit {
+		res.Incidents, res.IncidentsTruncated = res.Incidents[:limit], true
+	}
 	writeJSON(w, http.StatusOK, res)
+}
+
+func (s *Server) maxReplyIncidents() int {
+	if s.MaxReplyIncidents > 0 {
+		return s.MaxReplyIncidents
+	}
+	return DefaultMaxReplyIncidents
 }
 
 // IncidentList is a page of incidents. Next is the cursor of the next page
@@ -193,8 +266,31 @@ func (s *Server) getIncidents(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, page)
 }
 
+// tooLargeError is a request body over its route's limit: 413.
+type tooLargeError struct {
+	route string
+	limit int64
+}
+
+func (e *tooLargeError) Error() string {
+	return fmt.Sprintf("%s: the body exceeds %d bytes, this route's limit; send less", e.route, e.limit)
+}
+
+// tooLarge is the error of a body over limit bytes.
+func tooLarge(r *http.Request, limit int64) error {
+	return &accord.Error{Code: accord.EINVALID, Err: &tooLargeError{route: r.Method + " " + r.URL.Path, limit: limit}}
+}
+
 // status maps an application error code to an HTTP status.
 func status(err error) int {
+	var tl *tooLargeError
+	if errors.As(err, &tl) {
+		return http.StatusRequestEntityTooLarge
+	}
+	var sb *slowBodyError
+	if errors.As(err, &sb) {
+		return http.StatusRequestTimeout
+	}
 	switch accord.ErrorCode(err) {
 	case accord.EINVALID:
 		return http.StatusBadRequest
@@ -210,9 +306,19 @@ func status(err error) int {
 
 func (s *Server) fail(w http.ResponseWriter, code int, err error) {
 	body := ErrorBody{Code: accord.ErrorCode(err), Message: err.Error()}
+	var bad *accord.BadLines
 	var les monitor.LineErrors
-	if errors.As(err, &les) {
-		body.Message = fmt.Sprintf("%d bad line(s); nothing of the batch was stored", len(les))
+	switch {
+	case errors.As(err, &bad):
+		les, body.BadLines, body.LinesTruncated = bad.Lines, bad.Total, bad.Truncated()
+	case errors.As(err, &les):
+		body.BadLines = len(les)
+	}
+	if les != nil {
+		body.Message = fmt.Sprintf("%d bad line(s); nothing of the batch was stored", body.BadLines)
+		if body.LinesTruncated {
+			body.Message += fmt.Sprintf("; the first %d listed", len(les))
+		}
 		for _, le := range les {
 			body.Lines = append(body.Lines, LineError{Line: le.Line, Field: le.Field, Message: le.Msg})
 		}

@@ -2,10 +2,12 @@ package api
 
 import (
 	"context"
+	"crypto/sha256"
 	"crypto/subtle"
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/accord-peace/accord"
 )
@@ -30,9 +32,40 @@ func (p Principal) submitsFor(owner string) bool {
 // Auth identifies callers by bearer token and decides with the policy.
 // Reads of the public record need no token (the public role); everything
 // that writes needs one whose role the policy allows.
+//
+// Tokens is read once, at the first request: the tokens' SHA-256 digests
+// are kept, and a presented token's digest is compared with every one of
+// them in constant time, so neither a token's length nor its first bytes
+// show in the time an answer takes.
 type Auth struct {
 	Tokens map[string]Principal
 	Policy accord.Policy
+
+	once    sync.Once
+	digests [][sha256.Size]byte
+	holders []Principal
+}
+
+// lookup finds the principal of a token: every known digest is compared,
+// each in constant time, whatever matches.
+func (a *Auth) lookup(tok string) (Principal, bool) {
+	a.once.Do(func() {
+		for t, p := range a.Tokens {
+			a.digests = append(a.digests, sha256.Sum256([]byte(t)))
+			a.holders = append(a.holders, p)
+		}
+	})
+	d := sha256.Sum256([]byte(tok))
+	found := -1
+	for i := range a.digests {
+		if subtle.ConstantTimeCompare(d[:], a.digests[i][:]) == 1 {
+			found = i
+		}
+	}
+	if found < 0 {
+		return Principal{}, false
+	}
+	return a.holders[found], true
 }
 
 type principalKey struct{}
@@ -44,14 +77,14 @@ func (a *Auth) who(r *http.Request) (Principal, error) {
 	if h == "" {
 		return Principal{Role: accord.RolePublic}, nil
 	}
-	tok, ok := strings.CutPrefix(h, "Bearer ")
-	if !ok {
+	// RFC 7235: the scheme is case-insensitive, one or more spaces follow.
+	scheme, tok, _ := strings.Cut(h, " ")
+	tok = strings.TrimLeft(tok, " ")
+	if !strings.EqualFold(scheme, "Bearer") || tok == "" {
 		return Principal{}, accord.Errorf(accord.EUNAUTHORIZED, `Authorization: want "Bearer TOKEN"`)
 	}
-	for t, p := range a.Tokens {
-		if subtle.ConstantTimeCompare([]byte(t), []byte(tok)) == 1 {
-			return p, nil
-		}
+	if p, ok := a.lookup(tok); ok {
+		return p, nil
 	}
 	return Principal{}, accord.Errorf(accord.EUNAUTHORIZED, "unknown token")
 }

@@ -33,3 +33,14 @@ func NewMetrics(incidents, entries func() float64) *Metrics {
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
+
+// WatchFeed adds the feed's metrics: the streams open and the clients
+// dropped for not reading.
+func (m *Metrics) WatchFeed(f *Feed) {
+	m.Registry.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "accord_feed_clients", Help: "Feed streams open."},
+			func() float64 { return float64(f.Stats().Clients) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "accord_feed_dropped_total",
+			Help: "Feed clients dropped because a write to them did not complete in time."},
+			func() float64 { return float64(f.Stats().Dropped) }))
+}

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/hex"
@@ -18,7 +19,10 @@ const (
 )
 
 // BatchBody is the body of the submission that signs a batch: the SHA-256
-// of the NDJSON bytes, and how many lines they hold.
+// of the NDJSON bytes, and how many observation lines they hold as sent —
+// every line with anything but white space on it, an observation sent
+// twice in the batch counted twice (see ObservationLines), which the
+// signer counts without decoding.
 type BatchBody struct {
 	SHA256       string `json:"sha256"`
 	Observations int    `json:"observations"`
@@ -26,10 +30,29 @@ type BatchBody struct {
 
 // SignBatch returns the Accord-Signature of a batch: the author's signature
 // of the submission {type: observations, body: BatchBody} for the batch id
-// (see ledger.SignedMessage).
+// (see ledger.SignedMessage); n is ObservationLines(ndjson).
 func SignBatch(key ed25519.PrivateKey, author, id string, ndjson []byte, n int) (string, error) {
 	s, err := ledger.Sign(key, author, id, "observations", batchBody(ndjson, n))
 	return s.Sig, err
+}
+
+// ObservationLines counts the observation lines of an NDJSON body as sent:
+// lines ending in a line feed or the end of the body, blank ones (nothing
+// but white space) left out, as the decoder skips them.
+func ObservationLines(ndjson []byte) int {
+	n := 0
+	for len(ndjson) > 0 {
+		line := ndjson
+		if i := bytes.IndexByte(ndjson, '\n'); i >= 0 {
+			line, ndjson = ndjson[:i], ndjson[i+1:]
+		} else {
+			ndjson = nil
+		}
+		if len(bytes.TrimSpace(line)) > 0 {
+			n++
+		}
+	}
+	return n
 }
 
 func batchBody(ndjson []byte, n int) BatchBody {
@@ -41,7 +64,7 @@ func batchBody(ndjson []byte, n int) BatchBody {
 // is unsigned, which the server accepts unless RequireSigned; with them the
 // signature must verify, else the refusal is recorded and the batch
 // refused. It returns the submission to append once the batch is stored.
-func (s *Server) batchSubmission(r *http.Request, raw []byte, n int) (ledger.Submission, bool, error) {
+func (s *Server) batchSubmission(r *http.Request, raw []byte) (ledger.Submission, bool, error) {
 	author, id, sig := r.Header.Get(HeaderAuthor), r.Header.Get(HeaderID), r.Header.Get(HeaderSignature)
 	if author == "" && id == "" && sig == "" {
 		if s.RequireSigned {
@@ -58,7 +81,7 @@ func (s *Server) batchSubmission(r *http.Request, raw []byte, n int) (ledger.Sub
 	if p := principal(r); s.Auth != nil && p.Actor != author {
 		return ledger.Submission{}, false, accord.Errorf(accord.EFORBIDDEN, "%s may not submit for %q", describe(p), author)
 	}
-	sub, err := ledger.NewSubmission(author, id, "observations", batchBody(raw, n))
+	sub, err := ledger.NewSubmission(author, id, "observations", batchBody(raw, ObservationLines(raw)))
 	if err != nil {
 		return ledger.Submission{}, false, err
 	}

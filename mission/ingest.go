@@ -16,8 +16,14 @@ type IngestResult struct {
 	Added      int `json:"added"`
 	Duplicates int `json:"duplicates"`
 	// Incidents are the incidents the batch changed — joined, opened,
-	// closed, marked by a ceiling — as they now stand.
+	// closed, marked by a ceiling — as they now stand: all of them from
+	// Ingest; an answer over HTTP may list only the first ones.
 	Incidents []monitor.Incident `json:"incidents"`
+	// IncidentsTotal is how many incidents the batch changed, and
+	// IncidentsTruncated tells that Incidents lists only the first of them
+	// (the HTTP answer is bounded; GET /v1/incidents has every incident).
+	IncidentsTotal     int  `json:"incidents_total"`
+	IncidentsTruncated bool `json:"incidents_truncated,omitempty"`
 	// LastEntry is the ledger index of the last entry the batch wrote (the
 	// feed's event id), when the mission keeps a record.
 	LastEntry *int64 `json:"last_entry,omitempty"`
@@ -64,6 +70,7 @@ func (m *Mission) Ingest(ctx context.Context, batch []monitor.Observation, sub *
 	m.pipeMu.Lock()
 	m.storeMu.Unlock()
 	res.Incidents = m.pipeline.Observe(fresh)
+	res.IncidentsTotal = len(res.Incidents)
 	m.engineMu.Lock()
 	m.pipeMu.Unlock()
 	m.applyVerdicts(res.Incidents)

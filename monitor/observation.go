@@ -15,6 +15,7 @@ type (
 	Key         = accord.ObservationKey
 	LineError   = accord.LineError
 	LineErrors  = accord.LineErrors
+	BadLines    = accord.BadLines
 )
 
 // Source kinds and the attribution of an observation nobody attributes.

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
@@ -26,8 +28,11 @@ func browser(t *testing.T) string {
 }
 
 // In a real headless Chromium: the live page draws the map (countries,
-// oblasts, the contact line, the zones and the bands), incidents posted to
-// the API appear on it as they are fused, and the panels follow: the
+// oblasts, the contact line, the zones and the bands), the incidents
+// posted before it opened appear on it from GET /v1/incidents (the feed
+// does not replay the ledger: it marks a snapshot and goes on from there),
+// those posted after appear as they are fused, every incident once, and
+// the panels follow: the
 // incident's observations, the agreement's phases and consultations, a
 // compliance timeline per party, the proposals' matrix and frontier. A
 // screenshot is kept in testdata/artifacts.
@@ -46,6 +51,24 @@ func TestDashboardInChromium(t *testing.T) {
 	ctx, cancel = context.WithTimeout(ctx, 90*time.Second)
 	defer cancel()
 
+	// The first half of the observations before the page opens, the rest
+	// after.
+	body, _ := os.ReadFile(obs)
+	lines := bytes.SplitAfter(body, []byte("\n"))
+	before, after := bytes.Join(lines[:len(lines)/2], nil), bytes.Join(lines[len(lines)/2:], nil)
+	postObs := func(b []byte) {
+		resp, err := http.Post(url+"/v1/observations", "application/x-ndjson", bytes.NewReader(b))
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("post: %v %v", err, resp)
+		}
+		resp.Body.Close()
+	}
+	postObs(before)
+	early := countIncidents(t, url)
+	if early < 5 {
+		t.Fatalf("%d incidents before the page opens; want some", early)
+	}
+
 	err := chromedp.Do(ctx,
 		chromedp.Navigate(url+"/"),
 		chromedp.WaitVisible(`#map .leaflet-overlay-pane svg`),
@@ -58,15 +81,19 @@ func TestDashboardInChromium(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Post the observations now: the page must pick the incidents up live.
-	body, _ := os.ReadFile(obs)
-	resp, err := http.Post(url+"/v1/observations", "application/x-ndjson", bytes.NewReader(body))
-	if err != nil || resp.StatusCode != 200 {
-		t.Fatalf("post: %v %v", err, resp)
+	// The snapshot: the incidents posted before, from GET /v1/incidents.
+	if err := chromedp.Do(ctx, chromedp.Poll[chromedp.Void](fmt.Sprintf(`document.body.dataset.snapshot !== undefined && document.querySelectorAll("path.incident").length === %d`, early), chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+		t.Fatalf("the %d incidents posted before the page opened did not appear on the map: %v", early, err)
 	}
-	resp.Body.Close()
-	if err := chromedp.Do(ctx, chromedp.Poll[chromedp.Void](`document.querySelectorAll("path.incident").length >= 20`, chromedp.WithPollingTimeout(30*time.Second))); err != nil {
-		t.Fatalf("incidents did not appear on the map: %v", err)
+	// Post the rest now: the page must pick the incidents up live, and end
+	// with every incident once.
+	postObs(after)
+	total := countIncidents(t, url)
+	if total <= early {
+		t.Fatalf("%d incidents after the second half, %d before", total, early)
+	}
+	if err := chromedp.Do(ctx, chromedp.Poll[chromedp.Void](fmt.Sprintf(`document.querySelectorAll("path.incident").length === %d && document.querySelectorAll("#rows tr").length === %d`, total, total), chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+		t.Fatalf("the page does not show the %d incidents of GET /v1/incidents: %v", total, err)
 	}
 	shapes, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("path.incident").length`))
 	if err != nil {
@@ -115,5 +142,31 @@ func TestDashboardInChromium(t *testing.T) {
 	if top, err := chromedp.Run(ctx, chromedp.CaptureScreenshot()); err == nil {
 		os.WriteFile(filepath.Join(dir, "dashboard-top.png"), top, 0o644)
 	}
-	t.Logf("%d map shapes before the incidents, then %d incidents on the map; screenshot %s (%d bytes)", countries, shapes, filepath.Join(dir, "dashboard.png"), len(shot))
+	t.Logf("%d map shapes before the incidents, then %d incidents on the map (%d from the snapshot); screenshot %s (%d bytes)", countries, shapes, early, filepath.Join(dir, "dashboard.png"), len(shot))
+}
+
+// countIncidents counts every incident the server lists, page by page.
+func countIncidents(t *testing.T, url string) int {
+	t.Helper()
+	n, after := 0, ""
+	for {
+		resp, err := http.Get(url + "/v1/incidents?limit=1000&after=" + after)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var page struct {
+			Incidents []json.RawMessage `json:"incidents"`
+			Next      string            `json:"next"`
+		}
+		err = json.NewDecoder(resp.Body).Decode(&page)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		n += len(page.Incidents)
+		if page.Next == "" {
+			return n
+		}
+		after = page.Next
+	}
 }

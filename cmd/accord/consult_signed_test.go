@@ -15,7 +15,6 @@ import (
 
 	"github.com/accord-peace/accord/api"
 	"github.com/accord-peace/accord/engine"
-	"github.com/accord-peace/accord/monitor"
 )
 
 // writeSignedAgreement copies the reference agreement into dir with a keys
@@ -56,11 +55,7 @@ func TestConsultSignedEndToEnd(t *testing.T) {
 	defer stop()
 	obs, _ := simulateTo(t, "--seed", "4", "--duration", "1h")
 	body, _ := os.ReadFile(obs)
-	decoded, err := monitor.Decode(bytes.NewReader(body), "batch")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sig, err := api.SignBatch(keys["mission"], "mission", "batch-1", body, len(decoded))
+	sig, err := api.SignBatch(keys["mission"], "mission", "batch-1", body, api.ObservationLines(body))
 	if err != nil {
 		t.Fatal(err)
 	}

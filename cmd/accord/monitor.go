@@ -100,8 +100,9 @@ closed_at and closed_reason set) as well as those still open at its end; an
 observation repeated in the file (same source.id and id, same content)
 counts once, the same key with other content refuses the file.
 
-A file with any invalid line is refused whole, every bad line listed with its
-number, field and reason. Observations may come in any order.
+A file with any invalid line is refused whole: the first 100 bad lines listed
+with their number, field and reason, and how many there are in all.
+Observations may come in any order.
 
 With --json, one incident per line:
   {"id","state","event","equipment","location":[lon,lat],"first_observed",

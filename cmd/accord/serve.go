@@ -33,6 +33,11 @@ import (
 // serverConfig is what 'serve' and 'demo' start.
 type serverConfig struct {
 	addr, data, agreement, scenario, origin, tokens string
+	// Connection limits: the time a request's headers, its body and an
+	// idle connection may take; the feed's streams per remote address and
+	// in all.
+	headerTimeout, bodyTimeout, idleTimeout time.Duration
+	feedPerAddr, feedClients                int
 }
 
 func (c *serverConfig) register(cmd *cobra.Command, defaultData string) {
@@ -41,6 +46,11 @@ func (c *serverConfig) register(cmd *cobra.Command, defaultData string) {
 	cmd.Flags().StringVar(&c.agreement, "agreement", "", "agreement file (default: the embedded reference)")
 	cmd.Flags().StringVar(&c.scenario, "scenario", "", "scenario file for the negotiation views: proposals, matrix, frontier (default: the embedded reference; none: without)")
 	cmd.Flags().StringVar(&c.origin, "origin", "accord/ukraine-2025", "the ledger's origin line in its checkpoints")
+	cmd.Flags().DurationVar(&c.headerTimeout, "header-timeout", 10*time.Second, "time a request's headers may take to arrive")
+	cmd.Flags().DurationVar(&c.bodyTimeout, "body-timeout", api.DefaultBodyTimeout, "time a request's body may take to arrive (408 past it)")
+	cmd.Flags().DurationVar(&c.idleTimeout, "idle-timeout", 30*time.Second, "time a kept-alive connection may stay idle")
+	cmd.Flags().IntVar(&c.feedPerAddr, "feed-per-addr", api.DefaultFeedPerAddr, "feed streams open at once from one remote address (429 beyond)")
+	cmd.Flags().IntVar(&c.feedClients, "feed-clients", api.DefaultFeedClients, "feed streams open at once in all (429 beyond)")
 	cmd.Flags().StringVar(&c.tokens, "tokens", "", `callers' bearer tokens, a JSON file {"TOKEN": {"actor": ID, "role": party|guarantor|monitor|mediator}}; without it the server is open to every caller`)
 }
 
@@ -51,6 +61,7 @@ type server struct {
 	deployment *local.Deployment
 	api        *api.Server
 	done       chan error
+	exposed    string // a warning when it listens beyond loopback without tokens
 	logKey     string // public note key of the log
 	restored   int
 	// The agreement served and the kernel of its geometry.
@@ -89,7 +100,9 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 	s.api = api.NewServer(m)
 	s.api.Logger = logger
 	s.api.Record = &api.Record{Ledger: led, Origin: c.origin, Signer: signer}
+	feed.MaxPerAddr, feed.MaxClients = c.feedPerAddr, c.feedClients
 	s.api.Feed = feed
+	s.api.BodyTimeout = c.bodyTimeout
 	s.api.Geometry = a.Monitoring.Geometry.GeoJSON()
 	s.api.Bands = api.BandOutlines(a.Monitoring, k)
 	if c.scenario != "none" {
@@ -104,6 +117,9 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 	s.api.RequireSigned = len(a.Keys) > 0
 	if c.tokens != "" {
 		auth, err := readTokens(c.tokens)
+		if err == nil {
+			err = checkTokens(c.tokens, auth.Tokens, a)
+		}
 		if err != nil {
 			s.close()
 			return nil, err
@@ -112,13 +128,23 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 		s.api.Auth = auth
 	}
 	s.api.Metrics = api.NewMetrics(func() float64 { return float64(m.Open()) }, func() float64 { return float64(led.Len()) })
+	s.api.Metrics.WatchFeed(feed)
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		s.close()
 		return nil, err
 	}
 	s.URL = "http://" + ln.Addr().String()
-	s.http = &http.Server{Handler: s.api.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	if c.tokens == "" && !loopback(ln.Addr()) {
+		s.exposed = fmt.Sprintf("WARNING: serving beyond loopback without --tokens: every caller on the network at %s may post observations, answer notices and sign findings", ln.Addr())
+		logger.Warn("serving beyond loopback without tokens: the server is open to every caller", "addr", ln.Addr().String())
+	}
+	// No ReadTimeout nor WriteTimeout: they would cut the feed's streams.
+	// The body's deadline is set per request (api.Server.BodyTimeout), the
+	// feed's per write (api.Feed.WriteTimeout).
+	s.http = &http.Server{Handler: s.api.Handler(), ReadHeaderTimeout: c.headerTimeout, IdleTimeout: c.idleTimeout,
+		ConnContext: api.ConnContext, // the feed bounds its streams' send buffers
+		ErrorLog:    slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 	go func() { s.done <- s.http.Serve(ln) }()
 	return s, nil
 }
@@ -142,6 +168,65 @@ func readTokens(path string) (*api.Auth, error) {
 		}
 	}
 	return &api.Auth{Tokens: m}, nil
+}
+
+// checkTokens checks each token against the agreement: it may give its
+// actor only a role the agreement gives it — a party among its parties, a
+// guarantor or a monitor among its roles of that name — and a mediator
+// (who reads every notice) must not be a party. A party passed off as a
+// guarantor would read raw evidence and sign findings on itself. The
+// error names every offending actor and what the agreement says of it,
+// never a token.
+func checkTokens(path string, tokens map[string]api.Principal, a *agreement.Agreement) error {
+	holders := map[string][]string{accord.RoleParty: slices.Clone(a.Parties)}
+	rolesOf := map[string][]string{}
+	for _, p := range a.Parties {
+		rolesOf[p] = append(rolesOf[p], accord.RoleParty)
+	}
+	for _, r := range a.Roles {
+		if !slices.Contains(holders[r.Role], r.Actor) {
+			holders[r.Role] = append(holders[r.Role], r.Actor)
+		}
+		if !slices.Contains(rolesOf[r.Actor], r.Role) {
+			rolesOf[r.Actor] = append(rolesOf[r.Actor], r.Role)
+		}
+	}
+	var problems []string
+	for _, p := range tokens {
+		switch p.Role {
+		case accord.RoleParty, accord.RoleGuarantor, accord.RoleMonitor:
+			if slices.Contains(holders[p.Role], p.Actor) {
+				continue
+			}
+			its := "none"
+			if len(holders[p.Role]) > 0 {
+				its = strings.Join(holders[p.Role], ", ")
+			}
+			is := "has no role in it"
+			if rs := rolesOf[p.Actor]; len(rs) > 0 {
+				is = "is a " + strings.Join(rs, ", ")
+			}
+			plural := map[string]string{accord.RoleParty: "parties", accord.RoleGuarantor: "guarantors", accord.RoleMonitor: "monitors"}[p.Role]
+			problems = append(problems, fmt.Sprintf("the token of %q gives it the %s role, but the agreement %s does not: its %s are %s (%q %s)",
+				p.Actor, p.Role, a.ID, plural, its, p.Actor, is))
+		case accord.RoleMediator:
+			if slices.Contains(a.Parties, p.Actor) {
+				problems = append(problems, fmt.Sprintf("the token of %q gives it the mediator role, but %q is a party of the agreement %s: a mediator reads every party's notices",
+					p.Actor, p.Actor, a.ID))
+			}
+		}
+	}
+	if len(problems) > 0 {
+		slices.Sort(problems)
+		return accord.Errorf(accord.EINVALID, "%s: %s", path, strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// loopback reports whether a listener's address is a loopback one.
+func loopback(addr net.Addr) bool {
+	ta, ok := addr.(*net.TCPAddr)
+	return ok && ta.IP.IsLoopback()
 }
 
 // stop shuts the server down gracefully and closes the stores.
@@ -210,7 +295,8 @@ agreement's monitoring pipeline:
   GET  /v1/scenario, /v1/scenario/proposals/{id}, /v1/scenario/matrix, /v1/scenario/frontier.svg
                              the negotiation: proposals, their evaluation, matrix, frontier
   GET  /v1/geometry, /v1/bands   the agreed geometry and the bands' edges, as GeoJSON
-  GET  /v1/feed              server-sent events; the id is the ledger index (Last-Event-ID resumes)
+  GET  /v1/feed              server-sent events; the id is the ledger index (Last-Event-ID resumes;
+                             without it, a snapshot mark, then what follows: no replay)
   POST /v1/submissions       signed submissions into the ledger
   GET  /v1/checkpoint        the ledger's signed checkpoint
   GET  /v1/ledger            the ledger, for 'accord verify URL'
@@ -227,13 +313,20 @@ a duplicate. Stored observations are replayed into the pipeline at start,
 so a restart loses nothing acknowledged. With --tokens, callers say who they are with a
 bearer token and the access policy applies (deny by default: monitors post
 observations, parties answer their notices, guarantors sign findings; the
-public reads); without it the server is open. Ctrl-C stops it cleanly.`,
+public reads); without it the server is open (a warning when it listens
+beyond loopback so). Headers, bodies and idle connections are timed out
+(--header-timeout, --body-timeout, --idle-timeout); the feed's streams are
+capped per address and in all (--feed-per-addr, --feed-clients) and a
+client that stops reading is dropped. Ctrl-C stops it cleanly.`,
 		Args: exactArgs(0, "no argument"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			logger := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
 			s, err := startServer(cmd.Context(), c, logger)
 			if err != nil {
 				return err
+			}
+			if s.exposed != "" {
+				fmt.Fprintf(cmd.ErrOrStderr(), "accord: %s\n", s.exposed)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "accord serving on %s (data in %s, %d observations restored; log key %s)\n", s.URL, c.data, s.restored, s.logKey)
 			select {
