@@ -139,7 +139,7 @@ func TestDifferentialAgainstReference(t *testing.T) {
 			for i := range closed {
 				sameIncident(t, closed[i], refClosedR[i])
 			}
-			t.Logf("%d reports: %d incidents open, %d closed, the largest of %d reports", c.n, len(ins), len(closed), largest)
+			t.Logf("%d reports: %d incidents open, %d closed, the largest of %d reports; %d members judged, %d incidents scored member by member", c.n, len(ins), len(closed), largest, e.work, e.scans)
 			if largest < 100 {
 				t.Errorf("largest incident %d reports: the data no longer makes big incidents", largest)
 			}

@@ -63,6 +63,7 @@ type Incident struct {
 	members []member // by observation time, then key
 	family  string   // group() of its kind
 	maxTA   float64  // largest time accuracy of a member (s)
+	minTA   float64  // least time accuracy of a member (s)
 	widest  float64  // largest reach 2·Gate·accuracy of a member (m)
 	stamp   int      // last candidates() call that met it
 	filed   cellKey  // where it is filed
@@ -132,6 +133,7 @@ type Engine struct {
 	// summaries), and moved counts the members an insertion moved or
 	// refolded: the cost of Add in the size of an incident, for tests.
 	work, moved int
+	scans       int // incidents scored member by member to choose between
 }
 
 // cellKey files incidents by place (an S2 cell, 0 for the wide ones) and

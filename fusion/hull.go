@@ -3,6 +3,7 @@ package fusion
 import (
 	"math"
 	"slices"
+	"time"
 
 	"github.com/golang/geo/s2"
 )
@@ -52,14 +53,18 @@ type hull struct {
 	poly []hullPoint
 }
 
+// hullPoint is a member kept: its position, projected, and its time and
+// time accuracy (for a lower bound of the score, see bounds).
 type hullPoint struct {
 	p    s2.Point
 	x, y float64
+	at   time.Time
+	ta   float64
 }
 
 // add keeps a member's position under its accuracy; false when it lies
 // beyond maxSpread (the caller then judges the incident member by member).
-func (s *spaceBound) add(p s2.Point, acc float64) bool {
+func (s *spaceBound) add(p s2.Point, acc float64, at time.Time, ta float64) bool {
 	if s.classes == nil {
 		s.o = p
 		s.u = s2.Point{Vector: p.Ortho()}
@@ -76,7 +81,7 @@ func (s *spaceBound) add(p s2.Point, acc float64) bool {
 		s.classes[acc] = h
 		s.order = append(s.order, acc)
 	}
-	h.add(hullPoint{p: p, x: p.Dot(s.u.Vector) / z, y: p.Dot(s.v.Vector) / z})
+	h.add(hullPoint{p: p, x: p.Dot(s.u.Vector) / z, y: p.Dot(s.v.Vector) / z, at: at, ta: ta})
 	return true
 }
 

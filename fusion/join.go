@@ -45,6 +45,9 @@ func (e *Engine) join(in *Incident, m member) {
 		in.owners, in.attrib = map[string]float64{}, map[string]map[string]bool{}
 	}
 	in.maxTA = math.Max(in.maxTA, m.r.TimeAccuracyS)
+	if first || m.r.TimeAccuracyS < in.minTA {
+		in.minTA = m.r.TimeAccuracyS
+	}
 	in.widest = max(in.widest, 2*e.cfg.Gate*m.r.AccuracyM)
 	// Members name one equipment at most (each was compatible with all).
 	if in.Equipment == "" {
@@ -60,7 +63,7 @@ func (e *Engine) join(in *Incident, m member) {
 	}
 	if !in.slow {
 		in.times.add(m.r.ObservedAt, m.r.TimeAccuracyS)
-		if !in.space.add(m.p, m.r.AccuracyM) {
+		if !in.space.add(m.p, m.r.AccuracyM, m.r.ObservedAt, m.r.TimeAccuracyS) {
 			in.slow = true
 		}
 	}

@@ -11,14 +11,18 @@ import (
 // in the incident's size, and a score is computed only when two candidates
 // or more admit the report (see choose).
 
-// fit is a candidate that admits a report, with its score once known.
+// fit is a candidate that admits a report, with bounds of its score (equal
+// when the score is known).
 type fit struct {
-	in    *Incident
-	score float64
-	known bool
+	in     *Incident
+	lo, hi float64
+	known  bool
 }
 
-// choose returns the incident a report joins, nil when none admits it.
+// choose returns the incident a report joins, nil when none admits it:
+// the first of least score, as the rule says. When several admit it, the
+// bounds of their scores settle most choices; only incidents whose bounds
+// leave them in the running are scored member by member.
 func (e *Engine) choose(m member) *Incident {
 	fits := e.fits[:0]
 	for _, in := range e.candidates(m) {
@@ -29,7 +33,7 @@ func (e *Engine) choose(m member) *Incident {
 		} else if e.refutes(in, m) {
 			continue
 		} else if s, ok := e.score(in, m); ok {
-			fits = append(fits, fit{in: in, score: s, known: true})
+			fits = append(fits, fit{in: in, lo: s, hi: s, known: true})
 		}
 	}
 	clear(fits[len(fits):cap(fits)]) // no stale incidents held
@@ -39,17 +43,78 @@ func (e *Engine) choose(m member) *Incident {
 	if len(fits) == 1 && !fits[0].known {
 		return fits[0].in
 	}
+	least := math.Inf(1)
+	for i := range fits {
+		f := &fits[i]
+		if !f.known {
+			f.lo, f.hi = e.bounds(f.in, m)
+		}
+		if f.hi < least {
+			least = f.hi
+		}
+	}
+	// An incident whose score is surely above another's is out, and so is
+	// one whose score is not below +Inf (or NaN: score never chose those);
+	// when one is left it is the choice, else the scores decide.
+	inRunning := func(f fit) bool { return f.lo <= least && !math.IsInf(f.lo, 1) }
+	running := 0
+	var last *Incident
+	for _, f := range fits {
+		if inRunning(f) {
+			running++
+			last = f.in
+		}
+	}
+	if running == 1 {
+		return last
+	}
 	var best *Incident
 	bestScore := math.Inf(1)
 	for _, f := range fits {
-		if !f.known {
-			f.score, _ = e.score(f.in, m)
+		if !inRunning(f) {
+			continue
 		}
-		if f.score < bestScore {
-			best, bestScore = f.in, f.score
+		s := f.lo
+		if !f.known {
+			e.scans++
+			s, _ = e.score(f.in, m)
+		}
+		if s < bestScore {
+			best, bestScore = f.in, s
 		}
 	}
 	return best
+}
+
+// bounds brackets the score of an incident that admits m (summarised): it
+// is the largest over the members of d/gate + dt/tw. The largest d/gate is
+// at a member spaceBound keeps, and dt/tw is at most the largest dt (at an
+// end of the span) over the least tw, so their sum is above the score, in
+// floating point too, rounding being monotone; the score at the members
+// kept and at the ends of the span is below it.
+func (e *Engine) bounds(in *Incident, m member) (lo, hi float64) {
+	w := window(group(m.r.Event)).Seconds()
+	term := func(at time.Time, ta, d, gate float64) float64 {
+		e.work++
+		dt := math.Abs(at.Sub(m.r.ObservedAt).Seconds())
+		return d/gate + dt/(w+ta+m.r.TimeAccuracyS)
+	}
+	maxD := 0.0
+	for _, a := range in.space.order {
+		gate := e.cfg.Gate * math.Hypot(a, m.r.AccuracyM)
+		for _, k := range in.space.classes[a].keep {
+			d := float64(k.p.Distance(m.p)) * earthRadiusM
+			maxD = math.Max(maxD, d/gate)
+			lo = math.Max(lo, term(k.at, k.ta, d, gate))
+		}
+	}
+	for _, x := range []member{in.members[0], in.members[len(in.members)-1]} {
+		gate := e.cfg.Gate * math.Hypot(x.r.AccuracyM, m.r.AccuracyM)
+		lo = math.Max(lo, term(x.r.ObservedAt, x.r.TimeAccuracyS, float64(x.p.Distance(m.p))*earthRadiusM, gate))
+	}
+	maxDT := math.Max(math.Abs(in.FirstObserved.Sub(m.r.ObservedAt).Seconds()), math.Abs(in.LastObserved.Sub(m.r.ObservedAt).Seconds()))
+	hi = maxD + maxDT/(w+in.minTA+m.r.TimeAccuracyS)
+	return lo, hi
 }
 
 // plain reports whether a report is in the summaries' domain: finite
