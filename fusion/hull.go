@@ -49,8 +49,9 @@ var (
 // hull is one accuracy class: the members that may be a vertex of its
 // hull, and the hull (counter-clockwise, nil while it has no area).
 type hull struct {
-	keep []hullPoint
-	poly []hullPoint
+	keep     []hullPoint
+	poly     []hullPoint
+	filtered int // len(keep) when last filtered
 }
 
 // hullPoint is a member kept: its position, projected, and its time and
@@ -114,11 +115,18 @@ func (h *hull) add(q hullPoint) {
 		return
 	}
 	h.keep = append(h.keep, q)
-	h.poly = convexHull(h.keep)
 	if h.poly == nil {
-		return // no area yet: keep every point
+		h.poly = convexHull(h.keep)
+	} else {
+		h.poly = convexHull(append(slices.Clone(h.poly), q))
 	}
-	h.keep = slices.DeleteFunc(h.keep, func(k hullPoint) bool { return depth(h.poly, k) > hullSlack })
+	// Points the hull has swallowed are dropped when the kept ones have
+	// grown by a quarter (keeping them longer costs visits, never a wrong
+	// verdict), so that filtering costs O(hull) per member amortised.
+	if h.poly != nil && len(h.keep) >= h.filtered+h.filtered/4+8 {
+		h.keep = slices.DeleteFunc(h.keep, func(k hullPoint) bool { return depth(h.poly, k) > hullSlack })
+		h.filtered = len(h.keep)
+	}
 }
 
 // depth is how far q lies inside a counter-clockwise polygon (negative
@@ -175,6 +183,5 @@ func convexHull(pts []hullPoint) []hullPoint {
 	if len(out) < 3 {
 		return nil
 	}
-	// Spans area only if some vertex is off the line of the first two.
 	return out
 }
