@@ -71,14 +71,21 @@ type Incident struct {
 
 	// Summaries that let a report be judged and joined without a visit to
 	// every member (see score.go, join.go).
-	owners  map[string]float64         // owner → highest confidence
-	attrib  map[string]map[string]bool // party → owners attributing to it
-	eventBy Report                     // the member whose kind Event is
-	times   timeBound
-	space   spaceBound
-	// slow: a member lies outside the summaries' domain (see plain), so
-	// reports are judged against every member, as score does.
+	ownerConf []float64                  // per owner (as Owners), its highest confidence
+	attrib    map[string]map[string]bool // party → owners attributing to it
+	eventBy   *Report                    // the member whose kind Event is
+	// sum holds the summaries that judge reports, kept from summaryMin
+	// members on; slow says a member lies outside their domain (see
+	// plain). Until then, or once slow, reports are judged against every
+	// member, as score does.
+	sum  *summaries
 	slow bool
+}
+
+// summaries are an incident's members as far as judging reports needs.
+type summaries struct {
+	times timeBound
+	space spaceBound
 }
 
 // member is a report in an incident, with the accuracy-weighted sums of
@@ -371,8 +378,8 @@ func (e *Engine) expire() {
 			}
 			in.ClosedAt = e.latest
 			in.ClosedReason = "no report for " + e.cfg.Horizon.String() + " after its last observation"
-			in.members, in.owners, in.attrib = nil, nil, nil
-			in.times, in.space = timeBound{}, spaceBound{}
+			in.members, in.ownerConf, in.attrib = nil, nil, nil
+			in.sum, in.eventBy = nil, nil
 			e.closed = append(e.closed, in)
 			continue
 		}

@@ -42,7 +42,6 @@ func (e *Engine) join(in *Incident, m member) {
 	first := len(in.members) == 1
 	if first {
 		in.family = group(m.r.Event)
-		in.owners, in.attrib = map[string]float64{}, map[string]map[string]bool{}
 	}
 	in.maxTA = math.Max(in.maxTA, m.r.TimeAccuracyS)
 	if first || m.r.TimeAccuracyS < in.minTA {
@@ -55,16 +54,21 @@ func (e *Engine) join(in *Incident, m member) {
 	}
 	// The kind is the first member, in order, of the most telling rank.
 	if first || rank(m.r.Event) > rank(in.eventBy.Event) ||
-		rank(m.r.Event) == rank(in.eventBy.Event) && before(m.r, in.eventBy) {
-		in.eventBy, in.Event = m.r, m.r.Event
+		rank(m.r.Event) == rank(in.eventBy.Event) && before(m.r, *in.eventBy) {
+		r := m.r
+		in.eventBy, in.Event = &r, m.r.Event
 	}
 	if !plain(m.r) {
 		in.slow = true
 	}
-	if !in.slow {
-		in.times.add(m.r.ObservedAt, m.r.TimeAccuracyS)
-		if !in.space.add(m.p, m.r.AccuracyM, m.r.ObservedAt, m.r.TimeAccuracyS) {
-			in.slow = true
+	switch {
+	case in.slow:
+	case in.sum != nil:
+		in.summarise(m)
+	case len(in.members) >= summaryMin:
+		in.sum = &summaries{}
+		for _, x := range in.members {
+			in.summarise(x)
 		}
 	}
 	e.attribute(in, m.r)
@@ -87,6 +91,18 @@ func rank(event string) int {
 	return 0
 }
 
+// summaryMin is the size from which an incident keeps the summaries that
+// judge reports: below it, judging every member costs less.
+const summaryMin = 32
+
+// summarise adds a member to the summaries.
+func (in *Incident) summarise(x member) {
+	in.sum.times.add(x.r.ObservedAt, x.r.TimeAccuracyS)
+	if !in.sum.space.add(x.p, x.r.AccuracyM, x.r.ObservedAt, x.r.TimeAccuracyS) {
+		in.slow = true
+	}
+}
+
 // before is the members' order: observation time, then source/id.
 func before(a, b Report) bool {
 	if !a.ObservedAt.Equal(b.ObservedAt) {
@@ -100,6 +116,9 @@ func before(a, b Report) bool {
 func (e *Engine) attribute(in *Incident, r Report) {
 	if r.AttributedTo == "" || r.AttributedTo == "unknown" || in.attrib[r.AttributedTo][r.Owner] {
 		return
+	}
+	if in.attrib == nil {
+		in.attrib = map[string]map[string]bool{}
 	}
 	if in.attrib[r.AttributedTo] == nil {
 		in.attrib[r.AttributedTo] = map[string]bool{}
@@ -116,20 +135,25 @@ func (e *Engine) attribute(in *Incident, r Report) {
 // over the owners in sorted order (the old recomputation took them in map
 // order, so its last bit varied from run to run with three owners or more).
 func (e *Engine) own(in *Incident, r Report) {
-	c, had := in.owners[r.Owner]
-	nc := math.Max(c, r.Confidence) // c is 0 for a new owner, as it was
+	at, had := slices.BinarySearch(in.Owners, r.Owner)
+	c := 0.0 // for a new owner, as it was
+	if had {
+		c = in.ownerConf[at]
+	}
+	nc := math.Max(c, r.Confidence)
 	if had && (nc == c || math.IsNaN(c)) {
 		return
 	}
-	in.owners[r.Owner] = nc
-	if !had {
-		at, _ := slices.BinarySearch(in.Owners, r.Owner)
+	if had {
+		in.ownerConf[at] = nc
+	} else {
 		in.Owners = slices.Insert(in.Owners, at, r.Owner)
+		in.ownerConf = slices.Insert(in.ownerConf, at, nc)
 	}
 	miss := 1.0
 	neutral := false
-	for _, o := range in.Owners {
-		miss *= 1 - in.owners[o]
+	for i, o := range in.Owners {
+		miss *= 1 - in.ownerConf[i]
 		neutral = neutral || !e.parties[o]
 	}
 	in.Confidence = 1 - miss

@@ -30,8 +30,8 @@ func (e *Engine) choose(m member) *Incident {
 			if e.admits(in, m) {
 				fits = append(fits, fit{in: in})
 			}
-		} else if e.refutes(in, m) {
-			continue
+		} else if len(in.members) >= summaryMin && e.refutes(in, m) {
+			continue // a big incident spared a visit to every member
 		} else if s, ok := e.score(in, m); ok {
 			fits = append(fits, fit{in: in, lo: s, hi: s, known: true})
 		}
@@ -100,9 +100,9 @@ func (e *Engine) bounds(in *Incident, m member) (lo, hi float64) {
 		return d/gate + dt/(w+ta+m.r.TimeAccuracyS)
 	}
 	maxD := 0.0
-	for _, a := range in.space.order {
+	for _, a := range in.sum.space.order {
 		gate := e.cfg.Gate * math.Hypot(a, m.r.AccuracyM)
-		for _, k := range in.space.classes[a].keep {
+		for _, k := range in.sum.space.classes[a].keep {
 			d := float64(k.p.Distance(m.p)) * earthRadiusM
 			maxD = math.Max(maxD, d/gate)
 			lo = math.Max(lo, term(k.at, k.ta, d, gate))
@@ -131,7 +131,7 @@ func plain(r Report) bool {
 // summarised reports whether admits may judge m against in.
 func (e *Engine) summarised(in *Incident, m member) bool {
 	g := e.cfg.Gate
-	return !in.slow && plain(m.r) && g > 0 && !math.IsInf(g, 0) && in.space.near(m.p)
+	return in.sum != nil && !in.slow && plain(m.r) && g > 0 && !math.IsInf(g, 0) && in.sum.space.near(m.p)
 }
 
 // admits is score's verdict, from the summaries: the family, the span of
@@ -151,8 +151,8 @@ func (e *Engine) admits(in *Incident, m member) bool {
 	if !equipmentCompatible(in.Equipment, m.r.Equipment) {
 		return false
 	}
-	return in.times.admits(window(g), m.r.ObservedAt, m.r.TimeAccuracyS, &e.work) &&
-		in.space.admits(e.cfg.Gate, m.p, m.r.AccuracyM, &e.work)
+	return in.sum.times.admits(window(g), m.r.ObservedAt, m.r.TimeAccuracyS, &e.work) &&
+		in.sum.space.admits(e.cfg.Gate, m.p, m.r.AccuracyM, &e.work)
 }
 
 // refutes reports whether a cheap look shows that m does not fit: score's
