@@ -16,7 +16,7 @@ import (
 	"github.com/golang/geo/s2"
 )
 
-// Incident is one real event as the reports describe it.
+// refIncident is the old Incident: one real event as the reports describe it.
 type refIncident struct {
 	ID            string
 	State         string
@@ -51,7 +51,7 @@ type refMember struct {
 	p s2.Point
 }
 
-// Engine fuses reports incrementally.
+// refEngine is the old Engine: it fuses reports incrementally.
 type refEngine struct {
 	cfg       Config
 	parties   map[string]bool
@@ -69,7 +69,7 @@ type refEngine struct {
 	filedAt     [14]int // incidents filed at each index level
 }
 
-// entry is an incident filed under a key, with the span of observation
+// refEntry is an incident filed under a key, with the span of observation
 // times (Unix seconds) a report may have and still join it, so the time
 // test needs no visit to the incident.
 type refEntry struct {
@@ -77,7 +77,7 @@ type refEntry struct {
 	in     *refIncident
 }
 
-// New returns an engine.
+// newRef returns an old engine.
 func newRef(cfg Config) *refEngine {
 	if cfg.ConfirmAt == 0 {
 		cfg.ConfirmAt = 0.9
