@@ -36,7 +36,7 @@ func TestDifferentialOnSimulation(t *testing.T) {
 			for i := range ins {
 				sameIncident(t, ins[i], refs[i])
 			}
-			t.Logf("%d observations, %d incidents, %d members judged, %d incidents scored member by member", len(res.Observations), len(ins), e.work, e.scans)
+			t.Logf("%d observations, %d incidents, %d members judged, %d incidents scored from the ends of their span", len(res.Observations), len(ins), e.work, e.scans)
 		})
 	}
 }

@@ -1,6 +1,7 @@
 package fusion
 
 import (
+	"flag"
 	"fmt"
 	"maps"
 	"math"
@@ -99,6 +100,8 @@ func clustered(seed uint64, n int) []Report {
 	return out
 }
 
+var moreSeeds = flag.Int("fusion.seeds", 0, "more seeds for TestDifferentialAgainstReference")
+
 // The engine decides as the old one did, report by report, and its
 // incidents are the old one's: membership and order, ids, states, kinds,
 // equipment, positions and accuracies to the bit, spans, owners,
@@ -112,6 +115,13 @@ func TestDifferentialAgainstReference(t *testing.T) {
 		horizon time.Duration
 	}{
 		{1, 3000, 0}, {2, 3000, 0}, {3, 3000, 2 * time.Hour}, {4, 2000, 30 * time.Minute}, {5, 6000, 0},
+	}
+	for i := range *moreSeeds {
+		cases = append(cases, struct {
+			seed    uint64
+			n       int
+			horizon time.Duration
+		}{uint64(100 + i), 3000, time.Duration(i%3) * time.Hour})
 	}
 	for _, c := range cases {
 		t.Run(fmt.Sprintf("seed=%d", c.seed), func(t *testing.T) {
@@ -139,8 +149,8 @@ func TestDifferentialAgainstReference(t *testing.T) {
 			for i := range closed {
 				sameIncident(t, closed[i], refClosedR[i])
 			}
-			t.Logf("%d reports: %d incidents open, %d closed, the largest of %d reports; %d members judged, %d incidents scored member by member", c.n, len(ins), len(closed), largest, e.work, e.scans)
-			if largest < 100 {
+			t.Logf("%d reports: %d incidents open, %d closed, the largest of %d reports; %d members judged, %d incidents scored from the ends of their span", c.n, len(ins), len(closed), largest, e.work, e.scans)
+			if largest < 100 && c.seed < 100 {
 				t.Errorf("largest incident %d reports: the data no longer makes big incidents", largest)
 			}
 		})

@@ -27,8 +27,10 @@
 // member from any report lies), members are inserted in order rather than
 // re-sorted, and owners, confidence and attributions are updated from the
 // one report. Where two incidents or more admit a report, bounds of their
-// scores choose between them, and only incidents the bounds cannot tell
-// apart are scored member by member. The summaries fall back to the
+// scores choose between them; incidents the bounds cannot tell apart are
+// scored from the members far enough in time from the report to matter,
+// walking in from the ends of their span (every member at worst). The
+// summaries fall back to the
 // member-by-member rule for reports outside their domain (a non-positive
 // accuracy, a negative time accuracy, positions over half a radian apart).
 package fusion

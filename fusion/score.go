@@ -16,6 +16,7 @@ import (
 type fit struct {
 	in     *Incident
 	lo, hi float64
+	maxD   float64 // the largest d/gate over the members (see bounds)
 	known  bool
 }
 
@@ -47,7 +48,7 @@ func (e *Engine) choose(m member) *Incident {
 	for i := range fits {
 		f := &fits[i]
 		if !f.known {
-			f.lo, f.hi = e.bounds(f.in, m)
+			f.lo, f.hi, f.maxD = e.bounds(f.in, m)
 		}
 		if f.hi < least {
 			least = f.hi
@@ -77,7 +78,7 @@ func (e *Engine) choose(m member) *Incident {
 		s := f.lo
 		if !f.known {
 			e.scans++
-			s, _ = e.score(f.in, m)
+			s = e.scoreFromEnds(f.in, m, f.lo, f.maxD)
 		}
 		if s < bestScore {
 			best, bestScore = f.in, s
@@ -91,15 +92,14 @@ func (e *Engine) choose(m member) *Incident {
 // at a member spaceBound keeps, and dt/tw is at most the largest dt (at an
 // end of the span) over the least tw, so their sum is above the score, in
 // floating point too, rounding being monotone; the score at the members
-// kept and at the ends of the span is below it.
-func (e *Engine) bounds(in *Incident, m member) (lo, hi float64) {
+// kept and at the ends of the span is below it. maxD is the largest d/gate.
+func (e *Engine) bounds(in *Incident, m member) (lo, hi, maxD float64) {
 	w := window(group(m.r.Event)).Seconds()
 	term := func(at time.Time, ta, d, gate float64) float64 {
 		e.work++
 		dt := math.Abs(at.Sub(m.r.ObservedAt).Seconds())
 		return d/gate + dt/(w+ta+m.r.TimeAccuracyS)
 	}
-	maxD := 0.0
 	for _, a := range in.sum.space.order {
 		gate := e.cfg.Gate * math.Hypot(a, m.r.AccuracyM)
 		for _, k := range in.sum.space.classes[a].keep {
@@ -114,7 +114,39 @@ func (e *Engine) bounds(in *Incident, m member) (lo, hi float64) {
 	}
 	maxDT := math.Max(math.Abs(in.FirstObserved.Sub(m.r.ObservedAt).Seconds()), math.Abs(in.LastObserved.Sub(m.r.ObservedAt).Seconds()))
 	hi = maxD + maxDT/(w+in.minTA+m.r.TimeAccuracyS)
-	return lo, hi
+	return lo, hi, maxD
+}
+
+// scoreFromEnds is score's value for an incident that admits m
+// (summarised), given lo, its value at some members, and maxD, the largest
+// d/gate over the members. A member's d/gate + dt/tw is at most maxD +
+// dt/tw_min, which falls as dt does: walking in from both ends of the span
+// towards m's time, the walk on a side stops at the first member that
+// cannot raise lo, and so cannot any further in. The visits are the
+// members far enough in time from m to matter; all of them at worst.
+func (e *Engine) scoreFromEnds(in *Incident, m member, lo, maxD float64) float64 {
+	w := window(group(m.r.Event)).Seconds()
+	twMin := w + in.minTA + m.r.TimeAccuracyS
+	visit := func(x member) bool {
+		dt := math.Abs(x.r.ObservedAt.Sub(m.r.ObservedAt).Seconds())
+		if maxD+dt/twMin <= lo {
+			return false
+		}
+		e.work++
+		gate := e.cfg.Gate * math.Hypot(x.r.AccuracyM, m.r.AccuracyM)
+		d := float64(x.p.Distance(m.p)) * earthRadiusM
+		tw := w + x.r.TimeAccuracyS + m.r.TimeAccuracyS
+		lo = math.Max(lo, d/gate+dt/tw)
+		return true
+	}
+	ms, at := in.members, m.r.ObservedAt
+	i := 0
+	for i < len(ms) && !ms[i].r.ObservedAt.After(at) && visit(ms[i]) {
+		i++
+	}
+	for j := len(ms) - 1; j >= i && ms[j].r.ObservedAt.After(at) && visit(ms[j]); j-- {
+	}
+	return lo
 }
 
 // plain reports whether a report is in the summaries' domain: finite
