@@ -17,4 +17,20 @@
 // caller keeps it, after which the engine forgets it; memory holds the open
 // incidents only. The engine is deterministic: the same reports in the same
 // order give the same incidents.
+//
+// A report must fit every member of the incident it joins, but the work of
+// adding it does not grow with the incident: from 32 members on, an
+// incident keeps summaries that give the member-by-member verdict exactly
+// (the one equipment its members name; heaps of its members' times widened
+// by their time accuracies; per stated accuracy, the members that may be a
+// vertex of their spherical convex hull, which is where the farthest
+// member from any report lies), members are inserted in order rather than
+// re-sorted, and owners, confidence and attributions are updated from the
+// one report. Where two incidents or more admit a report, bounds of their
+// scores choose between them; incidents the bounds cannot tell apart are
+// scored from the members far enough in time from the report to matter,
+// walking in from the ends of their span (every member at worst). The
+// summaries fall back to the
+// member-by-member rule for reports outside their domain (a non-positive
+// accuracy, a negative time accuracy, positions over half a radian apart).
 package fusion

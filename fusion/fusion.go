@@ -2,7 +2,6 @@ package fusion
 
 import (
 	"math"
-	"sort"
 	"strconv"
 	"time"
 
@@ -61,17 +60,42 @@ type Incident struct {
 	ClosedAt     time.Time
 	ClosedReason string
 
-	members []member
-	family  string  // group() of its kind
-	maxTA   float64 // largest time accuracy of a member (s)
-	stamp   int     // last candidates() call that met it
-	filed   cellKey // where it is filed
+	members []member // by observation time, then key
+	family  string   // group() of its kind
+	maxTA   float64  // largest time accuracy of a member (s)
+	minTA   float64  // least time accuracy of a member (s)
+	widest  float64  // largest reach 2·Gate·accuracy of a member (m)
+	stamp   int      // last candidates() call that met it
+	filed   cellKey  // where it is filed
 	indexed bool
+
+	// Summaries that let a report be judged and joined without a visit to
+	// every member (see score.go, join.go).
+	ownerConf []float64                  // per owner (as Owners), its highest confidence
+	attrib    map[string]map[string]bool // party → owners attributing to it
+	eventBy   *Report                    // the member whose kind Event is
+	// sum holds the summaries that judge reports, kept from summaryMin
+	// members on; slow says a member lies outside their domain (see
+	// plain). Until then, or once slow, reports are judged against every
+	// member, as score does.
+	sum  *summaries
+	slow bool
 }
 
+// summaries are an incident's members as far as judging reports needs.
+type summaries struct {
+	times timeBound
+	space spaceBound
+}
+
+// member is a report in an incident, with the accuracy-weighted sums of
+// the positions up to and including it in the members' order (so that an
+// insertion refolds only the members after it, in the same order).
 type member struct {
-	r Report
-	p s2.Point
+	r    Report
+	p    s2.Point
+	sum  s2.Point
+	wsum float64
 }
 
 // Config tunes the engine.
@@ -110,6 +134,13 @@ type Engine struct {
 
 	cellScratch []s2.CellID
 	filedAt     [14]int // incidents filed at each index level
+	fits        []fit
+
+	// work counts the members judged one by one (by score or by the
+	// summaries), and moved counts the members an insertion moved or
+	// refolded: the cost of Add in the size of an incident, for tests.
+	work, moved int
+	scans       int // incidents scored member by member to choose between
 }
 
 // cellKey files incidents by place (an S2 cell, 0 for the wide ones) and
@@ -214,13 +245,7 @@ func (e *Engine) Add(r Report) *Incident {
 		e.latest = r.ObservedAt
 	}
 	m := member{r: r, p: s2.PointFromLatLng(s2.LatLngFromDegrees(r.Lat, r.Lon))}
-	var best *Incident
-	bestScore := math.Inf(1)
-	for _, in := range e.candidates(m) {
-		if s, ok := e.score(in, m); ok && s < bestScore {
-			best, bestScore = in, s
-		}
-	}
+	best := e.choose(m)
 	if best == nil {
 		e.next++
 		best = &Incident{ID: "inc-" + strconv.Itoa(e.next), Attributions: map[string]int{}}
@@ -228,9 +253,8 @@ func (e *Engine) Add(r Report) *Incident {
 	} else {
 		e.unindex(best)
 	}
-	best.members = append(best.members, m)
 	e.seen[key] = best
-	e.update(best)
+	e.join(best, m)
 	e.index(best)
 	if e.latest.Sub(e.expired) > e.cfg.Horizon/96 {
 		e.expire()
@@ -289,13 +313,9 @@ func (e *Engine) candidates(m member) []*Incident {
 // member x, so within its span widened by window + its largest time
 // accuracy (the report's own accuracy is added by candidates).
 func (e *Engine) key(in *Incident) (cellKey, int64, int64) {
-	widest := 0.0
-	for _, m := range in.members {
-		widest = max(widest, 2*e.cfg.Gate*m.r.AccuracyM)
-	}
 	cell := s2.CellID(0)
 	for _, level := range indexLevels {
-		if widest <= levelReach(level) {
+		if in.widest <= levelReach(level) {
 			cell = s2.CellIDFromLatLng(s2.LatLngFromDegrees(in.Lat, in.Lon)).Parent(level)
 			break
 		}
@@ -337,117 +357,9 @@ func (e *Engine) unindex(in *Incident) {
 	in.indexed = false
 }
 
-// score is how well m fits the incident (lower is better), and whether it
-// fits at all: it must fit every member already there.
-func (e *Engine) score(in *Incident, m member) (float64, bool) {
-	g := group(m.r.Event)
-	// Cheap rejections first: another family, or too far in time from the
-	// incident's whole span.
-	if in.family != g {
-		return 0, false
-	}
-	slack := time.Duration((window(g).Seconds() + in.maxTA + m.r.TimeAccuracyS) * float64(time.Second))
-	if m.r.ObservedAt.Before(in.FirstObserved.Add(-slack)) || m.r.ObservedAt.After(in.LastObserved.Add(slack)) {
-		return 0, false
-	}
-	worst := 0.0
-	for _, x := range in.members {
-		if group(x.r.Event) != g || !equipmentCompatible(x.r.Equipment, m.r.Equipment) {
-			return 0, false
-		}
-		gate := e.cfg.Gate * math.Hypot(x.r.AccuracyM, m.r.AccuracyM)
-		d := float64(x.p.Distance(m.p)) * earthRadiusM
-		if d > gate {
-			return 0, false
-		}
-		dt := math.Abs(x.r.ObservedAt.Sub(m.r.ObservedAt).Seconds())
-		tw := window(g).Seconds() + x.r.TimeAccuracyS + m.r.TimeAccuracyS
-		if dt > tw {
-			return 0, false
-		}
-		worst = math.Max(worst, d/gate+dt/tw)
-	}
-	return worst, true
-}
-
 func equipmentCompatible(a, b string) bool { return a == "" || b == "" || a == b }
 
 const earthRadiusM = 6371008.8
-
-// update recomputes an incident from its members.
-func (e *Engine) update(in *Incident) {
-	sort.SliceStable(in.members, func(a, b int) bool {
-		ra, rb := in.members[a].r, in.members[b].r
-		if !ra.ObservedAt.Equal(rb.ObservedAt) {
-			return ra.ObservedAt.Before(rb.ObservedAt)
-		}
-		return ra.Source+"/"+ra.ID < rb.Source+"/"+rb.ID
-	})
-	var sum s2.Point
-	wsum := 0.0
-	owners := map[string]float64{}
-	attrib := map[string]map[string]bool{}
-	in.Reports = in.Reports[:0]
-	in.Equipment, in.Event = "", ""
-	in.family, in.maxTA = group(in.members[0].r.Event), 0
-	for i, m := range in.members {
-		w := 1 / (m.r.AccuracyM * m.r.AccuracyM)
-		sum = s2.Point{Vector: sum.Add(m.p.Mul(w))}
-		wsum += w
-		owners[m.r.Owner] = math.Max(owners[m.r.Owner], m.r.Confidence)
-		in.maxTA = math.Max(in.maxTA, m.r.TimeAccuracyS)
-		if m.r.AttributedTo != "" && m.r.AttributedTo != "unknown" {
-			if attrib[m.r.AttributedTo] == nil {
-				attrib[m.r.AttributedTo] = map[string]bool{}
-			}
-			attrib[m.r.AttributedTo][m.r.Owner] = true
-		}
-		if i == 0 {
-			in.FirstObserved = m.r.ObservedAt
-		}
-		in.LastObserved = m.r.ObservedAt
-		in.Reports = append(in.Reports, Ref{Source: m.r.Source, ID: m.r.ID})
-		if in.Equipment == "" {
-			in.Equipment = m.r.Equipment
-		}
-		in.Event = specific(in.Event, m.r.Event)
-	}
-	ll := s2.LatLngFromPoint(s2.Point{Vector: sum.Normalize()})
-	in.Lat, in.Lon = ll.Lat.Degrees(), ll.Lng.Degrees()
-	in.AccuracyM = 1 / math.Sqrt(wsum)
-	in.Owners = in.Owners[:0]
-	miss := 1.0
-	neutral := false
-	for o, c := range owners {
-		in.Owners = append(in.Owners, o)
-		miss *= 1 - c
-		neutral = neutral || !e.parties[o]
-	}
-	sort.Strings(in.Owners)
-	in.Confidence = 1 - miss
-	in.Attributions = map[string]int{}
-	for p, os := range attrib {
-		in.Attributions[p] = len(os)
-	}
-	switch {
-	case len(owners) >= 2 && neutral && in.Confidence >= e.cfg.ConfirmAt:
-		in.State = Confirmed
-	case len(owners) >= 2:
-		in.State = Corroborated
-	default:
-		in.State = Reported
-	}
-}
-
-// specific keeps the more telling of two kinds of one event: a strike over
-// an impact over an explosion over a firing.
-func specific(a, b string) string {
-	rank := map[string]int{"firing": 1, "explosion": 2, "impact": 3, "strike": 4}
-	if a == "" || rank[b] > rank[a] {
-		return b
-	}
-	return a
-}
 
 // expire closes incidents whose last observation is older than the horizon
 // before the latest observation seen: they leave the index and the engine's
@@ -466,7 +378,8 @@ func (e *Engine) expire() {
 			}
 			in.ClosedAt = e.latest
 			in.ClosedReason = "no report for " + e.cfg.Horizon.String() + " after its last observation"
-			in.members = nil
+			in.members, in.ownerConf, in.attrib = nil, nil, nil
+			in.sum, in.eventBy = nil, nil
 			e.closed = append(e.closed, in)
 			continue
 		}
