@@ -93,6 +93,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/bands", s.getBands)
 	if s.Record != nil {
 		mux.Handle("POST /v1/submissions", s.Auth.require(accord.ReadPublic, http.HandlerFunc(s.postSubmission)))
+		mux.HandleFunc("GET /v1/sealed/{sha256}", s.getSealed)
 		s.Record.Register(mux)
 	}
 	if s.Feed != nil {

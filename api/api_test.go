@@ -31,7 +31,7 @@ func newMission(t testing.TB, store monitor.ObservationStore, l *ledger.Ledger) 
 	a, k := mustReference(t)
 	cfg := mission.Config{Agreement: a, Kernel: k, Observations: store, Incidents: monitor.NewMemIncidentStore()}
 	if l != nil {
-		cfg.Ledger = l
+		cfg.Ledger, cfg.Sealed = l, monitor.NewMemSealedStore()
 	}
 	m, err := mission.Open(t.Context(), cfg)
 	if err != nil {

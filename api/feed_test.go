@@ -30,7 +30,7 @@ func feedServer(t *testing.T, feed *api.Feed) (*httptest.Server, *ledger.Ledger)
 	feed.Ledger = l
 	a, k := mustReference(t)
 	m, err := mission.Open(t.Context(), mission.Config{Agreement: a, Kernel: k, Observations: monitor.NewMemStore(),
-		Incidents: monitor.NewMemIncidentStore(), Ledger: l, Publisher: feed})
+		Incidents: monitor.NewMemIncidentStore(), Ledger: l, Sealed: monitor.NewMemSealedStore(), Publisher: feed})
 	if err != nil {
 		t.Fatal(err)
 	}

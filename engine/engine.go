@@ -168,6 +168,12 @@ func (r *run) derive(at time.Time, format string, args ...any) {
 	r.s.Derived = append(r.s.Derived, Derived{Seq: r.seq, At: at, What: fmt.Sprintf(format, args...)})
 }
 
+// deriveOn derives an event concerning a consultation.
+func (r *run) deriveOn(consultation string, at time.Time, format string, args ...any) {
+	r.derive(at, format, args...)
+	r.s.Derived[len(r.s.Derived)-1].Consultation = consultation
+}
+
 func (r *run) apply(ev Event) error {
 	if ev.Seq != r.s.Seq+1 {
 		return fmt.Errorf("sequence number %d, want %d: an entry is missing, repeated or out of order", ev.Seq, r.s.Seq+1)
@@ -251,7 +257,7 @@ func (r *run) violation(ev Event) error {
 	}
 	deadline := ev.At.Add(time.Duration(days) * 24 * time.Hour)
 	r.s.Consultations = append(r.s.Consultations, ConsultationState{ID: ev.ID, Violation: ev.ID, Party: ev.Party, Severity: sev, Stage: StageNotice, Deadline: tp(deadline)})
-	r.derive(ev.At, "violation %s (%s, %s) confirmed: notice to %s, response due by %s", ev.ID, ev.Rule, sev, ev.Party, deadline.Format(time.RFC3339))
+	r.deriveOn(ev.ID, ev.At, "violation %s (%s, %s) confirmed: notice to %s, response due by %s", ev.ID, ev.Rule, sev, ev.Party, deadline.Format(time.RFC3339))
 	return nil
 }
 
@@ -279,14 +285,14 @@ func (r *run) response(ev Event) error {
 	switch ev.Answer {
 	case "accept":
 		r.close(c, ev.At, Upheld, nil)
-		r.derive(ev.At, "%s accepts violation %s: upheld", c.Party, c.Violation)
+		r.deriveOn(c.ID, ev.At, "%s accepts violation %s: upheld", c.Party, c.Violation)
 	case "dispute":
 		if ev.Evidence == "" {
 			return fmt.Errorf("a dispute needs evidence")
 		}
 		c.Stage = StageJoint
 		c.Deadline = tp(ev.At.Add(r.days(StageJoint)))
-		r.derive(ev.At, "%s disputes violation %s: joint consultation with the guarantors, finding due by %s", c.Party, c.Violation, c.Deadline.Format(time.RFC3339))
+		r.deriveOn(c.ID, ev.At, "%s disputes violation %s: joint consultation with the guarantors, finding due by %s", c.Party, c.Violation, c.Deadline.Format(time.RFC3339))
 	default:
 		return fmt.Errorf("answer %q: want accept or dispute", ev.Answer)
 	}
@@ -332,7 +338,7 @@ func (r *run) finding(ev Event) error {
 		return fmt.Errorf("outcome %q: want upheld, dismissed or inconclusive", ev.Outcome)
 	}
 	r.close(c, ev.At, ev.Outcome, ev.SignedBy)
-	r.derive(ev.At, "finding on violation %s: %s (signed by %v)", c.Violation, ev.Outcome, ev.SignedBy)
+	r.deriveOn(c.ID, ev.At, "finding on violation %s: %s (signed by %v)", c.Violation, ev.Outcome, ev.SignedBy)
 	return nil
 }
 

@@ -132,6 +132,10 @@ type Derived struct {
 	Seq  int       `json:"seq"` // the log entry that led to it
 	At   time.Time `json:"at"`
 	What string    `json:"what"`
+	// Consultation is the consultation it concerns, if one: what the
+	// record restricts while the consultation is open. It is not part of
+	// the state (nor of its hash).
+	Consultation string `json:"-"`
 }
 
 // JSON is the state's canonical JSON.

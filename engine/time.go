@@ -74,16 +74,16 @@ func (r *run) advance(at time.Time) {
 func (r *run) missed(c *ConsultationState, at time.Time) {
 	switch c.Stage {
 	case StageNotice:
-		r.derive(at, "%s did not answer the notice on violation %s in time: upheld by default", c.Party, c.Violation)
+		r.deriveOn(c.ID, at, "%s did not answer the notice on violation %s in time: upheld by default", c.Party, c.Violation)
 		r.close(c, at, Upheld, nil)
 	case StageJoint:
 		c.Stage, c.Deadline = StageMinisters, tp(at.Add(r.days(StageMinisters)))
-		r.derive(at, "no finding on violation %s from the joint consultation: to the ministers, due by %s", c.Violation, c.Deadline.Format(time.RFC3339))
+		r.deriveOn(c.ID, at, "no finding on violation %s from the joint consultation: to the ministers, due by %s", c.Violation, c.Deadline.Format(time.RFC3339))
 	case StageMinisters:
 		c.Stage, c.Deadline = StageAdvisory, tp(at.Add(r.days(StageAdvisory)))
-		r.derive(at, "no finding on violation %s from the ministers: to the advisory board, due by %s", c.Violation, c.Deadline.Format(time.RFC3339))
+		r.deriveOn(c.ID, at, "no finding on violation %s from the ministers: to the advisory board, due by %s", c.Violation, c.Deadline.Format(time.RFC3339))
 	case StageAdvisory:
-		r.derive(at, "no finding on violation %s at any stage: unresolved", c.Violation)
+		r.deriveOn(c.ID, at, "no finding on violation %s at any stage: unresolved", c.Violation)
 		r.close(c, at, Unresolved, nil)
 	}
 }

@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 
 	"golang.org/x/mod/sumdb/tlog"
+
+	"github.com/accord-peace/accord"
 )
 
 // Problem is one thing wrong with a log, located.
@@ -39,8 +41,13 @@ type Report struct {
 	// never completed, so never acknowledged — not part of the record, and
 	// not a problem (Open cuts it).
 	TornTail int64
-	// Submissions are the verified submissions, in order.
+	// Submissions are the verified submissions, in order (a sealed one's
+	// signature is checked once it is opened: its content is restricted).
 	Submissions []Entry
+	// Sealed counts the entries whose content is sealed (accord.Seal): the record
+	// holds a commitment to it, and the content is served to those who may
+	// read it.
+	Sealed int
 }
 
 // OK reports whether nothing is wrong.
@@ -128,9 +135,15 @@ func Verify(data []byte, reg *Registry, checkpoint *tlog.Tree) *Report {
 			add(i, f.off, "its prev hash does not match entry %d: entry %d was changed, or entries were reordered", i-1, i-1)
 		default:
 			checkEntry(e, i, f.off, seen, add)
+			_, sealed := accord.SealOf(e.Body)
+			if sealed {
+				rep.Sealed++
+			}
 			if e.Kind == KindSubmission {
 				rep.Submissions = append(rep.Submissions, *e)
-				sigs = append(sigs, sigCheck{i: i, off: f.off, e: e})
+				if !sealed {
+					sigs = append(sigs, sigCheck{i: i, off: f.off, e: e})
+				}
 			}
 		}
 		hs, err := tlog.StoredHashesForRecordHash(i, rhash[k], reader)

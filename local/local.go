@@ -65,7 +65,7 @@ func Open(ctx context.Context, c Config) (*Deployment, error) {
 		return nil, err
 	}
 	cfg := mission.Config{Agreement: c.Agreement, Kernel: c.Kernel, Ledger: d.Ledger,
-		Observations: sqlite.NewObservationStore(d.db), Incidents: sqlite.NewIncidentStore(d.derive)}
+		Observations: sqlite.NewObservationStore(d.db), Incidents: sqlite.NewIncidentStore(d.derive), Sealed: sqlite.NewSealedStore(d.db)}
 	if c.Publisher != nil {
 		cfg.Publisher = c.Publisher(d.Ledger)
 	}

@@ -100,10 +100,13 @@ func (m *Mission) recordConsultation(ctx context.Context, id string, entries []l
 	if res.Derived == nil {
 		res.Derived = []engine.Derived{}
 	}
-	rec := m.prepare(nil, verdicts, entries, events, derived)
+	rec, err := m.prepare(nil, verdicts, id, entries, events, derived)
 	m.recordMu.Lock()
 	m.engineMu.Unlock()
 	defer m.recordMu.Unlock()
+	if err != nil {
+		return res, err
+	}
 	seqs, err := m.record(ctx, rec)
 	res.LastEntry = lastOf(seqs)
 	if len(entries) > 0 && entries[0].Kind == ledger.KindSubmission && len(seqs) > 0 {

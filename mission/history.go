@@ -2,6 +2,7 @@ package mission
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -31,6 +32,20 @@ type History struct {
 	// their author's signed submission.
 	Attributed int
 
+	// Open returns the content of a sealed entry (sealed.go), checked
+	// against its seal by Add; nil content and no error when this reader
+	// may not open it. Without Open no sealed entry is opened.
+	Open func(accord.Seal) (*accord.Sealed, error)
+	// Registry, when set, checks the signature of each sealed submission
+	// once opened (ledger.Verify leaves it to whoever can open it).
+	Registry *ledger.Registry
+	// Sealed counts the sealed entries read, opened or not. Unopened is
+	// the first this reader could not open, and its index: from there on
+	// the history is partial and Add reads nothing more.
+	Sealed        int
+	Unopened      *accord.Seal
+	UnopenedEntry int64
+
 	responses map[string][]accord.ResponseBody // by author
 	findings  map[string][]accord.FindingBody  // by author
 }
@@ -41,8 +56,40 @@ func NewHistory(signed bool) *History {
 	return &History{Signed: signed, responses: map[string][]accord.ResponseBody{}, findings: map[string][]accord.FindingBody{}}
 }
 
+// Partial reports whether a sealed entry could not be opened: the events
+// stop before it.
+func (h *History) Partial() bool { return h.Unopened != nil }
+
 // Add reads the record's next entry, i its index.
 func (h *History) Add(i int64, e *ledger.Entry) error {
+	if h.Unopened != nil {
+		return nil
+	}
+	if seal, ok := accord.SealOf(e.Body); ok {
+		h.Sealed++
+		var x *accord.Sealed
+		if h.Open != nil {
+			var err error
+			if x, err = h.Open(seal); err != nil {
+				return fmt.Errorf("entry %d is sealed (%s, consultation %s): %v", i, seal.SHA256, seal.Consultation, err)
+			}
+		}
+		if x == nil {
+			h.Unopened, h.UnopenedEntry = &seal, i
+			return nil
+		}
+		opened, err := e.Open(x)
+		if err != nil {
+			return fmt.Errorf("entry %d: %v", i, err)
+		}
+		if h.Registry != nil && opened.Kind == ledger.KindSubmission {
+			s := ledger.Submission{Author: opened.Author, ID: opened.ID, Type: opened.Type, Body: opened.Body, Sig: opened.Sig}
+			if err := h.Registry.Check(&s); err != nil {
+				return fmt.Errorf("entry %d, opened: submission %q by %q: %v", i, opened.ID, opened.Author, err)
+			}
+		}
+		e = &opened
+	}
 	switch e.Kind {
 	case ledger.KindSubmission:
 		return h.submission(i, e)
@@ -140,9 +187,13 @@ func strictJSON(b []byte, v any) error {
 	return nil
 }
 
-// readHistory reads a ledger's history from its first entry.
-func readHistory(l Ledger, signed bool) (*History, error) {
+// readHistory reads a ledger's history from its first entry, opening the
+// sealed entries from the sealed store.
+func readHistory(ctx context.Context, l Ledger, signed bool, store accord.SealedStore) (*History, error) {
 	h := NewHistory(signed)
+	if store != nil {
+		h.Open = func(s accord.Seal) (*accord.Sealed, error) { return store.Sealed(ctx, s.SHA256) }
+	}
 	for i := int64(0); i < l.Len(); i++ {
 		rec, err := l.Record(i)
 		if err != nil {
@@ -155,6 +206,9 @@ func readHistory(l Ledger, signed bool) (*History, error) {
 		if err := h.Add(i, &e); err != nil {
 			return nil, err
 		}
+	}
+	if h.Partial() {
+		return nil, fmt.Errorf("entry %d is sealed (%s) and no sealed store holds its content", h.UnopenedEntry, h.Unopened.SHA256)
 	}
 	return h, nil
 }

@@ -80,9 +80,13 @@ func (m *Mission) Ingest(ctx context.Context, batch []monitor.Observation, sub *
 	if m.consequences != nil {
 		events, derived, verdicts = m.consequences.Observe(res.Incidents)
 	}
-	rec := m.prepare(res.Incidents, verdicts, nil, events, derived)
+	rec, err := m.prepare(res.Incidents, verdicts, "", nil, events, derived)
 	m.recordMu.Lock()
 	m.engineMu.Unlock()
+	if err != nil {
+		m.recordMu.Unlock()
+		return res, err
+	}
 	defer m.recordMu.Unlock()
 	seqs, err := m.record(ctx, rec)
 	res.LastEntry = lastOf(seqs)
@@ -97,14 +101,17 @@ type pending struct {
 	restate   map[string]string // incident id → verdict, for incidents not in changed
 	head      []ledger.Entry    // the caller's entries, then the changed incidents
 	tail      []ledger.Entry    // the engine's events and what it derived
+	sealed    []accord.Sealed   // the content of the sealed entries among them
 	hasLedger bool
 }
 
 // prepare keeps new verdicts for the versions the pipeline hands out from
 // now on, applies them to the changed incidents, and encodes the ledger
-// entries, out of the record stage's way. The caller holds engineMu.
-func (m *Mission) prepare(changed []monitor.Incident, verdicts map[string]string, entries []ledger.Entry, events []engine.Event, derived []engine.Derived) pending {
-	p := pending{changed: changed, head: entries, hasLedger: m.cfg.Ledger != nil}
+// entries, out of the record stage's way, sealing those the record
+// restricts (sealed.go); the caller's entries concern the consultation
+// named, if one. The caller holds engineMu.
+func (m *Mission) prepare(changed []monitor.Incident, verdicts map[string]string, consultation string, entries []ledger.Entry, events []engine.Event, derived []engine.Derived) (p pending, err error) {
+	p = pending{changed: changed, hasLedger: m.cfg.Ledger != nil}
 	if len(verdicts) > 0 {
 		maps.Copy(m.verdicts, verdicts)
 		m.applyVerdicts(changed)
@@ -114,18 +121,27 @@ func (m *Mission) prepare(changed []monitor.Incident, verdicts map[string]string
 		}
 	}
 	if !p.hasLedger {
-		return p
+		return p, nil
+	}
+	var s sealer
+	for _, e := range entries {
+		p.head = append(p.head, m.sealIf(&s, e, consultation))
 	}
 	for i := range changed {
 		p.head = append(p.head, incidentEntry(&changed[i]))
 	}
 	for i := range events {
-		p.tail = append(p.tail, derivedEntry(accord.EntryEvent, &events[i]))
+		c := ""
+		if events[i].Type == engine.Response {
+			c = events[i].Consultation
+		}
+		p.tail = append(p.tail, m.sealIf(&s, derivedEntry(accord.EntryEvent, &events[i]), c))
 	}
 	for i := range derived {
-		p.tail = append(p.tail, derivedEntry(accord.EntryAgreement, &derived[i]))
+		p.tail = append(p.tail, m.sealIf(&s, derivedEntry(accord.EntryAgreement, &derived[i]), derived[i].Consultation))
 	}
-	return p
+	p.sealed = s.sealed
+	return p, s.err
 }
 
 // record hands the changed incidents, with those a verdict changes
@@ -157,6 +173,12 @@ func (m *Mission) record(ctx context.Context, p pending) ([]int64, error) {
 	}
 	if !p.hasLedger || len(entries) == 0 {
 		return nil, nil
+	}
+	// The sealed content is durable before the record holds its seals.
+	if len(p.sealed) > 0 {
+		if err := m.cfg.Sealed.PutSealed(ctx, p.sealed); err != nil {
+			return nil, err
+		}
 	}
 	seqs, err := m.cfg.Ledger.AppendAll(entries)
 	if err != nil {

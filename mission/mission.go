@@ -54,8 +54,11 @@ type Config struct {
 	Observations monitor.ObservationStore
 	Incidents    monitor.IncidentStore
 	Ledger       Ledger
-	Publisher    Publisher
-	Fusion       fusion.Config
+	// Sealed keeps the content of the record's sealed entries (sealed.go);
+	// required with a ledger and an agreement engine.
+	Sealed    accord.SealedStore
+	Publisher Publisher
+	Fusion    fusion.Config
 }
 
 // Mission runs the flow. Its methods are safe for concurrent use: a batch
@@ -93,8 +96,11 @@ func Open(ctx context.Context, cfg Config) (*Mission, error) {
 	m := &Mission{cfg: cfg, pipeline: monitor.NewPipeline(cfg.Agreement.Monitoring, cfg.Kernel, cfg.Fusion), verdicts: map[string]string{}}
 	a := cfg.Agreement
 	if cfg.Ledger != nil && (a.Consultation != nil || a.Enforcement != nil) {
+		if cfg.Sealed == nil {
+			return nil, accord.Errorf(accord.EINVALID, "mission: a record with an agreement engine needs a sealed store (what it restricts is kept there)")
+		}
 		m.consequences = NewConsequences(a)
-		h, err := readHistory(cfg.Ledger, m.Signed())
+		h, err := readHistory(ctx, cfg.Ledger, m.Signed(), cfg.Sealed)
 		if err != nil {
 			return nil, fmt.Errorf("restoring the agreement's state from the ledger: %w", err)
 		}

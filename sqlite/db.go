@@ -18,7 +18,8 @@ var migrations embed.FS
 
 // DB is an open database.
 type DB struct {
-	db *sql.DB
+	db   *sql.DB
+	path string // for errors
 }
 
 // Open opens (or creates) the database file and brings its schema up to
@@ -39,7 +40,7 @@ func open(ctx context.Context, path, synchronous string) (*DB, error) {
 		return nil, err
 	}
 	db.SetMaxOpenConns(1) // one writer; SQLite serialises writes anyway
-	d := &DB{db: db}
+	d := &DB{db: db, path: path}
 	if err := d.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("sqlite: %s: %w", path, err)

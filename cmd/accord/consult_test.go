@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -9,9 +10,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/api"
 	"github.com/accord-peace/accord/engine"
+	"github.com/accord-peace/accord/ledger"
 	"github.com/accord-peace/accord/monitor"
 )
 
@@ -283,6 +287,7 @@ func TestServeConsultationsWithTokens(t *testing.T) {
 		"ru-token-0123456789abcd": {"actor": "ru", "role": "party"},
 		"ua-token-0123456789abcd": {"actor": "ua", "role": "party"},
 		"us-token-0123456789abcd": {"actor": "us", "role": "guarantor"},
+		"eu-token-0123456789abcd": {"actor": "eu", "role": "guarantor"},
 		"un-token-0123456789abcd": {"actor": "un", "role": "mediator"}}`), 0o600)
 	url, stop, _ := startAccord(t, "serve", "--addr", "127.0.0.1:0", "--data", data, "--tokens", tokens)
 	defer stop()
@@ -337,5 +342,84 @@ func TestServeConsultationsWithTokens(t *testing.T) {
 	authJSON(t, "POST", base+"/finding", "us-token-0123456789abcd", `{"outcome":"upheld"}`, 200, &res)
 	if len(res.Pending) != 1 || res.Pending[0].Guarantor != "us" {
 		t.Errorf("the guarantor's signature: %+v", res)
+	}
+	checkSealed(t, url, data, c.ID)
+}
+
+// checkSealed checks that what the public reads of the record — the
+// ledger, its entries, the feed — reveals no more than /v1/consultations
+// does while consultation id is open: no notice, no answer or evidence, no
+// signature before the quorum, but seals in their place; that each seal
+// opens for those who may read the notice and for no one else; that
+// accord verify says its answer is partial without them and replays
+// everything with a guarantor's token; and that the consultation's seals
+// open for everyone once it is closed.
+func checkSealed(t *testing.T, url, data, id string) {
+	t.Helper()
+	resp, err := http.Get(url + "/v1/ledger")
+	if err != nil {
+		t.Fatal(err)
+	}
+	led, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, secret := range []string{"notice to", "our logs", `"guarantor":"us"`} {
+		if bytes.Contains(led, []byte(secret)) {
+			t.Errorf("the public ledger holds %q", secret)
+		}
+	}
+	var seals []accord.Seal
+	ledger.Entries(led, int64(bytes.Count(led, []byte(`"seq":`))), func(i int64, e *ledger.Entry) error {
+		if s, ok := accord.SealOf(e.Body); ok && s.Consultation == id {
+			seals = append(seals, s)
+		}
+		return nil
+	})
+	if len(seals) < 3 {
+		t.Fatalf("%d sealed entries about %s, want the notice, the answer and the signature at least", len(seals), id)
+	}
+	// The feed, from its first entry.
+	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", url+"/v1/feed", nil)
+	req.Header.Set("Last-Event-ID", "-1")
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		feed, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !bytes.Contains(feed, []byte("sealed_sha256")) || bytes.Contains(feed, []byte("notice to")) || bytes.Contains(feed, []byte("our logs")) {
+			t.Errorf("the public feed (%d bytes) shows restricted content, or no seal", len(feed))
+		}
+	}
+	opened := ""
+	for _, s := range seals {
+		authJSON(t, "GET", url+"/v1/sealed/"+s.SHA256, "", "", 401, nil)
+		authJSON(t, "GET", url+"/v1/sealed/"+s.SHA256, "ua-token-0123456789abcd", "", 403, nil)
+		var x accord.Sealed
+		authJSON(t, "GET", url+"/v1/sealed/"+s.SHA256, "ru-token-0123456789abcd", "", 200, &x)
+		if x.Check() != nil || x.Seal != s {
+			t.Errorf("seal %s opened to %+v", s.SHA256, x)
+		}
+		opened += string(x.Content)
+	}
+	if !strings.Contains(opened, "our logs") || !strings.Contains(opened, "notice to ru") {
+		t.Errorf("the seals of %s open to %s", id, opened)
+	}
+	cp := authJSON(t, "GET", url+"/v1/checkpoint", "", "", 200, nil)
+	os.WriteFile(filepath.Join(data, "checkpoint"), []byte(cp), 0o644)
+	verify := func(args ...string) string {
+		out, errOut, code := runAccord(t, append([]string{"verify", url, "--checkpoint", filepath.Join(data, "checkpoint"), "--log-key", filepath.Join(data, "log.pub")}, args...)...)
+		if code != 0 {
+			t.Fatalf("verify %v: exit %d %s", args, code, errOut)
+		}
+		return out
+	}
+	if out := verify(); !strings.Contains(out, "the engine's state is not replayed") || !strings.Contains(out, "the answer is partial") {
+		t.Errorf("verify without a token:\n%s", out)
+	}
+	if out := verify("--token", "un-token-0123456789abcd"); !strings.Contains(out, "sealed entries opened, each matching its seal") || !strings.Contains(out, "events replayed") {
+		t.Errorf("verify as the mediator:\n%s", out)
+	}
+	authJSON(t, "POST", url+"/v1/consultations/"+id+"/finding", "eu-token-0123456789abcd", `{"outcome":"upheld"}`, 200, nil)
+	for _, s := range seals {
+		authJSON(t, "GET", url+"/v1/sealed/"+s.SHA256, "", "", 200, nil)
 	}
 }

@@ -118,7 +118,7 @@ file 'accord verify --keys' reads ({"NAME": "BASE64"}).`,
 }
 
 func newVerifyCmd() *cobra.Command {
-	var checkpointPath, logKey, keysPath, origin, agreementPath string
+	var checkpointPath, logKey, keysPath, origin, agreementPath, server, token string
 	var witnessKeys []string
 	cmd := &cobra.Command{
 		Use:   "verify LEDGER|URL --checkpoint FILE --log-key VKEY [--keys KEYS.json]",
@@ -199,8 +199,20 @@ names one) and the state printed with its SHA-256.`,
 			// The server's own reading of the record: what it restores from
 			// is what is replayed here.
 			h := mission.NewHistory(len(a.Keys) > 0)
+			h.Registry = reg
+			if from := sealedFrom(args[0], server); from != "" {
+				h.Open = openSealed(cmd, from, firstOf(token, os.Getenv("ACCORD_TOKEN")))
+			}
 			if err := ledger.Entries(data, rep.Entries, h.Add); err != nil {
 				return accord.Errorf(accord.EINVALID, "%s: %v", args[0], err)
+			}
+			if h.Partial() {
+				fmt.Fprintf(w, "\nthe engine's state is not replayed: entry %d is sealed (consultation %s, still open, restricted to its party, the guarantors and the mediators) and was not opened", h.UnopenedEntry, h.Unopened.Consultation)
+				if sealedFrom(args[0], server) == "" {
+					fmt.Fprint(w, "; give --server URL (and --token) to open sealed entries")
+				}
+				fmt.Fprintf(w, ". The record itself verifies (%d sealed entries in it); the answer is partial.\n", rep.Sealed)
+				return nil
 			}
 			e := engine.New(a)
 			for _, ev := range h.Events {
@@ -211,6 +223,9 @@ names one) and the state printed with its SHA-256.`,
 			st := e.State()
 			writeStatus(w, st)
 			fmt.Fprintf(w, "\n%d events replayed; state sha256 %s\n", len(h.Events), st.Hash())
+			if h.Sealed > 0 {
+				fmt.Fprintf(w, "%d sealed entries opened, each matching its seal\n", h.Sealed)
+			}
 			if h.Signed {
 				fmt.Fprintf(w, "%d responses and finding signatures, each signed by its author\n", h.Attributed)
 			} else {
@@ -226,7 +241,53 @@ names one) and the state printed with its SHA-256.`,
 	f.StringVar(&keysPath, "keys", "", `more authors' public keys than the agreement's: a JSON file {"NAME": "BASE64 ED25519"}`)
 	f.StringVar(&origin, "origin", "accord/ukraine-2025", "the log's origin line in its checkpoints")
 	f.StringVar(&agreementPath, "agreement", "", "agreement whose engine replays the events (default: the embedded reference)")
+	f.StringVar(&server, "server", "", "the server that opens sealed entries (default: the URL verified, when it is one)")
+	f.StringVar(&token, "token", "", "the bearer token that opens sealed entries of open consultations (default $ACCORD_TOKEN)")
 	return cmd
+}
+
+// sealedFrom is the server that opens sealed entries: --server, else the
+// ledger's URL.
+func sealedFrom(src, server string) string {
+	if server != "" {
+		return strings.TrimSuffix(server, "/")
+	}
+	if strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://") {
+		return strings.TrimSuffix(src, "/")
+	}
+	return ""
+}
+
+// openSealed fetches sealed content from a server (GET /v1/sealed/{sha256});
+// nothing when the caller may not read it yet. The content is checked
+// against its seal by the reader.
+func openSealed(cmd *cobra.Command, server, token string) func(accord.Seal) (*accord.Sealed, error) {
+	return func(seal accord.Seal) (*accord.Sealed, error) {
+		req, err := http.NewRequestWithContext(cmd.Context(), http.MethodGet, server+"/v1/sealed/"+seal.SHA256, nil)
+		if err != nil {
+			return nil, err
+		}
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return nil, err
+		}
+		defer resp.Body.Close()
+		switch resp.StatusCode {
+		case http.StatusOK:
+		case http.StatusUnauthorized, http.StatusForbidden:
+			return nil, nil
+		default:
+			return nil, fmt.Errorf("%s: %s", server, resp.Status)
+		}
+		var x accord.Sealed
+		if err := json.NewDecoder(io.LimitReader(resp.Body, 32<<20)).Decode(&x); err != nil {
+			return nil, fmt.Errorf("%s: not sealed content: %v", server, err)
+		}
+		return &x, nil
+	}
 }
 
 // readKeyArg takes a key given as a file, or inline.
