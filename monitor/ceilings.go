@@ -55,7 +55,7 @@ func (p *Pipeline) markCeilings(out []Incident, touched []*fusion.Incident) []In
 		at[in.ID] = i
 		if in.ClosedAt == nil && in.Event == "heavy_weapon" && p.counted(in) {
 			st.weapons[in.ID] = &weapon{in: *in, lo: in.FirstObserved, hi: in.LastObserved.Add(presence),
-				count: count(p.members(touched[i])), accuracyM: touched[i].AccuracyM}
+				count: p.summarise(touched[i]).count, accuracyM: touched[i].AccuracyM}
 		} else {
 			delete(st.weapons, in.ID)
 		}

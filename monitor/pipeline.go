@@ -19,6 +19,9 @@ type Pipeline struct {
 	k      *geo.Kernel
 	fusion *fusion.Engine
 	obs    map[Key]*Observation // the observations of open incidents
+	sums   map[*fusion.Incident]*summary
+	// summarised counts the observations the summaries took in (tests).
+	summarised int
 	// zoneRules[i] lists the rules that apply in zone i.
 	zoneRules [][]int
 	ceilings  ceilingState
@@ -30,7 +33,7 @@ func NewPipeline(m *agreement.Monitoring, k *geo.Kernel, cfg fusion.Config) *Pip
 	if cfg.Parties == nil {
 		cfg.Parties = []string{m.Sides.Left, m.Sides.Right}
 	}
-	p := &Pipeline{m: m, k: k, fusion: fusion.New(cfg), obs: map[Key]*Observation{}}
+	p := &Pipeline{m: m, k: k, fusion: fusion.New(cfg), obs: map[Key]*Observation{}, sums: map[*fusion.Incident]*summary{}}
 	p.zoneRules = make([][]int, len(m.Geometry.Zones))
 	for zi, z := range m.Geometry.Zones {
 		for ri, r := range m.Zones {
@@ -91,6 +94,7 @@ func (p *Pipeline) Observe(batch []*Observation) []Incident {
 			for _, r := range in.Reports {
 				delete(p.obs, Key{Source: r.Source, ID: r.ID})
 			}
+			delete(p.sums, in)
 		}
 	}
 	return out
@@ -98,17 +102,6 @@ func (p *Pipeline) Observe(batch []*Observation) []Incident {
 
 // Open is the number of open incidents.
 func (p *Pipeline) Open() int { return len(p.fusion.Incidents()) }
-
-// members returns an incident's observations.
-func (p *Pipeline) members(in *fusion.Incident) []*Observation {
-	out := make([]*Observation, 0, len(in.Reports))
-	for _, r := range in.Reports {
-		if o := p.obs[Key{Source: r.Source, ID: r.ID}]; o != nil {
-			out = append(out, o)
-		}
-	}
-	return out
-}
 
 // sideConfidence is the probability that a position with the given
 // accuracy (read, as fusion does, as about two standard deviations) lies on
@@ -126,40 +119,4 @@ func (p *Pipeline) sideConfidenceAt(lon, lat, accuracyM float64) float64 {
 		return 1
 	}
 	return sideConfidence(p.k.DistanceM(lon, lat), accuracyM)
-}
-
-// origin is the accuracy-weighted mean origin of an incident's shots, when
-// any of its observations has one.
-func origin(ms []*Observation) (lonlat [2]float64, accuracy float64, ok bool) {
-	var sx, sy, w float64
-	for _, o := range ms {
-		if org, has := o.Origin(); has {
-			wi := 1 / (o.AccuracyM * o.AccuracyM)
-			sx += org[0] * wi
-			sy += org[1] * wi
-			w += wi
-		}
-	}
-	if w == 0 {
-		return lonlat, 0, false
-	}
-	return [2]float64{sx / w, sy / w}, 1 / math.Sqrt(w), true
-}
-
-// caliber is the largest caliber an incident's observations report.
-func caliber(ms []*Observation) float64 {
-	c := 0.0
-	for _, o := range ms {
-		c = math.Max(c, o.CaliberMM)
-	}
-	return c
-}
-
-// count is the largest count an incident's observations report.
-func count(ms []*Observation) int {
-	n := 1
-	for _, o := range ms {
-		n = max(n, o.Count)
-	}
-	return n
 }

@@ -10,7 +10,7 @@ import (
 func round(x, unit float64) float64 { return math.Round(x/unit) * unit }
 
 // evaluate places an incident and applies the rules that concern it alone.
-func (p *Pipeline) evaluate(in *fusion.Incident) Incident { return p.evaluateWith(in, p.members(in)) }
+func (p *Pipeline) evaluate(in *fusion.Incident) Incident { return p.evaluateWith(in, p.summarise(in)) }
 
 // TrueEvent is an event as it really happened, for Judge.
 type TrueEvent struct {
@@ -32,11 +32,11 @@ func (p *Pipeline) Judge(ev TrueEvent) []Violation {
 	}
 	in := &fusion.Incident{ID: "truth", Event: ev.Event, Equipment: ev.Equipment,
 		Lon: ev.Position[0], Lat: ev.Position[1], AccuracyM: 1, Owners: []string{"truth"}}
-	return p.evaluateWith(in, []*Observation{o}).Violations
+	return p.evaluateWith(in, p.summaryOf([]*Observation{o})).Violations
 }
 
-func (p *Pipeline) evaluateWith(in *fusion.Incident, ms []*Observation) Incident {
-	out := p.violations(in, ms)
+func (p *Pipeline) evaluateWith(in *fusion.Incident, s *summary) Incident {
+	out := p.violations(in, s)
 	out.DistanceToLineM = math.Round(p.k.DistanceM(in.Lon, in.Lat))
 	out.Violations = append(out.Violations, p.ceilings.hits[in.ID]...)
 	if !in.ClosedAt.IsZero() {
@@ -49,7 +49,7 @@ func (p *Pipeline) evaluateWith(in *fusion.Incident, ms []*Observation) Incident
 // violations places an incident and finds its violations; the distance to
 // the line is computed only when a rule needs it (DistanceToLineM is left
 // to evaluateWith).
-func (p *Pipeline) violations(in *fusion.Incident, ms []*Observation) Incident {
+func (p *Pipeline) violations(in *fusion.Incident, s *summary) Incident {
 	pl := p.k.Place(in.Lon, in.Lat)
 	conf := -1.0
 	sideConf := func() float64 {
@@ -70,12 +70,9 @@ func (p *Pipeline) violations(in *fusion.Incident, ms []*Observation) Incident {
 	for _, zi := range zoneIdx {
 		out.Zones = append(out.Zones, p.m.Geometry.Zones[zi].ID)
 	}
-	events := map[string]bool{}
-	for _, o := range ms {
-		events[o.Event] = true
-	}
+	events := s.events
 	present := func() (string, float64) { return out.Side, sideConf() }
-	org, orgAcc, hasOrigin := origin(ms)
+	org, orgAcc, hasOrigin := s.origin()
 
 	// Weapons inside their withdrawal band: where the weapon stands (a
 	// shot's origin, or the sighting itself).
@@ -85,7 +82,7 @@ func (p *Pipeline) violations(in *fusion.Incident, ms []*Observation) Incident {
 			at, acc = org, orgAcc
 		}
 		wpl := p.k.Place(at[0], at[1])
-		cal := caliber(ms)
+		cal := s.caliber
 		for i := range p.m.Bands {
 			b := &p.m.Bands[i]
 			if b.Applies(in.Equipment, cal) && wpl.InBand(i) {
@@ -114,7 +111,7 @@ func (p *Pipeline) violations(in *fusion.Incident, ms []*Observation) Incident {
 			}
 			party, conf := present()
 			if isFire(events) {
-				party, conf = p.firer(in, ms, org, orgAcc, hasOrigin)
+				party, conf = p.firer(s, org, orgAcc, hasOrigin)
 			}
 			out.Violations = append(out.Violations, violation("zone:"+z.ID, r.Provision, party, conf))
 			break
@@ -126,25 +123,12 @@ func (p *Pipeline) violations(in *fusion.Incident, ms []*Observation) Incident {
 // firer attributes fire: to the side its origin is on when a sensor saw
 // the origin, else to the party the sources name, by noisy-OR over the
 // owners that name it (a party's own report counts half, being a party's).
-func (p *Pipeline) firer(in *fusion.Incident, ms []*Observation, org [2]float64, acc float64, hasOrigin bool) (string, float64) {
+func (p *Pipeline) firer(s *summary, org [2]float64, acc float64, hasOrigin bool) (string, float64) {
 	if hasOrigin {
 		opl := p.k.Place(org[0], org[1])
 		return p.m.Sides.Party(opl.Side), p.sideConfidenceAt(org[0], org[1], acc)
 	}
-	owners := map[string]map[string]float64{}
-	for _, o := range ms {
-		if o.AttributedTo == "" || o.AttributedTo == Unknown {
-			continue
-		}
-		c := o.Confidence
-		if o.Source.Owner == p.m.Sides.Left || o.Source.Owner == p.m.Sides.Right {
-			c /= 2
-		}
-		if owners[o.AttributedTo] == nil {
-			owners[o.AttributedTo] = map[string]float64{}
-		}
-		owners[o.AttributedTo][o.Source.Owner] = math.Max(owners[o.AttributedTo][o.Source.Owner], c)
-	}
+	owners := s.attributed
 	best, bestConf := "", 0.0
 	for _, party := range sortedKeys(owners) {
 		miss := 1.0

@@ -1,0 +1,94 @@
+package monitor
+
+import (
+	"math"
+
+	"github.com/accord-peace/accord/fusion"
+)
+
+// summary is what the rules read of an incident's observations: the
+// events reported, the accuracy-weighted sums of the shots' origins, the
+// largest caliber and count, and who the sources say fired. It is kept up
+// to date as observations join, so that evaluating an incident after a
+// report costs the new observations, not all of them: a long-lived
+// incident re-sighted batch after batch would otherwise be re-read whole
+// each time. Its sums run over the observations in the incident's order,
+// as a full pass would, so the answers are the same to the bit; a report
+// that joins before the end of that order (a late one) makes it start
+// over.
+type summary struct {
+	n    int        // the incident's first n reports are summarised
+	last fusion.Ref // the n-th, to tell that they are still the first n
+
+	events     map[string]bool
+	sx, sy, w  float64 // Σ origin·wi and Σ wi, wi = 1/accuracy²
+	caliber    float64
+	count      int
+	attributed map[string]map[string]float64 // attributed party → owner → confidence
+}
+
+func newSummary() *summary {
+	return &summary{events: map[string]bool{}, count: 1, attributed: map[string]map[string]float64{}}
+}
+
+// add summarises one more observation, the next in the incident's order.
+func (s *summary) add(o *Observation, left, right string) {
+	s.events[o.Event] = true
+	if org, has := o.Origin(); has {
+		wi := 1 / (o.AccuracyM * o.AccuracyM)
+		s.sx += org[0] * wi
+		s.sy += org[1] * wi
+		s.w += wi
+	}
+	s.caliber = math.Max(s.caliber, o.CaliberMM)
+	s.count = max(s.count, o.Count)
+	if o.AttributedTo != "" && o.AttributedTo != Unknown {
+		c := o.Confidence
+		if o.Source.Owner == left || o.Source.Owner == right {
+			c /= 2
+		}
+		if s.attributed[o.AttributedTo] == nil {
+			s.attributed[o.AttributedTo] = map[string]float64{}
+		}
+		s.attributed[o.AttributedTo][o.Source.Owner] = math.Max(s.attributed[o.AttributedTo][o.Source.Owner], c)
+	}
+}
+
+// origin is the accuracy-weighted mean origin of the shots, when any
+// observation has one.
+func (s *summary) origin() (lonlat [2]float64, accuracy float64, ok bool) {
+	if s.w == 0 {
+		return lonlat, 0, false
+	}
+	return [2]float64{s.sx / s.w, s.sy / s.w}, 1 / math.Sqrt(s.w), true
+}
+
+// summarise returns an incident's summary, brought up to date with the
+// reports that joined since it was last asked.
+func (p *Pipeline) summarise(in *fusion.Incident) *summary {
+	s := p.sums[in]
+	if s == nil || s.n > len(in.Reports) || s.n > 0 && in.Reports[s.n-1] != s.last {
+		s = newSummary()
+		p.sums[in] = s
+	}
+	for _, r := range in.Reports[s.n:] {
+		if o := p.obs[Key{Source: r.Source, ID: r.ID}]; o != nil {
+			s.add(o, p.m.Sides.Left, p.m.Sides.Right)
+			p.summarised++
+		}
+	}
+	s.n = len(in.Reports)
+	if s.n > 0 {
+		s.last = in.Reports[s.n-1]
+	}
+	return s
+}
+
+// summaryOf summarises observations given whole (Judge).
+func (p *Pipeline) summaryOf(ms []*Observation) *summary {
+	s := newSummary()
+	for _, o := range ms {
+		s.add(o, p.m.Sides.Left, p.m.Sides.Right)
+	}
+	return s
+}
