@@ -29,10 +29,10 @@ func pct(d []time.Duration, p float64) time.Duration {
 	return d[min(len(d)-1, int(p*float64(len(d))))].Round(100 * time.Microsecond)
 }
 
-// slowClients measures batch latency with and without n SSE clients that
-// read the status line and then never read again (each asks for the feed
-// without Last-Event-ID), and how long an idle connection and a
-// slow-body one stay open.
+// slowClients measures batch latency with and without n SSE clients, each
+// from its own loopback address, that read the status line and then never
+// read again (each asks for the feed without Last-Event-ID), and how long an
+// idle connection and a slow-body one stay open.
 func (p *probe) slowClients(n int) error {
 	fmt.Printf("\n== %d slow SSE clients, an idle connection, a slow body\n", n)
 	data := p.dataDir()
@@ -59,7 +59,10 @@ func (p *probe) slowClients(n int) error {
 	var conns []net.Conn
 	statuses := map[string]int{}
 	for i := 0; i < n; i++ {
-		c, err := net.Dial("tcp", host)
+		// Each from its own address (all of 127.0.0.0/8 is loopback), so
+		// that the cap in all is probed, not the cap per address.
+		d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 1, byte(i/250), byte(i%250+1))}}
+		c, err := d.Dial("tcp", host)
 		if err != nil {
 			statuses["refused"]++
 			continue

@@ -202,7 +202,7 @@ func serve(a *agreement.Agreement, k interface{}) (string, func()) {
 	if err != nil {
 		log.Fatal(err)
 	}
-	srv := &http.Server{Handler: s.Handler()}
+	srv := s.HTTPServer(api.DefaultHeaderTimeout, api.DefaultIdleTimeout)
 	go srv.Serve(ln)
 	return "http://" + ln.Addr().String(), func() {
 		srv.Close()

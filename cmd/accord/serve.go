@@ -46,9 +46,9 @@ func (c *serverConfig) register(cmd *cobra.Command, defaultData string) {
 	cmd.Flags().StringVar(&c.agreement, "agreement", "", "agreement file (default: the embedded reference)")
 	cmd.Flags().StringVar(&c.scenario, "scenario", "", "scenario file for the negotiation views: proposals, matrix, frontier (default: the embedded reference; none: without)")
 	cmd.Flags().StringVar(&c.origin, "origin", "accord/ukraine-2025", "the ledger's origin line in its checkpoints")
-	cmd.Flags().DurationVar(&c.headerTimeout, "header-timeout", 10*time.Second, "time a request's headers may take to arrive")
+	cmd.Flags().DurationVar(&c.headerTimeout, "header-timeout", api.DefaultHeaderTimeout, "time a request's headers may take to arrive")
 	cmd.Flags().DurationVar(&c.bodyTimeout, "body-timeout", api.DefaultBodyTimeout, "time a request's body may take to arrive (408 past it)")
-	cmd.Flags().DurationVar(&c.idleTimeout, "idle-timeout", 30*time.Second, "time a kept-alive connection may stay idle")
+	cmd.Flags().DurationVar(&c.idleTimeout, "idle-timeout", api.DefaultIdleTimeout, "time a kept-alive connection may stay idle")
 	cmd.Flags().IntVar(&c.feedPerAddr, "feed-per-addr", api.DefaultFeedPerAddr, "feed streams open at once from one remote address (429 beyond)")
 	cmd.Flags().IntVar(&c.feedClients, "feed-clients", api.DefaultFeedClients, "feed streams open at once in all (429 beyond)")
 	cmd.Flags().StringVar(&c.tokens, "tokens", "", `callers' bearer tokens, a JSON file {"TOKEN": {"actor": ID, "role": party|guarantor|monitor|mediator}}; without it the server is open to every caller`)
@@ -142,9 +142,7 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 	// No ReadTimeout nor WriteTimeout: they would cut the feed's streams.
 	// The body's deadline is set per request (api.Server.BodyTimeout), the
 	// feed's per write (api.Feed.WriteTimeout).
-	s.http = &http.Server{Handler: s.api.Handler(), ReadHeaderTimeout: c.headerTimeout, IdleTimeout: c.idleTimeout,
-		ConnContext: api.ConnContext, // the feed bounds its streams' send buffers
-		ErrorLog:    slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	s.http = s.api.HTTPServer(c.headerTimeout, c.idleTimeout)
 	go func() { s.done <- s.http.Serve(ln) }()
 	return s, nil
 }

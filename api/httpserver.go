@@ -1,0 +1,29 @@
+package api
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+)
+
+// Connection limits of the listener (docs/server.md): the time a request's
+// headers may take, and a kept-alive connection's idle time. A body's time
+// is the Server's BodyTimeout, per request; there is no server-wide read
+// or write timeout, which would cut the feed's streams.
+const (
+	DefaultHeaderTimeout = 10 * time.Second
+	DefaultIdleTimeout   = 30 * time.Second
+)
+
+// HTTPServer is the http.Server that serves the API: 'accord serve', the
+// demo and the server benchmark all listen with it, so they hold the same
+// limits.
+func (s *Server) HTTPServer(headerTimeout, idleTimeout time.Duration) *http.Server {
+	logger := s.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	return &http.Server{Handler: s.Handler(), ReadHeaderTimeout: headerTimeout, IdleTimeout: idleTimeout,
+		ConnContext: ConnContext, // the feed bounds its streams' send buffers
+		ErrorLog:    slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+}
