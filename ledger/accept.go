@@ -3,6 +3,7 @@ package ledger
 import (
 	"bytes"
 	"fmt"
+	"strings"
 )
 
 // Check verifies a submission as Submit would, without appending it: that
@@ -65,8 +66,17 @@ func SubmissionEntry(s Submission) Entry {
 // RefusalEntry is the entry that records a refused submission and why:
 // nothing of its body, and its author, id and type cut to a bounded length
 // (with the SHA-256 of what was cut), so a refusal is small whatever was
-// sent.
-func RefusalEntry(s Submission, reason string) Entry { return refusal(&s, reason) }
+// sent, and its reason to 1 KiB.
+func RefusalEntry(s Submission, reason string) Entry {
+	if len(reason) > maxReason {
+		reason = fmt.Sprintf("%s… (%d bytes)", prefix(strings.ToValidUTF8(reason, "\uFFFD"), maxReason), len(reason))
+	}
+	return refusal(&s, strings.ToValidUTF8(reason, "\uFFFD"))
+}
+
+// maxReason bounds a refusal's reason as RefusalEntry records it (the
+// reason may quote what was sent).
+const maxReason = 1024
 
 // Entries calls fn with the first n entries of a log's bytes, in order
 // (what Verify counted in Report.Entries), and stops at the first frame or

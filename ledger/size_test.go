@@ -167,3 +167,17 @@ func TestVerifyChecksCuts(t *testing.T) {
 		}
 	}
 }
+
+// A refusal the mission records is small whatever was sent: its author, id
+// and type cut (with their SHA-256) and its reason cut to 1 KiB, even when
+// the reason quotes a megabyte of what was sent.
+func TestRefusalEntryIsSmall(t *testing.T) {
+	big := strings.Repeat("é", 1<<19)
+	e := ledger.RefusalEntry(ledger.Submission{Author: big, ID: big, Type: "response", Body: []byte(`{}`)}, "no consultation "+big)
+	if err := ledger.CheckEntry(e); err != nil {
+		t.Fatal(err)
+	}
+	if len(e.Reason) > 1100 || len(e.Author) > 256 || len(e.ID) > 256 || !strings.Contains(e.Reason, "bytes)") {
+		t.Errorf("refusal of %d-byte reason, author %d, id %d", len(e.Reason), len(e.Author), len(e.ID))
+	}
+}
