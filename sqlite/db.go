@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"sort"
@@ -11,6 +12,8 @@ import (
 	"strings"
 
 	_ "modernc.org/sqlite" // the database/sql driver "sqlite"
+
+	"github.com/accord-peace/accord"
 )
 
 //go:embed migrations/*.sql
@@ -46,6 +49,17 @@ func open(ctx context.Context, path, synchronous string) (*DB, error) {
 		return nil, fmt.Errorf("sqlite: %s: %w", path, err)
 	}
 	return d, nil
+}
+
+// wrap names the database file and what was being done in an error that
+// is not the domain's own (a refusal, a thing not found), so that damage
+// to the file is reported with the file and the row it was met at.
+func (d *DB) wrap(err *error, what string, args ...any) {
+	var ae *accord.Error
+	if *err == nil || errors.As(*err, &ae) {
+		return
+	}
+	*err = fmt.Errorf("sqlite %s: %s: %w", d.path, fmt.Sprintf(what, args...), *err)
 }
 
 // Close closes the database.

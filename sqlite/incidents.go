@@ -21,6 +21,7 @@ func NewIncidentStore(db *DB) *IncidentStore { return &IncidentStore{db: db} }
 
 // PutIncidents implements accord.IncidentStore in one transaction.
 func (s *IncidentStore) PutIncidents(ctx context.Context, ins []accord.Incident) (err error) {
+	defer s.db.wrap(&err, "storing %d incident versions", len(ins))
 	if len(ins) == 0 {
 		return nil
 	}
@@ -62,9 +63,10 @@ func (s *IncidentStore) PutIncidents(ctx context.Context, ins []accord.Incident)
 func stamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000Z") }
 
 // Incident implements accord.IncidentStore.
-func (s *IncidentStore) Incident(ctx context.Context, id string) (*accord.Incident, error) {
+func (s *IncidentStore) Incident(ctx context.Context, id string) (_ *accord.Incident, err error) {
+	defer s.db.wrap(&err, "reading incident %q", id)
 	var body []byte
-	err := s.db.db.QueryRowContext(ctx, `SELECT body FROM incidents WHERE id = ?`, id).Scan(&body)
+	err = s.db.db.QueryRowContext(ctx, `SELECT body FROM incidents WHERE id = ?`, id).Scan(&body)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, accord.Errorf(accord.ENOTFOUND, "no incident %q", id)
 	}
@@ -80,7 +82,8 @@ func (s *IncidentStore) Incident(ctx context.Context, id string) (*accord.Incide
 
 // Incidents implements accord.IncidentStore: the state, time and closed
 // conditions are applied in SQL, the others to the decoded incidents.
-func (s *IncidentStore) Incidents(ctx context.Context, q accord.IncidentQuery) (accord.IncidentPage, error) {
+func (s *IncidentStore) Incidents(ctx context.Context, q accord.IncidentQuery) (_ accord.IncidentPage, err error) {
+	defer s.db.wrap(&err, "listing incidents")
 	page := accord.IncidentPage{Incidents: []accord.Incident{}}
 	limit, err := q.PageSize()
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/accord-peace/accord"
@@ -20,6 +21,7 @@ func NewObservationStore(db *DB) *ObservationStore { return &ObservationStore{db
 
 // Put implements accord.ObservationStore in one transaction.
 func (s *ObservationStore) Put(ctx context.Context, batch []accord.Observation) (res accord.PutResult, err error) {
+	defer s.db.wrap(&err, "storing a batch of %d observations", len(batch))
 	tx, err := s.db.db.BeginTx(ctx, nil)
 	if err != nil {
 		return res, err
@@ -77,9 +79,10 @@ func (s *ObservationStore) Put(ctx context.Context, batch []accord.Observation) 
 }
 
 // Get implements accord.ObservationStore.
-func (s *ObservationStore) Get(ctx context.Context, k accord.ObservationKey) (*accord.Observation, error) {
+func (s *ObservationStore) Get(ctx context.Context, k accord.ObservationKey) (_ *accord.Observation, err error) {
+	defer s.db.wrap(&err, "reading observation (source %q, id %q)", k.Source, k.ID)
 	var feature []byte
-	err := s.db.db.QueryRowContext(ctx, `SELECT feature FROM observations WHERE source = ? AND id = ?`, k.Source, k.ID).Scan(&feature)
+	err = s.db.db.QueryRowContext(ctx, `SELECT feature FROM observations WHERE source = ? AND id = ?`, k.Source, k.ID).Scan(&feature)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, accord.Errorf(accord.ENOTFOUND, "no observation (source %q, id %q)", k.Source, k.ID)
 	}
@@ -98,23 +101,27 @@ func (s *ObservationStore) Len(ctx context.Context) (int, error) {
 
 // All implements accord.ObservationStore.
 func (s *ObservationStore) All(ctx context.Context, f func(*accord.Observation) error) error {
-	rows, err := s.db.db.QueryContext(ctx, `SELECT feature FROM observations ORDER BY rowid`)
+	var row int64
+	rows, err := s.db.db.QueryContext(ctx, `SELECT rowid, feature FROM observations ORDER BY rowid`)
 	if err != nil {
-		return err
+		return fmt.Errorf("sqlite %s: reading the observations: %w", s.db.path, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var feature []byte
-		if err := rows.Scan(&feature); err != nil {
-			return err
+		if err := rows.Scan(&row, &feature); err != nil {
+			return fmt.Errorf("sqlite %s: reading the observations, after row %d: %w", s.db.path, row, err)
 		}
 		o, err := accord.DecodeObservation(feature)
 		if err != nil {
-			return err
+			return fmt.Errorf("sqlite %s: table observations, row %d: the stored feature does not decode: %w", s.db.path, row, err)
 		}
 		if err := f(o); err != nil {
 			return err
 		}
 	}
-	return rows.Err()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("sqlite %s: reading the observations, after row %d: %w", s.db.path, row, err)
+	}
+	return nil
 }
