@@ -63,8 +63,12 @@ type Role struct {
 
 // Provision is one obligation.
 type Provision struct {
-	ID      string   `yaml:"id"`
-	Text    string   `yaml:"text,omitempty"`
+	ID   string `yaml:"id"`
+	Text string `yaml:"text,omitempty"`
+	// Points name the provision's parts that monitoring rules enforce
+	// (withdrawal.artillery of the heavy weapons' withdrawal): a rule's
+	// provision is a provision's id or one of its points.
+	Points  []string `yaml:"points,omitempty"`
 	Obliged []string `yaml:"obliged,omitempty"`
 	Track   string   `yaml:"track,omitempty"`
 	// After names the event the deadline counts from (signature, phase:ID,

@@ -48,10 +48,14 @@ func (a *Agreement) Names() cond.Names {
 			n.Rules = append(n.Rules, "crossing")
 		}
 		for _, z := range m.Zones {
+			prefix := "zone:"
+			if z.Fire == FireFrom {
+				prefix = "zone-from:"
+			}
 			if z.Zone != "" {
-				n.Rules = append(n.Rules, "zone:"+z.Zone)
+				n.Rules = append(n.Rules, prefix+z.Zone)
 			} else {
-				n.Rules = append(n.Rules, "zone:*") // zones of a role: known with the geometry
+				n.Rules = append(n.Rules, prefix+"*") // zones of a role: known with the geometry
 			}
 		}
 		for _, c := range m.Ceilings {

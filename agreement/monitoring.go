@@ -59,34 +59,98 @@ func (s Sides) Other(p string) string {
 	return s.Left
 }
 
-// Band is a withdrawal band: weapons of its classes (and, when set, of at
-// least its caliber) must stay at least DistanceKM from the contact line on
-// either side.
+// Band is a withdrawal band: weapons of its classes, of the calibers it
+// governs, must stay at least DistanceKM from the contact line — on either
+// side, or on the sides of the parties it names.
 type Band struct {
-	ID           string   `yaml:"id"`
-	Equipment    []string `yaml:"equipment"`
-	MinCaliberMM float64  `yaml:"min_caliber_mm"`
-	DistanceKM   float64  `yaml:"distance_km"`
-	Provision    string   `yaml:"provision"`
-	Source       string   `yaml:"source"`
+	ID        string   `yaml:"id"`
+	Equipment []string `yaml:"equipment"`
+	// The calibers governed, for every class of the band: at least
+	// MinCaliberMM, at most MaxCaliberMM, below BelowCaliberMM (0: no
+	// bound). Calibers gives a class its own range instead.
+	MinCaliberMM   float64                 `yaml:"min_caliber_mm"`
+	MaxCaliberMM   float64                 `yaml:"max_caliber_mm"`
+	BelowCaliberMM float64                 `yaml:"below_caliber_mm"`
+	Calibers       map[string]CaliberRange `yaml:"calibers"`
+	// Parties, when set, limits the band to the sides these parties hold
+	// (a withdrawal by one side only).
+	Parties    []string `yaml:"parties"`
+	DistanceKM float64  `yaml:"distance_km"`
+	Provision  string   `yaml:"provision"`
+	Source     string   `yaml:"source"`
+}
+
+// CaliberRange is a range of calibers in millimetres: at least MinMM, at
+// most MaxMM, below BelowMM (0: no bound).
+type CaliberRange struct {
+	MinMM   float64 `yaml:"min_mm"`
+	MaxMM   float64 `yaml:"max_mm"`
+	BelowMM float64 `yaml:"below_mm"`
+}
+
+// Contains reports whether a caliber is in the range; an unknown caliber (0)
+// is: a weapon of a band's class whose caliber nobody reported is judged by
+// every band of its class.
+func (r CaliberRange) Contains(c float64) bool {
+	if c == 0 {
+		return true
+	}
+	return (r.MinMM == 0 || c >= r.MinMM) && (r.MaxMM == 0 || c <= r.MaxMM) && (r.BelowMM == 0 || c < r.BelowMM)
+}
+
+// Range is the range of calibers the band governs for a class.
+func (b *Band) Range(equipment string) CaliberRange {
+	if r, ok := b.Calibers[equipment]; ok {
+		return r
+	}
+	return CaliberRange{MinMM: b.MinCaliberMM, MaxMM: b.MaxCaliberMM, BelowMM: b.BelowCaliberMM}
 }
 
 // Applies reports whether the band governs a weapon of this class and
-// caliber (0: not reported; a band with a minimum caliber then applies, the
-// class being the one it names).
+// caliber (0: not reported; the band then applies, the class being one it
+// names).
 func (b *Band) Applies(equipment string, caliberMM float64) bool {
-	if !slices.Contains(b.Equipment, equipment) {
-		return false
-	}
-	return b.MinCaliberMM == 0 || caliberMM == 0 || caliberMM >= b.MinCaliberMM
+	return slices.Contains(b.Equipment, equipment) && b.Range(equipment).Contains(caliberMM)
+}
+
+// AppliesTo reports whether the band binds the party holding a side (every
+// party when the band names none).
+func (b *Band) AppliesTo(party string) bool {
+	return len(b.Parties) == 0 || slices.Contains(b.Parties, party)
 }
 
 // ZoneRule forbids event kinds inside a zone, or inside every zone of a role.
 type ZoneRule struct {
-	Zone      string   `yaml:"zone"`
-	Role      string   `yaml:"role"`
-	Forbid    []string `yaml:"forbid"`
+	Zone   string   `yaml:"zone"`
+	Role   string   `yaml:"role"`
+	Forbid []string `yaml:"forbid"`
+	// Equipment, when set, limits the rule to incidents of these classes
+	// (no tanks in the zone; armoured personnel carriers allowed).
+	Equipment []string `yaml:"equipment"`
+	// Fire says where fire counts: "on" the zone (the incident, an impact,
+	// is inside it: the default) or "from" it (the shot's origin is).
+	Fire string `yaml:"fire"`
+	// Parties, when set, limits the rule to the parties named: it is broken
+	// only by them (a restricted area for one party).
+	Parties   []string `yaml:"parties"`
 	Provision string   `yaml:"provision"`
+}
+
+// Fire places of a zone rule.
+const (
+	FireOn   = "on"
+	FireFrom = "from"
+)
+
+// Binds reports whether the rule binds a party (every party when it names
+// none).
+func (z *ZoneRule) Binds(party string) bool {
+	return len(z.Parties) == 0 || slices.Contains(z.Parties, party)
+}
+
+// Governs reports whether the rule concerns an incident of this class.
+func (z *ZoneRule) Governs(equipment string) bool {
+	return len(z.Equipment) == 0 || slices.Contains(z.Equipment, equipment)
 }
 
 // Crossing forbids fire across the contact line.
@@ -193,9 +257,6 @@ func Parse(name string, data []byte) (*Agreement, error) {
 			if b.DistanceKM <= 0 {
 				add("%s.distance_km: must be > 0, got %v", at, b.DistanceKM)
 			}
-			if b.MinCaliberMM < 0 {
-				add("%s.min_caliber_mm: must be ≥ 0", at)
-			}
 			if b.Provision == "" {
 				add("%s.provision: missing", at)
 			}
@@ -223,6 +284,7 @@ func Parse(name string, data []byte) (*Agreement, error) {
 				add("%s.provision: missing", at)
 			}
 		}
+		probs = append(probs, a.checkRules()...)
 		if m.Crossing != nil && m.Crossing.Provision == "" {
 			add("monitoring.crossing.provision: missing")
 		}
@@ -244,6 +306,10 @@ func Parse(name string, data []byte) (*Agreement, error) {
 	}
 	probs = append(probs, a.checkPhased()...)
 	if len(probs) > 0 {
+		lines := fieldLines(data)
+		for i := range probs {
+			probs[i] = locate(lines, probs[i])
+		}
 		return nil, &accord.Error{Code: accord.EINVALID, Message: name, Err: errors.New(strings.Join(probs, "\n"))}
 	}
 	return &a, nil

@@ -41,3 +41,36 @@ func TestParseErrors(t *testing.T) {
 		})
 	}
 }
+
+// The rules' bad input: precise errors with the line and the field.
+func TestRuleErrors(t *testing.T) {
+	head := "agreement: a\nparties: [ua, ru]\nprovisions:\n  - id: ceasefire\n    points: [ceasefire.dmz]\nmonitoring:\n  geometry: g.geojson\n  sides: {left: ua, right: ru}\n"
+	tests := []struct{ name, yaml, want string }{
+		{"minimum caliber above the maximum", head + "  bands:\n    - id: b\n      equipment: [artillery]\n      min_caliber_mm: 120\n      max_caliber_mm: 100\n      distance_km: 1\n      provision: ceasefire\n",
+			"line 12: monitoring.bands[0].min_caliber_mm: the minimum caliber 120 exceeds the maximum 100"},
+		{"a maximum and a bound below", head + "  bands: [{id: b, equipment: [mortar], max_caliber_mm: 120, below_caliber_mm: 100, distance_km: 1, provision: ceasefire}]\n",
+			"not both"},
+		{"a class's range for a class the band lacks", head + "  bands:\n    - id: b\n      equipment: [tank]\n      calibers: {mortar: {max_mm: 120}}\n      distance_km: 1\n      provision: ceasefire\n",
+			`line 12: monitoring.bands[0].calibers.mortar: "mortar" is not among the band's classes`},
+		{"a range governing no caliber", head + "  bands: [{id: b, equipment: [artillery], calibers: {artillery: {min_mm: 100, below_mm: 100}}, distance_km: 1, provision: ceasefire}]\n",
+			"the band governs no caliber"},
+		{"a band for a party holding no side", head + "  bands: [{id: b, equipment: [tank], parties: [us], distance_km: 1, provision: ceasefire}]\n",
+			`monitoring.bands[0].parties: "us" holds no side of the line`},
+		{"a provision that does not exist", head + "  zone_rules:\n    - zone: dmz\n      forbid: [firing]\n      provision: ceasefire.nowhere\n",
+			`line 12: monitoring.zone_rules[0].provision: no provision or point "ceasefire.nowhere" in the agreement (provisions and points: ceasefire, ceasefire.dmz)`},
+		{"fire neither on nor from", head + "  zone_rules: [{zone: dmz, forbid: [firing], fire: onto, provision: ceasefire.dmz}]\n",
+			`fire: "onto": want "on"`},
+		{"a zone rule for an unknown class", head + "  zone_rules: [{zone: dmz, forbid: [heavy_weapon], equipment: [tanks], provision: ceasefire.dmz}]\n",
+			`equipment: unknown class "tanks"`},
+		{"a point repeating a provision", strings.Replace(head, "points: [ceasefire.dmz]", "points: [ceasefire]", 1),
+			`provisions[0].points: "ceasefire" is empty or names another provision or point`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := agreement.Parse("a.yaml", []byte(tt.yaml))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %v, want it to say %q", err, tt.want)
+			}
+		})
+	}
+}

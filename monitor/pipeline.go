@@ -22,8 +22,10 @@ type Pipeline struct {
 	sums   map[*fusion.Incident]*summary
 	// summarised counts the observations the summaries took in (tests).
 	summarised int
-	// zoneRules[i] lists the rules that apply in zone i.
+	// zoneRules[i] lists the rules that apply in zone i; fireFrom says
+	// whether any is a rule against fire from a zone.
 	zoneRules [][]int
+	fireFrom  bool
 	ceilings  ceilingState
 }
 
@@ -39,6 +41,7 @@ func NewPipeline(m *agreement.Monitoring, k *geo.Kernel, cfg fusion.Config) *Pip
 		for ri, r := range m.Zones {
 			if r.Zone == z.ID || r.Role == z.Role {
 				p.zoneRules[zi] = append(p.zoneRules[zi], ri)
+				p.fireFrom = p.fireFrom || r.Fire == agreement.FireFrom
 			}
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/fusion"
 )
 
@@ -85,8 +86,7 @@ func (p *Pipeline) violations(in *fusion.Incident, s *summary) Incident {
 		cal := s.caliber
 		for i := range p.m.Bands {
 			b := &p.m.Bands[i]
-			if b.Applies(in.Equipment, cal) && wpl.InBand(i) {
-				party := p.m.Sides.Party(wpl.Side)
+			if party := p.m.Sides.Party(wpl.Side); b.Applies(in.Equipment, cal) && b.AppliesTo(party) && wpl.InBand(i) {
 				conf := p.sideConfidenceAt(at[0], at[1], acc)
 				out.Violations = append(out.Violations, violation("band:"+b.ID, b.Provision, party, conf))
 			}
@@ -101,20 +101,43 @@ func (p *Pipeline) violations(in *fusion.Incident, s *summary) Incident {
 			out.Violations = append(out.Violations, violation("crossing", p.m.Crossing.Provision, party, conf))
 		}
 	}
-	// Forbidden events inside zones.
+	// Forbidden events inside zones: where the incident is (fire landing
+	// in the zone), then, for the rules against fire from a zone, where the
+	// shot came from. In each zone the first rule broken counts.
 	for _, zi := range zoneIdx {
 		z := &p.m.Geometry.Zones[zi]
 		for _, ri := range p.zoneRules[zi] {
 			r := &p.m.Zones[ri]
-			if !anyOf(events, r.Forbid) {
+			if r.Fire == agreement.FireFrom || !r.Governs(in.Equipment) || !anyOf(events, r.Forbid) {
 				continue
 			}
 			party, conf := present()
 			if isFire(events) {
 				party, conf = p.firer(s, org, orgAcc, hasOrigin)
 			}
+			if !r.Binds(party) {
+				continue
+			}
 			out.Violations = append(out.Violations, violation("zone:"+z.ID, r.Provision, party, conf))
 			break
+		}
+	}
+	if hasOrigin && p.fireFrom {
+		opl := p.k.Place(org[0], org[1])
+		for _, zi := range opl.Zones.Indices() {
+			z := &p.m.Geometry.Zones[zi]
+			for _, ri := range p.zoneRules[zi] {
+				r := &p.m.Zones[ri]
+				if r.Fire != agreement.FireFrom || !r.Governs(in.Equipment) || !anyOf(events, r.Forbid) {
+					continue
+				}
+				party, conf := p.firer(s, org, orgAcc, hasOrigin)
+				if !r.Binds(party) {
+					continue
+				}
+				out.Violations = append(out.Violations, violation("zone-from:"+z.ID, r.Provision, party, conf))
+				break
+			}
 		}
 	}
 	return out

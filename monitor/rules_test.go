@@ -3,11 +3,13 @@ package monitor_test
 import (
 	"fmt"
 	"math"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/golang/geo/s2"
 
+	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/fusion"
 	"github.com/accord-peace/accord/geo"
 	"github.com/accord-peace/accord/monitor"
@@ -70,8 +72,16 @@ func TestRules(t *testing.T) {
 			obs("1", "un", "heavy_weapon", beside(t, 1000, 10, 1), equipment("artillery", 152))}, []string{"band:artillery-100mm ua"}},
 		{"artillery 50 km behind the line", []*monitor.Observation{
 			obs("1", "un", "heavy_weapon", beside(t, 1000, 50, 1), equipment("artillery", 152))}, nil},
-		{"light artillery is not the 100 mm band's", []*monitor.Observation{
-			obs("1", "un", "heavy_weapon", beside(t, 1000, 10, -1), equipment("artillery", 85))}, nil},
+		{"light artillery is the 15 km band's, not the 100 mm band's", []*monitor.Observation{
+			obs("1", "un", "heavy_weapon", beside(t, 1000, 10, -1), equipment("artillery", 85))}, []string{"band:tanks-mortars-light-artillery ru"}},
+		{"light artillery beyond 15 km", []*monitor.Observation{
+			obs("1", "un", "heavy_weapon", beside(t, 1000, 30, -1), equipment("artillery", 85))}, nil},
+		{"artillery of unknown caliber: judged by every band of its class", []*monitor.Observation{
+			obs("1", "un", "heavy_weapon", beside(t, 1000, 10, -1), equipment("artillery", 0))}, []string{"band:artillery-100mm ru", "band:tanks-mortars-light-artillery ru"}},
+		{"a 120 mm mortar 10 km behind", []*monitor.Observation{
+			obs("1", "un", "heavy_weapon", beside(t, 1000, 10, 1), equipment("mortar", 120))}, []string{"band:tanks-mortars-light-artillery ua"}},
+		{"a 240 mm mortar is not a mortar up to 120 mm", []*monitor.Observation{
+			obs("1", "un", "heavy_weapon", beside(t, 1000, 10, 1), equipment("mortar", 240))}, nil},
 		{"MLRS 30 km behind, Russian side", []*monitor.Observation{
 			obs("1", "un", "heavy_weapon", beside(t, 1000, 30, -1), equipment("mlrs", 122))}, []string{"band:mlrs ru"}},
 		{"a shot across the line", []*monitor.Observation{
@@ -108,6 +118,75 @@ func TestRules(t *testing.T) {
 			}
 			if fmt.Sprint(got) != fmt.Sprint(tt.want) {
 				t.Errorf("violations %v, want %v (incidents %+v)", got, tt.want, ins)
+			}
+		})
+	}
+}
+
+// Rules the reference agreement does not use, on a copy of its monitoring
+// section: a band for one side only, zone rules by equipment class and for
+// one party, and fire from a zone as distinct from fire on it.
+func TestRulesByPartyClassAndFirePlace(t *testing.T) {
+	base, k := mustReference(t)
+	znpp := [2]float64{34.5863, 47.5119}
+	dmzRU := beside(t, 1500, 0.5, -1)
+	with := func(edit func(m *agreement.Monitoring)) *agreement.Monitoring {
+		m := *base
+		m.Bands = slices.Clone(base.Bands)
+		m.Zones = nil
+		m.Ceilings = nil
+		edit(&m)
+		return &m
+	}
+	oneSide := with(func(m *agreement.Monitoring) { m.Bands[0].Parties = []string{"ru"} })
+	tanksOnly := with(func(m *agreement.Monitoring) {
+		m.Zones = []agreement.ZoneRule{{Zone: "dmz", Forbid: []string{"heavy_weapon"}, Equipment: []string{"tank"}, Provision: "ceasefire.dmz"}}
+	})
+	uaOnly := with(func(m *agreement.Monitoring) {
+		m.Zones = []agreement.ZoneRule{{Zone: "dmz", Forbid: []string{"troop_concentration"}, Parties: []string{"ua"}, Provision: "ceasefire.dmz"}}
+	})
+	fromSite := with(func(m *agreement.Monitoring) {
+		m.Crossing = nil
+		m.Zones = []agreement.ZoneRule{{Role: "protected_site", Forbid: []string{"firing"}, Fire: agreement.FireFrom, Provision: "ceasefire.protected-sites"}}
+	})
+	tests := []struct {
+		name string
+		m    *agreement.Monitoring
+		obs  []*monitor.Observation
+		want []string
+	}{
+		{"a one-side band, that side", oneSide, []*monitor.Observation{
+			obs("1", "un", "heavy_weapon", beside(t, 1000, 10, -1), equipment("artillery", 152))}, []string{"band:artillery-100mm ru"}},
+		{"a one-side band, the other side", oneSide, []*monitor.Observation{
+			obs("1", "un", "heavy_weapon", beside(t, 1000, 10, 1), equipment("artillery", 152))}, nil},
+		{"no tanks in the strip: a tank", tanksOnly, []*monitor.Observation{
+			obs("1", "un", "heavy_weapon", dmzRU, equipment("tank", 125))}, []string{"band:tanks-mortars-light-artillery ru", "zone:dmz ru"}},
+		{"no tanks in the strip: an armoured personnel carrier", tanksOnly, []*monitor.Observation{
+			obs("1", "un", "heavy_weapon", dmzRU, equipment("acv", 0))}, nil},
+		{"a restriction for one party: the other party's troops", uaOnly, []*monitor.Observation{
+			obs("1", "un", "troop_concentration", dmzRU)}, nil},
+		{"a restriction for one party: its troops", uaOnly, []*monitor.Observation{
+			obs("1", "un", "troop_concentration", beside(t, 1500, 0.5, 1))}, []string{"zone:dmz ua"}},
+		{"fire from the plant's site", fromSite, []*monitor.Observation{
+			obs("1", "mission", "firing", beside(t, 800, 5, 1), from(znpp))}, []string{"zone-from:znpp ru"}},
+		{"fire on the plant's site is not fire from it", fromSite, []*monitor.Observation{
+			obs("1", "mission", "firing", znpp, from(beside(t, 800, 5, 1)))}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := monitor.NewPipeline(tt.m, k, fusion.Config{})
+			var got []string
+			for _, in := range latest(p.Observe(tt.obs)) {
+				for _, v := range in.Violations {
+					party := "-"
+					if v.Party != nil {
+						party = *v.Party
+					}
+					got = append(got, v.Rule+" "+party)
+				}
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+				t.Errorf("violations %v, want %v", got, tt.want)
 			}
 		})
 	}

@@ -1,0 +1,127 @@
+package agreement
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// checkRules checks the monitoring rules against the rest of the agreement:
+// the caliber ranges of bands, the parties rules name, the classes and
+// fire places of zone rules, and that every rule's provision is one of the
+// agreement's provisions or one of their points.
+func (a *Agreement) checkRules() []string {
+	m := a.Monitoring
+	var probs []string
+	add := func(f string, args ...any) { probs = append(probs, fmt.Sprintf(f, args...)) }
+	seen := map[string]bool{}
+	for _, p := range a.Provisions {
+		seen[p.ID] = true
+	}
+	for i, p := range a.Provisions {
+		for _, pt := range p.Points {
+			if pt == "" || seen[pt] {
+				add("provisions[%d].points: %q is empty or names another provision or point", i, pt)
+			}
+			seen[pt] = true
+		}
+	}
+	provisions := a.ruleProvisions()
+	provision := func(at, p string) {
+		if p == "" {
+			return // "missing" is said where the rule is checked
+		}
+		if !provisions[p] {
+			add("%s.provision: no provision or point %q in the agreement (provisions and points: %s)", at, p, strings.Join(sortedSet(provisions), ", "))
+		}
+	}
+	parties := func(at string, ps []string) {
+		for _, p := range ps {
+			if p != m.Sides.Left && p != m.Sides.Right {
+				add("%s.parties: %q holds no side of the line (the sides are %s and %s)", at, p, m.Sides.Left, m.Sides.Right)
+			}
+		}
+	}
+	for i, b := range m.Bands {
+		at := fmt.Sprintf("monitoring.bands[%d]", i)
+		checkRange(at, "", CaliberRange{MinMM: b.MinCaliberMM, MaxMM: b.MaxCaliberMM, BelowMM: b.BelowCaliberMM}, add)
+		for _, e := range sortedKeys(b.Calibers) {
+			if !slices.Contains(b.Equipment, e) {
+				add("%s.calibers.%s: %q is not among the band's classes %v", at, e, e, b.Equipment)
+			}
+			checkRange(at, ".calibers."+e, b.Calibers[e], add)
+		}
+		parties(at, b.Parties)
+		provision(at, b.Provision)
+	}
+	for i, z := range m.Zones {
+		at := fmt.Sprintf("monitoring.zone_rules[%d]", i)
+		for _, e := range z.Equipment {
+			if !slices.Contains(Equipments, e) {
+				add("%s.equipment: unknown class %q (want one of %s)", at, e, strings.Join(Equipments, ", "))
+			}
+		}
+		if z.Fire != "" && z.Fire != FireOn && z.Fire != FireFrom {
+			add("%s.fire: %q: want %q (fire landing in the zone) or %q (fire from it)", at, z.Fire, FireOn, FireFrom)
+		}
+		parties(at, z.Parties)
+		provision(at, z.Provision)
+	}
+	if m.Crossing != nil {
+		provision("monitoring.crossing", m.Crossing.Provision)
+	}
+	for i, c := range m.Ceilings {
+		provision(fmt.Sprintf("monitoring.ceilings[%d]", i), c.Provision)
+	}
+	return probs
+}
+
+// checkRange checks a range of calibers.
+func checkRange(at, field string, r CaliberRange, add func(string, ...any)) {
+	min, max, below := "min_caliber_mm", "max_caliber_mm", "below_caliber_mm"
+	if field != "" {
+		min, max, below = field[1:]+".min_mm", field[1:]+".max_mm", field[1:]+".below_mm"
+	}
+	switch {
+	case r.MinMM < 0 || r.MaxMM < 0 || r.BelowMM < 0:
+		add("%s: calibers must be ≥ 0 (%s %v, %s %v, %s %v)", at, min, r.MinMM, max, r.MaxMM, below, r.BelowMM)
+	case r.MaxMM > 0 && r.BelowMM > 0:
+		add("%s: give %s (at most, included) or %s (below, excluded), not both", at, max, below)
+	case r.MaxMM > 0 && r.MinMM > r.MaxMM:
+		add("%s.%s: the minimum caliber %v exceeds the maximum %v (%s)", at, min, r.MinMM, r.MaxMM, max)
+	case r.BelowMM > 0 && r.MinMM >= r.BelowMM:
+		add("%s.%s: the minimum caliber %v is not below %v (%s): the band governs no caliber", at, min, r.MinMM, r.BelowMM, below)
+	}
+}
+
+// ruleProvisions is the set of names a monitoring rule may give as its
+// provision: the provisions' ids and their points.
+func (a *Agreement) ruleProvisions() map[string]bool {
+	out := map[string]bool{}
+	for _, p := range a.Provisions {
+		out[p.ID] = true
+		for _, pt := range p.Points {
+			out[pt] = true
+		}
+	}
+	return out
+}
+
+func sortedSet(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
