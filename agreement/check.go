@@ -47,6 +47,9 @@ func (a *Agreement) Names() cond.Names {
 		if m.Crossing != nil {
 			n.Rules = append(n.Rules, "crossing")
 		}
+		if m.Overflight != nil {
+			n.Rules = append(n.Rules, "overflight")
+		}
 		for _, z := range m.Zones {
 			prefix := "zone:"
 			if z.Fire == FireFrom {
@@ -59,7 +62,7 @@ func (a *Agreement) Names() cond.Names {
 			}
 		}
 		for _, c := range m.Ceilings {
-			n.Rules = append(n.Rules, "ceiling:"+c.Zone+":"+c.Equipment)
+			n.Rules = append(n.Rules, c.Rule())
 		}
 	}
 	return n

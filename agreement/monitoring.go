@@ -27,8 +27,9 @@ type Monitoring struct {
 	Sides    Sides      `yaml:"sides"`
 	Bands    []Band     `yaml:"bands"`
 	Zones    []ZoneRule `yaml:"zone_rules"`
-	Crossing *Crossing  `yaml:"crossing"`
-	Ceilings []Ceiling  `yaml:"ceilings"`
+	Crossing   *Crossing   `yaml:"crossing"`
+	Overflight *Overflight `yaml:"overflight"`
+	Ceilings   []Ceiling   `yaml:"ceilings"`
 
 	// Geometry is the parsed geometry file.
 	Geometry *geo.Geometry `yaml:"-"`
@@ -153,18 +154,85 @@ func (z *ZoneRule) Governs(equipment string) bool {
 	return len(z.Equipment) == 0 || slices.Contains(z.Equipment, equipment)
 }
 
-// Crossing forbids fire across the contact line.
+// Crossing forbids fire across the contact line: every shot whose origin
+// and impact lie on different sides, or only shots of the classes and
+// event kinds it names (artillery fire, not reconnaissance).
 type Crossing struct {
+	Equipment []string `yaml:"equipment"`
+	Events    []string `yaml:"events"`
+	Provision string   `yaml:"provision"`
+}
+
+// Governs reports whether the rule concerns fire of this class and these
+// event kinds.
+func (c *Crossing) Governs(equipment string, events map[string]bool) bool {
+	if len(c.Equipment) > 0 && !slices.Contains(c.Equipment, equipment) {
+		return false
+	}
+	if len(c.Events) == 0 {
+		return true
+	}
+	for _, e := range c.Events {
+		if events[e] {
+			return true
+		}
+	}
+	return false
+}
+
+// Overflight forbids flights over the contact line: a flight path (of an
+// aircraft or a drone, or the kinds it names) with positions on both sides.
+type Overflight struct {
+	Events    []string `yaml:"events"` // default: aircraft, drone
+	Provision string   `yaml:"provision"`
+}
+
+// Kinds are the event kinds whose paths the rule judges.
+func (o *Overflight) Kinds() []string {
+	if len(o.Events) > 0 {
+		return o.Events
+	}
+	return []string{"aircraft", "drone"}
+}
+
+// Ceiling caps the count of one equipment class (Equipment), or of several
+// combined (Classes), inside a zone, counted from distinct incidents, for
+// each party or the parties named, at any one time or over a day.
+type Ceiling struct {
+	Zone      string   `yaml:"zone"`
+	Equipment string   `yaml:"equipment"`
+	Classes   []string `yaml:"classes"`
+	Parties   []string `yaml:"parties"`
+	// Basis is "instant" (the default: weapons present at the same time)
+	// or "day" (weapons present at any time in the same UTC day).
+	Basis     string `yaml:"basis"`
+	Max       int    `yaml:"max"`
 	Provision string `yaml:"provision"`
 }
 
-// Ceiling caps the count of one equipment class inside a zone, counted from
-// distinct incidents.
-type Ceiling struct {
-	Zone      string `yaml:"zone"`
-	Equipment string `yaml:"equipment"`
-	Max       int    `yaml:"max"`
-	Provision string `yaml:"provision"`
+// Ceiling bases.
+const (
+	BasisInstant = "instant"
+	BasisDay     = "day"
+)
+
+// Counts reports whether the ceiling counts a class.
+func (c *Ceiling) Counts(equipment string) bool {
+	return equipment != "" && (equipment == c.Equipment || slices.Contains(c.Classes, equipment))
+}
+
+// Binds reports whether the ceiling binds a party.
+func (c *Ceiling) Binds(party string) bool {
+	return len(c.Parties) == 0 || slices.Contains(c.Parties, party)
+}
+
+// Rule is the ceiling's rule name: ceiling:ZONE:CLASS, the classes joined
+// by "+" when several are combined.
+func (c *Ceiling) Rule() string {
+	if c.Equipment != "" {
+		return "ceiling:" + c.Zone + ":" + c.Equipment
+	}
+	return "ceiling:" + c.Zone + ":" + strings.Join(c.Classes, "+")
 }
 
 // Events and Equipments are the kinds the observation contract defines.
@@ -290,8 +358,16 @@ func Parse(name string, data []byte) (*Agreement, error) {
 		}
 		for i, c := range m.Ceilings {
 			at := fmt.Sprintf("monitoring.ceilings[%d]", i)
-			if !slices.Contains(Equipments, c.Equipment) {
-				add("%s.equipment: unknown class %q", at, c.Equipment)
+			if (c.Equipment == "") == (len(c.Classes) == 0) {
+				add("%s: name one class (equipment) or several combined (classes), not both", at)
+			}
+			for _, e := range append([]string{c.Equipment}, c.Classes...) {
+				if e != "" && !slices.Contains(Equipments, e) {
+					add("%s.equipment: unknown class %q", at, e)
+				}
+			}
+			if c.Basis != "" && c.Basis != BasisInstant && c.Basis != BasisDay {
+				add("%s.basis: %q: want %q (at any one time) or %q (over a UTC day)", at, c.Basis, BasisInstant, BasisDay)
 			}
 			if c.Max < 0 {
 				add("%s.max: must be ≥ 0", at)

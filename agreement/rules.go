@@ -68,13 +68,37 @@ func (a *Agreement) checkRules() []string {
 		parties(at, z.Parties)
 		provision(at, z.Provision)
 	}
-	if m.Crossing != nil {
-		provision("monitoring.crossing", m.Crossing.Provision)
+	if c := m.Crossing; c != nil {
+		kinds("monitoring.crossing", c.Equipment, c.Events, add)
+		provision("monitoring.crossing", c.Provision)
+	}
+	if o := m.Overflight; o != nil {
+		kinds("monitoring.overflight", nil, o.Events, add)
+		if o.Provision == "" {
+			add("monitoring.overflight.provision: missing")
+		}
+		provision("monitoring.overflight", o.Provision)
 	}
 	for i, c := range m.Ceilings {
-		provision(fmt.Sprintf("monitoring.ceilings[%d]", i), c.Provision)
+		at := fmt.Sprintf("monitoring.ceilings[%d]", i)
+		parties(at, c.Parties)
+		provision(at, c.Provision)
 	}
 	return probs
+}
+
+// kinds checks the classes and event kinds a rule names.
+func kinds(at string, equipment, events []string, add func(string, ...any)) {
+	for _, e := range equipment {
+		if !slices.Contains(Equipments, e) {
+			add("%s.equipment: unknown class %q (want one of %s)", at, e, strings.Join(Equipments, ", "))
+		}
+	}
+	for _, e := range events {
+		if !slices.Contains(Events, e) {
+			add("%s.events: unknown event kind %q (want one of %s)", at, e, strings.Join(Events, ", "))
+		}
+	}
 }
 
 // checkRange checks a range of calibers.

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/fusion"
 )
 
@@ -61,15 +62,15 @@ func (p *Pipeline) markCeilings(out []Incident, touched []*fusion.Incident) []In
 		}
 	}
 	for _, c := range p.m.Ceilings {
-		rule := "ceiling:" + c.Zone + ":" + c.Equipment
+		rule := c.Rule()
 		byParty := map[string][]*weapon{}
 		for _, w := range st.weapons {
-			if w.in.Equipment == c.Equipment && slices.Contains(w.in.Zones, c.Zone) {
+			if c.Counts(w.in.Equipment) && slices.Contains(w.in.Zones, c.Zone) && c.Binds(w.in.Side) {
 				byParty[w.in.Side] = append(byParty[w.in.Side], w)
 			}
 		}
 		for _, party := range sortedKeys(byParty) {
-			for _, w := range over(byParty[party], c.Max) {
+			for _, w := range over(byParty[party], c.Max, c.Basis == agreement.BasisDay) {
 				if slices.ContainsFunc(st.hits[w.in.ID], func(v Violation) bool { return v.Rule == rule }) {
 					continue
 				}
@@ -97,7 +98,7 @@ func (p *Pipeline) markCeilings(out []Incident, touched []*fusion.Incident) []In
 // one of its zones.
 func (p *Pipeline) counted(in *Incident) bool {
 	for _, c := range p.m.Ceilings {
-		if in.Equipment == c.Equipment && slices.Contains(in.Zones, c.Zone) {
+		if c.Counts(in.Equipment) && slices.Contains(in.Zones, c.Zone) {
 			return true
 		}
 	}
@@ -105,9 +106,22 @@ func (p *Pipeline) counted(in *Incident) bool {
 }
 
 // over returns the weapons present at some instant when their counts sum
-// to more than max, in a deterministic order (by first sighting, then id).
-func over(ws []*weapon, max int) []*weapon {
+// to more than max — or, with day, present at some time of the same UTC
+// day — in a deterministic order (by first sighting, then id).
+func over(ws []*weapon, max int, day bool) []*weapon {
+	span := func(w *weapon) (time.Time, time.Time) {
+		if !day {
+			return w.lo, w.hi
+		}
+		lo := w.lo.UTC().Truncate(24 * time.Hour)
+		return lo, w.hi.UTC().Truncate(24 * time.Hour).Add(24*time.Hour - time.Nanosecond)
+	}
 	sort.Slice(ws, func(i, j int) bool {
+		li, _ := span(ws[i])
+		lj, _ := span(ws[j])
+		if !li.Equal(lj) {
+			return li.Before(lj)
+		}
 		if !ws[i].lo.Equal(ws[j].lo) {
 			return ws[i].lo.Before(ws[j].lo)
 		}
@@ -120,8 +134,9 @@ func over(ws []*weapon, max int) []*weapon {
 		// Weapons whose span ended before this one starts are gone.
 		kept := active[:0]
 		sum := w.count
+		lo, _ := span(w)
 		for _, a := range active {
-			if !a.hi.Before(w.lo) {
+			if _, hi := span(a); !hi.Before(lo) {
 				kept = append(kept, a)
 				sum += a.count
 			}

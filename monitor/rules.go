@@ -93,13 +93,17 @@ func (p *Pipeline) violations(in *fusion.Incident, s *summary) Incident {
 		}
 	}
 	// Fire across the line: the origin and the impact on different sides.
-	if p.m.Crossing != nil && hasOrigin {
+	if p.m.Crossing != nil && hasOrigin && p.m.Crossing.Governs(in.Equipment, events) {
 		opl := p.k.Place(org[0], org[1])
 		if opl.Side != 0 && pl.Side != 0 && opl.Side != pl.Side {
 			party := p.m.Sides.Party(opl.Side)
 			conf := p.sideConfidenceAt(org[0], org[1], orgAcc) * sideConf()
 			out.Violations = append(out.Violations, violation("crossing", p.m.Crossing.Provision, party, conf))
 		}
+	}
+	// A flight over the line.
+	if p.m.Overflight != nil && s.flight != nil {
+		out.Violations = append(out.Violations, violation("overflight", p.m.Overflight.Provision, s.flight.party, s.flight.conf))
 	}
 	// Forbidden events inside zones: where the incident is (fire landing
 	// in the zone), then, for the rules against fire from a zone, where the

@@ -149,12 +149,63 @@ func TestRulesByPartyClassAndFirePlace(t *testing.T) {
 		m.Crossing = nil
 		m.Zones = []agreement.ZoneRule{{Role: "protected_site", Forbid: []string{"firing"}, Fire: agreement.FireFrom, Provision: "ceasefire.protected-sites"}}
 	})
+	artilleryOnly := with(func(m *agreement.Monitoring) {
+		m.Bands = nil
+		m.Crossing = &agreement.Crossing{Equipment: []string{"artillery", "mlrs"}, Provision: "ceasefire.no-fire"}
+	})
+	overflight := with(func(m *agreement.Monitoring) {
+		m.Bands, m.Crossing = nil, nil
+		m.Overflight = &agreement.Overflight{Provision: "ceasefire.no-fly"}
+	})
+	ring := base.Geometry.Zone("security-area-zaporizhzhia-ru").Polygons[0][0]
+	inner, outer := ring[0], ring[len(ring)-1]
+	sec := [2]float64{(inner[0] + outer[0]) / 2, (inner[1] + outer[1]) / 2}
+	// Another place in the area, a tenth of its depth further out: another
+	// incident.
+	sec2 := [2]float64{sec[0] + (outer[0]-inner[0])/10, sec[1] + (outer[1]-inner[1])/10}
+	ceiling := func(c agreement.Ceiling) *agreement.Monitoring {
+		return with(func(m *agreement.Monitoring) {
+			m.Bands = nil
+			c.Zone, c.Max, c.Provision = "security-area-zaporizhzhia-ru", 10, "ceilings.zaporizhzhia"
+			m.Ceilings = []agreement.Ceiling{c}
+		})
+	}
+	combined := ceiling(agreement.Ceiling{Classes: []string{"tank", "acv"}})
+	forUA := ceiling(agreement.Ceiling{Classes: []string{"tank", "acv"}, Parties: []string{"ua"}})
+	daily := ceiling(agreement.Ceiling{Equipment: "tank", Basis: agreement.BasisDay})
+	at := func(h int) obsOpt {
+		return func(o *monitor.Observation) {
+			o.ObservedAt = t0.Add(time.Duration(h) * time.Hour)
+			o.ReportedAt = o.ObservedAt.Add(time.Minute)
+		}
+	}
+	tanksAt := func(id string, n, h int) *monitor.Observation {
+		return obs(id, "un", "heavy_weapon", sec, equipment("tank", 125), count(n), at(h))
+	}
+	acvs := obs("2", "un", "heavy_weapon", sec2, equipment("acv", 0), count(6))
+	drone := func(from, to [2]float64) obsOpt {
+		return func(o *monitor.Observation) { o.Path, o.Position = [][2]float64{from, to}, to }
+	}
 	tests := []struct {
 		name string
 		m    *agreement.Monitoring
 		obs  []*monitor.Observation
 		want []string
 	}{
+		{"crossing by artillery only: artillery", artilleryOnly, []*monitor.Observation{
+			obs("1", "mission", "firing", beside(t, 800, 5, 1), from(beside(t, 800, 10, -1)), equipment("artillery", 152))}, []string{"crossing ru"}},
+		{"crossing by artillery only: a mortar", artilleryOnly, []*monitor.Observation{
+			obs("1", "mission", "firing", beside(t, 800, 5, 1), from(beside(t, 800, 3, -1)), equipment("mortar", 120))}, nil},
+		{"a drone over the line", overflight, []*monitor.Observation{
+			obs("1", "mission", "drone", beside(t, 900, 3, 1), drone(beside(t, 900, 4, -1), beside(t, 900, 3, 1)))}, []string{"overflight ru"}},
+		{"a drone along its own side", overflight, []*monitor.Observation{
+			obs("1", "mission", "drone", beside(t, 900, 3, 1), drone(beside(t, 900, 8, 1), beside(t, 900, 3, 1)))}, nil},
+		{"tanks and carriers combined over the ceiling", combined, []*monitor.Observation{tanksAt("1", 6, 0), acvs},
+			[]string{"ceiling:security-area-zaporizhzhia-ru:tank+acv ru", "ceiling:security-area-zaporizhzhia-ru:tank+acv ru"}},
+		{"a ceiling for the other party", forUA, []*monitor.Observation{tanksAt("1", 6, 0), acvs}, nil},
+		{"a daily ceiling: morning and evening count together", daily, []*monitor.Observation{tanksAt("1", 6, 0), obs("3", "un", "heavy_weapon", sec2, equipment("tank", 125), count(6), at(14))},
+			[]string{"ceiling:security-area-zaporizhzhia-ru:tank ru", "ceiling:security-area-zaporizhzhia-ru:tank ru"}},
+		{"at any one time: morning and evening apart", ceiling(agreement.Ceiling{Equipment: "tank"}), []*monitor.Observation{tanksAt("1", 6, 0), obs("3", "un", "heavy_weapon", sec2, equipment("tank", 125), count(6), at(14))}, nil},
 		{"a one-side band, that side", oneSide, []*monitor.Observation{
 			obs("1", "un", "heavy_weapon", beside(t, 1000, 10, -1), equipment("artillery", 152))}, []string{"band:artillery-100mm ru"}},
 		{"a one-side band, the other side", oneSide, []*monitor.Observation{

@@ -25,6 +25,7 @@ type summary struct {
 	caliber    float64
 	count      int
 	attributed map[string]map[string]float64 // attributed party → owner → confidence
+	flight     *flight                       // the first path flown over the line
 }
 
 func newSummary() *summary {
@@ -74,6 +75,7 @@ func (p *Pipeline) summarise(in *fusion.Incident) *summary {
 	for _, r := range in.Reports[s.n:] {
 		if o := p.obs[Key{Source: r.Source, ID: r.ID}]; o != nil {
 			s.add(o, p.m.Sides.Left, p.m.Sides.Right)
+			p.noteFlight(s, o)
 			p.summarised++
 		}
 	}
@@ -89,6 +91,7 @@ func (p *Pipeline) summaryOf(ms []*Observation) *summary {
 	s := newSummary()
 	for _, o := range ms {
 		s.add(o, p.m.Sides.Left, p.m.Sides.Right)
+		p.noteFlight(s, o)
 	}
 	return s
 }
