@@ -24,9 +24,9 @@ type Monitoring struct {
 	GeometryFile string `yaml:"geometry"`
 	// Sides names the party holding each side of the contact line, seen
 	// along the line's direction.
-	Sides    Sides      `yaml:"sides"`
-	Bands    []Band     `yaml:"bands"`
-	Zones    []ZoneRule `yaml:"zone_rules"`
+	Sides      Sides       `yaml:"sides"`
+	Bands      []Band      `yaml:"bands"`
+	Zones      []ZoneRule  `yaml:"zone_rules"`
 	Crossing   *Crossing   `yaml:"crossing"`
 	Overflight *Overflight `yaml:"overflight"`
 	Ceilings   []Ceiling   `yaml:"ceilings"`
