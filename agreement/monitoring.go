@@ -79,6 +79,7 @@ type Band struct {
 	DistanceKM float64  `yaml:"distance_km"`
 	Provision  string   `yaml:"provision"`
 	Source     string   `yaml:"source"`
+	InForce    `yaml:",inline"`
 }
 
 // CaliberRange is a range of calibers in millimetres: at least MinMM, at
@@ -135,6 +136,7 @@ type ZoneRule struct {
 	// only by them (a restricted area for one party).
 	Parties   []string `yaml:"parties"`
 	Provision string   `yaml:"provision"`
+	InForce   `yaml:",inline"`
 }
 
 // Fire places of a zone rule.
@@ -161,6 +163,7 @@ type Crossing struct {
 	Equipment []string `yaml:"equipment"`
 	Events    []string `yaml:"events"`
 	Provision string   `yaml:"provision"`
+	InForce   `yaml:",inline"`
 }
 
 // Governs reports whether the rule concerns fire of this class and these
@@ -185,6 +188,7 @@ func (c *Crossing) Governs(equipment string, events map[string]bool) bool {
 type Overflight struct {
 	Events    []string `yaml:"events"` // default: aircraft, drone
 	Provision string   `yaml:"provision"`
+	InForce   `yaml:",inline"`
 }
 
 // Kinds are the event kinds whose paths the rule judges.
@@ -208,6 +212,7 @@ type Ceiling struct {
 	Basis     string `yaml:"basis"`
 	Max       int    `yaml:"max"`
 	Provision string `yaml:"provision"`
+	InForce   `yaml:",inline"`
 }
 
 // Ceiling bases.

@@ -72,6 +72,12 @@ func TestRuleErrors(t *testing.T) {
 			`monitoring.crossing.equipment: unknown class "howitzer"`},
 		{"overflight of an unknown kind", head + "  overflight: {events: [balloon], provision: ceasefire}\n",
 			`monitoring.overflight.events: unknown event kind "balloon"`},
+		{"a rule bound to a phase the agreement lacks", head + "  crossing: {provision: ceasefire, from: phase:permanent}\n",
+			`monitoring.crossing.from: no phase "permanent" in the agreement (its phases: none)`},
+		{"a rule from a provision that does not exist", head + "  bands: [{id: b, equipment: [tank], distance_km: 1, provision: ceasefire, from: provision:withdrawal}]\n",
+			`monitoring.bands[0].from: no provision "withdrawal"`},
+		{"a rule until something else", head + "  bands: [{id: b, equipment: [tank], distance_km: 1, provision: ceasefire, until: 2026-01-01}]\n",
+			`monitoring.bands[0].until: "2026-01-01": want provision:ID`},
 		{"a point repeating a provision", strings.Replace(head, "points: [ceasefire.dmz]", "points: [ceasefire]", 1),
 			`provisions[0].points: "ceasefire" is empty or names another provision or point`},
 	}

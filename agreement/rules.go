@@ -54,6 +54,7 @@ func (a *Agreement) checkRules() []string {
 		}
 		parties(at, b.Parties)
 		provision(at, b.Provision)
+		a.checkInForce(at, b.InForce, add)
 	}
 	for i, z := range m.Zones {
 		at := fmt.Sprintf("monitoring.zone_rules[%d]", i)
@@ -67,10 +68,12 @@ func (a *Agreement) checkRules() []string {
 		}
 		parties(at, z.Parties)
 		provision(at, z.Provision)
+		a.checkInForce(at, z.InForce, add)
 	}
 	if c := m.Crossing; c != nil {
 		kinds("monitoring.crossing", c.Equipment, c.Events, add)
 		provision("monitoring.crossing", c.Provision)
+		a.checkInForce("monitoring.crossing", c.InForce, add)
 	}
 	if o := m.Overflight; o != nil {
 		kinds("monitoring.overflight", nil, o.Events, add)
@@ -78,11 +81,13 @@ func (a *Agreement) checkRules() []string {
 			add("monitoring.overflight.provision: missing")
 		}
 		provision("monitoring.overflight", o.Provision)
+		a.checkInForce("monitoring.overflight", o.InForce, add)
 	}
 	for i, c := range m.Ceilings {
 		at := fmt.Sprintf("monitoring.ceilings[%d]", i)
 		parties(at, c.Parties)
 		provision(at, c.Provision)
+		a.checkInForce(at, c.InForce, add)
 	}
 	return probs
 }

@@ -393,3 +393,9 @@ func (r *run) provisionDone(ev Event) error {
 	}
 	return fmt.Errorf("no provision %q", ev.Provision)
 }
+
+// RuleInForce is State.RuleInForce on the engine's current state, without
+// copying it.
+func (e *Engine) RuleInForce(from, until string, at time.Time) bool {
+	return e.state.RuleInForce(from, until, at)
+}

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"strings"
 	"time"
 
 	"github.com/accord-peace/accord"
@@ -151,3 +152,43 @@ func (s *State) Hash() string {
 }
 
 func tp(t time.Time) *time.Time { return &t }
+
+// Reached returns when a point of the agreement's clock was reached, and
+// whether it was: "provision:ID" is the provision's deadline (once set),
+// "phase:ID" the phase's opening.
+func (s *State) Reached(ref string) (time.Time, bool) {
+	kind, id, _ := strings.Cut(ref, ":")
+	switch kind {
+	case "provision":
+		for _, p := range s.Provisions {
+			if p.ID == id && p.Due != nil {
+				return *p.Due, true
+			}
+		}
+	case "phase":
+		for _, p := range s.Phases {
+			if p.ID == id && p.OpenedAt != nil {
+				return *p.OpenedAt, true
+			}
+		}
+	}
+	return time.Time{}, false
+}
+
+// RuleInForce reports whether a rule with these bounds is in force at a time
+// (agreement.InForce: from included, until excluded; a bound not reached
+// yet keeps the rule out of force, or in).
+func (s *State) RuleInForce(from, until string, at time.Time) bool {
+	if from != "" {
+		t, ok := s.Reached(from)
+		if !ok || at.Before(t) {
+			return false
+		}
+	}
+	if until != "" {
+		if t, ok := s.Reached(until); ok && !at.Before(t) {
+			return false
+		}
+	}
+	return true
+}

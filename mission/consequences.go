@@ -93,8 +93,11 @@ func (c *Consequences) learn(ev engine.Event) {
 
 // Observe takes the incidents a batch touched and returns the engine
 // events it applied and the new derived events, as ledger entries to
-// record.
-func (c *Consequences) Observe(ins []monitor.Incident) ([]engine.Event, []engine.Derived, map[string]string) {
+// record. Once the engine's clock has reached the batch, the violations of
+// rules the agreement ties to its clock that are not in force are dropped
+// from the incidents (windows: see InForce), before the engine takes the
+// others.
+func (c *Consequences) Observe(ins []monitor.Incident, windows map[string]agreement.InForce) ([]engine.Event, []engine.Derived, map[string]string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var applied []engine.Event
@@ -125,6 +128,7 @@ func (c *Consequences) Observe(ins []monitor.Incident) ([]engine.Event, []engine
 		applied = append(applied, tick)
 		c.latest = now
 	}
+	c.inForce(ins, windows)
 	for _, in := range ins {
 		if in.State != fusion.Confirmed {
 			continue

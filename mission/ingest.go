@@ -78,7 +78,7 @@ func (m *Mission) Ingest(ctx context.Context, batch []monitor.Observation, sub *
 	var derived []engine.Derived
 	var verdicts map[string]string
 	if m.consequences != nil {
-		events, derived, verdicts = m.consequences.Observe(res.Incidents)
+		events, derived, verdicts = m.consequences.Observe(res.Incidents, m.windows)
 	}
 	rec, err := m.prepare(res.Incidents, verdicts, "", nil, events, derived)
 	m.recordMu.Lock()

@@ -76,6 +76,9 @@ type Mission struct {
 	// state), applied to every version the pipeline hands out.
 	verdicts  map[string]string
 	restored  int
+	// windows says when the rules tied to the agreement's clock are in
+	// force (by rule name); nil when none is.
+	windows map[string]agreement.InForce
 	incidents *writer
 
 	// The stages, taken in this order: the observation store; the
@@ -93,7 +96,8 @@ func Open(ctx context.Context, cfg Config) (*Mission, error) {
 	if cfg.Agreement == nil || cfg.Agreement.Monitoring == nil || cfg.Kernel == nil || cfg.Observations == nil || cfg.Incidents == nil {
 		return nil, accord.Errorf(accord.EINVALID, "mission: an agreement with a monitoring section, its kernel, an observation store and an incident store are required")
 	}
-	m := &Mission{cfg: cfg, pipeline: monitor.NewPipeline(cfg.Agreement.Monitoring, cfg.Kernel, cfg.Fusion), verdicts: map[string]string{}}
+	m := &Mission{cfg: cfg, pipeline: monitor.NewPipeline(cfg.Agreement.Monitoring, cfg.Kernel, cfg.Fusion), verdicts: map[string]string{},
+		windows: cfg.Agreement.Monitoring.Windows()}
 	a := cfg.Agreement
 	if cfg.Ledger != nil && (a.Consultation != nil || a.Enforcement != nil) {
 		if cfg.Sealed == nil {
@@ -115,6 +119,9 @@ func Open(ctx context.Context, cfg Config) (*Mission, error) {
 	var batch []*monitor.Observation
 	flush := func() error {
 		changed := m.pipeline.Observe(batch)
+		if m.consequences != nil {
+			m.consequences.InForce(changed, m.windows)
+		}
 		m.applyVerdicts(changed)
 		batch = batch[:0]
 		return cfg.Incidents.PutIncidents(ctx, changed)
