@@ -97,9 +97,16 @@ var slowRef = flag.Bool("fusion.slowref", false, "also time the old engine on 20
 // in the same run (n ≤ 8,000, or with -fusion.slowref), with the ratio of
 // the two as the speedup.
 func BenchmarkFuseOneIncident(b *testing.B) {
-	for _, n := range []int{2000, 8000, 20000} {
-		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
-			rs := oneIncident(n, 1)
+	for _, c := range []struct {
+		n    int
+		span time.Duration
+	}{{2000, 5 * time.Hour}, {8000, 5 * time.Hour}, {20000, 5 * time.Hour}, {8000, 96 * time.Hour}} {
+		n, name := c.n, fmt.Sprintf("n=%d", c.n)
+		if c.span != 5*time.Hour {
+			name += "/over=" + c.span.String() // a gun seen for days: one incident
+		}
+		b.Run(name, func(b *testing.B) {
+			rs := oneIncidentOver(n, 1, c.span)
 			cpu := cpuTime()
 			for b.Loop() {
 				e := New(Config{Parties: []string{"ru", "ua"}})
