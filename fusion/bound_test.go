@@ -14,7 +14,10 @@ import (
 // seen by sources of three accuracies and time accuracies and four owners,
 // arriving in time order but for a delay of 30 s on average: they all make
 // one incident.
-func oneIncident(n int, seed uint64) []Report {
+func oneIncident(n int, seed uint64) []Report { return oneIncidentOver(n, seed, 5*time.Hour) }
+
+// oneIncidentOver is oneIncident with the howitzer staying put for span.
+func oneIncidentOver(n int, seed uint64, span time.Duration) []Report {
 	rng := rand.New(rand.NewPCG(seed, 2))
 	t0 := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	type src struct {
@@ -33,7 +36,7 @@ func oneIncident(n int, seed uint64) []Report {
 		r := Report{Source: fmt.Sprintf("%s-%d", s.owner, rng.IntN(8)), ID: fmt.Sprint(i), Owner: s.owner, Kind: "sensor",
 			Event: "heavy_weapon", Lat: 47.5 + rng.NormFloat64()*sigma, Lon: 35 + rng.NormFloat64()*sigma/math.Cos(47.5*math.Pi/180),
 			AccuracyM: s.acc, TimeAccuracyS: s.ta, Confidence: 0.4 + 0.5*rng.Float64(),
-			ObservedAt: t0.Add(time.Duration(rng.Float64() * float64(5*time.Hour)))}
+			ObservedAt: t0.Add(time.Duration(rng.Float64() * float64(span)))}
 		if rng.IntN(2) == 0 {
 			r.Equipment = "artillery"
 		}
@@ -49,15 +52,22 @@ func oneIncident(n int, seed uint64) []Report {
 
 // The work of adding a report to an incident does not grow with the
 // incident: members judged per report (by the summaries) over the last
-// 1,000 reports of an incident of 2,000 and of 20,000. The old engine
-// judged every member, 2,000 and 20,000 per report. Members moved by late
-// arrivals grow with the density of reports in time, not the work of
-// judging; they are logged.
+// 1,000 reports of an incident of 2,000 and of 20,000, for a howitzer seen
+// over 5 hours and over 4 days (one incident, a persistent thing's reports
+// fitting some member in time). The old engine judged every member, 2,000
+// and 20,000 per report. Members moved by late arrivals grow with the
+// density of reports in time, not the work of judging; they are logged.
 func TestWorkPerReportBounded(t *testing.T) {
+	for _, span := range []time.Duration{5 * time.Hour, 96 * time.Hour} {
+		t.Run(span.String(), func(t *testing.T) { workPerReportBounded(t, span) })
+	}
+}
+
+func workPerReportBounded(t *testing.T, span time.Duration) {
 	per := map[int]float64{}
 	for _, n := range []int{2000, 20000} {
 		e := New(Config{Parties: []string{"ru", "ua"}})
-		rs := oneIncident(n, 1)
+		rs := oneIncidentOver(n, 1, span)
 		for _, r := range rs[:n-1000] {
 			e.Add(r)
 		}
@@ -87,9 +97,16 @@ var slowRef = flag.Bool("fusion.slowref", false, "also time the old engine on 20
 // in the same run (n ≤ 8,000, or with -fusion.slowref), with the ratio of
 // the two as the speedup.
 func BenchmarkFuseOneIncident(b *testing.B) {
-	for _, n := range []int{2000, 8000, 20000} {
-		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
-			rs := oneIncident(n, 1)
+	for _, c := range []struct {
+		n    int
+		span time.Duration
+	}{{2000, 5 * time.Hour}, {8000, 5 * time.Hour}, {20000, 5 * time.Hour}, {8000, 96 * time.Hour}} {
+		n, name := c.n, fmt.Sprintf("n=%d", c.n)
+		if c.span != 5*time.Hour {
+			name += "/over=" + c.span.String() // a gun seen for days: one incident
+		}
+		b.Run(name, func(b *testing.B) {
+			rs := oneIncidentOver(n, 1, c.span)
 			cpu := cpuTime()
 			for b.Loop() {
 				e := New(Config{Parties: []string{"ru", "ua"}})

@@ -92,7 +92,7 @@ func (e *Engine) choose(m member) *Incident {
 // floating point too, rounding being monotone; the score at the members
 // kept and at the ends of the span is below it. maxD is the largest d/gate.
 func (e *Engine) bounds(in *Incident, m member) (lo, hi, maxD float64) {
-	w := window(group(m.r.Event)).Seconds()
+	w := e.timeWindow(group(m.r.Event)).Seconds()
 	term := func(at time.Time, ta, d, gate float64) float64 {
 		e.work++
 		dt := math.Abs(at.Sub(m.r.ObservedAt).Seconds())
@@ -123,7 +123,7 @@ func (e *Engine) bounds(in *Incident, m member) (lo, hi, maxD float64) {
 // cannot raise lo, and so cannot any further in. The visits are the
 // members far enough in time from m to matter; all of them at worst.
 func (e *Engine) scoreFromEnds(in *Incident, m member, lo, maxD float64) float64 {
-	w := window(group(m.r.Event)).Seconds()
+	w := e.timeWindow(group(m.r.Event)).Seconds()
 	twMin := w + in.minTA + m.r.TimeAccuracyS
 	visit := func(x member) bool {
 		dt := math.Abs(x.r.ObservedAt.Sub(m.r.ObservedAt).Seconds())

@@ -141,6 +141,7 @@ type Engine struct {
 	// refolded: the cost of Add in the size of an incident, for tests.
 	work, moved int
 	scans       int // incidents scored member by member to choose between
+	ends        int // persistent reports at an end of a span judged member by member
 }
 
 // cellKey files incidents by place (an S2 cell, 0 for the wide ones) and
@@ -221,7 +222,34 @@ func familyID(g string) uint8 {
 	return 7
 }
 
-// window is how far apart in time two reports of one event of this family may be.
+// persistent reports whether the family is of things that stay put:
+// heavy weapons, troop concentrations, mines, movement restrictions. They
+// are one incident however long apart their sightings (see timeWindow).
+func persistent(g string) bool {
+	switch g {
+	case "heavy_weapon", "troop_concentration", "mine", "movement_restriction":
+		return true
+	}
+	return false
+}
+
+// timeWindow is the time window of the engine's rule for a family. A report of
+// an event that does not stay put must be within window(g) of every member
+// (plus both time accuracies); a report of a persistent thing within the
+// horizon of some member, the nearest in time: |t − t_x| ≤ horizon + ta_x
+// + ta for some member x. So a gun re-sighted every few hours is one
+// incident for as long as it stays within its accuracy, as it stays open
+// (an incident closes a horizon after its last report).
+func (e *Engine) timeWindow(g string) time.Duration {
+	if persistent(g) {
+		return e.cfg.Horizon
+	}
+	return window(g)
+}
+
+// window is how far apart in time two reports of one event of this family
+// may be; for the persistent families, the window of presence that
+// ceilings count a sighting for (fusion's rule for them is timeWindow).
 func window(g string) time.Duration {
 	switch g {
 	case "fire":
@@ -309,9 +337,10 @@ func (e *Engine) candidates(m member) []*Incident {
 
 // key is where an incident is filed: its place at the finest level its
 // reports' reach allows, and its family; and the span of observation times
-// a joining report may have: |t − t_x| ≤ window + ta_x + ta for every
-// member x, so within its span widened by window + its largest time
-// accuracy (the report's own accuracy is added by candidates).
+// a joining report may have: |t − t_x| ≤ reach + ta_x + ta for every
+// member x (some member, for a persistent thing), so within its span
+// widened by reach + its largest time accuracy (the report's own accuracy
+// is added by candidates).
 func (e *Engine) key(in *Incident) (cellKey, int64, int64) {
 	cell := s2.CellID(0)
 	for _, level := range indexLevels {
@@ -320,7 +349,7 @@ func (e *Engine) key(in *Incident) (cellKey, int64, int64) {
 			break
 		}
 	}
-	reach := int64(math.Ceil(window(in.family).Seconds() + in.maxTA))
+	reach := int64(math.Ceil(e.timeWindow(in.family).Seconds() + in.maxTA))
 	return cellKey{cell, familyID(in.family)}, in.FirstObserved.Unix() - reach, in.LastObserved.Unix() + reach
 }
 

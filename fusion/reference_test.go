@@ -3,8 +3,11 @@ package fusion
 // The engine as it was before issue 12 (item 3), kept verbatim but for the
 // names as the reference the differential test holds the engine to: every
 // add compares the report with every member of each candidate and re-sorts
-// the members. Shared helpers (group, window, the index levels, specific)
-// are the engine's own, unchanged.
+// the members. Shared helpers (group, window, persistent, the index
+// levels, specific) are the engine's own, unchanged. One rule changed
+// since, in both (issue 13): a persistent thing's report must be within
+// the horizon of some member in time, not within window of every member
+// (timeWindow, score).
 
 import (
 	"math"
@@ -192,7 +195,7 @@ func (e *refEngine) key(in *refIncident) (cellKey, int64, int64) {
 			break
 		}
 	}
-	reach := int64(math.Ceil(window(in.family).Seconds() + in.maxTA))
+	reach := int64(math.Ceil(e.timeWindow(in.family).Seconds() + in.maxTA))
 	return cellKey{cell, familyID(in.family)}, in.FirstObserved.Unix() - reach, in.LastObserved.Unix() + reach
 }
 
@@ -238,10 +241,12 @@ func (e *refEngine) score(in *refIncident, m refMember) (float64, bool) {
 	if in.family != g {
 		return 0, false
 	}
-	slack := time.Duration((window(g).Seconds() + in.maxTA + m.r.TimeAccuracyS) * float64(time.Second))
+	w := e.timeWindow(g)
+	slack := time.Duration((w.Seconds() + in.maxTA + m.r.TimeAccuracyS) * float64(time.Second))
 	if m.r.ObservedAt.Before(in.FirstObserved.Add(-slack)) || m.r.ObservedAt.After(in.LastObserved.Add(slack)) {
 		return 0, false
 	}
+	someInTime := false
 	worst := 0.0
 	for _, x := range in.members {
 		if group(x.r.Event) != g || !equipmentCompatible(x.r.Equipment, m.r.Equipment) {
@@ -253,13 +258,26 @@ func (e *refEngine) score(in *refIncident, m refMember) (float64, bool) {
 			return 0, false
 		}
 		dt := math.Abs(x.r.ObservedAt.Sub(m.r.ObservedAt).Seconds())
-		tw := window(g).Seconds() + x.r.TimeAccuracyS + m.r.TimeAccuracyS
-		if dt > tw {
+		tw := w.Seconds() + x.r.TimeAccuracyS + m.r.TimeAccuracyS
+		if dt > tw && !persistent(g) {
 			return 0, false
 		}
+		someInTime = someInTime || !(dt > tw)
 		worst = math.Max(worst, d/gate+dt/tw)
 	}
+	if !someInTime {
+		return 0, false
+	}
 	return worst, true
+}
+
+// timeWindow is the engine's: the horizon for a persistent thing (from
+// some member), window(g) for anything else (from every member).
+func (e *refEngine) timeWindow(g string) time.Duration {
+	if persistent(g) {
+		return e.cfg.Horizon
+	}
+	return window(g)
 }
 
 // update recomputes an incident from its members.

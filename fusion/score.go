@@ -35,7 +35,8 @@ func (e *Engine) admits(in *Incident, m member) bool {
 	if in.family != g {
 		return false
 	}
-	slack := time.Duration((window(g).Seconds() + in.maxTA + m.r.TimeAccuracyS) * float64(time.Second))
+	w := e.timeWindow(g)
+	slack := time.Duration((w.Seconds() + in.maxTA + m.r.TimeAccuracyS) * float64(time.Second))
 	if m.r.ObservedAt.Before(in.FirstObserved.Add(-slack)) || m.r.ObservedAt.After(in.LastObserved.Add(slack)) {
 		return false
 	}
@@ -44,8 +45,34 @@ func (e *Engine) admits(in *Incident, m member) bool {
 	if !equipmentCompatible(in.Equipment, m.r.Equipment) {
 		return false
 	}
-	return in.sum.times.admits(window(g), m.r.ObservedAt, m.r.TimeAccuracyS, &e.work) &&
-		in.sum.space.admits(e.cfg.Gate, m.p, m.r.AccuracyM, &e.work)
+	if persistent(g) {
+		if !in.sum.times.admitsAny(w, m.r.ObservedAt, m.r.TimeAccuracyS, func() bool { return e.anyInTime(in, m, w) }) {
+			return false
+		}
+	} else if !in.sum.times.admits(w, m.r.ObservedAt, m.r.TimeAccuracyS, &e.work) {
+		return false
+	}
+	return in.sum.space.admits(e.cfg.Gate, m.p, m.r.AccuracyM, &e.work)
+}
+
+// anyInTime is the time test of a persistent thing judged member by
+// member: whether m is within w of some member, as score computes it.
+func (e *Engine) anyInTime(in *Incident, m member, w time.Duration) bool {
+	e.ends++
+	for _, x := range in.members {
+		e.work++
+		if inTime(x.r, m.r, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// inTime is the time test of score for one member x and a report m:
+// |t_m − t_x| ≤ w + ta_x + ta_m.
+func inTime(x, m Report, w time.Duration) bool {
+	dt := math.Abs(x.ObservedAt.Sub(m.ObservedAt).Seconds())
+	return !(dt > w.Seconds()+x.TimeAccuracyS+m.TimeAccuracyS)
 }
 
 // refutes reports whether a cheap look shows that m does not fit: score's
@@ -56,7 +83,8 @@ func (e *Engine) refutes(in *Incident, m member) bool {
 	if in.family != g || !equipmentCompatible(in.Equipment, m.r.Equipment) {
 		return true
 	}
-	slack := time.Duration((window(g).Seconds() + in.maxTA + m.r.TimeAccuracyS) * float64(time.Second))
+	w := e.timeWindow(g)
+	slack := time.Duration((w.Seconds() + in.maxTA + m.r.TimeAccuracyS) * float64(time.Second))
 	if m.r.ObservedAt.Before(in.FirstObserved.Add(-slack)) || m.r.ObservedAt.After(in.LastObserved.Add(slack)) {
 		return true
 	}
@@ -66,8 +94,8 @@ func (e *Engine) refutes(in *Incident, m member) bool {
 	if float64(x.p.Distance(m.p))*earthRadiusM > gate {
 		return true
 	}
-	dt := math.Abs(x.r.ObservedAt.Sub(m.r.ObservedAt).Seconds())
-	return dt > window(g).Seconds()+x.r.TimeAccuracyS+m.r.TimeAccuracyS
+	// A persistent thing need fit only some member in time.
+	return !persistent(g) && !inTime(x.r, m.r, w)
 }
 
 // score is how well m fits the incident (lower is better), and whether it
@@ -79,10 +107,15 @@ func (e *Engine) score(in *Incident, m member) (float64, bool) {
 	if in.family != g {
 		return 0, false
 	}
-	slack := time.Duration((window(g).Seconds() + in.maxTA + m.r.TimeAccuracyS) * float64(time.Second))
+	w := e.timeWindow(g)
+	slack := time.Duration((w.Seconds() + in.maxTA + m.r.TimeAccuracyS) * float64(time.Second))
 	if m.r.ObservedAt.Before(in.FirstObserved.Add(-slack)) || m.r.ObservedAt.After(in.LastObserved.Add(slack)) {
 		return 0, false
 	}
+	// A persistent thing must be within w of some member in time, anything
+	// else within w of every member; both within the gate of every member.
+	stays := persistent(g)
+	inTimeOfSome := false
 	worst := 0.0
 	for _, x := range in.members {
 		e.work++
@@ -95,11 +128,18 @@ func (e *Engine) score(in *Incident, m member) (float64, bool) {
 			return 0, false
 		}
 		dt := math.Abs(x.r.ObservedAt.Sub(m.r.ObservedAt).Seconds())
-		tw := window(g).Seconds() + x.r.TimeAccuracyS + m.r.TimeAccuracyS
+		tw := w.Seconds() + x.r.TimeAccuracyS + m.r.TimeAccuracyS
 		if dt > tw {
-			return 0, false
+			if !stays {
+				return 0, false
+			}
+		} else {
+			inTimeOfSome = true
 		}
 		worst = math.Max(worst, d/gate+dt/tw)
+	}
+	if stays && !inTimeOfSome {
+		return 0, false
 	}
 	return worst, true
 }

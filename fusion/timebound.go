@@ -25,6 +25,9 @@ type timeBound struct {
 	late   tHeap     // keyed by −(t − ta): those m may be too early for
 	seen   map[tKey]bool
 	absTA  float64 // the largest |ta| kept
+	// first and last are the least t − ta and the largest t + ta over the
+	// members (offsets): the ends of a persistent thing's span (admitsAny).
+	first, last float64
 }
 
 type tKey struct {
@@ -50,6 +53,7 @@ func (b *timeBound) add(at time.Time, ta float64) {
 	k := tKey{at.Unix(), at.Nanosecond(), ta}
 	if b.seen == nil {
 		b.seen, b.origin = map[tKey]bool{}, at
+		b.first, b.last = math.Inf(1), math.Inf(-1)
 	}
 	if b.seen[k] {
 		return
@@ -57,6 +61,7 @@ func (b *timeBound) add(at time.Time, ta float64) {
 	b.seen[k] = true
 	b.absTA = math.Max(b.absTA, math.Abs(ta))
 	o := b.offset(at)
+	b.first, b.last = math.Min(b.first, o-ta), math.Max(b.last, o+ta)
 	b.early.push(tPoint{key: o + ta, at: at, ta: ta})
 	b.late.push(tPoint{key: -(o - ta), at: at, ta: ta})
 }
@@ -80,6 +85,33 @@ func (b *timeBound) admits(w time.Duration, at time.Time, ta float64, work *int)
 	}
 	// Too early for a member: −(t_x − ta_x) < −(o + ws + ta).
 	return !b.late.any(-(o+ws+ta)+slack, refuses)
+}
+
+// admitsAny reports whether some member passes the time test of a
+// persistent thing against a report observed at with accuracy ta, within
+// w: |t_m − t_x| ≤ w + ta_x + ta_m. Each member joined within w + both
+// accuracies of another (and every ta ≥ 0), so the intervals [t_x − ta_x −
+// w − ta_m, t_x + ta_x + w + ta_m] of the members overlap in a chain and
+// their union is one interval, [first − w − ta_m, last + w + ta_m]; a point
+// of it is inside some member's interval by at least the lesser of w/2 and
+// its distance to the union's ends. So a report clear of those ends by the
+// slack is admitted, and one beyond them by the slack refused, as score's
+// arithmetic would; only a report within the slack of an end (or a window
+// under a second) is judged by exact, member by member.
+func (b *timeBound) admitsAny(w time.Duration, at time.Time, ta float64, exact func() bool) bool {
+	ws := w.Seconds()
+	o := b.offset(at)
+	slack := 1e-6 + 1e-12*(math.Abs(o)+ws+math.Abs(ta)+b.absTA+math.Abs(b.first)+math.Abs(b.last))
+	lo, hi := b.first-ws-ta, b.last+ws+ta
+	switch {
+	case ws < 1:
+		return exact()
+	case o < lo-slack || o > hi+slack:
+		return false
+	case o > lo+slack && o < hi-slack:
+		return true
+	}
+	return exact()
 }
 
 // tHeap is a binary min-heap of points by key.

@@ -30,10 +30,12 @@ func newCeilingState() ceilingState {
 	return ceilingState{weapons: map[string]*weapon{}, hits: map[string][]Violation{}}
 }
 
-// presence is how long after its last sighting a weapon is still counted:
-// fusion's window for things that stay put, so that two sightings fusion
-// could join count as one weapon and a weapon seen once is not counted
-// for days.
+// presence is how long after its last sighting a weapon is still counted,
+// so that a weapon seen once is not counted for days. Between its first
+// and last sightings it is counted throughout, once: fusion keeps a thing
+// that stays put one incident however long apart its sightings (each
+// within the horizon of another), so a weapon re-sighted for days is one
+// weapon, not one per few hours.
 const presence = 6 * time.Hour
 
 // markCeilings counts, for each ceiling and party, the equipment of the

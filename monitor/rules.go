@@ -92,7 +92,8 @@ func (p *Pipeline) violations(in *fusion.Incident, s *summary) Incident {
 			}
 		}
 	}
-	// Fire across the line: the origin and the impact on different sides.
+	// Fire across the line: the origin and the impact on different sides
+	// (a shot's origin: a flight path has none, see shot).
 	if p.m.Crossing != nil && hasOrigin && p.m.Crossing.Governs(in.Equipment, events) {
 		opl := p.k.Place(org[0], org[1])
 		if opl.Side != 0 && pl.Side != 0 && opl.Side != pl.Side {

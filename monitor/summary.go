@@ -7,7 +7,8 @@ import (
 )
 
 // summary is what the rules read of an incident's observations: the
-// events reported, the accuracy-weighted sums of the shots' origins, the
+// events reported, the accuracy-weighted sums of the shots' origins (not
+// of flight paths' starts), the
 // largest caliber and count, and who the sources say fired. It is kept up
 // to date as observations join, so that evaluating an incident after a
 // report costs the new observations, not all of them: a long-lived
@@ -35,7 +36,7 @@ func newSummary() *summary {
 // add summarises one more observation, the next in the incident's order.
 func (s *summary) add(o *Observation, left, right string) {
 	s.events[o.Event] = true
-	if org, has := o.Origin(); has {
+	if org, has := o.Origin(); has && shot(o.Event) {
 		wi := 1 / (o.AccuracyM * o.AccuracyM)
 		s.sx += org[0] * wi
 		s.sy += org[1] * wi
@@ -55,8 +56,20 @@ func (s *summary) add(o *Observation, left, right string) {
 	}
 }
 
+// shot reports whether an observation of this kind with a LineString is a
+// shot, [origin, impact]: the kinds of fire. Any other kind's LineString is
+// a path (a drone's or an aircraft's flight): where it began is no origin
+// of fire, for the crossing rule, a band or the firer.
+func shot(event string) bool {
+	switch event {
+	case "firing", "explosion", "impact", "strike":
+		return true
+	}
+	return false
+}
+
 // origin is the accuracy-weighted mean origin of the shots, when any
-// observation has one.
+// observation has one (a flight path's start is none).
 func (s *summary) origin() (lonlat [2]float64, accuracy float64, ok bool) {
 	if s.w == 0 {
 		return lonlat, 0, false
