@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/accord-peace/accord/local"
+	"github.com/accord-peace/accord/mission"
 	"github.com/accord-peace/accord/monitor"
 )
 
@@ -75,5 +76,28 @@ func TestRulesTakeEffectOnTheAgreementsClock(t *testing.T) {
 	}
 	if st2, _ := d.State(); st2.Hash() != st.Hash() {
 		t.Error("a restart gives another state")
+	}
+	// The batch commands' mission, in memory without a record, runs the
+	// engine too and decides the same.
+	a, k := mustReference(t)
+	timed := *a
+	m := *a.Monitoring
+	m.Bands = slices.Clone(m.Bands)
+	for i := range m.Bands {
+		m.Bands[i].From = "provision:heavy-weapons-withdrawal"
+	}
+	timed.Monitoring = &m
+	batch, err := mission.Open(ctx, mission.Config{Agreement: &timed, Kernel: k, Observations: monitor.NewMemStore(), Incidents: monitor.NewMemIncidentStore()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer batch.Close()
+	for _, b := range [][]monitor.Observation{early, late} {
+		if _, err := batch.Ingest(ctx, b, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if all, _ := batch.AllIncidents(ctx, monitor.IncidentFilter{}); !slices.Equal(bandsOf(all), before) {
+		t.Errorf("in memory %v, with the record %v", bandsOf(all), before)
 	}
 }

@@ -46,8 +46,9 @@ type PublisherFunc func(last int64)
 func (f PublisherFunc) Publish(last int64) { f(last) }
 
 // Config is what a mission runs on. Agreement, Kernel, Observations and
-// Incidents are required; without Ledger the mission keeps no record and
-// runs no agreement engine (the batch commands).
+// Incidents are required; without Ledger the mission keeps no record (the
+// batch commands) but runs the agreement engine all the same, so that its
+// clock decides the same things in both.
 type Config struct {
 	Agreement    *agreement.Agreement
 	Kernel       *geo.Kernel // of the agreement's geometry (monitor.NewKernel)
@@ -99,11 +100,15 @@ func Open(ctx context.Context, cfg Config) (*Mission, error) {
 	m := &Mission{cfg: cfg, pipeline: monitor.NewPipeline(cfg.Agreement.Monitoring, cfg.Kernel, cfg.Fusion), verdicts: map[string]string{},
 		windows: cfg.Agreement.Monitoring.Windows()}
 	a := cfg.Agreement
-	if cfg.Ledger != nil && (a.Consultation != nil || a.Enforcement != nil) {
+	if a.Consultation != nil || a.Enforcement != nil {
+		// The agreement engine runs with or without a record (the batch
+		// commands keep none): its clock decides when rules are in force.
+		m.consequences = NewConsequences(a)
+	}
+	if m.consequences != nil && cfg.Ledger != nil {
 		if cfg.Sealed == nil {
 			return nil, accord.Errorf(accord.EINVALID, "mission: a record with an agreement engine needs a sealed store (what it restricts is kept there)")
 		}
-		m.consequences = NewConsequences(a)
 		h, err := readHistory(ctx, cfg.Ledger, m.Signed(), cfg.Sealed)
 		if err != nil {
 			return nil, fmt.Errorf("restoring the agreement's state from the ledger: %w", err)

@@ -137,10 +137,6 @@ Without it, a summary and the violations, one per line.`,
 				return w.Flush()
 			}
 			writeMonitorSummary(w, len(obs), incidents)
-			if timed := a.Monitoring.Windows(); len(timed) > 0 {
-				// The batch runs no agreement engine: its clock is the record's.
-				fmt.Fprintf(w, "note: %d rules take effect on the agreement's clock (from/until); without the record's engine (accord serve) they are applied at all times here\n", len(timed))
-			}
 			return w.Flush()
 		},
 	}
