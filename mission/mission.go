@@ -75,11 +75,11 @@ type Mission struct {
 	consequences *Consequences // nil without an engine
 	// verdicts are the states the consultations gave incidents (id →
 	// state), applied to every version the pipeline hands out.
-	verdicts  map[string]string
-	restored  int
+	verdicts map[string]string
+	restored int
 	// windows says when the rules tied to the agreement's clock are in
 	// force (by rule name); nil when none is.
-	windows map[string]agreement.InForce
+	windows   map[string]agreement.InForce
 	incidents *writer
 
 	// The stages, taken in this order: the observation store; the
