@@ -74,6 +74,10 @@ func hostileCases() []hostileCase {
 		{"feed from Last-Event-ID -5", "GET", "/v1/feed", map[string]string{"Last-Event-ID": "-5"}, nil},
 		{"feed from Last-Event-ID 2^63-1", "GET", "/v1/feed", map[string]string{"Last-Event-ID": "9223372036854775807"}, nil},
 		{"frontier of 100 KB party names", "GET", "/v1/scenario/frontier.svg?x=" + strings.Repeat("p", 100<<10) + "&y=q", nil, nil},
+		{"sealed content of a 100 KB seal", "GET", "/v1/sealed/" + strings.Repeat("f", 100<<10), nil, nil},
+		{"a submission whose body poses as a seal", "POST", "/v1/submissions", js, func() []byte {
+			return []byte(`{"author":"ru","id":"s","type":"response","body":{"sealed_sha256":"` + strings.Repeat("0", 64) + `","consultation":"c"},"sig":"AAAA"}`)
+		}},
 		{"Authorization with 100 KB of token", "GET", "/v1/incidents", map[string]string{"Authorization": "Bearer " + strings.Repeat("t", 100<<10)}, nil},
 	}
 }
