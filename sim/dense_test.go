@@ -13,7 +13,7 @@ import (
 
 func denseConfig(seed uint64) sim.Config {
 	cfg := config(seed)
-	cfg.Rate = 200
+	cfg.Rate = 100
 	cfg.Dense = sim.DefaultDense()
 	return cfg
 }
@@ -90,8 +90,8 @@ func TestDenseRunIsDense(t *testing.T) {
 		fixedAccM  float64
 		fixedTimeS float64
 	}{
-		{"default", func() sim.Config { c := config(1); c.Rate = 200; return c }(), 0, 0, 150, 1},
-		{"dense", denseConfig(1), 3, 1000, 300, 5},
+		{"default", func() sim.Config { c := config(1); c.Rate = 100; return c }(), 0, 0, 150, 1},
+		{"dense", denseConfig(1), 2, 1000, 225, 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res, err := sim.Run(tc.cfg)
