@@ -413,6 +413,35 @@ func TestDenseQuality(t *testing.T) {
 				}
 				t.Logf("%d events, %d reports (%d true groups, %d true singletons); oracle: %.3f of reports assignable to their own event",
 					m.events, len(r.keys), m.fusion.TrueGroups, m.fusion.TrueSingle, m.assignable)
+				// The same clusterings scored over the precise reports only
+				// (satellites, fixed sensors, UAVs: the pairs between two of
+				// them), and the oracle's clustering with every other report
+				// left alone (a group of its own).
+				var fine []fusion.Ref
+				for i, k := range r.keys {
+					if precise(r.reports[i]) {
+						fine = append(fine, k)
+					}
+				}
+				alone := map[fusion.Ref]string{}
+				ol := oracle(r).labels
+				for i, k := range r.keys {
+					alone[k] = ol[k]
+					if !precise(r.reports[i]) {
+						alone[k] = "alone:" + k.Source + "/" + k.ID
+					}
+				}
+				for _, c := range []struct {
+					name string
+					s    pairScore
+				}{
+					{"fusion, precise reports only", pairwise(fine, r.truth, fuse(r))},
+					{"greedy, precise reports only", pairwise(fine, r.truth, greedy(r))},
+					{"oracle, precise reports only", pairwise(fine, r.truth, ol)},
+					{"oracle, other reports alone", pairwise(r.keys, r.truth, alone)},
+				} {
+					t.Logf("%-29s precision %.3f recall %.3f  (%d reports)", c.name, c.s.Precision, c.s.Recall, c.s.Reports)
+				}
 				if again := pairwise(r.keys, r.truth, greedy(r)); again != m.greedy {
 					t.Errorf("the greedy baseline is not deterministic: %+v then %+v", m.greedy, again)
 				}
