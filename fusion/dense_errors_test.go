@@ -33,6 +33,7 @@ type errorTally struct {
 	mergeKinds, splitKinds       map[string]int64
 	splitIncompatible, splitElse int64
 	mergePrecise, splitPrecise   int64 // pairs of two precise sources
+	mergeParty, splitParty       int64 // pairs with a party's report
 }
 
 // precise is a source that states its time to seconds: not a party, a
@@ -102,6 +103,9 @@ func tallyErrors(r run, got map[fusion.Ref]string, t *errorTally) {
 				if precise(r.reports[i]) && precise(r.reports[j]) {
 					t.mergePrecise++
 				}
+				if r.reports[i].Kind == sim.PartyReport || r.reports[j].Kind == sim.PartyReport {
+					t.mergeParty++
+				}
 				if !oki || !okj {
 					t.mergeFalse++
 					continue
@@ -127,6 +131,9 @@ func tallyErrors(r run, got map[fusion.Ref]string, t *errorTally) {
 				t.splitKinds[kindPair(r.reports[i], r.reports[j])]++
 				if precise(r.reports[i]) && precise(r.reports[j]) {
 					t.splitPrecise++
+				}
+				if r.reports[i].Kind == sim.PartyReport || r.reports[j].Kind == sim.PartyReport {
+					t.splitParty++
 				}
 				if pairCompatible(r.reports[i], r.reports[j]) {
 					t.splitElse++
@@ -154,6 +161,7 @@ func (t *errorTally) log(tb testing.TB, name string) {
 		}
 		b.WriteString("\n")
 	}
+	fmt.Fprintf(&b, "  with a party's report: %d merges, %d splits\n", t.mergeParty, t.splitParty)
 	fmt.Fprintf(&b, "  merges by source kinds: %s\n", top(t.mergeKinds, 6))
 	fmt.Fprintf(&b, "  splits: %d fail the pairwise test (gate or window), %d pass it but went to different incidents\n", t.splitIncompatible, t.splitElse)
 	fmt.Fprintf(&b, "  splits by source kinds: %s", top(t.splitKinds, 6))
