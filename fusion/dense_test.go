@@ -371,17 +371,18 @@ type measurement struct {
 	fusion, greedy, oracle pairScore
 	assignable             float64 // the oracle's fraction of reports assignable
 	events                 int
+	// the clusterings' labels
+	fused, grouped, assigned map[fusion.Ref]string
 }
 
 func measure(r run) measurement {
 	o := oracle(r)
-	return measurement{
-		fusion:     pairwise(r.keys, r.truth, fuse(r)),
-		greedy:     pairwise(r.keys, r.truth, greedy(r)),
-		oracle:     pairwise(r.keys, r.truth, o.labels),
-		assignable: float64(o.assignable) / float64(o.reports),
-		events:     len(r.events),
-	}
+	m := measurement{fused: fuse(r), grouped: greedy(r), assigned: o.labels, events: len(r.events)}
+	m.fusion = pairwise(r.keys, r.truth, m.fused)
+	m.greedy = pairwise(r.keys, r.truth, m.grouped)
+	m.oracle = pairwise(r.keys, r.truth, o.labels)
+	m.assignable = float64(o.assignable) / float64(o.reports)
+	return m
 }
 
 // The figures of the dense and the sparse mode, seeds 1–3, logged. What is
@@ -424,7 +425,7 @@ func TestDenseQuality(t *testing.T) {
 					}
 				}
 				alone := map[fusion.Ref]string{}
-				ol := oracle(r).labels
+				ol := m.assigned
 				for i, k := range r.keys {
 					alone[k] = ol[k]
 					if !precise(r.reports[i]) {
@@ -435,8 +436,8 @@ func TestDenseQuality(t *testing.T) {
 					name string
 					s    pairScore
 				}{
-					{"fusion, precise reports only", pairwise(fine, r.truth, fuse(r))},
-					{"greedy, precise reports only", pairwise(fine, r.truth, greedy(r))},
+					{"fusion, precise reports only", pairwise(fine, r.truth, m.fused)},
+					{"greedy, precise reports only", pairwise(fine, r.truth, m.grouped)},
 					{"oracle, precise reports only", pairwise(fine, r.truth, ol)},
 					{"oracle, other reports alone", pairwise(r.keys, r.truth, alone)},
 				} {
