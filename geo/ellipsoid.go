@@ -26,7 +26,7 @@ const (
 // (radians, clockwise from north); ok is false when the iteration did not
 // converge (nearly antipodal points).
 func vincentyInverse(lat1, lon1, lat2, lon2 float64) (s, az1, az2 float64, ok bool) {
-	L := lon2 - lon1
+	L := math.Remainder(lon2-lon1, 2*math.Pi)
 	U1 := math.Atan((1 - wgs84F) * math.Tan(lat1))
 	U2 := math.Atan((1 - wgs84F) * math.Tan(lat2))
 	sinU1, cosU1 := math.Sincos(U1)
