@@ -50,7 +50,6 @@ type builder struct {
 	classIDs map[class]uint32
 	dist     []s1.ChordAngle // scratch: distances of candidates to a cell centre
 	zoneCaps []s2.Rect
-	zoneNear []*s2.EdgeQuery // each zone's boundary, for the distance of a cell to it
 }
 
 // buildCover computes the cover, descending from the six face cells. For a
@@ -66,9 +65,6 @@ func (k *Kernel) buildCover(maxLevel int) {
 	b := &builder{k: k, maxLevel: maxLevel, classIDs: map[class]uint32{}}
 	for _, z := range k.zones {
 		b.zoneCaps = append(b.zoneCaps, z.RectBound())
-		idx := s2.NewShapeIndex()
-		idx.Add(z)
-		b.zoneNear = append(b.zoneNear, s2.NewClosestEdgeQuery(idx, s2.NewClosestEdgeQueryOptions()))
 	}
 	all := make([]int32, len(k.edges))
 	for i := range all {
@@ -130,7 +126,7 @@ func (b *builder) visit(cell s2.Cell, cand []int32, zonesIn, zonesMaybe ZoneSet)
 		}
 		inter := k.zones[zi].IntersectsCell(cell)
 		cont := inter && k.zones[zi].ContainsCell(cell)
-		if (!inter || cont) && b.zoneNear[zi].IsDistanceLess(s2.NewMinDistanceToCellTarget(cell), s1.ChordAngleFromAngle(dev).Successor()) {
+		if (!inter || cont) && k.zedges[zi].near(c, s1.Angle(r)+dev) {
 			zonesUnsure.Add(zi)
 			continue
 		}

@@ -266,3 +266,22 @@ func (k *Kernel) inZone(i int, p s2.Point) bool {
 	}
 	return in
 }
+
+// near reports whether some edge of the zone may be within angle limit of
+// c (it is, or a rounding margin makes it uncertain).
+func (z *zoneEdges) near(c s2.Point, limit s1.Angle) bool {
+	lim := s1.ChordAngleFromAngle(limit + 1e-15).Successor()
+	for bi := range z.blocks {
+		b := &z.blocks[bi]
+		if c.Distance(b.center)-b.radius > limit+1e-15 {
+			continue
+		}
+		for j := b.lo; j < b.hi; j++ {
+			e := &z.edges[j]
+			if _, ok := s2.UpdateMinDistance(c, e.a, e.b, lim); ok {
+				return true
+			}
+		}
+	}
+	return false
+}
