@@ -350,6 +350,28 @@ func (k *Kernel) Naive(p s2.Point) Placement {
 	return pl
 }
 
+// NaiveFull places a point the straightforward way, the benchmarks' peer:
+// the spherical distance to every segment (s2.DistanceFromSegment, no
+// pruning, no cover), then, like Naive, the WGS 84 distance and side where
+// the sphere's answer could differ (the foot on every geodesic edge that
+// could be nearest), and every zone with its geodesic edges.
+func (k *Kernel) NaiveFull(p s2.Point) Placement {
+	best, d := int32(-1), s1.InfAngle()
+	for i := range k.edges {
+		if nd := s2.DistanceFromSegment(p, k.edges[i].a, k.edges[i].b); nd < d {
+			best, d = int32(i), nd
+		}
+	}
+	pl := Placement{}
+	k.resolve(&pl, uint64(1)<<len(k.bands)-1, best, s1.ChordAngleFromAngle(d), p, k.every)
+	for i := range k.zones {
+		if k.inZone(i, p) {
+			pl.Zones.Add(i)
+		}
+	}
+	return pl
+}
+
 // NaiveDistanceM is the distance to the line by scanning every edge.
 func (k *Kernel) NaiveDistanceM(p s2.Point) float64 {
 	_, d := nearestAll(k.edges, p)
