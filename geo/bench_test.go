@@ -1,7 +1,9 @@
 package geo
 
 import (
+	"encoding/json"
 	"math/rand/v2"
+	"os"
 	"testing"
 	"time"
 
@@ -84,4 +86,39 @@ func BenchmarkReferenceBuild(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkReferenceNearEdges classifies only points 0.2–200 m from a band's
+// edge or from the line (testdata/wgs84/truth.json, reference case): the
+// worst case, where most answers are decided on WGS 84.
+func BenchmarkReferenceNearEdges(b *testing.B) {
+	_, k := mustReference(b)
+	data, err := os.ReadFile("testdata/wgs84/truth.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var truth struct {
+		Cases []truthCase `json:"cases"`
+	}
+	if err := json.Unmarshal(data, &truth); err != nil {
+		b.Fatal(err)
+	}
+	var pts []s2.Point
+	for _, c := range truth.Cases {
+		if c.Name == "reference" {
+			for _, p := range c.Points {
+				pts = append(pts, Point(p.P[0], p.P[1]))
+			}
+		}
+	}
+	b.Run("kernel", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			k.PlacePoint(pts[i%len(pts)])
+		}
+	})
+	b.Run("naive-pruned", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			k.Naive(pts[i%len(pts)])
+		}
+	})
 }

@@ -106,7 +106,12 @@ func (b *builder) visit(cell s2.Cell, cand []int32, zonesIn, zonesMaybe ZoneSet)
 	// The edges that can be nearest to a point of the cell on the sphere
 	// (within dc + 2r of the centre) or on the ellipsoid (within the
 	// spherical distance (d·kmax + 2·dev)/kmin of a point at d).
-	reachE := ((dc+r)*kmax+2*k.devM/EarthRadiusM)/kmin + r + 0.02/EarthRadiusM
+	// No point of a cell beyond every band by the error bound is ever
+	// decided on the ellipsoid: there the sphere's candidates suffice.
+	reachE := dc + 2*r
+	if lo*kmin-k.devM <= k.maxBand {
+		reachE = ((dc+r)*kmax+2*k.devM/EarthRadiusM)/kmin + r + 0.02/EarthRadiusM
+	}
 	limit := s1.ChordAngleFromAngle(s1.Angle(reachE + 1e-15)).Successor()
 	var next []int32
 	for i, e := range cand {
@@ -126,7 +131,7 @@ func (b *builder) visit(cell s2.Cell, cand []int32, zonesIn, zonesMaybe ZoneSet)
 		}
 		inter := k.zones[zi].IntersectsCell(cell)
 		cont := inter && k.zones[zi].ContainsCell(cell)
-		if (!inter || cont) && k.zedges[zi].near(c, s1.Angle(r)+dev) {
+		if (!inter || cont) && k.zedges[zi].near(cell, c, s1.Angle(r), dev) {
 			zonesUnsure.Add(zi)
 			continue
 		}

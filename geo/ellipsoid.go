@@ -267,18 +267,21 @@ func (k *Kernel) inZone(i int, p s2.Point) bool {
 	return in
 }
 
-// near reports whether some edge of the zone may be within angle limit of
-// c (it is, or a rounding margin makes it uncertain).
-func (z *zoneEdges) near(c s2.Point, limit s1.Angle) bool {
-	lim := s1.ChordAngleFromAngle(limit + 1e-15).Successor()
+// near reports whether some edge of the zone may be within angle dev of
+// the cell (it is, or rounding makes it uncertain); c and r are the centre
+// and radius of the cell's cap.
+func (z *zoneEdges) near(cell s2.Cell, c s2.Point, r, dev s1.Angle) bool {
+	limit := r + dev + 1e-15
+	lim := s1.ChordAngleFromAngle(limit).Successor()
+	devC := s1.ChordAngleFromAngle(dev + 1e-15).Successor()
 	for bi := range z.blocks {
 		b := &z.blocks[bi]
-		if c.Distance(b.center)-b.radius > limit+1e-15 {
+		if c.Distance(b.center)-b.radius > limit {
 			continue
 		}
 		for j := b.lo; j < b.hi; j++ {
 			e := &z.edges[j]
-			if _, ok := s2.UpdateMinDistance(c, e.a, e.b, lim); ok {
+			if _, ok := s2.UpdateMinDistance(c, e.a, e.b, lim); ok && cell.DistanceToEdge(e.a, e.b) <= devC {
 				return true
 			}
 		}

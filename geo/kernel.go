@@ -66,11 +66,12 @@ type Kernel struct {
 	// The WGS 84 side: the line's edges as geodesics, the largest gap (m)
 	// between any of them and its great-circle arc, the distance (m) under
 	// which the side is decided on the ellipsoid, and the zones' edges.
-	gedges []gedge
-	devM   float64
-	sideM  float64
-	zedges []zoneEdges
-	every  []int32 // every edge's index, the naive scan's candidates
+	gedges  []gedge
+	devM    float64
+	sideM   float64
+	maxBand float64 // the widest band (m)
+	zedges  []zoneEdges
+	every   []int32 // every edge's index, the naive scan's candidates
 
 	cover cover
 }
@@ -106,6 +107,7 @@ func NewKernel(g *Geometry, bands []float64, opt Options) (*Kernel, error) {
 			return nil, fmt.Errorf("geo: band distance %v must be a positive number of metres", d)
 		}
 		maxBand = math.Max(maxBand, d*1.01)
+		k.maxBand = math.Max(k.maxBand, d)
 	}
 	// Cover far enough that the side of the line is known from the cover
 	// wherever a band or a nearby zone could matter.
