@@ -168,7 +168,10 @@ func (ge *gedge) foot(lat, lon, t0 float64) (d, s float64, side int8) {
 		flat, flon, fa := ge.line.at(s)
 		dd, a1, _, ok := vincentyInverse(flat, flon, lat, lon)
 		if !ok {
-			break
+			// Nearly antipodal: never asked by the kernel, whose points lie
+			// within a few hundred km of the line. The sphere stands in.
+			return float64(s2.PointFromLatLng(s2.LatLng{Lat: s1.Angle(flat), Lng: s1.Angle(flon)}).
+				Distance(s2.PointFromLatLng(s2.LatLng{Lat: s1.Angle(lat), Lng: s1.Angle(lon)}))) * EarthRadiusM, s, 1
 		}
 		d, azE, az1 = dd, fa, a1
 		if d == 0 {

@@ -135,9 +135,19 @@ func TestWGS84GroundTruth(t *testing.T) {
 			if len(c.Bands) != len(k.bands) {
 				t.Fatalf("%d bands in the truth, %d in the kernel", len(c.Bands), len(k.bands))
 			}
-			sphereWrong, fails := 0, 0
-			for _, pt := range c.Points {
+			sphereWrong, sphereSide, sphereZone, fails := 0, 0, 0, 0
+			worst := 0.0
+			for n, pt := range c.Points {
 				p := Point(pt.P[0], pt.P[1])
+				if n%4 == 0 { // the distance itself, on a sample: the foot's accuracy
+					worst = math.Max(worst, math.Abs(k.DistanceWGS84M(pt.P[0], pt.P[1])-pt.D))
+				}
+				if e, d := nearestAll(k.edges, p); d > 0 && sideOf(k.edges, e, p) != pt.Side {
+					sphereSide++
+				}
+				if pt.What == "zone" && k.zones[pt.Zone].ContainsPoint(p) != pt.Inside {
+					sphereZone++
+				}
 				got, naive := k.PlacePoint(p), k.Naive(p)
 				if got != naive {
 					t.Errorf("%s point %v: kernel %+v, naive %+v", pt.What, pt.P, got, naive)
@@ -166,7 +176,11 @@ func TestWGS84GroundTruth(t *testing.T) {
 			if fails > 0 {
 				t.Errorf("%d of %d points decided unlike WGS 84", fails, len(c.Points))
 			}
-			t.Logf("%d points; the sphere alone would misjudge %d band tests", len(c.Points), sphereWrong)
+			if worst > 0.001 {
+				t.Errorf("DistanceWGS84M off GeographicLib's distance by %.4f m", worst)
+			}
+			t.Logf("%d points; the sphere alone would misjudge %d band tests, %d sides, %d zone tests; distance within %.2g m of GeographicLib",
+				len(c.Points), sphereWrong, sphereSide, sphereZone, worst)
 		})
 	}
 }

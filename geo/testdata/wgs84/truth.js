@@ -123,6 +123,9 @@ function offEdge(a, b, t, off) {
 }
 
 const deltas = [0.2, 1, 3, 10, 30, 100, 200];
+// Nearer still to the line and to zone edges, where a geodesic and the
+// great-circle arc between the same vertices part by centimetres to a metre.
+const near = [0.05, 0.2, 1, 3, 10, 30, 100, 200];
 const out = { geodtest_worst_m: worst, cases: [] };
 
 function addCase(name, line, bands, zones, perEdge) {
@@ -143,10 +146,11 @@ function addCase(name, line, bands, zones, perEdge) {
       }
     }
     for (const sgn of [1, -1]) {
-      const dlt = deltas[Math.floor(rnd() * deltas.length)];
-      const p = offEdge(line[i], line[i + 1], 0.1 + 0.8 * rnd(), sgn * dlt);
-      const pl = place(line, p);
-      c.points.push({ what: "side", p, d: pl.d, side: pl.side });
+      for (const dlt of perEdge ? near : [near[Math.floor(rnd() * near.length)]]) {
+        const p = offEdge(line[i], line[i + 1], 0.1 + 0.8 * rnd(), sgn * dlt);
+        const pl = place(line, p);
+        c.points.push({ what: "side", p, d: pl.d, side: pl.side });
+      }
     }
   }
   // Zones: rings built clockwise, so the inside is right of each edge.
@@ -154,7 +158,7 @@ function addCase(name, line, bands, zones, perEdge) {
     const r = z.ring;
     for (let i = 0; i < r.length; i++) {
       const a = r[i], b = r[(i + 1) % r.length];
-      for (const dlt of deltas) {
+      for (const dlt of near) {
         for (const sgn of [1, -1]) {
           const p = offEdge(a, b, 0.2 + 0.6 * rnd(), sgn * dlt);
           const pl = place(line, p);
@@ -166,15 +170,15 @@ function addCase(name, line, bands, zones, perEdge) {
   out.cases.push(c);
 }
 
-// Synthetic lines: about 300 km of 12 edges (25 km each) with a heading
-// that wanders, two bands (20 and 40 km), one hexagonal zone (edges of
-// 60 km) beside the line.
-function synthetic(name, lat0, lon0, heading) {
+// Synthetic lines: about 300 km of 12 edges (25 km each, or 4 of 100 km)
+// with a heading that wanders, two bands (20 and 40 km), one hexagonal zone
+// (edges of 60 km) beside the line.
+function synthetic(name, lat0, lon0, heading, edgeM = 25000, n = 12) {
   const line = [[norm(lon0), lat0]];
   let az = heading;
-  for (let i = 0; i < 12; i++) {
+  for (let i = 0; i < n; i++) {
     az += (rnd() - 0.5) * 50;
-    const d = G.Direct(line[i][1], line[i][0], az, 25000);
+    const d = G.Direct(line[i][1], line[i][0], az, edgeM);
     line.push([norm(d.lon2), d.lat2]);
     az = d.azi2;
   }
@@ -192,6 +196,8 @@ for (const lat of [0, 15, 30, 45, 50.3, 55, 60, 66, 70]) {
 }
 synthetic("antimeridian-60N", 60, 178.5, 90);
 synthetic("antimeridian-45S", -45, 179.0, 95);
+synthetic("long-edges-45N", 45, 30, 80, 100000, 4);
+synthetic("long-edges-66S", -66, -60, 100, 100000, 4);
 
 // The reference line and its bands (15, 25, 35, 70 km).
 const ref = JSON.parse(fs.readFileSync(path.join(here, "../../../scenarios/ukraine-2025/monitoring/geometry.geojson"), "utf8"));
