@@ -2,8 +2,6 @@ package geo
 
 import (
 	"math"
-
-	"github.com/golang/geo/s2"
 )
 
 // WGS 84 ellipsoid.
@@ -88,10 +86,4 @@ func VincentyM(p, q [2]float64) float64 {
 		}
 	}
 	return float64(point(p).Distance(point(q))) * (2*wgs84A + wgs84B) / 3
-}
-
-// lonLat converts a point to [lon, lat] degrees.
-func lonLat(p s2.Point) [2]float64 {
-	ll := s2.LatLngFromPoint(p)
-	return [2]float64{ll.Lng.Degrees(), ll.Lat.Degrees()}
 }
