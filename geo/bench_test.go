@@ -122,3 +122,26 @@ func BenchmarkReferenceNearEdges(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkFoot is one WGS 84 decision's core: the foot of a point 25 km
+// from a reference edge on its geodesic (two to four direct and inverse
+// problems), against the spherical distance to the same edge.
+func BenchmarkFoot(b *testing.B) {
+	_, k := mustReference(b)
+	i := len(k.edges) / 2
+	e := &k.edges[i]
+	mid := s2.Point{Vector: e.a.Add(e.b.Vector).Normalize()}
+	ll := s2.LatLngFromPoint(mid)
+	p := Point(ll.Lng.Degrees()+0.2, ll.Lat.Degrees()+0.15)
+	pl := s2.LatLngFromPoint(p)
+	b.Run("wgs84-foot", func(b *testing.B) {
+		for b.Loop() {
+			k.gedges[i].foot(float64(pl.Lat), float64(pl.Lng), 0.5)
+		}
+	})
+	b.Run("sphere-distance", func(b *testing.B) {
+		for b.Loop() {
+			s2.DistanceFromSegment(p, e.a, e.b)
+		}
+	})
+}
