@@ -307,7 +307,7 @@ func (k *Kernel) placeFar(p s2.Point) Placement {
 }
 
 // DistanceM returns the distance from the point to the contact line in
-// metres, on the sphere (within about 0.5 % of the WGS 84 distance; bands
+// metres, on the sphere (within 0.6 % of the WGS 84 distance; bands
 // are not decided with it: see DistanceWGS84M).
 func (k *Kernel) DistanceM(lon, lat float64) float64 {
 	p := Point(lon, lat)
