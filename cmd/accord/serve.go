@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"golang.org/x/mod/sumdb/note"
@@ -54,6 +55,49 @@ func (c *serverConfig) register(cmd *cobra.Command, defaultData string) {
 	cmd.Flags().StringVar(&c.tokens, "tokens", "", `callers' bearer tokens, a JSON file {"TOKEN": {"actor": ID, "role": party|guarantor|monitor|mediator}}; without it the server is open to every caller`)
 }
 
+// check refuses flag values no server can start with, as usage errors (exit
+// 2): an address that is not host:port, a limit below 1. An address that is
+// well formed but cannot be listened on is refused later, when listening.
+func (c *serverConfig) check() error {
+	bad := func(format string, args ...any) error {
+		return usageError{err: fmt.Errorf(format, args...)}
+	}
+	host, port, err := net.SplitHostPort(c.addr)
+	if err != nil {
+		return bad("--addr %q: want HOST:PORT (127.0.0.1:8080, :8080, [::1]:0): %v", c.addr, err)
+	}
+	if _, err := net.LookupPort("tcp", port); err != nil || port == "" {
+		return bad("--addr %q: the port %q is not a port number (0 to 65535; 0 for any free port)", c.addr, port)
+	}
+	if strings.ContainsAny(host, " /") {
+		return bad("--addr %q: the host %q is not a host name nor an IP address", c.addr, host)
+	}
+	for _, d := range []struct {
+		flag string
+		v    time.Duration
+	}{{"--header-timeout", c.headerTimeout}, {"--body-timeout", c.bodyTimeout}, {"--idle-timeout", c.idleTimeout}} {
+		if d.v <= 0 {
+			return bad("%s %v: want a duration above 0 (30s, 2m)", d.flag, d.v)
+		}
+	}
+	if c.feedPerAddr < 1 || c.feedClients < 1 {
+		return bad("--feed-per-addr %d, --feed-clients %d: want at least 1 each", c.feedPerAddr, c.feedClients)
+	}
+	return nil
+}
+
+// listenError says why the server cannot listen on addr: refused input
+// (exit 1), with what to do about it, never a bug.
+func listenError(addr string, err error) error {
+	switch {
+	case errors.Is(err, syscall.EADDRINUSE):
+		return &accord.Error{Code: accord.EINVALID, Message: fmt.Sprintf("--addr %s: the address is in use (another process listens there); stop it or choose another --addr (port 0 picks a free one)", addr), Err: err}
+	case errors.Is(err, syscall.EACCES):
+		return &accord.Error{Code: accord.EINVALID, Message: fmt.Sprintf("--addr %s: not permitted to listen there (ports below 1024 need privileges); choose another --addr", addr), Err: err}
+	}
+	return &accord.Error{Code: accord.EINVALID, Message: fmt.Sprintf("--addr %s: cannot listen there (is the host one of this machine's addresses?)", addr), Err: err}
+}
+
 // server is a running mission server.
 type server struct {
 	URL        string
@@ -72,8 +116,11 @@ type server struct {
 // startServer opens the store and the ledger in the data directory,
 // replays the stored observations into the pipeline, and serves the API.
 func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*server, error) {
-	if err := os.MkdirAll(c.data, 0o755); err != nil {
+	if err := c.check(); err != nil {
 		return nil, err
+	}
+	if err := os.MkdirAll(c.data, 0o755); err != nil {
+		return nil, &accord.Error{Code: accord.EINVALID, Message: "--data " + c.data, Err: err}
 	}
 	a, k, err := loadMonitoring(c.agreement)
 	if err != nil {
@@ -132,7 +179,7 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		s.close()
-		return nil, err
+		return nil, listenError(c.addr, err)
 	}
 	s.URL = "http://" + ln.Addr().String()
 	if c.tokens == "" && !loopback(ln.Addr()) {
