@@ -39,6 +39,8 @@ type serverConfig struct {
 	// in all.
 	headerTimeout, bodyTimeout, idleTimeout time.Duration
 	feedPerAddr, feedClients                int
+	// corsOrigins may call the API from a browser page of theirs.
+	corsOrigins []string
 }
 
 func (c *serverConfig) register(cmd *cobra.Command, defaultData string) {
@@ -52,6 +54,7 @@ func (c *serverConfig) register(cmd *cobra.Command, defaultData string) {
 	cmd.Flags().DurationVar(&c.idleTimeout, "idle-timeout", api.DefaultIdleTimeout, "time a kept-alive connection may stay idle")
 	cmd.Flags().IntVar(&c.feedPerAddr, "feed-per-addr", api.DefaultFeedPerAddr, "feed streams open at once from one remote address (429 beyond)")
 	cmd.Flags().IntVar(&c.feedClients, "feed-clients", api.DefaultFeedClients, "feed streams open at once in all (429 beyond)")
+	cmd.Flags().StringArrayVar(&c.corsOrigins, "cors-origin", nil, "an origin (https://HOST[:PORT], or * for any) whose pages may call the API from a browser; repeat for more (default: none, same-origin only)")
 	cmd.Flags().StringVar(&c.tokens, "tokens", "", `callers' bearer tokens, a JSON file {"TOKEN": {"actor": ID, "role": party|guarantor|monitor|mediator}}; without it the server is open to every caller`)
 }
 
@@ -78,6 +81,11 @@ func (c *serverConfig) check() error {
 	}{{"--header-timeout", c.headerTimeout}, {"--body-timeout", c.bodyTimeout}, {"--idle-timeout", c.idleTimeout}} {
 		if d.v <= 0 {
 			return bad("%s %v: want a duration above 0 (30s, 2m)", d.flag, d.v)
+		}
+	}
+	for _, o := range c.corsOrigins {
+		if err := api.CheckOrigin(o); err != nil {
+			return bad("--cors-origin: %v", err)
 		}
 	}
 	if c.feedPerAddr < 1 || c.feedClients < 1 {
@@ -150,6 +158,9 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 	feed.MaxPerAddr, feed.MaxClients = c.feedPerAddr, c.feedClients
 	s.api.Feed = feed
 	s.api.BodyTimeout = c.bodyTimeout
+	if len(c.corsOrigins) > 0 {
+		s.api.CORS = &api.CORS{Origins: c.corsOrigins}
+	}
 	s.api.Geometry = a.Monitoring.Geometry.GeoJSON()
 	s.api.Bands = api.BandOutlines(a.Monitoring, k)
 	if c.scenario != "none" {
