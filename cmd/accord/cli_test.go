@@ -26,6 +26,7 @@ func TestCommandLineContract(t *testing.T) {
 		{"misspelt command", []string{"monitr"}, 2, "did you mean monitor?", "Run 'accord --help'"},
 		{"unknown subcommand", []string{"monitor", "bogus"}, 2, `unknown command "bogus" for "accord monitor"`, "Run 'accord monitor --help'"},
 		{"unknown subcommand, third level", []string{"agreement", "bogus"}, 2, `for "accord agreement"`, "Run 'accord agreement --help'"},
+		{"help on an unknown command", []string{"help", "monitor", "bogus"}, 2, `no help for "monitor bogus": "accord monitor" has no such command`, "Run 'accord help --help'"},
 		{"unknown flag", []string{"serve", "--bogus"}, 2, "unknown flag: --bogus", "Run 'accord serve --help'"},
 		{"unknown flag of a subcommand", []string{"monitor", "run", "--bogus"}, 2, "unknown flag: --bogus", "Run 'accord monitor run --help'"},
 		{"bad flag type", []string{"serve", "--feed-clients", "many"}, 2, "invalid argument", "Run 'accord serve --help'"},
@@ -59,7 +60,7 @@ func TestCommandLineContract(t *testing.T) {
 // A command that groups subcommands, given none, prints its help and
 // exits 0.
 func TestGroupWithoutSubcommand(t *testing.T) {
-	for _, args := range [][]string{{}, {"monitor"}} {
+	for _, args := range [][]string{{}, {"monitor"}, {"help", "monitor", "run"}} {
 		out, errs, code := runAccord(t, args...)
 		if code != 0 || !strings.Contains(out, "Usage:") {
 			t.Errorf("%v: exit %d, stdout %q stderr %q; want 0 and the help", args, code, out, errs)

@@ -64,6 +64,17 @@ file, or "reference" for the embedded Ukraine 2025 reference agreement.`,
 		newReportCmd(),
 	)
 	requireSubcommand(root)
+	root.SetHelpCommand(&cobra.Command{
+		Use:   "help [command]",
+		Short: "Help about any command",
+		RunE: func(c *cobra.Command, args []string) error {
+			target, rest, err := c.Root().Find(args)
+			if err != nil || len(rest) > 0 {
+				return usageError{err: fmt.Errorf("no help for %q: %q has no such command", strings.Join(args, " "), target.CommandPath())}
+			}
+			return target.Help()
+		},
+	})
 	return root
 }
 
