@@ -26,6 +26,7 @@ func TestCommandLineContract(t *testing.T) {
 		{"misspelt command", []string{"monitr"}, 2, "did you mean monitor?", "Run 'accord --help'"},
 		{"unknown subcommand", []string{"monitor", "bogus"}, 2, `unknown command "bogus" for "accord monitor"`, "Run 'accord monitor --help'"},
 		{"unknown subcommand, third level", []string{"agreement", "bogus"}, 2, `for "accord agreement"`, "Run 'accord agreement --help'"},
+		{"unknown shell", []string{"completion", "tcsh"}, 2, `unknown command "tcsh" for "accord completion"`, "Run 'accord completion --help'"},
 		{"help on an unknown command", []string{"help", "monitor", "bogus"}, 2, `no help for "monitor bogus": "accord monitor" has no such command`, "Run 'accord help --help'"},
 		{"unknown flag", []string{"serve", "--bogus"}, 2, "unknown flag: --bogus", "Run 'accord serve --help'"},
 		{"unknown flag of a subcommand", []string{"monitor", "run", "--bogus"}, 2, "unknown flag: --bogus", "Run 'accord monitor run --help'"},

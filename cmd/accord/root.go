@@ -63,6 +63,7 @@ file, or "reference" for the embedded Ukraine 2025 reference agreement.`,
 		newDemoCmd(),
 		newReportCmd(),
 	)
+	root.InitDefaultCompletionCmd() // now, so that it is checked as the others
 	requireSubcommand(root)
 	root.SetHelpCommand(&cobra.Command{
 		Use:   "help [command]",
