@@ -28,6 +28,9 @@ func newMonitorCmd() *cobra.Command {
   ingest  validate observations and add them, once per (source.id, id), to a store file`,
 	}
 	cmd.AddCommand(newMonitorRunCmd(), newMonitorIngestCmd())
+	for _, c := range cmd.Commands() {
+		c.Long += oneSourceHelp
+	}
 	return cmd
 }
 
@@ -137,6 +140,7 @@ Without it, a summary and the violations, one per line.`,
 				return w.Flush()
 			}
 			writeMonitorSummary(w, len(obs), incidents)
+			writeOneSourceNote(w, obs, incidents)
 			return w.Flush()
 		},
 	}
@@ -254,6 +258,7 @@ store, never half of one.`,
 			}
 			n, _ := st.Len(cmd.Context())
 			fmt.Fprintf(cmd.OutOrStdout(), "%d new, %d already stored, %d in %s\n", res.Added, res.Duplicates, n, store)
+			writeOneSourceNote(cmd.OutOrStdout(), batch, nil)
 			return nil
 		},
 	}
