@@ -2,8 +2,8 @@ package agreement
 
 import (
 	"fmt"
+	"maps"
 	"slices"
-	"sort"
 	"strings"
 )
 
@@ -33,7 +33,7 @@ func (a *Agreement) checkRules() []string {
 			return // "missing" is said where the rule is checked
 		}
 		if !provisions[p] {
-			add("%s.provision: no provision or point %q in the agreement (provisions and points: %s)", at, p, strings.Join(sortedSet(provisions), ", "))
+			add("%s.provision: no provision or point %q in the agreement (provisions and points: %s)", at, p, strings.Join(slices.Sorted(maps.Keys(provisions)), ", "))
 		}
 	}
 	parties := func(at string, ps []string) {
@@ -46,7 +46,7 @@ func (a *Agreement) checkRules() []string {
 	for i, b := range m.Bands {
 		at := fmt.Sprintf("monitoring.bands[%d]", i)
 		checkRange(at, "", CaliberRange{MinMM: b.MinCaliberMM, MaxMM: b.MaxCaliberMM, BelowMM: b.BelowCaliberMM}, add)
-		for _, e := range sortedKeys(b.Calibers) {
+		for _, e := range slices.Sorted(maps.Keys(b.Calibers)) {
 			if !slices.Contains(b.Equipment, e) {
 				add("%s.calibers.%s: %q is not among the band's classes %v", at, e, e, b.Equipment)
 			}
@@ -134,23 +134,5 @@ func (a *Agreement) ruleProvisions() map[string]bool {
 			out[pt] = true
 		}
 	}
-	return out
-}
-
-func sortedSet(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
 	return out
 }

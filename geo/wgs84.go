@@ -52,38 +52,8 @@ func primeVerticalRadius(lat float64) float64 {
 // antipodal points, where the iteration may not converge, it falls back to
 // the spherical distance scaled to the ellipsoid's mean radius.
 func VincentyM(p, q [2]float64) float64 {
-	const rad = math.Pi / 180
-	L := (q[0] - p[0]) * rad
-	U1 := math.Atan((1 - wgs84F) * math.Tan(p[1]*rad))
-	U2 := math.Atan((1 - wgs84F) * math.Tan(q[1]*rad))
-	sinU1, cosU1 := math.Sincos(U1)
-	sinU2, cosU2 := math.Sincos(U2)
-	lambda := L
-	for iter := 0; iter < 200; iter++ {
-		sinL, cosL := math.Sincos(lambda)
-		sinSigma := math.Hypot(cosU2*sinL, cosU1*sinU2-sinU1*cosU2*cosL)
-		if sinSigma == 0 {
-			return 0 // the same point
-		}
-		cosSigma := sinU1*sinU2 + cosU1*cosU2*cosL
-		sigma := math.Atan2(sinSigma, cosSigma)
-		sinAlpha := cosU1 * cosU2 * sinL / sinSigma
-		cos2Alpha := 1 - sinAlpha*sinAlpha
-		cos2SigmaM := 0.0
-		if cos2Alpha != 0 {
-			cos2SigmaM = cosSigma - 2*sinU1*sinU2/cos2Alpha
-		}
-		C := wgs84F / 16 * cos2Alpha * (4 + wgs84F*(4-3*cos2Alpha))
-		prev := lambda
-		lambda = L + (1-C)*wgs84F*sinAlpha*(sigma+C*sinSigma*(cos2SigmaM+C*cosSigma*(-1+2*cos2SigmaM*cos2SigmaM)))
-		if math.Abs(lambda-prev) < 1e-12 {
-			u2 := cos2Alpha * (wgs84A*wgs84A - wgs84B*wgs84B) / (wgs84B * wgs84B)
-			A := 1 + u2/16384*(4096+u2*(-768+u2*(320-175*u2)))
-			B := u2 / 1024 * (256 + u2*(-128+u2*(74-47*u2)))
-			dSigma := B * sinSigma * (cos2SigmaM + B/4*(cosSigma*(-1+2*cos2SigmaM*cos2SigmaM)-
-				B/6*cos2SigmaM*(-3+4*sinSigma*sinSigma)*(-3+4*cos2SigmaM*cos2SigmaM)))
-			return wgs84B * A * (sigma - dSigma)
-		}
+	if d, _, _, ok := vincentyInverse(p[1]*rad, p[0]*rad, q[1]*rad, q[0]*rad); ok {
+		return d
 	}
 	return float64(point(p).Distance(point(q))) * (2*wgs84A + wgs84B) / 3
 }
