@@ -160,7 +160,7 @@ func record(in *accord.Incident, vs []value) {
 		str(in.ID), str(in.State), str(in.Event), opt(in.Equipment),
 		str(Time(in.FirstObserved)), str(Time(in.LastObserved)),
 		str(strconv.Itoa(len(in.Observations))), str(strconv.Itoa(in.IndependentSources)),
-		str(Number(in.Confidence)), str(in.Side), str(Number(in.DistanceToLineM)),
+		str(decimal(in.Confidence)), str(in.Side), str(decimal(in.DistanceToLineM)),
 		str(strings.Join(in.Zones, Sep)),
 		str(strconv.Itoa(len(in.Violations))),
 		str(strings.Join(rules, Sep)), str(strings.Join(provisions, Sep)),
@@ -182,6 +182,18 @@ func Number(v float64) string {
 		return "0" // and not -0
 	}
 	return strconv.FormatFloat(r, 'f', -1, 64)
+}
+
+// decimal formats the value of a Real field: as Number, with a decimal
+// point always ("24212.0"), so that readers that infer a column's type from
+// its values (GDAL, pandas) see a real number even when every value is
+// whole.
+func decimal(v float64) string {
+	s := Number(v)
+	if !strings.Contains(s, ".") {
+		s += ".0"
+	}
+	return s
 }
 
 // Time formats an instant as every export writes it: RFC 3339 in UTC,
