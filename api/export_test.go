@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"os/exec"
 	"regexp"
 	"slices"
 	"strings"
@@ -215,6 +218,31 @@ func TestIncidentExportErrors(t *testing.T) {
 		if err := json.Unmarshal(body, &e); err != nil || resp.StatusCode != 400 || resp.Header.Get("Content-Type") != "application/json" ||
 			e.Code != "invalid" || !strings.HasPrefix(e.Message, tc.message) {
 			t.Errorf("?%s: %d %s, want 400 %q", tc.query, resp.StatusCode, body, tc.message)
+		}
+	}
+}
+
+// TestIncidentExportOpensInGDAL opens GET /v1/incidents?format=geojson by
+// its URL with GDAL's ogrinfo, as QGIS adds a layer from a URL: one point
+// layer holding every incident. scripts/test installs gdal-bin; where it
+// cannot (ACCORD_GDAL_UNAVAILABLE), the test skips saying so.
+func TestIncidentExportOpensInGDAL(t *testing.T) {
+	bin, err := exec.LookPath("ogrinfo")
+	if err != nil {
+		if why := os.Getenv("ACCORD_GDAL_UNAVAILABLE"); why != "" {
+			t.Skipf("SKIPPED: GDAL's ogrinfo is not on this machine and cannot be installed (%s)", why)
+		}
+		t.Fatal("no ogrinfo (GDAL) on this machine: run scripts/test, which installs Debian's gdal-bin, or install gdal-bin")
+	}
+	srv, all := simulatedServer(t)
+	out, err := exec.Command(bin, "-ro", "-al", "-so", srv.URL+"/v1/incidents?format=geojson").CombinedOutput()
+	if err != nil {
+		t.Fatalf("ogrinfo: %v\n%s", err, out)
+	}
+	for _, want := range []string{"using driver `GeoJSON' successful", "Geometry: Point", fmt.Sprintf("Feature Count: %d\n", len(all)),
+		"\nviolation_rules: String", "\nconfidence: Real", "\nfirst_observed: DateTime"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("ogrinfo does not say %q:\n%s", want, out)
 		}
 	}
 }
