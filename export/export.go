@@ -7,7 +7,9 @@
 // field with ";" (zones, and the violations as parallel lists: element i of
 // violation_rules, violation_provisions, violation_parties and
 // violation_confidences is violation i), so every tool reads them as plain
-// text, and violation_count says how many elements there are.
+// text, and violation_count says how many elements there are. Instants are
+// RFC 3339 in UTC; numbers are rounded to 15 significant digits, without
+// an exponent, a real field always with a decimal point.
 //
 // A Writer streams: each incident is encoded and written as it comes, so an
 // export of any length holds one incident at a time in memory, never the
@@ -271,5 +273,5 @@ func (b *buffered) flush() error {
 	return b.err
 }
 
-// closed is the error of a Write or Close after Close.
+// errClosed is the error of a Write or Close after Close.
 var errClosed = accord.Errorf(accord.EINTERNAL, "export: the writer is closed")
