@@ -65,6 +65,9 @@ type Server struct {
 	// RequireSigned refuses observation batches without an author's
 	// signature (headers Accord-Author, Accord-Id, Accord-Signature).
 	RequireSigned bool
+	// CORS, when set with origins, lets pages of those origins call the
+	// API from a browser.
+	CORS *CORS
 
 	scenarioMu sync.Mutex        // the negotiation model's searches, one at a time
 	frontiers  map[string][]byte // frontier SVGs by "x|y"
@@ -106,8 +109,44 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/geometry", s.getGeometry)
 	mux.Handle("GET /web/", webHandler())
 	mux.HandleFunc("GET /{$}", s.index)
-	return s.bodyDeadline(s.Auth.reads(mux))
+	return s.CORS.wrap(s.bodyDeadline(s.Auth.reads(jsonMuxErrors(mux))))
 }
+
+// CodeMethodNotAllowed is the error code of a request whose route exists
+// with other methods (405; Allow lists them).
+const CodeMethodNotAllowed = "method_not_allowed"
+
+// jsonMuxErrors answers the requests no route takes with a JSON error, as
+// every other error: 404 for an unknown path, 405 (with Allow) for a
+// known path with another method. The mux's own answers are plain text.
+func jsonMuxErrors(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h, pattern := mux.Handler(r)
+		if pattern != "" {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		rec := &muxAnswer{header: http.Header{}}
+		h.ServeHTTP(rec, r)
+		if rec.code == http.StatusMethodNotAllowed {
+			allow := rec.header.Get("Allow")
+			w.Header().Set("Allow", allow)
+			writeError(w, http.StatusMethodNotAllowed, accord.Errorf(CodeMethodNotAllowed, "%s %s: the method is not allowed on this path; it takes %s (see /openapi.json)", r.Method, r.URL.Path, allow))
+			return
+		}
+		writeError(w, http.StatusNotFound, accord.Errorf(accord.ENOTFOUND, "%s %s: no such route (the routes are in /openapi.json)", r.Method, r.URL.Path))
+	})
+}
+
+// muxAnswer keeps the status and headers of the mux's own 404 or 405.
+type muxAnswer struct {
+	header http.Header
+	code   int
+}
+
+func (m *muxAnswer) Header() http.Header         { return m.header }
+func (m *muxAnswer) Write(b []byte) (int, error) { return len(b), nil }
+func (m *muxAnswer) WriteHeader(code int)        { m.code = code }
 
 // bodyDeadline gives a request with a body BodyTimeout to send it; the
 // deadline is lifted once the body is read to its end, so a long handler

@@ -1,7 +1,9 @@
 package geo
 
 import (
+	"encoding/json"
 	"math/rand/v2"
+	"os"
 	"testing"
 	"time"
 
@@ -84,4 +86,62 @@ func BenchmarkReferenceBuild(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkReferenceNearEdges classifies only points 0.2–200 m from a band's
+// edge or from the line (testdata/wgs84/truth.json, reference case): the
+// worst case, where most answers are decided on WGS 84.
+func BenchmarkReferenceNearEdges(b *testing.B) {
+	_, k := mustReference(b)
+	data, err := os.ReadFile("testdata/wgs84/truth.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var truth struct {
+		Cases []truthCase `json:"cases"`
+	}
+	if err := json.Unmarshal(data, &truth); err != nil {
+		b.Fatal(err)
+	}
+	var pts []s2.Point
+	for _, c := range truth.Cases {
+		if c.Name == "reference" {
+			for _, p := range c.Points {
+				pts = append(pts, Point(p.P[0], p.P[1]))
+			}
+		}
+	}
+	b.Run("kernel", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			k.PlacePoint(pts[i%len(pts)])
+		}
+	})
+	b.Run("naive-pruned", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			k.Naive(pts[i%len(pts)])
+		}
+	})
+}
+
+// BenchmarkFoot is one WGS 84 decision's core: the foot of a point 25 km
+// from a reference edge on its geodesic (two to four direct and inverse
+// problems), against the spherical distance to the same edge.
+func BenchmarkFoot(b *testing.B) {
+	_, k := mustReference(b)
+	i := len(k.edges) / 2
+	e := &k.edges[i]
+	mid := s2.Point{Vector: e.a.Add(e.b.Vector).Normalize()}
+	ll := s2.LatLngFromPoint(mid)
+	p := Point(ll.Lng.Degrees()+0.2, ll.Lat.Degrees()+0.15)
+	pl := s2.LatLngFromPoint(p)
+	b.Run("wgs84-foot", func(b *testing.B) {
+		for b.Loop() {
+			k.gedges[i].foot(float64(pl.Lat), float64(pl.Lng), 0.5)
+		}
+	})
+	b.Run("sphere-distance", func(b *testing.B) {
+		for b.Loop() {
+			s2.DistanceFromSegment(p, e.a, e.b)
+		}
+	})
 }

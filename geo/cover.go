@@ -97,25 +97,48 @@ func (b *builder) visit(cell s2.Cell, cand []int32, zonesIn, zonesMaybe ZoneSet)
 		dmin = min(dmin, dist[i])
 	}
 	dc := float64(dmin.Angle())
-	limit := s1.ChordAngleFromAngle(s1.Angle(dc + 2*r + 1e-15)).Successor()
+	lo, hi := (dc-r)*EarthRadiusM, (dc+r)*EarthRadiusM
+	// The ellipsoid's scale over the latitudes a path from the cell to the
+	// line can reach.
+	rect := cell.RectBound()
+	reach := (dc + r) * 180 / math.Pi
+	kmin, kmax := scaleBounds(rect.Lo().Lat.Degrees()-reach, rect.Hi().Lat.Degrees()+reach)
+	// The edges that can be nearest to a point of the cell on the sphere
+	// (within dc + 2r of the centre) or on the ellipsoid (within the
+	// spherical distance (d·kmax + 2·dev)/kmin of a point at d).
+	// No point of a cell beyond every band by the error bound is ever
+	// decided on the ellipsoid: there the sphere's candidates suffice.
+	reachE := dc + 2*r
+	if lo*kmin-k.devM <= k.maxBand {
+		reachE = ((dc+r)*kmax+2*k.devM/EarthRadiusM)/kmin + r + 0.02/EarthRadiusM
+	}
+	limit := s1.ChordAngleFromAngle(s1.Angle(reachE + 1e-15)).Successor()
 	var next []int32
 	for i, e := range cand {
 		if dist[i] <= limit {
 			next = append(next, e)
 		}
 	}
-	lo, hi := (dc-r)*EarthRadiusM, (dc+r)*EarthRadiusM
 
-	// Zones: decide those the parent could not.
+	// Zones: decide those the parent could not. A zone's edges are WGS 84
+	// geodesics, within devM of S2's arcs: a cell is certain only when S2
+	// decides it and it lies farther than that from the zone's boundary.
 	var zonesUnsure ZoneSet
-	rect := cell.RectBound()
 	for _, zi := range zonesMaybe.Indices() {
-		if !b.zoneCaps[zi].Intersects(rect) || !k.zones[zi].IntersectsCell(cell) {
+		dev := s1.Angle((k.zedges[zi].devM + 0.01) / EarthRadiusM)
+		if !b.zoneCaps[zi].Intersects(s2.CapFromCenterAngle(c, s1.Angle(r)+dev).RectBound()) {
 			continue
 		}
-		if k.zones[zi].ContainsCell(cell) {
+		inter := k.zones[zi].IntersectsCell(cell)
+		cont := inter && k.zones[zi].ContainsCell(cell)
+		if (!inter || cont) && k.zedges[zi].near(cell, c, s1.Angle(r), dev) {
+			zonesUnsure.Add(zi)
+			continue
+		}
+		switch {
+		case cont:
 			zonesIn.Add(zi)
-		} else {
+		case inter:
 			zonesUnsure.Add(zi)
 		}
 	}
@@ -123,20 +146,16 @@ func (b *builder) visit(cell s2.Cell, cand []int32, zonesIn, zonesMaybe ZoneSet)
 		return // nothing to know here: the cover leaves it out
 	}
 	cl := class{zonesIn: zonesIn, zonesUnsure: zonesUnsure}
-	// The ellipsoid's scale over the latitudes a path from the cell to the
-	// line can reach.
-	reach := (dc + r) * 180 / math.Pi
-	kmin, kmax := scaleBounds(rect.Lo().Lat.Degrees()-reach, rect.Hi().Lat.Degrees()+reach)
 	for i, d := range k.bands {
 		switch {
-		case hi*kmax < d:
+		case hi*kmax+k.devM < d:
 			cl.bandsIn |= 1 << i
-		case lo*kmin > d:
+		case lo*kmin-k.devM > d:
 		default:
 			cl.bandsUnsure |= 1 << i
 		}
 	}
-	if lo > 0 {
+	if lo*kmin > k.sideM {
 		cl.side = b.side(next, c, math.Sin(math.Min(r, math.Pi/2)))
 	}
 	certain := cl.bandsUnsure == 0 && cl.zonesUnsure.Empty() && cl.side != 0

@@ -4,33 +4,17 @@ import (
 	"encoding/json"
 	"testing"
 
-	"github.com/golang/geo/s1"
 	"github.com/golang/geo/s2"
 	"github.com/tidwall/geojson"
 	"github.com/tidwall/geojson/geometry"
 )
 
-// naiveFull is the straightforward scan the kernel replaces: the geodesic
-// distance to every segment (s2.DistanceFromSegment, no pruning), every band
-// against it, and every zone's polygon.
+// naiveFull is the straightforward scan the kernel replaces
+// (Kernel.NaiveFull): the distance to every segment, every band against it
+// (on WGS 84 near a band's edge), and every zone.
 func naiveFull(k *Kernel, p s2.Point) (uint64, ZoneSet) {
-	d := s1.InfAngle()
-	for i := range k.edges {
-		d = min(d, s2.DistanceFromSegment(p, k.edges[i].a, k.edges[i].b))
-	}
-	var bands uint64
-	for i, b := range k.bands {
-		if float64(d)*EarthRadiusM < b {
-			bands |= 1 << i
-		}
-	}
-	var zones ZoneSet
-	for i, z := range k.zones {
-		if z.ContainsPoint(p) {
-			zones.Add(i)
-		}
-	}
-	return bands, zones
+	pl := k.NaiveFull(p)
+	return pl.Bands, pl.Zones
 }
 
 // tidwallZones parses the zones with github.com/tidwall/geojson, the

@@ -2,8 +2,6 @@ package geo
 
 import (
 	"math"
-
-	"github.com/golang/geo/s2"
 )
 
 // WGS 84 ellipsoid.
@@ -19,9 +17,9 @@ const (
 // are the meridian and prime-vertical radii of curvature (both grow with
 // |φ|, and M ≤ N) and φmin, φmax the least and greatest |φ| the path
 // reaches. So a spherical distance d bounds the ellipsoidal one to
-// [d·kmin, d·kmax]: at 48° N that is [0.99996 d, 1.00297 d]. A band test is
-// decided on the sphere outside that interval and refined on the ellipsoid
-// inside it.
+// [d·kmin, d·kmax]: at 48° N that is [0.99996 d, 1.00297 d]. The kernel
+// widens it by the gap between a geodesic edge and its arc (Kernel.resolve)
+// and decides a band on the sphere only outside it, on the ellipsoid inside.
 
 // scaleBounds returns kmin and kmax for paths between latitudes lat1 and
 // lat2 (degrees), with a margin of 1e-5 for the change of latitude along the
@@ -88,47 +86,4 @@ func VincentyM(p, q [2]float64) float64 {
 		}
 	}
 	return float64(point(p).Distance(point(q))) * (2*wgs84A + wgs84B) / 3
-}
-
-// ellipsoidalDistance refines the distance from p to edge e on the WGS 84
-// ellipsoid: the least Vincenty distance from p to a point of the edge. The
-// ellipsoidal foot lies near the spherical one (the two metrics differ by
-// under 0.5 %), so a golden-section search runs over a window of the edge
-// around the spherical foot, wide enough to hold it, and the edge's ends are
-// tried too. Edges are short (the reference line has one every ~600 m), so
-// the difference between the great-circle edge and the ellipsoidal geodesic
-// between its ends is negligible (millimetres).
-func ellipsoidalDistance(e *edge, p s2.Point) float64 {
-	pl := lonLat(p)
-	at := func(t float64) float64 { return VincentyM(pl, lonLat(s2.Interpolate(t, e.a, e.b))) }
-	t0 := s2.DistanceFraction(s2.Project(p, e.a, e.b), e.a, e.b)
-	// A foot moved by δ along the edge changes the distance d by about
-	// δ²/2d: the ellipsoid's foot is within 1 % of d of the sphere's.
-	length := float64(e.a.Distance(e.b))
-	w := 1.0
-	if length > 0 {
-		w = 0.01 * float64(p.Distance(s2.Project(p, e.a, e.b))) / length
-	}
-	lo, hi := math.Max(0, t0-w-1e-6), math.Min(1, t0+w+1e-6)
-	const phi = 0.6180339887498949
-	x1, x2 := hi-phi*(hi-lo), lo+phi*(hi-lo)
-	f1, f2 := at(x1), at(x2)
-	for i := 0; i < 30 && hi-lo > 1e-7; i++ {
-		if f1 <= f2 {
-			hi, x2, f2 = x2, x1, f1
-			x1 = hi - phi*(hi-lo)
-			f1 = at(x1)
-		} else {
-			lo, x1, f1 = x1, x2, f2
-			x2 = lo + phi*(hi-lo)
-			f2 = at(x2)
-		}
-	}
-	return math.Min(math.Min(f1, f2), math.Min(at(0), at(1)))
-}
-
-// lonLat converts a point to [lon, lat] degrees.
-func lonLat(p s2.Point) [2]float64 {
-	ll := s2.LatLngFromPoint(p)
-	return [2]float64{ll.Lng.Degrees(), ll.Lat.Degrees()}
 }

@@ -100,7 +100,7 @@ func Open(ctx context.Context, cfg Config) (*Mission, error) {
 	m := &Mission{cfg: cfg, pipeline: monitor.NewPipeline(cfg.Agreement.Monitoring, cfg.Kernel, cfg.Fusion), verdicts: map[string]string{},
 		windows: cfg.Agreement.Monitoring.Windows()}
 	a := cfg.Agreement
-	if a.Consultation != nil || a.Enforcement != nil {
+	if a.Consultation != nil || a.Enforcement != nil || len(m.windows) > 0 {
 		// The agreement engine runs with or without a record (the batch
 		// commands keep none): its clock decides when rules are in force.
 		m.consequences = NewConsequences(a)

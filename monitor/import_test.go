@@ -35,16 +35,17 @@ func TestImportACLED(t *testing.T) {
 		!o.ObservedAt.Equal(time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)) || o.Position != [2]float64{36.256, 47.664} || o.ReportedAt.Unix() != 1748800000 {
 		t.Errorf("row 1: %+v", o)
 	}
-	if obs[1].Event != "strike" || obs[1].AttributedTo != "ua" || obs[1].AccuracyM != 15000 || !obs[1].ReportedAt.Equal(obs[1].ObservedAt) {
+	if obs[1].Event != "strike" || obs[1].AttributedTo != "ua" || obs[1].AccuracyM != 15000 || !obs[1].ReportedAt.Equal(obs[1].ObservedAt) || obs[1].TimeAccuracyS != 7*86400 {
 		t.Errorf("row 2: %+v", obs[1])
 	}
-	if obs[2].AttributedTo != Unknown || obs[2].TimeAccuracyS != 30*86400 || !strings.Contains(string(obs[2].Extra["acled"]), `"location":"Kupiansk"`) {
+	// The month of June: its middle, ±15 days.
+	if obs[2].AttributedTo != Unknown || obs[2].TimeAccuracyS != 15*86400 || !obs[2].ObservedAt.Equal(time.Date(2025, 6, 16, 0, 0, 0, 0, time.UTC)) || !strings.Contains(string(obs[2].Extra["acled"]), `"location":"Kupiansk"`) {
 		t.Errorf("row 3: %+v", obs[2])
 	}
 	_, err = ImportACLED(open(t, "testdata/acled/bad.csv"), "bad.csv", parties)
 	for _, want := range []string{
-		`bad.csv:2: event_date: want YYYY-MM-DD or "02 January 2006", got "2025-13-01"`,
-		`bad.csv:3: time_precision: want one of 1, 2, 3, got "4"`,
+		`bad.csv:2: event_date: want YYYY-MM-DD (or an ISO date-time on it) or "02 January 2006", got "2025-13-01"`,
+		`bad.csv:3: time_precision: want one of 1, 2, 3 (day, week, month), got "4"`,
 		`bad.csv:4: latitude: want a number, got "north"`,
 	} {
 		if err == nil || !strings.Contains(err.Error(), want) {
@@ -65,11 +66,14 @@ func TestImportUCDP(t *testing.T) {
 	if len(obs) != 3 {
 		t.Fatalf("%d observations", len(obs))
 	}
-	if o := obs[0]; o.Event != "firing" || o.AttributedTo != "ru" || o.AccuracyM != 2000 || o.Confidence != 0.7 || o.TimeAccuracyS != 0 {
+	// One day: its noon ±12 h; a state-based event's sides attribute nothing.
+	if o := obs[0]; o.Event != "firing" || o.AttributedTo != Unknown || o.AccuracyM != 2000 || o.Confidence != 0.7 || o.TimeAccuracyS != 43200 ||
+		!o.ObservedAt.Equal(time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)) {
 		t.Errorf("row 1: %+v", o)
 	}
-	// Two days' span: observed at the middle, ±1 day plus a week's precision.
-	if o := obs[1]; !o.ObservedAt.Equal(time.Date(2025, 6, 3, 0, 0, 0, 0, time.UTC)) || o.TimeAccuracyS != 86400+7*86400 || o.AttributedTo != "ua" || o.Confidence != 0.4 {
+	// Three days (2 to 4 June) with a week's precision: the middle of the
+	// three days, ±3.5 days.
+	if o := obs[1]; !o.ObservedAt.Equal(time.Date(2025, 6, 3, 12, 0, 0, 0, time.UTC)) || o.TimeAccuracyS != 3.5*86400 || o.AttributedTo != Unknown || o.Confidence != 0.4 {
 		t.Errorf("row 2: %+v", o)
 	}
 	if o := obs[2]; o.Event != "other" || o.AttributedTo != Unknown || o.AccuracyM != 100000 {
@@ -79,6 +83,77 @@ func TestImportUCDP(t *testing.T) {
 	for _, want := range []string{`bad.csv:2: where_prec: want one of 1, 2, 3, 4, 5, 6, 7, got "9"`, `bad.csv:3: date_end: 2025-06-01 is before date_start 2025-06-03`} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("error %v\nwant %q", err, want)
+		}
+	}
+}
+
+// Each ACLED case, from its own row of testdata/acled/cases.csv: ISO
+// date-times read as their day, each time precision as a period, and
+// actor1 attributed only when the row says it acted.
+func TestImportACLEDCases(t *testing.T) {
+	obs, err := ImportACLED(open(t, "testdata/acled/cases.csv"), "cases.csv", parties)
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := func(m time.Month, d, h int) time.Time { return time.Date(2025, m, d, h, 0, 0, 0, time.UTC) }
+	tests := []struct {
+		name     string
+		at       time.Time
+		accuracy float64
+		party    string
+	}{
+		{"ISO date-time, day precision: noon ±12 h", day(6, 1, 12), 12 * 3600, "ru"},
+		{"ISO date-time with an offset: the day as written, week precision", day(6, 2, 12), 7 * 86400, "ru"},
+		{"month precision, February: its middle ±14 days", day(2, 15, 0), 14 * 86400, "ru"},
+		{"a clash between two armed actors: no attacker", day(6, 4, 12), 12 * 3600, Unknown},
+		{"a strike on civilians: actor1 acted", day(6, 5, 12), 12 * 3600, "ua"},
+	}
+	if len(obs) != len(tests) {
+		t.Fatalf("%d observations, want %d", len(obs), len(tests))
+	}
+	for i, tt := range tests {
+		if o := obs[i]; !o.ObservedAt.Equal(tt.at) || o.TimeAccuracyS != tt.accuracy || o.AttributedTo != tt.party {
+			t.Errorf("%s: observed %v ±%vs, attributed to %s; want %v ±%vs, %s", tt.name, o.ObservedAt, o.TimeAccuracyS, o.AttributedTo, tt.at, tt.accuracy, tt.party)
+		}
+	}
+}
+
+// An export with a UTF-8 byte-order mark and every field quoted (as
+// spreadsheets write CSV) reads as the plain one.
+func TestImportACLEDByteOrderMark(t *testing.T) {
+	obs, err := ImportACLED(open(t, "testdata/acled/bom.csv"), "bom.csv", parties)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(obs) != 1 || obs[0].ID != "UKR900101" || obs[0].AttributedTo != "ru" || obs[0].Position != [2]float64{36.256, 47.664} {
+		t.Errorf("%+v", obs)
+	}
+}
+
+// Each UCDP case of testdata/ucdp/cases.csv.
+func TestImportUCDPCases(t *testing.T) {
+	obs, err := ImportUCDP(open(t, "testdata/ucdp/cases.csv"), "cases.csv", parties)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		at       time.Time
+		accuracy float64
+		party    string
+	}{
+		// side_a is the Government of Russia, but a Ukrainian strike on
+		// Belgorod is coded so: the sides say nothing of who struck.
+		{"state-based, ISO dates: no attribution, noon ±12 h", time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC), 12 * 3600, Unknown},
+		{"one-sided violence: side_a acted", time.Date(2025, 6, 2, 12, 0, 0, 0, time.UTC), 12 * 3600, "ru"},
+		{"month precision on a one-day span: ±15 days about the day", time.Date(2025, 6, 10, 12, 0, 0, 0, time.UTC), 15 * 86400, Unknown},
+	}
+	if len(obs) != len(tests) {
+		t.Fatalf("%d observations, want %d", len(obs), len(tests))
+	}
+	for i, tt := range tests {
+		if o := obs[i]; !o.ObservedAt.Equal(tt.at) || o.TimeAccuracyS != tt.accuracy || o.AttributedTo != tt.party {
+			t.Errorf("%s: observed %v ±%vs, attributed to %s; want %v ±%vs, %s", tt.name, o.ObservedAt, o.TimeAccuracyS, o.AttributedTo, tt.at, tt.accuracy, tt.party)
 		}
 	}
 }

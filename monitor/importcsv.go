@@ -1,6 +1,8 @@
 package monitor
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -16,9 +18,13 @@ import (
 
 // ImportOptions tune the CSV importers.
 type ImportOptions struct {
-	// Parties maps the start of an actor's name (ACLED actor1, UCDP side_a)
-	// to a party id, e.g. "Military Forces of Russia" → "ru"; actors that
-	// match none are attributed to "unknown".
+	// Parties maps the start of an actor's name to a party id, e.g.
+	// "Military Forces of Russia" → "ru"; actors that match none are
+	// attributed to "unknown". It is used only where the source says who
+	// acted (ACLED's actor1 of an event without a second actor, or with
+	// civilians as the second; UCDP's side_a of one-sided violence): the
+	// sides of a clash or of a state-based conflict are sides, not an
+	// attacker and a target, and attribute nothing.
 	Parties map[string]string
 	// Confidence is the confidence given to every imported event (the
 	// importers' defaults when 0).
@@ -47,8 +53,14 @@ type csvTable struct {
 }
 
 // readCSV reads every row, checking the required columns exist.
+// A UTF-8 byte-order mark before the header (spreadsheet exports write one)
+// is skipped, so that a quoted first column name reads as quoted.
 func readCSV(r io.Reader, name string, required []string) (*csvTable, [][]string, error) {
-	cr := csv.NewReader(r)
+	br := bufio.NewReader(r)
+	if b, err := br.Peek(3); err == nil && bytes.Equal(b, []byte("\ufeff")) {
+		br.Discard(3)
+	}
+	cr := csv.NewReader(br)
 	cr.FieldsPerRecord = 0 // every row as wide as the header
 	header, err := cr.Read()
 	if err != nil {
@@ -163,12 +175,27 @@ func decodeCheck(o *Observation) error {
 	return err
 }
 
-// parseDate reads a date in the first of the layouts that fits.
-func parseDate(s string, layouts ...string) (time.Time, error) {
+// dateLayouts are the forms of a date the importers read: a day, or an
+// instant on it (ISO 8601 with T or a space, with or without seconds'
+// fractions and a UTC offset), of which the calendar day as written is kept.
+var dateLayouts = []string{"2006-01-02", "2006-01-02T15:04:05Z07:00", "2006-01-02T15:04:05", "2006-01-02T15:04",
+	"2006-01-02 15:04:05Z07:00", "2006-01-02 15:04:05"}
+
+// parseDay reads a calendar day in the first of the layouts that fits: its
+// midnight UTC, whatever the time of day or offset written with it (the
+// sources' dates are days; their precision says how sure the day is).
+func parseDay(s string, layouts ...string) (time.Time, error) {
 	for _, layout := range layouts {
 		if d, err := time.Parse(layout, s); err == nil {
-			return d, nil
+			return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC), nil
 		}
 	}
 	return time.Time{}, fmt.Errorf("%q fits none of %v", s, layouts)
+}
+
+// period is the middle of [start, end) and its half length in seconds: the
+// observation time and time accuracy that cover the whole period.
+func period(start, end time.Time) (time.Time, float64) {
+	half := end.Sub(start) / 2
+	return start.Add(half), half.Seconds()
 }

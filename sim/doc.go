@@ -4,5 +4,7 @@
 // ground truth, and the noisy, delayed, duplicated reports that satellites,
 // fixed sensors, drones, ground monitors, the parties and open sources make of
 // them, plus false alarms. Output follows docs/observation.md. The same seed
-// gives the same run; nothing reads the clock.
+// gives the same run; nothing reads the clock. A dense mode (Config.Dense)
+// makes the front busy: bursts of shots into a few hotspots, with wider
+// errors, where telling events apart is hard.
 package sim

@@ -32,6 +32,9 @@ type Config struct {
 	// the event as it really happened, so the truth follows the agreement's
 	// own rules and geometry. Without it the simulator's intent is the truth.
 	Judge func(TrueEvent) []Verdict
+	// Dense, when set, makes the front busy (see Dense): bursts of shots
+	// into a few hotspots and wider errors. Nil is the default run.
+	Dense *Dense
 }
 
 // Verdict is a rule a true event breaks and the party that broke it.
@@ -92,6 +95,12 @@ type Truth struct {
 	// All lists every rule the judge found broken, the named one first; it
 	// is not part of the truth file.
 	All []Verdict `json:"-"`
+	// Event, At and Position are the true event's kind, instant and
+	// position ([lon, lat], the impact for a shot), for measurements that
+	// need them (fusion's oracle); they are not part of the truth file.
+	Event    string     `json:"-"`
+	At       time.Time  `json:"-"`
+	Position [2]float64 `json:"-"`
 }
 
 // ObsRef is the idempotency key of an observation.
@@ -132,43 +141,33 @@ func Run(cfg Config) (*Result, error) {
 	if cfg.Start.IsZero() {
 		cfg.Start = time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
 	}
+	if cfg.Dense != nil {
+		if err := cfg.Dense.check(); err != nil {
+			return nil, err
+		}
+	}
 	g := &generator{cfg: cfg, rng: rand.New(rand.NewPCG(cfg.Seed, 0xacc04d)), line: newLine(cfg.Line), seq: map[string]int{}}
 	g.sources = network(g.line.length(), cfg.Sides)
 	res := &Result{}
 	hours := cfg.Duration.Hours()
-	n := poisson(g.rng, cfg.Rate*hours)
-	times := make([]time.Duration, n)
-	for i := range times {
-		times[i] = time.Duration(g.rng.Float64() * float64(cfg.Duration))
-	}
-	sort.Slice(times, func(a, b int) bool { return times[a] < times[b] })
-	for i, dt := range times {
-		ev := g.draw(cfg.Start.Add(dt), i)
-		if cfg.Judge != nil {
-			te := TrueEvent{Event: ev.kind, Equipment: ev.equipment, CaliberMM: ev.caliber, Position: lonLat(ev.pos)}
-			if ev.origin != nil {
-				o := lonLat(*ev.origin)
-				te.Origin = &o
-			}
-			ev.violation, ev.party = "", ""
-			vs := cfg.Judge(te)
-			if len(vs) > 0 {
-				ev.violation, ev.party = vs[0].Rule, vs[0].Party
-			}
-			ev.others = vs
+	if d := cfg.Dense; d != nil {
+		for i := range g.sources {
+			g.sources[i].AccuracyM *= d.AccuracyScale
+			g.sources[i].TimeAccuracyS *= d.TimeAccuracyScale
 		}
-		tr := Truth{EventID: ev.id, Observations: []ObsRef{}, All: ev.others}
-		if ev.violation != "" {
-			v, p := ev.violation, ev.party
-			tr.Violation, tr.Party = &v, &p
+		for _, ev := range g.denseEvents() {
+			g.emit(res, ev)
 		}
-		for _, src := range g.sources {
-			for _, o := range g.report(src, ev) {
-				res.Observations = append(res.Observations, o)
-				tr.Observations = appendRef(tr.Observations, o)
-			}
+	} else {
+		n := poisson(g.rng, cfg.Rate*hours)
+		times := make([]time.Duration, n)
+		for i := range times {
+			times[i] = time.Duration(g.rng.Float64() * float64(cfg.Duration))
 		}
-		res.Truth = append(res.Truth, tr)
+		sort.Slice(times, func(a, b int) bool { return times[a] < times[b] })
+		for i, dt := range times {
+			g.emit(res, g.draw(cfg.Start.Add(dt), i))
+		}
 	}
 	for i := poisson(g.rng, cfg.FalseAlarmsPerHour*hours); i > 0; i-- {
 		res.Observations = append(res.Observations, g.falseAlarm())
@@ -181,6 +180,36 @@ func Run(cfg Config) (*Result, error) {
 		return pa.Source.ID+"/"+pa.ID < pb.Source.ID+"/"+pb.ID
 	})
 	return res, nil
+}
+
+// emit judges a true event, has every source report it and records its
+// truth.
+func (g *generator) emit(res *Result, ev event) {
+	if g.cfg.Judge != nil {
+		te := TrueEvent{Event: ev.kind, Equipment: ev.equipment, CaliberMM: ev.caliber, Position: lonLat(ev.pos)}
+		if ev.origin != nil {
+			o := lonLat(*ev.origin)
+			te.Origin = &o
+		}
+		ev.violation, ev.party = "", ""
+		vs := g.cfg.Judge(te)
+		if len(vs) > 0 {
+			ev.violation, ev.party = vs[0].Rule, vs[0].Party
+		}
+		ev.others = vs
+	}
+	tr := Truth{EventID: ev.id, Observations: []ObsRef{}, All: ev.others, Event: ev.kind, At: ev.at, Position: lonLat(ev.pos)}
+	if ev.violation != "" {
+		v, p := ev.violation, ev.party
+		tr.Violation, tr.Party = &v, &p
+	}
+	for _, src := range g.sources {
+		for _, o := range g.report(src, ev) {
+			res.Observations = append(res.Observations, o)
+			tr.Observations = appendRef(tr.Observations, o)
+		}
+	}
+	res.Truth = append(res.Truth, tr)
 }
 
 // appendRef adds an observation's key once (exact resends share it).

@@ -3,8 +3,9 @@
 //
 //   - the kernel: one observation placed against the full reference geometry
 //     (2,032 vertices, four bands, 11 zones), against the naive scan of every
-//     segment (s2.DistanceFromSegment, every zone), the pruned naive scan, and
-//     tidwall/geojson for the zone tests alone;
+//     segment (Kernel.NaiveFull: s2.DistanceFromSegment, every zone, WGS 84
+//     near a band's, the line's or a zone's edge, as the kernel), the pruned
+//     naive scan (Kernel.Naive), and S2's polygon test for the zones alone;
 //   - throughput: observations per second through decode → placement →
 //     fusion → violations, on one goroutine and with decoding on a second;
 //   - latency: observations replayed at a fixed rate (10,000/s by default)
@@ -33,7 +34,6 @@ import (
 	"github.com/accord-peace/accord/monitor"
 	"github.com/accord-peace/accord/scenarios"
 	"github.com/accord-peace/accord/sim"
-	"github.com/golang/geo/s1"
 	"github.com/golang/geo/s2"
 )
 
@@ -98,35 +98,18 @@ func kernel(k *geo.Kernel, g *geo.Geometry) {
 	}
 	kern := nsPerOp(func(i int) { k.PlacePoint(pts[i&mask]) })
 	pruned := nsPerOp(func(i int) { k.Naive(pts[i&mask]) })
-	line := make([]s2.Point, len(g.Parts[0]))
-	for i, c := range g.Parts[0] {
-		line[i] = geo.Point(c[0], c[1])
-	}
-	full := nsPerOp(func(i int) { naiveFull(line, g, pts[i&mask]) })
+	full := nsPerOp(func(i int) { k.NaiveFull(pts[i&mask]) })
 	zones := g.Zones
 	tz := nsPerOp(func(i int) {
 		for z := range zones {
 			zones[z].Polygon().ContainsPoint(pts[i&mask])
 		}
 	})
-	fmt.Println("kernel: classify one observation (side, 4 bands, 11 zones), one core")
+	fmt.Println("kernel: classify one observation (side, 4 bands, 11 zones; WGS 84 near every edge), one core")
 	fmt.Printf("  %-44s %10.0f ns/op\n", "kernel (cell cover)", kern)
 	fmt.Printf("  %-44s %10.0f ns/op  %6.0fx the kernel's time\n", "naive, every segment (DistanceFromSegment)", full, full/kern)
 	fmt.Printf("  %-44s %10.0f ns/op  %6.0fx\n", "naive, pruned (UpdateMinDistance)", pruned, pruned/kern)
 	fmt.Printf("  %-44s %10.0f ns/op  (zones only)\n\n", "s2.Polygon.ContainsPoint over the zones", tz)
-}
-
-// naiveFull is the straightforward scan: the geodesic distance to every
-// segment (vertices converted once, beforehand), then every zone.
-func naiveFull(line []s2.Point, g *geo.Geometry, p s2.Point) {
-	d := s1.InfAngle()
-	for i := 1; i < len(line); i++ {
-		d = min(d, s2.DistanceFromSegment(p, line[i-1], line[i]))
-	}
-	for z := range g.Zones {
-		g.Zones[z].Polygon().ContainsPoint(p)
-	}
-	_ = d
 }
 
 func simulate(m *agreement.Monitoring, k *geo.Kernel, hours, rate float64) [][]byte {

@@ -35,13 +35,19 @@ const (
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root := newRootCmd(stdout, stderr)
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return exitOK
 	}
 	var ue usageError
 	if errors.As(err, &ue) {
-		fmt.Fprintf(stderr, "accord: %v\nRun 'accord %s --help' for usage.\n", err, ue.cmd)
+		// The hint names the command that was run (cobra's, whatever
+		// the error says), down to its subcommand.
+		path := root.CommandPath()
+		if cmd != nil {
+			path = cmd.CommandPath()
+		}
+		fmt.Fprintf(stderr, "accord: %v\nRun '%s --help' for usage.\n", err, path)
 		return exitUsage
 	}
 	var ve *scenario.ValidationError

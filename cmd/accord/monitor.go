@@ -29,6 +29,9 @@ func newMonitorCmd() *cobra.Command {
   ingest  validate observations and add them, once per (source.id, id), to a store file`,
 	}
 	cmd.AddCommand(newMonitorRunCmd(), newMonitorIngestCmd())
+	for _, c := range cmd.Commands() {
+		c.Long += oneSourceHelp
+	}
 	return cmd
 }
 
@@ -147,7 +150,7 @@ it, so a failure leaves FILE as it was.`,
 				return err
 			}
 			write := func(out io.Writer) error {
-				return writeIncidents(out, format, len(obs), incidents)
+				return writeIncidents(out, format, obs, incidents)
 			}
 			if outPath != "" {
 				return writeFileAtomic(outPath, func(f *os.File) error { return write(f) })
@@ -189,11 +192,12 @@ func runOutputFormat(cmd *cobra.Command, format string, asJSON bool) (string, er
 
 // writeIncidents prints incidents in an output format of monitor run:
 // text (the summary), json (one incident a line) or an export.
-func writeIncidents(out io.Writer, format string, nobs int, incidents []monitor.Incident) error {
+func writeIncidents(out io.Writer, format string, obs []monitor.Observation, incidents []monitor.Incident) error {
 	w := bufio.NewWriterSize(out, 64<<10)
 	switch format {
 	case "text":
-		writeMonitorSummary(w, nobs, incidents)
+		writeMonitorSummary(w, len(obs), incidents)
+		writeOneSourceNote(w, obs, incidents)
 	case "json":
 		enc := json.NewEncoder(w)
 		for i := range incidents {
@@ -327,6 +331,7 @@ store, never half of one.`,
 			}
 			n, _ := st.Len(cmd.Context())
 			fmt.Fprintf(cmd.OutOrStdout(), "%d new, %d already stored, %d in %s\n", res.Added, res.Duplicates, n, store)
+			writeOneSourceNote(cmd.OutOrStdout(), batch, nil)
 			return nil
 		},
 	}

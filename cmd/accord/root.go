@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"io"
+	"runtime/debug"
+	"strings"
 
 	"github.com/accord-peace/accord/negotiate"
 	"github.com/accord-peace/accord/scenario"
@@ -34,11 +36,13 @@ A SCENARIO argument is a scenario YAML file, or a folder holding scenario.yaml
 file, or "reference" for the embedded Ukraine 2025 reference agreement.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       version(debug.ReadBuildInfo()),
 	}
+	root.SetVersionTemplate("accord {{.Version}}\n")
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return usageError{cmd: c.Name(), err: err}
+		return usageError{cmd: c.CommandPath(), err: err}
 	})
 	root.AddCommand(
 		newAnalyzeCmd(),
@@ -59,14 +63,96 @@ file, or "reference" for the embedded Ukraine 2025 reference agreement.`,
 		newDemoCmd(),
 		newReportCmd(),
 	)
+	root.InitDefaultCompletionCmd() // now, so that it is checked as the others
+	requireSubcommand(root)
+	root.SetHelpCommand(&cobra.Command{
+		Use:   "help [command]",
+		Short: "Help about any command",
+		RunE: func(c *cobra.Command, args []string) error {
+			target, rest, err := c.Root().Find(args)
+			if err != nil || len(rest) > 0 {
+				return usageError{err: fmt.Errorf("no help for %q: %q has no such command", strings.Join(args, " "), target.CommandPath())}
+			}
+			return target.Help()
+		},
+	})
 	return root
+}
+
+// requireSubcommand makes every command that only groups subcommands (the
+// root among them) refuse an argument that names none of them, as a usage
+// error (exit 2): cobra would print the help and exit 0 below the root. Such
+// a command given no argument prints its help.
+func requireSubcommand(c *cobra.Command) {
+	for _, sub := range c.Commands() {
+		requireSubcommand(sub)
+	}
+	if !c.HasSubCommands() || c.Run != nil || c.RunE != nil {
+		return
+	}
+	c.Args = func(c *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return nil
+		}
+		var names []string
+		for _, sub := range c.Commands() {
+			if sub.IsAvailableCommand() {
+				names = append(names, sub.Name())
+			}
+		}
+		if c.SuggestionsMinimumDistance <= 0 {
+			c.SuggestionsMinimumDistance = 2
+		}
+		msg := fmt.Sprintf("unknown command %q for %q; the commands are %s", args[0], c.CommandPath(), strings.Join(names, ", "))
+		if s := c.SuggestionsFor(args[0]); len(s) > 0 {
+			msg = fmt.Sprintf("unknown command %q for %q; did you mean %s?", args[0], c.CommandPath(), strings.Join(s, " or "))
+		}
+		return usageError{cmd: c.CommandPath(), err: fmt.Errorf("%s", msg)}
+	}
+	c.RunE = func(c *cobra.Command, args []string) error { return c.Help() }
+}
+
+// version is the build's version: the module's version when built from a
+// tagged module (go install ...@v1.2.3), else the commit it was built from
+// and its time (with "dirty" when the tree had changes), else "(devel)".
+func version(bi *debug.BuildInfo, ok bool) string {
+	if !ok || bi == nil {
+		return "(unknown: no build information)"
+	}
+	if v := bi.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	var rev, at, dirty string
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			at = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				dirty = " dirty"
+			}
+		}
+	}
+	if rev == "" {
+		return "(devel)"
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	v := "(devel) " + rev
+	if at != "" {
+		v += " " + at
+	}
+	return v + dirty
 }
 
 // exactArgs is cobra.ExactArgs with a usage error.
 func exactArgs(n int, names string) cobra.PositionalArgs {
 	return func(c *cobra.Command, args []string) error {
 		if len(args) != n {
-			return usageError{cmd: c.Name(), err: fmt.Errorf("%s needs %s, got %d argument(s)", c.Name(), names, len(args))}
+			return usageError{cmd: c.CommandPath(), err: fmt.Errorf("%s needs %s, got %d argument(s)", c.CommandPath(), names, len(args))}
 		}
 		return nil
 	}

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"golang.org/x/mod/sumdb/note"
@@ -38,6 +39,8 @@ type serverConfig struct {
 	// in all.
 	headerTimeout, bodyTimeout, idleTimeout time.Duration
 	feedPerAddr, feedClients                int
+	// corsOrigins may call the API from a browser page of theirs.
+	corsOrigins []string
 }
 
 func (c *serverConfig) register(cmd *cobra.Command, defaultData string) {
@@ -51,7 +54,56 @@ func (c *serverConfig) register(cmd *cobra.Command, defaultData string) {
 	cmd.Flags().DurationVar(&c.idleTimeout, "idle-timeout", api.DefaultIdleTimeout, "time a kept-alive connection may stay idle")
 	cmd.Flags().IntVar(&c.feedPerAddr, "feed-per-addr", api.DefaultFeedPerAddr, "feed streams open at once from one remote address (429 beyond)")
 	cmd.Flags().IntVar(&c.feedClients, "feed-clients", api.DefaultFeedClients, "feed streams open at once in all (429 beyond)")
+	cmd.Flags().StringArrayVar(&c.corsOrigins, "cors-origin", nil, "an origin (https://HOST[:PORT], or * for any) whose pages may call the API from a browser; repeat for more (default: none, same-origin only)")
 	cmd.Flags().StringVar(&c.tokens, "tokens", "", `callers' bearer tokens, a JSON file {"TOKEN": {"actor": ID, "role": party|guarantor|monitor|mediator}}; without it the server is open to every caller`)
+}
+
+// check refuses flag values no server can start with, as usage errors (exit
+// 2): an address that is not host:port, a limit below 1. An address that is
+// well formed but cannot be listened on is refused later, when listening.
+func (c *serverConfig) check() error {
+	bad := func(format string, args ...any) error {
+		return usageError{err: fmt.Errorf(format, args...)}
+	}
+	host, port, err := net.SplitHostPort(c.addr)
+	if err != nil {
+		return bad("--addr %q: want HOST:PORT (127.0.0.1:8080, :8080, [::1]:0): %v", c.addr, err)
+	}
+	if _, err := net.LookupPort("tcp", port); err != nil || port == "" {
+		return bad("--addr %q: the port %q is not a port number (0 to 65535; 0 for any free port)", c.addr, port)
+	}
+	if strings.ContainsAny(host, " /") {
+		return bad("--addr %q: the host %q is not a host name nor an IP address", c.addr, host)
+	}
+	for _, d := range []struct {
+		flag string
+		v    time.Duration
+	}{{"--header-timeout", c.headerTimeout}, {"--body-timeout", c.bodyTimeout}, {"--idle-timeout", c.idleTimeout}} {
+		if d.v <= 0 {
+			return bad("%s %v: want a duration above 0 (30s, 2m)", d.flag, d.v)
+		}
+	}
+	for _, o := range c.corsOrigins {
+		if err := api.CheckOrigin(o); err != nil {
+			return bad("--cors-origin: %v", err)
+		}
+	}
+	if c.feedPerAddr < 1 || c.feedClients < 1 {
+		return bad("--feed-per-addr %d, --feed-clients %d: want at least 1 each", c.feedPerAddr, c.feedClients)
+	}
+	return nil
+}
+
+// listenError says why the server cannot listen on addr: refused input
+// (exit 1), with what to do about it, never a bug.
+func listenError(addr string, err error) error {
+	switch {
+	case errors.Is(err, syscall.EADDRINUSE):
+		return &accord.Error{Code: accord.EINVALID, Message: fmt.Sprintf("--addr %s: the address is in use (another process listens there); stop it or choose another --addr (port 0 picks a free one)", addr), Err: err}
+	case errors.Is(err, syscall.EACCES):
+		return &accord.Error{Code: accord.EINVALID, Message: fmt.Sprintf("--addr %s: not permitted to listen there (ports below 1024 need privileges); choose another --addr", addr), Err: err}
+	}
+	return &accord.Error{Code: accord.EINVALID, Message: fmt.Sprintf("--addr %s: cannot listen there (is the host one of this machine's addresses?)", addr), Err: err}
 }
 
 // server is a running mission server.
@@ -72,8 +124,11 @@ type server struct {
 // startServer opens the store and the ledger in the data directory,
 // replays the stored observations into the pipeline, and serves the API.
 func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*server, error) {
-	if err := os.MkdirAll(c.data, 0o755); err != nil {
+	if err := c.check(); err != nil {
 		return nil, err
+	}
+	if err := os.MkdirAll(c.data, 0o755); err != nil {
+		return nil, &accord.Error{Code: accord.EINVALID, Message: "--data " + c.data, Err: err}
 	}
 	a, k, err := loadMonitoring(c.agreement)
 	if err != nil {
@@ -103,6 +158,9 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 	feed.MaxPerAddr, feed.MaxClients = c.feedPerAddr, c.feedClients
 	s.api.Feed = feed
 	s.api.BodyTimeout = c.bodyTimeout
+	if len(c.corsOrigins) > 0 {
+		s.api.CORS = &api.CORS{Origins: c.corsOrigins}
+	}
 	s.api.Geometry = a.Monitoring.Geometry.GeoJSON()
 	s.api.Bands = api.BandOutlines(a.Monitoring, k)
 	if c.scenario != "none" {
@@ -132,7 +190,7 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		s.close()
-		return nil, err
+		return nil, listenError(c.addr, err)
 	}
 	s.URL = "http://" + ln.Addr().String()
 	if c.tokens == "" && !loopback(ln.Addr()) {
