@@ -293,6 +293,10 @@ func (s *Server) maxReplyIncidents() int {
 type IncidentList = monitor.IncidentPage
 
 func (s *Server) getIncidents(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Query().Has("format") {
+		s.listIncidents(w, r) // api/incident.go: exports
+		return
+	}
 	q, err := ParseIncidentQuery(r.URL.Query())
 	if err != nil {
 		s.fail(w, http.StatusBadRequest, err)

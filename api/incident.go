@@ -3,13 +3,100 @@ package api
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/agreement"
+	"github.com/accord-peace/accord/export"
 	"github.com/accord-peace/accord/geo"
 	"github.com/accord-peace/accord/monitor"
 )
+
+// DefaultExportPageSize is the page of an export of the incident listing
+// (format=geojson, csv or kml) when the request gives no limit: the
+// largest page there is, where the JSON listing's is 1,000.
+const DefaultExportPageSize = monitor.MaxPageSize
+
+// incidentFormats are the values of the format parameter of GET
+// /v1/incidents.
+const incidentFormats = "json, geojson, csv, kml"
+
+// listIncidents serves GET /v1/incidents with a format parameter: json
+// (the listing, as without one), or an export (package export) of the
+// page. An export's page is read from the store whole (one page, like the
+// JSON listing) and written out as it is encoded. When the listing goes on,
+// the response says so before its body, in the headers
+//
+//	X-Accord-Next: CURSOR
+//	Link: </v1/incidents?after=CURSOR&...>; rel="next"
+//
+// (the same query with after set), and a GeoJSON export also in its
+// foreign member "next"; a response without them is the listing's end.
+func (s *Server) listIncidents(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	name := q.Get("format")
+	var f export.Format
+	if name != "json" {
+		var err error
+		if f, err = export.ParseFormat(name); err != nil {
+			s.fail(w, http.StatusBadRequest, accord.Errorf(accord.EINVALID, "format: %q is not a format of the incident listing (want %s)", name, incidentFormats))
+			return
+		}
+	}
+	if len(q["format"]) > 1 {
+		s.fail(w, http.StatusBadRequest, accord.Errorf(accord.EINVALID, "format: given %d times, want it once", len(q["format"])))
+		return
+	}
+	fq := url.Values{}
+	for k, v := range q {
+		if k != "format" {
+			fq[k] = v
+		}
+	}
+	iq, err := ParseIncidentQuery(fq)
+	if err != nil {
+		s.fail(w, http.StatusBadRequest, err)
+		return
+	}
+	if f != "" && iq.Limit == 0 {
+		iq.Limit = DefaultExportPageSize
+	}
+	page, err := s.Mission.Incidents(r.Context(), iq)
+	if err != nil {
+		s.fail(w, status(err), err)
+		return
+	}
+	if f == "" {
+		writeJSON(w, http.StatusOK, page)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", f.MediaType())
+	h.Set("Content-Disposition", `attachment; filename="incidents`+f.Extension()+`"`)
+	if page.Next != "" {
+		q.Set("after", page.Next)
+		h.Set("X-Accord-Next", page.Next)
+		h.Set("Link", "<"+r.URL.Path+"?"+q.Encode()+`>; rel="next"`)
+	}
+	w.WriteHeader(http.StatusOK)
+	ew, err := export.New(w, f, export.Options{Next: page.Next})
+	if err == nil {
+		for i := range page.Incidents {
+			if err = ew.Write(&page.Incidents[i]); err != nil {
+				break
+			}
+		}
+		if err == nil {
+			err = ew.Close()
+		}
+	}
+	if err != nil {
+		// The status is sent: all there is left to do is to say so in the
+		// log. The client sees a document that does not end.
+		s.Logger.Warn("incident export cut short", "format", f, "err", err)
+	}
+}
 
 // IncidentDetail is one incident with the observations it fuses, as their
 // sources sent them.

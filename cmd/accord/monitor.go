@@ -12,6 +12,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/export"
 	"github.com/accord-peace/accord/fusion"
 	"github.com/accord-peace/accord/monitor"
 	"github.com/accord-peace/accord/ndjson"
@@ -49,7 +50,7 @@ func (f *inputFlags) register(c *cobra.Command) {
 // read decodes one input in the chosen format.
 func (f *inputFlags) read(cmd *cobra.Command, path string) ([]monitor.Observation, error) {
 	if f.format != "ndjson" && f.format != "acled" && f.format != "ucdp" {
-		return nil, usageError{cmd: cmd.Name(), err: fmt.Errorf("--format %q: want ndjson, acled or ucdp", f.format)}
+		return nil, usageError{cmd: usagePath(cmd), err: fmt.Errorf("--format %q: want ndjson, acled or ucdp", f.format)}
 	}
 	in, name, err := openInput(cmd, path)
 	if err != nil {
@@ -60,7 +61,7 @@ func (f *inputFlags) read(cmd *cobra.Command, path string) ([]monitor.Observatio
 	for _, p := range f.parties {
 		actor, party, ok := strings.Cut(p, "=")
 		if !ok || actor == "" || party == "" {
-			return nil, usageError{cmd: cmd.Name(), err: fmt.Errorf("--party %q: want ACTOR-PREFIX=PARTY", p)}
+			return nil, usageError{cmd: usagePath(cmd), err: fmt.Errorf("--party %q: want ACTOR-PREFIX=PARTY", p)}
 		}
 		opt.Parties[actor] = party
 	}
@@ -72,7 +73,7 @@ func (f *inputFlags) read(cmd *cobra.Command, path string) ([]monitor.Observatio
 	case "ucdp":
 		return monitor.ImportUCDP(in, name, opt)
 	}
-	return nil, usageError{cmd: cmd.Name(), err: fmt.Errorf("--format %q: want ndjson, acled or ucdp", f.format)}
+	return nil, usageError{cmd: usagePath(cmd), err: fmt.Errorf("--format %q: want ndjson, acled or ucdp", f.format)}
 }
 
 // openInput opens a file, or standard input for "-".
@@ -87,8 +88,12 @@ func openInput(cmd *cobra.Command, path string) (io.ReadCloser, string, error) {
 	return f, path, nil
 }
 
+// outputFormats are the values of monitor run's --output-format.
+const outputFormats = "text, json, geojson, csv, kml"
+
 func newMonitorRunCmd() *cobra.Command {
 	var asJSON bool
+	var outFormat, outPath string
 	var input inputFlags
 	cmd := &cobra.Command{
 		Use:   "run AGREEMENT OBS.ndjson",
@@ -113,10 +118,25 @@ With --json, one incident per line:
    "confidence","side","distance_to_line_m","zones":[...],
    "violations":[{"rule","provision","party","attribution_confidence"}],
    "closed_at","closed_reason"}
-Without it, a summary and the violations, one per line.`,
-		Example: "  accord simulate --duration 2h > obs.ndjson\n  accord monitor run reference obs.ndjson --json",
-		Args:    exactArgs(2, "AGREEMENT and OBS.ndjson"),
+Without it, a summary and the violations, one per line.
+
+--output-format chooses what is printed: text (the summary, the default),
+json (as --json, which is its synonym), or an export for GIS tools,
+spreadsheets and notebooks — geojson (RFC 7946 FeatureCollection of Points),
+csv (RFC 4180, UTF-8, lon and lat columns) or kml (KML 2.2, Placemarks with
+ExtendedData) — with the same flat fields in all three (docs/server.md,
+Exports). (--format is the input's format.) --out FILE writes the output to
+FILE instead of standard output, atomically: a temporary file renamed over
+it, so a failure leaves FILE as it was.`,
+		Example: "  accord simulate --duration 2h > obs.ndjson\n  accord monitor run reference obs.ndjson --json\n" +
+			"  accord monitor run reference obs.ndjson --output-format geojson --out incidents.geojson\n" +
+			"  ogrinfo -al -so incidents.geojson",
+		Args: exactArgs(2, "AGREEMENT and OBS.ndjson"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			format, err := runOutputFormat(cmd, outFormat, asJSON)
+			if err != nil {
+				return err
+			}
 			a, k, err := loadMonitoring(args[0])
 			if err != nil {
 				return err
@@ -129,24 +149,77 @@ Without it, a summary and the violations, one per line.`,
 			if err != nil {
 				return err
 			}
-			w := bufio.NewWriter(cmd.OutOrStdout())
-			if asJSON {
-				enc := json.NewEncoder(w)
-				for i := range incidents {
-					if err := enc.Encode(&incidents[i]); err != nil {
-						return err
-					}
-				}
-				return w.Flush()
+			write := func(out io.Writer) error {
+				return writeIncidents(out, format, obs, incidents)
 			}
-			writeMonitorSummary(w, len(obs), incidents)
-			writeOneSourceNote(w, obs, incidents)
-			return w.Flush()
+			if outPath != "" {
+				return writeFileAtomic(outPath, func(f *os.File) error { return write(f) })
+			}
+			return write(cmd.OutOrStdout())
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON incident per line")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON incident per line (--output-format json)")
+	cmd.Flags().StringVar(&outFormat, "output-format", "", "what to print: "+outputFormats+" (default text)")
+	cmd.Flags().StringVar(&outPath, "out", "", "write to this file (atomically) instead of standard output")
 	input.register(cmd)
 	return cmd
+}
+
+// usagePath is a command's path for a usage error's "Run 'accord PATH
+// --help'": "monitor run".
+func usagePath(cmd *cobra.Command) string {
+	return strings.TrimPrefix(cmd.CommandPath(), cmd.Root().Name()+" ")
+}
+
+// runOutputFormat checks monitor run's output format: --output-format,
+// or json for --json; text when neither is given.
+func runOutputFormat(cmd *cobra.Command, format string, asJSON bool) (string, error) {
+	switch {
+	case asJSON && format != "" && format != "json":
+		return "", usageError{cmd: usagePath(cmd), err: fmt.Errorf("--json and --output-format %s: choose one", format)}
+	case asJSON:
+		return "json", nil
+	case format == "":
+		return "text", nil
+	}
+	if format != "text" && format != "json" {
+		if _, err := export.ParseFormat(format); err != nil {
+			return "", usageError{cmd: usagePath(cmd), err: fmt.Errorf("--output-format %q: want one of %s", format, outputFormats)}
+		}
+	}
+	return format, nil
+}
+
+// writeIncidents prints incidents in an output format of monitor run:
+// text (the summary), json (one incident a line) or an export.
+func writeIncidents(out io.Writer, format string, obs []monitor.Observation, incidents []monitor.Incident) error {
+	w := bufio.NewWriterSize(out, 64<<10)
+	switch format {
+	case "text":
+		writeMonitorSummary(w, len(obs), incidents)
+		writeOneSourceNote(w, obs, incidents)
+	case "json":
+		enc := json.NewEncoder(w)
+		for i := range incidents {
+			if err := enc.Encode(&incidents[i]); err != nil {
+				return err
+			}
+		}
+	default:
+		ew, err := export.New(w, export.Format(format), export.Options{})
+		if err != nil {
+			return err
+		}
+		for i := range incidents {
+			if err := ew.Write(&incidents[i]); err != nil {
+				return err
+			}
+		}
+		if err := ew.Close(); err != nil {
+			return err
+		}
+	}
+	return w.Flush()
 }
 
 // writeMonitorSummary prints incidents by state, violations by rule and

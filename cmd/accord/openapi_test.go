@@ -91,9 +91,10 @@ func TestOpenAPIDescribesTheServer(t *testing.T) {
 		t.Fatalf("checkpoint %q: no size", cp)
 	}
 	// The document's bodies other than JSON are strings.
-	for _, ct := range []string{"text/html", "image/svg+xml", "text/javascript"} {
+	for _, ct := range []string{"text/html", "image/svg+xml", "text/javascript", "text/csv", "application/vnd.google-earth.kml+xml"} {
 		openapi3filter.RegisterBodyDecoder(ct, openapi3filter.PlainBodyDecoder)
 	}
+	openapi3filter.RegisterBodyDecoder("application/geo+json", openapi3filter.JSONBodyDecoder)
 
 	calls := []contractCall{
 		{method: "POST", path: "/v1/observations", ctype: "application/x-ndjson", body: string(obs), code: 200},
@@ -102,6 +103,11 @@ func TestOpenAPIDescribesTheServer(t *testing.T) {
 		{method: "GET", path: "/v1/incidents", code: 200},
 		{method: "GET", path: "/v1/incidents?closed=true&violations=true&limit=3", code: 200},
 		{method: "GET", path: "/v1/incidents?since=yesterday", code: 400},
+		{method: "GET", path: "/v1/incidents?format=geojson&limit=3", code: 200},
+		{method: "GET", path: "/v1/incidents?format=csv&violations=true", code: 200},
+		{method: "GET", path: "/v1/incidents?format=kml", code: 200},
+		{method: "GET", path: "/v1/incidents?format=json&limit=2", code: 200},
+		{method: "GET", path: "/v1/incidents?format=shp", code: 400},
 		{method: "GET", path: "/v1/incidents/" + page.Incidents[0].ID, code: 200},
 		{method: "GET", path: "/v1/incidents/nope", code: 404},
 		{method: "GET", path: "/v1/feed", code: 200},
