@@ -29,7 +29,7 @@ type CORS struct {
 const (
 	corsMethods = "GET, POST, OPTIONS"
 	corsHeaders = "Authorization, Content-Type, Last-Event-ID, Accord-Author, Accord-Id, Accord-Signature"
-	corsExpose  = "Content-Type, Retry-After"
+	corsExpose  = "Content-Type, Retry-After, Link, X-Accord-Next"
 	corsMaxAge  = "600"
 )
 
