@@ -2,6 +2,7 @@ package mission
 
 import (
 	"context"
+	"strings"
 
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/engine"
@@ -54,6 +55,9 @@ func (m *Mission) sealIf(s *sealer, e ledger.Entry, consultation string) ledger.
 func (m *Mission) Sealed(ctx context.Context, sha256 string) (*accord.Sealed, engine.ConsultationState, error) {
 	if m.cfg.Sealed == nil || m.consequences == nil {
 		return nil, engine.ConsultationState{}, accord.Errorf(accord.ENOTFOUND, "this mission seals nothing")
+	}
+	if len(sha256) != 64 || strings.Trim(sha256, "0123456789abcdef") != "" {
+		return nil, engine.ConsultationState{}, accord.Errorf(accord.ENOTFOUND, "no seal %.80q: a seal is 64 lowercase hex digits", sha256)
 	}
 	x, err := m.cfg.Sealed.Sealed(ctx, sha256)
 	if err != nil {
