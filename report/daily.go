@@ -23,6 +23,33 @@ type Daily struct {
 	Weapons []WeaponRow
 	// Restrictions are today's restrictions of the monitors' movement.
 	Restrictions []monitor.Incident
+	// Incidents are the day's incidents, in numeric order of their ids.
+	Incidents []monitor.Incident
+	// Parties names the party codes (PartyName falls back on KnownParties
+	// and then on the code); the caller sets it from the agreement.
+	Parties map[string]string
+	// Cutoff is when the last observation the report rests on was received;
+	// zero when unknown. The caller sets it (SetCutoff).
+	Cutoff time.Time
+}
+
+// SetCutoff sets the cut-off to the latest time an observation made before
+// the end of the day was received (its report time, else when it was
+// made): later observations of later days do not move it.
+func (d *Daily) SetCutoff(obs []monitor.Observation) {
+	end := d.Day.AddDate(0, 0, 1)
+	for _, o := range obs {
+		if !o.ObservedAt.Before(end) {
+			continue
+		}
+		at := o.ReportedAt
+		if at.IsZero() {
+			at = o.ObservedAt
+		}
+		if at.After(d.Cutoff) {
+			d.Cutoff = at.UTC()
+		}
+	}
 }
 
 // Counts are a day's totals.
@@ -48,6 +75,8 @@ type WeaponRow struct {
 	Count                            int
 	Location                         [2]float64
 	DistanceKM                       float64
+	// Confidence is the attribution's confidence (0..1).
+	Confidence float64
 }
 
 // Stretch names the stretch of the line an incident is nearest to.
@@ -110,11 +139,15 @@ func Build(agreement string, day time.Time, incidents []monitor.Incident, stretc
 				rules[k].Today++
 				if in.Event == "heavy_weapon" && len(v.Rule) > 5 && v.Rule[:5] == "band:" {
 					d.Weapons = append(d.Weapons, WeaponRow{Incident: in.ID, Equipment: in.Equipment, Party: party, Rule: v.Rule,
-						Count: max(1, len(in.Observations)), Location: in.Location, DistanceKM: in.DistanceToLineM / 1000})
+						Count: max(1, len(in.Observations)), Location: in.Location, DistanceKM: in.DistanceToLineM / 1000,
+						Confidence: v.AttributionConfidence})
 				}
 			} else {
 				rules[k].Yesterday++
 			}
+		}
+		if today {
+			d.Incidents = append(d.Incidents, *in)
 		}
 		if today && in.Event == "movement_restriction" {
 			d.Restrictions = append(d.Restrictions, *in)
@@ -130,7 +163,12 @@ func Build(agreement string, day time.Time, incidents []monitor.Incident, stretc
 		return d.Rules[i].Party < d.Rules[j].Party
 	})
 	d.Stretches, d.Zones = sortedAreas(stretches), sortedAreas(zones)
-	sort.Slice(d.Weapons, func(i, j int) bool { return d.Weapons[i].Incident < d.Weapons[j].Incident })
+	sort.SliceStable(d.Weapons, func(i, j int) bool { return CompareIDs(d.Weapons[i].Incident, d.Weapons[j].Incident) < 0 })
+	byID := func(ins []monitor.Incident) {
+		sort.SliceStable(ins, func(i, j int) bool { return CompareIDs(ins[i].ID, ins[j].ID) < 0 })
+	}
+	byID(d.Restrictions)
+	byID(d.Incidents)
 	return d
 }
 

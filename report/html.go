@@ -21,11 +21,16 @@ var daily = template.Must(template.New("daily.html").Funcs(template.FuncMap{
 		}
 		return "±0"
 	},
+	"confidence": Confidence,
+	"pct":        pct,
 }).ParseFS(templates, "daily.html"))
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
 func fmtFloat(x float64) string { return strconv.FormatFloat(x, 'f', 1, 64) }
+
+// Party is the name of a party code in this report (PartyName).
+func (d *Daily) Party(code string) string { return PartyName(d.Parties, code) }
 
 // HTML renders the report as a self-contained HTML page.
 func (d *Daily) HTML(w io.Writer) error { return daily.Execute(w, d) }

@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/geo"
 	"github.com/accord-peace/accord/monitor"
 	"github.com/accord-peace/accord/negotiate"
@@ -68,6 +69,8 @@ prints it to PDF with headless Chromium.`,
 				return err
 			}
 			rep := report.Build(a.ID, d, incidents, stretches(a.Monitoring.Geometry, stretchKM*1000))
+			rep.Parties = partyNames(args[0], a)
+			rep.SetCutoff(obs)
 			var html bytes.Buffer
 			if err := rep.HTML(&html); err != nil {
 				return err
@@ -97,6 +100,32 @@ prints it to PDF with headless Chromium.`,
 	cmd.Flags().Float64Var(&stretchKM, "stretch-km", 100, "length of the stretches of the line the report counts by")
 	input.register(cmd)
 	return cmd
+}
+
+// partyNames are the names the agreement's scenario gives its parties
+// (the reference scenario for the reference agreement, else the scenario
+// file the agreement names, beside it); nil when it names none or cannot
+// be read, and the report falls back on report.KnownParties.
+func partyNames(path string, a *agreement.Agreement) map[string]string {
+	sp := ""
+	switch {
+	case path == "" || path == "reference":
+	case a.Scenario != "":
+		sp = filepath.Join(filepath.Dir(path), a.Scenario)
+	default:
+		return nil
+	}
+	s, err := loadScenario(sp)
+	if err != nil {
+		return nil
+	}
+	names := map[string]string{}
+	for _, p := range s.Parties {
+		if p.Name != "" {
+			names[p.ID] = p.Name
+		}
+	}
+	return names
 }
 
 // stretches names the stretch of the line nearest to an incident, by the
