@@ -31,6 +31,9 @@ type Daily struct {
 	// Cutoff is when the last observation the report rests on was received;
 	// zero when unknown. The caller sets it (SetCutoff).
 	Cutoff time.Time
+	// Engine is what the agreement engine recorded on the day (SetEngine);
+	// nil when the report has no engine.
+	Engine *Engine
 }
 
 // SetCutoff sets the cut-off to the latest time an observation made before

@@ -16,7 +16,9 @@ import (
 
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/agreement"
+	"github.com/accord-peace/accord/engine"
 	"github.com/accord-peace/accord/geo"
+	"github.com/accord-peace/accord/mission"
 	"github.com/accord-peace/accord/monitor"
 	"github.com/accord-peace/accord/negotiate"
 	"github.com/accord-peace/accord/report"
@@ -64,11 +66,12 @@ prints it to PDF with headless Chromium.`,
 			if err != nil {
 				return err
 			}
-			incidents, err := runBatch(cmd.Context(), a, k, obs)
+			incidents, state, err := runDailyBatch(cmd.Context(), a, k, obs)
 			if err != nil {
 				return err
 			}
 			rep := report.Build(a.ID, d, incidents, stretches(a.Monitoring.Geometry, stretchKM*1000))
+			rep.SetEngine(state)
 			rep.Parties = partyNames(args[0], a)
 			rep.SetCutoff(obs)
 			var html bytes.Buffer
@@ -100,6 +103,42 @@ prints it to PDF with headless Chromium.`,
 	cmd.Flags().Float64Var(&stretchKM, "stretch-km", 100, "length of the stretches of the line the report counts by")
 	input.register(cmd)
 	return cmd
+}
+
+// runDailyBatch is runBatch that also returns the agreement engine's state
+// (nil when the agreement has none: no consultation, enforcement or
+// windows). It hands the observations over an hour of observation time at
+// a time, as a server taking them as they come would, so that the engine's
+// clock — when it confirmed a violation and opened a consultation, when a
+// deadline passed — follows the observations rather than stopping at the
+// end of the file.
+func runDailyBatch(ctx context.Context, a *agreement.Agreement, k *geo.Kernel, obs []monitor.Observation) ([]monitor.Incident, *engine.State, error) {
+	m, err := mission.Open(ctx, mission.Config{Agreement: a, Kernel: k,
+		Observations: monitor.NewMemStore(), Incidents: monitor.NewMemIncidentStore()})
+	if err != nil {
+		return nil, nil, err
+	}
+	defer m.Close()
+	for len(obs) > 0 {
+		n := 1
+		hour := obs[0].ObservedAt.Truncate(time.Hour)
+		for n < len(obs) && obs[n].ObservedAt.Truncate(time.Hour).Equal(hour) {
+			n++
+		}
+		if _, err := m.Ingest(ctx, obs[:n], nil); err != nil {
+			return nil, nil, err
+		}
+		obs = obs[n:]
+	}
+	ins, err := m.AllIncidents(ctx, monitor.IncidentFilter{})
+	if err != nil {
+		return nil, nil, err
+	}
+	if !m.HasEngine() {
+		return ins, nil, nil
+	}
+	s, err := m.State()
+	return ins, s, err
 }
 
 // partyNames are the names the agreement's scenario gives its parties
