@@ -4,6 +4,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/accord-peace/accord/geo"
 	"github.com/accord-peace/accord/monitor"
 )
 
@@ -34,6 +35,8 @@ type Daily struct {
 	// Engine is what the agreement engine recorded on the day (SetEngine);
 	// nil when the report has no engine.
 	Engine *Engine
+	// Geometry is the agreed geometry the map is drawn from; nil: no map.
+	Geometry *geo.Geometry
 }
 
 // SetCutoff sets the cut-off to the latest time an observation made before

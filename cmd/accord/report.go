@@ -72,6 +72,7 @@ prints it to PDF with headless Chromium.`,
 			}
 			rep := report.Build(a.ID, d, incidents, stretches(a.Monitoring.Geometry, stretchKM*1000))
 			rep.SetEngine(state)
+			rep.Geometry = a.Monitoring.Geometry
 			rep.Parties = partyNames(args[0], a)
 			rep.SetCutoff(obs)
 			var html bytes.Buffer

@@ -142,7 +142,7 @@ func TestDailyReportHTMLAndPDF(t *testing.T) {
 	}
 	h, _ := os.ReadFile(html)
 	p, _ := os.ReadFile(pdf)
-	if !strings.Contains(string(h), "Daily monitoring report — Monday 2 June 2025") || !strings.Contains(string(h), "km 0") {
+	if !strings.Contains(string(h), "Daily monitoring report — Monday 2 June 2025") || !strings.Contains(string(h), "km 0") || !strings.Contains(string(h), `<svg class="map"`) || !strings.Contains(string(h), "<h2>Summary</h2>") {
 		t.Errorf("HTML report:\n%.500s", h)
 	}
 	if !bytes.HasPrefix(p, []byte("%PDF-")) || len(p) < 10000 {
