@@ -37,6 +37,11 @@ type Daily struct {
 	Engine *Engine
 	// Geometry is the agreed geometry the map is drawn from; nil: no map.
 	Geometry *geo.Geometry
+	// Places are the settlements incidents are named by; nil: places are
+	// given as lat, lon.
+	Places *Places
+
+	yesterday [][2]float64 // where the day before's incidents were
 }
 
 // SetCutoff sets the cut-off to the latest time an observation made before
@@ -154,6 +159,8 @@ func Build(agreement string, day time.Time, incidents []monitor.Incident, stretc
 		}
 		if today {
 			d.Incidents = append(d.Incidents, *in)
+		} else {
+			d.yesterday = append(d.yesterday, in.Location)
 		}
 		if today && in.Event == "movement_restriction" {
 			d.Restrictions = append(d.Restrictions, *in)

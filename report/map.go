@@ -140,9 +140,6 @@ func (d *Daily) Map() template.HTML {
 		fmt.Fprintf(&b, `<path class="line" d="%s" fill="none" stroke="#222" stroke-width="1.6"><title>%s</title></path>`,
 			p.path(part, false), html.EscapeString(firstNonEmpty(d.Geometry.LineName, d.Geometry.LineID, "contact line")))
 	}
-	for _, s := range d.mapPlaces(p) {
-		b.WriteString(s)
-	}
 	counts := map[string]int{}
 	outside := 0
 	// Incidents without violation first, so that violations are drawn on top.
@@ -169,6 +166,9 @@ func (d *Daily) Map() template.HTML {
 			fmt.Fprintf(&b, `<circle class="inc %s" cx="%.1f" cy="%.1f" r="%.1f" fill="%s" fill-opacity=".8" stroke="#fff" stroke-width=".5"><title>%s %s</title></circle>`,
 				k, x, y, r, colour(k), html.EscapeString(in.ID), html.EscapeString(strings.Join(rules, ", ")))
 		}
+	}
+	for _, s := range d.mapPlaces(p) {
+		b.WriteString(s)
 	}
 	b.WriteString(`</svg>`)
 	b.WriteString(`<p class="legend">`)
@@ -202,5 +202,24 @@ func firstNonEmpty(s ...string) string {
 	return ""
 }
 
-// mapPlaces are the SVG labels of the places on the map (none yet).
-func (d *Daily) mapPlaces(p *projection) []string { return nil }
+// mapPlaces are the SVG labels of the eight settlements nearest the most
+// of the day's incidents (none without places).
+func (d *Daily) mapPlaces(p *projection) []string {
+	var out []string
+	for _, r := range d.Settlements(8) {
+		if strings.HasPrefix(r.Settlement, "(") {
+			continue
+		}
+		x, y, ok := p.xy([2]float64{r.Place.Lon, r.Place.Lat})
+		if !ok {
+			continue
+		}
+		anchor, dx := "start", 5.0
+		if x > p.w-120 {
+			anchor, dx = "end", -5
+		}
+		out = append(out, fmt.Sprintf(`<g class="place"><rect x="%.1f" y="%.1f" width="5" height="5" fill="#fff" stroke="#000"/><text x="%.1f" y="%.1f" text-anchor="%s" font-size="11" paint-order="stroke" stroke="#fff" stroke-width="3">%s</text></g>`,
+			x-2.5, y-2.5, x+dx, y-4, anchor, html.EscapeString(r.Settlement)))
+	}
+	return out
+}

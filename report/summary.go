@@ -152,7 +152,16 @@ func (d *Daily) Summary() []string {
 	} else {
 		out = append(out, "The monitors' movement was not restricted.")
 	}
-	if best := topArea(d.Stretches); best != nil {
+	if top := d.Settlements(3); len(top) > 0 && !strings.HasPrefix(top[0].Settlement, "(") {
+		var parts []string
+		for _, r := range top {
+			if strings.HasPrefix(r.Settlement, "(") {
+				continue
+			}
+			parts = append(parts, fmt.Sprintf("%s (%d)", r.Settlement, r.Today))
+		}
+		out = append(out, fmt.Sprintf("Most incidents were near %s.", joinAnd(parts)))
+	} else if best := topArea(d.Stretches); best != nil {
 		out = append(out, fmt.Sprintf("Most incidents (%d) were at %s.", best.Today, best.Area))
 	}
 	if d.Engine == nil {
@@ -195,6 +204,14 @@ func isConsequence(what string) bool {
 		}
 	}
 	return false
+}
+
+// joinAnd joins "a", "b" and "c" as "a, b and c".
+func joinAnd(s []string) string {
+	if len(s) < 2 {
+		return strings.Join(s, "")
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
 }
 
 // topArea is the area with the most incidents today, nil when none has any.

@@ -22,6 +22,7 @@ import (
 	"github.com/accord-peace/accord/monitor"
 	"github.com/accord-peace/accord/negotiate"
 	"github.com/accord-peace/accord/report"
+	"github.com/accord-peace/accord/scenarios"
 )
 
 func newReportCmd() *cobra.Command {
@@ -73,6 +74,9 @@ prints it to PDF with headless Chromium.`,
 			rep := report.Build(a.ID, d, incidents, stretches(a.Monitoring.Geometry, stretchKM*1000))
 			rep.SetEngine(state)
 			rep.Geometry = a.Monitoring.Geometry
+			if rep.Places, err = report.ParsePlaces(scenarios.Places, placesAttribution); err != nil {
+				return fmt.Errorf("the embedded places: %w", err)
+			}
 			rep.Parties = partyNames(args[0], a)
 			rep.SetCutoff(obs)
 			var html bytes.Buffer
@@ -105,6 +109,10 @@ prints it to PDF with headless Chromium.`,
 	input.register(cmd)
 	return cmd
 }
+
+// placesAttribution credits the embedded gazetteer as its licence asks
+// (scenarios/places/README.md).
+const placesAttribution = "Settlements: GeoNames (www.geonames.org), CC BY 4.0; nearest settlement by great-circle distance, direction from it on an eight-point compass."
 
 // runDailyBatch is runBatch that also returns the agreement engine's state
 // (nil when the agreement has none: no consultation, enforcement or

@@ -142,7 +142,8 @@ func TestDailyReportHTMLAndPDF(t *testing.T) {
 	}
 	h, _ := os.ReadFile(html)
 	p, _ := os.ReadFile(pdf)
-	if !strings.Contains(string(h), "Daily monitoring report — Monday 2 June 2025") || !strings.Contains(string(h), "km 0") || !strings.Contains(string(h), `<svg class="map"`) || !strings.Contains(string(h), "<h2>Summary</h2>") {
+	if !strings.Contains(string(h), "Daily monitoring report — Monday 2 June 2025") || !strings.Contains(string(h), "km 0") || !strings.Contains(string(h), `<svg class="map"`) || !strings.Contains(string(h), "<h2>Summary</h2>") ||
+		!regexp.MustCompile(`\d km (north|south|east|west)[a-z-]* of [A-Z]`).Match(h) || !strings.Contains(string(h), "GeoNames") {
 		t.Errorf("HTML report:\n%.500s", h)
 	}
 	if !bytes.HasPrefix(p, []byte("%PDF-")) || len(p) < 10000 {
