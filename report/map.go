@@ -14,8 +14,8 @@ import (
 // an equirectangular projection over the bounding box of the agreed
 // geometry (the contact line and the zones) with a margin of 5%, x scaled
 // by the cosine of the box's middle latitude so that a kilometre east is
-// as long as a kilometre north at its centre (good to a few percent over
-// the ~6° of latitude of the reference line). Incidents outside the box
+// as long as a kilometre north at its centre (within about 4% over the
+// 3.8° of latitude of the reference line). Incidents outside the box
 // are left off (and counted under the map).
 const (
 	mapWidth  = 720.0

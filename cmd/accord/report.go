@@ -45,11 +45,16 @@ func newDailyReportCmd() *cobra.Command {
 		Long: `daily fuses the observations with the agreement's pipeline (as 'accord monitor
 run': every incident, closed or open, so a day's totals do not depend on what
 later data the file holds) and writes the report of one day (UTC) — the successor of the OSCE
-mission's daily report: incidents and violations by rule and party, by
-stretch of the line (every --stretch-km along it from its start) and by zone,
-heavy weapons seen inside their withdrawal bands, restrictions of the
-monitors' movement, each against the day before. --out writes HTML; --pdf
-prints it to PDF with headless Chromium.`,
+mission's daily report: a one-page summary in sentences (violations by party
+and rule, consultations opened and closed, consequences applied), a map of
+the day's incidents over the line and zones, then incidents and violations
+by rule and party, by nearest settlement, by stretch of the line (every
+--stretch-km along it from its start) and by zone, heavy weapons seen inside
+their withdrawal bands, restrictions of the monitors' movement, each against
+the day before. Places are named by the nearest settlement (GeoNames, CC BY
+4.0), parties by the names the agreement's scenario gives them. --out writes
+HTML; --pdf prints it to PDF with headless Chromium, pages numbered
+(docs/report.md).`,
 		Args: exactArgs(2, "AGREEMENT and OBS.ndjson"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if out == "" && pdf == "" {
