@@ -136,10 +136,10 @@ func (d *Daily) Summary() []string {
 					parts = append(parts, "others")
 					break
 				}
-				parts = append(parts, fmt.Sprintf("%s %d", r.Rule, r.Today))
+				parts = append(parts, fmt.Sprintf("%s (%d)", d.Rule(r.Rule), r.Today))
 			}
 			if len(parts) > 0 {
-				s += ", by rule: " + strings.Join(parts, ", ")
+				s += ": " + strings.Join(parts, ", ")
 			}
 			out = append(out, s+".")
 		}

@@ -43,7 +43,7 @@ func TestSummary(t *testing.T) {
 	}{
 		{"with engine", state, []string{
 			"On Monday 2 June 2025 the mission recorded 2 incidents (1 the day before, 1 more), 2 of them confirmed",
-			"Attributed to Russia: 2 violations (1 the day before, 1 more), by rule: crossing 2.",
+			"Attributed to Russia: 2 violations (1 the day before, 1 more): crossing the line (2).",
 			"2 consultations were opened on the violations confirmed that day; 1 closed (1 upheld); 2 remain open at the end of the day.",
 			"tranche t1 re-imposed (04:00 UTC)",
 		}, []string{"phase p1", "notice to ru", "monitoring record only"}},

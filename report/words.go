@@ -102,3 +102,30 @@ func PartyName(names map[string]string, code string) string {
 }
 
 func pct(c float64) string { return strconv.Itoa(int(c*100+0.5)) + "%" }
+
+// Rule says a rule in words: "crossing the line", "weapon inside band
+// mlrs", "in Demilitarised strip" (the zone's name from the geometry, when
+// the report has it), "from …" for a rule on what comes from a zone; any
+// other rule as it is.
+func (d *Daily) Rule(rule string) string {
+	zone := func(id string) string {
+		if d.Geometry != nil {
+			if z := d.Geometry.Zone(id); z != nil && z.Name != "" {
+				return z.Name
+			}
+		}
+		return "zone " + id
+	}
+	kind, id, _ := strings.Cut(rule, ":")
+	switch {
+	case rule == "crossing":
+		return "crossing the line"
+	case kind == "band" && id != "":
+		return "weapon inside band " + id
+	case kind == "zone" && id != "":
+		return "in " + zone(id)
+	case kind == "zone-from" && id != "":
+		return "from " + zone(id)
+	}
+	return rule
+}

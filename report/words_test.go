@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/accord-peace/accord/geo"
 	"github.com/accord-peace/accord/report"
 )
 
@@ -54,6 +55,18 @@ func TestPartyName(t *testing.T) {
 	} {
 		if got := report.PartyName(names, c.code); got != c.want {
 			t.Errorf("PartyName(%q) = %q, want %q", c.code, got, c.want)
+		}
+	}
+}
+
+func TestRule(t *testing.T) {
+	d := &report.Daily{Geometry: &geo.Geometry{Zones: []geo.Zone{{ID: "dmz", Name: "Demilitarised strip"}}}}
+	for _, c := range []struct{ rule, want string }{
+		{"crossing", "crossing the line"}, {"band:mlrs", "weapon inside band mlrs"}, {"zone:dmz", "in Demilitarised strip"},
+		{"zone:x", "in zone x"}, {"zone-from:dmz", "from Demilitarised strip"}, {"overflight", "overflight"}, {"band:", "band:"},
+	} {
+		if got := d.Rule(c.rule); got != c.want {
+			t.Errorf("Rule(%q) = %q, want %q", c.rule, got, c.want)
 		}
 	}
 }
