@@ -91,7 +91,7 @@ func (d *Daily) Summary() []string {
 	if t.Violations == 0 {
 		out = append(out, fmt.Sprintf("No violation of the agreement was recorded (%s the day before).", count(y.Violations, "violation", "violations")))
 	} else {
-		out = append(out, fmt.Sprintf("They broke the agreement's rules %s (%s).", count(t.Violations, "time", "times"), versus(t.Violations, y.Violations)))
+		out = append(out, fmt.Sprintf("They broke the agreement's rules %s (%s).", times(t.Violations), versus(t.Violations, y.Violations)))
 		type party struct {
 			code        string
 			today, prev int
@@ -148,7 +148,7 @@ func (d *Daily) Summary() []string {
 		out = append(out, fmt.Sprintf("%s seen inside %s withdrawal bands.", count(len(d.Weapons), "heavy weapon was", "heavy weapons were"), plural(len(d.Weapons), "its", "their")))
 	}
 	if n := len(d.Restrictions); n > 0 {
-		out = append(out, fmt.Sprintf("The monitors' movement was restricted %s.", count(n, "time", "times")))
+		out = append(out, fmt.Sprintf("The monitors' movement was restricted %s.", times(n)))
 	} else {
 		out = append(out, "The monitors' movement was not restricted.")
 	}
@@ -223,6 +223,17 @@ func topArea(rows []AreaRow) *AreaRow {
 		}
 	}
 	return best
+}
+
+// times says how often: "once", "twice", "3 times".
+func times(n int) string {
+	switch n {
+	case 1:
+		return "once"
+	case 2:
+		return "twice"
+	}
+	return fmt.Sprintf("%d times", n)
 }
 
 func count(n int, one, many string) string {
