@@ -126,7 +126,7 @@ func TestServeIngestFeedVerifyRestart(t *testing.T) {
 }
 
 func TestDemoRunsToTheEnd(t *testing.T) {
-	out, errOut, code := runAccord(t, "demo", "--addr", "127.0.0.1:0", "--duration", "30m", "--speed", "7200", "--exit", "--data", t.TempDir())
+	out, errOut, code := runAccord(t, "demo", "--war", "--addr", "127.0.0.1:0", "--duration", "30m", "--speed", "7200", "--exit", "--data", t.TempDir())
 	if code != 0 || !strings.Contains(out, "accord demo: open http://127.0.0.1:") || !strings.Contains(out, "simulation done") {
 		t.Errorf("demo: exit %d\n%s\n%s", code, out, errOut)
 	}
