@@ -23,10 +23,10 @@ type Ceasefire struct {
 	QuietRate     float64
 }
 
-// DefaultCeasefire is the demo's ceasefire: ten events an hour on the
-// first day, halving daily, calm from the fourth day, 75 days in all.
+// DefaultCeasefire is the demo's ceasefire: three events an hour on the
+// first day, halving daily, calm from the fourth day, 80 days in all.
 func DefaultCeasefire() Ceasefire {
-	return Ceasefire{Days: 75, Rate: 10, HalfLifeDays: 1, CalmAfterDays: 4, QuietRate: 1}
+	return Ceasefire{Days: 80, Rate: 3, HalfLifeDays: 1, CalmAfterDays: 4, QuietRate: 1}
 }
 
 // RunCeasefire simulates a ceasefire day by day from cfg.Start (cfg.Rate

@@ -42,6 +42,8 @@ type story struct {
 	breach    bool
 	ended     time.Time // when the snapback took effect
 	provs     []storyProvision
+	// Hours told at the busy and at the calm pace.
+	busyHours, calmHours int
 }
 
 // storyProvision is a provision a party records done on a day of the
@@ -111,7 +113,13 @@ func (s *story) run(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		if busy {
+			s.busyHours++
+		} else {
+			s.calmHours++
+		}
 		if !s.ended.IsZero() && now.Sub(s.ended) >= 24*time.Hour {
+			s.say(now, "the end: %d simulated days, %d busy hours and %d calm ones", (s.busyHours+s.calmHours)/24, s.busyHours, s.calmHours)
 			return nil
 		}
 		if sent == len(s.obs) {
