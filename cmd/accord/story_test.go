@@ -40,6 +40,22 @@ func TestDemoStoryEndToEnd(t *testing.T) {
 	}
 	t.Logf("the story:\n%s", out.String())
 
+	// The same seed tells the same story: another server ends in the same
+	// state, byte for byte.
+	c.data = t.TempDir()
+	s2, err := startServer(t.Context(), c, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.stop()
+	var out2 strings.Builder
+	if err := newStory(s2.URL, cfg, res.Observations, 0, 0, &out2).run(t.Context()); err != nil {
+		t.Fatalf("the second telling: %v", err)
+	}
+	if h1, h2 := stateHash(t, s.URL), stateHash(t, s2.URL); h1 != h2 || out.String() != out2.String() {
+		t.Errorf("one seed, two stories: state %s and %s\n%s\n%s", h1, h2, out.String(), out2.String())
+	}
+
 	resp, err := http.Get(s.URL + "/v1/agreement")
 	if err != nil {
 		t.Fatal(err)
@@ -103,4 +119,21 @@ func TestDemoStoryEndToEnd(t *testing.T) {
 	if answered["accept/upheld"] == 0 || answered["dispute/dismissed"] == 0 || answered["dispute/upheld"] == 0 || answered["/upheld"] != 0 {
 		t.Errorf("consultations closed by answer/outcome %v: want accepted, disputed and dismissed, disputed and upheld, none unanswered", answered)
 	}
+}
+
+// stateHash is the agreement's state hash as GET /v1/agreement gives it.
+func stateHash(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(url + "/v1/agreement")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var v struct {
+		Hash string `json:"state_hash"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&v); err != nil || v.Hash == "" {
+		t.Fatalf("GET /v1/agreement: no state hash (%v)", err)
+	}
+	return v.Hash
 }
