@@ -73,6 +73,9 @@ data directory is a new temporary one unless --data names one.`,
 			cfg := sim.FromAgreement(a.Monitoring, k)
 			cfg.Judge = judgeWith(monitor.NewPipeline(a.Monitoring, k, fusion.Config{}))
 			if !war {
+				if err := storyFits(a); err != nil {
+					return err
+				}
 				cfg.Seed = seed
 				res, err := sim.RunCeasefire(cfg, sim.DefaultCeasefire())
 				if err != nil {

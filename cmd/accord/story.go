@@ -8,10 +8,13 @@ import (
 	"hash/fnv"
 	"io"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/sim"
 )
 
@@ -75,6 +78,33 @@ type agreementView struct {
 		Cause     string `json:"cause"`
 		Effective bool   `json:"effective"`
 	} `json:"snapback"`
+}
+
+// storyFits says why the story cannot be told on an agreement, if it
+// cannot: it is written for the reference agreement's provisions, phase,
+// relief and snapback.
+func storyFits(a *agreement.Agreement) error {
+	var missing []string
+	for _, id := range []string{"heavy-weapons-withdrawal", "prisoner-exchange"} {
+		if !slices.ContainsFunc(a.Provisions, func(p agreement.Provision) bool { return p.ID == id }) {
+			missing = append(missing, "provision "+id)
+		}
+	}
+	if !slices.ContainsFunc(a.Phases, func(p agreement.Phase) bool { return p.ID == "permanent" }) {
+		missing = append(missing, "phase permanent")
+	}
+	if a.Enforcement == nil || !slices.Contains(a.Enforcement.SnapbackOn, storyParty) || len(a.Enforcement.Tranches) == 0 {
+		missing = append(missing, "relief tranches with a snapback on "+storyParty)
+	}
+	for _, g := range storyGuarantors {
+		if !slices.Contains(a.Guarantors(), g) {
+			missing = append(missing, "guarantor "+g)
+		}
+	}
+	if len(missing) > 0 {
+		return accord.Errorf(accord.EINVALID, "the demo's story is written for the reference agreement; agreement %s has no %s (run it with --war)", a.ID, strings.Join(missing, ", no "))
+	}
+	return nil
 }
 
 func newStory(url string, cfg sim.Config, obs []sim.Observation, busy, quiet time.Duration, out io.Writer) *story {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/api"
 	"github.com/accord-peace/accord/fusion"
 	"github.com/accord-peace/accord/monitor"
@@ -136,4 +137,32 @@ func stateHash(t *testing.T, url string) string {
 		t.Fatalf("GET /v1/agreement: no state hash (%v)", err)
 	}
 	return v.Hash
+}
+
+// The story is told on the reference agreement only; another says what it
+// lacks.
+func TestStoryFits(t *testing.T) {
+	ref, _, err := loadMonitoring("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	noPhase := *ref
+	noPhase.Phases = ref.Phases[:1]
+	noRelief := *ref
+	noRelief.Enforcement = nil
+	tests := []struct {
+		name string
+		a    *agreement.Agreement
+		want string
+	}{
+		{"the reference", ref, ""},
+		{"no permanent phase", &noPhase, "agreement ukraine-2025-ceasefire has no phase permanent (run it with --war)"},
+		{"no relief", &noRelief, "has no relief tranches with a snapback on ru"},
+	}
+	for _, tt := range tests {
+		err := storyFits(tt.a)
+		if tt.want == "" && err != nil || tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)) {
+			t.Errorf("%s: %v, want %q", tt.name, err, tt.want)
+		}
+	}
 }
