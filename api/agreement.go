@@ -247,3 +247,35 @@ func (s *Server) postFinding(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, res)
 }
+
+// ProvisionRequest records a provision done by a party obliged to it.
+type ProvisionRequest struct {
+	// Party is the party that carried it out; with tokens, the caller (and
+	// may be left out).
+	Party string `json:"party"`
+}
+
+// ProvisionResult answers a provision recorded done.
+type ProvisionResult = mission.ProvisionResult
+
+func (s *Server) postProvisionDone(w http.ResponseWriter, r *http.Request) {
+	if s.state(w) == nil {
+		return
+	}
+	var req ProvisionRequest
+	if err := readBody(w, r, &req); err != nil {
+		s.fail(w, status(err), err)
+		return
+	}
+	party, err := s.actor(r, req.Party, "party")
+	if err != nil {
+		s.fail(w, status(err), err)
+		return
+	}
+	res, err := s.Mission.ProvisionDone(r.Context(), r.PathValue("id"), party)
+	if err != nil {
+		s.fail(w, status(err), err)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}

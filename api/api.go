@@ -88,6 +88,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/consultations", s.getConsultations)
 	mux.Handle("POST /v1/consultations/{id}/response", s.Auth.require(accord.SubmitResponse, http.HandlerFunc(s.postResponse)))
 	mux.Handle("POST /v1/consultations/{id}/finding", s.Auth.require(accord.SignFinding, http.HandlerFunc(s.postFinding)))
+	mux.Handle("POST /v1/provisions/{id}/done", s.Auth.require(accord.SubmitResponse, http.HandlerFunc(s.postProvisionDone)))
 	mux.HandleFunc("GET /v1/compliance", s.getCompliance)
 	mux.HandleFunc("GET /v1/scenario", s.getScenario)
 	mux.HandleFunc("GET /v1/scenario/proposals/{id}", s.getProposal)

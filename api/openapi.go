@@ -16,7 +16,7 @@ var Routes = []string{
 	"GET /v1/proofs/inclusion", "GET /v1/proofs/consistency",
 	"GET /metrics", "GET /openapi.json", "GET /", "GET /v1/geometry", "GET /web/",
 	"GET /v1/incidents/{id}", "GET /v1/agreement", "GET /v1/consultations",
-	"POST /v1/consultations/{id}/response", "POST /v1/consultations/{id}/finding", "GET /v1/compliance",
+	"POST /v1/consultations/{id}/response", "POST /v1/consultations/{id}/finding", "POST /v1/provisions/{id}/done", "GET /v1/compliance",
 	"GET /v1/scenario", "GET /v1/scenario/proposals/{id}", "GET /v1/scenario/matrix", "GET /v1/scenario/frontier.svg",
 	"GET /v1/bands",
 }

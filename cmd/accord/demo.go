@@ -20,21 +20,41 @@ func newDemoCmd() *cobra.Command {
 	var c serverConfig
 	var duration time.Duration
 	var rate, speed float64
-	var exit bool
+	var seed uint64
+	var exit, war bool
 	cmd := &cobra.Command{
 		Use:   "demo",
-		Short: "Start the server on the reference agreement and feed it a simulated sensor network live",
+		Short: "Start the server on the reference agreement and tell a ceasefire's story into it live",
 		Long: `demo starts the mission server (as 'accord serve') on the embedded store and the
-reference agreement, and runs the simulator's sensor network into it over
-HTTP, --speed times faster than real time: observations are posted when their
-reported_at comes. It prints the URL of the live page, then progress every
-few seconds. Ctrl-C stops it cleanly; with --exit it stops when the
-simulation ends. The data directory is a new temporary one unless --data
-names one.`,
-		Example: "  accord demo\n  accord demo --speed 600 --rate 400 --addr 127.0.0.1:9000",
+reference agreement, and tells a ceasefire's story into it over HTTP, on the
+routes a real deployment uses: the simulator's sensor network reports
+violations frequent on the first days and falling, then calm; the parties
+answer the notices (accept, or dispute with evidence) and record the
+provisions they carry out; the guarantors sign findings; the permanent
+phase opens on verified compliance and releases the first tranche of
+relief; three days in, a breach is upheld and the snapback re-imposes it.
+The engine's events narrate it on the dashboard. A busy simulated hour
+takes 1/--speed of an hour (half a second by default), a calm one a sixth
+of that: the story takes about four minutes. The same --seed tells the
+same story.
+
+With --war it runs instead the simulator's unrelenting front (--rate true
+events an hour for --duration, --speed 120 by default) and answers
+nothing.
+
+It prints the URL of the live page, then what happens. Ctrl-C stops it
+cleanly; with --exit it stops when the story (or the simulation) ends. The
+data directory is a new temporary one unless --data names one.`,
+		Example: "  accord demo\n  accord demo --seed 7 --speed 14400\n  accord demo --war --speed 600 --rate 400 --addr 127.0.0.1:9000",
 		Args:    exactArgs(0, "no argument"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			out := cmd.OutOrStdout()
+			if !war && !cmd.Flags().Changed("speed") {
+				speed = 7200
+			}
+			if !(speed > 0) {
+				return usageError{cmd: cmd.CommandPath(), err: fmt.Errorf("--speed %g: want a positive number of simulated seconds per real second", speed)}
+			}
 			if c.data == "" {
 				dir, err := os.MkdirTemp("", "accord-demo-")
 				if err != nil {
@@ -51,8 +71,21 @@ names one.`,
 			fmt.Fprintf(out, "accord demo: open %s/ (data in %s)\n", s.URL, c.data)
 			a, k := s.agreement, s.kernel // the server's, built once
 			cfg := sim.FromAgreement(a.Monitoring, k)
-			cfg.Seed, cfg.Duration, cfg.Rate, cfg.FalseAlarmsPerHour = uint64(time.Now().UnixNano()), duration, rate, 2
 			cfg.Judge = judgeWith(monitor.NewPipeline(a.Monitoring, k, fusion.Config{}))
+			if !war {
+				if err := storyFits(a); err != nil {
+					return err
+				}
+				cfg.Seed = seed
+				res, err := sim.RunCeasefire(cfg, sim.DefaultCeasefire())
+				if err != nil {
+					return err
+				}
+				busy := time.Duration(float64(time.Hour) / speed)
+				fmt.Fprintf(out, "a ceasefire's story, seed %d: %d observations over up to %d days, a busy hour in %v\n", seed, len(res.Observations), sim.DefaultCeasefire().Days, busy)
+				return tellStory(cmd, newStory(s.URL, cfg, res.Observations, busy, busy/6, out), exit, out)
+			}
+			cfg.Seed, cfg.Duration, cfg.Rate, cfg.FalseAlarmsPerHour = uint64(time.Now().UnixNano()), duration, rate, 2
 			res, err := sim.Run(cfg)
 			if err != nil {
 				return err
@@ -63,11 +96,31 @@ names one.`,
 		},
 	}
 	c.register(cmd, "")
-	cmd.Flags().DurationVar(&duration, "duration", 24*time.Hour, "simulated time")
-	cmd.Flags().Float64Var(&rate, "rate", 200, "true events per simulated hour")
-	cmd.Flags().Float64Var(&speed, "speed", 120, "simulated seconds per real second")
-	cmd.Flags().BoolVar(&exit, "exit", false, "stop when the simulation ends instead of serving on")
+	cmd.Flags().DurationVar(&duration, "duration", 24*time.Hour, "simulated time (--war)")
+	cmd.Flags().Float64Var(&rate, "rate", 200, "true events per simulated hour (--war)")
+	cmd.Flags().Float64Var(&speed, "speed", 120, "simulated seconds per real second (the story's busy hours: 7200 unless given)")
+	cmd.Flags().Uint64Var(&seed, "seed", 1, "the story's seed: the same seed tells the same story")
+	cmd.Flags().BoolVar(&war, "war", false, "run the unrelenting front instead of the ceasefire's story")
+	cmd.Flags().BoolVar(&exit, "exit", false, "stop when the story or the simulation ends instead of serving on")
 	return cmd
+}
+
+// tellStory tells the story, then serves on until Ctrl-C unless exit.
+func tellStory(cmd *cobra.Command, st *story, exit bool, out io.Writer) error {
+	if err := st.run(cmd.Context()); err != nil {
+		if cmd.Context().Err() != nil {
+			fmt.Fprintln(out, "stopping")
+			return nil
+		}
+		return err
+	}
+	fmt.Fprintln(out, "the story is told")
+	if exit {
+		return nil
+	}
+	<-cmd.Context().Done()
+	fmt.Fprintln(out, "stopping")
+	return nil
 }
 
 // feed posts the observations as their reported_at comes, in batches.

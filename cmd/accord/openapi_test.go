@@ -138,6 +138,9 @@ func TestOpenAPIDescribesTheServer(t *testing.T) {
 		{method: "POST", path: "/v1/consultations/" + disputed.ID + "/finding", ctype: "application/json", body: `{"guarantor":"eu","outcome":"proven"}`, code: 400},
 		{method: "POST", path: "/v1/consultations/" + disputed.ID + "/finding", ctype: "application/json", body: `{"guarantor":"eu","outcome":"upheld"}`, code: 200},
 		{method: "GET", path: "/v1/consultations", code: 200}, // a closed one among them now
+		{method: "POST", path: "/v1/provisions/prisoner-exchange/done", ctype: "application/json", body: `{"party":"us"}`, code: 400},
+		{method: "POST", path: "/v1/provisions/nope/done", ctype: "application/json", body: `{"party":"ua"}`, code: 404},
+		{method: "POST", path: "/v1/provisions/prisoner-exchange/done", ctype: "application/json", body: `{"party":"ua"}`, code: 200},
 		{method: "GET", path: "/v1/compliance", code: 200},
 		{method: "GET", path: "/v1/compliance?bucket=1h", code: 200},
 		{method: "GET", path: "/v1/compliance?bucket=1s", code: 400},
@@ -259,6 +262,7 @@ func TestOpenAPIDescribesTheServer(t *testing.T) {
 	raw, _ = json.Marshal(sub)
 	check(surl, contractCall{method: "POST", path: "/v1/submissions", ctype: "application/json", body: string(raw), code: 200})
 	check(surl, contractCall{method: "POST", path: "/v1/consultations/" + notice.ID + "/response", ctype: "application/json", body: `{"party":"` + notice.Party + `","answer":"accept"}`, code: 401})
+	check(surl, contractCall{method: "POST", path: "/v1/provisions/prisoner-exchange/done", ctype: "application/json", body: `{"party":"ua"}`, code: 401})
 
 	var missing []string
 	for _, r := range api.Routes {

@@ -126,9 +126,25 @@ func TestServeIngestFeedVerifyRestart(t *testing.T) {
 }
 
 func TestDemoRunsToTheEnd(t *testing.T) {
-	out, errOut, code := runAccord(t, "demo", "--addr", "127.0.0.1:0", "--duration", "30m", "--speed", "7200", "--exit", "--data", t.TempDir())
-	if code != 0 || !strings.Contains(out, "accord demo: open http://127.0.0.1:") || !strings.Contains(out, "simulation done") {
-		t.Errorf("demo: exit %d\n%s\n%s", code, out, errOut)
+	tests := []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"the front", []string{"--war", "--duration", "30m", "--speed", "7200"}, []string{"simulation done"}},
+		{"the story", []string{"--speed", "1e7"}, []string{"phase permanent open", "a breach: ru fires across the line", "crossing: upheld", "snapback effective", "the story is told"}},
+	}
+	for _, tt := range tests {
+		out, errOut, code := runAccord(t, append([]string{"demo", "--addr", "127.0.0.1:0", "--exit", "--data", t.TempDir()}, tt.args...)...)
+		if code != 0 || !strings.Contains(out, "accord demo: open http://127.0.0.1:") {
+			t.Errorf("%s: exit %d\n%s\n%s", tt.name, code, out, errOut)
+			continue
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%s: no %q in\n%s", tt.name, w, out)
+			}
+		}
 	}
 }
 

@@ -1,0 +1,168 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/accord-peace/accord/agreement"
+	"github.com/accord-peace/accord/api"
+	"github.com/accord-peace/accord/fusion"
+	"github.com/accord-peace/accord/monitor"
+	"github.com/accord-peace/accord/sim"
+)
+
+// The demo's story runs end to end on the real server, through the routes
+// a real user calls: the parties answer, the guarantors find, provisions
+// are recorded done, the permanent phase opens and releases relief, and a
+// breach snaps it back — as GET /v1/agreement says.
+func TestDemoStoryEndToEnd(t *testing.T) {
+	c := serverConfig{addr: "127.0.0.1:0", data: t.TempDir(), headerTimeout: api.DefaultHeaderTimeout, bodyTimeout: api.DefaultBodyTimeout,
+		idleTimeout: api.DefaultIdleTimeout, feedPerAddr: api.DefaultFeedPerAddr, feedClients: api.DefaultFeedClients}
+	s, err := startServer(t.Context(), c, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.stop()
+	cfg := sim.FromAgreement(s.agreement.Monitoring, s.kernel)
+	cfg.Judge = judgeWith(monitor.NewPipeline(s.agreement.Monitoring, s.kernel, fusion.Config{}))
+	cfg.Seed = 1
+	res, err := sim.RunCeasefire(cfg, sim.DefaultCeasefire())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	st := newStory(s.URL, cfg, res.Observations, 0, 0, &out)
+	if err := st.run(t.Context()); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	t.Logf("the story:\n%s", out.String())
+
+	// The same seed tells the same story: another server ends in the same
+	// state, byte for byte.
+	c.data = t.TempDir()
+	s2, err := startServer(t.Context(), c, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.stop()
+	var out2 strings.Builder
+	if err := newStory(s2.URL, cfg, res.Observations, 0, 0, &out2).run(t.Context()); err != nil {
+		t.Fatalf("the second telling: %v", err)
+	}
+	if h1, h2 := stateHash(t, s.URL), stateHash(t, s2.URL); h1 != h2 || out.String() != out2.String() {
+		t.Errorf("one seed, two stories: state %s and %s\n%s\n%s", h1, h2, out.String(), out2.String())
+	}
+
+	resp, err := http.Get(s.URL + "/v1/agreement")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var v struct {
+		Phases []struct {
+			ID, Status string
+		}
+		Provisions []struct {
+			ID, Status string
+		}
+		Consultations []struct {
+			ID, Party, Severity, Stage, Answer, Outcome string
+		}
+		Tranches []struct {
+			ID, Status string
+		}
+		Snapback *struct {
+			Cause     string
+			Effective bool
+		}
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&v); err != nil {
+		t.Fatal(err)
+	}
+	status := func(list []struct{ ID, Status string }) map[string]string {
+		m := map[string]string{}
+		for _, x := range list {
+			m[x.ID] = x.Status
+		}
+		return m
+	}
+	phases, provisions, tranches := status(v.Phases), status(v.Provisions), status(v.Tranches)
+	for _, want := range []struct{ what, got, want string }{
+		{"phase ceasefire-30", phases["ceasefire-30"], "open"},
+		{"phase permanent", phases["permanent"], "open"},
+		{"phase reconstruction", phases["reconstruction"], "suspended"},
+		{"provision heavy-weapons-withdrawal", provisions["heavy-weapons-withdrawal"], "done"},
+		{"provision prisoner-exchange", provisions["prisoner-exchange"], "done"},
+		{"tranche relief-1", tranches["relief-1"], "reimposed"},
+		{"tranche relief-2", tranches["relief-2"], "blocked"},
+	} {
+		if want.got != want.want {
+			t.Errorf("%s: %q, want %q", want.what, want.got, want.want)
+		}
+	}
+	if v.Snapback == nil || !v.Snapback.Effective {
+		t.Fatalf("snapback: %+v, want effective", v.Snapback)
+	}
+	answered := map[string]int{}
+	for _, c := range v.Consultations {
+		if c.Stage != "closed" {
+			continue
+		}
+		answered[c.Answer+"/"+c.Outcome]++
+		if c.ID == v.Snapback.Cause && (c.Party != "ru" || c.Answer != "dispute" || c.Outcome != "upheld") {
+			t.Errorf("the snapback's cause %+v: want ru's dispute upheld", c)
+		}
+	}
+	if answered["accept/upheld"] == 0 || answered["dispute/dismissed"] == 0 || answered["dispute/upheld"] == 0 || answered["/upheld"] != 0 {
+		t.Errorf("consultations closed by answer/outcome %v: want accepted, disputed and dismissed, disputed and upheld, none unanswered", answered)
+	}
+}
+
+// stateHash is the agreement's state hash as GET /v1/agreement gives it.
+func stateHash(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(url + "/v1/agreement")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var v struct {
+		Hash string `json:"state_hash"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&v); err != nil || v.Hash == "" {
+		t.Fatalf("GET /v1/agreement: no state hash (%v)", err)
+	}
+	return v.Hash
+}
+
+// The story is told on the reference agreement only; another says what it
+// lacks.
+func TestStoryFits(t *testing.T) {
+	ref, _, err := loadMonitoring("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	noPhase := *ref
+	noPhase.Phases = ref.Phases[:1]
+	noRelief := *ref
+	noRelief.Enforcement = nil
+	tests := []struct {
+		name string
+		a    *agreement.Agreement
+		want string
+	}{
+		{"the reference", ref, ""},
+		{"no permanent phase", &noPhase, "agreement ukraine-2025-ceasefire has no phase permanent (run it with --war)"},
+		{"no relief", &noRelief, "has no relief tranches with a snapback on ru"},
+	}
+	for _, tt := range tests {
+		err := storyFits(tt.a)
+		if tt.want == "" && err != nil || tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)) {
+			t.Errorf("%s: %v, want %q", tt.name, err, tt.want)
+		}
+	}
+}

@@ -1,0 +1,92 @@
+package mission
+
+import (
+	"context"
+
+	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/engine"
+)
+
+// ProvisionResult answers a provision recorded done: the provision as it
+// now stands, what the engine derived (a phase it opens, a tranche it
+// releases) and the last ledger entry.
+type ProvisionResult struct {
+	Provision engine.ProvisionState `json:"provision"`
+	Derived   []engine.Derived      `json:"derived"`
+	LastEntry *int64                `json:"last_entry,omitempty"`
+}
+
+// ProvisionDone records that a party carried out a provision it is obliged
+// to (the engine's provision_done entry), at the monitoring clock's time:
+// the entry and what the engine derived go into the ledger and onto the
+// feed, and are restored at restart like the other engine entries. A
+// refused one changes nothing: ENOTFOUND for no such provision, EINVALID
+// otherwise (a party not obliged to it, done already, the agreement not in
+// force), EUNAUTHORIZED when the agreement registers its authors' keys (the
+// record takes no signed provision submission yet).
+func (m *Mission) ProvisionDone(ctx context.Context, id, party string) (ProvisionResult, error) {
+	if m.consequences == nil {
+		return ProvisionResult{}, errNoEngine()
+	}
+	if m.Signed() {
+		return ProvisionResult{}, accord.Errorf(accord.EUNAUTHORIZED, "this agreement registers its authors' keys, and the record takes no signed provision submission: provision %s cannot be recorded done unsigned", id)
+	}
+	m.engineMu.Lock()
+	events, derived, err := m.consequences.ProvisionDone(id, party)
+	if err != nil {
+		m.engineMu.Unlock()
+		return ProvisionResult{}, err
+	}
+	res := ProvisionResult{Derived: derived}
+	if res.Derived == nil {
+		res.Derived = []engine.Derived{}
+	}
+	res.Provision, _ = m.consequences.Provision(id)
+	rec, err := m.prepare(nil, nil, "", nil, events, derived)
+	m.recordMu.Lock()
+	m.engineMu.Unlock()
+	defer m.recordMu.Unlock()
+	if err != nil {
+		return res, err
+	}
+	seqs, err := m.record(context.WithoutCancel(ctx), rec)
+	res.LastEntry = lastOf(seqs)
+	return res, err
+}
+
+// ProvisionDone applies a provision_done entry by party at the monitoring
+// clock's time and returns it with what the engine derived.
+func (c *Consequences) ProvisionDone(id, party string) ([]engine.Event, []engine.Derived, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.provision(id); !ok {
+		return nil, nil, accord.Errorf(accord.ENOTFOUND, "no provision %q", id)
+	}
+	if party == "" {
+		return nil, nil, accord.Errorf(accord.EINVALID, "provision %s: who did it? (a party obliged to it)", id)
+	}
+	if c.latest.IsZero() {
+		return nil, nil, accord.Errorf(accord.EINVALID, "provision %s: the agreement is not in force yet (the parties sign at the first observation)", id)
+	}
+	ev := engine.Event{Type: engine.ProvisionDone, At: c.latest, Provision: id, Party: party}
+	if err := c.apply(&ev); err != nil {
+		return nil, nil, accord.Errorf(accord.EINVALID, "%v", err)
+	}
+	return []engine.Event{ev}, c.fresh(), nil
+}
+
+// Provision returns where a provision stands.
+func (c *Consequences) Provision(id string) (engine.ProvisionState, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.provision(id)
+}
+
+func (c *Consequences) provision(id string) (engine.ProvisionState, bool) {
+	for _, p := range c.eng.State().Provisions {
+		if p.ID == id {
+			return p, true
+		}
+	}
+	return engine.ProvisionState{}, false
+}
