@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"time"
 
 	"github.com/accord-peace/accord/agreement"
+	"github.com/accord-peace/accord/engine"
 	"github.com/accord-peace/accord/geo"
 	"github.com/accord-peace/accord/mission"
 	"github.com/accord-peace/accord/monitor"
@@ -11,16 +13,37 @@ import (
 
 // runBatch runs observations through a mission kept in memory — the path
 // the server takes, without a record — and returns every incident they
-// produced, closed ones included, in the order first seen.
-func runBatch(ctx context.Context, a *agreement.Agreement, k *geo.Kernel, obs []monitor.Observation) ([]monitor.Incident, error) {
+// produced, closed ones included, in the order first seen, with the
+// agreement engine's state (nil when the agreement has none: no
+// consultation, enforcement or rule on its clock). It hands the
+// observations over an hour of observation time at a time, as a server
+// taking them as they come would, so that the engine's clock — when it
+// confirmed a violation and opened a consultation, when a deadline passed,
+// when a rule came into force — follows the observations rather than
+// stopping at the end of the file. (Fusion's incidents do not depend on
+// how the observations are cut into batches.)
+func runBatch(ctx context.Context, a *agreement.Agreement, k *geo.Kernel, obs []monitor.Observation) ([]monitor.Incident, *engine.State, error) {
 	m, err := mission.Open(ctx, mission.Config{Agreement: a, Kernel: k,
 		Observations: monitor.NewMemStore(), Incidents: monitor.NewMemIncidentStore()})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer m.Close()
-	if _, err := m.Ingest(ctx, obs, nil); err != nil {
-		return nil, err
+	for len(obs) > 0 {
+		n := 1
+		hour := obs[0].ObservedAt.Truncate(time.Hour)
+		for n < len(obs) && obs[n].ObservedAt.Truncate(time.Hour).Equal(hour) {
+			n++
+		}
+		if _, err := m.Ingest(ctx, obs[:n], nil); err != nil {
+			return nil, nil, err
+		}
+		obs = obs[n:]
 	}
-	return m.AllIncidents(ctx, monitor.IncidentFilter{})
+	ins, err := m.AllIncidents(ctx, monitor.IncidentFilter{})
+	if err != nil || !m.HasEngine() {
+		return ins, nil, err
+	}
+	st, err := m.State()
+	return ins, st, err
 }

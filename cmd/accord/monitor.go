@@ -145,7 +145,7 @@ it, so a failure leaves FILE as it was.`,
 			if err != nil {
 				return err
 			}
-			incidents, err := runBatch(cmd.Context(), a, k, obs)
+			incidents, _, err := runBatch(cmd.Context(), a, k, obs)
 			if err != nil {
 				return err
 			}

@@ -16,9 +16,7 @@ import (
 
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/agreement"
-	"github.com/accord-peace/accord/engine"
 	"github.com/accord-peace/accord/geo"
-	"github.com/accord-peace/accord/mission"
 	"github.com/accord-peace/accord/monitor"
 	"github.com/accord-peace/accord/negotiate"
 	"github.com/accord-peace/accord/report"
@@ -72,7 +70,7 @@ HTML; --pdf prints it to PDF with headless Chromium, pages numbered
 			if err != nil {
 				return err
 			}
-			incidents, state, err := runDailyBatch(cmd.Context(), a, k, obs)
+			incidents, state, err := runBatch(cmd.Context(), a, k, obs)
 			if err != nil {
 				return err
 			}
@@ -118,42 +116,6 @@ HTML; --pdf prints it to PDF with headless Chromium, pages numbered
 // placesAttribution credits the embedded gazetteer as its licence asks
 // (scenarios/places/README.md).
 const placesAttribution = "Settlements: GeoNames (www.geonames.org), CC BY 4.0; nearest settlement by great-circle distance, direction from it on an eight-point compass."
-
-// runDailyBatch is runBatch that also returns the agreement engine's state
-// (nil when the agreement has none: no consultation, enforcement or
-// windows). It hands the observations over an hour of observation time at
-// a time, as a server taking them as they come would, so that the engine's
-// clock — when it confirmed a violation and opened a consultation, when a
-// deadline passed — follows the observations rather than stopping at the
-// end of the file.
-func runDailyBatch(ctx context.Context, a *agreement.Agreement, k *geo.Kernel, obs []monitor.Observation) ([]monitor.Incident, *engine.State, error) {
-	m, err := mission.Open(ctx, mission.Config{Agreement: a, Kernel: k,
-		Observations: monitor.NewMemStore(), Incidents: monitor.NewMemIncidentStore()})
-	if err != nil {
-		return nil, nil, err
-	}
-	defer m.Close()
-	for len(obs) > 0 {
-		n := 1
-		hour := obs[0].ObservedAt.Truncate(time.Hour)
-		for n < len(obs) && obs[n].ObservedAt.Truncate(time.Hour).Equal(hour) {
-			n++
-		}
-		if _, err := m.Ingest(ctx, obs[:n], nil); err != nil {
-			return nil, nil, err
-		}
-		obs = obs[n:]
-	}
-	ins, err := m.AllIncidents(ctx, monitor.IncidentFilter{})
-	if err != nil {
-		return nil, nil, err
-	}
-	if !m.HasEngine() {
-		return ins, nil, nil
-	}
-	s, err := m.State()
-	return ins, s, err
-}
 
 // partyNames are the names the agreement's scenario gives its parties
 // (the reference scenario for the reference agreement, else the scenario
