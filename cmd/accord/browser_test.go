@@ -82,7 +82,7 @@ func TestDashboardInChromium(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The snapshot: the incidents posted before, from GET /v1/incidents.
-	if err := chromedp.Do(ctx, chromedp.Poll[chromedp.Void](fmt.Sprintf(`document.body.dataset.snapshot !== undefined && document.querySelectorAll("path.incident").length === %d`, early), chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Poll[chromedp.Void](fmt.Sprintf(`document.body.dataset.snapshot !== undefined && document.body.dataset.markers === "%d"`, early), chromedp.WithPollingTimeout(30*time.Second))); err != nil {
 		t.Fatalf("the %d incidents posted before the page opened did not appear on the map: %v", early, err)
 	}
 	// Post the rest now: the page must pick the incidents up live, and end
@@ -92,10 +92,13 @@ func TestDashboardInChromium(t *testing.T) {
 	if total <= early {
 		t.Fatalf("%d incidents after the second half, %d before", total, early)
 	}
-	if err := chromedp.Do(ctx, chromedp.Poll[chromedp.Void](fmt.Sprintf(`document.querySelectorAll("path.incident").length === %d && document.querySelectorAll("#rows tr").length === %d`, total, total), chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Poll[chromedp.Void](fmt.Sprintf(`document.body.dataset.markers === "%d" && document.querySelectorAll("#rows tr").length === %d`, total, total), chromedp.WithPollingTimeout(30*time.Second))); err != nil {
 		t.Fatalf("the page does not show the %d incidents of GET /v1/incidents: %v", total, err)
 	}
-	shapes, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("path.incident").length`))
+	// The incidents are clustered: every one is in the cluster group, and
+	// what the map shows of them (clusters, single markers) is drawn in a
+	// pane below the agreed geometry's.
+	shapes, err := chromedp.Run(ctx, chromedp.Evaluate[int](`cluster.getLayers().length`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,6 +111,8 @@ func TestDashboardInChromium(t *testing.T) {
 	// a click on an incident lists its observations.
 	for _, check := range []struct{ what, js string }{
 		{"oblast boundaries", `document.querySelectorAll("path.oblast").length >= 27`},
+		{"incidents as clusters or markers", `document.querySelectorAll(".leaflet-incidents-pane .cl, .leaflet-incidents-pane path.incident").length >= 1`},
+		{"the contact line above the clusters", `(() => { const z = e => +getComputedStyle(e.closest(".leaflet-pane:not(.leaflet-map-pane)")).zIndex; const l = document.querySelector("path.zone.contact_line"), c = document.querySelector(".leaflet-incidents-pane .cl, .leaflet-incidents-pane path.incident"); return l && c && z(l) > z(c); })()`},
 		{"band edges", `document.querySelectorAll("path.band").length >= 8`},
 		{"the agreement's phases", `document.querySelectorAll("#phases li.phase").length >= 2`},
 		{"a compliance timeline per party", `document.querySelectorAll(".party-timeline").length >= 2 && document.querySelectorAll(".party-timeline rect.bar").length >= 1`},
