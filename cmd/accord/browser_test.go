@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -92,7 +93,7 @@ func TestDashboardInChromium(t *testing.T) {
 	if total <= early {
 		t.Fatalf("%d incidents after the second half, %d before", total, early)
 	}
-	if err := chromedp.Do(ctx, chromedp.Poll[chromedp.Void](fmt.Sprintf(`document.body.dataset.markers === "%d" && document.querySelectorAll("#rows tr").length === %d`, total, total), chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Poll[chromedp.Void](fmt.Sprintf(`document.body.dataset.markers === "%d" && document.body.dataset.incidents === "%d" && document.querySelectorAll("#rows tr").length === %d`, total, total, min(total, 50)), chromedp.WithPollingTimeout(30*time.Second))); err != nil {
 		t.Fatalf("the page does not show the %d incidents of GET /v1/incidents: %v", total, err)
 	}
 	// The incidents are clustered: every one is in the cluster group, and
@@ -135,7 +136,8 @@ func TestDashboardInChromium(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rows != shapes {
+	// One page of the table (50 rows at most), every incident on the map.
+	if rows != min(shapes, 50) {
 		t.Errorf("%d incident rows but %d markers", rows, shapes)
 	}
 	dir := filepath.Join("testdata", "artifacts")
@@ -146,6 +148,27 @@ func TestDashboardInChromium(t *testing.T) {
 	// The first screen alone (the README's picture: docs/dashboard.png).
 	if top, err := chromedp.Run(ctx, chromedp.CaptureScreenshot()); err == nil {
 		os.WriteFile(filepath.Join(dir, "dashboard-top.png"), top, 0o644)
+	}
+	// The filters apply to the map and the table alike: a rule's incidents
+	// only, then all again.
+	filtered, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](`(() => {
+		const sel = document.getElementById("f-rule");
+		sel.value = sel.options[1].value; sel.dispatchEvent(new Event("change"));
+		const b = document.body.dataset, r = [+b.shown, +b.markers, document.querySelectorAll("#rows tr").length, +b.incidents];
+		sel.value = ""; sel.dispatchEvent(new Event("change"));
+		return r.concat([+b.shown]);
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	} else if f := filtered; f[0] < 1 || f[0] >= f[3] || f[1] != f[0] || f[2] != min(f[0], 50) || f[4] != f[3] {
+		t.Errorf("a rule's filter: %d shown, %d markers, %d rows of %d incidents, then %d without the filter", f[0], f[1], f[2], f[3], f[4])
+	}
+	// The labels in Ukrainian and Russian.
+	for lang, want := range map[string]string{"uk": "Інциденти", "ru": "Инциденты", "en": "Incidents"} {
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => { const s = document.getElementById("lang"); s.value = "`+lang+`"; s.dispatchEvent(new Event("change")); return document.querySelector('[data-i18n="Incidents"]').textContent + "|" + document.querySelector(".legend").textContent; })()`))
+		if err != nil || !strings.HasPrefix(got, want+"|") {
+			t.Errorf("language %s: heading and legend %q (%v), want %q first", lang, got, err, want)
+		}
 	}
 	t.Logf("%d map shapes before the incidents, then %d incidents on the map (%d from the snapshot); screenshot %s (%d bytes)", countries, shapes, early, filepath.Join(dir, "dashboard.png"), len(shot))
 }
