@@ -15,7 +15,17 @@ const (
 	// SubmissionFinding is a guarantor's signature of a finding, signed by
 	// the guarantor: its body is a FindingBody.
 	SubmissionFinding = "finding"
+	// SubmissionProvision is a party's record that it carried out a
+	// provision it is obliged to, signed by the party: its body is a
+	// ProvisionBody.
+	SubmissionProvision = "provision_done"
 )
+
+// ProvisionBody is the body of a signed provision_done: the author (a party
+// obliged to it) carried out the provision.
+type ProvisionBody struct {
+	Provision string `json:"provision"`
+}
 
 // ResponseBody is the body of a signed response: the author (the party the
 // notice went to) answers a consultation's notice.

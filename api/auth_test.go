@@ -102,7 +102,7 @@ func TestAuthMatrix(t *testing.T) {
 		{"party answers a notice", "POST", "/v1/submissions", "t-ru", "application/json", sub("ru", "response"), 404, "no consultation"},
 		{"party answers for another", "POST", "/v1/submissions", "t-ru", "application/json", sub("us", "response"), 403, `ru may not submit for "us"`},
 		{"monitor submits a batch summary alone", "POST", "/v1/submissions", "t-mission", "application/json", sub("mission", "observations"), 400, "travels with its batch"},
-		{"monitor submits an engine event", "POST", "/v1/submissions", "t-mission", "application/json", sub("mission", "event"), 400, `type "event": the record takes "response" and "finding" submissions`},
+		{"monitor submits an engine event", "POST", "/v1/submissions", "t-mission", "application/json", sub("mission", "event"), 400, `type "event": the record takes "response", "finding" and "provision_done" submissions`},
 		{"anonymous submission", "POST", "/v1/submissions", "", "application/json", sub("us", "finding"), 401, "submissions need a token"},
 		// This server has no consultation c1 yet: a caller the policy lets
 		// through meets its 404, the others are stopped before it.

@@ -13,9 +13,10 @@ import (
 // finding: a few kilobytes of evidence at most).
 const maxSubmission = 1 << 20
 
-// postSubmission takes a signed response or finding for the record: the
-// mission checks its signature, acts on it and records it with what it
-// caused, or records its refusal.
+// postSubmission takes a signed response, finding or provision done for
+// the record: the mission checks its signature, acts on it and records it
+// with what it caused (answering with the consultation, or the provision,
+// as it now stands), or records its refusal.
 func (s *Server) postSubmission(w http.ResponseWriter, r *http.Request) {
 	var sub ledger.Submission
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxSubmission))
@@ -31,7 +32,8 @@ func (s *Server) postSubmission(w http.ResponseWriter, r *http.Request) {
 	}
 	if s.Auth != nil {
 		p := principal(r)
-		action := map[string]string{accord.SubmissionResponse: accord.SubmitResponse, accord.SubmissionFinding: accord.SignFinding}[sub.Type]
+		action := map[string]string{accord.SubmissionResponse: accord.SubmitResponse, accord.SubmissionFinding: accord.SignFinding,
+			accord.SubmissionProvision: accord.SubmitResponse}[sub.Type]
 		switch {
 		case p.Actor == "":
 			s.fail(w, http.StatusUnauthorized, accord.Errorf(accord.EUNAUTHORIZED, "submissions need a token"))
@@ -44,7 +46,13 @@ func (s *Server) postSubmission(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	res, err := s.Mission.Submit(r.Context(), sub)
+	var res any
+	var err error
+	if sub.Type == accord.SubmissionProvision {
+		res, err = s.Mission.SubmitProvision(r.Context(), sub)
+	} else {
+		res, err = s.Mission.Submit(r.Context(), sub)
+	}
 	if err != nil {
 		s.fail(w, status(err), err)
 		return

@@ -46,14 +46,16 @@ type History struct {
 	Unopened      *accord.Seal
 	UnopenedEntry int64
 
-	responses map[string][]accord.ResponseBody // by author
-	findings  map[string][]accord.FindingBody  // by author
+	responses  map[string][]accord.ResponseBody  // by author
+	findings   map[string][]accord.FindingBody   // by author
+	provisions map[string][]accord.ProvisionBody // by author
 }
 
 // NewHistory starts reading a record; signed says whether the agreement
 // registers its authors' keys.
 func NewHistory(signed bool) *History {
-	return &History{Signed: signed, responses: map[string][]accord.ResponseBody{}, findings: map[string][]accord.FindingBody{}}
+	return &History{Signed: signed, responses: map[string][]accord.ResponseBody{}, findings: map[string][]accord.FindingBody{},
+		provisions: map[string][]accord.ProvisionBody{}}
 }
 
 // Partial reports whether a sealed entry could not be opened: the events
@@ -139,6 +141,12 @@ func (h *History) submission(i int64, e *ledger.Entry) error {
 			return nil
 		}
 		h.findings[e.Author] = append(h.findings[e.Author], b)
+	case accord.SubmissionProvision:
+		var b accord.ProvisionBody
+		if err := strictJSON(e.Body, &b); err != nil {
+			return nil
+		}
+		h.provisions[e.Author] = append(h.provisions[e.Author], b)
 	}
 	return nil
 }
@@ -157,6 +165,13 @@ func (h *History) attribute(i int64, ev engine.Event) error {
 				return fmt.Errorf("entry %d: the finding of %s (%s) names %s among its signers, but the record holds no signature of %s's", i, ev.Consultation, ev.Outcome, g, g)
 			}
 		}
+		return nil
+	}
+	if ev.Type == engine.ProvisionDone {
+		if !slices.Contains(h.provisions[ev.Party], accord.ProvisionBody{Provision: ev.Provision}) {
+			return fmt.Errorf("entry %d: provision %s recorded done by %s rests on no provision_done %s signed: nothing attributes it", i, ev.Provision, ev.Party, ev.Party)
+		}
+		h.Attributed++
 		return nil
 	}
 	if ev.Type != engine.Response {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/engine"
+	"github.com/accord-peace/accord/ledger"
 )
 
 // ProvisionResult answers a provision recorded done: the provision as it
@@ -22,36 +23,44 @@ type ProvisionResult struct {
 // feed, and are restored at restart like the other engine entries. A
 // refused one changes nothing: ENOTFOUND for no such provision, EINVALID
 // otherwise (a party not obliged to it, done already, the agreement not in
-// force), EUNAUTHORIZED when the agreement registers its authors' keys (the
-// record takes no signed provision submission yet).
+// force), EUNAUTHORIZED when the agreement registers its authors' keys
+// (then the party signs it: SubmitProvision).
 func (m *Mission) ProvisionDone(ctx context.Context, id, party string) (ProvisionResult, error) {
 	if m.consequences == nil {
 		return ProvisionResult{}, errNoEngine()
 	}
 	if m.Signed() {
-		return ProvisionResult{}, accord.Errorf(accord.EUNAUTHORIZED, "this agreement registers its authors' keys, and the record takes no signed provision submission: provision %s cannot be recorded done unsigned", id)
+		return ProvisionResult{}, errMustSign("a provision done", "party", accord.SubmissionProvision)
 	}
 	m.engineMu.Lock()
+	res, _, err := m.provisionDone(ctx, id, party, nil)
+	return res, err
+}
+
+// provisionDone records a provision done after entries (the signed
+// submission, if any). The caller holds engineMu, which it releases; ok is
+// false when the engine refused it (nothing changed).
+func (m *Mission) provisionDone(ctx context.Context, id, party string, entries []ledger.Entry) (ProvisionResult, bool, error) {
 	events, derived, err := m.consequences.ProvisionDone(id, party)
 	if err != nil {
 		m.engineMu.Unlock()
-		return ProvisionResult{}, err
+		return ProvisionResult{}, false, err
 	}
 	res := ProvisionResult{Derived: derived}
 	if res.Derived == nil {
 		res.Derived = []engine.Derived{}
 	}
 	res.Provision, _ = m.consequences.Provision(id)
-	rec, err := m.prepare(nil, nil, "", nil, events, derived)
+	rec, err := m.prepare(nil, nil, "", entries, events, derived)
 	m.recordMu.Lock()
 	m.engineMu.Unlock()
 	defer m.recordMu.Unlock()
 	if err != nil {
-		return res, err
+		return res, true, err
 	}
 	seqs, err := m.record(context.WithoutCancel(ctx), rec)
 	res.LastEntry = lastOf(seqs)
-	return res, err
+	return res, true, err
 }
 
 // ProvisionDone applies a provision_done entry by party at the monitoring

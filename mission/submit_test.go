@@ -122,6 +122,21 @@ func TestSignedAnswersAndFindingsFeedTheEngine(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// A provision done: signed by the party obliged to it, or refused.
+	if _, err := d.Mission.ProvisionDone(ctx, "heavy-weapons-withdrawal", "ru"); accord.ErrorCode(err) != accord.EUNAUTHORIZED {
+		t.Errorf("an unsigned provision done: %v", err)
+	}
+	done := accord.ProvisionBody{Provision: "heavy-weapons-withdrawal"}
+	if _, err := d.Mission.SubmitProvision(ctx, sign(keys["us"], "us", "p1", accord.SubmissionProvision, done)); err == nil || !strings.Contains(err.Error(), "refusal recorded") {
+		t.Errorf("a provision done by a party not obliged to it: %v", err)
+	}
+	p, err := d.Mission.SubmitProvision(ctx, sign(keys["ru"], "ru", "p1", accord.SubmissionProvision, done))
+	if err != nil || p.Provision.Status != "done" {
+		t.Fatalf("a signed provision done: %+v %v", p, err)
+	}
+	if _, err := d.Mission.Submit(ctx, sign(keys["ru"], "ru", "p2", accord.SubmissionProvision, done)); err == nil {
+		t.Error("a provision_done through Submit")
+	}
 	want, _ := d.Mission.State()
 	if c, _, _ := d.Mission.Consultation(vid); c.Outcome != engine.Dismissed {
 		t.Fatalf("consultation %+v, want dismissed", c)
@@ -156,6 +171,8 @@ func TestHistoryAttributesEveryAnswer(t *testing.T) {
 	signedOther := ledger.Entry{Kind: ledger.KindSubmission, Author: "ru", ID: "b", Type: accord.SubmissionResponse, Body: []byte(`{"consultation":"v1","answer":"accept"}`)}
 	signedUS := ledger.Entry{Kind: ledger.KindSubmission, Author: "us", ID: "c", Type: accord.SubmissionFinding, Body: []byte(`{"consultation":"v1","outcome":"upheld"}`)}
 	event := ledger.Entry{Kind: ledger.KindSubmission, Author: "ru", ID: "d", Type: "event", Body: []byte(`{"seq":1,"type":"snapback"}`)}
+	provision := ledger.Entry{Kind: ledger.KindDerived, Type: accord.EntryEvent, Body: []byte(`{"seq":3,"at":"2025-06-04T00:00:00Z","type":"provision_done","party":"ru","provision":"withdrawal"}`)}
+	signedProvision := ledger.Entry{Kind: ledger.KindSubmission, Author: "ru", ID: "e", Type: accord.SubmissionProvision, Body: []byte(`{"provision":"withdrawal"}`)}
 	tests := []struct {
 		name    string
 		signed  bool
@@ -171,6 +188,8 @@ func TestHistoryAttributesEveryAnswer(t *testing.T) {
 		{"finding signature unsigned", true, []ledger.Entry{sig}, 0, "us's signature of the finding of v1 (upheld) rests on no finding us signed"},
 		{"finding naming a signer with no signature", true, []ledger.Entry{signedUS, sig, finding}, 0, "names eu among its signers"},
 		{"an event submission feeds nothing", true, []ledger.Entry{event}, 0, ""},
+		{"a provision done unsigned, keys registered", true, []ledger.Entry{provision}, 0, "provision withdrawal recorded done by ru rests on no provision_done ru signed"},
+		{"a provision done signed", true, []ledger.Entry{signedProvision, provision}, 1, ""},
 	}
 	for _, tt := range tests {
 		h := mission.NewHistory(tt.signed)
