@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -204,21 +205,26 @@ func (s *Server) actor(r *http.Request, named, field string) (string, error) {
 	return named, nil
 }
 
-func (s *Server) postResponse(w http.ResponseWriter, r *http.Request) {
+// act runs a party's or a guarantor's action: it decodes the body, finds
+// who acts (the caller with tokens, else the body's named field), runs
+// do and answers with its result. Answers, findings and provisions done
+// all go this one way.
+func act[Req, Res any](s *Server, w http.ResponseWriter, r *http.Request, role string, who func(*Req) string,
+	do func(ctx context.Context, actor string, req *Req) (Res, error)) {
 	if s.state(w) == nil {
 		return
 	}
-	var req ResponseRequest
+	var req Req
 	if err := readBody(w, r, &req); err != nil {
 		s.fail(w, status(err), err)
 		return
 	}
-	party, err := s.actor(r, req.Party, "party")
+	actor, err := s.actor(r, who(&req), role)
 	if err != nil {
 		s.fail(w, status(err), err)
 		return
 	}
-	res, err := s.Mission.Respond(r.Context(), r.PathValue("id"), party, req.Answer, req.Evidence, s.Auth != nil)
+	res, err := do(r.Context(), actor, &req)
 	if err != nil {
 		s.fail(w, status(err), err)
 		return
@@ -226,26 +232,18 @@ func (s *Server) postResponse(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, res)
 }
 
+func (s *Server) postResponse(w http.ResponseWriter, r *http.Request) {
+	act(s, w, r, "party", func(q *ResponseRequest) string { return q.Party },
+		func(ctx context.Context, party string, q *ResponseRequest) (ConsultationResult, error) {
+			return s.Mission.Respond(ctx, r.PathValue("id"), party, q.Answer, q.Evidence, s.Auth != nil)
+		})
+}
+
 func (s *Server) postFinding(w http.ResponseWriter, r *http.Request) {
-	if s.state(w) == nil {
-		return
-	}
-	var req FindingRequest
-	if err := readBody(w, r, &req); err != nil {
-		s.fail(w, status(err), err)
-		return
-	}
-	g, err := s.actor(r, req.Guarantor, "guarantor")
-	if err != nil {
-		s.fail(w, status(err), err)
-		return
-	}
-	res, err := s.Mission.SignFinding(r.Context(), r.PathValue("id"), g, req.Outcome, req.Evidence)
-	if err != nil {
-		s.fail(w, status(err), err)
-		return
-	}
-	writeJSON(w, http.StatusOK, res)
+	act(s, w, r, "guarantor", func(q *FindingRequest) string { return q.Guarantor },
+		func(ctx context.Context, g string, q *FindingRequest) (ConsultationResult, error) {
+			return s.Mission.SignFinding(ctx, r.PathValue("id"), g, q.Outcome, q.Evidence)
+		})
 }
 
 // ProvisionRequest records a provision done by a party obliged to it.
@@ -259,23 +257,8 @@ type ProvisionRequest struct {
 type ProvisionResult = mission.ProvisionResult
 
 func (s *Server) postProvisionDone(w http.ResponseWriter, r *http.Request) {
-	if s.state(w) == nil {
-		return
-	}
-	var req ProvisionRequest
-	if err := readBody(w, r, &req); err != nil {
-		s.fail(w, status(err), err)
-		return
-	}
-	party, err := s.actor(r, req.Party, "party")
-	if err != nil {
-		s.fail(w, status(err), err)
-		return
-	}
-	res, err := s.Mission.ProvisionDone(r.Context(), r.PathValue("id"), party)
-	if err != nil {
-		s.fail(w, status(err), err)
-		return
-	}
-	writeJSON(w, http.StatusOK, res)
+	act(s, w, r, "party", func(q *ProvisionRequest) string { return q.Party },
+		func(ctx context.Context, party string, _ *ProvisionRequest) (ProvisionResult, error) {
+			return s.Mission.ProvisionDone(ctx, r.PathValue("id"), party)
+		})
 }
