@@ -1,0 +1,147 @@
+package talks
+
+import (
+	"maps"
+	"math"
+
+	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/negotiate"
+)
+
+// MediatorView is the whole negotiation as the mediator sees it: every
+// party's position versions, and round by round the text, the size of the
+// acceptable set, every party's verdict and answer, what each has given
+// up, and what each party's view has let it learn of the others' red lines.
+type MediatorView struct {
+	Negotiation string               `json:"negotiation"`
+	Title       string               `json:"title"`
+	Mediator    string               `json:"mediator"`
+	Method      string               `json:"method"`
+	MaxRequests int                  `json:"max_requests"`
+	Positions   map[string][]Version `json:"positions"`
+	Rounds      []MediatorRound      `json:"rounds"`
+	// Cycles are the deadlocks in the latest positions' sequencing demands.
+	Cycles    []negotiate.Cycle `json:"cycles"`
+	Concluded *Conclusion       `json:"concluded,omitempty"`
+}
+
+// MediatorRound is one round as the mediator sees it.
+type MediatorRound struct {
+	Round           int               `json:"round"`
+	Scope           string            `json:"scope,omitempty"`
+	Method          string            `json:"method"`
+	Text            map[string]string `json:"text"`
+	Complete        bool              `json:"complete"`
+	Basis           map[string]int    `json:"basis"`
+	AcceptableToAll bool              `json:"acceptable_to_all"`
+	// Acceptable is the size of the acceptable set on the round's
+	// positions (a decimal integer; bounds when the count's budget ran
+	// out).
+	Acceptable  string              `json:"acceptable"`
+	Verdicts    []negotiate.Verdict `json:"verdicts"`
+	Answers     map[string]*Answer  `json:"answers"`
+	Requests    map[string]int      `json:"requests"`
+	Closed      bool                `json:"closed"`
+	Provisional []string            `json:"provisional"`
+	// Concessions is, for each party with a position, the utility the
+	// text gives up against the best package it could accept alone, on
+	// its position of the round.
+	Concessions map[string]float64 `json:"concessions"`
+	// Leak is what each party's view of the history up to this round
+	// logically determines of the others' red lines (leak.go).
+	Leak map[string]Leak `json:"leak"`
+}
+
+// roundFacts are the mediator's figures of a round: fixed once its draft
+// is on the table (they depend on the text and the positions of its
+// basis only), so computed once.
+type roundFacts struct {
+	acceptable  string
+	verdicts    []negotiate.Verdict
+	concessions map[string]float64
+}
+
+// facts computes (once) a round's figures; nil when this reader does not
+// hold its positions.
+func (n *Negotiation) facts(r *Round) *roundFacts {
+	if r.cache != nil {
+		return r.cache
+	}
+	s, known := n.Joined(r.Basis)
+	if !known {
+		return nil
+	}
+	m := negotiate.Compile(s)
+	f := &roundFacts{verdicts: m.Evaluate(proposal("text", r.Text)).Parties, concessions: map[string]float64{}}
+	c := m.CountAcceptable(negotiate.Options{})
+	if c.Exact {
+		f.acceptable = c.Value.String()
+	} else {
+		f.acceptable = c.Lower.String() + ".." + c.Upper.String()
+	}
+	for _, v := range f.verdicts {
+		if best, ok := bestAlone(s, v.Party); ok {
+			f.concessions[v.Party] = math.Max(0, best-v.Utility)
+		}
+	}
+	r.cache = f
+	return f
+}
+
+// bestAlone is the most a party's position can give it: its utility at
+// the best package none of its own red lines rules out, whatever the
+// others want.
+func bestAlone(s *accord.Scenario, party string) (float64, bool) {
+	alone := *s
+	alone.Parties = nil
+	for _, p := range s.Parties {
+		p.Veto = p.ID == party
+		alone.Parties = append(alone.Parties, p)
+	}
+	pos := *s.Positions[party]
+	pos.BATNA = math.Inf(-1)
+	alone.Positions = map[string]*accord.Position{party: &pos}
+	sol, err := negotiate.Compile(&alone).Solve(negotiate.ConceptUtilitarian, negotiate.Options{})
+	if err != nil || sol == nil {
+		return 0, false
+	}
+	return sol.Utilities[party], true
+}
+
+// ForMediator is the mediator's view; the mediator's reader holds every
+// position, answer and request.
+func (n *Negotiation) ForMediator() MediatorView {
+	v := MediatorView{Negotiation: n.ID, Title: n.Public.Title, Mediator: n.Mediator, Method: n.Method, MaxRequests: n.MaxRequests,
+		Positions: map[string][]Version{}, Rounds: []MediatorRound{}, Cycles: []negotiate.Cycle{}, Concluded: n.Concluded}
+	for p, vs := range n.Versions {
+		for _, ver := range vs {
+			v.Positions[p] = append(v.Positions[p], *ver)
+		}
+	}
+	leak := newLeakTracker(n)
+	for _, r := range n.Rounds {
+		mr := MediatorRound{Round: r.N, Scope: r.Scope, Method: r.Method, Text: maps.Clone(r.Text), Complete: n.Complete(r.Text),
+			Basis: maps.Clone(r.Basis), AcceptableToAll: r.AcceptableToAll, Answers: map[string]*Answer{}, Requests: map[string]int{},
+			Closed: r.Closed, Provisional: nonNil(r.Provisional), Verdicts: []negotiate.Verdict{}, Concessions: map[string]float64{}}
+		if f := n.facts(r); f != nil {
+			mr.Acceptable, mr.Verdicts, mr.Concessions = f.acceptable, f.verdicts, f.concessions
+		}
+		for p, a := range r.Answers {
+			if a.Known {
+				mr.Answers[p] = &a.Content
+			} else {
+				mr.Answers[p] = nil
+			}
+		}
+		for p, qs := range r.Requests {
+			mr.Requests[p] = len(qs)
+		}
+		leak.round(r)
+		mr.Leak = leak.counts()
+		v.Rounds = append(v.Rounds, mr)
+	}
+	if s, known := n.Joined(n.Latest()); known {
+		v.Cycles = append(v.Cycles, negotiate.SequencingCycles(s)...)
+	}
+	return v
+}
