@@ -1,7 +1,6 @@
 package mission
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -102,7 +101,7 @@ func (h *History) Add(i int64, e *ledger.Entry) error {
 	switch e.Type {
 	case accord.EntryEvent:
 		var ev engine.Event
-		if err := strictJSON(e.Body, &ev); err != nil {
+		if err := accord.DecodeStrict(e.Body, &ev); err != nil {
 			return fmt.Errorf("entry %d: not an engine event: %v", i, err)
 		}
 		if err := h.attribute(i, ev); err != nil {
@@ -111,7 +110,7 @@ func (h *History) Add(i int64, e *ledger.Entry) error {
 		h.Events = append(h.Events, ev)
 	case accord.EntryFindingSignature:
 		var sig FindingSignature
-		if err := strictJSON(e.Body, &sig); err != nil {
+		if err := accord.DecodeStrict(e.Body, &sig); err != nil {
 			return fmt.Errorf("entry %d: not a finding signature: %v", i, err)
 		}
 		if h.Signed && !h.signedFinding(sig.Guarantor, sig.Consultation, sig.Outcome, sig.Evidence) {
@@ -131,19 +130,19 @@ func (h *History) submission(i int64, e *ledger.Entry) error {
 	switch e.Type {
 	case accord.SubmissionResponse:
 		var b accord.ResponseBody
-		if err := strictJSON(e.Body, &b); err != nil {
+		if err := accord.DecodeStrict(e.Body, &b); err != nil {
 			return nil // refused by the server; it acted on nothing
 		}
 		h.responses[e.Author] = append(h.responses[e.Author], b)
 	case accord.SubmissionFinding:
 		var b accord.FindingBody
-		if err := strictJSON(e.Body, &b); err != nil {
+		if err := accord.DecodeStrict(e.Body, &b); err != nil {
 			return nil
 		}
 		h.findings[e.Author] = append(h.findings[e.Author], b)
 	case accord.SubmissionProvision:
 		var b accord.ProvisionBody
-		if err := strictJSON(e.Body, &b); err != nil {
+		if err := accord.DecodeStrict(e.Body, &b); err != nil {
 			return nil
 		}
 		h.provisions[e.Author] = append(h.provisions[e.Author], b)
@@ -187,19 +186,6 @@ func (h *History) attribute(i int64, ev engine.Event) error {
 
 func (h *History) signedFinding(guarantor, consultation, outcome, evidence string) bool {
 	return slices.Contains(h.findings[guarantor], accord.FindingBody{Consultation: consultation, Outcome: outcome, Evidence: evidence})
-}
-
-// strictJSON decodes one JSON value, refusing unknown fields.
-func strictJSON(b []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return err
-	}
-	if dec.More() {
-		return fmt.Errorf("data after the value")
-	}
-	return nil
 }
 
 // readHistory reads a ledger's history from its first entry, opening the
