@@ -21,11 +21,23 @@ func (r *reader) positions(n *yaml.Node, s *accord.Scenario, d *defs) {
 	}
 }
 
+// positionFields are the fields of a position: of an entry under
+// positions.PARTY in a scenario, and of a position file after its header.
+var positionFields = []string{"batna", "issues", "interactions", "sequencing", "sources", "notes"}
+
+// position reads the entry of one party under positions.
 func (r *reader) position(n *yaml.Node, path string, s *accord.Scenario, d *defs) *accord.Position {
-	fields, ok := r.mapping(n, path, "batna", "issues", "interactions", "sequencing", "sources", "notes")
+	fields, ok := r.mapping(n, path, positionFields...)
 	if !ok {
 		return nil
 	}
+	return r.positionOf(fields, path, s, d)
+}
+
+// positionOf reads a position from the fields of its mapping. Both a
+// scenario's positions and position files (position.go) go through it, so a
+// position means the same in either.
+func (r *reader) positionOf(fields []field, path string, s *accord.Scenario, d *defs) *accord.Position {
 	p := &accord.Position{Issues: map[string]accord.IssuePosition{}}
 	for _, f := range fields {
 		fp := join(path, f.key)

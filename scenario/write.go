@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"maps"
 	"slices"
+	"strconv"
 
 	"github.com/accord-peace/accord"
 	"go.yaml.in/yaml/v3"
@@ -94,10 +95,15 @@ func Format(s *accord.Scenario) ([]byte, error) {
 		}
 		doc.add("proposals", props)
 	}
+	return encode(doc.node)
+}
+
+// encode writes a node as a YAML document, indented by two.
+func encode(n *yaml.Node) ([]byte, error) {
 	var b bytes.Buffer
 	enc := yaml.NewEncoder(&b)
 	enc.SetIndent(2)
-	if err := enc.Encode(doc.node); err != nil {
+	if err := enc.Encode(n); err != nil {
 		return nil, err
 	}
 	if err := enc.Close(); err != nil {
@@ -183,8 +189,14 @@ func str(s string) *yaml.Node {
 	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
 }
 
+// num is a number scalar, tagged as YAML reads it back (an integral value
+// as !!int, so that it is written plainly: 60, not !!float 60).
 func num(v float64) *yaml.Node {
-	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!float", Value: formatFloat(v)}
+	s, tag := formatFloat(v), "!!float"
+	if _, err := strconv.ParseInt(s, 10, 64); err == nil {
+		tag = "!!int"
+	}
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: s}
 }
 
 func strSeq(list []string) *yaml.Node {
