@@ -43,8 +43,8 @@ func Seal(sign func(ledger.Submission) (ledger.Submission, error), e talks.Event
 // negotiation as it now stands, and for a request what the mediator
 // answers.
 type Result struct {
-	Entry   int64            `json:"entry"` // the submission's index in the record
-	View    talks.PartyView  `json:"view"`
+	Entry   int64               `json:"entry"` // the submission's index in the record
+	View    talks.PartyView     `json:"view"`
 	Request *talks.PartyRequest `json:"request,omitempty"`
 }
 
