@@ -19,6 +19,8 @@ const (
 	SignFinding        = "sign_finding"        // sign a consultation's finding
 	DraftAgreement     = "draft_agreement"     // draft and amend agreements
 	ReadProofs         = "read_proofs"         // inclusion and consistency proofs
+	Negotiate          = "negotiate"           // submit one's own position, answers and requests; read one's own view
+	Mediate            = "mediate"             // open negotiations, put drafts on the table, read every position
 )
 
 // AccessRoles and Actions list every role of the record's users and every
@@ -26,7 +28,7 @@ const (
 var (
 	AccessRoles = []string{RoleParty, RoleGuarantor, RoleMonitor, RoleMediator, RolePublic}
 	Actions     = []string{ReadPublic, ReadOwnNotices, ReadOthersNotices, ReadRawEvidence, SubmitObservations,
-		SubmitResponse, SignFinding, DraftAgreement, ReadProofs}
+		SubmitResponse, SignFinding, DraftAgreement, ReadProofs, Negotiate, Mediate}
 )
 
 // Policy decides who may do what: deny by default.
@@ -58,8 +60,10 @@ func (p Policy) Allowed(role, action string, own bool) bool {
 		return role == RoleParty && own
 	case SignFinding:
 		return role == RoleGuarantor
-	case DraftAgreement:
+	case DraftAgreement, Mediate:
 		return role == RoleMediator
+	case Negotiate:
+		return role == RoleParty && own
 	}
 	return false
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/ledger"
+	"github.com/accord-peace/accord/mediation"
 	"github.com/accord-peace/accord/mission"
 	"github.com/accord-peace/accord/monitor"
 	"github.com/accord-peace/accord/negotiate"
@@ -68,6 +69,8 @@ type Server struct {
 	// CORS, when set with origins, lets pages of those origins call the
 	// API from a browser.
 	CORS *CORS
+	// Mediation, when set, serves the negotiations (negotiation.go).
+	Mediation *mediation.Mediation
 
 	scenarioMu sync.Mutex        // the negotiation model's searches, one at a time
 	frontiers  map[string][]byte // frontier SVGs by "x|y"
@@ -107,6 +110,9 @@ func (s *Server) Handler() http.Handler {
 		mux.Handle("GET /metrics", promhttp.HandlerFor(s.Metrics.Registry, promhttp.HandlerOpts{}))
 	}
 	mux.HandleFunc("GET /openapi.json", serveOpenAPI)
+	if s.Mediation != nil {
+		s.negotiationRoutes(mux)
+	}
 	mux.HandleFunc("GET /v1/geometry", s.getGeometry)
 	mux.Handle("GET /web/", webHandler())
 	mux.HandleFunc("GET /{$}", s.index)

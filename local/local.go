@@ -2,7 +2,9 @@
 // directory holding the SQLite store of observations (accord.db, durable),
 // the SQLite store of incidents (incidents.db, rebuilt from the
 // observations and the ledger at every start, so its commits are not
-// fsynced) and the signed ledger (ledger). 'accord serve', 'accord demo',
+// fsynced), the signed ledger (ledger) and the mediation's key
+// (mediation.key: the negotiations' confidential content is encrypted to
+// it in accord.db). 'accord serve', 'accord demo',
 // the server benchmark and the tests open a mission here, so they wire it
 // one way.
 package local
@@ -16,6 +18,7 @@ import (
 	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/geo"
 	"github.com/accord-peace/accord/ledger"
+	"github.com/accord-peace/accord/mediation"
 	"github.com/accord-peace/accord/mission"
 	"github.com/accord-peace/accord/sqlite"
 )
@@ -37,8 +40,11 @@ type Config struct {
 type Deployment struct {
 	*mission.Mission
 	Ledger *ledger.Ledger
-	db     *sqlite.DB
-	derive *sqlite.DB
+	// Mediation runs the negotiations on the same record; their
+	// confidential content is encrypted to the key in mediation.key.
+	Mediation *mediation.Mediation
+	db        *sqlite.DB
+	derive    *sqlite.DB
 }
 
 // Open opens the stores in the directory and the mission over them (which
@@ -70,6 +76,15 @@ func Open(ctx context.Context, c Config) (*Deployment, error) {
 		cfg.Publisher = c.Publisher(d.Ledger)
 	}
 	if d.Mission, err = mission.Open(ctx, cfg); err != nil {
+		d.Close()
+		return nil, err
+	}
+	key, err := mediation.LoadKey(filepath.Join(c.Dir, "mediation.key"))
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	if d.Mediation, err = mediation.Open(ctx, mediation.Config{Ledger: d.Ledger, Store: sqlite.NewConfidentialStore(d.db), Key: key}); err != nil {
 		d.Close()
 		return nil, err
 	}

@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"crypto/ed25519"
 	"crypto/rand"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -33,7 +31,7 @@ import (
 
 // serverConfig is what 'serve' and 'demo' start.
 type serverConfig struct {
-	addr, data, agreement, scenario, origin, tokens string
+	addr, data, agreement, scenario, origin, tokens, keys string
 	// Connection limits: the time a request's headers, its body and an
 	// idle connection may take; the feed's streams per remote address and
 	// in all.
@@ -55,6 +53,7 @@ func (c *serverConfig) register(cmd *cobra.Command, defaultData string) {
 	cmd.Flags().IntVar(&c.feedPerAddr, "feed-per-addr", api.DefaultFeedPerAddr, "feed streams open at once from one remote address (429 beyond)")
 	cmd.Flags().IntVar(&c.feedClients, "feed-clients", api.DefaultFeedClients, "feed streams open at once in all (429 beyond)")
 	cmd.Flags().StringArrayVar(&c.corsOrigins, "cors-origin", nil, "an origin (https://HOST[:PORT], or * for any) whose pages may call the API from a browser; repeat for more (default: none, same-origin only)")
+	cmd.Flags().StringVar(&c.keys, "keys", "", `more authors' public keys than the agreement's, a JSON file {"NAME": "BASE64 ED25519"} ('accord ledger keygen --author'): the negotiating parties sign their positions, answers and requests with theirs`)
 	cmd.Flags().StringVar(&c.tokens, "tokens", "", `callers' bearer tokens, a JSON file {"TOKEN": {"actor": ID, "role": party|guarantor|monitor|mediator}}; without it the server is open to every caller`)
 }
 
@@ -138,10 +137,9 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 	if err != nil {
 		return nil, err
 	}
-	reg := &ledger.Registry{Keys: map[string]ed25519.PublicKey{}}
-	for name, key := range a.Keys {
-		b, _ := base64.StdEncoding.DecodeString(key)
-		reg.Keys[name] = b
+	reg, err := registry(a.Keys, c.keys)
+	if err != nil {
+		return nil, err
 	}
 	var feed *api.Feed
 	d, err := local.Open(ctx, local.Config{Dir: c.data, Agreement: a, Kernel: k, Registry: reg,
@@ -163,6 +161,7 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 	}
 	s.api.Geometry = a.Monitoring.Geometry.GeoJSON()
 	s.api.Bands = api.BandOutlines(a.Monitoring, k)
+	var negotiators []string // the served scenario's parties: they may hold party tokens to negotiate
 	if c.scenario != "none" {
 		sc, err := loadScenario(c.scenario)
 		if err != nil {
@@ -170,13 +169,17 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 			return nil, err
 		}
 		s.api.Scenario = negotiate.Compile(sc)
+		for _, p := range sc.Parties {
+			negotiators = append(negotiators, p.ID)
+		}
 	}
 	// An agreement that registers keys wants every batch signed.
 	s.api.RequireSigned = len(a.Keys) > 0
+	s.api.Mediation = d.Mediation
 	if c.tokens != "" {
 		auth, err := readTokens(c.tokens)
 		if err == nil {
-			err = checkTokens(c.tokens, auth.Tokens, a)
+			err = checkTokens(c.tokens, auth.Tokens, a, negotiators)
 		}
 		if err != nil {
 			s.close()
@@ -233,8 +236,13 @@ func readTokens(path string) (*api.Auth, error) {
 // guarantor would read raw evidence and sign findings on itself. The
 // error names every offending actor and what the agreement says of it,
 // never a token.
-func checkTokens(path string, tokens map[string]api.Principal, a *agreement.Agreement) error {
+func checkTokens(path string, tokens map[string]api.Principal, a *agreement.Agreement, negotiators []string) error {
 	holders := map[string][]string{accord.RoleParty: slices.Clone(a.Parties)}
+	for _, p := range negotiators {
+		if !slices.Contains(holders[accord.RoleParty], p) {
+			holders[accord.RoleParty] = append(holders[accord.RoleParty], p)
+		}
+	}
 	rolesOf := map[string][]string{}
 	for _, p := range a.Parties {
 		rolesOf[p] = append(rolesOf[p], accord.RoleParty)

@@ -318,6 +318,9 @@ func registry(agreed map[string]string, path string) (*ledger.Registry, error) {
 			return nil, accord.Errorf(accord.EINVALID, "%s: want {\"NAME\": \"BASE64 ED25519 PUBLIC KEY\"}: %v", path, err)
 		}
 		for k, v := range extra {
+			if a, ok := agreed[k]; ok && a != v {
+				return nil, accord.Errorf(accord.EINVALID, "%s: the agreement registers another key for %q: a keys file adds authors, it does not replace the agreement's", path, k)
+			}
 			m[k] = v
 		}
 	}
