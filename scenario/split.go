@@ -11,7 +11,9 @@ import (
 // without positions, as Format writes it) and one position file per party
 // that has a positions entry, keyed by party id (a party without one gets
 // no file). The bytes depend only on s. ParsePublic and ParsePosition read
-// them back, and Join puts them together again into s.
+// them back, and Join puts them together again: into s itself when s is a
+// scenario Parse returned (Format's round trip), and always into a scenario
+// with the same analysis.
 func Split(s *accord.Scenario) (public []byte, positions map[string][]byte, err error) {
 	if s == nil {
 		return nil, nil, accord.Errorf(accord.EINVALID, "split: no scenario")

@@ -5,9 +5,12 @@ package scenarios
 import "embed"
 
 // FS holds the reference scenarios: ukraine-2025/scenario.yaml, its
-// agreement.yaml and monitoring/geometry.geojson.
+// agreement.yaml and monitoring/geometry.geojson, and the scenario split
+// into its public part and position files (ukraine-2025/talks, written by
+// accord scenario split).
 //
 //go:embed ukraine-2025/scenario.yaml ukraine-2025/agreement.yaml ukraine-2025/monitoring/geometry.geojson
+//go:embed ukraine-2025/talks/public.yaml ukraine-2025/talks/positions/*.yaml
 var FS embed.FS
 
 // ReferenceScenario is the path of the reference scenario inside FS.
@@ -15,3 +18,10 @@ const ReferenceScenario = "ukraine-2025/scenario.yaml"
 
 // ReferenceAgreement is the path of the reference agreement inside FS.
 const ReferenceAgreement = "ukraine-2025/agreement.yaml"
+
+// TalksPublic is the path inside FS of the reference scenario's public part.
+const TalksPublic = "ukraine-2025/talks/public.yaml"
+
+// TalksPositions is the folder inside FS of the reference scenario's
+// position files, one PARTY.yaml per party.
+const TalksPositions = "ukraine-2025/talks/positions"

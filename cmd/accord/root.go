@@ -62,6 +62,7 @@ file, or "reference" for the embedded Ukraine 2025 reference agreement.`,
 		newServeCmd(),
 		newDemoCmd(),
 		newReportCmd(),
+		newScenarioCmd(),
 	)
 	root.InitDefaultCompletionCmd() // now, so that it is checked as the others
 	requireSubcommand(root)
