@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -12,9 +13,11 @@ import (
 	"github.com/accord-peace/accord/api"
 	"github.com/accord-peace/accord/geo"
 	"github.com/accord-peace/accord/ledger"
+	"github.com/accord-peace/accord/mediation"
 	"github.com/accord-peace/accord/mission"
 	"github.com/accord-peace/accord/monitor"
 	"github.com/accord-peace/accord/monitor/monitortest"
+	"github.com/accord-peace/accord/sqlite"
 )
 
 const line = `{"type":"Feature","geometry":{"type":"Point","coordinates":[34.5863,47.5119]},"properties":{"id":"ID","source":{"id":"sat-un","kind":"satellite","owner":"un"},"observed_at":"2025-06-01T04:10:00Z","reported_at":"2025-06-01T04:25:13Z","event":"strike","attributed_to":"unknown","accuracy_m":15,"confidence":0.9}}`
@@ -148,4 +151,25 @@ func TestIncidentFilters(t *testing.T) {
 			t.Errorf("?%s: %d with %d incidents, want %d with %d", tt.q, code, n, tt.code, tt.want)
 		}
 	}
+}
+
+// newMediation opens a mediation over a ledger, with a SQLite store and a
+// key in a temporary directory.
+func newMediation(t testing.TB, l *ledger.Ledger) *mediation.Mediation {
+	t.Helper()
+	dir := t.TempDir()
+	db, err := sqlite.Open(t.Context(), filepath.Join(dir, "accord.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	key, err := mediation.LoadKey(filepath.Join(dir, "mediation.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := mediation.Open(t.Context(), mediation.Config{Ledger: l, Store: sqlite.NewConfidentialStore(db), Key: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }

@@ -23,6 +23,7 @@ func (s *Server) negotiationRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /v1/negotiations/{id}", s.talking(accord.Negotiate, s.getNegotiation))
 	mux.HandleFunc("GET /v1/negotiations/{id}/public", s.talking(accord.Negotiate, s.getNegotiationPublic))
 	mux.HandleFunc("GET /v1/negotiations/{id}/positions/{party}", s.talking(accord.Negotiate, s.getPosition))
+	mux.HandleFunc("GET /v1/negotiations/{id}/agreement", s.talking(accord.Negotiate, s.getNegotiationAgreement))
 	mux.HandleFunc("GET /v1/negotiations/{id}/proposal", s.talking(accord.Mediate, s.getNegotiationProposal))
 	mux.HandleFunc("POST /v1/negotiations/{id}/drafts", s.talking(accord.Mediate, s.postDraft))
 	for _, typ := range []string{talks.TypePosition, talks.TypeAnswer, talks.TypeRequest} {
@@ -180,4 +181,14 @@ func (s *Server) postNegotiationSubmission(typ string) func(http.ResponseWriter,
 		}
 		writeJSON(w, http.StatusOK, res)
 	}
+}
+
+func (s *Server) getNegotiationAgreement(w http.ResponseWriter, r *http.Request, p Principal) {
+	y, err := s.Mediation.Agreement(r.PathValue("id"), p.Actor)
+	if err != nil {
+		s.fail(w, status(err), err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/yaml")
+	w.Write(y)
 }

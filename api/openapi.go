@@ -8,8 +8,8 @@ import (
 //go:embed openapi.json
 var openAPI []byte
 
-// Routes lists every route the server registers (with Record, Feed and
-// Metrics set); a test keeps it, the mux and openapi.json in step.
+// Routes lists every route the server registers (with Record, Feed,
+// Metrics and Mediation set); a test keeps it, the mux and openapi.json in step.
 var Routes = []string{
 	"POST /v1/observations", "GET /v1/incidents", "GET /v1/feed",
 	"POST /v1/submissions", "GET /v1/checkpoint", "GET /v1/ledger", "GET /v1/entries/{index}", "GET /v1/sealed/{sha256}",
@@ -19,6 +19,10 @@ var Routes = []string{
 	"POST /v1/consultations/{id}/response", "POST /v1/consultations/{id}/finding", "POST /v1/provisions/{id}/done", "GET /v1/compliance",
 	"GET /v1/scenario", "GET /v1/scenario/proposals/{id}", "GET /v1/scenario/matrix", "GET /v1/scenario/frontier.svg",
 	"GET /v1/bands",
+	"GET /v1/negotiations", "POST /v1/negotiations", "GET /v1/negotiations/{id}", "GET /v1/negotiations/{id}/public",
+	"GET /v1/negotiations/{id}/positions/{party}", "GET /v1/negotiations/{id}/agreement", "GET /v1/negotiations/{id}/proposal",
+	"POST /v1/negotiations/{id}/drafts", "POST /v1/negotiations/{id}/positions", "POST /v1/negotiations/{id}/answers",
+	"POST /v1/negotiations/{id}/requests",
 }
 
 func serveOpenAPI(w http.ResponseWriter, r *http.Request) {

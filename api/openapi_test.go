@@ -53,6 +53,7 @@ func TestOpenAPIInSync(t *testing.T) {
 	s.Record = &api.Record{Ledger: l, Origin: "o"}
 	s.Feed = &api.Feed{Ledger: l}
 	s.Metrics = api.NewMetrics(func() float64 { return 0 }, func() float64 { return float64(l.Len()) })
+	s.Mediation = newMediation(t, l)
 	h := s.Handler()
 	for _, r := range api.Routes {
 		method, path, _ := strings.Cut(r, " ")

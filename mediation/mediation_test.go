@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/ledger"
 	"github.com/accord-peace/accord/scenario"
 	"github.com/accord-peace/accord/scenarios"
@@ -135,6 +136,14 @@ func TestNegotiationOnTheRecord(t *testing.T) {
 	mv := before.(talks.MediatorView)
 	if mv.Concluded == nil || mv.Concluded.Round != 2 {
 		t.Fatalf("not concluded: %+v", mv.Concluded)
+	}
+	// The package compiles to an agreement draft that parses.
+	y, err := f.m.Agreement("ukraine-2025", "ua")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := agreement.Parse("draft.yaml", y); err != nil {
+		t.Fatalf("the concluded package's agreement draft does not parse: %v\n%s", err, y)
 	}
 	// The whole history replays to the same state.
 	f.restart()

@@ -3,8 +3,10 @@ package mediation
 import (
 	"context"
 	"encoding/base64"
+	"fmt"
 
 	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/agreement"
 )
 
 // View is the negotiation as actor may see it: the mediator's view for its
@@ -73,4 +75,25 @@ func (m *Mediation) Position(ctx context.Context, id, actor, party string, versi
 	}
 	return Revealed{Negotiation: id, Party: party, Version: version, Commitment: v.Commitment,
 		Salt: base64.StdEncoding.EncodeToString(salt), Content: string(content)}, nil
+}
+
+// Agreement is the concluded package compiled into an agreement draft
+// (agreement.Draft, as `accord agreement draft` compiles a package), as
+// YAML, for the negotiation's parties and mediator; EINVALID before the
+// conclusion.
+func (m *Mediation) Agreement(id, actor string) ([]byte, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n, err := m.get(id)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := n.Public.Party(actor); !ok && actor != n.Mediator {
+		return nil, accord.Errorf(accord.EFORBIDDEN, "%q is neither a party to negotiation %s nor its mediator", actor, id)
+	}
+	if n.Concluded == nil {
+		return nil, accord.Errorf(accord.EINVALID, "negotiation %s has not concluded: no package every veto party accepted yet (%d round(s))", id, len(n.Rounds))
+	}
+	a := agreement.Draft(n.Public, "public.yaml", fmt.Sprintf("negotiation %s, round %d", id, n.Concluded.Round), n.Concluded.Package)
+	return a.YAML()
 }
