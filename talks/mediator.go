@@ -50,12 +50,16 @@ type MediatorRound struct {
 	// Leak is what each party's view of the history up to this round
 	// logically determines of the others' red lines (leak.go).
 	Leak map[string]Leak `json:"leak"`
+	// Warnings name the tracks the draft changed that wait on a cycle of
+	// the parties' sequencing demands (on the round's positions).
+	Warnings []string `json:"warnings"`
 }
 
 // roundFacts are the mediator's figures of a round: fixed once its draft
 // is on the table (they depend on the text and the positions of its
 // basis only), so computed once.
 type roundFacts struct {
+	warnings    []string
 	acceptable  string
 	verdicts    []negotiate.Verdict
 	concessions map[string]float64
@@ -73,6 +77,19 @@ func (n *Negotiation) facts(r *Round) *roundFacts {
 	}
 	m := negotiate.Compile(s)
 	f := &roundFacts{verdicts: m.Evaluate(proposal("text", r.Text)).Parties, concessions: map[string]float64{}}
+	var prev map[string]string
+	if r.N > 1 {
+		prev = n.Rounds[r.N-2].Text
+	}
+	var changed []string
+	for _, is := range n.Public.Issues {
+		a, aok := prev[is.ID]
+		b, bok := r.Text[is.ID]
+		if a != b || aok != bok {
+			changed = append(changed, is.ID)
+		}
+	}
+	f.warnings = nonNil(n.sequencingWarnings(s, changed))
 	c := m.CountAcceptable(negotiate.Options{})
 	if c.Exact {
 		f.acceptable = c.Value.String()
@@ -122,9 +139,9 @@ func (n *Negotiation) ForMediator() MediatorView {
 	for _, r := range n.Rounds {
 		mr := MediatorRound{Round: r.N, Scope: r.Scope, Method: r.Method, Text: maps.Clone(r.Text), Complete: n.Complete(r.Text),
 			Basis: maps.Clone(r.Basis), AcceptableToAll: r.AcceptableToAll, Answers: map[string]*Answer{}, Requests: map[string]int{},
-			Closed: r.Closed, Provisional: nonNil(r.Provisional), Verdicts: []negotiate.Verdict{}, Concessions: map[string]float64{}}
+			Closed: r.Closed, Provisional: nonNil(r.Provisional), Verdicts: []negotiate.Verdict{}, Concessions: map[string]float64{}, Warnings: []string{}}
 		if f := n.facts(r); f != nil {
-			mr.Acceptable, mr.Verdicts, mr.Concessions = f.acceptable, f.verdicts, f.concessions
+			mr.Acceptable, mr.Verdicts, mr.Concessions, mr.Warnings = f.acceptable, f.verdicts, f.concessions, f.warnings
 		}
 		for p, a := range r.Answers {
 			if a.Known {

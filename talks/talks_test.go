@@ -104,6 +104,12 @@ func TestReferenceRounds(t *testing.T) {
 	if r := n.Rounds[1]; len(r.Provisional) != len(s.Tracks) {
 		t.Errorf("round 2 agreed %v provisionally; want every track", r.Provisional)
 	}
+	// Round 1 put every track on the table: each sequencing cycle is
+	// warned of.
+	cycles := negotiate.SequencingCycles(s)
+	if w := n.ForMediator().Rounds[0].Warnings; len(cycles) == 0 || len(w) != len(cycles) || !strings.Contains(w[0], "waits on a sequencing cycle") {
+		t.Errorf("round 1 warns %q; the positions have %d sequencing cycle(s)", w, len(cycles))
+	}
 	// The common-security proposal equals `accord solve`'s.
 	n2 := opened(t, s, MethodCommon)
 	p2, err := n2.Propose("", negotiate.Options{})
