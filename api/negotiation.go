@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/ledger"
 	"github.com/accord-peace/accord/mediation"
 	"github.com/accord-peace/accord/talks"
 )
@@ -26,6 +27,7 @@ func (s *Server) negotiationRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /v1/negotiations/{id}/agreement", s.talking(accord.Negotiate, s.getNegotiationAgreement))
 	mux.HandleFunc("GET /v1/negotiations/{id}/proposal", s.talking(accord.Mediate, s.getNegotiationProposal))
 	mux.HandleFunc("POST /v1/negotiations/{id}/drafts", s.talking(accord.Mediate, s.postDraft))
+	mux.HandleFunc("POST /v1/negotiations/{id}/signatures", s.talking(accord.Negotiate, s.postNegotiationSignature))
 	for _, typ := range []string{talks.TypePosition, talks.TypeAnswer, talks.TypeRequest} {
 		mux.HandleFunc("POST /v1/negotiations/{id}/"+routeOf[typ], s.talking(accord.Negotiate, s.postNegotiationSubmission(typ)))
 	}
@@ -191,4 +193,28 @@ func (s *Server) getNegotiationAgreement(w http.ResponseWriter, r *http.Request,
 	}
 	w.Header().Set("Content-Type", "application/yaml")
 	w.Write(y)
+}
+
+// postNegotiationSignature takes a veto party's signed signature of the
+// agreement its negotiation concluded on.
+func (s *Server) postNegotiationSignature(w http.ResponseWriter, r *http.Request, p Principal) {
+	var sub ledger.Submission
+	if err := readBody(w, r, &sub); err != nil {
+		s.fail(w, status(err), err)
+		return
+	}
+	var head struct {
+		Negotiation string `json:"negotiation"`
+	}
+	_ = json.Unmarshal(sub.Body, &head)
+	if head.Negotiation != r.PathValue("id") {
+		s.fail(w, http.StatusBadRequest, accord.Errorf(accord.EINVALID, "this route takes a signature of negotiation %s's agreement; got one for %q", r.PathValue("id"), head.Negotiation))
+		return
+	}
+	res, err := s.Mediation.Sign(r.Context(), p.Actor, sub)
+	if err != nil {
+		s.fail(w, status(err), err)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
 }

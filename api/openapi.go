@@ -22,7 +22,7 @@ var Routes = []string{
 	"GET /v1/negotiations", "POST /v1/negotiations", "GET /v1/negotiations/{id}", "GET /v1/negotiations/{id}/public",
 	"GET /v1/negotiations/{id}/positions/{party}", "GET /v1/negotiations/{id}/agreement", "GET /v1/negotiations/{id}/proposal",
 	"POST /v1/negotiations/{id}/drafts", "POST /v1/negotiations/{id}/positions", "POST /v1/negotiations/{id}/answers",
-	"POST /v1/negotiations/{id}/requests",
+	"POST /v1/negotiations/{id}/requests", "POST /v1/negotiations/{id}/signatures",
 }
 
 func serveOpenAPI(w http.ResponseWriter, r *http.Request) {

@@ -4,8 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"sync"
+	"time"
 
 	"filippo.io/age"
 
@@ -34,6 +34,9 @@ type Config struct {
 	Key    *age.X25519Identity
 	// Options bound the searches of the drafts accord proposes.
 	Options negotiate.Options
+	// Now is the clock that dates an agreement's entry into force
+	// (time.Now when nil).
+	Now func() time.Time
 }
 
 // Mediation holds every negotiation of a record.
@@ -75,7 +78,8 @@ func Open(ctx context.Context, cfg Config) (*Mediation, error) {
 
 func isTalks(typ string) bool {
 	switch typ {
-	case talks.TypeOpened, talks.TypePosition, talks.TypeDraft, talks.TypeAnswer, talks.TypeRequest, talks.TypeRoundClosed, talks.TypeConcluded:
+	case talks.TypeOpened, talks.TypePosition, talks.TypeDraft, talks.TypeAnswer, talks.TypeRequest, talks.TypeRoundClosed, talks.TypeConcluded,
+		talks.TypeSigned, talks.TypeInForce:
 		return true
 	}
 	return false
@@ -186,5 +190,3 @@ func (m *Mediation) Mediator(id string) string {
 	}
 	return ""
 }
-
-var _ = slices.Sorted[string]

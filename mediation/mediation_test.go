@@ -145,6 +145,35 @@ func TestNegotiationOnTheRecord(t *testing.T) {
 	if _, err := agreement.Parse("draft.yaml", y); err != nil {
 		t.Fatalf("the concluded package's agreement draft does not parse: %v\n%s", err, y)
 	}
+	// Every veto party signs the draft's SHA-256: the agreement enters
+	// into force and its engine starts.
+	sha := mv.Agreement.SHA256
+	if sha == "" || len(mv.Agreement.Parties) != 4 {
+		t.Fatalf("agreement view %+v", mv.Agreement)
+	}
+	for i, p := range mv.Agreement.Parties {
+		f.seq++
+		sub, _ := ledger.Sign(f.keys[p], p, fmt.Sprintf("sign-%d", f.seq), talks.TypeSigned,
+			talks.Event{Type: talks.TypeSigned, Negotiation: "ukraine-2025", Party: p, Agreement: sha})
+		if i == 0 {
+			bad, _ := ledger.Sign(f.keys[p], p, "sign-bad", talks.TypeSigned,
+				talks.Event{Type: talks.TypeSigned, Negotiation: "ukraine-2025", Party: p, Agreement: strings.Repeat("0", 64)})
+			if _, err := f.m.Sign(ctx, p, bad); err == nil || !strings.Contains(err.Error(), "compiles to "+sha) {
+				t.Fatalf("signing another agreement: %v", err)
+			}
+		}
+		v, err := f.m.Sign(ctx, p, sub)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if in := v.Agreement.InForce != nil; in != (i == len(mv.Agreement.Parties)-1) {
+			t.Fatalf("after %d signature(s) in force = %v", i+1, in)
+		}
+	}
+	before, _ = f.m.View("ukraine-2025", "mediator")
+	if e := before.(talks.MediatorView).Agreement.Engine; e == nil || e.InForce == nil || len(e.Signed) != 4 {
+		t.Fatalf("the agreement engine did not start: %+v", e)
+	}
 	// The whole history replays to the same state.
 	f.restart()
 	after, _ := f.m.View("ukraine-2025", "mediator")

@@ -3,10 +3,8 @@ package mediation
 import (
 	"context"
 	"encoding/base64"
-	"fmt"
 
 	"github.com/accord-peace/accord"
-	"github.com/accord-peace/accord/agreement"
 )
 
 // View is the negotiation as actor may see it: the mediator's view for its
@@ -80,7 +78,7 @@ func (m *Mediation) Position(ctx context.Context, id, actor, party string, versi
 // Agreement is the concluded package compiled into an agreement draft
 // (agreement.Draft, as `accord agreement draft` compiles a package), as
 // YAML, for the negotiation's parties and mediator; EINVALID before the
-// conclusion.
+// conclusion. The parties sign its SHA-256 (Sign).
 func (m *Mediation) Agreement(id, actor string) ([]byte, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -91,9 +89,9 @@ func (m *Mediation) Agreement(id, actor string) ([]byte, error) {
 	if _, ok := n.Public.Party(actor); !ok && actor != n.Mediator {
 		return nil, accord.Errorf(accord.EFORBIDDEN, "%q is neither a party to negotiation %s nor its mediator", actor, id)
 	}
-	if n.Concluded == nil {
-		return nil, accord.Errorf(accord.EINVALID, "negotiation %s has not concluded: no package every veto party accepted yet (%d round(s))", id, len(n.Rounds))
+	y, _, err := n.Agreement()
+	if err != nil {
+		return nil, accord.Errorf(accord.EINVALID, "%v", err)
 	}
-	a := agreement.Draft(n.Public, "public.yaml", fmt.Sprintf("negotiation %s, round %d", id, n.Concluded.Round), n.Concluded.Package)
-	return a.YAML()
+	return y, nil
 }

@@ -15,8 +15,14 @@ func (n *Negotiation) Apply(e Event) error {
 	if e.Negotiation != n.ID {
 		return fmt.Errorf("event for negotiation %q applied to %q", e.Negotiation, n.ID)
 	}
+	switch e.Type {
+	case TypeSigned:
+		return n.applySigned(e)
+	case TypeInForce:
+		return n.applyInForce(e)
+	}
 	if n.Concluded != nil {
-		return fmt.Errorf("negotiation %s concluded in round %d: it takes nothing more", n.ID, n.Concluded.Round)
+		return fmt.Errorf("negotiation %s concluded in round %d: it takes nothing more but the agreement's signatures", n.ID, n.Concluded.Round)
 	}
 	switch e.Type {
 	case TypePosition:

@@ -1,6 +1,10 @@
 package talks
 
-import "github.com/accord-peace/accord"
+import (
+	"time"
+
+	"github.com/accord-peace/accord"
+)
 
 // Types of the negotiation's entries in the record.
 const (
@@ -23,6 +27,12 @@ const (
 	// TypeConcluded ends the negotiation: every veto party accepted the
 	// whole text.
 	TypeConcluded = "negotiation_concluded"
+	// TypeSigned is a veto party's signature of the agreement the
+	// concluded package compiles to (party, signed): its SHA-256.
+	TypeSigned = "negotiation_signed"
+	// TypeInForce puts the agreement in force once every veto party has
+	// signed it: its engine starts.
+	TypeInForce = "negotiation_in_force"
 )
 
 // Methods by which a draft's text was made.
@@ -75,6 +85,11 @@ type Event struct {
 
 	// TypeRoundClosed: the tracks agreed provisionally in the round.
 	Provisional []string `json:"provisional,omitempty"`
+
+	// TypeSigned: the hex SHA-256 of the agreement draft signed.
+	Agreement string `json:"agreement_sha256,omitempty"`
+	// TypeInForce: when.
+	At *time.Time `json:"at,omitempty"`
 
 	// Confidential content, never in the record.
 	Position *accord.Position `json:"-"`

@@ -23,6 +23,7 @@ type MediatorView struct {
 	// Cycles are the deadlocks in the latest positions' sequencing demands.
 	Cycles    []negotiate.Cycle `json:"cycles"`
 	Concluded *Conclusion       `json:"concluded,omitempty"`
+	Agreement *AgreementView    `json:"agreement,omitempty"`
 }
 
 // MediatorRound is one round as the mediator sees it.
@@ -129,7 +130,7 @@ func bestAlone(s *accord.Scenario, party string) (float64, bool) {
 // position, answer and request.
 func (n *Negotiation) ForMediator() MediatorView {
 	v := MediatorView{Negotiation: n.ID, Title: n.Public.Title, Mediator: n.Mediator, Method: n.Method, MaxRequests: n.MaxRequests,
-		Positions: map[string][]Version{}, Rounds: []MediatorRound{}, Cycles: []negotiate.Cycle{}, Concluded: n.Concluded}
+		Positions: map[string][]Version{}, Rounds: []MediatorRound{}, Cycles: []negotiate.Cycle{}, Concluded: n.Concluded, Agreement: n.agreementView()}
 	for p, vs := range n.Versions {
 		for _, ver := range vs {
 			v.Positions[p] = append(v.Positions[p], *ver)

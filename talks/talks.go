@@ -25,6 +25,7 @@ type Negotiation struct {
 	Versions  map[string][]*Version // by party, in order
 	Rounds    []*Round
 	Concluded *Conclusion
+	sign      signing
 }
 
 // Version is one version of a party's position.

@@ -2,6 +2,9 @@ package talks
 
 import (
 	"maps"
+	"time"
+
+	"github.com/accord-peace/accord/engine"
 
 	"github.com/accord-peace/accord/negotiate"
 )
@@ -21,6 +24,33 @@ type PartyView struct {
 	Rounds      []PartyRound   `json:"rounds"`
 	Requests    []PartyRequest `json:"requests"`
 	Concluded   *Conclusion    `json:"concluded,omitempty"`
+	Agreement   *AgreementView `json:"agreement,omitempty"`
+}
+
+// AgreementView is the agreement the concluded package compiles to: what
+// its parties sign, who has, and from when it is in force, with its
+// engine's state.
+type AgreementView struct {
+	SHA256  string        `json:"sha256"`
+	Parties []string      `json:"parties"`
+	Signed  []string      `json:"signed"`
+	InForce *time.Time    `json:"in_force,omitempty"`
+	Engine  *engine.State `json:"engine,omitempty"`
+}
+
+// agreementView is nil before the conclusion.
+func (n *Negotiation) agreementView() *AgreementView {
+	if n.Concluded == nil {
+		return nil
+	}
+	_, sha, err := n.Agreement()
+	if err != nil {
+		return nil
+	}
+	signed, inForce := n.Signatures()
+	v := &AgreementView{SHA256: sha, Parties: n.vetoParties(), Signed: nonNil(signed), InForce: inForce}
+	v.Engine, _ = n.Engine()
+	return v
 }
 
 // PartyRound is one round as a party sees it.
@@ -52,7 +82,7 @@ type PartyRequest struct {
 // mediator's reader, or the party's own).
 func (n *Negotiation) ForParty(party string) PartyView {
 	v := PartyView{Negotiation: n.ID, Title: n.Public.Title, Party: party, Mediator: n.Mediator, MaxRequests: n.MaxRequests,
-		Positions: []Version{}, Rounds: []PartyRound{}, Requests: []PartyRequest{}, Concluded: n.Concluded}
+		Positions: []Version{}, Rounds: []PartyRound{}, Requests: []PartyRequest{}, Concluded: n.Concluded, Agreement: n.agreementView()}
 	for _, ver := range n.Versions[party] {
 		v.Positions = append(v.Positions, *ver)
 	}
