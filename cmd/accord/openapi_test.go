@@ -264,6 +264,8 @@ func TestOpenAPIDescribesTheServer(t *testing.T) {
 	check(surl, contractCall{method: "POST", path: "/v1/consultations/" + notice.ID + "/response", ctype: "application/json", body: `{"party":"` + notice.Party + `","answer":"accept"}`, code: 401})
 	check(surl, contractCall{method: "POST", path: "/v1/provisions/prisoner-exchange/done", ctype: "application/json", body: `{"party":"ua"}`, code: 401})
 
+	contractNegotiation(t, check)
+
 	var missing []string
 	for _, r := range api.Routes {
 		if !ok[r] {
