@@ -164,14 +164,20 @@ func (n *Negotiation) checkScope(scope string, text map[string]string) error {
 	return nil
 }
 
-func (n *Negotiation) applyAnswer(e Event) error {
+// partyRound checks a party's answer or request up to its round: the
+// party, the commitment, the round open.
+func (n *Negotiation) partyRound(e Event) (*Round, error) {
 	if err := n.party(e.Party); err != nil {
-		return err
+		return nil, err
 	}
 	if err := checkCommitment(e.Commitment); err != nil {
-		return err
+		return nil, err
 	}
-	r, err := n.open(e.Round)
+	return n.open(e.Round)
+}
+
+func (n *Negotiation) applyAnswer(e Event) error {
+	r, err := n.partyRound(e)
 	if err != nil {
 		return err
 	}
@@ -189,7 +195,7 @@ func (n *Negotiation) applyAnswer(e Event) error {
 	return nil
 }
 
-// CheckAnswer checks an answer's content against the public part.
+// checkAnswer checks an answer's content against the public part.
 func (n *Negotiation) checkAnswer(a Answer) error {
 	switch a.Answer {
 	case AnswerAccept:
@@ -217,13 +223,7 @@ func (n *Negotiation) checkAnswer(a Answer) error {
 }
 
 func (n *Negotiation) applyRequest(e Event) error {
-	if err := n.party(e.Party); err != nil {
-		return err
-	}
-	if err := checkCommitment(e.Commitment); err != nil {
-		return err
-	}
-	r, err := n.open(e.Round)
+	r, err := n.partyRound(e)
 	if err != nil {
 		return err
 	}
