@@ -89,7 +89,10 @@ func newTalksCast(dir string) (*talksCast, error) {
 }
 
 func (c *talksCast) tokensFile() string { return filepath.Join(c.dir, "tokens.json") }
-func (c *talksCast) keysFile() string   { return filepath.Join(c.dir, "keys.json") }
+func (c *talksCast) revealFile(party string, version int) string {
+	return filepath.Join(c.dir, fmt.Sprintf("%s.v%d.reveal.json", party, version))
+}
+func (c *talksCast) keysFile() string { return filepath.Join(c.dir, "keys.json") }
 
 // vetoParties are the parties whose answers close a round.
 func (c *talksCast) vetoParties() []string {
@@ -144,6 +147,9 @@ func negotiateReference(ctx context.Context, url string, c *talksCast, out io.Wr
 			return nil, fmt.Errorf("%s's position: %w", p, err)
 		}
 		o.Reveals[p] = rev
+		if err := writeReveal(c.revealFile(p, rev.Version), rev); err != nil {
+			return nil, err
+		}
 		fmt.Fprintf(out, "  %-6s position v%d committed: %s…\n", p, rev.Version, rev.Commitment[:16])
 	}
 	drafts := []mediation.DraftRequest{{Proposal: "us-28-points"}, {Method: talks.MethodBridge}, {Method: talks.MethodBridge}, {Method: talks.MethodCommon}}

@@ -16,16 +16,17 @@ const talksDir = "../../scenarios/ukraine-2025/talks"
 
 // startTalksServer starts a server with a token for the mediator and one
 // per party of the reference, and the parties' keys.
-func startTalksServer(t *testing.T) (url string, cast *talksCast, stop func() int) {
+func startTalksServer(t *testing.T) (url string, cast *talksCast, stop func() int, data string) {
 	t.Helper()
 	dir := t.TempDir()
 	cast, err := newTalksCast(filepath.Join(dir, "talks"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	url, stop, _ = startAccord(t, "serve", "--addr", "127.0.0.1:0", "--data", filepath.Join(dir, "data"),
+	data = filepath.Join(dir, "data")
+	url, stop, _ = startAccord(t, "serve", "--addr", "127.0.0.1:0", "--data", data,
 		"--tokens", cast.tokensFile(), "--keys", cast.keysFile())
-	return url, cast, stop
+	return url, cast, stop, data
 }
 
 // The whole reference negotiation through the CLI: the mediator opens it,
@@ -36,7 +37,7 @@ func startTalksServer(t *testing.T) (url string, cast *talksCast, stop func() in
 // server's record, a tampered one does not; bad input is refused with the
 // server's message.
 func TestNegotiationCLIEndToEnd(t *testing.T) {
-	url, cast, stop := startTalksServer(t)
+	url, cast, stop, _ := startTalksServer(t)
 	defer stop()
 	reveals := t.TempDir()
 	as := func(actor string, args ...string) (string, string, int) {
@@ -181,7 +182,7 @@ func itoa(i int) string { return strconv.Itoa(i) }
 // 28-point plan to a package every veto party accepts, compiled to an
 // agreement draft.
 func TestNegotiationDemoReference(t *testing.T) {
-	url, cast, stop := startTalksServer(t)
+	url, cast, stop, data := startTalksServer(t)
 	defer stop()
 	var out strings.Builder
 	o, err := negotiateReference(t.Context(), url, cast, &out)
@@ -191,6 +192,14 @@ func TestNegotiationDemoReference(t *testing.T) {
 	t.Logf("the negotiation:\n%s", out.String())
 	if o.Rounds != 2 || o.Conclusion == nil || o.Agreement == nil || len(o.Agreement.Provisions) == 0 {
 		t.Fatalf("rounds %d, conclusion %+v", o.Rounds, o.Conclusion)
+	}
+	// Every party's reveal file proves its version offline, against the
+	// ledger file.
+	for _, p := range cast.parties() {
+		out, errOut, code := runAccord(t, "negotiation", "reveal", cast.revealFile(p, 1), "--ledger", filepath.Join(data, "ledger"), "--json")
+		if code != 0 || !strings.Contains(out, `"opens": true`) {
+			t.Errorf("reveal %s offline: exit %d %s %s", p, code, out, errOut)
+		}
 	}
 	for _, want := range []string{"the mediator tables proposal us-28-points", "objects on", "the mediator tables accord's bridge text", "concluded in round 2", "provisions"} {
 		if !strings.Contains(out.String(), want) {
