@@ -645,8 +645,9 @@ func newNegotiationRevealCmd() *cobra.Command {
 the record (a ledger file, or a server's /v1/ledger), the party's signed
 negotiation_position entry of that negotiation and version, and checks that
 the reveal file's content and salt (what 'accord negotiation position'
-wrote) open the commitment recorded there. Any changed byte of the content
-fails. It needs no token and trusts nothing but the record; 'accord verify'
+wrote) open the commitment recorded there, and lists the rounds whose
+drafts the mediator evaluated on that version (each draft's basis in the
+record names the versions). Any changed byte of the content fails. It needs no token and trusts nothing but the record; 'accord verify'
 checks the record itself.`,
 		Example: "  accord negotiation reveal positions/ua.v1.reveal.json --ledger http://127.0.0.1:8080\n  accord negotiation reveal ua.v1.reveal.json --ledger accord-data/ledger",
 		Args:    exactArgs(1, "one REVEAL.json"),
@@ -670,7 +671,7 @@ checks the record itself.`,
 			if err != nil {
 				return err
 			}
-			seq, ev, err := findPosition(data, rev)
+			seq, ev, rounds, err := findPosition(data, rev)
 			if err != nil {
 				return accord.Errorf(accord.EINVALID, "%s: %v", ledgerSrc, err)
 			}
@@ -682,10 +683,16 @@ checks the record itself.`,
 			}
 			if asJSON {
 				return writeJSON(cmd.OutOrStdout(), map[string]any{"negotiation": rev.Negotiation, "party": rev.Party, "version": rev.Version,
-					"commitment": ev.Commitment, "entry": seq, "opens": true})
+					"commitment": ev.Commitment, "entry": seq, "opens": true, "rounds": nonNilInts(rounds)})
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s's position version %d in negotiation %s opens the commitment of ledger entry %d (%s): this is the version the mediator had\n",
+			w := cmd.OutOrStdout()
+			fmt.Fprintf(w, "%s's position version %d in negotiation %s opens the commitment of ledger entry %d (%s): this is the version the mediator had\n",
 				rev.Party, rev.Version, rev.Negotiation, seq, ev.Commitment)
+			if len(rounds) == 0 {
+				fmt.Fprintln(w, "no draft in the record was evaluated on it")
+			} else {
+				fmt.Fprintf(w, "the drafts of rounds %s were evaluated on it\n", strings.Join(strings.Fields(strings.Trim(fmt.Sprint(rounds), "[]")), ", "))
+			}
 			return nil
 		},
 	}
@@ -694,13 +701,30 @@ checks the record itself.`,
 	return cmd
 }
 
+func nonNilInts(s []int) []int {
+	if s == nil {
+		return []int{}
+	}
+	return s
+}
+
 // findPosition finds a party's position entry of a negotiation and version
 // in a ledger's bytes.
-func findPosition(data []byte, rev mediation.Revealed) (int64, talks.Event, error) {
+// It also lists the rounds whose drafts the mediator evaluated on that
+// version (their basis names it).
+func findPosition(data []byte, rev mediation.Revealed) (int64, talks.Event, []int, error) {
 	n := ledger.Verify(data, &ledger.Registry{}, nil).Entries
 	var found *talks.Event
 	var seq int64
+	var rounds []int
 	err := ledger.Entries(data, n, func(i int64, e *ledger.Entry) error {
+		if e.Type == talks.TypeDraft {
+			var ev talks.Event
+			if json.Unmarshal(e.Body, &ev) == nil && ev.Negotiation == rev.Negotiation && ev.Basis[rev.Party] == rev.Version {
+				rounds = append(rounds, ev.Round)
+			}
+			return nil
+		}
 		if e.Type != talks.TypePosition || e.Kind != ledger.KindSubmission || e.Author != rev.Party {
 			return nil
 		}
@@ -712,10 +736,10 @@ func findPosition(data []byte, rev mediation.Revealed) (int64, talks.Event, erro
 		return nil
 	})
 	if err != nil {
-		return 0, talks.Event{}, err
+		return 0, talks.Event{}, nil, err
 	}
 	if found == nil {
-		return 0, talks.Event{}, fmt.Errorf("no %s entry of %s's version %d in negotiation %s among its %d entries", talks.TypePosition, rev.Party, rev.Version, rev.Negotiation, n)
+		return 0, talks.Event{}, nil, fmt.Errorf("no %s entry of %s's version %d in negotiation %s among its %d entries", talks.TypePosition, rev.Party, rev.Version, rev.Negotiation, n)
 	}
-	return seq, *found, nil
+	return seq, *found, rounds, nil
 }

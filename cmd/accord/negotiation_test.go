@@ -152,7 +152,7 @@ func TestNegotiationCLIEndToEnd(t *testing.T) {
 	// The reveal proves ua's version 1 against the server's record.
 	rev := filepath.Join(reveals, "ua.v1.reveal.json")
 	out, errOut, code = runAccord(t, "negotiation", "reveal", rev, "--ledger", url)
-	if code != 0 || !strings.Contains(out, "ua's position version 1 in negotiation ukraine-2025 opens the commitment of ledger entry") {
+	if code != 0 || !strings.Contains(out, "ua's position version 1 in negotiation ukraine-2025 opens the commitment of ledger entry") || !strings.Contains(out, "the drafts of rounds 1, 2 were evaluated on it") {
 		t.Fatalf("reveal: exit %d %s %s", code, out, errOut)
 	}
 	// A tampered reveal does not.
@@ -197,7 +197,7 @@ func TestNegotiationDemoReference(t *testing.T) {
 	// ledger file.
 	for _, p := range cast.parties() {
 		out, errOut, code := runAccord(t, "negotiation", "reveal", cast.revealFile(p, 1), "--ledger", filepath.Join(data, "ledger"), "--json")
-		if code != 0 || !strings.Contains(out, `"opens": true`) {
+		if code != 0 || !strings.Contains(out, `"opens": true`) || !strings.Contains(out, `"rounds": [`) {
 			t.Errorf("reveal %s offline: exit %d %s %s", p, code, out, errOut)
 		}
 	}
