@@ -636,7 +636,7 @@ func acceptsWord(b bool) string {
 }
 
 func newNegotiationRevealCmd() *cobra.Command {
-	var ledgerSrc string
+	var ledgerSrc, format string
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "reveal REVEAL.json --ledger LEDGER|URL",
@@ -697,7 +697,7 @@ checks the record itself.`,
 		},
 	}
 	cmd.Flags().StringVar(&ledgerSrc, "ledger", "", "the record: a ledger file, or a server's URL (required)")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print the result as JSON")
+	registerFormat(cmd, &format, &asJSON, "print the result as JSON (--output-format json)")
 	return cmd
 }
 

@@ -190,14 +190,27 @@ func (c *talksClient) request(ctx context.Context, s signer, id string, text map
 
 // negotiationFlags are what every 'accord negotiation' command needs.
 type negotiationFlags struct {
-	server, token string
-	json          bool
+	server, token, format string
+	json                  bool
 }
 
 func (f *negotiationFlags) register(c *cobra.Command) {
 	c.Flags().StringVar(&f.server, "server", "http://127.0.0.1:8080", "the server's URL")
 	c.Flags().StringVar(&f.token, "token", "", "the bearer token: the mediator's, or the party's own (default $ACCORD_TOKEN)")
-	c.Flags().BoolVar(&f.json, "json", false, "print the server's answer as JSON")
+	registerFormat(c, &f.format, &f.json, "print the server's answer as JSON (--output-format json)")
+}
+
+// registerFormat adds --output-format text|json and --json, checked
+// before the command runs.
+func registerFormat(c *cobra.Command, format *string, asJSON *bool, usage string) {
+	c.Flags().StringVar(format, "output-format", "", "what to print: text or json (default text)")
+	c.Flags().BoolVar(asJSON, "json", false, usage)
+	_ = c.RegisterFlagCompletionFunc("output-format", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
+	c.PreRunE = func(c *cobra.Command, args []string) error {
+		f, err := summaryFormat(c, *format, *asJSON)
+		*asJSON = f == "json"
+		return err
+	}
 }
 
 func (f *negotiationFlags) client() *talksClient {

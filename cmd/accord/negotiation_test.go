@@ -78,7 +78,7 @@ func TestNegotiationCLIEndToEnd(t *testing.T) {
 		t.Helper()
 		for _, p := range cast.vetoParties() {
 			var v talks.PartyView
-			if err := json.Unmarshal([]byte(must(p, "status", "ukraine-2025", "--json")), &v); err != nil {
+			if err := json.Unmarshal([]byte(must(p, "status", "ukraine-2025", "--output-format", "json")), &v); err != nil {
 				t.Fatal(err)
 			}
 			if v.Party != p || len(v.Rounds) != round {
@@ -170,6 +170,9 @@ func TestNegotiationCLIEndToEnd(t *testing.T) {
 	// Usage errors exit 2.
 	if _, errOut, code := as("ua", append([]string{"answer", "ukraine-2025", "--round", "2"}, signed("ua")...)...); code != 2 || !strings.Contains(errOut, "give --accept or --object") {
 		t.Errorf("answer without a verdict: exit %d %s", code, errOut)
+	}
+	if _, errOut, code := as("ua", "status", "ukraine-2025", "--output-format", "yaml"); code != 2 || !strings.Contains(errOut, `--output-format "yaml": want text or json`) {
+		t.Errorf("status --output-format yaml: exit %d %s", code, errOut)
 	}
 	if _, errOut, code := runAccord(t, "negotiation", "reveal", rev); code != 2 || !strings.Contains(errOut, "--ledger LEDGER|URL is required") {
 		t.Errorf("reveal without --ledger: exit %d %s", code, errOut)
