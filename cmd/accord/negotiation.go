@@ -3,8 +3,10 @@ package main
 import (
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
@@ -126,7 +128,8 @@ keeps the position encrypted, and the record a salted commitment of it.
 
 The salt is the party's proof: position writes the version, its commitment,
 the salt and the exact content to a reveal file, POSITION.vN.reveal.json
-next to the position (or in --reveal-dir). Keep it: with it, and only with
+next to the position (or in --reveal-dir), before it submits; the file is
+removed if the server refuses the position. Keep it: with it, and only with
 it, 'accord negotiation reveal' proves which version the mediator had.`,
 		Example: "  accord negotiation position positions/ua.yaml --author ua --key ua.key --token $UA",
 		Args:    exactArgs(1, "one POSITION.yaml"),
@@ -143,18 +146,25 @@ it, 'accord negotiation reveal' proves which version the mediator had.`,
 			if err := yaml.Unmarshal(content, &h); err != nil || h.Negotiation == "" {
 				return accord.Errorf(accord.EINVALID, "%s: a position file starts with 'negotiation: ID' and 'party: ID' ('accord scenario split' writes them)", args[0])
 			}
-			res, rev, raw, err := f.client().position(cmd.Context(), s, h.Negotiation, content)
-			if err != nil {
-				return err
-			}
 			dir := filepath.Dir(args[0])
 			if revealDir != "" {
 				dir = revealDir
 			}
 			name := strings.TrimSuffix(filepath.Base(args[0]), filepath.Ext(args[0]))
-			path := filepath.Join(dir, fmt.Sprintf("%s.v%d.reveal.json", name, rev.Version))
-			if err := writeReveal(path, rev); err != nil {
-				return accord.Errorf(accord.EINVALID, "position %d recorded as entry %d, but its reveal file %s could not be written (%v): the salt is lost", rev.Version, res.Entry, path, err)
+			var path string
+			keep := func(rev mediation.Revealed) error {
+				path = filepath.Join(dir, fmt.Sprintf("%s.v%d.reveal.json", name, rev.Version))
+				if err := writeReveal(path, rev); err != nil {
+					return &accord.Error{Code: accord.EINVALID, Message: fmt.Sprintf("the reveal file %s, which keeps the salt, cannot be written; nothing submitted", path), Err: notKept{err}}
+				}
+				return nil
+			}
+			res, rev, raw, err := f.client().position(cmd.Context(), s, h.Negotiation, content, keep)
+			if err != nil {
+				if path != "" && !errors.As(err, new(notKept)) {
+					os.Remove(path) // the server has no such version: nothing to reveal
+				}
+				return err
 			}
 			if f.json {
 				_, err = cmd.OutOrStdout().Write(raw)
@@ -172,10 +182,26 @@ it, 'accord negotiation reveal' proves which version the mediator had.`,
 	return cmd
 }
 
-// writeReveal writes a reveal file, private: it holds the position.
+// notKept is why a reveal file could not be written: the file, if any,
+// is not the command's to remove.
+type notKept struct{ error }
+
+// writeReveal writes a reveal file, private (it holds the position), and
+// never over another: a reveal file is a proof, not to be lost.
 func writeReveal(path string, rev mediation.Revealed) error {
 	b, _ := json.MarshalIndent(rev, "", "  ")
-	return os.WriteFile(path, append(b, '\n'), 0o600)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("it exists, and a reveal file is never replaced: move it, or give --reveal-dir")
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(append(b, '\n')); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Sync()
 }
 
 // parseSets reads ISSUE=OPTION pairs.

@@ -135,13 +135,21 @@ func (s signer) sign(sub ledger.Submission) (ledger.Submission, error) {
 
 // submit seals a party's content (mediation.Seal: a fresh salt, the
 // commitment in the signed event) and posts it to its route.
-func (c *talksClient) submit(ctx context.Context, s signer, e talks.Event, content []byte) (mediation.Result, mediation.Submitted, []byte, error) {
+//
+// keep, when not nil, is given the sealed submission before it is posted:
+// a party keeps its salt before the server has the commitment.
+func (c *talksClient) submit(ctx context.Context, s signer, e talks.Event, content []byte, keep func(mediation.Submitted) error) (mediation.Result, mediation.Submitted, []byte, error) {
 	e.Party = s.party
 	b := make([]byte, 8)
 	rand.Read(b)
 	x, err := mediation.Seal(s.sign, e, e.Type+"-"+hex.EncodeToString(b), content)
 	if err != nil {
 		return mediation.Result{}, x, nil, err
+	}
+	if keep != nil {
+		if err := keep(x); err != nil {
+			return mediation.Result{}, x, nil, err
+		}
 	}
 	route := map[string]string{talks.TypePosition: "positions", talks.TypeAnswer: "answers", talks.TypeRequest: "requests"}[e.Type]
 	var res mediation.Result
@@ -150,29 +158,36 @@ func (c *talksClient) submit(ctx context.Context, s signer, e talks.Event, conte
 }
 
 // position submits the next version of a party's position: the version
-// is the party's count of versions plus one (its own view says).
-func (c *talksClient) position(ctx context.Context, s signer, id string, content []byte) (mediation.Result, mediation.Revealed, []byte, error) {
+// is the party's count of versions plus one (its own view says). keep,
+// when not nil, is given what reveals the version — its content and salt
+// — before the submission is posted.
+func (c *talksClient) position(ctx context.Context, s signer, id string, content []byte, keep func(mediation.Revealed) error) (mediation.Result, mediation.Revealed, []byte, error) {
 	v, err := c.partyView(ctx, id)
 	if err != nil {
 		return mediation.Result{}, mediation.Revealed{}, nil, err
 	}
 	version := len(v.Positions) + 1
-	if s.party != v.Party { // the mediator's token: its view names no party
+	if s.party != v.Party { // another's token, or the mediator's: the server refuses it
 		version = 1
 	}
-	res, x, raw, err := c.submit(ctx, s, talks.Event{Type: talks.TypePosition, Negotiation: id, Version: version}, content)
-	if err != nil {
-		return res, mediation.Revealed{}, raw, err
+	var rev mediation.Revealed
+	reveal := func(x mediation.Submitted) error {
+		var ev talks.Event
+		json.Unmarshal(x.Submission.Body, &ev)
+		rev = mediation.Revealed{Negotiation: id, Party: s.party, Version: version, Commitment: ev.Commitment, Salt: x.Salt, Content: x.Content}
+		if keep != nil {
+			return keep(rev)
+		}
+		return nil
 	}
-	var ev talks.Event
-	json.Unmarshal(x.Submission.Body, &ev)
-	return res, mediation.Revealed{Negotiation: id, Party: s.party, Version: version, Commitment: ev.Commitment, Salt: x.Salt, Content: x.Content}, raw, nil
+	res, _, raw, err := c.submit(ctx, s, talks.Event{Type: talks.TypePosition, Negotiation: id, Version: version}, content, reveal)
+	return res, rev, raw, err
 }
 
 // answer submits a party's answer to a round's draft.
 func (c *talksClient) answer(ctx context.Context, s signer, id string, round int, a talks.Answer) (mediation.Result, []byte, error) {
 	content, _ := json.Marshal(a)
-	res, _, raw, err := c.submit(ctx, s, talks.Event{Type: talks.TypeAnswer, Negotiation: id, Round: round}, content)
+	res, _, raw, err := c.submit(ctx, s, talks.Event{Type: talks.TypeAnswer, Negotiation: id, Round: round}, content, nil)
 	return res, raw, err
 }
 
@@ -184,7 +199,7 @@ func (c *talksClient) request(ctx context.Context, s signer, id string, text map
 		return mediation.Result{}, nil, err
 	}
 	content, _ := json.Marshal(talks.Request{Text: text})
-	res, _, raw, err := c.submit(ctx, s, talks.Event{Type: talks.TypeRequest, Negotiation: id, Round: len(v.Rounds)}, content)
+	res, _, raw, err := c.submit(ctx, s, talks.Event{Type: talks.TypeRequest, Negotiation: id, Round: len(v.Rounds)}, content, nil)
 	return res, raw, err
 }
 

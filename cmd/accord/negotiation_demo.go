@@ -142,14 +142,12 @@ func negotiateReference(ctx context.Context, url string, c *talksCast, out io.Wr
 	o := &talksOutcome{Negotiation: id, Reveals: map[string]mediation.Revealed{}}
 	fmt.Fprintf(out, "negotiation %s opened by the %s: %d parties, each with a confidential position\n", id, talksMediator, len(s.Parties))
 	for _, p := range s.Parties {
-		_, rev, _, err := party(p).position(ctx, signer{party: p, key: c.keys[p]}, id, c.positions[p])
+		keep := func(rev mediation.Revealed) error { return writeReveal(c.revealFile(p, rev.Version), rev) }
+		_, rev, _, err := party(p).position(ctx, signer{party: p, key: c.keys[p]}, id, c.positions[p], keep)
 		if err != nil {
 			return nil, fmt.Errorf("%s's position: %w", p, err)
 		}
 		o.Reveals[p] = rev
-		if err := writeReveal(c.revealFile(p, rev.Version), rev); err != nil {
-			return nil, err
-		}
 		fmt.Fprintf(out, "  %-6s position v%d committed: %s…\n", p, rev.Version, rev.Commitment[:16])
 	}
 	drafts := []mediation.DraftRequest{{Proposal: "us-28-points"}, {Method: talks.MethodBridge}, {Method: talks.MethodBridge}, {Method: talks.MethodCommon}}

@@ -73,6 +73,21 @@ func TestNegotiationCLIEndToEnd(t *testing.T) {
 	if code != 1 || !strings.Contains(errOut, "a position of ru submitted by ua: each party submits its own") {
 		t.Errorf("ua submitting ru's position: exit %d %s", code, errOut)
 	}
+	if _, err := os.Stat(filepath.Join(reveals, "ru.v2.reveal.json")); err == nil {
+		t.Error("a refused position left its reveal file")
+	}
+	// A reveal file is never replaced: ua's version 1 is still its own.
+	pos := filepath.Join(t.TempDir(), "ua.yaml")
+	b, _ := os.ReadFile(filepath.Join(talksDir, "positions", "ua.yaml"))
+	os.WriteFile(pos, b, 0o644)
+	os.WriteFile(filepath.Join(filepath.Dir(pos), "ua.v2.reveal.json"), []byte("{}"), 0o600)
+	_, errOut, code = as("ua", append([]string{"position", pos}, signed("ua")...)...)
+	if code != 1 || !strings.Contains(errOut, "ua.v2.reveal.json, which keeps the salt, cannot be written; nothing submitted: it exists") {
+		t.Errorf("reveal file in the way: exit %d %s", code, errOut)
+	}
+	if b, _ := os.ReadFile(filepath.Join(filepath.Dir(pos), "ua.v2.reveal.json")); string(b) != "{}" {
+		t.Errorf("the reveal file in the way was replaced or removed: %q", b)
+	}
 
 	answerRound := func(round int) {
 		t.Helper()
@@ -157,7 +172,7 @@ func TestNegotiationCLIEndToEnd(t *testing.T) {
 	}
 	// A tampered reveal does not.
 	var r mediation.Revealed
-	b, _ := os.ReadFile(rev)
+	b, _ = os.ReadFile(rev)
 	json.Unmarshal(b, &r)
 	r.Content = strings.Replace(r.Content, "batna: 60", "batna: 50", 1)
 	tampered := filepath.Join(reveals, "tampered.json")
