@@ -48,6 +48,12 @@ its own position and answers and sees its own view only.
   request   a party asks how a text of its own fares
   status    the negotiation as the token may see it
   reveal    check that a revealed position opens its commitment in the record`,
+		Example: "  accord negotiation open talks/public.yaml --token $MEDIATOR\n" +
+			"  accord negotiation position talks/positions/ua.yaml --author ua --key ua.key --token $UA\n" +
+			"  accord negotiation draft ukraine-2025 --proposal us-28-points --token $MEDIATOR\n" +
+			"  accord negotiation answer ukraine-2025 --round 1 --accept --author ua --key ua.key --token $UA\n" +
+			"  accord negotiation status ukraine-2025 --token $MEDIATOR\n" +
+			"  accord negotiation reveal talks/positions/ua.v1.reveal.json --ledger http://127.0.0.1:8080",
 	}
 	cmd.AddCommand(newNegotiationOpenCmd(), newNegotiationPositionCmd(), newNegotiationDraftCmd(), newNegotiationProposeCmd(),
 		newNegotiationAnswerCmd(), newNegotiationRequestCmd(), newNegotiationStatusCmd(), newNegotiationRevealCmd())
