@@ -2,12 +2,15 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/accord-peace/accord/fusion"
@@ -21,7 +24,7 @@ func newDemoCmd() *cobra.Command {
 	var duration time.Duration
 	var rate, speed float64
 	var seed uint64
-	var exit, war bool
+	var exit, war, skipTalks bool
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Start the server on the reference agreement and tell a ceasefire's story into it live",
@@ -41,6 +44,18 @@ same story.
 With --war it runs instead the simulator's unrelenting front (--rate true
 events an hour for --duration, --speed 120 by default) and answers
 nothing.
+
+Before the ceasefire, the negotiation that leads to it (unless
+--skip-negotiation): the mediator opens the reference negotiation from its
+public part, the five parties submit their confidential positions, signed,
+and the text goes round — the 28-point plan, objections, accord's bridge —
+until every veto party accepts it; the package is compiled to an agreement
+draft. It runs on a second server (URL printed; data in DATA/negotiation),
+with tokens for the mediator and each party and the parties' keys in
+DATA/talks, since negotiations are served to token holders only while the
+story's server stays open to the dashboard. The same commands work by hand
+there: 'accord negotiation status ukraine-2025 --server URL --token
+$(cat DATA/talks/mediator.token)'.
 
 It prints the URL of the live page, then what happens. Ctrl-C stops it
 cleanly; with --exit it stops when the story (or the simulation) ends. The
@@ -76,6 +91,13 @@ data directory is a new temporary one unless --data names one.`,
 				if err := storyFits(a); err != nil {
 					return err
 				}
+				if !skipTalks {
+					stop, err := demoNegotiation(cmd.Context(), c, logger, out)
+					if err != nil {
+						return err
+					}
+					defer stop()
+				}
 				cfg.Seed = seed
 				res, err := sim.RunCeasefire(cfg, sim.DefaultCeasefire())
 				if err != nil {
@@ -101,8 +123,37 @@ data directory is a new temporary one unless --data names one.`,
 	cmd.Flags().Float64Var(&speed, "speed", 120, "simulated seconds per real second (the story's busy hours: 7200 unless given)")
 	cmd.Flags().Uint64Var(&seed, "seed", 1, "the story's seed: the same seed tells the same story")
 	cmd.Flags().BoolVar(&war, "war", false, "run the unrelenting front instead of the ceasefire's story")
+	cmd.Flags().BoolVar(&skipTalks, "skip-negotiation", false, "go straight to the ceasefire's story, without the negotiation before it")
 	cmd.Flags().BoolVar(&exit, "exit", false, "stop when the story or the simulation ends instead of serving on")
 	return cmd
+}
+
+// demoNegotiation runs the reference negotiation on a second server, with
+// tokens and keys made in the data directory, and leaves it serving; stop
+// stops it.
+func demoNegotiation(ctx context.Context, c serverConfig, logger *slog.Logger, out io.Writer) (stop func(), err error) {
+	if _, err := os.Stat(filepath.Join(c.data, "negotiation")); err == nil {
+		fmt.Fprintf(out, "the negotiation was run before in %s (its record in %s): not again\n", c.data, filepath.Join(c.data, "negotiation"))
+		return func() {}, nil
+	}
+	cast, err := newTalksCast(filepath.Join(c.data, "talks"))
+	if err != nil {
+		return nil, err
+	}
+	host, _, _ := net.SplitHostPort(c.addr)
+	nc := c
+	nc.addr, nc.data, nc.agreement, nc.scenario = net.JoinHostPort(host, "0"), filepath.Join(c.data, "negotiation"), "", ""
+	nc.tokens, nc.keys = cast.tokensFile(), cast.keysFile()
+	s, err := startServer(ctx, nc, logger)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(out, "the negotiation, on %s (tokens and keys in %s):\n", s.URL, cast.dir)
+	if _, err := negotiateReference(ctx, s.URL, cast, out); err != nil {
+		s.stop()
+		return nil, err
+	}
+	return func() { s.stop() }, nil
 }
 
 // tellStory tells the story, then serves on until Ctrl-C unless exit.

@@ -63,6 +63,7 @@ file, or "reference" for the embedded Ukraine 2025 reference agreement.`,
 		newDemoCmd(),
 		newReportCmd(),
 		newScenarioCmd(),
+		newNegotiationCmd(),
 	)
 	root.InitDefaultCompletionCmd() // now, so that it is checked as the others
 	requireSubcommand(root)

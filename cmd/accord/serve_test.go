@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -131,8 +132,9 @@ func TestDemoRunsToTheEnd(t *testing.T) {
 		args []string
 		want []string
 	}{
+		{"the story without the negotiation", []string{"--speed", "1e7", "--skip-negotiation"}, []string{"the story is told"}},
 		{"the front", []string{"--war", "--duration", "30m", "--speed", "7200"}, []string{"simulation done"}},
-		{"the story", []string{"--speed", "1e7"}, []string{"phase permanent open", "a breach: ru fires across the line", "crossing: upheld", "snapback effective", "the story is told"}},
+		{"the story", []string{"--speed", "1e7"}, []string{"the mediator tables proposal us-28-points", "concluded in round 2", "agreement draft ukraine-2025-agreement: 18 provisions", "phase permanent open", "a breach: ru fires across the line", "crossing: upheld", "snapback effective", "the story is told"}},
 	}
 	for _, tt := range tests {
 		out, errOut, code := runAccord(t, append([]string{"demo", "--addr", "127.0.0.1:0", "--exit", "--data", t.TempDir()}, tt.args...)...)
@@ -144,6 +146,9 @@ func TestDemoRunsToTheEnd(t *testing.T) {
 			if !strings.Contains(out, w) {
 				t.Errorf("%s: no %q in\n%s", tt.name, w, out)
 			}
+		}
+		if negotiated := strings.Contains(out, "the negotiation, on http://"); negotiated != slices.Contains(tt.want, "concluded in round 2") {
+			t.Errorf("%s: negotiated %v\n%s", tt.name, negotiated, out)
 		}
 	}
 }
