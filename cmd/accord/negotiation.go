@@ -47,6 +47,8 @@ its own position and answers and sees its own view only.
   answer    a party answers the round's draft: accept, or object on issues
   request   a party asks how a text of its own fares
   status    the negotiation as the token may see it
+  agreement the concluded package compiled into an agreement draft
+  sign      a veto party signs that draft; the last signature puts it in force
   reveal    check that a revealed position opens its commitment in the record`,
 		Example: "  accord negotiation open talks/public.yaml --token $MEDIATOR\n" +
 			"  accord negotiation position talks/positions/ua.yaml --author ua --key ua.key --token $UA\n" +
@@ -56,7 +58,8 @@ its own position and answers and sees its own view only.
 			"  accord negotiation reveal talks/positions/ua.v1.reveal.json --ledger http://127.0.0.1:8080",
 	}
 	cmd.AddCommand(newNegotiationOpenCmd(), newNegotiationPositionCmd(), newNegotiationDraftCmd(), newNegotiationProposeCmd(),
-		newNegotiationAnswerCmd(), newNegotiationRequestCmd(), newNegotiationStatusCmd(), newNegotiationRevealCmd())
+		newNegotiationAnswerCmd(), newNegotiationRequestCmd(), newNegotiationStatusCmd(), newNegotiationAgreementCmd(),
+		newNegotiationSignCmd(), newNegotiationRevealCmd())
 	return cmd
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -251,4 +252,33 @@ func (p *partyFlags) signer(cmd *cobra.Command) (signer, error) {
 		return signer{}, err
 	}
 	return signer{party: p.author, key: k}, nil
+}
+
+// agreement fetches the agreement draft a concluded negotiation's package
+// compiles to (YAML), and its SHA-256: what the parties sign.
+func (c *talksClient) agreement(ctx context.Context, id string) ([]byte, string, error) {
+	b, err := c.call(ctx, http.MethodGet, negPath(id, "agreement"), nil, nil)
+	if err != nil {
+		return nil, "", err
+	}
+	h := sha256.Sum256(b)
+	return b, hex.EncodeToString(h[:]), nil
+}
+
+// sign records a veto party's signature of the agreement draft whose
+// SHA-256 is sha; the last one puts the agreement in force.
+func (c *talksClient) sign(ctx context.Context, s signer, id, sha string) (talks.PartyView, []byte, error) {
+	b := make([]byte, 8)
+	rand.Read(b)
+	sub, err := ledger.NewSubmission(s.party, "sign-"+hex.EncodeToString(b), talks.TypeSigned,
+		talks.Event{Type: talks.TypeSigned, Negotiation: id, Party: s.party, Agreement: sha})
+	if err != nil {
+		return talks.PartyView{}, nil, err
+	}
+	if sub, err = s.sign(sub); err != nil {
+		return talks.PartyView{}, nil, err
+	}
+	var v talks.PartyView
+	raw, err := c.call(ctx, http.MethodPost, negPath(id, "signatures"), sub, &v)
+	return v, raw, err
 }

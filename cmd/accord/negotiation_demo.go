@@ -12,6 +12,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"time"
 
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/agreement"
@@ -120,7 +121,8 @@ type talksOutcome struct {
 	Negotiation string
 	Rounds      int
 	Conclusion  *talks.Conclusion
-	Agreement   *agreement.Agreement
+	Agreement   *agreement.Agreement          // the draft the server compiled, as the parties signed it
+	InForce     *time.Time                    // when the last signature put it in force
 	Reveals     map[string]mediation.Revealed // each party's version 1, with its salt
 }
 
@@ -192,8 +194,29 @@ func negotiateReference(ctx context.Context, url string, c *talksCast, out io.Wr
 		return o, fmt.Errorf("negotiation %s: no conclusion after %d rounds", id, o.Rounds)
 	}
 	writeConclusion(out, o.Conclusion)
-	o.Agreement = agreement.Draft(c.scenario, "negotiation "+id, "negotiation "+id, o.Conclusion.Package)
-	fmt.Fprintf(out, "the package compiled to the agreement draft %s: %d provisions, signed by %v\n", o.Agreement.ID, len(o.Agreement.Provisions), o.Agreement.Parties)
+	y, sha, err := med.agreement(ctx, id)
+	if err != nil {
+		return o, fmt.Errorf("the agreement draft: %w", err)
+	}
+	if o.Agreement, err = agreement.Parse("negotiation "+id+" agreement", y); err != nil {
+		return o, fmt.Errorf("the agreement draft: %w", err)
+	}
+	fmt.Fprintf(out, "the package compiled to the agreement draft %s (SHA-256 %s…): %d provisions, for %v to sign\n",
+		o.Agreement.ID, sha[:16], len(o.Agreement.Provisions), o.Agreement.Parties)
+	for _, p := range o.Agreement.Parties {
+		v, _, err := party(p).sign(ctx, signer{party: p, key: c.keys[p]}, id, sha)
+		if err != nil {
+			return o, fmt.Errorf("%s's signature: %w", p, err)
+		}
+		if a := v.Agreement; a.InForce != nil {
+			o.InForce = a.InForce
+			fmt.Fprintf(out, "every party signed: the agreement is in force since %s", a.InForce.Format("2006-01-02 15:04:05Z"))
+			if a.Engine != nil {
+				fmt.Fprintf(out, "; its engine counts %d provisions, %d phases", len(a.Engine.Provisions), len(a.Engine.Phases))
+			}
+			fmt.Fprintln(out)
+		}
+	}
 	return o, nil
 }
 

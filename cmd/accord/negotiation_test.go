@@ -164,6 +164,28 @@ func TestNegotiationCLIEndToEnd(t *testing.T) {
 		t.Fatalf("mediator's view: %v %+v", err, mv.Concluded)
 	}
 
+	// The concluded package's agreement draft; every veto party signs it,
+	// the last signature puts it in force. A draft other than the one read
+	// is not signed.
+	draft := filepath.Join(reveals, "agreement.yaml")
+	out = must("ua", "agreement", "ukraine-2025", "--out", draft)
+	if !strings.Contains(out, "wrote "+draft+" (SHA-256 ") {
+		t.Fatalf("agreement: %s", out)
+	}
+	if _, errOut, code := as("ua", append([]string{"sign", "ukraine-2025", "--sha256", strings.Repeat("0", 64)}, signed("ua")...)...); code != 1 || !strings.Contains(errOut, "nothing signed") {
+		t.Errorf("signing another draft: exit %d %s", code, errOut)
+	}
+	for i, p := range mv.Agreement.Parties {
+		out := must(p, append([]string{"sign", "ukraine-2025"}, signed(p)...)...)
+		last := i == len(mv.Agreement.Parties)-1
+		if !strings.Contains(out, p+" signed the agreement") || strings.Contains(out, "is in force since") != last {
+			t.Errorf("%s signs (last %v): %s", p, last, out)
+		}
+	}
+	if _, errOut, code := as("ua", append([]string{"sign", "ukraine-2025"}, signed("ua")...)...); code != 1 || !strings.Contains(errOut, "signed the agreement already") {
+		t.Errorf("signing twice: exit %d %s", code, errOut)
+	}
+
 	// The reveal proves ua's version 1 against the server's record.
 	rev := filepath.Join(reveals, "ua.v1.reveal.json")
 	out, errOut, code = runAccord(t, "negotiation", "reveal", rev, "--ledger", url)
@@ -208,7 +230,7 @@ func TestNegotiationDemoReference(t *testing.T) {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
 	t.Logf("the negotiation:\n%s", out.String())
-	if o.Rounds != 2 || o.Conclusion == nil || o.Agreement == nil || len(o.Agreement.Provisions) == 0 {
+	if o.Rounds != 2 || o.Conclusion == nil || o.Agreement == nil || len(o.Agreement.Provisions) == 0 || o.InForce == nil {
 		t.Fatalf("rounds %d, conclusion %+v", o.Rounds, o.Conclusion)
 	}
 	// Every party's reveal file proves its version offline, against the
