@@ -19,6 +19,7 @@ var Routes = []string{
 	"POST /v1/consultations/{id}/response", "POST /v1/consultations/{id}/finding", "POST /v1/provisions/{id}/done", "GET /v1/compliance",
 	"GET /v1/scenario", "GET /v1/scenario/proposals/{id}", "GET /v1/scenario/matrix", "GET /v1/scenario/frontier.svg",
 	"GET /v1/bands",
+	"GET /negotiation",
 }
 
 func serveOpenAPI(w http.ResponseWriter, r *http.Request) {
