@@ -24,14 +24,15 @@ const dict = {
     "round table": "Раунди: текст, прийнятна множина, вердикти та відповіді", concessions: "Поступки: корисність, від якої відмовлено, за раундами",
     "concessions note": "Для кожної сторони: корисність її найкращого пакета без урахування інших мінус корисність тексту раунду.",
     "utility given up": "відмовлено корисності", leak: "Витік: що вигляд кожної сторони визначає щодо червоних ліній інших",
-    "leak note": "визначені трійки (сторона, питання, варіант) з усіх; у дужках — варіанти, що не є нічиєю червоною лінією",
+    "leak note": "визначені трійки (сторона, питання, варіант) з усіх; у дужках — пари (питання, варіант), що точно не є червоною лінією жодної іншої сторони з вето",
     cycles: "Тупики послідовності (в останніх позиціях)", "no cycles": "немає", positions: "Позиції сторін (останні версії)",
     "text history": "Історія тексту", issue: "питання", conclusion: "Висновок", concluded: "Укладено в раунді {r}",
-    "not concluded": "Не укладено; останній раунд: {r}", "no rounds": "Ще немає проєктів.", version: "версія {v}", "submitted in round": "подано в раунді {r}",
+    "not concluded": "Не укладено; останній раунд: {r}", "no rounds": "Ще немає проєктів.", version: "версія {v}", "submitted in round": "подано в раунді {r}", "before the first draft": "подано до першого проєкту",
+    "round table note": "Для кожної сторони: корисність тексту / її BATNA, чи прийнятний текст за її позицією, і її відповідь.",
     "your position": "Ваша позиція", "your evaluation": "Ваша оцінка проєктів і ваші відповіді", utility: "корисність", batna: "BATNA", accepts: "приймає",
     "red lines": "червоні лінії", costs: "найбільші втрати", answer: "відповідь", provisional: "попередньо погоджені треки",
     requests: "Ваші запити", "no requests": "Запитів немає.", text: "текст", evaluation: "оцінка", "no position": "Позиції ще немає.",
-    "you are": "Ви — сторона {p}; посередник — {m}", "you mediate": "Ви — посередник {m}; метод: {method}", "no answer": "немає відповіді", withheld: "недоступно",
+    "you are": "Ви — сторона {p}; посередник — {m}", "you mediate": "Посередник: {m}; метод: {method}", "no answer": "немає відповіді", withheld: "недоступно",
     method: "метод", "package": "Погоджений пакет", accept: "приймає", object: "заперечує", "reject": "відхиляє", "signed in": "{n} переговорів"},
   ru: {title: "accord — переговоры", language: "Язык", token: "Ваш токен", "sign in": "Войти", "sign out": "Выйти",
     "token note": "(хранится только в этой вкладке, никогда в адресе)",
@@ -43,14 +44,15 @@ const dict = {
     "round table": "Раунды: текст, приемлемое множество, вердикты и ответы", concessions: "Уступки: отданная полезность по раундам",
     "concessions note": "Для каждой стороны: полезность её лучшего пакета без учёта других минус полезность текста раунда.",
     "utility given up": "отдано полезности", leak: "Утечка: что вид каждой стороны определяет о красных линиях других",
-    "leak note": "определённые тройки (сторона, вопрос, вариант) из всех; в скобках — варианты, не являющиеся ничьей красной линией",
+    "leak note": "определённые тройки (сторона, вопрос, вариант) из всех; в скобках — пары (вопрос, вариант), точно не являющиеся красной линией другой стороны с правом вето",
     cycles: "Тупики последовательности (в последних позициях)", "no cycles": "нет", positions: "Позиции сторон (последние версии)",
     "text history": "История текста", issue: "вопрос", conclusion: "Итог", concluded: "Заключено в раунде {r}",
-    "not concluded": "Не заключено; последний раунд: {r}", "no rounds": "Проектов ещё нет.", version: "версия {v}", "submitted in round": "подано в раунде {r}",
+    "not concluded": "Не заключено; последний раунд: {r}", "no rounds": "Проектов ещё нет.", version: "версия {v}", "submitted in round": "подано в раунде {r}", "before the first draft": "подано до первого проекта",
+    "round table note": "Для каждой стороны: полезность текста / её BATNA, приемлем ли текст по её позиции, и её ответ.",
     "your position": "Ваша позиция", "your evaluation": "Ваша оценка проектов и ваши ответы", utility: "полезность", batna: "BATNA", accepts: "принимает",
     "red lines": "красные линии", costs: "наибольшие потери", answer: "ответ", provisional: "предварительно согласованные треки",
     requests: "Ваши запросы", "no requests": "Запросов нет.", text: "текст", evaluation: "оценка", "no position": "Позиции ещё нет.",
-    "you are": "Вы — сторона {p}; посредник — {m}", "you mediate": "Вы — посредник {m}; метод: {method}", "no answer": "нет ответа", withheld: "недоступно",
+    "you are": "Вы — сторона {p}; посредник — {m}", "you mediate": "Посредник: {m}; метод: {method}", "no answer": "нет ответа", withheld: "недоступно",
     method: "метод", "package": "Согласованный пакет", accept: "принимает", object: "возражает", "reject": "отклоняет", "signed in": "переговоров: {n}"},
   en: {loading: "loading…", "no negotiations": "No negotiation for this token.", negotiations: "Negotiations",
     mediator: "mediator", party: "party", round: "round", rounds: "rounds", draft: "draft", changes: "changes vs the previous round",
@@ -59,14 +61,15 @@ const dict = {
     "round table": "Rounds: the text, the acceptable set, verdicts and answers", concessions: "Concessions: utility given up, round by round",
     "concessions note": "For each party: the utility of the best package it could accept alone, less the round's text's utility.",
     "utility given up": "utility given up", leak: "Leak: what each party's view determines of the others' red lines",
-    "leak note": "(party, issue, option) triples determined, of all; in brackets, options known to be no one's red line",
+    "leak note": "(party, issue, option) triples determined, of all; in brackets, the (issue, option) pairs known to be no other veto party's red line",
     cycles: "Sequencing deadlocks (latest positions)", "no cycles": "none", positions: "The parties' positions (latest versions)",
     "text history": "The text's history", issue: "issue", conclusion: "Conclusion", concluded: "Concluded in round {r}",
-    "not concluded": "Not concluded; latest round: {r}", "no rounds": "No draft yet.", version: "version {v}", "submitted in round": "submitted in round {r}",
+    "not concluded": "Not concluded; latest round: {r}", "no rounds": "No draft yet.", version: "version {v}", "submitted in round": "submitted in round {r}", "before the first draft": "submitted before the first draft",
+    "round table note": "For each party: the text's utility / its BATNA, whether the text is acceptable on its position, and its answer.",
     "your position": "Your position", "your evaluation": "Your evaluation of the drafts and your answers", utility: "utility", batna: "BATNA", accepts: "accepts",
     "red lines": "red lines", costs: "largest costs", answer: "answer", provisional: "provisional tracks",
     requests: "Your requests", "no requests": "No request.", text: "text", evaluation: "evaluation", "no position": "No position yet.",
-    "you are": "You are party {p}; the mediator is {m}", "you mediate": "You are the mediator {m}; method: {method}", "no answer": "no answer", withheld: "withheld",
+    "you are": "You are party {p}; the mediator is {m}", "you mediate": "Mediator: {m}; method: {method}", "no answer": "no answer", withheld: "withheld",
     method: "method", "package": "The agreed package", accept: "accepts", object: "objects", reject: "rejects", "signed in": "{n} negotiation(s)"},
 };
 let lang = localStorage.getItem("accord-lang") || (navigator.language || "en").slice(0, 2).toLowerCase();
@@ -101,6 +104,7 @@ function fill(e, attrs, kids) {
 const num = x => x == null ? "—" : (Math.round(x * 10) / 10).toFixed(1);
 const yesNo = b => el("span", {class: "badge " + (b ? "yes" : "no")}, t(b ? "yes" : "no"));
 const short = c => c ? c.slice(0, 12) + "…" : "";
+const submitted = r => r ? t("submitted in round", {r}) : t("before the first draft");
 
 // The token: in this tab's sessionStorage only.
 const TOKEN = "accord-negotiation-token";
@@ -213,8 +217,8 @@ function conclusion(v) {
     return box;
   }
   box.append(el("p", null, el("span", {class: "badge yes"}, t("concluded", {r: v.concluded.round}))),
-    el("h3", null, t("package")),
-    el("table", {class: "package"}, el("tbody", null, Object.entries(v.concluded.package).sort().map(([i, o]) => el("tr", null, el("th", null, i), el("td", null, o))))));
+    el("details", null, el("summary", null, t("package")),
+      el("table", {class: "package"}, el("tbody", null, Object.entries(v.concluded.package).sort().map(([i, o]) => el("tr", null, el("th", null, i), el("td", null, o)))))));
   return box;
 }
 const answerText = a => a === undefined ? el("span", {class: "muted"}, t("no answer")) : a === null ? el("span", {class: "muted"}, t("withheld")) :
@@ -230,7 +234,7 @@ function mediatorView(v) {
   const parties = (list.find(n => n.id === v.negotiation) || {}).parties || Object.keys(v.positions).sort();
   const out = [el("h2", null, v.title || v.negotiation), el("p", {class: "muted"}, t("you mediate", {m: v.mediator, method: v.method}))];
   out.push(conclusion(v));
-  out.push(el("h2", null, t("round table")));
+  out.push(el("h2", null, t("round table")), el("p", {class: "muted"}, t("round table note")));
   out.push(el("div", {class: "wide"}, el("table", {id: "rounds"},
     el("thead", null, el("tr", null, el("th", null, t("round")), el("th", null, t("draft")), el("th", null, t("changes")),
       el("th", null, t("acceptable to all")), el("th", null, t("acceptable set")), parties.map(p => el("th", {"data-party": p}, p)))),
@@ -255,7 +259,7 @@ function mediatorView(v) {
 function positionBox(p, versions) {
   const x = positions[p] || {}, last = versions[versions.length - 1];
   return el("section", {class: "party-position", "data-party": p},
-    el("h3", null, p, " — ", t("version", {v: last.version}), ", ", t("submitted in round", {r: last.round})),
+    el("h3", null, p, " — ", t("version", {v: last.version}), ", ", submitted(last.round)),
     el("div", {class: "muted", title: last.commitment}, short(last.commitment)),
     x.error ? el("p", {class: "error"}, x.error) : el("pre", {class: "position", "data-party": p}, x.content || ""));
 }
@@ -264,7 +268,7 @@ function positionBox(p, versions) {
 // utility each has given up against the best it could accept alone.
 const colours = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22"];
 function concessionsChart(rounds, parties) {
-  const W = 640, H = 260, L = 48, R = 16, T = 12, B = 36;
+  const W = 640, H = 260, L = 48, R = 48, T = 12, B = 36;
   const drawn = parties.filter(p => rounds.some(r => r.concessions && p in r.concessions));
   const max = Math.max(10, ...rounds.flatMap(r => Object.values(r.concessions || {})));
   const top = Math.ceil(max / 10) * 10;
@@ -300,7 +304,7 @@ function partyView(v) {
     out.push(el("p", {class: "muted"}, t("no position")));
   } else {
     out.push(el("ul", {class: "compact", id: "versions"}, v.positions.map(x => el("li", {title: x.commitment},
-      t("version", {v: x.version}), ", ", t("submitted in round", {r: x.round}), " — ", short(x.commitment)))));
+      t("version", {v: x.version}), ", ", submitted(x.round), " — ", short(x.commitment)))));
     const x = positions[v.party] || {};
     out.push(x.error ? el("p", {class: "error"}, x.error) : el("pre", {class: "position", id: "own-position", "data-party": v.party}, x.content || ""));
   }

@@ -254,6 +254,9 @@ func TestNegotiationPageInChromium(t *testing.T) {
 			t.Errorf("ua: %s: not drawn (%s): %v", check.what, check.js, err)
 		}
 	}
+	if shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(90)); err == nil {
+		os.WriteFile(filepath.Join(dir, "negotiation-party.png"), shot, 0o644)
+	}
 	page, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[document.body.innerText, document.documentElement.outerHTML, location.href]`))
 	if err != nil {
 		t.Fatal(err)
