@@ -240,7 +240,7 @@ function mediatorView(v) {
       el("th", null, t("acceptable to all")), el("th", null, t("acceptable set")), parties.map(p => el("th", {"data-party": p}, p)))),
     el("tbody", null, v.rounds.map((r, k) => el("tr", {class: "round", "data-round": r.round},
       el("td", null, r.round), el("td", null, r.method, r.scope ? ` (${r.scope})` : ""),
-      el("td", null, changes(k ? v.rounds[k - 1].text : null, r.text)),
+      el("td", {class: "changes"}, changes(k ? v.rounds[k - 1].text : null, r.text)),
       el("td", null, yesNo(r.acceptable_to_all)), el("td", {class: "acceptable"}, r.acceptable || "—"),
       parties.map(p => el("td", {"data-party": p}, verdictText(r.verdicts.find(x => x.party === p)), el("div", null, answerText(r.answers[p]))))))))));
   out.push(el("h2", null, t("concessions")), el("p", {class: "muted"}, t("concessions note")), concessionsChart(v.rounds, parties));
@@ -315,7 +315,7 @@ function partyView(v) {
       const e = r.evaluation;
       return el("tr", {class: "evaluation", "data-round": r.round},
         el("td", null, r.round), el("td", null, r.method, r.scope ? ` (${r.scope})` : ""),
-        el("td", null, changes(k ? v.rounds[k - 1].text : null, r.text)),
+        el("td", {class: "changes"}, changes(k ? v.rounds[k - 1].text : null, r.text)),
         el("td", null, yesNo(r.acceptable_to_all)),
         el("td", {class: "utility"}, e ? num(e.utility) : "—"), el("td", null, e ? num(e.batna) : "—"), el("td", null, e ? yesNo(e.accepts) : "—"),
         el("td", {class: "red-lines"}, e && e.red_lines.length ? e.red_lines.join(", ") : "—"),
