@@ -26,6 +26,10 @@ import (
 	"github.com/accord-peace/accord/talks"
 )
 
+// markup is planted among every position's sources too: the page must
+// show it as text, never run it.
+const markup = `<img src=x onerror=window.pwned=1>`
+
 // negotiationServer is 'accord serve' with tokens for a mediator and the
 // reference scenario's parties and the parties' keys (--keys), and the
 // reference negotiation run to its conclusion over its routes: the
@@ -72,7 +76,7 @@ func startNegotiation(t *testing.T) (*negotiationServer, func() int) {
 		b := make([]byte, 6)
 		rand.Read(b)
 		ns.canary[p.ID] = "canary-" + p.ID + "-" + hex.EncodeToString(b)
-		planted := bytes.Replace(files[p.ID], []byte("sources: ["), []byte("sources: ["+ns.canary[p.ID]+", "), 1)
+		planted := bytes.Replace(files[p.ID], []byte("sources: ["), []byte("sources: ["+ns.canary[p.ID]+", "+markup+", "), 1)
 		if bytes.Equal(planted, files[p.ID]) {
 			t.Fatalf("%s's position has no sources list to plant a canary in", p.ID)
 		}
@@ -220,6 +224,12 @@ func TestNegotiationPageInChromium(t *testing.T) {
 	text, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if !strings.Contains(text, markup) {
+		t.Errorf("mediator: the markup planted in the positions is not shown as text")
+	}
+	if ran, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.pwned !== undefined || document.querySelector("#view img") !== null`)); err != nil || ran {
+		t.Errorf("mediator: the markup planted in the positions became markup (%v)", err)
 	}
 	for _, p := range ns.parties {
 		if !strings.Contains(text, ns.canary[p]) {
