@@ -33,7 +33,7 @@ const dict = {
     "red lines": "червоні лінії", costs: "найбільші втрати", answer: "відповідь", provisional: "попередньо погоджені треки",
     requests: "Ваші запити", "no requests": "Запитів немає.", text: "текст", evaluation: "оцінка", "no position": "Позиції ще немає.",
     "you are": "Ви — сторона {p}; посередник — {m}", "you mediate": "Посередник: {m}; метод: {method}", "no answer": "немає відповіді", withheld: "недоступно",
-    method: "метод", "package": "Погоджений пакет", accept: "приймає", object: "заперечує", "reject": "відхиляє", "signed in": "{n} переговорів"},
+    method: "метод", "package": "Погоджений пакет", accept: "приймає", object: "заперечує", "reject": "відхиляє", "signed in": "{n} переговорів", refresh: "Оновити", "requests asked": "запитів: {n}"},
   ru: {title: "accord — переговоры", language: "Язык", token: "Ваш токен", "sign in": "Войти", "sign out": "Выйти",
     "token note": "(хранится только в этой вкладке, никогда в адресе)",
     "need token": "Введите свой токен: переговоры показываются только их сторонам и посреднику.",
@@ -53,7 +53,7 @@ const dict = {
     "red lines": "красные линии", costs: "наибольшие потери", answer: "ответ", provisional: "предварительно согласованные треки",
     requests: "Ваши запросы", "no requests": "Запросов нет.", text: "текст", evaluation: "оценка", "no position": "Позиции ещё нет.",
     "you are": "Вы — сторона {p}; посредник — {m}", "you mediate": "Посредник: {m}; метод: {method}", "no answer": "нет ответа", withheld: "недоступно",
-    method: "метод", "package": "Согласованный пакет", accept: "принимает", object: "возражает", "reject": "отклоняет", "signed in": "переговоров: {n}"},
+    method: "метод", "package": "Согласованный пакет", accept: "принимает", object: "возражает", "reject": "отклоняет", "signed in": "переговоров: {n}", refresh: "Обновить", "requests asked": "запросов: {n}"},
   en: {loading: "loading…", "no negotiations": "No negotiation for this token.", negotiations: "Negotiations",
     mediator: "mediator", party: "party", round: "round", rounds: "rounds", draft: "draft", changes: "changes vs the previous round",
     "acceptable to all": "acceptable to all", "acceptable set": "acceptable set", yes: "yes", no: "no",
@@ -70,7 +70,7 @@ const dict = {
     "red lines": "red lines", costs: "largest costs", answer: "answer", provisional: "provisional tracks",
     requests: "Your requests", "no requests": "No request.", text: "text", evaluation: "evaluation", "no position": "No position yet.",
     "you are": "You are party {p}; the mediator is {m}", "you mediate": "Mediator: {m}; method: {method}", "no answer": "no answer", withheld: "withheld",
-    method: "method", "package": "The agreed package", accept: "accepts", object: "objects", reject: "rejects", "signed in": "{n} negotiation(s)"},
+    method: "method", "package": "The agreed package", accept: "accepts", object: "objects", reject: "rejects", "signed in": "{n} negotiation(s)", refresh: "Refresh", "requests asked": "{n} request(s)"},
 };
 let lang = localStorage.getItem("accord-lang") || (navigator.language || "en").slice(0, 2).toLowerCase();
 if (!dict[lang]) lang = "en";
@@ -165,13 +165,17 @@ async function show(id) {
   render();
 }
 
+// Refresh fetches the negotiation shown again (a new round, answers).
+const refresh = el("button", {type: "button", id: "refresh"}, "↻");
+refresh.addEventListener("click", () => { if (current) show(current); });
 function drawList() {
+  refresh.title = t("refresh");
   nav.replaceChildren(el("b", null, t("negotiations"), ": "), ...list.map(n => {
     const b = el("button", {type: "button", class: n.id === current ? "current" : null, "data-id": n.id},
       n.title || n.id, " — ", t("rounds"), " ", n.rounds, n.concluded ? " ✓" : "");
     b.addEventListener("click", () => { history.replaceState(null, "", "#" + encodeURIComponent(n.id)); show(n.id); });
     return b;
-  }));
+  }), refresh);
 }
 
 function render() {
@@ -242,7 +246,8 @@ function mediatorView(v) {
       el("td", null, r.round), el("td", null, r.method, r.scope ? ` (${r.scope})` : ""),
       el("td", {class: "changes"}, changes(k ? v.rounds[k - 1].text : null, r.text)),
       el("td", null, yesNo(r.acceptable_to_all)), el("td", {class: "acceptable"}, r.acceptable || "—"),
-      parties.map(p => el("td", {"data-party": p}, verdictText(r.verdicts.find(x => x.party === p)), el("div", null, answerText(r.answers[p]))))))))));
+      parties.map(p => el("td", {"data-party": p}, verdictText(r.verdicts.find(x => x.party === p)), el("div", null, answerText(r.answers[p])),
+        r.requests && r.requests[p] ? el("div", {class: "muted"}, t("requests asked", {n: r.requests[p]})) : null))))))));
   out.push(el("h2", null, t("concessions")), el("p", {class: "muted"}, t("concessions note")), concessionsChart(v.rounds, parties));
   out.push(el("h2", null, t("leak")), el("p", {class: "muted"}, t("leak note")), el("table", {id: "leak"},
     el("thead", null, el("tr", null, el("th", null, t("party")), v.rounds.map(r => el("th", null, t("round"), " ", r.round)))),
@@ -274,7 +279,7 @@ function concessionsChart(rounds, parties) {
   const top = Math.ceil(max / 10) * 10;
   const x = i => rounds.length === 1 ? L + (W - L - R) / 2 : L + i * (W - L - R) / (rounds.length - 1);
   const y = u => T + (H - T - B) * (1 - u / top);
-  const g = sv("svg", {id: "concessions", width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: "img"});
+  const g = sv("svg", {id: "concessions", width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: "img"}, sv("title", null, t("concessions")));
   for (let k = 0; k <= 4; k++) {
     const u = top * k / 4;
     g.append(sv("line", {x1: L, x2: W - R, y1: y(u), y2: y(u), stroke: k ? "#eee" : "#999"}),
