@@ -33,7 +33,7 @@ const dict = {
     "red lines": "червоні лінії", costs: "найбільші втрати", answer: "відповідь", provisional: "попередньо погоджені треки",
     requests: "Ваші запити", "no requests": "Запитів немає.", text: "текст", evaluation: "оцінка", "no position": "Позиції ще немає.",
     "you are": "Ви — сторона {p}; посередник — {m}", "you mediate": "Посередник: {m}; метод: {method}", "no answer": "немає відповіді", withheld: "недоступно",
-    method: "метод", "package": "Погоджений пакет", accept: "приймає", object: "заперечує", "reject": "відхиляє", "signed in": "{n} переговорів", refresh: "Оновити", "requests asked": "запитів: {n}"},
+    method: "метод", "package": "Погоджений пакет", accept: "приймає", object: "заперечує", "reject": "відхиляє", "signed in": "{n} переговорів", refresh: "Оновити", "n rounds": "раундів: {n}", "requests asked": "запитів: {n}"},
   ru: {title: "accord — переговоры", language: "Язык", token: "Ваш токен", "sign in": "Войти", "sign out": "Выйти",
     "token note": "(хранится только в этой вкладке, никогда в адресе)",
     "need token": "Введите свой токен: переговоры показываются только их сторонам и посреднику.",
@@ -53,7 +53,7 @@ const dict = {
     "red lines": "красные линии", costs: "наибольшие потери", answer: "ответ", provisional: "предварительно согласованные треки",
     requests: "Ваши запросы", "no requests": "Запросов нет.", text: "текст", evaluation: "оценка", "no position": "Позиции ещё нет.",
     "you are": "Вы — сторона {p}; посредник — {m}", "you mediate": "Посредник: {m}; метод: {method}", "no answer": "нет ответа", withheld: "недоступно",
-    method: "метод", "package": "Согласованный пакет", accept: "принимает", object: "возражает", "reject": "отклоняет", "signed in": "переговоров: {n}", refresh: "Обновить", "requests asked": "запросов: {n}"},
+    method: "метод", "package": "Согласованный пакет", accept: "принимает", object: "возражает", "reject": "отклоняет", "signed in": "переговоров: {n}", refresh: "Обновить", "n rounds": "раундов: {n}", "requests asked": "запросов: {n}"},
   en: {loading: "loading…", "no negotiations": "No negotiation for this token.", negotiations: "Negotiations",
     mediator: "mediator", party: "party", round: "round", rounds: "rounds", draft: "draft", changes: "changes vs the previous round",
     "acceptable to all": "acceptable to all", "acceptable set": "acceptable set", yes: "yes", no: "no",
@@ -70,7 +70,7 @@ const dict = {
     "red lines": "red lines", costs: "largest costs", answer: "answer", provisional: "provisional tracks",
     requests: "Your requests", "no requests": "No request.", text: "text", evaluation: "evaluation", "no position": "No position yet.",
     "you are": "You are party {p}; the mediator is {m}", "you mediate": "Mediator: {m}; method: {method}", "no answer": "no answer", withheld: "withheld",
-    method: "method", "package": "The agreed package", accept: "accepts", object: "objects", reject: "rejects", "signed in": "{n} negotiation(s)", refresh: "Refresh", "requests asked": "{n} request(s)"},
+    method: "method", "package": "The agreed package", accept: "accepts", object: "objects", reject: "rejects", "signed in": "{n} negotiation(s)", refresh: "Refresh", "n rounds": "{n} round(s)", "requests asked": "{n} request(s)"},
 };
 let lang = localStorage.getItem("accord-lang") || (navigator.language || "en").slice(0, 2).toLowerCase();
 if (!dict[lang]) lang = "en";
@@ -172,7 +172,7 @@ function drawList() {
   refresh.title = t("refresh");
   nav.replaceChildren(el("b", null, t("negotiations"), ": "), ...list.map(n => {
     const b = el("button", {type: "button", class: n.id === current ? "current" : null, "data-id": n.id},
-      n.title || n.id, " — ", t("rounds"), " ", n.rounds, n.concluded ? " ✓" : "");
+      n.title || n.id, " — ", t("n rounds", {n: n.rounds}), n.concluded ? " ✓" : "");
     b.addEventListener("click", () => { history.replaceState(null, "", "#" + encodeURIComponent(n.id)); show(n.id); });
     return b;
   }), refresh);
