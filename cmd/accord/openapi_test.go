@@ -127,6 +127,8 @@ func TestOpenAPIDescribesTheServer(t *testing.T) {
 		{method: "GET", path: "/metrics", code: 200},
 		{method: "GET", path: "/openapi.json", code: 200},
 		{method: "GET", path: "/", code: 200},
+		{method: "GET", path: "/negotiation", code: 200},
+		{method: "GET", path: "/web/negotiation.js", code: 200},
 		{method: "GET", path: "/web/vendor/topojson-client/topojson-client.min.js", code: 200},
 		{method: "GET", path: "/v1/geometry", code: 200},
 		{method: "GET", path: "/v1/bands", code: 200},
