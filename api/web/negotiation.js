@@ -26,7 +26,7 @@ const dict = {
     "utility given up": "відмовлено корисності", leak: "Витік: що вигляд кожної сторони визначає щодо червоних ліній інших",
     "leak note": "визначені трійки (сторона, питання, варіант) з усіх; у дужках — пари (питання, варіант), що точно не є червоною лінією жодної іншої сторони з вето",
     cycles: "Тупики послідовності (в останніх позиціях)", "no cycles": "немає", positions: "Позиції сторін (останні версії)",
-    "text history": "Історія тексту", issue: "питання", conclusion: "Висновок", concluded: "Укладено в раунді {r}",
+    "text history": "Історія тексту", issue: "питання", conclusion: "Висновок", concluded: "Укладено в раунді {r}", signatures: "Підписи угоди: {n} з {m} ({who})", "in force": "Угода чинна з {at}",
     "not concluded": "Не укладено; останній раунд: {r}", "no rounds": "Ще немає проєктів.", version: "версія {v}", "submitted in round": "подано в раунді {r}", "before the first draft": "подано до першого проєкту",
     "round table note": "Для кожної сторони: корисність тексту / її BATNA, чи прийнятний текст за її позицією, і її відповідь.",
     "your position": "Ваша позиція", "your evaluation": "Ваша оцінка проєктів і ваші відповіді", utility: "корисність", batna: "BATNA", accepts: "приймає",
@@ -46,7 +46,7 @@ const dict = {
     "utility given up": "отдано полезности", leak: "Утечка: что вид каждой стороны определяет о красных линиях других",
     "leak note": "определённые тройки (сторона, вопрос, вариант) из всех; в скобках — пары (вопрос, вариант), точно не являющиеся красной линией другой стороны с правом вето",
     cycles: "Тупики последовательности (в последних позициях)", "no cycles": "нет", positions: "Позиции сторон (последние версии)",
-    "text history": "История текста", issue: "вопрос", conclusion: "Итог", concluded: "Заключено в раунде {r}",
+    "text history": "История текста", issue: "вопрос", conclusion: "Итог", concluded: "Заключено в раунде {r}", signatures: "Подписи соглашения: {n} из {m} ({who})", "in force": "Соглашение в силе с {at}",
     "not concluded": "Не заключено; последний раунд: {r}", "no rounds": "Проектов ещё нет.", version: "версия {v}", "submitted in round": "подано в раунде {r}", "before the first draft": "подано до первого проекта",
     "round table note": "Для каждой стороны: полезность текста / её BATNA, приемлем ли текст по её позиции, и её ответ.",
     "your position": "Ваша позиция", "your evaluation": "Ваша оценка проектов и ваши ответы", utility: "полезность", batna: "BATNA", accepts: "принимает",
@@ -63,7 +63,7 @@ const dict = {
     "utility given up": "utility given up", leak: "Leak: what each party's view determines of the others' red lines",
     "leak note": "(party, issue, option) triples determined, of all; in brackets, the (issue, option) pairs known to be no other veto party's red line",
     cycles: "Sequencing deadlocks (latest positions)", "no cycles": "none", positions: "The parties' positions (latest versions)",
-    "text history": "The text's history", issue: "issue", conclusion: "Conclusion", concluded: "Concluded in round {r}",
+    "text history": "The text's history", issue: "issue", conclusion: "Conclusion", concluded: "Concluded in round {r}", signatures: "The agreement's signatures: {n} of {m} ({who})", "in force": "The agreement is in force since {at}",
     "not concluded": "Not concluded; latest round: {r}", "no rounds": "No draft yet.", version: "version {v}", "submitted in round": "submitted in round {r}", "before the first draft": "submitted before the first draft",
     "round table note": "For each party: the text's utility / its BATNA, whether the text is acceptable on its position, and its answer.",
     "your position": "Your position", "your evaluation": "Your evaluation of the drafts and your answers", utility: "utility", batna: "BATNA", accepts: "accepts",
@@ -223,6 +223,11 @@ function conclusion(v) {
   box.append(el("p", null, el("span", {class: "badge yes"}, t("concluded", {r: v.concluded.round}))),
     el("details", null, el("summary", null, t("package")),
       el("table", {class: "package"}, el("tbody", null, Object.entries(v.concluded.package).sort().map(([i, o]) => el("tr", null, el("th", null, i), el("td", null, o)))))));
+  const a = v.agreement;
+  if (a) {
+    box.append(el("p", {id: "signatures"}, t("signatures", {n: a.signed.length, m: a.parties.length, who: a.signed.join(", ") || "—"})));
+    if (a.in_force) box.append(el("p", {id: "in-force"}, el("span", {class: "badge yes"}, t("in force", {at: a.in_force.replace("T", " ")}))));
+  }
   return box;
 }
 const answerText = a => a === undefined ? el("span", {class: "muted"}, t("no answer")) : a === null ? el("span", {class: "muted"}, t("withheld")) :

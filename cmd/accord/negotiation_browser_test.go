@@ -214,6 +214,7 @@ func TestNegotiationPageInChromium(t *testing.T) {
 		{"a point per round on every line", `[...document.querySelectorAll("#concessions polyline.concession")].every(l => l.getAttribute("points").trim().split(/\s+/).length === 2 && document.querySelectorAll('#concessions circle.point[data-party="' + l.dataset.party + '"]').length === 2)`},
 		{"the leak per party per round", fmt.Sprintf(`document.querySelectorAll("#leak tbody tr").length === %d && document.querySelectorAll("#leak tbody td").length === 2 * %d`, n, n)},
 		{"the conclusion in round 2", `document.querySelector("#conclusion .badge.yes").textContent.includes("2") && document.querySelectorAll("#conclusion table.package tr").length >= 10`},
+		{"the agreement awaiting its four signatures", `document.querySelector("#signatures").textContent.includes("0 of 4") && document.querySelector("#in-force") === null`},
 		{"every party's position", fmt.Sprintf(`document.querySelectorAll("#positions pre.position").length === %d`, n)},
 		{"the text's history", `document.querySelectorAll("#history tbody tr").length >= 10 && document.querySelectorAll("#history td.changed").length >= 3`},
 	} {
