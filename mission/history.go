@@ -27,7 +27,7 @@ type History struct {
 	Signed     bool
 	Events     []engine.Event
 	Signatures []FindingSignature
-	// Attributed counts the responses and finding signatures that rest on
+	// Attributed counts the responses, finding signatures and provisions done that rest on
 	// their author's signed submission.
 	Attributed int
 

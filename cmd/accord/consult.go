@@ -48,9 +48,10 @@ records it, so that 'accord verify' can attribute every answer and finding to
 its author; a refused one is recorded too, and the command says why and exits 1.
 
   respond  a party answers the notice of a consultation (accept or dispute)
-  sign     a guarantor signs an outcome of a disputed consultation`,
+  sign     a guarantor signs an outcome of a disputed consultation
+  done     a party records that it carried out a provision it is obliged to`,
 	}
-	cmd.AddCommand(newConsultRespondCmd(), newConsultSignCmd())
+	cmd.AddCommand(newConsultRespondCmd(), newConsultSignCmd(), newConsultDoneCmd())
 	return cmd
 }
 
@@ -89,6 +90,25 @@ func newConsultSignCmd() *cobra.Command {
 	}
 	f.register(cmd)
 	cmd.Flags().StringVar(&outcome, "outcome", "", "upheld, dismissed or inconclusive")
+	return cmd
+}
+
+func newConsultDoneCmd() *cobra.Command {
+	var f consultFlags
+	cmd := &cobra.Command{
+		Use:   "done PROVISION --author PARTY --key KEY",
+		Short: "A party records a provision it carried out, signed",
+		Long: `done sends a party's record that it carried out a provision it is obliged to
+(a provision_done submission, signed with its key): the agreement engine
+marks the provision done, and what follows (a phase opening, a tranche of
+relief) is recorded with it.`,
+		Example: "  accord consult done prisoner-exchange --author ua --key ua.key --token $UA",
+		Args:    exactArgs(1, "one PROVISION id"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return f.send(cmd, accord.SubmissionProvision, accord.ProvisionBody{Provision: args[0]})
+		},
+	}
+	f.register(cmd)
 	return cmd
 }
 
@@ -140,11 +160,22 @@ func (f *consultFlags) send(cmd *cobra.Command, typ string, body any) error {
 		_, err = cmd.OutOrStdout().Write(b)
 		return err
 	}
+	w := cmd.OutOrStdout()
+	if typ == accord.SubmissionProvision {
+		var res api.ProvisionResult
+		if err := json.Unmarshal(b, &res); err != nil {
+			return accord.Errorf(accord.EINVALID, "%s answered something other than a provision: %v", f.server, err)
+		}
+		fmt.Fprintf(w, "%s %q recorded; provision %s is %s\n", typ, id, res.Provision.ID, res.Provision.Status)
+		for _, d := range res.Derived {
+			fmt.Fprintf(w, "  %s\n", d.What)
+		}
+		return nil
+	}
 	var res api.ConsultationResult
 	if err := json.Unmarshal(b, &res); err != nil {
 		return accord.Errorf(accord.EINVALID, "%s answered something other than a consultation: %v", f.server, err)
 	}
-	w := cmd.OutOrStdout()
 	c := res.Consultation
 	fmt.Fprintf(w, "%s %q recorded", typ, id)
 	if res.SubmissionEntry != nil {

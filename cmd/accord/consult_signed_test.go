@@ -113,6 +113,14 @@ func TestConsultSignedEndToEnd(t *testing.T) {
 	if code != 0 || !strings.Contains(out, `"outcome":"dismissed"`) {
 		t.Fatalf("sign eu: exit %d %s %s", code, out, errOut)
 	}
+	// A provision done, signed by its party; a second time is refused.
+	out, errOut, code = consult("done", "prisoner-exchange", "--author", "ua", "--key", filepath.Join(dir, "ua.key"))
+	if code != 0 || !strings.Contains(out, "provision prisoner-exchange is") {
+		t.Fatalf("done: exit %d %s %s", code, out, errOut)
+	}
+	if _, errOut, code := consult("done", "prisoner-exchange", "--author", "ua", "--key", filepath.Join(dir, "ua.key")); code != 1 || !strings.Contains(errOut, "refused") {
+		t.Errorf("done twice: exit %d %s", code, errOut)
+	}
 	// verify attributes each to its author.
 	cp, _ := http.Get(url + "/v1/checkpoint")
 	var cpb bytes.Buffer
@@ -120,7 +128,7 @@ func TestConsultSignedEndToEnd(t *testing.T) {
 	cp.Body.Close()
 	os.WriteFile(filepath.Join(dir, "checkpoint"), cpb.Bytes(), 0o644)
 	out, errOut, code = runAccord(t, "verify", url, "--checkpoint", filepath.Join(dir, "checkpoint"), "--log-key", filepath.Join(data, "log.pub"), "--agreement", agreementPath)
-	if code != 0 || !strings.Contains(out, "3 responses and finding signatures, each signed by its author") {
+	if code != 0 || !strings.Contains(out, "4 responses, finding signatures and provisions done, each signed by its author") {
 		t.Errorf("verify: exit %d %s %s", code, out, errOut)
 	}
 }

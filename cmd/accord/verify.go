@@ -227,7 +227,7 @@ names one) and the state printed with its SHA-256.`,
 				fmt.Fprintf(w, "%d sealed entries opened, each matching its seal\n", h.Sealed)
 			}
 			if h.Signed {
-				fmt.Fprintf(w, "%d responses and finding signatures, each signed by its author\n", h.Attributed)
+				fmt.Fprintf(w, "%d responses, finding signatures and provisions done, each signed by its author\n", h.Attributed)
 			} else {
 				fmt.Fprintln(w, "the agreement registers no authors' keys: responses and findings were taken on the server's word (bearer tokens), not signed")
 			}
