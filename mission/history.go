@@ -27,8 +27,8 @@ type History struct {
 	Signed     bool
 	Events     []engine.Event
 	Signatures []FindingSignature
-	// Attributed counts the responses, finding signatures and provisions done that rest on
-	// their author's signed submission.
+	// Attributed counts the responses, finding signatures and provisions
+	// done that rest on their author's signed submission.
 	Attributed int
 
 	// Open returns the content of a sealed entry (sealed.go), checked
