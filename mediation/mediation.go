@@ -34,6 +34,9 @@ type Config struct {
 	Key    *age.X25519Identity
 	// Options bound the searches of the drafts accord proposes.
 	Options negotiate.Options
+	// CountBudget bounds the search nodes of the acceptable set's count
+	// in the mediator's view (talks.DefaultCountBudget when 0).
+	CountBudget int64
 }
 
 // Mediation holds every negotiation of a record.
