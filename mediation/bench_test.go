@@ -232,7 +232,7 @@ func (t *roundTemplate) peer(tb testing.TB) {
 }
 
 func (t *roundTemplate) bench(b *testing.B, cold bool) {
-	var rounds, peers latencies
+	var rounds, cpus, peers latencies
 	work := filepath.Join(b.TempDir(), "work")
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -251,19 +251,20 @@ func (t *roundTemplate) bench(b *testing.B, cold bool) {
 			t.publish(b, m) // round 1's views, served before the answers come
 		}
 		b.StartTimer()
-		start = time.Now()
+		start, cpu := time.Now(), cpuTime()
 		if cold {
 			m, closeAll = t.open(b, work)
 		}
 		t.round(b, m)
-		d := time.Since(start)
+		d, c := time.Since(start), cpuTime()-cpu
 		b.StopTimer()
-		rounds = append(rounds, d)
+		rounds, cpus = append(rounds, d), append(cpus, c)
 		closeAll()
 		b.StartTimer()
 	}
 	b.StopTimer()
 	rounds.report(b, "")
+	b.ReportMetric(float64(cpus.quantile(0.5))/float64(time.Millisecond), "cpu-p50-ms")
 	peers.report(b, "peer-")
 	b.ReportMetric(rounds.quantile(0.5).Seconds()/peers.quantile(0.5).Seconds(), "x-peer")
 }
