@@ -264,7 +264,7 @@ func (t *roundTemplate) bench(b *testing.B, cold bool) {
 	}
 	b.StopTimer()
 	rounds.report(b, "")
-	b.ReportMetric(float64(cpus.quantile(0.5))/float64(time.Millisecond), "cpu-p50-ms")
+	cpus.report(b, "cpu-")
 	peers.report(b, "peer-")
 	b.ReportMetric(rounds.quantile(0.5).Seconds()/peers.quantile(0.5).Seconds(), "x-peer")
 }
