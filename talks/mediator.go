@@ -37,8 +37,8 @@ type MediatorRound struct {
 	Basis           map[string]int    `json:"basis"`
 	AcceptableToAll bool              `json:"acceptable_to_all"`
 	// Acceptable is the size of the acceptable set on the round's
-	// positions (a decimal integer; bounds when the count's budget ran
-	// out).
+	// positions (a decimal integer; "LOWER..UPPER" when the count needs
+	// more than the negotiation's CountBudget nodes).
 	Acceptable  string              `json:"acceptable"`
 	Verdicts    []negotiate.Verdict `json:"verdicts"`
 	Answers     map[string]*Answer  `json:"answers"`
