@@ -25,6 +25,7 @@ func (m *Mediation) open(e talks.Event) (*talks.Negotiation, error) {
 	if err != nil {
 		return nil, accord.Errorf(accord.EINVALID, "%v", err)
 	}
+	n.CountBudget = m.cfg.CountBudget
 	m.talks[n.ID] = n
 	m.order = append(m.order, n.ID)
 	return n, nil

@@ -37,6 +37,9 @@ type Config struct {
 	// Now is the clock that dates an agreement's entry into force
 	// (time.Now when nil).
 	Now func() time.Time
+	// CountBudget bounds the search nodes of the acceptable set's count
+	// in the mediator's view (talks.DefaultCountBudget when 0).
+	CountBudget int64
 }
 
 // Mediation holds every negotiation of a record.

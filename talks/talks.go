@@ -26,6 +26,13 @@ type Negotiation struct {
 	Rounds    []*Round
 	Concluded *Conclusion
 	sign      signing
+
+	// CountBudget bounds the search nodes of the acceptable set's count
+	// in the mediator's view (DefaultCountBudget when 0): a count that
+	// needs more is reported as bounds.
+	CountBudget int64
+
+	byBasis map[string]*basisFacts // the mediator's figures of each basis, computed once
 }
 
 // Version is one version of a party's position.

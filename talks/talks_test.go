@@ -246,3 +246,47 @@ func TestLeakCountsAcceptableTexts(t *testing.T) {
 		t.Fatalf("cn-gs (no veto) knows %+v; want %d triples of the 4 veto parties", cn, 4*len(s.Issues))
 	}
 }
+
+// TestMediatorFiguresPerBasis: the acceptable set's size and the
+// concessions are the same whether computed per round or once per basis,
+// and a count beyond the negotiation's budget is reported as bounds.
+func TestMediatorFiguresPerBasis(t *testing.T) {
+	s := reference(t)
+	n := opened(t, s, MethodBridge)
+	plan, _ := s.Proposal("us-28-points")
+	d, err := n.NewDraft("", MethodMediator, plan.Choices)
+	must(t, err)
+	must(t, n.Apply(d))
+	answerAll(t, n, s)
+	p, err := n.Propose(MethodBridge, negotiate.Options{})
+	must(t, err)
+	d, err = n.NewDraft("", MethodBridge, p.Text)
+	must(t, err)
+	must(t, n.Apply(d))
+	mv := n.ForMediator()
+	m := negotiate.Compile(s)
+	want := m.CountAcceptable(negotiate.Options{})
+	if !want.Exact {
+		t.Fatal("the reference's count is not exact")
+	}
+	for _, r := range mv.Rounds {
+		if r.Acceptable != want.Value.String() {
+			t.Errorf("round %d: acceptable %s, want %s", r.Round, r.Acceptable, want.Value)
+		}
+		for _, v := range m.Evaluate(proposal("text", r.Text)).Parties {
+			best, _ := bestAlone(s, v.Party)
+			if c := max(0, best-v.Utility); r.Concessions[v.Party] != c {
+				t.Errorf("round %d: %s concedes %v, want %v", r.Round, v.Party, r.Concessions[v.Party], c)
+			}
+		}
+	}
+	small := opened(t, s, MethodBridge)
+	small.CountBudget = 100
+	d, err = small.NewDraft("", MethodMediator, plan.Choices)
+	must(t, err)
+	must(t, small.Apply(d))
+	lo, hi, ok := strings.Cut(small.ForMediator().Rounds[0].Acceptable, "..")
+	if !ok || lo == hi {
+		t.Fatalf("a count over its budget: %q, want bounds", small.ForMediator().Rounds[0].Acceptable)
+	}
+}
