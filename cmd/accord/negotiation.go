@@ -591,6 +591,9 @@ func writeMediatorRound(w io.Writer, r talks.MediatorRound, prev map[string]stri
 	if len(ls) > 0 {
 		fmt.Fprintf(w, "  leak (others' red lines determined): %s\n", strings.Join(ls, ", "))
 	}
+	for _, warn := range r.Warnings {
+		fmt.Fprintf(w, "  warning: %s\n", warn)
+	}
 }
 
 // changedIssues says what a text changed from the one before.

@@ -241,7 +241,7 @@ func TestNegotiationDemoReference(t *testing.T) {
 			t.Errorf("reveal %s offline: exit %d %s %s", p, code, out, errOut)
 		}
 	}
-	for _, want := range []string{"the mediator tables proposal us-28-points", "objects on", "the mediator tables accord's bridge text", "concluded in round 2", "provisions"} {
+	for _, want := range []string{"the mediator tables proposal us-28-points", "objects on", "the mediator tables accord's bridge text", "concluded in round 2", "provisions", "warning: track ceasefire waits on a sequencing cycle"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the story lacks %q", want)
 		}
