@@ -2,7 +2,10 @@ package mediation
 
 import (
 	"context"
+	"strings"
 	"testing"
+
+	"github.com/accord-peace/accord"
 
 	"github.com/accord-peace/accord/talks"
 )
@@ -30,5 +33,25 @@ func TestReplayEmptyText(t *testing.T) {
 	}
 	if _, err := f.submit("ua", talks.Event{Type: talks.TypePosition, Version: 1}, f.positions["ua"]); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestNoVetoParty: a public part without a veto party is refused at the
+// opening — the conclusion "every veto party accepts" would hold of every
+// complete text, and the next draft could not be put on the table.
+func TestNoVetoParty(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	public := strings.ReplaceAll(f.public, "veto: true", "veto: false")
+	_, err := f.m.OpenNegotiation(ctx, "mediator", Opening{Public: public})
+	if err == nil {
+		if _, err := f.m.Draft(ctx, "mediator", "ukraine-2025", DraftRequest{Proposal: "us-28-points"}); err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.m.Draft(ctx, "mediator", "ukraine-2025", DraftRequest{Changes: map[string]string{"crimea": "dejure-ru"}})
+		t.Fatalf("opened without a veto party; the next draft: %v", err)
+	}
+	if accord.ErrorCode(err) != accord.EINVALID || !strings.Contains(err.Error(), "veto") {
+		t.Fatalf("err = %v", err)
 	}
 }
