@@ -55,3 +55,23 @@ func TestNoVetoParty(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// TestMediatorIsNoParty: a party of the public part cannot open its
+// negotiation as the mediator — the mediator's view holds every other
+// party's position, and View gives the mediator's view first.
+func TestMediatorIsNoParty(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	_, err := f.m.OpenNegotiation(ctx, "ru", Opening{Public: f.public})
+	if err == nil {
+		f.submit("ua", talks.Event{Type: talks.TypePosition, Version: 1}, f.positions["ua"])
+		v, _ := f.m.View("ukraine-2025", "ru")
+		if _, ok := v.(talks.MediatorView); ok {
+			t.Fatalf("ru, a party, opened the negotiation and sees the mediator's view, ua's position with it")
+		}
+		t.Fatal("ru, a party, opened its negotiation as the mediator")
+	}
+	if accord.ErrorCode(err) != accord.EINVALID || !strings.Contains(err.Error(), "is one of its parties") {
+		t.Fatalf("err = %v", err)
+	}
+}
