@@ -245,7 +245,9 @@ func (n *Negotiation) applyRequest(e Event) error {
 			return err
 		}
 		rec.Known, rec.Content = true, Request{Text: maps.Clone(e.Request.Text)}
-		rec.AcceptableToAll, _ = n.acceptable(e.Request.Text, n.Latest())
+		latest := n.Latest()
+		rec.AcceptableToAll, _ = n.acceptable(e.Request.Text, latest)
+		rec.Version = latest[e.Party]
 	}
 	r.Requests[e.Party] = append(r.Requests[e.Party], rec)
 	return nil

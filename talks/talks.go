@@ -61,8 +61,10 @@ type Recorded[T any] struct {
 	Commitment string
 	Known      bool
 	Content    T
-	// AcceptableToAll, for a request, is what the mediator answered.
+	// AcceptableToAll, for a request, is what the mediator answered, on
+	// the latest positions then; Version is the author's among them.
 	AcceptableToAll bool
+	Version         int
 }
 
 // Conclusion is the package every veto party accepted.
