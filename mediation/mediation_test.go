@@ -22,7 +22,7 @@ import (
 // fixture is a mediation over a real ledger and SQLite store in a
 // temporary directory, with a key for every party of the reference.
 type fixture struct {
-	t         *testing.T
+	t         testing.TB
 	dir       string
 	keys      map[string]ed25519.PrivateKey
 	reg       *ledger.Registry
@@ -35,7 +35,7 @@ type fixture struct {
 	seq       int
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	f := &fixture{t: t, dir: t.TempDir(), keys: map[string]ed25519.PrivateKey{}, reg: &ledger.Registry{Keys: map[string]ed25519.PublicKey{}}}
 	data, err := scenarios.FS.ReadFile(scenarios.ReferenceScenario)
 	if err != nil {

@@ -90,7 +90,7 @@ func TestRefusals(t *testing.T) {
 	}
 }
 
-func snapshot(t *testing.T, f *fixture) string {
+func snapshot(t testing.TB, f *fixture) string {
 	v, err := f.m.View("ukraine-2025", "mediator")
 	if err != nil {
 		t.Fatal(err)

@@ -116,8 +116,17 @@ func (n *Negotiation) applyDraft(e Event) error {
 	if ok, known := n.acceptable(e.Text, e.Basis); known && ok != *e.AcceptableToAll {
 		return fmt.Errorf("negotiation %s: draft for round %d says acceptable_to_all=%v; the positions say %v", n.ID, e.Round, *e.AcceptableToAll, ok)
 	}
-	n.Rounds = append(n.Rounds, &Round{N: e.Round, Scope: e.Scope, Text: maps.Clone(e.Text), Method: e.Method,
-		Basis: maps.Clone(e.Basis), AcceptableToAll: *e.AcceptableToAll,
+	// An empty text or basis is absent from the record (omitempty): keep
+	// both non-nil, so that the replayed state is the live one.
+	text, basis := maps.Clone(e.Text), maps.Clone(e.Basis)
+	if text == nil {
+		text = map[string]string{}
+	}
+	if basis == nil {
+		basis = map[string]int{}
+	}
+	n.Rounds = append(n.Rounds, &Round{N: e.Round, Scope: e.Scope, Text: text, Method: e.Method,
+		Basis: basis, AcceptableToAll: *e.AcceptableToAll,
 		Answers: map[string]Recorded[Answer]{}, Requests: map[string][]Recorded[Request]{}})
 	return nil
 }
@@ -236,7 +245,9 @@ func (n *Negotiation) applyRequest(e Event) error {
 			return err
 		}
 		rec.Known, rec.Content = true, Request{Text: maps.Clone(e.Request.Text)}
-		rec.AcceptableToAll, _ = n.acceptable(e.Request.Text, n.Latest())
+		latest := n.Latest()
+		rec.AcceptableToAll, _ = n.acceptable(e.Request.Text, latest)
+		rec.Version = latest[e.Party]
 	}
 	r.Requests[e.Party] = append(r.Requests[e.Party], rec)
 	return nil

@@ -68,8 +68,10 @@ type Recorded[T any] struct {
 	Commitment string
 	Known      bool
 	Content    T
-	// AcceptableToAll, for a request, is what the mediator answered.
+	// AcceptableToAll, for a request, is what the mediator answered, on
+	// the latest positions then; Version is the author's among them.
 	AcceptableToAll bool
+	Version         int
 }
 
 // Conclusion is the package every veto party accepted.
@@ -95,6 +97,12 @@ func Open(e Event, public *accord.Scenario) (*Negotiation, error) {
 	}
 	if e.Mediator == "" {
 		return nil, fmt.Errorf("negotiation %s: no mediator", e.Negotiation)
+	}
+	if _, ok := public.Party(e.Mediator); ok {
+		return nil, fmt.Errorf("negotiation %s: the mediator %s is one of its parties: the mediator reads every position, a party its own only", e.Negotiation, e.Mediator)
+	}
+	if !slices.ContainsFunc(public.Parties, func(p accord.Party) bool { return p.Veto }) {
+		return nil, fmt.Errorf("negotiation %s: the public part has no veto party: a round closes and the talks conclude when every veto party has answered and accepted, and the veto parties sign the agreement", e.Negotiation)
 	}
 	switch e.Method {
 	case MethodBridge, MethodCommon:

@@ -290,3 +290,28 @@ func TestMediatorFiguresPerBasis(t *testing.T) {
 		t.Fatalf("a count over its budget: %q, want bounds", small.ForMediator().Rounds[0].Acceptable)
 	}
 }
+
+// TestRequestEvaluatedOnItsVersion: a party that revised its position
+// after the draft and asks about a text is told whether every veto party
+// accepts it on the latest positions — its new version among them — and
+// its own evaluation on that same version, not on the draft's.
+func TestRequestEvaluatedOnItsVersion(t *testing.T) {
+	s := reference(t)
+	n := opened(t, s, MethodBridge)
+	d, err := n.NewDraft("", MethodMediator, map[string]string{"crimea": "defacto-reserved"})
+	must(t, err)
+	must(t, n.Apply(d))
+	// ua drops its red line on crimea.
+	v2 := *s.Positions["ua"]
+	v2.Issues = maps.Clone(v2.Issues)
+	crimea := v2.Issues["crimea"]
+	crimea.RedLines = nil
+	v2.Issues["crimea"] = crimea
+	must(t, n.Apply(Event{Type: TypePosition, Negotiation: n.ID, Party: "ua", Version: 2, Commitment: Commit(NewSalt(), nil), Position: &v2}))
+	must(t, n.Apply(Event{Type: TypeRequest, Negotiation: n.ID, Party: "ua", Round: 1, Commitment: Commit(NewSalt(), nil),
+		Request: &Request{Text: map[string]string{"crimea": "dejure-ru"}}}))
+	q := n.ForParty("ua").Requests[0]
+	if q.Evaluation == nil || len(q.Evaluation.RedLines) != 0 {
+		t.Fatalf("ua's request is evaluated on its version 1 (red lines %v), not on version 2, which the mediator's answer used", q.Evaluation)
+	}
+}

@@ -72,10 +72,13 @@ type PartyRound struct {
 
 // PartyRequest is a text the party asked about, and what it was told.
 type PartyRequest struct {
-	Round           int                `json:"round"`
-	Text            map[string]string  `json:"text"`
-	AcceptableToAll bool               `json:"acceptable_to_all"`
-	Evaluation      *negotiate.Verdict `json:"evaluation,omitempty"`
+	Round           int               `json:"round"`
+	Text            map[string]string `json:"text"`
+	AcceptableToAll bool              `json:"acceptable_to_all"`
+	// Evaluation is the party's own verdict on the text, on its position
+	// version the mediator answered on (nil without a position then).
+	Evaluation *negotiate.Verdict `json:"evaluation,omitempty"`
+	Version    int                `json:"version,omitempty"`
 }
 
 // ForParty is the party's view. Its own content must be held (the
@@ -99,7 +102,7 @@ func (n *Negotiation) ForParty(party string) PartyView {
 				continue
 			}
 			v.Requests = append(v.Requests, PartyRequest{Round: r.N, Text: maps.Clone(q.Content.Text), AcceptableToAll: q.AcceptableToAll,
-				Evaluation: n.verdict(party, r.Basis[party], q.Content.Text)})
+				Evaluation: n.verdict(party, q.Version, q.Content.Text), Version: q.Version})
 		}
 	}
 	return v

@@ -170,8 +170,12 @@ it, 'accord negotiation reveal' proves which version the mediator had.`,
 			}
 			res, rev, raw, err := f.client().position(cmd.Context(), s, h.Negotiation, content, keep)
 			if err != nil {
-				if path != "" && !errors.As(err, new(notKept)) {
+				if path != "" && errors.As(err, new(refused)) {
 					os.Remove(path) // the server has no such version: nothing to reveal
+				} else if path != "" && !errors.As(err, new(notKept)) {
+					// The answer was lost, or the server failed: the version
+					// may be on the record, and the salt is its only proof.
+					return &accord.Error{Code: accord.ErrorCode(err), Message: fmt.Sprintf("the reveal file %s is kept: the server may have recorded this version ('accord negotiation status' says)", path), Err: err}
 				}
 				return err
 			}

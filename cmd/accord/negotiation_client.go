@@ -67,7 +67,11 @@ func (c *talksClient) call(ctx context.Context, method, path string, body, into 
 		if json.Unmarshal(b, &e) != nil || e.Message == "" {
 			return nil, accord.Errorf(accord.EINVALID, "%s %s: %s", method, path, resp.Status)
 		}
-		return nil, &accord.Error{Code: e.Code, Message: e.Message}
+		err := &accord.Error{Code: e.Code, Message: e.Message}
+		if resp.StatusCode < 500 {
+			return nil, refused{err}
+		}
+		return nil, err
 	}
 	if into != nil {
 		if err := json.Unmarshal(b, into); err != nil {
@@ -76,6 +80,14 @@ func (c *talksClient) call(ctx context.Context, method, path string, body, into 
 	}
 	return b, nil
 }
+
+// refused is the server's answer refusing a request (a 4xx and its error):
+// the server kept nothing of it — unlike a request whose answer was lost,
+// or a server that failed, which may have recorded it.
+type refused struct{ err *accord.Error }
+
+func (r refused) Error() string { return r.err.Error() }
+func (r refused) Unwrap() error { return r.err }
 
 func negPath(id string, rest ...string) string {
 	p := "/v1/negotiations/" + url.PathEscape(id)

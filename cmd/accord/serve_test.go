@@ -134,7 +134,7 @@ func TestDemoRunsToTheEnd(t *testing.T) {
 	}{
 		{"the story without the negotiation", []string{"--speed", "1e7", "--skip-negotiation"}, []string{"the story is told"}},
 		{"the front", []string{"--war", "--duration", "30m", "--speed", "7200"}, []string{"simulation done"}},
-		{"the story", []string{"--speed", "1e7"}, []string{"the mediator tables proposal us-28-points", "concluded in round 2", "agreement draft ukraine-2025-agreement (SHA-256 ", "18 provisions", "every party signed: the agreement is in force since", "phase permanent open", "a breach: ru fires across the line", "crossing: upheld", "snapback effective", "the story is told"}},
+		{"the story", []string{"--speed", "1e7"}, []string{"the mediator tables proposal us-28-points", "concluded in round 2", "the package compiled to the agreement draft ukraine-2025-agreement", "18 provisions, for [us ru ua eu] to sign", "every party signed: the agreement is in force", "phase permanent open", "a breach: ru fires across the line", "crossing: upheld", "snapback effective", "the story is told"}},
 	}
 	for _, tt := range tests {
 		out, errOut, code := runAccord(t, append([]string{"demo", "--addr", "127.0.0.1:0", "--exit", "--data", t.TempDir()}, tt.args...)...)
