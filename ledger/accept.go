@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -24,6 +25,10 @@ func (l *Ledger) Check(s *Submission) error {
 	return nil
 }
 
+// ErrReplayed is what AppendAll's error wraps when a submission of the
+// batch is in the log already: nothing was appended.
+var ErrReplayed = errors.New("replayed submission")
+
 // AppendAll appends entries in one durable batch, as Log.AppendAll does,
 // and learns the submissions among them, so that a later one with the same
 // (author, id) is refused as a replay. A submission already seen is not
@@ -41,7 +46,7 @@ func (l *Ledger) AppendAll(es []Entry) ([]int64, error) {
 				delete(l.seen, k)
 			}
 			l.mu.Unlock()
-			return nil, fmt.Errorf("replayed submission: %s already sent %q", e.Author, e.ID)
+			return nil, fmt.Errorf("%w: %s already sent %q", ErrReplayed, e.Author, e.ID)
 		}
 		l.seen[key] = true
 		keys = append(keys, key)

@@ -51,6 +51,8 @@ func (m *Mediation) OpenNegotiation(ctx context.Context, mediator string, o Open
 		return Summary{}, err
 	}
 	if _, err := m.cfg.Ledger.AppendAll([]ledger.Entry{derived(e)}); err != nil {
+		delete(m.talks, n.ID) // not recorded: not open
+		m.order = m.order[:len(m.order)-1]
 		m.mu.Unlock()
 		return Summary{}, m.fail(err)
 	}
@@ -123,16 +125,18 @@ func (m *Mediation) Draft(ctx context.Context, mediator, id string, d DraftReque
 	if err != nil {
 		return talks.MediatorRound{}, accord.Errorf(accord.EINVALID, "%v", err)
 	}
+	next := n.Clone() // kept only once the record holds the draft
 	var entries []ledger.Entry
 	for _, e := range append(closing, draft) {
-		if err := n.Apply(e); err != nil {
-			return talks.MediatorRound{}, m.fail(err)
+		if err := next.Apply(e); err != nil {
+			return talks.MediatorRound{}, accord.Errorf(accord.EINVALID, "%v", err)
 		}
 		entries = append(entries, derived(e))
 	}
 	if _, err := m.cfg.Ledger.AppendAll(entries); err != nil {
 		return talks.MediatorRound{}, m.fail(err)
 	}
+	m.talks[n.ID], n = next, next
 	v := n.ForMediator()
 	return v.Rounds[len(v.Rounds)-1], nil
 }

@@ -35,10 +35,11 @@ func (m *Mediation) Sign(ctx context.Context, actor string, sub ledger.Submissio
 	if e.Party != sub.Author {
 		return talks.PartyView{}, m.refuse(sub, accord.Errorf(accord.EFORBIDDEN, "a signature for %q signed by %q: each party signs for itself", e.Party, sub.Author))
 	}
-	n, err := m.get(e.Negotiation)
+	cur, err := m.get(e.Negotiation)
 	if err != nil {
 		return talks.PartyView{}, m.refuse(sub, err)
 	}
+	n := cur.Clone() // kept only once the record holds the signature
 	if err := m.cfg.Ledger.Check(&sub); err != nil {
 		return talks.PartyView{}, m.refuse(sub, accord.Errorf(accord.EINVALID, "%v", err))
 	}
@@ -52,9 +53,10 @@ func (m *Mediation) Sign(ctx context.Context, actor string, sub ledger.Submissio
 		}
 		entries = append(entries, derived(f))
 	}
-	if _, err := m.cfg.Ledger.AppendAll(entries); err != nil {
-		return talks.PartyView{}, m.fail(err)
+	if _, err := m.record(sub, entries); err != nil {
+		return talks.PartyView{}, err
 	}
+	m.talks[n.ID] = n
 	return n.ForParty(actor), nil
 }
 

@@ -66,10 +66,11 @@ func (m *Mediation) Submit(ctx context.Context, actor string, x Submitted) (Resu
 	if sub.Author != actor {
 		return Result{}, accord.Errorf(accord.EFORBIDDEN, "%s may not submit for %q", actor, sub.Author)
 	}
-	e, n, err := m.accept(ctx, x)
+	e, cur, err := m.accept(ctx, x)
 	if err != nil {
 		return Result{}, m.refuse(sub, err)
 	}
+	n := cur.Clone() // kept only once the record holds the submission
 	if err := n.Apply(e); err != nil {
 		return Result{}, m.refuse(sub, accord.Errorf(accord.EINVALID, "%v", err))
 	}
@@ -88,10 +89,11 @@ func (m *Mediation) Submit(ctx context.Context, actor string, x Submitted) (Resu
 	if err := m.vault.put(ctx, e.Commitment, salt, []byte(x.Content)); err != nil {
 		return Result{}, m.fail(err)
 	}
-	seqs, err := m.cfg.Ledger.AppendAll(entries)
+	seqs, err := m.record(sub, entries)
 	if err != nil {
-		return Result{}, m.fail(err)
+		return Result{}, err
 	}
+	m.talks[n.ID] = n
 	res := Result{Entry: seqs[0], View: n.ForParty(sub.Author)}
 	if e.Type == talks.TypeRequest && len(res.View.Requests) > 0 {
 		res.Request = &res.View.Requests[len(res.View.Requests)-1]
@@ -147,6 +149,21 @@ func (m *Mediation) refuse(s ledger.Submission, err error) error {
 		code = accord.EINVALID
 	}
 	return accord.Errorf(code, "submission %q by %q refused, and the refusal recorded: %v", s.ID, s.Author, err)
+}
+
+// record appends a batch of entries: when the record refuses it as a
+// replay (the same submission raced in by another route since Check), the
+// submission is refused and nothing changed; any other failure stops the
+// mediation (fail).
+func (m *Mediation) record(sub ledger.Submission, entries []ledger.Entry) ([]int64, error) {
+	seqs, err := m.cfg.Ledger.AppendAll(entries)
+	if errors.Is(err, ledger.ErrReplayed) {
+		return nil, m.refuse(sub, accord.Errorf(accord.EINVALID, "%v", err))
+	}
+	if err != nil {
+		return nil, m.fail(err)
+	}
+	return seqs, nil
 }
 
 // fail stops the mediation after a write failed with the state changed:
