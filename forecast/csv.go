@@ -81,6 +81,7 @@ func ReadCSV(r io.Reader) (*Input, error) {
 	if len(head) < 4 {
 		return nil, missing(head, []string{"name", "description", "numActors", "numDims"}[len(head)])
 	}
+	naLine, naCol := pos(2)
 	numActors, err := strconv.Atoi(head[2])
 	if err != nil {
 		return nil, fail(2, "numActors %q is not a whole number", head[2])
@@ -154,6 +155,9 @@ func ReadCSV(r io.Reader) (*Input, error) {
 		if a.Power < 0 {
 			return nil, fail(2, "negative power %g for %s", a.Power, a.Name)
 		}
+		if a.Power > MaxPower {
+			return nil, fail(2, "power %g for %s is over %g (only ratios of powers matter)", a.Power, a.Name, MaxPower)
+		}
 		sum := 0.0
 		for d := range numDims {
 			p, err := num(3 + 2*d)
@@ -180,8 +184,7 @@ func ReadCSV(r io.Reader) (*Input, error) {
 		in.Actors = append(in.Actors, a)
 	}
 	if len(in.Actors) < numActors {
-		l, c := pos(2)
-		return nil, &CSVError{Line: l, Column: c, Msg: fmt.Sprintf("numActors is %d but the file has %d actor line(s)", numActors, len(in.Actors))}
+		return nil, &CSVError{Line: naLine, Column: naCol, Msg: fmt.Sprintf("numActors is %d but the file has %d actor line(s)", numActors, len(in.Actors))}
 	}
 	return in, nil
 }

@@ -44,8 +44,8 @@ func (in *Input) Validate() error {
 		if len(a.Position) != nd || len(a.Salience) != nd {
 			return fmt.Errorf("forecast: actor %q has %d position(s) and %d salience(s) for %d dimension(s)", a.Name, len(a.Position), len(a.Salience), nd)
 		}
-		if !finite(a.Power) || a.Power < 0 {
-			return fmt.Errorf("forecast: actor %q has power %v; it must be a number >= 0", a.Name, a.Power)
+		if !finite(a.Power) || a.Power < 0 || a.Power > MaxPower {
+			return fmt.Errorf("forecast: actor %q has power %v; it must lie in 0..%g", a.Name, a.Power, MaxPower)
 		}
 		sum := 0.0
 		for d := range nd {
@@ -64,6 +64,10 @@ func (in *Input) Validate() error {
 	}
 	return nil
 }
+
+// MaxPower bounds an actor's power, so that sums of votes cannot overflow;
+// only ratios of powers matter.
+const MaxPower = 1e12
 
 // ActorNames lists the actors' names in input order.
 func (in *Input) ActorNames() []string {
