@@ -8,6 +8,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/accord-peace/accord"
 )
 
 // CSVError is a problem in a CSV file, at a line and column (both from 1;
@@ -30,8 +32,17 @@ func (e *CSVError) Error() string {
 // one line per actor after the two header lines, trailing commas allowed.
 // Positions and saliences lie on 0..100, an actor's saliences sum to at most
 // 100, power is >= 0, and there are at least two actors. Every problem is a
-// *CSVError naming its line and column.
+// *CSVError naming its line and column, wrapped in an accord.Error of code
+// EINVALID.
 func ReadCSV(r io.Reader) (*Input, error) {
+	in, err := readCSV(r)
+	if err != nil {
+		return nil, &accord.Error{Code: accord.EINVALID, Err: err}
+	}
+	return in, nil
+}
+
+func readCSV(r io.Reader) (*Input, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	cr.TrimLeadingSpace = true

@@ -1,8 +1,9 @@
 package forecast
 
 import (
-	"fmt"
 	"math"
+
+	"github.com/accord-peace/accord"
 )
 
 // EUOptions tunes the expected-utility model.
@@ -73,7 +74,7 @@ func EU(in *Input, opt EUOptions) (*Forecast, *EUTrace, error) {
 	if opt.Q != nil {
 		q = *opt.Q
 		if !(q >= 0 && q <= 1) {
-			return nil, nil, fmt.Errorf("forecast: Q is %v; it must lie in 0..1", q)
+			return nil, nil, accord.Errorf(accord.EINVALID, "forecast: Q is %v; it must lie in 0..1", q)
 		}
 	}
 	na, nd := len(in.Actors), len(in.Dimensions)

@@ -1,8 +1,9 @@
 package forecast
 
 import (
-	"fmt"
 	"math"
+
+	"github.com/accord-peace/accord"
 )
 
 // Input is what every model reads: the actors and the dimensions they
@@ -34,32 +35,32 @@ type Actor struct {
 // saliences summing over 100.
 func (in *Input) Validate() error {
 	if len(in.Dimensions) == 0 {
-		return fmt.Errorf("forecast: no dimension")
+		return accord.Errorf(accord.EINVALID, "forecast: no dimension")
 	}
 	if len(in.Actors) < 2 {
-		return fmt.Errorf("forecast: %d actor(s); a forecast needs at least two", len(in.Actors))
+		return accord.Errorf(accord.EINVALID, "forecast: %d actor(s); a forecast needs at least two", len(in.Actors))
 	}
 	nd := len(in.Dimensions)
 	for _, a := range in.Actors {
 		if len(a.Position) != nd || len(a.Salience) != nd {
-			return fmt.Errorf("forecast: actor %q has %d position(s) and %d salience(s) for %d dimension(s)", a.Name, len(a.Position), len(a.Salience), nd)
+			return accord.Errorf(accord.EINVALID, "forecast: actor %q has %d position(s) and %d salience(s) for %d dimension(s)", a.Name, len(a.Position), len(a.Salience), nd)
 		}
 		if !finite(a.Power) || a.Power < 0 || a.Power > MaxPower {
-			return fmt.Errorf("forecast: actor %q has power %v; it must lie in 0..%g", a.Name, a.Power, MaxPower)
+			return accord.Errorf(accord.EINVALID, "forecast: actor %q has power %v; it must lie in 0..%g", a.Name, a.Power, MaxPower)
 		}
 		sum := 0.0
 		for d := range nd {
 			if !finite(a.Position[d]) {
-				return fmt.Errorf("forecast: actor %q has position %v on %q", a.Name, a.Position[d], in.Dimensions[d])
+				return accord.Errorf(accord.EINVALID, "forecast: actor %q has position %v on %q", a.Name, a.Position[d], in.Dimensions[d])
 			}
 			s := a.Salience[d]
 			if !finite(s) || s < 0 || s > 100 {
-				return fmt.Errorf("forecast: actor %q has salience %v on %q; it must lie in 0..100", a.Name, s, in.Dimensions[d])
+				return accord.Errorf(accord.EINVALID, "forecast: actor %q has salience %v on %q; it must lie in 0..100", a.Name, s, in.Dimensions[d])
 			}
 			sum += s
 		}
 		if sum > 100+1e-9 {
-			return fmt.Errorf("forecast: actor %q has saliences summing to %g, over 100", a.Name, sum)
+			return accord.Errorf(accord.EINVALID, "forecast: actor %q has saliences summing to %g, over 100", a.Name, sum)
 		}
 	}
 	return nil
