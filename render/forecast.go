@@ -15,7 +15,9 @@ var forecastPalette = []string{"#1565c0", "#c62828", "#2e7d32", "#ef6c00", "#6a1
 // dimension, the state (0 = the input) across, the position up, one line
 // per actor, and the weighted median dashed in black.
 func ForecastSVG(w io.Writer, f *forecast.Forecast) error {
-	const width, panelH, margin, top = 720.0, 260.0, 60.0, 70.0
+	const width, panelH, margin = 720.0, 260.0, 60.0
+	legendRows := (len(f.Actors) + 5) / 6
+	top := 60 + 14*float64(legendRows) + 10
 	nd := len(f.Dimensions)
 	height := top + float64(nd)*(panelH+40) + 20
 	p := &printer{w: w}
@@ -27,9 +29,6 @@ func ForecastSVG(w io.Writer, f *forecast.Forecast) error {
 	for i, a := range f.Actors {
 		x := margin + float64(i%6)*105
 		y := 40 + float64(i/6)*14
-		if y > top-8 {
-			break
-		}
 		c := forecastPalette[i%len(forecastPalette)]
 		p.f(`<g class="legend"><line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="2"/><text x="%.1f" y="%.1f">%s</text></g>`+"\n", x, y, x+16, y, c, x+20, y+4, html.EscapeString(a))
 	}
@@ -59,7 +58,11 @@ func ForecastSVG(w io.Writer, f *forecast.Forecast) error {
 			margin, y0+panelH, width-margin, y0+panelH, margin, y0, margin, y0+panelH)
 		step := niceStep(hi - lo)
 		for v := math.Ceil(lo/step) * step; v <= hi+1e-9; v += step {
-			p.f(`<text x="%.1f" y="%.1f" text-anchor="end">%g</text>`+"\n", margin-6, sy(v)+4, math.Round(v*1000)/1000)
+			label := math.Round(v*1000) / 1000
+			if label == 0 {
+				label = 0 // not -0
+			}
+			p.f(`<text x="%.1f" y="%.1f" text-anchor="end">%g</text>`+"\n", margin-6, sy(v)+4, label)
 		}
 		every := max(1, (states+14)/15)
 		for s := 0; s < states; s += every {
