@@ -2,6 +2,7 @@ package forecast
 
 import (
 	"math"
+	"runtime"
 
 	"github.com/accord-peace/accord"
 )
@@ -13,6 +14,9 @@ type EUOptions struct {
 	// Q is the probability that, when i does not challenge j, the status
 	// quo holds (Scholz et al. take 1.0 for the EC example). Nil means 1.0.
 	Q *float64
+	// Workers is how many goroutines run dimensions at once (they are
+	// independent); 0 means GOMAXPROCS, 1 runs on one thread.
+	Workers int
 }
 
 // DefaultEURounds is the number of rounds the expected-utility model runs
@@ -85,8 +89,13 @@ func EU(in *Input, opt EUOptions) (*Forecast, *EUTrace, error) {
 			states[s][i] = make([]float64, nd)
 		}
 	}
-	tr := &EUTrace{Dimensions: append([]string(nil), in.Dimensions...)}
-	for d := range nd {
+	tr := &EUTrace{Dimensions: append([]string(nil), in.Dimensions...), Rounds: make([][]EURound, nd)}
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	m := &smpModel{workers: workers} // only for its worker pool
+	m.parallel(nd, func(d int) {
 		e := newEUDim(in, d, q)
 		x := make([]float64, na)
 		for i, a := range in.Actors {
@@ -99,13 +108,13 @@ func EU(in *Input, opt EUOptions) (*Forecast, *EUTrace, error) {
 			x = r.next()
 		}
 		rs = append(rs, EURound{Positions: x, Median: WeightedMedian(x, e.w), Mean: WeightedMean(x, e.w)})
-		tr.Rounds = append(tr.Rounds, rs)
+		tr.Rounds[d] = rs
 		for s, r := range rs {
 			for i := range na {
 				states[s][i][d] = r.Positions[i]
 			}
 		}
-	}
+	})
 	return newForecast("eu", in, states), tr, nil
 }
 

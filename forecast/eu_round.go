@@ -111,7 +111,12 @@ func (e *euDim) utilities(x []float64, med float64, p [][]float64, r []float64) 
 	for i := range n {
 		eu[i] = make([]float64, n)
 		ri := r[i]
-		u := func(v float64) float64 { return 2 - 4*math.Pow(v, ri) }
+		u := func(v float64) float64 {
+			if ri == 1 {
+				return 2 - 4*v
+			}
+			return 2 - 4*math.Pow(v, ri)
+		}
 		dim := e.dist(x[i], med)
 		usq := u(0.5)
 		for j := range n {
