@@ -100,8 +100,10 @@ func FuzzReadCSV(f *testing.F) {
 		if _, err := Compromise(in); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := EU(in, EUOptions{Rounds: 3}); err != nil {
-			t.Fatal(err)
+		for _, v := range []string{EUTable, EUText} {
+			if _, _, err := EU(in, EUOptions{Rounds: 3, Variant: v, Workers: 1}); err != nil {
+				t.Fatal(err)
+			}
 		}
 		if _, err := SMP(in, SMPOptions{Turns: 3, Workers: 1}); err != nil {
 			t.Fatal(err)

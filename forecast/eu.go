@@ -14,14 +14,31 @@ type EUOptions struct {
 	// Q is the probability that, when i does not challenge j, the status
 	// quo holds (Scholz et al. take 1.0 for the EC example). Nil means 1.0.
 	Q *float64
+	// Variant is EUTable (the default) or EUText; docs/forecast.md says
+	// how they differ.
+	Variant string
 	// Workers is how many goroutines run dimensions at once (they are
 	// independent); 0 means GOMAXPROCS, 1 runs on one thread.
 	Workers int
 }
 
 // DefaultEURounds is the number of rounds the expected-utility model runs
-// by default: Table 2 of Scholz et al. (2011) shows 8 states, 7 rounds.
-const DefaultEURounds = 7
+// by default: Table 2 of Scholz et al. (2011) shows rounds 1 to 8.
+const DefaultEURounds = 8
+
+// Variants of the expected-utility model.
+const (
+	// EUTable reproduces Table 2 of Scholz et al.: probabilities over
+	// every contest's votes, each receiver weighing offers from its own
+	// point of view, confrontations before compromises before
+	// capitulations.
+	EUTable = "table"
+	// EUText follows the paper's printed equations (with s_i where
+	// symmetry requires it): probabilities over the contest's own votes,
+	// each actor's expected utility with its own risk exponent, and every
+	// actor accepting the offer that moves it least.
+	EUText = "text"
+)
 
 // Offer kinds of the expected-utility model.
 const (
@@ -37,6 +54,7 @@ type EUOffer struct {
 	Kind     string  // OfferConfrontation, OfferCompromise or OfferCapitulation
 	EUFrom   float64 // From's expected utility of challenging To
 	EUTo     float64 // To's expected utility of challenging From
+	// (EUText: each with its own risk exponent; EUTable: both with To's.)
 	Position float64 // where To is asked to move
 }
 
@@ -81,6 +99,13 @@ func EU(in *Input, opt EUOptions) (*Forecast, *EUTrace, error) {
 			return nil, nil, accord.Errorf(accord.EINVALID, "forecast: Q is %v; it must lie in 0..1", q)
 		}
 	}
+	variant := opt.Variant
+	if variant == "" {
+		variant = EUTable
+	}
+	if variant != EUTable && variant != EUText {
+		return nil, nil, accord.Errorf(accord.EINVALID, "forecast: EU variant %q; want %q or %q", variant, EUTable, EUText)
+	}
 	na, nd := len(in.Actors), len(in.Dimensions)
 	states := make([][][]float64, rounds+1)
 	for s := range states {
@@ -96,7 +121,7 @@ func EU(in *Input, opt EUOptions) (*Forecast, *EUTrace, error) {
 	}
 	m := &smpModel{workers: workers} // only for its worker pool
 	m.parallel(nd, func(d int) {
-		e := newEUDim(in, d, q)
+		e := newEUDim(in, d, q, variant)
 		x := make([]float64, na)
 		for i, a := range in.Actors {
 			x[i] = a.Position[d]
@@ -123,10 +148,11 @@ type euDim struct {
 	c, s, w  []float64 // capability, salience (0..1), c·s
 	lo, span float64   // the scale: positions are normalised by the input's range
 	q        float64
+	variant  string
 }
 
-func newEUDim(in *Input, d int, q float64) *euDim {
-	e := &euDim{q: q, lo: math.Inf(1)}
+func newEUDim(in *Input, d int, q float64, variant string) *euDim {
+	e := &euDim{q: q, lo: math.Inf(1), variant: variant}
 	hi := math.Inf(-1)
 	for _, a := range in.Actors {
 		e.c = append(e.c, a.Power)

@@ -3,7 +3,7 @@ package forecast
 import "math"
 
 // round computes one round of the expected-utility model from positions x
-// (Scholz et al. 2011, section 2; the equation numbers in docs/forecast.md).
+// (Scholz et al. 2011; docs/forecast.md numbers the steps).
 func (e *euDim) round(x []float64) EURound {
 	n := len(x)
 	r := EURound{
@@ -25,117 +25,193 @@ func (e *euDim) round(x []float64) EURound {
 	for i := range one {
 		one[i] = 1
 	}
-	eu1 := e.utilities(x, r.Median, r.Prob, one)
-	r.Risk, r.RiskExp = riskExponents(eu1)
+	r.Risk, r.RiskExp = riskExponents(e.utilities(x, r.Median, r.Prob, one))
 	r.EU = e.utilities(x, r.Median, r.Prob, r.RiskExp)
 
-	// Offers.
-	for i := range n {
-		for j := range n {
+	if e.variant == EUText {
+		e.offersText(&r)
+	} else {
+		e.offersTable(&r)
+	}
+	return r
+}
+
+// offersText: every actor i that expects to gain by challenging j makes j
+// an offer, classified by i's expected utility a = EU[i][j] (with r_i) and
+// j's b = EU[j][i] (with r_j); each actor accepts the offer that moves it
+// least.
+func (e *euDim) offersText(r *EURound) {
+	x := r.Positions
+	for i := range x {
+		for j := range x {
 			if i == j || x[i] == x[j] {
 				continue
 			}
-			a, b := r.EU[i][j], r.EU[j][i]
-			if a <= 0 {
-				continue // i gains nothing by challenging j
+			if o, ok := classify(i, j, r.EU[i][j], r.EU[j][i], x); ok {
+				r.Offers = append(r.Offers, o)
 			}
-			o := EUOffer{From: i, To: j, EUFrom: a, EUTo: b}
-			switch {
-			case b > 0 && a > b:
-				o.Kind, o.Position = OfferConfrontation, x[i]
-			case b > 0:
-				continue // j expects more from challenging i: j's offer, not i's
-			case a > -b:
-				o.Kind = OfferCompromise
-				o.Position = x[j] + (x[i]-x[j])*(-b/a)
-			default:
-				o.Kind, o.Position = OfferCapitulation, x[i]
-			}
-			r.Offers = append(r.Offers, o)
 		}
 	}
-	// Each actor accepts the offer that moves it least.
 	for k, o := range r.Offers {
 		cur := r.Accepted[o.To]
 		if cur < 0 || math.Abs(o.Position-x[o.To]) < math.Abs(r.Offers[cur].Position-x[o.To]) {
 			r.Accepted[o.To] = k
 		}
 	}
-	return r
+}
+
+// offersTable: each receiver j weighs every other actor i's challenge from
+// its own point of view (both expected utilities with r_j); it accepts a
+// confrontation it would lose before a compromise before a capitulation,
+// the least move among confrontations or capitulations, and among
+// compromises the one whose utility-weighted position
+// (|EU_j| x_j + |EU_i| x_i) / (|EU_j| + |EU_i|) is least.
+func (e *euDim) offersTable(r *EURound) {
+	x := r.Positions
+	rank := map[string]int{OfferConfrontation: 0, OfferCompromise: 1, OfferCapitulation: 2}
+	for j := range x {
+		best, bestKey := -1, 0.0
+		for i := range x {
+			if i == j || x[i] == x[j] {
+				continue
+			}
+			a := e.eu(i, j, x, r.Median, r.Prob, r.RiskExp[j])
+			b := e.eu(j, i, x, r.Median, r.Prob, r.RiskExp[j])
+			o, ok := classify(i, j, a, b, x)
+			if !ok {
+				continue
+			}
+			key := math.Abs(o.Position - x[j])
+			if o.Kind == OfferCompromise {
+				key = (math.Abs(b)*x[j] + math.Abs(a)*x[i]) / (math.Abs(a) + math.Abs(b))
+			}
+			r.Offers = append(r.Offers, o)
+			k := len(r.Offers) - 1
+			if best < 0 || rank[o.Kind] < rank[r.Offers[best].Kind] ||
+				(rank[o.Kind] == rank[r.Offers[best].Kind] && key < bestKey) {
+				best, bestKey = k, key
+			}
+		}
+		r.Accepted[j] = best
+	}
+}
+
+// classify is i's offer to j when i's expected utility of challenging j is
+// a and j's of challenging i is b: a confrontation j loses (a > b > 0, j
+// moves to x_i), a compromise (a > 0 > b, a > |b|: j moves |b/a| of the way
+// to x_i) or a capitulation (a > 0 > b, |b| >= a: j moves to x_i).
+// Otherwise i makes j no offer.
+func classify(i, j int, a, b float64, x []float64) (EUOffer, bool) {
+	o := EUOffer{From: i, To: j, EUFrom: a, EUTo: b}
+	switch {
+	case a <= 0:
+		return o, false // i gains nothing by challenging j
+	case b > 0 && a > b:
+		o.Kind, o.Position = OfferConfrontation, x[i]
+	case b > 0:
+		return o, false // j expects more from challenging i
+	case a > -b:
+		o.Kind = OfferCompromise
+		o.Position = x[j] + (x[i]-x[j])*(-b/a)
+	default:
+		o.Kind, o.Position = OfferCapitulation, x[i]
+	}
+	return o, true
 }
 
 // dist is the distance between two positions on the normalised 0..1 scale.
 func (e *euDim) dist(a, b float64) float64 { return math.Abs(a-b) / e.span }
 
+// vote is k's vote for x_i over x_j: c_k s_k (|x_k - x_j| - |x_k - x_i|) on
+// the normalised scale.
+func (e *euDim) vote(k int, xk, xi, xj float64) float64 {
+	return e.w[k] * (e.dist(xk, xj) - e.dist(xk, xi))
+}
+
 // probabilities is P[i][j], the probability that i prevails over j: the
-// votes v_k(i,j) = c_k s_k (|x_k - x_j| - |x_k - x_i|) for i summed over the
-// actors voting for i, over the sum of every vote's magnitude.
+// votes for i over j of the actors who prefer i, divided by the sum of
+// every vote's magnitude in the contest (i, j) (EUText, the printed
+// equation) or in every contest between the actors' positions (EUTable).
 func (e *euDim) probabilities(x []float64) [][]float64 {
 	n := len(x)
+	all := 0.0
+	if e.variant != EUText {
+		for k := range n {
+			for a := range n {
+				for b := range n {
+					all += math.Abs(e.vote(k, x[k], x[a], x[b]))
+				}
+			}
+		}
+	}
 	p := make([][]float64, n)
 	for i := range n {
 		p[i] = make([]float64, n)
 		for j := range n {
-			var pro, all float64
+			if x[i] == x[j] {
+				continue // no contest
+			}
+			var pro, sum float64
 			for k := range n {
-				v := e.w[k] * (e.dist(x[k], x[j]) - e.dist(x[k], x[i]))
+				v := e.vote(k, x[k], x[i], x[j])
 				if v > 0 {
 					pro += v
 				}
-				all += math.Abs(v)
+				sum += math.Abs(v)
 			}
-			if all > 0 {
-				p[i][j] = pro / all
-			} else {
-				p[i][j] = 0.5
+			if e.variant != EUText {
+				sum = all
+			}
+			if sum > 0 {
+				p[i][j] = pro / sum
 			}
 		}
 	}
 	return p
 }
 
-// utilities is EU[i][j], i's expected utility of challenging j, with risk
-// exponents r:
-//
-//	EU = s_j (P U_s + (1-P) U_f) + (1 - s_j) U_s - Q U_sq - (1-Q)(T U_b + (1-T) U_w)
-//
-// with U_s = 2 - 4(0.5 - 0.5 d_ij)^r_i, U_f = 2 - 4(0.5 + 0.5 d_ij)^r_i,
-// U_b = 2 - 4(0.5 - 0.25(d_iμ + d_ij))^r_i, U_w = 2 - 4(0.5 + 0.25(d_iμ + d_ij))^r_i,
-// U_sq = 2 - 4·0.5^r_i, and T = 1 when j lies farther from i than the
-// median μ does. The same function gives j's expected utility of
-// challenging i, with s_i in place of s_j (the symmetry the paper's
-// printed formula breaks).
+// utilities is EU[i][j], i's expected utility of challenging j with i's
+// own risk exponent.
 func (e *euDim) utilities(x []float64, med float64, p [][]float64, r []float64) [][]float64 {
 	n := len(x)
 	eu := make([][]float64, n)
 	for i := range n {
 		eu[i] = make([]float64, n)
-		ri := r[i]
-		u := func(v float64) float64 {
-			if ri == 1 {
-				return 2 - 4*v
-			}
-			return 2 - 4*math.Pow(v, ri)
-		}
-		dim := e.dist(x[i], med)
-		usq := u(0.5)
 		for j := range n {
-			if i == j {
-				continue
+			if i != j {
+				eu[i][j] = e.eu(i, j, x, med, p, r[i])
 			}
-			dij := e.dist(x[i], x[j])
-			us, uf := u(0.5-0.5*dij), u(0.5+0.5*dij)
-			ub, uw := u(0.5-0.25*(dim+dij)), u(0.5+0.25*(dim+dij))
-			t := 0.0
-			if dij > dim {
-				t = 1
-			}
-			pij := p[i][j]
-			eu[i][j] = e.s[j]*(pij*us+(1-pij)*uf) + (1-e.s[j])*us -
-				e.q*usq - (1-e.q)*(t*ub+(1-t)*uw)
 		}
 	}
 	return eu
+}
+
+// eu is i's expected utility of challenging j, seen with risk exponent r:
+//
+//	EU = s_j (P U_s + (1-P) U_f) + (1 - s_j) U_s - Q U_sq - (1-Q)(T U_b + (1-T) U_w)
+//
+// with U_s = 2 - 4(0.5 - 0.5 d_ij)^r, U_f = 2 - 4(0.5 + 0.5 d_ij)^r,
+// U_b = 2 - 4(0.5 - 0.25(d_iμ + d_ij))^r, U_w = 2 - 4(0.5 + 0.25(d_iμ + d_ij))^r,
+// U_sq = 2 - 4·0.5^r, P = P[i][j], and T = 1 when j lies farther from i
+// than the median μ does. The salience is always the challenged actor's:
+// j's expected utility of challenging i is eu(j, i), with s_i, where the
+// paper prints s_j.
+func (e *euDim) eu(i, j int, x []float64, med float64, p [][]float64, r float64) float64 {
+	u := func(v float64) float64 {
+		if r == 1 {
+			return 2 - 4*v
+		}
+		return 2 - 4*math.Pow(v, r)
+	}
+	dij, dim := e.dist(x[i], x[j]), e.dist(x[i], med)
+	us, uf := u(0.5-0.5*dij), u(0.5+0.5*dij)
+	ub, uw := u(0.5-0.25*(dim+dij)), u(0.5+0.25*(dim+dij))
+	t := 0.0
+	if dij > dim {
+		t = 1
+	}
+	pij := p[i][j]
+	return e.s[j]*(pij*us+(1-pij)*uf) + (1-e.s[j])*us - e.q*u(0.5) - (1-e.q)*(t*ub+(1-t)*uw)
 }
 
 // riskExponents turns risk-neutral expected utilities into each actor's

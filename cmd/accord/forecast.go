@@ -18,6 +18,7 @@ import (
 func newForecastCmd() *cobra.Command {
 	var (
 		model, svg string
+		euVariant  string
 		asJSON     bool
 		rounds     int
 		q          float64
@@ -33,7 +34,8 @@ salience). The models (docs/forecast.md):
   smp         KTAB's spatial model of politics, its default parameters and
               stopping rule (reproduces KTAB's own run on its dummy data)
   eu          Bueno de Mesquita's expected-utility model as Scholz, Calbert and
-              Smith (2011) write it out, dimension by dimension (--q, --rounds)
+              Smith (2011) write it out, dimension by dimension (--q, --rounds,
+              --eu-variant)
   compromise  everyone at the power × salience weighted mean
 
 The input is a CSV in KTAB's layout (a name ending in .csv; see
@@ -45,13 +47,16 @@ With --json one object: {"model","rounds","actors","dimensions","positions"
 [state][actor][dimension] from the input,"median"[state][dimension],
 "mean"[state][dimension]}, on the input's scale.`,
 		Example: `  accord forecast dummyData_3Dim.csv --model smp
-  accord forecast ec.csv --model eu --rounds 7 --json
+  accord forecast ec.csv --model eu --rounds 8 --json
   accord forecast scenarios/ukraine-2025 --model compromise --svg forecast.svg`,
 		Args:              exactArgs(1, "one SCENARIO or FILE.csv"),
 		ValidArgsFunction: forecastCompletion,
 		RunE: func(c *cobra.Command, args []string) error {
 			if rounds < 0 {
 				return usageError{cmd: c.CommandPath(), err: fmt.Errorf("--rounds is %d; want 0 (the model's default) or more", rounds)}
+			}
+			if euVariant != forecast.EUTable && euVariant != forecast.EUText {
+				return usageError{cmd: c.CommandPath(), err: fmt.Errorf("--eu-variant %q: want table or text", euVariant)}
 			}
 			if !(q >= 0 && q <= 1) {
 				return usageError{cmd: c.CommandPath(), err: fmt.Errorf("--q is %v; want 0..1", q)}
@@ -65,7 +70,7 @@ With --json one object: {"model","rounds","actors","dimensions","positions"
 			case "smp":
 				fc, err = forecast.SMP(in, forecast.SMPOptions{Turns: rounds})
 			case "eu":
-				fc, _, err = forecast.EU(in, forecast.EUOptions{Rounds: rounds, Q: &q})
+				fc, _, err = forecast.EU(in, forecast.EUOptions{Rounds: rounds, Q: &q, Variant: euVariant})
 			case "compromise":
 				fc, err = forecast.Compromise(in)
 			default:
@@ -88,7 +93,8 @@ With --json one object: {"model","rounds","actors","dimensions","positions"
 	c.Flags().StringVar(&model, "model", "smp", "smp, eu or compromise")
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON for scripts instead of text")
 	c.Flags().StringVar(&svg, "svg", "", "also write an SVG of the positions converging to this file")
-	c.Flags().IntVar(&rounds, "rounds", 0, "rounds to run; 0: the model's default (smp: KTAB's stopping rule; eu: 7)")
+	c.Flags().IntVar(&rounds, "rounds", 0, "rounds to run; 0: the model's default (smp: KTAB's stopping rule; eu: 8)")
+	c.Flags().StringVar(&euVariant, "eu-variant", forecast.EUTable, "eu: table (reproduces Scholz et al.'s Table 2) or text (their printed equations)")
 	c.Flags().Float64Var(&q, "q", 1.0, "eu: probability that the status quo holds when an actor does not challenge")
 	return c
 }

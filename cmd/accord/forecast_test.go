@@ -68,14 +68,18 @@ func TestForecastKTAB(t *testing.T) {
 }
 
 // TestForecastEC: the EC car-emissions example in years through the EU
-// model: 8 states, the first mean 7.39 years.
+// model: 9 states (the input and Table 2's 8 rounds), the input's mean 7.39
+// years, round 1's median 8.43 (the paper's 8.4).
 func TestForecastEC(t *testing.T) {
 	f := runForecastJSON(t, "testdata/forecast/ec-emissions.csv", "--model", "eu")
-	if f.Model != "eu" || f.Rounds != 7 || len(f.Actors) != 10 {
+	if f.Model != "eu" || f.Rounds != 8 || len(f.Actors) != 10 {
 		t.Fatalf("model %q, %d rounds, %d actors", f.Model, f.Rounds, len(f.Actors))
 	}
 	if math.Abs(f.Mean[0][0]-7.39) > 0.01 || f.Median[0][0] != 7 {
-		t.Errorf("round 1: mean %v median %v, want 7.39 and 7", f.Mean[0][0], f.Median[0][0])
+		t.Errorf("input: mean %v median %v, want 7.39 and 7", f.Mean[0][0], f.Median[0][0])
+	}
+	if math.Abs(f.Median[1][0]-8.4) > 0.1 {
+		t.Errorf("round 1: median %v, paper 8.4", f.Median[1][0])
 	}
 	c := runForecastJSON(t, "testdata/forecast/ec-emissions.csv", "--model", "compromise")
 	if c.Rounds != 1 || math.Abs(c.Positions[1][3][0]-7.39) > 0.01 {
@@ -114,6 +118,7 @@ func TestForecastBadInput(t *testing.T) {
 		{[]string{"testdata/forecast/missing.csv"}, 1, "missing.csv"},
 		{[]string{"testdata/forecast/ec-emissions.csv", "--model", "bogus"}, 2, `--model "bogus"`},
 		{[]string{"testdata/forecast/ec-emissions.csv", "--q", "2"}, 2, "--q is 2"},
+		{[]string{"testdata/forecast/ec-emissions.csv", "--model", "eu", "--eu-variant", "x"}, 2, `--eu-variant "x"`},
 		{[]string{}, 2, "needs one SCENARIO or FILE.csv"},
 	} {
 		_, errs, code := runAccord(t, append([]string{"forecast"}, tc.args...)...)
