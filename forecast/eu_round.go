@@ -203,15 +203,20 @@ func (e *euDim) eu(i, j int, x []float64, med float64, p [][]float64, r float64)
 		}
 		return 2 - 4*math.Pow(v, r)
 	}
-	dij, dim := e.dist(x[i], x[j]), e.dist(x[i], med)
+	dij := e.dist(x[i], x[j])
 	us, uf := u(0.5-0.5*dij), u(0.5+0.5*dij)
-	ub, uw := u(0.5-0.25*(dim+dij)), u(0.5+0.25*(dim+dij))
-	t := 0.0
-	if dij > dim {
-		t = 1
-	}
 	pij := p[i][j]
-	return e.s[j]*(pij*us+(1-pij)*uf) + (1-e.s[j])*us - e.q*u(0.5) - (1-e.q)*(t*ub+(1-t)*uw)
+	v := e.s[j]*(pij*us+(1-pij)*uf) + (1-e.s[j])*us - e.q*u(0.5)
+	if e.q < 1 {
+		dim := e.dist(x[i], med)
+		ub, uw := u(0.5-0.25*(dim+dij)), u(0.5+0.25*(dim+dij))
+		t := 0.0
+		if dij > dim {
+			t = 1
+		}
+		v -= (1 - e.q) * (t*ub + (1-t)*uw)
+	}
+	return v
 }
 
 // riskExponents turns risk-neutral expected utilities into each actor's
