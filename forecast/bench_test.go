@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"testing"
+	"time"
 )
 
 // benchInput is a fixed random input of na actors on nd dimensions:
@@ -42,18 +43,29 @@ func benchWorkers() []int {
 	return []int{1}
 }
 
+// report adds forecasts per second (wall clock) and the CPU milliseconds
+// per forecast (all threads; on a shared machine the wall clock also counts
+// other processes' time).
+func report(b *testing.B, cpu0 time.Duration) {
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "forecasts/s")
+	if cpu := cpuTime() - cpu0; cpu > 0 {
+		b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "cpu-ms/op")
+	}
+}
+
 // BenchmarkSMP: forecasts per second of KTAB's SMP on 50 actors × 5
 // dimensions, 10 turns (KTAB's usual run length), on one thread and on all.
 func BenchmarkSMP(b *testing.B) {
 	in := benchInput(50, 5)
 	for _, w := range benchWorkers() {
 		b.Run(fmt.Sprintf("50x5/workers=%d", w), func(b *testing.B) {
+			cpu := cpuTime()
 			for b.Loop() {
 				if _, err := SMP(in, SMPOptions{Turns: 10, Workers: w}); err != nil {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "forecasts/s")
+			report(b, cpu)
 		})
 	}
 }
@@ -64,12 +76,13 @@ func BenchmarkEU(b *testing.B) {
 	in := benchInput(50, 5)
 	for _, w := range benchWorkers() {
 		b.Run(fmt.Sprintf("50x5/workers=%d", w), func(b *testing.B) {
+			cpu := cpuTime()
 			for b.Loop() {
 				if _, _, err := EU(in, EUOptions{Workers: w}); err != nil {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "forecasts/s")
+			report(b, cpu)
 		})
 	}
 }

@@ -71,12 +71,16 @@ func (e *euDim) offersTable(r *EURound) {
 	rank := map[string]int{OfferConfrontation: 0, OfferCompromise: 1, OfferCapitulation: 2}
 	for j := range x {
 		best, bestKey := -1, 0.0
+		rj := r.RiskExp[j]
+		usq := riskU(0.5, rj)
 		for i := range x {
 			if i == j || x[i] == x[j] {
 				continue
 			}
-			a := e.eu(i, j, x, r.Median, r.Prob, r.RiskExp[j])
-			b := e.eu(j, i, x, r.Median, r.Prob, r.RiskExp[j])
+			dij := e.dist(x[i], x[j])
+			us, uf := riskU(0.5-0.5*dij, rj), riskU(0.5+0.5*dij, rj)
+			a := e.combine(i, j, x, r.Median, r.Prob, rj, us, uf, usq)
+			b := e.combine(j, i, x, r.Median, r.Prob, rj, us, uf, usq)
 			o, ok := classify(i, j, a, b, x)
 			if !ok {
 				continue
@@ -122,26 +126,30 @@ func classify(i, j int, a, b float64, x []float64) (EUOffer, bool) {
 // dist is the distance between two positions on the normalised 0..1 scale.
 func (e *euDim) dist(a, b float64) float64 { return math.Abs(a-b) / e.span }
 
-// vote is k's vote for x_i over x_j: c_k s_k (|x_k - x_j| - |x_k - x_i|) on
-// the normalised scale.
-func (e *euDim) vote(k int, xk, xi, xj float64) float64 {
-	return e.w[k] * (e.dist(xk, xj) - e.dist(xk, xi))
-}
-
 // probabilities is P[i][j], the probability that i prevails over j: the
-// votes for i over j of the actors who prefer i, divided by the sum of
-// every vote's magnitude in the contest (i, j) (EUText, the printed
-// equation) or in every contest between the actors' positions (EUTable).
+// votes v_k(i,j) = c_k s_k (d_kj - d_ki) for i over j of the actors who
+// prefer i, divided by the sum of every vote's magnitude in the contest
+// (i, j) (EUText, the printed equation) or in every contest between the
+// actors' positions (EUTable).
 func (e *euDim) probabilities(x []float64) [][]float64 {
 	n := len(x)
+	d := make([][]float64, n) // d[k][a] = d_ka
+	for k := range n {
+		d[k] = make([]float64, n)
+		for a := range n {
+			d[k][a] = e.dist(x[k], x[a])
+		}
+	}
 	all := 0.0
 	if e.variant != EUText {
 		for k := range n {
+			dk, sum := d[k], 0.0
 			for a := range n {
-				for b := range n {
-					all += math.Abs(e.vote(k, x[k], x[a], x[b]))
+				for b := range a {
+					sum += math.Abs(dk[b] - dk[a])
 				}
 			}
+			all += 2 * e.w[k] * sum // the contests (a, b) and (b, a)
 		}
 	}
 	p := make([][]float64, n)
@@ -153,7 +161,7 @@ func (e *euDim) probabilities(x []float64) [][]float64 {
 			}
 			var pro, sum float64
 			for k := range n {
-				v := e.vote(k, x[k], x[i], x[j])
+				v := e.w[k] * (d[k][j] - d[k][i])
 				if v > 0 {
 					pro += v
 				}
@@ -177,9 +185,12 @@ func (e *euDim) utilities(x []float64, med float64, p [][]float64, r []float64) 
 	eu := make([][]float64, n)
 	for i := range n {
 		eu[i] = make([]float64, n)
+		usq := riskU(0.5, r[i])
 		for j := range n {
 			if i != j {
-				eu[i][j] = e.eu(i, j, x, med, p, r[i])
+				dij := e.dist(x[i], x[j])
+				us, uf := riskU(0.5-0.5*dij, r[i]), riskU(0.5+0.5*dij, r[i])
+				eu[i][j] = e.combine(i, j, x, med, p, r[i], us, uf, usq)
 			}
 		}
 	}
@@ -197,19 +208,19 @@ func (e *euDim) utilities(x []float64, med float64, p [][]float64, r []float64) 
 // j's expected utility of challenging i is eu(j, i), with s_i, where the
 // paper prints s_j.
 func (e *euDim) eu(i, j int, x []float64, med float64, p [][]float64, r float64) float64 {
-	u := func(v float64) float64 {
-		if r == 1 {
-			return 2 - 4*v
-		}
-		return 2 - 4*math.Pow(v, r)
-	}
 	dij := e.dist(x[i], x[j])
-	us, uf := u(0.5-0.5*dij), u(0.5+0.5*dij)
+	us, uf, usq := riskU(0.5-0.5*dij, r), riskU(0.5+0.5*dij, r), riskU(0.5, r)
+	return e.combine(i, j, x, med, p, r, us, uf, usq)
+}
+
+// combine is eu from its utilities of success, failure and status quo
+// (which depend only on |x_i - x_j| and r, so a pair shares them).
+func (e *euDim) combine(i, j int, x []float64, med float64, p [][]float64, r, us, uf, usq float64) float64 {
 	pij := p[i][j]
-	v := e.s[j]*(pij*us+(1-pij)*uf) + (1-e.s[j])*us - e.q*u(0.5)
+	v := e.s[j]*(pij*us+(1-pij)*uf) + (1-e.s[j])*us - e.q*usq
 	if e.q < 1 {
-		dim := e.dist(x[i], med)
-		ub, uw := u(0.5-0.25*(dim+dij)), u(0.5+0.25*(dim+dij))
+		dij, dim := e.dist(x[i], x[j]), e.dist(x[i], med)
+		ub, uw := riskU(0.5-0.25*(dim+dij), r), riskU(0.5+0.25*(dim+dij), r)
 		t := 0.0
 		if dij > dim {
 			t = 1
@@ -217,6 +228,14 @@ func (e *euDim) eu(i, j int, x []float64, med float64, p [][]float64, r float64)
 		v -= (1 - e.q) * (t*ub + (1-t)*uw)
 	}
 	return v
+}
+
+// riskU is 2 - 4 v^r.
+func riskU(v, r float64) float64 {
+	if r == 1 {
+		return 2 - 4*v
+	}
+	return 2 - 4*math.Pow(v, r)
 }
 
 // riskExponents turns risk-neutral expected utilities into each actor's
