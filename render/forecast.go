@@ -122,3 +122,36 @@ func ForecastText(w io.Writer, f *forecast.Forecast) error {
 	}
 	return p.err
 }
+
+// EUTraceText prints, round by round and dimension by dimension, the offers
+// each actor accepted in the expected-utility model, with the two expected
+// utilities behind each, and the actors' risk exponents.
+func EUTraceText(w io.Writer, f *forecast.Forecast, tr *forecast.EUTrace) error {
+	p := &printer{w: w}
+	for d, rounds := range tr.Rounds {
+		p.f("\n%s: offers accepted (expected utility of the challenger / of the target)\n", tr.Dimensions[d])
+		for k, r := range rounds[:len(rounds)-1] {
+			moved := false
+			for _, i := range r.Accepted {
+				if i < 0 {
+					continue
+				}
+				o := r.Offers[i]
+				p.f("  round %d: %s accepts %s's %s (%+.3f / %+.3f): %.2f -> %.2f\n", k+1,
+					f.Actors[o.To], f.Actors[o.From], o.Kind, o.EUFrom, o.EUTo, r.Positions[o.To], o.Position)
+				moved = true
+			}
+			if !moved {
+				p.f("  round %d: no offer accepted\n", k+1)
+			}
+			if len(r.RiskExp) > 0 {
+				p.f("  round %d: risk exponents", k+1)
+				for i, x := range r.RiskExp {
+					p.f(" %s %.2f", f.Actors[i], x)
+				}
+				p.f("\n")
+			}
+		}
+	}
+	return p.err
+}

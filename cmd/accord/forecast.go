@@ -29,7 +29,8 @@ func newForecastCmd() *cobra.Command {
 		Long: `forecast runs a spatial model of bargaining on actors who hold a position on
 each dimension, a power and a salience per dimension, and prints every actor's
 position round by round with the weighted median and mean (weights power ×
-salience). The models (docs/forecast.md):
+salience); for the eu model, also every round's accepted offers and risk
+exponents. The models (docs/forecast.md):
 
   smp         KTAB's spatial model of politics, its default parameters and
               stopping rule (reproduces KTAB's own run on its dummy data)
@@ -65,12 +66,15 @@ With --json one object: {"model","rounds","actors","dimensions","positions"
 			if err != nil {
 				return err
 			}
-			var fc *forecast.Forecast
+			var (
+				fc *forecast.Forecast
+				tr *forecast.EUTrace
+			)
 			switch model {
 			case "smp":
 				fc, err = forecast.SMP(in, forecast.SMPOptions{Turns: rounds})
 			case "eu":
-				fc, _, err = forecast.EU(in, forecast.EUOptions{Rounds: rounds, Q: &q, Variant: euVariant})
+				fc, tr, err = forecast.EU(in, forecast.EUOptions{Rounds: rounds, Q: &q, Variant: euVariant})
 			case "compromise":
 				fc, err = forecast.Compromise(in)
 			default:
@@ -87,7 +91,13 @@ With --json one object: {"model","rounds","actors","dimensions","positions"
 			if asJSON {
 				return writeJSON(c.OutOrStdout(), fc)
 			}
-			return render.ForecastText(c.OutOrStdout(), fc)
+			if err := render.ForecastText(c.OutOrStdout(), fc); err != nil {
+				return err
+			}
+			if tr != nil {
+				return render.EUTraceText(c.OutOrStdout(), fc, tr)
+			}
+			return nil
 		},
 	}
 	c.Flags().StringVar(&model, "model", "smp", "smp, eu or compromise")

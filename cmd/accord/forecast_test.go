@@ -106,6 +106,17 @@ func TestForecastTableAndSVG(t *testing.T) {
 	}
 }
 
+// TestForecastEUOffers: the EU table ends with the offers accepted.
+func TestForecastEUOffers(t *testing.T) {
+	out, errs, code := runAccord(t, "forecast", "testdata/forecast/ec-emissions.csv", "--model", "eu")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, "round 1: Belgium accepts France's compromise") || !strings.Contains(out, "risk exponents") {
+		t.Errorf("output:\n%s", out)
+	}
+}
+
 // TestForecastBadInput: a bad CSV exits 1 naming line and column; a bad
 // command line exits 2.
 func TestForecastBadInput(t *testing.T) {
