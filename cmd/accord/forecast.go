@@ -53,8 +53,8 @@ With --json one object: {"model","rounds","actors","dimensions","positions"
 		Args:              exactArgs(1, "one SCENARIO or FILE.csv"),
 		ValidArgsFunction: forecastCompletion,
 		RunE: func(c *cobra.Command, args []string) error {
-			if rounds < 0 {
-				return usageError{cmd: c.CommandPath(), err: fmt.Errorf("--rounds is %d; want 0 (the model's default) or more", rounds)}
+			if rounds < 0 || rounds > maxForecastRounds {
+				return usageError{cmd: c.CommandPath(), err: fmt.Errorf("--rounds is %d; want 0 (the model's default) to %d", rounds, maxForecastRounds)}
 			}
 			if euVariant != forecast.EUTable && euVariant != forecast.EUText {
 				return usageError{cmd: c.CommandPath(), err: fmt.Errorf("--eu-variant %q: want table or text", euVariant)}
@@ -108,6 +108,9 @@ With --json one object: {"model","rounds","actors","dimensions","positions"
 	c.Flags().Float64Var(&q, "q", 1.0, "eu: probability that the status quo holds when an actor does not challenge")
 	return c
 }
+
+// maxForecastRounds bounds --rounds: every state is kept for the output.
+const maxForecastRounds = 10000
 
 // forecastInput reads a KTAB CSV (by its .csv name) or maps a scenario.
 func forecastInput(path string) (*forecast.Input, error) {

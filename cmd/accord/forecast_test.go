@@ -131,6 +131,8 @@ func TestForecastBadInput(t *testing.T) {
 		{[]string{"testdata/forecast/ec-emissions.csv", "--q", "2"}, 2, "--q is 2"},
 		{[]string{"testdata/forecast/ec-emissions.csv", "--model", "eu", "--eu-variant", "x"}, 2, `--eu-variant "x"`},
 		{[]string{}, 2, "needs one SCENARIO or FILE.csv"},
+		{[]string{"testdata/forecast/ec-emissions.csv", "--rounds", "-1"}, 2, "--rounds is -1"},
+		{[]string{"testdata/forecast/ec-emissions.csv", "--rounds", "100000"}, 2, "--rounds is 100000"},
 	} {
 		_, errs, code := runAccord(t, append([]string{"forecast"}, tc.args...)...)
 		if code != tc.code || !strings.Contains(errs, tc.msg) || strings.Contains(errs, "this is a bug") {
