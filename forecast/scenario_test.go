@@ -1,0 +1,49 @@
+package forecast
+
+import (
+	"testing"
+
+	"github.com/accord-peace/accord"
+)
+
+func TestFromScenario(t *testing.T) {
+	opts := []accord.Option{{ID: "a"}, {ID: "b"}, {ID: "c"}}
+	s := &accord.Scenario{
+		ID:      "t",
+		Parties: []accord.Party{{ID: "x"}, {ID: "none"}, {ID: "y"}},
+		Issues:  []accord.Issue{{ID: "i1", Options: opts}, {ID: "i2", Options: opts[:2]}},
+		Positions: map[string]*accord.Position{
+			"x": {Issues: map[string]accord.IssuePosition{
+				"i1": {Weight: 3, Utility: map[string]float64{"a": 10, "b": 90, "c": 90}},
+				"i2": {Weight: 1, Utility: map[string]float64{"b": 100}},
+			}},
+			"y": {Issues: map[string]accord.IssuePosition{
+				"i1": {Weight: 2, Utility: map[string]float64{"c": 100}},
+			}},
+		},
+	}
+	in := FromScenario(s)
+	if err := in.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if len(in.Actors) != 2 || in.Actors[0].Name != "x" || in.Actors[1].Name != "y" {
+		t.Fatalf("actors %v", in.ActorNames())
+	}
+	x, y := in.Actors[0], in.Actors[1]
+	want := func(got, w []float64) {
+		t.Helper()
+		for i := range w {
+			if got[i] != w[i] {
+				t.Errorf("got %v, want %v", got, w)
+				return
+			}
+		}
+	}
+	want(x.Position, []float64{50, 100}) // b (first of the tie b=c), then b of two options
+	want(x.Salience, []float64{75, 25})
+	want(y.Position, []float64{100, 50})
+	want(y.Salience, []float64{100, 0})
+	if x.Power != 1 || y.Power != 1 {
+		t.Errorf("powers %v %v, want 1", x.Power, y.Power)
+	}
+}
