@@ -19,6 +19,9 @@ const (
 	Confirmed    = accord.IncidentConfirmed
 	Disputed     = accord.IncidentDisputed
 	Dismissed    = accord.IncidentDismissed
+	// Merged is the state of an incident merged into another (MergedInto,
+	// revise.go).
+	Merged = accord.IncidentMerged
 )
 
 // Report is one observation as fusion sees it.
@@ -59,6 +62,12 @@ type Incident struct {
 	// reports; it is handed out once by TakeClosed and leaves the engine.
 	ClosedAt     time.Time
 	ClosedReason string
+	// Ambiguous says that the report that opened the incident fitted
+	// other incidents too, none clearly likelier (Assignment).
+	Ambiguous bool
+	// MergedInto is the incident this one merged into (State Merged), when
+	// revision found its report to be of that incident's event (revise.go).
+	MergedInto string
 
 	members []member // by observation time, then key
 	family  string   // group() of its kind
@@ -80,6 +89,14 @@ type Incident struct {
 	// member, as score does.
 	sum  *summaries
 	slow bool
+
+	// The inverse-variance weighted mean time of the members: t0 + tsum/twsum
+	// (Unix seconds; see likelihood.go).
+	t0          int64
+	tsum, twsum float64
+	mean        s2.Point    // the unit vector of Lat, Lon
+	revisions   int         // times assigned again (revise.go)
+	rivals      []*Incident // of an ambiguous incident: those its report fitted
 }
 
 // summaries are an incident's members as far as judging reports needs.
@@ -116,6 +133,13 @@ type Config struct {
 	// e^-8 ≈ 0.03 % (2-D Gaussian errors), while two shells 300 m apart seen
 	// by sensors good to 50 m stay two events.
 	Gate float64
+	// Assign is how a report chooses among the incidents that admit it;
+	// Likelihood when 0.
+	Assign Assignment
+	// AttachAt is the posterior a report's likeliest incident needs, among
+	// those that admit it, for the report to join it (Likelihood); 0.5 when
+	// 0.
+	AttachAt float64
 }
 
 // Engine fuses reports incrementally.
@@ -135,6 +159,10 @@ type Engine struct {
 	cellScratch []s2.CellID
 	filedAt     [14]int // incidents filed at each index level
 	fits        []fit
+	liks        []lik
+	amb         []*Incident // ambiguous incidents that admitted the last report
+	revised     []*Incident // changed by revision, for TakeRevised
+	nMerged     int
 
 	// work counts the members judged one by one (by score or by the
 	// summaries), and moved counts the members an insertion moved or
@@ -184,6 +212,9 @@ func New(cfg Config) *Engine {
 	}
 	if cfg.Gate == 0 {
 		cfg.Gate = 2
+	}
+	if cfg.AttachAt == 0 {
+		cfg.AttachAt = 0.5
 	}
 	e := &Engine{cfg: cfg, parties: map[string]bool{}, seen: map[Ref]*Incident{}, cells: map[cellKey][]entry{}}
 	for _, p := range cfg.Parties {
@@ -273,10 +304,15 @@ func (e *Engine) Add(r Report) *Incident {
 		e.latest = r.ObservedAt
 	}
 	m := member{r: r, p: s2.PointFromLatLng(s2.LatLngFromDegrees(r.Lat, r.Lon))}
-	best := e.choose(m)
+	best, ambiguous := e.assign(m)
 	if best == nil {
 		e.next++
-		best = &Incident{ID: "inc-" + strconv.Itoa(e.next), Attributions: map[string]int{}}
+		best = &Incident{ID: "inc-" + strconv.Itoa(e.next), Attributions: map[string]int{}, Ambiguous: ambiguous}
+		if ambiguous {
+			for _, l := range e.liks {
+				best.rivals = append(best.rivals, l.in)
+			}
+		}
 		e.incidents = append(e.incidents, best)
 	} else {
 		e.unindex(best)
@@ -284,6 +320,9 @@ func (e *Engine) Add(r Report) *Incident {
 	e.seen[key] = best
 	e.join(best, m)
 	e.index(best)
+	if len(e.amb) > 0 {
+		e.revise(e.amb, best)
+	}
 	if e.latest.Sub(e.expired) > e.cfg.Horizon/96 {
 		e.expire()
 	}
@@ -400,6 +439,9 @@ func (e *Engine) expire() {
 	cut := e.latest.Add(-e.cfg.Horizon)
 	kept := e.incidents[:0]
 	for _, in := range e.incidents {
+		if in.State == Merged {
+			continue // handed out by TakeRevised when it merged
+		}
 		if in.LastObserved.Before(cut) {
 			e.unindex(in)
 			for _, m := range in.members {
@@ -408,7 +450,7 @@ func (e *Engine) expire() {
 			in.ClosedAt = e.latest
 			in.ClosedReason = "no report for " + e.cfg.Horizon.String() + " after its last observation"
 			in.members, in.ownerConf, in.attrib = nil, nil, nil
-			in.sum, in.eventBy = nil, nil
+			in.sum, in.eventBy, in.rivals = nil, nil, nil
 			e.closed = append(e.closed, in)
 			continue
 		}
@@ -427,4 +469,12 @@ func (e *Engine) TakeClosed() []*Incident {
 }
 
 // Incidents returns the open incidents, oldest first.
-func (e *Engine) Incidents() []*Incident { return append([]*Incident(nil), e.incidents...) }
+func (e *Engine) Incidents() []*Incident {
+	out := make([]*Incident, 0, len(e.incidents))
+	for _, in := range e.incidents {
+		if in.State != Merged {
+			out = append(out, in)
+		}
+	}
+	return out
+}
