@@ -58,6 +58,7 @@ func (e *Engine) assign(m member) (*Incident, bool) {
 	}
 	clear(ls[len(ls):cap(ls)])
 	e.liks = ls
+	e.repeats(ls, m)
 	best, p := posterior(ls)
 	if best == nil {
 		return nil, false

@@ -47,7 +47,8 @@ const validate = 16.27
 var repeatLogLik = math.Log(0.02)
 
 // likelihood is the log-likelihood of m under in's event, up to a term
-// common to every incident (ll), and m's squared Mahalanobis distance from
+// common to every incident (ll; repeats lowers it for a repeat of a
+// source), and m's squared Mahalanobis distance from
 // the incident's mean position and time (q). The incident is of a family
 // that does not stay put and holds at least one member.
 func (e *Engine) likelihood(in *Incident, m member) (ll, q float64) {
@@ -70,11 +71,22 @@ func (e *Engine) likelihood(in *Incident, m member) (ll, q float64) {
 	if q > validate {
 		return math.Inf(-1), q
 	}
-	ll = -q/2 - math.Log(v) - 0.5*math.Log(vt)
-	if e.sameSource(in, m.r.Source) {
-		ll += repeatLogLik
-	}
+	ll = -q/2 - 0.5*math.Log(v*v*vt)
 	return ll, q
+}
+
+// repeats lowers the likelihood of the incidents among ls that already
+// hold a report from m's source (repeatLogLik). With one incident in ls
+// its posterior is 1 whatever its likelihood: it is not asked.
+func (e *Engine) repeats(ls []lik, m member) {
+	if len(ls) < 2 {
+		return
+	}
+	for i := range ls {
+		if e.sameSource(ls[i].in, m.r.Source) {
+			ls[i].ll += repeatLogLik
+		}
+	}
 }
 
 // sameSource reports whether a member of in came from source s. Incidents

@@ -111,6 +111,7 @@ func (e *Engine) reassign(m member, s *Incident, joined *Incident) *Incident {
 	s.rivals = kept
 	clear(ls[len(ls):cap(ls)])
 	e.liks = ls
+	e.repeats(ls, m)
 	best, p := posterior(ls)
 	if best == nil || p < e.cfg.AttachAt || best != joined && !e.fitsNow(best, m) {
 		return nil
