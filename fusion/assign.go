@@ -58,15 +58,7 @@ func (e *Engine) assign(m member) (*Incident, bool) {
 	}
 	clear(ls[len(ls):cap(ls)])
 	e.liks = ls
-	e.repeats(ls, m)
-	best, p := posterior(ls)
-	if best == nil {
-		return nil, false
-	}
-	if p < e.cfg.AttachAt {
-		return nil, true
-	}
-	return best, false
+	return e.decide(ls, m)
 }
 
 // admitted is score's verdict on m and in: from the summaries when they may
@@ -82,22 +74,38 @@ func (e *Engine) admitted(in *Incident, m member) bool {
 	return ok
 }
 
-// posterior returns the likeliest incident (the first of them on a tie)
-// and its posterior probability among ls, the incidents equally likely a
-// priori.
-func posterior(ls []lik) (*Incident, float64) {
+// decide returns the incident among ls that m joins, nil when it opens
+// one, and whether it opens one because it is ambiguous. Each incident is
+// equally likely a priori (repeats weighs a source's repeat); when two or
+// more compete, so does a new event, as likely as an incident at the edge
+// of validation (newEventLogLik): m opens an incident, not ambiguous, when
+// a new event is likelier than any incident; else it joins the likeliest
+// when that one's posterior is at least AttachAt, and opens an ambiguous
+// incident when not. With one incident in ls m joins it: validate decided.
+func (e *Engine) decide(ls []lik, m member) (*Incident, bool) {
 	if len(ls) == 0 {
-		return nil, 0
+		return nil, false
 	}
+	e.repeats(ls, m)
 	b := 0
 	for i := range ls {
 		if ls[i].ll > ls[b].ll {
 			b = i
 		}
 	}
-	sum := 0.0
+	if len(ls) == 1 {
+		return ls[b].in, false
+	}
+	birth := newEventLogLik(m)
+	if birth > ls[b].ll {
+		return nil, false
+	}
+	sum := math.Exp(birth - ls[b].ll)
 	for _, l := range ls {
 		sum += math.Exp(l.ll - ls[b].ll)
 	}
-	return ls[b].in, 1 / sum
+	if 1/sum < e.cfg.AttachAt {
+		return nil, true
+	}
+	return ls[b].in, false
 }

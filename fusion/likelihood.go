@@ -75,6 +75,14 @@ func (e *Engine) likelihood(in *Incident, m member) (ll, q float64) {
 	return ll, q
 }
 
+// newEventLogLik is the log-likelihood of m under an event no incident
+// holds yet, on likelihood's scale: that of an incident known exactly at
+// the edge of validation (q = validate), m's own variances alone.
+func newEventLogLik(m member) float64 {
+	v, vt := posVar(m.r), timeVar(m.r)
+	return -validate/2 - 0.5*math.Log(v*v*vt)
+}
+
 // repeats lowers the likelihood of the incidents among ls that already
 // hold a report from m's source (repeatLogLik). With one incident in ls
 // its posterior is 1 whatever its likelihood: it is not asked.

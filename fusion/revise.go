@@ -111,9 +111,8 @@ func (e *Engine) reassign(m member, s *Incident, joined *Incident) *Incident {
 	s.rivals = kept
 	clear(ls[len(ls):cap(ls)])
 	e.liks = ls
-	e.repeats(ls, m)
-	best, p := posterior(ls)
-	if best == nil || p < e.cfg.AttachAt || best != joined && !e.fitsNow(best, m) {
+	best, _ := e.decide(ls, m)
+	if best == nil || best != joined && !e.admitted(best, m) {
 		return nil
 	}
 	return best
