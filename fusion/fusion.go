@@ -75,7 +75,8 @@ type Incident struct {
 	minTA   float64  // least time accuracy of a member (s)
 	widest  float64  // largest reach 2·Gate·accuracy of a member (m)
 	stamp   int      // last candidates() call that met it
-	filed   cellKey  // where it is filed
+	filed   cellKey  // where it is filed (hour: its first bucket)
+	lastB   int64    // its last bucket
 	indexed bool
 
 	// Summaries that let a report be judged and joined without a visit to
@@ -95,6 +96,7 @@ type Incident struct {
 	t0          int64
 	tsum, twsum float64
 	mean        s2.Point    // the unit vector of Lat, Lon
+	sources     uint64      // the union of the members' sourceBit
 	revisions   int         // times assigned again (revise.go)
 	rivals      []*Incident // of an ambiguous incident: those its report fitted
 }
@@ -113,6 +115,7 @@ type member struct {
 	p    s2.Point
 	sum  s2.Point
 	wsum float64
+	src  uint64 // sourceBit of r.Source
 }
 
 // Config tunes the engine.
@@ -158,6 +161,7 @@ type Engine struct {
 
 	cellScratch []s2.CellID
 	filedAt     [14]int // incidents filed at each index level
+	minB, maxB  int64   // the least and greatest bucket ever filed under
 	fits        []fit
 	liks        []lik
 	amb         []*Incident // ambiguous incidents that admitted the last report
@@ -177,6 +181,28 @@ type Engine struct {
 type cellKey struct {
 	cell   s2.CellID
 	family uint8 // familyID of the kind family
+	hour   int64 // bucket of the span of times it takes reports in, or anyTime
+}
+
+// The index files an incident under each bucket of bucketS seconds of
+// observation time its span (entry.lo..hi) meets, so that a report meets
+// only the incidents of its hours, not those of the whole horizon; an
+// incident whose span meets more than maxBuckets buckets (a thing that
+// stays put: its span is the horizon's) is filed once, under anyTime,
+// which every report meets.
+const (
+	bucketS    = 3600
+	maxBuckets = 8
+	anyTime    = math.MinInt64
+)
+
+// bucket is the bucket of an instant (Unix seconds).
+func bucket(t int64) int64 {
+	b := t / bucketS
+	if t%bucketS < 0 {
+		b--
+	}
+	return b
 }
 
 // entry is an incident filed under a key, with the span of observation
@@ -216,7 +242,7 @@ func New(cfg Config) *Engine {
 	if cfg.AttachAt == 0 {
 		cfg.AttachAt = 0.5
 	}
-	e := &Engine{cfg: cfg, parties: map[string]bool{}, seen: map[Ref]*Incident{}, cells: map[cellKey][]entry{}}
+	e := &Engine{cfg: cfg, parties: map[string]bool{}, seen: map[Ref]*Incident{}, cells: map[cellKey][]entry{}, minB: 1, maxB: 0}
 	for _, p := range cfg.Parties {
 		e.parties[p] = true
 	}
@@ -303,7 +329,7 @@ func (e *Engine) Add(r Report) *Incident {
 	if r.ObservedAt.After(e.latest) {
 		e.latest = r.ObservedAt
 	}
-	m := member{r: r, p: s2.PointFromLatLng(s2.LatLngFromDegrees(r.Lat, r.Lon))}
+	m := member{r: r, p: s2.PointFromLatLng(s2.LatLngFromDegrees(r.Lat, r.Lon)), src: sourceBit(r.Source)}
 	best, ambiguous := e.assign(m)
 	if best == nil {
 		e.next++
@@ -358,16 +384,26 @@ func (e *Engine) candidates(m member) []*Incident {
 		cells = append(cells, rc.Covering(s2.CapFromCenterAngle(m.p, capr))...)
 	}
 	e.cellScratch = cells
+	// The buckets of the report's span (either way round, as entries are
+	// tested), within those ever filed under.
+	qb0, qb1 := bucket(min(lo, hi)), bucket(max(lo, hi))
+	qb0, qb1 = max(qb0, e.minB), min(qb1, e.maxB)
 	// An incident filed under several hours is met once (stamp); the order is
 	// the same for the same history, so results are deterministic.
 	e.stamp++
 	out := e.scratch[:0]
-	for _, c := range cells {
-		for _, en := range e.cells[cellKey{c, fam}] {
+	meet := func(k cellKey) {
+		for _, en := range e.cells[k] {
 			if en.hi >= lo && en.lo <= hi && en.in.stamp != e.stamp {
 				en.in.stamp = e.stamp
 				out = append(out, en.in)
 			}
+		}
+	}
+	for _, c := range cells {
+		meet(cellKey{c, fam, anyTime})
+		for b := qb0; b <= qb1; b++ {
+			meet(cellKey{c, fam, b})
 		}
 	}
 	e.scratch = out
@@ -389,16 +425,32 @@ func (e *Engine) key(in *Incident) (cellKey, int64, int64) {
 		}
 	}
 	reach := int64(math.Ceil(e.timeWindow(in.family).Seconds() + in.maxTA))
-	return cellKey{cell, familyID(in.family)}, in.FirstObserved.Unix() - reach, in.LastObserved.Unix() + reach
+	return cellKey{cell, familyID(in.family), 0}, in.FirstObserved.Unix() - reach, in.LastObserved.Unix() + reach
 }
 
 func (e *Engine) index(in *Incident) {
 	k, lo, hi := e.key(in)
-	in.filed, in.indexed = k, true
+	b0, b1 := bucket(lo), bucket(hi)
+	if b1-b0 >= maxBuckets || b1 < b0 {
+		b0, b1 = anyTime, anyTime
+	} else if e.maxB < e.minB {
+		e.minB, e.maxB = b0, b1
+	} else {
+		e.minB, e.maxB = min(e.minB, b0), max(e.maxB, b1)
+	}
+	k.hour = b0
+	in.filed, in.lastB, in.indexed = k, b1, true
 	if k.cell != 0 {
 		e.filedAt[k.cell.Level()]++
 	}
-	e.cells[k] = append(e.cells[k], entry{lo: lo, hi: hi, in: in})
+	en := entry{lo: lo, hi: hi, in: in}
+	for b := b0; ; b++ {
+		k.hour = b
+		e.cells[k] = append(e.cells[k], en)
+		if b == b1 {
+			break
+		}
+	}
 }
 
 func (e *Engine) unindex(in *Incident) {
@@ -409,18 +461,25 @@ func (e *Engine) unindex(in *Incident) {
 	if k.cell != 0 {
 		e.filedAt[k.cell.Level()]--
 	}
-	list := e.cells[k]
-	for i, x := range list {
-		if x.in == in {
-			list[i] = list[len(list)-1]
-			list = list[:len(list)-1]
+	for b := in.filed.hour; ; b++ {
+		k.hour = b
+		list := e.cells[k]
+		for i, x := range list {
+			if x.in == in {
+				list[i] = list[len(list)-1]
+				list[len(list)-1] = entry{}
+				list = list[:len(list)-1]
+				break
+			}
+		}
+		if len(list) == 0 {
+			delete(e.cells, k)
+		} else {
+			e.cells[k] = list
+		}
+		if b == in.lastB {
 			break
 		}
-	}
-	if len(list) == 0 {
-		delete(e.cells, k)
-	} else {
-		e.cells[k] = list
 	}
 	in.indexed = false
 }

@@ -45,6 +45,7 @@ func (e *Engine) join(in *Incident, m member) {
 		in.family = group(m.r.Event)
 	}
 	in.addTime(m.r)
+	in.sources |= m.src
 	in.maxTA = math.Max(in.maxTA, m.r.TimeAccuracyS)
 	if first || m.r.TimeAccuracyS < in.minTA {
 		in.minTA = m.r.TimeAccuracyS

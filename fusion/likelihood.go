@@ -91,25 +91,37 @@ func (e *Engine) repeats(ls []lik, m member) {
 		return
 	}
 	for i := range ls {
-		if e.sameSource(ls[i].in, m.r.Source) {
+		if e.sameSource(ls[i].in, m) {
 			ls[i].ll += repeatLogLik
 		}
 	}
 }
 
-// sameSource reports whether a member of in came from source s. Incidents
-// of events that do not stay put are small; past repeatScan members the
+// sameSource reports whether a member of in came from m's source. The
+// members' sources are summed up in a 64-bit mask (a bit per source,
+// sourceBit), which settles most questions; past repeatScan members the
 // question is not asked (false).
-func (e *Engine) sameSource(in *Incident, s string) bool {
-	if len(in.members) > repeatScan {
+func (e *Engine) sameSource(in *Incident, m member) bool {
+	if in.sources&m.src == 0 || len(in.members) > repeatScan {
 		return false
 	}
 	for _, x := range in.members {
-		if x.r.Source == s {
+		if x.r.Source == m.r.Source {
 			return true
 		}
 	}
 	return false
+}
+
+// sourceBit is a source's bit in an incident's mask of sources: one of 64
+// by an FNV-1a hash of its id.
+func sourceBit(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return 1 << (h % 64)
 }
 
 const repeatScan = 64

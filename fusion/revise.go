@@ -66,10 +66,10 @@ func (e *Engine) revise(amb []*Incident, joined *Incident) {
 
 // reviseBudget is how many times an ambiguous incident is assigned again
 // at most: the work of revision per report is bounded.
-var reviseBudget = 8
+var reviseBudget = 4
 
 // maxRivals bounds the incidents an ambiguous incident remembers.
-const maxRivals = 16
+const maxRivals = 8
 
 // fitsNow reports whether m fits in (member by member) and lies within
 // validate of its mean.
