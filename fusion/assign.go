@@ -24,8 +24,9 @@ const (
 
 // lik is an admitting incident's log-likelihood for a report.
 type lik struct {
-	in *Incident
-	ll float64
+	in        *Incident
+	ll        float64
+	known, ok bool // whether in admits the report, once asked (decide)
 }
 
 // assign returns the incident a report joins (nil: it opens one) and
@@ -48,13 +49,19 @@ func (e *Engine) assign(m member) (*Incident, bool) {
 			return e.choose(m), false // a member outside the domain: the old rule
 		}
 		ll, q := e.likelihood(in, m)
-		if q > validate || !e.admitted(in, m) {
+		if q > validate {
 			continue
 		}
+		l := lik{in: in, ll: ll}
 		if revisable(in) {
-			e.amb = append(e.amb, in)
+			// One member: the rule is one pairwise test. Revision needs
+			// to know (revise.go).
+			l.known, l.ok = true, e.admitted(in, m)
+			if l.ok {
+				e.amb = append(e.amb, in)
+			}
 		}
-		ls = append(ls, lik{in, ll})
+		ls = append(ls, l)
 	}
 	clear(ls[len(ls):cap(ls)])
 	e.liks = ls
@@ -75,37 +82,65 @@ func (e *Engine) admitted(in *Incident, m member) bool {
 }
 
 // decide returns the incident among ls that m joins, nil when it opens
-// one, and whether it opens one because it is ambiguous. Each incident is
-// equally likely a priori (repeats weighs a source's repeat); when two or
-// more compete, so does a new event, as likely as an incident at the edge
-// of validation (newEventLogLik): m opens an incident, not ambiguous, when
-// a new event is likelier than any incident; else it joins the likeliest
-// when that one's posterior is at least AttachAt, and opens an ambiguous
-// incident when not. With one incident in ls m joins it: validate decided.
+// one, and whether it opens one because it is ambiguous. ls are the
+// incidents m validates against; each is equally likely a priori (repeats
+// weighs a source's repeat); when two or more compete, so does a new
+// event, as likely as an incident at the edge of validation
+// (newEventLogLik). m may join only an incident that admits it (the rule
+// of score, asked of the likeliest first and of as few as need be): the
+// likeliest of those, when its posterior among all of ls and the new event
+// is at least AttachAt; m opens an incident, not ambiguous, when none
+// admits it or a new event is likelier than any incident, and an
+// ambiguous one otherwise. With one incident in ls, m joins it if it
+// admits m: validate decided.
 func (e *Engine) decide(ls []lik, m member) (*Incident, bool) {
 	if len(ls) == 0 {
 		return nil, false
 	}
 	e.repeats(ls, m)
-	b := 0
-	for i := range ls {
-		if ls[i].ll > ls[b].ll {
-			b = i
-		}
-	}
 	if len(ls) == 1 {
-		return ls[b].in, false
-	}
-	birth := newEventLogLik(m)
-	if birth > ls[b].ll {
+		if e.admits1(&ls[0], m) {
+			return ls[0].in, false
+		}
 		return nil, false
 	}
-	sum := math.Exp(birth - ls[b].ll)
+	top := math.Inf(-1)
 	for _, l := range ls {
-		sum += math.Exp(l.ll - ls[b].ll)
+		top = math.Max(top, l.ll)
 	}
-	if 1/sum < e.cfg.AttachAt {
-		return nil, true
+	birth := newEventLogLik(m)
+	if birth > top {
+		return nil, false
 	}
-	return ls[b].in, false
+	sum := math.Exp(birth - top)
+	for _, l := range ls {
+		sum += math.Exp(l.ll - top)
+	}
+	// The likeliest that admits m: by descending likelihood (the first in
+	// ls on a tie), asking as few as need be.
+	for {
+		b := -1
+		for i := range ls {
+			if (!ls[i].known || ls[i].ok) && (b < 0 || ls[i].ll > ls[b].ll) {
+				b = i
+			}
+		}
+		if b < 0 {
+			return nil, false // none admits m
+		}
+		if math.Exp(ls[b].ll-top)/sum < e.cfg.AttachAt {
+			return nil, true // none likely enough admits m
+		}
+		if e.admits1(&ls[b], m) {
+			return ls[b].in, false
+		}
+	}
+}
+
+// admits1 is admitted for one entry of ls, asked once.
+func (e *Engine) admits1(l *lik, m member) bool {
+	if !l.known {
+		l.known, l.ok = true, e.admitted(l.in, m)
+	}
+	return l.ok
 }

@@ -105,16 +105,13 @@ func (e *Engine) reassign(m member, s *Incident, joined *Incident) *Incident {
 		if q > validate {
 			continue
 		}
-		ls = append(ls, lik{in, ll})
+		ls = append(ls, lik{in: in, ll: ll})
 	}
 	clear(s.rivals[len(kept):])
 	s.rivals = kept
 	clear(ls[len(ls):cap(ls)])
 	e.liks = ls
 	best, _ := e.decide(ls, m)
-	if best == nil || best != joined && !e.admitted(best, m) {
-		return nil
-	}
 	return best
 }
 
