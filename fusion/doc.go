@@ -5,16 +5,17 @@
 // their positions lie within each other's stated accuracy, and their times
 // within each other's stated time accuracy plus a window that depends on
 // the kind (a shell is an instant, a flight minutes). A report may join an
-// incident when it may be of the same event as every member (the test);
-// among the incidents it may join, it chooses by likelihood (assign.go,
-// likelihood.go): the density of its position and time, read from its
-// stated accuracies, about the incident's weighted mean position and time;
-// an incident it lies beyond the 0.999 bound of is of another event, an
-// incident that already holds a report of its source is fifty times less
-// likely (a source reports an event once), and where several compete a new
-// event competes too. It joins the likeliest when that one's posterior is
-// at least Config.AttachAt (0.5), and else opens an incident of its own,
-// marked Ambiguous, rather than corroborate one of several. An ambiguous
+// incident when it may be of the same event as every member (the test).
+// Which it joins is chosen by likelihood (assign.go, likelihood.go): the
+// density of its position and time, read from its stated accuracies, about
+// each nearby incident's weighted mean position and time; an incident it
+// lies beyond the 0.999 bound of is of another event, an incident that
+// already holds a report of its source is fifty times less likely (a
+// source reports an event once), and where several are within the bound a
+// new event competes too. It joins the likeliest incident that passes the
+// test when that one's posterior among them is at least Config.AttachAt
+// (0.5), and else opens an incident of its own, marked Ambiguous, rather
+// than corroborate one of several. An ambiguous
 // incident is assigned again when a report that fits it changes an
 // incident it fits (revise.go), and merges into the incident it then
 // clearly belongs to: the merged incident takes the state Merged and names
