@@ -39,6 +39,14 @@ type Incident struct {
 	// clock. ClosedReason says why. A closed incident is kept, not deleted.
 	ClosedAt     *time.Time `json:"closed_at"`
 	ClosedReason string     `json:"closed_reason,omitempty"`
+	// Ambiguous says that the report that opened the incident fitted other
+	// incidents too, none clearly likelier: it stands on its own rather
+	// than corroborate one of them. MergedInto names the incident it merged
+	// into (state merged) when later reports settled which it belongs to;
+	// its observations are that incident's now, and its earlier versions
+	// stay in the record.
+	Ambiguous  bool   `json:"ambiguous,omitempty"`
+	MergedInto string `json:"merged_into,omitempty"`
 }
 
 // IncidentStore keeps every incident the pipeline hands out, closed ones

@@ -10,18 +10,21 @@ const (
 	EntryFindingSignature = "finding_signature" // a guarantor's signature of a finding, before its quorum
 )
 
-// States of an incident. Fusion gives the first three from its reports;
-// the consultation's verdicts give the last two (and confirm an upheld one).
+// States of an incident. Fusion gives the first three from its reports,
+// and merged to an incident whose report it found to be of another
+// incident's event; the consultation's verdicts give disputed and
+// dismissed (and confirm an upheld one).
 const (
 	IncidentReported     = "reported"     // one owner reports it
 	IncidentCorroborated = "corroborated" // two or more independent owners
 	IncidentConfirmed    = "confirmed"    // corroborated, a neutral owner among them, confident enough
 	IncidentDisputed     = "disputed"     // a party disputes it; the consultation is under way
 	IncidentDismissed    = "dismissed"    // the guarantors' finding dismissed it
+	IncidentMerged       = "merged"       // its report is of another incident's event (MergedInto)
 )
 
 // IncidentStates lists every incident state.
-var IncidentStates = []string{IncidentReported, IncidentCorroborated, IncidentConfirmed, IncidentDisputed, IncidentDismissed}
+var IncidentStates = []string{IncidentReported, IncidentCorroborated, IncidentConfirmed, IncidentDisputed, IncidentDismissed, IncidentMerged}
 
 // Stages of the emergency consultation on a violation (the JCPOA's dispute
 // path), and its outcomes.

@@ -23,20 +23,7 @@ type fit struct {
 // bounds of their scores settle most choices; only incidents whose bounds
 // leave them in the running are scored (scoreFromEnds).
 func (e *Engine) choose(m member) *Incident {
-	fits := e.fits[:0]
-	for _, in := range e.candidates(m) {
-		if e.summarised(in, m) {
-			if e.admits(in, m) {
-				fits = append(fits, fit{in: in})
-			}
-		} else if len(in.members) >= summaryMin && e.refutes(in, m) {
-			continue // a big incident spared a visit to every member
-		} else if s, ok := e.score(in, m); ok {
-			fits = append(fits, fit{in: in, lo: s, hi: s, known: true})
-		}
-	}
-	clear(fits[len(fits):cap(fits)]) // no stale incidents held
-	e.fits = fits
+	fits := e.admitting(m)
 	// Report, members and gate plain, the score of an incident that admits
 	// the report is finite: the only one is the one score would choose.
 	if len(fits) == 1 && !fits[0].known {
@@ -83,6 +70,27 @@ func (e *Engine) choose(m member) *Incident {
 		}
 	}
 	return best
+}
+
+// admitting returns the candidates that admit m (the rule of score), with
+// the score where it was computed on the way. The slice is the engine's
+// scratch, valid until the next call.
+func (e *Engine) admitting(m member) []fit {
+	fits := e.fits[:0]
+	for _, in := range e.candidates(m) {
+		if e.summarised(in, m) {
+			if e.admits(in, m) {
+				fits = append(fits, fit{in: in})
+			}
+		} else if len(in.members) >= summaryMin && e.refutes(in, m) {
+			continue // a big incident spared a visit to every member
+		} else if s, ok := e.score(in, m); ok {
+			fits = append(fits, fit{in: in, lo: s, hi: s, known: true})
+		}
+	}
+	clear(fits[len(fits):cap(fits)]) // no stale incidents held
+	e.fits = fits
+	return fits
 }
 
 // bounds brackets the score of an incident that admits m (summarised): it

@@ -158,8 +158,12 @@ func simulate(t testing.TB, cfg sim.Config) run {
 // fuse is accord's fusion as the pipeline runs it (monitor.Pipeline: one
 // engine with the parties, defaults otherwise, reports in arrival order):
 // each report's label is the incident it joined or opened.
-func fuse(r run) map[fusion.Ref]string {
-	e := fusion.New(fusion.Config{Parties: []string{"ru", "ua"}})
+func fuse(r run) map[fusion.Ref]string { return fuseWith(r, fusion.Config{}) }
+
+// fuseWith is fuse with a configuration (the parties set).
+func fuseWith(r run, cfg fusion.Config) map[fusion.Ref]string {
+	cfg.Parties = []string{"ru", "ua"}
+	e := fusion.New(cfg)
 	got := make(map[fusion.Ref]string, len(r.reports))
 	for i, rep := range r.reports {
 		got[r.keys[i]] = e.Add(rep).ID
@@ -366,6 +370,59 @@ func oracle(r run) oracleResult {
 	return out
 }
 
+// oracleAt is the oracle's clustering at fusion's operating point: a
+// report goes with its likeliest event (as oracle reads it) only when that
+// event's posterior among the events of its kind (equally likely a
+// priori) is at least at; else, ambiguous, it is left alone (a group of
+// its own), as fusion leaves a report its likeliest incident does not
+// clearly claim (fusion.Config.AttachAt). False alarms are left alone.
+func oracleAt(r run, at float64) map[fusion.Ref]string {
+	type ev struct {
+		id, kind string
+		p        s2.Point
+		t        float64
+	}
+	evs := make([]ev, len(r.events))
+	for i, tr := range r.events {
+		evs[i] = ev{tr.EventID, tr.Event, s2.PointFromLatLng(s2.LatLngFromDegrees(tr.Position[1], tr.Position[0])), float64(tr.At.UnixNano()) / 1e9}
+	}
+	out := map[fusion.Ref]string{}
+	for i, rep := range r.reports {
+		k := r.keys[i]
+		out[k] = "alone:" + k.Source + "/" + k.ID
+		if _, ok := r.truth[k]; !ok {
+			continue
+		}
+		p := s2.PointFromLatLng(s2.LatLngFromDegrees(rep.Lat, rep.Lon))
+		t := float64(rep.ObservedAt.Unix())
+		v, vt := posVar(rep), timeVar(rep)
+		// Events beyond 10 σ in time weigh e^-50 at most beside the best.
+		reach := 10 * math.Sqrt(vt)
+		best, bestLL := "", math.Inf(-1)
+		var lls []float64
+		j := sort.Search(len(evs), func(j int) bool { return evs[j].t >= t-reach })
+		for ; j < len(evs) && evs[j].t <= t+reach; j++ {
+			if evs[j].kind != rep.Event {
+				continue
+			}
+			d := float64(evs[j].p.Distance(p)) * earthRadiusM
+			l := -d*d/(2*v) - (evs[j].t-t)*(evs[j].t-t)/(2*vt)
+			lls = append(lls, l)
+			if l > bestLL {
+				best, bestLL = evs[j].id, l
+			}
+		}
+		sum := 0.0
+		for _, l := range lls {
+			sum += math.Exp(l - bestLL)
+		}
+		if best != "" && 1/sum >= at {
+			out[k] = best
+		}
+	}
+	return out
+}
+
 // measurement is the three clusterings of one run, scored.
 type measurement struct {
 	fusion, greedy, oracle pairScore
@@ -436,6 +493,9 @@ func TestDenseQuality(t *testing.T) {
 					name string
 					s    pairScore
 				}{
+					{"fusion, attaching always", pairwise(r.keys, r.truth, fuseWith(r, fusion.Config{AttachAt: math.SmallestNonzeroFloat64}))},
+					{"fusion, the old rule", pairwise(r.keys, r.truth, fuseWith(r, fusion.Config{Assign: fusion.WorstFit}))},
+					{"oracle, attaching at 0.5", pairwise(r.keys, r.truth, oracleAt(r, 0.5))},
 					{"fusion, precise reports only", pairwise(fine, r.truth, m.fused)},
 					{"greedy, precise reports only", pairwise(fine, r.truth, m.grouped)},
 					{"oracle, precise reports only", pairwise(fine, r.truth, ol)},

@@ -18,7 +18,7 @@ func TestDifferentialOnSimulation(t *testing.T) {
 				t.Fatal(err)
 			}
 			cfg := Config{Parties: []string{"ru", "ua"}, Horizon: time.Hour}
-			e, ref := New(cfg), newRef(cfg)
+			e, ref := New(worstFit(cfg)), newRef(cfg)
 			var closed []*Incident
 			var refClosed []*refIncident
 			for i, o := range res.Observations {
@@ -75,7 +75,7 @@ func BenchmarkFuseSimulatedDayAgainstOld(b *testing.B) {
 	var cpuNew, cpuOld time.Duration
 	for b.Loop() {
 		c := cpuTime()
-		e := New(Config{Parties: []string{"ru", "ua"}})
+		e := New(worstFit(Config{Parties: []string{"ru", "ua"}}))
 		for _, r := range rs {
 			e.Add(r)
 		}

@@ -19,6 +19,9 @@ const (
 	Confirmed    = accord.IncidentConfirmed
 	Disputed     = accord.IncidentDisputed
 	Dismissed    = accord.IncidentDismissed
+	// Merged is the state of an incident merged into another (MergedInto,
+	// revise.go).
+	Merged = accord.IncidentMerged
 )
 
 // Report is one observation as fusion sees it.
@@ -59,6 +62,12 @@ type Incident struct {
 	// reports; it is handed out once by TakeClosed and leaves the engine.
 	ClosedAt     time.Time
 	ClosedReason string
+	// Ambiguous says that the report that opened the incident fitted
+	// other incidents too, none clearly likelier (Assignment).
+	Ambiguous bool
+	// MergedInto is the incident this one merged into (State Merged), when
+	// revision found its report to be of that incident's event (revise.go).
+	MergedInto string
 
 	members []member // by observation time, then key
 	family  string   // group() of its kind
@@ -66,7 +75,8 @@ type Incident struct {
 	minTA   float64  // least time accuracy of a member (s)
 	widest  float64  // largest reach 2·Gate·accuracy of a member (m)
 	stamp   int      // last candidates() call that met it
-	filed   cellKey  // where it is filed
+	filed   cellKey  // where it is filed (hour: its first bucket)
+	lastB   int64    // its last bucket
 	indexed bool
 
 	// Summaries that let a report be judged and joined without a visit to
@@ -80,6 +90,15 @@ type Incident struct {
 	// member, as score does.
 	sum  *summaries
 	slow bool
+
+	// The inverse-variance weighted mean time of the members: t0 + tsum/twsum
+	// (Unix seconds; see likelihood.go).
+	t0          int64
+	tsum, twsum float64
+	mean        s2.Point    // the unit vector of Lat, Lon
+	sources     uint64      // the union of the members' sourceBit
+	revisions   int         // times assigned again (revise.go)
+	rivals      []*Incident // of an ambiguous incident: those its report fitted
 }
 
 // summaries are an incident's members as far as judging reports needs.
@@ -96,6 +115,7 @@ type member struct {
 	p    s2.Point
 	sum  s2.Point
 	wsum float64
+	src  uint64 // sourceBit of r.Source
 }
 
 // Config tunes the engine.
@@ -116,6 +136,13 @@ type Config struct {
 	// e^-8 ≈ 0.03 % (2-D Gaussian errors), while two shells 300 m apart seen
 	// by sensors good to 50 m stay two events.
 	Gate float64
+	// Assign is how a report chooses among the incidents that admit it;
+	// Likelihood when 0.
+	Assign Assignment
+	// AttachAt is the posterior a report's likeliest incident needs, among
+	// those that admit it, for the report to join it (Likelihood); 0.5 when
+	// 0.
+	AttachAt float64
 }
 
 // Engine fuses reports incrementally.
@@ -134,7 +161,12 @@ type Engine struct {
 
 	cellScratch []s2.CellID
 	filedAt     [14]int // incidents filed at each index level
+	minB, maxB  int64   // the least and greatest bucket ever filed under
 	fits        []fit
+	liks        []lik
+	amb         []*Incident // ambiguous incidents that admitted the last report
+	revised     []*Incident // changed by revision, for TakeRevised
+	nMerged     int
 
 	// work counts the members judged one by one (by score or by the
 	// summaries), and moved counts the members an insertion moved or
@@ -149,6 +181,28 @@ type Engine struct {
 type cellKey struct {
 	cell   s2.CellID
 	family uint8 // familyID of the kind family
+	hour   int64 // bucket of the span of times it takes reports in, or anyTime
+}
+
+// The index files an incident under each bucket of bucketS seconds of
+// observation time its span (entry.lo..hi) meets, so that a report meets
+// only the incidents of its hours, not those of the whole horizon; an
+// incident whose span meets more than maxBuckets buckets (a thing that
+// stays put: its span is the horizon's) is filed once, under anyTime,
+// which every report meets.
+const (
+	bucketS    = 3600
+	maxBuckets = 8
+	anyTime    = math.MinInt64
+)
+
+// bucket is the bucket of an instant (Unix seconds).
+func bucket(t int64) int64 {
+	b := t / bucketS
+	if t%bucketS < 0 {
+		b--
+	}
+	return b
 }
 
 // entry is an incident filed under a key, with the span of observation
@@ -185,7 +239,10 @@ func New(cfg Config) *Engine {
 	if cfg.Gate == 0 {
 		cfg.Gate = 2
 	}
-	e := &Engine{cfg: cfg, parties: map[string]bool{}, seen: map[Ref]*Incident{}, cells: map[cellKey][]entry{}}
+	if cfg.AttachAt == 0 {
+		cfg.AttachAt = 0.5
+	}
+	e := &Engine{cfg: cfg, parties: map[string]bool{}, seen: map[Ref]*Incident{}, cells: map[cellKey][]entry{}, minB: 1, maxB: 0}
 	for _, p := range cfg.Parties {
 		e.parties[p] = true
 	}
@@ -272,11 +329,16 @@ func (e *Engine) Add(r Report) *Incident {
 	if r.ObservedAt.After(e.latest) {
 		e.latest = r.ObservedAt
 	}
-	m := member{r: r, p: s2.PointFromLatLng(s2.LatLngFromDegrees(r.Lat, r.Lon))}
-	best := e.choose(m)
+	m := member{r: r, p: s2.PointFromLatLng(s2.LatLngFromDegrees(r.Lat, r.Lon)), src: sourceBit(r.Source)}
+	best, ambiguous := e.assign(m)
 	if best == nil {
 		e.next++
-		best = &Incident{ID: "inc-" + strconv.Itoa(e.next), Attributions: map[string]int{}}
+		best = &Incident{ID: "inc-" + strconv.Itoa(e.next), Attributions: map[string]int{}, Ambiguous: ambiguous}
+		if ambiguous {
+			for _, l := range e.liks {
+				best.rivals = append(best.rivals, l.in)
+			}
+		}
 		e.incidents = append(e.incidents, best)
 	} else {
 		e.unindex(best)
@@ -284,6 +346,9 @@ func (e *Engine) Add(r Report) *Incident {
 	e.seen[key] = best
 	e.join(best, m)
 	e.index(best)
+	if len(e.amb) > 0 {
+		e.revise(e.amb, best)
+	}
 	if e.latest.Sub(e.expired) > e.cfg.Horizon/96 {
 		e.expire()
 	}
@@ -319,16 +384,26 @@ func (e *Engine) candidates(m member) []*Incident {
 		cells = append(cells, rc.Covering(s2.CapFromCenterAngle(m.p, capr))...)
 	}
 	e.cellScratch = cells
+	// The buckets of the report's span (either way round, as entries are
+	// tested), within those ever filed under.
+	qb0, qb1 := bucket(min(lo, hi)), bucket(max(lo, hi))
+	qb0, qb1 = max(qb0, e.minB), min(qb1, e.maxB)
 	// An incident filed under several hours is met once (stamp); the order is
 	// the same for the same history, so results are deterministic.
 	e.stamp++
 	out := e.scratch[:0]
-	for _, c := range cells {
-		for _, en := range e.cells[cellKey{c, fam}] {
+	meet := func(k cellKey) {
+		for _, en := range e.cells[k] {
 			if en.hi >= lo && en.lo <= hi && en.in.stamp != e.stamp {
 				en.in.stamp = e.stamp
 				out = append(out, en.in)
 			}
+		}
+	}
+	for _, c := range cells {
+		meet(cellKey{c, fam, anyTime})
+		for b := qb0; b <= qb1; b++ {
+			meet(cellKey{c, fam, b})
 		}
 	}
 	e.scratch = out
@@ -350,16 +425,32 @@ func (e *Engine) key(in *Incident) (cellKey, int64, int64) {
 		}
 	}
 	reach := int64(math.Ceil(e.timeWindow(in.family).Seconds() + in.maxTA))
-	return cellKey{cell, familyID(in.family)}, in.FirstObserved.Unix() - reach, in.LastObserved.Unix() + reach
+	return cellKey{cell, familyID(in.family), 0}, in.FirstObserved.Unix() - reach, in.LastObserved.Unix() + reach
 }
 
 func (e *Engine) index(in *Incident) {
 	k, lo, hi := e.key(in)
-	in.filed, in.indexed = k, true
+	b0, b1 := bucket(lo), bucket(hi)
+	if b1-b0 >= maxBuckets || b1 < b0 {
+		b0, b1 = anyTime, anyTime
+	} else if e.maxB < e.minB {
+		e.minB, e.maxB = b0, b1
+	} else {
+		e.minB, e.maxB = min(e.minB, b0), max(e.maxB, b1)
+	}
+	k.hour = b0
+	in.filed, in.lastB, in.indexed = k, b1, true
 	if k.cell != 0 {
 		e.filedAt[k.cell.Level()]++
 	}
-	e.cells[k] = append(e.cells[k], entry{lo: lo, hi: hi, in: in})
+	en := entry{lo: lo, hi: hi, in: in}
+	for b := b0; ; b++ {
+		k.hour = b
+		e.cells[k] = append(e.cells[k], en)
+		if b == b1 {
+			break
+		}
+	}
 }
 
 func (e *Engine) unindex(in *Incident) {
@@ -370,18 +461,25 @@ func (e *Engine) unindex(in *Incident) {
 	if k.cell != 0 {
 		e.filedAt[k.cell.Level()]--
 	}
-	list := e.cells[k]
-	for i, x := range list {
-		if x.in == in {
-			list[i] = list[len(list)-1]
-			list = list[:len(list)-1]
+	for b := in.filed.hour; ; b++ {
+		k.hour = b
+		list := e.cells[k]
+		for i, x := range list {
+			if x.in == in {
+				list[i] = list[len(list)-1]
+				list[len(list)-1] = entry{}
+				list = list[:len(list)-1]
+				break
+			}
+		}
+		if len(list) == 0 {
+			delete(e.cells, k)
+		} else {
+			e.cells[k] = list
+		}
+		if b == in.lastB {
 			break
 		}
-	}
-	if len(list) == 0 {
-		delete(e.cells, k)
-	} else {
-		e.cells[k] = list
 	}
 	in.indexed = false
 }
@@ -400,6 +498,9 @@ func (e *Engine) expire() {
 	cut := e.latest.Add(-e.cfg.Horizon)
 	kept := e.incidents[:0]
 	for _, in := range e.incidents {
+		if in.State == Merged {
+			continue // handed out by TakeRevised when it merged
+		}
 		if in.LastObserved.Before(cut) {
 			e.unindex(in)
 			for _, m := range in.members {
@@ -408,7 +509,7 @@ func (e *Engine) expire() {
 			in.ClosedAt = e.latest
 			in.ClosedReason = "no report for " + e.cfg.Horizon.String() + " after its last observation"
 			in.members, in.ownerConf, in.attrib = nil, nil, nil
-			in.sum, in.eventBy = nil, nil
+			in.sum, in.eventBy, in.rivals = nil, nil, nil
 			e.closed = append(e.closed, in)
 			continue
 		}
@@ -427,4 +528,12 @@ func (e *Engine) TakeClosed() []*Incident {
 }
 
 // Incidents returns the open incidents, oldest first.
-func (e *Engine) Incidents() []*Incident { return append([]*Incident(nil), e.incidents...) }
+func (e *Engine) Incidents() []*Incident {
+	out := make([]*Incident, 0, len(e.incidents))
+	for _, in := range e.incidents {
+		if in.State != Merged {
+			out = append(out, in)
+		}
+	}
+	return out
+}

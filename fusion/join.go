@@ -33,7 +33,8 @@ func (e *Engine) join(in *Incident, m member) {
 		x.sum, x.wsum = sum, wsum
 	}
 	e.moved += len(in.members) - i
-	ll := s2.LatLngFromPoint(s2.Point{Vector: sum.Normalize()})
+	in.mean = s2.Point{Vector: sum.Normalize()}
+	ll := s2.LatLngFromPoint(in.mean)
 	in.Lat, in.Lon = ll.Lat.Degrees(), ll.Lng.Degrees()
 	in.AccuracyM = 1 / math.Sqrt(wsum)
 	in.FirstObserved = in.members[0].r.ObservedAt
@@ -43,6 +44,8 @@ func (e *Engine) join(in *Incident, m member) {
 	if first {
 		in.family = group(m.r.Event)
 	}
+	in.addTime(m.r)
+	in.sources |= m.src
 	in.maxTA = math.Max(in.maxTA, m.r.TimeAccuracyS)
 	if first || m.r.TimeAccuracyS < in.minTA {
 		in.minTA = m.r.TimeAccuracyS

@@ -82,7 +82,7 @@ func TestDifferentialPersistentAtTheEnds(t *testing.T) {
 	}{{1, 24 * time.Hour}, {2, 2 * time.Hour}, {3, 90 * time.Second}} {
 		t.Run(fmt.Sprintf("seed=%d horizon=%v", c.seed, c.horizon), func(t *testing.T) {
 			cfg := Config{Parties: []string{"ru", "ua"}, Horizon: c.horizon}
-			e, ref := New(cfg), newRef(cfg)
+			e, ref := New(worstFit(cfg)), newRef(cfg)
 			largest := 0
 			for i, r := range atTheEnds(c.seed, 3000, c.horizon) {
 				got, want := e.Add(r), ref.Add(r)

@@ -167,7 +167,7 @@ func (e *refEngine) candidates(m refMember) []*refIncident {
 	e.stamp++
 	out := e.scratch[:0]
 	for _, c := range cells {
-		for _, en := range e.cells[cellKey{c, fam}] {
+		for _, en := range e.cells[cellKey{c, fam, 0}] {
 			if en.hi >= lo && en.lo <= hi && en.in.stamp != e.stamp {
 				en.in.stamp = e.stamp
 				out = append(out, en.in)
@@ -196,7 +196,7 @@ func (e *refEngine) key(in *refIncident) (cellKey, int64, int64) {
 		}
 	}
 	reach := int64(math.Ceil(e.timeWindow(in.family).Seconds() + in.maxTA))
-	return cellKey{cell, familyID(in.family)}, in.FirstObserved.Unix() - reach, in.LastObserved.Unix() + reach
+	return cellKey{cell, familyID(in.family), 0}, in.FirstObserved.Unix() - reach, in.LastObserved.Unix() + reach
 }
 
 func (e *refEngine) index(in *refIncident) {

@@ -129,7 +129,7 @@ func TestSpaceBoundMatchesMemberTest(t *testing.T) {
 func TestDifferentialOnEdges(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 11))
 	t0 := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
-	e, ref := New(Config{}), newRef(Config{})
+	e, ref := New(worstFit(Config{})), newRef(Config{})
 	for i := range 4000 {
 		r := rep("s"+fmt.Sprint(rng.IntN(5)), fmt.Sprint(i), []string{"a", "b", "c"}[rng.IntN(3)], "impact",
 			float64(rng.IntN(4))*40, 0, 0, []float64{50, 100}[rng.IntN(2)], 0.5)

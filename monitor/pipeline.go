@@ -58,7 +58,8 @@ func NewKernel(m *agreement.Monitoring) (*geo.Kernel, error) {
 // every incident the batch changed, each evaluated (placed against the
 // geometry, with its distance to the line and its violations), in the
 // order first changed: the incidents the observations joined or opened,
-// those that closed (ClosedAt set: the pipeline then forgets them), and
+// those fusion revised (an ambiguous incident merged into another, state
+// merged, and the incident that took its observation), those that closed (ClosedAt set: the pipeline then forgets them), and
 // those a ceiling now marks. An observation already fused into an open
 // incident changes nothing; keeping each observation once for the
 // record's whole life is the store's job, so callers pass new ones only.
@@ -82,6 +83,9 @@ func (p *Pipeline) Observe(batch []*Observation) []Incident {
 			AccuracyM: o.AccuracyM, ObservedAt: o.ObservedAt, TimeAccuracyS: o.TimeAccuracyS,
 			Confidence: o.Confidence, AttributedTo: o.AttributedTo,
 		}))
+		for _, in := range p.fusion.TakeRevised() {
+			touch(in)
+		}
 		for _, in := range p.fusion.TakeClosed() {
 			touch(in)
 		}
@@ -93,6 +97,9 @@ func (p *Pipeline) Observe(batch []*Observation) []Incident {
 	out = p.markCeilings(out, touched)
 	// What closed leaves memory: its observations are in the store.
 	for _, in := range touched {
+		if in.State == fusion.Merged {
+			delete(p.sums, in) // its observations are the survivor's
+		}
 		if !in.ClosedAt.IsZero() {
 			for _, r := range in.Reports {
 				delete(p.obs, Key{Source: r.Source, ID: r.ID})

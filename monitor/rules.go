@@ -37,7 +37,11 @@ func (p *Pipeline) Judge(ev TrueEvent) []Violation {
 }
 
 func (p *Pipeline) evaluateWith(in *fusion.Incident, s *summary) Incident {
+	if in.State == fusion.Merged {
+		return merged(in)
+	}
 	out := p.violations(in, s)
+	out.Ambiguous = in.Ambiguous
 	out.DistanceToLineM = math.Round(p.k.DistanceM(in.Lon, in.Lat))
 	out.Violations = append(out.Violations, p.ceilings.hits[in.ID]...)
 	if !in.ClosedAt.IsZero() {
@@ -45,6 +49,18 @@ func (p *Pipeline) evaluateWith(in *fusion.Incident, s *summary) Incident {
 		out.ClosedAt, out.ClosedReason = &at, in.ClosedReason
 	}
 	return out
+}
+
+// merged is the version of an incident merged into another: where and
+// when it was, the survivor, no observation (they are the survivor's now)
+// and no violation of its own.
+func merged(in *fusion.Incident) Incident {
+	return Incident{
+		ID: in.ID, State: fusion.Merged, Event: in.Event, Equipment: in.Equipment,
+		Location:      [2]float64{round(in.Lon, 1e-6), round(in.Lat, 1e-6)},
+		FirstObserved: in.FirstObserved, LastObserved: in.LastObserved,
+		Zones: []string{}, Violations: []Violation{}, Ambiguous: in.Ambiguous, MergedInto: in.MergedInto,
+	}
 }
 
 // violations places an incident and finds its violations; the distance to
