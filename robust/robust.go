@@ -130,11 +130,16 @@ type Target struct {
 
 // IssueInfluence ranks a group over all targets: Mean is its score averaged
 // over the targets whose acceptance varies (0 < p < 1), Max its largest
-// score on any target.
+// score on any target, Target that target (an index into Result.Targets,
+// -1 when no target varies), and Top and Rho the group's strongest input
+// there and its ρ.
 type IssueInfluence struct {
-	Group Group   `json:"group"`
-	Mean  float64 `json:"mean"`
-	Max   float64 `json:"max"`
+	Group  Group   `json:"group"`
+	Mean   float64 `json:"mean"`
+	Max    float64 `json:"max"`
+	Target int     `json:"target"`
+	Top    int     `json:"top"`
+	Rho    float64 `json:"rho"`
 }
 
 // Result is what a simulation finds.
@@ -543,7 +548,10 @@ func (sm *sim) summarise(res *Result, s *sums) {
 		}
 	}
 	mean := make([]float64, len(groups))
-	maxs := make([]float64, len(groups))
+	best := make([]IssueInfluence, len(groups))
+	for gi, g := range groups {
+		best[gi] = IssueInfluence{Group: g, Target: -1, Top: -1}
+	}
 	for ti := range res.Targets {
 		t := &res.Targets[ti]
 		t.Accepted = s.accepted[ti]
@@ -575,19 +583,34 @@ func (sm *sim) summarise(res *Result, s *sums) {
 			}
 		}
 		for gi := range groups {
-			if varying {
-				mean[gi] += t.Influence[gi].Score
+			inf := t.Influence[gi]
+			if !varying {
+				continue
 			}
-			maxs[gi] = max(maxs[gi], t.Influence[gi].Score)
+			mean[gi] += inf.Score
+			if best[gi].Target < 0 || inf.Score > best[gi].Max {
+				best[gi].Max, best[gi].Target, best[gi].Top, best[gi].Rho = inf.Score, ti, inf.Top, inf.Rho
+			}
 		}
 		sort.SliceStable(t.Influence, func(a, b int) bool { return t.Influence[a].Score > t.Influence[b].Score })
 	}
-	for gi, g := range groups {
-		m := 0.0
+	for gi := range groups {
 		if res.Varying > 0 {
-			m = mean[gi] / float64(res.Varying)
+			best[gi].Mean = mean[gi] / float64(res.Varying)
 		}
-		res.Issues = append(res.Issues, IssueInfluence{Group: g, Mean: m, Max: maxs[gi]})
+		res.Issues = append(res.Issues, best[gi])
 	}
 	sort.SliceStable(res.Issues, func(a, b int) bool { return res.Issues[a].Mean > res.Issues[b].Mean })
+}
+
+// String names the input: "ua utility crimea=reserved", "ua weight crimea"
+// or "ua batna".
+func (in Input) String() string {
+	switch in.Kind {
+	case KindUtility:
+		return in.Party + " utility " + in.Issue + "=" + in.Option
+	case KindWeight:
+		return in.Party + " weight " + in.Issue
+	}
+	return in.Party + " batna"
 }

@@ -64,6 +64,7 @@ file, or "reference" for the embedded Ukraine 2025 reference agreement.`,
 		newReportCmd(),
 		newScenarioCmd(),
 		newNegotiationCmd(),
+		newRobustCmd(),
 	)
 	root.InitDefaultCompletionCmd() // now, so that it is checked as the others
 	requireSubcommand(root)
