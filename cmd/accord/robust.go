@@ -110,4 +110,3 @@ func progressPrinter(w io.Writer, terminal bool) func(done, total int) {
 		}
 	}
 }
-
