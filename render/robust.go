@@ -22,7 +22,11 @@ func RobustText(w io.Writer, r *robust.Result) error {
 	p.f("Probability that every veto party accepts\n------------------------------------------\n")
 	width := len("solution")
 	for _, t := range r.Targets {
-		width = max(width, len([]rune(t.ID)))
+		n := len([]rune(t.ID))
+		if t.Partial {
+			n++
+		}
+		width = max(width, n)
 	}
 	p.f("  %-8s  %-*s  %-9s  %s\n", "kind", width, "id", "midpoints", "probability (± 95%)")
 	for _, t := range r.Targets {
