@@ -375,7 +375,9 @@ func (st *state) draw(r *rand.Rand, sm *sim) {
 	for j, in := range sm.inputs {
 		u := r.Float64()
 		st.u[j] = u
-		v := in.Lo + u*(in.Hi-in.Lo)
+		// float64(...) forbids a fused multiply-add, so that a draw is the
+		// same on every architecture.
+		v := in.Lo + float64(u*(in.Hi-in.Lo))
 		sl := sm.slots[j]
 		switch {
 		case sl.issue < 0:
@@ -480,7 +482,7 @@ func (sm *sim) simulate(ctx context.Context, o Options) (*sums, error) {
 					st.accept(sm)
 					for j, u := range st.u {
 						cs.su[j] += u
-						cs.suu[j] += u * u
+						cs.suu[j] += float64(u * u)
 					}
 					for t, ok := range st.ok {
 						if !ok {
@@ -570,8 +572,8 @@ func (sm *sim) summarise(res *Result, s *sums) {
 			rho := 0.0
 			if varying {
 				mu := s.su[j] / n
-				vu := s.suu[j]/n - mu*mu
-				cov := s.suy[j][ti]/n - mu*p
+				vu := s.suu[j]/n - float64(mu*mu)
+				cov := s.suy[j][ti]/n - float64(mu*p)
 				if vu > 0 {
 					rho = cov / math.Sqrt(vu*p*(1-p))
 				}
