@@ -135,3 +135,25 @@ func TestRobustBadInput(t *testing.T) {
 		}
 	}
 }
+
+// The briefing on a proposal of a scenario with ranges says how sure it is;
+// without ranges it has no such section.
+func TestBriefingRobustness(t *testing.T) {
+	dir := t.TempDir()
+	html := filepath.Join(dir, "b.html")
+	if _, errs, code := runAccord(t, "report", "briefing", ranged, "--proposal", "p3", "--out", html, "--runs", "2000"); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	data, _ := os.ReadFile(html)
+	for _, want := range []string{"How sure: acceptance over the scenario", "Over 2000 runs (seed 1)", "of the runs (±", "Probability that every veto party accepts (2000 runs)"} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("briefing lacks %q", want)
+		}
+	}
+	if _, errs, code := runAccord(t, "report", "briefing", tiny, "--proposal", "p1", "--out", html); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if data, _ := os.ReadFile(html); strings.Contains(string(data), "How sure") {
+		t.Errorf("a briefing without ranges has a robustness section")
+	}
+}
