@@ -90,7 +90,11 @@ func RobustSVG(w io.Writer, r *robust.Result) error {
 	p.f(`<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" viewBox="0 0 %.0f %.0f" font-family="sans-serif" font-size="11">`+"\n", width, height, width, height)
 	p.f(`<title>Probability that every veto party accepts: %s</title>`+"\n", html.EscapeString(r.Scenario))
 	p.f(`<rect width="100%%" height="100%%" fill="white"/>` + "\n")
-	p.f(`<text x="%.1f" y="22" text-anchor="middle" font-size="14" font-weight="bold">Probability that every veto party accepts (%d runs)</text>`+"\n", width/2, r.Runs)
+	note := ""
+	if len(r.Inputs) == 0 {
+		note = "; the scenario gives no range"
+	}
+	p.f(`<text x="%.1f" y="22" text-anchor="middle" font-size="14" font-weight="bold">Probability that every veto party accepts (%d runs%s)</text>`+"\n", width/2, r.Runs, note)
 	p.f(`<g class="legend" font-size="10"><rect x="%.0f" y="34" width="8" height="8" fill="#c62828"/><text x="%.0f" y="41">proposal</text>`+
 		`<rect x="%.0f" y="34" width="8" height="8" fill="#757575"/><text x="%.0f" y="41">partial proposal</text>`+
 		`<rect x="%.0f" y="34" width="8" height="8" fill="#1565c0"/><text x="%.0f" y="41">solution</text>`+
