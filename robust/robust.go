@@ -513,11 +513,22 @@ func (sm *sim) simulate(ctx context.Context, o Options) (*sums, error) {
 			}
 		}
 	}()
+	// The chunks' sums are added in chunk order as soon as every earlier
+	// chunk is in, and then dropped: memory holds only the chunks that
+	// finished ahead of a slower one.
 	var err error
-	runs := 0
+	total := sm.newSums()
+	received := make([]bool, nchunks)
+	runs, next := 0, 0
 	for range nchunks {
 		select {
 		case c := <-done:
+			received[c] = true
+			for next < nchunks && received[next] {
+				total.add(results[next])
+				results[next] = nil
+				next++
+			}
 			runs += min(o.Runs, (c+1)*chunk) - c*chunk
 			if o.Progress != nil {
 				o.Progress(runs, o.Runs)
@@ -532,10 +543,6 @@ func (sm *sim) simulate(ctx context.Context, o Options) (*sums, error) {
 	wg.Wait()
 	if err != nil {
 		return nil, err
-	}
-	total := sm.newSums()
-	for _, cs := range results {
-		total.add(cs)
 	}
 	return total, nil
 }

@@ -317,4 +317,9 @@ func TestOptions(t *testing.T) {
 	if _, err := Run(ctx, s, Options{Runs: 100000}); err == nil {
 		t.Error("cancelled context: no error")
 	}
+	// Cancelled during the runs: the workers stop and Run says so.
+	ctx, cancel = context.WithCancel(context.Background())
+	if _, err := Run(ctx, s, Options{Runs: 1_000_000, Progress: func(int, int) { cancel() }}); err != context.Canceled {
+		t.Errorf("cancelled during the runs: %v", err)
+	}
 }
