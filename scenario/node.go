@@ -268,5 +268,9 @@ func (r *reader) numberOrRange(n *yaml.Node, path string, b bounds) (float64, *[
 		r.addf(n, path, "range [%v, %v] has lo > hi", rg[0], rg[1])
 		return 0, nil, false
 	}
+	if math.IsInf(rg[0]+rg[1], 0) || math.IsInf(rg[1]-rg[0], 0) {
+		r.addf(n, path, "range [%v, %v] is too large: its midpoint or width is not a finite number", rg[0], rg[1])
+		return 0, nil, false
+	}
 	return (rg[0] + rg[1]) / 2, &rg, true
 }

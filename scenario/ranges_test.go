@@ -94,3 +94,10 @@ func TestNoRangesNoFields(t *testing.T) {
 	}
 	_ = accord.Position{}
 }
+
+// A range whose midpoint or width overflows is refused, with its place.
+func TestRangeTooLarge(t *testing.T) {
+	pub := mustPublic(t)
+	_, _, err := scenario.ParsePosition(pub, "p.yaml", []byte("negotiation: border-demo\nparty: north\nbatna: [-1e308, 1.7e308]\n"))
+	wantError(t, err, "p.yaml", "p.yaml:3:8: batna: range [-1e+308, 1.7e+308] is too large")
+}
