@@ -66,7 +66,11 @@ type Option struct {
 // Position is what one party wants.
 type Position struct {
 	// BATNA is the reservation value: the party accepts nothing worth less.
-	BATNA        float64
+	// When the file gives a range, BATNA is its midpoint.
+	BATNA float64
+	// BATNARange is the range [lo, hi] the file gives for the batna, nil
+	// when it gives a number (docs/scenario.md, Ranges).
+	BATNARange   *[2]float64
 	Issues       map[string]IssuePosition // by issue id
 	Interactions []Interaction
 	Sequencing   []SequencingDemand
@@ -78,6 +82,12 @@ type IssuePosition struct {
 	Weight   float64            // salience, >= 0; normalised over the party's issues
 	Utility  map[string]float64 // option id -> 0..100; a missing option is worth 0
 	RedLines []string           // options the party can never accept
+	// Ranges the file gives instead of a number (docs/scenario.md,
+	// Ranges): Weight and Utility then hold their midpoints, which every
+	// analysis uses; package robust draws within the ranges. nil when the
+	// file gives numbers only.
+	WeightRange  *[2]float64
+	UtilityRange map[string][2]float64 // option id -> [lo, hi]
 }
 
 // Interaction adds Bonus to a party's utility when every When pair holds.

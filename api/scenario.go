@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/negotiate"
 	"github.com/accord-peace/accord/render"
+	"github.com/accord-peace/accord/robust"
 )
 
 // ScenarioView is the negotiation at a glance: the parties and every
@@ -145,6 +147,65 @@ func (s *Server) getFrontier(w http.ResponseWriter, r *http.Request) {
 			s.frontiers = map[string][]byte{}
 		}
 		s.frontiers[key] = svg
+	}
+	w.Header().Set("Content-Type", "image/svg+xml")
+	w.Write(svg)
+}
+
+// Bounds of the robustness chart's query.
+const (
+	defaultRobustRuns = 10_000
+	maxRobustRuns     = 100_000
+	maxRobustCharts   = 16
+)
+
+// getRobust draws the probability that every veto party accepts each
+// proposal and solution when the scenario's ranged values are drawn within
+// their ranges (docs/robust.md): ?runs= (1..100000, default 10000) Monte
+// Carlo runs, ?seed= (default 1). A scenario without ranges gives 0% or
+// 100%. Charts are kept by runs and seed, at most 16.
+func (s *Server) getRobust(w http.ResponseWriter, r *http.Request) {
+	if s.noScenario(w) {
+		return
+	}
+	q := r.URL.Query()
+	runs, seed := defaultRobustRuns, uint64(1)
+	if v := q.Get("runs"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > maxRobustRuns {
+			writeError(w, http.StatusBadRequest, accord.Errorf(accord.EINVALID, "runs %q: want an integer within 1..%d", v, maxRobustRuns))
+			return
+		}
+		runs = n
+	}
+	if v := q.Get("seed"); v != "" {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, accord.Errorf(accord.EINVALID, "seed %q: want a non-negative integer", v))
+			return
+		}
+		seed = n
+	}
+	key := strconv.Itoa(runs) + "|" + strconv.FormatUint(seed, 10)
+	s.scenarioMu.Lock()
+	defer s.scenarioMu.Unlock()
+	svg, ok := s.robusts[key]
+	if !ok {
+		res, err := robust.Run(r.Context(), s.Scenario.Scenario, robust.Options{Runs: runs, Seed: seed})
+		if err != nil {
+			s.fail(w, http.StatusInternalServerError, err)
+			return
+		}
+		var b bytes.Buffer
+		if err := render.RobustSVG(&b, res); err != nil {
+			s.fail(w, http.StatusInternalServerError, err)
+			return
+		}
+		svg = b.Bytes()
+		if s.robusts == nil || len(s.robusts) >= maxRobustCharts {
+			s.robusts = map[string][]byte{}
+		}
+		s.robusts[key] = svg
 	}
 	w.Header().Set("Content-Type", "image/svg+xml")
 	w.Write(svg)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/accord-peace/accord/negotiate"
 	"github.com/accord-peace/accord/render"
+	"github.com/accord-peace/accord/robust"
 )
 
 // Briefing is the briefing on one proposal for a mediation team: how each
@@ -20,6 +21,55 @@ type Briefing struct {
 	Bridge     *negotiate.Bridge
 	Frontier   template.HTML // inline SVG
 	Matrix     template.HTML
+	// Robustness is set by AddRobustness, for a scenario with ranges.
+	Robustness *Robustness
+}
+
+// Robustness is the briefing's section on how sure the proposal is when
+// the scenario's ranged values move (docs/robust.md): its probability of
+// acceptance by every veto party, the issues whose uncertainty matters most
+// for it, and the bar chart of every proposal's and solution's probability.
+type Robustness struct {
+	Runs        int
+	Seed        uint64
+	Inputs      int
+	Probability float64 // of this proposal
+	HalfWidth   float64 // 95%
+	Issues      []RobustIssue
+	Chart       template.HTML // inline SVG
+}
+
+// RobustIssue is one issue's influence on the proposal's acceptance.
+type RobustIssue struct {
+	Group string
+	Score float64
+	Input string // its strongest ranged value
+	Rho   float64
+}
+
+// AddRobustness adds the section on robustness from a Monte Carlo result of
+// the same scenario (robust.Run); the proposal must be one of its targets.
+func (b *Briefing) AddRobustness(r *robust.Result) error {
+	for _, t := range r.Targets {
+		if t.Kind != robust.TargetProposal || t.ID != b.Evaluation.Proposal {
+			continue
+		}
+		rb := &Robustness{Runs: r.Runs, Seed: r.Seed, Inputs: len(r.Inputs), Probability: t.Probability, HalfWidth: 1.96 * t.StdErr}
+		for _, in := range t.Influence {
+			if len(rb.Issues) == render.RobustTopIssues || in.Score == 0 {
+				break
+			}
+			rb.Issues = append(rb.Issues, RobustIssue{Group: in.Group.String(), Score: in.Score, Input: r.Inputs[in.Top].String(), Rho: in.Rho})
+		}
+		var svg bytes.Buffer
+		if err := render.RobustSVG(&svg, r); err != nil {
+			return err
+		}
+		rb.Chart = template.HTML(svg.String()) // produced by our own renderer, escaped there
+		b.Robustness = rb
+		return nil
+	}
+	return nil
 }
 
 // NewBriefing builds the briefing on a proposal; plane may be nil.
@@ -41,7 +91,8 @@ func NewBriefing(scenario string, ev negotiate.Evaluation, b *negotiate.Bridge, 
 }
 
 var briefing = template.Must(template.New("briefing.html").Funcs(template.FuncMap{
-	"f1": func(x float64) string { return template.HTMLEscapeString(fmtFloat(x)) },
+	"f1":  func(x float64) string { return template.HTMLEscapeString(fmtFloat(x)) },
+	"pct": func(x float64) string { return template.HTMLEscapeString(fmtFloat(100 * x)) },
 }).ParseFS(templates, "briefing.html"))
 
 // HTML renders the briefing as a self-contained HTML page.

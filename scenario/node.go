@@ -214,3 +214,63 @@ func index(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]
 
 // formatFloat writes a number that parseNumber reads back exactly.
 func formatFloat(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+
+// bounds are the values a number may take: [min, max], either end open
+// when its flag is false.
+type bounds struct {
+	min, max       float64
+	hasMin, hasMax bool
+	what           string // "utility", "weight", "batna": for messages
+}
+
+func (b bounds) check(r *reader, n *yaml.Node, path string, v float64) bool {
+	switch {
+	case b.hasMin && b.hasMax && (v < b.min || v > b.max):
+		r.addf(n, path, "%s must be within %v..%v, got %v", b.what, b.min, b.max, v)
+	case b.hasMin && !b.hasMax && v < b.min:
+		r.addf(n, path, "%s must be >= %v, got %v", b.what, b.min, v)
+	default:
+		return true
+	}
+	return false
+}
+
+// numberOrRange reads a number, or a range [lo, hi]: a sequence of two
+// numbers with lo <= hi, each within b (docs/scenario.md, Ranges). It
+// returns the point value (the number, or the range's midpoint (lo+hi)/2)
+// and the range (nil for a number).
+func (r *reader) numberOrRange(n *yaml.Node, path string, b bounds) (float64, *[2]float64, bool) {
+	n = resolve(n)
+	if n.Kind != yaml.SequenceNode {
+		v, ok := r.number(n, path)
+		if ok && !b.check(r, n, path, v) {
+			return v, nil, false
+		}
+		return v, nil, ok
+	}
+	if len(n.Content) != 2 {
+		r.addf(n, path, "a range must be [lo, hi], two numbers; got %d item(s)", len(n.Content))
+		return 0, nil, false
+	}
+	var rg [2]float64
+	good := true
+	for i, c := range n.Content {
+		v, ok := r.number(c, index(path, i))
+		if ok && !b.check(r, resolve(c), index(path, i), v) {
+			ok = false
+		}
+		rg[i], good = v, good && ok
+	}
+	if !good {
+		return 0, nil, false
+	}
+	if rg[0] > rg[1] {
+		r.addf(n, path, "range [%v, %v] has lo > hi", rg[0], rg[1])
+		return 0, nil, false
+	}
+	if math.IsInf(rg[0]+rg[1], 0) || math.IsInf(rg[1]-rg[0], 0) {
+		r.addf(n, path, "range [%v, %v] is too large: its midpoint or width is not a finite number", rg[0], rg[1])
+		return 0, nil, false
+	}
+	return (rg[0] + rg[1]) / 2, &rg, true
+}

@@ -44,7 +44,7 @@ func (r *reader) positionOf(fields []field, path string, s *accord.Scenario, d *
 		switch f.key {
 		case "batna":
 			if !isNull(f.value) {
-				p.BATNA, _ = r.number(f.value, fp)
+				p.BATNA, p.BATNARange, _ = r.numberOrRange(f.value, fp, bounds{what: "batna"})
 			}
 		case "issues":
 			issueFields, _ := r.mapping(f.value, fp)
@@ -92,13 +92,9 @@ func (r *reader) issuePosition(n *yaml.Node, path string, is *accord.Issue) (acc
 			if isNull(f.value) {
 				continue
 			}
-			w, ok := r.number(f.value, fp)
-			if ok && w < 0 {
-				r.addf(f.value, fp, "weight must be >= 0, got %v", w)
-				ok = false
-			}
+			w, rg, ok := r.numberOrRange(f.value, fp, bounds{what: "weight", hasMin: true})
 			good = good && ok
-			pos.Weight = w
+			pos.Weight, pos.WeightRange = w, rg
 		case "utility":
 			ufs, _ := r.mapping(f.value, fp)
 			for _, uf := range ufs {
@@ -108,13 +104,15 @@ func (r *reader) issuePosition(n *yaml.Node, path string, is *accord.Issue) (acc
 					good = false
 					continue
 				}
-				u, ok := r.number(uf.value, up)
-				if ok && (u < 0 || u > 100) {
-					r.addf(uf.value, up, "utility must be within 0..100, got %v", u)
-					ok = false
-				}
+				u, rg, ok := r.numberOrRange(uf.value, up, bounds{what: "utility", hasMin: true, hasMax: true, max: 100})
 				good = good && ok
 				pos.Utility[uf.key] = u
+				if rg != nil {
+					if pos.UtilityRange == nil {
+						pos.UtilityRange = map[string][2]float64{}
+					}
+					pos.UtilityRange[uf.key] = *rg
+				}
 			}
 		case "red_lines":
 			for i, item := range r.sequence(f.value, fp) {

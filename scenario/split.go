@@ -87,9 +87,12 @@ func clone(s *accord.Scenario) *accord.Scenario {
 
 func clonePosition(p *accord.Position) *accord.Position {
 	c := *p
+	c.BATNARange = cloneRange(p.BATNARange)
 	c.Issues = maps.Clone(p.Issues)
 	for k, ip := range c.Issues {
 		ip.Utility = maps.Clone(ip.Utility)
+		ip.UtilityRange = maps.Clone(ip.UtilityRange)
+		ip.WeightRange = cloneRange(ip.WeightRange)
 		ip.RedLines = slices.Clone(ip.RedLines)
 		c.Issues[k] = ip
 	}
@@ -99,5 +102,13 @@ func clonePosition(p *accord.Position) *accord.Position {
 	}
 	c.Sequencing = slices.Clone(p.Sequencing)
 	c.Sources = slices.Clone(p.Sources)
+	return &c
+}
+
+func cloneRange(r *[2]float64) *[2]float64 {
+	if r == nil {
+		return nil
+	}
+	c := *r
 	return &c
 }

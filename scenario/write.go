@@ -113,17 +113,19 @@ func encode(n *yaml.Node) ([]byte, error) {
 }
 
 func position(s *accord.Scenario, p *accord.Position) *yaml.Node {
-	n := fmap("batna", num(p.BATNA))
+	n := fmap("batna", numOr(p.BATNA, p.BATNARange))
 	issues := fmap()
 	for _, is := range s.Issues {
 		ip, ok := p.Issues[is.ID]
 		if !ok {
 			continue
 		}
-		in := fmap("weight", num(ip.Weight))
+		in := fmap("weight", numOr(ip.Weight, ip.WeightRange))
 		u := fmap()
 		for _, o := range is.Options {
-			if v, ok := ip.Utility[o.ID]; ok {
+			if rg, ok := ip.UtilityRange[o.ID]; ok {
+				u.add(o.ID, numOr(0, &rg))
+			} else if v, ok := ip.Utility[o.ID]; ok {
 				u.add(o.ID, num(v))
 			}
 		}
@@ -197,6 +199,18 @@ func num(v float64) *yaml.Node {
 		tag = "!!int"
 	}
 	return &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: s}
+}
+
+// numOr is the number v, or the range rg as a flow sequence [lo, hi] when
+// rg is set (v is then its midpoint, which Parse recomputes).
+func numOr(v float64, rg *[2]float64) *yaml.Node {
+	if rg == nil {
+		return num(v)
+	}
+	n := seq()
+	n.Style = yaml.FlowStyle
+	n.Content = append(n.Content, num(rg[0]), num(rg[1]))
+	return n
 }
 
 func strSeq(list []string) *yaml.Node {

@@ -20,6 +20,7 @@ import (
 	"github.com/accord-peace/accord/monitor"
 	"github.com/accord-peace/accord/negotiate"
 	"github.com/accord-peace/accord/report"
+	"github.com/accord-peace/accord/robust"
 	"github.com/accord-peace/accord/scenarios"
 )
 
@@ -211,6 +212,7 @@ func printPDF(ctx context.Context, html []byte) ([]byte, error) {
 func newBriefingCmd() *cobra.Command {
 	var proposal, out, pdf, x, y string
 	var f analysisFlags
+	var ro robust.Options
 	cmd := &cobra.Command{
 		Use:   "briefing SCENARIO --proposal ID --out BRIEFING.html [--pdf BRIEFING.pdf]",
 		Short: "The briefing on a proposal: each party's verdict, the nearest acceptable package, the plots",
@@ -218,8 +220,12 @@ func newBriefingCmd() *cobra.Command {
 each party scores it (utility, BATNA, verdict, red lines crossed, the issues
 that cost it most), the nearest package every veto party accepts, the
 frontier of acceptable packages in the utilities of --x and --y with the
-proposals marked, and the comparison matrix of every proposal. --out writes
-HTML; --pdf prints it with headless Chromium.`,
+proposals marked, and the comparison matrix of every proposal. When the
+scenario gives ranges [lo, hi] (docs/scenario.md, Ranges), it adds how sure
+the proposal is: its probability of acceptance over --runs Monte Carlo runs
+(--seed), the issues whose uncertainty matters most and the bar chart of
+accord robust (docs/robust.md). --out writes HTML; --pdf prints it with
+headless Chromium.`,
 		Args:              exactArgs(1, "one SCENARIO"),
 		ValidArgsFunction: scenarioCompletion,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -248,6 +254,19 @@ HTML; --pdf prints it with headless Chromium.`,
 			br, err := report.NewBriefing(m.Scenario.ID, ev, b, plane, m.Compare())
 			if err != nil {
 				return err
+			}
+			if len(robust.Inputs(m.Scenario)) > 0 {
+				if ro.Runs <= 0 {
+					return usageError{cmd: "briefing", err: fmt.Errorf("--runs must be positive, got %d", ro.Runs)}
+				}
+				ro.Budget = f.budget
+				res, err := robust.Run(cmd.Context(), m.Scenario, ro)
+				if err != nil {
+					return err
+				}
+				if err := br.AddRobustness(res); err != nil {
+					return err
+				}
 			}
 			var html bytes.Buffer
 			if err := br.HTML(&html); err != nil {
@@ -281,5 +300,7 @@ HTML; --pdf prints it with headless Chromium.`,
 	cmd.Flags().StringVar(&pdf, "pdf", "", "print the briefing to this PDF file (needs Chromium)")
 	cmd.Flags().StringVar(&x, "x", "ua", "party on the frontier plot's x axis (empty: no plot)")
 	cmd.Flags().StringVar(&y, "y", "ru", "party on the frontier plot's y axis")
+	cmd.Flags().IntVar(&ro.Runs, "runs", 10000, "Monte Carlo runs over the scenario's ranges, when it gives any (accord robust)")
+	cmd.Flags().Uint64Var(&ro.Seed, "seed", 1, "seed of those runs")
 	return cmd
 }

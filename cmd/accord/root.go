@@ -65,6 +65,7 @@ file, or "reference" for the embedded Ukraine 2025 reference agreement.`,
 		newScenarioCmd(),
 		newNegotiationCmd(),
 		newForecastCmd(),
+		newRobustCmd(),
 	)
 	root.InitDefaultCompletionCmd() // now, so that it is checked as the others
 	requireSubcommand(root)
