@@ -62,24 +62,17 @@ With --json one object: {"model","rounds","actors","dimensions","positions"
 			if !(q >= 0 && q <= 1) {
 				return usageError{cmd: c.CommandPath(), err: fmt.Errorf("--q is %v; want 0..1", q)}
 			}
+			if !forecast.KnownModel(model) {
+				return usageError{cmd: c.CommandPath(), err: fmt.Errorf("--model %q: want smp, eu or compromise", model)}
+			}
 			in, err := forecastInput(args[0])
 			if err != nil {
 				return err
 			}
-			var (
-				fc *forecast.Forecast
-				tr *forecast.EUTrace
-			)
-			switch model {
-			case "smp":
-				fc, err = forecast.SMP(in, forecast.SMPOptions{Turns: rounds})
-			case "eu":
-				fc, tr, err = forecast.EU(in, forecast.EUOptions{Rounds: rounds, Q: &q, Variant: euVariant})
-			case "compromise":
-				fc, err = forecast.Compromise(in)
-			default:
-				return usageError{cmd: c.CommandPath(), err: fmt.Errorf("--model %q: want smp, eu or compromise", model)}
-			}
+			fc, tr, err := forecast.Run(in, model, forecast.Options{
+				SMP: forecast.SMPOptions{Turns: rounds},
+				EU:  forecast.EUOptions{Rounds: rounds, Q: &q, Variant: euVariant},
+			})
 			if err != nil {
 				return err
 			}
@@ -134,8 +127,8 @@ func forecastInput(path string) (*forecast.Input, error) {
 	if err != nil {
 		return nil, err
 	}
-	in := forecast.FromScenario(s)
-	if err := in.Validate(); err != nil {
+	in, err := forecast.ScenarioInput(s)
+	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return in, nil
