@@ -75,6 +75,7 @@ type Server struct {
 	scenarioMu sync.Mutex        // the negotiation model's searches, one at a time
 	frontiers  map[string][]byte // frontier SVGs by "x|y"
 	robusts    map[string][]byte // robustness charts by "runs|seed", at most maxRobustCharts
+	forecasts  map[string][]byte // forecast charts by model
 }
 
 // NewServer returns a server over a mission with the default limits.
@@ -99,6 +100,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/scenario/matrix", s.getMatrix)
 	mux.HandleFunc("GET /v1/scenario/frontier.svg", s.getFrontier)
 	mux.HandleFunc("GET /v1/scenario/robust.svg", s.getRobust)
+	mux.HandleFunc("GET /v1/scenario/forecast.svg", s.getForecast)
 	mux.HandleFunc("GET /v1/bands", s.getBands)
 	if s.Record != nil {
 		mux.Handle("POST /v1/submissions", s.Auth.require(accord.ReadPublic, http.HandlerFunc(s.postSubmission)))

@@ -18,6 +18,7 @@ var Routes = []string{
 	"GET /v1/incidents/{id}", "GET /v1/agreement", "GET /v1/consultations",
 	"POST /v1/consultations/{id}/response", "POST /v1/consultations/{id}/finding", "POST /v1/provisions/{id}/done", "GET /v1/compliance",
 	"GET /v1/scenario", "GET /v1/scenario/proposals/{id}", "GET /v1/scenario/matrix", "GET /v1/scenario/frontier.svg", "GET /v1/scenario/robust.svg",
+	"GET /v1/scenario/forecast.svg",
 	"GET /v1/bands",
 	"GET /v1/negotiations", "POST /v1/negotiations", "GET /v1/negotiations/{id}", "GET /v1/negotiations/{id}/public",
 	"GET /v1/negotiations/{id}/positions/{party}", "GET /v1/negotiations/{id}/agreement", "GET /v1/negotiations/{id}/proposal",

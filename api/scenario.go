@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/forecast"
 	"github.com/accord-peace/accord/negotiate"
 	"github.com/accord-peace/accord/render"
 	"github.com/accord-peace/accord/robust"
@@ -206,6 +207,52 @@ func (s *Server) getRobust(w http.ResponseWriter, r *http.Request) {
 			s.robusts = map[string][]byte{}
 		}
 		s.robusts[key] = svg
+	}
+	w.Header().Set("Content-Type", "image/svg+xml")
+	w.Write(svg)
+}
+
+// getForecast draws where the bargaining may land (docs/forecast.md): the
+// served scenario mapped onto the spatial models as accord forecast maps
+// it (forecast.ScenarioInput), run by ?model= (smp, eu or compromise;
+// default smp) with the model's defaults, every party's position by round.
+// Charts are kept by model.
+func (s *Server) getForecast(w http.ResponseWriter, r *http.Request) {
+	if s.noScenario(w) {
+		return
+	}
+	model := forecast.ModelSMP
+	if v := r.URL.Query().Get("model"); v != "" {
+		if !forecast.KnownModel(v) {
+			writeError(w, http.StatusBadRequest, accord.Errorf(accord.EINVALID, "model %q: want smp, eu or compromise", v))
+			return
+		}
+		model = v
+	}
+	s.scenarioMu.Lock()
+	defer s.scenarioMu.Unlock()
+	svg, ok := s.forecasts[model]
+	if !ok {
+		in, err := forecast.ScenarioInput(s.Scenario.Scenario)
+		if err != nil {
+			s.fail(w, http.StatusUnprocessableEntity, err)
+			return
+		}
+		fc, _, err := forecast.Run(in, model, forecast.Options{})
+		if err != nil {
+			s.fail(w, http.StatusInternalServerError, err)
+			return
+		}
+		var b bytes.Buffer
+		if err := render.ForecastSVG(&b, fc); err != nil {
+			s.fail(w, http.StatusInternalServerError, err)
+			return
+		}
+		svg = b.Bytes()
+		if s.forecasts == nil {
+			s.forecasts = map[string][]byte{}
+		}
+		s.forecasts[model] = svg
 	}
 	w.Header().Set("Content-Type", "image/svg+xml")
 	w.Write(svg)

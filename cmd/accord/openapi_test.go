@@ -156,6 +156,8 @@ func TestOpenAPIDescribesTheServer(t *testing.T) {
 		{method: "GET", path: "/v1/scenario/frontier.svg?x=nobody", code: 400},
 		{method: "GET", path: "/v1/scenario/robust.svg?runs=500&seed=3", code: 200},
 		{method: "GET", path: "/v1/scenario/robust.svg?runs=0", code: 400},
+		{method: "GET", path: "/v1/scenario/forecast.svg?model=eu", code: 200},
+		{method: "GET", path: "/v1/scenario/forecast.svg?model=nope", code: 400},
 	}
 
 	// The document as served.
