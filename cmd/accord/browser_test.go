@@ -119,6 +119,7 @@ func TestDashboardInChromium(t *testing.T) {
 		{"a compliance timeline per party", `document.querySelectorAll(".party-timeline").length >= 2 && document.querySelectorAll(".party-timeline rect.bar").length >= 1`},
 		{"the comparison matrix", `document.querySelectorAll("#matrix table tr").length >= 5`},
 		{"the frontier plot", `document.getElementById("frontier").naturalWidth > 100`},
+		{"the forecast chart (smp)", `!document.getElementById("forecast-panel").hidden && document.getElementById("forecast").src.endsWith("model=smp") && document.getElementById("forecast").naturalWidth > 100`},
 		{"notices", `document.querySelectorAll("#notices li").length >= 1`},
 	} {
 		if err := chromedp.Do(ctx, chromedp.Poll[chromedp.Void](check.js, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
@@ -163,11 +164,25 @@ func TestDashboardInChromium(t *testing.T) {
 	} else if f := filtered; f[0] < 1 || f[0] >= f[3] || f[1] != f[0] || f[2] != min(f[0], 50) || f[4] != f[3] {
 		t.Errorf("a rule's filter: %d shown, %d markers, %d rows of %d incidents, then %d without the filter", f[0], f[1], f[2], f[3], f[4])
 	}
+	// The forecast's model selector redraws the chart with that model.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const s = document.getElementById("forecast-model"); s.value = "eu"; s.dispatchEvent(new Event("change")); return true; })()`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Poll[chromedp.Void](`(() => { const i = document.getElementById("forecast"); return i.src.endsWith("model=eu") && i.complete && i.naturalWidth > 100; })()`, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+		t.Errorf("the forecast by the eu model: %v", err)
+	}
 	// The labels in Ukrainian and Russian.
 	for lang, want := range map[string]string{"uk": "Інциденти", "ru": "Инциденты", "en": "Incidents"} {
 		got, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => { const s = document.getElementById("lang"); s.value = "`+lang+`"; s.dispatchEvent(new Event("change")); return document.querySelector('[data-i18n="Incidents"]').textContent + "|" + document.querySelector(".legend").textContent; })()`))
 		if err != nil || !strings.HasPrefix(got, want+"|") {
 			t.Errorf("language %s: heading and legend %q (%v), want %q first", lang, got, err, want)
+		}
+	}
+	// The forecast panel's labels follow the language too.
+	for lang, want := range map[string]string{"uk": "Чим може завершитися торг|очікувана корисність", "ru": "Чем может закончиться торг|ожидаемая полезность", "en": "Where the bargaining may land|expected utility"} {
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => { const s = document.getElementById("lang"); s.value = "`+lang+`"; s.dispatchEvent(new Event("change")); return document.querySelector('[data-i18n="forecast"]').textContent + "|" + document.querySelector('[data-i18n="fc eu"]').textContent; })()`))
+		if err != nil || got != want {
+			t.Errorf("language %s: the forecast panel says %q (%v), want %q", lang, got, err, want)
 		}
 	}
 	t.Logf("%d map shapes before the incidents, then %d incidents on the map (%d from the snapshot); screenshot %s (%d bytes)", countries, shapes, early, filepath.Join(dir, "dashboard.png"), len(shot))
