@@ -1,6 +1,8 @@
 package forecast
 
 import (
+	"math"
+
 	"github.com/accord-peace/accord"
 )
 
@@ -69,4 +71,17 @@ func optionPoint(is accord.Issue, k int) float64 {
 		return 50
 	}
 	return float64(k) / float64(n-1) * 100
+}
+
+// NearestOption is the index of the issue's option whose point on 0..100
+// (as FromScenario lays them out) lies nearest x, the earlier on a tie;
+// -1 for an issue without options.
+func NearestOption(is accord.Issue, x float64) int {
+	best, bd := -1, 0.0
+	for k := range is.Options {
+		if d := math.Abs(optionPoint(is, k) - x); best < 0 || d < bd {
+			best, bd = k, d
+		}
+	}
+	return best
 }

@@ -47,3 +47,16 @@ func TestFromScenario(t *testing.T) {
 		t.Errorf("powers %v %v, want 1", x.Power, y.Power)
 	}
 }
+
+// NearestOption inverts FromScenario's layout of options on 0..100.
+func TestNearestOption(t *testing.T) {
+	is := accord.Issue{ID: "i", Options: []accord.Option{{ID: "a"}, {ID: "b"}, {ID: "c"}}}
+	for x, want := range map[float64]int{0: 0, 24.9: 0, 25: 0, 25.1: 1, 50: 1, 74: 1, 80: 2, 100: 2} {
+		if got := NearestOption(is, x); got != want {
+			t.Errorf("%v: option %d, want %d", x, got, want)
+		}
+	}
+	if NearestOption(accord.Issue{Options: []accord.Option{{ID: "a"}}}, 90) != 0 || NearestOption(accord.Issue{}, 50) != -1 {
+		t.Error("one option or none")
+	}
+}

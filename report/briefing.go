@@ -5,6 +5,8 @@ import (
 	"html/template"
 	"io"
 
+	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/forecast"
 	"github.com/accord-peace/accord/negotiate"
 	"github.com/accord-peace/accord/render"
 	"github.com/accord-peace/accord/robust"
@@ -23,6 +25,64 @@ type Briefing struct {
 	Matrix     template.HTML
 	// Robustness is set by AddRobustness, for a scenario with ranges.
 	Robustness *Robustness
+	// Forecast is set by AddForecast.
+	Forecast *Forecast
+}
+
+// Forecast is the briefing's section on where the bargaining may land
+// (docs/forecast.md): a spatial model run on the scenario as accord
+// forecast maps it, the weighted median and mean of the last round per
+// issue, and the chart of the positions converging.
+type Forecast struct {
+	Model  string // its name in prose
+	Rounds int
+	Actors int
+	Issues []ForecastIssue
+	Chart  template.HTML // inline SVG
+}
+
+// ForecastIssue is where one issue ends in a forecast, on its 0..100 scale.
+type ForecastIssue struct {
+	Issue  string
+	Median float64
+	Mean   float64
+	Option string // the option nearest the median; empty if unknown
+}
+
+// forecastModels names the models in prose.
+var forecastModels = map[string]string{
+	forecast.ModelSMP:        "KTAB's spatial model of politics (SMP)",
+	forecast.ModelEU:         "the expected-utility model",
+	forecast.ModelCompromise: "the compromise model",
+}
+
+// AddForecast adds the section on where the bargaining may land from a
+// forecast of the scenario (forecast.ScenarioInput, forecast.Run): each
+// dimension is the scenario's issue of that id, whose option nearest the
+// median is named.
+func (b *Briefing) AddForecast(s *accord.Scenario, f *forecast.Forecast) error {
+	name := forecastModels[f.Model]
+	if name == "" {
+		name = "the " + f.Model + " model"
+	}
+	fs := &Forecast{Model: name, Rounds: f.Rounds, Actors: len(f.Actors)}
+	last := len(f.Median) - 1
+	for d, dim := range f.Dimensions {
+		fi := ForecastIssue{Issue: dim, Median: f.Median[last][d], Mean: f.Mean[last][d]}
+		if is, ok := s.Issue(dim); ok {
+			if k := forecast.NearestOption(*is, fi.Median); k >= 0 {
+				fi.Option = is.Options[k].ID
+			}
+		}
+		fs.Issues = append(fs.Issues, fi)
+	}
+	var svg bytes.Buffer
+	if err := render.ForecastSVG(&svg, f); err != nil {
+		return err
+	}
+	fs.Chart = template.HTML(svg.String()) // produced by our own renderer, escaped there
+	b.Forecast = fs
+	return nil
 }
 
 // Robustness is the briefing's section on how sure the proposal is when

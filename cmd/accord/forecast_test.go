@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -137,6 +138,28 @@ func TestForecastBadInput(t *testing.T) {
 		_, errs, code := runAccord(t, append([]string{"forecast"}, tc.args...)...)
 		if code != tc.code || !strings.Contains(errs, tc.msg) || strings.Contains(errs, "this is a bug") {
 			t.Errorf("%v: exit %d, %q; want %d and %q", tc.args, code, errs, tc.code, tc.msg)
+		}
+	}
+}
+
+// The briefing says where the bargaining may land: the SMP run of accord
+// forecast on the same scenario, its final median and mean per issue.
+func TestBriefingForecast(t *testing.T) {
+	f := runForecastJSON(t, tiny, "--model", "smp")
+	html := filepath.Join(t.TempDir(), "b.html")
+	if _, errs, code := runAccord(t, "report", "briefing", tiny, "--proposal", "p1", "--out", html); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	data, _ := os.ReadFile(html)
+	last := len(f.Median) - 1
+	wants := []string{"<h2>Where the bargaining may land</h2>", "By KTAB&#39;s spatial model of politics (SMP)",
+		fmt.Sprintf("After %d round(s)", f.Rounds), "<title>Forecast (smp): positions by round</title>"}
+	for d, dim := range f.Dimensions {
+		wants = append(wants, fmt.Sprintf(`<tr><td>%s</td><td class="n">%.1f</td><td class="n">%.1f</td>`, dim, f.Median[last][d], f.Mean[last][d]))
+	}
+	for _, want := range wants {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("briefing lacks %q", want)
 		}
 	}
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/agreement"
+	"github.com/accord-peace/accord/forecast"
 	"github.com/accord-peace/accord/geo"
 	"github.com/accord-peace/accord/monitor"
 	"github.com/accord-peace/accord/negotiate"
@@ -224,8 +225,11 @@ proposals marked, and the comparison matrix of every proposal. When the
 scenario gives ranges [lo, hi] (docs/scenario.md, Ranges), it adds how sure
 the proposal is: its probability of acceptance over --runs Monte Carlo runs
 (--seed), the issues whose uncertainty matters most and the bar chart of
-accord robust (docs/robust.md). --out writes HTML; --pdf prints it with
-headless Chromium.`,
+accord robust (docs/robust.md). When the scenario maps onto the spatial
+models (at least two parties with positions), it adds where the bargaining
+may land: accord forecast's SMP run, the final weighted median and mean per
+issue and the chart of the positions converging (docs/forecast.md). --out
+writes HTML; --pdf prints it with headless Chromium.`,
 		Args:              exactArgs(1, "one SCENARIO"),
 		ValidArgsFunction: scenarioCompletion,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -265,6 +269,17 @@ headless Chromium.`,
 					return err
 				}
 				if err := br.AddRobustness(res); err != nil {
+					return err
+				}
+			}
+			// Where the bargaining may land, when the scenario maps onto
+			// the spatial models as accord forecast maps it.
+			if in, err := forecast.ScenarioInput(m.Scenario); err == nil {
+				fc, _, err := forecast.Run(in, forecast.ModelSMP, forecast.Options{})
+				if err != nil {
+					return err
+				}
+				if err := br.AddForecast(m.Scenario, fc); err != nil {
 					return err
 				}
 			}
