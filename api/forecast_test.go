@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/api"
 	"github.com/accord-peace/accord/forecast"
 	"github.com/accord-peace/accord/negotiate"
@@ -73,10 +74,26 @@ func TestForecastChart(t *testing.T) {
 	if code != 400 || e.Code != "invalid" || e.Message != `model "nope": want smp, eu or compromise` {
 		t.Errorf("unknown model: %d %s", code, body)
 	}
+	// A scenario the models cannot run on (one party with positions): 422
+	// with the reason.
+	one := &accord.Scenario{ID: "one", Parties: []accord.Party{{ID: "x"}, {ID: "y"}},
+		Issues:    []accord.Issue{{ID: "i", Options: []accord.Option{{ID: "a"}, {ID: "b"}}}},
+		Positions: map[string]*accord.Position{"x": {Issues: map[string]accord.IssuePosition{"i": {Weight: 1, Utility: map[string]float64{"a": 100}}}}}}
+	lone := httptest.NewServer((&api.Server{Scenario: negotiate.Compile(one)}).Handler())
+	defer lone.Close()
+	resp, err := http.Get(lone.URL + "/v1/scenario/forecast.svg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 422 || !strings.Contains(string(body), "1 actor(s); a forecast needs at least two") {
+		t.Errorf("one party: %d %s", resp.StatusCode, body)
+	}
 	// Without a scenario, 404 as the other scenario routes.
 	bare := httptest.NewServer((&api.Server{}).Handler())
 	defer bare.Close()
-	resp, err := http.Get(bare.URL + "/v1/scenario/forecast.svg")
+	resp, err = http.Get(bare.URL + "/v1/scenario/forecast.svg")
 	if err != nil {
 		t.Fatal(err)
 	}
