@@ -1,0 +1,74 @@
+package reconstruction
+
+import (
+	"errors"
+	"time"
+)
+
+// Agreement is the agreement's state now, as the registry needs it.
+type Agreement interface {
+	// Holds evaluates a condition in the agreement's condition language;
+	// an error is a condition that does not parse or names what the
+	// agreement does not have.
+	Holds(condition string) (bool, error)
+	// Snapback reports whether snapback is in force.
+	Snapback() bool
+	// Seq is the sequence number of the agreement's last log entry.
+	Seq() int
+}
+
+// Submit records an event: applied if valid, otherwise a refusal event
+// with the reason is recorded in its place. It returns the event recorded
+// and, for a refusal, the *Error. Seq is assigned by the registry.
+// An event whose own shape is broken (no id, no payload) is refused
+// without a record: there is nothing to name.
+func (r *Registry) Submit(ev Event) (Event, error) {
+	ev.Seq = r.Seq + 1
+	err := r.Apply(ev)
+	if err == nil {
+		return ev, nil
+	}
+	return r.record(ev, err)
+}
+
+// Disburse decides a disbursement against the agreement's state and
+// records the decision: the disbursement, or a refusal with its reason
+// (snapback in force, the commitment's condition does not hold, an
+// amount rule).
+func (r *Registry) Disburse(d Disbursement, at time.Time, a Agreement) (Event, error) {
+	ev := Event{Seq: r.Seq + 1, At: at, Type: DisbursementEv, Disbursement: &d}
+	d.AgreementSeq = a.Seq()
+	if err := r.validate(ev); err != nil {
+		return r.record(ev, err)
+	}
+	c, _ := r.Commitment(d.Commitment)
+	if a.Snapback() {
+		return r.record(ev, refuse("disbursement", d.ID, "blocked: snapback is in force (agreement entry %d)", d.AgreementSeq))
+	}
+	if c.Condition != "" {
+		ok, err := a.Holds(c.Condition)
+		if err != nil {
+			return r.record(ev, refuse("disbursement", d.ID, "commitment %s's condition %q: %v", c.ID, c.Condition, err))
+		}
+		if !ok {
+			return r.record(ev, refuse("disbursement", d.ID, "commitment %s's condition %q does not hold (agreement entry %d)", c.ID, c.Condition, d.AgreementSeq))
+		}
+	}
+	if err := r.Apply(ev); err != nil {
+		return r.record(ev, err)
+	}
+	return ev, nil
+}
+
+// record records the refusal of ev for err.
+func (r *Registry) record(ev Event, err error) (Event, error) {
+	var e *Error
+	if !errors.As(err, &e) || e.ID == "" || ev.At.IsZero() || ev.At.Before(r.Now) {
+		return Event{}, err
+	}
+	ref := Event{Seq: r.Seq + 1, At: ev.At, Type: RefusalEv, Refusal: &Refusal{Type: e.What, ID: e.ID, Reason: e.Why}}
+	if aerr := r.Apply(ref); aerr != nil {
+		return Event{}, err
+	}
+	return ref, err
+}

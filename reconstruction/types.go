@@ -1,0 +1,73 @@
+package reconstruction
+
+import "time"
+
+// Sources of a fund.
+const (
+	FrozenAssets = "frozen-assets"
+	Pledge       = "pledge"
+	Loan         = "loan"
+)
+
+// Sources are the kinds of fund.
+var Sources = []string{FrozenAssets, Pledge, Loan}
+
+// Project statuses.
+const (
+	Planned   = "planned"
+	Active    = "active"
+	Complete  = "complete"
+	Cancelled = "cancelled"
+)
+
+// Statuses are the statuses of a project.
+var Statuses = []string{Planned, Active, Complete, Cancelled}
+
+// Fund is money available for reconstruction.
+type Fund struct {
+	ID     string `json:"id"`
+	Source string `json:"source"` // frozen-assets, pledge or loan
+	Owner  string `json:"owner"`  // who holds and commits it
+	Amount Money  `json:"amount"`
+}
+
+// Project is a reconstruction project.
+type Project struct {
+	ID          string `json:"id"`
+	Title       string `json:"title,omitempty"`
+	Sector      string `json:"sector"`
+	Oblast      string `json:"oblast"`
+	Cost        Money  `json:"cost"`
+	Implementer string `json:"implementer"`
+	Status      string `json:"status"`
+}
+
+// Commitment is money of a fund promised to a project, released under a
+// condition of the agreement.
+type Commitment struct {
+	ID      string `json:"id"`
+	Fund    string `json:"fund"`
+	Project string `json:"project"`
+	Amount  Money  `json:"amount"`
+	// Condition is when a disbursement may be made, in the agreement's
+	// condition language; empty is always (snapback still blocks).
+	Condition string `json:"condition,omitempty"`
+}
+
+// Disbursement is money paid out against a commitment.
+type Disbursement struct {
+	ID         string    `json:"id"`
+	Commitment string    `json:"commitment"`
+	Amount     Money     `json:"amount"`
+	At         time.Time `json:"at"`
+	// AgreementSeq is the sequence number of the agreement state the
+	// release was decided on.
+	AgreementSeq int `json:"agreement_seq"`
+}
+
+// Refusal records what was refused and why.
+type Refusal struct {
+	Type   string `json:"type"` // the refused event's type
+	ID     string `json:"id"`
+	Reason string `json:"reason"`
+}
