@@ -1,0 +1,105 @@
+package reconstruction
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/accord-peace/accord/agreement"
+	"github.com/accord-peace/accord/engine"
+)
+
+// replay is the reference agreement's state after the first n entries of
+// an engine test log (all of them for n < 0).
+func replay(t *testing.T, log string, n int) EngineState {
+	t.Helper()
+	data, err := os.ReadFile("../scenarios/ukraine-2025/agreement.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := agreement.Parse("agreement.yaml", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open("../engine/testdata/" + log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	events, err := engine.ReadLog(f, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n >= 0 {
+		events = events[:n]
+	}
+	s, err := engine.Replay(a, events)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return EngineState{A: a, S: s}
+}
+
+// A disbursement conditioned on the permanent ceasefire is refused once
+// the upheld violation's snapback takes effect, although the permanent
+// phase is still open, and the same disbursement is released over a state
+// without snapback. The engine never lifts a snapback once effective, so
+// "after" is a later agreement state in which no snapback is in force:
+// the compliance history of the engine's tests.
+func TestEngineSnapbackBlocksDisbursement(t *testing.T) {
+	r := sample(t)
+	snap := replay(t, "snapback.ndjson", -1)
+	if !snap.Snapback() {
+		t.Fatal("no snapback in the snapback log")
+	}
+	if ok, err := snap.Holds("phase(permanent) == open"); !ok || err != nil {
+		t.Fatalf("permanent phase: %v %v", ok, err)
+	}
+	d := Disbursement{ID: "d2", Commitment: "c1", Amount: usd(100), At: day(4)}
+	ev, err := r.Disburse(d, day(4), snap)
+	if err == nil || !strings.Contains(err.Error(), "blocked: snapback is in force (agreement entry 9)") {
+		t.Fatalf("under snapback: %v", err)
+	}
+	if ev.Type != RefusalEv || ev.Refusal.ID != "d2" {
+		t.Errorf("recorded %+v", ev)
+	}
+
+	// Before the snapback took effect (the finding upheld, snapback
+	// notified, 30 days to run) the condition holds and nothing blocks.
+	notified := replay(t, "snapback.ndjson", 8)
+	if notified.Snapback() || notified.S.Snapback == nil {
+		t.Fatalf("snapback after entry 8: %+v", notified.S.Snapback)
+	}
+	if _, err := r.Disburse(Disbursement{ID: "d1b", Commitment: "c1", Amount: usd(50), At: day(4)}, day(4), notified); err != nil {
+		t.Errorf("before snapback took effect: %v", err)
+	}
+
+	clean := replay(t, "compliance.ndjson", -1)
+	ev, err = r.Disburse(d, day(5), clean)
+	if err != nil || ev.Type != DisbursementEv || ev.Disbursement.AgreementSeq != clean.Seq() {
+		t.Fatalf("released: %+v %v", ev, err)
+	}
+	if got := r.Undisbursed("c1"); got != usd(150).Amount {
+		t.Errorf("undisbursed %d", got)
+	}
+}
+
+// A condition naming what the agreement does not have is refused with the
+// condition language's error, recorded.
+func TestEngineConditionErrors(t *testing.T) {
+	s := replay(t, "compliance.ndjson", -1)
+	if _, err := s.Holds("phase(nowhere) == open"); err == nil {
+		t.Error("unknown phase accepted")
+	}
+	if ok, err := s.Holds("phase(reconstruction) == open and violations(party=ru, severity>=major, within=30d) == 0"); err != nil || !ok {
+		t.Errorf("reconstruction condition: %v %v", ok, err)
+	}
+	r := sample(t)
+	if _, err := r.Submit(Event{At: day(4), Type: CommitmentEv, Commitment: &Commitment{ID: "c9", Fund: "eu-era", Project: "kharkiv-grid", Amount: usd(10), Condition: "phase(nowhere) == open"}}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := r.Disburse(Disbursement{ID: "d9", Commitment: "c9", Amount: usd(1), At: day(5)}, day(5), s)
+	if err == nil || !strings.Contains(err.Error(), `commitment c9's condition "phase(nowhere) == open"`) || len(r.Refusals) != 1 {
+		t.Errorf("got %v, refusals %+v", err, r.Refusals)
+	}
+}
