@@ -12,5 +12,6 @@
 // snapback is in force; the decision is taken once, against the state
 // given, and recorded as an event (a disbursement or a refusal with its
 // reason), so replay does not need the agreement. The package does no I/O;
-// it exports an OCDS release package (ocds.go).
+// it exports an OCDS release package (ocds.go) and
+// IATI activities (iati.go).
 package reconstruction
