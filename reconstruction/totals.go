@@ -64,7 +64,9 @@ func (r *Registry) Totals() Totals {
 		t.Oblasts = add(t.Oblasts, p.Oblast, c.Amount.Currency, c.Amount.Amount, d)
 		t.Sectors = add(t.Sectors, p.Sector, c.Amount.Currency, c.Amount.Amount, d)
 	}
-	byName := func(a, b PlaceTotal) int { return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.Currency, b.Currency)) }
+	byName := func(a, b PlaceTotal) int {
+		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.Currency, b.Currency))
+	}
 	slices.SortFunc(t.Oblasts, byName)
 	slices.SortFunc(t.Sectors, byName)
 	return t
