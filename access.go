@@ -21,6 +21,8 @@ const (
 	ReadProofs         = "read_proofs"         // inclusion and consistency proofs
 	Negotiate          = "negotiate"           // submit one's own position, answers and requests; read one's own view
 	Mediate            = "mediate"             // open negotiations, put drafts on the table, read every position
+	Fund               = "fund"                // register one's own funds for reconstruction, commit and disburse one's own money
+	RegisterProject    = "register_project"    // register and update reconstruction projects
 )
 
 // AccessRoles and Actions list every role of the record's users and every
@@ -28,7 +30,7 @@ const (
 var (
 	AccessRoles = []string{RoleParty, RoleGuarantor, RoleMonitor, RoleMediator, RolePublic}
 	Actions     = []string{ReadPublic, ReadOwnNotices, ReadOthersNotices, ReadRawEvidence, SubmitObservations,
-		SubmitResponse, SignFinding, DraftAgreement, ReadProofs, Negotiate, Mediate}
+		SubmitResponse, SignFinding, DraftAgreement, ReadProofs, Negotiate, Mediate, Fund, RegisterProject}
 )
 
 // Policy decides who may do what: deny by default.
@@ -60,8 +62,10 @@ func (p Policy) Allowed(role, action string, own bool) bool {
 		return role == RoleParty && own
 	case SignFinding:
 		return role == RoleGuarantor
-	case DraftAgreement, Mediate:
+	case DraftAgreement, Mediate, RegisterProject:
 		return role == RoleMediator
+	case Fund:
+		return (role == RoleParty || role == RoleGuarantor) && own
 	case Negotiate:
 		return role == RoleParty && own
 	}

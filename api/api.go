@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/funding"
 	"github.com/accord-peace/accord/ledger"
 	"github.com/accord-peace/accord/mediation"
 	"github.com/accord-peace/accord/mission"
@@ -71,6 +72,9 @@ type Server struct {
 	CORS *CORS
 	// Mediation, when set, serves the negotiations (negotiation.go).
 	Mediation *mediation.Mediation
+	// Funding, when set, serves the reconstruction registry
+	// (reconstruction.go).
+	Funding *funding.Funding
 
 	scenarioMu sync.Mutex        // the negotiation model's searches, one at a time
 	frontiers  map[string][]byte // frontier SVGs by "x|y"
@@ -116,6 +120,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /openapi.json", serveOpenAPI)
 	if s.Mediation != nil {
 		s.negotiationRoutes(mux)
+	}
+	if s.Funding != nil {
+		s.reconstructionRoutes(mux)
 	}
 	mux.HandleFunc("GET /v1/geometry", s.getGeometry)
 	mux.Handle("GET /web/", webHandler())

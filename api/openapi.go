@@ -9,7 +9,7 @@ import (
 var openAPI []byte
 
 // Routes lists every route the server registers (with Record, Feed,
-// Metrics and Mediation set); a test keeps it, the mux and openapi.json in step.
+// Metrics, Mediation and Funding set); a test keeps it, the mux and openapi.json in step.
 var Routes = []string{
 	"POST /v1/observations", "GET /v1/incidents", "GET /v1/feed",
 	"POST /v1/submissions", "GET /v1/checkpoint", "GET /v1/ledger", "GET /v1/entries/{index}", "GET /v1/sealed/{sha256}",
@@ -25,6 +25,8 @@ var Routes = []string{
 	"POST /v1/negotiations/{id}/drafts", "POST /v1/negotiations/{id}/positions", "POST /v1/negotiations/{id}/answers",
 	"POST /v1/negotiations/{id}/requests", "POST /v1/negotiations/{id}/signatures",
 	"GET /negotiation",
+	"GET /v1/reconstruction", "GET /v1/reconstruction/export", "POST /v1/reconstruction/funds", "POST /v1/reconstruction/projects",
+	"POST /v1/reconstruction/commitments", "POST /v1/reconstruction/disbursements",
 }
 
 func serveOpenAPI(w http.ResponseWriter, r *http.Request) {

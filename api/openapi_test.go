@@ -14,6 +14,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/accord-peace/accord/api"
+	"github.com/accord-peace/accord/funding"
 	"github.com/accord-peace/accord/ledger"
 	"github.com/accord-peace/accord/monitor"
 )
@@ -54,6 +55,9 @@ func TestOpenAPIInSync(t *testing.T) {
 	s.Feed = &api.Feed{Ledger: l}
 	s.Metrics = api.NewMetrics(func() float64 { return 0 }, func() float64 { return float64(l.Len()) })
 	s.Mediation = newMediation(t, l)
+	if s.Funding, err = funding.Open(t.Context(), funding.Config{Ledger: l}); err != nil {
+		t.Fatal(err)
+	}
 	h := s.Handler()
 	for _, r := range api.Routes {
 		method, path, _ := strings.Cut(r, " ")

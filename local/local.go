@@ -4,7 +4,8 @@
 // observations and the ledger at every start, so its commits are not
 // fsynced), the signed ledger (ledger) and the mediation's key
 // (mediation.key: the negotiations' confidential content is encrypted to
-// it in accord.db). 'accord serve', 'accord demo',
+// it in accord.db); the reconstruction registry (package funding) is kept
+// in the same ledger. 'accord serve', 'accord demo',
 // the server benchmark and the tests open a mission here, so they wire it
 // one way.
 package local
@@ -15,11 +16,14 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/agreement"
+	"github.com/accord-peace/accord/funding"
 	"github.com/accord-peace/accord/geo"
 	"github.com/accord-peace/accord/ledger"
 	"github.com/accord-peace/accord/mediation"
 	"github.com/accord-peace/accord/mission"
+	"github.com/accord-peace/accord/reconstruction"
 	"github.com/accord-peace/accord/sqlite"
 )
 
@@ -43,8 +47,11 @@ type Deployment struct {
 	// Mediation runs the negotiations on the same record; their
 	// confidential content is encrypted to the key in mediation.key.
 	Mediation *mediation.Mediation
-	db        *sqlite.DB
-	derive    *sqlite.DB
+	// Funding is the reconstruction registry, on the same record; its
+	// disbursements are decided on the mission's agreement state.
+	Funding *funding.Funding
+	db      *sqlite.DB
+	derive  *sqlite.DB
 }
 
 // Open opens the stores in the directory and the mission over them (which
@@ -88,7 +95,24 @@ func Open(ctx context.Context, c Config) (*Deployment, error) {
 		d.Close()
 		return nil, err
 	}
+	if d.Funding, err = funding.Open(ctx, funding.Config{Ledger: d.Ledger, Agreement: d.agreementState}); err != nil {
+		d.Close()
+		return nil, err
+	}
 	return d, nil
+}
+
+// agreementState is the agreement's state now, as the reconstruction
+// registry reads it.
+func (d *Deployment) agreementState() (reconstruction.Agreement, error) {
+	if !d.Mission.HasEngine() {
+		return nil, accord.Errorf(accord.ENOTFOUND, "no agreement: the server runs without consultation or enforcement, and a disbursement is decided on the agreement's state")
+	}
+	st, err := d.Mission.State()
+	if err != nil {
+		return nil, err
+	}
+	return reconstruction.EngineState{A: d.Mission.Agreement(), S: st}, nil
 }
 
 // Close closes the stores.

@@ -91,7 +91,7 @@ func TestOpenAPIDescribesTheServer(t *testing.T) {
 		t.Fatalf("checkpoint %q: no size", cp)
 	}
 	// The document's bodies other than JSON are strings.
-	for _, ct := range []string{"text/html", "image/svg+xml", "text/javascript", "text/csv", "application/vnd.google-earth.kml+xml"} {
+	for _, ct := range []string{"text/html", "image/svg+xml", "text/javascript", "text/csv", "application/vnd.google-earth.kml+xml", "application/xml"} {
 		openapi3filter.RegisterBodyDecoder(ct, openapi3filter.PlainBodyDecoder)
 	}
 	openapi3filter.RegisterBodyDecoder("application/geo+json", openapi3filter.JSONBodyDecoder)
@@ -271,6 +271,7 @@ func TestOpenAPIDescribesTheServer(t *testing.T) {
 	check(surl, contractCall{method: "POST", path: "/v1/provisions/prisoner-exchange/done", ctype: "application/json", body: `{"party":"ua"}`, code: 401})
 
 	contractNegotiation(t, check)
+	contractReconstruction(t, check)
 
 	var missing []string
 	for _, r := range api.Routes {

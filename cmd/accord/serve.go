@@ -176,6 +176,7 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 	// An agreement that registers keys wants every batch signed.
 	s.api.RequireSigned = len(a.Keys) > 0
 	s.api.Mediation = d.Mediation
+	s.api.Funding = d.Funding
 	if c.tokens != "" {
 		auth, err := readTokens(c.tokens)
 		if err == nil {
