@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // Currencies are the ISO 4217 codes the registry knows, with the number of
@@ -64,3 +65,22 @@ func (m Money) Major() string {
 }
 
 func (m Money) String() string { return m.Major() + " " + m.Currency }
+
+// ParseMoney reads an amount in major units, a decimal with at most the
+// currency's minor digits ("1250.50" EUR is 125050 cents), exactly.
+func ParseMoney(amount, currency string) (Money, error) {
+	d, ok := Currencies[currency]
+	if !ok {
+		return Money{}, fmt.Errorf("unknown currency %q (want one of %v)", currency, CurrencyCodes())
+	}
+	whole, frac, dot := strings.Cut(amount, ".")
+	if whole == "" || (dot && frac == "") || len(frac) > d || strings.Trim(whole+frac, "0123456789") != "" {
+		return Money{}, fmt.Errorf("amount %q: want a positive decimal in %s with at most %d digits after the point", amount, currency, d)
+	}
+	frac += strings.Repeat("0", d-len(frac))
+	n, err := strconv.ParseInt(whole+frac, 10, 64)
+	if err != nil || n <= 0 {
+		return Money{}, fmt.Errorf("amount %q: want a positive decimal in %s", amount, currency)
+	}
+	return Money{n, currency}, nil
+}

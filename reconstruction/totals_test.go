@@ -1,6 +1,9 @@
 package reconstruction
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
 func TestTotals(t *testing.T) {
 	r := sample(t)
@@ -30,5 +33,22 @@ func TestTotals(t *testing.T) {
 	}
 	if len(tot.Sectors) != 2 || tot.Sectors[0].Name != "energy" || tot.Sectors[1].Name != "transport" {
 		t.Fatalf("sectors %+v", tot.Sectors)
+	}
+}
+
+func TestParseMoney(t *testing.T) {
+	for in, want := range map[string]Money{"1250.50 EUR": {125050, "EUR"}, "3 USD": {300, "USD"}, "1000 JPY": {1000, "JPY"}, "0.5 UAH": {50, "UAH"}} {
+		var a, c string
+		fmt.Sscan(in, &a, &c)
+		if got, err := ParseMoney(a, c); err != nil || got != want {
+			t.Errorf("%s: %v %v, want %v", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"1.234 EUR", "1.5 JPY", "-3 USD", "0 USD", "1e3 USD", ". USD", "3. USD", "3 usd", "1,5 EUR"} {
+		var a, c string
+		fmt.Sscan(in, &a, &c)
+		if got, err := ParseMoney(a, c); err == nil {
+			t.Errorf("%s: %v, want an error", in, got)
+		}
 	}
 }
