@@ -64,6 +64,7 @@ file, or "reference" for the embedded Ukraine 2025 reference agreement.`,
 		newReportCmd(),
 		newScenarioCmd(),
 		newNegotiationCmd(),
+		newReconstructionCmd(),
 		newForecastCmd(),
 		newRobustCmd(),
 	)
