@@ -133,6 +133,11 @@ type Enforcement struct {
 	// SnapbackOn lists the parties whose upheld major violations snap the
 	// relief back (the party the relief is for).
 	SnapbackOn []string `yaml:"snapback_on,omitempty"`
+	// Lift is the condition that ends a snapback in effect ("" never: the
+	// JCPOA's snapback has none): the suspended phase resumes and the
+	// tranches may be released again, each under its own condition.
+	Lift string `yaml:"lift,omitempty"`
+	lift *cond.Expr
 }
 
 // Tranche is one tranche of relief.
@@ -159,6 +164,15 @@ func (a *Agreement) PhaseEntry(i int) *cond.Expr { return a.Phases[i].entry }
 
 // TrancheRelease is the parsed release condition of tranche i.
 func (a *Agreement) TrancheRelease(i int) *cond.Expr { return a.Enforcement.Tranches[i].release }
+
+// SnapbackLift is the parsed lift condition of the snapback, nil if the
+// agreement has none.
+func (a *Agreement) SnapbackLift() *cond.Expr {
+	if a.Enforcement == nil {
+		return nil
+	}
+	return a.Enforcement.lift
+}
 
 // SeverityOf is the severity of a rule's violations.
 func (a *Agreement) SeverityOf(rule string) string {

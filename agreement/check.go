@@ -216,6 +216,17 @@ func (a *Agreement) checkPhased() []string {
 		if e.SuspendPhase != "" && !slices.Contains(names.Phases, e.SuspendPhase) {
 			add("enforcement.suspend_phase: no phase %q", e.SuspendPhase)
 		}
+		if e.Lift != "" {
+			ex, err := parseCond(e.Lift, names)
+			switch {
+			case err != nil:
+				add("enforcement.lift: %v", err)
+			case isFalse(ex):
+				add("enforcement.lift: is false: the snapback can never be lifted (leave lift out for a snapback without one)")
+			default:
+				e.lift = ex
+			}
+		}
 	}
 	return probs
 }
@@ -229,6 +240,12 @@ func parseCond(src string, names cond.Names) (*cond.Expr, error) {
 		err = cond.Check(e, names)
 	}
 	return e, err
+}
+
+// isFalse reports whether a condition is the constant false.
+func isFalse(e *cond.Expr) bool {
+	n, ok := e.Root.(*cond.Name)
+	return ok && n.Text == "false"
 }
 
 // checkPhases parses the entry conditions and refuses cycles: phases open in
@@ -253,7 +270,7 @@ func (a *Agreement) checkPhases(names cond.Names) []string {
 			continue
 		}
 		p.entry = e
-		if n, ok := e.Root.(*cond.Name); ok && n.Text == "false" {
+		if isFalse(e) {
 			probs = append(probs, fmt.Sprintf("%s.entry: is false: the phase can never open", at))
 		}
 	}

@@ -44,9 +44,22 @@ func TestPhasedErrors(t *testing.T) {
 		{"quorum", "quorum: 2", "quorum: 3", "consultation.quorum: 3, but there are 2 guarantors"},
 		{"zero days", "response_days: 3", "response_days: 0", "consultation.response_days: must be at least 1 day"},
 		{"tranche condition", `release: "phase(two) == open"`, `release: "phase(three) == open"`, `enforcement.tranches[0].release: column 7: no phase "three"`},
+		{"lift unknown name", "snapback_on: [ru]", "snapback_on: [ru]\n  lift: \"since(snapback) >= 60d and phase(three) == open\"", `line 16: enforcement.lift: column 34: no phase "three"`},
+		{"lift not a condition", "snapback_on: [ru]", "snapback_on: [ru]\n  lift: \"since(snapback)\"", `line 16: enforcement.lift: column 1: since(snapback) is a duration, not a condition`},
+		{"lift syntax", "snapback_on: [ru]", "snapback_on: [ru]\n  lift: \"since(snapback) >= \"", "line 16: enforcement.lift: column"},
+		{"lift unknown event", "snapback_on: [ru]", "snapback_on: [ru]\n  lift: \"since(lifting) >= 1d\"", `line 16: enforcement.lift: column 7: no event "lifting"`},
+		{"lift never", "snapback_on: [ru]", "snapback_on: [ru]\n  lift: \"false\"", "line 16: enforcement.lift: is false: the snapback can never be lifted"},
 		{"snapback party", "snapback_on: [ru]", "snapback_on: [us]", `enforcement.snapback_on: "us" is not a party`},
 		{"role", "role: guarantor}\n  - {actor: eu", "role: arbiter}\n  - {actor: eu", `roles[0].role: "arbiter" is not one of`},
 		{"temporary without end", "within: 14d}", "within: 14d, nature: temporary}", "a temporary provision needs expires or review"},
+	}
+	lifted := strings.Replace(phasedBase, "snapback_on: [ru]", "snapback_on: [ru]\n  lift: \"since(snapback) >= 60d and violations(party=ru, severity>=major, within=60d) == 0\"", 1)
+	a, err := agreement.Parse("a.yaml", []byte(lifted))
+	if err != nil || a.SnapbackLift() == nil {
+		t.Fatalf("lift: %v %v", err, a)
+	}
+	if b, _ := agreement.Parse("a.yaml", []byte(phasedBase)); b.SnapbackLift() != nil {
+		t.Error("a lift without lift")
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
