@@ -17,6 +17,15 @@
 // snapback_days every released tranche of relief is re-imposed, pending
 // tranches stay blocked and the suspend_phase is suspended.
 //
+// An agreement with enforcement.lift ends a snapback in effect when that
+// condition holds (evaluated with the others, on the engine's clock): the
+// snapback records lifted_at, the suspended phase resumes (open again, or
+// pending if it had not opened) and the re-imposed and blocked tranches are
+// pending again, each released by its own condition from the next event or
+// tick on. A later upheld major violation may then notify a new snapback;
+// the lifted one moves to the snapbacks history. Without lift a snapback
+// is never lifted, as the JCPOA's, and the state is what it always was.
+//
 // Conditions (package cond) are evaluated after every event and every
 // deadline; a daily tick keeps time-based conditions timely.
 package engine

@@ -359,8 +359,16 @@ func (r *run) close(c *ConsultationState, at time.Time, outcome string, signedBy
 
 func (r *run) notifySnapback(c *ConsultationState, at time.Time) {
 	en := r.a.Enforcement
-	if en == nil || !slices.Contains(en.SnapbackOn, c.Party) || r.s.Snapback != nil {
+	if en == nil || !slices.Contains(en.SnapbackOn, c.Party) {
 		return
+	}
+	if prev := r.s.Snapback; prev != nil {
+		if prev.LiftedAt == nil {
+			return // one snapback at a time
+		}
+		// The previous snapback was lifted: it goes to the history. The
+		// append never changes what a refused run's original holds.
+		r.s.Snapbacks = append(r.s.Snapbacks, *prev)
 	}
 	eff := at.Add(time.Duration(en.SnapbackDays) * 24 * time.Hour)
 	r.s.Snapback = &SnapbackState{Cause: c.Violation, NotifiedAt: at, EffectiveAt: eff}

@@ -24,6 +24,9 @@ type State struct {
 	Consultations []ConsultationState `json:"consultations"`
 	Tranches      []TrancheState      `json:"tranches"`
 	Snapback      *SnapbackState      `json:"snapback"`
+	// Snapbacks are the earlier snapbacks, lifted, when a later one was
+	// notified: the record keeps every one.
+	Snapbacks []SnapbackState `json:"snapbacks,omitempty"`
 	// Derived are the events the engine derived from the log, in order.
 	Derived []Derived `json:"derived"`
 }
@@ -126,6 +129,15 @@ type SnapbackState struct {
 	NotifiedAt  time.Time `json:"notified_at"`
 	EffectiveAt time.Time `json:"effective_at"`
 	Effective   bool      `json:"effective"`
+	// LiftedAt is when the agreement's lift condition held and ended the
+	// snapback (nil while in force; never set without enforcement.lift).
+	LiftedAt *time.Time `json:"lifted_at,omitempty"`
+}
+
+// InForce reports whether the snapback has taken effect and has not been
+// lifted.
+func (sb *SnapbackState) InForce() bool {
+	return sb != nil && sb.Effective && sb.LiftedAt == nil
 }
 
 // Derived is an event the engine derived.

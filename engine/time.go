@@ -130,6 +130,10 @@ func (r *run) settle(at time.Time) {
 		if r.s.InForce == nil {
 			return
 		}
+		if lift := r.a.SnapbackLift(); lift != nil && r.s.Snapback.InForce() && cond.Eval(lift, rec) {
+			r.lift(at)
+			changed = true
+		}
 		for i := range r.a.Phases {
 			ps := &r.s.Phases[i]
 			if ps.Status == Suspended {
@@ -150,13 +154,47 @@ func (r *run) settle(at time.Time) {
 		}
 		for i := range r.s.Tranches {
 			t := &r.s.Tranches[i]
-			if t.Status == Pending && cond.Eval(r.a.TrancheRelease(i), rec) {
+			if t.Status == Pending && !liftedAt(t, at) && cond.Eval(r.a.TrancheRelease(i), rec) {
 				t.Status, t.At = Released, tp(at)
 				r.derive(at, "tranche %s released", t.ID)
 				changed = true
 			}
 		}
 	}
+}
+
+// lift ends the snapback in effect, its lift condition holding: the
+// suspended phase resumes (open again, or pending if it had not opened), and
+// the re-imposed and blocked tranches are pending again, to be released by
+// their own conditions from the next event or tick on (a lift is not a
+// release).
+func (r *run) lift(at time.Time) {
+	en, sb := r.a.Enforcement, r.s.Snapback
+	sb.LiftedAt = tp(at)
+	r.derive(at, "snapback lifted: %s holds (violation %s, effective since %s)", strings.TrimSpace(en.Lift), sb.Cause, sb.EffectiveAt.Format(time.RFC3339))
+	for i := range r.s.Tranches {
+		if t := &r.s.Tranches[i]; t.Status == Reimposed || t.Status == Blocked {
+			t.Status, t.At = Pending, tp(at)
+			r.derive(at, "tranche %s pending again", t.ID)
+		}
+	}
+	if en.SuspendPhase != "" {
+		for i := range r.s.Phases {
+			if p := &r.s.Phases[i]; p.ID == en.SuspendPhase && p.Status == Suspended {
+				p.Status = Open
+				if p.OpenedAt == nil {
+					p.Status = Pending
+				}
+				r.derive(at, "phase %s resumes (%s)", p.ID, p.Status)
+			}
+		}
+	}
+}
+
+// liftedAt reports whether a pending tranche was made pending by a lift at
+// this instant: it is released at a later one, if its condition holds.
+func liftedAt(t *TrancheState, at time.Time) bool {
+	return t.At != nil && t.At.Equal(at)
 }
 
 // dueOf is a provision's deadline, once the event it counts from happened.
@@ -224,7 +262,7 @@ func (r record) EventTime(ev string) (time.Time, bool) {
 	}
 	if ev == "snapback" {
 		if sb := r.s.Snapback; sb != nil && sb.Effective {
-			return sb.EffectiveAt, true
+			return sb.EffectiveAt, true // the last snapback's, lifted or not
 		}
 		return time.Time{}, false
 	}

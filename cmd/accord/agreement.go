@@ -218,7 +218,13 @@ func writeStatus(out io.Writer, s *engine.State) {
 		if sb.Effective {
 			state = "effective since " + sb.EffectiveAt.Format("2006-01-02 15:04")
 		}
+		if sb.LiftedAt != nil {
+			state += ", lifted on " + sb.LiftedAt.Format("2006-01-02 15:04")
+		}
 		fmt.Fprintf(w, "\nsnapback (violation %s): %s\n", sb.Cause, state)
+		for _, h := range s.Snapbacks {
+			fmt.Fprintf(w, "earlier snapback (violation %s): effective %s, lifted on %s\n", h.Cause, h.EffectiveAt.Format("2006-01-02 15:04"), h.LiftedAt.Format("2006-01-02 15:04"))
+		}
 	}
 }
 
