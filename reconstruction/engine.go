@@ -29,8 +29,9 @@ func (e EngineState) Holds(condition string) (bool, error) {
 	return cond.Eval(x, stateRecord{e.S}), nil
 }
 
-// Snapback reports whether snapback has taken effect.
-func (e EngineState) Snapback() bool { return e.S.Snapback != nil && e.S.Snapback.Effective }
+// Snapback reports whether snapback is in force: it has taken effect and
+// has not been lifted (the agreement's enforcement.lift).
+func (e EngineState) Snapback() bool { return e.S.Snapback.InForce() }
 
 // Seq is the state's last log entry.
 func (e EngineState) Seq() int { return e.S.Seq }

@@ -1,9 +1,11 @@
 package reconstruction
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/engine"
@@ -43,9 +45,9 @@ func replay(t *testing.T, log string, n int) EngineState {
 // A disbursement conditioned on the permanent ceasefire is refused once
 // the upheld violation's snapback takes effect, although the permanent
 // phase is still open, and the same disbursement is released over a state
-// without snapback. The engine never lifts a snapback once effective, so
-// "after" is a later agreement state in which no snapback is in force:
-// the compliance history of the engine's tests.
+// without snapback: the compliance history of the engine's tests. The
+// reference agreement has no lift; TestEngineSnapbackLifted shows the
+// same disbursement refused and released in one history.
 func TestEngineSnapbackBlocksDisbursement(t *testing.T) {
 	r := sample(t)
 	snap := replay(t, "snapback.ndjson", -1)
@@ -101,5 +103,70 @@ func TestEngineConditionErrors(t *testing.T) {
 	_, err := r.Disburse(Disbursement{ID: "d9", Commitment: "c9", Amount: usd(1), At: day(5)}, day(5), s)
 	if err == nil || !strings.Contains(err.Error(), `commitment c9's condition "phase(nowhere) == open"`) || len(r.Refusals) != 1 {
 		t.Errorf("got %v, refusals %+v", err, r.Refusals)
+	}
+}
+
+// In one history, over a copy of the reference agreement with a lift
+// (testdata/agreement-lift.yaml): the disbursement is refused while the
+// snapback is in force, and released once the lift's sixty days without a
+// major violation have passed and the engine lifted it.
+func TestEngineSnapbackLifted(t *testing.T) {
+	data, err := os.ReadFile("testdata/agreement-lift.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := agreement.Parse("agreement-lift.yaml", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open("../engine/testdata/snapback.ndjson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	log, err := engine.ReadLog(f, "snapback.ndjson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lift := time.Date(2026, 4, 21, 0, 0, 0, 0, time.UTC)
+	log = append(log,
+		engine.Event{Seq: len(log) + 1, At: lift.Add(-24 * time.Hour), Type: "tick"},
+		engine.Event{Seq: len(log) + 2, At: lift, Type: "tick"})
+	e := engine.New(a)
+	apply := func(evs []engine.Event) EngineState {
+		t.Helper()
+		for _, ev := range evs {
+			if err := e.Apply(ev); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return EngineState{A: a, S: e.State()}
+	}
+	r := sample(t)
+	d := Disbursement{ID: "d2", Commitment: "c1", Amount: usd(100), At: day(4)}
+
+	// Under snapback (entry 9), and still the day before the lift (entry
+	// 10: sixty days of snapback not yet run).
+	for i, s := range []EngineState{apply(log[:9]), apply(log[9:10])} {
+		if !s.Snapback() {
+			t.Fatalf("no snapback in force at entry %d", s.Seq())
+		}
+		_, err := r.Disburse(d, day(4+i), s)
+		if want := fmt.Sprintf("blocked: snapback is in force (agreement entry %d)", s.Seq()); err == nil || !strings.Contains(err.Error(), want) {
+			t.Fatalf("under snapback: %v, want %q", err, want)
+		}
+	}
+
+	// Lifted (entry 11): the same disbursement is released against it.
+	lifted := apply(log[10:])
+	if lifted.Snapback() || lifted.S.Snapback == nil || lifted.S.Snapback.LiftedAt == nil || !lifted.S.Snapback.LiftedAt.Equal(lift) {
+		t.Fatalf("snapback after the lift: %+v", lifted.S.Snapback)
+	}
+	ev, err := r.Disburse(d, day(6), lifted)
+	if err != nil || ev.Type != DisbursementEv || ev.Disbursement.AgreementSeq != 11 {
+		t.Fatalf("after the lift: %+v %v", ev, err)
+	}
+	if len(r.Refusals) != 2 || r.Undisbursed("c1") != usd(200).Amount {
+		t.Errorf("refusals %+v, undisbursed %d", r.Refusals, r.Undisbursed("c1"))
 	}
 }
