@@ -126,6 +126,8 @@ var Fields = []Field{
 	{"violation_confidences", String}, // attribution confidences joined with ";"
 	{"closed_at", DateTime},           // null (CSV: empty) while open
 	{"closed_reason", String},         // null (CSV: empty) while open
+	{"ambiguous", Integer},            // 1 when the report that opened it fitted other incidents as well (fusion), else 0
+	{"merged_into", String},           // the incident it merged into; null (CSV: empty) unless merged
 }
 
 // Sep joins the elements of a list field.
@@ -168,6 +170,7 @@ func record(in *accord.Incident, vs []value) {
 		str(strings.Join(rules, Sep)), str(strings.Join(provisions, Sep)),
 		str(strings.Join(parties, Sep)), str(strings.Join(confidences, Sep)),
 		closedAt, opt(in.ClosedReason),
+		str(map[bool]string{false: "0", true: "1"}[in.Ambiguous]), opt(in.MergedInto),
 	})
 }
 

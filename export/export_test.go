@@ -43,7 +43,7 @@ func sample() []accord.Incident {
 			},
 			ClosedAt: ptr(t0.Add(24*time.Hour + 11*time.Minute)), ClosedReason: "no report for 24h"},
 		{ID: `odd "id", with <markup> & a
-line break`, State: "reported", Event: "other", Location: [2]float64{-0.000001, 0},
+line break`, State: "merged", Ambiguous: true, MergedInto: "inc-5", Event: "other", Location: [2]float64{-0.000001, 0},
 			FirstObserved: t0.In(time.FixedZone("EEST", 3*3600)), LastObserved: t0,
 			Confidence: 0.1, Side: "ру́сская", DistanceToLineM: 0.5, Zones: []string{"a,b", " padded "}},
 	}
@@ -212,7 +212,7 @@ func TestKMLParses(t *testing.T) {
 		}
 	}
 	p := doc.Document.Placemarks[0]
-	if p.Coordinates != "37.567181,49.03361" || p.Begin != "2025-06-01T00:01:11Z" || len(p.Data) != len(Fields)-3 {
+	if p.Coordinates != "37.567181,49.03361" || p.Begin != "2025-06-01T00:01:11Z" || len(p.Data) != len(Fields)-4 {
 		t.Errorf("placemark 0: %+v", p)
 	}
 }
