@@ -40,9 +40,21 @@ var routeOf = map[string]string{talks.TypePosition: "positions", talks.TypeAnswe
 // party (action Negotiate: its own) or a mediator (Mediate; a mediator may
 // also read what a party reads).
 func (s *Server) talking(action string, next func(http.ResponseWriter, *http.Request, Principal)) http.HandlerFunc {
+	allowed := func(role string) bool {
+		return s.Auth.Policy.Allowed(role, action, true) || action == accord.Negotiate && s.Auth.Policy.Allowed(role, accord.Mediate, true)
+	}
+	return s.tokened("negotiations are confidential: the server serves them only to callers its tokens identify (serve --tokens)",
+		"negotiations need a token", action, allowed, next)
+}
+
+// tokened runs next for a caller its token identifies and whose role is
+// allowed the action: 403 (open) on a server without tokens, 401
+// (needToken) without a token or with one that matches no one, 403 for a
+// role not allowed. The negotiation's and the registry's routes check so.
+func (s *Server) tokened(open, needToken, action string, allowed func(role string) bool, next func(http.ResponseWriter, *http.Request, Principal)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if s.Auth == nil {
-			s.fail(w, http.StatusForbidden, accord.Errorf(accord.EFORBIDDEN, "negotiations are confidential: the server serves them only to callers its tokens identify (serve --tokens)"))
+			s.fail(w, http.StatusForbidden, accord.Errorf(accord.EFORBIDDEN, "%s", open))
 			return
 		}
 		p, err := s.Auth.who(r)
@@ -51,14 +63,10 @@ func (s *Server) talking(action string, next func(http.ResponseWriter, *http.Req
 			return
 		}
 		if p.Role == accord.RolePublic {
-			s.fail(w, http.StatusUnauthorized, accord.Errorf(accord.EUNAUTHORIZED, "negotiations need a token"))
+			s.fail(w, http.StatusUnauthorized, accord.Errorf(accord.EUNAUTHORIZED, "%s", needToken))
 			return
 		}
-		ok := s.Auth.Policy.Allowed(p.Role, action, true)
-		if action == accord.Negotiate {
-			ok = ok || s.Auth.Policy.Allowed(p.Role, accord.Mediate, true)
-		}
-		if !ok {
+		if !allowed(p.Role) {
 			s.fail(w, http.StatusForbidden, accord.Errorf(accord.EFORBIDDEN, "%s: the %s role may not %s", describe(p), p.Role, action))
 			return
 		}

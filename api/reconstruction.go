@@ -29,26 +29,9 @@ func (s *Server) reconstructionRoutes(mux *http.ServeMux) {
 // needed, of a role the policy lets take the action (the object's
 // ownership is the registry's to check).
 func (s *Server) funder(action string, next func(http.ResponseWriter, *http.Request, Principal)) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if s.Auth == nil {
-			s.fail(w, http.StatusForbidden, accord.Errorf(accord.EFORBIDDEN, "the reconstruction registry takes money and projects only from callers its tokens identify (serve --tokens)"))
-			return
-		}
-		p, err := s.Auth.who(r)
-		if err != nil {
-			s.fail(w, http.StatusUnauthorized, err)
-			return
-		}
-		if p.Role == accord.RolePublic {
-			s.fail(w, http.StatusUnauthorized, accord.Errorf(accord.EUNAUTHORIZED, "the reconstruction registry's writes need a token"))
-			return
-		}
-		if !s.Auth.Policy.Allowed(p.Role, action, true) {
-			s.fail(w, http.StatusForbidden, accord.Errorf(accord.EFORBIDDEN, "%s: the %s role may not %s", describe(p), p.Role, action))
-			return
-		}
-		next(w, r, p)
-	}
+	return s.tokened("the reconstruction registry takes money and projects only from callers its tokens identify (serve --tokens)",
+		"the reconstruction registry's writes need a token", action,
+		func(role string) bool { return s.Auth.Policy.Allowed(role, action, true) }, next)
 }
 
 func (s *Server) getReconstruction(w http.ResponseWriter, r *http.Request) {

@@ -36,7 +36,7 @@ func (r *Registry) Apply(ev Event) error {
 
 // validate checks an event against the registry without changing it.
 func (r *Registry) validate(ev Event) error {
-	id := ev.subject()
+	id := ev.Subject()
 	what := ev.Type
 	if what == "" {
 		what = "event"

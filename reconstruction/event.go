@@ -31,8 +31,8 @@ type Event struct {
 	Refusal      *Refusal      `json:"refusal,omitempty"`
 }
 
-// subject is the id the event is about.
-func (ev Event) subject() string {
+// Subject is the id the event is about.
+func (ev Event) Subject() string {
 	switch {
 	case ev.Fund != nil:
 		return ev.Fund.ID

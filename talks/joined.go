@@ -137,5 +137,5 @@ func (n *Negotiation) Closing() (events []Event, auto bool) {
 	return events, all
 }
 
-// sortedTracks lists the track ids of issues in a text's scope.
+// sortedKeys are a map's keys, sorted.
 func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }

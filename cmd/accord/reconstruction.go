@@ -86,22 +86,8 @@ func (f *recFlags) post(cmd *cobra.Command, route string, body any) error {
 		_, err = w.Write(raw)
 		return err
 	}
-	fmt.Fprintf(w, "recorded: %s %s (registry event %d, record entry %d)\n", res.Event.Type, eventID(res.Event), res.Event.Seq, res.Entry)
+	fmt.Fprintf(w, "recorded: %s %s (registry event %d, record entry %d)\n", res.Event.Type, res.Event.Subject(), res.Event.Seq, res.Entry)
 	return nil
-}
-
-func eventID(ev reconstruction.Event) string {
-	switch {
-	case ev.Fund != nil:
-		return ev.Fund.ID
-	case ev.Project != nil:
-		return ev.Project.ID
-	case ev.Commitment != nil:
-		return ev.Commitment.ID
-	case ev.Disbursement != nil:
-		return ev.Disbursement.ID
-	}
-	return ""
 }
 
 func newReconstructionFundCmd() *cobra.Command {
