@@ -167,7 +167,7 @@ func (h *History) attribute(i int64, ev engine.Event) error {
 		return nil
 	}
 	if ev.Type == engine.ProvisionDone {
-		if !slices.Contains(h.provisions[ev.Party], accord.ProvisionBody{Provision: ev.Provision}) {
+		if !slices.Contains(h.provisions[ev.Party], accord.ProvisionBody{Provision: Qualified(ev)}) {
 			return fmt.Errorf("entry %d: provision %s recorded done by %s rests on no provision_done %s signed: nothing attributes it", i, ev.Provision, ev.Party, ev.Party)
 		}
 		h.Attributed++
