@@ -160,7 +160,7 @@ var setNames = func() Names {
 	n := names
 	n.Self = "ceasefire"
 	n.Agreements = map[string]Names{
-		"grain-corridor":     {Parties: []string{"ru", "ua", "tr"}, Provisions: []string{"port-access"}, Phases: []string{"inspections", "full"}, Events: []string{"snapback"}, Rules: []string{"shipping"}},
+		"grain-corridor":    {Parties: []string{"ru", "ua", "tr"}, Provisions: []string{"port-access"}, Phases: []string{"inspections", "full"}, Events: []string{"snapback"}, Rules: []string{"shipping"}},
 		"prisoner-exchange": {Parties: []string{"ru", "ua"}, Provisions: []string{"all-for-all"}, Phases: []string{"first"}},
 	}
 	return n
