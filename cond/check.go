@@ -342,3 +342,45 @@ func ruleExists(r string, rules []string) bool {
 	}
 	return false
 }
+
+// Ref is a place where a condition names another agreement.
+type Ref struct {
+	Agreement string
+	Col       int
+}
+
+// Refs lists where a condition names other agreements (AGREEMENT/NAME,
+// agreement=ID, agreement(ID)), in the order of the source.
+func Refs(e *Expr) []Ref {
+	var out []Ref
+	var walk func(n Node)
+	walk = func(n Node) {
+		switch n := n.(type) {
+		case *Binary:
+			walk(n.L)
+			walk(n.R)
+		case *Not:
+			walk(n.X)
+		case *Compare:
+			walk(n.L)
+			walk(n.R)
+		case *Call:
+			switch n.Fn {
+			case "agreement":
+				out = append(out, Ref{n.Operand, n.ArgCol})
+			case "provision", "phase", "since":
+				if id, _, ok := Qualified(n.Operand); ok {
+					out = append(out, Ref{id, n.ArgCol})
+				}
+			default:
+				for _, a := range n.Args {
+					if v, ok := a.Value.(*Name); ok && a.Name == "agreement" {
+						out = append(out, Ref{v.Text, v.Col})
+					}
+				}
+			}
+		}
+	}
+	walk(e.Root)
+	return out
+}

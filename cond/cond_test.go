@@ -281,3 +281,20 @@ func TestEvalQualified(t *testing.T) {
 		})
 	}
 }
+
+func TestRefs(t *testing.T) {
+	e, err := Parse("phase(a/x) == open and not (violations(party=ru, agreement=b) == 0 or agreement(c) == in_force) or since(signature) > 1d")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := Refs(e)
+	want := []Ref{{"a", 7}, {"b", 60}, {"c", 81}}
+	if len(got) != len(want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("got %v, want %v", got, want)
+		}
+	}
+}
