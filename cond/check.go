@@ -45,6 +45,9 @@ func (n Names) other(id string, col int) (Names, error) {
 	if n.Agreements == nil {
 		return Names{}, &Error{col, fmt.Sprintf("unknown agreement %q: the agreement is checked alone (check it together with %s's file, as a set)", id, id)}
 	}
+	if len(n.Agreements) == 0 {
+		return Names{}, &Error{col, fmt.Sprintf("unknown agreement %q: the set has no other agreement", id)}
+	}
 	ids := make([]string, 0, len(n.Agreements))
 	for k := range n.Agreements {
 		ids = append(ids, k)
