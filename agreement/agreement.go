@@ -38,6 +38,10 @@ type Agreement struct {
 	RestrictEvidence bool `yaml:"restrict_evidence,omitempty"`
 
 	date time.Time
+	// file is the name the agreement was parsed from, lines the line of
+	// each field (for the messages of CheckSet).
+	file  string
+	lines map[string]int
 }
 
 // Package is the agreed package.

@@ -14,6 +14,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/cond"
 	"github.com/accord-peace/accord/geo"
 )
 
@@ -269,32 +270,66 @@ func load(read func(string) ([]byte, error), join func(...string) string, path s
 	if err != nil {
 		return nil, err
 	}
-	if a.Monitoring != nil {
-		gpath := join(filepath.Dir(path), a.Monitoring.GeometryFile)
-		gdata, err := read(gpath)
-		if err != nil {
-			return nil, &accord.Error{Code: accord.EINVALID, Message: fmt.Sprintf("%s: monitoring.geometry", path), Err: err}
-		}
-		g, err := geo.ParseGeoJSON(gpath, gdata)
-		if err != nil {
-			return nil, &accord.Error{Code: accord.EINVALID, Message: "invalid geometry", Err: err}
-		}
-		if err := a.Monitoring.bind(path, g); err != nil {
-			return nil, err
-		}
+	if err := a.bindGeometry(read, join, path); err != nil {
+		return nil, err
 	}
 	return a, nil
 }
 
+// bindGeometry reads the geometry the monitoring section names, beside the
+// agreement file, and binds it.
+func (a *Agreement) bindGeometry(read func(string) ([]byte, error), join func(...string) string, path string) error {
+	if a.Monitoring != nil {
+		gpath := join(filepath.Dir(path), a.Monitoring.GeometryFile)
+		gdata, err := read(gpath)
+		if err != nil {
+			return &accord.Error{Code: accord.EINVALID, Message: fmt.Sprintf("%s: monitoring.geometry", path), Err: err}
+		}
+		g, err := geo.ParseGeoJSON(gpath, gdata)
+		if err != nil {
+			return &accord.Error{Code: accord.EINVALID, Message: "invalid geometry", Err: err}
+		}
+		if err := a.Monitoring.bind(path, g); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Parse reads an agreement from YAML, refusing unknown fields. The geometry
 // is not read: Load does that.
+//
+// Its conditions may not name other agreements (AGREEMENT/NAME): a file
+// that does is refused with the agreements it needs; ParseSet reads it
+// with them.
 func Parse(name string, data []byte) (*Agreement, error) {
+	a, err := decode(name, data)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.validate(data, nil); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// decode reads an agreement from YAML, refusing unknown fields, without
+// checking it.
+func decode(name string, data []byte) (*Agreement, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	var a Agreement
 	if err := dec.Decode(&a); err != nil {
 		return nil, &accord.Error{Code: accord.EINVALID, Message: name, Err: err}
 	}
+	a.file = name
+	return &a, nil
+}
+
+// validate checks a decoded agreement; others are the names of the other
+// agreements of its set (nil: it is checked alone).
+func (a *Agreement) validate(data []byte, others map[string]cond.Names) error {
+	name := a.file
 	var probs []string
 	add := func(f string, args ...any) { probs = append(probs, fmt.Sprintf(f, args...)) }
 	if a.ID == "" {
@@ -385,15 +420,18 @@ func Parse(name string, data []byte) (*Agreement, error) {
 			}
 		}
 	}
-	probs = append(probs, a.checkPhased()...)
-	if len(probs) > 0 {
-		lines := fieldLines(data)
-		for i := range probs {
-			probs[i] = locate(lines, probs[i])
-		}
-		return nil, &accord.Error{Code: accord.EINVALID, Message: name, Err: errors.New(strings.Join(probs, "\n"))}
+	probs = append(probs, a.checkPhased(others)...)
+	if needs := a.Needs(); others == nil && len(needs) > 0 {
+		add("agreement: its conditions refer to other agreements: it needs %s; check it together with their files, as a set (accord agreement check %s OTHER.yaml...)", strings.Join(needs, ", "), name)
 	}
-	return &a, nil
+	a.lines = fieldLines(data)
+	if len(probs) > 0 {
+		for i := range probs {
+			probs[i] = locate(a.lines, probs[i])
+		}
+		return &accord.Error{Code: accord.EINVALID, Message: name, Err: errors.New(strings.Join(probs, "\n"))}
+	}
+	return nil
 }
 
 // bind attaches the geometry and checks the zone ids the rules name.

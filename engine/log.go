@@ -26,6 +26,10 @@ type Event struct {
 	Seq  int       `json:"seq"`
 	At   time.Time `json:"at"`
 	Type string    `json:"type"`
+	// Agreement is the agreement of a set the entry is for; "" is the
+	// set's first (and a lone engine's only) agreement. A tick for ""
+	// ticks every agreement, as every entry does.
+	Agreement string `json:"agreement,omitempty"`
 	// sign, response, provision_done: the acting party; violation: the
 	// party it is attributed to.
 	Party string `json:"party,omitempty"`

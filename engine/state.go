@@ -149,6 +149,9 @@ type Derived struct {
 	// record restricts while the consultation is open. It is not part of
 	// the state (nor of its hash).
 	Consultation string `json:"-"`
+	// Agreement is the agreement of a set that derived it: Set.DerivedSince
+	// sets it; a single agreement's state never does.
+	Agreement string `json:"agreement,omitempty"`
 }
 
 // JSON is the state's canonical JSON.
