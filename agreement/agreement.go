@@ -42,7 +42,12 @@ type Agreement struct {
 	// each field (for the messages of CheckSet).
 	file  string
 	lines map[string]int
+	path  string // the file Load read it from ("" when parsed from bytes)
 }
+
+// Path is the file the agreement was loaded from ("" when it was parsed
+// from bytes).
+func (a *Agreement) Path() string { return a.path }
 
 // Package is the agreed package.
 type Package struct {

@@ -31,6 +31,9 @@ type Monitoring struct {
 	Crossing   *Crossing   `yaml:"crossing"`
 	Overflight *Overflight `yaml:"overflight"`
 	Ceilings   []Ceiling   `yaml:"ceilings"`
+	// Corridor, when set, is a maritime corridor whose vessels are tracked
+	// (corridor.go).
+	Corridor *Corridor `yaml:"corridor"`
 
 	// Geometry is the parsed geometry file.
 	Geometry *geo.Geometry `yaml:"-"`
@@ -273,6 +276,7 @@ func load(read func(string) ([]byte, error), join func(...string) string, path s
 	if err := a.bindGeometry(read, join, path); err != nil {
 		return nil, err
 	}
+	a.path = path
 	return a, nil
 }
 
@@ -285,7 +289,7 @@ func (a *Agreement) bindGeometry(read func(string) ([]byte, error), join func(..
 		if err != nil {
 			return &accord.Error{Code: accord.EINVALID, Message: fmt.Sprintf("%s: monitoring.geometry", path), Err: err}
 		}
-		g, err := geo.ParseGeoJSON(gpath, gdata)
+		g, err := geo.ParseGeoJSONWith(gpath, gdata, geo.ParseOptions{LineOptional: !a.Monitoring.NeedsLine()})
 		if err != nil {
 			return &accord.Error{Code: accord.EINVALID, Message: "invalid geometry", Err: err}
 		}
@@ -339,7 +343,7 @@ func (a *Agreement) validate(data []byte, others map[string]cond.Names) error {
 		if m.GeometryFile == "" {
 			add("monitoring.geometry: missing (the GeoJSON file of the line and zones)")
 		}
-		if m.Sides.Left == "" || m.Sides.Right == "" || m.Sides.Left == m.Sides.Right {
+		if m.NeedsLine() && (m.Sides.Left == "" || m.Sides.Right == "" || m.Sides.Left == m.Sides.Right) {
 			add("monitoring.sides: name two different parties, left and right of the line's direction")
 		}
 		for _, side := range []string{m.Sides.Left, m.Sides.Right} {
@@ -393,6 +397,7 @@ func (a *Agreement) validate(data []byte, others map[string]cond.Names) error {
 			}
 		}
 		probs = append(probs, a.checkRules()...)
+		probs = append(probs, a.checkCorridor()...)
 		if m.Crossing != nil && m.Crossing.Provision == "" {
 			add("monitoring.crossing.provision: missing")
 		}
@@ -446,6 +451,10 @@ func (m *Monitoring) bind(name string, g *geo.Geometry) error {
 		if g.Zone(c.Zone) == nil {
 			probs = append(probs, fmt.Sprintf("monitoring.ceilings[%d].zone: no zone %q in %s", i, c.Zone, m.GeometryFile))
 		}
+	}
+	probs = append(probs, m.bindCorridor(g)...)
+	if m.NeedsLine() && len(g.Parts) == 0 {
+		probs = append(probs, fmt.Sprintf("monitoring.geometry: %s has no contact line, which the sides, bands, crossing and overflight are measured from", m.GeometryFile))
 	}
 	if len(probs) > 0 {
 		return &accord.Error{Code: accord.EINVALID, Message: name, Err: errors.New(strings.Join(probs, "\n"))}

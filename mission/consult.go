@@ -152,5 +152,8 @@ func quorumOf(a *agreement.Agreement) int {
 func (c *Consequences) fresh() []engine.Derived {
 	d := c.set.DerivedSince(c.shown)
 	c.shown += len(d)
+	for i := range d {
+		d[i].Agreement = c.key(d[i].Agreement) // none for the main agreement, as the record always had
+	}
 	return d
 }

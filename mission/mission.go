@@ -162,7 +162,7 @@ func Open(ctx context.Context, cfg Config) (*Mission, error) {
 		batch = batch[:0]
 		return cfg.Incidents.PutIncidents(ctx, changed)
 	}
-	err := cfg.Observations.All(ctx, func(o *monitor.Observation) error {
+	err = cfg.Observations.All(ctx, func(o *monitor.Observation) error {
 		m.restored++
 		batch = append(batch, o)
 		if len(batch) == chunk {

@@ -1,6 +1,10 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
+	"strings"
+
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/geo"
@@ -22,9 +26,22 @@ func loadAgreement(path string) (*agreement.Agreement, error) {
 // agreement and the functional agreements beside it.
 var embedded = map[string]string{
 	"reference":         scenarios.ReferenceAgreement,
-	"grain-corridor":    scenarios.GrainCorridorAgreement,
-	"nuclear-plant":     scenarios.NuclearPlantAgreement,
-	"prisoner-exchange": scenarios.PrisonerExchangeAgreement,
+	"grain-corridor":    "ukraine-2025/grain-corridor.yaml",
+	"nuclear-plant":     "ukraine-2025/nuclear-plant.yaml",
+	"prisoner-exchange": "ukraine-2025/prisoner-exchange.yaml",
+}
+
+// embeddedPrefix marks the paths loadAgreements reads from the embedded
+// files rather than the disk (the geometry beside an embedded agreement is
+// embedded too).
+const embeddedPrefix = "embedded:"
+
+// readEmbeddedOrFile reads an embedded file (embeddedPrefix) or a file.
+func readEmbeddedOrFile(p string) ([]byte, error) {
+	if rest, ok := strings.CutPrefix(p, embeddedPrefix); ok {
+		return scenarios.FS.ReadFile(rest)
+	}
+	return os.ReadFile(p)
 }
 
 // referenceCase names the four agreements of the reference case together.
@@ -44,32 +61,31 @@ func loadAgreements(paths []string) ([]*agreement.Agreement, error) {
 	if len(paths) == 0 {
 		paths = []string{"reference"}
 	}
-	var as []*agreement.Agreement
+	var files []string
 	for _, p := range paths {
 		names := []string{p}
 		if p == referenceCase {
 			names = []string{"reference", "grain-corridor", "prisoner-exchange", "nuclear-plant"}
 		}
 		for _, n := range names {
-			var a *agreement.Agreement
-			var err error
+			if n == "" {
+				n = "reference"
+			}
 			if f, ok := embedded[n]; ok {
-				a, err = agreement.LoadFS(scenarios.FS, f)
-			} else if n == "" {
-				a, err = agreement.LoadFS(scenarios.FS, scenarios.ReferenceAgreement)
-			} else {
-				a, err = agreement.Load(n)
+				n = embeddedPrefix + f
 			}
-			if err != nil {
-				return nil, err
-			}
-			as = append(as, a)
+			files = append(files, n)
 		}
 	}
-	if err := agreement.CheckSet(as); err != nil {
-		return nil, err
+	if len(files) == 1 {
+		if f, ok := strings.CutPrefix(files[0], embeddedPrefix); ok {
+			a, err := agreement.LoadFS(scenarios.FS, f)
+			return []*agreement.Agreement{a}, err
+		}
+		a, err := agreement.Load(files[0])
+		return []*agreement.Agreement{a}, err
 	}
-	return as, nil
+	return agreement.ReadSet(readEmbeddedOrFile, filepath.Join, files...)
 }
 
 // agreedKeys joins the authors' keys the agreements register; an author

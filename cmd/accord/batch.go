@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/engine"
 	"github.com/accord-peace/accord/geo"
@@ -55,20 +56,12 @@ func runBatch(ctx context.Context, as []*agreement.Agreement, k *geo.Kernel, obs
 // names), checked as a set, with the monitoring section they run (every
 // one's merged) and the kernel of its geometry.
 func loadMission(main string, beside []string) ([]*agreement.Agreement, *agreement.Monitoring, *geo.Kernel, error) {
-	a, _, err := loadMonitoring(main)
+	as, err := loadAgreements(append([]string{main}, beside...))
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	as := []*agreement.Agreement{a}
-	if len(beside) > 0 {
-		others, err := loadAgreements(beside)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		as = append(as, others...)
-		if err := agreement.CheckSet(as); err != nil {
-			return nil, nil, nil, err
-		}
+	if as[0].Monitoring == nil {
+		return nil, nil, nil, accord.Errorf(accord.EINVALID, "%s has no monitoring section", as[0].ID)
 	}
 	mon, _, err := mission.Monitoring(as)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"github.com/accord-peace/accord/agreement"
 	"io"
 	"net"
 	"net/http"
