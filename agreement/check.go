@@ -37,6 +37,7 @@ func (a *Agreement) Names() cond.Names {
 	for _, p := range a.Provisions {
 		n.Provisions = append(n.Provisions, p.ID)
 	}
+	n.Rules = append(n.Rules, a.exchangeRules()...)
 	for _, p := range a.Phases {
 		n.Phases = append(n.Phases, p.ID)
 	}
@@ -82,7 +83,7 @@ func (a *Agreement) checkPhased() []string {
 		a.date = d
 	}
 	names := a.Names()
-	roles := []string{RoleNegotiator, RoleGuarantor, RoleImplementer, RoleMonitor}
+	roles := []string{RoleNegotiator, RoleGuarantor, RoleImplementer, RoleMonitor, RoleVerifier}
 	for i, r := range a.Roles {
 		if r.Actor == "" {
 			add("roles[%d].actor: missing", i)
@@ -159,6 +160,7 @@ func (a *Agreement) checkPhased() []string {
 			add("%s.legal: %q: want de_facto or de_jure", at, p.Legal)
 		}
 	}
+	probs = append(probs, a.checkExchanges(names)...)
 	probs = append(probs, a.checkPhases(names)...)
 	for actor, k := range a.Keys {
 		if b, err := base64.StdEncoding.DecodeString(k); err != nil || len(b) != ed25519.PublicKeySize {
