@@ -13,6 +13,7 @@ type Item struct {
 	Rule     string // violations
 	Severity string // violations
 	Outcome  string // findings
+	Count    int    // exchanges: the persons Party released
 }
 
 // Record is what a condition is evaluated over.
@@ -109,6 +110,8 @@ func call(c *Call, r Record) value {
 	case "since":
 		t, ok := r.EventTime(c.Operand)
 		return value{n: r.Now().Sub(t).Seconds(), ok: ok, knd: kDur}
+	case "exchanged":
+		return exchanged(c, r)
 	}
 	items := r.Violations()
 	if c.Fn == "findings" {
