@@ -13,7 +13,9 @@ func TestPrisonerExchangeAgreement(t *testing.T) {
 		func() (*agreement.Agreement, error) {
 			return agreement.Load("../scenarios/ukraine-2025/prisoner-exchange.yaml")
 		},
-		func() (*agreement.Agreement, error) { return agreement.LoadFS(scenarios.FS, scenarios.PrisonerExchange) },
+		func() (*agreement.Agreement, error) {
+			return agreement.LoadFS(scenarios.FS, scenarios.PrisonerExchange)
+		},
 	} {
 		a, err := load()
 		if err != nil {
