@@ -27,6 +27,9 @@ func (m *Mission) Submit(ctx context.Context, s ledger.Submission) (Consultation
 	if s.Type == accord.SubmissionProvision {
 		return refuse(accord.Errorf(accord.EINVALID, "a %q submission answers with the provision: SubmitProvision", s.Type))
 	}
+	if s.Type == accord.SubmissionExchange {
+		return refuse(accord.Errorf(accord.EINVALID, "a %q submission travels with its sealed lists: SubmitExchange", s.Type))
+	}
 	if err := m.cfg.Ledger.Check(&s); err != nil {
 		return refuse(err)
 	}
@@ -63,7 +66,7 @@ func (m *Mission) Submit(ctx context.Context, s ledger.Submission) (Consultation
 	case accord.SubmissionObservations:
 		return refuse(accord.Errorf(accord.EINVALID, "a signed batch's summary travels with its batch: POST /v1/observations with the Accord-Author, Accord-Id and Accord-Signature headers"))
 	}
-	return refuse(accord.Errorf(accord.EINVALID, "type %q: the record takes %q, %q and %q submissions (observation batches travel with their observations)", s.Type, accord.SubmissionResponse, accord.SubmissionFinding, accord.SubmissionProvision))
+	return refuse(accord.Errorf(accord.EINVALID, "type %q: the record takes %q, %q, %q and %q submissions (observation batches travel with their observations)", s.Type, accord.SubmissionResponse, accord.SubmissionFinding, accord.SubmissionProvision, accord.SubmissionExchange))
 }
 
 // SubmitProvision takes a party's signed record that it carried out a
