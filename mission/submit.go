@@ -66,7 +66,7 @@ func (m *Mission) Submit(ctx context.Context, s ledger.Submission) (Consultation
 	case accord.SubmissionObservations:
 		return refuse(accord.Errorf(accord.EINVALID, "a signed batch's summary travels with its batch: POST /v1/observations with the Accord-Author, Accord-Id and Accord-Signature headers"))
 	}
-	return refuse(accord.Errorf(accord.EINVALID, "type %q: the record takes %q, %q, %q and %q submissions (observation batches travel with their observations)", s.Type, accord.SubmissionResponse, accord.SubmissionFinding, accord.SubmissionProvision, accord.SubmissionExchange))
+	return refuse(accord.Errorf(accord.EINVALID, "type %q: the record takes %q, %q and %q submissions (observation batches travel with their observations)", s.Type, accord.SubmissionResponse, accord.SubmissionFinding, accord.SubmissionProvision))
 }
 
 // SubmitProvision takes a party's signed record that it carried out a
