@@ -58,6 +58,9 @@ func (r *run) exchange(ev Event) error {
 	if ev.ID == "" {
 		return fmt.Errorf("an exchange needs an id")
 	}
+	if ev.Party != "" {
+		return fmt.Errorf("exchange %s names party %q: an exchange counts the releasing parties in counts, and is signed by its verifier", ev.ID, ev.Party)
+	}
 	for _, x := range r.s.Exchanges {
 		if x.ID == ev.ID {
 			return fmt.Errorf("exchange %s is already recorded, at %s", ev.ID, x.At.Format(time.RFC3339))

@@ -111,6 +111,7 @@ func TestExchangeRefused(t *testing.T) {
 		{"a verifier counted", 2, with(func(e *engine.Event) { e.Counts["icrc"] = 5 }), `"icrc", not a party`},
 		{"nobody released", 2, with(func(e *engine.Event) { e.Counts = map[string]int{"ru": 0} }), "exchange x1 releases no one"},
 		{"no id", 2, with(func(e *engine.Event) { e.ID = "" }), "an exchange needs an id"},
+		{"a party named", 2, with(func(e *engine.Event) { e.Party = "ua" }), `exchange x1 names party "ua": an exchange counts the releasing parties in counts`},
 		{"before in force", 1, with(func(e *engine.Event) { e.Seq = 2 }), "the agreement is not in force"},
 		{"list without count", 2, with(func(e *engine.Event) {
 			e.Counts = map[string]int{"ru": 10}
