@@ -21,7 +21,7 @@ import (
 // given). The engine refuses an exchange when the agreement is not in
 // force, with no id or one already recorded, without a verifier's
 // signature or with a signer who is not a verifier, with a count below
-// zero, a count of someone not a party, or nobody released.
+// zero, a count of someone not a party, nobody released, or a Party.
 const Exchange = "exchange"
 
 // ExchangeState is an exchange in the record.
