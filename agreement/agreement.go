@@ -95,6 +95,11 @@ type Provision struct {
 	// reservation clause.
 	Legal       string `yaml:"legal,omitempty"`
 	Reservation string `yaml:"reservation,omitempty"`
+	// AllForAll and Quota make the provision a prisoner exchange's
+	// (exchange.go): done when its verifier attests the lists exhausted;
+	// at least Min persons released per period.
+	AllForAll *AllForAll `yaml:"all_for_all,omitempty"`
+	Quota     *Quota     `yaml:"quota,omitempty"`
 }
 
 // Phase is a stage of the agreement; it opens when the previous one is open

@@ -37,6 +37,7 @@ func (a *Agreement) Names() cond.Names {
 	for _, p := range a.Provisions {
 		n.Provisions = append(n.Provisions, p.ID)
 	}
+	n.Rules = append(n.Rules, a.exchangeRules()...)
 	for _, p := range a.Phases {
 		n.Phases = append(n.Phases, p.ID)
 	}
@@ -83,7 +84,7 @@ func (a *Agreement) checkPhased(others map[string]cond.Names) []string {
 	}
 	names := a.Names()
 	names.Agreements = others
-	roles := []string{RoleNegotiator, RoleGuarantor, RoleImplementer, RoleMonitor}
+	roles := []string{RoleNegotiator, RoleGuarantor, RoleImplementer, RoleMonitor, RoleVerifier}
 	for i, r := range a.Roles {
 		if r.Actor == "" {
 			add("roles[%d].actor: missing", i)
@@ -164,6 +165,7 @@ func (a *Agreement) checkPhased(others map[string]cond.Names) []string {
 			add("%s.legal: %q: want de_facto or de_jure", at, p.Legal)
 		}
 	}
+	probs = append(probs, a.checkExchanges(names)...)
 	probs = append(probs, a.checkPhases(names)...)
 	for actor, k := range a.Keys {
 		if b, err := base64.StdEncoding.DecodeString(k); err != nil || len(b) != ed25519.PublicKeySize {

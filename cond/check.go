@@ -323,6 +323,9 @@ func checkFilter(fn string, a Arg, names Names) error {
 	if fn == "findings" {
 		want = "agreement, party, outcome, within"
 	}
+	if fn == "exchanged" {
+		want = "party, within"
+	}
 	return &Error{a.Col, fmt.Sprintf("%s has no filter %q (want %s)", fn, a.Name, want)}
 }
 

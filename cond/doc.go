@@ -14,6 +14,7 @@
 //
 //	violations(FILTERS)  confirmed violations, counted (party=, rule=, severity=, within=)
 //	findings(FILTERS)    findings of the consultation, counted (party=, outcome=, within=)
+//	exchanged(FILTERS)   persons released in prisoner exchanges, summed (party=: the releasing party; within=)
 //	since(EVENT)         the time since a named event (signature, phase:ID, provision:ID)
 //	provision(ID)        a provision's status: pending, done, overdue
 //	phase(ID)            a phase's status: pending, open, suspended

@@ -13,6 +13,7 @@ type Item struct {
 	Rule     string // violations
 	Severity string // violations
 	Outcome  string // findings
+	Count    int    // exchanges: the persons Party released
 }
 
 // Record is what a condition is evaluated over.
@@ -159,6 +160,8 @@ func call(c *Call, r Record) value {
 		}
 		t, ok := in.EventTime(id)
 		return value{n: r.Now().Sub(t).Seconds(), ok: ok, knd: kDur}
+	case "exchanged":
+		return exchanged(c, r)
 	}
 	in := r
 	for _, a := range c.Args {

@@ -236,8 +236,10 @@ func (r *run) apply(ev Event) error {
 		err = r.finding(ev)
 	case ProvisionDone:
 		err = r.provisionDone(ev)
+	case Exchange:
+		err = r.exchange(ev)
 	default:
-		err = fmt.Errorf("unknown type %q (want %s, %s, %s, %s, %s or %s)", ev.Type, Sign, Tick, ViolationEv, Response, Finding, ProvisionDone)
+		err = fmt.Errorf("unknown type %q (want %s, %s, %s, %s, %s, %s or %s)", ev.Type, Sign, Tick, ViolationEv, Response, Finding, ProvisionDone, Exchange)
 	}
 	if err != nil {
 		return err
@@ -421,8 +423,8 @@ func (r *run) provisionDone(ev Event) error {
 		if ps.Status == Done {
 			return fmt.Errorf("provision %s is done already", p.ID)
 		}
-		if ev.Party != "" && !slices.Contains(p.Obliged, ev.Party) {
-			return fmt.Errorf("%q is not obliged to provision %s (%v)", ev.Party, p.ID, p.Obliged)
+		if err := mayRecordDone(p, ev.Party); err != nil {
+			return err
 		}
 		if r.s.InForce == nil {
 			return fmt.Errorf("the agreement is not in force")

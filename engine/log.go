@@ -47,6 +47,11 @@ type Event struct {
 	SignedBy []string `json:"signed_by,omitempty"`
 	// provision_done
 	Provision string `json:"provision,omitempty"`
+	// exchange (exchange.go): its id is ID, its verifiers SignedBy;
+	// Counts are the persons released by releasing party, Lists the
+	// commitments to their lists.
+	Counts map[string]int    `json:"counts,omitempty"`
+	Lists  map[string]string `json:"lists,omitempty"`
 }
 
 // ReadLog reads an NDJSON log. Unknown fields and malformed lines are

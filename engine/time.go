@@ -20,6 +20,7 @@ const (
 	dConsultation = iota
 	dSnapback
 	dProvision
+	dQuota
 )
 
 // advance processes, in time order, every deadline up to and including at
@@ -41,6 +42,7 @@ func (r *run) advance(at time.Time) {
 				ds = append(ds, deadline{*p.Due, dProvision, i})
 			}
 		}
+		ds = append(ds, r.quotaDeadlines(at)...)
 		if len(ds) == 0 {
 			break
 		}
@@ -64,6 +66,8 @@ func (r *run) advance(at time.Time) {
 			p := &r.s.Provisions[d.idx]
 			p.Status = Overdue
 			r.derive(d.at, "provision %s overdue (due %s)", p.ID, p.Due.Format(time.RFC3339))
+		case dQuota:
+			r.quotaEnd(d.idx, d.at)
 		}
 		r.settle(d.at)
 	}
