@@ -389,6 +389,15 @@ func TestNewSetRefuses(t *testing.T) {
 	if _, err := engine.NewSet(as[1], as[2], as[1]); err == nil || !strings.Contains(err.Error(), `"grain-corridor" is the id of testdata/set/grain-corridor.yaml too`) {
 		t.Errorf("a duplicate: %v", err)
 	}
+	// Alone, an engine refuses an entry for another agreement, and takes
+	// one for its own.
+	e := engine.New(as[1])
+	if err := e.Apply(engine.Event{Seq: 1, At: time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC), Type: engine.Sign, Agreement: "ceasefire", Party: "ua"}); err == nil || !strings.Contains(err.Error(), `the entry is for agreement "ceasefire", not grain-corridor`) {
+		t.Errorf("an entry for another agreement: %v", err)
+	}
+	if err := e.Apply(engine.Event{Seq: 1, At: time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC), Type: engine.Sign, Agreement: "grain-corridor", Party: "ua"}); err != nil {
+		t.Error(err)
+	}
 	// Alone, an agreement that reads others never sees them: its
 	// reconstruction stays pending, its tranches are not released.
 	log := twoOf(mustLog(t, "testdata/set/compliance.ndjson"), "ceasefire")
