@@ -409,3 +409,44 @@ func TestNewSetRefuses(t *testing.T) {
 		t.Errorf("alone: %s", s.JSON())
 	}
 }
+
+// The cost of an entry: a set of three applies three engines per entry.
+func BenchmarkReplaySet(b *testing.B) {
+	names := []string{"ceasefire", "grain-corridor", "prisoner-exchange"}
+	var files []agreement.File
+	for _, n := range names {
+		data, err := os.ReadFile("testdata/set/" + n + ".yaml")
+		if err != nil {
+			b.Fatal(err)
+		}
+		files = append(files, agreement.File{Name: n, Data: data})
+	}
+	as, err := agreement.ParseSet(files...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	f, err := os.Open("testdata/set/violation.ndjson")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	log, err := engine.ReadLog(f, "violation.ndjson")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		s, err := engine.NewSet(as...)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		for _, ev := range log {
+			if err := s.Apply(ev); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(log)), "ns/entry")
+}
