@@ -56,8 +56,8 @@ func (n Names) other(id string, col int) (Names, error) {
 	return Names{}, &Error{col, fmt.Sprintf("unknown agreement %q (the set has %s)", id, strings.Join(ids, ", "))}
 }
 
-// Qualified splits a name AGREEMENT/NAME; ok is false for a name of the
-// agreement itself.
+// Qualified splits a name AGREEMENT/NAME; ok is false for a name that is
+// not qualified (a name of the agreement itself).
 func Qualified(name string) (agreement, rest string, ok bool) {
 	return strings.Cut(name, "/")
 }

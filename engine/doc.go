@@ -35,4 +35,10 @@
 //
 // Conditions (package cond) are evaluated after every event and every
 // deadline; a daily tick keeps time-based conditions timely.
+//
+// A Set runs several agreements side by side over one log: each entry is
+// for the agreement its Agreement field names ("" the first) and a tick for
+// every other one; the agreements settle in dependency order, and the
+// conditions of each may read the others' state (AGREEMENT/NAME,
+// agreement=ID, agreement(ID)). With one agreement a Set is an Engine.
 package engine

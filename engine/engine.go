@@ -221,6 +221,9 @@ func (r *run) apply(ev Event) error {
 	if err := checkOrder(ev, r.s); err != nil {
 		return err
 	}
+	if ev.Agreement != "" && ev.Agreement != r.a.ID {
+		return fmt.Errorf("the entry is for agreement %q, not %s: run the agreements side by side, as a set", ev.Agreement, r.a.ID)
+	}
 	r.s.Seq = ev.Seq
 	r.advance(ev.At)
 	var err error

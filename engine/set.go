@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/agreement"
@@ -19,8 +20,12 @@ import (
 // so the time-based conditions of each stay timely and every state carries
 // the set's sequence number and clock. After an entry the agreements settle
 // in dependency order: an agreement after those its conditions read (ties
-// in the order given), so that it sees their state after this entry. A
-// refused entry leaves every agreement as it was.
+// in the order given), so that it sees their state after this entry. At a
+// deadline of its own that falls between the previous entry and this one
+// (a provision overdue, a consultation's stage missed), an agreement's
+// conditions see the others as they stood after the previous entry:
+// nothing an entry brings to one agreement is seen by another before the
+// entry's time. A refused entry leaves every agreement as it was.
 //
 // Cost: an entry costs one engine application per agreement (the entry for
 // its agreement, a tick for each other one), that is N times a lone
@@ -38,6 +43,9 @@ type Set struct {
 	// conditions of the agreements that read it.
 	pending []*State
 	items   []*items
+	// before are the item lists of the states before the entry, read at
+	// an agreement's deadlines that fall before the entry's time.
+	before []*items
 	// owner maps a violation's (and its consultation's) id to its
 	// agreement: ids are unique across the set.
 	owner map[string]int
@@ -63,7 +71,7 @@ func NewSet(as ...*agreement.Agreement) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Set{index: map[string]int{}, order: order, pending: make([]*State, len(as)), items: make([]*items, len(as)), owner: map[string]int{}}
+	s := &Set{index: map[string]int{}, order: order, pending: make([]*State, len(as)), items: make([]*items, len(as)), before: make([]*items, len(as)), owner: map[string]int{}}
 	for i, a := range as {
 		e := New(a)
 		e.set = s
@@ -179,8 +187,8 @@ func (s *Set) Apply(ev Event) error {
 	defer func() {
 		clear(s.pending)
 		clear(s.items)
+		clear(s.before)
 	}()
-	clear(s.items)
 	for _, i := range s.order {
 		x := ev
 		if i != target {
@@ -215,16 +223,19 @@ func (s *Set) Apply(ev Event) error {
 	return nil
 }
 
-// record is agreement i's record as the conditions of the others read it:
-// its state after the entry being applied once it has settled, and the item
-// lists of that state, built once.
-func (s *Set) record(i int) record {
-	st := s.pending[i]
-	if st == nil {
-		st = &s.engines[i].state
+// record is agreement i's record as the conditions of another read it at
+// a time of that other's clock: at the entry's time, its state after the
+// entry (it settled first); at a deadline of the other's before the
+// entry's time, its state before the entry, so that nothing an entry
+// brings is seen before the entry's time. The item lists of each are built
+// once per entry.
+func (s *Set) record(i int, at time.Time) record {
+	st, cache := s.pending[i], &s.items[i]
+	if st == nil || st.Now.After(at) {
+		st, cache = &s.engines[i].state, &s.before[i]
 	}
-	if s.items[i] == nil {
-		s.items[i] = &items{}
+	if *cache == nil {
+		*cache = &items{}
 	}
-	return record{a: s.engines[i].a, s: st, items: s.items[i], set: s}
+	return record{a: s.engines[i].a, s: st, items: *cache, set: s}
 }

@@ -239,7 +239,7 @@ func (r record) Other(id string) cond.Record {
 	if !ok {
 		return nil
 	}
-	return r.set.record(i)
+	return r.set.record(i, r.s.Now)
 }
 
 // AgreementStatus is another agreement's status: pending, in_force or
@@ -252,7 +252,7 @@ func (r record) AgreementStatus(id string) string {
 	if !ok {
 		return ""
 	}
-	return status(r.set.record(i).s)
+	return status(r.set.record(i, r.s.Now).s)
 }
 
 // status is an agreement's status in the condition language.
