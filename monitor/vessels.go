@@ -60,6 +60,9 @@ type Track struct {
 	outID      string         // the incident of the current run, "" none yet
 	lastUninsp string         // the last uninspected incident and when it was found
 	lastUninAt time.Time
+	lastOut    string    // the last outside incident of the voyage under way
+	lastOutAt  time.Time // when its run began
+	lastAt     time.Time // the latest observed_at taken in order
 }
 
 // Fix is one position of a vessel: where and when, which observation, and
@@ -219,6 +222,10 @@ func (v *Vessels) observe(o *Observation) []string {
 		fix.Where = "allowed:" + allowed
 	}
 	t.Fixes = append(t.Fixes, fix)
+	if o.ObservedAt.Before(t.lastAt) {
+		return v.late(t, o, fix.Where, inInsp)
+	}
+	t.lastAt = o.ObservedAt
 	var changed []string
 
 	// A stay in an inspection area begins; an inspection there counts.
@@ -254,7 +261,7 @@ func (v *Vessels) observe(o *Observation) []string {
 			t.Voyages = append(t.Voyages, Voyage{N: len(t.Voyages) + 1, From: from, Start: o.ObservedAt,
 				CargoT: o.Vessel.CargoT, Inspected: left && t.inspected})
 			t.cur = len(t.Voyages) - 1
-			t.outNum = 0
+			t.outNum, t.lastOut = 0, ""
 		}
 	case allowed != "":
 		v.endRun(t)
@@ -270,6 +277,7 @@ func (v *Vessels) observe(o *Observation) []string {
 		t.outKeys = append(t.outKeys, o)
 		if r := v.c.Outside; r != nil && t.outRun >= v.c.OutsideReports() {
 			if t.outID == "" {
+				t.lastOut, t.lastOutAt = "", t.outKeys[0].ObservedAt
 				t.outNum++
 				t.outID = fmt.Sprintf("vessel:%s:v%d:outside", o.Vessel.ID, t.Voyages[t.cur].N)
 				if t.outNum > 1 {
@@ -277,6 +285,7 @@ func (v *Vessels) observe(o *Observation) []string {
 				}
 				v.incidents[t.outID] = &vesselIncident{id: t.outID, rule: agreement.RuleCorridorOutside, provision: r.Provision, party: r.Responsible}
 				v.incidents[t.outID].obs = append(v.incidents[t.outID].obs, t.outKeys...)
+				t.lastOut = t.outID
 			} else {
 				v.incidents[t.outID].obs = append(v.incidents[t.outID].obs, o)
 			}
@@ -301,14 +310,56 @@ func (v *Vessels) observe(o *Observation) []string {
 			t.lastUninsp, t.lastUninAt = id, o.ObservedAt
 			changed = append(changed, id)
 		}
-	} else if t.lastUninsp != "" && !inInsp && absDur(o.ObservedAt.Sub(t.lastUninAt)) <= time.Minute {
-		// Another source's report of the same moment corroborates it.
+	} else if t.lastUninsp != "" && !inInsp && absDur(o.ObservedAt.Sub(t.lastUninAt)) <= UninspectedCorroboration {
+		// The vessel's reports of the next hour, still out of the area,
+		// corroborate it (another source's among them).
 		in := v.incidents[t.lastUninsp]
 		in.obs = append(in.obs, o)
 		changed = append(changed, t.lastUninsp)
 	}
+	if inInsp {
+		t.lastUninsp = ""
+	}
 	return changed
 }
+
+// late takes a report older than the vessel's latest (a source with a
+// longer delay: the simulator's SAR detections arrive 30 to 90 minutes
+// late). It changes no state, voyage or stay: the track's state follows
+// the reports in time order, so a late position in the lane does not end
+// an excursion, nor one in the lane "leave" the inspection area the vessel
+// is now in. It corroborates what it shows: a position outside during the
+// voyage's last excursion joins that incident, one out of the inspection
+// area within UninspectedCorroboration after an uninspected departure
+// joins that one, and an inspection reported late counts if the vessel
+// is still in the inspection area (one reported after the vessel left is
+// too late: the departure was judged on what was known).
+func (v *Vessels) late(t *Track, o *Observation, where string, inInsp bool) []string {
+	switch {
+	case o.Event == accord.EventInspection:
+		if inInsp && t.inInsp {
+			t.inspected = true
+			if n := len(t.Voyages); n > 0 {
+				t.Voyages[n-1].Inspected = true
+			}
+		}
+	case where == "outside" && t.cur >= 0 && t.lastOut != "" && !o.ObservedAt.Before(t.lastOutAt):
+		in := v.incidents[t.lastOut]
+		in.obs = append(in.obs, o)
+		return []string{t.lastOut}
+	case !inInsp && t.lastUninsp != "" && !o.ObservedAt.Before(t.lastUninAt) && o.ObservedAt.Sub(t.lastUninAt) <= UninspectedCorroboration:
+		in := v.incidents[t.lastUninsp]
+		in.obs = append(in.obs, o)
+		return []string{t.lastUninsp}
+	}
+	return nil
+}
+
+// UninspectedCorroboration is how long after a vessel left an inspection
+// area uninspected its reports (out of any inspection area) join the
+// incident: a second source sees it within the hour (a judgement: the
+// simulator's SAR detections are hourly).
+const UninspectedCorroboration = time.Hour
 
 // endRun ends a run of reports outside the lane.
 func (v *Vessels) endRun(t *Track) {
