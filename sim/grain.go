@@ -371,3 +371,23 @@ func (g *grainGen) truth(id, rule, party string, refs []ObsRef) {
 	}
 	g.res.Truth = append(g.res.Truth, Truth{EventID: id, Observations: refs, Violation: &r, Party: &p, All: []Verdict{{Rule: rule, Party: party}}})
 }
+
+// Combine puts several simulated streams into one (the front's and the
+// grain corridor's, one record): the observations in arrival order
+// (reported_at, then source and id, as Run orders them), the truths one
+// stream after the other.
+func Combine(rs ...*Result) *Result {
+	out := &Result{}
+	for _, r := range rs {
+		out.Observations = append(out.Observations, r.Observations...)
+		out.Truth = append(out.Truth, r.Truth...)
+	}
+	sort.SliceStable(out.Observations, func(a, b int) bool {
+		pa, pb := out.Observations[a].Properties, out.Observations[b].Properties
+		if pa.ReportedAt != pb.ReportedAt {
+			return pa.ReportedAt < pb.ReportedAt
+		}
+		return pa.Source.ID+"/"+pa.ID < pb.Source.ID+"/"+pb.ID
+	})
+	return out
+}
