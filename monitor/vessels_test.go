@@ -317,3 +317,21 @@ func TestAttackNearTheCorridor(t *testing.T) {
 		})
 	}
 }
+
+// Without a corridor section (the ceasefire alone) vessel observations are
+// tracked but neither fused nor judged.
+func TestVesselsWithoutCorridor(t *testing.T) {
+	m, k := mustReference(t)
+	p := monitor.NewPipeline(m, k, fusion.Config{})
+	out := p.Observe(voyage("IMO9000031", 30000, vt0, cat(lane(atPort, laneN, offRoute, offRoute2, laneMid), lane(pastBosporus))...))
+	if len(out) != 0 || p.Open() != 0 {
+		t.Errorf("%d incidents, %d open in fusion: %+v", len(out), p.Open(), out)
+	}
+	tr := p.Vessels().Track("IMO9000031")
+	if tr == nil || len(tr.Fixes) != 6 || len(tr.Voyages) != 0 || tr.Fixes[2].Where != "outside" {
+		t.Errorf("track %+v", tr)
+	}
+	if len(p.Vessels().Throughput()) != 0 {
+		t.Error("throughput without a corridor")
+	}
+}
