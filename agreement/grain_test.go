@@ -1,6 +1,7 @@
 package agreement_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/accord-peace/accord/agreement"
@@ -9,12 +10,20 @@ import (
 // The reference grain corridor loads beside the ceasefire and merges with
 // it: the corridor's rules and its attack zone are the grain agreement's.
 func TestLoadGrainCorridor(t *testing.T) {
-	g := load(t, "../scenarios/ukraine-2025/grain-corridor.yaml")
+	// The corridor reads the ceasefire's state: loaded as a set.
+	as, err := agreement.LoadSet("../scenarios/ukraine-2025/agreement.yaml", "../scenarios/ukraine-2025/grain-corridor.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := as[1]
+	if _, err := agreement.Load("../scenarios/ukraine-2025/grain-corridor.yaml"); err == nil || !strings.Contains(err.Error(), "it needs ukraine-2025-ceasefire") {
+		t.Errorf("the corridor alone: %v, want it to need the ceasefire", err)
+	}
 	c := g.Monitoring.Corridor
 	if c == nil || c.Zone != "bsgi-lane" || c.OutsideReports() != 2 || len(g.Monitoring.Geometry.Parts) != 0 {
 		t.Fatalf("grain corridor: %+v", c)
 	}
-	ceasefire := load(t, "../scenarios/ukraine-2025/agreement.yaml")
+	ceasefire := as[0]
 	m, owner, err := agreement.Merge([]*agreement.Agreement{ceasefire, g})
 	if err != nil {
 		t.Fatal(err)

@@ -30,14 +30,11 @@ var grainOnce struct {
 func grainMerged(tb testing.TB) (*agreement.Monitoring, func(string) string, *geo.Kernel) {
 	tb.Helper()
 	grainOnce.Do(func() {
-		var as []*agreement.Agreement
-		for _, p := range []string{"../scenarios/ukraine-2025/agreement.yaml", "../scenarios/ukraine-2025/grain-corridor.yaml"} {
-			a, err := agreement.Load(p)
-			if err != nil {
-				grainOnce.err = err
-				return
-			}
-			as = append(as, a)
+		// The corridor reads the ceasefire's state: loaded as a set.
+		as, err := agreement.LoadSet("../scenarios/ukraine-2025/agreement.yaml", "../scenarios/ukraine-2025/grain-corridor.yaml")
+		if err != nil {
+			grainOnce.err = err
+			return
 		}
 		grainOnce.m, grainOnce.owner, grainOnce.err = agreement.Merge(as)
 		if grainOnce.err == nil {

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/fusion"
 	"github.com/accord-peace/accord/monitor"
 	"github.com/accord-peace/accord/sim"
@@ -36,6 +37,14 @@ answer the notices (accept, or dispute with evidence) and record the
 provisions they carry out; the guarantors sign findings; the permanent
 phase opens on verified compliance and releases the first tranche of
 relief; three days in, a breach is upheld and the snapback re-imposes it.
+Beside the ceasefire run the reference case's three functional agreements
+(--agreement reference-case, the default): the Black Sea grain corridor,
+whose vessels the simulator sails and one of which leaves the lane — a
+breach the corridor's own consultation answers (its party disputes, its
+guarantors uphold) without touching the other agreements —, the prisoner
+exchange and the Zaporizhzhia plant's safety, each with its own parties,
+consultation and state on the dashboard. --agreement reference runs the
+ceasefire alone.
 The engine's events narrate it on the dashboard. A busy simulated hour
 takes 1/--speed of an hour (half a second by default), a calm one a sixth
 of that: the story takes about four minutes. The same --seed tells the
@@ -70,6 +79,9 @@ data directory is a new temporary one unless --data names one.`,
 			if !(speed > 0) {
 				return usageError{cmd: cmd.CommandPath(), err: fmt.Errorf("--speed %g: want a positive number of simulated seconds per real second", speed)}
 			}
+			if len(c.agreements) == 0 {
+				c.agreements = []string{referenceCase}
+			}
 			if c.data == "" {
 				dir, err := os.MkdirTemp("", "accord-demo-")
 				if err != nil {
@@ -84,9 +96,10 @@ data directory is a new temporary one unless --data names one.`,
 			}
 			defer s.stop()
 			fmt.Fprintf(out, "accord demo: open %s/ (data in %s)\n", s.URL, c.data)
-			a, k := s.agreement, s.kernel // the server's, built once
-			cfg := sim.FromAgreement(a.Monitoring, k)
-			cfg.Judge = judgeWith(monitor.NewPipeline(a.Monitoring, k, fusion.Config{}))
+			a, cfg, err := storySim(s)
+			if err != nil {
+				return err
+			}
 			if !war {
 				if err := storyFits(a); err != nil {
 					return err
@@ -101,6 +114,11 @@ data directory is a new temporary one unless --data names one.`,
 				cfg.Seed = seed
 				res, err := sim.RunCeasefire(cfg, sim.DefaultCeasefire())
 				if err != nil {
+					return err
+				}
+				// The functional agreements beside the main one have their
+				// own streams (the grain corridor's vessels).
+				if res.Observations, err = withFunctional(res.Observations, s.deployment.Agreements(), seed); err != nil {
 					return err
 				}
 				busy := time.Duration(float64(time.Hour) / speed)
@@ -232,4 +250,21 @@ func feed(cmd *cobra.Command, url string, obs []sim.Observation, speed float64, 
 	<-cmd.Context().Done()
 	fmt.Fprintln(out, "stopping")
 	return nil
+}
+
+// storySim is the simulator's configuration for a server's story: the
+// front of its main agreement (its own monitoring section and kernel, not
+// the merged ones of the agreements beside it) and the judge of what
+// breaks its rules. It returns the main agreement.
+func storySim(s *server) (*agreement.Agreement, sim.Config, error) {
+	a, k := s.agreement, s.kernel
+	if s.monitoring != a.Monitoring {
+		var err error
+		if k, err = monitor.NewKernel(a.Monitoring); err != nil {
+			return nil, sim.Config{}, err
+		}
+	}
+	cfg := sim.FromAgreement(a.Monitoring, k)
+	cfg.Judge = judgeWith(monitor.NewPipeline(a.Monitoring, k, fusion.Config{}))
+	return a, cfg, nil
 }

@@ -63,10 +63,13 @@ const storyParty = "ru"
 
 var storyGuarantors = []string{"eu", "us"}
 
-// agreementView is what the story reads of GET /v1/agreement.
+// agreementView is what the story reads of each agreement of GET
+// /v1/agreements (the main one first).
 type agreementView struct {
-	Now    time.Time `json:"now"`
-	Phases []struct {
+	ID         string    `json:"id"`
+	Guarantors []string  `json:"guarantors"`
+	Now        time.Time `json:"now"`
+	Phases     []struct {
 		ID     string `json:"id"`
 		Status string `json:"status"`
 	} `json:"phases"`
@@ -135,13 +138,21 @@ func (s *story) run(ctx context.Context) error {
 			return err
 		}
 		sent = n
-		v, err := s.agreement(ctx)
+		all, err := s.agreements(ctx)
 		if err != nil {
 			return err
 		}
+		v := &all[0]
 		busy, err := s.act(ctx, v, now, start)
 		if err != nil {
 			return err
+		}
+		for i := range all[1:] {
+			b, err := s.actBeside(ctx, &all[1+i], now)
+			if err != nil {
+				return err
+			}
+			busy = busy || b
 		}
 		if busy {
 			s.busyHours++
@@ -312,9 +323,63 @@ func (s *story) call(ctx context.Context, path string, body any) error {
 	return s.do(ctx, "POST", path, "application/json", bytes.NewReader(b), nil)
 }
 
-func (s *story) agreement(ctx context.Context) (*agreementView, error) {
-	var v agreementView
-	return &v, s.do(ctx, "GET", "/v1/agreement", "", nil, &v)
+// agreements reads every agreement the server runs, the main one first.
+func (s *story) agreements(ctx context.Context) ([]agreementView, error) {
+	var v struct {
+		Agreements []agreementView `json:"agreements"`
+	}
+	if err := s.do(ctx, "GET", "/v1/agreements", "", nil, &v); err != nil {
+		return nil, err
+	}
+	if len(v.Agreements) == 0 {
+		return nil, fmt.Errorf("GET /v1/agreements: no agreement")
+	}
+	return v.Agreements, nil
+}
+
+// actBeside plays the parties and the guarantors of an agreement run
+// beside the main one (a functional agreement: the grain corridor, ...):
+// its own consultation, apart from the main one's. The party a notice went
+// to disputes it with its account, and the agreement's guarantors, a day
+// later, uphold it: the breach is the simulator's, injected on purpose.
+func (s *story) actBeside(ctx context.Context, v *agreementView, now time.Time) (bool, error) {
+	busy := false
+	for _, c := range v.Consultations {
+		switch c.Stage {
+		case "notice":
+			busy = true
+			if _, ok := s.seen[c.ID]; !ok {
+				s.seen[c.ID] = now
+				s.say(now, "%s: violation %s (%s) notified to %s", v.ID, c.ID, c.Severity, c.Party)
+			}
+			if now.Sub(s.seen[c.ID]) < time.Duration(2+s.pick(c.ID, 10))*time.Hour {
+				continue
+			}
+			body := map[string]string{"party": c.Party, "answer": "dispute", "evidence": "the master's log: a steering failure, the vessel returned to the lane (log attached)"}
+			if err := s.call(ctx, "/v1/consultations/"+c.ID+"/response", body); err != nil {
+				return busy, err
+			}
+			s.disputed[c.ID] = now
+			s.say(now, "%s: %s disputes %s with evidence", v.ID, c.Party, c.ID)
+		case "joint", "ministers", "advisory":
+			busy = true
+			if _, ok := s.disputed[c.ID]; !ok {
+				s.disputed[c.ID] = now
+			}
+			if s.acted[c.ID] || now.Sub(s.disputed[c.ID]) < 24*time.Hour {
+				continue
+			}
+			for _, g := range v.Guarantors {
+				body := map[string]string{"guarantor": g, "outcome": "upheld", "evidence": "the tracks of two independent satellites"}
+				if err := s.call(ctx, "/v1/consultations/"+c.ID+"/finding", body); err != nil {
+					return busy, err
+				}
+			}
+			s.acted[c.ID] = true
+			s.say(now, "%s: the guarantors %v uphold %s; the other agreements are not touched", v.ID, v.Guarantors, c.ID)
+		}
+	}
+	return busy, nil
 }
 
 // do makes one request; an answer other than 200 is an error naming the
@@ -343,4 +408,47 @@ func (s *story) do(ctx context.Context, method, path, ctype string, body io.Read
 		return json.Unmarshal(data, into)
 	}
 	return nil
+}
+
+// functionalStreams are the simulated observations of the functional
+// agreements run beside the main one, from start, for the story to send
+// with the front's: the grain corridor's vessels (an agreement with a
+// corridor section) for its first days, the first outbound vessel leaving
+// the lane — a breach the corridor's own consultation answers, without
+// touching the other agreements. Seeded: the same seed, the same stream.
+func functionalStreams(as []*agreement.Agreement, start time.Time, seed uint64) ([]sim.Observation, error) {
+	var out []sim.Observation
+	for _, a := range as {
+		if a.Monitoring == nil {
+			continue
+		}
+		if a.Monitoring.Corridor != nil {
+			g := sim.DefaultGrain()
+			g.Seed, g.Start, g.Duration = seed, start, 4*24*time.Hour
+			g.Breach.Outside = true
+			r, err := sim.GrainCorridor(g)
+			if err != nil {
+				return nil, fmt.Errorf("the grain corridor's stream: %w", err)
+			}
+			out = append(out, r.Observations...)
+		}
+	}
+	return out, nil
+}
+
+// withFunctional adds the functional agreements' streams to the front's,
+// in arrival order.
+func withFunctional(front []sim.Observation, as []*agreement.Agreement, seed uint64) ([]sim.Observation, error) {
+	if len(front) == 0 || len(as) < 2 {
+		return front, nil
+	}
+	t0, err := time.Parse(time.RFC3339, front[0].Properties.ObservedAt)
+	if err != nil {
+		return nil, err
+	}
+	extra, err := functionalStreams(as[1:], t0.Truncate(24*time.Hour), seed)
+	if err != nil || len(extra) == 0 {
+		return front, err
+	}
+	return sim.Combine(&sim.Result{Observations: front}, &sim.Result{Observations: extra}).Observations, nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -10,28 +11,35 @@ import (
 
 	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/api"
-	"github.com/accord-peace/accord/fusion"
-	"github.com/accord-peace/accord/monitor"
 	"github.com/accord-peace/accord/sim"
 )
 
 // The demo's story runs end to end on the real server, through the routes
-// a real user calls: the parties answer, the guarantors find, provisions
-// are recorded done, the permanent phase opens and releases relief, and a
-// breach snaps it back — as GET /v1/agreement says.
+// a real user calls, on the reference case's four agreements together: the
+// parties answer, the guarantors find, provisions are recorded done, the
+// permanent phase opens and releases relief, and a breach snaps it back —
+// as GET /v1/agreement says —, while beside it a grain vessel leaves the
+// corridor's lane and the corridor's own consultation upholds it, touching
+// no other agreement.
 func TestDemoStoryEndToEnd(t *testing.T) {
 	c := serverConfig{addr: "127.0.0.1:0", data: t.TempDir(), headerTimeout: api.DefaultHeaderTimeout, bodyTimeout: api.DefaultBodyTimeout,
-		idleTimeout: api.DefaultIdleTimeout, feedPerAddr: api.DefaultFeedPerAddr, feedClients: api.DefaultFeedClients}
+		idleTimeout: api.DefaultIdleTimeout, feedPerAddr: api.DefaultFeedPerAddr, feedClients: api.DefaultFeedClients,
+		agreements: []string{referenceCase}}
 	s, err := startServer(t.Context(), c, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.stop()
-	cfg := sim.FromAgreement(s.agreement.Monitoring, s.kernel)
-	cfg.Judge = judgeWith(monitor.NewPipeline(s.agreement.Monitoring, s.kernel, fusion.Config{}))
+	_, cfg, err := storySim(s)
+	if err != nil {
+		t.Fatal(err)
+	}
 	cfg.Seed = 1
 	res, err := sim.RunCeasefire(cfg, sim.DefaultCeasefire())
 	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Observations, err = withFunctional(res.Observations, s.deployment.Agreements(), cfg.Seed); err != nil {
 		t.Fatal(err)
 	}
 	var out strings.Builder
@@ -53,7 +61,7 @@ func TestDemoStoryEndToEnd(t *testing.T) {
 	if err := newStory(s2.URL, cfg, res.Observations, 0, 0, &out2).run(t.Context()); err != nil {
 		t.Fatalf("the second telling: %v", err)
 	}
-	if h1, h2 := stateHash(t, s.URL), stateHash(t, s2.URL); h1 != h2 || out.String() != out2.String() {
+	if h1, h2 := statesHash(t, s.URL), statesHash(t, s2.URL); h1 != h2 || out.String() != out2.String() {
 		t.Errorf("one seed, two stories: state %s and %s\n%s\n%s", h1, h2, out.String(), out2.String())
 	}
 
@@ -120,6 +128,52 @@ func TestDemoStoryEndToEnd(t *testing.T) {
 	if answered["accept/upheld"] == 0 || answered["dispute/dismissed"] == 0 || answered["dispute/upheld"] == 0 || answered["/upheld"] != 0 {
 		t.Errorf("consultations closed by answer/outcome %v: want accepted, disputed and dismissed, disputed and upheld, none unanswered", answered)
 	}
+	for _, c := range v.Consultations {
+		if strings.Contains(c.ID, "corridor") || strings.Contains(c.ID, "bsgi") || strings.HasPrefix(c.ID, "vessel:") {
+			t.Errorf("the main agreement holds the corridor's consultation %s", c.ID)
+		}
+	}
+
+	// Beside it, each agreement in its own state: the corridor's breach
+	// answered by its own consultation, the others untouched.
+	var all struct {
+		Agreements []struct {
+			ID            string
+			InForce       *string `json:"in_force"`
+			Consultations []struct {
+				ID, Party, Severity, Stage, Answer, Outcome string
+			}
+			Hash string `json:"state_hash"`
+		}
+	}
+	getJSON(t, s.URL+"/v1/agreements", 200, &all)
+	ids := []string{}
+	for _, a := range all.Agreements {
+		ids = append(ids, a.ID)
+		if a.InForce == nil {
+			t.Errorf("agreement %s not in force", a.ID)
+		}
+		switch a.ID {
+		case "ukraine-2025-grain-corridor":
+			upheld := 0
+			for _, c := range a.Consultations {
+				if c.Stage == "closed" && c.Answer == "dispute" && c.Outcome == "upheld" && c.Party == "ua" && strings.HasSuffix(c.ID, ":corridor:outside") {
+					upheld++
+				}
+			}
+			if upheld == 0 {
+				t.Errorf("the grain corridor's consultations %+v: want the vessel outside the lane disputed by ua and upheld", a.Consultations)
+			}
+		case "ukraine-2025-ceasefire":
+		default:
+			if len(a.Consultations) != 0 {
+				t.Errorf("agreement %s: consultations %+v, want none (nothing breached it)", a.ID, a.Consultations)
+			}
+		}
+	}
+	if strings.Join(ids, " ") != "ukraine-2025-ceasefire ukraine-2025-grain-corridor ukraine-2025-prisoner-exchange ukraine-2025-nuclear-plant" {
+		t.Errorf("agreements %v, want the reference case's four, the ceasefire first", ids)
+	}
 }
 
 // stateHash is the agreement's state hash as GET /v1/agreement gives it.
@@ -137,6 +191,23 @@ func stateHash(t *testing.T, url string) string {
 		t.Fatalf("GET /v1/agreement: no state hash (%v)", err)
 	}
 	return v.Hash
+}
+
+// statesHash joins the state hashes of every agreement of a server.
+func statesHash(t *testing.T, url string) string {
+	t.Helper()
+	var v struct {
+		Agreements []struct {
+			ID   string
+			Hash string `json:"state_hash"`
+		}
+	}
+	getJSON(t, url+"/v1/agreements", 200, &v)
+	var b strings.Builder
+	for _, a := range v.Agreements {
+		fmt.Fprintf(&b, "%s=%s ", a.ID, a.Hash)
+	}
+	return b.String()
 }
 
 // The story is told on the reference agreement only; another says what it
