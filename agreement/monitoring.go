@@ -243,7 +243,7 @@ func (c *Ceiling) Rule() string {
 // Events and Equipments are the kinds the observation contract defines.
 var (
 	Events = []string{"firing", "explosion", "impact", "heavy_weapon", "troop_concentration",
-		"aircraft", "drone", "strike", "mine", "movement_restriction", "other"}
+		"aircraft", "drone", "strike", "mine", "movement_restriction", "other", "presence"}
 	Equipments = []string{"tank", "acv", "artillery", "mortar", "mlrs", "heavy_mlrs", "missile",
 		"aircraft", "helicopter", "air_defence", "drone"}
 )
