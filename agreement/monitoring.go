@@ -30,6 +30,8 @@ type Monitoring struct {
 	Crossing   *Crossing   `yaml:"crossing"`
 	Overflight *Overflight `yaml:"overflight"`
 	Ceilings   []Ceiling   `yaml:"ceilings"`
+	// Presence lists the duties to report presence (presence.go).
+	Presence []Presence `yaml:"presence"`
 
 	// Geometry is the parsed geometry file.
 	Geometry *geo.Geometry `yaml:"-"`
@@ -358,6 +360,7 @@ func Parse(name string, data []byte) (*Agreement, error) {
 			}
 		}
 		probs = append(probs, a.checkRules()...)
+		probs = append(probs, a.checkPresence()...)
 		if m.Crossing != nil && m.Crossing.Provision == "" {
 			add("monitoring.crossing.provision: missing")
 		}
@@ -409,6 +412,7 @@ func (m *Monitoring) bind(name string, g *geo.Geometry) error {
 			probs = append(probs, fmt.Sprintf("monitoring.ceilings[%d].zone: no zone %q in %s", i, c.Zone, m.GeometryFile))
 		}
 	}
+	probs = append(probs, m.bindPresence(g)...)
 	if len(probs) > 0 {
 		return &accord.Error{Code: accord.EINVALID, Message: name, Err: errors.New(strings.Join(probs, "\n"))}
 	}

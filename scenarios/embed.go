@@ -11,6 +11,7 @@ import "embed"
 //
 //go:embed ukraine-2025/scenario.yaml ukraine-2025/agreement.yaml ukraine-2025/monitoring/geometry.geojson
 //go:embed ukraine-2025/talks/public.yaml ukraine-2025/talks/positions/*.yaml
+//go:embed ukraine-2025/nuclear-plant.yaml ukraine-2025/monitoring/nuclear-plant.geojson
 var FS embed.FS
 
 // ReferenceScenario is the path of the reference scenario inside FS.
@@ -18,6 +19,11 @@ const ReferenceScenario = "ukraine-2025/scenario.yaml"
 
 // ReferenceAgreement is the path of the reference agreement inside FS.
 const ReferenceAgreement = "ukraine-2025/agreement.yaml"
+
+// NuclearPlantAgreement is the path inside FS of the Zaporizhzhia nuclear
+// plant safety agreement, a functional agreement beside the reference one
+// (its geometry: ukraine-2025/monitoring/nuclear-plant.geojson).
+const NuclearPlantAgreement = "ukraine-2025/nuclear-plant.yaml"
 
 // TalksPublic is the path inside FS of the reference scenario's public part.
 const TalksPublic = "ukraine-2025/talks/public.yaml"
