@@ -27,6 +27,7 @@ type Pipeline struct {
 	zoneRules [][]int
 	fireFrom  bool
 	ceilings  ceilingState
+	presence  *presenceState
 }
 
 // NewPipeline returns a pipeline for a monitoring section and its kernel
@@ -46,6 +47,7 @@ func NewPipeline(m *agreement.Monitoring, k *geo.Kernel, cfg fusion.Config) *Pip
 		}
 	}
 	p.ceilings = newCeilingState()
+	p.presence = newPresenceState(m, k)
 	return p
 }
 
@@ -59,12 +61,16 @@ func NewKernel(m *agreement.Monitoring) (*geo.Kernel, error) {
 // geometry, with its distance to the line and its violations), in the
 // order first changed: the incidents the observations joined or opened,
 // those fusion revised (an ambiguous incident merged into another, state
-// merged, and the incident that took its observation), those that closed (ClosedAt set: the pipeline then forgets them), and
-// those a ceiling now marks. An observation already fused into an open
+// merged, and the incident that took its observation), those that closed (ClosedAt set: the pipeline then forgets them),
+// the missing presence reports the observations' clock has now passed
+// (presence.go; each after the incidents of the observations before it),
+// and those a ceiling now marks. An observation already fused into an open
 // incident changes nothing; keeping each observation once for the
 // record's whole life is the store's job, so callers pass new ones only.
 func (p *Pipeline) Observe(batch []*Observation) []Incident {
 	var touched []*fusion.Incident
+	var missing []Incident // missing presence reports (presence.go)
+	var missingAt []int    // each after the first missingAt[i] incidents touched
 	seen := map[*fusion.Incident]bool{}
 	touch := func(in *fusion.Incident) {
 		if !seen[in] {
@@ -89,12 +95,16 @@ func (p *Pipeline) Observe(batch []*Observation) []Incident {
 		for _, in := range p.fusion.TakeClosed() {
 			touch(in)
 		}
+		for _, in := range p.presence.observe(o, p.inZone) {
+			missing, missingAt = append(missing, in), append(missingAt, len(touched))
+		}
 	}
 	out := make([]Incident, len(touched))
 	for i, in := range touched {
 		out[i] = p.evaluate(in)
 	}
 	out = p.markCeilings(out, touched)
+	out = interleave(out, missing, missingAt)
 	// What closed leaves memory: its observations are in the store.
 	for _, in := range touched {
 		if in.State == fusion.Merged {
