@@ -10,10 +10,14 @@ import (
 )
 
 // loadAgreement reads an agreement file, or the embedded reference
-// agreement when path is "" or "reference".
+// agreement when path is "" or "reference" (the nuclear plant's when it is
+// "nuclear-plant").
 func loadAgreement(path string) (*agreement.Agreement, error) {
 	if path == "" || path == "reference" {
 		return agreement.LoadFS(scenarios.FS, scenarios.ReferenceAgreement)
+	}
+	if path == "nuclear-plant" {
+		return agreement.LoadFS(scenarios.FS, scenarios.NuclearPlantAgreement)
 	}
 	return agreement.Load(path)
 }

@@ -107,6 +107,7 @@ The same --seed gives the same output.`,
 	f.StringVar(&start, "start", "2025-06-01T00:00:00Z", "first instant (RFC 3339)")
 	f.BoolVar(&dense, "dense", false, "a busy front: bursts of shots into a few hotspots, wider errors")
 	f.StringVar(&truthPath, "truth", "", "also write the ground truth, one line per true event, to FILE")
+	cmd.AddCommand(newSimulateNuclearPlantCmd())
 	return cmd
 }
 
