@@ -38,7 +38,12 @@ type Agreement struct {
 	RestrictEvidence bool `yaml:"restrict_evidence,omitempty"`
 
 	date time.Time
+	path string // the file Load read it from ("" when parsed from bytes)
 }
+
+// Path is the file the agreement was loaded from ("" when it was parsed
+// from bytes).
+func (a *Agreement) Path() string { return a.path }
 
 // Package is the agreed package.
 type Package struct {

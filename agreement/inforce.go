@@ -80,6 +80,7 @@ func (m *Monitoring) Windows() map[string]InForce {
 			out[p.Rule()] = p.InForce
 		}
 	}
+	m.Corridor.windows(out)
 	for _, z := range m.Zones {
 		if !z.Timed() || m.Geometry == nil {
 			continue

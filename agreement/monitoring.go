@@ -32,6 +32,9 @@ type Monitoring struct {
 	Ceilings   []Ceiling   `yaml:"ceilings"`
 	// Presence lists the duties to report presence (presence.go).
 	Presence []Presence `yaml:"presence"`
+	// Corridor, when set, is a maritime corridor whose vessels are tracked
+	// (corridor.go).
+	Corridor *Corridor `yaml:"corridor"`
 
 	// Geometry is the parsed geometry file.
 	Geometry *geo.Geometry `yaml:"-"`
@@ -245,7 +248,7 @@ func (c *Ceiling) Rule() string {
 // Events and Equipments are the kinds the observation contract defines.
 var (
 	Events = []string{"firing", "explosion", "impact", "heavy_weapon", "troop_concentration",
-		"aircraft", "drone", "strike", "mine", "movement_restriction", "other", "presence"}
+		"aircraft", "drone", "strike", "mine", "movement_restriction", "other", accord.EventVessel, accord.EventInspection, "presence"}
 	Equipments = []string{"tank", "acv", "artillery", "mortar", "mlrs", "heavy_mlrs", "missile",
 		"aircraft", "helicopter", "air_defence", "drone"}
 )
@@ -277,7 +280,7 @@ func load(read func(string) ([]byte, error), join func(...string) string, path s
 		if err != nil {
 			return nil, &accord.Error{Code: accord.EINVALID, Message: fmt.Sprintf("%s: monitoring.geometry", path), Err: err}
 		}
-		g, err := geo.ParseGeoJSON(gpath, gdata)
+		g, err := geo.ParseGeoJSONWith(gpath, gdata, geo.ParseOptions{LineOptional: !a.Monitoring.NeedsLine()})
 		if err != nil {
 			return nil, &accord.Error{Code: accord.EINVALID, Message: "invalid geometry", Err: err}
 		}
@@ -285,6 +288,7 @@ func load(read func(string) ([]byte, error), join func(...string) string, path s
 			return nil, err
 		}
 	}
+	a.path = path
 	return a, nil
 }
 
@@ -306,7 +310,7 @@ func Parse(name string, data []byte) (*Agreement, error) {
 		if m.GeometryFile == "" {
 			add("monitoring.geometry: missing (the GeoJSON file of the line and zones)")
 		}
-		if m.Sides.Left == "" || m.Sides.Right == "" || m.Sides.Left == m.Sides.Right {
+		if m.NeedsLine() && (m.Sides.Left == "" || m.Sides.Right == "" || m.Sides.Left == m.Sides.Right) {
 			add("monitoring.sides: name two different parties, left and right of the line's direction")
 		}
 		for _, side := range []string{m.Sides.Left, m.Sides.Right} {
@@ -361,6 +365,7 @@ func Parse(name string, data []byte) (*Agreement, error) {
 		}
 		probs = append(probs, a.checkRules()...)
 		probs = append(probs, a.checkPresence()...)
+		probs = append(probs, a.checkCorridor()...)
 		if m.Crossing != nil && m.Crossing.Provision == "" {
 			add("monitoring.crossing.provision: missing")
 		}
@@ -413,6 +418,10 @@ func (m *Monitoring) bind(name string, g *geo.Geometry) error {
 		}
 	}
 	probs = append(probs, m.bindPresence(g)...)
+	probs = append(probs, m.bindCorridor(g)...)
+	if m.NeedsLine() && len(g.Parts) == 0 {
+		probs = append(probs, fmt.Sprintf("monitoring.geometry: %s has no contact line, which the sides, bands, crossing and overflight are measured from", m.GeometryFile))
+	}
 	if len(probs) > 0 {
 		return &accord.Error{Code: accord.EINVALID, Message: name, Err: errors.New(strings.Join(probs, "\n"))}
 	}
