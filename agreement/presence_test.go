@@ -99,3 +99,39 @@ func TestPresenceErrors(t *testing.T) {
 		t.Errorf("start %v", got)
 	}
 }
+
+// The comprehensive ceasefire and the nuclear plant agreement merge into
+// one monitoring section: the nuclear plant's zones and presence duty
+// beside the ceasefire's, each rule owned by its agreement.
+func TestNuclearPlantMergesWithTheCeasefire(t *testing.T) {
+	ceasefire, err := agreement.LoadFS(scenarios.FS, scenarios.ReferenceAgreement)
+	if err != nil {
+		t.Fatal(err)
+	}
+	npp, err := agreement.LoadFS(scenarios.FS, scenarios.NuclearPlantAgreement)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, owner, err := agreement.Merge([]*agreement.Agreement{ceasefire, npp})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Presence) != 1 || m.Presence[0].Rule() != "presence:iaea-znpp" || m.Presence[0].Period() != 24*time.Hour {
+		t.Errorf("presence %+v", m.Presence)
+	}
+	for rule, want := range map[string]string{
+		"presence:iaea-znpp":                "ukraine-2025-znpp-safety",
+		"zone:znpp-safety-zone":             "ukraine-2025-znpp-safety",
+		"zone-from:znpp-safety-zone":        "ukraine-2025-znpp-safety",
+		"zone:power-line-ferosplavna-330kv": "ukraine-2025-znpp-safety",
+		"zone:znpp":                         "ukraine-2025-ceasefire",
+		"crossing":                          "ukraine-2025-ceasefire",
+	} {
+		if got := owner(rule); got != want {
+			t.Errorf("owner of %s: %q, want %q", rule, got, want)
+		}
+	}
+	if m.Geometry.Zone("znpp-safety-zone") == nil || m.Geometry.Zone("znpp") == nil || len(m.Geometry.Parts) == 0 {
+		t.Error("the merged geometry lacks a zone or the ceasefire's line")
+	}
+}

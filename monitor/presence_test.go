@@ -13,6 +13,7 @@ import (
 	"github.com/accord-peace/accord/fusion"
 	"github.com/accord-peace/accord/geo"
 	"github.com/accord-peace/accord/monitor"
+	"github.com/accord-peace/accord/monitor/monitortest"
 	"github.com/accord-peace/accord/scenarios"
 )
 
@@ -242,6 +243,56 @@ func TestNuclearPlantBreaches(t *testing.T) {
 		}
 		if !slices.Equal(got, w) {
 			t.Errorf("%s: violations %v, want %v", o.ID, got, w)
+		}
+	}
+}
+
+// One pipeline over the ceasefire's and the nuclear plant's merged
+// sections judges an observation once against both: a strike on the plant
+// breaks the ceasefire's protected site and the plant's zone, a strike on
+// the power line the plant agreement's corridor alone, and the presence
+// duty is judged on the merged stream's clock.
+func TestMergedPipelineJudgesThePlant(t *testing.T) {
+	npp, _ := mustNuclearPlant(t)
+	ceasefire, _ := monitortest.Reference(t)
+	m, _, err := agreement.Merge([]*agreement.Agreement{ceasefire, npp})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := monitor.NewKernel(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	strike := func(id string, at [2]float64, h int) *monitor.Observation {
+		o := tick(day1.Add(time.Duration(h) * time.Hour))
+		o.ID, o.Event, o.Position = id, "strike", at
+		return o
+	}
+	p := monitor.NewPipeline(m, k, fusion.Config{})
+	cases := []struct {
+		o    *monitor.Observation
+		want []string
+	}{
+		{report("r1", day1.Add(9*time.Hour), time.Minute, "iaea", plant), nil},
+		{strike("on-the-plant", plant, 10), []string{"zone:znpp", "zone:znpp-safety-zone"}},
+		{strike("on-the-line", [2]float64{34.490, 47.588}, 11), []string{"zone:power-line-ferosplavna-330kv"}},
+		{tick(day1.AddDate(0, 0, 2).Add(7 * time.Hour)), []string{"presence:iaea-znpp"}},
+	}
+	seen := map[string]bool{}
+	for _, c := range cases {
+		var got []string
+		for _, in := range p.Observe([]*monitor.Observation{c.o}) {
+			if seen[in.ID] {
+				continue // an earlier incident, closed by the clock
+			}
+			seen[in.ID] = true
+			for _, v := range in.Violations {
+				got = append(got, v.Rule)
+			}
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%s: %v, want %v", c.o.ID, got, c.want)
 		}
 	}
 }
