@@ -2,5 +2,7 @@
 // section — the agreed geometry (a GeoJSON file beside it), which party
 // holds each side of the contact line, the withdrawal bands per equipment
 // class, the rules of each zone, the ban on fire across the line, and the
-// equipment ceilings per zone, each tied to the provision it enforces.
+// equipment ceilings per zone, and the duties to report presence (a
+// monitor's team reporting from a zone every period: presence.go), each
+// tied to the provision it enforces.
 package agreement

@@ -6,5 +6,8 @@
 // them, plus false alarms. Output follows docs/observation.md. The same seed
 // gives the same run; nothing reads the clock. A dense mode (Config.Dense)
 // makes the front busy: bursts of shots into a few hotspots, with wider
-// errors, where telling events apart is hard.
+// errors, where telling events apart is hard. NuclearPlant simulates the
+// stream of the Zaporizhzhia nuclear plant safety agreement: the IAEA
+// team's daily presence report and the breaches injected (a missing day,
+// a strike on a power line, heavy weapons at the plant).
 package sim
