@@ -85,6 +85,12 @@ func periodStart(t time.Time, d time.Duration) time.Time {
 	return time.Unix(0, 0).UTC().Add(t.Sub(time.Unix(0, 0)).Truncate(d))
 }
 
+// maxJudged bounds the periods one observation may judge per duty: a
+// clock thrown years ahead by one bad observed_at judges the rest of the
+// periods it passed, in order, at the observations that follow, instead of
+// making millions of incidents at once.
+const maxJudged = 1000
+
 // observe takes one observation (inZone tells whether it lies in a zone
 // of the geometry) and returns the missing reports of the periods the
 // clock has now passed, in order.
@@ -117,7 +123,7 @@ func (s *presenceState) observe(o *Observation, inZone func(o *Observation, zone
 	}
 	var out []Incident
 	for _, d := range s.duties {
-		for {
+		for judged := 0; judged < maxJudged; judged++ {
 			end := d.next.Add(d.p.Period())
 			deadline := end.Add(d.p.GraceTime())
 			if !s.clock.After(deadline) {

@@ -296,3 +296,22 @@ func TestMergedPipelineJudgesThePlant(t *testing.T) {
 		}
 	}
 }
+
+// A clock thrown years ahead judges at most 1000 periods an observation;
+// the rest are judged, in order, at the next ones: one incident per
+// missed period all the same.
+func TestPresenceClockJump(t *testing.T) {
+	a, k := mustNuclearPlant(t)
+	p := monitor.NewPipeline(a.Monitoring, k, fusion.Config{})
+	jump := day1.AddDate(0, 0, 1500).Add(7 * time.Hour)
+	first := missing(p.Observe(daily(1, []int{1}, jump)))
+	rest := missing(p.Observe([]*monitor.Observation{tick(jump.Add(time.Minute))}))
+	// The first observation judges 1000 periods: the reported first day
+	// and 999 missing ones.
+	if len(first) != 999 || len(rest) != 500 {
+		t.Fatalf("%d then %d missing reports, want 999 then 500", len(first), len(rest))
+	}
+	if first[0] != "presence:iaea-znpp:2025-06-02" || rest[0] != "presence:iaea-znpp:"+day1.AddDate(0, 0, 1000).Format(time.DateOnly) {
+		t.Errorf("first %s, then %s", first[0], rest[0])
+	}
+}
