@@ -67,6 +67,9 @@ func (a *Agreement) Names() cond.Names {
 		for _, p := range m.Presence {
 			n.Rules = append(n.Rules, p.Rule())
 		}
+		if m.Corridor != nil {
+			n.Rules = append(n.Rules, m.Corridor.rules()...)
+		}
 	}
 	return n
 }

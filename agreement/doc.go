@@ -2,7 +2,9 @@
 // section — the agreed geometry (a GeoJSON file beside it), which party
 // holds each side of the contact line, the withdrawal bands per equipment
 // class, the rules of each zone, the ban on fire across the line, and the
-// equipment ceilings per zone, and the duties to report presence (a
-// monitor's team reporting from a zone every period: presence.go), each
-// tied to the provision it enforces.
+// equipment ceilings per zone, each tied to the provision it enforces, the
+// duties to report presence (a monitor's team reporting from a zone every
+// period: presence.go), and a maritime corridor's vessel rules (Corridor).
+// Merge combines the sections of several agreements run on one record into
+// one, and says which agreement owns each rule.
 package agreement

@@ -134,4 +134,16 @@ func TestNuclearPlantMergesWithTheCeasefire(t *testing.T) {
 	if m.Geometry.Zone("znpp-safety-zone") == nil || m.Geometry.Zone("znpp") == nil || len(m.Geometry.Parts) == 0 {
 		t.Error("the merged geometry lacks a zone or the ceasefire's line")
 	}
+	// The three reference agreements on one record.
+	grain, err := agreement.LoadFS(scenarios.FS, scenarios.GrainCorridor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, owner, err = agreement.Merge([]*agreement.Agreement{ceasefire, grain, npp})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Presence) != 1 || owner("presence:iaea-znpp") != "ukraine-2025-znpp-safety" || m.Corridor == nil {
+		t.Errorf("merged with the grain corridor: presence %+v, owner %q", m.Presence, owner("presence:iaea-znpp"))
+	}
 }

@@ -28,6 +28,7 @@ type Pipeline struct {
 	fireFrom  bool
 	ceilings  ceilingState
 	presence  *presenceState
+	vessels   *Vessels // vessel and inspection observations (vessels.go)
 }
 
 // NewPipeline returns a pipeline for a monitoring section and its kernel
@@ -48,8 +49,12 @@ func NewPipeline(m *agreement.Monitoring, k *geo.Kernel, cfg fusion.Config) *Pip
 	}
 	p.ceilings = newCeilingState()
 	p.presence = newPresenceState(m, k)
+	p.vessels = NewVessels(m, k, cfg.Parties, cfg.ConfirmAt)
 	return p
 }
+
+// Vessels is the pipeline's vessel tracker: tracks and throughput.
+func (p *Pipeline) Vessels() *Vessels { return p.vessels }
 
 // NewKernel builds the kernel a monitoring section needs.
 func NewKernel(m *agreement.Monitoring) (*geo.Kernel, error) {
@@ -78,7 +83,18 @@ func (p *Pipeline) Observe(batch []*Observation) []Incident {
 			touched = append(touched, in)
 		}
 	}
+	judge := func(o *Observation) { // every observation moves the presence clock
+		for _, in := range p.presence.observe(o, p.inZone) {
+			missing, missingAt = append(missing, in), append(missingAt, len(touched))
+		}
+	}
+	var vessels []*Observation
 	for _, o := range batch {
+		if IsVesselEvent(o.Event) {
+			vessels = append(vessels, o) // tracked, not fused
+			judge(o)
+			continue
+		}
 		k := o.Key()
 		if _, ok := p.obs[k]; !ok {
 			p.obs[k] = o
@@ -95,9 +111,7 @@ func (p *Pipeline) Observe(batch []*Observation) []Incident {
 		for _, in := range p.fusion.TakeClosed() {
 			touch(in)
 		}
-		for _, in := range p.presence.observe(o, p.inZone) {
-			missing, missingAt = append(missing, in), append(missingAt, len(touched))
-		}
+		judge(o)
 	}
 	out := make([]Incident, len(touched))
 	for i, in := range touched {
@@ -105,6 +119,7 @@ func (p *Pipeline) Observe(batch []*Observation) []Incident {
 	}
 	out = p.markCeilings(out, touched)
 	out = interleave(out, missing, missingAt)
+	out = append(out, p.vessels.Observe(vessels)...)
 	// What closed leaves memory: its observations are in the store.
 	for _, in := range touched {
 		if in.State == fusion.Merged {

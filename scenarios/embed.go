@@ -12,6 +12,7 @@ import "embed"
 //go:embed ukraine-2025/scenario.yaml ukraine-2025/agreement.yaml ukraine-2025/monitoring/geometry.geojson
 //go:embed ukraine-2025/talks/public.yaml ukraine-2025/talks/positions/*.yaml
 //go:embed ukraine-2025/nuclear-plant.yaml ukraine-2025/monitoring/nuclear-plant.geojson
+//go:embed ukraine-2025/grain-corridor.yaml ukraine-2025/monitoring/grain-corridor.geojson
 var FS embed.FS
 
 // ReferenceScenario is the path of the reference scenario inside FS.
@@ -24,6 +25,11 @@ const ReferenceAgreement = "ukraine-2025/agreement.yaml"
 // plant safety agreement, a functional agreement beside the reference one
 // (its geometry: ukraine-2025/monitoring/nuclear-plant.geojson).
 const NuclearPlantAgreement = "ukraine-2025/nuclear-plant.yaml"
+
+// GrainCorridor is the path inside FS of the Black Sea grain corridor, a
+// functional agreement run beside the reference agreement (its geometry is
+// ukraine-2025/monitoring/grain-corridor.geojson).
+const GrainCorridor = "ukraine-2025/grain-corridor.yaml"
 
 // TalksPublic is the path inside FS of the reference scenario's public part.
 const TalksPublic = "ukraine-2025/talks/public.yaml"
