@@ -20,7 +20,7 @@ var SourceKinds = []string{KindSatellite, KindFixedSensor, KindUAV, KindGroundMo
 
 // Events lists the valid event kinds.
 var Events = []string{"firing", "explosion", "impact", "heavy_weapon", "troop_concentration",
-	"aircraft", "drone", "strike", "mine", "movement_restriction", "other", EventVessel, EventInspection}
+	"aircraft", "drone", "strike", "mine", "movement_restriction", "other", EventVessel, EventInspection, "presence"}
 
 // Equipments lists the valid equipment classes.
 var Equipments = []string{"tank", "acv", "artillery", "mortar", "mlrs", "heavy_mlrs", "missile",

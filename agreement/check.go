@@ -65,6 +65,9 @@ func (a *Agreement) Names() cond.Names {
 		for _, c := range m.Ceilings {
 			n.Rules = append(n.Rules, c.Rule())
 		}
+		for _, p := range m.Presence {
+			n.Rules = append(n.Rules, p.Rule())
+		}
 		if m.Corridor != nil {
 			n.Rules = append(n.Rules, m.Corridor.rules()...)
 		}

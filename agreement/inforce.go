@@ -75,6 +75,11 @@ func (m *Monitoring) Windows() map[string]InForce {
 			out[c.Rule()] = c.InForce
 		}
 	}
+	for _, p := range m.Presence {
+		if p.Timed() {
+			out[p.Rule()] = p.InForce
+		}
+	}
 	m.Corridor.windows(out)
 	for _, z := range m.Zones {
 		if !z.Timed() || m.Geometry == nil {

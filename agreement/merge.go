@@ -15,10 +15,11 @@ import (
 // each observation once: the first agreement's contact line and sides (the
 // first that has a monitoring section: the comprehensive ceasefire), its
 // bands, crossing and overflight rules; every agreement's zones, zone
-// rules and ceilings; and the corridor section of the one agreement that
-// has it. Owner returns the id of the agreement that holds the rule a
-// violation names ("zone:ID", "zone-from:ID", "band:ID", "ceiling:...",
-// "crossing", "overflight", "corridor:outside", "corridor:uninspected"),
+// rules, ceilings and presence duties; and the corridor section of the
+// one agreement that has it. Owner returns the id of the agreement that
+// holds the rule a violation names ("zone:ID", "zone-from:ID", "band:ID",
+// "ceiling:...", "presence:ID", "crossing", "overflight",
+// "corridor:outside", "corridor:uninspected"),
 // "" for a rule none holds; that agreement's engine runs the consultation.
 //
 // An agreement without a monitoring section contributes nothing. When one
@@ -132,6 +133,7 @@ func Merge(as []*Agreement) (m *Monitoring, owner func(rule string) string, err 
 			}
 		}
 		out.Ceilings = append(out.Ceilings, am.Ceilings...)
+		out.Presence = append(out.Presence, am.Presence...)
 		if am.Corridor != nil {
 			if corridorOf != nil {
 				add("two corridor sections: %s and %s (the vessel rules are one per record)", describe(corridorOf), describe(a))
@@ -183,6 +185,9 @@ func (m *Monitoring) Rules() []string {
 	}
 	for _, c := range m.Ceilings {
 		add(c.Rule())
+	}
+	for _, p := range m.Presence {
+		add(p.Rule())
 	}
 	if m.Crossing != nil {
 		add("crossing")

@@ -31,6 +31,8 @@ type Monitoring struct {
 	Crossing   *Crossing   `yaml:"crossing"`
 	Overflight *Overflight `yaml:"overflight"`
 	Ceilings   []Ceiling   `yaml:"ceilings"`
+	// Presence lists the duties to report presence (presence.go).
+	Presence []Presence `yaml:"presence"`
 	// Corridor, when set, is a maritime corridor whose vessels are tracked
 	// (corridor.go).
 	Corridor *Corridor `yaml:"corridor"`
@@ -247,7 +249,7 @@ func (c *Ceiling) Rule() string {
 // Events and Equipments are the kinds the observation contract defines.
 var (
 	Events = []string{"firing", "explosion", "impact", "heavy_weapon", "troop_concentration",
-		"aircraft", "drone", "strike", "mine", "movement_restriction", "other", accord.EventVessel, accord.EventInspection}
+		"aircraft", "drone", "strike", "mine", "movement_restriction", "other", accord.EventVessel, accord.EventInspection, "presence"}
 	Equipments = []string{"tank", "acv", "artillery", "mortar", "mlrs", "heavy_mlrs", "missile",
 		"aircraft", "helicopter", "air_defence", "drone"}
 )
@@ -397,6 +399,7 @@ func (a *Agreement) validate(data []byte, others map[string]cond.Names) error {
 			}
 		}
 		probs = append(probs, a.checkRules()...)
+		probs = append(probs, a.checkPresence()...)
 		probs = append(probs, a.checkCorridor()...)
 		if m.Crossing != nil && m.Crossing.Provision == "" {
 			add("monitoring.crossing.provision: missing")
@@ -452,6 +455,7 @@ func (m *Monitoring) bind(name string, g *geo.Geometry) error {
 			probs = append(probs, fmt.Sprintf("monitoring.ceilings[%d].zone: no zone %q in %s", i, c.Zone, m.GeometryFile))
 		}
 	}
+	probs = append(probs, m.bindPresence(g)...)
 	probs = append(probs, m.bindCorridor(g)...)
 	if m.NeedsLine() && len(g.Parts) == 0 {
 		probs = append(probs, fmt.Sprintf("monitoring.geometry: %s has no contact line, which the sides, bands, crossing and overflight are measured from", m.GeometryFile))

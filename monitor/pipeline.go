@@ -27,6 +27,7 @@ type Pipeline struct {
 	zoneRules [][]int
 	fireFrom  bool
 	ceilings  ceilingState
+	presence  *presenceState
 	vessels   *Vessels // vessel and inspection observations (vessels.go)
 }
 
@@ -47,6 +48,7 @@ func NewPipeline(m *agreement.Monitoring, k *geo.Kernel, cfg fusion.Config) *Pip
 		}
 	}
 	p.ceilings = newCeilingState()
+	p.presence = newPresenceState(m, k)
 	p.vessels = NewVessels(m, k, cfg.Parties, cfg.ConfirmAt)
 	return p
 }
@@ -64,12 +66,16 @@ func NewKernel(m *agreement.Monitoring) (*geo.Kernel, error) {
 // geometry, with its distance to the line and its violations), in the
 // order first changed: the incidents the observations joined or opened,
 // those fusion revised (an ambiguous incident merged into another, state
-// merged, and the incident that took its observation), those that closed (ClosedAt set: the pipeline then forgets them), and
-// those a ceiling now marks. An observation already fused into an open
+// merged, and the incident that took its observation), those that closed (ClosedAt set: the pipeline then forgets them),
+// the missing presence reports the observations' clock has now passed
+// (presence.go; each after the incidents of the observations before it),
+// and those a ceiling now marks. An observation already fused into an open
 // incident changes nothing; keeping each observation once for the
 // record's whole life is the store's job, so callers pass new ones only.
 func (p *Pipeline) Observe(batch []*Observation) []Incident {
 	var touched []*fusion.Incident
+	var missing []Incident // missing presence reports (presence.go)
+	var missingAt []int    // each after the first missingAt[i] incidents touched
 	seen := map[*fusion.Incident]bool{}
 	touch := func(in *fusion.Incident) {
 		if !seen[in] {
@@ -77,10 +83,16 @@ func (p *Pipeline) Observe(batch []*Observation) []Incident {
 			touched = append(touched, in)
 		}
 	}
+	judge := func(o *Observation) { // every observation moves the presence clock
+		for _, in := range p.presence.observe(o, p.inZone) {
+			missing, missingAt = append(missing, in), append(missingAt, len(touched))
+		}
+	}
 	var vessels []*Observation
 	for _, o := range batch {
 		if IsVesselEvent(o.Event) {
 			vessels = append(vessels, o) // tracked, not fused
+			judge(o)
 			continue
 		}
 		k := o.Key()
@@ -99,12 +111,14 @@ func (p *Pipeline) Observe(batch []*Observation) []Incident {
 		for _, in := range p.fusion.TakeClosed() {
 			touch(in)
 		}
+		judge(o)
 	}
 	out := make([]Incident, len(touched))
 	for i, in := range touched {
 		out[i] = p.evaluate(in)
 	}
 	out = p.markCeilings(out, touched)
+	out = interleave(out, missing, missingAt)
 	out = append(out, p.vessels.Observe(vessels)...)
 	// What closed leaves memory: its observations are in the store.
 	for _, in := range touched {

@@ -12,6 +12,7 @@ import "embed"
 //go:embed ukraine-2025/scenario.yaml ukraine-2025/agreement.yaml ukraine-2025/monitoring/geometry.geojson
 //go:embed ukraine-2025/prisoner-exchange.yaml
 //go:embed ukraine-2025/talks/public.yaml ukraine-2025/talks/positions/*.yaml
+//go:embed ukraine-2025/nuclear-plant.yaml ukraine-2025/monitoring/nuclear-plant.geojson
 //go:embed ukraine-2025/grain-corridor.yaml ukraine-2025/monitoring/grain-corridor.geojson
 var FS embed.FS
 
@@ -24,6 +25,11 @@ const ReferenceAgreement = "ukraine-2025/agreement.yaml"
 // PrisonerExchange is the path inside FS of the functional agreement on
 // the exchange of prisoners, all for all, beside the reference agreement.
 const PrisonerExchange = "ukraine-2025/prisoner-exchange.yaml"
+
+// NuclearPlantAgreement is the path inside FS of the Zaporizhzhia nuclear
+// plant safety agreement, a functional agreement beside the reference one
+// (its geometry: ukraine-2025/monitoring/nuclear-plant.geojson).
+const NuclearPlantAgreement = "ukraine-2025/nuclear-plant.yaml"
 
 // GrainCorridor is the path inside FS of the Black Sea grain corridor, a
 // functional agreement run beside the reference agreement (its geometry is

@@ -8,5 +8,8 @@
 // makes the front busy: bursts of shots into a few hotspots, with wider
 // errors, where telling events apart is hard. GrainCorridor simulates the
 // Black Sea grain corridor's merchant vessels (AIS-like position reports,
-// inspections, injectable breaches), a stream Combine joins to the front's.
+// inspections, injectable breaches), a stream Combine joins to the front's;
+// NuclearPlant the Zaporizhzhia nuclear plant's stream (the IAEA team's
+// daily presence report and the breaches injected: a missing day, a strike
+// on a power line, heavy weapons at the plant).
 package sim

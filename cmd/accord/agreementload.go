@@ -14,10 +14,15 @@ import (
 )
 
 // loadAgreement reads an agreement file, or the embedded reference
-// agreement when path is "" or "reference".
+// agreement when path is "" or "reference", or an embedded functional
+// agreement by name (embedded; one that reads another agreement's state is
+// loaded with it: loadAgreements).
 func loadAgreement(path string) (*agreement.Agreement, error) {
-	if path == "" || path == "reference" {
-		return agreement.LoadFS(scenarios.FS, scenarios.ReferenceAgreement)
+	if path == "" {
+		path = "reference"
+	}
+	if f, ok := embedded[path]; ok {
+		return agreement.LoadFS(scenarios.FS, f)
 	}
 	return agreement.Load(path)
 }
@@ -26,9 +31,9 @@ func loadAgreement(path string) (*agreement.Agreement, error) {
 // agreement and the functional agreements beside it.
 var embedded = map[string]string{
 	"reference":         scenarios.ReferenceAgreement,
-	"grain-corridor":    "ukraine-2025/grain-corridor.yaml",
-	"nuclear-plant":     "ukraine-2025/nuclear-plant.yaml",
-	"prisoner-exchange": "ukraine-2025/prisoner-exchange.yaml",
+	"grain-corridor":    scenarios.GrainCorridor,
+	"nuclear-plant":     scenarios.NuclearPlantAgreement,
+	"prisoner-exchange": scenarios.PrisonerExchange,
 }
 
 // embeddedPrefix marks the paths loadAgreements reads from the embedded

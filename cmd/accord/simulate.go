@@ -145,6 +145,7 @@ The same --seed gives the same output.`,
 	f.BoolVar(&grain, "grain", false, "add the Black Sea grain corridor's vessels (scenarios/ukraine-2025/grain-corridor.yaml)")
 	f.StringSliceVar(&grainBreach, "grain-breach", nil, "with --grain, inject breaches: outside, uninspected, attack (comma-separated)")
 	f.StringVar(&truthPath, "truth", "", "also write the ground truth, one line per true event, to FILE")
+	cmd.AddCommand(newSimulateNuclearPlantCmd())
 	return cmd
 }
 

@@ -415,7 +415,9 @@ func (s *story) do(ctx context.Context, method, path, ctype string, body io.Read
 // with the front's: the grain corridor's vessels (an agreement with a
 // corridor section) for its first days, the first outbound vessel leaving
 // the lane — a breach the corridor's own consultation answers, without
-// touching the other agreements. Seeded: the same seed, the same stream.
+// touching the other agreements —, and the nuclear plant's daily presence
+// reports (an agreement with a presence duty), every day, no breach.
+// Seeded: the same seed, the same stream.
 func functionalStreams(as []*agreement.Agreement, start time.Time, seed uint64) ([]sim.Observation, error) {
 	var out []sim.Observation
 	for _, a := range as {
@@ -429,6 +431,17 @@ func functionalStreams(as []*agreement.Agreement, start time.Time, seed uint64) 
 			r, err := sim.GrainCorridor(g)
 			if err != nil {
 				return nil, fmt.Errorf("the grain corridor's stream: %w", err)
+			}
+			out = append(out, r.Observations...)
+		}
+		if len(a.Monitoring.Presence) > 0 {
+			// The plant's team reports every day of the story (a day
+			// without its report would be a breach of its own).
+			p := sim.DefaultNuclearPlant()
+			p.Seed, p.Start, p.Days = seed, start, sim.DefaultCeasefire().Days
+			r, err := sim.NuclearPlant(p)
+			if err != nil {
+				return nil, fmt.Errorf("the nuclear plant's stream: %w", err)
 			}
 			out = append(out, r.Observations...)
 		}
