@@ -135,7 +135,9 @@ func TestDemoStoryEndToEnd(t *testing.T) {
 	}
 
 	// Beside it, each agreement in its own state: the corridor's breach
-	// answered by its own consultation, the others untouched.
+	// answered by its own consultation; the plant's safety agreement
+	// breached only by the front's fire in its zones; the exchange
+	// untouched.
 	var all struct {
 		Agreements []struct {
 			ID            string
@@ -154,6 +156,7 @@ func TestDemoStoryEndToEnd(t *testing.T) {
 			t.Errorf("agreement %s not in force", a.ID)
 		}
 		switch a.ID {
+		case "ukraine-2025-ceasefire":
 		case "ukraine-2025-grain-corridor":
 			upheld := 0
 			for _, c := range a.Consultations {
@@ -164,14 +167,22 @@ func TestDemoStoryEndToEnd(t *testing.T) {
 			if upheld == 0 {
 				t.Errorf("the grain corridor's consultations %+v: want the vessel outside the lane disputed by ua and upheld", a.Consultations)
 			}
-		case "ukraine-2025-ceasefire":
+		case "ukraine-2025-znpp-safety":
+			// The front's fire near the plant breaches its safety zone (a
+			// wider one than the ceasefire's protected site); the team
+			// reported every day, so no presence is missing.
+			for _, c := range a.Consultations {
+				if !strings.HasPrefix(c.ID, "inc-") || !strings.Contains(c.ID, ":zone:") {
+					t.Errorf("the plant's consultation %+v: want only the front's incidents in the plant's zones", c)
+				}
+			}
 		default:
 			if len(a.Consultations) != 0 {
 				t.Errorf("agreement %s: consultations %+v, want none (nothing breached it)", a.ID, a.Consultations)
 			}
 		}
 	}
-	if strings.Join(ids, " ") != "ukraine-2025-ceasefire ukraine-2025-grain-corridor ukraine-2025-prisoner-exchange ukraine-2025-nuclear-plant" {
+	if strings.Join(ids, " ") != "ukraine-2025-ceasefire ukraine-2025-grain-corridor ukraine-2025-prisoner-exchange ukraine-2025-znpp-safety" {
 		t.Errorf("agreements %v, want the reference case's four, the ceasefire first", ids)
 	}
 }
