@@ -1,0 +1,47 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// monitor run's text summary: with the grain corridor beside the
+// reference agreement it ends with the corridor's throughput, a line per
+// day (testdata/corridor/monitor-run-grain.txt), after exactly what it
+// prints without it; without a corridor it prints what it printed before
+// (testdata/corridor/monitor-run-reference.txt, written by the binary
+// before the corridor's summary).
+func TestMonitorRunCorridorThroughput(t *testing.T) {
+	front, _ := simulateTo(t, "--seed", "3", "--duration", "3h")
+	want, err := os.ReadFile(filepath.Join("testdata", "corridor", "monitor-run-reference.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, errOut, code := runAccord(t, "monitor", "run", "reference", front); code != 0 || out != string(want) {
+		t.Errorf("without a corridor: exit %d %s\n%s\nwant\n%s", code, errOut, out, want)
+	}
+
+	grain, _ := simulateTo(t, "--seed", "2", "--duration", "72h", "--rate", "0", "--false-alarms", "0", "--grain")
+	plain, errOut, code := runAccord(t, "monitor", "run", "reference", grain)
+	if code != 0 || strings.Contains(plain, "corridor") {
+		t.Fatalf("grain observations, no corridor section: exit %d %s\n%s", code, errOut, plain)
+	}
+	beside, errOut, code := runAccord(t, "monitor", "run", "reference", grain, "--beside", "grain-corridor")
+	if code != 0 {
+		t.Fatalf("--beside grain-corridor: exit %d %s", code, errOut)
+	}
+	block, ok := strings.CutPrefix(beside, plain)
+	if !ok {
+		t.Fatalf("--beside grain-corridor does not begin with the summary without it:\n%s\nwithout:\n%s", beside, plain)
+	}
+	path := filepath.Join("testdata", "corridor", "monitor-run-grain.txt")
+	golden, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if block != string(golden) {
+		t.Errorf("the corridor's throughput:\n%s\nwant\n%s", block, golden)
+	}
+}
