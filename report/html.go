@@ -23,6 +23,8 @@ var daily = template.Must(template.New("daily.html").Funcs(template.FuncMap{
 	},
 	"confidence": Confidence,
 	"pct":        pct,
+	"tonnes":     Tonnes,
+	"subf":       func(a, b float64) float64 { return a - b },
 }).ParseFS(templates, "daily.html"))
 
 func itoa(n int) string { return strconv.Itoa(n) }

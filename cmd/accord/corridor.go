@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/mission"
+	"github.com/accord-peace/accord/monitor"
+	"github.com/accord-peace/accord/report"
 )
 
 // writeCorridorSummary prints, after monitor run's text summary, the
@@ -45,4 +48,26 @@ func thousands(t float64) string {
 		out = "-" + out
 	}
 	return out
+}
+
+// addCorridor adds the daily report's grain corridor section when an
+// agreement has a corridor section (c not nil): the day's throughput
+// against the day before and the violations of the rules its agreement
+// holds.
+func addCorridor(rep *report.Daily, as []*agreement.Agreement, c *mission.Corridor, incidents []monitor.Incident) error {
+	if c == nil {
+		return nil
+	}
+	_, owner, err := mission.Monitoring(as)
+	if err != nil {
+		return err
+	}
+	title := ""
+	for _, a := range as {
+		if a.ID == c.Agreement {
+			title = a.Title
+		}
+	}
+	rep.SetCorridor(c.Agreement, title, c.Zone, c.Days, incidents, func(rule string) bool { return owner(rule) == c.Agreement })
+	return nil
 }
