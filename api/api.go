@@ -102,6 +102,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /v1/provisions/{id}/done", s.Auth.require(accord.SubmitResponse, http.HandlerFunc(s.postProvisionDone)))
 	mux.Handle("POST /v1/agreements/{agreement}/provisions/{id}/done", s.Auth.require(accord.SubmitResponse, http.HandlerFunc(s.postProvisionDone)))
 	mux.HandleFunc("GET /v1/compliance", s.getCompliance)
+	mux.HandleFunc("GET /v1/corridor", s.getCorridor)
 	mux.HandleFunc("GET /v1/scenario", s.getScenario)
 	mux.HandleFunc("GET /v1/scenario/proposals/{id}", s.getProposal)
 	mux.HandleFunc("GET /v1/scenario/matrix", s.getMatrix)

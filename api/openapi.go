@@ -27,6 +27,7 @@ var Routes = []string{
 	"GET /negotiation",
 	"GET /v1/reconstruction", "GET /v1/reconstruction/export", "POST /v1/reconstruction/funds", "POST /v1/reconstruction/projects",
 	"POST /v1/reconstruction/commitments", "POST /v1/reconstruction/disbursements",
+	"GET /v1/corridor",
 }
 
 func serveOpenAPI(w http.ResponseWriter, r *http.Request) {

@@ -37,6 +37,9 @@ type Daily struct {
 	Engine *Engine
 	// Beside are the agreements run beside the main one (AddBeside).
 	Beside []Beside
+	// Corridor is the section of a corridor run beside (SetCorridor); nil:
+	// none.
+	Corridor *Corridor
 	// Geometry is the agreed geometry the map is drawn from; nil: no map.
 	Geometry *geo.Geometry
 	// Places are the settlements incidents are named by; nil: places are

@@ -23,6 +23,19 @@ var daily = template.Must(template.New("daily.html").Funcs(template.FuncMap{
 	},
 	"confidence": Confidence,
 	"pct":        pct,
+	"tonnes":     Tonnes,
+	// deltat is a signed change of tonnes, as delta ("+93,392", "±0");
+	// only digits, commas and a sign, so safe as HTML.
+	"deltat": func(today, yesterday float64) template.HTML {
+		switch d := Tonnes(today - yesterday); {
+		case d == "0" || d == "-0":
+			return "±0"
+		case d[0] == '-':
+			return template.HTML(d)
+		default:
+			return template.HTML("+" + d)
+		}
+	},
 }).ParseFS(templates, "daily.html"))
 
 func itoa(n int) string { return strconv.Itoa(n) }

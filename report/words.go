@@ -105,8 +105,8 @@ func pct(c float64) string { return strconv.Itoa(int(c*100+0.5)) + "%" }
 
 // Rule says a rule in words: "crossing the line", "weapon inside band
 // mlrs", "in Demilitarised strip" (the zone's name from the geometry, when
-// the report has it), "from …" for a rule on what comes from a zone; any
-// other rule as it is.
+// the report has it), "from …" for a rule on what comes from a zone, the
+// corridor's rules on vessels; any other rule as it is.
 func (d *Daily) Rule(rule string) string {
 	zone := func(id string) string {
 		if d.Geometry != nil {
@@ -126,6 +126,10 @@ func (d *Daily) Rule(rule string) string {
 		return "in " + zone(id)
 	case kind == "zone-from" && id != "":
 		return "from " + zone(id)
+	case rule == "corridor:outside":
+		return "vessel off the corridor's lane"
+	case rule == "corridor:uninspected":
+		return "vessel not inspected"
 	}
 	return rule
 }

@@ -26,10 +26,17 @@ import (
 // main one first, as loadMission gives them) it returns every one's
 // state, the main one's first; k is the kernel of their merged geometry.
 func runBatch(ctx context.Context, as []*agreement.Agreement, k *geo.Kernel, obs []monitor.Observation) ([]monitor.Incident, []*engine.State, error) {
+	ins, sts, _, err := runBatchCorridor(ctx, as, k, obs)
+	return ins, sts, err
+}
+
+// runBatchCorridor is runBatch that also returns the corridor at the end
+// (mission.Corridor; nil when no agreement has a corridor section).
+func runBatchCorridor(ctx context.Context, as []*agreement.Agreement, k *geo.Kernel, obs []monitor.Observation) ([]monitor.Incident, []*engine.State, *mission.Corridor, error) {
 	m, err := mission.Open(ctx, mission.Config{Agreement: as[0], Others: as[1:], Kernel: k,
 		Observations: monitor.NewMemStore(), Incidents: monitor.NewMemIncidentStore()})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	defer m.Close()
 	for len(obs) > 0 {
@@ -39,16 +46,22 @@ func runBatch(ctx context.Context, as []*agreement.Agreement, k *geo.Kernel, obs
 			n++
 		}
 		if _, err := m.Ingest(ctx, obs[:n], nil); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		obs = obs[n:]
 	}
+	var corridor *mission.Corridor
+	if m.Monitoring().Corridor != nil {
+		if corridor, err = m.Corridor(); err != nil {
+			return nil, nil, nil, err
+		}
+	}
 	ins, err := m.AllIncidents(ctx, monitor.IncidentFilter{})
 	if err != nil || !m.HasEngine() {
-		return ins, nil, err
+		return ins, nil, corridor, err
 	}
 	sts, err := m.States()
-	return ins, sts, err
+	return ins, sts, corridor, err
 }
 
 // loadMission reads the agreements a batch command runs: the main one (a

@@ -119,7 +119,10 @@ With --json, one incident per line:
    "confidence","side","distance_to_line_m","zones":[...],
    "violations":[{"rule","provision","party","attribution_confidence"}],
    "closed_at","closed_reason"}
-Without it, a summary and the violations, one per line.
+Without it, a summary and the violations, one per line; when an agreement
+has a corridor section (--beside grain-corridor), then the corridor's
+throughput: one line per UTC day with the voyages completed and the tonnes
+they carried, and their totals.
 
 --output-format chooses what is printed: text (the summary, the default),
 json (as --json, which is its synonym), or an export for GIS tools,
@@ -146,12 +149,15 @@ it, so a failure leaves FILE as it was.`,
 			if err != nil {
 				return err
 			}
-			incidents, _, err := runBatch(cmd.Context(), as, k, obs)
+			incidents, _, corridor, err := runBatchCorridor(cmd.Context(), as, k, obs)
 			if err != nil {
 				return err
 			}
 			write := func(out io.Writer) error {
-				return writeIncidents(out, format, obs, incidents)
+				if err := writeIncidents(out, format, obs, incidents); err != nil || format != "text" {
+					return err
+				}
+				return writeCorridorSummary(out, corridor)
 			}
 			if outPath != "" {
 				return writeFileAtomic(outPath, func(f *os.File) error { return write(f) })

@@ -55,7 +55,10 @@ their withdrawal bands, restrictions of the monitors' movement, each against
 the day before. Places are named by the nearest settlement (GeoNames, CC BY
 4.0), parties by the names the agreement's scenario gives them. --out writes
 HTML; --pdf prints it to PDF with headless Chromium, pages numbered
-(docs/report.md).`,
+(docs/report.md). With an agreement that has a corridor section (--beside
+grain-corridor) the report has a "Grain corridor" section: the voyages
+completed on the day and the tonnes carried, against the day before, and
+the violations of that agreement's rules first observed on the day.`,
 		Args: exactArgs(2, "AGREEMENT and OBS.ndjson"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if out == "" && pdf == "" {
@@ -74,11 +77,14 @@ HTML; --pdf prints it to PDF with headless Chromium, pages numbered
 			if err != nil {
 				return err
 			}
-			incidents, states, err := runBatch(cmd.Context(), as, k, obs)
+			incidents, states, corridor, err := runBatchCorridor(cmd.Context(), as, k, obs)
 			if err != nil {
 				return err
 			}
 			rep := report.Build(a.ID, d, incidents, stretches(mon.Geometry, stretchKM*1000))
+			if err := addCorridor(rep, as, corridor, incidents); err != nil {
+				return err
+			}
 			if states != nil {
 				rep.SetEngine(states[0])
 				for i, o := range as[1:] {
