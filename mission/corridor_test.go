@@ -19,12 +19,12 @@ import (
 // corridor beside it on the embedded deployment's stores in dir.
 func openGrain(tb testing.TB, dir string) *local.Deployment {
 	tb.Helper()
-	a, _ := mustReference(tb)
-	g, err := agreement.Load("../scenarios/ukraine-2025/grain-corridor.yaml")
+	// The corridor reads the ceasefire's state: loaded as a set.
+	as, err := agreement.LoadSet("../scenarios/ukraine-2025/agreement.yaml", "../scenarios/ukraine-2025/grain-corridor.yaml")
 	if err != nil {
 		tb.Fatal(err)
 	}
-	d, err := local.Open(context.Background(), local.Config{Dir: dir, Agreement: a, Others: []*agreement.Agreement{g}})
+	d, err := local.Open(context.Background(), local.Config{Dir: dir, Agreement: as[0], Others: as[1:]})
 	if err != nil {
 		tb.Fatal(err)
 	}
