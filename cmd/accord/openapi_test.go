@@ -277,6 +277,7 @@ func TestOpenAPIDescribesTheServer(t *testing.T) {
 
 	contractNegotiation(t, check)
 	contractReconstruction(t, check)
+	contractExchange(t, check)
 
 	var missing []string
 	for _, r := range api.Routes {
