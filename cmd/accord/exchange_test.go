@@ -249,6 +249,7 @@ func TestExchangeEndToEnd(t *testing.T) {
 	// All for all: a party's word is refused; the ICRC attests it through
 	// the route the parties use.
 	authJSON(t, "POST", url+"/v1/agreements/ukraine-2025-prisoner-exchange/provisions/all-for-all/done", tok["ua"], `{}`, 400, nil)
+	authJSON(t, "POST", url+"/v1/agreements/ukraine-2025-prisoner-exchange/provisions/lists/done", tok["icrc"], `{}`, 400, nil)
 	authJSON(t, "POST", url+"/v1/agreements/ukraine-2025-prisoner-exchange/provisions/all-for-all/done", tok["us"], `{}`, 403, nil)
 	var done api.ProvisionResult
 	authJSON(t, "POST", url+"/v1/agreements/ukraine-2025-prisoner-exchange/provisions/all-for-all/done", tok["icrc"], `{}`, 200, &done)
