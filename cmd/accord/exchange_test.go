@@ -266,3 +266,45 @@ func TestExchangeEndToEnd(t *testing.T) {
 		t.Errorf("verify: exit %d %s %s", code, out, errOut)
 	}
 }
+
+// On a server without tokens the verifier is named (--author), and a list
+// is read by the actor ?reader= names (--reader), still only a party or a
+// verifier of the exchange's agreement; with no reader named, 400.
+func TestExchangeOpenServer(t *testing.T) {
+	dir := t.TempDir()
+	url, stop, _ := startAccord(t, "serve", "--addr", "127.0.0.1:0", "--data", filepath.Join(dir, "data"),
+		"--agreement", "reference", "--agreement", "prisoner-exchange", "--scenario", "none")
+	defer stop()
+	ru := writeList(t, dir, "ru", 2)
+	if _, errOut, code := runAccord(t, "exchange", "record", "--server", url, "--id", "x1", "--list", "ru="+ru, "--author", "icrc"); code == 0 || !strings.Contains(errOut, "not in force") {
+		t.Errorf("before the agreement is in force: exit %d %s", code, errOut)
+	}
+	postSimulated(t, url, "", "4", "1h")
+	if _, errOut, code := runAccord(t, "exchange", "record", "--server", url, "--id", "x1", "--list", "ru="+ru); code == 0 || !strings.Contains(errOut, `the body needs "verifier"`) {
+		t.Errorf("no verifier named: exit %d %s", code, errOut)
+	}
+	if _, errOut, code := runAccord(t, "exchange", "record", "--server", url, "--id", "x1", "--list", "ru="+ru, "--author", "ua"); code == 0 || !strings.Contains(errOut, "ua") {
+		t.Errorf("a party as verifier: exit %d %s", code, errOut)
+	}
+	out, errOut, code := runAccord(t, "exchange", "record", "--server", url, "--id", "x1", "--list", "ru="+ru, "--author", "icrc", "--json")
+	var res api.ExchangeResult
+	if code != 0 || json.Unmarshal([]byte(out), &res) != nil || res.Exchange.Counts["ru"] != 2 {
+		t.Fatalf("record: exit %d %s%s", code, out, errOut)
+	}
+	sha := res.Exchange.Lists["ru"]
+	if out, errOut, code := runAccord(t, "exchange", "open", "--server", url, sha, "--reader", "ua"); code != 0 || strings.Count(out, "\n") != 2 {
+		t.Errorf("open as ua: exit %d %s%s", code, out, errOut)
+	}
+	if _, errOut, code := runAccord(t, "exchange", "open", "--server", url, sha, "--reader", "us"); code == 0 || !strings.Contains(errOut, `"us" may not read the lists`) {
+		t.Errorf("open as us: exit %d %s", code, errOut)
+	}
+	if _, errOut, code := runAccord(t, "exchange", "open", "--server", url, sha); code == 0 || !strings.Contains(errOut, "?reader=") {
+		t.Errorf("open as nobody: exit %d %s", code, errOut)
+	}
+	if _, errOut, code := runAccord(t, "exchange", "record", "--server", url, "--list", "ru="+ru); code != 2 || !strings.Contains(errOut, "--id is required") {
+		t.Errorf("no --id: exit %d %s", code, errOut)
+	}
+	if _, errOut, code := runAccord(t, "exchange", "record", "--server", url, "--id", "x2", "--list", "ru"); code != 2 || !strings.Contains(errOut, "want PARTY=FILE.json") {
+		t.Errorf("--list without a file: exit %d %s", code, errOut)
+	}
+}
