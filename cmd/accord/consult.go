@@ -106,7 +106,7 @@ is done on its verifier's word only (--author icrc), never a party's. A
 provision of an agreement beside the main one is AGREEMENT/PROVISION.`,
 		Example: `  accord consult done prisoner-exchange --author ua --key ua.key --token $UA
   accord consult done ukraine-2025-prisoner-exchange/all-for-all --author icrc --key icrc.key --token $ICRC`,
-		Args:    exactArgs(1, "one PROVISION id"),
+		Args: exactArgs(1, "one PROVISION id"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return f.send(cmd, accord.SubmissionProvision, accord.ProvisionBody{Provision: args[0]})
 		},
