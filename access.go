@@ -6,6 +6,10 @@ const (
 	RoleParty    = "party"
 	RoleMediator = "mediator"
 	RolePublic   = "public"
+	// RoleVerifier is the neutral intermediary of a prisoner exchange (the
+	// ICRC's role): it signs each exchange and holds the lists of names
+	// (agreement.RoleVerifier).
+	RoleVerifier = "verifier"
 )
 
 // Actions on the record, decided by Policy.
@@ -23,14 +27,18 @@ const (
 	Mediate            = "mediate"             // open negotiations, put drafts on the table, read every position
 	Fund               = "fund"                // register one's own funds for reconstruction, commit and disburse one's own money
 	RegisterProject    = "register_project"    // register and update reconstruction projects
+	SubmitExchange     = "submit_exchange"     // record a prisoner exchange one attests, with its sealed lists
+	ReadExchangeLists  = "read_exchange_lists" // read an exchange's lists of names (the mission then checks the agreement's parties and verifiers)
+	RecordProvision    = "record_provision"    // record a provision done: a party obliged to it, or the verifier attesting an all-for-all one
 )
 
 // AccessRoles and Actions list every role of the record's users and every
 // action on the record.
 var (
-	AccessRoles = []string{RoleParty, RoleGuarantor, RoleMonitor, RoleMediator, RolePublic}
+	AccessRoles = []string{RoleParty, RoleGuarantor, RoleMonitor, RoleMediator, RoleVerifier, RolePublic}
 	Actions     = []string{ReadPublic, ReadOwnNotices, ReadOthersNotices, ReadRawEvidence, SubmitObservations,
-		SubmitResponse, SignFinding, DraftAgreement, ReadProofs, Negotiate, Mediate, Fund, RegisterProject}
+		SubmitResponse, SignFinding, DraftAgreement, ReadProofs, Negotiate, Mediate, Fund, RegisterProject,
+		SubmitExchange, ReadExchangeLists, RecordProvision}
 )
 
 // Policy decides who may do what: deny by default.
@@ -46,7 +54,7 @@ type Policy struct {
 func (p Policy) Allowed(role, action string, own bool) bool {
 	switch action {
 	case ReadPublic, ReadProofs:
-		return role == RoleParty || role == RoleGuarantor || role == RoleMonitor || role == RoleMediator || role == RolePublic
+		return role == RoleParty || role == RoleGuarantor || role == RoleMonitor || role == RoleMediator || role == RoleVerifier || role == RolePublic
 	case ReadOwnNotices:
 		return own && (role == RoleParty || role == RoleGuarantor)
 	case ReadOthersNotices:
@@ -68,6 +76,16 @@ func (p Policy) Allowed(role, action string, own bool) bool {
 		return (role == RoleParty || role == RoleGuarantor) && own
 	case Negotiate:
 		return role == RoleParty && own
+	case SubmitExchange:
+		return role == RoleVerifier && own
+	case ReadExchangeLists:
+		// Which exchange's lists is the mission's to decide (the parties
+		// to its agreement and its verifiers); no other role reads any.
+		return role == RoleParty || role == RoleVerifier
+	case RecordProvision:
+		// The engine decides which: a party only a provision it is
+		// obliged to, the verifier only an all-for-all one it attests.
+		return (role == RoleParty || role == RoleVerifier) && own
 	}
 	return false
 }

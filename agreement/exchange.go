@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/cond"
 )
 
@@ -11,7 +12,7 @@ import (
 // ICRC's role in the exchanges of the war in Ukraine): it signs every
 // exchange recorded, with the number of persons each side released, holds
 // the lists of names, and attests when the lists are exhausted.
-const RoleVerifier = "verifier"
+const RoleVerifier = accord.RoleVerifier
 
 // AllForAll makes a provision an all-for-all exchange: it is done when its
 // verifier attests that the lists are exhausted (a provision_done entry by

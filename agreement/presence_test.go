@@ -2,6 +2,7 @@ package agreement_test
 
 import (
 	"io/fs"
+	"path"
 	"slices"
 	"strings"
 	"testing"
@@ -135,10 +136,11 @@ func TestNuclearPlantMergesWithTheCeasefire(t *testing.T) {
 		t.Error("the merged geometry lacks a zone or the ceasefire's line")
 	}
 	// The three reference agreements on one record.
-	grain, err := agreement.LoadFS(scenarios.FS, scenarios.GrainCorridor)
+	set, err := agreement.ReadSet(func(p string) ([]byte, error) { return scenarios.FS.ReadFile(p) }, path.Join, scenarios.ReferenceAgreement, scenarios.GrainCorridor)
 	if err != nil {
 		t.Fatal(err)
 	}
+	grain := set[1]
 	m, owner, err = agreement.Merge([]*agreement.Agreement{ceasefire, grain, npp})
 	if err != nil {
 		t.Fatal(err)

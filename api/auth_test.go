@@ -114,6 +114,18 @@ func TestAuthMatrix(t *testing.T) {
 		{"party signs a finding here", "POST", "/v1/consultations/c1/finding", "t-ru", "application/json", []byte(`{"outcome":"upheld"}`), 403, "the party role may not sign finding"},
 		{"mediator signs a finding", "POST", "/v1/consultations/c1/finding", "t-un", "application/json", []byte(`{"outcome":"upheld"}`), 403, "forbidden"},
 		{"anonymous signs a finding", "POST", "/v1/consultations/c1/finding", "", "application/json", []byte(`{"outcome":"upheld"}`), 401, "unauthorized"},
+		// Exchanges are recorded by a verifier only (the e2e and contract
+		// tests of cmd/accord run the verifier's own).
+		{"party records an exchange", "POST", "/v1/exchanges", "t-ru", "application/json", []byte(`{"lists":[]}`), 403, "the party role may not submit exchange"},
+		{"guarantor records an exchange", "POST", "/v1/exchanges", "t-us", "application/json", []byte(`{"lists":[]}`), 403, "the guarantor role may not submit exchange"},
+		{"monitor records an exchange", "POST", "/v1/exchanges", "t-mission", "application/json", []byte(`{"lists":[]}`), 403, "forbidden"},
+		{"mediator records an exchange", "POST", "/v1/exchanges", "t-un", "application/json", []byte(`{"lists":[]}`), 403, "forbidden"},
+		{"anonymous records an exchange", "POST", "/v1/exchanges", "", "application/json", []byte(`{"lists":[]}`), 401, "unauthorized"},
+		{"party submits an exchange", "POST", "/v1/submissions", "t-ru", "application/json", sub("ru", "exchange"), 403, `the party role may not submit "exchange"`},
+		{"guarantor records a provision done", "POST", "/v1/provisions/p1/done", "t-us", "application/json", []byte(`{}`), 403, "the guarantor role may not record provision"},
+		{"mediator reads a list", "GET", "/v1/exchanges/lists/" + strings.Repeat("0", 64), "t-un", "", nil, 403, "the mediator role may not read the lists"},
+		{"monitor reads a list", "GET", "/v1/exchanges/lists/" + strings.Repeat("0", 64), "t-mission", "", nil, 403, "forbidden"},
+		{"public reads a list", "GET", "/v1/exchanges/lists/" + strings.Repeat("0", 64), "", "", nil, 401, "give a token"},
 		{"public reads incidents", "GET", "/v1/incidents", "", "", nil, 200, ""},
 		{"public reads the checkpoint", "GET", "/v1/proofs/consistency?old=1&size=1", "", "", nil, 200, ""},
 		{"bad token on a read", "GET", "/v1/incidents", "t-nobody", "", nil, 401, "unknown token"},

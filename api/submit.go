@@ -33,7 +33,7 @@ func (s *Server) postSubmission(w http.ResponseWriter, r *http.Request) {
 	if s.Auth != nil {
 		p := principal(r)
 		action := map[string]string{accord.SubmissionResponse: accord.SubmitResponse, accord.SubmissionFinding: accord.SignFinding,
-			accord.SubmissionProvision: accord.SubmitResponse}[sub.Type]
+			accord.SubmissionProvision: accord.RecordProvision, accord.SubmissionExchange: accord.SubmitExchange}[sub.Type]
 		switch {
 		case p.Actor == "":
 			s.fail(w, http.StatusUnauthorized, accord.Errorf(accord.EUNAUTHORIZED, "submissions need a token"))

@@ -208,7 +208,7 @@ func TestRoleMatrix(t *testing.T) {
 	want := map[string]map[string]rule{
 		accord.RoleParty: {accord.ReadPublic: {T, T}, accord.ReadOwnNotices: {T, F}, accord.ReadOthersNotices: {F, F}, accord.ReadRawEvidence: {F, F},
 			accord.SubmitObservations: {F, F}, accord.SubmitResponse: {T, F}, accord.SignFinding: {F, F}, accord.DraftAgreement: {F, F}, accord.ReadProofs: {T, T},
-			accord.Negotiate: {T, F}, accord.Fund: {T, F}},
+			accord.Negotiate: {T, F}, accord.Fund: {T, F}, accord.ReadExchangeLists: {T, T}, accord.RecordProvision: {T, F}},
 		accord.RoleGuarantor: {accord.ReadPublic: {T, T}, accord.ReadOwnNotices: {T, F}, accord.ReadOthersNotices: {T, T}, accord.ReadRawEvidence: {T, T},
 			accord.SubmitObservations: {F, F}, accord.SubmitResponse: {F, F}, accord.SignFinding: {T, T}, accord.DraftAgreement: {F, F}, accord.ReadProofs: {T, T},
 			accord.Fund: {T, F}},
@@ -217,6 +217,8 @@ func TestRoleMatrix(t *testing.T) {
 		accord.RoleMediator: {accord.ReadPublic: {T, T}, accord.ReadOwnNotices: {F, F}, accord.ReadOthersNotices: {T, T}, accord.ReadRawEvidence: {F, F},
 			accord.SubmitObservations: {F, F}, accord.SubmitResponse: {F, F}, accord.SignFinding: {F, F}, accord.DraftAgreement: {T, T}, accord.ReadProofs: {T, T},
 			accord.Mediate: {T, T}, accord.RegisterProject: {T, T}},
+		accord.RoleVerifier: {accord.ReadPublic: {T, T}, accord.ReadProofs: {T, T}, accord.SubmitExchange: {T, F}, accord.ReadExchangeLists: {T, T},
+			accord.RecordProvision: {T, F}},
 		accord.RolePublic: {accord.ReadPublic: {T, T}, accord.ReadOwnNotices: {F, F}, accord.ReadOthersNotices: {F, F}, accord.ReadRawEvidence: {F, F},
 			accord.SubmitObservations: {F, F}, accord.SubmitResponse: {F, F}, accord.SignFinding: {F, F}, accord.DraftAgreement: {F, F}, accord.ReadProofs: {T, T}},
 	}

@@ -97,13 +97,16 @@ func newConsultDoneCmd() *cobra.Command {
 	var f consultFlags
 	cmd := &cobra.Command{
 		Use:   "done PROVISION --author PARTY --key KEY",
-		Short: "A party records a provision it carried out, signed",
+		Short: "A party records a provision it carried out (the verifier an all-for-all one), signed",
 		Long: `done sends a party's record that it carried out a provision it is obliged to
 (a provision_done submission, signed with its key): the agreement engine
 marks the provision done, and what follows (a phase opening, a tranche of
-relief) is recorded with it.`,
-		Example: "  accord consult done prisoner-exchange --author ua --key ua.key --token $UA",
-		Args:    exactArgs(1, "one PROVISION id"),
+relief) is recorded with it. An all-for-all provision of a prisoner exchange
+is done on its verifier's word only (--author icrc), never a party's. A
+provision of an agreement beside the main one is AGREEMENT/PROVISION.`,
+		Example: `  accord consult done prisoner-exchange --author ua --key ua.key --token $UA
+  accord consult done ukraine-2025-prisoner-exchange/all-for-all --author icrc --key icrc.key --token $ICRC`,
+		Args: exactArgs(1, "one PROVISION id"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return f.send(cmd, accord.SubmissionProvision, accord.ProvisionBody{Provision: args[0]})
 		},

@@ -278,6 +278,7 @@ func TestOpenAPIDescribesTheServer(t *testing.T) {
 	contractNegotiation(t, check)
 	contractReconstruction(t, check)
 	contractCorridor(t, url, check)
+	contractExchange(t, check)
 
 	var missing []string
 	for _, r := range api.Routes {

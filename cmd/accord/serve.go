@@ -57,7 +57,7 @@ func (c *serverConfig) register(cmd *cobra.Command, defaultData string) {
 	cmd.Flags().IntVar(&c.feedClients, "feed-clients", api.DefaultFeedClients, "feed streams open at once in all (429 beyond)")
 	cmd.Flags().StringArrayVar(&c.corsOrigins, "cors-origin", nil, "an origin (https://HOST[:PORT], or * for any) whose pages may call the API from a browser; repeat for more (default: none, same-origin only)")
 	cmd.Flags().StringVar(&c.keys, "keys", "", `more authors' public keys than the agreement's, a JSON file {"NAME": "BASE64 ED25519"} ('accord ledger keygen --author'): the negotiating parties sign their positions, answers and requests with theirs`)
-	cmd.Flags().StringVar(&c.tokens, "tokens", "", `callers' bearer tokens, a JSON file {"TOKEN": {"actor": ID, "role": party|guarantor|monitor|mediator}}; without it the server is open to every caller`)
+	cmd.Flags().StringVar(&c.tokens, "tokens", "", `callers' bearer tokens, a JSON file {"TOKEN": {"actor": ID, "role": party|guarantor|monitor|mediator|verifier}}; without it the server is open to every caller`)
 }
 
 // check refuses flag values no server can start with, as usage errors (exit
@@ -238,7 +238,7 @@ func readTokens(path string) (*api.Auth, error) {
 			return nil, accord.Errorf(accord.EINVALID, "%s: the token of %q is shorter than 16 characters", path, p.Actor)
 		}
 		if p.Actor == "" || !slices.Contains(accord.AccessRoles, p.Role) || p.Role == accord.RolePublic {
-			return nil, accord.Errorf(accord.EINVALID, "%s: the token of %q needs an actor and a role among party, guarantor, monitor, mediator", path, p.Actor)
+			return nil, accord.Errorf(accord.EINVALID, "%s: the token of %q needs an actor and a role among party, guarantor, monitor, mediator, verifier", path, p.Actor)
 		}
 	}
 	return &api.Auth{Tokens: m}, nil
@@ -246,7 +246,8 @@ func readTokens(path string) (*api.Auth, error) {
 
 // checkTokens checks each token against the agreements: it may give its
 // actor only a role one of them gives it — a party among its parties, a
-// guarantor or a monitor among its roles of that name — and a mediator
+// guarantor, a monitor or a verifier among its roles of that name (a
+// verifier reads the lists of names of an exchange) — and a mediator
 // (who reads every notice) must not be a party of any. A party passed off
 // as a guarantor would read raw evidence and sign findings on itself. The
 // error names every offending actor and what the agreements say of it,
@@ -289,7 +290,7 @@ func checkTokens(path string, tokens map[string]api.Principal, as []*agreement.A
 	var problems []string
 	for _, p := range tokens {
 		switch p.Role {
-		case accord.RoleParty, accord.RoleGuarantor, accord.RoleMonitor:
+		case accord.RoleParty, accord.RoleGuarantor, accord.RoleMonitor, accord.RoleVerifier:
 			if slices.Contains(holders[p.Role], p.Actor) {
 				continue
 			}
@@ -301,7 +302,7 @@ func checkTokens(path string, tokens map[string]api.Principal, as []*agreement.A
 			if rs := rolesOf[p.Actor]; len(rs) > 0 {
 				is = "is a " + strings.Join(rs, ", ")
 			}
-			plural := map[string]string{accord.RoleParty: "parties", accord.RoleGuarantor: "guarantors", accord.RoleMonitor: "monitors"}[p.Role]
+			plural := map[string]string{accord.RoleParty: "parties", accord.RoleGuarantor: "guarantors", accord.RoleMonitor: "monitors", accord.RoleVerifier: "verifiers"}[p.Role]
 			problems = append(problems, fmt.Sprintf("the token of %q gives it the %s role, but the agreement %s does not: its %s are %s (%q %s)",
 				p.Actor, p.Role, a.ID, plural, its, p.Actor, is))
 		case accord.RoleMediator:
@@ -386,6 +387,9 @@ agreement's monitoring pipeline:
   GET  /v1/consultations     the consultations the caller may read
   POST /v1/consultations/{id}/response   the party answers a notice (accept, dispute)
   POST /v1/consultations/{id}/finding    a guarantor signs a finding (applied at the quorum)
+  POST /v1/exchanges         a verifier records a prisoner exchange with its sealed lists ('accord exchange')
+  GET  /v1/exchanges         every exchange: counts, verifiers, commitments, totals, quota periods (no names)
+  GET  /v1/exchanges/lists/{sha256}   a list of names, to a party or a verifier of its agreement
   GET  /v1/compliance        each party's violations over time (?bucket=1h)
   GET  /v1/scenario, /v1/scenario/proposals/{id}, /v1/scenario/matrix, /v1/scenario/frontier.svg
                              the negotiation: proposals, their evaluation, matrix, frontier
