@@ -365,6 +365,9 @@ func (f *Funding) Export(format string) ([]byte, string, error) {
 		return b, "application/json", err
 	case "iati":
 		b, err := r.IATI(IATIOptions)
+		if errors.Is(err, reconstruction.ErrNoActivities) {
+			return nil, "", accord.Errorf(accord.ENOTFOUND, "no project registered yet: an IATI document holds at least one activity")
+		}
 		return b, "application/xml", err
 	}
 	return nil, "", accord.Errorf(accord.EINVALID, "format %q: want ocds or iati", format)

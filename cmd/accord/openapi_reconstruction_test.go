@@ -43,6 +43,7 @@ func contractReconstruction(t *testing.T, check func(string, contractCall)) {
 	}
 	const r = "/v1/reconstruction"
 	call("", "GET", r, "", 200)
+	call("", "GET", r+"/export?format=iati", "", 404)
 	call("", "POST", r+"/funds", `{"id":"eu-era","source":"loan","amount":{"amount":100000000,"currency":"EUR"}}`, 401)
 	call("ua", "POST", r+"/funds", `{"id":"eu-era","source":"loan","owner":"eu","amount":{"amount":100000000,"currency":"EUR"}}`, 403)
 	call("eu", "POST", r+"/funds", `{"id":"eu-era","source":"loan","amount":{"amount":100000000,"currency":"XXX"}}`, 400)
