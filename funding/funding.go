@@ -372,3 +372,26 @@ func (f *Funding) Export(format string) ([]byte, string, error) {
 	}
 	return nil, "", accord.Errorf(accord.EINVALID, "format %q: want ocds or iati", format)
 }
+
+// ReadLog reads the registry's events from a record's bytes (a data
+// directory's ledger file), in order, as Open restores them: the derived
+// reconstruction_* entries, everything else skipped.
+func ReadLog(data []byte) ([]reconstruction.Event, error) {
+	n := ledger.Verify(data, &ledger.Registry{}, nil).Entries
+	var out []reconstruction.Event
+	err := ledger.Entries(data, n, func(i int64, e *ledger.Entry) error {
+		if e.Kind != ledger.KindDerived || !strings.HasPrefix(e.Type, TypePrefix) {
+			return nil
+		}
+		var ev reconstruction.Event
+		if err := accord.DecodeStrict(e.Body, &ev); err != nil {
+			return fmt.Errorf("entry %d (%s): not a registry event: %v", i, e.Type, err)
+		}
+		if TypePrefix+ev.Type != e.Type {
+			return fmt.Errorf("entry %d: an entry of type %q holds a registry event of type %q", i, e.Type, ev.Type)
+		}
+		out = append(out, ev)
+		return nil
+	})
+	return out, err
+}

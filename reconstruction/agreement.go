@@ -75,7 +75,7 @@ func (r *Registry) record(ev Event, err error) (Event, error) {
 	if !errors.As(err, &e) || e.ID == "" || ev.At.IsZero() || ev.At.Before(r.Now) {
 		return Event{}, err
 	}
-	ref := Event{Seq: r.Seq + 1, At: ev.At, Type: RefusalEv, Refusal: &Refusal{Type: e.What, ID: e.ID, Reason: e.Why}}
+	ref := Event{Seq: r.Seq + 1, At: ev.At, Type: RefusalEv, Refusal: &Refusal{Type: e.What, ID: e.ID, Reason: e.Why, Project: r.projectOf(ev)}}
 	if aerr := r.Apply(ref); aerr != nil {
 		return Event{}, err
 	}
@@ -109,4 +109,26 @@ func (r *Registry) CheckGuarantors(c Commitment, at time.Time, a Agreement) (Eve
 		}
 	}
 	return Event{}, nil
+}
+
+// projectOf is the registered project an event is about, or "".
+func (r *Registry) projectOf(ev Event) string {
+	id, commitment := "", ""
+	switch {
+	case ev.Project != nil:
+		id = ev.Project.ID
+	case ev.Commitment != nil:
+		id = ev.Commitment.Project
+	case ev.Disbursement != nil:
+		commitment = ev.Disbursement.Commitment
+	case ev.Confirmation != nil:
+		commitment = ev.Confirmation.Commitment
+	}
+	if c, ok := r.Commitment(commitment); ok {
+		id = c.Project
+	}
+	if _, ok := r.Project(id); !ok {
+		return ""
+	}
+	return id
 }

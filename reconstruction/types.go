@@ -88,4 +88,9 @@ type Refusal struct {
 	Type   string `json:"type"` // the refused event's type
 	ID     string `json:"id"`
 	Reason string `json:"reason"`
+	// Project is the project the refused event was about, when the
+	// registry knows it (a project, or a commitment's, a disbursement's
+	// or a confirmation's through its commitment): where the refusal
+	// is counted by oblast and sector.
+	Project string `json:"project,omitempty"`
 }

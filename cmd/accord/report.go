@@ -39,6 +39,7 @@ func newDailyReportCmd() *cobra.Command {
 	var day, out, pdf string
 	var input inputFlags
 	var stretchKM float64
+	var rec reconstructionReport
 	cmd := &cobra.Command{
 		Use:   "daily AGREEMENT OBS.ndjson --day YYYY-MM-DD --out REPORT.html [--pdf REPORT.pdf]",
 		Short: "The daily monitoring report: incidents and violations by area and party, weapons in bands, restrictions",
@@ -54,7 +55,11 @@ their withdrawal bands, restrictions of the monitors' movement, each against
 the day before. Places are named by the nearest settlement (GeoNames, CC BY
 4.0), parties by the names the agreement's scenario gives them. --out writes
 HTML; --pdf prints it to PDF with headless Chromium, pages numbered
-(docs/report.md).`,
+(docs/report.md). --registry adds the reconstruction section from a
+server's record (its data directory): the day's funds, commitments,
+confirmations and disbursements and the day's refusals with their reasons,
+by oblast and sector, of the day and to date; --reconstruction-json and
+--reconstruction-md write that section as JSON and Markdown too.`,
 		Args: exactArgs(2, "AGREEMENT and OBS.ndjson"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if out == "" && pdf == "" {
@@ -84,6 +89,12 @@ HTML; --pdf prints it to PDF with headless Chromium, pages numbered
 			}
 			rep.Parties = partyNames(args[0], a)
 			rep.SetCutoff(obs)
+			if rep.Reconstruction, err = rec.build(d); err != nil {
+				return err
+			}
+			if err := rec.write(rep.Reconstruction); err != nil {
+				return err
+			}
 			var html bytes.Buffer
 			if err := rep.HTML(&html); err != nil {
 				return err
@@ -111,6 +122,7 @@ HTML; --pdf prints it to PDF with headless Chromium, pages numbered
 	cmd.Flags().StringVar(&out, "out", "", "write the HTML report to this file")
 	cmd.Flags().StringVar(&pdf, "pdf", "", "print the report to this PDF file (needs Chromium)")
 	cmd.Flags().Float64Var(&stretchKM, "stretch-km", 100, "length of the stretches of the line the report counts by")
+	rec.register(cmd)
 	input.register(cmd)
 	return cmd
 }
