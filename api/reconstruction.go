@@ -35,6 +35,7 @@ import (
 func (s *Server) reconstructionRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /v1/reconstruction", s.getReconstruction)
 	mux.HandleFunc("GET /v1/reconstruction/export", s.getReconstructionExport)
+	mux.HandleFunc("GET /v1/reconstruction/series", s.getReconstructionSeries)
 	mux.HandleFunc("POST /v1/reconstruction/funds", s.funder(accord.Fund, s.postFund))
 	mux.HandleFunc("POST /v1/reconstruction/projects", s.funder(accord.RegisterProject, s.postProject))
 	mux.HandleFunc("POST /v1/reconstruction/commitments", s.funder(accord.Fund, s.postCommitment))
@@ -84,6 +85,12 @@ func (s *Server) funder(action string, next func(http.ResponseWriter, *http.Requ
 
 func (s *Server) getReconstruction(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, s.Funding.Totals())
+}
+
+// getReconstructionSeries is the money over time: committed and disbursed
+// to date per currency at every commitment and disbursement.
+func (s *Server) getReconstructionSeries(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{"series": s.Funding.Series()})
 }
 
 func (s *Server) getReconstructionExport(w http.ResponseWriter, r *http.Request) {

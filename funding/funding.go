@@ -342,6 +342,13 @@ func (f *Funding) Totals() reconstruction.Totals {
 	return f.reg.Totals()
 }
 
+// Series is the money committed and disbursed over time.
+func (f *Funding) Series() []reconstruction.Point {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.reg.Series()
+}
+
 // Registry is a copy of the registry as it stands.
 func (f *Funding) Registry() *reconstruction.Registry {
 	f.mu.Lock()

@@ -36,7 +36,10 @@ answer the notices (accept, or dispute with evidence) and record the
 provisions they carry out; the guarantors sign findings; the permanent
 phase opens on verified compliance and releases the first tranche of
 relief; three days in, a breach is upheld and the snapback re-imposes it.
-The engine's events narrate it on the dashboard. A busy simulated hour
+The engine's events narrate it on the dashboard. The reconstruction
+registry starts with illustrative funds, projects and commitments: money
+without conditions is disbursed at once, the rest is asked for every 45
+seconds and released when the agreement allows (the dashboard's money view). A busy simulated hour
 takes 1/--speed of an hour (half a second by default), a calm one a sixth
 of that: the story takes about four minutes. The same --seed tells the
 same story.
@@ -83,6 +86,12 @@ data directory is a new temporary one unless --data names one.`,
 				return err
 			}
 			defer s.stop()
+			if !war {
+				if err := seedReconstruction(s.deployment.Funding, out); err != nil {
+					return err
+				}
+				go disburseLater(cmd.Context(), s.deployment.Funding, 45*time.Second, out)
+			}
 			fmt.Fprintf(out, "accord demo: open %s/ (data in %s)\n", s.URL, c.data)
 			a, k := s.agreement, s.kernel // the server's, built once
 			cfg := sim.FromAgreement(a.Monitoring, k)

@@ -69,6 +69,7 @@ func contractReconstruction(t *testing.T, check func(string, contractCall)) {
 	call("us", "POST", r+"/confirmations", k1, 201)
 	call("eu", "POST", r+"/disbursements", `{"id":"d3","commitment":"c3","amount":{"amount":1000000,"currency":"EUR"}}`, 201)
 	call("", "GET", r, "", 200)
+	call("", "GET", r+"/series", "", 200)
 	call("", "GET", r+"/export?format=ocds", "", 200)
 	call("", "GET", r+"/export?format=iati", "", 200)
 	call("", "GET", r+"/export?format=csv", "", 400)
