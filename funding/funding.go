@@ -5,8 +5,13 @@
 // keeps it, and the registry is restored from the record at Open. A
 // disbursement is decided on the agreement's state as the mission holds
 // it. Who may do what is the caller's business (package api): Funding
-// takes the actor as given and checks only that a funder commits and pays
-// out its own money.
+// takes the actor as given and checks that a funder registers, commits and
+// pays out its own money, and that only a guarantor of the agreement whom
+// a commitment names confirms its disbursements. When the agreement
+// registers authors' keys, funds, commitments, disbursements and
+// confirmations come as submissions signed by their authors, recorded
+// just before the registry's entry; unsigned or wrongly signed, nothing is
+// recorded.
 package funding
 
 import (
