@@ -4,20 +4,22 @@
 // totals) and GET /v1/reconstruction/series (the money over time) and
 // refreshes them every 10 seconds. It draws into <section id="money"> and
 // needs Leaflet and topojson-client, which the dashboard loads. It starts
-// when the section scrolls near the screen, so that it takes nothing from
-// the monitoring map's first drawing.
+// when the section is near the screen and the page idle, so that it takes
+// nothing from the monitoring map's first drawing.
 "use strict";
 (() => {
   const root = document.getElementById("money");
   if (!root || !window.L) return;
   root.innerHTML = `<h2>Reconstruction money: committed and disbursed, by oblast and sector</h2>`;
+  // Once near the screen, when the page is idle: the incidents first.
+  const later = () => "requestIdleCallback" in window ? requestIdleCallback(start, {timeout: 10000}) : setTimeout(start, 0);
   if ("IntersectionObserver" in window) {
     const io = new IntersectionObserver(es => {
-      if (es.some(e => e.isIntersecting)) { io.disconnect(); start(); }
+      if (es.some(e => e.isIntersecting)) { io.disconnect(); later(); }
     }, {rootMargin: "300px"});
     io.observe(root);
   } else {
-    start();
+    later();
   }
 
   function start() {

@@ -90,7 +90,9 @@ data directory is a new temporary one unless --data names one.`,
 				if err := seedReconstruction(s.deployment.Funding, out); err != nil {
 					return err
 				}
-				go disburseLater(cmd.Context(), s.deployment.Funding, 45*time.Second, out)
+				later, stopLater := context.WithCancel(cmd.Context())
+				defer stopLater()
+				go disburseLater(later, s.deployment.Funding, 45*time.Second, out)
 			}
 			fmt.Fprintf(out, "accord demo: open %s/ (data in %s)\n", s.URL, c.data)
 			a, k := s.agreement, s.kernel // the server's, built once
