@@ -20,7 +20,7 @@ var SourceKinds = []string{KindSatellite, KindFixedSensor, KindUAV, KindGroundMo
 
 // Events lists the valid event kinds.
 var Events = []string{"firing", "explosion", "impact", "heavy_weapon", "troop_concentration",
-	"aircraft", "drone", "strike", "mine", "movement_restriction", "other"}
+	"aircraft", "drone", "strike", "mine", "movement_restriction", "other", EventVessel, EventInspection}
 
 // Equipments lists the valid equipment classes.
 var Equipments = []string{"tank", "acv", "artillery", "mortar", "mlrs", "heavy_mlrs", "missile",
@@ -68,6 +68,9 @@ type Observation struct {
 	TimeAccuracyS float64 // 60 when not given
 	Confidence    float64
 	Evidence      []Evidence
+	// Vessel names the merchant vessel a vessel or inspection observation
+	// is about (nil for the others, unless one names a vessel).
+	Vessel *Vessel
 	// Extra keeps properties the contract does not define, verbatim, so
 	// nothing a source sent is dropped.
 	Extra map[string]json.RawMessage

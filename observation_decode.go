@@ -85,23 +85,24 @@ type wireGeometry struct {
 }
 
 type wireProperties struct {
-	ID            string     `json:"id"`
-	Source        *Source    `json:"source"`
-	ObservedAt    string     `json:"observed_at"`
-	ReportedAt    string     `json:"reported_at"`
-	Event         string     `json:"event"`
-	Equipment     string     `json:"equipment"`
-	CaliberMM     *float64   `json:"caliber_mm"`
-	Count         *float64   `json:"count"`
-	AttributedTo  string     `json:"attributed_to"`
-	AccuracyM     *float64   `json:"accuracy_m"`
-	TimeAccuracyS *float64   `json:"time_accuracy_s"`
-	Confidence    *float64   `json:"confidence"`
-	Evidence      []Evidence `json:"evidence"`
+	ID            string          `json:"id"`
+	Source        *Source         `json:"source"`
+	ObservedAt    string          `json:"observed_at"`
+	ReportedAt    string          `json:"reported_at"`
+	Event         string          `json:"event"`
+	Equipment     string          `json:"equipment"`
+	CaliberMM     *float64        `json:"caliber_mm"`
+	Count         *float64        `json:"count"`
+	AttributedTo  string          `json:"attributed_to"`
+	AccuracyM     *float64        `json:"accuracy_m"`
+	TimeAccuracyS *float64        `json:"time_accuracy_s"`
+	Confidence    *float64        `json:"confidence"`
+	Evidence      []Evidence      `json:"evidence"`
+	Vessel        json.RawMessage `json:"vessel"`
 }
 
 var knownProperties = []string{"id", "source", "observed_at", "reported_at", "event", "equipment", "caliber_mm",
-	"count", "attributed_to", "accuracy_m", "time_accuracy_s", "confidence", "evidence"}
+	"count", "attributed_to", "accuracy_m", "time_accuracy_s", "confidence", "evidence", "vessel"}
 
 // DecodeObservations reads an NDJSON batch of observations (docs/observation.md): one
 // GeoJSON Feature per line, blank lines skipped. Every rule of the contract
@@ -322,6 +323,11 @@ func decodeLine(line []byte) (*Observation, *LineError) {
 		}
 	}
 	o.Evidence = p.Evidence
+	v, le := decodeVessel(p.Vessel, o.Event, f.Geometry.Type)
+	if le != nil {
+		return nil, le
+	}
+	o.Vessel = v
 	if !extras {
 		return o, nil
 	}

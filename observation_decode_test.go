@@ -130,6 +130,8 @@ func TestEncodeRoundTrip(t *testing.T) {
 func FuzzDecode(f *testing.F) {
 	f.Add([]byte(good))
 	f.Add([]byte(with(`"count":3`, `"count":0`)))
+	f.Add([]byte(vesselLine))
+	f.Add([]byte(vesselWith(`"id":"IMO9000001"`, `"id":""`)))
 	f.Add([]byte(`{"type":"Feature","geometry":{"type":"LineString","coordinates":[[1,2],[3,4]]},"properties":{}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		obs, err := DecodeObservations(bytes.NewReader(data), "fuzz")

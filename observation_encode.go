@@ -35,6 +35,7 @@ type wireProp struct {
 	TimeAccuracyS float64    `json:"time_accuracy_s"`
 	Confidence    float64    `json:"confidence"`
 	Evidence      []Evidence `json:"evidence,omitempty"`
+	Vessel        *Vessel    `json:"vessel,omitempty"`
 }
 
 // MarshalJSON writes the observation in the wire form of the contract.
@@ -46,7 +47,7 @@ func (o *Observation) MarshalJSON() ([]byte, error) {
 	}
 	p := wireProp{ID: o.ID, Source: o.Source, ObservedAt: o.ObservedAt.Format(time.RFC3339Nano), ReportedAt: o.ReportedAt.Format(time.RFC3339Nano),
 		Event: o.Event, Equipment: o.Equipment, CaliberMM: o.CaliberMM, Count: o.Count, AttributedTo: o.AttributedTo,
-		AccuracyM: o.AccuracyM, TimeAccuracyS: o.TimeAccuracyS, Confidence: o.Confidence, Evidence: o.Evidence}
+		AccuracyM: o.AccuracyM, TimeAccuracyS: o.TimeAccuracyS, Confidence: o.Confidence, Evidence: o.Evidence, Vessel: o.Vessel}
 	if len(o.Extra) == 0 {
 		return json.Marshal(wireOut{Type: "Feature", Geometry: g, Properties: p})
 	}

@@ -19,6 +19,10 @@ const (
 	// provision it is obliged to, signed by the party: its body is a
 	// ProvisionBody.
 	SubmissionProvision = "provision_done"
+	// SubmissionExchange is a verifier's record of a prisoner exchange,
+	// signed by the verifier: its body is an ExchangeBody; the lists of
+	// names travel with it, sealed (exchange.go).
+	SubmissionExchange = "exchange"
 )
 
 // ProvisionBody is the body of a signed provision_done: the author (a party

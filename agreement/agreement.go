@@ -38,7 +38,16 @@ type Agreement struct {
 	RestrictEvidence bool `yaml:"restrict_evidence,omitempty"`
 
 	date time.Time
+	// file is the name the agreement was parsed from, lines the line of
+	// each field (for the messages of CheckSet).
+	file  string
+	lines map[string]int
+	path  string // the file Load read it from ("" when parsed from bytes)
 }
+
+// Path is the file the agreement was loaded from ("" when it was parsed
+// from bytes).
+func (a *Agreement) Path() string { return a.path }
 
 // Package is the agreed package.
 type Package struct {
@@ -86,6 +95,11 @@ type Provision struct {
 	// reservation clause.
 	Legal       string `yaml:"legal,omitempty"`
 	Reservation string `yaml:"reservation,omitempty"`
+	// AllForAll and Quota make the provision a prisoner exchange's
+	// (exchange.go): done when its verifier attests the lists exhausted;
+	// at least Min persons released per period.
+	AllForAll *AllForAll `yaml:"all_for_all,omitempty"`
+	Quota     *Quota     `yaml:"quota,omitempty"`
 }
 
 // Phase is a stage of the agreement; it opens when the previous one is open

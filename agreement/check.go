@@ -28,7 +28,7 @@ func ParseDuration(s string) (time.Duration, error) {
 
 // Names are what the agreement's conditions may name.
 func (a *Agreement) Names() cond.Names {
-	n := cond.Names{Parties: slices.Clone(a.Parties), Events: []string{"snapback"}}
+	n := cond.Names{Parties: slices.Clone(a.Parties), Events: []string{"snapback"}, Self: a.ID}
 	for _, r := range a.Roles {
 		if !slices.Contains(n.Parties, r.Actor) {
 			n.Parties = append(n.Parties, r.Actor)
@@ -37,6 +37,7 @@ func (a *Agreement) Names() cond.Names {
 	for _, p := range a.Provisions {
 		n.Provisions = append(n.Provisions, p.ID)
 	}
+	n.Rules = append(n.Rules, a.exchangeRules()...)
 	for _, p := range a.Phases {
 		n.Phases = append(n.Phases, p.ID)
 	}
@@ -64,14 +65,17 @@ func (a *Agreement) Names() cond.Names {
 		for _, c := range m.Ceilings {
 			n.Rules = append(n.Rules, c.Rule())
 		}
+		if m.Corridor != nil {
+			n.Rules = append(n.Rules, m.Corridor.rules()...)
+		}
 	}
 	return n
 }
 
 // checkPhased checks everything but the monitoring section: roles,
 // provisions, phases, consultation and enforcement. It parses the
-// conditions.
-func (a *Agreement) checkPhased() []string {
+// conditions, which may name the agreements of others (nil: none).
+func (a *Agreement) checkPhased(others map[string]cond.Names) []string {
 	var probs []string
 	add := func(f string, args ...any) { probs = append(probs, fmt.Sprintf(f, args...)) }
 	if a.Date != "" {
@@ -82,7 +86,8 @@ func (a *Agreement) checkPhased() []string {
 		a.date = d
 	}
 	names := a.Names()
-	roles := []string{RoleNegotiator, RoleGuarantor, RoleImplementer, RoleMonitor}
+	names.Agreements = others
+	roles := []string{RoleNegotiator, RoleGuarantor, RoleImplementer, RoleMonitor, RoleVerifier}
 	for i, r := range a.Roles {
 		if r.Actor == "" {
 			add("roles[%d].actor: missing", i)
@@ -132,7 +137,11 @@ func (a *Agreement) checkPhased() []string {
 			if err == nil {
 				err = cond.Check(e, names)
 			}
-			if err != nil {
+			var cerr *cond.Error
+			switch {
+			case errors.As(err, &cerr) && strings.Contains(cerr.Msg, "agreement"):
+				add("%s.after: %s", at, cerr.Msg)
+			case err != nil:
 				add("%s.after: no event %q (signature, phase:ID, provision:ID)", at, p.After)
 			}
 			if p.After == "provision:"+p.ID {
@@ -159,6 +168,7 @@ func (a *Agreement) checkPhased() []string {
 			add("%s.legal: %q: want de_facto or de_jure", at, p.Legal)
 		}
 	}
+	probs = append(probs, a.checkExchanges(names)...)
 	probs = append(probs, a.checkPhases(names)...)
 	for actor, k := range a.Keys {
 		if b, err := base64.StdEncoding.DecodeString(k); err != nil || len(b) != ed25519.PublicKeySize {
@@ -303,6 +313,9 @@ func phaseRefs(n cond.Node) []string {
 	case *cond.Compare:
 		return append(phaseRefs(n.L), phaseRefs(n.R)...)
 	case *cond.Call:
+		if _, _, other := cond.Qualified(n.Operand); other {
+			return nil // another agreement's: CheckSet orders the agreements
+		}
 		if n.Fn == "phase" {
 			return []string{n.Operand}
 		}

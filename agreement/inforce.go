@@ -75,6 +75,7 @@ func (m *Monitoring) Windows() map[string]InForce {
 			out[c.Rule()] = c.InForce
 		}
 	}
+	m.Corridor.windows(out)
 	for _, z := range m.Zones {
 		if !z.Timed() || m.Geometry == nil {
 			continue

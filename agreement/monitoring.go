@@ -14,6 +14,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/cond"
 	"github.com/accord-peace/accord/geo"
 )
 
@@ -30,6 +31,9 @@ type Monitoring struct {
 	Crossing   *Crossing   `yaml:"crossing"`
 	Overflight *Overflight `yaml:"overflight"`
 	Ceilings   []Ceiling   `yaml:"ceilings"`
+	// Corridor, when set, is a maritime corridor whose vessels are tracked
+	// (corridor.go).
+	Corridor *Corridor `yaml:"corridor"`
 
 	// Geometry is the parsed geometry file.
 	Geometry *geo.Geometry `yaml:"-"`
@@ -243,7 +247,7 @@ func (c *Ceiling) Rule() string {
 // Events and Equipments are the kinds the observation contract defines.
 var (
 	Events = []string{"firing", "explosion", "impact", "heavy_weapon", "troop_concentration",
-		"aircraft", "drone", "strike", "mine", "movement_restriction", "other"}
+		"aircraft", "drone", "strike", "mine", "movement_restriction", "other", accord.EventVessel, accord.EventInspection}
 	Equipments = []string{"tank", "acv", "artillery", "mortar", "mlrs", "heavy_mlrs", "missile",
 		"aircraft", "helicopter", "air_defence", "drone"}
 )
@@ -269,32 +273,67 @@ func load(read func(string) ([]byte, error), join func(...string) string, path s
 	if err != nil {
 		return nil, err
 	}
+	if err := a.bindGeometry(read, join, path); err != nil {
+		return nil, err
+	}
+	a.path = path
+	return a, nil
+}
+
+// bindGeometry reads the geometry the monitoring section names, beside the
+// agreement file, and binds it.
+func (a *Agreement) bindGeometry(read func(string) ([]byte, error), join func(...string) string, path string) error {
 	if a.Monitoring != nil {
 		gpath := join(filepath.Dir(path), a.Monitoring.GeometryFile)
 		gdata, err := read(gpath)
 		if err != nil {
-			return nil, &accord.Error{Code: accord.EINVALID, Message: fmt.Sprintf("%s: monitoring.geometry", path), Err: err}
+			return &accord.Error{Code: accord.EINVALID, Message: fmt.Sprintf("%s: monitoring.geometry", path), Err: err}
 		}
-		g, err := geo.ParseGeoJSON(gpath, gdata)
+		g, err := geo.ParseGeoJSONWith(gpath, gdata, geo.ParseOptions{LineOptional: !a.Monitoring.NeedsLine()})
 		if err != nil {
-			return nil, &accord.Error{Code: accord.EINVALID, Message: "invalid geometry", Err: err}
+			return &accord.Error{Code: accord.EINVALID, Message: "invalid geometry", Err: err}
 		}
 		if err := a.Monitoring.bind(path, g); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return a, nil
+	return nil
 }
 
 // Parse reads an agreement from YAML, refusing unknown fields. The geometry
 // is not read: Load does that.
+//
+// Its conditions may not name other agreements (AGREEMENT/NAME): a file
+// that does is refused with the agreements it needs; ParseSet reads it
+// with them.
 func Parse(name string, data []byte) (*Agreement, error) {
+	a, err := decode(name, data)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.validate(data, nil); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// decode reads an agreement from YAML, refusing unknown fields, without
+// checking it.
+func decode(name string, data []byte) (*Agreement, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	var a Agreement
 	if err := dec.Decode(&a); err != nil {
 		return nil, &accord.Error{Code: accord.EINVALID, Message: name, Err: err}
 	}
+	a.file = name
+	return &a, nil
+}
+
+// validate checks a decoded agreement; others are the names of the other
+// agreements of its set (nil: it is checked alone).
+func (a *Agreement) validate(data []byte, others map[string]cond.Names) error {
+	name := a.file
 	var probs []string
 	add := func(f string, args ...any) { probs = append(probs, fmt.Sprintf(f, args...)) }
 	if a.ID == "" {
@@ -304,7 +343,7 @@ func Parse(name string, data []byte) (*Agreement, error) {
 		if m.GeometryFile == "" {
 			add("monitoring.geometry: missing (the GeoJSON file of the line and zones)")
 		}
-		if m.Sides.Left == "" || m.Sides.Right == "" || m.Sides.Left == m.Sides.Right {
+		if m.NeedsLine() && (m.Sides.Left == "" || m.Sides.Right == "" || m.Sides.Left == m.Sides.Right) {
 			add("monitoring.sides: name two different parties, left and right of the line's direction")
 		}
 		for _, side := range []string{m.Sides.Left, m.Sides.Right} {
@@ -358,6 +397,7 @@ func Parse(name string, data []byte) (*Agreement, error) {
 			}
 		}
 		probs = append(probs, a.checkRules()...)
+		probs = append(probs, a.checkCorridor()...)
 		if m.Crossing != nil && m.Crossing.Provision == "" {
 			add("monitoring.crossing.provision: missing")
 		}
@@ -385,15 +425,18 @@ func Parse(name string, data []byte) (*Agreement, error) {
 			}
 		}
 	}
-	probs = append(probs, a.checkPhased()...)
-	if len(probs) > 0 {
-		lines := fieldLines(data)
-		for i := range probs {
-			probs[i] = locate(lines, probs[i])
-		}
-		return nil, &accord.Error{Code: accord.EINVALID, Message: name, Err: errors.New(strings.Join(probs, "\n"))}
+	probs = append(probs, a.checkPhased(others)...)
+	if needs := a.Needs(); others == nil && len(needs) > 0 {
+		add("agreement: its conditions refer to other agreements: it needs %s; check it together with their files, as a set (accord agreement check %s OTHER.yaml...)", strings.Join(needs, ", "), name)
 	}
-	return &a, nil
+	a.lines = fieldLines(data)
+	if len(probs) > 0 {
+		for i := range probs {
+			probs[i] = locate(a.lines, probs[i])
+		}
+		return &accord.Error{Code: accord.EINVALID, Message: name, Err: errors.New(strings.Join(probs, "\n"))}
+	}
+	return nil
 }
 
 // bind attaches the geometry and checks the zone ids the rules name.
@@ -408,6 +451,10 @@ func (m *Monitoring) bind(name string, g *geo.Geometry) error {
 		if g.Zone(c.Zone) == nil {
 			probs = append(probs, fmt.Sprintf("monitoring.ceilings[%d].zone: no zone %q in %s", i, c.Zone, m.GeometryFile))
 		}
+	}
+	probs = append(probs, m.bindCorridor(g)...)
+	if m.NeedsLine() && len(g.Parts) == 0 {
+		probs = append(probs, fmt.Sprintf("monitoring.geometry: %s has no contact line, which the sides, bands, crossing and overflight are measured from", m.GeometryFile))
 	}
 	if len(probs) > 0 {
 		return &accord.Error{Code: accord.EINVALID, Message: name, Err: errors.New(strings.Join(probs, "\n"))}

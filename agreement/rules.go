@@ -38,6 +38,12 @@ func (a *Agreement) checkRules() []string {
 	}
 	parties := func(at string, ps []string) {
 		for _, p := range ps {
+			if !m.NeedsLine() {
+				if !slices.Contains(a.Parties, p) {
+					add("%s.parties: %q is not among the parties %v", at, p, a.Parties)
+				}
+				continue
+			}
 			if p != m.Sides.Left && p != m.Sides.Right {
 				add("%s.parties: %q holds no side of the line (the sides are %s and %s)", at, p, m.Sides.Left, m.Sides.Right)
 			}

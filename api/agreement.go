@@ -136,11 +136,35 @@ func (s *Server) getAgreement(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// ConsultationView is a consultation and the agreement it runs under
+// ("" for the main one).
+type ConsultationView struct {
+	engine.ConsultationState
+	Agreement string `json:"agreement,omitempty"`
+}
+
+// getConsultations lists the consultations of every agreement the mission
+// runs, the main one's first, as the caller may read them.
 func (s *Server) getConsultations(w http.ResponseWriter, r *http.Request) {
-	if st := s.state(w); st != nil {
-		v := view(s.Mission.Agreement(), st, s.visibleTo(r))
-		writeJSON(w, http.StatusOK, map[string]any{"consultations": v.Consultations})
+	if s.state(w) == nil {
+		return
 	}
+	sts, err := s.Mission.States()
+	if err != nil {
+		writeError(w, status(err), err)
+		return
+	}
+	out := []ConsultationView{}
+	for i, a := range s.Mission.Agreements() {
+		ag := a.ID
+		if i == 0 {
+			ag = ""
+		}
+		for _, c := range view(a, sts[i], s.visibleTo(r)).Consultations {
+			out = append(out, ConsultationView{ConsultationState: c, Agreement: ag})
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"consultations": out})
 }
 
 // ResponseRequest is a party's answer to a notice.
@@ -259,6 +283,10 @@ type ProvisionResult = mission.ProvisionResult
 func (s *Server) postProvisionDone(w http.ResponseWriter, r *http.Request) {
 	act(s, w, r, "party", func(q *ProvisionRequest) string { return q.Party },
 		func(ctx context.Context, party string, _ *ProvisionRequest) (ProvisionResult, error) {
-			return s.Mission.ProvisionDone(ctx, r.PathValue("id"), party)
+			id := r.PathValue("id")
+			if ag := r.PathValue("agreement"); ag != "" {
+				id = ag + "/" + id
+			}
+			return s.Mission.ProvisionDone(ctx, id, party)
 		})
 }

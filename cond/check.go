@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Names are what a condition may name; Check refuses anything else.
@@ -17,6 +18,66 @@ type Names struct {
 	// crossing, ceiling:...), each possibly a prefix ending in '*'; a filter
 	// may end in '*' too.
 	Rules []string
+	// Self is the agreement's own id: a qualified name naming it is
+	// refused (leave the qualifier out).
+	Self string
+	// Agreements are the other agreements of a set, by id, each with what
+	// a condition may name of it: AGREEMENT/NAME in provision(), phase()
+	// and since(), agreement=ID in violations() and findings(), and
+	// agreement(ID). Nil when the agreement is checked alone: every
+	// agreement named is then unknown.
+	Agreements map[string]Names
+}
+
+// AgreementStatuses are the values of agreement(ID): not in force yet, in
+// force, or in force with a snapback in effect.
+var AgreementStatuses = []string{"pending", "in_force", "snapback"}
+
+// other resolves an agreement a condition names, at a column.
+func (n Names) other(id string, col int) (Names, error) {
+	if id == n.Self && id != "" {
+		return Names{}, &Error{col, fmt.Sprintf("%q is this agreement: leave the qualifier out", id)}
+	}
+	o, ok := n.Agreements[id]
+	if ok {
+		return o, nil
+	}
+	if n.Agreements == nil {
+		return Names{}, &Error{col, fmt.Sprintf("unknown agreement %q: the agreement is checked alone (check it together with %s's file, as a set)", id, id)}
+	}
+	if len(n.Agreements) == 0 {
+		return Names{}, &Error{col, fmt.Sprintf("unknown agreement %q: the set has no other agreement", id)}
+	}
+	ids := make([]string, 0, len(n.Agreements))
+	for k := range n.Agreements {
+		ids = append(ids, k)
+	}
+	slices.Sort(ids)
+	return Names{}, &Error{col, fmt.Sprintf("unknown agreement %q (the set has %s)", id, strings.Join(ids, ", "))}
+}
+
+// Qualified splits a name AGREEMENT/NAME; ok is false for a name that is
+// not qualified (a name of the agreement itself).
+func Qualified(name string) (agreement, rest string, ok bool) {
+	return strings.Cut(name, "/")
+}
+
+// qualified resolves an operand that may be qualified: the names it is
+// checked against, the name within that agreement and its column.
+func (n Names) qualified(operand string, col int) (Names, string, int, error) {
+	id, rest, ok := Qualified(operand)
+	if !ok {
+		return n, operand, col, nil
+	}
+	o, err := n.other(id, col)
+	if err != nil {
+		return Names{}, "", 0, err
+	}
+	rcol := col + utf8.RuneCountInString(id) + 1
+	if rest == "" {
+		return Names{}, "", 0, &Error{rcol, fmt.Sprintf("%s/ names nothing: write AGREEMENT/NAME", id)}
+	}
+	return o, rest, rcol, nil
 }
 
 // Statuses of provisions and phases, severities and outcomes.
@@ -116,8 +177,11 @@ func compareType(n *Compare, names Names) (kind, error) {
 				continue
 			}
 			allowed := ProvisionStatuses
-			if c.Fn == "phase" {
+			switch c.Fn {
+			case "phase":
 				allowed = PhaseStatuses
+			case "agreement":
+				allowed = AgreementStatuses
 			}
 			if !slices.Contains(allowed, v.Text) {
 				return 0, &Error{v.Col, fmt.Sprintf("%q is not a status of %s (want %s)", v.Text, c.Fn, strings.Join(allowed, ", "))}
@@ -129,21 +193,48 @@ func compareType(n *Compare, names Names) (kind, error) {
 
 func callType(c *Call, names Names) (kind, error) {
 	switch c.Fn {
-	case "provision":
-		if !slices.Contains(names.Provisions, c.Operand) {
-			return 0, &Error{c.ArgCol, fmt.Sprintf("no provision %q", c.Operand)}
+	case "agreement":
+		if _, err := names.other(c.Operand, c.ArgCol); err != nil {
+			return 0, err
 		}
 		return kName, nil
-	case "phase":
-		if !slices.Contains(names.Phases, c.Operand) {
-			return 0, &Error{c.ArgCol, fmt.Sprintf("no phase %q", c.Operand)}
+	case "provision", "phase", "since":
+		in, id, col, err := names.qualified(c.Operand, c.ArgCol)
+		if err != nil {
+			return 0, err
+		}
+		switch {
+		case c.Fn == "provision" && !slices.Contains(in.Provisions, id):
+			return 0, &Error{col, fmt.Sprintf("no provision %q", id)}
+		case c.Fn == "phase" && !slices.Contains(in.Phases, id):
+			return 0, &Error{col, fmt.Sprintf("no phase %q", id)}
+		case c.Fn == "since" && !eventExists(id, in):
+			return 0, &Error{col, fmt.Sprintf("no event %q (signature, phase:ID, provision:ID or one of %v)", id, in.Events)}
+		}
+		if c.Fn == "since" {
+			return kDur, nil
 		}
 		return kName, nil
-	case "since":
-		if !eventExists(c.Operand, names) {
-			return 0, &Error{c.ArgCol, fmt.Sprintf("no event %q (signature, phase:ID, provision:ID or one of %v)", c.Operand, names.Events)}
+	}
+	// agreement=ID counts another agreement's violations or findings: the
+	// other filters name that agreement's parties and rules.
+	in := names
+	for _, a := range c.Args {
+		if a.Name != "agreement" {
+			continue
 		}
-		return kDur, nil
+		v, ok := a.Value.(*Name)
+		if !ok {
+			return 0, &Error{a.Value.col(), fmt.Sprintf("agreement wants an agreement's id, got %s", Format(a.Value))}
+		}
+		if a.Op != "=" && a.Op != "==" {
+			return 0, &Error{a.Col, fmt.Sprintf("agreement takes =, not %s", a.Op)}
+		}
+		o, err := names.other(v.Text, v.Col)
+		if err != nil {
+			return 0, err
+		}
+		in = o
 	}
 	seen := map[string]bool{}
 	for _, a := range c.Args {
@@ -151,7 +242,10 @@ func callType(c *Call, names Names) (kind, error) {
 			return 0, &Error{a.Col, fmt.Sprintf("%s given twice", a.Name)}
 		}
 		seen[a.Name] = true
-		if err := checkFilter(c.Fn, a, names); err != nil {
+		if a.Name == "agreement" {
+			continue
+		}
+		if err := checkFilter(c.Fn, a, in); err != nil {
 			return 0, err
 		}
 	}
@@ -225,9 +319,12 @@ func checkFilter(fn string, a Arg, names Names) error {
 		}
 		return err
 	}
-	want := "party, rule, severity, within"
+	want := "agreement, party, rule, severity, within"
 	if fn == "findings" {
-		want = "party, outcome, within"
+		want = "agreement, party, outcome, within"
+	}
+	if fn == "exchanged" {
+		want = "party, within"
 	}
 	return &Error{a.Col, fmt.Sprintf("%s has no filter %q (want %s)", fn, a.Name, want)}
 }
@@ -250,4 +347,46 @@ func ruleExists(r string, rules []string) bool {
 		}
 	}
 	return false
+}
+
+// Ref is a place where a condition names another agreement.
+type Ref struct {
+	Agreement string
+	Col       int
+}
+
+// Refs lists where a condition names other agreements (AGREEMENT/NAME,
+// agreement=ID, agreement(ID)), in the order of the source.
+func Refs(e *Expr) []Ref {
+	var out []Ref
+	var walk func(n Node)
+	walk = func(n Node) {
+		switch n := n.(type) {
+		case *Binary:
+			walk(n.L)
+			walk(n.R)
+		case *Not:
+			walk(n.X)
+		case *Compare:
+			walk(n.L)
+			walk(n.R)
+		case *Call:
+			switch n.Fn {
+			case "agreement":
+				out = append(out, Ref{n.Operand, n.ArgCol})
+			case "provision", "phase", "since":
+				if id, _, ok := Qualified(n.Operand); ok {
+					out = append(out, Ref{id, n.ArgCol})
+				}
+			default:
+				for _, a := range n.Args {
+					if v, ok := a.Value.(*Name); ok && a.Name == "agreement" {
+						out = append(out, Ref{v.Text, v.Col})
+					}
+				}
+			}
+		}
+	}
+	walk(e.Root)
+	return out
 }

@@ -13,6 +13,7 @@ type Item struct {
 	Rule     string // violations
 	Severity string // violations
 	Outcome  string // findings
+	Count    int    // exchanges: the persons Party released
 }
 
 // Record is what a condition is evaluated over.
@@ -25,6 +26,41 @@ type Record interface {
 	EventTime(event string) (time.Time, bool)
 	ProvisionStatus(id string) string
 	PhaseStatus(id string) string
+}
+
+// Linked is a Record of one agreement of a set, which reaches the records
+// of the others. A Record that is not Linked (an agreement run alone) knows
+// no other agreement: a comparison with a qualified name, agreement=ID or
+// agreement(ID) is then false, whatever the operator.
+type Linked interface {
+	Record
+	// Other is another agreement's record, nil when the set has none.
+	Other(id string) Record
+	// AgreementStatus is another agreement's status (AgreementStatuses),
+	// "" when the set has none.
+	AgreementStatus(id string) string
+}
+
+// other is the record an agreement names, nil if r does not reach it.
+func other(r Record, id string) Record {
+	l, ok := r.(Linked)
+	if !ok {
+		return nil
+	}
+	o := l.Other(id)
+	if o == nil {
+		return nil // a nil interface, whatever the implementation returned
+	}
+	return o
+}
+
+// resolve is the record and the name a possibly qualified operand names.
+func resolve(r Record, operand string) (Record, string) {
+	id, rest, ok := Qualified(operand)
+	if !ok {
+		return r, operand
+	}
+	return other(r, id), rest
 }
 
 // Eval evaluates a checked condition. A comparison with the time since an
@@ -102,17 +138,42 @@ func compare(op string, l, r value) bool {
 
 func call(c *Call, r Record) value {
 	switch c.Fn {
-	case "provision":
-		return value{s: r.ProvisionStatus(c.Operand), ok: true, knd: kName}
-	case "phase":
-		return value{s: r.PhaseStatus(c.Operand), ok: true, knd: kName}
-	case "since":
-		t, ok := r.EventTime(c.Operand)
+	case "agreement":
+		l, ok := r.(Linked)
+		if !ok {
+			return value{knd: kName}
+		}
+		st := l.AgreementStatus(c.Operand)
+		return value{s: st, ok: st != "", knd: kName}
+	case "provision", "phase", "since":
+		// A qualified name is read in the other agreement's record; the
+		// time since its event is counted on this record's clock.
+		in, id := resolve(r, c.Operand)
+		if in == nil {
+			return value{} // not ok: every comparison with it is false
+		}
+		switch c.Fn {
+		case "provision":
+			return value{s: in.ProvisionStatus(id), ok: true, knd: kName}
+		case "phase":
+			return value{s: in.PhaseStatus(id), ok: true, knd: kName}
+		}
+		t, ok := in.EventTime(id)
 		return value{n: r.Now().Sub(t).Seconds(), ok: ok, knd: kDur}
+	case "exchanged":
+		return exchanged(c, r)
 	}
-	items := r.Violations()
+	in := r
+	for _, a := range c.Args {
+		if a.Name == "agreement" {
+			if in = other(r, a.Value.(*Name).Text); in == nil {
+				return value{knd: kNum}
+			}
+		}
+	}
+	items := in.Violations()
 	if c.Fn == "findings" {
-		items = r.Findings()
+		items = in.Findings()
 	}
 	n := 0
 	for _, it := range items {
@@ -127,6 +188,8 @@ func matches(args []Arg, it Item, now time.Time) bool {
 	for _, a := range args {
 		var ok bool
 		switch a.Name {
+		case "agreement":
+			ok = true // chose the record counted
 		case "within":
 			d := a.Value.(*Duration)
 			ok = !it.At.Before(now.Add(-time.Duration(d.Seconds*float64(time.Second)))) && !it.At.After(now)

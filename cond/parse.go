@@ -188,7 +188,7 @@ func (p *parser) compare() (Node, error) {
 
 // Functions lists the functions and whether they take filters (true) or one
 // operand (false).
-var Functions = map[string]bool{"violations": true, "findings": true, "since": false, "provision": false, "phase": false}
+var Functions = map[string]bool{"violations": true, "findings": true, "exchanged": true, "since": false, "provision": false, "phase": false, "agreement": false}
 
 func (p *parser) primary() (Node, error) {
 	t := p.next()
@@ -254,7 +254,7 @@ func (p *parser) primary() (Node, error) {
 }
 
 func functionNames() string {
-	return "violations, findings, since, provision, phase"
+	return "violations, findings, exchanged, since, provision, phase, agreement"
 }
 
 // Format prints a node back as source (for messages and tests).

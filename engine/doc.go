@@ -26,6 +26,19 @@
 // the lifted one moves to the snapbacks history. Without lift a snapback
 // is never lifted, as the JCPOA's, and the state is what it always was.
 //
+// Prisoner exchanges (exchange.go) are exchange events signed by the
+// agreement's verifier, counting the persons each party released; the
+// state keeps them and the totals by releasing party. A quota provision is
+// assessed at the end of each of its periods, from the exchanges in it: a
+// shortfall is derived and marks it overdue for that period. An
+// all-for-all provision is done on its verifier's word only.
+//
 // Conditions (package cond) are evaluated after every event and every
 // deadline; a daily tick keeps time-based conditions timely.
+//
+// A Set runs several agreements side by side over one log: each entry is
+// for the agreement its Agreement field names ("" the first) and a tick for
+// every other one; the agreements settle in dependency order, and the
+// conditions of each may read the others' state (AGREEMENT/NAME,
+// agreement=ID, agreement(ID)). With one agreement a Set is an Engine.
 package engine

@@ -21,6 +21,9 @@ type Engine struct {
 	// no deadline).
 	violationIDs map[string]bool
 	firstOpen    int
+	// set is the set the engine runs in (nil alone): its conditions may
+	// read the other agreements'.
+	set *Set
 }
 
 // New returns an engine at the start of the agreement's life: nothing
@@ -73,26 +76,50 @@ func Replay(a *agreement.Agreement, log []Event) (*State, error) {
 // Apply applies one log entry. A refused entry is an *accord.Error with code
 // EINVALID naming it, and leaves the state unchanged.
 func (e *Engine) Apply(ev Event) error {
-	next := clone(&e.state)
-	r := &run{a: e.a, s: next, seq: ev.Seq, violationIDs: e.violationIDs, firstOpen: e.firstOpen}
-	if err := r.apply(ev); err != nil {
-		// Put back the consultations and violations changed in place.
-		for i, c := range r.oldConsultations {
-			e.state.Consultations[i] = c
-		}
-		for i, v := range r.oldViolations {
-			e.state.Violations[i] = v
-		}
-		return accord.Errorf(accord.EINVALID, "log entry %d (%s at %s): %v", ev.Seq, ev.Type, ev.At.Format(time.RFC3339), err)
+	r, err := e.prepare(ev)
+	if err != nil {
+		return err
 	}
-	e.state = *next
+	e.commit(r, ev)
+	return nil
+}
+
+// prepare applies an entry to a copy of the state, which commit makes the
+// state and undo drops. A refused entry is undone already.
+func (e *Engine) prepare(ev Event) (*run, error) {
+	r := &run{a: e.a, s: clone(&e.state), seq: ev.Seq, violationIDs: e.violationIDs, firstOpen: e.firstOpen, set: e.set}
+	if err := r.apply(ev); err != nil {
+		e.undo(r)
+		return nil, entryError(ev, err)
+	}
+	return r, nil
+}
+
+// entryError is the error of a refused entry.
+func entryError(ev Event, err error) error {
+	return accord.Errorf(accord.EINVALID, "log entry %d (%s at %s): %v", ev.Seq, ev.Type, ev.At.Format(time.RFC3339), err)
+}
+
+// undo puts back the consultations and violations a prepared run changed
+// in place: the state is as it was before.
+func (e *Engine) undo(r *run) {
+	for i, c := range r.oldConsultations {
+		e.state.Consultations[i] = c
+	}
+	for i, v := range r.oldViolations {
+		e.state.Violations[i] = v
+	}
+}
+
+// commit makes a prepared run's state the engine's.
+func (e *Engine) commit(r *run, ev Event) {
+	e.state = *r.s
 	if ev.Type == ViolationEv {
 		e.violationIDs[ev.ID] = true
 	}
 	for e.firstOpen < len(e.state.Consultations) && e.state.Consultations[e.firstOpen].Stage == StageClosed {
 		e.firstOpen++
 	}
-	return nil
 }
 
 // Consultation returns the consultation with an id.
@@ -139,6 +166,7 @@ type run struct {
 	// The engine's indexes as of the state before this entry (read only).
 	violationIDs map[string]bool
 	firstOpen    int
+	set          *Set // nil alone
 }
 
 // touchConsultation returns consultation i to change in place, keeping it
@@ -174,15 +202,27 @@ func (r *run) deriveOn(consultation string, at time.Time, format string, args ..
 	r.s.Derived[len(r.s.Derived)-1].Consultation = consultation
 }
 
-func (r *run) apply(ev Event) error {
-	if ev.Seq != r.s.Seq+1 {
-		return fmt.Errorf("sequence number %d, want %d: an entry is missing, repeated or out of order", ev.Seq, r.s.Seq+1)
+// checkOrder refuses an entry out of sequence or back in time after a
+// state.
+func checkOrder(ev Event, s *State) error {
+	if ev.Seq != s.Seq+1 {
+		return fmt.Errorf("sequence number %d, want %d: an entry is missing, repeated or out of order", ev.Seq, s.Seq+1)
 	}
 	if ev.At.IsZero() {
 		return fmt.Errorf("no time")
 	}
-	if ev.At.Before(r.s.Now) {
-		return fmt.Errorf("time goes backwards: %s is before the previous entry's %s", ev.At.Format(time.RFC3339), r.s.Now.Format(time.RFC3339))
+	if ev.At.Before(s.Now) {
+		return fmt.Errorf("time goes backwards: %s is before the previous entry's %s", ev.At.Format(time.RFC3339), s.Now.Format(time.RFC3339))
+	}
+	return nil
+}
+
+func (r *run) apply(ev Event) error {
+	if err := checkOrder(ev, r.s); err != nil {
+		return err
+	}
+	if ev.Agreement != "" && ev.Agreement != r.a.ID {
+		return fmt.Errorf("the entry is for agreement %q, not %s: run the agreements side by side, as a set", ev.Agreement, r.a.ID)
 	}
 	r.s.Seq = ev.Seq
 	r.advance(ev.At)
@@ -199,8 +239,10 @@ func (r *run) apply(ev Event) error {
 		err = r.finding(ev)
 	case ProvisionDone:
 		err = r.provisionDone(ev)
+	case Exchange:
+		err = r.exchange(ev)
 	default:
-		err = fmt.Errorf("unknown type %q (want %s, %s, %s, %s, %s or %s)", ev.Type, Sign, Tick, ViolationEv, Response, Finding, ProvisionDone)
+		err = fmt.Errorf("unknown type %q (want %s, %s, %s, %s, %s, %s or %s)", ev.Type, Sign, Tick, ViolationEv, Response, Finding, ProvisionDone, Exchange)
 	}
 	if err != nil {
 		return err
@@ -384,8 +426,8 @@ func (r *run) provisionDone(ev Event) error {
 		if ps.Status == Done {
 			return fmt.Errorf("provision %s is done already", p.ID)
 		}
-		if ev.Party != "" && !slices.Contains(p.Obliged, ev.Party) {
-			return fmt.Errorf("%q is not obliged to provision %s (%v)", ev.Party, p.ID, p.Obliged)
+		if err := mayRecordDone(p, ev.Party); err != nil {
+			return err
 		}
 		if r.s.InForce == nil {
 			return fmt.Errorf("the agreement is not in force")

@@ -26,6 +26,10 @@ type Event struct {
 	Seq  int       `json:"seq"`
 	At   time.Time `json:"at"`
 	Type string    `json:"type"`
+	// Agreement is the agreement of a set the entry is for; "" is the
+	// set's first (and a lone engine's only) agreement. A tick for ""
+	// ticks every agreement, as every entry does.
+	Agreement string `json:"agreement,omitempty"`
 	// sign, response, provision_done: the acting party; violation: the
 	// party it is attributed to.
 	Party string `json:"party,omitempty"`
@@ -43,6 +47,11 @@ type Event struct {
 	SignedBy []string `json:"signed_by,omitempty"`
 	// provision_done
 	Provision string `json:"provision,omitempty"`
+	// exchange (exchange.go): its id is ID, its verifiers SignedBy;
+	// Counts are the persons released by releasing party, Lists the
+	// commitments to their lists.
+	Counts map[string]int    `json:"counts,omitempty"`
+	Lists  map[string]string `json:"lists,omitempty"`
 }
 
 // ReadLog reads an NDJSON log. Unknown fields and malformed lines are

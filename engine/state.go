@@ -27,6 +27,12 @@ type State struct {
 	// Snapbacks are the earlier snapbacks, lifted, when a later one was
 	// notified: the record keeps every one.
 	Snapbacks []SnapbackState `json:"snapbacks,omitempty"`
+	// Exchanges are the prisoner exchanges recorded, Exchanged the persons
+	// released in them by releasing party, Quotas the periods of the quota
+	// provisions assessed (exchange.go).
+	Exchanges []ExchangeState `json:"exchanges,omitempty"`
+	Exchanged map[string]int  `json:"exchanged,omitempty"`
+	Quotas    []QuotaState    `json:"quotas,omitempty"`
 	// Derived are the events the engine derived from the log, in order.
 	Derived []Derived `json:"derived"`
 }
@@ -149,6 +155,9 @@ type Derived struct {
 	// record restricts while the consultation is open. It is not part of
 	// the state (nor of its hash).
 	Consultation string `json:"-"`
+	// Agreement is the agreement of a set that derived it: Set.DerivedSince
+	// sets it; a single agreement's state never does.
+	Agreement string `json:"agreement,omitempty"`
 }
 
 // JSON is the state's canonical JSON.

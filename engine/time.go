@@ -20,6 +20,7 @@ const (
 	dConsultation = iota
 	dSnapback
 	dProvision
+	dQuota
 )
 
 // advance processes, in time order, every deadline up to and including at
@@ -41,6 +42,7 @@ func (r *run) advance(at time.Time) {
 				ds = append(ds, deadline{*p.Due, dProvision, i})
 			}
 		}
+		ds = append(ds, r.quotaDeadlines(at)...)
 		if len(ds) == 0 {
 			break
 		}
@@ -64,6 +66,8 @@ func (r *run) advance(at time.Time) {
 			p := &r.s.Provisions[d.idx]
 			p.Status = Overdue
 			r.derive(d.at, "provision %s overdue (due %s)", p.ID, p.Due.Format(time.RFC3339))
+		case dQuota:
+			r.quotaEnd(d.idx, d.at)
 		}
 		r.settle(d.at)
 	}
@@ -116,7 +120,7 @@ func (r *run) snapback(at time.Time) {
 // settle brings deadlines of provisions up to date and opens the phases and
 // releases the tranches whose conditions hold, until nothing changes.
 func (r *run) settle(at time.Time) {
-	rec := record{a: r.a, s: r.s, items: &items{}}
+	rec := record{a: r.a, s: r.s, items: &items{}, set: r.set}
 	for changed := true; changed; {
 		changed = false
 		for i, p := range r.a.Provisions {
@@ -222,6 +226,44 @@ type record struct {
 	a     *agreement.Agreement
 	s     *State
 	items *items
+	set   *Set // the agreement's set, nil alone: Other answers nil
+}
+
+// Other is another agreement's record in the set, nil when unknown or when
+// the engine runs alone (cond.Linked).
+func (r record) Other(id string) cond.Record {
+	if r.set == nil {
+		return nil
+	}
+	i, ok := r.set.index[id]
+	if !ok {
+		return nil
+	}
+	return r.set.record(i, r.s.Now)
+}
+
+// AgreementStatus is another agreement's status: pending, in_force or
+// snapback; "" when unknown (cond.Linked).
+func (r record) AgreementStatus(id string) string {
+	if r.set == nil {
+		return ""
+	}
+	i, ok := r.set.index[id]
+	if !ok {
+		return ""
+	}
+	return status(r.set.record(i, r.s.Now).s)
+}
+
+// status is an agreement's status in the condition language.
+func status(s *State) string {
+	switch {
+	case s.InForce == nil:
+		return "pending"
+	case s.Snapback.InForce():
+		return "snapback"
+	}
+	return "in_force"
 }
 
 type items struct {
@@ -254,6 +296,12 @@ func (r record) Violations() []cond.Item { return r.build().violations }
 func (r record) Findings() []cond.Item { return r.build().findings }
 
 func (r record) EventTime(ev string) (time.Time, bool) {
+	if id, rest, ok := cond.Qualified(ev); ok { // a provision's after
+		if o := r.Other(id); o != nil {
+			return o.EventTime(rest)
+		}
+		return time.Time{}, false
+	}
 	if ev == "signature" {
 		if r.s.InForce == nil {
 			return time.Time{}, false

@@ -84,7 +84,21 @@ type properties struct {
 // two regions it separates. Edges are geodesics (great-circle arcs); the
 // geometry must not cross the antimeridian.
 func ParseGeoJSON(name string, data []byte) (*Geometry, error) {
-	p := &parser{file: name}
+	return ParseGeoJSONWith(name, data, ParseOptions{})
+}
+
+// ParseOptions relax ParseGeoJSON.
+type ParseOptions struct {
+	// LineOptional accepts a geometry of zones only, with no contact line:
+	// a functional agreement's (a maritime corridor) that has no rule
+	// measured from a line. Such a geometry has no Parts; a kernel needs a
+	// line, so it is judged merged with one that has (agreement.Merge).
+	LineOptional bool
+}
+
+// ParseGeoJSONWith is ParseGeoJSON with options.
+func ParseGeoJSONWith(name string, data []byte, opt ParseOptions) (*Geometry, error) {
+	p := &parser{file: name, lineOptional: opt.LineOptional}
 	g := p.parse(data)
 	if len(p.problems) > 0 {
 		return nil, &ValidationError{Problems: p.problems}
@@ -93,8 +107,9 @@ func ParseGeoJSON(name string, data []byte) (*Geometry, error) {
 }
 
 type parser struct {
-	file     string
-	problems []Problem
+	file         string
+	lineOptional bool
+	problems     []Problem
 }
 
 func (p *parser) addf(where, format string, args ...any) {
@@ -170,7 +185,7 @@ func (p *parser) parse(data []byte) *Geometry {
 		}
 		g.Zones = append(g.Zones, z)
 	}
-	if lines == 0 {
+	if lines == 0 && !p.lineOptional {
 		p.addf("features", "no feature with role %q: the contact line is required", RoleContactLine)
 	}
 	if len(g.Zones) > MaxZones {

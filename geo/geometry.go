@@ -15,10 +15,14 @@ const (
 	RoleNoFly             = "no_fly"
 	RoleProtectedSite     = "protected_site"
 	RoleDisengagementArea = "disengagement_area"
+	// A maritime corridor and an inspection area (a functional agreement's
+	// zones: the Black Sea grain corridor's).
+	RoleCorridor       = "corridor"
+	RoleInspectionArea = "inspection_area"
 )
 
 // Roles lists the valid zone roles.
-var Roles = []string{RoleDMZ, RoleSecurityArea, RoleNoFly, RoleProtectedSite, RoleDisengagementArea}
+var Roles = []string{RoleDMZ, RoleSecurityArea, RoleNoFly, RoleProtectedSite, RoleDisengagementArea, RoleCorridor, RoleInspectionArea}
 
 // MaxZones is the most zones one geometry may hold (zone sets are bitsets).
 const MaxZones = 256

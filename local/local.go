@@ -31,7 +31,12 @@ import (
 type Config struct {
 	Dir       string // the data directory, created when absent
 	Agreement *agreement.Agreement
-	Kernel    *geo.Kernel
+	// Others are the agreements run beside the main one on the same
+	// record (mission.Config.Others).
+	Others []*agreement.Agreement
+	// Kernel is the main agreement's kernel; with Others, nil (the mission
+	// builds the kernel of the merged geometry) or that one.
+	Kernel *geo.Kernel
 	// Registry holds the authors' keys for signed submissions (none when
 	// nil).
 	Registry *ledger.Registry
@@ -79,7 +84,7 @@ func Open(ctx context.Context, c Config) (*Deployment, error) {
 		d.Close()
 		return nil, err
 	}
-	cfg := mission.Config{Agreement: c.Agreement, Kernel: c.Kernel, Ledger: d.Ledger,
+	cfg := mission.Config{Agreement: c.Agreement, Others: c.Others, Kernel: c.Kernel, Ledger: d.Ledger,
 		Observations: sqlite.NewObservationStore(d.db), Incidents: sqlite.NewIncidentStore(d.derive), Sealed: sqlite.NewSealedStore(d.db)}
 	if c.Publisher != nil {
 		cfg.Publisher = c.Publisher(d.Ledger)

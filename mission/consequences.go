@@ -21,20 +21,21 @@ import (
 // inputs are recorded too (derived entries of type "event"), so the
 // record replays to the same state.
 type Consequences struct {
-	mu   sync.Mutex
-	eng  *engine.Engine
-	seq  int
-	done map[string]bool
+	mu sync.Mutex
+	// set runs every agreement of the mission over the one log: as[0] is
+	// the main one (its events carry no agreement), the others run beside
+	// it; owner names the agreement that holds a rule.
+	set   *engine.Set
+	as    []*agreement.Agreement
+	owner func(rule string) string
+	seq   int
+	done  map[string]bool
 	// incidentOf names the incident behind each violation; disputed lists
 	// the consultations disputed and not yet closed.
 	incidentOf map[string]string
 	disputed   map[string]bool
 	shown      int // derived events of the engine already recorded
 	latest     time.Time
-	parties    []string
-	// guarantors sign findings; quorum of them must sign one outcome.
-	guarantors []string
-	quorum     int
 	signatures map[string][]FindingSignature // consultation → signatures short of the quorum
 }
 
@@ -42,12 +43,59 @@ type Consequences struct {
 // (entries of its log) at the time of the first batch; Restore replays a
 // recorded log first when the server restarts.
 func NewConsequences(a *agreement.Agreement) *Consequences {
-	quorum := 1
-	if a.Consultation != nil && a.Consultation.Quorum > 0 {
-		quorum = a.Consultation.Quorum
+	c, err := NewConsequencesOf([]*agreement.Agreement{a}, nil)
+	if err != nil {
+		panic(err) // one agreement: nothing for a set to refuse
 	}
-	return &Consequences{eng: engine.New(a), done: map[string]bool{}, incidentOf: map[string]string{}, disputed: map[string]bool{}, parties: a.Parties,
-		guarantors: a.Guarantors(), quorum: quorum, signatures: map[string][]FindingSignature{}}
+	return c
+}
+
+// NewConsequencesOf starts the engines of several agreements over one log
+// (engine.Set): the first is the main agreement, whose events carry no
+// agreement id; owner names the agreement holding a rule (nil, or "" for a
+// rule: the main one). The parties of every agreement sign at the first
+// batch, agreement after agreement in the order given.
+func NewConsequencesOf(as []*agreement.Agreement, owner func(rule string) string) (*Consequences, error) {
+	set, err := engine.NewSet(as...)
+	if err != nil {
+		return nil, err
+	}
+	if owner == nil {
+		owner = func(string) string { return "" }
+	}
+	return &Consequences{set: set, as: as, owner: owner, done: map[string]bool{}, incidentOf: map[string]string{}, disputed: map[string]bool{},
+		signatures: map[string][]FindingSignature{}}, nil
+}
+
+// key is the agreement field of the events for an agreement: "" for the
+// main one, so that a mission of one agreement records what it always did.
+func (c *Consequences) key(id string) string {
+	if id == c.as[0].ID {
+		return ""
+	}
+	return id
+}
+
+// agreement returns the agreement with an id ("" the main one), nil if
+// none.
+func (c *Consequences) agreement(id string) *agreement.Agreement {
+	if id == "" {
+		return c.as[0]
+	}
+	for _, a := range c.as {
+		if a.ID == id {
+			return a
+		}
+	}
+	return nil
+}
+
+// consultationAgreement is the agreement a consultation runs under.
+func (c *Consequences) consultationAgreement(id string) *agreement.Agreement {
+	if ag, _, ok := c.set.Consultation(id); ok {
+		return c.agreement(ag)
+	}
+	return c.as[0]
 }
 
 // Restore re-applies the engine events recorded in the ledger, in order,
@@ -58,7 +106,7 @@ func (c *Consequences) Restore(events []engine.Event) (map[string]string, error)
 	defer c.mu.Unlock()
 	verdicts := map[string]string{}
 	for _, ev := range events {
-		if err := c.eng.Apply(ev); err != nil {
+		if err := c.set.Apply(ev); err != nil {
 			return nil, err
 		}
 		c.seq = ev.Seq
@@ -68,14 +116,14 @@ func (c *Consequences) Restore(events []engine.Event) (map[string]string, error)
 		c.learn(ev)
 		maps.Copy(verdicts, c.verdicts([]engine.Event{ev}))
 	}
-	c.shown += len(c.eng.DerivedSince(c.shown))
+	c.shown += len(c.set.DerivedSince(c.shown))
 	return verdicts, nil
 }
 
 func (c *Consequences) apply(ev *engine.Event) error {
 	c.seq++
 	ev.Seq = c.seq
-	if err := c.eng.Apply(*ev); err != nil {
+	if err := c.set.Apply(*ev); err != nil {
 		c.seq--
 		return err
 	}
@@ -109,10 +157,12 @@ func (c *Consequences) Observe(ins []monitor.Incident, windows map[string]agreem
 				at = in.FirstObserved
 			}
 		}
-		for _, p := range c.parties {
-			ev := engine.Event{Type: engine.Sign, Party: p, At: at}
-			if c.apply(&ev) == nil {
-				applied = append(applied, ev)
+		for _, a := range c.as {
+			for _, p := range a.Parties {
+				ev := engine.Event{Type: engine.Sign, Agreement: c.key(a.ID), Party: p, At: at}
+				if c.apply(&ev) == nil {
+					applied = append(applied, ev)
+				}
 			}
 		}
 		c.latest = at
@@ -138,7 +188,7 @@ func (c *Consequences) Observe(ins []monitor.Incident, windows map[string]agreem
 			if c.done[key] || v.Party == nil {
 				continue
 			}
-			ev := engine.Event{Type: engine.ViolationEv, At: c.latest, ID: fmt.Sprintf("%s:%s", in.ID, v.Rule), Rule: v.Rule, Party: *v.Party, Incident: in.ID}
+			ev := engine.Event{Type: engine.ViolationEv, Agreement: c.key(c.owner(v.Rule)), At: c.latest, ID: fmt.Sprintf("%s:%s", in.ID, v.Rule), Rule: v.Rule, Party: *v.Party, Incident: in.ID}
 			if c.apply(&ev) == nil {
 				c.done[key] = true
 				applied = append(applied, ev)
@@ -148,11 +198,22 @@ func (c *Consequences) Observe(ins []monitor.Incident, windows map[string]agreem
 	return applied, c.fresh(), c.verdicts(applied)
 }
 
-// State is the engine's state.
+// State is the main agreement's state.
 func (c *Consequences) State() *engine.State {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.eng.State()
+	return c.set.State("")
+}
+
+// States are the states of every agreement, the main one first.
+func (c *Consequences) States() []*engine.State {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make([]*engine.State, len(c.as))
+	for i, a := range c.as {
+		out[i] = c.set.State(a.ID)
+	}
+	return out
 }
 
 // verdicts says what the consultations make of their incidents after the
@@ -163,7 +224,7 @@ func (c *Consequences) State() *engine.State {
 func (c *Consequences) verdicts(applied []engine.Event) map[string]string {
 	out := map[string]string{}
 	set := func(consultation, state string) {
-		if cs, ok := c.eng.Consultation(consultation); ok {
+		if _, cs, ok := c.set.Consultation(consultation); ok {
 			if in := c.incidentOf[cs.Violation]; in != "" {
 				out[in] = state
 			}
@@ -181,7 +242,7 @@ func (c *Consequences) verdicts(applied []engine.Event) map[string]string {
 			set(ev.Consultation, verdictOf(ev.Outcome))
 		case engine.Tick:
 			for _, id := range slices.Sorted(maps.Keys(c.disputed)) {
-				if cs, ok := c.eng.Consultation(id); ok && cs.Stage == engine.StageClosed {
+				if _, cs, ok := c.set.Consultation(id); ok && cs.Stage == engine.StageClosed {
 					delete(c.disputed, id)
 					set(id, verdictOf(cs.Outcome))
 				}

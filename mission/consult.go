@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/engine"
 )
 
@@ -23,7 +24,7 @@ type FindingSignature struct {
 
 // consultation returns the consultation with an id, or ENOTFOUND.
 func (c *Consequences) consultation(id string) (engine.ConsultationState, error) {
-	if cs, ok := c.eng.Consultation(id); ok {
+	if _, cs, ok := c.set.Consultation(id); ok {
 		return cs, nil
 	}
 	return engine.ConsultationState{}, accord.Errorf(accord.ENOTFOUND, "no consultation %q", id)
@@ -46,7 +47,8 @@ func (c *Consequences) Respond(id, party, answer, evidence string) ([]engine.Eve
 	if _, err := c.consultation(id); err != nil {
 		return nil, nil, nil, err
 	}
-	ev := engine.Event{Type: engine.Response, At: c.latest, Consultation: id, Party: party, Answer: answer, Evidence: evidence}
+	ag, _, _ := c.set.Consultation(id)
+	ev := engine.Event{Type: engine.Response, Agreement: c.key(ag), At: c.latest, Consultation: id, Party: party, Answer: answer, Evidence: evidence}
 	if err := c.apply(&ev); err != nil {
 		return nil, nil, nil, accord.Errorf(accord.EINVALID, "%v", err)
 	}
@@ -80,8 +82,9 @@ func (c *Consequences) checkSignature(sig FindingSignature) error {
 	if cs.Stage == engine.StageClosed || cs.Stage == engine.StageNotice {
 		return accord.Errorf(accord.EINVALID, "consultation %s is at stage %s: a finding comes after a dispute", cs.ID, cs.Stage)
 	}
-	if !slices.Contains(c.guarantors, sig.Guarantor) {
-		return accord.Errorf(accord.EFORBIDDEN, "%q is not a guarantor of the agreement (%v)", sig.Guarantor, c.guarantors)
+	a := c.consultationAgreement(sig.Consultation)
+	if g := a.Guarantors(); !slices.Contains(g, sig.Guarantor) {
+		return accord.Errorf(accord.EFORBIDDEN, "%q is not a guarantor of the agreement %s (%v)", sig.Guarantor, a.ID, g)
 	}
 	if sig.Outcome != engine.Upheld && sig.Outcome != engine.Dismissed && sig.Outcome != engine.Inconclusive {
 		return accord.Errorf(accord.EINVALID, "outcome %q: want upheld, dismissed or inconclusive", sig.Outcome)
@@ -104,11 +107,12 @@ func (c *Consequences) addSignature(sig FindingSignature) ([]engine.Event, error
 			signers = append(signers, s.Guarantor)
 		}
 	}
-	if len(signers) < c.quorum {
+	if len(signers) < quorumOf(c.consultationAgreement(sig.Consultation)) {
 		return nil, nil
 	}
 	sort.Strings(signers)
-	ev := engine.Event{Type: engine.Finding, At: sig.At, Consultation: sig.Consultation, Outcome: sig.Outcome, SignedBy: signers, Evidence: sig.Evidence}
+	ag, _, _ := c.set.Consultation(sig.Consultation)
+	ev := engine.Event{Type: engine.Finding, Agreement: c.key(ag), At: sig.At, Consultation: sig.Consultation, Outcome: sig.Outcome, SignedBy: signers, Evidence: sig.Evidence}
 	if err := c.apply(&ev); err != nil {
 		// Cannot happen after checkSignature; keep the state unchanged.
 		c.signatures[sig.Consultation] = c.signatures[sig.Consultation][:len(c.signatures[sig.Consultation])-1]
@@ -136,9 +140,20 @@ func (c *Consequences) Pending(id string) []FindingSignature {
 	return slices.Clone(c.signatures[id])
 }
 
+// quorumOf is how many guarantors of an agreement must sign a finding.
+func quorumOf(a *agreement.Agreement) int {
+	if a.Consultation != nil && a.Consultation.Quorum > 0 {
+		return a.Consultation.Quorum
+	}
+	return 1
+}
+
 // fresh returns the derived events not yet handed out.
 func (c *Consequences) fresh() []engine.Derived {
-	d := c.eng.DerivedSince(c.shown)
+	d := c.set.DerivedSince(c.shown)
 	c.shown += len(d)
+	for i := range d {
+		d[i].Agreement = c.key(d[i].Agreement) // none for the main agreement, as the record always had
+	}
 	return d
 }

@@ -5,7 +5,8 @@
 // consultations, consequences) and the consultations' verdicts, then into
 // the incident store and the ledger, and out to the publishers. Responses
 // to notices and guarantors' findings take the same road from the engine
-// on, and a verdict flows back to its incident.
+// on, and a verdict flows back to its incident. A verifier's signed
+// prisoner exchange does too, its lists of names sealed (exchange.go).
 //
 // The HTTP server, the batch commands (monitor run, report daily), the demo
 // and the benchmarks all call this package, so they cannot disagree. What it

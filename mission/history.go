@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/accord-peace/accord"
@@ -27,8 +28,8 @@ type History struct {
 	Signed     bool
 	Events     []engine.Event
 	Signatures []FindingSignature
-	// Attributed counts the responses, finding signatures and provisions
-	// done that rest on their author's signed submission.
+	// Attributed counts the responses, finding signatures, provisions done
+	// and exchanges that rest on their author's signed submission.
 	Attributed int
 
 	// Open returns the content of a sealed entry (sealed.go), checked
@@ -48,6 +49,7 @@ type History struct {
 	responses  map[string][]accord.ResponseBody  // by author
 	findings   map[string][]accord.FindingBody   // by author
 	provisions map[string][]accord.ProvisionBody // by author
+	exchanges  map[string][]accord.ExchangeBody  // by author (the verifier)
 }
 
 // NewHistory starts reading a record; signed says whether the agreement
@@ -146,6 +148,15 @@ func (h *History) submission(i int64, e *ledger.Entry) error {
 			return nil
 		}
 		h.provisions[e.Author] = append(h.provisions[e.Author], b)
+	case accord.SubmissionExchange:
+		var b accord.ExchangeBody
+		if err := accord.DecodeStrict(e.Body, &b); err != nil {
+			return nil
+		}
+		if h.exchanges == nil {
+			h.exchanges = map[string][]accord.ExchangeBody{}
+		}
+		h.exchanges[e.Author] = append(h.exchanges[e.Author], b)
 	}
 	return nil
 }
@@ -167,8 +178,20 @@ func (h *History) attribute(i int64, ev engine.Event) error {
 		return nil
 	}
 	if ev.Type == engine.ProvisionDone {
-		if !slices.Contains(h.provisions[ev.Party], accord.ProvisionBody{Provision: ev.Provision}) {
+		if !slices.Contains(h.provisions[ev.Party], accord.ProvisionBody{Provision: Qualified(ev)}) {
 			return fmt.Errorf("entry %d: provision %s recorded done by %s rests on no provision_done %s signed: nothing attributes it", i, ev.Provision, ev.Party, ev.Party)
+		}
+		h.Attributed++
+		return nil
+	}
+	if ev.Type == engine.Exchange {
+		// Every verifier it names signed this exchange, counts and lists.
+		for _, v := range ev.SignedBy {
+			if !slices.ContainsFunc(h.exchanges[v], func(b accord.ExchangeBody) bool {
+				return b.Exchange == ev.ID && maps.Equal(b.Counts, ev.Counts) && maps.Equal(b.Lists, ev.Lists)
+			}) {
+				return fmt.Errorf("entry %d: exchange %s names %s as its verifier, but rests on no exchange %s signed with its counts and lists: nothing attributes it", i, ev.ID, v, v)
+			}
 		}
 		h.Attributed++
 		return nil

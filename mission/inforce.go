@@ -2,6 +2,7 @@ package mission
 
 import (
 	"github.com/accord-peace/accord/agreement"
+	"github.com/accord-peace/accord/engine"
 	"github.com/accord-peace/accord/monitor"
 )
 
@@ -22,7 +23,7 @@ func (c *Consequences) inForce(ins []monitor.Incident, windows map[string]agreem
 		dropped := false
 		for j, v := range vs {
 			w, timed := windows[v.Rule]
-			if timed && !c.eng.RuleInForce(w.From, w.Until, ins[i].LastObserved) {
+			if timed && !c.engineOf(v.Rule).RuleInForce(w.From, w.Until, ins[i].LastObserved) {
 				if !dropped {
 					kept = append([]monitor.Violation{}, vs[:j]...)
 					dropped = true
@@ -45,4 +46,12 @@ func (c *Consequences) InForce(ins []monitor.Incident, windows map[string]agreem
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.inForce(ins, windows)
+}
+
+// engineOf is the engine of the agreement holding a rule.
+func (c *Consequences) engineOf(rule string) *engine.Engine {
+	if a := c.agreement(c.owner(rule)); a != nil {
+		return c.set.Engine(a.ID)
+	}
+	return c.set.Engine(c.as[0].ID)
 }

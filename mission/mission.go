@@ -45,13 +45,24 @@ type PublisherFunc func(last int64)
 // Publish implements Publisher.
 func (f PublisherFunc) Publish(last int64) { f(last) }
 
-// Config is what a mission runs on. Agreement, Kernel, Observations and
-// Incidents are required; without Ledger the mission keeps no record (the
-// batch commands) but runs the agreement engine all the same, so that its
-// clock decides the same things in both.
+// Config is what a mission runs on. Agreement, Observations and Incidents
+// are required; without Ledger the mission keeps no record (the batch
+// commands) but runs the agreement engine all the same, so that its clock
+// decides the same things in both.
 type Config struct {
-	Agreement    *agreement.Agreement
-	Kernel       *geo.Kernel // of the agreement's geometry (monitor.NewKernel)
+	// Agreement is the main agreement; Others run beside it on the same
+	// record (functional agreements: a grain corridor, an exchange of
+	// prisoners, a nuclear plant's safety), each with its own parties,
+	// provisions, consultation and enforcement (engine.Set). One pipeline
+	// judges every observation against the monitoring sections of all of
+	// them merged (agreement.Merge); a violation goes to the agreement
+	// holding its rule.
+	Agreement *agreement.Agreement
+	Others    []*agreement.Agreement
+	// Kernel is the kernel of the monitoring geometry (monitor.NewKernel):
+	// the main agreement's, or, with Others, of the merged sections
+	// (Monitoring). Nil: Open builds it.
+	Kernel       *geo.Kernel
 	Observations monitor.ObservationStore
 	Incidents    monitor.IncidentStore
 	Ledger       Ledger
@@ -79,8 +90,12 @@ type Mission struct {
 	restored int
 	// windows says when the rules tied to the agreement's clock are in
 	// force (by rule name); nil when none is.
-	windows   map[string]agreement.InForce
-	incidents *writer
+	windows map[string]agreement.InForce
+	// monitoring is the monitoring section the pipeline runs: the main
+	// agreement's, or every agreement's merged.
+	monitoring *agreement.Monitoring
+	kernel     *geo.Kernel
+	incidents  *writer
 
 	// The stages, taken in this order: the observation store; the
 	// pipeline; the agreement engine with the verdicts; the record (the
@@ -94,16 +109,32 @@ type Mission struct {
 // they did the first time, with the consultations' verdicts). Nothing is
 // appended to the ledger.
 func Open(ctx context.Context, cfg Config) (*Mission, error) {
-	if cfg.Agreement == nil || cfg.Agreement.Monitoring == nil || cfg.Kernel == nil || cfg.Observations == nil || cfg.Incidents == nil {
-		return nil, accord.Errorf(accord.EINVALID, "mission: an agreement with a monitoring section, its kernel, an observation store and an incident store are required")
+	if cfg.Agreement == nil || cfg.Agreement.Monitoring == nil || cfg.Observations == nil || cfg.Incidents == nil {
+		return nil, accord.Errorf(accord.EINVALID, "mission: an agreement with a monitoring section, an observation store and an incident store are required")
 	}
-	m := &Mission{cfg: cfg, pipeline: monitor.NewPipeline(cfg.Agreement.Monitoring, cfg.Kernel, cfg.Fusion), verdicts: map[string]string{},
-		windows: cfg.Agreement.Monitoring.Windows()}
-	a := cfg.Agreement
-	if a.Consultation != nil || a.Enforcement != nil || len(m.windows) > 0 {
+	all := append([]*agreement.Agreement{cfg.Agreement}, cfg.Others...)
+	mon, owner, err := Monitoring(all)
+	if err != nil {
+		return nil, err
+	}
+	k := cfg.Kernel
+	if k == nil {
+		if k, err = monitor.NewKernel(mon); err != nil {
+			return nil, err
+		}
+	}
+	m := &Mission{cfg: cfg, pipeline: monitor.NewPipeline(mon, k, cfg.Fusion), verdicts: map[string]string{},
+		windows: mon.Windows(), monitoring: mon, kernel: k}
+	engined := len(m.windows) > 0
+	for _, a := range all {
+		engined = engined || a.Consultation != nil || a.Enforcement != nil
+	}
+	if engined {
 		// The agreement engine runs with or without a record (the batch
 		// commands keep none): its clock decides when rules are in force.
-		m.consequences = NewConsequences(a)
+		if m.consequences, err = NewConsequencesOf(all, owner); err != nil {
+			return nil, err
+		}
 	}
 	if m.consequences != nil && cfg.Ledger != nil {
 		if cfg.Sealed == nil {
@@ -131,7 +162,7 @@ func Open(ctx context.Context, cfg Config) (*Mission, error) {
 		batch = batch[:0]
 		return cfg.Incidents.PutIncidents(ctx, changed)
 	}
-	err := cfg.Observations.All(ctx, func(o *monitor.Observation) error {
+	err = cfg.Observations.All(ctx, func(o *monitor.Observation) error {
 		m.restored++
 		batch = append(batch, o)
 		if len(batch) == chunk {
@@ -156,11 +187,30 @@ func (m *Mission) Close() error { return m.incidents.close() }
 // Restored is the number of stored observations Open replayed.
 func (m *Mission) Restored() int { return m.restored }
 
-// Agreement is the agreement the mission monitors.
+// Agreement is the main agreement the mission monitors.
 func (m *Mission) Agreement() *agreement.Agreement { return m.cfg.Agreement }
 
-// Kernel is the geodesic kernel of the agreement's geometry.
-func (m *Mission) Kernel() *geo.Kernel { return m.cfg.Kernel }
+// Agreements are every agreement the mission runs, the main one first.
+func (m *Mission) Agreements() []*agreement.Agreement {
+	return append([]*agreement.Agreement{m.cfg.Agreement}, m.cfg.Others...)
+}
+
+// Monitoring is the monitoring section the pipeline runs: the main
+// agreement's, or, with agreements beside it, every one's merged.
+func (m *Mission) Monitoring() *agreement.Monitoring { return m.monitoring }
+
+// Kernel is the geodesic kernel of the monitoring geometry.
+func (m *Mission) Kernel() *geo.Kernel { return m.kernel }
+
+// Monitoring merges the monitoring sections of a mission's agreements (the
+// main one first) and returns the agreement holding each rule; one
+// agreement's section is its own.
+func Monitoring(as []*agreement.Agreement) (*agreement.Monitoring, func(rule string) string, error) {
+	if len(as) == 1 {
+		return as[0].Monitoring, func(string) string { return as[0].ID }, nil
+	}
+	return agreement.Merge(as)
+}
 
 // KeepsRecord reports whether the mission appends to a ledger.
 func (m *Mission) KeepsRecord() bool { return m.cfg.Ledger != nil }
@@ -168,7 +218,14 @@ func (m *Mission) KeepsRecord() bool { return m.cfg.Ledger != nil }
 // Signed reports whether the agreement registers its authors' keys: then
 // every observation batch, response and finding must be signed by its
 // author (History).
-func (m *Mission) Signed() bool { return len(m.cfg.Agreement.Keys) > 0 }
+func (m *Mission) Signed() bool {
+	for _, a := range m.Agreements() {
+		if len(a.Keys) > 0 {
+			return true
+		}
+	}
+	return false
+}
 
 // HasEngine reports whether the mission runs the agreement engine
 // (consultations and enforcement).

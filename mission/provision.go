@@ -2,6 +2,8 @@ package mission
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/engine"
@@ -64,20 +66,23 @@ func (m *Mission) provisionDone(ctx context.Context, id, party string, entries [
 }
 
 // ProvisionDone applies a provision_done entry by party at the monitoring
-// clock's time and returns it with what the engine derived.
+// clock's time and returns it with what the engine derived. The id of a
+// provision of an agreement beside the main one is qualified:
+// AGREEMENT/PROVISION.
 func (c *Consequences) ProvisionDone(id, party string) ([]engine.Event, []engine.Derived, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if _, ok := c.provision(id); !ok {
-		return nil, nil, accord.Errorf(accord.ENOTFOUND, "no provision %q", id)
+		return nil, nil, accord.Errorf(accord.ENOTFOUND, "no provision %q%s", id, c.qualifyHint(id))
 	}
+	ag, pid := c.split(id)
 	if party == "" {
 		return nil, nil, accord.Errorf(accord.EINVALID, "provision %s: who did it? (a party obliged to it)", id)
 	}
 	if c.latest.IsZero() {
 		return nil, nil, accord.Errorf(accord.EINVALID, "provision %s: the agreement is not in force yet (the parties sign at the first observation)", id)
 	}
-	ev := engine.Event{Type: engine.ProvisionDone, At: c.latest, Provision: id, Party: party}
+	ev := engine.Event{Type: engine.ProvisionDone, Agreement: ag, At: c.latest, Provision: pid, Party: party}
 	if err := c.apply(&ev); err != nil {
 		return nil, nil, accord.Errorf(accord.EINVALID, "%v", err)
 	}
@@ -92,10 +97,52 @@ func (c *Consequences) Provision(id string) (engine.ProvisionState, bool) {
 }
 
 func (c *Consequences) provision(id string) (engine.ProvisionState, bool) {
-	for _, p := range c.eng.State().Provisions {
-		if p.ID == id {
+	ag, pid := c.split(id)
+	a := c.agreement(ag)
+	if a == nil {
+		return engine.ProvisionState{}, false
+	}
+	for _, p := range c.set.State(a.ID).Provisions {
+		if p.ID == pid {
 			return p, true
 		}
 	}
 	return engine.ProvisionState{}, false
+}
+
+// split splits a provision id, AGREEMENT/PROVISION for an agreement beside
+// the main one, into the events' agreement field and the provision's id.
+func (c *Consequences) split(id string) (agreementKey, provision string) {
+	if ag, p, ok := strings.Cut(id, "/"); ok {
+		return c.key(ag), p
+	}
+	return "", id
+}
+
+// qualifyHint tells where an unqualified provision id is found instead.
+func (c *Consequences) qualifyHint(id string) string {
+	if strings.Contains(id, "/") {
+		return ""
+	}
+	var in []string
+	for _, a := range c.as[1:] {
+		for _, p := range a.Provisions {
+			if p.ID == id {
+				in = append(in, a.ID+"/"+id)
+			}
+		}
+	}
+	if len(in) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" in the main agreement %s; did you mean %s?", c.as[0].ID, strings.Join(in, " or "))
+}
+
+// Qualified is the provision id of an engine event as the mission names
+// it: AGREEMENT/PROVISION for an agreement beside the main one.
+func Qualified(ev engine.Event) string {
+	if ev.Agreement == "" {
+		return ev.Provision
+	}
+	return ev.Agreement + "/" + ev.Provision
 }

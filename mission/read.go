@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 
+	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/engine"
 	"github.com/accord-peace/accord/monitor"
 )
@@ -73,6 +74,27 @@ func (m *Mission) State() (*engine.State, error) {
 		return nil, errNoEngine()
 	}
 	return m.consequences.State(), nil
+}
+
+// States are the states of every agreement the mission runs, the main one
+// first; ENOTFOUND without an engine.
+func (m *Mission) States() ([]*engine.State, error) {
+	if m.consequences == nil {
+		return nil, errNoEngine()
+	}
+	return m.consequences.States(), nil
+}
+
+// ConsultationAgreement is the agreement a consultation runs under (its
+// guarantors sign its finding and read its sealed entries); the main one
+// when there is no such consultation.
+func (m *Mission) ConsultationAgreement(id string) *agreement.Agreement {
+	if m.consequences == nil {
+		return m.cfg.Agreement
+	}
+	m.consequences.mu.Lock()
+	defer m.consequences.mu.Unlock()
+	return m.consequences.consultationAgreement(id)
 }
 
 // Consultation returns a consultation as it stands and the signatures of

@@ -27,6 +27,9 @@ func (m *Mission) Submit(ctx context.Context, s ledger.Submission) (Consultation
 	if s.Type == accord.SubmissionProvision {
 		return refuse(accord.Errorf(accord.EINVALID, "a %q submission answers with the provision: SubmitProvision", s.Type))
 	}
+	if s.Type == accord.SubmissionExchange {
+		return refuse(accord.Errorf(accord.EINVALID, "a %q submission travels with its sealed lists: SubmitExchange", s.Type))
+	}
 	if err := m.cfg.Ledger.Check(&s); err != nil {
 		return refuse(err)
 	}

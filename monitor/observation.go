@@ -29,6 +29,10 @@ const (
 	Unknown           = accord.Unknown
 )
 
+// IsVesselEvent reports whether an event kind is a vessel's
+// (accord.IsVesselEvent): tracked per vessel, not fused.
+func IsVesselEvent(event string) bool { return accord.IsVesselEvent(event) }
+
 // Decode reads an NDJSON batch of observations (accord.DecodeObservations).
 func Decode(r io.Reader, name string) ([]Observation, error) {
 	return accord.DecodeObservations(r, name)

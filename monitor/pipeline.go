@@ -27,6 +27,7 @@ type Pipeline struct {
 	zoneRules [][]int
 	fireFrom  bool
 	ceilings  ceilingState
+	vessels   *Vessels // vessel and inspection observations (vessels.go)
 }
 
 // NewPipeline returns a pipeline for a monitoring section and its kernel
@@ -46,8 +47,12 @@ func NewPipeline(m *agreement.Monitoring, k *geo.Kernel, cfg fusion.Config) *Pip
 		}
 	}
 	p.ceilings = newCeilingState()
+	p.vessels = NewVessels(m, k, cfg.Parties, cfg.ConfirmAt)
 	return p
 }
+
+// Vessels is the pipeline's vessel tracker: tracks and throughput.
+func (p *Pipeline) Vessels() *Vessels { return p.vessels }
 
 // NewKernel builds the kernel a monitoring section needs.
 func NewKernel(m *agreement.Monitoring) (*geo.Kernel, error) {
@@ -72,7 +77,12 @@ func (p *Pipeline) Observe(batch []*Observation) []Incident {
 			touched = append(touched, in)
 		}
 	}
+	var vessels []*Observation
 	for _, o := range batch {
+		if IsVesselEvent(o.Event) {
+			vessels = append(vessels, o) // tracked, not fused
+			continue
+		}
 		k := o.Key()
 		if _, ok := p.obs[k]; !ok {
 			p.obs[k] = o
@@ -95,6 +105,7 @@ func (p *Pipeline) Observe(batch []*Observation) []Incident {
 		out[i] = p.evaluate(in)
 	}
 	out = p.markCeilings(out, touched)
+	out = append(out, p.vessels.Observe(vessels)...)
 	// What closed leaves memory: its observations are in the store.
 	for _, in := range touched {
 		if in.State == fusion.Merged {

@@ -35,6 +35,8 @@ type Daily struct {
 	// Engine is what the agreement engine recorded on the day (SetEngine);
 	// nil when the report has no engine.
 	Engine *Engine
+	// Beside are the agreements run beside the main one (AddBeside).
+	Beside []Beside
 	// Geometry is the agreed geometry the map is drawn from; nil: no map.
 	Geometry *geo.Geometry
 	// Places are the settlements incidents are named by; nil: places are

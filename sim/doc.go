@@ -6,5 +6,7 @@
 // them, plus false alarms. Output follows docs/observation.md. The same seed
 // gives the same run; nothing reads the clock. A dense mode (Config.Dense)
 // makes the front busy: bursts of shots into a few hotspots, with wider
-// errors, where telling events apart is hard.
+// errors, where telling events apart is hard. GrainCorridor simulates the
+// Black Sea grain corridor's merchant vessels (AIS-like position reports,
+// inspections, injectable breaches), a stream Combine joins to the front's.
 package sim

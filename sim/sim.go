@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 	"sort"
 	"time"
+
+	"github.com/accord-peace/accord"
 )
 
 // Config describes one simulated run.
@@ -76,6 +78,8 @@ type Properties struct {
 	AccuracyM     float64   `json:"accuracy_m"`
 	TimeAccuracyS float64   `json:"time_accuracy_s"`
 	Confidence    float64   `json:"confidence"`
+	// Vessel names the vessel of a vessel or inspection report (grain.go).
+	Vessel *accord.Vessel `json:"vessel,omitempty"`
 }
 
 // SourceRef names an observation's source.

@@ -2,10 +2,12 @@ package main
 
 import (
 	"bufio"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"slices"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -25,8 +27,10 @@ func newAgreementCmd() *cobra.Command {
 agreement file, or "reference" for the embedded Ukraine 2025 reference.
 
   draft   compile a negotiated package into a starting agreement
-  check   validate a file and list what can never happen
-  status  where each provision, phase, consultation and tranche stands after a log`,
+  check   validate a file (or several, run side by side as a set) and list
+          what can never happen
+  status  where each provision, phase, consultation and tranche stands after a
+          log (of one agreement, or of several side by side)`,
 	}
 	cmd.AddCommand(newAgreementDraftCmd(), newAgreementCheckCmd(), newAgreementStatusCmd())
 	return cmd
@@ -91,34 +95,89 @@ then run 'accord agreement check' on it.`,
 
 func newAgreementCheckCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:   "check FILE",
-		Short: "Validate an agreement and list what is unreachable or contradictory",
+		Use:   "check FILE [FILE...]",
+		Short: "Validate an agreement, or several run side by side, and list what is unreachable or contradictory",
 		Long: `check reads an agreement file and its geometry and reports every problem with
 its place: unknown parties, provisions or phases in conditions (with the
 column), cycles between phase conditions and phases that can never open,
 provisions nobody is obliged to, deadlines before the agreement's date, a
 quorum larger than the guarantors, and the monitoring section's own rules.
-With no problem it prints a summary.`,
-		Args: exactArgs(1, "one FILE"),
+With no problem it prints a summary.
+
+Several files are agreements run side by side over one record (a set): the
+conditions of each may name the others' (grain-corridor/inspections,
+violations(agreement=grain-corridor), agreement(grain-corridor); see
+docs/agreement.md). check then also refuses duplicate ids, a condition
+naming an agreement that is not in the set or a name it does not have (with
+the file, line and column), and agreements in a cycle (A reads B and B
+reads A, or longer: the path and the field of each reference), and prints
+the order in which the agreements settle after each entry. A file whose
+conditions name other agreements is refused alone, with the agreements it
+needs.`,
+		Args: minArgs(1, "at least one FILE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			a, err := loadAgreement(args[0])
+			as, err := loadAgreements(args)
 			if err != nil {
 				return err
 			}
 			w := cmd.OutOrStdout()
-			fmt.Fprintf(w, "%s: valid\n", a.ID)
-			fmt.Fprintf(w, "  parties %v, guarantors %v\n", a.Parties, a.Guarantors())
-			fmt.Fprintf(w, "  %d provisions, %d phases", len(a.Provisions), len(a.Phases))
-			if a.Enforcement != nil {
-				fmt.Fprintf(w, ", %d relief tranches, snapback after %d days", len(a.Enforcement.Tranches), a.Enforcement.SnapbackDays)
+			for _, a := range as {
+				writeSummary(w, a)
 			}
-			if a.Monitoring != nil {
-				fmt.Fprintf(w, "; monitoring: %d bands, %d zones", len(a.Monitoring.Bands), len(a.Monitoring.Geometry.Zones))
+			if len(as) == 1 {
+				return nil
 			}
-			fmt.Fprintln(w)
+			order, err := agreement.SetOrder(as)
+			if err != nil {
+				return err
+			}
+			ids := make([]string, len(order))
+			for i, k := range order {
+				ids[i] = as[k].ID
+			}
+			fmt.Fprintf(w, "set of %d agreements: valid; settled after each entry in the order %s\n", len(as), strings.Join(ids, ", "))
+			for _, a := range as {
+				if needs := a.Needs(); len(needs) > 0 {
+					fmt.Fprintf(w, "  %s reads %s\n", a.ID, strings.Join(needs, ", "))
+				}
+			}
 			return nil
 		},
 	}
+}
+
+// writeSummary prints what check prints of a valid agreement.
+func writeSummary(w io.Writer, a *agreement.Agreement) {
+	fmt.Fprintf(w, "%s: valid\n", a.ID)
+	fmt.Fprintf(w, "  parties %v, guarantors %v\n", a.Parties, a.Guarantors())
+	fmt.Fprintf(w, "  %d provisions, %d phases", len(a.Provisions), len(a.Phases))
+	if a.Enforcement != nil {
+		fmt.Fprintf(w, ", %d relief tranches, snapback after %d days", len(a.Enforcement.Tranches), a.Enforcement.SnapbackDays)
+	}
+	if a.Monitoring != nil {
+		fmt.Fprintf(w, "; monitoring: %d bands, %d zones", len(a.Monitoring.Bands), len(a.Monitoring.Geometry.Zones))
+	}
+	fmt.Fprintln(w)
+}
+
+// minArgs requires at least n arguments.
+func minArgs(n int, names string) cobra.PositionalArgs {
+	return func(c *cobra.Command, args []string) error {
+		if len(args) < n {
+			return usageError{cmd: c.CommandPath(), err: fmt.Errorf("%s needs %s, got %d argument(s)", c.CommandPath(), names, len(args))}
+		}
+		return nil
+	}
+}
+
+// readLogFile reads an NDJSON event log.
+func readLogFile(logPath string) ([]engine.Event, error) {
+	f, err := os.Open(logPath)
+	if err != nil {
+		return nil, &accord.Error{Code: accord.ENOTFOUND, Message: "log " + logPath, Err: err}
+	}
+	defer f.Close()
+	return engine.ReadLog(f, logPath)
 }
 
 // replayFile loads an agreement and replays a log file on it.
@@ -127,34 +186,74 @@ func replayFile(agreementPath, logPath string) (*engine.State, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.Open(logPath)
-	if err != nil {
-		return nil, &accord.Error{Code: accord.ENOTFOUND, Message: "log " + logPath, Err: err}
-	}
-	defer f.Close()
-	log, err := engine.ReadLog(f, logPath)
+	log, err := readLogFile(logPath)
 	if err != nil {
 		return nil, err
 	}
 	return engine.Replay(a, log)
 }
 
+// replaySet loads agreements as a set and replays a log file on them.
+func replaySet(paths []string, logPath string) ([]*engine.State, error) {
+	as, err := loadAgreements(paths)
+	if err != nil {
+		return nil, err
+	}
+	log, err := readLogFile(logPath)
+	if err != nil {
+		return nil, err
+	}
+	return engine.ReplaySet(as, log)
+}
+
 func newAgreementStatusCmd() *cobra.Command {
 	var logPath string
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "status FILE --log LOG",
+		Use:   "status FILE [FILE...] --log LOG",
 		Short: "Where each provision, phase, consultation and tranche stands after a log",
-		Args:  exactArgs(1, "one FILE"),
+		Long: `status replays LOG (NDJSON, see docs/agreement.md) on the agreement and prints
+where each phase, provision, consultation and tranche stands.
+
+With several files the agreements run side by side as a set (see 'accord
+agreement check'): each entry of the log is for the agreement its
+"agreement" field names (none: the first file's) and a tick for every other
+one. status then prints each agreement's state in the order of the files,
+one after the other; with --json, a JSON array of the states in that order,
+each the state one file alone would print (its "agreement" field is its
+id). With one file the output is that agreement's state as before.`,
+		Args: minArgs(1, "at least one FILE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if logPath == "" {
 				return usageError{cmd: "status", err: fmt.Errorf("--log LOG is required")}
 			}
-			s, err := replayFile(args[0], logPath)
+			if len(args) == 1 {
+				s, err := replayFile(args[0], logPath)
+				if err != nil {
+					return err
+				}
+				return printState(cmd, s, asJSON, false)
+			}
+			states, err := replaySet(args, logPath)
 			if err != nil {
 				return err
 			}
-			return printState(cmd, s, asJSON, false)
+			w := cmd.OutOrStdout()
+			if asJSON {
+				b, err := json.MarshalIndent(states, "", "  ")
+				if err != nil {
+					return err
+				}
+				_, err = w.Write(append(b, '\n'))
+				return err
+			}
+			for i, s := range states {
+				if i > 0 {
+					fmt.Fprintln(w)
+				}
+				writeStatus(w, s)
+			}
+			return nil
 		},
 	}
 	cmd.Flags().StringVar(&logPath, "log", "", "the event log (NDJSON)")

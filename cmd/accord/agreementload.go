@@ -1,6 +1,10 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
+	"strings"
+
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/geo"
@@ -16,6 +20,87 @@ func loadAgreement(path string) (*agreement.Agreement, error) {
 		return agreement.LoadFS(scenarios.FS, scenarios.ReferenceAgreement)
 	}
 	return agreement.Load(path)
+}
+
+// embedded are the agreements embedded by name: the reference case's main
+// agreement and the functional agreements beside it.
+var embedded = map[string]string{
+	"reference":         scenarios.ReferenceAgreement,
+	"grain-corridor":    "ukraine-2025/grain-corridor.yaml",
+	"nuclear-plant":     "ukraine-2025/nuclear-plant.yaml",
+	"prisoner-exchange": "ukraine-2025/prisoner-exchange.yaml",
+}
+
+// embeddedPrefix marks the paths loadAgreements reads from the embedded
+// files rather than the disk (the geometry beside an embedded agreement is
+// embedded too).
+const embeddedPrefix = "embedded:"
+
+// readEmbeddedOrFile reads an embedded file (embeddedPrefix) or a file.
+func readEmbeddedOrFile(p string) ([]byte, error) {
+	if rest, ok := strings.CutPrefix(p, embeddedPrefix); ok {
+		return scenarios.FS.ReadFile(rest)
+	}
+	return os.ReadFile(p)
+}
+
+// referenceCase names the four agreements of the reference case together.
+const referenceCase = "reference-case"
+
+// embeddedNames lists the names --agreement takes besides a file.
+func embeddedNames() string {
+	return "reference, grain-corridor, nuclear-plant, prisoner-exchange; reference-case: the four"
+}
+
+// loadAgreements reads the agreements a mission runs, the main one first:
+// files, or embedded agreements by name ("reference-case" the four of the
+// reference case); none is the reference. The set is checked as one
+// (agreement.CheckSet: no id twice, no condition naming an agreement not
+// run, no cycle between agreements).
+func loadAgreements(paths []string) ([]*agreement.Agreement, error) {
+	if len(paths) == 0 {
+		paths = []string{"reference"}
+	}
+	var files []string
+	for _, p := range paths {
+		names := []string{p}
+		if p == referenceCase {
+			names = []string{"reference", "grain-corridor", "prisoner-exchange", "nuclear-plant"}
+		}
+		for _, n := range names {
+			if n == "" {
+				n = "reference"
+			}
+			if f, ok := embedded[n]; ok {
+				n = embeddedPrefix + f
+			}
+			files = append(files, n)
+		}
+	}
+	if len(files) == 1 {
+		if f, ok := strings.CutPrefix(files[0], embeddedPrefix); ok {
+			a, err := agreement.LoadFS(scenarios.FS, f)
+			return []*agreement.Agreement{a}, err
+		}
+		a, err := agreement.Load(files[0])
+		return []*agreement.Agreement{a}, err
+	}
+	return agreement.ReadSet(readEmbeddedOrFile, filepath.Join, files...)
+}
+
+// agreedKeys joins the authors' keys the agreements register; an author
+// with two different keys is refused.
+func agreedKeys(as []*agreement.Agreement) (map[string]string, error) {
+	keys := map[string]string{}
+	for _, a := range as {
+		for name, k := range a.Keys {
+			if old, ok := keys[name]; ok && old != k {
+				return nil, accord.Errorf(accord.EINVALID, "agreement %s registers another key for %q than an agreement before it: one author, one key", a.ID, name)
+			}
+			keys[name] = k
+		}
+	}
+	return keys, nil
 }
 
 // loadMonitoring reads an agreement as loadAgreement does, which must have

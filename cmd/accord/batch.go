@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/engine"
 	"github.com/accord-peace/accord/geo"
@@ -21,9 +22,11 @@ import (
 // confirmed a violation and opened a consultation, when a deadline passed,
 // when a rule came into force — follows the observations rather than
 // stopping at the end of the file. (Fusion's incidents do not depend on
-// how the observations are cut into batches.)
-func runBatch(ctx context.Context, a *agreement.Agreement, k *geo.Kernel, obs []monitor.Observation) ([]monitor.Incident, *engine.State, error) {
-	m, err := mission.Open(ctx, mission.Config{Agreement: a, Kernel: k,
+// how the observations are cut into batches.) With several agreements (the
+// main one first, as loadMission gives them) it returns every one's
+// state, the main one's first; k is the kernel of their merged geometry.
+func runBatch(ctx context.Context, as []*agreement.Agreement, k *geo.Kernel, obs []monitor.Observation) ([]monitor.Incident, []*engine.State, error) {
+	m, err := mission.Open(ctx, mission.Config{Agreement: as[0], Others: as[1:], Kernel: k,
 		Observations: monitor.NewMemStore(), Incidents: monitor.NewMemIncidentStore()})
 	if err != nil {
 		return nil, nil, err
@@ -44,6 +47,29 @@ func runBatch(ctx context.Context, a *agreement.Agreement, k *geo.Kernel, obs []
 	if err != nil || !m.HasEngine() {
 		return ins, nil, err
 	}
-	st, err := m.State()
-	return ins, st, err
+	sts, err := m.States()
+	return ins, sts, err
+}
+
+// loadMission reads the agreements a batch command runs: the main one (a
+// file, or "reference") and those beside it (--beside: files or embedded
+// names), checked as a set, with the monitoring section they run (every
+// one's merged) and the kernel of its geometry.
+func loadMission(main string, beside []string) ([]*agreement.Agreement, *agreement.Monitoring, *geo.Kernel, error) {
+	as, err := loadAgreements(append([]string{main}, beside...))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if as[0].Monitoring == nil {
+		return nil, nil, nil, accord.Errorf(accord.EINVALID, "%s has no monitoring section", as[0].ID)
+	}
+	mon, _, err := mission.Monitoring(as)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	k, err := monitor.NewKernel(mon)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return as, mon, k, nil
 }

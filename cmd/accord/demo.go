@@ -153,7 +153,7 @@ func demoNegotiation(ctx context.Context, c serverConfig, logger *slog.Logger, o
 	}
 	host, _, _ := net.SplitHostPort(c.addr)
 	nc := c
-	nc.addr, nc.data, nc.agreement, nc.scenario = net.JoinHostPort(host, "0"), filepath.Join(c.data, "negotiation"), "", ""
+	nc.addr, nc.data, nc.agreements, nc.scenario = net.JoinHostPort(host, "0"), filepath.Join(c.data, "negotiation"), nil, ""
 	nc.tokens, nc.keys = cast.tokensFile(), cast.keysFile()
 	s, err := startServer(ctx, nc, logger)
 	if err != nil {

@@ -93,6 +93,7 @@ const outputFormats = "text, json, geojson, csv, kml"
 
 func newMonitorRunCmd() *cobra.Command {
 	var asJSON bool
+	var beside []string
 	var outFormat, outPath string
 	var input inputFlags
 	cmd := &cobra.Command{
@@ -137,7 +138,7 @@ it, so a failure leaves FILE as it was.`,
 			if err != nil {
 				return err
 			}
-			a, k, err := loadMonitoring(args[0])
+			as, _, k, err := loadMission(args[0], beside)
 			if err != nil {
 				return err
 			}
@@ -145,7 +146,7 @@ it, so a failure leaves FILE as it was.`,
 			if err != nil {
 				return err
 			}
-			incidents, _, err := runBatch(cmd.Context(), a, k, obs)
+			incidents, _, err := runBatch(cmd.Context(), as, k, obs)
 			if err != nil {
 				return err
 			}
@@ -161,6 +162,7 @@ it, so a failure leaves FILE as it was.`,
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON incident per line (--output-format json)")
 	cmd.Flags().StringVar(&outFormat, "output-format", "", "what to print: "+outputFormats+" (default text)")
 	cmd.Flags().StringVar(&outPath, "out", "", "write to this file (atomically) instead of standard output")
+	cmd.Flags().StringArrayVar(&beside, "beside", nil, "an agreement run beside AGREEMENT on the same observations, a file or an embedded one by name ("+embeddedNames()+"); repeat for more")
 	input.register(cmd)
 	return cmd
 }

@@ -37,6 +37,7 @@ func newReportCmd() *cobra.Command {
 
 func newDailyReportCmd() *cobra.Command {
 	var day, out, pdf string
+	var beside []string
 	var input inputFlags
 	var stretchKM float64
 	var rec reconstructionReport
@@ -69,21 +70,27 @@ by oblast and sector, of the day and to date; --reconstruction-json and
 			if err != nil {
 				return usageError{cmd: "daily", err: fmt.Errorf("--day: want YYYY-MM-DD, got %q", day)}
 			}
-			a, k, err := loadMonitoring(args[0])
+			as, mon, k, err := loadMission(args[0], beside)
 			if err != nil {
 				return err
 			}
+			a := as[0]
 			obs, err := input.read(cmd, args[1])
 			if err != nil {
 				return err
 			}
-			incidents, state, err := runBatch(cmd.Context(), a, k, obs)
+			incidents, states, err := runBatch(cmd.Context(), as, k, obs)
 			if err != nil {
 				return err
 			}
-			rep := report.Build(a.ID, d, incidents, stretches(a.Monitoring.Geometry, stretchKM*1000))
-			rep.SetEngine(state)
-			rep.Geometry = a.Monitoring.Geometry
+			rep := report.Build(a.ID, d, incidents, stretches(mon.Geometry, stretchKM*1000))
+			if states != nil {
+				rep.SetEngine(states[0])
+				for i, o := range as[1:] {
+					rep.AddBeside(o.Title, states[i+1])
+				}
+			}
+			rep.Geometry = mon.Geometry
 			if rep.Places, err = report.ParsePlaces(scenarios.Places, placesAttribution); err != nil {
 				return fmt.Errorf("the embedded places: %w", err)
 			}
@@ -122,6 +129,7 @@ by oblast and sector, of the day and to date; --reconstruction-json and
 	cmd.Flags().StringVar(&out, "out", "", "write the HTML report to this file")
 	cmd.Flags().StringVar(&pdf, "pdf", "", "print the report to this PDF file (needs Chromium)")
 	cmd.Flags().Float64Var(&stretchKM, "stretch-km", 100, "length of the stretches of the line the report counts by")
+	cmd.Flags().StringArrayVar(&beside, "beside", nil, "an agreement run beside AGREEMENT on the same observations (its own consultations: a section of the report), a file or an embedded one by name ("+embeddedNames()+"); repeat for more")
 	rec.register(cmd)
 	input.register(cmd)
 	return cmd

@@ -31,7 +31,10 @@ import (
 
 // serverConfig is what 'serve' and 'demo' start.
 type serverConfig struct {
-	addr, data, agreement, scenario, origin, tokens, keys string
+	addr, data, scenario, origin, tokens, keys string
+	// agreements are the agreement files (or embedded names) run on the
+	// record, the main one first.
+	agreements []string
 	// Connection limits: the time a request's headers, its body and an
 	// idle connection may take; the feed's streams per remote address and
 	// in all.
@@ -44,7 +47,7 @@ type serverConfig struct {
 func (c *serverConfig) register(cmd *cobra.Command, defaultData string) {
 	cmd.Flags().StringVar(&c.addr, "addr", "127.0.0.1:8080", "address to listen on (port 0: any free port)")
 	cmd.Flags().StringVar(&c.data, "data", defaultData, "data directory: the SQLite store, the ledger and the log's key")
-	cmd.Flags().StringVar(&c.agreement, "agreement", "", "agreement file (default: the embedded reference)")
+	cmd.Flags().StringArrayVar(&c.agreements, "agreement", nil, "agreement file, or an embedded one by name ("+embeddedNames()+"); repeat to run functional agreements beside the main one (the first) on the same record (default: reference)")
 	cmd.Flags().StringVar(&c.scenario, "scenario", "", "scenario file for the negotiation views: proposals, matrix, frontier (default: the embedded reference; none: without)")
 	cmd.Flags().StringVar(&c.origin, "origin", "accord/ukraine-2025", "the ledger's origin line in its checkpoints")
 	cmd.Flags().DurationVar(&c.headerTimeout, "header-timeout", api.DefaultHeaderTimeout, "time a request's headers may take to arrive")
@@ -115,9 +118,11 @@ type server struct {
 	exposed    string // a warning when it listens beyond loopback without tokens
 	logKey     string // public note key of the log
 	restored   int
-	// The agreement served and the kernel of its geometry.
-	agreement *agreement.Agreement
-	kernel    *geo.Kernel
+	// The main agreement served, the monitoring section the pipeline runs
+	// (every agreement's merged) and the kernel of its geometry.
+	agreement  *agreement.Agreement
+	monitoring *agreement.Monitoring
+	kernel     *geo.Kernel
 }
 
 // startServer opens the store and the ledger in the data directory,
@@ -129,26 +134,35 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 	if err := os.MkdirAll(c.data, 0o755); err != nil {
 		return nil, &accord.Error{Code: accord.EINVALID, Message: "--data " + c.data, Err: err}
 	}
-	a, k, err := loadMonitoring(c.agreement)
+	as, err := loadAgreements(c.agreements)
 	if err != nil {
 		return nil, err
+	}
+	a := as[0]
+	if a.Monitoring == nil {
+		return nil, accord.Errorf(accord.EINVALID, "the main agreement %s (the first --agreement) has no monitoring section", a.ID)
 	}
 	signer, vkey, err := logKey(c.data)
 	if err != nil {
 		return nil, err
 	}
-	reg, err := registry(a.Keys, c.keys)
+	keys, err := agreedKeys(as)
+	if err != nil {
+		return nil, err
+	}
+	reg, err := registry(keys, c.keys)
 	if err != nil {
 		return nil, err
 	}
 	var feed *api.Feed
-	d, err := local.Open(ctx, local.Config{Dir: c.data, Agreement: a, Kernel: k, Registry: reg,
+	d, err := local.Open(ctx, local.Config{Dir: c.data, Agreement: a, Others: as[1:], Registry: reg,
 		Publisher: func(l *ledger.Ledger) mission.Publisher { feed = &api.Feed{Ledger: l}; return feed }})
 	if err != nil {
 		return nil, err
 	}
 	m, led := d.Mission, d.Ledger
-	s := &server{deployment: d, done: make(chan error, 1), logKey: vkey, agreement: a, kernel: k}
+	k := m.Kernel()
+	s := &server{deployment: d, done: make(chan error, 1), logKey: vkey, agreement: a, kernel: k, monitoring: m.Monitoring()}
 	s.restored = m.Restored()
 	s.api = api.NewServer(m)
 	s.api.Logger = logger
@@ -159,8 +173,8 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 	if len(c.corsOrigins) > 0 {
 		s.api.CORS = &api.CORS{Origins: c.corsOrigins}
 	}
-	s.api.Geometry = a.Monitoring.Geometry.GeoJSON()
-	s.api.Bands = api.BandOutlines(a.Monitoring, k)
+	s.api.Geometry = m.Monitoring().Geometry.GeoJSON()
+	s.api.Bands = api.BandOutlines(m.Monitoring(), k)
 	var negotiators []string // the served scenario's parties: they may hold party tokens to negotiate
 	if c.scenario != "none" {
 		sc, err := loadScenario(c.scenario)
@@ -174,13 +188,13 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 		}
 	}
 	// An agreement that registers keys wants every batch signed.
-	s.api.RequireSigned = len(a.Keys) > 0
+	s.api.RequireSigned = len(keys) > 0
 	s.api.Mediation = d.Mediation
 	s.api.Funding = d.Funding
 	if c.tokens != "" {
 		auth, err := readTokens(c.tokens)
 		if err == nil {
-			err = checkTokens(c.tokens, auth.Tokens, a, negotiators)
+			err = checkTokens(c.tokens, auth.Tokens, as, negotiators)
 		}
 		if err != nil {
 			s.close()
@@ -230,14 +244,30 @@ func readTokens(path string) (*api.Auth, error) {
 	return &api.Auth{Tokens: m}, nil
 }
 
-// checkTokens checks each token against the agreement: it may give its
-// actor only a role the agreement gives it — a party among its parties, a
+// checkTokens checks each token against the agreements: it may give its
+// actor only a role one of them gives it — a party among its parties, a
 // guarantor or a monitor among its roles of that name — and a mediator
-// (who reads every notice) must not be a party. A party passed off as a
-// guarantor would read raw evidence and sign findings on itself. The
-// error names every offending actor and what the agreement says of it,
+// (who reads every notice) must not be a party of any. A party passed off
+// as a guarantor would read raw evidence and sign findings on itself. The
+// error names every offending actor and what the agreements say of it,
 // never a token.
-func checkTokens(path string, tokens map[string]api.Principal, a *agreement.Agreement, negotiators []string) error {
+func checkTokens(path string, tokens map[string]api.Principal, as []*agreement.Agreement, negotiators []string) error {
+	a := &agreement.Agreement{ID: as[0].ID}
+	if len(as) > 1 {
+		var ids []string
+		for _, x := range as {
+			ids = append(ids, x.ID)
+		}
+		a.ID = strings.Join(ids, ", ")
+	}
+	for _, x := range as {
+		for _, p := range x.Parties {
+			if !slices.Contains(a.Parties, p) {
+				a.Parties = append(a.Parties, p)
+			}
+		}
+		a.Roles = append(a.Roles, x.Roles...)
+	}
 	holders := map[string][]string{accord.RoleParty: slices.Clone(a.Parties)}
 	for _, p := range negotiators {
 		if !slices.Contains(holders[accord.RoleParty], p) {

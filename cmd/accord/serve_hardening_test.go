@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"github.com/accord-peace/accord/agreement"
 	"io"
 	"net"
 	"net/http"
@@ -50,7 +51,7 @@ func TestServeChecksTokensAgainstTheAgreement(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			err = checkTokens(path, auth.Tokens, a, nil)
+			err = checkTokens(path, auth.Tokens, []*agreement.Agreement{a}, nil)
 			if tt.ok != (err == nil) || err != nil && !strings.Contains(err.Error(), tt.msg) {
 				t.Errorf("%v\nwant ok %v, %q", err, tt.ok, tt.msg)
 			}

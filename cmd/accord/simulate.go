@@ -20,10 +20,11 @@ func newSimulateCmd() *cobra.Command {
 		duration                 time.Duration
 		rate, falseAlarms        float64
 		start                    string
-		dense                    bool
+		dense, grain             bool
+		grainBreach              []string
 	)
 	cmd := &cobra.Command{
-		Use:   "simulate [--seed N] [--duration D] [--rate R] [--dense] [--truth FILE]",
+		Use:   "simulate [--seed N] [--duration D] [--rate R] [--dense] [--grain [--grain-breach KINDS]] [--truth FILE]",
 		Short: "Write a simulated sensor network's observations as NDJSON",
 		Long: `simulate runs a synthetic but plausible monitoring network along the agreed
 contact line: satellites of three owners, fixed acoustic sensors every 12 km,
@@ -39,6 +40,17 @@ aim) into 3 hotspots of 2 km, and every source's position and time errors
 are 1.5 and 2 times wider (sim.DefaultDense); the rest are drawn as without
 it. This is the stream fusion is measured on where events crowd
 (fusion/dense_test.go).
+
+With --grain the Black Sea grain corridor's stream joins the front's in
+arrival order (sim.GrainCorridor, its defaults): merchant vessels sailing
+the reference corridor at 12 knots between Odesa and the Bosphorus,
+satellite AIS reports every 10 minutes and hourly SAR detections (vessel
+observations), inspections by the JCC's teams off Istanbul (inspection
+observations), 3 departures and 3 arrivals a day. --grain-breach injects
+breaches: outside (the first outbound vessel leaves the lane for two
+hours), uninspected (the second sails past the inspection area without an
+inspection), attack (a missile strike 5 km off the lane); each is a line of
+the truth file. --rate 0 leaves the grain corridor alone.
 
 Observations go to stdout as NDJSON (docs/observation.md), in arrival order.
 With --truth, one line per true event goes to FILE:
@@ -73,6 +85,30 @@ The same --seed gives the same output.`,
 			if err != nil {
 				return err
 			}
+			if len(grainBreach) > 0 && !grain {
+				return usageError{cmd: "simulate", err: fmt.Errorf("--grain-breach needs --grain")}
+			}
+			if grain {
+				gc := sim.DefaultGrain()
+				gc.Seed, gc.Start, gc.Duration = seed, t0, duration
+				for _, b := range grainBreach {
+					switch b {
+					case "outside":
+						gc.Breach.Outside = true
+					case "uninspected":
+						gc.Breach.Uninspected = true
+					case "attack":
+						gc.Breach.Attack = true
+					default:
+						return usageError{cmd: "simulate", err: fmt.Errorf("--grain-breach: %q: want outside, uninspected or attack", b)}
+					}
+				}
+				gr, err := sim.GrainCorridor(gc)
+				if err != nil {
+					return err
+				}
+				res = sim.Combine(res, gr)
+			}
 			if truthPath != "" {
 				err := writeFileAtomic(truthPath, func(f *os.File) error {
 					w := bufio.NewWriter(f)
@@ -106,6 +142,8 @@ The same --seed gives the same output.`,
 	f.Float64Var(&falseAlarms, "false-alarms", 2, "false alarms per hour across the network")
 	f.StringVar(&start, "start", "2025-06-01T00:00:00Z", "first instant (RFC 3339)")
 	f.BoolVar(&dense, "dense", false, "a busy front: bursts of shots into a few hotspots, wider errors")
+	f.BoolVar(&grain, "grain", false, "add the Black Sea grain corridor's vessels (scenarios/ukraine-2025/grain-corridor.yaml)")
+	f.StringSliceVar(&grainBreach, "grain-breach", nil, "with --grain, inject breaches: outside, uninspected, attack (comma-separated)")
 	f.StringVar(&truthPath, "truth", "", "also write the ground truth, one line per true event, to FILE")
 	return cmd
 }

@@ -118,7 +118,8 @@ file 'accord verify --keys' reads ({"NAME": "BASE64"}).`,
 }
 
 func newVerifyCmd() *cobra.Command {
-	var checkpointPath, logKey, keysPath, origin, agreementPath, server, token string
+	var checkpointPath, logKey, keysPath, origin, server, token string
+	var agreementPaths []string
 	var witnessKeys []string
 	cmd := &cobra.Command{
 		Use:   "verify LEDGER|URL --checkpoint FILE --log-key VKEY [--keys KEYS.json]",
@@ -171,11 +172,15 @@ names one) and the state printed with its SHA-256.`,
 			if err != nil {
 				return &accord.Error{Code: accord.EINVALID, Message: checkpointPath, Err: err}
 			}
-			a, err := loadAgreement(agreementPath)
+			as, err := loadAgreements(agreementPaths)
 			if err != nil {
 				return err
 			}
-			reg, err := registry(a.Keys, keysPath)
+			keys, err := agreedKeys(as)
+			if err != nil {
+				return err
+			}
+			reg, err := registry(keys, keysPath)
 			if err != nil {
 				return err
 			}
@@ -198,7 +203,7 @@ names one) and the state printed with its SHA-256.`,
 			}
 			// The server's own reading of the record: what it restores from
 			// is what is replayed here.
-			h := mission.NewHistory(len(a.Keys) > 0)
+			h := mission.NewHistory(len(keys) > 0)
 			h.Registry = reg
 			if from := sealedFrom(args[0], server); from != "" {
 				h.Open = openSealed(cmd, from, firstOf(token, os.Getenv("ACCORD_TOKEN")))
@@ -214,15 +219,27 @@ names one) and the state printed with its SHA-256.`,
 				fmt.Fprintf(w, ". The record itself verifies (%d sealed entries in it); the answer is partial.\n", rep.Sealed)
 				return nil
 			}
-			e := engine.New(a)
-			for _, ev := range h.Events {
-				if err := e.Apply(ev); err != nil {
-					return accord.Errorf(accord.EINVALID, "%s: replaying event %d (%s): %v", args[0], ev.Seq, ev.Type, err)
-				}
+			sts, err := engine.ReplaySet(as, h.Events)
+			if err != nil {
+				return accord.Errorf(accord.EINVALID, "%s: %v", args[0], err)
 			}
-			st := e.State()
-			writeStatus(w, st)
-			fmt.Fprintf(w, "\n%d events replayed; state sha256 %s\n", len(h.Events), st.Hash())
+			for i, st := range sts {
+				if len(sts) > 1 {
+					if i > 0 {
+						fmt.Fprintln(w)
+					}
+					fmt.Fprintf(w, "== agreement %s\n", st.Agreement)
+				}
+				writeStatus(w, st)
+			}
+			fmt.Fprintf(w, "\n%d events replayed", len(h.Events))
+			for _, st := range sts {
+				if len(sts) > 1 {
+					fmt.Fprintf(w, "; %s", st.Agreement)
+				}
+				fmt.Fprintf(w, "; state sha256 %s", st.Hash())
+			}
+			fmt.Fprintln(w)
 			if h.Sealed > 0 {
 				fmt.Fprintf(w, "%d sealed entries opened, each matching its seal\n", h.Sealed)
 			}
@@ -240,7 +257,7 @@ names one) and the state printed with its SHA-256.`,
 	f.StringArrayVar(&witnessKeys, "witness", nil, "a witness's public note key, or a file holding it (repeat)")
 	f.StringVar(&keysPath, "keys", "", `more authors' public keys than the agreement's: a JSON file {"NAME": "BASE64 ED25519"}`)
 	f.StringVar(&origin, "origin", "accord/ukraine-2025", "the log's origin line in its checkpoints")
-	f.StringVar(&agreementPath, "agreement", "", "agreement whose engine replays the events (default: the embedded reference)")
+	f.StringArrayVar(&agreementPaths, "agreement", nil, "agreement whose engine replays the events, a file or an embedded one by name ("+embeddedNames()+"); repeat for the agreements run beside the main one, in the server's order (default: reference)")
 	f.StringVar(&server, "server", "", "the server that opens sealed entries (default: the URL verified, when it is one)")
 	f.StringVar(&token, "token", "", "the bearer token that opens sealed entries of open consultations (default $ACCORD_TOKEN)")
 	return cmd
