@@ -26,8 +26,8 @@ var Routes = []string{
 	"POST /v1/negotiations/{id}/drafts", "POST /v1/negotiations/{id}/positions", "POST /v1/negotiations/{id}/answers",
 	"POST /v1/negotiations/{id}/requests", "POST /v1/negotiations/{id}/signatures",
 	"GET /negotiation",
-	"GET /v1/reconstruction", "GET /v1/reconstruction/export", "POST /v1/reconstruction/funds", "POST /v1/reconstruction/projects",
-	"POST /v1/reconstruction/commitments", "POST /v1/reconstruction/disbursements",
+	"GET /v1/reconstruction", "GET /v1/reconstruction/export", "GET /v1/reconstruction/series", "POST /v1/reconstruction/funds", "POST /v1/reconstruction/projects",
+	"POST /v1/reconstruction/commitments", "POST /v1/reconstruction/disbursements", "POST /v1/reconstruction/confirmations",
 	"GET /v1/corridor",
 }
 

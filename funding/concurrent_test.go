@@ -21,10 +21,10 @@ func TestConcurrentCommitments(t *testing.T) {
 		t.Fatal(err)
 	}
 	eur := func(n int64) reconstruction.Money { return reconstruction.Money{Amount: n, Currency: "EUR"} }
-	if _, err := f.RegisterFund("eu", reconstruction.Fund{ID: "f", Source: reconstruction.Pledge, Amount: eur(10)}); err != nil {
+	if _, err := f.RegisterFund(By("eu"), reconstruction.Fund{ID: "f", Source: reconstruction.Pledge, Amount: eur(10)}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.RegisterProject(reconstruction.Project{ID: "p", Sector: "housing", Oblast: "kyivska", Cost: eur(100), Implementer: "x"}); err != nil {
+	if _, err := f.RegisterProject(By("un"), reconstruction.Project{ID: "p", Sector: "housing", Oblast: "kyivska", Cost: eur(100), Implementer: "x"}); err != nil {
 		t.Fatal(err)
 	}
 	var wg sync.WaitGroup
@@ -32,7 +32,7 @@ func TestConcurrentCommitments(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			f.Commit("eu", reconstruction.Commitment{ID: fmt.Sprint("c", i), Fund: "f", Project: "p", Amount: eur(1)})
+			f.Commit(By("eu"), reconstruction.Commitment{ID: fmt.Sprint("c", i), Fund: "f", Project: "p", Amount: eur(1)})
 			f.Totals()
 		}()
 	}

@@ -5,8 +5,13 @@
 // keeps it, and the registry is restored from the record at Open. A
 // disbursement is decided on the agreement's state as the mission holds
 // it. Who may do what is the caller's business (package api): Funding
-// takes the actor as given and checks only that a funder commits and pays
-// out its own money.
+// takes the actor as given and checks that a funder registers, commits and
+// pays out its own money, and that only a guarantor of the agreement whom
+// a commitment names confirms its disbursements. When the agreement
+// registers authors' keys, funds, commitments, disbursements and
+// confirmations come as submissions signed by their authors, recorded
+// just before the registry's entry; unsigned or wrongly signed, nothing is
+// recorded.
 package funding
 
 import (
@@ -14,6 +19,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -33,9 +39,21 @@ type Ledger interface {
 	Record(i int64) ([]byte, error)
 }
 
+// Signatures checks a signed submission: its author's key, its signature,
+// and that it was not sent before (*ledger.Ledger's Check).
+type Signatures interface {
+	Check(s *ledger.Submission) error
+}
+
 // Config says what the registry runs on.
 type Config struct {
 	Ledger Ledger
+	// Signatures checks signed submissions; nil takes none.
+	Signatures Signatures
+	// RequireSigned, set when the agreement registers authors' keys, wants
+	// every fund, commitment, disbursement and confirmation to be a
+	// submission signed by its author.
+	RequireSigned bool
 	// Agreement is the agreement's state now, for disbursements; nil or an
 	// error refuses them (not recorded: there is nothing to decide on).
 	Agreement func() (reconstruction.Agreement, error)
@@ -90,43 +108,97 @@ func Open(ctx context.Context, cfg Config) (*Funding, error) {
 	return f, nil
 }
 
+// Submission types of the registry's signed submissions: the body is
+// what the route takes (a Fund, a Commitment, a DisbursementRequest, a
+// ConfirmationRequest), signed by its author as ledger.Sign signs.
+const (
+	SubmissionFund         = TypePrefix + reconstruction.FundEv
+	SubmissionProject      = TypePrefix + reconstruction.ProjectEv
+	SubmissionCommitment   = TypePrefix + reconstruction.CommitmentEv
+	SubmissionDisbursement = TypePrefix + reconstruction.DisbursementEv
+	SubmissionConfirmation = TypePrefix + reconstruction.ConfirmationEv
+)
+
+// Caller is who sends an event: the actor its token names and, when
+// signed, the submission carrying the event, signed by the actor.
+type Caller struct {
+	Actor      string
+	Submission *ledger.Submission
+}
+
+// By is an unsigned caller.
+func By(actor string) Caller { return Caller{Actor: actor} }
+
+// DisbursementRequest asks for money of a commitment to be paid out; the
+// server dates it and decides it on the agreement's state now.
+type DisbursementRequest struct {
+	ID         string               `json:"id"`
+	Commitment string               `json:"commitment"`
+	Amount     reconstruction.Money `json:"amount"`
+}
+
+// ConfirmationRequest is a guarantor's confirmation of a disbursement;
+// the guarantor is the caller.
+type ConfirmationRequest struct {
+	ID           string               `json:"id"`
+	Commitment   string               `json:"commitment"`
+	Disbursement string               `json:"disbursement"`
+	Amount       reconstruction.Money `json:"amount"`
+}
+
 // Result is what a caller is told of an event it sent: the event the
 // registry recorded (a refusal in its place when refused) and its index
 // in the record.
 type Result struct {
 	Entry int64                `json:"entry"`
 	Event reconstruction.Event `json:"event"`
+	// Submission is the index of the signed submission that carried the
+	// event, recorded just before it; absent when unsigned.
+	Submission *int64 `json:"submission,omitempty"`
 }
 
 // RegisterFund registers a fund owned by actor (an empty owner is the
 // actor; another is refused, not recorded).
-func (f *Funding) RegisterFund(actor string, fund reconstruction.Fund) (Result, error) {
+func (f *Funding) RegisterFund(by Caller, fund reconstruction.Fund) (Result, error) {
+	actor := by.Actor
 	if fund.Owner == "" {
 		fund.Owner = actor
 	}
 	if fund.Owner != actor {
 		return Result{}, accord.Errorf(accord.EFORBIDDEN, "%s may not register a fund owned by %q: a funder registers its own money", actor, fund.Owner)
 	}
-	return f.submit(func(r *reconstruction.Registry, at time.Time) (reconstruction.Event, error) {
+	return f.submit(by, SubmissionFund, func(r *reconstruction.Registry, at time.Time) (reconstruction.Event, error) {
 		return r.Submit(reconstruction.Event{At: at, Type: reconstruction.FundEv, Fund: &fund})
 	})
 }
 
 // RegisterProject registers a project or updates one.
-func (f *Funding) RegisterProject(p reconstruction.Project) (Result, error) {
+func (f *Funding) RegisterProject(by Caller, p reconstruction.Project) (Result, error) {
 	if p.Status == "" {
 		p.Status = reconstruction.Planned
 	}
-	return f.submit(func(r *reconstruction.Registry, at time.Time) (reconstruction.Event, error) {
+	return f.submit(by, SubmissionProject, func(r *reconstruction.Registry, at time.Time) (reconstruction.Event, error) {
 		return r.Submit(reconstruction.Event{At: at, Type: reconstruction.ProjectEv, Project: &p})
 	})
 }
 
-// Commit commits money of a fund actor owns to a project.
-func (f *Funding) Commit(actor string, c reconstruction.Commitment) (Result, error) {
-	return f.submit(func(r *reconstruction.Registry, at time.Time) (reconstruction.Event, error) {
+// Commit commits money of a fund actor owns to a project. A commitment
+// whose confirm_by names guarantors is checked against the agreement:
+// each must be one of its guarantors.
+func (f *Funding) Commit(by Caller, c reconstruction.Commitment) (Result, error) {
+	actor := by.Actor
+	return f.submit(by, SubmissionCommitment, func(r *reconstruction.Registry, at time.Time) (reconstruction.Event, error) {
 		if fund, ok := r.Fund(c.Fund); ok && fund.Owner != actor {
 			return reconstruction.Event{}, accord.Errorf(accord.EFORBIDDEN, "%s may not commit fund %s, owned by %s: a funder commits its own money only", actor, fund.ID, fund.Owner)
+		}
+		if len(c.ConfirmBy) > 0 {
+			a, err := f.agreement("a commitment confirmed by guarantors names the agreement's guarantors")
+			if err != nil {
+				return reconstruction.Event{}, err
+			}
+			if ev, err := r.CheckGuarantors(c, at, a); err != nil {
+				return ev, err
+			}
 		}
 		return r.Submit(reconstruction.Event{At: at, Type: reconstruction.CommitmentEv, Commitment: &c})
 	})
@@ -134,17 +206,15 @@ func (f *Funding) Commit(actor string, c reconstruction.Commitment) (Result, err
 
 // Disburse pays out money of a commitment of a fund actor owns, decided on
 // the agreement's state now: the disbursement or its refusal is recorded.
-func (f *Funding) Disburse(actor string, d reconstruction.Disbursement) (Result, error) {
-	return f.submit(func(r *reconstruction.Registry, at time.Time) (reconstruction.Event, error) {
+func (f *Funding) Disburse(by Caller, d reconstruction.Disbursement) (Result, error) {
+	actor := by.Actor
+	return f.submit(by, SubmissionDisbursement, func(r *reconstruction.Registry, at time.Time) (reconstruction.Event, error) {
 		if c, ok := r.Commitment(d.Commitment); ok {
 			if fund, _ := r.Fund(c.Fund); fund.Owner != actor {
-				return reconstruction.Event{}, accord.Errorf(accord.EFORBIDDEN, "%s may not disburse commitment %s of fund %s, owned by %s", actor, c.ID, fund.ID, fund.Owner)
+				return reconstruction.Event{}, accord.Errorf(accord.EFORBIDDEN, "%s may not disburse commitment %s of fund %s, owned by %s: a funder disburses its own money only", actor, c.ID, fund.ID, fund.Owner)
 			}
 		}
-		if f.cfg.Agreement == nil {
-			return reconstruction.Event{}, accord.Errorf(accord.ENOTFOUND, "no agreement: a disbursement is decided on the agreement's state and the server runs without one")
-		}
-		a, err := f.cfg.Agreement()
+		a, err := f.agreement("a disbursement is decided on the agreement's state")
 		if err != nil {
 			return reconstruction.Event{}, err
 		}
@@ -155,14 +225,78 @@ func (f *Funding) Disburse(actor string, d reconstruction.Disbursement) (Result,
 	})
 }
 
+// Confirm records the caller's confirmation, as a guarantor of the
+// agreement, of a disbursement of a commitment that names it in
+// confirm_by. A caller who is not a guarantor of the agreement, or whom
+// the commitment does not name, is refused and nothing recorded; what the
+// registry's rules refuse is recorded.
+func (f *Funding) Confirm(by Caller, x ConfirmationRequest) (Result, error) {
+	actor := by.Actor
+	return f.submit(by, SubmissionConfirmation, func(r *reconstruction.Registry, at time.Time) (reconstruction.Event, error) {
+		a, err := f.agreement("a guarantor confirms the conditions of the agreement")
+		if err != nil {
+			return reconstruction.Event{}, err
+		}
+		if !a.Guarantor(actor) {
+			return reconstruction.Event{}, accord.Errorf(accord.EFORBIDDEN, "%s is not a guarantor of the agreement: only its guarantors confirm conditions", actor)
+		}
+		if c, ok := r.Commitment(x.Commitment); ok && !slices.Contains(c.ConfirmBy, actor) {
+			return reconstruction.Event{}, accord.Errorf(accord.EFORBIDDEN, "%s may not confirm disbursements of commitment %s: its confirm_by names %v", actor, c.ID, c.ConfirmBy)
+		}
+		return r.Confirm(reconstruction.Confirmation{ID: x.ID, Commitment: x.Commitment, Disbursement: x.Disbursement, Amount: x.Amount, Guarantor: actor}, at, a)
+	})
+}
+
+// agreement is the agreement's state now, or why there is none.
+func (f *Funding) agreement(why string) (reconstruction.Agreement, error) {
+	if f.cfg.Agreement == nil {
+		return nil, accord.Errorf(accord.ENOTFOUND, "no agreement: %s and the server runs without one", why)
+	}
+	return f.cfg.Agreement()
+}
+
+// signed checks who sends an event: when the registry requires signed
+// submissions, a fund, commitment, disbursement or confirmation must come
+// as one; a submission sent must be the caller's, of the route's type,
+// and verify with its author's registered key. Nothing is recorded when
+// it fails.
+func (f *Funding) signed(by Caller, typ string) error {
+	s := by.Submission
+	if s == nil {
+		if f.cfg.RequireSigned && typ != SubmissionProject {
+			return accord.Errorf(accord.EUNAUTHORIZED, "the agreement registers authors' keys: a %s must be a submission signed by its author (%s, nothing recorded)", strings.TrimPrefix(typ, TypePrefix), typ)
+		}
+		return nil
+	}
+	switch {
+	case s.Author != by.Actor:
+		return accord.Errorf(accord.EFORBIDDEN, "%s may not send a submission signed as %q (nothing recorded)", by.Actor, s.Author)
+	case s.Type != typ:
+		return accord.Errorf(accord.EINVALID, "a submission of type %q sent where a %q is taken (nothing recorded)", s.Type, typ)
+	case f.cfg.Signatures == nil:
+		return accord.Errorf(accord.EINVALID, "this registry takes no signed submissions (nothing recorded)")
+	}
+	if err := f.cfg.Signatures.Check(s); err != nil {
+		code := accord.EFORBIDDEN
+		if strings.HasPrefix(err.Error(), "replayed submission") {
+			code = accord.EINVALID
+		}
+		return accord.Errorf(code, "submission %q by %q refused, nothing recorded: %v", s.ID, s.Author, err)
+	}
+	return nil
+}
+
 // submit applies an event to a copy of the registry, appends what it
 // recorded to the record and only then keeps the copy. A refusal the
 // registry recorded is appended too, and the error says why.
-func (f *Funding) submit(apply func(*reconstruction.Registry, time.Time) (reconstruction.Event, error)) (Result, error) {
+func (f *Funding) submit(by Caller, typ string, apply func(*reconstruction.Registry, time.Time) (reconstruction.Event, error)) (Result, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.broken != nil {
 		return Result{}, f.stopped()
+	}
+	if err := f.signed(by, typ); err != nil {
+		return Result{}, err
 	}
 	next := f.reg.Clone()
 	at := f.cfg.Now().UTC()
@@ -178,15 +312,26 @@ func (f *Funding) submit(apply func(*reconstruction.Registry, time.Time) (recons
 		return Result{}, rerr
 	}
 	b, _ := json.Marshal(ev)
-	seqs, err := f.cfg.Ledger.AppendAll([]ledger.Entry{{Kind: ledger.KindDerived, Type: TypePrefix + ev.Type, Body: b}})
+	var es []ledger.Entry
+	if by.Submission != nil {
+		es = append(es, ledger.SubmissionEntry(*by.Submission))
+	}
+	es = append(es, ledger.Entry{Kind: ledger.KindDerived, Type: TypePrefix + ev.Type, Body: b})
+	seqs, err := f.cfg.Ledger.AppendAll(es)
+	if errors.Is(err, ledger.ErrReplayed) {
+		return Result{}, accord.Errorf(accord.EINVALID, "nothing recorded: %v", err)
+	}
 	if err != nil {
 		f.broken = err
 		return Result{}, accord.Errorf(accord.EINTERNAL, "writing the record failed (%v): the reconstruction registry stops; restart the server to replay the record", err)
 	}
 	f.reg = next
-	res := Result{Entry: seqs[0], Event: ev}
+	res := Result{Entry: seqs[len(seqs)-1], Event: ev}
+	if by.Submission != nil {
+		res.Submission = &seqs[0]
+	}
 	if rerr != nil {
-		return res, accord.Errorf(accord.EINVALID, "%v; the refusal is recorded (entry %d)", rerr, seqs[0])
+		return res, accord.Errorf(accord.EINVALID, "%v; the refusal is recorded (entry %d)", rerr, res.Entry)
 	}
 	return res, nil
 }
@@ -200,6 +345,13 @@ func (f *Funding) Totals() reconstruction.Totals {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.reg.Totals()
+}
+
+// Series is the money committed and disbursed over time.
+func (f *Funding) Series() []reconstruction.Point {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.reg.Series()
 }
 
 // Registry is a copy of the registry as it stands.
@@ -225,7 +377,33 @@ func (f *Funding) Export(format string) ([]byte, string, error) {
 		return b, "application/json", err
 	case "iati":
 		b, err := r.IATI(IATIOptions)
+		if errors.Is(err, reconstruction.ErrNoActivities) {
+			return nil, "", accord.Errorf(accord.ENOTFOUND, "no project registered yet: an IATI document holds at least one activity")
+		}
 		return b, "application/xml", err
 	}
 	return nil, "", accord.Errorf(accord.EINVALID, "format %q: want ocds or iati", format)
+}
+
+// ReadLog reads the registry's events from a record's bytes (a data
+// directory's ledger file), in order, as Open restores them: the derived
+// reconstruction_* entries, everything else skipped.
+func ReadLog(data []byte) ([]reconstruction.Event, error) {
+	n := ledger.Verify(data, &ledger.Registry{}, nil).Entries
+	var out []reconstruction.Event
+	err := ledger.Entries(data, n, func(i int64, e *ledger.Entry) error {
+		if e.Kind != ledger.KindDerived || !strings.HasPrefix(e.Type, TypePrefix) {
+			return nil
+		}
+		var ev reconstruction.Event
+		if err := accord.DecodeStrict(e.Body, &ev); err != nil {
+			return fmt.Errorf("entry %d (%s): not a registry event: %v", i, e.Type, err)
+		}
+		if TypePrefix+ev.Type != e.Type {
+			return fmt.Errorf("entry %d: an entry of type %q holds a registry event of type %q", i, e.Type, ev.Type)
+		}
+		out = append(out, ev)
+		return nil
+	})
+	return out, err
 }

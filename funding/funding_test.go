@@ -40,6 +40,7 @@ type state struct{ holds bool }
 func (s state) Holds(string) (bool, error) { return s.holds, nil }
 func (s state) Snapback() bool             { return false }
 func (s state) Seq() int                   { return 7 }
+func (s state) Guarantor(a string) bool    { return a == "us" || a == "eu" }
 
 func TestFundingRecordsAndReplays(t *testing.T) {
 	ctx := context.Background()
@@ -55,31 +56,31 @@ func TestFundingRecordsAndReplays(t *testing.T) {
 		t.Fatal(err)
 	}
 	usd := func(n int64) reconstruction.Money { return reconstruction.Money{Amount: n * 100, Currency: "USD"} }
-	if _, err := f.RegisterFund("eu", reconstruction.Fund{ID: "eu-era", Source: reconstruction.Loan, Owner: "us", Amount: usd(100)}); accord.ErrorCode(err) != accord.EFORBIDDEN {
+	if _, err := f.RegisterFund(By("eu"), reconstruction.Fund{ID: "eu-era", Source: reconstruction.Loan, Owner: "us", Amount: usd(100)}); accord.ErrorCode(err) != accord.EFORBIDDEN {
 		t.Fatalf("a fund of another: %v", err)
 	}
-	if _, err := f.RegisterFund("eu", reconstruction.Fund{ID: "eu-era", Source: reconstruction.Loan, Amount: usd(100)}); err != nil {
+	if _, err := f.RegisterFund(By("eu"), reconstruction.Fund{ID: "eu-era", Source: reconstruction.Loan, Amount: usd(100)}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.RegisterProject(reconstruction.Project{ID: "grid", Sector: "energy", Oblast: "kharkivska", Cost: usd(80), Implementer: "ukrenergo"}); err != nil {
+	if _, err := f.RegisterProject(By("un"), reconstruction.Project{ID: "grid", Sector: "energy", Oblast: "kharkivska", Cost: usd(80), Implementer: "ukrenergo"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.Commit("us", reconstruction.Commitment{ID: "c1", Fund: "eu-era", Project: "grid", Amount: usd(50)}); accord.ErrorCode(err) != accord.EFORBIDDEN {
+	if _, err := f.Commit(By("us"), reconstruction.Commitment{ID: "c1", Fund: "eu-era", Project: "grid", Amount: usd(50)}); accord.ErrorCode(err) != accord.EFORBIDDEN {
 		t.Fatalf("commit another's fund: %v", err)
 	}
-	res, err := f.Commit("eu", reconstruction.Commitment{ID: "c1", Fund: "eu-era", Project: "grid", Amount: usd(500)})
+	res, err := f.Commit(By("eu"), reconstruction.Commitment{ID: "c1", Fund: "eu-era", Project: "grid", Amount: usd(500)})
 	if accord.ErrorCode(err) != accord.EINVALID || res.Event.Type != reconstruction.RefusalEv {
 		t.Fatalf("over the balance: %+v %v", res, err)
 	}
-	if _, err := f.Commit("eu", reconstruction.Commitment{ID: "c1", Fund: "eu-era", Project: "grid", Amount: usd(50), Condition: "phase(permanent) == open"}); err != nil {
+	if _, err := f.Commit(By("eu"), reconstruction.Commitment{ID: "c1", Fund: "eu-era", Project: "grid", Amount: usd(50), Condition: "phase(permanent) == open"}); err != nil {
 		t.Fatal(err)
 	}
-	res, err = f.Disburse("eu", reconstruction.Disbursement{ID: "d1", Commitment: "c1", Amount: usd(10)})
+	res, err = f.Disburse(By("eu"), reconstruction.Disbursement{ID: "d1", Commitment: "c1", Amount: usd(10)})
 	if err == nil || !strings.Contains(err.Error(), "does not hold") || res.Event.Type != reconstruction.RefusalEv {
 		t.Fatalf("condition not holding: %+v %v", res, err)
 	}
 	holds = true
-	if res, err = f.Disburse("eu", reconstruction.Disbursement{ID: "d1", Commitment: "c1", Amount: usd(10)}); err != nil || res.Event.Disbursement.AgreementSeq != 7 {
+	if res, err = f.Disburse(By("eu"), reconstruction.Disbursement{ID: "d1", Commitment: "c1", Amount: usd(10)}); err != nil || res.Event.Disbursement.AgreementSeq != 7 {
 		t.Fatalf("%+v %v", res, err)
 	}
 	tot := f.Totals()
@@ -102,11 +103,11 @@ func TestFundingRecordsAndReplays(t *testing.T) {
 	// A failed write changes nothing and stops the registry.
 	l.fail = true
 	before := string(f.Registry().JSON())
-	if _, err := f.RegisterProject(reconstruction.Project{ID: "port", Sector: "transport", Oblast: "odeska", Cost: usd(8), Implementer: "uspa"}); accord.ErrorCode(err) != accord.EINTERNAL {
+	if _, err := f.RegisterProject(By("un"), reconstruction.Project{ID: "port", Sector: "transport", Oblast: "odeska", Cost: usd(8), Implementer: "uspa"}); accord.ErrorCode(err) != accord.EINTERNAL {
 		t.Fatal(err)
 	}
 	l.fail = false
-	if _, err := f.RegisterProject(reconstruction.Project{ID: "port", Sector: "transport", Oblast: "odeska", Cost: usd(8), Implementer: "uspa"}); accord.ErrorCode(err) != accord.EINTERNAL {
+	if _, err := f.RegisterProject(By("un"), reconstruction.Project{ID: "port", Sector: "transport", Oblast: "odeska", Cost: usd(8), Implementer: "uspa"}); accord.ErrorCode(err) != accord.EINTERNAL {
 		t.Fatalf("after a failed write: %v", err)
 	}
 	if string(f.Registry().JSON()) != before {

@@ -53,7 +53,9 @@ type Deployment struct {
 	// confidential content is encrypted to the key in mediation.key.
 	Mediation *mediation.Mediation
 	// Funding is the reconstruction registry, on the same record; its
-	// disbursements are decided on the mission's agreement state.
+	// disbursements are decided on the mission's agreement state; when the
+	// agreement registers keys, its funds, commitments, disbursements and
+	// confirmations are submissions signed by their authors.
 	Funding *funding.Funding
 	db      *sqlite.DB
 	derive  *sqlite.DB
@@ -100,7 +102,8 @@ func Open(ctx context.Context, c Config) (*Deployment, error) {
 		d.Close()
 		return nil, err
 	}
-	if d.Funding, err = funding.Open(ctx, funding.Config{Ledger: d.Ledger, Agreement: d.agreementState}); err != nil {
+	if d.Funding, err = funding.Open(ctx, funding.Config{Ledger: d.Ledger, Agreement: d.agreementState,
+		Signatures: d.Ledger, RequireSigned: c.Agreement != nil && len(c.Agreement.Keys) > 0}); err != nil {
 		d.Close()
 		return nil, err
 	}

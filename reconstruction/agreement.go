@@ -2,6 +2,8 @@ package reconstruction
 
 import (
 	"errors"
+
+	"strings"
 	"time"
 )
 
@@ -15,6 +17,8 @@ type Agreement interface {
 	Snapback() bool
 	// Seq is the sequence number of the agreement's last log entry.
 	Seq() int
+	// Guarantor reports whether actor is a guarantor of the agreement.
+	Guarantor(actor string) bool
 }
 
 // Submit records an event: applied if valid, otherwise a refusal event
@@ -54,6 +58,11 @@ func (r *Registry) Disburse(d Disbursement, at time.Time, a Agreement) (Event, e
 			return r.record(ev, refuse("disbursement", d.ID, "commitment %s's condition %q does not hold (agreement entry %d)", c.ID, c.Condition, d.AgreementSeq))
 		}
 	}
+	for _, g := range c.ConfirmBy {
+		if !r.Confirmed(g, c.ID, d.ID, d.Amount) {
+			return r.record(ev, refuse("disbursement", d.ID, "awaits guarantor %s's confirmation of %s (commitment %s is released only on the confirmation of %s)", g, d.Amount, c.ID, strings.Join(c.ConfirmBy, ", ")))
+		}
+	}
 	if err := r.Apply(ev); err != nil {
 		return r.record(ev, err)
 	}
@@ -66,9 +75,60 @@ func (r *Registry) record(ev Event, err error) (Event, error) {
 	if !errors.As(err, &e) || e.ID == "" || ev.At.IsZero() || ev.At.Before(r.Now) {
 		return Event{}, err
 	}
-	ref := Event{Seq: r.Seq + 1, At: ev.At, Type: RefusalEv, Refusal: &Refusal{Type: e.What, ID: e.ID, Reason: e.Why}}
+	ref := Event{Seq: r.Seq + 1, At: ev.At, Type: RefusalEv, Refusal: &Refusal{Type: e.What, ID: e.ID, Reason: e.Why, Project: r.projectOf(ev)}}
 	if aerr := r.Apply(ref); aerr != nil {
 		return Event{}, err
 	}
 	return ref, err
+}
+
+// Confirm records a guarantor's confirmation of a disbursement, made on
+// the agreement's state now: the confirmation, or a refusal saying why
+// (the guarantor is not one of the agreement's, the commitment does not
+// name it, an amount rule).
+func (r *Registry) Confirm(x Confirmation, at time.Time, a Agreement) (Event, error) {
+	x.AgreementSeq = a.Seq()
+	ev := Event{Seq: r.Seq + 1, At: at, Type: ConfirmationEv, Confirmation: &x}
+	if x.ID != "" && x.Guarantor != "" && !a.Guarantor(x.Guarantor) {
+		return r.record(ev, refuse("confirmation", x.ID, "%s is not a guarantor of the agreement", x.Guarantor))
+	}
+	if err := r.Apply(ev); err != nil {
+		return r.record(ev, err)
+	}
+	return ev, nil
+}
+
+// CheckGuarantors refuses, and records the refusal of, a commitment
+// whose confirm_by names someone who is not a guarantor of the agreement.
+// It returns the refusal recorded, or a zero Event and nil when all are.
+func (r *Registry) CheckGuarantors(c Commitment, at time.Time, a Agreement) (Event, error) {
+	for _, g := range c.ConfirmBy {
+		if g != "" && !a.Guarantor(g) {
+			ev := Event{Seq: r.Seq + 1, At: at, Type: CommitmentEv, Commitment: &c}
+			return r.record(ev, refuse("commitment", c.ID, "confirm_by names %s, not a guarantor of the agreement", g))
+		}
+	}
+	return Event{}, nil
+}
+
+// projectOf is the registered project an event is about, or "".
+func (r *Registry) projectOf(ev Event) string {
+	id, commitment := "", ""
+	switch {
+	case ev.Project != nil:
+		id = ev.Project.ID
+	case ev.Commitment != nil:
+		id = ev.Commitment.Project
+	case ev.Disbursement != nil:
+		commitment = ev.Disbursement.Commitment
+	case ev.Confirmation != nil:
+		commitment = ev.Confirmation.Commitment
+	}
+	if c, ok := r.Commitment(commitment); ok {
+		id = c.Project
+	}
+	if _, ok := r.Project(id); !ok {
+		return ""
+	}
+	return id
 }

@@ -29,6 +29,8 @@ func (r *Registry) Apply(ev Event) error {
 		r.Disbursements = append(r.Disbursements, *ev.Disbursement)
 	case RefusalEv:
 		r.Refusals = append(r.Refusals, *ev.Refusal)
+	case ConfirmationEv:
+		r.Confirmations = append(r.Confirmations, *ev.Confirmation)
 	}
 	r.Log = append(r.Log, ev)
 	return nil
@@ -79,8 +81,13 @@ func (r *Registry) validate(ev Event) error {
 			return refuse(what, id, "a refusal needs the refused type and a reason")
 		}
 		return nil
+	case ConfirmationEv:
+		if ev.Confirmation == nil {
+			return refuse(what, id, "no confirmation")
+		}
+		return r.checkConfirmation(*ev.Confirmation)
 	}
-	return refuse("event", id, "unknown type %q (want %s, %s, %s, %s or %s)", ev.Type, FundEv, ProjectEv, CommitmentEv, DisbursementEv, RefusalEv)
+	return refuse("event", id, "unknown type %q (want %s, %s, %s, %s, %s or %s)", ev.Type, FundEv, ProjectEv, CommitmentEv, DisbursementEv, ConfirmationEv, RefusalEv)
 }
 
 func (r *Registry) checkFund(f Fund) error {
@@ -168,6 +175,57 @@ func (r *Registry) checkCommitment(c Commitment) error {
 		if _, err := cond.Parse(c.Condition); err != nil {
 			return refuse("commitment", c.ID, "condition %q: %v", c.Condition, err)
 		}
+	}
+	for i, g := range c.ConfirmBy {
+		if g == "" {
+			return refuse("commitment", c.ID, "confirm_by[%d] names no guarantor", i)
+		}
+		if slices.Contains(c.ConfirmBy[:i], g) {
+			return refuse("commitment", c.ID, "confirm_by names %s twice", g)
+		}
+	}
+	return nil
+}
+
+// checkConfirmation accepts a guarantor's confirmation of a disbursement
+// not yet made, of a commitment that names the guarantor, for an amount
+// the commitment can still pay.
+func (r *Registry) checkConfirmation(x Confirmation) error {
+	switch {
+	case x.ID == "":
+		return refuse("confirmation", "", "no id")
+	case x.Guarantor == "":
+		return refuse("confirmation", x.ID, "no guarantor")
+	case x.Disbursement == "":
+		return refuse("confirmation", x.ID, "no disbursement: a confirmation names the disbursement it confirms")
+	}
+	if slices.ContainsFunc(r.Confirmations, func(y Confirmation) bool { return y.ID == x.ID }) {
+		return refuse("confirmation", x.ID, "already recorded")
+	}
+	if err := x.Amount.check(); err != nil {
+		return refuse("confirmation", x.ID, "%v", err)
+	}
+	c, ok := r.Commitment(x.Commitment)
+	if !ok {
+		return refuse("confirmation", x.ID, "unknown commitment %q", x.Commitment)
+	}
+	if !slices.Contains(c.ConfirmBy, x.Guarantor) {
+		if len(c.ConfirmBy) == 0 {
+			return refuse("confirmation", x.ID, "commitment %s needs no confirmation (no confirm_by)", c.ID)
+		}
+		return refuse("confirmation", x.ID, "%s is not among commitment %s's confirm_by %v", x.Guarantor, c.ID, c.ConfirmBy)
+	}
+	if slices.ContainsFunc(r.Disbursements, func(d Disbursement) bool { return d.ID == x.Disbursement }) {
+		return refuse("confirmation", x.ID, "disbursement %s is already made", x.Disbursement)
+	}
+	if slices.ContainsFunc(r.Confirmations, func(y Confirmation) bool { return y.Guarantor == x.Guarantor && y.Disbursement == x.Disbursement }) {
+		return refuse("confirmation", x.ID, "%s already confirmed disbursement %s", x.Guarantor, x.Disbursement)
+	}
+	if x.Amount.Currency != c.Amount.Currency {
+		return refuse("confirmation", x.ID, "currency %s: commitment %s is in %s", x.Amount.Currency, c.ID, c.Amount.Currency)
+	}
+	if left := r.Undisbursed(c.ID); x.Amount.Amount > left {
+		return refuse("confirmation", x.ID, "%s exceeds commitment %s's undisbursed %s", x.Amount, c.ID, Money{left, c.Amount.Currency})
 	}
 	return nil
 }

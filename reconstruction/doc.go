@@ -9,7 +9,9 @@
 // currency and its project's. A disbursement is released only when its
 // commitment's condition, written in the agreement's condition language
 // (package cond), holds over the agreement's state, and never while
-// snapback is in force; the decision is taken once, against the state
+// snapback is in force, and, when the commitment names guarantors in
+// confirm_by, once each has confirmed it (a confirmation event); the
+// decision is taken once, against the state
 // given, and recorded as an event (a disbursement or a refusal with its
 // reason), so replay does not need the agreement. The package does no I/O;
 // it exports an OCDS release package (ocds.go) and

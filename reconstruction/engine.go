@@ -1,6 +1,7 @@
 package reconstruction
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -101,4 +102,9 @@ func (r stateRecord) PhaseStatus(id string) string {
 		}
 	}
 	return ""
+}
+
+// Guarantor reports whether actor has the guarantor role in the agreement.
+func (e EngineState) Guarantor(actor string) bool {
+	return slices.Contains(e.A.Guarantors(), actor)
 }

@@ -15,6 +15,7 @@ const (
 	CommitmentEv   = "commitment"
 	DisbursementEv = "disbursement"
 	RefusalEv      = "refusal"
+	ConfirmationEv = "confirmation"
 )
 
 // Event is an entry of the registry's log. Exactly one of the payloads
@@ -29,6 +30,7 @@ type Event struct {
 	Commitment   *Commitment   `json:"commitment,omitempty"`
 	Disbursement *Disbursement `json:"disbursement,omitempty"`
 	Refusal      *Refusal      `json:"refusal,omitempty"`
+	Confirmation *Confirmation `json:"confirmation,omitempty"`
 }
 
 // Subject is the id the event is about.
@@ -44,6 +46,8 @@ func (ev Event) Subject() string {
 		return ev.Disbursement.ID
 	case ev.Refusal != nil:
 		return ev.Refusal.ID
+	case ev.Confirmation != nil:
+		return ev.Confirmation.ID
 	}
 	return ""
 }
@@ -51,7 +55,7 @@ func (ev Event) Subject() string {
 // payloads counts the payloads set.
 func (ev Event) payloads() int {
 	n := 0
-	for _, set := range []bool{ev.Fund != nil, ev.Project != nil, ev.Commitment != nil, ev.Disbursement != nil, ev.Refusal != nil} {
+	for _, set := range []bool{ev.Fund != nil, ev.Project != nil, ev.Commitment != nil, ev.Disbursement != nil, ev.Refusal != nil, ev.Confirmation != nil} {
 		if set {
 			n++
 		}

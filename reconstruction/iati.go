@@ -2,9 +2,14 @@ package reconstruction
 
 import (
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"time"
 )
+
+// ErrNoActivities is IATI's answer for a registry without projects: the
+// IATI 2.03 schema wants at least one iati-activity in a document.
+var ErrNoActivities = errors.New("iati: the registry holds no project, and an IATI document holds at least one activity")
 
 // IATIOptions name the reporting organisation of an IATI export.
 type IATIOptions struct {
@@ -94,6 +99,9 @@ func isoDate(t time.Time) string { return t.UTC().Format("2006-01-02") }
 func (r *Registry) IATI(o IATIOptions) ([]byte, error) {
 	if o.OrgRef == "" || o.OrgName == "" || o.OrgType == "" {
 		return nil, fmt.Errorf("iati: want the reporting organisation's ref, name and type")
+	}
+	if len(r.Projects) == 0 {
+		return nil, ErrNoActivities
 	}
 	doc := iatiActivities{Version: "2.03", Generated: stamp(r.Now)}
 	when := map[string]time.Time{} // commitment and project ids: when first recorded

@@ -6,8 +6,8 @@ import (
 	"testing"
 )
 
-// A structural test: no IATI schema is stored, so the document is read
-// back and its activities and transactions checked.
+// The document read back: its activities and transactions (the schema's
+// validation is TestIATIValidatesAgainstSchema).
 func TestIATI(t *testing.T) {
 	r := sample(t)
 	o := IATIOptions{OrgRef: "XM-ACCORD", OrgName: "accord reconstruction registry", OrgType: "10"}

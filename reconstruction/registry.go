@@ -16,6 +16,7 @@ type Registry struct {
 	Commitments   []Commitment   `json:"commitments"`
 	Disbursements []Disbursement `json:"disbursements"`
 	Refusals      []Refusal      `json:"refusals"`
+	Confirmations []Confirmation `json:"confirmations,omitempty"`
 	// Log is every event applied, in order.
 	Log []Event `json:"-"`
 }
@@ -113,4 +114,12 @@ func (r *Registry) Unfunded(project string) int64 {
 func (r *Registry) Undisbursed(commitment string) int64 {
 	c, _ := r.Commitment(commitment)
 	return c.Amount.Amount - r.Disbursed(commitment)
+}
+
+// Confirmed reports whether guarantor g confirmed disbursement d of
+// commitment c for amount m.
+func (r *Registry) Confirmed(g, c, d string, m Money) bool {
+	return slices.ContainsFunc(r.Confirmations, func(x Confirmation) bool {
+		return x.Guarantor == g && x.Commitment == c && x.Disbursement == d && x.Amount == m
+	})
 }

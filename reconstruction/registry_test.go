@@ -23,6 +23,7 @@ type stub struct {
 func (s stub) Holds(string) (bool, error) { return s.holds, nil }
 func (s stub) Snapback() bool             { return s.snapback }
 func (s stub) Seq() int                   { return s.seq }
+func (s stub) Guarantor(a string) bool    { return a == "eu" || a == "us" }
 
 // sample is a registry with two funds, two projects, two commitments and a
 // disbursement.

@@ -81,6 +81,7 @@ func (r *Registry) Clone() *Registry {
 	c.Commitments = slices.Clone(r.Commitments)
 	c.Disbursements = slices.Clone(r.Disbursements)
 	c.Refusals = slices.Clone(r.Refusals)
+	c.Confirmations = slices.Clone(r.Confirmations)
 	c.Log = slices.Clone(r.Log)
 	return &c
 }

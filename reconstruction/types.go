@@ -52,6 +52,10 @@ type Commitment struct {
 	// Condition is when a disbursement may be made, in the agreement's
 	// condition language; empty is always (snapback still blocks).
 	Condition string `json:"condition,omitempty"`
+	// ConfirmBy names the guarantors of the agreement who must each
+	// confirm a disbursement (a Confirmation of its id and amount) before
+	// it is released; empty needs no confirmation.
+	ConfirmBy []string `json:"confirm_by,omitempty"`
 }
 
 // Disbursement is money paid out against a commitment.
@@ -65,9 +69,28 @@ type Disbursement struct {
 	AgreementSeq int `json:"agreement_seq"`
 }
 
+// Confirmation is a guarantor's confirmation that the conditions of a
+// disbursement hold: the disbursement's id and amount, against a
+// commitment that names the guarantor in ConfirmBy. It does not release
+// the money: the disbursement is still decided on the agreement's state.
+type Confirmation struct {
+	ID           string `json:"id"`
+	Commitment   string `json:"commitment"`
+	Disbursement string `json:"disbursement"`
+	Amount       Money  `json:"amount"`
+	Guarantor    string `json:"guarantor"`
+	// AgreementSeq is the agreement entry the confirmation was made on.
+	AgreementSeq int `json:"agreement_seq"`
+}
+
 // Refusal records what was refused and why.
 type Refusal struct {
 	Type   string `json:"type"` // the refused event's type
 	ID     string `json:"id"`
 	Reason string `json:"reason"`
+	// Project is the project the refused event was about, when the
+	// registry knows it (a project, or a commitment's, a disbursement's
+	// or a confirmation's through its commitment): where the refusal
+	// is counted by oblast and sector.
+	Project string `json:"project,omitempty"`
 }

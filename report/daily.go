@@ -45,6 +45,9 @@ type Daily struct {
 	// Places are the settlements incidents are named by; nil: places are
 	// given as lat, lon.
 	Places *Places
+	// Reconstruction is the reconstruction registry's section
+	// (BuildReconstruction); nil: the report has none.
+	Reconstruction *Reconstruction
 
 	yesterday [][2]float64 // where the day before's incidents were
 }

@@ -7,7 +7,7 @@ import (
 	"strconv"
 )
 
-//go:embed daily.html briefing.html
+//go:embed daily.html briefing.html reconstruction.html
 var templates embed.FS
 
 var daily = template.Must(template.New("daily.html").Funcs(template.FuncMap{
@@ -36,7 +36,8 @@ var daily = template.Must(template.New("daily.html").Funcs(template.FuncMap{
 			return template.HTML("+" + d)
 		}
 	},
-}).ParseFS(templates, "daily.html"))
+	"money": money,
+}).ParseFS(templates, "daily.html", "reconstruction.html"))
 
 func itoa(n int) string { return strconv.Itoa(n) }
 

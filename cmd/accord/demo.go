@@ -45,7 +45,10 @@ guarantors uphold) without touching the other agreements —, the prisoner
 exchange and the Zaporizhzhia plant's safety, each with its own parties,
 consultation and state on the dashboard. --agreement reference runs the
 ceasefire alone.
-The engine's events narrate it on the dashboard. A busy simulated hour
+The engine's events narrate it on the dashboard. The reconstruction
+registry starts with illustrative funds, projects and commitments: money
+without conditions is disbursed at once, the rest is asked for every 45
+seconds and released when the agreement allows (the dashboard's money view). A busy simulated hour
 takes 1/--speed of an hour (half a second by default), a calm one a sixth
 of that: the story takes about four minutes. The same --seed tells the
 same story.
@@ -95,6 +98,14 @@ data directory is a new temporary one unless --data names one.`,
 				return err
 			}
 			defer s.stop()
+			if !war {
+				if err := seedReconstruction(s.deployment.Funding, out); err != nil {
+					return err
+				}
+				later, stopLater := context.WithCancel(cmd.Context())
+				defer stopLater()
+				go disburseLater(later, s.deployment.Funding, 45*time.Second, out)
+			}
 			fmt.Fprintf(out, "accord demo: open %s/ (data in %s)\n", s.URL, c.data)
 			a, cfg, err := storySim(s)
 			if err != nil {

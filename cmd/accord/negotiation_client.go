@@ -29,6 +29,7 @@ import (
 // one path.
 type talksClient struct {
 	server, token string
+	header        http.Header // more headers to send (a signed submission's)
 }
 
 // call sends a request (body marshalled as JSON when not nil) and decodes
@@ -52,6 +53,9 @@ func (c *talksClient) call(ctx context.Context, method, path string, body, into 
 	}
 	if c.token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	for k, v := range c.header {
+		req.Header[k] = v
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,6 +15,7 @@ import (
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/api"
 	"github.com/accord-peace/accord/funding"
+	"github.com/accord-peace/accord/ledger"
 	"github.com/accord-peace/accord/reconstruction"
 )
 
@@ -28,24 +31,32 @@ snapback is in force or while its commitment's condition does not hold.
 
 Who calls is what the token says (--token, default $ACCORD_TOKEN): a party
 or a guarantor registers its own funds and commits and disburses its own
-money only; a mediator registers projects; anyone reads the totals and the
-exports. Amounts are decimals in the currency's major units (1250.50 EUR).
+money only; a mediator registers projects; a guarantor of the agreement
+confirms the disbursements of commitments that name it (--confirm-by);
+anyone reads the totals and the exports. Amounts are decimals in the
+currency's major units (1250.50 EUR).
+
+When the agreement registers authors' keys, every fund, commitment,
+disbursement and confirmation must be signed by its author: --author (the
+token's actor) and --key (its private key, 'accord ledger keygen --author').
 
   fund      register a fund of one's own money
   project   register or update a project (a mediator)
   commit    commit money of one's fund to a project, under a condition
   disburse  pay out money of a commitment, if the agreement allows
+  confirm   confirm, as a guarantor, a disbursement of a commitment
   totals    committed and disbursed money by fund, oblast and sector
   export    the registry as OCDS (JSON) or IATI (XML)`,
 		Example: "  accord reconstruction fund eu-era --source loan --amount 1000000 --currency EUR --token $EU\n" +
 			"  accord reconstruction project kharkiv-grid --sector energy --oblast kharkivska --cost 500000 --currency EUR --implementer ukrenergo --token $MEDIATOR\n" +
 			"  accord reconstruction commit c1 --fund eu-era --project kharkiv-grid --amount 100000 --currency EUR --condition 'phase(permanent) == open' --token $EU\n" +
 			"  accord reconstruction disburse d1 --commitment c1 --amount 10000 --currency EUR --token $EU\n" +
+			"  accord reconstruction confirm k1 --commitment c1 --disbursement d1 --amount 10000 --currency EUR --token $US --author us --key us.key\n" +
 			"  accord reconstruction totals\n" +
 			"  accord reconstruction export --format ocds -o ocds.json",
 	}
 	cmd.AddCommand(newReconstructionFundCmd(), newReconstructionProjectCmd(), newReconstructionCommitCmd(),
-		newReconstructionDisburseCmd(), newReconstructionTotalsCmd(), newReconstructionExportCmd())
+		newReconstructionDisburseCmd(), newReconstructionConfirmCmd(), newReconstructionTotalsCmd(), newReconstructionExportCmd())
 	return cmd
 }
 
@@ -53,12 +64,21 @@ exports. Amounts are decimals in the currency's major units (1250.50 EUR).
 type recFlags struct {
 	negotiationFlags
 	amount, currency string
+	// Signing: the author, its key file and the submission's id.
+	author, keyFile, subID string
 }
 
 func (f *recFlags) register(c *cobra.Command) {
 	c.Flags().StringVar(&f.server, "server", "http://127.0.0.1:8080", "the server's URL")
 	c.Flags().StringVar(&f.token, "token", "", "the bearer token: the funder's own, or a mediator's for projects (default $ACCORD_TOKEN)")
 	registerFormat(c, &f.format, &f.json, "print the server's answer as JSON (--output-format json)")
+}
+
+// signing adds the flags that sign a write.
+func (f *recFlags) signing(c *cobra.Command) {
+	c.Flags().StringVar(&f.author, "author", "", "sign as this author (the token's actor); needed when the agreement registers keys")
+	c.Flags().StringVar(&f.keyFile, "key", "", "the author's private key: a file whose first line is the base64 ed25519 key 'accord ledger keygen --author' prints")
+	c.Flags().StringVar(&f.subID, "submission-id", "", "the signed submission's id, unique for the author (default: generated)")
 }
 
 func (f *recFlags) money(c *cobra.Command, name string) {
@@ -74,10 +94,32 @@ func (f *recFlags) parseMoney(name string) (reconstruction.Money, error) {
 	return m, nil
 }
 
-// post sends a registry event and prints what was recorded.
-func (f *recFlags) post(cmd *cobra.Command, route string, body any) error {
+// post sends a registry event, signed when --key is given, and prints
+// what was recorded.
+func (f *recFlags) post(cmd *cobra.Command, route, typ string, body any) error {
 	var res funding.Result
-	raw, err := f.client().call(cmd.Context(), http.MethodPost, "/v1/reconstruction/"+route, body, &res)
+	cl := f.client()
+	if f.author != "" || f.keyFile != "" {
+		if f.author == "" || f.keyFile == "" {
+			return usageError{cmd: cmd.CommandPath(), err: fmt.Errorf("--author and --key go together")}
+		}
+		key, err := readAuthorKey(f.keyFile)
+		if err != nil {
+			return err
+		}
+		id := f.subID
+		if id == "" {
+			b := make([]byte, 8)
+			rand.Read(b)
+			id = typ + "-" + hex.EncodeToString(b)
+		}
+		sub, err := ledger.Sign(key, f.author, id, typ, body)
+		if err != nil {
+			return err
+		}
+		cl.header = http.Header{api.HeaderAuthor: {f.author}, api.HeaderID: {id}, api.HeaderSignature: {sub.Sig}}
+	}
+	raw, err := cl.call(cmd.Context(), http.MethodPost, "/v1/reconstruction/"+route, body, &res)
 	if err != nil {
 		return err
 	}
@@ -103,10 +145,11 @@ func newReconstructionFundCmd() *cobra.Command {
 				return err
 			}
 			fund.ID, fund.Amount = args[0], m
-			return f.post(cmd, "funds", fund)
+			return f.post(cmd, "funds", funding.SubmissionFund, fund)
 		},
 	}
 	f.register(cmd)
+	f.signing(cmd)
 	f.money(cmd, "amount")
 	cmd.Flags().StringVar(&fund.Source, "source", "", "where the money comes from: frozen-assets, pledge or loan")
 	cmd.Flags().StringVar(&fund.Owner, "owner", "", "who owns it: the token's actor (default)")
@@ -126,10 +169,11 @@ func newReconstructionProjectCmd() *cobra.Command {
 				return err
 			}
 			p.ID, p.Cost = args[0], m
-			return f.post(cmd, "projects", p)
+			return f.post(cmd, "projects", funding.SubmissionProject, p)
 		},
 	}
 	f.register(cmd)
+	f.signing(cmd)
 	f.money(cmd, "cost")
 	cmd.Flags().StringVar(&p.Title, "title", "", "the project's title")
 	cmd.Flags().StringVar(&p.Sector, "sector", "", "the sector (energy, transport, housing, ...)")
@@ -152,14 +196,16 @@ func newReconstructionCommitCmd() *cobra.Command {
 				return err
 			}
 			c.ID, c.Amount = args[0], m
-			return f.post(cmd, "commitments", c)
+			return f.post(cmd, "commitments", funding.SubmissionCommitment, c)
 		},
 	}
 	f.register(cmd)
+	f.signing(cmd)
 	f.money(cmd, "amount")
 	cmd.Flags().StringVar(&c.Fund, "fund", "", "the fund (one's own)")
 	cmd.Flags().StringVar(&c.Project, "project", "", "the project")
 	cmd.Flags().StringVar(&c.Condition, "condition", "", "when money may be disbursed, in the agreement's condition language (none: always, snapback apart)")
+	cmd.Flags().StringSliceVar(&c.ConfirmBy, "confirm-by", nil, "guarantors of the agreement who must each confirm a disbursement before it is released (comma-separated)")
 	return cmd
 }
 
@@ -180,12 +226,42 @@ exits non-zero with the reason.`,
 				return err
 			}
 			d.ID, d.Amount = args[0], m
-			return f.post(cmd, "disbursements", d)
+			return f.post(cmd, "disbursements", funding.SubmissionDisbursement, d)
 		},
 	}
 	f.register(cmd)
+	f.signing(cmd)
 	f.money(cmd, "amount")
 	cmd.Flags().StringVar(&d.Commitment, "commitment", "", "the commitment")
+	return cmd
+}
+
+func newReconstructionConfirmCmd() *cobra.Command {
+	var f recFlags
+	var x funding.ConfirmationRequest
+	cmd := &cobra.Command{
+		Use:   "confirm ID",
+		Short: "Confirm, as a guarantor of the agreement, a disbursement of a commitment that names it",
+		Long: `confirm records a guarantor's confirmation that the conditions of a
+disbursement hold: its id and amount, against a commitment whose confirm_by
+names the guarantor (the token's actor). The disbursement is released only
+once every guarantor its commitment names has confirmed it, and still only
+if the agreement allows it then (its condition holds, no snapback).`,
+		Args: exactArgs(1, "one confirmation ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			m, err := f.parseMoney("amount")
+			if err != nil {
+				return err
+			}
+			x.ID, x.Amount = args[0], m
+			return f.post(cmd, "confirmations", funding.SubmissionConfirmation, x)
+		},
+	}
+	f.register(cmd)
+	f.signing(cmd)
+	f.money(cmd, "amount")
+	cmd.Flags().StringVar(&x.Commitment, "commitment", "", "the commitment")
+	cmd.Flags().StringVar(&x.Disbursement, "disbursement", "", "the disbursement confirmed (its id, before it is made)")
 	return cmd
 }
 

@@ -40,6 +40,7 @@ func newDailyReportCmd() *cobra.Command {
 	var beside []string
 	var input inputFlags
 	var stretchKM float64
+	var rec reconstructionReport
 	cmd := &cobra.Command{
 		Use:   "daily AGREEMENT OBS.ndjson --day YYYY-MM-DD --out REPORT.html [--pdf REPORT.pdf]",
 		Short: "The daily monitoring report: incidents and violations by area and party, weapons in bands, restrictions",
@@ -58,7 +59,12 @@ HTML; --pdf prints it to PDF with headless Chromium, pages numbered
 (docs/report.md). With an agreement that has a corridor section (--beside
 grain-corridor) the report has a "Grain corridor" section: the voyages
 completed on the day and the tonnes carried, against the day before, and
-the violations of that agreement's rules first observed on the day.`,
+the violations of that agreement's rules first observed on the day.
+--registry adds the reconstruction section from a
+server's record (its data directory): the day's funds, commitments,
+confirmations and disbursements and the day's refusals with their reasons,
+by oblast and sector, of the day and to date; --reconstruction-json and
+--reconstruction-md write that section as JSON and Markdown too.`,
 		Args: exactArgs(2, "AGREEMENT and OBS.ndjson"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if out == "" && pdf == "" {
@@ -97,6 +103,12 @@ the violations of that agreement's rules first observed on the day.`,
 			}
 			rep.Parties = partyNames(args[0], a)
 			rep.SetCutoff(obs)
+			if rep.Reconstruction, err = rec.build(d); err != nil {
+				return err
+			}
+			if err := rec.write(rep.Reconstruction); err != nil {
+				return err
+			}
 			var html bytes.Buffer
 			if err := rep.HTML(&html); err != nil {
 				return err
@@ -125,6 +137,7 @@ the violations of that agreement's rules first observed on the day.`,
 	cmd.Flags().StringVar(&pdf, "pdf", "", "print the report to this PDF file (needs Chromium)")
 	cmd.Flags().Float64Var(&stretchKM, "stretch-km", 100, "length of the stretches of the line the report counts by")
 	cmd.Flags().StringArrayVar(&beside, "beside", nil, "an agreement run beside AGREEMENT on the same observations (its own consultations: a section of the report), a file or an embedded one by name ("+embeddedNames()+"); repeat for more")
+	rec.register(cmd)
 	input.register(cmd)
 	return cmd
 }

@@ -1,0 +1,65 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/funding"
+	"github.com/accord-peace/accord/report"
+)
+
+// reconstructionReport are the daily report's flags for its
+// reconstruction section.
+type reconstructionReport struct {
+	registry, json, markdown string
+}
+
+func (f *reconstructionReport) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.registry, "registry", "", "add the reconstruction section from a server's record: its data directory (--data) or its ledger file")
+	cmd.Flags().StringVar(&f.json, "reconstruction-json", "", "also write the reconstruction section as JSON to this file (needs --registry)")
+	cmd.Flags().StringVar(&f.markdown, "reconstruction-md", "", "also write the reconstruction section as Markdown to this file (needs --registry)")
+}
+
+// build reads the registry from the record and makes the day's section;
+// nil when no --registry is given.
+func (f *reconstructionReport) build(day time.Time) (*report.Reconstruction, error) {
+	if f.registry == "" {
+		if f.json != "" || f.markdown != "" {
+			return nil, accord.Errorf(accord.EINVALID, "--reconstruction-json and --reconstruction-md need --registry (a server's data directory or ledger file)")
+		}
+		return nil, nil
+	}
+	path := f.registry
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		path = filepath.Join(path, "ledger")
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &accord.Error{Code: accord.ENOTFOUND, Message: "--registry " + f.registry, Err: err}
+	}
+	log, err := funding.ReadLog(data)
+	if err != nil {
+		return nil, accord.Errorf(accord.EINVALID, "--registry %s: %v", f.registry, err)
+	}
+	return report.BuildReconstruction(log, day)
+}
+
+// write writes the section's JSON and Markdown where asked.
+func (f *reconstructionReport) write(x *report.Reconstruction) error {
+	if x == nil {
+		return nil
+	}
+	if f.json != "" {
+		if err := writeFileAtomic(f.json, func(out *os.File) error { _, err := out.Write(x.JSON()); return err }); err != nil {
+			return err
+		}
+	}
+	if f.markdown != "" {
+		return writeFileAtomic(f.markdown, func(out *os.File) error { return x.Markdown(out) })
+	}
+	return nil
+}

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/accord-peace/accord/funding"
+	"github.com/accord-peace/accord/ledger"
+	"github.com/accord-peace/accord/reconstruction"
+	"github.com/accord-peace/accord/report"
+)
+
+type holds struct{}
+
+func (holds) Holds(string) (bool, error) { return true, nil }
+func (holds) Snapback() bool             { return false }
+func (holds) Seq() int                   { return 4 }
+func (holds) Guarantor(string) bool      { return true }
+
+// accord report daily --registry DATA adds the reconstruction section,
+// read from the server's record, to the HTML and writes it as JSON and
+// Markdown.
+func TestDailyReportReconstruction(t *testing.T) {
+	data := t.TempDir()
+	l, err := ledger.OpenLedger(filepath.Join(data, "ledger"), &ledger.Registry{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := time.Date(2025, 6, 2, 9, 0, 0, 0, time.UTC)
+	f, err := funding.Open(t.Context(), funding.Config{Ledger: l, Now: func() time.Time { return clock },
+		Agreement: func() (reconstruction.Agreement, error) { return holds{}, nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eur := func(n int64) reconstruction.Money { return reconstruction.Money{Amount: n * 100, Currency: "EUR"} }
+	for _, err := range []error{
+		second(f.RegisterFund(funding.By("eu"), reconstruction.Fund{ID: "eu-era", Source: reconstruction.Loan, Amount: eur(1000)})),
+		second(f.RegisterProject(funding.By("un"), reconstruction.Project{ID: "grid", Sector: "energy", Oblast: "kharkivska", Cost: eur(800), Implementer: "ukrenergo"})),
+		second(f.Commit(funding.By("eu"), reconstruction.Commitment{ID: "c1", Fund: "eu-era", Project: "grid", Amount: eur(500)})),
+		second(f.Disburse(funding.By("eu"), reconstruction.Disbursement{ID: "d1", Commitment: "c1", Amount: eur(100)})),
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := f.Commit(funding.By("eu"), reconstruction.Commitment{ID: "c2", Fund: "eu-era", Project: "grid", Amount: eur(900)}); err == nil {
+		t.Fatal("no refusal")
+	}
+	l.Close()
+	obs, _ := simulateTo(t, "--seed", "8", "--duration", "30h", "--rate", "5")
+	dir := t.TempDir()
+	html, js, md := filepath.Join(dir, "r.html"), filepath.Join(dir, "r.json"), filepath.Join(dir, "r.md")
+	if out, errOut, code := runAccord(t, "report", "daily", "reference", obs, "--day", "2025-06-02", "--out", html,
+		"--registry", data, "--reconstruction-json", js, "--reconstruction-md", md); code != 0 {
+		t.Fatalf("exit %d %s %s", code, out, errOut)
+	}
+	var x report.Reconstruction
+	b, _ := os.ReadFile(js)
+	if err := json.Unmarshal(b, &x); err != nil || len(x.Commitments) != 1 || len(x.Disbursements) != 1 || len(x.Refusals) != 1 ||
+		len(x.Oblasts) != 1 || x.Oblasts[0].CommittedToday != 50000 || x.Oblasts[0].DisbursedToday != 10000 || x.Oblasts[0].RefusalsToday != 1 {
+		t.Fatalf("the section's JSON: %v %s", err, b)
+	}
+	h, _ := os.ReadFile(html)
+	m, _ := os.ReadFile(md)
+	for name, s := range map[string]string{"html": string(h), "markdown": string(m)} {
+		for _, want := range []string{"Reconstruction", "kharkivska", "500.00 EUR", "exceeds fund eu-era"} {
+			if !strings.Contains(s, want) {
+				t.Errorf("the %s has no %q", name, want)
+			}
+		}
+	}
+	if _, errOut, code := runAccord(t, "report", "daily", "reference", obs, "--day", "2025-06-02", "--out", html, "--reconstruction-json", js); code == 0 || !strings.Contains(errOut, "need --registry") {
+		t.Errorf("--reconstruction-json without --registry: %d %s", code, errOut)
+	}
+}
+
+func second[T any](_ T, err error) error { return err }
