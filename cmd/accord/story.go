@@ -44,6 +44,7 @@ type story struct {
 	permanent time.Time // when the permanent phase opened (zero: not yet)
 	breach    bool
 	ended     time.Time // when the snapback took effect
+	sent      int       // the observations posted so far
 	provs     []storyProvision
 	// Hours told at the busy and at the calm pace.
 	busyHours, calmHours int
@@ -78,8 +79,9 @@ type agreementView struct {
 	} `json:"consultations"`
 	Tranches []struct{ ID, Status string } `json:"tranches"`
 	Snapback *struct {
-		Cause     string `json:"cause"`
-		Effective bool   `json:"effective"`
+		Cause     string     `json:"cause"`
+		Effective bool       `json:"effective"`
+		LiftedAt  *time.Time `json:"lifted_at"`
 	} `json:"snapback"`
 }
 
@@ -128,16 +130,15 @@ func (s *story) run(ctx context.Context) error {
 		return err
 	}
 	start := t0.Truncate(time.Hour)
-	sent := 0
 	for now := start.Add(time.Hour); ; now = now.Add(time.Hour) {
-		n := sent
+		n := s.sent
 		for n < len(s.obs) && s.obs[n].Properties.ReportedAt <= now.Format(time.RFC3339) {
 			n++
 		}
-		if err := s.post(ctx, s.obs[sent:n]); err != nil {
+		if err := s.post(ctx, s.obs[s.sent:n]); err != nil {
 			return err
 		}
-		sent = n
+		s.sent = n
 		all, err := s.agreements(ctx)
 		if err != nil {
 			return err
@@ -163,7 +164,7 @@ func (s *story) run(ctx context.Context) error {
 			s.say(now, "the end: %d simulated days, %d busy hours and %d calm ones", (s.busyHours+s.calmHours)/24, s.busyHours, s.calmHours)
 			return nil
 		}
-		if sent == len(s.obs) {
+		if s.sent == len(s.obs) {
 			return fmt.Errorf("the story did not end: the observations ran out on %s with the phases %v and the snapback %v", now.Format(time.RFC3339), v.Phases, v.Snapback)
 		}
 		pause := s.quiet
@@ -418,7 +419,7 @@ func (s *story) do(ctx context.Context, method, path, ctype string, body io.Read
 // touching the other agreements —, and the nuclear plant's daily presence
 // reports (an agreement with a presence duty), every day, no breach.
 // Seeded: the same seed, the same stream.
-func functionalStreams(as []*agreement.Agreement, start time.Time, seed uint64) ([]sim.Observation, error) {
+func functionalStreams(as []*agreement.Agreement, start time.Time, days int, seed uint64) ([]sim.Observation, error) {
 	var out []sim.Observation
 	for _, a := range as {
 		if a.Monitoring == nil {
@@ -438,7 +439,7 @@ func functionalStreams(as []*agreement.Agreement, start time.Time, seed uint64) 
 			// The plant's team reports every day of the story (a day
 			// without its report would be a breach of its own).
 			p := sim.DefaultNuclearPlant()
-			p.Seed, p.Start, p.Days = seed, start, sim.DefaultCeasefire().Days
+			p.Seed, p.Start, p.Days = seed, start, days
 			r, err := sim.NuclearPlant(p)
 			if err != nil {
 				return nil, fmt.Errorf("the nuclear plant's stream: %w", err)
@@ -459,7 +460,13 @@ func withFunctional(front []sim.Observation, as []*agreement.Agreement, seed uin
 	if err != nil {
 		return nil, err
 	}
-	extra, err := functionalStreams(as[1:], t0.Truncate(24*time.Hour), seed)
+	t1, err := time.Parse(time.RFC3339, front[len(front)-1].Properties.ObservedAt)
+	if err != nil {
+		return nil, err
+	}
+	start := t0.Truncate(24 * time.Hour)
+	days := int(t1.Sub(start)/(24*time.Hour)) + 1 // every day the front reports on
+	extra, err := functionalStreams(as[1:], start, days, seed)
 	if err != nil || len(extra) == 0 {
 		return front, err
 	}

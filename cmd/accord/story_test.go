@@ -8,9 +8,12 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/api"
+	"github.com/accord-peace/accord/funding"
+	"github.com/accord-peace/accord/reconstruction"
 	"github.com/accord-peace/accord/sim"
 )
 
@@ -35,11 +38,20 @@ func TestDemoStoryEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg.Seed = 1
-	res, err := sim.RunCeasefire(cfg, sim.DefaultCeasefire())
+	// Longer than the demo's eighty days: after the story, the clock runs on
+	// to the snapback's lift (thirty days after it took effect).
+	cease := sim.DefaultCeasefire()
+	cease.Days = 110
+	res, err := sim.RunCeasefire(cfg, cease)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if res.Observations, err = withFunctional(res.Observations, s.deployment.Agreements(), cfg.Seed); err != nil {
+		t.Fatal(err)
+	}
+	// The demo's reconstruction registry, registered as the story starts.
+	f := s.deployment.Funding
+	if err := seedReconstruction(f, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	var out strings.Builder
@@ -184,6 +196,45 @@ func TestDemoStoryEndToEnd(t *testing.T) {
 	}
 	if strings.Join(ids, " ") != "ukraine-2025-ceasefire ukraine-2025-grain-corridor ukraine-2025-prisoner-exchange ukraine-2025-znpp-safety" {
 		t.Errorf("agreements %v, want the reference case's four, the ceasefire first", ids)
+	}
+
+	// The money follows: the demo's registry (the same calls), a
+	// disbursement refused while the snapback is in force, the refusal
+	// recorded; the clock runs on with the rest of the observations, a day
+	// at a time, until the agreement lifts the snapback; the same
+	// disbursement is then released.
+	d := reconstruction.Disbursement{ID: "d-kharkiv-1", Commitment: "c-kharkiv", Amount: eur(100_000_000)}
+	if _, err := f.Disburse(funding.By(demoOwner(d.Commitment)), d); err == nil || !strings.Contains(err.Error(), "snapback") {
+		t.Fatalf("a disbursement under the snapback: %v, want refused for the snapback", err)
+	}
+	refusals := len(f.Registry().Refusals)
+	for {
+		if st.sent == len(st.obs) {
+			t.Fatalf("the observations ran out before the snapback was lifted")
+		}
+		day, _ := time.Parse(time.RFC3339, st.obs[st.sent].Properties.ReportedAt)
+		n := st.sent
+		for n < len(st.obs) && st.obs[n].Properties.ReportedAt < day.Add(24*time.Hour).Format(time.RFC3339) {
+			n++
+		}
+		if err := st.post(t.Context(), st.obs[st.sent:n]); err != nil {
+			t.Fatal(err)
+		}
+		st.sent = n
+		all, err := st.agreements(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sb := all[0].Snapback; sb != nil && sb.LiftedAt != nil {
+			t.Logf("snapback lifted at %s", sb.LiftedAt.Format(time.RFC3339))
+			break
+		}
+	}
+	if _, err := f.Disburse(funding.By(demoOwner(d.Commitment)), d); err != nil {
+		t.Fatalf("the same disbursement after the lift: %v", err)
+	}
+	if got := len(f.Registry().Refusals); got != refusals {
+		t.Errorf("refusals %d after the release, want the %d before it kept", got, refusals)
 	}
 }
 
