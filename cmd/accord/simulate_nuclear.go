@@ -1,10 +1,7 @@
 package main
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -61,29 +58,7 @@ them. The same --seed gives the same output.`,
 			if err != nil {
 				return usageError{cmd: "simulate nuclear-plant", err: err}
 			}
-			if truthPath != "" {
-				err := writeFileAtomic(truthPath, func(f *os.File) error {
-					w := bufio.NewWriter(f)
-					enc := json.NewEncoder(w)
-					for _, tr := range res.Truth {
-						if err := enc.Encode(tr); err != nil {
-							return err
-						}
-					}
-					return w.Flush()
-				})
-				if err != nil {
-					return err
-				}
-			}
-			w := bufio.NewWriter(cmd.OutOrStdout())
-			enc := json.NewEncoder(w)
-			for _, o := range res.Observations {
-				if err := enc.Encode(o); err != nil {
-					return err
-				}
-			}
-			return w.Flush()
+			return writeSimulation(cmd.OutOrStdout(), res, truthPath)
 		},
 	}
 	f := cmd.Flags()
