@@ -2,6 +2,7 @@ package agreement_test
 
 import (
 	"io/fs"
+	"path"
 	"slices"
 	"strings"
 	"testing"
@@ -134,12 +135,14 @@ func TestNuclearPlantMergesWithTheCeasefire(t *testing.T) {
 	if m.Geometry.Zone("znpp-safety-zone") == nil || m.Geometry.Zone("znpp") == nil || len(m.Geometry.Parts) == 0 {
 		t.Error("the merged geometry lacks a zone or the ceasefire's line")
 	}
-	// The three reference agreements on one record.
-	grain, err := agreement.LoadFS(scenarios.FS, scenarios.GrainCorridor)
+	// The three reference agreements on one record, read as a set (the
+	// grain corridor's conditions read the ceasefire's).
+	read := func(n string) ([]byte, error) { return fs.ReadFile(scenarios.FS, n) }
+	set, err := agreement.ReadSet(read, path.Join, scenarios.ReferenceAgreement, scenarios.GrainCorridor, scenarios.NuclearPlantAgreement)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, owner, err = agreement.Merge([]*agreement.Agreement{ceasefire, grain, npp})
+	m, owner, err = agreement.Merge(set)
 	if err != nil {
 		t.Fatal(err)
 	}
