@@ -55,13 +55,13 @@ func TestMoneyViewInChromium(t *testing.T) {
 	defer cancel()
 	ctx, cancel := chromedp.NewContext(actx)
 	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 90*time.Second)
+	ctx, cancel = context.WithTimeout(ctx, 150*time.Second)
 	defer cancel()
 	// The view starts when it scrolls near the screen.
 	if err := chromedp.Do(ctx,
 		chromedp.Navigate(url+"/"),
 		chromedp.Poll[chromedp.Void](`document.getElementById("money") && (document.getElementById("money").scrollIntoView(), true)`, chromedp.WithPollingTimeout(10*time.Second)),
-		chromedp.Poll[chromedp.Void](`document.querySelectorAll("#money-oblasts tr[data-oblast]").length === 5 && document.querySelectorAll("#money-map path.money-committed").length === 5`, chromedp.WithPollingTimeout(30*time.Second)),
+		chromedp.Poll[chromedp.Void](`document.querySelectorAll("#money-oblasts tr[data-oblast]").length === 5 && document.querySelectorAll("#money-map path.money-committed").length === 5`, chromedp.WithPollingTimeout(75*time.Second)),
 	); err != nil {
 		t.Fatalf("the money view did not draw: %v", err)
 	}
