@@ -14,7 +14,6 @@ import (
 	"golang.org/x/mod/sumdb/note"
 
 	"github.com/accord-peace/accord"
-	"github.com/accord-peace/accord/engine"
 	"github.com/accord-peace/accord/ledger"
 	"github.com/accord-peace/accord/mission"
 	"github.com/spf13/cobra"
@@ -208,7 +207,8 @@ names one) and the state printed with its SHA-256.`,
 			if from := sealedFrom(args[0], server); from != "" {
 				h.Open = openSealed(cmd, from, firstOf(token, os.Getenv("ACCORD_TOKEN")))
 			}
-			if err := ledger.Entries(data, rep.Entries, h.Add); err != nil {
+			sts, err := mission.Replay(data, rep.Entries, as, h)
+			if err != nil {
 				return accord.Errorf(accord.EINVALID, "%s: %v", args[0], err)
 			}
 			if h.Partial() {
@@ -218,10 +218,6 @@ names one) and the state printed with its SHA-256.`,
 				}
 				fmt.Fprintf(w, ". The record itself verifies (%d sealed entries in it); the answer is partial.\n", rep.Sealed)
 				return nil
-			}
-			sts, err := engine.ReplaySet(as, h.Events)
-			if err != nil {
-				return accord.Errorf(accord.EINVALID, "%s: %v", args[0], err)
 			}
 			for i, st := range sts {
 				if len(sts) > 1 {
