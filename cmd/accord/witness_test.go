@@ -109,3 +109,17 @@ func TestWitnessCommandCosignsAServersCheckpoint(t *testing.T) {
 		}
 	}
 }
+
+// cosignBody is a witness's cosignature of a checkpoint text, as
+// POST /v1/checkpoint/cosignatures takes it.
+func cosignBody(t *testing.T, s note.Signer, text string) string {
+	t.Helper()
+	msg, err := note.Sign(&note.Note{Text: text}, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(msg)), "\n")
+	f := strings.Fields(lines[len(lines)-1])
+	b, _ := json.Marshal(map[string]string{"witness": s.Name(), "checkpoint": text, "signature": f[2]})
+	return string(b)
+}
