@@ -3,9 +3,12 @@ package api
 import (
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -37,12 +40,58 @@ type CosignedCheckpoint struct {
 	Checkpoint string   `json:"checkpoint"`
 }
 
-// cosignatures are the witnesses' signatures the record collected, by
-// tree size (one tree of each size: the log's).
+// cosignatures are the witnesses' latest cosignatures the record took,
+// by witness: a witness's cosignature of a tree vouches for every tree
+// before it, so only its latest is kept (memory bounded by the number of
+// witnesses), and saved to a file when the record has one.
 type cosignatures struct {
 	mu     sync.Mutex
-	bySize map[int64][]note.Signature
-	latest int64 // the largest size cosigned
+	latest map[string]cosig
+	path   string
+}
+
+// cosig is one witness's cosignature of the log's tree of N entries.
+type cosig struct {
+	N   int64  `json:"size"`
+	Sig string `json:"signature"` // base64, as on the note's signature line
+}
+
+// LoadCosignatures keeps the witnesses' cosignatures in a file (JSON, by
+// witness name, rewritten atomically with each taken), reading those it
+// holds: a restarted server publishes them again. A cosignature in it of
+// a witness no longer configured, or that does not verify over the log's
+// tree, is dropped.
+func (rec *Record) LoadCosignatures(path string) error {
+	rec.cosigs.mu.Lock()
+	defer rec.cosigs.mu.Unlock()
+	rec.cosigs.path = path
+	rec.cosigs.latest = map[string]cosig{}
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var saved map[string]cosig
+	if err := json.Unmarshal(b, &saved); err != nil {
+		return accord.Errorf(accord.EINVALID, "%s: not the witnesses' cosignatures: %v", path, err)
+	}
+	for name, c := range saved {
+		v := rec.witness(name)
+		if v == nil || c.N > rec.Ledger.Len() {
+			continue
+		}
+		t, err := rec.Ledger.Tree(c.N)
+		if err != nil {
+			return err
+		}
+		msg := string(ledger.CheckpointText(rec.Origin, t)) + "\n— " + name + " " + c.Sig + "\n"
+		if _, err := note.Open([]byte(msg), note.VerifierList(v)); err == nil {
+			rec.cosigs.latest[name] = c
+		}
+	}
+	return nil
 }
 
 // WitnessVerifiers reads witnesses' public note keys (NAME+HASH+KEY, or
@@ -145,26 +194,35 @@ func (rec *Record) addCosignature(c Cosignature) (int, error) {
 	}
 	rec.cosigs.mu.Lock()
 	defer rec.cosigs.mu.Unlock()
-	if rec.cosigs.bySize == nil {
-		rec.cosigs.bySize = map[int64][]note.Signature{}
+	if rec.cosigs.latest == nil {
+		rec.cosigs.latest = map[string]cosig{}
 	}
-	sigs := slices.DeleteFunc(rec.cosigs.bySize[t.N], func(s note.Signature) bool { return s.Name == c.Witness })
-	rec.cosigs.bySize[t.N] = append(sigs, n.Sigs[0])
-	rec.cosigs.latest = max(rec.cosigs.latest, t.N)
+	if old, ok := rec.cosigs.latest[c.Witness]; ok && old.N > t.N {
+		return http.StatusOK, nil // it vouched for a larger tree already
+	}
+	rec.cosigs.latest[c.Witness] = cosig{N: t.N, Sig: n.Sigs[0].Base64}
+	if rec.cosigs.path != "" {
+		b, _ := json.MarshalIndent(rec.cosigs.latest, "", "  ")
+		if err := ledger.WriteFileAtomic(rec.cosigs.path, append(b, '\n')); err != nil {
+			return http.StatusInternalServerError, fmt.Errorf("saving the cosignatures: %w", err)
+		}
+	}
 	return http.StatusOK, nil
 }
 
 // cosigned is the checkpoint of a tree of the log signed by the log and
 // every witness that cosigned it.
 func (rec *Record) cosigned(t tlog.Tree) ([]byte, []string, error) {
-	rec.cosigs.mu.Lock()
-	sigs := slices.Clone(rec.cosigs.bySize[t.N])
-	rec.cosigs.mu.Unlock()
 	var names []string
-	for _, s := range sigs {
-		names = append(names, s.Name)
+	sigs := map[string]string{}
+	rec.cosigs.mu.Lock()
+	for name, c := range rec.cosigs.latest {
+		if c.N == t.N {
+			names = append(names, name)
+			sigs[name] = c.Sig
+		}
 	}
-	slices.SortFunc(sigs, func(a, b note.Signature) int { return strings.Compare(a.Name, b.Name) })
+	rec.cosigs.mu.Unlock()
 	slices.Sort(names)
 	// The log's signature first, then the witnesses' in name order.
 	cp, err := ledger.SignCheckpoint(rec.Origin, t, rec.Signer)
@@ -173,18 +231,21 @@ func (rec *Record) cosigned(t tlog.Tree) ([]byte, []string, error) {
 	}
 	var b strings.Builder
 	b.Write(cp)
-	for _, s := range sigs {
-		fmt.Fprintf(&b, "— %s %s\n", s.Name, s.Base64)
+	for _, name := range names {
+		fmt.Fprintf(&b, "— %s %s\n", name, sigs[name])
 	}
 	return []byte(b.String()), names, nil
 }
 
-// getCosigned serves the largest checkpoint witnesses cosigned, with every
-// cosignature of it: while the log grows, GET /v1/checkpoint is of its
+// getCosigned serves the largest checkpoint a witness cosigned, with the
+// cosignatures of every witness whose latest is of it: while the log grows, GET /v1/checkpoint is of its
 // newest tree, which no witness may have seen yet.
 func (rec *Record) getCosigned(w http.ResponseWriter, r *http.Request) {
+	var n int64
 	rec.cosigs.mu.Lock()
-	n := rec.cosigs.latest
+	for _, c := range rec.cosigs.latest {
+		n = max(n, c.N)
+	}
 	rec.cosigs.mu.Unlock()
 	if n == 0 {
 		writeError(w, http.StatusNotFound, accord.Errorf(accord.ENOTFOUND, "no checkpoint cosigned yet (%d witnesses configured)", len(rec.Witnesses)))

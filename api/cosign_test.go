@@ -54,7 +54,12 @@ func TestCosignatures(t *testing.T) {
 	stranger, _ := key("stranger")
 	impostor, _ := key("ua-witness") // the name of a witness, another key
 	mux := http.NewServeMux()
-	(&api.Record{Ledger: l, Origin: "accord/test", Signer: logS, Witnesses: []note.Verifier{uaV, ruV}}).Register(mux)
+	saved := filepath.Join(t.TempDir(), "cosignatures.json")
+	rec := &api.Record{Ledger: l, Origin: "accord/test", Signer: logS, Witnesses: []note.Verifier{uaV, ruV}}
+	if err := rec.LoadCosignatures(saved); err != nil {
+		t.Fatal(err)
+	}
+	rec.Register(mux)
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 	get := func(path string) (int, string) {
@@ -86,6 +91,7 @@ func TestCosignatures(t *testing.T) {
 		{"the ru witness, tree of 5", cosignature(t, ruS, text5), 200, ""},
 		{"the ua witness, tree of 5", cosignature(t, uaS, text5), 200, ""},
 		{"again: replaced, not repeated", cosignature(t, uaS, text5), 200, ""},
+		{"an older tree after a newer: kept, the newer stays", cosignature(t, uaS, text4), 200, ""},
 		{"a witness not configured", cosignature(t, stranger, text5), 403, `witness "stranger" is not one this server is configured with`},
 		{"a witness's name, another key", cosignature(t, impostor, text5), 400, `the signature of witness "ua-witness" does not verify over the checkpoint of 5 entries`},
 		{"a signature of another checkpoint", sigOfOther, 400, `does not verify over the checkpoint of 4 entries`},
@@ -118,7 +124,7 @@ func TestCosignatures(t *testing.T) {
 		}
 	}
 	// The newest checkpoint carries both cosignatures of its tree, once
-	// each; the one of 4 entries only ua's.
+	// each.
 	_, cp := get("/v1/checkpoint")
 	tree, names, err := ledger.OpenCheckpoint([]byte(cp), "accord/test", logV, uaV, ruV)
 	if err != nil || tree != tree5 || strings.Join(names, ",") != "accord-log,ru-witness,ua-witness" {
@@ -137,5 +143,19 @@ func TestCosignatures(t *testing.T) {
 	}
 	if _, c := get("/v1/checkpoint/cosigned"); c != cp {
 		t.Fatalf("cosigned after growth:\n%s", c)
+	}
+	// A restarted server publishes the cosignatures saved, of the
+	// witnesses it is still configured with.
+	again := &api.Record{Ledger: l, Origin: "accord/test", Signer: logS, Witnesses: []note.Verifier{uaV}}
+	if err := again.LoadCosignatures(saved); err != nil {
+		t.Fatal(err)
+	}
+	mux2 := http.NewServeMux()
+	again.Register(mux2)
+	rr := httptest.NewRecorder()
+	mux2.ServeHTTP(rr, httptest.NewRequest("GET", "/v1/checkpoint/cosigned", nil))
+	tree, names, err = ledger.OpenCheckpoint(rr.Body.Bytes(), "accord/test", logV, uaV)
+	if err != nil || tree != tree5 || strings.Join(names, ",") != "accord-log,ua-witness" || strings.Contains(rr.Body.String(), "ru-witness") {
+		t.Fatalf("after a restart: %v %v %v\n%s", tree, names, err, rr.Body)
 	}
 }

@@ -174,6 +174,10 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 	s.api = api.NewServer(m)
 	s.api.Logger = logger
 	s.api.Record = &api.Record{Ledger: led, Origin: c.origin, Signer: signer, Witnesses: witnesses}
+	if err := s.api.Record.LoadCosignatures(filepath.Join(c.data, "cosignatures.json")); err != nil {
+		s.close()
+		return nil, err
+	}
 	feed.MaxPerAddr, feed.MaxClients = c.feedPerAddr, c.feedClients
 	s.api.Feed = feed
 	s.api.BodyTimeout = c.bodyTimeout
