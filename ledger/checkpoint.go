@@ -72,6 +72,13 @@ type Witness struct {
 	last   tlog.Tree
 }
 
+// NewWitness is a witness whose last cosigned tree is last (the zero tree:
+// none yet), as its saved state says: a restarted witness keeps refusing
+// what does not extend it.
+func NewWitness(origin string, log note.Verifier, signer note.Signer, last tlog.Tree) *Witness {
+	return &Witness{Origin: origin, Log: log, Signer: signer, last: last}
+}
+
 // Cosign verifies a checkpoint and the proof that it extends the last one
 // the witness signed, and returns the checkpoint with the witness's
 // signature added.

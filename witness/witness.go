@@ -92,8 +92,9 @@ func (r *Refusal) Error() string { return "refused: " + r.Reason }
 // Witness follows one log.
 type Witness struct {
 	cfg    Config
-	last   tlog.Tree // the last tree cosigned
-	data   []byte    // the entries it covers, in the ledger's file format
+	gate   *ledger.Witness // signs only what extends the last tree cosigned
+	last   tlog.Tree       // the last tree cosigned
+	data   []byte          // the entries it covers, in the ledger's file format
 	hashes []tlog.Hash
 }
 
@@ -114,7 +115,7 @@ func Open(cfg Config) (*Witness, error) {
 	if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
 		return nil, err
 	}
-	w := &Witness{cfg: cfg}
+	w := &Witness{cfg: cfg, gate: ledger.NewWitness(cfg.Origin, cfg.Log, cfg.Signer, tlog.Tree{})}
 	msg, err := os.ReadFile(filepath.Join(cfg.Dir, stateFile))
 	if errors.Is(err, fs.ErrNotExist) {
 		return w, os.WriteFile(filepath.Join(cfg.Dir, ledgerFile), nil, 0o600)
@@ -149,6 +150,7 @@ func Open(cfg Config) (*Witness, error) {
 		return nil, err
 	}
 	w.last, w.data = t, data
+	w.gate = ledger.NewWitness(cfg.Origin, cfg.Log, cfg.Signer, t)
 	for _, f := range frames {
 		w.hashes = append(w.hashes, tlog.RecordHash(f))
 	}
@@ -196,10 +198,15 @@ func (w *Witness) Round(ctx context.Context, report func(Event)) error {
 		if mine || t.N == 0 {
 			return nil
 		}
-		return w.post(ctx, report, n, t)
-	case w.last.N > 0:
-		proof, err := w.consistency(ctx, t.N)
+		cosigned, err := w.gate.Cosign(msg, nil)
 		if err != nil {
+			return w.refuse(report, t.N, &Refusal{Index: -1, Reason: err.Error()})
+		}
+		return w.post(ctx, report, cosigned, n.Text, t)
+	}
+	var proof tlog.TreeProof
+	if w.last.N > 0 {
+		if proof, err = w.consistency(ctx, t.N); err != nil {
 			return err
 		}
 		if err := tlog.CheckTree(proof, t.N, t.Hash, w.last.N, w.last.Hash); err != nil {
@@ -246,16 +253,22 @@ func (w *Witness) Round(ctx context.Context, report func(Event)) error {
 		}
 	}
 	report(ev)
-	// Durable before the cosignature leaves: the entries, then the state.
-	if err := w.save(n, t, data, recs); err != nil {
+	// The gate checks the log's signature and the consistency proof again
+	// and signs; the entries, then the checkpoint cosigned, are durable
+	// before the cosignature leaves.
+	cosigned, err := w.gate.Cosign(msg, proof)
+	if err != nil {
+		return w.refuse(report, t.N, &Refusal{Index: -1, Reason: err.Error()})
+	}
+	if err := w.save(cosigned, t, data, recs); err != nil {
 		return err
 	}
-	return w.post(ctx, report, n, t)
+	return w.post(ctx, report, cosigned, n.Text, t)
 }
 
 // save writes the entries and the checkpoint cosigned, in that order:
 // a witness restarted between the two drops the entries past its state.
-func (w *Witness) save(n *note.Note, t tlog.Tree, data []byte, recs [][]byte) error {
+func (w *Witness) save(cosigned []byte, t tlog.Tree, data []byte, recs [][]byte) error {
 	f, err := os.OpenFile(filepath.Join(w.cfg.Dir, ledgerFile), os.O_WRONLY|os.O_APPEND, 0)
 	if err != nil {
 		return err
@@ -270,11 +283,7 @@ func (w *Witness) save(n *note.Note, t tlog.Tree, data []byte, recs [][]byte) er
 	if err != nil {
 		return fmt.Errorf("saving the entries: %w", err)
 	}
-	signed, err := note.Sign(&note.Note{Text: n.Text, Sigs: n.Sigs}, w.cfg.Signer)
-	if err != nil {
-		return err
-	}
-	if err := ledger.WriteFileAtomic(filepath.Join(w.cfg.Dir, stateFile), signed); err != nil {
+	if err := ledger.WriteFileAtomic(filepath.Join(w.cfg.Dir, stateFile), cosigned); err != nil {
 		return fmt.Errorf("saving the checkpoint cosigned: %w", err)
 	}
 	w.last, w.data = t, data
@@ -284,17 +293,14 @@ func (w *Witness) save(n *note.Note, t tlog.Tree, data []byte, recs [][]byte) er
 	return nil
 }
 
-// post sends the witness's cosignature of a checkpoint to the server.
-func (w *Witness) post(ctx context.Context, report func(Event), n *note.Note, t tlog.Tree) error {
-	signed, err := note.Sign(&note.Note{Text: n.Text}, w.cfg.Signer)
+// post sends the witness's cosignature of a checkpoint (the last
+// signature of cosigned, the gate's output) to the server.
+func (w *Witness) post(ctx context.Context, report func(Event), cosigned []byte, text string, t tlog.Tree) error {
+	sig, err := lastSignature(cosigned)
 	if err != nil {
 		return err
 	}
-	sig, err := lastSignature(signed)
-	if err != nil {
-		return err
-	}
-	body, _ := json.Marshal(map[string]string{"witness": w.cfg.Signer.Name(), "checkpoint": n.Text, "signature": sig})
+	body, _ := json.Marshal(map[string]string{"witness": w.cfg.Signer.Name(), "checkpoint": text, "signature": sig})
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.cfg.Server+"/v1/checkpoint/cosignatures", bytes.NewReader(body))
 	if err != nil {
 		return err

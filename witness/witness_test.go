@@ -335,3 +335,24 @@ func TestWitnessRefusesDamagedState(t *testing.T) {
 }
 
 func truncate(path string, n int64) error { return os.Truncate(path, n) }
+
+// A server restarted without the cosignatures it took: each witness finds
+// its signature missing from the checkpoint it cosigned and posts it again
+// (the gate signs the same tree again, nothing else).
+func TestWitnessPostsAgainToARestartedServer(t *testing.T) {
+	w := newWorld(t)
+	l := w.ledger(8, 8, "")
+	w.serve(l, w.logSigner)
+	ws := w.witnesses()
+	if _, errs := round(ws); errors.Join(errs...) != nil {
+		t.Fatal(errs)
+	}
+	w.serve(l, w.logSigner) // a new api.Record: no cosignature
+	evs, errs := round(ws)
+	for i, err := range errs {
+		if err != nil || len(evs[i]) != 2 || evs[i][0].Event != "up_to_date" || evs[i][1].Event != "cosigned" {
+			t.Fatalf("witness %d: %v %+v", i, err, evs[i])
+		}
+	}
+	w.cosignedBy(8)
+}
