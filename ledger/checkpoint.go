@@ -3,6 +3,7 @@ package ledger
 import (
 	"encoding/base64"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -40,13 +41,18 @@ func SignCheckpoint(origin string, t tlog.Tree, s note.Signer) ([]byte, error) {
 	return note.Sign(&note.Note{Text: string(CheckpointText(origin, t))}, s)
 }
 
-// OpenCheckpoint verifies a signed checkpoint with the log's key (and any
-// witness keys known) and returns the tree and the names of every key that
-// signed it.
+// OpenCheckpoint verifies a signed checkpoint with the log's key (the
+// first verifier: its signature is required) and any witness keys known,
+// and returns the tree and the names of every key that signed it.
 func OpenCheckpoint(msg []byte, origin string, verifiers ...note.Verifier) (tlog.Tree, []string, error) {
 	n, err := note.Open(msg, note.VerifierList(verifiers...))
 	if err != nil {
 		return tlog.Tree{}, nil, fmt.Errorf("checkpoint: %w", err)
+	}
+	if len(verifiers) > 0 && !slices.ContainsFunc(n.Sigs, func(s note.Signature) bool {
+		return s.Name == verifiers[0].Name() && s.Hash == verifiers[0].KeyHash()
+	}) {
+		return tlog.Tree{}, nil, fmt.Errorf("checkpoint: not signed by the log's key %s (only by %s)", verifiers[0].Name(), names(n.Sigs))
 	}
 	o, t, err := ParseCheckpoint(n.Text)
 	if err != nil {
@@ -55,11 +61,20 @@ func OpenCheckpoint(msg []byte, origin string, verifiers ...note.Verifier) (tlog
 	if o != origin {
 		return tlog.Tree{}, nil, fmt.Errorf("checkpoint of log %q, not %q", o, origin)
 	}
-	var names []string
+	var signers []string
 	for _, s := range n.Sigs {
-		names = append(names, s.Name)
+		signers = append(signers, s.Name)
 	}
-	return t, names, nil
+	return t, signers, nil
+}
+
+// names lists the names of signatures.
+func names(sigs []note.Signature) string {
+	var out []string
+	for _, s := range sigs {
+		out = append(out, s.Name)
+	}
+	return strings.Join(out, ", ")
 }
 
 // Witness co-signs checkpoints of one log, each only when it is consistent

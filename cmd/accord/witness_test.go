@@ -88,6 +88,13 @@ func TestWitnessCommandCosignsAServersCheckpoint(t *testing.T) {
 		t.Fatalf("verify --witness: exit %d: %s %s\ncheckpoint:\n%s", code, stdout, errs, cp)
 	}
 
+	// A witness that did not cosign it: verify refuses.
+	_, absent, _ := note.GenerateKey(rand.Reader, "us-witness")
+	stdout, errs, code = runAccord(t, append(args, "--witness", absent)...)
+	if code != 1 || !strings.Contains(errs, "not cosigned by the witness us-witness") {
+		t.Fatalf("verify --witness of a witness that did not cosign: exit %d: %s %s", code, stdout, errs)
+	}
+
 	// Another log key: refused, exit 1.
 	_, other, _ := note.GenerateKey(rand.Reader, strings.Split(logKey[1], "+")[0])
 	stdout, errs, code = runAccord(t, "witness", "--server", url, "--key", keyFiles[1], "--log-key", other, "--data", filepath.Join(dir, "other"), "--once")
