@@ -20,11 +20,19 @@ type Record struct {
 	Ledger *ledger.Ledger
 	Origin string
 	Signer note.Signer // signs checkpoints
+	// Witnesses are the witnesses' public keys: their cosignatures of
+	// checkpoints are taken (POST /v1/checkpoint/cosignatures, cosign.go)
+	// and published with the checkpoints they cosign.
+	Witnesses []note.Verifier
+
+	cosigs cosignatures
 }
 
 // Register adds the record's routes to a mux.
 func (rec *Record) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /v1/checkpoint", rec.getCheckpoint)
+	mux.HandleFunc("GET /v1/checkpoint/cosigned", rec.getCosigned)
+	mux.HandleFunc("POST /v1/checkpoint/cosignatures", rec.postCosignature)
 	mux.HandleFunc("GET /v1/ledger", rec.getLedger)
 	mux.HandleFunc("GET /v1/entries/{index}", rec.getEntry)
 	mux.HandleFunc("GET /v1/proofs/inclusion", rec.getInclusion)
@@ -39,7 +47,8 @@ func (rec *Record) getCheckpoint(w http.ResponseWriter, r *http.Request) {
 	}
 	if err == nil {
 		var cp []byte
-		if cp, err = ledger.SignCheckpoint(rec.Origin, t, rec.Signer); err == nil {
+		// With every witness's cosignature of this tree collected.
+		if cp, _, err = rec.cosigned(t); err == nil {
 			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 			w.Write(cp)
 			return

@@ -12,7 +12,7 @@ var openAPI []byte
 // Metrics, Mediation and Funding set); a test keeps it, the mux and openapi.json in step.
 var Routes = []string{
 	"POST /v1/observations", "GET /v1/incidents", "GET /v1/feed",
-	"POST /v1/submissions", "GET /v1/checkpoint", "GET /v1/ledger", "GET /v1/entries/{index}", "GET /v1/sealed/{sha256}",
+	"POST /v1/submissions", "GET /v1/checkpoint", "GET /v1/checkpoint/cosigned", "POST /v1/checkpoint/cosignatures", "GET /v1/ledger", "GET /v1/entries/{index}", "GET /v1/sealed/{sha256}",
 	"GET /v1/proofs/inclusion", "GET /v1/proofs/consistency",
 	"GET /metrics", "GET /openapi.json", "GET /", "GET /v1/geometry", "GET /web/",
 	"GET /v1/incidents/{id}", "GET /v1/agreement", "GET /v1/agreements", "GET /v1/agreements/{id}", "GET /v1/consultations",

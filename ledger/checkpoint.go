@@ -3,6 +3,7 @@ package ledger
 import (
 	"encoding/base64"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -40,13 +41,18 @@ func SignCheckpoint(origin string, t tlog.Tree, s note.Signer) ([]byte, error) {
 	return note.Sign(&note.Note{Text: string(CheckpointText(origin, t))}, s)
 }
 
-// OpenCheckpoint verifies a signed checkpoint with the log's key (and any
-// witness keys known) and returns the tree and the names of every key that
-// signed it.
+// OpenCheckpoint verifies a signed checkpoint with the log's key (the
+// first verifier: its signature is required) and any witness keys known,
+// and returns the tree and the names of every key that signed it.
 func OpenCheckpoint(msg []byte, origin string, verifiers ...note.Verifier) (tlog.Tree, []string, error) {
 	n, err := note.Open(msg, note.VerifierList(verifiers...))
 	if err != nil {
 		return tlog.Tree{}, nil, fmt.Errorf("checkpoint: %w", err)
+	}
+	if len(verifiers) > 0 && !slices.ContainsFunc(n.Sigs, func(s note.Signature) bool {
+		return s.Name == verifiers[0].Name() && s.Hash == verifiers[0].KeyHash()
+	}) {
+		return tlog.Tree{}, nil, fmt.Errorf("checkpoint: not signed by the log's key %s (only by %s)", verifiers[0].Name(), names(n.Sigs))
 	}
 	o, t, err := ParseCheckpoint(n.Text)
 	if err != nil {
@@ -55,11 +61,20 @@ func OpenCheckpoint(msg []byte, origin string, verifiers ...note.Verifier) (tlog
 	if o != origin {
 		return tlog.Tree{}, nil, fmt.Errorf("checkpoint of log %q, not %q", o, origin)
 	}
-	var names []string
+	var signers []string
 	for _, s := range n.Sigs {
-		names = append(names, s.Name)
+		signers = append(signers, s.Name)
 	}
-	return t, names, nil
+	return t, signers, nil
+}
+
+// names lists the names of signatures.
+func names(sigs []note.Signature) string {
+	var out []string
+	for _, s := range sigs {
+		out = append(out, s.Name)
+	}
+	return strings.Join(out, ", ")
 }
 
 // Witness co-signs checkpoints of one log, each only when it is consistent
@@ -70,6 +85,13 @@ type Witness struct {
 	Log    note.Verifier // the log's key
 	Signer note.Signer   // the witness's own key
 	last   tlog.Tree
+}
+
+// NewWitness is a witness whose last cosigned tree is last (the zero tree:
+// none yet), as its saved state says: a restarted witness keeps refusing
+// what does not extend it.
+func NewWitness(origin string, log note.Verifier, signer note.Signer, last tlog.Tree) *Witness {
+	return &Witness{Origin: origin, Log: log, Signer: signer, last: last}
 }
 
 // Cosign verifies a checkpoint and the proof that it extends the last one

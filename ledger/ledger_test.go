@@ -176,6 +176,12 @@ func TestCheckpointsAndWitnesses(t *testing.T) {
 	if err != nil || tree.N != 10 || len(names) != 2 {
 		t.Fatalf("cosigned checkpoint: %v %v %v", tree, names, err)
 	}
+	// Signed by the witness alone: the log's signature is required.
+	tree10, _ := l.Tree(10)
+	alone, _ := ledger.SignCheckpoint("accord/ukraine-2025", tree10, ws)
+	if _, _, err := ledger.OpenCheckpoint(alone, "accord/ukraine-2025", lv, wv); err == nil || !strings.Contains(err.Error(), "not signed by the log's key accord-mission (only by witness-ua)") {
+		t.Errorf("a checkpoint the witness alone signed: %v", err)
+	}
 	proof, _ := l.ProveTree(20, 10)
 	if _, err := w.Cosign(sign(20), proof); err != nil {
 		t.Errorf("consistent checkpoint refused: %v", err)

@@ -108,6 +108,11 @@ func (l *Log) Saved() (tlog.Tree, bool) {
 	return l.saved, l.saved.N > 0
 }
 
+// WriteFileAtomic replaces a file's contents durably, whole or not at all
+// (a temporary file, fsynced, renamed over the old one, the directory
+// fsynced): how the log saves its tree, and a witness its state.
+func WriteFileAtomic(path string, data []byte) error { return writeAtomic(path, data) }
+
 // writeAtomic replaces a file's contents durably: whole or not at all.
 func writeAtomic(path string, data []byte) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp-*")

@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/engine"
 	"github.com/accord-peace/accord/ledger"
 )
@@ -235,4 +236,20 @@ func readHistory(ctx context.Context, l Ledger, signed bool, store accord.Sealed
 		return nil, fmt.Errorf("entry %d is sealed (%s) and no sealed store holds its content", h.UnopenedEntry, h.Unopened.SHA256)
 	}
 	return h, nil
+}
+
+// Replay reads the record's first n entries (data in the ledger's file
+// format, already verified) into h, as the server reads them at restart,
+// and replays the engine's events through the agreements' engines: the
+// state every party must reach. When h could not open a sealed entry
+// (h.Partial()), nothing is replayed and the states are nil. `accord
+// verify` and `accord witness` both call it: one replay for both.
+func Replay(data []byte, n int64, as []*agreement.Agreement, h *History) ([]*engine.State, error) {
+	if err := ledger.Entries(data, n, h.Add); err != nil {
+		return nil, err
+	}
+	if h.Partial() {
+		return nil, nil
+	}
+	return engine.ReplaySet(as, h.Events)
 }

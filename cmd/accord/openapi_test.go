@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -18,6 +19,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/legacy"
+	"golang.org/x/mod/sumdb/note"
 
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/api"
@@ -40,7 +42,9 @@ type contractCall struct {
 // refused). Requests no route takes answer JSON errors.
 func TestOpenAPIDescribesTheServer(t *testing.T) {
 	data := t.TempDir()
-	url, stop, _ := startAccord(t, "serve", "--addr", "127.0.0.1:0", "--data", data, "--cors-origin", "https://dash.example.org")
+	wskey, wvkey, _ := note.GenerateKey(rand.Reader, "ua-witness")
+	wsigner, _ := note.NewSigner(wskey)
+	url, stop, _ := startAccord(t, "serve", "--addr", "127.0.0.1:0", "--data", data, "--cors-origin", "https://dash.example.org", "--witness-key", wvkey)
 	defer stop()
 	obsFile, _ := simulateTo(t, "--seed", "4", "--duration", "1h")
 	obs, _ := os.ReadFile(obsFile)
@@ -90,6 +94,17 @@ func TestOpenAPIDescribesTheServer(t *testing.T) {
 	if lines := strings.Split(cp, "\n"); len(lines) < 2 || func() error { _, err := fmt.Sscan(lines[1], &size); return err }() != nil || size < 3 {
 		t.Fatalf("checkpoint %q: no size", cp)
 	}
+	// A witness's cosignatures: of the checkpoint, of another tree, by a
+	// witness the server does not know, a signature of another text.
+	cpText := cp[:strings.Index(cp, "\n\n")+1]
+	otherTree := strings.Join(append(strings.SplitN(cpText, "\n", 3)[:2], "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n"), "\n")
+	stranger, _, _ := note.GenerateKey(rand.Reader, "stranger")
+	strangerSigner, _ := note.NewSigner(stranger)
+	var badSig map[string]string // the signature of another tree
+	json.Unmarshal([]byte(cosignBody(t, wsigner, otherTree)), &badSig)
+	badSig["checkpoint"] = cpText
+	badSigBody, _ := json.Marshal(badSig)
+
 	// The document's bodies other than JSON are strings.
 	for _, ct := range []string{"text/html", "image/svg+xml", "text/javascript", "text/csv", "application/vnd.google-earth.kml+xml", "application/xml"} {
 		openapi3filter.RegisterBodyDecoder(ct, openapi3filter.PlainBodyDecoder)
@@ -114,6 +129,13 @@ func TestOpenAPIDescribesTheServer(t *testing.T) {
 		{method: "GET", path: "/v1/feed", header: map[string]string{"Last-Event-ID": "abc"}, code: 400},
 		{method: "POST", path: "/v1/submissions", ctype: "application/json", body: `{"type":"nope"}`, code: 400},
 		{method: "GET", path: "/v1/checkpoint", code: 200},
+		{method: "GET", path: "/v1/checkpoint/cosigned", code: 404},
+		{method: "POST", path: "/v1/checkpoint/cosignatures", ctype: "application/json", body: cosignBody(t, wsigner, cpText), code: 200},
+		{method: "POST", path: "/v1/checkpoint/cosignatures", ctype: "application/json", body: cosignBody(t, strangerSigner, cpText), code: 403},
+		{method: "POST", path: "/v1/checkpoint/cosignatures", ctype: "application/json", body: string(badSigBody), code: 400},
+		{method: "POST", path: "/v1/checkpoint/cosignatures", ctype: "application/json", body: `{"witness":"ua-witness"}`, code: 400},
+		{method: "POST", path: "/v1/checkpoint/cosignatures", ctype: "application/json", body: cosignBody(t, wsigner, otherTree), code: 409},
+		{method: "GET", path: "/v1/checkpoint/cosigned", code: 200},
 		{method: "GET", path: "/v1/ledger", code: 200},
 		{method: "GET", path: "/v1/entries/0", code: 200},
 		{method: "GET", path: fmt.Sprintf("/v1/entries/%d", size-1), code: 200},

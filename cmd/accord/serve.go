@@ -42,6 +42,8 @@ type serverConfig struct {
 	feedPerAddr, feedClients                int
 	// corsOrigins may call the API from a browser page of theirs.
 	corsOrigins []string
+	// witnessKeys are the witnesses whose cosignatures the record takes.
+	witnessKeys []string
 }
 
 func (c *serverConfig) register(cmd *cobra.Command, defaultData string) {
@@ -57,6 +59,7 @@ func (c *serverConfig) register(cmd *cobra.Command, defaultData string) {
 	cmd.Flags().IntVar(&c.feedClients, "feed-clients", api.DefaultFeedClients, "feed streams open at once in all (429 beyond)")
 	cmd.Flags().StringArrayVar(&c.corsOrigins, "cors-origin", nil, "an origin (https://HOST[:PORT], or * for any) whose pages may call the API from a browser; repeat for more (default: none, same-origin only)")
 	cmd.Flags().StringVar(&c.keys, "keys", "", `more authors' public keys than the agreement's, a JSON file {"NAME": "BASE64 ED25519"} ('accord ledger keygen --author'): the negotiating parties sign their positions, answers and requests with theirs`)
+	cmd.Flags().StringArrayVar(&c.witnessKeys, "witness-key", nil, "a witness's public note key (NAME+HASH+KEY, or NAME=KEY), or a file of them one a line: the record takes its cosignatures of checkpoints and publishes them ('accord witness'); repeat for more")
 	cmd.Flags().StringVar(&c.tokens, "tokens", "", `callers' bearer tokens, a JSON file {"TOKEN": {"actor": ID, "role": party|guarantor|monitor|mediator|verifier}}; without it the server is open to every caller`)
 }
 
@@ -146,6 +149,10 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 	if err != nil {
 		return nil, err
 	}
+	witnesses, err := readWitnessKeys(c.witnessKeys)
+	if err != nil {
+		return nil, err
+	}
 	keys, err := agreedKeys(as)
 	if err != nil {
 		return nil, err
@@ -166,7 +173,11 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 	s.restored = m.Restored()
 	s.api = api.NewServer(m)
 	s.api.Logger = logger
-	s.api.Record = &api.Record{Ledger: led, Origin: c.origin, Signer: signer}
+	s.api.Record = &api.Record{Ledger: led, Origin: c.origin, Signer: signer, Witnesses: witnesses}
+	if err := s.api.Record.LoadCosignatures(filepath.Join(c.data, "cosignatures.json")); err != nil {
+		s.close()
+		return nil, err
+	}
 	feed.MaxPerAddr, feed.MaxClients = c.feedPerAddr, c.feedClients
 	s.api.Feed = feed
 	s.api.BodyTimeout = c.bodyTimeout

@@ -9,12 +9,12 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 
 	"golang.org/x/mod/sumdb/note"
 
 	"github.com/accord-peace/accord"
-	"github.com/accord-peace/accord/engine"
 	"github.com/accord-peace/accord/ledger"
 	"github.com/accord-peace/accord/mission"
 	"github.com/spf13/cobra"
@@ -125,7 +125,8 @@ func newVerifyCmd() *cobra.Command {
 		Use:   "verify LEDGER|URL --checkpoint FILE --log-key VKEY [--keys KEYS.json]",
 		Short: "Check a ledger on its own: every proof and signature, then replay its events",
 		Long: `verify trusts nothing but the keys it is given. It opens the checkpoint with the
-log's public key (and any --witness keys, reporting who signed), reads the
+log's public key (and the --witness keys: each witness named must have
+cosigned it, 'accord witness'; every signer is reported), reads the
 ledger's bytes, and checks every entry: its framing, canonical form, sequence
 number and link to the entry before it, each submission's author signature
 (keys from the agreement's keys section, and from --keys, a JSON object of
@@ -172,6 +173,12 @@ names one) and the state printed with its SHA-256.`,
 			if err != nil {
 				return &accord.Error{Code: accord.EINVALID, Message: checkpointPath, Err: err}
 			}
+			// Every witness named must have cosigned it.
+			for _, v := range verifiers[1:] {
+				if !slices.Contains(signers, v.Name()) {
+					return accord.Errorf(accord.EINVALID, "%s: not cosigned by the witness %s (signed by %s)", checkpointPath, v.Name(), strings.Join(signers, ", "))
+				}
+			}
 			as, err := loadAgreements(agreementPaths)
 			if err != nil {
 				return err
@@ -208,7 +215,8 @@ names one) and the state printed with its SHA-256.`,
 			if from := sealedFrom(args[0], server); from != "" {
 				h.Open = openSealed(cmd, from, firstOf(token, os.Getenv("ACCORD_TOKEN")))
 			}
-			if err := ledger.Entries(data, rep.Entries, h.Add); err != nil {
+			sts, err := mission.Replay(data, rep.Entries, as, h)
+			if err != nil {
 				return accord.Errorf(accord.EINVALID, "%s: %v", args[0], err)
 			}
 			if h.Partial() {
@@ -218,10 +226,6 @@ names one) and the state printed with its SHA-256.`,
 				}
 				fmt.Fprintf(w, ". The record itself verifies (%d sealed entries in it); the answer is partial.\n", rep.Sealed)
 				return nil
-			}
-			sts, err := engine.ReplaySet(as, h.Events)
-			if err != nil {
-				return accord.Errorf(accord.EINVALID, "%s: %v", args[0], err)
 			}
 			for i, st := range sts {
 				if len(sts) > 1 {
@@ -254,7 +258,7 @@ names one) and the state printed with its SHA-256.`,
 	f := cmd.Flags()
 	f.StringVar(&checkpointPath, "checkpoint", "", "the trusted signed checkpoint (a signed note)")
 	f.StringVar(&logKey, "log-key", "", "the log's public note key, or a file holding it")
-	f.StringArrayVar(&witnessKeys, "witness", nil, "a witness's public note key, or a file holding it (repeat)")
+	f.StringArrayVar(&witnessKeys, "witness", nil, "a witness's public note key, or a file holding it, whose cosignature the checkpoint must carry (repeat)")
 	f.StringVar(&keysPath, "keys", "", `more authors' public keys than the agreement's: a JSON file {"NAME": "BASE64 ED25519"}`)
 	f.StringVar(&origin, "origin", "accord/ukraine-2025", "the log's origin line in its checkpoints")
 	f.StringArrayVar(&agreementPaths, "agreement", nil, "agreement whose engine replays the events, a file or an embedded one by name ("+embeddedNames()+"); repeat for the agreements run beside the main one, in the server's order (default: reference)")

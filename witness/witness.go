@@ -1,0 +1,416 @@
+// Package witness is a party's own node on the record: it follows a
+// server's log, verifies every entry and every checkpoint, replays the
+// agreement engine over the entries as `accord verify` does
+// (mission.Replay), and cosigns only checkpoints consistent with every
+// checkpoint it cosigned before, posting its cosignature back to the
+// server (POST /v1/checkpoint/cosignatures).
+//
+// Its state — the last checkpoint it cosigned and a copy of the entries it
+// covers — is kept in a directory, written before the cosignature leaves
+// the process, so that a restart cannot be led to sign a fork.
+package witness
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/mod/sumdb/tlog"
+
+	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/agreement"
+	"github.com/accord-peace/accord/ledger"
+	"github.com/accord-peace/accord/mission"
+)
+
+// Config is what a witness needs: the server, the keys it trusts, its own
+// key and directory, and the agreements whose engine it replays.
+type Config struct {
+	Server string        // base URL of the server
+	Origin string        // the log's origin line
+	Log    note.Verifier // the log's public key
+	Signer note.Signer   // the witness's own key
+	Dir    string        // where its state is kept
+
+	// Registry holds the authors' keys: every submission's signature is
+	// checked with them (ledger.Verify).
+	Registry *ledger.Registry
+	// Agreements are replayed by the engine (the main one first); Signed
+	// says they register their authors' keys (mission.NewHistory).
+	Agreements []*agreement.Agreement
+	Signed     bool
+	// Open opens sealed entries (nil: none is opened, and the replay
+	// stops at the first, partial, as in accord verify).
+	Open func(accord.Seal) (*accord.Sealed, error)
+
+	Client *http.Client // http.DefaultClient when nil
+}
+
+// Event is one thing a witness did or refused, for progress lines and
+// scripts (accord witness --json prints one a line).
+type Event struct {
+	Event string `json:"event"` // verified, cosigned, up_to_date, refused
+	Size  int64  `json:"size"`  // the checkpoint's tree size
+	Root  string `json:"root,omitempty"`
+	// Entries is how many new entries were verified (verified).
+	Entries int64 `json:"entries,omitempty"`
+	// States are the agreements' state hashes after the replay; Partial
+	// names the first sealed entry that could not be opened.
+	States  map[string]string `json:"states,omitempty"`
+	Partial *int64            `json:"partial_at,omitempty"`
+	// Witnesses are those whose cosignatures the server now publishes
+	// (cosigned).
+	Witnesses []string `json:"witnesses,omitempty"`
+	// Refusal says why a checkpoint was refused (refused).
+	Refusal *Refusal `json:"refusal,omitempty"`
+}
+
+// Refusal is why a witness would not cosign a checkpoint.
+type Refusal struct {
+	Reason string `json:"reason"`
+	// Index is the entry concerned (-1 when none); Cosigned and Served the
+	// record hashes of it the witness cosigned and the server now serves,
+	// when they differ (a fork).
+	Index    int64  `json:"index"`
+	Cosigned string `json:"cosigned_hash,omitempty"`
+	Served   string `json:"served_hash,omitempty"`
+}
+
+func (r *Refusal) Error() string { return "refused: " + r.Reason }
+
+// Witness follows one log.
+type Witness struct {
+	cfg    Config
+	gate   *ledger.Witness // signs only what extends the last tree cosigned
+	last   tlog.Tree       // the last tree cosigned
+	data   []byte          // the entries it covers, in the ledger's file format
+	hashes []tlog.Hash
+}
+
+const (
+	stateFile  = "cosigned.checkpoint" // the last checkpoint cosigned: the log's signature and the witness's
+	ledgerFile = "ledger"              // the entries it covers
+)
+
+// Open loads a witness's state from its directory (none: a new witness,
+// which cosigns the first checkpoint it verifies). The copy of the
+// entries must verify and match the last checkpoint cosigned, or the
+// witness does not start.
+func Open(cfg Config) (*Witness, error) {
+	if cfg.Client == nil {
+		cfg.Client = http.DefaultClient
+	}
+	cfg.Server = strings.TrimSuffix(cfg.Server, "/")
+	if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
+		return nil, err
+	}
+	w := &Witness{cfg: cfg, gate: ledger.NewWitness(cfg.Origin, cfg.Log, cfg.Signer, tlog.Tree{})}
+	msg, err := os.ReadFile(filepath.Join(cfg.Dir, stateFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return w, os.WriteFile(filepath.Join(cfg.Dir, ledgerFile), nil, 0o600)
+	}
+	if err != nil {
+		return nil, err
+	}
+	t, _, err := ledger.OpenCheckpoint(msg, cfg.Origin, cfg.Log)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", filepath.Join(cfg.Dir, stateFile), err)
+	}
+	data, err := os.ReadFile(filepath.Join(cfg.Dir, ledgerFile))
+	if err != nil {
+		return nil, err
+	}
+	// Entries past the last checkpoint cosigned (written, then the state
+	// not) are dropped: they are fetched and verified again.
+	frames, err := splitFrames(data, t.N)
+	if err != nil || int64(len(frames)) < t.N {
+		return nil, fmt.Errorf("%s: the copy of the record holds fewer than the %d entries this witness cosigned (%v): restore it, or start the witness afresh in another directory", filepath.Join(cfg.Dir, ledgerFile), t.N, err)
+	}
+	end := 0
+	for _, f := range frames {
+		end += 4 + len(f)
+	}
+	data = data[:end]
+	rep := ledger.Verify(data, cfg.Registry, &t)
+	if !rep.OK() {
+		return nil, fmt.Errorf("%s: the copy of the record does not verify against the checkpoint cosigned: %v", filepath.Join(cfg.Dir, ledgerFile), rep.Problems[0])
+	}
+	if err := os.Truncate(filepath.Join(cfg.Dir, ledgerFile), int64(end)); err != nil {
+		return nil, err
+	}
+	w.last, w.data = t, data
+	w.gate = ledger.NewWitness(cfg.Origin, cfg.Log, cfg.Signer, t)
+	for _, f := range frames {
+		w.hashes = append(w.hashes, tlog.RecordHash(f))
+	}
+	return w, nil
+}
+
+// Last is the last tree the witness cosigned.
+func (w *Witness) Last() tlog.Tree { return w.last }
+
+// Round fetches the server's checkpoint and, when it is new, verifies it
+// and the entries up to it, replays the engine and cosigns it. It reports
+// what it did through report. A *Refusal error is a checkpoint refused;
+// any other error a failure to reach or read the server.
+func (w *Witness) Round(ctx context.Context, report func(Event)) error {
+	msg, err := w.get(ctx, "/v1/checkpoint")
+	if err != nil {
+		return err
+	}
+	n, err := note.Open(msg, note.VerifierList(w.cfg.Log))
+	if err != nil {
+		return w.refuse(report, 0, &Refusal{Index: -1, Reason: fmt.Sprintf("the checkpoint is not signed by the log's key %s: %v", w.cfg.Log.Name(), err)})
+	}
+	origin, t, err := ledger.ParseCheckpoint(n.Text)
+	if err != nil {
+		return w.refuse(report, 0, &Refusal{Index: -1, Reason: "not a checkpoint: " + err.Error()})
+	}
+	if origin != w.cfg.Origin {
+		return w.refuse(report, t.N, &Refusal{Index: -1, Reason: fmt.Sprintf("a checkpoint of log %q, not %q", origin, w.cfg.Origin)})
+	}
+	switch {
+	case t.N == 0 && w.last.N == 0:
+		report(Event{Event: "up_to_date", Size: 0})
+		return nil
+	case t.N < w.last.N:
+		return w.refuse(report, t.N, &Refusal{Index: t.N, Reason: fmt.Sprintf("the checkpoint has %d entries, fewer than the %d this witness cosigned (root %s): the log shrank, history rolled back", t.N, w.last.N, w.last.Hash)})
+	case t.N == w.last.N && t.Hash != w.last.Hash:
+		return w.refuse(report, t.N, w.fork(ctx, t, "another root at the same size"))
+	case t.N == w.last.N:
+		// Cosigned already; post it again when the server lost it.
+		mine := false
+		for _, s := range n.UnverifiedSigs {
+			mine = mine || s.Name == w.cfg.Signer.Name()
+		}
+		report(Event{Event: "up_to_date", Size: t.N, Root: t.Hash.String()})
+		if mine || t.N == 0 {
+			return nil
+		}
+		cosigned, err := w.gate.Cosign(msg, nil)
+		if err != nil {
+			return w.refuse(report, t.N, &Refusal{Index: -1, Reason: err.Error()})
+		}
+		return w.post(ctx, report, cosigned, n.Text, t)
+	}
+	var proof tlog.TreeProof
+	if w.last.N > 0 {
+		if proof, err = w.consistency(ctx, t.N); err != nil {
+			return err
+		}
+		if err := tlog.CheckTree(proof, t.N, t.Hash, w.last.N, w.last.Hash); err != nil {
+			return w.refuse(report, t.N, w.fork(ctx, t, "the consistency proof from the tree it cosigned does not verify: "+err.Error()))
+		}
+	}
+	// The new entries, each verified with all before it.
+	data := bytes.Clone(w.data)
+	var recs [][]byte
+	for i := w.last.N; i < t.N; i++ {
+		rec, err := w.get(ctx, "/v1/entries/"+strconv.FormatInt(i, 10))
+		if err != nil {
+			return err
+		}
+		data = binary.BigEndian.AppendUint32(data, uint32(len(rec)))
+		data = append(data, rec...)
+		recs = append(recs, rec)
+	}
+	rep := ledger.Verify(data, w.cfg.Registry, &t)
+	if !rep.OK() {
+		p := rep.Problems[0]
+		r := &Refusal{Index: p.Entry, Reason: fmt.Sprintf("the entries do not verify against the checkpoint of %d entries (%d problem(s)); first: %s", t.N, len(rep.Problems), p)}
+		return w.refuse(report, t.N, r)
+	}
+	if rep.Entries != t.N {
+		return w.refuse(report, t.N, &Refusal{Index: rep.Entries, Reason: fmt.Sprintf("the server served %d entries for a checkpoint of %d", rep.Entries, t.N)})
+	}
+	// The engine's replay, as accord verify does it.
+	h := mission.NewHistory(w.cfg.Signed)
+	h.Registry = w.cfg.Registry
+	h.Open = w.cfg.Open
+	sts, err := mission.Replay(data, t.N, w.cfg.Agreements, h)
+	if err != nil {
+		return w.refuse(report, t.N, &Refusal{Index: -1, Reason: "the agreement engine's replay fails: " + err.Error()})
+	}
+	ev := Event{Event: "verified", Size: t.N, Root: t.Hash.String(), Entries: t.N - w.last.N}
+	if h.Partial() {
+		i := h.UnopenedEntry
+		ev.Partial = &i
+	} else {
+		ev.States = map[string]string{}
+		for _, st := range sts {
+			ev.States[st.Agreement] = st.Hash()
+		}
+	}
+	report(ev)
+	// The gate checks the log's signature and the consistency proof again
+	// and signs; the entries, then the checkpoint cosigned, are durable
+	// before the cosignature leaves.
+	cosigned, err := w.gate.Cosign(msg, proof)
+	if err != nil {
+		return w.refuse(report, t.N, &Refusal{Index: -1, Reason: err.Error()})
+	}
+	if err := w.save(cosigned, t, data, recs); err != nil {
+		return err
+	}
+	return w.post(ctx, report, cosigned, n.Text, t)
+}
+
+// save writes the entries and the checkpoint cosigned, in that order:
+// a witness restarted between the two drops the entries past its state.
+func (w *Witness) save(cosigned []byte, t tlog.Tree, data []byte, recs [][]byte) error {
+	f, err := os.OpenFile(filepath.Join(w.cfg.Dir, ledgerFile), os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data[len(w.data):])
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("saving the entries: %w", err)
+	}
+	if err := ledger.WriteFileAtomic(filepath.Join(w.cfg.Dir, stateFile), cosigned); err != nil {
+		return fmt.Errorf("saving the checkpoint cosigned: %w", err)
+	}
+	w.last, w.data = t, data
+	for _, r := range recs {
+		w.hashes = append(w.hashes, tlog.RecordHash(r))
+	}
+	return nil
+}
+
+// post sends the witness's cosignature of a checkpoint (the last
+// signature of cosigned, the gate's output) to the server.
+func (w *Witness) post(ctx context.Context, report func(Event), cosigned []byte, text string, t tlog.Tree) error {
+	sig, err := lastSignature(cosigned)
+	if err != nil {
+		return err
+	}
+	body, _ := json.Marshal(map[string]string{"witness": w.cfg.Signer.Name(), "checkpoint": text, "signature": sig})
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.cfg.Server+"/v1/checkpoint/cosignatures", bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := w.cfg.Client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s refused the cosignature of the checkpoint of %d entries: %s: %s", w.cfg.Server, t.N, resp.Status, strings.TrimSpace(string(b)))
+	}
+	var out struct {
+		Witnesses []string `json:"witnesses"`
+	}
+	json.Unmarshal(b, &out)
+	report(Event{Event: "cosigned", Size: t.N, Root: t.Hash.String(), Witnesses: out.Witnesses})
+	return nil
+}
+
+// lastSignature is the base64 of a signed note's last signature line.
+func lastSignature(msg []byte) (string, error) {
+	lines := strings.Split(strings.TrimSuffix(string(msg), "\n"), "\n")
+	f := strings.Fields(lines[len(lines)-1])
+	if len(f) != 3 || f[0] != "—" {
+		return "", fmt.Errorf("no signature line in the note signed")
+	}
+	return f[2], nil
+}
+
+// fork locates where the server's history leaves the one cosigned: the
+// first entry whose record differs from the copy the witness holds.
+func (w *Witness) fork(ctx context.Context, t tlog.Tree, why string) *Refusal {
+	r := &Refusal{Index: -1, Reason: fmt.Sprintf("the checkpoint of %d entries (root %s) does not extend the one of %d entries this witness cosigned (root %s): %s", t.N, t.Hash, w.last.N, w.last.Hash, why)}
+	for i, h := range w.hashes {
+		rec, err := w.get(ctx, "/v1/entries/"+strconv.Itoa(i))
+		var served string
+		switch {
+		case err != nil:
+			served = "none (" + err.Error() + ")"
+		case tlog.RecordHash(rec) != h:
+			served = tlog.RecordHash(rec).String()
+		default:
+			continue
+		}
+		r.Index, r.Cosigned, r.Served = int64(i), h.String(), served
+		r.Reason += fmt.Sprintf("; a fork at entry %d: the witness cosigned its record hash %s, the server now serves %s", i, h, served)
+		return r
+	}
+	r.Reason += "; every entry cosigned is still served unchanged, but the server's tree is not theirs"
+	return r
+}
+
+func (w *Witness) refuse(report func(Event), size int64, r *Refusal) error {
+	report(Event{Event: "refused", Size: size, Refusal: r})
+	return r
+}
+
+// consistency fetches a proof that the tree of n entries extends the one
+// cosigned.
+func (w *Witness) consistency(ctx context.Context, n int64) (tlog.TreeProof, error) {
+	b, err := w.get(ctx, fmt.Sprintf("/v1/proofs/consistency?old=%d&size=%d", w.last.N, n))
+	if err != nil {
+		return nil, err
+	}
+	var p struct {
+		Proof []tlog.Hash `json:"proof"`
+	}
+	if err := json.Unmarshal(b, &p); err != nil {
+		return nil, fmt.Errorf("%s: a consistency proof that is not one: %v", w.cfg.Server, err)
+	}
+	return p.Proof, nil
+}
+
+// get reads one resource of the server.
+func (w *Witness) get(ctx context.Context, path string) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, w.cfg.Server+path, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := w.cfg.Client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, ledger.MaxEntry+1))
+	if err != nil {
+		return nil, fmt.Errorf("GET %s: %v", path, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("GET %s: %s", path, resp.Status)
+	}
+	return b, nil
+}
+
+// splitFrames reads at most n framed records.
+func splitFrames(data []byte, n int64) ([][]byte, error) {
+	var out [][]byte
+	for int64(len(out)) < n && len(data) > 0 {
+		if len(data) < 4 {
+			return out, errors.New("a short frame header")
+		}
+		l := binary.BigEndian.Uint32(data)
+		if uint64(len(data)-4) < uint64(l) {
+			return out, errors.New("a short record")
+		}
+		out = append(out, data[4:4+l])
+		data = data[4+l:]
+	}
+	return out, nil
+}
