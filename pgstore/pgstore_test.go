@@ -1,0 +1,92 @@
+package pgstore_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/internal/pgtest"
+	"github.com/accord-peace/accord/monitor"
+	"github.com/accord-peace/accord/monitor/monitortest"
+	"github.com/accord-peace/accord/pgstore"
+	"github.com/accord-peace/accord/storetest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+func openDB(t *testing.T) *pgstore.DB {
+	db, err := pgstore.Open(context.Background(), pgtest.DB(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func TestObservationStore(t *testing.T) {
+	monitortest.RunObservationStoreTests(t, func(t *testing.T) monitor.ObservationStore { return pgstore.NewObservationStore(openDB(t)) })
+}
+
+func TestIncidentStore(t *testing.T) {
+	monitortest.RunIncidentStoreTests(t, func(t *testing.T) monitor.IncidentStore { return pgstore.NewIncidentStore(openDB(t)) })
+}
+
+func TestSealedStoreConformance(t *testing.T) {
+	storetest.RunSealedStoreTests(t, func(t *testing.T) accord.SealedStore { return pgstore.NewSealedStore(openDB(t)) })
+}
+
+func TestConfidentialStoreConformance(t *testing.T) {
+	storetest.RunConfidentialStoreTests(t, func(t *testing.T) storetest.ConfidentialStore { return pgstore.NewConfidentialStore(openDB(t)) })
+}
+
+// Reopening applies no migration twice and keeps what was stored; the
+// spatial filter runs on PostGIS where the server has it.
+func TestReopenKeepsDataAndSchema(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.DB(t)
+	db, err := pgstore.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := monitortest.Observation("s", "1")
+	if _, err := pgstore.NewObservationStore(db).Put(ctx, []monitor.Observation{o}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	db, err = pgstore.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	got, err := pgstore.NewObservationStore(db).Get(ctx, o.Key())
+	if err != nil || got.Digest() != o.Digest() {
+		t.Fatalf("after reopening: %v, %v", got, err)
+	}
+	if want := pgtest.Require(t).HasPostGIS(ctx); db.PostGIS() != want {
+		t.Errorf("PostGIS used: %v, available: %v", db.PostGIS(), want)
+	}
+	t.Logf("incidents' bounding box on PostGIS: %v", db.PostGIS())
+}
+
+// An unreachable server is an error naming the URL (without its
+// password), what failed and how to fix it.
+func TestUnreachableServerIsNamed(t *testing.T) {
+	url := "postgres://mission:secret@127.0.0.1:1/accord?sslmode=disable&connect_timeout=2"
+	_, err := pgstore.Open(context.Background(), url)
+	if err == nil {
+		t.Fatal("opened a server that is not there")
+	}
+	msg := err.Error()
+	for _, want := range []string{"postgres://mission:xxxxx@127.0.0.1:1/accord", "cannot connect to 127.0.0.1:1", "pg_isready -h 127.0.0.1 -p 1", "createdb accord"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("the error %q does not say %q", msg, want)
+		}
+	}
+	if strings.Contains(msg, "secret") {
+		t.Errorf("the error shows the password: %s", msg)
+	}
+	if _, err := pgstore.Open(context.Background(), "postgres://[::1"); err == nil || !strings.Contains(err.Error(), "not a PostgreSQL URL") {
+		t.Errorf("a malformed URL: %v", err)
+	}
+}
