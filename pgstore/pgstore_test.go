@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/internal/pgtest"
 	"github.com/accord-peace/accord/monitor"
@@ -88,5 +90,33 @@ func TestUnreachableServerIsNamed(t *testing.T) {
 	}
 	if _, err := pgstore.Open(context.Background(), "postgres://[::1"); err == nil || !strings.Contains(err.Error(), "not a PostgreSQL URL") {
 		t.Errorf("a malformed URL: %v", err)
+	}
+}
+
+// A stored row damaged in the database is reported with the database,
+// the table and the row, as in SQLite.
+func TestDamagedRowIsNamed(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.DB(t)
+	db, err := pgstore.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	s := pgstore.NewObservationStore(db)
+	if _, err := s.Put(ctx, []monitor.Observation{monitortest.Observation("s", "1"), monitortest.Observation("s", "2")}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(ctx)
+	if _, err := c.Exec(ctx, `UPDATE observations SET feature = '{"type":"Feature"' WHERE id = '2'`); err != nil {
+		t.Fatal(err)
+	}
+	err = s.All(ctx, func(*monitor.Observation) error { return nil })
+	if err == nil || !strings.Contains(err.Error(), pgstore.Redact(url)) || !strings.Contains(err.Error(), "table observations, row 2") {
+		t.Errorf("damaged row: %v", err)
 	}
 }
