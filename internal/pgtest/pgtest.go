@@ -2,7 +2,8 @@
 // on a temporary directory and a free loopback port — for the tests of the
 // PostgreSQL store and for the server benchmark's PostGIS peer. The
 // binaries are found under /usr/lib/postgresql/*/bin (Debian's postgresql
-// package; the newest version wins) or in ACCORD_PG_BIN. initdb refuses to
+// package; the newest version wins) or in ACCORD_PG_BIN (none: run as if
+// PostgreSQL were not installed). initdb refuses to
 // run as root: as root the cluster is run as the user postgres (which
 // Debian's package creates) through runuser.
 //
@@ -52,7 +53,9 @@ type Options struct {
 // ACCORD_PG_BIN when set, else /usr/lib/postgresql/*/bin; an error saying
 // what to install when none is.
 func FindBin() (string, error) {
-	if b := os.Getenv("ACCORD_PG_BIN"); b != "" {
+	if b := os.Getenv("ACCORD_PG_BIN"); b == "none" {
+		return "", fmt.Errorf("%w: ACCORD_PG_BIN=none", ErrAbsent)
+	} else if b != "" {
 		if _, err := os.Stat(filepath.Join(b, "initdb")); err != nil {
 			return "", fmt.Errorf("ACCORD_PG_BIN=%s: no initdb there: %w", b, err)
 		}
@@ -66,7 +69,7 @@ func FindBin() (string, error) {
 		}
 	}
 	if len(found) == 0 {
-		return "", errors.New("no PostgreSQL server found (no /usr/lib/postgresql/*/bin/initdb, no ACCORD_PG_BIN): install Debian's postgresql (and postgresql-15-postgis-3 for PostGIS), as scripts/test does")
+		return "", fmt.Errorf("%w (no /usr/lib/postgresql/*/bin/initdb, no ACCORD_PG_BIN): install Debian's postgresql (and postgresql-15-postgis-3 for PostGIS), as scripts/test does", ErrAbsent)
 	}
 	sort.Slice(found, func(i, j int) bool { return version(found[i]) < version(found[j]) })
 	return found[len(found)-1], nil
@@ -180,6 +183,9 @@ func (s *Server) Stop() {
 	os.RemoveAll(s.dir)
 }
 
+// ErrAbsent is the error (wrapped) when no PostgreSQL is installed.
+var ErrAbsent = errors.New("PostgreSQL is not installed")
+
 var (
 	shared    *Server
 	sharedErr error
@@ -204,12 +210,16 @@ func Shared() (*Server, error) {
 	return shared, sharedErr
 }
 
-// Require returns the shared server, or skips the test saying why (fails
-// it when ACCORD_REQUIRE_TOOLS is set).
+// Require returns the shared server. When PostgreSQL is not installed it
+// skips the test saying why (fails it when ACCORD_REQUIRE_TOOLS is set); an
+// installed server that does not start fails the test.
 func Require(t testing.TB) *Server {
 	t.Helper()
 	s, err := Shared()
 	if err != nil {
+		if !errors.Is(err, ErrAbsent) {
+			t.Fatalf("PostgreSQL is installed but the test server did not start: %v", err)
+		}
 		if os.Getenv("ACCORD_REQUIRE_TOOLS") != "" {
 			t.Fatalf("PostgreSQL is required (ACCORD_REQUIRE_TOOLS is set): %v", err)
 		}
