@@ -23,6 +23,7 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/accord-peace/accord"
@@ -150,6 +151,13 @@ func (d *DB) migrate(ctx context.Context) error {
 			_, err := tx.Exec(ctx, `INSERT INTO migrations (version, name) VALUES ($1, $2)`, v, base)
 			return err
 		})
+		var pe *pgconn.PgError
+		if postgis && errors.As(err, &pe) && pe.Code == "42501" {
+			// PostGIS is installed but this user may not create the
+			// extension: the plain SQL filter, until a superuser runs
+			// CREATE EXTENSION postgis and the store is opened again.
+			continue
+		}
 		if err != nil {
 			return err
 		}
