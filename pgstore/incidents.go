@@ -116,31 +116,54 @@ func (s *IncidentStore) Incidents(ctx context.Context, q accord.IncidentQuery) (
 			cond("lat <= ?", b[3])
 		}
 	}
-	rows, err := s.db.pool.Query(ctx, `SELECT ord, body FROM incidents WHERE `+strings.Join(where, " AND ")+` ORDER BY ord`, args...)
+	// Read in chunks of one page and one more row (what decides whether
+	// there is a next page when SQL decides the whole filter); a chunk
+	// that Match thins out is followed by the next, from the last row read.
+	args = append(args, limit+1)
+	sql := `SELECT ord, body FROM incidents WHERE ` + strings.Join(where, " AND ") + fmt.Sprintf(` ORDER BY ord LIMIT $%d`, len(args))
+	var last int64
+	for {
+		n, err := s.chunk(ctx, sql, args, func(ord int64, in *accord.Incident) bool {
+			args[0] = ord
+			if !f.Match(in) {
+				return true
+			}
+			if len(page.Incidents) == limit {
+				page.Next = accord.Cursor(last)
+				return false
+			}
+			page.Incidents = append(page.Incidents, *in)
+			last = ord
+			return true
+		})
+		if err != nil || page.Next != "" || n <= limit {
+			return page, err
+		}
+	}
+}
+
+// chunk runs one listing query and calls f with each row read until f
+// returns false; it returns the number of rows read.
+func (s *IncidentStore) chunk(ctx context.Context, sql string, args []any, f func(ord int64, in *accord.Incident) bool) (n int, err error) {
+	rows, err := s.db.pool.Query(ctx, sql, args...)
 	if err != nil {
-		return page, err
+		return 0, err
 	}
 	defer rows.Close()
-	var last int64
 	for rows.Next() {
+		n++
 		var ord int64
 		var body []byte
 		if err := rows.Scan(&ord, &body); err != nil {
-			return page, err
+			return n, err
 		}
 		var in accord.Incident
 		if err := json.Unmarshal(body, &in); err != nil {
-			return page, fmt.Errorf("table incidents, row %d: the stored body does not decode: %w", ord, err)
+			return n, fmt.Errorf("table incidents, row %d: the stored body does not decode: %w", ord, err)
 		}
-		if !f.Match(&in) {
-			continue
+		if !f(ord, &in) {
+			return n, nil
 		}
-		if len(page.Incidents) == limit {
-			page.Next = accord.Cursor(last)
-			break
-		}
-		page.Incidents = append(page.Incidents, in)
-		last = ord
 	}
-	return page, rows.Err()
+	return n, rows.Err()
 }

@@ -142,4 +142,40 @@ func RunIncidentStoreTests(t *testing.T, newStore func(t *testing.T) monitor.Inc
 			t.Errorf("bbox and zone: %s", got)
 		}
 	})
+	t.Run("a filter decided on the decoded incidents, paged", func(t *testing.T) {
+		s := newStore(t)
+		ru := "ru"
+		var batch []monitor.Incident
+		for i := 0; i < 30; i++ {
+			in := Incident(fmt.Sprintf("inc-%d", i), i, "reported")
+			if i%7 == 3 {
+				in.Violations = []monitor.Violation{{Rule: "r", Provision: "p", Party: &ru}}
+			}
+			batch = append(batch, in)
+		}
+		if err := s.PutIncidents(ctx, batch); err != nil {
+			t.Fatal(err)
+		}
+		q := monitor.IncidentQuery{Filter: monitor.IncidentFilter{Party: "ru"}, Limit: 2}
+		var got []string
+		for pages := 0; ; pages++ {
+			p, err := s.Incidents(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if pages > 10 || len(p.Incidents) > 2 {
+				t.Fatalf("page %d: %s", pages, ids(p))
+			}
+			for _, in := range p.Incidents {
+				got = append(got, in.ID)
+			}
+			if p.Next == "" {
+				break
+			}
+			q.After = p.Next
+		}
+		if fmt.Sprint(got) != "[inc-3 inc-10 inc-17 inc-24]" {
+			t.Errorf("violations by ru, two a page: %v, want [inc-3 inc-10 inc-17 inc-24]", got)
+		}
+	})
 }
