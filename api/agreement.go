@@ -146,12 +146,8 @@ type ConsultationView struct {
 // getConsultations lists the consultations of every agreement the mission
 // runs, the main one's first, as the caller may read them.
 func (s *Server) getConsultations(w http.ResponseWriter, r *http.Request) {
-	if s.state(w) == nil {
-		return
-	}
-	sts, err := s.Mission.States()
-	if err != nil {
-		writeError(w, status(err), err)
+	sts := s.states(w)
+	if sts == nil {
 		return
 	}
 	out := []ConsultationView{}

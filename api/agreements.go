@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/engine"
 )
 
 // AgreementsView lists every agreement the mission runs on its record, the
@@ -15,12 +16,8 @@ type AgreementsView struct {
 // getAgreements answers GET /v1/agreements: every agreement the mission
 // runs side by side, where each stands.
 func (s *Server) getAgreements(w http.ResponseWriter, r *http.Request) {
-	if s.state(w) == nil {
-		return
-	}
-	sts, err := s.Mission.States()
-	if err != nil {
-		writeError(w, status(err), err)
+	sts := s.states(w)
+	if sts == nil {
 		return
 	}
 	v := AgreementsView{Agreements: []AgreementView{}}
@@ -34,12 +31,8 @@ func (s *Server) getAgreements(w http.ResponseWriter, r *http.Request) {
 // mission and where it stands; 404 naming the agreements run when the id
 // is none of them.
 func (s *Server) getAgreementByID(w http.ResponseWriter, r *http.Request) {
-	if s.state(w) == nil {
-		return
-	}
-	sts, err := s.Mission.States()
-	if err != nil {
-		writeError(w, status(err), err)
+	sts := s.states(w)
+	if sts == nil {
 		return
 	}
 	id := r.PathValue("id")
@@ -52,4 +45,18 @@ func (s *Server) getAgreementByID(w http.ResponseWriter, r *http.Request) {
 		ids = append(ids, a.ID)
 	}
 	writeError(w, http.StatusNotFound, accord.Errorf(accord.ENOTFOUND, "no agreement %.80q on this record (it runs %v)", id, ids))
+}
+
+// states are the states of every agreement the mission runs, the main one
+// first; or it writes ENOTFOUND (no engine) or the error and returns nil.
+func (s *Server) states(w http.ResponseWriter) []*engine.State {
+	if s.state(w) == nil {
+		return nil
+	}
+	sts, err := s.Mission.States()
+	if err != nil {
+		writeError(w, status(err), err)
+		return nil
+	}
+	return sts
 }

@@ -118,6 +118,9 @@ func Open(ctx context.Context, cfg Config) (*Mission, error) {
 		return nil, err
 	}
 	k := cfg.Kernel
+	if k != nil && !sameZones(k.Geometry(), mon.Geometry) {
+		return nil, accord.Errorf(accord.EINVALID, "mission: the kernel given is not of the monitoring geometry the mission runs (with agreements beside the main one, their merged geometry: leave Config.Kernel nil, or build it from mission.Monitoring)")
+	}
 	if k == nil {
 		if k, err = monitor.NewKernel(mon); err != nil {
 			return nil, err
@@ -242,4 +245,21 @@ func (m *Mission) applyVerdicts(ins []monitor.Incident) {
 			ins[i].State = st
 		}
 	}
+}
+
+// sameZones reports whether two geometries hold the same zones in the same
+// order (the pipeline indexes zones by their place in the kernel's).
+func sameZones(a, b *geo.Geometry) bool {
+	if a == b {
+		return true
+	}
+	if a == nil || b == nil || len(a.Zones) != len(b.Zones) || len(a.Parts) != len(b.Parts) {
+		return false
+	}
+	for i := range a.Zones {
+		if a.Zones[i].ID != b.Zones[i].ID {
+			return false
+		}
+	}
+	return true
 }

@@ -12,7 +12,9 @@ import (
 // NuclearPlantConfig describes a simulated stream around the Zaporizhzhia
 // nuclear plant (scenarios/ukraine-2025/nuclear-plant.yaml): the IAEA
 // team's daily presence report, a radiation monitor's readings every six
-// hours, occasional drone sightings near the plant that break no rule,
+// hours, occasional satellite sightings around the plant with nothing to
+// report (event other, which no rule forbids, here or in the ceasefire
+// merged with it: a drone would break the ceasefire's no-fly zone),
 // and the breaches injected. Zero fields take the reference agreement's
 // values.
 type NuclearPlantConfig struct {
@@ -26,8 +28,8 @@ type NuclearPlantConfig struct {
 	Plant, PowerLine, Bank [2]float64
 	// Team is the IAEA team's source (its owner is the presence duty's).
 	Team SourceRef
-	// SightingsPerDay is the mean number of drone sightings 6-15 km south
-	// of the plant (away from the power lines), which break no rule.
+	// SightingsPerDay is the mean number of satellite sightings (event
+	// other) 1-15 km around the plant, which break no rule.
 	SightingsPerDay float64
 	// The rules the breaches break, and the party each is attributed to.
 	PresenceRule, PowerLineRule, PlantRule string
@@ -127,10 +129,9 @@ func NuclearPlant(cfg NuclearPlantConfig) (*Result, error) {
 		}
 		for k := n.poisson(cfg.SightingsPerDay); k > 0; k-- {
 			at := day.Add(time.Duration(n.rng.Float64() * float64(24*time.Hour))).Truncate(time.Second)
-			bearing := math.Pi/2 + n.rng.Float64()*math.Pi // east through south to west
-			pos := move(cfg.Plant, 6000+n.rng.Float64()*9000, bearing)
-			n.add(n.point("drone", SourceRef{ID: "uav-znpp", Kind: "uav", Owner: "mission"}, fmt.Sprintf("drone-%s-%d", day.Format(time.DateOnly), k), pos, at,
-				10*time.Minute, "drone", 0, 150, 30, 0.7))
+			pos := move(cfg.Plant, 1000+n.rng.Float64()*14000, n.rng.Float64()*2*math.Pi)
+			n.add(n.point("other", SourceRef{ID: "sat-7", Kind: "satellite", Owner: "cn"}, fmt.Sprintf("sighting-%s-%d", day.Format(time.DateOnly), k), pos, at,
+				45*time.Minute, "", 0, 20, 2, 0.8))
 		}
 		if breaches[d][BreachPowerLineStrike] {
 			n.powerLineStrike(day.Add(14 * time.Hour))

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
@@ -109,29 +110,7 @@ The same --seed gives the same output.`,
 				}
 				res = sim.Combine(res, gr)
 			}
-			if truthPath != "" {
-				err := writeFileAtomic(truthPath, func(f *os.File) error {
-					w := bufio.NewWriter(f)
-					enc := json.NewEncoder(w)
-					for _, tr := range res.Truth {
-						if err := enc.Encode(tr); err != nil {
-							return err
-						}
-					}
-					return w.Flush()
-				})
-				if err != nil {
-					return err
-				}
-			}
-			w := bufio.NewWriter(cmd.OutOrStdout())
-			enc := json.NewEncoder(w)
-			for _, o := range res.Observations {
-				if err := enc.Encode(o); err != nil {
-					return err
-				}
-			}
-			return w.Flush()
+			return writeSimulation(cmd.OutOrStdout(), res, truthPath)
 		},
 	}
 	f := cmd.Flags()
@@ -161,4 +140,28 @@ func judgeWith(p *monitor.Pipeline) func(sim.TrueEvent) []sim.Verdict {
 		}
 		return out
 	}
+}
+
+// writeSimulation writes a simulation's observations as NDJSON to w and,
+// with truthPath, its ground truth as NDJSON to that file (atomically).
+func writeSimulation(out io.Writer, res *sim.Result, truthPath string) error {
+	if truthPath != "" {
+		err := writeFileAtomic(truthPath, func(f *os.File) error { return writeNDJSON(f, res.Truth) })
+		if err != nil {
+			return err
+		}
+	}
+	return writeNDJSON(out, res.Observations)
+}
+
+// writeNDJSON writes values one JSON per line.
+func writeNDJSON[T any](out io.Writer, vs []T) error {
+	w := bufio.NewWriter(out)
+	enc := json.NewEncoder(w)
+	for i := range vs {
+		if err := enc.Encode(vs[i]); err != nil {
+			return err
+		}
+	}
+	return w.Flush()
 }

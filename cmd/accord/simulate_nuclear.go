@@ -1,10 +1,7 @@
 package main
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -29,7 +26,8 @@ func newSimulateNuclearPlantCmd() *cobra.Command {
 (scenarios/ukraine-2025/nuclear-plant.yaml, 'nuclear-plant' for short): the
 IAEA team's presence report every day from the plant, a radiation monitor's
 readings every six hours (to 07:00 the day after the last, so the last day
-is judged), and drone sightings south of the plant that break no rule.
+is judged), and satellite sightings around the plant with nothing to report
+(event other), which break no rule.
 
 --breach KIND@DAY injects a breach on a day (1 the first), repeatable:
   missing_report     the team's report of that day does not come
@@ -61,35 +59,13 @@ them. The same --seed gives the same output.`,
 			if err != nil {
 				return usageError{cmd: "simulate nuclear-plant", err: err}
 			}
-			if truthPath != "" {
-				err := writeFileAtomic(truthPath, func(f *os.File) error {
-					w := bufio.NewWriter(f)
-					enc := json.NewEncoder(w)
-					for _, tr := range res.Truth {
-						if err := enc.Encode(tr); err != nil {
-							return err
-						}
-					}
-					return w.Flush()
-				})
-				if err != nil {
-					return err
-				}
-			}
-			w := bufio.NewWriter(cmd.OutOrStdout())
-			enc := json.NewEncoder(w)
-			for _, o := range res.Observations {
-				if err := enc.Encode(o); err != nil {
-					return err
-				}
-			}
-			return w.Flush()
+			return writeSimulation(cmd.OutOrStdout(), res, truthPath)
 		},
 	}
 	f := cmd.Flags()
 	f.Uint64Var(&seed, "seed", 1, "random seed")
 	f.IntVar(&days, "days", 7, "days of reports")
-	f.Float64Var(&sightings, "sightings", 3, "drone sightings near the plant per day (breaking no rule)")
+	f.Float64Var(&sightings, "sightings", 3, "satellite sightings around the plant per day (event other, breaking no rule)")
 	f.StringVar(&start, "start", "2025-06-01T00:00:00Z", "the first day's midnight (RFC 3339)")
 	f.StringArrayVar(&breaches, "breach", nil, "inject a breach: KIND@DAY (missing_report, power_line_strike, heavy_weapons), repeatable")
 	f.StringVar(&truthPath, "truth", "", "also write the truth, one line per breach, to FILE")

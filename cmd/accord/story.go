@@ -15,6 +15,7 @@ import (
 
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/agreement"
+	"github.com/accord-peace/accord/api"
 	"github.com/accord-peace/accord/sim"
 )
 
@@ -45,6 +46,7 @@ type story struct {
 	breach    bool
 	ended     time.Time // when the snapback took effect
 	sent      int       // the observations posted so far
+	exchanged int       // the prisoner exchanges recorded so far (storyExchanges)
 	provs     []storyProvision
 	// Hours told at the busy and at the calm pace.
 	busyHours, calmHours int
@@ -154,6 +156,11 @@ func (s *story) run(ctx context.Context) error {
 				return err
 			}
 			busy = busy || b
+		}
+		if len(all) > 1 {
+			if err := s.exchange(ctx, now, start); err != nil {
+				return err
+			}
 		}
 		if busy {
 			s.busyHours++
@@ -471,4 +478,59 @@ func withFunctional(front []sim.Observation, as []*agreement.Agreement, seed uin
 		return front, err
 	}
 	return sim.Combine(&sim.Result{Observations: front}, &sim.Result{Observations: extra}).Observations, nil
+}
+
+// storyExchanges are the prisoner exchanges the verifier attests in the
+// story, by day, persons released by each side: the 1,000 for 1,000 agreed
+// at Istanbul on 16 May 2025, carried out over three days (390, 307 and
+// 303 a side, 23–25 May 2025), here from day 18; then a month later 300 a
+// side, the exchange agreement's monthly quota (a judgement, in
+// prisoner-exchange.yaml).
+var storyExchanges = []struct{ day, persons int }{{18, 390}, {19, 307}, {20, 303}, {48, 300}}
+
+// exchange records the exchanges due by now on an agreement with a
+// verifier, as its verifier would (POST /v1/exchanges, unsigned: the
+// story's server registers no keys): the counts public, the lists of
+// persons — invented ids — sealed to the two parties and the verifier.
+func (s *story) exchange(ctx context.Context, now, start time.Time) error {
+	if s.exchanged == len(storyExchanges) || now.Sub(start) < time.Duration(storyExchanges[s.exchanged].day)*24*time.Hour {
+		return nil
+	}
+	var v api.ExchangesView
+	if err := s.do(ctx, "GET", "/v1/exchanges", "", nil, &v); err != nil {
+		return err
+	}
+	var ag *api.AgreementExchanges
+	for i := range v.Agreements {
+		if len(v.Agreements[i].Verifiers) > 0 && len(v.Agreements[i].Parties) == 2 {
+			ag = &v.Agreements[i]
+			break
+		}
+	}
+	if ag == nil {
+		s.exchanged = len(storyExchanges) // no exchange agreement on this record
+		return nil
+	}
+	for s.exchanged < len(storyExchanges) && now.Sub(start) >= time.Duration(storyExchanges[s.exchanged].day)*24*time.Hour {
+		x := storyExchanges[s.exchanged]
+		id := fmt.Sprintf("x%d", s.exchanged+1)
+		persons := map[string][]json.RawMessage{}
+		for _, p := range ag.Parties {
+			for i := range x.persons {
+				persons[p] = append(persons[p], json.RawMessage(fmt.Sprintf("%q", fmt.Sprintf("%s-%s-%04d", id, p, i+1))))
+			}
+		}
+		body, sealed, err := accord.SealExchangeLists(id, persons)
+		if err != nil {
+			return err
+		}
+		body.Agreement = ag.Agreement
+		req := api.ExchangeRequest{Exchange: &body, Verifier: ag.Verifiers[0], Lists: sealed}
+		if err := s.call(ctx, "/v1/exchanges", req); err != nil {
+			return err
+		}
+		s.exchanged++
+		s.say(now, "%s: %s attests exchange %s, %d for %d (the lists sealed to %s)", ag.Agreement, ag.Verifiers[0], id, x.persons, x.persons, strings.Join(append(slices.Clone(ag.Parties), ag.Verifiers[0]), ", "))
+	}
+	return nil
 }
