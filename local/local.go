@@ -8,13 +8,21 @@
 // in the same ledger. 'accord serve', 'accord demo',
 // the server benchmark and the tests open a mission here, so they wire it
 // one way.
+//
+// With Config.Store a postgres:// URL, the observations, the incidents,
+// the sealed content and the negotiations' confidential content are kept
+// in that PostgreSQL database instead (package pgstore), and accord.db and
+// incidents.db are not used; the ledger and the keys stay files in the data
+// directory.
 package local
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/agreement"
@@ -23,13 +31,18 @@ import (
 	"github.com/accord-peace/accord/ledger"
 	"github.com/accord-peace/accord/mediation"
 	"github.com/accord-peace/accord/mission"
+	"github.com/accord-peace/accord/pgstore"
 	"github.com/accord-peace/accord/reconstruction"
 	"github.com/accord-peace/accord/sqlite"
 )
 
 // Config says what to open.
 type Config struct {
-	Dir       string // the data directory, created when absent
+	Dir string // the data directory, created when absent
+	// Store is where the observations, incidents, sealed and confidential
+	// content are kept: "" (or "sqlite") for SQLite files in Dir, or a
+	// PostgreSQL URL (postgres://USER@HOST:PORT/DATABASE).
+	Store     string
 	Agreement *agreement.Agreement
 	// Others are the agreements run beside the main one on the same
 	// record (mission.Config.Others).
@@ -59,6 +72,12 @@ type Deployment struct {
 	Funding *funding.Funding
 	db      *sqlite.DB
 	derive  *sqlite.DB
+	pg      *pgstore.DB
+}
+
+// IsPostgres reports whether a store setting names PostgreSQL.
+func IsPostgres(store string) bool {
+	return strings.HasPrefix(store, "postgres://") || strings.HasPrefix(store, "postgresql://")
 }
 
 // Open opens the stores in the directory and the mission over them (which
@@ -73,19 +92,33 @@ func Open(ctx context.Context, c Config) (*Deployment, error) {
 	}
 	d := &Deployment{}
 	var err error
-	if d.db, err = sqlite.Open(ctx, filepath.Join(c.Dir, "accord.db")); err != nil {
-		return nil, err
-	}
-	if d.derive, err = sqlite.OpenDerived(ctx, filepath.Join(c.Dir, "incidents.db")); err != nil {
-		d.Close()
-		return nil, err
+	cfg := mission.Config{Agreement: c.Agreement, Others: c.Others, Kernel: c.Kernel}
+	var confidential mediation.Store
+	switch {
+	case IsPostgres(c.Store):
+		if d.pg, err = pgstore.Open(ctx, c.Store); err != nil {
+			return nil, fmt.Errorf("the PostgreSQL store: %w", err)
+		}
+		cfg.Observations, cfg.Incidents, cfg.Sealed = pgstore.NewObservationStore(d.pg), pgstore.NewIncidentStore(d.pg), pgstore.NewSealedStore(d.pg)
+		confidential = pgstore.NewConfidentialStore(d.pg)
+	case c.Store == "" || c.Store == "sqlite":
+		if d.db, err = sqlite.Open(ctx, filepath.Join(c.Dir, "accord.db")); err != nil {
+			return nil, err
+		}
+		if d.derive, err = sqlite.OpenDerived(ctx, filepath.Join(c.Dir, "incidents.db")); err != nil {
+			d.Close()
+			return nil, err
+		}
+		cfg.Observations, cfg.Incidents, cfg.Sealed = sqlite.NewObservationStore(d.db), sqlite.NewIncidentStore(d.derive), sqlite.NewSealedStore(d.db)
+		confidential = sqlite.NewConfidentialStore(d.db)
+	default:
+		return nil, accord.Errorf(accord.EINVALID, "store %q: want sqlite (files in the data directory) or a PostgreSQL URL postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE", pgstore.Redact(c.Store))
 	}
 	if d.Ledger, err = ledger.OpenLedger(filepath.Join(c.Dir, "ledger"), reg); err != nil {
 		d.Close()
 		return nil, err
 	}
-	cfg := mission.Config{Agreement: c.Agreement, Others: c.Others, Kernel: c.Kernel, Ledger: d.Ledger,
-		Observations: sqlite.NewObservationStore(d.db), Incidents: sqlite.NewIncidentStore(d.derive), Sealed: sqlite.NewSealedStore(d.db)}
+	cfg.Ledger = d.Ledger
 	if c.Publisher != nil {
 		cfg.Publisher = c.Publisher(d.Ledger)
 	}
@@ -98,7 +131,7 @@ func Open(ctx context.Context, c Config) (*Deployment, error) {
 		d.Close()
 		return nil, err
 	}
-	if d.Mediation, err = mediation.Open(ctx, mediation.Config{Ledger: d.Ledger, Store: sqlite.NewConfidentialStore(d.db), Key: key}); err != nil {
+	if d.Mediation, err = mediation.Open(ctx, mediation.Config{Ledger: d.Ledger, Store: confidential, Key: key}); err != nil {
 		d.Close()
 		return nil, err
 	}
@@ -136,6 +169,9 @@ func (d *Deployment) Close() error {
 		if db != nil {
 			errs = append(errs, db.Close())
 		}
+	}
+	if d.pg != nil {
+		errs = append(errs, d.pg.Close())
 	}
 	return errors.Join(errs...)
 }

@@ -3,5 +3,6 @@
 // one transaction per store method. It implements monitor.ObservationStore
 // (durable: synchronous=FULL) and monitor.IncidentStore (opened with
 // OpenDerived, since the mission rebuilds incidents at start) and passes
-// their conformance suites; a PostgreSQL store will implement the same.
+// their conformance suites (monitor/monitortest, storetest), as the
+// PostgreSQL store (package pgstore) does.
 package sqlite

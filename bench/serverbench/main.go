@@ -27,10 +27,12 @@ import (
 
 	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/api"
+	"github.com/accord-peace/accord/internal/pgtest"
 	"github.com/accord-peace/accord/ledger"
 	"github.com/accord-peace/accord/local"
 	"github.com/accord-peace/accord/mission"
 	"github.com/accord-peace/accord/monitor"
+	"github.com/accord-peace/accord/pgstore"
 	"github.com/accord-peace/accord/scenarios"
 	"github.com/accord-peace/accord/sim"
 )
@@ -43,6 +45,7 @@ func main() {
 	obsRate := flag.Int("latency-rate", 10000, "observations per second for the latency run")
 	seconds := flag.Float64("latency-seconds", 5, "length of the latency run")
 	profile := flag.String("cpuprofile", "", "write a CPU profile of both runs (ingestion, latency) to this file")
+	flag.StringVar(&storeFlag, "store", "sqlite", "accord's store: sqlite (in a temporary directory), postgres (a durable throwaway PostgreSQL cluster, the harness of internal/pgtest) or a postgres:// URL")
 	pgbin := flag.String("postgis", "", "PostgreSQL's bin directory (with PostGIS installed): run the PostGIS peer on the same observations")
 	flag.Parse()
 	log.SetFlags(0)
@@ -101,8 +104,8 @@ func main() {
 	wg.Wait()
 	el := time.Since(start)
 	got := float64(n) / el.Seconds()
-	fmt.Printf("accord: ingestion over HTTP, %d clients, batches of %d, durable (SQLite + ledger), fused, agreement engine: %.0f observations/s (%d in %v)\n",
-		*clients, *batch, got, n, el.Round(time.Millisecond))
+	fmt.Printf("accord: ingestion over HTTP, %d clients, batches of %d, durable (%s store + ledger), fused, agreement engine: %.0f observations/s (%d in %v)\n",
+		*clients, *batch, pgstore.Redact(storeFlag), got, n, el.Round(time.Millisecond))
 	if *pgbin != "" {
 		obs := make([]*monitor.Observation, n)
 		for i := range obs {
@@ -180,16 +183,32 @@ func main() {
 	stop()
 }
 
-// serve starts the server with its durable stores in a temporary directory.
+// storeFlag is accord's store (-store).
+var storeFlag string
+
+// serve starts the server with its durable stores in a temporary directory
+// (or in PostgreSQL, with -store).
 func serve(a *agreement.Agreement, k interface{}) (string, func()) {
 	dir, err := os.MkdirTemp("", "serverbench")
 	if err != nil {
 		log.Fatal(err)
 	}
 	ctx := context.Background()
+	store, stopPG := storeFlag, func() {}
+	if store == "postgres" {
+		bin, err := pgtest.FindBin()
+		if err != nil {
+			log.Fatal(err)
+		}
+		pg, err := pgtest.Start(bin, pgtest.Options{Settings: []string{"shared_buffers=512MB", "max_wal_size=4GB"}})
+		if err != nil {
+			log.Fatal(err)
+		}
+		store, stopPG = pg.URL("postgres"), pg.Stop
+	}
 	kernel, _ := monitor.NewKernel(a.Monitoring)
 	var feed *api.Feed
-	d, err := local.Open(ctx, local.Config{Dir: dir, Agreement: a, Kernel: kernel,
+	d, err := local.Open(ctx, local.Config{Dir: dir, Store: store, Agreement: a, Kernel: kernel,
 		Publisher: func(l *ledger.Ledger) mission.Publisher { feed = &api.Feed{Ledger: l}; return feed }})
 	if err != nil {
 		log.Fatal(err)
@@ -207,6 +226,7 @@ func serve(a *agreement.Agreement, k interface{}) (string, func()) {
 	return "http://" + ln.Addr().String(), func() {
 		srv.Close()
 		d.Close()
+		stopPG()
 		os.RemoveAll(dir)
 	}
 }

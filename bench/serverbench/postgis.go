@@ -3,11 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"net"
-	"os"
-	"os/exec"
-	"os/user"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/accord-peace/accord/geo"
+	"github.com/accord-peace/accord/internal/pgtest"
 	"github.com/accord-peace/accord/monitor"
 )
 
@@ -26,60 +22,6 @@ import (
 // against the same geometry: ST_DWithin on geography (on the spheroid) for
 // each band, ST_Covers on geography (great-circle edges, as the kernel's)
 // for the zones, GiST-indexed; every batch one durable transaction.
-
-// postgres is a throwaway PostgreSQL cluster.
-type postgres struct {
-	bin, dir, data string
-	port           int
-	asUser         string // runs the server as this user (initdb refuses root)
-}
-
-func (p *postgres) cmd(name string, args ...string) *exec.Cmd {
-	path := filepath.Join(p.bin, name)
-	if p.asUser != "" {
-		return exec.Command("runuser", append([]string{"-u", p.asUser, "--", path}, args...)...)
-	}
-	return exec.Command(path, args...)
-}
-
-// startPostgres initialises a cluster in a temporary directory and starts
-// it on a free loopback port, durable (fsync, synchronous commit).
-func startPostgres(bin string) (*postgres, error) {
-	dir, err := os.MkdirTemp("", "serverbench-pg")
-	if err != nil {
-		return nil, err
-	}
-	p := &postgres{bin: bin, dir: dir, data: filepath.Join(dir, "data")}
-	if u, _ := user.Current(); u != nil && u.Uid == "0" {
-		p.asUser = "postgres"
-		if out, err := exec.Command("chown", "-R", "postgres", dir).CombinedOutput(); err != nil {
-			return nil, fmt.Errorf("chown %s: %v %s", dir, err, out)
-		}
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	p.port = ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	if out, err := p.cmd("initdb", "-D", p.data, "-U", "accord", "--auth=trust", "-E", "UTF8").CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("initdb: %v\n%s", err, out)
-	}
-	opts := fmt.Sprintf("-c listen_addresses=127.0.0.1 -p %d -k %s -c shared_buffers=512MB -c fsync=on -c synchronous_commit=on -c max_wal_size=4GB", p.port, dir)
-	if out, err := p.cmd("pg_ctl", "-D", p.data, "-l", filepath.Join(dir, "log"), "-o", opts, "-w", "start").CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("pg_ctl start: %v\n%s", err, out)
-	}
-	return p, nil
-}
-
-func (p *postgres) url() string {
-	return fmt.Sprintf("postgres://accord@127.0.0.1:%d/postgres?sslmode=disable", p.port)
-}
-
-func (p *postgres) stop() {
-	p.cmd("pg_ctl", "-D", p.data, "-m", "fast", "-w", "stop").Run()
-	os.RemoveAll(p.dir)
-}
 
 // wkt writes positions as WKT coordinates.
 func wkt(b *strings.Builder, pts [][2]float64) {
@@ -313,12 +255,13 @@ func compareClassifications(ctx context.Context, url string, obs []*monitor.Obse
 // runPostGIS is the peer's whole run: start, load, ingest, compare, stop.
 func runPostGIS(bin string, obs []*monitor.Observation, k *geo.Kernel, batch, clients int) (float64, error) {
 	ctx := context.Background()
-	p, err := startPostgres(bin)
+	p, err := pgtest.Start(bin, pgtest.Options{Settings: []string{"shared_buffers=512MB", "max_wal_size=4GB"}})
 	if err != nil {
 		return 0, err
 	}
-	defer p.stop()
-	c, err := pgx.Connect(ctx, p.url())
+	defer p.Stop()
+	url := p.URL("postgres")
+	c, err := pgx.Connect(ctx, url)
 	if err != nil {
 		return 0, err
 	}
@@ -342,14 +285,14 @@ func runPostGIS(bin string, obs []*monitor.Observation, k *geo.Kernel, batch, cl
 		if _, err := c.Exec(ctx, `TRUNCATE observations, classifications`); err != nil {
 			return 0, err
 		}
-		rate, el, err := ingestPostGIS(ctx, p.url(), classifySQL(k.Bands(), v.tuned), obs, batch, clients)
+		rate, el, err := ingestPostGIS(ctx, url, classifySQL(k.Bands(), v.tuned), obs, batch, clients)
 		if err != nil {
 			return 0, err
 		}
 		best = max(best, rate)
 		fmt.Printf("PostGIS (%s): COPY + classification in SQL, %d connections, batches of %d, durable: %.0f observations/s (%d in %v)\n",
 			v.name, clients, batch, rate, len(obs), el.Round(time.Millisecond))
-		if err := report(ctx, p.url(), obs, k); err != nil {
+		if err := report(ctx, url, obs, k); err != nil {
 			return 0, err
 		}
 	}

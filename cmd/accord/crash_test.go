@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/accord-peace/accord/internal/pgtest"
 	"github.com/accord-peace/accord/monitor"
 	"github.com/accord-peace/accord/sqlite"
 )
@@ -24,7 +25,9 @@ func TestMain(m *testing.M) {
 		json.Unmarshal([]byte(args), &argv)
 		os.Exit(run(context.Background(), argv, os.Stdout, os.Stderr))
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	pgtest.StopShared() // the PostgreSQL server of the --store tests, if one was started
+	os.Exit(code)
 }
 
 // The server is killed with SIGKILL under load, five times; each time every

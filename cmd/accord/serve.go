@@ -32,6 +32,9 @@ import (
 // serverConfig is what 'serve' and 'demo' start.
 type serverConfig struct {
 	addr, data, scenario, origin, tokens, keys string
+	// store is where the observations, incidents and sealed content are
+	// kept: sqlite (files in data) or a PostgreSQL URL.
+	store string
 	// agreements are the agreement files (or embedded names) run on the
 	// record, the main one first.
 	agreements []string
@@ -49,6 +52,7 @@ type serverConfig struct {
 func (c *serverConfig) register(cmd *cobra.Command, defaultData string) {
 	cmd.Flags().StringVar(&c.addr, "addr", "127.0.0.1:8080", "address to listen on (port 0: any free port)")
 	cmd.Flags().StringVar(&c.data, "data", defaultData, "data directory: the SQLite store, the ledger and the log's key")
+	cmd.Flags().StringVar(&c.store, "store", "sqlite", "where the observations, incidents and sealed content are kept: sqlite (accord.db and incidents.db in --data) or a PostgreSQL URL postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE (the ledger and the keys stay in --data)")
 	cmd.Flags().StringArrayVar(&c.agreements, "agreement", nil, "agreement file, or an embedded one by name ("+embeddedNames()+"); repeat to run functional agreements beside the main one (the first) on the same record (default: reference)")
 	cmd.Flags().StringVar(&c.scenario, "scenario", "", "scenario file for the negotiation views: proposals, matrix, frontier (default: the embedded reference; none: without)")
 	cmd.Flags().StringVar(&c.origin, "origin", "accord/ukraine-2025", "the ledger's origin line in its checkpoints")
@@ -162,7 +166,7 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 		return nil, err
 	}
 	var feed *api.Feed
-	d, err := local.Open(ctx, local.Config{Dir: c.data, Agreement: a, Others: as[1:], Registry: reg,
+	d, err := local.Open(ctx, local.Config{Dir: c.data, Store: c.store, Agreement: a, Others: as[1:], Registry: reg,
 		Publisher: func(l *ledger.Ledger) mission.Publisher { feed = &api.Feed{Ledger: l}; return feed }})
 	if err != nil {
 		return nil, err

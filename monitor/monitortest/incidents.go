@@ -107,4 +107,75 @@ func RunIncidentStoreTests(t *testing.T, newStore func(t *testing.T) monitor.Inc
 			}
 		}
 	})
+	t.Run("zone and bounding box", func(t *testing.T) {
+		s := newStore(t)
+		var batch []monitor.Incident
+		for i := 0; i < 6; i++ {
+			in := Incident(fmt.Sprintf("inc-%d", i), i, "reported")
+			in.Location = [2]float64{37 + 0.5*float64(i), 47 + 0.25*float64(i)} // 37..39.5 E, 47..48.25 N
+			if i%2 == 1 {
+				in.Zones = []string{"dmz", "band-1"}
+			}
+			batch = append(batch, in)
+		}
+		if err := s.PutIncidents(ctx, batch); err != nil {
+			t.Fatal(err)
+		}
+		list := func(f monitor.IncidentFilter) string {
+			p, err := s.Incidents(ctx, monitor.IncidentQuery{Filter: f})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ids(p)
+		}
+		if got := list(monitor.IncidentFilter{Zone: "dmz"}); got != "[inc-1/reported inc-3/reported inc-5/reported]" {
+			t.Errorf("zone dmz: %s", got)
+		}
+		if got := list(monitor.IncidentFilter{Zone: "dm"}); got != "[]" {
+			t.Errorf("zone dm (a prefix of one): %s", got)
+		}
+		// Edges included: inc-1 lies on the west and south edges, inc-4 on the north-east corner.
+		if got := list(monitor.IncidentFilter{BBox: &[4]float64{37.5, 47.25, 39, 48}}); got != "[inc-1/reported inc-2/reported inc-3/reported inc-4/reported]" {
+			t.Errorf("bbox: %s", got)
+		}
+		if got := list(monitor.IncidentFilter{BBox: &[4]float64{37.5, 47.25, 39, 48}, Zone: "band-1"}); got != "[inc-1/reported inc-3/reported]" {
+			t.Errorf("bbox and zone: %s", got)
+		}
+	})
+	t.Run("a filter decided on the decoded incidents, paged", func(t *testing.T) {
+		s := newStore(t)
+		ru := "ru"
+		var batch []monitor.Incident
+		for i := 0; i < 30; i++ {
+			in := Incident(fmt.Sprintf("inc-%d", i), i, "reported")
+			if i%7 == 3 {
+				in.Violations = []monitor.Violation{{Rule: "r", Provision: "p", Party: &ru}}
+			}
+			batch = append(batch, in)
+		}
+		if err := s.PutIncidents(ctx, batch); err != nil {
+			t.Fatal(err)
+		}
+		q := monitor.IncidentQuery{Filter: monitor.IncidentFilter{Party: "ru"}, Limit: 2}
+		var got []string
+		for pages := 0; ; pages++ {
+			p, err := s.Incidents(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if pages > 10 || len(p.Incidents) > 2 {
+				t.Fatalf("page %d: %s", pages, ids(p))
+			}
+			for _, in := range p.Incidents {
+				got = append(got, in.ID)
+			}
+			if p.Next == "" {
+				break
+			}
+			q.After = p.Next
+		}
+		if fmt.Sprint(got) != "[inc-3 inc-10 inc-17 inc-24]" {
+			t.Errorf("violations by ru, two a page: %v, want [inc-3 inc-10 inc-17 inc-24]", got)
+		}
+	})
 }

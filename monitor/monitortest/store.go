@@ -1,5 +1,7 @@
-// Package monitortest holds the conformance suite every ObservationStore
-// passes: the in-memory store now, the SQLite and PostgreSQL stores later.
+// Package monitortest holds the conformance suites every ObservationStore
+// and IncidentStore passes: the in-memory stores, SQLite (package sqlite)
+// and PostgreSQL (package pgstore); package storetest holds those of the
+// sealed and confidential stores.
 package monitortest
 
 import (
@@ -118,6 +120,56 @@ func RunObservationStoreTests(t *testing.T, newStore func(t *testing.T) monitor.
 		}
 		if fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("All gave %v, want %v", got, want)
+		}
+	})
+	t.Run("a large batch: resends inside and across, order kept", func(t *testing.T) {
+		s := newStore(t)
+		var first []monitor.Observation
+		for i := 0; i < 100; i++ {
+			first = append(first, Observation("big", fmt.Sprint(1000-i)))
+		}
+		if _, err := s.Put(ctx, first); err != nil {
+			t.Fatal(err)
+		}
+		// 300 more: every third a resend of the first batch, then each new
+		// one sent twice in the batch.
+		var batch []monitor.Observation
+		var want []string
+		var wantNew []bool
+		for _, o := range first {
+			want = append(want, o.ID)
+		}
+		for i := 0; i < 300; i++ {
+			if i%3 == 0 {
+				batch, wantNew = append(batch, first[i/3]), append(wantNew, false)
+				continue
+			}
+			o := Observation("big", fmt.Sprint(5000-i))
+			batch, wantNew = append(batch, o, o), append(wantNew, true, false)
+			want = append(want, o.ID)
+		}
+		r, err := s.Put(ctx, batch)
+		if err != nil || r.Added != 200 || r.Duplicates != 300 || fmt.Sprint(r.New) != fmt.Sprint(wantNew) {
+			t.Fatalf("Put: added %d, duplicates %d, %v; want 200 and 300, and New[i] true for the first sending of each new key", r.Added, r.Duplicates, err)
+		}
+		var got []string
+		if err := s.All(ctx, func(o *monitor.Observation) error { got = append(got, o.ID); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("All after a large batch: %d observations, not in the order stored", len(got))
+		}
+		changed := first[50]
+		changed.Count++
+		var conflicting []monitor.Observation
+		for i := 0; i < 70; i++ {
+			conflicting = append(conflicting, Observation("big", fmt.Sprint(9000-i)))
+		}
+		if _, err := s.Put(ctx, append(conflicting, changed)); accord.ErrorCode(err) != accord.EINVALID {
+			t.Errorf("a large batch with a conflict: %v, want EINVALID", err)
+		}
+		if n, _ := s.Len(ctx); n != 300 {
+			t.Errorf("Len %d after a refused large batch, want 300", n)
 		}
 	})
 }

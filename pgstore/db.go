@@ -1,0 +1,167 @@
+// Package pgstore is accord's PostgreSQL store (github.com/jackc/pgx/v5):
+// the same stores as package sqlite — monitor.ObservationStore,
+// monitor.IncidentStore, accord.SealedStore and the mediation's
+// confidential store — with the same behaviour, passing the same
+// conformance suites (monitor/monitortest, storetest). Numbered migrations
+// are embedded in the binary, applied once each under an advisory lock and
+// recorded in the table migrations. Where the PostGIS extension is
+// available, migration 0005 adds a GiST-indexed point to the incidents and
+// their bounding-box filter runs on it; without PostGIS the same filter is
+// the plain SQL comparison of longitude and latitude. Large batches of
+// observations are sent with COPY. See docs/postgres.md.
+package pgstore
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/accord-peace/accord"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// DB is an open PostgreSQL database.
+type DB struct {
+	pool    *pgxpool.Pool
+	name    string // the URL without its password, for errors
+	postgis bool
+}
+
+// Redact returns a database URL without its password.
+func Redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}
+
+// Open connects to the database at a postgres:// URL and brings its schema
+// up to date. A server that cannot be reached is an error naming the URL
+// (without its password), what failed and how to fix it.
+func Open(ctx context.Context, rawURL string) (*DB, error) {
+	name := Redact(rawURL)
+	cfg, err := pgxpool.ParseConfig(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("postgres %s: not a PostgreSQL URL (want postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable]): %w", name, err)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres %s: %w", name, err)
+	}
+	d := &DB{pool: pool, name: name}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("postgres %s: cannot connect to %s:%d as %q to database %q: %w; check that the server runs and accepts connections there (pg_isready -h %s -p %d), that the user and password are right and that the database exists (createdb %s)",
+			name, cfg.ConnConfig.Host, cfg.ConnConfig.Port, cfg.ConnConfig.User, cfg.ConnConfig.Database, err,
+			cfg.ConnConfig.Host, cfg.ConnConfig.Port, cfg.ConnConfig.Database)
+	}
+	if err := d.migrate(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("postgres %s: migrating the schema: %w", name, err)
+	}
+	return d, nil
+}
+
+// PostGIS reports whether the incidents' spatial filter runs on PostGIS.
+func (d *DB) PostGIS() bool { return d.postgis }
+
+// Close closes the connections.
+func (d *DB) Close() error { d.pool.Close(); return nil }
+
+// wrap names the database and what was being done in an error that is not
+// the domain's own (a refusal, a thing not found).
+func (d *DB) wrap(err *error, what string, args ...any) {
+	var ae *accord.Error
+	if *err == nil || errors.As(*err, &ae) {
+		return
+	}
+	*err = fmt.Errorf("postgres %s: %s: %w", d.name, fmt.Sprintf(what, args...), *err)
+}
+
+// migrationLock is the advisory lock key that serialises migrations of
+// servers opening the same database at once.
+const migrationLock = 0x61636364 // "accd"
+
+// migrate applies the embedded migrations not yet applied, in order, each
+// in its own transaction; 0005_postgis only where PostGIS is available.
+func (d *DB) migrate(ctx context.Context) error {
+	c, err := d.pool.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Release()
+	if _, err := c.Exec(ctx, `SELECT pg_advisory_lock($1)`, migrationLock); err != nil {
+		return err
+	}
+	defer c.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, migrationLock)
+	if _, err := c.Exec(ctx, `CREATE TABLE IF NOT EXISTS migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`); err != nil {
+		return err
+	}
+	var available int
+	if err := c.QueryRow(ctx, `SELECT count(*) FROM pg_available_extensions WHERE name = 'postgis'`).Scan(&available); err != nil {
+		return err
+	}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		base := strings.TrimPrefix(name, "migrations/")
+		v, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
+		if err != nil {
+			return fmt.Errorf("migration %s: not numbered", base)
+		}
+		postgis := strings.HasSuffix(base, "_postgis.sql")
+		var n int
+		if err := c.QueryRow(ctx, `SELECT count(*) FROM migrations WHERE version = $1`, v).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			d.postgis = d.postgis || postgis
+			continue
+		}
+		if postgis && available == 0 {
+			continue
+		}
+		body, err := migrations.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		err = pgx.BeginFunc(ctx, c, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, string(body)); err != nil {
+				return fmt.Errorf("migration %s: %w", base, err)
+			}
+			_, err := tx.Exec(ctx, `INSERT INTO migrations (version, name) VALUES ($1, $2)`, v, base)
+			return err
+		})
+		var pe *pgconn.PgError
+		if postgis && errors.As(err, &pe) && pe.Code == "42501" {
+			// PostGIS is installed but this user may not create the
+			// extension: the plain SQL filter, until a superuser runs
+			// CREATE EXTENSION postgis and the store is opened again.
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		d.postgis = d.postgis || postgis
+	}
+	return nil
+}
