@@ -8,6 +8,7 @@ import (
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/geo"
+	"github.com/accord-peace/accord/ledger"
 	"github.com/accord-peace/accord/monitor"
 	"github.com/accord-peace/accord/scenario"
 	"github.com/accord-peace/accord/scenarios"
@@ -91,6 +92,24 @@ func loadAgreements(paths []string) ([]*agreement.Agreement, error) {
 		return []*agreement.Agreement{a}, err
 	}
 	return agreement.ReadSet(readEmbeddedOrFile, filepath.Join, files...)
+}
+
+// loadAgreementsRegistry loads the agreements a record runs
+// (loadAgreements) and the registry of the authors' keys they register
+// with those of a keys file (registry); signed says whether the agreements
+// register any (then every answer and finding must be signed).
+func loadAgreementsRegistry(paths []string, keysPath string) (as []*agreement.Agreement, reg *ledger.Registry, signed bool, err error) {
+	if as, err = loadAgreements(paths); err != nil {
+		return nil, nil, false, err
+	}
+	keys, err := agreedKeys(as)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	if reg, err = registry(keys, keysPath); err != nil {
+		return nil, nil, false, err
+	}
+	return as, reg, len(keys) > 0, nil
 }
 
 // agreedKeys joins the authors' keys the agreements register; an author

@@ -190,49 +190,11 @@ func (s *story) run(ctx context.Context) error {
 // says whether anything is under way (the story then goes at its busy
 // pace).
 func (s *story) act(ctx context.Context, v *agreementView, now, start time.Time) (bool, error) {
-	busy := false
-	for _, c := range v.Consultations {
-		switch c.Stage {
-		case "notice":
-			busy = true
-			if _, ok := s.seen[c.ID]; !ok {
-				s.seen[c.ID] = now
-			}
-			// A party answers between 2 and 20 hours after the notice.
-			if now.Sub(s.seen[c.ID]) < time.Duration(2+s.pick(c.ID, 19))*time.Hour {
-				continue
-			}
-			answer, evidence := s.answer(c.ID, c.Party, c.Severity)
-			body := map[string]string{"party": c.Party, "answer": answer}
-			if evidence != "" {
-				body["evidence"] = evidence
-			}
-			if err := s.call(ctx, "/v1/consultations/"+c.ID+"/response", body); err != nil {
-				return busy, err
-			}
-			if answer == "dispute" {
-				s.disputed[c.ID] = now
-				s.say(now, "%s disputes %s with evidence", c.Party, c.ID)
-			}
-		case "joint", "ministers", "advisory":
-			busy = true
-			if _, ok := s.disputed[c.ID]; !ok {
-				s.disputed[c.ID] = now
-			}
-			// The guarantors sign a day after the dispute.
-			if s.acted[c.ID] || now.Sub(s.disputed[c.ID]) < 24*time.Hour {
-				continue
-			}
-			outcome := s.finding(c.ID, c.Party, c.Severity)
-			for _, g := range storyGuarantors {
-				body := map[string]string{"guarantor": g, "outcome": outcome, "evidence": "joint review of the monitors' sources"}
-				if err := s.call(ctx, "/v1/consultations/"+c.ID+"/finding", body); err != nil {
-					return busy, err
-				}
-			}
-			s.acted[c.ID] = true
-			s.say(now, "the guarantors %v find %s: %s", storyGuarantors, c.ID, outcome)
-		}
+	// A party answers between 2 and 20 hours after the notice.
+	busy, err := s.consult(ctx, v, now, play{answerIn: 19, answer: s.answer, guarantors: storyGuarantors, finding: s.finding,
+		evidence: "joint review of the monitors' sources"})
+	if err != nil {
+		return busy, err
 	}
 	for i := range s.provs {
 		p := &s.provs[i]
@@ -351,6 +313,38 @@ func (s *story) agreements(ctx context.Context) ([]agreementView, error) {
 // to disputes it with its account, and the agreement's guarantors, a day
 // later, uphold it: the breach is the simulator's, injected on purpose.
 func (s *story) actBeside(ctx context.Context, v *agreementView, now time.Time) (bool, error) {
+	return s.consult(ctx, v, now, play{agreement: v.ID, answerIn: 10,
+		answer: func(string, string, string) (string, string) {
+			return "dispute", "the master's log: a steering failure, the vessel returned to the lane (log attached)"
+		},
+		guarantors: v.Guarantors, finding: func(string, string, string) string { return "upheld" },
+		evidence: "the tracks of two independent satellites"})
+}
+
+// play is how the story plays one agreement's consultations.
+type play struct {
+	// agreement prefixes what the story says ("" for the main agreement).
+	agreement string
+	// A party answers a notice 2 to 2+answerIn-1 hours after it, as answer
+	// says; the guarantors sign a day after a dispute, finding's outcome,
+	// with evidence.
+	answerIn   int
+	answer     func(id, party, severity string) (answer, evidence string)
+	guarantors []string
+	finding    func(id, party, severity string) string
+	evidence   string
+}
+
+// consult plays the parties and the guarantors of one agreement's
+// consultations at the simulated hour now and says whether any is under
+// way.
+func (s *story) consult(ctx context.Context, v *agreementView, now time.Time, p play) (bool, error) {
+	say := func(format string, args ...any) {
+		if p.agreement != "" {
+			format, args = "%s: "+format, append([]any{p.agreement}, args...)
+		}
+		s.say(now, format, args...)
+	}
 	busy := false
 	for _, c := range v.Consultations {
 		switch c.Stage {
@@ -358,17 +352,25 @@ func (s *story) actBeside(ctx context.Context, v *agreementView, now time.Time) 
 			busy = true
 			if _, ok := s.seen[c.ID]; !ok {
 				s.seen[c.ID] = now
-				s.say(now, "%s: violation %s (%s) notified to %s", v.ID, c.ID, c.Severity, c.Party)
+				if p.agreement != "" {
+					say("violation %s (%s) notified to %s", c.ID, c.Severity, c.Party)
+				}
 			}
-			if now.Sub(s.seen[c.ID]) < time.Duration(2+s.pick(c.ID, 10))*time.Hour {
+			if now.Sub(s.seen[c.ID]) < time.Duration(2+s.pick(c.ID, p.answerIn))*time.Hour {
 				continue
 			}
-			body := map[string]string{"party": c.Party, "answer": "dispute", "evidence": "the master's log: a steering failure, the vessel returned to the lane (log attached)"}
+			answer, evidence := p.answer(c.ID, c.Party, c.Severity)
+			body := map[string]string{"party": c.Party, "answer": answer}
+			if evidence != "" {
+				body["evidence"] = evidence
+			}
 			if err := s.call(ctx, "/v1/consultations/"+c.ID+"/response", body); err != nil {
 				return busy, err
 			}
-			s.disputed[c.ID] = now
-			s.say(now, "%s: %s disputes %s with evidence", v.ID, c.Party, c.ID)
+			if answer == "dispute" {
+				s.disputed[c.ID] = now
+				say("%s disputes %s with evidence", c.Party, c.ID)
+			}
 		case "joint", "ministers", "advisory":
 			busy = true
 			if _, ok := s.disputed[c.ID]; !ok {
@@ -377,14 +379,15 @@ func (s *story) actBeside(ctx context.Context, v *agreementView, now time.Time) 
 			if s.acted[c.ID] || now.Sub(s.disputed[c.ID]) < 24*time.Hour {
 				continue
 			}
-			for _, g := range v.Guarantors {
-				body := map[string]string{"guarantor": g, "outcome": "upheld", "evidence": "the tracks of two independent satellites"}
+			outcome := p.finding(c.ID, c.Party, c.Severity)
+			for _, g := range p.guarantors {
+				body := map[string]string{"guarantor": g, "outcome": outcome, "evidence": p.evidence}
 				if err := s.call(ctx, "/v1/consultations/"+c.ID+"/finding", body); err != nil {
 					return busy, err
 				}
 			}
 			s.acted[c.ID] = true
-			s.say(now, "%s: the guarantors %v uphold %s; the other agreements are not touched", v.ID, v.Guarantors, c.ID)
+			say("the guarantors %v find %s: %s", p.guarantors, c.ID, outcome)
 		}
 	}
 	return busy, nil

@@ -179,15 +179,7 @@ names one) and the state printed with its SHA-256.`,
 					return accord.Errorf(accord.EINVALID, "%s: not cosigned by the witness %s (signed by %s)", checkpointPath, v.Name(), strings.Join(signers, ", "))
 				}
 			}
-			as, err := loadAgreements(agreementPaths)
-			if err != nil {
-				return err
-			}
-			keys, err := agreedKeys(as)
-			if err != nil {
-				return err
-			}
-			reg, err := registry(keys, keysPath)
+			as, reg, signed, err := loadAgreementsRegistry(agreementPaths, keysPath)
 			if err != nil {
 				return err
 			}
@@ -210,7 +202,7 @@ names one) and the state printed with its SHA-256.`,
 			}
 			// The server's own reading of the record: what it restores from
 			// is what is replayed here.
-			h := mission.NewHistory(len(keys) > 0)
+			h := mission.NewHistory(signed)
 			h.Registry = reg
 			if from := sealedFrom(args[0], server); from != "" {
 				h.Open = openSealed(cmd, from, firstOf(token, os.Getenv("ACCORD_TOKEN")))

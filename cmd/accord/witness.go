@@ -93,15 +93,7 @@ Each round prints a line (entries verified, checkpoints cosigned, refusals);
 			if err != nil {
 				return usageError{cmd: "witness", err: fmt.Errorf("--log-key: %v", err)}
 			}
-			as, err := loadAgreements(agreementPaths)
-			if err != nil {
-				return err
-			}
-			keys, err := agreedKeys(as)
-			if err != nil {
-				return err
-			}
-			reg, err := registry(keys, keysPath)
+			as, reg, signed, err := loadAgreementsRegistry(agreementPaths, keysPath)
 			if err != nil {
 				return err
 			}
@@ -110,7 +102,7 @@ Each round prints a line (entries verified, checkpoints cosigned, refusals);
 			}
 			server = strings.TrimSuffix(server, "/")
 			w, err := witness.Open(witness.Config{Server: server, Origin: origin, Log: lv, Signer: signer, Dir: data,
-				Registry: reg, Agreements: as, Signed: len(keys) > 0,
+				Registry: reg, Agreements: as, Signed: signed,
 				Open: openSealed(cmd, server, firstOf(token, os.Getenv("ACCORD_TOKEN")))})
 			if err != nil {
 				return &accord.Error{Code: accord.EINVALID, Message: "witness " + signer.Name(), Err: err}
