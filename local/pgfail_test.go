@@ -47,8 +47,9 @@ func ownServer(t *testing.T) (*pgtest.Server, string) {
 }
 
 // serveOn opens a mission on the PostgreSQL store at u and serves its API
-// with /metrics wired to the store's retries.
-func serveOn(t *testing.T, u string, retry pgstore.Retry) (*local.Deployment, *httptest.Server) {
+// with /metrics wired to the store's retries; closing the deployment
+// (once, at the end of the test if not before) is the function returned.
+func serveOn(t *testing.T, u string, retry pgstore.Retry) (func() error, *httptest.Server) {
 	t.Helper()
 	a, k := monitortest.Reference(t)
 	d, err := local.Open(context.Background(), local.Config{Dir: t.TempDir(), Store: u, StoreRetry: retry, Agreement: a, Kernel: k})
@@ -58,9 +59,13 @@ func serveOn(t *testing.T, u string, retry pgstore.Retry) (*local.Deployment, *h
 	s := api.NewServer(d.Mission)
 	s.Metrics = api.NewMetrics(func() float64 { return 0 }, func() float64 { return 0 })
 	d.ObserveStore(s.Metrics)
+	var once sync.Once
+	var err2 error
+	closeD := func() error { once.Do(func() { err2 = d.Close() }); return err2 }
+	t.Cleanup(func() { closeD() })
 	hs := httptest.NewServer(s.Handler())
 	t.Cleanup(hs.Close)
-	return d, hs
+	return closeD, hs
 }
 
 // obs is the n-th observation of the test: one source, a position and a
@@ -113,7 +118,7 @@ func metric(t *testing.T, base, prefix string) string {
 // each exactly once, and /metrics shows the retries.
 func TestPostgresLostAndBack(t *testing.T) {
 	srv, u := ownServer(t)
-	d, hs := serveOn(t, u, pgstore.Retry{})
+	closeD, hs := serveOn(t, u, pgstore.Retry{})
 	const batchSize, down = 20, 4 * time.Second
 	c := &http.Client{Timeout: 2 * time.Minute}
 	var (
@@ -212,7 +217,7 @@ func TestPostgresLostAndBack(t *testing.T) {
 	t.Logf("%d batches of %d acknowledged (%d before the stop), %d answered 503; PostgreSQL down %v; longest gap between acknowledgements %v; first acknowledgement %v after the restart",
 		len(ackedAt), batchSize, beforeHalt, refused, down, gap.Round(time.Millisecond), firstAfter.Sub(resumed).Round(time.Millisecond))
 	t.Logf("metrics:\n%s\n%s", retries, unavailable)
-	if err := d.Close(); err != nil {
+	if err := closeD(); err != nil {
 		t.Fatal(err)
 	}
 
