@@ -13,6 +13,7 @@ const (
 	EUNAUTHORIZED = "unauthorized" // the caller did not say who it is
 	EFORBIDDEN    = "forbidden"    // the caller may not do this
 	EINTERNAL     = "internal"     // a bug or an unexpected failure
+	EUNAVAILABLE  = "unavailable"  // a store cannot be reached now; try again later
 )
 
 // Error is an application error: a code for programs, a message for users and

@@ -368,12 +368,19 @@ func status(err error) int {
 		return http.StatusUnauthorized
 	case accord.EFORBIDDEN:
 		return http.StatusForbidden
+	case accord.EUNAVAILABLE:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }
 
 func (s *Server) fail(w http.ResponseWriter, code int, err error) {
 	body := ErrorBody{Code: accord.ErrorCode(err), Message: err.Error()}
+	if body.Code == accord.EUNAVAILABLE {
+		// A store that was not reached within its retry bound: nothing of
+		// the request is acknowledged; the client sends it again later.
+		w.Header().Set("Retry-After", "5")
+	}
 	var bad *accord.BadLines
 	var les monitor.LineErrors
 	switch {

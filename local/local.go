@@ -42,8 +42,11 @@ type Config struct {
 	// Store is where the observations, incidents, sealed and confidential
 	// content are kept: "" (or "sqlite") for SQLite files in Dir, or a
 	// PostgreSQL URL (postgres://USER@HOST:PORT/DATABASE).
-	Store     string
-	Agreement *agreement.Agreement
+	Store string
+	// StoreRetry bounds the retries of a PostgreSQL store's operations
+	// whose connection is lost (zero: pgstore.DefaultRetry, 30 s).
+	StoreRetry pgstore.Retry
+	Agreement  *agreement.Agreement
 	// Others are the agreements run beside the main one on the same
 	// record (mission.Config.Others).
 	Others []*agreement.Agreement
@@ -96,7 +99,7 @@ func Open(ctx context.Context, c Config) (*Deployment, error) {
 	var confidential mediation.Store
 	switch {
 	case IsPostgres(c.Store):
-		if d.pg, err = pgstore.Open(ctx, c.Store); err != nil {
+		if d.pg, err = pgstore.OpenWith(ctx, c.Store, pgstore.Options{Retry: c.StoreRetry}); err != nil {
 			return nil, fmt.Errorf("the PostgreSQL store: %w", err)
 		}
 		cfg.Observations, cfg.Incidents, cfg.Sealed = pgstore.NewObservationStore(d.pg), pgstore.NewIncidentStore(d.pg), pgstore.NewSealedStore(d.pg)
@@ -154,6 +157,14 @@ func (d *Deployment) agreementState() (reconstruction.Agreement, error) {
 		return nil, err
 	}
 	return reconstruction.EngineState{A: d.Mission.Agreement(), S: st}, nil
+}
+
+// ObserveStore tells o of the PostgreSQL store's retries and
+// availability (the server's /metrics: api.Metrics); nothing on SQLite.
+func (d *Deployment) ObserveStore(o pgstore.Observer) {
+	if d.pg != nil {
+		d.pg.SetObserver(o)
+	}
 }
 
 // Close closes the stores.

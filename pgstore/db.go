@@ -17,10 +17,13 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"net/url"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -37,6 +40,11 @@ type DB struct {
 	pool    *pgxpool.Pool
 	name    string // the URL without its password, for errors
 	postgis bool
+	retry   Retry
+	log     *slog.Logger
+	obsMu   sync.Mutex
+	obs     Observer
+	retries atomic.Int64
 }
 
 // Redact returns a database URL without its password.
@@ -53,8 +61,15 @@ func Redact(raw string) string {
 
 // Open connects to the database at a postgres:// URL and brings its schema
 // up to date. A server that cannot be reached is an error naming the URL
-// (without its password), what failed and how to fix it.
+// (without its password), what failed and how to fix it. A connection
+// lost later is retried within DefaultRetry (OpenWith sets another bound).
 func Open(ctx context.Context, rawURL string) (*DB, error) {
+	return OpenWith(ctx, rawURL, Options{})
+}
+
+// OpenWith is Open with options: the retry bound, the logger, the
+// observer of the retries.
+func OpenWith(ctx context.Context, rawURL string, o Options) (*DB, error) {
 	name := Redact(rawURL)
 	cfg, err := pgxpool.ParseConfig(rawURL)
 	if err != nil {
@@ -64,7 +79,10 @@ func Open(ctx context.Context, rawURL string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres %s: %w", name, err)
 	}
-	d := &DB{pool: pool, name: name}
+	d := &DB{pool: pool, name: name, retry: o.Retry.orDefault(), log: o.Logger, obs: o.Observer}
+	if d.log == nil {
+		d.log = slog.Default()
+	}
 	if err := pool.Ping(ctx); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("postgres %s: cannot connect to %s:%d as %q to database %q: %w; check that the server runs and accepts connections there (pg_isready -h %s -p %d), that the user and password are right and that the database exists (createdb %s)",

@@ -44,14 +44,20 @@ func (s *IncidentStore) PutIncidents(ctx context.Context, ins []accord.Incident)
 			closed = excluded.closed, lon = excluded.lon, lat = excluded.lat, zones = excluded.zones, body = excluded.body`,
 			in.ID, in.State, in.FirstObserved, in.LastObserved, in.ClosedAt != nil, in.Location[0], in.Location[1], zones, body)
 	}
-	return pgx.BeginFunc(ctx, s.db.pool, func(tx pgx.Tx) error { return tx.SendBatch(ctx, &b).Close() })
+	// An upsert per version, all in one transaction: retried whole after
+	// a lost connection, it stores the same versions again.
+	return s.db.do(ctx, "incidents", "put", func(ctx context.Context) error {
+		return pgx.BeginFunc(ctx, s.db.pool, func(tx pgx.Tx) error { return tx.SendBatch(ctx, &b).Close() })
+	})
 }
 
 // Incident implements accord.IncidentStore.
 func (s *IncidentStore) Incident(ctx context.Context, id string) (_ *accord.Incident, err error) {
 	defer s.db.wrap(&err, "reading incident %q", id)
 	var body []byte
-	err = s.db.pool.QueryRow(ctx, `SELECT body FROM incidents WHERE id = $1`, id).Scan(&body)
+	err = s.db.do(ctx, "incidents", "get", func(ctx context.Context) error {
+		return s.db.pool.QueryRow(ctx, `SELECT body FROM incidents WHERE id = $1`, id).Scan(&body)
+	})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, accord.Errorf(accord.ENOTFOUND, "no incident %q", id)
 	}
@@ -123,18 +129,26 @@ func (s *IncidentStore) Incidents(ctx context.Context, q accord.IncidentQuery) (
 	sql := `SELECT ord, body FROM incidents WHERE ` + strings.Join(where, " AND ") + fmt.Sprintf(` ORDER BY ord LIMIT $%d`, len(args))
 	var last int64
 	for {
-		n, err := s.chunk(ctx, sql, args, func(ord int64, in *accord.Incident) bool {
-			args[0] = ord
-			if !f.Match(in) {
+		var n int
+		from, had, lastHad := args[0], len(page.Incidents), last
+		err := s.db.do(ctx, "incidents", "list", func(ctx context.Context) error {
+			// A chunk read again after a lost connection starts where it did.
+			args[0], page.Next, page.Incidents, last = from, "", page.Incidents[:had], lastHad
+			var err error
+			n, err = s.chunk(ctx, sql, args, func(ord int64, in *accord.Incident) bool {
+				args[0] = ord
+				if !f.Match(in) {
+					return true
+				}
+				if len(page.Incidents) == limit {
+					page.Next = accord.Cursor(last)
+					return false
+				}
+				page.Incidents = append(page.Incidents, *in)
+				last = ord
 				return true
-			}
-			if len(page.Incidents) == limit {
-				page.Next = accord.Cursor(last)
-				return false
-			}
-			page.Incidents = append(page.Incidents, *in)
-			last = ord
-			return true
+			})
+			return err
 		})
 		if err != nil || page.Next != "" || n <= limit {
 			return page, err

@@ -3,6 +3,7 @@ package pgstore
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"time"
@@ -66,17 +67,26 @@ func (s *ObservationStore) Put(ctx context.Context, batch []accord.Observation) 
 		first[k] = seen{d}
 		rows = append(rows, row{i: i, source: k.Source, id: k.ID, digest: d, at: o.ObservedAt.UTC(), feature: feature})
 	}
+	// The batch's token marks its rows: an attempt whose commit was lost
+	// with its connection (done on the server, never acknowledged) is
+	// found by the next attempt as rows of this batch, counted as added,
+	// not as resends; nothing is stored twice (the key is unique) and
+	// nothing half (one transaction).
+	var token [16]byte
+	rand.Read(token[:])
 	var added map[accord.ObservationKey]bool
-	for attempt := 0; ; attempt++ {
-		added, err = s.insert(ctx, rows)
-		var pe *pgconn.PgError
-		if attempt < 5 && errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001") {
-			continue
+	err = s.db.do(ctx, "observations", "put", func(ctx context.Context) error {
+		for attempt := 0; ; attempt++ {
+			added, err = s.insert(ctx, rows, token)
+			var pe *pgconn.PgError
+			if attempt < 5 && errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001") {
+				continue
+			}
+			return err
 		}
-		if err != nil {
-			return accord.PutResult{}, err
-		}
-		break
+	})
+	if err != nil {
+		return accord.PutResult{}, err
 	}
 	for _, r := range rows {
 		if added[accord.ObservationKey{Source: r.source, ID: r.id}] {
@@ -95,7 +105,7 @@ func conflict(k accord.ObservationKey) error {
 
 // insert stores the rows not stored yet in one transaction and returns
 // their keys; a stored key with another digest refuses all.
-func (s *ObservationStore) insert(ctx context.Context, rows []row) (map[accord.ObservationKey]bool, error) {
+func (s *ObservationStore) insert(ctx context.Context, rows []row, token [16]byte) (map[accord.ObservationKey]bool, error) {
 	added := make(map[accord.ObservationKey]bool, len(rows))
 	if len(rows) == 0 {
 		return added, nil
@@ -114,18 +124,18 @@ func (s *ObservationStore) insert(ctx context.Context, rows []row) (map[accord.O
 			if _, err := tx.CopyFrom(ctx, pgx.Identifier{"observations_staging"}, []string{"i", "source", "id", "digest", "observed_at", "feature"}, src); err != nil {
 				return fmt.Errorf("COPY: %w", err)
 			}
-			ins, err = tx.Query(ctx, `INSERT INTO observations (source, id, digest, observed_at, feature)
-				SELECT source, id, digest, observed_at, feature FROM observations_staging ORDER BY i
-				ON CONFLICT (source, id) DO NOTHING RETURNING source, id`)
+			ins, err = tx.Query(ctx, `INSERT INTO observations (source, id, digest, observed_at, feature, batch)
+				SELECT source, id, digest, observed_at, feature, $1 FROM observations_staging ORDER BY i
+				ON CONFLICT (source, id) DO NOTHING RETURNING source, id`, token)
 		} else {
 			src, id, dig, at, feat := make([]string, len(rows)), make([]string, len(rows)), make([][]byte, len(rows)), make([]time.Time, len(rows)), make([][]byte, len(rows))
 			for j := range rows {
 				r := &rows[j]
 				src[j], id[j], dig[j], at[j], feat[j] = r.source, r.id, r.digest[:], r.at, r.feature
 			}
-			ins, err = tx.Query(ctx, `INSERT INTO observations (source, id, digest, observed_at, feature)
-				SELECT s, i, d, t, f FROM unnest($1::text[], $2::text[], $3::bytea[], $4::timestamptz[], $5::bytea[]) WITH ORDINALITY AS u(s, i, d, t, f, n) ORDER BY n
-				ON CONFLICT (source, id) DO NOTHING RETURNING source, id`, src, id, dig, at, feat)
+			ins, err = tx.Query(ctx, `INSERT INTO observations (source, id, digest, observed_at, feature, batch)
+				SELECT s, i, d, t, f, $6 FROM unnest($1::text[], $2::text[], $3::bytea[], $4::timestamptz[], $5::bytea[]) WITH ORDINALITY AS u(s, i, d, t, f, n) ORDER BY n
+				ON CONFLICT (source, id) DO NOTHING RETURNING source, id`, src, id, dig, at, feat, token)
 		}
 		if err != nil {
 			return err
@@ -153,7 +163,7 @@ func (s *ObservationStore) insert(ctx context.Context, rows []row) (map[accord.O
 				want[k] = r.digest
 			}
 		}
-		old, err := tx.Query(ctx, `SELECT o.source, o.id, o.digest FROM observations o JOIN unnest($1::text[], $2::text[]) AS u(s, i) ON o.source = u.s AND o.id = u.i`, src, id)
+		old, err := tx.Query(ctx, `SELECT o.source, o.id, o.digest, o.batch IS NOT DISTINCT FROM $3 FROM observations o JOIN unnest($1::text[], $2::text[]) AS u(s, i) ON o.source = u.s AND o.id = u.i`, src, id, token)
 		if err != nil {
 			return err
 		}
@@ -161,11 +171,15 @@ func (s *ObservationStore) insert(ctx context.Context, rows []row) (map[accord.O
 		for old.Next() {
 			var k accord.ObservationKey
 			var d []byte
-			if err := old.Scan(&k.Source, &k.ID, &d); err != nil {
+			var mine bool
+			if err := old.Scan(&k.Source, &k.ID, &d, &mine); err != nil {
 				return err
 			}
 			if w := want[k]; !bytes.Equal(w[:], d) {
 				return conflict(k)
+			}
+			if mine { // stored by an earlier attempt of this Put, whose commit was not acknowledged
+				added[k] = true
 			}
 			delete(want, k)
 		}
@@ -184,7 +198,9 @@ func (s *ObservationStore) insert(ctx context.Context, rows []row) (map[accord.O
 func (s *ObservationStore) Get(ctx context.Context, k accord.ObservationKey) (_ *accord.Observation, err error) {
 	defer s.db.wrap(&err, "reading observation (source %q, id %q)", k.Source, k.ID)
 	var feature []byte
-	err = s.db.pool.QueryRow(ctx, `SELECT feature FROM observations WHERE source = $1 AND id = $2`, k.Source, k.ID).Scan(&feature)
+	err = s.db.do(ctx, "observations", "get", func(ctx context.Context) error {
+		return s.db.pool.QueryRow(ctx, `SELECT feature FROM observations WHERE source = $1 AND id = $2`, k.Source, k.ID).Scan(&feature)
+	})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, accord.Errorf(accord.ENOTFOUND, "no observation (source %q, id %q)", k.Source, k.ID)
 	}
@@ -197,33 +213,49 @@ func (s *ObservationStore) Get(ctx context.Context, k accord.ObservationKey) (_ 
 // Len implements accord.ObservationStore.
 func (s *ObservationStore) Len(ctx context.Context) (n int, err error) {
 	defer s.db.wrap(&err, "counting the observations")
-	err = s.db.pool.QueryRow(ctx, `SELECT count(*) FROM observations`).Scan(&n)
+	err = s.db.do(ctx, "observations", "len", func(ctx context.Context) error {
+		return s.db.pool.QueryRow(ctx, `SELECT count(*) FROM observations`).Scan(&n)
+	})
 	return n, err
 }
 
-// All implements accord.ObservationStore, in the order stored.
+// callbackError is an error of All's caller: never retried.
+type callbackError struct{ err error }
+
+func (e callbackError) Error() string { return e.err.Error() }
+
+// All implements accord.ObservationStore, in the order stored. A
+// connection lost in the middle resumes after the last row handed to f.
 func (s *ObservationStore) All(ctx context.Context, f func(*accord.Observation) error) error {
 	var ord int64
-	rows, err := s.db.pool.Query(ctx, `SELECT ord, feature FROM observations ORDER BY ord`)
-	if err != nil {
-		return fmt.Errorf("postgres %s: reading the observations: %w", s.db.name, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var feature []byte
-		if err := rows.Scan(&ord, &feature); err != nil {
+	err := s.db.do(ctx, "observations", "all", func(ctx context.Context) error {
+		rows, err := s.db.pool.Query(ctx, `SELECT ord, feature FROM observations WHERE ord > $1 ORDER BY ord`, ord)
+		if err != nil {
+			return fmt.Errorf("postgres %s: reading the observations: %w", s.db.name, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var at int64
+			var feature []byte
+			if err := rows.Scan(&at, &feature); err != nil {
+				return fmt.Errorf("postgres %s: reading the observations, after row %d: %w", s.db.name, ord, err)
+			}
+			o, err := accord.DecodeObservation(feature)
+			if err != nil {
+				return callbackError{fmt.Errorf("postgres %s: table observations, row %d: the stored feature does not decode: %w", s.db.name, at, err)}
+			}
+			if err := f(o); err != nil {
+				return callbackError{err}
+			}
+			ord = at
+		}
+		if err := rows.Err(); err != nil {
 			return fmt.Errorf("postgres %s: reading the observations, after row %d: %w", s.db.name, ord, err)
 		}
-		o, err := accord.DecodeObservation(feature)
-		if err != nil {
-			return fmt.Errorf("postgres %s: table observations, row %d: the stored feature does not decode: %w", s.db.name, ord, err)
-		}
-		if err := f(o); err != nil {
-			return err
-		}
+		return nil
+	})
+	if ce, ok := err.(callbackError); ok {
+		return ce.err
 	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("postgres %s: reading the observations, after row %d: %w", s.db.name, ord, err)
-	}
-	return nil
+	return err
 }

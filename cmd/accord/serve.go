@@ -220,6 +220,7 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 	}
 	s.api.Metrics = api.NewMetrics(func() float64 { return float64(m.Open()) }, func() float64 { return float64(led.Len()) })
 	s.api.Metrics.WatchFeed(feed)
+	d.ObserveStore(s.api.Metrics)
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		s.close()

@@ -28,6 +28,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -40,6 +41,7 @@ type Server struct {
 	data string
 	// asUser runs the server as this user (initdb refuses root).
 	asUser string
+	opts   string // the server's options (pg_ctl -o)
 }
 
 // Options tune the server.
@@ -121,11 +123,39 @@ func Start(bin string, o Options) (*Server, error) {
 	for _, set := range o.Settings {
 		opts += " -c " + set
 	}
-	if out, err := s.cmd("pg_ctl", "-D", s.data, "-l", filepath.Join(dir, "log"), "-o", opts, "-w", "start").CombinedOutput(); err != nil {
-		log, _ := os.ReadFile(filepath.Join(dir, "log"))
-		return fail(fmt.Errorf("pg_ctl start: %v\n%s\n%s", err, out, log))
+	s.opts = opts
+	if err := s.Resume(); err != nil {
+		return fail(err)
 	}
 	return s, nil
+}
+
+// Halt stops the server as an operator would (pg_ctl stop -m fast: the
+// connections are cut) and keeps its data, for Resume to start it again:
+// the failure tests.
+func (s *Server) Halt() error {
+	if out, err := s.cmd("pg_ctl", "-D", s.data, "-m", "fast", "-w", "stop").CombinedOutput(); err != nil {
+		return fmt.Errorf("pg_ctl stop: %v\n%s", err, out)
+	}
+	return nil
+}
+
+// Resume starts the server (again) on its data, port and settings.
+func (s *Server) Resume() error {
+	if out, err := s.cmd("pg_ctl", "-D", s.data, "-l", filepath.Join(s.dir, "log"), "-o", s.opts, "-w", "start").CombinedOutput(); err != nil {
+		log, _ := os.ReadFile(filepath.Join(s.dir, "log"))
+		return fmt.Errorf("pg_ctl start: %v\n%s\n%s", err, out, log)
+	}
+	return nil
+}
+
+// Restart halts the server and starts it again after down.
+func (s *Server) Restart(down time.Duration) error {
+	if err := s.Halt(); err != nil {
+		return err
+	}
+	time.Sleep(down)
+	return s.Resume()
 }
 
 // URL is the URL of a database of the server.
