@@ -247,21 +247,20 @@ func checkServerConfig(ctx context.Context, c serverConfig, connect bool) []stri
 	add(checkDataDir(c.data))
 	as, err := loadAgreements(c.agreements)
 	add(err)
-	if err == nil && as[0].Monitoring == nil {
+	agreementsOK := err == nil
+	if agreementsOK && as[0].Monitoring == nil {
 		add(accord.Errorf(accord.EINVALID, "the main agreement %s (the first --agreement) has no monitoring section", as[0].ID))
 	}
 	if _, err := readWitnessKeys(c.witnessKeys); err != nil {
 		add(fmt.Errorf("--witness-key: %w", err))
 	}
 	var keys map[string]string
-	if err == nil {
+	if agreementsOK {
 		keys, err = agreedKeys(as)
 		add(err)
 	}
-	if err == nil || c.keys != "" {
-		if _, err := registry(keys, c.keys); err != nil {
-			add(fmt.Errorf("--keys: %w", err))
-		}
+	if _, err := registry(keys, c.keys); err != nil {
+		add(fmt.Errorf("--keys: %w", err))
 	}
 	var negotiators []string
 	scenarioOK := true
@@ -279,7 +278,7 @@ func checkServerConfig(ctx context.Context, c serverConfig, connect bool) []stri
 	if c.tokens != "" {
 		auth, err := readTokens(c.tokens)
 		add(err)
-		if err == nil && as != nil && scenarioOK {
+		if err == nil && agreementsOK && scenarioOK {
 			add(checkTokens(c.tokens, auth.Tokens, as, negotiators))
 		}
 	}
