@@ -30,15 +30,17 @@ import (
 // flags' defaults. 'serve' and 'config check' resolve it with one function,
 // resolveConfig.
 
-const configHelp = `Configuration: every flag may also be set in the environment, as ACCORD_ and
-the flag's name in capitals with dashes as underscores (ACCORD_ADDR,
+const configHelp = `Configuration: every flag may also be set in the environment, as ACCORD_
+and the flag's name in capitals with dashes as underscores (ACCORD_ADDR,
 ACCORD_STORE, ACCORD_FEED_CLIENTS; a repeatable flag as a comma list:
-ACCORD_AGREEMENT=reference,corridor.yaml), or in a YAML file given by
---config FILE (or ACCORD_CONFIG) whose keys are the flags' names (addr: ...,
-agreement: [reference, corridor.yaml]; an unknown key is refused with its
-line). Precedence: flag > environment > file > default. 'accord config check'
-prints the effective configuration with where each value came from and
-checks it without starting the server (docs/server.md, "Configuration").`
+ACCORD_AGREEMENT=reference,corridor.yaml; an empty variable is unset), or in
+a YAML file given by --config FILE (or ACCORD_CONFIG) whose keys are the
+flags' names (addr: ..., agreement: [reference, corridor.yaml]; an unknown
+key is refused with its line; relative paths are from the working
+directory, as on the command line). Precedence: flag > environment > file >
+default. 'accord config check' prints the effective configuration with where
+each value came from and checks it without starting the server
+(docs/server.md, "Configuration").`
 
 // configSource is where one setting's value came from.
 type configSource struct {
@@ -181,7 +183,8 @@ func resolveConfig(cmd *cobra.Command, configPath string, lookupEnv func(string)
 		case f.Changed:
 			src = "flag"
 		default:
-			if v, ok := lookupEnv(envName(name)); ok {
+			// An empty variable is unset, as the shells' ${X:-default}.
+			if v, ok := lookupEnv(envName(name)); ok && v != "" {
 				vals := []string{v}
 				if repeatable(name) {
 					vals = nil

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/accord-peace/accord/internal/pgtest"
 )
 
 // configReport is 'accord config check --json'.
@@ -201,5 +203,75 @@ func TestServeFromConfigFile(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "data in "+data) {
 		t.Errorf("output %q: want the data directory of the file", out.String())
+	}
+}
+
+// serve's and config check's help say where the settings come from.
+func TestConfigHelp(t *testing.T) {
+	for _, args := range [][]string{{"serve", "--help"}, {"config", "check", "--help"}} {
+		out, errs, code := runAccord(t, args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errs)
+		}
+		for _, want := range []string{"flag > environment > file >\ndefault", "ACCORD_STORE", "--config"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%v: the help does not say %q", args, want)
+			}
+		}
+	}
+}
+
+// An empty variable is unset: the file's value, then the default, holds.
+func TestConfigEmptyEnv(t *testing.T) {
+	dir := t.TempDir()
+	file := writeFile(t, dir, "accord.yaml", "origin: from/file\n")
+	t.Setenv("ACCORD_ORIGIN", "")
+	t.Setenv("ACCORD_ADDR", "")
+	out, errs, code := runAccord(t, "config", "check", "--json", "--config", file, "--data", dir)
+	var r configReport
+	if err := json.Unmarshal([]byte(out), &r); err != nil || code != 0 {
+		t.Fatalf("exit %d, %v: %s %s", code, err, out, errs)
+	}
+	if got := r.setting("origin"); got.Value != "from/file" {
+		t.Errorf("origin %+v, want the file's", got)
+	}
+	if got := r.setting("addr"); got.Source != "default" {
+		t.Errorf("addr %+v, want the default", got)
+	}
+}
+
+// With --connect, config check asks the PostgreSQL server without
+// migrating anything; an unreachable one, or a database that does not
+// exist, is named with what to check.
+func TestConfigCheckPostgres(t *testing.T) {
+	dir := t.TempDir()
+	u := "postgres://mission:secret@127.0.0.1:1/accord?sslmode=disable&connect_timeout=2"
+	if out, errs, code := runAccord(t, "config", "check", "--data", dir, "--store", u); code != 0 {
+		t.Errorf("without --connect a well-formed URL is valid: exit %d %s %s", code, out, errs)
+	}
+	out, errs, code := runAccord(t, "config", "check", "--data", dir, "--store", u, "--connect")
+	if code != 1 {
+		t.Errorf("unreachable: exit %d, want 1", code)
+	}
+	for _, want := range []string{"postgres://mission:xxxxx@127.0.0.1:1/accord", "cannot connect to 127.0.0.1:1", "pg_isready -h 127.0.0.1 -p 1"} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("the error does not say %q: %s", want, errs)
+		}
+	}
+	if strings.Contains(out+errs, "secret") {
+		t.Errorf("the password is shown: %s %s", out, errs)
+	}
+	if _, errs, code := runAccord(t, "config", "check", "--data", dir, "--store", "postgres://%zz"); code != 1 || !strings.Contains(errs, "not a PostgreSQL URL") {
+		t.Errorf("a URL that does not parse: exit %d %s", code, errs)
+	}
+	if testing.Short() {
+		t.Skip("-short: no PostgreSQL server")
+	}
+	s := pgtest.Require(t)
+	if out, errs, code := runAccord(t, "config", "check", "--data", dir, "--store", pgtest.DB(t), "--connect"); code != 0 {
+		t.Errorf("a running server: exit %d %s %s", code, out, errs)
+	}
+	if _, errs, code := runAccord(t, "config", "check", "--data", dir, "--store", s.URL("no_such_db"), "--connect"); code != 1 || !strings.Contains(errs, "createdb no_such_db") {
+		t.Errorf("a database that does not exist: exit %d %s", code, errs)
 	}
 }
