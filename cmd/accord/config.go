@@ -226,12 +226,33 @@ func resolveConfig(cmd *cobra.Command, configPath string, lookupEnv func(string)
 	return sources, problems
 }
 
-// resolveServe resolves the configuration for serve: its problems are a
-// wrong command line (exit 2), as check's.
-func resolveServe(cmd *cobra.Command, configPath string) error {
-	_, problems := resolveConfig(cmd, configPath, os.LookupEnv)
+// attribute adds to each problem about a flag the place its value came
+// from when that is not the command line: "--feed-clients 0: ... (set by
+// env ACCORD_FEED_CLIENTS)".
+func attribute(problems []string, sources []configSource) []string {
+	out := make([]string, len(problems))
+	for i, p := range problems {
+		out[i] = p
+		for _, s := range sources {
+			if s.Source == "flag" || s.Source == "default" || strings.HasSuffix(s.Source, "(invalid)") {
+				continue
+			}
+			if strings.HasPrefix(p, "--"+s.Key+" ") || strings.HasPrefix(p, "--"+s.Key+":") || strings.Contains(p, ", --"+s.Key+" ") {
+				out[i] += " (set by " + s.Source + ")"
+			}
+		}
+	}
+	return out
+}
+
+// resolveServe resolves the configuration for serve: its problems, and
+// those of the values no server can start with, are a wrong command line
+// (exit 2), each named with where its value came from.
+func resolveServe(cmd *cobra.Command, c *serverConfig, configPath string) error {
+	sources, problems := resolveConfig(cmd, configPath, os.LookupEnv)
+	problems = append(problems, attribute(c.problems(), sources)...)
 	if len(problems) > 0 {
-		return usageError{cmd: cmd.CommandPath(), err: errors.New("configuration: " + strings.Join(problems, "; "))}
+		return usageError{cmd: cmd.CommandPath(), err: errors.New(strings.Join(problems, "; "))}
 	}
 	return nil
 }
@@ -382,7 +403,7 @@ PostgreSQL server answers. Exit 0 when valid, 1 with every problem listed,
 		Args: exactArgs(0, "no argument"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			sources, problems := resolveConfig(cmd, configPath, os.LookupEnv)
-			problems = append(problems, checkServerConfig(cmd.Context(), c, connect)...)
+			problems = append(problems, attribute(checkServerConfig(cmd.Context(), c, connect), sources)...)
 			out := cmd.OutOrStdout()
 			if asJSON {
 				if problems == nil {

@@ -446,7 +446,7 @@ client that stops reading is dropped. Ctrl-C stops it cleanly.
 ` + configHelp,
 		Args: exactArgs(0, "no argument"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := resolveServe(cmd, configPath); err != nil {
+			if err := resolveServe(cmd, &c, configPath); err != nil {
 				return err
 			}
 			logger := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
