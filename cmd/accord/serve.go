@@ -71,36 +71,43 @@ func (c *serverConfig) register(cmd *cobra.Command, defaultData string) {
 // 2): an address that is not host:port, a limit below 1. An address that is
 // well formed but cannot be listened on is refused later, when listening.
 func (c *serverConfig) check() error {
-	bad := func(format string, args ...any) error {
-		return usageError{err: fmt.Errorf(format, args...)}
+	if ps := c.problems(); len(ps) > 0 {
+		return usageError{err: errors.New(strings.Join(ps, "; "))}
+	}
+	return nil
+}
+
+// problems lists every flag value no server can start with.
+func (c *serverConfig) problems() []string {
+	var ps []string
+	bad := func(format string, args ...any) {
+		ps = append(ps, fmt.Sprintf(format, args...))
 	}
 	host, port, err := net.SplitHostPort(c.addr)
 	if err != nil {
-		return bad("--addr %q: want HOST:PORT (127.0.0.1:8080, :8080, [::1]:0): %v", c.addr, err)
-	}
-	if _, err := net.LookupPort("tcp", port); err != nil || port == "" {
-		return bad("--addr %q: the port %q is not a port number (0 to 65535; 0 for any free port)", c.addr, port)
-	}
-	if strings.ContainsAny(host, " /") {
-		return bad("--addr %q: the host %q is not a host name nor an IP address", c.addr, host)
+		bad("--addr %q: want HOST:PORT (127.0.0.1:8080, :8080, [::1]:0): %v", c.addr, err)
+	} else if _, err := net.LookupPort("tcp", port); err != nil || port == "" {
+		bad("--addr %q: the port %q is not a port number (0 to 65535; 0 for any free port)", c.addr, port)
+	} else if strings.ContainsAny(host, " /") {
+		bad("--addr %q: the host %q is not a host name nor an IP address", c.addr, host)
 	}
 	for _, d := range []struct {
 		flag string
 		v    time.Duration
 	}{{"--header-timeout", c.headerTimeout}, {"--body-timeout", c.bodyTimeout}, {"--idle-timeout", c.idleTimeout}} {
 		if d.v <= 0 {
-			return bad("%s %v: want a duration above 0 (30s, 2m)", d.flag, d.v)
+			bad("%s %v: want a duration above 0 (30s, 2m)", d.flag, d.v)
 		}
 	}
 	for _, o := range c.corsOrigins {
 		if err := api.CheckOrigin(o); err != nil {
-			return bad("--cors-origin: %v", err)
+			bad("--cors-origin: %v", err)
 		}
 	}
 	if c.feedPerAddr < 1 || c.feedClients < 1 {
-		return bad("--feed-per-addr %d, --feed-clients %d: want at least 1 each", c.feedPerAddr, c.feedClients)
+		bad("--feed-per-addr %d, --feed-clients %d: want at least 1 each", c.feedPerAddr, c.feedClients)
 	}
-	return nil
+	return ps
 }
 
 // listenError says why the server cannot listen on addr: refused input
@@ -387,7 +394,10 @@ func logKey(dir string) (note.Signer, string, error) {
 }
 
 func newServeCmd() *cobra.Command {
-	var c serverConfig
+	var (
+		c          serverConfig
+		configPath string
+	)
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the mission server: observation ingestion, incidents, live feed, the record",
@@ -432,9 +442,14 @@ public reads); without it the server is open (a warning when it listens
 beyond loopback so). Headers, bodies and idle connections are timed out
 (--header-timeout, --body-timeout, --idle-timeout); the feed's streams are
 capped per address and in all (--feed-per-addr, --feed-clients) and a
-client that stops reading is dropped. Ctrl-C stops it cleanly.`,
+client that stops reading is dropped. Ctrl-C stops it cleanly.
+
+` + configHelp,
 		Args: exactArgs(0, "no argument"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := resolveServe(cmd, &c, configPath); err != nil {
+				return err
+			}
 			logger := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
 			s, err := startServer(cmd.Context(), c, logger)
 			if err != nil {
@@ -454,5 +469,6 @@ client that stops reading is dropped. Ctrl-C stops it cleanly.`,
 		},
 	}
 	c.register(cmd, "accord-data")
+	registerConfigFile(cmd, &configPath)
 	return cmd
 }

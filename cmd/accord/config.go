@@ -1,0 +1,443 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/local"
+	"github.com/accord-peace/accord/pgstore"
+)
+
+// The server's configuration comes from four sources, the first that sets
+// a value winning: the command line's flags, the environment (ACCORD_ and
+// the flag's name in capitals, dashes as underscores), the configuration
+// file (--config, or ACCORD_CONFIG; YAML keys named as the flags) and the
+// flags' defaults. 'serve' and 'config check' resolve it with one function,
+// resolveConfig.
+
+const configHelp = `Configuration: every flag may also be set in the environment, as ACCORD_
+and the flag's name in capitals with dashes as underscores (ACCORD_ADDR,
+ACCORD_STORE, ACCORD_FEED_CLIENTS; a repeatable flag as a comma list:
+ACCORD_AGREEMENT=reference,corridor.yaml; an empty variable is unset), or in
+a YAML file given by --config FILE (or ACCORD_CONFIG) whose keys are the
+flags' names (addr: ..., agreement: [reference, corridor.yaml]; an unknown
+key is refused with its line; relative paths are from the working
+directory, as on the command line). Precedence: flag > environment > file >
+default. 'accord config check' prints the effective configuration with where
+each value came from and checks it without starting the server
+(docs/server.md, "Configuration").`
+
+// configSource is where one setting's value came from.
+type configSource struct {
+	Key    string `json:"key"`
+	Value  string `json:"value"`
+	Source string `json:"source"` // flag, env ACCORD_X, file F:LINE, default
+}
+
+// envName is the environment variable of a flag.
+func envName(flag string) string {
+	return "ACCORD_" + strings.ToUpper(strings.ReplaceAll(flag, "-", "_"))
+}
+
+// serverFlags are the names of the flags serverConfig registers: the keys
+// a configuration file may hold.
+func serverFlags() []string {
+	var c serverConfig
+	cmd := &cobra.Command{}
+	c.register(cmd, "")
+	var names []string
+	cmd.Flags().VisitAll(func(f *pflag.Flag) { names = append(names, f.Name) })
+	return names
+}
+
+// registerConfigFile adds --config to a command that resolves the server's
+// configuration.
+func registerConfigFile(cmd *cobra.Command, path *string) {
+	cmd.Flags().StringVar(path, "config", "", "a YAML configuration file, keys named as the flags (flag > environment ACCORD_* > file > default)")
+}
+
+// setFlag sets a flag from a list of values (one unless repeatable),
+// replacing its default.
+func setFlag(f *pflag.Flag, vals []string) error {
+	if sv, ok := f.Value.(pflag.SliceValue); ok {
+		return sv.Replace(vals)
+	}
+	if len(vals) != 1 {
+		return fmt.Errorf("want one value, got a list of %d", len(vals))
+	}
+	return f.Value.Set(vals[0])
+}
+
+// fileValue is one key of a configuration file.
+type fileValue struct {
+	vals []string
+	line int
+}
+
+// readConfigFile reads a configuration file strictly: a mapping of the
+// known keys to a scalar or, for repeatable flags, a list of scalars.
+func readConfigFile(path string, known []string, repeatable func(string) bool) (map[string]fileValue, []string) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, []string{fmt.Sprintf("--config %s: %v", path, err)}
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(b, &doc); err != nil {
+		return nil, []string{fmt.Sprintf("%s: not YAML: %v", path, err)}
+	}
+	out := map[string]fileValue{}
+	if len(doc.Content) == 0 {
+		return out, nil // an empty file sets nothing
+	}
+	m := doc.Content[0]
+	if m.Kind != yaml.MappingNode {
+		return nil, []string{fmt.Sprintf("%s:%d: want a mapping of settings (addr: 127.0.0.1:8080)", path, m.Line)}
+	}
+	var problems []string
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i], m.Content[i+1]
+		if !slices.Contains(known, k.Value) {
+			problems = append(problems, fmt.Sprintf("%s:%d: unknown key %q (known: %s)", path, k.Line, k.Value, strings.Join(known, ", ")))
+			continue
+		}
+		if _, dup := out[k.Value]; dup {
+			problems = append(problems, fmt.Sprintf("%s:%d: key %q set twice", path, k.Line, k.Value))
+			continue
+		}
+		var vals []string
+		switch v.Kind {
+		case yaml.ScalarNode:
+			vals = []string{v.Value}
+		case yaml.SequenceNode:
+			if !repeatable(k.Value) {
+				problems = append(problems, fmt.Sprintf("%s:%d: %s: want one value, not a list", path, v.Line, k.Value))
+				continue
+			}
+			ok := true
+			for _, e := range v.Content {
+				if e.Kind != yaml.ScalarNode {
+					problems = append(problems, fmt.Sprintf("%s:%d: %s: want a list of values", path, e.Line, k.Value))
+					ok = false
+					break
+				}
+				vals = append(vals, e.Value)
+			}
+			if !ok {
+				continue
+			}
+		default:
+			problems = append(problems, fmt.Sprintf("%s:%d: %s: want a value or a list of values", path, v.Line, k.Value))
+			continue
+		}
+		out[k.Value] = fileValue{vals: vals, line: k.Line}
+	}
+	return out, problems
+}
+
+// resolveConfig fills every server flag the command line left unset from
+// the environment, then from the configuration file, and says where each
+// value came from. It is the one resolution of 'serve' and 'config check'.
+// Its problems (an unknown key, a value that does not parse) are listed
+// all at once.
+func resolveConfig(cmd *cobra.Command, configPath string, lookupEnv func(string) (string, bool)) ([]configSource, []string) {
+	var problems []string
+	flags := cmd.Flags()
+	cf := flags.Lookup("config")
+	if cf != nil && !cf.Changed {
+		if v, ok := lookupEnv("ACCORD_CONFIG"); ok && v != "" {
+			configPath = v
+		}
+	}
+	known := serverFlags()
+	repeatable := func(name string) bool {
+		f := flags.Lookup(name)
+		_, ok := f.Value.(pflag.SliceValue)
+		return ok
+	}
+	var file map[string]fileValue
+	if configPath != "" {
+		var ps []string
+		file, ps = readConfigFile(configPath, known, repeatable)
+		problems = append(problems, ps...)
+	}
+	var sources []configSource
+	for _, name := range known {
+		f := flags.Lookup(name)
+		src, invalid := "default", ""
+		switch {
+		case f.Changed:
+			src = "flag"
+		default:
+			// An empty variable is unset, as the shells' ${X:-default}.
+			if v, ok := lookupEnv(envName(name)); ok && v != "" {
+				vals := []string{v}
+				if repeatable(name) {
+					vals = nil
+					for _, s := range strings.Split(v, ",") {
+						if s = strings.TrimSpace(s); s != "" {
+							vals = append(vals, s)
+						}
+					}
+				}
+				src = "env " + envName(name)
+				if err := setFlag(f, vals); err != nil {
+					problems = append(problems, fmt.Sprintf("%s=%q: %v", envName(name), v, err))
+					invalid = v
+				}
+			} else if fv, ok := file[name]; ok {
+				src = fmt.Sprintf("file %s:%d", configPath, fv.line)
+				if err := setFlag(f, fv.vals); err != nil {
+					invalid = strings.Join(fv.vals, ",")
+					problems = append(problems, fmt.Sprintf("%s:%d: %s %q: %v", configPath, fv.line, name, invalid, err))
+				}
+			}
+		}
+		val := f.Value.String()
+		if sv, ok := f.Value.(pflag.SliceValue); ok {
+			val = strings.Join(sv.GetSlice(), ",")
+		}
+		if invalid != "" {
+			// A value that does not parse leaves the default (pflag
+			// zeroes a flag on a failed Set): the checks that follow
+			// see the default, the listing the value refused.
+			f.Value.Set(f.DefValue)
+			val, src = invalid, src+" (invalid)"
+		}
+		if name == "store" {
+			val = pgstore.Redact(val)
+		}
+		sources = append(sources, configSource{Key: name, Value: val, Source: src})
+	}
+	return sources, problems
+}
+
+// attribute adds to each problem about a flag the place its value came
+// from when that is not the command line: "--feed-clients 0: ... (set by
+// env ACCORD_FEED_CLIENTS)".
+func attribute(problems []string, sources []configSource) []string {
+	out := make([]string, len(problems))
+	for i, p := range problems {
+		out[i] = p
+		for _, s := range sources {
+			if s.Source == "flag" || s.Source == "default" || strings.HasSuffix(s.Source, "(invalid)") {
+				continue
+			}
+			if strings.HasPrefix(p, "--"+s.Key+" ") || strings.HasPrefix(p, "--"+s.Key+":") || strings.Contains(p, ", --"+s.Key+" ") {
+				out[i] += " (set by " + s.Source + ")"
+			}
+		}
+	}
+	return out
+}
+
+// resolveServe resolves the configuration for serve: its problems, and
+// those of the values no server can start with, are a wrong command line
+// (exit 2), each named with where its value came from.
+func resolveServe(cmd *cobra.Command, c *serverConfig, configPath string) error {
+	sources, problems := resolveConfig(cmd, configPath, os.LookupEnv)
+	problems = append(problems, attribute(c.problems(), sources)...)
+	if len(problems) > 0 {
+		return usageError{cmd: cmd.CommandPath(), err: errors.New(strings.Join(problems, "; "))}
+	}
+	return nil
+}
+
+// checkServerConfig checks a resolved configuration as serve's start
+// would, without starting anything nor writing in the data directory, and
+// lists every problem. With connect it also connects to a PostgreSQL store.
+func checkServerConfig(ctx context.Context, c serverConfig, connect bool) []string {
+	var problems []string
+	add := func(err error) {
+		if err != nil {
+			problems = append(problems, err.Error())
+		}
+	}
+	problems = append(problems, c.problems()...)
+	add(checkDataDir(c.data))
+	as, err := loadAgreements(c.agreements)
+	add(err)
+	agreementsOK := err == nil
+	if agreementsOK && as[0].Monitoring == nil {
+		add(accord.Errorf(accord.EINVALID, "the main agreement %s (the first --agreement) has no monitoring section", as[0].ID))
+	}
+	if _, err := readWitnessKeys(c.witnessKeys); err != nil {
+		add(fmt.Errorf("--witness-key: %w", err))
+	}
+	var keys map[string]string
+	if agreementsOK {
+		keys, err = agreedKeys(as)
+		add(err)
+	}
+	if _, err := registry(keys, c.keys); err != nil {
+		add(fmt.Errorf("--keys: %w", err))
+	}
+	var negotiators []string
+	scenarioOK := true
+	if c.scenario != "none" {
+		sc, err := loadScenario(c.scenario)
+		if err != nil {
+			add(fmt.Errorf("--scenario: %w", err))
+			scenarioOK = false
+		} else {
+			for _, p := range sc.Parties {
+				negotiators = append(negotiators, p.ID)
+			}
+		}
+	}
+	if c.tokens != "" {
+		auth, err := readTokens(c.tokens)
+		add(err)
+		if err == nil && agreementsOK && scenarioOK {
+			add(checkTokens(c.tokens, auth.Tokens, as, negotiators))
+		}
+	}
+	add(checkStore(ctx, c.store, connect))
+	return problems
+}
+
+// checkDataDir checks that the data directory can be written in, or made
+// where it does not exist yet, without leaving anything behind.
+func checkDataDir(dir string) error {
+	d := dir
+	for {
+		st, err := os.Stat(d)
+		if err == nil {
+			if !st.IsDir() {
+				return fmt.Errorf("--data %s: %s is not a directory", dir, d)
+			}
+			f, err := os.CreateTemp(d, ".accord-config-check-*")
+			if err != nil {
+				return fmt.Errorf("--data %s: cannot write in %s: %v; choose another --data or fix its permissions", dir, d, err)
+			}
+			f.Close()
+			os.Remove(f.Name())
+			return nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("--data %s: %v", dir, err)
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return fmt.Errorf("--data %s: no existing parent directory", dir)
+		}
+		d = parent
+	}
+}
+
+// checkStore checks the store: sqlite, or a PostgreSQL URL that parses
+// and, with connect, a server that answers (nothing is migrated).
+func checkStore(ctx context.Context, store string, connect bool) error {
+	switch {
+	case store == "" || store == "sqlite":
+		return nil
+	case !local.IsPostgres(store):
+		return fmt.Errorf("--store %q: want sqlite (files in the data directory) or a PostgreSQL URL postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE", pgstore.Redact(store))
+	}
+	name := pgstore.Redact(store)
+	cfg, err := pgx.ParseConfig(store)
+	if err != nil {
+		return fmt.Errorf("--store postgres %s: not a PostgreSQL URL (want postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable]): %v", name, err)
+	}
+	if !connect {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err == nil {
+		err = conn.Ping(ctx)
+		conn.Close(context.WithoutCancel(ctx))
+	}
+	if err != nil {
+		return fmt.Errorf("--store postgres %s: cannot connect to %s:%d as %q to database %q: %v; check that the server runs and accepts connections there (pg_isready -h %s -p %d), that the user and password are right and that the database exists (createdb %s)",
+			name, cfg.Host, cfg.Port, cfg.User, cfg.Database, err, cfg.Host, cfg.Port, cfg.Database)
+	}
+	return nil
+}
+
+func newConfigCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "config",
+		Short: "The server's configuration: check it",
+	}
+	cmd.AddCommand(newConfigCheckCmd())
+	return cmd
+}
+
+func newConfigCheckCmd() *cobra.Command {
+	var (
+		c          serverConfig
+		configPath string
+		connect    bool
+		asJSON     bool
+	)
+	cmd := &cobra.Command{
+		Use:   "check",
+		Short: "Resolve the server's configuration as serve would, print it with its sources and check it",
+		Long: `check resolves the configuration exactly as 'accord serve' does (flags,
+environment ACCORD_*, --config FILE, defaults), prints every setting with its
+value and where it came from (a PostgreSQL password redacted), and checks it
+without starting the server: the address is HOST:PORT, limits and timeouts
+are positive, the agreements load as a set, the scenario loads, the keys and
+witness keys parse, the tokens file parses and matches the agreements, the
+data directory can be written, the store URL parses and, with --connect, the
+PostgreSQL server answers. Exit 0 when valid, 1 with every problem listed,
+2 on a wrong command line.
+
+` + configHelp,
+		Args: exactArgs(0, "no argument"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			sources, problems := resolveConfig(cmd, configPath, os.LookupEnv)
+			problems = append(problems, attribute(checkServerConfig(cmd.Context(), c, connect), sources)...)
+			out := cmd.OutOrStdout()
+			if asJSON {
+				if problems == nil {
+					problems = []string{}
+				}
+				b, err := json.MarshalIndent(struct {
+					Valid    bool           `json:"valid"`
+					Settings []configSource `json:"settings"`
+					Problems []string       `json:"problems"`
+				}{len(problems) == 0, sources, problems}, "", "  ")
+				if err != nil {
+					return err
+				}
+				fmt.Fprintln(out, string(b))
+			} else {
+				tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+				fmt.Fprintln(tw, "SETTING\tVALUE\tFROM")
+				for _, s := range sources {
+					fmt.Fprintf(tw, "%s\t%s\t%s\n", s.Key, s.Value, s.Source)
+				}
+				tw.Flush()
+				if len(problems) == 0 {
+					fmt.Fprintln(out, "configuration valid")
+				}
+			}
+			if len(problems) > 0 {
+				return accord.Errorf(accord.EINVALID, "invalid configuration (%d problem(s)):\n  %s", len(problems), strings.Join(problems, "\n  "))
+			}
+			return nil
+		},
+	}
+	c.register(cmd, "accord-data")
+	registerConfigFile(cmd, &configPath)
+	cmd.Flags().BoolVar(&connect, "connect", false, "also connect to a PostgreSQL store (nothing is written)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the settings and problems as JSON")
+	return cmd
+}
