@@ -115,11 +115,20 @@ func (s *Server) visibleTo(r *http.Request) func(engine.ConsultationState) bool 
 	}
 }
 
+// hasEngine reports whether the server runs an agreement engine, and
+// writes ENOTFOUND when it does not.
+func (s *Server) hasEngine(w http.ResponseWriter) bool {
+	if s.Mission == nil || !s.Mission.HasEngine() {
+		writeError(w, http.StatusNotFound, accord.Errorf(accord.ENOTFOUND, "no agreement: the server runs without consultation or enforcement"))
+		return false
+	}
+	return true
+}
+
 // state is the agreement engine's state, or writes ENOTFOUND and returns
 // nil when the server runs without one.
 func (s *Server) state(w http.ResponseWriter) *engine.State {
-	if s.Mission == nil || !s.Mission.HasEngine() {
-		writeError(w, http.StatusNotFound, accord.Errorf(accord.ENOTFOUND, "no agreement: the server runs without consultation or enforcement"))
+	if !s.hasEngine(w) {
 		return nil
 	}
 	st, err := s.Mission.State()

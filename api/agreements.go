@@ -50,7 +50,7 @@ func (s *Server) getAgreementByID(w http.ResponseWriter, r *http.Request) {
 // states are the states of every agreement the mission runs, the main one
 // first; or it writes ENOTFOUND (no engine) or the error and returns nil.
 func (s *Server) states(w http.ResponseWriter) []*engine.State {
-	if s.state(w) == nil {
+	if !s.hasEngine(w) {
 		return nil
 	}
 	sts, err := s.Mission.States()
