@@ -1,0 +1,50 @@
+package stream
+
+import "strconv"
+
+// The streams and subjects every node agrees on.
+const (
+	// ObsStream holds the accepted observation batches, one message per
+	// batch and sector: subject ObsSubject(sector).
+	ObsStream = "ACCORD_OBS"
+	// ObsSubjects is the stream's subject filter.
+	ObsSubjects = "accord.obs.*"
+	// FusedStream is the ordered log of what the sectors' fusion produced
+	// (incident versions, in the order the recorder applies them): one
+	// subject, so one order.
+	FusedStream  = "ACCORD_FUSED"
+	FusedSubject = "accord.fused"
+	// RegionStreamPrefix names a regional node's own stream
+	// (ACCORD_REGION_<name>), held on the regional node and sourced into
+	// ObsStream, so that the node accepts observations while its link to
+	// the stream cluster is down and they flow on when it is back.
+	RegionStreamPrefix = "ACCORD_REGION_"
+	// RegionSubjectPrefix is the subject prefix of a regional stream:
+	// accord.region.<name>.<sector>; sourcing maps it to ObsSubject(sector).
+	RegionSubjectPrefix = "accord.region."
+)
+
+// Message headers.
+const (
+	// HeaderOwn is the number of observations at the head of an
+	// ObsStream message that lie in the message's sector; those after
+	// them are the sector's halo (observations of neighbouring sectors
+	// close enough to fuse with its own).
+	HeaderOwn = "Accord-Own"
+	// HeaderBatch names the accepted batch a message is part of (the
+	// digest of its bytes), so that a batch split over sectors can be
+	// traced, and JetStream's duplicate window keyed on it with the
+	// sector (Nats-Msg-Id).
+	HeaderBatch = "Accord-Batch"
+)
+
+// ObsSubject is the subject of sector i's observations.
+func ObsSubject(sector int) string { return "accord.obs." + strconv.Itoa(sector) }
+
+// RegionStream is the name of region name's stream.
+func RegionStream(name string) string { return RegionStreamPrefix + name }
+
+// RegionSubject is the subject of region name's observations of a sector.
+func RegionSubject(name string, sector int) string {
+	return RegionSubjectPrefix + name + "." + strconv.Itoa(sector)
+}
