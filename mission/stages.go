@@ -86,3 +86,12 @@ func (m *Mission) Restore(ctx context.Context, changed []monitor.Incident) error
 	}
 	return nil
 }
+
+// LedgerLen is the number of entries in the mission's record (0 without
+// one).
+func (m *Mission) LedgerLen() int64 {
+	if m.cfg.Ledger == nil {
+		return 0
+	}
+	return m.cfg.Ledger.Len()
+}
