@@ -57,7 +57,7 @@ func Connect(ctx context.Context, rawURL, name string, m *Metrics) (*Conn, error
 	if _, err := js.AccountInfo(actx); err != nil {
 		nc.Close()
 		return nil, &accord.Error{Code: accord.EINVALID, Message: fmt.Sprintf(
-			"NATS at %s answers but JetStream does not: %v; start nats-server with JetStream enabled (-js, or jetstream {} in its configuration), and in a cluster wait until it has a leader", redact(rawURL), err), Err: err}
+			"NATS at %s answers but JetStream does not; start nats-server with JetStream enabled (-js, or jetstream {} in its configuration), and in a cluster wait until it has a leader", redact(rawURL)), Err: err}
 	}
 	c.NC, c.JS = nc, js
 	return c, nil
@@ -104,7 +104,7 @@ func unreachable(rawURL string, err error) error {
 		hint = "the server refused the credentials: check the user and password in the URL (nats://USER:PASSWORD@HOST:PORT)"
 	}
 	return &accord.Error{Code: accord.EINVALID, Message: fmt.Sprintf(
-		"cannot connect to NATS at %s (%s): %v; %s", redact(rawURL), strings.Join(hosts, ", "), err, hint), Err: err}
+		"cannot connect to NATS at %s (%s); %s", redact(rawURL), strings.Join(hosts, ", "), hint), Err: err}
 }
 
 // redact hides a password in a URL.

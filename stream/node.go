@@ -114,10 +114,13 @@ func Start(ctx context.Context, m *mission.Mission, c Config) (*Node, error) {
 	rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	n.cancel = cancel
 	if c.Role == RoleAll || c.Role == RoleWorker {
-		for i := range c.Sectors.Plan.N() {
-			w := NewWorker(conn, i, c.Sectors.NewFuser(i), c.Metrics, c.Worker)
-			n.Workers = append(n.Workers, w)
-			n.run(rctx, fmt.Sprintf("sector %d's worker", i), w.Run)
+		n.Workers = make([]*Worker, c.Sectors.Plan.N())
+		for i := range n.Workers {
+			n.wg.Add(1)
+			go func() {
+				defer n.wg.Done()
+				n.supervise(rctx, conn, i, c)
+			}()
 		}
 	}
 	if c.Role == RoleAll || c.Role == RoleRecorder {
@@ -128,6 +131,29 @@ func Start(ctx context.Context, m *mission.Mission, c Config) (*Node, error) {
 		n.Ingester = NewIngester(m, conn, c.Sectors.Plan, c.Metrics)
 	}
 	return n, nil
+}
+
+// supervise runs sector i's worker, and when it stops on an error starts
+// a new one, which rebuilds its state from the stream (as a process
+// restarted would): what the old one had not acknowledged is delivered
+// to the new one.
+func (n *Node) supervise(ctx context.Context, conn *Conn, i int, c Config) {
+	for wait := 100 * time.Millisecond; ; wait = min(2*wait, 5*time.Second) {
+		w := NewWorker(conn, i, c.Sectors.NewFuser(i), c.Metrics, c.Worker)
+		n.mu.Lock()
+		n.Workers[i] = w
+		n.mu.Unlock()
+		err := w.Run(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		c.Logger.Error("sector worker stopped; starting it again", "sector", i, "err", err)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		}
+	}
 }
 
 // run runs a stage; its failure is kept (Err) and signalled (Failed).

@@ -30,6 +30,9 @@ type WorkerConfig struct {
 	// before it delivers the message again (zero: 30s).
 	AckWait time.Duration
 	Logger  *slog.Logger
+	// beforeAck, in tests, runs before a message is acknowledged; an
+	// error stops the worker there, as if it died.
+	beforeAck func(sector int, seq uint64) error
 }
 
 // Worker is sector i's worker: one durable pull consumer on its subject
@@ -56,9 +59,6 @@ type Worker struct {
 	// output is durable: delivered again (its acknowledgement lost), it
 	// is acknowledged without being fused again.
 	done uint64
-	// beforeAck, in tests, runs before a message is acknowledged; an
-	// error stops the worker there, as if it died.
-	beforeAck func(seq uint64) error
 }
 
 // NewWorker returns sector's worker.
@@ -213,8 +213,8 @@ func (w *Worker) handle(ctx context.Context, msg jetstream.Msg) error {
 }
 
 func (w *Worker) ack(ctx context.Context, msg jetstream.Msg, seq uint64) error {
-	if w.beforeAck != nil {
-		if err := w.beforeAck(seq); err != nil {
+	if w.cfg.beforeAck != nil {
+		if err := w.cfg.beforeAck(w.sector, seq); err != nil {
 			return died{err}
 		}
 	}
