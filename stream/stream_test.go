@@ -359,4 +359,3 @@ func TestUnreachable(t *testing.T) {
 		t.Logf("%s", msg)
 	}
 }
-
