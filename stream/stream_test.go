@@ -3,6 +3,8 @@ package stream_test
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,6 +19,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/accord-peace/accord/api"
+	"github.com/accord-peace/accord/ledger"
 	"github.com/accord-peace/accord/local"
 	"github.com/accord-peace/accord/mission"
 	"github.com/accord-peace/accord/monitor"
@@ -65,10 +68,14 @@ type streamed struct {
 }
 
 func open(tb testing.TB, dir string, s *streamed) (*deployment, error) {
+	return openWith(tb, dir, s, nil)
+}
+
+func openWith(tb testing.TB, dir string, s *streamed, reg *ledger.Registry) (*deployment, error) {
 	tb.Helper()
 	ctx := context.Background()
 	a, k := monitortest.Reference(tb)
-	d, err := local.Open(ctx, local.Config{Dir: dir, Agreement: a, Kernel: k, StreamFed: s != nil})
+	d, err := local.Open(ctx, local.Config{Dir: dir, Agreement: a, Kernel: k, StreamFed: s != nil, Registry: reg})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -333,6 +340,52 @@ func TestNodeRestart(t *testing.T) {
 	got := x.state(t)
 	same(t, "restarted twice", want, got)
 	fusedOnce(t, x)
+}
+
+// Signed batches are recorded at ingest, by the mission's store stage, as
+// in the embedded deployment: every submission is in the ledger, and the
+// record is as long as the embedded default's.
+func TestSignedBatchesRecordedAtIngest(t *testing.T) {
+	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
+	reg := &ledger.Registry{Keys: map[string]ed25519.PublicKey{"mission": pub}}
+	lines := simulated(t, 10, 12*time.Hour, 15)
+	const n = 200
+	run := func(s *streamed) (state, *deployment) {
+		x, _ := openWith(t, t.TempDir(), s, reg)
+		for i := 0; i < len(lines); i += n {
+			body := append(bytes.Join(lines[i:min(i+n, len(lines))], []byte("\n")), '\n')
+			id := fmt.Sprintf("b%d", i)
+			sig, err := api.SignBatch(priv, "mission", id, body, min(n, len(lines)-i))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req, _ := http.NewRequest("POST", x.url+"/v1/observations", bytes.NewReader(body))
+			req.Header.Set("Content-Type", "application/x-ndjson")
+			req.Header.Set(api.HeaderAuthor, "mission")
+			req.Header.Set(api.HeaderID, id)
+			req.Header.Set(api.HeaderSignature, sig)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			msg, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("signed batch %s: %s %s", id, resp.Status, msg)
+			}
+		}
+		return x.state(t), x
+	}
+	want, e := run(nil)
+	defer e.close(t)
+	got, x := run(&streamed{})
+	defer x.close(t)
+	same(t, "signed batches", want, got)
+	for i := 0; i < len(lines); i += n {
+		if id := fmt.Sprintf("b%d", i); !x.d.Ledger.Seen("mission", id) {
+			t.Fatalf("the submission %s is not in the ledger", id)
+		}
+	}
 }
 
 // NATS unreachable at start: the error names the URL, the host:port and
