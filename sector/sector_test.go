@@ -234,10 +234,10 @@ func judged(in monitor.Incident) string {
 	return s
 }
 
-// agreement compares two runs' final incidents: the share of observations
+// compare compares two runs' final incidents: the share of observations
 // that end in the same member set, and of those sets the share judged
 // alike.
-func agreement(want, got final) (same, total, sameJudged, sets int, diff []string) {
+func compare(want, got final) (same, total, sameJudged, sets int, diff []string) {
 	for k, ws := range want.byKey {
 		total++
 		if got.byKey[k] == ws {
@@ -277,7 +277,7 @@ func TestSectorsAgreeWithThePipeline(t *testing.T) {
 			want := finals(single(t, obs, 200))
 			d := deploy(t, tc.n)
 			got := finals(d.run(obs, 200))
-			same, total, sj, sets, diff := agreement(want, got)
+			same, total, sj, sets, diff := compare(want, got)
 			t.Logf("%d obs, halo %.2f%%: %d/%d observations in the same member set (%.3f), %d/%d sets judged alike", len(obs), 100*float64(d.halo)/float64(d.own), same, total, float64(same)/float64(total), sj, sets)
 			for _, s := range diff[:min(len(diff), 5)] {
 				t.Log(s)
