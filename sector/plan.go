@@ -3,6 +3,7 @@ package sector
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"sync"
 
@@ -41,19 +42,43 @@ type Plan struct {
 	n      int
 	total  float64   // the line's length (m)
 	bounds []float64 // sector i holds arc positions [bounds[i], bounds[i+1])
-	edges  []planEdge
-	index  *s2.ShapeIndex
-	// shapeFirst[s] is the index in edges of shape s's first edge.
-	shapeFirst []int
-	queries    sync.Pool // *s2.EdgeQuery over index
+	// edges are the line's edges cut at the sectors' bounds, in the
+	// line's order: each lies in one sector.
+	edges []planEdge
+	cells sync.Map // s2.CellID (level cellLevel) → *cellInfo, built on first use
 }
 
-// planEdge is one edge of the line with its arc position.
+// cellLevel is the level of the cells the plan caches what it knows of
+// the line around them: about 2 km.
+const cellLevel = 12
+
+// cellInfo is what the plan knows of the line around one cell: the edges
+// among which the nearest to any point of the cell is (ascending), and,
+// for the nearest sectors, a lower bound of their distance from any point
+// of the cell (m), ascending.
+type cellInfo struct {
+	edges []int32
+	near  []sectorBound
+	// beyond is a lower bound of the distance to the sectors not in near.
+	beyond float64
+}
+
+type sectorBound struct {
+	m      float64
+	sector int
+}
+
+// nearSectors is how many sectors a cell keeps bounds of.
+const nearSectors = 16
+
+// planEdge is one edge of the line (or the part of one in a sector) with
+// its arc position.
 type planEdge struct {
-	a, b s2.Point
-	n    s2.Point // unit normal of its great circle (zero when a = b)
-	cum  float64  // arc position of a (m)
-	len  float64  // its length (m)
+	a, b   s2.Point
+	n      s2.Point // unit normal of its great circle (zero when a = b)
+	cum    float64  // arc position of a (m)
+	len    float64  // its length (m)
+	sector int
 }
 
 // NewPlan divides the contact line of the monitoring section's geometry
@@ -73,29 +98,14 @@ func NewPlan(m *agreement.Monitoring, k *geo.Kernel, n int) (*Plan, error) {
 		g = k.Geometry()
 	}
 	p := &Plan{n: n}
+	var edges []planEdge
 	if g != nil {
 		for _, part := range g.Parts {
-			if len(part) < 2 {
-				continue
-			}
-			pts := make([]s2.Point, len(part))
-			for i, c := range part {
-				pts[i] = geo.Point(c[0], c[1])
-			}
-			if p.index == nil {
-				p.index = s2.NewShapeIndex()
-			}
-			pl := s2.Polyline(pts)
-			p.index.Add(&pl)
-			p.shapeFirst = append(p.shapeFirst, len(p.edges))
-			for i := 1; i < len(pts); i++ {
-				e := planEdge{a: pts[i-1], b: pts[i], cum: p.total}
+			for i := 1; i < len(part); i++ {
+				e := planEdge{a: geo.Point(part[i-1][0], part[i-1][1]), b: geo.Point(part[i][0], part[i][1]), cum: p.total}
 				e.len = float64(e.a.Distance(e.b)) * geo.EarthRadiusM
-				if e.len > 0 {
-					e.n = s2.Point{Vector: e.a.PointCross(e.b).Normalize()}
-				}
 				p.total += e.len
-				p.edges = append(p.edges, e)
+				edges = append(edges, e)
 			}
 		}
 	}
@@ -115,10 +125,32 @@ func NewPlan(m *agreement.Monitoring, k *geo.Kernel, n int) (*Plan, error) {
 		p.bounds[i] = p.total * float64(i) / float64(n)
 	}
 	p.bounds[n] = p.total
-	p.queries.New = func() any {
-		return s2.NewClosestEdgeQuery(p.index, s2.NewClosestEdgeQueryOptions().MaxResults(1))
+	// Cut the edges at the bounds.
+	for _, e := range edges {
+		for {
+			s := p.sectorAt(e.cum)
+			end := p.bounds[s+1]
+			if s == n-1 || e.cum+e.len <= end || e.len == 0 {
+				e.sector = s
+				p.edges = append(p.edges, e.withNormal())
+				break
+			}
+			cut := s2.InterpolateAtDistance(s1.Angle((end-e.cum)/geo.EarthRadiusM), e.a, e.b)
+			head := planEdge{a: e.a, b: cut, cum: e.cum, len: end - e.cum, sector: s}
+			p.edges = append(p.edges, head.withNormal())
+			e = planEdge{a: cut, b: e.b, cum: end, len: e.len - (end - e.cum)}
+		}
 	}
 	return p, nil
+}
+
+func (e planEdge) withNormal() planEdge {
+	if e.len > 0 && e.a != e.b {
+		e.n = s2.Point{Vector: e.a.PointCross(e.b).Normalize()}
+	} else {
+		e.len = 0
+	}
+	return e
 }
 
 // N is the number of sectors.
@@ -150,14 +182,65 @@ func (p *Plan) At(lon, lat float64) (pos, distM float64) {
 		return 0, 0
 	}
 	x := geo.Point(lon, lat)
-	q := p.queries.Get().(*s2.EdgeQuery)
-	res := q.FindEdges(s2.NewMinDistanceToPointTarget(x))
-	p.queries.Put(q)
-	if len(res) == 0 {
-		return 0, 0
+	pos, d, _ := p.at(x, p.cell(x))
+	return pos, d
+}
+
+// at is At for a point and its cell.
+func (p *Plan) at(x s2.Point, c *cellInfo) (pos, distM float64, e *planEdge) {
+	best, d := int32(-1), s1.InfChordAngle()
+	for _, i := range c.edges {
+		e := &p.edges[i]
+		if nd, ok := s2.UpdateMinDistance(x, e.a, e.b, d); ok && nd < d {
+			best, d = i, nd
+		}
 	}
-	e := &p.edges[p.shapeFirst[res[0].ShapeID()]+int(res[0].EdgeID())]
-	return e.cum + e.along(x), float64(res[0].Distance().Angle()) * geo.EarthRadiusM
+	e = &p.edges[best]
+	return e.cum + e.along(x), float64(d.Angle()) * geo.EarthRadiusM, e
+}
+
+// cell returns what the plan knows of the line around x's cell, built on
+// first use. For the cell's centre c and the radius ρ of its bounding
+// cap: the edge nearest to a point of the cell is within D + 2ρ of c (D:
+// the least distance from c to an edge), and a sector lies at least
+// dist(c, sector) − ρ from any point of the cell.
+func (p *Plan) cell(x s2.Point) *cellInfo {
+	id := s2.CellIDFromLatLng(s2.LatLngFromPoint(x)).Parent(cellLevel)
+	if c, ok := p.cells.Load(id); ok {
+		return c.(*cellInfo)
+	}
+	cell := s2.CellFromCellID(id)
+	cp := cell.CapBound()
+	centre, rho := cp.Center(), float64(cp.Radius())*geo.EarthRadiusM
+	dist := make([]float64, len(p.edges))
+	least := math.Inf(1)
+	perSector := make([]float64, p.n)
+	for i := range perSector {
+		perSector[i] = math.Inf(1)
+	}
+	for i := range p.edges {
+		e := &p.edges[i]
+		dist[i] = float64(s2.DistanceFromSegment(centre, e.a, e.b)) * geo.EarthRadiusM
+		least = math.Min(least, dist[i])
+		perSector[e.sector] = math.Min(perSector[e.sector], dist[i])
+	}
+	c := &cellInfo{beyond: math.Inf(1)}
+	// A metre of slack over the bound covers the rounding of the distances.
+	for i := range p.edges {
+		if dist[i] <= least+2*rho+1 {
+			c.edges = append(c.edges, int32(i))
+		}
+	}
+	for s, d := range perSector {
+		c.near = append(c.near, sectorBound{m: d - rho - 1, sector: s})
+	}
+	sort.Slice(c.near, func(i, j int) bool { return c.near[i].m < c.near[j].m })
+	if len(c.near) > nearSectors {
+		c.beyond = c.near[nearSectors].m
+		c.near = c.near[:nearSectors]
+	}
+	got, _ := p.cells.LoadOrStore(id, c)
+	return got.(*cellInfo)
 }
 
 // along is the distance (m) from a to the point of the edge nearest x.
@@ -205,7 +288,8 @@ func (p *Plan) Route(o *monitor.Observation) (own int, halo []int) {
 	if monitor.IsVesselEvent(o.Event) {
 		return 0, nil
 	}
-	pos, d := p.At(o.Position[0], o.Position[1])
+	x := geo.Point(o.Position[0], o.Position[1])
+	pos, d, _ := p.at(x, p.cell(x))
 	own = p.sectorAt(pos)
 	if o.Event == agreement.PresenceEvent {
 		for i := 0; i < p.n; i++ {
@@ -216,88 +300,41 @@ func (p *Plan) Route(o *monitor.Observation) (own int, halo []int) {
 		return own, halo
 	}
 	r := Gate*math.Sqrt2*math.Max(o.AccuracyM, 0) + MarginM
-	return own, p.halo(geo.Point(o.Position[0], o.Position[1]), own, d+2*r, halo)
-}
-
-// halo appends to out the sectors other than own of the line's points
-// within reach metres of x, ascending.
-func (p *Plan) halo(x s2.Point, own int, reach float64, out []int) []int {
-	// The sectors touched form a set; a bitmap over n sectors is cheap
-	// enough, but most observations touch their own sector only, so check
-	// first whether [lo, hi] of every edge stays inside own.
-	lo0, hi0 := p.bounds[own], p.bounds[own+1]
-	opts := s2.NewClosestEdgeQueryOptions().DistanceLimit(s1.ChordAngleFromAngle(s1.Angle(reach / geo.EarthRadiusM)).Successor()).IncludeInteriors(false)
-	q := s2.NewClosestEdgeQuery(p.index, opts)
-	var extra []int
-	for _, res := range q.FindEdges(s2.NewMinDistanceToPointTarget(x)) {
-		e := &p.edges[p.shapeFirst[res.ShapeID()]+int(res.EdgeID())]
-		lo, hi, ok := e.within(x, reach)
-		if !ok {
-			continue
+	reach := d + 2*r
+	c := p.cell(x)
+	// Most observations lie far from every other sector: the cell's bounds
+	// say so without a look at an edge.
+	for _, sb := range c.near {
+		if sb.m > reach {
+			break
 		}
-		lo, hi = e.cum+lo, e.cum+hi
-		if lo >= lo0 && (hi < hi0 || (hi == hi0 && own == p.n-1)) {
-			continue
+		if sb.sector != own && p.reaches(x, sb.sector, reach) {
+			halo = append(halo, sb.sector)
 		}
-		for s := p.sectorAt(lo); s < p.n; s++ {
-			if p.bounds[s] > hi {
-				break
-			}
-			if s != own {
-				extra = append(extra, s)
+	}
+	if c.beyond <= reach {
+		for s := 0; s < p.n; s++ {
+			if s != own && !slices.Contains(halo, s) && !slices.ContainsFunc(c.near, func(b sectorBound) bool { return b.sector == s }) && p.reaches(x, s, reach) {
+				halo = append(halo, s)
 			}
 		}
 	}
-	if len(extra) == 0 {
-		return out
-	}
-	sort.Ints(extra)
-	for i, s := range extra {
-		if i == 0 || s != extra[i-1] {
-			out = append(out, s)
-		}
-	}
-	return out
+	sort.Ints(halo)
+	return own, halo
 }
 
-// within returns the stretch [lo, hi] (m from a) of the edge within reach
-// metres of x, and whether there is one. The points of the edge's great
-// circle within an angle R of x form an arc about x's projection on it,
-// of half-width w with cos R = cos h · cos w (h: x's angle from the
-// circle).
-func (e *planEdge) within(x s2.Point, reach float64) (lo, hi float64, ok bool) {
-	R := reach / geo.EarthRadiusM
-	if e.len == 0 {
-		if float64(x.Distance(e.a)) <= R {
-			return 0, 0, true
+// reaches reports whether a point of sector s of the line lies within
+// reach metres of x.
+func (p *Plan) reaches(x s2.Point, s int, reach float64) bool {
+	lim := s1.ChordAngleFromAngle(s1.Angle(reach / geo.EarthRadiusM)).Successor()
+	i := sort.Search(len(p.edges), func(i int) bool { return p.edges[i].sector >= s })
+	for ; i < len(p.edges) && p.edges[i].sector == s; i++ {
+		e := &p.edges[i]
+		if _, ok := s2.UpdateMinDistance(x, e.a, e.b, lim); ok {
+			return true
 		}
-		return 0, 0, false
 	}
-	sinh := x.Dot(e.n.Vector)
-	h := math.Asin(math.Max(-1, math.Min(1, sinh)))
-	c := math.Cos(R) / math.Cos(h)
-	if c > 1 {
-		// Rounding at the very edge of the reach: x is about R from the
-		// circle; take its projection alone.
-		if math.Abs(h)-R > 1e-12 {
-			return 0, 0, false
-		}
-		c = 1
-	}
-	w := math.Acos(c)
-	// x's projection on the circle, as an angle from a towards b.
-	proj := s2.Point{Vector: x.Sub(e.n.Mul(sinh))}
-	if proj.Norm() == 0 {
-		// x is a pole of the circle: every point of it is at 90°.
-		return 0, e.len, R >= math.Pi/2
-	}
-	t0 := math.Atan2(e.a.Cross(proj.Vector).Dot(e.n.Vector), e.a.Dot(proj.Vector))
-	L := e.len / geo.EarthRadiusM
-	a, b := t0-w, t0+w
-	if b < 0 || a > L {
-		return 0, 0, false
-	}
-	return math.Max(a, 0) * geo.EarthRadiusM, math.Min(b, L) * geo.EarthRadiusM, true
+	return false
 }
 
 // PointAt returns the point of the line at arc position pos (m, clamped
