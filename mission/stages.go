@@ -10,7 +10,8 @@ import (
 
 // The stages of Ingest, for a deployment that runs them in several
 // processes (package stream): the store stage at an ingest node (Store),
-// fusion in the sector workers (a pipeline of their own: NewPipeline), and
+// fusion in the sector workers (package sector's, each a pipeline of its
+// own over the mission's Monitoring, Kernel and FusionConfig), and
 // the engine and record stages at the one recorder (Decide), fed the
 // incident versions in the one order of the fused log. Ingest is these
 // stages called in one process, in the same order; each stage below takes
@@ -25,13 +26,6 @@ func (m *Mission) Store(ctx context.Context, batch []monitor.Observation, sub *l
 	m.storeMu.Lock()
 	defer m.storeMu.Unlock()
 	return m.store(ctx, batch, sub)
-}
-
-// NewPipeline returns a fusion pipeline like the mission's own (its
-// monitoring section, kernel and fusion configuration), for a sector
-// worker that fuses a part of the observations elsewhere.
-func (m *Mission) NewPipeline() *monitor.Pipeline {
-	return monitor.NewPipeline(m.monitoring, m.kernel, m.cfg.Fusion)
 }
 
 // FusionConfig is the fusion configuration the mission's pipeline runs.

@@ -85,7 +85,11 @@ func Start(ctx context.Context, m *mission.Mission, c Config) (*Node, error) {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
 	if c.Sectors.Plan == nil {
-		c.Sectors = Single(m)
+		s, err := Split(m, 1)
+		if err != nil {
+			return nil, err
+		}
+		c.Sectors = s
 	}
 	c.Worker.Logger = c.Logger
 	n := &Node{failed: make(chan struct{})}
@@ -139,11 +143,16 @@ func Start(ctx context.Context, m *mission.Mission, c Config) (*Node, error) {
 // to the new one.
 func (n *Node) supervise(ctx context.Context, conn *Conn, i int, c Config) {
 	for wait := 100 * time.Millisecond; ; wait = min(2*wait, 5*time.Second) {
-		w := NewWorker(conn, i, c.Sectors.NewFuser(i), c.Metrics, c.Worker)
+		f, err := c.Sectors.NewFuser(i)
+		if err != nil {
+			n.fail(fmt.Errorf("sector %d's worker: %w", i, err))
+			return
+		}
+		w := NewWorker(conn, i, f, c.Metrics, c.Worker)
 		n.mu.Lock()
 		n.Workers[i] = w
 		n.mu.Unlock()
-		err := w.Run(ctx)
+		err = w.Run(ctx)
 		if ctx.Err() != nil {
 			return
 		}
@@ -162,14 +171,18 @@ func (n *Node) run(ctx context.Context, what string, f func(context.Context) err
 	go func() {
 		defer n.wg.Done()
 		if err := f(ctx); err != nil && ctx.Err() == nil {
-			n.mu.Lock()
-			n.errs = append(n.errs, fmt.Errorf("%s: %w", what, err))
-			if len(n.errs) == 1 {
-				close(n.failed)
-			}
-			n.mu.Unlock()
+			n.fail(fmt.Errorf("%s: %w", what, err))
 		}
 	}()
+}
+
+func (n *Node) fail(err error) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.errs = append(n.errs, err)
+	if len(n.errs) == 1 {
+		close(n.failed)
+	}
 }
 
 // Failed is closed when a stage stopped on an error (Err says which).

@@ -153,7 +153,7 @@ func (r *Recorder) run(ctx context.Context) error {
 		if err := json.Unmarshal(msg.Data(), &f); err != nil {
 			return fmt.Errorf("%s message %d: %v", FusedStream, seq, err)
 		}
-		ins := r.seq.Apply(f.Sector, f.Incidents)
+		ins := r.seq.Apply(f.Sector, f.Versions)
 		if seq <= done {
 			err = r.m.Restore(ctx, ins)
 		} else {

@@ -3,21 +3,22 @@ package stream
 import (
 	"github.com/accord-peace/accord/mission"
 	"github.com/accord-peace/accord/monitor"
+	"github.com/accord-peace/accord/sector"
 )
 
 // Sectors is how a deployment splits the front (package sector): the plan
 // that routes each observation to its sector and the halos it lies in,
 // each sector's fusion, and the recorder's sequencer that maps the
-// sectors' incidents to the mission's. Single is the one-sector split.
+// sectors' incidents to the mission's.
 type Sectors struct {
 	Plan Plan
 	// NewFuser makes sector i's fusion (a sector worker's state).
-	NewFuser func(sector int) Fuser
+	NewFuser func(sector int) (Fuser, error)
 	// NewSequencer makes the recorder's sequencer.
 	NewSequencer func() Sequencer
 }
 
-// Plan routes observations to sectors.
+// Plan routes observations to sectors (sector.Plan).
 type Plan interface {
 	// N is the number of sectors.
 	N() int
@@ -26,42 +27,36 @@ type Plan interface {
 	Route(o *monitor.Observation) (own int, halo []int)
 }
 
-// Fuser is one sector's fusion: it takes the sector's own observations
-// and its halo, in the order published, and returns the incident versions
-// the sector owns that they changed, with the sector's own incident ids.
+// Fuser is one sector's fusion (sector.Worker): it takes the sector's own
+// observations and its halo, in the order published, and returns the
+// versions of the incidents the sector owns that they changed, with the
+// sector's own incident ids and their anchors.
 type Fuser interface {
-	Observe(own, halo []*monitor.Observation) []monitor.Incident
+	Observe(own, halo []*monitor.Observation) []sector.Version
 }
 
 // Sequencer maps the sectors' incident versions, in the fused log's
-// order, to the mission's incidents (global ids, merges when ownership
-// moves or two meet).
+// order, to the mission's incidents (sector.Sequencer: global ids,
+// merges when ownership moves or two sectors' incidents meet).
 type Sequencer interface {
-	Apply(sector int, ins []monitor.Incident) []monitor.Incident
+	Apply(sector int, vs []sector.Version) []monitor.Incident
 }
 
-// Single is the split in one sector: every observation is sector 0's, its
-// fusion is the mission's own pipeline, and the sequencer keeps the ids —
-// exactly the embedded deployment's flow, over the streams.
-func Single(m *mission.Mission) Sectors {
-	return Sectors{
-		Plan:         onePlan{},
-		NewFuser:     func(int) Fuser { return pipelineFuser{m.NewPipeline()} },
-		NewSequencer: func() Sequencer { return sameIDs{} },
+// Split is the split of the front in n sectors for mission m: package
+// sector's plan along the main agreement's line, a sector.Worker per
+// sector over the mission's monitoring section, kernel and fusion
+// configuration, and sector's sequencer. With n = 1 the flow is exactly
+// the embedded deployment's, version for version.
+func Split(m *mission.Mission, n int) (Sectors, error) {
+	plan, err := sector.NewPlan(m.Monitoring(), m.Kernel(), n)
+	if err != nil {
+		return Sectors{}, err
 	}
+	return Sectors{
+		Plan: plan,
+		NewFuser: func(i int) (Fuser, error) {
+			return sector.NewWorker(plan, i, m.Monitoring(), m.Kernel(), m.FusionConfig())
+		},
+		NewSequencer: func() Sequencer { return sector.NewSequencer() },
+	}, nil
 }
-
-type onePlan struct{}
-
-func (onePlan) N() int                                  { return 1 }
-func (onePlan) Route(*monitor.Observation) (int, []int) { return 0, nil }
-
-type pipelineFuser struct{ p *monitor.Pipeline }
-
-func (f pipelineFuser) Observe(own, halo []*monitor.Observation) []monitor.Incident {
-	return f.p.Observe(own) // one sector: no halo
-}
-
-type sameIDs struct{}
-
-func (sameIDs) Apply(_ int, ins []monitor.Incident) []monitor.Incident { return ins }

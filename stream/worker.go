@@ -12,7 +12,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
-	"github.com/accord-peace/accord/monitor"
+	"github.com/accord-peace/accord/sector"
 )
 
 // fused is a FusedStream message: the incident versions a sector's fusion
@@ -20,8 +20,8 @@ import (
 type fused struct {
 	Sector int `json:"sector"`
 	// ObsSeq is the ObsStream sequence of the message fused.
-	ObsSeq    uint64             `json:"obs_seq"`
-	Incidents []monitor.Incident `json:"incidents"`
+	ObsSeq   uint64           `json:"obs_seq"`
+	Versions []sector.Version `json:"versions"`
 }
 
 // WorkerConfig tunes a sector worker.
@@ -179,9 +179,9 @@ func (w *Worker) handle(ctx context.Context, msg jetstream.Msg) error {
 		w.cfg.Logger.Error("sector worker: unreadable message dropped", "sector", w.sector, "seq", md.Sequence.Stream, "err", err)
 		return msg.Term()
 	}
-	ins := w.fuse.Observe(own, halo)
-	if len(ins) > 0 {
-		body, err := json.Marshal(fused{Sector: w.sector, ObsSeq: md.Sequence.Stream, Incidents: ins})
+	vs := w.fuse.Observe(own, halo)
+	if len(vs) > 0 {
+		body, err := json.Marshal(fused{Sector: w.sector, ObsSeq: md.Sequence.Stream, Versions: vs})
 		if err != nil {
 			return err
 		}

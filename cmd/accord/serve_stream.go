@@ -73,9 +73,6 @@ func (c serverConfig) streamProblems() []string {
 	if stream.IsEmbedded(c.stream) && c.role != stream.RoleAll {
 		ps = append(ps, fmt.Sprintf("--role %s with --stream embedded: an embedded server serves one process; run every role (--role all) or name a cluster (nats://HOST:PORT)", c.role))
 	}
-	if c.partitions > 1 && sectorsFor == nil {
-		ps = append(ps, fmt.Sprintf("--partitions %d: this build splits the front in one sector only (package sector not built in)", c.partitions))
-	}
 	return ps
 }
 
@@ -107,10 +104,6 @@ func redactStream(s string) string {
 	return strings.Join(parts, ",")
 }
 
-// sectorsFor makes the split of the front in n sectors for a mission;
-// nil until package sector is built in (then n > 1 is refused).
-var sectorsFor func(m *mission.Mission, n int) (stream.Sectors, error)
-
 // witnessRole runs serve --role witness; set by the file that builds it
 // in, nil until then.
 var witnessRole func(cmd *cobra.Command, c serverConfig) error
@@ -119,12 +112,9 @@ var witnessRole func(cmd *cobra.Command, c serverConfig) error
 // the API made: the ingest takes the API's batches.
 func startStream(ctx context.Context, s *server, c serverConfig, logger *slog.Logger) error {
 	m := s.deployment.Mission
-	sectors := stream.Single(m)
-	if c.partitions > 1 {
-		var err error
-		if sectors, err = sectorsFor(m, c.partitions); err != nil {
-			return err
-		}
+	sectors, err := stream.Split(m, max(c.partitions, 1))
+	if err != nil {
+		return fmt.Errorf("--partitions %d: %w", c.partitions, err)
 	}
 	var metrics *stream.Metrics
 	if s.api.Metrics != nil {
