@@ -140,6 +140,9 @@ func main() {
 	if streamFlag != "" {
 		// A stream deployment answers a batch before it is recorded (no
 		// last_entry): receipt to feed is not measured here yet.
+		if *profile != "" {
+			pprof.StopCPUProfile()
+		}
 		stop()
 		return
 	}

@@ -495,6 +495,10 @@ client that stops reading is dropped. Ctrl-C stops it cleanly.
 			case <-cmd.Context().Done():
 			case err := <-s.done:
 				s.done <- err
+			case <-s.streamFailed():
+				fmt.Fprintln(cmd.OutOrStdout(), "stopping")
+				s.stop()
+				return fmt.Errorf("the stream stopped: %w", s.node.Err())
 			}
 			fmt.Fprintln(cmd.OutOrStdout(), "stopping")
 			return s.stop()

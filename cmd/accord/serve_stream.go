@@ -129,15 +129,34 @@ func startStream(ctx context.Context, s *server, c serverConfig, logger *slog.Lo
 		return err
 	}
 	s.node = node
-	if node.Ingester != nil {
+	switch {
+	case node.Ingester != nil && c.role == stream.RoleIngest:
+		// The signed submissions are recorded at ingest, in the ledger:
+		// an ingest node without the recorder has none to record them in.
+		s.api.Ingest = func(ctx context.Context, batch []monitor.Observation, sub *ledger.Submission) (mission.IngestResult, error) {
+			if sub != nil {
+				return mission.IngestResult{}, accord.Errorf(accord.EINVALID, "this ingest node (--role ingest) keeps no record: post signed batches to a node that runs the recorder (--role all)")
+			}
+			return node.Ingester.Ingest(ctx, batch, nil)
+		}
+	case node.Ingester != nil:
 		s.api.Ingest = node.Ingester.Ingest
-	} else {
+	default:
 		role := c.role
 		s.api.Ingest = func(context.Context, []monitor.Observation, *ledger.Submission) (mission.IngestResult, error) {
 			return mission.IngestResult{}, accord.Errorf(accord.EINVALID, "this node does not take observations (--role %s): post them to an ingest node", role)
 		}
 	}
 	return nil
+}
+
+// streamFailed is closed when a stage of the node's stream part stopped
+// on an error (never without --stream).
+func (s *server) streamFailed() <-chan struct{} {
+	if s.node == nil {
+		return nil
+	}
+	return s.node.Failed()
 }
 
 // checkStream checks --stream for 'config check': with connect, that NATS
