@@ -21,27 +21,21 @@ type Conn struct {
 	NC  *nats.Conn
 	JS  jetstream.JetStream
 	URL string
-	m   *Metrics
 }
 
 // Connect connects to NATS at url (nats://host:port, several separated by
 // commas for a cluster) and checks that JetStream answers there. Once
-// connected, a lost connection is retried without end (the reconnects are
-// counted in m, which may be nil); at start an unreachable server is an
+// connected, a lost connection is retried without end (Start counts and
+// logs the reconnects); at start an unreachable server is an
 // error naming the URL, the host:port tried and what to check.
-func Connect(ctx context.Context, rawURL, name string, m *Metrics) (*Conn, error) {
-	c := &Conn{URL: rawURL, m: m}
+func Connect(ctx context.Context, rawURL, name string) (*Conn, error) {
+	c := &Conn{URL: rawURL}
 	opts := []nats.Option{
 		nats.Name(name),
 		nats.Timeout(5 * time.Second),
 		nats.MaxReconnects(-1),
 		nats.ReconnectWait(250 * time.Millisecond),
 		nats.ReconnectBufSize(64 << 20),
-		nats.ReconnectHandler(func(*nats.Conn) {
-			if m != nil {
-				m.Reconnects.Inc()
-			}
-		}),
 	}
 	nc, err := nats.Connect(rawURL, opts...)
 	if err != nil {

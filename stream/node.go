@@ -11,6 +11,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/nats-io/nats.go"
+
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/mission"
 )
@@ -105,12 +107,22 @@ func Start(ctx context.Context, m *mission.Mission, c Config) (*Node, error) {
 		}
 		n.Embedded, url = e, e.URL()
 	}
-	conn, err := Connect(ctx, url, "accord-"+c.Role, c.Metrics)
+	conn, err := Connect(ctx, url, "accord-"+c.Role)
 	if err != nil {
 		n.Close()
 		return nil, err
 	}
 	n.Conn = conn
+	logger := c.Logger
+	conn.NC.SetDisconnectErrHandler(func(_ *nats.Conn, err error) {
+		logger.Warn("stream: connection to NATS lost; reconnecting", "url", redact(conn.URL), "err", err)
+	})
+	conn.NC.SetReconnectHandler(func(nc *nats.Conn) {
+		if c.Metrics != nil {
+			c.Metrics.Reconnects.Inc()
+		}
+		logger.Info("stream: reconnected to NATS", "server", nc.ConnectedUrlRedacted())
+	})
 	if err := EnsureStreams(ctx, conn.JS, c.Streams); err != nil {
 		n.Close()
 		return nil, err
@@ -134,7 +146,45 @@ func Start(ctx context.Context, m *mission.Mission, c Config) (*Node, error) {
 	if c.Role == RoleAll || c.Role == RoleIngest {
 		n.Ingester = NewIngester(m, conn, c.Sectors.Plan, c.Metrics)
 	}
+	if c.Metrics != nil && (len(n.Workers) > 0 || n.Recorder != nil) {
+		n.wg.Add(1)
+		go func() {
+			defer n.wg.Done()
+			n.watchPending(rctx, c.Metrics)
+		}()
+	}
 	return n, nil
+}
+
+// watchPending keeps the pending gauge of the node's consumers up to date
+// (every second): a sector's messages not yet acknowledged, the fused
+// log's messages the recorder has not taken.
+func (n *Node) watchPending(ctx context.Context, m *Metrics) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		for i := range n.Workers {
+			cons, err := n.Conn.JS.Consumer(ctx, ObsStream, ConsumerName(i))
+			if err != nil {
+				continue
+			}
+			if info, err := cons.Info(ctx); err == nil {
+				m.Pending.WithLabelValues(ConsumerName(i)).Set(float64(info.NumPending + uint64(info.NumAckPending)))
+			}
+		}
+		if n.Recorder != nil {
+			if s, err := n.Conn.JS.Stream(ctx, FusedStream); err == nil {
+				if info, err := s.Info(ctx); err == nil {
+					m.Pending.WithLabelValues(RecorderConsumer).Set(float64(info.State.LastSeq - min(info.State.LastSeq, n.Recorder.At())))
+				}
+			}
+		}
+	}
 }
 
 // supervise runs sector i's worker, and when it stops on an error starts

@@ -167,7 +167,7 @@ func checkStream(ctx context.Context, c serverConfig, connect bool) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	conn, err := stream.Connect(ctx, c.stream, "accord-config-check", nil)
+	conn, err := stream.Connect(ctx, c.stream, "accord-config-check")
 	if err != nil {
 		return fmt.Errorf("--stream: %w", err)
 	}
