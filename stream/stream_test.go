@@ -87,10 +87,10 @@ func openWith(tb testing.TB, dir string, s *streamed, reg *ledger.Registry) (*de
 		if c.URL == "" {
 			c.URL = stream.EmbeddedURL
 		}
+		c.Metrics = stream.NewMetrics(nil)
 		if s.cfg != nil {
 			s.cfg(d.Mission, &c)
 		}
-		c.Metrics = stream.NewMetrics(nil)
 		if x.node, err = stream.Start(ctx, d.Mission, c); err != nil {
 			d.Close()
 			if s.fail {
