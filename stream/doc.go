@@ -65,4 +65,11 @@
 //     the ledger (role all). `serve --role ingest` refuses signed batches.
 //   - Snapshots of the workers' and the recorder's state: a restart reads
 //     the streams from their start.
+//   - One worker per sector and one recorder per deployment: a second
+//     worker on a sector's consumer would take half its messages into a
+//     fusion that misses the other half. Nothing enforces it yet (a
+//     JetStream KV lease would).
+//   - Every role opens the data directory's stores (a worker needs only
+//     the agreement); a worker or ingest node on its own machine so keeps
+//     an idle ledger.
 package stream
