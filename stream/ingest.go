@@ -55,6 +55,9 @@ func NewIngester(m *mission.Mission, c *Conn, plan Plan, metrics *Metrics) *Inge
 // the API's ingest (api.Server.Ingest).
 func (g *Ingester) Ingest(ctx context.Context, batch []monitor.Observation, sub *ledger.Submission) (mission.IngestResult, error) {
 	res := mission.IngestResult{Incidents: []monitor.Incident{}}
+	// Encoded and routed before the store's turn, so that batches
+	// received at once do this in parallel.
+	routed := g.route(batch)
 	g.mu.Lock()
 	st, err := g.m.Store(ctx, batch, sub)
 	if err != nil {
@@ -62,7 +65,7 @@ func (g *Ingester) Ingest(ctx context.Context, batch []monitor.Observation, sub 
 		return res, err
 	}
 	res.Added, res.Duplicates = st.Added, st.Duplicates
-	msgs := g.messages(st.Fresh)
+	msgs := g.messages(batch, st.Fresh, routed)
 	futures := make([]jetstream.PubAckFuture, len(msgs))
 	for i, msg := range msgs {
 		if futures[i], err = g.js.PublishMsgAsync(msg, jetstream.WithMsgID(msg.Header.Get(nats.MsgIdHdr))); err != nil {
@@ -78,6 +81,26 @@ func (g *Ingester) Ingest(ctx context.Context, batch []monitor.Observation, sub 
 		}
 	}
 	return res, nil
+}
+
+// routed is an observation of a batch encoded (one NDJSON line) and
+// routed: its sector and the sectors whose halo it lies in.
+type routed struct {
+	line []byte
+	own  int
+	halo []int
+}
+
+func (g *Ingester) route(batch []monitor.Observation) []routed {
+	out := make([]routed, len(batch))
+	var buf bytes.Buffer
+	for i := range batch {
+		buf.Reset()
+		monitor.Encode(&buf, batch[i:i+1])
+		out[i].line = bytes.Clone(buf.Bytes())
+		out[i].own, out[i].halo = g.plan.Route(&batch[i])
+	}
+	return out
 }
 
 // await waits for a message's acknowledgement, publishing it again (same
@@ -114,10 +137,11 @@ func (g *Ingester) published(stream string) {
 	}
 }
 
-// messages splits fresh observations by sector: per sector, its own
-// observations then its halo, as NDJSON, with the number of its own in
-// HeaderOwn and the batch's digest in HeaderBatch and the message id.
-func (g *Ingester) messages(fresh []*monitor.Observation) []*nats.Msg {
+// messages splits the fresh observations of a batch (pointers into it,
+// in its order) by sector: per sector, its own observations then its
+// halo, as NDJSON, with the number of its own in HeaderOwn and the
+// batch's digest in HeaderBatch and the message id.
+func (g *Ingester) messages(batch []monitor.Observation, fresh []*monitor.Observation, r []routed) []*nats.Msg {
 	if len(fresh) == 0 {
 		return nil
 	}
@@ -125,17 +149,17 @@ func (g *Ingester) messages(fresh []*monitor.Observation) []*nats.Msg {
 	own := make([][][]byte, n)
 	halo := make([][][]byte, n)
 	h := sha256.New()
-	var buf bytes.Buffer
+	j := 0
 	for _, o := range fresh {
-		buf.Reset()
-		monitor.Encode(&buf, []monitor.Observation{*o})
-		line := bytes.Clone(buf.Bytes())
-		h.Write(line)
-		s, hs := g.plan.Route(o)
-		own[s] = append(own[s], line)
-		for _, x := range hs {
-			if x != s {
-				halo[x] = append(halo[x], line)
+		for &batch[j] != o {
+			j++
+		}
+		x := r[j]
+		h.Write(x.line)
+		own[x.own] = append(own[x.own], x.line)
+		for _, s := range x.halo {
+			if s != x.own {
+				halo[s] = append(halo[s], x.line)
 			}
 		}
 	}
