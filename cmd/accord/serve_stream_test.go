@@ -143,7 +143,9 @@ func TestServeStreamEmbedded(t *testing.T) {
 }
 
 // serve --stream with NATS unreachable refuses to start, naming the URL,
-// the host:port and what to check; config check --connect says the same.
+// the host:port and what to check; config check --connect says the same;
+// the stream flags that cannot work together are refused as usage errors,
+// and a password in --stream never shows.
 func TestServeStreamUnreachable(t *testing.T) {
 	_, errOut, code := runAccord(t, "serve", "--addr", "127.0.0.1:0", "--data", t.TempDir(), "--stream", "nats://127.0.0.1:1")
 	if code != 1 {
@@ -158,8 +160,25 @@ func TestServeStreamUnreachable(t *testing.T) {
 	if code != 1 || !strings.Contains(errOut, "cannot connect to NATS at nats://127.0.0.1:1") {
 		t.Errorf("config check --connect: exit %d: %s", code, errOut)
 	}
-	_, errOut, code = runAccord(t, "serve", "--data", t.TempDir(), "--role", "worker")
-	if code != 2 || !strings.Contains(errOut, "--role worker needs --stream") {
-		t.Errorf("serve --role worker without --stream: exit %d: %s", code, errOut)
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"serve", "--role", "worker"}, 2, "--role worker needs --stream"},
+		{[]string{"serve", "--partitions", "3"}, 2, "--partitions 3 needs --stream"},
+		{[]string{"serve", "--stream", "embedded", "--role", "ingest"}, 2, "an embedded server serves one process"},
+		{[]string{"serve", "--stream", "http://127.0.0.1:4222"}, 2, "want embedded or nats://HOST:PORT"},
+		{[]string{"serve", "--stream", "embedded", "--role", "gateway"}, 2, `--role "gateway": want all, ingest, worker, recorder or witness`},
+		{[]string{"config", "check", "--stream", "embedded", "--partitions", "3"}, 0, "configuration valid"},
+		{[]string{"config", "check", "--stream", "nats://u:secret@127.0.0.1:4222", "--role", "worker"}, 0, "nats://u:xxxxx@127.0.0.1:4222"},
+	} {
+		out, errOut, code := runAccord(t, append(tc.args, "--data", t.TempDir())...)
+		if code != tc.code || !strings.Contains(out+errOut, tc.want) {
+			t.Errorf("%v: exit %d, want %d and %q: %s%s", tc.args, code, tc.code, tc.want, out, errOut)
+		}
+		if strings.Contains(out+errOut, "secret") {
+			t.Errorf("%v: the password shows: %s%s", tc.args, out, errOut)
+		}
 	}
 }
