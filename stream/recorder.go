@@ -31,7 +31,10 @@ const RecorderConsumer = "recorder"
 // sequencer and the incidents (mission.Restore, nothing recorded, the
 // engine restored from the ledger by mission.Open) up to that step, and
 // records what follows: nothing doubled, nothing skipped. A step without
-// ledger entries that was not noted is simply taken again.
+// ledger entries that was not noted is simply taken again. A sector's
+// output published twice (its worker restarted after the duplicate
+// window) is taken once: a sector's outputs carry its messages' ObsStream
+// sequences, increasing.
 type Recorder struct {
 	m       *mission.Mission
 	js      jetstream.JetStream
@@ -135,6 +138,7 @@ func (r *Recorder) run(ctx context.Context) error {
 		return fmt.Errorf("the recorder's consumer of %s: %w", FusedStream, err)
 	}
 	go func() { <-ctx.Done(); it.Stop() }()
+	taken := map[int]uint64{} // sector → the last ObsStream sequence taken
 	for {
 		msg, err := it.Next()
 		if err != nil {
@@ -153,6 +157,18 @@ func (r *Recorder) run(ctx context.Context) error {
 		if err := json.Unmarshal(msg.Data(), &f); err != nil {
 			return fmt.Errorf("%s message %d: %v", FusedStream, seq, err)
 		}
+		// A sector's outputs come in its messages' order; one published
+		// again after the duplicate window (a worker down longer than it)
+		// is known by its ObsStream sequence and skipped.
+		if f.ObsSeq <= taken[f.Sector] {
+			r.logger.Warn("recorder: a sector's output again, skipped", "sector", f.Sector, "obs_seq", f.ObsSeq, "fused_seq", seq)
+			r.mu.Lock()
+			r.at = seq
+			r.cond.Broadcast()
+			r.mu.Unlock()
+			continue
+		}
+		taken[f.Sector] = f.ObsSeq
 		ins := r.seq.Apply(f.Sector, f.Versions)
 		if seq <= done {
 			err = r.m.Restore(ctx, ins)

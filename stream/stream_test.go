@@ -412,3 +412,31 @@ func TestUnreachable(t *testing.T) {
 		t.Logf("%s", msg)
 	}
 }
+
+// A sector's output published again after JetStream's duplicate window
+// (its worker was down longer than the window) is a second message in the
+// fused log: the recorder knows it by its ObsStream sequence and takes it
+// once.
+func TestOutputAgainAfterTheWindow(t *testing.T) {
+	lines := simulated(t, 14, 12*time.Hour, 15)
+	x, _ := open(t, t.TempDir(), &streamed{})
+	defer x.close(t)
+	post(t, x.url, lines, 300)
+	want := x.state(t)
+	ctx := context.Background()
+	s, err := x.node.Conn.JS.Stream(ctx, stream.FusedStream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, seq := range []uint64{1, 2} {
+		m, err := s.GetMsg(ctx, seq)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := x.node.Conn.JS.Publish(ctx, stream.FusedSubject, m.Data, jetstream.WithMsgID(fmt.Sprintf("again-%d", seq))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := x.state(t)
+	same(t, "outputs again", want, got)
+}
