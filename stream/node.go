@@ -115,6 +115,9 @@ func Start(ctx context.Context, m *mission.Mission, c Config) (*Node, error) {
 	n.Conn = conn
 	logger := c.Logger
 	conn.NC.SetDisconnectErrHandler(func(_ *nats.Conn, err error) {
+		if err == nil {
+			return // closed by this node
+		}
 		logger.Warn("stream: connection to NATS lost; reconnecting", "url", redact(conn.URL), "err", err)
 	})
 	conn.NC.SetReconnectHandler(func(nc *nats.Conn) {
