@@ -69,6 +69,11 @@
 //     worker on a sector's consumer would take half its messages into a
 //     fusion that misses the other half. Nothing enforces it yet (a
 //     JetStream KV lease would).
+//   - Moving a data directory from the embedded default to streams, or
+//     changing the number of sectors, starts a new generation: the
+//     workers' fusion starts empty (the incidents open then are not
+//     continued); nothing replays the stored observations into the
+//     streams.
 //   - Every role opens the data directory's stores (a worker needs only
 //     the agreement); a worker or ingest node on its own machine so keeps
 //     an idle ledger.
