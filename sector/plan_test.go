@@ -126,7 +126,7 @@ func TestOfAndHaloAgainstAScan(t *testing.T) {
 	for _, n := range []int{2, 5, 16} {
 		p := plan(t, n)
 		rng := rand.New(rand.NewPCG(uint64(n), 1))
-		for i := 0; i < 3000; i++ {
+		for i := 0; i < 1000; i++ {
 			var pos float64
 			if i%2 == 0 {
 				pos = rng.Float64() * p.LengthM()

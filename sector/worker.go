@@ -163,32 +163,46 @@ func (w *Worker) Sector() int { return w.sector }
 func (w *Worker) Pipeline() *monitor.Pipeline { return w.p }
 
 // Observe takes a batch of the sector: its own observations (those the
-// plan routes to it as owner) and its halo, in the stream's order, and
-// returns the versions the sector hands out (see Worker).
+// plan routes to it as owner) and its halo, and returns the versions the
+// sector hands out (see Worker). It takes the own ones first, then the
+// halo: where the batch's order is known, ObserveBatch keeps it, which is
+// what one pipeline over the whole batch sees (fusion's choices depend on
+// the order; see the package comment for what it costs).
 func (w *Worker) Observe(own, halo []*monitor.Observation) []Version {
 	batch := make([]*monitor.Observation, 0, len(own)+len(halo))
-	take := func(obs []*monitor.Observation, mine bool) {
-		for _, o := range obs {
-			if monitor.IsVesselEvent(o.Event) {
-				batch = append(batch, o) // the vessel tracker dedupes by key
-				continue
-			}
-			k := o.Key()
-			if _, ok := w.seen[k]; ok {
-				continue
-			}
-			if _, ok := w.done[k]; ok {
-				continue
-			}
-			w.seen[k] = member{accuracyM: o.AccuracyM, at: o.ObservedAt, own: mine}
-			if o.ObservedAt.After(w.clock) {
-				w.clock = o.ObservedAt
-			}
-			batch = append(batch, o)
-		}
+	mine := make([]bool, 0, len(own)+len(halo))
+	for _, o := range own {
+		batch, mine = append(batch, o), append(mine, true)
 	}
-	take(own, true)
-	take(halo, false)
+	for _, o := range halo {
+		batch, mine = append(batch, o), append(mine, false)
+	}
+	return w.ObserveBatch(batch, mine)
+}
+
+// ObserveBatch takes the sector's part of a batch in the batch's order:
+// obs[i] is one of the sector's own observations when own[i], else of its
+// halo. It returns the versions the sector hands out (see Worker).
+func (w *Worker) ObserveBatch(obs []*monitor.Observation, own []bool) []Version {
+	batch := make([]*monitor.Observation, 0, len(obs))
+	for i, o := range obs {
+		if monitor.IsVesselEvent(o.Event) {
+			batch = append(batch, o) // the vessel tracker dedupes by key
+			continue
+		}
+		k := o.Key()
+		if _, ok := w.seen[k]; ok {
+			continue
+		}
+		if _, ok := w.done[k]; ok {
+			continue
+		}
+		w.seen[k] = member{accuracyM: o.AccuracyM, at: o.ObservedAt, own: i < len(own) && own[i]}
+		if o.ObservedAt.After(w.clock) {
+			w.clock = o.ObservedAt
+		}
+		batch = append(batch, o)
+	}
 	if len(batch) == 0 {
 		return nil
 	}
@@ -305,8 +319,11 @@ func (w *Worker) prune() {
 // sector's stored observations again, batch by batch in their first
 // order, and discards what they hand out (it was handed out and recorded
 // before the restart). Observations the worker has already taken in are
-// skipped, as in Observe.
+// skipped, as in Observe. RestoreBatch is the same for ObserveBatch.
 func (w *Worker) Restore(own, halo []*monitor.Observation) { w.Observe(own, halo) }
+
+// RestoreBatch is Restore for a batch in its order (ObserveBatch).
+func (w *Worker) RestoreBatch(obs []*monitor.Observation, own []bool) { w.ObserveBatch(obs, own) }
 
 // String names the worker in logs.
 func (w *Worker) String() string { return fmt.Sprintf("sector %d of %d", w.sector, w.plan.n) }
