@@ -1,0 +1,205 @@
+package sector_test
+
+import (
+	"encoding/json"
+	"os"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/accord-peace/accord/fusion"
+	"github.com/accord-peace/accord/monitor"
+)
+
+type moveReport struct {
+	ID        string  `json:"id"`
+	Owner     string  `json:"owner"`
+	AlongM    float64 `json:"along_m"`
+	SideM     float64 `json:"side_m"`
+	AccuracyM float64 `json:"accuracy_m"`
+	T         int     `json:"t"`
+}
+
+type moveCase struct {
+	Name    string              `json:"name"`
+	Batches [][]moveReport      `json:"batches"`
+	Handed  [][]string          `json:"handed"`
+	Final   map[string][]string `json:"final"`
+	Merged  map[string]string   `json:"merged"`
+}
+
+// Ownership moves between two sectors (testdata/moves.json): the ids
+// handed out batch by batch, and the final incidents, whichever sector
+// the sequencer hears first; the final member sets are one pipeline's.
+func TestOwnershipMoves(t *testing.T) {
+	raw, err := os.ReadFile("testdata/moves.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var file struct{ Cases []moveCase }
+	if err := json.Unmarshal(raw, &file); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
+	for _, tc := range file.Cases {
+		for _, reverse := range []bool{false, true} {
+			name := tc.Name
+			if reverse {
+				name += ", sector 1 heard first"
+			}
+			t.Run(name, func(t *testing.T) {
+				d := deploy(t, 2)
+				bound, _ := d.plan.Bounds(1)
+				var batches [][]*monitor.Observation
+				for _, b := range tc.Batches {
+					var batch []*monitor.Observation
+					for _, r := range b {
+						o := observation(near(d.plan, bound, r.AlongM, r.SideM), r.AccuracyM)
+						o.ID, o.Source = r.ID, monitor.Source{ID: "src-" + r.ID, Kind: monitor.KindGroundMonitor, Owner: r.Owner}
+						o.ObservedAt = start.Add(time.Duration(r.T) * time.Second)
+						o.ReportedAt = o.ObservedAt
+						batch = append(batch, o)
+					}
+					batches = append(batches, batch)
+				}
+				var all [][]monitor.Incident
+				for i, batch := range batches {
+					own, halo := d.split(batch)
+					var out []monitor.Incident
+					order := []int{0, 1}
+					if reverse {
+						order = []int{1, 0}
+					}
+					for _, s := range order {
+						out = append(out, d.seq.Apply(s, d.workers[s].Observe(own[s], halo[s]))...)
+					}
+					var ids []string
+					for _, in := range out {
+						ids = append(ids, in.ID)
+					}
+					if !reverse && !slices.Equal(ids, tc.Handed[i]) {
+						t.Errorf("batch %d handed out %v; want %v", i, ids, tc.Handed[i])
+					}
+					all = append(all, out)
+				}
+				final, merged := map[string][]string{}, map[string]string{}
+				last := map[string]monitor.Incident{}
+				for _, b := range all {
+					for _, in := range b {
+						last[in.ID] = in
+					}
+				}
+				for id, in := range last {
+					if in.State == fusion.Merged {
+						merged[id] = in.MergedInto
+						continue
+					}
+					for _, k := range in.Observations {
+						final[id] = append(final[id], k.ID)
+					}
+					slices.Sort(final[id])
+				}
+				if reverse {
+					// The ids follow the order heard; the incidents do not.
+					if !reflect.DeepEqual(values(final), values(tc.Final)) || len(merged) != len(tc.Merged) {
+						t.Errorf("final %v, merged %v; want %v, %v up to the ids", final, merged, tc.Final, tc.Merged)
+					}
+				} else if !reflect.DeepEqual(final, tc.Final) || !reflect.DeepEqual(merged, tc.Merged) {
+					t.Errorf("final %v, merged %v; want %v, %v", final, merged, tc.Final, tc.Merged)
+				}
+				// One pipeline puts the same reports together.
+				var flat []*monitor.Observation
+				for _, b := range batches {
+					flat = append(flat, b...)
+				}
+				want := finals(single(t, flat, 1))
+				got := finals(all)
+				if !reflect.DeepEqual(keysOf(want.sets), keysOf(got.sets)) {
+					t.Errorf("member sets %v; one pipeline makes %v", keysOf(got.sets), keysOf(want.sets))
+				}
+			})
+		}
+	}
+}
+
+func keysOf(m map[string]monitor.Incident) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func values(m map[string][]string) [][]string {
+	var out [][]string
+	for _, v := range m {
+		out = append(out, v)
+	}
+	slices.SortFunc(out, slices.Compare)
+	return out
+}
+
+// Redelivery: every batch given twice (the stream redelivers a message
+// whose ack was lost) hands out nothing the second time, and the run ends
+// as the run without redelivery, version for version.
+func TestRedeliveryChangesNothing(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		n       int
+		dense   bool
+		ordered bool
+	}{
+		{"one sector", 1, false, false},
+		{"three sectors", 3, false, false},
+		{"four sectors, dense, in order", 4, true, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			obs := simulate(t, 5, 6*time.Hour, 60, tc.dense)
+			once, twice := deploy(t, tc.n), deploy(t, tc.n)
+			once.ordered, twice.ordered = tc.ordered, tc.ordered
+			for i := 0; i < len(obs); i += 100 {
+				batch := obs[i:min(i+100, len(obs))]
+				want := once.observe(batch)
+				got := twice.observe(batch)
+				if !reflect.DeepEqual(got, want) {
+					t.Fatalf("batch %d: the first delivery hands out %d versions, %d without redelivery", i/100, len(got), len(want))
+				}
+				if again := twice.observe(batch); len(again) != 0 {
+					t.Fatalf("batch %d given again hands out %d versions (%s first)", i/100, len(again), again[0].ID)
+				}
+			}
+		})
+	}
+}
+
+// A worker rebuilt by Restore over the stored batches carries on as the
+// one that never stopped.
+func TestRestore(t *testing.T) {
+	obs := simulate(t, 6, 8*time.Hour, 60, true)
+	live, rebuilt := deploy(t, 3), deploy(t, 3)
+	half := len(obs) / 2 / 100 * 100
+	for i := 0; i < half; i += 100 {
+		batch := obs[i:min(i+100, len(obs))]
+		live.observe(batch)
+		own, halo := rebuilt.split(batch)
+		for s, w := range rebuilt.workers {
+			w.Restore(own[s], halo[s])
+		}
+	}
+	// The sequencer's state is the recorder's: replaying the log restores
+	// it, here it is carried over.
+	rebuilt.seq = live.seq
+	for i := half; i < len(obs); i += 100 {
+		batch := obs[i:min(i+100, len(obs))]
+		own, halo := live.split(batch)
+		own2, halo2 := rebuilt.split(batch)
+		for s := range live.workers {
+			want, got := live.workers[s].Observe(own[s], halo[s]), rebuilt.workers[s].Observe(own2[s], halo2[s])
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("batch %d, sector %d: the rebuilt worker hands out %d versions, the live one %d", i/100, s, len(got), len(want))
+			}
+		}
+	}
+}
