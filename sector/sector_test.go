@@ -93,11 +93,15 @@ type deployment struct {
 
 func deploy(tb testing.TB, n int) *deployment {
 	tb.Helper()
+	return deployOn(tb, plan(tb, n))
+}
+
+// deployOn is deploy on a plan built before (a plan is long-lived: it
+// learns the line around the cells it meets).
+func deployOn(tb testing.TB, plan *sector.Plan) *deployment {
+	tb.Helper()
 	a, k := monitortest.Reference(tb)
-	plan, err := sector.NewPlan(a.Monitoring, k, n)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	n := plan.N()
 	d := &deployment{plan: plan, seq: sector.NewSequencer()}
 	for i := 0; i < n; i++ {
 		w, err := sector.NewWorker(plan, i, a.Monitoring, k, fusion.Config{})

@@ -184,6 +184,12 @@ func (s *Sequencer) claim(v *Version, mergedInto map[string]string, out []monito
 			g = nil
 		}
 	}
+	// Its members only grow: when their count has not changed, they are
+	// the ones it holds, and no rival can hold one (a claim that took one
+	// from it would have merged it away).
+	if g != nil && len(mergedInto) == 0 && len(v.Incident.Observations) == len(g.keys) {
+		return s.hand(g, v, id, nil, out)
+	}
 	// The other global incidents holding its members.
 	var rivals []*global
 	for _, k := range v.Incident.Observations {
@@ -214,6 +220,12 @@ func (s *Sequencer) claim(v *Version, mergedInto map[string]string, out []monito
 		s.global[g.id] = g
 		s.local[id] = g
 	}
+	return s.hand(g, v, id, rivals, out)
+}
+
+// hand hands out a claim's version as g's, and merges the rivals it beat
+// into g.
+func (s *Sequencer) hand(g *global, v *Version, id string, rivals []*global, out []monitor.Incident) []monitor.Incident {
 	in := v.Incident
 	in.ID = g.id
 	if in.MergedInto != "" {
@@ -222,10 +234,12 @@ func (s *Sequencer) claim(v *Version, mergedInto map[string]string, out []monito
 		}
 	}
 	g.anchor, g.last = v.Anchor, in
-	for _, k := range v.Incident.Observations {
-		if h := s.byKey[k]; h != g {
-			s.byKey[k] = g
-			g.keys = append(g.keys, k)
+	if len(in.Observations) != len(g.keys) {
+		for _, k := range in.Observations {
+			if h := s.byKey[k]; h != g {
+				s.byKey[k] = g
+				g.keys = append(g.keys, k)
+			}
 		}
 	}
 	out = append(out, in)

@@ -115,11 +115,21 @@ type Worker struct {
 	// ones the anchors are chosen from); done the keys of closed incidents
 	// with the sector's clock when they closed, kept a horizon for
 	// redelivery.
-	seen    map[monitor.Key]member
-	done    map[monitor.Key]time.Time
-	claimed map[string]bool // local ids handed out and not released
-	clock   time.Time       // the latest observed_at taken in
-	pruned  time.Time       // clock when done was last pruned
+	seen   map[monitor.Key]member
+	done   map[monitor.Key]time.Time
+	locals map[string]*local // the open local incidents met, by local id
+	clock  time.Time         // the latest observed_at taken in
+	pruned time.Time         // clock when done was last pruned
+}
+
+// local is what the worker knows of one of its pipeline's incidents: its
+// anchor as of its members' count, and whether the sector handed it out
+// (and has not released it).
+type local struct {
+	n       int
+	anchor  Anchor
+	own     bool
+	claimed bool
 }
 
 // member is what the anchor rule needs of an observation.
@@ -152,7 +162,7 @@ func NewWorker(p *Plan, i int, m *agreement.Monitoring, k *geo.Kernel, cfg fusio
 	}
 	return &Worker{
 		plan: p, sector: i, prefix: cfg.IDPrefix, p: monitor.NewPipeline(m, k, cfg), horizon: h,
-		seen: map[monitor.Key]member{}, done: map[monitor.Key]time.Time{}, claimed: map[string]bool{},
+		seen: map[monitor.Key]member{}, done: map[monitor.Key]time.Time{}, locals: map[string]*local{},
 	}, nil
 }
 
@@ -212,7 +222,7 @@ func (w *Worker) ObserveBatch(obs []*monitor.Observation, own []bool) []Version 
 	var handed map[string]bool // local ids handed out as the owner's in this batch
 	var pending []int          // merged versions of incidents never handed out
 	for i, in := range ins {
-		if in.State == fusion.Merged && strings.HasPrefix(in.ID, w.prefix) && !w.claimed[in.ID] {
+		if in.State == fusion.Merged && strings.HasPrefix(in.ID, w.prefix) && !w.claimedNow(in.ID) {
 			vs[i] = Version{Incident: in}
 			pending = append(pending, i)
 			continue
@@ -258,14 +268,24 @@ func (w *Worker) version(in monitor.Incident) (Version, bool) {
 		}
 		return Version{Incident: in}, true
 	}
-	claimed := w.claimed[in.ID]
+	l := w.locals[in.ID]
+	if l == nil {
+		l = &local{}
+		w.locals[in.ID] = l
+	}
+	claimed := l.claimed
 	if in.State == fusion.Merged {
-		delete(w.claimed, in.ID)
+		delete(w.locals, in.ID)
 		return Version{Incident: in}, claimed
 	}
-	a, own := w.anchor(in.Observations)
+	// Members only join: the anchor changes only when their count does.
+	if len(in.Observations) != l.n {
+		l.n = len(in.Observations)
+		l.anchor, l.own = w.anchor(in.Observations)
+	}
+	a, own := l.anchor, l.own
 	if in.ClosedAt != nil {
-		delete(w.claimed, in.ID)
+		delete(w.locals, in.ID)
 		if own || !claimed {
 			return Version{Incident: in, Anchor: a}, own
 		}
@@ -273,13 +293,20 @@ func (w *Worker) version(in monitor.Incident) (Version, bool) {
 	}
 	switch {
 	case own:
-		w.claimed[in.ID] = true
+		l.claimed = true
 		return Version{Incident: in, Anchor: a}, true
 	case claimed:
-		delete(w.claimed, in.ID)
+		l.claimed = false
 		return Version{Incident: in, Anchor: a, Released: true}, true
 	}
 	return Version{}, false
+}
+
+// claimedNow reports whether the sector handed a local incident out and
+// has not released it.
+func (w *Worker) claimedNow(id string) bool {
+	l := w.locals[id]
+	return l != nil && l.claimed
 }
 
 // anchor is the anchor of the members (those the worker knows) and
