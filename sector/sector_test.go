@@ -211,6 +211,9 @@ func at(ins []monitor.Incident, i int) any {
 type final struct {
 	byKey map[monitor.Key]string      // observation → its incident's member set
 	sets  map[string]monitor.Incident // member set → the incident
+	// double counts the observations listed by two incidents (two
+	// sectors' fusion put them in two).
+	double int
 }
 
 func finals(batches [][]monitor.Incident) final {
@@ -221,7 +224,13 @@ func finals(batches [][]monitor.Incident) final {
 		}
 	}
 	f := final{byKey: map[monitor.Key]string{}, sets: map[string]monitor.Incident{}}
-	for _, in := range last {
+	ids := make([]string, 0, len(last))
+	for id := range last {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids) // a report two incidents list is counted in the first
+	for _, id := range ids {
+		in := last[id]
 		if in.State == fusion.Merged || len(in.Observations) == 0 {
 			continue
 		}
@@ -239,6 +248,10 @@ func finals(batches [][]monitor.Incident) final {
 		set := sb.String()
 		f.sets[set] = in
 		for _, k := range ks {
+			if _, ok := f.byKey[k]; ok {
+				f.double++
+				continue
+			}
 			f.byKey[k] = set
 		}
 	}
@@ -260,11 +273,9 @@ func judged(in monitor.Incident) string {
 }
 
 // compare compares two runs' final incidents: the share of observations
-// that end in the same member set, and of those sets the share judged
-// alike.
-func compare(want, got final) (same, total, sameJudged, sets int, diff []string) {
-	lost := 0
-	defer func() { diff = append([]string{fmt.Sprintf("%d observations in no incident", lost)}, diff...) }()
+// that end in the same member set, of those sets the share judged alike,
+// and the observations that end in no incident (lost).
+func compare(want, got final) (same, total, sameJudged, sets, lost int, diff []string) {
 	for k, ws := range want.byKey {
 		total++
 		if got.byKey[k] == "" {
@@ -309,8 +320,8 @@ func TestSectorsAgreeWithThePipeline(t *testing.T) {
 			want := finals(single(t, obs, 200))
 			d := deploy(t, tc.n)
 			got := finals(d.run(obs, 200))
-			same, total, sj, sets, diff := compare(want, got)
-			t.Logf("%d obs, halo %.2f%%: %d/%d observations in the same member set (%.3f), %d/%d sets judged alike", len(obs), 100*float64(d.halo)/float64(d.own), same, total, float64(same)/float64(total), sj, sets)
+			same, total, sj, sets, lost, diff := compare(want, got)
+			t.Logf("%d obs, halo %.2f%%: %d/%d observations in the same member set (%.3f), %d in none, %d/%d sets judged alike", len(obs), 100*float64(d.halo)/float64(d.own), same, total, float64(same)/float64(total), lost, sj, sets)
 			for _, s := range diff[:min(len(diff), 5)] {
 				t.Log(s)
 			}
@@ -332,17 +343,19 @@ func TestBoundaryEvents(t *testing.T) {
 		spread  float64
 		ordered bool
 		floor   float64 // share of observations in the same member set
+		lost    int     // observations in no incident, at most
 	}{
-		{"separated, 2 sectors, in order", 2, 200, 10 * time.Minute, 100, true, 1},
-		{"separated, 4 sectors, in order", 4, 300, 10 * time.Minute, 300, true, 1},
-		{"dense, 4 sectors, in order", 4, 3000, 5 * time.Second, 300, true, 0.997},
+		{"separated, 2 sectors, in order", 2, 200, 10 * time.Minute, 100, true, 1, 0},
+		{"separated, 4 sectors, in order", 4, 300, 10 * time.Minute, 300, true, 1, 0},
+		// Measured 0.9990, none lost.
+		{"dense, 4 sectors, in order", 4, 3000, 5 * time.Second, 300, true, 0.997, 2},
 		// Every event on the one bound: the most contested case (measured
-		// 0.9878).
-		{"dense, 2 sectors, in order", 2, 3000, 5 * time.Second, 300, true, 0.985},
+		// 0.9897, 5 lost).
+		{"dense, 2 sectors, in order", 2, 3000, 5 * time.Second, 300, true, 0.985, 10},
 		// Own first, then halo: fusion's order-dependent choices differ
-		// (measured 0.9953 and 0.9338).
-		{"separated, 4 sectors, own then halo", 4, 300, 10 * time.Minute, 300, false, 0.99},
-		{"dense, 4 sectors, own then halo", 4, 3000, 5 * time.Second, 300, false, 0.92},
+		// (measured 0.9953 and 1 lost, 0.9386 and 34 lost).
+		{"separated, 4 sectors, own then halo", 4, 300, 10 * time.Minute, 300, false, 0.99, 3},
+		{"dense, 4 sectors, own then halo", 4, 3000, 5 * time.Second, 300, false, 0.92, 60},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			d := deploy(t, tc.n)
@@ -350,14 +363,14 @@ func TestBoundaryEvents(t *testing.T) {
 			obs := boundaryStream(d.plan, uint64(tc.n), tc.events, tc.gap, tc.spread)
 			want := finals(single(t, obs, 100))
 			got := finals(d.run(obs, 100))
-			same, total, sj, sets, diff := compare(want, got)
+			same, total, sj, sets, lost, diff := compare(want, got)
 			rate := float64(same) / float64(total)
-			t.Logf("%d observations, %d halo copies: %d/%d in the same member set (%.4f); %d/%d sets judged alike", len(obs), d.halo, same, total, rate, sj, sets)
+			t.Logf("%d observations, %d halo copies: %d/%d in the same member set (%.4f), %d in none, %d in two; %d/%d sets judged alike", len(obs), d.halo, same, total, rate, lost, got.double, sj, sets)
 			for _, s := range diff[:min(len(diff), 2)] {
 				t.Log(s)
 			}
-			if rate < tc.floor || (tc.floor == 1 && sj != sets) || sj < sets*99/100 {
-				t.Errorf("agreement %.4f (judged alike %d/%d); want at least %.4f", rate, sj, sets, tc.floor)
+			if rate < tc.floor || lost > tc.lost || (tc.floor == 1 && sj != sets) || sj < sets*99/100 {
+				t.Errorf("agreement %.4f, %d lost (judged alike %d/%d); want at least %.4f, at most %d lost", rate, lost, sj, sets, tc.floor, tc.lost)
 			}
 		})
 	}

@@ -1,6 +1,7 @@
 package sector
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -53,7 +54,8 @@ type global struct {
 	id     string
 	owner  string // the local id whose versions it records; "" when released
 	anchor Anchor
-	keys   []monitor.Key
+	n      int              // members its last version lists
+	keys   []monitor.Key    // the members it holds (some perhaps since taken)
 	last   monitor.Incident // the last version handed out (global id)
 }
 
@@ -185,10 +187,9 @@ func (s *Sequencer) claim(v *Version, mergedInto map[string]string, out []monito
 		}
 	}
 	// Its members only grow: when their count has not changed, they are
-	// the ones it holds, and no rival can hold one (a claim that took one
-	// from it would have merged it away).
-	if g != nil && len(mergedInto) == 0 && len(v.Incident.Observations) == len(g.keys) {
-		return s.hand(g, v, id, nil, out)
+	// the ones it held, and settled, before.
+	if g != nil && len(mergedInto) == 0 && len(v.Incident.Observations) == g.n {
+		return s.hand(g, v, id, nil, nil, out)
 	}
 	// The other global incidents holding its members.
 	var rivals []*global
@@ -202,16 +203,30 @@ func (s *Sequencer) claim(v *Version, mergedInto map[string]string, out []monito
 		}
 		rivals = append(rivals, h)
 	}
+	// Settle each: the more precise anchor wins; the loser is merged into
+	// the winner when the winner lists every member of it (a partial view
+	// of the winner's incident), else both stand, and the members they
+	// share stay the winner's (two sectors' fusion put one report in two
+	// incidents: it is listed by both).
+	var beaten, kept []*global
 	for _, h := range rivals {
-		if h.owner != "" && h.anchor.Less(v.Anchor) {
-			// A more precise claim holds them.
+		switch {
+		case h.owner == "":
+			beaten = append(beaten, h) // released: the new owner takes it
+		case h.anchor.Less(v.Anchor):
+			if !subset(v.Incident.Observations, h.last.Observations) {
+				kept = append(kept, h)
+				continue
+			}
 			if g == nil {
-				return out // never recorded: drop the claim
+				return out // never recorded: the winner holds it all
 			}
 			in := mergedVersion(g.last, h.id)
 			s.forget(g)
 			delete(s.local, id)
 			return append(out, in)
+		case subset(h.last.Observations, v.Incident.Observations):
+			beaten = append(beaten, h)
 		}
 	}
 	if g == nil {
@@ -220,12 +235,37 @@ func (s *Sequencer) claim(v *Version, mergedInto map[string]string, out []monito
 		s.global[g.id] = g
 		s.local[id] = g
 	}
-	return s.hand(g, v, id, rivals, out)
+	return s.hand(g, v, id, beaten, kept, out)
 }
 
-// hand hands out a claim's version as g's, and merges the rivals it beat
-// into g.
-func (s *Sequencer) hand(g *global, v *Version, id string, rivals []*global, out []monitor.Incident) []monitor.Incident {
+// subset reports whether every key of a is in b.
+func subset(a, b []monitor.Key) bool {
+	if len(a) > len(b) {
+		return false
+	}
+	if len(b) <= 16 {
+		for _, k := range a {
+			if !slices.Contains(b, k) {
+				return false
+			}
+		}
+		return true
+	}
+	in := make(map[monitor.Key]bool, len(b))
+	for _, k := range b {
+		in[k] = true
+	}
+	for _, k := range a {
+		if !in[k] {
+			return false
+		}
+	}
+	return true
+}
+
+// hand hands out a claim's version as g's, merges the rivals it beat into
+// g, and leaves the members the kept ones (winners) hold theirs.
+func (s *Sequencer) hand(g *global, v *Version, id string, beaten, kept []*global, out []monitor.Incident) []monitor.Incident {
 	in := v.Incident
 	in.ID = g.id
 	if in.MergedInto != "" {
@@ -234,9 +274,15 @@ func (s *Sequencer) hand(g *global, v *Version, id string, rivals []*global, out
 		}
 	}
 	g.anchor, g.last = v.Anchor, in
-	if len(in.Observations) != len(g.keys) {
+	if len(in.Observations) != g.n {
+		g.n = len(in.Observations)
 		for _, k := range in.Observations {
-			if h := s.byKey[k]; h != g {
+			h := s.byKey[k]
+			switch {
+			case h == g:
+			case h != nil && contains(kept, h) && h.anchor.Less(g.anchor):
+				// The winner's; g lists it too.
+			default:
 				s.byKey[k] = g
 				g.keys = append(g.keys, k)
 			}
@@ -244,7 +290,7 @@ func (s *Sequencer) hand(g *global, v *Version, id string, rivals []*global, out
 	}
 	out = append(out, in)
 	s.handed[id] = g.id
-	for _, h := range rivals {
+	for _, h := range beaten {
 		out = append(out, mergedVersion(h.last, g.id))
 		s.forget(h)
 	}
