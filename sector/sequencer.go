@@ -19,21 +19,22 @@ import (
 //
 // Claims. The sequencer keeps, for every open global incident, its
 // members' keys. A version whose members are another global incident's
-// too is a second claim on them (two sectors whose views differ): the
-// claim with the more precise anchor (Anchor.Less) wins. A loser the
-// sequencer has recorded is merged into the winner — state merged,
-// MergedInto the winner, handed out after the winner's version, as fusion
-// hands out its own merges; a loser never recorded (a partial view's
-// first claim) is not recorded at all, and its later versions are claims
-// again. So when ownership moves (a more precise report in another
-// sector) the incident recorded so far is merged into the new owner's,
-// and when two sectors' incidents turn out to share members the less
-// precise is merged into the other. A global incident whose sector
-// released it (Version.Released) keeps its members until another
-// sector's claim takes them, and loses to any claim. Where a sector's own
-// fusion merged two of its incidents in one batch, the survivor's taking
-// the merged one's members is no conflict: the sector's merged version
-// follows.
+// too is a second claim on them (two sectors whose views differ); the
+// claim with the more precise anchor (Anchor.Less) wins. When the winner
+// lists every member of the loser (the loser was a partial view of the
+// winner's incident), the loser is merged into the winner if the
+// sequencer recorded it — state merged, MergedInto the winner, handed out
+// after the winner's version, as fusion hands out its own merges — and is
+// not recorded at all if it never was (its later versions are claims
+// again). So when ownership moves (a more precise report in another
+// sector) the incident recorded so far is merged into the new owner's.
+// When the loser has members the winner lacks, the two sectors' fusion
+// made two incidents that share a report: both stand, and the report is
+// listed by both (a residual the tests count). A global incident whose
+// sector released it (Version.Released) keeps its members until a claim
+// takes them, and loses to any claim. Where a sector's own fusion merged
+// two of its incidents in one batch, the survivor's taking the merged
+// one's members is no conflict: the sector's merged version follows.
 //
 // Closed incidents are forgotten once handed out (their members' keys
 // too): memory holds the open incidents. The sequencer is a function of
