@@ -117,9 +117,10 @@ type Worker struct {
 	// redelivery.
 	seen   map[monitor.Key]member
 	done   map[monitor.Key]time.Time
-	locals map[string]*local // the open local incidents met, by local id
-	clock  time.Time         // the latest observed_at taken in
-	pruned time.Time         // clock when done was last pruned
+	locals map[string]*local      // the open local incidents met, by local id
+	clock  time.Time              // the latest observed_at taken in
+	pruned time.Time              // clock when done was last pruned
+	buf    []*monitor.Observation // the batch handed to the pipeline, reused
 }
 
 // local is what the worker knows of one of its pipeline's incidents: its
@@ -194,7 +195,7 @@ func (w *Worker) Observe(own, halo []*monitor.Observation) []Version {
 // obs[i] is one of the sector's own observations when own[i], else of its
 // halo. It returns the versions the sector hands out (see Worker).
 func (w *Worker) ObserveBatch(obs []*monitor.Observation, own []bool) []Version {
-	batch := make([]*monitor.Observation, 0, len(obs))
+	batch := w.buf[:0]
 	for i, o := range obs {
 		if monitor.IsVesselEvent(o.Event) {
 			batch = append(batch, o) // the vessel tracker dedupes by key
@@ -217,6 +218,8 @@ func (w *Worker) ObserveBatch(obs []*monitor.Observation, own []bool) []Version 
 		return nil
 	}
 	ins := w.p.Observe(batch)
+	clear(batch)
+	w.buf = batch[:0]
 	vs := make([]Version, len(ins))
 	keep := make([]bool, len(ins))
 	var handed map[string]bool // local ids handed out as the owner's in this batch
@@ -249,13 +252,17 @@ func (w *Worker) ObserveBatch(obs []*monitor.Observation, own []bool) []Version 
 	for _, i := range pending {
 		keep[i] = handed[ins[i].MergedInto]
 	}
-	var out []Version
+	out := vs[:0]
 	for i := range vs {
 		if keep[i] {
 			out = append(out, vs[i])
 		}
 	}
+	clear(vs[len(out):])
 	w.prune()
+	if len(out) == 0 {
+		return nil
+	}
 	return out
 }
 
