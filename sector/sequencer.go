@@ -1,10 +1,12 @@
 package sector
 
 import (
+	"encoding/json"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/fusion"
 	"github.com/accord-peace/accord/monitor"
 )
@@ -39,7 +41,8 @@ import (
 // Closed incidents are forgotten once handed out (their members' keys
 // too): memory holds the open incidents. The sequencer is a function of
 // the sequence of Apply calls: replaying the ordered log through a new
-// one restores it.
+// one restores it, as does replaying it from the position where a
+// Snapshot was taken through the sequencer RestoreSequencer returns.
 //
 // A Sequencer is not safe for concurrent use: the ordered stage feeds it.
 type Sequencer struct {
@@ -69,14 +72,15 @@ func NewSequencer() *Sequencer {
 func (s *Sequencer) Open() int { return len(s.global) }
 
 // Apply takes the versions a sector handed out for one batch, in order,
-// and returns the versions to record, with global ids.
+// and returns the versions to record, with global ids. A local id names
+// its sector (Prefix), so versions are told apart by their ids; sector
+// names the worker for the reader.
 func (s *Sequencer) Apply(sector int, versions []Version) []monitor.Incident {
-	prefix := Prefix(sector)
 	// The sector's own merges in this batch: the survivor's version (first,
 	// as fusion hands them out) lists the merged incident's members.
 	var mergedInto map[string]string
 	for i := range versions {
-		if in := &versions[i].Incident; in.State == fusion.Merged && strings.HasPrefix(in.ID, prefix) {
+		if in := &versions[i].Incident; in.State == fusion.Merged && IsLocal(in.ID) {
 			if mergedInto == nil {
 				mergedInto = map[string]string{}
 			}
@@ -88,7 +92,7 @@ func (s *Sequencer) Apply(sector int, versions []Version) []monitor.Incident {
 	clear(s.handed)
 	for i := range versions {
 		v := &versions[i]
-		if !strings.HasPrefix(v.Incident.ID, prefix) {
+		if !IsLocal(v.Incident.ID) {
 			out = append(out, v.Incident) // a global id already
 			continue
 		}
@@ -337,4 +341,88 @@ func mergedVersion(last monitor.Incident, into string) monitor.Incident {
 		Location: last.Location, FirstObserved: last.FirstObserved, LastObserved: last.LastObserved,
 		Zones: []string{}, Violations: []monitor.Violation{}, Ambiguous: last.Ambiguous, MergedInto: into,
 	}
+}
+
+// IsLocal reports whether an incident id is a worker's local id
+// (Prefix(i) + the pipeline's id), to be given a global one.
+func IsLocal(id string) bool {
+	if len(id) < 3 || id[0] != 's' {
+		return false
+	}
+	for i := 1; i < len(id); i++ {
+		switch c := id[i]; {
+		case c == '/':
+			return i > 1
+		case c < '0' || c > '9':
+			return false
+		}
+	}
+	return false
+}
+
+// snapshot is a sequencer's state as Snapshot writes it.
+type snapshot struct {
+	Next    int            `json:"next"`
+	Globals []globalRecord `json:"globals"`
+}
+
+type globalRecord struct {
+	ID     string           `json:"id"`
+	Owner  string           `json:"owner,omitempty"`
+	Anchor Anchor           `json:"anchor"`
+	N      int              `json:"n"`
+	Keys   []monitor.Key    `json:"keys"` // the members it holds
+	Last   monitor.Incident `json:"last"`
+}
+
+// Snapshot encodes the sequencer's state (JSON): the next id and the open
+// global incidents. The ordered stage keeps it with its position in the
+// log, so that a restart replays the log from there, not from its start
+// (RestoreSequencer).
+func (s *Sequencer) Snapshot() ([]byte, error) {
+	st := snapshot{Next: s.next, Globals: make([]globalRecord, 0, len(s.global))}
+	for _, g := range s.global {
+		r := globalRecord{ID: g.id, Owner: g.owner, Anchor: g.anchor, N: g.n, Last: g.last, Keys: []monitor.Key{}}
+		for _, k := range g.keys {
+			if s.byKey[k] == g && !slices.Contains(r.Keys, k) {
+				r.Keys = append(r.Keys, k)
+			}
+		}
+		st.Globals = append(st.Globals, r)
+	}
+	slices.SortFunc(st.Globals, func(a, b globalRecord) int { return idNumber(a.ID) - idNumber(b.ID) })
+	return json.Marshal(st)
+}
+
+// RestoreSequencer returns the sequencer a Snapshot encoded.
+func RestoreSequencer(data []byte) (*Sequencer, error) {
+	var st snapshot
+	if err := json.Unmarshal(data, &st); err != nil {
+		return nil, accord.Errorf(accord.EINVALID, "sector: sequencer snapshot: %v", err)
+	}
+	s := NewSequencer()
+	s.next = st.Next
+	for _, r := range st.Globals {
+		if n := idNumber(r.ID); n <= 0 || n > s.next {
+			return nil, accord.Errorf(accord.EINVALID, "sector: sequencer snapshot: incident %q is not one of inc-1 to inc-%d", r.ID, s.next)
+		}
+		g := &global{id: r.ID, owner: r.Owner, anchor: r.Anchor, n: r.N, keys: r.Keys, last: r.Last}
+		s.global[g.id] = g
+		if g.owner != "" {
+			s.local[g.owner] = g
+		}
+		for _, k := range g.keys {
+			s.byKey[k] = g
+		}
+	}
+	return s, nil
+}
+
+// idNumber is N of "inc-N", 0 for any other id.
+func idNumber(id string) int {
+	n, err := strconv.Atoi(strings.TrimPrefix(id, "inc-"))
+	if err != nil || !strings.HasPrefix(id, "inc-") {
+		return 0
+	}
+	return n
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/accord-peace/accord/fusion"
 	"github.com/accord-peace/accord/monitor"
+	"github.com/accord-peace/accord/sector"
 )
 
 type moveReport struct {
@@ -200,6 +201,42 @@ func TestRestore(t *testing.T) {
 			if !reflect.DeepEqual(got, want) {
 				t.Fatalf("batch %d, sector %d: the rebuilt worker hands out %d versions, the live one %d", i/100, s, len(got), len(want))
 			}
+		}
+	}
+}
+
+// A sequencer restored from a snapshot taken mid-stream carries on as the
+// one that never stopped; a damaged snapshot is refused.
+func TestSequencerSnapshot(t *testing.T) {
+	obs := boundaryStream(plan(t, 3), 7, 1500, 5*time.Second, 300)
+	d := deploy(t, 3)
+	d.ordered = true
+	half := len(obs) / 2 / 100 * 100
+	d.run(obs[:half], 100)
+	snap, err := d.seq.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	restored, err := sector.RestoreSequencer(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if restored.Open() != d.seq.Open() {
+		t.Fatalf("restored %d open incidents of %d", restored.Open(), d.seq.Open())
+	}
+	for i := half; i < len(obs); i += 100 {
+		own, halo := d.split(obs[i:min(i+100, len(obs))])
+		for s, w := range d.workers {
+			vs := w.Observe(own[s], halo[s])
+			want, got := d.seq.Apply(s, vs), restored.Apply(s, vs)
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("batch %d, sector %d: the restored sequencer hands out %d versions, the live one %d", i/100, s, len(got), len(want))
+			}
+		}
+	}
+	for _, bad := range []string{`{`, `{"next": 2, "globals": [{"id": "inc-7"}]}`} {
+		if _, err := sector.RestoreSequencer([]byte(bad)); err == nil {
+			t.Errorf("snapshot %s restored", bad)
 		}
 	}
 }
