@@ -87,8 +87,9 @@ func Prefix(i int) string { return "s" + strconv.Itoa(i) + "/" }
 //     ownership moved, and the sequencer merges the incident it recorded
 //     into the new owner's;
 //   - the merged version of an incident the sector handed out and that
-//     its fusion merged into another (fusion's revision), and the closed
-//     version of one it handed out;
+//     its fusion merged into another (fusion's revision), or that opened
+//     and merged within the batch into one the sector hands out; and the
+//     closed version of one it handed out;
 //   - a presence duty's missing report when the duty's zone's centre lies
 //     in the sector; every vessel incident (the vessels' sector, 0, is the
 //     only one that sees vessel observations, see Plan.Route).
