@@ -14,6 +14,7 @@ import (
 	"github.com/golang/geo/s2"
 
 	"github.com/accord-peace/accord/agreement"
+	"github.com/accord-peace/accord/fusion"
 	"github.com/accord-peace/accord/geo"
 	"github.com/accord-peace/accord/monitor"
 	"github.com/accord-peace/accord/monitor/monitortest"
@@ -222,6 +223,38 @@ func TestNewPlanRefuses(t *testing.T) {
 				}
 			case err == nil || !strings.Contains(err.Error(), tc.want):
 				t.Fatalf("error %v; want one saying %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// The halo's Gate is fusion's default: two reports of one event with the
+// same accuracy join within Gate·√2·accuracy of each other and never
+// beyond (were fusion's gate to widen, the halo would miss members).
+func TestGateIsFusions(t *testing.T) {
+	at := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name   string
+		factor float64 // of Gate·√2·accuracy
+		join   bool
+	}{
+		{"well within", 0.3, true},
+		{"just beyond", 1.01, false},
+		{"far beyond", 3, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			const acc = 100.0
+			e := fusion.New(fusion.Config{})
+			a := [2]float64{35, 47.5}
+			b := offset(a, 1, tc.factor*sector.Gate*math.Sqrt2*acc)
+			r := func(id, owner string, p [2]float64) fusion.Report {
+				return fusion.Report{Source: id, ID: id, Owner: owner, Kind: monitor.KindUAV, Event: "explosion",
+					Lon: p[0], Lat: p[1], AccuracyM: acc, ObservedAt: at, TimeAccuracyS: 5, Confidence: 0.8, AttributedTo: monitor.Unknown}
+			}
+			first := e.Add(r("a", "osce", a))
+			second := e.Add(r("b", "un", b))
+			if (first == second) != tc.join {
+				t.Errorf("joined %v; want %v", first == second, tc.join)
 			}
 		})
 	}
