@@ -205,7 +205,7 @@ func (p *Plan) at(x s2.Point, c *cellInfo) (pos, distM float64, e *planEdge) {
 // the least distance from c to an edge), and a sector lies at least
 // dist(c, sector) − ρ from any point of the cell.
 func (p *Plan) cell(x s2.Point) *cellInfo {
-	id := s2.CellIDFromLatLng(s2.LatLngFromPoint(x)).Parent(cellLevel)
+	id := s2.CellFromPoint(x).ID().Parent(cellLevel)
 	if c, ok := p.cells.Load(id); ok {
 		return c.(*cellInfo)
 	}
@@ -289,7 +289,8 @@ func (p *Plan) Route(o *monitor.Observation) (own int, halo []int) {
 		return 0, nil
 	}
 	x := geo.Point(o.Position[0], o.Position[1])
-	pos, d, _ := p.at(x, p.cell(x))
+	c := p.cell(x)
+	pos, d, _ := p.at(x, c)
 	own = p.sectorAt(pos)
 	if o.Event == agreement.PresenceEvent {
 		for i := 0; i < p.n; i++ {
@@ -301,7 +302,6 @@ func (p *Plan) Route(o *monitor.Observation) (own int, halo []int) {
 	}
 	r := Gate*math.Sqrt2*math.Max(o.AccuracyM, 0) + MarginM
 	reach := d + 2*r
-	c := p.cell(x)
 	// Most observations lie far from every other sector: the cell's bounds
 	// say so without a look at an edge.
 	for _, sb := range c.near {
