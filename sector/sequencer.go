@@ -98,7 +98,7 @@ func (s *Sequencer) Apply(sector int, versions []Version) []monitor.Incident {
 		}
 		switch {
 		case v.Released:
-			s.release(v)
+			out = s.release(v, out)
 		case v.Incident.State == fusion.Merged:
 			out = s.merged(v, out, &fix)
 		default:
@@ -137,13 +137,42 @@ func (s *Sequencer) Apply(sector int, versions []Version) []monitor.Incident {
 }
 
 // release ends a local incident's claim: its global incident stays open,
-// with its members, until a claim takes them.
-func (s *Sequencer) release(v *Version) {
-	g := s.local[v.Incident.ID]
-	delete(s.local, v.Incident.ID)
-	if g != nil && g.owner == v.Incident.ID {
+// with its members, until a claim takes them. When the released incident
+// merges or closes in its sector, the sequencer lets go of its local id,
+// and a global incident no claim took follows it: merged into the
+// survivor's global incident, or closed with its last version.
+func (s *Sequencer) release(v *Version, out []monitor.Incident) []monitor.Incident {
+	id := v.Incident.ID
+	g := s.local[id]
+	if g != nil && g.owner == id {
 		g.owner = ""
 	}
+	final := v.Incident.ClosedAt != nil || v.Incident.State == fusion.Merged
+	if !final {
+		return out
+	}
+	delete(s.local, id)
+	if g == nil || s.global[g.id] != g || g.owner != "" {
+		return out // taken by a claim, or claimed again by another local id
+	}
+	if v.Incident.State == fusion.Merged {
+		into, ok := s.handed[v.Incident.MergedInto]
+		if !ok {
+			if h := s.local[v.Incident.MergedInto]; h != nil && h.owner == v.Incident.MergedInto {
+				into, ok = h.id, true
+			}
+		}
+		if !ok {
+			return out // the survivor is not recorded: a claim may take the members
+		}
+		in := mergedVersion(g.last, into)
+		s.forget(g)
+		return append(out, in)
+	}
+	in := g.last
+	in.ClosedAt, in.ClosedReason = v.Incident.ClosedAt, v.Incident.ClosedReason
+	s.forget(g)
+	return append(out, in)
 }
 
 // merged hands out a sector's own merge of one of its incidents into
@@ -373,6 +402,9 @@ type globalRecord struct {
 	N      int              `json:"n"`
 	Keys   []monitor.Key    `json:"keys"` // the members it holds
 	Last   monitor.Incident `json:"last"`
+	// Released are the local ids that released it and may still merge or
+	// close it.
+	Released []string `json:"released,omitempty"`
 }
 
 // Snapshot encodes the sequencer's state (JSON): the next id and the open
@@ -381,8 +413,15 @@ type globalRecord struct {
 // (RestoreSequencer).
 func (s *Sequencer) Snapshot() ([]byte, error) {
 	st := snapshot{Next: s.next, Globals: make([]globalRecord, 0, len(s.global))}
+	released := map[*global][]string{}
+	for id, g := range s.local {
+		if s.global[g.id] == g && g.owner != id {
+			released[g] = append(released[g], id)
+		}
+	}
 	for _, g := range s.global {
-		r := globalRecord{ID: g.id, Owner: g.owner, Anchor: g.anchor, N: g.n, Last: g.last, Keys: []monitor.Key{}}
+		r := globalRecord{ID: g.id, Owner: g.owner, Anchor: g.anchor, N: g.n, Last: g.last, Keys: []monitor.Key{}, Released: released[g]}
+		slices.Sort(r.Released)
 		for _, k := range g.keys {
 			if s.byKey[k] == g && !slices.Contains(r.Keys, k) {
 				r.Keys = append(r.Keys, k)
@@ -410,6 +449,9 @@ func RestoreSequencer(data []byte) (*Sequencer, error) {
 		s.global[g.id] = g
 		if g.owner != "" {
 			s.local[g.owner] = g
+		}
+		for _, id := range r.Released {
+			s.local[id] = g
 		}
 		for _, k := range g.keys {
 			s.byKey[k] = g

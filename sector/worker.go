@@ -85,7 +85,8 @@ func Prefix(i int) string { return "s" + strconv.Itoa(i) + "/" }
 //     handed out before but whose anchor is now another sector's (a more
 //     precise report arrived there and reached this sector as halo): the
 //     ownership moved, and the sequencer merges the incident it recorded
-//     into the new owner's;
+//     into the new owner's; and, marked Released too, its merged or closed
+//     version when it comes, so that the sequencer lets go of it;
 //   - the merged version of an incident the sector handed out and that
 //     its fusion merged into another (fusion's revision), or that opened
 //     and merged within the batch into one the sector hands out; and the
@@ -128,10 +129,11 @@ type Worker struct {
 // anchor as of its members' count, and whether the sector handed it out
 // (and has not released it).
 type local struct {
-	n       int
-	anchor  Anchor
-	own     bool
-	claimed bool
+	n        int
+	anchor   Anchor
+	own      bool
+	claimed  bool
+	released bool // handed out, then released (Version.Released)
 }
 
 // member is what the anchor rule needs of an observation.
@@ -226,7 +228,7 @@ func (w *Worker) ObserveBatch(obs []*monitor.Observation, own []bool) []Version 
 	var handed map[string]bool // local ids handed out as the owner's in this batch
 	var pending []int          // merged versions of incidents never handed out
 	for i, in := range ins {
-		if in.State == fusion.Merged && strings.HasPrefix(in.ID, w.prefix) && !w.claimedNow(in.ID) {
+		if in.State == fusion.Merged && strings.HasPrefix(in.ID, w.prefix) && !w.handedOut(in.ID) {
 			vs[i] = Version{Incident: in}
 			pending = append(pending, i)
 			continue
@@ -284,6 +286,9 @@ func (w *Worker) version(in monitor.Incident) (Version, bool) {
 	claimed := l.claimed
 	if in.State == fusion.Merged {
 		delete(w.locals, in.ID)
+		if !claimed && l.released {
+			return Version{Incident: in, Released: true}, true
+		}
 		return Version{Incident: in}, claimed
 	}
 	// Members only join: the anchor changes only when their count does.
@@ -294,27 +299,30 @@ func (w *Worker) version(in monitor.Incident) (Version, bool) {
 	a, own := l.anchor, l.own
 	if in.ClosedAt != nil {
 		delete(w.locals, in.ID)
-		if own || !claimed {
-			return Version{Incident: in, Anchor: a}, own
+		switch {
+		case own:
+			return Version{Incident: in, Anchor: a}, true
+		case claimed || l.released:
+			return Version{Incident: in, Anchor: a, Released: true}, true
 		}
-		return Version{Incident: in, Anchor: a, Released: true}, true
+		return Version{}, false
 	}
 	switch {
 	case own:
-		l.claimed = true
+		l.claimed, l.released = true, false
 		return Version{Incident: in, Anchor: a}, true
 	case claimed:
-		l.claimed = false
+		l.claimed, l.released = false, true
 		return Version{Incident: in, Anchor: a, Released: true}, true
 	}
 	return Version{}, false
 }
 
-// claimedNow reports whether the sector handed a local incident out and
-// has not released it.
-func (w *Worker) claimedNow(id string) bool {
+// handedOut reports whether the sector handed a local incident out,
+// whether it still claims it or released it.
+func (w *Worker) handedOut(id string) bool {
 	l := w.locals[id]
-	return l != nil && l.claimed
+	return l != nil && (l.claimed || l.released)
 }
 
 // anchor is the anchor of the members (those the worker knows) and
