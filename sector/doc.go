@@ -30,7 +30,11 @@
 // sees every member of the incident, and is its owner — the one sector
 // that hands out its versions (Worker). On the 1,113 km reference line cut
 // in four, the dense simulated front sends 0.5 % of its observations to a
-// second sector (the benchmark).
+// second sector, and the CPU time of routing, the four workers and the
+// sequencer together is 1.0 to 1.2 times one pipeline's (BenchmarkSectors):
+// each worker carries about a quarter of the load. A stream whose every
+// event lies on a bound is the worst case: nearly every observation is
+// fused twice, 3.2 to 3.9 times the CPU.
 //
 // # Global ids
 //
