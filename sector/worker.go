@@ -231,6 +231,7 @@ func (w *Worker) ObserveBatch(obs []*monitor.Observation, own []bool) []Version 
 		if in.State == fusion.Merged && strings.HasPrefix(in.ID, w.prefix) && !w.handedOut(in.ID) {
 			vs[i] = Version{Incident: in}
 			pending = append(pending, i)
+			delete(w.locals, in.ID)
 			continue
 		}
 		vs[i], keep[i] = w.version(in)

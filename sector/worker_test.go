@@ -268,3 +268,29 @@ func TestVersionsTravelAsJSON(t *testing.T) {
 		}
 	}
 }
+
+// A worker's memory holds its open incidents: once a stream's incidents
+// have all closed, it holds none (no local incident, no observation of an
+// open one).
+func TestWorkerForgets(t *testing.T) {
+	obs := boundaryStream(plan(t, 3), 11, 600, 5*time.Second, 300)
+	d := deploy(t, 3)
+	d.ordered = true
+	d.run(obs, 100)
+	// An observation two days on closes every incident.
+	late := observation(near(d.plan, 0, 1000, 0), 10)
+	late.ObservedAt = obs[len(obs)-1].ObservedAt.Add(48 * time.Hour)
+	late.ID = "late"
+	for i, w := range d.workers {
+		d.seq.Apply(i, w.Observe(nil, []*monitor.Observation{late}))
+		if n := w.Pipeline().Open(); n > 1 {
+			t.Errorf("sector %d: %d incidents open", i, n)
+		}
+		if l, s := sector.WorkerMemory(w); l > 1 || s > 1 {
+			t.Errorf("sector %d remembers %d local incidents and %d observations", i, l, s)
+		}
+	}
+	if n := d.seq.Open(); n > 0 {
+		t.Errorf("the sequencer holds %d open incidents", n)
+	}
+}
