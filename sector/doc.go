@@ -82,7 +82,9 @@
 //     anchor is in another sector is seen partially); two sectors may
 //     then put one report in two incidents (both stand, see Sequencer), or
 //     a report may end only in an incident no sector owns (its anchor, in
-//     the owner's view, went to another incident).
+//     the owner's view, went to another incident). Left to do: the
+//     workers could hand the sequencer such incidents as fallbacks, to be
+//     recorded when no claim takes their reports.
 //   - Clocks: each worker closes incidents and judges presence duties on
 //     its own clock (the latest observed_at it took in), which may lag the
 //     front's; closed_at differs, and a quiet sector closes later.
