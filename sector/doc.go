@@ -59,13 +59,17 @@
 //
 // # Order
 //
-// Fusion's choices depend on the order it takes reports in. One pipeline
-// takes a batch in its order; Worker.ObserveBatch does too, when the
-// stream carries the sector's part of a batch in the batch's order with
-// the halo lines marked. Worker.Observe(own, halo) takes the own lines
-// first, then the halo: on a stream of events all on sector bounds it
-// costs 6 points of agreement (0.9385 of the observations in the same
-// member set as one pipeline's, against 0.9991 in order).
+// Fusion's choices depend on the order it takes reports in, and one
+// pipeline takes a batch in its order. Worker.ObserveBatch keeps it, when
+// the stream carries the sector's part of a batch in the batch's order
+// with the halo lines marked; Worker.Observe(own, halo) interleaves the
+// two by reported_at, which is the batch's order when the batch is in
+// the order of reporting. On a dense stream of events on the bounds, the
+// share of observations in the same member set as one pipeline's is
+// 0.9991 with ObserveBatch, 0.9983 with Observe, 0.9385 when the own
+// lines are taken first and the halo after; with batches shuffled out of
+// the order of reporting, 0.9982 with ObserveBatch and 0.9613 with
+// Observe.
 //
 // # What differs with N > 1 (measured in the tests, not hidden)
 //

@@ -177,19 +177,26 @@ func (w *Worker) Sector() int { return w.sector }
 func (w *Worker) Pipeline() *monitor.Pipeline { return w.p }
 
 // Observe takes a batch of the sector: its own observations (those the
-// plan routes to it as owner) and its halo, and returns the versions the
-// sector hands out (see Worker). It takes the own ones first, then the
-// halo: where the batch's order is known, ObserveBatch keeps it, which is
-// what one pipeline over the whole batch sees (fusion's choices depend on
-// the order; see the package comment for what it costs).
+// plan routes to it as owner) and its halo, each in the batch's order,
+// and returns the versions the sector hands out (see Worker). Fusion's
+// choices depend on the order, and one pipeline takes the batch in its
+// order: Observe interleaves the two as that order most likely was,
+// keeping each one's order and taking the earlier reported_at first (own
+// first on a tie), which is the batch's order when the batch is in the
+// order of reporting. Where the stream carries the batch's order,
+// ObserveBatch keeps it whatever it is.
 func (w *Worker) Observe(own, halo []*monitor.Observation) []Version {
 	batch := make([]*monitor.Observation, 0, len(own)+len(halo))
 	mine := make([]bool, 0, len(own)+len(halo))
-	for _, o := range own {
-		batch, mine = append(batch, o), append(mine, true)
-	}
-	for _, o := range halo {
-		batch, mine = append(batch, o), append(mine, false)
+	i, j := 0, 0
+	for i < len(own) || j < len(halo) {
+		if j == len(halo) || (i < len(own) && !halo[j].ReportedAt.Before(own[i].ReportedAt)) {
+			batch, mine = append(batch, own[i]), append(mine, true)
+			i++
+		} else {
+			batch, mine = append(batch, halo[j]), append(mine, false)
+			j++
+		}
 	}
 	return w.ObserveBatch(batch, mine)
 }
