@@ -77,18 +77,18 @@
 // observation ends in the same member set as with one pipeline, every
 // incident judged alike. On events placed on the sector bounds, reported
 // from both sides: separated events likewise; a dense stream of them (an
-// event every 5 s, all on the bounds) ends 0.9991 alike on 4 sectors and
-// 0.9905 on 2 (every event on the one bound), where 5 observations in
-// 10,460 end in no incident and 32 are listed by two. The causes:
+// event every 5 s, all on the bounds) ends 0.9990 alike on 4 sectors and
+// 0.9908 on 2 (every event on the one bound); no observation ends in no
+// incident, and 3 (4 sectors) or 49 in 10,460 (2 sectors) are listed by
+// two incidents. The cause:
 //
 //   - A report's likelihood choice between two incidents may differ when
 //     one of them has members outside the worker's view (an incident whose
-//     anchor is in another sector is seen partially); two sectors may
-//     then put one report in two incidents (both stand, see Sequencer), or
-//     a report may end only in an incident no sector owns (its anchor, in
-//     the owner's view, went to another incident). Left to do: the
-//     workers could hand the sequencer such incidents as fallbacks, to be
-//     recorded when no claim takes their reports.
+//     anchor is in another sector is seen partially). Two sectors may then
+//     put one report in two incidents: both stand (Sequencer). And the
+//     owner's fusion may leave out of every incident a report another
+//     sector put with the anchor: that sector's incident, handed out as a
+//     fallback, is recorded then (Sequencer), listing the anchor too.
 //   - Clocks: each worker closes incidents and judges presence duties on
 //     its own clock (the latest observed_at it took in), which may lag the
 //     front's; closed_at differs, and a quiet sector closes later.

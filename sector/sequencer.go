@@ -38,6 +38,14 @@ import (
 // two of its incidents in one batch, the survivor's taking the merged
 // one's members is no conflict: the sector's merged version follows.
 //
+// Fallbacks. A sector hands out, marked Fallback, the incidents it does
+// not own that hold some of its own observations. They wait, unrecorded;
+// one is recorded (a new global id, taking no member another holds) once
+// its anchor is an open global incident's — its owner has recorded where
+// the anchor went — while some of its members are no open incident's:
+// the owner's fusion left them out, and without the fallback they would
+// be in no incident. A waiting fallback that merges or closes is dropped.
+//
 // Closed incidents are forgotten once handed out (their members' keys
 // too): memory holds the open incidents. The sequencer is a function of
 // the sequence of Apply calls: replaying the ordered log through a new
@@ -51,6 +59,12 @@ type Sequencer struct {
 	global map[string]*global      // open global incidents by id
 	byKey  map[monitor.Key]*global // member key → its open global incident
 	handed map[string]string       // local id → global id handed out in this Apply
+	// pending are the fallbacks not recorded (Version.Fallback), by local
+	// id; byAnchor the local ids of those with an anchor, by its key;
+	// check those to look at once the batch is through.
+	pending  map[string]*Version
+	byAnchor map[monitor.Key][]string
+	check    []string
 }
 
 // global is an open global incident.
@@ -65,11 +79,15 @@ type global struct {
 
 // NewSequencer returns a sequencer that has handed out no id yet.
 func NewSequencer() *Sequencer {
-	return &Sequencer{local: map[string]*global{}, global: map[string]*global{}, byKey: map[monitor.Key]*global{}, handed: map[string]string{}}
+	return &Sequencer{local: map[string]*global{}, global: map[string]*global{}, byKey: map[monitor.Key]*global{}, handed: map[string]string{},
+		pending: map[string]*Version{}, byAnchor: map[monitor.Key][]string{}}
 }
 
 // Open is the number of open global incidents.
 func (s *Sequencer) Open() int { return len(s.global) }
+
+// Waiting is the number of fallbacks not recorded (Version.Fallback).
+func (s *Sequencer) Waiting() int { return len(s.pending) }
 
 // Apply takes the versions a sector handed out for one batch, in order,
 // and returns the versions to record, with global ids. A local id names
@@ -97,6 +115,8 @@ func (s *Sequencer) Apply(sector int, versions []Version) []monitor.Incident {
 			continue
 		}
 		switch {
+		case v.Fallback:
+			out = s.fallback(v, out, &fix)
 		case v.Released:
 			out = s.release(v, out)
 		case v.Incident.State == fusion.Merged:
@@ -105,6 +125,7 @@ func (s *Sequencer) Apply(sector int, versions []Version) []monitor.Incident {
 			out = s.claim(v, mergedInto, out)
 		}
 	}
+	out = s.promote(out)
 	if len(fix) == 0 {
 		return out
 	}
@@ -209,6 +230,7 @@ type fixup struct {
 // settling conflicts with other global incidents on its members.
 func (s *Sequencer) claim(v *Version, mergedInto map[string]string, out []monitor.Incident) []monitor.Incident {
 	id := v.Incident.ID
+	delete(s.pending, id)
 	g := s.local[id]
 	if g != nil && g.owner != id {
 		// It lost its global incident to another claim, or released it
@@ -300,6 +322,12 @@ func subset(a, b []monitor.Key) bool {
 // hand hands out a claim's version as g's, merges the rivals it beat into
 // g, and leaves the members the kept ones (winners) hold theirs.
 func (s *Sequencer) hand(g *global, v *Version, id string, beaten, kept []*global, out []monitor.Incident) []monitor.Incident {
+	return s.handAs(g, v, id, beaten, kept, false, out)
+}
+
+// handAs is hand; a weak version (a fallback's) takes no member another
+// global incident holds.
+func (s *Sequencer) handAs(g *global, v *Version, id string, beaten, kept []*global, weak bool, out []monitor.Incident) []monitor.Incident {
 	in := v.Incident
 	in.ID = g.id
 	if in.MergedInto != "" {
@@ -314,11 +342,14 @@ func (s *Sequencer) hand(g *global, v *Version, id string, beaten, kept []*globa
 			h := s.byKey[k]
 			switch {
 			case h == g:
-			case h != nil && contains(kept, h) && h.anchor.Less(g.anchor):
+			case h != nil && (weak || contains(kept, h) && h.anchor.Less(g.anchor)):
 				// The winner's; g lists it too.
 			default:
 				s.byKey[k] = g
 				g.keys = append(g.keys, k)
+				for _, f := range s.byAnchor[k] {
+					s.check = append(s.check, f)
+				}
 			}
 		}
 	}
@@ -393,6 +424,7 @@ func IsLocal(id string) bool {
 type snapshot struct {
 	Next    int            `json:"next"`
 	Globals []globalRecord `json:"globals"`
+	Pending []Version      `json:"pending,omitempty"` // fallbacks not recorded
 }
 
 type globalRecord struct {
@@ -430,6 +462,10 @@ func (s *Sequencer) Snapshot() ([]byte, error) {
 		st.Globals = append(st.Globals, r)
 	}
 	slices.SortFunc(st.Globals, func(a, b globalRecord) int { return idNumber(a.ID) - idNumber(b.ID) })
+	for _, v := range s.pending {
+		st.Pending = append(st.Pending, *v)
+	}
+	slices.SortFunc(st.Pending, func(a, b Version) int { return strings.Compare(a.Incident.ID, b.Incident.ID) })
 	return json.Marshal(st)
 }
 
@@ -457,6 +493,14 @@ func RestoreSequencer(data []byte) (*Sequencer, error) {
 			s.byKey[k] = g
 		}
 	}
+	for i := range st.Pending {
+		v := &st.Pending[i]
+		if !v.Fallback || !IsLocal(v.Incident.ID) {
+			return nil, accord.Errorf(accord.EINVALID, "sector: sequencer snapshot: pending %q is no sector's fallback", v.Incident.ID)
+		}
+		s.pending[v.Incident.ID] = v
+		s.byAnchor[v.Anchor.Key] = append(s.byAnchor[v.Anchor.Key], v.Incident.ID)
+	}
 	return s, nil
 }
 
@@ -467,4 +511,85 @@ func idNumber(id string) int {
 		return 0
 	}
 	return n
+}
+
+// fallback takes a fallback's version: one recorded already (promote) is
+// handed out as such, taking no member another holds; the others wait.
+func (s *Sequencer) fallback(v *Version, out []monitor.Incident, fix *[]fixup) []monitor.Incident {
+	id := v.Incident.ID
+	final := v.Incident.ClosedAt != nil || v.Incident.State == fusion.Merged
+	if g := s.local[id]; g != nil && g.owner == id {
+		if v.Incident.State == fusion.Merged {
+			return s.merged(v, out, fix)
+		}
+		return s.handAs(g, v, id, nil, nil, true, out)
+	}
+	if p := s.pending[id]; p != nil && !p.Anchor.IsZero() && p.Anchor.Key != v.Anchor.Key {
+		s.unanchor(id, p.Anchor.Key)
+	}
+	if final {
+		if p := s.pending[id]; p != nil {
+			s.unanchor(id, p.Anchor.Key)
+		}
+		delete(s.pending, id)
+		return out
+	}
+	if s.pending[id] == nil || s.pending[id].Anchor.Key != v.Anchor.Key {
+		s.byAnchor[v.Anchor.Key] = append(s.byAnchor[v.Anchor.Key], id)
+	}
+	c := *v
+	s.pending[id] = &c
+	s.check = append(s.check, id)
+	return out
+}
+
+func (s *Sequencer) unanchor(id string, k monitor.Key) {
+	ids := slices.DeleteFunc(s.byAnchor[k], func(x string) bool { return x == id })
+	if len(ids) == 0 {
+		delete(s.byAnchor, k)
+	} else {
+		s.byAnchor[k] = ids
+	}
+}
+
+// promote records the fallbacks to check whose anchor an open global
+// incident holds (its owner has recorded where the anchor went) and some
+// of whose members none does (the owner left them out): those members
+// would otherwise be in no incident.
+func (s *Sequencer) promote(out []monitor.Incident) []monitor.Incident {
+	for len(s.check) > 0 {
+		slices.Sort(s.check)
+		ids := slices.Clone(slices.Compact(s.check))
+		s.check = s.check[:0]
+		out = s.promoteAll(ids, out)
+	}
+	return out
+}
+
+// promoteAll is promote for some fallbacks, in order.
+func (s *Sequencer) promoteAll(ids []string, out []monitor.Incident) []monitor.Incident {
+	for _, id := range ids {
+		v := s.pending[id]
+		if v == nil || s.byKey[v.Anchor.Key] == nil {
+			continue
+		}
+		free := false
+		for _, k := range v.Incident.Observations {
+			if s.byKey[k] == nil {
+				free = true
+				break
+			}
+		}
+		if !free {
+			continue
+		}
+		delete(s.pending, id)
+		s.unanchor(id, v.Anchor.Key)
+		s.next++
+		g := &global{id: "inc-" + strconv.Itoa(s.next), owner: id}
+		s.global[g.id] = g
+		s.local[id] = g
+		out = s.handAs(g, v, id, nil, nil, true, out)
+	}
+	return out
 }

@@ -19,6 +19,7 @@ type seqVersion struct {
 	Members    []string `json:"members"`
 	Anchor     []any    `json:"anchor"` // [key id, accuracy]
 	Released   bool     `json:"released"`
+	Fallback   bool     `json:"fallback"`
 	Closed     bool     `json:"closed"`
 }
 
@@ -59,13 +60,21 @@ func TestSequencer(t *testing.T) {
 					if v.Closed {
 						in.ClosedAt = &at
 					}
-					sv := sector.Version{Incident: in, Released: v.Released}
+					sv := sector.Version{Incident: in, Released: v.Released, Fallback: v.Fallback}
 					if len(v.Anchor) == 2 {
 						sv.Anchor = sector.Anchor{Key: key(v.Anchor[0].(string)), AccuracyM: v.Anchor[1].(float64), ObservedAt: at}
 					}
 					vs = append(vs, sv)
 				}
 				got := s.Apply(step.Sector, vs)
+				// A snapshot taken between steps changes nothing.
+				snap, err := s.Snapshot()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if s, err = sector.RestoreSequencer(snap); err != nil {
+					t.Fatal(err)
+				}
 				var gs []seqVersion
 				for _, in := range got {
 					g := seqVersion{ID: in.ID, MergedInto: in.MergedInto, Closed: in.ClosedAt != nil}

@@ -60,6 +60,11 @@ type Version struct {
 	// takes it as the end of the worker's claim, not as a version to
 	// record.
 	Released bool `json:"released,omitempty"`
+	// Fallback says that the worker does not own the incident (its anchor
+	// is another sector's observation) but some of its members are the
+	// sector's own: should the owner's fusion leave those out of every
+	// incident it records, the sequencer records this one instead.
+	Fallback bool `json:"fallback,omitempty"`
 }
 
 // Prefix is the prefix of the local incident ids of sector i: "s<i>/".
@@ -91,6 +96,9 @@ func Prefix(i int) string { return "s" + strconv.Itoa(i) + "/" }
 //     its fusion merged into another (fusion's revision), or that opened
 //     and merged within the batch into one the sector hands out; and the
 //     closed version of one it handed out;
+//   - marked Fallback, every version of an incident the sector does not
+//     own but that holds some of its own observations: the sequencer
+//     records it only if the owner's fusion left those out (Sequencer);
 //   - a presence duty's missing report when the duty's zone's centre lies
 //     in the sector; every vessel incident (the vessels' sector, 0, is the
 //     only one that sees vessel observations, see Plan.Route).
@@ -134,6 +142,8 @@ type local struct {
 	own      bool
 	claimed  bool
 	released bool // handed out, then released (Version.Released)
+	mixed    bool // not own, but with own members
+	fallback bool // handed out as a fallback (Version.Fallback)
 }
 
 // member is what the anchor rule needs of an observation.
@@ -242,7 +252,7 @@ func (w *Worker) ObserveBatch(obs []*monitor.Observation, own []bool) []Version 
 			continue
 		}
 		vs[i], keep[i] = w.version(in)
-		if keep[i] && !vs[i].Released && strings.HasPrefix(in.ID, w.prefix) {
+		if keep[i] && !vs[i].Released && !vs[i].Fallback && strings.HasPrefix(in.ID, w.prefix) {
 			if handed == nil {
 				handed = map[string]bool{}
 			}
@@ -294,15 +304,20 @@ func (w *Worker) version(in monitor.Incident) (Version, bool) {
 	claimed := l.claimed
 	if in.State == fusion.Merged {
 		delete(w.locals, in.ID)
-		if !claimed && l.released {
+		switch {
+		case claimed:
+			return Version{Incident: in}, true
+		case l.released:
 			return Version{Incident: in, Released: true}, true
+		case l.fallback:
+			return Version{Incident: in, Fallback: true}, true
 		}
-		return Version{Incident: in}, claimed
+		return Version{}, false
 	}
 	// Members only join: the anchor changes only when their count does.
 	if len(in.Observations) != l.n {
 		l.n = len(in.Observations)
-		l.anchor, l.own = w.anchor(in.Observations)
+		l.anchor, l.own, l.mixed = w.anchor(in.Observations)
 	}
 	a, own := l.anchor, l.own
 	if in.ClosedAt != nil {
@@ -312,6 +327,8 @@ func (w *Worker) version(in monitor.Incident) (Version, bool) {
 			return Version{Incident: in, Anchor: a}, true
 		case claimed || l.released:
 			return Version{Incident: in, Anchor: a, Released: true}, true
+		case l.fallback:
+			return Version{Incident: in, Anchor: a, Fallback: true}, true
 		}
 		return Version{}, false
 	}
@@ -322,6 +339,9 @@ func (w *Worker) version(in monitor.Incident) (Version, bool) {
 	case claimed:
 		l.claimed, l.released = false, true
 		return Version{Incident: in, Anchor: a, Released: true}, true
+	case l.mixed && !l.released:
+		l.fallback = true
+		return Version{Incident: in, Anchor: a, Fallback: true}, true
 	}
 	return Version{}, false
 }
@@ -330,25 +350,26 @@ func (w *Worker) version(in monitor.Incident) (Version, bool) {
 // whether it still claims it or released it.
 func (w *Worker) handedOut(id string) bool {
 	l := w.locals[id]
-	return l != nil && (l.claimed || l.released)
+	return l != nil && (l.claimed || l.released || l.fallback)
 }
 
-// anchor is the anchor of the members (those the worker knows) and
-// whether it is the sector's own.
-func (w *Worker) anchor(keys []monitor.Key) (Anchor, bool) {
+// anchor is the anchor of the members (those the worker knows), whether
+// it is the sector's own, and, when it is not, whether some member is.
+func (w *Worker) anchor(keys []monitor.Key) (Anchor, bool, bool) {
 	var best Anchor
-	own := false
+	own, some := false, false
 	for _, k := range keys {
 		m, ok := w.seen[k]
 		if !ok {
 			continue
 		}
+		some = some || m.own
 		a := Anchor{Key: k, AccuracyM: m.accuracyM, ObservedAt: m.at}
 		if best.IsZero() || a.Less(best) {
 			best, own = a, m.own
 		}
 	}
-	return best, own
+	return best, own, some && !own
 }
 
 // prune forgets the keys of incidents closed more than a horizon ago on
