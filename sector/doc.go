@@ -42,11 +42,14 @@
 // The Sequencer, in the ordered stage, gives each its global id "inc-N" in
 // the log's order and settles the cases where two sectors' views differ:
 // ownership that moves to another sector (a more precise report arrived
-// there), and two sectors claiming the same members; the less precise
+// there), and two sectors claiming the same members: the less precise
 // incident, when the other lists all of its members, is merged into it
-// (state merged, MergedInto), as fusion's own merges. With N = 1 the worker hands out exactly the
-// pipeline's versions and the sequencer gives them the pipeline's ids:
-// the distributed flow is then the embedded one, version for version.
+// (state merged, MergedInto), as fusion's own merges; and it records a
+// sector's fallback when the owner's fusion left some of the sector's
+// reports out of every incident. With N = 1 the worker hands out exactly
+// the pipeline's versions and the sequencer gives them the pipeline's
+// ids: the distributed flow is then the embedded one, version for
+// version.
 //
 // # What is not fused
 //
