@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/fusion"
@@ -65,6 +66,15 @@ type Sequencer struct {
 	pending  map[string]*Version
 	byAnchor map[monitor.Key][]string
 	check    []string
+
+	// Horizon is how long a global incident no sector claims (released,
+	// or merged by its sector into one that is not recorded) stays open
+	// after its last observation, on the clock of the versions applied
+	// (their latest last_observed), before it closes: fusion's horizon,
+	// 24 h, by default.
+	Horizon time.Duration
+	clock   time.Time // the latest last_observed of a version applied
+	expired time.Time // clock when the unclaimed were last looked at
 }
 
 // global is an open global incident.
@@ -80,7 +90,7 @@ type global struct {
 // NewSequencer returns a sequencer that has handed out no id yet.
 func NewSequencer() *Sequencer {
 	return &Sequencer{local: map[string]*global{}, global: map[string]*global{}, byKey: map[monitor.Key]*global{}, handed: map[string]string{},
-		pending: map[string]*Version{}, byAnchor: map[monitor.Key][]string{}}
+		pending: map[string]*Version{}, byAnchor: map[monitor.Key][]string{}, Horizon: 24 * time.Hour}
 }
 
 // Open is the number of open global incidents.
@@ -114,6 +124,9 @@ func (s *Sequencer) Apply(sector int, versions []Version) []monitor.Incident {
 			out = append(out, v.Incident) // a global id already
 			continue
 		}
+		if v.Incident.LastObserved.After(s.clock) {
+			s.clock = v.Incident.LastObserved
+		}
 		switch {
 		case v.Fallback:
 			out = s.fallback(v, out, &fix)
@@ -126,11 +139,19 @@ func (s *Sequencer) Apply(sector int, versions []Version) []monitor.Incident {
 		}
 	}
 	out = s.promote(out)
+	out = s.fixups(fix, out)
+	return s.expire(out)
+}
+
+// fixups names the survivors of the merged versions of the batch: the
+// survivor's global incident, or else the one that holds a member of the
+// merged one now. A merged incident recorded before whose members no
+// recorded incident holds stays open, unclaimed (expire closes it); one
+// never recorded is not handed out.
+func (s *Sequencer) fixups(fix []fixup, out []monitor.Incident) []monitor.Incident {
 	if len(fix) == 0 {
 		return out
 	}
-	// The merged versions name their survivors; one whose survivor is not
-	// recorded (its claim lost) is not handed out.
 	drop := map[int]bool{}
 	for _, f := range fix {
 		into, ok := s.handed[f.local]
@@ -139,8 +160,23 @@ func (s *Sequencer) Apply(sector int, versions []Version) []monitor.Incident {
 				into, ok = g.id, true
 			}
 		}
+		for _, k := range f.keys {
+			if h := s.byKey[k]; !ok && h != nil {
+				into, ok = h.id, true
+			}
+		}
 		if !ok {
 			drop[f.at] = true
+			if f.keys != nil { // recorded before: open again, unclaimed
+				g := f.g
+				s.global[g.id] = g
+				for _, k := range f.keys {
+					if s.byKey[k] == nil {
+						s.byKey[k] = g
+						g.keys = append(g.keys, k)
+					}
+				}
+			}
 			continue
 		}
 		out[f.at].MergedInto = into
@@ -155,6 +191,32 @@ func (s *Sequencer) Apply(sector int, versions []Version) []monitor.Incident {
 		}
 	}
 	return kept
+}
+
+// expire closes the global incidents no sector claims whose last
+// observation is more than a horizon older than the clock, in the order
+// of their ids, every 1/96 of a horizon of the clock.
+func (s *Sequencer) expire(out []monitor.Incident) []monitor.Incident {
+	if s.clock.Sub(s.expired) <= s.Horizon/96 {
+		return out
+	}
+	s.expired = s.clock
+	cut := s.clock.Add(-s.Horizon)
+	var old []*global
+	for _, g := range s.global {
+		if g.owner == "" && g.last.LastObserved.Before(cut) {
+			old = append(old, g)
+		}
+	}
+	slices.SortFunc(old, func(a, b *global) int { return idNumber(a.id) - idNumber(b.id) })
+	for _, g := range old {
+		in := g.last
+		at := s.clock
+		in.ClosedAt, in.ClosedReason = &at, "no report for "+s.Horizon.String()+" after its last observation (no sector claims it)"
+		s.forget(g)
+		out = append(out, in)
+	}
+	return out
 }
 
 // release ends a local incident's claim: its global incident stays open,
@@ -209,12 +271,20 @@ func (s *Sequencer) merged(v *Version, out []monitor.Incident, fix *[]fixup) []m
 		g = &global{id: "inc-" + strconv.Itoa(s.next)}
 	case g.owner != id:
 		return out // recorded as another's
-	default:
+	}
+	var keys []monitor.Key
+	if g.keys != nil {
+		keys = []monitor.Key{}
+		for _, k := range g.keys {
+			if s.byKey[k] == g {
+				keys = append(keys, k)
+			}
+		}
 		s.forget(g)
 	}
 	in := v.Incident
 	in.ID = g.id
-	*fix = append(*fix, fixup{at: len(out), local: in.MergedInto, g: g})
+	*fix = append(*fix, fixup{at: len(out), local: in.MergedInto, g: g, keys: keys})
 	return append(out, in)
 }
 
@@ -224,6 +294,7 @@ type fixup struct {
 	at    int
 	local string
 	g     *global
+	keys  []monitor.Key // the members it held, when it was recorded before
 }
 
 // claim hands out a version of a local incident the sector claims,
@@ -425,6 +496,9 @@ type snapshot struct {
 	Next    int            `json:"next"`
 	Globals []globalRecord `json:"globals"`
 	Pending []Version      `json:"pending,omitempty"` // fallbacks not recorded
+	Clock   time.Time      `json:"clock"`
+	Expired time.Time      `json:"expired"`
+	Horizon time.Duration  `json:"horizon"`
 }
 
 type globalRecord struct {
@@ -444,7 +518,7 @@ type globalRecord struct {
 // log, so that a restart replays the log from there, not from its start
 // (RestoreSequencer).
 func (s *Sequencer) Snapshot() ([]byte, error) {
-	st := snapshot{Next: s.next, Globals: make([]globalRecord, 0, len(s.global))}
+	st := snapshot{Next: s.next, Globals: make([]globalRecord, 0, len(s.global)), Clock: s.clock, Expired: s.expired, Horizon: s.Horizon}
 	released := map[*global][]string{}
 	for id, g := range s.local {
 		if s.global[g.id] == g && g.owner != id {
@@ -476,7 +550,10 @@ func RestoreSequencer(data []byte) (*Sequencer, error) {
 		return nil, accord.Errorf(accord.EINVALID, "sector: sequencer snapshot: %v", err)
 	}
 	s := NewSequencer()
-	s.next = st.Next
+	s.next, s.clock, s.expired = st.Next, st.Clock, st.Expired
+	if st.Horizon > 0 {
+		s.Horizon = st.Horizon
+	}
 	for _, r := range st.Globals {
 		if n := idNumber(r.ID); n <= 0 || n > s.next {
 			return nil, accord.Errorf(accord.EINVALID, "sector: sequencer snapshot: incident %q is not one of inc-1 to inc-%d", r.ID, s.next)

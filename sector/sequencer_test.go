@@ -21,6 +21,7 @@ type seqVersion struct {
 	Released   bool     `json:"released"`
 	Fallback   bool     `json:"fallback"`
 	Closed     bool     `json:"closed"`
+	T          int      `json:"t"`
 }
 
 // The sequencer's rules on hand-made versions (testdata/sequencer.json).
@@ -50,7 +51,8 @@ func TestSequencer(t *testing.T) {
 			for i, step := range tc.Steps {
 				var vs []sector.Version
 				for _, v := range step.Versions {
-					in := monitor.Incident{ID: v.ID, State: v.State, MergedInto: v.MergedInto, Event: "explosion"}
+					in := monitor.Incident{ID: v.ID, State: v.State, MergedInto: v.MergedInto, Event: "explosion",
+						FirstObserved: at.Add(time.Duration(v.T) * time.Second), LastObserved: at.Add(time.Duration(v.T) * time.Second)}
 					if in.State == "" {
 						in.State = fusion.Reported
 					}
