@@ -35,7 +35,9 @@ import (
 // made two incidents that share a report: both stand, and the report is
 // listed by both (a residual the tests count). A global incident whose
 // sector released it (Version.Released) keeps its members until a claim
-// takes them, and loses to any claim. Where a sector's own fusion merged
+// takes them, and loses to any claim; one no claim takes merges or
+// closes with its sector's incident, or closes a Horizon after its last
+// observation. Where a sector's own fusion merged
 // two of its incidents in one batch, the survivor's taking the merged
 // one's members is no conflict: the sector's merged version follows.
 //
