@@ -37,9 +37,9 @@ import (
 // sector released it (Version.Released) keeps its members until a claim
 // takes them, and loses to any claim; one no claim takes merges or
 // closes with its sector's incident, or closes a Horizon after its last
-// observation. Where a sector's own fusion merged
-// two of its incidents in one batch, the survivor's taking the merged
-// one's members is no conflict: the sector's merged version follows.
+// observation. Where a sector's own fusion merged two of its incidents in
+// one batch, the survivor's taking the merged one's members is no
+// conflict: the sector's merged version follows.
 //
 // Fallbacks. A sector hands out, marked Fallback, the incidents it does
 // not own that hold some of its own observations. They wait, unrecorded;
