@@ -31,10 +31,10 @@
 // that hands out its versions (Worker). On the 1,113 km reference line cut
 // in four, the dense simulated front sends 0.5 % of its observations to a
 // second sector, and the CPU time of routing, the four workers and the
-// sequencer together is 1.0 to 1.2 times one pipeline's (BenchmarkSectors):
-// each worker carries about a quarter of the load. A stream whose every
-// event lies on a bound is the worst case: nearly every observation is
-// fused twice, 3.2 to 3.9 times the CPU.
+// sequencer together is 1.1 to 1.3 times one pipeline's (BenchmarkSectors,
+// CPU time, on a shared machine): each worker carries about a quarter of
+// the load. A stream whose every event lies on a bound is the worst case:
+// nearly every observation is fused twice, 3.3 to 4 times the CPU.
 //
 // # Global ids
 //
