@@ -2,6 +2,7 @@ package sector_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -257,5 +258,39 @@ func TestGateIsFusions(t *testing.T) {
 				t.Errorf("joined %v; want %v", first == second, tc.join)
 			}
 		})
+	}
+}
+
+// A plan is shared by the ingest goroutines: routing from several at once
+// gives what routing from one does (run with -race).
+func TestPlanConcurrent(t *testing.T) {
+	obs := simulate(t, 12, 3*time.Hour, 60, false)
+	shared, alone := plan(t, 5), plan(t, 5)
+	type route struct {
+		own  int
+		halo []int
+	}
+	want := make([]route, len(obs))
+	for i, o := range obs {
+		want[i].own, want[i].halo = alone.Route(o)
+	}
+	done := make(chan error, 4)
+	for g := 0; g < 4; g++ {
+		go func(g int) {
+			for i := range obs {
+				j := (i + g*len(obs)/4) % len(obs)
+				own, halo := shared.Route(obs[j])
+				if own != want[j].own || !slices.Equal(halo, want[j].halo) {
+					done <- fmt.Errorf("observation %d routed to %d %v, alone to %d %v", j, own, halo, want[j].own, want[j].halo)
+					return
+				}
+			}
+			done <- nil
+		}(g)
+	}
+	for g := 0; g < 4; g++ {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
 	}
 }
