@@ -57,6 +57,12 @@ func Split(m *mission.Mission, n int) (Sectors, error) {
 		NewFuser: func(i int) (Fuser, error) {
 			return sector.NewWorker(plan, i, m.Monitoring(), m.Kernel(), m.FusionConfig())
 		},
-		NewSequencer: func() Sequencer { return sector.NewSequencer() },
+		NewSequencer: func() Sequencer {
+			seq := sector.NewSequencer()
+			if h := m.FusionConfig().Horizon; h > 0 {
+				seq.Horizon = h // fusion's, as the sectors' pipelines run it
+			}
+			return seq
+		},
 	}, nil
 }
