@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/mission"
@@ -249,13 +250,27 @@ func (n *Node) Err() error {
 }
 
 // Sync waits until everything published so far is fused and recorded:
-// the sector workers' consumers have nothing pending and the recorder has
-// taken the fused log's last message. For tests and benchmarks; only on a
-// node that runs the workers and the recorder.
+// each sector's consumer has acknowledged the sector's last message (read
+// from the stream itself: a consumer's own count of what is pending may
+// lag a message just stored) and the recorder has taken the fused log's
+// last message. For tests and benchmarks; only on a node that runs the
+// workers and the recorder.
 func (n *Node) Sync(ctx context.Context) error {
+	obs, err := n.Conn.JS.Stream(ctx, ObsStream)
+	if err != nil {
+		return err
+	}
 	for {
 		idle := true
 		for i := range n.Workers {
+			var last uint64
+			m, err := obs.GetLastMsgForSubject(ctx, ObsSubject(i))
+			switch {
+			case err == nil:
+				last = m.Sequence
+			case !errors.Is(err, jetstream.ErrMsgNotFound):
+				return err
+			}
 			cons, err := n.Conn.JS.Consumer(ctx, ObsStream, ConsumerName(i))
 			if err != nil {
 				return err
@@ -264,7 +279,7 @@ func (n *Node) Sync(ctx context.Context) error {
 			if err != nil {
 				return err
 			}
-			if info.NumPending > 0 || info.NumAckPending > 0 {
+			if info.AckFloor.Stream < last || info.NumAckPending > 0 {
 				idle = false
 			}
 		}
