@@ -45,6 +45,7 @@ func main() {
 	obsRate := flag.Int("latency-rate", 10000, "observations per second for the latency run")
 	seconds := flag.Float64("latency-seconds", 5, "length of the latency run")
 	profile := flag.String("cpuprofile", "", "write a CPU profile of both runs (ingestion, latency) to this file")
+	ingestProfile := flag.String("ingestprofile", "", "write a CPU profile of the ingestion run alone to this file")
 	flag.StringVar(&storeFlag, "store", "sqlite", "accord's store: sqlite (in a temporary directory), postgres (a durable throwaway PostgreSQL cluster, the harness of internal/pgtest) or a postgres:// URL")
 	pgbin := flag.String("postgis", "", "PostgreSQL's bin directory (with PostGIS installed): run the PostGIS peer on the same observations")
 	flag.Parse()
@@ -78,6 +79,15 @@ func main() {
 		}
 		pprof.StartCPUProfile(f)
 	}
+	if *ingestProfile != "" {
+		f, err := os.Create(*ingestProfile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		pprof.StartCPUProfile(f)
+	}
+	load0 := loadAverage()
+	cpu0 := cpuTime()
 	start := time.Now()
 	var next, lastEntry atomic.Int64
 	var wg sync.WaitGroup
@@ -103,9 +113,15 @@ func main() {
 	}
 	wg.Wait()
 	el := time.Since(start)
+	cpu := cpuTime() - cpu0
+	if *ingestProfile != "" {
+		pprof.StopCPUProfile()
+	}
 	got := float64(n) / el.Seconds()
 	fmt.Printf("accord: ingestion over HTTP, %d clients, batches of %d, durable (%s store + ledger), fused, agreement engine: %.0f observations/s (%d in %v)\n",
 		*clients, *batch, pgstore.Redact(storeFlag), got, n, el.Round(time.Millisecond))
+	fmt.Printf("  CPU of the process (server and load generator): %.1f µs per observation, %.2f cores; load average before %s, after %s\n",
+		cpu.Seconds()*1e6/float64(n), cpu.Seconds()/el.Seconds(), load0, loadAverage())
 	if *pgbin != "" {
 		obs := make([]*monitor.Observation, n)
 		for i := range obs {
@@ -181,6 +197,20 @@ func main() {
 		pprof.StopCPUProfile()
 	}
 	stop()
+}
+
+// loadAverage is the machine's load average over 1, 5 and 15 minutes
+// (/proc/loadavg), or "?" where it is not to be had.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "?"
+	}
+	return strings.Join(f[:3], " ")
 }
 
 // storeFlag is accord's store (-store).
