@@ -50,7 +50,9 @@ func TestAppendWireAgainstJSON(t *testing.T) {
 			o.Position = [2]float64{1e-7, -1e21}
 			o.CaliberMM, o.AccuracyM, o.TimeAccuracyS, o.Confidence = 1e-9, 123456789012345678901234.0, 0.000001, 5e-324
 		}},
-		{"negative zero", func(o *Observation) { o.CaliberMM, o.Position = math.Copysign(0, -1), [2]float64{math.Copysign(0, -1), 0} }},
+		{"negative zero", func(o *Observation) {
+			o.CaliberMM, o.Position = math.Copysign(0, -1), [2]float64{math.Copysign(0, -1), 0}
+		}},
 		{"not a number", func(o *Observation) { o.AccuracyM = math.NaN() }},
 		{"infinite", func(o *Observation) { o.Position[1] = math.Inf(-1) }},
 		{"infinite caliber", func(o *Observation) { o.CaliberMM = math.Inf(1) }},
