@@ -2,6 +2,7 @@ package fusion
 
 import (
 	"math"
+	"slices"
 	"strconv"
 	"time"
 
@@ -161,6 +162,11 @@ type Engine struct {
 
 	cellScratch []s2.CellID
 	filedAt     [14]int // incidents filed at each index level
+	// occupied lists, per index level and family, the cells incidents are
+	// filed under, sorted, once per incident (whatever its hours): a
+	// report asks the index only about the cells it could meet that hold
+	// one (coverOccupied, and the neighbourhoods).
+	occupied [14][8][]s2.CellID
 	minB, maxB  int64   // the least and greatest bucket ever filed under
 	fits        []fit
 	liks        []lik
@@ -373,15 +379,24 @@ func (e *Engine) candidates(m member) []*Incident {
 		if e.filedAt[level] == 0 {
 			continue // no incident is filed at this level
 		}
+		occ := e.occupied[level][fam]
+		if len(occ) == 0 {
+			continue // no incident of the family is filed at this level
+		}
 		c := leaf.Parent(level)
 		if gateReach <= levelReach(level) {
-			cells = append(cells, c)
-			cells = append(cells, c.AllNeighbors(level)...)
+			if has(occ, c) {
+				cells = append(cells, c)
+			}
+			for _, n := range c.AllNeighbors(level) {
+				if has(occ, n) {
+					cells = append(cells, n)
+				}
+			}
 			continue
 		}
-		rc := &s2.RegionCoverer{MinLevel: level, MaxLevel: level, MaxCells: 1 << 20}
 		capr := s1.Angle((gateReach + levelReach(level)) / earthRadiusM)
-		cells = append(cells, rc.Covering(s2.CapFromCenterAngle(m.p, capr))...)
+		cells = coverOccupied(cells, s2.CapFromCenterAngle(m.p, capr), level, occ)
 	}
 	e.cellScratch = cells
 	// The buckets of the report's span (either way round, as entries are
@@ -408,6 +423,61 @@ func (e *Engine) candidates(m member) []*Incident {
 	}
 	e.scratch = out
 	return out
+}
+
+// has reports whether the sorted cells hold c.
+func has(occupied []s2.CellID, c s2.CellID) bool {
+	_, ok := slices.BinarySearch(occupied, c)
+	return ok
+}
+
+// coverOccupied appends the cells of a level that S2's covering of the cap
+// at that level holds (a RegionCoverer with MinLevel and MaxLevel the
+// level, MaxCells unbounded) and that are among the occupied cells (sorted),
+// in the covering's order — without making the covering, whose cells are
+// mostly empty. The coverer starts from the cells of the cap's
+// FastCovering at that level and divides each cell that intersects the cap
+// down to the level: its covering holds a cell of the level when the cell
+// and every ancestor of it up to one of those first cells intersect the
+// cap, and lists them sorted. So does this, asking it of the occupied cells
+// only; a cell whose centre is farther from the cap than the cells'
+// largest diameter, or nearer its centre, by a margin of 1 mm, is out, or
+// in with its ancestors, without asking (TestCoverOccupiedIsCovering).
+func coverOccupied(cells []s2.CellID, c s2.Cap, level int, occupied []s2.CellID) []s2.CellID {
+	const margin = 1e-3 / earthRadiusM
+	r, diam := c.Radius(), s1.Angle(s2.MaxDiagMetric.Value(level))
+	out := s1.ChordAngleFromAngle(min(r+diam+margin, math.Pi))
+	in := s1.ChordAngle(-1)
+	if r > diam+margin {
+		in = s1.ChordAngleFromAngle(r - diam - margin)
+	}
+	first := (&s2.RegionCoverer{MaxLevel: level, LevelMod: 1, MaxCells: 4}).FastCovering(c)
+	for _, f := range first {
+		lo, hi := f.RangeMin(), f.RangeMax()
+		i, _ := slices.BinarySearch(occupied, lo)
+		for ; i < len(occupied) && occupied[i] <= hi; i++ {
+			x := occupied[i]
+			if i > 0 && occupied[i-1] == x {
+				continue // filed twice: met once
+			}
+			d := s2.ChordAngleBetweenPoints(c.Center(), x.Point())
+			switch {
+			case d > out:
+				continue
+			case d < in:
+				cells = append(cells, x)
+				continue
+			}
+			meets := true
+			for l := f.Level(); l <= level && meets; l++ {
+				meets = c.IntersectsCell(s2.CellFromCellID(x.Parent(l)))
+			}
+			if meets {
+				cells = append(cells, x)
+			}
+		}
+	}
+	return cells
 }
 
 // key is where an incident is filed: its place at the finest level its
@@ -442,6 +512,9 @@ func (e *Engine) index(in *Incident) {
 	in.filed, in.lastB, in.indexed = k, b1, true
 	if k.cell != 0 {
 		e.filedAt[k.cell.Level()]++
+		occ := &e.occupied[k.cell.Level()][k.family]
+		i, _ := slices.BinarySearch(*occ, k.cell)
+		*occ = slices.Insert(*occ, i, k.cell)
 	}
 	en := entry{lo: lo, hi: hi, in: in}
 	for b := b0; ; b++ {
@@ -460,6 +533,10 @@ func (e *Engine) unindex(in *Incident) {
 	k := in.filed
 	if k.cell != 0 {
 		e.filedAt[k.cell.Level()]--
+		occ := &e.occupied[k.cell.Level()][k.family]
+		if i, ok := slices.BinarySearch(*occ, k.cell); ok {
+			*occ = slices.Delete(*occ, i, i+1)
+		}
 	}
 	for b := in.filed.hour; ; b++ {
 		k.hour = b
