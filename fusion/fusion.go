@@ -166,13 +166,13 @@ type Engine struct {
 	// filed under, sorted, once per incident (whatever its hours): a
 	// report asks the index only about the cells it could meet that hold
 	// one (coverOccupied, and the neighbourhoods).
-	occupied [14][8][]s2.CellID
-	minB, maxB  int64   // the least and greatest bucket ever filed under
-	fits        []fit
-	liks        []lik
-	amb         []*Incident // ambiguous incidents that admitted the last report
-	revised     []*Incident // changed by revision, for TakeRevised
-	nMerged     int
+	occupied   [14][8][]s2.CellID
+	minB, maxB int64 // the least and greatest bucket ever filed under
+	fits       []fit
+	liks       []lik
+	amb        []*Incident // ambiguous incidents that admitted the last report
+	revised    []*Incident // changed by revision, for TakeRevised
+	nMerged    int
 
 	// work counts the members judged one by one (by score or by the
 	// summaries), and moved counts the members an insertion moved or
