@@ -64,3 +64,9 @@ func TestCoverOccupiedIsCovering(t *testing.T) {
 	}
 	t.Logf("20,000 caps: %d cells in the coverings, %d of them occupied, the same", n, met)
 }
+
+// has reports whether the sorted cells hold c.
+func has(occupied []s2.CellID, c s2.CellID) bool {
+	_, ok := slices.BinarySearch(occupied, c)
+	return ok
+}

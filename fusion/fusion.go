@@ -1,6 +1,7 @@
 package fusion
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"strconv"
@@ -156,7 +157,7 @@ type Engine struct {
 	next      int
 	latest    time.Time
 	expired   time.Time // latest when expire last ran
-	cells     map[cellKey][]entry
+	cells     map[placeKey][]hourEntries
 	stamp     int
 	scratch   []*Incident
 
@@ -188,6 +189,26 @@ type cellKey struct {
 	cell   s2.CellID
 	family uint8 // familyID of the kind family
 	hour   int64 // bucket of the span of times it takes reports in, or anyTime
+}
+
+// placeKey files incidents by place and kind family; under it, the
+// incidents are filed by bucket of hours (hourEntries, sorted by hour,
+// anyTime first), so that a report asks the map once per cell.
+type placeKey struct {
+	cell   s2.CellID
+	family uint8
+}
+
+// hourEntries are the incidents filed under a place and a bucket (cellKey's
+// hour).
+type hourEntries struct {
+	hour int64
+	list []entry
+}
+
+// hourAt finds the bucket hour among hs.
+func hourAt(hs []hourEntries, hour int64) (int, bool) {
+	return slices.BinarySearchFunc(hs, hour, func(h hourEntries, hour int64) int { return cmp.Compare(h.hour, hour) })
 }
 
 // The index files an incident under each bucket of bucketS seconds of
@@ -248,7 +269,7 @@ func New(cfg Config) *Engine {
 	if cfg.AttachAt == 0 {
 		cfg.AttachAt = 0.5
 	}
-	e := &Engine{cfg: cfg, parties: map[string]bool{}, seen: map[Ref]*Incident{}, cells: map[cellKey][]entry{}, minB: 1, maxB: 0}
+	e := &Engine{cfg: cfg, parties: map[string]bool{}, seen: map[Ref]*Incident{}, cells: map[placeKey][]hourEntries{}, minB: 1, maxB: 0}
 	for _, p := range cfg.Parties {
 		e.parties[p] = true
 	}
@@ -385,14 +406,8 @@ func (e *Engine) candidates(m member) []*Incident {
 		}
 		c := leaf.Parent(level)
 		if gateReach <= levelReach(level) {
-			if has(occ, c) {
-				cells = append(cells, c)
-			}
-			for _, n := range c.AllNeighbors(level) {
-				if has(occ, n) {
-					cells = append(cells, n)
-				}
-			}
+			cells = append(cells, c)
+			cells = append(cells, c.AllNeighbors(level)...)
 			continue
 		}
 		capr := s1.Angle((gateReach + levelReach(level)) / earthRadiusM)
@@ -407,28 +422,25 @@ func (e *Engine) candidates(m member) []*Incident {
 	// the same for the same history, so results are deterministic.
 	e.stamp++
 	out := e.scratch[:0]
-	meet := func(k cellKey) {
-		for _, en := range e.cells[k] {
-			if en.hi >= lo && en.lo <= hi && en.in.stamp != e.stamp {
-				en.in.stamp = e.stamp
-				out = append(out, en.in)
-			}
-		}
-	}
+	// Under each place, anyTime first, then the buckets qb0..qb1 in order.
 	for _, c := range cells {
-		meet(cellKey{c, fam, anyTime})
-		for b := qb0; b <= qb1; b++ {
-			meet(cellKey{c, fam, b})
+		for _, h := range e.cells[placeKey{c, fam}] {
+			if h.hour > qb1 {
+				break
+			}
+			if h.hour != anyTime && h.hour < qb0 {
+				continue
+			}
+			for _, en := range h.list {
+				if en.hi >= lo && en.lo <= hi && en.in.stamp != e.stamp {
+					en.in.stamp = e.stamp
+					out = append(out, en.in)
+				}
+			}
 		}
 	}
 	e.scratch = out
 	return out
-}
-
-// has reports whether the sorted cells hold c.
-func has(occupied []s2.CellID, c s2.CellID) bool {
-	_, ok := slices.BinarySearch(occupied, c)
-	return ok
 }
 
 // coverOccupied appends the cells of a level that S2's covering of the cap
@@ -517,13 +529,19 @@ func (e *Engine) index(in *Incident) {
 		*occ = slices.Insert(*occ, i, k.cell)
 	}
 	en := entry{lo: lo, hi: hi, in: in}
+	pk := placeKey{k.cell, k.family}
+	hs := e.cells[pk]
 	for b := b0; ; b++ {
-		k.hour = b
-		e.cells[k] = append(e.cells[k], en)
+		i, ok := hourAt(hs, b)
+		if !ok {
+			hs = slices.Insert(hs, i, hourEntries{hour: b})
+		}
+		hs[i].list = append(hs[i].list, en)
 		if b == b1 {
 			break
 		}
 	}
+	e.cells[pk] = hs
 }
 
 func (e *Engine) unindex(in *Incident) {
@@ -538,25 +556,33 @@ func (e *Engine) unindex(in *Incident) {
 			*occ = slices.Delete(*occ, i, i+1)
 		}
 	}
+	pk := placeKey{k.cell, k.family}
+	hs := e.cells[pk]
 	for b := in.filed.hour; ; b++ {
-		k.hour = b
-		list := e.cells[k]
-		for i, x := range list {
-			if x.in == in {
-				list[i] = list[len(list)-1]
-				list[len(list)-1] = entry{}
-				list = list[:len(list)-1]
-				break
+		if j, ok := hourAt(hs, b); ok {
+			list := hs[j].list
+			for i, x := range list {
+				if x.in == in {
+					list[i] = list[len(list)-1]
+					list[len(list)-1] = entry{}
+					list = list[:len(list)-1]
+					break
+				}
 			}
-		}
-		if len(list) == 0 {
-			delete(e.cells, k)
-		} else {
-			e.cells[k] = list
+			if len(list) == 0 {
+				hs = slices.Delete(hs, j, j+1)
+			} else {
+				hs[j].list = list
+			}
 		}
 		if b == in.lastB {
 			break
 		}
+	}
+	if len(hs) == 0 {
+		delete(e.cells, pk)
+	} else {
+		e.cells[pk] = hs
 	}
 	in.indexed = false
 }
