@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"log"
 	"net"
 	"net/http"
@@ -261,7 +262,10 @@ func serve(a *agreement.Agreement, k interface{}) (string, func()) {
 	}
 }
 
-// post sends a batch and returns the ledger index of its last entry.
+// post sends a batch and returns the ledger index of its last entry. The
+// answer lists the incidents the batch changed too: the load generator,
+// which runs in the server's process, reads only last_entry from it, not
+// the whole answer.
 func post(url string, lines [][]byte) int64 {
 	body := append(bytes.Join(lines, []byte("\n")), '\n')
 	resp, err := http.Post(url+"/v1/observations", "application/x-ndjson", bytes.NewReader(body))
@@ -269,17 +273,35 @@ func post(url string, lines [][]byte) int64 {
 		log.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var r struct {
-		LastEntry *int64 `json:"last_entry"`
-	}
 	if resp.StatusCode != 200 {
 		log.Fatalf("batch refused: %s", resp.Status)
 	}
-	json.NewDecoder(resp.Body).Decode(&r)
-	if r.LastEntry == nil {
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		log.Fatal(err)
+	}
+	return lastEntry(b)
+}
+
+// lastEntry reads the top-level last_entry of a batch's answer (-1 when it
+// has none): the last key of the object as the server writes it
+// (mission.IngestResult), found from the end.
+func lastEntry(answer []byte) int64 {
+	const key = `"last_entry":`
+	i := bytes.LastIndex(answer, []byte(key))
+	if i < 0 {
 		return -1
 	}
-	return *r.LastEntry
+	rest := answer[i+len(key):]
+	j := 0
+	for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
+		j++
+	}
+	v, err := strconv.ParseInt(string(rest[:j]), 10, 64)
+	if err != nil {
+		return -1
+	}
+	return v
 }
 
 // sse reads the feed from the entry after the given one and sends each
