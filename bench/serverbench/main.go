@@ -47,6 +47,7 @@ func main() {
 	seconds := flag.Float64("latency-seconds", 5, "length of the latency run")
 	profile := flag.String("cpuprofile", "", "write a CPU profile of both runs (ingestion, latency) to this file")
 	ingestProfile := flag.String("ingestprofile", "", "write a CPU profile of the ingestion run alone to this file")
+	mutexProfile := flag.String("mutexprofile", "", "write a profile of the contended locks of the ingestion run to this file (which stage the others wait for)")
 	flag.StringVar(&storeFlag, "store", "sqlite", "accord's store: sqlite (in a temporary directory), postgres (a durable throwaway PostgreSQL cluster, the harness of internal/pgtest) or a postgres:// URL")
 	pgbin := flag.String("postgis", "", "PostgreSQL's bin directory (with PostGIS installed): run the PostGIS peer on the same observations")
 	tunedOnly := flag.Bool("postgis-tuned", false, "run only the tuned PostGIS peer (the faster; the other takes about 30 s on 12 h)")
@@ -88,6 +89,9 @@ func main() {
 		}
 		pprof.StartCPUProfile(f)
 	}
+	if *mutexProfile != "" {
+		runtime.SetMutexProfileFraction(1)
+	}
 	load0 := loadAverage()
 	cpu0 := cpuTime()
 	start := time.Now()
@@ -116,6 +120,15 @@ func main() {
 	wg.Wait()
 	el := time.Since(start)
 	cpu := cpuTime() - cpu0
+	if *mutexProfile != "" {
+		f, err := os.Create(*mutexProfile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		pprof.Lookup("mutex").WriteTo(f, 0)
+		f.Close()
+		runtime.SetMutexProfileFraction(0)
+	}
 	if *ingestProfile != "" {
 		pprof.StopCPUProfile()
 	}
