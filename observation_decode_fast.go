@@ -17,18 +17,20 @@ import (
 // encoding/json's words. So what a line is refused with never depends on
 // which of the two read it.
 func decodeFast(line []byte) (f wireFeature, ok bool) {
-	s := fastScanner{b: line}
+	// One allocation for the parts of the wire form and its numbers.
+	w := &fastWire{}
+	s := fastScanner{b: line, nums: w.nums[:0]}
 	var seen uint8
 	ok = s.object(func(key []byte) bool {
 		switch string(key) {
 		case "type":
 			return s.once(&seen, 1) && s.str(&f.Type)
 		case "geometry":
-			f.Geometry = &wireGeometry{}
-			return s.once(&seen, 2) && s.geometry(f.Geometry)
+			f.Geometry = &w.geometry
+			return s.once(&seen, 2) && s.geometry(f.Geometry, w.point[:0])
 		case "properties":
-			f.Properties = &wireProperties{}
-			return s.once(&seen, 4) && s.properties(f.Properties)
+			f.Properties = &w.properties
+			return s.once(&seen, 4) && s.properties(f.Properties, &w.source)
 		}
 		return false
 	})
@@ -47,11 +49,22 @@ func decodeFast(line []byte) (f wireFeature, ok bool) {
 	return f, true
 }
 
+// fastWire holds the parts of the wire form decodeFast fills, allocated
+// together.
+type fastWire struct {
+	geometry   wireGeometry
+	properties wireProperties
+	source     Source
+	nums       [5]float64 // the properties' numbers
+	point      [3]float64 // a Point's coordinates
+}
+
 // fastScanner reads JSON from b at i; its methods answer false on anything
-// decodeFast does not take.
+// decodeFast does not take. nums has room for the properties' numbers.
 type fastScanner struct {
-	b []byte
-	i int
+	b    []byte
+	i    int
+	nums []float64
 }
 
 // space skips JSON's white space.
@@ -241,32 +254,41 @@ func (s *fastScanner) number() (float64, bool) {
 	return v, true
 }
 
-// float reads a number into a new float64 at *p.
+// float reads a number into a float64 of nums (or a new one) at *p.
 func (s *fastScanner) float(p **float64) bool {
 	v, ok := s.number()
-	if ok {
-		*p = &v
+	if !ok {
+		return false
 	}
-	return ok
+	if len(s.nums) < cap(s.nums) {
+		s.nums = append(s.nums, v)
+		*p = &s.nums[len(s.nums)-1]
+	} else {
+		*p = new(float64)
+		**p = v
+	}
+	return true
 }
 
 // geometry reads the geometry object; the coordinates are read as an
 // array of numbers (into point) or of arrays of numbers (into line), an
 // empty array as both.
-func (s *fastScanner) geometry(g *wireGeometry) bool {
+func (s *fastScanner) geometry(g *wireGeometry, point []float64) bool {
 	var seen uint8
 	return s.object(func(key []byte) bool {
 		switch string(key) {
 		case "type":
 			return s.once(&seen, 1) && s.str(&g.Type)
 		case "coordinates":
-			return s.once(&seen, 2) && s.coordinates(g)
+			return s.once(&seen, 2) && s.coordinates(g, point)
 		}
 		return false
 	})
 }
 
-func (s *fastScanner) coordinates(g *wireGeometry) bool {
+// coordinates reads the coordinates; a Point's go to point (room for
+// three numbers) as long as they fit.
+func (s *fastScanner) coordinates(g *wireGeometry, point []float64) bool {
 	s.space()
 	if s.i+1 >= len(s.b) || s.b[s.i] != '[' {
 		return false
@@ -293,7 +315,7 @@ func (s *fastScanner) coordinates(g *wireGeometry) bool {
 			return ok
 		})
 	}
-	g.point = make([]float64, 0, 2)
+	g.point = point
 	return s.array(func() bool {
 		v, ok := s.number()
 		g.point = append(g.point, v)
@@ -302,14 +324,14 @@ func (s *fastScanner) coordinates(g *wireGeometry) bool {
 }
 
 // properties reads the properties object.
-func (s *fastScanner) properties(p *wireProperties) bool {
+func (s *fastScanner) properties(p *wireProperties, src *Source) bool {
 	var seen uint16
 	return s.object(func(key []byte) bool {
 		switch string(key) {
 		case "id":
 			return s.onceWide(&seen, 1<<0) && s.str(&p.ID)
 		case "source":
-			p.Source = &Source{}
+			p.Source = src
 			return s.onceWide(&seen, 1<<1) && s.source(p.Source)
 		case "observed_at":
 			return s.onceWide(&seen, 1<<2) && s.str(&p.ObservedAt)
