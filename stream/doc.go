@@ -21,7 +21,7 @@
 //     is checked and recorded in the ledger there, as in the embedded
 //     deployment), then the batch's new observations are published to
 //     ObsStream, one message per sector they lie in or near (sector.Plan's
-//     Route: own observations first, HeaderOwn of them, then the halo),
+//     Route: the batch's order kept, the halo's lines in HeaderHalo),
 //     Nats-Msg-Id the batch digest and the sector. The batch is answered
 //     once JetStream acknowledged every message; the answer lists no
 //     incident (fusion and the record follow).

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -138,16 +139,18 @@ func (g *Ingester) published(stream string) {
 }
 
 // messages splits the fresh observations of a batch (pointers into it,
-// in its order) by sector: per sector, its own observations then its
-// halo, as NDJSON, with the number of its own in HeaderOwn and the
-// batch's digest in HeaderBatch and the message id.
+// in its order) by sector: per sector, the observations that lie in it
+// and those in its halo, in the batch's order, as NDJSON, with the halo's
+// lines in HeaderHalo and the batch's digest in HeaderBatch and the
+// message id.
 func (g *Ingester) messages(batch []monitor.Observation, fresh []*monitor.Observation, r []routed) []*nats.Msg {
 	if len(fresh) == 0 {
 		return nil
 	}
 	n := g.plan.N()
-	own := make([][][]byte, n)
-	halo := make([][][]byte, n)
+	body := make([][]byte, n)
+	lines := make([]int, n)
+	halo := make([][]byte, n) // the halo's line numbers, comma-separated
 	h := sha256.New()
 	j := 0
 	for _, o := range fresh {
@@ -156,29 +159,31 @@ func (g *Ingester) messages(batch []monitor.Observation, fresh []*monitor.Observ
 		}
 		x := r[j]
 		h.Write(x.line)
-		own[x.own] = append(own[x.own], x.line)
+		body[x.own] = append(body[x.own], x.line...)
+		lines[x.own]++
 		for _, s := range x.halo {
-			if s != x.own {
-				halo[s] = append(halo[s], x.line)
+			if s == x.own {
+				continue
 			}
+			if len(halo[s]) > 0 {
+				halo[s] = append(halo[s], ',')
+			}
+			halo[s] = strconv.AppendInt(halo[s], int64(lines[s]), 10)
+			body[s] = append(body[s], x.line...)
+			lines[s]++
 		}
 	}
 	digest := hex.EncodeToString(h.Sum(nil))
 	var msgs []*nats.Msg
 	for s := range n {
-		if len(own[s])+len(halo[s]) == 0 {
+		if lines[s] == 0 {
 			continue
 		}
-		var body []byte
-		for _, l := range own[s] {
-			body = append(body, l...)
-		}
-		for _, l := range halo[s] {
-			body = append(body, l...)
-		}
 		msg := nats.NewMsg(ObsSubject(s))
-		msg.Data = body
-		msg.Header.Set(HeaderOwn, strconv.Itoa(len(own[s])))
+		msg.Data = body[s]
+		if len(halo[s]) > 0 {
+			msg.Header.Set(HeaderHalo, string(halo[s]))
+		}
 		msg.Header.Set(HeaderBatch, digest)
 		msg.Header.Set(nats.MsgIdHdr, digest+"/"+strconv.Itoa(s))
 		msgs = append(msgs, msg)
@@ -186,23 +191,27 @@ func (g *Ingester) messages(batch []monitor.Observation, fresh []*monitor.Observ
 	return msgs
 }
 
-// decodeObs reads an ObsStream message: its own observations and its
-// halo.
-func decodeObs(msg jetstream.Msg) (own, halo []*monitor.Observation, err error) {
-	n, err := strconv.Atoi(msg.Headers().Get(HeaderOwn))
-	if err != nil {
-		return nil, nil, fmt.Errorf("message on %s: header %s %q: %v", msg.Subject(), HeaderOwn, msg.Headers().Get(HeaderOwn), err)
-	}
-	obs, err := monitor.Decode(bytes.NewReader(msg.Data()), msg.Subject())
+// decodeObs reads an ObsStream message: its observations in their
+// batch's order, and which of them lie in the message's sector (the
+// others are its halo).
+func decodeObs(msg jetstream.Msg) (obs []*monitor.Observation, own []bool, err error) {
+	all, err := monitor.Decode(bytes.NewReader(msg.Data()), msg.Subject())
 	if err != nil {
 		return nil, nil, err
 	}
-	if n > len(obs) {
-		return nil, nil, fmt.Errorf("message on %s: header %s %d, but %d observations", msg.Subject(), HeaderOwn, n, len(obs))
+	obs = make([]*monitor.Observation, len(all))
+	own = make([]bool, len(all))
+	for i := range all {
+		obs[i], own[i] = &all[i], true
 	}
-	ps := make([]*monitor.Observation, len(obs))
-	for i := range obs {
-		ps[i] = &obs[i]
+	if h := msg.Headers().Get(HeaderHalo); h != "" {
+		for f := range strings.SplitSeq(h, ",") {
+			i, err := strconv.Atoi(f)
+			if err != nil || i < 0 || i >= len(all) {
+				return nil, nil, fmt.Errorf("message on %s: header %s %q: %q is not a line of its %d observations", msg.Subject(), HeaderHalo, h, f, len(all))
+			}
+			own[i] = false
+		}
 	}
-	return ps[:n], ps[n:], nil
+	return obs, own, nil
 }

@@ -27,12 +27,13 @@ type Plan interface {
 	Route(o *monitor.Observation) (own int, halo []int)
 }
 
-// Fuser is one sector's fusion (sector.Worker): it takes the sector's own
-// observations and its halo, in the order published, and returns the
+// Fuser is one sector's fusion (sector.Worker): it takes a message's
+// observations in their batch's order, own[i] telling whether the i-th
+// lies in the sector (else it is halo), and returns the
 // versions of the incidents the sector owns that they changed, with the
 // sector's own incident ids and their anchors.
 type Fuser interface {
-	Observe(own, halo []*monitor.Observation) []sector.Version
+	ObserveBatch(obs []*monitor.Observation, own []bool) []sector.Version
 }
 
 // Sequencer maps the sectors' incident versions, in the fused log's

@@ -146,8 +146,8 @@ func (w *Worker) replay(ctx context.Context, floor uint64) error {
 		if md.Sequence.Stream > floor {
 			return nil
 		}
-		if own, halo, err := decodeObs(msg); err == nil { // an unreadable one was dropped
-			w.fuse.Observe(own, halo)
+		if obs, own, err := decodeObs(msg); err == nil { // an unreadable one was dropped
+			w.fuse.ObserveBatch(obs, own)
 		}
 		w.done = md.Sequence.Stream
 		if md.Sequence.Stream == floor {
@@ -172,14 +172,14 @@ func (w *Worker) handle(ctx context.Context, msg jetstream.Msg) error {
 	if md.Sequence.Stream <= w.done {
 		return w.ack(ctx, msg, md.Sequence.Stream)
 	}
-	own, halo, err := decodeObs(msg)
+	obs, own, err := decodeObs(msg)
 	if err != nil {
 		// A message no worker can read would block the sector for ever:
 		// it is logged and terminated, never fused.
 		w.cfg.Logger.Error("sector worker: unreadable message dropped", "sector", w.sector, "seq", md.Sequence.Stream, "err", err)
 		return msg.Term()
 	}
-	vs := w.fuse.Observe(own, halo)
+	vs := w.fuse.ObserveBatch(obs, own)
 	if len(vs) > 0 {
 		body, err := json.Marshal(fused{Sector: w.sector, ObsSeq: md.Sequence.Stream, Versions: vs})
 		if err != nil {
