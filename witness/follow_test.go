@@ -264,4 +264,3 @@ func (w *world) cosignedByAt(url string, n int64) {
 	defer func() { w.srv.URL = old }()
 	w.cosignedBy(n)
 }
-
