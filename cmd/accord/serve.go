@@ -47,6 +47,9 @@ type serverConfig struct {
 	corsOrigins []string
 	// witnessKeys are the witnesses whose cosignatures the record takes.
 	witnessKeys []string
+	// role is what this process runs (all, witness: serve_witness.go).
+	role    string
+	witness witnessConfig
 }
 
 func (c *serverConfig) register(cmd *cobra.Command, defaultData string) {
@@ -64,6 +67,8 @@ func (c *serverConfig) register(cmd *cobra.Command, defaultData string) {
 	cmd.Flags().StringArrayVar(&c.corsOrigins, "cors-origin", nil, "an origin (https://HOST[:PORT], or * for any) whose pages may call the API from a browser; repeat for more (default: none, same-origin only)")
 	cmd.Flags().StringVar(&c.keys, "keys", "", `more authors' public keys than the agreement's, a JSON file {"NAME": "BASE64 ED25519"} ('accord ledger keygen --author'): the negotiating parties sign their positions, answers and requests with theirs`)
 	cmd.Flags().StringArrayVar(&c.witnessKeys, "witness-key", nil, "a witness's public note key (NAME+HASH+KEY, or NAME=KEY), or a file of them one a line: the record takes its cosignatures of checkpoints and publishes them ('accord witness'); repeat for more")
+	cmd.Flags().StringVar(&c.role, "role", roleAll, "what this process runs: all (the mission server) or witness (a party's node following --witness-server: serve_witness.go)")
+	c.witness.register(cmd)
 	cmd.Flags().StringVar(&c.tokens, "tokens", "", `callers' bearer tokens, a JSON file {"TOKEN": {"actor": ID, "role": party|guarantor|monitor|mediator|verifier}}; without it the server is open to every caller`)
 }
 
@@ -104,6 +109,7 @@ func (c *serverConfig) problems() []string {
 			bad("--cors-origin: %v", err)
 		}
 	}
+	ps = append(ps, c.witness.problems(c.role)...)
 	if c.feedPerAddr < 1 || c.feedClients < 1 {
 		bad("--feed-per-addr %d, --feed-clients %d: want at least 1 each", c.feedPerAddr, c.feedClients)
 	}
@@ -449,6 +455,9 @@ client that stops reading is dropped. Ctrl-C stops it cleanly.
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := resolveServe(cmd, &c, configPath); err != nil {
 				return err
+			}
+			if c.role == roleWitness {
+				return serveWitness(cmd, c)
 			}
 			logger := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
 			s, err := startServer(cmd.Context(), c, logger)
