@@ -40,7 +40,7 @@ var servedRoles = []string{roleAll, roleWitness}
 // those of the record it replays.
 type witnessConfig struct {
 	server, logKey, key, token string
-	every, poll         time.Duration
+	every, poll                time.Duration
 }
 
 func (w *witnessConfig) register(cmd *cobra.Command) {
@@ -160,7 +160,7 @@ func (s *witnessStatus) failed(err error) {
 
 // startWitnessNode opens the witness in --data, serves its state on
 // --addr and follows the server until ctx is done.
-func startWitnessNode(cmd *cobra.Command, ctx context.Context, c serverConfig, logger *slog.Logger) (*witnessNode, error) {
+func startWitnessNode(ctx context.Context, cmd *cobra.Command, c serverConfig, logger *slog.Logger) (*witnessNode, error) {
 	wc := c.witness
 	skey, err := os.ReadFile(wc.key)
 	if err != nil {
@@ -277,7 +277,7 @@ func serveWitness(cmd *cobra.Command, c serverConfig) error {
 	logger := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
 	ctx, cancel := context.WithCancel(cmd.Context())
 	defer cancel()
-	n, err := startWitnessNode(cmd, ctx, c, logger)
+	n, err := startWitnessNode(ctx, cmd, c, logger)
 	if err != nil {
 		return err
 	}
