@@ -35,9 +35,17 @@ func TestServeRoleWitness(t *testing.T) {
 		os.WriteFile(keyFile[n], []byte(skey+"\n"), 0o600)
 		vkeys = append(vkeys, vkey)
 	}
-	url, stop, out := startAccord(t, "serve", "--addr", "127.0.0.1:0", "--data", filepath.Join(dir, "mission"), "--scenario", "none",
-		"--witness-key", vkeys[0], "--witness-key", vkeys[1])
-	defer stop()
+	mission := func(addr string) (string, func() int, *syncBuffer) {
+		return startAccord(t, "serve", "--addr", addr, "--data", filepath.Join(dir, "mission"), "--scenario", "none",
+			"--witness-key", vkeys[0], "--witness-key", vkeys[1])
+	}
+	url, stop, out := mission("127.0.0.1:0")
+	stopped := false
+	defer func() {
+		if !stopped {
+			stop()
+		}
+	}()
 	logKey := regexp.MustCompile(`log key (\S+)\)`).FindStringSubmatch(out.String())
 	if logKey == nil {
 		t.Fatalf("no log key printed: %s", out.String())
@@ -57,12 +65,12 @@ func TestServeRoleWitness(t *testing.T) {
 		"--key", keyFile["ru-witness"], "--data", filepath.Join(dir, "ru"), "--addr", "127.0.0.1:0")
 	defer stopRU()
 
-	// Three batches: a simulated network's observations in thirds.
-	obs, _ := simulateTo(t, "--seed", "4", "--duration", "90m")
+	// Four batches: a simulated network's observations in quarters.
+	obs, _ := simulateTo(t, "--seed", "4", "--duration", "2h")
 	b, _ := os.ReadFile(obs)
 	lines := strings.SplitAfter(strings.TrimSpace(string(b)), "\n")
 	post := func(i int) {
-		body := strings.Join(lines[i*len(lines)/3:(i+1)*len(lines)/3], "")
+		body := strings.Join(lines[i*len(lines)/4:(i+1)*len(lines)/4], "")
 		resp, err := http.Post(url+"/v1/observations", "application/x-ndjson", strings.NewReader(body))
 		if err != nil || resp.StatusCode != 200 {
 			t.Fatalf("batch %d: %v %v", i, err, resp)
@@ -113,6 +121,23 @@ func TestServeRoleWitness(t *testing.T) {
 	post(2)
 	size = checkpointSize(t, url)
 	awaitWitness(t, ua, func(st witnessState) bool { return st.Cosigned.Size == size && st.EntriesVerified == size })
+
+	// The mission server restarts on its address: the node reconnects to
+	// its feed and cosigns the next batch.
+	stopped = true
+	if code := stop(); code != 0 {
+		t.Fatalf("the mission server, followed by two witnesses, stopped with %d", code)
+	}
+	stopped = false
+	url, stop, _ = mission(strings.TrimPrefix(url, "http://"))
+	awaitWitness(t, ua, func(st witnessState) bool { return st.LastError != nil }) // the feed dropped
+	post(3)
+	size = checkpointSize(t, url)
+	st = awaitWitness(t, ua, func(st witnessState) bool { return st.Cosigned.Size == size })
+	t.Logf("after the mission server's restart: %d entries cosigned; the last error seen: %s", size, st.LastError.Error)
+	if m := scrape(t, ua); m["accord_witness_errors_total"] < 1 {
+		t.Fatalf("the feed's drop is not counted: %v", m)
+	}
 
 	for _, tt := range []struct {
 		args []string
