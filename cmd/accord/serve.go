@@ -109,6 +109,7 @@ func (c *serverConfig) problems() []string {
 			bad("--cors-origin: %v", err)
 		}
 	}
+	ps = append(ps, roleProblems(c.role)...)
 	ps = append(ps, c.witness.problems(c.role)...)
 	if c.feedPerAddr < 1 || c.feedClients < 1 {
 		bad("--feed-per-addr %d, --feed-clients %d: want at least 1 each", c.feedPerAddr, c.feedClients)

@@ -53,15 +53,22 @@ func (w *witnessConfig) register(cmd *cobra.Command) {
 	f.DurationVar(&w.poll, "witness-poll", witness.DefaultPoll, "with --role witness: time between two rounds when the server has no feed")
 }
 
+// roleProblems refuses a role this binary does not run. (The stream
+// deployment's roles, ingest, worker and recorder, are checked with
+// --stream where it is built; there this check goes.)
+func roleProblems(role string) []string {
+	if !slices.Contains(servedRoles, role) {
+		return []string{fmt.Sprintf("--role %q: want one of %s", role, strings.Join(servedRoles, ", "))}
+	}
+	return nil
+}
+
 // problems lists what keeps a witness node from starting: the flags it
 // needs, for the role that needs them.
 func (w *witnessConfig) problems(role string) []string {
 	var ps []string
-	if !slices.Contains(servedRoles, role) {
-		ps = append(ps, fmt.Sprintf("--role %q: want one of %s (ingest, worker and recorder come with --stream)", role, strings.Join(servedRoles, ", ")))
-	}
 	if role != roleWitness {
-		return ps
+		return nil
 	}
 	if w.server == "" || w.logKey == "" || w.key == "" {
 		ps = append(ps, "--role witness: --witness-server, --witness-log-key and --key are required")
