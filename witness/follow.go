@@ -103,11 +103,11 @@ func (w *Witness) Follow(ctx context.Context, fc FollowConfig, report func(Event
 		default: // a round is due already
 		}
 	}
-	var polling atomic.Bool
+	var polling, connected atomic.Bool
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		w.watch(ctx, fc, signal, &polling)
+		w.watch(ctx, fc, signal, &polling, &connected)
 	}()
 	defer func() { <-done }()
 
@@ -142,6 +142,11 @@ func (w *Witness) Follow(ctx context.Context, fc FollowConfig, report func(Event
 			fails = 0
 		case ctx.Err() != nil:
 			return nil
+		case !connected.Load() && !polling.Load():
+			// The server is not reached: the feed's reconnection runs
+			// the next round.
+			fc.Logger.Warn("witness round failed; the next one when the feed is back", "witness", w.cfg.Signer.Name(), "server", w.cfg.Server, "err", err)
+			fc.OnError(err)
 		default:
 			fails++
 			d := backoff(fails, fc.MaxBackoff)
@@ -162,11 +167,12 @@ func (e *noFeed) Error() string { return "no feed: GET /v1/feed answered " + e.s
 
 // watch keeps the witness subscribed to the feed, signalling a round on
 // every connection, event and keepalive, and switching to polling while
-// the server has no feed.
-func (w *Witness) watch(ctx context.Context, fc FollowConfig, signal func(), polling *atomic.Bool) {
+// the server has no feed; up says whether the feed is connected.
+func (w *Witness) watch(ctx context.Context, fc FollowConfig, signal func(), polling, up *atomic.Bool) {
 	name := w.cfg.Signer.Name()
 	fails := 0
 	connected := func() {
+		up.Store(true)
 		if polling.Swap(false) {
 			fc.Logger.Info("the server's feed is back: following it, polling stopped", "witness", name, "server", w.cfg.Server)
 		} else {
@@ -177,6 +183,7 @@ func (w *Witness) watch(ctx context.Context, fc FollowConfig, signal func(), pol
 	}
 	for ctx.Err() == nil {
 		err := w.stream(ctx, fc, signal, connected)
+		up.Store(false)
 		if ctx.Err() != nil {
 			return
 		}
