@@ -52,7 +52,17 @@ type FollowConfig struct {
 	// failed (the server not reached, an answer not understood) or the
 	// feed that dropped. Refusals are reported as events.
 	OnError func(error)
+	// OnMode is told how the witness follows the log whenever that
+	// changes: ModeFeed, ModePolling or ModeReconnecting.
+	OnMode func(string)
 }
+
+// How a witness follows the log (FollowConfig.OnMode).
+const (
+	ModeFeed         = "feed"         // subscribed to the server's feed
+	ModePolling      = "polling"      // the server has no feed: a round every Poll
+	ModeReconnecting = "reconnecting" // the feed dropped or was not reached: reconnecting with backoff
+)
 
 func (fc FollowConfig) withDefaults() FollowConfig {
 	def := func(v *time.Duration, d time.Duration) {
@@ -70,6 +80,9 @@ func (fc FollowConfig) withDefaults() FollowConfig {
 	}
 	if fc.OnError == nil {
 		fc.OnError = func(error) {}
+	}
+	if fc.OnMode == nil {
+		fc.OnMode = func(string) {}
 	}
 	return fc
 }
@@ -173,6 +186,7 @@ func (w *Witness) watch(ctx context.Context, fc FollowConfig, signal func(), pol
 	fails := 0
 	connected := func() {
 		up.Store(true)
+		fc.OnMode(ModeFeed)
 		if polling.Swap(false) {
 			fc.Logger.Info("the server's feed is back: following it, polling stopped", "witness", name, "server", w.cfg.Server)
 		} else {
@@ -191,6 +205,7 @@ func (w *Witness) watch(ctx context.Context, fc FollowConfig, signal func(), pol
 		if errors.As(err, &nf) {
 			wait := max(fc.FeedRetry, nf.retry)
 			if !polling.Swap(true) {
+				fc.OnMode(ModePolling)
 				fc.Logger.Warn("the server's feed is not available: polling instead", "witness", name, "server", w.cfg.Server, "answer", nf.status, "poll_every", fc.Poll, "feed_again_in", wait)
 			}
 			fc.OnError(err)
@@ -198,7 +213,9 @@ func (w *Witness) watch(ctx context.Context, fc FollowConfig, signal func(), pol
 			sleep(ctx, wait)
 			continue
 		}
-		fails++
+		if fails++; fails == 1 {
+			fc.OnMode(ModeReconnecting)
+		}
 		d := backoff(fails, fc.MaxBackoff)
 		fc.Logger.Warn("the server's feed dropped: reconnecting", "witness", name, "server", w.cfg.Server, "err", err, "attempt", fails, "retry_in", d)
 		fc.OnError(fmt.Errorf("the feed of %s: %w", w.cfg.Server, err))

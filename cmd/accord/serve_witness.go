@@ -107,6 +107,9 @@ type witnessState struct {
 	Witness string `json:"witness"`
 	Server  string `json:"server"`
 	LogKey  string `json:"log_key"`
+	// Following is how it follows the server's log: feed, polling (the
+	// server has no feed) or reconnecting (the feed dropped).
+	Following string `json:"following"`
 	// Cosigned is the last checkpoint cosigned: its size, root and the
 	// checkpoint signed by the log and this witness.
 	Cosigned struct {
@@ -158,6 +161,12 @@ func (s *witnessStatus) event(ev witness.Event) {
 	}
 }
 
+func (s *witnessStatus) mode(m string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.st.Following = m
+}
+
 func (s *witnessStatus) failed(err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -198,7 +207,7 @@ func startWitnessNode(ctx context.Context, cmd *cobra.Command, c serverConfig, l
 	}
 	n := &witnessNode{name: signer.Name(), w: w, done: make(chan error, 1), followed: make(chan struct{}), status: newWitnessStatus()}
 	st := &n.status.st
-	st.Witness, st.Server, st.LogKey = signer.Name(), server, lv.Name()
+	st.Witness, st.Server, st.LogKey, st.Following = signer.Name(), server, lv.Name(), witness.ModeReconnecting
 	for _, a := range as {
 		st.Agreements = append(st.Agreements, a.ID)
 	}
@@ -225,7 +234,7 @@ func startWitnessNode(ctx context.Context, cmd *cobra.Command, c serverConfig, l
 
 	go func() {
 		defer close(n.followed)
-		w.Follow(ctx, witness.FollowConfig{Every: wc.every, Poll: wc.poll, Logger: logger, OnError: n.status.failed}, func(ev witness.Event) {
+		w.Follow(ctx, witness.FollowConfig{Every: wc.every, Poll: wc.poll, Logger: logger, OnError: n.status.failed, OnMode: n.status.mode}, func(ev witness.Event) {
 			n.status.event(ev)
 			switch ev.Event {
 			case "refused":

@@ -81,7 +81,7 @@ func TestServeRoleWitness(t *testing.T) {
 		post(i)
 		size := checkpointSize(t, url)
 		st := awaitWitness(t, ua, func(st witnessState) bool { return st.Cosigned.Size == size })
-		if st.EntriesVerified != size || len(st.Agreements) != 1 || len(st.States) != 1 || st.States[st.Agreements[0]] == "" || st.PartialAt != nil ||
+		if st.Following != "feed" || st.EntriesVerified != size || len(st.Agreements) != 1 || len(st.States) != 1 || st.States[st.Agreements[0]] == "" || st.PartialAt != nil ||
 			!strings.Contains(st.Cosigned.Checkpoint, "— ua-witness ") || len(st.Cosigned.Witnesses) != 1 || st.Refusals != 0 {
 			t.Fatalf("batch %d: the node's state %+v, want %d entries verified, the engine's state and the checkpoint cosigned", i, st, size)
 		}
@@ -130,7 +130,8 @@ func TestServeRoleWitness(t *testing.T) {
 	}
 	stopped = false
 	url, stop, _ = mission(strings.TrimPrefix(url, "http://"))
-	awaitWitness(t, ua, func(st witnessState) bool { return st.LastError != nil }) // the feed dropped
+	awaitWitness(t, ua, func(st witnessState) bool { return st.LastError != nil })    // the feed dropped
+	awaitWitness(t, ua, func(st witnessState) bool { return st.Following == "feed" }) // and is back
 	post(3)
 	size = checkpointSize(t, url)
 	st = awaitWitness(t, ua, func(st witnessState) bool { return st.Cosigned.Size == size })
