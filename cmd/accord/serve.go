@@ -67,7 +67,7 @@ func (c *serverConfig) register(cmd *cobra.Command, defaultData string) {
 	cmd.Flags().StringArrayVar(&c.corsOrigins, "cors-origin", nil, "an origin (https://HOST[:PORT], or * for any) whose pages may call the API from a browser; repeat for more (default: none, same-origin only)")
 	cmd.Flags().StringVar(&c.keys, "keys", "", `more authors' public keys than the agreement's, a JSON file {"NAME": "BASE64 ED25519"} ('accord ledger keygen --author'): the negotiating parties sign their positions, answers and requests with theirs`)
 	cmd.Flags().StringArrayVar(&c.witnessKeys, "witness-key", nil, "a witness's public note key (NAME+HASH+KEY, or NAME=KEY), or a file of them one a line: the record takes its cosignatures of checkpoints and publishes them ('accord witness'); repeat for more")
-	cmd.Flags().StringVar(&c.role, "role", roleAll, "what this process runs: all (the mission server) or witness (a party's node following --witness-server: serve_witness.go)")
+	cmd.Flags().StringVar(&c.role, "role", roleAll, "what this process runs: all (the mission server) or witness (a party's own node: follows --witness-server's log, verifies and cosigns it, serves its state on --addr)")
 	c.witness.register(cmd)
 	cmd.Flags().StringVar(&c.tokens, "tokens", "", `callers' bearer tokens, a JSON file {"TOKEN": {"actor": ID, "role": party|guarantor|monitor|mediator|verifier}}; without it the server is open to every caller`)
 }

@@ -35,8 +35,8 @@ one round per --every: a burst of batches makes a round or two, not one
 each. When the feed drops (the server restarts) it reconnects with backoff
 and catches up in one round; when the server has no feed it says so on
 stderr and polls every --interval, asking for the feed again each minute.
-Each round it
-fetches the server's checkpoint (GET /v1/checkpoint), which must be signed by
+
+Each round it fetches the server's checkpoint (GET /v1/checkpoint), which must be signed by
 the log's key (--log-key); checks that it extends the last checkpoint this
 witness cosigned (a consistency proof, GET /v1/proofs/consistency); fetches
 the new entries (GET /v1/entries/{i}) and verifies every one as 'accord
