@@ -39,7 +39,7 @@ var servedRoles = []string{roleAll, roleWitness}
 // its read API served on --addr; --agreement, --keys and --origin are
 // those of the record it replays.
 type witnessConfig struct {
-	server, logKey, key, token string
+	server, logKey, key, tokenFile string
 	every, poll                time.Duration
 }
 
@@ -48,7 +48,7 @@ func (w *witnessConfig) register(cmd *cobra.Command) {
 	f.StringVar(&w.server, "witness-server", "", "with --role witness: the base URL of the server whose log this party's node follows, verifies and cosigns")
 	f.StringVar(&w.logKey, "witness-log-key", "", "with --role witness: the log's public note key, or a file holding it (the server prints it at start, and writes it to log.pub in its --data)")
 	f.StringVar(&w.key, "key", "", "with --role witness: the witness's private note key, a file ('accord ledger keygen NAME', first line)")
-	f.StringVar(&w.token, "witness-token", "", "with --role witness: the bearer token that opens the sealed entries of open consultations on --witness-server, so that the engine's replay goes past them (without it, the replay stops at the first, as in accord verify)")
+	f.StringVar(&w.tokenFile, "witness-token-file", "", "with --role witness: a file holding the bearer token that opens the sealed entries of open consultations on --witness-server, so that the engine's replay goes past them (without it, the replay stops at the first, as in accord verify); a file, so that the token is not on the command line nor in 'config check'")
 	f.DurationVar(&w.every, "witness-every", witness.DefaultEvery, "with --role witness: the least time between two rounds while following the server's feed")
 	f.DurationVar(&w.poll, "witness-poll", witness.DefaultPoll, "with --role witness: time between two rounds when the server has no feed")
 }
@@ -194,6 +194,14 @@ func startWitnessNode(ctx context.Context, cmd *cobra.Command, c serverConfig, l
 	if err != nil {
 		return nil, accord.Errorf(accord.EINVALID, "--witness-log-key: %v", err)
 	}
+	var token string
+	if wc.tokenFile != "" {
+		b, err := os.ReadFile(wc.tokenFile)
+		if err != nil {
+			return nil, &accord.Error{Code: accord.ENOTFOUND, Message: "--witness-token-file " + wc.tokenFile, Err: err}
+		}
+		token = strings.TrimSpace(string(b))
+	}
 	as, reg, signed, err := loadAgreementsRegistry(c.agreements, c.keys)
 	if err != nil {
 		return nil, err
@@ -201,7 +209,7 @@ func startWitnessNode(ctx context.Context, cmd *cobra.Command, c serverConfig, l
 	server := strings.TrimSuffix(wc.server, "/")
 	w, err := witness.Open(witness.Config{Server: server, Origin: c.origin, Log: lv, Signer: signer, Dir: c.data,
 		Registry: reg, Agreements: as, Signed: signed, Client: &http.Client{Timeout: time.Minute},
-		Open: openSealed(cmd, server, wc.token)})
+		Open: openSealed(cmd, server, token)})
 	if err != nil {
 		return nil, &accord.Error{Code: accord.EINVALID, Message: "witness " + signer.Name() + " in --data " + c.data, Err: err}
 	}
