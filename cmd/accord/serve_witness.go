@@ -40,7 +40,7 @@ var servedRoles = []string{roleAll, roleWitness}
 // those of the record it replays.
 type witnessConfig struct {
 	server, logKey, key, tokenFile string
-	every, poll                time.Duration
+	every, poll                    time.Duration
 }
 
 func (w *witnessConfig) register(cmd *cobra.Command) {
