@@ -26,6 +26,7 @@ import (
 	"github.com/accord-peace/accord/local"
 	"github.com/accord-peace/accord/mission"
 	"github.com/accord-peace/accord/negotiate"
+	"github.com/accord-peace/accord/stream"
 	"github.com/spf13/cobra"
 )
 
@@ -47,8 +48,13 @@ type serverConfig struct {
 	corsOrigins []string
 	// witnessKeys are the witnesses whose cosignatures the record takes.
 	witnessKeys []string
-	// role is what this process runs (all, witness: serve_witness.go).
-	role    string
+	// The stream deployment (serve_stream.go): the NATS URL or embedded,
+	// the sectors, the node's role, the streams' replicas.
+	stream     string
+	partitions int
+	role       string
+	replicas   int
+	// witness is the party's node of --role witness (serve_witness.go).
 	witness witnessConfig
 }
 
@@ -67,9 +73,9 @@ func (c *serverConfig) register(cmd *cobra.Command, defaultData string) {
 	cmd.Flags().StringArrayVar(&c.corsOrigins, "cors-origin", nil, "an origin (https://HOST[:PORT], or * for any) whose pages may call the API from a browser; repeat for more (default: none, same-origin only)")
 	cmd.Flags().StringVar(&c.keys, "keys", "", `more authors' public keys than the agreement's, a JSON file {"NAME": "BASE64 ED25519"} ('accord ledger keygen --author'): the negotiating parties sign their positions, answers and requests with theirs`)
 	cmd.Flags().StringArrayVar(&c.witnessKeys, "witness-key", nil, "a witness's public note key (NAME+HASH+KEY, or NAME=KEY), or a file of them one a line: the record takes its cosignatures of checkpoints and publishes them ('accord witness'); repeat for more")
-	cmd.Flags().StringVar(&c.role, "role", roleAll, "what this process runs: all (the mission server) or witness (a party's own node: follows --witness-server's log, verifies and cosigns it, serves its state on --addr)")
 	c.witness.register(cmd)
 	cmd.Flags().StringVar(&c.tokens, "tokens", "", `callers' bearer tokens, a JSON file {"TOKEN": {"actor": ID, "role": party|guarantor|monitor|mediator|verifier}}; without it the server is open to every caller`)
+	c.registerStream(cmd)
 }
 
 // check refuses flag values no server can start with, as usage errors (exit
@@ -109,12 +115,11 @@ func (c *serverConfig) problems() []string {
 			bad("--cors-origin: %v", err)
 		}
 	}
-	ps = append(ps, roleProblems(c.role)...)
 	ps = append(ps, c.witness.problems(c.role)...)
 	if c.feedPerAddr < 1 || c.feedClients < 1 {
 		bad("--feed-per-addr %d, --feed-clients %d: want at least 1 each", c.feedPerAddr, c.feedClients)
 	}
-	return ps
+	return append(ps, c.streamProblems()...)
 }
 
 // listenError says why the server cannot listen on addr: refused input
@@ -134,6 +139,7 @@ type server struct {
 	URL        string
 	http       *http.Server
 	deployment *local.Deployment
+	node       *stream.Node // with --stream
 	api        *api.Server
 	done       chan error
 	exposed    string // a warning when it listens beyond loopback without tokens
@@ -181,7 +187,8 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 	}
 	var feed *api.Feed
 	d, err := local.Open(ctx, local.Config{Dir: c.data, Store: c.store, Agreement: a, Others: as[1:], Registry: reg,
-		Publisher: func(l *ledger.Ledger) mission.Publisher { feed = &api.Feed{Ledger: l}; return feed }})
+		Publisher: func(l *ledger.Ledger) mission.Publisher { feed = &api.Feed{Ledger: l}; return feed },
+		StreamFed: c.stream != ""})
 	if err != nil {
 		return nil, err
 	}
@@ -235,6 +242,12 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 	s.api.Metrics = api.NewMetrics(func() float64 { return float64(m.Open()) }, func() float64 { return float64(led.Len()) })
 	s.api.Metrics.WatchFeed(feed)
 	d.ObserveStore(s.api.Metrics)
+	if c.stream != "" {
+		if err := startStream(ctx, s, c, logger); err != nil {
+			s.close()
+			return nil, err
+		}
+	}
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		s.close()
@@ -367,7 +380,12 @@ func (s *server) stop() error {
 	return err
 }
 
-func (s *server) close() { s.deployment.Close() }
+func (s *server) close() {
+	if s.node != nil {
+		s.node.Close()
+	}
+	s.deployment.Close()
+}
 
 // logKey reads the log's signing key from the data directory, making one
 // on first use (log.key, private, and log.pub for verifiers).
@@ -451,13 +469,14 @@ beyond loopback so). Headers, bodies and idle connections are timed out
 capped per address and in all (--feed-per-addr, --feed-clients) and a
 client that stops reading is dropped. Ctrl-C stops it cleanly.
 
+` + streamHelp + `
 ` + configHelp,
 		Args: exactArgs(0, "no argument"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := resolveServe(cmd, &c, configPath); err != nil {
 				return err
 			}
-			if c.role == roleWitness {
+			if c.role == stream.RoleWitness {
 				return serveWitness(cmd, c)
 			}
 			logger := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
@@ -468,11 +487,19 @@ client that stops reading is dropped. Ctrl-C stops it cleanly.
 			if s.exposed != "" {
 				fmt.Fprintf(cmd.ErrOrStderr(), "accord: %s\n", s.exposed)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "accord serving on %s (data in %s, %d observations restored; log key %s)\n", s.URL, c.data, s.restored, s.logKey)
+			if s.node != nil {
+				fmt.Fprintf(cmd.OutOrStdout(), "accord serving on %s (data in %s; stream %s, %d sector(s), role %s; log key %s)\n", s.URL, c.data, redactStream(c.stream), max(c.partitions, 1), c.role, s.logKey)
+			} else {
+				fmt.Fprintf(cmd.OutOrStdout(), "accord serving on %s (data in %s, %d observations restored; log key %s)\n", s.URL, c.data, s.restored, s.logKey)
+			}
 			select {
 			case <-cmd.Context().Done():
 			case err := <-s.done:
 				s.done <- err
+			case <-s.streamFailed():
+				fmt.Fprintln(cmd.OutOrStdout(), "stopping")
+				s.stop()
+				return fmt.Errorf("the stream stopped: %w", s.node.Err())
 			}
 			fmt.Fprintln(cmd.OutOrStdout(), "stopping")
 			return s.stop()

@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -21,17 +20,9 @@ import (
 	"golang.org/x/mod/sumdb/note"
 
 	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/stream"
 	"github.com/accord-peace/accord/witness"
 )
-
-// The roles 'serve --role' runs; those of the scaled deployment (ingest,
-// worker, recorder) are wired with the streams.
-const (
-	roleAll     = "all"
-	roleWitness = "witness"
-)
-
-var servedRoles = []string{roleAll, roleWitness}
 
 // witnessConfig is what 'serve --role witness' adds to the server's
 // configuration: the server whose log the party's node follows, the log's
@@ -53,21 +44,11 @@ func (w *witnessConfig) register(cmd *cobra.Command) {
 	f.DurationVar(&w.poll, "witness-poll", witness.DefaultPoll, "with --role witness: time between two rounds when the server has no feed")
 }
 
-// roleProblems refuses a role this binary does not run. (The stream
-// deployment's roles, ingest, worker and recorder, are checked with
-// --stream where it is built; there this check goes.)
-func roleProblems(role string) []string {
-	if !slices.Contains(servedRoles, role) {
-		return []string{fmt.Sprintf("--role %q: want one of %s", role, strings.Join(servedRoles, ", "))}
-	}
-	return nil
-}
-
 // problems lists what keeps a witness node from starting: the flags it
 // needs, for the role that needs them.
 func (w *witnessConfig) problems(role string) []string {
 	var ps []string
-	if role != roleWitness {
+	if role != stream.RoleWitness {
 		return nil
 	}
 	if w.server == "" || w.logKey == "" || w.key == "" {
