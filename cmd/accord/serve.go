@@ -54,6 +54,8 @@ type serverConfig struct {
 	partitions int
 	role       string
 	replicas   int
+	// witness is the party's node of --role witness (serve_witness.go).
+	witness witnessConfig
 }
 
 func (c *serverConfig) register(cmd *cobra.Command, defaultData string) {
@@ -71,6 +73,7 @@ func (c *serverConfig) register(cmd *cobra.Command, defaultData string) {
 	cmd.Flags().StringArrayVar(&c.corsOrigins, "cors-origin", nil, "an origin (https://HOST[:PORT], or * for any) whose pages may call the API from a browser; repeat for more (default: none, same-origin only)")
 	cmd.Flags().StringVar(&c.keys, "keys", "", `more authors' public keys than the agreement's, a JSON file {"NAME": "BASE64 ED25519"} ('accord ledger keygen --author'): the negotiating parties sign their positions, answers and requests with theirs`)
 	cmd.Flags().StringArrayVar(&c.witnessKeys, "witness-key", nil, "a witness's public note key (NAME+HASH+KEY, or NAME=KEY), or a file of them one a line: the record takes its cosignatures of checkpoints and publishes them ('accord witness'); repeat for more")
+	c.witness.register(cmd)
 	cmd.Flags().StringVar(&c.tokens, "tokens", "", `callers' bearer tokens, a JSON file {"TOKEN": {"actor": ID, "role": party|guarantor|monitor|mediator|verifier}}; without it the server is open to every caller`)
 	c.registerStream(cmd)
 }
@@ -112,6 +115,7 @@ func (c *serverConfig) problems() []string {
 			bad("--cors-origin: %v", err)
 		}
 	}
+	ps = append(ps, c.witness.problems(c.role)...)
 	if c.feedPerAddr < 1 || c.feedClients < 1 {
 		bad("--feed-per-addr %d, --feed-clients %d: want at least 1 each", c.feedPerAddr, c.feedClients)
 	}
@@ -473,10 +477,7 @@ client that stops reading is dropped. Ctrl-C stops it cleanly.
 				return err
 			}
 			if c.role == stream.RoleWitness {
-				if witnessRole == nil {
-					return accord.Errorf(accord.EINVALID, "--role witness is not built in this binary: run 'accord witness'")
-				}
-				return witnessRole(cmd, c)
+				return serveWitness(cmd, c)
 			}
 			logger := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
 			s, err := startServer(cmd.Context(), c, logger)

@@ -104,10 +104,6 @@ func redactStream(s string) string {
 	return strings.Join(parts, ",")
 }
 
-// witnessRole runs serve --role witness; set by the file that builds it
-// in, nil until then.
-var witnessRole func(cmd *cobra.Command, c serverConfig) error
-
 // startStream starts the node's stream part once the mission is open and
 // the API made: the ingest takes the API's batches.
 func startStream(ctx context.Context, s *server, c serverConfig, logger *slog.Logger) error {
