@@ -1,0 +1,293 @@
+package stream
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats-server/v2/server"
+)
+
+// Cluster is a JetStream cluster of N NATS servers run in this process on
+// loopback, each with its own store directory and its own client, route
+// and leaf node ports, for the tests of any package and for the growth
+// benchmark (bench/streambench). A node can be killed and restarted on the
+// same directory and ports, as a machine that goes down and comes back.
+//
+// Fill the exported fields (NewCluster sets the defaults), then Open, and
+// Close when done. With one node there is no cluster: a single JetStream
+// server (what `serve --stream embedded` runs).
+type Cluster struct {
+	// Name is the cluster's name (routes only join servers of one name).
+	Name string
+	// Dir holds one store directory per node: Dir/n0, Dir/n1, ...
+	Dir string
+	// Nodes is the number of servers.
+	Nodes int
+	// Domain is the cluster's JetStream domain ("" for none); a regional
+	// node (Region) has its own, distinct one.
+	Domain string
+	// Ready bounds how long Open and Restart wait for a node to serve
+	// clients and for the cluster to elect its meta leader.
+	Ready time.Duration
+
+	mu    sync.Mutex
+	nodes []*clusterNode
+}
+
+type clusterNode struct {
+	opts *server.Options
+	srv  *server.Server // nil while killed
+}
+
+// NewCluster returns a cluster of n nodes storing under dir, with the
+// defaults filled; call Open to start it.
+func NewCluster(dir string, n int) *Cluster {
+	return &Cluster{Name: "accord", Dir: dir, Nodes: n, Ready: 30 * time.Second}
+}
+
+// Open picks free loopback ports, starts every node and waits until the
+// cluster has a JetStream meta leader that every node follows.
+func (c *Cluster) Open() error {
+	if c.Nodes < 1 {
+		return fmt.Errorf("stream cluster %q: %d nodes, need at least 1", c.Name, c.Nodes)
+	}
+	ports, err := freePorts(3 * c.Nodes)
+	if err != nil {
+		return fmt.Errorf("stream cluster %q: %w", c.Name, err)
+	}
+	var routes []*url.URL
+	if c.Nodes > 1 {
+		for i := 0; i < c.Nodes; i++ {
+			routes = append(routes, &url.URL{Scheme: "nats-route", Host: "127.0.0.1:" + strconv.Itoa(ports[3*i+1])})
+		}
+	}
+	c.nodes = make([]*clusterNode, c.Nodes)
+	for i := range c.nodes {
+		o := &server.Options{
+			ServerName:      fmt.Sprintf("%s-n%d", c.Name, i),
+			Host:            "127.0.0.1",
+			Port:            ports[3*i],
+			NoLog:           true,
+			NoSigs:          true,
+			JetStream:       true,
+			JetStreamDomain: c.Domain,
+			StoreDir:        filepath.Join(c.Dir, "n"+strconv.Itoa(i)),
+			MaxPayload:      8 << 20,
+		}
+		o.LeafNode.Host = "127.0.0.1"
+		o.LeafNode.Port = ports[3*i+2]
+		// A regional node connects to the leaf URLs it is given, not
+		// to others the cluster would advertise (behind a proxy or a
+		// NAT those are not its way in).
+		o.LeafNode.NoAdvertise = true
+		if c.Nodes > 1 {
+			o.Cluster.Name = c.Name
+			o.Cluster.Host = "127.0.0.1"
+			o.Cluster.Port = ports[3*i+1]
+			o.Routes = routes
+		}
+		if err := os.MkdirAll(o.StoreDir, 0o755); err != nil {
+			c.Close()
+			return fmt.Errorf("stream cluster %q node %d: store %s: %w", c.Name, i, o.StoreDir, err)
+		}
+		c.nodes[i] = &clusterNode{opts: o}
+	}
+	for i := range c.nodes {
+		if err := c.start(i); err != nil {
+			c.Close()
+			return err
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), c.Ready)
+	defer cancel()
+	if err := c.WaitLeader(ctx); err != nil {
+		c.Close()
+		return err
+	}
+	return nil
+}
+
+// start runs node i on its options (a copy: the server keeps and alters
+// the one it is given).
+func (c *Cluster) start(i int) error {
+	n := c.nodes[i]
+	s, err := server.NewServer(n.opts.Clone())
+	if err != nil {
+		return fmt.Errorf("stream cluster %q node %d (%s): %w", c.Name, i, n.opts.StoreDir, err)
+	}
+	s.Start()
+	if !s.ReadyForConnections(c.Ready) {
+		s.Shutdown()
+		return fmt.Errorf("stream cluster %q node %d: not serving on 127.0.0.1:%d after %s", c.Name, i, n.opts.Port, c.Ready)
+	}
+	c.mu.Lock()
+	n.srv = s
+	c.mu.Unlock()
+	return nil
+}
+
+// WaitLeader waits until a JetStream meta leader is elected and every
+// running node is current with it.
+func (c *Cluster) WaitLeader(ctx context.Context) error {
+	for {
+		leader, current, running := false, 0, 0
+		for _, s := range c.running() {
+			running++
+			if !s.JetStreamEnabled() {
+				continue
+			}
+			if c.Nodes == 1 {
+				leader = true
+				current++
+				continue
+			}
+			if s.JetStreamIsLeader() {
+				leader = true
+			}
+			if s.JetStreamIsCurrent() {
+				current++
+			}
+		}
+		if leader && current == running {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("stream cluster %q: no JetStream meta leader followed by all %d running nodes (%d current): %w", c.Name, running, current, ctx.Err())
+		case <-time.After(25 * time.Millisecond):
+		}
+	}
+}
+
+// running lists the servers that are up.
+func (c *Cluster) running() []*server.Server {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []*server.Server
+	for _, n := range c.nodes {
+		if n != nil && n.srv != nil {
+			out = append(out, n.srv)
+		}
+	}
+	return out
+}
+
+// Kill shuts node i down (its store stays on disk), as a machine that
+// goes down: clients connected to it reconnect to another node.
+func (c *Cluster) Kill(i int) {
+	c.mu.Lock()
+	s := c.nodes[i].srv
+	c.nodes[i].srv = nil
+	c.mu.Unlock()
+	if s != nil {
+		s.Shutdown()
+		s.WaitForShutdown()
+	}
+}
+
+// Restart starts node i again on the same directory and ports, and waits
+// until it serves clients and follows the meta leader.
+func (c *Cluster) Restart(i int) error {
+	c.mu.Lock()
+	up := c.nodes[i].srv != nil
+	c.mu.Unlock()
+	if up {
+		return fmt.Errorf("stream cluster %q node %d: restart while running", c.Name, i)
+	}
+	if err := c.start(i); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), c.Ready)
+	defer cancel()
+	return c.WaitLeader(ctx)
+}
+
+// Server is node i's server, nil while it is killed.
+func (c *Cluster) Server(i int) *server.Server {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.nodes[i].srv
+}
+
+// URL is node i's client URL.
+func (c *Cluster) URL(i int) string {
+	return "nats://127.0.0.1:" + strconv.Itoa(c.nodes[i].opts.Port)
+}
+
+// URLs is every node's client URL, comma separated, as nats.Connect and
+// `serve --stream` take them.
+func (c *Cluster) URLs() string {
+	urls := make([]string, len(c.nodes))
+	for i := range c.nodes {
+		urls[i] = c.URL(i)
+	}
+	return strings.Join(urls, ",")
+}
+
+// LeafURLs are the nodes' leaf node URLs, where a regional node connects.
+func (c *Cluster) LeafURLs() []*url.URL {
+	out := make([]*url.URL, len(c.nodes))
+	for i, n := range c.nodes {
+		out[i] = &url.URL{Scheme: "nats-leaf", Host: "127.0.0.1:" + strconv.Itoa(n.opts.LeafNode.Port)}
+	}
+	return out
+}
+
+// StreamLeader is the index of the node leading stream name's replicas
+// (account $G), or -1 when none does (no leader elected, or it is down).
+func (c *Cluster) StreamLeader(name string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i, n := range c.nodes {
+		if n.srv == nil {
+			continue
+		}
+		if c.Nodes == 1 || n.srv.JetStreamIsStreamLeader(server.DEFAULT_GLOBAL_ACCOUNT, name) {
+			return i
+		}
+	}
+	return -1
+}
+
+// Close shuts every running node down; the store directories stay.
+func (c *Cluster) Close() {
+	for i := range c.nodes {
+		if c.nodes[i] != nil {
+			c.Kill(i)
+		}
+	}
+}
+
+// freePorts reserves n distinct free loopback TCP ports (they are free
+// when returned; a node binds them at once, and again after a restart).
+func freePorts(n int) ([]int, error) {
+	var ls []net.Listener
+	defer func() {
+		for _, l := range ls {
+			l.Close()
+		}
+	}()
+	ports := make([]int, n)
+	for i := range ports {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, fmt.Errorf("free loopback port: %w", err)
+		}
+		ls = append(ls, l)
+		addr, ok := l.Addr().(*net.TCPAddr)
+		if !ok {
+			return nil, errors.New("free loopback port: not a TCP address")
+		}
+		ports[i] = addr.Port
+	}
+	return ports, nil
+}
