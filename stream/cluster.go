@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
 	"os"
@@ -41,6 +42,9 @@ type Cluster struct {
 
 	mu    sync.Mutex
 	nodes []*clusterNode
+	// routes[i][j] is the link node i's route to node j goes through
+	// (nil for i == j): Crash cuts a node's links.
+	routes [][]*link
 }
 
 type clusterNode struct {
@@ -64,10 +68,21 @@ func (c *Cluster) Open() error {
 	if err != nil {
 		return fmt.Errorf("stream cluster %q: %w", c.Name, err)
 	}
-	var routes []*url.URL
-	if c.Nodes > 1 {
-		for i := 0; i < c.Nodes; i++ {
-			routes = append(routes, &url.URL{Scheme: "nats-route", Host: "127.0.0.1:" + strconv.Itoa(ports[3*i+1])})
+	// Every route goes through a link of its own (i to j), so that a
+	// node's crash can be played by cutting its links: then nothing it
+	// says on its way out (a clean stop hands its leaderships over)
+	// reaches the others.
+	c.routes = make([][]*link, c.Nodes)
+	for i := range c.routes {
+		c.routes[i] = make([]*link, c.Nodes)
+		for j := range c.routes[i] {
+			if i == j || c.Nodes == 1 {
+				continue
+			}
+			if c.routes[i][j], err = newLink("127.0.0.1:" + strconv.Itoa(ports[3*j+1])); err != nil {
+				c.Close()
+				return fmt.Errorf("stream cluster %q: route %d to %d: %w", c.Name, i, j, err)
+			}
 		}
 	}
 	c.nodes = make([]*clusterNode, c.Nodes)
@@ -93,7 +108,16 @@ func (c *Cluster) Open() error {
 			o.Cluster.Name = c.Name
 			o.Cluster.Host = "127.0.0.1"
 			o.Cluster.Port = ports[3*i+1]
-			o.Routes = routes
+			// The routes are configured, all through links: a route
+			// implied by gossip would bypass them, so none is (the
+			// advertised address refuses, and an implicit route is
+			// not retried).
+			o.Cluster.Advertise = "127.0.0.1:1"
+			for j, l := range c.routes[i] {
+				if j != i {
+					o.Routes = append(o.Routes, &url.URL{Scheme: "nats-route", Host: l.Addr()})
+				}
+			}
 		}
 		if err := os.MkdirAll(o.StoreDir, 0o755); err != nil {
 			c.Close()
@@ -194,6 +218,19 @@ func (c *Cluster) Kill(i int) {
 	}
 }
 
+// Crash plays node i's crash: its routes to the other nodes are cut
+// first, then it is shut down, so that the others see it vanish without
+// the leaderships a clean stop hands over. Restart brings it back.
+func (c *Cluster) Crash(i int) {
+	for j := range c.routes[i] {
+		if j != i && c.routes[i][j] != nil {
+			c.routes[i][j].Cut()
+			c.routes[j][i].Cut()
+		}
+	}
+	c.Kill(i)
+}
+
 // Restart starts node i again on the same directory and ports, and waits
 // until it serves clients and follows the meta leader.
 func (c *Cluster) Restart(i int) error {
@@ -202,6 +239,12 @@ func (c *Cluster) Restart(i int) error {
 	c.mu.Unlock()
 	if up {
 		return fmt.Errorf("stream cluster %q node %d: restart while running", c.Name, i)
+	}
+	for j := range c.routes[i] {
+		if j != i && c.routes[i][j] != nil {
+			c.routes[i][j].Restore()
+			c.routes[j][i].Restore()
+		}
 	}
 	if err := c.start(i); err != nil {
 		return err
@@ -265,6 +308,13 @@ func (c *Cluster) Close() {
 			c.Kill(i)
 		}
 	}
+	for _, row := range c.routes {
+		for _, l := range row {
+			if l != nil {
+				l.Close()
+			}
+		}
+	}
 }
 
 // freePorts reserves n distinct free loopback TCP ports (they are free
@@ -290,4 +340,85 @@ func freePorts(n int) ([]int, error) {
 		ports[i] = addr.Port
 	}
 	return ports, nil
+}
+
+// link is a TCP proxy standing for a network link that can be cut: while
+// cut, its connections are closed and new ones refused at once.
+type link struct {
+	ln     net.Listener
+	target string
+	mu     sync.Mutex
+	cut    bool
+	conns  map[net.Conn]struct{}
+}
+
+// newLink proxies a free loopback port to target (host:port).
+func newLink(target string) (*link, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("link to %s: %w", target, err)
+	}
+	l := &link{ln: ln, target: target, conns: map[net.Conn]struct{}{}}
+	go l.serve()
+	return l, nil
+}
+
+// Addr is the link's end to dial (host:port).
+func (l *link) Addr() string { return l.ln.Addr().String() }
+
+func (l *link) serve() {
+	for {
+		c, err := l.ln.Accept()
+		if err != nil {
+			return
+		}
+		up, err := net.Dial("tcp", l.target)
+		l.mu.Lock()
+		if l.cut || err != nil {
+			l.mu.Unlock()
+			c.Close()
+			if up != nil {
+				up.Close()
+			}
+			continue
+		}
+		l.conns[c], l.conns[up] = struct{}{}, struct{}{}
+		l.mu.Unlock()
+		go l.pipe(up, c)
+		go l.pipe(c, up)
+	}
+}
+
+func (l *link) pipe(dst, src net.Conn) {
+	io.Copy(dst, src)
+	dst.Close()
+	src.Close()
+	l.mu.Lock()
+	delete(l.conns, dst)
+	delete(l.conns, src)
+	l.mu.Unlock()
+}
+
+// Cut closes the link's connections and refuses new ones.
+func (l *link) Cut() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.cut = true
+	for c := range l.conns {
+		c.Close()
+	}
+	clear(l.conns)
+}
+
+// Restore lets connections through again.
+func (l *link) Restore() {
+	l.mu.Lock()
+	l.cut = false
+	l.mu.Unlock()
+}
+
+// Close cuts the link for good.
+func (l *link) Close() {
+	l.ln.Close()
+	l.Cut()
 }

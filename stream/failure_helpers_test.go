@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"sync"
 	"testing"
 	"time"
@@ -151,71 +150,13 @@ func (g *gaps) longest(from, to time.Time) (time.Duration, time.Time) {
 	return best, began
 }
 
-// link is a TCP proxy standing for a network link that can be cut: while
-// cut, its connections are closed and new ones refused at once.
-type link struct {
-	ln     net.Listener
-	target string
-	mu     sync.Mutex
-	cut    bool
-	conns  map[net.Conn]struct{}
-}
-
-// newLink proxies a loopback port to target (host:port).
-func newLink(t *testing.T, target string) *link {
+// newTestLink is a link to target closed at the test's end.
+func newTestLink(t *testing.T, target string) *link {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	l, err := newLink(target)
 	if err != nil {
 		t.Fatal(err)
 	}
-	l := &link{ln: ln, target: target, conns: map[net.Conn]struct{}{}}
-	t.Cleanup(func() { ln.Close(); l.Cut() })
-	go l.serve()
+	t.Cleanup(l.Close)
 	return l
-}
-
-func (l *link) Addr() string { return l.ln.Addr().String() }
-
-func (l *link) serve() {
-	for {
-		c, err := l.ln.Accept()
-		if err != nil {
-			return
-		}
-		l.mu.Lock()
-		if l.cut {
-			l.mu.Unlock()
-			c.Close()
-			continue
-		}
-		l.mu.Unlock()
-		up, err := net.Dial("tcp", l.target)
-		if err != nil {
-			c.Close()
-			continue
-		}
-		l.mu.Lock()
-		l.conns[c], l.conns[up] = struct{}{}, struct{}{}
-		l.mu.Unlock()
-		go func() { io.Copy(up, c); up.Close(); c.Close() }()
-		go func() { io.Copy(c, up); up.Close(); c.Close() }()
-	}
-}
-
-// Cut closes the link's connections and refuses new ones.
-func (l *link) Cut() {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.cut = true
-	for c := range l.conns {
-		c.Close()
-	}
-	clear(l.conns)
-}
-
-// Restore lets connections through again.
-func (l *link) Restore() {
-	l.mu.Lock()
-	l.cut = false
-	l.mu.Unlock()
 }

@@ -30,7 +30,7 @@ func TestFailureRegionCutOff(t *testing.T) {
 	var hub []*url.URL
 	var links []*link
 	for _, u := range c.LeafURLs() {
-		l := newLink(t, u.Host)
+		l := newTestLink(t, u.Host)
 		links = append(links, l)
 		hub = append(hub, &url.URL{Scheme: "nats-leaf", Host: l.Addr()})
 	}
