@@ -1,0 +1,462 @@
+// Command streambench measures how ingestion over JetStream grows with the
+// nodes and the sector workers (partitions): for each cell of 1, 2, 3
+// JetStream nodes (an in-process cluster on loopback, stream.Cluster, the
+// observation stream replicated min(3, nodes) times) × 1–4 workers, it
+// publishes the same simulated observations, split by sector, to
+// ACCORD_OBS, and each sector's worker consumes its subject with explicit
+// ack and does a sector worker's work with accord's code: decode each line
+// (monitor.DecodeLine), Put into the observation store (kept once per
+// key), fuse the new ones (monitor.Pipeline: placement, fusion,
+// violations). It reports, per cell: throughput (observations consumed per
+// second), CPU seconds per observation (getrusage of the whole process:
+// servers, publishers and workers), and the receipt-to-consumed latency
+// (from the ingest taking a batch to the worker having acknowledged it) at
+// a fixed rate; and per added worker the efficiency against one worker.
+// Run it with bench/stream.sh.
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"log"
+	"math"
+	"os"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/accord-peace/accord/agreement"
+	"github.com/accord-peace/accord/fusion"
+	"github.com/accord-peace/accord/monitor"
+	"github.com/accord-peace/accord/scenarios"
+	"github.com/accord-peace/accord/sim"
+	"github.com/accord-peace/accord/stream"
+)
+
+// sentHeader carries the time the ingest took a batch (unix nanoseconds),
+// for the receipt-to-consumed latency; the benchmark's own header.
+const sentHeader = "Bench-Received"
+
+func main() {
+	nodesFlag := flag.String("nodes", "1,2,3", "JetStream node counts to run")
+	workersFlag := flag.String("workers", "1,2,3,4", "sector worker (partition) counts to run")
+	hours := flag.Float64("hours", 12, "simulated hours of observations")
+	rate := flag.Float64("rate", 1000, "true events per simulated hour")
+	count := flag.Int("n", 60000, "observations per cell for the throughput run")
+	batch := flag.Int("batch", 500, "observations per ingested batch (split by sector into one message each)")
+	publishers := flag.Int("publishers", 2, "concurrent ingest publishers")
+	latRate := flag.Int("latency-rate", 5000, "observations per second for the latency run")
+	latSeconds := flag.Float64("latency-seconds", 3, "length of the latency run")
+	flag.Parse()
+	log.SetFlags(0)
+
+	nodes, err := ints(*nodesFlag)
+	if err != nil {
+		log.Fatalf("-nodes: %v", err)
+	}
+	workers, err := ints(*workersFlag)
+	if err != nil {
+		log.Fatalf("-workers: %v", err)
+	}
+	a, err := agreement.LoadFS(scenarios.FS, scenarios.ReferenceAgreement)
+	if err != nil {
+		log.Fatal(err)
+	}
+	k, err := monitor.NewKernel(a.Monitoring)
+	if err != nil {
+		log.Fatal(err)
+	}
+	cfg := sim.FromAgreement(a.Monitoring, k)
+	cfg.Seed, cfg.Duration, cfg.Rate = 1, time.Duration(*hours*float64(time.Hour)), *rate
+	res, err := sim.Run(cfg)
+	if err != nil {
+		log.Fatal(err)
+	}
+	lines := make([][]byte, len(res.Observations))
+	lons := make([]float64, len(res.Observations))
+	for i, o := range res.Observations {
+		lines[i], _ = json.Marshal(o)
+		d, err := monitor.DecodeLine(lines[i])
+		if err != nil {
+			log.Fatal(err)
+		}
+		lons[i] = d.Position[0]
+	}
+	latN := int(float64(*latRate) * *latSeconds)
+	if *count+latN > len(lines) {
+		log.Fatalf("%d simulated observations, %d needed (-n %d and the latency run's %d): raise -hours or -rate", len(lines), *count+latN, *count, latN)
+	}
+	fmt.Printf("machine: %d cores, %s; %d simulated observations (%d per cell, batches of %d, %d publishers; latency at %d obs/s for %gs)\n",
+		runtime.NumCPU(), runtime.Version(), len(lines), *count, *batch, *publishers, *latRate, *latSeconds)
+	fmt.Printf("worker's work: decode + Put (memory store) + fusion (monitor.Pipeline); sectors: equal longitude bands (stand-in for package sector)\n\n")
+
+	b := &bench{agreement: a, lines: lines, lons: lons, n: *count, latN: latN, batch: *batch,
+		publishers: *publishers, latRate: *latRate}
+	var rows []row
+	for _, n := range nodes {
+		dir, err := os.MkdirTemp("", "streambench-")
+		if err != nil {
+			log.Fatal(err)
+		}
+		c := stream.NewCluster(dir, n)
+		if err := c.Open(); err != nil {
+			log.Fatal(err)
+		}
+		for _, w := range workers {
+			r, err := b.cell(c, n, w)
+			if err != nil {
+				log.Fatalf("%d nodes, %d workers: %v", n, w, err)
+			}
+			rows = append(rows, r)
+			fmt.Fprintf(os.Stderr, "%d nodes × %d workers: %.0f obs/s, %.1f µs CPU/obs, p99 %v\n", n, w, r.rate, r.cpu*1e6, r.p99)
+		}
+		c.Close()
+		os.RemoveAll(dir)
+	}
+	report(rows)
+}
+
+// bench is the run's fixed input.
+type bench struct {
+	agreement  *agreement.Agreement
+	lines      [][]byte
+	lons       []float64
+	n, latN    int
+	batch      int
+	publishers int
+	latRate    int
+}
+
+// row is one cell's figures.
+type row struct {
+	nodes, workers int
+	rate           float64 // observations per second
+	cpu            float64 // CPU seconds per observation
+	p50, p99       time.Duration
+}
+
+// cell runs the throughput and the latency run on a fresh ObsStream with
+// w sector workers.
+func (b *bench) cell(c *stream.Cluster, nodes, w int) (row, error) {
+	r := row{nodes: nodes, workers: w}
+	ctx := context.Background()
+	urls := strings.Split(c.URLs(), ",")
+	nc, err := nats.Connect(c.URLs())
+	if err != nil {
+		return r, err
+	}
+	defer nc.Close()
+	js, _ := jetstream.New(nc)
+	_ = js.DeleteStream(ctx, stream.ObsStream)
+	if _, err := js.CreateStream(ctx, jetstream.StreamConfig{
+		Name: stream.ObsStream, Subjects: []string{stream.ObsSubjects}, Storage: jetstream.FileStorage,
+		Replicas: min(3, nodes), Duplicates: 2 * time.Minute,
+	}); err != nil {
+		return r, fmt.Errorf("create %s: %w", stream.ObsStream, err)
+	}
+	sectorOf := sectors(b.lons, w)
+
+	// Workers, one per sector, each on its own connection to a node.
+	var consumed atomic.Int64
+	var latMu sync.Mutex
+	var lat []time.Duration
+	measuring := atomic.Bool{}
+	var stops []func()
+	for s := 0; s < w; s++ {
+		wc, err := nats.Connect(urls[s%len(urls)])
+		if err != nil {
+			return r, err
+		}
+		defer wc.Close()
+		wjs, _ := jetstream.New(wc)
+		cons, err := wjs.CreateOrUpdateConsumer(ctx, stream.ObsStream, jetstream.ConsumerConfig{
+			Durable: "sector-" + strconv.Itoa(s), FilterSubject: stream.ObsSubject(s),
+			AckPolicy: jetstream.AckExplicitPolicy, MaxAckPending: 10000,
+		})
+		if err != nil {
+			return r, fmt.Errorf("consumer of sector %d: %w", s, err)
+		}
+		wk := newWorker(b.agreement)
+		cc, err := cons.Consume(func(m jetstream.Msg) {
+			n, err := wk.process(m.Data())
+			if err != nil {
+				log.Fatalf("sector %d: %v", s, err)
+			}
+			if err := m.Ack(); err != nil {
+				log.Printf("sector %d: ack: %v", s, err)
+			}
+			if measuring.Load() {
+				if sent, err := strconv.ParseInt(m.Headers().Get(sentHeader), 10, 64); err == nil {
+					d := time.Since(time.Unix(0, sent))
+					latMu.Lock()
+					lat = append(lat, d)
+					latMu.Unlock()
+				}
+			}
+			consumed.Add(int64(n))
+		}, jetstream.PullMaxMessages(256))
+		if err != nil {
+			return r, err
+		}
+		stops = append(stops, cc.Stop)
+	}
+	defer func() {
+		for _, stop := range stops {
+			stop()
+		}
+	}()
+
+	// Throughput: the publishers take the batches in turn, publish
+	// asynchronously (a bounded window) and wait for every PubAck.
+	msgs := b.messages(0, b.n, sectorOf, w)
+	var pubs []jetstream.JetStream
+	for p := 0; p < b.publishers; p++ {
+		pc, err := nats.Connect(urls[p%len(urls)])
+		if err != nil {
+			return r, err
+		}
+		defer pc.Close()
+		pjs, _ := jetstream.New(pc, jetstream.WithPublishAsyncMaxPending(64))
+		pubs = append(pubs, pjs)
+	}
+	runtime.GC()
+	cpu0 := cpuSeconds()
+	start := time.Now()
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	errs := make(chan error, b.publishers)
+	for _, pjs := range pubs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(msgs) {
+					break
+				}
+				for _, m := range msgs[i] {
+					m.Header.Set(sentHeader, strconv.FormatInt(time.Now().UnixNano(), 10))
+					if _, err := pjs.PublishMsgAsync(m); err != nil {
+						errs <- err
+						return
+					}
+				}
+			}
+			select {
+			case <-pjs.PublishAsyncComplete():
+			case <-time.After(time.Minute):
+				errs <- fmt.Errorf("PubAcks not all in after a minute")
+			}
+		}()
+	}
+	wg.Wait()
+	select {
+	case err := <-errs:
+		return r, err
+	default:
+	}
+	deadline := time.Now().Add(5 * time.Minute)
+	for consumed.Load() < int64(b.n) {
+		if time.Now().After(deadline) {
+			return r, fmt.Errorf("consumed %d of %d observations after 5 minutes", consumed.Load(), b.n)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	el := time.Since(start)
+	r.rate = float64(b.n) / el.Seconds()
+	r.cpu = (cpuSeconds() - cpu0) / float64(b.n)
+
+	// Latency: batches of 100 at the fixed rate, one publisher, each
+	// batch's messages published and acknowledged before the next.
+	const per = 100
+	lmsgs := b.messages(b.n, b.n+b.latN, sectorOf, w, per)
+	measuring.Store(true)
+	interval := time.Duration(float64(time.Second) * per / float64(b.latRate))
+	t0 := time.Now()
+	for i, ms := range lmsgs {
+		for time.Now().Before(t0.Add(time.Duration(i) * interval)) {
+			time.Sleep(100 * time.Microsecond)
+		}
+		for _, m := range ms {
+			m.Header.Set(sentHeader, strconv.FormatInt(time.Now().UnixNano(), 10))
+			if _, err := pubs[0].PublishMsgAsync(m); err != nil {
+				return r, err
+			}
+		}
+	}
+	<-pubs[0].PublishAsyncComplete()
+	for consumed.Load() < int64(b.n+b.latN) {
+		if time.Now().After(deadline) {
+			return r, fmt.Errorf("latency run: consumed %d of %d", consumed.Load(), b.n+b.latN)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	latMu.Lock()
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	if len(lat) > 0 {
+		r.p50 = lat[len(lat)/2]
+		r.p99 = lat[int(0.99*float64(len(lat)-1))]
+	}
+	latMu.Unlock()
+	return r, nil
+}
+
+// messages splits lines[lo:hi] into ingested batches (of b.batch lines,
+// or size) and each batch into one message per sector, as an ingest node
+// publishes them: NDJSON body, Nats-Msg-Id batch digest/sector,
+// Accord-Own (no halo here: every line is its sector's own).
+func (b *bench) messages(lo, hi int, sectorOf []int, w int, size ...int) [][]*nats.Msg {
+	per := b.batch
+	if len(size) > 0 {
+		per = size[0]
+	}
+	var out [][]*nats.Msg
+	for i := lo; i < hi; i += per {
+		j := min(i+per, hi)
+		h := sha256.New()
+		for _, l := range b.lines[i:j] {
+			h.Write(l)
+		}
+		digest := hex.EncodeToString(h.Sum(nil)[:16])
+		bodies := make([]bytes.Buffer, w)
+		own := make([]int, w)
+		for x := i; x < j; x++ {
+			s := sectorOf[x]
+			bodies[s].Write(b.lines[x])
+			bodies[s].WriteByte('\n')
+			own[s]++
+		}
+		var ms []*nats.Msg
+		for s := range bodies {
+			if own[s] == 0 {
+				continue
+			}
+			m := nats.NewMsg(stream.ObsSubject(s))
+			m.Data = bodies[s].Bytes()
+			m.Header.Set(nats.MsgIdHdr, digest+"/"+strconv.Itoa(s))
+			m.Header.Set(stream.HeaderBatch, digest)
+			m.Header.Set(stream.HeaderOwn, strconv.Itoa(own[s]))
+			ms = append(ms, m)
+		}
+		out = append(out, ms)
+	}
+	return out
+}
+
+// sectors assigns each observation to one of w equal longitude bands over
+// the observations' extent (a stand-in for package sector's arc-length
+// sectors of the line: the front here runs mostly west to east).
+func sectors(lons []float64, w int) []int {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, x := range lons {
+		lo, hi = math.Min(lo, x), math.Max(hi, x)
+	}
+	out := make([]int, len(lons))
+	for i, x := range lons {
+		out[i] = min(w-1, int(float64(w)*(x-lo)/(hi-lo+1e-12)))
+	}
+	return out
+}
+
+// worker is a sector worker's state: its observation store and pipeline.
+type worker struct {
+	store    *monitor.MemStore
+	pipeline *monitor.Pipeline
+}
+
+func newWorker(a *agreement.Agreement) *worker {
+	k, err := monitor.NewKernel(a.Monitoring)
+	if err != nil {
+		log.Fatal(err)
+	}
+	return &worker{store: monitor.NewMemStore(), pipeline: monitor.NewPipeline(a.Monitoring, k, fusion.Config{})}
+}
+
+// process decodes a message's lines, puts them and fuses the new ones; it
+// returns how many observations the message held.
+func (w *worker) process(body []byte) (int, error) {
+	var batch []monitor.Observation
+	for len(body) > 0 {
+		i := bytes.IndexByte(body, '\n')
+		if i < 0 {
+			i = len(body)
+		}
+		line := body[:i]
+		body = body[min(i+1, len(body)):]
+		if len(line) == 0 {
+			continue
+		}
+		o, err := monitor.DecodeLine(line)
+		if err != nil {
+			return 0, err
+		}
+		batch = append(batch, *o)
+	}
+	put, err := w.store.Put(context.Background(), batch)
+	if err != nil {
+		return 0, err
+	}
+	fresh := make([]*monitor.Observation, 0, put.Added)
+	for i := range batch {
+		if put.New[i] {
+			fresh = append(fresh, &batch[i])
+		}
+	}
+	w.pipeline.Observe(fresh)
+	return len(batch), nil
+}
+
+// report prints the table and the efficiency per added worker.
+func report(rows []row) {
+	fmt.Println("| nodes (replicas) | workers | observations/s | CPU µs/observation | CPU vs 1 worker | throughput efficiency per worker | receipt→consumed p50 | p99 |")
+	fmt.Println("|---|---|---|---|---|---|---|---|")
+	base := map[int]row{}
+	for _, r := range rows {
+		if r.workers == 1 {
+			base[r.nodes] = r
+		}
+		b, ok := base[r.nodes]
+		cpuRatio, eff := "–", "–"
+		if ok {
+			cpuRatio = fmt.Sprintf("%.2f", r.cpu/b.cpu)
+			eff = fmt.Sprintf("%.2f", r.rate/(float64(r.workers)*b.rate))
+		}
+		fmt.Printf("| %d (R%d) | %d | %.0f | %.1f | %s | %s | %v | %v |\n", r.nodes, min(3, r.nodes), r.workers, r.rate, r.cpu*1e6,
+			cpuRatio, eff, r.p50.Round(100*time.Microsecond), r.p99.Round(100*time.Microsecond))
+	}
+}
+
+// cpuSeconds is the process's user + system CPU time so far.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		log.Fatal(err)
+	}
+	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
+}
+
+// ints parses a comma-separated list of positive integers.
+func ints(s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("%q: want positive integers separated by commas", s)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
