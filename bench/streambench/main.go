@@ -60,6 +60,7 @@ func main() {
 	publishers := flag.Int("publishers", 2, "concurrent ingest publishers")
 	latRate := flag.Int("latency-rate", 5000, "observations per second for the latency run")
 	latSeconds := flag.Float64("latency-seconds", 3, "length of the latency run")
+	repeat := flag.Int("count", 1, "runs of each cell (the table shows the median of each figure)")
 	flag.Parse()
 	log.SetFlags(0)
 
@@ -115,13 +116,22 @@ func main() {
 		if err := c.Open(); err != nil {
 			log.Fatal(err)
 		}
-		for _, w := range workers {
-			r, err := b.cell(c, n, w)
-			if err != nil {
-				log.Fatalf("%d nodes, %d workers: %v", n, w, err)
+		if len(rows) == 0 { // warm up the process (not reported)
+			if _, err := b.cell(c, n, 1); err != nil {
+				log.Fatalf("warm-up: %v", err)
 			}
-			rows = append(rows, r)
-			fmt.Fprintf(os.Stderr, "%d nodes × %d workers: %.0f obs/s, %.1f µs CPU/obs, p99 %v\n", n, w, r.rate, r.cpu*1e6, r.p99)
+		}
+		for _, w := range workers {
+			var runs []row
+			for range *repeat {
+				r, err := b.cell(c, n, w)
+				if err != nil {
+					log.Fatalf("%d nodes, %d workers: %v", n, w, err)
+				}
+				fmt.Fprintf(os.Stderr, "%d nodes × %d workers: %.0f obs/s, %.1f µs CPU/obs, p99 %v\n", n, w, r.rate, r.cpu*1e6, r.p99)
+				runs = append(runs, r)
+			}
+			rows = append(rows, median(runs))
 		}
 		c.Close()
 		os.RemoveAll(dir)
@@ -437,6 +447,24 @@ func report(rows []row) {
 		fmt.Printf("| %d (R%d) | %d | %.0f | %.1f | %s | %s | %v | %v |\n", r.nodes, min(3, r.nodes), r.workers, r.rate, r.cpu*1e6,
 			cpuRatio, eff, r.p50.Round(100*time.Microsecond), r.p99.Round(100*time.Microsecond))
 	}
+}
+
+// median is the median of each figure of runs of one cell.
+func median(runs []row) row {
+	m := runs[0]
+	pick := func(f func(r row) float64) float64 {
+		v := make([]float64, len(runs))
+		for i, r := range runs {
+			v[i] = f(r)
+		}
+		sort.Float64s(v)
+		return v[len(v)/2]
+	}
+	m.rate = pick(func(r row) float64 { return r.rate })
+	m.cpu = pick(func(r row) float64 { return r.cpu })
+	m.p50 = time.Duration(pick(func(r row) float64 { return float64(r.p50) }))
+	m.p99 = time.Duration(pick(func(r row) float64 { return float64(r.p99) }))
+	return m
 }
 
 // cpuSeconds is the process's user + system CPU time so far.
