@@ -143,6 +143,10 @@ type Config struct {
 	// those that admit it, for the report to join it (Likelihood); 0.5 when
 	// 0.
 	AttachAt float64
+	// IDPrefix is put before every incident id ("inc-N" becomes
+	// IDPrefix+"inc-N"): a sector's worker keeps its ids apart from the
+	// other sectors' (package sector). "" keeps the ids as they are.
+	IDPrefix string
 }
 
 // Engine fuses reports incrementally.
@@ -333,7 +337,7 @@ func (e *Engine) Add(r Report) *Incident {
 	best, ambiguous := e.assign(m)
 	if best == nil {
 		e.next++
-		best = &Incident{ID: "inc-" + strconv.Itoa(e.next), Attributions: map[string]int{}, Ambiguous: ambiguous}
+		best = &Incident{ID: e.cfg.IDPrefix + "inc-" + strconv.Itoa(e.next), Attributions: map[string]int{}, Ambiguous: ambiguous}
 		if ambiguous {
 			for _, l := range e.liks {
 				best.rivals = append(best.rivals, l.in)

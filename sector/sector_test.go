@@ -1,0 +1,287 @@
+package sector_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/accord-peace/accord/fusion"
+	"github.com/accord-peace/accord/monitor"
+	"github.com/accord-peace/accord/monitor/monitortest"
+	"github.com/accord-peace/accord/sector"
+	"github.com/accord-peace/accord/sim"
+)
+
+// simulate runs the simulator on the reference geometry and reads its
+// observations back through the observation contract's decoder, in the
+// order they arrive (reported_at), as a mission ingests them.
+func simulate(tb testing.TB, seed uint64, d time.Duration, rate float64, dense bool) []*monitor.Observation {
+	tb.Helper()
+	a, k := monitortest.Reference(tb)
+	cfg := sim.FromAgreement(a.Monitoring, k)
+	cfg.Seed, cfg.Duration, cfg.Rate, cfg.FalseAlarmsPerHour = seed, d, rate, 2
+	if dense {
+		cfg.Dense = sim.DefaultDense()
+	}
+	res, err := sim.Run(cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return decode(tb, res.Observations)
+}
+
+func decode(tb testing.TB, obs []sim.Observation) []*monitor.Observation {
+	tb.Helper()
+	all := slices.Clone(obs)
+	slices.SortStableFunc(all, func(a, b sim.Observation) int {
+		switch {
+		case a.Properties.ReportedAt < b.Properties.ReportedAt:
+			return -1
+		case a.Properties.ReportedAt > b.Properties.ReportedAt:
+			return 1
+		}
+		return 0
+	})
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	for _, o := range all {
+		if err := enc.Encode(o); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	got, err := monitor.Decode(&buf, "sim.ndjson")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	out := make([]*monitor.Observation, len(got))
+	for i := range got {
+		out[i] = &got[i]
+	}
+	return out
+}
+
+// single runs one pipeline over the stream in batches and returns every
+// batch's versions.
+func single(tb testing.TB, obs []*monitor.Observation, size int) [][]monitor.Incident {
+	a, k := monitortest.Reference(tb)
+	p := monitor.NewPipeline(a.Monitoring, k, fusion.Config{})
+	var out [][]monitor.Incident
+	for i := 0; i < len(obs); i += size {
+		out = append(out, p.Observe(obs[i:min(i+size, len(obs))]))
+	}
+	return out
+}
+
+// deployment is N workers and a sequencer, fed as the stream feeds them:
+// each batch split by the plan, each sector's part to its worker, the
+// workers' versions to the sequencer in sector order.
+type deployment struct {
+	plan    *sector.Plan
+	workers []*sector.Worker
+	seq     *sector.Sequencer
+	halo    int // observations sent as halo
+	own     int
+}
+
+func deploy(tb testing.TB, n int) *deployment {
+	tb.Helper()
+	a, k := monitortest.Reference(tb)
+	plan, err := sector.NewPlan(a.Monitoring, k, n)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	d := &deployment{plan: plan, seq: sector.NewSequencer()}
+	for i := 0; i < n; i++ {
+		w, err := sector.NewWorker(plan, i, a.Monitoring, k, fusion.Config{})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		d.workers = append(d.workers, w)
+	}
+	return d
+}
+
+// split routes a batch: own[i] and halo[i] of sector i, in batch order.
+func (d *deployment) split(batch []*monitor.Observation) (own, halo [][]*monitor.Observation) {
+	n := d.plan.N()
+	own, halo = make([][]*monitor.Observation, n), make([][]*monitor.Observation, n)
+	for _, o := range batch {
+		i, h := d.plan.Route(o)
+		own[i] = append(own[i], o)
+		d.own++
+		for _, j := range h {
+			halo[j] = append(halo[j], o)
+			d.halo++
+		}
+	}
+	return own, halo
+}
+
+func (d *deployment) observe(batch []*monitor.Observation) []monitor.Incident {
+	own, halo := d.split(batch)
+	var out []monitor.Incident
+	for i, w := range d.workers {
+		out = append(out, d.seq.Apply(i, w.Observe(own[i], halo[i]))...)
+	}
+	return out
+}
+
+func (d *deployment) run(obs []*monitor.Observation, size int) [][]monitor.Incident {
+	var out [][]monitor.Incident
+	for i := 0; i < len(obs); i += size {
+		out = append(out, d.observe(obs[i:min(i+size, len(obs))]))
+	}
+	return out
+}
+
+// With one sector, the deployment hands out the pipeline's versions,
+// version for version, ids included.
+func TestOneSectorIsThePipeline(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		seed  uint64
+		dense bool
+		batch int
+	}{
+		{"default run, batches of 100", 1, false, 100},
+		{"default run, batches of 1", 2, false, 1},
+		{"dense run, batches of 500", 3, true, 500},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			obs := simulate(t, tc.seed, 12*time.Hour, 60, tc.dense)
+			want := single(t, obs, tc.batch)
+			got := deploy(t, 1).run(obs, tc.batch)
+			n := 0
+			for i := range want {
+				n += len(want[i])
+				if !reflect.DeepEqual(got[i], want[i]) {
+					for j := range max(len(got[i]), len(want[i])) {
+						if j >= len(got[i]) || j >= len(want[i]) || !reflect.DeepEqual(got[i][j], want[i][j]) {
+							g, _ := json.Marshal(at(got[i], j))
+							w, _ := json.Marshal(at(want[i], j))
+							t.Fatalf("batch %d, version %d:\n got %s\nwant %s", i, j, g, w)
+						}
+					}
+				}
+			}
+			t.Logf("%d observations, %d versions, identical", len(obs), n)
+		})
+	}
+}
+
+func at(ins []monitor.Incident, i int) any {
+	if i < len(ins) {
+		return ins[i]
+	}
+	return nil
+}
+
+// final is every incident's latest version, merged ones left out, by the
+// set of its members.
+type final struct {
+	byKey map[monitor.Key]string      // observation → its incident's member set
+	sets  map[string]monitor.Incident // member set → the incident
+}
+
+func finals(batches [][]monitor.Incident) final {
+	last := map[string]monitor.Incident{}
+	for _, b := range batches {
+		for _, in := range b {
+			last[in.ID] = in
+		}
+	}
+	f := final{byKey: map[monitor.Key]string{}, sets: map[string]monitor.Incident{}}
+	for _, in := range last {
+		if in.State == fusion.Merged || len(in.Observations) == 0 {
+			continue
+		}
+		ks := slices.Clone(in.Observations)
+		slices.SortFunc(ks, func(a, b monitor.Key) int {
+			if a.Source != b.Source {
+				return strings.Compare(a.Source, b.Source)
+			}
+			return strings.Compare(a.ID, b.ID)
+		})
+		var sb strings.Builder
+		for _, k := range ks {
+			sb.WriteString(k.Source + "/" + k.ID + " ")
+		}
+		set := sb.String()
+		f.sets[set] = in
+		for _, k := range ks {
+			f.byKey[k] = set
+		}
+	}
+	return f
+}
+
+// judged is what the comparison asks of an incident beyond its members:
+// its state and its violations (rule and party).
+func judged(in monitor.Incident) string {
+	s := in.State
+	for _, v := range in.Violations {
+		p := ""
+		if v.Party != nil {
+			p = *v.Party
+		}
+		s += " " + v.Rule + ":" + p
+	}
+	return s
+}
+
+// compare compares two runs' final incidents: the share of observations
+// that end in the same member set, and of those sets the share judged
+// alike.
+func compare(want, got final) (same, total, sameJudged, sets int, diff []string) {
+	for k, ws := range want.byKey {
+		total++
+		if got.byKey[k] == ws {
+			same++
+		}
+	}
+	for set, w := range want.sets {
+		g, ok := got.sets[set]
+		if !ok {
+			continue
+		}
+		sets++
+		if judged(g) == judged(w) {
+			sameJudged++
+		} else {
+			diff = append(diff, fmt.Sprintf("%s: want %s, got %s", set, judged(w), judged(g)))
+		}
+	}
+	return
+}
+
+func TestSectorsAgreeWithThePipeline(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		seed  uint64
+		dense bool
+		n     int
+	}{
+		{"default, 2 sectors", 1, false, 2},
+		{"default, 4 sectors", 1, false, 4},
+		{"dense, 2 sectors", 3, true, 2},
+		{"dense, 3 sectors", 3, true, 3},
+		{"dense, 4 sectors", 3, true, 4},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			obs := simulate(t, tc.seed, 12*time.Hour, 60, tc.dense)
+			want := finals(single(t, obs, 200))
+			d := deploy(t, tc.n)
+			got := finals(d.run(obs, 200))
+			same, total, sj, sets, diff := compare(want, got)
+			t.Logf("%d obs, halo %.2f%%: %d/%d observations in the same member set (%.3f), %d/%d sets judged alike", len(obs), 100*float64(d.halo)/float64(d.own), same, total, float64(same)/float64(total), sj, sets)
+			for _, s := range diff[:min(len(diff), 5)] {
+				t.Log(s)
+			}
+		})
+	}
+}

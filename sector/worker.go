@@ -1,0 +1,312 @@
+package sector
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/agreement"
+	"github.com/accord-peace/accord/fusion"
+	"github.com/accord-peace/accord/geo"
+	"github.com/accord-peace/accord/monitor"
+)
+
+// Anchor is the most precise member of an incident — least accuracy_m,
+// then earliest observed_at, then source id, then id — the member whose
+// sector owns the incident and sees every member of it.
+type Anchor struct {
+	Key        monitor.Key `json:"key"`
+	AccuracyM  float64     `json:"accuracy_m"`
+	ObservedAt time.Time   `json:"observed_at"`
+}
+
+// IsZero reports whether a is no anchor (a version that is not a fusion
+// incident's, or a merged one's, which has no member).
+func (a Anchor) IsZero() bool { return a.Key == (monitor.Key{}) }
+
+// Less reports whether a is more precise than b: the anchor order. A zero
+// anchor is less precise than any other.
+func (a Anchor) Less(b Anchor) bool {
+	switch {
+	case a.IsZero() || b.IsZero():
+		return !a.IsZero() && b.IsZero()
+	case a.AccuracyM != b.AccuracyM:
+		return a.AccuracyM < b.AccuracyM
+	case !a.ObservedAt.Equal(b.ObservedAt):
+		return a.ObservedAt.Before(b.ObservedAt)
+	case a.Key.Source != b.Key.Source:
+		return a.Key.Source < b.Key.Source
+	}
+	return a.Key.ID < b.Key.ID
+}
+
+// Version is one incident version a sector worker hands the sequencer:
+// the version its pipeline made, with the worker's local id (Prefix(i) +
+// "inc-N") for a fusion incident, or the pipeline's own id for the others
+// (a presence duty's missing report, a vessel's incident), which are
+// global already.
+type Version struct {
+	Incident monitor.Incident `json:"incident"`
+	// Anchor is the incident's anchor as the worker sees it (zero for a
+	// version that is not a fusion incident's, or a merged one's): the
+	// sequencer settles two sectors' claims on one member by it.
+	Anchor Anchor `json:"anchor"`
+	// Released says that the worker emitted this incident's versions
+	// before but owns it no longer: its anchor is now an observation of
+	// another sector (a more precise report that arrived there). The
+	// version is the incident as the worker last saw it; the sequencer
+	// takes it as the end of the worker's claim, not as a version to
+	// record.
+	Released bool `json:"released,omitempty"`
+}
+
+// Prefix is the prefix of the local incident ids of sector i: "s<i>/".
+func Prefix(i int) string { return "s" + strconv.Itoa(i) + "/" }
+
+// Worker is the fusion of one sector: a monitor.Pipeline over the
+// sector's own observations and its halo (the neighbours' observations
+// that may belong to one of its incidents), which hands out the versions
+// of the incidents the sector owns.
+//
+// Ownership. An incident is the sector's when its anchor (Anchor) is one
+// of the sector's own observations: the halo guarantees that the anchor's
+// sector sees every member, so its pipeline builds the incident whole,
+// as one pipeline over the whole front would. The other sectors that see
+// part of it (as halo, or as their own observations without the anchor)
+// stay silent about it, unless their view lacks the anchor: then each may
+// claim the part it sees, and the sequencer settles the claims by anchor
+// (the more precise wins; Sequencer).
+//
+// What Observe hands out, in the pipeline's order:
+//   - every version of an incident whose anchor is the sector's own;
+//   - once, marked Released, the version of an incident the sector
+//     handed out before but whose anchor is now another sector's (a more
+//     precise report arrived there and reached this sector as halo): the
+//     ownership moved, and the sequencer merges the incident it recorded
+//     into the new owner's;
+//   - the merged version of an incident the sector handed out and that
+//     its fusion merged into another (fusion's revision), and the closed
+//     version of one it handed out;
+//   - a presence duty's missing report when the duty's zone's centre lies
+//     in the sector; every vessel incident (the vessels' sector, 0, is the
+//     only one that sees vessel observations, see Plan.Route).
+//
+// Versions of incidents the sector never handed out and does not own are
+// dropped: their owner hands them out.
+//
+// Redelivery. An observation already taken in (by key), whose incident
+// is open or closed less than a fusion horizon ago on the sector's clock,
+// is skipped: the same batch given twice changes nothing and hands out
+// nothing. The store keeps each observation once for the record's whole
+// life; this window covers a stream's redelivery, which comes within
+// seconds or minutes.
+//
+// A Worker is not safe for concurrent use: one goroutine feeds it, in
+// the sector's stream order.
+type Worker struct {
+	plan    *Plan
+	sector  int
+	prefix  string
+	p       *monitor.Pipeline
+	horizon time.Duration
+	// seen holds the observations taken in whose incidents are open (the
+	// ones the anchors are chosen from); done the keys of closed incidents
+	// with the sector's clock when they closed, kept a horizon for
+	// redelivery.
+	seen    map[monitor.Key]member
+	done    map[monitor.Key]time.Time
+	claimed map[string]bool // local ids handed out and not released
+	clock   time.Time       // the latest observed_at taken in
+	pruned  time.Time       // clock when done was last pruned
+}
+
+// member is what the anchor rule needs of an observation.
+type member struct {
+	accuracyM float64
+	at        time.Time
+	own       bool
+}
+
+// NewWorker returns the worker of sector i of a plan over a monitoring
+// section and its kernel, with fusion's configuration (its Gate must not
+// exceed the plan's, its IDPrefix is set to Prefix(i)).
+func NewWorker(p *Plan, i int, m *agreement.Monitoring, k *geo.Kernel, cfg fusion.Config) (*Worker, error) {
+	if p == nil {
+		return nil, accord.Errorf(accord.EINVALID, "sector: worker %d: no plan", i)
+	}
+	if i < 0 || i >= p.n {
+		return nil, accord.Errorf(accord.EINVALID, "sector: worker %d: the plan has sectors 0 to %d", i, p.n-1)
+	}
+	if cfg.Gate > Gate {
+		return nil, accord.Errorf(accord.EINVALID, "sector: worker %d: fusion gate %v is wider than the halo's %v: members of one incident could be missed", i, cfg.Gate, float64(Gate))
+	}
+	if cfg.IDPrefix != "" {
+		return nil, accord.Errorf(accord.EINVALID, "sector: worker %d: fusion.Config.IDPrefix %q is the worker's to set", i, cfg.IDPrefix)
+	}
+	cfg.IDPrefix = Prefix(i)
+	h := cfg.Horizon
+	if h == 0 {
+		h = 24 * time.Hour
+	}
+	return &Worker{
+		plan: p, sector: i, prefix: cfg.IDPrefix, p: monitor.NewPipeline(m, k, cfg), horizon: h,
+		seen: map[monitor.Key]member{}, done: map[monitor.Key]time.Time{}, claimed: map[string]bool{},
+	}, nil
+}
+
+// Sector is the worker's sector.
+func (w *Worker) Sector() int { return w.sector }
+
+// Pipeline is the worker's pipeline (its vessel tracker, its open count).
+func (w *Worker) Pipeline() *monitor.Pipeline { return w.p }
+
+// Observe takes a batch of the sector: its own observations (those the
+// plan routes to it as owner) and its halo, in the stream's order, and
+// returns the versions the sector hands out (see Worker).
+func (w *Worker) Observe(own, halo []*monitor.Observation) []Version {
+	batch := make([]*monitor.Observation, 0, len(own)+len(halo))
+	take := func(obs []*monitor.Observation, mine bool) {
+		for _, o := range obs {
+			if monitor.IsVesselEvent(o.Event) {
+				batch = append(batch, o) // the vessel tracker dedupes by key
+				continue
+			}
+			k := o.Key()
+			if _, ok := w.seen[k]; ok {
+				continue
+			}
+			if _, ok := w.done[k]; ok {
+				continue
+			}
+			w.seen[k] = member{accuracyM: o.AccuracyM, at: o.ObservedAt, own: mine}
+			if o.ObservedAt.After(w.clock) {
+				w.clock = o.ObservedAt
+			}
+			batch = append(batch, o)
+		}
+	}
+	take(own, true)
+	take(halo, false)
+	if len(batch) == 0 {
+		return nil
+	}
+	ins := w.p.Observe(batch)
+	vs := make([]Version, len(ins))
+	keep := make([]bool, len(ins))
+	var handed map[string]bool // local ids handed out as the owner's in this batch
+	var pending []int          // merged versions of incidents never handed out
+	for i, in := range ins {
+		if in.State == fusion.Merged && strings.HasPrefix(in.ID, w.prefix) && !w.claimed[in.ID] {
+			vs[i] = Version{Incident: in}
+			pending = append(pending, i)
+			continue
+		}
+		vs[i], keep[i] = w.version(in)
+		if keep[i] && !vs[i].Released && strings.HasPrefix(in.ID, w.prefix) {
+			if handed == nil {
+				handed = map[string]bool{}
+			}
+			handed[in.ID] = true
+		}
+		if in.ClosedAt != nil && strings.HasPrefix(in.ID, w.prefix) {
+			for _, k := range in.Observations {
+				if _, ok := w.seen[k]; ok {
+					delete(w.seen, k)
+					w.done[k] = w.clock
+				}
+			}
+		}
+	}
+	// An incident opened and merged in one batch was never handed out: it
+	// is the sector's when the incident it merged into is (the one
+	// pipeline hands it out, merged, in this batch).
+	for _, i := range pending {
+		keep[i] = handed[ins[i].MergedInto]
+	}
+	var out []Version
+	for i := range vs {
+		if keep[i] {
+			out = append(out, vs[i])
+		}
+	}
+	w.prune()
+	return out
+}
+
+// version decides whether the sector hands out a version, and how.
+func (w *Worker) version(in monitor.Incident) (Version, bool) {
+	if !strings.HasPrefix(in.ID, w.prefix) {
+		// Not fusion's: global ids already.
+		if in.Event == monitor.MissingReport && w.plan.n > 1 {
+			return Version{Incident: in}, w.plan.Of(in.Location[0], in.Location[1]) == w.sector
+		}
+		return Version{Incident: in}, true
+	}
+	claimed := w.claimed[in.ID]
+	if in.State == fusion.Merged {
+		delete(w.claimed, in.ID)
+		return Version{Incident: in}, claimed
+	}
+	a, own := w.anchor(in.Observations)
+	if in.ClosedAt != nil {
+		delete(w.claimed, in.ID)
+		if own || !claimed {
+			return Version{Incident: in, Anchor: a}, own
+		}
+		return Version{Incident: in, Anchor: a, Released: true}, true
+	}
+	switch {
+	case own:
+		w.claimed[in.ID] = true
+		return Version{Incident: in, Anchor: a}, true
+	case claimed:
+		delete(w.claimed, in.ID)
+		return Version{Incident: in, Anchor: a, Released: true}, true
+	}
+	return Version{}, false
+}
+
+// anchor is the anchor of the members (those the worker knows) and
+// whether it is the sector's own.
+func (w *Worker) anchor(keys []monitor.Key) (Anchor, bool) {
+	var best Anchor
+	own := false
+	for _, k := range keys {
+		m, ok := w.seen[k]
+		if !ok {
+			continue
+		}
+		a := Anchor{Key: k, AccuracyM: m.accuracyM, ObservedAt: m.at}
+		if best.IsZero() || a.Less(best) {
+			best, own = a, m.own
+		}
+	}
+	return best, own
+}
+
+// prune forgets the keys of incidents closed more than a horizon ago on
+// the sector's clock, every 1/96 of a horizon.
+func (w *Worker) prune() {
+	if w.clock.Sub(w.pruned) < w.horizon/96 {
+		return
+	}
+	w.pruned = w.clock
+	cut := w.clock.Add(-w.horizon)
+	for k, at := range w.done {
+		if at.Before(cut) {
+			delete(w.done, k)
+		}
+	}
+}
+
+// Restore rebuilds the worker's state after a restart: it takes the
+// sector's stored observations again, batch by batch in their first
+// order, and discards what they hand out (it was handed out and recorded
+// before the restart). Observations the worker has already taken in are
+// skipped, as in Observe.
+func (w *Worker) Restore(own, halo []*monitor.Observation) { w.Observe(own, halo) }
+
+// String names the worker in logs.
+func (w *Worker) String() string { return fmt.Sprintf("sector %d of %d", w.sector, w.plan.n) }
