@@ -5,9 +5,11 @@
 // publishes the same simulated observations, split by sector, to
 // ACCORD_OBS, and each sector's worker consumes its subject with explicit
 // ack and does a sector worker's work with accord's code: decode each line
-// (monitor.DecodeLine), Put into the observation store (kept once per
-// key), fuse the new ones (monitor.Pipeline: placement, fusion,
-// violations). It reports, per cell: throughput (observations consumed per
+// (monitor.DecodeLine), Put its own observations into an observation store
+// (kept once per key), fuse own and halo (sector.Worker over
+// monitor.Pipeline: placement, fusion, violations). The sectors are
+// package sector's plan of the reference agreement's line, each
+// observation routed with its halo (sector.Plan.Route). It reports, per cell: throughput (observations consumed per
 // second), CPU seconds per observation (getrusage of the whole process:
 // servers, publishers and workers), and the receipt-to-consumed latency
 // (from the ingest taking a batch to the worker having acknowledged it) at
@@ -24,7 +26,6 @@ import (
 	"flag"
 	"fmt"
 	"log"
-	"math"
 	"os"
 	"runtime"
 	"sort"
@@ -40,8 +41,10 @@ import (
 
 	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/fusion"
+	"github.com/accord-peace/accord/geo"
 	"github.com/accord-peace/accord/monitor"
 	"github.com/accord-peace/accord/scenarios"
+	"github.com/accord-peace/accord/sector"
 	"github.com/accord-peace/accord/sim"
 	"github.com/accord-peace/accord/stream"
 )
@@ -53,7 +56,7 @@ const sentHeader = "Bench-Received"
 func main() {
 	nodesFlag := flag.String("nodes", "1,2,3", "JetStream node counts to run")
 	workersFlag := flag.String("workers", "1,2,3,4", "sector worker (partition) counts to run")
-	hours := flag.Float64("hours", 12, "simulated hours of observations")
+	hours := flag.Float64("hours", 24, "simulated hours of observations")
 	rate := flag.Float64("rate", 1000, "true events per simulated hour")
 	count := flag.Int("n", 60000, "observations per cell for the throughput run")
 	batch := flag.Int("batch", 500, "observations per ingested batch (split by sector into one message each)")
@@ -87,14 +90,12 @@ func main() {
 		log.Fatal(err)
 	}
 	lines := make([][]byte, len(res.Observations))
-	lons := make([]float64, len(res.Observations))
+	obs := make([]*monitor.Observation, len(res.Observations))
 	for i, o := range res.Observations {
 		lines[i], _ = json.Marshal(o)
-		d, err := monitor.DecodeLine(lines[i])
-		if err != nil {
+		if obs[i], err = monitor.DecodeLine(lines[i]); err != nil {
 			log.Fatal(err)
 		}
-		lons[i] = d.Position[0]
 	}
 	latN := int(float64(*latRate) * *latSeconds)
 	if *count+latN > len(lines) {
@@ -102,9 +103,9 @@ func main() {
 	}
 	fmt.Printf("machine: %d cores, %s; %d simulated observations (%d per cell, batches of %d, %d publishers; latency at %d obs/s for %gs)\n",
 		runtime.NumCPU(), runtime.Version(), len(lines), *count, *batch, *publishers, *latRate, *latSeconds)
-	fmt.Printf("worker's work: decode + Put (memory store) + fusion (monitor.Pipeline); sectors: equal longitude bands (stand-in for package sector)\n\n")
+	fmt.Printf("worker's work: decode + Put (memory store) + sector.Worker.Observe (fusion over own + halo); sectors: sector.NewPlan\n\n")
 
-	b := &bench{agreement: a, lines: lines, lons: lons, n: *count, latN: latN, batch: *batch,
+	b := &bench{agreement: a, kernel: k, lines: lines, obs: obs, n: *count, latN: latN, batch: *batch,
 		publishers: *publishers, latRate: *latRate}
 	var rows []row
 	for _, n := range nodes {
@@ -142,8 +143,9 @@ func main() {
 // bench is the run's fixed input.
 type bench struct {
 	agreement  *agreement.Agreement
+	kernel     *geo.Kernel
 	lines      [][]byte
-	lons       []float64
+	obs        []*monitor.Observation
 	n, latN    int
 	batch      int
 	publishers int
@@ -155,6 +157,7 @@ type row struct {
 	nodes, workers int
 	rate           float64 // observations per second
 	cpu            float64 // CPU seconds per observation
+	halo           float64 // halo copies per observation
 	p50, p99       time.Duration
 }
 
@@ -177,7 +180,19 @@ func (b *bench) cell(c *stream.Cluster, nodes, w int) (row, error) {
 	}); err != nil {
 		return r, fmt.Errorf("create %s: %w", stream.ObsStream, err)
 	}
-	sectorOf := sectors(b.lons, w)
+	plan, err := sector.NewPlan(b.agreement.Monitoring, b.kernel, w)
+	if err != nil {
+		return r, err
+	}
+	routes := make([]route, len(b.obs))
+	halo := 0
+	for i, o := range b.obs {
+		routes[i].own, routes[i].halo = plan.Route(o)
+		if i < b.n {
+			halo += len(routes[i].halo)
+		}
+	}
+	r.halo = float64(halo) / float64(b.n)
 
 	// Workers, one per sector, each on its own connection to a node.
 	var consumed atomic.Int64
@@ -199,9 +214,16 @@ func (b *bench) cell(c *stream.Cluster, nodes, w int) (row, error) {
 		if err != nil {
 			return r, fmt.Errorf("consumer of sector %d: %w", s, err)
 		}
-		wk := newWorker(b.agreement)
+		wk, err := newWorker(b.agreement, plan, s)
+		if err != nil {
+			return r, err
+		}
 		cc, err := cons.Consume(func(m jetstream.Msg) {
-			n, err := wk.process(m.Data())
+			own, err := strconv.Atoi(m.Headers().Get(stream.HeaderOwn))
+			if err != nil {
+				log.Fatalf("sector %d: %s: %v", s, stream.HeaderOwn, err)
+			}
+			n, err := wk.process(m.Data(), own)
 			if err != nil {
 				log.Fatalf("sector %d: %v", s, err)
 			}
@@ -231,7 +253,7 @@ func (b *bench) cell(c *stream.Cluster, nodes, w int) (row, error) {
 
 	// Throughput: the publishers take the batches in turn, publish
 	// asynchronously (a bounded window) and wait for every PubAck.
-	msgs := b.messages(0, b.n, sectorOf, w)
+	msgs := b.messages(0, b.n, routes, w)
 	var pubs []jetstream.JetStream
 	for p := 0; p < b.publishers; p++ {
 		pc, err := nats.Connect(urls[p%len(urls)])
@@ -239,7 +261,10 @@ func (b *bench) cell(c *stream.Cluster, nodes, w int) (row, error) {
 			return r, err
 		}
 		defer pc.Close()
-		pjs, _ := jetstream.New(pc, jetstream.WithPublishAsyncMaxPending(64))
+		pjs, _ := jetstream.New(pc, jetstream.WithPublishAsyncMaxPending(64),
+			jetstream.WithPublishAsyncErrHandler(func(_ jetstream.JetStream, m *nats.Msg, err error) {
+				log.Fatalf("publish %s: no PubAck: %v", m.Header.Get(nats.MsgIdHdr), err)
+			}))
 		pubs = append(pubs, pjs)
 	}
 	runtime.GC()
@@ -259,7 +284,7 @@ func (b *bench) cell(c *stream.Cluster, nodes, w int) (row, error) {
 				}
 				for _, m := range msgs[i] {
 					m.Header.Set(sentHeader, strconv.FormatInt(time.Now().UnixNano(), 10))
-					if _, err := pjs.PublishMsgAsync(m); err != nil {
+					if _, err := pjs.PublishMsgAsync(m, jetstream.WithStallWait(time.Minute)); err != nil {
 						errs <- err
 						return
 					}
@@ -292,7 +317,7 @@ func (b *bench) cell(c *stream.Cluster, nodes, w int) (row, error) {
 	// Latency: batches of 100 at the fixed rate, one publisher, each
 	// batch's messages published and acknowledged before the next.
 	const per = 100
-	lmsgs := b.messages(b.n, b.n+b.latN, sectorOf, w, per)
+	lmsgs := b.messages(b.n, b.n+b.latN, routes, w, per)
 	measuring.Store(true)
 	interval := time.Duration(float64(time.Second) * per / float64(b.latRate))
 	t0 := time.Now()
@@ -302,7 +327,7 @@ func (b *bench) cell(c *stream.Cluster, nodes, w int) (row, error) {
 		}
 		for _, m := range ms {
 			m.Header.Set(sentHeader, strconv.FormatInt(time.Now().UnixNano(), 10))
-			if _, err := pubs[0].PublishMsgAsync(m); err != nil {
+			if _, err := pubs[0].PublishMsgAsync(m, jetstream.WithStallWait(time.Minute)); err != nil {
 				return r, err
 			}
 		}
@@ -324,11 +349,17 @@ func (b *bench) cell(c *stream.Cluster, nodes, w int) (row, error) {
 	return r, nil
 }
 
+// route is where an observation goes: its own sector and its halo.
+type route struct {
+	own  int
+	halo []int
+}
+
 // messages splits lines[lo:hi] into ingested batches (of b.batch lines,
 // or size) and each batch into one message per sector, as an ingest node
-// publishes them: NDJSON body, Nats-Msg-Id batch digest/sector,
-// Accord-Own (no halo here: every line is its sector's own).
-func (b *bench) messages(lo, hi int, sectorOf []int, w int, size ...int) [][]*nats.Msg {
+// publishes them: NDJSON body, the sector's own lines then its halo,
+// Accord-Own, Nats-Msg-Id batch digest/sector.
+func (b *bench) messages(lo, hi int, routes []route, w int, size ...int) [][]*nats.Msg {
 	per := b.batch
 	if len(size) > 0 {
 		per = size[0]
@@ -341,24 +372,29 @@ func (b *bench) messages(lo, hi int, sectorOf []int, w int, size ...int) [][]*na
 			h.Write(l)
 		}
 		digest := hex.EncodeToString(h.Sum(nil)[:16])
-		bodies := make([]bytes.Buffer, w)
-		own := make([]int, w)
+		own := make([]bytes.Buffer, w)
+		halo := make([]bytes.Buffer, w)
+		owned := make([]int, w)
 		for x := i; x < j; x++ {
-			s := sectorOf[x]
-			bodies[s].Write(b.lines[x])
-			bodies[s].WriteByte('\n')
-			own[s]++
+			r := routes[x]
+			own[r.own].Write(b.lines[x])
+			own[r.own].WriteByte('\n')
+			owned[r.own]++
+			for _, s := range r.halo {
+				halo[s].Write(b.lines[x])
+				halo[s].WriteByte('\n')
+			}
 		}
 		var ms []*nats.Msg
-		for s := range bodies {
-			if own[s] == 0 {
+		for s := range own {
+			if own[s].Len()+halo[s].Len() == 0 {
 				continue
 			}
 			m := nats.NewMsg(stream.ObsSubject(s))
-			m.Data = bodies[s].Bytes()
+			m.Data = append(own[s].Bytes(), halo[s].Bytes()...)
 			m.Header.Set(nats.MsgIdHdr, digest+"/"+strconv.Itoa(s))
 			m.Header.Set(stream.HeaderBatch, digest)
-			m.Header.Set(stream.HeaderOwn, strconv.Itoa(own[s]))
+			m.Header.Set(stream.HeaderOwn, strconv.Itoa(owned[s]))
 			ms = append(ms, m)
 		}
 		out = append(out, ms)
@@ -366,38 +402,29 @@ func (b *bench) messages(lo, hi int, sectorOf []int, w int, size ...int) [][]*na
 	return out
 }
 
-// sectors assigns each observation to one of w equal longitude bands over
-// the observations' extent (a stand-in for package sector's arc-length
-// sectors of the line: the front here runs mostly west to east).
-func sectors(lons []float64, w int) []int {
-	lo, hi := math.Inf(1), math.Inf(-1)
-	for _, x := range lons {
-		lo, hi = math.Min(lo, x), math.Max(hi, x)
-	}
-	out := make([]int, len(lons))
-	for i, x := range lons {
-		out[i] = min(w-1, int(float64(w)*(x-lo)/(hi-lo+1e-12)))
-	}
-	return out
-}
-
-// worker is a sector worker's state: its observation store and pipeline.
+// worker is a sector worker's state: its observation store and the
+// sector's fusion (sector.Worker).
 type worker struct {
-	store    *monitor.MemStore
-	pipeline *monitor.Pipeline
+	store  *monitor.MemStore
+	sector *sector.Worker
 }
 
-func newWorker(a *agreement.Agreement) *worker {
+func newWorker(a *agreement.Agreement, p *sector.Plan, i int) (*worker, error) {
 	k, err := monitor.NewKernel(a.Monitoring)
 	if err != nil {
-		log.Fatal(err)
+		return nil, err
 	}
-	return &worker{store: monitor.NewMemStore(), pipeline: monitor.NewPipeline(a.Monitoring, k, fusion.Config{})}
+	sw, err := sector.NewWorker(p, i, a.Monitoring, k, fusion.Config{})
+	if err != nil {
+		return nil, err
+	}
+	return &worker{store: monitor.NewMemStore(), sector: sw}, nil
 }
 
-// process decodes a message's lines, puts them and fuses the new ones; it
-// returns how many observations the message held.
-func (w *worker) process(body []byte) (int, error) {
+// process decodes a message's lines (the first own of them the sector's
+// own, the rest its halo), puts them and lets the sector fuse them; it
+// returns how many of its own observations the message held.
+func (w *worker) process(body []byte, own int) (int, error) {
 	var batch []monitor.Observation
 	for len(body) > 0 {
 		i := bytes.IndexByte(body, '\n')
@@ -415,24 +442,26 @@ func (w *worker) process(body []byte) (int, error) {
 		}
 		batch = append(batch, *o)
 	}
-	put, err := w.store.Put(context.Background(), batch)
-	if err != nil {
+	if own > len(batch) {
+		return 0, fmt.Errorf("%s %d, the message holds %d observations", stream.HeaderOwn, own, len(batch))
+	}
+	// The sector's own observations are its to store; its halo is stored
+	// by the sectors that own it.
+	if _, err := w.store.Put(context.Background(), batch[:own]); err != nil {
 		return 0, err
 	}
-	fresh := make([]*monitor.Observation, 0, put.Added)
+	ptrs := make([]*monitor.Observation, len(batch))
 	for i := range batch {
-		if put.New[i] {
-			fresh = append(fresh, &batch[i])
-		}
+		ptrs[i] = &batch[i]
 	}
-	w.pipeline.Observe(fresh)
-	return len(batch), nil
+	w.sector.Observe(ptrs[:own], ptrs[own:])
+	return own, nil
 }
 
 // report prints the table and the efficiency per added worker.
 func report(rows []row) {
-	fmt.Println("| nodes (replicas) | workers | observations/s | CPU µs/observation | CPU vs 1 worker | throughput efficiency per worker | receipt→consumed p50 | p99 |")
-	fmt.Println("|---|---|---|---|---|---|---|---|")
+	fmt.Println("| nodes (replicas) | workers | halo copies/obs | observations/s | CPU µs/observation | CPU vs 1 worker | throughput efficiency per worker | receipt→consumed p50 | p99 |")
+	fmt.Println("|---|---|---|---|---|---|---|---|---|")
 	base := map[int]row{}
 	for _, r := range rows {
 		if r.workers == 1 {
@@ -444,7 +473,7 @@ func report(rows []row) {
 			cpuRatio = fmt.Sprintf("%.2f", r.cpu/b.cpu)
 			eff = fmt.Sprintf("%.2f", r.rate/(float64(r.workers)*b.rate))
 		}
-		fmt.Printf("| %d (R%d) | %d | %.0f | %.1f | %s | %s | %v | %v |\n", r.nodes, min(3, r.nodes), r.workers, r.rate, r.cpu*1e6,
+		fmt.Printf("| %d (R%d) | %d | %.2f | %.0f | %.1f | %s | %s | %v | %v |\n", r.nodes, min(3, r.nodes), r.workers, r.halo, r.rate, r.cpu*1e6,
 			cpuRatio, eff, r.p50.Round(100*time.Microsecond), r.p99.Round(100*time.Microsecond))
 	}
 }
