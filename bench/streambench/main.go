@@ -122,17 +122,21 @@ func main() {
 				log.Fatalf("warm-up: %v", err)
 			}
 		}
-		for _, w := range workers {
-			var runs []row
-			for range *repeat {
+		// The cells of a node count run in turn, count times, so that the
+		// load of the machine, which varies, falls on each alike.
+		runs := make([][]row, len(workers))
+		for range *repeat {
+			for i, w := range workers {
 				r, err := b.cell(c, n, w)
 				if err != nil {
 					log.Fatalf("%d nodes, %d workers: %v", n, w, err)
 				}
 				fmt.Fprintf(os.Stderr, "%d nodes × %d workers: %.0f obs/s, %.1f µs CPU/obs, p99 %v\n", n, w, r.rate, r.cpu*1e6, r.p99)
-				runs = append(runs, r)
+				runs[i] = append(runs[i], r)
 			}
-			rows = append(rows, median(runs))
+		}
+		for i := range workers {
+			rows = append(rows, median(runs[i]))
 		}
 		c.Close()
 		os.RemoveAll(dir)
@@ -158,13 +162,14 @@ type row struct {
 	rate           float64 // observations per second
 	cpu            float64 // CPU seconds per observation
 	halo           float64 // halo copies per observation
+	obs, msgs      int     // observations and messages of the throughput run
 	p50, p99       time.Duration
 }
 
 // cell runs the throughput and the latency run on a fresh ObsStream with
 // w sector workers.
 func (b *bench) cell(c *stream.Cluster, nodes, w int) (row, error) {
-	r := row{nodes: nodes, workers: w}
+	r := row{nodes: nodes, workers: w, obs: b.n}
 	ctx := context.Background()
 	urls := strings.Split(c.URLs(), ",")
 	nc, err := nats.Connect(c.URLs())
@@ -254,6 +259,9 @@ func (b *bench) cell(c *stream.Cluster, nodes, w int) (row, error) {
 	// Throughput: the publishers take the batches in turn, publish
 	// asynchronously (a bounded window) and wait for every PubAck.
 	msgs := b.messages(0, b.n, routes, w)
+	for _, ms := range msgs {
+		r.msgs += len(ms)
+	}
 	var pubs []jetstream.JetStream
 	for p := 0; p < b.publishers; p++ {
 		pc, err := nats.Connect(urls[p%len(urls)])
@@ -460,8 +468,8 @@ func (w *worker) process(body []byte, own int) (int, error) {
 
 // report prints the table and the efficiency per added worker.
 func report(rows []row) {
-	fmt.Println("| nodes (replicas) | workers | halo copies/obs | observations/s | CPU µs/observation | CPU vs 1 worker | throughput efficiency per worker | receipt→consumed p50 | p99 |")
-	fmt.Println("|---|---|---|---|---|---|---|---|---|")
+	fmt.Println("| nodes (replicas) | workers | halo copies/obs | obs/message | observations/s | CPU µs/observation | CPU vs 1 worker | throughput efficiency per worker | receipt→consumed p50 | p99 |")
+	fmt.Println("|---|---|---|---|---|---|---|---|---|---|")
 	base := map[int]row{}
 	for _, r := range rows {
 		if r.workers == 1 {
@@ -473,10 +481,13 @@ func report(rows []row) {
 			cpuRatio = fmt.Sprintf("%.2f", r.cpu/b.cpu)
 			eff = fmt.Sprintf("%.2f", r.rate/(float64(r.workers)*b.rate))
 		}
-		fmt.Printf("| %d (R%d) | %d | %.2f | %.0f | %.1f | %s | %s | %v | %v |\n", r.nodes, min(3, r.nodes), r.workers, r.halo, r.rate, r.cpu*1e6,
+		fmt.Printf("| %d (R%d) | %d | %.2f | %.0f | %.0f | %.1f | %s | %s | %v | %v |\n", r.nodes, min(3, r.nodes), r.workers, r.halo, r.obsPerMsg(), r.rate, r.cpu*1e6,
 			cpuRatio, eff, r.p50.Round(100*time.Microsecond), r.p99.Round(100*time.Microsecond))
 	}
 }
+
+// obsPerMsg is how many observations a message carried on average.
+func (r row) obsPerMsg() float64 { return float64(r.obs) / float64(max(1, r.msgs)) }
 
 // median is the median of each figure of runs of one cell.
 func median(runs []row) row {
