@@ -2,9 +2,9 @@ package stream
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/url"
 	"os"
@@ -64,7 +64,9 @@ func (c *Cluster) Open() error {
 	if c.Nodes < 1 {
 		return fmt.Errorf("stream cluster %q: %d nodes, need at least 1", c.Name, c.Nodes)
 	}
-	ports, err := freePorts(3 * c.Nodes)
+	// Three ports per node (client, routes, leaf nodes), one per link,
+	// reserved together so that no two coincide.
+	ports, err := freePorts(3*c.Nodes + c.Nodes*(c.Nodes-1))
 	if err != nil {
 		return fmt.Errorf("stream cluster %q: %w", c.Name, err)
 	}
@@ -73,16 +75,18 @@ func (c *Cluster) Open() error {
 	// says on its way out (a clean stop hands its leaderships over)
 	// reaches the others.
 	c.routes = make([][]*link, c.Nodes)
+	linkPorts := ports[3*c.Nodes:]
 	for i := range c.routes {
 		c.routes[i] = make([]*link, c.Nodes)
 		for j := range c.routes[i] {
 			if i == j || c.Nodes == 1 {
 				continue
 			}
-			if c.routes[i][j], err = newLink("127.0.0.1:" + strconv.Itoa(ports[3*j+1])); err != nil {
+			if c.routes[i][j], err = listenLink(linkPorts[0], "127.0.0.1:"+strconv.Itoa(ports[3*j+1])); err != nil {
 				c.Close()
 				return fmt.Errorf("stream cluster %q: route %d to %d: %w", c.Name, i, j, err)
 			}
+			linkPorts = linkPorts[1:]
 		}
 	}
 	c.nodes = make([]*clusterNode, c.Nodes)
@@ -151,7 +155,8 @@ func (c *Cluster) start(i int) error {
 	s.Start()
 	if !s.ReadyForConnections(c.Ready) {
 		s.Shutdown()
-		return fmt.Errorf("stream cluster %q node %d: not serving on 127.0.0.1:%d after %s", c.Name, i, n.opts.Port, c.Ready)
+		return fmt.Errorf("stream cluster %q node %d: not serving on 127.0.0.1:%d (routes %d, leaf nodes %d) after %s: a port taken?",
+			c.Name, i, n.opts.Port, n.opts.Cluster.Port, n.opts.LeafNode.Port, c.Ready)
 	}
 	c.mu.Lock()
 	n.srv = s
@@ -317,29 +322,46 @@ func (c *Cluster) Close() {
 	}
 }
 
-// freePorts reserves n distinct free loopback TCP ports (they are free
-// when returned; a node binds them at once, and again after a restart).
+// freePorts reserves n distinct free loopback TCP ports, below the
+// kernel's ephemeral range: a node binds them at once, and again after a
+// restart, and meanwhile no outgoing connection may take one as its
+// local port (they take theirs from the ephemeral range).
 func freePorts(n int) ([]int, error) {
+	lo, hi := 10000, ephemeralLow()
 	var ls []net.Listener
 	defer func() {
 		for _, l := range ls {
 			l.Close()
 		}
 	}()
-	ports := make([]int, n)
-	for i := range ports {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
+	ports := make([]int, 0, n)
+	for tries := 0; len(ports) < n; tries++ {
+		if tries > 1000 {
+			return nil, fmt.Errorf("no %d free loopback ports between %d and %d", n, lo, hi)
+		}
+		p := lo + rand.IntN(hi-lo)
+		l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(p))
 		if err != nil {
-			return nil, fmt.Errorf("free loopback port: %w", err)
+			continue
 		}
 		ls = append(ls, l)
-		addr, ok := l.Addr().(*net.TCPAddr)
-		if !ok {
-			return nil, errors.New("free loopback port: not a TCP address")
-		}
-		ports[i] = addr.Port
+		ports = append(ports, p)
 	}
 	return ports, nil
+}
+
+// ephemeralLow is the low end of the kernel's ephemeral port range
+// (Linux: /proc/sys/net/ipv4/ip_local_port_range), 32768 when unknown.
+func ephemeralLow() int {
+	b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if err == nil {
+		if f := strings.Fields(string(b)); len(f) == 2 {
+			if p, err := strconv.Atoi(f[0]); err == nil && p > 11000 {
+				return p
+			}
+		}
+	}
+	return 32768
 }
 
 // link is a TCP proxy standing for a network link that can be cut: while
@@ -352,9 +374,19 @@ type link struct {
 	conns  map[net.Conn]struct{}
 }
 
-// newLink proxies a free loopback port to target (host:port).
+// newLink proxies a free loopback port (below the ephemeral range) to
+// target (host:port).
 func newLink(target string) (*link, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ports, err := freePorts(1)
+	if err != nil {
+		return nil, fmt.Errorf("link to %s: %w", target, err)
+	}
+	return listenLink(ports[0], target)
+}
+
+// listenLink proxies loopback port port to target.
+func listenLink(port int, target string) (*link, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
 	if err != nil {
 		return nil, fmt.Errorf("link to %s: %w", target, err)
 	}

@@ -184,7 +184,6 @@ func TestFailureClusterNodeKilled(t *testing.T) {
 		k.deliv, _ = delivered.longest(k.at, end)
 		t.Logf("killed %s (node %d, stream leader then node %d, down %v): longest pause of PubAcks %v, of deliveries %v",
 			k.what, k.node, k.next, k.downed.Round(time.Millisecond), k.pub.Round(time.Millisecond), k.deliv.Round(time.Millisecond))
-		fmt.Printf("FIGURE kill %q down=%v pubpause=%v delivpause=%v\n", k.what, k.downed.Round(time.Millisecond), k.pub.Round(time.Millisecond), k.deliv.Round(time.Millisecond))
 	}
 	normal, _ := published.longest(time.Time{}, kills[0].at)
 	t.Logf("%d observations acknowledged, all delivered (%d delivered more than once, deduplicated by key); longest PubAck pause before any kill %v",

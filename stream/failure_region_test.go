@@ -2,7 +2,6 @@ package stream
 
 import (
 	"context"
-	"fmt"
 	"net/url"
 	"sync"
 	"sync/atomic"
@@ -193,7 +192,6 @@ func TestFailureRegionCutOff(t *testing.T) {
 	t.Logf("region cut off %s: acknowledged %d observations (%d batches, %d while cut off); "+
 		"%s held %d batches at the cut's end; link back %v after restore, caught up %v after restore; every one once",
 		r.Name, want, len(sectorOf), cutAcks.Load(), ObsStream, before.State.Msgs, relinked.Round(time.Millisecond), caught.Round(time.Millisecond))
-	fmt.Printf("FIGURE region-catch-up batches=%d cut=%d link=%v caught=%v\n", len(sectorOf), cutAcks.Load(), relinked.Round(time.Millisecond), caught.Round(time.Millisecond))
 }
 
 // waitFor polls cond for up to a minute (a bound against a hang, not a
