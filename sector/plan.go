@@ -75,9 +75,8 @@ const nearSectors = 16
 // its arc position.
 type planEdge struct {
 	a, b   s2.Point
-	n      s2.Point // unit normal of its great circle (zero when a = b)
-	cum    float64  // arc position of a (m)
-	len    float64  // its length (m)
+	cum    float64 // arc position of a (m)
+	len    float64 // its length (m)
 	sector int
 }
 
@@ -132,22 +131,21 @@ func NewPlan(m *agreement.Monitoring, k *geo.Kernel, n int) (*Plan, error) {
 			end := p.bounds[s+1]
 			if s == n-1 || e.cum+e.len <= end || e.len == 0 {
 				e.sector = s
-				p.edges = append(p.edges, e.withNormal())
+				p.edges = append(p.edges, e.checked())
 				break
 			}
 			cut := s2.InterpolateAtDistance(s1.Angle((end-e.cum)/geo.EarthRadiusM), e.a, e.b)
 			head := planEdge{a: e.a, b: cut, cum: e.cum, len: end - e.cum, sector: s}
-			p.edges = append(p.edges, head.withNormal())
+			p.edges = append(p.edges, head.checked())
 			e = planEdge{a: cut, b: e.b, cum: end, len: e.len - (end - e.cum)}
 		}
 	}
 	return p, nil
 }
 
-func (e planEdge) withNormal() planEdge {
-	if e.len > 0 && e.a != e.b {
-		e.n = s2.Point{Vector: e.a.PointCross(e.b).Normalize()}
-	} else {
+// checked is the edge, of zero length where its ends coincide.
+func (e planEdge) checked() planEdge {
+	if e.a == e.b {
 		e.len = 0
 	}
 	return e
@@ -205,7 +203,7 @@ func (p *Plan) at(x s2.Point, c *cellInfo) (pos, distM float64, e *planEdge) {
 // the least distance from c to an edge), and a sector lies at least
 // dist(c, sector) − ρ from any point of the cell.
 func (p *Plan) cell(x s2.Point) *cellInfo {
-	id := s2.CellIDFromLatLng(s2.LatLngFromPoint(x)).Parent(cellLevel)
+	id := s2.CellFromPoint(x).ID().Parent(cellLevel)
 	if c, ok := p.cells.Load(id); ok {
 		return c.(*cellInfo)
 	}
@@ -272,9 +270,11 @@ func (p *Plan) Of(lon, lat float64) int {
 // most precise member, a_anchor ≤ a_m), so the anchor's sector sees every
 // member. A point q within r of the position p has its nearest point of
 // the line within d + 2r of p (d: p's distance to the line), so the halo
-// is the sectors of the line's points within d + 2r of p: a bound, exact
-// on straight stretches near the line, wider far from it or at bends (a
-// little more duplication, never a member missed).
+// is the sectors of the line's points within d + 2r of p: a bound, which
+// on a straight stretch at the line reaches 2r along it where r would
+// do, and more far from it (a little more duplication, never a member
+// missed; TestOfAndHaloAgainstAScan checks it on points drawn about the
+// bounds).
 //
 // Vessel and inspection observations are tracked per vessel, not fused:
 // they all go to sector 0, with no halo, where one tracker follows every
@@ -289,7 +289,8 @@ func (p *Plan) Route(o *monitor.Observation) (own int, halo []int) {
 		return 0, nil
 	}
 	x := geo.Point(o.Position[0], o.Position[1])
-	pos, d, _ := p.at(x, p.cell(x))
+	c := p.cell(x)
+	pos, d, _ := p.at(x, c)
 	own = p.sectorAt(pos)
 	if o.Event == agreement.PresenceEvent {
 		for i := 0; i < p.n; i++ {
@@ -301,7 +302,6 @@ func (p *Plan) Route(o *monitor.Observation) (own int, halo []int) {
 	}
 	r := Gate*math.Sqrt2*math.Max(o.AccuracyM, 0) + MarginM
 	reach := d + 2*r
-	c := p.cell(x)
 	// Most observations lie far from every other sector: the cell's bounds
 	// say so without a look at an edge.
 	for _, sb := range c.near {

@@ -2,6 +2,7 @@ package sector_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"github.com/golang/geo/s2"
 
 	"github.com/accord-peace/accord/agreement"
+	"github.com/accord-peace/accord/fusion"
 	"github.com/accord-peace/accord/geo"
 	"github.com/accord-peace/accord/monitor"
 	"github.com/accord-peace/accord/monitor/monitortest"
@@ -126,7 +128,7 @@ func TestOfAndHaloAgainstAScan(t *testing.T) {
 	for _, n := range []int{2, 5, 16} {
 		p := plan(t, n)
 		rng := rand.New(rand.NewPCG(uint64(n), 1))
-		for i := 0; i < 3000; i++ {
+		for i := 0; i < 1000; i++ {
 			var pos float64
 			if i%2 == 0 {
 				pos = rng.Float64() * p.LengthM()
@@ -224,5 +226,71 @@ func TestNewPlanRefuses(t *testing.T) {
 				t.Fatalf("error %v; want one saying %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// The halo's Gate is fusion's default: two reports of one event with the
+// same accuracy join within Gate·√2·accuracy of each other and never
+// beyond (were fusion's gate to widen, the halo would miss members).
+func TestGateIsFusions(t *testing.T) {
+	at := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name   string
+		factor float64 // of Gate·√2·accuracy
+		join   bool
+	}{
+		{"well within", 0.3, true},
+		{"just beyond", 1.01, false},
+		{"far beyond", 3, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			const acc = 100.0
+			e := fusion.New(fusion.Config{})
+			a := [2]float64{35, 47.5}
+			b := offset(a, 1, tc.factor*sector.Gate*math.Sqrt2*acc)
+			r := func(id, owner string, p [2]float64) fusion.Report {
+				return fusion.Report{Source: id, ID: id, Owner: owner, Kind: monitor.KindUAV, Event: "explosion",
+					Lon: p[0], Lat: p[1], AccuracyM: acc, ObservedAt: at, TimeAccuracyS: 5, Confidence: 0.8, AttributedTo: monitor.Unknown}
+			}
+			first := e.Add(r("a", "osce", a))
+			second := e.Add(r("b", "un", b))
+			if (first == second) != tc.join {
+				t.Errorf("joined %v; want %v", first == second, tc.join)
+			}
+		})
+	}
+}
+
+// A plan is shared by the ingest goroutines: routing from several at once
+// gives what routing from one does (run with -race).
+func TestPlanConcurrent(t *testing.T) {
+	obs := simulate(t, 12, 3*time.Hour, 60, false)
+	shared, alone := plan(t, 5), plan(t, 5)
+	type route struct {
+		own  int
+		halo []int
+	}
+	want := make([]route, len(obs))
+	for i, o := range obs {
+		want[i].own, want[i].halo = alone.Route(o)
+	}
+	done := make(chan error, 4)
+	for g := 0; g < 4; g++ {
+		go func(g int) {
+			for i := range obs {
+				j := (i + g*len(obs)/4) % len(obs)
+				own, halo := shared.Route(obs[j])
+				if own != want[j].own || !slices.Equal(halo, want[j].halo) {
+					done <- fmt.Errorf("observation %d routed to %d %v, alone to %d %v", j, own, halo, want[j].own, want[j].halo)
+					return
+				}
+			}
+			done <- nil
+		}(g)
+	}
+	for g := 0; g < 4; g++ {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"reflect"
 	"slices"
 	"strings"
@@ -86,15 +87,22 @@ type deployment struct {
 	seq     *sector.Sequencer
 	halo    int // observations sent as halo
 	own     int
+	// ordered: each worker takes its part of a batch in the batch's order
+	// (ObserveBatch), else its own observations and its halo (Observe).
+	ordered bool
 }
 
 func deploy(tb testing.TB, n int) *deployment {
 	tb.Helper()
+	return deployOn(tb, plan(tb, n))
+}
+
+// deployOn is deploy on a plan built before (a plan is long-lived: it
+// learns the line around the cells it meets).
+func deployOn(tb testing.TB, plan *sector.Plan) *deployment {
+	tb.Helper()
 	a, k := monitortest.Reference(tb)
-	plan, err := sector.NewPlan(a.Monitoring, k, n)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	n := plan.N()
 	d := &deployment{plan: plan, seq: sector.NewSequencer()}
 	for i := 0; i < n; i++ {
 		w, err := sector.NewWorker(plan, i, a.Monitoring, k, fusion.Config{})
@@ -123,10 +131,28 @@ func (d *deployment) split(batch []*monitor.Observation) (own, halo [][]*monitor
 }
 
 func (d *deployment) observe(batch []*monitor.Observation) []monitor.Incident {
-	own, halo := d.split(batch)
 	var out []monitor.Incident
+	if !d.ordered {
+		own, halo := d.split(batch)
+		for i, w := range d.workers {
+			out = append(out, d.seq.Apply(i, w.Observe(own[i], halo[i]))...)
+		}
+		return out
+	}
+	// Each sector's part in the batch's order.
+	n := d.plan.N()
+	part, own := make([][]*monitor.Observation, n), make([][]bool, n)
+	for _, o := range batch {
+		i, h := d.plan.Route(o)
+		part[i], own[i] = append(part[i], o), append(own[i], true)
+		d.own++
+		for _, j := range h {
+			part[j], own[j] = append(part[j], o), append(own[j], false)
+			d.halo++
+		}
+	}
 	for i, w := range d.workers {
-		out = append(out, d.seq.Apply(i, w.Observe(own[i], halo[i]))...)
+		out = append(out, d.seq.Apply(i, w.ObserveBatch(part[i], own[i]))...)
 	}
 	return out
 }
@@ -186,6 +212,9 @@ func at(ins []monitor.Incident, i int) any {
 type final struct {
 	byKey map[monitor.Key]string      // observation → its incident's member set
 	sets  map[string]monitor.Incident // member set → the incident
+	// double counts the observations listed by two incidents (two
+	// sectors' fusion put them in two).
+	double int
 }
 
 func finals(batches [][]monitor.Incident) final {
@@ -196,7 +225,13 @@ func finals(batches [][]monitor.Incident) final {
 		}
 	}
 	f := final{byKey: map[monitor.Key]string{}, sets: map[string]monitor.Incident{}}
-	for _, in := range last {
+	ids := make([]string, 0, len(last))
+	for id := range last {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids) // a report two incidents list is counted in the first
+	for _, id := range ids {
+		in := last[id]
 		if in.State == fusion.Merged || len(in.Observations) == 0 {
 			continue
 		}
@@ -214,6 +249,10 @@ func finals(batches [][]monitor.Incident) final {
 		set := sb.String()
 		f.sets[set] = in
 		for _, k := range ks {
+			if _, ok := f.byKey[k]; ok {
+				f.double++
+				continue
+			}
 			f.byKey[k] = set
 		}
 	}
@@ -235,13 +274,18 @@ func judged(in monitor.Incident) string {
 }
 
 // compare compares two runs' final incidents: the share of observations
-// that end in the same member set, and of those sets the share judged
-// alike.
-func compare(want, got final) (same, total, sameJudged, sets int, diff []string) {
+// that end in the same member set, of those sets the share judged alike,
+// and the observations that end in no incident (lost).
+func compare(want, got final) (same, total, sameJudged, sets, lost int, diff []string) {
 	for k, ws := range want.byKey {
 		total++
+		if got.byKey[k] == "" {
+			lost++
+		}
 		if got.byKey[k] == ws {
 			same++
+		} else if len(diff) < 10 {
+			diff = append(diff, fmt.Sprintf("%s/%s: want in {%s}, got in {%s} %s", k.Source, k.ID, ws, got.byKey[k], got.sets[got.byKey[k]].ID))
 		}
 	}
 	for set, w := range want.sets {
@@ -277,10 +321,70 @@ func TestSectorsAgreeWithThePipeline(t *testing.T) {
 			want := finals(single(t, obs, 200))
 			d := deploy(t, tc.n)
 			got := finals(d.run(obs, 200))
-			same, total, sj, sets, diff := compare(want, got)
-			t.Logf("%d obs, halo %.2f%%: %d/%d observations in the same member set (%.3f), %d/%d sets judged alike", len(obs), 100*float64(d.halo)/float64(d.own), same, total, float64(same)/float64(total), sj, sets)
+			same, total, sj, sets, lost, diff := compare(want, got)
+			t.Logf("%d obs, halo %.2f%%: %d/%d observations in the same member set (%.3f), %d in none, %d/%d sets judged alike", len(obs), 100*float64(d.halo)/float64(d.own), same, total, float64(same)/float64(total), lost, sj, sets)
 			for _, s := range diff[:min(len(diff), 5)] {
 				t.Log(s)
+			}
+		})
+	}
+}
+
+// Events on the sector bounds, reported from both sides: separated ones
+// (ten minutes apart) end as one pipeline makes them, member for member,
+// state and violations included; on a dense stream (an event every 5 s
+// on three bounds) the share of observations that end in the same member
+// set is measured and held above the floor measured.
+func TestBoundaryEvents(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		n        int
+		events   int
+		gap      time.Duration
+		spread   float64
+		ordered  bool    // ObserveBatch, else Observe
+		shuffled bool    // each batch out of the order of reporting
+		floor    float64 // share of observations in the same member set
+		lost     int     // observations in no incident, at most
+	}{
+		{"separated, 2 sectors, in order", 2, 200, 10 * time.Minute, 100, true, false, 1, 0},
+		{"separated, 4 sectors, in order", 4, 300, 10 * time.Minute, 300, true, false, 1, 0},
+		// Measured 0.9990, none lost, 3 listed by two incidents.
+		{"dense, 4 sectors, in order", 4, 3000, 5 * time.Second, 300, true, false, 0.997, 0},
+		// Every event on the one bound: the most contested case (measured
+		// 0.9908, none lost, 49 listed by two).
+		{"dense, 2 sectors, in order", 2, 3000, 5 * time.Second, 300, true, false, 0.985, 0},
+		// Observe: own and halo interleaved by reported_at (measured 1 and
+		// 0.9985; own first, then halo, gave 0.9953 and 0.9385).
+		{"separated, 4 sectors, Observe", 4, 300, 10 * time.Minute, 300, false, false, 1, 0},
+		{"dense, 4 sectors, Observe", 4, 3000, 5 * time.Second, 300, false, false, 0.997, 0},
+		// Batches out of the order of reporting: ObserveBatch keeps their
+		// order (measured 0.9982), Observe cannot (0.9626, 78 listed by
+		// two).
+		{"dense, 4 sectors, shuffled, in order", 4, 3000, 5 * time.Second, 300, true, true, 0.997, 0},
+		{"dense, 4 sectors, shuffled, Observe", 4, 3000, 5 * time.Second, 300, false, true, 0.95, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := deploy(t, tc.n)
+			d.ordered = tc.ordered
+			obs := boundaryStream(d.plan, uint64(tc.n), tc.events, tc.gap, tc.spread)
+			if tc.shuffled {
+				rng := rand.New(rand.NewPCG(7, 7))
+				for i := 0; i < len(obs); i += 100 {
+					b := obs[i:min(i+100, len(obs))]
+					rng.Shuffle(len(b), func(i, j int) { b[i], b[j] = b[j], b[i] })
+				}
+			}
+			want := finals(single(t, obs, 100))
+			got := finals(d.run(obs, 100))
+			same, total, sj, sets, lost, diff := compare(want, got)
+			rate := float64(same) / float64(total)
+			t.Logf("%d observations, %d halo copies: %d/%d in the same member set (%.4f), %d in none, %d in two; %d/%d sets judged alike", len(obs), d.halo, same, total, rate, lost, got.double, sj, sets)
+			for _, s := range diff[:min(len(diff), 2)] {
+				t.Log(s)
+			}
+			if rate < tc.floor || lost > tc.lost || (tc.floor == 1 && sj != sets) || sj < sets*99/100 {
+				t.Errorf("agreement %.4f, %d lost (judged alike %d/%d); want at least %.4f, at most %d lost", rate, lost, sj, sets, tc.floor, tc.lost)
 			}
 		})
 	}

@@ -60,6 +60,11 @@ type Version struct {
 	// takes it as the end of the worker's claim, not as a version to
 	// record.
 	Released bool `json:"released,omitempty"`
+	// Fallback says that the worker does not own the incident (its anchor
+	// is another sector's observation) but some of its members are the
+	// sector's own: should the owner's fusion leave those out of every
+	// incident it records, the sequencer records this one instead.
+	Fallback bool `json:"fallback,omitempty"`
 }
 
 // Prefix is the prefix of the local incident ids of sector i: "s<i>/".
@@ -85,10 +90,15 @@ func Prefix(i int) string { return "s" + strconv.Itoa(i) + "/" }
 //     handed out before but whose anchor is now another sector's (a more
 //     precise report arrived there and reached this sector as halo): the
 //     ownership moved, and the sequencer merges the incident it recorded
-//     into the new owner's;
+//     into the new owner's; and, marked Released too, its merged or closed
+//     version when it comes, so that the sequencer lets go of it;
 //   - the merged version of an incident the sector handed out and that
-//     its fusion merged into another (fusion's revision), and the closed
-//     version of one it handed out;
+//     its fusion merged into another (fusion's revision), or that opened
+//     and merged within the batch into one the sector hands out; and the
+//     closed version of one it handed out;
+//   - marked Fallback, every version of an incident the sector does not
+//     own but that holds some of its own observations: the sequencer
+//     records it only if the owner's fusion left those out (Sequencer);
 //   - a presence duty's missing report when the duty's zone's centre lies
 //     in the sector; every vessel incident (the vessels' sector, 0, is the
 //     only one that sees vessel observations, see Plan.Route).
@@ -115,11 +125,25 @@ type Worker struct {
 	// ones the anchors are chosen from); done the keys of closed incidents
 	// with the sector's clock when they closed, kept a horizon for
 	// redelivery.
-	seen    map[monitor.Key]member
-	done    map[monitor.Key]time.Time
-	claimed map[string]bool // local ids handed out and not released
-	clock   time.Time       // the latest observed_at taken in
-	pruned  time.Time       // clock when done was last pruned
+	seen   map[monitor.Key]member
+	done   map[monitor.Key]time.Time
+	locals map[string]*local      // the open local incidents met, by local id
+	clock  time.Time              // the latest observed_at taken in
+	pruned time.Time              // clock when done was last pruned
+	buf    []*monitor.Observation // the batch handed to the pipeline, reused
+}
+
+// local is what the worker knows of one of its pipeline's incidents: its
+// anchor as of its members' count, and whether the sector handed it out
+// (and has not released it).
+type local struct {
+	n        int
+	anchor   Anchor
+	own      bool
+	claimed  bool
+	released bool // handed out, then released (Version.Released)
+	mixed    bool // not own, but with own members
+	fallback bool // handed out as a fallback (Version.Fallback)
 }
 
 // member is what the anchor rule needs of an observation.
@@ -152,7 +176,7 @@ func NewWorker(p *Plan, i int, m *agreement.Monitoring, k *geo.Kernel, cfg fusio
 	}
 	return &Worker{
 		plan: p, sector: i, prefix: cfg.IDPrefix, p: monitor.NewPipeline(m, k, cfg), horizon: h,
-		seen: map[monitor.Key]member{}, done: map[monitor.Key]time.Time{}, claimed: map[string]bool{},
+		seen: map[monitor.Key]member{}, done: map[monitor.Key]time.Time{}, locals: map[string]*local{},
 	}, nil
 }
 
@@ -163,48 +187,72 @@ func (w *Worker) Sector() int { return w.sector }
 func (w *Worker) Pipeline() *monitor.Pipeline { return w.p }
 
 // Observe takes a batch of the sector: its own observations (those the
-// plan routes to it as owner) and its halo, in the stream's order, and
-// returns the versions the sector hands out (see Worker).
+// plan routes to it as owner) and its halo, each in the batch's order,
+// and returns the versions the sector hands out (see Worker). Fusion's
+// choices depend on the order, and one pipeline takes the batch in its
+// order: Observe interleaves the two as that order most likely was,
+// keeping each one's order and taking the earlier reported_at first (own
+// first on a tie), which is the batch's order when the batch is in the
+// order of reporting. Where the stream carries the batch's order,
+// ObserveBatch keeps it whatever it is.
 func (w *Worker) Observe(own, halo []*monitor.Observation) []Version {
 	batch := make([]*monitor.Observation, 0, len(own)+len(halo))
-	take := func(obs []*monitor.Observation, mine bool) {
-		for _, o := range obs {
-			if monitor.IsVesselEvent(o.Event) {
-				batch = append(batch, o) // the vessel tracker dedupes by key
-				continue
-			}
-			k := o.Key()
-			if _, ok := w.seen[k]; ok {
-				continue
-			}
-			if _, ok := w.done[k]; ok {
-				continue
-			}
-			w.seen[k] = member{accuracyM: o.AccuracyM, at: o.ObservedAt, own: mine}
-			if o.ObservedAt.After(w.clock) {
-				w.clock = o.ObservedAt
-			}
-			batch = append(batch, o)
+	mine := make([]bool, 0, len(own)+len(halo))
+	i, j := 0, 0
+	for i < len(own) || j < len(halo) {
+		if j == len(halo) || (i < len(own) && !halo[j].ReportedAt.Before(own[i].ReportedAt)) {
+			batch, mine = append(batch, own[i]), append(mine, true)
+			i++
+		} else {
+			batch, mine = append(batch, halo[j]), append(mine, false)
+			j++
 		}
 	}
-	take(own, true)
-	take(halo, false)
+	return w.ObserveBatch(batch, mine)
+}
+
+// ObserveBatch takes the sector's part of a batch in the batch's order:
+// obs[i] is one of the sector's own observations when own[i], else of its
+// halo. It returns the versions the sector hands out (see Worker).
+func (w *Worker) ObserveBatch(obs []*monitor.Observation, own []bool) []Version {
+	batch := w.buf[:0]
+	for i, o := range obs {
+		if monitor.IsVesselEvent(o.Event) {
+			batch = append(batch, o) // the vessel tracker dedupes by key
+			continue
+		}
+		k := o.Key()
+		if _, ok := w.seen[k]; ok {
+			continue
+		}
+		if _, ok := w.done[k]; ok {
+			continue
+		}
+		w.seen[k] = member{accuracyM: o.AccuracyM, at: o.ObservedAt, own: i < len(own) && own[i]}
+		if o.ObservedAt.After(w.clock) {
+			w.clock = o.ObservedAt
+		}
+		batch = append(batch, o)
+	}
 	if len(batch) == 0 {
 		return nil
 	}
 	ins := w.p.Observe(batch)
+	clear(batch)
+	w.buf = batch[:0]
 	vs := make([]Version, len(ins))
 	keep := make([]bool, len(ins))
 	var handed map[string]bool // local ids handed out as the owner's in this batch
 	var pending []int          // merged versions of incidents never handed out
 	for i, in := range ins {
-		if in.State == fusion.Merged && strings.HasPrefix(in.ID, w.prefix) && !w.claimed[in.ID] {
+		if in.State == fusion.Merged && strings.HasPrefix(in.ID, w.prefix) && !w.handedOut(in.ID) {
 			vs[i] = Version{Incident: in}
 			pending = append(pending, i)
+			delete(w.locals, in.ID)
 			continue
 		}
 		vs[i], keep[i] = w.version(in)
-		if keep[i] && !vs[i].Released && strings.HasPrefix(in.ID, w.prefix) {
+		if keep[i] && !vs[i].Released && !vs[i].Fallback && strings.HasPrefix(in.ID, w.prefix) {
 			if handed == nil {
 				handed = map[string]bool{}
 			}
@@ -225,13 +273,17 @@ func (w *Worker) Observe(own, halo []*monitor.Observation) []Version {
 	for _, i := range pending {
 		keep[i] = handed[ins[i].MergedInto]
 	}
-	var out []Version
+	out := vs[:0]
 	for i := range vs {
 		if keep[i] {
 			out = append(out, vs[i])
 		}
 	}
+	clear(vs[len(out):])
 	w.prune()
+	if len(out) == 0 {
+		return nil
+	}
 	return out
 }
 
@@ -244,46 +296,80 @@ func (w *Worker) version(in monitor.Incident) (Version, bool) {
 		}
 		return Version{Incident: in}, true
 	}
-	claimed := w.claimed[in.ID]
-	if in.State == fusion.Merged {
-		delete(w.claimed, in.ID)
-		return Version{Incident: in}, claimed
+	l := w.locals[in.ID]
+	if l == nil {
+		l = &local{}
+		w.locals[in.ID] = l
 	}
-	a, own := w.anchor(in.Observations)
-	if in.ClosedAt != nil {
-		delete(w.claimed, in.ID)
-		if own || !claimed {
-			return Version{Incident: in, Anchor: a}, own
+	claimed := l.claimed
+	if in.State == fusion.Merged {
+		delete(w.locals, in.ID)
+		switch {
+		case claimed:
+			return Version{Incident: in}, true
+		case l.released:
+			return Version{Incident: in, Released: true}, true
+		case l.fallback:
+			return Version{Incident: in, Fallback: true}, true
 		}
-		return Version{Incident: in, Anchor: a, Released: true}, true
+		return Version{}, false
+	}
+	// Members only join: the anchor changes only when their count does.
+	if len(in.Observations) != l.n {
+		l.n = len(in.Observations)
+		l.anchor, l.own, l.mixed = w.anchor(in.Observations)
+	}
+	a, own := l.anchor, l.own
+	if in.ClosedAt != nil {
+		delete(w.locals, in.ID)
+		switch {
+		case own:
+			return Version{Incident: in, Anchor: a}, true
+		case claimed || l.released:
+			return Version{Incident: in, Anchor: a, Released: true}, true
+		case l.fallback:
+			return Version{Incident: in, Anchor: a, Fallback: true}, true
+		}
+		return Version{}, false
 	}
 	switch {
 	case own:
-		w.claimed[in.ID] = true
+		l.claimed, l.released = true, false
 		return Version{Incident: in, Anchor: a}, true
 	case claimed:
-		delete(w.claimed, in.ID)
+		l.claimed, l.released = false, true
 		return Version{Incident: in, Anchor: a, Released: true}, true
+	case l.mixed && !l.released:
+		l.fallback = true
+		return Version{Incident: in, Anchor: a, Fallback: true}, true
 	}
 	return Version{}, false
 }
 
-// anchor is the anchor of the members (those the worker knows) and
-// whether it is the sector's own.
-func (w *Worker) anchor(keys []monitor.Key) (Anchor, bool) {
+// handedOut reports whether the sector handed a local incident out,
+// whether it still claims it or released it.
+func (w *Worker) handedOut(id string) bool {
+	l := w.locals[id]
+	return l != nil && (l.claimed || l.released || l.fallback)
+}
+
+// anchor is the anchor of the members (those the worker knows), whether
+// it is the sector's own, and, when it is not, whether some member is.
+func (w *Worker) anchor(keys []monitor.Key) (Anchor, bool, bool) {
 	var best Anchor
-	own := false
+	own, some := false, false
 	for _, k := range keys {
 		m, ok := w.seen[k]
 		if !ok {
 			continue
 		}
+		some = some || m.own
 		a := Anchor{Key: k, AccuracyM: m.accuracyM, ObservedAt: m.at}
 		if best.IsZero() || a.Less(best) {
 			best, own = a, m.own
 		}
 	}
-	return best, own
+	return best, own, some && !own
 }
 
 // prune forgets the keys of incidents closed more than a horizon ago on
@@ -305,8 +391,11 @@ func (w *Worker) prune() {
 // sector's stored observations again, batch by batch in their first
 // order, and discards what they hand out (it was handed out and recorded
 // before the restart). Observations the worker has already taken in are
-// skipped, as in Observe.
+// skipped, as in Observe. RestoreBatch is the same for ObserveBatch.
 func (w *Worker) Restore(own, halo []*monitor.Observation) { w.Observe(own, halo) }
+
+// RestoreBatch is Restore for a batch in its order (ObserveBatch).
+func (w *Worker) RestoreBatch(obs []*monitor.Observation, own []bool) { w.ObserveBatch(obs, own) }
 
 // String names the worker in logs.
 func (w *Worker) String() string { return fmt.Sprintf("sector %d of %d", w.sector, w.plan.n) }
