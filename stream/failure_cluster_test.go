@@ -119,6 +119,13 @@ func TestFailureClusterNodeKilled(t *testing.T) {
 	}
 	var kills []*kill
 	for _, st := range steps {
+		// Each kill comes 1.5 s after publishing and delivery resumed
+		// from the one before.
+		if n := len(kills); n > 0 {
+			waitFor(t, "PubAcks and deliveries after the restart", func() bool {
+				return published.since(kills[n-1].back) && delivered.since(kills[n-1].back)
+			})
+		}
 		time.Sleep(1500 * time.Millisecond)
 		leader := c.StreamLeader(ObsStream)
 		for leader < 0 {

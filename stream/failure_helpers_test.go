@@ -131,6 +131,13 @@ func (g *gaps) mark() {
 	g.mu.Unlock()
 }
 
+// since reports whether an event came after t.
+func (g *gaps) since(t time.Time) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return len(g.at) > 0 && g.at[len(g.at)-1].After(t)
+}
+
 // longest is the longest interval without an event that overlaps
 // [from, to], and where it began.
 func (g *gaps) longest(from, to time.Time) (time.Duration, time.Time) {
