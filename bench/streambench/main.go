@@ -28,6 +28,7 @@ import (
 	"log"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"sort"
 	"strconv"
 	"strings"
@@ -64,9 +65,18 @@ func main() {
 	latRate := flag.Int("latency-rate", 5000, "observations per second for the latency run")
 	latSeconds := flag.Float64("latency-seconds", 3, "length of the latency run")
 	repeat := flag.Int("count", 1, "runs of each cell (the table shows the median of each figure)")
+	profile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.Parse()
 	log.SetFlags(0)
 
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
 	nodes, err := ints(*nodesFlag)
 	if err != nil {
 		log.Fatalf("-nodes: %v", err)
