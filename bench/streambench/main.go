@@ -54,7 +54,6 @@ import (
 // number of its own observations at its head, the halo after them.
 const headerOwn = "Accord-Own"
 
-
 // sentHeader carries the time the ingest took a batch (unix nanoseconds),
 // for the receipt-to-consumed latency; the benchmark's own header.
 const sentHeader = "Bench-Received"
