@@ -16,12 +16,13 @@ import (
 
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/mission"
+	"github.com/accord-peace/accord/monitor"
 )
 
 // Roles a node plays.
 const (
 	RoleAll      = "all"      // ingest, the sector workers and the recorder in one process
-	RoleIngest   = "ingest"   // takes batches over HTTP, stores and publishes them
+	RoleIngest   = "ingest"   // takes batches over HTTP, stores and publishes them (a regional one publishes unstored: Config.Region)
 	RoleWorker   = "worker"   // runs the sector workers
 	RoleRecorder = "recorder" // runs the engine and the record from the fused log, serves the reads
 	RoleWitness  = "witness"  // a party's node (not this package's: cmd/accord)
@@ -48,6 +49,46 @@ type Config struct {
 	Worker  WorkerConfig
 	Metrics *Metrics
 	Logger  *slog.Logger
+	// Region, with RoleIngest, makes the node a regional ingest node
+	// (Ingester.Region): URL is then the regional NATS server (a leaf
+	// node of the stream cluster, with its own JetStream domain), on
+	// which Start creates the region's stream (RegionStreamConfig) when
+	// absent, and nothing else: ObsStream and FusedStream are the
+	// cluster's.
+	Region string
+	// Sources are the regions whose streams ObsStream sources
+	// (SourceRegion), added by a node that records (RoleAll,
+	// RoleRecorder) at its start when absent; a region's messages flow
+	// into ObsStream whenever its link is up.
+	Sources []RegionRef
+}
+
+// RegionRef names a regional node's stream: the region's name and its
+// JetStream domain.
+type RegionRef struct{ Name, Domain string }
+
+// ParseRegionRef reads NAME[@DOMAIN]; the domain is "region-NAME" when
+// not given (as NewRegion's).
+func ParseRegionRef(s string) (RegionRef, error) {
+	name, domain, _ := strings.Cut(s, "@")
+	if domain == "" {
+		domain = "region-" + name
+	}
+	if err := CheckRegionName(name); err != nil {
+		return RegionRef{}, err
+	}
+	if strings.ContainsAny(domain, ". *>\t") {
+		return RegionRef{}, accord.Errorf(accord.EINVALID, "region %q: the JetStream domain %q may not hold dots, spaces or wildcards", s, domain)
+	}
+	return RegionRef{Name: name, Domain: domain}, nil
+}
+
+// CheckRegionName refuses a region name that is not one subject token.
+func CheckRegionName(name string) error {
+	if name == "" || strings.ContainsAny(name, ". *>\t\r\n") {
+		return accord.Errorf(accord.EINVALID, "region %q: want a name of letters, digits, - or _ (one NATS subject token: no dots, spaces or wildcards)", name)
+	}
+	return nil
 }
 
 // Node is a running node: what it runs for its role.
@@ -87,6 +128,17 @@ func Start(ctx context.Context, m *mission.Mission, c Config) (*Node, error) {
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
+	if c.Region != "" {
+		if c.Role != RoleIngest {
+			return nil, accord.Errorf(accord.EINVALID, "a region (%s) is an ingest node's: --role ingest, not %s", c.Region, c.Role)
+		}
+		if IsEmbedded(c.URL) {
+			return nil, accord.Errorf(accord.EINVALID, "a regional ingest node (region %s) publishes to its regional NATS server: --stream nats://HOST:PORT of that server, not embedded", c.Region)
+		}
+		if err := CheckRegionName(c.Region); err != nil {
+			return nil, err
+		}
+	}
 	if c.Sectors.Plan == nil {
 		s, err := Split(m, 1)
 		if err != nil {
@@ -95,6 +147,12 @@ func Start(ctx context.Context, m *mission.Mission, c Config) (*Node, error) {
 		c.Sectors = s
 	}
 	c.Worker.Logger = c.Logger
+	if c.Worker.Store == nil {
+		c.Worker.Store = func(ctx context.Context, obs []monitor.Observation) error {
+			_, err := m.Store(ctx, obs, nil)
+			return err
+		}
+	}
 	n := &Node{failed: make(chan struct{})}
 	url := c.URL
 	if url == EmbeddedURL {
@@ -127,9 +185,29 @@ func Start(ctx context.Context, m *mission.Mission, c Config) (*Node, error) {
 		}
 		logger.Info("stream: reconnected to NATS", "server", nc.ConnectedUrlRedacted())
 	})
+	if c.Region != "" {
+		sctx, scancel := context.WithTimeout(ctx, 30*time.Second)
+		_, err := conn.JS.CreateOrUpdateStream(sctx, RegionStreamConfig(c.Region))
+		scancel()
+		if err != nil {
+			n.Close()
+			return nil, fmt.Errorf("region %s: creating the stream %s on %s: %w", c.Region, RegionStream(c.Region), redact(conn.URL), err)
+		}
+		n.Ingester = NewIngester(m, conn, c.Sectors.Plan, c.Metrics)
+		n.Ingester.Region = c.Region
+		return n, nil
+	}
 	if err := EnsureStreams(ctx, conn.JS, c.Streams); err != nil {
 		n.Close()
 		return nil, err
+	}
+	if c.Role == RoleAll || c.Role == RoleRecorder {
+		for _, r := range c.Sources {
+			if err := SourceRegion(ctx, conn.JS, r.Name, r.Domain); err != nil {
+				n.Close()
+				return nil, err
+			}
+		}
 	}
 	rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	n.cancel = cancel
