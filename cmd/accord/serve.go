@@ -49,11 +49,14 @@ type serverConfig struct {
 	// witnessKeys are the witnesses whose cosignatures the record takes.
 	witnessKeys []string
 	// The stream deployment (serve_stream.go): the NATS URL or embedded,
-	// the sectors, the node's role, the streams' replicas.
-	stream     string
-	partitions int
-	role       string
-	replicas   int
+	// the sectors, the node's role, the streams' replicas; a regional
+	// ingest node's region, the regions a recorder sources.
+	stream        string
+	partitions    int
+	role          string
+	replicas      int
+	region        string
+	sourceRegions []string
 	// witness is the party's node of --role witness (serve_witness.go).
 	witness witnessConfig
 }
