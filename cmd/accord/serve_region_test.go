@@ -105,4 +105,3 @@ func (g *gate) open() {
 	g.up = true
 	g.mu.Unlock()
 }
-
