@@ -228,6 +228,13 @@ func Start(ctx context.Context, m *mission.Mission, c Config) (*Node, error) {
 	if c.Role == RoleAll || c.Role == RoleIngest {
 		n.Ingester = NewIngester(m, conn, c.Sectors.Plan, c.Metrics)
 	}
+	if n.Recorder != nil && len(c.Sources) > 0 {
+		n.wg.Add(1)
+		go func() {
+			defer n.wg.Done()
+			n.watchSources(rctx, c.Sources, c.Logger)
+		}()
+	}
 	if c.Metrics != nil && (len(n.Workers) > 0 || n.Recorder != nil) {
 		n.wg.Add(1)
 		go func() {
@@ -267,6 +274,93 @@ func (n *Node) watchPending(ctx context.Context, m *Metrics) {
 			}
 		}
 	}
+}
+
+// watchSources sets a region's source up again when the region answers
+// and the source does not flow. nats-server retries a source whose
+// consumer it could not set up (the region cut off) on a backoff of 10 s
+// per failed attempt, up to 2 min: after a long cut, the region's
+// batches would wait that long after the link returned. Every 5 s, a
+// source inactive for more than 15 s whose region's JetStream answers
+// through the leaf link (its domain's API) is removed from ObsStream and
+// added again (at most once in 30 s): a new source is set up at once,
+// from where ObsStream's messages say the region's stream was read to.
+func (n *Node) watchSources(ctx context.Context, sources []RegionRef, logger *slog.Logger) {
+	t := time.NewTicker(5 * time.Second)
+	defer t.Stop()
+	last := map[string]time.Time{}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		s, err := n.Conn.JS.Stream(ctx, ObsStream)
+		if err != nil {
+			continue
+		}
+		info, err := s.Info(ctx)
+		if err != nil {
+			continue
+		}
+		for _, r := range sources {
+			var si *jetstream.StreamSourceInfo
+			for _, x := range info.Sources {
+				if x.Name == RegionStream(r.Name) {
+					si = x
+				}
+			}
+			if si == nil || (si.Active >= 0 && si.Active < 15*time.Second) || time.Since(last[r.Name]) < 30*time.Second {
+				continue
+			}
+			if !n.regionAnswers(ctx, r) {
+				continue
+			}
+			last[r.Name] = time.Now()
+			if err := n.resource(ctx, r); err != nil {
+				logger.Warn("stream: setting a region's source up again", "region", r.Name, "err", err)
+				continue
+			}
+			logger.Info("stream: a region answers and its source did not flow: set up again", "region", r.Name, "inactive", si.Active)
+		}
+	}
+}
+
+// regionAnswers reports whether region r's stream answers through the
+// leaf link.
+func (n *Node) regionAnswers(ctx context.Context, r RegionRef) bool {
+	rjs, err := jetstream.NewWithDomain(n.Conn.NC, r.Domain)
+	if err != nil {
+		return false
+	}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	_, err = rjs.Stream(ctx, RegionStream(r.Name))
+	return err == nil
+}
+
+// resource removes region r's source from ObsStream and adds it again.
+func (n *Node) resource(ctx context.Context, r RegionRef) error {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	s, err := n.Conn.JS.Stream(ctx, ObsStream)
+	if err != nil {
+		return err
+	}
+	cfg := s.CachedInfo().Config
+	src := RegionSource(r.Name, r.Domain)
+	kept := cfg.Sources[:0:0]
+	for _, have := range cfg.Sources {
+		if have.Name == src.Name && have.External != nil && have.External.APIPrefix == src.External.APIPrefix {
+			continue
+		}
+		kept = append(kept, have)
+	}
+	cfg.Sources = kept
+	if _, err := n.Conn.JS.UpdateStream(ctx, cfg); err != nil {
+		return fmt.Errorf("removing the source %s from %s: %w", src.Name, ObsStream, err)
+	}
+	return SourceRegion(ctx, n.Conn.JS, r.Name, r.Domain)
 }
 
 // supervise runs sector i's worker, and when it stops on an error starts

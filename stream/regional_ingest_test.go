@@ -102,6 +102,10 @@ func TestRegionalIngestCutOff(t *testing.T) {
 	}
 	waitUntil(t, "the leaf link down", func() bool { return !region.Linked() })
 	post(t, east.url, lines[third:2*third], batch) // cut off: every batch 200
+	// Cut off long enough for the source to go stale: nats-server then
+	// retries it on its backoff, and the recorder's node sets it up
+	// again once the region answers (Node.watchSources).
+	time.Sleep(20 * time.Second)
 	held := msgs(t, ctx, east, stream.RegionStream(region.Name))
 	atCut := msgs(t, ctx, centre, stream.ObsStream)
 	if atCut >= held {
