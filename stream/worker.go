@@ -57,6 +57,11 @@ type WorkerConfig struct {
 // again after is kept once (JetStream's duplicate window); an observation
 // is never fused twice, since it is in one message of the sector and the
 // fusion is rebuilt to just before it.
+//
+// A message a regional ingest node published (HeaderUnstored) has not
+// been stored: the worker puts its own lines in the observation store
+// (WorkerConfig.Store, each key once) before it fuses them, and the
+// acknowledgement follows the store's commit and the output's PubAck.
 type Worker struct {
 	sector  int
 	js      jetstream.JetStream
