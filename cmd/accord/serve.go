@@ -491,7 +491,11 @@ client that stops reading is dropped. Ctrl-C stops it cleanly.
 				fmt.Fprintf(cmd.ErrOrStderr(), "accord: %s\n", s.exposed)
 			}
 			if s.node != nil {
-				fmt.Fprintf(cmd.OutOrStdout(), "accord serving on %s (data in %s; stream %s, %d sector(s), role %s; log key %s)\n", s.URL, c.data, redactStream(c.stream), max(c.partitions, 1), c.role, s.logKey)
+				role := c.role
+				if c.region != "" {
+					role += " in region " + c.region + ", publishing unstored to " + stream.RegionStream(c.region)
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "accord serving on %s (data in %s; stream %s, %d sector(s), role %s; log key %s)\n", s.URL, c.data, redactStream(c.stream), max(c.partitions, 1), role, s.logKey)
 			} else {
 				fmt.Fprintf(cmd.OutOrStdout(), "accord serving on %s (data in %s, %d observations restored; log key %s)\n", s.URL, c.data, s.restored, s.logKey)
 			}

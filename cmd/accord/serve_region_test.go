@@ -55,7 +55,7 @@ func TestServeRegionalIngest(t *testing.T) {
 	opened := time.Now()
 	g.open()
 	converges(t, want, centre)
-	t.Logf("caught up %v after the link opened\n%s%s", time.Since(opened).Round(time.Millisecond), strings.TrimSpace(out.String()), strings.TrimSpace(eastOut.String()))
+	t.Logf("caught up %v after the link opened\n%s%s", time.Since(opened).Round(time.Millisecond), strings.TrimSpace(out.String())+"\n", strings.TrimSpace(eastOut.String()))
 }
 
 // gate is a TCP proxy to a target that refuses connections until opened.
