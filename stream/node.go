@@ -284,7 +284,8 @@ func (n *Node) watchPending(ctx context.Context, m *Metrics) {
 // source inactive for more than 15 s whose region's JetStream answers
 // through the leaf link (its domain's API) is removed from ObsStream and
 // added again (at most once in 30 s): a new source is set up at once,
-// from where ObsStream's messages say the region's stream was read to.
+// from where ObsStream's messages say the region's stream was read to. A
+// source missing from ObsStream's configuration is added again.
 func (n *Node) watchSources(ctx context.Context, sources []RegionRef, logger *slog.Logger) {
 	t := time.NewTicker(5 * time.Second)
 	defer t.Stop()
@@ -310,7 +311,15 @@ func (n *Node) watchSources(ctx context.Context, sources []RegionRef, logger *sl
 					si = x
 				}
 			}
-			if si == nil || (si.Active >= 0 && si.Active < 15*time.Second) || time.Since(last[r.Name]) < 30*time.Second {
+			if si == nil {
+				// Gone (another node's update raced the recorder's):
+				// added again.
+				if err := SourceRegion(ctx, n.Conn.JS, r.Name, r.Domain); err != nil {
+					logger.Warn("stream: adding a region's source again", "region", r.Name, "err", err)
+				}
+				continue
+			}
+			if (si.Active >= 0 && si.Active < 15*time.Second) || time.Since(last[r.Name]) < 30*time.Second {
 				continue
 			}
 			if !n.regionAnswers(ctx, r) {
