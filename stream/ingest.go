@@ -161,7 +161,7 @@ func (g *Ingester) await(ctx context.Context, msg *nats.Msg, f jetstream.PubAckF
 	}
 	if g.Region != "" {
 		return &accord.Error{Code: accord.EUNAVAILABLE, Message: fmt.Sprintf(
-			"the regional stream %s did not acknowledge the message %s on %s within %v: the regional NATS server is unreachable or has no JetStream; nothing of the batch is kept, retry it", RegionStream(g.Region), msg.Header.Get(nats.MsgIdHdr), msg.Subject, g.Retry), Err: err}
+			"the regional stream %s did not acknowledge the message %s on %s within %v: the regional NATS server is unreachable or has no JetStream; the batch is not acknowledged: retry it (its messages acknowledged already are kept once)", RegionStream(g.Region), msg.Header.Get(nats.MsgIdHdr), msg.Subject, g.Retry), Err: err}
 	}
 	return &accord.Error{Code: accord.EUNAVAILABLE, Message: fmt.Sprintf(
 		"the batch is stored but JetStream did not acknowledge its message %s on %s within %v: the stream cluster is unreachable or has no leader; retry later", msg.Header.Get(nats.MsgIdHdr), msg.Subject, g.Retry), Err: err}
