@@ -3,6 +3,7 @@ package stream_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net/url"
 	"slices"
 	"strings"
@@ -33,52 +34,20 @@ func TestRegionalIngestCutOff(t *testing.T) {
 	third := len(lines) / 3 / batch * batch
 	want := embedded(t, lines, batch)
 
-	hub := stream.NewCluster(t.TempDir(), 1)
-	if err := hub.Open(); err != nil {
-		t.Fatal(err)
-	}
-	defer hub.Close()
-	var leaf []*url.URL
-	var links []*stream.Link
-	for _, u := range hub.LeafURLs() {
-		l, err := stream.NewLink(u.Host)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer l.Close()
-		links = append(links, l)
-		leaf = append(leaf, &url.URL{Scheme: "nats-leaf", Host: l.Addr()})
-	}
-	region := stream.NewRegion("east", t.TempDir(), leaf)
-	region.Reconnect = 250 * time.Millisecond
-	if err := region.Open(); err != nil {
-		t.Fatal(err)
-	}
-	defer region.Close()
-	waitUntil(t, "the leaf link up", region.Linked)
-
 	// What the workers add to the store, key by key (the store's Put
 	// says which observations were new).
 	var mu sync.Mutex
 	stored := map[accord.ObservationKey]int{}
-	centre, _ := open(t, t.TempDir(), &streamed{url: hub.URLs(), cfg: func(m *mission.Mission, c *stream.Config) {
-		c.Sectors = split(t, m, sectors)
-		c.Worker.Store = func(ctx context.Context, obs []monitor.Observation) error {
-			st, err := m.Store(ctx, obs, nil)
-			mu.Lock()
-			for _, o := range st.Fresh {
-				stored[o.Key()]++
-			}
-			mu.Unlock()
-			return err
+	rg := openRegional(t, sectors, func(m *mission.Mission, ctx context.Context, obs []monitor.Observation) error {
+		st, err := m.Store(ctx, obs, nil)
+		mu.Lock()
+		for _, o := range st.Fresh {
+			stored[o.Key()]++
 		}
-		c.Sources = []stream.RegionRef{{Name: region.Name, Domain: region.Domain}}
-	}})
-	defer centre.close(t)
-	east, _ := open(t, t.TempDir(), &streamed{url: region.URL(), cfg: func(m *mission.Mission, c *stream.Config) {
-		c.Role, c.Region, c.Sectors = stream.RoleIngest, region.Name, split(t, m, sectors)
-	}})
-	defer east.close(t)
+		mu.Unlock()
+		return err
+	})
+	centre, east, region, links := rg.centre, rg.east, rg.region, rg.links
 
 	// A signed batch is refused by a regional node, precisely.
 	_, err := east.node.Ingester.Ingest(context.Background(), nil, &ledger.Submission{})
@@ -165,6 +134,124 @@ func TestRegionalIngestCutOff(t *testing.T) {
 		"the first sourced %v after their post; after the link's restore: linked %v, sourced %v, fused and recorded %v; %d incidents, the embedded default's member sets",
 		region.Name, sectors, len(keys), len(lines), (len(lines)+batch-1)/batch, third, all, held, atCut, stream.ObsStream,
 		flowing.Round(time.Millisecond), relinked.Round(time.Millisecond), sourced.Round(time.Millisecond), recorded.Round(time.Millisecond), len(gotSets))
+}
+
+// regional is a hub (one JetStream server with a leaf node port) running
+// a node of role all that sources region east, the regional NATS server
+// linked to it through links the test can cut, and a regional ingest node
+// over HTTP on it. Everything is closed at the test's end.
+type regional struct {
+	centre, east *deployment
+	region       *stream.Region
+	links        []*stream.Link
+}
+
+func openRegional(t *testing.T, sectors int, store func(*mission.Mission, context.Context, []monitor.Observation) error) *regional {
+	t.Helper()
+	hub := stream.NewCluster(t.TempDir(), 1)
+	if err := hub.Open(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(hub.Close)
+	rg := &regional{}
+	var leaf []*url.URL
+	for _, u := range hub.LeafURLs() {
+		l, err := stream.NewLink(u.Host)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(l.Close)
+		rg.links = append(rg.links, l)
+		leaf = append(leaf, &url.URL{Scheme: "nats-leaf", Host: l.Addr()})
+	}
+	rg.region = stream.NewRegion("east", t.TempDir(), leaf)
+	rg.region.Reconnect = 250 * time.Millisecond
+	if err := rg.region.Open(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(rg.region.Close)
+	waitUntil(t, "the leaf link up", rg.region.Linked)
+	rg.centre, _ = open(t, t.TempDir(), &streamed{url: hub.URLs(), cfg: func(m *mission.Mission, c *stream.Config) {
+		c.Sectors = split(t, m, sectors)
+		if store != nil {
+			c.Worker.Store = func(ctx context.Context, obs []monitor.Observation) error { return store(m, ctx, obs) }
+		}
+		c.Sources = []stream.RegionRef{{Name: rg.region.Name, Domain: rg.region.Domain}}
+	}})
+	t.Cleanup(func() { rg.centre.close(t) })
+	rg.east, _ = open(t, t.TempDir(), &streamed{url: rg.region.URL(), cfg: func(m *mission.Mission, c *stream.Config) {
+		c.Role, c.Region, c.Sectors = stream.RoleIngest, rg.region.Name, split(t, m, sectors)
+	}})
+	t.Cleanup(func() { rg.east.close(t) })
+	return rg
+}
+
+// A regional batch with an observation whose key the store holds with
+// other content (the centre would refuse the whole batch; the region,
+// which cannot see the store, answers 200): its sector's worker refuses
+// that observation alone and stores and fuses the rest; the store keeps
+// the first content.
+func TestRegionalIngestConflictingKey(t *testing.T) {
+	lines := simulated(t, 22, 6*time.Hour, 15)[:40]
+	var mu sync.Mutex
+	stored := map[accord.ObservationKey]int{}
+	var refused []accord.ObservationKey
+	rg := openRegional(t, 1, func(m *mission.Mission, ctx context.Context, obs []monitor.Observation) error {
+		st, err := m.Store(ctx, obs, nil)
+		mu.Lock()
+		defer mu.Unlock()
+		for _, o := range st.Fresh {
+			stored[o.Key()]++
+		}
+		if err != nil && len(obs) == 1 {
+			refused = append(refused, obs[0].Key())
+		}
+		return err
+	})
+	post(t, rg.centre.url, lines[:1], 1)
+	var feature map[string]any
+	if err := json.Unmarshal(lines[0], &feature); err != nil {
+		t.Fatal(err)
+	}
+	props, _ := feature["properties"].(map[string]any)
+	if props == nil {
+		t.Fatalf("not a GeoJSON feature: %s", lines[0])
+	}
+	props["confidence"] = 0.123 // the same key, other content
+	changed, err := json.Marshal(feature)
+	if err != nil {
+		t.Fatal(err)
+	}
+	post(t, rg.east.url, append([][]byte{changed}, lines[1:]...), len(lines))
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	waitUntil(t, "the region's message sourced", func() bool { return msgs(t, ctx, rg.centre, stream.ObsStream) >= 2 })
+	got := rg.centre.state(t) // the region's message acknowledged
+	mu.Lock()
+	defer mu.Unlock()
+	first, err := monitor.DecodeLine(lines[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(refused, []accord.ObservationKey{first.Key()}) {
+		t.Errorf("refused alone: %v, want %v", refused, first.Key())
+	}
+	for _, l := range lines[1:] {
+		x, err := monitor.DecodeLine(l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if x.Key() != first.Key() && stored[x.Key()] != 1 {
+			t.Errorf("observation %v stored %d times by the worker, want once", x.Key(), stored[x.Key()])
+		}
+	}
+	_, in := members(t, got.incidents)
+	for k, n := range in {
+		if n > 1 {
+			t.Errorf("observation %v in %d incidents", k, n)
+		}
+	}
+	t.Logf("%d observations stored by the worker, %v refused alone; %d incidents", len(stored), refused, len(got.incidents))
 }
 
 func split(tb testing.TB, m *mission.Mission, n int) stream.Sectors {
