@@ -49,11 +49,14 @@ type serverConfig struct {
 	// witnessKeys are the witnesses whose cosignatures the record takes.
 	witnessKeys []string
 	// The stream deployment (serve_stream.go): the NATS URL or embedded,
-	// the sectors, the node's role, the streams' replicas.
-	stream     string
-	partitions int
-	role       string
-	replicas   int
+	// the sectors, the node's role, the streams' replicas; a regional
+	// ingest node's region, the regions a recorder sources.
+	stream        string
+	partitions    int
+	role          string
+	replicas      int
+	region        string
+	sourceRegions []string
 	// witness is the party's node of --role witness (serve_witness.go).
 	witness witnessConfig
 }
@@ -488,7 +491,11 @@ client that stops reading is dropped. Ctrl-C stops it cleanly.
 				fmt.Fprintf(cmd.ErrOrStderr(), "accord: %s\n", s.exposed)
 			}
 			if s.node != nil {
-				fmt.Fprintf(cmd.OutOrStdout(), "accord serving on %s (data in %s; stream %s, %d sector(s), role %s; log key %s)\n", s.URL, c.data, redactStream(c.stream), max(c.partitions, 1), c.role, s.logKey)
+				role := c.role
+				if c.region != "" {
+					role += " in region " + c.region + ", publishing unstored to " + stream.RegionStream(c.region)
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "accord serving on %s (data in %s; stream %s, %d sector(s), role %s; log key %s)\n", s.URL, c.data, redactStream(c.stream), max(c.partitions, 1), role, s.logKey)
 			} else {
 				fmt.Fprintf(cmd.OutOrStdout(), "accord serving on %s (data in %s, %d observations restored; log key %s)\n", s.URL, c.data, s.restored, s.logKey)
 			}
