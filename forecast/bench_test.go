@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"testing"
 	"time"
+
+	"github.com/accord-peace/accord/internal/cputime"
 )
 
 // benchInput is a fixed random input of na actors on nd dimensions:
@@ -48,7 +50,7 @@ func benchWorkers() []int {
 // other processes' time).
 func report(b *testing.B, cpu0 time.Duration) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "forecasts/s")
-	if cpu := cpuTime() - cpu0; cpu > 0 {
+	if cpu := cputime.Used() - cpu0; cpu > 0 {
 		b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "cpu-ms/op")
 	}
 }
@@ -59,7 +61,7 @@ func BenchmarkSMP(b *testing.B) {
 	in := benchInput(50, 5)
 	for _, w := range benchWorkers() {
 		b.Run(fmt.Sprintf("50x5/workers=%d", w), func(b *testing.B) {
-			cpu := cpuTime()
+			cpu := cputime.Used()
 			for b.Loop() {
 				if _, err := SMP(in, SMPOptions{Turns: 10, Workers: w}); err != nil {
 					b.Fatal(err)
@@ -76,7 +78,7 @@ func BenchmarkEU(b *testing.B) {
 	in := benchInput(50, 5)
 	for _, w := range benchWorkers() {
 		b.Run(fmt.Sprintf("50x5/workers=%d", w), func(b *testing.B) {
-			cpu := cpuTime()
+			cpu := cputime.Used()
 			for b.Loop() {
 				if _, _, err := EU(in, EUOptions{Workers: w}); err != nil {
 					b.Fatal(err)

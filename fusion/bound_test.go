@@ -8,6 +8,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/accord-peace/accord/internal/cputime"
 )
 
 // oneIncident draws n reports of one howitzer that stays put for five hours,
@@ -107,25 +109,25 @@ func BenchmarkFuseOneIncident(b *testing.B) {
 		}
 		b.Run(name, func(b *testing.B) {
 			rs := oneIncidentOver(n, 1, c.span)
-			cpu := cpuTime()
+			cpu := cputime.Used()
 			for b.Loop() {
 				e := New(Config{Parties: []string{"ru", "ua"}})
 				for _, r := range rs {
 					e.Add(r)
 				}
 			}
-			per := float64((cpuTime() - cpu).Nanoseconds()) / float64(b.N*n)
+			per := float64((cputime.Used() - cpu).Nanoseconds()) / float64(b.N*n)
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/add")
 			b.ReportMetric(per, "cpu-ns/add")
 			if n > 8000 && !*slowRef {
 				return
 			}
-			cpu = cpuTime()
+			cpu = cputime.Used()
 			ref := newRef(Config{Parties: []string{"ru", "ua"}})
 			for _, r := range rs {
 				ref.Add(r)
 			}
-			old := float64((cpuTime() - cpu).Nanoseconds()) / float64(n)
+			old := float64((cputime.Used() - cpu).Nanoseconds()) / float64(n)
 			b.ReportMetric(old, "old-cpu-ns/add")
 			b.ReportMetric(old/per, "speedup")
 		})

@@ -11,6 +11,8 @@ import (
 
 	"github.com/accord-peace/accord/fusion"
 	"github.com/accord-peace/accord/sim"
+
+	"github.com/accord-peace/accord/internal/cputime"
 )
 
 // Fusion where the front is busy (issue 13, item 5): on the simulator's
@@ -587,12 +589,12 @@ func BenchmarkFuseDense(b *testing.B) {
 			s := pairwise(r.keys, r.truth, fuse(r))
 			var cpu time.Duration
 			for b.Loop() {
-				c := fusion.CPUTime()
+				c := cputime.Used()
 				e := fusion.New(fusion.Config{Parties: []string{"ru", "ua"}})
 				for _, rep := range r.reports {
 					e.Add(rep)
 				}
-				cpu += fusion.CPUTime() - c
+				cpu += cputime.Used() - c
 			}
 			b.ReportMetric(float64(len(r.reports))*float64(b.N)/cpu.Seconds(), "reports/cpu-s")
 			b.ReportMetric(s.Precision, "precision")

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/accord-peace/accord/sim"
+
+	"github.com/accord-peace/accord/internal/cputime"
 )
 
 // On the simulator's data (out of order, duplicates, false alarms, every
@@ -74,17 +76,17 @@ func BenchmarkFuseSimulatedDayAgainstOld(b *testing.B) {
 	}
 	var cpuNew, cpuOld time.Duration
 	for b.Loop() {
-		c := cpuTime()
+		c := cputime.Used()
 		e := New(worstFit(Config{Parties: []string{"ru", "ua"}}))
 		for _, r := range rs {
 			e.Add(r)
 		}
-		c2 := cpuTime()
+		c2 := cputime.Used()
 		ref := newRef(Config{Parties: []string{"ru", "ua"}})
 		for _, r := range rs {
 			ref.Add(r)
 		}
-		cpuNew, cpuOld = cpuNew+c2-c, cpuOld+cpuTime()-c2
+		cpuNew, cpuOld = cpuNew+c2-c, cpuOld+cputime.Used()-c2
 	}
 	n := float64(len(rs) * b.N)
 	b.ReportMetric(n/cpuNew.Seconds(), "reports/cpu-s")

@@ -21,6 +21,8 @@ import (
 	"github.com/accord-peace/accord/sqlite"
 	"github.com/accord-peace/accord/synth"
 	"github.com/accord-peace/accord/talks"
+
+	"github.com/accord-peace/accord/internal/cputime"
 )
 
 // The issue's budget for a round — "all positions decrypted, next draft
@@ -261,12 +263,12 @@ func (t *roundTemplate) bench(b *testing.B, cold bool) {
 			closeAll()
 		}
 		b.StartTimer()
-		start, cpu := time.Now(), cpuTime()
+		start, cpu := time.Now(), cputime.Used()
 		if cold {
 			m, closeAll = t.open(b, work)
 		}
 		t.round(b, m)
-		d, c := time.Since(start), cpuTime()-cpu
+		d, c := time.Since(start), cputime.Used()-cpu
 		b.StopTimer()
 		rounds, cpus = append(rounds, d), append(cpus, c)
 		closeAll()

@@ -9,6 +9,8 @@ import (
 	"github.com/accord-peace/accord/fusion"
 	"github.com/accord-peace/accord/monitor"
 	"github.com/accord-peace/accord/monitor/monitortest"
+
+	"github.com/accord-peace/accord/internal/cputime"
 )
 
 func BenchmarkOf(b *testing.B) {
@@ -56,19 +58,19 @@ func BenchmarkSectors(b *testing.B) {
 					runSingle := func() {
 						p := monitor.NewPipeline(a.Monitoring, k, fusion.Config{})
 						runtime.GC()
-						t0 := cpuTime()
+						t0 := cputime.Used()
 						for j := 0; j < len(s.obs); j += 100 {
 							p.Observe(s.obs[j:min(j+100, len(s.obs))])
 						}
-						single += cpuTime() - t0
+						single += cputime.Used() - t0
 					}
 					runSectors := func() {
 						d := deployOn(b, pl)
 						d.ordered = true
 						runtime.GC()
-						t0 := cpuTime()
+						t0 := cputime.Used()
 						d.run(s.obs, 100)
-						sectors += cpuTime() - t0
+						sectors += cputime.Used() - t0
 						halo, own = d.halo, d.own
 					}
 					if i%2 == 0 { // either first, in turn

@@ -37,6 +37,8 @@ import (
 	"github.com/accord-peace/accord/scenarios"
 	"github.com/accord-peace/accord/sim"
 	"github.com/accord-peace/accord/stream"
+
+	"github.com/accord-peace/accord/internal/cputime"
 )
 
 func main() {
@@ -96,7 +98,7 @@ func main() {
 		runtime.SetMutexProfileFraction(1)
 	}
 	load0 := loadAverage()
-	cpu0 := cpuTime()
+	cpu0 := cputime.Used()
 	start := time.Now()
 	var next, lastEntry atomic.Int64
 	var wg sync.WaitGroup
@@ -122,7 +124,7 @@ func main() {
 	}
 	wg.Wait()
 	el := time.Since(start)
-	cpu := cpuTime() - cpu0
+	cpu := cputime.Used() - cpu0
 	if *mutexProfile != "" {
 		f, err := os.Create(*mutexProfile)
 		if err != nil {
@@ -145,7 +147,7 @@ func main() {
 			log.Fatal(err)
 		}
 		el = time.Since(start)
-		cpu = cpuTime() - cpu0
+		cpu = cputime.Used() - cpu0
 		got = float64(n) / el.Seconds()
 		fmt.Printf("accord on streams (%s, %d sector(s)): acknowledged (durable in JetStream) %.0f observations/s; fused and recorded:\n", streamFlag, partitionsFlag, acked)
 	}
