@@ -82,6 +82,11 @@ type wireFeature struct {
 type wireGeometry struct {
 	Type        string          `json:"type"`
 	Coordinates json.RawMessage `json:"coordinates"`
+	// parsed tells that decodeFast has read the coordinates already, into
+	// point for a Point, into line for a LineString.
+	parsed bool
+	point  []float64
+	line   [][]float64
 }
 
 type wireProperties struct {
@@ -178,7 +183,20 @@ func DecodeObservation(line []byte) (*Observation, error) {
 	return o, nil
 }
 
+// decodeLine decodes and validates one line: by decodeFast when the line
+// holds only the contract's fields, spelled once each as the contract
+// spells them; by decodeJSON (encoding/json) otherwise, which also says
+// what is wrong with a malformed line and keeps the extras. Both hand the
+// same wire form to the same checks (wireFeature.observation).
 func decodeLine(line []byte) (*Observation, *LineError) {
+	if f, ok := decodeFast(line); ok {
+		return f.observation(line, false)
+	}
+	return decodeJSON(line)
+}
+
+// decodeJSON decodes one line with encoding/json and validates it.
+func decodeJSON(line []byte) (*Observation, *LineError) {
 	fail := func(field, f string, a ...any) (*Observation, *LineError) {
 		return nil, &LineError{Field: field, Msg: fmt.Sprintf(f, a...)}
 	}
@@ -208,6 +226,16 @@ func decodeLine(line []byte) (*Observation, *LineError) {
 	} else if dec.More() {
 		return fail("", "data after the end of the feature")
 	}
+	return f.observation(line, extras)
+}
+
+// observation checks the decoded wire form against the contract and
+// returns the observation; with extras, the properties the contract does
+// not define are read again from the line and kept.
+func (f *wireFeature) observation(line []byte, extras bool) (*Observation, *LineError) {
+	fail := func(field, f string, a ...any) (*Observation, *LineError) {
+		return nil, &LineError{Field: field, Msg: fmt.Sprintf(f, a...)}
+	}
 	if f.Type != "Feature" {
 		return fail("type", "want \"Feature\", got %q", f.Type)
 	}
@@ -220,9 +248,11 @@ func decodeLine(line []byte) (*Observation, *LineError) {
 	o := &Observation{}
 	switch f.Geometry.Type {
 	case "Point":
-		var c []float64
-		if err := json.Unmarshal(f.Geometry.Coordinates, &c); err != nil {
-			return fail("geometry.coordinates", "want [lon, lat]: %v", err)
+		c := f.Geometry.point
+		if !f.Geometry.parsed {
+			if err := json.Unmarshal(f.Geometry.Coordinates, &c); err != nil {
+				return fail("geometry.coordinates", "want [lon, lat]: %v", err)
+			}
 		}
 		pos, msg := position(c)
 		if msg != "" {
@@ -230,13 +260,16 @@ func decodeLine(line []byte) (*Observation, *LineError) {
 		}
 		o.Position = pos
 	case "LineString":
-		var cs [][]float64
-		if err := json.Unmarshal(f.Geometry.Coordinates, &cs); err != nil {
-			return fail("geometry.coordinates", "want [[lon, lat], ...]: %v", err)
+		cs := f.Geometry.line
+		if !f.Geometry.parsed {
+			if err := json.Unmarshal(f.Geometry.Coordinates, &cs); err != nil {
+				return fail("geometry.coordinates", "want [[lon, lat], ...]: %v", err)
+			}
 		}
 		if len(cs) < 2 {
 			return fail("geometry.coordinates", "a LineString needs at least two positions, got %d", len(cs))
 		}
+		o.Path = make([][2]float64, 0, len(cs))
 		for i, c := range cs {
 			pos, msg := position(c)
 			if msg != "" {

@@ -41,6 +41,18 @@ type wireProp struct {
 // MarshalJSON writes the observation in the wire form of the contract.
 // The encoding is canonical: the same observation gives the same bytes.
 func (o *Observation) MarshalJSON() ([]byte, error) {
+	if len(o.Extra) == 0 {
+		if b, ok := appendWire(make([]byte, 0, 512), o); ok {
+			return b, nil
+		}
+	}
+	return o.marshalReflect()
+}
+
+// marshalReflect is MarshalJSON by encoding/json: for extras, strings that
+// need escapes and the errors; appendWire writes the same bytes for the
+// rest.
+func (o *Observation) marshalReflect() ([]byte, error) {
 	g := wireGeom{Type: "Point", Coordinates: o.Position}
 	if o.Path != nil {
 		g = wireGeom{Type: "LineString", Coordinates: o.Path}

@@ -1,7 +1,9 @@
 package fusion
 
 import (
+	"cmp"
 	"math"
+	"slices"
 	"strconv"
 	"time"
 
@@ -159,18 +161,23 @@ type Engine struct {
 	next      int
 	latest    time.Time
 	expired   time.Time // latest when expire last ran
-	cells     map[cellKey][]entry
+	cells     map[placeKey][]hourEntries
 	stamp     int
 	scratch   []*Incident
 
 	cellScratch []s2.CellID
 	filedAt     [14]int // incidents filed at each index level
-	minB, maxB  int64   // the least and greatest bucket ever filed under
-	fits        []fit
-	liks        []lik
-	amb         []*Incident // ambiguous incidents that admitted the last report
-	revised     []*Incident // changed by revision, for TakeRevised
-	nMerged     int
+	// occupied lists, per index level and family, the cells incidents are
+	// filed under, sorted, once per incident (whatever its hours): a
+	// report asks the index only about the cells it could meet that hold
+	// one (coverOccupied, and the neighbourhoods).
+	occupied   [14][8][]s2.CellID
+	minB, maxB int64 // the least and greatest bucket ever filed under
+	fits       []fit
+	liks       []lik
+	amb        []*Incident // ambiguous incidents that admitted the last report
+	revised    []*Incident // changed by revision, for TakeRevised
+	nMerged    int
 
 	// work counts the members judged one by one (by score or by the
 	// summaries), and moved counts the members an insertion moved or
@@ -186,6 +193,26 @@ type cellKey struct {
 	cell   s2.CellID
 	family uint8 // familyID of the kind family
 	hour   int64 // bucket of the span of times it takes reports in, or anyTime
+}
+
+// placeKey files incidents by place and kind family; under it, the
+// incidents are filed by bucket of hours (hourEntries, sorted by hour,
+// anyTime first), so that a report asks the map once per cell.
+type placeKey struct {
+	cell   s2.CellID
+	family uint8
+}
+
+// hourEntries are the incidents filed under a place and a bucket (cellKey's
+// hour).
+type hourEntries struct {
+	hour int64
+	list []entry
+}
+
+// hourAt finds the bucket hour among hs.
+func hourAt(hs []hourEntries, hour int64) (int, bool) {
+	return slices.BinarySearchFunc(hs, hour, func(h hourEntries, hour int64) int { return cmp.Compare(h.hour, hour) })
 }
 
 // The index files an incident under each bucket of bucketS seconds of
@@ -246,7 +273,7 @@ func New(cfg Config) *Engine {
 	if cfg.AttachAt == 0 {
 		cfg.AttachAt = 0.5
 	}
-	e := &Engine{cfg: cfg, parties: map[string]bool{}, seen: map[Ref]*Incident{}, cells: map[cellKey][]entry{}, minB: 1, maxB: 0}
+	e := &Engine{cfg: cfg, parties: map[string]bool{}, seen: map[Ref]*Incident{}, cells: map[placeKey][]hourEntries{}, minB: 1, maxB: 0}
 	for _, p := range cfg.Parties {
 		e.parties[p] = true
 	}
@@ -377,15 +404,18 @@ func (e *Engine) candidates(m member) []*Incident {
 		if e.filedAt[level] == 0 {
 			continue // no incident is filed at this level
 		}
+		occ := e.occupied[level][fam]
+		if len(occ) == 0 {
+			continue // no incident of the family is filed at this level
+		}
 		c := leaf.Parent(level)
 		if gateReach <= levelReach(level) {
 			cells = append(cells, c)
 			cells = append(cells, c.AllNeighbors(level)...)
 			continue
 		}
-		rc := &s2.RegionCoverer{MinLevel: level, MaxLevel: level, MaxCells: 1 << 20}
 		capr := s1.Angle((gateReach + levelReach(level)) / earthRadiusM)
-		cells = append(cells, rc.Covering(s2.CapFromCenterAngle(m.p, capr))...)
+		cells = coverOccupied(cells, s2.CapFromCenterAngle(m.p, capr), level, occ)
 	}
 	e.cellScratch = cells
 	// The buckets of the report's span (either way round, as entries are
@@ -396,22 +426,74 @@ func (e *Engine) candidates(m member) []*Incident {
 	// the same for the same history, so results are deterministic.
 	e.stamp++
 	out := e.scratch[:0]
-	meet := func(k cellKey) {
-		for _, en := range e.cells[k] {
-			if en.hi >= lo && en.lo <= hi && en.in.stamp != e.stamp {
-				en.in.stamp = e.stamp
-				out = append(out, en.in)
-			}
-		}
-	}
+	// Under each place, anyTime first, then the buckets qb0..qb1 in order.
 	for _, c := range cells {
-		meet(cellKey{c, fam, anyTime})
-		for b := qb0; b <= qb1; b++ {
-			meet(cellKey{c, fam, b})
+		for _, h := range e.cells[placeKey{c, fam}] {
+			if h.hour > qb1 {
+				break
+			}
+			if h.hour != anyTime && h.hour < qb0 {
+				continue
+			}
+			for _, en := range h.list {
+				if en.hi >= lo && en.lo <= hi && en.in.stamp != e.stamp {
+					en.in.stamp = e.stamp
+					out = append(out, en.in)
+				}
+			}
 		}
 	}
 	e.scratch = out
 	return out
+}
+
+// coverOccupied appends the cells of a level that S2's covering of the cap
+// at that level holds (a RegionCoverer with MinLevel and MaxLevel the
+// level, MaxCells unbounded) and that are among the occupied cells (sorted),
+// in the covering's order — without making the covering, whose cells are
+// mostly empty. The coverer starts from the cells of the cap's
+// FastCovering at that level and divides each cell that intersects the cap
+// down to the level: its covering holds a cell of the level when the cell
+// and every ancestor of it up to one of those first cells intersect the
+// cap, and lists them sorted. So does this, asking it of the occupied cells
+// only; a cell whose centre is farther from the cap than the cells'
+// largest diameter, or nearer its centre, by a margin of 1 mm, is out, or
+// in with its ancestors, without asking (TestCoverOccupiedIsCovering).
+func coverOccupied(cells []s2.CellID, c s2.Cap, level int, occupied []s2.CellID) []s2.CellID {
+	const margin = 1e-3 / earthRadiusM
+	r, diam := c.Radius(), s1.Angle(s2.MaxDiagMetric.Value(level))
+	out := s1.ChordAngleFromAngle(min(r+diam+margin, math.Pi))
+	in := s1.ChordAngle(-1)
+	if r > diam+margin {
+		in = s1.ChordAngleFromAngle(r - diam - margin)
+	}
+	first := (&s2.RegionCoverer{MaxLevel: level, LevelMod: 1, MaxCells: 4}).FastCovering(c)
+	for _, f := range first {
+		lo, hi := f.RangeMin(), f.RangeMax()
+		i, _ := slices.BinarySearch(occupied, lo)
+		for ; i < len(occupied) && occupied[i] <= hi; i++ {
+			x := occupied[i]
+			if i > 0 && occupied[i-1] == x {
+				continue // filed twice: met once
+			}
+			d := s2.ChordAngleBetweenPoints(c.Center(), x.Point())
+			switch {
+			case d > out:
+				continue
+			case d < in:
+				cells = append(cells, x)
+				continue
+			}
+			meets := true
+			for l := f.Level(); l <= level && meets; l++ {
+				meets = c.IntersectsCell(s2.CellFromCellID(x.Parent(l)))
+			}
+			if meets {
+				cells = append(cells, x)
+			}
+		}
+	}
+	return cells
 }
 
 // key is where an incident is filed: its place at the finest level its
@@ -446,15 +528,24 @@ func (e *Engine) index(in *Incident) {
 	in.filed, in.lastB, in.indexed = k, b1, true
 	if k.cell != 0 {
 		e.filedAt[k.cell.Level()]++
+		occ := &e.occupied[k.cell.Level()][k.family]
+		i, _ := slices.BinarySearch(*occ, k.cell)
+		*occ = slices.Insert(*occ, i, k.cell)
 	}
 	en := entry{lo: lo, hi: hi, in: in}
+	pk := placeKey{k.cell, k.family}
+	hs := e.cells[pk]
 	for b := b0; ; b++ {
-		k.hour = b
-		e.cells[k] = append(e.cells[k], en)
+		i, ok := hourAt(hs, b)
+		if !ok {
+			hs = slices.Insert(hs, i, hourEntries{hour: b})
+		}
+		hs[i].list = append(hs[i].list, en)
 		if b == b1 {
 			break
 		}
 	}
+	e.cells[pk] = hs
 }
 
 func (e *Engine) unindex(in *Incident) {
@@ -464,26 +555,38 @@ func (e *Engine) unindex(in *Incident) {
 	k := in.filed
 	if k.cell != 0 {
 		e.filedAt[k.cell.Level()]--
-	}
-	for b := in.filed.hour; ; b++ {
-		k.hour = b
-		list := e.cells[k]
-		for i, x := range list {
-			if x.in == in {
-				list[i] = list[len(list)-1]
-				list[len(list)-1] = entry{}
-				list = list[:len(list)-1]
-				break
-			}
+		occ := &e.occupied[k.cell.Level()][k.family]
+		if i, ok := slices.BinarySearch(*occ, k.cell); ok {
+			*occ = slices.Delete(*occ, i, i+1)
 		}
-		if len(list) == 0 {
-			delete(e.cells, k)
-		} else {
-			e.cells[k] = list
+	}
+	pk := placeKey{k.cell, k.family}
+	hs := e.cells[pk]
+	for b := in.filed.hour; ; b++ {
+		if j, ok := hourAt(hs, b); ok {
+			list := hs[j].list
+			for i, x := range list {
+				if x.in == in {
+					list[i] = list[len(list)-1]
+					list[len(list)-1] = entry{}
+					list = list[:len(list)-1]
+					break
+				}
+			}
+			if len(list) == 0 {
+				hs = slices.Delete(hs, j, j+1)
+			} else {
+				hs[j].list = list
+			}
 		}
 		if b == in.lastB {
 			break
 		}
+	}
+	if len(hs) == 0 {
+		delete(e.cells, pk)
+	} else {
+		e.cells[pk] = hs
 	}
 	in.indexed = false
 }

@@ -59,6 +59,9 @@ type Config struct {
 	// Publisher, when set, makes the mission's publisher (the live feed)
 	// from the ledger once it is open.
 	Publisher func(*ledger.Ledger) mission.Publisher
+	// StreamFed: the observations are fused by sector workers over a
+	// stream (mission.Config.StreamFed).
+	StreamFed bool
 }
 
 // Deployment is an open mission and its stores.
@@ -95,7 +98,7 @@ func Open(ctx context.Context, c Config) (*Deployment, error) {
 	}
 	d := &Deployment{}
 	var err error
-	cfg := mission.Config{Agreement: c.Agreement, Others: c.Others, Kernel: c.Kernel}
+	cfg := mission.Config{Agreement: c.Agreement, Others: c.Others, Kernel: c.Kernel, StreamFed: c.StreamFed}
 	var confidential mediation.Store
 	switch {
 	case IsPostgres(c.Store):

@@ -38,21 +38,8 @@ type IngestResult struct {
 // stored and recorded in one durable batch.
 func (m *Mission) Ingest(ctx context.Context, batch []monitor.Observation, sub *ledger.Submission) (IngestResult, error) {
 	res := IngestResult{Incidents: []monitor.Incident{}}
-	if sub != nil && m.cfg.Ledger == nil {
-		return res, accord.Errorf(accord.EINVALID, "this mission keeps no record: it cannot take signed batches")
-	}
 	m.storeMu.Lock()
-	// A submission the ledger would refuse (a replay, a bad signature, too
-	// large to store) is refused before anything of the batch is stored.
-	if sub != nil && m.cfg.Ledger.Check(sub) != nil {
-		_, err := m.cfg.Ledger.Submit(*sub) // records the refusal
-		m.storeMu.Unlock()
-		return res, err
-	}
-	put, err := m.cfg.Observations.Put(ctx, batch)
-	if err == nil && sub != nil {
-		_, err = m.cfg.Ledger.Submit(*sub)
-	}
+	st, err := m.store(ctx, batch, sub)
 	if err != nil {
 		m.storeMu.Unlock()
 		return res, err
@@ -60,27 +47,14 @@ func (m *Mission) Ingest(ctx context.Context, batch []monitor.Observation, sub *
 	// Stored: from here on the batch goes through whatever the caller's
 	// context does.
 	ctx = context.WithoutCancel(ctx)
-	res.Added, res.Duplicates = put.Added, put.Duplicates
-	fresh := make([]*monitor.Observation, 0, put.Added)
-	for i := range batch {
-		if put.New[i] {
-			fresh = append(fresh, &batch[i])
-		}
-	}
+	res.Added, res.Duplicates = st.Added, st.Duplicates
 	m.pipeMu.Lock()
 	m.storeMu.Unlock()
-	res.Incidents = m.pipeline.Observe(fresh)
+	res.Incidents = m.pipeline.Observe(st.Fresh)
 	res.IncidentsTotal = len(res.Incidents)
 	m.engineMu.Lock()
 	m.pipeMu.Unlock()
-	m.applyVerdicts(res.Incidents)
-	var events []engine.Event
-	var derived []engine.Derived
-	var verdicts map[string]string
-	if m.consequences != nil {
-		events, derived, verdicts = m.consequences.Observe(res.Incidents, m.windows)
-	}
-	rec, err := m.prepare(res.Incidents, verdicts, "", nil, events, derived)
+	rec, err := m.decide(res.Incidents)
 	m.recordMu.Lock()
 	m.engineMu.Unlock()
 	if err != nil {
@@ -91,6 +65,57 @@ func (m *Mission) Ingest(ctx context.Context, batch []monitor.Observation, sub *
 	seqs, err := m.record(ctx, rec)
 	res.LastEntry = lastOf(seqs)
 	return res, err
+}
+
+// Stored is what the store stage did with a batch: how many observations
+// it added and how many it already held, and the new ones, in the batch's
+// order (they point into the batch).
+type Stored struct {
+	Added, Duplicates int
+	Fresh             []*monitor.Observation
+}
+
+// store is the first stage: with a submission, the ledger's check (a
+// refusal is recorded and nothing stored), then the observation store's
+// Put and the submission appended. The caller holds storeMu.
+func (m *Mission) store(ctx context.Context, batch []monitor.Observation, sub *ledger.Submission) (Stored, error) {
+	if sub != nil && m.cfg.Ledger == nil {
+		return Stored{}, accord.Errorf(accord.EINVALID, "this mission keeps no record: it cannot take signed batches")
+	}
+	// A submission the ledger would refuse (a replay, a bad signature, too
+	// large to store) is refused before anything of the batch is stored.
+	if sub != nil && m.cfg.Ledger.Check(sub) != nil {
+		_, err := m.cfg.Ledger.Submit(*sub) // records the refusal
+		return Stored{}, err
+	}
+	put, err := m.cfg.Observations.Put(ctx, batch)
+	if err == nil && sub != nil {
+		_, err = m.cfg.Ledger.Submit(*sub)
+	}
+	if err != nil {
+		return Stored{}, err
+	}
+	st := Stored{Added: put.Added, Duplicates: put.Duplicates, Fresh: make([]*monitor.Observation, 0, put.Added)}
+	for i := range batch {
+		if put.New[i] {
+			st.Fresh = append(st.Fresh, &batch[i])
+		}
+	}
+	return st, nil
+}
+
+// decide is the engine stage: the consultations' verdicts applied to the
+// changed incidents, the agreement engine fed them, and the record
+// prepared. The caller holds engineMu.
+func (m *Mission) decide(changed []monitor.Incident) (pending, error) {
+	m.applyVerdicts(changed)
+	var events []engine.Event
+	var derived []engine.Derived
+	var verdicts map[string]string
+	if m.consequences != nil {
+		events, derived, verdicts = m.consequences.Observe(changed, m.windows)
+	}
+	return m.prepare(changed, verdicts, "", nil, events, derived)
 }
 
 // pending is what one step hands to the record stage: the incidents it

@@ -71,6 +71,13 @@ type Config struct {
 	Sealed    accord.SealedStore
 	Publisher Publisher
 	Fusion    fusion.Config
+	// StreamFed says that the observations are fused elsewhere, by sector
+	// workers reading a stream (package stream), and reach this mission
+	// as incident versions (Decide): Open then restores the agreement
+	// engine from the ledger but does not replay the stored observations
+	// through the pipeline; the caller restores the incidents from the
+	// fused log (Restore).
+	StreamFed bool
 }
 
 // Mission runs the flow. Its methods are safe for concurrent use: a batch
@@ -164,6 +171,10 @@ func Open(ctx context.Context, cfg Config) (*Mission, error) {
 		m.applyVerdicts(changed)
 		batch = batch[:0]
 		return cfg.Incidents.PutIncidents(ctx, changed)
+	}
+	if cfg.StreamFed {
+		m.incidents = newWriter(cfg.Incidents)
+		return m, nil
 	}
 	err = cfg.Observations.All(ctx, func(o *monitor.Observation) error {
 		m.restored++

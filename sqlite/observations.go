@@ -19,9 +19,14 @@ var _ accord.ObservationStore = (*ObservationStore)(nil)
 // NewObservationStore returns the store of a database.
 func NewObservationStore(db *DB) *ObservationStore { return &ObservationStore{db: db} }
 
-// Put implements accord.ObservationStore in one transaction.
-func (s *ObservationStore) Put(ctx context.Context, batch []accord.Observation) (res accord.PutResult, err error) {
+// Put implements accord.ObservationStore in one transaction. Its
+// statements run without the caller's cancellation (with it, the driver
+// starts a goroutine and sets a progress handler for every statement, one
+// per observation); a caller cancelled by then is refused before the
+// commit, and nothing of the batch is stored.
+func (s *ObservationStore) Put(caller context.Context, batch []accord.Observation) (res accord.PutResult, err error) {
 	defer s.db.wrap(&err, "storing a batch of %d observations", len(batch))
+	ctx := context.WithoutCancel(caller)
 	tx, err := s.db.db.BeginTx(ctx, nil)
 	if err != nil {
 		return res, err
@@ -71,6 +76,9 @@ func (s *ObservationStore) Put(ctx context.Context, batch []accord.Observation) 
 			return accord.PutResult{}, accord.Errorf(accord.EINVALID, "(source %q, id %q) is already stored with different content; nothing of the batch was stored", o.Source.ID, o.ID)
 		}
 		res.Duplicates++
+	}
+	if err := caller.Err(); err != nil {
+		return accord.PutResult{}, err
 	}
 	if err := tx.Commit(); err != nil {
 		return accord.PutResult{}, err

@@ -13,4 +13,68 @@
 // into them. An embedded NATS server (nats-server, in process) serves the
 // single-node mode and the tests; production names an external cluster by
 // URL.
+//
+// # The flow
+//
+//   - Ingest (Ingester): the mission's store stage (mission.Store: the
+//     observation store keeps each key once; a signed batch's submission
+//     is checked and recorded in the ledger there, as in the embedded
+//     deployment), then the batch's new observations are published to
+//     ObsStream, one message per sector they lie in or near (sector.Plan's
+//     Route: the batch's order kept, the halo's lines in HeaderHalo),
+//     Nats-Msg-Id the batch digest and the sector. The batch is answered
+//     once JetStream acknowledged every message; the answer lists no
+//     incident (fusion and the record follow).
+//   - Sector workers (Worker): one durable pull consumer per sector,
+//     explicit acknowledgement, one message in flight, so the sector's
+//     fusion (sector.Worker) sees its messages in the stream's order; the
+//     versions it produced go to FusedStream (Nats-Msg-Id sector/sequence)
+//     and the message is acknowledged once they are durable there.
+//   - The recorder (Recorder): one ordered consumer of FusedStream; the
+//     sector.Sequencer gives the sectors' incidents their global ids, and
+//     the mission's engine and record stages (mission.Decide) run on them.
+//
+// With one sector the flow is exactly the embedded deployment's: the same
+// incidents, ids, agreement state and ledger entries (the tests compare
+// them over HTTP). With more, the incidents are the same as member sets,
+// up to the residual differences package sector documents.
+//
+// # Restarts and redelivery
+//
+// A worker that restarts (a new process, or the node's supervisor after a
+// failure) reads its sector's messages back from the stream's start to its
+// consumer's acknowledgement floor through a new fusion, publishing
+// nothing, then takes what follows; the message it had not acknowledged
+// is delivered again and its output, published again under the same
+// message id, is kept once. The recorder holds no state in JetStream: its
+// position file (recorder.pos in the data directory), written durably
+// before each step reaches the ledger, says with the ledger's length
+// which steps the ledger has; at start it reads FusedStream from the
+// start, restoring the sequencer and the incident store (mission.Restore)
+// up to there and recording what follows. The streams keep every message
+// (limits retention without limits): they are the workers' and the
+// recorder's memory, as the observation store is the embedded server's.
+//
+// # What is not done
+//
+//   - An ingest node that dies after the store's commit and before
+//     JetStream's acknowledgement leaves a batch stored but not published;
+//     the client's retry finds it duplicate. (It retries the publication
+//     for Ingester.Retry while it lives; an outbox is the cure.)
+//   - Signed submissions are recorded at ingest: an ingest node must hold
+//     the ledger (role all). `serve --role ingest` refuses signed batches.
+//   - Snapshots of the workers' and the recorder's state: a restart reads
+//     the streams from their start.
+//   - One worker per sector and one recorder per deployment: a second
+//     worker on a sector's consumer would take half its messages into a
+//     fusion that misses the other half. Nothing enforces it yet (a
+//     JetStream KV lease would).
+//   - Moving a data directory from the embedded default to streams, or
+//     changing the number of sectors, starts a new generation: the
+//     workers' fusion starts empty (the incidents open then are not
+//     continued); nothing replays the stored observations into the
+//     streams.
+//   - Every role opens the data directory's stores (a worker needs only
+//     the agreement); a worker or ingest node on its own machine so keeps
+//     an idle ledger.
 package stream

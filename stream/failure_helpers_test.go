@@ -74,7 +74,6 @@ func clBatch(pub string, b, n, sector int, subject string) (*nats.Msg, []string)
 	digest := hex.EncodeToString(sum[:16])
 	m.Header.Set(nats.MsgIdHdr, fmt.Sprintf("%s/%d", digest, sector))
 	m.Header.Set(HeaderBatch, digest)
-	m.Header.Set(HeaderOwn, fmt.Sprint(n))
 	return m, keys
 }
 

@@ -26,11 +26,13 @@ const (
 
 // Message headers.
 const (
-	// HeaderOwn is the number of observations at the head of an
-	// ObsStream message that lie in the message's sector; those after
-	// them are the sector's halo (observations of neighbouring sectors
-	// close enough to fuse with its own).
-	HeaderOwn = "Accord-Own"
+	// HeaderHalo lists, comma-separated and 0-based, the lines of an
+	// ObsStream message that are the sector's halo (observations of
+	// neighbouring sectors close enough to fuse with its own); every other
+	// line lies in the message's sector. The lines keep their batch's
+	// order, own and halo interleaved, because fusion's choices depend on
+	// the order it sees reports in (sector.Worker.ObserveBatch).
+	HeaderHalo = "Accord-Halo"
 	// HeaderBatch names the accepted batch a message is part of (the
 	// digest of its bytes), so that a batch split over sectors can be
 	// traced, and JetStream's duplicate window keyed on it with the

@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"log"
 	"net"
 	"net/http"
@@ -35,6 +36,7 @@ import (
 	"github.com/accord-peace/accord/pgstore"
 	"github.com/accord-peace/accord/scenarios"
 	"github.com/accord-peace/accord/sim"
+	"github.com/accord-peace/accord/stream"
 )
 
 func main() {
@@ -45,8 +47,13 @@ func main() {
 	obsRate := flag.Int("latency-rate", 10000, "observations per second for the latency run")
 	seconds := flag.Float64("latency-seconds", 5, "length of the latency run")
 	profile := flag.String("cpuprofile", "", "write a CPU profile of both runs (ingestion, latency) to this file")
+	ingestProfile := flag.String("ingestprofile", "", "write a CPU profile of the ingestion run alone to this file")
+	mutexProfile := flag.String("mutexprofile", "", "write a profile of the contended locks of the ingestion run to this file (which stage the others wait for)")
 	flag.StringVar(&storeFlag, "store", "sqlite", "accord's store: sqlite (in a temporary directory), postgres (a durable throwaway PostgreSQL cluster, the harness of internal/pgtest) or a postgres:// URL")
 	pgbin := flag.String("postgis", "", "PostgreSQL's bin directory (with PostGIS installed): run the PostGIS peer on the same observations")
+	flag.StringVar(&streamFlag, "stream", "", "run the server on streams: embedded (NATS JetStream in process, package stream); empty: the embedded default")
+	flag.IntVar(&partitionsFlag, "partitions", 1, "with -stream: sectors of the front, one worker each")
+	tunedOnly := flag.Bool("postgis-tuned", false, "run only the tuned PostGIS peer (the faster; the other takes about 30 s on 12 h)")
 	flag.Parse()
 	log.SetFlags(0)
 	a, err := agreement.LoadFS(scenarios.FS, scenarios.ReferenceAgreement)
@@ -69,7 +76,7 @@ func main() {
 	}
 	fmt.Printf("machine: %d cores, %s; %d simulated observations\n\n", runtime.NumCPU(), runtime.Version(), len(lines))
 
-	url, stop := serve(a, k)
+	url, stop, synced := serve(a, k)
 	n := len(lines) / 2
 	if *profile != "" {
 		f, err := os.Create(*profile)
@@ -78,6 +85,18 @@ func main() {
 		}
 		pprof.StartCPUProfile(f)
 	}
+	if *ingestProfile != "" {
+		f, err := os.Create(*ingestProfile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		pprof.StartCPUProfile(f)
+	}
+	if *mutexProfile != "" {
+		runtime.SetMutexProfileFraction(1)
+	}
+	load0 := loadAverage()
+	cpu0 := cpuTime()
 	start := time.Now()
 	var next, lastEntry atomic.Int64
 	var wg sync.WaitGroup
@@ -103,9 +122,37 @@ func main() {
 	}
 	wg.Wait()
 	el := time.Since(start)
+	cpu := cpuTime() - cpu0
+	if *mutexProfile != "" {
+		f, err := os.Create(*mutexProfile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		pprof.Lookup("mutex").WriteTo(f, 0)
+		f.Close()
+		runtime.SetMutexProfileFraction(0)
+	}
+	if *ingestProfile != "" {
+		pprof.StopCPUProfile()
+	}
 	got := float64(n) / el.Seconds()
+	if streamFlag != "" {
+		// Acknowledged is durable in the stream; fused and recorded
+		// follow: the throughput and the CPU are up to the recorder's
+		// last step.
+		acked := got
+		if err := synced(); err != nil {
+			log.Fatal(err)
+		}
+		el = time.Since(start)
+		cpu = cpuTime() - cpu0
+		got = float64(n) / el.Seconds()
+		fmt.Printf("accord on streams (%s, %d sector(s)): acknowledged (durable in JetStream) %.0f observations/s; fused and recorded:\n", streamFlag, partitionsFlag, acked)
+	}
 	fmt.Printf("accord: ingestion over HTTP, %d clients, batches of %d, durable (%s store + ledger), fused, agreement engine: %.0f observations/s (%d in %v)\n",
 		*clients, *batch, pgstore.Redact(storeFlag), got, n, el.Round(time.Millisecond))
+	fmt.Printf("  CPU of the process (server and load generator): %.1f µs per observation, %.2f cores; load average before %s, after %s\n",
+		cpu.Seconds()*1e6/float64(n), cpu.Seconds()/el.Seconds(), load0, loadAverage())
 	if *pgbin != "" {
 		obs := make([]*monitor.Observation, n)
 		for i := range obs {
@@ -114,13 +161,22 @@ func main() {
 			}
 		}
 		kernel, _ := monitor.NewKernel(a.Monitoring)
-		pgRate, err := runPostGIS(*pgbin, obs, kernel, *batch, *clients)
+		pgRate, err := runPostGIS(*pgbin, obs, kernel, *batch, *clients, *tunedOnly)
 		if err != nil {
 			log.Fatalf("the PostGIS peer: %v", err)
 		}
 		fmt.Printf("accord / PostGIS (the faster peer): %.2f× (target ≥ 3×)\n", got/pgRate)
 	}
 
+	if streamFlag != "" {
+		// A stream deployment answers a batch before it is recorded (no
+		// last_entry): receipt to feed is not measured here yet.
+		if *profile != "" {
+			pprof.StopCPUProfile()
+		}
+		stop()
+		return
+	}
 	// Latency: one SSE client; batches of 100 at the given rate.
 	feed := make(chan int64, 1<<16)
 	// The feed's client starts after the last entry of the throughput run
@@ -183,12 +239,33 @@ func main() {
 	stop()
 }
 
-// storeFlag is accord's store (-store).
-var storeFlag string
+// loadAverage is the machine's load average over 1, 5 and 15 minutes
+// (/proc/loadavg), or "?" where it is not to be had.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "?"
+	}
+	return strings.Join(f[:3], " ")
+}
+
+// storeFlag is accord's store (-store); streamFlag and partitionsFlag run
+// it on streams (-stream, -partitions).
+var (
+	storeFlag      string
+	streamFlag     string
+	partitionsFlag int
+)
 
 // serve starts the server with its durable stores in a temporary directory
 // (or in PostgreSQL, with -store).
-func serve(a *agreement.Agreement, k interface{}) (string, func()) {
+// With -stream, it returns how to wait until what was acknowledged is
+// fused and recorded.
+func serve(a *agreement.Agreement, k interface{}) (string, func(), func() error) {
 	dir, err := os.MkdirTemp("", "serverbench")
 	if err != nil {
 		log.Fatal(err)
@@ -209,12 +286,26 @@ func serve(a *agreement.Agreement, k interface{}) (string, func()) {
 	kernel, _ := monitor.NewKernel(a.Monitoring)
 	var feed *api.Feed
 	d, err := local.Open(ctx, local.Config{Dir: dir, Store: store, Agreement: a, Kernel: kernel,
-		Publisher: func(l *ledger.Ledger) mission.Publisher { feed = &api.Feed{Ledger: l}; return feed }})
+		Publisher: func(l *ledger.Ledger) mission.Publisher { feed = &api.Feed{Ledger: l}; return feed },
+		StreamFed: streamFlag != ""})
 	if err != nil {
 		log.Fatal(err)
 	}
 	m, led := d.Mission, d.Ledger
 	s := api.NewServer(m)
+	var node *stream.Node
+	synced := func() error { return nil }
+	if streamFlag != "" {
+		sectors, err := stream.Split(m, partitionsFlag)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if node, err = stream.Start(ctx, m, stream.Config{URL: streamFlag, Dir: dir, Sectors: sectors}); err != nil {
+			log.Fatal(err)
+		}
+		s.Ingest = node.Ingester.Ingest
+		synced = func() error { return node.Sync(ctx) }
+	}
 	s.Record = &api.Record{Ledger: led, Origin: "bench"}
 	s.Feed = feed
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -225,13 +316,19 @@ func serve(a *agreement.Agreement, k interface{}) (string, func()) {
 	go srv.Serve(ln)
 	return "http://" + ln.Addr().String(), func() {
 		srv.Close()
+		if node != nil {
+			node.Close()
+		}
 		d.Close()
 		stopPG()
 		os.RemoveAll(dir)
-	}
+	}, synced
 }
 
-// post sends a batch and returns the ledger index of its last entry.
+// post sends a batch and returns the ledger index of its last entry. The
+// answer lists the incidents the batch changed too: the load generator,
+// which runs in the server's process, reads only last_entry from it, not
+// the whole answer.
 func post(url string, lines [][]byte) int64 {
 	body := append(bytes.Join(lines, []byte("\n")), '\n')
 	resp, err := http.Post(url+"/v1/observations", "application/x-ndjson", bytes.NewReader(body))
@@ -239,17 +336,35 @@ func post(url string, lines [][]byte) int64 {
 		log.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var r struct {
-		LastEntry *int64 `json:"last_entry"`
-	}
 	if resp.StatusCode != 200 {
 		log.Fatalf("batch refused: %s", resp.Status)
 	}
-	json.NewDecoder(resp.Body).Decode(&r)
-	if r.LastEntry == nil {
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		log.Fatal(err)
+	}
+	return lastEntry(b)
+}
+
+// lastEntry reads the top-level last_entry of a batch's answer (-1 when it
+// has none): the last key of the object as the server writes it
+// (mission.IngestResult), found from the end.
+func lastEntry(answer []byte) int64 {
+	const key = `"last_entry":`
+	i := bytes.LastIndex(answer, []byte(key))
+	if i < 0 {
 		return -1
 	}
-	return *r.LastEntry
+	rest := answer[i+len(key):]
+	j := 0
+	for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
+		j++
+	}
+	v, err := strconv.ParseInt(string(rest[:j]), 10, 64)
+	if err != nil {
+		return -1
+	}
+	return v
 }
 
 // sse reads the feed from the entry after the given one and sends each

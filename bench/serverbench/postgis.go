@@ -253,7 +253,7 @@ func compareClassifications(ctx context.Context, url string, obs []*monitor.Obse
 }
 
 // runPostGIS is the peer's whole run: start, load, ingest, compare, stop.
-func runPostGIS(bin string, obs []*monitor.Observation, k *geo.Kernel, batch, clients int) (float64, error) {
+func runPostGIS(bin string, obs []*monitor.Observation, k *geo.Kernel, batch, clients int, tunedOnly bool) (float64, error) {
 	ctx := context.Background()
 	p, err := pgtest.Start(bin, pgtest.Options{Settings: []string{"shared_buffers=512MB", "max_wal_size=4GB"}})
 	if err != nil {
@@ -282,6 +282,9 @@ func runPostGIS(bin string, obs []*monitor.Observation, k *geo.Kernel, batch, cl
 		name  string
 		tuned bool
 	}{{"as the issue has it: ST_DWithin per band, ST_Covers on geography", false}, {"tuned: one ST_Distance, subdivided planar zones", true}} {
+		if tunedOnly && !v.tuned {
+			continue
+		}
 		if _, err := c.Exec(ctx, `TRUNCATE observations, classifications`); err != nil {
 			return 0, err
 		}

@@ -6,11 +6,12 @@
 // ACCORD_OBS, and each sector's worker consumes its subject with explicit
 // ack and does a sector worker's work with accord's code: decode each line
 // (monitor.DecodeLine), Put its own observations into an observation store
-// (kept once per key), fuse own and halo (sector.Worker over
-// monitor.Pipeline: placement, fusion, violations). The sectors are
-// package sector's plan of the reference agreement's line, each
-// observation routed with its halo (sector.Plan.Route). It reports, per cell: throughput (observations consumed per
-// second), CPU seconds per observation (getrusage of the whole process:
+// (kept once per key), fuse own and halo in the batch's order
+// (sector.Worker.ObserveBatch over monitor.Pipeline: placement, fusion,
+// violations). The sectors are package sector's plan of the reference
+// agreement's line, each observation routed with its halo
+// (sector.Plan.Route). It reports, per cell: throughput (observations
+// consumed per second), CPU seconds per observation (getrusage of the whole process:
 // servers, publishers and workers), and the receipt-to-consumed latency
 // (from the ingest taking a batch to the worker having acknowledged it) at
 // a fixed rate; and per added worker the efficiency against one worker.
@@ -113,7 +114,7 @@ func main() {
 	}
 	fmt.Printf("machine: %d cores, %s; %d simulated observations (%d per cell, batches of %d, %d publishers; latency at %d obs/s for %gs)\n",
 		runtime.NumCPU(), runtime.Version(), len(lines), *count, *batch, *publishers, *latRate, *latSeconds)
-	fmt.Printf("worker's work: decode + Put (memory store) + sector.Worker.Observe (fusion over own + halo); sectors: sector.NewPlan\n\n")
+	fmt.Printf("worker's work: decode + Put (memory store) + sector.Worker.ObserveBatch (fusion over own + halo); sectors: sector.NewPlan\n\n")
 
 	b := &bench{agreement: a, kernel: k, lines: lines, obs: obs, n: *count, latN: latN, batch: *batch,
 		publishers: *publishers, latRate: *latRate}
@@ -237,11 +238,7 @@ func (b *bench) cell(c *stream.Cluster, nodes, w int) (row, error) {
 			return r, err
 		}
 		cc, err := cons.Consume(func(m jetstream.Msg) {
-			own, err := strconv.Atoi(m.Headers().Get(stream.HeaderOwn))
-			if err != nil {
-				log.Fatalf("sector %d: %s: %v", s, stream.HeaderOwn, err)
-			}
-			n, err := wk.process(m.Data(), own)
+			n, err := wk.process(m.Data(), m.Headers().Get(stream.HeaderHalo))
 			if err != nil {
 				log.Fatalf("sector %d: %v", s, err)
 			}
@@ -390,8 +387,7 @@ func (b *bench) alone() error {
 		cpu0, t0 := cpuSeconds(), time.Now()
 		for _, ms := range msgs {
 			for _, m := range ms {
-				own, _ := strconv.Atoi(m.Header.Get(stream.HeaderOwn))
-				if _, err := wk.process(m.Data, own); err != nil {
+				if _, err := wk.process(m.Data, m.Header.Get(stream.HeaderHalo)); err != nil {
 					return err
 				}
 			}
@@ -412,8 +408,9 @@ type route struct {
 
 // messages splits lines[lo:hi] into ingested batches (of b.batch lines,
 // or size) and each batch into one message per sector, as an ingest node
-// publishes them: NDJSON body, the sector's own lines then its halo,
-// Accord-Own, Nats-Msg-Id batch digest/sector.
+// publishes them: NDJSON body in the batch's order, own and halo lines
+// interleaved, Accord-Halo naming the halo's lines, Nats-Msg-Id batch
+// digest/sector.
 func (b *bench) messages(lo, hi int, routes []route, w int, size ...int) [][]*nats.Msg {
 	per := b.batch
 	if len(size) > 0 {
@@ -427,29 +424,36 @@ func (b *bench) messages(lo, hi int, routes []route, w int, size ...int) [][]*na
 			h.Write(l)
 		}
 		digest := hex.EncodeToString(h.Sum(nil)[:16])
-		own := make([]bytes.Buffer, w)
-		halo := make([]bytes.Buffer, w)
-		owned := make([]int, w)
+		bodies := make([]bytes.Buffer, w)
+		lines := make([]int, w)
+		halos := make([][]string, w)
+		add := func(s, x int, halo bool) {
+			if halo {
+				halos[s] = append(halos[s], strconv.Itoa(lines[s]))
+			}
+			bodies[s].Write(b.lines[x])
+			bodies[s].WriteByte('\n')
+			lines[s]++
+		}
 		for x := i; x < j; x++ {
 			r := routes[x]
-			own[r.own].Write(b.lines[x])
-			own[r.own].WriteByte('\n')
-			owned[r.own]++
+			add(r.own, x, false)
 			for _, s := range r.halo {
-				halo[s].Write(b.lines[x])
-				halo[s].WriteByte('\n')
+				add(s, x, true)
 			}
 		}
 		var ms []*nats.Msg
-		for s := range own {
-			if own[s].Len()+halo[s].Len() == 0 {
+		for s := range bodies {
+			if lines[s] == 0 {
 				continue
 			}
 			m := nats.NewMsg(stream.ObsSubject(s))
-			m.Data = append(own[s].Bytes(), halo[s].Bytes()...)
+			m.Data = bodies[s].Bytes()
 			m.Header.Set(nats.MsgIdHdr, digest+"/"+strconv.Itoa(s))
 			m.Header.Set(stream.HeaderBatch, digest)
-			m.Header.Set(stream.HeaderOwn, strconv.Itoa(owned[s]))
+			if len(halos[s]) > 0 {
+				m.Header.Set(stream.HeaderHalo, strings.Join(halos[s], ","))
+			}
 			ms = append(ms, m)
 		}
 		out = append(out, ms)
@@ -477,10 +481,11 @@ func newWorker(a *agreement.Agreement, p *sector.Plan, i int) (*worker, error) {
 	return &worker{store: monitor.NewMemStore(), sector: sw}, nil
 }
 
-// process decodes a message's lines (the first own of them the sector's
-// own, the rest its halo), puts them and lets the sector fuse them; it
-// returns how many of its own observations the message held.
-func (w *worker) process(body []byte, own int) (int, error) {
+// process decodes a message's lines (those halo names, comma-separated
+// 0-based indices, are the sector's halo, the others its own), puts its
+// own and lets the sector fuse them in the message's order; it returns
+// how many of its own observations the message held.
+func (w *worker) process(body []byte, halo string) (int, error) {
 	var batch []monitor.Observation
 	for len(body) > 0 {
 		i := bytes.IndexByte(body, '\n')
@@ -498,20 +503,34 @@ func (w *worker) process(body []byte, own int) (int, error) {
 		}
 		batch = append(batch, *o)
 	}
-	if own > len(batch) {
-		return 0, fmt.Errorf("%s %d, the message holds %d observations", stream.HeaderOwn, own, len(batch))
+	own := make([]bool, len(batch))
+	for i := range own {
+		own[i] = true
+	}
+	if halo != "" {
+		for _, f := range strings.Split(halo, ",") {
+			i, err := strconv.Atoi(f)
+			if err != nil || i < 0 || i >= len(batch) {
+				return 0, fmt.Errorf("%s %q: line %q is not one of the message's %d", stream.HeaderHalo, halo, f, len(batch))
+			}
+			own[i] = false
+		}
 	}
 	// The sector's own observations are its to store; its halo is stored
 	// by the sectors that own it.
-	if _, err := w.store.Put(context.Background(), batch[:own]); err != nil {
-		return 0, err
-	}
+	var mine []monitor.Observation
 	ptrs := make([]*monitor.Observation, len(batch))
 	for i := range batch {
 		ptrs[i] = &batch[i]
+		if own[i] {
+			mine = append(mine, batch[i])
+		}
 	}
-	w.versions += len(w.sector.Observe(ptrs[:own], ptrs[own:]))
-	return own, nil
+	if _, err := w.store.Put(context.Background(), mine); err != nil {
+		return 0, err
+	}
+	w.versions += len(w.sector.ObserveBatch(ptrs, own))
+	return len(mine), nil
 }
 
 // report prints the table and the efficiency per added worker.

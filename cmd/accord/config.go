@@ -221,6 +221,9 @@ func resolveConfig(cmd *cobra.Command, configPath string, lookupEnv func(string)
 		if name == "store" {
 			val = pgstore.Redact(val)
 		}
+		if name == "stream" {
+			val = redactStream(val)
+		}
 		sources = append(sources, configSource{Key: name, Value: val, Source: src})
 	}
 	return sources, problems
@@ -307,6 +310,7 @@ func checkServerConfig(ctx context.Context, c serverConfig, connect bool) []stri
 		}
 	}
 	add(checkStore(ctx, c.store, connect))
+	add(checkStream(ctx, c, connect))
 	return problems
 }
 
@@ -396,7 +400,8 @@ without starting the server: the address is HOST:PORT, limits and timeouts
 are positive, the agreements load as a set, the scenario loads, the keys and
 witness keys parse, the tokens file parses and matches the agreements, the
 data directory can be written, the store URL parses and, with --connect, the
-PostgreSQL server answers. Exit 0 when valid, 1 with every problem listed,
+PostgreSQL server answers; the stream flags are consistent and, with
+--connect, NATS answers at --stream with JetStream. Exit 0 when valid, 1 with every problem listed,
 2 on a wrong command line.
 
 ` + configHelp,
@@ -437,7 +442,7 @@ PostgreSQL server answers. Exit 0 when valid, 1 with every problem listed,
 	}
 	c.register(cmd, "accord-data")
 	registerConfigFile(cmd, &configPath)
-	cmd.Flags().BoolVar(&connect, "connect", false, "also connect to a PostgreSQL store (nothing is written)")
+	cmd.Flags().BoolVar(&connect, "connect", false, "also connect to a PostgreSQL store and to NATS at --stream (nothing is written)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the settings and problems as JSON")
 	return cmd
 }

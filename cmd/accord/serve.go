@@ -26,6 +26,7 @@ import (
 	"github.com/accord-peace/accord/local"
 	"github.com/accord-peace/accord/mission"
 	"github.com/accord-peace/accord/negotiate"
+	"github.com/accord-peace/accord/stream"
 	"github.com/spf13/cobra"
 )
 
@@ -47,6 +48,12 @@ type serverConfig struct {
 	corsOrigins []string
 	// witnessKeys are the witnesses whose cosignatures the record takes.
 	witnessKeys []string
+	// The stream deployment (serve_stream.go): the NATS URL or embedded,
+	// the sectors, the node's role, the streams' replicas.
+	stream     string
+	partitions int
+	role       string
+	replicas   int
 }
 
 func (c *serverConfig) register(cmd *cobra.Command, defaultData string) {
@@ -65,6 +72,7 @@ func (c *serverConfig) register(cmd *cobra.Command, defaultData string) {
 	cmd.Flags().StringVar(&c.keys, "keys", "", `more authors' public keys than the agreement's, a JSON file {"NAME": "BASE64 ED25519"} ('accord ledger keygen --author'): the negotiating parties sign their positions, answers and requests with theirs`)
 	cmd.Flags().StringArrayVar(&c.witnessKeys, "witness-key", nil, "a witness's public note key (NAME+HASH+KEY, or NAME=KEY), or a file of them one a line: the record takes its cosignatures of checkpoints and publishes them ('accord witness'); repeat for more")
 	cmd.Flags().StringVar(&c.tokens, "tokens", "", `callers' bearer tokens, a JSON file {"TOKEN": {"actor": ID, "role": party|guarantor|monitor|mediator|verifier}}; without it the server is open to every caller`)
+	c.registerStream(cmd)
 }
 
 // check refuses flag values no server can start with, as usage errors (exit
@@ -107,7 +115,7 @@ func (c *serverConfig) problems() []string {
 	if c.feedPerAddr < 1 || c.feedClients < 1 {
 		bad("--feed-per-addr %d, --feed-clients %d: want at least 1 each", c.feedPerAddr, c.feedClients)
 	}
-	return ps
+	return append(ps, c.streamProblems()...)
 }
 
 // listenError says why the server cannot listen on addr: refused input
@@ -127,6 +135,7 @@ type server struct {
 	URL        string
 	http       *http.Server
 	deployment *local.Deployment
+	node       *stream.Node // with --stream
 	api        *api.Server
 	done       chan error
 	exposed    string // a warning when it listens beyond loopback without tokens
@@ -174,7 +183,8 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 	}
 	var feed *api.Feed
 	d, err := local.Open(ctx, local.Config{Dir: c.data, Store: c.store, Agreement: a, Others: as[1:], Registry: reg,
-		Publisher: func(l *ledger.Ledger) mission.Publisher { feed = &api.Feed{Ledger: l}; return feed }})
+		Publisher: func(l *ledger.Ledger) mission.Publisher { feed = &api.Feed{Ledger: l}; return feed },
+		StreamFed: c.stream != ""})
 	if err != nil {
 		return nil, err
 	}
@@ -228,6 +238,12 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 	s.api.Metrics = api.NewMetrics(func() float64 { return float64(m.Open()) }, func() float64 { return float64(led.Len()) })
 	s.api.Metrics.WatchFeed(feed)
 	d.ObserveStore(s.api.Metrics)
+	if c.stream != "" {
+		if err := startStream(ctx, s, c, logger); err != nil {
+			s.close()
+			return nil, err
+		}
+	}
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		s.close()
@@ -360,7 +376,12 @@ func (s *server) stop() error {
 	return err
 }
 
-func (s *server) close() { s.deployment.Close() }
+func (s *server) close() {
+	if s.node != nil {
+		s.node.Close()
+	}
+	s.deployment.Close()
+}
 
 // logKey reads the log's signing key from the data directory, making one
 // on first use (log.key, private, and log.pub for verifiers).
@@ -444,11 +465,18 @@ beyond loopback so). Headers, bodies and idle connections are timed out
 capped per address and in all (--feed-per-addr, --feed-clients) and a
 client that stops reading is dropped. Ctrl-C stops it cleanly.
 
+` + streamHelp + `
 ` + configHelp,
 		Args: exactArgs(0, "no argument"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := resolveServe(cmd, &c, configPath); err != nil {
 				return err
+			}
+			if c.role == stream.RoleWitness {
+				if witnessRole == nil {
+					return accord.Errorf(accord.EINVALID, "--role witness is not built in this binary: run 'accord witness'")
+				}
+				return witnessRole(cmd, c)
 			}
 			logger := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
 			s, err := startServer(cmd.Context(), c, logger)
@@ -458,11 +486,19 @@ client that stops reading is dropped. Ctrl-C stops it cleanly.
 			if s.exposed != "" {
 				fmt.Fprintf(cmd.ErrOrStderr(), "accord: %s\n", s.exposed)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "accord serving on %s (data in %s, %d observations restored; log key %s)\n", s.URL, c.data, s.restored, s.logKey)
+			if s.node != nil {
+				fmt.Fprintf(cmd.OutOrStdout(), "accord serving on %s (data in %s; stream %s, %d sector(s), role %s; log key %s)\n", s.URL, c.data, redactStream(c.stream), max(c.partitions, 1), c.role, s.logKey)
+			} else {
+				fmt.Fprintf(cmd.OutOrStdout(), "accord serving on %s (data in %s, %d observations restored; log key %s)\n", s.URL, c.data, s.restored, s.logKey)
+			}
 			select {
 			case <-cmd.Context().Done():
 			case err := <-s.done:
 				s.done <- err
+			case <-s.streamFailed():
+				fmt.Fprintln(cmd.OutOrStdout(), "stopping")
+				s.stop()
+				return fmt.Errorf("the stream stopped: %w", s.node.Err())
 			}
 			fmt.Fprintln(cmd.OutOrStdout(), "stopping")
 			return s.stop()

@@ -1,0 +1,176 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/ledger"
+	"github.com/accord-peace/accord/mission"
+	"github.com/accord-peace/accord/monitor"
+	"github.com/accord-peace/accord/stream"
+)
+
+// The stream deployment's part of serve: --stream, --partitions, --role.
+
+const streamHelp = `Streams (several nodes): --stream embedded runs a NATS server with JetStream
+in this process (its streams in --data/jetstream) and the mission's flow over
+it: a batch is stored, published to the stream ACCORD_OBS split by sector of
+the front (--partitions N, the same on every node), and answered once
+JetStream acknowledged it; sector workers fuse it and publish to ACCORD_FUSED;
+one recorder runs the agreement engine and the record from that ordered log.
+--stream nats://HOST:PORT[,nats://HOST2:PORT...] uses an external cluster
+instead. --role says what this node runs: all (default), ingest (takes
+batches), worker (the sector workers), recorder (engine, ledger, reads) or
+witness (a party's node). Without --stream the embedded default runs the
+same flow in one process, without JetStream.
+`
+
+// registerStream adds the stream flags.
+func (c *serverConfig) registerStream(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&c.stream, "stream", "", "run the flow over NATS JetStream: embedded (a server in this process, streams in --data/jetstream) or nats://HOST:PORT[,...] (an external cluster); empty: the embedded default, no streams")
+	cmd.Flags().IntVar(&c.partitions, "partitions", 1, "sectors of the front the observations are split into, one worker each (with --stream; the same on every node of a deployment)")
+	cmd.Flags().StringVar(&c.role, "role", stream.RoleAll, "what this node runs with --stream: all, ingest, worker, recorder, or witness (a party's node)")
+	cmd.Flags().IntVar(&c.replicas, "stream-replicas", 1, "replicas of the streams: 1 on a single node, 3 in a cluster of three or more")
+}
+
+// streamProblems lists the stream flags' values no server can start with.
+func (c serverConfig) streamProblems() []string {
+	var ps []string
+	// Zero values are the defaults (a config made in code).
+	if c.role == "" {
+		c.role = stream.RoleAll
+	}
+	if c.role != stream.RoleWitness {
+		if err := stream.CheckRole(c.role); err != nil {
+			ps = append(ps, err.Error())
+		}
+	}
+	if c.partitions < 0 {
+		ps = append(ps, fmt.Sprintf("--partitions %d: want 1 or more", c.partitions))
+	}
+	if c.replicas < 0 || c.replicas > 5 {
+		ps = append(ps, fmt.Sprintf("--stream-replicas %d: want 1 to 5 (1 on a single node, 3 in a cluster)", c.replicas))
+	}
+	if c.stream == "" {
+		if c.role != stream.RoleAll && c.role != stream.RoleWitness {
+			ps = append(ps, fmt.Sprintf("--role %s needs --stream (embedded or nats://HOST:PORT): without it one process runs everything", c.role))
+		}
+		if c.partitions > 1 {
+			ps = append(ps, fmt.Sprintf("--partitions %d needs --stream (embedded or nats://HOST:PORT)", c.partitions))
+		}
+		return ps
+	}
+	if err := checkStreamURL(c.stream); err != nil {
+		ps = append(ps, err.Error())
+	}
+	if stream.IsEmbedded(c.stream) && c.role != stream.RoleAll {
+		ps = append(ps, fmt.Sprintf("--role %s with --stream embedded: an embedded server serves one process; run every role (--role all) or name a cluster (nats://HOST:PORT)", c.role))
+	}
+	return ps
+}
+
+// checkStreamURL checks a --stream value: embedded, or NATS URLs.
+func checkStreamURL(s string) error {
+	if stream.IsEmbedded(s) {
+		return nil
+	}
+	for _, part := range strings.Split(s, ",") {
+		u, err := url.Parse(strings.TrimSpace(part))
+		if err != nil || (u.Scheme != "nats" && u.Scheme != "tls") || u.Host == "" {
+			return fmt.Errorf("--stream %q: want embedded or nats://HOST:PORT (several separated by commas for a cluster)", redactStream(s))
+		}
+	}
+	return nil
+}
+
+// redactStream hides a password in a --stream value.
+func redactStream(s string) string {
+	parts := strings.Split(s, ",")
+	for i, p := range parts {
+		if u, err := url.Parse(strings.TrimSpace(p)); err == nil && u.User != nil {
+			if _, ok := u.User.Password(); ok {
+				u.User = url.UserPassword(u.User.Username(), "xxxxx")
+				parts[i] = u.String()
+			}
+		}
+	}
+	return strings.Join(parts, ",")
+}
+
+// witnessRole runs serve --role witness; set by the file that builds it
+// in, nil until then.
+var witnessRole func(cmd *cobra.Command, c serverConfig) error
+
+// startStream starts the node's stream part once the mission is open and
+// the API made: the ingest takes the API's batches.
+func startStream(ctx context.Context, s *server, c serverConfig, logger *slog.Logger) error {
+	m := s.deployment.Mission
+	sectors, err := stream.Split(m, max(c.partitions, 1))
+	if err != nil {
+		return fmt.Errorf("--partitions %d: %w", c.partitions, err)
+	}
+	var metrics *stream.Metrics
+	if s.api.Metrics != nil {
+		metrics = stream.NewMetrics(s.api.Metrics.Registry)
+	}
+	if c.role == "" {
+		c.role = stream.RoleAll
+	}
+	node, err := stream.Start(ctx, m, stream.Config{URL: c.stream, Dir: c.data, Role: c.role, Sectors: sectors,
+		Streams: stream.StreamConfig{Replicas: c.replicas}, Metrics: metrics, Logger: logger})
+	if err != nil {
+		return err
+	}
+	s.node = node
+	switch {
+	case node.Ingester != nil && c.role == stream.RoleIngest:
+		// The signed submissions are recorded at ingest, in the ledger:
+		// an ingest node without the recorder has none to record them in.
+		s.api.Ingest = func(ctx context.Context, batch []monitor.Observation, sub *ledger.Submission) (mission.IngestResult, error) {
+			if sub != nil {
+				return mission.IngestResult{}, accord.Errorf(accord.EINVALID, "this ingest node (--role ingest) keeps no record: post signed batches to a node that runs the recorder (--role all)")
+			}
+			return node.Ingester.Ingest(ctx, batch, nil)
+		}
+	case node.Ingester != nil:
+		s.api.Ingest = node.Ingester.Ingest
+	default:
+		role := c.role
+		s.api.Ingest = func(context.Context, []monitor.Observation, *ledger.Submission) (mission.IngestResult, error) {
+			return mission.IngestResult{}, accord.Errorf(accord.EINVALID, "this node does not take observations (--role %s): post them to an ingest node", role)
+		}
+	}
+	return nil
+}
+
+// streamFailed is closed when a stage of the node's stream part stopped
+// on an error (never without --stream).
+func (s *server) streamFailed() <-chan struct{} {
+	if s.node == nil {
+		return nil
+	}
+	return s.node.Failed()
+}
+
+// checkStream checks --stream for 'config check': with connect, that NATS
+// answers there with JetStream (nothing is created).
+func checkStream(ctx context.Context, c serverConfig, connect bool) error {
+	if c.stream == "" || stream.IsEmbedded(c.stream) || !connect || checkStreamURL(c.stream) != nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	conn, err := stream.Connect(ctx, c.stream, "accord-config-check")
+	if err != nil {
+		return fmt.Errorf("--stream: %w", err)
+	}
+	defer conn.Close()
+	return conn.Ping(ctx)
+}

@@ -1,0 +1,91 @@
+package mission
+
+import (
+	"context"
+
+	"github.com/accord-peace/accord/fusion"
+	"github.com/accord-peace/accord/ledger"
+	"github.com/accord-peace/accord/monitor"
+)
+
+// The stages of Ingest, for a deployment that runs them in several
+// processes (package stream): the store stage at an ingest node (Store),
+// fusion in the sector workers (package sector's, each a pipeline of its
+// own over the mission's Monitoring, Kernel and FusionConfig), and
+// the engine and record stages at the one recorder (Decide), fed the
+// incident versions in the one order of the fused log. Ingest is these
+// stages called in one process, in the same order; each stage below takes
+// its own lock, so a stage called here and an Ingest never overlap in it.
+
+// Store is the store stage alone: with a submission (its signature
+// checked by the caller), the ledger's check — a refused one is recorded
+// and nothing stored — then the observations put in the store, kept once
+// per key, and the submission appended to the ledger. The fresh
+// observations are those the next stage fuses.
+func (m *Mission) Store(ctx context.Context, batch []monitor.Observation, sub *ledger.Submission) (Stored, error) {
+	m.storeMu.Lock()
+	defer m.storeMu.Unlock()
+	return m.store(ctx, batch, sub)
+}
+
+// FusionConfig is the fusion configuration the mission's pipeline runs.
+func (m *Mission) FusionConfig() fusion.Config { return m.cfg.Fusion }
+
+// Decide is the engine and record stages: the incident versions fusion
+// produced (in the order produced) get the consultations' verdicts, feed
+// the agreement engine, and are recorded with what the engine decided,
+// in one durable batch; it returns the ledger index of the last entry
+// written (nil when none). Before the ledger is appended to, mark (when
+// not nil) is called, with the ledger's length then: a recorder that must
+// know after a crash whether this step reached the ledger notes its
+// position there durably (the ledger has the step iff it is longer).
+func (m *Mission) Decide(ctx context.Context, changed []monitor.Incident, mark func(ledgerLen int64) error) (*int64, error) {
+	m.engineMu.Lock()
+	rec, err := m.decide(changed)
+	m.recordMu.Lock()
+	m.engineMu.Unlock()
+	defer m.recordMu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	if mark != nil {
+		var n int64
+		if m.cfg.Ledger != nil {
+			n = m.cfg.Ledger.Len()
+		}
+		if err := mark(n); err != nil {
+			return nil, err
+		}
+	}
+	seqs, err := m.record(ctx, rec)
+	return lastOf(seqs), err
+}
+
+// Restore takes incident versions already recorded — a recorder reading
+// the fused log back to where the ledger stands after a restart — as
+// Open takes the stored observations: the verdicts and the rules' windows
+// applied, the incident store updated, nothing recorded and the engine
+// (restored from the ledger by Open) not fed again.
+func (m *Mission) Restore(ctx context.Context, changed []monitor.Incident) error {
+	m.engineMu.Lock()
+	if m.consequences != nil {
+		m.consequences.InForce(changed, m.windows)
+	}
+	m.applyVerdicts(changed)
+	m.engineMu.Unlock()
+	m.recordMu.Lock()
+	defer m.recordMu.Unlock()
+	if len(changed) > 0 {
+		m.incidents.add(versions{ins: changed})
+	}
+	return nil
+}
+
+// LedgerLen is the number of entries in the mission's record (0 without
+// one).
+func (m *Mission) LedgerLen() int64 {
+	if m.cfg.Ledger == nil {
+		return 0
+	}
+	return m.cfg.Ledger.Len()
+}

@@ -1,0 +1,217 @@
+package stream
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/ledger"
+	"github.com/accord-peace/accord/mission"
+	"github.com/accord-peace/accord/monitor"
+)
+
+// Ingester is an ingest node's stage: a batch is stored (the mission's
+// store stage: kept once per key, its signed submission, if any, recorded
+// in the ledger there), then its new observations are published to
+// ObsStream, one message per sector they lie in or near, and the batch is
+// answered once JetStream acknowledged every message. Fusion and the
+// record follow asynchronously (the sector workers, the recorder): the
+// answer counts what was added, and lists no incident.
+//
+// Signed submissions are recorded at ingest, by the store stage, as in
+// the embedded deployment: the ledger then holds the submission before
+// any incident its batch changes. An ingest node therefore holds the
+// ledger (roles all, or ingest beside the recorder); carrying submissions
+// through the stream to a recorder on another machine is not done.
+type Ingester struct {
+	m       *mission.Mission
+	js      jetstream.JetStream
+	plan    Plan
+	metrics *Metrics
+	// mu keeps the order of publication the store's order, so that one
+	// sector's messages are in the order its observations were stored.
+	mu sync.Mutex
+	// Retry bounds how long a message JetStream did not acknowledge is
+	// published again (with the same Nats-Msg-Id, so kept once) before
+	// the batch is refused as unavailable.
+	Retry time.Duration
+}
+
+// NewIngester returns the ingest stage of a mission over a connection.
+func NewIngester(m *mission.Mission, c *Conn, plan Plan, metrics *Metrics) *Ingester {
+	return &Ingester{m: m, js: c.JS, plan: plan, metrics: metrics, Retry: 30 * time.Second}
+}
+
+// Ingest stores a batch and publishes its new observations; it implements
+// the API's ingest (api.Server.Ingest).
+func (g *Ingester) Ingest(ctx context.Context, batch []monitor.Observation, sub *ledger.Submission) (mission.IngestResult, error) {
+	res := mission.IngestResult{Incidents: []monitor.Incident{}}
+	// Encoded and routed before the store's turn, so that batches
+	// received at once do this in parallel.
+	routed := g.route(batch)
+	g.mu.Lock()
+	st, err := g.m.Store(ctx, batch, sub)
+	if err != nil {
+		g.mu.Unlock()
+		return res, err
+	}
+	res.Added, res.Duplicates = st.Added, st.Duplicates
+	msgs := g.messages(batch, st.Fresh, routed)
+	futures := make([]jetstream.PubAckFuture, len(msgs))
+	for i, msg := range msgs {
+		if futures[i], err = g.js.PublishMsgAsync(msg, jetstream.WithMsgID(msg.Header.Get(nats.MsgIdHdr))); err != nil {
+			futures[i] = nil // published again below
+		}
+	}
+	g.mu.Unlock()
+	// Stored: the publication goes on whatever the caller does.
+	ctx = context.WithoutCancel(ctx)
+	for i, f := range futures {
+		if err := g.await(ctx, msgs[i], f); err != nil {
+			return res, err
+		}
+	}
+	return res, nil
+}
+
+// routed is an observation of a batch encoded (one NDJSON line) and
+// routed: its sector and the sectors whose halo it lies in.
+type routed struct {
+	line []byte
+	own  int
+	halo []int
+}
+
+func (g *Ingester) route(batch []monitor.Observation) []routed {
+	out := make([]routed, len(batch))
+	var buf bytes.Buffer
+	for i := range batch {
+		buf.Reset()
+		monitor.Encode(&buf, batch[i:i+1])
+		out[i].line = bytes.Clone(buf.Bytes())
+		out[i].own, out[i].halo = g.plan.Route(&batch[i])
+	}
+	return out
+}
+
+// await waits for a message's acknowledgement, publishing it again (same
+// message id) while JetStream does not acknowledge it, up to Retry.
+func (g *Ingester) await(ctx context.Context, msg *nats.Msg, f jetstream.PubAckFuture) error {
+	if f != nil {
+		select {
+		case <-f.Ok():
+			g.published(ObsStream)
+			return nil
+		case <-f.Err():
+		case <-time.After(10 * time.Second):
+		}
+	}
+	deadline := time.Now().Add(g.Retry)
+	var err error
+	for wait := 100 * time.Millisecond; time.Now().Before(deadline); wait = min(2*wait, 2*time.Second) {
+		pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		_, err = g.js.PublishMsg(pctx, msg, jetstream.WithMsgID(msg.Header.Get(nats.MsgIdHdr)))
+		cancel()
+		if err == nil {
+			g.published(ObsStream)
+			return nil
+		}
+		time.Sleep(wait)
+	}
+	return &accord.Error{Code: accord.EUNAVAILABLE, Message: fmt.Sprintf(
+		"the batch is stored but JetStream did not acknowledge its message %s on %s within %v: the stream cluster is unreachable or has no leader; retry later", msg.Header.Get(nats.MsgIdHdr), msg.Subject, g.Retry), Err: err}
+}
+
+func (g *Ingester) published(stream string) {
+	if g.metrics != nil {
+		g.metrics.Published.WithLabelValues(stream).Inc()
+	}
+}
+
+// messages splits the fresh observations of a batch (pointers into it,
+// in its order) by sector: per sector, the observations that lie in it
+// and those in its halo, in the batch's order, as NDJSON, with the halo's
+// lines in HeaderHalo and the batch's digest in HeaderBatch and the
+// message id.
+func (g *Ingester) messages(batch []monitor.Observation, fresh []*monitor.Observation, r []routed) []*nats.Msg {
+	if len(fresh) == 0 {
+		return nil
+	}
+	n := g.plan.N()
+	body := make([][]byte, n)
+	lines := make([]int, n)
+	halo := make([][]byte, n) // the halo's line numbers, comma-separated
+	h := sha256.New()
+	j := 0
+	for _, o := range fresh {
+		for &batch[j] != o {
+			j++
+		}
+		x := r[j]
+		h.Write(x.line)
+		body[x.own] = append(body[x.own], x.line...)
+		lines[x.own]++
+		for _, s := range x.halo {
+			if s == x.own {
+				continue
+			}
+			if len(halo[s]) > 0 {
+				halo[s] = append(halo[s], ',')
+			}
+			halo[s] = strconv.AppendInt(halo[s], int64(lines[s]), 10)
+			body[s] = append(body[s], x.line...)
+			lines[s]++
+		}
+	}
+	digest := hex.EncodeToString(h.Sum(nil))
+	var msgs []*nats.Msg
+	for s := range n {
+		if lines[s] == 0 {
+			continue
+		}
+		msg := nats.NewMsg(ObsSubject(s))
+		msg.Data = body[s]
+		if len(halo[s]) > 0 {
+			msg.Header.Set(HeaderHalo, string(halo[s]))
+		}
+		msg.Header.Set(HeaderBatch, digest)
+		msg.Header.Set(nats.MsgIdHdr, digest+"/"+strconv.Itoa(s))
+		msgs = append(msgs, msg)
+	}
+	return msgs
+}
+
+// decodeObs reads an ObsStream message: its observations in their
+// batch's order, and which of them lie in the message's sector (the
+// others are its halo).
+func decodeObs(msg jetstream.Msg) (obs []*monitor.Observation, own []bool, err error) {
+	all, err := monitor.Decode(bytes.NewReader(msg.Data()), msg.Subject())
+	if err != nil {
+		return nil, nil, err
+	}
+	obs = make([]*monitor.Observation, len(all))
+	own = make([]bool, len(all))
+	for i := range all {
+		obs[i], own[i] = &all[i], true
+	}
+	if h := msg.Headers().Get(HeaderHalo); h != "" {
+		for f := range strings.SplitSeq(h, ",") {
+			i, err := strconv.Atoi(f)
+			if err != nil || i < 0 || i >= len(all) {
+				return nil, nil, fmt.Errorf("message on %s: header %s %q: %q is not a line of its %d observations", msg.Subject(), HeaderHalo, h, f, len(all))
+			}
+			own[i] = false
+		}
+	}
+	return obs, own, nil
+}

@@ -1,0 +1,30 @@
+package stream
+
+import "github.com/prometheus/client_golang/prometheus"
+
+// Metrics are the stream's figures in /metrics.
+type Metrics struct {
+	// Published counts the messages JetStream acknowledged, by stream.
+	Published *prometheus.CounterVec
+	// Redelivered counts the messages a consumer got again (a worker
+	// that died or was too slow to acknowledge).
+	Redelivered prometheus.Counter
+	// Pending is, per consumer, the messages not yet processed.
+	Pending *prometheus.GaugeVec
+	// Reconnects counts the connections to NATS lost and made again.
+	Reconnects prometheus.Counter
+}
+
+// NewMetrics makes the stream's metrics, registered with r when not nil.
+func NewMetrics(r prometheus.Registerer) *Metrics {
+	m := &Metrics{
+		Published:   prometheus.NewCounterVec(prometheus.CounterOpts{Name: "accord_stream_published_total", Help: "Messages published and acknowledged by JetStream, by stream."}, []string{"stream"}),
+		Redelivered: prometheus.NewCounter(prometheus.CounterOpts{Name: "accord_stream_redelivered_total", Help: "Messages delivered again to a consumer (not acknowledged in time, or its worker died)."}),
+		Pending:     prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "accord_stream_pending", Help: "Messages not yet processed, by consumer (sector-N workers, recorder)."}, []string{"consumer"}),
+		Reconnects:  prometheus.NewCounter(prometheus.CounterOpts{Name: "accord_stream_reconnects_total", Help: "Connections to NATS lost and made again."}),
+	}
+	if r != nil {
+		r.MustRegister(m.Published, m.Redelivered, m.Pending, m.Reconnects)
+	}
+	return m
+}

@@ -1,0 +1,327 @@
+package stream
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/mission"
+)
+
+// Roles a node plays.
+const (
+	RoleAll      = "all"      // ingest, the sector workers and the recorder in one process
+	RoleIngest   = "ingest"   // takes batches over HTTP, stores and publishes them
+	RoleWorker   = "worker"   // runs the sector workers
+	RoleRecorder = "recorder" // runs the engine and the record from the fused log, serves the reads
+	RoleWitness  = "witness"  // a party's node (not this package's: cmd/accord)
+)
+
+// Embedded is the Config.URL of the single-node mode: a NATS server in
+// process, its streams in the data directory.
+const EmbeddedURL = "embedded"
+
+// Config is a node's part in a stream deployment.
+type Config struct {
+	// URL is the stream cluster, nats://HOST:PORT[,...], or "embedded".
+	URL string
+	// Dir is the node's data directory: the embedded server's streams
+	// (Dir/jetstream) and the recorder's position.
+	Dir string
+	// Role: RoleAll (default), RoleIngest, RoleWorker or RoleRecorder.
+	Role string
+	// Sectors is the split of the front; its plan's N is the number of
+	// partitions (every node of a deployment must use the same).
+	Sectors Sectors
+	// Streams: replicas and duplicate window (EnsureStreams).
+	Streams StreamConfig
+	Worker  WorkerConfig
+	Metrics *Metrics
+	Logger  *slog.Logger
+}
+
+// Node is a running node: what it runs for its role.
+type Node struct {
+	Embedded *Embedded // nil unless embedded
+	Conn     *Conn
+	Ingester *Ingester // nil unless the role ingests
+	Recorder *Recorder // nil unless the role records
+	Workers  []*Worker
+
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	mu     sync.Mutex
+	errs   []error
+	failed chan struct{}
+}
+
+// CheckRole refuses a role this package does not run.
+func CheckRole(role string) error {
+	switch role {
+	case "", RoleAll, RoleIngest, RoleWorker, RoleRecorder:
+		return nil
+	}
+	return accord.Errorf(accord.EINVALID, "--role %q: want all, ingest, worker, recorder or witness", role)
+}
+
+// Start starts a node for mission m (opened with Config.StreamFed when the
+// role records): the embedded server when asked, the connection, the
+// streams, and the stages of its role.
+func Start(ctx context.Context, m *mission.Mission, c Config) (*Node, error) {
+	if err := CheckRole(c.Role); err != nil {
+		return nil, err
+	}
+	if c.Role == "" {
+		c.Role = RoleAll
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.Sectors.Plan == nil {
+		s, err := Split(m, 1)
+		if err != nil {
+			return nil, err
+		}
+		c.Sectors = s
+	}
+	c.Worker.Logger = c.Logger
+	n := &Node{failed: make(chan struct{})}
+	url := c.URL
+	if url == EmbeddedURL {
+		dir := filepath.Join(c.Dir, "jetstream")
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("--stream embedded: %w", err)
+		}
+		e, err := StartEmbedded(EmbeddedConfig{Dir: dir})
+		if err != nil {
+			return nil, err
+		}
+		n.Embedded, url = e, e.URL()
+	}
+	conn, err := Connect(ctx, url, "accord-"+c.Role)
+	if err != nil {
+		n.Close()
+		return nil, err
+	}
+	n.Conn = conn
+	logger := c.Logger
+	conn.NC.SetDisconnectErrHandler(func(_ *nats.Conn, err error) {
+		if err == nil {
+			return // closed by this node
+		}
+		logger.Warn("stream: connection to NATS lost; reconnecting", "url", redact(conn.URL), "err", err)
+	})
+	conn.NC.SetReconnectHandler(func(nc *nats.Conn) {
+		if c.Metrics != nil {
+			c.Metrics.Reconnects.Inc()
+		}
+		logger.Info("stream: reconnected to NATS", "server", nc.ConnectedUrlRedacted())
+	})
+	if err := EnsureStreams(ctx, conn.JS, c.Streams); err != nil {
+		n.Close()
+		return nil, err
+	}
+	rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	n.cancel = cancel
+	if c.Role == RoleAll || c.Role == RoleWorker {
+		n.Workers = make([]*Worker, c.Sectors.Plan.N())
+		for i := range n.Workers {
+			n.wg.Add(1)
+			go func() {
+				defer n.wg.Done()
+				n.supervise(rctx, conn, i, c)
+			}()
+		}
+	}
+	if c.Role == RoleAll || c.Role == RoleRecorder {
+		n.Recorder = NewRecorder(m, conn, c.Sectors.NewSequencer(), c.Dir, c.Metrics, c.Logger)
+		n.run(rctx, "the recorder", n.Recorder.Run)
+	}
+	if c.Role == RoleAll || c.Role == RoleIngest {
+		n.Ingester = NewIngester(m, conn, c.Sectors.Plan, c.Metrics)
+	}
+	if c.Metrics != nil && (len(n.Workers) > 0 || n.Recorder != nil) {
+		n.wg.Add(1)
+		go func() {
+			defer n.wg.Done()
+			n.watchPending(rctx, c.Metrics)
+		}()
+	}
+	return n, nil
+}
+
+// watchPending keeps the pending gauge of the node's consumers up to date
+// (every second): a sector's messages not yet acknowledged, the fused
+// log's messages the recorder has not taken.
+func (n *Node) watchPending(ctx context.Context, m *Metrics) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		for i := range n.Workers {
+			cons, err := n.Conn.JS.Consumer(ctx, ObsStream, ConsumerName(i))
+			if err != nil {
+				continue
+			}
+			if info, err := cons.Info(ctx); err == nil {
+				m.Pending.WithLabelValues(ConsumerName(i)).Set(float64(info.NumPending + uint64(info.NumAckPending)))
+			}
+		}
+		if n.Recorder != nil {
+			if s, err := n.Conn.JS.Stream(ctx, FusedStream); err == nil {
+				if info, err := s.Info(ctx); err == nil {
+					m.Pending.WithLabelValues(RecorderConsumer).Set(float64(info.State.LastSeq - min(info.State.LastSeq, n.Recorder.At())))
+				}
+			}
+		}
+	}
+}
+
+// supervise runs sector i's worker, and when it stops on an error starts
+// a new one, which rebuilds its state from the stream (as a process
+// restarted would): what the old one had not acknowledged is delivered
+// to the new one.
+func (n *Node) supervise(ctx context.Context, conn *Conn, i int, c Config) {
+	for wait := 100 * time.Millisecond; ; wait = min(2*wait, 5*time.Second) {
+		f, err := c.Sectors.NewFuser(i)
+		if err != nil {
+			n.fail(fmt.Errorf("sector %d's worker: %w", i, err))
+			return
+		}
+		w := NewWorker(conn, i, f, c.Metrics, c.Worker)
+		n.mu.Lock()
+		n.Workers[i] = w
+		n.mu.Unlock()
+		err = w.Run(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		c.Logger.Error("sector worker stopped; starting it again", "sector", i, "err", err)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		}
+	}
+}
+
+// run runs a stage; its failure is kept (Err) and signalled (Failed).
+func (n *Node) run(ctx context.Context, what string, f func(context.Context) error) {
+	n.wg.Add(1)
+	go func() {
+		defer n.wg.Done()
+		if err := f(ctx); err != nil && ctx.Err() == nil {
+			n.fail(fmt.Errorf("%s: %w", what, err))
+		}
+	}()
+}
+
+func (n *Node) fail(err error) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.errs = append(n.errs, err)
+	if len(n.errs) == 1 {
+		close(n.failed)
+	}
+}
+
+// Failed is closed when a stage stopped on an error (Err says which).
+func (n *Node) Failed() <-chan struct{} { return n.failed }
+
+// Err is the stages' errors.
+func (n *Node) Err() error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return errors.Join(n.errs...)
+}
+
+// Sync waits until everything published so far is fused and recorded:
+// each sector's consumer has acknowledged the sector's last message (read
+// from the stream itself: a consumer's own count of what is pending may
+// lag a message just stored) and the recorder has taken the fused log's
+// last message. For tests and benchmarks; only on a node that runs the
+// workers and the recorder.
+func (n *Node) Sync(ctx context.Context) error {
+	obs, err := n.Conn.JS.Stream(ctx, ObsStream)
+	if err != nil {
+		return err
+	}
+	for {
+		idle := true
+		for i := range n.Workers {
+			var last uint64
+			m, err := obs.GetLastMsgForSubject(ctx, ObsSubject(i))
+			switch {
+			case err == nil:
+				last = m.Sequence
+			case !errors.Is(err, jetstream.ErrMsgNotFound):
+				return err
+			}
+			cons, err := n.Conn.JS.Consumer(ctx, ObsStream, ConsumerName(i))
+			if err != nil {
+				return err
+			}
+			info, err := cons.Info(ctx)
+			if err != nil {
+				return err
+			}
+			if info.AckFloor.Stream < last || info.NumAckPending > 0 {
+				idle = false
+			}
+		}
+		if idle {
+			s, err := n.Conn.JS.Stream(ctx, FusedStream)
+			if err != nil {
+				return err
+			}
+			info, err := s.Info(ctx)
+			if err != nil {
+				return err
+			}
+			if n.Recorder == nil {
+				return nil
+			}
+			return n.Recorder.WaitFor(ctx, info.State.LastSeq)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-n.failed:
+			return n.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// Close stops the stages (what is unacknowledged is redelivered to the
+// next), closes the connection and stops the embedded server.
+func (n *Node) Close() error {
+	if n.cancel != nil {
+		n.cancel()
+	}
+	n.wg.Wait()
+	if n.Conn != nil {
+		n.Conn.Close()
+	}
+	if n.Embedded != nil {
+		n.Embedded.Shutdown()
+	}
+	return nil
+}
+
+// IsEmbedded reports whether a --stream value names the embedded server.
+func IsEmbedded(url string) bool { return strings.EqualFold(url, EmbeddedURL) }

@@ -1,0 +1,166 @@
+package stream_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/accord-peace/accord/fusion"
+	"github.com/accord-peace/accord/mission"
+	"github.com/accord-peace/accord/monitor"
+	"github.com/accord-peace/accord/monitor/monitortest"
+	"github.com/accord-peace/accord/sector"
+	"github.com/accord-peace/accord/stream"
+)
+
+// boundary returns, for each boundary between two of n sectors, a cluster
+// of reports of one event on it: four sensors, on both sides of the
+// boundary, their accuracies such that the most precise (the anchor) is
+// on one side or the other in turn. It returns the lines and each
+// cluster's keys.
+func boundary(tb testing.TB, n int, at time.Time) ([][]byte, [][]monitor.Key) {
+	tb.Helper()
+	a, k := monitortest.Reference(tb)
+	plan, err := sector.NewPlan(a.Monitoring, k, n)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var lines [][]byte
+	var clusters [][]monitor.Key
+	for i := range n - 1 {
+		_, end := plan.Bounds(i)
+		var keys []monitor.Key
+		sides := map[int]bool{}
+		for j, d := range []float64{-300, -100, 100, 300} { // metres along the line
+			p := plan.PointAt(end + d)
+			sides[plan.Of(p[0], p[1])] = true
+			acc := []float64{400, 250, 600, 800}[j]
+			if i%2 == 1 {
+				acc = []float64{800, 600, 250, 400}[j]
+			}
+			src := fmt.Sprintf("edge-%d", j)
+			id := fmt.Sprintf("b%d-%d", i, j)
+			t := at.Add(time.Duration(j) * time.Second).UTC()
+			f := map[string]any{"type": "Feature",
+				"geometry": map[string]any{"type": "Point", "coordinates": []float64{p[0], p[1]}},
+				"properties": map[string]any{"id": id, "source": map[string]string{"id": src, "kind": "fixed_sensor", "owner": "mission"},
+					"observed_at": t.Format(time.RFC3339), "reported_at": t.Add(5 * time.Second).Format(time.RFC3339),
+					"event": "firing", "count": 1, "attributed_to": "unknown", "accuracy_m": acc, "time_accuracy_s": 10, "confidence": 0.8}}
+			b, err := json.Marshal(f)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			lines = append(lines, b)
+			keys = append(keys, monitor.Key{Source: src, ID: id})
+		}
+		if !sides[i] || !sides[i+1] || len(sides) != 2 {
+			tb.Fatalf("boundary %d: the cluster lies in sectors %v, want %d and %d", i, sides, i, i+1)
+		}
+		clusters = append(clusters, keys)
+	}
+	return lines, clusters
+}
+
+// memberSets is every non-merged incident by the sorted list of its
+// members, and each observation's set.
+func memberSets(ins []monitor.Incident) (map[string]monitor.Incident, map[monitor.Key]string) {
+	sets, of := map[string]monitor.Incident{}, map[monitor.Key]string{}
+	for _, in := range ins {
+		if in.State == fusion.Merged || len(in.Observations) == 0 {
+			continue
+		}
+		ks := slices.Clone(in.Observations)
+		slices.SortFunc(ks, func(a, b monitor.Key) int {
+			if a.Source != b.Source {
+				return strings.Compare(a.Source, b.Source)
+			}
+			return strings.Compare(a.ID, b.ID)
+		})
+		var sb strings.Builder
+		for _, k := range ks {
+			sb.WriteString(k.Source + "/" + k.ID + " ")
+		}
+		sets[sb.String()] = in
+		for _, k := range ks {
+			of[k] = sb.String()
+		}
+	}
+	return sets, of
+}
+
+// Three sectors on the stream: the same observations posted over HTTP,
+// with events on the sectors' boundaries, give the embedded default's
+// incidents as member sets: every boundary event is one incident, whole,
+// in both; every observation is in exactly one incident; the share of
+// observations in the same member set as the embedded default's is
+// measured (the residual difference of package sector's doc: order and
+// partial views), and must stay near 1.
+func TestSectorsOnTheStream(t *testing.T) {
+	const n = 3
+	lines := simulated(t, 12, 24*time.Hour, 15)
+	mid := len(lines) / 2
+	var o struct {
+		Properties struct {
+			ObservedAt time.Time `json:"observed_at"`
+		} `json:"properties"`
+	}
+	if err := json.Unmarshal(lines[mid], &o); err != nil {
+		t.Fatal(err)
+	}
+	edge, clusters := boundary(t, n, o.Properties.ObservedAt)
+	lines = slices.Concat(lines[:mid], edge, lines[mid:])
+	want := embedded(t, lines, 250)
+	x, _ := open(t, t.TempDir(), &streamed{cfg: func(m *mission.Mission, c *stream.Config) {
+		s, err := stream.Split(m, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Sectors = s
+	}})
+	defer x.close(t)
+	post(t, x.url, lines, 250)
+	got := x.state(t)
+	fusedOnce(t, x)
+
+	wsets, wof := memberSets(want.incidents)
+	gsets, gof := memberSets(got.incidents)
+	for i, keys := range clusters {
+		for _, of := range []map[monitor.Key]string{wof, gof} {
+			set := of[keys[0]]
+			for _, k := range keys {
+				if of[k] != set || set == "" {
+					t.Fatalf("boundary %d: the event's reports are not one incident: %v → %q, %v → %q", i, keys[0], set, k, of[k])
+				}
+			}
+		}
+		if wof[keys[0]] != gof[keys[0]] {
+			t.Fatalf("boundary %d: the embedded default's incident %q, the sectors' %q", i, wof[keys[0]], gof[keys[0]])
+		}
+	}
+	// Every observation in exactly one incident: nothing lost, nothing
+	// doubled.
+	count := map[monitor.Key]int{}
+	for _, in := range gsets {
+		for _, k := range in.Observations {
+			count[k]++
+		}
+	}
+	same := 0
+	for k, s := range wof {
+		if count[k] != 1 {
+			t.Fatalf("observation %v is in %d incidents on the stream", k, count[k])
+		}
+		if gof[k] == s {
+			same++
+		}
+	}
+	share := float64(same) / float64(len(wof))
+	t.Logf("%d observations (%d on %d boundaries), %d sectors: %d/%d in the embedded default's member set (%.4f); %d incidents embedded, %d on the stream; ledger %d vs %d entries",
+		len(lines), len(edge), n-1, n, same, len(wof), share, len(wsets), len(gsets), want.entries, got.entries)
+	if share < 0.95 {
+		t.Errorf("only %.3f of the observations end in the embedded default's member set", share)
+	}
+}

@@ -1,0 +1,51 @@
+package stream
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// StreamConfig is how the mission's streams are kept.
+type StreamConfig struct {
+	// Replicas: 1 on a single node, 3 in a cluster (each message is then
+	// acknowledged once a majority of the three holds it).
+	Replicas int
+	// Duplicates is JetStream's duplicate window: a message published
+	// again with the same Nats-Msg-Id within it is kept once (a
+	// publisher's retry, a worker's output republished after a crash).
+	// Zero: DefaultDuplicates.
+	Duplicates time.Duration
+}
+
+// DefaultDuplicates is the duplicate window when none is given.
+const DefaultDuplicates = 10 * time.Minute
+
+// EnsureStreams creates ObsStream and FusedStream, or updates them to c.
+// Both keep every message (limits retention, no limit), on files: a
+// sector worker or the recorder restarted reads its stream back from the
+// start to rebuild its state (as the embedded server replays the stored
+// observations).
+func EnsureStreams(ctx context.Context, js jetstream.JetStream, c StreamConfig) error {
+	if c.Replicas < 1 {
+		c.Replicas = 1
+	}
+	if c.Duplicates <= 0 {
+		c.Duplicates = DefaultDuplicates
+	}
+	for _, sc := range []jetstream.StreamConfig{
+		{Name: ObsStream, Subjects: []string{ObsSubjects}, Description: "accord: accepted observation batches, one message per batch and sector"},
+		{Name: FusedStream, Subjects: []string{FusedSubject}, Description: "accord: the ordered log of what the sectors' fusion produced"},
+	} {
+		sc.Storage = jetstream.FileStorage
+		sc.Retention = jetstream.LimitsPolicy
+		sc.Replicas = c.Replicas
+		sc.Duplicates = c.Duplicates
+		if _, err := js.CreateOrUpdateStream(ctx, sc); err != nil {
+			return fmt.Errorf("creating the stream %s (%d replicas): %w", sc.Name, c.Replicas, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,227 @@
+package stream
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/accord-peace/accord/sector"
+)
+
+// fused is a FusedStream message: the incident versions a sector's fusion
+// produced from one ObsStream message, with the sector's own ids.
+type fused struct {
+	Sector int `json:"sector"`
+	// ObsSeq is the ObsStream sequence of the message fused.
+	ObsSeq   uint64           `json:"obs_seq"`
+	Versions []sector.Version `json:"versions"`
+}
+
+// WorkerConfig tunes a sector worker.
+type WorkerConfig struct {
+	// AckWait is how long JetStream waits for a worker's acknowledgement
+	// before it delivers the message again (zero: 30s).
+	AckWait time.Duration
+	Logger  *slog.Logger
+	// beforeAck, in tests, runs before a message is acknowledged; an
+	// error stops the worker there, as if it died.
+	beforeAck func(sector int, seq uint64) error
+}
+
+// Worker is sector i's worker: one durable pull consumer on its subject
+// of ObsStream, explicit acknowledgement, one message at a time (so that
+// its fusion sees the sector's messages in the stream's order even across
+// redeliveries), each acknowledged only once its output is durable in
+// FusedStream.
+//
+// Idempotence: a worker that restarts first reads its subject back from
+// the stream's start to its consumer's acknowledgement floor, through its
+// fusion, publishing nothing (the state it had); then what follows is
+// delivered, the unacknowledged message again. Its output carries the
+// message id sector/sequence, so an output published before a crash and
+// again after is kept once (JetStream's duplicate window); an observation
+// is never fused twice, since it is in one message of the sector and the
+// fusion is rebuilt to just before it.
+type Worker struct {
+	sector  int
+	js      jetstream.JetStream
+	fuse    Fuser
+	metrics *Metrics
+	cfg     WorkerConfig
+	// done is the stream sequence of the last message fused and whose
+	// output is durable: delivered again (its acknowledgement lost), it
+	// is acknowledged without being fused again.
+	done uint64
+}
+
+// NewWorker returns sector's worker.
+func NewWorker(c *Conn, sector int, fuse Fuser, metrics *Metrics, cfg WorkerConfig) *Worker {
+	if cfg.AckWait <= 0 {
+		cfg.AckWait = 30 * time.Second
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Worker{sector: sector, js: c.JS, fuse: fuse, metrics: metrics, cfg: cfg}
+}
+
+// ConsumerName is the durable consumer of sector i's worker.
+func ConsumerName(sector int) string { return "accord-sector-" + strconv.Itoa(sector) }
+
+// Run rebuilds the worker's state and then fuses until ctx ends; it
+// returns nil then, or the error that stopped it.
+func (w *Worker) Run(ctx context.Context) error {
+	name := ConsumerName(w.sector)
+	cons, err := w.js.CreateOrUpdateConsumer(ctx, ObsStream, jetstream.ConsumerConfig{
+		Durable: name, FilterSubject: ObsSubject(w.sector), AckPolicy: jetstream.AckExplicitPolicy,
+		AckWait: w.cfg.AckWait, MaxAckPending: 1, DeliverPolicy: jetstream.DeliverAllPolicy,
+		Description: fmt.Sprintf("accord: sector %d's worker", w.sector),
+	})
+	if err != nil {
+		return fmt.Errorf("sector %d's consumer %s on %s: %w", w.sector, name, ObsStream, err)
+	}
+	info, err := cons.Info(ctx)
+	if err != nil {
+		return fmt.Errorf("sector %d's consumer %s: %w", w.sector, name, err)
+	}
+	if floor := info.AckFloor.Stream; floor > 0 {
+		if err := w.replay(ctx, floor); err != nil {
+			return err
+		}
+	}
+	it, err := cons.Messages(jetstream.PullMaxMessages(1), jetstream.PullExpiry(5*time.Second))
+	if err != nil {
+		return fmt.Errorf("sector %d's consumer %s: %w", w.sector, name, err)
+	}
+	go func() { <-ctx.Done(); it.Stop() }()
+	for {
+		msg, err := it.Next()
+		if err != nil {
+			if ctx.Err() != nil || errors.Is(err, jetstream.ErrMsgIteratorClosed) {
+				return nil
+			}
+			w.cfg.Logger.Warn("sector worker: next message", "sector", w.sector, "err", err)
+			continue
+		}
+		if err := w.handle(ctx, msg); err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			var d died
+			if errors.As(err, &d) {
+				it.Stop()
+				return d.err
+			}
+			// Not acknowledged: delivered again after AckWait, and then
+			// acknowledged only (done).
+			w.cfg.Logger.Error("sector worker: message not acknowledged", "sector", w.sector, "subject", msg.Subject(), "err", err)
+		}
+	}
+}
+
+// replay feeds the fusion the sector's messages up to floor, publishing
+// nothing.
+func (w *Worker) replay(ctx context.Context, floor uint64) error {
+	oc, err := w.js.OrderedConsumer(ctx, ObsStream, jetstream.OrderedConsumerConfig{
+		FilterSubjects: []string{ObsSubject(w.sector)}, DeliverPolicy: jetstream.DeliverAllPolicy})
+	if err != nil {
+		return fmt.Errorf("sector %d: reading %s back: %w", w.sector, ObsStream, err)
+	}
+	for {
+		msg, err := oc.Next(jetstream.FetchMaxWait(30 * time.Second))
+		if err != nil {
+			return fmt.Errorf("sector %d: reading %s back to sequence %d: %w", w.sector, ObsStream, floor, err)
+		}
+		md, err := msg.Metadata()
+		if err != nil {
+			return err
+		}
+		if md.Sequence.Stream > floor {
+			return nil
+		}
+		if obs, own, err := decodeObs(msg); err == nil { // an unreadable one was dropped
+			w.fuse.ObserveBatch(obs, own)
+		}
+		w.done = md.Sequence.Stream
+		if md.Sequence.Stream == floor {
+			return nil
+		}
+	}
+}
+
+// handle fuses one message, publishes what it produced and acknowledges
+// the message once that is durable.
+func (w *Worker) handle(ctx context.Context, msg jetstream.Msg) error {
+	md, err := msg.Metadata()
+	if err != nil {
+		return err
+	}
+	if w.metrics != nil {
+		if md.NumDelivered > 1 {
+			w.metrics.Redelivered.Inc()
+		}
+		w.metrics.Pending.WithLabelValues(ConsumerName(w.sector)).Set(float64(md.NumPending))
+	}
+	if md.Sequence.Stream <= w.done {
+		return w.ack(ctx, msg, md.Sequence.Stream)
+	}
+	obs, own, err := decodeObs(msg)
+	if err != nil {
+		// A message no worker can read would block the sector for ever:
+		// it is logged and terminated, never fused.
+		w.cfg.Logger.Error("sector worker: unreadable message dropped", "sector", w.sector, "seq", md.Sequence.Stream, "err", err)
+		return msg.Term()
+	}
+	vs := w.fuse.ObserveBatch(obs, own)
+	if len(vs) > 0 {
+		body, err := json.Marshal(fused{Sector: w.sector, ObsSeq: md.Sequence.Stream, Versions: vs})
+		if err != nil {
+			return err
+		}
+		out := nats.NewMsg(FusedSubject)
+		out.Data = body
+		out.Header.Set(HeaderBatch, msg.Headers().Get(HeaderBatch))
+		id := fmt.Sprintf("%d/%d", w.sector, md.Sequence.Stream)
+		for wait := 100 * time.Millisecond; ; wait = min(2*wait, 2*time.Second) {
+			pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+			_, err = w.js.PublishMsg(pctx, out, jetstream.WithMsgID(id))
+			cancel()
+			if err == nil {
+				break
+			}
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			// The fusion has taken the message: the output must follow,
+			// so the worker retries rather than letting it be redelivered.
+			w.cfg.Logger.Warn("sector worker: publishing to "+FusedStream+", retrying", "sector", w.sector, "err", err)
+			time.Sleep(wait)
+		}
+		if w.metrics != nil {
+			w.metrics.Published.WithLabelValues(FusedStream).Inc()
+		}
+	}
+	w.done = md.Sequence.Stream
+	return w.ack(ctx, msg, md.Sequence.Stream)
+}
+
+func (w *Worker) ack(ctx context.Context, msg jetstream.Msg, seq uint64) error {
+	if w.cfg.beforeAck != nil {
+		if err := w.cfg.beforeAck(w.sector, seq); err != nil {
+			return died{err}
+		}
+	}
+	return msg.DoubleAck(ctx)
+}
+
+// died is a test's worker stopped before acknowledging.
+type died struct{ err error }
+
+func (d died) Error() string { return d.err.Error() }
