@@ -65,6 +65,7 @@ func main() {
 	publishers := flag.Int("publishers", 2, "concurrent ingest publishers")
 	latRate := flag.Int("latency-rate", 5000, "observations per second for the latency run")
 	latSeconds := flag.Float64("latency-seconds", 3, "length of the latency run")
+	path := flag.String("path", "raw", "raw: JetStream and the sector worker's work (accord's code) in this benchmark; accord: accord's own stream path (stream.Start, ingest over HTTP, durable stores, recorder)")
 	repeat := flag.Int("count", 1, "runs of each cell (the table shows the median of each figure)")
 	profile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.Parse()
@@ -121,6 +122,15 @@ func main() {
 	if err := b.alone(); err != nil {
 		log.Fatal(err)
 	}
+	cell := b.cell
+	switch *path {
+	case "raw":
+	case "accord":
+		cell = b.accordCell
+		fmt.Printf("path: accord's (a node in role all: ingest over HTTP into SQLite + JetStream, sector workers, recorder with engine and ledger)\n\n")
+	default:
+		log.Fatalf("-path %q: want raw or accord", *path)
+	}
 	var rows []row
 	for _, n := range nodes {
 		dir, err := os.MkdirTemp("", "streambench-")
@@ -132,7 +142,7 @@ func main() {
 			log.Fatal(err)
 		}
 		if len(rows) == 0 { // warm up the process (not reported)
-			if _, err := b.cell(c, n, 1); err != nil {
+			if _, err := cell(c, n, 1); err != nil {
 				log.Fatalf("warm-up: %v", err)
 			}
 		}
@@ -141,7 +151,7 @@ func main() {
 		runs := make([][]row, len(workers))
 		for range *repeat {
 			for i, w := range workers {
-				r, err := b.cell(c, n, w)
+				r, err := cell(c, n, w)
 				if err != nil {
 					log.Fatalf("%d nodes, %d workers: %v", n, w, err)
 				}
@@ -155,7 +165,11 @@ func main() {
 		c.Close()
 		os.RemoveAll(dir)
 	}
-	report(rows)
+	if *path == "accord" {
+		reportAccord(rows)
+	} else {
+		report(rows)
+	}
 }
 
 // bench is the run's fixed input.
@@ -173,7 +187,8 @@ type bench struct {
 // row is one cell's figures.
 type row struct {
 	nodes, workers int
-	rate           float64 // observations per second
+	rate           float64 // observations per second (accord: recorded)
+	acked          float64 // accord: observations acknowledged (200) per second
 	cpu            float64 // CPU seconds per observation
 	halo           float64 // halo copies per observation
 	obs, msgs      int     // observations and messages of the throughput run
@@ -568,10 +583,31 @@ func median(runs []row) row {
 		return v[len(v)/2]
 	}
 	m.rate = pick(func(r row) float64 { return r.rate })
+	m.acked = pick(func(r row) float64 { return r.acked })
 	m.cpu = pick(func(r row) float64 { return r.cpu })
 	m.p50 = time.Duration(pick(func(r row) float64 { return float64(r.p50) }))
 	m.p99 = time.Duration(pick(func(r row) float64 { return float64(r.p99) }))
 	return m
+}
+
+// reportAccord prints the table of accord's path.
+func reportAccord(rows []row) {
+	fmt.Println("| nodes (replicas) | workers | acknowledged obs/s | recorded obs/s | CPU µs/observation | CPU vs 1 worker | throughput efficiency per worker | receipt→200 p50 | p99 |")
+	fmt.Println("|---|---|---|---|---|---|---|---|---|")
+	base := map[int]row{}
+	for _, r := range rows {
+		if r.workers == 1 {
+			base[r.nodes] = r
+		}
+		b, ok := base[r.nodes]
+		cpuRatio, eff := "–", "–"
+		if ok {
+			cpuRatio = fmt.Sprintf("%.2f", r.cpu/b.cpu)
+			eff = fmt.Sprintf("%.2f", r.rate/(float64(r.workers)*b.rate))
+		}
+		fmt.Printf("| %d (R%d) | %d | %.0f | %.0f | %.1f | %s | %s | %v | %v |\n", r.nodes, min(3, r.nodes), r.workers, r.acked, r.rate, r.cpu*1e6,
+			cpuRatio, eff, r.p50.Round(100*time.Microsecond), r.p99.Round(100*time.Microsecond))
+	}
 }
 
 // cpuSeconds is the process's user + system CPU time so far.
