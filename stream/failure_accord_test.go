@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -30,10 +31,36 @@ import (
 // default — the same incidents, agreement state and ledger length — and
 // nothing was fused twice. How long the 200s paused is logged, not
 // asserted.
+//
+// The second case lets the ingest give up after 300 ms (Ingester.Retry):
+// the batches it answers 503 are stored but not published, and posted
+// again they are duplicates the ingest does not publish either, so their
+// observations are acknowledged (200) and never fused (seen: 1,612
+// incidents against the embedded default's 1,615). It is skipped until
+// the ingest publishes a stored batch's unpublished messages on its
+// retry; ACCORD_STREAM_GAP=1 runs it.
 func TestFailureAccordNodeKilled(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a 3-node cluster")
 	}
+	for _, tc := range []struct {
+		name  string
+		retry time.Duration // Ingester.Retry; 0: its default
+		gap   bool          // a known gap: skipped unless ACCORD_STREAM_GAP=1
+	}{
+		{"ingest waits for JetStream", 0, false},
+		{"ingest gives up after 300ms", 300 * time.Millisecond, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.gap && os.Getenv("ACCORD_STREAM_GAP") == "" {
+				t.Skip("known gap: a batch answered 503 is stored but not published, and posted again not published either (ACCORD_STREAM_GAP=1 runs it)")
+			}
+			accordNodeKilled(t, tc.retry)
+		})
+	}
+}
+
+func accordNodeKilled(t *testing.T, ingestRetry time.Duration) {
 	// Batches of 10, one every 20 ms at most: about 11 s of ingestion.
 	const n, pace = 10, 20 * time.Millisecond
 	lines := simulated(t, 21, 4*24*time.Hour, 15)
@@ -48,6 +75,9 @@ func TestFailureAccordNodeKilled(t *testing.T) {
 		sc.Streams.Replicas = 3
 	}})
 	defer x.close(t)
+	if ingestRetry > 0 {
+		x.node.Ingester.Retry = ingestRetry
+	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
