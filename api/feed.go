@@ -84,6 +84,7 @@ type Feed struct {
 	mu      sync.Mutex // the subscribers and their counts
 	subs    map[chan struct{}]bool
 	perAddr map[string]int
+	closing chan struct{} // closed by Close
 
 	fillMu sync.Mutex   // one reader of new entries at a time
 	winMu  sync.RWMutex // the window
@@ -165,6 +166,31 @@ func (f *Feed) unsubscribe(ch chan struct{}, addr string) {
 	}
 }
 
+// Close ends every stream, and every stream opened after it, at once (the
+// clients reconnect with Last-Event-ID): the server's shutdown calls it
+// (HTTPServer), since http.Server.Shutdown waits for active requests and
+// a stream stays active until its client goes.
+func (f *Feed) Close() {
+	ch := f.done()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	select {
+	case <-ch: // closed already
+	default:
+		close(ch)
+	}
+}
+
+// done is closed when the feed is closed.
+func (f *Feed) done() chan struct{} {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.closing == nil {
+		f.closing = make(chan struct{})
+	}
+	return f.closing
+}
+
 type connKey struct{}
 
 // ConnContext keeps each connection in its requests' context, so that the
@@ -222,12 +248,15 @@ func (f *Feed) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	keepalive := time.NewTicker(feedKeepalive)
 	defer keepalive.Stop()
+	closing := f.done()
 	for err == nil {
 		if err = f.send(w, rc, &next); err != nil {
 			break
 		}
 		select {
 		case <-r.Context().Done():
+			return
+		case <-closing:
 			return
 		case <-ch:
 		case <-keepalive.C:

@@ -23,7 +23,11 @@ func (s *Server) HTTPServer(headerTimeout, idleTimeout time.Duration) *http.Serv
 	if logger == nil {
 		logger = slog.Default()
 	}
-	return &http.Server{Handler: s.Handler(), ReadHeaderTimeout: headerTimeout, IdleTimeout: idleTimeout,
+	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: headerTimeout, IdleTimeout: idleTimeout,
 		ConnContext: ConnContext, // the feed bounds its streams' send buffers
 		ErrorLog:    slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	if s.Feed != nil {
+		srv.RegisterOnShutdown(s.Feed.Close) // Shutdown would wait for the streams
+	}
+	return srv
 }

@@ -175,33 +175,47 @@ func (m *Mission) prepare(changed []monitor.Incident, verdicts map[string]string
 // entries' indexes (none without a ledger or entries). The caller holds
 // recordMu.
 func (m *Mission) record(ctx context.Context, p pending) ([]int64, error) {
-	entries := p.head
-	if len(p.restate) > 0 {
-		if err := m.incidents.sync(); err != nil {
-			return nil, err
+	return m.recordAll(ctx, []pending{p})
+}
+
+// recordAll is record for several steps in their order, the ledger
+// appended to once (one durable batch) with every step's entries in the
+// order separate records would have given them.
+func (m *Mission) recordAll(ctx context.Context, ps []pending) ([]int64, error) {
+	var entries []ledger.Entry
+	var sealed []accord.Sealed
+	hasLedger := false
+	for _, p := range ps {
+		entries = append(entries, p.head...)
+		if len(p.restate) > 0 {
+			if err := m.incidents.sync(); err != nil {
+				return nil, err
+			}
+		}
+		for _, id := range sortedKeys(p.restate) {
+			in, err := m.cfg.Incidents.Incident(ctx, id)
+			if err != nil {
+				return nil, err
+			}
+			in.State = p.restate[id]
+			p.changed = append(p.changed, *in)
+			if p.hasLedger {
+				entries = append(entries, incidentEntry(in))
+			}
+		}
+		entries = append(entries, p.tail...)
+		sealed = append(sealed, p.sealed...)
+		hasLedger = hasLedger || p.hasLedger
+		if len(p.changed) > 0 {
+			m.incidents.add(versions{ins: p.changed})
 		}
 	}
-	for _, id := range sortedKeys(p.restate) {
-		in, err := m.cfg.Incidents.Incident(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		in.State = p.restate[id]
-		p.changed = append(p.changed, *in)
-		if p.hasLedger {
-			entries = append(entries, incidentEntry(in))
-		}
-	}
-	entries = append(entries, p.tail...)
-	if len(p.changed) > 0 {
-		m.incidents.add(versions{ins: p.changed})
-	}
-	if !p.hasLedger || len(entries) == 0 {
+	if !hasLedger || len(entries) == 0 {
 		return nil, nil
 	}
 	// The sealed content is durable before the record holds its seals.
-	if len(p.sealed) > 0 {
-		if err := m.cfg.Sealed.PutSealed(ctx, p.sealed); err != nil {
+	if len(sealed) > 0 {
+		if err := m.cfg.Sealed.PutSealed(ctx, sealed); err != nil {
 			return nil, err
 		}
 	}

@@ -40,8 +40,25 @@ func (m *Mission) FusionConfig() fusion.Config { return m.cfg.Fusion }
 // know after a crash whether this step reached the ledger notes its
 // position there durably (the ledger has the step iff it is longer).
 func (m *Mission) Decide(ctx context.Context, changed []monitor.Incident, mark func(ledgerLen int64) error) (*int64, error) {
+	return m.DecideSteps(ctx, [][]monitor.Incident{changed}, mark)
+}
+
+// DecideSteps is Decide for several steps taken together (a recorder
+// that found several fused messages waiting): each step goes through the
+// engine stage on its own, in order, exactly as separate Decide calls,
+// and the record stage appends all their entries to the ledger in one
+// durable batch, in the same order — the same record, one commit.
+func (m *Mission) DecideSteps(ctx context.Context, steps [][]monitor.Incident, mark func(ledgerLen int64) error) (*int64, error) {
 	m.engineMu.Lock()
-	rec, err := m.decide(changed)
+	recs := make([]pending, 0, len(steps))
+	var err error
+	for _, changed := range steps {
+		var rec pending
+		if rec, err = m.decide(changed); err != nil {
+			break
+		}
+		recs = append(recs, rec)
+	}
 	m.recordMu.Lock()
 	m.engineMu.Unlock()
 	defer m.recordMu.Unlock()
@@ -57,7 +74,7 @@ func (m *Mission) Decide(ctx context.Context, changed []monitor.Incident, mark f
 			return nil, err
 		}
 	}
-	seqs, err := m.record(ctx, rec)
+	seqs, err := m.recordAll(ctx, recs)
 	return lastOf(seqs), err
 }
 

@@ -44,8 +44,24 @@ type Plan struct {
 	bounds []float64 // sector i holds arc positions [bounds[i], bounds[i+1])
 	// edges are the line's edges cut at the sectors' bounds, in the
 	// line's order: each lies in one sector.
-	edges []planEdge
-	cells sync.Map // s2.CellID (level cellLevel) → *cellInfo, built on first use
+	edges   []planEdge
+	cells   sync.Map // s2.CellID (level cellLevel) → *cellInfo, built on first use
+	parents sync.Map // s2.CellID (level parentLevel) → *parentInfo, built on first use
+}
+
+// parentLevel is the level of the cells (about 32 km) whose edges near
+// enough to matter to their children are found once, by a scan of every
+// edge, so that a child cell, built on first use, looks at those alone.
+const parentLevel = 8
+
+// parentInfo is what the plan knows of the line around a parent cell,
+// for its children: the edges that may be among a child's (ascending),
+// and, per sector, the least distance (m) from the parent's centre to an
+// edge of the sector not among them (+Inf when none).
+type parentInfo struct {
+	edges []int32
+	other []float64
+	rho   float64 // the radius (m) of the parent's bounding cap
 }
 
 // cellLevel is the level of the cells the plan caches what it knows of
@@ -207,26 +223,29 @@ func (p *Plan) cell(x s2.Point) *cellInfo {
 	if c, ok := p.cells.Load(id); ok {
 		return c.(*cellInfo)
 	}
+	par := p.parent(id)
 	cell := s2.CellFromCellID(id)
 	cp := cell.CapBound()
 	centre, rho := cp.Center(), float64(cp.Radius())*geo.EarthRadiusM
-	dist := make([]float64, len(p.edges))
+	dist := make([]float64, len(par.edges))
 	least := math.Inf(1)
 	perSector := make([]float64, p.n)
-	for i := range perSector {
-		perSector[i] = math.Inf(1)
+	for s := range perSector {
+		// The edges the parent left out are at least that far from any
+		// point of the parent, the child's centre included.
+		perSector[s] = par.other[s] - par.rho
 	}
-	for i := range p.edges {
+	for j, i := range par.edges {
 		e := &p.edges[i]
-		dist[i] = float64(s2.DistanceFromSegment(centre, e.a, e.b)) * geo.EarthRadiusM
-		least = math.Min(least, dist[i])
-		perSector[e.sector] = math.Min(perSector[e.sector], dist[i])
+		dist[j] = float64(s2.DistanceFromSegment(centre, e.a, e.b)) * geo.EarthRadiusM
+		least = math.Min(least, dist[j])
+		perSector[e.sector] = math.Min(perSector[e.sector], dist[j])
 	}
 	c := &cellInfo{beyond: math.Inf(1)}
 	// A metre of slack over the bound covers the rounding of the distances.
-	for i := range p.edges {
-		if dist[i] <= least+2*rho+1 {
-			c.edges = append(c.edges, int32(i))
+	for j, i := range par.edges {
+		if dist[j] <= least+2*rho+1 {
+			c.edges = append(c.edges, i)
 		}
 	}
 	for s, d := range perSector {
@@ -239,6 +258,45 @@ func (p *Plan) cell(x s2.Point) *cellInfo {
 	}
 	got, _ := p.cells.LoadOrStore(id, c)
 	return got.(*cellInfo)
+}
+
+// parent returns what the plan knows of the line around the parent of a
+// cell of level cellLevel, built on first use by a scan of every edge.
+// With P the parent's centre and ρP its cap's radius, D the least
+// distance from P to an edge, and a child of centre c and cap radius
+// ρc ≤ R (R bounds every child's): the child's nearest edge is within
+// D + 2ρP of P, and an edge the child keeps (within Dc + 2ρc of c, Dc
+// its least distance) is within D + 2ρP + 2ρc of P, since Dc ≤ D + ρP
+// and dist(P, c) ≤ ρP. So the edges within D + 2ρP + 2R (+ a metre) of
+// P hold every child's.
+func (p *Plan) parent(id s2.CellID) *parentInfo {
+	pid := id.Parent(parentLevel)
+	if c, ok := p.parents.Load(pid); ok {
+		return c.(*parentInfo)
+	}
+	cp := s2.CellFromCellID(pid).CapBound()
+	centre, rho := cp.Center(), float64(cp.Radius())*geo.EarthRadiusM
+	child := float64(s2.MaxDiagMetric.Value(cellLevel)) * geo.EarthRadiusM // ≥ a child's cap radius
+	dist := make([]float64, len(p.edges))
+	least := math.Inf(1)
+	for i := range p.edges {
+		e := &p.edges[i]
+		dist[i] = float64(s2.DistanceFromSegment(centre, e.a, e.b)) * geo.EarthRadiusM
+		least = math.Min(least, dist[i])
+	}
+	par := &parentInfo{other: make([]float64, p.n), rho: rho}
+	for s := range par.other {
+		par.other[s] = math.Inf(1)
+	}
+	for i := range p.edges {
+		if dist[i] <= least+2*rho+2*child+1 {
+			par.edges = append(par.edges, int32(i))
+		} else if s := p.edges[i].sector; dist[i] < par.other[s] {
+			par.other[s] = dist[i]
+		}
+	}
+	got, _ := p.parents.LoadOrStore(pid, par)
+	return got.(*parentInfo)
 }
 
 // along is the distance (m) from a to the point of the edge nearest x.

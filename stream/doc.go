@@ -25,9 +25,20 @@
 //     Nats-Msg-Id the batch digest and the sector. The batch is answered
 //     once JetStream acknowledged every message; the answer lists no
 //     incident (fusion and the record follow).
+//   - A regional ingest node (Config.Region, Ingester.Region), cut off
+//     from the centre at times, validates a batch but does not store it:
+//     it publishes every observation, split by sector in the same way, to
+//     the region's own stream on its own NATS server (a leaf node, its
+//     own JetStream domain: Region), RegionSubject, marked
+//     HeaderUnstored, and answers once that stream acknowledged. A node
+//     that records (Config.Sources) makes ObsStream source the region's
+//     stream (SourceRegion), and sets the source up again when it stalls
+//     while the region answers; the messages flow on whenever the link is
+//     up.
 //   - Sector workers (Worker): one durable pull consumer per sector,
 //     explicit acknowledgement, one message in flight, so the sector's
-//     fusion (sector.Worker) sees its messages in the stream's order; the
+//     fusion (sector.Worker) sees its messages in the stream's order (a
+//     message marked HeaderUnstored has its own lines stored first); the
 //     versions it produced go to FusedStream (Nats-Msg-Id sector/sequence)
 //     and the message is acknowledged once they are durable there.
 //   - The recorder (Recorder): one ordered consumer of FusedStream; the

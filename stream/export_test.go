@@ -3,3 +3,10 @@ package stream
 // KillBeforeAck makes the workers of c call f before acknowledging a
 // message; an error from f stops the worker there, as if it died.
 func KillBeforeAck(c *Config, f func(sector int, seq uint64) error) { c.Worker.beforeAck = f }
+
+// Link is a TCP link that can be cut and restored (a network link
+// between two servers), for the tests of package stream_test.
+type Link = link
+
+// NewLink listens on a free loopback port and forwards to target.
+func NewLink(target string) (*Link, error) { return newLink(target) }

@@ -45,6 +45,11 @@ type Ingester struct {
 	// published again (with the same Nats-Msg-Id, so kept once) before
 	// the batch is refused as unavailable.
 	Retry time.Duration
+	// Region, when set, makes this a regional ingest node (see
+	// Ingester.Ingest): the connection is the regional NATS server's, the
+	// batch is not stored, and its messages go to the region's own
+	// stream, RegionSubject(Region, sector), marked HeaderUnstored.
+	Region string
 }
 
 // NewIngester returns the ingest stage of a mission over a connection.
@@ -54,19 +59,44 @@ func NewIngester(m *mission.Mission, c *Conn, plan Plan, metrics *Metrics) *Inge
 
 // Ingest stores a batch and publishes its new observations; it implements
 // the API's ingest (api.Server.Ingest).
+//
+// A regional ingest node (Region set) validates the batch as every node
+// does (the API's decoder) but does not store it: the observation store is
+// at the centre, which a region cut off cannot reach. It publishes every
+// observation of the batch to the region's stream, marked HeaderUnstored,
+// and answers once the regional stream acknowledged every message:
+// durable on the regional node, link or no link. The sector worker that
+// takes a message at the centre stores its own lines before fusing them
+// (Worker). The answer counts the batch's observations as added: which of
+// them the store already holds is known only there. A signed batch is
+// refused: its submission is recorded in the ledger at ingest, and a
+// regional node has none.
 func (g *Ingester) Ingest(ctx context.Context, batch []monitor.Observation, sub *ledger.Submission) (mission.IngestResult, error) {
 	res := mission.IngestResult{Incidents: []monitor.Incident{}}
+	if g.Region != "" && sub != nil {
+		return res, accord.Errorf(accord.EINVALID, "this regional ingest node (region %s) keeps no record and stores nothing: post signed batches to a node that runs the recorder (--role all), whose ledger records their submission", g.Region)
+	}
 	// Encoded and routed before the store's turn, so that batches
 	// received at once do this in parallel.
 	routed := g.route(batch)
 	g.mu.Lock()
-	st, err := g.m.Store(ctx, batch, sub)
-	if err != nil {
-		g.mu.Unlock()
-		return res, err
+	var fresh []*monitor.Observation
+	if g.Region == "" {
+		st, err := g.m.Store(ctx, batch, sub)
+		if err != nil {
+			g.mu.Unlock()
+			return res, err
+		}
+		res.Added, res.Duplicates, fresh = st.Added, st.Duplicates, st.Fresh
+	} else {
+		fresh = make([]*monitor.Observation, len(batch))
+		for i := range batch {
+			fresh[i] = &batch[i]
+		}
+		res.Added = len(batch)
 	}
-	res.Added, res.Duplicates = st.Added, st.Duplicates
-	msgs := g.messages(batch, st.Fresh, routed)
+	var err error
+	msgs := g.messages(batch, fresh, routed)
 	futures := make([]jetstream.PubAckFuture, len(msgs))
 	for i, msg := range msgs {
 		if futures[i], err = g.js.PublishMsgAsync(msg, jetstream.WithMsgID(msg.Header.Get(nats.MsgIdHdr))); err != nil {
@@ -74,7 +104,8 @@ func (g *Ingester) Ingest(ctx context.Context, batch []monitor.Observation, sub 
 		}
 	}
 	g.mu.Unlock()
-	// Stored: the publication goes on whatever the caller does.
+	// Stored (or, in a region, being published): the publication goes on
+	// whatever the caller does.
 	ctx = context.WithoutCancel(ctx)
 	for i, f := range futures {
 		if err := g.await(ctx, msgs[i], f); err != nil {
@@ -110,7 +141,7 @@ func (g *Ingester) await(ctx context.Context, msg *nats.Msg, f jetstream.PubAckF
 	if f != nil {
 		select {
 		case <-f.Ok():
-			g.published(ObsStream)
+			g.published()
 			return nil
 		case <-f.Err():
 		case <-time.After(10 * time.Second):
@@ -123,17 +154,25 @@ func (g *Ingester) await(ctx context.Context, msg *nats.Msg, f jetstream.PubAckF
 		_, err = g.js.PublishMsg(pctx, msg, jetstream.WithMsgID(msg.Header.Get(nats.MsgIdHdr)))
 		cancel()
 		if err == nil {
-			g.published(ObsStream)
+			g.published()
 			return nil
 		}
 		time.Sleep(wait)
+	}
+	if g.Region != "" {
+		return &accord.Error{Code: accord.EUNAVAILABLE, Message: fmt.Sprintf(
+			"the regional stream %s did not acknowledge the message %s on %s within %v: the regional NATS server is unreachable or has no JetStream; the batch is not acknowledged: retry it (its messages acknowledged already are kept once)", RegionStream(g.Region), msg.Header.Get(nats.MsgIdHdr), msg.Subject, g.Retry), Err: err}
 	}
 	return &accord.Error{Code: accord.EUNAVAILABLE, Message: fmt.Sprintf(
 		"the batch is stored but JetStream did not acknowledge its message %s on %s within %v: the stream cluster is unreachable or has no leader; retry later", msg.Header.Get(nats.MsgIdHdr), msg.Subject, g.Retry), Err: err}
 }
 
-func (g *Ingester) published(stream string) {
+func (g *Ingester) published() {
 	if g.metrics != nil {
+		stream := ObsStream
+		if g.Region != "" {
+			stream = RegionStream(g.Region)
+		}
 		g.metrics.Published.WithLabelValues(stream).Inc()
 	}
 }
@@ -179,8 +218,15 @@ func (g *Ingester) messages(batch []monitor.Observation, fresh []*monitor.Observ
 		if lines[s] == 0 {
 			continue
 		}
-		msg := nats.NewMsg(ObsSubject(s))
+		subject := ObsSubject(s)
+		if g.Region != "" {
+			subject = RegionSubject(g.Region, s)
+		}
+		msg := nats.NewMsg(subject)
 		msg.Data = body[s]
+		if g.Region != "" {
+			msg.Header.Set(HeaderUnstored, g.Region)
+		}
 		if len(halo[s]) > 0 {
 			msg.Header.Set(HeaderHalo, string(halo[s]))
 		}

@@ -16,12 +16,13 @@ import (
 
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/mission"
+	"github.com/accord-peace/accord/monitor"
 )
 
 // Roles a node plays.
 const (
 	RoleAll      = "all"      // ingest, the sector workers and the recorder in one process
-	RoleIngest   = "ingest"   // takes batches over HTTP, stores and publishes them
+	RoleIngest   = "ingest"   // takes batches over HTTP, stores and publishes them (a regional one publishes unstored: Config.Region)
 	RoleWorker   = "worker"   // runs the sector workers
 	RoleRecorder = "recorder" // runs the engine and the record from the fused log, serves the reads
 	RoleWitness  = "witness"  // a party's node (not this package's: cmd/accord)
@@ -48,6 +49,46 @@ type Config struct {
 	Worker  WorkerConfig
 	Metrics *Metrics
 	Logger  *slog.Logger
+	// Region, with RoleIngest, makes the node a regional ingest node
+	// (Ingester.Region): URL is then the regional NATS server (a leaf
+	// node of the stream cluster, with its own JetStream domain), on
+	// which Start creates the region's stream (RegionStreamConfig) when
+	// absent, and nothing else: ObsStream and FusedStream are the
+	// cluster's.
+	Region string
+	// Sources are the regions whose streams ObsStream sources
+	// (SourceRegion), added by a node that records (RoleAll,
+	// RoleRecorder) at its start when absent; a region's messages flow
+	// into ObsStream whenever its link is up.
+	Sources []RegionRef
+}
+
+// RegionRef names a regional node's stream: the region's name and its
+// JetStream domain.
+type RegionRef struct{ Name, Domain string }
+
+// ParseRegionRef reads NAME[@DOMAIN]; the domain is "region-NAME" when
+// not given (as NewRegion's).
+func ParseRegionRef(s string) (RegionRef, error) {
+	name, domain, _ := strings.Cut(s, "@")
+	if domain == "" {
+		domain = "region-" + name
+	}
+	if err := CheckRegionName(name); err != nil {
+		return RegionRef{}, err
+	}
+	if strings.ContainsAny(domain, ". *>\t") {
+		return RegionRef{}, accord.Errorf(accord.EINVALID, "region %q: the JetStream domain %q may not hold dots, spaces or wildcards", s, domain)
+	}
+	return RegionRef{Name: name, Domain: domain}, nil
+}
+
+// CheckRegionName refuses a region name that is not one subject token.
+func CheckRegionName(name string) error {
+	if name == "" || strings.ContainsAny(name, ". *>\t\r\n") {
+		return accord.Errorf(accord.EINVALID, "region %q: want a name of letters, digits, - or _ (one NATS subject token: no dots, spaces or wildcards)", name)
+	}
+	return nil
 }
 
 // Node is a running node: what it runs for its role.
@@ -87,6 +128,17 @@ func Start(ctx context.Context, m *mission.Mission, c Config) (*Node, error) {
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
+	if c.Region != "" {
+		if c.Role != RoleIngest {
+			return nil, accord.Errorf(accord.EINVALID, "a region (%s) is an ingest node's: --role ingest, not %s", c.Region, c.Role)
+		}
+		if IsEmbedded(c.URL) {
+			return nil, accord.Errorf(accord.EINVALID, "a regional ingest node (region %s) publishes to its regional NATS server: --stream nats://HOST:PORT of that server, not embedded", c.Region)
+		}
+		if err := CheckRegionName(c.Region); err != nil {
+			return nil, err
+		}
+	}
 	if c.Sectors.Plan == nil {
 		s, err := Split(m, 1)
 		if err != nil {
@@ -95,6 +147,12 @@ func Start(ctx context.Context, m *mission.Mission, c Config) (*Node, error) {
 		c.Sectors = s
 	}
 	c.Worker.Logger = c.Logger
+	if c.Worker.Store == nil {
+		c.Worker.Store = func(ctx context.Context, obs []monitor.Observation) error {
+			_, err := m.Store(ctx, obs, nil)
+			return err
+		}
+	}
 	n := &Node{failed: make(chan struct{})}
 	url := c.URL
 	if url == EmbeddedURL {
@@ -127,9 +185,29 @@ func Start(ctx context.Context, m *mission.Mission, c Config) (*Node, error) {
 		}
 		logger.Info("stream: reconnected to NATS", "server", nc.ConnectedUrlRedacted())
 	})
+	if c.Region != "" {
+		sctx, scancel := context.WithTimeout(ctx, 30*time.Second)
+		_, err := conn.JS.CreateOrUpdateStream(sctx, RegionStreamConfig(c.Region))
+		scancel()
+		if err != nil {
+			n.Close()
+			return nil, fmt.Errorf("region %s: creating the stream %s on %s: %w", c.Region, RegionStream(c.Region), redact(conn.URL), err)
+		}
+		n.Ingester = NewIngester(m, conn, c.Sectors.Plan, c.Metrics)
+		n.Ingester.Region = c.Region
+		return n, nil
+	}
 	if err := EnsureStreams(ctx, conn.JS, c.Streams); err != nil {
 		n.Close()
 		return nil, err
+	}
+	if c.Role == RoleAll || c.Role == RoleRecorder {
+		for _, r := range c.Sources {
+			if err := SourceRegion(ctx, conn.JS, r.Name, r.Domain); err != nil {
+				n.Close()
+				return nil, err
+			}
+		}
 	}
 	rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	n.cancel = cancel
@@ -149,6 +227,13 @@ func Start(ctx context.Context, m *mission.Mission, c Config) (*Node, error) {
 	}
 	if c.Role == RoleAll || c.Role == RoleIngest {
 		n.Ingester = NewIngester(m, conn, c.Sectors.Plan, c.Metrics)
+	}
+	if n.Recorder != nil && len(c.Sources) > 0 {
+		n.wg.Add(1)
+		go func() {
+			defer n.wg.Done()
+			n.watchSources(rctx, c.Sources, c.Logger)
+		}()
 	}
 	if c.Metrics != nil && (len(n.Workers) > 0 || n.Recorder != nil) {
 		n.wg.Add(1)
@@ -189,6 +274,102 @@ func (n *Node) watchPending(ctx context.Context, m *Metrics) {
 			}
 		}
 	}
+}
+
+// watchSources sets a region's source up again when the region answers
+// and the source does not flow. nats-server retries a source whose
+// consumer it could not set up (the region cut off) on a backoff of 10 s
+// per failed attempt, up to 2 min: after a long cut, the region's
+// batches would wait that long after the link returned. Every 5 s, a
+// source inactive for more than 15 s whose region's JetStream answers
+// through the leaf link (its domain's API) is removed from ObsStream and
+// added again (at most once in 30 s): a new source is set up at once,
+// from where ObsStream's messages say the region's stream was read to. A
+// source missing from ObsStream's configuration is added again.
+func (n *Node) watchSources(ctx context.Context, sources []RegionRef, logger *slog.Logger) {
+	t := time.NewTicker(5 * time.Second)
+	defer t.Stop()
+	last := map[string]time.Time{}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		s, err := n.Conn.JS.Stream(ctx, ObsStream)
+		if err != nil {
+			continue
+		}
+		info, err := s.Info(ctx)
+		if err != nil {
+			continue
+		}
+		for _, r := range sources {
+			var si *jetstream.StreamSourceInfo
+			for _, x := range info.Sources {
+				if x.Name == RegionStream(r.Name) {
+					si = x
+				}
+			}
+			if si == nil {
+				// Gone (another node's update raced the recorder's):
+				// added again.
+				if err := SourceRegion(ctx, n.Conn.JS, r.Name, r.Domain); err != nil {
+					logger.Warn("stream: adding a region's source again", "region", r.Name, "err", err)
+				}
+				continue
+			}
+			if (si.Active >= 0 && si.Active < 15*time.Second) || time.Since(last[r.Name]) < 30*time.Second {
+				continue
+			}
+			if !n.regionAnswers(ctx, r) {
+				continue
+			}
+			last[r.Name] = time.Now()
+			if err := n.resource(ctx, r); err != nil {
+				logger.Warn("stream: setting a region's source up again", "region", r.Name, "err", err)
+				continue
+			}
+			logger.Info("stream: a region answers and its source did not flow: set up again", "region", r.Name, "inactive", si.Active)
+		}
+	}
+}
+
+// regionAnswers reports whether region r's stream answers through the
+// leaf link.
+func (n *Node) regionAnswers(ctx context.Context, r RegionRef) bool {
+	rjs, err := jetstream.NewWithDomain(n.Conn.NC, r.Domain)
+	if err != nil {
+		return false
+	}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	_, err = rjs.Stream(ctx, RegionStream(r.Name))
+	return err == nil
+}
+
+// resource removes region r's source from ObsStream and adds it again.
+func (n *Node) resource(ctx context.Context, r RegionRef) error {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	s, err := n.Conn.JS.Stream(ctx, ObsStream)
+	if err != nil {
+		return err
+	}
+	cfg := s.CachedInfo().Config
+	src := RegionSource(r.Name, r.Domain)
+	kept := cfg.Sources[:0:0]
+	for _, have := range cfg.Sources {
+		if have.Name == src.Name && have.External != nil && have.External.APIPrefix == src.External.APIPrefix {
+			continue
+		}
+		kept = append(kept, have)
+	}
+	cfg.Sources = kept
+	if _, err := n.Conn.JS.UpdateStream(ctx, cfg); err != nil {
+		return fmt.Errorf("removing the source %s from %s: %w", src.Name, ObsStream, err)
+	}
+	return SourceRegion(ctx, n.Conn.JS, r.Name, r.Domain)
 }
 
 // supervise runs sector i's worker, and when it stops on an error starts

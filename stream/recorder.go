@@ -13,6 +13,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/accord-peace/accord/mission"
+	"github.com/accord-peace/accord/monitor"
 )
 
 // RecorderConsumer names the recorder in the pending metric.
@@ -34,7 +35,10 @@ const RecorderConsumer = "recorder"
 // ledger entries that was not noted is simply taken again. A sector's
 // output published twice (its worker restarted after the duplicate
 // window) is taken once: a sector's outputs carry its messages' ObsStream
-// sequences, increasing.
+// sequences, increasing. Messages waiting together are taken as one
+// step (up to groupMax): each goes through the engine on its own, their
+// entries reach the ledger in one commit, and the position notes the
+// first and the last of them.
 type Recorder struct {
 	m       *mission.Mission
 	js      jetstream.JetStream
@@ -49,11 +53,19 @@ type Recorder struct {
 	err  error
 }
 
-// position is the recorder's note of the step it is recording.
+// position is the recorder's note of the steps it is recording: the
+// FusedStream messages From to Seq, appended to the ledger together.
 type position struct {
+	From      uint64 `json:"from,omitempty"`
 	Seq       uint64 `json:"seq"`
 	LedgerLen int64  `json:"ledger_len"`
 }
+
+// groupMax is the most FusedStream messages the recorder takes in one
+// step when several wait: their engine steps one by one, their ledger
+// entries in one durable batch (mission.DecideSteps), so that the
+// record's commits do not grow with the number of sectors.
+const groupMax = 64
 
 // NewRecorder returns the recorder of a mission (opened with
 // Config.StreamFed); its position file is kept in dir.
@@ -81,6 +93,9 @@ func (r *Recorder) recorded() (uint64, error) {
 	}
 	if r.m.LedgerLen() > p.LedgerLen {
 		return p.Seq, nil
+	}
+	if p.From > 0 {
+		return p.From - 1, nil
 	}
 	return p.Seq - 1, nil
 }
@@ -138,21 +153,68 @@ func (r *Recorder) run(ctx context.Context) error {
 		return fmt.Errorf("the recorder's consumer of %s: %w", FusedStream, err)
 	}
 	go func() { <-ctx.Done(); it.Stop() }()
-	taken := map[int]uint64{} // sector → the last ObsStream sequence taken
-	for {
-		msg, err := it.Next()
-		if err != nil {
-			if ctx.Err() != nil || errors.Is(err, jetstream.ErrMsgIteratorClosed) {
-				return nil
+	// A reader hands the messages over, so that the loop can take every
+	// message already waiting as one step.
+	msgs := make(chan jetstream.Msg, groupMax)
+	go func() {
+		defer close(msgs)
+		for {
+			msg, err := it.Next()
+			if err != nil {
+				if ctx.Err() != nil || errors.Is(err, jetstream.ErrMsgIteratorClosed) {
+					return
+				}
+				r.logger.Warn("recorder: next message", "err", err)
+				continue
 			}
-			r.logger.Warn("recorder: next message", "err", err)
-			continue
+			msgs <- msg
 		}
+	}()
+	defer func() {
+		it.Stop()
+		for range msgs { // let the reader end
+		}
+	}()
+	taken := map[int]uint64{} // sector → the last ObsStream sequence taken
+	var group []jetstream.Msg
+	for {
+		msg, ok := <-msgs
+		if !ok {
+			return nil
+		}
+		group = append(group[:0], msg)
+	more:
+		for len(group) < groupMax {
+			select {
+			case msg, ok := <-msgs:
+				if !ok {
+					break more
+				}
+				group = append(group, msg)
+			default:
+				break more
+			}
+		}
+		if err := r.take(ctx, group, done, taken); err != nil {
+			return err
+		}
+	}
+}
+
+// take records a group of FusedStream messages, in order: those the
+// ledger already has (up to done) restored, the others decided and
+// recorded together.
+func (r *Recorder) take(ctx context.Context, group []jetstream.Msg, done uint64, taken map[int]uint64) error {
+	var steps [][]monitor.Incident
+	var from, last uint64
+	var pending uint64
+	for _, msg := range group {
 		md, err := msg.Metadata()
 		if err != nil {
 			return err
 		}
 		seq := md.Sequence.Stream
+		last, pending = seq, md.NumPending
 		var f fused
 		if err := json.Unmarshal(msg.Data(), &f); err != nil {
 			return fmt.Errorf("%s message %d: %v", FusedStream, seq, err)
@@ -162,30 +224,35 @@ func (r *Recorder) run(ctx context.Context) error {
 		// is known by its ObsStream sequence and skipped.
 		if f.ObsSeq <= taken[f.Sector] {
 			r.logger.Warn("recorder: a sector's output again, skipped", "sector", f.Sector, "obs_seq", f.ObsSeq, "fused_seq", seq)
-			r.mu.Lock()
-			r.at = seq
-			r.cond.Broadcast()
-			r.mu.Unlock()
 			continue
 		}
 		taken[f.Sector] = f.ObsSeq
 		ins := r.seq.Apply(f.Sector, f.Versions)
 		if seq <= done {
-			err = r.m.Restore(ctx, ins)
-		} else {
-			_, err = r.m.Decide(ctx, ins, func(n int64) error { return r.note(position{Seq: seq, LedgerLen: n}) })
+			if err := r.m.Restore(ctx, ins); err != nil {
+				return fmt.Errorf("restoring %s message %d (sector %d): %w", FusedStream, seq, f.Sector, err)
+			}
+			continue
 		}
-		if err != nil {
-			return fmt.Errorf("recording %s message %d (sector %d): %w", FusedStream, seq, f.Sector, err)
+		if from == 0 {
+			from = seq
 		}
-		if r.metrics != nil {
-			r.metrics.Pending.WithLabelValues(RecorderConsumer).Set(float64(md.NumPending))
-		}
-		r.mu.Lock()
-		r.at = seq
-		r.cond.Broadcast()
-		r.mu.Unlock()
+		steps = append(steps, ins)
 	}
+	if len(steps) > 0 {
+		_, err := r.m.DecideSteps(ctx, steps, func(n int64) error { return r.note(position{From: from, Seq: last, LedgerLen: n}) })
+		if err != nil {
+			return fmt.Errorf("recording %s messages %d to %d: %w", FusedStream, from, last, err)
+		}
+	}
+	if r.metrics != nil {
+		r.metrics.Pending.WithLabelValues(RecorderConsumer).Set(float64(pending))
+	}
+	r.mu.Lock()
+	r.at = last
+	r.cond.Broadcast()
+	r.mu.Unlock()
+	return nil
 }
 
 // WaitFor waits until the recorder took FusedStream's message seq (or

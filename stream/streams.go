@@ -43,6 +43,11 @@ func EnsureStreams(ctx context.Context, js jetstream.JetStream, c StreamConfig) 
 		sc.Retention = jetstream.LimitsPolicy
 		sc.Replicas = c.Replicas
 		sc.Duplicates = c.Duplicates
+		// The regions a recorder added (SourceRegion) stay sourced
+		// whichever node starts next.
+		if have, err := js.Stream(ctx, sc.Name); err == nil {
+			sc.Sources = have.CachedInfo().Config.Sources
+		}
 		if _, err := js.CreateOrUpdateStream(ctx, sc); err != nil {
 			return fmt.Errorf("creating the stream %s (%d replicas): %w", sc.Name, c.Replicas, err)
 		}

@@ -38,6 +38,13 @@ const (
 	// traced, and JetStream's duplicate window keyed on it with the
 	// sector (Nats-Msg-Id).
 	HeaderBatch = "Accord-Batch"
+	// HeaderUnstored marks an ObsStream message whose observations are
+	// not in the observation store yet: a regional ingest node, cut off
+	// from the store, publishes to its own stream (RegionSubject) without
+	// storing. The sector worker that takes the message puts its own
+	// lines (not the halo's: their sectors' workers do) in the store
+	// before it fuses them. Its value is the region's name.
+	HeaderUnstored = "Accord-Unstored"
 )
 
 // ObsSubject is the subject of sector i's observations.

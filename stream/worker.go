@@ -12,6 +12,8 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/monitor"
 	"github.com/accord-peace/accord/sector"
 )
 
@@ -30,6 +32,12 @@ type WorkerConfig struct {
 	// before it delivers the message again (zero: 30s).
 	AckWait time.Duration
 	Logger  *slog.Logger
+	// Store puts observations in the observation store, each key once
+	// (the mission's store stage without a submission): a message marked
+	// HeaderUnstored (from a regional ingest node) has its own lines
+	// stored there before they are fused. Without it such a message is
+	// not acknowledged (it waits for a worker that can store it).
+	Store func(ctx context.Context, obs []monitor.Observation) error
 	// beforeAck, in tests, runs before a message is acknowledged; an
 	// error stops the worker there, as if it died.
 	beforeAck func(sector int, seq uint64) error
@@ -49,6 +57,11 @@ type WorkerConfig struct {
 // again after is kept once (JetStream's duplicate window); an observation
 // is never fused twice, since it is in one message of the sector and the
 // fusion is rebuilt to just before it.
+//
+// A message a regional ingest node published (HeaderUnstored) has not
+// been stored: the worker puts its own lines in the observation store
+// (WorkerConfig.Store, each key once) before it fuses them, and the
+// acknowledgement follows the store's commit and the output's PubAck.
 type Worker struct {
 	sector  int
 	js      jetstream.JetStream
@@ -147,6 +160,14 @@ func (w *Worker) replay(ctx context.Context, floor uint64) error {
 			return nil
 		}
 		if obs, own, err := decodeObs(msg); err == nil { // an unreadable one was dropped
+			if region := msg.Headers().Get(HeaderUnstored); region != "" {
+				// Stored before it was acknowledged; stored again to learn
+				// which lines the store refused (the same as then: it keeps
+				// each key's first content for ever).
+				if obs, own, err = w.store(ctx, region, md.Sequence.Stream, obs, own); err != nil {
+					return fmt.Errorf("sector %d: reading %s back: %w", w.sector, ObsStream, err)
+				}
+			}
 			w.fuse.ObserveBatch(obs, own)
 		}
 		w.done = md.Sequence.Stream
@@ -179,6 +200,14 @@ func (w *Worker) handle(ctx context.Context, msg jetstream.Msg) error {
 		w.cfg.Logger.Error("sector worker: unreadable message dropped", "sector", w.sector, "seq", md.Sequence.Stream, "err", err)
 		return msg.Term()
 	}
+	if region := msg.Headers().Get(HeaderUnstored); region != "" {
+		if obs, own, err = w.store(ctx, region, md.Sequence.Stream, obs, own); err != nil {
+			// Not fused, not acknowledged: delivered again soon, and
+			// stored then (the store keeps each key once).
+			w.cfg.Logger.Error("sector worker: storing a regional message's observations", "sector", w.sector, "seq", md.Sequence.Stream, "region", region, "err", err)
+			return msg.NakWithDelay(time.Second)
+		}
+	}
 	vs := w.fuse.ObserveBatch(obs, own)
 	if len(vs) > 0 {
 		body, err := json.Marshal(fused{Sector: w.sector, ObsSeq: md.Sequence.Stream, Versions: vs})
@@ -210,6 +239,54 @@ func (w *Worker) handle(ctx context.Context, msg jetstream.Msg) error {
 	}
 	w.done = md.Sequence.Stream
 	return w.ack(ctx, msg, md.Sequence.Stream)
+}
+
+// store puts the sector's own observations of a message a regional
+// ingest node published unstored in the observation store, and returns
+// the message's observations to fuse. The halo's lines are their own
+// sectors' to store. A message delivered again is stored again: the store
+// keeps each key once, and the fusion, rebuilt up to the message before,
+// takes it once.
+//
+// An observation whose key the store holds with other content (the
+// centre would have refused its batch; the region, which cannot see the
+// store, acknowledged it) is refused alone, logged, and not fused; the
+// rest of the message is stored and fused.
+func (w *Worker) store(ctx context.Context, region string, seq uint64, obs []*monitor.Observation, own []bool) ([]*monitor.Observation, []bool, error) {
+	if w.cfg.Store == nil {
+		return nil, nil, fmt.Errorf("message %d from region %s is not stored yet, and this worker has no observation store", seq, region)
+	}
+	mine := make([]monitor.Observation, 0, len(obs))
+	for i, o := range obs {
+		if own[i] {
+			mine = append(mine, *o)
+		}
+	}
+	if len(mine) == 0 {
+		return obs, own, nil
+	}
+	err := w.cfg.Store(ctx, mine)
+	if err == nil {
+		return obs, own, nil
+	}
+	if accord.ErrorCode(err) != accord.EINVALID {
+		return nil, nil, fmt.Errorf("storing the %d observations of sector %d in message %d from region %s: %w", len(mine), w.sector, seq, region, err)
+	}
+	// One by one: the refused ones left out.
+	keepObs, keepOwn := obs[:0:0], own[:0:0]
+	for i, o := range obs {
+		if own[i] {
+			if err := w.cfg.Store(ctx, []monitor.Observation{*o}); err != nil {
+				if accord.ErrorCode(err) != accord.EINVALID {
+					return nil, nil, fmt.Errorf("storing observation %s of sector %d in message %d from region %s: %w", o.Key(), w.sector, seq, region, err)
+				}
+				w.cfg.Logger.Warn("sector worker: a regional observation refused by the store, not fused", "sector", w.sector, "seq", seq, "region", region, "key", o.Key(), "err", err)
+				continue
+			}
+		}
+		keepObs, keepOwn = append(keepObs, o), append(keepOwn, own[i])
+	}
+	return keepObs, keepOwn, nil
 }
 
 func (w *Worker) ack(ctx context.Context, msg jetstream.Msg, seq uint64) error {

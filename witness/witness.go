@@ -160,6 +160,17 @@ func Open(cfg Config) (*Witness, error) {
 // Last is the last tree the witness cosigned.
 func (w *Witness) Last() tlog.Tree { return w.last }
 
+// Checkpoint is the last checkpoint the witness cosigned, signed by the log
+// and by the witness (what 'accord verify --checkpoint' takes), read from
+// its directory; nil when it cosigned none.
+func (w *Witness) Checkpoint() ([]byte, error) {
+	b, err := os.ReadFile(filepath.Join(w.cfg.Dir, stateFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	return b, err
+}
+
 // Round fetches the server's checkpoint and, when it is new, verifies it
 // and the entries up to it, replays the engine and cosigns it. It reports
 // what it did through report. A *Refusal error is a checkpoint refused;

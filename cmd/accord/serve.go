@@ -49,11 +49,16 @@ type serverConfig struct {
 	// witnessKeys are the witnesses whose cosignatures the record takes.
 	witnessKeys []string
 	// The stream deployment (serve_stream.go): the NATS URL or embedded,
-	// the sectors, the node's role, the streams' replicas.
-	stream     string
-	partitions int
-	role       string
-	replicas   int
+	// the sectors, the node's role, the streams' replicas; a regional
+	// ingest node's region, the regions a recorder sources.
+	stream        string
+	partitions    int
+	role          string
+	replicas      int
+	region        string
+	sourceRegions []string
+	// witness is the party's node of --role witness (serve_witness.go).
+	witness witnessConfig
 }
 
 func (c *serverConfig) register(cmd *cobra.Command, defaultData string) {
@@ -71,6 +76,7 @@ func (c *serverConfig) register(cmd *cobra.Command, defaultData string) {
 	cmd.Flags().StringArrayVar(&c.corsOrigins, "cors-origin", nil, "an origin (https://HOST[:PORT], or * for any) whose pages may call the API from a browser; repeat for more (default: none, same-origin only)")
 	cmd.Flags().StringVar(&c.keys, "keys", "", `more authors' public keys than the agreement's, a JSON file {"NAME": "BASE64 ED25519"} ('accord ledger keygen --author'): the negotiating parties sign their positions, answers and requests with theirs`)
 	cmd.Flags().StringArrayVar(&c.witnessKeys, "witness-key", nil, "a witness's public note key (NAME+HASH+KEY, or NAME=KEY), or a file of them one a line: the record takes its cosignatures of checkpoints and publishes them ('accord witness'); repeat for more")
+	c.witness.register(cmd)
 	cmd.Flags().StringVar(&c.tokens, "tokens", "", `callers' bearer tokens, a JSON file {"TOKEN": {"actor": ID, "role": party|guarantor|monitor|mediator|verifier}}; without it the server is open to every caller`)
 	c.registerStream(cmd)
 }
@@ -112,6 +118,7 @@ func (c *serverConfig) problems() []string {
 			bad("--cors-origin: %v", err)
 		}
 	}
+	ps = append(ps, c.witness.problems(c.role)...)
 	if c.feedPerAddr < 1 || c.feedClients < 1 {
 		bad("--feed-per-addr %d, --feed-clients %d: want at least 1 each", c.feedPerAddr, c.feedClients)
 	}
@@ -473,10 +480,7 @@ client that stops reading is dropped. Ctrl-C stops it cleanly.
 				return err
 			}
 			if c.role == stream.RoleWitness {
-				if witnessRole == nil {
-					return accord.Errorf(accord.EINVALID, "--role witness is not built in this binary: run 'accord witness'")
-				}
-				return witnessRole(cmd, c)
+				return serveWitness(cmd, c)
 			}
 			logger := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
 			s, err := startServer(cmd.Context(), c, logger)
@@ -487,7 +491,11 @@ client that stops reading is dropped. Ctrl-C stops it cleanly.
 				fmt.Fprintf(cmd.ErrOrStderr(), "accord: %s\n", s.exposed)
 			}
 			if s.node != nil {
-				fmt.Fprintf(cmd.OutOrStdout(), "accord serving on %s (data in %s; stream %s, %d sector(s), role %s; log key %s)\n", s.URL, c.data, redactStream(c.stream), max(c.partitions, 1), c.role, s.logKey)
+				role := c.role
+				if c.region != "" {
+					role += " in region " + c.region + ", publishing unstored to " + stream.RegionStream(c.region)
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "accord serving on %s (data in %s; stream %s, %d sector(s), role %s; log key %s)\n", s.URL, c.data, redactStream(c.stream), max(c.partitions, 1), role, s.logKey)
 			} else {
 				fmt.Fprintf(cmd.OutOrStdout(), "accord serving on %s (data in %s, %d observations restored; log key %s)\n", s.URL, c.data, s.restored, s.logKey)
 			}

@@ -30,6 +30,17 @@ instead. --role says what this node runs: all (default), ingest (takes
 batches), worker (the sector workers), recorder (engine, ledger, reads) or
 witness (a party's node). Without --stream the embedded default runs the
 same flow in one process, without JetStream.
+
+A region whose link to the centre may drop runs its own NATS server, a leaf
+node of the stream cluster with its own JetStream domain, and beside it
+--role ingest --region NAME --stream nats://THAT-SERVER: the regional ingest
+node creates the stream ACCORD_REGION_NAME there, validates each batch as
+every node does, does not store it (the store is the centre's), publishes it
+to accord.region.NAME.<sector> and answers 200 once the regional stream has
+it on disk, link or no link; it refuses signed batches. The recorder (--role
+recorder or all) given --source-region NAME[@DOMAIN] (domain region-NAME by
+default) makes ACCORD_OBS source that stream: when the link is up the
+batches flow on, the sector workers store them and fuse them.
 `
 
 // registerStream adds the stream flags.
@@ -38,6 +49,8 @@ func (c *serverConfig) registerStream(cmd *cobra.Command) {
 	cmd.Flags().IntVar(&c.partitions, "partitions", 1, "sectors of the front the observations are split into, one worker each (with --stream; the same on every node of a deployment)")
 	cmd.Flags().StringVar(&c.role, "role", stream.RoleAll, "what this node runs with --stream: all, ingest, worker, recorder, or witness (a party's node)")
 	cmd.Flags().IntVar(&c.replicas, "stream-replicas", 1, "replicas of the streams: 1 on a single node, 3 in a cluster of three or more")
+	cmd.Flags().StringVar(&c.region, "region", "", "with --role ingest: a regional ingest node of region NAME; --stream is then the region's own NATS server (a leaf node of the cluster, JetStream domain region-NAME), where the stream ACCORD_REGION_NAME is created; batches are published there unstored and answered once it holds them, even while the link to the cluster is down; signed batches are refused")
+	cmd.Flags().StringArrayVar(&c.sourceRegions, "source-region", nil, "with --role recorder or all: make ACCORD_OBS source region NAME's stream, NAME[@DOMAIN] (domain region-NAME by default); repeat for each region; kept in the stream's configuration once added")
 }
 
 // streamProblems lists the stream flags' values no server can start with.
@@ -57,6 +70,25 @@ func (c serverConfig) streamProblems() []string {
 	}
 	if c.replicas < 0 || c.replicas > 5 {
 		ps = append(ps, fmt.Sprintf("--stream-replicas %d: want 1 to 5 (1 on a single node, 3 in a cluster)", c.replicas))
+	}
+	if c.region != "" {
+		if err := stream.CheckRegionName(c.region); err != nil {
+			ps = append(ps, "--region: "+err.Error())
+		}
+		if c.role != stream.RoleIngest {
+			ps = append(ps, fmt.Sprintf("--region %s with --role %s: a regional node is an ingest node (--role ingest)", c.region, c.role))
+		}
+		if c.stream == "" || stream.IsEmbedded(c.stream) {
+			ps = append(ps, fmt.Sprintf("--region %s needs --stream nats://HOST:PORT, the region's own NATS server (a leaf node of the stream cluster)", c.region))
+		}
+	}
+	for _, r := range c.sourceRegions {
+		if _, err := stream.ParseRegionRef(r); err != nil {
+			ps = append(ps, "--source-region: "+err.Error())
+		}
+	}
+	if len(c.sourceRegions) > 0 && c.role != stream.RoleAll && c.role != stream.RoleRecorder {
+		ps = append(ps, fmt.Sprintf("--source-region with --role %s: the recorder's node (--role recorder or all) adds the regions' sources", c.role))
 	}
 	if c.stream == "" {
 		if c.role != stream.RoleAll && c.role != stream.RoleWitness {
@@ -104,10 +136,6 @@ func redactStream(s string) string {
 	return strings.Join(parts, ",")
 }
 
-// witnessRole runs serve --role witness; set by the file that builds it
-// in, nil until then.
-var witnessRole func(cmd *cobra.Command, c serverConfig) error
-
 // startStream starts the node's stream part once the mission is open and
 // the API made: the ingest takes the API's batches.
 func startStream(ctx context.Context, s *server, c serverConfig, logger *slog.Logger) error {
@@ -123,13 +151,25 @@ func startStream(ctx context.Context, s *server, c serverConfig, logger *slog.Lo
 	if c.role == "" {
 		c.role = stream.RoleAll
 	}
+	var sources []stream.RegionRef
+	for _, r := range c.sourceRegions {
+		ref, err := stream.ParseRegionRef(r)
+		if err != nil {
+			return fmt.Errorf("--source-region: %w", err)
+		}
+		sources = append(sources, ref)
+	}
 	node, err := stream.Start(ctx, m, stream.Config{URL: c.stream, Dir: c.data, Role: c.role, Sectors: sectors,
-		Streams: stream.StreamConfig{Replicas: c.replicas}, Metrics: metrics, Logger: logger})
+		Streams: stream.StreamConfig{Replicas: c.replicas}, Metrics: metrics, Logger: logger,
+		Region: c.region, Sources: sources})
 	if err != nil {
 		return err
 	}
 	s.node = node
 	switch {
+	case node.Ingester != nil && c.region != "":
+		// The regional ingester refuses signed batches itself.
+		s.api.Ingest = node.Ingester.Ingest
 	case node.Ingester != nil && c.role == stream.RoleIngest:
 		// The signed submissions are recorded at ingest, in the ledger:
 		// an ingest node without the recorder has none to record them in.

@@ -171,6 +171,11 @@ func TestServeStreamUnreachable(t *testing.T) {
 		{[]string{"serve", "--stream", "http://127.0.0.1:4222"}, 2, "want embedded or nats://HOST:PORT"},
 		{[]string{"serve", "--stream", "embedded", "--role", "gateway"}, 2, `--role "gateway": want all, ingest, worker, recorder or witness`},
 		{[]string{"config", "check", "--stream", "embedded", "--partitions", "3"}, 0, "configuration valid"},
+		{[]string{"config", "check", "--stream", "nats://127.0.0.1:4222", "--role", "ingest", "--region", "east"}, 0, "configuration valid"},
+		{[]string{"config", "check", "--stream", "nats://127.0.0.1:4222", "--source-region", "east", "--source-region", "west@dom-w"}, 0, "configuration valid"},
+		{[]string{"serve", "--stream", "embedded", "--region", "east"}, 2, "a regional node is an ingest node (--role ingest)"},
+		{[]string{"serve", "--stream", "nats://127.0.0.1:4222", "--role", "ingest", "--region", "a.b"}, 2, "one NATS subject token"},
+		{[]string{"serve", "--stream", "nats://127.0.0.1:4222", "--role", "worker", "--source-region", "east"}, 2, "--source-region with --role worker"},
 		{[]string{"config", "check", "--stream", "nats://u:secret@127.0.0.1:4222", "--role", "worker"}, 0, "nats://u:xxxxx@127.0.0.1:4222"},
 	} {
 		out, errOut, code := runAccord(t, append(tc.args, "--data", t.TempDir())...)

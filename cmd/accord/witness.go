@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,12 +24,19 @@ func newWitnessCmd() *cobra.Command {
 	var server, keyFile, name, logKey, keysPath, origin, data, token string
 	var agreementPaths []string
 	var once, asJSON bool
-	var interval time.Duration
+	var interval, every time.Duration
 	cmd := &cobra.Command{
 		Use:   "witness --server URL --key WITNESS.key --log-key VKEY [--name NAME] [--data DIR]",
 		Short: "A party's own node: follow a server's log, verify it, replay it and cosign its checkpoints",
-		Long: `witness follows the record of a server as a party's own node. Each round it
-fetches the server's checkpoint (GET /v1/checkpoint), which must be signed by
+		Long: `witness follows the record of a server as a party's own node. It subscribes to
+the server's feed (GET /v1/feed, server-sent events) and runs a round when it
+connects, when entries are announced and at each keepalive (15 s), at most
+one round per --every: a burst of batches makes a round or two, not one
+each. When the feed drops (the server restarts) it reconnects with backoff
+and catches up in one round; when the server has no feed it says so on
+stderr and polls every --interval, asking for the feed again each minute.
+
+Each round it fetches the server's checkpoint (GET /v1/checkpoint), which must be signed by
 the log's key (--log-key); checks that it extends the last checkpoint this
 witness cosigned (a consistency proof, GET /v1/proofs/consistency); fetches
 the new entries (GET /v1/entries/{i}) and verifies every one as 'accord
@@ -71,8 +79,8 @@ Each round prints a line (entries verified, checkpoints cosigned, refusals);
 			if server == "" || keyFile == "" || logKey == "" {
 				return usageError{cmd: "witness", err: fmt.Errorf("--server, --key and --log-key are required")}
 			}
-			if interval <= 0 {
-				return usageError{cmd: "witness", err: fmt.Errorf("--interval %v: want a duration above 0", interval)}
+			if interval <= 0 || every <= 0 {
+				return usageError{cmd: "witness", err: fmt.Errorf("--interval %v, --every %v: want durations above 0", interval, every)}
 			}
 			skey, err := os.ReadFile(keyFile)
 			if err != nil {
@@ -112,31 +120,20 @@ Each round prints a line (entries verified, checkpoints cosigned, refusals);
 			if !asJSON {
 				fmt.Fprintf(out, "witness %s: following %s (log key %s), state in %s, last cosigned %d entries\n", signer.Name(), server, lv.Name(), data, w.Last().N)
 			}
-			for {
+			if once {
 				err := w.Round(cmd.Context(), report)
 				var r *witness.Refusal
 				switch {
-				case err == nil:
+				case err == nil, cmd.Context().Err() != nil:
+					return nil
 				case errors.As(err, &r):
-					if once {
-						return accord.Errorf(accord.EINVALID, "witness %s refused the checkpoint: %s", signer.Name(), r.Reason)
-					}
-				case cmd.Context().Err() != nil:
-					return nil
-				case once:
-					return &accord.Error{Code: accord.ENOTFOUND, Message: "witness " + signer.Name() + ": " + server, Err: err}
+					return accord.Errorf(accord.EINVALID, "witness %s refused the checkpoint: %s", signer.Name(), r.Reason)
 				default:
-					fmt.Fprintf(cmd.ErrOrStderr(), "witness %s: %v (retrying in %v)\n", signer.Name(), err, interval)
-				}
-				if once {
-					return nil
-				}
-				select {
-				case <-cmd.Context().Done():
-					return nil
-				case <-time.After(interval):
+					return &accord.Error{Code: accord.ENOTFOUND, Message: "witness " + signer.Name() + ": " + server, Err: err}
 				}
 			}
+			logger := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
+			return w.Follow(cmd.Context(), witness.FollowConfig{Every: every, Poll: interval, Logger: logger}, report)
 		},
 	}
 	f := cmd.Flags()
@@ -151,7 +148,8 @@ Each round prints a line (entries verified, checkpoints cosigned, refusals);
 	f.StringVar(&token, "token", "", "the bearer token that opens sealed entries of open consultations (default $ACCORD_TOKEN)")
 	f.BoolVar(&once, "once", false, "catch up with the server once and exit (1 on a refusal)")
 	f.BoolVar(&asJSON, "json", false, "print one JSON event a line instead of progress lines")
-	f.DurationVar(&interval, "interval", 5*time.Second, "time between two rounds")
+	f.DurationVar(&every, "every", witness.DefaultEvery, "the least time between two rounds while following the feed: the batches that arrive meanwhile make one round")
+	f.DurationVar(&interval, "interval", witness.DefaultPoll, "time between two rounds when the server has no feed (polling)")
 	return cmd
 }
 
