@@ -6,11 +6,12 @@
 // ACCORD_OBS, and each sector's worker consumes its subject with explicit
 // ack and does a sector worker's work with accord's code: decode each line
 // (monitor.DecodeLine), Put its own observations into an observation store
-// (kept once per key), fuse own and halo (sector.Worker over
-// monitor.Pipeline: placement, fusion, violations). The sectors are
-// package sector's plan of the reference agreement's line, each
-// observation routed with its halo (sector.Plan.Route). It reports, per cell: throughput (observations consumed per
-// second), CPU seconds per observation (getrusage of the whole process:
+// (kept once per key), fuse own and halo in the batch's order
+// (sector.Worker.ObserveBatch over monitor.Pipeline: placement, fusion,
+// violations). The sectors are package sector's plan of the reference
+// agreement's line, each observation routed with its halo
+// (sector.Plan.Route). It reports, per cell: throughput (observations
+// consumed per second), CPU seconds per observation (getrusage of the whole process:
 // servers, publishers and workers), and the receipt-to-consumed latency
 // (from the ingest taking a batch to the worker having acknowledged it) at
 // a fixed rate; and per added worker the efficiency against one worker.
@@ -50,10 +51,6 @@ import (
 	"github.com/accord-peace/accord/stream"
 )
 
-// headerOwn is this benchmark's own framing of a sector's message: the
-// number of its own observations at its head, the halo after them.
-const headerOwn = "Accord-Own"
-
 // sentHeader carries the time the ingest took a batch (unix nanoseconds),
 // for the receipt-to-consumed latency; the benchmark's own header.
 const sentHeader = "Bench-Received"
@@ -68,6 +65,7 @@ func main() {
 	publishers := flag.Int("publishers", 2, "concurrent ingest publishers")
 	latRate := flag.Int("latency-rate", 5000, "observations per second for the latency run")
 	latSeconds := flag.Float64("latency-seconds", 3, "length of the latency run")
+	path := flag.String("path", "raw", "raw: JetStream and the sector worker's work (accord's code) in this benchmark; accord: accord's own stream path (stream.Start, ingest over HTTP, durable stores, recorder)")
 	repeat := flag.Int("count", 1, "runs of each cell (the table shows the median of each figure)")
 	profile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.Parse()
@@ -117,12 +115,21 @@ func main() {
 	}
 	fmt.Printf("machine: %d cores, %s; %d simulated observations (%d per cell, batches of %d, %d publishers; latency at %d obs/s for %gs)\n",
 		runtime.NumCPU(), runtime.Version(), len(lines), *count, *batch, *publishers, *latRate, *latSeconds)
-	fmt.Printf("worker's work: decode + Put (memory store) + sector.Worker.Observe (fusion over own + halo); sectors: sector.NewPlan\n\n")
+	fmt.Printf("worker's work: decode + Put (memory store) + sector.Worker.ObserveBatch (fusion over own + halo); sectors: sector.NewPlan\n\n")
 
 	b := &bench{agreement: a, kernel: k, lines: lines, obs: obs, n: *count, latN: latN, batch: *batch,
 		publishers: *publishers, latRate: *latRate}
 	if err := b.alone(); err != nil {
 		log.Fatal(err)
+	}
+	cell := b.cell
+	switch *path {
+	case "raw":
+	case "accord":
+		cell = b.accordCell
+		fmt.Printf("path: accord's (a node in role all: ingest over HTTP into SQLite + JetStream, sector workers, recorder with engine and ledger)\n\n")
+	default:
+		log.Fatalf("-path %q: want raw or accord", *path)
 	}
 	var rows []row
 	for _, n := range nodes {
@@ -135,7 +142,7 @@ func main() {
 			log.Fatal(err)
 		}
 		if len(rows) == 0 { // warm up the process (not reported)
-			if _, err := b.cell(c, n, 1); err != nil {
+			if _, err := cell(c, n, 1); err != nil {
 				log.Fatalf("warm-up: %v", err)
 			}
 		}
@@ -144,7 +151,7 @@ func main() {
 		runs := make([][]row, len(workers))
 		for range *repeat {
 			for i, w := range workers {
-				r, err := b.cell(c, n, w)
+				r, err := cell(c, n, w)
 				if err != nil {
 					log.Fatalf("%d nodes, %d workers: %v", n, w, err)
 				}
@@ -158,7 +165,11 @@ func main() {
 		c.Close()
 		os.RemoveAll(dir)
 	}
-	report(rows)
+	if *path == "accord" {
+		reportAccord(rows)
+	} else {
+		report(rows)
+	}
 }
 
 // bench is the run's fixed input.
@@ -176,7 +187,8 @@ type bench struct {
 // row is one cell's figures.
 type row struct {
 	nodes, workers int
-	rate           float64 // observations per second
+	rate           float64 // observations per second (accord: recorded)
+	acked          float64 // accord: observations acknowledged (200) per second
 	cpu            float64 // CPU seconds per observation
 	halo           float64 // halo copies per observation
 	obs, msgs      int     // observations and messages of the throughput run
@@ -241,11 +253,7 @@ func (b *bench) cell(c *stream.Cluster, nodes, w int) (row, error) {
 			return r, err
 		}
 		cc, err := cons.Consume(func(m jetstream.Msg) {
-			own, err := strconv.Atoi(m.Headers().Get(headerOwn))
-			if err != nil {
-				log.Fatalf("sector %d: %s: %v", s, headerOwn, err)
-			}
-			n, err := wk.process(m.Data(), own)
+			n, err := wk.process(m.Data(), m.Headers().Get(stream.HeaderHalo))
 			if err != nil {
 				log.Fatalf("sector %d: %v", s, err)
 			}
@@ -394,8 +402,7 @@ func (b *bench) alone() error {
 		cpu0, t0 := cpuSeconds(), time.Now()
 		for _, ms := range msgs {
 			for _, m := range ms {
-				own, _ := strconv.Atoi(m.Header.Get(headerOwn))
-				if _, err := wk.process(m.Data, own); err != nil {
+				if _, err := wk.process(m.Data, m.Header.Get(stream.HeaderHalo)); err != nil {
 					return err
 				}
 			}
@@ -416,8 +423,9 @@ type route struct {
 
 // messages splits lines[lo:hi] into ingested batches (of b.batch lines,
 // or size) and each batch into one message per sector, as an ingest node
-// publishes them: NDJSON body, the sector's own lines then its halo,
-// Accord-Own, Nats-Msg-Id batch digest/sector.
+// publishes them: NDJSON body in the batch's order, own and halo lines
+// interleaved, Accord-Halo naming the halo's lines, Nats-Msg-Id batch
+// digest/sector.
 func (b *bench) messages(lo, hi int, routes []route, w int, size ...int) [][]*nats.Msg {
 	per := b.batch
 	if len(size) > 0 {
@@ -431,29 +439,36 @@ func (b *bench) messages(lo, hi int, routes []route, w int, size ...int) [][]*na
 			h.Write(l)
 		}
 		digest := hex.EncodeToString(h.Sum(nil)[:16])
-		own := make([]bytes.Buffer, w)
-		halo := make([]bytes.Buffer, w)
-		owned := make([]int, w)
+		bodies := make([]bytes.Buffer, w)
+		lines := make([]int, w)
+		halos := make([][]string, w)
+		add := func(s, x int, halo bool) {
+			if halo {
+				halos[s] = append(halos[s], strconv.Itoa(lines[s]))
+			}
+			bodies[s].Write(b.lines[x])
+			bodies[s].WriteByte('\n')
+			lines[s]++
+		}
 		for x := i; x < j; x++ {
 			r := routes[x]
-			own[r.own].Write(b.lines[x])
-			own[r.own].WriteByte('\n')
-			owned[r.own]++
+			add(r.own, x, false)
 			for _, s := range r.halo {
-				halo[s].Write(b.lines[x])
-				halo[s].WriteByte('\n')
+				add(s, x, true)
 			}
 		}
 		var ms []*nats.Msg
-		for s := range own {
-			if own[s].Len()+halo[s].Len() == 0 {
+		for s := range bodies {
+			if lines[s] == 0 {
 				continue
 			}
 			m := nats.NewMsg(stream.ObsSubject(s))
-			m.Data = append(own[s].Bytes(), halo[s].Bytes()...)
+			m.Data = bodies[s].Bytes()
 			m.Header.Set(nats.MsgIdHdr, digest+"/"+strconv.Itoa(s))
 			m.Header.Set(stream.HeaderBatch, digest)
-			m.Header.Set(headerOwn, strconv.Itoa(owned[s]))
+			if len(halos[s]) > 0 {
+				m.Header.Set(stream.HeaderHalo, strings.Join(halos[s], ","))
+			}
 			ms = append(ms, m)
 		}
 		out = append(out, ms)
@@ -481,10 +496,11 @@ func newWorker(a *agreement.Agreement, p *sector.Plan, i int) (*worker, error) {
 	return &worker{store: monitor.NewMemStore(), sector: sw}, nil
 }
 
-// process decodes a message's lines (the first own of them the sector's
-// own, the rest its halo), puts them and lets the sector fuse them; it
-// returns how many of its own observations the message held.
-func (w *worker) process(body []byte, own int) (int, error) {
+// process decodes a message's lines (those halo names, comma-separated
+// 0-based indices, are the sector's halo, the others its own), puts its
+// own and lets the sector fuse them in the message's order; it returns
+// how many of its own observations the message held.
+func (w *worker) process(body []byte, halo string) (int, error) {
 	var batch []monitor.Observation
 	for len(body) > 0 {
 		i := bytes.IndexByte(body, '\n')
@@ -502,20 +518,34 @@ func (w *worker) process(body []byte, own int) (int, error) {
 		}
 		batch = append(batch, *o)
 	}
-	if own > len(batch) {
-		return 0, fmt.Errorf("%s %d, the message holds %d observations", headerOwn, own, len(batch))
+	own := make([]bool, len(batch))
+	for i := range own {
+		own[i] = true
+	}
+	if halo != "" {
+		for _, f := range strings.Split(halo, ",") {
+			i, err := strconv.Atoi(f)
+			if err != nil || i < 0 || i >= len(batch) {
+				return 0, fmt.Errorf("%s %q: line %q is not one of the message's %d", stream.HeaderHalo, halo, f, len(batch))
+			}
+			own[i] = false
+		}
 	}
 	// The sector's own observations are its to store; its halo is stored
 	// by the sectors that own it.
-	if _, err := w.store.Put(context.Background(), batch[:own]); err != nil {
-		return 0, err
-	}
+	var mine []monitor.Observation
 	ptrs := make([]*monitor.Observation, len(batch))
 	for i := range batch {
 		ptrs[i] = &batch[i]
+		if own[i] {
+			mine = append(mine, batch[i])
+		}
 	}
-	w.versions += len(w.sector.Observe(ptrs[:own], ptrs[own:]))
-	return own, nil
+	if _, err := w.store.Put(context.Background(), mine); err != nil {
+		return 0, err
+	}
+	w.versions += len(w.sector.ObserveBatch(ptrs, own))
+	return len(mine), nil
 }
 
 // report prints the table and the efficiency per added worker.
@@ -553,10 +583,31 @@ func median(runs []row) row {
 		return v[len(v)/2]
 	}
 	m.rate = pick(func(r row) float64 { return r.rate })
+	m.acked = pick(func(r row) float64 { return r.acked })
 	m.cpu = pick(func(r row) float64 { return r.cpu })
 	m.p50 = time.Duration(pick(func(r row) float64 { return float64(r.p50) }))
 	m.p99 = time.Duration(pick(func(r row) float64 { return float64(r.p99) }))
 	return m
+}
+
+// reportAccord prints the table of accord's path.
+func reportAccord(rows []row) {
+	fmt.Println("| nodes (replicas) | workers | acknowledged obs/s | recorded obs/s | CPU µs/observation | CPU vs 1 worker | throughput efficiency per worker | receipt→200 p50 | p99 |")
+	fmt.Println("|---|---|---|---|---|---|---|---|---|")
+	base := map[int]row{}
+	for _, r := range rows {
+		if r.workers == 1 {
+			base[r.nodes] = r
+		}
+		b, ok := base[r.nodes]
+		cpuRatio, eff := "–", "–"
+		if ok {
+			cpuRatio = fmt.Sprintf("%.2f", r.cpu/b.cpu)
+			eff = fmt.Sprintf("%.2f", r.rate/(float64(r.workers)*b.rate))
+		}
+		fmt.Printf("| %d (R%d) | %d | %.0f | %.0f | %.1f | %s | %s | %v | %v |\n", r.nodes, min(3, r.nodes), r.workers, r.acked, r.rate, r.cpu*1e6,
+			cpuRatio, eff, r.p50.Round(100*time.Microsecond), r.p99.Round(100*time.Microsecond))
+	}
 }
 
 // cpuSeconds is the process's user + system CPU time so far.

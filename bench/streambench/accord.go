@@ -1,0 +1,152 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"runtime"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/accord-peace/accord/api"
+	"github.com/accord-peace/accord/local"
+	"github.com/accord-peace/accord/monitor"
+	"github.com/accord-peace/accord/stream"
+)
+
+// accordCell runs a cell on accord's own stream path: a node in role all
+// (stream.Start: the ingest stage, one sector worker per sector, the
+// recorder) of a mission with its durable stores (SQLite, the ledger) in
+// a temporary directory, on cluster c (ACCORD_OBS and ACCORD_FUSED
+// replicated min(3, nodes) times), the API over HTTP on loopback.
+// Throughput: the clients post the observations in batches; acknowledged
+// is when the last batch was answered 200 (stored, and durable in
+// JetStream), recorded when the node synced (fused, engine, ledger).
+// Latency: receipt to 200, batches of 100 at the fixed rate.
+func (b *bench) accordCell(c *stream.Cluster, nodes, w int) (row, error) {
+	r := row{nodes: nodes, workers: w, obs: b.n}
+	ctx := context.Background()
+	nc, err := nats.Connect(c.URLs())
+	if err != nil {
+		return r, err
+	}
+	js, _ := jetstream.New(nc)
+	for _, s := range []string{stream.ObsStream, stream.FusedStream} {
+		_ = js.DeleteStream(ctx, s) // each cell starts on empty streams
+	}
+	nc.Close()
+	dir, err := os.MkdirTemp("", "streambench-accord-")
+	if err != nil {
+		return r, err
+	}
+	defer os.RemoveAll(dir)
+	kernel, err := monitor.NewKernel(b.agreement.Monitoring)
+	if err != nil {
+		return r, err
+	}
+	d, err := local.Open(ctx, local.Config{Dir: dir, Agreement: b.agreement, Kernel: kernel, StreamFed: true})
+	if err != nil {
+		return r, err
+	}
+	defer d.Close()
+	sectors, err := stream.Split(d.Mission, w)
+	if err != nil {
+		return r, err
+	}
+	node, err := stream.Start(ctx, d.Mission, stream.Config{URL: c.URLs(), Dir: dir, Sectors: sectors,
+		Streams: stream.StreamConfig{Replicas: min(3, nodes)}})
+	if err != nil {
+		return r, err
+	}
+	defer node.Close()
+	s := api.NewServer(d.Mission)
+	s.Ingest = node.Ingester.Ingest
+	s.Record = &api.Record{Ledger: d.Ledger, Origin: "streambench"}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return r, err
+	}
+	srv := s.HTTPServer(api.DefaultHeaderTimeout, api.DefaultIdleTimeout)
+	go srv.Serve(ln)
+	defer srv.Close()
+	url := "http://" + ln.Addr().String() + "/v1/observations"
+
+	runtime.GC()
+	cpu0 := cpuSeconds()
+	start := time.Now()
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	errs := make(chan error, b.publishers)
+	for range b.publishers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				lo := int(next.Add(int64(b.batch))) - b.batch
+				if lo >= b.n {
+					return
+				}
+				if err := postBatch(url, b.lines[lo:min(lo+b.batch, b.n)]); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	select {
+	case err := <-errs:
+		return r, err
+	default:
+	}
+	r.acked = float64(b.n) / time.Since(start).Seconds()
+	sctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	defer cancel()
+	if err := node.Sync(sctx); err != nil {
+		return r, fmt.Errorf("waiting for the record: %w", err)
+	}
+	r.rate = float64(b.n) / time.Since(start).Seconds()
+	r.cpu = (cpuSeconds() - cpu0) / float64(b.n)
+
+	const per = 100
+	interval := time.Duration(float64(time.Second) * per / float64(b.latRate))
+	var lat []time.Duration
+	t0 := time.Now()
+	for i, lo := 0, b.n; lo < b.n+b.latN; i, lo = i+1, lo+per {
+		for time.Now().Before(t0.Add(time.Duration(i) * interval)) {
+			time.Sleep(100 * time.Microsecond)
+		}
+		at := time.Now()
+		if err := postBatch(url, b.lines[lo:min(lo+per, b.n+b.latN)]); err != nil {
+			return r, err
+		}
+		lat = append(lat, time.Since(at))
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	r.p50, r.p99 = lat[len(lat)/2], lat[int(0.99*float64(len(lat)-1))]
+	return r, nil
+}
+
+// postBatch posts NDJSON lines and wants 200.
+func postBatch(url string, lines [][]byte) error {
+	body := append(bytes.Join(lines, []byte("\n")), '\n')
+	resp, err := http.Post(url, "application/x-ndjson", bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	msg, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("POST %s: %s %s", url, resp.Status, msg)
+	}
+	return nil
+}
