@@ -35,7 +35,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -49,6 +48,8 @@ import (
 	"github.com/accord-peace/accord/sector"
 	"github.com/accord-peace/accord/sim"
 	"github.com/accord-peace/accord/stream"
+
+	"github.com/accord-peace/accord/internal/cputime"
 )
 
 // sentHeader carries the time the ingest took a batch (unix nanoseconds),
@@ -610,14 +611,8 @@ func reportAccord(rows []row) {
 	}
 }
 
-// cpuSeconds is the process's user + system CPU time so far.
-func cpuSeconds() float64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		log.Fatal(err)
-	}
-	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
-}
+// cpuSeconds is the CPU time the process has used, in seconds.
+func cpuSeconds() float64 { return cputime.Used().Seconds() }
 
 // ints parses a comma-separated list of positive integers.
 func ints(s string) ([]int, error) {
