@@ -70,8 +70,13 @@
 //
 //   - An ingest node that dies after the store's commit and before
 //     JetStream's acknowledgement leaves a batch stored but not published;
-//     the client's retry finds it duplicate. (It retries the publication
-//     for Ingester.Retry while it lives; an outbox is the cure.)
+//     the client's retry finds it duplicate. While the node lives nothing
+//     is lost: a batch JetStream did not acknowledge within
+//     Ingester.Retry is answered 503 and its messages kept in the
+//     ingester's outbox, published in order before anything else is
+//     stored (so the client's retry is answered 200 only once they are)
+//     and by a drainer meanwhile. The outbox is in memory: a durable one
+//     (in the store's transaction) is the cure for the node's death.
 //   - Signed submissions are recorded at ingest: an ingest node must hold
 //     the ledger (role all). `serve --role ingest` refuses signed batches.
 //   - Snapshots of the workers' and the recorder's state: a restart reads

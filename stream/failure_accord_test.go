@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -33,12 +32,12 @@ import (
 // asserted.
 //
 // The second case lets the ingest give up after 300 ms (Ingester.Retry):
-// the batches it answers 503 are stored but not published, and posted
-// again they are duplicates the ingest does not publish either, so their
-// observations are acknowledged (200) and never fused (seen: 1,611 and
-// 1,612 incidents against the embedded default's 1,615). It is skipped until
-// the ingest publishes a stored batch's unpublished messages on its
-// retry; ACCORD_STREAM_GAP=1 runs it.
+// the batches it answers 503 are stored but not yet published; the
+// ingest keeps their messages in its outbox and publishes them before it
+// stores anything else, so the client's retry (its observations now
+// duplicates) is answered 200 only once they are in the stream. Before
+// the outbox such observations were acknowledged and never fused (seen:
+// 1,611 and 1,612 incidents against the embedded default's 1,615).
 func TestFailureAccordNodeKilled(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a 3-node cluster")
@@ -46,15 +45,11 @@ func TestFailureAccordNodeKilled(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		retry time.Duration // Ingester.Retry; 0: its default
-		gap   bool          // a known gap: skipped unless ACCORD_STREAM_GAP=1
 	}{
-		{"ingest waits for JetStream", 0, false},
-		{"ingest gives up after 300ms", 300 * time.Millisecond, true},
+		{"ingest waits for JetStream", 0},
+		{"ingest gives up after 300ms", 300 * time.Millisecond},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if tc.gap && os.Getenv("ACCORD_STREAM_GAP") == "" {
-				t.Skip("known gap: a batch answered 503 is stored but not published, and posted again not published either (ACCORD_STREAM_GAP=1 runs it)")
-			}
 			accordNodeKilled(t, tc.retry)
 		})
 	}

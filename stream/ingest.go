@@ -50,11 +50,102 @@ type Ingester struct {
 	// batch is not stored, and its messages go to the region's own
 	// stream, RegionSubject(Region, sector), marked HeaderUnstored.
 	Region string
+
+	// outbox holds the messages of stored batches that JetStream did not
+	// acknowledge within Retry (their batch was answered unavailable): a
+	// client's retry of such a batch finds its observations stored, so
+	// nothing of it would be published again. They are published, in
+	// order, before anything else is stored (Ingest), and by a drainer
+	// while no batch comes (drain). Guarded by mu.
+	outbox   []*nats.Msg
+	draining bool
+	stop     chan struct{}
+	stopOnce sync.Once
 }
+
+// firstAck is how long a message's first publication waits for its
+// acknowledgement before it is published again (same message id): about
+// a JetStream leader election.
+const firstAck = 2 * time.Second
 
 // NewIngester returns the ingest stage of a mission over a connection.
 func NewIngester(m *mission.Mission, c *Conn, plan Plan, metrics *Metrics) *Ingester {
-	return &Ingester{m: m, js: c.JS, plan: plan, metrics: metrics, Retry: 30 * time.Second}
+	return &Ingester{m: m, js: c.JS, plan: plan, metrics: metrics, Retry: 30 * time.Second, stop: make(chan struct{})}
+}
+
+// Close stops the outbox's drainer; messages still in it are logged by
+// the caller from Unpublished.
+func (g *Ingester) Close() { g.stopOnce.Do(func() { close(g.stop) }) }
+
+// Unpublished is the number of messages of stored batches waiting in the
+// outbox for JetStream.
+func (g *Ingester) Unpublished() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return len(g.outbox)
+}
+
+// flush publishes the outbox's messages in order, each until acknowledged
+// or the deadline; it returns the first error, the rest kept. The caller
+// holds mu.
+func (g *Ingester) flush(ctx context.Context, deadline time.Time) error {
+	for len(g.outbox) > 0 {
+		msg := g.outbox[0]
+		var err error
+		for wait := 100 * time.Millisecond; ; wait = min(2*wait, 2*time.Second) {
+			pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			_, err = g.js.PublishMsg(pctx, msg, jetstream.WithMsgID(msg.Header.Get(nats.MsgIdHdr)))
+			cancel()
+			if err == nil || !time.Now().Add(wait).Before(deadline) {
+				break
+			}
+			select {
+			case <-g.stop:
+				return err
+			case <-time.After(wait):
+			}
+		}
+		if err != nil {
+			return err
+		}
+		g.published()
+		g.outbox[0] = nil
+		g.outbox = g.outbox[1:]
+	}
+	g.outbox = nil
+	return nil
+}
+
+// park puts messages of a stored batch that JetStream did not
+// acknowledge into the outbox, and starts the drainer.
+func (g *Ingester) park(msgs []*nats.Msg) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.outbox = append(g.outbox, msgs...)
+	if !g.draining {
+		g.draining = true
+		go g.drain()
+	}
+}
+
+// drain publishes the outbox while no batch does it, until it is empty
+// or the ingester closes.
+func (g *Ingester) drain() {
+	for wait := time.Second; ; wait = min(2*wait, 10*time.Second) {
+		select {
+		case <-g.stop:
+			return
+		case <-time.After(wait):
+		}
+		g.mu.Lock()
+		err := g.flush(context.Background(), time.Now().Add(5*time.Second))
+		if err == nil {
+			g.draining = false
+			g.mu.Unlock()
+			return
+		}
+		g.mu.Unlock()
+	}
 }
 
 // Ingest stores a batch and publishes its new observations; it implements
@@ -80,6 +171,17 @@ func (g *Ingester) Ingest(ctx context.Context, batch []monitor.Observation, sub 
 	// received at once do this in parallel.
 	routed := g.route(batch)
 	g.mu.Lock()
+	// Messages of batches stored earlier and not yet acknowledged go
+	// first: a retry of such a batch (its observations stored, so none
+	// fresh) is answered only once they are published; and nothing more
+	// is stored while they cannot be.
+	if n := len(g.outbox); n > 0 {
+		if err := g.flush(ctx, time.Now().Add(g.Retry)); err != nil {
+			g.mu.Unlock()
+			return res, &accord.Error{Code: accord.EUNAVAILABLE, Message: fmt.Sprintf(
+				"%d messages of batches stored earlier still wait for JetStream (unreachable, or no leader): nothing of this batch was stored; retry later", n), Err: err}
+		}
+	}
 	var fresh []*monitor.Observation
 	if g.Region == "" {
 		st, err := g.m.Store(ctx, batch, sub)
@@ -109,6 +211,12 @@ func (g *Ingester) Ingest(ctx context.Context, batch []monitor.Observation, sub 
 	ctx = context.WithoutCancel(ctx)
 	for i, f := range futures {
 		if err := g.await(ctx, msgs[i], f); err != nil {
+			if g.Region == "" {
+				// Stored: what is not acknowledged is published later,
+				// before anything else is stored (a message acknowledged
+				// meanwhile is kept once: same message id).
+				g.park(msgs[i:])
+			}
 			return res, err
 		}
 	}
@@ -144,7 +252,7 @@ func (g *Ingester) await(ctx context.Context, msg *nats.Msg, f jetstream.PubAckF
 			g.published()
 			return nil
 		case <-f.Err():
-		case <-time.After(10 * time.Second):
+		case <-time.After(firstAck):
 		}
 	}
 	deadline := time.Now().Add(g.Retry)
@@ -164,7 +272,7 @@ func (g *Ingester) await(ctx context.Context, msg *nats.Msg, f jetstream.PubAckF
 			"the regional stream %s did not acknowledge the message %s on %s within %v: the regional NATS server is unreachable or has no JetStream; the batch is not acknowledged: retry it (its messages acknowledged already are kept once)", RegionStream(g.Region), msg.Header.Get(nats.MsgIdHdr), msg.Subject, g.Retry), Err: err}
 	}
 	return &accord.Error{Code: accord.EUNAVAILABLE, Message: fmt.Sprintf(
-		"the batch is stored but JetStream did not acknowledge its message %s on %s within %v: the stream cluster is unreachable or has no leader; retry later", msg.Header.Get(nats.MsgIdHdr), msg.Subject, g.Retry), Err: err}
+		"the batch is stored but JetStream did not acknowledge its message %s on %s within %v: the stream cluster is unreachable or has no leader; the node publishes it as soon as JetStream answers, and a retry of the batch is answered once it is", msg.Header.Get(nats.MsgIdHdr), msg.Subject, g.Retry), Err: err}
 }
 
 func (g *Ingester) published() {

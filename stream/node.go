@@ -99,6 +99,7 @@ type Node struct {
 	Recorder *Recorder // nil unless the role records
 	Workers  []*Worker
 
+	logger *slog.Logger
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 	mu     sync.Mutex
@@ -153,7 +154,7 @@ func Start(ctx context.Context, m *mission.Mission, c Config) (*Node, error) {
 			return err
 		}
 	}
-	n := &Node{failed: make(chan struct{})}
+	n := &Node{failed: make(chan struct{}), logger: c.Logger}
 	url := c.URL
 	if url == EmbeddedURL {
 		dir := filepath.Join(c.Dir, "jetstream")
@@ -493,6 +494,12 @@ func (n *Node) Sync(ctx context.Context) error {
 func (n *Node) Close() error {
 	if n.cancel != nil {
 		n.cancel()
+	}
+	if n.Ingester != nil {
+		n.Ingester.Close()
+		if u := n.Ingester.Unpublished(); u > 0 && n.logger != nil {
+			n.logger.Error("stream: closing with messages of stored batches that JetStream never acknowledged: their observations are stored but will not be fused (the outbox is in memory; see docs/topology.md, the ingest node's row)", "messages", u)
+		}
 	}
 	n.wg.Wait()
 	if n.Conn != nil {
