@@ -95,8 +95,13 @@
 //   - Clocks: each worker closes incidents and judges presence duties on
 //     its own clock (the latest observed_at it took in), which may lag the
 //     front's; closed_at differs, and a quiet sector closes later.
-//   - Ceilings count heavy weapons over a zone: a worker counts those it
-//     sees, so a zone that straddles sectors can be over its ceiling with
-//     no worker seeing it. A front-wide count belongs in the ordered stage
-//     (left to do: the pipeline's ceiling state is not exported).
+//   - Ceilings count the heavy weapons present in a zone at once: every
+//     heavy weapon near a zone a ceiling counts in is the own of one
+//     sector, the ceiling sector (Plan.Route), which therefore counts
+//     as one pipeline does (TestCeilingAcrossASectorBound: eleven tanks
+//     on both sides of a bound, a ceiling of ten). Left: an incident
+//     whose most precise report lies just outside that reach while a
+//     less precise member lies in the zone is owned by its sector by
+//     place, which counts it with what it sees; and the ceiling sector
+//     carries every such weapon of the front.
 package sector

@@ -44,9 +44,15 @@ type Plan struct {
 	bounds []float64 // sector i holds arc positions [bounds[i], bounds[i+1])
 	// edges are the line's edges cut at the sectors' bounds, in the
 	// line's order: each lies in one sector.
-	edges   []planEdge
-	cells   sync.Map // s2.CellID (level cellLevel) → *cellInfo, built on first use
-	parents sync.Map // s2.CellID (level parentLevel) → *parentInfo, built on first use
+	edges []planEdge
+	// ceilings are the bounding caps of the zones a ceiling counts heavy
+	// weapons in, and ceilingSector the sector that fuses every heavy
+	// weapon near them (Route): a ceiling counts the weapons of its whole
+	// zone at once, so one worker must see them all.
+	ceilings      []s2.Cap
+	ceilingSector int
+	cells         sync.Map // s2.CellID (level cellLevel) → *cellInfo, built on first use
+	parents       sync.Map // s2.CellID (level parentLevel) → *parentInfo, built on first use
 }
 
 // parentLevel is the level of the cells (about 32 km) whose edges near
@@ -156,7 +162,32 @@ func NewPlan(m *agreement.Monitoring, k *geo.Kernel, n int) (*Plan, error) {
 			e = planEdge{a: cut, b: e.b, cum: end, len: e.len - (end - e.cum)}
 		}
 	}
+	if m != nil && g != nil {
+		for _, c := range m.Ceilings {
+			if z := g.Zone(c.Zone); z != nil && z.Polygon() != nil {
+				p.ceilings = append(p.ceilings, z.Polygon().CapBound())
+			}
+		}
+		if len(p.ceilings) > 0 {
+			ll := s2.LatLngFromPoint(p.ceilings[0].Center())
+			p.ceilingSector = p.Of(ll.Lng.Degrees(), ll.Lat.Degrees())
+		}
+	}
 	return p, nil
+}
+
+// ceilingEvent is the event a ceiling counts (monitor's ceilings).
+const ceilingEvent = "heavy_weapon"
+
+// nearCeiling reports whether x lies within reach metres of the bounding
+// cap of a zone a ceiling counts in.
+func (p *Plan) nearCeiling(x s2.Point, reach float64) bool {
+	for _, c := range p.ceilings {
+		if float64(c.Center().Distance(x))*geo.EarthRadiusM <= float64(c.Radius())*geo.EarthRadiusM+reach {
+			return true
+		}
+	}
+	return false
 }
 
 // checked is the edge, of zero length where its ends coincide.
@@ -338,7 +369,14 @@ func (p *Plan) Of(lon, lat float64) int {
 // they all go to sector 0, with no halo, where one tracker follows every
 // vessel. Presence reports go to their sector with every other sector as
 // halo: every worker's presence duties see them (a duty's missing reports
-// are owned by the sector of its zone's centre, see Worker).
+// are owned by the sector of its zone's centre, see Worker). A heavy
+// weapon within its reach r of a zone that a ceiling counts in (the
+// zone's bounding cap) is the own of one sector, the ceiling sector (that
+// of the first such zone's centre), with its sector by place in its halo:
+// a ceiling counts the weapons present in its whole zone at once, so one
+// worker sees them all, and an incident whose anchor lies in the zone has
+// every member within its member's reach of the zone, so that worker owns
+// it whole.
 func (p *Plan) Route(o *monitor.Observation) (own int, halo []int) {
 	if p.n == 1 {
 		return 0, nil
@@ -378,6 +416,16 @@ func (p *Plan) Route(o *monitor.Observation) (own int, halo []int) {
 		}
 	}
 	sort.Ints(halo)
+	if o.Event == ceilingEvent && p.nearCeiling(x, r) && own != p.ceilingSector {
+		// A heavy weapon near a zone a ceiling counts in is the ceiling
+		// sector's own, whatever its place: that sector sees every weapon
+		// of the zone, so its count is one pipeline's. Its sector and halo
+		// by place see it as halo, to fuse with their own.
+		halo = append(halo, own)
+		halo = slices.DeleteFunc(halo, func(s int) bool { return s == p.ceilingSector })
+		sort.Ints(halo)
+		own = p.ceilingSector
+	}
 	return own, halo
 }
 
