@@ -60,8 +60,26 @@ func (rec *Record) getCheckpoint(w http.ResponseWriter, r *http.Request) {
 // getLedger streams the ledger's entries in its file format.
 func (rec *Record) getLedger(w http.ResponseWriter, r *http.Request) {
 	n := rec.Ledger.Len()
+	from, to := int64(0), n
+	for _, q := range []struct {
+		name string
+		v    *int64
+	}{{"from", &from}, {"to", &to}} {
+		if s := r.URL.Query().Get(q.name); s != "" {
+			x, err := strconv.ParseInt(s, 10, 64)
+			if err != nil || x < 0 {
+				writeError(w, http.StatusBadRequest, accord.Errorf(accord.EINVALID, "%s=%.40q: want an entry's index, 0 or more", q.name, s))
+				return
+			}
+			*q.v = x
+		}
+	}
+	if to > n || from > to {
+		writeError(w, http.StatusBadRequest, accord.Errorf(accord.EINVALID, "from=%d to=%d: want 0 ≤ from ≤ to ≤ %d, the log's size", from, to, n))
+		return
+	}
 	w.Header().Set("Content-Type", "application/octet-stream")
-	for i := int64(0); i < n; i++ {
+	for i := from; i < to; i++ {
 		data, err := rec.Ledger.Record(i)
 		if err != nil {
 			return // the client sees a short ledger, which verification reports

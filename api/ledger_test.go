@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"crypto/rand"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -98,6 +99,34 @@ func TestRecordProofsOverHTTP(t *testing.T) {
 	}
 	if resp, _ := http.Get(srv.URL + "/v1/proofs/inclusion?index=41&size=41"); resp.StatusCode != 400 {
 		t.Errorf("bad proof request: %s", resp.Status)
+	}
+	// A range of the ledger is those entries' frames, as the whole one
+	// holds them (a witness catching up asks for the entries it lacks).
+	whole := get("/v1/ledger")
+	for _, r := range [][2]int64{{0, 41}, {10, 17}, {40, 41}, {41, 41}, {0, 0}} {
+		want := []byte{}
+		for i := r[0]; i < r[1]; i++ {
+			e := get(fmt.Sprintf("/v1/entries/%d", i))
+			want = binary.BigEndian.AppendUint32(want, uint32(len(e)))
+			want = append(want, e...)
+		}
+		if got := get(fmt.Sprintf("/v1/ledger?from=%d&to=%d", r[0], r[1])); !bytes.Equal(got, want) {
+			t.Errorf("entries %d to %d: %d bytes, want %d", r[0], r[1], len(got), len(want))
+		}
+	}
+	if got := get("/v1/ledger?from=0"); !bytes.Equal(got, whole) {
+		t.Errorf("from=0: %d bytes, the whole ledger %d", len(got), len(whole))
+	}
+	for _, q := range []string{"from=-1", "to=42", "from=5&to=4", "from=x", "to=1e3"} {
+		resp, err := http.Get(srv.URL + "/v1/ledger?" + q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 400 || !bytes.Contains(b, []byte(`"invalid"`)) {
+			t.Errorf("%s: %s %s, want 400 invalid", q, resp.Status, b)
+		}
 	}
 }
 

@@ -28,6 +28,7 @@ type live struct {
 	handler     http.Handler
 	srv         *http.Server
 	checkpoints atomic.Int64
+	entries     atomic.Int64 // GET /v1/entries/{index}: one entry a request
 }
 
 func newLive(t *testing.T, w *world) *live {
@@ -35,6 +36,9 @@ func newLive(t *testing.T, w *world) *live {
 	s.handler = http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/v1/checkpoint" {
 			s.checkpoints.Add(1)
+		}
+		if strings.HasPrefix(r.URL.Path, "/v1/entries/") {
+			s.entries.Add(1)
 		}
 		w.current.Load().ServeHTTP(rw, r)
 	})
@@ -191,6 +195,10 @@ func TestWitnessFollowsTheFeed(t *testing.T) {
 	t.Logf("a burst of %d batches: %d checkpoint fetches by 3 witnesses", burst, b)
 	if b >= 3*burst/2 {
 		t.Fatalf("%d checkpoint fetches for a burst of %d batches and 3 witnesses: the rounds are not debounced", b, burst)
+	}
+	// The new entries came in ranges of the ledger, not one a request.
+	if e := srv.entries.Load(); e != 0 {
+		t.Fatalf("%d entries fetched one at a time: the witnesses did not ask for ranges", e)
 	}
 
 	// The server restarts: what it appended while down, and the

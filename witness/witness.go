@@ -133,7 +133,7 @@ func Open(cfg Config) (*Witness, error) {
 	}
 	// Entries past the last checkpoint cosigned (written, then the state
 	// not) are dropped: they are fetched and verified again.
-	frames, err := splitFrames(data, t.N)
+	frames, _, err := splitFrames(data, t.N)
 	if err != nil || int64(len(frames)) < t.N {
 		return nil, fmt.Errorf("%s: the copy of the record holds fewer than the %d entries this witness cosigned (%v): restore it, or start the witness afresh in another directory", filepath.Join(cfg.Dir, ledgerFile), t.N, err)
 	}
@@ -226,15 +226,12 @@ func (w *Witness) Round(ctx context.Context, report func(Event)) error {
 	}
 	// The new entries, each verified with all before it.
 	data := bytes.Clone(w.data)
-	var recs [][]byte
-	for i := w.last.N; i < t.N; i++ {
-		rec, err := w.get(ctx, "/v1/entries/"+strconv.FormatInt(i, 10))
-		if err != nil {
-			return err
-		}
+	recs, err := w.entries(ctx, w.last.N, t.N, func(rec []byte) {
 		data = binary.BigEndian.AppendUint32(data, uint32(len(rec)))
 		data = append(data, rec...)
-		recs = append(recs, rec)
+	})
+	if err != nil {
+		return err
 	}
 	rep := ledger.Verify(data, w.cfg.Registry, &t)
 	if !rep.OK() {
@@ -390,6 +387,11 @@ func (w *Witness) consistency(ctx context.Context, n int64) (tlog.TreeProof, err
 
 // get reads one resource of the server.
 func (w *Witness) get(ctx context.Context, path string) ([]byte, error) {
+	return w.getLimit(ctx, path, ledger.MaxEntry+1)
+}
+
+// getLimit is get reading at most limit bytes of the answer.
+func (w *Witness) getLimit(ctx context.Context, path string, limit int64) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, w.cfg.Server+path, nil)
 	if err != nil {
 		return nil, err
@@ -399,7 +401,7 @@ func (w *Witness) get(ctx context.Context, path string) ([]byte, error) {
 		return nil, err
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, ledger.MaxEntry+1))
+	b, err := io.ReadAll(io.LimitReader(resp.Body, limit))
 	if err != nil {
 		return nil, fmt.Errorf("GET %s: %v", path, err)
 	}
@@ -409,19 +411,60 @@ func (w *Witness) get(ctx context.Context, path string) ([]byte, error) {
 	return b, nil
 }
 
-// splitFrames reads at most n framed records.
-func splitFrames(data []byte, n int64) ([][]byte, error) {
+// The ranges a witness fetches new entries in (GET /v1/ledger?from&to):
+// rangeEntries entries an answer, at most rangeBytes long.
+const (
+	rangeEntries = 512
+	rangeBytes   = 64 << 20
+)
+
+// entries fetches the records of entries from to to−1, in ranges, and
+// hands each to add in order; a range the server does not answer as
+// exactly its framed records (too large, or a server without ranges) is
+// fetched one entry at a time (GET /v1/entries/{index}). What the records
+// say is verified by the caller.
+func (w *Witness) entries(ctx context.Context, from, to int64, add func([]byte)) ([][]byte, error) {
+	var recs [][]byte
+	for i := from; i < to; {
+		j := min(i+rangeEntries, to)
+		b, err := w.getLimit(ctx, "/v1/ledger?from="+strconv.FormatInt(i, 10)+"&to="+strconv.FormatInt(j, 10), rangeBytes+1)
+		if err != nil {
+			return nil, err
+		}
+		rs, rest, err := splitFrames(b, j-i)
+		if err != nil || int64(len(rs)) != j-i || len(rest) > 0 || len(b) > rangeBytes {
+			rs = rs[:0]
+			for k := i; k < j; k++ {
+				rec, err := w.get(ctx, "/v1/entries/"+strconv.FormatInt(k, 10))
+				if err != nil {
+					return nil, err
+				}
+				rs = append(rs, rec)
+			}
+		}
+		for _, rec := range rs {
+			add(rec)
+		}
+		recs = append(recs, rs...)
+		i = j
+	}
+	return recs, nil
+}
+
+// splitFrames reads at most n framed records, and returns what follows
+// them.
+func splitFrames(data []byte, n int64) ([][]byte, []byte, error) {
 	var out [][]byte
 	for int64(len(out)) < n && len(data) > 0 {
 		if len(data) < 4 {
-			return out, errors.New("a short frame header")
+			return out, data, errors.New("a short frame header")
 		}
 		l := binary.BigEndian.Uint32(data)
 		if uint64(len(data)-4) < uint64(l) {
-			return out, errors.New("a short record")
+			return out, data, errors.New("a short record")
 		}
 		out = append(out, data[4:4+l])
 		data = data[4+l:]
 	}
-	return out, nil
+	return out, data, nil
 }
