@@ -9,7 +9,6 @@
 package main
 
 import (
-	"encoding/json"
 	"flag"
 	"fmt"
 	"log"
@@ -18,12 +17,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"time"
 
-	"github.com/accord-peace/accord/agreement"
-	"github.com/accord-peace/accord/monitor"
-	"github.com/accord-peace/accord/scenarios"
-	"github.com/accord-peace/accord/sim"
+	"github.com/accord-peace/accord/internal/benchdata"
 )
 
 func main() {
@@ -104,29 +99,20 @@ func (p *probe) simulated(n int) [][]byte {
 	if len(p.lines) >= n {
 		return p.lines[:n]
 	}
-	a, err := agreement.LoadFS(scenarios.FS, scenarios.ReferenceAgreement)
+	a, k, err := benchdata.Reference()
 	if err != nil {
 		log.Fatal(err)
 	}
-	k, err := monitor.NewKernel(a.Monitoring)
-	if err != nil {
-		log.Fatal(err)
-	}
-	cfg := sim.FromAgreement(a.Monitoring, k)
 	hours := 1.0
 	for {
-		cfg.Seed, cfg.Duration, cfg.Rate = 1, time.Duration(hours*float64(time.Hour)), 1000
-		res, err := sim.Run(cfg)
+		lines, err := benchdata.Lines(a, k, hours, 1000)
 		if err != nil {
 			log.Fatal(err)
 		}
-		if len(res.Observations) >= n {
-			p.lines = make([][]byte, len(res.Observations))
-			for i, o := range res.Observations {
-				p.lines[i], _ = json.Marshal(o)
-			}
+		if len(lines) >= n {
+			p.lines = lines
 			return p.lines[:n]
 		}
-		hours *= 1.2 * float64(n) / float64(max(len(res.Observations), 1))
+		hours *= 1.2 * float64(n) / float64(max(len(lines), 1))
 	}
 }

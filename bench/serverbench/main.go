@@ -9,7 +9,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -34,11 +33,11 @@ import (
 	"github.com/accord-peace/accord/mission"
 	"github.com/accord-peace/accord/monitor"
 	"github.com/accord-peace/accord/pgstore"
-	"github.com/accord-peace/accord/scenarios"
-	"github.com/accord-peace/accord/sim"
 	"github.com/accord-peace/accord/stream"
 
 	"github.com/accord-peace/accord/internal/cputime"
+
+	"github.com/accord-peace/accord/internal/benchdata"
 )
 
 func main() {
@@ -58,23 +57,13 @@ func main() {
 	tunedOnly := flag.Bool("postgis-tuned", false, "run only the tuned PostGIS peer (the faster; the other takes about 30 s on 12 h)")
 	flag.Parse()
 	log.SetFlags(0)
-	a, err := agreement.LoadFS(scenarios.FS, scenarios.ReferenceAgreement)
+	a, k, err := benchdata.Reference()
 	if err != nil {
 		log.Fatal(err)
 	}
-	k, err := monitor.NewKernel(a.Monitoring)
+	lines, err := benchdata.Lines(a, k, *hours, *rate)
 	if err != nil {
 		log.Fatal(err)
-	}
-	cfg := sim.FromAgreement(a.Monitoring, k)
-	cfg.Seed, cfg.Duration, cfg.Rate = 1, time.Duration(*hours*float64(time.Hour)), *rate
-	res, err := sim.Run(cfg)
-	if err != nil {
-		log.Fatal(err)
-	}
-	lines := make([][]byte, len(res.Observations))
-	for i, o := range res.Observations {
-		lines[i], _ = json.Marshal(o)
 	}
 	fmt.Printf("machine: %d cores, %s; %d simulated observations\n\n", runtime.NumCPU(), runtime.Version(), len(lines))
 

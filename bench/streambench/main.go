@@ -23,7 +23,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"log"
@@ -44,12 +43,12 @@ import (
 	"github.com/accord-peace/accord/fusion"
 	"github.com/accord-peace/accord/geo"
 	"github.com/accord-peace/accord/monitor"
-	"github.com/accord-peace/accord/scenarios"
 	"github.com/accord-peace/accord/sector"
-	"github.com/accord-peace/accord/sim"
 	"github.com/accord-peace/accord/stream"
 
 	"github.com/accord-peace/accord/internal/cputime"
+
+	"github.com/accord-peace/accord/internal/benchdata"
 )
 
 // sentHeader carries the time the ingest took a batch (unix nanoseconds),
@@ -88,24 +87,16 @@ func main() {
 	if err != nil {
 		log.Fatalf("-workers: %v", err)
 	}
-	a, err := agreement.LoadFS(scenarios.FS, scenarios.ReferenceAgreement)
+	a, k, err := benchdata.Reference()
 	if err != nil {
 		log.Fatal(err)
 	}
-	k, err := monitor.NewKernel(a.Monitoring)
+	lines, err := benchdata.Lines(a, k, *hours, *rate)
 	if err != nil {
 		log.Fatal(err)
 	}
-	cfg := sim.FromAgreement(a.Monitoring, k)
-	cfg.Seed, cfg.Duration, cfg.Rate = 1, time.Duration(*hours*float64(time.Hour)), *rate
-	res, err := sim.Run(cfg)
-	if err != nil {
-		log.Fatal(err)
-	}
-	lines := make([][]byte, len(res.Observations))
-	obs := make([]*monitor.Observation, len(res.Observations))
-	for i, o := range res.Observations {
-		lines[i], _ = json.Marshal(o)
+	obs := make([]*monitor.Observation, len(lines))
+	for i := range lines {
 		if obs[i], err = monitor.DecodeLine(lines[i]); err != nil {
 			log.Fatal(err)
 		}
@@ -553,17 +544,9 @@ func (w *worker) process(body []byte, halo string) (int, error) {
 func report(rows []row) {
 	fmt.Println("| nodes (replicas) | workers | halo copies/obs | obs/message | observations/s | CPU µs/observation | CPU vs 1 worker | throughput efficiency per worker | receipt→consumed p50 | p99 |")
 	fmt.Println("|---|---|---|---|---|---|---|---|---|---|")
-	base := map[int]row{}
+	against := againstOneWorker()
 	for _, r := range rows {
-		if r.workers == 1 {
-			base[r.nodes] = r
-		}
-		b, ok := base[r.nodes]
-		cpuRatio, eff := "–", "–"
-		if ok {
-			cpuRatio = fmt.Sprintf("%.2f", r.cpu/b.cpu)
-			eff = fmt.Sprintf("%.2f", r.rate/(float64(r.workers)*b.rate))
-		}
+		cpuRatio, eff := against(r)
 		fmt.Printf("| %d (R%d) | %d | %.2f | %.0f | %.0f | %.1f | %s | %s | %v | %v |\n", r.nodes, min(3, r.nodes), r.workers, r.halo, r.obsPerMsg(), r.rate, r.cpu*1e6,
 			cpuRatio, eff, r.p50.Round(100*time.Microsecond), r.p99.Round(100*time.Microsecond))
 	}
@@ -595,19 +578,29 @@ func median(runs []row) row {
 func reportAccord(rows []row) {
 	fmt.Println("| nodes (replicas) | workers | acknowledged obs/s | recorded obs/s | CPU µs/observation | CPU vs 1 worker | throughput efficiency per worker | receipt→200 p50 | p99 |")
 	fmt.Println("|---|---|---|---|---|---|---|---|---|")
-	base := map[int]row{}
+	against := againstOneWorker()
 	for _, r := range rows {
+		cpuRatio, eff := against(r)
+		fmt.Printf("| %d (R%d) | %d | %.0f | %.0f | %.1f | %s | %s | %v | %v |\n", r.nodes, min(3, r.nodes), r.workers, r.acked, r.rate, r.cpu*1e6,
+			cpuRatio, eff, r.p50.Round(100*time.Microsecond), r.p99.Round(100*time.Microsecond))
+	}
+}
+
+// againstOneWorker returns, for the rows of a table in order, a row's
+// CPU per observation against its node count's one-worker row, and its
+// throughput efficiency per worker (throughput ÷ (workers × the
+// one-worker throughput)); "–" before a one-worker row of its node count.
+func againstOneWorker() func(r row) (cpuRatio, eff string) {
+	base := map[int]row{}
+	return func(r row) (string, string) {
 		if r.workers == 1 {
 			base[r.nodes] = r
 		}
 		b, ok := base[r.nodes]
-		cpuRatio, eff := "–", "–"
-		if ok {
-			cpuRatio = fmt.Sprintf("%.2f", r.cpu/b.cpu)
-			eff = fmt.Sprintf("%.2f", r.rate/(float64(r.workers)*b.rate))
+		if !ok {
+			return "–", "–"
 		}
-		fmt.Printf("| %d (R%d) | %d | %.0f | %.0f | %.1f | %s | %s | %v | %v |\n", r.nodes, min(3, r.nodes), r.workers, r.acked, r.rate, r.cpu*1e6,
-			cpuRatio, eff, r.p50.Round(100*time.Microsecond), r.p99.Round(100*time.Microsecond))
+		return fmt.Sprintf("%.2f", r.cpu/b.cpu), fmt.Sprintf("%.2f", r.rate/(float64(r.workers)*b.rate))
 	}
 }
 
