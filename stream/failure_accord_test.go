@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -74,7 +75,7 @@ func accordNodeKilled(t *testing.T, ingestRetry time.Duration) {
 		x.node.Ingester.Retry = ingestRetry
 	}
 
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute) // bounds a hang, not a speed: a loaded CI machine runs this 10× slower
 	defer cancel()
 
 	// The client: batches in order, each posted until answered 200.
@@ -192,7 +193,7 @@ func accordNodeKilled(t *testing.T, ingestRetry time.Duration) {
 			break
 		}
 		if ctx.Err() != nil {
-			t.Fatalf("not all recorded after 2 minutes: %v", err)
+			t.Fatalf("not all recorded in time: %v; %s", err, lag(x.node))
 		}
 		t.Logf("sync: %v (asked again)", err)
 		time.Sleep(100 * time.Millisecond)
@@ -289,4 +290,39 @@ func retry(t *testing.T, ctx context.Context, what string, f func() error) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// lag says where a node's stages stand, for a test that waited too long:
+// each sector's consumer against its subject's last message, and the
+// recorder against the fused log's last message.
+func lag(n *stream.Node) string {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var b strings.Builder
+	obs, err := n.Conn.JS.Stream(ctx, stream.ObsStream)
+	if err != nil {
+		return "ACCORD_OBS: " + err.Error()
+	}
+	for i := range n.Workers {
+		last := uint64(0)
+		if m, err := obs.GetLastMsgForSubject(ctx, stream.ObsSubject(i)); err == nil {
+			last = m.Sequence
+		}
+		fmt.Fprintf(&b, "sector %d: last message %d", i, last)
+		if c, err := n.Conn.JS.Consumer(ctx, stream.ObsStream, stream.ConsumerName(i)); err != nil {
+			fmt.Fprintf(&b, ", consumer: %v; ", err)
+		} else if info, err := c.Info(ctx); err != nil {
+			fmt.Fprintf(&b, ", consumer info: %v; ", err)
+		} else {
+			fmt.Fprintf(&b, ", ack floor %d, %d pending, %d waiting for ack, %d redelivered; ", info.AckFloor.Stream, info.NumPending, info.NumAckPending, info.NumRedelivered)
+		}
+	}
+	if s, err := n.Conn.JS.Stream(ctx, stream.FusedStream); err != nil {
+		fmt.Fprintf(&b, "ACCORD_FUSED: %v", err)
+	} else if info, err := s.Info(ctx); err != nil {
+		fmt.Fprintf(&b, "ACCORD_FUSED info: %v", err)
+	} else if n.Recorder != nil {
+		fmt.Fprintf(&b, "ACCORD_FUSED last %d, the recorder at %d", info.State.LastSeq, n.Recorder.At())
+	}
+	return b.String()
 }
