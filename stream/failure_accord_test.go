@@ -252,15 +252,22 @@ func fusedOnceByGet(t *testing.T, ctx context.Context, js jetstream.JetStream) i
 	var s jetstream.Stream
 	var info *jetstream.StreamInfo
 	retry(t, ctx, "stream info", func() (err error) {
-		if s, err = js.Stream(ctx, stream.FusedStream); err == nil {
-			info, err = s.Info(ctx)
+		c, cancel := context.WithTimeout(ctx, 5*time.Second) // a request lost in an election is asked again
+		defer cancel()
+		if s, err = js.Stream(c, stream.FusedStream); err == nil {
+			info, err = s.Info(c)
 		}
 		return err
 	})
 	seen := map[string]bool{}
 	for seq := info.State.FirstSeq; seq <= info.State.LastSeq; seq++ {
 		var m *jetstream.RawStreamMsg
-		retry(t, ctx, "get", func() (err error) { m, err = s.GetMsg(ctx, seq); return err })
+		retry(t, ctx, "get", func() (err error) {
+			c, cancel := context.WithTimeout(ctx, 5*time.Second)
+			defer cancel()
+			m, err = s.GetMsg(c, seq)
+			return err
+		})
 		var f struct {
 			Sector int    `json:"sector"`
 			ObsSeq uint64 `json:"obs_seq"`

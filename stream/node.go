@@ -438,55 +438,78 @@ func (n *Node) Err() error {
 // last message. For tests and benchmarks; only on a node that runs the
 // workers and the recorder.
 func (n *Node) Sync(ctx context.Context) error {
-	obs, err := n.Conn.JS.Stream(ctx, ObsStream)
-	if err != nil {
-		return err
-	}
 	for {
-		idle := true
-		for i := range n.Workers {
-			var last uint64
-			m, err := obs.GetLastMsgForSubject(ctx, ObsSubject(i))
-			switch {
-			case err == nil:
-				last = m.Sequence
-			case !errors.Is(err, jetstream.ErrMsgNotFound):
-				return err
-			}
-			cons, err := n.Conn.JS.Consumer(ctx, ObsStream, ConsumerName(i))
-			if err != nil {
-				return err
-			}
-			info, err := cons.Info(ctx)
-			if err != nil {
-				return err
-			}
-			if info.AckFloor.Stream < last || info.NumAckPending > 0 {
-				idle = false
-			}
-		}
-		if idle {
-			s, err := n.Conn.JS.Stream(ctx, FusedStream)
-			if err != nil {
-				return err
-			}
-			info, err := s.Info(ctx)
-			if err != nil {
-				return err
-			}
+		last, err := n.synced(ctx)
+		if err == nil {
 			if n.Recorder == nil {
 				return nil
 			}
-			return n.Recorder.WaitFor(ctx, info.State.LastSeq)
+			return n.Recorder.WaitFor(ctx, last)
 		}
+		// Not yet, or a JetStream API request lost or refused while a
+		// stream's leader changes: look again.
 		select {
 		case <-ctx.Done():
+			if err != nil && !errors.Is(err, errNotYet) {
+				return fmt.Errorf("%w (last: %v)", ctx.Err(), err)
+			}
 			return ctx.Err()
 		case <-n.failed:
 			return n.Err()
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
+}
+
+// errNotYet says that a sector's consumer has not acknowledged its last
+// message yet.
+var errNotYet = errors.New("not yet")
+
+// apiWait bounds one JetStream API request of Sync: a request sent while a
+// leader is being elected may get no answer at all, and is then asked
+// again rather than waited on for the caller's whole deadline.
+const apiWait = 5 * time.Second
+
+// synced takes one look: nil and the fused log's last sequence when every
+// sector's consumer acknowledged its subject's last message, errNotYet
+// when one has not, or the error of an API request.
+func (n *Node) synced(ctx context.Context) (uint64, error) {
+	ctx, cancel := context.WithTimeout(ctx, apiWait)
+	defer cancel()
+	obs, err := n.Conn.JS.Stream(ctx, ObsStream)
+	if err != nil {
+		return 0, err
+	}
+	for i := range n.Workers {
+		var last uint64
+		m, err := obs.GetLastMsgForSubject(ctx, ObsSubject(i))
+		switch {
+		case err == nil:
+			last = m.Sequence
+		case !errors.Is(err, jetstream.ErrMsgNotFound):
+			return 0, err
+		}
+		cons, err := n.Conn.JS.Consumer(ctx, ObsStream, ConsumerName(i))
+		if err != nil {
+			return 0, err
+		}
+		info, err := cons.Info(ctx)
+		if err != nil {
+			return 0, err
+		}
+		if info.AckFloor.Stream < last || info.NumAckPending > 0 {
+			return 0, errNotYet
+		}
+	}
+	s, err := n.Conn.JS.Stream(ctx, FusedStream)
+	if err != nil {
+		return 0, err
+	}
+	info, err := s.Info(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return info.State.LastSeq, nil
 }
 
 // Close stops the stages (what is unacknowledged is redelivered to the
