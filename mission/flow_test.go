@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -16,6 +15,7 @@ import (
 	"github.com/accord-peace/accord/fusion"
 	"github.com/accord-peace/accord/mission"
 	"github.com/accord-peace/accord/monitor"
+	"github.com/accord-peace/accord/monitor/monitortest"
 	"github.com/accord-peace/accord/sim"
 )
 
@@ -75,23 +75,6 @@ func serve(tb testing.TB, m *durable) string {
 	return srv.URL
 }
 
-// postLines posts NDJSON lines in batches of n.
-func postLines(tb testing.TB, url string, lines [][]byte, n int) {
-	tb.Helper()
-	for i := 0; i < len(lines); i += n {
-		body := append(bytes.Join(lines[i:min(i+n, len(lines))], []byte("\n")), '\n')
-		resp, err := http.Post(url+"/v1/observations", "application/x-ndjson", bytes.NewReader(body))
-		if err != nil {
-			tb.Fatal(err)
-		}
-		msg, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			tb.Fatalf("batch at line %d: %s %s", i, resp.Status, msg)
-		}
-	}
-}
-
 // listAll reads every page of GET /v1/incidents with a query.
 func listAll(tb testing.TB, url, query string, limit int) ([]monitor.Incident, int) {
 	tb.Helper()
@@ -129,7 +112,7 @@ func TestAWeekThroughTheServerIsTheBatchCommand(t *testing.T) {
 	want := batchRun(t, lines)
 	m := openDurable(t, t.TempDir())
 	url := serve(t, m)
-	postLines(t, url, lines, 500)
+	monitortest.PostLines(t, url, lines, 500)
 	got, pages := listAll(t, url, "", 700)
 	if pages < 2 {
 		t.Errorf("%d incidents in %d page(s): the paging was not exercised", len(got), pages)

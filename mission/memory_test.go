@@ -4,6 +4,8 @@ import (
 	"runtime"
 	"testing"
 	"time"
+
+	"github.com/accord-peace/accord/monitor/monitortest"
 )
 
 // heapMiB is the live heap after a collection.
@@ -30,7 +32,7 @@ func TestHeapIsBoundedOverAMonth(t *testing.T) {
 	total := 0
 	for day := 0; day < 30; day++ {
 		lines := simulated(t, uint64(100+day), t0.Add(time.Duration(day)*24*time.Hour), 24*time.Hour, 15)
-		postLines(t, url, lines, 500)
+		monitortest.PostLines(t, url, lines, 500)
 		total += len(lines)
 		if day == 6 {
 			week, weekEntries = heapMiB(), float64(m.ledger.Len())

@@ -7,7 +7,6 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -235,18 +234,8 @@ func finals(batches [][]monitor.Incident) final {
 		if in.State == fusion.Merged || len(in.Observations) == 0 {
 			continue
 		}
-		ks := slices.Clone(in.Observations)
-		slices.SortFunc(ks, func(a, b monitor.Key) int {
-			if a.Source != b.Source {
-				return strings.Compare(a.Source, b.Source)
-			}
-			return strings.Compare(a.ID, b.ID)
-		})
-		var sb strings.Builder
-		for _, k := range ks {
-			sb.WriteString(k.Source + "/" + k.ID + " ")
-		}
-		set := sb.String()
+		ks := in.Observations
+		set := monitortest.MemberSet(ks)
 		f.sets[set] = in
 		for _, k := range ks {
 			if _, ok := f.byKey[k]; ok {

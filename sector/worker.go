@@ -391,11 +391,9 @@ func (w *Worker) prune() {
 // sector's stored observations again, batch by batch in their first
 // order, and discards what they hand out (it was handed out and recorded
 // before the restart). Observations the worker has already taken in are
-// skipped, as in Observe. RestoreBatch is the same for ObserveBatch.
+// skipped, as in Observe. (A stream's worker restores by ObserveBatch,
+// its messages in their order, discarding the output.)
 func (w *Worker) Restore(own, halo []*monitor.Observation) { w.Observe(own, halo) }
-
-// RestoreBatch is Restore for a batch in its order (ObserveBatch).
-func (w *Worker) RestoreBatch(obs []*monitor.Observation, own []bool) { w.ObserveBatch(obs, own) }
 
 // String names the worker in logs.
 func (w *Worker) String() string { return fmt.Sprintf("sector %d of %d", w.sector, w.plan.n) }

@@ -9,6 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/accord-peace/accord/mission"
+	"github.com/accord-peace/accord/monitor/monitortest"
 	"github.com/accord-peace/accord/stream"
 )
 
@@ -40,13 +41,13 @@ func TestNATSLostAndBack(t *testing.T) {
 	x, _ := open(t, dir, &streamed{url: srv.URL(), cfg: func(_ *mission.Mission, c *stream.Config) { c.Metrics = stream.NewMetrics(reg) }})
 	defer x.close(t)
 	third := len(lines) / 3 / 200 * 200
-	post(t, x.url, lines[:third], 200)
+	monitortest.PostLines(t, x.url, lines[:third], 200)
 
 	srv.Shutdown()
 	done := make(chan struct{})
 	go func() { // the batches posted meanwhile wait for the server (Ingester.Retry)
 		defer close(done)
-		post(t, x.url, lines[third:2*third], 200)
+		monitortest.PostLines(t, x.url, lines[third:2*third], 200)
 	}()
 	time.Sleep(time.Second) // some posted while it is down (no assertion on time)
 	if srv, err = stream.StartEmbedded(cfg); err != nil {
@@ -54,7 +55,7 @@ func TestNATSLostAndBack(t *testing.T) {
 	}
 	defer srv.Shutdown()
 	<-done
-	post(t, x.url, lines[2*third:], 200)
+	monitortest.PostLines(t, x.url, lines[2*third:], 200)
 	got := x.state(t)
 	same(t, "NATS lost and back", want, got)
 	fusedOnce(t, x)

@@ -15,6 +15,7 @@ import (
 	"github.com/accord-peace/accord/ledger"
 	"github.com/accord-peace/accord/mission"
 	"github.com/accord-peace/accord/monitor"
+	"github.com/accord-peace/accord/monitor/monitortest"
 	"github.com/accord-peace/accord/stream"
 )
 
@@ -55,7 +56,7 @@ func TestRegionalIngestCutOff(t *testing.T) {
 		t.Fatalf("a signed batch at the regional node: %v, want EINVALID naming the region", err)
 	}
 
-	post(t, east.url, lines[:third], batch) // linked
+	monitortest.PostLines(t, east.url, lines[:third], batch) // linked
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	// The source flowing before the cut: a source whose consumer could
@@ -70,7 +71,7 @@ func TestRegionalIngestCutOff(t *testing.T) {
 		l.Cut()
 	}
 	waitUntil(t, "the leaf link down", func() bool { return !region.Linked() })
-	post(t, east.url, lines[third:2*third], batch) // cut off: every batch 200
+	monitortest.PostLines(t, east.url, lines[third:2*third], batch) // cut off: every batch 200
 	// Cut off long enough for the source to go stale: nats-server then
 	// retries it on its backoff, and the recorder's node sets it up
 	// again once the region answers (Node.watchSources).
@@ -92,7 +93,7 @@ func TestRegionalIngestCutOff(t *testing.T) {
 	centre.sync(t)
 	recorded := time.Since(restored)
 
-	post(t, east.url, lines[2*third:], batch) // linked again
+	monitortest.PostLines(t, east.url, lines[2*third:], batch) // linked again
 	all := msgs(t, ctx, east, stream.RegionStream(region.Name))
 	waitUntil(t, stream.ObsStream+" has everything", func() bool { return msgs(t, ctx, centre, stream.ObsStream) >= all })
 	if n := msgs(t, ctx, centre, stream.ObsStream); n != all {
@@ -208,7 +209,7 @@ func TestRegionalIngestConflictingKey(t *testing.T) {
 		}
 		return err
 	})
-	post(t, rg.centre.url, lines[:1], 1)
+	monitortest.PostLines(t, rg.centre.url, lines[:1], 1)
 	var feature map[string]any
 	if err := json.Unmarshal(lines[0], &feature); err != nil {
 		t.Fatal(err)
@@ -222,7 +223,7 @@ func TestRegionalIngestConflictingKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	post(t, rg.east.url, append([][]byte{changed}, lines[1:]...), len(lines))
+	monitortest.PostLines(t, rg.east.url, append([][]byte{changed}, lines[1:]...), len(lines))
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	waitUntil(t, "the region's message sourced", func() bool { return msgs(t, ctx, rg.centre, stream.ObsStream) >= 2 })

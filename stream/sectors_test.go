@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -72,20 +71,10 @@ func memberSets(ins []monitor.Incident) (map[string]monitor.Incident, map[monito
 		if in.State == fusion.Merged || len(in.Observations) == 0 {
 			continue
 		}
-		ks := slices.Clone(in.Observations)
-		slices.SortFunc(ks, func(a, b monitor.Key) int {
-			if a.Source != b.Source {
-				return strings.Compare(a.Source, b.Source)
-			}
-			return strings.Compare(a.ID, b.ID)
-		})
-		var sb strings.Builder
+		ks, set := in.Observations, monitortest.MemberSet(in.Observations)
+		sets[set] = in
 		for _, k := range ks {
-			sb.WriteString(k.Source + "/" + k.ID + " ")
-		}
-		sets[sb.String()] = in
-		for _, k := range ks {
-			of[k] = sb.String()
+			of[k] = set
 		}
 	}
 	return sets, of
@@ -121,7 +110,7 @@ func TestSectorsOnTheStream(t *testing.T) {
 		c.Sectors = s
 	}})
 	defer x.close(t)
-	post(t, x.url, lines, 250)
+	monitortest.PostLines(t, x.url, lines, 250)
 	got := x.state(t)
 	fusedOnce(t, x)
 

@@ -128,23 +128,6 @@ func (x *deployment) sync(tb testing.TB) {
 	}
 }
 
-// post posts NDJSON lines in batches of n.
-func post(tb testing.TB, url string, lines [][]byte, n int) {
-	tb.Helper()
-	for i := 0; i < len(lines); i += n {
-		body := append(bytes.Join(lines[i:min(i+n, len(lines))], []byte("\n")), '\n')
-		resp, err := http.Post(url+"/v1/observations", "application/x-ndjson", bytes.NewReader(body))
-		if err != nil {
-			tb.Fatal(err)
-		}
-		msg, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			tb.Fatalf("batch at line %d: %s %s", i, resp.Status, msg)
-		}
-	}
-}
-
 // state is what a deployment holds once everything is recorded: every
 // incident (GET /v1/incidents), the agreement's state (GET
 // /v1/agreement) and the ledger's length.
@@ -224,7 +207,7 @@ func embedded(tb testing.TB, lines [][]byte, n int) state {
 	tb.Helper()
 	x, _ := open(tb, tb.TempDir(), nil)
 	defer x.close(tb)
-	post(tb, x.url, lines, n)
+	monitortest.PostLines(tb, x.url, lines, n)
 	return x.state(tb)
 }
 
@@ -275,7 +258,7 @@ func TestOneSectorIsTheEmbeddedDefault(t *testing.T) {
 	want := embedded(t, lines, 500)
 	x, _ := open(t, t.TempDir(), &streamed{})
 	defer x.close(t)
-	post(t, x.url, lines, 500)
+	monitortest.PostLines(t, x.url, lines, 500)
 	got := x.state(t)
 	same(t, "N=1", want, got)
 	n := fusedOnce(t, x)
@@ -301,7 +284,7 @@ func TestWorkerKilledBeforeAck(t *testing.T) {
 		})
 	}})
 	defer x.close(t)
-	post(t, x.url, lines, 200)
+	monitortest.PostLines(t, x.url, lines, 200)
 	got := x.state(t)
 	if kills.Load() == 0 {
 		t.Fatal("no worker was killed: the test tested nothing")
@@ -321,7 +304,7 @@ func TestNodeRestart(t *testing.T) {
 	dir := t.TempDir()
 	third := len(lines) / 3 / 300 * 300 // on a batch boundary: the engine's clock moves per batch
 	x, _ := open(t, dir, &streamed{})
-	post(t, x.url, lines[:third], 300)
+	monitortest.PostLines(t, x.url, lines[:third], 300)
 	x.sync(t)
 	x.close(t)
 
@@ -330,13 +313,13 @@ func TestNodeRestart(t *testing.T) {
 	x, _ = open(t, dir, &streamed{cfg: func(_ *mission.Mission, c *stream.Config) {
 		stream.KillBeforeAck(c, func(int, uint64) error { return errors.New("killed") })
 	}})
-	post(t, x.url, lines[third:2*third], 300)
+	monitortest.PostLines(t, x.url, lines[third:2*third], 300)
 	time.Sleep(200 * time.Millisecond) // some fused, some not (no assertion on time)
 	x.close(t)
 
 	x, _ = open(t, dir, &streamed{})
 	defer x.close(t)
-	post(t, x.url, lines[2*third:], 300)
+	monitortest.PostLines(t, x.url, lines[2*third:], 300)
 	got := x.state(t)
 	same(t, "restarted twice", want, got)
 	fusedOnce(t, x)
@@ -421,7 +404,7 @@ func TestOutputAgainAfterTheWindow(t *testing.T) {
 	lines := simulated(t, 14, 12*time.Hour, 15)
 	x, _ := open(t, t.TempDir(), &streamed{})
 	defer x.close(t)
-	post(t, x.url, lines, 300)
+	monitortest.PostLines(t, x.url, lines, 300)
 	want := x.state(t)
 	ctx := context.Background()
 	s, err := x.node.Conn.JS.Stream(ctx, stream.FusedStream)
