@@ -24,6 +24,11 @@ type IngestResult struct {
 	// (the HTTP answer is bounded; GET /v1/incidents has every incident).
 	IncidentsTotal     int  `json:"incidents_total"`
 	IncidentsTruncated bool `json:"incidents_truncated,omitempty"`
+	// IncidentsDeferred says that the batch was answered once it was
+	// durable, before fusion (a stream deployment: package stream): no
+	// incident is listed or counted here, which does not mean that none
+	// changed; GET /v1/incidents and the feed have them once recorded.
+	IncidentsDeferred bool `json:"incidents_deferred,omitempty"`
 	// LastEntry is the ledger index of the last entry the batch wrote (the
 	// feed's event id), when the mission keeps a record.
 	LastEntry *int64 `json:"last_entry,omitempty"`

@@ -26,7 +26,8 @@ import (
 // ObsStream, one message per sector they lie in or near, and the batch is
 // answered once JetStream acknowledged every message. Fusion and the
 // record follow asynchronously (the sector workers, the recorder): the
-// answer counts what was added, and lists no incident.
+// answer counts what was added, lists no incident and says so
+// (incidents_deferred).
 //
 // Signed submissions are recorded at ingest, by the store stage, as in
 // the embedded deployment: the ledger then holds the submission before
@@ -163,7 +164,7 @@ func (g *Ingester) drain() {
 // refused: its submission is recorded in the ledger at ingest, and a
 // regional node has none.
 func (g *Ingester) Ingest(ctx context.Context, batch []monitor.Observation, sub *ledger.Submission) (mission.IngestResult, error) {
-	res := mission.IngestResult{Incidents: []monitor.Incident{}}
+	res := mission.IngestResult{Incidents: []monitor.Incident{}, IncidentsDeferred: true}
 	if g.Region != "" && sub != nil {
 		return res, accord.Errorf(accord.EINVALID, "this regional ingest node (region %s) keeps no record and stores nothing: post signed batches to a node that runs the recorder (--role all), whose ledger records their submission", g.Region)
 	}

@@ -423,3 +423,36 @@ func TestOutputAgainAfterTheWindow(t *testing.T) {
 	got := x.state(t)
 	same(t, "outputs again", want, got)
 }
+
+// A stream deployment answers a batch once it is durable, before fusion:
+// the answer says so (incidents_deferred), so that an empty list of
+// incidents is not read as "the batch changed none"; the embedded
+// default's answer lists them and does not say it.
+func TestIngestAnswerSaysIncidentsDeferred(t *testing.T) {
+	lines := simulated(t, 3, 6*time.Hour, 15)
+	body := append(bytes.Join(lines[:200], []byte("\n")), '\n')
+	answer := func(url string) mission.IngestResult {
+		t.Helper()
+		resp, err := http.Post(url+"/v1/observations", "application/x-ndjson", bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var r mission.IngestResult
+		if err := json.NewDecoder(resp.Body).Decode(&r); err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %v", resp.Status, err)
+		}
+		return r
+	}
+	d, _ := open(t, t.TempDir(), nil)
+	defer d.close(t)
+	want := answer(d.url)
+	if want.IncidentsDeferred || want.IncidentsTotal == 0 {
+		t.Errorf("embedded answer: deferred %v, %d incidents; want not deferred, incidents listed", want.IncidentsDeferred, want.IncidentsTotal)
+	}
+	x, _ := open(t, t.TempDir(), &streamed{})
+	defer x.close(t)
+	if r := answer(x.url); !r.IncidentsDeferred || r.Added != want.Added || r.Duplicates != want.Duplicates || len(r.Incidents) != 0 {
+		t.Errorf("stream answer: deferred %v, %d added and %d duplicates, %d incidents listed; want deferred, %d added and %d duplicates as the embedded default, none listed", r.IncidentsDeferred, r.Added, r.Duplicates, len(r.Incidents), want.Added, want.Duplicates)
+	}
+}
