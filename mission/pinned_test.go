@@ -1,0 +1,101 @@
+package mission_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"hash"
+	"testing"
+
+	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/internal/benchdata"
+	"github.com/accord-peace/accord/ledger"
+	"github.com/accord-peace/accord/monitor"
+)
+
+// pinnedRecord is the digest of what the embedded deployment records for
+// twelve simulated hours of the reference agreement's front (seed 1, 1,000
+// true events an hour, batches of 500): every ledger entry's kind, type,
+// author, id and body (a sealed entry by its sealed content, since the
+// seal's salt is random), then every incident as the store holds it. It
+// was taken before the work on throughput (issue 18, item 5): the faster
+// decoder, fusion, rules, store and record must record exactly this.
+const pinnedRecord = "aa98daa4176d67b205b2c07c1dfbb77accc92ffc5ef4034a22381cd71e2aa29b"
+
+// The record of a simulated day is pinned: any change to what fusion,
+// the rules, the engine or the record produce shows here, before it
+// reaches an outside check.
+func TestPinnedRecordOfTheSimulation(t *testing.T) {
+	if testing.Short() {
+		t.Skip("ingests 48,000 observations")
+	}
+	ctx := context.Background()
+	a, k, err := benchdata.Reference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines, err := benchdata.Lines(a, k, 12, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := openDurable(t, t.TempDir())
+	for lo := 0; lo < len(lines); lo += 500 {
+		body := append(bytes.Join(lines[lo:min(lo+500, len(lines))], []byte("\n")), '\n')
+		batch, err := monitor.Decode(bytes.NewReader(body), "batch")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.Ingest(ctx, batch, nil); err != nil {
+			t.Fatalf("batch at line %d: %v", lo, err)
+		}
+	}
+	h := sha256.New()
+	n := d.ledger.Len()
+	for i := int64(0); i < n; i++ {
+		rec, err := d.ledger.Record(i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var e ledger.Entry
+		if err := json.Unmarshal(rec, &e); err != nil {
+			t.Fatal(err)
+		}
+		body := []byte(e.Body)
+		if s, ok := accord.SealOf(body); ok {
+			x, _, err := d.Sealed(ctx, s.SHA256)
+			if err != nil {
+				t.Fatalf("entry %d: %v", i, err)
+			}
+			body = append([]byte("sealed:"+x.Consultation+":"), x.Content...)
+		}
+		field(h, e.Kind, e.Author, e.ID, e.Type, string(body))
+	}
+	ins, err := d.AllIncidents(ctx, monitor.IncidentFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range ins {
+		b, err := json.Marshal(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		field(h, string(b))
+	}
+	got := hex.EncodeToString(h.Sum(nil))
+	t.Logf("%d observations, %d entries, %d incidents: %s", len(lines), n, len(ins), got)
+	if got != pinnedRecord {
+		t.Errorf("the record of the simulated day changed: digest %s, pinned %s", got, pinnedRecord)
+	}
+}
+
+// field writes strings to the digest, each with its length, so that no
+// two sequences of fields write the same bytes.
+func field(h hash.Hash, ss ...string) {
+	for _, s := range ss {
+		fmt.Fprintf(h, "%d:", len(s))
+		h.Write([]byte(s))
+	}
+}
