@@ -120,9 +120,36 @@ var knownProperties = []string{"id", "source", "observed_at", "reported_at", "ev
 // twice with the same content is kept once; with different content it is
 // an error naming the earlier line.
 func DecodeObservations(r io.Reader, name string) ([]Observation, error) {
+	return decodeObservations(r, name, 0)
+}
+
+// DecodeObservationBytes is DecodeObservations of a batch held in memory
+// (a request's body): the same lines, checks and errors, with the
+// batch's memory taken once for its number of lines rather than grown as
+// it is read.
+func DecodeObservationBytes(data []byte, name string) ([]Observation, error) {
+	// The room is bounded whatever the data: a megabyte of short bad
+	// lines must not take room for a million observations.
+	room := min(bytes.Count(data, []byte{'\n'})+1, len(data)/minObservationBytes, maxRoom)
+	return decodeObservations(bytes.NewReader(data), name, room)
+}
+
+// A line shorter than minObservationBytes holds no valid observation (the
+// required members alone are longer); maxRoom bounds the room made ahead.
+const (
+	minObservationBytes = 128
+	maxRoom             = 8192
+)
+
+// decodeObservations is DecodeObservations with room made for lines
+// observations (none when 0).
+func decodeObservations(r io.Reader, name string, lines int) ([]Observation, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 4<<20)
 	var out []Observation
+	if lines > 0 {
+		out = make([]Observation, 0, lines)
+	}
 	var errs LineErrors
 	bad := 0 // every bad line; errs keeps the first MaxLineErrors
 	fail := func(le LineError) {
@@ -131,8 +158,8 @@ func DecodeObservations(r io.Reader, name string) ([]Observation, error) {
 			errs = append(errs, le)
 		}
 	}
-	seen := map[ObservationKey]int{} // key → index in out
-	lines := map[ObservationKey]int{}
+	seen := make(map[ObservationKey]int, lines) // key → index in out
+	lineOf := make(map[ObservationKey]int, lines)
 	n := 0
 	for sc.Scan() {
 		n++
@@ -154,11 +181,11 @@ func DecodeObservations(r io.Reader, name string) ([]Observation, error) {
 		if i, dup := seen[k]; dup {
 			if out[i].Digest() != o.Digest() {
 				fail(LineError{File: name, Line: n, Field: "properties.id",
-					Msg: fmt.Sprintf("(source %q, id %q) was sent on line %d with different content", k.Source, k.ID, lines[k])})
+					Msg: fmt.Sprintf("(source %q, id %q) was sent on line %d with different content", k.Source, k.ID, lineOf[k])})
 			}
 			continue
 		}
-		seen[k], lines[k] = len(out), n
+		seen[k], lineOf[k] = len(out), n
 		out = append(out, *o)
 	}
 	if err := sc.Err(); err != nil {
@@ -170,6 +197,9 @@ func DecodeObservations(r io.Reader, name string) ([]Observation, error) {
 			msg += fmt.Sprintf(" (the first %d listed)", len(errs))
 		}
 		return nil, &Error{Code: EINVALID, Message: msg, Err: &BadLines{Lines: errs, Total: bad}}
+	}
+	if len(out) == 0 {
+		return nil, nil // as without room made
 	}
 	return out, nil
 }

@@ -135,6 +135,17 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"type":"Feature","geometry":{"type":"LineString","coordinates":[[1,2],[3,4]]},"properties":{}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		obs, err := DecodeObservations(bytes.NewReader(data), "fuzz")
+		// The batch held in memory decodes to the same observations, or
+		// the same error.
+		inMemory, err2 := DecodeObservationBytes(data, "fuzz")
+		if fmt.Sprint(err) != fmt.Sprint(err2) || len(obs) != len(inMemory) || (obs == nil) != (inMemory == nil) {
+			t.Fatalf("from a reader: %d observations, %v; in memory: %d, %v", len(obs), err, len(inMemory), err2)
+		}
+		for i := range obs {
+			if obs[i].Digest() != inMemory[i].Digest() {
+				t.Fatalf("observation %d differs in memory", i)
+			}
+		}
 		if err != nil {
 			if obs != nil {
 				t.Fatal("observations with an error")

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -260,7 +259,7 @@ func (s *Server) postObservations(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, http.StatusUnsupportedMediaType, accord.Errorf(accord.EINVALID, "Content-Type must be application/x-ndjson (one GeoJSON Feature per line), got %q", r.Header.Get("Content-Type")))
 		return
 	}
-	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.MaxBody))
+	raw, err := readBatch(w, r, s.MaxBody)
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		s.fail(w, http.StatusRequestEntityTooLarge, accord.Errorf(accord.EINVALID, "the body exceeds %d bytes; send smaller batches", s.MaxBody))
@@ -271,7 +270,7 @@ func (s *Server) postObservations(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, status(err), err)
 		return
 	}
-	obs, err := monitor.Decode(bytes.NewReader(raw), "body")
+	obs, err := monitor.DecodeBytes(raw, "body")
 	if err != nil {
 		s.fail(w, http.StatusBadRequest, err)
 		return

@@ -38,6 +38,12 @@ func Decode(r io.Reader, name string) ([]Observation, error) {
 	return accord.DecodeObservations(r, name)
 }
 
+// DecodeBytes is Decode of a batch held in memory
+// (accord.DecodeObservationBytes).
+func DecodeBytes(data []byte, name string) ([]Observation, error) {
+	return accord.DecodeObservationBytes(data, name)
+}
+
 // DecodeLine decodes and validates one observation (accord.DecodeObservation).
 func DecodeLine(line []byte) (*Observation, error) { return accord.DecodeObservation(line) }
 

@@ -49,6 +49,7 @@ func main() {
 	seconds := flag.Float64("latency-seconds", 5, "length of the latency run")
 	profile := flag.String("cpuprofile", "", "write a CPU profile of both runs (ingestion, latency) to this file")
 	ingestProfile := flag.String("ingestprofile", "", "write a CPU profile of the ingestion run alone to this file")
+	memProfile := flag.String("memprofile", "", "write a profile of the allocations of the ingestion run to this file (go tool pprof -sample_index=alloc_space)")
 	mutexProfile := flag.String("mutexprofile", "", "write a profile of the contended locks of the ingestion run to this file (which stage the others wait for)")
 	flag.StringVar(&storeFlag, "store", "sqlite", "accord's store: sqlite (in a temporary directory), postgres (a durable throwaway PostgreSQL cluster, the harness of internal/pgtest) or a postgres:// URL")
 	pgbin := flag.String("postgis", "", "PostgreSQL's bin directory (with PostGIS installed): run the PostGIS peer on the same observations")
@@ -85,6 +86,10 @@ func main() {
 	}
 	if *mutexProfile != "" {
 		runtime.SetMutexProfileFraction(1)
+	}
+	if *memProfile != "" {
+		runtime.MemProfileRate = 64 << 10
+		runtime.GC() // the allocations before the run are not counted
 	}
 	load0 := loadAverage()
 	cpu0 := cputime.Used()
@@ -125,6 +130,14 @@ func main() {
 	}
 	if *ingestProfile != "" {
 		pprof.StopCPUProfile()
+	}
+	if *memProfile != "" {
+		f, err := os.Create(*memProfile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		pprof.Lookup("allocs").WriteTo(f, 0)
+		f.Close()
 	}
 	got := float64(n) / el.Seconds()
 	if streamFlag != "" {
