@@ -197,11 +197,15 @@ type cellKey struct {
 
 // placeKey files incidents by place and kind family; under it, the
 // incidents are filed by bucket of hours (hourEntries, sorted by hour,
-// anyTime first), so that a report asks the map once per cell.
-type placeKey struct {
-	cell   s2.CellID
-	family uint8
-}
+// anyTime first), so that a report asks the map once per cell. It is the
+// cell's id with the family in its lowest bits (place): the id of a cell
+// of an index level (12 at the finest) has its lowest 36 bits zero, and
+// the wide key's cell is 0, so the pair is the key, one word, which the
+// map hashes fastest.
+type placeKey uint64
+
+// place is the placeKey of a cell and a family.
+func place(cell s2.CellID, family uint8) placeKey { return placeKey(uint64(cell) | uint64(family)) }
 
 // hourEntries are the incidents filed under a place and a bucket (cellKey's
 // hour).
@@ -371,12 +375,10 @@ func (e *Engine) Add(r Report) *Incident {
 			}
 		}
 		e.incidents = append(e.incidents, best)
-	} else {
-		e.unindex(best)
 	}
 	e.seen[key] = best
 	e.join(best, m)
-	e.index(best)
+	e.reindex(best)
 	if len(e.amb) > 0 {
 		e.revise(e.amb, best)
 	}
@@ -428,7 +430,7 @@ func (e *Engine) candidates(m member) []*Incident {
 	out := e.scratch[:0]
 	// Under each place, anyTime first, then the buckets qb0..qb1 in order.
 	for _, c := range cells {
-		for _, h := range e.cells[placeKey{c, fam}] {
+		for _, h := range e.cells[place(c, fam)] {
 			if h.hour > qb1 {
 				break
 			}
@@ -459,6 +461,9 @@ func (e *Engine) candidates(m member) []*Incident {
 // only; a cell whose centre is farther from the cap than the cells'
 // largest diameter, or nearer its centre, by a margin of 1 mm, is out, or
 // in with its ancestors, without asking (TestCoverOccupiedIsCovering).
+// The occupied cells being sorted, those of one ancestor are consecutive:
+// an ancestor's answer is kept for the next (asked of the same cell, the
+// cap answers the same).
 func coverOccupied(cells []s2.CellID, c s2.Cap, level int, occupied []s2.CellID) []s2.CellID {
 	const margin = 1e-3 / earthRadiusM
 	r, diam := c.Radius(), s1.Angle(s2.MaxDiagMetric.Value(level))
@@ -468,6 +473,10 @@ func coverOccupied(cells []s2.CellID, c s2.Cap, level int, occupied []s2.CellID)
 		in = s1.ChordAngleFromAngle(r - diam - margin)
 	}
 	first := (&s2.RegionCoverer{MaxLevel: level, LevelMod: 1, MaxCells: 4}).FastCovering(c)
+	var asked [s2.MaxLevel + 1]struct {
+		cell  s2.CellID
+		meets bool
+	}
 	for _, f := range first {
 		lo, hi := f.RangeMin(), f.RangeMax()
 		i, _ := slices.BinarySearch(occupied, lo)
@@ -486,7 +495,11 @@ func coverOccupied(cells []s2.CellID, c s2.Cap, level int, occupied []s2.CellID)
 			}
 			meets := true
 			for l := f.Level(); l <= level && meets; l++ {
-				meets = c.IntersectsCell(s2.CellFromCellID(x.Parent(l)))
+				a := &asked[l]
+				if p := x.Parent(l); a.cell != p {
+					a.cell, a.meets = p, c.IntersectsCell(s2.CellFromCellID(p))
+				}
+				meets = a.meets
 			}
 			if meets {
 				cells = append(cells, x)
@@ -514,53 +527,129 @@ func (e *Engine) key(in *Incident) (cellKey, int64, int64) {
 	return cellKey{cell, familyID(in.family), 0}, in.FirstObserved.Unix() - reach, in.LastObserved.Unix() + reach
 }
 
+// index files an incident: under its place (and the occupied cells of its
+// level) and under each bucket of its span.
 func (e *Engine) index(in *Incident) {
 	k, lo, hi := e.key(in)
+	k.hour, in.lastB = e.buckets(lo, hi)
+	in.filed, in.indexed = k, true
+	e.occupy(k, true)
+	e.file(in, entry{lo: lo, hi: hi, in: in})
+}
+
+// unindex takes an incident out of the index.
+func (e *Engine) unindex(in *Incident) {
+	if !in.indexed {
+		return
+	}
+	e.occupy(in.filed, false)
+	e.unfile(in)
+	in.indexed = false
+}
+
+// reindex files an incident that changed (it joined a report) anew, as
+// unindex then index would. Most often its place and buckets are the same:
+// then its entry is updated in each bucket's list where unindex and index
+// would leave it (the list's last entry takes its place, and it goes to
+// the end), and the occupied cells, the same, are not touched.
+func (e *Engine) reindex(in *Incident) {
+	if !in.indexed {
+		e.index(in)
+		return
+	}
+	k, lo, hi := e.key(in)
+	b0, b1 := e.buckets(lo, hi)
+	k.hour = b0
+	en := entry{lo: lo, hi: hi, in: in}
+	old := in.filed
+	if k != old || b1 != in.lastB {
+		moved := k.cell != old.cell || k.family != old.family
+		if moved {
+			e.occupy(old, false)
+		}
+		e.unfile(in)
+		in.filed, in.lastB = k, b1
+		if moved {
+			e.occupy(k, true)
+		}
+		e.file(in, en)
+		return
+	}
+	hs := e.cells[place(k.cell, k.family)]
+	for b := b0; ; b++ {
+		j, _ := hourAt(hs, b)
+		list := hs[j].list
+		last := len(list) - 1
+		for i := range list {
+			if list[i].in == in {
+				list[i] = list[last]
+				break
+			}
+		}
+		list[last] = en
+		if b == b1 {
+			break
+		}
+	}
+}
+
+// buckets are the first and last buckets of a span lo..hi, or anyTime for
+// both when it meets more than maxBuckets; the least and greatest buckets
+// ever filed under take them in.
+func (e *Engine) buckets(lo, hi int64) (int64, int64) {
 	b0, b1 := bucket(lo), bucket(hi)
 	if b1-b0 >= maxBuckets || b1 < b0 {
-		b0, b1 = anyTime, anyTime
-	} else if e.maxB < e.minB {
+		return anyTime, anyTime
+	}
+	if e.maxB < e.minB {
 		e.minB, e.maxB = b0, b1
 	} else {
 		e.minB, e.maxB = min(e.minB, b0), max(e.maxB, b1)
 	}
-	k.hour = b0
-	in.filed, in.lastB, in.indexed = k, b1, true
-	if k.cell != 0 {
-		e.filedAt[k.cell.Level()]++
-		occ := &e.occupied[k.cell.Level()][k.family]
-		i, _ := slices.BinarySearch(*occ, k.cell)
-		*occ = slices.Insert(*occ, i, k.cell)
+	return b0, b1
+}
+
+// occupy counts an incident filed under a place (in) or no longer (!in)
+// among the incidents filed at its level and the occupied cells.
+func (e *Engine) occupy(k cellKey, in bool) {
+	if k.cell == 0 {
+		return
 	}
-	en := entry{lo: lo, hi: hi, in: in}
-	pk := placeKey{k.cell, k.family}
+	occ := &e.occupied[k.cell.Level()][k.family]
+	i, found := slices.BinarySearch(*occ, k.cell)
+	if in {
+		e.filedAt[k.cell.Level()]++
+		*occ = slices.Insert(*occ, i, k.cell)
+		return
+	}
+	e.filedAt[k.cell.Level()]--
+	if found {
+		*occ = slices.Delete(*occ, i, i+1)
+	}
+}
+
+// file puts an incident's entry at the end of the list of each bucket of
+// its place (in.filed) from its first to its last (in.lastB).
+func (e *Engine) file(in *Incident, en entry) {
+	pk := place(in.filed.cell, in.filed.family)
 	hs := e.cells[pk]
-	for b := b0; ; b++ {
+	for b := in.filed.hour; ; b++ {
 		i, ok := hourAt(hs, b)
 		if !ok {
 			hs = slices.Insert(hs, i, hourEntries{hour: b})
 		}
 		hs[i].list = append(hs[i].list, en)
-		if b == b1 {
+		if b == in.lastB {
 			break
 		}
 	}
 	e.cells[pk] = hs
 }
 
-func (e *Engine) unindex(in *Incident) {
-	if !in.indexed {
-		return
-	}
-	k := in.filed
-	if k.cell != 0 {
-		e.filedAt[k.cell.Level()]--
-		occ := &e.occupied[k.cell.Level()][k.family]
-		if i, ok := slices.BinarySearch(*occ, k.cell); ok {
-			*occ = slices.Delete(*occ, i, i+1)
-		}
-	}
-	pk := placeKey{k.cell, k.family}
+// unfile takes an incident's entry out of the lists file put it in, the
+// last entry of each taking its place.
+func (e *Engine) unfile(in *Incident) {
+	pk := place(in.filed.cell, in.filed.family)
 	hs := e.cells[pk]
 	for b := in.filed.hour; ; b++ {
 		if j, ok := hourAt(hs, b); ok {
@@ -588,7 +677,6 @@ func (e *Engine) unindex(in *Incident) {
 	} else {
 		e.cells[pk] = hs
 	}
-	in.indexed = false
 }
 
 func equipmentCompatible(a, b string) bool { return a == "" || b == "" || a == b }

@@ -52,10 +52,9 @@ func (e *Engine) revise(amb []*Incident, joined *Incident) {
 			continue
 		}
 		e.unindex(s)
-		e.unindex(target)
 		e.seen[Ref{Source: m.r.Source, ID: m.r.ID}] = target
 		e.join(target, m)
-		e.index(target)
+		e.reindex(target)
 		s.State, s.MergedInto = Merged, target.ID
 		s.members, s.Reports, s.ownerConf, s.attrib = nil, nil, nil, nil
 		s.sum, s.eventBy, s.rivals = nil, nil, nil
