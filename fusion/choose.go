@@ -114,7 +114,7 @@ func (e *Engine) bounds(in *Incident, m member) (lo, hi, maxD float64) {
 			lo = math.Max(lo, term(k.at, k.ta, d, gate))
 		}
 	}
-	for _, x := range []member{in.members[0], in.members[len(in.members)-1]} {
+	for _, x := range [2]*member{&in.members[0], &in.members[len(in.members)-1]} {
 		gate := e.cfg.Gate * math.Hypot(x.r.AccuracyM, m.r.AccuracyM)
 		lo = math.Max(lo, term(x.r.ObservedAt, x.r.TimeAccuracyS, float64(x.p.Distance(m.p))*earthRadiusM, gate))
 	}
@@ -133,7 +133,7 @@ func (e *Engine) bounds(in *Incident, m member) (lo, hi, maxD float64) {
 func (e *Engine) scoreFromEnds(in *Incident, m member, lo, maxD float64) float64 {
 	w := e.timeWindow(group(m.r.Event)).Seconds()
 	twMin := w + in.minTA + m.r.TimeAccuracyS
-	visit := func(x member) bool {
+	visit := func(x *member) bool {
 		dt := math.Abs(x.r.ObservedAt.Sub(m.r.ObservedAt).Seconds())
 		if maxD+dt/twMin <= lo {
 			return false
@@ -147,10 +147,10 @@ func (e *Engine) scoreFromEnds(in *Incident, m member, lo, maxD float64) float64
 	}
 	ms, at := in.members, m.r.ObservedAt
 	i := 0
-	for i < len(ms) && !ms[i].r.ObservedAt.After(at) && visit(ms[i]) {
+	for i < len(ms) && !ms[i].r.ObservedAt.After(at) && visit(&ms[i]) {
 		i++
 	}
-	for j := len(ms) - 1; j >= i && ms[j].r.ObservedAt.After(at) && visit(ms[j]); j-- {
+	for j := len(ms) - 1; j >= i && ms[j].r.ObservedAt.After(at) && visit(&ms[j]); j-- {
 	}
 	return lo
 }

@@ -85,7 +85,7 @@ type Incident struct {
 	// every member (see score.go, join.go).
 	ownerConf []float64                  // per owner (as Owners), its highest confidence
 	attrib    map[string]map[string]bool // party → owners attributing to it
-	eventBy   *Report                    // the member whose kind Event is
+	eventBy   Report                     // the member whose kind Event is
 	// sum holds the summaries that judge reports, kept from summaryMin
 	// members on; slow says a member lies outside their domain (see
 	// plain). Until then, or once slow, reports are judged against every
@@ -166,12 +166,13 @@ type Engine struct {
 	scratch   []*Incident
 
 	cellScratch []s2.CellID
-	filedAt     [14]int // incidents filed at each index level
+	nbrs        *[1 << nbrBits]nbrEntry // a cache of neighbourhoods (neighbours)
+	filedAt     [14]int                 // incidents filed at each index level
 	// occupied lists, per index level and family, the cells incidents are
 	// filed under, sorted, once per incident (whatever its hours): a
 	// report asks the index only about the cells it could meet that hold
 	// one (coverOccupied, and the neighbourhoods).
-	occupied   [14][8][]s2.CellID
+	occupied   [14][8]occupiedCells
 	minB, maxB int64 // the least and greatest bucket ever filed under
 	fits       []fit
 	liks       []lik
@@ -277,7 +278,7 @@ func New(cfg Config) *Engine {
 	if cfg.AttachAt == 0 {
 		cfg.AttachAt = 0.5
 	}
-	e := &Engine{cfg: cfg, parties: map[string]bool{}, seen: map[Ref]*Incident{}, cells: map[placeKey][]hourEntries{}, minB: 1, maxB: 0}
+	e := &Engine{cfg: cfg, parties: map[string]bool{}, seen: map[Ref]*Incident{}, cells: map[placeKey][]hourEntries{}, minB: 1, maxB: 0, nbrs: new([1 << nbrBits]nbrEntry)}
 	for _, p := range cfg.Parties {
 		e.parties[p] = true
 	}
@@ -406,14 +407,14 @@ func (e *Engine) candidates(m member) []*Incident {
 		if e.filedAt[level] == 0 {
 			continue // no incident is filed at this level
 		}
-		occ := e.occupied[level][fam]
-		if len(occ) == 0 {
+		occ := &e.occupied[level][fam]
+		if len(occ.ids) == 0 {
 			continue // no incident of the family is filed at this level
 		}
 		c := leaf.Parent(level)
 		if gateReach <= levelReach(level) {
 			cells = append(cells, c)
-			cells = append(cells, c.AllNeighbors(level)...)
+			cells = e.neighbours(cells, c)
 			continue
 		}
 		capr := s1.Angle((gateReach + levelReach(level)) / earthRadiusM)
@@ -464,7 +465,8 @@ func (e *Engine) candidates(m member) []*Incident {
 // The occupied cells being sorted, those of one ancestor are consecutive:
 // an ancestor's answer is kept for the next (asked of the same cell, the
 // cap answers the same).
-func coverOccupied(cells []s2.CellID, c s2.Cap, level int, occupied []s2.CellID) []s2.CellID {
+func coverOccupied(cells []s2.CellID, c s2.Cap, level int, occ *occupiedCells) []s2.CellID {
+	occupied := occ.ids
 	const margin = 1e-3 / earthRadiusM
 	r, diam := c.Radius(), s1.Angle(s2.MaxDiagMetric.Value(level))
 	out := s1.ChordAngleFromAngle(min(r+diam+margin, math.Pi))
@@ -485,7 +487,7 @@ func coverOccupied(cells []s2.CellID, c s2.Cap, level int, occupied []s2.CellID)
 			if i > 0 && occupied[i-1] == x {
 				continue // filed twice: met once
 			}
-			d := s2.ChordAngleBetweenPoints(c.Center(), x.Point())
+			d := s2.ChordAngleBetweenPoints(c.Center(), occ.centres[i])
 			switch {
 			case d > out:
 				continue
@@ -616,16 +618,58 @@ func (e *Engine) occupy(k cellKey, in bool) {
 		return
 	}
 	occ := &e.occupied[k.cell.Level()][k.family]
-	i, found := slices.BinarySearch(*occ, k.cell)
 	if in {
 		e.filedAt[k.cell.Level()]++
-		*occ = slices.Insert(*occ, i, k.cell)
+		occ.insert(k.cell)
 		return
 	}
 	e.filedAt[k.cell.Level()]--
-	if found {
-		*occ = slices.Delete(*occ, i, i+1)
+	occ.remove(k.cell)
+}
+
+// occupiedCells are the cells incidents are filed under at one level and
+// of one family, sorted, a cell once per incident, with their centres.
+type occupiedCells struct {
+	ids     []s2.CellID
+	centres []s2.Point // of ids, one for one
+}
+
+func (o *occupiedCells) insert(c s2.CellID) {
+	i, _ := slices.BinarySearch(o.ids, c)
+	o.ids = slices.Insert(o.ids, i, c)
+	o.centres = slices.Insert(o.centres, i, c.Point())
+}
+
+func (o *occupiedCells) remove(c s2.CellID) {
+	if i, ok := slices.BinarySearch(o.ids, c); ok {
+		o.ids = slices.Delete(o.ids, i, i+1)
+		o.centres = slices.Delete(o.centres, i, i+1)
 	}
+}
+
+// neighbours appends the eight neighbours of a cell at its level, in the
+// order of S2's AllNeighbors, from a cache of the cells asked of lately
+// (direct-mapped: a cell asked again is mostly found).
+func (e *Engine) neighbours(cells []s2.CellID, c s2.CellID) []s2.CellID {
+	slot := &e.nbrs[(uint64(c)*0x9e3779b97f4a7c15)>>(64-nbrBits)]
+	if slot.cell != c {
+		ns := c.AllNeighbors(c.Level())
+		if len(ns) != len(slot.n) {
+			return append(cells, ns...)
+		}
+		slot.cell = c
+		copy(slot.n[:], ns)
+	}
+	return append(cells, slot.n[:]...)
+}
+
+// nbrBits is the log2 of the entries of the neighbours' cache.
+const nbrBits = 10
+
+// nbrEntry is a cell of the neighbours' cache and its neighbours.
+type nbrEntry struct {
+	cell s2.CellID
+	n    [8]s2.CellID
 }
 
 // file puts an incident's entry at the end of the list of each bucket of
@@ -698,13 +742,14 @@ func (e *Engine) expire() {
 		}
 		if in.LastObserved.Before(cut) {
 			e.unindex(in)
-			for _, m := range in.members {
-				delete(e.seen, Ref{Source: m.r.Source, ID: m.r.ID})
+			for i := range in.members {
+				m := &in.members[i].r
+				delete(e.seen, Ref{Source: m.Source, ID: m.ID})
 			}
 			in.ClosedAt = e.latest
 			in.ClosedReason = "no report for " + e.cfg.Horizon.String() + " after its last observation"
 			in.members, in.ownerConf, in.attrib = nil, nil, nil
-			in.sum, in.eventBy, in.rivals = nil, nil, nil
+			in.sum, in.eventBy, in.rivals = nil, Report{}, nil
 			e.closed = append(e.closed, in)
 			continue
 		}

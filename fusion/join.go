@@ -17,7 +17,11 @@ import (
 // O(log n) plus the members observed after the new one (none for a report
 // that arrives in time order).
 func (e *Engine) join(in *Incident, m member) {
-	i := sort.Search(len(in.members), func(j int) bool { return before(m.r, in.members[j].r) })
+	i := sort.Search(len(in.members), func(j int) bool { return before(&m.r, &in.members[j].r) })
+	if in.members == nil {
+		// Most incidents grow to a few reports: room for them at once.
+		in.members, in.Reports = make([]member, 0, 4), make([]Ref, 0, 4)
+	}
 	in.members = slices.Insert(in.members, i, m)
 	in.Reports = slices.Insert(in.Reports, i, Ref{Source: m.r.Source, ID: m.r.ID})
 	var sum s2.Point
@@ -57,9 +61,8 @@ func (e *Engine) join(in *Incident, m member) {
 	}
 	// The kind is the first member, in order, of the most telling rank.
 	if first || rank(m.r.Event) > rank(in.eventBy.Event) ||
-		rank(m.r.Event) == rank(in.eventBy.Event) && before(m.r, *in.eventBy) {
-		r := m.r
-		in.eventBy, in.Event = &r, m.r.Event
+		rank(m.r.Event) == rank(in.eventBy.Event) && before(&m.r, &in.eventBy) {
+		in.eventBy, in.Event = m.r, m.r.Event
 	}
 	if !plain(m.r) {
 		in.slow = true
@@ -67,11 +70,11 @@ func (e *Engine) join(in *Incident, m member) {
 	switch {
 	case in.slow:
 	case in.sum != nil:
-		in.summarise(m)
+		in.summarise(&m)
 	case len(in.members) >= summaryMin:
 		in.sum = &summaries{}
-		for _, x := range in.members {
-			in.summarise(x)
+		for i := range in.members {
+			in.summarise(&in.members[i])
 		}
 	}
 	e.attribute(in, m.r)
@@ -99,19 +102,44 @@ func rank(event string) int {
 const summaryMin = 32
 
 // summarise adds a member to the summaries.
-func (in *Incident) summarise(x member) {
+func (in *Incident) summarise(x *member) {
 	in.sum.times.add(x.r.ObservedAt, x.r.TimeAccuracyS)
 	if !in.sum.space.add(x.p, x.r.AccuracyM, x.r.ObservedAt, x.r.TimeAccuracyS) {
 		in.slow = true
 	}
 }
 
-// before is the members' order: observation time, then source/id.
-func before(a, b Report) bool {
+// before is the members' order: observation time, then source/id (the
+// string Source+"/"+ID, compared without being made: joinedLess).
+func before(a, b *Report) bool {
 	if !a.ObservedAt.Equal(b.ObservedAt) {
 		return a.ObservedAt.Before(b.ObservedAt)
 	}
-	return a.Source+"/"+a.ID < b.Source+"/"+b.ID
+	return joinedLess(a.Source, a.ID, b.Source, b.ID)
+}
+
+// joinedLess reports whether a1+"/"+a2 < b1+"/"+b2, byte by byte as Go
+// compares strings.
+func joinedLess(a1, a2, b1, b2 string) bool {
+	if a1 == b1 {
+		return a2 < b2
+	}
+	at := func(s1, s2 string, i int) byte {
+		switch {
+		case i < len(s1):
+			return s1[i]
+		case i == len(s1):
+			return '/'
+		}
+		return s2[i-len(s1)-1]
+	}
+	la, lb := len(a1)+1+len(a2), len(b1)+1+len(b2)
+	for i := 0; i < la && i < lb; i++ {
+		if x, y := at(a1, a2, i), at(b1, b2, i); x != y {
+			return x < y
+		}
+	}
+	return la < lb
 }
 
 // attribute counts the owners attributing the incident to each party;

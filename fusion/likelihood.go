@@ -105,8 +105,8 @@ func (e *Engine) sameSource(in *Incident, m member) bool {
 	if in.sources&m.src == 0 || len(in.members) > repeatScan {
 		return false
 	}
-	for _, x := range in.members {
-		if x.r.Source == m.r.Source {
+	for i := range in.members {
+		if in.members[i].r.Source == m.r.Source {
 			return true
 		}
 	}

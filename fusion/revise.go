@@ -57,7 +57,7 @@ func (e *Engine) revise(amb []*Incident, joined *Incident) {
 		e.reindex(target)
 		s.State, s.MergedInto = Merged, target.ID
 		s.members, s.Reports, s.ownerConf, s.attrib = nil, nil, nil, nil
-		s.sum, s.eventBy, s.rivals = nil, nil, nil
+		s.sum, s.eventBy, s.rivals = nil, Report{}, nil
 		e.nMerged++
 		e.revised = append(e.revised, target, s)
 	}

@@ -59,9 +59,9 @@ func (e *Engine) admits(in *Incident, m member) bool {
 // member: whether m is within w of some member, as score computes it.
 func (e *Engine) anyInTime(in *Incident, m member, w time.Duration) bool {
 	e.ends++
-	for _, x := range in.members {
+	for i := range in.members {
 		e.work++
-		if inTime(x.r, m.r, w) {
+		if inTime(&in.members[i].r, &m.r, w) {
 			return true
 		}
 	}
@@ -70,7 +70,7 @@ func (e *Engine) anyInTime(in *Incident, m member, w time.Duration) bool {
 
 // inTime is the time test of score for one member x and a report m:
 // |t_m − t_x| ≤ w + ta_x + ta_m.
-func inTime(x, m Report, w time.Duration) bool {
+func inTime(x, m *Report, w time.Duration) bool {
 	dt := math.Abs(x.ObservedAt.Sub(m.ObservedAt).Seconds())
 	return !(dt > w.Seconds()+x.TimeAccuracyS+m.TimeAccuracyS)
 }
@@ -88,14 +88,14 @@ func (e *Engine) refutes(in *Incident, m member) bool {
 	if m.r.ObservedAt.Before(in.FirstObserved.Add(-slack)) || m.r.ObservedAt.After(in.LastObserved.Add(slack)) {
 		return true
 	}
-	x := in.members[0]
+	x := &in.members[0]
 	e.work++
 	gate := e.cfg.Gate * math.Hypot(x.r.AccuracyM, m.r.AccuracyM)
 	if float64(x.p.Distance(m.p))*earthRadiusM > gate {
 		return true
 	}
 	// A persistent thing need fit only some member in time.
-	return !persistent(g) && !inTime(x.r, m.r, w)
+	return !persistent(g) && !inTime(&x.r, &m.r, w)
 }
 
 // score is how well m fits the incident (lower is better), and whether it
@@ -117,7 +117,8 @@ func (e *Engine) score(in *Incident, m member) (float64, bool) {
 	stays := persistent(g)
 	inTimeOfSome := false
 	worst := 0.0
-	for _, x := range in.members {
+	for i := range in.members {
+		x := &in.members[i]
 		e.work++
 		if group(x.r.Event) != g || !equipmentCompatible(x.r.Equipment, m.r.Equipment) {
 			return 0, false
