@@ -84,6 +84,7 @@ type Incident struct {
 	// Summaries that let a report be judged and joined without a visit to
 	// every member (see score.go, join.go).
 	ownerConf []float64                  // per owner (as Owners), its highest confidence
+	neutral   bool                       // some owner is not a party
 	attrib    map[string]map[string]bool // party → owners attributing to it
 	eventBy   Report                     // the member whose kind Event is
 	// sum holds the summaries that judge reports, kept from summaryMin
@@ -169,9 +170,9 @@ type Engine struct {
 	nbrs        *[1 << nbrBits]nbrEntry // a cache of neighbourhoods (neighbours)
 	filedAt     [14]int                 // incidents filed at each index level
 	// occupied lists, per index level and family, the cells incidents are
-	// filed under, sorted, once per incident (whatever its hours): a
-	// report asks the index only about the cells it could meet that hold
-	// one (coverOccupied, and the neighbourhoods).
+	// filed under (whatever their hours), sorted, each once with the
+	// number of incidents: a report asks the index only about the cells it
+	// could meet that hold one (coverOccupied, and the neighbourhoods).
 	occupied   [14][8]occupiedCells
 	minB, maxB int64 // the least and greatest bucket ever filed under
 	fits       []fit
@@ -484,10 +485,7 @@ func coverOccupied(cells []s2.CellID, c s2.Cap, level int, occ *occupiedCells) [
 		i, _ := slices.BinarySearch(occupied, lo)
 		for ; i < len(occupied) && occupied[i] <= hi; i++ {
 			x := occupied[i]
-			if i > 0 && occupied[i-1] == x {
-				continue // filed twice: met once
-			}
-			d := s2.ChordAngleBetweenPoints(c.Center(), occ.centres[i])
+			d := s2.ChordAngleBetweenPoints(c.Center(), occ.more[i].centre)
 			switch {
 			case d > out:
 				continue
@@ -628,22 +626,36 @@ func (e *Engine) occupy(k cellKey, in bool) {
 }
 
 // occupiedCells are the cells incidents are filed under at one level and
-// of one family, sorted, a cell once per incident, with their centres.
+// of one family, sorted, each once, with their centres and the number of
+// incidents filed under each.
 type occupiedCells struct {
-	ids     []s2.CellID
-	centres []s2.Point // of ids, one for one
+	ids  []s2.CellID
+	more []occupant // of ids, one for one
 }
 
+type occupant struct {
+	centre s2.Point
+	n      int
+}
+
+// insert counts an incident filed under c.
 func (o *occupiedCells) insert(c s2.CellID) {
-	i, _ := slices.BinarySearch(o.ids, c)
+	i, ok := slices.BinarySearch(o.ids, c)
+	if ok {
+		o.more[i].n++
+		return
+	}
 	o.ids = slices.Insert(o.ids, i, c)
-	o.centres = slices.Insert(o.centres, i, c.Point())
+	o.more = slices.Insert(o.more, i, occupant{centre: c.Point(), n: 1})
 }
 
+// remove counts an incident no longer filed under c.
 func (o *occupiedCells) remove(c s2.CellID) {
 	if i, ok := slices.BinarySearch(o.ids, c); ok {
-		o.ids = slices.Delete(o.ids, i, i+1)
-		o.centres = slices.Delete(o.centres, i, i+1)
+		if o.more[i].n--; o.more[i].n == 0 {
+			o.ids = slices.Delete(o.ids, i, i+1)
+			o.more = slices.Delete(o.more, i, i+1)
+		}
 	}
 }
 

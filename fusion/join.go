@@ -178,18 +178,20 @@ func (e *Engine) own(in *Incident, r Report) {
 	if had {
 		in.ownerConf[at] = nc
 	} else {
+		if in.Owners == nil {
+			in.Owners, in.ownerConf = make([]string, 0, 2), make([]float64, 0, 2)
+		}
 		in.Owners = slices.Insert(in.Owners, at, r.Owner)
 		in.ownerConf = slices.Insert(in.ownerConf, at, nc)
+		in.neutral = in.neutral || !e.parties[r.Owner]
 	}
 	miss := 1.0
-	neutral := false
-	for i, o := range in.Owners {
-		miss *= 1 - in.ownerConf[i]
-		neutral = neutral || !e.parties[o]
+	for _, c := range in.ownerConf {
+		miss *= 1 - c
 	}
 	in.Confidence = 1 - miss
 	switch {
-	case len(in.Owners) >= 2 && neutral && in.Confidence >= e.cfg.ConfirmAt:
+	case len(in.Owners) >= 2 && in.neutral && in.Confidence >= e.cfg.ConfirmAt:
 		in.State = Confirmed
 	case len(in.Owners) >= 2:
 		in.State = Corroborated

@@ -112,6 +112,13 @@ func (e *Engine) score(in *Incident, m member) (float64, bool) {
 	if m.r.ObservedAt.Before(in.FirstObserved.Add(-slack)) || m.r.ObservedAt.After(in.LastObserved.Add(slack)) {
 		return 0, false
 	}
+	// Every member's kind is of the incident's family, and the members
+	// name one equipment at most, Equipment (each was compatible with all):
+	// the test of kind and equipment against every member is the test
+	// against the incident.
+	if !equipmentCompatible(in.Equipment, m.r.Equipment) {
+		return 0, false
+	}
 	// A persistent thing must be within w of some member in time, anything
 	// else within w of every member; both within the gate of every member.
 	stays := persistent(g)
@@ -120,9 +127,6 @@ func (e *Engine) score(in *Incident, m member) (float64, bool) {
 	for i := range in.members {
 		x := &in.members[i]
 		e.work++
-		if group(x.r.Event) != g || !equipmentCompatible(x.r.Equipment, m.r.Equipment) {
-			return 0, false
-		}
 		gate := e.cfg.Gate * math.Hypot(x.r.AccuracyM, m.r.AccuracyM)
 		d := float64(x.p.Distance(m.p)) * earthRadiusM
 		if d > gate {
