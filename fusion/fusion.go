@@ -462,7 +462,9 @@ func (e *Engine) candidates(m member) []*Incident {
 // cap, and lists them sorted. So does this, asking it of the occupied cells
 // only; a cell whose centre is farther from the cap than the cells'
 // largest diameter, or nearer its centre, by a margin of 1 mm, is out, or
-// in with its ancestors, without asking (TestCoverOccupiedIsCovering).
+// in with its ancestors, without asking (TestCoverOccupiedIsCovering); so
+// is a cell farther from the cap than its own radius (its farthest vertex
+// from its centre: a cell is within that of its centre) by the margin, out.
 // The occupied cells being sorted, those of one ancestor are consecutive:
 // an ancestor's answer is kept for the next (asked of the same cell, the
 // cap answers the same).
@@ -491,6 +493,8 @@ func coverOccupied(cells []s2.CellID, c s2.Cap, level int, occ *occupiedCells) [
 				continue
 			case d < in:
 				cells = append(cells, x)
+				continue
+			case d.Angle() > r+occ.more[i].radius+margin:
 				continue
 			}
 			meets := true
@@ -635,6 +639,7 @@ type occupiedCells struct {
 
 type occupant struct {
 	centre s2.Point
+	radius s1.Angle // the largest distance of a vertex from the centre
 	n      int
 }
 
@@ -646,7 +651,12 @@ func (o *occupiedCells) insert(c s2.CellID) {
 		return
 	}
 	o.ids = slices.Insert(o.ids, i, c)
-	o.more = slices.Insert(o.more, i, occupant{centre: c.Point(), n: 1})
+	x := occupant{centre: c.Point(), n: 1}
+	cell := s2.CellFromCellID(c)
+	for k := range 4 {
+		x.radius = max(x.radius, x.centre.Distance(cell.Vertex(k)))
+	}
+	o.more = slices.Insert(o.more, i, x)
 }
 
 // remove counts an incident no longer filed under c.
