@@ -71,14 +71,14 @@ type Incident struct {
 	// revision found its report to be of that incident's event (revise.go).
 	MergedInto string
 
-	members []member // by observation time, then key
-	family  string   // group() of its kind
-	maxTA   float64  // largest time accuracy of a member (s)
-	minTA   float64  // least time accuracy of a member (s)
-	widest  float64  // largest reach 2·Gate·accuracy of a member (m)
-	stamp   int      // last candidates() call that met it
-	filed   cellKey  // where it is filed (hour: its first bucket)
-	lastB   int64    // its last bucket
+	members []kept  // by observation time, then key
+	family  string  // group() of its kind
+	maxTA   float64 // largest time accuracy of a member (s)
+	minTA   float64 // least time accuracy of a member (s)
+	widest  float64 // largest reach 2·Gate·accuracy of a member (m)
+	stamp   int     // last candidates() call that met it
+	filed   cellKey // where it is filed (hour: its first bucket)
+	lastB   int64   // its last bucket
 	indexed bool
 
 	// Summaries that let a report be judged and joined without a visit to
@@ -102,6 +102,7 @@ type Incident struct {
 	sources     uint64      // the union of the members' sourceBit
 	revisions   int         // times assigned again (revise.go)
 	rivals      []*Incident // of an ambiguous incident: those its report fitted
+	alone       *member     // of an ambiguous incident: its report, whole (revise.go)
 }
 
 // summaries are an incident's members as far as judging reports needs.
@@ -110,15 +111,26 @@ type summaries struct {
 	space spaceBound
 }
 
-// member is a report in an incident, with the accuracy-weighted sums of
-// the positions up to and including it in the members' order (so that an
-// insertion refolds only the members after it, in the same order).
+// member is a report as fusion judges it: the report, its position as a
+// unit vector and its source's bit (sourceBit of r.Source).
 type member struct {
-	r    Report
-	p    s2.Point
-	sum  s2.Point
-	wsum float64
-	src  uint64 // sourceBit of r.Source
+	r   Report
+	p   s2.Point
+	src uint64
+}
+
+// kept is a member of an incident, as much of its report as judging others
+// needs (its key, time, accuracies and position), with the
+// accuracy-weighted sums of the positions up to and including it in the
+// members' order (so that an insertion refolds only the members after it,
+// in the same order).
+type kept struct {
+	Source, ID string
+	at         time.Time // ObservedAt
+	acc, ta    float64   // AccuracyM, TimeAccuracyS
+	p          s2.Point
+	sum        s2.Point
+	wsum       float64
 }
 
 // Config tunes the engine.
@@ -372,6 +384,8 @@ func (e *Engine) Add(r Report) *Incident {
 		e.next++
 		best = &Incident{ID: e.cfg.IDPrefix + "inc-" + strconv.Itoa(e.next), Attributions: map[string]int{}, Ambiguous: ambiguous}
 		if ambiguous {
+			alone := m
+			best.alone = &alone
 			for _, l := range e.liks {
 				best.rivals = append(best.rivals, l.in)
 			}
@@ -765,13 +779,13 @@ func (e *Engine) expire() {
 		if in.LastObserved.Before(cut) {
 			e.unindex(in)
 			for i := range in.members {
-				m := &in.members[i].r
+				m := &in.members[i]
 				delete(e.seen, Ref{Source: m.Source, ID: m.ID})
 			}
 			in.ClosedAt = e.latest
 			in.ClosedReason = "no report for " + e.cfg.Horizon.String() + " after its last observation"
 			in.members, in.ownerConf, in.attrib = nil, nil, nil
-			in.sum, in.eventBy, in.rivals = nil, Report{}, nil
+			in.sum, in.eventBy, in.rivals, in.alone = nil, Report{}, nil, nil
 			e.closed = append(e.closed, in)
 			continue
 		}

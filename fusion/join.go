@@ -17,12 +17,13 @@ import (
 // O(log n) plus the members observed after the new one (none for a report
 // that arrives in time order).
 func (e *Engine) join(in *Incident, m member) {
-	i := sort.Search(len(in.members), func(j int) bool { return before(&m.r, &in.members[j].r) })
+	i := sort.Search(len(in.members), func(j int) bool { return precedes(&m.r, &in.members[j]) })
 	if in.members == nil {
 		// Most incidents grow to a few reports: room for them at once.
-		in.members, in.Reports = make([]member, 0, 4), make([]Ref, 0, 4)
+		in.members, in.Reports = make([]kept, 0, 4), make([]Ref, 0, 4)
 	}
-	in.members = slices.Insert(in.members, i, m)
+	k := kept{Source: m.r.Source, ID: m.r.ID, at: m.r.ObservedAt, acc: m.r.AccuracyM, ta: m.r.TimeAccuracyS, p: m.p}
+	in.members = slices.Insert(in.members, i, k)
 	in.Reports = slices.Insert(in.Reports, i, Ref{Source: m.r.Source, ID: m.r.ID})
 	var sum s2.Point
 	wsum := 0.0
@@ -31,7 +32,7 @@ func (e *Engine) join(in *Incident, m member) {
 	}
 	for j := i; j < len(in.members); j++ {
 		x := &in.members[j]
-		w := 1 / (x.r.AccuracyM * x.r.AccuracyM)
+		w := 1 / (x.acc * x.acc)
 		sum = s2.Point{Vector: sum.Add(x.p.Mul(w))}
 		wsum += w
 		x.sum, x.wsum = sum, wsum
@@ -41,8 +42,8 @@ func (e *Engine) join(in *Incident, m member) {
 	ll := s2.LatLngFromPoint(in.mean)
 	in.Lat, in.Lon = ll.Lat.Degrees(), ll.Lng.Degrees()
 	in.AccuracyM = 1 / math.Sqrt(wsum)
-	in.FirstObserved = in.members[0].r.ObservedAt
-	in.LastObserved = in.members[len(in.members)-1].r.ObservedAt
+	in.FirstObserved = in.members[0].at
+	in.LastObserved = in.members[len(in.members)-1].at
 
 	first := len(in.members) == 1
 	if first {
@@ -70,7 +71,7 @@ func (e *Engine) join(in *Incident, m member) {
 	switch {
 	case in.slow:
 	case in.sum != nil:
-		in.summarise(&m)
+		in.summarise(&k)
 	case len(in.members) >= summaryMin:
 		in.sum = &summaries{}
 		for i := range in.members {
@@ -102,9 +103,9 @@ func rank(event string) int {
 const summaryMin = 32
 
 // summarise adds a member to the summaries.
-func (in *Incident) summarise(x *member) {
-	in.sum.times.add(x.r.ObservedAt, x.r.TimeAccuracyS)
-	if !in.sum.space.add(x.p, x.r.AccuracyM, x.r.ObservedAt, x.r.TimeAccuracyS) {
+func (in *Incident) summarise(x *kept) {
+	in.sum.times.add(x.at, x.ta)
+	if !in.sum.space.add(x.p, x.acc, x.at, x.ta) {
 		in.slow = true
 	}
 }
@@ -116,6 +117,14 @@ func before(a, b *Report) bool {
 		return a.ObservedAt.Before(b.ObservedAt)
 	}
 	return joinedLess(a.Source, a.ID, b.Source, b.ID)
+}
+
+// precedes is before for a report and a member.
+func precedes(a *Report, x *kept) bool {
+	if !a.ObservedAt.Equal(x.at) {
+		return a.ObservedAt.Before(x.at)
+	}
+	return joinedLess(a.Source, a.ID, x.Source, x.ID)
 }
 
 // joinedLess reports whether a1+"/"+a2 < b1+"/"+b2, byte by byte as Go

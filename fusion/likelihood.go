@@ -106,7 +106,7 @@ func (e *Engine) sameSource(in *Incident, m member) bool {
 		return false
 	}
 	for i := range in.members {
-		if in.members[i].r.Source == m.r.Source {
+		if in.members[i].Source == m.r.Source {
 			return true
 		}
 	}

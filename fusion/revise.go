@@ -40,7 +40,7 @@ func (e *Engine) revise(amb []*Incident, joined *Incident) {
 		if s == joined || !revisable(s) {
 			continue
 		}
-		m := s.members[0]
+		m := *s.alone
 		// Only joined changed: unless m now fits it, nothing can settle
 		// m. Each incident is assigned again a bounded number of times.
 		if s.revisions >= reviseBudget || !e.fitsNow(joined, m) {
@@ -57,7 +57,7 @@ func (e *Engine) revise(amb []*Incident, joined *Incident) {
 		e.reindex(target)
 		s.State, s.MergedInto = Merged, target.ID
 		s.members, s.Reports, s.ownerConf, s.attrib = nil, nil, nil, nil
-		s.sum, s.eventBy, s.rivals = nil, Report{}, nil
+		s.sum, s.eventBy, s.rivals, s.alone = nil, Report{}, nil, nil
 		e.nMerged++
 		e.revised = append(e.revised, target, s)
 	}
