@@ -477,8 +477,10 @@ func (e *Engine) candidates(m member) []*Incident {
 // only; a cell whose centre is farther from the cap than the cells'
 // largest diameter, or nearer its centre, by a margin of 1 mm, is out, or
 // in with its ancestors, without asking (TestCoverOccupiedIsCovering); so
-// is a cell farther from the cap than its own radius (its farthest vertex
-// from its centre: a cell is within that of its centre) by the margin, out.
+// is a cell whose centre is farther from the cap than the cell's own radius
+// (its farthest vertex from its centre: the cell is within that of its
+// centre), or nearer its centre, by the margin: the cell is then outside
+// the cap, or inside it, as the first rule says.
 // The occupied cells being sorted, those of one ancestor are consecutive:
 // an ancestor's answer is kept for the next (asked of the same cell, the
 // cap answers the same).
@@ -508,7 +510,12 @@ func coverOccupied(cells []s2.CellID, c s2.Cap, level int, occ *occupiedCells) [
 			case d < in:
 				cells = append(cells, x)
 				continue
-			case d.Angle() > r+occ.more[i].radius+margin:
+			}
+			switch da, rx := d.Angle(), occ.more[i].radius; {
+			case da > r+rx+margin:
+				continue
+			case da+rx < r-margin:
+				cells = append(cells, x)
 				continue
 			}
 			meets := true
