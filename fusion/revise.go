@@ -76,7 +76,7 @@ func (e *Engine) fitsNow(in *Incident, m member) bool {
 	if in.slow || in.State == Merged || !in.ClosedAt.IsZero() || in.family != group(m.r.Event) {
 		return false
 	}
-	if _, q := e.likelihood(in, m); q > validate {
+	if q, _ := e.mahalanobis(in, m); q > validate {
 		return false
 	}
 	return e.admitted(in, m)
@@ -100,11 +100,11 @@ func (e *Engine) reassign(m member, s *Incident, joined *Incident) *Incident {
 			continue
 		}
 		kept = append(kept, in)
-		ll, q := e.likelihood(in, m)
+		q, norm := e.mahalanobis(in, m)
 		if q > validate {
 			continue
 		}
-		ls = append(ls, lik{in: in, ll: ll})
+		ls = append(ls, lik{in: in, q: q, norm: norm})
 	}
 	clear(s.rivals[len(kept):])
 	s.rivals = kept
