@@ -103,6 +103,7 @@ type Incident struct {
 	revisions   int         // times assigned again (revise.go)
 	rivals      []*Incident // of an ambiguous incident: those its report fitted
 	alone       *member     // of an ambiguous incident: its report, whole (revise.go)
+	pos         int         // its index in the engine's incidents, while open
 }
 
 // summaries are an incident's members as far as judging reports needs.
@@ -168,7 +169,9 @@ type Config struct {
 type Engine struct {
 	cfg       Config
 	parties   map[string]bool
-	incidents []*Incident // open ones, by creation
+	incidents []*Incident // open ones, by creation; nil where one left since the last compaction (expire)
+	lasts     []lastSeen  // of incidents, one for one
+	dead      int         // nils in incidents
 	closed    []*Incident // closed since the last TakeClosed
 	seen      map[Ref]*Incident
 	next      int
@@ -390,10 +393,13 @@ func (e *Engine) Add(r Report) *Incident {
 				best.rivals = append(best.rivals, l.in)
 			}
 		}
+		best.pos = len(e.incidents)
 		e.incidents = append(e.incidents, best)
+		e.lasts = append(e.lasts, lastSeen{})
 	}
 	e.seen[key] = best
 	e.join(best, m)
+	e.lasts[best.pos].at = best.LastObserved
 	e.reindex(best)
 	if len(e.amb) > 0 {
 		e.revise(e.amb, best)
@@ -775,15 +781,24 @@ const earthRadiusM = 6371008.8
 // memory (their reports are remembered by the caller's store, which keeps
 // each observation once for the record's whole life) and wait in closed
 // for TakeClosed.
+//
+// It reads the incidents' last observations and merges from lasts, which
+// lie together, and visits only the incidents that leave; their places in
+// incidents are left nil until they are half of it.
 func (e *Engine) expire() {
 	e.expired = e.latest
 	cut := e.latest.Add(-e.cfg.Horizon)
-	kept := e.incidents[:0]
-	for _, in := range e.incidents {
-		if in.State == Merged {
-			continue // handed out by TakeRevised when it merged
+	for i, in := range e.incidents {
+		if in == nil {
+			continue
 		}
-		if in.LastObserved.Before(cut) {
+		if l := &e.lasts[i]; l.merged {
+			// Handed out by TakeRevised when it merged.
+			e.incidents[i] = nil
+			e.dead++
+		} else if l.at.Before(cut) {
+			e.incidents[i] = nil
+			e.dead++
 			e.unindex(in)
 			for i := range in.members {
 				m := &in.members[i]
@@ -794,12 +809,27 @@ func (e *Engine) expire() {
 			in.members, in.ownerConf, in.attrib = nil, nil, nil
 			in.sum, in.eventBy, in.rivals, in.alone = nil, Report{}, nil, nil
 			e.closed = append(e.closed, in)
-			continue
 		}
-		kept = append(kept, in)
 	}
-	clear(e.incidents[len(kept):])
-	e.incidents = kept
+	if e.dead > len(e.incidents)/2 {
+		kept, lasts := e.incidents[:0], e.lasts[:0]
+		for i, in := range e.incidents {
+			if in != nil {
+				in.pos = len(kept)
+				kept, lasts = append(kept, in), append(lasts, e.lasts[i])
+			}
+		}
+		clear(e.incidents[len(kept):])
+		clear(e.lasts[len(lasts):])
+		e.incidents, e.lasts, e.dead = kept, lasts, 0
+	}
+}
+
+// lastSeen is an open incident's last observation (LastObserved), and
+// whether it merged (State Merged), as expire reads them.
+type lastSeen struct {
+	at     time.Time
+	merged bool
 }
 
 // TakeClosed returns the incidents closed since the last call, in the order
@@ -814,7 +844,7 @@ func (e *Engine) TakeClosed() []*Incident {
 func (e *Engine) Incidents() []*Incident {
 	out := make([]*Incident, 0, len(e.incidents))
 	for _, in := range e.incidents {
-		if in.State != Merged {
+		if in != nil && in.State != Merged {
 			out = append(out, in)
 		}
 	}

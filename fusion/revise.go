@@ -54,8 +54,10 @@ func (e *Engine) revise(amb []*Incident, joined *Incident) {
 		e.unindex(s)
 		e.seen[Ref{Source: m.r.Source, ID: m.r.ID}] = target
 		e.join(target, m)
+		e.lasts[target.pos].at = target.LastObserved
 		e.reindex(target)
 		s.State, s.MergedInto = Merged, target.ID
+		e.lasts[s.pos].merged = true
 		s.members, s.Reports, s.ownerConf, s.attrib = nil, nil, nil, nil
 		s.sum, s.eventBy, s.rivals, s.alone = nil, Report{}, nil, nil
 		e.nMerged++
