@@ -22,10 +22,12 @@ const (
 	WorstFit
 )
 
-// lik is an admitting incident's log-likelihood for a report.
+// lik is an admitting incident's log-likelihood for a report (ll, from
+// q and norm: mahalanobis).
 type lik struct {
 	in        *Incident
 	ll        float64
+	q, norm   float64
 	known, ok bool // whether in admits the report, once asked (decide)
 }
 
@@ -48,11 +50,11 @@ func (e *Engine) assign(m member) (*Incident, bool) {
 			e.amb = e.amb[:0]
 			return e.choose(m), false // a member outside the domain: the old rule
 		}
-		ll, q := e.likelihood(in, m)
+		q, norm := e.mahalanobis(in, m)
 		if q > validate {
 			continue
 		}
-		l := lik{in: in, ll: ll}
+		l := lik{in: in, q: q, norm: norm}
 		if revisable(in) {
 			// One member: the rule is one pairwise test. Revision needs
 			// to know (revise.go).
@@ -96,6 +98,11 @@ func (e *Engine) admitted(in *Incident, m member) bool {
 func (e *Engine) decide(ls []lik, m member) (*Incident, bool) {
 	if len(ls) == 0 {
 		return nil, false
+	}
+	if len(ls) >= 2 {
+		for i := range ls {
+			ls[i].ll = logLik(ls[i].q, ls[i].norm)
+		}
 	}
 	e.repeats(ls, m)
 	if len(ls) == 1 {

@@ -114,9 +114,9 @@ func (e *Engine) bounds(in *Incident, m member) (lo, hi, maxD float64) {
 			lo = math.Max(lo, term(k.at, k.ta, d, gate))
 		}
 	}
-	for _, x := range []member{in.members[0], in.members[len(in.members)-1]} {
-		gate := e.cfg.Gate * math.Hypot(x.r.AccuracyM, m.r.AccuracyM)
-		lo = math.Max(lo, term(x.r.ObservedAt, x.r.TimeAccuracyS, float64(x.p.Distance(m.p))*earthRadiusM, gate))
+	for _, x := range [2]*kept{&in.members[0], &in.members[len(in.members)-1]} {
+		gate := e.cfg.Gate * math.Hypot(x.acc, m.r.AccuracyM)
+		lo = math.Max(lo, term(x.at, x.ta, float64(x.p.Distance(m.p))*earthRadiusM, gate))
 	}
 	maxDT := math.Max(math.Abs(in.FirstObserved.Sub(m.r.ObservedAt).Seconds()), math.Abs(in.LastObserved.Sub(m.r.ObservedAt).Seconds()))
 	hi = maxD + maxDT/(w+in.minTA+m.r.TimeAccuracyS)
@@ -133,24 +133,24 @@ func (e *Engine) bounds(in *Incident, m member) (lo, hi, maxD float64) {
 func (e *Engine) scoreFromEnds(in *Incident, m member, lo, maxD float64) float64 {
 	w := e.timeWindow(group(m.r.Event)).Seconds()
 	twMin := w + in.minTA + m.r.TimeAccuracyS
-	visit := func(x member) bool {
-		dt := math.Abs(x.r.ObservedAt.Sub(m.r.ObservedAt).Seconds())
+	visit := func(x *kept) bool {
+		dt := math.Abs(x.at.Sub(m.r.ObservedAt).Seconds())
 		if maxD+dt/twMin <= lo {
 			return false
 		}
 		e.work++
-		gate := e.cfg.Gate * math.Hypot(x.r.AccuracyM, m.r.AccuracyM)
+		gate := e.cfg.Gate * math.Hypot(x.acc, m.r.AccuracyM)
 		d := float64(x.p.Distance(m.p)) * earthRadiusM
-		tw := w + x.r.TimeAccuracyS + m.r.TimeAccuracyS
+		tw := w + x.ta + m.r.TimeAccuracyS
 		lo = math.Max(lo, d/gate+dt/tw)
 		return true
 	}
 	ms, at := in.members, m.r.ObservedAt
 	i := 0
-	for i < len(ms) && !ms[i].r.ObservedAt.After(at) && visit(ms[i]) {
+	for i < len(ms) && !ms[i].at.After(at) && visit(&ms[i]) {
 		i++
 	}
-	for j := len(ms) - 1; j >= i && ms[j].r.ObservedAt.After(at) && visit(ms[j]); j-- {
+	for j := len(ms) - 1; j >= i && ms[j].at.After(at) && visit(&ms[j]); j-- {
 	}
 	return lo
 }

@@ -55,7 +55,11 @@ func TestCoverOccupiedIsCovering(t *testing.T) {
 				want = append(want, x)
 			}
 		}
-		got := coverOccupied(nil, c, level, occupied)
+		var occ occupiedCells
+		for _, x := range occupied {
+			occ.insert(x)
+		}
+		got := coverOccupied(nil, c, level, &occ)
 		if !slices.Equal(got, want) {
 			t.Fatalf("cap at %v, %.0f m, level %d: %d cells %v, the covering's occupied %d %v", s2.LatLngFromPoint(center), float64(c.Radius())*earthRadiusM, level, len(got), got, len(want), want)
 		}
@@ -69,4 +73,25 @@ func TestCoverOccupiedIsCovering(t *testing.T) {
 func has(occupied []s2.CellID, c s2.CellID) bool {
 	_, ok := slices.BinarySearch(occupied, c)
 	return ok
+}
+
+// neighbours, from its cache, are S2's AllNeighbors, in order, for cells
+// asked once and again, some of them sharing a slot of the cache.
+func TestNeighboursAreAllNeighbors(t *testing.T) {
+	rng := rand.New(rand.NewPCG(2, 18))
+	e := New(Config{})
+	var asked []s2.CellID
+	for i := 0; i < 50000; i++ {
+		var c s2.CellID
+		if len(asked) > 0 && rng.IntN(2) == 0 {
+			c = asked[rng.IntN(len(asked))]
+		} else {
+			p := s2.PointFromCoords(rng.NormFloat64(), rng.NormFloat64(), rng.NormFloat64())
+			c = s2.CellFromPoint(p).ID().Parent(indexLevels[rng.IntN(len(indexLevels))])
+			asked = append(asked, c)
+		}
+		if got, want := e.neighbours(nil, c), c.AllNeighbors(c.Level()); !slices.Equal(got, want) {
+			t.Fatalf("%v: %v, AllNeighbors %v", c, got, want)
+		}
+	}
 }

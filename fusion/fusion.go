@@ -71,21 +71,22 @@ type Incident struct {
 	// revision found its report to be of that incident's event (revise.go).
 	MergedInto string
 
-	members []member // by observation time, then key
-	family  string   // group() of its kind
-	maxTA   float64  // largest time accuracy of a member (s)
-	minTA   float64  // least time accuracy of a member (s)
-	widest  float64  // largest reach 2·Gate·accuracy of a member (m)
-	stamp   int      // last candidates() call that met it
-	filed   cellKey  // where it is filed (hour: its first bucket)
-	lastB   int64    // its last bucket
+	members []kept  // by observation time, then key
+	family  string  // group() of its kind
+	maxTA   float64 // largest time accuracy of a member (s)
+	minTA   float64 // least time accuracy of a member (s)
+	widest  float64 // largest reach 2·Gate·accuracy of a member (m)
+	stamp   int     // last candidates() call that met it
+	filed   cellKey // where it is filed (hour: its first bucket)
+	lastB   int64   // its last bucket
 	indexed bool
 
 	// Summaries that let a report be judged and joined without a visit to
 	// every member (see score.go, join.go).
 	ownerConf []float64                  // per owner (as Owners), its highest confidence
+	neutral   bool                       // some owner is not a party
 	attrib    map[string]map[string]bool // party → owners attributing to it
-	eventBy   *Report                    // the member whose kind Event is
+	eventBy   Report                     // the member whose kind Event is
 	// sum holds the summaries that judge reports, kept from summaryMin
 	// members on; slow says a member lies outside their domain (see
 	// plain). Until then, or once slow, reports are judged against every
@@ -101,6 +102,8 @@ type Incident struct {
 	sources     uint64      // the union of the members' sourceBit
 	revisions   int         // times assigned again (revise.go)
 	rivals      []*Incident // of an ambiguous incident: those its report fitted
+	alone       *member     // of an ambiguous incident: its report, whole (revise.go)
+	pos         int         // its index in the engine's incidents, while open
 }
 
 // summaries are an incident's members as far as judging reports needs.
@@ -109,15 +112,26 @@ type summaries struct {
 	space spaceBound
 }
 
-// member is a report in an incident, with the accuracy-weighted sums of
-// the positions up to and including it in the members' order (so that an
-// insertion refolds only the members after it, in the same order).
+// member is a report as fusion judges it: the report, its position as a
+// unit vector and its source's bit (sourceBit of r.Source).
 type member struct {
-	r    Report
-	p    s2.Point
-	sum  s2.Point
-	wsum float64
-	src  uint64 // sourceBit of r.Source
+	r   Report
+	p   s2.Point
+	src uint64
+}
+
+// kept is a member of an incident, as much of its report as judging others
+// needs (its key, time, accuracies and position), with the
+// accuracy-weighted sums of the positions up to and including it in the
+// members' order (so that an insertion refolds only the members after it,
+// in the same order).
+type kept struct {
+	Source, ID string
+	at         time.Time // ObservedAt
+	acc, ta    float64   // AccuracyM, TimeAccuracyS
+	p          s2.Point
+	sum        s2.Point
+	wsum       float64
 }
 
 // Config tunes the engine.
@@ -155,7 +169,9 @@ type Config struct {
 type Engine struct {
 	cfg       Config
 	parties   map[string]bool
-	incidents []*Incident // open ones, by creation
+	incidents []*Incident // open ones, by creation; nil where one left since the last compaction (expire)
+	lasts     []lastSeen  // of incidents, one for one
+	dead      int         // nils in incidents
 	closed    []*Incident // closed since the last TakeClosed
 	seen      map[Ref]*Incident
 	next      int
@@ -166,12 +182,13 @@ type Engine struct {
 	scratch   []*Incident
 
 	cellScratch []s2.CellID
-	filedAt     [14]int // incidents filed at each index level
+	nbrs        *[1 << nbrBits]nbrEntry // a cache of neighbourhoods (neighbours)
+	filedAt     [14]int                 // incidents filed at each index level
 	// occupied lists, per index level and family, the cells incidents are
-	// filed under, sorted, once per incident (whatever its hours): a
-	// report asks the index only about the cells it could meet that hold
-	// one (coverOccupied, and the neighbourhoods).
-	occupied   [14][8][]s2.CellID
+	// filed under (whatever their hours), sorted, each once with the
+	// number of incidents: a report asks the index only about the cells it
+	// could meet that hold one (coverOccupied, and the neighbourhoods).
+	occupied   [14][8]occupiedCells
 	minB, maxB int64 // the least and greatest bucket ever filed under
 	fits       []fit
 	liks       []lik
@@ -197,11 +214,15 @@ type cellKey struct {
 
 // placeKey files incidents by place and kind family; under it, the
 // incidents are filed by bucket of hours (hourEntries, sorted by hour,
-// anyTime first), so that a report asks the map once per cell.
-type placeKey struct {
-	cell   s2.CellID
-	family uint8
-}
+// anyTime first), so that a report asks the map once per cell. It is the
+// cell's id with the family in its lowest bits (place): the id of a cell
+// of an index level (12 at the finest) has its lowest 36 bits zero, and
+// the wide key's cell is 0, so the pair is the key, one word, which the
+// map hashes fastest.
+type placeKey uint64
+
+// place is the placeKey of a cell and a family.
+func place(cell s2.CellID, family uint8) placeKey { return placeKey(uint64(cell) | uint64(family)) }
 
 // hourEntries are the incidents filed under a place and a bucket (cellKey's
 // hour).
@@ -273,7 +294,7 @@ func New(cfg Config) *Engine {
 	if cfg.AttachAt == 0 {
 		cfg.AttachAt = 0.5
 	}
-	e := &Engine{cfg: cfg, parties: map[string]bool{}, seen: map[Ref]*Incident{}, cells: map[placeKey][]hourEntries{}, minB: 1, maxB: 0}
+	e := &Engine{cfg: cfg, parties: map[string]bool{}, seen: map[Ref]*Incident{}, cells: map[placeKey][]hourEntries{}, minB: 1, maxB: 0, nbrs: new([1 << nbrBits]nbrEntry)}
 	for _, p := range cfg.Parties {
 		e.parties[p] = true
 	}
@@ -366,17 +387,20 @@ func (e *Engine) Add(r Report) *Incident {
 		e.next++
 		best = &Incident{ID: e.cfg.IDPrefix + "inc-" + strconv.Itoa(e.next), Attributions: map[string]int{}, Ambiguous: ambiguous}
 		if ambiguous {
+			alone := m
+			best.alone = &alone
 			for _, l := range e.liks {
 				best.rivals = append(best.rivals, l.in)
 			}
 		}
+		best.pos = len(e.incidents)
 		e.incidents = append(e.incidents, best)
-	} else {
-		e.unindex(best)
+		e.lasts = append(e.lasts, lastSeen{})
 	}
 	e.seen[key] = best
 	e.join(best, m)
-	e.index(best)
+	e.lasts[best.pos].at = best.LastObserved
+	e.reindex(best)
 	if len(e.amb) > 0 {
 		e.revise(e.amb, best)
 	}
@@ -404,14 +428,14 @@ func (e *Engine) candidates(m member) []*Incident {
 		if e.filedAt[level] == 0 {
 			continue // no incident is filed at this level
 		}
-		occ := e.occupied[level][fam]
-		if len(occ) == 0 {
+		occ := &e.occupied[level][fam]
+		if len(occ.ids) == 0 {
 			continue // no incident of the family is filed at this level
 		}
 		c := leaf.Parent(level)
 		if gateReach <= levelReach(level) {
 			cells = append(cells, c)
-			cells = append(cells, c.AllNeighbors(level)...)
+			cells = e.neighbours(cells, c)
 			continue
 		}
 		capr := s1.Angle((gateReach + levelReach(level)) / earthRadiusM)
@@ -428,7 +452,7 @@ func (e *Engine) candidates(m member) []*Incident {
 	out := e.scratch[:0]
 	// Under each place, anyTime first, then the buckets qb0..qb1 in order.
 	for _, c := range cells {
-		for _, h := range e.cells[placeKey{c, fam}] {
+		for _, h := range e.cells[place(c, fam)] {
 			if h.hour > qb1 {
 				break
 			}
@@ -458,8 +482,16 @@ func (e *Engine) candidates(m member) []*Incident {
 // cap, and lists them sorted. So does this, asking it of the occupied cells
 // only; a cell whose centre is farther from the cap than the cells'
 // largest diameter, or nearer its centre, by a margin of 1 mm, is out, or
-// in with its ancestors, without asking (TestCoverOccupiedIsCovering).
-func coverOccupied(cells []s2.CellID, c s2.Cap, level int, occupied []s2.CellID) []s2.CellID {
+// in with its ancestors, without asking (TestCoverOccupiedIsCovering); so
+// is a cell whose centre is farther from the cap than the cell's own radius
+// (its farthest vertex from its centre: the cell is within that of its
+// centre), or nearer its centre, by the margin: the cell is then outside
+// the cap, or inside it, as the first rule says.
+// The occupied cells being sorted, those of one ancestor are consecutive:
+// an ancestor's answer is kept for the next (asked of the same cell, the
+// cap answers the same).
+func coverOccupied(cells []s2.CellID, c s2.Cap, level int, occ *occupiedCells) []s2.CellID {
+	occupied := occ.ids
 	const margin = 1e-3 / earthRadiusM
 	r, diam := c.Radius(), s1.Angle(s2.MaxDiagMetric.Value(level))
 	out := s1.ChordAngleFromAngle(min(r+diam+margin, math.Pi))
@@ -468,15 +500,16 @@ func coverOccupied(cells []s2.CellID, c s2.Cap, level int, occupied []s2.CellID)
 		in = s1.ChordAngleFromAngle(r - diam - margin)
 	}
 	first := (&s2.RegionCoverer{MaxLevel: level, LevelMod: 1, MaxCells: 4}).FastCovering(c)
+	var asked [s2.MaxLevel + 1]struct {
+		cell  s2.CellID
+		meets bool
+	}
 	for _, f := range first {
 		lo, hi := f.RangeMin(), f.RangeMax()
 		i, _ := slices.BinarySearch(occupied, lo)
 		for ; i < len(occupied) && occupied[i] <= hi; i++ {
 			x := occupied[i]
-			if i > 0 && occupied[i-1] == x {
-				continue // filed twice: met once
-			}
-			d := s2.ChordAngleBetweenPoints(c.Center(), x.Point())
+			d := s2.ChordAngleBetweenPoints(c.Center(), occ.more[i].centre)
 			switch {
 			case d > out:
 				continue
@@ -484,9 +517,20 @@ func coverOccupied(cells []s2.CellID, c s2.Cap, level int, occupied []s2.CellID)
 				cells = append(cells, x)
 				continue
 			}
+			switch da, rx := d.Angle(), occ.more[i].radius; {
+			case da > r+rx+margin:
+				continue
+			case da+rx < r-margin:
+				cells = append(cells, x)
+				continue
+			}
 			meets := true
 			for l := f.Level(); l <= level && meets; l++ {
-				meets = c.IntersectsCell(s2.CellFromCellID(x.Parent(l)))
+				a := &asked[l]
+				if p := x.Parent(l); a.cell != p {
+					a.cell, a.meets = p, c.IntersectsCell(s2.CellFromCellID(p))
+				}
+				meets = a.meets
 			}
 			if meets {
 				cells = append(cells, x)
@@ -514,53 +558,191 @@ func (e *Engine) key(in *Incident) (cellKey, int64, int64) {
 	return cellKey{cell, familyID(in.family), 0}, in.FirstObserved.Unix() - reach, in.LastObserved.Unix() + reach
 }
 
+// index files an incident: under its place (and the occupied cells of its
+// level) and under each bucket of its span.
 func (e *Engine) index(in *Incident) {
 	k, lo, hi := e.key(in)
+	k.hour, in.lastB = e.buckets(lo, hi)
+	in.filed, in.indexed = k, true
+	e.occupy(k, true)
+	e.file(in, entry{lo: lo, hi: hi, in: in})
+}
+
+// unindex takes an incident out of the index.
+func (e *Engine) unindex(in *Incident) {
+	if !in.indexed {
+		return
+	}
+	e.occupy(in.filed, false)
+	e.unfile(in)
+	in.indexed = false
+}
+
+// reindex files an incident that changed (it joined a report) anew, as
+// unindex then index would. Most often its place and buckets are the same:
+// then its entry is updated in each bucket's list where unindex and index
+// would leave it (the list's last entry takes its place, and it goes to
+// the end), and the occupied cells, the same, are not touched.
+func (e *Engine) reindex(in *Incident) {
+	if !in.indexed {
+		e.index(in)
+		return
+	}
+	k, lo, hi := e.key(in)
+	b0, b1 := e.buckets(lo, hi)
+	k.hour = b0
+	en := entry{lo: lo, hi: hi, in: in}
+	old := in.filed
+	if k != old || b1 != in.lastB {
+		moved := k.cell != old.cell || k.family != old.family
+		if moved {
+			e.occupy(old, false)
+		}
+		e.unfile(in)
+		in.filed, in.lastB = k, b1
+		if moved {
+			e.occupy(k, true)
+		}
+		e.file(in, en)
+		return
+	}
+	hs := e.cells[place(k.cell, k.family)]
+	for b := b0; ; b++ {
+		j, _ := hourAt(hs, b)
+		list := hs[j].list
+		last := len(list) - 1
+		for i := range list {
+			if list[i].in == in {
+				list[i] = list[last]
+				break
+			}
+		}
+		list[last] = en
+		if b == b1 {
+			break
+		}
+	}
+}
+
+// buckets are the first and last buckets of a span lo..hi, or anyTime for
+// both when it meets more than maxBuckets; the least and greatest buckets
+// ever filed under take them in.
+func (e *Engine) buckets(lo, hi int64) (int64, int64) {
 	b0, b1 := bucket(lo), bucket(hi)
 	if b1-b0 >= maxBuckets || b1 < b0 {
-		b0, b1 = anyTime, anyTime
-	} else if e.maxB < e.minB {
+		return anyTime, anyTime
+	}
+	if e.maxB < e.minB {
 		e.minB, e.maxB = b0, b1
 	} else {
 		e.minB, e.maxB = min(e.minB, b0), max(e.maxB, b1)
 	}
-	k.hour = b0
-	in.filed, in.lastB, in.indexed = k, b1, true
-	if k.cell != 0 {
-		e.filedAt[k.cell.Level()]++
-		occ := &e.occupied[k.cell.Level()][k.family]
-		i, _ := slices.BinarySearch(*occ, k.cell)
-		*occ = slices.Insert(*occ, i, k.cell)
+	return b0, b1
+}
+
+// occupy counts an incident filed under a place (in) or no longer (!in)
+// among the incidents filed at its level and the occupied cells.
+func (e *Engine) occupy(k cellKey, in bool) {
+	if k.cell == 0 {
+		return
 	}
-	en := entry{lo: lo, hi: hi, in: in}
-	pk := placeKey{k.cell, k.family}
+	occ := &e.occupied[k.cell.Level()][k.family]
+	if in {
+		e.filedAt[k.cell.Level()]++
+		occ.insert(k.cell)
+		return
+	}
+	e.filedAt[k.cell.Level()]--
+	occ.remove(k.cell)
+}
+
+// occupiedCells are the cells incidents are filed under at one level and
+// of one family, sorted, each once, with their centres and the number of
+// incidents filed under each.
+type occupiedCells struct {
+	ids  []s2.CellID
+	more []occupant // of ids, one for one
+}
+
+type occupant struct {
+	centre s2.Point
+	radius s1.Angle // the largest distance of a vertex from the centre
+	n      int
+}
+
+// insert counts an incident filed under c.
+func (o *occupiedCells) insert(c s2.CellID) {
+	i, ok := slices.BinarySearch(o.ids, c)
+	if ok {
+		o.more[i].n++
+		return
+	}
+	o.ids = slices.Insert(o.ids, i, c)
+	x := occupant{centre: c.Point(), n: 1}
+	cell := s2.CellFromCellID(c)
+	for k := range 4 {
+		x.radius = max(x.radius, x.centre.Distance(cell.Vertex(k)))
+	}
+	o.more = slices.Insert(o.more, i, x)
+}
+
+// remove counts an incident no longer filed under c.
+func (o *occupiedCells) remove(c s2.CellID) {
+	if i, ok := slices.BinarySearch(o.ids, c); ok {
+		if o.more[i].n--; o.more[i].n == 0 {
+			o.ids = slices.Delete(o.ids, i, i+1)
+			o.more = slices.Delete(o.more, i, i+1)
+		}
+	}
+}
+
+// neighbours appends the eight neighbours of a cell at its level, in the
+// order of S2's AllNeighbors, from a cache of the cells asked of lately
+// (direct-mapped: a cell asked again is mostly found).
+func (e *Engine) neighbours(cells []s2.CellID, c s2.CellID) []s2.CellID {
+	slot := &e.nbrs[(uint64(c)*0x9e3779b97f4a7c15)>>(64-nbrBits)]
+	if slot.cell != c {
+		ns := c.AllNeighbors(c.Level())
+		if len(ns) != len(slot.n) {
+			return append(cells, ns...)
+		}
+		slot.cell = c
+		copy(slot.n[:], ns)
+	}
+	return append(cells, slot.n[:]...)
+}
+
+// nbrBits is the log2 of the entries of the neighbours' cache.
+const nbrBits = 10
+
+// nbrEntry is a cell of the neighbours' cache and its neighbours.
+type nbrEntry struct {
+	cell s2.CellID
+	n    [8]s2.CellID
+}
+
+// file puts an incident's entry at the end of the list of each bucket of
+// its place (in.filed) from its first to its last (in.lastB).
+func (e *Engine) file(in *Incident, en entry) {
+	pk := place(in.filed.cell, in.filed.family)
 	hs := e.cells[pk]
-	for b := b0; ; b++ {
+	for b := in.filed.hour; ; b++ {
 		i, ok := hourAt(hs, b)
 		if !ok {
 			hs = slices.Insert(hs, i, hourEntries{hour: b})
 		}
 		hs[i].list = append(hs[i].list, en)
-		if b == b1 {
+		if b == in.lastB {
 			break
 		}
 	}
 	e.cells[pk] = hs
 }
 
-func (e *Engine) unindex(in *Incident) {
-	if !in.indexed {
-		return
-	}
-	k := in.filed
-	if k.cell != 0 {
-		e.filedAt[k.cell.Level()]--
-		occ := &e.occupied[k.cell.Level()][k.family]
-		if i, ok := slices.BinarySearch(*occ, k.cell); ok {
-			*occ = slices.Delete(*occ, i, i+1)
-		}
-	}
-	pk := placeKey{k.cell, k.family}
+// unfile takes an incident's entry out of the lists file put it in, the
+// last entry of each taking its place.
+func (e *Engine) unfile(in *Incident) {
+	pk := place(in.filed.cell, in.filed.family)
 	hs := e.cells[pk]
 	for b := in.filed.hour; ; b++ {
 		if j, ok := hourAt(hs, b); ok {
@@ -588,7 +770,6 @@ func (e *Engine) unindex(in *Incident) {
 	} else {
 		e.cells[pk] = hs
 	}
-	in.indexed = false
 }
 
 func equipmentCompatible(a, b string) bool { return a == "" || b == "" || a == b }
@@ -600,30 +781,55 @@ const earthRadiusM = 6371008.8
 // memory (their reports are remembered by the caller's store, which keeps
 // each observation once for the record's whole life) and wait in closed
 // for TakeClosed.
+//
+// It reads the incidents' last observations and merges from lasts, which
+// lie together, and visits only the incidents that leave; their places in
+// incidents are left nil until they are half of it.
 func (e *Engine) expire() {
 	e.expired = e.latest
 	cut := e.latest.Add(-e.cfg.Horizon)
-	kept := e.incidents[:0]
-	for _, in := range e.incidents {
-		if in.State == Merged {
-			continue // handed out by TakeRevised when it merged
+	for i, in := range e.incidents {
+		if in == nil {
+			continue
 		}
-		if in.LastObserved.Before(cut) {
+		if l := &e.lasts[i]; l.merged {
+			// Handed out by TakeRevised when it merged.
+			e.incidents[i] = nil
+			e.dead++
+		} else if l.at.Before(cut) {
+			e.incidents[i] = nil
+			e.dead++
 			e.unindex(in)
-			for _, m := range in.members {
-				delete(e.seen, Ref{Source: m.r.Source, ID: m.r.ID})
+			for i := range in.members {
+				m := &in.members[i]
+				delete(e.seen, Ref{Source: m.Source, ID: m.ID})
 			}
 			in.ClosedAt = e.latest
 			in.ClosedReason = "no report for " + e.cfg.Horizon.String() + " after its last observation"
 			in.members, in.ownerConf, in.attrib = nil, nil, nil
-			in.sum, in.eventBy, in.rivals = nil, nil, nil
+			in.sum, in.eventBy, in.rivals, in.alone = nil, Report{}, nil, nil
 			e.closed = append(e.closed, in)
-			continue
 		}
-		kept = append(kept, in)
 	}
-	clear(e.incidents[len(kept):])
-	e.incidents = kept
+	if e.dead > len(e.incidents)/2 {
+		kept, lasts := e.incidents[:0], e.lasts[:0]
+		for i, in := range e.incidents {
+			if in != nil {
+				in.pos = len(kept)
+				kept, lasts = append(kept, in), append(lasts, e.lasts[i])
+			}
+		}
+		clear(e.incidents[len(kept):])
+		clear(e.lasts[len(lasts):])
+		e.incidents, e.lasts, e.dead = kept, lasts, 0
+	}
+}
+
+// lastSeen is an open incident's last observation (LastObserved), and
+// whether it merged (State Merged), as expire reads them.
+type lastSeen struct {
+	at     time.Time
+	merged bool
 }
 
 // TakeClosed returns the incidents closed since the last call, in the order
@@ -638,7 +844,7 @@ func (e *Engine) TakeClosed() []*Incident {
 func (e *Engine) Incidents() []*Incident {
 	out := make([]*Incident, 0, len(e.incidents))
 	for _, in := range e.incidents {
-		if in.State != Merged {
+		if in != nil && in.State != Merged {
 			out = append(out, in)
 		}
 	}

@@ -17,8 +17,13 @@ import (
 // O(log n) plus the members observed after the new one (none for a report
 // that arrives in time order).
 func (e *Engine) join(in *Incident, m member) {
-	i := sort.Search(len(in.members), func(j int) bool { return before(m.r, in.members[j].r) })
-	in.members = slices.Insert(in.members, i, m)
+	i := sort.Search(len(in.members), func(j int) bool { return precedes(&m.r, &in.members[j]) })
+	if in.members == nil {
+		// Most incidents grow to a few reports: room for them at once.
+		in.members, in.Reports = make([]kept, 0, 4), make([]Ref, 0, 4)
+	}
+	k := kept{Source: m.r.Source, ID: m.r.ID, at: m.r.ObservedAt, acc: m.r.AccuracyM, ta: m.r.TimeAccuracyS, p: m.p}
+	in.members = slices.Insert(in.members, i, k)
 	in.Reports = slices.Insert(in.Reports, i, Ref{Source: m.r.Source, ID: m.r.ID})
 	var sum s2.Point
 	wsum := 0.0
@@ -27,7 +32,7 @@ func (e *Engine) join(in *Incident, m member) {
 	}
 	for j := i; j < len(in.members); j++ {
 		x := &in.members[j]
-		w := 1 / (x.r.AccuracyM * x.r.AccuracyM)
+		w := 1 / (x.acc * x.acc)
 		sum = s2.Point{Vector: sum.Add(x.p.Mul(w))}
 		wsum += w
 		x.sum, x.wsum = sum, wsum
@@ -37,8 +42,8 @@ func (e *Engine) join(in *Incident, m member) {
 	ll := s2.LatLngFromPoint(in.mean)
 	in.Lat, in.Lon = ll.Lat.Degrees(), ll.Lng.Degrees()
 	in.AccuracyM = 1 / math.Sqrt(wsum)
-	in.FirstObserved = in.members[0].r.ObservedAt
-	in.LastObserved = in.members[len(in.members)-1].r.ObservedAt
+	in.FirstObserved = in.members[0].at
+	in.LastObserved = in.members[len(in.members)-1].at
 
 	first := len(in.members) == 1
 	if first {
@@ -57,9 +62,8 @@ func (e *Engine) join(in *Incident, m member) {
 	}
 	// The kind is the first member, in order, of the most telling rank.
 	if first || rank(m.r.Event) > rank(in.eventBy.Event) ||
-		rank(m.r.Event) == rank(in.eventBy.Event) && before(m.r, *in.eventBy) {
-		r := m.r
-		in.eventBy, in.Event = &r, m.r.Event
+		rank(m.r.Event) == rank(in.eventBy.Event) && before(&m.r, &in.eventBy) {
+		in.eventBy, in.Event = m.r, m.r.Event
 	}
 	if !plain(m.r) {
 		in.slow = true
@@ -67,11 +71,11 @@ func (e *Engine) join(in *Incident, m member) {
 	switch {
 	case in.slow:
 	case in.sum != nil:
-		in.summarise(m)
+		in.summarise(&k)
 	case len(in.members) >= summaryMin:
 		in.sum = &summaries{}
-		for _, x := range in.members {
-			in.summarise(x)
+		for i := range in.members {
+			in.summarise(&in.members[i])
 		}
 	}
 	e.attribute(in, m.r)
@@ -99,19 +103,52 @@ func rank(event string) int {
 const summaryMin = 32
 
 // summarise adds a member to the summaries.
-func (in *Incident) summarise(x member) {
-	in.sum.times.add(x.r.ObservedAt, x.r.TimeAccuracyS)
-	if !in.sum.space.add(x.p, x.r.AccuracyM, x.r.ObservedAt, x.r.TimeAccuracyS) {
+func (in *Incident) summarise(x *kept) {
+	in.sum.times.add(x.at, x.ta)
+	if !in.sum.space.add(x.p, x.acc, x.at, x.ta) {
 		in.slow = true
 	}
 }
 
-// before is the members' order: observation time, then source/id.
-func before(a, b Report) bool {
+// before is the members' order: observation time, then source/id (the
+// string Source+"/"+ID, compared without being made: joinedLess).
+func before(a, b *Report) bool {
 	if !a.ObservedAt.Equal(b.ObservedAt) {
 		return a.ObservedAt.Before(b.ObservedAt)
 	}
-	return a.Source+"/"+a.ID < b.Source+"/"+b.ID
+	return joinedLess(a.Source, a.ID, b.Source, b.ID)
+}
+
+// precedes is before for a report and a member.
+func precedes(a *Report, x *kept) bool {
+	if !a.ObservedAt.Equal(x.at) {
+		return a.ObservedAt.Before(x.at)
+	}
+	return joinedLess(a.Source, a.ID, x.Source, x.ID)
+}
+
+// joinedLess reports whether a1+"/"+a2 < b1+"/"+b2, byte by byte as Go
+// compares strings.
+func joinedLess(a1, a2, b1, b2 string) bool {
+	if a1 == b1 {
+		return a2 < b2
+	}
+	at := func(s1, s2 string, i int) byte {
+		switch {
+		case i < len(s1):
+			return s1[i]
+		case i == len(s1):
+			return '/'
+		}
+		return s2[i-len(s1)-1]
+	}
+	la, lb := len(a1)+1+len(a2), len(b1)+1+len(b2)
+	for i := 0; i < la && i < lb; i++ {
+		if x, y := at(a1, a2, i), at(b1, b2, i); x != y {
+			return x < y
+		}
+	}
+	return la < lb
 }
 
 // attribute counts the owners attributing the incident to each party;
@@ -150,18 +187,20 @@ func (e *Engine) own(in *Incident, r Report) {
 	if had {
 		in.ownerConf[at] = nc
 	} else {
+		if in.Owners == nil {
+			in.Owners, in.ownerConf = make([]string, 0, 2), make([]float64, 0, 2)
+		}
 		in.Owners = slices.Insert(in.Owners, at, r.Owner)
 		in.ownerConf = slices.Insert(in.ownerConf, at, nc)
+		in.neutral = in.neutral || !e.parties[r.Owner]
 	}
 	miss := 1.0
-	neutral := false
-	for i, o := range in.Owners {
-		miss *= 1 - in.ownerConf[i]
-		neutral = neutral || !e.parties[o]
+	for _, c := range in.ownerConf {
+		miss *= 1 - c
 	}
 	in.Confidence = 1 - miss
 	switch {
-	case len(in.Owners) >= 2 && neutral && in.Confidence >= e.cfg.ConfirmAt:
+	case len(in.Owners) >= 2 && in.neutral && in.Confidence >= e.cfg.ConfirmAt:
 		in.State = Confirmed
 	case len(in.Owners) >= 2:
 		in.State = Corroborated

@@ -46,12 +46,21 @@ const validate = 16.27
 // simulator's repeats under a new id are 2 %).
 var repeatLogLik = math.Log(0.02)
 
-// likelihood is the log-likelihood of m under in's event, up to a term
-// common to every incident (ll; repeats lowers it for a repeat of a
-// source), and m's squared Mahalanobis distance from
-// the incident's mean position and time (q). The incident is of a family
-// that does not stay put and holds at least one member.
-func (e *Engine) likelihood(in *Incident, m member) (ll, q float64) {
+// The log-likelihood of m under in's event, up to a term common to every
+// incident (ll; repeats lowers it for a repeat of a source), is
+// logLik(mahalanobis(in, m)): q is m's squared Mahalanobis distance from
+// the incident's mean position and time, norm the product of the variances
+// that normalises the density (v²·vt). The logarithm is taken only when
+// incidents compete for m (decide): q alone tells whether m validates
+// against in. The incident is of a family that does not stay put and
+// holds at least one member.
+
+// logLik is the log-likelihood from mahalanobis's q and norm.
+func logLik(q, norm float64) float64 { return -q/2 - 0.5*math.Log(norm) }
+
+// mahalanobis is q and norm (see above), unless q is above validate: then
+// q, which may be of time alone, says so, and norm is 0.
+func (e *Engine) mahalanobis(in *Incident, m member) (q, norm float64) {
 	// Time first, the cheaper test.
 	sp := spread(in.family)
 	vt := timeVar(m.r) + 1/in.twsum + sp*sp
@@ -61,7 +70,7 @@ func (e *Engine) likelihood(in *Incident, m member) (ll, q float64) {
 	}
 	q = dt * dt / vt
 	if q > validate {
-		return math.Inf(-1), q
+		return q, 0
 	}
 	// The chord: within 1e-8 of the arc at the distances that matter
 	// (a relative error of θ²/24), and cheaper.
@@ -69,10 +78,9 @@ func (e *Engine) likelihood(in *Incident, m member) (ll, q float64) {
 	v := posVar(m.r) + in.AccuracyM*in.AccuracyM/4
 	q += d2 / v
 	if q > validate {
-		return math.Inf(-1), q
+		return q, 0
 	}
-	ll = -q/2 - 0.5*math.Log(v*v*vt)
-	return ll, q
+	return q, v * v * vt
 }
 
 // newEventLogLik is the log-likelihood of m under an event no incident
@@ -105,8 +113,8 @@ func (e *Engine) sameSource(in *Incident, m member) bool {
 	if in.sources&m.src == 0 || len(in.members) > repeatScan {
 		return false
 	}
-	for _, x := range in.members {
-		if x.r.Source == m.r.Source {
+	for i := range in.members {
+		if in.members[i].Source == m.r.Source {
 			return true
 		}
 	}

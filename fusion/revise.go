@@ -40,7 +40,7 @@ func (e *Engine) revise(amb []*Incident, joined *Incident) {
 		if s == joined || !revisable(s) {
 			continue
 		}
-		m := s.members[0]
+		m := *s.alone
 		// Only joined changed: unless m now fits it, nothing can settle
 		// m. Each incident is assigned again a bounded number of times.
 		if s.revisions >= reviseBudget || !e.fitsNow(joined, m) {
@@ -52,13 +52,14 @@ func (e *Engine) revise(amb []*Incident, joined *Incident) {
 			continue
 		}
 		e.unindex(s)
-		e.unindex(target)
 		e.seen[Ref{Source: m.r.Source, ID: m.r.ID}] = target
 		e.join(target, m)
-		e.index(target)
+		e.lasts[target.pos].at = target.LastObserved
+		e.reindex(target)
 		s.State, s.MergedInto = Merged, target.ID
+		e.lasts[s.pos].merged = true
 		s.members, s.Reports, s.ownerConf, s.attrib = nil, nil, nil, nil
-		s.sum, s.eventBy, s.rivals = nil, nil, nil
+		s.sum, s.eventBy, s.rivals, s.alone = nil, Report{}, nil, nil
 		e.nMerged++
 		e.revised = append(e.revised, target, s)
 	}
@@ -77,7 +78,7 @@ func (e *Engine) fitsNow(in *Incident, m member) bool {
 	if in.slow || in.State == Merged || !in.ClosedAt.IsZero() || in.family != group(m.r.Event) {
 		return false
 	}
-	if _, q := e.likelihood(in, m); q > validate {
+	if q, _ := e.mahalanobis(in, m); q > validate {
 		return false
 	}
 	return e.admitted(in, m)
@@ -101,11 +102,11 @@ func (e *Engine) reassign(m member, s *Incident, joined *Incident) *Incident {
 			continue
 		}
 		kept = append(kept, in)
-		ll, q := e.likelihood(in, m)
+		q, norm := e.mahalanobis(in, m)
 		if q > validate {
 			continue
 		}
-		ls = append(ls, lik{in: in, ll: ll})
+		ls = append(ls, lik{in: in, q: q, norm: norm})
 	}
 	clear(s.rivals[len(kept):])
 	s.rivals = kept

@@ -59,20 +59,20 @@ func (e *Engine) admits(in *Incident, m member) bool {
 // member: whether m is within w of some member, as score computes it.
 func (e *Engine) anyInTime(in *Incident, m member, w time.Duration) bool {
 	e.ends++
-	for _, x := range in.members {
+	for i := range in.members {
 		e.work++
-		if inTime(x.r, m.r, w) {
+		if x := &in.members[i]; inTime(x.at, x.ta, &m.r, w) {
 			return true
 		}
 	}
 	return false
 }
 
-// inTime is the time test of score for one member x and a report m:
-// |t_m − t_x| ≤ w + ta_x + ta_m.
-func inTime(x, m Report, w time.Duration) bool {
-	dt := math.Abs(x.ObservedAt.Sub(m.ObservedAt).Seconds())
-	return !(dt > w.Seconds()+x.TimeAccuracyS+m.TimeAccuracyS)
+// inTime is the time test of score for one member x (observed at, with
+// time accuracy ta) and a report m: |t_m − t_x| ≤ w + ta_x + ta_m.
+func inTime(at time.Time, ta float64, m *Report, w time.Duration) bool {
+	dt := math.Abs(at.Sub(m.ObservedAt).Seconds())
+	return !(dt > w.Seconds()+ta+m.TimeAccuracyS)
 }
 
 // refutes reports whether a cheap look shows that m does not fit: score's
@@ -88,14 +88,14 @@ func (e *Engine) refutes(in *Incident, m member) bool {
 	if m.r.ObservedAt.Before(in.FirstObserved.Add(-slack)) || m.r.ObservedAt.After(in.LastObserved.Add(slack)) {
 		return true
 	}
-	x := in.members[0]
+	x := &in.members[0]
 	e.work++
-	gate := e.cfg.Gate * math.Hypot(x.r.AccuracyM, m.r.AccuracyM)
+	gate := e.cfg.Gate * math.Hypot(x.acc, m.r.AccuracyM)
 	if float64(x.p.Distance(m.p))*earthRadiusM > gate {
 		return true
 	}
 	// A persistent thing need fit only some member in time.
-	return !persistent(g) && !inTime(x.r, m.r, w)
+	return !persistent(g) && !inTime(x.at, x.ta, &m.r, w)
 }
 
 // score is how well m fits the incident (lower is better), and whether it
@@ -112,23 +112,28 @@ func (e *Engine) score(in *Incident, m member) (float64, bool) {
 	if m.r.ObservedAt.Before(in.FirstObserved.Add(-slack)) || m.r.ObservedAt.After(in.LastObserved.Add(slack)) {
 		return 0, false
 	}
+	// Every member's kind is of the incident's family, and the members
+	// name one equipment at most, Equipment (each was compatible with all):
+	// the test of kind and equipment against every member is the test
+	// against the incident.
+	if !equipmentCompatible(in.Equipment, m.r.Equipment) {
+		return 0, false
+	}
 	// A persistent thing must be within w of some member in time, anything
 	// else within w of every member; both within the gate of every member.
 	stays := persistent(g)
 	inTimeOfSome := false
 	worst := 0.0
-	for _, x := range in.members {
+	for i := range in.members {
+		x := &in.members[i]
 		e.work++
-		if group(x.r.Event) != g || !equipmentCompatible(x.r.Equipment, m.r.Equipment) {
-			return 0, false
-		}
-		gate := e.cfg.Gate * math.Hypot(x.r.AccuracyM, m.r.AccuracyM)
+		gate := e.cfg.Gate * math.Hypot(x.acc, m.r.AccuracyM)
 		d := float64(x.p.Distance(m.p)) * earthRadiusM
 		if d > gate {
 			return 0, false
 		}
-		dt := math.Abs(x.r.ObservedAt.Sub(m.r.ObservedAt).Seconds())
-		tw := w.Seconds() + x.r.TimeAccuracyS + m.r.TimeAccuracyS
+		dt := math.Abs(x.at.Sub(m.r.ObservedAt).Seconds())
+		tw := w.Seconds() + x.ta + m.r.TimeAccuracyS
 		if dt > tw {
 			if !stays {
 				return 0, false
