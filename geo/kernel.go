@@ -74,6 +74,7 @@ type Kernel struct {
 	every   []int32 // every edge's index, the naive scan's candidates
 
 	cover cover
+	dist  distCache // DistanceM's candidates where the cover keeps none
 }
 
 // Options tune the kernel's precomputation.
@@ -311,9 +312,14 @@ func (k *Kernel) placeFar(p s2.Point) Placement {
 // are not decided with it: see DistanceWGS84M).
 func (k *Kernel) DistanceM(lon, lat float64) float64 {
 	p := Point(lon, lat)
-	if c, ok := k.cover.find(leafID(p)); ok && c.e1 > c.e0 {
+	leaf := leafID(p)
+	c, ok := k.cover.find(leaf)
+	if ok && c.e1 > c.e0 {
 		_, d := nearest(k.edges, k.cover.edges[c.e0:c.e1], p)
 		return metres(d)
+	}
+	if ok {
+		return metres(k.cachedDistance(p, leaf))
 	}
 	_, d := nearestBlocked(k.edges, k.blocks, p)
 	return metres(d)
