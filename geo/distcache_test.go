@@ -2,7 +2,10 @@ package geo
 
 import (
 	"math/rand/v2"
+	"sort"
 	"testing"
+
+	"github.com/golang/geo/s2"
 )
 
 // DistanceM answers as the scan of every edge does, bit for bit, whether
@@ -39,4 +42,47 @@ func TestDistanceMIsTheScans(t *testing.T) {
 		}
 	}
 	t.Logf("%d points, %d cells kept", len(pts), len(k.dist.cells))
+}
+
+// The cover's indexed search finds the cell the binary search of every
+// cell finds, for leaf cells inside, between, at the ends of and around the
+// cover's cells.
+func TestCoverFindIsTheSearch(t *testing.T) {
+	_, k := mustReference(t)
+	c := &k.cover
+	search := func(leaf s2.CellID) (coverCell, bool) {
+		i := sort.Search(len(c.lo), func(i int) bool { return c.lo[i] > leaf }) - 1
+		if i < 0 || c.hi[i] < leaf {
+			return coverCell{}, false
+		}
+		return c.cells[i], true
+	}
+	r := rand.New(rand.NewPCG(2, 8))
+	var leaves []s2.CellID
+	for i := 0; i < len(c.lo); i += 7 {
+		leaves = append(leaves, c.lo[i], c.hi[i], c.lo[i]-2, c.hi[i]+2, c.lo[i]+s2.CellID(r.Uint64N(uint64(c.hi[i]-c.lo[i])+1)))
+	}
+	for range 100000 {
+		leaves = append(leaves, leafID(Point(25+r.Float64()*22, 40+r.Float64()*16)), leafID(Point(r.Float64()*360-180, r.Float64()*180-90)))
+	}
+	for _, leaf := range leaves {
+		c1, ok1 := c.find(leaf)
+		c2, ok2 := search(leaf)
+		if c1 != c2 || ok1 != ok2 {
+			t.Fatalf("%x: found %v %v, the search %v %v", uint64(leaf), c1, ok1, c2, ok2)
+		}
+	}
+}
+
+// Locate answers as Place, DistanceM and DistanceAtLeastM do.
+func TestLocateIsPlaceAndDistances(t *testing.T) {
+	_, k := mustReference(t)
+	r := rand.New(rand.NewPCG(6, 1))
+	for range 50000 {
+		lon, lat := 27+r.Float64()*18, 42+r.Float64()*13
+		pl, d, lb := k.Locate(lon, lat)
+		if pl != k.Place(lon, lat) || d != k.DistanceM(lon, lat) || lb != k.DistanceAtLeastM(lon, lat) {
+			t.Fatalf("%v, %v: Locate gives %v %v %v", lon, lat, pl, d, lb)
+		}
+	}
 }

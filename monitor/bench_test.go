@@ -32,3 +32,32 @@ func BenchmarkObserve(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(lines))*float64(b.N)/b.Elapsed().Seconds(), "obs/s")
 }
+
+// BenchmarkObserveBatches is BenchmarkObserve with the observations handed
+// over in batches of 500, as the server's ingestion does (the ceilings
+// are then counted once a batch).
+func BenchmarkObserveBatches(b *testing.B) {
+	m, k := mustReference(b)
+	res := simulate(b, 1, 6*time.Hour, 2000)
+	lines := make([][]byte, len(res.Observations))
+	for i, o := range res.Observations {
+		lines[i], _ = json.Marshal(o)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		p := monitor.NewPipeline(m, k, fusion.Config{})
+		batch := make([]*monitor.Observation, 0, 500)
+		for i, l := range lines {
+			o, err := monitor.DecodeLine(l)
+			if err != nil {
+				b.Fatal(err)
+			}
+			batch = append(batch, o)
+			if len(batch) == cap(batch) || i == len(lines)-1 {
+				p.Observe(batch)
+				batch = batch[:0]
+			}
+		}
+	}
+	b.ReportMetric(float64(len(lines))*float64(b.N)/b.Elapsed().Seconds(), "obs/s")
+}

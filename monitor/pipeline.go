@@ -96,15 +96,20 @@ func (p *Pipeline) Observe(batch []*Observation) []Incident {
 			continue
 		}
 		k := o.Key()
-		if _, ok := p.obs[k]; !ok {
+		_, had := p.obs[k]
+		if !had {
 			p.obs[k] = o
 		}
-		touch(p.fusion.Add(fusion.Report{
+		in := p.fusion.Add(fusion.Report{
 			Source: o.Source.ID, ID: o.ID, Owner: o.Source.Owner, Kind: o.Source.Kind,
 			Event: o.Event, Equipment: o.Equipment, Lon: o.Position[0], Lat: o.Position[1],
 			AccuracyM: o.AccuracyM, ObservedAt: o.ObservedAt, TimeAccuracyS: o.TimeAccuracyS,
 			Confidence: o.Confidence, AttributedTo: o.AttributedTo,
-		}))
+		})
+		touch(in)
+		if !had {
+			p.joined(in, o)
+		}
 		for _, in := range p.fusion.TakeRevised() {
 			touch(in)
 		}
@@ -154,4 +159,13 @@ func (p *Pipeline) sideConfidenceAt(lon, lat, accuracyM float64) float64 {
 		return 1
 	}
 	return sideConfidence(p.k.DistanceM(lon, lat), accuracyM)
+}
+
+// sideConfidenceOf is sideConfidenceAt of a position whose distance and
+// lower bound of the distance (geo.Kernel.Locate) are known.
+func sideConfidenceOf(distM, atLeastM, accuracyM float64) float64 {
+	if atLeastM > 6*math.Max(accuracyM/2, 1) {
+		return 1
+	}
+	return sideConfidence(distM, accuracyM)
 }

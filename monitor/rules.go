@@ -40,9 +40,9 @@ func (p *Pipeline) evaluateWith(in *fusion.Incident, s *summary) Incident {
 	if in.State == fusion.Merged {
 		return merged(in)
 	}
-	out := p.violations(in, s)
+	out, distM := p.violations(in, s)
 	out.Ambiguous = in.Ambiguous
-	out.DistanceToLineM = math.Round(p.k.DistanceM(in.Lon, in.Lat))
+	out.DistanceToLineM = math.Round(distM)
 	out.Violations = append(out.Violations, p.ceilings.hits[in.ID]...)
 	if !in.ClosedAt.IsZero() {
 		at := in.ClosedAt
@@ -63,15 +63,15 @@ func merged(in *fusion.Incident) Incident {
 	}
 }
 
-// violations places an incident and finds its violations; the distance to
-// the line is computed only when a rule needs it (DistanceToLineM is left
+// violations places an incident and finds its violations. It returns
+// them with the incident's distance to the line (DistanceToLineM is left
 // to evaluateWith).
-func (p *Pipeline) violations(in *fusion.Incident, s *summary) Incident {
-	pl := p.k.Place(in.Lon, in.Lat)
+func (p *Pipeline) violations(in *fusion.Incident, s *summary) (Incident, float64) {
+	pl, distM, atLeastM := p.k.Locate(in.Lon, in.Lat)
 	conf := -1.0
 	sideConf := func() float64 {
 		if conf < 0 {
-			conf = p.sideConfidenceAt(in.Lon, in.Lat, in.AccuracyM)
+			conf = sideConfidenceOf(distM, atLeastM, in.AccuracyM)
 		}
 		return conf
 	}
@@ -94,16 +94,16 @@ func (p *Pipeline) violations(in *fusion.Incident, s *summary) Incident {
 	// Weapons inside their withdrawal band: where the weapon stands (a
 	// shot's origin, or the sighting itself).
 	if in.Equipment != "" && (events["heavy_weapon"] || hasOrigin) {
-		at, acc := [2]float64{in.Lon, in.Lat}, in.AccuracyM
+		wpl, wconf := pl, sideConf // where the incident is
 		if !events["heavy_weapon"] {
-			at, acc = org, orgAcc
+			wpl = p.k.Place(org[0], org[1])
+			wconf = func() float64 { return p.sideConfidenceAt(org[0], org[1], orgAcc) }
 		}
-		wpl := p.k.Place(at[0], at[1])
 		cal := s.caliber
 		for i := range p.m.Bands {
 			b := &p.m.Bands[i]
 			if party := p.m.Sides.Party(wpl.Side); b.Applies(in.Equipment, cal) && b.AppliesTo(party) && wpl.InBand(i) {
-				conf := p.sideConfidenceAt(at[0], at[1], acc)
+				conf := wconf()
 				out.Violations = append(out.Violations, violation("band:"+b.ID, b.Provision, party, conf))
 			}
 		}
@@ -161,7 +161,7 @@ func (p *Pipeline) violations(in *fusion.Incident, s *summary) Incident {
 			}
 		}
 	}
-	return out
+	return out, distM
 }
 
 // firer attributes fire: to the side its origin is on when a sensor saw

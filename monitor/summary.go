@@ -25,17 +25,24 @@ type summary struct {
 	sx, sy, w  float64 // Σ origin·wi and Σ wi, wi = 1/accuracy²
 	caliber    float64
 	count      int
-	attributed map[string]map[string]float64 // attributed party → owner → confidence
+	attributed map[string]map[string]float64 // attributed party → owner → confidence (nil until one)
 	flight     *flight                       // the first path flown over the line
+
+	// fresh holds observations that joined the incident in the batch being
+	// observed, each the one the pipeline keeps under its key: summarise
+	// finds them here before it looks them up by key.
+	fresh []*Observation
 }
 
 func newSummary() *summary {
-	return &summary{events: map[string]bool{}, count: 1, attributed: map[string]map[string]float64{}}
+	return &summary{events: map[string]bool{}, count: 1}
 }
 
 // add summarises one more observation, the next in the incident's order.
 func (s *summary) add(o *Observation, left, right string) {
-	s.events[o.Event] = true
+	if !s.events[o.Event] {
+		s.events[o.Event] = true
+	}
 	if org, has := o.Origin(); has && shot(o.Event) {
 		wi := 1 / (o.AccuracyM * o.AccuracyM)
 		s.sx += org[0] * wi
@@ -48,6 +55,9 @@ func (s *summary) add(o *Observation, left, right string) {
 		c := o.Confidence
 		if o.Source.Owner == left || o.Source.Owner == right {
 			c /= 2
+		}
+		if s.attributed == nil {
+			s.attributed = map[string]map[string]float64{}
 		}
 		if s.attributed[o.AttributedTo] == nil {
 			s.attributed[o.AttributedTo] = map[string]float64{}
@@ -82,21 +92,49 @@ func (s *summary) origin() (lonlat [2]float64, accuracy float64, ok bool) {
 func (p *Pipeline) summarise(in *fusion.Incident) *summary {
 	s := p.sums[in]
 	if s == nil || s.n > len(in.Reports) || s.n > 0 && in.Reports[s.n-1] != s.last {
-		s = newSummary()
+		ns := newSummary()
+		if s != nil {
+			ns.fresh = s.fresh
+		}
+		s = ns
 		p.sums[in] = s
 	}
 	for _, r := range in.Reports[s.n:] {
-		if o := p.obs[Key{Source: r.Source, ID: r.ID}]; o != nil {
+		if o := p.observation(s.fresh, r); o != nil {
 			s.add(o, p.m.Sides.Left, p.m.Sides.Right)
 			p.noteFlight(s, o)
 			p.summarised++
 		}
 	}
+	clear(s.fresh)
+	s.fresh = s.fresh[:0]
 	s.n = len(in.Reports)
 	if s.n > 0 {
 		s.last = in.Reports[s.n-1]
 	}
 	return s
+}
+
+// observation is the observation the pipeline keeps for a report: one of
+// fresh when it is there, else looked up by key.
+func (p *Pipeline) observation(fresh []*Observation, r fusion.Ref) *Observation {
+	for _, o := range fresh {
+		if o.ID == r.ID && o.Source.ID == r.Source {
+			return o
+		}
+	}
+	return p.obs[Key{Source: r.Source, ID: r.ID}]
+}
+
+// joined notes that o, the observation the pipeline keeps under its key,
+// joined the incident in the batch being observed (see summary.fresh).
+func (p *Pipeline) joined(in *fusion.Incident, o *Observation) {
+	s := p.sums[in]
+	if s == nil {
+		s = newSummary()
+		p.sums[in] = s
+	}
+	s.fresh = append(s.fresh, o)
 }
 
 // summaryOf summarises observations given whole (Judge).
