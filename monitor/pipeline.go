@@ -22,6 +22,12 @@ type Pipeline struct {
 	sums   map[*fusion.Incident]*summary
 	// summarised counts the observations the summaries took in (tests).
 	summarised int
+	// dup says that an observation came again, in the batch in which the
+	// incident of its first coming closed: fusion may have filed it in a
+	// new incident, whose report then has no observation kept once the
+	// closed incident's leave, so a summary may no longer trust the
+	// observations it keeps (summary.go).
+	dup bool
 	// zoneRules[i] lists the rules that apply in zone i; fireFrom says
 	// whether any is a rule against fire from a zone.
 	zoneRules [][]int
@@ -89,6 +95,7 @@ func (p *Pipeline) Observe(batch []*Observation) []Incident {
 		}
 	}
 	var vessels []*Observation
+	var again []Key // keys already kept when their observation came
 	for _, o := range batch {
 		if IsVesselEvent(o.Event) {
 			vessels = append(vessels, o) // tracked, not fused
@@ -99,6 +106,9 @@ func (p *Pipeline) Observe(batch []*Observation) []Incident {
 		_, had := p.obs[k]
 		if !had {
 			p.obs[k] = o
+		}
+		if had {
+			again = append(again, k)
 		}
 		in := p.fusion.Add(fusion.Report{
 			Source: o.Source.ID, ID: o.ID, Owner: o.Source.Owner, Kind: o.Source.Kind,
@@ -135,6 +145,11 @@ func (p *Pipeline) Observe(batch []*Observation) []Incident {
 				delete(p.obs, Key{Source: r.Source, ID: r.ID})
 			}
 			delete(p.sums, in)
+		}
+	}
+	for _, k := range again {
+		if _, ok := p.obs[k]; !ok {
+			p.dup = true
 		}
 	}
 	return out
