@@ -14,7 +14,7 @@ import (
 // (beyond them a distance is searched in the blocks, uncached).
 const (
 	distLevel = 12
-	distCells = 1 << 16
+	distCells = 1 << 15
 )
 
 // distMargin (radians, about 6 mm) widens the bounds of distCache beyond

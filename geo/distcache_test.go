@@ -3,6 +3,7 @@ package geo
 import (
 	"math/rand/v2"
 	"sort"
+	"sync"
 	"testing"
 
 	"github.com/golang/geo/s2"
@@ -85,4 +86,26 @@ func TestLocateIsPlaceAndDistances(t *testing.T) {
 			t.Fatalf("%v, %v: Locate gives %v %v %v", lon, lat, pl, d, lb)
 		}
 	}
+}
+
+// The kernel measures from several goroutines at once while its cells'
+// candidates are listed (run with -race).
+func TestDistanceMConcurrent(t *testing.T) {
+	_, k := mustReference(t)
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := rand.New(rand.NewPCG(uint64(w), 3))
+			for range 3000 {
+				lon, lat := 33+r.Float64()*4, 46.5+r.Float64()*2
+				if got, want := k.DistanceM(lon, lat), k.NaiveDistanceM(Point(lon, lat)); got != want {
+					t.Errorf("%v, %v: %v m, the scan %v m", lon, lat, got, want)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
