@@ -26,9 +26,9 @@ const distMargin = 1e-9
 // edges that can be nearest to a point of the cell, nearest to its centre
 // first. For a cell of centre c and radius r whose centre is dc from the
 // line, every point q of the cell is within dc + r of the line, and an
-// edge at d from c is at least d − r from q: only edges within dc + 2r of c
-// can be nearest to q, and once the best distance found for q is less than
-// d − r, no edge from there on can be nearer. The distance found is thus
+// edge at d from c is at least d − |qc| from q: only edges within dc + 2r
+// of c can be nearest to q, and once the best distance found for q is
+// less than d − |qc|, no edge from there on can be nearer. The distance found is thus
 // the least over all the edges of the same s2.UpdateMinDistance values the
 // block search computes, bit for bit; the cache changes the cost, never the
 // answer. It is safe for concurrent use.
@@ -37,11 +37,18 @@ type distCache struct {
 	cells map[s2.CellID]*distCell
 }
 
-// distCell is one cell's candidates, by distance from its centre, and for
-// each the least distance it can be from a point of the cell.
+// distCell is one cell's centre and candidates, by distance from the
+// centre.
 type distCell struct {
-	edges []int32
-	lb    []s1.ChordAngle
+	center s2.Point
+	cands  []distCand
+}
+
+// distCand is a candidate edge and its distance from the cell's centre
+// (radians, less distMargin).
+type distCand struct {
+	d float64
+	i int32
 }
 
 // distance returns the distance (as nearestBlocked's) from p, in the leaf
@@ -68,13 +75,16 @@ func (k *Kernel) cachedDistance(p s2.Point, leaf s2.CellID) s1.ChordAngle {
 		}
 	}
 	best := s1.InfChordAngle()
-	for j, i := range c.edges {
-		if c.lb[j] > best {
+	off := float64(p.Distance(c.center)) + distMargin
+	limit := math.Inf(1)
+	for _, cd := range c.cands {
+		if cd.d > limit {
 			break
 		}
-		e := &k.edges[i]
+		e := &k.edges[cd.i]
 		if nd, ok := s2.UpdateMinDistance(p, e.a, e.b, best); ok {
 			best = nd
+			limit = float64(best.Angle()) + off
 		}
 	}
 	return best
@@ -122,10 +132,9 @@ func (k *Kernel) newDistCell(id s2.CellID) *distCell {
 		}
 		return int(x.i - y.i)
 	})
-	out := &distCell{edges: make([]int32, len(cs)), lb: make([]s1.ChordAngle, len(cs))}
+	out := &distCell{center: c, cands: make([]distCand, len(cs))}
 	for j, x := range cs {
-		out.edges[j] = x.i
-		out.lb[j] = s1.ChordAngleFromAngle(s1.Angle(math.Max(0, float64(x.d.Angle())-r-distMargin)))
+		out.cands[j] = distCand{d: float64(x.d.Angle()) - distMargin, i: x.i}
 	}
 	return out
 }
