@@ -17,6 +17,36 @@ type cover struct {
 	cells   []coverCell
 	classes []class
 	edges   []int32 // candidate edges of the cells, by ranges
+
+	// The search's index: the leaf cells from lo[0] on cut into buckets of
+	// 1<<shift consecutive ids; cells lo[below[b]:below[b+1]] start in
+	// bucket b (below[b] cells start before it).
+	shift uint
+	below []int32
+}
+
+// coverBuckets is how many buckets the index of the search has.
+const coverBuckets = 1 << 17
+
+// index builds the search's index.
+func (c *cover) index() {
+	if len(c.lo) == 0 {
+		return
+	}
+	span := uint64(c.hi[len(c.hi)-1] - c.lo[0])
+	for span>>c.shift >= coverBuckets {
+		c.shift++
+	}
+	n := span>>c.shift + 2
+	c.below = make([]int32, n)
+	i := 0
+	for b := range c.below {
+		start := uint64(c.lo[0]) + uint64(b)<<c.shift
+		for i < len(c.lo) && uint64(c.lo[i]) < start {
+			i++
+		}
+		c.below[b] = int32(i)
+	}
 }
 
 type coverCell struct {
@@ -34,7 +64,14 @@ type class struct {
 
 // find returns the cover cell holding a leaf cell.
 func (c *cover) find(leaf s2.CellID) (coverCell, bool) {
-	i := sort.Search(len(c.lo), func(i int) bool { return c.lo[i] > leaf }) - 1
+	if len(c.lo) == 0 || leaf < c.lo[0] || leaf > c.hi[len(c.hi)-1] {
+		return coverCell{}, false
+	}
+	// The first cell starting after leaf starts in leaf's bucket or is the
+	// first of the next.
+	b := uint64(leaf-c.lo[0]) >> c.shift
+	lo, hi := int(c.below[b]), int(c.below[b+1])
+	i := lo + sort.Search(hi-lo, func(j int) bool { return c.lo[lo+j] > leaf }) - 1
 	if i < 0 || c.hi[i] < leaf {
 		return coverCell{}, false
 	}
@@ -77,6 +114,7 @@ func (k *Kernel) buildCover(maxLevel int) {
 	for f := 0; f < 6; f++ {
 		b.visit(s2.CellFromCellID(s2.CellIDFromFace(f)), all, ZoneSet{}, zones)
 	}
+	k.cover.index()
 }
 
 func (b *builder) visit(cell s2.Cell, cand []int32, zonesIn, zonesMaybe ZoneSet) {

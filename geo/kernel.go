@@ -74,6 +74,7 @@ type Kernel struct {
 	every   []int32 // every edge's index, the naive scan's candidates
 
 	cover cover
+	dist  distCache // DistanceM's candidates where the cover keeps none
 }
 
 // Options tune the kernel's precomputation.
@@ -156,6 +157,31 @@ func (k *Kernel) Place(lon, lat float64) Placement { return k.PlacePoint(Point(l
 // PlacePoint returns where a point lies.
 func (k *Kernel) PlacePoint(p s2.Point) Placement {
 	c, ok := k.cover.find(leafID(p))
+	return k.placeIn(p, c, ok)
+}
+
+// Locate returns, for the point at lon, lat (degrees), what Place,
+// DistanceM and DistanceAtLeastM return, finding the point in the cover
+// once.
+func (k *Kernel) Locate(lon, lat float64) (pl Placement, distM, atLeastM float64) {
+	p := Point(lon, lat)
+	leaf := leafID(p)
+	c, ok := k.cover.find(leaf)
+	pl = k.placeIn(p, c, ok)
+	distM = k.distanceIn(p, leaf, c, ok)
+	switch {
+	case !ok:
+		atLeastM = k.radius
+	case c.e1 > c.e0:
+		atLeastM = distM
+	default:
+		atLeastM = float64(c.lo)
+	}
+	return pl, distM, atLeastM
+}
+
+// placeIn places p, in the cover cell c when ok.
+func (k *Kernel) placeIn(p s2.Point, c coverCell, ok bool) Placement {
 	if !ok {
 		return k.placeFar(p)
 	}
@@ -311,9 +337,20 @@ func (k *Kernel) placeFar(p s2.Point) Placement {
 // are not decided with it: see DistanceWGS84M).
 func (k *Kernel) DistanceM(lon, lat float64) float64 {
 	p := Point(lon, lat)
-	if c, ok := k.cover.find(leafID(p)); ok && c.e1 > c.e0 {
+	leaf := leafID(p)
+	c, ok := k.cover.find(leaf)
+	return k.distanceIn(p, leaf, c, ok)
+}
+
+// distanceIn is DistanceM of p, in the leaf cell leaf and the cover cell c
+// when ok.
+func (k *Kernel) distanceIn(p s2.Point, leaf s2.CellID, c coverCell, ok bool) float64 {
+	if ok && c.e1 > c.e0 {
 		_, d := nearest(k.edges, k.cover.edges[c.e0:c.e1], p)
 		return metres(d)
+	}
+	if ok {
+		return metres(k.cachedDistance(p, leaf))
 	}
 	_, d := nearestBlocked(k.edges, k.blocks, p)
 	return metres(d)

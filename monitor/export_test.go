@@ -29,3 +29,8 @@ func (p *Pipeline) Current() []Incident {
 	}
 	return out
 }
+
+// RestartOnLate makes the pipeline's summaries start over from the kept
+// observations by key on a late report, as they did before they kept the
+// observations in order.
+func (p *Pipeline) RestartOnLate() { p.dup = true }

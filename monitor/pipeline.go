@@ -22,6 +22,12 @@ type Pipeline struct {
 	sums   map[*fusion.Incident]*summary
 	// summarised counts the observations the summaries took in (tests).
 	summarised int
+	// dup says that an observation came again, in the batch in which the
+	// incident of its first coming closed: fusion may have filed it in a
+	// new incident, whose report then has no observation kept once the
+	// closed incident's leave, so a summary may no longer trust the
+	// observations it keeps (summary.go).
+	dup bool
 	// zoneRules[i] lists the rules that apply in zone i; fireFrom says
 	// whether any is a rule against fire from a zone.
 	zoneRules [][]int
@@ -89,6 +95,7 @@ func (p *Pipeline) Observe(batch []*Observation) []Incident {
 		}
 	}
 	var vessels []*Observation
+	var again []Key // keys already kept when their observation came
 	for _, o := range batch {
 		if IsVesselEvent(o.Event) {
 			vessels = append(vessels, o) // tracked, not fused
@@ -96,15 +103,23 @@ func (p *Pipeline) Observe(batch []*Observation) []Incident {
 			continue
 		}
 		k := o.Key()
-		if _, ok := p.obs[k]; !ok {
+		_, had := p.obs[k]
+		if !had {
 			p.obs[k] = o
 		}
-		touch(p.fusion.Add(fusion.Report{
+		if had {
+			again = append(again, k)
+		}
+		in := p.fusion.Add(fusion.Report{
 			Source: o.Source.ID, ID: o.ID, Owner: o.Source.Owner, Kind: o.Source.Kind,
 			Event: o.Event, Equipment: o.Equipment, Lon: o.Position[0], Lat: o.Position[1],
 			AccuracyM: o.AccuracyM, ObservedAt: o.ObservedAt, TimeAccuracyS: o.TimeAccuracyS,
 			Confidence: o.Confidence, AttributedTo: o.AttributedTo,
-		}))
+		})
+		touch(in)
+		if !had {
+			p.joined(in, o)
+		}
 		for _, in := range p.fusion.TakeRevised() {
 			touch(in)
 		}
@@ -132,6 +147,11 @@ func (p *Pipeline) Observe(batch []*Observation) []Incident {
 			delete(p.sums, in)
 		}
 	}
+	for _, k := range again {
+		if _, ok := p.obs[k]; !ok {
+			p.dup = true
+		}
+	}
 	return out
 }
 
@@ -154,4 +174,13 @@ func (p *Pipeline) sideConfidenceAt(lon, lat, accuracyM float64) float64 {
 		return 1
 	}
 	return sideConfidence(p.k.DistanceM(lon, lat), accuracyM)
+}
+
+// sideConfidenceOf is sideConfidenceAt of a position whose distance and
+// lower bound of the distance (geo.Kernel.Locate) are known.
+func sideConfidenceOf(distM, atLeastM, accuracyM float64) float64 {
+	if atLeastM > 6*math.Max(accuracyM/2, 1) {
+		return 1
+	}
+	return sideConfidence(distM, accuracyM)
 }

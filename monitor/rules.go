@@ -6,6 +6,7 @@ import (
 
 	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/fusion"
+	"github.com/accord-peace/accord/geo"
 )
 
 func round(x, unit float64) float64 { return math.Round(x/unit) * unit }
@@ -40,9 +41,9 @@ func (p *Pipeline) evaluateWith(in *fusion.Incident, s *summary) Incident {
 	if in.State == fusion.Merged {
 		return merged(in)
 	}
-	out := p.violations(in, s)
+	out, distM := p.violations(in, s)
 	out.Ambiguous = in.Ambiguous
-	out.DistanceToLineM = math.Round(p.k.DistanceM(in.Lon, in.Lat))
+	out.DistanceToLineM = math.Round(distM)
 	out.Violations = append(out.Violations, p.ceilings.hits[in.ID]...)
 	if !in.ClosedAt.IsZero() {
 		at := in.ClosedAt
@@ -63,15 +64,15 @@ func merged(in *fusion.Incident) Incident {
 	}
 }
 
-// violations places an incident and finds its violations; the distance to
-// the line is computed only when a rule needs it (DistanceToLineM is left
+// violations places an incident and finds its violations. It returns
+// them with the incident's distance to the line (DistanceToLineM is left
 // to evaluateWith).
-func (p *Pipeline) violations(in *fusion.Incident, s *summary) Incident {
-	pl := p.k.Place(in.Lon, in.Lat)
+func (p *Pipeline) violations(in *fusion.Incident, s *summary) (Incident, float64) {
+	pl, distM, atLeastM := p.k.Locate(in.Lon, in.Lat)
 	conf := -1.0
 	sideConf := func() float64 {
 		if conf < 0 {
-			conf = p.sideConfidenceAt(in.Lon, in.Lat, in.AccuracyM)
+			conf = sideConfidenceOf(distM, atLeastM, in.AccuracyM)
 		}
 		return conf
 	}
@@ -90,20 +91,21 @@ func (p *Pipeline) violations(in *fusion.Incident, s *summary) Incident {
 	events := s.events
 	present := func() (string, float64) { return out.Side, sideConf() }
 	org, orgAcc, hasOrigin := s.origin()
+	from := &spot{k: p.k, at: org} // where the shots came from
 
 	// Weapons inside their withdrawal band: where the weapon stands (a
 	// shot's origin, or the sighting itself).
 	if in.Equipment != "" && (events["heavy_weapon"] || hasOrigin) {
-		at, acc := [2]float64{in.Lon, in.Lat}, in.AccuracyM
+		wpl, wconf := pl, sideConf // where the incident is
 		if !events["heavy_weapon"] {
-			at, acc = org, orgAcc
+			wpl = from.place()
+			wconf = func() float64 { return from.sideConfidence(orgAcc) }
 		}
-		wpl := p.k.Place(at[0], at[1])
 		cal := s.caliber
 		for i := range p.m.Bands {
 			b := &p.m.Bands[i]
 			if party := p.m.Sides.Party(wpl.Side); b.Applies(in.Equipment, cal) && b.AppliesTo(party) && wpl.InBand(i) {
-				conf := p.sideConfidenceAt(at[0], at[1], acc)
+				conf := wconf()
 				out.Violations = append(out.Violations, violation("band:"+b.ID, b.Provision, party, conf))
 			}
 		}
@@ -111,10 +113,10 @@ func (p *Pipeline) violations(in *fusion.Incident, s *summary) Incident {
 	// Fire across the line: the origin and the impact on different sides
 	// (a shot's origin: a flight path has none, see shot).
 	if p.m.Crossing != nil && hasOrigin && p.m.Crossing.Governs(in.Equipment, events) {
-		opl := p.k.Place(org[0], org[1])
+		opl := from.place()
 		if opl.Side != 0 && pl.Side != 0 && opl.Side != pl.Side {
 			party := p.m.Sides.Party(opl.Side)
-			conf := p.sideConfidenceAt(org[0], org[1], orgAcc) * sideConf()
+			conf := from.sideConfidence(orgAcc) * sideConf()
 			out.Violations = append(out.Violations, violation("crossing", p.m.Crossing.Provision, party, conf))
 		}
 	}
@@ -134,7 +136,7 @@ func (p *Pipeline) violations(in *fusion.Incident, s *summary) Incident {
 			}
 			party, conf := present()
 			if isFire(events) {
-				party, conf = p.firer(s, org, orgAcc, hasOrigin)
+				party, conf = p.firer(s, from, orgAcc, hasOrigin)
 			}
 			if !r.Binds(party) {
 				continue
@@ -144,7 +146,7 @@ func (p *Pipeline) violations(in *fusion.Incident, s *summary) Incident {
 		}
 	}
 	if hasOrigin && p.fireFrom {
-		opl := p.k.Place(org[0], org[1])
+		opl := from.place()
 		for _, zi := range opl.Zones.Indices() {
 			z := &p.m.Geometry.Zones[zi]
 			for _, ri := range p.zoneRules[zi] {
@@ -152,7 +154,7 @@ func (p *Pipeline) violations(in *fusion.Incident, s *summary) Incident {
 				if r.Fire != agreement.FireFrom || !r.Governs(in.Equipment) || !anyOf(events, r.Forbid) {
 					continue
 				}
-				party, conf := p.firer(s, org, orgAcc, hasOrigin)
+				party, conf := p.firer(s, from, orgAcc, hasOrigin)
 				if !r.Binds(party) {
 					continue
 				}
@@ -161,16 +163,15 @@ func (p *Pipeline) violations(in *fusion.Incident, s *summary) Incident {
 			}
 		}
 	}
-	return out
+	return out, distM
 }
 
 // firer attributes fire: to the side its origin is on when a sensor saw
 // the origin, else to the party the sources name, by noisy-OR over the
 // owners that name it (a party's own report counts half, being a party's).
-func (p *Pipeline) firer(s *summary, org [2]float64, acc float64, hasOrigin bool) (string, float64) {
+func (p *Pipeline) firer(s *summary, org *spot, acc float64, hasOrigin bool) (string, float64) {
 	if hasOrigin {
-		opl := p.k.Place(org[0], org[1])
-		return p.m.Sides.Party(opl.Side), p.sideConfidenceAt(org[0], org[1], acc)
+		return p.m.Sides.Party(org.place().Side), org.sideConfidence(acc)
 	}
 	owners := s.attributed
 	best, bestConf := "", 0.0
@@ -205,4 +206,33 @@ func violation(rule, provision, party string, conf float64) Violation {
 		v.Party = &party
 	}
 	return v
+}
+
+// spot is a position that the rules may place, and whose side they may
+// weigh, more than once: the kernel locates it once, when first asked.
+type spot struct {
+	k               *geo.Kernel
+	at              [2]float64 // lon, lat
+	done            bool
+	pl              geo.Placement
+	distM, atLeastM float64
+}
+
+func (o *spot) locate() {
+	if !o.done {
+		o.pl, o.distM, o.atLeastM = o.k.Locate(o.at[0], o.at[1])
+		o.done = true
+	}
+}
+
+// place is Kernel.Place of the position.
+func (o *spot) place() geo.Placement {
+	o.locate()
+	return o.pl
+}
+
+// sideConfidence is Pipeline.sideConfidenceAt of the position.
+func (o *spot) sideConfidence(accuracyM float64) float64 {
+	o.locate()
+	return sideConfidenceOf(o.distM, o.atLeastM, accuracyM)
 }

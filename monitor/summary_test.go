@@ -2,6 +2,7 @@ package monitor_test
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"testing"
 	"time"
@@ -110,5 +111,41 @@ func BenchmarkLongLivedIncident(b *testing.B) {
 				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/batch")
 			})
 		}
+	}
+}
+
+// A summary brought up to date with late reports in place hands out what
+// one that starts over from every observation by key hands out, batch
+// after batch: on a stream whose reports come late (each swapped with one
+// up to 40 behind it), and on one with observations sent twice.
+func TestLateReportsInPlaceAsStartingOver(t *testing.T) {
+	m, k := mustReference(t)
+	res := simulate(t, 5, 12*time.Hour, 200)
+	var obs []*monitor.Observation
+	for _, o := range res.Observations {
+		obs = append(obs, toObservation(t, o))
+	}
+	r := rand.New(rand.NewPCG(4, 4))
+	for i := range obs {
+		j := max(0, i-r.IntN(40))
+		obs[i], obs[j] = obs[j], obs[i]
+	}
+	twice := slices.Clone(obs)
+	for i := 0; i < len(obs); i += 97 {
+		twice = slices.Insert(twice, min(len(twice), i+r.IntN(30)), obs[i])
+	}
+	for name, stream := range map[string][]*monitor.Observation{"late": obs, "late and twice": twice} {
+		p, ref := monitor.NewPipeline(m, k, fusion.Config{}), monitor.NewPipeline(m, k, fusion.Config{})
+		ref.RestartOnLate()
+		n := 0
+		for i := 0; i < len(stream); i += 23 {
+			batch := stream[i:min(i+23, len(stream))]
+			got, want := p.Observe(batch), ref.Observe(batch)
+			if a, b := mustJSON(t, got), mustJSON(t, want); a != b {
+				t.Fatalf("%s, batch %d: in place\n %s\nstarting over\n %s", name, i/23, a, b)
+			}
+			n += len(got)
+		}
+		t.Logf("%s: %d observations, %d evaluations", name, len(stream), n)
 	}
 }
