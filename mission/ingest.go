@@ -247,7 +247,11 @@ func lastOf(seqs []int64) *int64 {
 // size does not grow with the incident's age.
 func incidentEntry(in *monitor.Incident) ledger.Entry {
 	r := accord.RecordOf(in)
-	return derivedEntry(accord.EntryIncident, &r)
+	b, err := r.AppendJSON(make([]byte, 0, 768)) // json.Marshal's bytes
+	if err != nil {
+		b = nil // as derivedEntry
+	}
+	return ledger.Entry{Kind: ledger.KindDerived, Type: accord.EntryIncident, Body: b}
 }
 
 func derivedEntry(typ string, v any) ledger.Entry {
