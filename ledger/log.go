@@ -67,13 +67,14 @@ func (l *Log) check(e *Entry) error {
 // add records a checked entry's hashes.
 func (l *Log) add(rec []byte, off int64) error {
 	n := int64(len(l.offsets))
-	hs, err := tlog.StoredHashes(n, rec, l.hashReader())
+	h := tlog.RecordHash(rec) // tlog.StoredHashes, hashing the record once
+	hs, err := tlog.StoredHashesForRecordHash(n, h, l.hashReader())
 	if err != nil {
 		return err
 	}
 	l.hashes = append(l.hashes, hs...)
 	l.offsets = append(l.offsets, off)
-	l.last = tlog.RecordHash(rec)
+	l.last = h
 	return nil
 }
 

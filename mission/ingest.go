@@ -154,6 +154,8 @@ func (m *Mission) prepare(changed []monitor.Incident, verdicts map[string]string
 		return p, nil
 	}
 	var s sealer
+	p.head = make([]ledger.Entry, 0, len(entries)+len(changed))
+	p.tail = make([]ledger.Entry, 0, len(events)+len(derived))
 	for _, e := range entries {
 		p.head = append(p.head, m.sealIf(&s, e, consultation))
 	}
