@@ -167,10 +167,12 @@ func (m *Mission) prepare(changed []monitor.Incident, verdicts map[string]string
 		if events[i].Type == engine.Response {
 			c = events[i].Consultation
 		}
-		p.tail = append(p.tail, m.sealIf(&s, derivedEntry(accord.EntryEvent, &events[i]), c))
+		b, err := events[i].AppendJSON(make([]byte, 0, 256)) // json.Marshal's bytes
+		p.tail = append(p.tail, m.sealIf(&s, entryOf(accord.EntryEvent, b, err), c))
 	}
 	for i := range derived {
-		p.tail = append(p.tail, m.sealIf(&s, derivedEntry(accord.EntryAgreement, &derived[i]), derived[i].Consultation))
+		b, err := derived[i].AppendJSON(make([]byte, 0, 256))
+		p.tail = append(p.tail, m.sealIf(&s, entryOf(accord.EntryAgreement, b, err), derived[i].Consultation))
 	}
 	p.sealed = s.sealed
 	return p, s.err
@@ -250,10 +252,16 @@ func lastOf(seqs []int64) *int64 {
 func incidentEntry(in *monitor.Incident) ledger.Entry {
 	r := accord.RecordOf(in)
 	b, err := r.AppendJSON(make([]byte, 0, 768)) // json.Marshal's bytes
+	return entryOf(accord.EntryIncident, b, err)
+}
+
+// entryOf is the derived entry of a body an AppendJSON method encoded: as
+// derivedEntry writes it (no body when json.Marshal fails).
+func entryOf(typ string, body []byte, err error) ledger.Entry {
 	if err != nil {
-		b = nil // as derivedEntry
+		body = nil
 	}
-	return ledger.Entry{Kind: ledger.KindDerived, Type: accord.EntryIncident, Body: b}
+	return ledger.Entry{Kind: ledger.KindDerived, Type: typ, Body: body}
 }
 
 func derivedEntry(typ string, v any) ledger.Entry {
