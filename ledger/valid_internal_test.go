@@ -150,3 +150,23 @@ func BenchmarkEncodeRest(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkAppendAll appends the entries of an ingested batch (about 450
+// for 500 observations of the reference front) in one durable batch.
+func BenchmarkAppendAll(b *testing.B) {
+	l, err := Open(b.TempDir() + "/log")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer l.Close()
+	body := []byte(`{"id":"inc-000123","state":"confirmed","event":"artillery","location":[36.123456,47.654321],"observation_count":3}`)
+	es := make([]Entry, 450)
+	for i := range es {
+		es[i] = Entry{Kind: KindDerived, Type: "incident", Body: body}
+	}
+	for b.Loop() {
+		if _, err := l.AppendAll(es); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
