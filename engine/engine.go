@@ -16,11 +16,14 @@ type Engine struct {
 	a     *agreement.Agreement
 	state State
 	// Indexes of the record, kept after each accepted entry so that an
-	// entry costs little however long the record: the violations' ids, and
-	// the first consultation not closed (every one before it is, and has
-	// no deadline).
-	violationIDs map[string]bool
-	firstOpen    int
+	// entry costs little however long the record: the violations' ids, the
+	// first consultation not closed (every one before it is, and has no
+	// deadline), each consultation's index by id, and the earliest deadline
+	// of a consultation (see due).
+	violationIDs  map[string]bool
+	firstOpen     int
+	consultations map[string]int
+	due           due
 	// set is the set the engine runs in (nil alone): its conditions may
 	// read the other agreements'.
 	set *Set
@@ -42,7 +45,25 @@ func New(a *agreement.Agreement) *Engine {
 			s.Tranches = append(s.Tranches, TrancheState{ID: t.ID, Status: Pending})
 		}
 	}
-	return &Engine{a: a, state: s, violationIDs: map[string]bool{}}
+	return &Engine{a: a, state: s, violationIDs: map[string]bool{}, consultations: map[string]int{}}
+}
+
+// due is the earliest deadline of the consultations of a state, if any
+// has one: an entry before it misses no consultation's deadline, so the
+// engine need not look at each consultation for every entry.
+type due struct {
+	at  time.Time
+	any bool // at least one consultation has a deadline
+}
+
+// before reports whether at comes before every consultation's deadline.
+func (d due) before(at time.Time) bool { return !d.any || at.Before(d.at) }
+
+// add takes one more deadline (nil: none) into account.
+func (d *due) add(t *time.Time) {
+	if t != nil && (!d.any || t.Before(d.at)) {
+		d.at, d.any = *t, true
+	}
 }
 
 // State returns a copy of the current state.
@@ -87,7 +108,8 @@ func (e *Engine) Apply(ev Event) error {
 // prepare applies an entry to a copy of the state, which commit makes the
 // state and undo drops. A refused entry is undone already.
 func (e *Engine) prepare(ev Event) (*run, error) {
-	r := &run{a: e.a, s: clone(&e.state), seq: ev.Seq, violationIDs: e.violationIDs, firstOpen: e.firstOpen, set: e.set}
+	r := &run{a: e.a, s: clone(&e.state), seq: ev.Seq, violationIDs: e.violationIDs, firstOpen: e.firstOpen,
+		consultations: e.consultations, committed: len(e.state.Consultations), due: e.due, set: e.set}
 	if err := r.apply(ev); err != nil {
 		e.undo(r)
 		return nil, entryError(ev, err)
@@ -111,7 +133,8 @@ func (e *Engine) undo(r *run) {
 	}
 }
 
-// commit makes a prepared run's state the engine's.
+// commit makes a prepared run's state the engine's, and brings the
+// indexes up to date.
 func (e *Engine) commit(r *run, ev Event) {
 	e.state = *r.s
 	if ev.Type == ViolationEv {
@@ -120,14 +143,29 @@ func (e *Engine) commit(r *run, ev Event) {
 	for e.firstOpen < len(e.state.Consultations) && e.state.Consultations[e.firstOpen].Stage == StageClosed {
 		e.firstOpen++
 	}
+	cs := e.state.Consultations
+	if len(r.oldConsultations) > 0 {
+		// A deadline changed (or went): look at every open one again.
+		e.due = due{}
+		for i := e.firstOpen; i < len(cs); i++ {
+			e.due.add(cs[i].Deadline)
+		}
+	} else {
+		for i := r.committed; i < len(cs); i++ {
+			e.due.add(cs[i].Deadline)
+		}
+	}
+	for i := r.committed; i < len(cs); i++ {
+		if _, ok := e.consultations[cs[i].ID]; !ok { // the first of an id, as a scan finds it
+			e.consultations[cs[i].ID] = i
+		}
+	}
 }
 
 // Consultation returns the consultation with an id.
 func (e *Engine) Consultation(id string) (ConsultationState, bool) {
-	for _, c := range e.state.Consultations {
-		if c.ID == id {
-			return c, true
-		}
+	if i, ok := e.consultations[id]; ok {
+		return e.state.Consultations[i], true
 	}
 	return ConsultationState{}, false
 }
@@ -163,10 +201,15 @@ type run struct {
 	// changed them, by index.
 	oldConsultations map[int]ConsultationState
 	oldViolations    map[int]ViolationState
-	// The engine's indexes as of the state before this entry (read only).
-	violationIDs map[string]bool
-	firstOpen    int
-	set          *Set // nil alone
+	// The engine's indexes as of the state before this entry (read only):
+	// the consultations' indexes cover the first committed ones, those
+	// the state had before this entry.
+	violationIDs  map[string]bool
+	firstOpen     int
+	consultations map[string]int
+	committed     int
+	due           due
+	set           *Set // nil alone
 }
 
 // touchConsultation returns consultation i to change in place, keeping it
@@ -304,7 +347,10 @@ func (r *run) violation(ev Event) error {
 }
 
 func (r *run) consultation(id string) (*ConsultationState, error) {
-	for i := range r.s.Consultations {
+	if i, ok := r.consultations[id]; ok {
+		return r.touchConsultation(i), nil
+	}
+	for i := r.committed; i < len(r.s.Consultations); i++ {
 		if r.s.Consultations[i].ID == id {
 			return r.touchConsultation(i), nil
 		}

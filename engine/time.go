@@ -29,9 +29,13 @@ const (
 func (r *run) advance(at time.Time) {
 	for {
 		var ds []deadline
-		for i := r.firstOpen; i < len(r.s.Consultations); i++ {
-			if c := &r.s.Consultations[i]; c.Deadline != nil && !c.Deadline.After(at) {
-				ds = append(ds, deadline{*c.Deadline, dConsultation, i})
+		// Unless this entry changed or added a consultation, none has a
+		// deadline before the earliest the engine knows of.
+		if r.oldConsultations != nil || len(r.s.Consultations) > r.committed || !r.due.before(at) {
+			for i := r.firstOpen; i < len(r.s.Consultations); i++ {
+				if c := &r.s.Consultations[i]; c.Deadline != nil && !c.Deadline.After(at) {
+					ds = append(ds, deadline{*c.Deadline, dConsultation, i})
+				}
 			}
 		}
 		if sb := r.s.Snapback; sb != nil && !sb.Effective && !sb.EffectiveAt.After(at) {

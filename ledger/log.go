@@ -20,7 +20,7 @@ type Log struct {
 	f    *os.File
 
 	mu      sync.RWMutex
-	hashes  []tlog.Hash // tlog stored hashes
+	hashes  hashList    // tlog stored hashes
 	offsets []int64     // file offset of each entry's frame
 	last    tlog.Hash   // record hash of the last entry
 	size    int64       // file size
@@ -67,13 +67,14 @@ func (l *Log) check(e *Entry) error {
 // add records a checked entry's hashes.
 func (l *Log) add(rec []byte, off int64) error {
 	n := int64(len(l.offsets))
-	hs, err := tlog.StoredHashes(n, rec, l.hashReader())
+	h := tlog.RecordHash(rec) // tlog.StoredHashes, hashing the record once
+	hs, err := tlog.StoredHashesForRecordHash(n, h, l.hashReader())
 	if err != nil {
 		return err
 	}
-	l.hashes = append(l.hashes, hs...)
+	l.hashes.append(hs...)
 	l.offsets = append(l.offsets, off)
-	l.last = tlog.RecordHash(rec)
+	l.last = h
 	return nil
 }
 
@@ -81,10 +82,10 @@ func (l *Log) hashReader() tlog.HashReader {
 	return tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) {
 		out := make([]tlog.Hash, len(idx))
 		for i, x := range idx {
-			if x >= int64(len(l.hashes)) {
+			if x >= l.hashes.len() {
 				return nil, fmt.Errorf("hash %d not stored", x)
 			}
-			out[i] = l.hashes[x]
+			out[i] = l.hashes.at(x)
 		}
 		return out, nil
 	})
@@ -179,7 +180,7 @@ func (l *Log) commit() {
 func (l *Log) writeBatch(w *bufio.Writer, batch []*appendReq) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	startHashes, startOffsets, startLast, startSize := len(l.hashes), len(l.offsets), l.last, l.size
+	startHashes, startOffsets, startLast, startSize := l.hashes.len(), len(l.offsets), l.last, l.size
 	var err error
 	var rec []byte
 	off := l.size
@@ -205,7 +206,8 @@ func (l *Log) writeBatch(w *bufio.Writer, batch []*appendReq) {
 	if err != nil {
 		// Nothing of the batch is acknowledged; forget it in memory and cut
 		// the file back.
-		l.hashes, l.offsets, l.last = l.hashes[:startHashes], l.offsets[:startOffsets], startLast
+		l.hashes.truncate(startHashes)
+		l.offsets, l.last = l.offsets[:startOffsets], startLast
 		w.Reset(l.f)
 		_ = l.f.Truncate(startSize)
 		_, _ = l.f.Seek(startSize, io.SeekStart)

@@ -154,6 +154,8 @@ func (m *Mission) prepare(changed []monitor.Incident, verdicts map[string]string
 		return p, nil
 	}
 	var s sealer
+	p.head = make([]ledger.Entry, 0, len(entries)+len(changed))
+	p.tail = make([]ledger.Entry, 0, len(events)+len(derived))
 	for _, e := range entries {
 		p.head = append(p.head, m.sealIf(&s, e, consultation))
 	}
@@ -165,10 +167,12 @@ func (m *Mission) prepare(changed []monitor.Incident, verdicts map[string]string
 		if events[i].Type == engine.Response {
 			c = events[i].Consultation
 		}
-		p.tail = append(p.tail, m.sealIf(&s, derivedEntry(accord.EntryEvent, &events[i]), c))
+		b, err := events[i].AppendJSON(make([]byte, 0, 256)) // json.Marshal's bytes
+		p.tail = append(p.tail, m.sealIf(&s, entryOf(accord.EntryEvent, b, err), c))
 	}
 	for i := range derived {
-		p.tail = append(p.tail, m.sealIf(&s, derivedEntry(accord.EntryAgreement, &derived[i]), derived[i].Consultation))
+		b, err := derived[i].AppendJSON(make([]byte, 0, 256))
+		p.tail = append(p.tail, m.sealIf(&s, entryOf(accord.EntryAgreement, b, err), derived[i].Consultation))
 	}
 	p.sealed = s.sealed
 	return p, s.err
@@ -247,7 +251,17 @@ func lastOf(seqs []int64) *int64 {
 // size does not grow with the incident's age.
 func incidentEntry(in *monitor.Incident) ledger.Entry {
 	r := accord.RecordOf(in)
-	return derivedEntry(accord.EntryIncident, &r)
+	b, err := r.AppendJSON(make([]byte, 0, 768)) // json.Marshal's bytes
+	return entryOf(accord.EntryIncident, b, err)
+}
+
+// entryOf is the derived entry of a body an AppendJSON method encoded: as
+// derivedEntry writes it (no body when json.Marshal fails).
+func entryOf(typ string, body []byte, err error) ledger.Entry {
+	if err != nil {
+		body = nil
+	}
+	return ledger.Entry{Kind: ledger.KindDerived, Type: typ, Body: body}
 }
 
 func derivedEntry(typ string, v any) ledger.Entry {
