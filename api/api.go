@@ -310,7 +310,14 @@ func (s *Server) postObservations(w http.ResponseWriter, r *http.Request) {
 	if limit := s.maxReplyIncidents(); len(res.Incidents) > limit {
 		res.Incidents, res.IncidentsTruncated = res.Incidents[:limit], true
 	}
-	writeJSON(w, http.StatusOK, res)
+	b, err := res.AppendJSON(make([]byte, 0, 512*(len(res.Incidents)+1)))
+	if err != nil {
+		writeJSON(w, http.StatusOK, res) // encoding/json's own way, as before
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	w.Write(append(b, '\n')) // as json.Encoder ends it
 }
 
 func (s *Server) maxReplyIncidents() int {
