@@ -173,7 +173,7 @@ type Engine struct {
 	lasts     []lastSeen  // of incidents, one for one
 	dead      int         // nils in incidents
 	closed    []*Incident // closed since the last TakeClosed
-	seen      map[Ref]*Incident
+	seen      seenKeys
 	next      int
 	latest    time.Time
 	expired   time.Time // latest when expire last ran
@@ -294,7 +294,7 @@ func New(cfg Config) *Engine {
 	if cfg.AttachAt == 0 {
 		cfg.AttachAt = 0.5
 	}
-	e := &Engine{cfg: cfg, parties: map[string]bool{}, seen: map[Ref]*Incident{}, cells: map[placeKey][]hourEntries{}, minB: 1, maxB: 0, nbrs: new([1 << nbrBits]nbrEntry)}
+	e := &Engine{cfg: cfg, parties: map[string]bool{}, seen: newSeenKeys(), cells: map[placeKey][]hourEntries{}, minB: 1, maxB: 0, nbrs: new([1 << nbrBits]nbrEntry)}
 	for _, p := range cfg.Parties {
 		e.parties[p] = true
 	}
@@ -375,7 +375,7 @@ func window(g string) time.Duration {
 // report already seen returns its incident unchanged.
 func (e *Engine) Add(r Report) *Incident {
 	key := Ref{Source: r.Source, ID: r.ID}
-	if in, ok := e.seen[key]; ok {
+	if in, ok := e.seen.get(key); ok {
 		return in
 	}
 	if r.ObservedAt.After(e.latest) {
@@ -397,7 +397,7 @@ func (e *Engine) Add(r Report) *Incident {
 		e.incidents = append(e.incidents, best)
 		e.lasts = append(e.lasts, lastSeen{})
 	}
-	e.seen[key] = best
+	e.seen.add(key, best)
 	e.join(best, m)
 	e.lasts[best.pos].at = best.LastObserved
 	e.reindex(best)
@@ -802,7 +802,7 @@ func (e *Engine) expire() {
 			e.unindex(in)
 			for i := range in.members {
 				m := &in.members[i]
-				delete(e.seen, Ref{Source: m.Source, ID: m.ID})
+				e.seen.remove(Ref{Source: m.Source, ID: m.ID}, in)
 			}
 			in.ClosedAt = e.latest
 			in.ClosedReason = "no report for " + e.cfg.Horizon.String() + " after its last observation"
