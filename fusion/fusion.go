@@ -173,7 +173,7 @@ type Engine struct {
 	lasts     []lastSeen  // of incidents, one for one
 	dead      int         // nils in incidents
 	closed    []*Incident // closed since the last TakeClosed
-	seen      map[Ref]*Incident
+	seen      seenKeys
 	next      int
 	latest    time.Time
 	expired   time.Time // latest when expire last ran
@@ -294,7 +294,7 @@ func New(cfg Config) *Engine {
 	if cfg.AttachAt == 0 {
 		cfg.AttachAt = 0.5
 	}
-	e := &Engine{cfg: cfg, parties: map[string]bool{}, seen: map[Ref]*Incident{}, cells: map[placeKey][]hourEntries{}, minB: 1, maxB: 0, nbrs: new([1 << nbrBits]nbrEntry)}
+	e := &Engine{cfg: cfg, parties: map[string]bool{}, seen: newSeenKeys(), cells: map[placeKey][]hourEntries{}, minB: 1, maxB: 0, nbrs: new([1 << nbrBits]nbrEntry)}
 	for _, p := range cfg.Parties {
 		e.parties[p] = true
 	}
@@ -375,7 +375,7 @@ func window(g string) time.Duration {
 // report already seen returns its incident unchanged.
 func (e *Engine) Add(r Report) *Incident {
 	key := Ref{Source: r.Source, ID: r.ID}
-	if in, ok := e.seen[key]; ok {
+	if in, ok := e.seen.get(key); ok {
 		return in
 	}
 	if r.ObservedAt.After(e.latest) {
@@ -397,7 +397,7 @@ func (e *Engine) Add(r Report) *Incident {
 		e.incidents = append(e.incidents, best)
 		e.lasts = append(e.lasts, lastSeen{})
 	}
-	e.seen[key] = best
+	e.seen.add(key, best)
 	e.join(best, m)
 	e.lasts[best.pos].at = best.LastObserved
 	e.reindex(best)
@@ -489,7 +489,9 @@ func (e *Engine) candidates(m member) []*Incident {
 // the cap, or inside it, as the first rule says.
 // The occupied cells being sorted, those of one ancestor are consecutive:
 // an ancestor's answer is kept for the next (asked of the same cell, the
-// cap answers the same).
+// cap answers the same). A cap under a hemisphere, not empty, intersects a
+// cell that contains its centre whatever the cell's vertices (the last of
+// IntersectsCell's answers but one): that, cheaper, is asked first.
 func coverOccupied(cells []s2.CellID, c s2.Cap, level int, occ *occupiedCells) []s2.CellID {
 	occupied := occ.ids
 	const margin = 1e-3 / earthRadiusM
@@ -503,6 +505,11 @@ func coverOccupied(cells []s2.CellID, c s2.Cap, level int, occ *occupiedCells) [
 	var asked [s2.MaxLevel + 1]struct {
 		cell  s2.CellID
 		meets bool
+	}
+	small := c.Height() < 1 && !c.IsEmpty() // radius under a right angle (IntersectsCell)
+	intersects := func(p s2.CellID) bool {
+		cell := s2.CellFromCellID(p)
+		return small && cell.ContainsPoint(c.Center()) || c.IntersectsCell(cell)
 	}
 	for _, f := range first {
 		lo, hi := f.RangeMin(), f.RangeMax()
@@ -528,7 +535,7 @@ func coverOccupied(cells []s2.CellID, c s2.Cap, level int, occ *occupiedCells) [
 			for l := f.Level(); l <= level && meets; l++ {
 				a := &asked[l]
 				if p := x.Parent(l); a.cell != p {
-					a.cell, a.meets = p, c.IntersectsCell(s2.CellFromCellID(p))
+					a.cell, a.meets = p, intersects(p)
 				}
 				meets = a.meets
 			}
@@ -802,7 +809,7 @@ func (e *Engine) expire() {
 			e.unindex(in)
 			for i := range in.members {
 				m := &in.members[i]
-				delete(e.seen, Ref{Source: m.Source, ID: m.ID})
+				e.seen.remove(Ref{Source: m.Source, ID: m.ID}, in)
 			}
 			in.ClosedAt = e.latest
 			in.ClosedReason = "no report for " + e.cfg.Horizon.String() + " after its last observation"

@@ -52,7 +52,7 @@ func (e *Engine) revise(amb []*Incident, joined *Incident) {
 			continue
 		}
 		e.unindex(s)
-		e.seen[Ref{Source: m.r.Source, ID: m.r.ID}] = target
+		e.seen.move(Ref{Source: m.r.Source, ID: m.r.ID}, target)
 		e.join(target, m)
 		e.lasts[target.pos].at = target.LastObserved
 		e.reindex(target)
