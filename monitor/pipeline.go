@@ -82,12 +82,16 @@ func (p *Pipeline) Observe(batch []*Observation) []Incident {
 	var touched []*fusion.Incident
 	var missing []Incident // missing presence reports (presence.go)
 	var missingAt []int    // each after the first missingAt[i] incidents touched
-	seen := map[*fusion.Incident]bool{}
-	touch := func(in *fusion.Incident) {
-		if !seen[in] {
-			seen[in] = true
-			touched = append(touched, in)
+	var sums []*summary    // sums[i]: touched[i]'s summary, once the batch met it
+	seen := map[*fusion.Incident]int{}
+	touch := func(in *fusion.Incident) int {
+		i, ok := seen[in]
+		if !ok {
+			i = len(touched)
+			seen[in] = i
+			touched, sums = append(touched, in), append(sums, nil)
 		}
+		return i
 	}
 	judge := func(o *Observation) { // every observation moves the presence clock
 		for _, in := range p.presence.observe(o, p.inZone) {
@@ -116,9 +120,9 @@ func (p *Pipeline) Observe(batch []*Observation) []Incident {
 			AccuracyM: o.AccuracyM, ObservedAt: o.ObservedAt, TimeAccuracyS: o.TimeAccuracyS,
 			Confidence: o.Confidence, AttributedTo: o.AttributedTo,
 		})
-		touch(in)
+		i := touch(in)
 		if !had {
-			p.joined(in, o)
+			sums[i] = p.joined(in, sums[i], o)
 		}
 		for _, in := range p.fusion.TakeRevised() {
 			touch(in)
@@ -130,9 +134,10 @@ func (p *Pipeline) Observe(batch []*Observation) []Incident {
 	}
 	out := make([]Incident, len(touched))
 	for i, in := range touched {
-		out[i] = p.evaluate(in)
+		sums[i] = p.summariseFrom(in, sums[i])
+		out[i] = p.evaluateWith(in, sums[i])
 	}
-	out = p.markCeilings(out, touched)
+	out = p.markCeilings(out, touched, sums)
 	out = interleave(out, missing, missingAt)
 	out = append(out, p.vessels.Observe(vessels)...)
 	// What closed leaves memory: its observations are in the store.
