@@ -22,11 +22,11 @@ type Pipeline struct {
 	sums   map[*fusion.Incident]*summary
 	// summarised counts the observations the summaries took in (tests).
 	summarised int
-	// dup says that an observation came again, in the batch in which the
+	// dup says that an observation came again in the batch in which the
 	// incident of its first coming closed: fusion may have filed it in a
 	// new incident, whose report then has no observation kept once the
-	// closed incident's leave, so a summary may no longer trust the
-	// observations it keeps (summary.go).
+	// closed incident's observations leave, so a summary may no longer
+	// trust the observations it keeps (summary.go).
 	dup bool
 	// zoneRules[i] lists the rules that apply in zone i; fireFrom says
 	// whether any is a rule against fire from a zone.
@@ -108,11 +108,10 @@ func (p *Pipeline) Observe(batch []*Observation) []Incident {
 		}
 		k := o.Key()
 		_, had := p.obs[k]
-		if !had {
-			p.obs[k] = o
-		}
 		if had {
 			again = append(again, k)
+		} else {
+			p.obs[k] = o
 		}
 		in := p.fusion.Add(fusion.Report{
 			Source: o.Source.ID, ID: o.ID, Owner: o.Source.Owner, Kind: o.Source.Kind,
