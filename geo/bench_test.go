@@ -31,7 +31,7 @@ func BenchmarkPlace(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Logf("build %v, %d cells, %d classes, %d candidate edges", time.Since(start), len(k.cover.lo), len(k.cover.classes), len(k.cover.edges))
+	b.Logf("build %v, %d cells, %d classes, %d candidate edges", time.Since(start), len(k.cover.at), len(k.cover.classes), len(k.cover.edges))
 	pts := benchPoints(g, 1<<16)
 	b.Run("kernel", func(b *testing.B) {
 		for i := 0; b.Loop(); i++ {

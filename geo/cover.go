@@ -2,7 +2,6 @@ package geo
 
 import (
 	"math"
-	"sort"
 
 	"github.com/golang/geo/s1"
 	"github.com/golang/geo/s2"
@@ -13,23 +12,38 @@ import (
 // is certain for every point of it) and, for cells where something is not,
 // the edges that can be nearest to a point of the cell.
 type cover struct {
-	lo, hi  []s2.CellID // each cell's range of leaf cells
-	cells   []coverCell
+	at      []coverEntry // the cells, by their ranges of leaf cells
 	classes []class
 	edges   []int32 // candidate edges of the cells, by ranges
 
-	// The search's index: the leaf cells from lo[0] on cut into buckets of
-	// 1<<shift consecutive ids; cells lo[below[b]:below[b+1]] start in
+	// The search's index: the leaf cells from at[0].lo on cut into buckets
+	// of 1<<shift consecutive ids; cells at[below[b]:below[b+1]] start in
 	// bucket b (below[b] cells start before it).
 	shift uint
 	below []int32
+
+	// While it is built: each cell's range of leaf cells, and the cell.
+	lo, hi []s2.CellID
+	cells  []coverCell
+}
+
+// coverEntry is a cover cell with its range of leaf cells, kept together
+// so that a search reads one place.
+type coverEntry struct {
+	lo, hi s2.CellID
+	cell   coverCell
 }
 
 // coverBuckets is how many buckets the index of the search has.
 const coverBuckets = 1 << 17
 
-// index builds the search's index.
+// index keeps the cells built as entries and builds the search's index.
 func (c *cover) index() {
+	c.at = make([]coverEntry, len(c.lo))
+	for i := range c.at {
+		c.at[i] = coverEntry{lo: c.lo[i], hi: c.hi[i], cell: c.cells[i]}
+	}
+	defer func() { c.lo, c.hi, c.cells = nil, nil, nil }()
 	if len(c.lo) == 0 {
 		return
 	}
@@ -64,18 +78,26 @@ type class struct {
 
 // find returns the cover cell holding a leaf cell.
 func (c *cover) find(leaf s2.CellID) (coverCell, bool) {
-	if len(c.lo) == 0 || leaf < c.lo[0] || leaf > c.hi[len(c.hi)-1] {
+	if len(c.at) == 0 || leaf < c.at[0].lo || leaf > c.at[len(c.at)-1].hi {
 		return coverCell{}, false
 	}
 	// The first cell starting after leaf starts in leaf's bucket or is the
-	// first of the next.
-	b := uint64(leaf-c.lo[0]) >> c.shift
+	// first of the next: search at[lo:hi] for it.
+	b := uint64(leaf-c.at[0].lo) >> c.shift
 	lo, hi := int(c.below[b]), int(c.below[b+1])
-	i := lo + sort.Search(hi-lo, func(j int) bool { return c.lo[lo+j] > leaf }) - 1
-	if i < 0 || c.hi[i] < leaf {
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if c.at[m].lo > leaf {
+			hi = m
+		} else {
+			lo = m + 1
+		}
+	}
+	i := lo - 1
+	if i < 0 || c.at[i].hi < leaf {
 		return coverCell{}, false
 	}
-	return c.cells[i], true
+	return c.at[i].cell, true
 }
 
 func leafID(p s2.Point) s2.CellID { return s2.CellFromPoint(p).ID() }

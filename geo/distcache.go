@@ -33,8 +33,9 @@ const distMargin = 1e-9
 // block search computes, bit for bit; the cache changes the cost, never the
 // answer. It is safe for concurrent use.
 type distCache struct {
-	mu    sync.RWMutex
-	cells map[s2.CellID]*distCell
+	mu      sync.RWMutex
+	cells   map[s2.CellID]*distCell
+	scratch []distCand // newDistCell's, under mu
 }
 
 // distCell is one cell's centre and candidates, by distance from the
@@ -45,7 +46,7 @@ type distCell struct {
 }
 
 // distCand is a candidate edge and its distance from the cell's centre
-// (radians, less distMargin).
+// (as listed a chord angle; as kept radians, less distMargin).
 type distCand struct {
 	d float64
 	i int32
@@ -100,11 +101,7 @@ func (k *Kernel) newDistCell(id s2.CellID) *distCell {
 	within := s1.ChordAngleFromAngle(s1.Angle(reachA))
 	rc := reach{a: reachA + slack}
 	rc.sinA, rc.cosA = math.Sincos(rc.a)
-	type cand struct {
-		i int32
-		d s1.ChordAngle
-	}
-	var cs []cand
+	cs := k.dist.scratch[:0]
 	for bi := range k.blocks {
 		b := &k.blocks[bi]
 		if !b.may(c.Dot(b.center.Vector), rc) {
@@ -118,12 +115,12 @@ func (k *Kernel) newDistCell(id s2.CellID) *distCell {
 			for i := sb.lo; i < sb.hi; i++ {
 				e := &k.edges[i]
 				if d, ok := s2.UpdateMinDistance(c, e.a, e.b, within); ok {
-					cs = append(cs, cand{i, d})
+					cs = append(cs, distCand{d: float64(d), i: i})
 				}
 			}
 		}
 	}
-	slices.SortFunc(cs, func(x, y cand) int {
+	slices.SortFunc(cs, func(x, y distCand) int {
 		if x.d != y.d {
 			if x.d < y.d {
 				return -1
@@ -132,9 +129,10 @@ func (k *Kernel) newDistCell(id s2.CellID) *distCell {
 		}
 		return int(x.i - y.i)
 	})
-	out := &distCell{center: c, cands: make([]distCand, len(cs))}
-	for j, x := range cs {
-		out.cands[j] = distCand{d: float64(x.d.Angle()) - distMargin, i: x.i}
+	k.dist.scratch = cs
+	out := &distCell{center: c, cands: slices.Clone(cs)}
+	for j := range out.cands {
+		out.cands[j].d = float64(s1.ChordAngle(out.cands[j].d).Angle()) - distMargin
 	}
 	return out
 }

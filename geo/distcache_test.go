@@ -52,16 +52,17 @@ func TestCoverFindIsTheSearch(t *testing.T) {
 	_, k := mustReference(t)
 	c := &k.cover
 	search := func(leaf s2.CellID) (coverCell, bool) {
-		i := sort.Search(len(c.lo), func(i int) bool { return c.lo[i] > leaf }) - 1
-		if i < 0 || c.hi[i] < leaf {
+		i := sort.Search(len(c.at), func(i int) bool { return c.at[i].lo > leaf }) - 1
+		if i < 0 || c.at[i].hi < leaf {
 			return coverCell{}, false
 		}
-		return c.cells[i], true
+		return c.at[i].cell, true
 	}
 	r := rand.New(rand.NewPCG(2, 8))
 	var leaves []s2.CellID
-	for i := 0; i < len(c.lo); i += 7 {
-		leaves = append(leaves, c.lo[i], c.hi[i], c.lo[i]-2, c.hi[i]+2, c.lo[i]+s2.CellID(r.Uint64N(uint64(c.hi[i]-c.lo[i])+1)))
+	for i := 0; i < len(c.at); i += 7 {
+		e := c.at[i]
+		leaves = append(leaves, e.lo, e.hi, e.lo-2, e.hi+2, e.lo+s2.CellID(r.Uint64N(uint64(e.hi-e.lo)+1)))
 	}
 	for range 100000 {
 		leaves = append(leaves, leafID(Point(25+r.Float64()*22, 40+r.Float64()*16)), leafID(Point(r.Float64()*360-180, r.Float64()*180-90)))

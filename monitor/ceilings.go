@@ -44,21 +44,20 @@ const presence = 6 * time.Hour
 // marks every incident present at an instant when the party is over its
 // ceiling. The answer depends only on the incidents, not on how the
 // observations were cut into batches: an incident's span only grows, and a
-// violation once found stays. out[i] is the evaluation of touched[i]. It
-// returns out with the new violations added and the incidents a ceiling
-// newly marks appended.
-func (p *Pipeline) markCeilings(out []Incident, touched []*fusion.Incident) []Incident {
+// violation once found stays. out[i] is the evaluation of touched[i], with
+// the summary sums[i]. It returns out with the new violations added and
+// the incidents a ceiling newly marks appended.
+func (p *Pipeline) markCeilings(out []Incident, touched []*fusion.Incident, sums []*summary) []Incident {
 	if len(p.m.Ceilings) == 0 {
 		return out
 	}
 	st := &p.ceilings
-	at := map[string]int{}
+	var at map[string]int // index in out by id, made when first needed
 	for i := range out {
 		in := &out[i]
-		at[in.ID] = i
 		if in.ClosedAt == nil && in.Event == "heavy_weapon" && p.counted(in) {
 			st.weapons[in.ID] = &weapon{in: *in, lo: in.FirstObserved, hi: in.LastObserved.Add(presence),
-				count: p.summarise(touched[i]).count, accuracyM: touched[i].AccuracyM}
+				count: sums[i].count, accuracyM: touched[i].AccuracyM}
 		} else {
 			delete(st.weapons, in.ID)
 		}
@@ -79,6 +78,12 @@ func (p *Pipeline) markCeilings(out []Incident, touched []*fusion.Incident) []In
 				v := violation(rule, c.Provision, party, sideConfidence(w.in.DistanceToLineM, w.accuracyM))
 				st.hits[w.in.ID] = append(st.hits[w.in.ID], v)
 				w.in.Violations = append(w.in.Violations, v)
+				if at == nil {
+					at = make(map[string]int, len(out))
+					for i := range out {
+						at[out[i].ID] = i
+					}
+				}
 				if i, ok := at[w.in.ID]; ok {
 					out[i].Violations = append(out[i].Violations, v)
 				} else {

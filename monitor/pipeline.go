@@ -22,11 +22,11 @@ type Pipeline struct {
 	sums   map[*fusion.Incident]*summary
 	// summarised counts the observations the summaries took in (tests).
 	summarised int
-	// dup says that an observation came again, in the batch in which the
+	// dup says that an observation came again in the batch in which the
 	// incident of its first coming closed: fusion may have filed it in a
 	// new incident, whose report then has no observation kept once the
-	// closed incident's leave, so a summary may no longer trust the
-	// observations it keeps (summary.go).
+	// closed incident's observations leave, so a summary may no longer
+	// trust the observations it keeps (summary.go).
 	dup bool
 	// zoneRules[i] lists the rules that apply in zone i; fireFrom says
 	// whether any is a rule against fire from a zone.
@@ -82,12 +82,16 @@ func (p *Pipeline) Observe(batch []*Observation) []Incident {
 	var touched []*fusion.Incident
 	var missing []Incident // missing presence reports (presence.go)
 	var missingAt []int    // each after the first missingAt[i] incidents touched
-	seen := map[*fusion.Incident]bool{}
-	touch := func(in *fusion.Incident) {
-		if !seen[in] {
-			seen[in] = true
-			touched = append(touched, in)
+	var sums []*summary    // sums[i]: touched[i]'s summary, once the batch met it
+	seen := map[*fusion.Incident]int{}
+	touch := func(in *fusion.Incident) int {
+		i, ok := seen[in]
+		if !ok {
+			i = len(touched)
+			seen[in] = i
+			touched, sums = append(touched, in), append(sums, nil)
 		}
+		return i
 	}
 	judge := func(o *Observation) { // every observation moves the presence clock
 		for _, in := range p.presence.observe(o, p.inZone) {
@@ -104,11 +108,10 @@ func (p *Pipeline) Observe(batch []*Observation) []Incident {
 		}
 		k := o.Key()
 		_, had := p.obs[k]
-		if !had {
-			p.obs[k] = o
-		}
 		if had {
 			again = append(again, k)
+		} else {
+			p.obs[k] = o
 		}
 		in := p.fusion.Add(fusion.Report{
 			Source: o.Source.ID, ID: o.ID, Owner: o.Source.Owner, Kind: o.Source.Kind,
@@ -116,9 +119,9 @@ func (p *Pipeline) Observe(batch []*Observation) []Incident {
 			AccuracyM: o.AccuracyM, ObservedAt: o.ObservedAt, TimeAccuracyS: o.TimeAccuracyS,
 			Confidence: o.Confidence, AttributedTo: o.AttributedTo,
 		})
-		touch(in)
+		i := touch(in)
 		if !had {
-			p.joined(in, o)
+			sums[i] = p.joined(in, sums[i], o)
 		}
 		for _, in := range p.fusion.TakeRevised() {
 			touch(in)
@@ -130,9 +133,10 @@ func (p *Pipeline) Observe(batch []*Observation) []Incident {
 	}
 	out := make([]Incident, len(touched))
 	for i, in := range touched {
-		out[i] = p.evaluate(in)
+		sums[i] = p.summariseFrom(in, sums[i])
+		out[i] = p.evaluateWith(in, sums[i])
 	}
-	out = p.markCeilings(out, touched)
+	out = p.markCeilings(out, touched, sums)
 	out = interleave(out, missing, missingAt)
 	out = append(out, p.vessels.Observe(vessels)...)
 	// What closed leaves memory: its observations are in the store.

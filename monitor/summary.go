@@ -103,8 +103,14 @@ func (s *summary) origin() (lonlat [2]float64, accuracy float64, ok bool) {
 
 // summarise returns an incident's summary, brought up to date with the
 // reports that joined since it was last asked.
-func (p *Pipeline) summarise(in *fusion.Incident) *summary {
-	s := p.sums[in]
+func (p *Pipeline) summarise(in *fusion.Incident) *summary { return p.summariseFrom(in, nil) }
+
+// summariseFrom is summarise given the incident's summary when the caller
+// has it at hand (else nil).
+func (p *Pipeline) summariseFrom(in *fusion.Incident, s *summary) *summary {
+	if s == nil {
+		s = p.sums[in]
+	}
 	if s == nil {
 		s = newSummary()
 		p.sums[in] = s
@@ -206,14 +212,19 @@ func (p *Pipeline) observation(fresh []*Observation, r fusion.Ref) *Observation 
 }
 
 // joined notes that o, the observation the pipeline keeps under its key,
-// joined the incident in the batch being observed (see summary.fresh).
-func (p *Pipeline) joined(in *fusion.Incident, o *Observation) {
-	s := p.sums[in]
+// joined the incident in the batch being observed (see summary.fresh). It
+// returns the incident's summary, given as s when the caller has it at hand
+// (else nil).
+func (p *Pipeline) joined(in *fusion.Incident, s *summary, o *Observation) *summary {
+	if s == nil {
+		s = p.sums[in]
+	}
 	if s == nil {
 		s = newSummary()
 		p.sums[in] = s
 	}
 	s.fresh = append(s.fresh, o)
+	return s
 }
 
 // summaryOf summarises observations given whole (Judge).
