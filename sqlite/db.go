@@ -182,7 +182,7 @@ func walOpen(tls *libc.TLS, pVfs, zName, pFile uintptr, flags int32, pOutFlags u
 		}
 		walVFS.methods[f.FpMethods] = m
 	}
-	walVFS.files[pFile] = &walFile{unix: f.FpMethods}
+	walVFS.files[pFile] = &walFile{unix: f.FpMethods, buf: make([]byte, 0, walBufferMax)}
 	f.FpMethods = m
 	return rc
 }
@@ -196,11 +196,12 @@ type walFile struct {
 	buf  []byte
 }
 
-// walBufferMax is the most bytes gathered before they are written, and
+// walBufferMax is the most bytes gathered before they are written (the
+// buffer a file is given when opened, so that it never grows), and
 // walWriteMax the most the unix VFS writes in one call (its seekAndWrite
 // keeps the low 17 bits of a length).
 const (
-	walBufferMax = 4 << 20
+	walBufferMax = 1 << 20
 	walWriteMax  = 31 << 12
 )
 
@@ -372,7 +373,7 @@ func walFileOf(f uintptr) *walFile {
 // those first when it does not.
 func walWrite(tls *libc.TLS, f, buf uintptr, n int32, off int64) int32 {
 	w := walFileOf(f)
-	if len(w.buf) > 0 && (off != w.off+int64(len(w.buf)) || len(w.buf)+int(n) > walBufferMax) {
+	if len(w.buf) > 0 && (off != w.off+int64(len(w.buf)) || len(w.buf)+int(n) > cap(w.buf)) {
 		if rc := w.flush(tls, f); rc != sqlite3.SQLITE_OK {
 			return rc
 		}
