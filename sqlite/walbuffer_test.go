@@ -35,6 +35,10 @@ func TestGatheredWritesAreCommitted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var pages int
+	if err := db.db.QueryRowContext(ctx, `PRAGMA wal_autocheckpoint`).Scan(&pages); err != nil || pages != walCheckpointPages {
+		t.Fatalf("wal_autocheckpoint: %d, %v; want %d", pages, err, walCheckpointPages)
+	}
 	if _, err := db.db.ExecContext(ctx, `PRAGMA wal_autocheckpoint = 40`); err != nil {
 		t.Fatal(err)
 	}
