@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/accord-peace/accord"
@@ -19,15 +21,36 @@ var _ accord.ObservationStore = (*ObservationStore)(nil)
 // NewObservationStore returns the store of a database.
 func NewObservationStore(db *DB) *ObservationStore { return &ObservationStore{db: db} }
 
-// Put implements accord.ObservationStore in one transaction. Its
-// statements run without the caller's cancellation (with it, the driver
-// starts a goroutine and sets a progress handler for every statement, one
-// per observation); a caller cancelled by then is refused before the
+// Put implements accord.ObservationStore in one transaction, one
+// statement per observation, on the driver's connection itself: through
+// database/sql each statement cost as much again in conversions, locks
+// and allocations. Its statements run without the caller's cancellation
+// (with it, the driver starts a goroutine and sets a progress handler for
+// every statement); a caller cancelled by then is refused before the
 // commit, and nothing of the batch is stored.
 func (s *ObservationStore) Put(caller context.Context, batch []accord.Observation) (res accord.PutResult, err error) {
 	defer s.db.wrap(&err, "storing a batch of %d observations", len(batch))
 	ctx := context.WithoutCancel(caller)
-	tx, err := s.db.db.BeginTx(ctx, nil)
+	conn, err := s.db.db.Conn(ctx)
+	if err != nil {
+		return res, err
+	}
+	defer conn.Close()
+	err = conn.Raw(func(dc any) error {
+		res, err = put(ctx, caller, dc, batch)
+		return err
+	})
+	return res, err
+}
+
+// put is Put on a connection of the driver.
+func put(ctx, caller context.Context, dc any, batch []accord.Observation) (res accord.PutResult, err error) {
+	begin, ok := dc.(driver.ConnBeginTx)
+	prepare, ok2 := dc.(driver.ConnPrepareContext)
+	if !ok || !ok2 {
+		return res, fmt.Errorf("the SQLite driver's connection %T does not begin or prepare with a context", dc)
+	}
+	tx, err := begin.BeginTx(ctx, driver.TxOptions{})
 	if err != nil {
 		return res, err
 	}
@@ -38,17 +61,24 @@ func (s *ObservationStore) Put(caller context.Context, batch []accord.Observatio
 	}()
 	// Insert first: a new key (the common case) costs one statement; a key
 	// already stored, or sent earlier in the batch, is compared by digest.
-	ins, err := tx.PrepareContext(ctx, `INSERT INTO observations (source, id, digest, observed_at, feature) VALUES (?, ?, ?, ?, ?)
+	ins, err := prepare.PrepareContext(ctx, `INSERT INTO observations (source, id, digest, observed_at, feature) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (source, id) DO NOTHING`)
 	if err != nil {
 		return accord.PutResult{}, err
 	}
 	defer ins.Close()
-	sel, err := tx.PrepareContext(ctx, `SELECT digest FROM observations WHERE source = ? AND id = ?`)
+	sel, err := prepare.PrepareContext(ctx, `SELECT digest FROM observations WHERE source = ? AND id = ?`)
 	if err != nil {
 		return accord.PutResult{}, err
 	}
 	defer sel.Close()
+	insert, ok := ins.(driver.StmtExecContext)
+	query, ok2 := sel.(driver.StmtQueryContext)
+	if !ok || !ok2 {
+		return accord.PutResult{}, fmt.Errorf("the SQLite driver's statement %T does not run with a context", ins)
+	}
+	args := []driver.NamedValue{{Ordinal: 1}, {Ordinal: 2}, {Ordinal: 3}, {Ordinal: 4}, {Ordinal: 5}}
+	old := make([]driver.Value, 1)
 	res.New = make([]bool, len(batch))
 	for i := range batch {
 		o := &batch[i]
@@ -57,7 +87,8 @@ func (s *ObservationStore) Put(caller context.Context, batch []accord.Observatio
 			return accord.PutResult{}, err
 		}
 		d := accord.DigestOf(feature)
-		r, err := ins.ExecContext(ctx, o.Source.ID, o.ID, d[:], o.ObservedAt.UTC().Format(time.RFC3339Nano), feature)
+		args[0].Value, args[1].Value, args[2].Value, args[3].Value, args[4].Value = o.Source.ID, o.ID, d[:], o.ObservedAt.UTC().Format(time.RFC3339Nano), feature
+		r, err := insert.ExecContext(ctx, args)
 		if err != nil {
 			return accord.PutResult{}, err
 		}
@@ -68,11 +99,19 @@ func (s *ObservationStore) Put(caller context.Context, batch []accord.Observatio
 			res.New[i] = true
 			continue
 		}
-		var old []byte
-		if err := sel.QueryRowContext(ctx, o.Source.ID, o.ID).Scan(&old); err != nil {
+		rows, err := query.QueryContext(ctx, args[:2])
+		if err != nil {
 			return accord.PutResult{}, err
 		}
-		if !bytes.Equal(old, d[:]) {
+		err = rows.Next(old)
+		rows.Close()
+		if err == io.EOF {
+			err = sql.ErrNoRows
+		}
+		if err != nil {
+			return accord.PutResult{}, err
+		}
+		if b, _ := old[0].([]byte); !bytes.Equal(b, d[:]) {
 			return accord.PutResult{}, accord.Errorf(accord.EINVALID, "(source %q, id %q) is already stored with different content; nothing of the batch was stored", o.Source.ID, o.ID)
 		}
 		res.Duplicates++
