@@ -28,9 +28,9 @@ var _ accord.SealedStore = (*SealedStore)(nil)
 func NewSealedStore(db *DB) *SealedStore { return &SealedStore{db: db} }
 
 // PutSealed implements accord.SealedStore in one transaction. Seals with
-// salt and content, as accord.NewSealed makes them, are inserted up to
-// sealedRows a statement; one without, one a statement, refused by the
-// table's NOT NULL with the seal named.
+// salt and content, as accord.NewSealed makes them, are inserted up to 64
+// a statement (putRows); otherwise one a statement, and a seal without is
+// refused by the table's NOT NULL, named.
 func (s *SealedStore) PutSealed(ctx context.Context, sealed []accord.Sealed) (err error) {
 	if len(sealed) == 0 {
 		return nil
@@ -75,8 +75,8 @@ var rowSizes = [...]int{64, 16, 4, 1}
 // putRows inserts whole seals, as many a statement as rowSizes allow.
 // Such a statement cannot fail on a constraint, so SQLite keeps no
 // statement journal for it (it would for a statement of several rows that
-// could, writing a temporary file). A statement that fails all the same is
-// retried one seal a statement, to name the seal.
+// could, writing a temporary file). A statement that fails all the same
+// names its first seal.
 func (s *SealedStore) putRows(ctx context.Context, tx *sql.Tx, sealed []accord.Sealed) error {
 	if s.err != nil {
 		return s.putEach(ctx, tx, sealed)
@@ -91,7 +91,9 @@ func (s *SealedStore) putRows(ctx context.Context, tx *sql.Tx, sealed []accord.S
 				args = append(args, x.SHA256, x.Consultation, x.Salt, []byte(x.Content))
 			}
 			if _, err := tx.StmtContext(ctx, s.rows[i]).ExecContext(ctx, args...); err != nil {
-				return s.putEach(ctx, tx, chunk)
+				// Not a constraint (an I/O error, say): SQLite may have
+				// rolled the transaction back, so nothing is retried in it.
+				return fmt.Errorf("%s: storing seal %s: %w", s.db.path, chunk[0].SHA256, err)
 			}
 		}
 	}
