@@ -2,9 +2,13 @@ package accord
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 )
@@ -198,4 +202,36 @@ func BenchmarkIncidentRecordJSON(b *testing.B) {
 			}
 		}
 	})
+}
+
+// membersDigestByKey is MembersDigest as first written, one hash write a
+// key: the reference the one-write version must match.
+func membersDigestByKey(keys []ObservationKey) string {
+	h := sha256.New()
+	var buf []byte
+	for _, k := range keys {
+		buf = binary.AppendUvarint(buf[:0], uint64(len(k.Source)))
+		buf = append(buf, k.Source...)
+		buf = binary.AppendUvarint(buf, uint64(len(k.ID)))
+		buf = append(buf, k.ID...)
+		h.Write(buf)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func TestMembersDigestAgainstByKey(t *testing.T) {
+	rng := rand.New(rand.NewPCG(10, 11))
+	long := strings.Repeat("x", 300)
+	for n := range 200 {
+		keys := []ObservationKey{}
+		for range n {
+			keys = append(keys, ObservationKey{Source: incidentStrings[rng.IntN(len(incidentStrings))], ID: long[:rng.IntN(len(long))]})
+		}
+		if got, want := MembersDigest(keys), membersDigestByKey(keys); got != want {
+			t.Fatalf("%d keys: %s, want %s", n, got, want)
+		}
+	}
+	if got, want := MembersDigest(nil), membersDigestByKey(nil); got != want {
+		t.Fatalf("no keys: %s, want %s", got, want)
+	}
 }

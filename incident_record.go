@@ -31,14 +31,21 @@ func RecordOf(in *Incident) IncidentRecord {
 // their order: for each key, its source id then its id, each preceded by
 // its length in bytes as an unsigned varint (encoding/binary.AppendUvarint).
 func MembersDigest(keys []ObservationKey) string {
-	h := sha256.New()
-	var buf []byte
+	n := 0
 	for _, k := range keys {
-		buf = binary.AppendUvarint(buf[:0], uint64(len(k.Source)))
+		n += len(k.Source) + len(k.ID) + 2*binary.MaxVarintLen64
+	}
+	var stack [2048]byte // the keys of most incidents: hashed in one call
+	buf := stack[:0]
+	if n > len(stack) {
+		buf = make([]byte, 0, n)
+	}
+	for _, k := range keys {
+		buf = binary.AppendUvarint(buf, uint64(len(k.Source)))
 		buf = append(buf, k.Source...)
 		buf = binary.AppendUvarint(buf, uint64(len(k.ID)))
 		buf = append(buf, k.ID...)
-		h.Write(buf)
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	h := sha256.Sum256(buf)
+	return hex.EncodeToString(h[:])
 }

@@ -179,7 +179,12 @@ func (e *Engine) Consultation(id string) (ConsultationState, bool) {
 // changes in place before changing it (touchConsultation, touchViolation),
 // and Apply puts those back when it refuses the entry. Appends past the
 // original's length never change what the original holds (signatures,
-// violations, consultations, derived events).
+// violations, consultations, derived events). The engine's indexes of the
+// consultations (by id, the earliest deadline) describe the committed
+// state alone: a run reads them, never changes them, and commit brings
+// them up to date from what the run appended and touched; a refused entry
+// leaves them as they were, as it leaves the state
+// (TestIndexesFollowTheState).
 func clone(s *State) *State {
 	c := *s
 	c.Provisions = slices.Clone(s.Provisions)

@@ -20,10 +20,10 @@ type Log struct {
 	f    *os.File
 
 	mu      sync.RWMutex
-	hashes  hashList    // tlog stored hashes
-	offsets []int64     // file offset of each entry's frame
-	last    tlog.Hash   // record hash of the last entry
-	size    int64       // file size
+	hashes  hashList  // tlog stored hashes
+	offsets []int64   // file offset of each entry's frame
+	last    tlog.Hash // record hash of the last entry
+	size    int64     // file size
 
 	torn   tornTail // what Open cut
 	treeMu sync.Mutex

@@ -191,7 +191,11 @@ func (m *Mission) record(ctx context.Context, p pending) ([]int64, error) {
 // appended to once (one durable batch) with every step's entries in the
 // order separate records would have given them.
 func (m *Mission) recordAll(ctx context.Context, ps []pending) ([]int64, error) {
-	var entries []ledger.Entry
+	n := 0
+	for _, p := range ps {
+		n += len(p.head) + len(p.restate) + len(p.tail)
+	}
+	entries := make([]ledger.Entry, 0, n)
 	var sealed []accord.Sealed
 	hasLedger := false
 	for _, p := range ps {
