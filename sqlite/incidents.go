@@ -41,10 +41,12 @@ func (s *IncidentStore) PutIncidents(ctx context.Context, ins []accord.Incident)
 		return err
 	}
 	defer up.Close()
+	var body []byte
 	for i := range ins {
 		in := &ins[i]
-		body, err := json.Marshal(in)
-		if err != nil {
+		// json.Marshal's bytes, without reflection; the driver copies
+		// them when it binds, so the buffer serves the next incident.
+		if body, err = in.AppendJSON(body[:0]); err != nil {
 			return err
 		}
 		closed := 0
