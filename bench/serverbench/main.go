@@ -11,7 +11,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
 	"log"
 	"net"
 	"net/http"
@@ -351,12 +350,18 @@ func post(url string, body []byte) int64 {
 	if resp.StatusCode != 200 {
 		log.Fatalf("batch refused: %s", resp.Status)
 	}
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
+	buf := answers.Get().(*bytes.Buffer)
+	defer answers.Put(buf)
+	buf.Reset()
+	if _, err := buf.ReadFrom(resp.Body); err != nil {
 		log.Fatal(err)
 	}
-	return lastEntry(b)
+	return lastEntry(buf.Bytes())
 }
+
+// answers are the clients' buffers for the answers (a batch's lists
+// hundreds of incidents), reused rather than grown for every answer.
+var answers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // lastEntry reads the top-level last_entry of a batch's answer (-1 when it
 // has none): the last key of the object as the server writes it
