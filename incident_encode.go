@@ -1,10 +1,11 @@
 package accord
 
 import (
-	"encoding/json"
 	"math"
 	"strconv"
 	"time"
+
+	"github.com/accord-peace/accord/internal/jsonenc"
 )
 
 // AppendJSON appends the incident's JSON, the very bytes json.Marshal
@@ -19,7 +20,7 @@ func (in *Incident) AppendJSON(b []byte) ([]byte, error) {
 	if ok {
 		return b, nil
 	}
-	return appendMarshal(b[:n], in)
+	return jsonenc.AppendMarshal(b[:n], in)
 }
 
 // AppendJSON appends the record's JSON, the very bytes json.Marshal writes
@@ -31,21 +32,12 @@ func (r *IncidentRecord) AppendJSON(b []byte) ([]byte, error) {
 		b = append(b, `"observation_count":`...)
 		b = strconv.AppendInt(b, int64(r.ObservationCount), 10)
 		b = append(b, `,"observations_sha256":`...)
-		if ok = plain(r.ObservationsSHA256); ok {
+		if ok = jsonenc.Plain(r.ObservationsSHA256); ok {
 			b = appendQuoted(b, r.ObservationsSHA256)
 			return append(b, '}'), nil
 		}
 	}
-	return appendMarshal(b[:n], r)
-}
-
-// appendMarshal appends json.Marshal's bytes of v, or returns its error.
-func appendMarshal(b []byte, v any) ([]byte, error) {
-	m, err := json.Marshal(v)
-	if err != nil {
-		return b, err
-	}
-	return append(b, m...), nil
+	return jsonenc.AppendMarshal(b[:n], r)
 }
 
 func appendQuoted(b []byte, s string) []byte {
@@ -61,7 +53,7 @@ func appendQuoted(b []byte, s string) []byte {
 func appendIncident(b []byte, in *Incident, end byte) ([]byte, bool) {
 	ok := true
 	str := func(s string) {
-		if ok = ok && plain(s); ok {
+		if ok = ok && jsonenc.Plain(s); ok {
 			b = appendQuoted(b, s)
 		}
 	}

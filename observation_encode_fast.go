@@ -4,7 +4,8 @@ import (
 	"math"
 	"strconv"
 	"time"
-	"unicode/utf8"
+
+	"github.com/accord-peace/accord/internal/jsonenc"
 )
 
 // appendWire appends the observation's wire form as MarshalJSON writes it
@@ -16,7 +17,7 @@ import (
 func appendWire(b []byte, o *Observation) ([]byte, bool) {
 	ok := true
 	str := func(s string) {
-		if ok = ok && plain(s); ok {
+		if ok = ok && jsonenc.Plain(s); ok {
 			b = append(b, '"')
 			b = append(b, s...)
 			b = append(b, '"')
@@ -112,28 +113,6 @@ func appendWire(b []byte, o *Observation) ([]byte, bool) {
 	}
 	b = append(b, "}}"...)
 	return b, ok
-}
-
-// plain reports whether encoding/json writes s as it is between quotes:
-// valid UTF-8 without a quote, backslash, control character, <, > or &
-// (escaped for HTML), U+2028 or U+2029.
-func plain(s string) bool {
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-				return false
-			}
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && n == 1 || r == '\u2028' || r == '\u2029' {
-			return false
-		}
-		i += n
-	}
-	return true
 }
 
 // appendFloat writes a finite float64 as encoding/json does: like

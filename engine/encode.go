@@ -1,10 +1,10 @@
 package engine
 
 import (
-	"encoding/json"
 	"strconv"
 	"time"
-	"unicode/utf8"
+
+	"github.com/accord-peace/accord/internal/jsonenc"
 )
 
 // AppendJSON appends the event's JSON, the very bytes json.Marshal writes
@@ -18,7 +18,7 @@ func (ev *Event) AppendJSON(b []byte) ([]byte, error) {
 	if b, ok := appendEvent(b, ev); ok {
 		return b, nil
 	}
-	return appendMarshal(b[:n], ev)
+	return jsonenc.AppendMarshal(b[:n], ev)
 }
 
 // AppendJSON appends the derived event's JSON, the very bytes json.Marshal
@@ -37,7 +37,7 @@ func (d *Derived) AppendJSON(b []byte) ([]byte, error) {
 	if w.ok {
 		return w.b, nil
 	}
-	return appendMarshal(b[:n], d)
+	return jsonenc.AppendMarshal(b[:n], d)
 }
 
 func appendEvent(b []byte, ev *Event) ([]byte, bool) {
@@ -87,7 +87,7 @@ func (w *jsonWriter) raw(s string) { w.b = append(w.b, s...) }
 
 // str writes a string that encoding/json writes as it is between quotes.
 func (w *jsonWriter) str(s string) {
-	if w.ok = w.ok && plain(s); w.ok {
+	if w.ok = w.ok && jsonenc.Plain(s); w.ok {
 		w.b = append(w.b, '"')
 		w.b = append(w.b, s...)
 		w.b = append(w.b, '"')
@@ -112,35 +112,4 @@ func (w *jsonWriter) time(t time.Time) {
 	if w.ok = err == nil; w.ok {
 		w.b = append(b, '"')
 	}
-}
-
-// appendMarshal appends json.Marshal's bytes of v, or returns its error.
-func appendMarshal(b []byte, v any) ([]byte, error) {
-	m, err := json.Marshal(v)
-	if err != nil {
-		return b, err
-	}
-	return append(b, m...), nil
-}
-
-// plain reports whether encoding/json writes s as it is between quotes:
-// valid UTF-8 without a quote, backslash, control character, <, > or &
-// (escaped for HTML), U+2028 or U+2029.
-func plain(s string) bool {
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-				return false
-			}
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && n == 1 || r == '\u2028' || r == '\u2029' {
-			return false
-		}
-		i += n
-	}
-	return true
 }

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"unicode/utf8"
 
+	"github.com/accord-peace/accord/internal/jsonenc"
+
 	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/accord-peace/accord"
@@ -188,7 +190,7 @@ func restLen(e *Entry) int {
 // between quotes and there is no cut; else it answers false, leaving what
 // it appended to be dropped. Identical to marshalRest: TestAppendRest.
 func (e *Entry) appendRest(b []byte) ([]byte, bool) {
-	if len(e.Cut) > 0 || !plain(e.Kind) || !plain(e.Author) || !plain(e.ID) || !plain(e.Type) || !plain(e.Sig) || !plain(e.Reason) {
+	if len(e.Cut) > 0 || !jsonenc.Plain(e.Kind) || !jsonenc.Plain(e.Author) || !jsonenc.Plain(e.ID) || !jsonenc.Plain(e.Type) || !jsonenc.Plain(e.Sig) || !jsonenc.Plain(e.Reason) {
 		return b, false
 	}
 	field := func(name, v string) {
@@ -214,21 +216,6 @@ func (e *Entry) appendRest(b []byte) ([]byte, bool) {
 		}
 	}
 	return append(b, '}'), true
-}
-
-// plain reports whether encoding/json writes a valid UTF-8 string as it is
-// between quotes: without a quote, backslash, control character, <, > or
-// & (escaped for HTML), U+2028 or U+2029 (E2 80 A8, E2 80 A9).
-func plain(s string) bool {
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&':
-			return false
-		case c == 0xE2 && i+2 < len(s) && s[i+1] == 0x80 && (s[i+2] == 0xA8 || s[i+2] == 0xA9):
-			return false
-		}
-	}
-	return true
 }
 
 // recordLen is the length of the record of an entry at seq whose rest is
