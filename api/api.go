@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net/http"
 	"os"
+	"strconv"
 	"sync"
 	"time"
 
@@ -315,9 +316,11 @@ func (s *Server) postObservations(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, res) // encoding/json's own way, as before
 		return
 	}
+	b = append(b, '\n') // as json.Encoder ends it
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b))) // one write, not chunked
 	w.WriteHeader(http.StatusOK)
-	w.Write(append(b, '\n')) // as json.Encoder ends it
+	w.Write(b)
 }
 
 func (s *Server) maxReplyIncidents() int {
