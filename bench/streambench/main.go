@@ -568,6 +568,9 @@ func median(runs []row) row {
 			v[i] = f(r)
 		}
 		sort.Float64s(v)
+		if len(v)%2 == 0 { // the mean of the middle two
+			return (v[len(v)/2-1] + v[len(v)/2]) / 2
+		}
 		return v[len(v)/2]
 	}
 	m.rate = pick(func(r row) float64 { return r.rate })
