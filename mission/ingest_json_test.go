@@ -2,7 +2,6 @@ package mission_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"testing"
 	"time"
@@ -31,7 +30,6 @@ func TestIngestResultJSONAgainstEncodingJSON(t *testing.T) {
 			t.Fatalf("%s:\ngot  %s\nwant prefix%s", name, got, want)
 		}
 	}
-	ctx := context.Background()
 	a, k, err := benchdata.Reference()
 	if err != nil {
 		t.Fatal(err)
@@ -42,15 +40,7 @@ func TestIngestResultJSONAgainstEncodingJSON(t *testing.T) {
 	}
 	d := openDurable(t, t.TempDir())
 	var last mission.IngestResult
-	for lo := 0; lo < len(lines); lo += 200 {
-		batch, err := monitor.DecodeBytes(append(bytes.Join(lines[lo:min(lo+200, len(lines))], []byte("\n")), '\n'), "batch")
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := d.Ingest(ctx, batch, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, res := range d.ingestLines(t, lines, 200) {
 		same("a simulated batch", res)
 		if len(res.Incidents) > 0 {
 			last = res

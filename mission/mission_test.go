@@ -1,6 +1,7 @@
 package mission_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"slices"
@@ -14,6 +15,7 @@ import (
 	"github.com/accord-peace/accord/geo"
 	"github.com/accord-peace/accord/ledger"
 	"github.com/accord-peace/accord/local"
+	"github.com/accord-peace/accord/mission"
 	"github.com/accord-peace/accord/monitor"
 	"github.com/accord-peace/accord/monitor/monitortest"
 )
@@ -43,6 +45,25 @@ func openDurable(tb testing.TB, dir string) *durable {
 }
 
 func (d *durable) close() { d.Close() }
+
+// ingestLines ingests NDJSON lines in batches of per, decoded as the
+// server decodes a body, and returns each batch's result.
+func (d *durable) ingestLines(tb testing.TB, lines [][]byte, per int) []mission.IngestResult {
+	tb.Helper()
+	var out []mission.IngestResult
+	for lo := 0; lo < len(lines); lo += per {
+		batch, err := monitor.DecodeBytes(append(bytes.Join(lines[lo:min(lo+per, len(lines))], []byte("\n")), '\n'), "batch")
+		if err != nil {
+			tb.Fatal(err)
+		}
+		res, err := d.Ingest(context.Background(), batch, nil)
+		if err != nil {
+			tb.Fatalf("batch at line %d: %v", lo, err)
+		}
+		out = append(out, res)
+	}
+	return out
+}
 
 // entries returns the derived entries of a type in the ledger, decoded
 // into new values of T, in order.

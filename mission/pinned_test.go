@@ -1,7 +1,6 @@
 package mission_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -10,9 +9,7 @@ import (
 	"hash"
 	"testing"
 
-	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/internal/benchdata"
-	"github.com/accord-peace/accord/ledger"
 	"github.com/accord-peace/accord/monitor"
 )
 
@@ -42,34 +39,14 @@ func TestPinnedRecordOfTheSimulation(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := openDurable(t, t.TempDir())
-	for lo := 0; lo < len(lines); lo += 500 {
-		body := append(bytes.Join(lines[lo:min(lo+500, len(lines))], []byte("\n")), '\n')
-		batch, err := monitor.Decode(bytes.NewReader(body), "batch")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := d.Ingest(ctx, batch, nil); err != nil {
-			t.Fatalf("batch at line %d: %v", lo, err)
-		}
-	}
+	d.ingestLines(t, lines, 500)
 	h := sha256.New()
 	n := d.ledger.Len()
 	for i := int64(0); i < n; i++ {
-		rec, err := d.ledger.Record(i)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var e ledger.Entry
-		if err := json.Unmarshal(rec, &e); err != nil {
-			t.Fatal(err)
-		}
+		e := comparable(t, d, i) // a sealed entry by its sealed content
 		body := []byte(e.Body)
-		if s, ok := accord.SealOf(body); ok {
-			x, _, err := d.Sealed(ctx, s.SHA256)
-			if err != nil {
-				t.Fatalf("entry %d: %v", i, err)
-			}
-			body = append([]byte("sealed:"+x.Consultation+":"), x.Content...)
+		if e.Sealed != nil {
+			body = append([]byte("sealed:"+e.Sealed.Consultation+":"), e.Sealed.Content...)
 		}
 		field(h, e.Kind, e.Author, e.ID, e.Type, string(body))
 	}
