@@ -259,8 +259,8 @@ func incidentEntry(in *monitor.Incident) ledger.Entry {
 	return entryOf(accord.EntryIncident, b, err)
 }
 
-// entryOf is the derived entry of a body an AppendJSON method encoded: as
-// derivedEntry writes it (no body when json.Marshal fails).
+// entryOf is the derived entry of an encoded body: none when the encoding
+// (json.Marshal's, or an AppendJSON method's) failed.
 func entryOf(typ string, body []byte, err error) ledger.Entry {
 	if err != nil {
 		body = nil
@@ -268,7 +268,8 @@ func entryOf(typ string, body []byte, err error) ledger.Entry {
 	return ledger.Entry{Kind: ledger.KindDerived, Type: typ, Body: body}
 }
 
+// derivedEntry is the derived entry of a value, encoded by json.Marshal.
 func derivedEntry(typ string, v any) ledger.Entry {
-	b, _ := json.Marshal(v)
-	return ledger.Entry{Kind: ledger.KindDerived, Type: typ, Body: b}
+	b, err := json.Marshal(v)
+	return entryOf(typ, b, err)
 }
