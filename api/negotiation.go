@@ -15,7 +15,9 @@ import (
 // seeing what package talks lets it see: a party its own position, the
 // drafts, its own evaluation of them and whether each is acceptable to
 // all; the mediator everything. Who calls is what its token says, so the
-// routes need tokens (--tokens): on an open server they answer 403.
+// routes need tokens (--tokens): on an open server they answer 403. To
+// anyone else a negotiation does not exist: 404, as for one that does not
+// (mediation's member check).
 
 // negotiationRoutes registers the negotiation's routes.
 func (s *Server) negotiationRoutes(mux *http.ServeMux) {

@@ -53,7 +53,10 @@ func canary(party string, k int) (source string, batna float64) {
 
 func newTalksServer(t *testing.T) *talksServer {
 	t.Helper()
-	ts := &talksServer{keys: map[string]ed25519.PrivateKey{}, tokens: map[string]string{"mediator": "tok-mediator-0123456789"}}
+	// outsider (a party's role) and mediator2 (a mediator's) take part in
+	// no negotiation here.
+	ts := &talksServer{keys: map[string]ed25519.PrivateKey{}, tokens: map[string]string{"mediator": "tok-mediator-0123456789",
+		"outsider": "tok-outsider-0123456789", "mediator2": "tok-mediator2-0123456789"}}
 	data, _ := scenarios.FS.ReadFile(scenarios.ReferenceScenario)
 	whole, err := scenario.Parse("reference", data)
 	if err != nil {
@@ -94,7 +97,7 @@ func newTalksServer(t *testing.T) *talksServer {
 	auth := &api.Auth{Tokens: map[string]api.Principal{}}
 	for actor, tok := range ts.tokens {
 		role := accord.RoleParty
-		if actor == "mediator" {
+		if actor == "mediator" || actor == "mediator2" {
 			role = accord.RoleMediator
 		}
 		auth.Tokens[tok] = api.Principal{Actor: actor, Role: role}

@@ -172,6 +172,26 @@ func (m *Mediation) get(id string) (*talks.Negotiation, error) {
 	return n, nil
 }
 
+// member finds a negotiation for one of its parties or its mediator (m.mu
+// held). Anyone else is answered as if there were no such negotiation,
+// with the very error a missing one gets: a negotiation is confidential,
+// and an outsider learns not even that it exists.
+func (m *Mediation) member(id, actor string) (*talks.Negotiation, error) {
+	n, err := m.get(id)
+	if err != nil && accord.ErrorCode(err) != accord.ENOTFOUND {
+		return nil, err
+	}
+	if n != nil && actor != "" && actor == n.Mediator {
+		return n, nil
+	}
+	if n != nil {
+		if _, ok := n.Public.Party(actor); ok {
+			return n, nil
+		}
+	}
+	return nil, accord.Errorf(accord.ENOTFOUND, "no negotiation %q for %s", id, actor)
+}
+
 // IsParty reports whether an actor is a party of a negotiation.
 func (m *Mediation) IsParty(id, actor string) bool {
 	m.mu.Lock()

@@ -144,7 +144,7 @@ func (m *Mediation) Draft(ctx context.Context, mediator, id string, d DraftReque
 // mediated finds a negotiation and checks the caller is its mediator
 // (m.mu held).
 func (m *Mediation) mediated(id, actor string) (*talks.Negotiation, error) {
-	n, err := m.get(id)
+	n, err := m.member(id, actor)
 	if err != nil {
 		return nil, err
 	}

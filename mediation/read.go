@@ -12,17 +12,14 @@ import (
 func (m *Mediation) View(id, actor string) (any, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	n, err := m.get(id)
+	n, err := m.member(id, actor)
 	if err != nil {
 		return nil, err
 	}
 	if actor == n.Mediator {
 		return n.ForMediator(), nil
 	}
-	if _, ok := n.Public.Party(actor); ok {
-		return n.ForParty(actor), nil
-	}
-	return nil, accord.Errorf(accord.EFORBIDDEN, "%q is neither a party to negotiation %s nor its mediator", actor, id)
+	return n.ForParty(actor), nil
 }
 
 // Public is a negotiation's public part as opened.
@@ -50,7 +47,7 @@ type Revealed struct {
 // author or the mediator; anyone else is refused.
 func (m *Mediation) Position(ctx context.Context, id, actor, party string, version int) (Revealed, error) {
 	m.mu.Lock()
-	n, err := m.get(id)
+	n, err := m.member(id, actor)
 	if err != nil {
 		m.mu.Unlock()
 		return Revealed{}, err
@@ -82,12 +79,9 @@ func (m *Mediation) Position(ctx context.Context, id, actor, party string, versi
 func (m *Mediation) Agreement(id, actor string) ([]byte, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	n, err := m.get(id)
+	n, err := m.member(id, actor)
 	if err != nil {
 		return nil, err
-	}
-	if _, ok := n.Public.Party(actor); !ok && actor != n.Mediator {
-		return nil, accord.Errorf(accord.EFORBIDDEN, "%q is neither a party to negotiation %s nor its mediator", actor, id)
 	}
 	y, _, err := n.Agreement()
 	if err != nil {

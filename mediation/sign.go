@@ -35,7 +35,7 @@ func (m *Mediation) Sign(ctx context.Context, actor string, sub ledger.Submissio
 	if e.Party != sub.Author {
 		return talks.PartyView{}, m.refuse(sub, accord.Errorf(accord.EFORBIDDEN, "a signature for %q signed by %q: each party signs for itself", e.Party, sub.Author))
 	}
-	cur, err := m.get(e.Negotiation)
+	cur, err := m.member(e.Negotiation, actor)
 	if err != nil {
 		return talks.PartyView{}, m.refuse(sub, err)
 	}

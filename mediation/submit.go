@@ -115,7 +115,7 @@ func (m *Mediation) accept(ctx context.Context, x Submitted) (talks.Event, *talk
 	if e.Party != sub.Author {
 		return e, nil, accord.Errorf(accord.EFORBIDDEN, "a %s for party %q signed by %q: each party submits its own", sub.Type, e.Party, sub.Author)
 	}
-	n, err := m.get(e.Negotiation)
+	n, err := m.member(e.Negotiation, sub.Author)
 	if err != nil {
 		return e, nil, err
 	}
