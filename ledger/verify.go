@@ -60,21 +60,65 @@ func (r *Report) OK() bool { return len(r.Problems) == 0 }
 // tree of its first N entries has its root. Every problem is reported with
 // the entry and byte offset it concerns.
 func Verify(data []byte, reg *Registry, checkpoint *tlog.Tree) *Report {
+	return NewVerifier(reg).Extend(data, checkpoint)
+}
+
+// Verifier is Verify kept between calls, for a copy of a log that grows
+// (a witness's): each Extend checks the entries that follow those checked
+// before, with what they left — the last entry's hash for the link, the
+// submissions seen for their uniqueness, the tree's stored hashes — so
+// that a round costs what it adds, not the whole copy. Verify is one
+// Extend of a new Verifier.
+type Verifier struct {
+	reg    *Registry
+	n      int64               // entries checked
+	last   tlog.Hash           // the record hash of entry n−1
+	seen   map[[2]string]int64 // submissions by (author, id): the entry
+	hashes []tlog.Hash         // the tree's stored hashes (tlog)
+	spoilt bool
+}
+
+// NewVerifier returns a verifier of a log from its first entry, checking
+// submissions' signatures with reg.
+func NewVerifier(reg *Registry) *Verifier {
+	return &Verifier{reg: reg, seen: map[[2]string]int64{}}
+}
+
+// Len is the number of entries the verifier has checked.
+func (v *Verifier) Len() int64 { return v.n }
+
+// reader reads the tree's stored hashes.
+func (v *Verifier) reader() tlog.HashReader {
+	return tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) {
+		out := make([]tlog.Hash, len(idx))
+		for i, x := range idx {
+			if x >= int64(len(v.hashes)) {
+				return nil, fmt.Errorf("hash %d not stored", x)
+			}
+			out[i] = v.hashes[x]
+		}
+		return out, nil
+	})
+}
+
+// Extend checks data, the framed entries that follow the Len() entries
+// checked, as Verify checks a whole log (entry numbers count from the
+// log's first entry, byte offsets from data's first byte), and against a
+// checkpoint covering them all. Once a report has problems the verifier
+// is spoilt: every later Extend reports that, and the caller starts a new
+// one.
+func (v *Verifier) Extend(data []byte, checkpoint *tlog.Tree) *Report {
 	rep := &Report{}
 	add := func(i, off int64, f string, a ...any) {
 		rep.Problems = append(rep.Problems, Problem{Entry: i, Offset: off, Msg: fmt.Sprintf(f, a...)})
 	}
-	var hashes []tlog.Hash
-	reader := tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) {
-		out := make([]tlog.Hash, len(idx))
-		for i, x := range idx {
-			if x >= int64(len(hashes)) {
-				return nil, fmt.Errorf("hash %d not stored", x)
-			}
-			out[i] = hashes[x]
-		}
-		return out, nil
-	})
+	if v.spoilt {
+		add(-1, -1, "this verifier found problems before: verify the log again from its first entry")
+		return rep
+	}
+	defer func() { v.spoilt = !rep.OK() }()
+	reader := v.reader()
+	first := v.n
 	// Pass 1: split the frames (sequential, cheap).
 	type frame struct {
 		rec []byte
@@ -88,13 +132,13 @@ func Verify(data []byte, reg *Registry, checkpoint *tlog.Tree) *Report {
 		rec, n, err := readFrame(r, int64(len(data))-off)
 		why := ""
 		if err != nil {
-			why = tornWhy(data[off:], off, int64(len(frames)))
+			why = tornWhy(data[off:], off, first+int64(len(frames)))
 		} else if rec[len(rec)-1] == 0 {
 			// No record ends with a zero byte: its data may stop at a page.
-			why = tornWhy(data[off:], off, int64(len(frames)))
+			why = tornWhy(data[off:], off, first+int64(len(frames)))
 		}
 		if why != "" {
-			k, at, rest := int64(len(frames)), off, int64(len(data))-off
+			k, at, rest := first+int64(len(frames)), off, int64(len(data))-off
 			torn = func() {
 				if checkpoint != nil && k >= checkpoint.N {
 					rep.TornTail = rest
@@ -105,7 +149,7 @@ func Verify(data []byte, reg *Registry, checkpoint *tlog.Tree) *Report {
 			break
 		}
 		if err != nil {
-			add(int64(len(frames)), off, "unreadable frame: %v; %d bytes from here are not entries", err, int64(len(data))-off)
+			add(first+int64(len(frames)), off, "unreadable frame: %v; %d bytes from here are not entries", err, int64(len(data))-off)
 			break
 		}
 		frames = append(frames, frame{rec, off})
@@ -120,10 +164,8 @@ func Verify(data []byte, reg *Registry, checkpoint *tlog.Tree) *Report {
 		rhash[k] = tlog.RecordHash(frames[k].rec)
 	})
 	// Pass 3: the chain, uniqueness and the tree, in order.
-	seen := map[[2]string]int64{}
 	var sigs []sigCheck
-	var last tlog.Hash
-	var i int64
+	last, i := v.last, v.n
 	for k, f := range frames {
 		e := entries[k]
 		switch {
@@ -134,7 +176,7 @@ func Verify(data []byte, reg *Registry, checkpoint *tlog.Tree) *Report {
 		case e.Prev != last:
 			add(i, f.off, "its prev hash does not match entry %d: entry %d was changed, or entries were reordered", i-1, i-1)
 		default:
-			checkEntry(e, i, f.off, seen, add)
+			checkEntry(e, i, f.off, v.seen, add)
 			_, sealed := accord.SealOf(e.Body)
 			if sealed {
 				rep.Sealed++
@@ -151,15 +193,16 @@ func Verify(data []byte, reg *Registry, checkpoint *tlog.Tree) *Report {
 			add(-1, -1, "%v", err)
 			break
 		}
-		hashes = append(hashes, hs...)
+		v.hashes = append(v.hashes, hs...)
 		last = rhash[k]
 		i++
 	}
+	v.n, v.last = i, last
 	rep.Entries = i
 	if torn != nil {
 		torn()
 	}
-	rep.Problems = append(rep.Problems, checkSignatures(sigs, reg)...)
+	rep.Problems = append(rep.Problems, checkSignatures(sigs, v.reg)...)
 	// Located problems in entry order; those of the whole log last.
 	key := func(p Problem) int64 {
 		if p.Entry < 0 {
