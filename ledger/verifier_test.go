@@ -51,7 +51,7 @@ func TestVerifierExtendsAsVerify(t *testing.T) {
 	// Tampered past the cut: located as Verify locates it; then spoilt.
 	cut := fr[60][0]
 	for name, bad := range map[string][]byte{
-		"a byte changed": func() []byte { b := slices.Clone(data); b[fr[75][0]+20] ^= 1; return b }(),
+		"a byte changed":   func() []byte { b := slices.Clone(data); b[fr[75][0]+20] ^= 1; return b }(),
 		"an entry dropped": slices.Concat(data[:fr[80][0]], data[fr[81][0]:]),
 		"two swapped":      slices.Concat(data[:fr[61][0]], data[fr[62][0]:fr[63][0]], data[fr[61][0]:fr[62][0]], data[fr[63][0]:]),
 	} {
