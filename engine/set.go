@@ -154,11 +154,16 @@ func ReplaySet(as []*agreement.Agreement, log []Event) ([]*State, error) {
 			return nil, err
 		}
 	}
+	return s.States(), nil
+}
+
+// States are copies of every agreement's state, in the set's order.
+func (s *Set) States() []*State {
 	out := make([]*State, len(s.engines))
 	for i, e := range s.engines {
 		out[i] = e.State()
 	}
-	return out, nil
+	return out
 }
 
 // Apply applies one log entry: to its agreement, and as a tick to every

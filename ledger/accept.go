@@ -88,9 +88,15 @@ const maxReason = 1024
 // entry it cannot read (an error naming it) or the first error fn returns.
 // It checks nothing else: Verify does.
 func Entries(data []byte, n int64, fn func(i int64, e *Entry) error) error {
+	return EntriesFrom(data, 0, n, fn)
+}
+
+// EntriesFrom is Entries for a log's bytes from entry first on: fn is
+// called with entries first to first+n−1, numbered so.
+func EntriesFrom(data []byte, first, n int64, fn func(i int64, e *Entry) error) error {
 	r := bytes.NewReader(data)
-	var off, i int64
-	for ; i < n; i++ {
+	var off int64
+	for i := first; i < first+n; i++ {
 		rec, size, err := readFrame(r, int64(len(data))-off)
 		if err != nil {
 			return fmt.Errorf("entry %d at byte %d: %v", i, off, err)

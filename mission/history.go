@@ -245,11 +245,60 @@ func readHistory(ctx context.Context, l Ledger, signed bool, store accord.Sealed
 // (h.Partial()), nothing is replayed and the states are nil. `accord
 // verify` and `accord witness` both call it: one replay for both.
 func Replay(data []byte, n int64, as []*agreement.Agreement, h *History) ([]*engine.State, error) {
-	if err := ledger.Entries(data, n, h.Add); err != nil {
+	r, err := NewReplayer(as, h)
+	if err != nil {
 		return nil, err
 	}
-	if h.Partial() {
+	return r.Extend(data, n)
+}
+
+// Replayer is Replay kept between calls, for a copy of the record that
+// grows (a witness's): each Extend reads the entries that follow those
+// read into the history and applies their events to the engines as they
+// stand, so that a round costs what it adds. After an error it is spoilt:
+// the caller replays afresh.
+type Replayer struct {
+	h       *History
+	set     *engine.Set
+	n       int64 // entries read into h
+	applied int   // h.Events applied to set
+	err     error
+}
+
+// NewReplayer returns a replayer of the agreements' engines from the
+// record's first entry, reading it into h.
+func NewReplayer(as []*agreement.Agreement, h *History) (*Replayer, error) {
+	set, err := engine.NewSet(as...)
+	if err != nil {
+		return nil, err
+	}
+	return &Replayer{h: h, set: set}, nil
+}
+
+// Len is the number of entries read.
+func (r *Replayer) Len() int64 { return r.n }
+
+// Extend reads entries Len() to n−1 (data: their frames, in the ledger's
+// file format, already verified) and returns the agreements' states after
+// them, as Replay of the first n entries returns them: nil when the
+// history could not open a sealed entry (h.Partial()).
+func (r *Replayer) Extend(data []byte, n int64) ([]*engine.State, error) {
+	if r.err != nil {
+		return nil, fmt.Errorf("the replay failed before (%v): replay afresh", r.err)
+	}
+	if err := ledger.EntriesFrom(data, r.n, n-r.n, r.h.Add); err != nil {
+		r.err = err
+		return nil, err
+	}
+	r.n = n
+	if r.h.Partial() {
 		return nil, nil
 	}
-	return engine.ReplaySet(as, h.Events)
+	for ; r.applied < len(r.h.Events); r.applied++ {
+		if err := r.set.Apply(r.h.Events[r.applied]); err != nil {
+			r.err = err
+			return nil, err
+		}
+	}
+	return r.set.States(), nil
 }

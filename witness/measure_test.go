@@ -11,9 +11,9 @@ import (
 	"github.com/accord-peace/accord/witness"
 )
 
-// What a round costs a witness as the record grows: it verifies its whole
-// copy and replays the engine over it each round (docs/ledger.md, Not
-// yet). Half the entries are signed submissions (an Ed25519 check each),
+// What a round costs a witness as the record grows: the first fetches,
+// verifies and replays everything; a later one only what it adds
+// (docs/ledger.md, Rounds). Half the entries are signed submissions (an Ed25519 check each),
 // half engine events. Run with ACCORD_MEASURE=1 (ACCORD_MEASURE=10000:
 // that size alone, for a profile); figures logged.
 func TestMeasureWitnessRound(t *testing.T) {

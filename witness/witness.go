@@ -30,6 +30,7 @@ import (
 
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/agreement"
+	"github.com/accord-peace/accord/engine"
 	"github.com/accord-peace/accord/ledger"
 	"github.com/accord-peace/accord/mission"
 )
@@ -96,6 +97,12 @@ type Witness struct {
 	last   tlog.Tree       // the last tree cosigned
 	data   []byte          // the entries it covers, in the ledger's file format
 	hashes []tlog.Hash
+	// ver and replay have read the entries of last, so that a round
+	// checks and replays only what it adds; nil: made again from data
+	// (after a refusal, which may have left them past last).
+	ver    *ledger.Verifier
+	replay *mission.Replayer
+	hist   *mission.History // replay's
 }
 
 const (
@@ -142,10 +149,11 @@ func Open(cfg Config) (*Witness, error) {
 		end += 4 + len(f)
 	}
 	data = data[:end]
-	rep := ledger.Verify(data, cfg.Registry, &t)
-	if !rep.OK() {
+	ver := ledger.NewVerifier(cfg.Registry)
+	if rep := ver.Extend(data, &t); !rep.OK() {
 		return nil, fmt.Errorf("%s: the copy of the record does not verify against the checkpoint cosigned: %v", filepath.Join(cfg.Dir, ledgerFile), rep.Problems[0])
 	}
+	w.ver = ver
 	if err := os.Truncate(filepath.Join(cfg.Dir, ledgerFile), int64(end)); err != nil {
 		return nil, err
 	}
@@ -224,18 +232,35 @@ func (w *Witness) Round(ctx context.Context, report func(Event)) error {
 			return w.refuse(report, t.N, w.fork(ctx, t, "the consistency proof from the tree it cosigned does not verify: "+err.Error()))
 		}
 	}
-	// The new entries, each verified with all before it.
-	data := bytes.Clone(w.data)
+	// The new entries, each verified with all before it: the verifier
+	// and the replay go on from the entries cosigned, so that a round
+	// costs what it adds.
+	var fresh []byte
 	recs, err := w.entries(ctx, w.last.N, t.N, func(rec []byte) {
-		data = binary.BigEndian.AppendUint32(data, uint32(len(rec)))
-		data = append(data, rec...)
+		fresh = binary.BigEndian.AppendUint32(fresh, uint32(len(rec)))
+		fresh = append(fresh, rec...)
 	})
 	if err != nil {
 		return err
 	}
-	rep := ledger.Verify(data, w.cfg.Registry, &t)
+	ver, err := w.verifier()
+	if err != nil {
+		return err
+	}
+	// From here the verifier and the replay may go past what is cosigned:
+	// unless the round saves what they read, they are made again.
+	saved := false
+	defer func() {
+		if !saved {
+			w.ver, w.replay, w.hist = nil, nil, nil
+		}
+	}()
+	rep := ver.Extend(fresh, &t)
 	if !rep.OK() {
 		p := rep.Problems[0]
+		if p.Offset >= 0 {
+			p.Offset += int64(len(w.data)) // in the copy with the new entries
+		}
 		r := &Refusal{Index: p.Entry, Reason: fmt.Sprintf("the entries do not verify against the checkpoint of %d entries (%d problem(s)); first: %s", t.N, len(rep.Problems), p)}
 		return w.refuse(report, t.N, r)
 	}
@@ -243,10 +268,11 @@ func (w *Witness) Round(ctx context.Context, report func(Event)) error {
 		return w.refuse(report, t.N, &Refusal{Index: rep.Entries, Reason: fmt.Sprintf("the server served %d entries for a checkpoint of %d", rep.Entries, t.N)})
 	}
 	// The engine's replay, as accord verify does it.
-	h := mission.NewHistory(w.cfg.Signed)
-	h.Registry = w.cfg.Registry
-	h.Open = w.cfg.Open
-	sts, err := mission.Replay(data, t.N, w.cfg.Agreements, h)
+	replay, h, err := w.replayer()
+	var sts []*engine.State
+	if err == nil {
+		sts, err = replay.Extend(fresh, t.N)
+	}
 	if err != nil {
 		return w.refuse(report, t.N, &Refusal{Index: -1, Reason: "the agreement engine's replay fails: " + err.Error()})
 	}
@@ -268,20 +294,61 @@ func (w *Witness) Round(ctx context.Context, report func(Event)) error {
 	if err != nil {
 		return w.refuse(report, t.N, &Refusal{Index: -1, Reason: err.Error()})
 	}
-	if err := w.save(cosigned, t, data, recs); err != nil {
+	if err := w.save(cosigned, t, fresh, recs); err != nil {
 		return err
 	}
+	saved = true
 	return w.post(ctx, report, cosigned, n.Text, t)
 }
 
-// save writes the entries and the checkpoint cosigned, in that order:
-// a witness restarted between the two drops the entries past its state.
-func (w *Witness) save(cosigned []byte, t tlog.Tree, data []byte, recs [][]byte) error {
+// verifier is the verifier of the entries cosigned: kept from the last
+// round, or made again from the copy.
+func (w *Witness) verifier() (*ledger.Verifier, error) {
+	if w.ver != nil && w.ver.Len() == w.last.N {
+		return w.ver, nil
+	}
+	ver := ledger.NewVerifier(w.cfg.Registry)
+	var cp *tlog.Tree
+	if w.last.N > 0 {
+		cp = &w.last // none cosigned yet: nothing to compare with
+	}
+	if rep := ver.Extend(w.data, cp); !rep.OK() {
+		return nil, fmt.Errorf("the copy of the record no longer verifies against the checkpoint cosigned: %v", rep.Problems[0])
+	}
+	w.ver = ver
+	return ver, nil
+}
+
+// replayer is the replay of the entries cosigned, as accord verify makes
+// it (mission.Replay): kept from the last round, or made again from the
+// copy.
+func (w *Witness) replayer() (*mission.Replayer, *mission.History, error) {
+	if w.replay != nil && w.replay.Len() == w.last.N {
+		return w.replay, w.hist, nil
+	}
+	h := mission.NewHistory(w.cfg.Signed)
+	h.Registry = w.cfg.Registry
+	h.Open = w.cfg.Open
+	r, err := mission.NewReplayer(w.cfg.Agreements, h)
+	if err == nil {
+		_, err = r.Extend(w.data, w.last.N)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	w.replay, w.hist = r, h
+	return r, h, nil
+}
+
+// save writes the new entries (fresh, framed) and the checkpoint
+// cosigned, in that order: a witness restarted between the two drops the
+// entries past its state.
+func (w *Witness) save(cosigned []byte, t tlog.Tree, fresh []byte, recs [][]byte) error {
 	f, err := os.OpenFile(filepath.Join(w.cfg.Dir, ledgerFile), os.O_WRONLY|os.O_APPEND, 0)
 	if err != nil {
 		return err
 	}
-	_, err = f.Write(data[len(w.data):])
+	_, err = f.Write(fresh)
 	if err == nil {
 		err = f.Sync()
 	}
@@ -294,7 +361,7 @@ func (w *Witness) save(cosigned []byte, t tlog.Tree, data []byte, recs [][]byte)
 	if err := ledger.WriteFileAtomic(filepath.Join(w.cfg.Dir, stateFile), cosigned); err != nil {
 		return fmt.Errorf("saving the checkpoint cosigned: %w", err)
 	}
-	w.last, w.data = t, data
+	w.last, w.data = t, append(w.data, fresh...)
 	for _, r := range recs {
 		w.hashes = append(w.hashes, tlog.RecordHash(r))
 	}
