@@ -19,9 +19,9 @@ import (
 // publication thus loses nothing: its retry, which finds every
 // observation stored, would publish none of them.
 
-// Outbox reports whether the mission's observation store keeps an
+// CheckOutbox reports whether the mission's observation store keeps an
 // outbox; the error says which store does not, and why it is needed.
-func (m *Mission) Outbox() error {
+func (m *Mission) CheckOutbox() error {
 	_, err := m.outbox()
 	return err
 }

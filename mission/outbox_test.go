@@ -24,7 +24,7 @@ func TestStorePending(t *testing.T) {
 	}
 	defer d.Close()
 	m := d.Mission
-	if err := m.Outbox(); err != nil {
+	if err := m.CheckOutbox(); err != nil {
 		t.Fatalf("SQLite: %v", err)
 	}
 	o1, o2 := monitortest.Observation("s", "1"), monitortest.Observation("s", "2")
@@ -71,7 +71,7 @@ func TestStorePending(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := mem.Outbox(); accord.ErrorCode(err) != accord.EINVALID {
+	if err := mem.CheckOutbox(); accord.ErrorCode(err) != accord.EINVALID {
 		t.Errorf("a store without an outbox: %v; want EINVALID", err)
 	}
 	if _, _, err := mem.StorePending(ctx, []monitor.Observation{o1}, nil, "n1"); accord.ErrorCode(err) != accord.EINVALID {

@@ -85,7 +85,7 @@ func ingestNode(m *mission.Mission, c *Config) error {
 	if err := CheckNodeName(c.Node); err != nil {
 		return err
 	}
-	if err := m.Outbox(); err != nil {
+	if err := m.CheckOutbox(); err != nil {
 		return fmt.Errorf("ingest node %q: %w", c.Node, err)
 	}
 	return nil
