@@ -85,6 +85,13 @@
 //
 // # What is not done
 //
+//   - An ingest node that dies after JetStream acknowledged a batch's
+//     messages and before the store forgot its pending record (one
+//     DELETE), and starts again only after JetStream's duplicate window
+//     (StreamConfig.Duplicates, 10 minutes by default) and the sector's
+//     fusion horizon, publishes the batch a second time, and its
+//     observations would be fused again. Nothing checks ObsStream for a
+//     message id past the window.
 //   - Signed submissions are recorded at ingest: an ingest node must hold
 //     the ledger (role all). `serve --role ingest` refuses signed batches.
 //   - Snapshots of the workers' and the recorder's state: a restart reads
