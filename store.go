@@ -27,3 +27,23 @@ type PutResult struct {
 	// resend of a stored observation or of an earlier member of the batch.
 	New []bool
 }
+
+// ObservationOutbox is an ObservationStore that keeps, in Put's own
+// transaction, what an ingest node of the stream deployment still has to
+// publish: a batch stored is then never lost between the store's commit
+// and the publication, whatever happens to the node (package stream).
+type ObservationOutbox interface {
+	ObservationStore
+	// PutPending is Put that, when the batch adds observations, also
+	// keeps in the same transaction a pending record for node listing
+	// the keys it added, in the batch's order; id is that record's (ids
+	// grow), 0 when the batch added nothing. A batch refused (EINVALID)
+	// leaves no record.
+	PutPending(ctx context.Context, batch []Observation, node string) (res PutResult, id int64, err error)
+	// Published forgets the pending record id; forgetting one already
+	// forgotten, or never kept, is not an error.
+	Published(ctx context.Context, id int64) error
+	// Pending calls f with node's pending records, oldest first: the
+	// record's id and the keys it lists, stopping at f's first error.
+	Pending(ctx context.Context, node string, f func(id int64, keys []ObservationKey) error) error
+}

@@ -22,6 +22,10 @@ var _ accord.ObservationStore = (*ObservationStore)(nil)
 // NewObservationStore returns the observation store of a database.
 func NewObservationStore(db *DB) *ObservationStore { return &ObservationStore{db: db} }
 
+// beforeCommit runs in the transaction that inserts a batch's new keys
+// (those of rows in added), before its commit (PutPending).
+type beforeCommit func(ctx context.Context, tx pgx.Tx, rows []row, added map[accord.ObservationKey]bool, token [16]byte) error
+
 // CopyThreshold is the number of new keys in a batch from which Put sends
 // them with COPY into a temporary table (one round trip, no per-row
 // parameters) rather than as arrays of one INSERT.
@@ -43,6 +47,14 @@ type row struct {
 // another order may deadlock in PostgreSQL: the one aborted is retried.
 func (s *ObservationStore) Put(ctx context.Context, batch []accord.Observation) (res accord.PutResult, err error) {
 	defer s.db.wrap(&err, "storing a batch of %d observations", len(batch))
+	return s.put(ctx, batch, nil)
+}
+
+// put is Put; before, when not nil (the outbox's PutPending), runs in the
+// transaction that inserts the batch's new keys (those of rows in added),
+// before its commit; it is not called when the batch has no key to
+// insert.
+func (s *ObservationStore) put(ctx context.Context, batch []accord.Observation, before beforeCommit) (res accord.PutResult, err error) {
 	type seen struct {
 		digest [32]byte
 	}
@@ -77,7 +89,7 @@ func (s *ObservationStore) Put(ctx context.Context, batch []accord.Observation) 
 	var added map[accord.ObservationKey]bool
 	err = s.db.do(ctx, "observations", "put", func(ctx context.Context) error {
 		for attempt := 0; ; attempt++ {
-			added, err = s.insert(ctx, rows, token)
+			added, err = s.insert(ctx, rows, token, before)
 			var pe *pgconn.PgError
 			if attempt < 5 && errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001") {
 				continue
@@ -104,94 +116,104 @@ func conflict(k accord.ObservationKey) error {
 }
 
 // insert stores the rows not stored yet in one transaction and returns
-// their keys; a stored key with another digest refuses all.
-func (s *ObservationStore) insert(ctx context.Context, rows []row, token [16]byte) (map[accord.ObservationKey]bool, error) {
+// their keys; a stored key with another digest refuses all. before, when
+// not nil, runs in the transaction after them.
+func (s *ObservationStore) insert(ctx context.Context, rows []row, token [16]byte, before beforeCommit) (map[accord.ObservationKey]bool, error) {
 	added := make(map[accord.ObservationKey]bool, len(rows))
 	if len(rows) == 0 {
 		return added, nil
 	}
 	err := pgx.BeginFunc(ctx, s.db.pool, func(tx pgx.Tx) error {
-		var ins pgx.Rows
-		var err error
-		if len(rows) >= CopyThreshold {
-			if _, err := tx.Exec(ctx, `CREATE TEMP TABLE IF NOT EXISTS observations_staging (i int, source text, id text, digest bytea, observed_at timestamptz, feature bytea) ON COMMIT DELETE ROWS`); err != nil {
-				return err
-			}
-			src := pgx.CopyFromSlice(len(rows), func(j int) ([]any, error) {
-				r := &rows[j]
-				return []any{int32(j), r.source, r.id, r.digest[:], r.at, r.feature}, nil
-			})
-			if _, err := tx.CopyFrom(ctx, pgx.Identifier{"observations_staging"}, []string{"i", "source", "id", "digest", "observed_at", "feature"}, src); err != nil {
-				return fmt.Errorf("COPY: %w", err)
-			}
-			ins, err = tx.Query(ctx, `INSERT INTO observations (source, id, digest, observed_at, feature, batch)
-				SELECT source, id, digest, observed_at, feature, $1 FROM observations_staging ORDER BY i
-				ON CONFLICT (source, id) DO NOTHING RETURNING source, id`, token)
-		} else {
-			src, id, dig, at, feat := make([]string, len(rows)), make([]string, len(rows)), make([][]byte, len(rows)), make([]time.Time, len(rows)), make([][]byte, len(rows))
-			for j := range rows {
-				r := &rows[j]
-				src[j], id[j], dig[j], at[j], feat[j] = r.source, r.id, r.digest[:], r.at, r.feature
-			}
-			ins, err = tx.Query(ctx, `INSERT INTO observations (source, id, digest, observed_at, feature, batch)
-				SELECT s, i, d, t, f, $6 FROM unnest($1::text[], $2::text[], $3::bytea[], $4::timestamptz[], $5::bytea[]) WITH ORDINALITY AS u(s, i, d, t, f, n) ORDER BY n
-				ON CONFLICT (source, id) DO NOTHING RETURNING source, id`, src, id, dig, at, feat, token)
-		}
-		if err != nil {
+		if err := s.insertRows(ctx, tx, rows, token, added); err != nil || before == nil {
 			return err
 		}
-		for ins.Next() {
-			var k accord.ObservationKey
-			if err := ins.Scan(&k.Source, &k.ID); err != nil {
-				return err
-			}
-			added[k] = true
-		}
-		if err := ins.Err(); err != nil {
-			return err
-		}
-		if len(added) == len(rows) {
-			return nil
-		}
-		// The keys already stored: an exact resend, or a conflict.
-		var src, id []string
-		want := map[accord.ObservationKey][32]byte{}
-		for _, r := range rows {
-			k := accord.ObservationKey{Source: r.source, ID: r.id}
-			if !added[k] {
-				src, id = append(src, r.source), append(id, r.id)
-				want[k] = r.digest
-			}
-		}
-		old, err := tx.Query(ctx, `SELECT o.source, o.id, o.digest, o.batch IS NOT DISTINCT FROM $3 FROM observations o JOIN unnest($1::text[], $2::text[]) AS u(s, i) ON o.source = u.s AND o.id = u.i`, src, id, token)
-		if err != nil {
-			return err
-		}
-		defer old.Close()
-		for old.Next() {
-			var k accord.ObservationKey
-			var d []byte
-			var mine bool
-			if err := old.Scan(&k.Source, &k.ID, &d, &mine); err != nil {
-				return err
-			}
-			if w := want[k]; !bytes.Equal(w[:], d) {
-				return conflict(k)
-			}
-			if mine { // stored by an earlier attempt of this Put, whose commit was not acknowledged
-				added[k] = true
-			}
-			delete(want, k)
-		}
-		if err := old.Err(); err != nil {
-			return err
-		}
-		if len(want) > 0 {
-			return fmt.Errorf("%d keys neither inserted nor stored", len(want))
-		}
-		return nil
+		return before(ctx, tx, rows, added, token)
 	})
 	return added, err
+}
+
+// insertRows is insert's work in its transaction: added is filled with
+// the keys this batch stored.
+func (s *ObservationStore) insertRows(ctx context.Context, tx pgx.Tx, rows []row, token [16]byte, added map[accord.ObservationKey]bool) error {
+	var ins pgx.Rows
+	var err error
+	if len(rows) >= CopyThreshold {
+		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE IF NOT EXISTS observations_staging (i int, source text, id text, digest bytea, observed_at timestamptz, feature bytea) ON COMMIT DELETE ROWS`); err != nil {
+			return err
+		}
+		src := pgx.CopyFromSlice(len(rows), func(j int) ([]any, error) {
+			r := &rows[j]
+			return []any{int32(j), r.source, r.id, r.digest[:], r.at, r.feature}, nil
+		})
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"observations_staging"}, []string{"i", "source", "id", "digest", "observed_at", "feature"}, src); err != nil {
+			return fmt.Errorf("COPY: %w", err)
+		}
+		ins, err = tx.Query(ctx, `INSERT INTO observations (source, id, digest, observed_at, feature, batch)
+			SELECT source, id, digest, observed_at, feature, $1 FROM observations_staging ORDER BY i
+			ON CONFLICT (source, id) DO NOTHING RETURNING source, id`, token)
+	} else {
+		src, id, dig, at, feat := make([]string, len(rows)), make([]string, len(rows)), make([][]byte, len(rows)), make([]time.Time, len(rows)), make([][]byte, len(rows))
+		for j := range rows {
+			r := &rows[j]
+			src[j], id[j], dig[j], at[j], feat[j] = r.source, r.id, r.digest[:], r.at, r.feature
+		}
+		ins, err = tx.Query(ctx, `INSERT INTO observations (source, id, digest, observed_at, feature, batch)
+			SELECT s, i, d, t, f, $6 FROM unnest($1::text[], $2::text[], $3::bytea[], $4::timestamptz[], $5::bytea[]) WITH ORDINALITY AS u(s, i, d, t, f, n) ORDER BY n
+			ON CONFLICT (source, id) DO NOTHING RETURNING source, id`, src, id, dig, at, feat, token)
+	}
+	if err != nil {
+		return err
+	}
+	for ins.Next() {
+		var k accord.ObservationKey
+		if err := ins.Scan(&k.Source, &k.ID); err != nil {
+			return err
+		}
+		added[k] = true
+	}
+	if err := ins.Err(); err != nil {
+		return err
+	}
+	if len(added) == len(rows) {
+		return nil
+	}
+	// The keys already stored: an exact resend, or a conflict.
+	var src, id []string
+	want := map[accord.ObservationKey][32]byte{}
+	for _, r := range rows {
+		k := accord.ObservationKey{Source: r.source, ID: r.id}
+		if !added[k] {
+			src, id = append(src, r.source), append(id, r.id)
+			want[k] = r.digest
+		}
+	}
+	old, err := tx.Query(ctx, `SELECT o.source, o.id, o.digest, o.batch IS NOT DISTINCT FROM $3 FROM observations o JOIN unnest($1::text[], $2::text[]) AS u(s, i) ON o.source = u.s AND o.id = u.i`, src, id, token)
+	if err != nil {
+		return err
+	}
+	defer old.Close()
+	for old.Next() {
+		var k accord.ObservationKey
+		var d []byte
+		var mine bool
+		if err := old.Scan(&k.Source, &k.ID, &d, &mine); err != nil {
+			return err
+		}
+		if w := want[k]; !bytes.Equal(w[:], d) {
+			return conflict(k)
+		}
+		if mine { // stored by an earlier attempt of this Put, whose commit was not acknowledged
+			added[k] = true
+		}
+		delete(want, k)
+	}
+	if err := old.Err(); err != nil {
+		return err
+	}
+	if len(want) > 0 {
+		return fmt.Errorf("%d keys neither inserted nor stored", len(want))
+	}
+	return nil
 }
 
 // Get implements accord.ObservationStore.

@@ -42,6 +42,26 @@ func TestConfidentialStoreConformance(t *testing.T) {
 	storetest.RunConfidentialStoreTests(t, func(t *testing.T) storetest.ConfidentialStore { return pgstore.NewConfidentialStore(openDB(t)) })
 }
 
+func TestObservationOutboxConformance(t *testing.T) {
+	storetest.RunObservationOutboxTests(t, func(t *testing.T) (accord.ObservationOutbox, func() accord.ObservationOutbox) {
+		url := pgtest.DB(t)
+		open := func() *pgstore.DB {
+			db, err := pgstore.Open(context.Background(), url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			return db
+		}
+		db := open()
+		return pgstore.NewObservationStore(db), func() accord.ObservationOutbox {
+			db.Close()
+			db = open()
+			return pgstore.NewObservationStore(db)
+		}
+	})
+}
+
 // Reopening applies no migration twice and keeps what was stored; the
 // spatial filter runs on PostGIS where the server has it.
 func TestReopenKeepsDataAndSchema(t *testing.T) {

@@ -64,13 +64,13 @@ func TestRetriedPutFindsItsOwnRows(t *testing.T) {
 		return rs
 	}
 	token := [16]byte{1}
-	if added, err := s.insert(ctx, rows(a, b), token); err != nil || len(added) != 2 {
+	if added, err := s.insert(ctx, rows(a, b), token, nil); err != nil || len(added) != 2 {
 		t.Fatalf("first attempt: %v %v", added, err)
 	}
-	if added, err := s.insert(ctx, rows(a, b), token); err != nil || len(added) != 2 {
+	if added, err := s.insert(ctx, rows(a, b), token, nil); err != nil || len(added) != 2 {
 		t.Fatalf("the same batch again (its commit unacknowledged): %v %v; want both as added", added, err)
 	}
-	if added, err := s.insert(ctx, rows(a, b), [16]byte{2}); err != nil || len(added) != 0 {
+	if added, err := s.insert(ctx, rows(a, b), [16]byte{2}, nil); err != nil || len(added) != 0 {
 		t.Fatalf("another batch resending them: %v %v; want none added", added, err)
 	}
 	if n, err := s.Len(ctx); err != nil || n != 2 {
@@ -80,5 +80,36 @@ func TestRetriedPutFindsItsOwnRows(t *testing.T) {
 	c.Count = 7
 	if _, err := s.Put(ctx, []monitor.Observation{c}); accord.ErrorCode(err) != accord.EINVALID || db.Retries() != 0 {
 		t.Fatalf("a conflicting batch: %v, %d retries; want EINVALID and none", err, db.Retries())
+	}
+}
+
+// A PutPending whose commit reached the server but whose answer was lost
+// is retried with the same batch token: the retry finds its pending
+// record and keeps no second one (which would publish the batch again).
+func TestRetriedPutPendingFindsItsRecord(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, pgtest.DB(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	s := NewObservationStore(db)
+	a, b := monitortest.Observation("s", "1"), monitortest.Observation("s", "2")
+	var rs []row
+	for i, o := range []monitor.Observation{a, b} {
+		f, _ := o.MarshalJSON()
+		rs = append(rs, row{i: i, source: o.Source.ID, id: o.ID, digest: accord.DigestOf(f), at: o.ObservedAt, feature: f})
+	}
+	token := [16]byte{1}
+	var first, again int64
+	if _, err := s.insert(ctx, rs, token, keepPending("n", &first)); err != nil || first == 0 {
+		t.Fatalf("first attempt: record %d, %v", first, err)
+	}
+	if _, err := s.insert(ctx, rs, token, keepPending("n", &again)); err != nil || again != first {
+		t.Fatalf("the same batch again (its commit unacknowledged): record %d, %v; want %d", again, err, first)
+	}
+	n := 0
+	if err := s.Pending(ctx, "n", func(int64, []accord.ObservationKey) error { n++; return nil }); err != nil || n != 1 {
+		t.Fatalf("%d pending records, %v; want 1", n, err)
 	}
 }

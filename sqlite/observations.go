@@ -37,14 +37,16 @@ func (s *ObservationStore) Put(caller context.Context, batch []accord.Observatio
 	}
 	defer conn.Close()
 	err = conn.Raw(func(dc any) error {
-		res, err = put(ctx, caller, dc, batch)
+		res, err = put(ctx, caller, dc, batch, nil)
 		return err
 	})
 	return res, err
 }
 
-// put is Put on a connection of the driver.
-func put(ctx, caller context.Context, dc any, batch []accord.Observation) (res accord.PutResult, err error) {
+// put is Put on a connection of the driver. before, when not nil (the
+// outbox's PutPending), runs in the transaction once the batch is in,
+// before the commit.
+func put(ctx, caller context.Context, dc any, batch []accord.Observation, before func(driver.ConnPrepareContext, *accord.PutResult) error) (res accord.PutResult, err error) {
 	begin, ok := dc.(driver.ConnBeginTx)
 	prepare, ok2 := dc.(driver.ConnPrepareContext)
 	if !ok || !ok2 {
@@ -115,6 +117,11 @@ func put(ctx, caller context.Context, dc any, batch []accord.Observation) (res a
 			return accord.PutResult{}, accord.Errorf(accord.EINVALID, "(source %q, id %q) is already stored with different content; nothing of the batch was stored", o.Source.ID, o.ID)
 		}
 		res.Duplicates++
+	}
+	if before != nil {
+		if err := before(prepare, &res); err != nil {
+			return accord.PutResult{}, err
+		}
 	}
 	if err := caller.Err(); err != nil {
 		return accord.PutResult{}, err

@@ -1,5 +1,6 @@
 // Package storetest holds the conformance suites of the sealed store
-// (accord.SealedStore) and of the mediation's confidential store, run
+// (accord.SealedStore), of the mediation's confidential store and of the
+// ingest nodes' outbox (accord.ObservationOutbox, outbox.go), run
 // against SQLite (package sqlite) and PostgreSQL (package pgstore); those
 // of the observation and incident stores are in monitor/monitortest.
 package storetest

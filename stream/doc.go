@@ -16,15 +16,17 @@
 //
 // # The flow
 //
-//   - Ingest (Ingester): the mission's store stage (mission.Store: the
-//     observation store keeps each key once; a signed batch's submission
-//     is checked and recorded in the ledger there, as in the embedded
+//   - Ingest (Ingester): the mission's store stage with the store's
+//     outbox (mission.StorePending: the observation store keeps each key
+//     once and, in the same transaction, a pending record of the batch's
+//     new keys for the node, Config.Node; a signed batch's submission is
+//     checked and recorded in the ledger there, as in the embedded
 //     deployment), then the batch's new observations are published to
 //     ObsStream, one message per sector they lie in or near (sector.Plan's
 //     Route: the batch's order kept, the halo's lines in HeaderHalo),
 //     Nats-Msg-Id the batch digest and the sector. The batch is answered
-//     once JetStream acknowledged every message; the answer lists no
-//     incident (fusion and the record follow).
+//     once JetStream acknowledged every message, and its record forgotten;
+//     the answer lists no incident (fusion and the record follow).
 //   - A regional ingest node (Config.Region, Ingester.Region), cut off
 //     from the centre at times, validates a batch but does not store it:
 //     it publishes every observation, split by sector in the same way, to
@@ -66,17 +68,30 @@
 // (limits retention without limits): they are the workers' and the
 // recorder's memory, as the observation store is the embedded server's.
 //
+// An ingest node keeps nothing lost between the store's commit and
+// JetStream's acknowledgement, although the client's retry of a batch
+// stored then finds every observation duplicate and publishes none. While
+// the node lives, a batch JetStream did not acknowledge within
+// Ingester.Retry is answered 503 and its messages kept in the ingester's
+// outbox, published in order before anything else is stored (so the
+// client's retry is answered 200 only once they are) and by a drainer
+// meanwhile. If the node dies, the store's pending records keep them:
+// the node started again under the same name (Config.Node) publishes them
+// before it takes a batch (Ingester.Recover), rebuilt from the store with
+// the same message ids, so that what JetStream had already is kept once
+// (and, past its duplicate window, a sector's worker skips the
+// observations it took in within a fusion horizon). A node lost for good leaves its records until a
+// node of its name starts, anywhere.
+//
 // # What is not done
 //
-//   - An ingest node that dies after the store's commit and before
-//     JetStream's acknowledgement leaves a batch stored but not published;
-//     the client's retry finds it duplicate. While the node lives nothing
-//     is lost: a batch JetStream did not acknowledge within
-//     Ingester.Retry is answered 503 and its messages kept in the
-//     ingester's outbox, published in order before anything else is
-//     stored (so the client's retry is answered 200 only once they are)
-//     and by a drainer meanwhile. The outbox is in memory: a durable one
-//     (in the store's transaction) is the cure for the node's death.
+//   - An ingest node that dies after JetStream acknowledged a batch's
+//     messages and before the store forgot its pending record (one
+//     DELETE), and starts again only after JetStream's duplicate window
+//     (StreamConfig.Duplicates, 10 minutes by default) and the sector's
+//     fusion horizon, publishes the batch a second time, and its
+//     observations would be fused again. Nothing checks ObsStream for a
+//     message id past the window.
 //   - Signed submissions are recorded at ingest: an ingest node must hold
 //     the ledger (role all). `serve --role ingest` refuses signed batches.
 //   - Snapshots of the workers' and the recorder's state: a restart reads

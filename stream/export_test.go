@@ -10,3 +10,12 @@ type Link = link
 
 // NewLink listens on a free loopback port and forwards to target.
 func NewLink(target string) (*Link, error) { return newLink(target) }
+
+// DieAfterStore makes g call f once a batch is stored, before its
+// messages are published; an error from f ends Ingest there, as if the
+// node died.
+func DieAfterStore(g *Ingester, f func() error) {
+	g.mu.Lock()
+	g.afterStore = f
+	g.mu.Unlock()
+}

@@ -201,6 +201,12 @@ func accordNodeKilled(t *testing.T, ingestRetry time.Duration) {
 	got := x.state(t)
 	same(t, "a cluster node crashed twice", want, got)
 	fused := fusedOnceByGet(t, ctx, x.node.Conn.JS)
+	// Every batch's pending record forgotten once its messages were
+	// acknowledged, those parked in the outbox too.
+	left := 0
+	if err := x.d.Mission.Pending(ctx, x.node.Ingester.Node, func(int64, []monitor.Observation) error { left++; return nil }); err != nil || left > 0 {
+		t.Errorf("%d pending records left in the store (%v): every batch was published", left, err)
+	}
 	members := map[monitor.Key]int{}
 	for _, in := range got.incidents {
 		for _, k := range in.Observations {

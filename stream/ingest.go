@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
 	"sync"
@@ -29,6 +30,16 @@ import (
 // answer counts what was added, lists no incident and says so
 // (incidents_deferred).
 //
+// The store keeps, in the transaction that stores a batch, a pending
+// record of its new observations for the node (Node;
+// mission.StorePending), forgotten once JetStream acknowledged every
+// message of the batch. A node that dies in between leaves the record:
+// the node started again under the same name publishes it before it takes
+// a batch (Recover), with the same message ids, so that what JetStream
+// had already is kept once. Without it, the client's retry of such a
+// batch finds every observation stored and nothing is published: stored,
+// never fused nor recorded.
+//
 // Signed submissions are recorded at ingest, by the store stage, as in
 // the embedded deployment: the ledger then holds the submission before
 // any incident its batch changes. An ingest node therefore holds the
@@ -46,6 +57,13 @@ type Ingester struct {
 	// published again (with the same Nats-Msg-Id, so kept once) before
 	// the batch is refused as unavailable.
 	Retry time.Duration
+	// Node names the ingest node in the store's outbox: its pending
+	// records are this name's. It must be the same across the node's
+	// restarts and differ from every other ingest node's of the
+	// deployment (Config.Node).
+	Node string
+	// Logger tells of a record the store could not forget (nil: none).
+	Logger *slog.Logger
 	// Region, when set, makes this a regional ingest node (see
 	// Ingester.Ingest): the connection is the regional NATS server's, the
 	// batch is not stored, and its messages go to the region's own
@@ -53,15 +71,30 @@ type Ingester struct {
 	Region string
 
 	// outbox holds the messages of stored batches that JetStream did not
-	// acknowledge within Retry (their batch was answered unavailable): a
-	// client's retry of such a batch finds its observations stored, so
-	// nothing of it would be published again. They are published, in
-	// order, before anything else is stored (Ingest), and by a drainer
-	// while no batch comes (drain). Guarded by mu.
-	outbox   []*nats.Msg
+	// acknowledge within Retry (their batch was answered unavailable),
+	// and those of the records Recover found: a client's retry of such a
+	// batch finds its observations stored, so nothing of it would be
+	// published again. They are published, in order, before anything else
+	// is stored (Ingest), and by a drainer while no batch comes (drain).
+	// Guarded by mu. The store's pending records keep them across a
+	// restart.
+	outbox   []parked
 	draining bool
 	stop     chan struct{}
 	stopOnce sync.Once
+
+	// afterStore, in tests, runs once a batch is stored, before its
+	// messages are published; an error ends Ingest there, as if the node
+	// died.
+	afterStore func() error
+}
+
+// parked is a message in the outbox; record, on the last message of a
+// batch, is the batch's pending record in the store, forgotten once the
+// message is acknowledged.
+type parked struct {
+	msg    *nats.Msg
+	record int64
 }
 
 // firstAck is how long a message's first publication waits for its
@@ -91,7 +124,7 @@ func (g *Ingester) Unpublished() int {
 // holds mu.
 func (g *Ingester) flush(ctx context.Context, deadline time.Time) error {
 	for len(g.outbox) > 0 {
-		msg := g.outbox[0]
+		msg := g.outbox[0].msg
 		var err error
 		for wait := 100 * time.Millisecond; ; wait = min(2*wait, 2*time.Second) {
 			pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
@@ -110,19 +143,46 @@ func (g *Ingester) flush(ctx context.Context, deadline time.Time) error {
 			return err
 		}
 		g.published()
-		g.outbox[0] = nil
+		g.forget(ctx, g.outbox[0].record)
+		g.outbox[0] = parked{}
 		g.outbox = g.outbox[1:]
 	}
 	g.outbox = nil
 	return nil
 }
 
+// forget forgets a batch's pending record (none when 0) once its
+// messages are all acknowledged. A record the store could not forget is
+// logged and left: the node publishes it again at its next start, kept
+// once by JetStream within its duplicate window, and skipped by the
+// sector workers (observations taken in already) after it.
+func (g *Ingester) forget(ctx context.Context, record int64) {
+	if record == 0 {
+		return
+	}
+	if err := g.m.Published(context.WithoutCancel(ctx), record); err != nil && g.Logger != nil {
+		g.Logger.Warn("stream: the store did not forget a batch's pending record once its messages were acknowledged; it is published again at the node's next start", "node", g.Node, "record", record, "err", err)
+	}
+}
+
 // park puts messages of a stored batch that JetStream did not
-// acknowledge into the outbox, and starts the drainer.
-func (g *Ingester) park(msgs []*nats.Msg) {
+// acknowledge into the outbox, the last with the batch's pending record,
+// and starts the drainer.
+func (g *Ingester) park(msgs []*nats.Msg, record int64) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	g.outbox = append(g.outbox, msgs...)
+	g.parkLocked(msgs, record)
+}
+
+// parkLocked is park; the caller holds mu.
+func (g *Ingester) parkLocked(msgs []*nats.Msg, record int64) {
+	for i, msg := range msgs {
+		p := parked{msg: msg}
+		if i == len(msgs)-1 {
+			p.record = record
+		}
+		g.outbox = append(g.outbox, p)
+	}
 	if !g.draining {
 		g.draining = true
 		go g.drain()
@@ -184,13 +244,20 @@ func (g *Ingester) Ingest(ctx context.Context, batch []monitor.Observation, sub 
 		}
 	}
 	var fresh []*monitor.Observation
+	var record int64
 	if g.Region == "" {
-		st, err := g.m.Store(ctx, batch, sub)
+		st, id, err := g.m.StorePending(ctx, batch, sub, g.Node)
 		if err != nil {
 			g.mu.Unlock()
 			return res, err
 		}
-		res.Added, res.Duplicates, fresh = st.Added, st.Duplicates, st.Fresh
+		res.Added, res.Duplicates, fresh, record = st.Added, st.Duplicates, st.Fresh, id
+		if g.afterStore != nil {
+			if err := g.afterStore(); err != nil {
+				g.mu.Unlock()
+				return res, err
+			}
+		}
 	} else {
 		fresh = make([]*monitor.Observation, len(batch))
 		for i := range batch {
@@ -216,11 +283,12 @@ func (g *Ingester) Ingest(ctx context.Context, batch []monitor.Observation, sub 
 				// Stored: what is not acknowledged is published later,
 				// before anything else is stored (a message acknowledged
 				// meanwhile is kept once: same message id).
-				g.park(msgs[i:])
+				g.park(msgs[i:], record)
 			}
 			return res, err
 		}
 	}
+	g.forget(ctx, record)
 	return res, nil
 }
 

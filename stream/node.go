@@ -56,6 +56,12 @@ type Config struct {
 	// absent, and nothing else: ObsStream and FusedStream are the
 	// cluster's.
 	Region string
+	// Node is the name of an ingest node (RoleAll, RoleIngest; not a
+	// regional one) in the observation store's outbox, where the batches
+	// it stored wait until JetStream acknowledged their messages: the
+	// same across the node's restarts, unique among the deployment's
+	// ingest nodes (CheckNodeName); the host's name when empty.
+	Node string
 	// Sources are the regions whose streams ObsStream sources
 	// (SourceRegion), added by a node that records (RoleAll,
 	// RoleRecorder) at its start when absent; a region's messages flow
@@ -139,6 +145,9 @@ func Start(ctx context.Context, m *mission.Mission, c Config) (*Node, error) {
 		if err := CheckRegionName(c.Region); err != nil {
 			return nil, err
 		}
+	}
+	if err := ingestNode(m, &c); err != nil {
+		return nil, err
 	}
 	if c.Sectors.Plan == nil {
 		s, err := Split(m, 1)
@@ -227,7 +236,10 @@ func Start(ctx context.Context, m *mission.Mission, c Config) (*Node, error) {
 		n.run(rctx, "the recorder", n.Recorder.Run)
 	}
 	if c.Role == RoleAll || c.Role == RoleIngest {
-		n.Ingester = NewIngester(m, conn, c.Sectors.Plan, c.Metrics)
+		if err := n.startIngester(ctx, m, c); err != nil {
+			n.Close()
+			return nil, err
+		}
 	}
 	if n.Recorder != nil && len(c.Sources) > 0 {
 		n.wg.Add(1)
@@ -526,7 +538,7 @@ func (n *Node) Close() error {
 	if n.Ingester != nil {
 		n.Ingester.Close()
 		if u := n.Ingester.Unpublished(); u > 0 && n.logger != nil {
-			n.logger.Error("stream: closing with messages of stored batches that JetStream never acknowledged: their observations are stored but will not be fused (the outbox is in memory; see docs/topology.md, the ingest node's row)", "messages", u)
+			n.logger.Warn("stream: closing with messages of stored batches that JetStream never acknowledged: the store's outbox keeps them, published when this node starts again under the same name (docs/topology.md, the ingest node's row)", "node", n.Ingester.Node, "messages", u)
 		}
 	}
 	n.wg.Wait()

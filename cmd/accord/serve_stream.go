@@ -41,6 +41,13 @@ it on disk, link or no link; it refuses signed batches. The recorder (--role
 recorder or all) given --source-region NAME[@DOMAIN] (domain region-NAME by
 default) makes ACCORD_OBS source that stream: when the link is up the
 batches flow on, the sector workers store them and fuse them.
+
+An ingest node (--role ingest or all, not a regional one) keeps in the
+store, in the transaction that stores a batch, a record of what it still has
+to publish, forgotten once JetStream acknowledged it: a node that dies in
+between publishes it when it starts again. --node names it there (default:
+the host's name): the same across its restarts, a different one for each
+ingest node of the deployment.
 `
 
 // registerStream adds the stream flags.
@@ -50,6 +57,7 @@ func (c *serverConfig) registerStream(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&c.role, "role", stream.RoleAll, "what this node runs with --stream: all, ingest, worker, recorder, or witness (a party's node)")
 	cmd.Flags().IntVar(&c.replicas, "stream-replicas", 1, "replicas of the streams: 1 on a single node, 3 in a cluster of three or more")
 	cmd.Flags().StringVar(&c.region, "region", "", "with --role ingest: a regional ingest node of region NAME; --stream is then the region's own NATS server (a leaf node of the cluster, JetStream domain region-NAME), where the stream ACCORD_REGION_NAME is created; batches are published there unstored and answered once it holds them, even while the link to the cluster is down; signed batches are refused")
+	cmd.Flags().StringVar(&c.node, "node", "", "with --role ingest or all: this ingest node's name in the store's outbox, where the batches it stored wait until JetStream has them (published at its next start if it died first): the same across its restarts, unique among the deployment's ingest nodes (default: the host's name)")
 	cmd.Flags().StringArrayVar(&c.sourceRegions, "source-region", nil, "with --role recorder or all: make ACCORD_OBS source region NAME's stream, NAME[@DOMAIN] (domain region-NAME by default); repeat for each region; kept in the stream's configuration once added")
 }
 
@@ -80,6 +88,11 @@ func (c serverConfig) streamProblems() []string {
 		}
 		if c.stream == "" || stream.IsEmbedded(c.stream) {
 			ps = append(ps, fmt.Sprintf("--region %s needs --stream nats://HOST:PORT, the region's own NATS server (a leaf node of the stream cluster)", c.region))
+		}
+	}
+	if c.node != "" {
+		if err := stream.CheckNodeName(c.node); err != nil {
+			ps = append(ps, err.Error())
 		}
 	}
 	for _, r := range c.sourceRegions {
@@ -161,7 +174,7 @@ func startStream(ctx context.Context, s *server, c serverConfig, logger *slog.Lo
 	}
 	node, err := stream.Start(ctx, m, stream.Config{URL: c.stream, Dir: c.data, Role: c.role, Sectors: sectors,
 		Streams: stream.StreamConfig{Replicas: c.replicas}, Metrics: metrics, Logger: logger,
-		Region: c.region, Sources: sources})
+		Region: c.region, Sources: sources, Node: c.node})
 	if err != nil {
 		return err
 	}

@@ -177,6 +177,8 @@ func TestServeStreamUnreachable(t *testing.T) {
 		{[]string{"serve", "--stream", "nats://127.0.0.1:4222", "--role", "ingest", "--region", "a.b"}, 2, "one NATS subject token"},
 		{[]string{"serve", "--stream", "nats://127.0.0.1:4222", "--role", "worker", "--source-region", "east"}, 2, "--source-region with --role worker"},
 		{[]string{"config", "check", "--stream", "nats://u:secret@127.0.0.1:4222", "--role", "worker"}, 0, "nats://u:xxxxx@127.0.0.1:4222"},
+		{[]string{"config", "check", "--stream", "nats://127.0.0.1:4222", "--role", "ingest", "--node", "ingest-1.eu"}, 0, "configuration valid"},
+		{[]string{"serve", "--stream", "nats://127.0.0.1:4222", "--role", "ingest", "--node", "ingest 1"}, 2, `--node "ingest 1": want the ingest node's name`},
 	} {
 		out, errOut, code := runAccord(t, append(tc.args, "--data", t.TempDir())...)
 		if code != tc.code || !strings.Contains(out+errOut, tc.want) {

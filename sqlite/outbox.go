@@ -1,0 +1,127 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql/driver"
+	"encoding/json"
+	"fmt"
+
+	"github.com/accord-peace/accord"
+)
+
+var _ accord.ObservationOutbox = (*ObservationStore)(nil)
+
+// PutPending implements accord.ObservationOutbox: Put, and in its
+// transaction, when the batch adds observations, a row of the outbox
+// table for node listing their keys.
+func (s *ObservationStore) PutPending(caller context.Context, batch []accord.Observation, node string) (res accord.PutResult, id int64, err error) {
+	defer s.db.wrap(&err, "storing a batch of %d observations with node %q's pending record", len(batch), node)
+	ctx := context.WithoutCancel(caller)
+	conn, err := s.db.db.Conn(ctx)
+	if err != nil {
+		return res, 0, err
+	}
+	defer conn.Close()
+	err = conn.Raw(func(dc any) error {
+		res, err = put(ctx, caller, dc, batch, func(prepare driver.ConnPrepareContext, res *accord.PutResult) error {
+			if res.Added == 0 {
+				return nil
+			}
+			keys, err := encodeKeys(batch, res.New)
+			if err != nil {
+				return err
+			}
+			st, err := prepare.PrepareContext(ctx, `INSERT INTO outbox (node, keys) VALUES (?, ?)`)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			exec, ok := st.(driver.StmtExecContext)
+			if !ok {
+				return fmt.Errorf("the SQLite driver's statement %T does not run with a context", st)
+			}
+			r, err := exec.ExecContext(ctx, []driver.NamedValue{{Ordinal: 1, Value: node}, {Ordinal: 2, Value: keys}})
+			if err != nil {
+				return fmt.Errorf("keeping the pending record: %w", err)
+			}
+			id, err = r.LastInsertId()
+			return err
+		})
+		return err
+	})
+	if err != nil {
+		return accord.PutResult{}, 0, err
+	}
+	return res, id, nil
+}
+
+// Published implements accord.ObservationOutbox.
+func (s *ObservationStore) Published(ctx context.Context, id int64) (err error) {
+	defer s.db.wrap(&err, "forgetting the pending record %d", id)
+	_, err = s.db.db.ExecContext(ctx, `DELETE FROM outbox WHERE id = ?`, id)
+	return err
+}
+
+// Pending implements accord.ObservationOutbox. The records are read
+// first, then handed to f: f may call Published.
+func (s *ObservationStore) Pending(ctx context.Context, node string, f func(id int64, keys []accord.ObservationKey) error) (err error) {
+	type record struct {
+		id   int64
+		keys []byte
+	}
+	var recs []record
+	err = func() (err error) {
+		defer s.db.wrap(&err, "reading node %q's pending records", node)
+		rows, err := s.db.db.QueryContext(ctx, `SELECT id, keys FROM outbox WHERE node = ? ORDER BY id`, node)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var r record
+			if err := rows.Scan(&r.id, &r.keys); err != nil {
+				return err
+			}
+			recs = append(recs, r)
+		}
+		return rows.Err()
+	}()
+	if err != nil {
+		return err
+	}
+	for _, r := range recs {
+		keys, err := decodeKeys(r.keys)
+		if err != nil {
+			return fmt.Errorf("sqlite %s: table outbox, row %d: %w", s.db.path, r.id, err)
+		}
+		if err := f(r.id, keys); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// encodeKeys is the keys of batch[i] where added[i], in order, as the
+// outbox keeps them: JSON [["source","id"],...].
+func encodeKeys(batch []accord.Observation, added []bool) ([]byte, error) {
+	var keys [][2]string
+	for i := range batch {
+		if added[i] {
+			keys = append(keys, [2]string{batch[i].Source.ID, batch[i].ID})
+		}
+	}
+	return json.Marshal(keys)
+}
+
+// decodeKeys reads encodeKeys's encoding.
+func decodeKeys(b []byte) ([]accord.ObservationKey, error) {
+	var keys [][2]string
+	if err := json.Unmarshal(b, &keys); err != nil {
+		return nil, fmt.Errorf("the pending record's keys do not decode: %w", err)
+	}
+	out := make([]accord.ObservationKey, len(keys))
+	for i, k := range keys {
+		out[i] = accord.ObservationKey{Source: k[0], ID: k[1]}
+	}
+	return out, nil
+}

@@ -1,0 +1,178 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/monitor/monitortest"
+)
+
+// OpenOutbox opens a fresh store for a test, and reopen closes it and
+// opens the same data again (a node restarted on its store).
+type OpenOutbox func(t *testing.T) (s accord.ObservationOutbox, reopen func() accord.ObservationOutbox)
+
+// RunObservationOutboxTests runs the conformance suite of
+// accord.ObservationOutbox against fresh stores.
+func RunObservationOutboxTests(t *testing.T, open OpenOutbox) {
+	ctx := context.Background()
+	obs := func(source string, ids ...string) []accord.Observation {
+		out := make([]accord.Observation, len(ids))
+		for i, id := range ids {
+			out[i] = monitortest.Observation(source, id)
+		}
+		return out
+	}
+	keys := func(source string, ids ...string) []accord.ObservationKey {
+		out := make([]accord.ObservationKey, len(ids))
+		for i, id := range ids {
+			out[i] = accord.ObservationKey{Source: source, ID: id}
+		}
+		return out
+	}
+	type record struct {
+		id   int64
+		keys []accord.ObservationKey
+	}
+	pending := func(t *testing.T, s accord.ObservationOutbox, node string) []record {
+		t.Helper()
+		var out []record
+		if err := s.Pending(ctx, node, func(id int64, keys []accord.ObservationKey) error {
+			out = append(out, record{id, keys})
+			return nil
+		}); err != nil {
+			t.Fatalf("Pending(%q): %v", node, err)
+		}
+		return out
+	}
+	putPending := func(t *testing.T, s accord.ObservationOutbox, batch []accord.Observation, node string) (accord.PutResult, int64) {
+		t.Helper()
+		res, id, err := s.PutPending(ctx, batch, node)
+		if err != nil {
+			t.Fatalf("PutPending of %d observations for %q: %v", len(batch), node, err)
+		}
+		return res, id
+	}
+
+	t.Run("only the fresh keys, in the batch's order", func(t *testing.T) {
+		s, _ := open(t)
+		if _, err := s.Put(ctx, obs("s", "2")); err != nil {
+			t.Fatal(err)
+		}
+		batch := append(obs("s", "3", "2", "1"), obs("s", "3")...) // 2 stored, 3 sent twice
+		res, id := putPending(t, s, batch, "a")
+		if res.Added != 2 || res.Duplicates != 2 || !slices.Equal(res.New, []bool{true, false, true, false}) || id == 0 {
+			t.Fatalf("PutPending: %+v, id %d; want 2 added (3, 1), 2 duplicates, an id", res, id)
+		}
+		got := pending(t, s, "a")
+		if want := []record{{id, keys("s", "3", "1")}}; len(got) != 1 || got[0].id != id || !slices.Equal(got[0].keys, want[0].keys) {
+			t.Fatalf("pending: %+v, want %+v", got, want)
+		}
+		for _, k := range keys("s", "1", "2", "3") {
+			if _, err := s.Get(ctx, k); err != nil {
+				t.Errorf("%v not stored: %v", k, err)
+			}
+		}
+	})
+	t.Run("a batch that adds nothing keeps no record", func(t *testing.T) {
+		s, _ := open(t)
+		putPending(t, s, obs("s", "1"), "a")
+		for _, batch := range [][]accord.Observation{obs("s", "1"), nil} {
+			if res, id := putPending(t, s, batch, "a"); id != 0 || res.Added != 0 {
+				t.Errorf("a batch of %d resends: %+v, id %d; want nothing added, id 0", len(batch), res, id)
+			}
+		}
+		if got := pending(t, s, "a"); len(got) != 1 {
+			t.Errorf("pending: %+v; want the first batch's record alone", got)
+		}
+	})
+	t.Run("a refused batch keeps nothing", func(t *testing.T) {
+		s, _ := open(t)
+		putPending(t, s, obs("s", "1"), "a")
+		bad := obs("s", "2", "1")
+		bad[1].Count++ // key s/1 with other content
+		res, id, err := s.PutPending(ctx, bad, "a")
+		if accord.ErrorCode(err) != accord.EINVALID || id != 0 || res.Added != 0 {
+			t.Fatalf("a conflicting batch: %+v, id %d, %v; want EINVALID, no id", res, id, err)
+		}
+		if _, err := s.Get(ctx, accord.ObservationKey{Source: "s", ID: "2"}); accord.ErrorCode(err) != accord.ENOTFOUND {
+			t.Errorf("s/2 of the refused batch: %v, want ENOTFOUND", err)
+		}
+		if got := pending(t, s, "a"); len(got) != 1 || !slices.Equal(got[0].keys, keys("s", "1")) {
+			t.Errorf("pending after the refusal: %+v; want the first batch's record alone", got)
+		}
+	})
+	t.Run("records per node, oldest first, Published idempotent", func(t *testing.T) {
+		s, _ := open(t)
+		var ids []int64
+		for i, node := range []string{"a", "b", "a", "a"} {
+			_, id := putPending(t, s, obs(node, fmt.Sprint(i)), node)
+			ids = append(ids, id)
+		}
+		if !slices.IsSorted(ids) || ids[0] == ids[1] {
+			t.Fatalf("ids %v: want growing", ids)
+		}
+		want := map[string][]record{"a": {{ids[0], keys("a", "0")}, {ids[2], keys("a", "2")}, {ids[3], keys("a", "3")}}, "b": {{ids[1], keys("b", "1")}}, "c": nil}
+		check := func(when string) {
+			t.Helper()
+			for node, w := range want {
+				got := pending(t, s, node)
+				if len(got) != len(w) {
+					t.Errorf("%s: node %s: %+v, want %+v", when, node, got, w)
+					continue
+				}
+				for i := range got {
+					if got[i].id != w[i].id || !slices.Equal(got[i].keys, w[i].keys) {
+						t.Errorf("%s: node %s, record %d: %+v, want %+v", when, node, i, got[i], w[i])
+					}
+				}
+			}
+		}
+		check("kept")
+		for range 2 { // the second time forgets nothing more, and is no error
+			if err := s.Published(ctx, ids[2]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.Published(ctx, 1<<40); err != nil {
+			t.Errorf("Published of an id never given: %v", err)
+		}
+		want["a"] = slices.Delete(want["a"], 1, 2)
+		check("after Published")
+	})
+	t.Run("Published inside Pending's callback", func(t *testing.T) {
+		s, _ := open(t)
+		putPending(t, s, obs("s", "1"), "a")
+		putPending(t, s, obs("s", "2"), "a")
+		n := 0
+		if err := s.Pending(ctx, "a", func(id int64, _ []accord.ObservationKey) error {
+			n++
+			return s.Published(ctx, id)
+		}); err != nil || n != 2 {
+			t.Fatalf("Pending: %d records, %v", n, err)
+		}
+		if got := pending(t, s, "a"); len(got) != 0 {
+			t.Errorf("pending after publishing every one: %+v", got)
+		}
+	})
+	t.Run("a pending record survives a restart", func(t *testing.T) {
+		s, reopen := open(t)
+		_, id := putPending(t, s, obs("s", "1", "2"), "a")
+		s = reopen()
+		got := pending(t, s, "a")
+		if len(got) != 1 || got[0].id != id || !slices.Equal(got[0].keys, keys("s", "1", "2")) {
+			t.Fatalf("after reopening: %+v; want record %d of s/1, s/2", got, id)
+		}
+		// An id is never given again, even the last one forgotten: a late
+		// Published cannot forget another batch's record.
+		if err := s.Published(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+		_, id2 := putPending(t, s, obs("s", "3"), "a")
+		if id2 <= id {
+			t.Errorf("an id after reopening and forgetting the last (%d) is not after it (%d)", id2, id)
+		}
+	})
+}
