@@ -44,7 +44,7 @@ type IngestResult struct {
 func (m *Mission) Ingest(ctx context.Context, batch []monitor.Observation, sub *ledger.Submission) (IngestResult, error) {
 	res := IngestResult{Incidents: []monitor.Incident{}}
 	m.storeMu.Lock()
-	st, err := m.store(ctx, batch, sub)
+	st, err := m.store(ctx, batch, sub, m.cfg.Observations.Put)
 	if err != nil {
 		m.storeMu.Unlock()
 		return res, err
@@ -82,8 +82,9 @@ type Stored struct {
 
 // store is the first stage: with a submission, the ledger's check (a
 // refusal is recorded and nothing stored), then the observation store's
-// Put and the submission appended. The caller holds storeMu.
-func (m *Mission) store(ctx context.Context, batch []monitor.Observation, sub *ledger.Submission) (Stored, error) {
+// put (its Put, or an ingest node's PutPending: StorePending) and the
+// submission appended. The caller holds storeMu.
+func (m *Mission) store(ctx context.Context, batch []monitor.Observation, sub *ledger.Submission, put func(context.Context, []monitor.Observation) (accord.PutResult, error)) (Stored, error) {
 	if sub != nil && m.cfg.Ledger == nil {
 		return Stored{}, accord.Errorf(accord.EINVALID, "this mission keeps no record: it cannot take signed batches")
 	}
@@ -93,16 +94,16 @@ func (m *Mission) store(ctx context.Context, batch []monitor.Observation, sub *l
 		_, err := m.cfg.Ledger.Submit(*sub) // records the refusal
 		return Stored{}, err
 	}
-	put, err := m.cfg.Observations.Put(ctx, batch)
+	res, err := put(ctx, batch)
 	if err == nil && sub != nil {
 		_, err = m.cfg.Ledger.Submit(*sub)
 	}
 	if err != nil {
 		return Stored{}, err
 	}
-	st := Stored{Added: put.Added, Duplicates: put.Duplicates, Fresh: make([]*monitor.Observation, 0, put.Added)}
+	st := Stored{Added: res.Added, Duplicates: res.Duplicates, Fresh: make([]*monitor.Observation, 0, res.Added)}
 	for i := range batch {
-		if put.New[i] {
+		if res.New[i] {
 			st.Fresh = append(st.Fresh, &batch[i])
 		}
 	}

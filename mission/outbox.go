@@ -50,26 +50,13 @@ func (m *Mission) StorePending(ctx context.Context, batch []monitor.Observation,
 	}
 	m.storeMu.Lock()
 	defer m.storeMu.Unlock()
-	// The steps of store (ingest.go), with PutPending for Put.
-	if sub != nil && m.cfg.Ledger == nil {
-		return Stored{}, 0, accord.Errorf(accord.EINVALID, "this mission keeps no record: it cannot take signed batches")
-	}
-	if sub != nil && m.cfg.Ledger.Check(sub) != nil {
-		_, err := m.cfg.Ledger.Submit(*sub) // records the refusal
-		return Stored{}, 0, err
-	}
-	put, id, err := o.PutPending(ctx, batch, node)
-	if err == nil && sub != nil {
-		_, err = m.cfg.Ledger.Submit(*sub)
-	}
+	var id int64
+	st, err := m.store(ctx, batch, sub, func(ctx context.Context, batch []monitor.Observation) (res accord.PutResult, err error) {
+		res, id, err = o.PutPending(ctx, batch, node)
+		return res, err
+	})
 	if err != nil {
 		return Stored{}, 0, err
-	}
-	st := Stored{Added: put.Added, Duplicates: put.Duplicates, Fresh: make([]*monitor.Observation, 0, put.Added)}
-	for i := range batch {
-		if put.New[i] {
-			st.Fresh = append(st.Fresh, &batch[i])
-		}
 	}
 	return st, id, nil
 }

@@ -25,7 +25,7 @@ import (
 func (m *Mission) Store(ctx context.Context, batch []monitor.Observation, sub *ledger.Submission) (Stored, error) {
 	m.storeMu.Lock()
 	defer m.storeMu.Unlock()
-	return m.store(ctx, batch, sub)
+	return m.store(ctx, batch, sub, m.cfg.Observations.Put)
 }
 
 // FusionConfig is the fusion configuration the mission's pipeline runs.
