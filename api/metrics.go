@@ -1,6 +1,7 @@
 package api
 
 import (
+	"github.com/accord-peace/accord/mission"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 )
@@ -18,6 +19,10 @@ type Metrics struct {
 	// last operation found its server unreachable (pgstore.Observer).
 	StoreRetries *prometheus.CounterVec
 	StoreDown    *prometheus.GaugeVec
+	// Stages is where batches' time goes in the mission's stages
+	// (ObserveStages): by stage and phase, wait (for the batches before
+	// it) or work.
+	Stages *prometheus.HistogramVec
 }
 
 // NewMetrics registers the metrics; incidents and entries are read when
@@ -37,8 +42,11 @@ func NewMetrics(incidents, entries func() float64) *Metrics {
 			Help: "Store operations retried after the connection to the store's server was lost, by store and operation."}, []string{"store", "op"}),
 		StoreDown: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "accord_store_unavailable",
 			Help: "1 while the store's server cannot be reached (its last operation lost the connection), else 0."}, []string{"store"}),
+		Stages: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "accord_stage_seconds",
+			Help:    "Time a batch spent in each stage of the mission (store, pipeline, engine, record): waiting for it (phase wait: the batches before it still there) or working in it (phase work). The embedded deployment's batches; on streams, the stages are the nodes'.",
+			Buckets: prometheus.ExponentialBuckets(0.0001, 2, 16)}, []string{"stage", "phase"}),
 	}
-	m.Registry.MustRegister(m.Observations, m.Batches, m.Latency, m.Incidents, m.Entries, m.StoreRetries, m.StoreDown,
+	m.Registry.MustRegister(m.Observations, m.Batches, m.Latency, m.Incidents, m.Entries, m.StoreRetries, m.StoreDown, m.Stages,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -52,6 +60,15 @@ func (m *Metrics) WatchFeed(f *Feed) {
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "accord_feed_dropped_total",
 			Help: "Feed clients dropped because a write to them did not complete in time."},
 			func() float64 { return float64(f.Stats().Dropped) }))
+}
+
+// ObserveStages takes a batch's times in the mission's stages
+// (mission.Mission.WatchStages).
+func (m *Metrics) ObserveStages(t mission.StageTimes) {
+	for i, stage := range mission.Stages {
+		m.Stages.WithLabelValues(stage, "wait").Observe(t.Wait[i].Seconds())
+		m.Stages.WithLabelValues(stage, "work").Observe(t.Work[i].Seconds())
+	}
 }
 
 // StoreRetry counts a retry of a store's operation (pgstore.Observer).

@@ -43,7 +43,10 @@ type IngestResult struct {
 // stored and recorded in one durable batch.
 func (m *Mission) Ingest(ctx context.Context, batch []monitor.Observation, sub *ledger.Submission) (IngestResult, error) {
 	res := IngestResult{Incidents: []monitor.Incident{}}
+	var clock stageClock
+	clock.asked()
 	m.storeMu.Lock()
+	clock.took()
 	st, err := m.store(ctx, batch, sub, m.cfg.Observations.Put)
 	if err != nil {
 		m.storeMu.Unlock()
@@ -53,14 +56,20 @@ func (m *Mission) Ingest(ctx context.Context, batch []monitor.Observation, sub *
 	// context does.
 	ctx = context.WithoutCancel(ctx)
 	res.Added, res.Duplicates = st.Added, st.Duplicates
+	clock.asked()
 	m.pipeMu.Lock()
+	clock.took()
 	m.storeMu.Unlock()
 	res.Incidents = m.pipeline.Observe(st.Fresh)
 	res.IncidentsTotal = len(res.Incidents)
+	clock.asked()
 	m.engineMu.Lock()
+	clock.took()
 	m.pipeMu.Unlock()
 	rec, err := m.decide(res.Incidents)
+	clock.asked()
 	m.recordMu.Lock()
+	clock.took()
 	m.engineMu.Unlock()
 	if err != nil {
 		m.recordMu.Unlock()
@@ -69,6 +78,9 @@ func (m *Mission) Ingest(ctx context.Context, batch []monitor.Observation, sub *
 	defer m.recordMu.Unlock()
 	seqs, err := m.record(ctx, rec)
 	res.LastEntry = lastOf(seqs)
+	if err == nil {
+		clock.done(&m.stages)
+	}
 	return res, err
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/agreement"
@@ -108,6 +109,7 @@ type Mission struct {
 	// pipeline; the agreement engine with the verdicts; the record (the
 	// incident store and the ledger).
 	storeMu, pipeMu, engineMu, recordMu sync.Mutex
+	stages                              atomic.Pointer[func(StageTimes)] // WatchStages
 }
 
 // Open starts a mission and restores it from its stores: the agreement

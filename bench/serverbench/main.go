@@ -97,6 +97,7 @@ func main() {
 		bodies = append(bodies, body(lines[lo:min(lo+*batch, n)]))
 	}
 	load0 := loadAverage()
+	stages.take()
 	cpu0 := cputime.Used()
 	start := time.Now()
 	var next, lastEntry atomic.Int64
@@ -124,6 +125,7 @@ func main() {
 	wg.Wait()
 	el := time.Since(start)
 	cpu := cputime.Used() - cpu0
+	batches, inStages := stages.take()
 	if *mutexProfile != "" {
 		f, err := os.Create(*mutexProfile)
 		if err != nil {
@@ -162,6 +164,14 @@ func main() {
 		*clients, *batch, pgstore.Redact(storeFlag), got, n, el.Round(time.Millisecond))
 	fmt.Printf("  CPU of the process (server and load generator): %.1f µs per observation, %.2f cores; load average before %s, after %s\n",
 		cpu.Seconds()*1e6/float64(n), cpu.Seconds()/el.Seconds(), load0, loadAverage())
+	if batches > 0 {
+		fmt.Printf("  a batch's time in the mission's stages (mean of %d; waited, worked):", batches)
+		for i, stage := range mission.Stages {
+			ms := func(d time.Duration) float64 { return d.Seconds() * 1e3 / float64(batches) }
+			fmt.Printf(" %s %.2f, %.2f ms;", stage, ms(inStages.Wait[i]), ms(inStages.Work[i]))
+		}
+		fmt.Println()
+	}
 	if *pgbin != "" {
 		obs := make([]*monitor.Observation, n)
 		for i := range obs {
@@ -301,6 +311,7 @@ func serve(a *agreement.Agreement, k interface{}) (string, func(), func() error)
 		log.Fatal(err)
 	}
 	m, led := d.Mission, d.Ledger
+	m.WatchStages(stages.add)
 	s := api.NewServer(m)
 	var node *stream.Node
 	synced := func() error { return nil }
@@ -332,6 +343,35 @@ func serve(a *agreement.Agreement, k interface{}) (string, func(), func() error)
 		stopPG()
 		os.RemoveAll(dir)
 	}, synced
+}
+
+// stages sums the batches' times in the mission's stages
+// (mission.Mission.WatchStages; /metrics' accord_stage_seconds).
+var stages stageSums
+
+type stageSums struct {
+	mu  sync.Mutex
+	n   int
+	sum mission.StageTimes
+}
+
+func (s *stageSums) add(t mission.StageTimes) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.n++
+	for i := range t.Wait {
+		s.sum.Wait[i] += t.Wait[i]
+		s.sum.Work[i] += t.Work[i]
+	}
+}
+
+// take returns the sums so far and starts again.
+func (s *stageSums) take() (int, mission.StageTimes) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n, sum := s.n, s.sum
+	s.n, s.sum = 0, mission.StageTimes{}
+	return n, sum
 }
 
 // body is a batch's NDJSON body.

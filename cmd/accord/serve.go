@@ -246,6 +246,7 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 	}
 	s.api.Metrics = api.NewMetrics(func() float64 { return float64(m.Open()) }, func() float64 { return float64(led.Len()) })
 	s.api.Metrics.WatchFeed(feed)
+	m.WatchStages(s.api.Metrics.ObserveStages)
 	d.ObserveStore(s.api.Metrics)
 	if c.stream != "" {
 		if err := startStream(ctx, s, c, logger); err != nil {

@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/accord-peace/accord/mission"
 )
 
 // syncBuffer is a buffer safe for a writer and a reader goroutine.
@@ -75,6 +77,14 @@ func TestServeIngestFeedVerifyRestart(t *testing.T) {
 	metrics.Body.Close()
 	if !regexp.MustCompile(`accord_observations_total\{outcome="added"\} [1-9]`).Match(mb) || !strings.Contains(string(mb), "accord_incidents_open") {
 		t.Errorf("metrics:\n%.600s", mb)
+	}
+	// The batch's time in each of the mission's stages.
+	for _, stage := range mission.Stages {
+		for _, phase := range []string{"wait", "work"} {
+			if !regexp.MustCompile(`accord_stage_seconds_count\{phase="` + phase + `",stage="` + stage + `"\} 1\n`).Match(mb) {
+				t.Errorf("no accord_stage_seconds of the batch's %s in stage %s:\n%s", phase, stage, regexp.MustCompile(`(?m)^accord_stage.*$`).FindAll(mb, -1))
+			}
+		}
 	}
 	page, _ := http.Get(url + "/")
 	html, _ := io.ReadAll(page.Body)

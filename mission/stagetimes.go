@@ -1,0 +1,61 @@
+package mission
+
+import (
+	"sync/atomic"
+	"time"
+)
+
+// Stages names the four stages a batch goes through in Ingest, in order.
+var Stages = [4]string{"store", "pipeline", "engine", "record"}
+
+// StageTimes is where one batch's time went in Ingest: for each stage (in
+// the order of Stages), how long the batch waited for it — the batches
+// before it still there; a batch keeps the stage it is in while it waits
+// for the next, which keeps their order — and how long it worked in it,
+// from taking it to asking for the next (the record: to the end).
+type StageTimes struct {
+	Wait, Work [4]time.Duration
+}
+
+// WatchStages has f called with the StageTimes of every batch Ingest
+// records (nil: none), for the server's metrics and the benchmarks. f
+// runs on the batch's goroutine at the end of its record, the record
+// stage still held: it must be quick.
+func (m *Mission) WatchStages(f func(StageTimes)) {
+	if f == nil {
+		m.stages.Store(nil)
+		return
+	}
+	m.stages.Store(&f)
+}
+
+// stageClock marks a batch's way through the stages: asked before a
+// stage is asked for, took once it is taken.
+type stageClock struct {
+	t     StageTimes
+	last  time.Time
+	stage int
+}
+
+func (c *stageClock) asked() {
+	now := time.Now()
+	if c.stage > 0 {
+		c.t.Work[c.stage-1] = now.Sub(c.last)
+	}
+	c.last = now
+}
+
+func (c *stageClock) took() {
+	now := time.Now()
+	c.t.Wait[c.stage] = now.Sub(c.last)
+	c.last = now
+	c.stage++
+}
+
+// done ends the last stage and tells the watcher, if any.
+func (c *stageClock) done(w *atomic.Pointer[func(StageTimes)]) {
+	if f := w.Load(); f != nil {
+		c.t.Work[c.stage-1] = time.Since(c.last)
+		(*f)(c.t)
+	}
+}
