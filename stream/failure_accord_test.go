@@ -193,7 +193,7 @@ func accordNodeKilled(t *testing.T, ingestRetry time.Duration) {
 			break
 		}
 		if ctx.Err() != nil {
-			t.Fatalf("not all recorded in time: %v; %s", err, lag(x.node))
+			t.Fatalf("not all recorded in time: %v; %s\nthe node's log, its end:\n%s", err, lag(x.node), x.logs.tail(80))
 		}
 		t.Logf("sync: %v (asked again)", err)
 		time.Sleep(100 * time.Millisecond)

@@ -9,9 +9,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -57,6 +59,27 @@ type deployment struct {
 	node *stream.Node
 	url  string
 	srv  *httptest.Server
+	logs *logBuffer // the node's log, for a failure's message
+}
+
+// logBuffer keeps a node's log lines.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *logBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+// tail is the last n lines of the log.
+func (b *logBuffer) tail(n int) string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	lines := strings.Split(strings.TrimRight(b.buf.String(), "\n"), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }
 
 // streamed says how a deployment runs on streams; nil: the embedded
@@ -88,6 +111,8 @@ func openWith(tb testing.TB, dir string, s *streamed, reg *ledger.Registry) (*de
 			c.URL = stream.EmbeddedURL
 		}
 		c.Metrics = stream.NewMetrics(nil)
+		x.logs = &logBuffer{}
+		c.Logger = slog.New(slog.NewTextHandler(x.logs, nil))
 		if s.cfg != nil {
 			s.cfg(d.Mission, &c)
 		}
