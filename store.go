@@ -1,6 +1,10 @@
 package accord
 
-import "context"
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+)
 
 // ObservationStore keeps observations once per key (source.id, id), for
 // the record's whole life: a resend, however old, is a duplicate.
@@ -46,4 +50,27 @@ type ObservationOutbox interface {
 	// Pending calls f with node's pending records, oldest first: the
 	// record's id and the keys it lists, stopping at f's first error.
 	Pending(ctx context.Context, node string, f func(id int64, keys []ObservationKey) error) error
+}
+
+// EncodeOutboxKeys is how both stores keep a pending record's keys
+// (ObservationOutbox): JSON [["source","id"],...], in order.
+func EncodeOutboxKeys(keys []ObservationKey) ([]byte, error) {
+	pairs := make([][2]string, len(keys))
+	for i, k := range keys {
+		pairs[i] = [2]string{k.Source, k.ID}
+	}
+	return json.Marshal(pairs)
+}
+
+// DecodeOutboxKeys reads EncodeOutboxKeys's encoding.
+func DecodeOutboxKeys(b []byte) ([]ObservationKey, error) {
+	var pairs [][2]string
+	if err := json.Unmarshal(b, &pairs); err != nil {
+		return nil, fmt.Errorf("the pending record's keys do not decode: %w", err)
+	}
+	keys := make([]ObservationKey, len(pairs))
+	for i, p := range pairs {
+		keys[i] = ObservationKey{Source: p[0], ID: p[1]}
+	}
+	return keys, nil
 }

@@ -2,7 +2,6 @@ package pgstore
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -33,16 +32,16 @@ func (s *ObservationStore) PutPending(ctx context.Context, batch []accord.Observ
 func keepPending(node string, id *int64) beforeCommit {
 	return func(ctx context.Context, tx pgx.Tx, rows []row, added map[accord.ObservationKey]bool, token [16]byte) error {
 		*id = 0
-		var keys [][2]string
+		var keys []accord.ObservationKey
 		for _, r := range rows {
-			if added[accord.ObservationKey{Source: r.source, ID: r.id}] {
-				keys = append(keys, [2]string{r.source, r.id})
+			if k := (accord.ObservationKey{Source: r.source, ID: r.id}); added[k] {
+				keys = append(keys, k)
 			}
 		}
 		if len(keys) == 0 {
 			return nil
 		}
-		b, err := json.Marshal(keys)
+		b, err := accord.EncodeOutboxKeys(keys)
 		if err != nil {
 			return err
 		}
@@ -95,15 +94,11 @@ func (s *ObservationStore) Pending(ctx context.Context, node string, f func(id i
 		return err
 	}
 	for _, r := range recs {
-		var keys [][2]string
-		if err := json.Unmarshal(r.keys, &keys); err != nil {
-			return fmt.Errorf("postgres %s: table outbox, row %d: the pending record's keys do not decode: %w", s.db.name, r.id, err)
+		keys, err := accord.DecodeOutboxKeys(r.keys)
+		if err != nil {
+			return fmt.Errorf("postgres %s: table outbox, row %d: %w", s.db.name, r.id, err)
 		}
-		out := make([]accord.ObservationKey, len(keys))
-		for i, k := range keys {
-			out[i] = accord.ObservationKey{Source: k[0], ID: k[1]}
-		}
-		if err := f(r.id, out); err != nil {
+		if err := f(r.id, keys); err != nil {
 			return err
 		}
 	}

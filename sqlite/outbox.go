@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql/driver"
-	"encoding/json"
 	"fmt"
 
 	"github.com/accord-peace/accord"
@@ -27,7 +26,7 @@ func (s *ObservationStore) PutPending(caller context.Context, batch []accord.Obs
 			if res.Added == 0 {
 				return nil
 			}
-			keys, err := encodeKeys(batch, res.New)
+			keys, err := addedKeys(batch, res.New)
 			if err != nil {
 				return err
 			}
@@ -90,7 +89,7 @@ func (s *ObservationStore) Pending(ctx context.Context, node string, f func(id i
 		return err
 	}
 	for _, r := range recs {
-		keys, err := decodeKeys(r.keys)
+		keys, err := accord.DecodeOutboxKeys(r.keys)
 		if err != nil {
 			return fmt.Errorf("sqlite %s: table outbox, row %d: %w", s.db.path, r.id, err)
 		}
@@ -101,27 +100,14 @@ func (s *ObservationStore) Pending(ctx context.Context, node string, f func(id i
 	return nil
 }
 
-// encodeKeys is the keys of batch[i] where added[i], in order, as the
-// outbox keeps them: JSON [["source","id"],...].
-func encodeKeys(batch []accord.Observation, added []bool) ([]byte, error) {
-	var keys [][2]string
+// addedKeys is the keys of batch[i] where added[i], in order, as the
+// outbox keeps them (accord.EncodeOutboxKeys).
+func addedKeys(batch []accord.Observation, added []bool) ([]byte, error) {
+	var keys []accord.ObservationKey
 	for i := range batch {
 		if added[i] {
-			keys = append(keys, [2]string{batch[i].Source.ID, batch[i].ID})
+			keys = append(keys, batch[i].Key())
 		}
 	}
-	return json.Marshal(keys)
-}
-
-// decodeKeys reads encodeKeys's encoding.
-func decodeKeys(b []byte) ([]accord.ObservationKey, error) {
-	var keys [][2]string
-	if err := json.Unmarshal(b, &keys); err != nil {
-		return nil, fmt.Errorf("the pending record's keys do not decode: %w", err)
-	}
-	out := make([]accord.ObservationKey, len(keys))
-	for i, k := range keys {
-		out[i] = accord.ObservationKey{Source: k[0], ID: k[1]}
-	}
-	return out, nil
+	return accord.EncodeOutboxKeys(keys)
 }
