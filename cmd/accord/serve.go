@@ -50,13 +50,15 @@ type serverConfig struct {
 	witnessKeys []string
 	// The stream deployment (serve_stream.go): the NATS URL or embedded,
 	// the sectors, the node's role, the streams' replicas; a regional
-	// ingest node's region, the regions a recorder sources.
+	// ingest node's region, the regions a recorder sources; the sector
+	// workers' lease TTL.
 	stream        string
 	partitions    int
 	role          string
 	replicas      int
 	region        string
 	sourceRegions []string
+	leaseTTL      time.Duration
 	// witness is the party's node of --role witness (serve_witness.go).
 	witness witnessConfig
 }

@@ -177,6 +177,8 @@ func TestServeStreamUnreachable(t *testing.T) {
 		{[]string{"serve", "--stream", "nats://127.0.0.1:4222", "--role", "ingest", "--region", "a.b"}, 2, "one NATS subject token"},
 		{[]string{"serve", "--stream", "nats://127.0.0.1:4222", "--role", "worker", "--source-region", "east"}, 2, "--source-region with --role worker"},
 		{[]string{"config", "check", "--stream", "nats://u:secret@127.0.0.1:4222", "--role", "worker"}, 0, "nats://u:xxxxx@127.0.0.1:4222"},
+		{[]string{"serve", "--stream", "embedded", "--lease-ttl", "100ms"}, 2, "--lease-ttl 100ms: want 1s to 10m"},
+		{[]string{"config", "check", "--stream", "nats://127.0.0.1:4222", "--role", "worker", "--lease-ttl", "30s"}, 0, "configuration valid"},
 	} {
 		out, errOut, code := runAccord(t, append(tc.args, "--data", t.TempDir())...)
 		if code != tc.code || !strings.Contains(out+errOut, tc.want) {
