@@ -42,6 +42,15 @@ import (
 // delivered and not acknowledged comes back after the consumer's
 // AckWait. A holder that stops cleanly deletes its key (compare-and-set
 // on its revision): a standby takes over within T/5.
+//
+// What the margin does not cover: a holder process frozen for more than
+// T/2 between its last check of the guard and its acknowledgement
+// reaching the server (a paused VM; a jump of the wall clock does not
+// matter, the monotonic clock is used), while a standby took the sector
+// meanwhile. The
+// acknowledgement would then land after the standby read the consumer's
+// acknowledgement floor, and that message would be missing from the
+// standby's fusion. A longer TTL (--lease-ttl) widens the margin.
 
 // LeaseBucket is the KV bucket of the sector workers' leases.
 const LeaseBucket = "ACCORD_LEASES"
