@@ -169,6 +169,7 @@ func (l *lease) margin() time.Duration { return l.ttl / 2 }
 func (l *lease) acquire(ctx context.Context) bool {
 	var holder string
 	waitingSince := time.Now()
+	l.held(false)
 	for {
 		sent := time.Now()
 		cctx, cancel := context.WithTimeout(ctx, l.renewEvery())
