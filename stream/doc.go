@@ -80,8 +80,24 @@
 // before it takes a batch (Ingester.Recover), rebuilt from the store with
 // the same message ids, so that what JetStream had already is kept once
 // (and, past its duplicate window, a sector's worker skips the
-// observations it took in within a fusion horizon). A node lost for good leaves its records until a
-// node of its name starts, anywhere.
+// observations it took in within a fusion horizon). A node lost for good
+// leaves its records until a node of its name starts, anywhere.
+//
+// # One worker per sector
+//
+// A second worker on a sector's consumer would take part of its messages
+// into a fusion that misses the rest. A worker (Worker.Run) therefore
+// runs its sector only while it holds the sector's lease, the key
+// LeaseKey(i) of the KV bucket LeaseBucket, taken create-only and
+// renewed by compare-and-set; another worker of the sector (a second
+// worker node, a node of role all beside a worker node) waits as a
+// standby and takes over once the holder released the lease (a clean
+// stop) or its lease expired (the bucket's TTL: the holder died or is
+// cut off from JetStream), replaying the sector from the consumer's
+// acknowledgement floor as a restarted worker does. A holder that cannot
+// renew stops acknowledging and consuming at half the TTL, before any
+// standby can take over (lease.go says why the margins are what they
+// are). Metrics.Leases shows which process holds which sector.
 //
 // # What is not done
 //
@@ -96,10 +112,10 @@
 //     the ledger (role all). `serve --role ingest` refuses signed batches.
 //   - Snapshots of the workers' and the recorder's state: a restart reads
 //     the streams from their start.
-//   - One worker per sector and one recorder per deployment: a second
-//     worker on a sector's consumer would take half its messages into a
-//     fusion that misses the other half. Nothing enforces it yet (a
-//     JetStream KV lease would).
+//   - One recorder per deployment: nothing enforces it (a second one
+//     reads the fused log into a record of its own). One worker per
+//     sector is enforced (above), but nothing spreads the sectors over
+//     several worker nodes: a node started first takes them all.
 //   - Moving a data directory from the embedded default to streams, or
 //     changing the number of sectors, starts a new generation: the
 //     workers' fusion starts empty (the incidents open then are not

@@ -13,6 +13,10 @@ type Metrics struct {
 	Pending *prometheus.GaugeVec
 	// Reconnects counts the connections to NATS lost and made again.
 	Reconnects prometheus.Counter
+	// Leases is, per sector, 1 while this process's worker holds the
+	// sector's lease (it fuses the sector), 0 while it waits as a
+	// standby or lost it.
+	Leases *prometheus.GaugeVec
 }
 
 // NewMetrics makes the stream's metrics, registered with r when not nil.
@@ -22,9 +26,10 @@ func NewMetrics(r prometheus.Registerer) *Metrics {
 		Redelivered: prometheus.NewCounter(prometheus.CounterOpts{Name: "accord_stream_redelivered_total", Help: "Messages delivered again to a consumer (not acknowledged in time, or its worker died)."}),
 		Pending:     prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "accord_stream_pending", Help: "Messages not yet processed, by consumer (sector-N workers, recorder)."}, []string{"consumer"}),
 		Reconnects:  prometheus.NewCounter(prometheus.CounterOpts{Name: "accord_stream_reconnects_total", Help: "Connections to NATS lost and made again."}),
+		Leases:      prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "accord_sector_leases", Help: "1 while this process's worker holds the sector's lease and fuses it, 0 while it waits as a standby."}, []string{"sector"}),
 	}
 	if r != nil {
-		r.MustRegister(m.Published, m.Redelivered, m.Pending, m.Reconnects)
+		r.MustRegister(m.Published, m.Redelivered, m.Pending, m.Reconnects, m.Leases)
 	}
 	return m
 }

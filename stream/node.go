@@ -223,6 +223,12 @@ func Start(ctx context.Context, m *mission.Mission, c Config) (*Node, error) {
 	n.cancel = cancel
 	if c.Role == RoleAll || c.Role == RoleWorker {
 		n.Workers = make([]*Worker, c.Sectors.Plan.N())
+		if c.Worker.Lease.Holder == "" {
+			c.Worker.Lease.Holder = c.Node // the ingest node's name, when it is one; else the host's
+		}
+		if c.Worker.Lease.Replicas == 0 {
+			c.Worker.Lease.Replicas = c.Streams.Replicas // the leases' bucket as the streams
+		}
 		for i := range n.Workers {
 			n.wg.Add(1)
 			go func() {
@@ -388,7 +394,8 @@ func (n *Node) resource(ctx context.Context, r RegionRef) error {
 // supervise runs sector i's worker, and when it stops on an error starts
 // a new one, which rebuilds its state from the stream (as a process
 // restarted would): what the old one had not acknowledged is delivered
-// to the new one.
+// to the new one. A worker that lost its sector's lease is followed at
+// once by a new one, a standby until it takes the lease again.
 func (n *Node) supervise(ctx context.Context, conn *Conn, i int, c Config) {
 	for wait := 100 * time.Millisecond; ; wait = min(2*wait, 5*time.Second) {
 		f, err := c.Sectors.NewFuser(i)
@@ -403,6 +410,10 @@ func (n *Node) supervise(ctx context.Context, conn *Conn, i int, c Config) {
 		err = w.Run(ctx)
 		if ctx.Err() != nil {
 			return
+		}
+		if errors.Is(err, ErrLeaseLost) {
+			wait = 100 * time.Millisecond
+			continue // logged by the lease; the new worker waits as a standby
 		}
 		c.Logger.Error("sector worker stopped; starting it again", "sector", i, "err", err)
 		select {

@@ -106,7 +106,9 @@ func openWith(tb testing.TB, dir string, s *streamed, reg *ledger.Registry) (*de
 	srv := api.NewServer(d.Mission)
 	srv.Record = &api.Record{Ledger: d.Ledger, Origin: "test"}
 	if s != nil {
-		c := stream.Config{URL: s.url, Dir: dir, Worker: stream.WorkerConfig{AckWait: time.Second}}
+		// A worker killed (KillBeforeAck) keeps its sector's lease until
+		// the lease expires: the one started after it waits that long.
+		c := stream.Config{URL: s.url, Dir: dir, Worker: stream.WorkerConfig{AckWait: time.Second, Lease: stream.LeaseConfig{TTL: 3 * time.Second}}}
 		if c.URL == "" {
 			c.URL = stream.EmbeddedURL
 		}

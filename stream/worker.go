@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -38,9 +39,16 @@ type WorkerConfig struct {
 	// stored there before they are fused. Without it such a message is
 	// not acknowledged (it waits for a worker that can store it).
 	Store func(ctx context.Context, obs []monitor.Observation) error
+	// Lease is how the worker holds its sector (lease.go): it replays
+	// and consumes only while it holds the sector's lease, and waits as a
+	// standby while another worker does.
+	Lease LeaseConfig
 	// beforeAck, in tests, runs before a message is acknowledged; an
 	// error stops the worker there, as if it died.
 	beforeAck func(sector int, seq uint64) error
+	// dieOnStop, in tests: when ctx ends, the lease is neither released
+	// nor renewed any more, as if the process died.
+	dieOnStop bool
 }
 
 // Worker is sector i's worker: one durable pull consumer on its subject
@@ -58,6 +66,12 @@ type WorkerConfig struct {
 // is never fused twice, since it is in one message of the sector and the
 // fusion is rebuilt to just before it.
 //
+// One worker per sector: Run first takes the sector's lease (lease.go),
+// waiting as a standby while another worker holds it, and consumes only
+// while it holds it; a worker that loses it stops before acknowledging
+// anything more and returns ErrLeaseLost (its fusion is then stale: a
+// new Worker, with a new fusion, waits as a standby).
+//
 // A message a regional ingest node published (HeaderUnstored) has not
 // been stored: the worker puts its own lines in the observation store
 // (WorkerConfig.Store, each key once) before it fuses them, and the
@@ -72,6 +86,8 @@ type Worker struct {
 	// output is durable: delivered again (its acknowledgement lost), it
 	// is acknowledged without being fused again.
 	done uint64
+	// lease is the sector's lease once taken.
+	lease atomic.Pointer[lease]
 }
 
 // NewWorker returns sector's worker.
@@ -88,9 +104,79 @@ func NewWorker(c *Conn, sector int, fuse Fuser, metrics *Metrics, cfg WorkerConf
 // ConsumerName is the durable consumer of sector i's worker.
 func ConsumerName(sector int) string { return "accord-sector-" + strconv.Itoa(sector) }
 
-// Run rebuilds the worker's state and then fuses until ctx ends; it
-// returns nil then, or the error that stopped it.
+// Run waits for the sector's lease, rebuilds the worker's state and then
+// fuses until ctx ends (it returns nil then, the lease released) or the
+// lease is lost (an error wrapping ErrLeaseLost); or it returns the error
+// that stopped it. A Worker runs once: its fusion is its sector's state.
 func (w *Worker) Run(ctx context.Context) error {
+	kv, err := EnsureLeases(ctx, w.js, w.cfg.Lease)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return fmt.Errorf("sector %d's worker: %w", w.sector, err)
+	}
+	l, err := newLease(ctx, kv, w.sector, w.cfg.Lease, w.cfg.Logger, w.setHeld)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return err
+	}
+	if !l.acquire(ctx) {
+		return nil
+	}
+	w.lease.Store(l)
+	lctx, stop := context.WithCancelCause(ctx)
+	kept := make(chan struct{})
+	go func() {
+		defer close(kept)
+		l.keep(lctx, stop)
+	}()
+	err = w.consume(lctx)
+	stop(nil)
+	<-kept
+	var d died
+	switch {
+	case errors.As(err, &d):
+		return d.err // a test's death: the lease left to expire
+	case errors.Is(err, ErrLeaseLost):
+		return err
+	case ctx.Err() != nil:
+		if w.cfg.dieOnStop {
+			return nil
+		}
+		l.release()
+		return nil
+	case errors.Is(context.Cause(lctx), ErrLeaseLost):
+		return context.Cause(lctx)
+	}
+	l.release()
+	return err
+}
+
+// Holds reports whether the worker holds its sector's lease (by its own
+// clock: taken, renewed in time, not lost).
+func (w *Worker) Holds() bool {
+	l := w.lease.Load()
+	return l != nil && l.valid()
+}
+
+// setHeld sets the lease gauge of the worker's sector.
+func (w *Worker) setHeld(held bool) {
+	if w.metrics == nil || w.metrics.Leases == nil {
+		return
+	}
+	v := 0.0
+	if held {
+		v = 1
+	}
+	w.metrics.Leases.WithLabelValues(strconv.Itoa(w.sector)).Set(v)
+}
+
+// consume replays the sector and fuses what follows until ctx ends (nil)
+// or an error stops it.
+func (w *Worker) consume(ctx context.Context) error {
 	name := ConsumerName(w.sector)
 	cons, err := w.js.CreateOrUpdateConsumer(ctx, ObsStream, jetstream.ConsumerConfig{
 		Durable: name, FilterSubject: ObsSubject(w.sector), AckPolicy: jetstream.AckExplicitPolicy,
@@ -124,13 +210,23 @@ func (w *Worker) Run(ctx context.Context) error {
 			continue
 		}
 		if err := w.handle(ctx, msg); err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
 			var d died
 			if errors.As(err, &d) {
 				it.Stop()
-				return d.err
+				return d
+			}
+			if ctx.Err() != nil || errors.Is(err, ErrLeaseLost) {
+				it.Stop()
+				if errors.Is(context.Cause(ctx), ErrLeaseLost) || errors.Is(err, ErrLeaseLost) {
+					// Not acknowledged: handed back at once to whoever
+					// takes the lease next (it is unacknowledged either
+					// way: this only saves the AckWait).
+					_ = msg.Nak()
+				}
+				if errors.Is(err, ErrLeaseLost) {
+					return err
+				}
+				return nil
 			}
 			// Not acknowledged: delivered again after AckWait, and then
 			// acknowledged only (done).
@@ -289,11 +385,18 @@ func (w *Worker) store(ctx context.Context, region string, seq uint64, obs []*mo
 	return keepObs, keepOwn, nil
 }
 
+// ack acknowledges a message, only while the worker holds the sector's
+// lease: an acknowledgement after the lease's guard could reach the
+// server after another worker took the sector and read its
+// acknowledgement floor, and that worker would never fuse the message.
 func (w *Worker) ack(ctx context.Context, msg jetstream.Msg, seq uint64) error {
 	if w.cfg.beforeAck != nil {
 		if err := w.cfg.beforeAck(w.sector, seq); err != nil {
 			return died{err}
 		}
+	}
+	if l := w.lease.Load(); l != nil && !l.valid() {
+		return l.lose(fmt.Errorf("message %d fused and its output durable, but not acknowledged: %w", seq, l.err()))
 	}
 	return msg.DoubleAck(ctx)
 }

@@ -51,7 +51,7 @@ type serverConfig struct {
 	// The stream deployment (serve_stream.go): the NATS URL or embedded,
 	// the sectors, the node's role, the streams' replicas; a regional
 	// ingest node's region, the regions a recorder sources; an ingest
-	// node's name in the store's outbox.
+	// node's name in the store's outbox; the sector workers' lease TTL.
 	stream        string
 	partitions    int
 	role          string
@@ -59,6 +59,7 @@ type serverConfig struct {
 	region        string
 	sourceRegions []string
 	node          string
+	leaseTTL      time.Duration
 	// witness is the party's node of --role witness (serve_witness.go).
 	witness witnessConfig
 }

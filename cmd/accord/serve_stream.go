@@ -58,6 +58,7 @@ func (c *serverConfig) registerStream(cmd *cobra.Command) {
 	cmd.Flags().IntVar(&c.replicas, "stream-replicas", 1, "replicas of the streams: 1 on a single node, 3 in a cluster of three or more")
 	cmd.Flags().StringVar(&c.region, "region", "", "with --role ingest: a regional ingest node of region NAME; --stream is then the region's own NATS server (a leaf node of the cluster, JetStream domain region-NAME), where the stream ACCORD_REGION_NAME is created; batches are published there unstored and answered once it holds them, even while the link to the cluster is down; signed batches are refused")
 	cmd.Flags().StringVar(&c.node, "node", "", "with --role ingest or all: this ingest node's name in the store's outbox, where the batches it stored wait until JetStream has them (published at its next start if it died first): the same across its restarts, unique among the deployment's ingest nodes (default: the host's name)")
+	cmd.Flags().DurationVar(&c.leaseTTL, "lease-ttl", stream.DefaultLeaseTTL, "with --role worker or all: the TTL of the sector workers' leases (one worker per sector: a standby takes over a sector this long after its worker died; the holder renews every fifth of it and stops consuming at half of it without a renewal); set when the bucket "+stream.LeaseBucket+" is created, an existing bucket keeps its own")
 	cmd.Flags().StringArrayVar(&c.sourceRegions, "source-region", nil, "with --role recorder or all: make ACCORD_OBS source region NAME's stream, NAME[@DOMAIN] (domain region-NAME by default); repeat for each region; kept in the stream's configuration once added")
 }
 
@@ -78,6 +79,9 @@ func (c serverConfig) streamProblems() []string {
 	}
 	if c.replicas < 0 || c.replicas > 5 {
 		ps = append(ps, fmt.Sprintf("--stream-replicas %d: want 1 to 5 (1 on a single node, 3 in a cluster)", c.replicas))
+	}
+	if c.leaseTTL != 0 && (c.leaseTTL < time.Second || c.leaseTTL > 10*time.Minute) {
+		ps = append(ps, fmt.Sprintf("--lease-ttl %s: want 1s to 10m (a standby takes over a dead worker's sector after it; the holder must renew within half of it)", c.leaseTTL))
 	}
 	if c.region != "" {
 		if err := stream.CheckRegionName(c.region); err != nil {
@@ -174,6 +178,7 @@ func startStream(ctx context.Context, s *server, c serverConfig, logger *slog.Lo
 	}
 	node, err := stream.Start(ctx, m, stream.Config{URL: c.stream, Dir: c.data, Role: c.role, Sectors: sectors,
 		Streams: stream.StreamConfig{Replicas: c.replicas}, Metrics: metrics, Logger: logger,
+		Worker: stream.WorkerConfig{Lease: stream.LeaseConfig{TTL: c.leaseTTL}},
 		Region: c.region, Sources: sources, Node: c.node})
 	if err != nil {
 		return err

@@ -179,6 +179,8 @@ func TestServeStreamUnreachable(t *testing.T) {
 		{[]string{"config", "check", "--stream", "nats://u:secret@127.0.0.1:4222", "--role", "worker"}, 0, "nats://u:xxxxx@127.0.0.1:4222"},
 		{[]string{"config", "check", "--stream", "nats://127.0.0.1:4222", "--role", "ingest", "--node", "ingest-1.eu"}, 0, "configuration valid"},
 		{[]string{"serve", "--stream", "nats://127.0.0.1:4222", "--role", "ingest", "--node", "ingest 1"}, 2, `--node "ingest 1": want the ingest node's name`},
+		{[]string{"serve", "--stream", "embedded", "--lease-ttl", "100ms"}, 2, "--lease-ttl 100ms: want 1s to 10m"},
+		{[]string{"config", "check", "--stream", "nats://127.0.0.1:4222", "--role", "worker", "--lease-ttl", "30s"}, 0, "configuration valid"},
 	} {
 		out, errOut, code := runAccord(t, append(tc.args, "--data", t.TempDir())...)
 		if code != tc.code || !strings.Contains(out+errOut, tc.want) {
