@@ -418,7 +418,12 @@ func (g *Ingester) messages(batch []monitor.Observation, fresh []*monitor.Observ
 // batch's order, and which of them lie in the message's sector (the
 // others are its halo).
 func decodeObs(msg jetstream.Msg) (obs []*monitor.Observation, own []bool, err error) {
-	all, err := monitor.Decode(bytes.NewReader(msg.Data()), msg.Subject())
+	return decodeObsParts(msg.Subject(), msg.Data(), msg.Headers())
+}
+
+// decodeObsParts is decodeObs of a message's subject, data and headers.
+func decodeObsParts(subject string, data []byte, header nats.Header) (obs []*monitor.Observation, own []bool, err error) {
+	all, err := monitor.Decode(bytes.NewReader(data), subject)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -427,11 +432,11 @@ func decodeObs(msg jetstream.Msg) (obs []*monitor.Observation, own []bool, err e
 	for i := range all {
 		obs[i], own[i] = &all[i], true
 	}
-	if h := msg.Headers().Get(HeaderHalo); h != "" {
+	if h := header.Get(HeaderHalo); h != "" {
 		for f := range strings.SplitSeq(h, ",") {
 			i, err := strconv.Atoi(f)
 			if err != nil || i < 0 || i >= len(all) {
-				return nil, nil, fmt.Errorf("message on %s: header %s %q: %q is not a line of its %d observations", msg.Subject(), HeaderHalo, h, f, len(all))
+				return nil, nil, fmt.Errorf("message on %s: header %s %q: %q is not a line of its %d observations", subject, HeaderHalo, h, f, len(all))
 			}
 			own[i] = false
 		}

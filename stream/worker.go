@@ -236,14 +236,27 @@ func (w *Worker) consume(ctx context.Context) error {
 }
 
 // replay feeds the fusion the sector's messages up to floor, publishing
-// nothing.
+// nothing: through an ordered consumer, and, where that fails (after a
+// stream node's crash the consumer may find no server to place it on
+// and answer "no responders" for minutes), from where it stopped by
+// reading the messages one by one (the stream's next message on the
+// sector's subject), retrying while JetStream does not answer.
 func (w *Worker) replay(ctx context.Context, floor uint64) error {
+	err := w.replayOrdered(ctx, floor)
+	if err == nil || ctx.Err() != nil {
+		return err
+	}
+	w.cfg.Logger.Warn("sector worker: reading the sector back through a consumer failed; reading it message by message", "sector", w.sector, "from", w.done+1, "to", floor, "err", err)
+	return w.replayByGet(ctx, floor)
+}
+
+func (w *Worker) replayOrdered(ctx context.Context, floor uint64) error {
 	oc, err := w.js.OrderedConsumer(ctx, ObsStream, jetstream.OrderedConsumerConfig{
-		FilterSubjects: []string{ObsSubject(w.sector)}, DeliverPolicy: jetstream.DeliverAllPolicy})
+		FilterSubjects: []string{ObsSubject(w.sector)}, DeliverPolicy: jetstream.DeliverByStartSequencePolicy, OptStartSeq: w.done + 1})
 	if err != nil {
 		return fmt.Errorf("sector %d: reading %s back: %w", w.sector, ObsStream, err)
 	}
-	for {
+	for w.done < floor {
 		msg, err := oc.Next(jetstream.FetchMaxWait(30 * time.Second))
 		if err != nil {
 			return fmt.Errorf("sector %d: reading %s back to sequence %d: %w", w.sector, ObsStream, floor, err)
@@ -255,22 +268,68 @@ func (w *Worker) replay(ctx context.Context, floor uint64) error {
 		if md.Sequence.Stream > floor {
 			return nil
 		}
-		if obs, own, err := decodeObs(msg); err == nil { // an unreadable one was dropped
-			if region := msg.Headers().Get(HeaderUnstored); region != "" {
-				// Stored before it was acknowledged; stored again to learn
-				// which lines the store refused (the same as then: it keeps
-				// each key's first content for ever).
-				if obs, own, err = w.store(ctx, region, md.Sequence.Stream, obs, own); err != nil {
-					return fmt.Errorf("sector %d: reading %s back: %w", w.sector, ObsStream, err)
-				}
-			}
-			w.fuse.ObserveBatch(obs, own)
-		}
-		w.done = md.Sequence.Stream
-		if md.Sequence.Stream == floor {
-			return nil
+		if err := w.replayed(ctx, md.Sequence.Stream, msg.Subject(), msg.Data(), msg.Headers()); err != nil {
+			return err
 		}
 	}
+	return nil
+}
+
+// replayByGet reads the sector's messages after the last replayed up to
+// floor one request each, each retried until JetStream answers or ctx
+// ends.
+func (w *Worker) replayByGet(ctx context.Context, floor uint64) error {
+	subject := ObsSubject(w.sector)
+	var st jetstream.Stream
+	for wait := 100 * time.Millisecond; w.done < floor; {
+		var raw *jetstream.RawStreamMsg
+		var err error
+		if st == nil {
+			st, err = w.js.Stream(ctx, ObsStream)
+		}
+		if err == nil {
+			raw, err = st.GetMsg(ctx, w.done+1, jetstream.WithGetMsgSubject(subject))
+		}
+		if errors.Is(err, jetstream.ErrMsgNotFound) {
+			return fmt.Errorf("sector %d: reading %s back: no message on %s after %d, though the consumer acknowledged up to %d", w.sector, ObsStream, subject, w.done, floor)
+		}
+		if err != nil {
+			st = nil
+			w.cfg.Logger.Warn("sector worker: reading the sector back message by message: JetStream did not answer; retrying", "sector", w.sector, "at", w.done+1, "err", err)
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(wait):
+			}
+			wait = min(2*wait, 5*time.Second)
+			continue
+		}
+		wait = 100 * time.Millisecond
+		if raw.Sequence > floor {
+			return nil
+		}
+		if err := w.replayed(ctx, raw.Sequence, raw.Subject, raw.Data, raw.Header); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// replayed feeds the fusion one message read back (stream sequence seq).
+func (w *Worker) replayed(ctx context.Context, seq uint64, subject string, data []byte, header nats.Header) error {
+	if obs, own, err := decodeObsParts(subject, data, header); err == nil { // an unreadable one was dropped
+		if region := header.Get(HeaderUnstored); region != "" {
+			// Stored before it was acknowledged; stored again to learn
+			// which lines the store refused (the same as then: it keeps
+			// each key's first content for ever).
+			if obs, own, err = w.store(ctx, region, seq, obs, own); err != nil {
+				return fmt.Errorf("sector %d: reading %s back: %w", w.sector, ObsStream, err)
+			}
+		}
+		w.fuse.ObserveBatch(obs, own)
+	}
+	w.done = seq
+	return nil
 }
 
 // handle fuses one message, publishes what it produced and acknowledges
