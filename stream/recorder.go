@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -144,9 +145,24 @@ func (r *Recorder) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	oc, err := r.js.OrderedConsumer(ctx, FusedStream, jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy})
-	if err != nil {
-		return fmt.Errorf("the recorder's consumer of %s: %w", FusedStream, err)
+	// The consumer is made again until JetStream answers: at a node's
+	// start the streams may be unreachable for a while (a server
+	// restarting), which must not stop the record for good.
+	var oc jetstream.Consumer
+	for wait := 100 * time.Millisecond; ; wait = min(2*wait, 5*time.Second) {
+		oc, err = r.js.OrderedConsumer(ctx, FusedStream, jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy})
+		if err == nil {
+			break
+		}
+		if ctx.Err() != nil {
+			return fmt.Errorf("the recorder's consumer of %s: %w", FusedStream, err)
+		}
+		r.logger.Warn("recorder: its consumer of the fused log could not be made; retrying", "stream", FusedStream, "err", err, "retry_in", wait)
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("the recorder's consumer of %s: %w", FusedStream, err)
+		case <-time.After(wait):
+		}
 	}
 	it, err := oc.Messages(jetstream.PullMaxMessages(256))
 	if err != nil {
