@@ -278,6 +278,9 @@ func NewReplayer(as []*agreement.Agreement, h *History) (*Replayer, error) {
 // Len is the number of entries read.
 func (r *Replayer) Len() int64 { return r.n }
 
+// History is the history the replayer reads the entries into.
+func (r *Replayer) History() *History { return r.h }
+
 // Extend reads entries Len() to n−1 (data: their frames, in the ledger's
 // file format, already verified) and returns the agreements' states after
 // them, as Replay of the first n entries returns them: nil when the

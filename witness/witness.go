@@ -102,7 +102,6 @@ type Witness struct {
 	// (after a refusal, which may have left them past last).
 	ver    *ledger.Verifier
 	replay *mission.Replayer
-	hist   *mission.History // replay's
 }
 
 const (
@@ -252,7 +251,7 @@ func (w *Witness) Round(ctx context.Context, report func(Event)) error {
 	saved := false
 	defer func() {
 		if !saved {
-			w.ver, w.replay, w.hist = nil, nil, nil
+			w.ver, w.replay = nil, nil
 		}
 	}()
 	rep := ver.Extend(fresh, &t)
@@ -324,7 +323,7 @@ func (w *Witness) verifier() (*ledger.Verifier, error) {
 // copy.
 func (w *Witness) replayer() (*mission.Replayer, *mission.History, error) {
 	if w.replay != nil && w.replay.Len() == w.last.N {
-		return w.replay, w.hist, nil
+		return w.replay, w.replay.History(), nil
 	}
 	h := mission.NewHistory(w.cfg.Signed)
 	h.Registry = w.cfg.Registry
@@ -336,7 +335,7 @@ func (w *Witness) replayer() (*mission.Replayer, *mission.History, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	w.replay, w.hist = r, h
+	w.replay = r
 	return r, h, nil
 }
 
