@@ -6,6 +6,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"golang.org/x/mod/sumdb/tlog"
+
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/fusion"
@@ -30,6 +32,8 @@ type Ledger interface {
 	// Len is the number of entries; Record returns one.
 	Len() int64
 	Record(i int64) ([]byte, error)
+	// Tree is the tree of the first n entries.
+	Tree(n int64) (tlog.Tree, error)
 }
 
 // Publisher is told when entries up to an index exist (the live feed).

@@ -2,10 +2,12 @@ package mission
 
 import (
 	"context"
+	"errors"
 
 	"github.com/accord-peace/accord/fusion"
 	"github.com/accord-peace/accord/ledger"
 	"github.com/accord-peace/accord/monitor"
+	"golang.org/x/mod/sumdb/tlog"
 )
 
 // The stages of Ingest, for a deployment that runs them in several
@@ -105,4 +107,13 @@ func (m *Mission) LedgerLen() int64 {
 		return 0
 	}
 	return m.cfg.Ledger.Len()
+}
+
+// LedgerTree is the tree of the record's first n entries: its size and
+// hash, as a checkpoint names them (n ≤ LedgerLen).
+func (m *Mission) LedgerTree(n int64) (tlog.Tree, error) {
+	if m.cfg.Ledger == nil {
+		return tlog.Tree{}, errors.New("this mission keeps no record")
+	}
+	return m.cfg.Ledger.Tree(n)
 }

@@ -99,6 +99,12 @@
 // standby can take over (lease.go says why the margins are what they
 // are). Metrics.Leases shows which process holds which sector.
 //
+// One record per deployment: the recorder checks its ledger against the
+// record's mark in JetStream at its start and moves the mark as it
+// records (recordmark.go); a ledger that is not the record (behind the
+// mark, another one) or a second recorder moving the mark stops the node
+// with ErrNotTheRecord.
+//
 // # What is not done
 //
 //   - An ingest node that dies after JetStream acknowledged a batch's
@@ -112,10 +118,9 @@
 //     the ledger (role all). `serve --role ingest` refuses signed batches.
 //   - Snapshots of the workers' and the recorder's state: a restart reads
 //     the streams from their start.
-//   - One recorder per deployment: nothing enforces it (a second one
-//     reads the fused log into a record of its own). One worker per
-//     sector is enforced (above), but nothing spreads the sectors over
-//     several worker nodes: a node started first takes them all.
+//   - One worker per sector is enforced (above), but nothing spreads
+//     the sectors over several worker nodes: a node started first takes
+//     them all.
 //   - Moving a data directory from the embedded default to streams, or
 //     changing the number of sectors, starts a new generation: the
 //     workers' fusion starts empty (the incidents open then are not

@@ -239,6 +239,7 @@ func Start(ctx context.Context, m *mission.Mission, c Config) (*Node, error) {
 	}
 	if c.Role == RoleAll || c.Role == RoleRecorder {
 		n.Recorder = NewRecorder(m, conn, c.Sectors.NewSequencer(), c.Dir, c.Metrics, c.Logger)
+		n.Recorder.Node, n.Recorder.Replicas = c.Node, c.Streams.Replicas
 		n.run(rctx, "the recorder", n.Recorder.Run)
 	}
 	if c.Role == RoleAll || c.Role == RoleIngest {

@@ -41,12 +41,19 @@ const RecorderConsumer = "recorder"
 // entries reach the ledger in one commit, and the position notes the
 // first and the last of them.
 type Recorder struct {
+	// Node names this recorder in the record's mark (recordmark.go): a
+	// node name, else the host's. Replicas are the mark's bucket's when
+	// the recorder creates it (zero: 1), as the streams'.
+	Node     string
+	Replicas int
+
 	m       *mission.Mission
 	js      jetstream.JetStream
 	seq     Sequencer
 	metrics *Metrics
 	pos     string
 	logger  *slog.Logger
+	mark    *marker
 
 	mu   sync.Mutex
 	cond *sync.Cond
@@ -145,6 +152,17 @@ func (r *Recorder) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := r.startMark(ctx); err != nil {
+		return err
+	}
+	defer func() {
+		// The mark moved to what was recorded, on a clean stop too.
+		mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := r.mark.move(mctx, true); err != nil && !errors.Is(err, ErrNotTheRecord) {
+			r.logger.Error("recorder: the record's mark at its stop", "err", err)
+		}
+	}()
 	// The consumer is made again until JetStream answers: at a node's
 	// start the streams may be unreachable for a while (a server
 	// restarting), which must not stop the record for good.
@@ -217,6 +235,34 @@ func (r *Recorder) run(ctx context.Context) error {
 	}
 }
 
+// startMark checks the ledger against the record's mark and moves the
+// mark to it (recordmark.go), retried until JetStream answers; a ledger
+// that is not the deployment's record stops the recorder.
+func (r *Recorder) startMark(ctx context.Context) error {
+	node := r.Node
+	if node == "" {
+		node, _ = os.Hostname()
+	}
+	for wait := 100 * time.Millisecond; ; wait = min(2*wait, 5*time.Second) {
+		kv, err := ensureRecordBucket(ctx, r.js, r.Replicas)
+		if err == nil {
+			r.mark = &marker{kv: kv, m: r.m, node: fmt.Sprintf("%s pid %d", node, os.Getpid()), logger: r.logger}
+			if err = r.mark.start(ctx); err == nil {
+				return nil
+			}
+		}
+		if errors.Is(err, ErrNotTheRecord) || ctx.Err() != nil {
+			return err
+		}
+		r.logger.Warn("recorder: the record's mark could not be read; retrying", "bucket", RecordBucket, "err", err, "retry_in", wait)
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+	}
+}
+
 // take records a group of FusedStream messages, in order: those the
 // ledger already has (up to done) restored, the others decided and
 // recorded together.
@@ -259,6 +305,9 @@ func (r *Recorder) take(ctx context.Context, group []jetstream.Msg, done uint64,
 		_, err := r.m.DecideSteps(ctx, steps, func(n int64) error { return r.note(position{From: from, Seq: last, LedgerLen: n}) })
 		if err != nil {
 			return fmt.Errorf("recording %s messages %d to %d: %w", FusedStream, from, last, err)
+		}
+		if err := r.mark.move(ctx, false); err != nil {
+			return err
 		}
 	}
 	if r.metrics != nil {
