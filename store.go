@@ -50,6 +50,10 @@ type ObservationOutbox interface {
 	// Pending calls f with node's pending records, oldest first: the
 	// record's id and the keys it lists, stopping at f's first error.
 	Pending(ctx context.Context, node string, f func(id int64, keys []ObservationKey) error) error
+	// PendingNodes counts the pending records of every node that has
+	// some: a node's start warns of the other nodes' (records that wait
+	// for a node of their name).
+	PendingNodes(ctx context.Context) (map[string]int, error)
 }
 
 // EncodeOutboxKeys is how both stores keep a pending record's keys

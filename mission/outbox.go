@@ -95,3 +95,13 @@ func (m *Mission) Pending(ctx context.Context, node string, f func(id int64, fre
 		return f(id, fresh)
 	})
 }
+
+// PendingNodes counts the pending records of every ingest node that has
+// some (accord.ObservationOutbox.PendingNodes).
+func (m *Mission) PendingNodes(ctx context.Context) (map[string]int, error) {
+	o, err := m.outbox()
+	if err != nil {
+		return nil, err
+	}
+	return o.PendingNodes(ctx)
+}

@@ -104,3 +104,27 @@ func (s *ObservationStore) Pending(ctx context.Context, node string, f func(id i
 	}
 	return nil
 }
+
+// PendingNodes implements accord.ObservationOutbox.
+func (s *ObservationStore) PendingNodes(ctx context.Context) (_ map[string]int, err error) {
+	defer s.db.wrap(&err, "counting the pending records")
+	var out map[string]int
+	err = s.db.do(ctx, "observations", "pending nodes", func(ctx context.Context) error {
+		out = map[string]int{}
+		rows, err := s.db.pool.Query(ctx, `SELECT node, COUNT(*) FROM outbox GROUP BY node`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var node string
+			var n int
+			if err := rows.Scan(&node, &n); err != nil {
+				return err
+			}
+			out[node] = n
+		}
+		return rows.Err()
+	})
+	return out, err
+}

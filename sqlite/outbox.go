@@ -100,6 +100,26 @@ func (s *ObservationStore) Pending(ctx context.Context, node string, f func(id i
 	return nil
 }
 
+// PendingNodes implements accord.ObservationOutbox.
+func (s *ObservationStore) PendingNodes(ctx context.Context) (_ map[string]int, err error) {
+	defer s.db.wrap(&err, "counting the pending records")
+	rows, err := s.db.db.QueryContext(ctx, `SELECT node, COUNT(*) FROM outbox GROUP BY node`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var node string
+		var n int
+		if err := rows.Scan(&node, &n); err != nil {
+			return nil, err
+		}
+		out[node] = n
+	}
+	return out, rows.Err()
+}
+
 // addedKeys is the keys of batch[i] where added[i], in order, as the
 // outbox keeps them (accord.EncodeOutboxKeys).
 func addedKeys(batch []accord.Observation, added []bool) ([]byte, error) {

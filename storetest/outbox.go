@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"testing"
 
@@ -141,6 +142,34 @@ func RunObservationOutboxTests(t *testing.T, open OpenOutbox) {
 		}
 		want["a"] = slices.Delete(want["a"], 1, 2)
 		check("after Published")
+	})
+	t.Run("PendingNodes counts each node's records", func(t *testing.T) {
+		s, _ := open(t)
+		counts := func() map[string]int {
+			t.Helper()
+			got, err := s.PendingNodes(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got
+		}
+		if got := counts(); len(got) != 0 {
+			t.Fatalf("an empty outbox: %v", got)
+		}
+		var last int64
+		for i, node := range []string{"a", "b", "a", "c d"} {
+			_, last = putPending(t, s, obs(node, fmt.Sprint(i)), node)
+		}
+		putPending(t, s, obs("a", "0"), "b") // adds nothing: no record
+		if got, want := counts(), map[string]int{"a": 2, "b": 1, "c d": 1}; !maps.Equal(got, want) {
+			t.Fatalf("PendingNodes: %v, want %v", got, want)
+		}
+		if err := s.Published(ctx, last); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := counts(), map[string]int{"a": 2, "b": 1}; !maps.Equal(got, want) {
+			t.Fatalf("PendingNodes after node c d's record was published: %v, want %v", got, want)
+		}
 	})
 	t.Run("Published inside Pending's callback", func(t *testing.T) {
 		s, _ := open(t)

@@ -81,7 +81,8 @@
 // the same message ids, so that what JetStream had already is kept once
 // (and, past its duplicate window, a sector's worker skips the
 // observations it took in within a fusion horizon). A node lost for good
-// leaves its records until a node of its name starts, anywhere.
+// leaves its records until a node of its name starts, anywhere; every
+// ingest node's start warns of the other names' records.
 //
 // # One worker per sector
 //

@@ -214,3 +214,37 @@ func TestIngestNodeNeedsANameAndAnOutbox(t *testing.T) {
 		})
 	}
 }
+
+// An ingest node warns, at its start, of the batches other ingest nodes
+// left in the outbox (stored, maybe not published: only a node of their
+// name publishes them), and not once they are published.
+func TestOtherNodesPendingRecordsWarned(t *testing.T) {
+	const n = 200
+	lines := simulated(t, 13, 12*time.Hour, 15)
+	dir := t.TempDir()
+	named := func(name string) *streamed {
+		return &streamed{cfg: func(_ *mission.Mission, c *stream.Config) { c.Node = name }}
+	}
+	const warning = "another ingest node left batches"
+	x, _ := open(t, dir, named("ingest-a"))
+	stream.DieAfterStore(x.node.Ingester, func() error { return errors.New("died") })
+	if code, _, msg := post(t, x.url, lines[:n]); code == http.StatusOK {
+		t.Fatalf("the dying node answered 200: %s", msg)
+	}
+	x.close(t)
+
+	x, _ = open(t, dir, named("ingest-b"))
+	log := x.logs.tail(1000)
+	x.close(t)
+	if !strings.Contains(log, warning) || !strings.Contains(log, "node=ingest-a records=1") || !strings.Contains(log, "--node ingest-a") {
+		t.Fatalf("node ingest-b's start does not warn of ingest-a's record; its log:\n%s", log)
+	}
+
+	x, _ = open(t, dir, named("ingest-a")) // publishes its record
+	x.close(t)
+	x, _ = open(t, dir, named("ingest-b"))
+	defer x.close(t)
+	if log := x.logs.tail(1000); strings.Contains(log, warning) {
+		t.Fatalf("node ingest-b warns once ingest-a published its record; its log:\n%s", log)
+	}
+}

@@ -3,7 +3,10 @@ package stream
 import (
 	"context"
 	"fmt"
+	"log/slog"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -102,5 +105,27 @@ func (n *Node) startIngester(ctx context.Context, m *mission.Mission, c Config) 
 	if k > 0 {
 		c.Logger.Info("stream: published the batches this ingest node had stored before it stopped", "node", c.Node, "records", k, "unacknowledged", g.Unpublished())
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	warnOthersPending(ctx, m, c.Node, c.Logger)
+	return nil
+}
+
+// warnOthersPending warns of the pending records of ingest nodes other
+// than node: batches those nodes stored and may not have published, which
+// only a node started under their name publishes (a node renamed, or one
+// whose machine is gone, leaves them waiting).
+func warnOthersPending(ctx context.Context, m *mission.Mission, node string, logger *slog.Logger) {
+	counts, err := m.PendingNodes(ctx)
+	if err != nil {
+		logger.Warn("stream: the other ingest nodes' pending records could not be counted", "err", err)
+		return
+	}
+	for _, other := range slices.Sorted(maps.Keys(counts)) {
+		if other == node {
+			continue
+		}
+		logger.Warn("stream: another ingest node left batches it stored and may not have published; only a node started under its name publishes them", "node", other, "records", counts[other], "fix", fmt.Sprintf("start an ingest node with --node %s on this store and streams (it publishes them at its start), even for a moment", other))
+	}
 }
