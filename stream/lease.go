@@ -100,7 +100,7 @@ func EnsureLeases(ctx context.Context, js jetstream.JetStream, c LeaseConfig) (j
 		ttl = DefaultLeaseTTL
 	}
 	kv, err = js.CreateKeyValue(ctx, jetstream.KeyValueConfig{
-		Bucket: LeaseBucket, Description: "accord: one holder per sector's worker (key sector-N)",
+		Bucket: LeaseBucket, Description: "accord: one holder per sector's worker (key sector-N); the live worker nodes (key node-NAME-TOKEN)",
 		History: 1, TTL: ttl, Storage: jetstream.FileStorage, Replicas: max(c.Replicas, 1),
 	})
 	if err != nil {
@@ -122,6 +122,7 @@ type lease struct {
 	ttl    time.Duration
 	logger *slog.Logger
 	held   func(bool) // the metric
+	spread *spread     // the node's share of the sectors (nil: none)
 
 	mu    sync.Mutex
 	rev   uint64
@@ -143,19 +144,32 @@ func newLease(ctx context.Context, kv jetstream.KeyValue, sector int, c LeaseCon
 	if c.TTL > 0 && c.TTL != ttl {
 		logger.Warn("sector lease: the bucket's TTL differs from the one configured; the bucket's is used (delete the bucket while no worker runs to change it)", "sector", sector, "bucket", LeaseBucket, "ttl", ttl, "configured", c.TTL)
 	}
-	name := c.Holder
-	if name == "" {
-		if name, err = os.Hostname(); err != nil || name == "" {
-			name = "unknown-host"
-		}
-	}
-	var tok [4]byte
-	_, _ = rand.Read(tok[:])
-	value := fmt.Sprintf("%s pid %d since %s #%s", name, os.Getpid(), time.Now().UTC().Format(time.RFC3339), hex.EncodeToString(tok[:]))
+	value, _ := holderValue(c)
 	if held == nil {
 		held = func(bool) {}
 	}
 	return &lease{kv: kv, sector: sector, key: LeaseKey(sector), value: []byte(value), ttl: ttl, logger: logger, held: held}, nil
+}
+
+// holderName is c's holder: its name, or the host's.
+func holderName(c LeaseConfig) string {
+	if c.Holder != "" {
+		return c.Holder
+	}
+	if name, err := os.Hostname(); err == nil && name != "" {
+		return name
+	}
+	return "unknown-host"
+}
+
+// holderValue is a new value naming c's holder, and the random token
+// that ends it: the holder's name, the process id, the time and the
+// token.
+func holderValue(c LeaseConfig) (value, token string) {
+	var tok [4]byte
+	_, _ = rand.Read(tok[:])
+	token = hex.EncodeToString(tok[:])
+	return fmt.Sprintf("%s pid %d since %s #%s", holderName(c), os.Getpid(), time.Now().UTC().Format(time.RFC3339), token), token
 }
 
 // renewEvery is how often the holder renews, and a standby tries.
@@ -165,12 +179,48 @@ func (l *lease) renewEvery() time.Duration { return l.ttl / 5 }
 func (l *lease) margin() time.Duration { return l.ttl / 2 }
 
 // acquire waits as a standby until the lease is this worker's, or ctx
-// ends (false).
+// ends (false). With a spread, it tries to take the sector only when
+// the spread admits it: below the node's share, or the sector seen free
+// for longer than the grace (spread.go).
 func (l *lease) acquire(ctx context.Context) bool {
 	var holder string
+	var freeSince time.Time // since when this standby sees the key absent
 	waitingSince := time.Now()
 	l.held(false)
+	l.spread.wait(ctx, l.ttl)
 	for {
+		var freeFor time.Duration
+		if !freeSince.IsZero() {
+			freeFor = time.Since(freeSince)
+		}
+		if !l.spread.admit(l.sector, freeFor) {
+			// Not this node's turn: only look, to count how long the
+			// sector stays free.
+			gctx, cancel := context.WithTimeout(ctx, l.renewEvery())
+			e, gerr := l.kv.Get(gctx, l.key)
+			cancel()
+			switch {
+			case ctx.Err() != nil:
+				return false
+			case errors.Is(gerr, jetstream.ErrKeyNotFound):
+				if freeSince.IsZero() {
+					freeSince, holder = time.Now(), ""
+					l.logger.Info("sector free: left to a worker node below its share of the sectors", "sector", l.sector, "grace", l.spread.grace())
+				}
+			case gerr == nil:
+				freeSince = time.Time{}
+				if cur := string(e.Value()); cur != holder {
+					holder = cur
+					l.logger.Info("sector lease held by another worker: waiting as a standby", "sector", l.sector, "holder", cur, "me", string(l.value), "ttl", l.ttl)
+				}
+			}
+			select {
+			case <-ctx.Done():
+				return false
+			case <-time.After(l.renewEvery()):
+			}
+			continue
+		}
 		sent := time.Now()
 		cctx, cancel := context.WithTimeout(ctx, l.renewEvery())
 		rev, err := l.kv.Create(cctx, l.key, l.value)
@@ -183,10 +233,12 @@ func (l *lease) acquire(ctx context.Context) bool {
 			l.logger.Info("sector lease taken: running the sector", "sector", l.sector, "holder", string(l.value), "ttl", l.ttl, "waited", time.Since(waitingSince).Round(time.Millisecond))
 			return true
 		}
+		l.spread.notTaken(l.sector)
 		if ctx.Err() != nil {
 			return false
 		}
 		if errors.Is(err, jetstream.ErrKeyExists) {
+			freeSince = time.Time{}
 			cur := "?"
 			gctx, cancel := context.WithTimeout(ctx, l.renewEvery())
 			if e, gerr := l.kv.Get(gctx, l.key); gerr == nil {
