@@ -122,7 +122,7 @@ type lease struct {
 	ttl    time.Duration
 	logger *slog.Logger
 	held   func(bool) // the metric
-	spread *spread     // the node's share of the sectors (nil: none)
+	spread *spread    // the node's share of the sectors (nil: none)
 
 	mu    sync.Mutex
 	rev   uint64
@@ -179,45 +179,49 @@ func (l *lease) renewEvery() time.Duration { return l.ttl / 5 }
 func (l *lease) margin() time.Duration { return l.ttl / 2 }
 
 // acquire waits as a standby until the lease is this worker's, or ctx
-// ends (false). With a spread, it tries to take the sector only when
-// the spread admits it: below the node's share, or the sector seen free
-// for longer than the grace (spread.go).
+// ends (false). It reads the key every T/5, and tries to take it
+// (create-only) when it is free; with a spread, only when the spread
+// admits it: the node below its share, or the sector seen free for
+// longer than the grace (spread.go).
 func (l *lease) acquire(ctx context.Context) bool {
 	var holder string
 	var freeSince time.Time // since when this standby sees the key absent
 	waitingSince := time.Now()
 	l.held(false)
 	l.spread.wait(ctx, l.ttl)
-	for {
-		var freeFor time.Duration
-		if !freeSince.IsZero() {
-			freeFor = time.Since(freeSince)
-		}
-		if !l.spread.admit(l.sector, freeFor) {
-			// Not this node's turn: only look, to count how long the
-			// sector stays free.
-			gctx, cancel := context.WithTimeout(ctx, l.renewEvery())
-			e, gerr := l.kv.Get(gctx, l.key)
-			cancel()
-			switch {
-			case ctx.Err() != nil:
-				return false
-			case errors.Is(gerr, jetstream.ErrKeyNotFound):
-				if freeSince.IsZero() {
-					freeSince, holder = time.Now(), ""
-					l.logger.Info("sector free: left to a worker node below its share of the sectors", "sector", l.sector, "grace", l.spread.grace())
-				}
-			case gerr == nil:
-				freeSince = time.Time{}
-				if cur := string(e.Value()); cur != holder {
-					holder = cur
-					l.logger.Info("sector lease held by another worker: waiting as a standby", "sector", l.sector, "holder", cur, "me", string(l.value), "ttl", l.ttl)
-				}
-			}
+	for first := true; ; first = false {
+		if !first {
 			select {
 			case <-ctx.Done():
 				return false
 			case <-time.After(l.renewEvery()):
+			}
+		}
+		gctx, cancel := context.WithTimeout(ctx, l.renewEvery())
+		e, gerr := l.kv.Get(gctx, l.key)
+		cancel()
+		if ctx.Err() != nil {
+			return false
+		}
+		if gerr == nil {
+			freeSince = time.Time{}
+			if cur := string(e.Value()); cur != holder {
+				holder = cur
+				l.logger.Info("sector lease held by another worker: waiting as a standby", "sector", l.sector, "holder", cur, "me", string(l.value), "ttl", l.ttl)
+			}
+			continue
+		}
+		var freeFor time.Duration
+		if errors.Is(gerr, jetstream.ErrKeyNotFound) {
+			if freeSince.IsZero() {
+				freeSince = time.Now()
+			}
+			freeFor = time.Since(freeSince)
+		} // else unknown: Create tells
+		if !l.spread.admit(l.sector, freeFor) {
+			if holder != "" {
+				holder = ""
+				l.logger.Info("sector free: left to a worker node below its share of the sectors", "sector", l.sector, "grace", l.spread.grace())
 			}
 			continue
 		}
@@ -238,24 +242,9 @@ func (l *lease) acquire(ctx context.Context) bool {
 			return false
 		}
 		if errors.Is(err, jetstream.ErrKeyExists) {
-			freeSince = time.Time{}
-			cur := "?"
-			gctx, cancel := context.WithTimeout(ctx, l.renewEvery())
-			if e, gerr := l.kv.Get(gctx, l.key); gerr == nil {
-				cur = string(e.Value())
-			}
-			cancel()
-			if cur != holder {
-				holder = cur
-				l.logger.Info("sector lease held by another worker: waiting as a standby", "sector", l.sector, "holder", cur, "me", string(l.value), "ttl", l.ttl)
-			}
+			freeSince = time.Time{} // taken by another meanwhile: read at the next look
 		} else {
 			l.logger.Warn("sector lease: taking it failed; retrying", "sector", l.sector, "bucket", LeaseBucket, "key", l.key, "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return false
-		case <-time.After(l.renewEvery()):
 		}
 	}
 }
