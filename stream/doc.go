@@ -99,6 +99,14 @@
 // standby can take over (lease.go says why the margins are what they
 // are). Metrics.Leases shows which process holds which sector.
 //
+// The sectors are spread over the live worker nodes (spread.go): each
+// node announces itself in the same bucket (NodeKey, written again every
+// TTL/5, gone a TTL after its death), takes at most ceil(S/N) of the S
+// sectors when N nodes live (any sector left free for a TTL, whatever
+// its share), and gives its surplus up one sector a TTL, its
+// highest-numbered first, released as at a clean stop. Metrics.WorkerNodes
+// is the number of nodes it sees.
+//
 // # What is not done
 //
 //   - An ingest node that dies after JetStream acknowledged a batch's
@@ -113,9 +121,7 @@
 //   - Snapshots of the workers' and the recorder's state: a restart reads
 //     the streams from their start.
 //   - One recorder per deployment: nothing enforces it (a second one
-//     reads the fused log into a record of its own). One worker per
-//     sector is enforced (above), but nothing spreads the sectors over
-//     several worker nodes: a node started first takes them all.
+//     reads the fused log into a record of its own).
 //   - Moving a data directory from the embedded default to streams, or
 //     changing the number of sectors, starts a new generation: the
 //     workers' fusion starts empty (the incidents open then are not

@@ -35,10 +35,13 @@ import (
 // earliest expiry is the margin for an acknowledgement sent just before
 // the guard to reach the server and for the local clock to be checked
 // late (a loaded machine); only the local monotonic clock is used, so
-// the machines' clocks need not agree. A standby retries Create every
-// T/5: after a holder's death, the sector is taken over between T and
-// 1.2T later (plus the server's expiry check), then replayed from the
-// consumer's acknowledgement floor; a message the dead holder had been
+// the machines' clocks need not agree. A standby reads the key every
+// T/5 and tries Create when it finds it free (on a worker node, when
+// the node's share admits it: spread.go): after a holder's death, the
+// sector is taken over between T and 1.2T later (plus the server's
+// expiry check; on a worker node whose share was full, up to T/5 more,
+// until it sees the dead node gone), then replayed from the consumer's
+// acknowledgement floor; a message the dead holder had been
 // delivered and not acknowledged comes back after the consumer's
 // AckWait. A holder that stops cleanly deletes its key (compare-and-set
 // on its revision): a standby takes over within T/5.
@@ -51,6 +54,10 @@ import (
 // acknowledgement would then land after the standby read the consumer's
 // acknowledgement floor, and that message would be missing from the
 // standby's fusion. A longer TTL (--lease-ttl) widens the margin.
+//
+// The same bucket holds the worker nodes' presence keys, node-NAME-TOKEN
+// (spread.go), by which a node takes no more than its share of the
+// sectors: a lease only ever reads and writes its own key, sector-N.
 
 // LeaseBucket is the KV bucket of the sector workers' leases.
 const LeaseBucket = "ACCORD_LEASES"

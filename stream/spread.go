@@ -318,7 +318,7 @@ func (s *spread) run(ctx context.Context) {
 
 // announce writes the node's presence: it lives a TTL.
 func (s *spread) announce(ctx context.Context, kv jetstream.KeyValue, key, value string, ttl time.Duration) error {
-	actx, cancel := context.WithTimeout(ctx, ttl/5)
+	actx, cancel := context.WithTimeout(ctx, ttl/2)
 	defer cancel()
 	_, err := kv.PutString(actx, key, value)
 	return err
@@ -326,7 +326,7 @@ func (s *spread) announce(ctx context.Context, kv jetstream.KeyValue, key, value
 
 // look counts the live worker nodes: the bucket's node- keys.
 func (s *spread) look(ctx context.Context, kv jetstream.KeyValue, self string, ttl time.Duration) error {
-	lctx, cancel := context.WithTimeout(ctx, ttl/5)
+	lctx, cancel := context.WithTimeout(ctx, ttl/2)
 	defer cancel()
 	kl, err := kv.ListKeys(lctx)
 	if err != nil {
