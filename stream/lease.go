@@ -39,11 +39,11 @@ import (
 // T/5 and tries Create when it finds it free (on a worker node, when
 // the node's share admits it: spread.go): after a holder's death, the
 // sector is taken over between T and 1.2T later (plus the server's
-// expiry check; on a worker node whose share was full, up to T/5 more,
-// until it sees the dead node gone), then replayed from the consumer's
-// acknowledgement floor; a message the dead holder had been
-// delivered and not acknowledged comes back after the consumer's
-// AckWait. A holder that stops cleanly deletes its key (compare-and-set
+// expiry check; on a worker node whose share was full, up to about
+// T/2 more, until it sees the dead node's presence expire), then
+// replayed from the consumer's acknowledgement floor; a message the
+// dead holder had been delivered and not acknowledged comes back after
+// the consumer's AckWait. A holder that stops cleanly deletes its key (compare-and-set
 // on its revision): a standby takes over within T/5.
 //
 // What the margin does not cover: a holder process frozen for more than

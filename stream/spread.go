@@ -30,14 +30,14 @@ import (
 //
 // The share: every T/5 the node lists the bucket's keys; N is the
 // number of node- keys (its own counted even when missing), S the
-// number of sectors, and the node's share ceil(S/N). A standby of the
-// node tries to take its sector (kv.Create, as before) only while the
-// node holds, or is trying to take, fewer sectors than its share; a
-// standby left out only reads the key, and once it has seen the sector
-// free for the grace (T) it tries to take it whatever the share: a
-// sector free that long has nobody below its share to take it (the
-// nodes' counts disagree, a node cannot take more), and liveness comes
-// first. A node that holds more sectors than its share (a node joined,
+// number of sectors, and the node's share ceil(S/N) (every sector until
+// its first look, which its standbys wait for, up to T). A standby reads
+// its sector's key every T/5 (lease.acquire); finding it free, it tries
+// to take it (kv.Create) only while the node holds, or is trying to
+// take, fewer sectors than its share, and once it has seen the sector
+// free for the grace (T) whatever the share: a sector free that long
+// has nobody below its share to take it (the nodes' counts disagree, a
+// node cannot take more), and liveness comes first. A node that holds more sectors than its share (a node joined,
 // or it took one for the grace) gives one up: its highest-numbered
 // sector, released as at a clean stop (its key deleted once its worker
 // stopped acknowledging, so a standby below its share takes it within
@@ -57,7 +57,8 @@ import (
 // = 4, N = 3: shares of 2, 2, 0 are balanced by this rule); the count
 // of nodes lags a node's death by up to T + T/5 (the node's sectors are
 // then taken by the grace or at the next look); a node whose workers
-// cannot take sectors (JetStream unreachable from it) still counts, so
+// cannot take sectors while it announces itself (its workers failing
+// at each start) still counts, so
 // the others keep at most their share until the grace gives its sectors
 // back to them, and they give a sector up again after the wait: the
 // sector is then unfused for about T each time, the wait doubling; two
@@ -69,7 +70,8 @@ const nodeKeyPrefix = "node-"
 
 // NodeKey is the presence key in LeaseBucket of the worker node named
 // holder whose start drew token: node-<holder>-<token>, the name's
-// characters other than letters, digits, - and _ replaced by _.
+// characters other than letters, digits, - and _ replaced by _, each
+// part cut at 64 bytes.
 func NodeKey(holder, token string) string {
 	return nodeKeyPrefix + keyToken(holder) + "-" + keyToken(token)
 }
