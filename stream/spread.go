@@ -42,9 +42,9 @@ import (
 // sector, released as at a clean stop (its key deleted once its worker
 // stopped acknowledging, so a standby below its share takes it within
 // T/5), at most one every T (longer after the node had to take a
-// sector back for the grace: the wait doubles each time, up to 32 T,
-// and is T again when the number of nodes changes), and never below its
-// share. The released sector's worker goes back to standby, as after a
+// sector for the grace: the wait doubles each time, up to 32 T, counts
+// from that take, and is T again when the number of nodes changes), and
+// never below its share. The released sector's worker goes back to standby, as after a
 // lost lease. So with S sectors and N nodes started one after the
 // other, the first takes every sector and each next one gets its share
 // within about (surplus) × T.
@@ -194,6 +194,7 @@ func (s *spread) admit(sector int, freeFor time.Duration) bool {
 	}
 	s.trying[sector] = true
 	s.releaseEvery = min(2*s.releaseEvery, 32*grace)
+	s.lastRelease = time.Now() // the next release waits from here
 	s.logger.Info("sector free for longer than the grace: taking it above this node's share", "sector", sector, "free_for", freeFor.Round(time.Millisecond), "held", claimed, "share", share, "nodes", s.nodes, "sectors", s.sectors)
 	return true
 }

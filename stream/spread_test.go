@@ -436,3 +436,67 @@ func TestNodeKey(t *testing.T) {
 		}
 	}
 }
+
+// A node whose share is full while sectors stay free (another node
+// announced, as a node whose workers cannot start would be, holding
+// nothing): each free sector is taken after the grace whatever the
+// share, never left free much longer than a TTL, and the node gives a
+// sector up again only after a wait that grows.
+func TestSpreadGraceTakesFreeSectors(t *testing.T) {
+	const sectors = 4
+	url := leaseServer(t)
+	kv := leaseKV(t, url)
+	ctx, cancel := context.WithCancel(context.Background())
+	if _, err := kv.PutString(ctx, NodeKey("ghost", "0000"), "ghost"); err != nil {
+		t.Fatal(err)
+	}
+	ghost := make(chan struct{})
+	go func() { // a node that announces itself and takes nothing
+		defer close(ghost)
+		for ctx.Err() == nil {
+			if _, err := kv.PutString(ctx, NodeKey("ghost", "0000"), "ghost"); err != nil && ctx.Err() == nil {
+				t.Errorf("the ghost's presence: %v", err)
+			}
+			select {
+			case <-ctx.Done():
+			case <-time.After(leaseTTL / 5):
+			}
+		}
+	}()
+	defer func() { cancel(); <-ghost }()
+	log := newHoldLog()
+	start := time.Now()
+	startWorkerNode(t, url, "a", sectors, false, log)
+	d := waitHolders(t, kv, log, sectors, map[string]int{"a": 4}, 30*time.Second)
+	if d < leaseTTL {
+		t.Fatalf("all 4 sectors held %s after the start, before the grace of %s: the share (2 of 4 with 2 nodes) was not kept", d, leaseTTL)
+	}
+	t.Logf("the share of 2 full, the 2 free sectors taken by the grace: all 4 held %s after the start", d.Round(time.Millisecond))
+	// Then: sectors given up for balance and taken back by the grace,
+	// each free for about a TTL at most.
+	freeSince := make([]time.Time, sectors)
+	var longest time.Duration
+	releases := 0
+	for time.Since(start) < 15*time.Second {
+		log.check(t)
+		hs, _ := holders(t, kv, sectors)
+		for i, h := range hs {
+			switch {
+			case h == "" && freeSince[i].IsZero():
+				freeSince[i] = time.Now()
+				releases++
+			case h != "" && !freeSince[i].IsZero():
+				longest = max(longest, time.Since(freeSince[i]))
+				freeSince[i] = time.Time{}
+			}
+			if !freeSince[i].IsZero() && time.Since(freeSince[i]) > 5*leaseTTL {
+				t.Fatalf("sector %d free for %s, the grace being %s", i, time.Since(freeSince[i]).Round(time.Millisecond), leaseTTL)
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Logf("over 15 s: %d releases for balance, each sector free %s at most (grace %s)", releases, longest.Round(time.Millisecond), leaseTTL)
+	if releases == 0 || releases > 4 {
+		t.Fatalf("%d releases in 15 s; want at least one, and fewer as the wait doubles (1 s, 2 s, 4 s, 8 s after each grace take)", releases)
+	}
+}
