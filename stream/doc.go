@@ -100,6 +100,14 @@
 // standby can take over (lease.go says why the margins are what they
 // are). Metrics.Leases shows which process holds which sector.
 //
+// The sectors are spread over the live worker nodes (spread.go): each
+// node announces itself in the same bucket (NodeKey, written again every
+// TTL/5, gone a TTL after its death), takes at most ceil(S/N) of the S
+// sectors when N nodes live (any sector left free for a TTL, whatever
+// its share), and gives its surplus up one sector a TTL, its
+// highest-numbered first, released as at a clean stop. Metrics.WorkerNodes
+// is the number of nodes it sees.
+//
 // One record per deployment: the recorder checks its ledger against the
 // record's mark in JetStream at its start and moves the mark as it
 // records (recordmark.go); a ledger that is not the record (behind the
@@ -119,9 +127,8 @@
 //     the ledger (role all). `serve --role ingest` refuses signed batches.
 //   - Snapshots of the workers' and the recorder's state: a restart reads
 //     the streams from their start.
-//   - One worker per sector is enforced (above), but nothing spreads
-//     the sectors over several worker nodes: a node started first takes
-//     them all.
+//   - The sectors are spread over worker nodes by count, not by load
+//     (a sector's traffic, a machine's size).
 //   - Moving a data directory from the embedded default to streams, or
 //     changing the number of sectors, starts a new generation: the
 //     workers' fusion starts empty (the incidents open then are not

@@ -35,12 +35,15 @@ import (
 // earliest expiry is the margin for an acknowledgement sent just before
 // the guard to reach the server and for the local clock to be checked
 // late (a loaded machine); only the local monotonic clock is used, so
-// the machines' clocks need not agree. A standby retries Create every
-// T/5: after a holder's death, the sector is taken over between T and
-// 1.2T later (plus the server's expiry check), then replayed from the
-// consumer's acknowledgement floor; a message the dead holder had been
-// delivered and not acknowledged comes back after the consumer's
-// AckWait. A holder that stops cleanly deletes its key (compare-and-set
+// the machines' clocks need not agree. A standby reads the key every
+// T/5 and tries Create when it finds it free (on a worker node, when
+// the node's share admits it: spread.go): after a holder's death, the
+// sector is taken over between T and 1.2T later (plus the server's
+// expiry check; on a worker node whose share was full, up to about
+// T/2 more, until it sees the dead node's presence expire), then
+// replayed from the consumer's acknowledgement floor; a message the
+// dead holder had been delivered and not acknowledged comes back after
+// the consumer's AckWait. A holder that stops cleanly deletes its key (compare-and-set
 // on its revision): a standby takes over within T/5.
 //
 // What the margin does not cover: a holder process frozen for more than
@@ -51,6 +54,10 @@ import (
 // acknowledgement would then land after the standby read the consumer's
 // acknowledgement floor, and that message would be missing from the
 // standby's fusion. A longer TTL (--lease-ttl) widens the margin.
+//
+// The same bucket holds the worker nodes' presence keys, node-NAME-TOKEN
+// (spread.go), by which a node takes no more than its share of the
+// sectors: a lease only ever reads and writes its own key, sector-N.
 
 // LeaseBucket is the KV bucket of the sector workers' leases.
 const LeaseBucket = "ACCORD_LEASES"
@@ -100,7 +107,7 @@ func EnsureLeases(ctx context.Context, js jetstream.JetStream, c LeaseConfig) (j
 		ttl = DefaultLeaseTTL
 	}
 	kv, err = js.CreateKeyValue(ctx, jetstream.KeyValueConfig{
-		Bucket: LeaseBucket, Description: "accord: one holder per sector's worker (key sector-N)",
+		Bucket: LeaseBucket, Description: "accord: one holder per sector's worker (key sector-N); the live worker nodes (key node-NAME-TOKEN)",
 		History: 1, TTL: ttl, Storage: jetstream.FileStorage, Replicas: max(c.Replicas, 1),
 	})
 	if err != nil {
@@ -122,6 +129,7 @@ type lease struct {
 	ttl    time.Duration
 	logger *slog.Logger
 	held   func(bool) // the metric
+	spread *spread    // the node's share of the sectors (nil: none)
 
 	mu    sync.Mutex
 	rev   uint64
@@ -143,19 +151,32 @@ func newLease(ctx context.Context, kv jetstream.KeyValue, sector int, c LeaseCon
 	if c.TTL > 0 && c.TTL != ttl {
 		logger.Warn("sector lease: the bucket's TTL differs from the one configured; the bucket's is used (delete the bucket while no worker runs to change it)", "sector", sector, "bucket", LeaseBucket, "ttl", ttl, "configured", c.TTL)
 	}
-	name := c.Holder
-	if name == "" {
-		if name, err = os.Hostname(); err != nil || name == "" {
-			name = "unknown-host"
-		}
-	}
-	var tok [4]byte
-	_, _ = rand.Read(tok[:])
-	value := fmt.Sprintf("%s pid %d since %s #%s", name, os.Getpid(), time.Now().UTC().Format(time.RFC3339), hex.EncodeToString(tok[:]))
+	value, _ := holderValue(c)
 	if held == nil {
 		held = func(bool) {}
 	}
 	return &lease{kv: kv, sector: sector, key: LeaseKey(sector), value: []byte(value), ttl: ttl, logger: logger, held: held}, nil
+}
+
+// holderName is c's holder: its name, or the host's.
+func holderName(c LeaseConfig) string {
+	if c.Holder != "" {
+		return c.Holder
+	}
+	if name, err := os.Hostname(); err == nil && name != "" {
+		return name
+	}
+	return "unknown-host"
+}
+
+// holderValue is a new value naming c's holder, and the random token
+// that ends it: the holder's name, the process id, the time and the
+// token.
+func holderValue(c LeaseConfig) (value, token string) {
+	var tok [4]byte
+	_, _ = rand.Read(tok[:])
+	token = hex.EncodeToString(tok[:])
+	return fmt.Sprintf("%s pid %d since %s #%s", holderName(c), os.Getpid(), time.Now().UTC().Format(time.RFC3339), token), token
 }
 
 // renewEvery is how often the holder renews, and a standby tries.
@@ -165,12 +186,52 @@ func (l *lease) renewEvery() time.Duration { return l.ttl / 5 }
 func (l *lease) margin() time.Duration { return l.ttl / 2 }
 
 // acquire waits as a standby until the lease is this worker's, or ctx
-// ends (false).
+// ends (false). It reads the key every T/5, and tries to take it
+// (create-only) when it is free; with a spread, only when the spread
+// admits it: the node below its share, or the sector seen free for
+// longer than the grace (spread.go).
 func (l *lease) acquire(ctx context.Context) bool {
 	var holder string
+	var freeSince time.Time // since when this standby sees the key absent
 	waitingSince := time.Now()
 	l.held(false)
-	for {
+	l.spread.wait(ctx, l.ttl)
+	for first := true; ; first = false {
+		if !first {
+			select {
+			case <-ctx.Done():
+				return false
+			case <-time.After(l.renewEvery()):
+			}
+		}
+		gctx, cancel := context.WithTimeout(ctx, l.renewEvery())
+		e, gerr := l.kv.Get(gctx, l.key)
+		cancel()
+		if ctx.Err() != nil {
+			return false
+		}
+		if gerr == nil {
+			freeSince = time.Time{}
+			if cur := string(e.Value()); cur != holder {
+				holder = cur
+				l.logger.Info("sector lease held by another worker: waiting as a standby", "sector", l.sector, "holder", cur, "me", string(l.value), "ttl", l.ttl)
+			}
+			continue
+		}
+		var freeFor time.Duration
+		if errors.Is(gerr, jetstream.ErrKeyNotFound) {
+			if freeSince.IsZero() {
+				freeSince = time.Now()
+			}
+			freeFor = time.Since(freeSince)
+		} // else unknown: Create tells
+		if !l.spread.admit(l.sector, freeFor) {
+			if holder != "" {
+				holder = ""
+				l.logger.Info("sector free: left to a worker node below its share of the sectors", "sector", l.sector, "grace", l.spread.grace())
+			}
+			continue
+		}
 		sent := time.Now()
 		cctx, cancel := context.WithTimeout(ctx, l.renewEvery())
 		rev, err := l.kv.Create(cctx, l.key, l.value)
@@ -183,27 +244,14 @@ func (l *lease) acquire(ctx context.Context) bool {
 			l.logger.Info("sector lease taken: running the sector", "sector", l.sector, "holder", string(l.value), "ttl", l.ttl, "waited", time.Since(waitingSince).Round(time.Millisecond))
 			return true
 		}
+		l.spread.notTaken(l.sector)
 		if ctx.Err() != nil {
 			return false
 		}
 		if errors.Is(err, jetstream.ErrKeyExists) {
-			cur := "?"
-			gctx, cancel := context.WithTimeout(ctx, l.renewEvery())
-			if e, gerr := l.kv.Get(gctx, l.key); gerr == nil {
-				cur = string(e.Value())
-			}
-			cancel()
-			if cur != holder {
-				holder = cur
-				l.logger.Info("sector lease held by another worker: waiting as a standby", "sector", l.sector, "holder", cur, "me", string(l.value), "ttl", l.ttl)
-			}
+			freeSince = time.Time{} // taken by another meanwhile: read at the next look
 		} else {
 			l.logger.Warn("sector lease: taking it failed; retrying", "sector", l.sector, "bucket", LeaseBucket, "key", l.key, "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return false
-		case <-time.After(l.renewEvery()):
 		}
 	}
 }

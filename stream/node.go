@@ -222,20 +222,13 @@ func Start(ctx context.Context, m *mission.Mission, c Config) (*Node, error) {
 	rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	n.cancel = cancel
 	if c.Role == RoleAll || c.Role == RoleWorker {
-		n.Workers = make([]*Worker, c.Sectors.Plan.N())
 		if c.Worker.Lease.Holder == "" {
 			c.Worker.Lease.Holder = c.Node // the ingest node's name, when it is one; else the host's
 		}
 		if c.Worker.Lease.Replicas == 0 {
 			c.Worker.Lease.Replicas = c.Streams.Replicas // the leases' bucket as the streams
 		}
-		for i := range n.Workers {
-			n.wg.Add(1)
-			go func() {
-				defer n.wg.Done()
-				n.supervise(rctx, conn, i, c)
-			}()
-		}
+		n.startWorkers(rctx, conn, c)
 	}
 	if c.Role == RoleAll || c.Role == RoleRecorder {
 		n.Recorder = NewRecorder(m, conn, c.Sectors.NewSequencer(), c.Dir, c.Metrics, c.Logger)
@@ -392,11 +385,32 @@ func (n *Node) resource(ctx context.Context, r RegionRef) error {
 	return SourceRegion(ctx, n.Conn.JS, r.Name, r.Domain)
 }
 
+// startWorkers starts the node's sector workers, one supervise loop per
+// sector, and the node's presence and share of the sectors (spread.go).
+func (n *Node) startWorkers(ctx context.Context, conn *Conn, c Config) {
+	n.Workers = make([]*Worker, c.Sectors.Plan.N())
+	sp := newSpread(conn.JS, len(n.Workers), c.Worker, c.Metrics, c.Logger)
+	c.Worker.spread = sp
+	n.wg.Add(1)
+	go func() {
+		defer n.wg.Done()
+		sp.run(ctx)
+	}()
+	for i := range n.Workers {
+		n.wg.Add(1)
+		go func() {
+			defer n.wg.Done()
+			n.supervise(ctx, conn, i, c)
+		}()
+	}
+}
+
 // supervise runs sector i's worker, and when it stops on an error starts
 // a new one, which rebuilds its state from the stream (as a process
 // restarted would): what the old one had not acknowledged is delivered
-// to the new one. A worker that lost its sector's lease is followed at
-// once by a new one, a standby until it takes the lease again.
+// to the new one. A worker that lost its sector's lease, or gave it up
+// for balance (spread.go), is followed at once by a new one, a standby
+// until it takes the lease again.
 func (n *Node) supervise(ctx context.Context, conn *Conn, i int, c Config) {
 	for wait := 100 * time.Millisecond; ; wait = min(2*wait, 5*time.Second) {
 		f, err := c.Sectors.NewFuser(i)

@@ -47,8 +47,14 @@ type WorkerConfig struct {
 	// error stops the worker there, as if it died.
 	beforeAck func(sector int, seq uint64) error
 	// dieOnStop, in tests: when ctx ends, the lease is neither released
-	// nor renewed any more, as if the process died.
+	// nor renewed any more, as if the process died (nor the node's
+	// presence, spread.go).
 	dieOnStop bool
+	// onHeld, in tests, sees each change of the lease gauge.
+	onHeld func(sector int, held bool)
+	// spread is the node's share of the sectors (spread.go), set by
+	// Start; nil: the worker takes its sector whenever it is free.
+	spread *spread
 }
 
 // Worker is sector i's worker: one durable pull consumer on its subject
@@ -123,11 +129,14 @@ func (w *Worker) Run(ctx context.Context) error {
 		}
 		return err
 	}
+	l.spread = w.cfg.spread
 	if !l.acquire(ctx) {
 		return nil
 	}
 	w.lease.Store(l)
 	lctx, stop := context.WithCancelCause(ctx)
+	w.cfg.spread.hold(w.sector, func() { stop(fmt.Errorf("sector %d: %w", w.sector, errYielded)) })
+	defer w.cfg.spread.drop(w.sector)
 	kept := make(chan struct{})
 	go func() {
 		defer close(kept)
@@ -148,6 +157,11 @@ func (w *Worker) Run(ctx context.Context) error {
 		}
 		l.release()
 		return nil
+	case errors.Is(context.Cause(lctx), errYielded):
+		// Given up for balance (spread.go): released as at a clean
+		// stop, nothing acknowledged since.
+		l.release()
+		return context.Cause(lctx)
 	case errors.Is(context.Cause(lctx), ErrLeaseLost):
 		return context.Cause(lctx)
 	}
@@ -164,6 +178,9 @@ func (w *Worker) Holds() bool {
 
 // setHeld sets the lease gauge of the worker's sector.
 func (w *Worker) setHeld(held bool) {
+	if w.cfg.onHeld != nil {
+		w.cfg.onHeld(w.sector, held)
+	}
 	if w.metrics == nil || w.metrics.Leases == nil {
 		return
 	}
