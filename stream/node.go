@@ -405,6 +405,20 @@ func (n *Node) startWorkers(ctx context.Context, conn *Conn, c Config) {
 	}
 }
 
+// Held lists the sectors whose lease a worker of the node holds, in
+// order (none unless the node runs workers).
+func (n *Node) Held() []int {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	var out []int
+	for i, w := range n.Workers {
+		if w != nil && w.Holds() {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
 // supervise runs sector i's worker, and when it stops on an error starts
 // a new one, which rebuilds its state from the stream (as a process
 // restarted would): what the old one had not acknowledged is delivered

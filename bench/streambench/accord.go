@@ -44,6 +44,10 @@ func (b *bench) accordCell(c *stream.Cluster, nodes, w int) (row, error) {
 	for _, s := range []string{stream.ObsStream, stream.FusedStream} {
 		_ = js.DeleteStream(ctx, s) // each cell starts on empty streams
 	}
+	// and is a new deployment: a new record, new leases.
+	for _, kv := range []string{stream.RecordBucket, stream.LeaseBucket} {
+		_ = js.DeleteKeyValue(ctx, kv)
+	}
 	nc.Close()
 	dir, err := os.MkdirTemp("", "streambench-accord-")
 	if err != nil {
@@ -63,12 +67,19 @@ func (b *bench) accordCell(c *stream.Cluster, nodes, w int) (row, error) {
 	if err != nil {
 		return r, err
 	}
-	node, err := stream.Start(ctx, d.Mission, stream.Config{URL: c.URLs(), Dir: dir, Sectors: sectors,
-		Streams: stream.StreamConfig{Replicas: min(3, nodes)}})
+	cfg := stream.Config{URL: c.URLs(), Dir: dir, Sectors: sectors, Streams: stream.StreamConfig{Replicas: min(3, nodes)},
+		Worker: stream.WorkerConfig{Lease: stream.LeaseConfig{TTL: leaseTTL, Holder: "all"}}}
+	node, err := stream.Start(ctx, d.Mission, cfg)
 	if err != nil {
 		return r, err
 	}
 	defer node.Close()
+	var stop func()
+	r.workerNodes, stop, err = b.startWorkerNodes(ctx, node, cfg, w)
+	defer stop()
+	if err != nil {
+		return r, err
+	}
 	s := api.NewServer(d.Mission)
 	s.Ingest = node.Ingester.Ingest
 	s.Record = &api.Record{Ledger: d.Ledger, Origin: "streambench"}
@@ -148,6 +159,64 @@ func (b *bench) accordCell(c *stream.Cluster, nodes, w int) (row, error) {
 	r.p50, r.p99 = q(lat)
 	r.rec50, r.rec99 = q(rec)
 	return r, nil
+}
+
+// leaseTTL is the leases' TTL in the cells: the sectors spread over the
+// worker nodes (one release for balance a TTL) in seconds.
+const leaseTTL = 2 * time.Second
+
+// startWorkerNodes starts the cell's other worker nodes (-worker-nodes,
+// beside the node of role all: role worker, each with its own data
+// directory and holder name, in this process) and waits until the w
+// sectors are spread: every one held, no node above its share. stop
+// stops what it started (call it whatever the error).
+func (b *bench) startWorkerNodes(ctx context.Context, all *stream.Node, cfg stream.Config, w int) (n int, stop func(), err error) {
+	var closers []func()
+	stop = func() {
+		for i := len(closers) - 1; i >= 0; i-- {
+			closers[i]()
+		}
+	}
+	nodes := []*stream.Node{all}
+	for i := 1; i < b.workerNodes; i++ {
+		dir, err := os.MkdirTemp("", "streambench-worker-")
+		if err != nil {
+			return len(nodes), stop, err
+		}
+		closers = append(closers, func() { os.RemoveAll(dir) })
+		d, err := local.Open(ctx, local.Config{Dir: dir, Agreement: b.agreement, Kernel: b.kernel, StreamFed: true})
+		if err != nil {
+			return len(nodes), stop, err
+		}
+		closers = append(closers, func() { d.Close() })
+		c := cfg
+		c.Dir, c.Role = dir, stream.RoleWorker
+		c.Worker.Lease.Holder = fmt.Sprintf("worker-%d", i)
+		node, err := stream.Start(ctx, d.Mission, c)
+		if err != nil {
+			return len(nodes), stop, err
+		}
+		closers = append(closers, func() { node.Close() })
+		nodes = append(nodes, node)
+	}
+	if len(nodes) == 1 {
+		return 1, stop, nil
+	}
+	share := (w + len(nodes) - 1) / len(nodes)
+	wait := time.Duration(w+2) * 3 * leaseTTL
+	for deadline := time.Now().Add(wait); ; time.Sleep(50 * time.Millisecond) {
+		held, most := 0, 0
+		for _, node := range nodes {
+			k := len(node.Held())
+			held, most = held+k, max(most, k)
+		}
+		if held == w && most <= share {
+			return len(nodes), stop, nil
+		}
+		if time.Now().After(deadline) {
+			return len(nodes), stop, fmt.Errorf("the %d sectors not spread over %d worker nodes after %s: %d held, at most %d on a node (share %d)", w, len(nodes), wait, held, most, share)
+		}
+	}
 }
 
 // postBatch posts NDJSON lines and wants 200.

@@ -68,6 +68,7 @@ func main() {
 	path := flag.String("path", "raw", "raw: JetStream and the sector worker's work (accord's code) in this benchmark; accord: accord's own stream path (stream.Start, ingest over HTTP, durable stores, recorder)")
 	repeat := flag.Int("count", 1, "runs of each cell (the table shows the median of each figure)")
 	profile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+	workerNodes := flag.Int("worker-nodes", 1, "with -path accord: worker nodes sharing the sectors (the node of role all and N-1 nodes of role worker, in this process; the sectors spread over them before each cell is measured)")
 	flag.Parse()
 	log.SetFlags(0)
 
@@ -110,7 +111,10 @@ func main() {
 	fmt.Printf("worker's work: decode + Put (memory store) + sector.Worker.ObserveBatch (fusion over own + halo); sectors: sector.NewPlan\n\n")
 
 	b := &bench{agreement: a, kernel: k, lines: lines, obs: obs, n: *count, latN: latN, batch: *batch,
-		publishers: *publishers, latRate: *latRate}
+		publishers: *publishers, latRate: *latRate, workerNodes: *workerNodes}
+	if *workerNodes < 1 || (*workerNodes > 1 && *path != "accord") {
+		log.Fatalf("-worker-nodes %d: want 1, or more with -path accord", *workerNodes)
+	}
 	if err := b.alone(); err != nil {
 		log.Fatal(err)
 	}
@@ -174,11 +178,14 @@ type bench struct {
 	batch      int
 	publishers int
 	latRate    int
+	// workerNodes share the sectors on accord's path (-worker-nodes).
+	workerNodes int
 }
 
 // row is one cell's figures.
 type row struct {
 	nodes, workers int
+	workerNodes    int     // accord: worker nodes sharing the sectors
 	rate           float64 // observations per second (accord: recorded)
 	acked          float64 // accord: observations acknowledged (200) per second
 	cpu            float64 // CPU seconds per observation
@@ -586,12 +593,12 @@ func median(runs []row) row {
 
 // reportAccord prints the table of accord's path.
 func reportAccord(rows []row) {
-	fmt.Println("| nodes (replicas) | workers | acknowledged obs/s | recorded obs/s | CPU µs/observation | CPU vs 1 worker | throughput efficiency per worker | receipt→200 p50 | p99 | receipt→recorded p50 | p99 | latency run obs/s |")
-	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|---|")
+	fmt.Println("| nodes (replicas) | workers | worker nodes | acknowledged obs/s | recorded obs/s | CPU µs/observation | CPU vs 1 worker | throughput efficiency per worker | receipt→200 p50 | p99 | receipt→recorded p50 | p99 | latency run obs/s |")
+	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 	against := againstOneWorker()
 	for _, r := range rows {
 		cpuRatio, eff := against(r)
-		fmt.Printf("| %d (R%d) | %d | %.0f | %.0f | %.1f | %s | %s | %v | %v | %v | %v | %.0f |\n", r.nodes, min(3, r.nodes), r.workers, r.acked, r.rate, r.cpu*1e6,
+		fmt.Printf("| %d (R%d) | %d | %d | %.0f | %.0f | %.1f | %s | %s | %v | %v | %v | %v | %.0f |\n", r.nodes, min(3, r.nodes), r.workers, r.workerNodes, r.acked, r.rate, r.cpu*1e6,
 			cpuRatio, eff, r.p50.Round(100*time.Microsecond), r.p99.Round(100*time.Microsecond),
 			r.rec50.Round(100*time.Microsecond), r.rec99.Round(100*time.Microsecond), r.latRate)
 	}
