@@ -2,8 +2,6 @@ package stream_test
 
 import (
 	"cmp"
-	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -11,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go/jetstream"
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/accord-peace/accord/mission"
@@ -92,38 +89,13 @@ func TestWorkerNodesOneHolder(t *testing.T) {
 // order: each message's versions once.
 func fusedBySector(tb testing.TB, x *deployment) map[int][]string {
 	tb.Helper()
-	ctx := context.Background()
-	s, err := x.node.Conn.JS.Stream(ctx, stream.FusedStream)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	info, err := s.Info(ctx)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	oc, err := x.node.Conn.JS.OrderedConsumer(ctx, stream.FusedStream, jetstream.OrderedConsumerConfig{})
-	if err != nil {
-		tb.Fatal(err)
-	}
 	type msg struct {
 		seq      uint64
 		versions string
 	}
 	by := map[int][]msg{}
 	seen := map[string]bool{}
-	for range info.State.Msgs {
-		m, err := oc.Next(jetstream.FetchMaxWait(10 * time.Second))
-		if err != nil {
-			tb.Fatal(err)
-		}
-		var f struct {
-			Sector   int             `json:"sector"`
-			ObsSeq   uint64          `json:"obs_seq"`
-			Versions json.RawMessage `json:"versions"`
-		}
-		if err := json.Unmarshal(m.Data(), &f); err != nil {
-			tb.Fatal(err)
-		}
+	for _, f := range fusedLog(tb, x) {
 		if k := fmt.Sprintf("%d/%d", f.Sector, f.ObsSeq); !seen[k] {
 			seen[k] = true
 			by[f.Sector] = append(by[f.Sector], msg{f.ObsSeq, string(f.Versions)})

@@ -238,15 +238,18 @@ func embedded(tb testing.TB, lines [][]byte, n int) state {
 	return x.state(tb)
 }
 
-// fusedOnce fails unless every ObsStream message was fused into at most
-// one FusedStream message (nothing doubled by a redelivery).
-func fusedOnce(tb testing.TB, x *deployment) int {
+// fusedMsg is a FusedStream message: a sector's output for one of its
+// ObsStream messages.
+type fusedMsg struct {
+	Sector   int             `json:"sector"`
+	ObsSeq   uint64          `json:"obs_seq"`
+	Versions json.RawMessage `json:"versions"`
+}
+
+// fusedLog is every FusedStream message, in order.
+func fusedLog(tb testing.TB, x *deployment) []fusedMsg {
 	tb.Helper()
 	ctx := context.Background()
-	oc, err := x.node.Conn.JS.OrderedConsumer(ctx, stream.FusedStream, jetstream.OrderedConsumerConfig{})
-	if err != nil {
-		tb.Fatal(err)
-	}
 	s, err := x.node.Conn.JS.Stream(ctx, stream.FusedStream)
 	if err != nil {
 		tb.Fatal(err)
@@ -255,19 +258,31 @@ func fusedOnce(tb testing.TB, x *deployment) int {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	seen := map[string]bool{}
+	oc, err := x.node.Conn.JS.OrderedConsumer(ctx, stream.FusedStream, jetstream.OrderedConsumerConfig{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	out := make([]fusedMsg, 0, info.State.Msgs)
 	for range info.State.Msgs {
 		msg, err := oc.Next(jetstream.FetchMaxWait(10 * time.Second))
 		if err != nil {
 			tb.Fatal(err)
 		}
-		var f struct {
-			Sector int    `json:"sector"`
-			ObsSeq uint64 `json:"obs_seq"`
-		}
+		var f fusedMsg
 		if err := json.Unmarshal(msg.Data(), &f); err != nil {
 			tb.Fatal(err)
 		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// fusedOnce fails unless every ObsStream message was fused into at most
+// one FusedStream message (nothing doubled by a redelivery).
+func fusedOnce(tb testing.TB, x *deployment) int {
+	tb.Helper()
+	seen := map[string]bool{}
+	for _, f := range fusedLog(tb, x) {
 		k := fmt.Sprintf("%d/%d", f.Sector, f.ObsSeq)
 		if seen[k] {
 			tb.Fatalf("ObsStream message %s fused twice into %s", k, stream.FusedStream)
