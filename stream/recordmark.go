@@ -10,6 +10,7 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/mission"
 )
 
@@ -55,8 +56,9 @@ const markEvery = time.Second
 
 // ErrNotTheRecord says that a recorder's ledger is not the deployment's
 // record (behind its mark, or another ledger), or that another recorder
-// moved the mark while this one ran.
-var ErrNotTheRecord = errors.New("not the deployment's record")
+// moved the mark while this one ran: the node's configuration (its data
+// directory, or a second recorder) is wrong, not accord (EINVALID).
+var ErrNotTheRecord = &accord.Error{Code: accord.EINVALID, Message: "not the deployment's record"}
 
 // recordMark is the mark's value.
 type recordMark struct {
