@@ -167,20 +167,12 @@ func (r *Recorder) run(ctx context.Context) error {
 	// start the streams may be unreachable for a while (a server
 	// restarting), which must not stop the record for good.
 	var oc jetstream.Consumer
-	for wait := 100 * time.Millisecond; ; wait = min(2*wait, 5*time.Second) {
+	err = untilAnswered(ctx, r.logger, "recorder: its consumer of the fused log could not be made; retrying", []any{"stream", FusedStream}, nil, func() (err error) {
 		oc, err = r.js.OrderedConsumer(ctx, FusedStream, jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy})
-		if err == nil {
-			break
-		}
-		if ctx.Err() != nil {
-			return fmt.Errorf("the recorder's consumer of %s: %w", FusedStream, err)
-		}
-		r.logger.Warn("recorder: its consumer of the fused log could not be made; retrying", "stream", FusedStream, "err", err, "retry_in", wait)
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("the recorder's consumer of %s: %w", FusedStream, err)
-		case <-time.After(wait):
-		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("the recorder's consumer of %s: %w", FusedStream, err)
 	}
 	it, err := oc.Messages(jetstream.PullMaxMessages(256))
 	if err != nil {
@@ -243,24 +235,15 @@ func (r *Recorder) startMark(ctx context.Context) error {
 	if node == "" {
 		node, _ = os.Hostname()
 	}
-	for wait := 100 * time.Millisecond; ; wait = min(2*wait, 5*time.Second) {
+	notTheRecord := func(err error) bool { return errors.Is(err, ErrNotTheRecord) }
+	return untilAnswered(ctx, r.logger, "recorder: the record's mark could not be read; retrying", []any{"bucket", RecordBucket}, notTheRecord, func() error {
 		kv, err := ensureRecordBucket(ctx, r.js, r.Replicas)
-		if err == nil {
-			r.mark = &marker{kv: kv, m: r.m, node: fmt.Sprintf("%s pid %d", node, os.Getpid()), logger: r.logger}
-			if err = r.mark.start(ctx); err == nil {
-				return nil
-			}
-		}
-		if errors.Is(err, ErrNotTheRecord) || ctx.Err() != nil {
+		if err != nil {
 			return err
 		}
-		r.logger.Warn("recorder: the record's mark could not be read; retrying", "bucket", RecordBucket, "err", err, "retry_in", wait)
-		select {
-		case <-ctx.Done():
-			return err
-		case <-time.After(wait):
-		}
-	}
+		r.mark = &marker{kv: kv, m: r.m, node: fmt.Sprintf("%s pid %d", node, os.Getpid()), logger: r.logger}
+		return r.mark.start(ctx)
+	})
 }
 
 // take records a group of FusedStream messages, in order: those the

@@ -243,37 +243,24 @@ func (s *spread) run(ctx context.Context) {
 		}
 	}()
 	var kv jetstream.KeyValue
-	for wait := 100 * time.Millisecond; ; wait = min(2*wait, 5*time.Second) {
-		var err error
-		if kv, err = EnsureLeases(ctx, s.js, s.cfg); err == nil {
-			break
-		}
-		if ctx.Err() != nil {
-			return
-		}
-		s.logger.Warn("worker node: the leases' bucket; retrying", "bucket", LeaseBucket, "err", err)
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(wait):
-		}
-	}
 	var ttl time.Duration
-	for wait := 100 * time.Millisecond; ; wait = min(2*wait, 5*time.Second) {
+	if untilAnswered(ctx, s.logger, "worker node: the leases' bucket; retrying", []any{"bucket", LeaseBucket}, nil, func() (err error) {
+		kv, err = EnsureLeases(ctx, s.js, s.cfg)
+		return err
+	}) != nil {
+		return
+	}
+	if untilAnswered(ctx, s.logger, "worker node: the leases' bucket's TTL; retrying", []any{"bucket", LeaseBucket}, nil, func() error {
 		st, err := kv.Status(ctx)
-		if err == nil && st.TTL() > 0 {
+		if err == nil && st.TTL() <= 0 {
+			err = fmt.Errorf("the bucket %s has no TTL", LeaseBucket)
+		}
+		if err == nil {
 			ttl = st.TTL()
-			break
 		}
-		if ctx.Err() != nil {
-			return
-		}
-		s.logger.Warn("worker node: the leases' bucket's TTL; retrying", "bucket", LeaseBucket, "err", err)
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(wait):
-		}
+		return err
+	}) != nil {
+		return
 	}
 	value, token := holderValue(s.cfg)
 	key := NodeKey(holderName(s.cfg), token)
