@@ -95,27 +95,33 @@ func LeaseKey(sector int) string { return "sector-" + strconv.Itoa(sector) }
 // EnsureLeases returns the lease bucket, created with c's TTL and
 // replicas when absent.
 func EnsureLeases(ctx context.Context, js jetstream.JetStream, c LeaseConfig) (jetstream.KeyValue, error) {
-	kv, err := js.KeyValue(ctx, LeaseBucket)
-	if err == nil {
-		return kv, nil
-	}
-	if !errors.Is(err, jetstream.ErrBucketNotFound) {
-		return nil, fmt.Errorf("the sector leases' bucket %s: %w", LeaseBucket, err)
-	}
 	ttl := c.TTL
 	if ttl <= 0 {
 		ttl = DefaultLeaseTTL
 	}
-	kv, err = js.CreateKeyValue(ctx, jetstream.KeyValueConfig{
+	return ensureBucket(ctx, js, "the sector leases' bucket", jetstream.KeyValueConfig{
 		Bucket: LeaseBucket, Description: "accord: one holder per sector's worker (key sector-N); the live worker nodes (key node-NAME-TOKEN)",
 		History: 1, TTL: ttl, Storage: jetstream.FileStorage, Replicas: max(c.Replicas, 1),
 	})
+}
+
+// ensureBucket returns the KV bucket of cfg (what names it in errors),
+// created with cfg when absent; one another node made meanwhile is
+// taken as it is.
+func ensureBucket(ctx context.Context, js jetstream.JetStream, what string, cfg jetstream.KeyValueConfig) (jetstream.KeyValue, error) {
+	kv, err := js.KeyValue(ctx, cfg.Bucket)
+	if err == nil {
+		return kv, nil
+	}
+	if !errors.Is(err, jetstream.ErrBucketNotFound) {
+		return nil, fmt.Errorf("%s %s: %w", what, cfg.Bucket, err)
+	}
+	kv, err = js.CreateKeyValue(ctx, cfg)
 	if err != nil {
-		// Another worker may have created it meanwhile.
-		if kv2, err2 := js.KeyValue(ctx, LeaseBucket); err2 == nil {
-			return kv2, nil
+		if kv2, err2 := js.KeyValue(ctx, cfg.Bucket); err2 == nil {
+			return kv2, nil // made meanwhile by another
 		}
-		return nil, fmt.Errorf("creating the sector leases' bucket %s (TTL %s, %d replicas): %w", LeaseBucket, ttl, max(c.Replicas, 1), err)
+		return nil, fmt.Errorf("creating %s %s (TTL %s, %d replicas): %w", what, cfg.Bucket, cfg.TTL, cfg.Replicas, err)
 	}
 	return kv, nil
 }

@@ -88,24 +88,10 @@ type marker struct {
 // ensureRecordBucket returns the mark's bucket, created with the
 // streams' replicas when absent.
 func ensureRecordBucket(ctx context.Context, js jetstream.JetStream, replicas int) (jetstream.KeyValue, error) {
-	kv, err := js.KeyValue(ctx, RecordBucket)
-	if err == nil {
-		return kv, nil
-	}
-	if !errors.Is(err, jetstream.ErrBucketNotFound) {
-		return nil, fmt.Errorf("the record's bucket %s: %w", RecordBucket, err)
-	}
-	kv, err = js.CreateKeyValue(ctx, jetstream.KeyValueConfig{
+	return ensureBucket(ctx, js, "the record's bucket", jetstream.KeyValueConfig{
 		Bucket: RecordBucket, Description: "accord: the deployment's one record (key ledger: its last marked tree)",
 		History: 1, Storage: jetstream.FileStorage, Replicas: max(replicas, 1),
 	})
-	if err != nil {
-		if kv2, err2 := js.KeyValue(ctx, RecordBucket); err2 == nil {
-			return kv2, nil // made meanwhile by another
-		}
-		return nil, fmt.Errorf("creating the record's bucket %s: %w", RecordBucket, err)
-	}
-	return kv, nil
 }
 
 // start checks the recorder's ledger against the mark and moves the mark
