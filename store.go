@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 )
 
 // ObservationStore keeps observations once per key (source.id, id), for
@@ -47,13 +48,25 @@ type ObservationOutbox interface {
 	// Published forgets the pending record id; forgetting one already
 	// forgotten, or never kept, is not an error.
 	Published(ctx context.Context, id int64) error
-	// Pending calls f with node's pending records, oldest first: the
-	// record's id and the keys it lists, stopping at f's first error.
-	Pending(ctx context.Context, node string, f func(id int64, keys []ObservationKey) error) error
+	// Pending calls f with node's pending records, oldest first,
+	// stopping at f's first error.
+	Pending(ctx context.Context, node string, f func(PendingRecord) error) error
 	// PendingNodes counts the pending records of every node that has
 	// some: a node's start warns of the other nodes' (records that wait
 	// for a node of their name).
 	PendingNodes(ctx context.Context) (map[string]int, error)
+}
+
+// PendingRecord is a pending record of an ingest node
+// (ObservationOutbox): the batch it stored, whose messages JetStream may
+// not have acknowledged.
+type PendingRecord struct {
+	ID int64
+	// StoredAt is when the batch was stored, by the clock of the node
+	// that stored it; zero for a record kept before the stores noted it.
+	StoredAt time.Time
+	// Keys are the keys the batch added, in its order.
+	Keys []ObservationKey
 }
 
 // EncodeOutboxKeys is how both stores keep a pending record's keys

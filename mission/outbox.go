@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/ledger"
@@ -72,16 +73,18 @@ func (m *Mission) Published(ctx context.Context, id int64) error {
 }
 
 // Pending calls f with node's pending records, oldest first: each
-// record's id and the observations it lists, read back from the store,
-// in their batch's order. f may call Published.
-func (m *Mission) Pending(ctx context.Context, node string, f func(id int64, fresh []monitor.Observation) error) error {
+// record's id, when its batch was stored (zero when the store did not
+// note it: accord.PendingRecord) and the observations it lists, read
+// back from the store, in their batch's order. f may call Published.
+func (m *Mission) Pending(ctx context.Context, node string, f func(id int64, storedAt time.Time, fresh []monitor.Observation) error) error {
 	o, err := m.outbox()
 	if err != nil {
 		return err
 	}
-	return o.Pending(ctx, node, func(id int64, keys []accord.ObservationKey) error {
-		fresh := make([]monitor.Observation, len(keys))
-		for i, k := range keys {
+	return o.Pending(ctx, node, func(r accord.PendingRecord) error {
+		id := r.ID
+		fresh := make([]monitor.Observation, len(r.Keys))
+		for i, k := range r.Keys {
 			x, err := o.Get(ctx, k)
 			if err != nil {
 				var ae *accord.Error
@@ -92,7 +95,7 @@ func (m *Mission) Pending(ctx context.Context, node string, f func(id int64, fre
 			}
 			fresh[i] = *x
 		}
-		return f(id, fresh)
+		return f(id, r.StoredAt, fresh)
 	})
 }
 

@@ -3,6 +3,7 @@ package mission_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/local"
@@ -37,7 +38,7 @@ func TestStorePending(t *testing.T) {
 	}
 	pending := func(node string) (ids []int64, keys [][]monitor.Key) {
 		t.Helper()
-		if err := m.Pending(ctx, node, func(id int64, fresh []monitor.Observation) error {
+		if err := m.Pending(ctx, node, func(id int64, _ time.Time, fresh []monitor.Observation) error {
 			var ks []monitor.Key
 			for i := range fresh {
 				ks = append(ks, fresh[i].Key())

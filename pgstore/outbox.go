@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -45,7 +46,7 @@ func keepPending(node string, id *int64) beforeCommit {
 		if err != nil {
 			return err
 		}
-		err = tx.QueryRow(ctx, `INSERT INTO outbox (node, batch, keys) VALUES ($1, $2, $3) ON CONFLICT (batch) DO NOTHING RETURNING id`, node, token, b).Scan(id)
+		err = tx.QueryRow(ctx, `INSERT INTO outbox (node, batch, keys, stored_at) VALUES ($1, $2, $3, $4) ON CONFLICT (batch) DO NOTHING RETURNING id`, node, token, b, time.Now().UTC()).Scan(id)
 		if errors.Is(err, pgx.ErrNoRows) { // kept by an earlier attempt whose commit was not acknowledged
 			err = tx.QueryRow(ctx, `SELECT id FROM outbox WHERE batch = $1`, token).Scan(id)
 		}
@@ -67,22 +68,23 @@ func (s *ObservationStore) Published(ctx context.Context, id int64) (err error) 
 
 // Pending implements accord.ObservationOutbox. The records are read
 // first, then handed to f: f may call Published.
-func (s *ObservationStore) Pending(ctx context.Context, node string, f func(id int64, keys []accord.ObservationKey) error) (err error) {
+func (s *ObservationStore) Pending(ctx context.Context, node string, f func(accord.PendingRecord) error) (err error) {
 	type record struct {
 		id   int64
 		keys []byte
+		at   *time.Time
 	}
 	var recs []record
 	err = s.db.do(ctx, "observations", "pending", func(ctx context.Context) error {
 		recs = recs[:0]
-		rows, err := s.db.pool.Query(ctx, `SELECT id, keys FROM outbox WHERE node = $1 ORDER BY id`, node)
+		rows, err := s.db.pool.Query(ctx, `SELECT id, keys, stored_at FROM outbox WHERE node = $1 ORDER BY id`, node)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
 			var r record
-			if err := rows.Scan(&r.id, &r.keys); err != nil {
+			if err := rows.Scan(&r.id, &r.keys, &r.at); err != nil {
 				return err
 			}
 			recs = append(recs, r)
@@ -94,11 +96,14 @@ func (s *ObservationStore) Pending(ctx context.Context, node string, f func(id i
 		return err
 	}
 	for _, r := range recs {
-		keys, err := accord.DecodeOutboxKeys(r.keys)
-		if err != nil {
+		rec := accord.PendingRecord{ID: r.id}
+		if rec.Keys, err = accord.DecodeOutboxKeys(r.keys); err != nil {
 			return fmt.Errorf("postgres %s: table outbox, row %d: %w", s.db.name, r.id, err)
 		}
-		if err := f(r.id, keys); err != nil {
+		if r.at != nil { // NULL: kept before migration 0009
+			rec.StoredAt = r.at.UTC()
+		}
+		if err := f(rec); err != nil {
 			return err
 		}
 	}

@@ -109,7 +109,7 @@ func TestRetriedPutPendingFindsItsRecord(t *testing.T) {
 		t.Fatalf("the same batch again (its commit unacknowledged): record %d, %v; want %d", again, err, first)
 	}
 	n := 0
-	if err := s.Pending(ctx, "n", func(int64, []accord.ObservationKey) error { n++; return nil }); err != nil || n != 1 {
+	if err := s.Pending(ctx, "n", func(accord.PendingRecord) error { n++; return nil }); err != nil || n != 1 {
 		t.Fatalf("%d pending records, %v; want 1", n, err)
 	}
 }

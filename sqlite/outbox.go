@@ -2,8 +2,10 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"time"
 
 	"github.com/accord-peace/accord"
 )
@@ -30,7 +32,7 @@ func (s *ObservationStore) PutPending(caller context.Context, batch []accord.Obs
 			if err != nil {
 				return err
 			}
-			st, err := prepare.PrepareContext(ctx, `INSERT INTO outbox (node, keys) VALUES (?, ?)`)
+			st, err := prepare.PrepareContext(ctx, `INSERT INTO outbox (node, keys, stored_at) VALUES (?, ?, ?)`)
 			if err != nil {
 				return err
 			}
@@ -39,7 +41,8 @@ func (s *ObservationStore) PutPending(caller context.Context, batch []accord.Obs
 			if !ok {
 				return fmt.Errorf("the SQLite driver's statement %T does not run with a context", st)
 			}
-			r, err := exec.ExecContext(ctx, []driver.NamedValue{{Ordinal: 1, Value: node}, {Ordinal: 2, Value: keys}})
+			at := time.Now().UTC().Format(time.RFC3339Nano)
+			r, err := exec.ExecContext(ctx, []driver.NamedValue{{Ordinal: 1, Value: node}, {Ordinal: 2, Value: keys}, {Ordinal: 3, Value: at}})
 			if err != nil {
 				return fmt.Errorf("keeping the pending record: %w", err)
 			}
@@ -63,22 +66,23 @@ func (s *ObservationStore) Published(ctx context.Context, id int64) (err error) 
 
 // Pending implements accord.ObservationOutbox. The records are read
 // first, then handed to f: f may call Published.
-func (s *ObservationStore) Pending(ctx context.Context, node string, f func(id int64, keys []accord.ObservationKey) error) (err error) {
+func (s *ObservationStore) Pending(ctx context.Context, node string, f func(accord.PendingRecord) error) (err error) {
 	type record struct {
 		id   int64
 		keys []byte
+		at   sql.NullString
 	}
 	var recs []record
 	err = func() (err error) {
 		defer s.db.wrap(&err, "reading node %q's pending records", node)
-		rows, err := s.db.db.QueryContext(ctx, `SELECT id, keys FROM outbox WHERE node = ? ORDER BY id`, node)
+		rows, err := s.db.db.QueryContext(ctx, `SELECT id, keys, stored_at FROM outbox WHERE node = ? ORDER BY id`, node)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
 			var r record
-			if err := rows.Scan(&r.id, &r.keys); err != nil {
+			if err := rows.Scan(&r.id, &r.keys, &r.at); err != nil {
 				return err
 			}
 			recs = append(recs, r)
@@ -89,11 +93,16 @@ func (s *ObservationStore) Pending(ctx context.Context, node string, f func(id i
 		return err
 	}
 	for _, r := range recs {
-		keys, err := accord.DecodeOutboxKeys(r.keys)
-		if err != nil {
+		rec := accord.PendingRecord{ID: r.id}
+		if rec.Keys, err = accord.DecodeOutboxKeys(r.keys); err != nil {
 			return fmt.Errorf("sqlite %s: table outbox, row %d: %w", s.db.path, r.id, err)
 		}
-		if err := f(r.id, keys); err != nil {
+		if r.at.Valid { // NULL: kept before migration 0007
+			if rec.StoredAt, err = time.Parse(time.RFC3339Nano, r.at.String); err != nil {
+				return fmt.Errorf("sqlite %s: table outbox, row %d: stored_at %q: %w", s.db.path, r.id, r.at.String, err)
+			}
+		}
+		if err := f(rec); err != nil {
 			return err
 		}
 	}

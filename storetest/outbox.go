@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/monitor/monitortest"
@@ -36,12 +37,13 @@ func RunObservationOutboxTests(t *testing.T, open OpenOutbox) {
 	type record struct {
 		id   int64
 		keys []accord.ObservationKey
+		at   time.Time
 	}
 	pending := func(t *testing.T, s accord.ObservationOutbox, node string) []record {
 		t.Helper()
 		var out []record
-		if err := s.Pending(ctx, node, func(id int64, keys []accord.ObservationKey) error {
-			out = append(out, record{id, keys})
+		if err := s.Pending(ctx, node, func(r accord.PendingRecord) error {
+			out = append(out, record{r.ID, r.Keys, r.StoredAt})
 			return nil
 		}); err != nil {
 			t.Fatalf("Pending(%q): %v", node, err)
@@ -68,7 +70,7 @@ func RunObservationOutboxTests(t *testing.T, open OpenOutbox) {
 			t.Fatalf("PutPending: %+v, id %d; want 2 added (3, 1), 2 duplicates, an id", res, id)
 		}
 		got := pending(t, s, "a")
-		if want := []record{{id, keys("s", "3", "1")}}; len(got) != 1 || got[0].id != id || !slices.Equal(got[0].keys, want[0].keys) {
+		if want := []record{{id: id, keys: keys("s", "3", "1")}}; len(got) != 1 || got[0].id != id || !slices.Equal(got[0].keys, want[0].keys) {
 			t.Fatalf("pending: %+v, want %+v", got, want)
 		}
 		for _, k := range keys("s", "1", "2", "3") {
@@ -115,7 +117,7 @@ func RunObservationOutboxTests(t *testing.T, open OpenOutbox) {
 		if !slices.IsSorted(ids) || ids[0] == ids[1] {
 			t.Fatalf("ids %v: want growing", ids)
 		}
-		want := map[string][]record{"a": {{ids[0], keys("a", "0")}, {ids[2], keys("a", "2")}, {ids[3], keys("a", "3")}}, "b": {{ids[1], keys("b", "1")}}, "c": nil}
+		want := map[string][]record{"a": {{id: ids[0], keys: keys("a", "0")}, {id: ids[2], keys: keys("a", "2")}, {id: ids[3], keys: keys("a", "3")}}, "b": {{id: ids[1], keys: keys("b", "1")}}, "c": nil}
 		check := func(when string) {
 			t.Helper()
 			for node, w := range want {
@@ -176,9 +178,9 @@ func RunObservationOutboxTests(t *testing.T, open OpenOutbox) {
 		putPending(t, s, obs("s", "1"), "a")
 		putPending(t, s, obs("s", "2"), "a")
 		n := 0
-		if err := s.Pending(ctx, "a", func(id int64, _ []accord.ObservationKey) error {
+		if err := s.Pending(ctx, "a", func(r accord.PendingRecord) error {
 			n++
-			return s.Published(ctx, id)
+			return s.Published(ctx, r.ID)
 		}); err != nil || n != 2 {
 			t.Fatalf("Pending: %d records, %v", n, err)
 		}
@@ -188,11 +190,18 @@ func RunObservationOutboxTests(t *testing.T, open OpenOutbox) {
 	})
 	t.Run("a pending record survives a restart", func(t *testing.T) {
 		s, reopen := open(t)
+		before := time.Now()
 		_, id := putPending(t, s, obs("s", "1", "2"), "a")
+		after := time.Now()
 		s = reopen()
 		got := pending(t, s, "a")
 		if len(got) != 1 || got[0].id != id || !slices.Equal(got[0].keys, keys("s", "1", "2")) {
 			t.Fatalf("after reopening: %+v; want record %d of s/1, s/2", got, id)
+		}
+		// It notes when its batch was stored (a node restarted after
+		// JetStream's duplicate window looks for its messages from then).
+		if at := got[0].at; at.Before(before.Add(-time.Millisecond)) || at.After(after.Add(time.Millisecond)) {
+			t.Errorf("the record's batch stored at %v; want between %v and %v", at, before, after)
 		}
 		// An id is never given again, even the last one forgotten: a late
 		// Published cannot forget another batch's record.

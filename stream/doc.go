@@ -78,9 +78,11 @@
 // meanwhile. If the node dies, the store's pending records keep them:
 // the node started again under the same name (Config.Node) publishes them
 // before it takes a batch (Ingester.Recover), rebuilt from the store with
-// the same message ids, so that what JetStream had already is kept once
-// (and, past its duplicate window, a sector's worker skips the
-// observations it took in within a fusion horizon). A node lost for good
+// the same message ids; the messages ObsStream holds already (the node
+// died after JetStream acknowledged them, before the store forgot the
+// record) are looked for there, from the time the store noted with the
+// record, and not published again — JetStream would keep them once
+// within its duplicate window, but not past it. A node lost for good
 // leaves its records until a node of its name starts, anywhere; every
 // ingest node's start warns of the other names' records.
 //
@@ -116,13 +118,6 @@
 //
 // # What is not done
 //
-//   - An ingest node that dies after JetStream acknowledged a batch's
-//     messages and before the store forgot its pending record (one
-//     DELETE), and starts again only after JetStream's duplicate window
-//     (StreamConfig.Duplicates, 10 minutes by default) and the sector's
-//     fusion horizon, publishes the batch a second time, and its
-//     observations would be fused again. Nothing checks ObsStream for a
-//     message id past the window.
 //   - Signed submissions are recorded at ingest: an ingest node must hold
 //     the ledger (role all). `serve --role ingest` refuses signed batches.
 //   - Snapshots of the workers' and the recorder's state: a restart reads

@@ -19,3 +19,12 @@ func DieAfterStore(g *Ingester, f func() error) {
 	g.afterStore = f
 	g.mu.Unlock()
 }
+
+// DieBeforeForget makes g call f once a batch's messages are all
+// acknowledged, before the store forgets its pending record; an error
+// from f ends Ingest there, as if the node died.
+func DieBeforeForget(g *Ingester, f func() error) {
+	g.mu.Lock()
+	g.beforeForget = f
+	g.mu.Unlock()
+}

@@ -87,6 +87,10 @@ type Ingester struct {
 	// messages are published; an error ends Ingest there, as if the node
 	// died.
 	afterStore func() error
+	// beforeForget, in tests, runs once a batch's messages are all
+	// acknowledged, before its pending record is forgotten; an error ends
+	// Ingest there, as if the node died.
+	beforeForget func() error
 }
 
 // parked is a message in the outbox; record, on the last message of a
@@ -153,9 +157,8 @@ func (g *Ingester) flush(ctx context.Context, deadline time.Time) error {
 
 // forget forgets a batch's pending record (none when 0) once its
 // messages are all acknowledged. A record the store could not forget is
-// logged and left: the node publishes it again at its next start, kept
-// once by JetStream within its duplicate window, and skipped by the
-// sector workers (observations taken in already) after it.
+// logged and left: the node's next start finds its messages in the
+// stream and does not publish them again (Recover).
 func (g *Ingester) forget(ctx context.Context, record int64) {
 	if record == 0 {
 		return
@@ -285,6 +288,11 @@ func (g *Ingester) Ingest(ctx context.Context, batch []monitor.Observation, sub 
 				// meanwhile is kept once: same message id).
 				g.park(msgs[i:], record)
 			}
+			return res, err
+		}
+	}
+	if g.beforeForget != nil {
+		if err := g.beforeForget(); err != nil {
 			return res, err
 		}
 	}

@@ -2,6 +2,7 @@ package stream
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"maps"
@@ -9,6 +10,9 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/mission"
@@ -25,13 +29,15 @@ const recoverWait = 30 * time.Second
 // acknowledged, the node having died in between. Each record's
 // observations are read back from the store and its messages rebuilt as
 // Ingest built them — the same lines, so the same batch digest and
-// message ids: what JetStream had already is kept once within its
-// duplicate window (and after it, the sector workers skip observations
-// they took in already) — then they are published in order and the
-// record forgotten. What JetStream does not acknowledge by wait stays in
-// the outbox, published by the drainer, and by Ingest before it stores
-// anything. It returns the number of records found. A regional ingest
-// node stores nothing: it has none.
+// message ids. The messages ObsStream holds already (the node died after
+// JetStream acknowledged them, before the store forgot the record) are
+// looked for there and not published again (publishedAlready): within
+// JetStream's duplicate window it would keep them once anyway, but a node
+// that starts again after it would have them fused twice. The others are
+// published in order and the record forgotten. What JetStream does not
+// acknowledge by wait stays in the outbox, published by the drainer, and
+// by Ingest before it stores anything. It returns the number of records
+// found. A regional ingest node stores nothing: it has none.
 //
 // Call it before the node takes a batch.
 func (g *Ingester) Recover(ctx context.Context, wait time.Duration) (int, error) {
@@ -40,26 +46,136 @@ func (g *Ingester) Recover(ctx context.Context, wait time.Duration) (int, error)
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	n := 0
-	err := g.m.Pending(ctx, g.Node, func(id int64, fresh []monitor.Observation) error {
-		n++
+	var recs []pendingBatch
+	err := g.m.Pending(ctx, g.Node, func(id int64, storedAt time.Time, fresh []monitor.Observation) error {
 		ptrs := make([]*monitor.Observation, len(fresh))
 		for i := range fresh {
 			ptrs[i] = &fresh[i]
 		}
-		g.parkLocked(g.messages(fresh, ptrs, g.route(fresh)), id)
+		recs = append(recs, pendingBatch{id: id, storedAt: storedAt, msgs: g.messages(fresh, ptrs, g.route(fresh))})
 		return nil
 	})
 	if err != nil {
-		return n, fmt.Errorf("ingest node %q: reading its pending records from the store: %w", g.Node, err)
+		return len(recs), fmt.Errorf("ingest node %q: reading its pending records from the store: %w", g.Node, err)
+	}
+	if len(recs) == 0 {
+		return 0, nil
+	}
+	sctx, cancel := context.WithTimeout(ctx, wait)
+	had, err := g.publishedAlready(sctx, recs)
+	cancel()
+	if err != nil && g.Logger != nil {
+		g.Logger.Warn("stream: could not look in the stream for the messages of the batches this node stored before it stopped; they are published again (JetStream keeps them once within its duplicate window)", "node", g.Node, "records", len(recs), "err", err)
+	}
+	skipped := 0
+	for _, r := range recs {
+		var left []*nats.Msg
+		for _, msg := range r.msgs {
+			if !had[msg.Header.Get(nats.MsgIdHdr)] {
+				left = append(left, msg)
+			}
+		}
+		skipped += len(r.msgs) - len(left)
+		if len(left) == 0 {
+			g.forget(ctx, r.id)
+			continue
+		}
+		g.parkLocked(left, r.id)
+	}
+	if skipped > 0 && g.Logger != nil {
+		g.Logger.Info("stream: messages of the batches this node stored before it stopped were in the stream already; not published again", "node", g.Node, "messages", skipped)
 	}
 	if len(g.outbox) == 0 {
-		return n, nil
+		return len(recs), nil
 	}
 	if err := g.flush(ctx, time.Now().Add(wait)); err != nil && g.Logger != nil {
-		g.Logger.Warn("stream: JetStream did not acknowledge every message of the batches this node stored before it stopped; they wait in its outbox, published before it stores anything", "node", g.Node, "records", n, "messages", len(g.outbox), "err", err)
+		g.Logger.Warn("stream: JetStream did not acknowledge every message of the batches this node stored before it stopped; they wait in its outbox, published before it stores anything", "node", g.Node, "records", len(recs), "messages", len(g.outbox), "err", err)
 	}
-	return n, nil
+	return len(recs), nil
+}
+
+// pendingBatch is a pending record of the store's outbox with the
+// messages its batch was published as.
+type pendingBatch struct {
+	id       int64
+	storedAt time.Time // zero: not noted (a record kept by an older store)
+	msgs     []*nats.Msg
+}
+
+// clockSkew is how far the clock of the node that stored a batch may be
+// from the stream servers', which time their messages: the stream is
+// read for a batch's messages from this long before it was stored.
+const clockSkew = time.Minute
+
+// publishedAlready returns the message ids of recs that ObsStream holds:
+// its messages' headers (not their observations) read from the oldest
+// record's time, less clockSkew, to the stream's last message when the
+// reading began; from the stream's start when a record's time is not
+// known. Messages the stream no longer holds are not found.
+func (g *Ingester) publishedAlready(ctx context.Context, recs []pendingBatch) (map[string]bool, error) {
+	want := map[string]bool{}
+	var since time.Time
+	unknown := false
+	for _, r := range recs {
+		for _, msg := range r.msgs {
+			want[msg.Header.Get(nats.MsgIdHdr)] = true
+		}
+		if r.storedAt.IsZero() {
+			unknown = true
+		} else if since.IsZero() || r.storedAt.Before(since) {
+			since = r.storedAt
+		}
+	}
+	if unknown {
+		since = time.Time{}
+	}
+	s, err := g.js.Stream(ctx, ObsStream)
+	if err != nil {
+		return nil, err
+	}
+	last := s.CachedInfo().State.LastSeq
+	if s.CachedInfo().State.Msgs == 0 || len(want) == 0 {
+		return nil, nil
+	}
+	cfg := jetstream.OrderedConsumerConfig{FilterSubjects: []string{ObsSubjects}, HeadersOnly: true, DeliverPolicy: jetstream.DeliverAllPolicy}
+	if !since.IsZero() {
+		from := since.Add(-clockSkew)
+		cfg.DeliverPolicy, cfg.OptStartTime = jetstream.DeliverByStartTimePolicy, &from
+	}
+	c, err := s.OrderedConsumer(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	found := map[string]bool{}
+	for {
+		batch, err := c.Fetch(1000, jetstream.FetchMaxWait(time.Second))
+		if err != nil {
+			return found, err
+		}
+		n := 0
+		for msg := range batch.Messages() {
+			n++
+			if id := msg.Headers().Get(nats.MsgIdHdr); want[id] {
+				found[id] = true
+			}
+			md, err := msg.Metadata()
+			if err != nil {
+				return found, err
+			}
+			if md.Sequence.Stream >= last || md.NumPending == 0 || len(found) == len(want) {
+				return found, nil
+			}
+		}
+		if err := batch.Error(); err != nil && !errors.Is(err, nats.ErrTimeout) {
+			return found, err
+		}
+		if n == 0 { // none after the last one read
+			return found, nil
+		}
+		if err := ctx.Err(); err != nil {
+			return found, err
+		}
+	}
 }
 
 // CheckNodeName refuses an ingest node's name (Config.Node) that is empty
