@@ -133,13 +133,14 @@ func (g *Ingester) publishedAlready(ctx context.Context, recs []pendingBatch) (m
 	if err != nil {
 		return nil, err
 	}
-	last := s.CachedInfo().State.LastSeq
-	if s.CachedInfo().State.Msgs == 0 || len(want) == 0 {
+	state := s.CachedInfo().State
+	last := state.LastSeq
+	from := since.Add(-clockSkew)
+	if state.Msgs == 0 || len(want) == 0 || !since.IsZero() && from.After(state.LastTime) {
 		return nil, nil
 	}
 	cfg := jetstream.OrderedConsumerConfig{FilterSubjects: []string{ObsSubjects}, HeadersOnly: true, DeliverPolicy: jetstream.DeliverAllPolicy}
 	if !since.IsZero() {
-		from := since.Add(-clockSkew)
 		cfg.DeliverPolicy, cfg.OptStartTime = jetstream.DeliverByStartTimePolicy, &from
 	}
 	c, err := s.OrderedConsumer(ctx, cfg)

@@ -4,8 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
 	"testing"
 	"time"
+
+	"github.com/nats-io/nats.go"
 
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/mission"
@@ -85,4 +90,104 @@ func TestRecoveredMessagesAreIngests(t *testing.T) {
 			}
 		}
 	}
+}
+
+// publishedAlready finds in ObsStream the message ids of pending records
+// that it holds, reading from the oldest record's time less clockSkew
+// (from the stream's start when a record's time is unknown), and no
+// others.
+func TestPublishedAlready(t *testing.T) {
+	ctx := context.Background()
+	c := leaseConn(t, leaseServer(t))
+	publish := func(id string) {
+		t.Helper()
+		msg := nats.NewMsg(ObsSubject(0))
+		msg.Header.Set(nats.MsgIdHdr, id)
+		msg.Data = []byte("{}\n")
+		if _, err := c.JS.PublishMsg(ctx, msg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rec := func(at time.Time, ids ...string) pendingBatch {
+		r := pendingBatch{storedAt: at}
+		for _, id := range ids {
+			msg := nats.NewMsg(ObsSubject(0))
+			msg.Header.Set(nats.MsgIdHdr, id)
+			r.msgs = append(r.msgs, msg)
+		}
+		return r
+	}
+	for i := range 50 {
+		publish(fmt.Sprintf("early/%d", i))
+	}
+	publish("a/0")
+	publish("a/1")
+	publish("b/0")
+	now := time.Now()
+	g := &Ingester{js: c.JS}
+	for _, tc := range []struct {
+		name string
+		recs []pendingBatch
+		want []string
+	}{
+		{"every message of a record", []pendingBatch{rec(now, "a/0", "a/1")}, []string{"a/0", "a/1"}},
+		{"a record published in part", []pendingBatch{rec(now, "b/0", "b/1")}, []string{"b/0"}},
+		{"a record never published", []pendingBatch{rec(now, "c/0")}, nil},
+		{"two records, the oldest's time read from", []pendingBatch{rec(now, "a/1"), rec(now.Add(-time.Hour), "early/3")}, []string{"a/1", "early/3"}},
+		{"stored after the messages, beyond the clocks' difference", []pendingBatch{rec(now.Add(2*clockSkew), "a/0")}, nil},
+		{"a record's time unknown: from the stream's start", []pendingBatch{rec(now.Add(2*clockSkew), "a/0"), rec(time.Time{}, "early/0")}, []string{"a/0", "early/0"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			found, err := g.publishedAlready(ctx, tc.recs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := slices.Sorted(maps.Keys(found))
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("found %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+// BenchmarkPublishedAlready reads 100,000 messages' headers from
+// ObsStream looking for an id that is not there (a record never
+// published: the whole stream is read), and reports the messages read a
+// second: what bounds an ingest node's start after a long stop.
+func BenchmarkPublishedAlready(b *testing.B) {
+	ctx := context.Background()
+	e, err := StartEmbedded(EmbeddedConfig{Dir: b.TempDir()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer e.Shutdown()
+	c, err := Connect(ctx, e.URL(), "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := EnsureStreams(ctx, c.JS, StreamConfig{}); err != nil {
+		b.Fatal(err)
+	}
+	const n = 100_000
+	body := bytes.Repeat([]byte(`{"type":"Feature"}`+"\n"), 100) // a message of about 1.9 KB
+	for i := range n {
+		msg := nats.NewMsg(ObsSubject(i % 4))
+		msg.Header.Set(nats.MsgIdHdr, fmt.Sprintf("%064x/%d", i, i%4))
+		msg.Data = body
+		if _, err := c.JS.PublishMsgAsync(msg); err != nil {
+			b.Fatal(err)
+		}
+	}
+	<-c.JS.PublishAsyncComplete()
+	g := &Ingester{js: c.JS}
+	msg := nats.NewMsg(ObsSubject(0))
+	msg.Header.Set(nats.MsgIdHdr, "missing/0")
+	recs := []pendingBatch{{msgs: []*nats.Msg{msg}}}
+	b.ResetTimer()
+	for b.Loop() {
+		if found, err := g.publishedAlready(ctx, recs); err != nil || len(found) != 0 {
+			b.Fatalf("found %v, %v", found, err)
+		}
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
 }
