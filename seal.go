@@ -94,3 +94,10 @@ type SealedStore interface {
 	// none is stored.
 	Sealed(ctx context.Context, sha256 string) (*Sealed, error)
 }
+
+// UnsyncedSealedStore is a SealedStore that can also store sealed content
+// without waiting for the disk (as UnsyncedObservationStore): the content
+// is durable once durable returned nil.
+type UnsyncedSealedStore interface {
+	PutSealedUnsynced(ctx context.Context, s []Sealed) (durable func() error, err error)
+}

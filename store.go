@@ -25,6 +25,17 @@ type ObservationStore interface {
 	All(ctx context.Context, f func(*Observation) error) error
 }
 
+// UnsyncedObservationStore is an ObservationStore that can also store a
+// batch without waiting for the disk, so that batches stored one after
+// another share one flush to disk and the caller works meanwhile:
+// PutUnsynced is Put whose batch is durable once durable returned nil. A
+// failed durable means the batch may be lost, and every later one fails
+// too. The caller waits before anything that depends on the batch is
+// recorded or acknowledged (the mission: before its ledger appends).
+type UnsyncedObservationStore interface {
+	PutUnsynced(ctx context.Context, batch []Observation) (res PutResult, durable func() error, err error)
+}
+
 // PutResult says what Put did with a batch.
 type PutResult struct {
 	Added, Duplicates int

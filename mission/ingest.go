@@ -47,7 +47,7 @@ func (m *Mission) Ingest(ctx context.Context, batch []monitor.Observation, sub *
 	clock.asked()
 	m.storeMu.Lock()
 	clock.took()
-	st, err := m.store(ctx, batch, sub, m.cfg.Observations.Put)
+	st, err := m.storeUnsynced(ctx, batch, sub)
 	if err != nil {
 		m.storeMu.Unlock()
 		return res, err
@@ -67,6 +67,12 @@ func (m *Mission) Ingest(ctx context.Context, batch []monitor.Observation, sub *
 	clock.took()
 	m.pipeMu.Unlock()
 	rec, err := m.decide(res.Incidents)
+	if st.durable != nil {
+		rec.durable = append(rec.durable, st.durable)
+	}
+	if err == nil {
+		err = m.sealUnsynced(ctx, &rec)
+	}
 	clock.asked()
 	m.recordMu.Lock()
 	clock.took()
@@ -90,6 +96,28 @@ func (m *Mission) Ingest(ctx context.Context, batch []monitor.Observation, sub *
 type Stored struct {
 	Added, Duplicates int
 	Fresh             []*monitor.Observation
+	// durable, when not nil, waits until the batch is on disk
+	// (storeUnsynced).
+	durable func() error
+}
+
+// storeUnsynced is store with a store that can put a batch without
+// waiting for the disk (accord.UnsyncedObservationStore) and a batch
+// without submission: the batch is on disk once Stored.durable returned,
+// which the record stage waits for before it appends to the ledger, so
+// that the disk's flush overlaps the pipeline and the engine, and batches
+// stored meanwhile share it. A signed batch is stored durably: its
+// submission is appended to the ledger at once.
+func (m *Mission) storeUnsynced(ctx context.Context, batch []monitor.Observation, sub *ledger.Submission) (Stored, error) {
+	u, ok := m.cfg.Observations.(accord.UnsyncedObservationStore)
+	if !ok || sub != nil {
+		return m.store(ctx, batch, sub, m.cfg.Observations.Put)
+	}
+	res, durable, err := u.PutUnsynced(ctx, batch)
+	if err != nil {
+		return Stored{}, err
+	}
+	return Stored{Added: res.Added, Duplicates: res.Duplicates, Fresh: fresh(batch, res.New, res.Added), durable: durable}, nil
 }
 
 // store is the first stage: with a submission, the ledger's check (a
@@ -113,13 +141,19 @@ func (m *Mission) store(ctx context.Context, batch []monitor.Observation, sub *l
 	if err != nil {
 		return Stored{}, err
 	}
-	st := Stored{Added: res.Added, Duplicates: res.Duplicates, Fresh: make([]*monitor.Observation, 0, res.Added)}
+	return Stored{Added: res.Added, Duplicates: res.Duplicates, Fresh: fresh(batch, res.New, res.Added)}, nil
+}
+
+// fresh is the observations of batch that the store added (new[i]: the
+// i-th), in the batch's order; they point into the batch.
+func fresh(batch []monitor.Observation, new []bool, added int) []*monitor.Observation {
+	out := make([]*monitor.Observation, 0, added)
 	for i := range batch {
-		if res.New[i] {
-			st.Fresh = append(st.Fresh, &batch[i])
+		if new[i] {
+			out = append(out, &batch[i])
 		}
 	}
-	return st, nil
+	return out
 }
 
 // decide is the engine stage: the consultations' verdicts applied to the
@@ -144,8 +178,30 @@ type pending struct {
 	restate   map[string]string // incident id → verdict, for incidents not in changed
 	head      []ledger.Entry    // the caller's entries, then the changed incidents
 	tail      []ledger.Entry    // the engine's events and what it derived
-	sealed    []accord.Sealed   // the content of the sealed entries among them
+	sealed    []accord.Sealed   // the content of the sealed entries among them, not yet stored
 	hasLedger bool
+	// durable are the waits for what the step stored without waiting
+	// for the disk (its batch, its sealed content): the ledger is
+	// appended to once they returned.
+	durable []func() error
+}
+
+// sealUnsynced puts the content a step seals in the sealed store without
+// waiting for the disk when the store can (accord.UnsyncedSealedStore),
+// its flush then overlapping the hand-over to the record stage, which
+// waits for it (p.durable) before the ledger holds the seals. The caller
+// holds engineMu.
+func (m *Mission) sealUnsynced(ctx context.Context, p *pending) error {
+	u, ok := m.cfg.Sealed.(accord.UnsyncedSealedStore)
+	if !ok || len(p.sealed) == 0 {
+		return nil
+	}
+	durable, err := u.PutSealedUnsynced(ctx, p.sealed)
+	if err != nil {
+		return err
+	}
+	p.sealed, p.durable = nil, append(p.durable, durable)
+	return nil
 }
 
 // prepare keeps new verdicts for the versions the pipeline hands out from
@@ -207,6 +263,18 @@ func (m *Mission) recordAll(ctx context.Context, ps []pending) ([]int64, error) 
 	n := 0
 	for _, p := range ps {
 		n += len(p.head) + len(p.restate) + len(p.tail)
+	}
+	// What the steps stored without waiting for the disk is on it before
+	// anything that depends on it is recorded.
+	for _, p := range ps {
+		for _, durable := range p.durable {
+			if durable == nil {
+				continue
+			}
+			if err := durable(); err != nil {
+				return nil, err
+			}
+		}
 	}
 	entries := make([]ledger.Entry, 0, n)
 	var sealed []accord.Sealed

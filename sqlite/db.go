@@ -23,6 +23,9 @@ var migrations embed.FS
 type DB struct {
 	db   *sql.DB
 	path string // for errors
+	// syncer syncs the WAL for the writes made without sync (walsync.go);
+	// nil for a database not opened by Open.
+	syncer *walSyncer
 }
 
 // Open opens (or creates) the database file and brings its schema up to
@@ -33,7 +36,12 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err := registerWALVFS(); err != nil {
 		return nil, fmt.Errorf("sqlite: %s: %w", path, err)
 	}
-	return open(ctx, path, "FULL", walVFSName, walCheckpointPages)
+	d, err := open(ctx, path, "FULL", walVFSName, walCheckpointPages)
+	if err != nil {
+		return nil, err
+	}
+	d.syncer = newWALSyncer(path)
+	return d, nil
 }
 
 // walCheckpointPages is the length of the durable database's WAL, in

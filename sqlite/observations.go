@@ -16,7 +16,10 @@ import (
 // ObservationStore keeps observations in SQLite.
 type ObservationStore struct{ db *DB }
 
-var _ accord.ObservationStore = (*ObservationStore)(nil)
+var (
+	_ accord.ObservationStore         = (*ObservationStore)(nil)
+	_ accord.UnsyncedObservationStore = (*ObservationStore)(nil)
+)
 
 // NewObservationStore returns the store of a database.
 func NewObservationStore(db *DB) *ObservationStore { return &ObservationStore{db: db} }
@@ -130,6 +133,24 @@ func put(ctx, caller context.Context, dc any, batch []accord.Observation, before
 		return accord.PutResult{}, err
 	}
 	return res, nil
+}
+
+// PutUnsynced implements accord.UnsyncedObservationStore: Put without
+// waiting for the disk (walsync.go); the batch is durable once the wait
+// returned nil.
+func (s *ObservationStore) PutUnsynced(caller context.Context, batch []accord.Observation) (res accord.PutResult, durable func() error, err error) {
+	defer s.db.wrap(&err, "storing a batch of %d observations", len(batch))
+	ctx := context.WithoutCancel(caller)
+	durable, err = s.db.unsynced(ctx, func(conn *sql.Conn) error {
+		return conn.Raw(func(dc any) error {
+			res, err = put(ctx, caller, dc, batch, nil)
+			return err
+		})
+	})
+	if err != nil {
+		return accord.PutResult{}, nil, err
+	}
+	return res, durable, nil
 }
 
 // Get implements accord.ObservationStore.

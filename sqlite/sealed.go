@@ -22,7 +22,10 @@ type SealedStore struct {
 	err     error
 }
 
-var _ accord.SealedStore = (*SealedStore)(nil)
+var (
+	_ accord.SealedStore         = (*SealedStore)(nil)
+	_ accord.UnsyncedSealedStore = (*SealedStore)(nil)
+)
 
 // NewSealedStore returns the sealed store of a database.
 func NewSealedStore(db *DB) *SealedStore { return &SealedStore{db: db} }
@@ -36,7 +39,23 @@ func (s *SealedStore) PutSealed(ctx context.Context, sealed []accord.Sealed) (er
 		return nil
 	}
 	s.prepareRows(ctx) // before the transaction takes the connection
-	tx, err := s.db.db.BeginTx(ctx, nil)
+	return s.put(ctx, s.db.db.BeginTx, sealed)
+}
+
+// PutSealedUnsynced implements accord.UnsyncedSealedStore: PutSealed
+// without waiting for the disk (walsync.go); the seals are durable once
+// the wait returned nil.
+func (s *SealedStore) PutSealedUnsynced(ctx context.Context, sealed []accord.Sealed) (durable func() error, err error) {
+	if len(sealed) == 0 {
+		return func() error { return nil }, nil
+	}
+	s.prepareRows(ctx)
+	return s.db.unsynced(ctx, func(conn *sql.Conn) error { return s.put(ctx, conn.BeginTx, sealed) })
+}
+
+// put puts seals in one transaction begun by begin.
+func (s *SealedStore) put(ctx context.Context, begin func(context.Context, *sql.TxOptions) (*sql.Tx, error), sealed []accord.Sealed) (err error) {
+	tx, err := begin(ctx, nil)
 	if err != nil {
 		return err
 	}

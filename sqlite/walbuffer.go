@@ -67,15 +67,20 @@ func walOpen(tls *libc.TLS, pVfs, zName, pFile uintptr, flags int32, pOutFlags u
 		}
 		walVFS.methods[f.FpMethods] = m
 	}
-	walVFS.files[pFile] = &walFile{unix: f.FpMethods, buf: make([]byte, 0, walBufferMax)}
+	w := &walFile{unix: f.FpMethods, buf: make([]byte, 0, walBufferMax)}
+	if flags&sqlite3.SQLITE_OPEN_WAL != 0 {
+		w.name = samePath(libc.GoString(zName))
+	}
+	walVFS.files[pFile] = w
 	f.FpMethods = m
 	return rc
 }
 
 // walFile is a file open whose writes are gathered (a WAL or a
 // database): the unix methods it was opened with, and the writes not yet
-// made, contiguous from off.
+// made, contiguous from off; a WAL's path (flushWAL).
 type walFile struct {
+	name string
 	unix uintptr // *sqlite3_io_methods
 	off  int64
 	buf  []byte

@@ -1,0 +1,189 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync"
+
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"modernc.org/libc"
+)
+
+// Writes made durable later, together (a group fsync).
+//
+// A durable database (Open) syncs its WAL at every commit, inside the
+// commit, holding the one connection: with one fsync for each stored
+// batch and one for its sealed content, the ingestion's stages waited on
+// the disk most of their time, one after the other. A write "without
+// sync" (ObservationStore.PutUnsynced, SealedStore.PutSealedUnsynced)
+// commits with synchronous=NORMAL on the connection — SQLite's commit
+// then writes the WAL's frames and syncs nothing (a checkpoint still
+// syncs the WAL before it copies and the database file after) — writes
+// what the VFS gathered (walbuffer.go: nothing of the commit stays in
+// memory), sets synchronous=FULL back, lets the connection go and
+// returns a wait: the write is durable once an fsync of the WAL begun
+// after it returned. One fsync serves every write made before it began;
+// the caller works meanwhile (the mission fuses the batch) and waits
+// before anything that depends on the write is recorded or acknowledged.
+// A failed fsync fails every later wait: after it, what the kernel kept
+// of the file is not known.
+//
+// A write without sync is visible to the database's readers before it is
+// durable; a crash of the machine (not of the process: the writes are
+// the kernel's) before its fsync loses it, as it loses a write in
+// progress, unacknowledged.
+
+// walSyncer runs the fsyncs of a database's WAL, one at a time; each
+// serves the writes made before it began.
+type walSyncer struct {
+	path string // the WAL's
+	// sync is the fsync itself (tests count or fail it).
+	sync func(path string) error
+
+	mu      sync.Mutex
+	cond    *sync.Cond
+	running bool
+	started uint64 // fsyncs begun
+	done    uint64 // the last fsync that ended
+	err     error  // the first that failed: every later wait fails
+}
+
+func newWALSyncer(path string) *walSyncer {
+	s := &walSyncer{path: samePath(path) + "-wal", sync: fsyncFile}
+	s.cond = sync.NewCond(&s.mu)
+	return s
+}
+
+// samePath is a file's path as both the WAL's opening (walOpen: the name
+// SQLite gives) and the database's Open name it: absolute, its
+// directory's symbolic links resolved.
+func samePath(path string) string {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return path
+	}
+	dir, err := filepath.EvalSymlinks(filepath.Dir(abs))
+	if err != nil {
+		return abs
+	}
+	return filepath.Join(dir, filepath.Base(abs))
+}
+
+// ticket is the fsync that makes durable what was written before the
+// call: the next to begin.
+func (s *walSyncer) ticket() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.started + 1
+}
+
+// wait returns once fsync t ended (running it, or the ones before it,
+// when none runs), with the first fsync error there was.
+func (s *walSyncer) wait(t uint64) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for s.done < t && s.err == nil {
+		if s.running {
+			s.cond.Wait()
+			continue
+		}
+		s.running = true
+		s.started++
+		n := s.started
+		s.mu.Unlock()
+		err := s.sync(s.path)
+		s.mu.Lock()
+		s.running, s.done = false, n
+		if err != nil && s.err == nil {
+			s.err = fmt.Errorf("sqlite %s: syncing the WAL: %w", s.path, err)
+		}
+		s.cond.Broadcast()
+	}
+	return s.err
+}
+
+// fsyncFile syncs a file to disk. A WAL that is not there was
+// checkpointed and removed when the database closed: nothing to sync.
+func fsyncFile(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	err = f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// unsynced runs write (a transaction, committed) on a connection of its
+// own with synchronous=NORMAL, writes what the VFS gathered of the WAL,
+// and sets synchronous=FULL back — a connection that could not be set
+// back is discarded — then begins an fsync of the WAL, and returns the
+// wait for it.
+func (d *DB) unsynced(ctx context.Context, write func(*sql.Conn) error) (durable func() error, err error) {
+	if d.syncer == nil {
+		return nil, fmt.Errorf("sqlite %s: opened without the VFS that gathers writes: its writes cannot wait for their sync", d.path)
+	}
+	conn, err := d.db.Conn(context.WithoutCancel(ctx))
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `PRAGMA synchronous=NORMAL`); err != nil {
+		return nil, err
+	}
+	werr := write(conn)
+	ferr := conn.Raw(func(any) error { return flushWAL(d.syncer.path) })
+	if _, err := conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA synchronous=FULL`); err != nil {
+		conn.Raw(func(any) error { return driver.ErrBadConn }) // never used again
+		return nil, fmt.Errorf("sqlite %s: setting synchronous=FULL back: %w", d.path, err)
+	}
+	if werr != nil {
+		return nil, werr
+	}
+	if ferr != nil {
+		return nil, ferr
+	}
+	t := d.syncer.ticket()
+	go d.syncer.wait(t) // begun now; the caller's wait finds it done, or joins it
+	return func() error { return d.syncer.wait(t) }, nil
+}
+
+// flushWAL writes what the VFS gathered of the WAL file at path (as
+// samePath gives it). The caller holds the connection that writes it. A
+// WAL not open is an error: what a commit gathered would stay in memory.
+func flushWAL(path string) error {
+	walVFS.mu.Lock()
+	var f uintptr
+	var w *walFile
+	for k, v := range walVFS.files {
+		if v.name == path {
+			f, w = k, v
+			break
+		}
+	}
+	walVFS.mu.Unlock()
+	if w == nil {
+		return fmt.Errorf("sqlite %s: the WAL is not open through the VFS that gathers writes", path)
+	}
+	if len(w.buf) == 0 {
+		return nil
+	}
+	tls := libc.NewTLS()
+	defer tls.Close()
+	if rc := w.flush(tls, f); rc != sqlite3.SQLITE_OK {
+		return fmt.Errorf("sqlite %s: writing the WAL: code %d", path, rc)
+	}
+	return nil
+}
