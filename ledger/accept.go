@@ -34,6 +34,18 @@ var ErrReplayed = errors.New("replayed submission")
 // (author, id) is refused as a replay. A submission already seen is not
 // appended: the whole batch is refused.
 func (l *Ledger) AppendAll(es []Entry) ([]int64, error) {
+	durable, err := l.AppendAllLater(es)
+	if err != nil {
+		return nil, err
+	}
+	return durable()
+}
+
+// AppendAllLater is AppendAll as Log.AppendAllLater: it returns once the
+// entries are queued (a replay refused at once), with the wait for their
+// indexes; the submissions among them are seen from the call on, and
+// forgotten again if they are not written.
+func (l *Ledger) AppendAllLater(es []Entry) (func() ([]int64, error), error) {
 	var keys [][2]string
 	l.mu.Lock()
 	for _, e := range es {
@@ -52,15 +64,25 @@ func (l *Ledger) AppendAll(es []Entry) ([]int64, error) {
 		keys = append(keys, key)
 	}
 	l.mu.Unlock()
-	seqs, err := l.Log.AppendAll(es)
-	if err != nil {
+	forget := func() {
 		l.mu.Lock()
 		for _, k := range keys {
 			delete(l.seen, k)
 		}
 		l.mu.Unlock()
 	}
-	return seqs, err
+	durable, err := l.Log.AppendAllLater(es)
+	if err != nil {
+		forget()
+		return nil, err
+	}
+	return func() ([]int64, error) {
+		seqs, err := durable()
+		if err != nil {
+			forget()
+		}
+		return seqs, err
+	}, nil
 }
 
 // SubmissionEntry is the entry that records an accepted submission.

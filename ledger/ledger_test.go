@@ -1,11 +1,14 @@
 package ledger_test
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -242,5 +245,57 @@ func TestRoleMatrix(t *testing.T) {
 	}
 	if !(accord.Policy{}).Allowed(accord.RoleParty, accord.ReadRawEvidence, false) {
 		t.Error("unrestricted evidence is not readable by the parties")
+	}
+}
+
+// AppendAllLater queues entries and returns: calls made one after the
+// other are written in that order, each call's together, whatever order
+// their waits come in; a replayed submission is refused at once, and
+// nothing of its call is queued.
+func TestAppendAllLaterKeepsTheCallsOrder(t *testing.T) {
+	k := newKeys(t, "ua")
+	l, err := ledger.OpenLedger(filepath.Join(t.TempDir(), "log"), k.reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	derived := func(tag string, n int) []ledger.Entry {
+		es := make([]ledger.Entry, n)
+		for i := range es {
+			es[i] = ledger.Entry{Kind: ledger.KindDerived, Type: "t", Body: []byte(fmt.Sprintf(`{"%s":%d}`, tag, i))}
+		}
+		return es
+	}
+	sub := ledger.SubmissionEntry(k.sub(t, "ua", "1", "report", map[string]int{"n": 1}))
+	first, err := l.AppendAllLater(append(derived("a", 3), sub))
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := l.AppendAllLater(derived("b", 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.AppendAllLater(append(derived("c", 1), sub)); !errors.Is(err, ledger.ErrReplayed) {
+		t.Fatalf("a replayed submission queued: %v", err)
+	}
+	b, err := second()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := first()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(a, []int64{0, 1, 2, 3}) || !slices.Equal(b, []int64{4, 5}) || l.Len() != 6 {
+		t.Fatalf("indexes %v then %v, %d entries; want 0-3 then 4-5, 6 entries (the replay's call left out)", a, b, l.Len())
+	}
+	for i, want := range []string{`{"a":0}`, `{"a":1}`, `{"a":2}`, "", `{"b":0}`, `{"b":1}`} {
+		rec, err := l.Record(int64(i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want != "" && !bytes.Contains(rec, []byte(want)) {
+			t.Errorf("entry %d: %s, want %s in it", i, rec, want)
+		}
 	}
 }

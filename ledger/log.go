@@ -107,6 +107,19 @@ func (l *Log) Append(e Entry) (int64, error) {
 // AppendAll adds entries in order and returns once all are durable; they
 // share commits. If any entry cannot be stored, none is written.
 func (l *Log) AppendAll(es []Entry) ([]int64, error) {
+	durable, err := l.AppendAllLater(es)
+	if err != nil {
+		return nil, err
+	}
+	return durable()
+}
+
+// AppendAllLater is AppendAll that returns once the entries are queued,
+// with a wait that returns their indexes once they are durable: the
+// caller works meanwhile, and what it queues next shares their commit or
+// follows it. The entries of calls made one after the other (never at
+// once) are written in that order, each call's together.
+func (l *Log) AppendAllLater(es []Entry) (durable func() ([]int64, error), err error) {
 	reqs := make([]*appendReq, len(es))
 	for i := range es {
 		rest, err := es[i].checkedRest()
@@ -124,16 +137,18 @@ func (l *Log) AppendAll(es []Entry) ([]int64, error) {
 		l.reqs <- r
 	}
 	l.closeMu.RUnlock()
-	seqs := make([]int64, len(es))
-	var first error
-	for i, r := range reqs {
-		<-r.ok
-		seqs[i] = r.seq
-		if r.err != nil && first == nil {
-			first = r.err
+	return func() ([]int64, error) {
+		seqs := make([]int64, len(es))
+		var first error
+		for i, r := range reqs {
+			<-r.ok
+			seqs[i] = r.seq
+			if r.err != nil && first == nil {
+				first = r.err
+			}
 		}
-	}
-	return seqs, first
+		return seqs, first
+	}, nil
 }
 
 // refuse is the error for entry i of es, which cannot be stored.

@@ -81,12 +81,17 @@ func (m *Mission) Ingest(ctx context.Context, batch []monitor.Observation, sub *
 		m.recordMu.Unlock()
 		return res, err
 	}
-	defer m.recordMu.Unlock()
-	seqs, err := m.record(ctx, rec)
-	res.LastEntry = lastOf(seqs)
-	if err == nil {
-		clock.done(&m.stages)
+	durable, err := m.recordLater(ctx, []pending{rec})
+	if err != nil {
+		m.recordMu.Unlock()
+		return res, err
 	}
+	clock.done(&m.stages)
+	m.recordMu.Unlock()
+	// The ledger's commit outside the record stage: the next batch's
+	// entries are queued meanwhile.
+	seqs, err := durable()
+	res.LastEntry = lastOf(seqs)
 	return res, err
 }
 
@@ -260,6 +265,21 @@ func (m *Mission) record(ctx context.Context, p pending) ([]int64, error) {
 // appended to once (one durable batch) with every step's entries in the
 // order separate records would have given them.
 func (m *Mission) recordAll(ctx context.Context, ps []pending) ([]int64, error) {
+	durable, err := m.recordLater(ctx, ps)
+	if err != nil {
+		return nil, err
+	}
+	return durable()
+}
+
+// recordLater is recordAll up to the ledger's queue: it returns once the
+// entries are queued in the ledger, with the wait that returns their
+// indexes once they are durable, and then tells the publisher. The
+// caller holds recordMu until it has the wait, not while it waits: the
+// next step's record is queued meanwhile, and shares the ledger's commit
+// or follows it.
+func (m *Mission) recordLater(ctx context.Context, ps []pending) (func() ([]int64, error), error) {
+	none := func() ([]int64, error) { return nil, nil }
 	n := 0
 	for _, p := range ps {
 		n += len(p.head) + len(p.restate) + len(p.tail)
@@ -305,7 +325,7 @@ func (m *Mission) recordAll(ctx context.Context, ps []pending) ([]int64, error) 
 		}
 	}
 	if !hasLedger || len(entries) == 0 {
-		return nil, nil
+		return none, nil
 	}
 	// The sealed content is durable before the record holds its seals.
 	if len(sealed) > 0 {
@@ -313,14 +333,20 @@ func (m *Mission) recordAll(ctx context.Context, ps []pending) ([]int64, error) 
 			return nil, err
 		}
 	}
-	seqs, err := m.cfg.Ledger.AppendAll(entries)
+	durable, err := m.cfg.Ledger.AppendAllLater(entries)
 	if err != nil {
 		return nil, err
 	}
-	if m.cfg.Publisher != nil {
-		m.cfg.Publisher.Publish(seqs[len(seqs)-1])
-	}
-	return seqs, nil
+	return func() ([]int64, error) {
+		seqs, err := durable()
+		if err != nil {
+			return nil, err
+		}
+		if m.cfg.Publisher != nil {
+			m.cfg.Publisher.Publish(seqs[len(seqs)-1])
+		}
+		return seqs, nil
+	}, nil
 }
 
 // lastOf is the last index of seqs, nil when there is none.

@@ -29,6 +29,10 @@ type Ledger interface {
 	// AppendAll appends entries in one durable batch and returns their
 	// indexes.
 	AppendAll(es []ledger.Entry) ([]int64, error)
+	// AppendAllLater is AppendAll returning once the entries are queued,
+	// with the wait for their indexes once durable; the entries of calls
+	// made one after the other are written in that order.
+	AppendAllLater(es []ledger.Entry) (func() ([]int64, error), error)
 	// Len is the number of entries; Record returns one.
 	Len() int64
 	Record(i int64) ([]byte, error)

@@ -12,7 +12,9 @@ var Stages = [4]string{"store", "pipeline", "engine", "record"}
 // the order of Stages), how long the batch waited for it — the batches
 // before it still there; a batch keeps the stage it is in while it waits
 // for the next, which keeps their order — and how long it worked in it,
-// from taking it to asking for the next (the record: to the end).
+// from taking it to asking for the next (the record: until its entries
+// are queued in the ledger; the batch then waits for the ledger's commit
+// outside the stages).
 type StageTimes struct {
 	Wait, Work [4]time.Duration
 }

@@ -71,13 +71,22 @@ type orderedLedger struct {
 }
 
 func (l orderedLedger) AppendAll(es []ledger.Entry) ([]int64, error) {
+	l.check()
+	return l.Ledger.AppendAll(es)
+}
+
+func (l orderedLedger) AppendAllLater(es []ledger.Entry) (func() ([]int64, error), error) {
+	l.check()
+	return l.Ledger.AppendAllLater(es)
+}
+
+func (l orderedLedger) check() {
 	l.o.mu.Lock()
+	defer l.o.mu.Unlock()
 	if l.o.waited != l.o.writes {
 		l.o.t.Errorf("the ledger appended to with %d writes made without sync and %d waited for", l.o.writes, l.o.waited)
 	}
 	l.o.appended++
-	l.o.mu.Unlock()
-	return l.Ledger.AppendAll(es)
 }
 
 // Ingest stores a batch, and seals what the engine restricts, without

@@ -19,21 +19,24 @@ import (
 // Writes made durable later, together (a group fsync).
 //
 // A durable database (Open) syncs its WAL at every commit, inside the
-// commit, holding the one connection: with one fsync for each stored
-// batch and one for its sealed content, the ingestion's stages waited on
-// the disk most of their time, one after the other. A write "without
-// sync" (ObservationStore.PutUnsynced, SealedStore.PutSealedUnsynced)
-// commits with synchronous=NORMAL on the connection — SQLite's commit
-// then writes the WAL's frames and syncs nothing (a checkpoint still
-// syncs the WAL before it copies and the database file after) — writes
-// what the VFS gathered (walbuffer.go: nothing of the commit stays in
-// memory), sets synchronous=FULL back, lets the connection go and
-// returns a wait: the write is durable once an fsync of the WAL begun
-// after it returned. One fsync serves every write made before it began;
-// the caller works meanwhile (the mission fuses the batch) and waits
-// before anything that depends on the write is recorded or acknowledged.
-// A failed fsync fails every later wait: after it, what the kernel kept
-// of the file is not known.
+// commit, holding the one connection: an ingested batch cost one fsync
+// in the store stage and one for its sealed content in the record stage,
+// each holding the connection the next batch's store stage waited for,
+// before the ledger's own. A write "without sync"
+// (ObservationStore.PutUnsynced, SealedStore.PutSealedUnsynced) commits
+// with synchronous=NORMAL on the connection — SQLite's commit then writes
+// the WAL's frames and syncs nothing (a checkpoint still syncs the WAL
+// before it copies and the database file after) — writes what the VFS
+// gathered (walbuffer.go: nothing of the commit stays in memory), sets
+// synchronous=FULL back, lets the connection go and returns a wait: the
+// write is durable once an fsync of the WAL begun after it ended. The
+// wait runs that fsync, or joins the one running, which then serves every
+// write made before it began; the caller works meanwhile (the mission
+// fuses the batch) and waits before anything that depends on the write
+// is recorded or acknowledged. A batch and its seals thus share one
+// fsync, and no stage holds the connection through one. A failed fsync
+// fails every later wait: after it, what the kernel kept of the file is
+// not known.
 //
 // A write without sync is visible to the database's readers before it is
 // durable; a crash of the machine (not of the process: the writes are
@@ -129,8 +132,8 @@ func fsyncFile(path string) error {
 // unsynced runs write (a transaction, committed) on a connection of its
 // own with synchronous=NORMAL, writes what the VFS gathered of the WAL,
 // and sets synchronous=FULL back — a connection that could not be set
-// back is discarded — then begins an fsync of the WAL, and returns the
-// wait for it.
+// back is discarded — and returns the wait: it runs an fsync of the WAL
+// begun after the write, or joins the one running, or finds one done.
 func (d *DB) unsynced(ctx context.Context, write func(*sql.Conn) error) (durable func() error, err error) {
 	if d.syncer == nil {
 		return nil, fmt.Errorf("sqlite %s: opened without the VFS that gathers writes: its writes cannot wait for their sync", d.path)
@@ -156,7 +159,6 @@ func (d *DB) unsynced(ctx context.Context, write func(*sql.Conn) error) (durable
 		return nil, ferr
 	}
 	t := d.syncer.ticket()
-	go d.syncer.wait(t) // begun now; the caller's wait finds it done, or joins it
 	return func() error { return d.syncer.wait(t) }, nil
 }
 
