@@ -23,7 +23,7 @@ type writer struct {
 
 	mu      sync.Mutex
 	cond    *sync.Cond
-	pend    versions
+	pend    chunks
 	at      map[string]int // incident id → index in pend
 	closed  int            // closed incidents among the pending
 	since   time.Time      // when the first of them came
@@ -40,6 +40,37 @@ const (
 	flushAt    = 1000
 	flushEvery = 250 * time.Millisecond
 )
+
+// chunks are the pending incident versions, kept in chunks of
+// chunkLen so that the list grows without copying what it holds (a
+// version is some 300 bytes, and the list holds every incident changed
+// since the last write).
+type chunks struct {
+	c [][]monitor.Incident
+	n int
+}
+
+const chunkLen = 256
+
+func (c *chunks) add(in monitor.Incident) {
+	if c.n%chunkLen == 0 {
+		c.c = append(c.c, make([]monitor.Incident, 0, chunkLen))
+	}
+	last := &c.c[len(c.c)-1]
+	*last = append(*last, in)
+	c.n++
+}
+
+func (c *chunks) at(i int) *monitor.Incident { return &c.c[i/chunkLen][i%chunkLen] }
+
+// all is the versions in one list, in order.
+func (c *chunks) all() []monitor.Incident {
+	out := make([]monitor.Incident, 0, c.n)
+	for _, x := range c.c {
+		out = append(out, x...)
+	}
+	return out
+}
 
 // versions are incident versions.
 type versions struct {
@@ -66,11 +97,11 @@ func (w *writer) add(v versions) {
 			w.closed++
 		}
 		if i, ok := w.at[in.ID]; ok {
-			w.pend.ins[i] = in
+			*w.pend.at(i) = in
 			continue
 		}
-		w.at[in.ID] = len(w.pend.ins)
-		w.pend.ins = append(w.pend.ins, in)
+		w.at[in.ID] = w.pend.n
+		w.pend.add(in)
 	}
 	w.queued++
 	if w.closed >= flushAt {
@@ -139,12 +170,12 @@ func (w *writer) run() {
 			return // closing, nothing pending
 		}
 		v, n := w.pend, w.queued
-		w.pend, w.at, w.asked, w.closed = versions{}, map[string]int{}, false, 0
+		w.pend, w.at, w.asked, w.closed = chunks{}, map[string]int{}, false, 0
 		failed := w.err != nil
 		w.mu.Unlock()
 		var err error
 		if !failed {
-			err = w.store.PutIncidents(context.Background(), v.ins)
+			err = w.store.PutIncidents(context.Background(), v.all())
 		}
 		w.mu.Lock()
 		if err != nil && w.err == nil {
