@@ -109,10 +109,11 @@ type Stored struct {
 // storeUnsynced is store with a store that can put a batch without
 // waiting for the disk (accord.UnsyncedObservationStore) and a batch
 // without submission: the batch is on disk once Stored.durable returned,
-// which the record stage waits for before it appends to the ledger, so
-// that the disk's flush overlaps the pipeline and the engine, and batches
-// stored meanwhile share it. A signed batch is stored durably: its
-// submission is appended to the ledger at once.
+// which the record stage waits for before it appends to the ledger —
+// one flush for the batch and its seals, shared with the writes made
+// before it began, and none while the store stage holds the store. A
+// signed batch is stored durably: its submission is appended to the
+// ledger at once.
 func (m *Mission) storeUnsynced(ctx context.Context, batch []monitor.Observation, sub *ledger.Submission) (Stored, error) {
 	u, ok := m.cfg.Observations.(accord.UnsyncedObservationStore)
 	if !ok || sub != nil {
@@ -192,10 +193,9 @@ type pending struct {
 }
 
 // sealUnsynced puts the content a step seals in the sealed store without
-// waiting for the disk when the store can (accord.UnsyncedSealedStore),
-// its flush then overlapping the hand-over to the record stage, which
-// waits for it (p.durable) before the ledger holds the seals. The caller
-// holds engineMu.
+// waiting for the disk when the store can (accord.UnsyncedSealedStore):
+// the record stage waits for it (p.durable) before the ledger holds the
+// seals, with the flush of the step's batch. The caller holds engineMu.
 func (m *Mission) sealUnsynced(ctx context.Context, p *pending) error {
 	u, ok := m.cfg.Sealed.(accord.UnsyncedSealedStore)
 	if !ok || len(p.sealed) == 0 {
