@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -253,7 +254,7 @@ func compareClassifications(ctx context.Context, url string, obs []*monitor.Obse
 }
 
 // runPostGIS is the peer's whole run: start, load, ingest, compare, stop.
-func runPostGIS(bin string, obs []*monitor.Observation, k *geo.Kernel, batch, clients int, tunedOnly bool) (float64, error) {
+func runPostGIS(bin string, obs []*monitor.Observation, k *geo.Kernel, batch, clients, runs int, tunedOnly bool) (float64, error) {
 	ctx := context.Background()
 	p, err := pgtest.Start(bin, pgtest.Options{Settings: []string{"shared_buffers=512MB", "max_wal_size=4GB"}})
 	if err != nil {
@@ -285,16 +286,33 @@ func runPostGIS(bin string, obs []*monitor.Observation, k *geo.Kernel, batch, cl
 		if tunedOnly && !v.tuned {
 			continue
 		}
-		if _, err := c.Exec(ctx, `TRUNCATE observations, classifications`); err != nil {
-			return 0, err
+		var rates []float64
+		var el time.Duration
+		for range runs {
+			if _, err := c.Exec(ctx, `TRUNCATE observations, classifications`); err != nil {
+				return 0, err
+			}
+			var rate float64
+			if rate, el, err = ingestPostGIS(ctx, url, classifySQL(k.Bands(), v.tuned), obs, batch, clients); err != nil {
+				return 0, err
+			}
+			rates = append(rates, rate)
 		}
-		rate, el, err := ingestPostGIS(ctx, url, classifySQL(k.Bands(), v.tuned), obs, batch, clients)
-		if err != nil {
-			return 0, err
+		rate := rates[0]
+		fmt.Printf("PostGIS (%s): COPY + classification in SQL, %d connections, batches of %d, durable: ",
+			v.name, clients, batch)
+		if runs > 1 {
+			fmt.Printf("%d runs (observations/s, in order):", runs)
+			for _, r := range rates {
+				fmt.Printf(" %.0f", r)
+			}
+			sort.Float64s(rates)
+			rate = median(rates)
+			fmt.Printf("; median %.0f\n", rate)
+		} else {
+			fmt.Printf("%.0f observations/s (%d in %v)\n", rate, len(obs), el.Round(time.Millisecond))
 		}
 		best = max(best, rate)
-		fmt.Printf("PostGIS (%s): COPY + classification in SQL, %d connections, batches of %d, durable: %.0f observations/s (%d in %v)\n",
-			v.name, clients, batch, rate, len(obs), el.Round(time.Millisecond))
 		if err := report(ctx, url, obs, k); err != nil {
 			return 0, err
 		}
