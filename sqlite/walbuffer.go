@@ -45,9 +45,10 @@ var walVFS struct {
 	unix     uintptr // the default VFS
 	unixOpen uintptr // its xOpen
 
-	mu      sync.Mutex
-	files   map[uintptr]*walFile // by sqlite3_file pointer, the files open whose writes are gathered
-	methods map[uintptr]uintptr  // the unix methods of a file -> the same, buffered
+	mu       sync.Mutex
+	files    map[uintptr]*walFile // by sqlite3_file pointer, the files open whose writes are gathered
+	methods  map[uintptr]uintptr  // the unix methods of a file -> the same, buffered
+	deferred map[string]bool      // the WALs (by path) whose next sync is deferred (walsync.go)
 }
 
 // walOpen opens a file with the default VFS and, when it is a database
@@ -78,7 +79,7 @@ func walOpen(tls *libc.TLS, pVfs, zName, pFile uintptr, flags int32, pOutFlags u
 
 // walFile is a file open whose writes are gathered (a WAL or a
 // database): the unix methods it was opened with, and the writes not yet
-// made, contiguous from off; a WAL's path (flushWAL).
+// made, contiguous from off; a WAL's path (walsync.go).
 type walFile struct {
 	name string
 	unix uintptr // *sqlite3_io_methods
@@ -115,6 +116,7 @@ func registerWALVFS() error {
 		*vfs = *cmem[sqlite3.Tsqlite3_vfs](unix)
 		vfs.FpNext, vfs.FzName = 0, name
 		walVFS.files = make(map[uintptr]*walFile)
+		walVFS.deferred = make(map[string]bool)
 		walVFS.methods = make(map[uintptr]uintptr)
 		walVFS.unix = unix
 		walVFS.unixOpen = vfs.FxOpen
@@ -194,12 +196,32 @@ func walTruncate(tls *libc.TLS, f uintptr, size int64) int32 {
 	return fn[func(*libc.TLS, uintptr, int64) int32](u.FxTruncate)(tls, f, size)
 }
 
+// walSync writes what the file gathered and syncs it, but for a WAL
+// whose next sync is deferred (walsync.go: a write without sync): its
+// commit's frames are then written, and the fsync left to the WAL's
+// syncer; the syncs after it are made.
 func walSync(tls *libc.TLS, f uintptr, flags int32) int32 {
 	u, rc := unixMethods(tls, f)
 	if rc != sqlite3.SQLITE_OK {
 		return rc
 	}
+	if syncDeferred(f) {
+		return sqlite3.SQLITE_OK
+	}
 	return fn[func(*libc.TLS, uintptr, int32) int32](u.FxSync)(tls, f, flags)
+}
+
+// syncDeferred tells whether f is a WAL whose next sync is deferred,
+// and makes the ones after it again.
+func syncDeferred(f uintptr) bool {
+	walVFS.mu.Lock()
+	defer walVFS.mu.Unlock()
+	w := walVFS.files[f]
+	if w == nil || w.name == "" || !walVFS.deferred[w.name] {
+		return false
+	}
+	delete(walVFS.deferred, w.name)
+	return true
 }
 
 func walLock(tls *libc.TLS, f uintptr, lock int32) int32 {

@@ -3,17 +3,12 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
-
-	sqlite3 "modernc.org/sqlite/lib"
-
-	"modernc.org/libc"
 )
 
 // Writes made durable later, together (a group fsync).
@@ -24,12 +19,10 @@ import (
 // each holding the connection the next batch's store stage waited for,
 // before the ledger's own. A write "without sync"
 // (ObservationStore.PutUnsynced, SealedStore.PutSealedUnsynced) commits
-// with synchronous=NORMAL on the connection — SQLite's commit then writes
-// the WAL's frames and syncs nothing (a checkpoint still syncs the WAL
-// before it copies and the database file after) — writes what the VFS
-// gathered (walbuffer.go: nothing of the commit stays in memory), sets
-// synchronous=FULL back, lets the connection go and returns a wait: the
-// write is durable once an fsync of the WAL begun after it ended. The
+// as every write does, but its commit's sync of the WAL writes the frames
+// without the fsync (unsynced, walSync), lets the connection go and
+// returns a wait: the write is durable once an fsync of the WAL begun
+// after it ended. The
 // wait runs that fsync, or joins the one running, which then serves every
 // write made before it began; the caller works meanwhile (the mission
 // fuses the batch) and waits before anything that depends on the write
@@ -130,10 +123,14 @@ func fsyncFile(path string) error {
 }
 
 // unsynced runs write (a transaction, committed) on a connection of its
-// own with synchronous=NORMAL, writes what the VFS gathered of the WAL,
-// and sets synchronous=FULL back — a connection that could not be set
-// back is discarded — and returns the wait: it runs an fsync of the WAL
-// begun after the write, or joins the one running, or finds one done.
+// own, the first sync of its WAL deferred — its commit's: the commit is
+// made as synchronous=FULL makes it, its frames written (walbuffer.go
+// writes what it gathered at the sync, and a failed write fails the
+// commit), but the WAL is not fsynced there (walSync). Any later sync in
+// the write is made: a checkpoint after the commit syncs the WAL before
+// it copies frames into the database file. It returns the wait: it runs
+// an fsync of the WAL begun after the write, or joins the one running,
+// or finds one done.
 func (d *DB) unsynced(ctx context.Context, write func(*sql.Conn) error) (durable func() error, err error) {
 	if d.syncer == nil {
 		return nil, fmt.Errorf("sqlite %s: opened without the VFS that gathers writes: its writes cannot wait for their sync", d.path)
@@ -143,49 +140,25 @@ func (d *DB) unsynced(ctx context.Context, write func(*sql.Conn) error) (durable
 		return nil, err
 	}
 	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, `PRAGMA synchronous=NORMAL`); err != nil {
+	deferSync(d.syncer.path, true)
+	err = write(conn)
+	deferSync(d.syncer.path, false) // if the write did not sync (it failed before its commit)
+	if err != nil {
 		return nil, err
-	}
-	werr := write(conn)
-	ferr := conn.Raw(func(any) error { return flushWAL(d.syncer.path) })
-	if _, err := conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA synchronous=FULL`); err != nil {
-		conn.Raw(func(any) error { return driver.ErrBadConn }) // never used again
-		return nil, fmt.Errorf("sqlite %s: setting synchronous=FULL back: %w", d.path, err)
-	}
-	if werr != nil {
-		return nil, werr
-	}
-	if ferr != nil {
-		return nil, ferr
 	}
 	t := d.syncer.ticket()
 	return func() error { return d.syncer.wait(t) }, nil
 }
 
-// flushWAL writes what the VFS gathered of the WAL file at path (as
-// samePath gives it). The caller holds the connection that writes it. A
-// WAL not open is an error: what a commit gathered would stay in memory.
-func flushWAL(path string) error {
+// deferSync has the next sync of the WAL at path (as samePath gives it)
+// made without fsync (on), or every sync with it again (off). The caller
+// holds the one connection that writes it.
+func deferSync(path string, on bool) {
 	walVFS.mu.Lock()
-	var f uintptr
-	var w *walFile
-	for k, v := range walVFS.files {
-		if v.name == path {
-			f, w = k, v
-			break
-		}
+	defer walVFS.mu.Unlock()
+	if on {
+		walVFS.deferred[path] = true
+	} else {
+		delete(walVFS.deferred, path)
 	}
-	walVFS.mu.Unlock()
-	if w == nil {
-		return fmt.Errorf("sqlite %s: the WAL is not open through the VFS that gathers writes", path)
-	}
-	if len(w.buf) == 0 {
-		return nil
-	}
-	tls := libc.NewTLS()
-	defer tls.Close()
-	if rc := w.flush(tls, f); rc != sqlite3.SQLITE_OK {
-		return fmt.Errorf("sqlite %s: writing the WAL: code %d", path, rc)
-	}
-	return nil
 }

@@ -125,20 +125,56 @@ func TestUnsyncedWaitsForAnFsyncBegunAfterIt(t *testing.T) {
 		t.Errorf("%d fsyncs for %d writes made together: want at least one, and fewer than the writes", len(syncs), n)
 	}
 	t.Logf("%d writes, %d fsyncs", n, len(syncs))
-	full := func(when string) {
+	none := func(when string) {
 		t.Helper()
-		var mode int
-		if err := db.db.QueryRowContext(ctx, `PRAGMA synchronous`).Scan(&mode); err != nil || mode != 2 {
-			t.Errorf("%s: the connection's synchronous is %d (%v), want 2 (FULL)", when, mode, err)
+		walVFS.mu.Lock()
+		defer walVFS.mu.Unlock()
+		if len(walVFS.deferred) != 0 {
+			t.Errorf("%s: syncs still deferred: %v (a durable write after would not reach the disk)", when, walVFS.deferred)
 		}
 	}
-	full("after writes without sync")
+	none("after writes without sync")
 	bad := monitortest.Observation("s", "a")
 	bad.Confidence /= 2 // stored with other content
 	if _, _, err := s.PutUnsynced(ctx, []accord.Observation{bad}); accord.ErrorCode(err) != accord.EINVALID {
 		t.Fatalf("a key stored with other content: %v, want EINVALID", err)
 	}
-	full("after a refused write without sync")
+	none("after a refused write without sync")
+}
+
+// Writes without sync still checkpoint: the WAL's frames reach the
+// database file (the checkpoint's own sync of the WAL is made), so the
+// WAL does not grow without end.
+func TestUnsyncedWritesCheckpoint(t *testing.T) {
+	ctx := context.Background()
+	db := openSynced(t)
+	s := NewObservationStore(db)
+	size := func(path string) int64 {
+		fi, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Size()
+	}
+	before := size(db.path)
+	for b := range 60 {
+		batch := make([]accord.Observation, 500)
+		for i := range batch {
+			batch[i] = monitortest.Observation("s", fmt.Sprintf("%d-%d", b, i))
+		}
+		_, durable, err := s.PutUnsynced(ctx, batch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := durable(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	grew, wal := size(db.path)-before, size(db.syncer.path)
+	if grew < 4<<20 || wal > 2*walCheckpointPages*4096 {
+		t.Fatalf("after 30,000 observations written without sync the database file grew %d bytes and the WAL holds %d: no checkpoint", grew, wal)
+	}
+	t.Logf("database file +%d bytes, WAL %d bytes", grew, wal)
 }
 
 // What a write without sync committed is in the WAL file when it
@@ -185,5 +221,33 @@ func TestUnsyncedFsyncFailureSticks(t *testing.T) {
 	}
 	if err := durable(); !errors.Is(err, failed) {
 		t.Fatalf("a later wait, the disk answering again: %v, want the first failure", err)
+	}
+}
+
+// Only the next sync of a WAL is deferred (its commit's): the ones after
+// it — a checkpoint's, which must reach the disk before frames are
+// copied into the database file — are made.
+func TestOnlyTheNextSyncIsDeferred(t *testing.T) {
+	db := openSynced(t)
+	if _, err := NewObservationStore(db).Put(context.Background(), []accord.Observation{monitortest.Observation("s", "1")}); err != nil {
+		t.Fatal(err) // the WAL open
+	}
+	var f uintptr
+	walVFS.mu.Lock()
+	for k, w := range walVFS.files {
+		if w.name == db.syncer.path {
+			f = k
+		}
+	}
+	walVFS.mu.Unlock()
+	if f == 0 {
+		t.Fatalf("the WAL %s is not among the files the VFS opened", db.syncer.path)
+	}
+	if syncDeferred(f) {
+		t.Fatal("a sync deferred before any write asked it")
+	}
+	deferSync(db.syncer.path, true)
+	if first, second := syncDeferred(f), syncDeferred(f); !first || second {
+		t.Fatalf("deferred: the first sync %v, the second %v; want the first only", first, second)
 	}
 }
