@@ -22,14 +22,15 @@ import (
 // as every write does, but its commit's sync of the WAL writes the frames
 // without the fsync (unsynced, walSync), lets the connection go and
 // returns a wait: the write is durable once an fsync of the WAL begun
-// after it ended. The
-// wait runs that fsync, or joins the one running, which then serves every
-// write made before it began; the caller works meanwhile (the mission
-// fuses the batch) and waits before anything that depends on the write
-// is recorded or acknowledged. A batch and its seals thus share one
-// fsync, and no stage holds the connection through one. A failed fsync
-// fails every later wait: after it, what the kernel kept of the file is
-// not known.
+// after it ended. The wait runs that fsync, or joins the one running,
+// which then serves every write made before it began; the caller works
+// meanwhile (the mission fuses the batch) and waits before anything that
+// depends on the write is recorded or acknowledged. A batch and its seals
+// thus share one fsync, and no stage holds the connection through one. A
+// failed fsync fails every later wait: after it, what the kernel kept of
+// the file is not known. Where the WAL's path is not the one the VFS was
+// given (a link it cannot resolve), nothing is deferred: the commit syncs
+// as any other.
 //
 // A write without sync is visible to the database's readers before it is
 // durable; a crash of the machine (not of the process: the writes are
