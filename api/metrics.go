@@ -43,7 +43,7 @@ func NewMetrics(incidents, entries func() float64) *Metrics {
 		StoreDown: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "accord_store_unavailable",
 			Help: "1 while the store's server cannot be reached (its last operation lost the connection), else 0."}, []string{"store"}),
 		Stages: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "accord_stage_seconds",
-			Help:    "Time a batch spent in each stage of the mission (store, pipeline, engine, record): waiting for it (phase wait: the batches before it still there) or working in it (phase work). The embedded deployment's batches; on streams, the stages are the nodes'.",
+			Help:    "Time a batch spent in each stage of the mission (store, pipeline, engine, record): waiting for it (phase wait: the batches before it still there) or working in it (phase work); then its wait for the ledger's commit, after the stages (stage commit, phase work). The embedded deployment's batches; on streams, the stages are the nodes'.",
 			Buckets: prometheus.ExponentialBuckets(0.0001, 2, 16)}, []string{"stage", "phase"}),
 	}
 	m.Registry.MustRegister(m.Observations, m.Batches, m.Latency, m.Incidents, m.Entries, m.StoreRetries, m.StoreDown, m.Stages,

@@ -86,12 +86,15 @@ func (m *Mission) Ingest(ctx context.Context, batch []monitor.Observation, sub *
 		m.recordMu.Unlock()
 		return res, err
 	}
-	clock.done(&m.stages)
+	clock.recorded()
 	m.recordMu.Unlock()
 	// The ledger's commit outside the record stage: the next batch's
 	// entries are queued meanwhile.
 	seqs, err := durable()
 	res.LastEntry = lastOf(seqs)
+	if err == nil {
+		clock.done(&m.stages)
+	}
 	return res, err
 }
 

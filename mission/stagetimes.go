@@ -5,8 +5,10 @@ import (
 	"time"
 )
 
-// Stages names the four stages a batch goes through in Ingest, in order.
-var Stages = [4]string{"store", "pipeline", "engine", "record"}
+// Stages names the four stages a batch goes through in Ingest, in order,
+// and then its wait for the ledger's commit ("commit": outside the
+// stages, the next batch's record meanwhile; its wait is always zero).
+var Stages = [5]string{"store", "pipeline", "engine", "record", "commit"}
 
 // StageTimes is where one batch's time went in Ingest: for each stage (in
 // the order of Stages), how long the batch waited for it — the batches
@@ -14,15 +16,15 @@ var Stages = [4]string{"store", "pipeline", "engine", "record"}
 // for the next, which keeps their order — and how long it worked in it,
 // from taking it to asking for the next (the record: until its entries
 // are queued in the ledger; the batch then waits for the ledger's commit
-// outside the stages).
+// outside the stages: the Work of "commit").
 type StageTimes struct {
-	Wait, Work [4]time.Duration
+	Wait, Work [len(Stages)]time.Duration
 }
 
 // WatchStages has f called with the StageTimes of every batch Ingest
 // records (nil: none), for the server's metrics and the benchmarks. f
-// runs on the batch's goroutine at the end of its record, the record
-// stage still held: it must be quick.
+// runs on the batch's goroutine once the ledger's commit of the batch
+// returned.
 func (m *Mission) WatchStages(f func(StageTimes)) {
 	if f == nil {
 		m.stages.Store(nil)
@@ -54,10 +56,19 @@ func (c *stageClock) took() {
 	c.stage++
 }
 
-// done ends the last stage and tells the watcher, if any.
+// recorded ends the record stage (the entries queued in the ledger);
+// the commit is timed from here.
+func (c *stageClock) recorded() {
+	now := time.Now()
+	c.t.Work[c.stage-1] = now.Sub(c.last)
+	c.last = now
+}
+
+// done ends the wait for the ledger's commit and tells the watcher, if
+// any.
 func (c *stageClock) done(w *atomic.Pointer[func(StageTimes)]) {
 	if f := w.Load(); f != nil {
-		c.t.Work[c.stage-1] = time.Since(c.last)
+		c.t.Work[len(Stages)-1] = time.Since(c.last)
 		(*f)(c.t)
 	}
 }
