@@ -38,6 +38,15 @@ func post(t *testing.T, url string, lines [][]byte) (int, mission.IngestResult, 
 	return resp.StatusCode, r, string(msg)
 }
 
+// postToDying posts a batch to a node set to die on its way (a Die hook)
+// and fails the test if it is answered 200.
+func postToDying(t *testing.T, x *deployment, lines [][]byte) {
+	t.Helper()
+	if code, _, msg := post(t, x.url, lines); code == http.StatusOK {
+		t.Fatalf("the dying node answered 200: %s", msg)
+	}
+}
+
 // obsMsgs is the number of messages in ObsStream.
 func obsMsgs(t *testing.T, x *deployment) uint64 {
 	t.Helper()
@@ -76,10 +85,8 @@ func TestIngestNodeDiesBetweenStoreAndPublish(t *testing.T) {
 	before := obsMsgs(t, x)
 	died := errors.New("the ingest node died after the store's commit")
 	stream.DieAfterStore(x.node.Ingester, func() error { return died })
-	for try := range 2 { // the first post, then the client's retry
-		if code, _, msg := post(t, x.url, dead); code == http.StatusOK {
-			t.Fatalf("post %d of the batch to the dying node answered 200: %s", try, msg)
-		}
+	for range 2 { // the first post, then the client's retry
+		postToDying(t, x, dead)
 	}
 	if got := obsMsgs(t, x); got != before {
 		t.Fatalf("ObsStream holds %d messages, %d before the batch: the node published before it died; the test tests nothing", got, before)
@@ -149,9 +156,7 @@ func diesAfterPublishPastTheWindow(t *testing.T, unnoted bool) {
 	x.sync(t)
 	before := obsMsgs(t, x)
 	stream.DieBeforeForget(x.node.Ingester, func() error { return errors.New("the ingest node died before forgetting the record") })
-	if code, _, msg := post(t, x.url, dead); code == http.StatusOK {
-		t.Fatalf("the dying node answered 200: %s", msg)
-	}
+	postToDying(t, x, dead)
 	published := obsMsgs(t, x)
 	if published <= before || records(x) != 1 {
 		t.Fatalf("ObsStream holds %d messages, %d before the batch, and the node %d pending records: want the batch published and its record kept; the test tests nothing", published, before, records(x))
@@ -209,9 +214,7 @@ func TestRecoverWhileJetStreamDown(t *testing.T) {
 	x.sync(t)
 	before := obsMsgs(t, x)
 	stream.DieAfterStore(x.node.Ingester, func() error { return errors.New("died") })
-	if code, _, msg := post(t, x.url, dead); code == http.StatusOK {
-		t.Fatalf("the dying node answered 200: %s", msg)
-	}
+	postToDying(t, x, dead)
 	x.close(t)
 
 	x, _ = open(t, dir, node("b"))
@@ -311,9 +314,7 @@ func TestOtherNodesPendingRecordsWarned(t *testing.T) {
 	const warning = "another ingest node left batches"
 	x, _ := open(t, dir, named("ingest-a"))
 	stream.DieAfterStore(x.node.Ingester, func() error { return errors.New("died") })
-	if code, _, msg := post(t, x.url, lines[:n]); code == http.StatusOK {
-		t.Fatalf("the dying node answered 200: %s", msg)
-	}
+	postToDying(t, x, lines[:n])
 	x.close(t)
 
 	x, _ = open(t, dir, named("ingest-b"))
