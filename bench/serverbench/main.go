@@ -17,6 +17,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 	"sort"
 	"strconv"
 	"strings"
@@ -49,6 +50,7 @@ func main() {
 	profile := flag.String("cpuprofile", "", "write a CPU profile of both runs (ingestion, latency) to this file")
 	ingestProfile := flag.String("ingestprofile", "", "write a CPU profile of the ingestion run alone to this file")
 	memProfile := flag.String("memprofile", "", "write a profile of the allocations of the ingestion run to this file (go tool pprof -sample_index=alloc_space)")
+	traceFile := flag.String("trace", "", "write an execution trace of the last ingestion run to this file (go tool trace; -pprof=sched says how long goroutines waited for a core, -pprof=sync for each other)")
 	mutexProfile := flag.String("mutexprofile", "", "write a profile of the contended locks of the ingestion run to this file (which stage the others wait for)")
 	flag.StringVar(&storeFlag, "store", "sqlite", "accord's store: sqlite (in a temporary directory), postgres (a durable throwaway PostgreSQL cluster, the harness of internal/pgtest) or a postgres:// URL")
 	pgbin := flag.String("postgis", "", "PostgreSQL's bin directory (with PostGIS installed): run the PostGIS peer on the same observations")
@@ -112,10 +114,23 @@ func main() {
 	}
 	load0 := loadAverage()
 	stages.take()
+	if *traceFile != "" {
+		f, err := os.Create(*traceFile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if err := trace.Start(f); err != nil {
+			log.Fatal(err)
+		}
+		defer f.Close()
+	}
 	cpu0 := cputime.Used()
 	start := time.Now()
 	el, lastEntry := ingestRunFrom(url, bodies, *clients, start)
 	cpu := cputime.Used() - cpu0
+	if *traceFile != "" {
+		trace.Stop()
+	}
 	batches, inStages := stages.take()
 	if *mutexProfile != "" {
 		f, err := os.Create(*mutexProfile)
