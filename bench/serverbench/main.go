@@ -18,6 +18,7 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"runtime/trace"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -105,12 +106,47 @@ func main() {
 	// Runs before the last, each on a server of its own (the same
 	// observations into a new data directory): their figures, with the
 	// last's, give the median; this machine's runs swing by up to 30 %.
+	//
+	// With the tuned peer alone (-postgis-tuned) the peer's runs alternate
+	// with accord's, on one cluster: each pair of runs meets the machine
+	// alike, and the ratio is given per pair as well as of the medians.
+	var peerObs []*monitor.Observation
+	var pe *peer
+	var peerRates []float64
+	interleave := *pgbin != "" && *tunedOnly && *runs > 1 && streamFlag == ""
+	if *pgbin != "" {
+		peerObs = make([]*monitor.Observation, n)
+		for i := range peerObs {
+			if peerObs[i], err = monitor.DecodeLine(lines[i]); err != nil {
+				log.Fatal(err)
+			}
+		}
+	}
+	peerRun := func() {
+		rate, _, err := pe.run(peerObs, *batch, *clients, true)
+		if err != nil {
+			log.Fatalf("the PostGIS peer: %v", err)
+		}
+		peerRates = append(peerRates, rate)
+	}
+	if interleave {
+		kernel, _ := monitor.NewKernel(a.Monitoring)
+		// No autovacuum: it would work on the peer's tables during
+		// accord's runs.
+		if pe, err = startPeer(*pgbin, kernel, "autovacuum=off"); err != nil {
+			log.Fatalf("the PostGIS peer: %v", err)
+		}
+		defer pe.close()
+	}
 	var rates []float64
 	for range *runs - 1 {
 		u, stopRun, _ := serve(a, k)
 		el, _ := ingestRunFrom(u, bodies, *clients, time.Now())
 		stopRun()
 		rates = append(rates, float64(n)/el.Seconds())
+		if interleave {
+			peerRun()
+		}
 	}
 	load0 := loadAverage()
 	stages.take()
@@ -168,8 +204,10 @@ func main() {
 	}
 	fmt.Printf("accord: ingestion over HTTP, %d clients, batches of %d, durable (%s store + ledger), fused, agreement engine: %.0f observations/s (%d in %v)\n",
 		*clients, *batch, pgstore.Redact(storeFlag), got, n, el.Round(time.Millisecond))
+	var inOrder []float64
 	if *runs > 1 {
 		rates = append(rates, got)
+		inOrder = slices.Clone(rates)
 		fmt.Printf("  %d runs, each on a new server (observations/s, in order):", len(rates))
 		for _, r := range rates {
 			fmt.Printf(" %.0f", r)
@@ -188,15 +226,23 @@ func main() {
 		}
 		fmt.Println()
 	}
-	if *pgbin != "" {
-		obs := make([]*monitor.Observation, n)
-		for i := range obs {
-			if obs[i], err = monitor.DecodeLine(lines[i]); err != nil {
-				log.Fatal(err)
-			}
+	if interleave {
+		peerRun()
+		pgRate := printPeerRates(peerName(true), peerRates, 0, n, *batch, *clients, ", each after accord's of the same number")
+		if err := report(context.Background(), pe.url, peerObs, pe.k); err != nil {
+			log.Fatalf("the PostGIS peer: %v", err)
 		}
+		pairs := make([]float64, len(inOrder))
+		fmt.Printf("accord / PostGIS (tuned): %.2f× the medians (target ≥ 3×); run by run:", got/pgRate)
+		for i := range pairs {
+			pairs[i] = inOrder[i] / peerRates[i]
+			fmt.Printf(" %.2f×", pairs[i])
+		}
+		sort.Float64s(pairs)
+		fmt.Printf("; their median %.2f×\n", median(pairs))
+	} else if *pgbin != "" {
 		kernel, _ := monitor.NewKernel(a.Monitoring)
-		pgRate, err := runPostGIS(*pgbin, obs, kernel, *batch, *clients, *runs, *tunedOnly)
+		pgRate, err := runPostGIS(*pgbin, peerObs, kernel, *batch, *clients, *runs, *tunedOnly)
 		if err != nil {
 			log.Fatalf("the PostGIS peer: %v", err)
 		}

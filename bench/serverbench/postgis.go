@@ -253,67 +253,113 @@ func compareClassifications(ctx context.Context, url string, obs []*monitor.Obse
 	return len(got), bad, nil
 }
 
-// runPostGIS is the peer's whole run: start, load, ingest, compare, stop.
-func runPostGIS(bin string, obs []*monitor.Observation, k *geo.Kernel, batch, clients, runs int, tunedOnly bool) (float64, error) {
+// peer is the PostGIS peer's throwaway cluster with the agreement's
+// geometry loaded.
+type peer struct {
+	p   *pgtest.Server
+	c   *pgx.Conn
+	url string
+	k   *geo.Kernel
+}
+
+// startPeer starts the peer's cluster (more settings: -c NAME=VALUE) and
+// loads the geometry; it prints the server's versions.
+func startPeer(bin string, k *geo.Kernel, settings ...string) (*peer, error) {
 	ctx := context.Background()
-	p, err := pgtest.Start(bin, pgtest.Options{Settings: []string{"shared_buffers=512MB", "max_wal_size=4GB"}})
+	p, err := pgtest.Start(bin, pgtest.Options{Settings: append([]string{"shared_buffers=512MB", "max_wal_size=4GB"}, settings...)})
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	defer p.Stop()
 	url := p.URL("postgres")
 	c, err := pgx.Connect(ctx, url)
 	if err != nil {
-		return 0, err
+		p.Stop()
+		return nil, err
 	}
 	var version string
 	c.QueryRow(ctx, `SELECT version()`).Scan(&version)
-	err = loadGeometry(ctx, c, k.Geometry())
-	var postgis string
-	if err == nil {
-		c.QueryRow(ctx, `SELECT postgis_lib_version()`).Scan(&postgis)
+	if err := loadGeometry(ctx, c, k.Geometry()); err != nil {
+		c.Close(ctx)
+		p.Stop()
+		return nil, err
 	}
-	defer c.Close(ctx)
+	var postgis string
+	c.QueryRow(ctx, `SELECT postgis_lib_version()`).Scan(&postgis)
+	fmt.Printf("peer: %s, PostGIS %s\n", strings.Join(strings.Fields(version)[:2], " "), postgis)
+	return &peer{p: p, c: c, url: url, k: k}, nil
+}
+
+// run ingests the observations into emptied tables, then checkpoints, so
+// that no write of this run is left for the cluster to flush during the
+// next (accord's, when the runs alternate).
+func (pe *peer) run(obs []*monitor.Observation, batch, clients int, tuned bool) (float64, time.Duration, error) {
+	ctx := context.Background()
+	if _, err := pe.c.Exec(ctx, `TRUNCATE observations, classifications`); err != nil {
+		return 0, 0, err
+	}
+	rate, el, err := ingestPostGIS(ctx, pe.url, classifySQL(pe.k.Bands(), tuned), obs, batch, clients)
+	if err == nil {
+		_, err = pe.c.Exec(ctx, `CHECKPOINT`)
+	}
+	return rate, el, err
+}
+
+func (pe *peer) close() {
+	pe.c.Close(context.Background())
+	pe.p.Stop()
+}
+
+// peerName names the two ways the peer classifies.
+func peerName(tuned bool) string {
+	if tuned {
+		return "tuned: one ST_Distance, subdivided planar zones"
+	}
+	return "as the issue has it: ST_DWithin per band, ST_Covers on geography"
+}
+
+// printPeerRates prints a variant's rates (one run: its figure; more:
+// each, in order, and their median) and returns the median.
+func printPeerRates(name string, rates []float64, el time.Duration, n, batch, clients int, how string) float64 {
+	fmt.Printf("PostGIS (%s): COPY + classification in SQL, %d connections, batches of %d, durable: ", name, clients, batch)
+	if len(rates) == 1 {
+		fmt.Printf("%.0f observations/s (%d in %v)\n", rates[0], n, el.Round(time.Millisecond))
+		return rates[0]
+	}
+	fmt.Printf("%d runs%s (observations/s, in order):", len(rates), how)
+	for _, r := range rates {
+		fmt.Printf(" %.0f", r)
+	}
+	sorted := slices.Clone(rates)
+	sort.Float64s(sorted)
+	m := median(sorted)
+	fmt.Printf("; median %.0f\n", m)
+	return m
+}
+
+// runPostGIS runs the peer (both variants, or the tuned one) runs times
+// each on the same observations, and returns the faster variant's median.
+func runPostGIS(bin string, obs []*monitor.Observation, k *geo.Kernel, batch, clients, runs int, tunedOnly bool) (float64, error) {
+	pe, err := startPeer(bin, k)
 	if err != nil {
 		return 0, err
 	}
-	fmt.Printf("peer: %s, PostGIS %s\n", strings.Join(strings.Fields(version)[:2], " "), postgis)
+	defer pe.close()
 	best := 0.0
-	for _, v := range []struct {
-		name  string
-		tuned bool
-	}{{"as the issue has it: ST_DWithin per band, ST_Covers on geography", false}, {"tuned: one ST_Distance, subdivided planar zones", true}} {
-		if tunedOnly && !v.tuned {
+	for _, tuned := range []bool{false, true} {
+		if tunedOnly && !tuned {
 			continue
 		}
 		var rates []float64
 		var el time.Duration
 		for range runs {
-			if _, err := c.Exec(ctx, `TRUNCATE observations, classifications`); err != nil {
-				return 0, err
-			}
 			var rate float64
-			if rate, el, err = ingestPostGIS(ctx, url, classifySQL(k.Bands(), v.tuned), obs, batch, clients); err != nil {
+			if rate, el, err = pe.run(obs, batch, clients, tuned); err != nil {
 				return 0, err
 			}
 			rates = append(rates, rate)
 		}
-		rate := rates[0]
-		fmt.Printf("PostGIS (%s): COPY + classification in SQL, %d connections, batches of %d, durable: ",
-			v.name, clients, batch)
-		if runs > 1 {
-			fmt.Printf("%d runs (observations/s, in order):", runs)
-			for _, r := range rates {
-				fmt.Printf(" %.0f", r)
-			}
-			sort.Float64s(rates)
-			rate = median(rates)
-			fmt.Printf("; median %.0f\n", rate)
-		} else {
-			fmt.Printf("%.0f observations/s (%d in %v)\n", rate, len(obs), el.Round(time.Millisecond))
-		}
-		best = max(best, rate)
-		if err := report(ctx, url, obs, k); err != nil {
+		best = max(best, printPeerRates(peerName(tuned), rates, el, len(obs), batch, clients, ""))
+		if err := report(context.Background(), pe.url, obs, k); err != nil {
 			return 0, err
 		}
 	}
