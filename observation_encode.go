@@ -49,6 +49,22 @@ func (o *Observation) MarshalJSON() ([]byte, error) {
 	return o.marshalReflect()
 }
 
+// AppendJSON appends the observation as MarshalJSON writes it to b: a
+// caller that encodes many observations one after another (a store)
+// reuses one buffer.
+func (o *Observation) AppendJSON(b []byte) ([]byte, error) {
+	if len(o.Extra) == 0 {
+		if out, ok := appendWire(b, o); ok {
+			return out, nil
+		}
+	}
+	j, err := o.marshalReflect()
+	if err != nil {
+		return b, err
+	}
+	return append(b, j...), nil
+}
+
 // marshalReflect is MarshalJSON by encoding/json: for extras, strings that
 // need escapes and the errors; appendWire writes the same bytes for the
 // rest.

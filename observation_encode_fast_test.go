@@ -21,6 +21,14 @@ func sameEncoding(t *testing.T, o *Observation) {
 	if !bytes.Equal(got, want) {
 		t.Fatalf("%+v:\ngot  %s\nwant %s", o, got, want)
 	}
+	// AppendJSON: the same bytes after what the buffer held, whatever
+	// the fast encoder wrote past it before it gave up.
+	prefix := []byte("kept\n")
+	buf := append(make([]byte, 0, 4096), prefix...)
+	app, appErr := o.AppendJSON(buf)
+	if (appErr != nil) != (wantErr != nil) || !bytes.HasPrefix(app, prefix) || wantErr == nil && !bytes.Equal(app[len(prefix):], want) {
+		t.Fatalf("%+v: AppendJSON after %q:\ngot  %q, %v\nwant %s", o, prefix, app, appErr, want)
+	}
 }
 
 func TestAppendWireAgainstJSON(t *testing.T) {

@@ -85,10 +85,11 @@ func put(ctx, caller context.Context, dc any, batch []accord.Observation, before
 	args := []driver.NamedValue{{Ordinal: 1}, {Ordinal: 2}, {Ordinal: 3}, {Ordinal: 4}, {Ordinal: 5}}
 	old := make([]driver.Value, 1)
 	res.New = make([]bool, len(batch))
+	// One buffer for every feature: the driver copies what it binds.
+	var feature []byte
 	for i := range batch {
 		o := &batch[i]
-		feature, err := o.MarshalJSON()
-		if err != nil {
+		if feature, err = o.AppendJSON(feature[:0]); err != nil {
 			return accord.PutResult{}, err
 		}
 		d := accord.DigestOf(feature)
