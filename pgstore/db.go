@@ -73,7 +73,7 @@ func OpenWith(ctx context.Context, rawURL string, o Options) (*DB, error) {
 	name := Redact(rawURL)
 	cfg, err := pgxpool.ParseConfig(rawURL)
 	if err != nil {
-		return nil, fmt.Errorf("postgres %s: not a PostgreSQL URL (want postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable]): %w", name, err)
+		return nil, &accord.Error{Code: accord.EINVALID, Err: fmt.Errorf("postgres %s: not a PostgreSQL URL (want postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable]): %w", name, err)}
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
@@ -85,9 +85,11 @@ func OpenWith(ctx context.Context, rawURL string, o Options) (*DB, error) {
 	}
 	if err := pool.Ping(ctx); err != nil {
 		pool.Close()
-		return nil, fmt.Errorf("postgres %s: cannot connect to %s:%d as %q to database %q: %w; check that the server runs and accepts connections there (pg_isready -h %s -p %d), that the user and password are right and that the database exists (createdb %s)",
+		// The deployment's configuration or the server's state, not a
+		// bug (EINVALID, as an unreachable NATS).
+		return nil, &accord.Error{Code: accord.EINVALID, Err: fmt.Errorf("postgres %s: cannot connect to %s:%d as %q to database %q: %w; check that the server runs and accepts connections there (pg_isready -h %s -p %d), that the user and password are right and that the database exists (createdb %s)",
 			name, cfg.ConnConfig.Host, cfg.ConnConfig.Port, cfg.ConnConfig.User, cfg.ConnConfig.Database, err,
-			cfg.ConnConfig.Host, cfg.ConnConfig.Port, cfg.ConnConfig.Database)
+			cfg.ConnConfig.Host, cfg.ConnConfig.Port, cfg.ConnConfig.Database)}
 	}
 	if err := d.migrate(ctx); err != nil {
 		pool.Close()

@@ -262,6 +262,9 @@ func TestConfigCheckPostgres(t *testing.T) {
 	if strings.Contains(out+errs, "secret") {
 		t.Errorf("the password is shown: %s %s", out, errs)
 	}
+	if strings.Contains(errs, "this is a bug") {
+		t.Errorf("an unreachable store called a bug: %s", errs)
+	}
 	if _, errs, code := runAccord(t, "config", "check", "--data", dir, "--store", "postgres://%zz"); code != 1 || !strings.Contains(errs, "not a PostgreSQL URL") {
 		t.Errorf("a URL that does not parse: exit %d %s", code, errs)
 	}

@@ -106,6 +106,9 @@ func TestServeUnreachablePostgres(t *testing.T) {
 	if strings.Contains(msg, "secret") {
 		t.Errorf("the error shows the password: %s", msg)
 	}
+	if code != 1 || strings.Contains(msg, "this is a bug") {
+		t.Errorf("an unreachable store is the deployment's error, not a bug: exit %d\n%s", code, msg)
+	}
 	_, errOut, code = runAccord(t, "serve", "--addr", "127.0.0.1:0", "--data", t.TempDir(), "--store", "mysql://x")
 	if code == 0 || !strings.Contains(errOut, fmt.Sprintf("store %q", "mysql://x")) {
 		t.Errorf("an unknown store: exit %d %s", code, errOut)
