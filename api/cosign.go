@@ -105,6 +105,11 @@ func WitnessVerifiers(keys []string) ([]note.Verifier, error) {
 		if !ok {
 			name, key = "", k
 		}
+		if strings.HasPrefix(key, "PRIVATE+KEY+") {
+			// Never echo it: it is the witness's signing secret.
+			who, _, _ := strings.Cut(strings.TrimPrefix(key, "PRIVATE+KEY+"), "+")
+			return nil, fmt.Errorf("witness key PRIVATE+KEY+%s+…: a private key, which the witness keeps; give its public key, NAME+HASH+KEY (the second line of the file 'accord ledger keygen %s' wrote)", who, who)
+		}
 		v, err := note.NewVerifier(key)
 		if err != nil {
 			return nil, fmt.Errorf("witness key %q: not a public note key (NAME+HASH+KEY, from 'accord ledger keygen NAME'): %v", k, err)

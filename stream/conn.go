@@ -13,6 +13,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/internal/redact"
 )
 
 // Conn is a connection to the stream cluster (or the embedded server) and
@@ -51,7 +52,7 @@ func Connect(ctx context.Context, rawURL, name string) (*Conn, error) {
 	if _, err := js.AccountInfo(actx); err != nil {
 		nc.Close()
 		return nil, &accord.Error{Code: accord.EINVALID, Message: fmt.Sprintf(
-			"NATS at %s answers but JetStream does not; start nats-server with JetStream enabled (-js, or jetstream {} in its configuration), and in a cluster wait until it has a leader", redact(rawURL)), Err: err}
+			"NATS at %s answers but JetStream does not; start nats-server with JetStream enabled (-js, or jetstream {} in its configuration), and in a cluster wait until it has a leader", redact.URLs(rawURL)), Err: err}
 	}
 	c.NC, c.JS = nc, js
 	return c, nil
@@ -64,7 +65,7 @@ func (c *Conn) Ping(ctx context.Context) error {
 		d = time.Until(dl)
 	}
 	if err := c.NC.FlushTimeout(d); err != nil {
-		return fmt.Errorf("NATS at %s does not answer: %w", redact(c.URL), err)
+		return fmt.Errorf("NATS at %s does not answer: %w", redact.URLs(c.URL), err)
 	}
 	return nil
 }
@@ -85,7 +86,7 @@ func unreachable(rawURL string, err error) error {
 		p, perr := url.Parse(u)
 		if perr != nil || p.Host == "" {
 			return &accord.Error{Code: accord.EINVALID, Message: fmt.Sprintf(
-				"--stream %q: not a NATS URL; want nats://HOST:PORT (several separated by commas for a cluster) or embedded", redact(rawURL)), Err: err}
+				"--stream %q: not a NATS URL; want nats://HOST:PORT (several separated by commas for a cluster) or embedded", redact.URLs(rawURL)), Err: err}
 		}
 		h := p.Host
 		if p.Port() == "" {
@@ -98,19 +99,5 @@ func unreachable(rawURL string, err error) error {
 		hint = "the server refused the credentials: check the user and password in the URL (nats://USER:PASSWORD@HOST:PORT)"
 	}
 	return &accord.Error{Code: accord.EINVALID, Message: fmt.Sprintf(
-		"cannot connect to NATS at %s (%s); %s", redact(rawURL), strings.Join(hosts, ", "), hint), Err: err}
-}
-
-// redact hides a password in a URL.
-func redact(raw string) string {
-	parts := strings.Split(raw, ",")
-	for i, s := range parts {
-		if u, err := url.Parse(strings.TrimSpace(s)); err == nil && u.User != nil {
-			if _, ok := u.User.Password(); ok {
-				u.User = url.UserPassword(u.User.Username(), "xxxxx")
-				parts[i] = u.String()
-			}
-		}
-	}
-	return strings.Join(parts, ",")
+		"cannot connect to NATS at %s (%s); %s", redact.URLs(rawURL), strings.Join(hosts, ", "), hint), Err: err}
 }

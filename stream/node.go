@@ -15,6 +15,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/internal/redact"
 	"github.com/accord-peace/accord/mission"
 	"github.com/accord-peace/accord/monitor"
 )
@@ -187,7 +188,7 @@ func Start(ctx context.Context, m *mission.Mission, c Config) (*Node, error) {
 		if err == nil {
 			return // closed by this node
 		}
-		logger.Warn("stream: connection to NATS lost; reconnecting", "url", redact(conn.URL), "err", err)
+		logger.Warn("stream: connection to NATS lost; reconnecting", "url", redact.URLs(conn.URL), "err", err)
 	})
 	conn.NC.SetReconnectHandler(func(nc *nats.Conn) {
 		if c.Metrics != nil {
@@ -201,7 +202,7 @@ func Start(ctx context.Context, m *mission.Mission, c Config) (*Node, error) {
 		scancel()
 		if err != nil {
 			n.Close()
-			return nil, fmt.Errorf("region %s: creating the stream %s on %s: %w", c.Region, RegionStream(c.Region), redact(conn.URL), err)
+			return nil, fmt.Errorf("region %s: creating the stream %s on %s: %w", c.Region, RegionStream(c.Region), redact.URLs(conn.URL), err)
 		}
 		n.Ingester = NewIngester(m, conn, c.Sectors.Plan, c.Metrics)
 		n.Ingester.Region = c.Region

@@ -158,12 +158,12 @@ func (w *Witness) Follow(ctx context.Context, fc FollowConfig, report func(Event
 		case !connected.Load() && !polling.Load():
 			// The server is not reached: the feed's reconnection runs
 			// the next round.
-			fc.Logger.Warn("witness round failed; the next one when the feed is back", "witness", w.cfg.Signer.Name(), "server", w.cfg.Server, "err", err)
+			fc.Logger.Warn("witness round failed; the next one when the feed is back", "witness", w.cfg.Signer.Name(), "server", w.server, "err", err)
 			fc.OnError(err)
 		default:
 			fails++
 			d := backoff(fails, fc.MaxBackoff)
-			fc.Logger.Warn("witness round failed", "witness", w.cfg.Signer.Name(), "server", w.cfg.Server, "err", err, "retry_in", d)
+			fc.Logger.Warn("witness round failed", "witness", w.cfg.Signer.Name(), "server", w.server, "err", err, "retry_in", d)
 			fc.OnError(err)
 			retry = time.After(d)
 		}
@@ -188,9 +188,9 @@ func (w *Witness) watch(ctx context.Context, fc FollowConfig, signal func(), pol
 		up.Store(true)
 		fc.OnMode(ModeFeed)
 		if polling.Swap(false) {
-			fc.Logger.Info("the server's feed is back: following it, polling stopped", "witness", name, "server", w.cfg.Server)
+			fc.Logger.Info("the server's feed is back: following it, polling stopped", "witness", name, "server", w.server)
 		} else {
-			fc.Logger.Info("following the server's feed", "witness", name, "server", w.cfg.Server, "reconnects", fails)
+			fc.Logger.Info("following the server's feed", "witness", name, "server", w.server, "reconnects", fails)
 		}
 		fails = 0
 		signal()
@@ -206,7 +206,7 @@ func (w *Witness) watch(ctx context.Context, fc FollowConfig, signal func(), pol
 			wait := max(fc.FeedRetry, nf.retry)
 			if !polling.Swap(true) {
 				fc.OnMode(ModePolling)
-				fc.Logger.Warn("the server's feed is not available: polling instead", "witness", name, "server", w.cfg.Server, "answer", nf.status, "poll_every", fc.Poll, "feed_again_in", wait)
+				fc.Logger.Warn("the server's feed is not available: polling instead", "witness", name, "server", w.server, "answer", nf.status, "poll_every", fc.Poll, "feed_again_in", wait)
 			}
 			fc.OnError(err)
 			signal()
@@ -217,8 +217,8 @@ func (w *Witness) watch(ctx context.Context, fc FollowConfig, signal func(), pol
 			fc.OnMode(ModeReconnecting)
 		}
 		d := backoff(fails, fc.MaxBackoff)
-		fc.Logger.Warn("the server's feed dropped: reconnecting", "witness", name, "server", w.cfg.Server, "err", err, "attempt", fails, "retry_in", d)
-		fc.OnError(fmt.Errorf("the feed of %s: %w", w.cfg.Server, err))
+		fc.Logger.Warn("the server's feed dropped: reconnecting", "witness", name, "server", w.server, "err", err, "attempt", fails, "retry_in", d)
+		fc.OnError(fmt.Errorf("the feed of %s: %w", w.server, err))
 		sleep(ctx, d)
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -31,6 +32,7 @@ import (
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/engine"
+	"github.com/accord-peace/accord/internal/redact"
 	"github.com/accord-peace/accord/ledger"
 	"github.com/accord-peace/accord/mission"
 )
@@ -93,6 +95,7 @@ func (r *Refusal) Error() string { return "refused: " + r.Reason }
 // Witness follows one log.
 type Witness struct {
 	cfg    Config
+	server string          // cfg.Server as messages name it: without its password
 	gate   *ledger.Witness // signs only what extends the last tree cosigned
 	last   tlog.Tree       // the last tree cosigned
 	data   []byte          // the entries it covers, in the ledger's file format
@@ -109,6 +112,36 @@ const (
 	ledgerFile = "ledger"              // the entries it covers
 )
 
+// CheckServer checks a server's base URL as a witness is given it:
+// http or https, a host, and no query or fragment (the witness appends
+// the API's paths, /v1/checkpoint and the others, to it). A URL that
+// could never answer is refused at once, rather than retried for ever.
+func CheckServer(raw string) error {
+	u, err := url.Parse(raw)
+	bad := func(why string) error {
+		return accord.Errorf(accord.EINVALID, "server %q: %s; want the base URL of an accord server, http(s)://HOST[:PORT][/PREFIX] (the one its clients use, without /v1)", redact.URL(raw), why)
+	}
+	switch {
+	case raw == "":
+		return bad("empty")
+	case err != nil:
+		return bad("not a URL")
+	case u.Scheme != "http" && u.Scheme != "https":
+		return bad("not http or https")
+	case u.Host == "":
+		return bad("no host")
+	case u.RawQuery != "" || u.Fragment != "":
+		return bad("a query or a fragment")
+	case strings.HasSuffix(strings.TrimSuffix(u.Path, "/"), "/v1"):
+		return bad("it ends with /v1, which the witness adds")
+	}
+	return nil
+}
+
+// Server is the server's base URL as messages name it: without its
+// password.
+func (w *Witness) Server() string { return w.server }
+
 // Open loads a witness's state from its directory (none: a new witness,
 // which cosigns the first checkpoint it verifies). The copy of the
 // entries must verify and match the last checkpoint cosigned, or the
@@ -118,10 +151,13 @@ func Open(cfg Config) (*Witness, error) {
 		cfg.Client = http.DefaultClient
 	}
 	cfg.Server = strings.TrimSuffix(cfg.Server, "/")
+	if err := CheckServer(cfg.Server); err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
 		return nil, err
 	}
-	w := &Witness{cfg: cfg, gate: ledger.NewWitness(cfg.Origin, cfg.Log, cfg.Signer, tlog.Tree{})}
+	w := &Witness{cfg: cfg, server: redact.URL(cfg.Server), gate: ledger.NewWitness(cfg.Origin, cfg.Log, cfg.Signer, tlog.Tree{})}
 	msg, err := os.ReadFile(filepath.Join(cfg.Dir, stateFile))
 	if errors.Is(err, fs.ErrNotExist) {
 		return w, os.WriteFile(filepath.Join(cfg.Dir, ledgerFile), nil, 0o600)
@@ -387,7 +423,7 @@ func (w *Witness) post(ctx context.Context, report func(Event), cosigned []byte,
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("%s refused the cosignature of the checkpoint of %d entries: %s: %s", w.cfg.Server, t.N, resp.Status, strings.TrimSpace(string(b)))
+		return fmt.Errorf("%s refused the cosignature of the checkpoint of %d entries: %s: %s", w.server, t.N, resp.Status, strings.TrimSpace(string(b)))
 	}
 	var out struct {
 		Witnesses []string `json:"witnesses"`
@@ -446,7 +482,7 @@ func (w *Witness) consistency(ctx context.Context, n int64) (tlog.TreeProof, err
 		Proof []tlog.Hash `json:"proof"`
 	}
 	if err := json.Unmarshal(b, &p); err != nil {
-		return nil, fmt.Errorf("%s: a consistency proof that is not one: %v", w.cfg.Server, err)
+		return nil, fmt.Errorf("%s: a consistency proof that is not one: %v", w.server, err)
 	}
 	return p.Proof, nil
 }

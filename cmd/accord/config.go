@@ -19,6 +19,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/internal/redact"
 	"github.com/accord-peace/accord/local"
 	"github.com/accord-peace/accord/pgstore"
 )
@@ -218,12 +219,9 @@ func resolveConfig(cmd *cobra.Command, configPath string, lookupEnv func(string)
 			f.Value.Set(f.DefValue)
 			val, src = invalid, src+" (invalid)"
 		}
-		if name == "store" {
-			val = pgstore.Redact(val)
-		}
-		if name == "stream" {
-			val = redactStream(val)
-		}
+		// Secrets hidden: a URL's password (--store, --stream,
+		// --witness-server), a private key given as --witness-key.
+		val = redact.Value(val)
 		sources = append(sources, configSource{Key: name, Value: val, Source: src})
 	}
 	return sources, problems
@@ -279,7 +277,7 @@ func checkServerConfig(ctx context.Context, c serverConfig, connect bool) []stri
 		add(accord.Errorf(accord.EINVALID, "the main agreement %s (the first --agreement) has no monitoring section", as[0].ID))
 	}
 	if _, err := readWitnessKeys(c.witnessKeys); err != nil {
-		add(fmt.Errorf("--witness-key: %w", err))
+		add(err) // it names --witness-key
 	}
 	var keys map[string]string
 	if agreementsOK {

@@ -22,6 +22,7 @@ import (
 	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/api"
 	"github.com/accord-peace/accord/geo"
+	"github.com/accord-peace/accord/internal/redact"
 	"github.com/accord-peace/accord/ledger"
 	"github.com/accord-peace/accord/local"
 	"github.com/accord-peace/accord/mission"
@@ -499,7 +500,7 @@ client that stops reading is dropped. Ctrl-C stops it cleanly.
 				if c.region != "" {
 					role += " in region " + c.region + ", publishing unstored to " + stream.RegionStream(c.region)
 				}
-				fmt.Fprintf(cmd.OutOrStdout(), "accord serving on %s (data in %s; stream %s, %d sector(s), role %s; log key %s)\n", s.URL, c.data, redactStream(c.stream), max(c.partitions, 1), role, s.logKey)
+				fmt.Fprintf(cmd.OutOrStdout(), "accord serving on %s (data in %s; stream %s, %d sector(s), role %s; log key %s)\n", s.URL, c.data, redact.URLs(c.stream), max(c.partitions, 1), role, s.logKey)
 			} else {
 				fmt.Fprintf(cmd.OutOrStdout(), "accord serving on %s (data in %s, %d observations restored; log key %s)\n", s.URL, c.data, s.restored, s.logKey)
 			}

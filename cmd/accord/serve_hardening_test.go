@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"github.com/accord-peace/accord/agreement"
 	"io"
 	"net"
 	"net/http"
@@ -14,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/accord-peace/accord/agreement"
 )
 
 // The tokens file is checked against the agreement at start: a token gives

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/internal/redact"
 	"github.com/accord-peace/accord/ledger"
 	"github.com/accord-peace/accord/mission"
 	"github.com/accord-peace/accord/monitor"
@@ -133,24 +134,10 @@ func checkStreamURL(s string) error {
 	for _, part := range strings.Split(s, ",") {
 		u, err := url.Parse(strings.TrimSpace(part))
 		if err != nil || (u.Scheme != "nats" && u.Scheme != "tls") || u.Host == "" {
-			return fmt.Errorf("--stream %q: want embedded or nats://HOST:PORT (several separated by commas for a cluster)", redactStream(s))
+			return fmt.Errorf("--stream %q: want embedded or nats://HOST:PORT (several separated by commas for a cluster)", redact.URLs(s))
 		}
 	}
 	return nil
-}
-
-// redactStream hides a password in a --stream value.
-func redactStream(s string) string {
-	parts := strings.Split(s, ",")
-	for i, p := range parts {
-		if u, err := url.Parse(strings.TrimSpace(p)); err == nil && u.User != nil {
-			if _, ok := u.User.Password(); ok {
-				u.User = url.UserPassword(u.User.Username(), "xxxxx")
-				parts[i] = u.String()
-			}
-		}
-	}
-	return strings.Join(parts, ",")
 }
 
 // startStream starts the node's stream part once the mission is open and

@@ -20,6 +20,7 @@ import (
 	"golang.org/x/mod/sumdb/note"
 
 	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/internal/redact"
 	"github.com/accord-peace/accord/stream"
 	"github.com/accord-peace/accord/witness"
 )
@@ -53,6 +54,11 @@ func (w *witnessConfig) problems(role string) []string {
 	}
 	if w.server == "" || w.logKey == "" || w.key == "" {
 		ps = append(ps, "--role witness: --witness-server, --witness-log-key and --key are required")
+	}
+	if w.server != "" {
+		if err := witness.CheckServer(strings.TrimSuffix(w.server, "/")); err != nil {
+			ps = append(ps, "--witness-server: "+err.Error())
+		}
 	}
 	if w.every <= 0 || w.poll <= 0 {
 		ps = append(ps, fmt.Sprintf("--witness-every %v, --witness-poll %v: want durations above 0", w.every, w.poll))
@@ -196,7 +202,7 @@ func startWitnessNode(ctx context.Context, cmd *cobra.Command, c serverConfig, l
 	}
 	n := &witnessNode{name: signer.Name(), w: w, done: make(chan error, 1), followed: make(chan struct{}), status: newWitnessStatus()}
 	st := &n.status.st
-	st.Witness, st.Server, st.LogKey, st.Following = signer.Name(), server, lv.Name(), witness.ModeReconnecting
+	st.Witness, st.Server, st.LogKey, st.Following = signer.Name(), w.Server(), lv.Name(), witness.ModeReconnecting
 	for _, a := range as {
 		st.Agreements = append(st.Agreements, a.ID)
 	}
@@ -289,7 +295,7 @@ func serveWitness(cmd *cobra.Command, c serverConfig) error {
 	n.status.mu.Lock()
 	size := n.status.st.Cosigned.Size
 	n.status.mu.Unlock()
-	fmt.Fprintf(cmd.OutOrStdout(), "accord witness %s serving its state on %s/v1/witness (following %s; state in %s, last cosigned %d entries)\n", n.name, n.URL, c.witness.server, c.data, size)
+	fmt.Fprintf(cmd.OutOrStdout(), "accord witness %s serving its state on %s/v1/witness (following %s; state in %s, last cosigned %d entries)\n", n.name, n.URL, redact.URL(c.witness.server), c.data, size)
 	select {
 	case <-cmd.Context().Done():
 	case err := <-n.done:

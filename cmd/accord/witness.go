@@ -82,6 +82,10 @@ Each round prints a line (entries verified, checkpoints cosigned, refusals);
 			if interval <= 0 || every <= 0 {
 				return usageError{cmd: "witness", err: fmt.Errorf("--interval %v, --every %v: want durations above 0", interval, every)}
 			}
+			server = strings.TrimSuffix(server, "/")
+			if err := witness.CheckServer(server); err != nil {
+				return usageError{cmd: "witness", err: fmt.Errorf("--server: %v", err)}
+			}
 			skey, err := os.ReadFile(keyFile)
 			if err != nil {
 				return &accord.Error{Code: accord.ENOTFOUND, Message: "--key " + keyFile, Err: err}
@@ -108,7 +112,6 @@ Each round prints a line (entries verified, checkpoints cosigned, refusals);
 			if data == "" {
 				data = signer.Name() + ".witness"
 			}
-			server = strings.TrimSuffix(server, "/")
 			w, err := witness.Open(witness.Config{Server: server, Origin: origin, Log: lv, Signer: signer, Dir: data,
 				Registry: reg, Agreements: as, Signed: signed,
 				Open: openSealed(cmd, server, firstOf(token, os.Getenv("ACCORD_TOKEN")))})
@@ -118,7 +121,7 @@ Each round prints a line (entries verified, checkpoints cosigned, refusals);
 			out := cmd.OutOrStdout()
 			report := func(ev witness.Event) { writeWitnessEvent(out, signer.Name(), ev, asJSON) }
 			if !asJSON {
-				fmt.Fprintf(out, "witness %s: following %s (log key %s), state in %s, last cosigned %d entries\n", signer.Name(), server, lv.Name(), data, w.Last().N)
+				fmt.Fprintf(out, "witness %s: following %s (log key %s), state in %s, last cosigned %d entries\n", signer.Name(), w.Server(), lv.Name(), data, w.Last().N)
 			}
 			if once {
 				err := w.Round(cmd.Context(), report)
@@ -129,7 +132,7 @@ Each round prints a line (entries verified, checkpoints cosigned, refusals);
 				case errors.As(err, &r):
 					return accord.Errorf(accord.EINVALID, "witness %s refused the checkpoint: %s", signer.Name(), r.Reason)
 				default:
-					return &accord.Error{Code: accord.ENOTFOUND, Message: "witness " + signer.Name() + ": " + server, Err: err}
+					return &accord.Error{Code: accord.ENOTFOUND, Message: "witness " + signer.Name() + ": " + w.Server(), Err: err}
 				}
 			}
 			logger := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))

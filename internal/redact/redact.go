@@ -1,0 +1,82 @@
+// Package redact hides the secrets accord could print — the passwords in
+// URLs, private note keys — in errors, logs, answers and its settings'
+// table. It is the one place that does it, for every kind of URL accord
+// is given (postgres://, nats://, the witness's http(s)://), and it hides
+// a password in a URL that does not parse too: such a URL is the one an
+// error names.
+package redact
+
+import (
+	"net/url"
+	"strings"
+)
+
+// Hidden is what a password is replaced with.
+const Hidden = "xxxxx"
+
+// URL is raw with its password, if any, replaced by Hidden. A URL that
+// parses keeps everything else as url.URL writes it; one that does not
+// is cut by hand: whatever lies between the first ':' after "://" and the
+// last '@' is hidden, when the user part has a ':' (it may hide more
+// than the password, never less).
+func URL(raw string) string {
+	if u, err := url.Parse(raw); err == nil {
+		if u.User == nil {
+			return raw
+		}
+		if _, ok := u.User.Password(); !ok {
+			return raw
+		}
+		u.User = url.UserPassword(u.User.Username(), Hidden)
+		return u.String()
+	}
+	i := strings.Index(raw, "://")
+	if i < 0 {
+		return raw
+	}
+	rest := raw[i+3:]
+	at := strings.LastIndex(rest, "@")
+	if at < 0 {
+		return raw
+	}
+	c := strings.Index(rest[:at], ":")
+	if c < 0 {
+		return raw
+	}
+	return raw[:i+3] + rest[:c+1] + Hidden + rest[at:]
+}
+
+// URLs is URL for each of a comma-separated list (a NATS cluster's
+// servers).
+func URLs(list string) string {
+	parts := strings.Split(list, ",")
+	for i, p := range parts {
+		t := strings.TrimSpace(p)
+		if r := URL(t); r != t {
+			parts[i] = strings.Replace(p, t, r, 1)
+		}
+	}
+	return strings.Join(parts, ",")
+}
+
+// Value is a setting's value as accord lists it: each of its
+// comma-separated parts with a URL's password hidden (URL), and a private
+// note key (PRIVATE+KEY+NAME+HASH+KEY, alone or after NAME=) cut to its
+// name.
+func Value(v string) string {
+	parts := strings.Split(URLs(v), ",")
+	for i, p := range parts {
+		pre, key, ok := strings.Cut(p, "=")
+		if !ok {
+			pre, key = "", p
+		} else {
+			pre += "="
+		}
+		t := strings.TrimSpace(key)
+		if rest, ok := strings.CutPrefix(t, "PRIVATE+KEY+"); ok {
+			name, _, _ := strings.Cut(rest, "+")
+			parts[i] = pre + "PRIVATE+KEY+" + name + "+" + Hidden
+		}
+	}
+	return strings.Join(parts, ",")
+}
