@@ -8,7 +8,14 @@ import (
 	"strings"
 
 	"filippo.io/age"
+	"github.com/accord-peace/accord"
 )
+
+// keyError is what is wrong with the key's file, the operator's to mend
+// (EINVALID): the file, why, and what to do.
+func keyError(path string, err error, fix string) error {
+	return &accord.Error{Code: accord.EINVALID, Message: fmt.Sprintf("mediation key %s: %v; %s", path, err, fix)}
+}
 
 // LoadKey reads the mediation's age identity from a file, creating one
 // (readable by its owner only) when the file does not exist.
@@ -21,12 +28,12 @@ func LoadKey(path string) (*age.X25519Identity, error) {
 		}
 		content := fmt.Sprintf("# accord mediation key: positions are encrypted to %s\n%s\n", id.Recipient(), id)
 		if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
-			return nil, fmt.Errorf("mediation key %s: %v", path, err)
+			return nil, keyError(path, err, "its directory must be one this user can write")
 		}
 		return id, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("mediation key %s: %v", path, err)
+		return nil, keyError(path, err, "it must be a file this user can read")
 	}
 	for _, line := range strings.Split(string(b), "\n") {
 		line = strings.TrimSpace(line)
@@ -35,9 +42,9 @@ func LoadKey(path string) (*age.X25519Identity, error) {
 		}
 		id, err := age.ParseX25519Identity(line)
 		if err != nil {
-			return nil, fmt.Errorf("mediation key %s: %v", path, err)
+			return nil, keyError(path, err, "it must hold the age identity (AGE-SECRET-KEY-1…) accord wrote; restore it from a backup (without it the sealed positions cannot be read)")
 		}
 		return id, nil
 	}
-	return nil, fmt.Errorf("mediation key %s: no AGE-SECRET-KEY line", path)
+	return nil, keyError(path, errors.New("no AGE-SECRET-KEY line"), "it must hold the age identity (AGE-SECRET-KEY-1…) accord wrote; restore it from a backup (without it the sealed positions cannot be read)")
 }

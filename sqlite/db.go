@@ -11,7 +11,8 @@ import (
 	"strconv"
 	"strings"
 
-	_ "modernc.org/sqlite" // the database/sql driver "sqlite"
+	sqlitedriver "modernc.org/sqlite" // the database/sql driver "sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/accord-peace/accord"
 )
@@ -79,9 +80,26 @@ func open(ctx context.Context, path, synchronous, vfs string, checkpoint int) (*
 	d := &DB{db: db, path: path}
 	if err := d.migrate(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("sqlite: %s: %w", path, err)
+		return nil, openError(path, err)
 	}
 	return d, nil
+}
+
+// openError is an error opening the database at path: the file's own
+// state (damaged, not a database, not readable or writable) is the
+// operator's to mend (EINVALID), said with what to do; anything else is
+// named with the file.
+func openError(path string, err error) error {
+	var se *sqlitedriver.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB:
+			return &accord.Error{Code: accord.EINVALID, Message: fmt.Sprintf("sqlite: %s: %v; the file is damaged or not accord's: restore it from a backup, or move it away for accord to start afresh (what the ledger holds stays in the ledger file)", path, err)}
+		case sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM, sqlite3.SQLITE_AUTH:
+			return &accord.Error{Code: accord.EINVALID, Message: fmt.Sprintf("sqlite: %s: %v; the file and its directory (--data) must be ones this user can read and write", path, err)}
+		}
+	}
+	return fmt.Errorf("sqlite: %s: %w", path, err)
 }
 
 // wrap names the database file and what was being done in an error that

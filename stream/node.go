@@ -90,10 +90,19 @@ func ParseRegionRef(s string) (RegionRef, error) {
 	return RegionRef{Name: name, Domain: domain}, nil
 }
 
-// CheckRegionName refuses a region name that is not one subject token.
+// CheckRegionName refuses a region name that is not ASCII letters,
+// digits, - and _: it names a NATS subject token and a JetStream stream
+// (ACCORD_REGION_NAME), which take no dots, spaces, wildcards nor
+// slashes.
 func CheckRegionName(name string) error {
-	if name == "" || strings.ContainsAny(name, ". *>\t\r\n") {
-		return accord.Errorf(accord.EINVALID, "region %q: want a name of letters, digits, - or _ (one NATS subject token: no dots, spaces or wildcards)", name)
+	ok := name != "" && len(name) <= 64
+	for _, r := range name {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			ok = false
+		}
+	}
+	if !ok {
+		return accord.Errorf(accord.EINVALID, "region %q: want a name of 1 to 64 ASCII letters, digits, - or _ (it names a NATS subject token and the stream ACCORD_REGION_NAME)", name)
 	}
 	return nil
 }
@@ -166,7 +175,7 @@ func Start(ctx context.Context, m *mission.Mission, c Config) (*Node, error) {
 	}
 	n := &Node{failed: make(chan struct{}), logger: c.Logger}
 	url := c.URL
-	if url == EmbeddedURL {
+	if IsEmbedded(url) {
 		dir := filepath.Join(c.Dir, "jetstream")
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, fmt.Errorf("--stream embedded: %w", err)

@@ -2,9 +2,11 @@ package stream
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
+	"github.com/accord-peace/accord"
 	"github.com/nats-io/nats.go/jetstream"
 )
 
@@ -22,6 +24,10 @@ type StreamConfig struct {
 
 // DefaultDuplicates is the duplicate window when none is given.
 const DefaultDuplicates = 10 * time.Minute
+
+// jsReplicasNotSupported is JetStream's error code for replicas asked of
+// a server that is not in a cluster (JSStreamReplicasNotSupportedErr).
+const jsReplicasNotSupported jetstream.ErrorCode = 10074
 
 // EnsureStreams creates ObsStream and FusedStream, or updates them to c.
 // Both keep every message (limits retention, no limit), on files: a
@@ -49,6 +55,11 @@ func EnsureStreams(ctx context.Context, js jetstream.JetStream, c StreamConfig) 
 			sc.Sources = have.CachedInfo().Config.Sources
 		}
 		if _, err := js.CreateOrUpdateStream(ctx, sc); err != nil {
+			var ae *jetstream.APIError
+			if errors.As(err, &ae) && ae.ErrorCode == jsReplicasNotSupported {
+				// The deployment's configuration, not a bug.
+				return &accord.Error{Code: accord.EINVALID, Err: fmt.Errorf("creating the stream %s with %d replicas: %w; the NATS server is not a cluster: set --stream-replicas 1, or name a JetStream cluster of %d nodes or more", sc.Name, c.Replicas, err, c.Replicas)}
+			}
 			return fmt.Errorf("creating the stream %s (%d replicas): %w", sc.Name, c.Replicas, err)
 		}
 	}

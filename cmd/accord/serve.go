@@ -399,6 +399,11 @@ func (s *server) close() {
 // on first use (log.key, private, and log.pub for verifiers).
 func logKey(dir string) (note.Signer, string, error) {
 	kf, pf := filepath.Join(dir, "log.key"), filepath.Join(dir, "log.pub")
+	// The data directory's files are the operator's: what is wrong with
+	// them is said with the file and what to do (EINVALID), not as a bug.
+	bad := func(file string, err error, fix string) error {
+		return &accord.Error{Code: accord.EINVALID, Message: fmt.Sprintf("the log's key %s: %v; %s", file, err, fix)}
+	}
 	skey, err := os.ReadFile(kf)
 	if errors.Is(err, os.ErrNotExist) {
 		s, v, err := note.GenerateKey(rand.Reader, "accord-mission")
@@ -406,22 +411,29 @@ func logKey(dir string) (note.Signer, string, error) {
 			return nil, "", err
 		}
 		if err := os.WriteFile(kf, []byte(s+"\n"), 0o600); err != nil {
-			return nil, "", err
+			return nil, "", bad(kf, err, "--data must be a directory this user can write")
 		}
 		if err := os.WriteFile(pf, []byte(v+"\n"), 0o644); err != nil {
-			return nil, "", err
+			return nil, "", bad(pf, err, "--data must be a directory this user can write")
 		}
 		skey = []byte(s)
 	} else if err != nil {
-		return nil, "", err
+		return nil, "", bad(kf, err, "--data must be a directory this user can read and write")
 	}
 	signer, err := note.NewSigner(strings.TrimSpace(string(skey)))
 	if err != nil {
-		return nil, "", fmt.Errorf("%s: %v", kf, err)
+		return nil, "", bad(kf, err, "it must hold the log's private note key (PRIVATE+KEY+…), as serve wrote it; restore it from a backup (a new key would start another log)")
 	}
 	vkey, err := os.ReadFile(pf)
 	if err != nil {
-		return nil, "", err
+		return nil, "", bad(pf, err, "it must hold the log's public key beside log.key; restore it from a backup, or write it again from the server's first lines of output (\"log key …\")")
+	}
+	v, err := note.NewVerifier(strings.TrimSpace(string(vkey)))
+	if err != nil || v.Name() != signer.Name() || v.KeyHash() != signer.KeyHash() {
+		if err == nil {
+			err = errors.New("not the public key of log.key")
+		}
+		return nil, "", bad(pf, err, "it must hold the public key of log.key (NAME+HASH+KEY); restore it from a backup")
 	}
 	return signer, strings.TrimSpace(string(vkey)), nil
 }

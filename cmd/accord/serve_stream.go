@@ -15,6 +15,7 @@ import (
 	"github.com/accord-peace/accord/ledger"
 	"github.com/accord-peace/accord/mission"
 	"github.com/accord-peace/accord/monitor"
+	"github.com/accord-peace/accord/sector"
 	"github.com/accord-peace/accord/stream"
 )
 
@@ -75,8 +76,8 @@ func (c serverConfig) streamProblems() []string {
 			ps = append(ps, err.Error())
 		}
 	}
-	if c.partitions < 0 {
-		ps = append(ps, fmt.Sprintf("--partitions %d: want 1 or more", c.partitions))
+	if c.partitions < 0 || c.partitions > sector.MaxSectors {
+		ps = append(ps, fmt.Sprintf("--partitions %d: want 1 to %d", c.partitions, sector.MaxSectors))
 	}
 	if c.replicas < 0 || c.replicas > 5 {
 		ps = append(ps, fmt.Sprintf("--stream-replicas %d: want 1 to 5 (1 on a single node, 3 in a cluster)", c.replicas))
@@ -122,6 +123,9 @@ func (c serverConfig) streamProblems() []string {
 	}
 	if stream.IsEmbedded(c.stream) && c.role != stream.RoleAll {
 		ps = append(ps, fmt.Sprintf("--role %s with --stream embedded: an embedded server serves one process; run every role (--role all) or name a cluster (nats://HOST:PORT)", c.role))
+	}
+	if stream.IsEmbedded(c.stream) && c.replicas > 1 {
+		ps = append(ps, fmt.Sprintf("--stream-replicas %d with --stream embedded: an embedded server is one node, which keeps one replica; set --stream-replicas 1, or name a cluster of %d nodes or more (nats://HOST:PORT,...)", c.replicas, c.replicas))
 	}
 	return ps
 }

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// What is wrong with the data directory's files is the operator's to mend:
+// serve says which file, why and what to do, and never calls it a bug.
+func TestServeDamagedDataFiles(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		damage func(dir string) error
+		want   []string
+	}{
+		{"log.key malformed", func(dir string) error {
+			return os.WriteFile(filepath.Join(dir, "log.key"), []byte("not a key\n"), 0o600)
+		}, []string{"log.key", "restore it from a backup"}},
+		{"log.pub missing", func(dir string) error { return os.Remove(filepath.Join(dir, "log.pub")) },
+			[]string{"log.pub", "restore it"}},
+		{"log.pub another key's", func(dir string) error {
+			return os.WriteFile(filepath.Join(dir, "log.pub"), []byte("other+00000000+AcY5dc2gzHm1pgtKDQy6mZrB3mDJd1AuJRsfeX5Ys7Y0\n"), 0o644)
+		}, []string{"log.pub", "public key of log.key"}},
+		{"accord.db not a database", func(dir string) error {
+			return os.WriteFile(filepath.Join(dir, "accord.db"), []byte(strings.Repeat("not a database ", 400)), 0o600)
+		}, []string{"accord.db", "restore it from a backup, or move it away"}},
+		{"mediation.key malformed", func(dir string) error {
+			return os.WriteFile(filepath.Join(dir, "mediation.key"), []byte("AGE-SECRET-KEY-1NOTAKEY\n"), 0o600)
+		}, []string{"mediation.key", "restore it from a backup"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			// The log's keys as a first start makes them; the damage
+			// then writes the file it is about.
+			if _, _, err := logKey(dir); err != nil {
+				t.Fatal(err)
+			}
+			if err := c.damage(dir); err != nil {
+				t.Fatal(err)
+			}
+			_, errs, code := runAccord(t, "serve", "--addr", "127.0.0.1:0", "--data", dir)
+			if code != 1 || strings.Contains(errs, "this is a bug") {
+				t.Fatalf("exit %d, want 1 and no bug:\n%s", code, errs)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(errs, w) {
+					t.Errorf("the error does not say %q:\n%s", w, errs)
+				}
+			}
+		})
+	}
+}
+
+// config check and serve refuse alike what no server could start with:
+// more sectors than a front is cut into, replicas an embedded server
+// cannot keep, a region that names no stream.
+func TestConfigCheckRefusesWhatServeRefuses(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--stream", "embedded", "--partitions", "1000000"}, "--partitions 1000000: want 1 to 4096"},
+		{[]string{"--stream", "embedded", "--stream-replicas", "3"}, "--stream-replicas 3 with --stream embedded"},
+		{[]string{"--stream", "nats://127.0.0.1:1", "--role", "ingest", "--region", "east/1"}, `region "east/1"`},
+	} {
+		for _, cmd := range [][]string{{"config", "check"}, {"serve", "--addr", "127.0.0.1:0"}} {
+			data := filepath.Join(t.TempDir(), "data")
+			_, errs, code := runAccord(t, append(append(cmd, c.args...), "--data", data)...)
+			if code == 0 || !strings.Contains(errs, c.want) || strings.Contains(errs, "this is a bug") {
+				t.Errorf("%s %s: exit %d, want a refusal saying %q:\n%s", strings.Join(cmd, " "), strings.Join(c.args, " "), code, c.want, errs)
+			}
+			if cmd[0] == "serve" {
+				if _, err := os.Stat(data); !os.IsNotExist(err) {
+					t.Errorf("serve %s: refused, yet %s was made", strings.Join(c.args, " "), data)
+				}
+			}
+		}
+	}
+}
