@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -165,9 +166,10 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 	if err := c.check(); err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(c.data, 0o755); err != nil {
-		return nil, &accord.Error{Code: accord.EINVALID, Message: "--data " + c.data, Err: err}
-	}
+	// Every input is read and checked before anything is written to
+	// --data: a refused start leaves the directory as it found it (the
+	// address is taken first too). What needs the stores — PostgreSQL,
+	// the stream — is met only once they are open.
 	as, err := loadAgreements(c.agreements)
 	if err != nil {
 		return nil, err
@@ -175,10 +177,6 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 	a := as[0]
 	if a.Monitoring == nil {
 		return nil, accord.Errorf(accord.EINVALID, "the main agreement %s (the first --agreement) has no monitoring section", a.ID)
-	}
-	signer, vkey, err := logKey(c.data)
-	if err != nil {
-		return nil, err
 	}
 	witnesses, err := readWitnessKeys(c.witnessKeys)
 	if err != nil {
@@ -192,11 +190,56 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 	if err != nil {
 		return nil, err
 	}
+	var sc *accord.Scenario
+	var negotiators []string // the served scenario's parties: they may hold party tokens to negotiate
+	if c.scenario != "none" {
+		if sc, err = loadScenario(c.scenario); err != nil {
+			return nil, err
+		}
+		for _, p := range sc.Parties {
+			negotiators = append(negotiators, p.ID)
+		}
+	}
+	var auth *api.Auth
+	if c.tokens != "" {
+		if auth, err = readTokens(c.tokens); err == nil {
+			err = checkTokens(c.tokens, auth.Tokens, as, negotiators)
+		}
+		if err != nil {
+			return nil, err
+		}
+		auth.Policy.RestrictEvidence = a.RestrictEvidence
+	}
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return nil, listenError(c.addr, err)
+	}
+	_, statErr := os.Stat(c.data)
+	made := errors.Is(statErr, fs.ErrNotExist)
+	started := false
+	defer func() {
+		if !started {
+			ln.Close()
+			if made {
+				os.Remove(c.data) // when still empty: a refused first start leaves no directory
+			}
+		}
+	}()
+	if err := os.MkdirAll(c.data, 0o755); err != nil {
+		return nil, &accord.Error{Code: accord.EINVALID, Message: "--data " + c.data, Err: err}
+	}
 	var feed *api.Feed
 	d, err := local.Open(ctx, local.Config{Dir: c.data, Store: c.store, Agreement: a, Others: as[1:], Registry: reg,
 		Publisher: func(l *ledger.Ledger) mission.Publisher { feed = &api.Feed{Ledger: l}; return feed },
 		StreamFed: c.stream != ""})
 	if err != nil {
+		return nil, err
+	}
+	// The log's key once the stores are open: a store that cannot be
+	// reached leaves no key behind.
+	signer, vkey, err := logKey(c.data)
+	if err != nil {
+		d.Close()
 		return nil, err
 	}
 	m, led := d.Mission, d.Ledger
@@ -218,32 +261,14 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 	}
 	s.api.Geometry = m.Monitoring().Geometry.GeoJSON()
 	s.api.Bands = api.BandOutlines(m.Monitoring(), k)
-	var negotiators []string // the served scenario's parties: they may hold party tokens to negotiate
-	if c.scenario != "none" {
-		sc, err := loadScenario(c.scenario)
-		if err != nil {
-			s.close()
-			return nil, err
-		}
+	if sc != nil {
 		s.api.Scenario = negotiate.Compile(sc)
-		for _, p := range sc.Parties {
-			negotiators = append(negotiators, p.ID)
-		}
 	}
 	// An agreement that registers keys wants every batch signed.
 	s.api.RequireSigned = len(keys) > 0
 	s.api.Mediation = d.Mediation
 	s.api.Funding = d.Funding
-	if c.tokens != "" {
-		auth, err := readTokens(c.tokens)
-		if err == nil {
-			err = checkTokens(c.tokens, auth.Tokens, as, negotiators)
-		}
-		if err != nil {
-			s.close()
-			return nil, err
-		}
-		auth.Policy.RestrictEvidence = a.RestrictEvidence
+	if auth != nil {
 		s.api.Auth = auth
 	}
 	s.api.Metrics = api.NewMetrics(func() float64 { return float64(m.Open()) }, func() float64 { return float64(led.Len()) })
@@ -256,11 +281,6 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 			return nil, err
 		}
 	}
-	ln, err := net.Listen("tcp", c.addr)
-	if err != nil {
-		s.close()
-		return nil, listenError(c.addr, err)
-	}
 	s.URL = "http://" + ln.Addr().String()
 	if c.tokens == "" && !loopback(ln.Addr()) {
 		s.exposed = fmt.Sprintf("WARNING: serving beyond loopback without --tokens: every caller on the network at %s may post observations, answer notices and sign findings", ln.Addr())
@@ -270,6 +290,7 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 	// The body's deadline is set per request (api.Server.BodyTimeout), the
 	// feed's per write (api.Feed.WriteTimeout).
 	s.http = s.api.HTTPServer(c.headerTimeout, c.idleTimeout)
+	started = true
 	go func() { s.done <- s.http.Serve(ln) }()
 	return s, nil
 }

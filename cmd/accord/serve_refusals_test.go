@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -77,5 +78,41 @@ func TestConfigCheckRefusesWhatServeRefuses(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// A refused start leaves --data as it found it: no directory when there
+// was none, and nothing new in one that was there, whatever input was
+// refused — a key, the tokens, the scenario, the address, an unreachable
+// PostgreSQL.
+func TestRefusedStartWritesNothing(t *testing.T) {
+	held, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	busy := held.Addr().String()
+	for _, c := range []struct {
+		name string
+		args []string
+	}{
+		{"a private witness key", []string{"--witness-key", "PRIVATE+KEY+w+00000000+AAAA"}},
+		{"missing tokens", []string{"--tokens", "/nonexistent/tokens.json"}},
+		{"missing scenario", []string{"--scenario", "/nonexistent/scenario.yaml"}},
+		{"missing keys file", []string{"--keys", "/nonexistent/keys"}},
+		{"address in use", []string{"--addr", busy}},
+		{"PostgreSQL unreachable", []string{"--store", "postgres://u@127.0.0.1:1/db?sslmode=disable&connect_timeout=2"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			fresh := filepath.Join(t.TempDir(), "data")
+			args := append([]string{"serve", "--addr", "127.0.0.1:0", "--data", fresh}, c.args...)
+			if _, errs, code := runAccord(t, args...); code == 0 || strings.Contains(errs, "this is a bug") {
+				t.Fatalf("exit %d:\n%s", code, errs)
+			}
+			if _, err := os.Stat(fresh); !os.IsNotExist(err) {
+				entries, _ := os.ReadDir(fresh)
+				t.Errorf("refused, yet %s was made (%d entries)", fresh, len(entries))
+			}
+		})
 	}
 }

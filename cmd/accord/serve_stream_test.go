@@ -174,7 +174,7 @@ func TestServeStreamUnreachable(t *testing.T) {
 		{[]string{"config", "check", "--stream", "nats://127.0.0.1:4222", "--role", "ingest", "--region", "east"}, 0, "configuration valid"},
 		{[]string{"config", "check", "--stream", "nats://127.0.0.1:4222", "--source-region", "east", "--source-region", "west@dom-w"}, 0, "configuration valid"},
 		{[]string{"serve", "--stream", "embedded", "--region", "east"}, 2, "a regional node is an ingest node (--role ingest)"},
-		{[]string{"serve", "--stream", "nats://127.0.0.1:4222", "--role", "ingest", "--region", "a.b"}, 2, "one NATS subject token"},
+		{[]string{"serve", "--stream", "nats://127.0.0.1:4222", "--role", "ingest", "--region", "a.b"}, 2, "ASCII letters, digits, - or _"},
 		{[]string{"serve", "--stream", "nats://127.0.0.1:4222", "--role", "worker", "--source-region", "east"}, 2, "--source-region with --role worker"},
 		{[]string{"config", "check", "--stream", "nats://u:secret@127.0.0.1:4222", "--role", "worker"}, 0, "nats://u:xxxxx@127.0.0.1:4222"},
 		{[]string{"config", "check", "--stream", "nats://127.0.0.1:4222", "--role", "ingest", "--node", "ingest-1.eu"}, 0, "configuration valid"},
