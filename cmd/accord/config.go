@@ -268,8 +268,10 @@ func checkServerConfig(ctx context.Context, c serverConfig, connect bool) []stri
 			problems = append(problems, err.Error())
 		}
 	}
-	problems = append(problems, c.problems()...)
-	add(checkDataDir(c.data))
+	problems = append(problems, c.problems()...) // the shapes: --data a directory, --store a URL
+	if fi, err := os.Stat(c.data); strings.TrimSpace(c.data) != "" && (err != nil || fi.IsDir()) {
+		add(checkDataDir(c.data))
+	}
 	as, err := loadAgreements(c.agreements)
 	add(err)
 	agreementsOK := err == nil
@@ -307,7 +309,9 @@ func checkServerConfig(ctx context.Context, c serverConfig, connect bool) []stri
 			add(checkTokens(c.tokens, auth.Tokens, as, negotiators))
 		}
 	}
-	add(checkStore(ctx, c.store, connect))
+	if connect && checkStore(ctx, c.store, false) == nil {
+		add(checkStore(ctx, c.store, true)) // its shape is one of c.problems()
+	}
 	add(checkStream(ctx, c, connect))
 	return problems
 }

@@ -124,6 +124,22 @@ func (c *serverConfig) problems() []string {
 		}
 	}
 	ps = append(ps, c.witness.problems(c.role)...)
+	if c.role == stream.RoleWitness && (c.stream != "" || (c.store != "" && c.store != "sqlite") || c.partitions > 1) {
+		bad("--role witness follows a server over HTTP: --stream, --store and --partitions are the mission's nodes' and would be ignored")
+	}
+	if strings.TrimSpace(c.data) == "" {
+		bad("--data %q: want a directory (made when absent)", c.data)
+	} else if fi, err := os.Stat(c.data); err == nil && !fi.IsDir() {
+		bad("--data %s: a file, not a directory; give a directory (made when absent)", c.data)
+	}
+	if strings.TrimSpace(c.origin) == "" || strings.ContainsAny(c.origin, "\n\r") {
+		bad("--origin %q: want the ledger's name in its checkpoints, one line (the parties' witnesses are given the same)", c.origin)
+	}
+	// The store's shape (not whether it answers: serve, or config check
+	// --connect, asks it).
+	if err := checkStore(context.Background(), c.store, false); err != nil {
+		ps = append(ps, err.Error())
+	}
 	if c.feedPerAddr < 1 || c.feedClients < 1 {
 		bad("--feed-per-addr %d, --feed-clients %d: want at least 1 each", c.feedPerAddr, c.feedClients)
 	}

@@ -65,6 +65,10 @@ func TestConfigCheckRefusesWhatServeRefuses(t *testing.T) {
 		{[]string{"--stream", "embedded", "--partitions", "1000000"}, "--partitions 1000000: want 1 to 4096"},
 		{[]string{"--stream", "embedded", "--stream-replicas", "3"}, "--stream-replicas 3 with --stream embedded"},
 		{[]string{"--stream", "nats://127.0.0.1:1", "--role", "ingest", "--region", "east/1"}, `region "east/1"`},
+		{[]string{"--store", "mysql://x"}, `--store "mysql://x": want sqlite`},
+		{[]string{"--origin", ""}, `--origin "": want the ledger's name`},
+		{[]string{"--witness-server", "http://127.0.0.1:1"}, "with --role all they would be ignored"},
+		{[]string{"--role", "witness", "--witness-server", "http://127.0.0.1:1", "--witness-log-key", "a", "--key", "b", "--stream", "embedded"}, "--role witness follows a server over HTTP"},
 	} {
 		for _, cmd := range [][]string{{"config", "check"}, {"serve", "--addr", "127.0.0.1:0"}} {
 			data := filepath.Join(t.TempDir(), "data")
@@ -114,5 +118,22 @@ func TestRefusedStartWritesNothing(t *testing.T) {
 				t.Errorf("refused, yet %s was made (%d entries)", fresh, len(entries))
 			}
 		})
+	}
+}
+
+// --data must name a directory: empty, or a file, is refused naming the
+// flag once, by serve (a usage error) and config check alike.
+func TestDataMustBeADirectory(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "afile")
+	if err := os.WriteFile(file, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, data := range []string{"", file} {
+		for _, cmd := range [][]string{{"config", "check"}, {"serve", "--addr", "127.0.0.1:0"}} {
+			_, errs, code := runAccord(t, append(cmd, "--data", data)...)
+			if code == 0 || cmd[0] == "serve" && code != 2 || !strings.Contains(errs, "--data") || !strings.Contains(errs, "directory") || strings.Count(errs, "--data") > 1 {
+				t.Errorf("%s --data %q: exit %d, want a refusal naming --data once (serve: a usage error, 2):\n%s", strings.Join(cmd, " "), data, code, errs)
+			}
+		}
 	}
 }

@@ -50,7 +50,12 @@ func (w *witnessConfig) register(cmd *cobra.Command) {
 func (w *witnessConfig) problems(role string) []string {
 	var ps []string
 	if role != stream.RoleWitness {
-		return nil
+		// A party's node's flags on another role would be ignored: said,
+		// rather than a server started that is not the one meant.
+		if w.server != "" || w.logKey != "" || w.key != "" || w.tokenFile != "" {
+			ps = append(ps, fmt.Sprintf("--witness-server, --witness-log-key, --key and --witness-token-file are a witness node's (--role witness); with --role %s they would be ignored", role))
+		}
+		return ps
 	}
 	if w.server == "" || w.logKey == "" || w.key == "" {
 		ps = append(ps, "--role witness: --witness-server, --witness-log-key and --key are required")
