@@ -62,6 +62,10 @@ func TestPrivateWitnessKeyNeverShown(t *testing.T) {
 	if err := os.WriteFile(file, []byte(skey+"\n"+vkey+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	keyFile := filepath.Join(t.TempDir(), "ua-witness.key")
+	if err := os.WriteFile(keyFile, []byte(skey+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	for _, args := range [][]string{
 		{"serve", "--addr", "127.0.0.1:0", "--witness-key", file},
 		{"serve", "--addr", "127.0.0.1:0", "--witness-key", skey},
@@ -69,6 +73,10 @@ func TestPrivateWitnessKeyNeverShown(t *testing.T) {
 		{"config", "check", "--witness-key", file, "--json"},
 		{"config", "check", "--witness-key", skey},
 		{"config", "check", "--witness-key", "ua-witness=" + skey, "--json"},
+		// The private key where the log's public key is wanted.
+		{"witness", "--server", "http://127.0.0.1:1", "--key", keyFile, "--log-key", skey, "--once"},
+		{"witness", "--server", "http://127.0.0.1:1", "--key", keyFile, "--log-key", keyFile, "--once"},
+		{"serve", "--addr", "127.0.0.1:0", "--role", "witness", "--witness-server", "http://127.0.0.1:1", "--key", keyFile, "--witness-log-key", skey},
 	} {
 		data := filepath.Join(t.TempDir(), "data")
 		out, errs, code := runAccord(t, append(args, "--data", data)...)

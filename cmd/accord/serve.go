@@ -315,7 +315,7 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 func readTokens(path string) (*api.Auth, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, &accord.Error{Code: accord.ENOTFOUND, Message: "tokens " + path, Err: err}
+		return nil, &accord.Error{Code: accord.ENOTFOUND, Message: "--tokens " + path, Err: err}
 	}
 	var m map[string]api.Principal
 	if err := json.Unmarshal(b, &m); err != nil {

@@ -178,13 +178,9 @@ func startWitnessNode(ctx context.Context, cmd *cobra.Command, c serverConfig, l
 	if err != nil {
 		return nil, accord.Errorf(accord.EINVALID, "--key %s: not a private note key ('accord ledger keygen NAME', its first line): %v", wc.key, err)
 	}
-	vkey, err := readKeyArg(wc.logKey)
+	lv, err := readVerifier("--witness-log-key", wc.logKey)
 	if err != nil {
-		return nil, accord.Errorf(accord.EINVALID, "--witness-log-key: %v", err)
-	}
-	lv, err := note.NewVerifier(vkey)
-	if err != nil {
-		return nil, accord.Errorf(accord.EINVALID, "--witness-log-key: %v", err)
+		return nil, err
 	}
 	var token string
 	if wc.tokenFile != "" {

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/mod/sumdb/note"
 
 	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/internal/redact"
 	"github.com/accord-peace/accord/ledger"
 	"github.com/accord-peace/accord/mission"
 	"github.com/spf13/cobra"
@@ -145,23 +146,15 @@ names one) and the state printed with its SHA-256.`,
 			if checkpointPath == "" || logKey == "" {
 				return usageError{cmd: "verify", err: fmt.Errorf("--checkpoint and --log-key are required")}
 			}
-			vkey, err := readKeyArg(logKey)
+			lv, err := readVerifier("--log-key", logKey)
 			if err != nil {
 				return err
 			}
-			lv, err := note.NewVerifier(vkey)
-			if err != nil {
-				return usageError{cmd: "verify", err: fmt.Errorf("--log-key: %v", err)}
-			}
 			verifiers := []note.Verifier{lv}
 			for _, w := range witnessKeys {
-				k, err := readKeyArg(w)
+				v, err := readVerifier("--witness", w)
 				if err != nil {
 					return err
-				}
-				v, err := note.NewVerifier(k)
-				if err != nil {
-					return usageError{cmd: "verify", err: fmt.Errorf("--witness: %v", err)}
 				}
 				verifiers = append(verifiers, v)
 			}
@@ -303,15 +296,25 @@ func openSealed(cmd *cobra.Command, server, token string) func(accord.Seal) (*ac
 	}
 }
 
-// readKeyArg takes a key given as a file, or inline.
-func readKeyArg(s string) (string, error) {
+// readVerifier reads the public note key a flag gives: the key itself
+// (NAME+HASH+KEY) or a file holding it. What is wrong names the flag, and
+// a private key given instead is never echoed.
+func readVerifier(flag, s string) (note.Verifier, error) {
+	key, from := s, ""
 	if b, err := os.ReadFile(s); err == nil {
-		return strings.TrimSpace(string(b)), nil
+		key, from = strings.TrimSpace(string(b)), " (the file "+s+")"
 	}
-	if _, err := note.NewVerifier(s); err == nil {
-		return s, nil
+	if strings.HasPrefix(key, "PRIVATE+KEY+") {
+		return nil, accord.Errorf(accord.EINVALID, "%s%s: a private key (%s); give the public key, NAME+HASH+KEY (log.pub beside the server's log.key, or the second line 'accord ledger keygen' wrote)", flag, from, redact.Value(key))
 	}
-	return "", accord.Errorf(accord.ENOTFOUND, "key %q: neither a file nor a public note key (NAME+HASH+KEY)", s)
+	v, err := note.NewVerifier(key)
+	if err == nil {
+		return v, nil
+	}
+	if from != "" {
+		return nil, accord.Errorf(accord.EINVALID, "%s%s: not a public note key (NAME+HASH+KEY): %v", flag, from, err)
+	}
+	return nil, accord.Errorf(accord.ENOTFOUND, "%s %q: neither a file nor a public note key (NAME+HASH+KEY)", flag, redact.Value(s))
 }
 
 // registry gathers the authors' public keys: the agreement's, and those of

@@ -97,13 +97,9 @@ Each round prints a line (entries verified, checkpoints cosigned, refusals);
 			if name != "" && name != signer.Name() {
 				return accord.Errorf(accord.EINVALID, "--name %q: the key in %s is %q's", name, keyFile, signer.Name())
 			}
-			vkey, err := readKeyArg(logKey)
+			lv, err := readVerifier("--log-key", logKey)
 			if err != nil {
 				return err
-			}
-			lv, err := note.NewVerifier(vkey)
-			if err != nil {
-				return usageError{cmd: "witness", err: fmt.Errorf("--log-key: %v", err)}
 			}
 			as, reg, signed, err := loadAgreementsRegistry(agreementPaths, keysPath)
 			if err != nil {
