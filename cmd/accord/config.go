@@ -159,9 +159,10 @@ func resolveConfig(cmd *cobra.Command, configPath string, lookupEnv func(string)
 	var problems []string
 	flags := cmd.Flags()
 	cf := flags.Lookup("config")
+	fromEnv := false
 	if cf != nil && !cf.Changed {
 		if v, ok := lookupEnv("ACCORD_CONFIG"); ok && v != "" {
-			configPath = v
+			configPath, fromEnv = v, true
 		}
 	}
 	known := serverFlags()
@@ -174,6 +175,11 @@ func resolveConfig(cmd *cobra.Command, configPath string, lookupEnv func(string)
 	if configPath != "" {
 		var ps []string
 		file, ps = readConfigFile(configPath, known, repeatable)
+		for i, p := range ps {
+			if fromEnv { // name what gave the file: the variable, not a flag never given
+				ps[i] = "ACCORD_CONFIG=" + strings.TrimPrefix(p, "--config ")
+			}
+		}
 		problems = append(problems, ps...)
 	}
 	var sources []configSource

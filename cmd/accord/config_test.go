@@ -119,6 +119,7 @@ func TestConfigRefused(t *testing.T) {
 		{"serve: env value the server refuses", map[string]string{"ACCORD_ADDR": "nowhere"}, []string{"serve", "--data", dir}, 2, []string{`--addr "nowhere": want HOST:PORT`, "(set by env ACCORD_ADDR)"}},
 		{"check: file value the server refuses", nil, []string{"config", "check", "--config", writeFile(t, dir, "zero.yaml", "origin: x\nidle-timeout: 0s\n"), "--data", dir}, 1, []string{"--idle-timeout 0s: want a duration above 0", "(set by file " + filepath.Join(dir, "zero.yaml") + ":2)"}},
 		{"serve: missing file", nil, []string{"serve", "--config", filepath.Join(dir, "none.yaml")}, 2, []string{"none.yaml: "}},
+		{"check: missing file named by its variable", map[string]string{"ACCORD_CONFIG": filepath.Join(dir, "none.yaml")}, []string{"config", "check", "--data", dir}, 1, []string{"ACCORD_CONFIG=" + filepath.Join(dir, "none.yaml") + ": "}},
 		{"check: several problems at once", map[string]string{"ACCORD_STORE": "mysql://x", "ACCORD_FEED_PER_ADDR": "0"},
 			[]string{"config", "check", "--config", unknown, "--addr", "nowhere", "--agreement", filepath.Join(dir, "missing.yaml"), "--tokens", tokens, "--keys", filepath.Join(dir, "keys.json"), "--data", filepath.Join(tokens, "sub")}, 1,
 			[]string{"problem(s)", `unknown key "listen"`, `--addr "nowhere"`, "--feed-per-addr 0", "(set by env ACCORD_FEED_PER_ADDR)", "missing.yaml", "--keys", "--data", `--store "mysql://x"`, "(set by env ACCORD_STORE)"}},

@@ -73,7 +73,7 @@ func (c serverConfig) streamProblems() []string {
 	}
 	if c.role != stream.RoleWitness {
 		if err := stream.CheckRole(c.role); err != nil {
-			ps = append(ps, err.Error())
+			return append(ps, err.Error()) // what follows is said of a role
 		}
 	}
 	if c.partitions < 0 || c.partitions > sector.MaxSectors {
