@@ -13,15 +13,10 @@ import (
 // deployment's mistake (EINVALID), said with what to set; the region's
 // names are checked as the help says.
 func TestStreamsReplicasOnOneNode(t *testing.T) {
-	e, err := StartEmbedded(EmbeddedConfig{Dir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(e.Shutdown)
-	c := leaseConn(t, e.URL())
+	c := leaseConn(t, leaseServer(t)) // its streams made with one replica
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	err = EnsureStreams(ctx, c.JS, StreamConfig{Replicas: 3})
+	err := EnsureStreams(ctx, c.JS, StreamConfig{Replicas: 3})
 	if accord.ErrorCode(err) != accord.EINVALID || !strings.Contains(err.Error(), "--stream-replicas 1") {
 		t.Fatalf("3 replicas on one node: %v (code %s), want EINVALID naming --stream-replicas 1", err, accord.ErrorCode(err))
 	}
