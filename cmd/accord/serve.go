@@ -72,7 +72,7 @@ func (c *serverConfig) register(cmd *cobra.Command, defaultData string) {
 	cmd.Flags().StringVar(&c.store, "store", "sqlite", "where the observations, incidents and sealed content are kept: sqlite (accord.db and incidents.db in --data) or a PostgreSQL URL postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE (the ledger and the keys stay in --data)")
 	cmd.Flags().StringArrayVar(&c.agreements, "agreement", nil, "agreement file, or an embedded one by name ("+embeddedNames()+"); repeat to run functional agreements beside the main one (the first) on the same record (default: reference)")
 	cmd.Flags().StringVar(&c.scenario, "scenario", "", "scenario file for the negotiation views: proposals, matrix, frontier (default: the embedded reference; none: without)")
-	cmd.Flags().StringVar(&c.origin, "origin", "accord/ukraine-2025", "the ledger's origin line in its checkpoints")
+	cmd.Flags().StringVar(&c.origin, "origin", defaultOrigin, "the ledger's origin line in its checkpoints")
 	cmd.Flags().DurationVar(&c.headerTimeout, "header-timeout", api.DefaultHeaderTimeout, "time a request's headers may take to arrive")
 	cmd.Flags().DurationVar(&c.bodyTimeout, "body-timeout", api.DefaultBodyTimeout, "time a request's body may take to arrive (408 past it)")
 	cmd.Flags().DurationVar(&c.idleTimeout, "idle-timeout", api.DefaultIdleTimeout, "time a kept-alive connection may stay idle")
@@ -175,6 +175,9 @@ type server struct {
 	monitoring *agreement.Monitoring
 	kernel     *geo.Kernel
 }
+
+// defaultOrigin is the ledger's origin line when none is given.
+const defaultOrigin = "accord/ukraine-2025"
 
 // startServer opens the store and the ledger in the data directory,
 // replays the stored observations into the pipeline, and serves the API.

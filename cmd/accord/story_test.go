@@ -27,7 +27,7 @@ import (
 func TestDemoStoryEndToEnd(t *testing.T) {
 	c := serverConfig{addr: "127.0.0.1:0", data: t.TempDir(), headerTimeout: api.DefaultHeaderTimeout, bodyTimeout: api.DefaultBodyTimeout,
 		idleTimeout: api.DefaultIdleTimeout, feedPerAddr: api.DefaultFeedPerAddr, feedClients: api.DefaultFeedClients,
-		agreements: []string{referenceCase}}
+		agreements: []string{referenceCase}, origin: defaultOrigin}
 	s, err := startServer(t.Context(), c, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
