@@ -133,8 +133,8 @@ func Run(cfg Config) (*Result, error) {
 	if len(cfg.Line) < 2 {
 		return nil, errors.New("sim: the contact line needs at least two vertices")
 	}
-	if cfg.Rate < 0 || cfg.Duration < 0 || cfg.FalseAlarmsPerHour < 0 {
-		return nil, errors.New("sim: rate, duration and false alarms must not be negative")
+	if !(cfg.Rate >= 0) || cfg.Duration < 0 || !(cfg.FalseAlarmsPerHour >= 0) || math.IsInf(cfg.Rate, 0) || math.IsInf(cfg.FalseAlarmsPerHour, 0) {
+		return nil, accord.Errorf(accord.EINVALID, "sim: rate and false alarms must be finite numbers ≥ 0, and the duration not negative")
 	}
 	if len(cfg.Bands) == 0 {
 		return nil, errors.New("sim: at least one withdrawal band is needed")

@@ -29,6 +29,9 @@ the output says so and gives exact lower and upper bounds instead.`,
 		Args:              exactArgs(1, "one SCENARIO"),
 		ValidArgsFunction: scenarioCompletion,
 		RunE: func(c *cobra.Command, args []string) error {
+			if limit < 0 {
+				return usageError{cmd: "analyze", err: fmt.Errorf("--frontier-limit %d: want 0 or more", limit)}
+			}
 			m, err := load(args[0])
 			if err != nil {
 				return err

@@ -17,6 +17,7 @@ import (
 
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/api"
+	"github.com/accord-peace/accord/internal/redact"
 	"github.com/accord-peace/accord/ledger"
 )
 
@@ -145,7 +146,7 @@ func (f *consultFlags) send(cmd *cobra.Command, typ string, body any) error {
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return &accord.Error{Code: accord.ENOTFOUND, Message: "server " + f.server, Err: err}
+		return &accord.Error{Code: accord.ENOTFOUND, Message: "server " + redact.URL(f.server), Err: err}
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
@@ -155,7 +156,7 @@ func (f *consultFlags) send(cmd *cobra.Command, typ string, body any) error {
 	if resp.StatusCode != http.StatusOK {
 		var e api.ErrorBody
 		if json.Unmarshal(b, &e) != nil || e.Message == "" {
-			return accord.Errorf(accord.EINVALID, "%s: %s", f.server, resp.Status)
+			return accord.Errorf(accord.EINVALID, "%s: %s", redact.URL(f.server), resp.Status)
 		}
 		return &accord.Error{Code: e.Code, Message: e.Message}
 	}
@@ -167,7 +168,7 @@ func (f *consultFlags) send(cmd *cobra.Command, typ string, body any) error {
 	if typ == accord.SubmissionProvision {
 		var res api.ProvisionResult
 		if err := json.Unmarshal(b, &res); err != nil {
-			return accord.Errorf(accord.EINVALID, "%s answered something other than a provision: %v", f.server, err)
+			return accord.Errorf(accord.EINVALID, "%s answered something other than a provision: %v", redact.URL(f.server), err)
 		}
 		fmt.Fprintf(w, "%s %q recorded; provision %s is %s\n", typ, id, res.Provision.ID, res.Provision.Status)
 		for _, d := range res.Derived {
@@ -177,7 +178,7 @@ func (f *consultFlags) send(cmd *cobra.Command, typ string, body any) error {
 	}
 	var res api.ConsultationResult
 	if err := json.Unmarshal(b, &res); err != nil {
-		return accord.Errorf(accord.EINVALID, "%s answered something other than a consultation: %v", f.server, err)
+		return accord.Errorf(accord.EINVALID, "%s answered something other than a consultation: %v", redact.URL(f.server), err)
 	}
 	c := res.Consultation
 	fmt.Fprintf(w, "%s %q recorded", typ, id)

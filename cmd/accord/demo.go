@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -81,6 +82,9 @@ data directory is a new temporary one unless --data names one.`,
 			}
 			if !(speed > 0) {
 				return usageError{cmd: cmd.CommandPath(), err: fmt.Errorf("--speed %g: want a positive number of simulated seconds per real second", speed)}
+			}
+			if duration <= 0 || !(rate >= 0) || math.IsInf(rate, 0) {
+				return usageError{cmd: cmd.CommandPath(), err: fmt.Errorf("--duration %v, --rate %g: want a duration above 0 and a finite rate ≥ 0", duration, rate)}
 			}
 			if len(c.agreements) == 0 {
 				c.agreements = []string{referenceCase}

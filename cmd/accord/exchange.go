@@ -15,6 +15,7 @@ import (
 
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/api"
+	"github.com/accord-peace/accord/internal/redact"
 	"github.com/accord-peace/accord/ledger"
 )
 
@@ -327,7 +328,7 @@ tokens trusts the name --reader gives.`,
 				return err
 			}
 			if x.SHA256 != sha {
-				return accord.Errorf(accord.EINVALID, "%s answered the list %s for %s", f.server, x.SHA256, sha)
+				return accord.Errorf(accord.EINVALID, "%s answered the list %s for %s", redact.URL(f.server), x.SHA256, sha)
 			}
 			if err := x.Check(); err != nil {
 				return accord.Errorf(accord.EINVALID, "the list %s does not open its commitment: %v", sha, err)

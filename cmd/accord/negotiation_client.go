@@ -19,6 +19,7 @@ import (
 
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/api"
+	"github.com/accord-peace/accord/internal/redact"
 	"github.com/accord-peace/accord/ledger"
 	"github.com/accord-peace/accord/mediation"
 	"github.com/accord-peace/accord/talks"
@@ -46,7 +47,7 @@ func (c *talksClient) call(ctx context.Context, method, path string, body, into 
 	}
 	req, err := http.NewRequestWithContext(ctx, method, strings.TrimSuffix(c.server, "/")+path, r)
 	if err != nil {
-		return nil, accord.Errorf(accord.EINVALID, "--server %q: %v", c.server, err)
+		return nil, accord.Errorf(accord.EINVALID, "--server %q: %v", redact.URL(c.server), err)
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -59,7 +60,7 @@ func (c *talksClient) call(ctx context.Context, method, path string, body, into 
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return nil, &accord.Error{Code: accord.ENOTFOUND, Message: "server " + c.server, Err: err}
+		return nil, &accord.Error{Code: accord.ENOTFOUND, Message: "server " + redact.URL(c.server), Err: err}
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))

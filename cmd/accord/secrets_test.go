@@ -7,7 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/accord-peace/accord/ledger"
 	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/mod/sumdb/tlog"
 )
 
 // A password in a URL an operator gives (--store, --stream,
@@ -17,6 +19,27 @@ import (
 // usage error, before anything is written.
 func TestPasswordsNeverShown(t *testing.T) {
 	const pw = "s3cretPW"
+	skey, vkey, err := note.GenerateKey(rand.Reader, "accord-mission")
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := note.NewSigner(skey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cp, err := ledger.SignCheckpoint(defaultOrigin, tlog.Tree{N: 1}, signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	checkpoint := filepath.Join(dir, "checkpoint")
+	authorKey := filepath.Join(dir, "ua.key")
+	os.WriteFile(checkpoint, cp, 0o644)
+	out, errs, code := runAccord(t, "ledger", "keygen", "--author", "ua")
+	if code != 0 {
+		t.Fatalf("keygen --author: %d %s", code, errs)
+	}
+	os.WriteFile(authorKey, []byte(out), 0o600)
 	for _, args := range [][]string{
 		{"serve", "--addr", "127.0.0.1:0", "--store", "postgres://u:" + pw + "@h:notaport/db"},
 		{"serve", "--addr", "127.0.0.1:0", "--store", "postgres://u:" + pw + "@h%zz/db"},
@@ -27,9 +50,14 @@ func TestPasswordsNeverShown(t *testing.T) {
 		{"config", "check", "--role", "witness", "--witness-server", "ftp://u:" + pw + "@x", "--witness-log-key", "a", "--key", "b"},
 		{"serve", "--addr", "127.0.0.1:0", "--role", "witness", "--witness-server", "ftp://u:" + pw + "@x", "--witness-log-key", "a", "--key", "b"},
 		{"witness", "--server", "ftp://u:" + pw + "@x", "--key", "k", "--log-key", "l", "--once"},
+		// The clients of a server, and a ledger read over HTTP.
+		{"consult", "respond", "c-1", "--answer", "accept", "--author", "ua", "--key", authorKey, "--server", "http://u:" + pw + "@127.0.0.1:1"},
+		{"verify", "http://u:" + pw + "@127.0.0.1:1/v1/ledger", "--checkpoint", checkpoint, "--log-key", vkey},
 	} {
-		data := filepath.Join(t.TempDir(), "data")
-		out, errs, code := runAccord(t, append(args, "--data", data)...)
+		if args[0] != "consult" && args[0] != "verify" { // the commands that keep state
+			args = append(args, "--data", filepath.Join(t.TempDir(), "data"))
+		}
+		out, errs, code := runAccord(t, args...)
 		if code == 0 || strings.Contains(out+errs, pw) || !strings.Contains(out+errs, "xxxxx") {
 			t.Errorf("%s: exit %d, the password shown or not replaced:\n%s%s", strings.Join(args, " "), code, out, errs)
 		}

@@ -137,3 +137,23 @@ func TestDataMustBeADirectory(t *testing.T) {
 		}
 	}
 }
+
+// Numbers no run can use are refused at once as usage errors: a NaN or
+// infinite rate (which made the simulation loop for ever), a negative
+// frontier limit (which panicked).
+func TestNumbersRefused(t *testing.T) {
+	for _, args := range [][]string{
+		{"simulate", "--rate", "NaN"},
+		{"simulate", "--false-alarms", "NaN"},
+		{"simulate", "--rate", "+Inf"},
+		{"simulate", "nuclear-plant", "--sightings", "NaN"},
+		{"demo", "--war", "--rate", "NaN", "--data", filepath.Join(t.TempDir(), "d")},
+		{"demo", "--war", "--duration", "-1h", "--data", filepath.Join(t.TempDir(), "d")},
+		{"analyze", tiny, "--frontier-limit", "-1"},
+	} {
+		_, errs, code := runAccord(t, args...)
+		if code != 2 || strings.Contains(errs, "this is a bug") || strings.Contains(errs, "panic") {
+			t.Errorf("%s: exit %d, want 2:\n%s", strings.Join(args, " "), code, errs)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"time"
 
@@ -64,8 +65,8 @@ The same --seed gives the same output.`,
 		Example: "  accord simulate --seed 7 --duration 6h --truth truth.ndjson > obs.ndjson\n  accord monitor run reference obs.ndjson --json",
 		Args:    exactArgs(0, "no argument"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if duration <= 0 || rate < 0 || falseAlarms < 0 {
-				return usageError{cmd: "simulate", err: fmt.Errorf("--duration must be > 0, --rate and --false-alarms ≥ 0")}
+			if duration <= 0 || !(rate >= 0) || !(falseAlarms >= 0) || math.IsInf(rate, 0) || math.IsInf(falseAlarms, 0) {
+				return usageError{cmd: "simulate", err: fmt.Errorf("--duration must be > 0, --rate and --false-alarms finite numbers ≥ 0")}
 			}
 			t0, err := time.Parse(time.RFC3339, start)
 			if err != nil {

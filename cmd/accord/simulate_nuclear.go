@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -43,8 +44,8 @@ them. The same --seed gives the same output.`,
 			if err != nil {
 				return usageError{cmd: "simulate nuclear-plant", err: fmt.Errorf("--start: %v", err)}
 			}
-			if days < 1 || sightings < 0 {
-				return usageError{cmd: "simulate nuclear-plant", err: fmt.Errorf("--days must be ≥ 1 and --sightings ≥ 0")}
+			if days < 1 || !(sightings >= 0) || math.IsInf(sightings, 0) {
+				return usageError{cmd: "simulate nuclear-plant", err: fmt.Errorf("--days must be ≥ 1 and --sightings a finite number ≥ 0")}
 			}
 			cfg.Seed, cfg.Start, cfg.Days, cfg.SightingsPerDay = seed, t0, days, sightings
 			for _, b := range breaches {

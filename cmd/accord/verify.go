@@ -366,11 +366,11 @@ func readLedger(cmd *cobra.Command, src string) ([]byte, error) {
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return nil, &accord.Error{Code: accord.ENOTFOUND, Message: "ledger " + src, Err: err}
+		return nil, &accord.Error{Code: accord.ENOTFOUND, Message: "ledger " + redact.URL(src), Err: err}
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, accord.Errorf(accord.ENOTFOUND, "ledger %s: %s", src, resp.Status)
+		return nil, accord.Errorf(accord.ENOTFOUND, "ledger %s: %s", redact.URL(src), resp.Status)
 	}
 	return io.ReadAll(resp.Body)
 }
