@@ -17,6 +17,7 @@ import (
 	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/internal/redact"
 	"github.com/accord-peace/accord/ledger"
 )
 
@@ -105,10 +106,8 @@ func WitnessVerifiers(keys []string) ([]note.Verifier, error) {
 		if !ok {
 			name, key = "", k
 		}
-		if strings.HasPrefix(key, "PRIVATE+KEY+") {
-			// Never echo it: it is the witness's signing secret.
-			who, _, _ := strings.Cut(strings.TrimPrefix(key, "PRIVATE+KEY+"), "+")
-			return nil, fmt.Errorf("witness key PRIVATE+KEY+%s+…: a private key, which the witness keeps; give its public key, NAME+HASH+KEY (the second line of the file 'accord ledger keygen %s' wrote)", who, who)
+		if redact.IsPrivateKey(key) { // the witness's signing secret: never echoed
+			return nil, fmt.Errorf("witness key %s: a private key, which the witness keeps; give its public key, NAME+HASH+KEY (the second line of the file 'accord ledger keygen NAME' wrote)", redact.Value(key))
 		}
 		v, err := note.NewVerifier(key)
 		if err != nil {

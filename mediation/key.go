@@ -17,6 +17,9 @@ func keyError(path string, err error, fix string) error {
 	return &accord.Error{Code: accord.EINVALID, Message: fmt.Sprintf("mediation key %s: %v; %s", path, err, fix)}
 }
 
+// restoreKey is what to do with a key file that holds no identity.
+const restoreKey = "it must hold the age identity (AGE-SECRET-KEY-1…) accord wrote; restore it from a backup (without it the sealed positions cannot be read)"
+
 // LoadKey reads the mediation's age identity from a file, creating one
 // (readable by its owner only) when the file does not exist.
 func LoadKey(path string) (*age.X25519Identity, error) {
@@ -42,9 +45,9 @@ func LoadKey(path string) (*age.X25519Identity, error) {
 		}
 		id, err := age.ParseX25519Identity(line)
 		if err != nil {
-			return nil, keyError(path, err, "it must hold the age identity (AGE-SECRET-KEY-1…) accord wrote; restore it from a backup (without it the sealed positions cannot be read)")
+			return nil, keyError(path, err, restoreKey)
 		}
 		return id, nil
 	}
-	return nil, keyError(path, errors.New("no AGE-SECRET-KEY line"), "it must hold the age identity (AGE-SECRET-KEY-1…) accord wrote; restore it from a backup (without it the sealed positions cannot be read)")
+	return nil, keyError(path, errors.New("no AGE-SECRET-KEY line"), restoreKey)
 }

@@ -275,7 +275,7 @@ func checkServerConfig(ctx context.Context, c serverConfig, connect bool) []stri
 		}
 	}
 	problems = append(problems, c.problems()...) // the shapes: --data a directory, --store a URL
-	if fi, err := os.Stat(c.data); strings.TrimSpace(c.data) != "" && (err != nil || fi.IsDir()) {
+	if dataShapeProblem(c.data) == "" {
 		add(checkDataDir(c.data))
 	}
 	as, err := loadAgreements(c.agreements)

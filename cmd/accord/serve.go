@@ -127,10 +127,8 @@ func (c *serverConfig) problems() []string {
 	if c.role == stream.RoleWitness && (c.stream != "" || (c.store != "" && c.store != "sqlite") || c.partitions > 1) {
 		bad("--role witness follows a server over HTTP: --stream, --store and --partitions are the mission's nodes' and would be ignored")
 	}
-	if strings.TrimSpace(c.data) == "" {
-		bad("--data %q: want a directory (made when absent)", c.data)
-	} else if fi, err := os.Stat(c.data); err == nil && !fi.IsDir() {
-		bad("--data %s: a file, not a directory; give a directory (made when absent)", c.data)
+	if p := dataShapeProblem(c.data); p != "" {
+		ps = append(ps, p)
 	}
 	if strings.TrimSpace(c.origin) == "" || strings.ContainsAny(c.origin, "\n\r") {
 		bad("--origin %q: want the ledger's name in its checkpoints, one line (the parties' witnesses are given the same)", c.origin)
@@ -144,6 +142,18 @@ func (c *serverConfig) problems() []string {
 		bad("--feed-per-addr %d, --feed-clients %d: want at least 1 each", c.feedPerAddr, c.feedClients)
 	}
 	return append(ps, c.streamProblems()...)
+}
+
+// dataShapeProblem is what makes --data no directory ("" when none): it
+// is empty, or names a file.
+func dataShapeProblem(dir string) string {
+	if strings.TrimSpace(dir) == "" {
+		return fmt.Sprintf("--data %q: want a directory (made when absent)", dir)
+	}
+	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
+		return fmt.Sprintf("--data %s: a file, not a directory; give a directory (made when absent)", dir)
+	}
+	return ""
 }
 
 // listenError says why the server cannot listen on addr: refused input

@@ -304,7 +304,7 @@ func readVerifier(flag, s string) (note.Verifier, error) {
 	if b, err := os.ReadFile(s); err == nil {
 		key, from = strings.TrimSpace(string(b)), " (the file "+s+")"
 	}
-	if strings.HasPrefix(key, "PRIVATE+KEY+") {
+	if redact.IsPrivateKey(key) {
 		return nil, accord.Errorf(accord.EINVALID, "%s%s: a private key (%s); give the public key, NAME+HASH+KEY (log.pub beside the server's log.key, or the second line 'accord ledger keygen' wrote)", flag, from, redact.Value(key))
 	}
 	v, err := note.NewVerifier(key)

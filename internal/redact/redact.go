@@ -72,11 +72,17 @@ func Value(v string) string {
 		} else {
 			pre += "="
 		}
-		t := strings.TrimSpace(key)
-		if rest, ok := strings.CutPrefix(t, "PRIVATE+KEY+"); ok {
-			name, _, _ := strings.Cut(rest, "+")
-			parts[i] = pre + "PRIVATE+KEY+" + name + "+" + Hidden
+		if t := strings.TrimSpace(key); IsPrivateKey(t) {
+			name, _, _ := strings.Cut(strings.TrimPrefix(t, privatePrefix), "+")
+			parts[i] = pre + privatePrefix + name + "+" + Hidden
 		}
 	}
 	return strings.Join(parts, ",")
 }
+
+// privatePrefix begins a private note key (golang.org/x/mod/sumdb/note).
+const privatePrefix = "PRIVATE+KEY+"
+
+// IsPrivateKey tells whether s is a private note key, which must never be
+// echoed (Value shows its name alone).
+func IsPrivateKey(s string) bool { return strings.HasPrefix(s, privatePrefix) }
