@@ -1,7 +1,9 @@
 package negotiate
 
 import (
+	"errors"
 	"fmt"
+	"math"
 	"math/big"
 	"sort"
 
@@ -49,10 +51,11 @@ func (o Options) budget() int64 {
 // 10^5 packages out of 2.5 × 10^7 needs about 4 × 10^8 units), while a set
 // too large to count gets a quarter, its frontier being out of reach anyway.
 func (o Options) frontierBudget(acceptable Count) Options {
+	// At least one node (0 would mean the default) and no overflow.
 	if acceptable.Exact {
-		o.Budget = 5 * o.budget()
+		o.Budget = min(o.budget(), math.MaxInt64/5) * 5
 	} else {
-		o.Budget = o.budget() / 4
+		o.Budget = max(o.budget()/4, 1)
 	}
 	return o
 }
@@ -85,6 +88,34 @@ type FrontierMember struct {
 	Count     uint64             `json:"count"`     // packages with these utilities that differ only where no veto party cares
 }
 
+// BudgetError says that a search needed more nodes than its budget
+// (Options.Budget) to give its answer. Solve and NearestAcceptable return it
+// inside an *accord.Error (EINVALID) when the budget ran out before they found
+// anything, so that nothing is taken for a proven "no acceptable package";
+// find it with errors.As.
+type BudgetError struct {
+	Search string // the search that was cut, e.g. "nash solution"
+	Budget int64  // the nodes it was given
+	Detail string // what is therefore unknown
+}
+
+// Error implements error.
+func (e *BudgetError) Error() string {
+	return fmt.Sprintf("%s needs more than the search budget of %d node(s): %s; raise --budget", e.Search, e.Budget, e.Detail)
+}
+
+// notFoundDetail is the Detail of a search cut before it found any package.
+const notFoundDetail = "the budget ran out before it found any acceptable package, which does not show that none exists"
+
+func budgetError(search string, budget int64, detail string) error {
+	return &accord.Error{Code: accord.EINVALID, Err: &BudgetError{Search: search, Budget: budget, Detail: detail}}
+}
+
+// ErrPartial is wrapped by the error of NearestAcceptable for a proposal
+// that leaves issues undecided: only a complete proposal has a nearest
+// acceptable package.
+var ErrPartial = errors.New("the proposal leaves issues undecided: only a complete proposal can be bridged")
+
 // Analysis is everything accord finds in one scenario.
 type Analysis struct {
 	Scenario    string
@@ -99,6 +130,13 @@ type Analysis struct {
 	Bridges     map[string]*Bridge // by proposal; complete proposals, non-empty acceptable set
 	Conflicts   *Conflicts         // only when the acceptable set is empty
 	Cycles      []Cycle
+	// SolutionsCut names the concepts whose search the budget cut before
+	// it found any package: their nil Solutions entry does not mean that
+	// the acceptable set is empty.
+	SolutionsCut []string
+	// BridgesCut names the complete proposals whose search the budget cut
+	// before it found any acceptable package (no Bridges entry).
+	BridgesCut []string
 }
 
 // acceptableSpace is the space of the acceptable set: every veto party must
@@ -128,7 +166,9 @@ func (m *Model) Packages() *big.Int {
 }
 
 // Solve finds the best acceptable package under a concept; nil when the
-// acceptable set is empty.
+// acceptable set is empty. When the budget runs out before any acceptable
+// package is found, or before the common-security maxima are proven, it
+// returns an error holding a *BudgetError: the set may or may not be empty.
 func (m *Model) Solve(concept string, o Options) (*Solution, error) {
 	s := m.acceptableSpace()
 	var opt *optimizer
@@ -145,6 +185,9 @@ func (m *Model) Solve(concept string, o Options) (*Solution, error) {
 			mp.target = p
 			r := mp.run()
 			if !r.Found {
+				if !r.Exact {
+					return nil, budgetError(concept+" solution", o.budget(), "the best acceptable utility of "+m.Parties[m.Veto[p]].ID+" (its M_i): "+notFoundDetail)
+				}
 				return nil, nil
 			}
 			exact = exact && r.Exact
@@ -153,7 +196,7 @@ func (m *Model) Solve(concept string, o Options) (*Solution, error) {
 			}
 		}
 		if !exact {
-			return nil, accord.Errorf(accord.EINVALID, "common-security solution: the maxima M_i need more than the budget of %d nodes; raise --budget", o.budget())
+			return nil, budgetError(concept+" solution", o.budget(), "the veto parties' best acceptable utilities M_i, which scale its gains, are not all proven")
 		}
 		opt = newOptimizer(s, objCommon, o.budget())
 		opt.scale, opt.lambda = scale, commonWeights(s, scale)
@@ -162,6 +205,9 @@ func (m *Model) Solve(concept string, o Options) (*Solution, error) {
 	}
 	r := opt.run()
 	if !r.Found {
+		if !r.Exact {
+			return nil, budgetError(concept+" solution", o.budget(), notFoundDetail)
+		}
 		return nil, nil
 	}
 	sol := &Solution{Concept: concept, Value: r.Value, Package: m.Package(r.Package), Nash: r.Nash, Exact: r.Exact, Bound: r.Bound}
@@ -180,15 +226,30 @@ func (m *Model) utilities(pkg []int) map[string]float64 {
 }
 
 // BridgeProposal finds the nearest acceptable package to a complete proposal.
-// It returns nil when the proposal is partial or the acceptable set is empty.
+// It returns nil when the proposal is partial, the acceptable set is empty or
+// the budget ran out before any acceptable package was found;
+// NearestAcceptable tells these apart.
 func (m *Model) BridgeProposal(p *accord.Proposal, o Options) *Bridge {
+	b, _ := m.NearestAcceptable(p, o)
+	return b
+}
+
+// NearestAcceptable finds the nearest acceptable package to a complete
+// proposal. It returns nil and no error when the acceptable set is empty (the
+// search finished), an error wrapping ErrPartial when the proposal leaves
+// issues undecided, and an error holding a *BudgetError when the budget ran
+// out before any acceptable package was found.
+func (m *Model) NearestAcceptable(p *accord.Proposal, o Options) (*Bridge, error) {
 	pkg, ok := m.proposalPackage(p)
 	if !ok {
-		return nil
+		return nil, &accord.Error{Code: accord.EINVALID, Message: fmt.Sprintf("bridge from proposal %q", p.ID), Err: ErrPartial}
 	}
 	r := bridge(m.acceptableSpace(), pkg, o.budget())
 	if !r.Found {
-		return nil
+		if !r.Exact {
+			return nil, budgetError(fmt.Sprintf("bridge from proposal %q", p.ID), o.budget(), notFoundDetail)
+		}
+		return nil, nil
 	}
 	b := &Bridge{Proposal: p.ID, Changes: r.Changes, Package: m.Package(r.Package), Nash: r.Nash, Exact: r.Exact, Changed: []string{}}
 	for k, is := range m.Scenario.Issues {
@@ -196,7 +257,7 @@ func (m *Model) BridgeProposal(p *accord.Proposal, o Options) *Bridge {
 			b.Changed = append(b.Changed, is.ID)
 		}
 	}
-	return b
+	return b, nil
 }
 
 // ParetoFrontier returns the frontier of the acceptable set over the veto
@@ -247,6 +308,11 @@ func (m *Model) Analyze(o Options) (*Analysis, error) {
 	for _, c := range Concepts {
 		o.progress(c + " solution")
 		sol, err := m.Solve(c, o)
+		var be *BudgetError
+		if errors.As(err, &be) {
+			a.SolutionsCut = append(a.SolutionsCut, c)
+			continue
+		}
 		if err != nil {
 			return nil, fmt.Errorf("%s solution: %w", c, err)
 		}
@@ -258,7 +324,12 @@ func (m *Model) Analyze(o Options) (*Analysis, error) {
 		p := &s.Proposals[i]
 		a.Evaluations = append(a.Evaluations, m.Evaluate(p))
 		if !empty {
-			if b := m.BridgeProposal(p, o); b != nil {
+			b, err := m.NearestAcceptable(p, o)
+			var be *BudgetError
+			switch {
+			case errors.As(err, &be):
+				a.BridgesCut = append(a.BridgesCut, p.ID)
+			case b != nil:
 				a.Bridges[p.ID] = b
 			}
 		}

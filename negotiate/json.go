@@ -1,6 +1,9 @@
 package negotiate
 
-import "math/big"
+import (
+	"math/big"
+	"slices"
+)
 
 // Report is the JSON form of an Analysis, the contract of `accord analyze
 // --json` (fields beyond the contract are additions).
@@ -9,7 +12,7 @@ type Report struct {
 	Packages         *big.Int                   `json:"packages"`
 	AcceptableCount  *big.Int                   `json:"acceptable_count"` // null when the budget ran out: see acceptable_bounds
 	ParetoCount      *big.Int                   `json:"pareto_count"`     // null when the budget ran out: see pareto_bounds
-	Solutions        map[string]*ReportSolution `json:"solutions"`        // a null solution: the acceptable set is empty
+	Solutions        map[string]*ReportSolution `json:"solutions"`        // a null solution: the acceptable set is empty, unless solutions_cut names it
 	Proposals        map[string]ReportProposal  `json:"proposals"`
 	Conflicts        *[][]RedLine               `json:"conflicts,omitempty"` // only when the acceptable set is empty
 	SequencingCycles [][]string                 `json:"sequencing_cycles"`
@@ -21,6 +24,9 @@ type Report struct {
 	ReservationConflict bool             `json:"reservation_conflict,omitempty"`
 	MinBlockingRedLines int              `json:"min_blocking_red_lines,omitempty"`
 	Sequencing          []Cycle          `json:"sequencing"`
+	// SolutionsCut names the concepts whose search the budget cut before
+	// it found any package: whether the acceptable set is empty is unknown.
+	SolutionsCut []string `json:"solutions_cut,omitempty"`
 }
 
 // Bounds are exact lower and upper bounds of a count.
@@ -42,6 +48,9 @@ type ReportProposal struct {
 	Partial bool                   `json:"partial"`
 	Parties map[string]ReportParty `json:"parties"`
 	Bridge  *ReportBridge          `json:"bridge,omitempty"`
+	// BridgeCut: the budget cut the search for the nearest acceptable
+	// package before it found one.
+	BridgeCut bool `json:"bridge_cut,omitempty"`
 }
 
 // ReportParty is one party's verdict in the contract's shape.
@@ -66,6 +75,7 @@ func (a *Analysis) Report() Report {
 		Scenario: a.Scenario, Packages: a.Packages,
 		Solutions: map[string]*ReportSolution{}, Proposals: map[string]ReportProposal{},
 		SequencingCycles: [][]string{}, Veto: a.Veto, Frontier: a.Frontier, Sequencing: a.Cycles,
+		SolutionsCut: a.SolutionsCut,
 	}
 	if r.Veto == nil {
 		r.Veto = []string{}
@@ -86,7 +96,7 @@ func (a *Analysis) Report() Report {
 		r.Solutions[c] = rs
 	}
 	for _, ev := range a.Evaluations {
-		rp := ReportProposal{Partial: ev.Partial, Parties: map[string]ReportParty{}}
+		rp := ReportProposal{Partial: ev.Partial, Parties: map[string]ReportParty{}, BridgeCut: slices.Contains(a.BridgesCut, ev.Proposal)}
 		for _, v := range ev.Parties {
 			rp.Parties[v.Party] = ReportParty{Utility: v.Utility, Accepts: v.Accepts, RedLines: v.RedLines, Costs: v.Costs}
 		}

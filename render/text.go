@@ -28,8 +28,8 @@ func Text(w io.Writer, a *negotiate.Analysis) error {
 		Evaluation(w, ev)
 		if b := a.Bridges[ev.Proposal]; b != nil {
 			BridgeText(w, b)
-		} else if !ev.Partial && a.Acceptable.Upper.Sign() > 0 {
-			p.f("  nearest acceptable package: none found within the budget\n")
+		} else if slices.Contains(a.BridgesCut, ev.Proposal) {
+			p.f("  nearest acceptable package: none found before the budget ran out (the search was cut; raise --budget)\n")
 		}
 		p.f("\n")
 	}
@@ -41,6 +41,8 @@ func Text(w io.Writer, a *negotiate.Analysis) error {
 	for _, c := range negotiate.Concepts {
 		if s := a.Solutions[c]; s != nil {
 			Solution(w, s)
+		} else if slices.Contains(a.SolutionsCut, c) {
+			p.f("%s: none found before the budget ran out (the search was cut, which does not show that no package is acceptable; raise --budget)\n", c)
 		}
 	}
 	if a.Conflicts != nil {

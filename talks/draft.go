@@ -75,7 +75,11 @@ func (n *Negotiation) Propose(method string, o negotiate.Options) (*Proposal, er
 		if !n.Complete(cur) {
 			return nil, fmt.Errorf("negotiation %s: the bridge starts from a complete text, and the current one leaves %d issue(s) undecided; propose by %s", n.ID, len(n.Public.Issues)-len(cur), MethodCommon)
 		}
-		b := m.BridgeProposal(proposal("current", cur), o)
+		b, err := m.NearestAcceptable(proposal("current", cur), o)
+		if err != nil {
+			// The budget cut the search: not a proof that nothing is acceptable.
+			return nil, err
+		}
 		if b == nil {
 			return nil, n.noAgreement(m, o)
 		}

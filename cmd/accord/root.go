@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"runtime/debug"
+	"strconv"
 	"strings"
 
 	"github.com/accord-peace/accord/negotiate"
@@ -174,7 +175,32 @@ type analysisFlags struct {
 
 func (f *analysisFlags) register(c *cobra.Command) {
 	c.Flags().BoolVar(&f.json, "json", false, "print JSON for scripts instead of text")
-	c.Flags().Int64Var(&f.budget, "budget", negotiate.DefaultBudget, "search nodes per search; counts past it are given as exact bounds")
+	f.budget = negotiate.DefaultBudget
+	c.Flags().Var((*budgetValue)(&f.budget), "budget", "search nodes per search, at least 1; counts past it are given as exact bounds, a search it cuts says so")
+}
+
+// budgetValue is the --budget flag: a positive number of search nodes. The
+// negotiate package reads 0 as its default, so 0 and negative values are
+// refused here rather than silently meaning 200,000,000.
+type budgetValue int64
+
+// String implements pflag.Value.
+func (b *budgetValue) String() string { return strconv.FormatInt(int64(*b), 10) }
+
+// Type implements pflag.Value.
+func (b *budgetValue) Type() string { return "int" }
+
+// Set implements pflag.Value.
+func (b *budgetValue) Set(s string) error {
+	n, err := strconv.ParseInt(s, 0, 64)
+	if err != nil {
+		return fmt.Errorf("not a whole number of search nodes")
+	}
+	if n < 1 {
+		return fmt.Errorf("the budget is a number of search nodes and must be at least 1 (the default is %d)", negotiate.DefaultBudget)
+	}
+	*b = budgetValue(n)
+	return nil
 }
 
 func (f *analysisFlags) options() negotiate.Options { return negotiate.Options{Budget: f.budget} }

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"slices"
 
@@ -115,7 +117,11 @@ under a solution concept:
   utilitarian  maximises the sum of the veto parties' utilities
 
 The search is exact (branch and bound); any optimal package may be returned
-when several tie, and the optimal value is printed.`,
+when several tie, and the optimal value is printed. When --budget runs out
+first, the best package found is printed with an upper bound on the optimum
+("exact": false in --json); when it runs out before any acceptable package is
+found, solve fails (exit 1) saying so: "no package is acceptable" (null in
+--json) is only said when the search finished.`,
 		Args:              exactArgs(1, "one SCENARIO"),
 		ValidArgsFunction: scenarioCompletion,
 		RunE: func(c *cobra.Command, args []string) error {
@@ -158,7 +164,13 @@ the fewest issues (ties go to the larger Nash product). Partial proposals are
 skipped. When no package is acceptable at all, it lists instead the smallest
 sets of veto red lines (up to three) whose lifting would make agreement
 possible, or says that the parties' reservation values conflict even without
-red lines.`,
+red lines.
+
+When --budget runs out before a proposal's search finds any acceptable
+package, the proposal is said to be cut (listed under "cut" in --json, its
+bridge null). "acceptable" in --json is true when the count or a search
+found an acceptable package, false when none exists, and null when every
+search that could tell was cut.`,
 		Args:              exactArgs(1, "one SCENARIO"),
 		ValidArgsFunction: scenarioCompletion,
 		RunE: func(c *cobra.Command, args []string) error {
@@ -173,33 +185,39 @@ red lines.`,
 				}
 			}
 			out := c.OutOrStdout()
-			if cnt := m.CountAcceptable(o); cnt.Upper.Sign() == 0 {
-				cf := m.Conflicts(o)
-				if f.json {
-					return writeJSON(out, map[string]any{"acceptable": false, "conflicts": cf})
-				}
-				render.Conflicts(out, &cf)
-				return nil
+			cnt := m.CountAcceptable(o)
+			if cnt.Upper.Sign() == 0 {
+				return writeConflicts(out, m, o, f.json)
 			}
-			bridges := map[string]*negotiate.Bridge{}
-			for i := range m.Scenario.Proposals {
-				p := &m.Scenario.Proposals[i]
-				if only != "" && p.ID != only {
-					continue
-				}
-				b := m.BridgeProposal(p, o)
-				bridges[p.ID] = b
-				if !f.json {
-					if b == nil {
-						fmt.Fprintf(out, "%s: partial proposal, no bridge\n", p.ID)
-						continue
-					}
-					fmt.Fprintf(out, "%s\n", p.ID)
-					render.BridgeText(out, b)
-				}
+			r, err := bridgeAll(m, o, only)
+			if err != nil {
+				return err
+			}
+			if r.empty {
+				// The count was cut, but a finished bridge search proves
+				// the acceptable set empty.
+				return writeConflicts(out, m, o, f.json)
 			}
 			if f.json {
-				return writeJSON(out, map[string]any{"acceptable": true, "bridges": bridges})
+				// acceptable: true when proven, null when unknown (the count
+				// and every search were cut before anything was found).
+				var acceptable any
+				if cnt.Lower.Sign() > 0 || r.found {
+					acceptable = true
+				}
+				return writeJSON(out, map[string]any{"acceptable": acceptable, "bridges": r.bridges, "cut": r.cut})
+			}
+			for _, id := range r.order {
+				b := r.bridges[id]
+				switch {
+				case b != nil:
+					fmt.Fprintf(out, "%s\n", id)
+					render.BridgeText(out, b)
+				case slices.Contains(r.cut, id):
+					fmt.Fprintf(out, "%s: no bridge found: the budget of %d node(s) ran out before the search found any acceptable package, which does not show that none exists; raise --budget\n", id, f.budget)
+				default:
+					fmt.Fprintf(out, "%s: partial proposal, no bridge\n", id)
+				}
 			}
 			return nil
 		},
@@ -207,6 +225,52 @@ red lines.`,
 	f.register(c)
 	c.Flags().StringVar(&only, "proposal", "", "bridge only this proposal id")
 	return c
+}
+
+// bridges are the outcomes of bridge's searches, by proposal.
+type bridges struct {
+	order   []string                     // proposals in scenario order
+	bridges map[string]*negotiate.Bridge // nil: partial or cut
+	cut     []string                     // complete proposals whose search the budget cut
+	found   bool                         // some search found an acceptable package
+	empty   bool                         // some search finished and found none: the set is empty
+}
+
+// bridgeAll bridges every proposal (or only one).
+func bridgeAll(m *negotiate.Model, o negotiate.Options, only string) (*bridges, error) {
+	r := &bridges{bridges: map[string]*negotiate.Bridge{}, cut: []string{}}
+	for i := range m.Scenario.Proposals {
+		p := &m.Scenario.Proposals[i]
+		if only != "" && p.ID != only {
+			continue
+		}
+		b, err := m.NearestAcceptable(p, o)
+		var be *negotiate.BudgetError
+		switch {
+		case errors.As(err, &be):
+			r.cut = append(r.cut, p.ID)
+		case errors.Is(err, negotiate.ErrPartial):
+		case err != nil:
+			return nil, err
+		case b == nil:
+			r.empty = true
+		default:
+			r.found = true
+		}
+		r.order = append(r.order, p.ID)
+		r.bridges[p.ID] = b
+	}
+	return r, nil
+}
+
+// writeConflicts says why no package is acceptable.
+func writeConflicts(out io.Writer, m *negotiate.Model, o negotiate.Options, asJSON bool) error {
+	cf := m.Conflicts(o)
+	if asJSON {
+		return writeJSON(out, map[string]any{"acceptable": false, "conflicts": cf})
+	}
+	render.Conflicts(out, &cf)
+	return nil
 }
 
 func newFrontierCmd() *cobra.Command {
