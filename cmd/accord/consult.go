@@ -31,7 +31,7 @@ type consultFlags struct {
 func (f *consultFlags) register(c *cobra.Command) {
 	c.Flags().StringVar(&f.server, "server", "http://127.0.0.1:8080", "the mission server's URL")
 	c.Flags().StringVar(&f.author, "author", "", "who signs: the party answering, or the guarantor signing (required)")
-	c.Flags().StringVar(&f.keyFile, "key", "", "the author's private key: a file whose first line is the base64 ed25519 key 'accord ledger keygen --author' prints (required)")
+	c.Flags().StringVar(&f.keyFile, "key", "", "the author's private key: a file whose first line is the base64 ed25519 private key 'accord ledger keygen --author' prints (its output saved whole will do; required)")
 	c.Flags().StringVar(&f.token, "token", "", "the bearer token, when the server checks tokens (default $ACCORD_TOKEN)")
 	c.Flags().StringVar(&f.id, "id", "", "the submission's id, unique per author (default: random)")
 	c.Flags().StringVar(&f.evidence, "evidence", "", "the evidence: what a dispute or a finding rests on")
@@ -208,19 +208,36 @@ func firstOf(a, b string) string {
 }
 
 // readAuthorKey reads an author's private ed25519 key: the first line of
-// a file, base64 (the seed's 32 bytes or the whole 64-byte key).
+// a file, the base64 64-byte key 'accord ledger keygen --author' prints
+// (seed and public key). A line of 32 bytes is refused: it is as likely the
+// public key (keygen's second line) as a seed, and a submission signed
+// with a public key taken for a seed would be refused by the server and
+// recorded so. A second line, when there is one, must be the key's public
+// half.
 func readAuthorKey(path string) (ed25519.PrivateKey, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, &accord.Error{Code: accord.ENOTFOUND, Message: "key", Err: err}
 	}
-	line, _, _ := strings.Cut(strings.TrimSpace(string(b)), "\n")
-	k, err := base64.StdEncoding.DecodeString(strings.TrimSpace(line))
+	first, rest, _ := strings.Cut(strings.TrimSpace(string(b)), "\n")
+	k, err := base64.StdEncoding.DecodeString(strings.TrimSpace(first))
 	switch {
-	case err == nil && len(k) == ed25519.PrivateKeySize:
-		return ed25519.PrivateKey(k), nil
-	case err == nil && len(k) == ed25519.SeedSize:
-		return ed25519.NewKeyFromSeed(k), nil
+	case err != nil:
+		return nil, accord.Errorf(accord.EINVALID, "%s: the first line is not base64: want the ed25519 private key 'accord ledger keygen --author' prints first", path)
+	case len(k) == ed25519.SeedSize:
+		return nil, accord.Errorf(accord.EINVALID, "%s: the first line is 32 bytes, a public key or a bare seed: want the 64-byte private key 'accord ledger keygen --author' prints first", path)
+	case len(k) != ed25519.PrivateKeySize:
+		return nil, accord.Errorf(accord.EINVALID, "%s: the first line is %d bytes: want the 64-byte ed25519 private key 'accord ledger keygen --author' prints first", path, len(k))
 	}
-	return nil, accord.Errorf(accord.EINVALID, "%s: the first line is not a base64 ed25519 private key ('accord ledger keygen --author' makes one)", path)
+	key := ed25519.PrivateKey(k)
+	pub := key.Public().(ed25519.PublicKey)
+	if !pub.Equal(ed25519.NewKeyFromSeed(key.Seed()).Public()) {
+		return nil, accord.Errorf(accord.EINVALID, "%s: a damaged private key (its public half is not its seed's)", path)
+	}
+	if second, _, _ := strings.Cut(rest, "\n"); strings.TrimSpace(second) != "" {
+		if p, err := base64.StdEncoding.DecodeString(strings.TrimSpace(second)); err != nil || !pub.Equal(ed25519.PublicKey(p)) {
+			return nil, accord.Errorf(accord.EINVALID, "%s: the second line is not the first line's public key", path)
+		}
+	}
+	return key, nil
 }

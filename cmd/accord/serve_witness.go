@@ -17,7 +17,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/spf13/cobra"
-	"golang.org/x/mod/sumdb/note"
 
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/internal/redact"
@@ -170,13 +169,9 @@ func (s *witnessStatus) failed(err error) {
 // --addr and follows the server until ctx is done.
 func startWitnessNode(ctx context.Context, cmd *cobra.Command, c serverConfig, logger *slog.Logger) (*witnessNode, error) {
 	wc := c.witness
-	skey, err := os.ReadFile(wc.key)
+	signer, err := readSigner("--key", wc.key)
 	if err != nil {
-		return nil, &accord.Error{Code: accord.ENOTFOUND, Message: "--key " + wc.key, Err: err}
-	}
-	signer, err := note.NewSigner(strings.TrimSpace(string(skey)))
-	if err != nil {
-		return nil, accord.Errorf(accord.EINVALID, "--key %s: not a private note key ('accord ledger keygen NAME', its first line): %v", wc.key, err)
+		return nil, err
 	}
 	lv, err := readVerifier("--witness-log-key", wc.logKey)
 	if err != nil {

@@ -50,13 +50,9 @@ log.key for 'accord serve').`,
 			if keyFile == "" {
 				return usageError{cmd: "checkpoint", err: fmt.Errorf("--key is required")}
 			}
-			skey, err := os.ReadFile(keyFile)
+			signer, err := readSigner("--key", keyFile)
 			if err != nil {
-				return &accord.Error{Code: accord.ENOTFOUND, Message: "key " + keyFile, Err: err}
-			}
-			signer, err := note.NewSigner(strings.TrimSpace(string(skey)))
-			if err != nil {
-				return accord.Errorf(accord.EINVALID, "%s: %v", keyFile, err)
+				return err
 			}
 			l, err := ledger.Open(args[0])
 			if err != nil {
@@ -109,6 +105,15 @@ file 'accord verify --keys' reads ({"NAME": "BASE64"}).`,
 			skey, vkey, err := note.GenerateKey(rand.Reader, args[0])
 			if err != nil {
 				return usageError{cmd: "keygen", err: err}
+			}
+			// GenerateKey takes any name, but a signer or verifier refuses
+			// one that is empty, holds a space or a '+', or is not UTF-8:
+			// such a key could never be used.
+			if _, err := note.NewSigner(skey); err != nil {
+				return usageError{cmd: "keygen", err: fmt.Errorf("NAME %q: a note key's name must be UTF-8 with no space and no '+' (%v)", args[0], err)}
+			}
+			if _, err := note.NewVerifier(vkey); err != nil {
+				return usageError{cmd: "keygen", err: fmt.Errorf("NAME %q: a note key's name must be UTF-8 with no space and no '+' (%v)", args[0], err)}
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%s\n%s\n", skey, vkey)
 			return nil
@@ -315,6 +320,42 @@ func readVerifier(flag, s string) (note.Verifier, error) {
 		return nil, accord.Errorf(accord.EINVALID, "%s%s: not a public note key (NAME+HASH+KEY): %v", flag, from, err)
 	}
 	return nil, accord.Errorf(accord.ENOTFOUND, "%s %q: neither a file nor a public note key (NAME+HASH+KEY)", flag, redact.Value(s))
+}
+
+// readSigner reads a private note key from a file: the one line of it that
+// is a private key (PRIVATE+KEY+…), so that the file 'accord ledger keygen'
+// wrote, both lines, serves as well as its first line alone.
+func readSigner(flag, path string) (note.Signer, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &accord.Error{Code: accord.ENOTFOUND, Message: flag + " " + path, Err: err}
+	}
+	var private []string
+	public := false
+	for _, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimSpace(line)
+		switch {
+		case redact.IsPrivateKey(line):
+			private = append(private, line)
+		case line != "":
+			if _, err := note.NewVerifier(line); err == nil {
+				public = true
+			}
+		}
+	}
+	switch {
+	case len(private) > 1:
+		return nil, accord.Errorf(accord.EINVALID, "%s %s: %d private keys; the file must hold one (with its public key or not)", flag, path, len(private))
+	case len(private) == 0 && public:
+		return nil, accord.Errorf(accord.EINVALID, "%s %s: a public key only; give the private note key (PRIVATE+KEY+…, the first line 'accord ledger keygen NAME' prints)", flag, path)
+	case len(private) == 0:
+		return nil, accord.Errorf(accord.EINVALID, "%s %s: not a private note key (PRIVATE+KEY+…, the first line 'accord ledger keygen NAME' prints)", flag, path)
+	}
+	signer, err := note.NewSigner(private[0])
+	if err != nil {
+		return nil, accord.Errorf(accord.EINVALID, "%s %s: a damaged private note key: %v", flag, path, err)
+	}
+	return signer, nil
 }
 
 // registry gathers the authors' public keys: the agreement's, and those of

@@ -86,13 +86,9 @@ Each round prints a line (entries verified, checkpoints cosigned, refusals);
 			if err := witness.CheckServer(server); err != nil {
 				return usageError{cmd: "witness", err: fmt.Errorf("--server: %v", err)}
 			}
-			skey, err := os.ReadFile(keyFile)
+			signer, err := readSigner("--key", keyFile)
 			if err != nil {
-				return &accord.Error{Code: accord.ENOTFOUND, Message: "--key " + keyFile, Err: err}
-			}
-			signer, err := note.NewSigner(strings.TrimSpace(string(skey)))
-			if err != nil {
-				return accord.Errorf(accord.EINVALID, "--key %s: not a private note key ('accord ledger keygen NAME', its first line): %v", keyFile, err)
+				return err
 			}
 			if name != "" && name != signer.Name() {
 				return accord.Errorf(accord.EINVALID, "--name %q: the key in %s is %q's", name, keyFile, signer.Name())
