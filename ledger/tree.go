@@ -51,18 +51,31 @@ func parseTree(text string) (tlog.Tree, error) {
 	return t, nil
 }
 
+// SavedTree is the tree saved beside the log file at path (see Remember),
+// what a reader of the file holds it to (VerifyChain) as Open does; ok is
+// false when there is none. A saved tree that cannot be read is an
+// *accord.Error of code EINVALID naming its file.
+func SavedTree(path string) (t tlog.Tree, ok bool, err error) {
+	tp := path + ".tree"
+	text, err := os.ReadFile(tp)
+	if errors.Is(err, fs.ErrNotExist) {
+		return tlog.Tree{}, false, nil
+	}
+	if err != nil {
+		return tlog.Tree{}, false, err
+	}
+	t, err = parseTree(string(text))
+	if err != nil {
+		return tlog.Tree{}, false, accord.Errorf(accord.EINVALID, "%s: not a saved tree: %v", tp, err)
+	}
+	return t, true, nil
+}
+
 // checkSaved refuses a log that does not extend its saved tree.
 func (l *Log) checkSaved() error {
-	text, err := os.ReadFile(l.treePath())
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
+	saved, ok, err := SavedTree(l.path)
+	if err != nil || !ok {
 		return err
-	}
-	saved, err := parseTree(string(text))
-	if err != nil {
-		return accord.Errorf(accord.EINVALID, "%s: not a saved tree: %v", l.treePath(), err)
 	}
 	n := int64(len(l.offsets))
 	if saved.N > n {

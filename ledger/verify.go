@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -27,6 +28,9 @@ type Problem struct {
 func (p Problem) String() string {
 	if p.Entry < 0 {
 		return p.Msg
+	}
+	if p.Offset < 0 {
+		return fmt.Sprintf("entry %d: %s", p.Entry, p.Msg)
 	}
 	return fmt.Sprintf("entry %d (byte %d): %s", p.Entry, p.Offset, p.Msg)
 }
@@ -53,6 +57,28 @@ type Report struct {
 // OK reports whether nothing is wrong.
 func (r *Report) OK() bool { return len(r.Problems) == 0 }
 
+// maxListed is how many problems Err lists.
+const maxListed = 10
+
+// Err is nil when nothing is wrong; else an *accord.Error of code
+// EINVALID saying that the log does not verify and listing its problems,
+// each with its entry and byte offset (the first ten, and how many more).
+// The caller names the log.
+func (r *Report) Err() error {
+	if r.OK() {
+		return nil
+	}
+	var b strings.Builder
+	for k, p := range r.Problems {
+		if k == maxListed {
+			fmt.Fprintf(&b, "\n  and %d more", len(r.Problems)-maxListed)
+			break
+		}
+		b.WriteString("\n  " + p.String())
+	}
+	return accord.Errorf(accord.EINVALID, "the log does not verify (%d problem(s)):%s", len(r.Problems), b.String())
+}
+
 // Verify checks a log's bytes on their own, trusting nothing in them: the
 // framing, each entry's canonical form, sequence number and link to the
 // entry before it, each submission's signature and uniqueness, each
@@ -61,6 +87,25 @@ func (r *Report) OK() bool { return len(r.Problems) == 0 }
 // the entry and byte offset it concerns.
 func Verify(data []byte, reg *Registry, checkpoint *tlog.Tree) *Report {
 	return NewVerifier(reg).Extend(data, checkpoint)
+}
+
+// VerifyChain is Verify for a reader without the authors' keys (a report
+// read from a data directory, a reveal checked against a copy of the
+// record): every check but the submissions' signatures — the framing,
+// each entry's canonical form, sequence number and link to the entry
+// before it, each submission's uniqueness, each refusal's form, and the
+// checkpoint. A nil checkpoint is the empty tree: with nothing to hold the
+// log to, a torn tail is taken as Open takes it (the end of a write never
+// acknowledged: TornTail, not a problem). Who signed a submission is for
+// Verify, with the keys, to say.
+func VerifyChain(data []byte, checkpoint *tlog.Tree) *Report {
+	if checkpoint == nil {
+		empty, _ := tlog.TreeHash(0, nil)
+		checkpoint = &tlog.Tree{N: 0, Hash: empty}
+	}
+	v := NewVerifier(nil)
+	v.unsigned = true
+	return v.Extend(data, checkpoint)
 }
 
 // Verifier is Verify kept between calls, for a copy of a log that grows
@@ -76,6 +121,8 @@ type Verifier struct {
 	seen   map[[2]string]int64 // submissions by (author, id): the entry
 	hashes []tlog.Hash         // the tree's stored hashes (tlog)
 	spoilt bool
+	// unsigned: the submissions' signatures are not checked (VerifyChain).
+	unsigned bool
 }
 
 // NewVerifier returns a verifier of a log from its first entry, checking
@@ -202,7 +249,9 @@ func (v *Verifier) Extend(data []byte, checkpoint *tlog.Tree) *Report {
 	if torn != nil {
 		torn()
 	}
-	rep.Problems = append(rep.Problems, checkSignatures(sigs, v.reg)...)
+	if !v.unsigned {
+		rep.Problems = append(rep.Problems, checkSignatures(sigs, v.reg)...)
+	}
 	// Located problems in entry order; those of the whole log last.
 	key := func(p Problem) int64 {
 		if p.Entry < 0 {
