@@ -19,10 +19,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/ledger"
@@ -385,11 +389,47 @@ func (f *Funding) Export(format string) ([]byte, string, error) {
 	return nil, "", accord.Errorf(accord.EINVALID, "format %q: want ocds or iati", format)
 }
 
+// ReadLogFile reads the registry's events from a data directory's ledger
+// file, held to the tree saved beside it (ledger.SavedTree) as the server
+// holds it when it opens the file: see ReadLog. What is wrong names the
+// file.
+func ReadLogFile(path string) ([]reconstruction.Event, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &accord.Error{Code: accord.ENOTFOUND, Err: err} // names the file
+	}
+	saved, ok, err := ledger.SavedTree(path)
+	if err != nil {
+		return nil, err
+	}
+	cp, name := &saved, path
+	if !ok {
+		cp = nil
+	} else {
+		name += " (its checkpoint: the tree saved beside it, " + filepath.Base(path) + ".tree)"
+	}
+	log, err := ReadLog(data, cp)
+	if err != nil {
+		return nil, &accord.Error{Code: accord.EINVALID, Message: name, Err: err}
+	}
+	return log, nil
+}
+
 // ReadLog reads the registry's events from a record's bytes (a data
 // directory's ledger file), in order, as Open restores them: the derived
-// reconstruction_* entries, everything else skipped.
-func ReadLog(data []byte) ([]reconstruction.Event, error) {
-	n := ledger.Verify(data, &ledger.Registry{}, nil).Entries
+// reconstruction_* entries, everything else skipped. The record is read
+// only when it verifies (ledger.VerifyChain, against saved when it is not
+// nil: the tree saved beside the file); else nothing is read, and the
+// error, of code EINVALID, lists the problems with their entries and byte
+// offsets — a registry read in part would be a wrong answer, not a
+// partial one. A torn tail (a write never acknowledged) is not part of the
+// record.
+func ReadLog(data []byte, saved *tlog.Tree) ([]reconstruction.Event, error) {
+	rep := ledger.VerifyChain(data, saved)
+	if err := rep.Err(); err != nil {
+		return nil, err
+	}
+	n := rep.Entries
 	var out []reconstruction.Event
 	err := ledger.Entries(data, n, func(i int64, e *ledger.Entry) error {
 		if e.Kind != ledger.KindDerived || !strings.HasPrefix(e.Type, TypePrefix) {
@@ -397,13 +437,16 @@ func ReadLog(data []byte) ([]reconstruction.Event, error) {
 		}
 		var ev reconstruction.Event
 		if err := accord.DecodeStrict(e.Body, &ev); err != nil {
-			return fmt.Errorf("entry %d (%s): not a registry event: %v", i, e.Type, err)
+			return accord.Errorf(accord.EINVALID, "entry %d (%s): not a registry event: %v", i, e.Type, err)
 		}
 		if TypePrefix+ev.Type != e.Type {
-			return fmt.Errorf("entry %d: an entry of type %q holds a registry event of type %q", i, e.Type, ev.Type)
+			return accord.Errorf(accord.EINVALID, "entry %d: an entry of type %q holds a registry event of type %q", i, e.Type, ev.Type)
 		}
 		out = append(out, ev)
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }

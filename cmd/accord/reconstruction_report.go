@@ -37,13 +37,12 @@ func (f *reconstructionReport) build(day time.Time) (*report.Reconstruction, err
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		path = filepath.Join(path, "ledger")
 	}
-	data, err := os.ReadFile(path)
+	// A record that does not verify is refused, naming the file, the
+	// entries and what is wrong: a section of what verifies would leave out
+	// what the registry acknowledged, and say so nowhere.
+	log, err := funding.ReadLogFile(path)
 	if err != nil {
-		return nil, &accord.Error{Code: accord.ENOTFOUND, Message: "--registry " + f.registry, Err: err}
-	}
-	log, err := funding.ReadLog(data)
-	if err != nil {
-		return nil, accord.Errorf(accord.EINVALID, "--registry %s: %v", f.registry, err)
+		return nil, &accord.Error{Code: accord.ErrorCode(err), Message: "--registry", Err: err}
 	}
 	return report.BuildReconstruction(log, day)
 }

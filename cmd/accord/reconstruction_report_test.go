@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -75,6 +77,57 @@ func TestDailyReportReconstruction(t *testing.T) {
 	}
 	if _, errOut, code := runAccord(t, "report", "daily", "reference", obs, "--day", "2025-06-02", "--out", html, "--reconstruction-json", js); code == 0 || !strings.Contains(errOut, "need --registry") {
 		t.Errorf("--reconstruction-json without --registry: %d %s", code, errOut)
+	}
+
+	// A registry whose record does not verify is refused — exit 1, the
+	// file, the entry and what is wrong named, nothing written — never
+	// reported from what verifies of it (it read as "0 funds, 0
+	// projects").
+	orig, _ := os.ReadFile(filepath.Join(data, "ledger"))
+	tree, _ := os.ReadFile(filepath.Join(data, "ledger.tree"))
+	first := int(binary.BigEndian.Uint32(orig)) + 4 // entry 1's frame
+	for _, c := range []struct {
+		name   string
+		change func([]byte) []byte
+		tree   bool   // keep the tree saved beside the file
+		want   string // "" when it verifies
+	}{
+		{"the record as written", func(d []byte) []byte { return d }, true, ""},
+		{"entry 0's frame damaged", func(d []byte) []byte { d[0] = 0xff; return d }, false, "entry 0 (byte 0): unreadable frame"},
+		{"a commitment's amount changed", func(d []byte) []byte {
+			i := bytes.Index(d, []byte(`"amount":50000`))
+			copy(d[i:], `"amount":90000`)
+			return d
+		}, false, "its prev hash does not match entry"},
+		{"entry 1 dropped", func(d []byte) []byte {
+			n := int(binary.BigEndian.Uint32(d[first:])) + 4
+			return append(d[:first:first], d[first+n:]...)
+		}, false, "entry 1 (byte " + itoa(first) + "): sequence number 2, want 1"},
+		{"the last entries cut off", func(d []byte) []byte { return d[:first] }, true, "missing: the checkpoint covers"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			ledgerPath, js := filepath.Join(dir, "ledger"), filepath.Join(dir, "r.json")
+			os.WriteFile(ledgerPath, c.change(bytes.Clone(orig)), 0o644)
+			if c.tree {
+				os.WriteFile(ledgerPath+".tree", tree, 0o644)
+			}
+			out, errOut, code := runAccord(t, "report", "daily", "reference", obs, "--day", "2025-06-02", "--out", filepath.Join(dir, "r.html"),
+				"--registry", dir, "--reconstruction-json", js)
+			if c.want == "" {
+				if code != 0 {
+					t.Fatalf("exit %d %s %s", code, out, errOut)
+				}
+				return
+			}
+			if code != exitFailure || !strings.Contains(errOut, "--registry: "+ledgerPath) || !strings.Contains(errOut, "does not verify") ||
+				!strings.Contains(errOut, c.want) || strings.Contains(errOut, "this is a bug") {
+				t.Errorf("exit %d %s; want %d, the file %s and %q", code, errOut, exitFailure, ledgerPath, c.want)
+			}
+			if _, err := os.Stat(js); err == nil {
+				t.Error("the reconstruction section was written from a record that does not verify")
+			}
+		})
 	}
 }
 
