@@ -17,6 +17,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/internal/redact"
 	"github.com/accord-peace/accord/ledger"
 	"github.com/accord-peace/accord/mediation"
 	"github.com/accord-peace/accord/negotiate"
@@ -689,8 +690,12 @@ negotiation_position entry of that negotiation and version, and checks that
 the reveal file's content and salt (what 'accord negotiation position'
 wrote) open the commitment recorded there, and lists the rounds whose
 drafts the mediator evaluated on that version (each draft's basis in the
-record names the versions). Any changed byte of the content fails. It needs no token and trusts nothing but the record; 'accord verify'
-checks the record itself.`,
+record names the versions). Any changed byte of the content fails. It needs
+no token and trusts nothing but the record, and vouches for nothing from a
+record that does not verify as one chain — the framing, each entry's form,
+sequence number and link to the one before: a changed, dropped or
+reordered entry is refused and named. The authors' signatures and a signed
+checkpoint are 'accord verify's to check (--keys, --checkpoint).`,
 		Example: "  accord negotiation reveal positions/ua.v1.reveal.json --ledger http://127.0.0.1:8080\n  accord negotiation reveal ua.v1.reveal.json --ledger accord-data/ledger",
 		Args:    exactArgs(1, "one REVEAL.json"),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -713,9 +718,9 @@ checks the record itself.`,
 			if err != nil {
 				return err
 			}
-			seq, ev, rounds, err := findPosition(data, rev)
+			seq, ev, rounds, n, err := findPosition(data, rev)
 			if err != nil {
-				return accord.Errorf(accord.EINVALID, "%s: %v", ledgerSrc, err)
+				return accord.Errorf(accord.EINVALID, "%s: %v", redact.URL(ledgerSrc), err)
 			}
 			if rev.Commitment != "" && rev.Commitment != ev.Commitment {
 				return accord.Errorf(accord.EINVALID, "%s: the reveal file names commitment %s, but entry %d records %s for %s's version %d", args[0], rev.Commitment, seq, ev.Commitment, rev.Party, rev.Version)
@@ -725,11 +730,13 @@ checks the record itself.`,
 			}
 			if asJSON {
 				return writeJSON(cmd.OutOrStdout(), map[string]any{"negotiation": rev.Negotiation, "party": rev.Party, "version": rev.Version,
-					"commitment": ev.Commitment, "entry": seq, "opens": true, "rounds": nonNilInts(rounds)})
+					"commitment": ev.Commitment, "entry": seq, "opens": true, "rounds": nonNilInts(rounds),
+					"entries_verified": n, "signatures_checked": false})
 			}
 			w := cmd.OutOrStdout()
 			fmt.Fprintf(w, "%s's position version %d in negotiation %s opens the commitment of ledger entry %d (%s): this is the version the mediator had\n",
 				rev.Party, rev.Version, rev.Negotiation, seq, ev.Commitment)
+			fmt.Fprintf(w, "the record's %d entries verify as one chain (framing, sequence, links); the authors' signatures and a signed checkpoint are 'accord verify's to check\n", n)
 			if len(rounds) == 0 {
 				fmt.Fprintln(w, "no draft in the record was evaluated on it")
 			} else {
@@ -751,14 +758,18 @@ func nonNilInts(s []int) []int {
 }
 
 // findPosition finds a party's position entry of a negotiation and version
-// in a ledger's bytes.
+// in a ledger's bytes, once they verify as one chain (ledger.VerifyChain:
+// a record changed, cut or reordered vouches for no version, and the
+// error names each entry and what is wrong).
 // It also lists the rounds whose drafts the mediator evaluated on that
-// version (their basis names it).
-func findPosition(data []byte, rev mediation.Revealed) (int64, talks.Event, []int, error) {
-	n := ledger.Verify(data, &ledger.Registry{}, nil).Entries
+// version (their basis names it), and n, the entries verified.
+func findPosition(data []byte, rev mediation.Revealed) (seq int64, _ talks.Event, rounds []int, n int64, _ error) {
+	rep := ledger.VerifyChain(data, nil)
+	if err := rep.Err(); err != nil {
+		return 0, talks.Event{}, nil, 0, fmt.Errorf("vouches for no version of %s's position: %w", rev.Party, err)
+	}
+	n = rep.Entries
 	var found *talks.Event
-	var seq int64
-	var rounds []int
 	err := ledger.Entries(data, n, func(i int64, e *ledger.Entry) error {
 		if e.Type == talks.TypeDraft {
 			var ev talks.Event
@@ -778,10 +789,10 @@ func findPosition(data []byte, rev mediation.Revealed) (int64, talks.Event, []in
 		return nil
 	})
 	if err != nil {
-		return 0, talks.Event{}, nil, err
+		return 0, talks.Event{}, nil, 0, err
 	}
 	if found == nil {
-		return 0, talks.Event{}, nil, fmt.Errorf("no %s entry of %s's version %d in negotiation %s among its %d entries", talks.TypePosition, rev.Party, rev.Version, rev.Negotiation, n)
+		return 0, talks.Event{}, nil, 0, fmt.Errorf("no %s entry of %s's version %d in negotiation %s among its %d entries", talks.TypePosition, rev.Party, rev.Version, rev.Negotiation, n)
 	}
-	return seq, *found, rounds, nil
+	return seq, *found, rounds, n, nil
 }

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/binary"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +14,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/accord-peace/accord/ledger"
+	"github.com/accord-peace/accord/mediation"
+	"github.com/accord-peace/accord/talks"
 )
 
 // TestNegotiationPositionKeepsRevealOnLostAnswer: when the server takes a
@@ -56,5 +63,126 @@ func TestNegotiationPositionKeepsRevealOnLostAnswer(t *testing.T) {
 	}
 	if !strings.Contains(errOut, reveal) {
 		t.Errorf("the error does not name the reveal file kept: %s", errOut)
+	}
+}
+
+// writeTalksRecord records ua's signed position version 1 of negotiation
+// n1 between two derived entries, then the drafts of rounds 1 and 2
+// evaluated on it, and writes ua's reveal file: the ledger's path, the
+// reveal's, and each entry's frame offset.
+func writeTalksRecord(t *testing.T) (string, string, []int) {
+	t.Helper()
+	dir := t.TempDir()
+	pub, sk, _ := ed25519.GenerateKey(rand.Reader)
+	path := filepath.Join(dir, "ledger")
+	l, err := ledger.OpenLedger(path, &ledger.Registry{Keys: map[string]ed25519.PublicKey{"ua": pub}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	salt, content := talks.NewSalt(), "issues:\n  ceasefire: {batna: 60}\n"
+	commitment := talks.Commit(salt, []byte(content))
+	draft := func(round int) ledger.Entry {
+		b, _ := json.Marshal(talks.Event{Type: talks.TypeDraft, Negotiation: "n1", Round: round, Basis: map[string]int{"ua": 1}})
+		return ledger.Entry{Kind: ledger.KindDerived, Type: talks.TypeDraft, Body: b}
+	}
+	if _, err := l.Append(ledger.Entry{Kind: ledger.KindDerived, Type: "negotiation_opened", Body: []byte(`{"type":"negotiation_opened","negotiation":"n1"}`)}); err != nil {
+		t.Fatal(err)
+	}
+	s, err := ledger.Sign(sk, "ua", "pos-1", talks.TypePosition, talks.Event{Type: talks.TypePosition, Negotiation: "n1", Party: "ua", Version: 1, Commitment: commitment})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Submit(s); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range []ledger.Entry{draft(1), draft(2), {Kind: ledger.KindDerived, Type: "negotiation_concluded", Body: []byte(`{"type":"negotiation_concluded","negotiation":"n1","round":2}`)}} {
+		if _, err := l.Append(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	rev, _ := json.Marshal(mediation.Revealed{Negotiation: "n1", Party: "ua", Version: 1, Commitment: commitment, Salt: base64.StdEncoding.EncodeToString(salt), Content: content})
+	reveal := filepath.Join(dir, "ua.v1.reveal.json")
+	if err := os.WriteFile(reveal, rev, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(path)
+	var offs []int
+	for off := 0; off+4 <= len(data); off += 4 + int(binary.BigEndian.Uint32(data[off:])) {
+		offs = append(offs, off)
+	}
+	if len(offs) != 5 {
+		t.Fatalf("%d entries recorded, want 5", len(offs))
+	}
+	return path, reveal, offs
+}
+
+// reveal vouches for a version only from a record that verifies as one
+// chain: a copy changed, cut, reordered or with an entry dropped — even
+// where the position itself is intact — is refused, exit 1, the entry and
+// what is wrong named; it said "this is the version the mediator had".
+func TestNegotiationRevealVerifiesTheRecord(t *testing.T) {
+	path, reveal, offs := writeTalksRecord(t)
+	orig, _ := os.ReadFile(path)
+	frame := func(d []byte, k int) []byte {
+		end := len(d)
+		if k+1 < len(offs) {
+			end = offs[k+1]
+		}
+		return d[offs[k]:end]
+	}
+	at := func(k int) string { return "entry " + itoa(k) + " (byte " + itoa(offs[k]) + "): " }
+	cases := []struct {
+		name   string
+		change func([]byte) []byte
+		want   string // "" when it verifies
+	}{
+		{"as recorded", func(d []byte) []byte { return d }, ""},
+		{"a torn tail (a write never acknowledged)", func(d []byte) []byte { return append(d, 0, 0, 0) }, ""},
+		{"the entry before the position changed", func(d []byte) []byte {
+			e := frame(d, 0)
+			i := bytes.Index(e, []byte(`"n1"`))
+			e[i+2] = '2'
+			return d
+		}, at(1) + "its prev hash does not match entry 0"},
+		{"round 2's draft dropped", func(d []byte) []byte {
+			return append(d[:offs[3]:offs[3]], d[offs[4]:]...)
+		}, at(3) + "sequence number 4, want 3"},
+		{"the drafts reordered", func(d []byte) []byte {
+			out := append(bytes.Clone(d[:offs[2]]), frame(d, 3)...)
+			out = append(out, frame(d, 2)...)
+			return append(out, d[offs[4]:]...)
+		}, at(2) + "sequence number 3, want 2"},
+		{"round 1's draft damaged", func(d []byte) []byte {
+			binary.BigEndian.PutUint32(d[offs[2]:], 1<<30)
+			return d
+		}, at(2) + "unreadable frame"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "ledger")
+			if err := os.WriteFile(p, c.change(bytes.Clone(orig)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			out, errOut, code := runAccord(t, "negotiation", "reveal", reveal, "--ledger", p)
+			if c.want == "" {
+				if code != 0 || !strings.Contains(out, "this is the version the mediator had") || !strings.Contains(out, "the drafts of rounds 1, 2 were evaluated on it") ||
+					!strings.Contains(out, "the record's 5 entries verify as one chain") {
+					t.Fatalf("exit %d %s %s", code, out, errOut)
+				}
+				return
+			}
+			if code != exitFailure || strings.Contains(out, "the mediator had") || !strings.Contains(errOut, p+": vouches for no version of ua's position: the log does not verify") ||
+				!strings.Contains(errOut, c.want) || strings.Contains(errOut, "this is a bug") {
+				t.Errorf("exit %d, out %q, err %s; want %d, %s and %q", code, out, errOut, exitFailure, p, c.want)
+			}
+		})
+	}
+	// --json says what it verified and what it did not.
+	out, errOut, code := runAccord(t, "negotiation", "reveal", reveal, "--ledger", path, "--json")
+	if code != 0 || !strings.Contains(out, `"entries_verified": 5`) || !strings.Contains(out, `"signatures_checked": false`) || !strings.Contains(out, `"rounds": [`) {
+		t.Errorf("--json: exit %d %s %s", code, out, errOut)
 	}
 }
