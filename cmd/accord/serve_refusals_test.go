@@ -69,6 +69,13 @@ func TestConfigCheckRefusesWhatServeRefuses(t *testing.T) {
 		{[]string{"--origin", ""}, `--origin "": want the ledger's name`},
 		{[]string{"--witness-server", "http://127.0.0.1:1"}, "with --role all they would be ignored"},
 		{[]string{"--role", "witness", "--witness-server", "http://127.0.0.1:1", "--witness-log-key", "a", "--key", "b", "--stream", "embedded"}, "--role witness follows a server over HTTP"},
+		// A zero or an empty value given is a mistake, not the default.
+		{[]string{"--stream", "embedded", "--partitions", "0"}, "--partitions 0: want 1 to 4096"},
+		{[]string{"--stream-replicas", "0"}, "--stream-replicas 0: want 1 to 5"},
+		{[]string{"--lease-ttl", "0s"}, "--lease-ttl 0s: want 1s to 10m"},
+		{[]string{"--role", ""}, `--role "": want all`},
+		{[]string{"--agreement", ""}, `--agreement "": empty`},
+		{[]string{"--agreement", "reference", "--agreement", " "}, `--agreement " ": empty`},
 	} {
 		for _, cmd := range [][]string{{"config", "check"}, {"serve", "--addr", "127.0.0.1:0"}} {
 			data := filepath.Join(t.TempDir(), "data")

@@ -67,22 +67,23 @@ func (c *serverConfig) registerStream(cmd *cobra.Command) {
 // streamProblems lists the stream flags' values no server can start with.
 func (c serverConfig) streamProblems() []string {
 	var ps []string
-	// Zero values are the defaults (a config made in code).
+	// Every value is the flag's own or one given: an empty role or a zero
+	// is a mistake (an unset variable in a script, say), not the default.
 	if c.role == "" {
-		c.role = stream.RoleAll
+		return append(ps, `--role "": want all, ingest, worker, recorder or witness (all when not given)`)
 	}
 	if c.role != stream.RoleWitness {
 		if err := stream.CheckRole(c.role); err != nil {
 			return append(ps, err.Error()) // what follows is said of a role
 		}
 	}
-	if c.partitions < 0 || c.partitions > sector.MaxSectors {
+	if c.partitions < 1 || c.partitions > sector.MaxSectors {
 		ps = append(ps, fmt.Sprintf("--partitions %d: want 1 to %d", c.partitions, sector.MaxSectors))
 	}
-	if c.replicas < 0 || c.replicas > 5 {
+	if c.replicas < 1 || c.replicas > 5 {
 		ps = append(ps, fmt.Sprintf("--stream-replicas %d: want 1 to 5 (1 on a single node, 3 in a cluster)", c.replicas))
 	}
-	if c.leaseTTL != 0 && (c.leaseTTL < time.Second || c.leaseTTL > 10*time.Minute) {
+	if c.leaseTTL < time.Second || c.leaseTTL > 10*time.Minute {
 		ps = append(ps, fmt.Sprintf("--lease-ttl %s: want 1s to 10m (a standby takes over a dead worker's sector after it; the holder must renew within half of it)", c.leaseTTL))
 	}
 	if c.region != "" {

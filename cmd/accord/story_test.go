@@ -15,6 +15,7 @@ import (
 	"github.com/accord-peace/accord/funding"
 	"github.com/accord-peace/accord/reconstruction"
 	"github.com/accord-peace/accord/sim"
+	"github.com/accord-peace/accord/stream"
 )
 
 // The demo's story runs end to end on the real server, through the routes
@@ -27,7 +28,8 @@ import (
 func TestDemoStoryEndToEnd(t *testing.T) {
 	c := serverConfig{addr: "127.0.0.1:0", data: t.TempDir(), headerTimeout: api.DefaultHeaderTimeout, bodyTimeout: api.DefaultBodyTimeout,
 		idleTimeout: api.DefaultIdleTimeout, feedPerAddr: api.DefaultFeedPerAddr, feedClients: api.DefaultFeedClients,
-		agreements: []string{referenceCase}, origin: defaultOrigin}
+		agreements: []string{referenceCase}, origin: defaultOrigin,
+		role: stream.RoleAll, partitions: 1, replicas: 1, leaseTTL: stream.DefaultLeaseTTL}
 	s, err := startServer(t.Context(), c, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
