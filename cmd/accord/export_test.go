@@ -174,7 +174,7 @@ func TestMonitorRunOutputFormats(t *testing.T) {
 		{[]string{"--output-format", "shp"}, 2, `--output-format "shp": want one of text, json, geojson, csv, kml`},
 		{[]string{"--output-format", "GeoJSON"}, 2, `--output-format "GeoJSON": want one of text, json, geojson, csv, kml`},
 		{[]string{"--json", "--output-format", "csv"}, 2, "--json and --output-format csv: choose one"},
-		{[]string{"--output-format", "csv", "--out", filepath.Join(dir, "missing", "x.csv")}, 1, "no such file or directory"},
+		{[]string{"--output-format", "csv", "--out", filepath.Join(dir, "missing", "x.csv")}, 1, "does not exist; create it first"},
 	} {
 		_, errOut, code := runAccord(t, append([]string{"monitor", "run", "reference", obs}, tc.args...)...)
 		if code != tc.code || !strings.Contains(errOut, tc.msg) || tc.code == 2 && !strings.Contains(errOut, "Run 'accord monitor run --help'") {

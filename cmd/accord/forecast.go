@@ -65,6 +65,9 @@ With --json one object: {"model","rounds","actors","dimensions","positions"
 			if !forecast.KnownModel(model) {
 				return usageError{cmd: c.CommandPath(), err: fmt.Errorf("--model %q: want smp, eu or compromise", model)}
 			}
+			if err := checkOutputPath(svg); err != nil {
+				return err
+			}
 			in, err := forecastInput(args[0])
 			if err != nil {
 				return err

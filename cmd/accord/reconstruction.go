@@ -321,6 +321,11 @@ func newReconstructionExportCmd() *cobra.Command {
 			if format != "ocds" && format != "iati" {
 				return accord.Errorf(accord.EINVALID, "--format %q: want ocds or iati", format)
 			}
+			if output != "-" {
+				if err := checkOutputPath(output); err != nil {
+					return err
+				}
+			}
 			raw, err := f.client().call(cmd.Context(), http.MethodGet, "/v1/reconstruction/export?format="+url.QueryEscape(format), nil, nil)
 			if err != nil {
 				return err
@@ -329,7 +334,7 @@ func newReconstructionExportCmd() *cobra.Command {
 				_, err = cmd.OutOrStdout().Write(raw)
 				return err
 			}
-			return os.WriteFile(output, raw, 0o644)
+			return writeFileAtomic(output, func(out *os.File) error { _, err := out.Write(raw); return err })
 		},
 	}
 	f.register(cmd)

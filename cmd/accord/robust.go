@@ -45,6 +45,9 @@ over every core. Progress goes to stderr when stderr is a terminal, or with
 			if o.Runs <= 0 {
 				return usageError{cmd: c.CommandPath(), err: fmt.Errorf("--runs must be positive, got %d", o.Runs)}
 			}
+			if err := checkOutputPath(svg); err != nil {
+				return err
+			}
 			s, err := scenario.Load(args[0])
 			if err != nil {
 				return err

@@ -68,6 +68,9 @@ The same --seed gives the same output.`,
 			if duration <= 0 || !(rate >= 0) || !(falseAlarms >= 0) || math.IsInf(rate, 0) || math.IsInf(falseAlarms, 0) {
 				return usageError{cmd: "simulate", err: fmt.Errorf("--duration must be > 0, --rate and --false-alarms finite numbers ≥ 0")}
 			}
+			if err := checkOutputPath(truthPath); err != nil {
+				return err
+			}
 			t0, err := time.Parse(time.RFC3339, start)
 			if err != nil {
 				return usageError{cmd: "simulate", err: fmt.Errorf("--start: %v", err)}

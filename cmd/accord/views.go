@@ -291,6 +291,9 @@ the points instead.`,
 			if x == "" || y == "" {
 				return usageError{cmd: "frontier", err: fmt.Errorf("frontier needs --x and --y, two party ids")}
 			}
+			if err := checkOutputPath(out); err != nil {
+				return err
+			}
 			m, err := load(args[0])
 			if err != nil {
 				return err
