@@ -202,8 +202,9 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 	}
 	// Every input is read and checked before anything is written to
 	// --data: a refused start leaves the directory as it found it (the
-	// address is taken first too). What needs the stores — PostgreSQL,
-	// the stream — is met only once they are open.
+	// address is taken first too, and a NATS cluster must answer). What
+	// needs the stores — PostgreSQL, the stream's streams — is met only
+	// once they are open.
 	as, err := loadAgreements(c.agreements)
 	if err != nil {
 		return nil, err
@@ -243,6 +244,11 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 			return nil, err
 		}
 		auth.Policy.RestrictEvidence = a.RestrictEvidence
+	}
+	// The stream cluster answers before the stores are made: an
+	// unreachable NATS leaves --data as it was.
+	if err := checkStream(ctx, c, true); err != nil {
+		return nil, err
 	}
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {

@@ -95,7 +95,7 @@ func TestConfigCheckRefusesWhatServeRefuses(t *testing.T) {
 // A refused start leaves --data as it found it: no directory when there
 // was none, and nothing new in one that was there, whatever input was
 // refused — a key, the tokens, the scenario, the address, an unreachable
-// PostgreSQL.
+// PostgreSQL or NATS.
 func TestRefusedStartWritesNothing(t *testing.T) {
 	held, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -113,6 +113,7 @@ func TestRefusedStartWritesNothing(t *testing.T) {
 		{"missing keys file", []string{"--keys", "/nonexistent/keys"}},
 		{"address in use", []string{"--addr", busy}},
 		{"PostgreSQL unreachable", []string{"--store", "postgres://u@127.0.0.1:1/db?sslmode=disable&connect_timeout=2"}},
+		{"NATS unreachable", []string{"--stream", "nats://127.0.0.1:1"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			fresh := filepath.Join(t.TempDir(), "data")

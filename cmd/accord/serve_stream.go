@@ -157,9 +157,6 @@ func startStream(ctx context.Context, s *server, c serverConfig, logger *slog.Lo
 	if s.api.Metrics != nil {
 		metrics = stream.NewMetrics(s.api.Metrics.Registry)
 	}
-	if c.role == "" {
-		c.role = stream.RoleAll
-	}
 	var sources []stream.RegionRef
 	for _, r := range c.sourceRegions {
 		ref, err := stream.ParseRegionRef(r)
@@ -209,15 +206,16 @@ func (s *server) streamFailed() <-chan struct{} {
 	return s.node.Failed()
 }
 
-// checkStream checks --stream for 'config check': with connect, that NATS
-// answers there with JetStream (nothing is created).
+// checkStream checks --stream for 'config check --connect' and for serve
+// before it writes anything: with connect, that NATS answers there with
+// JetStream (nothing is created).
 func checkStream(ctx context.Context, c serverConfig, connect bool) error {
 	if c.stream == "" || stream.IsEmbedded(c.stream) || !connect || checkStreamURL(c.stream) != nil {
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	conn, err := stream.Connect(ctx, c.stream, "accord-config-check")
+	conn, err := stream.Connect(ctx, c.stream, "accord-check")
 	if err != nil {
 		return fmt.Errorf("--stream: %w", err)
 	}
