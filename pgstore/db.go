@@ -78,9 +78,14 @@ func OpenWith(ctx context.Context, rawURL string, o Options) (*DB, error) {
 		pool.Close()
 		// The deployment's configuration or the server's state, not a
 		// bug (EINVALID, as an unreachable NATS).
-		return nil, &accord.Error{Code: accord.EINVALID, Err: fmt.Errorf("postgres %s: cannot connect to %s:%d as %q to database %q: %w; check that the server runs and accepts connections there (pg_isready -h %s -p %d), that the user and password are right and that the database exists (createdb %s)",
-			name, cfg.ConnConfig.Host, cfg.ConnConfig.Port, cfg.ConnConfig.User, cfg.ConnConfig.Database, err,
-			cfg.ConnConfig.Host, cfg.ConnConfig.Port, cfg.ConnConfig.Database)}
+		// No database in the URL: PostgreSQL takes the user's name.
+		db, which := cfg.ConnConfig.Database, ""
+		if db == "" {
+			db, which = cfg.ConnConfig.User, " (the URL names none: PostgreSQL takes the user's name)"
+		}
+		return nil, &accord.Error{Code: accord.EINVALID, Err: fmt.Errorf("postgres %s: cannot connect to %s:%d as %q to database %q%s: %w; check that the server runs and accepts connections there (pg_isready -h %s -p %d), that the user and password are right and that the database exists (createdb %s)",
+			name, cfg.ConnConfig.Host, cfg.ConnConfig.Port, cfg.ConnConfig.User, db, which, err,
+			cfg.ConnConfig.Host, cfg.ConnConfig.Port, db)}
 	}
 	if err := d.migrate(ctx); err != nil {
 		pool.Close()

@@ -108,6 +108,11 @@ func TestUnreachableServerIsNamed(t *testing.T) {
 	if strings.Contains(msg, "secret") {
 		t.Errorf("the error shows the password: %s", msg)
 	}
+	// No database in the URL: PostgreSQL's default, the user's name.
+	_, err = pgstore.Open(context.Background(), "postgres://mission@127.0.0.1:1/?sslmode=disable&connect_timeout=2")
+	if err == nil || !strings.Contains(err.Error(), `database "mission" (the URL names none`) || !strings.Contains(err.Error(), "createdb mission)") {
+		t.Errorf("no database in the URL: %v", err)
+	}
 	if _, err := pgstore.Open(context.Background(), "postgres://[::1"); err == nil || !strings.Contains(err.Error(), "not a PostgreSQL URL") {
 		t.Errorf("a malformed URL: %v", err)
 	}
