@@ -217,6 +217,9 @@ func Start(ctx context.Context, m *mission.Mission, c Config) (*Node, error) {
 		n.Ingester.Region = c.Region
 		return n, nil
 	}
+	if c.Streams.Plan == "" {
+		c.Streams.Plan = PlanName(c.Sectors.Plan.N(), m.Agreement().ID)
+	}
 	if err := EnsureStreams(ctx, conn.JS, c.Streams); err != nil {
 		n.Close()
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"time"
 
 	"github.com/accord-peace/accord"
@@ -20,6 +21,20 @@ type StreamConfig struct {
 	// publisher's retry, a worker's output republished after a crash).
 	// Zero: DefaultDuplicates.
 	Duplicates time.Duration
+	// Plan names the deployment's split of the front ("4 sectors of
+	// agreement X", PlanName): kept in the streams' metadata (PlanKey) by
+	// the first node, and every later node must give the same, since the
+	// subjects an observation goes to, and the workers' state, follow the
+	// plan. Empty: not checked, nothing kept.
+	Plan string
+}
+
+// PlanKey is the streams' metadata key that holds the deployment's plan.
+const PlanKey = "accord-plan"
+
+// PlanName is the plan of n sectors of an agreement, as the streams keep it.
+func PlanName(sectors int, agreementID string) string {
+	return fmt.Sprintf("%d sector(s) of agreement %s", sectors, agreementID)
 }
 
 // DefaultDuplicates is the duplicate window when none is given.
@@ -50,9 +65,22 @@ func EnsureStreams(ctx context.Context, js jetstream.JetStream, c StreamConfig) 
 		sc.Replicas = c.Replicas
 		sc.Duplicates = c.Duplicates
 		// The regions a recorder added (SourceRegion) stay sourced
-		// whichever node starts next.
+		// whichever node starts next; so does the metadata (the plan, and
+		// the server's own keys).
 		if have, err := js.Stream(ctx, sc.Name); err == nil {
-			sc.Sources = have.CachedInfo().Config.Sources
+			old := have.CachedInfo().Config
+			sc.Sources = old.Sources
+			sc.Metadata = maps.Clone(old.Metadata)
+			if kept := old.Metadata[PlanKey]; kept != "" && c.Plan != "" && kept != c.Plan {
+				return &accord.Error{Code: accord.EINVALID, Err: fmt.Errorf(
+					"the deployment's streams were made for %s; this node gives %s: every node of a deployment gives the same --partitions and main --agreement (the subjects and the sector workers' state follow the split; a deployment split otherwise starts on new streams)", kept, c.Plan)}
+			}
+		}
+		if c.Plan != "" {
+			if sc.Metadata == nil {
+				sc.Metadata = map[string]string{}
+			}
+			sc.Metadata[PlanKey] = c.Plan
 		}
 		if _, err := js.CreateOrUpdateStream(ctx, sc); err != nil {
 			var ae *jetstream.APIError
