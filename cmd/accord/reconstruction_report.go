@@ -44,7 +44,13 @@ func (f *reconstructionReport) build(day time.Time) (*report.Reconstruction, err
 	if err != nil {
 		return nil, &accord.Error{Code: accord.ErrorCode(err), Message: "--registry", Err: err}
 	}
-	return report.BuildReconstruction(log, day)
+	x, err := report.BuildReconstruction(log, day)
+	if err != nil {
+		// The record verifies, yet its events do not make a registry: the
+		// file's content, not a bug of this command.
+		return nil, &accord.Error{Code: accord.EINVALID, Message: "--registry " + path + ": its record verifies but its events do not replay", Err: err}
+	}
+	return x, nil
 }
 
 // write writes the section's JSON and Markdown where asked.

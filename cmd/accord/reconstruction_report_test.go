@@ -131,4 +131,35 @@ func TestDailyReportReconstruction(t *testing.T) {
 	}
 }
 
+// A record that verifies but whose events make no registry (a commitment
+// to a fund never registered) is refused as the file's fault, exit 1,
+// naming it: not "this is a bug".
+func TestDailyReportRegistryThatDoesNotReplay(t *testing.T) {
+	data := t.TempDir()
+	l, err := ledger.OpenLedger(filepath.Join(data, "ledger"), &ledger.Registry{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eur := reconstruction.Money{Amount: 100, Currency: "EUR"}
+	events := []reconstruction.Event{
+		{Seq: 1, Type: "project", At: time.Date(2025, 6, 2, 9, 0, 0, 0, time.UTC),
+			Project: &reconstruction.Project{ID: "grid", Sector: "energy", Oblast: "kharkivska", Cost: eur, Implementer: "ukrenergo"}},
+		{Seq: 2, Type: "commitment", At: time.Date(2025, 6, 2, 10, 0, 0, 0, time.UTC),
+			Commitment: &reconstruction.Commitment{ID: "c1", Fund: "never-registered", Project: "grid", Amount: eur}},
+	}
+	for _, ev := range events {
+		b, _ := json.Marshal(ev)
+		if _, err := l.AppendAll([]ledger.Entry{{Kind: ledger.KindDerived, Type: funding.TypePrefix + ev.Type, Body: b}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l.Close()
+	obs, _ := simulateTo(t, "--seed", "8", "--duration", "2h", "--rate", "5")
+	dir := t.TempDir()
+	_, errOut, code := runAccord(t, "report", "daily", "reference", obs, "--day", "2025-06-02", "--out", filepath.Join(dir, "r.html"), "--registry", data)
+	if code != exitFailure || !strings.Contains(errOut, "--registry "+filepath.Join(data, "ledger")) || !strings.Contains(errOut, "do not replay") || strings.Contains(errOut, "this is a bug") {
+		t.Errorf("exit %d %s; want %d naming the file and that its events do not replay", code, errOut, exitFailure)
+	}
+}
+
 func second[T any](_ T, err error) error { return err }
