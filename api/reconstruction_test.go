@@ -49,6 +49,13 @@ func TestReconstructionRoutesAccess(t *testing.T) {
 	if c := do(open.URL, "GET", "/v1/reconstruction", "", ""); c != 200 {
 		t.Errorf("totals on an open server: %d", c)
 	}
+	// No project yet: each standard's export has nothing to hold, which
+	// is said (404), not a server error.
+	for _, format := range []string{"ocds", "iati"} {
+		if c := do(open.URL, "GET", "/v1/reconstruction/export?format="+format, "", ""); c != 404 {
+			t.Errorf("the %s export of an empty registry: %d, want 404", format, c)
+		}
+	}
 	s.Auth = &api.Auth{Tokens: map[string]api.Principal{
 		"t-ru-0123456789abcdef": {Actor: "ru", Role: accord.RoleParty}, "t-us-0123456789abcdef": {Actor: "us", Role: accord.RoleGuarantor},
 		"t-mission-0123456789": {Actor: "mission", Role: accord.RoleMonitor}, "t-un-0123456789abcdef": {Actor: "un", Role: accord.RoleMediator},

@@ -378,6 +378,9 @@ func (f *Funding) Export(format string) ([]byte, string, error) {
 	switch format {
 	case "ocds", "":
 		b, err := r.OCDS(OCDSOptions)
+		if errors.Is(err, reconstruction.ErrNoReleases) {
+			return nil, "", accord.Errorf(accord.ENOTFOUND, "no project registered yet: an OCDS release package holds at least one release")
+		}
 		return b, "application/json", err
 	case "iati":
 		b, err := r.IATI(IATIOptions)

@@ -2,6 +2,7 @@ package reconstruction
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -114,6 +115,10 @@ func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 // tenderStatus maps a project's status to the OCDS tender status codelist.
 var tenderStatus = map[string]string{Planned: "planned", Active: "complete", Complete: "complete", Cancelled: "cancelled"}
 
+// ErrNoReleases is OCDS's answer for a registry without projects: a
+// release package holds at least one release.
+var ErrNoReleases = errors.New("ocds: the registry holds no project, and a release package holds at least one release")
+
 // OCDS exports the registry as an OCDS 1.1 release package: one release
 // per project (see docs/reconstruction.md for the mapping). The same
 // registry gives the same bytes.
@@ -122,7 +127,7 @@ func (r *Registry) OCDS(o OCDSOptions) ([]byte, error) {
 		return nil, fmt.Errorf("ocds: want an ocid prefix, a package URI and a publisher")
 	}
 	if len(r.Projects) == 0 {
-		return nil, fmt.Errorf("ocds: no projects to export (a release package needs at least one release)")
+		return nil, ErrNoReleases
 	}
 	pkg := ocdsPackage{URI: o.URI, Version: "1.1", PublishedDate: stamp(r.Now), Publisher: ocdsPublisher{o.Publisher}}
 	for _, p := range r.Projects {
