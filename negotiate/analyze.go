@@ -1,6 +1,7 @@
 package negotiate
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -30,6 +31,36 @@ type Options struct {
 	FrontierLimit int   // frontier members listed; 20 when 0
 	// Progress, when set, is told when each stage of Analyze starts.
 	Progress func(stage string)
+	// Context, when set, stops Analyze, Solve, NearestAcceptable and Plane
+	// soon after it is done (every few thousand search nodes): they then
+	// return an error wrapping its error. CountAcceptable, ParetoFrontier,
+	// Conflicts and BridgeProposal, which cannot say so, do not heed it.
+	Context context.Context
+}
+
+// stopper is the space's stop function for o.Context, nil without one.
+func (o Options) stopper() func() bool {
+	ctx := o.Context
+	if ctx == nil {
+		return nil
+	}
+	return func() bool { return ctx.Err() != nil }
+}
+
+// interrupted is nil, or, once o.Context is done, an error saying what was
+// stopped and wrapping the context's error.
+func (o Options) interrupted(what string) error {
+	if o.Context == nil || o.Context.Err() == nil {
+		return nil
+	}
+	return fmt.Errorf("%s stopped before it finished: %w", what, context.Cause(o.Context))
+}
+
+// heedless is o without its Context, for the searches that cannot say
+// they were stopped.
+func (o Options) heedless() Options {
+	o.Context = nil
+	return o
 }
 
 func (o Options) progress(stage string) {
@@ -141,19 +172,25 @@ type Analysis struct {
 
 // acceptableSpace is the space of the acceptable set: every veto party must
 // accept; red-line options of veto parties are out.
-func (m *Model) acceptableSpace(extra ...int) *space {
+func (m *Model) acceptableSpace(o Options, extra ...int) *space {
 	parties := append([]int(nil), m.Veto...)
 	cons := allTrue(len(parties))
 	for _, e := range extra {
 		parties = append(parties, e)
 		cons = append(cons, false)
 	}
-	return newSpace(m, spaceOpts{parties: parties, constrained: cons})
+	s := newSpace(m, spaceOpts{parties: parties, constrained: cons})
+	s.stop = o.stopper()
+	return s
 }
 
 // CountAcceptable counts the acceptable set.
 func (m *Model) CountAcceptable(o Options) Count {
-	return countAcceptable(m.acceptableSpace(), o.budget())
+	return m.countAcceptable(o.heedless())
+}
+
+func (m *Model) countAcceptable(o Options) Count {
+	return countAcceptable(m.acceptableSpace(o), o.budget())
 }
 
 // Packages is the number of packages: the product of the option counts.
@@ -170,7 +207,7 @@ func (m *Model) Packages() *big.Int {
 // package is found, or before the common-security maxima are proven, it
 // returns an error holding a *BudgetError: the set may or may not be empty.
 func (m *Model) Solve(concept string, o Options) (*Solution, error) {
-	s := m.acceptableSpace()
+	s := m.acceptableSpace(o)
 	var opt *optimizer
 	switch concept {
 	case ConceptNash:
@@ -184,6 +221,9 @@ func (m *Model) Solve(concept string, o Options) (*Solution, error) {
 			mp := newOptimizer(s, objParty, o.budget())
 			mp.target = p
 			r := mp.run()
+			if err := o.interrupted(concept + " solution"); err != nil {
+				return nil, err
+			}
 			if !r.Found {
 				if !r.Exact {
 					return nil, budgetError(concept+" solution", o.budget(), "the best acceptable utility of "+m.Parties[m.Veto[p]].ID+" (its M_i): "+notFoundDetail)
@@ -204,6 +244,9 @@ func (m *Model) Solve(concept string, o Options) (*Solution, error) {
 		return nil, accord.Errorf(accord.EINVALID, "unknown solution concept %q (one of: nash, common, utilitarian)", concept)
 	}
 	r := opt.run()
+	if err := o.interrupted(concept + " solution"); err != nil {
+		return nil, err
+	}
 	if !r.Found {
 		if !r.Exact {
 			return nil, budgetError(concept+" solution", o.budget(), notFoundDetail)
@@ -244,7 +287,10 @@ func (m *Model) NearestAcceptable(p *accord.Proposal, o Options) (*Bridge, error
 	if !ok {
 		return nil, &accord.Error{Code: accord.EINVALID, Message: fmt.Sprintf("bridge from proposal %q", p.ID), Err: ErrPartial}
 	}
-	r := bridge(m.acceptableSpace(), pkg, o.budget())
+	r := bridge(m.acceptableSpace(o), pkg, o.budget())
+	if err := o.interrupted(fmt.Sprintf("bridge from proposal %q", p.ID)); err != nil {
+		return nil, err
+	}
 	if !r.Found {
 		if !r.Exact {
 			return nil, budgetError(fmt.Sprintf("bridge from proposal %q", p.ID), o.budget(), notFoundDetail)
@@ -263,7 +309,11 @@ func (m *Model) NearestAcceptable(p *accord.Proposal, o Options) (*Bridge, error
 // ParetoFrontier returns the frontier of the acceptable set over the veto
 // parties: its exact size (or bounds) and up to limit members, best Nash first.
 func (m *Model) ParetoFrontier(o Options, limit int) (Count, []FrontierMember) {
-	s := m.acceptableSpace()
+	return m.paretoFrontier(o.heedless(), limit)
+}
+
+func (m *Model) paretoFrontier(o Options, limit int) (Count, []FrontierMember) {
+	s := m.acceptableSpace(o)
 	obj := make([]int, len(m.Veto))
 	for i := range obj {
 		obj[i] = i
@@ -288,9 +338,11 @@ func (m *Model) ParetoFrontier(o Options, limit int) (Count, []FrontierMember) {
 }
 
 // Conflicts explains an empty acceptable set.
-func (m *Model) Conflicts(o Options) Conflicts { return blockingRedLines(m, o.budget()) }
+func (m *Model) Conflicts(o Options) Conflicts { return blockingRedLines(m, o.heedless()) }
 
-// Analyze runs every analysis on the model.
+// Analyze runs every analysis on the model. When o.Context is done it
+// stops soon after and returns an error wrapping the context's, saying
+// which stage it stopped in.
 func (m *Model) Analyze(o Options) (*Analysis, error) {
 	limit := o.FrontierLimit
 	if limit == 0 {
@@ -301,26 +353,49 @@ func (m *Model) Analyze(o Options) (*Analysis, error) {
 	for _, i := range m.Veto {
 		a.Veto = append(a.Veto, m.Parties[i].ID)
 	}
-	o.progress("counting the acceptable set")
-	a.Acceptable = m.CountAcceptable(o)
-	o.progress("searching the Pareto frontier")
-	a.Pareto, a.Frontier = m.ParetoFrontier(o.frontierBudget(a.Acceptable), limit)
+	stage := "starting"
+	// next starts a stage, unless o.Context stopped the one before.
+	next := func(name string) error {
+		if err := o.interrupted("the analysis (" + stage + ")"); err != nil {
+			return err
+		}
+		stage = name
+		o.progress(name)
+		return nil
+	}
+	if err := next("counting the acceptable set"); err != nil {
+		return nil, err
+	}
+	a.Acceptable = m.countAcceptable(o)
+	if err := next("searching the Pareto frontier"); err != nil {
+		return nil, err
+	}
+	a.Pareto, a.Frontier = m.paretoFrontier(o.frontierBudget(a.Acceptable), limit)
 	for _, c := range Concepts {
-		o.progress(c + " solution")
+		if err := next(c + " solution"); err != nil {
+			return nil, err
+		}
 		sol, err := m.Solve(c, o)
 		var be *BudgetError
-		if errors.As(err, &be) {
+		switch {
+		case o.interrupted("") != nil:
+			continue // said by next
+		case errors.As(err, &be):
 			a.SolutionsCut = append(a.SolutionsCut, c)
 			continue
-		}
-		if err != nil {
+		case err != nil:
 			return nil, fmt.Errorf("%s solution: %w", c, err)
 		}
 		a.Solutions[c] = sol
 	}
 	empty := a.Acceptable.Upper.Sign() == 0
-	o.progress("evaluating and bridging the proposals")
+	if err := next("evaluating and bridging the proposals"); err != nil {
+		return nil, err
+	}
 	for i := range s.Proposals {
+		if err := o.interrupted("the analysis (" + stage + ")"); err != nil {
+			return nil, err
+		}
 		p := &s.Proposals[i]
 		a.Evaluations = append(a.Evaluations, m.Evaluate(p))
 		if !empty {
@@ -335,9 +410,14 @@ func (m *Model) Analyze(o Options) (*Analysis, error) {
 		}
 	}
 	if empty {
-		o.progress("finding the red lines that block agreement")
-		c := m.Conflicts(o)
+		if err := next("finding the red lines that block agreement"); err != nil {
+			return nil, err
+		}
+		c := blockingRedLines(m, o)
 		a.Conflicts = &c
+	}
+	if err := o.interrupted("the analysis (" + stage + ")"); err != nil {
+		return nil, err
 	}
 	a.Cycles = SequencingCycles(s)
 	return a, nil

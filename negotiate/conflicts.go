@@ -28,8 +28,10 @@ const maxConflictSize = 3
 // acceptable once C is lifted, and a minimum set is exactly such a C; so a
 // least-crossing search gives the size, and each candidate set of that size
 // is then tested for a package crossing no other red line.
-func blockingRedLines(m *Model, budget int64) Conflicts {
+func blockingRedLines(m *Model, o Options) Conflicts {
+	budget := o.budget()
 	s := newSpace(m, spaceOpts{parties: m.Veto, constrained: allTrue(len(m.Veto)), keepRed: true})
+	s.stop = o.stopper()
 	min := &minRed{s: s, w: s.newWalk(), best: 1 << 30, budget: budget}
 	if !s.empty {
 		min.visit(0, 0)
@@ -58,6 +60,9 @@ func blockingRedLines(m *Model, budget int64) Conflicts {
 	var nodes int64
 	var pick func(start int, chosen []int)
 	pick = func(start int, chosen []int) {
+		if s.halted {
+			return
+		}
 		if len(chosen) == out.MinSize {
 			lifted := make([]Choice, len(chosen))
 			for i, c := range chosen {

@@ -42,9 +42,12 @@ func (m *Model) Plane(x, y string, o Options) (*Plane, error) {
 	if xi == yi {
 		return nil, accord.Errorf(accord.EINVALID, "the plane needs two different parties, got %q twice", x)
 	}
-	s := m.acceptableSpace(xi, yi)
+	s := m.acceptableSpace(o, xi, yi)
 	n := len(m.Veto)
 	f := paretoSearch(s, []int{n, n + 1}, o.budget())
+	if err := o.interrupted("the frontier of " + x + " and " + y); err != nil {
+		return nil, err
+	}
 	pl := &Plane{XParty: x, YParty: y, Count: f.count, BATNA: [2]float64{m.Parties[xi].BATNA, m.Parties[yi].BATNA}}
 	for _, pt := range f.points {
 		pl.Frontier = append(pl.Frontier, PlanePoint{X: pt.vec[0], Y: pt.vec[1], Accepted: true, Package: m.Package(pt.pkg)})

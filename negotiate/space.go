@@ -29,7 +29,19 @@ type space struct {
 	base        []float64     // per party: bonuses whose `when` is empty
 	pos0, neg0  []float64     // per party: pending positive / negative bonuses
 	empty       bool          // some issue has no option left: no package at all
+
+	// stop, when set, is asked every stopEvery nodes whether to give up
+	// (Options.Context is done); once it says yes, halted makes every node
+	// infeasible so the search unwinds at once. Its result is then
+	// meaningless: the caller returns the context's error instead.
+	stop   func() bool
+	ticks  uint32
+	halted bool
 }
+
+// stopEvery is how many feasibility tests pass between two looks at
+// space.stop: a few microseconds of search, so a stop is seen at once.
+const stopEvery = 1 << 12
 
 type class struct {
 	opt     int   // representative option
@@ -307,12 +319,26 @@ func (w *walk) lb(d, p int) float64 { return w.sum[d][p] + w.s.sufMin[d][p] + w.
 
 // feasible reports whether every constrained party can still reach its BATNA.
 func (w *walk) feasible(d int) bool {
+	if w.s.stop != nil && w.s.stopped() {
+		return false
+	}
 	for p, c := range w.s.constrained {
 		if c && !geq(w.ub(d, p), w.s.batna[p]) {
 			return false
 		}
 	}
 	return true
+}
+
+// stopped reports whether the search was told to stop.
+func (s *space) stopped() bool {
+	if !s.halted {
+		s.ticks++
+		if s.ticks%stopEvery == 0 && s.stop() {
+			s.halted = true
+		}
+	}
+	return s.halted
 }
 
 // allIn reports whether every package below depth d meets every BATNA.

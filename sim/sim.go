@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -128,13 +129,37 @@ type generator struct {
 	seq     map[string]int
 }
 
+// MaxEvents is the most events a run may expect: (Rate +
+// FalseAlarmsPerHour) × the duration in hours. A run is held in memory, about
+// 5 KB an event with its observations and truth, so the ceiling keeps it
+// within a few gigabytes (and a few minutes); split a longer run by --start
+// and --seed.
+const MaxEvents = 1_000_000
+
+// checkEvery is how many events pass between two looks at the context.
+const checkEvery = 1 << 10
+
+// ExpectedEvents is the number of events a config expects: true events and
+// false alarms over its duration.
+func (cfg Config) ExpectedEvents() float64 {
+	return (cfg.Rate + cfg.FalseAlarmsPerHour) * cfg.Duration.Hours()
+}
+
 // Run simulates a monitoring network over the config's duration.
-func Run(cfg Config) (*Result, error) {
+func Run(cfg Config) (*Result, error) { return RunContext(context.Background(), cfg) }
+
+// RunContext is Run, stopped soon after ctx is done (every thousand events
+// or so): it then returns an error wrapping ctx's.
+func RunContext(ctx context.Context, cfg Config) (*Result, error) {
 	if len(cfg.Line) < 2 {
 		return nil, errors.New("sim: the contact line needs at least two vertices")
 	}
 	if !(cfg.Rate >= 0) || cfg.Duration < 0 || !(cfg.FalseAlarmsPerHour >= 0) || math.IsInf(cfg.Rate, 0) || math.IsInf(cfg.FalseAlarmsPerHour, 0) {
 		return nil, accord.Errorf(accord.EINVALID, "sim: rate and false alarms must be finite numbers ≥ 0, and the duration not negative")
+	}
+	if n := cfg.ExpectedEvents(); n > MaxEvents {
+		return nil, accord.Errorf(accord.EINVALID, "sim: %.4g true events and %.4g false alarms an hour for %v expect %.4g events, more than the %d a run may hold in memory (sim.MaxEvents, about 5 KB an event): lower the rate or the duration, or split the run",
+			cfg.Rate, cfg.FalseAlarmsPerHour, cfg.Duration, n, MaxEvents)
 	}
 	if len(cfg.Bands) == 0 {
 		return nil, errors.New("sim: at least one withdrawal band is needed")
@@ -154,12 +179,21 @@ func Run(cfg Config) (*Result, error) {
 	g.sources = network(g.line.length(), cfg.Sides)
 	res := &Result{}
 	hours := cfg.Duration.Hours()
+	stopped := func(i int) error {
+		if i%checkEvery != 0 || ctx.Err() == nil {
+			return nil
+		}
+		return fmt.Errorf("sim: stopped after %d events: %w", len(res.Truth), context.Cause(ctx))
+	}
 	if d := cfg.Dense; d != nil {
 		for i := range g.sources {
 			g.sources[i].AccuracyM *= d.AccuracyScale
 			g.sources[i].TimeAccuracyS *= d.TimeAccuracyScale
 		}
-		for _, ev := range g.denseEvents() {
+		for i, ev := range g.denseEvents() {
+			if err := stopped(i); err != nil {
+				return nil, err
+			}
 			g.emit(res, ev)
 		}
 	} else {
@@ -170,10 +204,16 @@ func Run(cfg Config) (*Result, error) {
 		}
 		sort.Slice(times, func(a, b int) bool { return times[a] < times[b] })
 		for i, dt := range times {
+			if err := stopped(i); err != nil {
+				return nil, err
+			}
 			g.emit(res, g.draw(cfg.Start.Add(dt), i))
 		}
 	}
 	for i := poisson(g.rng, cfg.FalseAlarmsPerHour*hours); i > 0; i-- {
+		if err := stopped(i); err != nil {
+			return nil, err
+		}
 		res.Observations = append(res.Observations, g.falseAlarm())
 	}
 	sort.SliceStable(res.Observations, func(a, b int) bool {

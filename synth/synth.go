@@ -7,6 +7,7 @@
 package synth
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -27,6 +28,22 @@ type Config struct {
 
 // Generate returns a valid scenario for the config.
 func Generate(c Config) *accord.Scenario {
+	s, _ := GenerateContext(context.Background(), c)
+	return s
+}
+
+// checkEvery is how many issues pass between two looks at the context.
+const checkEvery = 1 << 10
+
+// GenerateContext is Generate, stopped soon after ctx is done (every
+// thousand issues or so): it then returns an error wrapping ctx's.
+func GenerateContext(ctx context.Context, c Config) (*accord.Scenario, error) {
+	stopped := func(k int) error {
+		if k%checkEvery != 0 || ctx.Err() == nil {
+			return nil
+		}
+		return fmt.Errorf("synth: stopped: %w", context.Cause(ctx))
+	}
 	if c.Veto == 0 || c.Veto > c.Parties {
 		c.Veto = c.Parties
 	}
@@ -44,6 +61,9 @@ func Generate(c Config) *accord.Scenario {
 		s.Tracks = append(s.Tracks, accord.Track{ID: fmt.Sprintf("t%d", t), Name: fmt.Sprintf("Track %d", t)})
 	}
 	for k := 0; k < c.Issues; k++ {
+		if err := stopped(k); err != nil {
+			return nil, err
+		}
 		is := accord.Issue{ID: fmt.Sprintf("i%d", k), Track: s.Tracks[k%tracks].ID, Question: fmt.Sprintf("Issue %d", k)}
 		for o := 0; o < c.Options; o++ {
 			is.Options = append(is.Options, accord.Option{ID: fmt.Sprintf("o%d", o), Label: fmt.Sprintf("Option %d", o), Nature: accord.NaturePermanent})
@@ -60,6 +80,9 @@ func Generate(c Config) *accord.Scenario {
 		pos := &accord.Position{Issues: map[string]accord.IssuePosition{}}
 		total, atCompromise := 0.0, 0.0
 		for k, is := range s.Issues {
+			if err := stopped(k); err != nil {
+				return nil, err
+			}
 			ideal := rng.Float64() * float64(c.Options-1)
 			w := math.Round(rng.Float64()*rng.Float64()*10*100) / 100
 			ip := accord.IssuePosition{Weight: w, Utility: map[string]float64{}}
@@ -94,5 +117,5 @@ func Generate(c Config) *accord.Scenario {
 		}
 		s.Positions[id] = pos
 	}
-	return s
+	return s, nil
 }

@@ -38,6 +38,7 @@ the output says so and gives exact lower and upper bounds instead.`,
 			}
 			o := f.options()
 			o.FrontierLimit = limit
+			o.Context = c.Context() // Ctrl-C stops the searches
 			if progress {
 				start := time.Now()
 				o.Progress = func(stage string) {

@@ -29,6 +29,9 @@ const (
 	exitOK      = 0
 	exitFailure = 1 // the command ran and failed (bad input, not found)
 	exitUsage   = 2 // the command line itself is wrong
+	// exitInterrupted is the shell's status for a command stopped by
+	// SIGINT (128 + 2), given for SIGTERM too.
+	exitInterrupted = 130
 )
 
 // run executes the command line and returns the exit code.
@@ -49,6 +52,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintf(stderr, "accord: %v\nRun '%s --help' for usage.\n", err, path)
 		return exitUsage
+	}
+	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		// Ctrl-C or SIGTERM: the command stopped as asked, not a bug.
+		fmt.Fprintf(stderr, "accord: interrupted: %v\n", err)
+		return exitInterrupted
 	}
 	var ve *scenario.ValidationError
 	if errors.As(err, &ve) {

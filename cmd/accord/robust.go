@@ -45,6 +45,9 @@ over every core. Progress goes to stderr when stderr is a terminal, or with
 			if o.Runs <= 0 {
 				return usageError{cmd: c.CommandPath(), err: fmt.Errorf("--runs must be positive, got %d", o.Runs)}
 			}
+			if o.Workers < 0 {
+				return usageError{cmd: c.CommandPath(), err: fmt.Errorf("--workers is %d; want 0 (one per core) or more", o.Workers)}
+			}
 			if err := checkOutputPath(svg); err != nil {
 				return err
 			}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -61,12 +62,18 @@ where RULE is the first rule of the agreement the event really breaks, judged
 on its exact position by the same rules 'accord monitor run' applies.
 
 The geometry is the reference agreement's unless --agreement names another.
-The same --seed gives the same output.`,
+The same --seed gives the same output. A run is held in memory (about 5 KB
+an event), so it may expect at most 1,000,000 events, (--rate +
+--false-alarms) × --duration in hours; split a longer run by --start and
+--seed. Ctrl-C stops it.`,
 		Example: "  accord simulate --seed 7 --duration 6h --truth truth.ndjson > obs.ndjson\n  accord monitor run reference obs.ndjson --json",
 		Args:    exactArgs(0, "no argument"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if duration <= 0 || !(rate >= 0) || !(falseAlarms >= 0) || math.IsInf(rate, 0) || math.IsInf(falseAlarms, 0) {
 				return usageError{cmd: "simulate", err: fmt.Errorf("--duration must be > 0, --rate and --false-alarms finite numbers ≥ 0")}
+			}
+			if n := (rate + falseAlarms) * duration.Hours(); n > sim.MaxEvents {
+				return usageError{cmd: "simulate", err: fmt.Errorf("--rate %g and --false-alarms %g an hour for --duration %v expect %.4g events, more than the %d a run may hold in memory (about 5 KB an event): lower them, or split the run by --start and --seed", rate, falseAlarms, duration, n, sim.MaxEvents)}
 			}
 			if err := checkOutputPath(truthPath); err != nil {
 				return err
@@ -86,7 +93,7 @@ The same --seed gives the same output.`,
 			if dense {
 				cfg.Dense = sim.DefaultDense()
 			}
-			res, err := sim.Run(cfg)
+			res, err := sim.RunContext(cmd.Context(), cfg)
 			if err != nil {
 				return err
 			}
@@ -114,7 +121,7 @@ The same --seed gives the same output.`,
 				}
 				res = sim.Combine(res, gr)
 			}
-			return writeSimulation(cmd.OutOrStdout(), res, truthPath)
+			return writeSimulation(cmd.Context(), cmd.OutOrStdout(), res, truthPath)
 		},
 	}
 	f := cmd.Flags()
@@ -148,21 +155,26 @@ func judgeWith(p *monitor.Pipeline) func(sim.TrueEvent) []sim.Verdict {
 
 // writeSimulation writes a simulation's observations as NDJSON to w and,
 // with truthPath, its ground truth as NDJSON to that file (atomically).
-func writeSimulation(out io.Writer, res *sim.Result, truthPath string) error {
+// It stops when ctx is done.
+func writeSimulation(ctx context.Context, out io.Writer, res *sim.Result, truthPath string) error {
 	if truthPath != "" {
-		err := writeFileAtomic(truthPath, func(f *os.File) error { return writeNDJSON(f, res.Truth) })
+		err := writeFileAtomic(truthPath, func(f *os.File) error { return writeNDJSON(ctx, f, res.Truth) })
 		if err != nil {
 			return err
 		}
 	}
-	return writeNDJSON(out, res.Observations)
+	return writeNDJSON(ctx, out, res.Observations)
 }
 
-// writeNDJSON writes values one JSON per line.
-func writeNDJSON[T any](out io.Writer, vs []T) error {
+// writeNDJSON writes values one JSON per line, looking at ctx every few
+// thousand lines.
+func writeNDJSON[T any](ctx context.Context, out io.Writer, vs []T) error {
 	w := bufio.NewWriter(out)
 	enc := json.NewEncoder(w)
 	for i := range vs {
+		if i%4096 == 0 && ctx.Err() != nil {
+			return fmt.Errorf("writing stopped after %d of %d lines: %w", i, len(vs), context.Cause(ctx))
+		}
 		if err := enc.Encode(vs[i]); err != nil {
 			return err
 		}

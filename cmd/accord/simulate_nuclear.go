@@ -60,7 +60,7 @@ them. The same --seed gives the same output.`,
 			if err != nil {
 				return usageError{cmd: "simulate nuclear-plant", err: err}
 			}
-			return writeSimulation(cmd.OutOrStdout(), res, truthPath)
+			return writeSimulation(cmd.Context(), cmd.OutOrStdout(), res, truthPath)
 		},
 	}
 	f := cmd.Flags()
