@@ -44,6 +44,8 @@ func TestInterrupted(t *testing.T) {
 		says  string
 	}{
 		{0, []string{"analyze", tiny}, "the analysis (starting) stopped"},
+		{0, []string{"solve", tiny}, "nash solution stopped"},
+		{0, []string{"frontier", tiny, "--x", "ua", "--y", "ru"}, "the frontier of ua and ru stopped"},
 		{0, []string{"simulate"}, "sim: stopped after 0 events"},
 		{0, []string{"generate"}, "synth: stopped"},
 		{0, []string{"robust", "testdata/ranges.yaml", "--runs", "100"}, "context canceled"},
@@ -57,7 +59,7 @@ func TestInterrupted(t *testing.T) {
 			strings.Contains(errs, "this is a bug") || out != "" {
 			t.Errorf("%s: exit %d, stdout %d bytes, stderr:\n%s\nwant exit %d saying %q", name, code, len(out), errs, exitInterrupted, tc.says)
 		}
-		if took > tc.delay+2*time.Second {
+		if took > tc.delay+5*time.Second { // generous: the machine may be busy
 			t.Errorf("%s: stopped %v after the cancel", name, took-tc.delay)
 		}
 	}

@@ -132,7 +132,9 @@ found, solve fails (exit 1) saying so: "no package is acceptable" (null in
 			if err != nil {
 				return err
 			}
-			s, err := m.Solve(concept, f.options())
+			o := f.options()
+			o.Context = c.Context() // Ctrl-C stops the search
+			s, err := m.Solve(concept, o)
 			if err != nil {
 				return err
 			}
@@ -298,7 +300,9 @@ the points instead.`,
 			if err != nil {
 				return err
 			}
-			pl, err := m.Plane(x, y, f.options())
+			o := f.options()
+			o.Context = c.Context() // Ctrl-C stops the search
+			pl, err := m.Plane(x, y, o)
 			if err != nil {
 				return err
 			}
