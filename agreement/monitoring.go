@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -326,10 +327,29 @@ func decode(name string, data []byte) (*Agreement, error) {
 	dec.KnownFields(true)
 	var a Agreement
 	if err := dec.Decode(&a); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, accord.Errorf(accord.EINVALID, "%s: empty: an agreement is a YAML document (agreement, parties, provisions, phases, ...; docs/agreement.md)", name)
+		}
+		if scenarioShaped(data) {
+			return nil, accord.Errorf(accord.EINVALID, "%s: a negotiation scenario (issues, positions: spec/scenario.md), not an agreement; an agreement file has agreement:, parties:, provisions: (docs/agreement.md), and 'accord agreement draft' writes one from a scenario's package", name)
+		}
 		return nil, &accord.Error{Code: accord.EINVALID, Message: name, Err: err}
 	}
 	a.file = name
 	return &a, nil
+}
+
+// scenarioShaped tells a negotiation scenario given where an agreement is
+// wanted: a YAML mapping with issues and positions and no agreement key.
+func scenarioShaped(data []byte) bool {
+	var top map[string]any
+	if yaml.Unmarshal(data, &top) != nil {
+		return false
+	}
+	_, issues := top["issues"]
+	_, positions := top["positions"]
+	_, agreement := top["agreement"]
+	return issues && positions && !agreement
 }
 
 // validate checks a decoded agreement; others are the names of the other

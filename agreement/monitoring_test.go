@@ -31,6 +31,10 @@ func TestParseErrors(t *testing.T) {
 		{"zone and role", base + "  zone_rules: [{zone: dmz, role: dmz, forbid: [firing], provision: p}]\n", "either a zone or a role"},
 		{"unknown event", base + "  zone_rules: [{zone: dmz, forbid: [shooting], provision: p}]\n", `unknown event kind "shooting"`},
 		{"missing provision", base + "  crossing: {}\n", "crossing.provision: missing"},
+		{"empty file", "", "a.yaml: empty: an agreement is a YAML document"},
+		{"comments only", "# nothing yet\n", "a.yaml: empty"},
+		{"a scenario", "id: s\nparties: [{id: ua}]\nissues: [{id: i}]\npositions: [{party: ua}]\n", "a.yaml: a negotiation scenario (issues, positions: spec/scenario.md), not an agreement"},
+		{"an agreement with a typo is not called a scenario", base + "issues: 1\npositions: 2\n", "field issues not found"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
