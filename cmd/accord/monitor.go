@@ -141,6 +141,9 @@ it, so a failure leaves FILE as it was.`,
 			if err != nil {
 				return err
 			}
+			if err := checkOutputPath(outPath); err != nil {
+				return err
+			}
 			as, _, k, err := loadMission(args[0], beside)
 			if err != nil {
 				return err

@@ -31,8 +31,8 @@ Its SHA-256 is what the parties sign ('accord negotiation sign').`,
 				_, err = cmd.OutOrStdout().Write(y)
 				return err
 			}
-			if err := os.WriteFile(out, y, 0o644); err != nil {
-				return &accord.Error{Code: accord.EINVALID, Message: "--out " + out, Err: err}
+			if err := writeFileAtomic(out, func(f *os.File) error { _, err := f.Write(y); return err }); err != nil {
+				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s (SHA-256 %s)\n", out, sha)
 			return nil

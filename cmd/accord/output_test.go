@@ -129,6 +129,11 @@ func TestOutputPathRefusedEndToEnd(t *testing.T) {
 		{[]string{"simulate", "--truth", missing}, "does not exist"},
 		{[]string{"robust", tiny, "--svg", dir + "/"}, "it names a directory"},
 		{[]string{"reconstruction", "export", "-o", dir, "--server", "http://127.0.0.1:1"}, "it is a directory"},
+		// Checked before the work (the observations file is not even read).
+		{[]string{"report", "daily", "reference", "/nonexistent.ndjson", "--day", "2025-06-02", "--out", dir}, "it is a directory"},
+		{[]string{"report", "daily", "reference", "/nonexistent.ndjson", "--day", "2025-06-02", "--out", filepath.Join(dir, "r.html"), "--pdf", missing}, "does not exist"},
+		{[]string{"report", "briefing", tiny, "--proposal", "p", "--out", missing}, "does not exist"},
+		{[]string{"monitor", "run", "reference", "/nonexistent.ndjson", "--out", dir}, "it is a directory"},
 	} {
 		out, errs, code := runAccord(t, tc.args...)
 		name := strings.Join(tc.args, " ")

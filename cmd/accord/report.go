@@ -74,6 +74,12 @@ by oblast and sector, of the day and to date; --reconstruction-json and
 			if err != nil {
 				return usageError{cmd: "daily", err: fmt.Errorf("--day: want YYYY-MM-DD, got %q", day)}
 			}
+			// Where the files go is checked before the work.
+			for _, p := range []string{out, pdf, rec.json, rec.markdown} {
+				if err := checkOutputPath(p); err != nil {
+					return err
+				}
+			}
 			as, mon, k, err := loadMission(args[0], beside)
 			if err != nil {
 				return err
@@ -262,6 +268,11 @@ writes HTML; --pdf prints it with headless Chromium.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if proposal == "" || (out == "" && pdf == "") {
 				return usageError{cmd: "briefing", err: fmt.Errorf("give --proposal ID and --out, --pdf or both")}
+			}
+			for _, p := range []string{out, pdf} {
+				if err := checkOutputPath(p); err != nil {
+					return err
+				}
 			}
 			m, err := load(args[0])
 			if err != nil {
