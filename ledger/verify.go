@@ -191,6 +191,10 @@ func (v *Verifier) Extend(data []byte, checkpoint *tlog.Tree) *Report {
 					rep.TornTail = rest
 					return
 				}
+				if checkpoint == nil {
+					add(k, at, "unreadable frame: %s; %d bytes from here are not entries (a torn tail; with no checkpoint to show where the entries end, it is reported)", why, rest)
+					return
+				}
 				add(k, at, "unreadable frame: %s; %d bytes from here are not entries (a torn tail, before the last entry a checkpoint covers)", why, rest)
 			}
 			break

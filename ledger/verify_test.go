@@ -46,7 +46,8 @@ func TestVerifyTornTail(t *testing.T) {
 		{"data stopping at a page after the checkpoint", paged, &all, int64(len(paged) - len(data)), ""},
 		{"torn inside the checkpoint's entries", data[:offs[4]+10], &all, 0, "unreadable frame"},
 		{"garbage after the checkpoint", append(append([]byte(nil), data...), "garbage"...), &all, 0, "unreadable frame"},
-		{"torn tail and no checkpoint", append(append([]byte(nil), data...), 0, 0), nil, 0, "unreadable frame"},
+		{"torn tail and no checkpoint", append(append([]byte(nil), data...), 0, 0), nil, 0, "with no checkpoint to show where the entries end"},
+		{"torn inside the checkpoint's entries, said so", data[:offs[4]+10], &all, 0, "before the last entry a checkpoint covers"},
 	}
 	for _, c := range cases {
 		rep := ledger.Verify(c.data, &ledger.Registry{}, c.cp)
