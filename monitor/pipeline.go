@@ -55,7 +55,7 @@ func NewPipeline(m *agreement.Monitoring, k *geo.Kernel, cfg fusion.Config) *Pip
 	}
 	p.ceilings = newCeilingState()
 	p.presence = newPresenceState(m, k)
-	p.vessels = NewVessels(m, k, cfg.Parties, cfg.ConfirmAt)
+	p.vessels = NewVessels(m, k, cfg.Parties, cfg.ConfirmAt, cfg.Horizon)
 	return p
 }
 

@@ -26,6 +26,16 @@ import (
 // throughput, however they are cut into batches, so replaying the stored
 // observations in order restores it. Observations are taken in that order,
 // not sorted by time (a late report is judged where it arrives).
+//
+// Its memory is bounded by the horizon (fusion's, 24 h by default), as
+// fusion's is, so that a month of reports does not accumulate: a vessel
+// incident that no report joined for the horizon before the tracker's
+// clock (the latest observed_at taken) closes — it is handed out once more
+// with ClosedAt and ClosedReason, as fusion closes its incidents, and
+// forgotten (the incident store and the record keep it); a track keeps the
+// fixes of the horizon before its latest (older positions are in the
+// observation store) and the voyages; the observations taken are
+// remembered for the horizon.
 type Vessels struct {
 	m         *agreement.Monitoring
 	k         *geo.Kernel
@@ -40,12 +50,23 @@ type Vessels struct {
 	tracks    map[string]*Track
 	order     []string // vessel ids, first seen first
 	incidents map[string]*vesselIncident
-	seen      map[Key]bool
+	seen      map[Key]time.Time // the observations taken, by observed_at, for the horizon
+
+	horizon time.Duration
+	clock   time.Time // the latest observed_at taken
+	next    time.Time // no incident closes before the clock passes it
+	pruned  time.Time // the clock when seen was last pruned
 }
+
+// DefaultVesselHorizon is the horizon when none is given: fusion's default.
+const DefaultVesselHorizon = 24 * time.Hour
 
 // Track is one vessel's track.
 type Track struct {
-	Vessel  accord.Vessel // as its latest observation names it
+	Vessel accord.Vessel // as its latest observation names it
+	// Fixes are its positions in the order taken: at least those of the
+	// horizon before its latest report; older ones are let go in steps
+	// (they are in the observation store).
 	Fixes   []Fix
 	Voyages []Voyage
 
@@ -60,9 +81,10 @@ type Track struct {
 	outID      string         // the incident of the current run, "" none yet
 	lastUninsp string         // the last uninspected incident and when it was found
 	lastUninAt time.Time
-	lastOut    string    // the last outside incident of the voyage under way
-	lastOutAt  time.Time // when its run began
-	lastAt     time.Time // the latest observed_at taken in order
+	lastOut    string      // the last outside incident of the voyage under way
+	lastOutAt  time.Time   // when its run began
+	lastAt     time.Time   // the latest observed_at taken in order
+	uninsp     map[int]int // uninspected departures by voyage number: their incidents' ids
 }
 
 // Fix is one position of a vessel: where and when, which observation, and
@@ -109,18 +131,31 @@ func (t *Track) Inspected() bool {
 type vesselIncident struct {
 	id, rule, provision, party string
 	obs                        []*Observation
+	last                       time.Time // the latest observed_at of obs
+}
+
+// add joins an observation to the incident.
+func (vi *vesselIncident) add(o *Observation) {
+	vi.obs = append(vi.obs, o)
+	if o.ObservedAt.After(vi.last) {
+		vi.last = o.ObservedAt
+	}
 }
 
 // NewVessels returns the vessel tracker of a monitoring section, placing
 // positions with its kernel; parties are the parties to the conflict
-// (their sources are not neutral) and confirmAt the confidence that
-// confirms a corroborated incident, as fusion's.
-func NewVessels(m *agreement.Monitoring, k *geo.Kernel, parties []string, confirmAt float64) *Vessels {
+// (their sources are not neutral), confirmAt the confidence that
+// confirms a corroborated incident and horizon how long an incident stays
+// open with no report joining it, as fusion's (0: the defaults).
+func NewVessels(m *agreement.Monitoring, k *geo.Kernel, parties []string, confirmAt float64, horizon time.Duration) *Vessels {
 	if confirmAt == 0 {
 		confirmAt = 0.9
 	}
+	if horizon <= 0 {
+		horizon = DefaultVesselHorizon
+	}
 	v := &Vessels{m: m, k: k, c: m.Corridor, parties: map[string]bool{}, confirmAt: confirmAt,
-		tracks: map[string]*Track{}, incidents: map[string]*vesselIncident{}, seen: map[Key]bool{}}
+		tracks: map[string]*Track{}, incidents: map[string]*vesselIncident{}, seen: map[Key]time.Time{}, horizon: horizon}
 	for _, p := range parties {
 		v.parties[p] = true
 	}
@@ -158,26 +193,93 @@ func (v *Vessels) IDs() []string { return slices.Clone(v.order) }
 
 // Observe takes vessel and inspection observations in order (others are
 // ignored; one already taken changes nothing) and returns the incidents
-// they opened or changed, in the order first changed.
+// they opened or changed, in the order first changed, and those that
+// closed (ClosedAt set), each once as it last stood.
 func (v *Vessels) Observe(batch []*Observation) []Incident {
 	var changed []string
+	closed := map[string]Incident{}
 	touch := func(id string) {
 		if id != "" && !slices.Contains(changed, id) {
 			changed = append(changed, id)
 		}
 	}
 	for _, o := range batch {
-		if !accord.IsVesselEvent(o.Event) || o.Vessel == nil || v.seen[o.Key()] {
+		if !accord.IsVesselEvent(o.Event) || o.Vessel == nil {
 			continue
 		}
-		v.seen[o.Key()] = true
+		if _, ok := v.seen[o.Key()]; ok {
+			continue
+		}
+		v.seen[o.Key()] = o.ObservedAt
 		for _, id := range v.observe(o) {
 			touch(id)
+		}
+		if o.ObservedAt.After(v.clock) {
+			v.clock = o.ObservedAt
+			for _, in := range v.closeQuiet() {
+				touch(in.ID)
+				closed[in.ID] = in
+			}
 		}
 	}
 	out := make([]Incident, len(changed))
 	for i, id := range changed {
+		if in, ok := closed[id]; ok {
+			out[i] = in
+			continue
+		}
 		out[i] = v.incident(v.incidents[id])
+	}
+	return out
+}
+
+// closeQuiet closes the incidents no report joined for the horizon before
+// the clock, in the order of their ids (deterministic), and forgets them;
+// it prunes the observations remembered once per horizon.
+func (v *Vessels) closeQuiet() []Incident {
+	cut := v.clock.Add(-v.horizon)
+	if v.clock.Sub(v.pruned) >= v.horizon {
+		for k, at := range v.seen {
+			if at.Before(cut) {
+				delete(v.seen, k)
+			}
+		}
+		v.pruned = v.clock
+	}
+	if v.clock.Before(v.next) {
+		return nil
+	}
+	var ids []string
+	v.next = time.Time{}
+	for id, vi := range v.incidents {
+		if vi.last.Before(cut) {
+			ids = append(ids, id)
+		} else if due := vi.last.Add(v.horizon); v.next.IsZero() || due.Before(v.next) {
+			v.next = due
+		}
+	}
+	if v.next.IsZero() {
+		v.next = v.clock // none open: the next one opened sets it at its sweep
+	}
+	sort.Strings(ids)
+	out := make([]Incident, 0, len(ids))
+	for _, id := range ids {
+		in := v.incident(v.incidents[id])
+		at := v.clock
+		in.ClosedAt, in.ClosedReason = &at, "no report for "+v.horizon.String()+" after its last observation"
+		out = append(out, in)
+		delete(v.incidents, id)
+		for _, t := range v.tracks {
+			if t.outID == id {
+				t.endRunKeep()
+			}
+			if t.lastOut == id {
+				t.lastOut = ""
+			}
+			if t.lastUninsp == id {
+				t.lastUninsp = ""
+			}
+		}
 	}
 	return out
 }
@@ -192,7 +294,7 @@ func (v *Vessels) observe(o *Observation) []string {
 	t.Vessel = *o.Vessel
 	fix := Fix{At: o.ObservedAt, Position: o.Position, Key: o.Key(), Event: o.Event, Where: "outside"}
 	if v.c == nil {
-		t.Fixes = append(t.Fixes, fix)
+		t.addFix(fix, v.horizon)
 		return nil
 	}
 	pl := v.k.Place(o.Position[0], o.Position[1])
@@ -221,7 +323,7 @@ func (v *Vessels) observe(o *Observation) []string {
 	case allowed != "":
 		fix.Where = "allowed:" + allowed
 	}
-	t.Fixes = append(t.Fixes, fix)
+	t.addFix(fix, v.horizon)
 	if o.ObservedAt.Before(t.lastAt) {
 		return v.late(t, o, fix.Where, inInsp)
 	}
@@ -283,11 +385,14 @@ func (v *Vessels) observe(o *Observation) []string {
 				if t.outNum > 1 {
 					t.outID += fmt.Sprintf("-%d", t.outNum)
 				}
-				v.incidents[t.outID] = &vesselIncident{id: t.outID, rule: agreement.RuleCorridorOutside, provision: r.Provision, party: r.Responsible}
-				v.incidents[t.outID].obs = append(v.incidents[t.outID].obs, t.outKeys...)
+				vi := &vesselIncident{id: t.outID, rule: agreement.RuleCorridorOutside, provision: r.Provision, party: r.Responsible}
+				for _, k := range t.outKeys {
+					vi.add(k)
+				}
+				v.incidents[t.outID] = vi
 				t.lastOut = t.outID
 			} else {
-				v.incidents[t.outID].obs = append(v.incidents[t.outID].obs, o)
+				v.incidents[t.outID].add(o)
 			}
 			changed = append(changed, t.outID)
 		}
@@ -302,19 +407,27 @@ func (v *Vessels) observe(o *Observation) []string {
 			if len(t.Voyages) > 0 {
 				n = t.Voyages[len(t.Voyages)-1].N
 			}
+			// The voyage's first such incident, then -2, -3...: counted on
+			// the track, since a closed one is no longer among the
+			// incidents and its id must not be given again.
+			if t.uninsp == nil {
+				t.uninsp = map[int]int{}
+			}
+			t.uninsp[n]++
 			id := fmt.Sprintf("vessel:%s:v%d:uninspected", o.Vessel.ID, n)
-			for k := 2; v.incidents[id] != nil; k++ {
+			if k := t.uninsp[n]; k > 1 {
 				id = fmt.Sprintf("vessel:%s:v%d:uninspected-%d", o.Vessel.ID, n, k)
 			}
-			v.incidents[id] = &vesselIncident{id: id, rule: agreement.RuleCorridorUninspected, provision: r.Provision, party: r.Responsible, obs: []*Observation{o}}
+			vi := &vesselIncident{id: id, rule: agreement.RuleCorridorUninspected, provision: r.Provision, party: r.Responsible}
+			vi.add(o)
+			v.incidents[id] = vi
 			t.lastUninsp, t.lastUninAt = id, o.ObservedAt
 			changed = append(changed, id)
 		}
 	} else if t.lastUninsp != "" && !inInsp && absDur(o.ObservedAt.Sub(t.lastUninAt)) <= UninspectedCorroboration {
 		// The vessel's reports of the next hour, still out of the area,
 		// corroborate it (another source's among them).
-		in := v.incidents[t.lastUninsp]
-		in.obs = append(in.obs, o)
+		v.incidents[t.lastUninsp].add(o)
 		changed = append(changed, t.lastUninsp)
 	}
 	if inInsp {
@@ -344,12 +457,10 @@ func (v *Vessels) late(t *Track, o *Observation, where string, inInsp bool) []st
 			}
 		}
 	case where == "outside" && t.cur >= 0 && t.lastOut != "" && !o.ObservedAt.Before(t.lastOutAt):
-		in := v.incidents[t.lastOut]
-		in.obs = append(in.obs, o)
+		v.incidents[t.lastOut].add(o)
 		return []string{t.lastOut}
 	case !inInsp && t.lastUninsp != "" && !o.ObservedAt.Before(t.lastUninAt) && o.ObservedAt.Sub(t.lastUninAt) <= UninspectedCorroboration:
-		in := v.incidents[t.lastUninsp]
-		in.obs = append(in.obs, o)
+		v.incidents[t.lastUninsp].add(o)
 		return []string{t.lastUninsp}
 	}
 	return nil
@@ -364,6 +475,45 @@ const UninspectedCorroboration = time.Hour
 // endRun ends a run of reports outside the lane.
 func (v *Vessels) endRun(t *Track) {
 	t.outRun, t.outKeys, t.outID = 0, nil, ""
+}
+
+// endRunKeep ends the incident of a run outside the lane that closed while
+// the vessel is still outside: the run goes on, and a report of it opens
+// the voyage's next excursion incident.
+func (t *Track) endRunKeep() {
+	t.outKeys, t.outID = nil, ""
+}
+
+// addFix keeps a fix, and those of the horizon before the track's latest.
+func (t *Track) addFix(f Fix, horizon time.Duration) {
+	t.Fixes = append(t.Fixes, f)
+	latest := t.lastAt
+	if f.At.After(latest) {
+		latest = f.At
+	}
+	cut := latest.Add(-horizon)
+	// Pruned once the track holds twice what it must, so that each fix
+	// is moved O(1) times.
+	if len(t.Fixes) < 64 || !t.Fixes[0].At.Before(cut) {
+		return
+	}
+	kept := 0
+	for _, x := range t.Fixes {
+		if !x.At.Before(cut) {
+			kept++
+		}
+	}
+	if kept*2 > len(t.Fixes) {
+		return
+	}
+	out := t.Fixes[:0]
+	for _, x := range t.Fixes {
+		if !x.At.Before(cut) {
+			out = append(out, x)
+		}
+	}
+	clear(t.Fixes[len(out):])
+	t.Fixes = out
 }
 
 func absDur(d time.Duration) time.Duration {
