@@ -54,7 +54,7 @@ type Vessels struct {
 
 	horizon time.Duration
 	clock   time.Time // the latest observed_at taken
-	next    time.Time // no incident closes before the clock passes it
+	next    time.Time // no incident closes before the clock passes it (zero: none open)
 	pruned  time.Time // the clock when seen was last pruned
 }
 
@@ -76,7 +76,7 @@ type Track struct {
 	inspected  bool // inspected during its current (or last) stay in an inspection area
 	outRun     int  // consecutive report instants outside, in the voyage under way
 	outAt      time.Time
-	outKeys    []*Observation // the observations of the current run outside
+	outKeys    []*Observation // the observations of the current run outside, until they make an incident
 	outNum     int            // excursions that became incidents, in the voyage under way
 	outID      string         // the incident of the current run, "" none yet
 	lastUninsp string         // the last uninspected incident and when it was found
@@ -233,6 +233,17 @@ func (v *Vessels) Observe(batch []*Observation) []Incident {
 	return out
 }
 
+// open keeps a new incident; the earliest an incident may close is kept
+// (next), so that a sweep is made only when one is due. A report joining
+// an incident only moves its own time on: next stays at or before the
+// earliest, and a sweep that finds none due sets it again.
+func (v *Vessels) open(vi *vesselIncident) {
+	v.incidents[vi.id] = vi
+	if due := vi.last.Add(v.horizon); v.next.IsZero() || due.Before(v.next) {
+		v.next = due
+	}
+}
+
 // closeQuiet closes the incidents no report joined for the horizon before
 // the clock, in the order of their ids (deterministic), and forgets them;
 // it prunes the observations remembered once per horizon.
@@ -246,8 +257,8 @@ func (v *Vessels) closeQuiet() []Incident {
 		}
 		v.pruned = v.clock
 	}
-	if v.clock.Before(v.next) {
-		return nil
+	if v.next.IsZero() || v.clock.Before(v.next) {
+		return nil // none open, or none due
 	}
 	var ids []string
 	v.next = time.Time{}
@@ -257,9 +268,6 @@ func (v *Vessels) closeQuiet() []Incident {
 		} else if due := vi.last.Add(v.horizon); v.next.IsZero() || due.Before(v.next) {
 			v.next = due
 		}
-	}
-	if v.next.IsZero() {
-		v.next = v.clock // none open: the next one opened sets it at its sweep
 	}
 	sort.Strings(ids)
 	out := make([]Incident, 0, len(ids))
@@ -372,28 +380,37 @@ func (v *Vessels) observe(o *Observation) []string {
 			t.lastEnd = -1
 			break
 		}
-		if len(t.outKeys) == 0 || o.ObservedAt.After(t.outAt) {
+		if t.outRun == 0 || o.ObservedAt.After(t.outAt) {
 			t.outRun++
 			t.outAt = o.ObservedAt
 		}
-		t.outKeys = append(t.outKeys, o)
-		if r := v.c.Outside; r != nil && t.outRun >= v.c.OutsideReports() {
-			if t.outID == "" {
-				t.lastOut, t.lastOutAt = "", t.outKeys[0].ObservedAt
-				t.outNum++
-				t.outID = fmt.Sprintf("vessel:%s:v%d:outside", o.Vessel.ID, t.Voyages[t.cur].N)
-				if t.outNum > 1 {
-					t.outID += fmt.Sprintf("-%d", t.outNum)
-				}
-				vi := &vesselIncident{id: t.outID, rule: agreement.RuleCorridorOutside, provision: r.Provision, party: r.Responsible}
-				for _, k := range t.outKeys {
-					vi.add(k)
-				}
-				v.incidents[t.outID] = vi
-				t.lastOut = t.outID
-			} else {
-				v.incidents[t.outID].add(o)
+		r := v.c.Outside
+		switch {
+		case r == nil:
+			// No rule against it: nothing to keep.
+		case t.outID != "":
+			v.incidents[t.outID].add(o)
+			changed = append(changed, t.outID)
+		default:
+			// The run's reports are kept until they make an incident
+			// (then they are its own), so that a run outside of any
+			// length holds no more than OutsideReports instants.
+			t.outKeys = append(t.outKeys, o)
+			if t.outRun < v.c.OutsideReports() {
+				break
 			}
+			t.lastOut, t.lastOutAt = "", t.outKeys[0].ObservedAt
+			t.outNum++
+			t.outID = fmt.Sprintf("vessel:%s:v%d:outside", o.Vessel.ID, t.Voyages[t.cur].N)
+			if t.outNum > 1 {
+				t.outID += fmt.Sprintf("-%d", t.outNum)
+			}
+			vi := &vesselIncident{id: t.outID, rule: agreement.RuleCorridorOutside, provision: r.Provision, party: r.Responsible}
+			for _, k := range t.outKeys {
+				vi.add(k)
+			}
+			v.open(vi)
+			t.lastOut, t.outKeys = t.outID, nil
 			changed = append(changed, t.outID)
 		}
 	}
@@ -420,7 +437,7 @@ func (v *Vessels) observe(o *Observation) []string {
 			}
 			vi := &vesselIncident{id: id, rule: agreement.RuleCorridorUninspected, provision: r.Provision, party: r.Responsible}
 			vi.add(o)
-			v.incidents[id] = vi
+			v.open(vi)
 			t.lastUninsp, t.lastUninAt = id, o.ObservedAt
 			changed = append(changed, id)
 		}
