@@ -1,6 +1,8 @@
 package main
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -25,7 +27,24 @@ func loadAgreement(path string) (*agreement.Agreement, error) {
 	if f, ok := embedded[path]; ok {
 		return agreement.LoadFS(scenarios.FS, f)
 	}
+	if err := agreementFileExists(path); err != nil {
+		return nil, err
+	}
 	return agreement.Load(path)
+}
+
+// agreementFileExists says, of a bare name (no folder, no extension) that
+// is neither embedded nor a file, that it is neither, with the names
+// embedded: a mistyped name is told what it could have been. A path is
+// left to the loader, which names it.
+func agreementFileExists(name string) error {
+	if strings.ContainsAny(name, `/\.`) {
+		return nil
+	}
+	if _, err := os.Stat(name); errors.Is(err, fs.ErrNotExist) {
+		return accord.Errorf(accord.ENOTFOUND, "agreement %q: no such file, nor an agreement embedded by that name (%s)", name, embeddedNames())
+	}
+	return nil
 }
 
 // embedded are the agreements embedded by name: the reference case's main
@@ -79,6 +98,8 @@ func loadAgreements(paths []string) ([]*agreement.Agreement, error) {
 			}
 			if f, ok := embedded[n]; ok {
 				n = embeddedPrefix + f
+			} else if err := agreementFileExists(n); err != nil {
+				return nil, err
 			}
 			files = append(files, n)
 		}

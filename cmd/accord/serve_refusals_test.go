@@ -165,3 +165,20 @@ func TestNumbersRefused(t *testing.T) {
 		}
 	}
 }
+
+// A name that is neither a file nor an embedded agreement is said so, with
+// the names embedded, by every command that takes an agreement.
+func TestUnknownAgreementNamed(t *testing.T) {
+	obs := filepath.Join(t.TempDir(), "o.ndjson")
+	os.WriteFile(obs, nil, 0o644)
+	for _, args := range [][]string{
+		{"monitor", "run", "refrence", obs},
+		{"agreement", "check", "refrence"},
+		{"config", "check", "--agreement", "reference", "--agreement", "corridor", "--data", t.TempDir()},
+	} {
+		_, errs, code := runAccord(t, args...)
+		if code == 0 || !strings.Contains(errs, "no such file, nor an agreement embedded by that name") || !strings.Contains(errs, "grain-corridor") {
+			t.Errorf("%s: exit %d %s", strings.Join(args, " "), code, errs)
+		}
+	}
+}
