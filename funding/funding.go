@@ -397,13 +397,15 @@ func (f *Funding) Export(format string) ([]byte, string, error) {
 // holds it when it opens the file: see ReadLog. What is wrong names the
 // file.
 func ReadLogFile(path string) ([]reconstruction.Event, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, &accord.Error{Code: accord.ENOTFOUND, Err: err} // names the file
-	}
+	// The tree first: a running server saves a larger one as the file
+	// grows, so the file read after it holds at least its entries.
 	saved, ok, err := ledger.SavedTree(path)
 	if err != nil {
 		return nil, err
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &accord.Error{Code: accord.ENOTFOUND, Err: err} // names the file
 	}
 	cp, name := &saved, path
 	if !ok {

@@ -34,8 +34,9 @@ import (
 // with ClosedAt and ClosedReason, as fusion closes its incidents, and
 // forgotten (the incident store and the record keep it); a track keeps the
 // fixes of the horizon before its latest (older positions are in the
-// observation store) and the voyages; the observations taken are
-// remembered for the horizon.
+// observation store) and the voyages; an observation taken is remembered
+// (and a second delivery of it ignored) for the horizon after it was
+// taken, as a sector worker remembers the keys of closed incidents.
 type Vessels struct {
 	m         *agreement.Monitoring
 	k         *geo.Kernel
@@ -50,7 +51,7 @@ type Vessels struct {
 	tracks    map[string]*Track
 	order     []string // vessel ids, first seen first
 	incidents map[string]*vesselIncident
-	seen      map[Key]time.Time // the observations taken, by observed_at, for the horizon
+	seen      map[Key]time.Time // the observations taken, by the clock when taken, for the horizon
 
 	horizon time.Duration
 	clock   time.Time // the latest observed_at taken
@@ -210,16 +211,20 @@ func (v *Vessels) Observe(batch []*Observation) []Incident {
 		if _, ok := v.seen[o.Key()]; ok {
 			continue
 		}
-		v.seen[o.Key()] = o.ObservedAt
-		for _, id := range v.observe(o) {
-			touch(id)
-		}
+		// The clock moves first: what was quiet for the horizon before
+		// this report closes before the report could join it.
 		if o.ObservedAt.After(v.clock) {
 			v.clock = o.ObservedAt
 			for _, in := range v.closeQuiet() {
 				touch(in.ID)
 				closed[in.ID] = in
 			}
+		}
+		// Remembered a horizon from when it was taken (a redelivery of an
+		// old report soon after is still known).
+		v.seen[o.Key()] = v.clock
+		for _, id := range v.observe(o) {
+			touch(id)
 		}
 	}
 	out := make([]Incident, len(changed))

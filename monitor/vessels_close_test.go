@@ -109,3 +109,48 @@ func TestVesselTrackBounded(t *testing.T) {
 		t.Error("no voyage kept")
 	}
 }
+
+// A vessel's own report after a silence longer than the horizon does not
+// join the incident it left: the incident closes first (the clock moves
+// before the report is judged), whoever else reports, and a report taken
+// long after it was observed is still known when delivered again.
+func TestVesselSilenceClosesBeforeTheNextReport(t *testing.T) {
+	m, _, k := grainMerged(t)
+	first := voyage("IMO9000061", 30000, vt0, lane(atPort, laneN, offRoute, offRoute2)...)
+	later := voyage("IMO9000061", 30000, vt0.Add(48*time.Hour), lane(offRoute, offRoute2)...)
+	for i, o := range later {
+		o.ID += "-later-" + string(rune('a'+i))
+	}
+	p := monitor.NewPipeline(m, k, fusion.Config{})
+	p.Observe(first)
+	out := p.Observe(later)
+	var ids []string
+	for _, in := range out {
+		ids = append(ids, in.ID)
+		switch in.ID {
+		case "vessel:IMO9000061:v1:outside":
+			if in.ClosedAt == nil || !in.LastObserved.Equal(vt0.Add(3*step)) || len(in.Observations) != 2 {
+				t.Errorf("the first excursion: closed %v, last observed %v, %d observations; want closed with its own 2", in.ClosedAt, in.LastObserved, len(in.Observations))
+			}
+		case "vessel:IMO9000061:v1:outside-2":
+			if in.ClosedAt != nil || len(in.Observations) != 2 {
+				t.Errorf("the second excursion: %+v", in)
+			}
+		}
+	}
+	if len(ids) != 2 || ids[0] != "vessel:IMO9000061:v1:outside" || ids[1] != "vessel:IMO9000061:v1:outside-2" {
+		t.Errorf("incidents %v, want the first closed, then the second", ids)
+	}
+	// A report observed two days before, delivered now, then again a day
+	// on (another vessel's report moved the clock, and the remembered
+	// keys were pruned meanwhile): taken once — it is remembered from when
+	// it was taken, not from when it was observed.
+	old := voyage("IMO9000061", 30000, vt0.Add(-time.Hour), lane(laneN)...)
+	p.Observe(old)
+	before := len(p.Vessels().Track("IMO9000061").Fixes)
+	p.Observe(voyage("IMO9000062", 0, vt0.Add(72*time.Hour+5*time.Minute), lane(farAtSea)...))
+	p.Observe(old)
+	if got := len(p.Vessels().Track("IMO9000061").Fixes); got != before {
+		t.Errorf("a redelivered report taken again: %d fixes, then %d", before, got)
+	}
+}
