@@ -207,8 +207,12 @@ func Start(ctx context.Context, m *mission.Mission, c Config) (*Node, error) {
 	})
 	if c.Region != "" {
 		sctx, scancel := context.WithTimeout(ctx, 30*time.Second)
-		_, err := conn.JS.CreateOrUpdateStream(sctx, RegionStreamConfig(c.Region))
+		err := EnsureRegionStream(sctx, conn.JS, c.Region, PlanName(c.Sectors.Plan.N(), m.Agreement().ID))
 		scancel()
+		if accord.ErrorCode(err) == accord.EINVALID {
+			n.Close()
+			return nil, err
+		}
 		if err != nil {
 			n.Close()
 			return nil, fmt.Errorf("region %s: creating the stream %s on %s: %w", c.Region, RegionStream(c.Region), redact.URLs(conn.URL), err)

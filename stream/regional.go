@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/accord-peace/accord"
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -102,7 +104,7 @@ func (r *Region) Open() error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), r.Ready)
 	defer cancel()
-	if _, err := js.CreateOrUpdateStream(ctx, RegionStreamConfig(r.Name)); err != nil {
+	if err := EnsureRegionStream(ctx, js, r.Name, ""); err != nil {
 		r.Close()
 		return fmt.Errorf("stream region %q: create stream %s on %s: %w", r.Name, RegionStream(r.Name), r.URL(), err)
 	}
@@ -159,6 +161,32 @@ func RegionStreamConfig(name string) jetstream.StreamConfig {
 	}
 }
 
+// EnsureRegionStream creates region name's stream, or updates it, on the
+// regional server js is connected to. With a plan (the regional ingest
+// node's split of the front, PlanName), the first node's is kept in the
+// stream's metadata (PlanKey) and a node with another is refused: the
+// subjects its batches go to follow the split, and the centre sources them
+// into its own sectors' subjects. Empty: not checked, the metadata kept.
+func EnsureRegionStream(ctx context.Context, js jetstream.JetStream, name, plan string) error {
+	sc := RegionStreamConfig(name)
+	if have, err := js.Stream(ctx, sc.Name); err == nil {
+		old := have.CachedInfo().Config.Metadata
+		if kept := old[PlanKey]; kept != "" && plan != "" && kept != plan {
+			return &accord.Error{Code: accord.EINVALID, Err: fmt.Errorf(
+				"region %s: its stream %s was made for %s; this node gives %s: a regional node gives the deployment's --partitions and main --agreement", name, sc.Name, kept, plan)}
+		}
+		sc.Metadata = maps.Clone(old)
+	}
+	if plan != "" {
+		if sc.Metadata == nil {
+			sc.Metadata = map[string]string{}
+		}
+		sc.Metadata[PlanKey] = plan
+	}
+	_, err := js.CreateOrUpdateStream(ctx, sc)
+	return err
+}
+
 // RegionSource is the source that brings region name's stream, held in
 // JetStream domain domain, into ObsStream: through the domain's API
 // prefix, each accord.region.<name>.<sector> mapped to ObsSubject(sector).
@@ -174,6 +202,31 @@ func RegionSource(name, domain string) *jetstream.StreamSource {
 	}
 }
 
+// checkRegionPlan refuses a region whose stream was made for another
+// split of the front than the centre's streams (plan), when the region
+// answers within a few seconds: a region cut off is checked at the next
+// start of the recorder.
+func checkRegionPlan(ctx context.Context, js jetstream.JetStream, name, domain, plan string) error {
+	if plan == "" {
+		return nil
+	}
+	rjs, err := jetstream.NewWithDomain(js.Conn(), domain)
+	if err != nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	rs, err := rjs.Stream(ctx, RegionStream(name))
+	if err != nil {
+		return nil // not reachable now, or not made yet
+	}
+	if kept := rs.CachedInfo().Config.Metadata[PlanKey]; kept != "" && kept != plan {
+		return &accord.Error{Code: accord.EINVALID, Err: fmt.Errorf(
+			"region %s: its stream %s was made for %s, the deployment's streams for %s: its batches would go to other sectors' subjects; give the regional node the deployment's --partitions and main --agreement (and a new regional stream)", name, RegionStream(name), kept, plan)}
+	}
+	return nil
+}
+
 // SourceRegion adds region name (domain domain) to ObsStream's sources on
 // the hub js is connected to, unless it is there already. ObsStream must
 // exist; a later update of its configuration must keep its sources.
@@ -183,6 +236,9 @@ func SourceRegion(ctx context.Context, js jetstream.JetStream, name, domain stri
 		return fmt.Errorf("stream region %q: source into %s: %w", name, ObsStream, err)
 	}
 	cfg := s.CachedInfo().Config
+	if err := checkRegionPlan(ctx, js, name, domain, cfg.Metadata[PlanKey]); err != nil {
+		return err
+	}
 	src := RegionSource(name, domain)
 	for _, have := range cfg.Sources {
 		if have.Name == src.Name && have.External != nil && have.External.APIPrefix == src.External.APIPrefix {

@@ -17,6 +17,8 @@ import (
 	"github.com/accord-peace/accord/monitor"
 	"github.com/accord-peace/accord/monitor/monitortest"
 	"github.com/accord-peace/accord/stream"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 )
 
 // A regional ingest node cut off from the centre keeps answering 200 (its
@@ -325,5 +327,55 @@ func waitUntil(tb testing.TB, what string, cond func() bool) {
 			tb.Fatalf("%s: not after two minutes", what)
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// A regional node keeps the deployment's split in its stream's metadata:
+// a regional node restarted with another split is refused, and a centre
+// whose streams were made for another split than the region's refuses to
+// source it (each naming both), where before the region's batches would
+// have gone to other sectors' subjects.
+func TestRegionKeepsThePlan(t *testing.T) {
+	rg := openRegional(t, 2, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	nc, err := nats.Connect(rg.region.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, _ := jetstream.New(nc)
+	s, err := js.Stream(ctx, stream.RegionStream(rg.region.Name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	two := s.CachedInfo().Config.Metadata[stream.PlanKey]
+	if !strings.HasPrefix(two, "2 sector(s) of agreement ") {
+		t.Fatalf("the region's stream keeps the plan %q", two)
+	}
+	three := stream.PlanName(3, strings.TrimPrefix(two, "2 sector(s) of agreement "))
+	if err := stream.EnsureRegionStream(ctx, js, rg.region.Name, two); err != nil {
+		t.Errorf("the same split again: %v", err)
+	}
+	err = stream.EnsureRegionStream(ctx, js, rg.region.Name, three)
+	if accord.ErrorCode(err) != accord.EINVALID || !strings.Contains(err.Error(), two) || !strings.Contains(err.Error(), three) {
+		t.Errorf("another split on the region: %v", err)
+	}
+	// The centre: its streams made for 2 sectors; the region's stream, as
+	// if made for 3, is refused as a source.
+	cfg := s.CachedInfo().Config
+	cfg.Metadata[stream.PlanKey] = three
+	if _, err := js.UpdateStream(ctx, cfg); err != nil {
+		t.Fatal(err)
+	}
+	hub, err := nats.Connect(rg.centre.node.Conn.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hub.Close()
+	hjs, _ := jetstream.New(hub)
+	err = stream.SourceRegion(ctx, hjs, rg.region.Name, rg.region.Domain)
+	if accord.ErrorCode(err) != accord.EINVALID || !strings.Contains(err.Error(), three) || !strings.Contains(err.Error(), two) {
+		t.Errorf("sourcing a region made for another split: %v", err)
 	}
 }
