@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
+	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/internal/redact"
@@ -679,7 +680,7 @@ func acceptsWord(b bool) string {
 }
 
 func newNegotiationRevealCmd() *cobra.Command {
-	var ledgerSrc, format string
+	var ledgerSrc, format, keysPath, checkpointPath, logKey, origin string
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "reveal REVEAL.json --ledger LEDGER|URL",
@@ -694,13 +695,41 @@ record names the versions). Any changed byte of the content fails. It needs
 no token and trusts nothing but the record, and vouches for nothing from a
 record that does not verify as one chain — the framing, each entry's form,
 sequence number and link to the one before: a changed, dropped or
-reordered entry is refused and named. The authors' signatures and a signed
-checkpoint are 'accord verify's to check (--keys, --checkpoint).`,
+reordered entry is refused and named. With --keys (the authors' public
+keys, as the server was given them) every signed entry's signature is
+checked too; with --checkpoint and --log-key the record must hold the
+entries of the log's signed checkpoint, unchanged.`,
 		Example: "  accord negotiation reveal positions/ua.v1.reveal.json --ledger http://127.0.0.1:8080\n  accord negotiation reveal ua.v1.reveal.json --ledger accord-data/ledger",
 		Args:    exactArgs(1, "one REVEAL.json"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if ledgerSrc == "" {
 				return usageError{cmd: cmd.CommandPath(), err: fmt.Errorf("--ledger LEDGER|URL is required")}
+			}
+			if (checkpointPath == "") != (logKey == "") {
+				return usageError{cmd: cmd.CommandPath(), err: fmt.Errorf("--checkpoint and --log-key go together: the checkpoint is opened with the log's public key")}
+			}
+			var check recordCheck
+			if keysPath != "" {
+				reg, err := registry(nil, keysPath)
+				if err != nil {
+					return err
+				}
+				check.keys = reg
+			}
+			if checkpointPath != "" {
+				v, err := readVerifier("--log-key", logKey)
+				if err != nil {
+					return err
+				}
+				cp, err := os.ReadFile(checkpointPath)
+				if err != nil {
+					return &accord.Error{Code: accord.ENOTFOUND, Message: "--checkpoint " + checkpointPath, Err: err}
+				}
+				tree, _, err := ledger.OpenCheckpoint(cp, origin, v)
+				if err != nil {
+					return &accord.Error{Code: accord.EINVALID, Message: "--checkpoint " + checkpointPath, Err: err}
+				}
+				check.checkpoint = &tree
 			}
 			b, err := os.ReadFile(args[0])
 			if err != nil {
@@ -718,7 +747,7 @@ checkpoint are 'accord verify's to check (--keys, --checkpoint).`,
 			if err != nil {
 				return err
 			}
-			seq, ev, rounds, n, err := findPosition(data, rev)
+			seq, ev, rounds, n, err := findPosition(data, rev, check)
 			if err != nil {
 				return accord.Errorf(accord.EINVALID, "%s: %v", redact.URL(ledgerSrc), err)
 			}
@@ -731,12 +760,12 @@ checkpoint are 'accord verify's to check (--keys, --checkpoint).`,
 			if asJSON {
 				return writeJSON(cmd.OutOrStdout(), map[string]any{"negotiation": rev.Negotiation, "party": rev.Party, "version": rev.Version,
 					"commitment": ev.Commitment, "entry": seq, "opens": true, "rounds": nonNilInts(rounds),
-					"entries_verified": n, "signatures_checked": false})
+					"entries_verified": n, "signatures_checked": check.keys != nil, "checkpoint_checked": check.checkpoint != nil})
 			}
 			w := cmd.OutOrStdout()
 			fmt.Fprintf(w, "%s's position version %d in negotiation %s opens the commitment of ledger entry %d (%s): this is the version the mediator had\n",
 				rev.Party, rev.Version, rev.Negotiation, seq, ev.Commitment)
-			fmt.Fprintf(w, "the record's %d entries verify as one chain (framing, sequence, links); the authors' signatures and a signed checkpoint are 'accord verify's to check\n", n)
+			fmt.Fprintf(w, "the record's %d entries verify as one chain (framing, sequence, links)%s\n", n, check.said())
 			if len(rounds) == 0 {
 				fmt.Fprintln(w, "no draft in the record was evaluated on it")
 			} else {
@@ -746,6 +775,10 @@ checkpoint are 'accord verify's to check (--keys, --checkpoint).`,
 		},
 	}
 	cmd.Flags().StringVar(&ledgerSrc, "ledger", "", "the record: a ledger file, or a server's URL (required)")
+	cmd.Flags().StringVar(&keysPath, "keys", "", `the authors' public keys, a JSON file {"NAME": "BASE64 ED25519"}: every signature in the record is checked`)
+	cmd.Flags().StringVar(&checkpointPath, "checkpoint", "", "the log's signed checkpoint (a signed note, with --log-key): the record must hold its entries")
+	cmd.Flags().StringVar(&logKey, "log-key", "", "the log's public note key, or a file holding it (with --checkpoint)")
+	cmd.Flags().StringVar(&origin, "origin", "accord/ukraine-2025", "the log's origin line in its checkpoints")
 	registerFormat(cmd, &format, &asJSON, "print the result as JSON (--output-format json)")
 	return cmd
 }
@@ -757,14 +790,37 @@ func nonNilInts(s []int) []int {
 	return s
 }
 
+// recordCheck is what reveal holds the record to beyond one chain: the
+// authors' keys (every signature), a signed checkpoint (its entries).
+type recordCheck struct {
+	keys       *ledger.Registry
+	checkpoint *tlog.Tree
+}
+
+// said is what the check covered, for the answer.
+func (c recordCheck) said() string {
+	switch {
+	case c.keys != nil && c.checkpoint != nil:
+		return fmt.Sprintf(", every signature by its author's key (--keys), and the first %d are the signed checkpoint's", c.checkpoint.N)
+	case c.keys != nil:
+		return ", every signature by its author's key (--keys); a signed checkpoint (--checkpoint, --log-key) would show none was dropped at the end"
+	case c.checkpoint != nil:
+		return fmt.Sprintf(", the first %d are the signed checkpoint's; the authors' signatures are not checked (--keys)", c.checkpoint.N)
+	}
+	return "; the authors' signatures (--keys) and a signed checkpoint (--checkpoint, --log-key) are not checked"
+}
+
 // findPosition finds a party's position entry of a negotiation and version
 // in a ledger's bytes, once they verify as one chain (ledger.VerifyChain:
 // a record changed, cut or reordered vouches for no version, and the
 // error names each entry and what is wrong).
 // It also lists the rounds whose drafts the mediator evaluated on that
 // version (their basis names it), and n, the entries verified.
-func findPosition(data []byte, rev mediation.Revealed) (seq int64, _ talks.Event, rounds []int, n int64, _ error) {
-	rep := ledger.VerifyChain(data, nil)
+func findPosition(data []byte, rev mediation.Revealed, check recordCheck) (seq int64, _ talks.Event, rounds []int, n int64, _ error) {
+	rep := ledger.VerifyChain(data, check.checkpoint)
+	if check.keys != nil {
+		rep = ledger.Verify(data, check.keys, check.checkpoint)
+	}
 	if err := rep.Err(); err != nil {
 		return 0, talks.Event{}, nil, 0, fmt.Errorf("vouches for no version of %s's position: %w", rev.Party, err)
 	}

@@ -103,6 +103,8 @@ func writeTalksRecord(t *testing.T) (string, string, []int) {
 	if err := l.Close(); err != nil {
 		t.Fatal(err)
 	}
+	// The authors' keys, as the server was given them (reveal --keys).
+	os.WriteFile(filepath.Join(dir, "keys.json"), []byte(`{"ua": "`+base64.StdEncoding.EncodeToString(pub)+`"}`), 0o600)
 	rev, _ := json.Marshal(mediation.Revealed{Negotiation: "n1", Party: "ua", Version: 1, Commitment: commitment, Salt: base64.StdEncoding.EncodeToString(salt), Content: content})
 	reveal := filepath.Join(dir, "ua.v1.reveal.json")
 	if err := os.WriteFile(reveal, rev, 0o600); err != nil {
@@ -184,5 +186,61 @@ func TestNegotiationRevealVerifiesTheRecord(t *testing.T) {
 	out, errOut, code := runAccord(t, "negotiation", "reveal", reveal, "--ledger", path, "--json")
 	if code != 0 || !strings.Contains(out, `"entries_verified": 5`) || !strings.Contains(out, `"signatures_checked": false`) || !strings.Contains(out, `"rounds": [`) {
 		t.Errorf("--json: exit %d %s %s", code, out, errOut)
+	}
+}
+
+// With --keys every signature is checked (a key file naming another key
+// for the party is refused), and with --checkpoint and --log-key the
+// record must hold the checkpoint's entries (a copy cut at the end is
+// refused); --json says what was checked.
+func TestNegotiationRevealWithKeysAndCheckpoint(t *testing.T) {
+	path, reveal, offs := writeTalksRecord(t)
+	dir := t.TempDir()
+	keys := filepath.Join(filepath.Dir(path), "keys.json")
+	other, _, _ := ed25519.GenerateKey(rand.Reader)
+	wrongKeys := filepath.Join(dir, "wrong.json")
+	os.WriteFile(wrongKeys, []byte(`{"ua": "`+base64.StdEncoding.EncodeToString(other)+`"}`), 0o600)
+	pair, _, code := runAccord(t, "ledger", "keygen", "accord-mission")
+	if code != 0 {
+		t.Fatal("keygen failed")
+	}
+	logKey := filepath.Join(dir, "log.keys")
+	os.WriteFile(logKey, []byte(pair), 0o600)
+	pub := strings.Fields(pair)[1]
+	cp, errOut, code := runAccord(t, "ledger", "checkpoint", path, "--key", logKey)
+	if code != 0 {
+		t.Fatalf("checkpoint: %d %s", code, errOut)
+	}
+	cpPath := filepath.Join(dir, "checkpoint")
+	os.WriteFile(cpPath, []byte(cp), 0o644)
+	orig, _ := os.ReadFile(path)
+	cut := filepath.Join(dir, "cut")
+	os.WriteFile(cut, orig[:offs[4]], 0o644)
+	for _, c := range []struct {
+		name string
+		args []string
+		want string // stdout when it verifies, else stderr
+		ok   bool
+	}{
+		{"keys", []string{"--ledger", path, "--keys", keys}, "every signature by its author's key (--keys)", true},
+		{"keys and checkpoint", []string{"--ledger", path, "--keys", keys, "--checkpoint", cpPath, "--log-key", pub}, "and the first 5 are the signed checkpoint's", true},
+		{"another key for the party", []string{"--ledger", path, "--keys", wrongKeys}, "signature", false},
+		{"cut before the checkpoint's end", []string{"--ledger", cut, "--checkpoint", cpPath, "--log-key", pub}, "missing: the checkpoint covers 5 entries", false},
+		{"a checkpoint with no log key", []string{"--ledger", path, "--checkpoint", cpPath}, "--checkpoint and --log-key go together", false},
+	} {
+		out, errOut, code := runAccord(t, append([]string{"negotiation", "reveal", reveal}, c.args...)...)
+		if c.ok {
+			if code != 0 || !strings.Contains(out, c.want) || !strings.Contains(out, "this is the version the mediator had") {
+				t.Errorf("%s: exit %d %s %s", c.name, code, out, errOut)
+			}
+			continue
+		}
+		if code == 0 || !strings.Contains(errOut, c.want) || strings.Contains(out, "the mediator had") || strings.Contains(errOut, "this is a bug") {
+			t.Errorf("%s: exit %d, out %q, err %s; want a refusal saying %q", c.name, code, out, errOut, c.want)
+		}
+	}
+	out, _, _ := runAccord(t, "negotiation", "reveal", reveal, "--ledger", path, "--keys", keys, "--checkpoint", cpPath, "--log-key", pub, "--json")
+	if !strings.Contains(out, `"signatures_checked": true`) || !strings.Contains(out, `"checkpoint_checked": true`) {
+		t.Errorf("--json: %s", out)
 	}
 }
