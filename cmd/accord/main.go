@@ -19,6 +19,13 @@ func main() {
 	// Ctrl-C and SIGTERM cancel the context: long-running commands (serve,
 	// demo) stop cleanly.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// Once asked, the signals are the system's again: a second Ctrl-C
+	// ends at once a command that does not stop (a search that cannot be
+	// cut short, a shutdown that hangs).
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // runAccord runs the command in-process, as main does.
@@ -155,6 +156,36 @@ func TestBinaryExitCodes(t *testing.T) {
 	bin := filepath.Join(t.TempDir(), "accord")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
+	}
+	// A command that cannot be cut short (bridge counts the acceptable set
+	// of a large scenario for seconds, heedless of the first Ctrl-C) ends
+	// at the second.
+	big := filepath.Join(t.TempDir(), "big.yaml")
+	if yaml, errs, code := runAccord(t, "generate", "--issues", "30", "--options", "5", "--parties", "6"); code != 0 {
+		t.Fatalf("generate: %d %s", code, errs)
+	} else {
+		os.WriteFile(big, []byte(yaml), 0o644)
+	}
+	slow := exec.Command(bin, "bridge", big)
+	if err := slow.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	slow.Process.Signal(os.Interrupt)
+	time.Sleep(300 * time.Millisecond)
+	slow.Process.Signal(os.Interrupt)
+	second := time.Now()
+	done := make(chan error, 1)
+	go func() { done <- slow.Wait() }()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Errorf("bridge ran to the end after two Ctrl-C")
+		}
+		t.Logf("bridge after two Ctrl-C: %v, %v after the second", err, time.Since(second).Round(time.Millisecond))
+	case <-time.After(5 * time.Second):
+		slow.Process.Kill()
+		t.Errorf("bridge still running 5 s after the second Ctrl-C")
 	}
 	for args, want := range map[string]int{"analyze " + tiny: 0, "analyze": 2, "analyze nope.yaml": 1} {
 		cmd := exec.Command(bin, strings.Fields(args)...)
