@@ -137,7 +137,9 @@ func TestSignedExchange(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, name := range []string{"Ivanenko", "Sidorov", "1990"} {
+		// The lists' field "born" (its value, 1990, may appear by chance
+		// in a hash's hex or a signature's base64: the key cannot).
+		for _, name := range []string{"Ivanenko", "Sidorov", `"born"`} {
 			if bytes.Contains(rec, []byte(name)) {
 				t.Errorf("entry %d reveals %s: %s", i, name, rec)
 			}
