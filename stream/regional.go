@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -169,19 +168,14 @@ func RegionStreamConfig(name string) jetstream.StreamConfig {
 // into its own sectors' subjects. Empty: not checked, the metadata kept.
 func EnsureRegionStream(ctx context.Context, js jetstream.JetStream, name, plan string) error {
 	sc := RegionStreamConfig(name)
+	var old map[string]string
 	if have, err := js.Stream(ctx, sc.Name); err == nil {
-		old := have.CachedInfo().Config.Metadata
-		if kept := old[PlanKey]; kept != "" && plan != "" && kept != plan {
-			return &accord.Error{Code: accord.EINVALID, Err: fmt.Errorf(
-				"region %s: its stream %s was made for %s; this node gives %s: a regional node gives the deployment's --partitions and main --agreement", name, sc.Name, kept, plan)}
-		}
-		sc.Metadata = maps.Clone(old)
+		old = have.CachedInfo().Config.Metadata
 	}
-	if plan != "" {
-		if sc.Metadata == nil {
-			sc.Metadata = map[string]string{}
-		}
-		sc.Metadata[PlanKey] = plan
+	var kept string
+	if sc.Metadata, kept = keepPlan(old, plan); kept != "" {
+		return &accord.Error{Code: accord.EINVALID, Err: fmt.Errorf(
+			"region %s: its stream %s was made for %s; this node gives %s: a regional node gives the deployment's --partitions and main --agreement", name, sc.Name, kept, plan)}
 	}
 	_, err := js.CreateOrUpdateStream(ctx, sc)
 	return err

@@ -32,6 +32,23 @@ type StreamConfig struct {
 // PlanKey is the streams' metadata key that holds the deployment's plan.
 const PlanKey = "accord-plan"
 
+// keepPlan is a stream's metadata to write: its own (the server's keys
+// among them) with plan, when given, under PlanKey; kept is the plan the
+// stream holds when it is another (the caller refuses), else "".
+func keepPlan(old map[string]string, plan string) (md map[string]string, kept string) {
+	if k := old[PlanKey]; k != "" && plan != "" && k != plan {
+		return nil, k
+	}
+	md = maps.Clone(old)
+	if plan != "" {
+		if md == nil {
+			md = map[string]string{}
+		}
+		md[PlanKey] = plan
+	}
+	return md, ""
+}
+
 // PlanName is the plan of n sectors of an agreement, as the streams keep it.
 func PlanName(sectors int, agreementID string) string {
 	return fmt.Sprintf("%d sector(s) of agreement %s", sectors, agreementID)
@@ -67,20 +84,14 @@ func EnsureStreams(ctx context.Context, js jetstream.JetStream, c StreamConfig) 
 		// The regions a recorder added (SourceRegion) stay sourced
 		// whichever node starts next; so does the metadata (the plan, and
 		// the server's own keys).
+		var old map[string]string
 		if have, err := js.Stream(ctx, sc.Name); err == nil {
-			old := have.CachedInfo().Config
-			sc.Sources = old.Sources
-			sc.Metadata = maps.Clone(old.Metadata)
-			if kept := old.Metadata[PlanKey]; kept != "" && c.Plan != "" && kept != c.Plan {
-				return &accord.Error{Code: accord.EINVALID, Err: fmt.Errorf(
-					"the deployment's streams were made for %s; this node gives %s: every node of a deployment gives the same --partitions and main --agreement (the subjects and the sector workers' state follow the split; a deployment split otherwise starts on new streams)", kept, c.Plan)}
-			}
+			sc.Sources, old = have.CachedInfo().Config.Sources, have.CachedInfo().Config.Metadata
 		}
-		if c.Plan != "" {
-			if sc.Metadata == nil {
-				sc.Metadata = map[string]string{}
-			}
-			sc.Metadata[PlanKey] = c.Plan
+		var kept string
+		if sc.Metadata, kept = keepPlan(old, c.Plan); kept != "" {
+			return &accord.Error{Code: accord.EINVALID, Err: fmt.Errorf(
+				"the deployment's streams were made for %s; this node gives %s: every node of a deployment gives the same --partitions and main --agreement (the subjects and the sector workers' state follow the split; a deployment split otherwise starts on new streams)", kept, c.Plan)}
 		}
 		if _, err := js.CreateOrUpdateStream(ctx, sc); err != nil {
 			var ae *jetstream.APIError
