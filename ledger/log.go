@@ -9,6 +9,7 @@ import (
 	"os"
 	"sync"
 
+	"github.com/accord-peace/accord/internal/fsync"
 	"golang.org/x/mod/sumdb/tlog"
 )
 
@@ -216,7 +217,7 @@ func (l *Log) writeBatch(w *bufio.Writer, batch []*appendReq) {
 		err = w.Flush()
 	}
 	if err == nil {
-		err = l.f.Sync()
+		err = fsync.File(l.f)
 	}
 	if err != nil {
 		// Nothing of the batch is acknowledged; forget it in memory and cut

@@ -11,6 +11,7 @@ import (
 	"os"
 
 	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/internal/fsync"
 )
 
 // Opening a log tells a torn tail — the end of a write that never
@@ -63,7 +64,7 @@ func Open(path string) (*Log, error) {
 			f.Close()
 			return nil, err
 		}
-		if err := f.Sync(); err != nil {
+		if err := fsync.File(f); err != nil {
 			f.Close()
 			return nil, err
 		}

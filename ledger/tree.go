@@ -13,6 +13,7 @@ import (
 	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/internal/fsync"
 )
 
 // A log keeps its latest known tree in a file beside it (its path and
@@ -134,7 +135,7 @@ func writeAtomic(path string, data []byte) error {
 	}
 	_, err = tmp.Write(data)
 	if err == nil {
-		err = tmp.Sync()
+		err = fsync.File(tmp)
 	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
@@ -151,5 +152,5 @@ func writeAtomic(path string, data []byte) error {
 		return err
 	}
 	defer dir.Close()
-	return dir.Sync()
+	return fsync.File(dir)
 }

@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+
+	"github.com/accord-peace/accord/internal/fsync"
 )
 
 // Writes made durable later, together (a group fsync).
@@ -116,7 +118,7 @@ func fsyncFile(path string) error {
 	if err != nil {
 		return err
 	}
-	err = f.Sync()
+	err = fsync.File(f)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/accord-peace/accord/internal/fsync"
 	"github.com/accord-peace/accord/mission"
 	"github.com/accord-peace/accord/monitor"
 )
@@ -118,7 +119,7 @@ func (r *Recorder) note(p position) error {
 	}
 	_, err = f.Write(b)
 	if err == nil {
-		err = f.Sync()
+		err = fsync.File(f)
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr

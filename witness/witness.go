@@ -32,6 +32,7 @@ import (
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/engine"
+	"github.com/accord-peace/accord/internal/fsync"
 	"github.com/accord-peace/accord/internal/redact"
 	"github.com/accord-peace/accord/ledger"
 	"github.com/accord-peace/accord/mission"
@@ -385,7 +386,7 @@ func (w *Witness) save(cosigned []byte, t tlog.Tree, fresh []byte, recs [][]byte
 	}
 	_, err = f.Write(fresh)
 	if err == nil {
-		err = f.Sync()
+		err = fsync.File(f)
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
