@@ -168,17 +168,10 @@ func RegionStreamConfig(name string) jetstream.StreamConfig {
 // into its own sectors' subjects. Empty: not checked, the metadata kept.
 func EnsureRegionStream(ctx context.Context, js jetstream.JetStream, name, plan string) error {
 	sc := RegionStreamConfig(name)
-	var old map[string]string
-	if have, err := js.Stream(ctx, sc.Name); err == nil {
-		old = have.CachedInfo().Config.Metadata
-	}
-	var kept string
-	if sc.Metadata, kept = keepPlan(old, plan); kept != "" {
+	return putPlanned(ctx, js, sc, plan, false, func(kept string) error {
 		return &accord.Error{Code: accord.EINVALID, Err: fmt.Errorf(
 			"region %s: its stream %s was made for %s; this node gives %s: a regional node gives the deployment's --partitions and main --agreement", name, sc.Name, kept, plan)}
-	}
-	_, err := js.CreateOrUpdateStream(ctx, sc)
-	return err
+	})
 }
 
 // RegionSource is the source that brings region name's stream, held in

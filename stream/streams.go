@@ -49,6 +49,47 @@ func keepPlan(old map[string]string, plan string) (md map[string]string, kept st
 	return md, ""
 }
 
+// putPlanned creates the stream sc, or updates the stream of its name to
+// sc keeping its metadata (the server's keys among them) and, when
+// keepSources, its sources. The stream keeps plan (when given) under
+// PlanKey; a stream that keeps another is not touched, and refuse(kept)
+// is the answer. JetStream creates a stream atomically — a second create
+// of the name with another configuration is refused — so of nodes of
+// different plans started together on a new deployment, the first to
+// create a stream gives it its plan and the others, refused, read it back
+// and are refused in turn. (A stream made before plans were kept gets
+// the plan of the first node that updates it; two nodes updating it in
+// the same instant can both pass.)
+func putPlanned(ctx context.Context, js jetstream.JetStream, sc jetstream.StreamConfig, plan string, keepSources bool, refuse func(kept string) error) error {
+	for attempt := 1; ; attempt++ {
+		have, err := js.Stream(ctx, sc.Name)
+		if err != nil && !errors.Is(err, jetstream.ErrStreamNotFound) {
+			return fmt.Errorf("reading the stream %s: %w", sc.Name, err)
+		}
+		var old map[string]string
+		if have != nil {
+			info := have.CachedInfo().Config
+			if keepSources {
+				sc.Sources = info.Sources
+			}
+			old = info.Metadata
+		}
+		var kept string
+		if sc.Metadata, kept = keepPlan(old, plan); kept != "" {
+			return refuse(kept)
+		}
+		if have != nil {
+			_, err = js.UpdateStream(ctx, sc)
+			return err
+		}
+		_, err = js.CreateStream(ctx, sc)
+		if errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) && attempt < 5 {
+			continue // made meanwhile by another node: read what it keeps
+		}
+		return err
+	}
+}
+
 // PlanName is the plan of n sectors of an agreement, as the streams keep it.
 func PlanName(sectors int, agreementID string) string {
 	return fmt.Sprintf("%d sector(s) of agreement %s", sectors, agreementID)
@@ -84,20 +125,18 @@ func EnsureStreams(ctx context.Context, js jetstream.JetStream, c StreamConfig) 
 		// The regions a recorder added (SourceRegion) stay sourced
 		// whichever node starts next; so does the metadata (the plan, and
 		// the server's own keys).
-		var old map[string]string
-		if have, err := js.Stream(ctx, sc.Name); err == nil {
-			sc.Sources, old = have.CachedInfo().Config.Sources, have.CachedInfo().Config.Metadata
-		}
-		var kept string
-		if sc.Metadata, kept = keepPlan(old, c.Plan); kept != "" {
+		err := putPlanned(ctx, js, sc, c.Plan, true, func(kept string) error {
 			return &accord.Error{Code: accord.EINVALID, Err: fmt.Errorf(
 				"the deployment's streams were made for %s; this node gives %s: every node of a deployment gives the same --partitions and main --agreement (the subjects and the sector workers' state follow the split; a deployment split otherwise starts on new streams)", kept, c.Plan)}
-		}
-		if _, err := js.CreateOrUpdateStream(ctx, sc); err != nil {
+		})
+		if err != nil {
 			var ae *jetstream.APIError
 			if errors.As(err, &ae) && ae.ErrorCode == jsReplicasNotSupported {
 				// The deployment's configuration, not a bug.
 				return &accord.Error{Code: accord.EINVALID, Err: fmt.Errorf("creating the stream %s with %d replicas: %w; the NATS server is not a cluster: set --stream-replicas 1, or name a JetStream cluster of %d nodes or more", sc.Name, c.Replicas, err, c.Replicas)}
+			}
+			if accord.ErrorCode(err) == accord.EINVALID {
+				return err
 			}
 			return fmt.Errorf("creating the stream %s (%d replicas): %w", sc.Name, c.Replicas, err)
 		}
