@@ -31,10 +31,11 @@ type Options struct {
 	FrontierLimit int   // frontier members listed; 20 when 0
 	// Progress, when set, is told when each stage of Analyze starts.
 	Progress func(stage string)
-	// Context, when set, stops Analyze, Solve, NearestAcceptable and Plane
-	// soon after it is done (every few thousand search nodes): they then
-	// return an error wrapping its error. CountAcceptable, ParetoFrontier,
-	// Conflicts and BridgeProposal, which cannot say so, do not heed it.
+	// Context, when set, stops Analyze, Solve, NearestAcceptable, Plane,
+	// CountAcceptableContext and ConflictsContext soon after it is done
+	// (every few thousand search nodes): they then return an error
+	// wrapping its error. CountAcceptable, ParetoFrontier, Conflicts and
+	// BridgeProposal, which cannot say so, do not heed it.
 	Context context.Context
 }
 
@@ -189,6 +190,16 @@ func (m *Model) CountAcceptable(o Options) Count {
 	return m.countAcceptable(o.heedless())
 }
 
+// CountAcceptableContext is CountAcceptable heeding o.Context: once it is
+// done the count stops, and the error says so, wrapping the context's.
+func (m *Model) CountAcceptableContext(o Options) (Count, error) {
+	c := m.countAcceptable(o)
+	if err := o.interrupted("counting the acceptable set"); err != nil {
+		return Count{}, err
+	}
+	return c, nil
+}
+
 func (m *Model) countAcceptable(o Options) Count {
 	return countAcceptable(m.acceptableSpace(o), o.budget())
 }
@@ -339,6 +350,16 @@ func (m *Model) paretoFrontier(o Options, limit int) (Count, []FrontierMember) {
 
 // Conflicts explains an empty acceptable set.
 func (m *Model) Conflicts(o Options) Conflicts { return blockingRedLines(m, o.heedless()) }
+
+// ConflictsContext is Conflicts heeding o.Context, as
+// CountAcceptableContext does.
+func (m *Model) ConflictsContext(o Options) (Conflicts, error) {
+	c := blockingRedLines(m, o)
+	if err := o.interrupted("finding the red lines that block agreement"); err != nil {
+		return Conflicts{}, err
+	}
+	return c, nil
+}
 
 // Analyze runs every analysis on the model. When o.Context is done it
 // stops soon after and returns an error wrapping the context's, saying

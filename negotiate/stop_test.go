@@ -25,6 +25,8 @@ func TestContextStops(t *testing.T) {
 		{"solve", func(o negotiate.Options) error { _, err := m.Solve(negotiate.ConceptCommon, o); return err }},
 		{"bridge", func(o negotiate.Options) error { _, err := m.NearestAcceptable(p, o); return err }},
 		{"plane", func(o negotiate.Options) error { _, err := m.Plane("a", "b", o); return err }},
+		{"count", func(o negotiate.Options) error { _, err := m.CountAcceptableContext(o); return err }},
+		{"conflicts", func(o negotiate.Options) error { _, err := m.ConflictsContext(o); return err }},
 	} {
 		for _, ctx := range []context.Context{nil, context.Background(), done} {
 			err := tc.run(negotiate.Options{Context: ctx})

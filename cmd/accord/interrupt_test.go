@@ -49,9 +49,12 @@ func TestInterrupted(t *testing.T) {
 		{0, []string{"simulate"}, "sim: stopped after 0 events"},
 		{0, []string{"generate"}, "synth: stopped"},
 		{0, []string{"robust", "testdata/ranges.yaml", "--runs", "100"}, "context canceled"},
+		{0, []string{"bridge", tiny}, "counting the acceptable set stopped"},
+		{0, []string{"report", "briefing", tiny, "--proposal", "p1", "--out", filepath.Join(t.TempDir(), "b.html")}, `bridge from proposal "p1" stopped`},
 		// About 10 s and 3 s uncancelled.
 		{300 * time.Millisecond, []string{"analyze", big}, "the analysis (counting the acceptable set) stopped"},
 		{300 * time.Millisecond, []string{"simulate", "--duration", "10000h"}, "sim: stopped after"},
+		{300 * time.Millisecond, []string{"bridge", big}, "counting the acceptable set stopped"},
 	} {
 		out, errs, code, took := runAccordCtx(t, tc.delay, tc.args...)
 		name := strings.Join(tc.args, " ")

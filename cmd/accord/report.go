@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -283,13 +284,20 @@ writes HTML; --pdf prints it with headless Chromium.`,
 				return accord.Errorf(accord.ENOTFOUND, "no proposal %q in %s", proposal, m.Scenario.ID)
 			}
 			ev := m.Evaluate(p)
+			o := f.options()
+			o.Context = cmd.Context() // Ctrl-C stops the searches
 			var b *negotiate.Bridge
 			if !ev.Partial {
-				b = m.BridgeProposal(p, f.options())
+				// No bridge when none exists or --budget cut the search
+				// first (the briefing says there is none).
+				var be *negotiate.BudgetError
+				if b, err = m.NearestAcceptable(p, o); err != nil && !errors.As(err, &be) {
+					return err
+				}
 			}
 			var plane *negotiate.Plane
 			if x != "" && y != "" {
-				if plane, err = m.Plane(x, y, f.options()); err != nil {
+				if plane, err = m.Plane(x, y, o); err != nil {
 					return err
 				}
 			}

@@ -186,8 +186,12 @@ search that could tell was cut.`,
 					return accord.Errorf(accord.ENOTFOUND, "unknown proposal %q", only)
 				}
 			}
+			o.Context = c.Context() // Ctrl-C stops the count and the searches
 			out := c.OutOrStdout()
-			cnt := m.CountAcceptable(o)
+			cnt, err := m.CountAcceptableContext(o)
+			if err != nil {
+				return err
+			}
 			if cnt.Upper.Sign() == 0 {
 				return writeConflicts(out, m, o, f.json)
 			}
@@ -267,7 +271,10 @@ func bridgeAll(m *negotiate.Model, o negotiate.Options, only string) (*bridges, 
 
 // writeConflicts says why no package is acceptable.
 func writeConflicts(out io.Writer, m *negotiate.Model, o negotiate.Options, asJSON bool) error {
-	cf := m.Conflicts(o)
+	cf, err := m.ConflictsContext(o)
+	if err != nil {
+		return err
+	}
 	if asJSON {
 		return writeJSON(out, map[string]any{"acceptable": false, "conflicts": cf})
 	}
