@@ -69,9 +69,9 @@ func read(r io.Reader, module string) (*state, error) {
 	}
 	s := &state{byRunning: map[int][2]time.Duration{}, calls: map[string]time.Duration{}}
 	goState := map[trace.GoID]trace.GoState{}
-	inCall := map[trace.GoID]string{} // goroutines in a system call: its name
-	procRunning := map[trace.ProcID]bool{}
-	running, runnable, procs := 0, 0, 0
+	inCall := map[trace.GoID]string{}       // goroutines in a system call: its name
+	heldBy := map[trace.ProcID]trace.GoID{} // Ps held by a goroutine in a system call
+	running, runnable := 0, 0
 	var first, last trace.Time
 	for {
 		ev, err := tr.ReadEvent()
@@ -94,10 +94,10 @@ func read(r io.Reader, module string) (*state, error) {
 			}
 			s.byRunning[running] = w
 			// A P runs no goroutine but is not free: a call holds it.
-			if runnable > 0 && procs > running {
+			if runnable > 0 && len(heldBy) > 0 {
 				s.heldWhileWaiting += d
-				for _, name := range inCall {
-					s.calls[name] += d
+				for _, g := range heldBy {
+					s.calls[inCall[g]] += d
 				}
 			}
 		}
@@ -110,16 +110,23 @@ func read(r io.Reader, module string) (*state, error) {
 		case trace.ResourceProc:
 			_, to := st.Proc()
 			id := st.Resource.Proc()
-			if procRunning[id] {
-				procs--
-			}
-			procRunning[id] = to == trace.ProcRunning
-			if procRunning[id] {
-				procs++
+			if to != trace.ProcRunning {
+				delete(heldBy, id) // the P left the goroutine in its call
 			}
 		case trace.ResourceGoroutine:
 			id := st.Resource.Goroutine()
-			_, to := st.Goroutine()
+			from, to := st.Goroutine()
+			if from == to {
+				continue // a generation's status, no change
+			}
+			for p, g := range heldBy {
+				if g == id {
+					delete(heldBy, p)
+				}
+			}
+			if from == trace.GoRunning && to == trace.GoSyscall && ev.Proc() != trace.NoProc {
+				heldBy[ev.Proc()] = id
+			}
 			switch goState[id] {
 			case trace.GoRunning:
 				running--
