@@ -21,8 +21,12 @@ type Briefing struct {
 	Scenario   string
 	Evaluation negotiate.Evaluation
 	Bridge     *negotiate.Bridge
-	Frontier   template.HTML // inline SVG
-	Matrix     template.HTML
+	// BridgeCut is the search budget (nodes) that ran out before the
+	// bridge search found any acceptable package, when it did (Bridge is
+	// then nil: none found, not none existing).
+	BridgeCut int64
+	Frontier  template.HTML // inline SVG
+	Matrix    template.HTML
 	// Robustness is set by AddRobustness, for a scenario with ranges.
 	Robustness *Robustness
 	// Forecast is set by AddForecast.

@@ -287,11 +287,13 @@ writes HTML; --pdf prints it with headless Chromium.`,
 			o := f.options()
 			o.Context = cmd.Context() // Ctrl-C stops the searches
 			var b *negotiate.Bridge
+			var cut int64 // the budget that ran out before any bridge was found
 			if !ev.Partial {
-				// No bridge when none exists or --budget cut the search
-				// first (the briefing says there is none).
 				var be *negotiate.BudgetError
-				if b, err = m.NearestAcceptable(p, o); err != nil && !errors.As(err, &be) {
+				switch b, err = m.NearestAcceptable(p, o); {
+				case errors.As(err, &be):
+					cut = be.Budget
+				case err != nil:
 					return err
 				}
 			}
@@ -305,6 +307,7 @@ writes HTML; --pdf prints it with headless Chromium.`,
 			if err != nil {
 				return err
 			}
+			br.BridgeCut = cut
 			if len(robust.Inputs(m.Scenario)) > 0 {
 				if ro.Runs <= 0 {
 					return usageError{cmd: "briefing", err: fmt.Errorf("--runs must be positive, got %d", ro.Runs)}

@@ -232,3 +232,25 @@ func TestServeWithTokens(t *testing.T) {
 		t.Errorf("short token: exit %d %s", code, errOut)
 	}
 }
+
+// A briefing whose bridge search --budget cut says so, not that no
+// package is acceptable (tiny's p1 has a one-change bridge).
+func TestBriefingBridgeCutByBudget(t *testing.T) {
+	html := filepath.Join(t.TempDir(), "b.html")
+	for _, c := range []struct {
+		budget string
+		want   string
+		not    string
+	}{
+		{"1", "None found: the search budget (1 nodes) ran out", "no package is acceptable to every veto party"},
+		{"100000", "1 change(s)", "None found"},
+	} {
+		if _, errOut, code := runAccord(t, "report", "briefing", tiny, "--proposal", "p1", "--budget", c.budget, "--out", html); code != 0 {
+			t.Fatalf("--budget %s: exit %d %s", c.budget, code, errOut)
+		}
+		h, _ := os.ReadFile(html)
+		if !strings.Contains(string(h), c.want) || strings.Contains(string(h), c.not) {
+			t.Errorf("--budget %s: the briefing lacks %q or says %q", c.budget, c.want, c.not)
+		}
+	}
+}
