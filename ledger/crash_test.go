@@ -85,10 +85,26 @@ func TestCrashLosesNoAcknowledgedEntry(t *testing.T) {
 			}
 			close(lines)
 		}()
-		time.Sleep(time.Duration(20+r.IntN(60)) * time.Millisecond)
+		// The kill comes 0–20 ms after the writer's first acknowledgement,
+		// not after its start: a writer slow to start (built with -race,
+		// on a loaded machine) is still killed while it writes.
+		var first []string // the writer's lines
+		select {
+		case line, ok := <-lines:
+			if ok {
+				first = append(first, line)
+			}
+		case <-time.After(30 * time.Second):
+			cmd.Process.Kill()
+			t.Fatalf("run %d: the writer acknowledged nothing in 30 s", run)
+		}
+		time.Sleep(time.Duration(r.IntN(20)) * time.Millisecond)
 		cmd.Process.Signal(syscall.SIGKILL)
 		cmd.Wait()
 		for line := range lines {
+			first = append(first, line)
+		}
+		for _, line := range first {
 			var seq int64
 			var body string
 			if _, err := fmt.Sscanf(line, "ack %d %s", &seq, &body); err != nil {
