@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -223,6 +224,9 @@ func (f *Feed) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		resume, next = true, v+1
+		if v == math.MaxInt64 {
+			next = v // past any end: the snapshot below
+		}
 	}
 	addr := remoteHost(r)
 	ch, err := f.subscribe(addr) // before reading the length, so nothing falls between

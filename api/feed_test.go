@@ -202,6 +202,17 @@ func TestFeedStartsAtTheEnd(t *testing.T) {
 	if _, code, _ := subscribe(t, ctx, srv.URL, "x"); code != 400 {
 		t.Errorf("Last-Event-ID x: %d, want 400", code)
 	}
+	// An id past the end, the largest included (its successor does not
+	// fit an int64), is sent the snapshot, not an empty stream.
+	for _, last := range []string{"1000000", "9223372036854775806", "9223372036854775807"} {
+		ch, code, msg := subscribe(t, ctx, srv.URL, last)
+		if code != 200 {
+			t.Fatalf("Last-Event-ID %s: %d %s", last, code, msg)
+		}
+		if e := next(t, ch); e.Event != "snapshot" || e.ID != l.Len()-1 {
+			t.Errorf("Last-Event-ID %s: first event %d %s, want the snapshot at %d", last, e.ID, e.Event, l.Len()-1)
+		}
+	}
 }
 
 // No more than 8 streams at once from one address: the ninth is refused
