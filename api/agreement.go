@@ -140,6 +140,9 @@ func (s *Server) state(w http.ResponseWriter) *engine.State {
 }
 
 func (s *Server) getAgreement(w http.ResponseWriter, r *http.Request) {
+	if !s.noParams(w, r, "GET /v1/agreement") {
+		return
+	}
 	if st := s.state(w); st != nil {
 		writeJSON(w, http.StatusOK, view(s.Mission.Agreement(), st, s.visibleTo(r)))
 	}
@@ -155,6 +158,9 @@ type ConsultationView struct {
 // getConsultations lists the consultations of every agreement the mission
 // runs, the main one's first, as the caller may read them.
 func (s *Server) getConsultations(w http.ResponseWriter, r *http.Request) {
+	if !s.noParams(w, r, "GET /v1/consultations") {
+		return
+	}
 	sts := s.states(w)
 	if sts == nil {
 		return

@@ -16,6 +16,9 @@ type AgreementsView struct {
 // getAgreements answers GET /v1/agreements: every agreement the mission
 // runs side by side, where each stands.
 func (s *Server) getAgreements(w http.ResponseWriter, r *http.Request) {
+	if !s.noParams(w, r, "GET /v1/agreements") {
+		return
+	}
 	sts := s.states(w)
 	if sts == nil {
 		return
@@ -31,6 +34,9 @@ func (s *Server) getAgreements(w http.ResponseWriter, r *http.Request) {
 // mission and where it stands; 404 naming the agreements run when the id
 // is none of them.
 func (s *Server) getAgreementByID(w http.ResponseWriter, r *http.Request) {
+	if !s.noParams(w, r, "GET /v1/agreements/{id}") {
+		return
+	}
 	sts := s.states(w)
 	if sts == nil {
 		return

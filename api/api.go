@@ -138,7 +138,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /web/", webHandler())
 	mux.HandleFunc("GET /{$}", s.index)
 	mux.HandleFunc("GET /negotiation", s.negotiationPage)
-	return s.CORS.wrap(s.bodyDeadline(s.Auth.reads(jsonMuxErrors(mux))))
+	return s.CORS.wrap(s.bodyDeadline(s.Auth.reads(strictQuery(jsonMuxErrors(mux)))))
 }
 
 // CodeMethodNotAllowed is the error code of a request whose route exists

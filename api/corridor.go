@@ -3,7 +3,6 @@ package api
 import (
 	"net/http"
 
-	"github.com/accord-peace/accord"
 )
 
 // GET /v1/corridor: the maritime corridor of an agreement on the record
@@ -13,8 +12,7 @@ import (
 // (mission.Corridor), complete, in one answer. 404 when no agreement on
 // the record has a corridor section. It takes no parameter.
 func (s *Server) getCorridor(w http.ResponseWriter, r *http.Request) {
-	for k := range r.URL.Query() {
-		s.fail(w, http.StatusBadRequest, accord.Errorf(accord.EINVALID, "unknown parameter %q (the corridor takes none)", k))
+	if !s.noParams(w, r, "the corridor") {
 		return
 	}
 	c, err := s.Mission.Corridor()

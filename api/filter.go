@@ -1,6 +1,7 @@
 package api
 
 import (
+	"math"
 	"net/url"
 	"slices"
 	"strconv"
@@ -77,8 +78,8 @@ func ParseIncidentFilter(q url.Values) (IncidentFilter, error) {
 			return f, accord.Errorf(accord.EINVALID, "bbox: want west,south,east,north, got %q", v)
 		}
 		for i, p := range parts {
-			if b[i], err = strconv.ParseFloat(p, 64); err != nil {
-				return f, accord.Errorf(accord.EINVALID, "bbox: %q is not a number", p)
+			if b[i], err = strconv.ParseFloat(p, 64); err != nil || math.IsNaN(b[i]) || math.IsInf(b[i], 0) {
+				return f, accord.Errorf(accord.EINVALID, "bbox: %q is not a finite number", p)
 			}
 		}
 		if b[0] > b[2] || b[1] > b[3] || b[0] < -180 || b[2] > 180 || b[1] < -90 || b[3] > 90 {

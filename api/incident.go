@@ -44,10 +44,6 @@ func (s *Server) listIncidents(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if len(q["format"]) > 1 {
-		s.fail(w, http.StatusBadRequest, accord.Errorf(accord.EINVALID, "format: given %d times, want it once", len(q["format"])))
-		return
-	}
 	fq := url.Values{}
 	for k, v := range q {
 		if k != "format" {
