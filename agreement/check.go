@@ -12,8 +12,14 @@ import (
 	"github.com/accord-peace/accord/cond"
 )
 
+// MaxDays is the longest period an agreement may state, in days (a
+// century): no agreement runs longer, and the engine's clock arithmetic
+// (time.Duration, about 292 years) would wrap past it, putting a deadline
+// before its start.
+const MaxDays = 36500
+
 // ParseDuration reads a duration of days, hours, minutes or seconds: 30d,
-// 12h, 90m, 45s.
+// 12h, 90m, 45s; at most MaxDays days.
 func ParseDuration(s string) (time.Duration, error) {
 	if len(s) < 2 {
 		return 0, fmt.Errorf("%q: want a duration such as 30d, 12h, 90m", s)
@@ -22,6 +28,9 @@ func ParseDuration(s string) (time.Duration, error) {
 	var n int
 	if _, err := fmt.Sscanf(s[:len(s)-1], "%d", &n); err != nil || unit == 0 || n < 0 || fmt.Sprint(n) != s[:len(s)-1] {
 		return 0, fmt.Errorf("%q: want a duration such as 30d, 12h, 90m", s)
+	}
+	if limit := MaxDays * 24 * time.Hour / unit; time.Duration(n) > limit {
+		return 0, fmt.Errorf("%q: at most %d days (a century), %d%c", s, MaxDays, limit, s[len(s)-1])
 	}
 	return time.Duration(n) * unit, nil
 }
@@ -183,8 +192,8 @@ func (a *Agreement) checkPhased(others map[string]cond.Names) []string {
 			f string
 			v int
 		}{{"response_days", c.ResponseDays}, {"joint_days", c.JointDays}, {"ministers_days", c.MinistersDays}, {"advisory_days", c.AdvisoryDays}} {
-			if d.v <= 0 {
-				add("consultation.%s: must be at least 1 day, got %d", d.f, d.v)
+			if d.v <= 0 || d.v > MaxDays {
+				add("consultation.%s: must be from 1 to %d days (a century), got %d", d.f, MaxDays, d.v)
 			}
 		}
 		if g := len(a.Guarantors()); c.Quorum < 1 || c.Quorum > g {
@@ -218,8 +227,8 @@ func (a *Agreement) checkPhased(others map[string]cond.Names) []string {
 			}
 			t.release = ex
 		}
-		if e.SnapbackDays < 0 {
-			add("enforcement.snapback_days: must not be negative")
+		if e.SnapbackDays < 0 || e.SnapbackDays > MaxDays {
+			add("enforcement.snapback_days: must be from 0 to %d days (a century), got %d", MaxDays, e.SnapbackDays)
 		}
 		for _, p := range e.SnapbackOn {
 			if !slices.Contains(a.Parties, p) {

@@ -42,7 +42,14 @@ func TestPhasedErrors(t *testing.T) {
 		{"self", `entry: "true"`, `entry: "since(phase:one) > 1d"`, "phases[0] (one).entry: depends on itself"},
 		{"never", `entry: "true"`, `entry: "false"`, "phases[0] (one).entry: is false: the phase can never open"},
 		{"quorum", "quorum: 2", "quorum: 3", "consultation.quorum: 3, but there are 2 guarantors"},
-		{"zero days", "response_days: 3", "response_days: 0", "consultation.response_days: must be at least 1 day"},
+		{"zero days", "response_days: 3", "response_days: 0", "consultation.response_days: must be from 1 to 36500 days (a century), got 0"},
+		// Longer periods wrapped time.Duration: a snapback 213,504 days
+		// away took effect 25 minutes after the finding, a deadline of
+		// 106,752 days fell in 1733.
+		{"days past a century", "response_days: 3", "response_days: 106752", "consultation.response_days: must be from 1 to 36500 days (a century), got 106752"},
+		{"snapback past a century", "snapback_days: 30", "snapback_days: 213504", "enforcement.snapback_days: must be from 0 to 36500 days (a century), got 213504"},
+		{"duration past a century", "within: 14d", "within: 213504d", `provisions[0] (p1).within: "213504d": at most 36500 days (a century), 36500d`},
+		{"hours past a century", "within: 14d", "within: 876001h", `"876001h": at most 36500 days (a century), 876000h`},
 		{"tranche condition", `release: "phase(two) == open"`, `release: "phase(three) == open"`, `enforcement.tranches[0].release: column 7: no phase "three"`},
 		{"lift unknown name", "snapback_on: [ru]", "snapback_on: [ru]\n  lift: \"since(snapback) >= 60d and phase(three) == open\"", `line 16: enforcement.lift: column 34: no phase "three"`},
 		{"lift not a condition", "snapback_on: [ru]", "snapback_on: [ru]\n  lift: \"since(snapback)\"", `line 16: enforcement.lift: column 1: since(snapback) is a duration, not a condition`},

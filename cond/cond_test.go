@@ -37,6 +37,8 @@ func TestParseAndCheckErrors(t *testing.T) {
 		{"violations(party=ru) == 0 since(signature) > 1d", `column 27: unexpected "since"`},
 		{"12x == 3", `column 1: "12x"`},
 		{"violations(party=ru, party=ua) == 0", "column 22: party given twice"},
+		{"violations(within=213504d) == 0", `column 19: "213504d": at most a century (36500d)`},
+		{"since(signature) >= 876001h", `column 21: "876001h": at most a century`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.src, func(t *testing.T) {

@@ -93,6 +93,9 @@ func lex(src string) ([]token, error) {
 			}
 			if j < len(rs) && strings.ContainsRune("dhms", rs[j]) && (j+1 >= len(rs) || !isNameRune(rs[j+1])) {
 				unit := map[rune]float64{'d': 86400, 'h': 3600, 'm': 60, 's': 1}[rs[j]]
+				if v*unit > MaxDurationS {
+					return nil, &Error{col, fmt.Sprintf("%q: at most a century (36500d): a longer duration would wrap the clock's arithmetic", string(rs[i:j+1]))}
+				}
 				out = append(out, token{kind: tDuration, text: string(rs[i : j+1]), col: col, num: v * unit})
 				i = j + 1
 				continue

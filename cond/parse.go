@@ -35,6 +35,10 @@ type Number struct {
 	Col int
 }
 
+// MaxDurationS is the longest duration literal, in seconds: a century
+// (agreement.MaxDays), well within time.Duration's 292 years.
+const MaxDurationS = 36500 * 86400
+
 // Duration is a duration literal, in seconds.
 type Duration struct {
 	Seconds float64
