@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"go.yaml.in/yaml/v3"
+	"math"
 	"slices"
 
 	"github.com/accord-peace/accord"
@@ -58,6 +59,19 @@ func (r *reader) positionOf(fields []field, path string, s *accord.Scenario, d *
 				if pos, ok := r.issuePosition(inf.value, ip, &s.Issues[i]); ok {
 					p.Issues[inf.key] = pos
 				}
+			}
+			// Weights are normalised over the party's issues: a sum that
+			// overflows would make every weight 0, and the party's utility
+			// 0 for every package, without a word.
+			sum := 0.0
+			for _, ip := range p.Issues {
+				sum += ip.Weight
+				if ip.WeightRange != nil {
+					sum += ip.WeightRange[1]
+				}
+			}
+			if math.IsInf(sum, 0) {
+				r.addf(f.value, fp, "the weights sum past the largest number (%g): only their ratios count, so scale them down", math.MaxFloat64)
 			}
 		case "interactions":
 			for i, item := range r.sequence(f.value, fp) {
