@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
 	"syscall"
@@ -71,8 +72,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitFailure
 	}
 	fmt.Fprintf(stderr, "accord: %v\n", err)
-	if accord.ErrorCode(err) == accord.EINTERNAL {
+	if accord.ErrorCode(err) == accord.EINTERNAL && !systemError(err) {
 		fmt.Fprintln(stderr, "accord: this is a bug; please report it with the command line above")
 	}
 	return exitFailure
+}
+
+// systemError reports whether err is the system's answer to a file
+// operation (stdout on a full disk, a closed pipe, a file not writable):
+// the machine's state, not a bug of accord's.
+func systemError(err error) bool {
+	var pe *fs.PathError
+	var errno syscall.Errno
+	return errors.As(err, &pe) || errors.As(err, &errno)
 }

@@ -222,3 +222,20 @@ func TestFrontierOutFile(t *testing.T) {
 		t.Errorf("temporary files left behind: %v", entries)
 	}
 }
+
+// A write the system refuses (stdout on a full disk) fails the command with
+// the system's error, exit 1, and is not called a bug of accord's.
+func TestStdoutRefusedIsNotABug(t *testing.T) {
+	full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
+	if err != nil {
+		t.Skipf("no /dev/full here: %v", err)
+	}
+	defer full.Close()
+	for _, args := range [][]string{{"analyze", tiny}, {"analyze", tiny, "--json"}, {"simulate", "--duration", "1h"}} {
+		var errb bytes.Buffer
+		code := run(context.Background(), args, full, &errb)
+		if code != exitFailure || !strings.Contains(errb.String(), "no space left on device") || strings.Contains(errb.String(), "this is a bug") {
+			t.Errorf("accord %s > /dev/full: exit %d, stderr %q; want exit %d with the system's error, not called a bug", strings.Join(args, " "), code, errb.String(), exitFailure)
+		}
+	}
+}
