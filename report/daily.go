@@ -32,6 +32,10 @@ type Daily struct {
 	// Cutoff is when the last observation the report rests on was received;
 	// zero when unknown. The caller sets it (SetCutoff).
 	Cutoff time.Time
+	// Uncovered says that no observation the report was given was made on
+	// the day (SetCutoff): its empty counts are then the data's silence,
+	// not a quiet day, and the summary says so first.
+	Uncovered bool
 	// Engine is what the agreement engine recorded on the day (SetEngine);
 	// nil when the report has no engine.
 	Engine *Engine
@@ -55,11 +59,16 @@ type Daily struct {
 // SetCutoff sets the cut-off to the latest time an observation made before
 // the end of the day was received (its report time, else when it was
 // made): later observations of later days do not move it.
+// It sets Uncovered when no observation was made on the day.
 func (d *Daily) SetCutoff(obs []monitor.Observation) {
 	end := d.Day.AddDate(0, 0, 1)
+	d.Uncovered = true
 	for _, o := range obs {
 		if !o.ObservedAt.Before(end) {
 			continue
+		}
+		if !o.ObservedAt.Before(d.Day) {
+			d.Uncovered = false
 		}
 		at := o.ReportedAt
 		if at.IsZero() {

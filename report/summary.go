@@ -82,6 +82,13 @@ func (d *Daily) Summary() []string {
 	var out []string
 	day := d.Day.Format("Monday 2 January 2006")
 	t, y := d.Today, d.Yesterday
+	if d.Uncovered {
+		last := "none was given"
+		if !d.Cutoff.IsZero() {
+			last = "the last was received " + d.Cutoff.Format("2 January 2006 15:04") + " UTC"
+		}
+		out = append(out, fmt.Sprintf("No observation made on %s reached this report (%s): what follows is empty because the data has nothing of the day, not because nothing happened.", day, last))
+	}
 	if t.Incidents == 0 {
 		out = append(out, fmt.Sprintf("On %s the mission recorded no incident (%s the day before).", day, count(y.Incidents, "incident", "incidents")))
 	} else {

@@ -74,3 +74,22 @@ func TestSummary(t *testing.T) {
 		})
 	}
 }
+
+// A day no observation was made on is said to be uncovered, first: its
+// empty counts are the data's silence, not a quiet day. A day with data
+// and no incident is not.
+func TestSummaryOfADayTheDataDoesNotCover(t *testing.T) {
+	day := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	before := time.Date(2025, 6, 1, 10, 0, 0, 0, time.UTC)
+	r := report.Build("a", day, nil, nil)
+	r.SetCutoff([]monitor.Observation{{ObservedAt: before, ReportedAt: before.Add(5 * time.Minute)}})
+	s := r.Summary()
+	if !r.Uncovered || len(s) == 0 || !strings.HasPrefix(s[0], "No observation made on Tuesday 1 January 2030 reached this report (the last was received 1 June 2025 10:05 UTC)") {
+		t.Errorf("uncovered %v, summary %q; want it said first", r.Uncovered, s)
+	}
+	r = report.Build("a", day, nil, nil)
+	r.SetCutoff([]monitor.Observation{{ObservedAt: day.Add(time.Hour)}})
+	if s := r.Summary(); r.Uncovered || strings.Contains(strings.Join(s, " "), "No observation made") {
+		t.Errorf("a day with an observation: uncovered %v, summary %q", r.Uncovered, s)
+	}
+}

@@ -244,3 +244,25 @@ func TestDailyReportDoesNotDependOnLaterData(t *testing.T) {
 	}
 	t.Log(a)
 }
+
+// The report of a day the data does not cover says so, in the report and
+// on stderr, rather than read as a quiet day; a covered day does not.
+func TestDailyReportOfAnUncoveredDay(t *testing.T) {
+	obs, _ := simulateTo(t, "--seed", "9", "--duration", "6h", "--rate", "10")
+	for _, tt := range []struct {
+		day  string
+		warn bool
+	}{{"2030-01-01", true}, {"2025-06-01", false}} {
+		out := filepath.Join(t.TempDir(), "r.html")
+		_, errOut, code := runAccord(t, "report", "daily", "reference", obs, "--day", tt.day, "--out", out)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", tt.day, code, errOut)
+		}
+		html, _ := os.ReadFile(out)
+		said := strings.Contains(string(html), "not because nothing happened")
+		warned := strings.Contains(errOut, "accord: warning: no observation of")
+		if said != tt.warn || warned != tt.warn {
+			t.Errorf("%s: the report says uncovered %v, stderr warns %v (%q); want %v", tt.day, said, warned, errOut, tt.warn)
+		}
+	}
+}

@@ -136,6 +136,9 @@ by oblast and sector, of the day and to date; --reconstruction-json and
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%s: %d incidents (%d the day before), %d violations, %d heavy weapons in bands\n",
 				d.Format("2006-01-02"), rep.Today.Incidents, rep.Yesterday.Incidents, rep.Today.Violations, len(rep.Weapons))
+			if rep.Uncovered {
+				fmt.Fprintf(cmd.ErrOrStderr(), "accord: warning: no observation of %s was made on %s: the report says its counts are the data's silence, not a quiet day\n", args[1], d.Format("2006-01-02"))
+			}
 			return nil
 		},
 	}
