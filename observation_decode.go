@@ -230,6 +230,11 @@ func decodeJSON(line []byte) (*Observation, *LineError) {
 	fail := func(field, f string, a ...any) (*Observation, *LineError) {
 		return nil, &LineError{Field: field, Msg: fmt.Sprintf(f, a...)}
 	}
+	// decodeFast takes no line with a repeated key: only this path meets
+	// them.
+	if p, ok := repeatedKey(line); ok {
+		return fail(p, "the key is given twice in its object (alike, or alike but for case): JSON readers differ on which to keep, so the line is refused; give it once")
+	}
 	// Most lines hold only the contract's fields: decode them strictly in
 	// one pass, and only when that meets an unknown field decode again
 	// leniently and keep the extras.

@@ -1,6 +1,7 @@
 package accord
 
 import (
+	"bytes"
 	"strconv"
 	"unicode/utf8"
 )
@@ -419,7 +420,23 @@ func (s *fastScanner) skip(depth int) bool {
 	}
 	switch c := s.b[s.i]; {
 	case c == '{':
-		return s.object(func([]byte) bool { return s.skip(depth + 1) })
+		// A key given twice (or alike but for case) goes to decodeJSON,
+		// which refuses the line (repeatedKey); so does an object of
+		// more keys than are looked through here.
+		var keys [16][]byte
+		n := 0
+		return s.object(func(k []byte) bool {
+			for _, x := range keys[:n] {
+				if bytes.EqualFold(x, k) {
+					return false
+				}
+			}
+			if n == len(keys) {
+				return false
+			}
+			keys[n], n = k, n+1
+			return s.skip(depth + 1)
+		})
 	case c == '[':
 		return s.array(func() bool { return s.skip(depth + 1) })
 	case c == '"':

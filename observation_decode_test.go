@@ -72,6 +72,14 @@ func TestDecodeBad(t *testing.T) {
 		{"negative time accuracy", with(`"time_accuracy_s":1`, `"time_accuracy_s":-5`), "in:1: properties.time_accuracy_s: must be ≥ 0, got -5"},
 		{"confidence above 1", with(`"confidence":0.9`, `"confidence":1.5`), "in:1: properties.confidence: want 0 < confidence ≤ 1"},
 		{"confidence as text", with(`"confidence":0.9`, `"confidence":"high"`), "in:1: properties.confidence: want float64, got string"},
+		// A key given twice: encoding/json keeps the last, another reader
+		// the first; until the sixteenth session the last won, silently.
+		{"key twice", with(`"confidence":0.9`, `"confidence":0.9,"confidence":0.1`), "in:1: properties.confidence: the key is given twice in its object"},
+		{"key twice but for case", with(`"confidence":0.9`, `"confidence":0.9,"Confidence":0.1`), "in:1: properties.Confidence: the key is given twice"},
+		{"event twice", with(`"event":"heavy_weapon"`, `"event":"bogus","event":"heavy_weapon"`), "in:1: properties.event: the key is given twice"},
+		{"source key twice", with(`"owner":"cn"`, `"owner":"cn","owner":"ua"`), "in:1: properties.source.owner: the key is given twice"},
+		{"geometry twice", with(`"type":"Feature",`, `"type":"Feature","geometry":{"type":"Point","coordinates":[1,2]},`), "in:1: geometry: the key is given twice"},
+		{"evidence key twice", with(`"sha256":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"`, `"sha256":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08","uri":"x"`), "in:1: properties.evidence[0].uri: the key is given twice"},
 		{"bad digest", with(`"sha256":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"`, `"sha256":"xyz"`), "in:1: properties.evidence[0].sha256: want 64 hex digits"},
 	}
 	for _, tt := range tests {
