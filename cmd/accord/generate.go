@@ -35,6 +35,9 @@ ceiling). Ctrl-C stops it.`,
 			if c.Veto < 0 || c.Veto > c.Parties {
 				return usageError{cmd: "generate", err: fmt.Errorf("--veto must be within 0..%d", c.Parties)}
 			}
+			if !(c.Slack >= 0 && c.Slack <= 100) { // NaN too
+				return usageError{cmd: "generate", err: fmt.Errorf("--slack must be within 0..100, got %v", c.Slack)}
+			}
 			if n := float64(c.Issues) * float64(c.Options) * float64(c.Parties); n > maxGenerated {
 				return usageError{cmd: "generate", err: fmt.Errorf("--issues %d × --options %d × --parties %d is %.4g utilities, more than the %d generate writes (its YAML is built in memory, about 5 KB a utility)", c.Issues, c.Options, c.Parties, n, maxGenerated)}
 			}

@@ -80,6 +80,8 @@ func TestRunawayInputsRefused(t *testing.T) {
 		{[]string{"simulate", "--duration", "30000h"}, "expect 1.26e+06 events"},
 		{[]string{"simulate", "--rate", "0", "--false-alarms", "1e9"}, "expect 6e+09 events"},
 		{[]string{"generate", "--issues", "100000000"}, "--issues 100000000 × --options 4 × --parties 4 is 1.6e+09 utilities, more than the 1000000"},
+		{[]string{"generate", "--slack", "NaN"}, "--slack must be within 0..100, got NaN"},
+		{[]string{"generate", "--slack", "-1e300"}, "--slack must be within 0..100, got -1e+300"},
 	} {
 		out, errs, code := runAccord(t, tc.args...)
 		if code != exitUsage || !strings.Contains(errs, tc.says) || out != "" {
