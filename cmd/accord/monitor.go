@@ -329,10 +329,27 @@ store, never half of one.`,
 			// Every file is read before anything is stored: one bad file
 			// refuses them all.
 			var batch []monitor.Observation
+			// A key a later file gives again with other content is that
+			// file's error, named with both places (the store would take
+			// it for a key stored before).
+			type place struct {
+				file   string
+				nth    int
+				digest [32]byte
+			}
+			first := map[monitor.Key]place{}
 			for _, path := range args {
 				obs, err := input.read(cmd, path)
 				if err != nil {
 					return err
+				}
+				for i := range obs {
+					k, d := obs[i].Key(), obs[i].Digest()
+					if p, ok := first[k]; !ok {
+						first[k] = place{path, i + 1, d}
+					} else if p.digest != d {
+						return accord.Errorf(accord.EINVALID, "%s: observation %d: (source %q, id %q) was given before, in %s (observation %d), with other content; nothing was stored", path, i+1, k.Source, k.ID, p.file, p.nth)
+					}
 				}
 				batch = append(batch, obs...)
 			}

@@ -132,6 +132,19 @@ func TestMonitorIngestIdempotentAndAtomic(t *testing.T) {
 	if code != 1 || !strings.Contains(errOut, "bad.ndjson:1: geometry.coordinates: longitude 200 is outside -180..180") {
 		t.Errorf("bad line: exit %d, %s", code, errOut)
 	}
+	// The same key with other content in two files of one call: the later
+	// file's error, with both places, not "already stored" (nothing was).
+	fresh := filepath.Join(t.TempDir(), "fresh.ndjson")
+	one := filepath.Join(t.TempDir(), "one.ndjson")
+	os.WriteFile(one, []byte(lines[1]+"\n"+lines[0]+"\n"), 0o644)
+	os.WriteFile(bad, []byte(changed+"\n"), 0o644)
+	_, errOut, code = runAccord(t, "monitor", "ingest", one, bad, "--store", fresh)
+	if want := "bad.ndjson: observation 1: (source "; code != 1 || !strings.Contains(errOut, want) || !strings.Contains(errOut, "was given before, in "+one+" (observation 2), with other content; nothing was stored") {
+		t.Errorf("a key given again by a later file: exit %d, %s", code, errOut)
+	}
+	if _, err := os.Stat(fresh); err == nil {
+		t.Error("a refused call made the store")
+	}
 	if after, _ := os.ReadFile(store); string(after) != string(first) {
 		t.Error("a refused batch changed the store")
 	}
