@@ -80,3 +80,24 @@ func TestPhasedErrors(t *testing.T) {
 		})
 	}
 }
+
+// A problem of an element named by its id is located at its field's own
+// line, not at the list's (the path's " (id)" label kept it from the
+// document's lines until a review found it).
+func TestErrorLineOfALabelledElement(t *testing.T) {
+	doc := strings.NewReplacer(
+		"  - {id: p1, obliged: [ua, ru], after: signature, within: 14d}",
+		"  - id: p1\n    obliged: [ua, ru]\n    after: signature\n    within: 2w",
+		`  - {id: two, entry: "since(phase:one) >= 30d and provision(p1) == done"}`,
+		"  - id: two\n    entry: \"since(phase:one) >= 30d and provision(p9) == done\"",
+	).Replace(phasedBase)
+	_, err := agreement.Parse("a.yaml", []byte(doc))
+	if err == nil {
+		t.Fatal("no error")
+	}
+	for _, want := range []string{`a.yaml: line 11: provisions[0] (p1).within: "2w"`, `line 15: phases[1] (two).entry: column 39: no provision "p9"`} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error:\n%v\nwant %q", err, want)
+		}
+	}
+}

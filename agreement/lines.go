@@ -48,6 +48,7 @@ func locate(lines map[string]int, prob string) string {
 	if !ok || lines == nil {
 		return prob
 	}
+	path = unlabelled(path)
 	for path != "" {
 		if n, ok := lines[path]; ok {
 			return fmt.Sprintf("line %d: %s", n, prob)
@@ -59,4 +60,21 @@ func locate(lines map[string]int, prob string) string {
 		path = path[:i]
 	}
 	return prob
+}
+
+// unlabelled is a problem's path without the ids it names elements by
+// ("provisions[4] (line-of-control).review" → "provisions[4].review"), as
+// fieldLines keys them.
+func unlabelled(path string) string {
+	for {
+		i := strings.Index(path, "] (")
+		if i < 0 {
+			return path
+		}
+		j := strings.IndexByte(path[i+3:], ')')
+		if j < 0 {
+			return path
+		}
+		path = path[:i+1] + path[i+3+j+1:]
+	}
 }

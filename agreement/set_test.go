@@ -39,17 +39,17 @@ func TestParseSet(t *testing.T) {
 		{"a cycle of three", []agreement.File{file("a", "phase(b/two) == open"), file("b", "agreement(c) == in_force"), file("c", "findings(agreement=a) == 0")},
 			[]string{"a cycle between agreements: a -> b -> c -> a (a.yaml: line 8: phases[1] (two).entry, column 7, reads b; b.yaml: line 8: phases[1] (two).entry, column 11, reads c; c.yaml: line 8: phases[1] (two).entry, column 20, reads a): each must be settled after the one it reads, so none can be"}, ""},
 		{"unknown agreement", []agreement.File{file("a", "phase(x/two) == open"), file("b", "true")},
-			[]string{`a.yaml: line 6: phases[1] (two).entry: column 7: unknown agreement "x" (the set has b)`}, ""},
+			[]string{`a.yaml: line 8: phases[1] (two).entry: column 7: unknown agreement "x" (the set has b)`}, ""},
 		{"unknown phase of a known agreement", []agreement.File{file("a", "true"), file("b", "since(a/phase:three) > 1d")},
-			[]string{`b.yaml: line 6: phases[1] (two).entry: column 9: no event "phase:three"`}, ""},
+			[]string{`b.yaml: line 8: phases[1] (two).entry: column 9: no event "phase:three"`}, ""},
 		{"the agreement itself", []agreement.File{file("a", "phase(a/one) == open"), file("b", "true")},
-			[]string{`a.yaml: line 6: phases[1] (two).entry: column 7: "a" is this agreement: leave the qualifier out`}, ""},
+			[]string{`a.yaml: line 8: phases[1] (two).entry: column 7: "a" is this agreement: leave the qualifier out`}, ""},
 		{"duplicate ids", []agreement.File{file("a", "true"), file("b", "true"), {Name: "a2.yaml", Data: file("a", "true").Data}},
 			[]string{`a2.yaml: line 1: agreement: "a" is the id of a.yaml too: the agreements of a set need different ids`}, ""},
 		{"an id with a slash", []agreement.File{file("a/1", "true"), file("b", "true")},
 			[]string{`a/1.yaml: line 1: agreement: "a/1": the id of an agreement of a set may not contain '/'`}, ""},
 		{"several files invalid", []agreement.File{file("a", "phase(b/three) == open"), file("b", "phase(a/four) == open")},
-			[]string{`a.yaml: line 6: phases[1] (two).entry: column 9: no phase "three"`, `b.yaml: line 6: phases[1] (two).entry: column 9: no phase "four"`}, ""},
+			[]string{`a.yaml: line 8: phases[1] (two).entry: column 9: no phase "three"`, `b.yaml: line 8: phases[1] (two).entry: column 9: no phase "four"`}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -90,7 +90,7 @@ func TestAloneAndCheckSet(t *testing.T) {
 	f := file("a", "phase(b/two) == open and agreement(c) != pending")
 	_, err := agreement.Parse(f.Name, f.Data)
 	for _, w := range []string{
-		`line 6: phases[1] (two).entry: column 7: unknown agreement "b": the agreement is checked alone (check it together with b's file, as a set)`,
+		`line 8: phases[1] (two).entry: column 7: unknown agreement "b": the agreement is checked alone (check it together with b's file, as a set)`,
 		"line 1: agreement: its conditions refer to other agreements: it needs b, c; check it together with their files, as a set (accord agreement check a.yaml OTHER.yaml...)",
 	} {
 		if err == nil || !strings.Contains(err.Error(), w) {
