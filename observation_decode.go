@@ -213,6 +213,14 @@ func DecodeObservation(line []byte) (*Observation, error) {
 	return o, nil
 }
 
+// ObservationProblem is what DecodeObservation refuses a line for, as a
+// LineError without its file and line (the caller's to set: an importer
+// names the row it made the line from); nil when the line is valid.
+func ObservationProblem(line []byte) *LineError {
+	_, le := decodeLine(line)
+	return le
+}
+
 // decodeLine decodes and validates one line: by decodeFast when the line
 // holds only the contract's fields, spelled once each as the contract
 // spells them; by decodeJSON (encoding/json) otherwise, which also says

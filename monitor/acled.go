@@ -77,6 +77,7 @@ func ImportACLED(r io.Reader, name string, opt ImportOptions) ([]Observation, er
 		conf = 0.5
 	}
 	var out []Observation
+	var lines []int // the row of each of out
 	for i, row := range rows {
 		line := i + 2
 		o := Observation{ID: t.get(row, "event_id_cnty"), Source: Source{ID: "acled", Kind: KindOpenSource, Owner: "acled"},
@@ -119,7 +120,7 @@ func ImportACLED(r io.Reader, name string, opt ImportOptions) ([]Observation, er
 			o.Event = "other"
 		}
 		o.Extra = map[string]json.RawMessage{"acled": t.raw(row)}
-		out = append(out, o)
+		out, lines = append(out, o), append(lines, line)
 	}
-	return t.result(out)
+	return t.result(out, lines)
 }

@@ -46,7 +46,24 @@ func TestImportACLED(t *testing.T) {
 	for _, want := range []string{
 		`bad.csv:2: event_date: want YYYY-MM-DD (or an ISO date-time on it) or "02 January 2006", got "2025-13-01"`,
 		`bad.csv:3: time_precision: want one of 1, 2, 3 (day, week, month), got "4"`,
-		`bad.csv:4: latitude: want a number, got "north"`,
+		`bad.csv:4: latitude: want a finite number, got "north"`,
+	} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error %v\nwant %q", err, want)
+		}
+	}
+	// A NaN column, and rows the observation contract refuses (a longitude
+	// off the globe): each at its row, all of them, not a raw Go error
+	// ("json: unsupported value: NaN") for the first only.
+	three, _ := os.ReadFile("testdata/acled/three.csv")
+	rows := strings.Split(string(three), "\n")
+	rows[1] = strings.Replace(rows[1], "47.6640", "NaN", 1)
+	rows[2] = strings.Replace(rows[2], "37.1760", "999", 1)
+	_, err = ImportACLED(strings.NewReader(strings.Join(rows, "\n")), "nan.csv", parties)
+	for _, want := range []string{
+		`nan.csv: 2 bad row(s), nothing imported`,
+		`nan.csv:2: latitude: want a finite number, got "NaN"`,
+		`nan.csv:3: geometry.coordinates: longitude 999 is outside -180..180`,
 	} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("error %v\nwant %q", err, want)

@@ -3,11 +3,14 @@ package monitor
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -116,8 +119,8 @@ func (t *csvTable) fail(line int, col, format string, args ...any) {
 func (t *csvTable) number(row []string, line int, col string) (float64, bool) {
 	s := t.get(row, col)
 	v, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		t.fail(line, col, "want a number, got %q", s)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		t.fail(line, col, "want a finite number, got %q", s)
 		return 0, false
 	}
 	return v, true
@@ -151,28 +154,34 @@ func (t *csvTable) raw(row []string) json.RawMessage {
 	return b
 }
 
-// result returns the observations, or every row error with nothing.
-func (t *csvTable) result(obs []Observation) ([]Observation, error) {
-	if len(t.errs) > 0 {
-		return nil, &accord.Error{Code: accord.EINVALID, Message: fmt.Sprintf("%s: %d bad row(s), nothing imported", t.name, len(t.errs)), Err: t.errs}
-	}
+// result returns the observations (lines[i] is the row obs[i] was made
+// from), or every row error with nothing: those of the columns, then those
+// the observation contract finds in what the rows made (decodeCheck), each
+// at its row.
+func (t *csvTable) result(obs []Observation, lines []int) ([]Observation, error) {
 	for i := range obs {
-		if err := decodeCheck(&obs[i]); err != nil {
-			return nil, accord.Errorf(accord.EINVALID, "%s: row %s: %v", t.name, obs[i].ID, err)
+		if len(t.errs) >= 100 {
+			break
 		}
+		if le := decodeCheck(&obs[i]); le != nil {
+			t.fail(lines[i], le.Field, "%s", le.Msg)
+		}
+	}
+	if len(t.errs) > 0 {
+		slices.SortStableFunc(t.errs, func(a, b LineError) int { return cmp.Compare(a.Line, b.Line) })
+		return nil, &accord.Error{Code: accord.EINVALID, Message: fmt.Sprintf("%s: %d bad row(s), nothing imported", t.name, len(t.errs)), Err: t.errs}
 	}
 	return obs, nil
 }
 
 // decodeCheck validates an imported observation by the same rules as the
-// decoder, through its wire form.
-func decodeCheck(o *Observation) error {
+// decoder, through its wire form; nil when it passes.
+func decodeCheck(o *Observation) *LineError {
 	b, err := o.MarshalJSON()
 	if err != nil {
-		return err
+		return &LineError{Msg: err.Error()}
 	}
-	_, err = accord.DecodeObservation(b)
-	return err
+	return accord.ObservationProblem(b)
 }
 
 // dateLayouts are the forms of a date the importers read: a day, or an

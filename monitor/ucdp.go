@@ -44,6 +44,7 @@ func ImportUCDP(r io.Reader, name string, opt ImportOptions) ([]Observation, err
 		return nil, err
 	}
 	var out []Observation
+	var lines []int // the row of each of out
 	for i, row := range rows {
 		line := i + 2
 		o := Observation{ID: t.get(row, "id"), Source: Source{ID: "ucdp-ged", Kind: KindOpenSource, Owner: "ucdp"},
@@ -100,7 +101,7 @@ func ImportUCDP(r io.Reader, name string, opt ImportOptions) ([]Observation, err
 		}
 		o.Position = [2]float64{lon, lat}
 		o.Extra = map[string]json.RawMessage{"ucdp": t.raw(row)}
-		out = append(out, o)
+		out, lines = append(out, o), append(lines, line)
 	}
-	return t.result(out)
+	return t.result(out, lines)
 }
