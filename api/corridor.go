@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-
 )
 
 // GET /v1/corridor: the maritime corridor of an agreement on the record
