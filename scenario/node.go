@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"regexp"
@@ -156,6 +157,12 @@ func (r *reader) id(n *yaml.Node, path string, strict bool) (string, bool) {
 func (r *reader) number(n *yaml.Node, path string) (float64, bool) {
 	n = resolve(n)
 	if n.Kind != yaml.ScalarNode || (n.Tag != "!!int" && n.Tag != "!!float") {
+		// A number past float64's range (1e400) is a string to the YAML
+		// reader: say what it is.
+		if _, err := strconv.ParseFloat(n.Value, 64); n.Kind == yaml.ScalarNode && errors.Is(err, strconv.ErrRange) {
+			r.addf(n, path, "must be a finite number, got %q (beyond the largest, about 1.8e308)", n.Value)
+			return 0, false
+		}
 		r.addf(n, path, "must be a number, got %s", kindName(n))
 		return 0, false
 	}
