@@ -81,6 +81,7 @@ func TestRunawayInputsRefused(t *testing.T) {
 		{[]string{"simulate", "--rate", "0", "--false-alarms", "1e9"}, "expect 6e+09 events"},
 		{[]string{"generate", "--issues", "100000000"}, "--issues 100000000 × --options 4 × --parties 4 is 1.6e+09 utilities, more than the 1000000"},
 		{[]string{"generate", "--slack", "NaN"}, "--slack must be within 0..100, got NaN"},
+		{[]string{"report", "briefing", "testdata/tiny.yaml", "--proposal", "p1", "--out", "/tmp/never.html", "--runs", "-5"}, "--runs must be positive, got -5"},
 		{[]string{"generate", "--slack", "-1e300"}, "--slack must be within 0..100, got -1e+300"},
 	} {
 		out, errs, code := runAccord(t, tc.args...)

@@ -273,6 +273,11 @@ writes HTML; --pdf prints it with headless Chromium.`,
 			if proposal == "" || (out == "" && pdf == "") {
 				return usageError{cmd: "briefing", err: fmt.Errorf("give --proposal ID and --out, --pdf or both")}
 			}
+			// Checked whatever the scenario: a value that is wrong is wrong
+			// before it is used.
+			if ro.Runs <= 0 {
+				return usageError{cmd: "briefing", err: fmt.Errorf("--runs must be positive, got %d", ro.Runs)}
+			}
 			for _, p := range []string{out, pdf} {
 				if err := checkOutputPath(p); err != nil {
 					return err
@@ -312,9 +317,6 @@ writes HTML; --pdf prints it with headless Chromium.`,
 			}
 			br.BridgeCut = cut
 			if len(robust.Inputs(m.Scenario)) > 0 {
-				if ro.Runs <= 0 {
-					return usageError{cmd: "briefing", err: fmt.Errorf("--runs must be positive, got %d", ro.Runs)}
-				}
 				ro.Budget = f.budget
 				res, err := robust.Run(cmd.Context(), m.Scenario, ro)
 				if err != nil {
