@@ -421,7 +421,7 @@ func (s *fastScanner) skip(depth int) bool {
 	switch c := s.b[s.i]; {
 	case c == '{':
 		// A key given twice (or alike but for case) goes to decodeJSON,
-		// which refuses the line (repeatedKey); so does an object of
+		// which refuses the line (RepeatedKey); so does an object of
 		// more keys than are looked through here.
 		var keys [16][]byte
 		n := 0

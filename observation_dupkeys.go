@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-// repeatedKey finds a key that an object of a JSON line holds twice,
+// RepeatedKey finds a key that an object of a JSON line holds twice,
 // spelled alike or alike but for case (encoding/json matches a field's
 // name either way and keeps the last; another reader may keep the first):
 // a line that accord would read one way and a party checking a signed
@@ -15,7 +15,7 @@ import (
 // ("properties.confidence"; [i] for an array's elements), as spelled the
 // second time. A line that is not JSON is not its business: the decoder
 // says what is wrong with it.
-func repeatedKey(line []byte) (path string, found bool) {
+func RepeatedKey(line []byte) (path string, found bool) {
 	dec := json.NewDecoder(bytes.NewReader(line))
 	var walk func(at string) bool // false: stop (found, or not JSON)
 	walk = func(at string) bool {

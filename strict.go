@@ -4,11 +4,17 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 )
 
 // DecodeStrict decodes exactly one JSON value into v, refusing unknown
-// fields and anything after the value.
+// fields, anything after the value and a key given twice in an object
+// (RepeatedKey: encoding/json keeps the last, another reader of a signed
+// body may keep the first).
 func DecodeStrict(b []byte, v any) error {
+	if p, ok := RepeatedKey(b); ok {
+		return fmt.Errorf("%s: the key is given twice in its object (alike, or alike but for case); give it once", p)
+	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {

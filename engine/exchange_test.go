@@ -298,3 +298,15 @@ func TestExchangeReplayIsDeterministic(t *testing.T) {
 		t.Error("applied one by one, a different state")
 	}
 }
+
+// A log line with a key given twice is refused at its line and key: the
+// engine and another reader of the log must not read two outcomes.
+func TestReadLogRefusesARepeatedKey(t *testing.T) {
+	log := `{"seq":1,"at":"2025-06-01T00:00:00Z","type":"tick"}
+{"seq":2,"at":"2025-06-02T00:00:00Z","type":"finding","consultation":"v1","outcome":"dismissed","outcome":"upheld"}
+`
+	_, err := engine.ReadLog(strings.NewReader(log), "l.ndjson")
+	if err == nil || !strings.Contains(err.Error(), "l.ndjson:2: outcome: the key is given twice") {
+		t.Errorf("error %v", err)
+	}
+}

@@ -67,6 +67,9 @@ func ReadLog(r io.Reader, name string) ([]Event, error) {
 		if len(line) == 0 {
 			continue
 		}
+		if p, ok := accord.RepeatedKey(line); ok {
+			return nil, accord.Errorf(accord.EINVALID, "%s:%d: %s: the key is given twice in its object (alike, or alike but for case): JSON readers differ on which to keep; give it once", name, n, p)
+		}
 		dec := json.NewDecoder(bytes.NewReader(line))
 		dec.DisallowUnknownFields()
 		var ev Event
