@@ -208,7 +208,7 @@ func TestIncidentExportErrors(t *testing.T) {
 		{"format=shp", `format: "shp" is not a format of the incident listing (want json, geojson, csv, kml)`},
 		{"format=", `format: "" is not a format of the incident listing (want json, geojson, csv, kml)`},
 		{"format=GeoJSON", `format: "GeoJSON" is not a format of the incident listing (want json, geojson, csv, kml)`},
-		{"format=csv&format=kml", `format given more than once`},
+		{"format=csv&format=kml", `format: given more than once`},
 		{"format=csv&limit=10001", `limit: want 1 to 10000, got 10001`},
 		{"format=csv&colour=red", `unknown filter "colour"`},
 		{"format=kml&after=x", `after: "x" is not a page cursor`},

@@ -42,7 +42,7 @@ func checkQuery(raw string) error {
 	}
 	if len(twice) > 0 {
 		slices.Sort(twice)
-		return accord.Errorf(accord.EINVALID, "query parameter(s) %s given more than once; give each once (a list of values is comma-separated); nothing was done", strings.Join(twice, ", "))
+		return accord.Errorf(accord.EINVALID, "%s: given more than once; give each parameter once (a list of values is comma-separated); nothing was done", strings.Join(twice, ", "))
 	}
 	return nil
 }
