@@ -344,6 +344,10 @@ func (s *Server) getIncidents(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, http.StatusBadRequest, err)
 		return
 	}
+	if err := s.checkNames(q.Filter); err != nil {
+		s.fail(w, http.StatusBadRequest, err)
+		return
+	}
 	page, err := s.Mission.Incidents(r.Context(), q)
 	if err != nil {
 		s.fail(w, status(err), err)

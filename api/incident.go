@@ -55,6 +55,10 @@ func (s *Server) listIncidents(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, http.StatusBadRequest, err)
 		return
 	}
+	if err := s.checkNames(iq.Filter); err != nil {
+		s.fail(w, http.StatusBadRequest, err)
+		return
+	}
 	if f != "" && iq.Limit == 0 {
 		iq.Limit = DefaultExportPageSize
 	}

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/accord-peace/accord"
 )
@@ -57,4 +58,39 @@ func (s *Server) noParams(w http.ResponseWriter, r *http.Request, what string) b
 		return false
 	}
 	return true
+}
+
+// checkNames refuses a filter naming a zone or a party no agreement of the
+// mission has: a misspelt name would otherwise answer an empty listing that
+// reads as "no such incident". Since after until is refused likewise.
+func (s *Server) checkNames(f IncidentFilter) error {
+	if !f.Since.IsZero() && !f.Until.IsZero() && f.Since.After(f.Until) {
+		return accord.Errorf(accord.EINVALID, "since %s is after until %s: no incident can match", f.Since.Format(time.RFC3339), f.Until.Format(time.RFC3339))
+	}
+	if f.Zone == "" && f.Party == "" {
+		return nil
+	}
+	var zones, parties []string
+	for _, a := range s.Mission.Agreements() {
+		parties = append(parties, a.Parties...)
+		if m := a.Monitoring; m != nil && m.Geometry != nil {
+			for _, z := range m.Geometry.Zones {
+				zones = append(zones, z.ID)
+			}
+		}
+	}
+	if f.Zone != "" && !slices.Contains(zones, f.Zone) {
+		return accord.Errorf(accord.EINVALID, "zone: no zone %q in the mission's agreements (want one of %s)", f.Zone, strings.Join(sortedSet(zones), ", "))
+	}
+	if f.Party != "" && !slices.Contains(parties, f.Party) {
+		return accord.Errorf(accord.EINVALID, "party: no party %q in the mission's agreements (want one of %s)", f.Party, strings.Join(sortedSet(parties), ", "))
+	}
+	return nil
+}
+
+// sortedSet is xs sorted, each once.
+func sortedSet(xs []string) []string {
+	xs = slices.Clone(xs)
+	slices.Sort(xs)
+	return slices.Compact(xs)
 }

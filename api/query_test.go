@@ -36,6 +36,11 @@ func TestQueryReadAsWritten(t *testing.T) {
 		{"/v1/consultations?limit=-5", `unknown parameter "limit" (GET /v1/consultations takes none`},
 		{"/v1/agreement?x=1", `unknown parameter "x"`},
 		{"/v1/agreements?x=1", `unknown parameter "x"`},
+		// A name no agreement has: an empty listing would read as "none".
+		{"/v1/incidents?zone=nope", `zone: no zone "nope" in the mission's agreements (want one of `},
+		{"/v1/incidents?party=zz", `party: no party "zz" in the mission's agreements (want one of `},
+		{"/v1/incidents?format=csv&zone=nope", `zone: no zone "nope"`},
+		{"/v1/incidents?since=2025-06-02T00:00:00Z&until=2025-06-01T00:00:00Z", "since 2025-06-02T00:00:00Z is after until 2025-06-01T00:00:00Z"},
 	} {
 		resp, err := http.Get(srv.URL + tt.query)
 		if err != nil {
@@ -49,7 +54,9 @@ func TestQueryReadAsWritten(t *testing.T) {
 		}
 	}
 	// What the rules allow still passes.
-	for _, q := range []string{"/v1/incidents?state=confirmed,disputed&limit=5", "/v1/incidents?bbox=30,40,40,50", "/v1/consultations", "/v1/incidents?state=confirmed%2Cdisputed"} {
+	a := s.Mission.Agreement()
+	zone := a.Monitoring.Geometry.Zones[0].ID
+	for _, q := range []string{"/v1/incidents?zone=" + zone + "&party=" + a.Parties[0], "/v1/incidents?state=confirmed,disputed&limit=5", "/v1/incidents?bbox=30,40,40,50", "/v1/consultations", "/v1/incidents?state=confirmed%2Cdisputed"} {
 		resp, err := http.Get(srv.URL + q)
 		if err != nil {
 			t.Fatal(err)
