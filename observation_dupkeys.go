@@ -1,11 +1,14 @@
 package accord
 
 import (
-	"bytes"
 	"encoding/json"
 	"strconv"
 	"strings"
 )
+
+// maxKeyDepth is the deepest nesting RepeatedKey looks into: encoding/json's
+// own limit, past which it refuses the line.
+const maxKeyDepth = 10000
 
 // RepeatedKey finds a key that an object of a JSON line holds twice,
 // spelled alike or alike but for case (encoding/json matches a field's
@@ -13,52 +16,150 @@ import (
 // a line that accord would read one way and a party checking a signed
 // batch another is refused instead. It returns the key's path, dotted
 // ("properties.confidence"; [i] for an array's elements), as spelled the
-// second time. A line that is not JSON is not its business: the decoder
-// says what is wrong with it.
+// second time. A line that is not JSON is not its business: the scan stops
+// at what it does not expect, and the decoder says what is wrong. It reads
+// the bytes once, without recursion, whatever the nesting.
 func RepeatedKey(line []byte) (path string, found bool) {
-	dec := json.NewDecoder(bytes.NewReader(line))
-	var walk func(at string) bool // false: stop (found, or not JSON)
-	walk = func(at string) bool {
-		t, err := dec.Token()
-		if err != nil {
+	type frame struct {
+		object bool
+		label  string          // its place in its parent: "key" or "[i]"
+		n      int             // elements or members so far
+		few    []string        // the keys, folded, while there are few
+		many   map[string]bool // then
+	}
+	var stack []frame
+	i := 0
+	space := func() {
+		for i < len(line) && (line[i] == ' ' || line[i] == '\t' || line[i] == '\n' || line[i] == '\r') {
+			i++
+		}
+	}
+	// str reads a string at i (at its quote) and returns it unescaped.
+	str := func() (string, bool) {
+		start, escaped := i, false
+		for j := i + 1; j < len(line); j++ {
+			switch line[j] {
+			case '\\':
+				escaped = true
+				j++
+			case '"':
+				i = j + 1
+				raw := line[start:i]
+				if !escaped {
+					return string(raw[1 : len(raw)-1]), true
+				}
+				var s string
+				if json.Unmarshal(raw, &s) != nil {
+					return "", false
+				}
+				return s, true
+			}
+		}
+		return "", false
+	}
+	// pathTo is the path of a key of the innermost object.
+	pathTo := func(k string) string {
+		var b strings.Builder
+		for _, f := range stack {
+			if f.label != "" && f.label[0] != '[' && b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(f.label)
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(k)
+		return b.String()
+	}
+	// value reads a scalar at i, or opens an object or an array (its
+	// label made only then).
+	value := func(label func() string) bool {
+		space()
+		if i >= len(line) {
 			return false
 		}
-		switch t {
-		case json.Delim('{'):
-			keys := map[string]bool{}
-			for dec.More() {
-				kt, err := dec.Token()
-				if err != nil {
-					return false
-				}
-				k, _ := kt.(string)
-				p := k
-				if at != "" {
-					p = at + "." + k
-				}
-				if fold := strings.ToLower(k); keys[fold] {
-					path, found = p, true
-					return false
-				} else {
-					keys[fold] = true
-				}
-				if !walk(p) {
-					return false
-				}
+		switch c := line[i]; c {
+		case '{', '[':
+			if len(stack) == maxKeyDepth {
+				return false // past encoding/json's depth: it refuses the line
 			}
-			_, err := dec.Token() // '}'
-			return err == nil
-		case json.Delim('['):
-			for i := 0; dec.More(); i++ {
-				if !walk(at + "[" + strconv.Itoa(i) + "]") {
-					return false
-				}
-			}
-			_, err := dec.Token() // ']'
-			return err == nil
+			i++
+			stack = append(stack, frame{object: c == '{', label: label()})
+			return true
+		case '"':
+			_, ok := str()
+			return ok
+		}
+		for i < len(line) && !strings.ContainsRune(",]} \t\r\n", rune(line[i])) {
+			i++
 		}
 		return true
 	}
-	walk("")
-	return path, found
+	if !value(func() string { return "" }) {
+		return "", false
+	}
+	for len(stack) > 0 {
+		f := &stack[len(stack)-1]
+		space()
+		if i >= len(line) {
+			return "", false
+		}
+		if c := line[i]; (f.object && c == '}') || (!f.object && c == ']') {
+			i++
+			stack = stack[:len(stack)-1]
+			continue
+		}
+		if f.n > 0 {
+			if line[i] != ',' {
+				return "", false
+			}
+			i++
+			space()
+		}
+		f.n++
+		if !f.object {
+			n := f.n - 1
+			if !value(func() string { return "[" + strconv.Itoa(n) + "]" }) {
+				return "", false
+			}
+			continue
+		}
+		if i >= len(line) || line[i] != '"' {
+			return "", false
+		}
+		k, ok := str()
+		if !ok {
+			return "", false
+		}
+		fold := strings.ToLower(k)
+		if f.many == nil && len(f.few) < 16 {
+			for _, x := range f.few {
+				if x == fold {
+					return pathTo(k), true
+				}
+			}
+			f.few = append(f.few, fold)
+		} else {
+			if f.many == nil {
+				f.many = make(map[string]bool, 2*len(f.few))
+				for _, x := range f.few {
+					f.many[x] = true
+				}
+			}
+			if f.many[fold] {
+				return pathTo(k), true
+			}
+			f.many[fold] = true
+		}
+		space()
+		if i >= len(line) || line[i] != ':' {
+			return "", false
+		}
+		i++
+		if !value(func() string { return k }) {
+			return "", false
+		}
+	}
+	return "", false
 }
