@@ -11,7 +11,7 @@ func TestRepeatedKey(t *testing.T) {
 		{`{"a":1,"b":2}`, ""},
 		{`{"a":1,"a":2}`, "a"},
 		{`{"a":1,"A":2}`, "A"},
-		{`{"ab":1,"a\u0062":2}`, "ab"},                      // escaped alike
+		{`{"ab":1,"a\u0062":2}`, "ab"},                            // escaped alike
 		{`{"x":[{"a":1},{"b":1,"c":{"d":1,"d":2}}]}`, "x[1].c.d"}, // nested
 		{`{"x":[[{"k":1}],[{"k":1,"k":2}]]}`, "x[1][0].k"},
 		{`{"a":{"b":1},"c":{"b":1}}`, ""}, // the same key in two objects
