@@ -45,6 +45,9 @@ type walSyncer struct {
 	path string // the WAL's
 	// sync is the fsync itself (tests count or fail it).
 	sync func(path string) error
+	// issued, when not nil, is told of each ticket as it is given, with
+	// the writing call's context (tests: when the write was done).
+	issued func(ctx context.Context, t uint64)
 
 	mu      sync.Mutex
 	cond    *sync.Cond
@@ -150,6 +153,9 @@ func (d *DB) unsynced(ctx context.Context, write func(*sql.Conn) error) (durable
 		return nil, err
 	}
 	t := d.syncer.ticket()
+	if d.syncer.issued != nil {
+		d.syncer.issued(ctx, t)
+	}
 	return func() error { return d.syncer.wait(t) }, nil
 }
 
