@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // maxKeyDepth is the deepest nesting RepeatedKey looks into: encoding/json's
@@ -132,7 +134,7 @@ func RepeatedKey(line []byte) (path string, found bool) {
 		if !ok {
 			return "", false
 		}
-		fold := strings.ToLower(k)
+		fold := foldKey(k)
 		if f.many == nil && len(f.few) < 16 {
 			for _, x := range f.few {
 				if x == fold {
@@ -162,4 +164,29 @@ func RepeatedKey(line []byte) (path string, found bool) {
 		}
 	}
 	return "", false
+}
+
+// foldKey is a key's canonical form under the case folding encoding/json
+// matches field names with (bytes.EqualFold: each rune's simple folding
+// orbit, so that "ſource" and "source", "K" (Kelvin) and "k" are one key).
+func foldKey(k string) string {
+	ascii := true
+	for i := 0; i < len(k); i++ {
+		if k[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return strings.ToUpper(k) // an ASCII letter's orbit's least rune
+	}
+	var b strings.Builder
+	for _, r := range k {
+		least := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			least = min(least, f)
+		}
+		b.WriteRune(least)
+	}
+	return b.String()
 }

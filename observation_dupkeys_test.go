@@ -14,6 +14,9 @@ func TestRepeatedKey(t *testing.T) {
 		{`{"ab":1,"a\u0062":2}`, "ab"},                            // escaped alike
 		{`{"x":[{"a":1},{"b":1,"c":{"d":1,"d":2}}]}`, "x[1].c.d"}, // nested
 		{`{"x":[[{"k":1}],[{"k":1,"k":2}]]}`, "x[1][0].k"},
+		{`{"source":1,"ſource":2}`, "ſource"}, // long s: encoding/json folds it to s
+		{`{"k":1,"K":2}`, "K"},                // Kelvin sign
+		{`{"é":1,"É":2}`, "É"},
 		{`{"a":{"b":1},"c":{"b":1}}`, ""}, // the same key in two objects
 		{`{"a":"{\"b\":1,\"b\":2}"}`, ""}, // inside a string: not a key
 		{`{"a":1,"b":`, ""},               // not JSON: the decoder's to say
