@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -237,5 +238,14 @@ func TestStdoutRefusedIsNotABug(t *testing.T) {
 		if code != exitFailure || !strings.Contains(errb.String(), "no space left on device") || strings.Contains(errb.String(), "this is a bug") {
 			t.Errorf("accord %s > /dev/full: exit %d, stderr %q; want exit %d with the system's error, not called a bug", strings.Join(args, " "), code, errb.String(), exitFailure)
 		}
+	}
+	// The truth of a simulation whose observations did not go out is not
+	// written either.
+	truth := filepath.Join(t.TempDir(), "truth.ndjson")
+	if code := run(context.Background(), []string{"simulate", "--duration", "1h", "--truth", truth}, full, io.Discard); code != exitFailure {
+		t.Errorf("simulate --truth > /dev/full: exit %d", code)
+	}
+	if _, err := os.Stat(truth); err == nil {
+		t.Error("simulate wrote its truth file though its observations did not go out")
 	}
 }

@@ -154,16 +154,17 @@ func judgeWith(p *monitor.Pipeline) func(sim.TrueEvent) []sim.Verdict {
 }
 
 // writeSimulation writes a simulation's observations as NDJSON to w and,
-// with truthPath, its ground truth as NDJSON to that file (atomically).
-// It stops when ctx is done.
+// with truthPath, its ground truth as NDJSON to that file (atomically),
+// once the observations are all written: a truth file is never left
+// beside observations that did not go out. It stops when ctx is done.
 func writeSimulation(ctx context.Context, out io.Writer, res *sim.Result, truthPath string) error {
-	if truthPath != "" {
-		err := writeFileAtomic(truthPath, func(f *os.File) error { return writeNDJSON(ctx, f, res.Truth) })
-		if err != nil {
-			return err
-		}
+	if err := writeNDJSON(ctx, out, res.Observations); err != nil {
+		return err
 	}
-	return writeNDJSON(ctx, out, res.Observations)
+	if truthPath == "" {
+		return nil
+	}
+	return writeFileAtomic(truthPath, func(f *os.File) error { return writeNDJSON(ctx, f, res.Truth) })
 }
 
 // writeNDJSON writes values one JSON per line, looking at ctx every few
