@@ -120,7 +120,7 @@ var knownProperties = []string{"id", "source", "observed_at", "reported_at", "ev
 // twice with the same content is kept once; with different content it is
 // an error naming the earlier line.
 func DecodeObservations(r io.Reader, name string) ([]Observation, error) {
-	return decodeObservations(r, name, 0)
+	return decodeObservations(r, name, 0, time.Time{})
 }
 
 // DecodeObservationBytes is DecodeObservations of a batch held in memory
@@ -128,10 +128,20 @@ func DecodeObservations(r io.Reader, name string) ([]Observation, error) {
 // batch's memory taken once for its number of lines rather than grown as
 // it is read.
 func DecodeObservationBytes(data []byte, name string) ([]Observation, error) {
+	return DecodeReceivedBytes(data, name, time.Time{})
+}
+
+// DecodeReceivedBytes is DecodeObservationBytes of a batch received at a
+// known time, less the clock skew a receiver allows (notAfter): a line
+// whose reported_at is after it is refused like any bad line (a report
+// cannot come from the future: its source's clock is wrong, and its time
+// would move the agreement's clock past every deadline). A zero notAfter
+// checks nothing, as a file read has no receipt.
+func DecodeReceivedBytes(data []byte, name string, notAfter time.Time) ([]Observation, error) {
 	// The room is bounded whatever the data: a megabyte of short bad
 	// lines must not take room for a million observations.
 	room := min(bytes.Count(data, []byte{'\n'})+1, len(data)/minObservationBytes, maxRoom)
-	return decodeObservations(bytes.NewReader(data), name, room)
+	return decodeObservations(bytes.NewReader(data), name, room, notAfter)
 }
 
 // A line shorter than minObservationBytes holds no valid observation (the
@@ -142,8 +152,9 @@ const (
 )
 
 // decodeObservations is DecodeObservations with room made for lines
-// observations (none when 0).
-func decodeObservations(r io.Reader, name string, lines int) ([]Observation, error) {
+// observations (none when 0), refusing reports after notAfter (when not
+// zero).
+func decodeObservations(r io.Reader, name string, lines int, notAfter time.Time) ([]Observation, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 4<<20)
 	var out []Observation
@@ -175,6 +186,11 @@ func decodeObservations(r io.Reader, name string, lines int) ([]Observation, err
 		if le != nil {
 			le.File, le.Line = name, n
 			fail(*le)
+			continue
+		}
+		if !notAfter.IsZero() && o.ReportedAt.After(notAfter) {
+			fail(LineError{File: name, Line: n, Field: "properties.reported_at",
+				Msg: fmt.Sprintf("%s is after the batch was received (%s, with the clock skew allowed): a report cannot come from the future; set the source's clock right", o.ReportedAt.Format(time.RFC3339), notAfter.Format(time.RFC3339))})
 			continue
 		}
 		k := o.Key()

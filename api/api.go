@@ -31,6 +31,12 @@ const (
 	DefaultMaxBatch          = 100000   // observations
 	DefaultMaxReplyIncidents = 1000     // incidents listed in the answer
 	DefaultBodyTimeout       = 30 * time.Second
+	// DefaultMaxClockSkew is how far past the server's clock an
+	// observation's reported_at may be (a source's clock a little fast, a
+	// party's report in local time labelled UTC): past it the line is
+	// refused, as a report cannot come from the future and its time would
+	// move the agreement's clock past every deadline.
+	DefaultMaxClockSkew = 24 * time.Hour
 )
 
 // Server serves the API over a mission: it decodes, authorises, calls the
@@ -44,6 +50,9 @@ type Server struct {
 	Logger   *slog.Logger
 	MaxBody  int64
 	MaxBatch int
+	// MaxClockSkew is how far past the server's clock a report may be
+	// (DefaultMaxClockSkew when 0; negative: no bound).
+	MaxClockSkew time.Duration
 	// MaxReplyIncidents is how many of the incidents a batch changed its
 	// answer lists (DefaultMaxReplyIncidents when 0); the answer counts
 	// them all and says when it is partial, and GET /v1/incidents has the
@@ -271,7 +280,14 @@ func (s *Server) postObservations(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, status(err), err)
 		return
 	}
-	obs, err := monitor.DecodeBytes(raw, "body")
+	var notAfter time.Time
+	switch skew := s.MaxClockSkew; {
+	case skew == 0:
+		notAfter = time.Now().Add(DefaultMaxClockSkew)
+	case skew > 0:
+		notAfter = time.Now().Add(skew)
+	}
+	obs, err := monitor.DecodeReceived(raw, "body", notAfter)
 	if err != nil {
 		s.fail(w, http.StatusBadRequest, err)
 		return

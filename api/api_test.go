@@ -1,13 +1,16 @@
 package api_test
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/api"
@@ -172,4 +175,33 @@ func newMediation(t testing.TB, l *ledger.Ledger) *mediation.Mediation {
 		t.Fatal(err)
 	}
 	return m
+}
+
+// A report dated past the server's clock (more than the skew allowed) is a
+// bad line, with its field: one such line dated 2099 moved the agreement's
+// clock 74 years on, ran every consultation to its end and took a
+// snapback into effect, permanently. Within the skew it is taken.
+func TestIngestRefusesReportsFromTheFuture(t *testing.T) {
+	srv, store := newServer(t)
+	at := func(id string, t time.Time) string {
+		l := strings.Replace(line, "ID", id, 1)
+		l = strings.Replace(l, `"observed_at":"2025-06-01T04:10:00Z"`, `"observed_at":"`+t.Format(time.RFC3339)+`"`, 1)
+		return strings.Replace(l, `"reported_at":"2025-06-01T04:25:13Z"`, `"reported_at":"`+t.Add(time.Second).Format(time.RFC3339)+`"`, 1)
+	}
+	future := time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC)
+	code, out := post(t, srv.URL, "application/x-ndjson", strings.Replace(line, "ID", "1", 1)+"\n"+at("2", future)+"\n")
+	lines, _ := out["lines"].([]any)
+	if code != 400 || len(lines) != 1 || !strings.Contains(fmt.Sprint(lines[0]), "properties.reported_at") || !strings.Contains(fmt.Sprint(out["message"]), "1 bad line") {
+		t.Fatalf("a report from 2099: %d %v", code, out)
+	}
+	if n, _ := store.Len(context.Background()); n != 0 {
+		t.Errorf("%d observations stored from a refused batch", n)
+	}
+	if !strings.Contains(fmt.Sprint(lines[0]), "a report cannot come from the future") {
+		t.Errorf("the line's reason: %v", lines[0])
+	}
+	// An hour fast: within the day allowed.
+	if code, out := post(t, srv.URL, "application/x-ndjson", at("3", time.Now().Add(time.Hour))+"\n"); code != 200 {
+		t.Errorf("a report an hour fast: %d %v", code, out)
+	}
 }

@@ -2,6 +2,7 @@ package monitor
 
 import (
 	"io"
+	"time"
 
 	"github.com/accord-peace/accord"
 )
@@ -42,6 +43,12 @@ func Decode(r io.Reader, name string) ([]Observation, error) {
 // (accord.DecodeObservationBytes).
 func DecodeBytes(data []byte, name string) ([]Observation, error) {
 	return accord.DecodeObservationBytes(data, name)
+}
+
+// DecodeReceived is DecodeBytes of a batch received at a known time, less
+// the clock skew allowed (accord.DecodeReceivedBytes).
+func DecodeReceived(data []byte, name string, notAfter time.Time) ([]Observation, error) {
+	return accord.DecodeReceivedBytes(data, name, notAfter)
 }
 
 // DecodeLine decodes and validates one observation (accord.DecodeObservation).
