@@ -257,7 +257,7 @@ func decodeJSON(line []byte) (*Observation, *LineError) {
 	// decodeFast takes no line with a repeated key: only this path meets
 	// them.
 	if p, ok := RepeatedKey(line); ok {
-		return fail(p, "the key is given twice in its object (alike, or alike but for case): JSON readers differ on which to keep, so the line is refused; give it once")
+		return fail(p, RepeatedKeyReason+", so the line is refused; give it once")
 	}
 	// Most lines hold only the contract's fields: decode them strictly in
 	// one pass, and only when that meets an unknown field decode again

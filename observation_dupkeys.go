@@ -8,6 +8,10 @@ import (
 	"unicode/utf8"
 )
 
+// RepeatedKeyReason is what a refusal for a key RepeatedKey found says,
+// after the key's path, wherever JSON is read strictly.
+const RepeatedKeyReason = "the key is given twice in its object (alike, or alike but for case): JSON readers differ on which to keep"
+
 // maxKeyDepth is the deepest nesting RepeatedKey looks into: encoding/json's
 // own limit, past which it refuses the line.
 const maxKeyDepth = 10000

@@ -13,7 +13,7 @@ import (
 // body may keep the first).
 func DecodeStrict(b []byte, v any) error {
 	if p, ok := RepeatedKey(b); ok {
-		return fmt.Errorf("%s: the key is given twice in its object (alike, or alike but for case); give it once", p)
+		return fmt.Errorf("%s: %s; give it once", p, RepeatedKeyReason)
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()

@@ -68,7 +68,7 @@ func ReadLog(r io.Reader, name string) ([]Event, error) {
 			continue
 		}
 		if p, ok := accord.RepeatedKey(line); ok {
-			return nil, accord.Errorf(accord.EINVALID, "%s:%d: %s: the key is given twice in its object (alike, or alike but for case): JSON readers differ on which to keep; give it once", name, n, p)
+			return nil, accord.Errorf(accord.EINVALID, "%s:%d: %s: %s; give it once", name, n, p, accord.RepeatedKeyReason)
 		}
 		dec := json.NewDecoder(bytes.NewReader(line))
 		dec.DisallowUnknownFields()
