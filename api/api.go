@@ -355,12 +355,8 @@ func (s *Server) getIncidents(w http.ResponseWriter, r *http.Request) {
 		s.listIncidents(w, r) // api/incident.go: exports
 		return
 	}
-	q, err := ParseIncidentQuery(r.URL.Query())
+	q, err := s.incidentQuery(r.URL.Query())
 	if err != nil {
-		s.fail(w, http.StatusBadRequest, err)
-		return
-	}
-	if err := s.checkNames(q.Filter); err != nil {
 		s.fail(w, http.StatusBadRequest, err)
 		return
 	}

@@ -50,12 +50,8 @@ func (s *Server) listIncidents(w http.ResponseWriter, r *http.Request) {
 			fq[k] = v
 		}
 	}
-	iq, err := ParseIncidentQuery(fq)
+	iq, err := s.incidentQuery(fq)
 	if err != nil {
-		s.fail(w, http.StatusBadRequest, err)
-		return
-	}
-	if err := s.checkNames(iq.Filter); err != nil {
 		s.fail(w, http.StatusBadRequest, err)
 		return
 	}

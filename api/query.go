@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/monitor"
 )
 
 // strictQuery refuses, before any route sees it, a request whose query
@@ -58,6 +59,16 @@ func (s *Server) noParams(w http.ResponseWriter, r *http.Request, what string) b
 		return false
 	}
 	return true
+}
+
+// incidentQuery reads an incident listing's query (ParseIncidentQuery)
+// and refuses names the mission does not know (checkNames).
+func (s *Server) incidentQuery(v url.Values) (monitor.IncidentQuery, error) {
+	q, err := ParseIncidentQuery(v)
+	if err != nil {
+		return q, err
+	}
+	return q, s.checkNames(q.Filter)
 }
 
 // checkNames refuses a filter naming a zone or a party no agreement of the
