@@ -58,6 +58,13 @@ type Incident struct {
 	Confidence    float64
 	// Attributions counts, per party, the owners that attribute it to them.
 	Attributions map[string]int
+	// ConfirmedAt is when the incident was first confirmed (zero until
+	// then), on the observations' clock: the latest observation time the
+	// engine had seen when the report that confirmed it came. It depends
+	// on the order reports come in, not on how they were batched, and it
+	// is never before the time of a report that came earlier. A confirmed
+	// incident stays confirmed (confidence only grows).
+	ConfirmedAt time.Time
 	// ClosedAt is when the incident closed (zero while it is open): the
 	// latest observation time seen when it had gone a horizon without a
 	// report. ClosedReason says why. A closed incident takes no more

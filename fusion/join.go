@@ -202,6 +202,9 @@ func (e *Engine) own(in *Incident, r Report) {
 	switch {
 	case len(in.Owners) >= 2 && in.neutral && in.Confidence >= e.cfg.ConfirmAt:
 		in.State = Confirmed
+		if in.ConfirmedAt.IsZero() {
+			in.ConfirmedAt = e.latest
+		}
 	case len(in.Owners) >= 2:
 		in.State = Corroborated
 	default:

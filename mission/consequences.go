@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -141,10 +142,18 @@ func (c *Consequences) learn(ev engine.Event) {
 
 // Observe takes the incidents a batch touched and returns the engine
 // events it applied and the new derived events, as ledger entries to
-// record. Once the engine's clock has reached the batch, the violations of
-// rules the agreement ties to its clock that are not in force are dropped
-// from the incidents (windows: see InForce), before the engine takes the
-// others.
+// record.
+//
+// Each new violation of a confirmed incident is applied at its own time
+// (violationTime), not at the batch's: the engine's clock ticks to that
+// time first, and a rule the agreement ties to its clock (windows, see
+// InForce) counts if it is in force then, or else at the incident's latest
+// observation. So the same observations give the same violations at the
+// same times, whatever batches they came in, when a violation is there
+// the moment its incident is confirmed (the usual case). The clock then
+// ticks to the batch's latest observation, and the violations of rules not
+// in force at an incident's latest observation are dropped from the
+// incident (inForce) — what the incident shows, not what was recorded.
 func (c *Consequences) Observe(ins []monitor.Incident, windows map[string]agreement.InForce) ([]engine.Event, []engine.Derived, map[string]string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -173,29 +182,121 @@ func (c *Consequences) Observe(ins []monitor.Incident, windows map[string]agreem
 			now = in.LastObserved
 		}
 	}
-	tick := engine.Event{Type: engine.Tick, At: now}
-	if now.After(c.latest) && c.apply(&tick) == nil {
-		applied = append(applied, tick)
-		c.latest = now
-	}
+	applied = c.violations(ins, windows, applied)
+	applied = c.tick(now, applied)
 	c.inForce(ins, windows)
-	for _, in := range ins {
+	return applied, c.fresh(), c.verdicts(applied)
+}
+
+// due is a violation a batch brings, to apply at a time.
+type due struct {
+	at    time.Time
+	in, v int  // ins[in].Violations[v]
+	late  bool // at the incident's latest observation: the rule was not in force at its first time
+}
+
+// violations applies the new violations of the confirmed incidents, each
+// at its time, in time order (the batch's order among equal times), the
+// clock ticked to each first. The caller holds c.mu.
+func (c *Consequences) violations(ins []monitor.Incident, windows map[string]agreement.InForce, applied []engine.Event) []engine.Event {
+	var dues []due
+	for i := range ins {
+		in := &ins[i]
 		if in.State != fusion.Confirmed {
 			continue
 		}
-		for _, v := range in.Violations {
-			key := in.ID + "|" + v.Rule
-			if c.done[key] || v.Party == nil {
-				continue
-			}
-			ev := engine.Event{Type: engine.ViolationEv, Agreement: c.key(c.owner(v.Rule)), At: c.latest, ID: fmt.Sprintf("%s:%s", in.ID, v.Rule), Rule: v.Rule, Party: *v.Party, Incident: in.ID}
-			if c.apply(&ev) == nil {
-				c.done[key] = true
-				applied = append(applied, ev)
+		for j, v := range in.Violations {
+			if v.Party != nil && !c.done[in.ID+"|"+v.Rule] {
+				dues = append(dues, due{at: c.violationTime(in), in: i, v: j})
 			}
 		}
 	}
-	return applied, c.fresh(), c.verdicts(applied)
+	// In time order, then by incident and rule, not by the batch's order,
+	// which depends on the batch.
+	slices.SortStableFunc(dues, func(a, b due) int {
+		if c := a.at.Compare(b.at); c != 0 {
+			return c
+		}
+		if c := strings.Compare(ins[a.in].ID, ins[b.in].ID); c != 0 {
+			return c
+		}
+		return strings.Compare(ins[a.in].Violations[a.v].Rule, ins[b.in].Violations[b.v].Rule)
+	})
+	for k := 0; k < len(dues); k++ {
+		d := dues[k]
+		in := &ins[d.in]
+		v := in.Violations[d.v]
+		key := in.ID + "|" + v.Rule
+		if c.done[key] {
+			continue // the rule twice in one incident
+		}
+		if w, timed := windows[v.Rule]; timed {
+			// Whether the rule is in force then is for the engine to say
+			// once its clock has reached the time (a phase may open on
+			// the way); otherwise the violation entry moves the clock
+			// itself.
+			applied = c.tick(d.at, applied)
+			if !c.engineOf(v.Rule).RuleInForce(w.From, w.Until, c.latest) {
+				if !d.late && in.LastObserved.After(c.latest) {
+					// Not in force when the incident was confirmed:
+					// perhaps by its latest observation, in its place
+					// in time.
+					later := due{at: in.LastObserved, in: d.in, v: d.v, late: true}
+					at, _ := slices.BinarySearchFunc(dues[k+1:], later, func(a, b due) int {
+						if a.at.After(b.at) {
+							return 1
+						}
+						return -1
+					})
+					dues = slices.Insert(dues, k+1+at, later)
+				}
+				continue
+			}
+		}
+		at := d.at
+		if at.Before(c.latest) {
+			at = c.latest
+		}
+		ev := engine.Event{Type: engine.ViolationEv, Agreement: c.key(c.owner(v.Rule)), At: at, ID: fmt.Sprintf("%s:%s", in.ID, v.Rule), Rule: v.Rule, Party: *v.Party, Incident: in.ID}
+		if c.apply(&ev) == nil {
+			c.done[key] = true
+			c.latest = at
+			applied = append(applied, ev)
+		}
+	}
+	return applied
+}
+
+// violationTime is when a confirmed incident's violation counts: when
+// fusion confirmed the incident (ConfirmedAt: the latest observation time
+// seen when the confirming report came, so a late report does not date it
+// back) if that is news of this batch; else the incident's latest
+// observation — a violation that appeared after the confirmation (its
+// mean position crossed a line with a later report), or an incident that
+// fusion does not confirm (a missing presence report, a vessel's track);
+// never before the engine's clock, which does not go back.
+func (c *Consequences) violationTime(in *monitor.Incident) time.Time {
+	if !in.ConfirmedAt.IsZero() && !in.ConfirmedAt.Before(c.latest) {
+		return in.ConfirmedAt
+	}
+	if in.LastObserved.After(c.latest) {
+		return in.LastObserved
+	}
+	return c.latest
+}
+
+// tick moves the engine's clock on to at, if it is later. The caller
+// holds c.mu.
+func (c *Consequences) tick(at time.Time, applied []engine.Event) []engine.Event {
+	if !at.After(c.latest) {
+		return applied
+	}
+	ev := engine.Event{Type: engine.Tick, At: at}
+	if c.apply(&ev) == nil {
+		applied = append(applied, ev)
+		c.latest = at
+	}
+	return applied
 }
 
 // State is the main agreement's state.
@@ -240,7 +341,7 @@ func (c *Consequences) verdicts(applied []engine.Event) map[string]string {
 		case engine.Finding:
 			delete(c.disputed, ev.Consultation)
 			set(ev.Consultation, verdictOf(ev.Outcome))
-		case engine.Tick:
+		case engine.Tick, engine.ViolationEv: // both move the clock on
 			for _, id := range slices.Sorted(maps.Keys(c.disputed)) {
 				if _, cs, ok := c.set.Consultation(id); ok && cs.Stage == engine.StageClosed {
 					delete(c.disputed, id)

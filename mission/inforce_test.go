@@ -2,10 +2,12 @@ package mission_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
 
+	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/local"
 	"github.com/accord-peace/accord/mission"
 	"github.com/accord-peace/accord/monitor"
@@ -99,5 +101,76 @@ func TestRulesTakeEffectOnTheAgreementsClock(t *testing.T) {
 	}
 	if all, _ := batch.AllIncidents(ctx, monitor.IncidentFilter{}); !slices.Equal(bandsOf(all), before) {
 		t.Errorf("in memory %v, with the record %v", bandsOf(all), before)
+	}
+}
+
+// A rule tied to the agreement's clock counts when the incident was
+// confirmed if it is in force then, and else at the incident's latest
+// observation if it is in force by then — the same in one batch as in
+// three. (A rule in force until the withdrawal's deadline, broken by an
+// incident confirmed before it and seen again after it, used to count in
+// three batches and not in one, which judged the incident at its latest
+// observation only.)
+func TestTimedRuleCountsAtConfirmationWhateverTheBatches(t *testing.T) {
+	ctx := context.Background()
+	deadline := t0.Add(14 * 24 * time.Hour) // the withdrawal's: fourteen days after signature
+	const band = "band:tanks-mortars-light-artillery"
+	at := func(source, owner, id string, d time.Duration) monitor.Observation {
+		o := tanks(t, source, owner, 5, deadline.Add(d))
+		o.ID = id
+		return o
+	}
+	// Signature at t0, with a report elsewhere in time; then two neutral
+	// owners confirm an incident half an hour before the deadline, and a
+	// third report sees it half an hour after.
+	start := []monitor.Observation{tanks(t, "drone-ua", "ua", 5, t0)}
+	seen := []monitor.Observation{
+		at("sat-un", "un", "a", -45*time.Minute),
+		at("sat-osce", "osce", "b", -30*time.Minute),
+		at("sat-un", "un", "c", 30*time.Minute),
+	}
+	for _, tt := range []struct {
+		name     string
+		window   func(b *agreement.Band)
+		violated time.Time // zero: no violation
+	}{
+		{"in force from the deadline", func(b *agreement.Band) { b.From = "provision:heavy-weapons-withdrawal" }, deadline.Add(30 * time.Minute)},
+		{"in force until the deadline", func(b *agreement.Band) { b.Until = "provision:heavy-weapons-withdrawal" }, deadline.Add(-30 * time.Minute)},
+	} {
+		for _, batches := range [][][]monitor.Observation{{seen}, {seen[:1], seen[1:2], seen[2:]}} {
+			t.Run(fmt.Sprintf("%s, %d batches", tt.name, len(batches)), func(t *testing.T) {
+				a, k := mustReference(t)
+				timed := *a
+				m := *a.Monitoring
+				m.Bands = slices.Clone(m.Bands)
+				for i := range m.Bands {
+					tt.window(&m.Bands[i])
+				}
+				timed.Monitoring = &m
+				d, err := mission.Open(ctx, mission.Config{Agreement: &timed, Kernel: k, Observations: monitor.NewMemStore(), Incidents: monitor.NewMemIncidentStore()})
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer d.Close()
+				for _, b := range append([][]monitor.Observation{start}, batches...) {
+					if _, err := d.Ingest(ctx, b, nil); err != nil {
+						t.Fatal(err)
+					}
+				}
+				st, err := d.State()
+				if err != nil {
+					t.Fatal(err)
+				}
+				var got []string
+				for _, v := range st.Violations {
+					if v.Rule == band {
+						got = append(got, v.At.Format(time.RFC3339))
+					}
+				}
+				if want := []string{tt.violated.Format(time.RFC3339)}; !slices.Equal(got, want) {
+					t.Errorf("the band's violations at %v, want at %v", got, want)
+				}
+			})
+		}
 	}
 }
