@@ -57,6 +57,9 @@ const MaxLineErrors = 100
 type BadLines struct {
 	Lines LineErrors
 	Total int
+	// Why, when set, is what every bad line has in common (a refusal
+	// by the store: "already stored with different content").
+	Why string
 }
 
 // Truncated reports whether some bad lines are counted but not listed.
@@ -449,4 +452,59 @@ func position(c []float64) ([2]float64, string) {
 		return [2]float64{}, fmt.Sprintf("latitude %v is outside -90..90", c[1])
 	}
 	return [2]float64{c[0], c[1]}, ""
+}
+
+// ObservationLines gives the line of each observation that
+// DecodeObservationBytes returns for data, a batch it accepted: the
+// line's number in data, from 1 (blank lines counted, not returned; a
+// line that repeats an earlier one's key is not returned either). It is
+// for a refusal that names observations by their place in the batch
+// (Conflicts), to say their lines; a line that does not decode ends the
+// list there.
+func ObservationLines(data []byte) []int {
+	var out []int
+	seen := map[ObservationKey]bool{}
+	n := 0
+	for len(data) > 0 {
+		line := data
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			data = nil
+		}
+		n++
+		line = bytes.TrimSpace(line)
+		if len(line) == 0 {
+			continue
+		}
+		o, le := decodeLine(line)
+		if le != nil {
+			return out
+		}
+		if k := o.Key(); !seen[k] {
+			seen[k] = true
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// ConflictLines are a store's conflicts as bad lines of the batch data
+// they came from (ObservationLines): each at its line, field
+// properties.id. A conflict whose line is not known is at line 0.
+func ConflictLines(c Conflicts, data []byte, name string) *BadLines {
+	lines := ObservationLines(data)
+	bad := &BadLines{Total: len(c), Why: "already stored with different content"}
+	for _, x := range c {
+		if len(bad.Lines) == MaxLineErrors {
+			break
+		}
+		le := LineError{File: name, Field: "properties.id",
+			Msg: fmt.Sprintf("(source %q, id %q) is already stored with different content", x.Key.Source, x.Key.ID)}
+		if x.Index < len(lines) {
+			le.Line = lines[x.Index]
+		}
+		bad.Lines = append(bad.Lines, le)
+	}
+	return bad
 }

@@ -314,6 +314,11 @@ func (s *Server) postObservations(w http.ResponseWriter, r *http.Request) {
 		ingest = s.Ingest
 	}
 	res, err := ingest(r.Context(), obs, signedBy)
+	var conflicts accord.Conflicts
+	if errors.As(err, &conflicts) {
+		// Every observation the store refused, at its line of the body.
+		err = &accord.Error{Code: accord.EINVALID, Err: accord.ConflictLines(conflicts, raw, "body")}
+	}
 	if err != nil {
 		s.fail(w, status(err), err)
 		return
@@ -417,14 +422,18 @@ func (s *Server) fail(w http.ResponseWriter, code int, err error) {
 	}
 	var bad *accord.BadLines
 	var les monitor.LineErrors
+	why := ""
 	switch {
 	case errors.As(err, &bad):
-		les, body.BadLines, body.LinesTruncated = bad.Lines, bad.Total, bad.Truncated()
+		les, body.BadLines, body.LinesTruncated, why = bad.Lines, bad.Total, bad.Truncated(), bad.Why
 	case errors.As(err, &les):
 		body.BadLines = len(les)
 	}
 	if les != nil {
 		body.Message = fmt.Sprintf("%d bad line(s); nothing of the batch was stored", body.BadLines)
+		if why != "" {
+			body.Message = fmt.Sprintf("%d bad line(s), %s; nothing of the batch was stored", body.BadLines, why)
+		}
 		if body.LinesTruncated {
 			body.Message += fmt.Sprintf("; the first %d listed", len(les))
 		}

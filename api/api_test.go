@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -104,6 +105,28 @@ func TestIngestObservations(t *testing.T) {
 	conflict := strings.Replace(strings.Replace(line, "ID", "1", 1), `"confidence":0.9`, `"confidence":0.5`, 1) + "\n" + strings.Replace(line, "ID", "5", 1) + "\n"
 	if code, out = post(t, srv.URL, ndjson, conflict); code != 400 || !strings.Contains(out["message"].(string), "different content") {
 		t.Errorf("conflicting resend: %d %v", code, out)
+	}
+	if n, _ := store.Len(t.Context()); n != 2 {
+		t.Errorf("%d observations stored, want 2 (refused batches store nothing)", n)
+	}
+	// Every conflict at its line, not the first alone: blank lines and a
+	// line resent within the body count as lines, not as observations.
+	changed := func(id string) string {
+		return strings.Replace(strings.Replace(line, "ID", id, 1), `"confidence":0.9`, `"confidence":0.5`, 1)
+	}
+	six := strings.Replace(line, "ID", "6", 1)
+	body := six + "\n\n" + changed("2") + "\n" + six + "\n" + strings.Replace(line, "ID", "7", 1) + "\n" + changed("1") + "\n"
+	code, out = post(t, srv.URL, ndjson, body)
+	lines, _ = out["lines"].([]any)
+	var at []float64
+	for _, l := range lines {
+		if m := l.(map[string]any); m["field"] == "properties.id" && strings.Contains(m["message"].(string), "already stored with different content") {
+			at = append(at, m["line"].(float64))
+		}
+	}
+	if code != 400 || out["bad_lines"] != 2.0 || !slices.Equal(at, []float64{3, 6}) ||
+		out["message"] != "2 bad line(s), already stored with different content; nothing of the batch was stored" {
+		t.Errorf("two conflicts: %d %v; want lines 3 and 6", code, out)
 	}
 	if n, _ := store.Len(t.Context()); n != 2 {
 		t.Errorf("%d observations stored, want 2 (refused batches store nothing)", n)

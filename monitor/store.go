@@ -36,6 +36,7 @@ func (s *MemStore) Put(ctx context.Context, batch []Observation) (PutResult, err
 	fresh := map[Key][32]byte{}
 	var add []int
 	dups := 0
+	var conflicts accord.Conflicts
 	for i := range batch {
 		k := batch[i].Key()
 		d, stored := s.dig[k]
@@ -44,13 +45,17 @@ func (s *MemStore) Put(ctx context.Context, batch []Observation) (PutResult, err
 		}
 		if stored {
 			if d != digests[i] {
-				return PutResult{}, accord.Errorf(accord.EINVALID, "(source %q, id %q) is already stored with different content; nothing of the batch was stored", k.Source, k.ID)
+				conflicts = append(conflicts, accord.Conflict{Index: i, Key: k})
+				continue
 			}
 			dups++
 			continue
 		}
 		fresh[k] = digests[i]
 		add = append(add, i)
+	}
+	if conflicts != nil {
+		return PutResult{}, accord.ConflictError(conflicts)
 	}
 	res := PutResult{Added: len(add), Duplicates: dups, New: make([]bool, len(batch))}
 	for _, i := range add {

@@ -77,6 +77,7 @@ func (s *Store) Put(ctx context.Context, batch []accord.Observation) (accord.Put
 	fresh := map[accord.ObservationKey][32]byte{}
 	var add []int
 	digests := make([][32]byte, len(batch))
+	var conflicts accord.Conflicts // every one, not the first alone
 	for i := range batch {
 		k, d := batch[i].Key(), batch[i].Digest()
 		digests[i] = d
@@ -86,13 +87,17 @@ func (s *Store) Put(ctx context.Context, batch []accord.Observation) (accord.Put
 		}
 		if stored {
 			if old != d {
-				return accord.PutResult{}, accord.Errorf(accord.EINVALID, "(source %q, id %q) is already stored with different content; nothing of the batch was stored", k.Source, k.ID)
+				conflicts = append(conflicts, accord.Conflict{Index: i, Key: k})
+				continue
 			}
 			res.Duplicates++
 			continue
 		}
 		fresh[k] = d
 		add = append(add, i)
+	}
+	if conflicts != nil {
+		return accord.PutResult{}, accord.ConflictError(conflicts)
 	}
 	if len(add) == 0 {
 		return res, nil

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -61,6 +62,7 @@ func (s *ObservationStore) put(ctx context.Context, batch []accord.Observation, 
 	first := make(map[accord.ObservationKey]seen, len(batch))
 	res.New = make([]bool, len(batch))
 	rows := make([]row, 0, len(batch))
+	var inBatch accord.Conflicts
 	for i := range batch {
 		o := &batch[i]
 		feature, err := o.MarshalJSON()
@@ -71,7 +73,7 @@ func (s *ObservationStore) put(ctx context.Context, batch []accord.Observation, 
 		k := o.Key()
 		if f, ok := first[k]; ok {
 			if f.digest != d {
-				return accord.PutResult{}, conflict(k)
+				inBatch = append(inBatch, accord.Conflict{Index: i, Key: k})
 			}
 			res.Duplicates++
 			continue
@@ -89,7 +91,7 @@ func (s *ObservationStore) put(ctx context.Context, batch []accord.Observation, 
 	var added map[accord.ObservationKey]bool
 	err = s.db.do(ctx, "observations", "put", func(ctx context.Context) error {
 		for attempt := 0; ; attempt++ {
-			added, err = s.insert(ctx, rows, token, before)
+			added, err = s.insert(ctx, rows, token, before, inBatch)
 			var pe *pgconn.PgError
 			if attempt < 5 && errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001") {
 				continue
@@ -111,20 +113,26 @@ func (s *ObservationStore) put(ctx context.Context, batch []accord.Observation, 
 	return res, nil
 }
 
-func conflict(k accord.ObservationKey) error {
-	return accord.Errorf(accord.EINVALID, "(source %q, id %q) is already stored with different content; nothing of the batch was stored", k.Source, k.ID)
-}
-
 // insert stores the rows not stored yet in one transaction and returns
-// their keys; a stored key with another digest refuses all. before, when
-// not nil, runs in the transaction after them.
-func (s *ObservationStore) insert(ctx context.Context, rows []row, token [16]byte, before beforeCommit) (map[accord.ObservationKey]bool, error) {
+// their keys; a stored key with another digest refuses all, as do the
+// batch's own conflicts (inBatch: a key given twice with other content),
+// listed with the stored ones. before, when not nil, runs in the
+// transaction after them.
+func (s *ObservationStore) insert(ctx context.Context, rows []row, token [16]byte, before beforeCommit, inBatch accord.Conflicts) (map[accord.ObservationKey]bool, error) {
 	added := make(map[accord.ObservationKey]bool, len(rows))
 	if len(rows) == 0 {
 		return added, nil
 	}
 	err := pgx.BeginFunc(ctx, s.db.pool, func(tx pgx.Tx) error {
-		if err := s.insertRows(ctx, tx, rows, token, added); err != nil || before == nil {
+		err := s.insertRows(ctx, tx, rows, token, added)
+		if len(inBatch) > 0 {
+			var stored accord.Conflicts
+			if err != nil && !errors.As(err, &stored) {
+				return err
+			}
+			return accord.ConflictError(append(slices.Clone(inBatch), stored...))
+		}
+		if err != nil || before == nil {
 			return err
 		}
 		return before(ctx, tx, rows, added, token)
@@ -179,14 +187,19 @@ func (s *ObservationStore) insertRows(ctx context.Context, tx pgx.Tx, rows []row
 	}
 	// The keys already stored: an exact resend, or a conflict.
 	var src, id []string
-	want := map[accord.ObservationKey][32]byte{}
+	type wanted struct {
+		digest [32]byte
+		i      int // in the batch
+	}
+	want := map[accord.ObservationKey]wanted{}
 	for _, r := range rows {
 		k := accord.ObservationKey{Source: r.source, ID: r.id}
 		if !added[k] {
 			src, id = append(src, r.source), append(id, r.id)
-			want[k] = r.digest
+			want[k] = wanted{r.digest, r.i}
 		}
 	}
+	var conflicts accord.Conflicts // every one, not the first alone
 	old, err := tx.Query(ctx, `SELECT o.source, o.id, o.digest, o.batch IS NOT DISTINCT FROM $3 FROM observations o JOIN unnest($1::text[], $2::text[]) AS u(s, i) ON o.source = u.s AND o.id = u.i`, src, id, token)
 	if err != nil {
 		return err
@@ -199,8 +212,8 @@ func (s *ObservationStore) insertRows(ctx context.Context, tx pgx.Tx, rows []row
 		if err := old.Scan(&k.Source, &k.ID, &d, &mine); err != nil {
 			return err
 		}
-		if w := want[k]; !bytes.Equal(w[:], d) {
-			return conflict(k)
+		if w := want[k]; !bytes.Equal(w.digest[:], d) {
+			conflicts = append(conflicts, accord.Conflict{Index: w.i, Key: k})
 		}
 		if mine { // stored by an earlier attempt of this Put, whose commit was not acknowledged
 			added[k] = true
@@ -209,6 +222,9 @@ func (s *ObservationStore) insertRows(ctx context.Context, tx pgx.Tx, rows []row
 	}
 	if err := old.Err(); err != nil {
 		return err
+	}
+	if conflicts != nil {
+		return accord.ConflictError(conflicts)
 	}
 	if len(want) > 0 {
 		return fmt.Errorf("%d keys neither inserted nor stored", len(want))

@@ -64,13 +64,13 @@ func TestRetriedPutFindsItsOwnRows(t *testing.T) {
 		return rs
 	}
 	token := [16]byte{1}
-	if added, err := s.insert(ctx, rows(a, b), token, nil); err != nil || len(added) != 2 {
+	if added, err := s.insert(ctx, rows(a, b), token, nil, nil); err != nil || len(added) != 2 {
 		t.Fatalf("first attempt: %v %v", added, err)
 	}
-	if added, err := s.insert(ctx, rows(a, b), token, nil); err != nil || len(added) != 2 {
+	if added, err := s.insert(ctx, rows(a, b), token, nil, nil); err != nil || len(added) != 2 {
 		t.Fatalf("the same batch again (its commit unacknowledged): %v %v; want both as added", added, err)
 	}
-	if added, err := s.insert(ctx, rows(a, b), [16]byte{2}, nil); err != nil || len(added) != 0 {
+	if added, err := s.insert(ctx, rows(a, b), [16]byte{2}, nil, nil); err != nil || len(added) != 0 {
 		t.Fatalf("another batch resending them: %v %v; want none added", added, err)
 	}
 	if n, err := s.Len(ctx); err != nil || n != 2 {
@@ -102,10 +102,10 @@ func TestRetriedPutPendingFindsItsRecord(t *testing.T) {
 	}
 	token := [16]byte{1}
 	var first, again int64
-	if _, err := s.insert(ctx, rs, token, keepPending("n", &first)); err != nil || first == 0 {
+	if _, err := s.insert(ctx, rs, token, keepPending("n", &first), nil); err != nil || first == 0 {
 		t.Fatalf("first attempt: record %d, %v", first, err)
 	}
-	if _, err := s.insert(ctx, rs, token, keepPending("n", &again)); err != nil || again != first {
+	if _, err := s.insert(ctx, rs, token, keepPending("n", &again), nil); err != nil || again != first {
 		t.Fatalf("the same batch again (its commit unacknowledged): record %d, %v; want %d", again, err, first)
 	}
 	n := 0

@@ -87,6 +87,7 @@ func put(ctx, caller context.Context, dc any, batch []accord.Observation, before
 	res.New = make([]bool, len(batch))
 	// One buffer for every feature: the driver copies what it binds.
 	var feature []byte
+	var conflicts accord.Conflicts // every one, not the first alone
 	for i := range batch {
 		o := &batch[i]
 		if feature, err = o.AppendJSON(feature[:0]); err != nil {
@@ -118,9 +119,13 @@ func put(ctx, caller context.Context, dc any, batch []accord.Observation, before
 			return accord.PutResult{}, err
 		}
 		if b, _ := old[0].([]byte); !bytes.Equal(b, d[:]) {
-			return accord.PutResult{}, accord.Errorf(accord.EINVALID, "(source %q, id %q) is already stored with different content; nothing of the batch was stored", o.Source.ID, o.ID)
+			conflicts = append(conflicts, accord.Conflict{Index: i, Key: o.Key()})
+			continue
 		}
 		res.Duplicates++
+	}
+	if conflicts != nil {
+		return accord.PutResult{}, accord.ConflictError(conflicts)
 	}
 	if before != nil {
 		if err := before(prepare, &res); err != nil {

@@ -37,6 +37,7 @@ func (s *ObservationStore) putThroughDatabaseSQL(caller context.Context, batch [
 	}
 	defer sel.Close()
 	res.New = make([]bool, len(batch))
+	var conflicts accord.Conflicts
 	for i := range batch {
 		o := &batch[i]
 		feature, err := o.MarshalJSON()
@@ -60,9 +61,13 @@ func (s *ObservationStore) putThroughDatabaseSQL(caller context.Context, batch [
 			return accord.PutResult{}, err
 		}
 		if !bytes.Equal(old, d[:]) {
-			return accord.PutResult{}, accord.Errorf(accord.EINVALID, "(source %q, id %q) is already stored with different content; nothing of the batch was stored", o.Source.ID, o.ID)
+			conflicts = append(conflicts, accord.Conflict{Index: i, Key: o.Key()})
+			continue
 		}
 		res.Duplicates++
+	}
+	if conflicts != nil {
+		return accord.PutResult{}, accord.ConflictError(conflicts)
 	}
 	if err := caller.Err(); err != nil {
 		return accord.PutResult{}, err

@@ -338,6 +338,7 @@ store, never half of one.`,
 				digest [32]byte
 			}
 			first := map[monitor.Key]place{}
+			var at []place // of each observation of the batch
 			for _, path := range args {
 				obs, err := input.read(cmd, path)
 				if err != nil {
@@ -350,10 +351,24 @@ store, never half of one.`,
 					} else if p.digest != d {
 						return accord.Errorf(accord.EINVALID, "%s: observation %d: (source %q, id %q) was given before, in %s (observation %d), with other content; nothing was stored", path, i+1, k.Source, k.ID, p.file, p.nth)
 					}
+					at = append(at, place{file: path, nth: i + 1})
 				}
 				batch = append(batch, obs...)
 			}
 			res, err := st.Put(cmd.Context(), batch)
+			if cs := (accord.Conflicts)(nil); errors.As(err, &cs) {
+				// Every observation the store refused, in its file.
+				var b strings.Builder
+				for i, c := range cs {
+					if i == accord.MaxLineErrors {
+						fmt.Fprintf(&b, "… and %d more\n", len(cs)-i)
+						break
+					}
+					fmt.Fprintf(&b, "%s: observation %d: (source %q, id %q) is already stored in %s with different content\n", at[c.Index].file, at[c.Index].nth, c.Key.Source, c.Key.ID, store)
+				}
+				fmt.Fprintf(&b, "%d observation(s) already stored with different content; nothing was stored", len(cs))
+				return accord.Errorf(accord.EINVALID, "%s", b.String())
+			}
 			if err != nil {
 				return err
 			}

@@ -127,6 +127,17 @@ func TestMonitorIngestIdempotentAndAtomic(t *testing.T) {
 	if code != 1 || !strings.Contains(errOut, "different content") {
 		t.Errorf("conflicting resend: exit %d, %s", code, errOut)
 	}
+	// Every conflict is named, in its file.
+	changed2 := strings.Replace(lines[2], `"confidence":`, `"confidence":0.321,"x":`, 1)
+	other := filepath.Join(t.TempDir(), "other.ndjson")
+	os.WriteFile(other, []byte(lines[1]+"\n"), 0o644)
+	os.WriteFile(bad, []byte(changed+"\n"+lines[1]+"\n"+changed2+"\n"), 0o644)
+	_, errOut, code = runAccord(t, "monitor", "ingest", other, bad, "--store", store)
+	for _, want := range []string{"bad.ndjson: observation 1: ", "bad.ndjson: observation 3: ", "2 observation(s) already stored with different content; nothing was stored"} {
+		if code != 1 || !strings.Contains(errOut, want) {
+			t.Errorf("two conflicting resends: exit %d, %s; want %q", code, errOut, want)
+		}
+	}
 	os.WriteFile(bad, []byte(`{"type":"Feature","geometry":{"type":"Point","coordinates":[200,48]},"properties":{}}`+"\n"), 0o644)
 	_, errOut, code = runAccord(t, "monitor", "ingest", bad, "--store", store)
 	if code != 1 || !strings.Contains(errOut, "bad.ndjson:1: geometry.coordinates: longitude 200 is outside -180..180") {

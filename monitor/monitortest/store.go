@@ -6,7 +6,10 @@ package monitortest
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -72,6 +75,30 @@ func RunObservationStoreTests(t *testing.T, newStore func(t *testing.T) monitor.
 		}
 		if n, _ := s.Len(ctx); n != 0 {
 			t.Errorf("Len %d, want 0", n)
+		}
+	})
+	t.Run("a refusal names every conflict, stored and in the batch, with its place", func(t *testing.T) {
+		s := newStore(t)
+		a, b := Observation("s", "1"), Observation("s", "2")
+		if _, err := s.Put(ctx, []monitor.Observation{a, b}); err != nil {
+			t.Fatal(err)
+		}
+		a2, b2, c, c2 := a, b, Observation("s", "3"), Observation("s", "3")
+		a2.Confidence, b2.Confidence, c2.Count = 0.5, 0.4, 9
+		_, err := s.Put(ctx, []monitor.Observation{Observation("s", "4"), b2, c, a, a2, c2})
+		var got accord.Conflicts
+		if !errors.As(err, &got) || accord.ErrorCode(err) != accord.EINVALID {
+			t.Fatalf("got %v, want EINVALID wrapping accord.Conflicts", err)
+		}
+		want := accord.Conflicts{{Index: 1, Key: b.Key()}, {Index: 4, Key: a.Key()}, {Index: 5, Key: c.Key()}}
+		if !slices.Equal(got, want) {
+			t.Errorf("conflicts %+v, want %+v", got, want)
+		}
+		if msg := err.Error(); !strings.Contains(msg, "3 observations of the batch are already stored with different content") || !strings.Contains(msg, `(source "s", id "3") (observation 6)`) {
+			t.Errorf("the message does not say them all: %s", msg)
+		}
+		if n, _ := s.Len(ctx); n != 2 {
+			t.Errorf("Len %d after a refused batch, want 2", n)
 		}
 	})
 	t.Run("concurrent puts store each key once", func(t *testing.T) {
