@@ -49,13 +49,16 @@ type Incident struct {
 	MergedInto string `json:"merged_into,omitempty"`
 	// ConfirmedAt is, for an incident fusion confirmed, when it was first
 	// confirmed: the latest observation time seen when the report that
-	// confirmed it came (fusion.Incident's). The agreement engine gives
-	// its violations that time, which does not depend on how the reports
-	// were batched. Zero for other incidents. It is not part of the
-	// incident's JSON (nor of its record): the pipeline recomputes it when
-	// it replays the observations, and the stream deployment carries it
-	// beside the incident (package sector's Version).
-	ConfirmedAt time.Time `json:"-"`
+	// confirmed it came; SeenConfirmed is the incident's own latest
+	// observation time then (fusion.Incident's). The agreement engine
+	// gives its violations the first time and judges whether a rule was
+	// in force at the second, neither of which depends on how the reports
+	// were batched. Zero for other incidents. They are not part of the
+	// incident's JSON (nor of its record): the pipeline recomputes them
+	// when it replays the observations, and the stream deployment carries
+	// them beside the incident (package sector's Version).
+	ConfirmedAt   time.Time `json:"-"`
+	SeenConfirmed time.Time `json:"-"`
 }
 
 // IncidentStore keeps every incident the pipeline hands out, closed ones

@@ -238,6 +238,10 @@ func (c *Ceiling) Binds(party string) bool {
 	return len(c.Parties) == 0 || slices.Contains(c.Parties, party)
 }
 
+// IsCeilingRule reports whether a rule is a ceiling's: one that incidents
+// break together (the count in a zone), not one incident by itself.
+func IsCeilingRule(rule string) bool { return strings.HasPrefix(rule, "ceiling:") }
+
 // Rule is the ceiling's rule name: ceiling:ZONE:CLASS, the classes joined
 // by "+" when several are combined.
 func (c *Ceiling) Rule() string {

@@ -63,8 +63,11 @@ type Incident struct {
 	// engine had seen when the report that confirmed it came. It depends
 	// on the order reports come in, not on how they were batched, and it
 	// is never before the time of a report that came earlier. A confirmed
-	// incident stays confirmed (confidence only grows).
-	ConfirmedAt time.Time
+	// incident stays confirmed (confidence only grows). SeenConfirmed is
+	// the incident's own latest observation time then (at most
+	// ConfirmedAt: a late report confirms an incident seen before the
+	// engine's latest observation).
+	ConfirmedAt, SeenConfirmed time.Time
 	// ClosedAt is when the incident closed (zero while it is open): the
 	// latest observation time seen when it had gone a horizon without a
 	// report. ClosedReason says why. A closed incident takes no more

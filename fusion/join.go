@@ -203,7 +203,7 @@ func (e *Engine) own(in *Incident, r Report) {
 	case len(in.Owners) >= 2 && in.neutral && in.Confidence >= e.cfg.ConfirmAt:
 		in.State = Confirmed
 		if in.ConfirmedAt.IsZero() {
-			in.ConfirmedAt = e.latest
+			in.ConfirmedAt, in.SeenConfirmed = e.latest, in.LastObserved
 		}
 	case len(in.Owners) >= 2:
 		in.State = Corroborated

@@ -144,16 +144,20 @@ func (c *Consequences) learn(ev engine.Event) {
 // events it applied and the new derived events, as ledger entries to
 // record.
 //
-// Each new violation of a confirmed incident is applied at its own time
-// (violationTime), not at the batch's: the engine's clock ticks to that
-// time first, and a rule the agreement ties to its clock (windows, see
-// InForce) counts if it is in force then, or else at the incident's latest
-// observation. So the same observations give the same violations at the
-// same times, whatever batches they came in, when a violation is there
-// the moment its incident is confirmed (the usual case). The clock then
-// ticks to the batch's latest observation, and the violations of rules not
-// in force at an incident's latest observation are dropped from the
-// incident (inForce) — what the incident shows, not what was recorded.
+// Each new violation of a confirmed incident is applied at its own time,
+// in time order (due): the time its incident was confirmed, when that is
+// news of this batch — the latest observation time seen when the
+// confirming report came, which does not depend on how the reports were
+// batched —, else the incident's latest observation (a violation that
+// appeared after the confirmation), and the batch's latest observation
+// for a ceiling, which incidents break together; never before the
+// engine's clock. A rule the agreement ties to its clock (windows, see
+// InForce) counts if it was in force when the incident was seen at its
+// confirmation, or else at its latest observation, as the engine says once
+// its clock has reached that time. The clock then ticks to the batch's
+// latest observation, and the violations of rules not in force at an
+// incident's latest observation are dropped from the incident (inForce):
+// what the incident shows, not what was recorded.
 func (c *Consequences) Observe(ins []monitor.Incident, windows map[string]agreement.InForce) ([]engine.Event, []engine.Derived, map[string]string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -182,23 +186,25 @@ func (c *Consequences) Observe(ins []monitor.Incident, windows map[string]agreem
 			now = in.LastObserved
 		}
 	}
-	applied = c.violations(ins, windows, applied)
+	applied = c.violations(ins, windows, now, applied)
 	applied = c.tick(now, applied)
 	c.inForce(ins, windows)
 	return applied, c.fresh(), c.verdicts(applied)
 }
 
-// due is a violation a batch brings, to apply at a time.
+// due is a violation a batch brings: ins[in].Violations[v], to apply at
+// a time, if its rule was in force at judge (judge ≤ at).
 type due struct {
-	at    time.Time
-	in, v int  // ins[in].Violations[v]
-	late  bool // at the incident's latest observation: the rule was not in force at its first time
+	at, judge time.Time
+	in, v     int
+	last      bool // judged at the incident's latest observation: no later chance
 }
 
 // violations applies the new violations of the confirmed incidents, each
-// at its time, in time order (the batch's order among equal times), the
-// clock ticked to each first. The caller holds c.mu.
-func (c *Consequences) violations(ins []monitor.Incident, windows map[string]agreement.InForce, applied []engine.Event) []engine.Event {
+// at its time, in time order (then by incident and rule: the batch's order
+// depends on the batch), the clock ticked to it first for a rule tied to
+// the clock. The caller holds c.mu.
+func (c *Consequences) violations(ins []monitor.Incident, windows map[string]agreement.InForce, now time.Time, applied []engine.Event) []engine.Event {
 	var dues []due
 	for i := range ins {
 		in := &ins[i]
@@ -206,14 +212,22 @@ func (c *Consequences) violations(ins []monitor.Incident, windows map[string]agr
 			continue
 		}
 		for j, v := range in.Violations {
-			if v.Party != nil && !c.done[in.ID+"|"+v.Rule] {
-				dues = append(dues, due{at: c.violationTime(in), in: i, v: j})
+			if v.Party == nil || c.done[in.ID+"|"+v.Rule] {
+				continue
 			}
+			d := due{in: i, v: j}
+			switch {
+			case agreement.IsCeilingRule(v.Rule):
+				d.at, d.judge, d.last = now, in.LastObserved, true
+			case in.ConfirmedAt.After(c.latest):
+				d.at, d.judge = in.ConfirmedAt, in.SeenConfirmed
+			default:
+				d.at, d.judge, d.last = laterOf(in.LastObserved, c.latest), in.LastObserved, true
+			}
+			dues = append(dues, d)
 		}
 	}
-	// In time order, then by incident and rule, not by the batch's order,
-	// which depends on the batch.
-	slices.SortStableFunc(dues, func(a, b due) int {
+	order := func(a, b due) int {
 		if c := a.at.Compare(b.at); c != 0 {
 			return c
 		}
@@ -221,7 +235,8 @@ func (c *Consequences) violations(ins []monitor.Incident, windows map[string]agr
 			return c
 		}
 		return strings.Compare(ins[a.in].Violations[a.v].Rule, ins[b.in].Violations[b.v].Rule)
-	})
+	}
+	slices.SortStableFunc(dues, order)
 	for k := 0; k < len(dues); k++ {
 		d := dues[k]
 		in := &ins[d.in]
@@ -231,58 +246,37 @@ func (c *Consequences) violations(ins []monitor.Incident, windows map[string]agr
 			continue // the rule twice in one incident
 		}
 		if w, timed := windows[v.Rule]; timed {
-			// Whether the rule is in force then is for the engine to say
-			// once its clock has reached the time (a phase may open on
-			// the way); otherwise the violation entry moves the clock
-			// itself.
+			// Whether the rule was in force is for the engine to say once
+			// its clock has reached the time (a phase may open on the
+			// way); otherwise the violation entry moves the clock itself.
 			applied = c.tick(d.at, applied)
-			if !c.engineOf(v.Rule).RuleInForce(w.From, w.Until, c.latest) {
-				if !d.late && in.LastObserved.After(c.latest) {
-					// Not in force when the incident was confirmed:
-					// perhaps by its latest observation, in its place
-					// in time.
-					later := due{at: in.LastObserved, in: d.in, v: d.v, late: true}
-					at, _ := slices.BinarySearchFunc(dues[k+1:], later, func(a, b due) int {
-						if a.at.After(b.at) {
-							return 1
-						}
-						return -1
-					})
+			if !c.engineOf(v.Rule).RuleInForce(w.From, w.Until, d.judge) {
+				if !d.last && in.LastObserved.After(d.judge) {
+					// Perhaps by its latest observation: judged there, in
+					// its place in time.
+					later := due{at: laterOf(in.LastObserved, c.latest), judge: in.LastObserved, in: d.in, v: d.v, last: true}
+					at, _ := slices.BinarySearchFunc(dues[k+1:], later, order)
 					dues = slices.Insert(dues, k+1+at, later)
 				}
 				continue
 			}
 		}
-		at := d.at
-		if at.Before(c.latest) {
-			at = c.latest
-		}
-		ev := engine.Event{Type: engine.ViolationEv, Agreement: c.key(c.owner(v.Rule)), At: at, ID: fmt.Sprintf("%s:%s", in.ID, v.Rule), Rule: v.Rule, Party: *v.Party, Incident: in.ID}
+		ev := engine.Event{Type: engine.ViolationEv, Agreement: c.key(c.owner(v.Rule)), At: d.at, ID: fmt.Sprintf("%s:%s", in.ID, v.Rule), Rule: v.Rule, Party: *v.Party, Incident: in.ID}
 		if c.apply(&ev) == nil {
 			c.done[key] = true
-			c.latest = at
+			c.latest = d.at
 			applied = append(applied, ev)
 		}
 	}
 	return applied
 }
 
-// violationTime is when a confirmed incident's violation counts: when
-// fusion confirmed the incident (ConfirmedAt: the latest observation time
-// seen when the confirming report came, so a late report does not date it
-// back) if that is news of this batch; else the incident's latest
-// observation — a violation that appeared after the confirmation (its
-// mean position crossed a line with a later report), or an incident that
-// fusion does not confirm (a missing presence report, a vessel's track);
-// never before the engine's clock, which does not go back.
-func (c *Consequences) violationTime(in *monitor.Incident) time.Time {
-	if !in.ConfirmedAt.IsZero() && !in.ConfirmedAt.Before(c.latest) {
-		return in.ConfirmedAt
+// laterOf is the later of two times.
+func laterOf(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
 	}
-	if in.LastObserved.After(c.latest) {
-		return in.LastObserved
-	}
-	return c.latest
+	return b
 }
 
 // tick moves the engine's clock on to at, if it is later. The caller

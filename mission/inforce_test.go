@@ -174,3 +174,110 @@ func TestTimedRuleCountsAtConfirmationWhateverTheBatches(t *testing.T) {
 		}
 	}
 }
+
+// A report that arrives late — an incident seen while the rule was in
+// force, confirmed once the engine's clock had passed the rule's end — is
+// recorded, at the time it became known, as the incident shows it; the
+// rule is judged at when the incident was seen, not at when it was
+// confirmed.
+func TestLateReportOfARuleInForceIsRecorded(t *testing.T) {
+	ctx := context.Background()
+	deadline := t0.Add(14 * 24 * time.Hour)
+	const band = "band:tanks-mortars-light-artillery"
+	a, k := mustReference(t)
+	timed := *a
+	m := *a.Monitoring
+	m.Bands = slices.Clone(m.Bands)
+	for i := range m.Bands {
+		m.Bands[i].Until = "provision:heavy-weapons-withdrawal"
+	}
+	timed.Monitoring = &m
+	at := func(source, owner, id string, d time.Duration) monitor.Observation {
+		o := tanks(t, source, owner, 5, deadline.Add(d))
+		o.ID = id
+		return o
+	}
+	other := at("drone-ua", "ua", "y", 30*time.Minute) // elsewhere, after the deadline
+	other.Position = [2]float64{35.97, 47.416}
+	start := []monitor.Observation{tanks(t, "drone-ua", "ua", 5, t0)}
+	late := []monitor.Observation{at("sat-un", "un", "a", -45*time.Minute), at("sat-osce", "osce", "b", -30*time.Minute)}
+	for _, batches := range [][][]monitor.Observation{{start, {other}, late}, {start, append([]monitor.Observation{other}, late...)}} {
+		t.Run(fmt.Sprintf("%d batches", len(batches)), func(t *testing.T) {
+			d, err := mission.Open(ctx, mission.Config{Agreement: &timed, Kernel: k, Observations: monitor.NewMemStore(), Incidents: monitor.NewMemIncidentStore()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer d.Close()
+			shown := ""
+			for _, b := range batches {
+				res, err := d.Ingest(ctx, b, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, in := range res.Incidents {
+					if in.State == "confirmed" && slices.ContainsFunc(in.Violations, func(v monitor.Violation) bool { return v.Rule == band }) {
+						shown = in.ID
+					}
+				}
+			}
+			st, err := d.State()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, v := range st.Violations {
+				if v.Rule == band {
+					got = append(got, v.Incident+" at "+v.At.Sub(deadline).String())
+				}
+			}
+			if want := []string{shown + " at 30m0s"}; shown == "" || !slices.Equal(got, want) {
+				t.Errorf("the engine records %v of the band, want %v (the confirmed incident shown: %q)", got, want, shown)
+			}
+		})
+	}
+}
+
+// Incidents break a ceiling together: its violation is dated by the batch
+// that took the count over, not by the confirmation of an incident that
+// counted before it did.
+func TestCeilingViolationIsNotDatedBack(t *testing.T) {
+	ctx := context.Background()
+	a, k := mustReference(t)
+	mk := func(source, owner, id string, d time.Duration, elsewhere bool) monitor.Observation {
+		o := tanks(t, source, owner, 6, t0.Add(d))
+		o.ID = id
+		if elsewhere { // in the same security area
+			o.Position = [2]float64{35.97, 47.416}
+		}
+		return o
+	}
+	a1, a2 := mk("sat-un", "un", "a1", 0, false), mk("sat-osce", "osce", "a2", time.Hour, false)
+	b1, b2 := mk("sat-un", "un", "b1", 3*time.Hour, true), mk("sat-osce", "osce", "b2", 4*time.Hour, true)
+	firing := mk("sat-un", "un", "x", 2*time.Hour, true)
+	firing.Equipment, firing.Count, firing.CaliberMM, firing.Event = "", 0, 0, "firing"
+	for _, batches := range [][][]monitor.Observation{{{a1, a2, b1, b2}}, {{a1, a2}, {b1, b2}}, {{a1, a2}, {firing}, {b1, b2}}} {
+		d, err := mission.Open(ctx, mission.Config{Agreement: a, Kernel: k, Observations: monitor.NewMemStore(), Incidents: monitor.NewMemIncidentStore()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, b := range batches {
+			if _, err := d.Ingest(ctx, b, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		st, _ := d.State()
+		n := 0
+		for _, v := range st.Violations {
+			if agreement.IsCeilingRule(v.Rule) {
+				n++
+				if at := v.At.Sub(t0); at != 4*time.Hour {
+					t.Errorf("%d batches: %s at +%v, want +4h (when the second group of tanks took the count over)", len(batches), v.ID, at)
+				}
+			}
+		}
+		if n == 0 {
+			t.Errorf("%d batches: no ceiling violation", len(batches))
+		}
+		d.Close()
+	}
+}

@@ -6,20 +6,22 @@ import (
 )
 
 // versionWire is a Version as it travels between a sector's worker and
-// the recorder: the incident's ConfirmedAt, which the incident's own JSON
+// the recorder: the incident's ConfirmedAt and SeenConfirmed, which the incident's own JSON
 // leaves out (it is not part of the record), goes beside it, so that the
 // recorder gives a violation the time the embedded deployment gives it.
 type versionWire struct {
 	versionFields
-	ConfirmedAt time.Time `json:"confirmed_at,omitzero"`
+	ConfirmedAt   time.Time `json:"confirmed_at,omitzero"`
+	SeenConfirmed time.Time `json:"seen_confirmed,omitzero"`
 }
 
 // versionFields is Version without its JSON methods.
 type versionFields Version
 
-// MarshalJSON writes the version with its incident's ConfirmedAt.
+// MarshalJSON writes the version with its incident's ConfirmedAt and
+// SeenConfirmed.
 func (v Version) MarshalJSON() ([]byte, error) {
-	return json.Marshal(versionWire{versionFields(v), v.Incident.ConfirmedAt})
+	return json.Marshal(versionWire{versionFields(v), v.Incident.ConfirmedAt, v.Incident.SeenConfirmed})
 }
 
 // UnmarshalJSON reads what MarshalJSON wrote.
@@ -29,6 +31,6 @@ func (v *Version) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*v = Version(w.versionFields)
-	v.Incident.ConfirmedAt = w.ConfirmedAt
+	v.Incident.ConfirmedAt, v.Incident.SeenConfirmed = w.ConfirmedAt, w.SeenConfirmed
 	return nil
 }
