@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/accord-peace/accord/agreement"
+	"github.com/accord-peace/accord/geo"
 	"github.com/accord-peace/accord/local"
 	"github.com/accord-peace/accord/mission"
 	"github.com/accord-peace/accord/monitor"
@@ -20,15 +21,8 @@ func TestRulesTakeEffectOnTheAgreementsClock(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	open := func() *local.Deployment {
-		a, k := mustReference(t)
-		timed := *a
-		m := *a.Monitoring
-		m.Bands = slices.Clone(m.Bands)
-		for i := range m.Bands {
-			m.Bands[i].From = "provision:heavy-weapons-withdrawal"
-		}
-		timed.Monitoring = &m
-		d, err := local.Open(ctx, local.Config{Dir: dir, Agreement: &timed, Kernel: k})
+		timed, k := withBands(t, func(b *agreement.Band) { b.From = "provision:heavy-weapons-withdrawal" })
+		d, err := local.Open(ctx, local.Config{Dir: dir, Agreement: timed, Kernel: k})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -81,15 +75,8 @@ func TestRulesTakeEffectOnTheAgreementsClock(t *testing.T) {
 	}
 	// The batch commands' mission, in memory without a record, runs the
 	// engine too and decides the same.
-	a, k := mustReference(t)
-	timed := *a
-	m := *a.Monitoring
-	m.Bands = slices.Clone(m.Bands)
-	for i := range m.Bands {
-		m.Bands[i].From = "provision:heavy-weapons-withdrawal"
-	}
-	timed.Monitoring = &m
-	batch, err := mission.Open(ctx, mission.Config{Agreement: &timed, Kernel: k, Observations: monitor.NewMemStore(), Incidents: monitor.NewMemIncidentStore()})
+	timed, k := withBands(t, func(b *agreement.Band) { b.From = "provision:heavy-weapons-withdrawal" })
+	batch, err := mission.Open(ctx, mission.Config{Agreement: timed, Kernel: k, Observations: monitor.NewMemStore(), Incidents: monitor.NewMemIncidentStore()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,15 +126,8 @@ func TestTimedRuleCountsAtConfirmationWhateverTheBatches(t *testing.T) {
 	} {
 		for _, batches := range [][][]monitor.Observation{{seen}, {seen[:1], seen[1:2], seen[2:]}} {
 			t.Run(fmt.Sprintf("%s, %d batches", tt.name, len(batches)), func(t *testing.T) {
-				a, k := mustReference(t)
-				timed := *a
-				m := *a.Monitoring
-				m.Bands = slices.Clone(m.Bands)
-				for i := range m.Bands {
-					tt.window(&m.Bands[i])
-				}
-				timed.Monitoring = &m
-				d, err := mission.Open(ctx, mission.Config{Agreement: &timed, Kernel: k, Observations: monitor.NewMemStore(), Incidents: monitor.NewMemIncidentStore()})
+				timed, k := withBands(t, tt.window)
+				d, err := mission.Open(ctx, mission.Config{Agreement: timed, Kernel: k, Observations: monitor.NewMemStore(), Incidents: monitor.NewMemIncidentStore()})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -184,14 +164,7 @@ func TestLateReportOfARuleInForceIsRecorded(t *testing.T) {
 	ctx := context.Background()
 	deadline := t0.Add(14 * 24 * time.Hour)
 	const band = "band:tanks-mortars-light-artillery"
-	a, k := mustReference(t)
-	timed := *a
-	m := *a.Monitoring
-	m.Bands = slices.Clone(m.Bands)
-	for i := range m.Bands {
-		m.Bands[i].Until = "provision:heavy-weapons-withdrawal"
-	}
-	timed.Monitoring = &m
+	timed, k := withBands(t, func(b *agreement.Band) { b.Until = "provision:heavy-weapons-withdrawal" })
 	at := func(source, owner, id string, d time.Duration) monitor.Observation {
 		o := tanks(t, source, owner, 5, deadline.Add(d))
 		o.ID = id
@@ -203,7 +176,7 @@ func TestLateReportOfARuleInForceIsRecorded(t *testing.T) {
 	late := []monitor.Observation{at("sat-un", "un", "a", -45*time.Minute), at("sat-osce", "osce", "b", -30*time.Minute)}
 	for _, batches := range [][][]monitor.Observation{{start, {other}, late}, {start, append([]monitor.Observation{other}, late...)}} {
 		t.Run(fmt.Sprintf("%d batches", len(batches)), func(t *testing.T) {
-			d, err := mission.Open(ctx, mission.Config{Agreement: &timed, Kernel: k, Observations: monitor.NewMemStore(), Incidents: monitor.NewMemIncidentStore()})
+			d, err := mission.Open(ctx, mission.Config{Agreement: timed, Kernel: k, Observations: monitor.NewMemStore(), Incidents: monitor.NewMemIncidentStore()})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -280,4 +253,18 @@ func TestCeilingViolationIsNotDatedBack(t *testing.T) {
 		}
 		d.Close()
 	}
+}
+
+// withBands is the reference agreement with every band changed by set
+// (tied to the agreement's clock), and its kernel.
+func withBands(tb testing.TB, set func(*agreement.Band)) (*agreement.Agreement, *geo.Kernel) {
+	a, k := mustReference(tb)
+	timed := *a
+	m := *a.Monitoring
+	m.Bands = slices.Clone(m.Bands)
+	for i := range m.Bands {
+		set(&m.Bands[i])
+	}
+	timed.Monitoring = &m
+	return &timed, k
 }
