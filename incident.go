@@ -59,6 +59,11 @@ type Incident struct {
 	// them beside the incident (package sector's Version).
 	ConfirmedAt   time.Time `json:"-"`
 	SeenConfirmed time.Time `json:"-"`
+	// OpenedAt is, for an incident of fusion, the latest observation time
+	// seen when the report that opened it came: the parties sign at the
+	// earliest of a first batch's, the first report's time whatever the
+	// batch. Zero for other incidents; not in its JSON either.
+	OpenedAt time.Time `json:"-"`
 }
 
 // IncidentStore keeps every incident the pipeline hands out, closed ones

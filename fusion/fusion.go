@@ -68,6 +68,10 @@ type Incident struct {
 	// ConfirmedAt: a late report confirms an incident seen before the
 	// engine's latest observation).
 	ConfirmedAt, SeenConfirmed time.Time
+	// OpenedAt is the latest observation time the engine had seen when the
+	// report that opened the incident came: of the first incident, the
+	// first report's time, whatever batches the reports came in.
+	OpenedAt time.Time
 	// ClosedAt is when the incident closed (zero while it is open): the
 	// latest observation time seen when it had gone a horizon without a
 	// report. ClosedReason says why. A closed incident takes no more
@@ -395,7 +399,7 @@ func (e *Engine) Add(r Report) *Incident {
 	best, ambiguous := e.assign(m)
 	if best == nil {
 		e.next++
-		best = &Incident{ID: e.cfg.IDPrefix + "inc-" + strconv.Itoa(e.next), Attributions: map[string]int{}, Ambiguous: ambiguous}
+		best = &Incident{ID: e.cfg.IDPrefix + "inc-" + strconv.Itoa(e.next), Attributions: map[string]int{}, Ambiguous: ambiguous, OpenedAt: e.latest}
 		if ambiguous {
 			alone := m
 			best.alone = &alone

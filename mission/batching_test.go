@@ -57,6 +57,7 @@ func sameTimes(t *testing.T, lines [][]byte, percent int) {
 	type run struct {
 		per        int
 		violations map[string]time.Time // by event id
+		signed     []time.Time
 	}
 	runs := []*run{{per: len(lines)}, {per: 500}, {per: 37}}
 	for _, r := range runs {
@@ -64,8 +65,11 @@ func sameTimes(t *testing.T, lines [][]byte, percent int) {
 		d.ingestLines(t, lines, r.per)
 		r.violations = map[string]time.Time{}
 		for _, ev := range entries[engine.Event](t, d.ledger, accord.EntryEvent) {
-			if ev.Type == engine.ViolationEv {
+			switch ev.Type {
+			case engine.ViolationEv:
 				r.violations[ev.ID] = ev.At
+			case engine.Sign:
+				r.signed = append(r.signed, ev.At)
 			}
 		}
 		d.close()
@@ -75,6 +79,11 @@ func sameTimes(t *testing.T, lines [][]byte, percent int) {
 		t.Fatalf("%d violations in the simulated hours: too few for the test to show anything", len(one))
 	}
 	for _, r := range runs[1:] {
+		// The parties sign at the first report, whatever the first batch
+		// held: the agreement's phases and deadlines start there.
+		if !slices.EqualFunc(r.signed, runs[0].signed, time.Time.Equal) || len(r.signed) == 0 {
+			t.Errorf("batches of %d: signed at %v, in one batch at %v", r.per, r.signed, runs[0].signed)
+		}
 		same, later := 0, 0
 		var most time.Duration
 		ceilings := 0

@@ -163,13 +163,7 @@ func (c *Consequences) Observe(ins []monitor.Incident, windows map[string]agreem
 	defer c.mu.Unlock()
 	var applied []engine.Event
 	if c.seq == 0 && len(ins) > 0 {
-		// The parties sign when monitoring starts: at the first observation.
-		at := ins[0].FirstObserved
-		for _, in := range ins {
-			if in.FirstObserved.Before(at) {
-				at = in.FirstObserved
-			}
-		}
+		at := signingTime(ins)
 		for _, a := range c.as {
 			for _, p := range a.Parties {
 				ev := engine.Event{Type: engine.Sign, Agreement: c.key(a.ID), Party: p, At: at}
@@ -190,6 +184,30 @@ func (c *Consequences) Observe(ins []monitor.Incident, windows map[string]agreem
 	applied = c.tick(now, applied)
 	c.inForce(ins, windows)
 	return applied, c.fresh(), c.verdicts(applied)
+}
+
+// signingTime is when the parties sign, monitoring starting: at the first
+// report fusion took, the time the first incident opened (OpenedAt: the
+// same whatever the first batch held), or for a first batch without a
+// fusion incident (a vessel's track, a missing report) at its earliest
+// observation.
+func signingTime(ins []monitor.Incident) time.Time {
+	var at time.Time
+	for _, in := range ins {
+		if !in.OpenedAt.IsZero() && (at.IsZero() || in.OpenedAt.Before(at)) {
+			at = in.OpenedAt
+		}
+	}
+	if !at.IsZero() {
+		return at
+	}
+	at = ins[0].FirstObserved
+	for _, in := range ins {
+		if in.FirstObserved.Before(at) {
+			at = in.FirstObserved
+		}
+	}
+	return at
 }
 
 // due is a violation a batch brings: ins[in].Violations[v], to apply at

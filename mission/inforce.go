@@ -8,11 +8,14 @@ import (
 
 // inForce drops from each incident the violations of rules tied to the
 // agreement's clock (windows, by rule name) that are not in force at the
-// incident's last observation, as the engine's state says. The engine's
-// points in time — a provision's deadline, a phase's opening — are fixed
-// once reached, and the clock has reached the batch before this runs, so
-// a restart, which restores the engine first and then replays the
-// observations, decides the same. The caller holds c.mu (or is Open).
+// incident's last observation, as the engine's state says, unless the
+// engine recorded them (judged when the incident was confirmed: see
+// Observe) — a recorded violation is never left out of its incident. The
+// engine's points in time — a provision's deadline, a phase's opening —
+// are fixed once reached, the clock has reached the batch before this
+// runs, and what the engine recorded is restored with it, so a restart,
+// which restores the engine first and then replays the observations,
+// decides the same. The caller holds c.mu (or is Open).
 func (c *Consequences) inForce(ins []monitor.Incident, windows map[string]agreement.InForce) {
 	if len(windows) == 0 {
 		return
@@ -23,7 +26,7 @@ func (c *Consequences) inForce(ins []monitor.Incident, windows map[string]agreem
 		dropped := false
 		for j, v := range vs {
 			w, timed := windows[v.Rule]
-			if timed && !c.engineOf(v.Rule).RuleInForce(w.From, w.Until, ins[i].LastObserved) {
+			if timed && !c.done[ins[i].ID+"|"+v.Rule] && !c.engineOf(v.Rule).RuleInForce(w.From, w.Until, ins[i].LastObserved) {
 				if !dropped {
 					kept = append([]monitor.Violation{}, vs[:j]...)
 					dropped = true

@@ -206,6 +206,14 @@ func TestLateReportOfARuleInForceIsRecorded(t *testing.T) {
 			if want := []string{shown + " at 30m0s"}; shown == "" || !slices.Equal(got, want) {
 				t.Errorf("the engine records %v of the band, want %v (the confirmed incident shown: %q)", got, want, shown)
 			}
+			// The incident keeps the violation recorded, though the rule
+			// is out of force at its latest observation.
+			all, _ := d.AllIncidents(ctx, monitor.IncidentFilter{})
+			for _, in := range all {
+				if in.ID == shown && !slices.ContainsFunc(in.Violations, func(v monitor.Violation) bool { return v.Rule == band }) {
+					t.Errorf("%s as stored lists %v: not the band the engine recorded", in.ID, in.Violations)
+				}
+			}
 		})
 	}
 }

@@ -82,7 +82,7 @@ func (p *Pipeline) violations(in *fusion.Incident, s *summary) (Incident, float6
 		FirstObserved: in.FirstObserved, LastObserved: in.LastObserved,
 		Observations: slices.Clone(in.Reports), IndependentSources: len(in.Owners),
 		Confidence: round(in.Confidence, 1e-4), Side: p.m.Sides.Party(pl.Side),
-		Zones: []string{}, Violations: []Violation{}, ConfirmedAt: in.ConfirmedAt, SeenConfirmed: in.SeenConfirmed,
+		Zones: []string{}, Violations: []Violation{}, ConfirmedAt: in.ConfirmedAt, SeenConfirmed: in.SeenConfirmed, OpenedAt: in.OpenedAt,
 	}
 	zoneIdx := pl.Zones.Indices()
 	for _, zi := range zoneIdx {

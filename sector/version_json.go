@@ -6,22 +6,23 @@ import (
 )
 
 // versionWire is a Version as it travels between a sector's worker and
-// the recorder: the incident's ConfirmedAt and SeenConfirmed, which the incident's own JSON
+// the recorder: the incident's ConfirmedAt, SeenConfirmed and OpenedAt, which the incident's own JSON
 // leaves out (it is not part of the record), goes beside it, so that the
 // recorder gives a violation the time the embedded deployment gives it.
 type versionWire struct {
 	versionFields
 	ConfirmedAt   time.Time `json:"confirmed_at,omitzero"`
 	SeenConfirmed time.Time `json:"seen_confirmed,omitzero"`
+	OpenedAt      time.Time `json:"opened_at,omitzero"`
 }
 
 // versionFields is Version without its JSON methods.
 type versionFields Version
 
-// MarshalJSON writes the version with its incident's ConfirmedAt and
-// SeenConfirmed.
+// MarshalJSON writes the version with its incident's ConfirmedAt,
+// SeenConfirmed and OpenedAt.
 func (v Version) MarshalJSON() ([]byte, error) {
-	return json.Marshal(versionWire{versionFields(v), v.Incident.ConfirmedAt, v.Incident.SeenConfirmed})
+	return json.Marshal(versionWire{versionFields(v), v.Incident.ConfirmedAt, v.Incident.SeenConfirmed, v.Incident.OpenedAt})
 }
 
 // UnmarshalJSON reads what MarshalJSON wrote.
@@ -31,6 +32,6 @@ func (v *Version) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*v = Version(w.versionFields)
-	v.Incident.ConfirmedAt, v.Incident.SeenConfirmed = w.ConfirmedAt, w.SeenConfirmed
+	v.Incident.ConfirmedAt, v.Incident.SeenConfirmed, v.Incident.OpenedAt = w.ConfirmedAt, w.SeenConfirmed, w.OpenedAt
 	return nil
 }

@@ -8,10 +8,12 @@ import (
 	"github.com/accord-peace/accord/monitor"
 )
 
+// The times the agreement engine takes from an incident, which its JSON
+// leaves out, travel beside it from a worker to the recorder.
 func TestVersionCarriesConfirmedAt(t *testing.T) {
 	at := time.Date(2026, 3, 1, 12, 30, 0, 0, time.UTC)
 	for _, v := range []Version{
-		{Incident: monitor.Incident{ID: "s0/inc-1", State: "confirmed", ConfirmedAt: at}, Anchor: Anchor{AccuracyM: 5}},
+		{Incident: monitor.Incident{ID: "s0/inc-1", State: "confirmed", ConfirmedAt: at, SeenConfirmed: at.Add(-time.Hour), OpenedAt: at.Add(-2 * time.Hour)}, Anchor: Anchor{AccuracyM: 5}},
 		{Incident: monitor.Incident{ID: "s1/inc-2", State: "reported"}, Released: true},
 	} {
 		b, err := json.Marshal(v)
@@ -22,7 +24,8 @@ func TestVersionCarriesConfirmedAt(t *testing.T) {
 		if err := json.Unmarshal(b, &got); err != nil {
 			t.Fatalf("%s: %v", b, err)
 		}
-		if !got.Incident.ConfirmedAt.Equal(v.Incident.ConfirmedAt) || got.Incident.ID != v.Incident.ID ||
+		if !got.Incident.ConfirmedAt.Equal(v.Incident.ConfirmedAt) || !got.Incident.SeenConfirmed.Equal(v.Incident.SeenConfirmed) ||
+			!got.Incident.OpenedAt.Equal(v.Incident.OpenedAt) || got.Incident.ID != v.Incident.ID ||
 			got.Released != v.Released || got.Anchor.AccuracyM != v.Anchor.AccuracyM {
 			t.Errorf("%s read back as %+v, want %+v", b, got, v)
 		}
