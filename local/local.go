@@ -79,6 +79,7 @@ type Deployment struct {
 	db      *sqlite.DB
 	derive  *sqlite.DB
 	pg      *pgstore.DB
+	lock    *dirLock
 }
 
 // IsPostgres reports whether a store setting names PostgreSQL.
@@ -92,12 +93,21 @@ func Open(ctx context.Context, c Config) (*Deployment, error) {
 	if err := os.MkdirAll(c.Dir, 0o755); err != nil {
 		return nil, err
 	}
+	lock, err := lockDir(c.Dir)
+	if err != nil {
+		return nil, err
+	}
 	reg := c.Registry
 	if reg == nil {
 		reg = &ledger.Registry{}
 	}
-	d := &Deployment{}
-	var err error
+	d := &Deployment{lock: lock}
+	opened := false
+	defer func() {
+		if !opened {
+			d.Close() // what was opened, and the directory's lock
+		}
+	}()
 	cfg := mission.Config{Agreement: c.Agreement, Others: c.Others, Kernel: c.Kernel, StreamFed: c.StreamFed}
 	var confidential mediation.Store
 	switch {
@@ -112,8 +122,7 @@ func Open(ctx context.Context, c Config) (*Deployment, error) {
 			return nil, err
 		}
 		if d.derive, err = sqlite.OpenDerived(ctx, filepath.Join(c.Dir, "incidents.db")); err != nil {
-			d.Close()
-			return nil, err
+				return nil, err
 		}
 		cfg.Observations, cfg.Incidents, cfg.Sealed = sqlite.NewObservationStore(d.db), sqlite.NewIncidentStore(d.derive), sqlite.NewSealedStore(d.db)
 		confidential = sqlite.NewConfidentialStore(d.db)
@@ -121,7 +130,6 @@ func Open(ctx context.Context, c Config) (*Deployment, error) {
 		return nil, accord.Errorf(accord.EINVALID, "store %q: want sqlite (files in the data directory) or a PostgreSQL URL postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE", pgstore.Redact(c.Store))
 	}
 	if d.Ledger, err = ledger.OpenLedger(filepath.Join(c.Dir, "ledger"), reg); err != nil {
-		d.Close()
 		return nil, err
 	}
 	cfg.Ledger = d.Ledger
@@ -129,23 +137,20 @@ func Open(ctx context.Context, c Config) (*Deployment, error) {
 		cfg.Publisher = c.Publisher(d.Ledger)
 	}
 	if d.Mission, err = mission.Open(ctx, cfg); err != nil {
-		d.Close()
 		return nil, err
 	}
 	key, err := mediation.LoadKey(filepath.Join(c.Dir, "mediation.key"))
 	if err != nil {
-		d.Close()
 		return nil, err
 	}
 	if d.Mediation, err = mediation.Open(ctx, mediation.Config{Ledger: d.Ledger, Store: confidential, Key: key}); err != nil {
-		d.Close()
 		return nil, err
 	}
 	if d.Funding, err = funding.Open(ctx, funding.Config{Ledger: d.Ledger, Agreement: d.agreementState,
 		Signatures: d.Ledger, RequireSigned: c.Agreement != nil && len(c.Agreement.Keys) > 0}); err != nil {
-		d.Close()
 		return nil, err
 	}
+	opened = true
 	return d, nil
 }
 
@@ -187,5 +192,7 @@ func (d *Deployment) Close() error {
 	if d.pg != nil {
 		errs = append(errs, d.pg.Close())
 	}
+	errs = append(errs, d.lock.release())
+	d.lock = nil
 	return errors.Join(errs...)
 }

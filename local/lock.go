@@ -1,0 +1,91 @@
+package local
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/accord-peace/accord"
+)
+
+// LockName is the file in a data directory that the deployment using it
+// holds locked: two processes writing one ledger would each sign
+// checkpoints the other's appends contradict.
+const LockName = "accord.lock"
+
+// dirLock is a data directory held by this process.
+type dirLock struct {
+	f    *os.File
+	path string
+}
+
+// lockDir takes the data directory dir for this process, or says which
+// process holds it. The lock goes with the process (a crash releases it);
+// the file stays, naming the last holder's pid, until Close removes it.
+func lockDir(dir string) (*dirLock, error) {
+	path := filepath.Join(dir, LockName)
+	for attempt := 0; ; attempt++ {
+		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+		if err != nil {
+			return nil, &accord.Error{Code: accord.EINVALID, Message: "locking the data directory " + dir, Err: err}
+		}
+		held, err := tryLock(f)
+		if err != nil {
+			f.Close()
+			return nil, &accord.Error{Code: accord.EINVALID, Message: "locking the data directory " + dir, Err: err}
+		}
+		if !held {
+			b, _ := os.ReadFile(path)
+			f.Close()
+			who := "another process"
+			if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && pid > 0 {
+				who = fmt.Sprintf("another process (pid %d)", pid)
+			}
+			return nil, accord.Errorf(accord.EINVALID, "the data directory %s is in use by %s: one directory serves one process (its ledger is signed by one writer); stop it, or give this one another --data", dir, who)
+		}
+		// The holder before may have removed the file between our open
+		// and our lock: then the lock is on a file no one else will
+		// open, and the path must be locked again.
+		if same, err := samePath(f, path); err != nil || !same {
+			unlock(f)
+			f.Close()
+			if err != nil || attempt == 3 {
+				return nil, accord.Errorf(accord.EINVALID, "locking the data directory %s: %s keeps changing", dir, path)
+			}
+			continue
+		}
+		if err := f.Truncate(0); err == nil {
+			f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
+		}
+		return &dirLock{f: f, path: path}, nil
+	}
+}
+
+// samePath reports whether path still names the file f has open.
+func samePath(f *os.File, path string) (bool, error) {
+	a, err := f.Stat()
+	if err != nil {
+		return false, err
+	}
+	b, err := os.Stat(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return os.SameFile(a, b), nil
+}
+
+// release removes the lock file and lets the directory go.
+func (l *dirLock) release() error {
+	if l == nil {
+		return nil
+	}
+	err := os.Remove(l.path)
+	unlock(l.f)
+	return errors.Join(err, l.f.Close())
+}
