@@ -122,7 +122,7 @@ func Open(ctx context.Context, c Config) (*Deployment, error) {
 			return nil, err
 		}
 		if d.derive, err = sqlite.OpenDerived(ctx, filepath.Join(c.Dir, "incidents.db")); err != nil {
-				return nil, err
+			return nil, err
 		}
 		cfg.Observations, cfg.Incidents, cfg.Sealed = sqlite.NewObservationStore(d.db), sqlite.NewIncidentStore(d.derive), sqlite.NewSealedStore(d.db)
 		confidential = sqlite.NewConfidentialStore(d.db)
