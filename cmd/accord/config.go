@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -90,6 +92,28 @@ type fileValue struct {
 	line int
 }
 
+// secondDocument is the line of the marker (---) that starts a YAML
+// file's second document: the first marker if the file's first document
+// has none, else the second.
+func secondDocument(b []byte) int {
+	started, seen := false, 0
+	for i, line := range strings.Split(string(b), "\n") {
+		t := strings.TrimRight(line, " \t\r")
+		if t == "---" || strings.HasPrefix(t, "--- ") {
+			seen++
+			if seen == 2 || started {
+				return i + 1
+			}
+			started = true // the first document's own marker
+			continue
+		}
+		if s := strings.TrimSpace(t); s != "" && !strings.HasPrefix(s, "#") {
+			started = true
+		}
+	}
+	return 1
+}
+
 // readConfigFile reads a configuration file strictly: a mapping of the
 // known keys to a scalar or, for repeatable flags, a list of scalars.
 func readConfigFile(path string, known []string, repeatable func(string) bool) (map[string]fileValue, []string) {
@@ -97,8 +121,15 @@ func readConfigFile(path string, known []string, repeatable func(string) bool) (
 	if err != nil {
 		return nil, []string{fmt.Sprintf("--config %s: %v", path, err)}
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(b, &doc); err != nil {
+	// One document: a second one (after ---) would be read by nothing.
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	var doc, next yaml.Node
+	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
+		return nil, []string{fmt.Sprintf("%s: not YAML: %v", path, err)}
+	}
+	if err := dec.Decode(&next); err == nil {
+		return nil, []string{fmt.Sprintf("%s:%d: a second YAML document: the settings are one mapping, in one document (no ---)", path, secondDocument(b))}
+	} else if !errors.Is(err, io.EOF) {
 		return nil, []string{fmt.Sprintf("%s: not YAML: %v", path, err)}
 	}
 	out := map[string]fileValue{}

@@ -102,6 +102,7 @@ func TestConfigRefused(t *testing.T) {
 	unknown := writeFile(t, dir, "unknown.yaml", "addr: 127.0.0.1:0\n\nlisten: :8080\n")
 	badValue := writeFile(t, dir, "bad.yaml", "feed-per-addr: several\n")
 	list := writeFile(t, dir, "list.yaml", "addr: [a, b]\n")
+	twoDocs := writeFile(t, dir, "two.yaml", "# settings\n---\naddr: 127.0.0.1:0\n---\nstore: postgres://u@db/x\ntokens: /etc/accord/tokens.json\n")
 	tokens := writeFile(t, dir, "tokens.json", `{"guarantor-token-0123456789": {"actor": "ru", "role": "guarantor"}}`)
 	tests := []struct {
 		name string
@@ -114,6 +115,10 @@ func TestConfigRefused(t *testing.T) {
 		{"check: unknown key with its line", nil, []string{"config", "check", "--config", unknown, "--data", dir}, 1, []string{unknown + `:3: unknown key "listen"`}},
 		{"serve: bad value in the file", nil, []string{"serve", "--config", badValue}, 2, []string{badValue + `:1: feed-per-addr "several"`}},
 		{"serve: a list for a single value", nil, []string{"serve", "--config", list}, 2, []string{list + `:1: addr: want one value, not a list`}},
+		// A second document was read by nothing: serve started on SQLite,
+		// open to every caller, with the store and tokens it names unset.
+		{"serve: a second YAML document", nil, []string{"serve", "--config", twoDocs}, 2, []string{twoDocs + `:4: a second YAML document`}},
+		{"check: a second YAML document", nil, []string{"config", "check", "--config", twoDocs, "--data", dir}, 1, []string{twoDocs + `:4: a second YAML document`}},
 		{"serve: bad env value named with its variable", map[string]string{"ACCORD_BODY_TIMEOUT": "soon"}, []string{"serve", "--data", dir}, 2, []string{`ACCORD_BODY_TIMEOUT="soon"`}},
 		{"check: bad env value named with its variable", map[string]string{"ACCORD_FEED_CLIENTS": "all"}, []string{"config", "check", "--data", dir}, 1, []string{`ACCORD_FEED_CLIENTS="all"`}},
 		{"serve: env value the server refuses", map[string]string{"ACCORD_ADDR": "nowhere"}, []string{"serve", "--data", dir}, 2, []string{`--addr "nowhere": want HOST:PORT`, "(set by env ACCORD_ADDR)"}},
