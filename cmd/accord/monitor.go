@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -256,13 +258,33 @@ func writeMonitorSummary(w io.Writer, nobs int, incidents []monitor.Incident) {
 		}
 	}
 	fmt.Fprintf(w, "%d distinct observations, %d incidents (", nobs, len(incidents))
-	for i, s := range []string{fusion.Confirmed, fusion.Corroborated, fusion.Reported, fusion.Disputed, fusion.Dismissed} {
+	// Every state counted, so that the counts add up to the incidents:
+	// the usual ones always, any other (merged, ...) when present.
+	order := []string{fusion.Confirmed, fusion.Corroborated, fusion.Reported, fusion.Disputed, fusion.Dismissed}
+	for _, s := range slices.Sorted(maps.Keys(states)) {
+		if !slices.Contains(order, s) {
+			order = append(order, s)
+		}
+	}
+	for i, s := range order {
 		if i > 0 {
 			fmt.Fprint(w, ", ")
 		}
 		fmt.Fprintf(w, "%d %s", states[s], s)
 	}
-	fmt.Fprintf(w, "; %d closed, %d open), %d violations\n\n", closed, len(incidents)-closed, nv)
+	// A merged incident is neither open nor closed: its reports are its
+	// survivor's.
+	merged := 0
+	for _, in := range incidents {
+		if in.State == fusion.Merged && in.ClosedAt == nil {
+			merged++
+		}
+	}
+	fmt.Fprintf(w, "; %d closed, %d open", closed, len(incidents)-closed-merged)
+	if merged > 0 {
+		fmt.Fprintf(w, ", %d merged into others", merged)
+	}
+	fmt.Fprintf(w, "), %d violations\n\n", nv)
 	keys := make([]rp, 0, len(byRule))
 	for k := range byRule {
 		keys = append(keys, k)

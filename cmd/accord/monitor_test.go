@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -288,5 +290,46 @@ func TestDailyReportOfAnUncoveredDay(t *testing.T) {
 		if said != tt.warn || warned != tt.warn {
 			t.Errorf("%s: the report says uncovered %v, stderr warns %v (%q); want %v", tt.day, said, warned, errOut, tt.warn)
 		}
+	}
+}
+
+// The summary's state counts add up to the incidents, merged ones
+// included, and a merged incident is not counted open.
+func TestMonitorRunSummaryCountsEveryState(t *testing.T) {
+	obs, _ := simulateTo(t, "--seed", "3", "--duration", "6h", "--dense")
+	out, errOut, code := runAccord(t, "monitor", "run", "reference", obs, "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	states := map[string]int{}
+	n := 0
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var in struct{ State string }
+		if err := json.Unmarshal([]byte(line), &in); err != nil {
+			t.Fatal(err)
+		}
+		states[in.State]++
+		n++
+	}
+	if states["merged"] == 0 {
+		t.Fatalf("no merged incident among %d (%v): the test shows nothing", n, states)
+	}
+	summary, _, _ := runAccord(t, "monitor", "run", "reference", obs)
+	first := strings.SplitN(summary, "\n", 2)[0]
+	re := regexp.MustCompile(`(\d+) ([a-z]+)[,;]`)
+	sum := 0
+	for _, m := range re.FindAllStringSubmatch(strings.SplitN(first, "(", 2)[1], -1) {
+		if m[2] == "closed" || m[2] == "open" {
+			continue
+		}
+		k, _ := strconv.Atoi(m[1])
+		if k != states[m[2]] {
+			t.Errorf("summary: %s %s, the incidents: %d", m[1], m[2], states[m[2]])
+		}
+		sum += k
+	}
+	want := fmt.Sprintf("%d merged into others", states["merged"])
+	if sum != n || !strings.Contains(first, want) {
+		t.Errorf("summary %q: states add up to %d of %d incidents; want %q", first, sum, n, want)
 	}
 }
