@@ -123,7 +123,8 @@ var knownProperties = []string{"id", "source", "observed_at", "reported_at", "ev
 // twice with the same content is kept once; with different content it is
 // an error naming the earlier line.
 func DecodeObservations(r io.Reader, name string) ([]Observation, error) {
-	return decodeObservations(r, name, 0, time.Time{})
+	obs, _, err := decodeObservations(r, name, 0, time.Time{})
+	return obs, err
 }
 
 // DecodeObservationBytes is DecodeObservations of a batch held in memory
@@ -131,7 +132,8 @@ func DecodeObservations(r io.Reader, name string) ([]Observation, error) {
 // batch's memory taken once for its number of lines rather than grown as
 // it is read.
 func DecodeObservationBytes(data []byte, name string) ([]Observation, error) {
-	return DecodeReceivedBytes(data, name, time.Time{})
+	obs, _, err := DecodeReceivedBytes(data, name, time.Time{})
+	return obs, err
 }
 
 // DecodeReceivedBytes is DecodeObservationBytes of a batch received at a
@@ -139,8 +141,10 @@ func DecodeObservationBytes(data []byte, name string) ([]Observation, error) {
 // whose reported_at is after it is refused like any bad line (a report
 // cannot come from the future: its source's clock is wrong, and its time
 // would move the agreement's clock past every deadline). A zero notAfter
-// checks nothing, as a file read has no receipt.
-func DecodeReceivedBytes(data []byte, name string, notAfter time.Time) ([]Observation, error) {
+// checks nothing, as a file read has no receipt. repeated counts the lines
+// that repeat an earlier line's observation exactly (kept once, not
+// returned): an answer counts them with the resends.
+func DecodeReceivedBytes(data []byte, name string, notAfter time.Time) (obs []Observation, repeated int, err error) {
 	// The room is bounded whatever the data: a megabyte of short bad
 	// lines must not take room for a million observations.
 	room := min(bytes.Count(data, []byte{'\n'})+1, len(data)/minObservationBytes, maxRoom)
@@ -156,8 +160,8 @@ const (
 
 // decodeObservations is DecodeObservations with room made for lines
 // observations (none when 0), refusing reports after notAfter (when not
-// zero).
-func decodeObservations(r io.Reader, name string, lines int, notAfter time.Time) ([]Observation, error) {
+// zero); it counts the lines that repeat an earlier one exactly.
+func decodeObservations(r io.Reader, name string, lines int, notAfter time.Time) ([]Observation, int, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 4<<20)
 	var out []Observation
@@ -173,6 +177,7 @@ func decodeObservations(r io.Reader, name string, lines int, notAfter time.Time)
 		}
 	}
 	seen := make(map[ObservationKey]int, lines) // key → index in out
+	repeated := 0
 	lineOf := make(map[ObservationKey]int, lines)
 	n := 0
 	for sc.Scan() {
@@ -201,6 +206,8 @@ func decodeObservations(r io.Reader, name string, lines int, notAfter time.Time)
 			if out[i].Digest() != o.Digest() {
 				fail(LineError{File: name, Line: n, Field: "properties.id",
 					Msg: fmt.Sprintf("(source %q, id %q) was sent on line %d with different content", k.Source, k.ID, lineOf[k])})
+			} else {
+				repeated++
 			}
 			continue
 		}
@@ -208,19 +215,19 @@ func decodeObservations(r io.Reader, name string, lines int, notAfter time.Time)
 		out = append(out, *o)
 	}
 	if err := sc.Err(); err != nil {
-		return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("%s: line %d", name, n+1), Err: err}
+		return nil, 0, &Error{Code: EINVALID, Message: fmt.Sprintf("%s: line %d", name, n+1), Err: err}
 	}
 	if bad > 0 {
 		msg := fmt.Sprintf("%s: %d bad line(s), nothing accepted", name, bad)
 		if bad > len(errs) {
 			msg += fmt.Sprintf(" (the first %d listed)", len(errs))
 		}
-		return nil, &Error{Code: EINVALID, Message: msg, Err: &BadLines{Lines: errs, Total: bad}}
+		return nil, 0, &Error{Code: EINVALID, Message: msg, Err: &BadLines{Lines: errs, Total: bad}}
 	}
 	if len(out) == 0 {
-		return nil, nil // as without room made
+		return nil, repeated, nil // as without room made
 	}
-	return out, nil
+	return out, repeated, nil
 }
 
 // DecodeObservation decodes and validates one observation.

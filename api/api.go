@@ -287,7 +287,7 @@ func (s *Server) postObservations(w http.ResponseWriter, r *http.Request) {
 	case skew > 0:
 		notAfter = time.Now().Add(skew)
 	}
-	obs, err := monitor.DecodeReceived(raw, "body", notAfter)
+	obs, repeated, err := monitor.DecodeReceived(raw, "body", notAfter)
 	if err != nil {
 		s.fail(w, http.StatusBadRequest, err)
 		return
@@ -323,6 +323,9 @@ func (s *Server) postObservations(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, status(err), err)
 		return
 	}
+	// A line repeated within the body is a resend too: counted with the
+	// duplicates, so that added and duplicates account for every line.
+	res.Duplicates += repeated
 	if s.Metrics != nil {
 		s.Metrics.Observations.WithLabelValues("added").Add(float64(res.Added))
 		s.Metrics.Observations.WithLabelValues("duplicate").Add(float64(res.Duplicates))

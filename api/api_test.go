@@ -136,6 +136,13 @@ func TestIngestObservations(t *testing.T) {
 		t.Fatalf("GET incidents: %v %v", err, resp)
 	}
 	resp.Body.Close()
+	// A line repeated within the body is counted with the duplicates:
+	// added and duplicates account for every line.
+	eight := strings.Replace(line, "ID", "8", 1) + "\n"
+	code, out = post(t, srv.URL, ndjson, eight+eight+"\n"+eight)
+	if code != 200 || out["added"] != 1.0 || out["duplicates"] != 2.0 {
+		t.Errorf("a line three times: %d %v; want 1 added, 2 duplicates", code, out)
+	}
 }
 
 func TestIncidentFilters(t *testing.T) {

@@ -46,8 +46,9 @@ func DecodeBytes(data []byte, name string) ([]Observation, error) {
 }
 
 // DecodeReceived is DecodeBytes of a batch received at a known time, less
-// the clock skew allowed (accord.DecodeReceivedBytes).
-func DecodeReceived(data []byte, name string, notAfter time.Time) ([]Observation, error) {
+// the clock skew allowed, with the lines that repeat an earlier one
+// counted (accord.DecodeReceivedBytes).
+func DecodeReceived(data []byte, name string, notAfter time.Time) ([]Observation, int, error) {
 	return accord.DecodeReceivedBytes(data, name, notAfter)
 }
 
