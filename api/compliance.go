@@ -12,10 +12,14 @@ import (
 // maxBuckets bounds a compliance timeline.
 const maxBuckets = 2000
 
-// Compliance is each party's record of confirmed violations over time: the
-// dashboard's compliance timeline.
+// Compliance is each party's record of confirmed violations over time
+// under one agreement: the dashboard's compliance timeline. Agreements
+// lists every agreement the mission runs (the main one first), so that an
+// answer about one says there are others (?agreement=ID).
 type Compliance struct {
-	Bucket  string            `json:"bucket"` // a Go duration, 24h0m0s
+	Agreement  string   `json:"agreement"`
+	Agreements []string `json:"agreements"`
+	Bucket     string   `json:"bucket"` // a Go duration, 24h0m0s
 	From    time.Time         `json:"from"`   // start of the first bucket
 	Now     time.Time         `json:"now"`    // the monitoring clock
 	Parties []PartyCompliance `json:"parties"`
@@ -101,27 +105,44 @@ func ComplianceOf(parties []string, st *engine.State, d time.Duration) (Complian
 	return c, nil
 }
 
+// getCompliance answers GET /v1/compliance[?bucket=D][&agreement=ID]: the
+// timeline of one agreement (the main one by default), naming every
+// agreement the mission runs.
 func (s *Server) getCompliance(w http.ResponseWriter, r *http.Request) {
-	st := s.state(w)
-	if st == nil {
+	sts := s.states(w)
+	if sts == nil {
 		return
 	}
 	d := 24 * time.Hour
+	as := s.Mission.Agreements()
+	at := 0
+	var ids []string
+	for _, a := range as {
+		ids = append(ids, a.ID)
+	}
 	for k, vs := range r.URL.Query() {
-		if k != "bucket" {
-			s.fail(w, http.StatusBadRequest, accord.Errorf(accord.EINVALID, "unknown parameter %q (want bucket)", k))
-			return
-		}
-		var err error
-		if d, err = time.ParseDuration(vs[0]); err != nil || d < time.Minute {
-			s.fail(w, http.StatusBadRequest, accord.Errorf(accord.EINVALID, "bucket %q: want a duration of at least 1m, such as 1h or 24h", vs[0]))
+		switch k {
+		case "bucket":
+			var err error
+			if d, err = time.ParseDuration(vs[0]); err != nil || d < time.Minute {
+				s.fail(w, http.StatusBadRequest, accord.Errorf(accord.EINVALID, "bucket %q: want a duration of at least 1m, such as 1h or 24h", vs[0]))
+				return
+			}
+		case "agreement":
+			if at = slices.Index(ids, vs[0]); at < 0 {
+				s.fail(w, http.StatusBadRequest, accord.Errorf(accord.EINVALID, "agreement %.80q: this record runs %v", vs[0], ids))
+				return
+			}
+		default:
+			s.fail(w, http.StatusBadRequest, accord.Errorf(accord.EINVALID, "unknown parameter %q (want bucket or agreement)", k))
 			return
 		}
 	}
-	c, err := ComplianceOf(s.Mission.Agreement().Parties, st, d)
+	c, err := ComplianceOf(as[at].Parties, sts[at], d)
 	if err != nil {
 		s.fail(w, status(err), err)
 		return
 	}
+	c.Agreement, c.Agreements = ids[at], ids
 	writeJSON(w, http.StatusOK, c)
 }

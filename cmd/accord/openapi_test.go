@@ -173,6 +173,8 @@ func TestOpenAPIDescribesTheServer(t *testing.T) {
 		{method: "GET", path: "/v1/compliance", code: 200},
 		{method: "GET", path: "/v1/compliance?bucket=1h", code: 200},
 		{method: "GET", path: "/v1/compliance?bucket=1s", code: 400},
+		{method: "GET", path: "/v1/compliance?agreement=ukraine-2025-ceasefire&bucket=1h", code: 200},
+		{method: "GET", path: "/v1/compliance?agreement=nope", code: 400},
 		{method: "GET", path: "/v1/scenario", code: 200},
 		{method: "GET", path: "/v1/scenario/proposals/us-28-points", code: 200},
 		{method: "GET", path: "/v1/scenario/proposals/nope", code: 404},

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -199,6 +200,32 @@ func TestDemoStoryEndToEnd(t *testing.T) {
 	if strings.Join(ids, " ") != "ukraine-2025-ceasefire ukraine-2025-grain-corridor ukraine-2025-prisoner-exchange ukraine-2025-znpp-safety" {
 		t.Errorf("agreements %v, want the reference case's four, the ceasefire first", ids)
 	}
+	// The compliance timeline is of one agreement and names the others;
+	// the corridor's shows its upheld breach by ua, which the ceasefire's
+	// does not count.
+	var comp struct {
+		Agreement  string
+		Agreements []string
+		Parties    []struct {
+			Party  string
+			Totals struct{ Violations, Upheld int }
+		}
+	}
+	getJSON(t, s.URL+"/v1/compliance", 200, &comp)
+	if comp.Agreement != "ukraine-2025-ceasefire" || !slices.Equal(comp.Agreements, ids) {
+		t.Errorf("GET /v1/compliance: agreement %q of %v; want the ceasefire, of %v", comp.Agreement, comp.Agreements, ids)
+	}
+	getJSON(t, s.URL+"/v1/compliance?agreement=ukraine-2025-grain-corridor", 200, &comp)
+	upheld := 0
+	for _, p := range comp.Parties {
+		if p.Party == "ua" {
+			upheld = p.Totals.Upheld
+		}
+	}
+	if comp.Agreement != "ukraine-2025-grain-corridor" || upheld == 0 {
+		t.Errorf("the corridor's compliance: %+v; want ua's upheld breach", comp)
+	}
+	getJSON(t, s.URL+"/v1/compliance?agreement=nope", 400, nil)
 	// The exchanges the ICRC attested: counts public, by releasing side.
 	var ex api.ExchangesView
 	getJSON(t, s.URL+"/v1/exchanges", 200, &ex)
