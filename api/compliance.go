@@ -17,12 +17,12 @@ const maxBuckets = 2000
 // lists every agreement the mission runs (the main one first), so that an
 // answer about one says there are others (?agreement=ID).
 type Compliance struct {
-	Agreement  string   `json:"agreement"`
-	Agreements []string `json:"agreements"`
-	Bucket     string   `json:"bucket"` // a Go duration, 24h0m0s
-	From    time.Time         `json:"from"`   // start of the first bucket
-	Now     time.Time         `json:"now"`    // the monitoring clock
-	Parties []PartyCompliance `json:"parties"`
+	Agreement  string            `json:"agreement"`
+	Agreements []string          `json:"agreements"`
+	Bucket     string            `json:"bucket"` // a Go duration, 24h0m0s
+	From       time.Time         `json:"from"`   // start of the first bucket
+	Now        time.Time         `json:"now"`    // the monitoring clock
+	Parties    []PartyCompliance `json:"parties"`
 }
 
 // PartyCompliance is one party's timeline.
