@@ -26,8 +26,12 @@ type AgreementView struct {
 	Phases        []PhaseView                `json:"phases"`
 	Provisions    []ProvisionView            `json:"provisions"`
 	Consultations []engine.ConsultationState `json:"consultations"`
-	Tranches      []TrancheView              `json:"tranches"`
-	Snapback      *engine.SnapbackState      `json:"snapback"`
+	// ConsultationsWithheld counts the consultations the caller may not
+	// read (open notices to another party): the list is partial then,
+	// and says so.
+	ConsultationsWithheld int                   `json:"consultations_withheld,omitempty"`
+	Tranches              []TrancheView         `json:"tranches"`
+	Snapback              *engine.SnapbackState `json:"snapback"`
 	// Hash is the SHA-256 of the engine's canonical state.
 	Hash string `json:"state_hash"`
 }
@@ -89,6 +93,8 @@ func view(a *agreement.Agreement, st *engine.State, visible func(engine.Consulta
 	for _, c := range st.Consultations {
 		if visible(c) {
 			v.Consultations = append(v.Consultations, c)
+		} else {
+			v.ConsultationsWithheld++
 		}
 	}
 	return v
@@ -166,16 +172,25 @@ func (s *Server) getConsultations(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := []ConsultationView{}
+	withheld := 0
 	for i, a := range s.Mission.Agreements() {
 		ag := a.ID
 		if i == 0 {
 			ag = ""
 		}
-		for _, c := range view(a, sts[i], s.visibleTo(r)).Consultations {
+		v := view(a, sts[i], s.visibleTo(r))
+		for _, c := range v.Consultations {
 			out = append(out, ConsultationView{ConsultationState: c, Agreement: ag})
 		}
+		withheld += v.ConsultationsWithheld
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"consultations": out})
+	// Withheld counts the open notices the caller may not read: the list
+	// is partial then, and says so.
+	body := map[string]any{"consultations": out}
+	if withheld > 0 {
+		body["withheld"] = withheld
+	}
+	writeJSON(w, http.StatusOK, body)
 }
 
 // ResponseRequest is a party's answer to a notice.

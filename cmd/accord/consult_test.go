@@ -293,17 +293,32 @@ func TestServeConsultationsWithTokens(t *testing.T) {
 	defer stop()
 	postSimulated(t, url, "monitor-token-0123456789", "4", "1h")
 	seen := map[string][]engine.ConsultationState{}
+	withheld := map[string]int{}
 	for who, tok := range map[string]string{"public": "", "ru": "ru-token-0123456789abcd", "ua": "ua-token-0123456789abcd",
 		"us": "us-token-0123456789abcd", "un": "un-token-0123456789abcd"} {
 		var got struct {
 			Consultations []engine.ConsultationState `json:"consultations"`
+			Withheld      int                        `json:"withheld"`
 		}
 		authJSON(t, "GET", url+"/v1/consultations", tok, "", 200, &got)
-		seen[who] = got.Consultations
+		seen[who], withheld[who] = got.Consultations, got.Withheld
+		// The agreement's view withholds the same, and says so too.
+		var v api.AgreementView
+		authJSON(t, "GET", url+"/v1/agreement", tok, "", 200, &v)
+		if len(v.Consultations) != len(got.Consultations) || v.ConsultationsWithheld != got.Withheld {
+			t.Errorf("%s: /v1/agreement lists %d consultations, %d withheld; /v1/consultations %d, %d", who, len(v.Consultations), v.ConsultationsWithheld, len(got.Consultations), got.Withheld)
+		}
 	}
 	all := seen["us"]
 	if len(all) == 0 || len(seen["un"]) != len(all) || len(seen["public"]) != 0 {
 		t.Fatalf("guarantor %d, mediator %d, public %d consultations", len(all), len(seen["un"]), len(seen["public"]))
+	}
+	// A list left partial says how many it leaves out: every caller's
+	// list and withheld count add up to the consultations.
+	for who := range seen {
+		if len(seen[who])+withheld[who] != len(all) {
+			t.Errorf("%s reads %d consultations, %d said withheld, of %d", who, len(seen[who]), withheld[who], len(all))
+		}
 	}
 	for _, p := range []string{"ru", "ua"} {
 		n := 0
