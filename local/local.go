@@ -105,7 +105,7 @@ func Open(ctx context.Context, c Config) (*Deployment, error) {
 	opened := false
 	defer func() {
 		if !opened {
-			d.Close() // what was opened, and the directory's lock
+			d.Discard() // what was opened and made, and the directory's lock
 		}
 	}()
 	cfg := mission.Config{Agreement: c.Agreement, Others: c.Others, Kernel: c.Kernel, StreamFed: c.StreamFed}
@@ -175,8 +175,21 @@ func (d *Deployment) ObserveStore(o pgstore.Observer) {
 	}
 }
 
-// Close closes the stores.
+// Discard closes a deployment whose start was refused and removes the
+// files it made in its directory (and those its caller made there since,
+// a key): the directory is left as it was found. It removes them before
+// it lets the directory go, so they are nobody else's.
+func (d *Deployment) Discard() error {
+	return d.close(true)
+}
+
+// Close closes the deployment's stores and ledger and lets its directory
+// go.
 func (d *Deployment) Close() error {
+	return d.close(false)
+}
+
+func (d *Deployment) close(discard bool) error {
 	var errs []error
 	if d.Mission != nil {
 		errs = append(errs, d.Mission.Close())
@@ -191,6 +204,9 @@ func (d *Deployment) Close() error {
 	}
 	if d.pg != nil {
 		errs = append(errs, d.pg.Close())
+	}
+	if discard {
+		errs = append(errs, d.lock.removeNew())
 	}
 	errs = append(errs, d.lock.release())
 	d.lock = nil

@@ -16,10 +16,12 @@ import (
 // checkpoints the other's appends contradict.
 const LockName = "accord.lock"
 
-// dirLock is a data directory held by this process.
+// dirLock is a data directory held by this process, with the names it
+// held when taken (had), so that a refused start can remove what it made.
 type dirLock struct {
 	f    *os.File
 	path string
+	had  map[string]bool
 }
 
 // lockDir takes the data directory dir for this process, or says which
@@ -60,7 +62,12 @@ func lockDir(dir string) (*dirLock, error) {
 		if err := f.Truncate(0); err == nil {
 			f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
 		}
-		return &dirLock{f: f, path: path}, nil
+		had := map[string]bool{LockName: true}
+		des, _ := os.ReadDir(dir)
+		for _, de := range des {
+			had[de.Name()] = true
+		}
+		return &dirLock{f: f, path: path, had: had}, nil
 	}
 }
 
@@ -78,6 +85,24 @@ func samePath(f *os.File, path string) (bool, error) {
 		return false, err
 	}
 	return os.SameFile(a, b), nil
+}
+
+// removeNew removes the regular files the directory holds that it did
+// not when the lock was taken (stores, ledger, keys a refused start made);
+// the caller still holds the lock, so they are nobody else's.
+func (l *dirLock) removeNew() error {
+	if l == nil {
+		return nil
+	}
+	dir := filepath.Dir(l.path)
+	des, err := os.ReadDir(dir)
+	var errs []error
+	for _, de := range des {
+		if !l.had[de.Name()] && de.Type().IsRegular() {
+			errs = append(errs, os.Remove(filepath.Join(dir, de.Name())))
+		}
+	}
+	return errors.Join(append(errs, err)...)
 }
 
 // release removes the lock file and lets the directory go.

@@ -59,3 +59,39 @@ func TestDataDirectoryServesOneDeployment(t *testing.T) {
 		d.Close()
 	}
 }
+
+// A deployment refused at start leaves its directory as it found it: the
+// stores and ledger it made are removed, what was there stays.
+func TestRefusedStartLeavesTheDirectoryAsItWas(t *testing.T) {
+	ctx := context.Background()
+	a, k := monitortest.Reference(t)
+	dir := t.TempDir()
+	// A damaged key, found after the stores and the ledger are made.
+	if err := os.WriteFile(filepath.Join(dir, "mediation.key"), []byte("not a key"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := local.Open(ctx, local.Config{Dir: dir, Agreement: a, Kernel: k}); err == nil {
+		t.Fatal("a damaged mediation.key was taken")
+	}
+	des, _ := os.ReadDir(dir)
+	var names []string
+	for _, de := range des {
+		names = append(names, de.Name())
+	}
+	if strings.Join(names, " ") != "mediation.key" {
+		t.Errorf("after a refused start the directory holds %v; want the damaged key alone, as before", names)
+	}
+	// Discard after a start the caller refused (its own check failed).
+	dir2 := t.TempDir()
+	d, err := local.Open(ctx, local.Config{Dir: dir2, Agreement: a, Kernel: k})
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir2, "log.key"), []byte("made by the caller"), 0o600)
+	if err := d.Discard(); err != nil {
+		t.Fatal(err)
+	}
+	if des, _ := os.ReadDir(dir2); len(des) != 0 {
+		t.Errorf("after Discard the directory holds %d entries; want none", len(des))
+	}
+}

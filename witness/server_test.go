@@ -28,6 +28,9 @@ func TestCheckServer(t *testing.T) {
 		{"http://h/accord/v1/", false},
 		{"http://h/?a=b", false},
 		{"http://h/#x", false},
+		{"http://h:99999", false},
+		{"http://h:0", false},
+		{"http://[::1]:65535", true},
 	} {
 		err := CheckServer(c.url)
 		if (err == nil) != c.ok {

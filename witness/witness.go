@@ -136,6 +136,11 @@ func CheckServer(raw string) error {
 	case strings.HasSuffix(strings.TrimSuffix(u.Path, "/"), "/v1"):
 		return bad("it ends with /v1, which the witness adds")
 	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return bad(fmt.Sprintf("port %s is not one of 1..65535", p))
+		}
+	}
 	return nil
 }
 

@@ -279,7 +279,7 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 	// reached leaves no key behind.
 	signer, vkey, err := logKey(c.data)
 	if err != nil {
-		d.Close()
+		d.Discard() // a refused start leaves --data as it was
 		return nil, err
 	}
 	m, led := d.Mission, d.Ledger
@@ -290,7 +290,7 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 	s.api.Logger = logger
 	s.api.Record = &api.Record{Ledger: led, Origin: c.origin, Signer: signer, Witnesses: witnesses}
 	if err := s.api.Record.LoadCosignatures(filepath.Join(c.data, "cosignatures.json")); err != nil {
-		s.close()
+		s.discard()
 		return nil, err
 	}
 	feed.MaxPerAddr, feed.MaxClients = c.feedPerAddr, c.feedClients
@@ -317,7 +317,7 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 	d.ObserveStore(s.api.Metrics)
 	if c.stream != "" {
 		if err := startStream(ctx, s, c, logger); err != nil {
-			s.close()
+			s.discard()
 			return nil, err
 		}
 	}
@@ -454,6 +454,15 @@ func (s *server) close() {
 		s.node.Close()
 	}
 	s.deployment.Close()
+}
+
+// discard closes a server whose start was refused, removing what it made
+// in --data (local.Deployment.Discard).
+func (s *server) discard() {
+	if s.node != nil {
+		s.node.Close()
+	}
+	s.deployment.Discard()
 }
 
 // logKey reads the log's signing key from the data directory, making one

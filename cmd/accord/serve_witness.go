@@ -190,10 +190,16 @@ func startWitnessNode(ctx context.Context, cmd *cobra.Command, c serverConfig, l
 		return nil, err
 	}
 	server := strings.TrimSuffix(wc.server, "/")
+	// The address first: a port taken leaves --data as it was.
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return nil, listenError(c.addr, err)
+	}
 	w, err := witness.Open(witness.Config{Server: server, Origin: c.origin, Log: lv, Signer: signer, Dir: c.data,
 		Registry: reg, Agreements: as, Signed: signed, Client: &http.Client{Timeout: time.Minute},
 		Open: openSealed(cmd, server, token)})
 	if err != nil {
+		ln.Close()
 		return nil, &accord.Error{Code: accord.EINVALID, Message: "witness " + signer.Name() + " in --data " + c.data, Err: err}
 	}
 	n := &witnessNode{name: signer.Name(), w: w, done: make(chan error, 1), followed: make(chan struct{}), status: newWitnessStatus()}
@@ -215,10 +221,6 @@ func startWitnessNode(ctx context.Context, cmd *cobra.Command, c serverConfig, l
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /v1/witness", n.getStatus)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg2, promhttp.HandlerOpts{}))
-	ln, err := net.Listen("tcp", c.addr)
-	if err != nil {
-		return nil, listenError(c.addr, err)
-	}
 	n.URL = "http://" + ln.Addr().String()
 	n.http = &http.Server{Handler: mux, ReadHeaderTimeout: c.headerTimeout, IdleTimeout: c.idleTimeout}
 	go func() { n.done <- n.http.Serve(ln) }()
