@@ -24,6 +24,7 @@ import (
 	"github.com/accord-peace/accord/internal/redact"
 	"github.com/accord-peace/accord/local"
 	"github.com/accord-peace/accord/pgstore"
+	"github.com/accord-peace/accord/stream"
 )
 
 // The server's configuration comes from four sources, the first that sets
@@ -249,6 +250,12 @@ func resolveConfig(cmd *cobra.Command, configPath string, lookupEnv func(string)
 		if sv, ok := f.Value.(pflag.SliceValue); ok {
 			val = strings.Join(sv.GetSlice(), ",")
 		}
+		if src != "default" && invalid == "" && f.Value.Type() == "string" && strings.TrimSpace(val) == "" && !emptyMeans[name] {
+			// Given, and empty: an unset variable in a script, say
+			// (--store "$PG" serving SQLite, --tokens "$T" an open
+			// server), not the default, which leaving it out gives.
+			problems = append(problems, fmt.Sprintf("--%s %q: empty (%s); leave it out for its default%s", name, val, src, defaultSaid(f)))
+		}
 		if invalid != "" {
 			// A value that does not parse leaves the default (pflag
 			// zeroes a flag on a failed Set): the checks that follow
@@ -262,6 +269,19 @@ func resolveConfig(cmd *cobra.Command, configPath string, lookupEnv func(string)
 		sources = append(sources, configSource{Key: name, Value: val, Source: src})
 	}
 	return sources, problems
+}
+
+// emptyMeans are the string settings whose empty value is documented and
+// meant (--stream "": no streams) or said by a check of their own (--role,
+// --data, --addr, --origin).
+var emptyMeans = map[string]bool{"stream": true, "scenario": true, "config": true, "role": true, "data": true, "addr": true, "origin": true}
+
+// defaultSaid is ", which is X" for a flag with a default value.
+func defaultSaid(f *pflag.Flag) string {
+	if f.DefValue == "" {
+		return ""
+	}
+	return fmt.Sprintf(", which is %q", f.DefValue)
 }
 
 // attribute adds to each problem about a flag the place its value came
@@ -339,7 +359,22 @@ func checkServerConfig(ctx context.Context, c serverConfig, connect bool) []stri
 			}
 		}
 	}
-	if c.tokens != "" {
+	if c.role == stream.RoleWitness {
+		// What the witness node reads at start, read as it reads it.
+		if c.witness.key != "" {
+			_, err := readSigner("--key", c.witness.key)
+			add(err)
+		}
+		if c.witness.logKey != "" {
+			_, err := readVerifier("--witness-log-key", c.witness.logKey)
+			add(err)
+		}
+		if c.witness.tokenFile != "" {
+			if _, err := os.ReadFile(c.witness.tokenFile); err != nil {
+				add(fmt.Errorf("--witness-token-file %s: %v", c.witness.tokenFile, err))
+			}
+		}
+	} else if c.tokens != "" {
 		auth, err := readTokens(c.tokens)
 		add(err)
 		if err == nil && agreementsOK && scenarioOK {

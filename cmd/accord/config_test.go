@@ -129,6 +129,17 @@ func TestConfigRefused(t *testing.T) {
 			[]string{"config", "check", "--config", unknown, "--addr", "nowhere", "--agreement", filepath.Join(dir, "missing.yaml"), "--tokens", tokens, "--keys", filepath.Join(dir, "keys.json"), "--data", filepath.Join(tokens, "sub")}, 1,
 			[]string{"problem(s)", `unknown key "listen"`, `--addr "nowhere"`, "--feed-per-addr 0", "(set by env ACCORD_FEED_PER_ADDR)", "missing.yaml", "--keys", "--data", `--store "mysql://x"`, "(set by env ACCORD_STORE)"}},
 		{"check: tokens that do not match the agreement", nil, []string{"config", "check", "--tokens", tokens, "--data", dir}, 1, []string{`the token of "ru" gives it the guarantor role`}},
+		// Given empty: an unset variable in a script, not the default
+		// (--store "$PG" served SQLite, --tokens "$T" an open server).
+		{"serve: an empty store", nil, []string{"serve", "--store", "", "--data", dir}, 2, []string{`--store "": empty (flag); leave it out for its default, which is "sqlite"`}},
+		{"check: empty tokens in the file", nil, []string{"config", "check", "--config", writeFile(t, dir, "empty.yaml", "tokens:\n"), "--data", dir}, 1, []string{`--tokens "": empty (file ` + filepath.Join(dir, "empty.yaml") + `:1)`}},
+		// What the witness role reads at start, config check reads too;
+		// what it would ignore is said.
+		{"check: a witness's key that is not there", nil, []string{"config", "check", "--role", "witness", "--witness-server", "http://127.0.0.1:1", "--witness-log-key", "notakey", "--key", filepath.Join(dir, "nokey"), "--data", dir}, 1, []string{"--key " + filepath.Join(dir, "nokey"), `--witness-log-key "notakey": neither a file nor`}},
+		{"serve: a witness given tokens", nil, []string{"serve", "--role", "witness", "--witness-server", "http://127.0.0.1:1", "--witness-log-key", "x", "--key", "y", "--tokens", tokens, "--data", dir}, 2, []string{"--tokens and --cors-origin are the mission's server's and would be ignored"}},
+		{"check: a witness's duration below zero on another role", nil, []string{"config", "check", "--witness-every", "-5s", "--data", dir}, 1, []string{"--witness-every -5s, --witness-poll 5s: want durations above 0"}},
+		{"check: streams' settings without --stream", nil, []string{"config", "check", "--source-region", "kharkiv", "--stream-replicas", "3", "--data", dir}, 1, []string{"--stream-replicas 3, --source-region kharkiv: the streams' settings, and there is no --stream"}},
+		{"check: a witness key file that is not there", nil, []string{"config", "check", "--witness-key", filepath.Join(dir, "witnesses.txt"), "--data", dir}, 1, []string{"--witness-key " + filepath.Join(dir, "witnesses.txt") + ": no such file, and not a key"}},
 		{"check: extra argument", nil, []string{"config", "check", "x"}, 2, []string{"Run 'accord config check --help'"}},
 		{"check: unknown flag", nil, []string{"config", "check", "--bogus"}, 2, []string{"unknown flag: --bogus"}},
 	}

@@ -127,6 +127,9 @@ func (c *serverConfig) problems() []string {
 	if c.role == stream.RoleWitness && (c.stream != "" || (c.store != "" && c.store != "sqlite") || c.partitions > 1) {
 		bad("--role witness follows a server over HTTP: --stream, --store and --partitions are the mission's nodes' and would be ignored")
 	}
+	if c.role == stream.RoleWitness && (c.tokens != "" || len(c.corsOrigins) > 0) {
+		bad("--role witness serves its own state, read by everyone: --tokens and --cors-origin are the mission's server's and would be ignored")
+	}
 	for _, a := range c.agreements {
 		if strings.TrimSpace(a) == "" {
 			bad(`--agreement %q: empty; give an agreement file or an embedded name (%s), or leave --agreement out for the reference`, a, embeddedNames())

@@ -117,6 +117,24 @@ func (c serverConfig) streamProblems() []string {
 		if c.partitions > 1 {
 			ps = append(ps, fmt.Sprintf("--partitions %d needs --stream (embedded or nats://HOST:PORT)", c.partitions))
 		}
+		// The streams' other settings would be ignored without them:
+		// said, rather than a server started that is not the one meant.
+		var ignored []string
+		if c.replicas != 1 {
+			ignored = append(ignored, fmt.Sprintf("--stream-replicas %d", c.replicas))
+		}
+		if c.node != "" {
+			ignored = append(ignored, "--node "+c.node)
+		}
+		if len(c.sourceRegions) > 0 {
+			ignored = append(ignored, "--source-region "+strings.Join(c.sourceRegions, ","))
+		}
+		if c.leaseTTL != stream.DefaultLeaseTTL {
+			ignored = append(ignored, "--lease-ttl "+c.leaseTTL.String())
+		}
+		if len(ignored) > 0 {
+			ps = append(ps, fmt.Sprintf("%s: the streams' settings, and there is no --stream (embedded or nats://HOST:PORT): they would be ignored", strings.Join(ignored, ", ")))
+		}
 		return ps
 	}
 	if err := checkStreamURL(c.stream); err != nil {

@@ -54,6 +54,12 @@ func (w *witnessConfig) problems(role string) []string {
 		if w.server != "" || w.logKey != "" || w.key != "" || w.tokenFile != "" {
 			ps = append(ps, fmt.Sprintf("--witness-server, --witness-log-key, --key and --witness-token-file are a witness node's (--role witness); with --role %s they would be ignored", role))
 		}
+		// The durations may come from a host's environment shared with a
+		// witness node: not refused on another role, but a negative one
+		// is no duration at all.
+		if w.every < 0 || w.poll < 0 {
+			ps = append(ps, fmt.Sprintf("--witness-every %v, --witness-poll %v: want durations above 0", w.every, w.poll))
+		}
 		return ps
 	}
 	if w.server == "" || w.logKey == "" || w.key == "" {

@@ -186,6 +186,10 @@ func readWitnessKeys(args []string) ([]note.Verifier, error) {
 	var keys []string
 	for _, a := range args {
 		if _, err := note.NewVerifier(a); err == nil || strings.Contains(a, "=") || !fileExists(a) {
+			if !strings.ContainsAny(a, "+=") && !fileExists(a) {
+				// No key has neither: a file's name, and no such file.
+				return nil, usageError{err: fmt.Errorf("--witness-key %s: no such file, and not a key (NAME+HASH+KEY or NAME=KEY)", a)}
+			}
 			keys = append(keys, a)
 			continue
 		}
