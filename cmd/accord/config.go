@@ -84,7 +84,19 @@ func setFlag(f *pflag.Flag, vals []string) error {
 	if len(vals) != 1 {
 		return fmt.Errorf("want one value, got a list of %d", len(vals))
 	}
-	return f.Value.Set(vals[0])
+	if err := f.Value.Set(vals[0]); err != nil {
+		// Say what the setting wants, not the parser's words.
+		switch f.Value.Type() {
+		case "int", "int64", "uint", "uint64":
+			return fmt.Errorf("want a whole number (default %s)", f.DefValue)
+		case "duration":
+			return fmt.Errorf("want a duration such as 30s, 2m or 1h (default %s)", f.DefValue)
+		case "bool":
+			return errors.New("want true or false")
+		}
+		return err
+	}
+	return nil
 }
 
 // fileValue is one key of a configuration file.

@@ -140,6 +140,8 @@ func TestConfigRefused(t *testing.T) {
 		{"check: a witness's duration below zero on another role", nil, []string{"config", "check", "--witness-every", "-5s", "--data", dir}, 1, []string{"--witness-every -5s, --witness-poll 5s: want durations above 0"}},
 		{"check: streams' settings without --stream", nil, []string{"config", "check", "--source-region", "kharkiv", "--stream-replicas", "3", "--data", dir}, 1, []string{"--stream-replicas 3, --source-region kharkiv: the streams' settings, and there is no --stream"}},
 		{"check: a witness key file that is not there", nil, []string{"config", "check", "--witness-key", filepath.Join(dir, "witnesses.txt"), "--data", dir}, 1, []string{"--witness-key " + filepath.Join(dir, "witnesses.txt") + ": no such file, and not a key"}},
+		{"check: an address that is no IP address", nil, []string{"config", "check", "--addr", "999.1.1.1:8080", "--data", dir}, 1, []string{`--addr "999.1.1.1:8080": the host "999.1.1.1" is not a host name nor an IP address`}},
+		{"check: a number that is not one, from the environment", map[string]string{"ACCORD_FEED_CLIENTS": "lots"}, []string{"config", "check", "--data", dir}, 1, []string{`ACCORD_FEED_CLIENTS="lots": want a whole number (default 1000)`}},
 		{"check: extra argument", nil, []string{"config", "check", "x"}, 2, []string{"Run 'accord config check --help'"}},
 		{"check: unknown flag", nil, []string{"config", "check", "--bogus"}, 2, []string{"unknown flag: --bogus"}},
 	}

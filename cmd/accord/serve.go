@@ -107,7 +107,7 @@ func (c *serverConfig) problems() []string {
 		bad("--addr %q: want HOST:PORT (127.0.0.1:8080, :8080, [::1]:0): %v", c.addr, err)
 	} else if _, err := net.LookupPort("tcp", port); err != nil || port == "" {
 		bad("--addr %q: the port %q is not a port number (0 to 65535; 0 for any free port)", c.addr, port)
-	} else if strings.ContainsAny(host, " /") {
+	} else if strings.ContainsAny(host, " /") || looksIPv4(host) && net.ParseIP(host) == nil {
 		bad("--addr %q: the host %q is not a host name nor an IP address", c.addr, host)
 	}
 	for _, d := range []struct {
@@ -605,4 +605,10 @@ client that stops reading is dropped. Ctrl-C stops it cleanly.
 	c.register(cmd, "accord-data")
 	registerConfigFile(cmd, &configPath)
 	return cmd
+}
+
+// looksIPv4 reports whether a host is digits and dots only: an IPv4
+// address or nothing (999.1.1.1 is no host name).
+func looksIPv4(host string) bool {
+	return host != "" && strings.Trim(host, "0123456789.") == ""
 }
