@@ -510,6 +510,11 @@ type globalRecord struct {
 	N      int              `json:"n"`
 	Keys   []monitor.Key    `json:"keys"` // the members it holds
 	Last   monitor.Incident `json:"last"`
+	// The agreement engine's times of Last, which the incident's JSON
+	// leaves out (see Version's wire form).
+	ConfirmedAt   time.Time `json:"confirmed_at,omitzero"`
+	SeenConfirmed time.Time `json:"seen_confirmed,omitzero"`
+	OpenedAt      time.Time `json:"opened_at,omitzero"`
 	// Released are the local ids that released it and may still merge or
 	// close it.
 	Released []string `json:"released,omitempty"`
@@ -528,7 +533,8 @@ func (s *Sequencer) Snapshot() ([]byte, error) {
 		}
 	}
 	for _, g := range s.global {
-		r := globalRecord{ID: g.id, Owner: g.owner, Anchor: g.anchor, N: g.n, Last: g.last, Keys: []monitor.Key{}, Released: released[g]}
+		r := globalRecord{ID: g.id, Owner: g.owner, Anchor: g.anchor, N: g.n, Last: g.last, Keys: []monitor.Key{}, Released: released[g],
+			ConfirmedAt: g.last.ConfirmedAt, SeenConfirmed: g.last.SeenConfirmed, OpenedAt: g.last.OpenedAt}
 		slices.Sort(r.Released)
 		for _, k := range g.keys {
 			if s.byKey[k] == g && !slices.Contains(r.Keys, k) {
@@ -561,6 +567,7 @@ func RestoreSequencer(data []byte) (*Sequencer, error) {
 			return nil, accord.Errorf(accord.EINVALID, "sector: sequencer snapshot: incident %q is not one of inc-1 to inc-%d", r.ID, s.next)
 		}
 		g := &global{id: r.ID, owner: r.Owner, anchor: r.Anchor, n: r.N, keys: r.Keys, last: r.Last}
+		g.last.ConfirmedAt, g.last.SeenConfirmed, g.last.OpenedAt = r.ConfirmedAt, r.SeenConfirmed, r.OpenedAt
 		s.global[g.id] = g
 		if g.owner != "" {
 			s.local[g.owner] = g

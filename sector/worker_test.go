@@ -1,6 +1,7 @@
 package sector_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"reflect"
@@ -223,6 +224,32 @@ func TestSequencerSnapshot(t *testing.T) {
 	}
 	if restored.Open() != d.seq.Open() {
 		t.Fatalf("restored %d open incidents of %d", restored.Open(), d.seq.Open())
+	}
+	// What the snapshot holds of each incident, the times the agreement
+	// engine takes included (its JSON leaves them out).
+	if again, err := restored.Snapshot(); err != nil || !bytes.Equal(again, snap) {
+		t.Fatalf("a restored sequencer's snapshot differs from the one it was restored from (%v)", err)
+	}
+	var held struct {
+		Globals []struct {
+			ConfirmedAt time.Time `json:"confirmed_at"`
+			OpenedAt    time.Time `json:"opened_at"`
+		} `json:"globals"`
+	}
+	confirmed, opened := 0, 0
+	if err := json.Unmarshal(snap, &held); err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range held.Globals {
+		if !g.ConfirmedAt.IsZero() {
+			confirmed++
+		}
+		if !g.OpenedAt.IsZero() {
+			opened++
+		}
+	}
+	if confirmed == 0 || opened == 0 {
+		t.Fatalf("of %d incidents the snapshot holds, %d with a confirmation time, %d with an opening time", len(held.Globals), confirmed, opened)
 	}
 	for i := half; i < len(obs); i += 100 {
 		own, halo := d.split(obs[i:min(i+100, len(obs))])
