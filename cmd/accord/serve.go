@@ -285,6 +285,7 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 		d.Discard() // a refused start leaves --data as it was
 		return nil, err
 	}
+	warnReadable(logger, filepath.Join(c.data, "log.key"), "the log's private key")
 	m, led := d.Mission, d.Ledger
 	k := m.Kernel()
 	s := &server{deployment: d, done: make(chan error, 1), logKey: vkey, agreement: a, kernel: k, monitoring: m.Monitoring()}
@@ -611,4 +612,15 @@ client that stops reading is dropped. Ctrl-C stops it cleanly.
 // address or nothing (999.1.1.1 is no host name).
 func looksIPv4(host string) bool {
 	return host != "" && strings.Trim(host, "0123456789.") == ""
+}
+
+// warnReadable warns when a private key's file may be read by others
+// than its owner (its mode gives the group or the world any access): whoever
+// reads it signs as the log, or as the witness.
+func warnReadable(logger *slog.Logger, path, what string) {
+	st, err := os.Stat(path)
+	if err != nil || st.Mode().Perm()&0o077 == 0 {
+		return
+	}
+	logger.Warn(what+" may be read by others than its owner: chmod 600 it", "file", path, "mode", fmt.Sprintf("%04o", st.Mode().Perm()))
 }

@@ -179,6 +179,7 @@ func startWitnessNode(ctx context.Context, cmd *cobra.Command, c serverConfig, l
 	if err != nil {
 		return nil, err
 	}
+	warnReadable(logger, wc.key, "the witness's private key (--key)")
 	lv, err := readVerifier("--witness-log-key", wc.logKey)
 	if err != nil {
 		return nil, err
