@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/accord-peace/accord/agreement"
+	"github.com/accord-peace/accord/engine"
 	"github.com/accord-peace/accord/geo"
 	"github.com/accord-peace/accord/local"
 	"github.com/accord-peace/accord/mission"
@@ -137,15 +138,9 @@ func TestTimedRuleCountsAtConfirmationWhateverTheBatches(t *testing.T) {
 						t.Fatal(err)
 					}
 				}
-				st, err := d.State()
-				if err != nil {
-					t.Fatal(err)
-				}
 				var got []string
-				for _, v := range st.Violations {
-					if v.Rule == band {
-						got = append(got, v.At.Format(time.RFC3339))
-					}
+				for _, v := range recorded(t, d, band) {
+					got = append(got, v.At.Format(time.RFC3339))
 				}
 				if want := []string{tt.violated.Format(time.RFC3339)}; !slices.Equal(got, want) {
 					t.Errorf("the band's violations at %v, want at %v", got, want)
@@ -193,15 +188,9 @@ func TestLateReportOfARuleInForceIsRecorded(t *testing.T) {
 					}
 				}
 			}
-			st, err := d.State()
-			if err != nil {
-				t.Fatal(err)
-			}
 			var got []string
-			for _, v := range st.Violations {
-				if v.Rule == band {
-					got = append(got, v.Incident+" at "+v.At.Sub(deadline).String())
-				}
+			for _, v := range recorded(t, d, band) {
+				got = append(got, v.Incident+" at "+v.At.Sub(deadline).String())
 			}
 			if want := []string{shown + " at 30m0s"}; shown == "" || !slices.Equal(got, want) {
 				t.Errorf("the engine records %v of the band, want %v (the confirmed incident shown: %q)", got, want, shown)
@@ -275,4 +264,20 @@ func withBands(tb testing.TB, set func(*agreement.Band)) (*agreement.Agreement, 
 	}
 	timed.Monitoring = &m
 	return &timed, k
+}
+
+// recorded are the violations of a rule the mission's engine holds.
+func recorded(tb testing.TB, m *mission.Mission, rule string) []engine.ViolationState {
+	tb.Helper()
+	st, err := m.State()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var out []engine.ViolationState
+	for _, v := range st.Violations {
+		if v.Rule == rule {
+			out = append(out, v)
+		}
+	}
+	return out
 }
