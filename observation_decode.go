@@ -127,6 +127,13 @@ func DecodeObservations(r io.Reader, name string) ([]Observation, error) {
 	return obs, err
 }
 
+// DecodeObservationsCounting is DecodeObservations that also counts the
+// lines it kept once because they repeat an earlier line exactly, so that
+// an answer about the batch can account for every line.
+func DecodeObservationsCounting(r io.Reader, name string) (obs []Observation, repeated int, err error) {
+	return decodeObservations(r, name, 0, time.Time{})
+}
+
 // DecodeObservationBytes is DecodeObservations of a batch held in memory
 // (a request's body): the same lines, checks and errors, with the
 // batch's memory taken once for its number of lines rather than grown as

@@ -39,6 +39,12 @@ func Decode(r io.Reader, name string) ([]Observation, error) {
 	return accord.DecodeObservations(r, name)
 }
 
+// DecodeCounting is Decode that also counts the lines kept once because
+// they repeat an earlier one exactly (accord.DecodeObservationsCounting).
+func DecodeCounting(r io.Reader, name string) ([]Observation, int, error) {
+	return accord.DecodeObservationsCounting(r, name)
+}
+
 // DecodeBytes is Decode of a batch held in memory
 // (accord.DecodeObservationBytes).
 func DecodeBytes(data []byte, name string) ([]Observation, error) {

@@ -51,31 +51,40 @@ func (f *inputFlags) register(c *cobra.Command) {
 
 // read decodes one input in the chosen format.
 func (f *inputFlags) read(cmd *cobra.Command, path string) ([]monitor.Observation, error) {
+	obs, _, err := f.readCounting(cmd, path)
+	return obs, err
+}
+
+// readCounting is read that also counts the lines of an NDJSON file kept
+// once because they repeat an earlier line exactly (the CSV imports keep
+// every row: a repeat among them is in the observations returned).
+func (f *inputFlags) readCounting(cmd *cobra.Command, path string) ([]monitor.Observation, int, error) {
 	if f.format != "ndjson" && f.format != "acled" && f.format != "ucdp" {
-		return nil, usageError{cmd: usagePath(cmd), err: fmt.Errorf("--format %q: want ndjson, acled or ucdp", f.format)}
+		return nil, 0, usageError{cmd: usagePath(cmd), err: fmt.Errorf("--format %q: want ndjson, acled or ucdp", f.format)}
 	}
 	in, name, err := openInput(cmd, path)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer in.Close()
 	opt := monitor.ImportOptions{Parties: map[string]string{}}
 	for _, p := range f.parties {
 		actor, party, ok := strings.Cut(p, "=")
 		if !ok || actor == "" || party == "" {
-			return nil, usageError{cmd: usagePath(cmd), err: fmt.Errorf("--party %q: want ACTOR-PREFIX=PARTY", p)}
+			return nil, 0, usageError{cmd: usagePath(cmd), err: fmt.Errorf("--party %q: want ACTOR-PREFIX=PARTY", p)}
 		}
 		opt.Parties[actor] = party
 	}
+	var obs []monitor.Observation
 	switch f.format {
 	case "ndjson":
-		return monitor.Decode(in, name)
+		return monitor.DecodeCounting(in, name)
 	case "acled":
-		return monitor.ImportACLED(in, name, opt)
+		obs, err = monitor.ImportACLED(in, name, opt)
 	case "ucdp":
-		return monitor.ImportUCDP(in, name, opt)
+		obs, err = monitor.ImportUCDP(in, name, opt)
 	}
-	return nil, usageError{cmd: usagePath(cmd), err: fmt.Errorf("--format %q: want ndjson, acled or ucdp", f.format)}
+	return obs, 0, err
 }
 
 // openInput opens a file, or standard input for "-".
@@ -326,8 +335,10 @@ func newMonitorIngestCmd() *cobra.Command {
 		Long: `ingest validates each file of observations (- for standard input) against
 docs/observation.md and adds them to the store file (NDJSON, created when
 absent). The key (source.id, id) is the idempotency key: an exact resend of a
-stored observation is counted and skipped; the same key with different content
-is an error. ACLED and UCDP GED CSV exports are read with --format (their
+stored observation is counted and skipped, and so is an observation repeated
+in the input (the same file or another); the same key with different content
+is an error. The answer accounts for every observation read:
+  N new, N already stored, N repeated in the input, N in FILE ACLED and UCDP GED CSV exports are read with --format (their
 columns by name, as their codebooks define them). The files are read whole
 before anything is stored: any error refuses them all and leaves the store
 as it was. The store (package ndjson) is rewritten atomically (a temporary
@@ -361,17 +372,24 @@ store, never half of one.`,
 			}
 			first := map[monitor.Key]place{}
 			var at []place // of each observation of the batch
+			// Repeats of an observation given earlier in the input: those
+			// the decoder kept once, and those passed on to the store
+			// (which counts them with the resends of stored ones).
+			repeated, passedOn := 0, 0
 			for _, path := range args {
-				obs, err := input.read(cmd, path)
+				obs, rep, err := input.readCounting(cmd, path)
 				if err != nil {
 					return err
 				}
+				repeated += rep
 				for i := range obs {
 					k, d := obs[i].Key(), obs[i].Digest()
 					if p, ok := first[k]; !ok {
 						first[k] = place{path, i + 1, d}
 					} else if p.digest != d {
 						return accord.Errorf(accord.EINVALID, "%s: observation %d: (source %q, id %q) was given before, in %s (observation %d), with other content; nothing was stored", path, i+1, k.Source, k.ID, p.file, p.nth)
+					} else {
+						passedOn++
 					}
 					at = append(at, place{file: path, nth: i + 1})
 				}
@@ -395,7 +413,7 @@ store, never half of one.`,
 				return err
 			}
 			n, _ := st.Len(cmd.Context())
-			fmt.Fprintf(cmd.OutOrStdout(), "%d new, %d already stored, %d in %s\n", res.Added, res.Duplicates, n, store)
+			fmt.Fprintf(cmd.OutOrStdout(), "%d new, %d already stored, %d repeated in the input, %d in %s\n", res.Added, res.Duplicates-passedOn, repeated+passedOn, n, store)
 			writeOneSourceNote(cmd.OutOrStdout(), batch, nil)
 			return nil
 		},

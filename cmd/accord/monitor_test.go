@@ -163,6 +163,42 @@ func TestMonitorIngestIdempotentAndAtomic(t *testing.T) {
 	}
 }
 
+// Every observation read is in ingest's answer: new, already stored, or
+// repeated in the input (in one file, or by a later file).
+func TestMonitorIngestCountsRepeats(t *testing.T) {
+	obs, _ := simulateTo(t, "--seed", "3", "--duration", "1h", "--rate", "8")
+	data, err := os.ReadFile(obs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	if len(lines) < 3 {
+		t.Fatalf("%d observations simulated", len(lines))
+	}
+	dir := t.TempDir()
+	store := filepath.Join(dir, "store.ndjson")
+	a, b := filepath.Join(dir, "a.ndjson"), filepath.Join(dir, "b.ndjson")
+	os.WriteFile(a, []byte(lines[0]+"\n"+lines[1]+"\n"+lines[0]+"\n"+lines[0]+"\n"), 0o644)
+	os.WriteFile(b, []byte(lines[1]+"\n"+lines[2]+"\n"), 0o644)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		// a: two observations, one of them three times.
+		{[]string{a}, "2 new, 0 already stored, 2 repeated in the input, 2 in "},
+		// b's first is stored; its second is new.
+		{[]string{b}, "1 new, 1 already stored, 0 repeated in the input, 3 in "},
+		// Both again: a's four lines and b's two, all stored; a's second
+		// and third 0, and b's first, repeat earlier lines of the input.
+		{[]string{a, b}, "0 new, 3 already stored, 3 repeated in the input, 3 in "},
+	} {
+		out, errOut, code := runAccord(t, append([]string{"monitor", "ingest", "--store", store}, c.args...)...)
+		if code != 0 || !strings.HasPrefix(out, c.want) {
+			t.Errorf("ingest %v: exit %d, %q %s; want %q", c.args, code, out, errOut, c.want)
+		}
+	}
+}
+
 func TestMonitorIngestACLEDAndUCDP(t *testing.T) {
 	store := filepath.Join(t.TempDir(), "store.ndjson")
 	out, errOut, code := runAccord(t, "monitor", "ingest", "--format", "acled", "../../monitor/testdata/acled/three.csv", "--store", store)
@@ -170,7 +206,7 @@ func TestMonitorIngestACLEDAndUCDP(t *testing.T) {
 		t.Fatalf("acled: exit %d %s %s", code, out, errOut)
 	}
 	out, errOut, code = runAccord(t, "monitor", "ingest", "--format", "ucdp", "../../monitor/testdata/ucdp/three.csv", "--store", store)
-	if code != 0 || !strings.HasPrefix(out, "3 new, 0 already stored, 6 in") {
+	if code != 0 || !strings.HasPrefix(out, "3 new, 0 already stored, 0 repeated in the input, 6 in") {
 		t.Fatalf("ucdp: exit %d %s %s", code, out, errOut)
 	}
 	_, errOut, code = runAccord(t, "monitor", "ingest", "--format", "acled", "../../monitor/testdata/acled/bad.csv", "--store", store)
