@@ -141,6 +141,8 @@ func TestConfigRefused(t *testing.T) {
 		{"check: streams' settings without --stream", nil, []string{"config", "check", "--source-region", "kharkiv", "--stream-replicas", "3", "--data", dir}, 1, []string{"--stream-replicas 3, --source-region kharkiv: the streams' settings, and there is no --stream"}},
 		{"check: a witness key file that is not there", nil, []string{"config", "check", "--witness-key", filepath.Join(dir, "witnesses.txt"), "--data", dir}, 1, []string{"--witness-key " + filepath.Join(dir, "witnesses.txt") + ": no such file, and not a key"}},
 		{"check: an address that is no IP address", nil, []string{"config", "check", "--addr", "999.1.1.1:8080", "--data", dir}, 1, []string{`--addr "999.1.1.1:8080": the host "999.1.1.1" is not a host name nor an IP address`}},
+		{"check: a hexadecimal host", nil, []string{"config", "check", "--addr", "0x7f.1:8080", "--data", dir}, 1, []string{`the host "0x7f.1" is not a host name nor an IP address`}},
+		{"check: a signed port", nil, []string{"config", "check", "--addr", "127.0.0.1:+80", "--data", dir}, 1, []string{`the port "+80" is not a port number`}},
 		{"check: a number that is not one, from the environment", map[string]string{"ACCORD_FEED_CLIENTS": "lots"}, []string{"config", "check", "--data", dir}, 1, []string{`ACCORD_FEED_CLIENTS="lots": want a whole number (default 1000)`}},
 		{"check: extra argument", nil, []string{"config", "check", "x"}, 2, []string{"Run 'accord config check --help'"}},
 		{"check: unknown flag", nil, []string{"config", "check", "--bogus"}, 2, []string{"unknown flag: --bogus"}},
@@ -296,5 +298,19 @@ func TestConfigCheckPostgres(t *testing.T) {
 	}
 	if _, errs, code := runAccord(t, "config", "check", "--data", dir, "--store", s.URL("no_such_db"), "--connect"); code != 1 || !strings.Contains(errs, "createdb no_such_db") {
 		t.Errorf("a database that does not exist: exit %d %s", code, errs)
+	}
+}
+
+func TestValidHost(t *testing.T) {
+	for host, want := range map[string]bool{
+		"": true, "127.0.0.1": true, "::1": true, "fe80::1%eth0": true, "localhost": true,
+		"accord.example.org": true, "accord.example.org.": true, "node-1.mission": true, "a": true,
+		"999.1.1.1": false, "0x7f.1": false, "1.2.3": false, "127.0.0.1%eth0": false,
+		"-node.mission": false, "node-.mission": false, "a..b": false, ".": false,
+		"has space": false, "a/b": false, "under_score": true, "10.0.0.1.": false,
+	} {
+		if got := validHost(host); got != want {
+			t.Errorf("validHost(%q) = %v, want %v", host, got, want)
+		}
 	}
 }

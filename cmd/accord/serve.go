@@ -105,9 +105,9 @@ func (c *serverConfig) problems() []string {
 	host, port, err := net.SplitHostPort(c.addr)
 	if err != nil {
 		bad("--addr %q: want HOST:PORT (127.0.0.1:8080, :8080, [::1]:0): %v", c.addr, err)
-	} else if _, err := net.LookupPort("tcp", port); err != nil || port == "" {
+	} else if _, err := net.LookupPort("tcp", port); err != nil || port == "" || strings.ContainsAny(port[:1], "+-") {
 		bad("--addr %q: the port %q is not a port number (0 to 65535; 0 for any free port)", c.addr, port)
-	} else if strings.ContainsAny(host, " /") || looksIPv4(host) && net.ParseIP(host) == nil {
+	} else if !validHost(host) {
 		bad("--addr %q: the host %q is not a host name nor an IP address", c.addr, host)
 	}
 	for _, d := range []struct {
@@ -608,10 +608,36 @@ client that stops reading is dropped. Ctrl-C stops it cleanly.
 	return cmd
 }
 
-// looksIPv4 reports whether a host is digits and dots only: an IPv4
-// address or nothing (999.1.1.1 is no host name).
-func looksIPv4(host string) bool {
-	return host != "" && strings.Trim(host, "0123456789.") == ""
+// validHost reports whether a listening address's host is empty (every
+// interface), an IP address (IPv6 with its zone) or a host name as RFC
+// 1123 writes them: labels of letters, digits and inner hyphens (and the
+// underscores of container names, which Go's resolver takes), the last
+// not all digits (RFC 3696), so that 999.1.1.1 or 0x7f.1 — no address,
+// and no name either — is refused before any lookup.
+func validHost(host string) bool {
+	if host == "" {
+		return true
+	}
+	ip, _, _ := strings.Cut(host, "%")
+	if net.ParseIP(ip) != nil {
+		return ip == host || strings.Contains(ip, ":")
+	}
+	name := strings.TrimSuffix(host, ".")
+	if name == "" || len(name) > 253 {
+		return false
+	}
+	labels := strings.Split(name, ".")
+	for _, l := range labels {
+		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+			return false
+		}
+		for _, r := range l {
+			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+				return false
+			}
+		}
+	}
+	return strings.Trim(labels[len(labels)-1], "0123456789") != ""
 }
 
 // warnReadable warns when a private key's file may be read by others
