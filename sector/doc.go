@@ -95,6 +95,24 @@
 //   - Clocks: each worker closes incidents and judges presence duties on
 //     its own clock (the latest observed_at it took in), which may lag the
 //     front's; closed_at differs, and a quiet sector closes later.
+//   - The violations' times. One pipeline applies a batch's violations
+//     together, each at its confirmation (fusion's ConfirmedAt), in time
+//     order, then moves the agreement's clock to the batch's latest
+//     observation. The recorder decides each sector's part of a batch as
+//     a step of its own: the first part moves the clock to its latest
+//     observation, and a violation a later part confirmed before that is
+//     dated then, the clock's time, not its own (and a worker's
+//     ConfirmedAt is on its clock, above). Every violation is recorded,
+//     of the same incident and rule; its time may be later by up to the
+//     span of observation time one batch covers. Measured
+//     (stream.TestSectorsOnTheStream, 3 sectors, 24 simulated hours): in
+//     batches of 250 (3.4 h of observation time each) 35–48 of 200 at
+//     the same time, the largest difference 3 h 50 min; in batches of 25
+//     (20 min) 77 of 200, the largest 41 min. A live front's batches
+//     cover seconds. Closing it needs the recorder to decide a batch's
+//     parts together: an output from every sector for every batch (empty
+//     ones too) so that it knows when a batch is whole, and the
+//     violations of a batch's parts held until then.
 //   - Ceilings count the heavy weapons present in a zone at once: every
 //     heavy weapon near a zone a ceiling counts in is the own of one
 //     sector, the ceiling sector (Plan.Route), which therefore counts

@@ -152,4 +152,40 @@ func TestSectorsOnTheStream(t *testing.T) {
 	if share < 0.95 {
 		t.Errorf("only %.3f of the observations end in the embedded default's member set", share)
 	}
+	// The violations' times: every violation is recorded, of the same
+	// incident and rule; its time may be later (package sector's doc,
+	// "The violations' times"): measured, and held to the floor measured.
+	wv, gv := violationTimes(t, want), violationTimes(t, got)
+	sameAt, found := 0, 0
+	var worst time.Duration
+	for k, at := range wv {
+		g, ok := gv[k]
+		if !ok {
+			continue
+		}
+		found++
+		if g.Equal(at) {
+			sameAt++
+		}
+		worst = max(worst, g.Sub(at).Abs())
+	}
+	t.Logf("violations: %d embedded, %d on the stream, %d of one incident and rule in both, %d of them at the same time (largest difference %v)", len(wv), len(gv), found, sameAt, worst)
+	if found < len(wv) || len(gv) != len(wv) || sameAt < found/10 {
+		t.Errorf("of %d violations embedded, %d found on the stream, %d at the same time", len(wv), found, sameAt)
+	}
+}
+
+// violationTimes is the time of each violation the agreement engine
+// recorded, by its rule and its incident's member set.
+func violationTimes(tb testing.TB, st state) map[string]time.Time {
+	tb.Helper()
+	set := map[string]string{}
+	for _, in := range st.incidents {
+		set[in.ID] = monitortest.MemberSet(in.Observations)
+	}
+	out := map[string]time.Time{}
+	for _, v := range st.violations {
+		out[v.Rule+" "+set[v.Incident]] = v.At
+	}
+	return out
 }

@@ -22,6 +22,7 @@ import (
 
 	"github.com/accord-peace/accord/api"
 	"github.com/accord-peace/accord/ledger"
+	"github.com/accord-peace/accord/engine"
 	"github.com/accord-peace/accord/local"
 	"github.com/accord-peace/accord/mission"
 	"github.com/accord-peace/accord/monitor"
@@ -159,9 +160,10 @@ func (x *deployment) sync(tb testing.TB) {
 // incident (GET /v1/incidents), the agreement's state (GET
 // /v1/agreement) and the ledger's length.
 type state struct {
-	incidents []monitor.Incident
-	agreement string
-	entries   int64
+	incidents  []monitor.Incident
+	agreement  string
+	entries    int64
+	violations []engine.ViolationState // the main agreement's engine's
 }
 
 func (x *deployment) state(tb testing.TB) state {
@@ -182,6 +184,11 @@ func (x *deployment) state(tb testing.TB) state {
 	get(tb, x.url+"/v1/agreement", &ag)
 	st.agreement = string(ag)
 	st.entries = x.d.Ledger.Len()
+	es, err := x.d.Mission.State()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	st.violations = es.Violations
 	return st
 }
 
