@@ -21,8 +21,8 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/accord-peace/accord/api"
-	"github.com/accord-peace/accord/ledger"
 	"github.com/accord-peace/accord/engine"
+	"github.com/accord-peace/accord/ledger"
 	"github.com/accord-peace/accord/local"
 	"github.com/accord-peace/accord/mission"
 	"github.com/accord-peace/accord/monitor"
