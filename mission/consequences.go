@@ -38,6 +38,10 @@ type Consequences struct {
 	shown      int // derived events of the engine already recorded
 	latest     time.Time
 	signatures map[string][]FindingSignature // consultation → signatures short of the quorum
+	// held are the batches whose parts are not all in (the stream
+	// deployment: a sector's part at a time), oldest first, with their
+	// violations to apply once they are (parts.go).
+	held []*heldBatch
 }
 
 // NewConsequences starts the engine for an agreement. The parties sign
@@ -159,6 +163,16 @@ func (c *Consequences) learn(ev engine.Event) {
 // incident's latest observation are dropped from the incident (inForce):
 // what the incident shows, not what was recorded.
 func (c *Consequences) Observe(ins []monitor.Incident, windows map[string]agreement.InForce) ([]engine.Event, []engine.Derived, map[string]string) {
+	return c.ObservePart(ins, windows, "", true)
+}
+
+// ObservePart is Observe of one part of a batch (the stream deployment: a
+// sector's part; batch names the batch, "" for a batch of its own, whole
+// says this is its last part): a batch's violations are applied, and the
+// clock ticked to its latest observation, once its parts are all in, and
+// batches in the order their first parts came — so a batch split over
+// sectors is decided as one pipeline decides it whole (parts.go).
+func (c *Consequences) ObservePart(ins []monitor.Incident, windows map[string]agreement.InForce, batch string, whole bool) ([]engine.Event, []engine.Derived, map[string]string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var applied []engine.Event
@@ -180,8 +194,10 @@ func (c *Consequences) Observe(ins []monitor.Incident, windows map[string]agreem
 			now = in.LastObserved
 		}
 	}
-	applied = c.violations(ins, windows, now, applied)
-	applied = c.tick(now, applied)
+	c.part(ins, batch, whole, now, func(b *heldBatch) {
+		applied = c.violations(b.dues, windows, b.now, applied)
+		applied = c.tick(b.now, applied)
+	})
 	c.inForce(ins, windows)
 	return applied, c.fresh(), c.verdicts(applied)
 }
@@ -210,33 +226,37 @@ func signingTime(ins []monitor.Incident) time.Time {
 	return at
 }
 
-// due is a violation a batch brings: ins[in].Violations[v], to apply at
-// a time, if its rule was in force at judge (judge ≤ at).
+// due is a violation a batch brings: in.Violations[v] (in a copy of the
+// incident's version, which later stages may change), to apply at a
+// time, if its rule was in force at judge (judge ≤ at).
 type due struct {
 	at, judge time.Time
-	in, v     int
+	in        *monitor.Incident
+	v         int
 	last      bool // judged at the incident's latest observation: no later chance
+	ceiling   bool // applied at the batch's latest observation, known once it is whole
 }
 
-// violations applies the new violations of the confirmed incidents, each
-// at its time, in time order (then by incident and rule: the batch's order
-// depends on the batch), the clock ticked to it first for a rule tied to
-// the clock. The caller holds c.mu.
-func (c *Consequences) violations(ins []monitor.Incident, windows map[string]agreement.InForce, now time.Time, applied []engine.Event) []engine.Event {
-	var dues []due
+// dues are the new violations of the confirmed incidents of a step. The
+// caller holds c.mu.
+func (c *Consequences) dues(ins []monitor.Incident, dues []due) []due {
 	for i := range ins {
-		in := &ins[i]
-		if in.State != fusion.Confirmed {
+		if ins[i].State != fusion.Confirmed {
 			continue
 		}
-		for j, v := range in.Violations {
-			if v.Party == nil || c.done[in.ID+"|"+v.Rule] {
+		var in *monitor.Incident
+		for j, v := range ins[i].Violations {
+			if v.Party == nil || c.done[ins[i].ID+"|"+v.Rule] {
 				continue
 			}
-			d := due{in: i, v: j}
+			if in == nil {
+				cp := ins[i]
+				in = &cp
+			}
+			d := due{in: in, v: j}
 			switch {
 			case agreement.IsCeilingRule(v.Rule):
-				d.at, d.judge, d.last = now, in.LastObserved, true
+				d.judge, d.last, d.ceiling = in.LastObserved, true, true
 			case in.ConfirmedAt.After(c.latest):
 				d.at, d.judge = in.ConfirmedAt, in.SeenConfirmed
 			default:
@@ -245,19 +265,39 @@ func (c *Consequences) violations(ins []monitor.Incident, windows map[string]agr
 			dues = append(dues, d)
 		}
 	}
+	return dues
+}
+
+// violations applies a batch's new violations, each at its time, in time
+// order (then by incident and rule: the batch's order depends on the
+// batch), the clock ticked to it first for a rule tied to the clock; a
+// ceiling's at the batch's latest observation (now). The caller holds
+// c.mu.
+func (c *Consequences) violations(dues []due, windows map[string]agreement.InForce, now time.Time, applied []engine.Event) []engine.Event {
+	for k := range dues {
+		d := &dues[k]
+		if d.ceiling {
+			d.at = now
+		} else if !d.at.After(c.latest) {
+			// Dated before the clock, which an earlier batch moved on
+			// since (its parts came first): at the clock, or its latest
+			// observation, as a violation known late.
+			d.at, d.judge, d.last = laterOf(d.in.LastObserved, c.latest), d.in.LastObserved, true
+		}
+	}
 	order := func(a, b due) int {
 		if c := a.at.Compare(b.at); c != 0 {
 			return c
 		}
-		if c := strings.Compare(ins[a.in].ID, ins[b.in].ID); c != 0 {
+		if c := strings.Compare(a.in.ID, b.in.ID); c != 0 {
 			return c
 		}
-		return strings.Compare(ins[a.in].Violations[a.v].Rule, ins[b.in].Violations[b.v].Rule)
+		return strings.Compare(a.in.Violations[a.v].Rule, b.in.Violations[b.v].Rule)
 	}
 	slices.SortStableFunc(dues, order)
 	for k := 0; k < len(dues); k++ {
 		d := dues[k]
-		in := &ins[d.in]
+		in := d.in
 		v := in.Violations[d.v]
 		key := in.ID + "|" + v.Rule
 		if c.done[key] {
@@ -272,7 +312,7 @@ func (c *Consequences) violations(ins []monitor.Incident, windows map[string]agr
 				if !d.last && in.LastObserved.After(d.judge) {
 					// Perhaps by its latest observation: judged there, in
 					// its place in time.
-					later := due{at: laterOf(in.LastObserved, c.latest), judge: in.LastObserved, in: d.in, v: d.v, last: true}
+					later := due{at: laterOf(in.LastObserved, c.latest), judge: in.LastObserved, in: in, v: d.v, last: true}
 					at, _ := slices.BinarySearchFunc(dues[k+1:], later, order)
 					dues = slices.Insert(dues, k+1+at, later)
 				}

@@ -51,12 +51,35 @@ func (m *Mission) Decide(ctx context.Context, changed []monitor.Incident, mark f
 // and the record stage appends all their entries to the ledger in one
 // durable batch, in the same order — the same record, one commit.
 func (m *Mission) DecideSteps(ctx context.Context, steps [][]monitor.Incident, mark func(ledgerLen int64) error) (*int64, error) {
+	parts := make([]Part, len(steps))
+	for i, changed := range steps {
+		parts[i] = Part{Incidents: changed, Whole: true}
+	}
+	return m.DecideParts(ctx, parts, mark)
+}
+
+// A Part is the incident versions fusion produced from one part of an
+// accepted batch: the stream deployment fuses a batch a sector at a time
+// (package stream's recorder). Batch names the batch ("" a batch of its
+// own); Whole says no other part of it is to come.
+type Part struct {
+	Incidents []monitor.Incident
+	Batch     string
+	Whole     bool
+}
+
+// DecideParts is DecideSteps of parts of batches: each part's incident
+// versions are recorded when it comes, and a batch's violations once its
+// parts are all in, batches in the order their first parts came
+// (parts.go), so that a batch split over sectors feeds the engine as one
+// pipeline's batch does.
+func (m *Mission) DecideParts(ctx context.Context, parts []Part, mark func(ledgerLen int64) error) (*int64, error) {
 	m.engineMu.Lock()
-	recs := make([]pending, 0, len(steps))
+	recs := make([]pending, 0, len(parts))
 	var err error
-	for _, changed := range steps {
+	for _, p := range parts {
 		var rec pending
-		if rec, err = m.decide(changed); err != nil {
+		if rec, err = m.decidePart(p.Incidents, p.Batch, p.Whole); err != nil {
 			break
 		}
 		recs = append(recs, rec)
@@ -86,8 +109,17 @@ func (m *Mission) DecideSteps(ctx context.Context, steps [][]monitor.Incident, m
 // applied, the incident store updated, nothing recorded and the engine
 // (restored from the ledger by Open) not fed again.
 func (m *Mission) Restore(ctx context.Context, changed []monitor.Incident) error {
+	return m.RestorePart(ctx, Part{Incidents: changed, Whole: true})
+}
+
+// RestorePart is Restore of a part of a batch (DecideParts): the
+// violations of the batches whose parts were not all in when it was
+// recorded are held again, to be applied once their parts come.
+func (m *Mission) RestorePart(ctx context.Context, p Part) error {
+	changed := p.Incidents
 	m.engineMu.Lock()
 	if m.consequences != nil {
+		m.consequences.RestorePart(changed, p.Batch, p.Whole)
 		m.consequences.InForce(changed, m.windows)
 	}
 	m.applyVerdicts(changed)

@@ -398,6 +398,12 @@ func (g *Ingester) messages(batch []monitor.Observation, fresh []*monitor.Observ
 		}
 	}
 	digest := hex.EncodeToString(h.Sum(nil))
+	parts := 0
+	for s := range n {
+		if lines[s] > 0 {
+			parts++
+		}
+	}
 	var msgs []*nats.Msg
 	for s := range n {
 		if lines[s] == 0 {
@@ -416,6 +422,9 @@ func (g *Ingester) messages(batch []monitor.Observation, fresh []*monitor.Observ
 			msg.Header.Set(HeaderHalo, string(halo[s]))
 		}
 		msg.Header.Set(HeaderBatch, digest)
+		if parts > 1 {
+			msg.Header.Set(HeaderParts, strconv.Itoa(parts))
+		}
 		msg.Header.Set(nats.MsgIdHdr, digest+"/"+strconv.Itoa(s))
 		msgs = append(msgs, msg)
 	}

@@ -8,9 +8,11 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/accord-peace/accord/internal/fsync"
@@ -55,6 +57,10 @@ type Recorder struct {
 	pos     string
 	logger  *slog.Logger
 	mark    *marker
+
+	// parts counts the parts seen of each batch split over sectors
+	// whose parts are not all in (HeaderParts).
+	parts map[string]int
 
 	mu   sync.Mutex
 	cond *sync.Cond
@@ -251,7 +257,7 @@ func (r *Recorder) startMark(ctx context.Context) error {
 // ledger already has (up to done) restored, the others decided and
 // recorded together.
 func (r *Recorder) take(ctx context.Context, group []jetstream.Msg, done uint64, taken map[int]uint64) error {
-	var steps [][]monitor.Incident
+	var steps []mission.Part
 	var from, last uint64
 	var pending uint64
 	for _, msg := range group {
@@ -273,9 +279,13 @@ func (r *Recorder) take(ctx context.Context, group []jetstream.Msg, done uint64,
 			continue
 		}
 		taken[f.Sector] = f.ObsSeq
-		ins := r.seq.Apply(f.Sector, f.Versions)
+		var ins []monitor.Incident
+		if len(f.Versions) > 0 {
+			ins = r.seq.Apply(f.Sector, f.Versions)
+		}
+		p := r.part(msg.Headers(), ins)
 		if seq <= done {
-			if err := r.m.Restore(ctx, ins); err != nil {
+			if err := r.m.RestorePart(ctx, p); err != nil {
 				return fmt.Errorf("restoring %s message %d (sector %d): %w", FusedStream, seq, f.Sector, err)
 			}
 			continue
@@ -283,10 +293,10 @@ func (r *Recorder) take(ctx context.Context, group []jetstream.Msg, done uint64,
 		if from == 0 {
 			from = seq
 		}
-		steps = append(steps, ins)
+		steps = append(steps, p)
 	}
 	if len(steps) > 0 {
-		_, err := r.m.DecideSteps(ctx, steps, func(n int64) error { return r.note(position{From: from, Seq: last, LedgerLen: n}) })
+		_, err := r.m.DecideParts(ctx, steps, func(n int64) error { return r.note(position{From: from, Seq: last, LedgerLen: n}) })
 		if err != nil {
 			return fmt.Errorf("recording %s messages %d to %d: %w", FusedStream, from, last, err)
 		}
@@ -302,6 +312,27 @@ func (r *Recorder) take(ctx context.Context, group []jetstream.Msg, done uint64,
 	r.cond.Broadcast()
 	r.mu.Unlock()
 	return nil
+}
+
+// part is a sector's output as a part of its batch: whole when the
+// batch was not split (no HeaderParts) or this is the last of its parts
+// to come (r.parts counts those seen: the same after a restart, which
+// reads the fused log from its start).
+func (r *Recorder) part(h nats.Header, ins []monitor.Incident) mission.Part {
+	n, _ := strconv.Atoi(h.Get(HeaderParts))
+	if n <= 1 {
+		return mission.Part{Incidents: ins, Whole: true}
+	}
+	batch := h.Get(HeaderBatch)
+	if r.parts == nil {
+		r.parts = map[string]int{}
+	}
+	r.parts[batch]++
+	whole := r.parts[batch] >= n
+	if whole {
+		delete(r.parts, batch)
+	}
+	return mission.Part{Incidents: ins, Batch: batch, Whole: whole}
 }
 
 // WaitFor waits until the recorder took FusedStream's message seq (or

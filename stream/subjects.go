@@ -38,6 +38,13 @@ const (
 	// traced, and JetStream's duplicate window keyed on it with the
 	// sector (Nats-Msg-Id).
 	HeaderBatch = "Accord-Batch"
+	// HeaderParts is the number of ObsStream messages (sectors) a batch
+	// was split into, on each of them and on each sector's output
+	// (FusedStream): the recorder holds a batch's violations until its
+	// parts are all in (mission.DecideParts). A worker publishes an
+	// output for every part of such a batch, one without versions too.
+	// Absent: a batch in one part.
+	HeaderParts = "Accord-Parts"
 	// HeaderUnstored marks an ObsStream message whose observations are
 	// not in the observation store yet: a regional ingest node, cut off
 	// from the store, publishes to its own stream (RegionSubject) without

@@ -381,7 +381,10 @@ func (w *Worker) handle(ctx context.Context, msg jetstream.Msg) error {
 		}
 	}
 	vs := w.fuse.ObserveBatch(obs, own)
-	if len(vs) > 0 {
+	// A part of a batch split over sectors has an output, without
+	// versions too: the recorder counts the batch's parts.
+	parts := msg.Headers().Get(HeaderParts)
+	if len(vs) > 0 || parts != "" {
 		body, err := json.Marshal(fused{Sector: w.sector, ObsSeq: md.Sequence.Stream, Versions: vs})
 		if err != nil {
 			return err
@@ -389,6 +392,9 @@ func (w *Worker) handle(ctx context.Context, msg jetstream.Msg) error {
 		out := nats.NewMsg(FusedSubject)
 		out.Data = body
 		out.Header.Set(HeaderBatch, msg.Headers().Get(HeaderBatch))
+		if parts != "" {
+			out.Header.Set(HeaderParts, parts)
+		}
 		id := fmt.Sprintf("%d/%d", w.sector, md.Sequence.Stream)
 		for wait := 100 * time.Millisecond; ; wait = min(2*wait, 2*time.Second) {
 			pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
