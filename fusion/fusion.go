@@ -38,6 +38,12 @@ type Report struct {
 	TimeAccuracyS float64
 	Confidence    float64
 	AttributedTo  string
+	// Clock, when after ObservedAt, is the front's latest observation
+	// time when the report came, which the engine's clock takes as
+	// ObservedAt's (ConfirmedAt, OpenedAt, what closes): a sector's worker
+	// sees a part of the front, and its ingest node says how far the
+	// whole had come (package stream). Zero: none.
+	Clock time.Time
 }
 
 // Ref names a report: its observation's key.
@@ -394,6 +400,9 @@ func (e *Engine) Add(r Report) *Incident {
 	}
 	if r.ObservedAt.After(e.latest) {
 		e.latest = r.ObservedAt
+	}
+	if r.Clock.After(e.latest) {
+		e.latest = r.Clock
 	}
 	m := member{r: r, p: s2.PointFromLatLng(s2.LatLngFromDegrees(r.Lat, r.Lon)), src: sourceBit(r.Source)}
 	best, ambiguous := e.assign(m)

@@ -2,6 +2,7 @@ package monitor
 
 import (
 	"math"
+	"time"
 
 	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/fusion"
@@ -79,6 +80,20 @@ func NewKernel(m *agreement.Monitoring) (*geo.Kernel, error) {
 // incident changes nothing; keeping each observation once for the
 // record's whole life is the store's job, so callers pass new ones only.
 func (p *Pipeline) Observe(batch []*Observation) []Incident {
+	return p.ObserveAt(batch, nil)
+}
+
+// ObserveAt is Observe with the front's clock when each observation
+// came (clocks[i] for batch[i], or nil): a sector's worker sees a part
+// of the front, and moves fusion's and the presence duties' clocks as
+// the whole front's observations would have (fusion.Report.Clock).
+func (p *Pipeline) ObserveAt(batch []*Observation, clocks []time.Time) []Incident {
+	clockOf := func(i int) time.Time {
+		if i < len(clocks) {
+			return clocks[i]
+		}
+		return time.Time{}
+	}
 	var touched []*fusion.Incident
 	var missing []Incident // missing presence reports (presence.go)
 	var missingAt []int    // each after the first missingAt[i] incidents touched
@@ -93,17 +108,17 @@ func (p *Pipeline) Observe(batch []*Observation) []Incident {
 		}
 		return i
 	}
-	judge := func(o *Observation) { // every observation moves the presence clock
-		for _, in := range p.presence.observe(o, p.inZone) {
+	judge := func(o *Observation, clock time.Time) { // every observation moves the presence clock
+		for _, in := range p.presence.observe(o, clock, p.inZone) {
 			missing, missingAt = append(missing, in), append(missingAt, len(touched))
 		}
 	}
 	var vessels []*Observation
 	var again []Key // keys already kept when their observation came
-	for _, o := range batch {
+	for i, o := range batch {
 		if IsVesselEvent(o.Event) {
 			vessels = append(vessels, o) // tracked, not fused
-			judge(o)
+			judge(o, clockOf(i))
 			continue
 		}
 		k := o.Key()
@@ -117,7 +132,7 @@ func (p *Pipeline) Observe(batch []*Observation) []Incident {
 			Source: o.Source.ID, ID: o.ID, Owner: o.Source.Owner, Kind: o.Source.Kind,
 			Event: o.Event, Equipment: o.Equipment, Lon: o.Position[0], Lat: o.Position[1],
 			AccuracyM: o.AccuracyM, ObservedAt: o.ObservedAt, TimeAccuracyS: o.TimeAccuracyS,
-			Confidence: o.Confidence, AttributedTo: o.AttributedTo,
+			Confidence: o.Confidence, AttributedTo: o.AttributedTo, Clock: clockOf(i),
 		})
 		i := touch(in)
 		if !had {
@@ -129,7 +144,7 @@ func (p *Pipeline) Observe(batch []*Observation) []Incident {
 		for _, in := range p.fusion.TakeClosed() {
 			touch(in)
 		}
-		judge(o)
+		judge(o, clockOf(i))
 	}
 	out := make([]Incident, len(touched))
 	for i, in := range touched {

@@ -94,7 +94,7 @@ const maxJudged = 1000
 // observe takes one observation (inZone tells whether it lies in a zone
 // of the geometry) and returns the missing reports of the periods the
 // clock has now passed, in order.
-func (s *presenceState) observe(o *Observation, inZone func(o *Observation, zone int) bool) []Incident {
+func (s *presenceState) observe(o *Observation, clock time.Time, inZone func(o *Observation, zone int) bool) []Incident {
 	if len(s.duties) == 0 {
 		return nil
 	}
@@ -120,6 +120,9 @@ func (s *presenceState) observe(o *Observation, inZone func(o *Observation, zone
 	}
 	if o.ObservedAt.After(s.clock) {
 		s.clock = o.ObservedAt
+	}
+	if clock.After(s.clock) {
+		s.clock = clock // the front's, when a worker sees a part of it
 	}
 	var out []Incident
 	for _, d := range s.duties {

@@ -92,27 +92,26 @@
 //     owner's fusion may leave out of every incident a report another
 //     sector put with the anchor: that sector's incident, handed out as a
 //     fallback, is recorded then (Sequencer), listing the anchor too.
-//   - Clocks: each worker closes incidents and judges presence duties on
-//     its own clock (the latest observed_at it took in), which may lag the
-//     front's; closed_at differs, and a quiet sector closes later.
-//   - The violations' times. One pipeline applies a batch's violations
-//     together, each at its confirmation (fusion's ConfirmedAt), in time
-//     order, then moves the agreement's clock to the batch's latest
-//     observation. The recorder does the same with a batch split over
-//     sectors: each part's incident versions are recorded when it comes,
-//     its violations held until the batch's parts are all in (every
-//     worker publishes an output for each part; stream.HeaderParts), and
-//     batches applied in the order their first parts came
-//     (mission.DecideParts). What differs is the confirmation's time: a
-//     worker's ConfirmedAt is on its own clock (above), which lags the
-//     front's when its sector was quiet, and a violation then comes
-//     earlier or, behind the clock, later. Every violation is recorded, of
-//     the same incident and rule. Measured (stream.TestSectorsOnTheStream,
-//     3 sectors, 24 simulated hours): 99 of 200 at the same time in
-//     batches of 250 (3.4 h of observation time each), the largest
-//     difference 35 min; 110 of 200 in batches of 25, the largest 29 min;
-//     with each part decided alone (before the recorder held them), 35–48
-//     of 200 and up to 3 h 50 min, a batch's span.
+//   - Clocks. One pipeline's clock is the latest observed_at it took
+//     in: fusion confirms, opens and closes incidents on it, presence
+//     duties fall due on it, and the agreement's clock follows. A worker
+//     sees a part of the front, so the ingest node tells it the front's
+//     clock at each of its lines (stream.HeaderClock) and the worker keeps
+//     that (Worker.ObserveBatchAt); the recorder holds a batch's
+//     violations until its parts are all in, every worker publishing an
+//     output for each part (stream.HeaderParts), and applies batches in
+//     the order their first parts came (mission.DecideParts), as one
+//     pipeline applies a batch whole. Measured
+//     (stream.TestSectorsOnTheStream, 3 sectors, 24 simulated hours,
+//     batches of 250 and of 25): 200 of 200 violations of the same
+//     incident and rule at the same time as the embedded default's; with
+//     each sector's part decided alone and the workers on their own clocks
+//     35–48 of 200, later by up to 3 h 50 min (the span of observation
+//     time one batch covered). Left: several ingest nodes (regions) each
+//     tell the clock of what they published, and a worker keeps the latest
+//     it was told; a batch a part of which never reaches the recorder (a
+//     message its worker could not read) is applied, as it stands, once
+//     256 later batches wait behind it.
 //   - Ceilings count the heavy weapons present in a zone at once: every
 //     heavy weapon near a zone a ceiling counts in is the own of one
 //     sector, the ceiling sector (Plan.Route), which therefore counts

@@ -215,10 +215,30 @@ func (w *Worker) Observe(own, halo []*monitor.Observation) []Version {
 // obs[i] is one of the sector's own observations when own[i], else of its
 // halo. It returns the versions the sector hands out (see Worker).
 func (w *Worker) ObserveBatch(obs []*monitor.Observation, own []bool) []Version {
+	return w.ObserveBatchAt(obs, own, nil)
+}
+
+// ObserveBatchAt is ObserveBatch with the front's clock when each
+// observation came (clocks[i] for obs[i], or nil: package stream's
+// HeaderClock), so that the sector's clock — when its incidents are
+// confirmed, open and close, when its presence duties fall due — is the
+// front's, as one pipeline's is, not the latest time the sector saw.
+func (w *Worker) ObserveBatchAt(obs []*monitor.Observation, own []bool, clocks []time.Time) []Version {
 	batch := w.buf[:0]
+	var at []time.Time // the clocks of batch's observations
 	for i, o := range obs {
+		var clock time.Time
+		if i < len(clocks) {
+			clock = clocks[i]
+		}
+		if clock.After(w.clock) {
+			w.clock = clock
+		}
 		if monitor.IsVesselEvent(o.Event) {
 			batch = append(batch, o) // the vessel tracker dedupes by key
+			if clocks != nil {
+				at = append(at, clock)
+			}
 			continue
 		}
 		k := o.Key()
@@ -233,11 +253,14 @@ func (w *Worker) ObserveBatch(obs []*monitor.Observation, own []bool) []Version 
 			w.clock = o.ObservedAt
 		}
 		batch = append(batch, o)
+		if clocks != nil {
+			at = append(at, clock)
+		}
 	}
 	if len(batch) == 0 {
 		return nil
 	}
-	ins := w.p.Observe(batch)
+	ins := w.p.ObserveAt(batch, at)
 	clear(batch)
 	w.buf = batch[:0]
 	vs := make([]Version, len(ins))

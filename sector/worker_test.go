@@ -3,6 +3,7 @@ package sector_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"reflect"
 	"slices"
@@ -319,5 +320,51 @@ func TestWorkerForgets(t *testing.T) {
 	}
 	if n, w := d.seq.Open(), d.seq.Waiting(); n > 0 || w > 0 {
 		t.Errorf("the sequencer holds %d open incidents and %d fallbacks", n, w)
+	}
+}
+
+// A worker told the front's clock (ObserveBatchAt) confirms and opens
+// its incidents at it, as one pipeline that saw the whole front would;
+// without it, at the latest time its own sector saw.
+func TestWorkerKeepsTheFrontsClock(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		clocks bool
+	}{{"told the front's clock", true}, {"on its own clock", false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := deploy(t, 2)
+			start, _ := d.plan.Bounds(0)
+			t0 := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
+			front := t0.Add(3 * time.Hour) // the other sector had come this far
+			var obs []*monitor.Observation
+			for i, owner := range []string{"osce", "un"} {
+				o := observation(near(d.plan, start, 20_000, 0), 100)
+				o.ID, o.Source = fmt.Sprint("r", i), monitor.Source{ID: "src-" + owner, Kind: monitor.KindGroundMonitor, Owner: owner}
+				o.ObservedAt = t0.Add(time.Duration(i) * time.Minute)
+				o.ReportedAt = o.ObservedAt
+				obs = append(obs, o)
+			}
+			var clocks []time.Time
+			if tc.clocks {
+				clocks = []time.Time{front, front}
+			}
+			want := obs[1].ObservedAt
+			if tc.clocks {
+				want = front
+			}
+			vs := d.workers[0].ObserveBatchAt(obs, []bool{true, true}, clocks)
+			var confirmed *monitor.Incident
+			for i := range vs {
+				if vs[i].Incident.State == fusion.Confirmed {
+					confirmed = &vs[i].Incident
+				}
+			}
+			if confirmed == nil {
+				t.Fatalf("two owners' reports of one event: no confirmed incident in %+v", vs)
+			}
+			if !confirmed.ConfirmedAt.Equal(want) || !confirmed.OpenedAt.Equal(map[bool]time.Time{true: front, false: t0}[tc.clocks]) {
+				t.Errorf("confirmed at %v, opened at %v; want confirmed at %v", confirmed.ConfirmedAt, confirmed.OpenedAt, want)
+			}
+		})
 	}
 }

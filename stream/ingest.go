@@ -70,6 +70,10 @@ type Ingester struct {
 	// stream, RegionSubject(Region, sector), marked HeaderUnstored.
 	Region string
 
+	// clock is the latest observed_at of the observations published, for
+	// HeaderClock (under mu).
+	clock time.Time
+
 	// outbox holds the messages of stored batches that JetStream did not
 	// acknowledge within Retry (their batch was answered unavailable),
 	// and those of the records Recover found: a client's retry of such a
@@ -375,6 +379,23 @@ func (g *Ingester) messages(batch []monitor.Observation, fresh []*monitor.Observ
 	body := make([][]byte, n)
 	lines := make([]int, n)
 	halo := make([][]byte, n) // the halo's line numbers, comma-separated
+	// The front's clock at each line, where it is past what the part's
+	// own lines say (HeaderClock).
+	clocks := make([][]byte, n)
+	partLatest := make([]time.Time, n)
+	clock := func(s int, o *monitor.Observation) {
+		if o.ObservedAt.After(partLatest[s]) {
+			partLatest[s] = o.ObservedAt
+		}
+		if g.clock.After(partLatest[s]) {
+			if len(clocks[s]) > 0 {
+				clocks[s] = append(clocks[s], ',')
+			}
+			clocks[s] = strconv.AppendInt(clocks[s], int64(lines[s]), 10)
+			clocks[s] = append(clocks[s], ':')
+			clocks[s] = strconv.AppendInt(clocks[s], g.clock.UnixNano(), 10)
+		}
+	}
 	h := sha256.New()
 	j := 0
 	for _, o := range fresh {
@@ -383,6 +404,10 @@ func (g *Ingester) messages(batch []monitor.Observation, fresh []*monitor.Observ
 		}
 		x := r[j]
 		h.Write(x.line)
+		if o.ObservedAt.After(g.clock) {
+			g.clock = o.ObservedAt
+		}
+		clock(x.own, o)
 		body[x.own] = append(body[x.own], x.line...)
 		lines[x.own]++
 		for _, s := range x.halo {
@@ -393,6 +418,7 @@ func (g *Ingester) messages(batch []monitor.Observation, fresh []*monitor.Observ
 				halo[s] = append(halo[s], ',')
 			}
 			halo[s] = strconv.AppendInt(halo[s], int64(lines[s]), 10)
+			clock(s, o)
 			body[s] = append(body[s], x.line...)
 			lines[s]++
 		}
@@ -424,6 +450,9 @@ func (g *Ingester) messages(batch []monitor.Observation, fresh []*monitor.Observ
 		msg.Header.Set(HeaderBatch, digest)
 		if parts > 1 {
 			msg.Header.Set(HeaderParts, strconv.Itoa(parts))
+			if len(clocks[s]) > 0 {
+				msg.Header.Set(HeaderClock, string(clocks[s]))
+			}
 		}
 		msg.Header.Set(nats.MsgIdHdr, digest+"/"+strconv.Itoa(s))
 		msgs = append(msgs, msg)
@@ -434,15 +463,15 @@ func (g *Ingester) messages(batch []monitor.Observation, fresh []*monitor.Observ
 // decodeObs reads an ObsStream message: its observations in their
 // batch's order, and which of them lie in the message's sector (the
 // others are its halo).
-func decodeObs(msg jetstream.Msg) (obs []*monitor.Observation, own []bool, err error) {
+func decodeObs(msg jetstream.Msg) (obs []*monitor.Observation, own []bool, clocks []time.Time, err error) {
 	return decodeObsParts(msg.Subject(), msg.Data(), msg.Headers())
 }
 
 // decodeObsParts is decodeObs of a message's subject, data and headers.
-func decodeObsParts(subject string, data []byte, header nats.Header) (obs []*monitor.Observation, own []bool, err error) {
+func decodeObsParts(subject string, data []byte, header nats.Header) (obs []*monitor.Observation, own []bool, clocks []time.Time, err error) {
 	all, err := monitor.Decode(bytes.NewReader(data), subject)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	obs = make([]*monitor.Observation, len(all))
 	own = make([]bool, len(all))
@@ -453,10 +482,22 @@ func decodeObsParts(subject string, data []byte, header nats.Header) (obs []*mon
 		for f := range strings.SplitSeq(h, ",") {
 			i, err := strconv.Atoi(f)
 			if err != nil || i < 0 || i >= len(all) {
-				return nil, nil, fmt.Errorf("message on %s: header %s %q: %q is not a line of its %d observations", subject, HeaderHalo, h, f, len(all))
+				return nil, nil, nil, fmt.Errorf("message on %s: header %s %q: %q is not a line of its %d observations", subject, HeaderHalo, h, f, len(all))
 			}
 			own[i] = false
 		}
 	}
-	return obs, own, nil
+	if h := header.Get(HeaderClock); h != "" {
+		clocks = make([]time.Time, len(all))
+		for f := range strings.SplitSeq(h, ",") {
+			line, at, ok := strings.Cut(f, ":")
+			i, err := strconv.Atoi(line)
+			ns, err2 := strconv.ParseInt(at, 10, 64)
+			if !ok || err != nil || err2 != nil || i < 0 || i >= len(all) {
+				return nil, nil, nil, fmt.Errorf("message on %s: header %s: %q is not LINE:UNIX-NANOSECONDS of one of its %d observations", subject, HeaderClock, f, len(all))
+			}
+			clocks[i] = time.Unix(0, ns).UTC()
+		}
+	}
+	return obs, own, clocks, nil
 }

@@ -43,7 +43,7 @@ type digestFuser struct {
 	sum    [32]byte
 }
 
-func (f *digestFuser) ObserveBatch(obs []*monitor.Observation, own []bool) []sector.Version {
+func (f *digestFuser) ObserveBatchAt(obs []*monitor.Observation, own []bool, _ []time.Time) []sector.Version {
 	f.calls.Add(1)
 	f.mu.Lock()
 	defer f.mu.Unlock()

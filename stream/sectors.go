@@ -1,6 +1,8 @@
 package stream
 
 import (
+	"time"
+
 	"github.com/accord-peace/accord/mission"
 	"github.com/accord-peace/accord/monitor"
 	"github.com/accord-peace/accord/sector"
@@ -29,11 +31,12 @@ type Plan interface {
 
 // Fuser is one sector's fusion (sector.Worker): it takes a message's
 // observations in their batch's order, own[i] telling whether the i-th
-// lies in the sector (else it is halo), and returns the
+// lies in the sector (else it is halo), with the front's clock at each
+// (HeaderClock; nil when the message has none), and returns the
 // versions of the incidents the sector owns that they changed, with the
 // sector's own incident ids and their anchors.
 type Fuser interface {
-	ObserveBatch(obs []*monitor.Observation, own []bool) []sector.Version
+	ObserveBatchAt(obs []*monitor.Observation, own []bool, clocks []time.Time) []sector.Version
 }
 
 // Sequencer maps the sectors' incident versions, in the fused log's

@@ -152,9 +152,12 @@ func TestSectorsOnTheStream(t *testing.T) {
 	if share < 0.95 {
 		t.Errorf("only %.3f of the observations end in the embedded default's member set", share)
 	}
-	// The violations' times: every violation is recorded, of the same
-	// incident and rule; its time may be later (package sector's doc,
-	// "The violations' times"): measured, and held to the floor measured.
+	// The violations: every one recorded, of the same incident and rule,
+	// at the same time (package sector's doc, "Clocks"): 200 of 200; 35–48
+	// when each sector's part was decided alone, 99 when the recorder held
+	// a batch's violations until its parts were all in but the workers
+	// kept their own clocks. The floor leaves room for a boundary
+	// incident that the order of the sectors' outputs decides otherwise.
 	wv, gv := violationTimes(t, want), violationTimes(t, got)
 	sameAt, found := 0, 0
 	var worst time.Duration
@@ -170,7 +173,23 @@ func TestSectorsOnTheStream(t *testing.T) {
 		worst = max(worst, g.Sub(at).Abs())
 	}
 	t.Logf("violations: %d embedded, %d on the stream, %d of one incident and rule in both, %d of them at the same time (largest difference %v)", len(wv), len(gv), found, sameAt, worst)
-	if found < len(wv) || len(gv) != len(wv) || sameAt < found*4/10 {
+	// Incidents closed in both close at the same time: the workers keep
+	// the front's clock.
+	closedSame, closedBoth := 0, 0
+	for set, w := range wsets {
+		g, ok := gsets[set]
+		if !ok || w.ClosedAt == nil || g.ClosedAt == nil {
+			continue
+		}
+		closedBoth++
+		if w.ClosedAt.Equal(*g.ClosedAt) {
+			closedSame++
+		}
+	}
+	if closedSame != closedBoth {
+		t.Errorf("of %d incidents closed in both, %d closed at the same time", closedBoth, closedSame)
+	}
+	if found < len(wv) || len(gv) != len(wv) || sameAt < found*95/100 {
 		t.Errorf("of %d violations embedded, %d found on the stream, %d at the same time", len(wv), found, sameAt)
 	}
 }

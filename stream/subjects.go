@@ -45,6 +45,14 @@ const (
 	// output for every part of such a batch, one without versions too.
 	// Absent: a batch in one part.
 	HeaderParts = "Accord-Parts"
+	// HeaderClock lists, comma-separated, LINE:UNIX-NANOSECONDS for the
+	// lines of a part of a batch split over sectors at which the front's
+	// clock — the latest observed_at the ingest node had published, this
+	// batch's earlier lines in every sector included — was past the
+	// latest of the part's own lines up to there: the sector's worker
+	// keeps the front's clock, as one pipeline does (when an incident is
+	// confirmed, opens, closes; sector.Worker.ObserveBatchAt).
+	HeaderClock = "Accord-Clock"
 	// HeaderUnstored marks an ObsStream message whose observations are
 	// not in the observation store yet: a regional ingest node, cut off
 	// from the store, publishes to its own stream (RegionSubject) without
