@@ -89,6 +89,7 @@ type deployment struct {
 	// ordered: each worker takes its part of a batch in the batch's order
 	// (ObserveBatch), else its own observations and its halo (Observe).
 	ordered bool
+	clock   time.Time // the latest observed_at of the front, for ordered parts
 }
 
 func deploy(tb testing.TB, n int) *deployment {
@@ -138,20 +139,24 @@ func (d *deployment) observe(batch []*monitor.Observation) []monitor.Incident {
 		}
 		return out
 	}
-	// Each sector's part in the batch's order.
+	// Each sector's part in the batch's order, with the front's clock at
+	// each line, as the stream's ingest node tells it.
 	n := d.plan.N()
-	part, own := make([][]*monitor.Observation, n), make([][]bool, n)
+	part, own, clocks := make([][]*monitor.Observation, n), make([][]bool, n), make([][]time.Time, n)
 	for _, o := range batch {
+		if o.ObservedAt.After(d.clock) && !monitor.IsVesselEvent(o.Event) {
+			d.clock = o.ObservedAt
+		}
 		i, h := d.plan.Route(o)
-		part[i], own[i] = append(part[i], o), append(own[i], true)
+		part[i], own[i], clocks[i] = append(part[i], o), append(own[i], true), append(clocks[i], d.clock)
 		d.own++
 		for _, j := range h {
-			part[j], own[j] = append(part[j], o), append(own[j], false)
+			part[j], own[j], clocks[j] = append(part[j], o), append(own[j], false), append(clocks[j], d.clock)
 			d.halo++
 		}
 	}
 	for i, w := range d.workers {
-		out = append(out, d.seq.Apply(i, w.ObserveBatch(part[i], own[i]))...)
+		out = append(out, d.seq.Apply(i, w.ObserveBatchAt(part[i], own[i], clocks[i]))...)
 	}
 	return out
 }

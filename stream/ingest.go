@@ -70,8 +70,8 @@ type Ingester struct {
 	// stream, RegionSubject(Region, sector), marked HeaderUnstored.
 	Region string
 
-	// clock is the latest observed_at of the observations published, for
-	// HeaderClock (under mu).
+	// clock is the latest observed_at of the observations published that
+	// fusion takes (not a vessel's), for HeaderClock (under mu).
 	clock time.Time
 
 	// outbox holds the messages of stored batches that JetStream did not
@@ -384,7 +384,7 @@ func (g *Ingester) messages(batch []monitor.Observation, fresh []*monitor.Observ
 	clocks := make([][]byte, n)
 	partLatest := make([]time.Time, n)
 	clock := func(s int, o *monitor.Observation) {
-		if o.ObservedAt.After(partLatest[s]) {
+		if o.ObservedAt.After(partLatest[s]) && !monitor.IsVesselEvent(o.Event) {
 			partLatest[s] = o.ObservedAt
 		}
 		if g.clock.After(partLatest[s]) {
@@ -404,8 +404,8 @@ func (g *Ingester) messages(batch []monitor.Observation, fresh []*monitor.Observ
 		}
 		x := r[j]
 		h.Write(x.line)
-		if o.ObservedAt.After(g.clock) {
-			g.clock = o.ObservedAt
+		if o.ObservedAt.After(g.clock) && !monitor.IsVesselEvent(o.Event) {
+			g.clock = o.ObservedAt // fusion's clock: vessels are tracked, not fused
 		}
 		clock(x.own, o)
 		body[x.own] = append(body[x.own], x.line...)

@@ -47,8 +47,9 @@ const (
 	HeaderParts = "Accord-Parts"
 	// HeaderClock lists, comma-separated, LINE:UNIX-NANOSECONDS for the
 	// lines of a part of a batch split over sectors at which the front's
-	// clock — the latest observed_at the ingest node had published, this
-	// batch's earlier lines in every sector included — was past the
+	// clock — the latest observed_at of what the ingest node had published
+	// for fusion (vessels' reports are tracked, not fused), this batch's
+	// earlier lines in every sector included — was past the
 	// latest of the part's own lines up to there: the sector's worker
 	// keeps the front's clock, as one pipeline does (when an incident is
 	// confirmed, opens, closes; sector.Worker.ObserveBatchAt).
