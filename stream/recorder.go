@@ -43,6 +43,13 @@ const RecorderConsumer = "recorder"
 // step (up to groupMax): each goes through the engine on its own, their
 // entries reach the ledger in one commit, and the position notes the
 // first and the last of them.
+//
+// Batches split over sectors (HeaderParts): each sector's output is a
+// part (mission.Part) whose incident versions are recorded when it
+// comes; the engine holds the batch's violations until its last part
+// (mission.DecideParts). The parts are counted as the log is read, so a
+// restart that reads it back from its start counts them again and holds
+// again what was held (mission.RestorePart).
 type Recorder struct {
 	// Node names this recorder in the record's mark (recordmark.go): a
 	// node name, else the host's. Replicas are the mark's bucket's when
