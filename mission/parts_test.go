@@ -1,7 +1,6 @@
 package mission_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"testing"
@@ -9,7 +8,6 @@ import (
 
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/engine"
-	"github.com/accord-peace/accord/fusion"
 	"github.com/accord-peace/accord/local"
 	"github.com/accord-peace/accord/mission"
 	"github.com/accord-peace/accord/monitor"
@@ -25,23 +23,8 @@ import (
 // difference.
 func TestPartsOfABatchAreDecidedAsTheBatch(t *testing.T) {
 	ctx := context.Background()
-	lines := simulated(t, 7, time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC), 36*time.Hour, 40)
-	obs, err := monitor.Decode(bytes.NewReader(append(bytes.Join(lines, []byte("\n")), '\n')), "parts")
-	if err != nil {
-		t.Fatal(err)
-	}
 	a, k := mustReference(t)
-	p := monitor.NewPipeline(a.Monitoring, k, fusion.Config{})
-	var batches [][]monitor.Incident
-	for i := 0; i < len(obs); i += 100 {
-		var batch []*monitor.Observation
-		for j := i; j < min(i+100, len(obs)); j++ {
-			batch = append(batch, &obs[j])
-		}
-		if out := p.Observe(batch); len(out) > 0 {
-			batches = append(batches, out)
-		}
-	}
+	batches := pipelineSteps(t, 100)
 	// Each batch in two parts (its versions taken alternately), the parts
 	// of batches 2i and 2i+1 interleaved: 2i's first, 2i+1's first, 2i's
 	// second, 2i+1's second.

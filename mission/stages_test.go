@@ -21,25 +21,8 @@ import (
 // groups of every size.
 func TestDecideStepsIsDecideOneByOne(t *testing.T) {
 	ctx := context.Background()
-	lines := simulated(t, 7, time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC), 36*time.Hour, 40)
-	obs, err := monitor.Decode(bytes.NewReader(append(bytes.Join(lines, []byte("\n")), '\n')), "steps")
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The steps: what one pipeline hands out, batch by batch (batches of
-	// 25 observations), as sector workers would publish them.
 	a, k := mustReference(t)
-	p := monitor.NewPipeline(a.Monitoring, k, fusion.Config{})
-	var steps [][]monitor.Incident
-	for i := 0; i < len(obs); i += 25 {
-		var batch []*monitor.Observation
-		for j := i; j < min(i+25, len(obs)); j++ {
-			batch = append(batch, &obs[j])
-		}
-		if out := p.Observe(batch); len(out) > 0 {
-			steps = append(steps, out)
-		}
-	}
+	steps := pipelineSteps(t, 25)
 	if len(steps) < 40 {
 		t.Fatalf("only %d steps: the stream is too small to group", len(steps))
 	}
@@ -96,6 +79,31 @@ func TestDecideStepsIsDecideOneByOne(t *testing.T) {
 		t.Fatalf("agreement state: one by one %s, grouped %s", h1, h2)
 	}
 	t.Logf("%d steps, %d ledger entries, %d commits grouped against %d", len(steps), one.ledger.Len(), marks, len(steps))
+}
+
+// pipelineSteps are what one pipeline hands out for 36 simulated hours of
+// the reference agreement's front, batch by batch (batches of per
+// observations), as sector workers would publish them.
+func pipelineSteps(tb testing.TB, per int) [][]monitor.Incident {
+	tb.Helper()
+	lines := simulated(tb, 7, time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC), 36*time.Hour, 40)
+	obs, err := monitor.Decode(bytes.NewReader(append(bytes.Join(lines, []byte("\n")), '\n')), "steps")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	a, k := mustReference(tb)
+	p := monitor.NewPipeline(a.Monitoring, k, fusion.Config{})
+	var steps [][]monitor.Incident
+	for i := 0; i < len(obs); i += per {
+		var batch []*monitor.Observation
+		for j := i; j < min(i+per, len(obs)); j++ {
+			batch = append(batch, &obs[j])
+		}
+		if out := p.Observe(batch); len(out) > 0 {
+			steps = append(steps, out)
+		}
+	}
+	return steps
 }
 
 // comparableEntry is a ledger entry without what differs between two
