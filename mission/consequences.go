@@ -42,6 +42,17 @@ type Consequences struct {
 	// deployment: a sector's part at a time), oldest first, with their
 	// violations to apply once they are (parts.go).
 	held []*heldBatch
+	// gone are the batches applied, whole or not (bounded: goneOrder), so
+	// that a part that comes after — again, or late — is a batch of its
+	// own and holds nothing up; released counts the batches applied
+	// without all their parts.
+	gone      map[string]bool
+	goneOrder []string
+	released  int
+	// verdict is the consultations' verdict on an incident, if any: a
+	// held violation whose incident a verdict no longer has confirmed
+	// when its batch is applied is not (set by the mission; nil: none).
+	verdict func(id string) (string, bool)
 }
 
 // NewConsequences starts the engine for an agreement. The parties sign
@@ -176,18 +187,6 @@ func (c *Consequences) ObservePart(ins []monitor.Incident, windows map[string]ag
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var applied []engine.Event
-	if c.seq == 0 && len(ins) > 0 {
-		at := signingTime(ins)
-		for _, a := range c.as {
-			for _, p := range a.Parties {
-				ev := engine.Event{Type: engine.Sign, Agreement: c.key(a.ID), Party: p, At: at}
-				if c.apply(&ev) == nil {
-					applied = append(applied, ev)
-				}
-			}
-		}
-		c.latest = at
-	}
 	now := c.latest
 	for _, in := range ins {
 		if in.LastObserved.After(now) {
@@ -195,35 +194,61 @@ func (c *Consequences) ObservePart(ins []monitor.Incident, windows map[string]ag
 		}
 	}
 	c.part(ins, batch, whole, now, func(b *heldBatch) {
-		applied = c.violations(b.dues, windows, b.now, applied)
-		applied = c.tick(b.now, applied)
+		if c.seq == 0 && b.signing.any {
+			applied = c.sign(b.signing.at(), applied)
+		}
+		// A batch behind one that completed after it comes after that
+		// one's clock.
+		now := laterOf(b.now, c.latest)
+		applied = c.violations(b.dues, windows, now, applied)
+		applied = c.tick(now, applied)
 	})
 	c.inForce(ins, windows)
 	return applied, c.fresh(), c.verdicts(applied)
 }
 
-// signingTime is when the parties sign, monitoring starting: at the first
-// report fusion took, the time the first incident opened (OpenedAt: the
-// same whatever the first batch held), or for a first batch without a
-// fusion incident (a vessel's track, a missing report) at its earliest
-// observation.
-func signingTime(ins []monitor.Incident) time.Time {
-	var at time.Time
-	for _, in := range ins {
-		if !in.OpenedAt.IsZero() && (at.IsZero() || in.OpenedAt.Before(at)) {
-			at = in.OpenedAt
+// sign applies the parties' signatures, every agreement's, at a time,
+// the engine's clock moved there. The caller holds c.mu.
+func (c *Consequences) sign(at time.Time, applied []engine.Event) []engine.Event {
+	for _, a := range c.as {
+		for _, p := range a.Parties {
+			ev := engine.Event{Type: engine.Sign, Agreement: c.key(a.ID), Party: p, At: at}
+			if c.apply(&ev) == nil {
+				applied = append(applied, ev)
+			}
 		}
 	}
-	if !at.IsZero() {
-		return at
-	}
-	at = ins[0].FirstObserved
+	c.latest = at
+	return applied
+}
+
+// signing gathers, over the incidents of the first batch (all its parts),
+// when the parties sign, monitoring starting: at the first report fusion
+// took, the time the first incident opened (OpenedAt: the same whatever
+// the first batch held), or for a first batch without a fusion incident
+// (a vessel's track, a missing report) at its earliest observation.
+type signing struct {
+	any           bool
+	opened, first time.Time // the least OpenedAt (not zero), FirstObserved
+}
+
+func (s *signing) add(ins []monitor.Incident) {
 	for _, in := range ins {
-		if in.FirstObserved.Before(at) {
-			at = in.FirstObserved
+		if !in.OpenedAt.IsZero() && (s.opened.IsZero() || in.OpenedAt.Before(s.opened)) {
+			s.opened = in.OpenedAt
 		}
+		if !s.any || in.FirstObserved.Before(s.first) {
+			s.first = in.FirstObserved
+		}
+		s.any = true
 	}
-	return at
+}
+
+func (s *signing) at() time.Time {
+	if !s.opened.IsZero() {
+		return s.opened
+	}
+	return s.first
 }
 
 // due is a violation a batch brings: in.Violations[v] (in a copy of the
@@ -302,6 +327,11 @@ func (c *Consequences) violations(dues []due, windows map[string]agreement.InFor
 		key := in.ID + "|" + v.Rule
 		if c.done[key] {
 			continue // the rule twice in one incident
+		}
+		if c.verdict != nil {
+			if st, ok := c.verdict(in.ID); ok && st != fusion.Confirmed {
+				continue // a consultation's verdict since the part came (dismissed)
+			}
 		}
 		if w, timed := windows[v.Rule]; timed {
 			// Whether the rule was in force is for the engine to say once

@@ -155,6 +155,11 @@ func Open(ctx context.Context, cfg Config) (*Mission, error) {
 		if m.consequences, err = NewConsequencesOf(all, owner); err != nil {
 			return nil, err
 		}
+		// Called under engineMu, which guards the verdicts.
+		m.consequences.verdict = func(id string) (string, bool) {
+			st, ok := m.verdicts[id]
+			return st, ok
+		}
 	}
 	if m.consequences != nil && cfg.Ledger != nil {
 		if cfg.Sealed == nil {

@@ -1,6 +1,7 @@
 package mission
 
 import (
+	"slices"
 	"time"
 
 	"github.com/accord-peace/accord/monitor"
@@ -21,31 +22,71 @@ import (
 // not read), so that no violation waits for ever.
 const maxHeld = 256
 
+// maxGone bounds the batches remembered as applied.
+const maxGone = 4096
+
 // heldBatch is a batch whose parts are not all in, or one behind such a
 // batch.
 type heldBatch struct {
-	id    string
-	dues  []due
-	now   time.Time // the latest observation of its parts
-	whole bool
+	id      string
+	dues    []due
+	now     time.Time // the latest observation of its parts
+	whole   bool
+	signing signing // of its incidents, for the first batch
 }
 
 // part takes a step's incidents as a part of a batch ("" a batch of its
-// own) and applies, with apply, every batch at the head of the held ones
+// own; a batch applied already is a part come again or late: of its own
+// too) and applies, with apply, every batch at the head of the held ones
 // that is whole, oldest first. The caller holds c.mu.
 func (c *Consequences) part(ins []monitor.Incident, batch string, whole bool, now time.Time, apply func(*heldBatch)) {
+	if c.gone[batch] {
+		batch = ""
+	}
 	b := c.heldOf(batch)
 	b.dues = c.dues(ins, b.dues)
 	b.now = laterOf(b.now, now)
 	b.whole = b.whole || whole || batch == ""
+	if c.seq == 0 {
+		b.signing.add(ins)
+	}
 	for len(c.held) > 0 && (c.held[0].whole || len(c.held) > maxHeld) {
 		head := c.held[0]
 		c.held[0] = nil
 		c.held = c.held[1:]
+		if !head.whole {
+			c.released++
+		}
+		c.forget(head.id)
 		if apply != nil {
 			apply(head)
 		}
 	}
+}
+
+// forget remembers a batch as applied, among the last maxGone. The
+// caller holds c.mu.
+func (c *Consequences) forget(batch string) {
+	if batch == "" {
+		return
+	}
+	if c.gone == nil {
+		c.gone = map[string]bool{}
+	}
+	c.gone[batch] = true
+	c.goneOrder = append(c.goneOrder, batch)
+	if len(c.goneOrder) > maxGone {
+		delete(c.gone, c.goneOrder[0])
+		c.goneOrder = slices.Delete(c.goneOrder, 0, 1)
+	}
+}
+
+// Held is the number of batches whose violations wait for parts, and of
+// batches applied without all their parts (maxHeld reached).
+func (c *Consequences) Held() (held, released int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.held), c.released
 }
 
 // heldOf is the held batch of an id, appended when new (a batch of its

@@ -3,11 +3,13 @@ package mission_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/engine"
+	"github.com/accord-peace/accord/fusion"
 	"github.com/accord-peace/accord/local"
 	"github.com/accord-peace/accord/mission"
 	"github.com/accord-peace/accord/monitor"
@@ -131,5 +133,149 @@ func TestPartsOfABatchAreDecidedAsTheBatch(t *testing.T) {
 	t.Logf("%d batches in %d parts: %d violations, all at the whole batches' times; each part a batch of its own: %d of %d", len(batches), len(parts), len(want), same(got), len(got))
 	if same(got) == len(want) {
 		t.Error("the parts decided each as a batch of its own give the whole batches' times too: the test shows nothing")
+	}
+}
+
+// A batch whose parts were all in before an older batch's were is applied
+// after it, at that batch's clock or later: its ceiling violation (dated at
+// its batch's latest observation) is recorded, not refused by the engine
+// for going back in time, as when the batches are decided whole.
+func TestHeldBatchComesAfterTheClock(t *testing.T) {
+	ctx := context.Background()
+	a, k := mustReference(t)
+	fire := func(id string, d time.Duration, pos [2]float64) monitor.Observation {
+		o := tanks(t, "sat-un", "un", 1, t0.Add(d))
+		o.ID, o.Position = id, pos
+		o.Equipment, o.Count, o.CaliberMM, o.Event = "", 0, 0, "firing"
+		return o
+	}
+	// Batch 0 reaches +10 h; batch 1 breaks the ceiling at +4 h.
+	x, y := fire("x", 0, [2]float64{35.97, 47.416}), fire("y", 10*time.Hour, [2]float64{35.5, 47.6})
+	t1, t2 := tanks(t, "sat-un", "un", 11, t0.Add(3*time.Hour)), tanks(t, "sat-osce", "osce", 11, t0.Add(4*time.Hour))
+	t1.ID, t2.ID = "t1", "t2"
+	p := monitor.NewPipeline(a.Monitoring, k, fusion.Config{})
+	b0 := p.Observe([]*monitor.Observation{&x, &y})
+	b1 := p.Observe([]*monitor.Observation{&t1, &t2})
+	if len(b0) < 2 {
+		t.Fatalf("batch 0: %d incidents, want two to split", len(b0))
+	}
+	open := func() *mission.Mission {
+		m, err := mission.Open(ctx, mission.Config{Agreement: a, Kernel: k, Observations: monitor.NewMemStore(), Incidents: monitor.NewMemIncidentStore()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { m.Close() })
+		return m
+	}
+	ceilings := func(m *mission.Mission) (out []string) {
+		st, err := m.State()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range st.Violations {
+			if v.Rule == ceilingRule {
+				out = append(out, v.ID+" at +"+v.At.Sub(t0).String())
+			}
+		}
+		return out
+	}
+	whole := open()
+	for _, b := range [][]monitor.Incident{b0, b1} {
+		if _, err := whole.Decide(ctx, b, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	parts := open()
+	for _, pt := range []mission.Part{
+		{Incidents: b0[:1], Batch: "b0"},
+		{Incidents: b1, Batch: "b1"},
+		{Batch: "b1", Whole: true}, // b1 whole first
+		{Incidents: b0[1:], Batch: "b0", Whole: true},
+	} {
+		if _, err := parts.DecideParts(ctx, []mission.Part{pt}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w, g := ceilings(whole), ceilings(parts)
+	if len(w) != 1 || !slices.Equal(w, g) {
+		t.Errorf("ceiling violations: whole batches %v, in parts %v", w, g)
+	}
+}
+
+// A held violation whose incident a consultation dismissed before its
+// batch is whole is not applied, live or after a restart between the
+// batch's parts.
+func TestHeldViolationOfADismissedIncident(t *testing.T) {
+	ctx := context.Background()
+	a, k := mustReference(t)
+	o1, o2 := tanks(t, "sat-un", "un", 11, t0), tanks(t, "sat-osce", "osce", 11, t0.Add(time.Hour))
+	p := monitor.NewPipeline(a.Monitoring, k, fusion.Config{})
+	ins := p.Observe([]*monitor.Observation{&o1, &o2})
+	var in monitor.Incident
+	for _, x := range ins {
+		if x.State == fusion.Confirmed {
+			in = x
+		}
+	}
+	if in.ID == "" {
+		t.Fatal("no confirmed incident")
+	}
+	// A later version of it with another rule broken, in a held part.
+	ru := "ru"
+	later := in
+	later.LastObserved = in.LastObserved.Add(2 * time.Hour)
+	later.Violations = append(slices.Clone(in.Violations), monitor.Violation{Rule: "band:mlrs", Provision: "heavy-weapons-withdrawal", Party: &ru, AttributionConfidence: 1})
+	open := func(dir string) *durable {
+		d, err := local.Open(ctx, local.Config{Dir: dir, Agreement: a, Kernel: k, StreamFed: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { d.Close() })
+		return &durable{Deployment: d, ledger: d.Ledger}
+	}
+	dismiss := func(d *durable) {
+		vid := in.ID + ":" + ceilingRule
+		if _, err := d.Mission.Respond(ctx, vid, "ru", "dispute", "9 tanks", true); err != nil {
+			t.Fatal(err)
+		}
+		for _, g := range []string{"us", "eu"} {
+			if _, err := d.Mission.SignFinding(ctx, vid, g, engine.Dismissed, "9"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	mlrs := func(d *durable) (n int) {
+		for _, ev := range entries[engine.Event](t, d.ledger, accord.EntryEvent) {
+			if ev.Type == engine.ViolationEv && ev.Rule == "band:mlrs" {
+				n++
+			}
+		}
+		return n
+	}
+	held := mission.Part{Incidents: []monitor.Incident{later}, Batch: "b"}
+	last := mission.Part{Batch: "b", Whole: true}
+	for _, restart := range []bool{false, true} {
+		dir := t.TempDir()
+		d := open(dir)
+		if _, err := d.Mission.Decide(ctx, ins, nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.Mission.DecideParts(ctx, []mission.Part{held}, nil); err != nil {
+			t.Fatal(err)
+		}
+		dismiss(d) // while the batch waits for its last part
+		if restart {
+			d.Close()
+			d = open(dir)
+			if err := d.Mission.RestorePart(ctx, held); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := d.Mission.DecideParts(ctx, []mission.Part{last}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if n := mlrs(d); n != 0 {
+			t.Errorf("restart %v: %d violations of band:mlrs recorded for a dismissed incident", restart, n)
+		}
 	}
 }

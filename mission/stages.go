@@ -118,11 +118,13 @@ func (m *Mission) Restore(ctx context.Context, changed []monitor.Incident) error
 func (m *Mission) RestorePart(ctx context.Context, p Part) error {
 	changed := p.Incidents
 	m.engineMu.Lock()
+	// As decidePart: the verdicts first, so that a dismissed incident's
+	// violations are not held again.
+	m.applyVerdicts(changed)
 	if m.consequences != nil {
 		m.consequences.RestorePart(changed, p.Batch, p.Whole)
 		m.consequences.InForce(changed, m.windows)
 	}
-	m.applyVerdicts(changed)
 	m.engineMu.Unlock()
 	m.recordMu.Lock()
 	defer m.recordMu.Unlock()
@@ -130,6 +132,16 @@ func (m *Mission) RestorePart(ctx context.Context, p Part) error {
 		m.incidents.add(versions{ins: changed})
 	}
 	return nil
+}
+
+// HeldBatches is the number of batches whose violations wait for their
+// other parts (DecideParts), and of batches applied without all their
+// parts because too many waited behind them.
+func (m *Mission) HeldBatches() (held, released int) {
+	if m.consequences == nil {
+		return 0, 0
+	}
+	return m.consequences.Held()
 }
 
 // LedgerLen is the number of entries in the mission's record (0 without

@@ -134,9 +134,9 @@ func (p *Pipeline) ObserveAt(batch []*Observation, clocks []time.Time) []Inciden
 			AccuracyM: o.AccuracyM, ObservedAt: o.ObservedAt, TimeAccuracyS: o.TimeAccuracyS,
 			Confidence: o.Confidence, AttributedTo: o.AttributedTo, Clock: clockOf(i),
 		})
-		i := touch(in)
+		t := touch(in)
 		if !had {
-			sums[i] = p.joined(in, sums[i], o)
+			sums[t] = p.joined(in, sums[t], o)
 		}
 		for _, in := range p.fusion.TakeRevised() {
 			touch(in)

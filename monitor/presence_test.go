@@ -315,3 +315,23 @@ func TestPresenceClockJump(t *testing.T) {
 		t.Errorf("first %s, then %s", first[0], rest[0])
 	}
 }
+
+// ObserveAt moves the presence clock by each line's own clock (a sector's
+// worker told the front's): the second report of an event, told the front
+// is at 3 June 08:00, has the 2 June report missing, though it joined the
+// first line's incident.
+func TestPresenceTakesEachLinesClock(t *testing.T) {
+	a, k := mustNuclearPlant(t)
+	june := func(d, h int) time.Time { return time.Date(2025, 6, d, h, 0, 0, 0, time.UTC) }
+	p := monitor.NewPipeline(a.Monitoring, k, fusion.Config{})
+	if got := missing(p.Observe(daily(1, []int{1}, june(1, 13)))); len(got) != 0 {
+		t.Fatalf("day 1: missing %v", got)
+	}
+	first := tick(june(1, 14))
+	second := tick(june(1, 14).Add(30 * time.Second))
+	second.ID, second.Source.ID, second.Source.Owner = "second", "sat-2", "un"
+	got := missing(p.ObserveAt([]*monitor.Observation{first, second}, []time.Time{{}, june(3, 8)}))
+	if want := []string{"presence:iaea-znpp:2025-06-02"}; !slices.Equal(got, want) {
+		t.Errorf("missing reports %v, want %v", got, want)
+	}
+}

@@ -107,11 +107,18 @@
 //     incident and rule at the same time as the embedded default's; with
 //     each sector's part decided alone and the workers on their own clocks
 //     35–48 of 200, later by up to 3 h 50 min (the span of observation
-//     time one batch covered). Left: several ingest nodes (regions) each
+//     time one batch covered). The parties sign at the first whole batch,
+//     a verdict that comes while a batch waits is heeded when it is
+//     applied, and a part that comes again, or after its batch was let
+//     go, is a batch of its own. Left: several ingest nodes (regions) each
 //     tell the clock of what they published, and a worker keeps the latest
-//     it was told; a batch a part of which never reaches the recorder (a
+//     it was told; an ingest node's clock starts again at its restart
+//     (the next batches tell it again); vessels' reports, tracked in sector
+//     0, move only that sector's presence clock; a rule bounded by a phase
+//     is shown on a waiting part's versions as the engine stands before
+//     its batch; and a batch a part of which never reaches the recorder (a
 //     message its worker could not read) is applied, as it stands, once
-//     256 later batches wait behind it.
+//     256 later batches wait behind it (the recorder logs it).
 //   - Ceilings count the heavy weapons present in a zone at once: every
 //     heavy weapon near a zone a ceiling counts in is the own of one
 //     sector, the ceiling sector (Plan.Route), which therefore counts

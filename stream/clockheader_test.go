@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
+
+	"github.com/accord-peace/accord/monitor"
 )
 
 // HeaderClock is read as LINE:UNIX-NANOSECONDS for lines of the message;
@@ -59,3 +61,54 @@ func TestClockHeader(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// lonPlan splits the front at 36°E: sector 0 west of it, 1 east.
+type lonPlan struct{}
+
+func (lonPlan) N() int { return 2 }
+func (lonPlan) Route(o *monitor.Observation) (int, []int) {
+	if o.Position[0] < 36 {
+		return 0, nil
+	}
+	return 1, nil
+}
+
+// The ingest node tells a sector the front's clock whether its batch was
+// split or lay in that sector alone: after a batch in the east at +10 h,
+// a batch in the west at +1 h carries the clock at +10 h, and a split
+// batch says how many parts it has.
+func TestIngestTellsTheFrontsClock(t *testing.T) {
+	g := &Ingester{plan: lonPlan{}}
+	t0 := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
+	mk := func(id string, lon float64, at time.Time) monitor.Observation {
+		return monitor.Observation{ID: id, Source: monitor.Source{ID: "s", Kind: monitor.KindUAV, Owner: "osce"}, Position: [2]float64{lon, 48},
+			ObservedAt: at, ReportedAt: at, Event: "firing", Count: 1, AttributedTo: monitor.Unknown, AccuracyM: 50, TimeAccuracyS: 10, Confidence: 0.8}
+	}
+	front := t0.Add(10 * time.Hour)
+	for _, tc := range []struct {
+		batch  []monitor.Observation
+		clocks map[string]string // subject → HeaderClock
+		parts  string
+	}{
+		{[]monitor.Observation{mk("east", 37, front)}, map[string]string{"accord.obs.1": ""}, ""},
+		{[]monitor.Observation{mk("west", 35, t0.Add(time.Hour))}, map[string]string{"accord.obs.0": "0:" + itoa(front.UnixNano())}, ""},
+		// Split: the west's line after the east's, which moved the clock.
+		{[]monitor.Observation{mk("east-2", 37, front.Add(time.Hour)), mk("west-2", 35, t0.Add(2*time.Hour))},
+			map[string]string{"accord.obs.0": "0:" + itoa(front.Add(time.Hour).UnixNano()), "accord.obs.1": ""}, "2"},
+	} {
+		fresh := make([]*monitor.Observation, len(tc.batch))
+		for i := range tc.batch {
+			fresh[i] = &tc.batch[i]
+		}
+		msgs := g.messages(tc.batch, fresh, g.route(tc.batch))
+		if len(msgs) != len(tc.clocks) {
+			t.Fatalf("%s: %d messages, want %d", tc.batch[0].ID, len(msgs), len(tc.clocks))
+		}
+		for _, m := range msgs {
+			want, ok := tc.clocks[m.Subject]
+			if !ok || m.Header.Get(HeaderClock) != want || m.Header.Get(HeaderParts) != tc.parts {
+				t.Errorf("%s: %s with %s %q and %s %q, want %q and %q", tc.batch[0].ID, m.Subject, HeaderClock, m.Header.Get(HeaderClock), HeaderParts, m.Header.Get(HeaderParts), want, tc.parts)
+			}
+		}
+	}
+}

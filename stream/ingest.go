@@ -450,9 +450,11 @@ func (g *Ingester) messages(batch []monitor.Observation, fresh []*monitor.Observ
 		msg.Header.Set(HeaderBatch, digest)
 		if parts > 1 {
 			msg.Header.Set(HeaderParts, strconv.Itoa(parts))
-			if len(clocks[s]) > 0 {
-				msg.Header.Set(HeaderClock, string(clocks[s]))
-			}
+		}
+		if n > 1 && len(clocks[s]) > 0 {
+			// A batch in one sector's part too: the front may have come
+			// further in the others'. One sector sees the whole front.
+			msg.Header.Set(HeaderClock, string(clocks[s]))
 		}
 		msg.Header.Set(nats.MsgIdHdr, digest+"/"+strconv.Itoa(s))
 		msgs = append(msgs, msg)

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -65,9 +66,13 @@ type Recorder struct {
 	logger  *slog.Logger
 	mark    *marker
 
-	// parts counts the parts seen of each batch split over sectors
-	// whose parts are not all in (HeaderParts).
-	parts map[string]int
+	// parts are the sectors whose parts were seen of each batch split
+	// over sectors that is not whole yet (HeaderParts); whole are the
+	// last maxWhole batches that became whole (wholeOrder, oldest first).
+	parts      map[string][]int
+	whole      map[string]bool
+	wholeOrder []string
+	released   int // the mission's batches applied without all their parts, logged
 
 	mu   sync.Mutex
 	cond *sync.Cond
@@ -290,7 +295,7 @@ func (r *Recorder) take(ctx context.Context, group []jetstream.Msg, done uint64,
 		if len(f.Versions) > 0 {
 			ins = r.seq.Apply(f.Sector, f.Versions)
 		}
-		p := r.part(msg.Headers(), ins)
+		p := r.part(f.Sector, msg.Headers(), ins)
 		if seq <= done {
 			if err := r.m.RestorePart(ctx, p); err != nil {
 				return fmt.Errorf("restoring %s message %d (sector %d): %w", FusedStream, seq, f.Sector, err)
@@ -310,6 +315,11 @@ func (r *Recorder) take(ctx context.Context, group []jetstream.Msg, done uint64,
 		if err := r.mark.move(ctx, false); err != nil {
 			return err
 		}
+		if held, released := r.m.HeldBatches(); released > r.released {
+			r.logger.Warn("recorder: batches' violations applied without all their parts: a sector's part never came (a message its worker could not read?), and too many batches waited behind them",
+				"batches", released-r.released, "waiting", held)
+			r.released = released
+		}
 	}
 	if r.metrics != nil {
 		r.metrics.Pending.WithLabelValues(RecorderConsumer).Set(float64(pending))
@@ -325,22 +335,36 @@ func (r *Recorder) take(ctx context.Context, group []jetstream.Msg, done uint64,
 // batch was not split (no HeaderParts) or this is the last of its parts
 // to come (r.parts counts those seen: the same after a restart, which
 // reads the fused log from its start).
-func (r *Recorder) part(h nats.Header, ins []monitor.Incident) mission.Part {
+func (r *Recorder) part(sector int, h nats.Header, ins []monitor.Incident) mission.Part {
 	n, _ := strconv.Atoi(h.Get(HeaderParts))
-	if n <= 1 {
+	batch := h.Get(HeaderBatch)
+	if n <= 1 || r.whole[batch] {
+		// In one part; or a part of a batch whole already, come again (an
+		// ObsStream message published again after the duplicate window):
+		// nothing to wait for.
 		return mission.Part{Incidents: ins, Whole: true}
 	}
-	batch := h.Get(HeaderBatch)
 	if r.parts == nil {
-		r.parts = map[string]int{}
+		r.parts, r.whole = map[string][]int{}, map[string]bool{}
 	}
-	r.parts[batch]++
-	whole := r.parts[batch] >= n
+	if !slices.Contains(r.parts[batch], sector) { // a sector's part counts once
+		r.parts[batch] = append(r.parts[batch], sector)
+	}
+	whole := len(r.parts[batch]) >= n
 	if whole {
 		delete(r.parts, batch)
+		r.whole[batch] = true
+		r.wholeOrder = append(r.wholeOrder, batch)
+		if len(r.wholeOrder) > maxWhole {
+			delete(r.whole, r.wholeOrder[0])
+			r.wholeOrder = r.wholeOrder[1:]
+		}
 	}
 	return mission.Part{Incidents: ins, Batch: batch, Whole: whole}
 }
+
+// maxWhole bounds the batches the recorder remembers as whole.
+const maxWhole = 4096
 
 // WaitFor waits until the recorder took FusedStream's message seq (or
 // stopped).
