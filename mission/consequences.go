@@ -329,8 +329,8 @@ func (c *Consequences) violations(dues []due, windows map[string]agreement.InFor
 			continue // the rule twice in one incident
 		}
 		if c.verdict != nil {
-			if st, ok := c.verdict(in.ID); ok && st != fusion.Confirmed {
-				continue // a consultation's verdict since the part came (dismissed)
+			if st, ok := c.verdict(in.ID); ok && st == fusion.Dismissed {
+				continue // dismissed by a consultation since the part came
 			}
 		}
 		if w, timed := windows[v.Rule]; timed {

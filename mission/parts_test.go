@@ -204,7 +204,7 @@ func TestHeldBatchComesAfterTheClock(t *testing.T) {
 
 // A held violation whose incident a consultation dismissed before its
 // batch is whole is not applied, live or after a restart between the
-// batch's parts.
+// batch's parts; one whose incident is only disputed then is.
 func TestHeldViolationOfADismissedIncident(t *testing.T) {
 	ctx := context.Background()
 	a, k := mustReference(t)
@@ -254,6 +254,39 @@ func TestHeldViolationOfADismissedIncident(t *testing.T) {
 	}
 	held := mission.Part{Incidents: []monitor.Incident{later}, Batch: "b"}
 	last := mission.Part{Batch: "b", Whole: true}
+	// Disputed only while the batch waits, then upheld: the violation is
+	// applied, as when the batch came whole before the dispute.
+	vid := in.ID + ":" + ceilingRule
+	for _, split := range []bool{false, true} {
+		d := open(t.TempDir())
+		if _, err := d.Mission.Decide(ctx, ins, nil); err != nil {
+			t.Fatal(err)
+		}
+		if split {
+			_, err := d.Mission.DecideParts(ctx, []mission.Part{held}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+		} else if _, err := d.Mission.Decide(ctx, []monitor.Incident{later}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.Mission.Respond(ctx, vid, "ru", "dispute", "9 tanks", true); err != nil {
+			t.Fatal(err)
+		}
+		if split {
+			if _, err := d.Mission.DecideParts(ctx, []mission.Part{last}, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, g := range []string{"us", "eu"} {
+			if _, err := d.Mission.SignFinding(ctx, vid, g, engine.Upheld, "11"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := mlrs(d); n != 1 {
+			t.Errorf("disputed while the batch waited (split %v), then upheld: %d violations of band:mlrs, want 1", split, n)
+		}
+	}
 	for _, restart := range []bool{false, true} {
 		dir := t.TempDir()
 		d := open(dir)

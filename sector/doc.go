@@ -108,9 +108,12 @@
 //     each sector's part decided alone and the workers on their own clocks
 //     35–48 of 200, later by up to 3 h 50 min (the span of observation
 //     time one batch covered). The parties sign at the first whole batch,
-//     a verdict that comes while a batch waits is heeded when it is
-//     applied, and a part that comes again, or after its batch was let
-//     go, is a batch of its own. Left: several ingest nodes (regions) each
+//     a dismissal that comes while a batch waits is heeded when it is
+//     applied (a dispute is not: the batch came before it), and a part
+//     that comes again, or after its batch was let go, is a batch of its
+//     own. A batch waiting across a restart is held again as its
+//     incidents' consultations stand at the restart, which differs from
+//     the live run only if a consultation was disputed while it waited. Left: several ingest nodes (regions) each
 //     tell the clock of what they published, and a worker keeps the latest
 //     it was told; an ingest node's clock starts again at its restart
 //     (the next batches tell it again); vessels' reports, tracked in sector

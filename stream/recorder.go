@@ -300,6 +300,7 @@ func (r *Recorder) take(ctx context.Context, group []jetstream.Msg, done uint64,
 			if err := r.m.RestorePart(ctx, p); err != nil {
 				return fmt.Errorf("restoring %s message %d (sector %d): %w", FusedStream, seq, f.Sector, err)
 			}
+			_, r.released = r.m.HeldBatches() // logged before the restart
 			continue
 		}
 		if from == 0 {
