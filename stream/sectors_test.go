@@ -208,3 +208,40 @@ func violationTimes(tb testing.TB, st state) map[string]time.Time {
 	}
 	return out
 }
+
+// Three sectors stopped mid-stream and started again — the recorder may
+// stop between two parts of a batch, and reads the fused log back —
+// record every violation of the embedded default, at its time.
+func TestSectorsRestartedAgree(t *testing.T) {
+	const n = 3
+	lines := simulated(t, 9, 48*time.Hour, 15)
+	want := embedded(t, lines, 250)
+	split := &streamed{cfg: func(m *mission.Mission, c *stream.Config) {
+		s, err := stream.Split(m, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Sectors = s
+	}}
+	dir := t.TempDir()
+	third := len(lines) / 3 / 250 * 250
+	x, _ := open(t, dir, split)
+	monitortest.PostLines(t, x.url, lines[:third], 250)
+	x.close(t) // no sync: whatever the workers and the recorder had done
+	x, _ = open(t, dir, split)
+	defer x.close(t)
+	monitortest.PostLines(t, x.url, lines[third:], 250)
+	got := x.state(t)
+	fusedOnce(t, x)
+	wv, gv := violationTimes(t, want), violationTimes(t, got)
+	same := 0
+	for k, at := range wv {
+		if g, ok := gv[k]; ok && g.Equal(at) {
+			same++
+		}
+	}
+	t.Logf("%d observations, restarted after %d: %d violations embedded, %d on the stream, %d at the same time", len(lines), third, len(wv), len(gv), same)
+	if len(wv) == 0 || len(gv) != len(wv) || same < len(wv)*95/100 {
+		t.Errorf("of %d violations embedded, %d on the stream after a restart, %d at the same time", len(wv), len(gv), same)
+	}
+}
