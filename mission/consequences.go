@@ -50,8 +50,8 @@ type Consequences struct {
 	goneOrder []string
 	released  int
 	// verdict is the consultations' verdict on an incident, if any: a
-	// held violation whose incident a verdict no longer has confirmed
-	// when its batch is applied is not (set by the mission; nil: none).
+	// held violation whose incident a consultation dismissed by the time
+	// its batch is applied is not applied (set by the mission; nil: none).
 	verdict func(id string) (string, bool)
 }
 
