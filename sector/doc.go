@@ -119,13 +119,13 @@
 //     (the next batches tell it again); vessels' reports, tracked in sector
 //     0, move only that sector's presence clock; a rule bounded by a phase
 //     is shown on a waiting part's versions as the engine stands before
-//     its batch; and a batch a part of which never reaches the recorder (a
-//     message its worker could not read) is applied, as it stands, once
-//     256 later batches wait behind it (the recorder logs it). The wait is
-//     counted in batches, not time: a regional node cut off between two
-//     parts of a batch its stream was copying holds every later batch's
-//     violations (their incidents are recorded) until its link is back or
-//     256 batches wait.
+//     its batch; and a batch a part of which does not reach the recorder
+//     (a message its worker could not read; a regional node cut off while
+//     the centre's stream copied its batch) holds every later batch's
+//     violations — their incidents are recorded — for a minute, or until
+//     256 batches wait: then it is applied as it stands, the recorder
+//     saying so, and a part that comes after is a batch of its own
+//     (stream.TestAPartThatNeverComes).
 //   - Ceilings count the heavy weapons present in a zone at once: every
 //     heavy weapon near a zone a ceiling counts in is the own of one
 //     sector, the ceiling sector (Plan.Route), which therefore counts

@@ -69,7 +69,7 @@ type Recorder struct {
 	// parts are the sectors whose parts were seen of each batch split
 	// over sectors that is not whole yet (HeaderParts); whole are the
 	// last maxWhole batches that became whole (wholeOrder, oldest first).
-	parts      map[string][]int
+	parts      map[string]*partial
 	whole      map[string]bool
 	wholeOrder []string
 	released   int // the mission's batches applied without all their parts, logged
@@ -222,8 +222,19 @@ func (r *Recorder) run(ctx context.Context) error {
 	}()
 	taken := map[int]uint64{} // sector → the last ObsStream sequence taken
 	var group []jetstream.Msg
+	stale := time.NewTicker(partWait / 4)
+	defer stale.Stop()
 	for {
-		msg, ok := <-msgs
+		var msg jetstream.Msg
+		var ok bool
+		select {
+		case msg, ok = <-msgs:
+		case <-stale.C:
+			if err := r.releaseStale(ctx, done); err != nil {
+				return err
+			}
+			continue
+		}
 		if !ok {
 			return nil
 		}
@@ -341,31 +352,90 @@ func (r *Recorder) part(sector int, h nats.Header, ins []monitor.Incident) missi
 	batch := h.Get(HeaderBatch)
 	if n <= 1 || r.whole[batch] {
 		// In one part; or a part of a batch whole already, come again (an
-		// ObsStream message published again after the duplicate window):
-		// nothing to wait for.
+		// ObsStream message published again after the duplicate window),
+		// or late: nothing to wait for.
 		return mission.Part{Incidents: ins, Whole: true}
 	}
 	if r.parts == nil {
-		r.parts, r.whole = map[string][]int{}, map[string]bool{}
+		r.parts, r.whole = map[string]*partial{}, map[string]bool{}
 	}
-	if !slices.Contains(r.parts[batch], sector) { // a sector's part counts once
-		r.parts[batch] = append(r.parts[batch], sector)
+	p := r.parts[batch]
+	if p == nil {
+		p = &partial{since: time.Now()}
+		r.parts[batch] = p
 	}
-	whole := len(r.parts[batch]) >= n
+	if !slices.Contains(p.sectors, sector) { // a sector's part counts once
+		p.sectors = append(p.sectors, sector)
+	}
+	whole := len(p.sectors) >= n
 	if whole {
-		delete(r.parts, batch)
-		r.whole[batch] = true
-		r.wholeOrder = append(r.wholeOrder, batch)
-		if len(r.wholeOrder) > maxWhole {
-			delete(r.whole, r.wholeOrder[0])
-			r.wholeOrder = r.wholeOrder[1:]
-		}
+		r.wholeNow(batch)
 	}
 	return mission.Part{Incidents: ins, Batch: batch, Whole: whole}
 }
 
+// partial is a batch some of whose parts the recorder has seen: their
+// sectors, and since when it waits for the others.
+type partial struct {
+	sectors []int
+	since   time.Time
+}
+
+// wholeNow remembers a batch as whole (among the last maxWhole).
+func (r *Recorder) wholeNow(batch string) {
+	delete(r.parts, batch)
+	r.whole[batch] = true
+	r.wholeOrder = append(r.wholeOrder, batch)
+	if len(r.wholeOrder) > maxWhole {
+		delete(r.whole, r.wholeOrder[0])
+		r.wholeOrder = r.wholeOrder[1:]
+	}
+}
+
 // maxWhole bounds the batches the recorder remembers as whole.
 const maxWhole = 4096
+
+// partWait is how long the recorder waits for a batch's other parts
+// before it applies the batch's violations as they stand: a part may
+// never come (a message its worker could not read), or come late (a
+// regional node cut off while the centre's stream copied its batch),
+// and every later batch's violations wait behind it. A part that comes
+// after is a batch of its own.
+var partWait = time.Minute
+
+// releaseStale applies, as they stand, the batches that waited longer
+// than partWait for a part, oldest first: a step of its own, an empty
+// last part for each, recorded with its position (the FusedStream
+// messages it follows, none of its own). Not while the fused log is read
+// back (up to done): what was recorded before the restart is restored
+// first.
+func (r *Recorder) releaseStale(ctx context.Context, done uint64) error {
+	if r.At() < done || len(r.parts) == 0 {
+		return nil
+	}
+	now := time.Now()
+	var stale []string
+	for b, p := range r.parts {
+		if now.Sub(p.since) >= partWait {
+			stale = append(stale, b)
+		}
+	}
+	if len(stale) == 0 {
+		return nil
+	}
+	slices.SortFunc(stale, func(a, b string) int { return r.parts[a].since.Compare(r.parts[b].since) })
+	parts := make([]mission.Part, len(stale))
+	for i, b := range stale {
+		r.logger.Warn("recorder: a batch's parts did not all come; its violations applied as they stand", "batch", b, "sectors", r.parts[b].sectors, "waited", now.Sub(r.parts[b].since).Round(time.Second))
+		parts[i] = mission.Part{Batch: b, Whole: true}
+		r.wholeNow(b)
+	}
+	at := r.At()
+	if _, err := r.m.DecideParts(ctx, parts, func(n int64) error { return r.note(position{From: at + 1, Seq: at, LedgerLen: n}) }); err != nil {
+		return fmt.Errorf("applying the violations of %d batch(es) whose parts did not all come: %w", len(stale), err)
+	}
+	return r.mark.move(ctx, false)
+}
 
 // WaitFor waits until the recorder took FusedStream's message seq (or
 // stopped).

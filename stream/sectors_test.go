@@ -1,11 +1,15 @@
 package stream_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/nats-io/nats.go"
 
 	"github.com/accord-peace/accord/fusion"
 	"github.com/accord-peace/accord/mission"
@@ -243,5 +247,49 @@ func TestSectorsRestartedAgree(t *testing.T) {
 	t.Logf("%d observations, restarted after %d: %d violations embedded, %d on the stream, %d at the same time", len(lines), third, len(wv), len(gv), same)
 	if len(wv) == 0 || len(gv) != len(wv) || same < len(wv)*95/100 {
 		t.Errorf("of %d violations embedded, %d on the stream after a restart, %d at the same time", len(wv), len(gv), same)
+	}
+}
+
+// A batch one of whose parts never comes (its worker could not read the
+// message) holds every later batch's violations only for a while: past
+// the recorder's wait they are applied, all of them, and the recorder
+// says which batch it let go.
+func TestAPartThatNeverComes(t *testing.T) {
+	stream.PartWait(t, 300*time.Millisecond)
+	lines := simulated(t, 12, 24*time.Hour, 15)
+	want := embedded(t, lines, 250)
+	x, _ := open(t, t.TempDir(), &streamed{cfg: func(m *mission.Mission, c *stream.Config) {
+		s, err := stream.Split(m, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Sectors = s
+	}})
+	defer x.close(t)
+	// A batch in two parts: sector 0's empty, sector 1's unreadable.
+	ctx := context.Background()
+	for s, body := range []string{"", "not an observation\n"} {
+		msg := nats.NewMsg(stream.ObsSubject(s))
+		msg.Data = []byte(body)
+		msg.Header.Set(stream.HeaderBatch, "lost-part")
+		msg.Header.Set(stream.HeaderParts, "2")
+		if _, err := x.node.Conn.JS.PublishMsg(ctx, msg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	monitortest.PostLines(t, x.url, lines, 250)
+	got := x.state(t)
+	deadline := time.Now().Add(30 * time.Second)
+	for len(got.violations) < len(want.violations) && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+		got = x.state(t)
+	}
+	held, _ := x.d.Mission.HeldBatches()
+	t.Logf("violations: %d embedded, %d on the stream; %d batches still waiting", len(want.violations), len(got.violations), held)
+	if len(want.violations) == 0 || len(got.violations) != len(want.violations) || held != 0 {
+		t.Errorf("%d violations of the embedded default's %d applied, %d batches waiting", len(got.violations), len(want.violations), held)
+	}
+	if !strings.Contains(x.logs.tail(1<<20), "a batch's parts did not all come") {
+		t.Error("the recorder did not say it let a batch go")
 	}
 }
