@@ -25,7 +25,6 @@ import (
 // difference.
 func TestPartsOfABatchAreDecidedAsTheBatch(t *testing.T) {
 	ctx := context.Background()
-	a, k := mustReference(t)
 	batches := pipelineSteps(t, 100)
 	// Each batch in two parts (its versions taken alternately), the parts
 	// of batches 2i and 2i+1 interleaved: 2i's first, 2i+1's first, 2i's
@@ -46,14 +45,7 @@ func TestPartsOfABatchAreDecidedAsTheBatch(t *testing.T) {
 			}
 		}
 	}
-	open := func(dir string) *durable {
-		d, err := local.Open(ctx, local.Config{Dir: dir, Agreement: a, Kernel: k, StreamFed: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { d.Close() })
-		return &durable{Deployment: d, ledger: d.Ledger}
-	}
+	open := func(dir string) *durable { return openStreamFed(t, dir) }
 	violations := func(d *durable) map[string]time.Time {
 		out := map[string]time.Time{}
 		for _, ev := range entries[engine.Event](t, d.ledger, accord.EntryEvent) {
@@ -225,14 +217,7 @@ func TestHeldViolationOfADismissedIncident(t *testing.T) {
 	later := in
 	later.LastObserved = in.LastObserved.Add(2 * time.Hour)
 	later.Violations = append(slices.Clone(in.Violations), monitor.Violation{Rule: "band:mlrs", Provision: "heavy-weapons-withdrawal", Party: &ru, AttributionConfidence: 1})
-	open := func(dir string) *durable {
-		d, err := local.Open(ctx, local.Config{Dir: dir, Agreement: a, Kernel: k, StreamFed: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { d.Close() })
-		return &durable{Deployment: d, ledger: d.Ledger}
-	}
+	open := func(dir string) *durable { return openStreamFed(t, dir) }
 	dismiss := func(d *durable) {
 		vid := in.ID + ":" + ceilingRule
 		if _, err := d.Mission.Respond(ctx, vid, "ru", "dispute", "9 tanks", true); err != nil {
@@ -311,4 +296,17 @@ func TestHeldViolationOfADismissedIncident(t *testing.T) {
 			t.Errorf("restart %v: %d violations of band:mlrs recorded for a dismissed incident", restart, n)
 		}
 	}
+}
+
+// openStreamFed opens the reference mission on the embedded stores in
+// dir as a stream's recorder opens it (fused elsewhere).
+func openStreamFed(tb testing.TB, dir string) *durable {
+	tb.Helper()
+	a, k := mustReference(tb)
+	d, err := local.Open(context.Background(), local.Config{Dir: dir, Agreement: a, Kernel: k, StreamFed: true})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { d.Close() })
+	return &durable{Deployment: d, ledger: d.Ledger}
 }
