@@ -1,7 +1,5 @@
 package stream
 
-import "time"
-
 // KillBeforeAck makes the workers of c call f before acknowledging a
 // message; an error from f stops the worker there, as if it died.
 func KillBeforeAck(c *Config, f func(sector int, seq uint64) error) { c.Worker.beforeAck = f }
@@ -29,12 +27,4 @@ func DieBeforeForget(g *Ingester, f func() error) {
 	g.mu.Lock()
 	g.beforeForget = f
 	g.mu.Unlock()
-}
-
-// PartWait sets how long the recorder waits for a batch's other parts,
-// until the test ends.
-func PartWait(t interface{ Cleanup(func()) }, d time.Duration) {
-	old := partWait
-	partWait = d
-	t.Cleanup(func() { partWait = old })
 }

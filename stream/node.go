@@ -68,6 +68,10 @@ type Config struct {
 	// RoleRecorder) at its start when absent; a region's messages flow
 	// into ObsStream whenever its link is up.
 	Sources []RegionRef
+	// PartWait, on a node that records: how long the recorder waits for
+	// a batch's missing parts before it applies the batch's violations
+	// as they stand (Recorder.PartWait; zero: DefaultPartWait).
+	PartWait time.Duration
 }
 
 // RegionRef names a regional node's stream: the region's name and its
@@ -249,7 +253,7 @@ func Start(ctx context.Context, m *mission.Mission, c Config) (*Node, error) {
 	}
 	if c.Role == RoleAll || c.Role == RoleRecorder {
 		n.Recorder = NewRecorder(m, conn, c.Sectors.NewSequencer(), c.Dir, c.Metrics, c.Logger)
-		n.Recorder.Node, n.Recorder.Replicas = c.Node, c.Streams.Replicas
+		n.Recorder.Node, n.Recorder.Replicas, n.Recorder.PartWait = c.Node, c.Streams.Replicas, c.PartWait
 		n.run(rctx, "the recorder", n.Recorder.Run)
 	}
 	if c.Role == RoleAll || c.Role == RoleIngest {

@@ -57,6 +57,13 @@ type Recorder struct {
 	// the recorder creates it (zero: 1), as the streams'.
 	Node     string
 	Replicas int
+	// PartWait is how long the recorder waits for a batch's other parts
+	// before it applies the batch's violations as they stand (zero:
+	// DefaultPartWait). A part may never come (a message its worker could
+	// not read) or come late (a regional node cut off while the centre's
+	// stream copied its batch), and every later batch's violations wait
+	// behind it; a part that comes after is a batch of its own.
+	PartWait time.Duration
 
 	m       *mission.Mission
 	js      jetstream.JetStream
@@ -222,7 +229,7 @@ func (r *Recorder) run(ctx context.Context) error {
 	}()
 	taken := map[int]uint64{} // sector → the last ObsStream sequence taken
 	var group []jetstream.Msg
-	stale := time.NewTicker(partWait / 4)
+	stale := time.NewTicker(r.partWait() / 4)
 	defer stale.Stop()
 	for {
 		var msg jetstream.Msg
@@ -395,16 +402,19 @@ func (r *Recorder) wholeNow(batch string) {
 // maxWhole bounds the batches the recorder remembers as whole.
 const maxWhole = 4096
 
-// partWait is how long the recorder waits for a batch's other parts
-// before it applies the batch's violations as they stand: a part may
-// never come (a message its worker could not read), or come late (a
-// regional node cut off while the centre's stream copied its batch),
-// and every later batch's violations wait behind it. A part that comes
-// after is a batch of its own.
-var partWait = time.Minute
+// DefaultPartWait is the recorder's PartWait when none is set.
+const DefaultPartWait = time.Minute
+
+// partWait is the recorder's wait for a batch's missing parts.
+func (r *Recorder) partWait() time.Duration {
+	if r.PartWait > 0 {
+		return r.PartWait
+	}
+	return DefaultPartWait
+}
 
 // releaseStale applies, as they stand, the batches that waited longer
-// than partWait for a part, oldest first: a step of its own, an empty
+// than PartWait for a part, oldest first: a step of its own, an empty
 // last part for each, recorded with its position (the FusedStream
 // messages it follows, none of its own). Not while the fused log is read
 // back (up to done): what was recorded before the restart is restored
@@ -416,7 +426,7 @@ func (r *Recorder) releaseStale(ctx context.Context, done uint64) error {
 	now := time.Now()
 	var stale []string
 	for b, p := range r.parts {
-		if now.Sub(p.since) >= partWait {
+		if now.Sub(p.since) >= r.partWait() {
 			stale = append(stale, b)
 		}
 	}

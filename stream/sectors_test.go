@@ -255,7 +255,6 @@ func TestSectorsRestartedAgree(t *testing.T) {
 // the recorder's wait they are applied, all of them, and the recorder
 // says which batch it let go.
 func TestAPartThatNeverComes(t *testing.T) {
-	stream.PartWait(t, 300*time.Millisecond)
 	lines := simulated(t, 12, 24*time.Hour, 15)
 	want := embedded(t, lines, 250)
 	x, _ := open(t, t.TempDir(), &streamed{cfg: func(m *mission.Mission, c *stream.Config) {
@@ -264,6 +263,7 @@ func TestAPartThatNeverComes(t *testing.T) {
 			t.Fatal(err)
 		}
 		c.Sectors = s
+		c.PartWait = 300 * time.Millisecond
 	}})
 	defer x.close(t)
 	// A batch in two parts: sector 0's empty, sector 1's unreadable.

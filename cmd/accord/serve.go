@@ -62,6 +62,7 @@ type serverConfig struct {
 	sourceRegions []string
 	node          string
 	leaseTTL      time.Duration
+	partWait      time.Duration
 	// witness is the party's node of --role witness (serve_witness.go).
 	witness witnessConfig
 }

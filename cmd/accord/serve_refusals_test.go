@@ -73,6 +73,8 @@ func TestConfigCheckRefusesWhatServeRefuses(t *testing.T) {
 		{[]string{"--stream", "embedded", "--partitions", "0"}, "--partitions 0: want 1 to 4096"},
 		{[]string{"--stream-replicas", "0"}, "--stream-replicas 0: want 1 to 5"},
 		{[]string{"--lease-ttl", "0s"}, "--lease-ttl 0s: want 1s to 10m"},
+		{[]string{"--stream", "embedded", "--part-wait", "0s"}, "--part-wait 0s: want 1s to 1h"},
+		{[]string{"--part-wait", "2m"}, "--part-wait 2m0s: the streams' settings, and there is no --stream"},
 		{[]string{"--role", ""}, `--role "": want all`},
 		{[]string{"--agreement", ""}, `--agreement "": empty`},
 		{[]string{"--agreement", "reference", "--agreement", " "}, `--agreement " ": empty`},

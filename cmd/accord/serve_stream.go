@@ -61,6 +61,7 @@ func (c *serverConfig) registerStream(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&c.region, "region", "", "with --role ingest: a regional ingest node of region NAME; --stream is then the region's own NATS server (a leaf node of the cluster, JetStream domain region-NAME), where the stream ACCORD_REGION_NAME is created; batches are published there unstored and answered once it holds them, even while the link to the cluster is down; signed batches are refused")
 	cmd.Flags().StringVar(&c.node, "node", "", "with --role ingest or all: this ingest node's name in the store's outbox, where the batches it stored wait until JetStream has them (published at its next start if it died first): the same across its restarts, unique among the deployment's ingest nodes (default: the host's name)")
 	cmd.Flags().DurationVar(&c.leaseTTL, "lease-ttl", stream.DefaultLeaseTTL, "with --role worker or all: the TTL of the sector workers' leases (one worker per sector: a standby takes over a sector this long after its worker died; the holder renews every fifth of it and stops consuming at half of it without a renewal; a worker node above its share of the sectors gives up one per TTL); set when the bucket "+stream.LeaseBucket+" is created, an existing bucket keeps its own")
+	cmd.Flags().DurationVar(&c.partWait, "part-wait", stream.DefaultPartWait, "with --role recorder or all and --partitions above 1: how long the recorder waits for the missing parts of a batch split over sectors before it applies the violations found so far (those of later batches wait behind it); a part that comes later is decided as a batch of its own; each batch let go is logged")
 	cmd.Flags().StringArrayVar(&c.sourceRegions, "source-region", nil, "with --role recorder or all: make ACCORD_OBS source region NAME's stream, NAME[@DOMAIN] (domain region-NAME by default); repeat for each region; kept in the stream's configuration once added")
 }
 
@@ -85,6 +86,9 @@ func (c serverConfig) streamProblems() []string {
 	}
 	if c.leaseTTL < time.Second || c.leaseTTL > 10*time.Minute {
 		ps = append(ps, fmt.Sprintf("--lease-ttl %s: want 1s to 10m (a standby takes over a dead worker's sector after it; the holder must renew within half of it)", c.leaseTTL))
+	}
+	if c.partWait < time.Second || c.partWait > time.Hour {
+		ps = append(ps, fmt.Sprintf("--part-wait %s: want 1s to 1h (a batch's parts come within milliseconds of each other; every later batch's violations wait behind a missing one)", c.partWait))
 	}
 	if c.region != "" {
 		if err := stream.CheckRegionName(c.region); err != nil {
@@ -131,6 +135,9 @@ func (c serverConfig) streamProblems() []string {
 		}
 		if c.leaseTTL != stream.DefaultLeaseTTL {
 			ignored = append(ignored, "--lease-ttl "+c.leaseTTL.String())
+		}
+		if c.partWait != stream.DefaultPartWait {
+			ignored = append(ignored, "--part-wait "+c.partWait.String())
 		}
 		if len(ignored) > 0 {
 			ps = append(ps, fmt.Sprintf("%s: the streams' settings, and there is no --stream (embedded or nats://HOST:PORT): they would be ignored", strings.Join(ignored, ", ")))
@@ -186,7 +193,7 @@ func startStream(ctx context.Context, s *server, c serverConfig, logger *slog.Lo
 	node, err := stream.Start(ctx, m, stream.Config{URL: c.stream, Dir: c.data, Role: c.role, Sectors: sectors,
 		Streams: stream.StreamConfig{Replicas: c.replicas}, Metrics: metrics, Logger: logger,
 		Worker: stream.WorkerConfig{Lease: stream.LeaseConfig{TTL: c.leaseTTL}},
-		Region: c.region, Sources: sources, Node: c.node})
+		Region: c.region, Sources: sources, Node: c.node, PartWait: c.partWait})
 	if err != nil {
 		return err
 	}

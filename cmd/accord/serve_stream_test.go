@@ -181,6 +181,8 @@ func TestServeStreamUnreachable(t *testing.T) {
 		{[]string{"serve", "--stream", "nats://127.0.0.1:4222", "--role", "ingest", "--node", "ingest 1"}, 2, `--node "ingest 1": want the ingest node's name`},
 		{[]string{"serve", "--stream", "embedded", "--lease-ttl", "100ms"}, 2, "--lease-ttl 100ms: want 1s to 10m"},
 		{[]string{"config", "check", "--stream", "nats://127.0.0.1:4222", "--role", "worker", "--lease-ttl", "30s"}, 0, "configuration valid"},
+		{[]string{"config", "check", "--stream", "embedded", "--partitions", "3", "--part-wait", "10s"}, 0, "configuration valid"},
+		{[]string{"serve", "--stream", "embedded", "--part-wait", "2h"}, 2, "--part-wait 2h0m0s: want 1s to 1h"},
 	} {
 		out, errOut, code := runAccord(t, append(tc.args, "--data", t.TempDir())...)
 		if code != tc.code || !strings.Contains(out+errOut, tc.want) {
