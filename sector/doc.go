@@ -97,7 +97,9 @@
 //     duties fall due on it, and the agreement's clock follows. A worker
 //     sees a part of the front, so the ingest node tells it the front's
 //     clock at each of its lines (stream.HeaderClock) and the worker keeps
-//     that (Worker.ObserveBatchAt); the recorder holds a batch's
+//     that (Worker.ObserveBatchAt); an ingest node restarted reads the
+//     front's clock back from the stream's last messages
+//     (stream.Ingester.SeedClock); the recorder holds a batch's
 //     violations until its parts are all in, every worker publishing an
 //     output for each part (stream.HeaderParts), and applies batches in
 //     the order their first parts came (mission.DecideParts), as one

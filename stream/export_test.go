@@ -28,3 +28,6 @@ func DieBeforeForget(g *Ingester, f func() error) {
 	g.beforeForget = f
 	g.mu.Unlock()
 }
+
+// IngesterPlan is the plan an ingest node routes by.
+func IngesterPlan(g *Ingester) Plan { return g.plan }

@@ -223,6 +223,7 @@ func Start(ctx context.Context, m *mission.Mission, c Config) (*Node, error) {
 		}
 		n.Ingester = NewIngester(m, conn, c.Sectors.Plan, c.Metrics)
 		n.Ingester.Region = c.Region
+		seedClock(ctx, n.Ingester, c.Logger)
 		return n, nil
 	}
 	if c.Streams.Plan == "" {

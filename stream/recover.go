@@ -218,6 +218,7 @@ func (n *Node) startIngester(ctx context.Context, m *mission.Mission, c Config) 
 	g := NewIngester(m, n.Conn, c.Sectors.Plan, c.Metrics)
 	g.Node, g.Logger = c.Node, c.Logger
 	n.Ingester = g
+	seedClock(ctx, g, c.Logger)
 	k, err := g.Recover(ctx, recoverWait)
 	if k > 0 {
 		c.Logger.Info("stream: published the batches this ingest node had stored before it stopped", "node", c.Node, "records", k, "unacknowledged", g.Unpublished())
@@ -244,5 +245,21 @@ func warnOthersPending(ctx context.Context, m *mission.Mission, node string, log
 			continue
 		}
 		logger.Warn("stream: another ingest node left batches it stored and may not have published; only a node started under its name publishes them", "node", other, "records", counts[other], "fix", fmt.Sprintf("start an ingest node with --node %s on this store and streams (it publishes them at its start), even for a moment", other))
+	}
+}
+
+// seedClock seeds an ingest node's clock from the stream (SeedClock); a
+// stream it cannot read now is logged, and the node starts on the clock
+// of what it publishes: the sectors' timing is then late until its
+// batches catch up with the front, nothing is lost.
+func seedClock(ctx context.Context, g *Ingester, logger *slog.Logger) {
+	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := g.SeedClock(sctx); err != nil {
+		logger.Warn("stream: the front's clock could not be read from the stream; the sectors are told the clock of what this node publishes until it catches up", "err", err)
+		return
+	}
+	if at := g.Clock(); !at.IsZero() {
+		logger.Info("stream: the front's clock read from the stream", "clock", at)
 	}
 }
