@@ -99,7 +99,10 @@
 //     clock at each of its lines (stream.HeaderClock) and the worker keeps
 //     that (Worker.ObserveBatchAt); an ingest node restarted reads the
 //     front's clock back from the stream's last messages
-//     (stream.Ingester.SeedClock); the recorder holds a batch's
+//     (stream.Ingester.SeedClock), and beside other ingest nodes it takes
+//     in theirs from the stream every second (FollowClock): what it
+//     tells is then what one pipeline reading the stream in its order
+//     would have, late by a second at most; the recorder holds a batch's
 //     violations until its parts are all in, every worker publishing an
 //     output for each part (stream.HeaderParts), and applies batches in
 //     the order their first parts came (mission.DecideParts), as one

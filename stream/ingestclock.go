@@ -42,20 +42,84 @@ func (g *Ingester) SeedClock(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("reading the front's clock from the stream %s, the last message of %s: %w", name, subject(s), err)
 		}
-		obs, _, clocks, err := decodeObsParts(raw.Subject, raw.Data, raw.Header)
-		if err != nil {
-			continue
-		}
-		for i, o := range obs {
-			if !monitor.IsVesselEvent(o.Event) && o.ObservedAt.After(g.clock) {
-				g.clock = o.ObservedAt
-			}
-			if i < len(clocks) && clocks[i].After(g.clock) {
-				g.clock = clocks[i]
-			}
-		}
+		g.takeClock(raw)
 	}
 	return nil
+}
+
+// clockFollow is how often an ingest node of a deployment split over
+// sectors reads the front's clock from the stream (FollowClock).
+const clockFollow = time.Second
+
+// FollowClock keeps the ingest node's clock up with what other ingest
+// nodes publish: every clockFollow, until ctx ends or the node is
+// closed, it takes in the clock of ObsStream's last message (its
+// observations and its HeaderClock), which JetStream stored before any
+// message this node publishes next — so the clock told stays what one
+// pipeline reading the stream in its order would have, only late by up
+// to a clockFollow. A stream it cannot read now is tried again at the
+// next tick. Not on a regional node, whose stream holds its own batches
+// alone.
+func (g *Ingester) FollowClock(ctx context.Context) {
+	if g.Region != "" || g.plan.N() < 2 {
+		return
+	}
+	t := time.NewTicker(clockFollow)
+	defer t.Stop()
+	var last uint64
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-g.stop:
+			return
+		case <-t.C:
+		}
+		if seq, err := g.takeLastClock(ctx, last); err == nil {
+			last = seq
+		}
+	}
+}
+
+// takeLastClock takes in the clock of ObsStream's last message unless it
+// is message done (read already); it returns the message's sequence.
+func (g *Ingester) takeLastClock(ctx context.Context, done uint64) (uint64, error) {
+	rctx, cancel := context.WithTimeout(ctx, clockFollow)
+	defer cancel()
+	st, err := g.js.Stream(rctx, ObsStream)
+	if err != nil {
+		return done, err
+	}
+	seq := st.CachedInfo().State.LastSeq
+	if seq == 0 || seq == done {
+		return done, nil
+	}
+	raw, err := st.GetMsg(rctx, seq)
+	if err != nil {
+		return done, err
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.takeClock(raw)
+	return seq, nil
+}
+
+// takeClock moves the clock to a stored message's latest observation
+// that fusion takes and the clock its header told, when later. The
+// caller holds mu.
+func (g *Ingester) takeClock(raw *jetstream.RawStreamMsg) {
+	obs, _, clocks, err := decodeObsParts(raw.Subject, raw.Data, raw.Header)
+	if err != nil {
+		return // its worker drops it too
+	}
+	for i, o := range obs {
+		if !monitor.IsVesselEvent(o.Event) && o.ObservedAt.After(g.clock) {
+			g.clock = o.ObservedAt
+		}
+		if i < len(clocks) && clocks[i].After(g.clock) {
+			g.clock = clocks[i]
+		}
+	}
 }
 
 // Clock is the front's clock the ingest node tells the sectors

@@ -74,3 +74,47 @@ func TestIngestRestartedKeepsTheFrontsClock(t *testing.T) {
 		t.Errorf("the late report's message to sector %d tells the clock %q, want %q (the front's before the restart, %s)", sec, got, want, front)
 	}
 }
+
+// With two ingest nodes, each tells the sectors the front's clock of
+// both: a batch the other node published is taken in within a second.
+func TestIngestFollowsTheOtherNodesClock(t *testing.T) {
+	lines := simulated(t, 6, 2*time.Hour, 15)
+	var obs []monitor.Observation
+	for _, l := range lines {
+		o, err := accord.DecodeObservation(l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		obs = append(obs, *o)
+	}
+	var split stream.Sectors
+	x, _ := open(t, t.TempDir(), &streamed{cfg: func(m *mission.Mission, c *stream.Config) {
+		s, err := stream.Split(m, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Sectors, split = s, s
+	}})
+	defer x.close(t)
+	monitortest.PostLines(t, x.url, lines[:len(lines)/2], 250)
+	mine := x.node.Ingester.Clock()
+	// The other node: an ingester of its own on the same streams and store.
+	other := stream.NewIngester(x.d.Mission, x.node.Conn, split.Plan, nil)
+	other.Node = "other"
+	defer other.Close()
+	rest := obs[len(obs)/2:]
+	if _, err := other.Ingest(context.Background(), rest, nil); err != nil {
+		t.Fatal(err)
+	}
+	front := other.Clock()
+	if !front.After(mine) {
+		t.Fatalf("the other node's clock %s is not past this node's %s", front, mine)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for !x.node.Ingester.Clock().Equal(front) {
+		if time.Now().After(deadline) {
+			t.Fatalf("this node's clock is %s 5 s after the other published up to %s (its own %s)", x.node.Ingester.Clock(), front, mine)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

@@ -262,6 +262,11 @@ func Start(ctx context.Context, m *mission.Mission, c Config) (*Node, error) {
 			n.Close()
 			return nil, err
 		}
+		n.wg.Add(1)
+		go func() {
+			defer n.wg.Done()
+			n.Ingester.FollowClock(rctx)
+		}()
 	}
 	if n.Recorder != nil && len(c.Sources) > 0 {
 		n.wg.Add(1)
