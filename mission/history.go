@@ -213,8 +213,9 @@ func (h *History) signedFinding(guarantor, consultation, outcome, evidence strin
 }
 
 // readHistory reads a ledger's history from its first entry, opening the
-// sealed entries from the sealed store.
-func readHistory(ctx context.Context, l Ledger, signed bool, store accord.SealedStore) (*History, error) {
+// sealed entries from the sealed store; each, when not nil, is shown every
+// entry as it is read (the incident versions recorded: catchup.go).
+func readHistory(ctx context.Context, l Ledger, signed bool, store accord.SealedStore, each func(*ledger.Entry)) (*History, error) {
 	h := NewHistory(signed)
 	if store != nil {
 		h.Open = func(s accord.Seal) (*accord.Sealed, error) { return store.Sealed(ctx, s.SHA256) }
@@ -227,6 +228,9 @@ func readHistory(ctx context.Context, l Ledger, signed bool, store accord.Sealed
 		var e ledger.Entry
 		if err := json.Unmarshal(rec, &e); err != nil {
 			return nil, fmt.Errorf("entry %d: %v", i, err)
+		}
+		if each != nil {
+			each(&e)
 		}
 		if err := h.Add(i, &e); err != nil {
 			return nil, err

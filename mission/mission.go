@@ -104,6 +104,7 @@ type Mission struct {
 	// state), applied to every version the pipeline hands out.
 	verdicts map[string]string
 	restored int
+	caughtUp int // incident versions Open recorded that the record lacked
 	// windows says when the rules tied to the agreement's clock are in
 	// force (by rule name); nil when none is.
 	windows map[string]agreement.InForce
@@ -161,11 +162,21 @@ func Open(ctx context.Context, cfg Config) (*Mission, error) {
 			return st, ok
 		}
 	}
+	// What the record holds of each incident: a batch stored and not
+	// recorded is recorded below (catchup.go).
+	var recorded recordedVersions
+	if cfg.Ledger != nil && !cfg.StreamFed {
+		recorded = recordedVersions{}
+	}
 	if m.consequences != nil && cfg.Ledger != nil {
 		if cfg.Sealed == nil {
 			return nil, accord.Errorf(accord.EINVALID, "mission: a record with an agreement engine needs a sealed store (what it restricts is kept there)")
 		}
-		h, err := readHistory(ctx, cfg.Ledger, m.Signed(), cfg.Sealed)
+		var each func(*ledger.Entry)
+		if recorded != nil {
+			each = recorded.add
+		}
+		h, err := readHistory(ctx, cfg.Ledger, m.Signed(), cfg.Sealed, each)
 		if err != nil {
 			return nil, fmt.Errorf("restoring the agreement's state from the ledger: %w", err)
 		}
@@ -176,20 +187,29 @@ func Open(ctx context.Context, cfg Config) (*Mission, error) {
 			m.consequences.RestoreSignature(sig)
 		}
 	}
+	if cfg.StreamFed {
+		m.incidents = newWriter(cfg.Incidents)
+		return m, nil
+	}
+	if recorded != nil && m.consequences == nil {
+		if recorded, err = scanRecorded(cfg.Ledger); err != nil {
+			return nil, fmt.Errorf("reading the incident versions the ledger holds: %w", err)
+		}
+	}
 	const chunk = 4096
 	var batch []*monitor.Observation
+	var last replayed
 	flush := func() error {
 		changed := m.pipeline.Observe(batch)
 		if m.consequences != nil {
 			m.consequences.InForce(changed, m.windows)
 		}
 		m.applyVerdicts(changed)
+		if recorded != nil {
+			last.keep(changed)
+		}
 		batch = batch[:0]
 		return cfg.Incidents.PutIncidents(ctx, changed)
-	}
-	if cfg.StreamFed {
-		m.incidents = newWriter(cfg.Incidents)
-		return m, nil
 	}
 	err = cfg.Observations.All(ctx, func(o *monitor.Observation) error {
 		m.restored++
@@ -206,6 +226,12 @@ func Open(ctx context.Context, cfg Config) (*Mission, error) {
 		return nil, fmt.Errorf("restoring the incidents from the stored observations: %w", err)
 	}
 	m.incidents = newWriter(cfg.Incidents)
+	if recorded != nil {
+		if m.caughtUp, err = m.catchUp(ctx, recorded, &last); err != nil {
+			m.incidents.close()
+			return nil, err
+		}
+	}
 	return m, nil
 }
 
@@ -215,6 +241,11 @@ func (m *Mission) Close() error { return m.incidents.close() }
 
 // Restored is the number of stored observations Open replayed.
 func (m *Mission) Restored() int { return m.restored }
+
+// CaughtUp is the number of incident versions Open recorded because the
+// record lacked them: the mission had stopped after a batch was stored,
+// before it was recorded (catchup.go).
+func (m *Mission) CaughtUp() int { return m.caughtUp }
 
 // Agreement is the main agreement the mission monitors.
 func (m *Mission) Agreement() *agreement.Agreement { return m.cfg.Agreement }

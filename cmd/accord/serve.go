@@ -291,6 +291,9 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 	k := m.Kernel()
 	s := &server{deployment: d, done: make(chan error, 1), logKey: vkey, agreement: a, kernel: k, monitoring: m.Monitoring()}
 	s.restored = m.Restored()
+	if n := m.CaughtUp(); n > 0 {
+		logger.Warn("recorded at start the incident versions the stored observations make and the record lacked: the server had stopped after a batch was stored, before it was recorded; their violations the engine had not seen are applied as known late", "incidents", n, "entries", led.Len())
+	}
 	s.api = api.NewServer(m)
 	s.api.Logger = logger
 	s.api.Record = &api.Record{Ledger: led, Origin: c.origin, Signer: signer, Witnesses: witnesses}
