@@ -276,6 +276,9 @@ func decodeJSON(line []byte) (*Observation, *LineError) {
 	if p, ok := RepeatedKey(line); ok {
 		return fail(p, RepeatedKeyReason+", so the line is refused; give it once")
 	}
+	if p, ok := BadText(line); ok {
+		return fail(p, BadTextReason)
+	}
 	// Most lines hold only the contract's fields: decode them strictly in
 	// one pass, and only when that meets an unknown field decode again
 	// leniently and keep the extras.

@@ -26,6 +26,35 @@ const maxKeyDepth = 10000
 // at what it does not expect, and the decoder says what is wrong. It reads
 // the bytes once, without recursion, whatever the nesting.
 func RepeatedKey(line []byte) (path string, found bool) {
+	path, problem := scanJSON(line, false)
+	return path, problem == repeatedKey
+}
+
+// BadTextReason is what a refusal for a string BadText found says, after
+// its path.
+const BadTextReason = "not valid text: a byte that is not UTF-8, or a \\u escape of half a surrogate pair, which JSON readers replace by U+FFFD (so what is stored would not be what was sent, and two keys could become one)"
+
+// BadText finds a string of a JSON line, key or value, that is not valid
+// UTF-8 or escapes half of a UTF-16 surrogate pair (\ud800 alone):
+// encoding/json reads either as U+FFFD, silently. It returns the string's
+// path as RepeatedKey does (a key's own path for a key). A line that is
+// not JSON is not its business, as RepeatedKey's.
+func BadText(line []byte) (path string, found bool) {
+	path, problem := scanJSON(line, true)
+	return path, problem == badText
+}
+
+// What scanJSON found.
+const (
+	noProblem = iota
+	repeatedKey
+	badText
+)
+
+// scanJSON reads a JSON line once, without recursion, for a key repeated
+// in its object and, with text, for a string that is not valid text;
+// it returns the first problem met and its path.
+func scanJSON(line []byte, text bool) (path string, problem int) {
 	type frame struct {
 		object bool
 		label  string          // its place in its parent: "key" or "[i]"
@@ -40,7 +69,9 @@ func RepeatedKey(line []byte) (path string, found bool) {
 			i++
 		}
 	}
-	// str reads a string at i (at its quote) and returns it unescaped.
+	// str reads a string at i (at its quote) and returns it unescaped;
+	// with text, bad says that it is not valid text.
+	bad, badPath := false, ""
 	str := func() (string, bool) {
 		start, escaped := i, false
 		for j := i + 1; j < len(line); j++ {
@@ -51,6 +82,9 @@ func RepeatedKey(line []byte) (path string, found bool) {
 			case '"':
 				i = j + 1
 				raw := line[start:i]
+				if text && !validText(raw) {
+					bad = true
+				}
 				if !escaped {
 					return string(raw[1 : len(raw)-1]), true
 				}
@@ -72,7 +106,7 @@ func RepeatedKey(line []byte) (path string, found bool) {
 			}
 			b.WriteString(f.label)
 		}
-		if b.Len() > 0 {
+		if b.Len() > 0 && (k == "" || k[0] != '[') {
 			b.WriteByte('.')
 		}
 		b.WriteString(k)
@@ -95,6 +129,9 @@ func RepeatedKey(line []byte) (path string, found bool) {
 			return true
 		case '"':
 			_, ok := str()
+			if bad {
+				badPath = pathTo(label())
+			}
 			return ok
 		}
 		for i < len(line) && !strings.ContainsRune(",]} \t\r\n", rune(line[i])) {
@@ -103,13 +140,16 @@ func RepeatedKey(line []byte) (path string, found bool) {
 		return true
 	}
 	if !value(func() string { return "" }) {
-		return "", false
+		return "", noProblem
+	}
+	if bad {
+		return badPath, badText
 	}
 	for len(stack) > 0 {
 		f := &stack[len(stack)-1]
 		space()
 		if i >= len(line) {
-			return "", false
+			return "", noProblem
 		}
 		if c := line[i]; (f.object && c == '}') || (!f.object && c == ']') {
 			i++
@@ -118,7 +158,7 @@ func RepeatedKey(line []byte) (path string, found bool) {
 		}
 		if f.n > 0 {
 			if line[i] != ',' {
-				return "", false
+				return "", noProblem
 			}
 			i++
 			space()
@@ -126,23 +166,30 @@ func RepeatedKey(line []byte) (path string, found bool) {
 		f.n++
 		if !f.object {
 			n := f.n - 1
-			if !value(func() string { return "[" + strconv.Itoa(n) + "]" }) {
-				return "", false
+			ok := value(func() string { return "[" + strconv.Itoa(n) + "]" })
+			if bad {
+				return badPath, badText
+			}
+			if !ok {
+				return "", noProblem
 			}
 			continue
 		}
 		if i >= len(line) || line[i] != '"' {
-			return "", false
+			return "", noProblem
 		}
 		k, ok := str()
+		if bad {
+			return pathTo(k), badText
+		}
 		if !ok {
-			return "", false
+			return "", noProblem
 		}
 		fold := foldKey(k)
 		if f.many == nil && len(f.few) < 16 {
 			for _, x := range f.few {
 				if x == fold {
-					return pathTo(k), true
+					return pathTo(k), repeatedKey
 				}
 			}
 			f.few = append(f.few, fold)
@@ -154,20 +201,62 @@ func RepeatedKey(line []byte) (path string, found bool) {
 				}
 			}
 			if f.many[fold] {
-				return pathTo(k), true
+				return pathTo(k), repeatedKey
 			}
 			f.many[fold] = true
 		}
 		space()
 		if i >= len(line) || line[i] != ':' {
-			return "", false
+			return "", noProblem
 		}
 		i++
-		if !value(func() string { return k }) {
-			return "", false
+		ok = value(func() string { return k })
+		if bad {
+			return badPath, badText
+		}
+		if !ok {
+			return "", noProblem
 		}
 	}
-	return "", false
+	return "", noProblem
+}
+
+// validText reports whether a JSON string, quotes and escapes as written,
+// is valid UTF-8 whose \u escapes pair every surrogate half.
+func validText(raw []byte) bool {
+	if !utf8.Valid(raw) {
+		return false
+	}
+	hex4 := func(j int) (rune, bool) {
+		if j+6 > len(raw) || raw[j] != '\\' || raw[j+1] != 'u' {
+			return 0, false
+		}
+		n, err := strconv.ParseUint(string(raw[j+2:j+6]), 16, 32)
+		return rune(n), err == nil
+	}
+	for j := 0; j < len(raw); j++ {
+		if raw[j] != '\\' {
+			continue
+		}
+		r, ok := hex4(j)
+		if !ok {
+			j++ // another escape: its character is not one
+			continue
+		}
+		switch {
+		case r >= 0xDC00 && r <= 0xDFFF:
+			return false // a low half alone
+		case r >= 0xD800 && r <= 0xDBFF:
+			lo, ok := hex4(j + 6)
+			if !ok || lo < 0xDC00 || lo > 0xDFFF {
+				return false // a high half without its low half
+			}
+			j += 11
+		default:
+			j += 5
+		}
+	}
+	return true
 }
 
 // foldKey is a key's canonical form under the case folding encoding/json

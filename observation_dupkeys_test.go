@@ -29,3 +29,24 @@ func TestRepeatedKey(t *testing.T) {
 		}
 	}
 }
+
+func TestBadText(t *testing.T) {
+	for _, tt := range []struct{ line, path string }{
+		{`{"a":"b","c":["d"]}`, ""},
+		{`{"a":"caf\u00e9 😀 \ud83d\ude00 \\ud800"}`, ""}, // a pair, and an escaped backslash
+		{"{\"properties\":{\"id\":\"fix-2\xfe\"}}", "properties.id"},
+		{"{\"p\":{\"attributed_to\":\"unk\xff\"}}", "p.attributed_to"},
+		{`{"properties":{"id":"q\ud800"}}`, "properties.id"},       // a high half alone
+		{`{"properties":{"id":"q\udc00x"}}`, "properties.id"},      // a low half alone
+		{`{"properties":{"id":"q\ud800\u0041"}}`, "properties.id"}, // a high half and no low one
+		{`{"x":["ok","bad\udfff"]}`, "x[1]"},
+		{"{\"k\xc0\":1}", "k\xc0"}, // a key
+		{"\"\xff\"", ""},           // the line itself a string: its path is empty, still found
+	} {
+		path, found := BadText([]byte(tt.line))
+		want := tt.path != "" || strings.HasPrefix(tt.line, "\"\xff")
+		if found != want || path != tt.path {
+			t.Errorf("%q: %q %v, want %q %v", tt.line, path, found, tt.path, want)
+		}
+	}
+}

@@ -70,6 +70,9 @@ func ReadLog(r io.Reader, name string) ([]Event, error) {
 		if p, ok := accord.RepeatedKey(line); ok {
 			return nil, accord.Errorf(accord.EINVALID, "%s:%d: %s: %s; give it once", name, n, p, accord.RepeatedKeyReason)
 		}
+		if p, ok := accord.BadText(line); ok {
+			return nil, accord.Errorf(accord.EINVALID, "%s:%d: %s: %s", name, n, p, accord.BadTextReason)
+		}
 		dec := json.NewDecoder(bytes.NewReader(line))
 		dec.DisallowUnknownFields()
 		var ev Event
