@@ -266,6 +266,16 @@ func decodeLine(line []byte) (*Observation, *LineError) {
 	return decodeJSON(line)
 }
 
+// The bounds of an observation's accuracies beyond the contract's "> 0"
+// and "≥ 0": fusion weighs a position by 1/accuracy_m², which underflows
+// or overflows to a position at (0, 0) or a panic outside the first two,
+// and a time accuracy is counted in whole seconds of an int64.
+const (
+	MinAccuracyM     = 1e-6
+	MaxAccuracyM     = 2e7
+	MaxTimeAccuracyS = 1e9
+)
+
 // decodeJSON decodes one line with encoding/json and validates it.
 func decodeJSON(line []byte) (*Observation, *LineError) {
 	fail := func(field, f string, a ...any) (*Observation, *LineError) {
@@ -414,11 +424,17 @@ func (f *wireFeature) observation(line []byte, extras bool) (*Observation, *Line
 	if p.AccuracyM == nil || !(*p.AccuracyM > 0) || math.IsInf(*p.AccuracyM, 0) {
 		return fail("properties.accuracy_m", "want a radius in metres > 0")
 	}
+	if *p.AccuracyM < MinAccuracyM || *p.AccuracyM > MaxAccuracyM {
+		return fail("properties.accuracy_m", "want a radius from %g m (a micrometre) to %g m (half the Earth's circumference), got %v: fusion weighs a position by the inverse of its accuracy squared, which overflows outside them", MinAccuracyM, MaxAccuracyM, *p.AccuracyM)
+	}
 	o.AccuracyM = *p.AccuracyM
 	o.TimeAccuracyS = 60
 	if p.TimeAccuracyS != nil {
 		if *p.TimeAccuracyS < 0 {
 			return fail("properties.time_accuracy_s", "must be ≥ 0, got %v", *p.TimeAccuracyS)
+		}
+		if *p.TimeAccuracyS > MaxTimeAccuracyS {
+			return fail("properties.time_accuracy_s", "want at most %g s (about 31 years), got %v", MaxTimeAccuracyS, *p.TimeAccuracyS)
 		}
 		o.TimeAccuracyS = *p.TimeAccuracyS
 	}

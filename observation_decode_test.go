@@ -69,6 +69,11 @@ func TestDecodeBad(t *testing.T) {
 		{"fractional count", with(`"count":3`, `"count":2.5`), "in:1: properties.count: want a whole number ≥ 1, got 2.5"},
 		{"no attribution", with(`"attributed_to":"unknown",`, ``), "in:1: properties.attributed_to: missing"},
 		{"zero accuracy", with(`"accuracy_m":15`, `"accuracy_m":0`), "in:1: properties.accuracy_m: want a radius in metres > 0"},
+		// Outside them fusion's weights overflowed: a panic, or an
+		// incident at (0, 0), until the seventeenth session.
+		{"accuracy too fine", with(`"accuracy_m":15`, `"accuracy_m":1e-160`), "in:1: properties.accuracy_m: want a radius from 1e-06 m"},
+		{"accuracy too coarse", with(`"accuracy_m":15`, `"accuracy_m":1e160`), "in:1: properties.accuracy_m: want a radius from 1e-06 m"},
+		{"time accuracy too large", with(`"time_accuracy_s":1`, `"time_accuracy_s":1e300`), "in:1: properties.time_accuracy_s: want at most 1e+09 s"},
 		{"negative time accuracy", with(`"time_accuracy_s":1`, `"time_accuracy_s":-5`), "in:1: properties.time_accuracy_s: must be ≥ 0, got -5"},
 		{"confidence above 1", with(`"confidence":0.9`, `"confidence":1.5`), "in:1: properties.confidence: want 0 < confidence ≤ 1"},
 		{"confidence as text", with(`"confidence":0.9`, `"confidence":"high"`), "in:1: properties.confidence: want float64, got string"},
