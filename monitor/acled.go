@@ -79,7 +79,7 @@ func ImportACLED(r io.Reader, name string, opt ImportOptions) ([]Observation, er
 	var out []Observation
 	var lines []int // the row of each of out
 	for i, row := range rows {
-		line := i + 2
+		line := t.lines[i]
 		o := Observation{ID: t.get(row, "event_id_cnty"), Source: Source{ID: "acled", Kind: KindOpenSource, Owner: "acled"},
 			Count: 1, Confidence: conf, AttributedTo: Unknown}
 		if acledActs(t, row) {

@@ -1,6 +1,7 @@
 package monitor
 
 import (
+	"errors"
 	"os"
 	"strings"
 	"testing"
@@ -172,5 +173,25 @@ func TestImportUCDPCases(t *testing.T) {
 		if o := obs[i]; !o.ObservedAt.Equal(tt.at) || o.TimeAccuracyS != tt.accuracy || o.AttributedTo != tt.party {
 			t.Errorf("%s: observed %v ±%vs, attributed to %s; want %v ±%vs, %s", tt.name, o.ObservedAt, o.TimeAccuracyS, o.AttributedTo, tt.at, tt.accuracy, tt.party)
 		}
+	}
+}
+
+// A row whose text is not UTF-8 is refused at its line and column: the
+// store would have kept U+FFFD in its place, so that two ids could become
+// one and the store refuse itself ever after. The lines are the file's,
+// after a note that spans two.
+func TestImportACLEDNotUTF8(t *testing.T) {
+	b, err := os.ReadFile("testdata/acled/cases.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	// Row 1's note spans two lines; row 3's id is not UTF-8.
+	lines[1] = strings.Replace(lines[1], "Invented row for tests: shelling reported near the town.", "\"Invented row,\nover two lines.\"", 1)
+	lines[3] = strings.Replace(lines[3], "UKR9002", "UKR\xff\xfe", 1)
+	_, err = ImportACLED(strings.NewReader(strings.Join(lines, "\n")+"\n"), "utf.csv", parties)
+	var le LineErrors
+	if !errors.As(err, &le) || len(le) != 1 || le[0].Line != 5 || le[0].Field != "event_id_cnty" || !strings.Contains(le[0].Msg, "not valid UTF-8") {
+		t.Fatalf("got %v, want one error on line 5, event_id_cnty, not valid UTF-8", err)
 	}
 }

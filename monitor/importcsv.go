@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/accord-peace/accord"
 )
@@ -53,6 +54,7 @@ type csvTable struct {
 	header []string
 	col    map[string]int
 	errs   LineErrors
+	lines  []int // the line each row starts on
 }
 
 // readCSV reads every row, checking the required columns exist.
@@ -99,7 +101,13 @@ func readCSV(r io.Reader, name string, required []string) (*csvTable, [][]string
 			}
 			return nil, nil, &accord.Error{Code: accord.EINVALID, Message: name, Err: err}
 		}
-		rows = append(rows, row)
+		line, _ := cr.FieldPos(0)
+		for i, f := range row {
+			if !utf8.ValidString(f) && i < len(header) {
+				t.errs = append(t.errs, LineError{File: name, Line: line, Field: strings.TrimSpace(header[i]), Msg: "not valid UTF-8: the export's text must be UTF-8 (a reader would replace the bad bytes by U+FFFD, so two ids could become one)"})
+			}
+		}
+		rows, t.lines = append(rows, row), append(t.lines, line)
 	}
 	return t, rows, nil
 }

@@ -46,7 +46,7 @@ func ImportUCDP(r io.Reader, name string, opt ImportOptions) ([]Observation, err
 	var out []Observation
 	var lines []int // the row of each of out
 	for i, row := range rows {
-		line := i + 2
+		line := t.lines[i]
 		o := Observation{ID: t.get(row, "id"), Source: Source{ID: "ucdp-ged", Kind: KindOpenSource, Owner: "ucdp"},
 			Count: 1, AttributedTo: Unknown, Event: "other"}
 		if t.get(row, "type_of_violence") == "3" {
