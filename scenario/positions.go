@@ -45,7 +45,7 @@ func (r *reader) positionOf(fields []field, path string, s *accord.Scenario, d *
 		switch f.key {
 		case "batna":
 			if !isNull(f.value) {
-				p.BATNA, p.BATNARange, _ = r.numberOrRange(f.value, fp, bounds{what: "batna"})
+				p.BATNA, p.BATNARange, _ = r.numberOrRange(f.value, fp, bounds{what: "batna", hasMin: true, hasMax: true, min: -MaxMagnitude, max: MaxMagnitude})
 			}
 		case "issues":
 			issueFields, _ := r.mapping(f.value, fp)
@@ -91,6 +91,12 @@ func (r *reader) positionOf(fields []field, path string, s *accord.Scenario, d *
 	}
 	return p
 }
+
+// MaxMagnitude bounds a batna and an interaction's bonus, ten thousand
+// times the utilities' scale (0..100): beyond it the parties' gains
+// multiply, in the Nash product, past the largest number (a batna of
+// -1.7e308 made every product +Inf, and the JSON answers fail).
+const MaxMagnitude = 1e6
 
 func (r *reader) issuePosition(n *yaml.Node, path string, is *accord.Issue) (accord.IssuePosition, bool) {
 	pos := accord.IssuePosition{Utility: map[string]float64{}}
@@ -174,6 +180,9 @@ func (r *reader) interaction(n *yaml.Node, path string, s *accord.Scenario, d *d
 			}
 		case "bonus":
 			in.Bonus, hasBonus = r.number(f.value, fp)
+			if hasBonus {
+				(bounds{what: "bonus", hasMin: true, hasMax: true, min: -MaxMagnitude, max: MaxMagnitude}).check(r, f.value, fp, in.Bonus)
+			}
 		}
 	}
 	if !hasBonus {

@@ -98,6 +98,9 @@ func TestNoRangesNoFields(t *testing.T) {
 // A range whose midpoint or width overflows is refused, with its place.
 func TestRangeTooLarge(t *testing.T) {
 	pub := mustPublic(t)
-	_, _, err := scenario.ParsePosition(pub, "p.yaml", []byte("negotiation: border-demo\nparty: north\nbatna: [-1e308, 1.7e308]\n"))
-	wantError(t, err, "p.yaml", "p.yaml:3:8: batna: range [-1e+308, 1.7e+308] is too large")
+	_, _, err := scenario.ParsePosition(pub, "p.yaml", []byte("negotiation: border-demo\nparty: north\nissues:\n  valley: {weight: [1e308, 1.7e308], utility: {north: 100}}\n"))
+	wantError(t, err, "p.yaml", "p.yaml:4:20: issues.valley.weight: range [1e+308, 1.7e+308] is too large")
+	// A batna is bounded besides (scenario.MaxMagnitude).
+	_, _, err = scenario.ParsePosition(pub, "p.yaml", []byte("negotiation: border-demo\nparty: north\nbatna: [-1e308, 1.7e308]\n"))
+	wantError(t, err, "p.yaml", "p.yaml:3:17: batna[1]: batna must be within -1e+06..1e+06, got 1.7e+308")
 }
