@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -276,6 +277,19 @@ const (
 	MaxTimeAccuracyS = 1e9
 )
 
+// failType says what a field of the wrong JSON type should be: the Go
+// type's name for a scalar (float64, string), in words for an object.
+func failType(te *json.UnmarshalTypeError) (*Observation, *LineError) {
+	want := te.Type.String()
+	if te.Type.Kind() == reflect.Struct || te.Type.Kind() == reflect.Map {
+		want = "an object"
+		if te.Field == "" {
+			want = "an object (a GeoJSON Feature)"
+		}
+	}
+	return nil, &LineError{Field: te.Field, Msg: fmt.Sprintf("want %s, got %s", want, te.Value)}
+}
+
 // decodeJSON decodes one line with encoding/json and validates it.
 func decodeJSON(line []byte) (*Observation, *LineError) {
 	fail := func(field, f string, a ...any) (*Observation, *LineError) {
@@ -300,7 +314,7 @@ func decodeJSON(line []byte) (*Observation, *LineError) {
 		if !strings.HasPrefix(err.Error(), "json: unknown field") {
 			var te *json.UnmarshalTypeError
 			if errors.As(err, &te) {
-				return fail(te.Field, "want %s, got %s", te.Type, te.Value)
+				return failType(te)
 			}
 			return fail("", "not JSON: %v", err)
 		}
@@ -308,7 +322,7 @@ func decodeJSON(line []byte) (*Observation, *LineError) {
 		if err := json.Unmarshal(line, &f); err != nil {
 			var te *json.UnmarshalTypeError
 			if errors.As(err, &te) {
-				return fail(te.Field, "want %s, got %s", te.Type, te.Value)
+				return failType(te)
 			}
 			return fail("", "not JSON: %v", err)
 		}

@@ -50,6 +50,8 @@ func extra2(s string) string { return strings.Replace(s, `"id":"sat-7-0042"`, `"
 func TestDecodeBad(t *testing.T) {
 	tests := []struct{ name, line, want string }{
 		{"not json", `{"type":`, "in:1: not JSON"},
+		{"an array", `[1,2]`, "in:1: want an object (a GeoJSON Feature), got array"}, // not the Go type's name
+		{"geometry an array", with(`"geometry":{"type":"Point","coordinates":[37.61,48.02]}`, `"geometry":[1]`), "in:1: geometry: want an object, got array"},
 		{"not a feature", with(`"type":"Feature"`, `"type":"Point"`), `in:1: type: want "Feature", got "Point"`},
 		{"no geometry", with(`"geometry":{"type":"Point","coordinates":[37.61,48.02]},`, ``), "in:1: geometry: missing"},
 		{"polygon", with(`"type":"Point"`, `"type":"Polygon"`), `in:1: geometry.type: want "Point" or "LineString", got "Polygon"`},
