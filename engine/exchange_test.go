@@ -310,3 +310,21 @@ func TestReadLogRefusesARepeatedKey(t *testing.T) {
 		t.Errorf("error %v", err)
 	}
 }
+
+// A log's bad lines are named by line, not by the seq the engine would
+// have named (0 for a missing one), nor by the scanner's words.
+func TestReadLogSaysTheLine(t *testing.T) {
+	const tick1, tick2 = `{"seq":1,"at":"2025-06-01T00:00:00Z","type":"tick"}`, `{"seq":2,"at":"2025-06-02T00:00:00Z","type":"tick"}`
+	for _, tc := range []struct{ log, want string }{
+		{tick1 + "\n" + `{"at":"2025-06-02T00:00:00Z","type":"tick"}`, "l.ndjson:2: seq: missing or below 1 (0)"},
+		{tick1 + "\nnull", "l.ndjson:2: seq: missing or below 1 (0)"},
+		{tick1 + "\n" + tick1, "l.ndjson:2: seq: 1 after 1: an entry is missing, repeated or out of order"},
+		{tick2, ""}, // a log may start after 1: the engine says whether it fits
+		{tick1 + "\n" + `{"seq":2,"type":"tick","notes":"` + strings.Repeat("x", 5<<20) + `"}`, "l.ndjson:2: the line is longer than 4 MiB"},
+	} {
+		_, err := engine.ReadLog(strings.NewReader(tc.log), "l.ndjson")
+		if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+			t.Errorf("%.60s: error %v, want %q", tc.log, err, tc.want)
+		}
+	}
+}

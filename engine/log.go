@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -54,11 +55,14 @@ type Event struct {
 	Lists  map[string]string `json:"lists,omitempty"`
 }
 
+// maxLogLine is the longest line ReadLog takes.
+const maxLogLine = 4 << 20
+
 // ReadLog reads an NDJSON log. Unknown fields and malformed lines are
 // errors with their line number; nothing is returned from a bad log.
 func ReadLog(r io.Reader, name string) ([]Event, error) {
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 4<<20)
+	sc.Buffer(make([]byte, 64*1024), maxLogLine)
 	var out []Event
 	n := 0
 	for sc.Scan() {
@@ -79,9 +83,20 @@ func ReadLog(r io.Reader, name string) ([]Event, error) {
 		if err := dec.Decode(&ev); err != nil {
 			return nil, accord.Errorf(accord.EINVALID, "%s:%d: %v", name, n, err)
 		}
+		// The engine names an entry by its seq: a missing or misplaced one
+		// is said here, at its line.
+		switch {
+		case ev.Seq < 1:
+			return nil, accord.Errorf(accord.EINVALID, "%s:%d: seq: missing or below 1 (%d): each entry is numbered, from 1, one more than the entry before it", name, n, ev.Seq)
+		case len(out) > 0 && ev.Seq != out[len(out)-1].Seq+1:
+			return nil, accord.Errorf(accord.EINVALID, "%s:%d: seq: %d after %d: an entry is missing, repeated or out of order", name, n, ev.Seq, out[len(out)-1].Seq)
+		}
 		out = append(out, ev)
 	}
 	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return nil, accord.Errorf(accord.EINVALID, "%s:%d: the line is longer than %d MiB, the most an entry may take", name, n+1, maxLogLine>>20)
+		}
 		return nil, &accord.Error{Code: accord.EINVALID, Message: fmt.Sprintf("%s:%d", name, n+1), Err: err}
 	}
 	return out, nil

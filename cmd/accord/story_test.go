@@ -30,7 +30,7 @@ func TestDemoStoryEndToEnd(t *testing.T) {
 	c := serverConfig{addr: "127.0.0.1:0", data: t.TempDir(), headerTimeout: api.DefaultHeaderTimeout, bodyTimeout: api.DefaultBodyTimeout,
 		idleTimeout: api.DefaultIdleTimeout, feedPerAddr: api.DefaultFeedPerAddr, feedClients: api.DefaultFeedClients,
 		agreements: []string{referenceCase}, origin: defaultOrigin,
-		role: stream.RoleAll, partitions: 1, replicas: 1, leaseTTL: stream.DefaultLeaseTTL}
+		role: stream.RoleAll, partitions: 1, replicas: 1, leaseTTL: stream.DefaultLeaseTTL, partWait: stream.DefaultPartWait}
 	s, err := startServer(t.Context(), c, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
