@@ -13,8 +13,9 @@ import (
 // counts, and the ceiling violations already found (a violation, once
 // found, stays with its incident).
 type ceilingState struct {
-	weapons map[string]*weapon     // by incident id
+	weapons map[string]*weapon     // by incident id, open or closed (closedKept)
 	hits    map[string][]Violation // ceiling violations by incident id
+	latest  time.Time              // the latest observation of a weapon counted
 }
 
 // weapon is a heavy-weapon incident inside a ceiling's zone, as last
@@ -55,11 +56,19 @@ func (p *Pipeline) markCeilings(out []Incident, touched []*fusion.Incident, sums
 	var at map[string]int // index in out by id, made when first needed
 	for i := range out {
 		in := &out[i]
-		if in.ClosedAt == nil && in.Event == "heavy_weapon" && p.counted(in) {
+		// A weapon closed for want of reports was present all the same:
+		// it is counted with those it overlapped whether it closed before
+		// or after they were seen — in a batch or in the next — so the
+		// marks do not depend on how the reports were batched (a restart
+		// that replays them in other batches marks what the live run
+		// did). One merged into another is counted in the survivor.
+		if in.Event == "heavy_weapon" && p.counted(in) && in.MergedInto == "" {
 			st.weapons[in.ID] = &weapon{in: *in, lo: in.FirstObserved, hi: in.LastObserved.Add(presence),
 				count: sums[i].count, accuracyM: touched[i].AccuracyM}
+			st.latest = laterTime(st.latest, in.LastObserved)
 		} else {
 			delete(st.weapons, in.ID)
+			delete(st.hits, in.ID)
 		}
 	}
 	for _, c := range p.m.Ceilings {
@@ -93,12 +102,28 @@ func (p *Pipeline) markCeilings(out []Incident, touched []*fusion.Incident, sums
 			}
 		}
 	}
-	for i := range out {
-		if out[i].ClosedAt != nil {
-			delete(st.hits, out[i].ID)
+	// Closed weapons are forgotten, with their marks, once nothing seen
+	// now could overlap them: a report of a new weapon that much later
+	// than its time is not counted against them.
+	for id, w := range st.weapons {
+		if w.in.ClosedAt != nil && w.hi.Add(closedKept).Before(st.latest) {
+			delete(st.weapons, id)
+			delete(st.hits, id)
 		}
 	}
 	return out
+}
+
+// closedKept is how long after its presence ends a closed weapon is still
+// counted with weapons seen since: two fusion horizons.
+const closedKept = 48 * time.Hour
+
+// laterTime is the later of two times.
+func laterTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 // counted reports whether some ceiling counts the incident's equipment in
