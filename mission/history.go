@@ -75,7 +75,7 @@ func (h *History) Add(i int64, e *ledger.Entry) error {
 		if h.Open != nil {
 			var err error
 			if x, err = h.Open(seal); err != nil {
-				return fmt.Errorf("entry %d is sealed (%s, consultation %s): %v", i, seal.SHA256, seal.Consultation, err)
+				return fmt.Errorf("entry %d is sealed (%s, consultation %s): %w", i, seal.SHA256, seal.Consultation, err)
 			}
 		}
 		if x == nil {
