@@ -212,6 +212,11 @@ func TestIncidentExportErrors(t *testing.T) {
 		{"format=csv&limit=10001", `limit: want 1 to 10000, got 10001`},
 		{"format=csv&colour=red", `unknown filter "colour"`},
 		{"format=kml&after=x", `after: "x" is not a page cursor`},
+		// An empty filter was left unapplied: the whole listing, taken for
+		// a filtered one.
+		{"state=", `state: empty; give a value, or leave the parameter out`},
+		{"format=csv&since=", `since: empty`},
+		{"bbox=&party=ua", `bbox: empty`},
 	} {
 		resp, body := get(t, srv.URL+"/v1/incidents?"+tc.query)
 		var e api.ErrorBody

@@ -46,9 +46,14 @@ func ParseIncidentQuery(q url.Values) (monitor.IncidentQuery, error) {
 // errors.
 func ParseIncidentFilter(q url.Values) (IncidentFilter, error) {
 	var f IncidentFilter
-	for k := range q {
+	for k, vs := range q {
 		if !slices.Contains(filterParams, k) {
 			return f, accord.Errorf(accord.EINVALID, "unknown filter %q (want %s)", k, strings.Join(filterParams, ", "))
+		}
+		// An empty filter would be left unapplied, and the answer taken
+		// for a filtered one: leave the parameter out instead.
+		if k != "after" && k != "limit" && slices.Contains(vs, "") {
+			return f, accord.Errorf(accord.EINVALID, "%s: empty; give a value, or leave the parameter out for no %s filter", k, k)
 		}
 	}
 	var err error
