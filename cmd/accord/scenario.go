@@ -255,30 +255,56 @@ type outFile struct {
 	data []byte
 }
 
+// renameFile is os.Rename; a test replaces it to make a rename fail midway.
+var renameFile = os.Rename
+
 // writeFilesAtomic writes every file or none: each to a temporary file
-// beside it, renamed over its path only when all are written. Unless force
-// is set, it refuses when any of the paths exists. Folders are made as
-// needed, and removed again on failure.
+// beside it, renamed into place only when all are written. A destination
+// that is a folder is refused before anything is written; a file a rename
+// replaces is kept aside (a hard link, or the file itself moved) until every
+// rename has succeeded, so that when one fails those already renamed are
+// put back and "nothing written" is true.
 func writeFilesAtomic(files []outFile, force bool) (err error) {
 	var exist []string
 	for _, f := range files {
-		if _, err := os.Lstat(f.path); err == nil {
-			exist = append(exist, f.path)
+		fi, err := os.Lstat(f.path)
+		if err != nil {
+			continue
 		}
+		if fi.IsDir() {
+			return accord.Errorf(accord.EINVALID, "nothing written: %s is a folder, and a file goes there (remove or move the folder)", f.path)
+		}
+		exist = append(exist, f.path)
 	}
 	if len(exist) > 0 && !force {
 		return accord.Errorf(accord.EINVALID, "nothing written: %d file(s) exist already (--force replaces them): %s", len(exist), strings.Join(exist, ", "))
 	}
 	var made, temps []string
+	var done []replaced // renamed into place, in order
 	defer func() {
 		if err == nil {
+			for _, r := range done {
+				if r.old != "" {
+					os.Remove(r.old)
+				}
+			}
 			return
+		}
+		var lost []string
+		for _, r := range slices.Backward(done) {
+			if e := r.undo(); e != nil {
+				lost = append(lost, e.Error())
+			}
 		}
 		for _, t := range temps {
 			os.Remove(t)
 		}
 		for _, d := range slices.Backward(made) {
 			os.Remove(d) // only when empty
+		}
+		if len(lost) > 0 {
+			err = &accord.Error{Code: accord.EINTERNAL, Message: "written in part, and could not be put back: " + strings.Join(lost, "; "), Err: err}
+			return
 		}
 		err = &accord.Error{Code: accord.EINVALID, Message: "nothing written", Err: err}
 	}()
@@ -306,10 +332,65 @@ func writeFilesAtomic(files []outFile, force bool) (err error) {
 		}
 	}
 	for i, f := range files {
-		if err := os.Rename(temps[i], f.path); err != nil {
+		r := replaced{path: f.path}
+		if _, err := os.Lstat(f.path); err == nil {
+			if r.old, r.moved, err = keepAside(f.path); err != nil {
+				temps = temps[i:]
+				return err
+			}
+		}
+		if err := renameFile(temps[i], f.path); err != nil {
 			temps = temps[i:]
+			if r.moved {
+				done = append(done, r) // undo moves the old file back
+			} else if r.old != "" {
+				os.Remove(r.old) // a second name of the file still in place
+			}
 			return err
 		}
+		done = append(done, r)
+	}
+	return nil
+}
+
+// replaced is a file writeFilesAtomic renamed into place, and where the
+// file it replaced was kept ("" when there was none).
+type replaced struct {
+	path, old string
+	moved     bool // old was moved away, not linked: path was missing meanwhile
+}
+
+// keepAside keeps the file at path under a new name beside it: a hard link
+// when the file system has them (path stays in place), else the file
+// itself, moved.
+func keepAside(path string) (old string, moved bool, err error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".old.*")
+	if err != nil {
+		return "", false, err
+	}
+	old = f.Name()
+	f.Close()
+	os.Remove(old)
+	if os.Link(path, old) == nil {
+		return old, false, nil
+	}
+	if err := renameFile(path, old); err != nil {
+		return "", false, err
+	}
+	return old, true, nil
+}
+
+// undo puts back what was at r.path before: the file kept aside, or
+// nothing.
+func (r *replaced) undo() error {
+	if r.old == "" {
+		if err := os.Remove(r.path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+		return nil
+	}
+	if err := os.Rename(r.old, r.path); err != nil {
+		return fmt.Errorf("%s is the new file; the old one is %s: %w", r.path, r.old, err)
 	}
 	return nil
 }

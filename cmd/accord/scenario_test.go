@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/accord-peace/accord/scenarios"
@@ -272,5 +275,93 @@ func TestScenarioCommandLine(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("split --help lacks %q", want)
 		}
+	}
+}
+
+// dirState is every file under dir with its content ("/" for a folder).
+func dirState(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	state := map[string]string{}
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		if d.IsDir() {
+			state[rel] = "/"
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		state[rel] = string(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return state
+}
+
+// A folder where split --force writes a file is refused before any file is
+// renamed: the files it would have replaced are still there, unchanged.
+// Before, public.yaml and positions/ua.yaml were replaced and then the
+// rename to positions/ru.yaml failed, under "nothing written".
+func TestScenarioSplitFolderInTheWayWritesNothing(t *testing.T) {
+	dir := t.TempDir()
+	ru := filepath.Join(dir, "positions", "ru.yaml")
+	if err := os.MkdirAll(ru, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"public.yaml", "positions/ua.yaml"} {
+		if err := os.WriteFile(filepath.Join(dir, f), []byte("mine: "+f+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := dirState(t, dir)
+	_, errs, code := runAccord(t, "scenario", "split", tiny, "--out", dir, "--force")
+	if code != 1 || !strings.Contains(errs, "nothing written: "+ru+" is a folder") {
+		t.Errorf("exit %d, stderr %q; want 1 naming the folder %s", code, errs, ru)
+	}
+	if after := dirState(t, dir); !maps.Equal(before, after) {
+		t.Errorf("split changed %s:\nbefore %q\nafter  %q", dir, before, after)
+	}
+}
+
+// When a rename fails midway, the files renamed before it are put back:
+// those replaced get their old content, those new are removed, and no
+// temporary file is left.
+func TestWriteFilesAtomicPutsBackOnFailedRename(t *testing.T) {
+	for _, failAt := range []int{0, 1, 2} {
+		t.Run(fmt.Sprint("rename ", failAt), func(t *testing.T) {
+			dir := t.TempDir()
+			files := []outFile{
+				{path: filepath.Join(dir, "public.yaml"), data: []byte("new public\n")},
+				{path: filepath.Join(dir, "positions", "ua.yaml"), data: []byte("new ua\n")},
+				{path: filepath.Join(dir, "positions", "ru.yaml"), data: []byte("new ru\n")},
+			}
+			// public.yaml and ru.yaml exist; ua.yaml is new.
+			if err := os.MkdirAll(filepath.Join(dir, "positions"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range []outFile{files[0], files[2]} {
+				if err := os.WriteFile(f.path, []byte("old\n"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			before := dirState(t, dir)
+			defer func(r func(string, string) error) { renameFile = r }(renameFile)
+			renameFile = func(from, to string) error {
+				if to == files[failAt].path {
+					return &os.LinkError{Op: "rename", Old: from, New: to, Err: syscall.EIO}
+				}
+				return os.Rename(from, to)
+			}
+			err := writeFilesAtomic(files, true)
+			if err == nil || !strings.HasPrefix(err.Error(), "nothing written") {
+				t.Errorf("err %v; want nothing written", err)
+			}
+			if after := dirState(t, dir); !maps.Equal(before, after) {
+				t.Errorf("changed:\nbefore %q\nafter  %q", before, after)
+			}
+		})
 	}
 }
