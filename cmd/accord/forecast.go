@@ -68,6 +68,9 @@ With --json one object: {"model","rounds","actors","dimensions","positions"
 			if err := checkOutputPath(svg); err != nil {
 				return err
 			}
+			if err := checkNotInput("--svg", svg, args[0]); err != nil {
+				return err
+			}
 			in, err := forecastInput(args[0])
 			if err != nil {
 				return err

@@ -155,6 +155,9 @@ it, so a failure leaves FILE as it was.`,
 			if err := checkOutputPath(outPath); err != nil {
 				return err
 			}
+			if err := checkNotInput("--out", outPath, append(agreementFiles(append([]string{args[0]}, beside...)...), args[1])...); err != nil {
+				return err
+			}
 			as, _, k, err := loadMission(args[0], beside)
 			if err != nil {
 				return err

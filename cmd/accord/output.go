@@ -135,3 +135,44 @@ func isDir(path string) bool {
 	st, err := os.Stat(path)
 	return err == nil && st.IsDir()
 }
+
+// checkNotInput refuses, before any work, an output file that is one of the
+// files the command reads (os.SameFile: the same path, another path to it,
+// a symbolic or hard link): writing it would replace the input with what
+// was made from it. flag names the output ("--out"); inputs are paths as
+// given ("-", "" and paths that do not exist are skipped; a folder stands
+// for its scenario.yaml, as scenario.Load reads it).
+func checkNotInput(flag, out string, inputs ...string) error {
+	if out == "" || out == "-" {
+		return nil
+	}
+	ost, err := os.Stat(out)
+	if err != nil {
+		return nil // a file not there yet is read by no one
+	}
+	for _, in := range inputs {
+		if in == "" || in == "-" {
+			continue
+		}
+		ist, err := os.Stat(in)
+		if err == nil && ist.IsDir() {
+			ist, err = os.Stat(filepath.Join(in, "scenario.yaml"))
+		}
+		if err == nil && os.SameFile(ost, ist) {
+			return badOutput(out, fmt.Sprintf("%s names the input %s (the same file): writing it would replace what is read; give another file", flag, in), nil)
+		}
+	}
+	return nil
+}
+
+// agreementFiles are the agreement arguments that name files, not embedded
+// agreements (the embedded names win over a file of the same name).
+func agreementFiles(paths ...string) []string {
+	var files []string
+	for _, p := range paths {
+		if _, ok := embedded[p]; !ok && p != referenceCase && p != "" {
+			files = append(files, p)
+		}
+	}
+	return files
+}

@@ -145,3 +145,86 @@ func TestOutputPathRefusedEndToEnd(t *testing.T) {
 		t.Errorf("left in %s: %v", dir, left)
 	}
 }
+
+// An output file that is one of the command's inputs — the same path, or
+// the same file through a symbolic link — is refused before any work, and
+// the input is left as it was. Before, monitor run --out OBS replaced the
+// observations with incidents, and scenario join --out PUBLIC wrote every
+// party's confidential positions into the public part.
+func TestOutputThatIsAnInputIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	put := func(name, data string) string {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	link := func(name, target string) string {
+		p := filepath.Join(dir, name)
+		if err := os.Symlink(target, p); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	tinyYAML, err := os.ReadFile(tiny)
+	if err != nil {
+		t.Fatal(err)
+	}
+	agreementYAML, err := os.ReadFile("../../scenarios/ukraine-2025/agreement.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	obs := put("obs.ndjson", mustRun(t, "simulate", "--duration", "1h", "--seed", "3"))
+	obsLink := link("obs-link.ndjson", obs)
+	scen := put("tiny.yaml", string(tinyYAML))
+	agr := put("agreement.yaml", string(agreementYAML))
+	talks := filepath.Join(dir, "talks")
+	mustRun(t, "scenario", "split", scen, "--out", talks)
+	public, ua := filepath.Join(talks, "public.yaml"), filepath.Join(talks, "positions", "ua.yaml")
+	publicLink := link("public-link.yaml", public)
+	whole := put("split/public.yaml", string(tinyYAML)) // a whole scenario where split writes its public part
+
+	tests := []struct {
+		name  string
+		args  []string
+		out   string // the input named as output
+		input string // as the error names it
+	}{
+		{"monitor run --out OBS", []string{"monitor", "run", "reference", obs, "--json", "--out", obs}, obs, obs},
+		{"monitor run, OBS through a link", []string{"monitor", "run", "reference", obsLink, "--out", obs}, obs, obsLink},
+		{"monitor run --out AGREEMENT", []string{"monitor", "run", agr, obs, "--out", agr}, agr, agr},
+		{"monitor run --out --beside", []string{"monitor", "run", "reference", obs, "--beside", agr, "--out", agr}, agr, agr},
+		{"scenario join --out PUBLIC", []string{"scenario", "join", public, ua, "--out", public}, public, public},
+		{"scenario join, PUBLIC through a link", []string{"scenario", "join", publicLink, ua, "--out", public}, public, publicLink},
+		{"scenario join --out POSITION", []string{"scenario", "join", public, ua, "--out", ua}, ua, ua},
+		{"scenario split over its SCENARIO", []string{"scenario", "split", whole, "--out", filepath.Dir(whole), "--force"}, whole, whole},
+		{"frontier --out", []string{"frontier", scen, "--x", "ua", "--y", "ru", "--out", scen}, scen, scen},
+		{"briefing --out", []string{"report", "briefing", scen, "--proposal", "p1", "--out", scen}, scen, scen},
+		{"briefing --pdf", []string{"report", "briefing", scen, "--proposal", "p1", "--pdf", scen}, scen, scen},
+		{"daily --out", []string{"report", "daily", "reference", obs, "--day", "2025-01-01", "--out", obs}, obs, obs},
+		{"daily --pdf", []string{"report", "daily", agr, obs, "--day", "2025-01-01", "--pdf", agr}, agr, agr},
+		{"forecast --svg", []string{"forecast", scen, "--svg", scen}, scen, scen},
+		{"robust --svg", []string{"robust", scen, "--runs", "10", "--svg", scen}, scen, scen},
+		{"simulate --truth", []string{"simulate", "--duration", "1h", "--agreement", agr, "--truth", agr}, agr, agr},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before, err := os.ReadFile(tt.out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			stdout, errs, code := runAccord(t, tt.args...)
+			want := "names the input " + tt.input + " (the same file)"
+			if code != 1 || !strings.Contains(errs, want) || stdout != "" {
+				t.Errorf("exit %d, stdout %.80q, stderr %q; want 1 and %q", code, stdout, errs, want)
+			}
+			if after, _ := os.ReadFile(tt.out); string(after) != string(before) {
+				t.Errorf("%s changed", tt.out)
+			}
+		})
+	}
+}

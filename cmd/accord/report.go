@@ -76,8 +76,12 @@ by oblast and sector, of the day and to date; --reconstruction-json and
 				return usageError{cmd: "daily", err: fmt.Errorf("--day: want YYYY-MM-DD, got %q", day)}
 			}
 			// Where the files go is checked before the work.
-			for _, p := range []string{out, pdf, rec.json, rec.markdown} {
-				if err := checkOutputPath(p); err != nil {
+			inputs := append(agreementFiles(append([]string{args[0]}, beside...)...), args[1])
+			for _, o := range []struct{ flag, path string }{{"--out", out}, {"--pdf", pdf}, {"--reconstruction-json", rec.json}, {"--reconstruction-md", rec.markdown}} {
+				if err := checkOutputPath(o.path); err != nil {
+					return err
+				}
+				if err := checkNotInput(o.flag, o.path, inputs...); err != nil {
 					return err
 				}
 			}
@@ -278,8 +282,11 @@ writes HTML; --pdf prints it with headless Chromium.`,
 			if ro.Runs <= 0 {
 				return usageError{cmd: "briefing", err: fmt.Errorf("--runs must be positive, got %d", ro.Runs)}
 			}
-			for _, p := range []string{out, pdf} {
-				if err := checkOutputPath(p); err != nil {
+			for _, o := range []struct{ flag, path string }{{"--out", out}, {"--pdf", pdf}} {
+				if err := checkOutputPath(o.path); err != nil {
+					return err
+				}
+				if err := checkNotInput(o.flag, o.path, args[0]); err != nil {
 					return err
 				}
 			}

@@ -51,6 +51,9 @@ over every core. Progress goes to stderr when stderr is a terminal, or with
 			if err := checkOutputPath(svg); err != nil {
 				return err
 			}
+			if err := checkNotInput("--svg", svg, args[0]); err != nil {
+				return err
+			}
 			s, err := scenario.Load(args[0])
 			if err != nil {
 				return err

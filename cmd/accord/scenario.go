@@ -93,6 +93,9 @@ written, so a failure leaves DIR as it was.
 				files = append(files, outFile{path: path, data: data})
 			}
 			for _, f := range files {
+				if err := checkNotInput("--out", f.path, args[0]); err != nil {
+					return err
+				}
 				sum.Files = append(sum.Files, f.path)
 			}
 			if err := writeFilesAtomic(files, force); err != nil {
@@ -165,6 +168,9 @@ temporary file renamed over it). A party given no file has no position.`,
 			return []string{"yaml", "yml"}, cobra.ShellCompDirectiveFilterFileExt
 		},
 		RunE: func(c *cobra.Command, args []string) error {
+			if err := checkNotInput("--out", out, args...); err != nil {
+				return err
+			}
 			s, err := joinFiles(args[0], args[1:])
 			if err != nil {
 				return err

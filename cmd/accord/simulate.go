@@ -78,6 +78,9 @@ an event), so it may expect at most 1,000,000 events, (--rate +
 			if err := checkOutputPath(truthPath); err != nil {
 				return err
 			}
+			if err := checkNotInput("--truth", truthPath, agreementFiles(agreementPath)...); err != nil {
+				return err
+			}
 			t0, err := time.Parse(time.RFC3339, start)
 			if err != nil {
 				return usageError{cmd: "simulate", err: fmt.Errorf("--start: %v", err)}

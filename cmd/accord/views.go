@@ -303,6 +303,9 @@ the points instead.`,
 			if err := checkOutputPath(out); err != nil {
 				return err
 			}
+			if err := checkNotInput("--out", out, args[0]); err != nil {
+				return err
+			}
 			m, err := load(args[0])
 			if err != nil {
 				return err
