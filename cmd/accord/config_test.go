@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -9,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/internal/pgtest"
 )
 
@@ -312,5 +315,37 @@ func TestValidHost(t *testing.T) {
 		if got := validHost(host); got != want {
 			t.Errorf("validHost(%q) = %v, want %v", host, got, want)
 		}
+	}
+}
+
+// A key given twice in a tokens or keys file is refused with the key's
+// path (never a token): encoding/json keeps the last, so a token listed
+// for one actor and then another, or an author given two keys, passed as
+// the last one said.
+func TestSecurityFileRepeatedKey(t *testing.T) {
+	dir := t.TempDir()
+	const tok = "monitor-token-0123456789"
+	k1, k2 := base64.StdEncoding.EncodeToString(make([]byte, 32)), base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{1}, 32))
+	tests := []struct {
+		name, flag, file string
+		msg              string
+	}{
+		{"a token twice", "--tokens", `{"` + tok + `": {"actor": "mission", "role": "monitor"},
+ "` + tok + `": {"actor": "eu", "role": "guarantor"}}`, `a token is given twice, the second time for "eu": ` + accord.RepeatedKeyReason},
+		{"a field twice in a token", "--tokens", `{"` + tok + `": {"actor": "eu", "actor": "mission", "role": "monitor"}}`, `the token of "mission": actor: ` + accord.RepeatedKeyReason},
+		{"a token twice but for case", "--tokens", `{"` + tok + `": {"actor": "mission", "role": "monitor"}, "` + strings.ToUpper(tok) + `": {"actor": "eu", "role": "guarantor"}}`, `a token is given twice, the second time for "eu"`},
+		{"an author twice", "--keys", `{"witness": "` + k1 + `", "witness": "` + k2 + `"}`, `the key of "witness": ` + accord.RepeatedKeyReason},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := writeFile(t, dir, "file.json", tt.file)
+			_, errs, code := runAccord(t, "config", "check", tt.flag, path, "--data", dir)
+			if code != 1 || !strings.Contains(errs, path+": "+tt.msg) {
+				t.Errorf("exit %d, stderr %q; want 1 and %q", code, errs, path+": "+tt.msg)
+			}
+			if strings.Contains(strings.ToLower(errs), strings.ToLower(tok)) {
+				t.Errorf("the error shows the token: %s", errs)
+			}
+		})
 	}
 }

@@ -353,6 +353,9 @@ func readTokens(path string) (*api.Auth, error) {
 	if err := json.Unmarshal(b, &m); err != nil {
 		return nil, accord.Errorf(accord.EINVALID, "%s: want {\"TOKEN\": {\"actor\": ID, \"role\": ROLE}}: %v", path, err)
 	}
+	if p, ok := accord.RepeatedKey(b); ok {
+		return nil, repeatedTokenKey(path, p, m)
+	}
 	for t, p := range m {
 		if len(t) < 16 {
 			return nil, accord.Errorf(accord.EINVALID, "%s: the token of %q is shorter than 16 characters", path, p.Actor)
@@ -362,6 +365,26 @@ func readTokens(path string) (*api.Auth, error) {
 		}
 	}
 	return &api.Auth{Tokens: m}, nil
+}
+
+// repeatedTokenKey refuses a tokens file with a key given twice (json
+// keeps the last: a token listed for a party and then for a guarantor is
+// the guarantor's). The key's path begins with a token, which the error
+// never shows: it names the token's actor instead.
+func repeatedTokenKey(path, key string, m map[string]api.Principal) error {
+	token := ""
+	for t := range m {
+		if (key == t || strings.HasPrefix(key, t+".")) && len(t) > len(token) {
+			token = t
+		}
+	}
+	switch {
+	case token == "":
+		return accord.Errorf(accord.EINVALID, "%s: a key is given twice: %s; give it once", path, accord.RepeatedKeyReason)
+	case key == token:
+		return accord.Errorf(accord.EINVALID, "%s: a token is given twice, the second time for %q: %s; give each token once", path, m[token].Actor, accord.RepeatedKeyReason)
+	}
+	return accord.Errorf(accord.EINVALID, "%s: the token of %q: %s: %s; give it once", path, m[token].Actor, key[len(token)+1:], accord.RepeatedKeyReason)
 }
 
 // checkTokens checks each token against the agreements: it may give its

@@ -374,6 +374,10 @@ func registry(agreed map[string]string, path string) (*ledger.Registry, error) {
 		if err := json.Unmarshal(b, &extra); err != nil {
 			return nil, accord.Errorf(accord.EINVALID, "%s: want {\"NAME\": \"BASE64 ED25519 PUBLIC KEY\"}: %v", path, err)
 		}
+		if p, ok := accord.RepeatedKey(b); ok {
+			// json keeps the last: which key an author has would depend on the reader.
+			return nil, accord.Errorf(accord.EINVALID, "%s: the key of %q: %s; give each author once", path, p, accord.RepeatedKeyReason)
+		}
 		for k, v := range extra {
 			if a, ok := agreed[k]; ok && a != v {
 				return nil, accord.Errorf(accord.EINVALID, "%s: the agreement registers another key for %q: a keys file adds authors, it does not replace the agreement's", path, k)

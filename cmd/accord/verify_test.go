@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/mod/sumdb/note"
 
+	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/api"
 	"github.com/accord-peace/accord/engine"
 	"github.com/accord-peace/accord/ledger"
@@ -181,3 +182,25 @@ func TestCheckpointAfterOversizeRefusal(t *testing.T) {
 		t.Errorf("checkpoint after a torn tail: exit %d %s", code, errOut)
 	}
 }
+
+// verify refuses a keys file that gives an author twice, naming the author:
+// before, the last key was taken, so a file with another key first for ua
+// verified (another reader, taking the first, would not).
+func TestVerifyKeysRepeatedAuthor(t *testing.T) {
+	dir := recordLedger(t)
+	keys, err := os.ReadFile(filepath.Join(dir, "keys.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := base64.StdEncoding.EncodeToString(make([]byte, ed25519.PublicKeySize))
+	twice := filepath.Join(dir, "twice.json")
+	if err := os.WriteFile(twice, []byte(`{"ua": "`+other+`", `+string(keys[1:])), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, code := runAccord(t, "verify", filepath.Join(dir, "ledger"), "--checkpoint", filepath.Join(dir, "checkpoint"),
+		"--log-key", filepath.Join(dir, "log.pub"), "--keys", twice)
+	if want := twice + `: the key of "ua": ` + accord.RepeatedKeyReason; code != 1 || !strings.Contains(errOut, want) {
+		t.Errorf("exit %d, stderr %q; want 1 and %q", code, errOut, want)
+	}
+}
+
