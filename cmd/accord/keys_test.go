@@ -75,6 +75,9 @@ func TestReadSigner(t *testing.T) {
 	}
 	// End to end: a checkpoint signed with keygen's whole output.
 	path := filepath.Join(dir, "ledger")
+	if err := os.WriteFile(path, nil, 0o644); err != nil { // an empty ledger: checkpoint makes none
+		t.Fatal(err)
+	}
 	if _, errs, code := runAccord(t, "ledger", "checkpoint", path, "--key", filepath.Join(dir, "keygen's-output-whole")); code != 0 {
 		t.Errorf("checkpoint with keygen's whole output: exit %d %s", code, errs)
 	}

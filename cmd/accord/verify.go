@@ -5,12 +5,15 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/mod/sumdb/note"
 
@@ -50,9 +53,17 @@ log.key for 'accord serve').`,
 			if keyFile == "" {
 				return usageError{cmd: "checkpoint", err: fmt.Errorf("--key is required")}
 			}
+			if why := originProblem(origin); why != "" {
+				return usageError{cmd: "checkpoint", err: fmt.Errorf("--origin %q: %s; want the log's name, one line of text", origin, why)}
+			}
 			signer, err := readSigner("--key", keyFile)
 			if err != nil {
 				return err
+			}
+			// ledger.Open makes a ledger that is not there: a checkpoint of
+			// a new empty one is the checkpoint of no log.
+			if _, err := os.Stat(args[0]); errors.Is(err, fs.ErrNotExist) {
+				return &accord.Error{Code: accord.ENOTFOUND, Message: "no such ledger: " + args[0] + " (nothing created)", Err: err}
 			}
 			l, err := ledger.Open(args[0])
 			if err != nil {
@@ -79,6 +90,27 @@ log.key for 'accord serve').`,
 	cmd.Flags().StringVar(&keyFile, "key", "", "the log's private note key (a file)")
 	cmd.Flags().StringVar(&origin, "origin", "accord/ukraine-2025", "the log's origin line")
 	return cmd
+}
+
+// originProblem says why origin cannot be a checkpoint's origin line, ""
+// when it can: a checkpoint's origin is its first line, and a signed note's
+// text is UTF-8 with no control character but the newlines between lines.
+func originProblem(origin string) string {
+	if strings.TrimSpace(origin) == "" {
+		return "empty"
+	}
+	if !utf8.ValidString(origin) {
+		return "not UTF-8"
+	}
+	for _, r := range origin {
+		switch {
+		case r == '\n':
+			return "a newline would make it two lines, and verify would refuse the checkpoint"
+		case r < 0x20:
+			return fmt.Sprintf("the control character %U, which a signed note may not hold", r)
+		}
+	}
+	return ""
 }
 
 func newKeygenCmd() *cobra.Command {

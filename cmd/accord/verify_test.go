@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -204,3 +205,53 @@ func TestVerifyKeysRepeatedAuthor(t *testing.T) {
 	}
 }
 
+// ledger checkpoint refuses, before anything is opened or made, a ledger
+// that is not there (before, it made an empty one and signed a checkpoint
+// of 0 entries) and an origin that no checkpoint can carry (before, one
+// with a newline was signed, and verify refused the checkpoint).
+func TestLedgerCheckpointRefusals(t *testing.T) {
+	dir := t.TempDir()
+	pair := mustRun(t, "ledger", "keygen", "accord-mission")
+	key := filepath.Join(dir, "log.key")
+	if err := os.WriteFile(key, []byte(pair), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	empty := filepath.Join(dir, "empty.ledger")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	nope := filepath.Join(dir, "nope.ledger")
+	tests := []struct {
+		name   string
+		ledger string
+		origin string
+		code   int
+		msg    string
+	}{
+		{"no such ledger", nope, "accord/ukraine-2025", 1, "no such ledger: " + nope + " (nothing created)"},
+		{"a newline in the origin", empty, "a\nb", 2, `--origin "a\nb": a newline would make it two lines`},
+		{"a carriage return in the origin", empty, "a\rb", 2, `--origin "a\rb": the control character U+000D`},
+		{"a tab in the origin", empty, "a\tb", 2, `--origin "a\tb": the control character U+0009`},
+		{"an empty origin", empty, "", 2, `--origin "": empty`},
+		{"an origin not UTF-8", empty, "a\xffb", 2, `--origin "a\xffb": not UTF-8`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := dirState(t, dir)
+			out, errs, code := runAccord(t, "ledger", "checkpoint", tt.ledger, "--key", key, "--origin", tt.origin)
+			if code != tt.code || out != "" || !strings.Contains(errs, tt.msg) {
+				t.Errorf("exit %d, stdout %q, stderr %q; want %d and %q", code, out, errs, tt.code, tt.msg)
+			}
+			if after := dirState(t, dir); !maps.Equal(before, after) {
+				t.Errorf("files changed:\nbefore %q\nafter  %q", before, after)
+			}
+		})
+	}
+	// An origin with a space is one line of text: signed, and verified.
+	cp := mustRun(t, "ledger", "checkpoint", empty, "--key", key, "--origin", "accord test")
+	cpPath := filepath.Join(dir, "checkpoint")
+	if err := os.WriteFile(cpPath, []byte(cp), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, "verify", empty, "--checkpoint", cpPath, "--log-key", strings.Fields(pair)[1], "--origin", "accord test")
+}
