@@ -85,6 +85,10 @@ an event), so it may expect at most 1,000,000 events, (--rate +
 			if err != nil {
 				return usageError{cmd: "simulate", err: fmt.Errorf("--start: %v", err)}
 			}
+			span := fmt.Sprintf("--start %s and --duration %v", start, duration)
+			if end := t0.Add(duration); end.After(pastRFC3339) {
+				return usageError{cmd: "simulate", err: fmt.Errorf("%s end past the year 9999, the last an RFC 3339 time can name: start earlier or run shorter", span)}
+			}
 			a, k, err := loadMonitoring(agreementPath)
 			if err != nil {
 				return err
@@ -123,6 +127,9 @@ an event), so it may expect at most 1,000,000 events, (--rate +
 					return err
 				}
 				res = sim.Combine(res, gr)
+			}
+			if err := checkSimulatedTimes(res, span); err != nil {
+				return usageError{cmd: "simulate", err: err}
 			}
 			return writeSimulation(cmd.Context(), cmd.OutOrStdout(), res, truthPath)
 		},
@@ -168,6 +175,27 @@ func writeSimulation(ctx context.Context, out io.Writer, res *sim.Result, truthP
 		return nil
 	}
 	return writeFileAtomic(truthPath, func(f *os.File) error { return writeNDJSON(ctx, f, res.Truth) })
+}
+
+// pastRFC3339 is the first instant an RFC 3339 time cannot name: its year
+// has four digits.
+var pastRFC3339 = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// checkSimulatedTimes refuses a run whose reports would carry a time that
+// is no RFC 3339 time — one past the year 9999, as a report made hours
+// after an event near its end is — which every reader of observations,
+// accord's own included, refuses. span names the flags that set the run's
+// time. It is called before anything is written.
+func checkSimulatedTimes(res *sim.Result, span string) error {
+	for _, o := range res.Observations {
+		for _, at := range []string{o.Properties.ObservedAt, o.Properties.ReportedAt} {
+			if _, err := time.Parse(time.RFC3339, at); err != nil {
+				return fmt.Errorf("%s: the observation %s of %s would carry the time %q, outside the years 0000 to 9999 that an RFC 3339 time can name (reports come up to hours after their events): start earlier or run shorter",
+					span, o.Properties.ID, o.Properties.Source.ID, at)
+			}
+		}
+	}
+	return nil
 }
 
 // writeNDJSON writes values one JSON per line, looking at ctx every few

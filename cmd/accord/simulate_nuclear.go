@@ -47,6 +47,10 @@ them. The same --seed gives the same output.`,
 			if days < 1 || !(sightings >= 0) || math.IsInf(sightings, 0) {
 				return usageError{cmd: "simulate nuclear-plant", err: fmt.Errorf("--days must be ≥ 1 and --sightings a finite number ≥ 0")}
 			}
+			span := fmt.Sprintf("--start %s and --days %d", start, days)
+			if days > 366*10000 || t0.AddDate(0, 0, days).After(pastRFC3339) {
+				return usageError{cmd: "simulate nuclear-plant", err: fmt.Errorf("%s end past the year 9999, the last an RFC 3339 time can name: start earlier or simulate fewer days", span)}
+			}
 			cfg.Seed, cfg.Start, cfg.Days, cfg.SightingsPerDay = seed, t0, days, sightings
 			for _, b := range breaches {
 				kind, day, ok := strings.Cut(b, "@")
@@ -58,6 +62,9 @@ them. The same --seed gives the same output.`,
 			}
 			res, err := sim.NuclearPlant(cfg)
 			if err != nil {
+				return usageError{cmd: "simulate nuclear-plant", err: err}
+			}
+			if err := checkSimulatedTimes(res, span); err != nil {
 				return usageError{cmd: "simulate nuclear-plant", err: err}
 			}
 			return writeSimulation(cmd.Context(), cmd.OutOrStdout(), res, truthPath)
