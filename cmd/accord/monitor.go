@@ -341,8 +341,10 @@ absent). The key (source.id, id) is the idempotency key: an exact resend of a
 stored observation is counted and skipped, and so is an observation repeated
 in the input (the same file or another); the same key with different content
 is an error. The answer accounts for every observation read:
-  N new, N already stored, N repeated in the input, N in FILE ACLED and UCDP GED CSV exports are read with --format (their
-columns by name, as their codebooks define them). The files are read whole
+  N new, N already stored, N repeated in the input, N in FILE
+where the last N is how many observations the store holds after. ACLED and
+UCDP GED CSV exports are read with --format (their columns by name, as their
+codebooks define them). The files are read whole
 before anything is stored: any error refuses them all and leaves the store
 as it was. The store (package ndjson) is rewritten atomically (a temporary
 file, fsynced, renamed over it), so a crash leaves the old or the new

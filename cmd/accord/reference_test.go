@@ -2,7 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"io"
 	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -92,5 +95,46 @@ func TestReferenceDocsUpToDate(t *testing.T) {
 		if out != string(want) {
 			t.Errorf("%s is stale: regenerate it with accord %s", file, strings.Join(args, " "))
 		}
+	}
+}
+
+// Every command the docs name in code (`accord ledger checkpoint`, `accord
+// monitor run …`) is one accord has: docs/ledger.md named an `accord
+// ledger tree` there is not.
+func TestDocsNameRealCommands(t *testing.T) {
+	root := newRootCmd(io.Discard, io.Discard)
+	named := regexp.MustCompile("`accord((?: [a-z][a-z-]*)+)[^`]*`")
+	files, err := filepath.Glob("../../docs/*.md")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no docs: %v", err)
+	}
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range named.FindAllStringSubmatch(string(data), -1) {
+			words := strings.Fields(m[1])
+			c, rest, err := root.Find(words)
+			if err != nil {
+				t.Errorf("%s: %s: %v", file, m[0], err)
+				continue
+			}
+			// A word after the command that is no argument it takes is
+			// a subcommand that does not exist.
+			if len(rest) > 0 && c.HasSubCommands() {
+				t.Errorf("%s: %s: %q has no command %q", file, m[0], c.CommandPath(), rest[0])
+			}
+		}
+	}
+}
+
+// monitor ingest's help says what its answer is in a sentence of its own:
+// it ran into the next one ("N in FILE ACLED and UCDP GED CSV exports are
+// read…").
+func TestMonitorIngestHelp(t *testing.T) {
+	out := mustRun(t, "monitor", "ingest", "--help")
+	if !strings.Contains(out, "  N new, N already stored, N repeated in the input, N in FILE\nwhere the last N is how many observations the store holds after. ACLED and\nUCDP GED CSV exports are read with --format") {
+		t.Errorf("monitor ingest --help:\n%s", out)
 	}
 }
