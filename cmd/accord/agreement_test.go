@@ -24,13 +24,13 @@ func TestReplayIsReproducible(t *testing.T) {
 	if code != 0 || !strings.Contains(js, `"status": "reimposed"`) {
 		t.Errorf("--json: exit %d\n%s", code, js)
 	}
-	// A log with an entry missing is refused with the entry named.
+	// A log with an entry missing is refused with the line and entry named.
 	data, _ := os.ReadFile(log)
 	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
 	bad := filepath.Join(t.TempDir(), "gap.ndjson")
 	os.WriteFile(bad, []byte(strings.Join(append(lines[:3:3], lines[4:]...), "\n")), 0o644)
 	_, errOut, code = runAccord(t, "replay", bad)
-	if code != 1 || !strings.Contains(errOut, "log entry 5 (tick at 2026-01-01T00:00:00Z): sequence number 5, want 4") {
+	if code != 1 || !strings.Contains(errOut, "gap.ndjson:4: seq: 5 after 3: an entry is missing, repeated or out of order") {
 		t.Errorf("gap: exit %d %s", code, errOut)
 	}
 }
