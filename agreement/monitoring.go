@@ -67,6 +67,13 @@ func (s Sides) Other(p string) string {
 	return s.Left
 }
 
+// MaxBandKM is the farthest a band may reach from the contact line, in km:
+// the geometry kernel's bound (geo.MaxBandM, 200 km). The kernel covers the
+// line's neighbourhood out to the farthest band; a band of 2,000 km made
+// 'accord monitor run' run out of memory. The withdrawal bands of the Minsk
+// texts reach 15 to 70 km from the line.
+const MaxBandKM = geo.MaxBandM / 1000
+
 // Band is a withdrawal band: weapons of its classes, of the calibers it
 // governs, must stay at least DistanceKM from the contact line — on either
 // side, or on the sides of the parties it names.
@@ -392,8 +399,11 @@ func (a *Agreement) validate(data []byte, others map[string]cond.Names) error {
 					add("%s.equipment: unknown class %q (want one of %s)", at, e, strings.Join(Equipments, ", "))
 				}
 			}
-			if b.DistanceKM <= 0 {
-				add("%s.distance_km: must be > 0, got %v", at, b.DistanceKM)
+			switch {
+			case !(b.DistanceKM > 0):
+				add("%s.distance_km: must be > 0, got %v (band %q)", at, b.DistanceKM, b.ID)
+			case b.DistanceKM > MaxBandKM:
+				add("%s.distance_km: %v km from the line is beyond what the monitor can judge (band %q): at most %d km (withdrawal bands of the Minsk texts reach 15 to 70 km)", at, b.DistanceKM, b.ID, MaxBandKM)
 			}
 			if b.Provision == "" {
 				add("%s.provision: missing", at)

@@ -1,6 +1,7 @@
 package agreement_test
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -90,6 +91,40 @@ func TestRuleErrors(t *testing.T) {
 			_, err := agreement.Parse("a.yaml", []byte(tt.yaml))
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("error %v, want it to say %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// A band farther than the monitor can judge is refused with its line, path
+// and id: 2,000 km passed the check, then 'accord monitor run' ran out of
+// memory building the geometry's cover.
+func TestBandDistanceBound(t *testing.T) {
+	ref, err := os.ReadFile("../scenarios/ukraine-2025/agreement.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const old = "distance_km: 25\n"
+	if !strings.Contains(string(ref), old) {
+		t.Fatalf("the reference lacks %q", old)
+	}
+	tests := []struct{ distance, want string }{
+		{"200", ""},
+		{"200.5", `line 151: monitoring.bands[0].distance_km: 200.5 km from the line is beyond what the monitor can judge (band "artillery-100mm"): at most 200 km`},
+		{"2000", `line 151: monitoring.bands[0].distance_km: 2000 km from the line`},
+		{"30000", `line 151: monitoring.bands[0].distance_km: 30000 km from the line`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.distance, func(t *testing.T) {
+			doc := strings.Replace(string(ref), old, "distance_km: "+tt.distance+"\n", 1)
+			a, err := agreement.Parse("agreement.yaml", []byte(doc))
+			switch {
+			case tt.want == "" && err != nil:
+				t.Fatalf("refused: %v", err)
+			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+				t.Fatalf("error %v\nwant %q", err, tt.want)
+			case tt.want != "" && a != nil:
+				t.Fatal("refused, yet an agreement returned")
 			}
 		})
 	}

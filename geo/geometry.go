@@ -30,6 +30,18 @@ const MaxZones = 256
 // MaxBands is the most band distances one kernel may test.
 const MaxBands = 64
 
+// MaxBandM is the farthest a band may reach from the contact line, in
+// metres: 200 km. The kernel's cover classifies the line's neighbourhood
+// out to the farthest band (out to 200 km in any case, for the side of the
+// line and the zones near it), and its cells grow with that radius: on the
+// reference line a 300 km band took 145 MB and 3.6 s to build and judge a
+// day of observations, a 500 km one 730 MB and 12 s, and a 2,000 km one ran
+// out of memory. The withdrawal bands of the Minsk texts reach 15 to 70 km
+// from the line (the 140 km zone of the heaviest systems, withdrawn by
+// equal distances); 200 km, the cover's own least radius, leaves room for
+// wider bands without making it grow.
+const MaxBandM = 200000
+
 // Geometry is the agreed geometry: the contact line, in one or more parts,
 // and the zones.
 type Geometry struct {

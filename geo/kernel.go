@@ -104,8 +104,8 @@ func NewKernel(g *Geometry, bands []float64, opt Options) (*Kernel, error) {
 	k.blocks = buildBlocks(k.edges)
 	maxBand := 0.0
 	for _, d := range bands {
-		if d <= 0 || math.IsNaN(d) || math.IsInf(d, 0) {
-			return nil, fmt.Errorf("geo: band distance %v must be a positive number of metres", d)
+		if !(d > 0 && d <= MaxBandM) { // NaN too
+			return nil, fmt.Errorf("geo: band distance %v must be a positive number of metres, at most %d (MaxBandM)", d, MaxBandM)
 		}
 		maxBand = math.Max(maxBand, d*1.01)
 		k.maxBand = math.Max(k.maxBand, d)

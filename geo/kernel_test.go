@@ -3,6 +3,7 @@ package geo
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/golang/geo/s2"
@@ -144,5 +145,35 @@ func TestCrossings(t *testing.T) {
 		if got := k.Crossings(tt.path); got != tt.want {
 			t.Errorf("%v: %d crossings, want %d", tt.path, got, tt.want)
 		}
+	}
+}
+
+// A band distance the kernel cannot cover is refused, not built: the cover
+// grows with the farthest band (2,000 km ran out of memory); 200.001 km was
+// built before MaxBandM.
+func TestNewKernelRefusesBadBands(t *testing.T) {
+	g := &Geometry{Parts: [][][2]float64{{{30, 40}, {30, 41}, {30, 42}}}}
+	tests := []struct {
+		name string
+		m    float64
+		ok   bool
+	}{
+		{"the bound", MaxBandM, true},
+		{"past the bound", MaxBandM + 1, false},
+		{"zero", 0, false},
+		{"negative", -1, false},
+		{"NaN", math.NaN(), false},
+		{"infinite", math.Inf(1), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := NewKernel(g, []float64{10000, tt.m}, Options{})
+			if tt.ok && err != nil {
+				t.Fatalf("refused: %v", err)
+			}
+			if !tt.ok && (err == nil || !strings.Contains(err.Error(), "at most 200000")) {
+				t.Fatalf("error %v, want it to say at most 200000", err)
+			}
+		})
 	}
 }
