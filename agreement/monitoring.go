@@ -331,9 +331,12 @@ func Parse(name string, data []byte) (*Agreement, error) {
 	return a, nil
 }
 
-// decode reads an agreement from YAML, refusing unknown fields, without
-// checking it.
+// decode reads an agreement from YAML, refusing unknown fields and the
+// numbers the decoder would get wrong (checkNumbers), without checking it.
 func decode(name string, data []byte) (*Agreement, error) {
+	if probs := checkNumbers(data); len(probs) > 0 {
+		return nil, &accord.Error{Code: accord.EINVALID, Message: name, Err: errors.New(strings.Join(probs, "\n"))}
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	var a Agreement
