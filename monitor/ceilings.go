@@ -137,6 +137,18 @@ func (p *Pipeline) counted(in *Incident) bool {
 	return false
 }
 
+// together reports whether two weapons present at once are counted
+// together: each was opened before the other closed (on fusion's clock,
+// whatever the batches). A report of a weapon that comes once the
+// incident of the same weapon has closed opens another incident (fusion
+// joins no closed one): it is not counted with the closed one, which would
+// count the weapon twice — nor, then, is a late report of another weapon,
+// as before closed weapons were kept.
+func together(a, b *weapon) bool {
+	return (a.in.ClosedAt == nil || b.in.OpenedAt.Before(*a.in.ClosedAt)) &&
+		(b.in.ClosedAt == nil || a.in.OpenedAt.Before(*b.in.ClosedAt))
+}
+
 // over returns the weapons present at some instant when their counts sum
 // to more than max — or, with day, present at some time of the same UTC
 // day — in a deterministic order (by first sighting, then id).
@@ -170,7 +182,9 @@ func over(ws []*weapon, max int, day bool) []*weapon {
 		for _, a := range active {
 			if _, hi := span(a); !hi.Before(lo) {
 				kept = append(kept, a)
-				sum += a.count
+				if together(a, w) {
+					sum += a.count
+				}
 			}
 		}
 		active = append(kept, w)
@@ -178,7 +192,7 @@ func over(ws []*weapon, max int, day bool) []*weapon {
 			continue
 		}
 		for _, a := range active {
-			if !marked[a] {
+			if !marked[a] && together(a, w) {
 				marked[a] = true
 				out = append(out, a)
 			}
