@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/ledger"
@@ -77,51 +78,86 @@ func scanRecorded(l Ledger) (recordedVersions, error) {
 	return r, nil
 }
 
-// replayed keeps the last version of each incident the replay of the
-// stored observations made, and the order they were last changed in.
+// replayed follows the replay of the stored observations: the incidents
+// whose latest replayed version the ledger lacks, each as the pipeline
+// handed it out (before the engine's windows and the verdicts, which the
+// engine stage applies again when it records it, on the clock it has
+// then), and the replay step that last changed it. An incident is
+// compared with the ledger once it is closed (a closed incident changes
+// again only if a ceiling marks it late) or, still open, at the end: one
+// encoding of each, and memory for the open incidents and those that
+// differ.
 type replayed struct {
-	at   map[string]int // index in ins
-	ins  []monitor.Incident
-	last []int // the step that last changed ins[i]
-	step int
+	rec    recordedVersions
+	open   map[string]replayedVersion // the latest version of each open incident
+	differ map[string]replayedVersion
+	step   int
 }
 
-// keep takes in the incidents a replay step changed.
-func (r *replayed) keep(changed []monitor.Incident) {
-	if r.at == nil {
-		r.at = map[string]int{}
+type replayedVersion struct {
+	pre, post monitor.Incident
+	step      int
+}
+
+// keep takes in the incidents a replay step changed: pre as the pipeline
+// handed them out, post as the restore keeps them (pre[i] and post[i] the
+// same incident).
+func (r *replayed) keep(pre, post []monitor.Incident) {
+	if r.open == nil {
+		r.open, r.differ = map[string]replayedVersion{}, map[string]replayedVersion{}
 	}
 	r.step++
-	for _, in := range changed {
-		i, ok := r.at[in.ID]
-		if !ok {
-			i = len(r.ins)
-			r.at[in.ID] = i
-			r.ins = append(r.ins, monitor.Incident{})
-			r.last = append(r.last, 0)
+	for i := range post {
+		v := replayedVersion{pre: pre[i], post: post[i], step: r.step}
+		if post[i].ClosedAt == nil {
+			r.open[post[i].ID] = v
+			continue
 		}
-		r.ins[i], r.last[i] = in, r.step
+		delete(r.open, post[i].ID)
+		r.compare(v)
 	}
+}
+
+// compare keeps a version among those that differ unless the ledger's
+// last version of its incident is the same.
+func (r *replayed) compare(v replayedVersion) {
+	id := v.post.ID
+	if d, ok := r.rec[id]; ok && d == sha256.Sum256(incidentEntry(&v.post).Body) {
+		delete(r.differ, id)
+		return
+	}
+	r.differ[id] = v
+}
+
+// finish compares the incidents still open at the end of the replay.
+func (r *replayed) finish() {
+	for _, v := range r.open {
+		r.compare(v)
+	}
+	r.open = nil
 }
 
 // catchUp records the incidents whose last replayed version the ledger
 // lacks (see above), in the order the replay last changed them, and
 // returns how many.
-func (m *Mission) catchUp(ctx context.Context, rec recordedVersions, r *replayed) (int, error) {
-	var missing []int
-	for i := range r.ins {
-		e := incidentEntry(&r.ins[i])
-		if d, ok := rec[r.ins[i].ID]; !ok || d != sha256.Sum256(e.Body) {
-			missing = append(missing, i)
-		}
-	}
-	if len(missing) == 0 {
+func (m *Mission) catchUp(ctx context.Context, r *replayed) (int, error) {
+	r.finish()
+	if len(r.differ) == 0 {
 		return 0, nil
 	}
-	slices.SortStableFunc(missing, func(a, b int) int { return r.last[a] - r.last[b] })
-	changed := make([]monitor.Incident, len(missing))
-	for k, i := range missing {
-		changed[k] = r.ins[i]
+	ids := make([]string, 0, len(r.differ))
+	for id := range r.differ {
+		ids = append(ids, id)
+	}
+	slices.SortFunc(ids, func(a, b string) int {
+		if c := r.differ[a].step - r.differ[b].step; c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
+	changed := make([]monitor.Incident, len(ids))
+	for k, id := range ids {
+		changed[k] = r.differ[id].pre
 	}
 	p, err := m.decide(changed)
 	if err == nil {

@@ -3,13 +3,17 @@ package mission_test
 import (
 	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/ledger"
+	"github.com/accord-peace/accord/local"
 	"github.com/accord-peace/accord/monitor"
 	"github.com/accord-peace/accord/sqlite"
 )
@@ -103,5 +107,97 @@ func TestStoredButNotRecordedIsRecordedAtStart(t *testing.T) {
 	d = openDurable(t, dir)
 	if d.ledger.Len() != n {
 		t.Errorf("a clean restart appended %d entries", d.ledger.Len()-n)
+	}
+}
+
+// A rule that comes into force with a phase the lost batch opens is judged
+// when the catch-up records the batch, on the engine's clock then: its
+// violation is recorded and applied at the first start, as without the
+// crash, and a second start records nothing. Before (found by review), the
+// restore dropped it as not yet in force, the catch-up recorded the
+// version without it, and only the next clean start brought it in, late.
+func TestCatchUpJudgesRulesOnTheClockItReaches(t *testing.T) {
+	ctx := context.Background()
+	b, err := os.ReadFile("../scenarios/ukraine-2025/agreement.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The permanent phase opens a week into the ceasefire; the bands are
+	// in force from it.
+	src := string(b)
+	cond := "since(phase:ceasefire-30) >= 30d\n      and violations(severity>=major, within=30d) == 0\n      and provision(heavy-weapons-withdrawal) == done\n      and provision(prisoner-exchange) == done"
+	if !strings.Contains(src, cond) {
+		t.Fatal("the reference agreement's permanent phase has changed: update the test")
+	}
+	tmp := t.TempDir()
+	if err := os.CopyFS(filepath.Join(tmp, "monitoring"), os.DirFS("../scenarios/ukraine-2025/monitoring")); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(tmp, "timed.yaml")
+	if err := os.WriteFile(path, []byte(strings.Replace(src, cond, "since(phase:ceasefire-30) >= 7d", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	a, err := agreement.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range a.Monitoring.Bands {
+		a.Monitoring.Bands[i].From = "phase:permanent"
+	}
+	early := []monitor.Observation{tanks(t, "sat-un", "un", 5, t0), tanks(t, "sat-osce", "osce", 5, t0.Add(time.Hour))}
+	late := []monitor.Observation{tanks(t, "sat-un", "un", 5, t0.Add(21*24*time.Hour)), tanks(t, "sat-osce", "osce", 5, t0.Add(21*24*time.Hour+time.Hour))}
+	for i := range late {
+		late[i].ID += "-late"
+	}
+	violations := func(crash bool) (after1 []string, appended2 int64) {
+		dir := t.TempDir()
+		open := func() *local.Deployment {
+			d, err := local.Open(ctx, local.Config{Dir: dir, Agreement: a})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return d
+		}
+		d := open()
+		if _, err := d.Ingest(ctx, early, nil); err != nil {
+			t.Fatal(err)
+		}
+		if !crash {
+			if _, err := d.Ingest(ctx, late, nil); err != nil {
+				t.Fatal(err)
+			}
+			d.Close()
+		} else {
+			d.Close()
+			db, err := sqlite.Open(ctx, filepath.Join(dir, "accord.db"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := sqlite.NewObservationStore(db).Put(ctx, late); err != nil {
+				t.Fatal(err)
+			}
+			db.Close()
+		}
+		d = open()
+		st, err := d.State()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range st.Violations {
+			after1 = append(after1, v.Incident+"|"+v.Rule)
+		}
+		n := d.Ledger.Len()
+		d.Close()
+		d = open()
+		defer d.Close()
+		return after1, d.Ledger.Len() - n
+	}
+	want, _ := violations(false)
+	got, appended := violations(true)
+	if len(want) == 0 {
+		t.Fatal("no violation without a crash: nothing compared")
+	}
+	if !slices.Equal(got, want) || appended != 0 {
+		t.Errorf("after the crash the engine holds %v at the first start (want %v, as without it), and the second start appended %d entries (want 0)", got, want, appended)
 	}
 }

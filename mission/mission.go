@@ -3,6 +3,7 @@ package mission
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -198,15 +199,19 @@ func Open(ctx context.Context, cfg Config) (*Mission, error) {
 	}
 	const chunk = 4096
 	var batch []*monitor.Observation
-	var last replayed
+	last := replayed{rec: recorded}
 	flush := func() error {
 		changed := m.pipeline.Observe(batch)
+		var pre []monitor.Incident
+		if recorded != nil {
+			pre = slices.Clone(changed) // windows and verdicts replace, not change, what they alter
+		}
 		if m.consequences != nil {
 			m.consequences.InForce(changed, m.windows)
 		}
 		m.applyVerdicts(changed)
 		if recorded != nil {
-			last.keep(changed)
+			last.keep(pre, changed)
 		}
 		batch = batch[:0]
 		return cfg.Incidents.PutIncidents(ctx, changed)
@@ -227,7 +232,7 @@ func Open(ctx context.Context, cfg Config) (*Mission, error) {
 	}
 	m.incidents = newWriter(cfg.Incidents)
 	if recorded != nil {
-		if m.caughtUp, err = m.catchUp(ctx, recorded, &last); err != nil {
+		if m.caughtUp, err = m.catchUp(ctx, &last); err != nil {
 			m.incidents.close()
 			return nil, err
 		}
