@@ -65,7 +65,7 @@ func OpenDerived(ctx context.Context, path string) (*DB, error) {
 // default when ""), checkpointing at a WAL of checkpoint pages (SQLite's
 // default when 0).
 func open(ctx context.Context, path, synchronous, vfs string, checkpoint int) (*DB, error) {
-	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=synchronous(" + synchronous + ")&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)"
+	dsn := "file:" + uriPath(path) + "?_pragma=journal_mode(WAL)&_pragma=synchronous(" + synchronous + ")&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)"
 	if vfs != "" {
 		dsn += "&vfs=" + vfs
 	}
@@ -83,6 +83,13 @@ func open(ctx context.Context, path, synchronous, vfs string, checkpoint int) (*
 		return nil, openError(path, err)
 	}
 	return d, nil
+}
+
+// uriPath escapes a file's path for a file: URI, where ? starts the
+// parameters, # a fragment and % an escape: a data directory named
+// "mission#2" opened "mission" before.
+func uriPath(path string) string {
+	return strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
 }
 
 // openError is an error opening the database at path: the file's own
