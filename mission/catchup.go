@@ -64,18 +64,11 @@ func incidentID(body []byte) (string, bool) {
 // without an agreement engine (which reads them with its history).
 func scanRecorded(l Ledger) (recordedVersions, error) {
 	r := recordedVersions{}
-	for i := int64(0); i < l.Len(); i++ {
-		rec, err := l.Record(i)
-		if err != nil {
-			return nil, err
-		}
-		var e ledger.Entry
-		if err := json.Unmarshal(rec, &e); err != nil {
-			return nil, fmt.Errorf("entry %d: %v", i, err)
-		}
-		r.add(&e)
-	}
-	return r, nil
+	err := eachEntry(l, func(_ int64, e *ledger.Entry) error {
+		r.add(e)
+		return nil
+	})
+	return r, err
 }
 
 // replayed follows the replay of the stored observations: the incidents

@@ -220,26 +220,38 @@ func readHistory(ctx context.Context, l Ledger, signed bool, store accord.Sealed
 	if store != nil {
 		h.Open = func(s accord.Seal) (*accord.Sealed, error) { return store.Sealed(ctx, s.SHA256) }
 	}
-	for i := int64(0); i < l.Len(); i++ {
-		rec, err := l.Record(i)
-		if err != nil {
-			return nil, err
-		}
-		var e ledger.Entry
-		if err := json.Unmarshal(rec, &e); err != nil {
-			return nil, fmt.Errorf("entry %d: %v", i, err)
-		}
+	err := eachEntry(l, func(i int64, e *ledger.Entry) error {
 		if each != nil {
-			each(&e)
+			each(e)
 		}
-		if err := h.Add(i, &e); err != nil {
-			return nil, err
-		}
+		return h.Add(i, e)
+	})
+	if err != nil {
+		return nil, err
 	}
 	if h.Partial() {
 		return nil, fmt.Errorf("entry %d is sealed (%s) and no sealed store holds its content", h.UnopenedEntry, h.Unopened.SHA256)
 	}
 	return h, nil
+}
+
+// eachEntry calls f with each entry of a ledger, decoded, in order,
+// stopping at its first error.
+func eachEntry(l Ledger, f func(i int64, e *ledger.Entry) error) error {
+	for i := int64(0); i < l.Len(); i++ {
+		rec, err := l.Record(i)
+		if err != nil {
+			return err
+		}
+		var e ledger.Entry
+		if err := json.Unmarshal(rec, &e); err != nil {
+			return fmt.Errorf("entry %d: %v", i, err)
+		}
+		if err := f(i, &e); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Replay reads the record's first n entries (data in the ledger's file
