@@ -25,3 +25,15 @@ func DecodeStrict(b []byte, v any) error {
 	}
 	return nil
 }
+
+// DecodeStrictText is DecodeStrict that also refuses a string that is not
+// valid text (BadText): for a body received to be signed and recorded as
+// sent, which a reader would otherwise take with U+FFFD in place of what
+// was signed. What is read back from the record keeps DecodeStrict, so
+// that a record written before this check still reads.
+func DecodeStrictText(b []byte, v any) error {
+	if p, ok := BadText(b); ok {
+		return fmt.Errorf("%s: %s", p, BadTextReason)
+	}
+	return DecodeStrict(b, v)
+}

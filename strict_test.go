@@ -29,3 +29,23 @@ func TestDecodeStrictRefusesARepeatedKey(t *testing.T) {
 		}
 	}
 }
+
+// DecodeStrictText, which reads what is received to be signed and
+// recorded, refuses a string that is not valid text; DecodeStrict, which
+// reads the record back, still reads it.
+func TestDecodeStrictTextRefusesBadText(t *testing.T) {
+	var v struct {
+		Consultation string `json:"consultation"`
+		Evidence     string `json:"evidence"`
+	}
+	body := []byte("{\"consultation\":\"c1\",\"evidence\":\"ok\xff\"}")
+	if err := DecodeStrictText(body, &v); err == nil || !strings.Contains(err.Error(), "evidence: not valid text") {
+		t.Errorf("DecodeStrictText: %v, want evidence: not valid text", err)
+	}
+	if err := DecodeStrict(body, &v); err != nil {
+		t.Errorf("DecodeStrict: %v, want the record read as before", err)
+	}
+	if err := DecodeStrictText([]byte(`{"consultation":"c1","evidence":"caf\u00e9"}`), &v); err != nil || v.Evidence != "café" {
+		t.Errorf("DecodeStrictText of good text: %v %q", err, v.Evidence)
+	}
+}

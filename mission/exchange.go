@@ -50,7 +50,7 @@ func (m *Mission) SubmitExchange(ctx context.Context, s ledger.Submission, lists
 		return refuse(err)
 	}
 	var b accord.ExchangeBody
-	if err := accord.DecodeStrict(s.Body, &b); err != nil {
+	if err := accord.DecodeStrictText(s.Body, &b); err != nil {
 		return refuse(accord.Errorf(accord.EINVALID, `an exchange's body is {"exchange", "counts", "lists"}: %v`, err))
 	}
 	if err := m.checkExchange(b, lists); err != nil {

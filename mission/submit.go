@@ -37,7 +37,7 @@ func (m *Mission) Submit(ctx context.Context, s ledger.Submission) (Consultation
 	switch s.Type {
 	case accord.SubmissionResponse:
 		var b accord.ResponseBody
-		if err := accord.DecodeStrict(s.Body, &b); err != nil {
+		if err := accord.DecodeStrictText(s.Body, &b); err != nil {
 			return refuse(accord.Errorf(accord.EINVALID, `a response's body is {"consultation", "answer", "evidence"}: %v`, err))
 		}
 		if m.consequences == nil {
@@ -51,7 +51,7 @@ func (m *Mission) Submit(ctx context.Context, s ledger.Submission) (Consultation
 		return res, err
 	case accord.SubmissionFinding:
 		var b accord.FindingBody
-		if err := accord.DecodeStrict(s.Body, &b); err != nil {
+		if err := accord.DecodeStrictText(s.Body, &b); err != nil {
 			return refuse(accord.Errorf(accord.EINVALID, `a finding's body is {"consultation", "outcome", "evidence"}: %v`, err))
 		}
 		if m.consequences == nil {
@@ -85,7 +85,7 @@ func (m *Mission) SubmitProvision(ctx context.Context, s ledger.Submission) (Pro
 		return refuse(err)
 	}
 	var b accord.ProvisionBody
-	if err := accord.DecodeStrict(s.Body, &b); err != nil {
+	if err := accord.DecodeStrictText(s.Body, &b); err != nil {
 		return refuse(accord.Errorf(accord.EINVALID, `a provision_done's body is {"provision"}: %v`, err))
 	}
 	if m.consequences == nil {
