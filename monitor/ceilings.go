@@ -179,10 +179,15 @@ func over(ws []*weapon, max int, day bool) []*weapon {
 		kept := active[:0]
 		sum := w.count
 		lo, _ := span(w)
+		// The weapons counted with w: present with it, each together
+		// with w and with every one counted before it (in the sort's
+		// order), so that no weapon is counted twice through a third.
+		set := []*weapon{w}
 		for _, a := range active {
 			if _, hi := span(a); !hi.Before(lo) {
 				kept = append(kept, a)
-				if together(a, w) {
+				if !slices.ContainsFunc(set, func(b *weapon) bool { return !together(a, b) }) {
+					set = append(set, a)
 					sum += a.count
 				}
 			}
@@ -191,11 +196,15 @@ func over(ws []*weapon, max int, day bool) []*weapon {
 		if sum <= max {
 			continue
 		}
-		for _, a := range active {
-			if !marked[a] && together(a, w) {
+		for _, a := range set[1:] {
+			if !marked[a] {
 				marked[a] = true
 				out = append(out, a)
 			}
+		}
+		if !marked[w] {
+			marked[w] = true
+			out = append(out, w)
 		}
 	}
 	return out
