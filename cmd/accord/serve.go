@@ -139,8 +139,8 @@ func (c *serverConfig) problems() []string {
 	if p := dataShapeProblem(c.data); p != "" {
 		ps = append(ps, p)
 	}
-	if strings.TrimSpace(c.origin) == "" || strings.ContainsAny(c.origin, "\n\r") {
-		bad("--origin %q: want the ledger's name in its checkpoints, one line (the parties' witnesses are given the same)", c.origin)
+	if p := originProblem(c.origin); p != "" {
+		bad("--origin %q: want the ledger's name in its checkpoints, one line (the parties' witnesses are given the same): %s", c.origin, p)
 	}
 	// The store's shape (not whether it answers: serve, or config check
 	// --connect, asks it).

@@ -67,6 +67,8 @@ func TestConfigCheckRefusesWhatServeRefuses(t *testing.T) {
 		{[]string{"--stream", "nats://127.0.0.1:1", "--role", "ingest", "--region", "east/1"}, `region "east/1"`},
 		{[]string{"--store", "mysql://x"}, `--store "mysql://x": want sqlite`},
 		{[]string{"--origin", ""}, `--origin "": want the ledger's name`},
+		{[]string{"--origin", "mission\x01"}, `the control character U+0001, which a signed note may not hold`},
+		{[]string{"--origin", "mission\xff"}, `not UTF-8`},
 		{[]string{"--witness-server", "http://127.0.0.1:1"}, "with --role all they would be ignored"},
 		{[]string{"--role", "witness", "--witness-server", "http://127.0.0.1:1", "--witness-log-key", "a", "--key", "b", "--stream", "embedded"}, "--role witness follows a server over HTTP"},
 		// A zero or an empty value given is a mistake, not the default.
