@@ -2,9 +2,6 @@ package api
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
 	"time"
 
@@ -224,17 +221,11 @@ func readBody(w http.ResponseWriter, r *http.Request, dst any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "application/json" {
 		return accord.Errorf(accord.EINVALID, "Content-Type must be application/json, got %q", ct)
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, MaxJSONBody))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(dst); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return tooLarge(r, mbe.Limit)
+	if _, err := decodeBody(w, r, MaxJSONBody, dst); err != nil {
+		if isTooLarge(err) {
+			return err
 		}
 		return &accord.Error{Code: accord.EINVALID, Message: "the body", Err: err}
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return accord.Errorf(accord.EINVALID, "the body: one JSON object expected, more follows")
 	}
 	return nil
 }

@@ -1,9 +1,6 @@
 package api
 
 import (
-	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
 
 	"github.com/accord-peace/accord"
@@ -65,20 +62,11 @@ func (s *Server) postExchange(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req ExchangeRequest
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, MaxExchangeBody))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			err = tooLarge(r, mbe.Limit)
-		} else {
+	if _, err := decodeBody(w, r, MaxExchangeBody, &req); err != nil {
+		if !isTooLarge(err) {
 			err = accord.Errorf(accord.EINVALID, `the body is {"submission", "lists"} (signed) or {"exchange", "verifier", "lists"}: %v`, err)
 		}
 		s.fail(w, status(err), err)
-		return
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		s.fail(w, http.StatusBadRequest, accord.Errorf(accord.EINVALID, "the body: one JSON object expected, more follows"))
 		return
 	}
 	var res ExchangeResult

@@ -109,4 +109,23 @@ func TestNegotiationBadInputOverHTTP(t *testing.T) {
 			}
 		})
 	}
+	// A body whose text is not valid is refused before it is read (it
+	// would be read with U+FFFD in place of what was sent): nothing
+	// recorded, the view unchanged.
+	t.Run("content escaping half a surrogate pair", func(t *testing.T) {
+		_, before := ts.call(t, "mediator", "GET", "/v1/negotiations/ukraine-2025", nil)
+		n := ts.led.Len()
+		raw, _ := json.Marshal(ts.seal(t, "ua", pos2, []byte(ua)))
+		raw = []byte(strings.Replace(string(raw), `"content":"`, `"content":"\udc00`, 1))
+		code, b := ts.call(t, "ua", "POST", "/v1/negotiations/ukraine-2025/positions", json.RawMessage(raw))
+		if code != 400 || !strings.Contains(string(b), "content: not valid text") {
+			t.Fatalf("%d %s, want 400 saying the content is not valid text", code, b)
+		}
+		if _, after := ts.call(t, "mediator", "GET", "/v1/negotiations/ukraine-2025", nil); string(after) != string(before) {
+			t.Errorf("a refused body changed the mediator's view")
+		}
+		if grew := ts.led.Len() - n; grew != 0 {
+			t.Errorf("the record grew by %d entries", grew)
+		}
+	})
 }

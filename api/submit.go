@@ -1,8 +1,6 @@
 package api
 
 import (
-	"encoding/json"
-	"errors"
 	"net/http"
 
 	"github.com/accord-peace/accord"
@@ -19,11 +17,8 @@ const maxSubmission = 1 << 20
 // as it now stands), or records its refusal.
 func (s *Server) postSubmission(w http.ResponseWriter, r *http.Request) {
 	var sub ledger.Submission
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxSubmission))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&sub); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
+	if _, err := decodeBody(w, r, maxSubmission, &sub); err != nil {
+		if isTooLarge(err) {
 			s.fail(w, http.StatusRequestEntityTooLarge, accord.Errorf(accord.EINVALID, "a submission is at most %d bytes", maxSubmission))
 			return
 		}

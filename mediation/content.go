@@ -2,6 +2,7 @@ package mediation
 
 import (
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/scenario"
@@ -29,6 +30,21 @@ func (m *Mediation) open(e talks.Event) (*talks.Negotiation, error) {
 	m.talks[n.ID] = n
 	m.order = append(m.order, n.ID)
 	return n, nil
+}
+
+// receivedContent refuses a party's content holding text that is not
+// valid: bytes that are not UTF-8, or in an answer or a request (JSON) a
+// \u escape of half a surrogate pair (accord.BadText), which would be read
+// as U+FFFD, not as committed to. Only what is received is checked so;
+// the content kept is read back as written.
+func receivedContent(typ string, content []byte) error {
+	if !utf8.Valid(content) {
+		return accord.Errorf(accord.EINVALID, "the %s's content: not valid UTF-8 text", typ)
+	}
+	if p, bad := accord.BadText(content); bad && typ != talks.TypePosition {
+		return accord.Errorf(accord.EINVALID, "the %s's content: %s: %s", typ, p, accord.BadTextReason)
+	}
+	return nil
 }
 
 // attach reads a party's confidential content into its event: a position

@@ -122,6 +122,17 @@ func confidential(typ string) bool {
 	return typ == talks.TypePosition || typ == talks.TypeAnswer || typ == talks.TypeRequest
 }
 
+// receivedEvent reads a submission's body as decodeEvent does, refusing
+// first a string that is not valid text (accord.BadText): read, it would
+// become U+FFFD, and the event applied would not be the one signed. Only
+// what is received is checked so; the record read back is as written.
+func receivedEvent(body []byte, typ string) (talks.Event, error) {
+	if p, bad := accord.BadText(body); bad {
+		return talks.Event{}, fmt.Errorf("not a negotiation event: %s: %s", p, accord.BadTextReason)
+	}
+	return decodeEvent(body, typ)
+}
+
 // decodeEvent reads an entry's body as an event of its type, strictly.
 func decodeEvent(body []byte, typ string) (talks.Event, error) {
 	var e talks.Event

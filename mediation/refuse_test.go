@@ -44,6 +44,8 @@ func TestRefusals(t *testing.T) {
 		{"answer to another round", "ua", talks.Event{Type: talks.TypeAnswer, Round: 2}, string(accept), "not the round on the table"},
 		{"objection to an unknown issue", "ua", talks.Event{Type: talks.TypeAnswer, Round: 1}, `{"answer":"object","issues":["mars"]}`, `unknown issue "mars"`},
 		{"malformed answer", "ua", talks.Event{Type: talks.TypeAnswer, Round: 1}, `{"answer":"accept","extra":1}`, "unknown field"},
+		{"position not UTF-8", "ua", talks.Event{Type: talks.TypePosition, Version: 2}, strings.Replace(ua, "issues:\n", "issues:\n  # \xff\n", 1), "not valid UTF-8"},
+		{"answer escaping half a surrogate pair", "ua", talks.Event{Type: talks.TypeAnswer, Round: 1}, `{"answer":"object","issues":["\udc00"]}`, `issues[0]: not valid text`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -80,6 +82,16 @@ func TestRefusals(t *testing.T) {
 	x.Submission.ID, x.Content = "replay-2", `{"answer":"object","issues":["crimea"]}`
 	if _, err := f.m.Submit(ctx, "ua", x); err == nil || !strings.Contains(err.Error(), "do not open") {
 		t.Fatalf("content changed after signing: %v", err)
+	}
+	// A signed body whose text is not valid (it would be read as U+FFFD,
+	// not as signed).
+	f.seq++
+	x, _ = Seal(func(s ledger.Submission) (ledger.Submission, error) {
+		body := []byte(strings.Replace(string(s.Body), `"party":"ua"`, `"party":"ua","note":"\ud800"`, 1))
+		return ledger.Sign(f.keys["ua"], s.Author, s.ID, s.Type, json.RawMessage(body))
+	}, talks.Event{Type: talks.TypeAnswer, Negotiation: "ukraine-2025", Party: "ua", Round: 1}, "bad-text", accept)
+	if _, err := f.m.Submit(ctx, "ua", x); err == nil || !strings.Contains(err.Error(), "note: not valid text") {
+		t.Fatalf("a body with half a surrogate pair: %v", err)
 	}
 	// Submitting for another, and drafting without being the mediator.
 	if _, err := f.m.Submit(ctx, "ru", x); accord.ErrorCode(err) != accord.EFORBIDDEN {

@@ -28,7 +28,7 @@ func (m *Mediation) Sign(ctx context.Context, actor string, sub ledger.Submissio
 	if sub.Type != talks.TypeSigned {
 		return talks.PartyView{}, m.refuse(sub, accord.Errorf(accord.EINVALID, "type %q: an agreement is signed by a %q submission", sub.Type, talks.TypeSigned))
 	}
-	e, err := decodeEvent(sub.Body, sub.Type)
+	e, err := receivedEvent(sub.Body, sub.Type)
 	if err != nil {
 		return talks.PartyView{}, m.refuse(sub, accord.Errorf(accord.EINVALID, "%v", err))
 	}

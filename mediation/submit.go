@@ -108,7 +108,7 @@ func (m *Mediation) accept(ctx context.Context, x Submitted) (talks.Event, *talk
 	if !confidential(sub.Type) {
 		return talks.Event{}, nil, accord.Errorf(accord.EINVALID, "type %q: a party submits %q, %q or %q", sub.Type, talks.TypePosition, talks.TypeAnswer, talks.TypeRequest)
 	}
-	e, err := decodeEvent(sub.Body, sub.Type)
+	e, err := receivedEvent(sub.Body, sub.Type)
 	if err != nil {
 		return e, nil, accord.Errorf(accord.EINVALID, "%v", err)
 	}
@@ -125,6 +125,9 @@ func (m *Mediation) accept(ctx context.Context, x Submitted) (talks.Event, *talk
 	}
 	if err := talks.Opens(e.Commitment, salt, []byte(x.Content)); err != nil {
 		return e, nil, accord.Errorf(accord.EINVALID, "%v", err)
+	}
+	if err := receivedContent(e.Type, []byte(x.Content)); err != nil {
+		return e, nil, err
 	}
 	if err := attach(n, &e, []byte(x.Content)); err != nil {
 		return e, nil, err
