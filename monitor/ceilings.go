@@ -114,6 +114,17 @@ func (p *Pipeline) markCeilings(out []Incident, touched []*fusion.Incident, sums
 	return out
 }
 
+// CeilingKeeps reports whether the ceilings still count an incident (a
+// heavy weapon inside a ceiling's zone), open or closed: while they do, a
+// later batch may mark it over a ceiling, and Observe then hands out a
+// new version of it, closed as it was, with the mark (a weapon seen with
+// it grew since). A sector's worker keeps the closed ones it handed out
+// for as long.
+func (p *Pipeline) CeilingKeeps(id string) bool {
+	_, ok := p.ceilings.weapons[id]
+	return ok
+}
+
 // closedKept is how long after its presence ends a closed weapon is still
 // counted with weapons seen since: two fusion horizons.
 const closedKept = 48 * time.Hour

@@ -135,7 +135,11 @@
 //     heavy weapon near a zone a ceiling counts in is the own of one
 //     sector, the ceiling sector (Plan.Route), which therefore counts
 //     as one pipeline does (TestCeilingAcrossASectorBound: eleven tanks
-//     on both sides of a bound, a ceiling of ten). Left: an incident
+//     on both sides of a bound, a ceiling of ten). A closed weapon that
+//     a later batch marks over a ceiling (a weapon seen with it grew) is
+//     handed out again by its sector (Version.Late) and by the sequencer
+//     as the closed global incident it was, for LateKept after its last
+//     observation (TestCeilingMarksAClosedWeaponLate). Left: an incident
 //     whose most precise report lies just outside that reach while a
 //     less precise member lies in the zone is owned by its sector by
 //     place, which counts it with what it sees; and the ceiling sector

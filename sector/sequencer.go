@@ -50,7 +50,13 @@ import (
 // be in no incident. A waiting fallback that merges or closes is dropped.
 //
 // Closed incidents are forgotten once handed out (their members' keys
-// too): memory holds the open incidents. The sequencer is a function of
+// too): memory holds the open incidents — and, by local id, the global
+// ids of the closed heavy weapons a ceiling may still mark, which a
+// sector then hands out again (Version.Late): the same global incident,
+// closed as it was, with the mark. Those are kept LateKept after their
+// last observation on the sequencer's clock; a late version that comes
+// after that (a sector lagging that far behind the others) is not
+// handed out, and counted (LateUnplaced). The sequencer is a function of
 // the sequence of Apply calls: replaying the ordered log through a new
 // one restores it, as does replaying it from the position where a
 // Snapshot was taken through the sequencer RestoreSequencer returns.
@@ -77,7 +83,31 @@ type Sequencer struct {
 	Horizon time.Duration
 	clock   time.Time // the latest last_observed of a version applied
 	expired time.Time // clock when the unclaimed were last looked at
+
+	// closed are the closed global incidents a ceiling may still mark, by
+	// the local id whose closed version was handed out; unplaced counts
+	// the late versions that found none.
+	closed   map[string]*closedGlobal
+	unplaced int
 }
+
+// closedGlobal is a closed global incident that a sector may still hand
+// out again (Version.Late): its id and its last observation.
+type closedGlobal struct {
+	ID           string    `json:"id"`
+	LastObserved time.Time `json:"last_observed"`
+}
+
+// LateKept is how long after its last observation, on the sequencer's
+// clock, a closed heavy weapon's global id is kept for a late version: the
+// span the pipeline's ceilings may still count it (6 h of presence and
+// two horizons, 48 h) and a horizon more for sectors whose clocks lag.
+const LateKept = 78 * time.Hour
+
+// LateUnplaced is the number of late versions (Version.Late) that came
+// after their global incident was let go (LateKept), and were not handed
+// out.
+func (s *Sequencer) LateUnplaced() int { return s.unplaced }
 
 // global is an open global incident.
 type global struct {
@@ -92,7 +122,7 @@ type global struct {
 // NewSequencer returns a sequencer that has handed out no id yet.
 func NewSequencer() *Sequencer {
 	return &Sequencer{local: map[string]*global{}, global: map[string]*global{}, byKey: map[monitor.Key]*global{}, handed: map[string]string{},
-		pending: map[string]*Version{}, byAnchor: map[monitor.Key][]string{}, Horizon: 24 * time.Hour}
+		pending: map[string]*Version{}, byAnchor: map[monitor.Key][]string{}, Horizon: 24 * time.Hour, closed: map[string]*closedGlobal{}}
 }
 
 // Open is the number of open global incidents.
@@ -130,6 +160,8 @@ func (s *Sequencer) Apply(sector int, versions []Version) []monitor.Incident {
 			s.clock = v.Incident.LastObserved
 		}
 		switch {
+		case v.Late:
+			out = s.late(v, out)
 		case v.Fallback:
 			out = s.fallback(v, out, &fix)
 		case v.Released:
@@ -203,6 +235,11 @@ func (s *Sequencer) expire(out []monitor.Incident) []monitor.Incident {
 		return out
 	}
 	s.expired = s.clock
+	for id, c := range s.closed {
+		if c.LastObserved.Add(LateKept).Before(s.clock) {
+			delete(s.closed, id)
+		}
+	}
 	cut := s.clock.Add(-s.Horizon)
 	var old []*global
 	for _, g := range s.global {
@@ -435,8 +472,24 @@ func (s *Sequencer) handAs(g *global, v *Version, id string, beaten, kept []*glo
 	if in.ClosedAt != nil {
 		s.forget(g)
 		delete(s.local, id)
+		if in.Event == "heavy_weapon" && !weak {
+			s.closed[id] = &closedGlobal{ID: g.id, LastObserved: in.LastObserved}
+		}
 	}
 	return out
+}
+
+// late hands out a sector's late version of a closed incident (a ceiling's
+// mark added since) as the global incident it closed as.
+func (s *Sequencer) late(v *Version, out []monitor.Incident) []monitor.Incident {
+	c := s.closed[v.Incident.ID]
+	if c == nil {
+		s.unplaced++
+		return out
+	}
+	in := v.Incident
+	in.ID = c.ID
+	return append(out, in)
 }
 
 // forget drops a global incident that closed or merged, with its members'
@@ -498,9 +551,13 @@ type snapshot struct {
 	Next    int            `json:"next"`
 	Globals []globalRecord `json:"globals"`
 	Pending []Version      `json:"pending,omitempty"` // fallbacks not recorded
-	Clock   time.Time      `json:"clock"`
-	Expired time.Time      `json:"expired"`
-	Horizon time.Duration  `json:"horizon"`
+	// Closed are the closed heavy weapons' global ids kept for a late
+	// version, by local id; Unplaced the late versions that found none.
+	Closed   map[string]*closedGlobal `json:"closed,omitempty"`
+	Unplaced int                      `json:"unplaced,omitempty"`
+	Clock    time.Time                `json:"clock"`
+	Expired  time.Time                `json:"expired"`
+	Horizon  time.Duration            `json:"horizon"`
 }
 
 type globalRecord struct {
@@ -525,7 +582,8 @@ type globalRecord struct {
 // log, so that a restart replays the log from there, not from its start
 // (RestoreSequencer).
 func (s *Sequencer) Snapshot() ([]byte, error) {
-	st := snapshot{Next: s.next, Globals: make([]globalRecord, 0, len(s.global)), Clock: s.clock, Expired: s.expired, Horizon: s.Horizon}
+	st := snapshot{Next: s.next, Globals: make([]globalRecord, 0, len(s.global)), Clock: s.clock, Expired: s.expired, Horizon: s.Horizon,
+		Closed: s.closed, Unplaced: s.unplaced}
 	released := map[*global][]string{}
 	for id, g := range s.local {
 		if s.global[g.id] == g && g.owner != id {
@@ -558,7 +616,13 @@ func RestoreSequencer(data []byte) (*Sequencer, error) {
 		return nil, accord.Errorf(accord.EINVALID, "sector: sequencer snapshot: %v", err)
 	}
 	s := NewSequencer()
-	s.next, s.clock, s.expired = st.Next, st.Clock, st.Expired
+	s.next, s.clock, s.expired, s.unplaced = st.Next, st.Clock, st.Expired, st.Unplaced
+	for id, c := range st.Closed {
+		if c == nil || !IsLocal(id) || idNumber(c.ID) <= 0 || idNumber(c.ID) > st.Next {
+			return nil, accord.Errorf(accord.EINVALID, "sector: sequencer snapshot: closed %q is no sector's incident of inc-1 to inc-%d", id, st.Next)
+		}
+		s.closed[id] = c
+	}
 	if st.Horizon > 0 {
 		s.Horizon = st.Horizon
 	}

@@ -65,6 +65,11 @@ type Version struct {
 	// sector's own: should the owner's fusion leave those out of every
 	// incident it records, the sequencer records this one instead.
 	Fallback bool `json:"fallback,omitempty"`
+	// Late says that the incident closed before, its closed version
+	// handed out as the sector's own, and that the pipeline has since
+	// marked it over a ceiling (monitor.Pipeline.CeilingKeeps): the
+	// sequencer hands it out as the closed global incident it was.
+	Late bool `json:"late,omitempty"`
 }
 
 // Prefix is the prefix of the local incident ids of sector i: "s<i>/".
@@ -127,7 +132,10 @@ type Worker struct {
 	// redelivery.
 	seen   map[monitor.Key]member
 	done   map[monitor.Key]time.Time
-	locals map[string]*local      // the open local incidents met, by local id
+	locals map[string]*local // the open local incidents met, by local id
+	// closed holds the anchors of the closed incidents handed out as the
+	// sector's own that the ceilings still count (Version.Late).
+	closed map[string]Anchor
 	clock  time.Time              // the latest observed_at taken in
 	pruned time.Time              // clock when done was last pruned
 	buf    []*monitor.Observation // the batch handed to the pipeline, reused
@@ -176,7 +184,7 @@ func NewWorker(p *Plan, i int, m *agreement.Monitoring, k *geo.Kernel, cfg fusio
 	}
 	return &Worker{
 		plan: p, sector: i, prefix: cfg.IDPrefix, p: monitor.NewPipeline(m, k, cfg), horizon: h,
-		seen: map[monitor.Key]member{}, done: map[monitor.Key]time.Time{}, locals: map[string]*local{},
+		seen: map[monitor.Key]member{}, done: map[monitor.Key]time.Time{}, locals: map[string]*local{}, closed: map[string]Anchor{},
 	}, nil
 }
 
@@ -320,6 +328,11 @@ func (w *Worker) version(in monitor.Incident) (Version, bool) {
 		return Version{Incident: in}, true
 	}
 	l := w.locals[in.ID]
+	if l == nil && in.ClosedAt != nil {
+		if a, ok := w.closed[in.ID]; ok {
+			return Version{Incident: in, Anchor: a, Late: true}, true
+		}
+	}
 	if l == nil {
 		l = &local{}
 		w.locals[in.ID] = l
@@ -347,6 +360,9 @@ func (w *Worker) version(in monitor.Incident) (Version, bool) {
 		delete(w.locals, in.ID)
 		switch {
 		case own:
+			if w.p.CeilingKeeps(in.ID) {
+				w.closed[in.ID] = a
+			}
 			return Version{Incident: in, Anchor: a}, true
 		case claimed || l.released:
 			return Version{Incident: in, Anchor: a, Released: true}, true
@@ -396,12 +412,18 @@ func (w *Worker) anchor(keys []monitor.Key) (Anchor, bool, bool) {
 }
 
 // prune forgets the keys of incidents closed more than a horizon ago on
-// the sector's clock, every 1/96 of a horizon.
+// the sector's clock, and the closed incidents the ceilings no longer
+// count, every 1/96 of a horizon.
 func (w *Worker) prune() {
 	if w.clock.Sub(w.pruned) < w.horizon/96 {
 		return
 	}
 	w.pruned = w.clock
+	for id := range w.closed {
+		if !w.p.CeilingKeeps(id) {
+			delete(w.closed, id)
+		}
+	}
 	cut := w.clock.Add(-w.horizon)
 	for k, at := range w.done {
 		if at.Before(cut) {

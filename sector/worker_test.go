@@ -262,7 +262,8 @@ func TestSequencerSnapshot(t *testing.T) {
 			}
 		}
 	}
-	for _, bad := range []string{`{`, `{"next": 2, "globals": [{"id": "inc-7"}]}`} {
+	for _, bad := range []string{`{`, `{"next": 2, "globals": [{"id": "inc-7"}]}`,
+		`{"next": 2, "closed": {"s0/inc-1": {"id": "inc-3"}}}`, `{"next": 2, "closed": {"inc-1": {"id": "inc-1"}}}`, `{"next": 2, "closed": {"s0/inc-1": null}}`} {
 		if _, err := sector.RestoreSequencer([]byte(bad)); err == nil {
 			t.Errorf("snapshot %s restored", bad)
 		}

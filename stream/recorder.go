@@ -71,7 +71,9 @@ type Recorder struct {
 	metrics *Metrics
 	pos     string
 	logger  *slog.Logger
-	mark    *marker
+	// unplaced is the sequencer's LateUnplaced when last looked at.
+	unplaced int
+	mark     *marker
 
 	// parts are the sectors whose parts were seen of each batch split
 	// over sectors that is not whole yet (HeaderParts); whole are the
@@ -312,6 +314,7 @@ func (r *Recorder) take(ctx context.Context, group []jetstream.Msg, done uint64,
 		var ins []monitor.Incident
 		if len(f.Versions) > 0 {
 			ins = r.seq.Apply(f.Sector, f.Versions)
+			r.warnUnplaced(f.Sector, seq)
 		}
 		p := r.part(f.Sector, msg.Headers(), ins)
 		if seq <= done {
@@ -475,4 +478,19 @@ func (r *Recorder) At() uint64 {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.at
+}
+
+// warnUnplaced logs the late versions (a ceiling's mark on a closed
+// weapon) the sequencer could not hand out since the last look: their
+// global incident was let go (sector.LateKept), so the mark is not in the
+// record.
+func (r *Recorder) warnUnplaced(sector int, seq uint64) {
+	lu, ok := r.seq.(interface{ LateUnplaced() int })
+	if !ok {
+		return
+	}
+	if n := lu.LateUnplaced(); n > r.unplaced {
+		r.logger.Warn("recorder: a ceiling's mark on a weapon closed too long ago is not recorded", "sector", sector, "fused_seq", seq, "since_start", n)
+		r.unplaced = n
+	}
 }
