@@ -24,6 +24,24 @@ func (f *reconstructionReport) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.markdown, "reconstruction-md", "", "also write the reconstruction section as Markdown to this file (needs --registry)")
 }
 
+// ledger is the ledger file --registry names: the file, or the ledger of
+// the data directory.
+func (f *reconstructionReport) ledger() string {
+	if st, err := os.Stat(f.registry); err == nil && st.IsDir() {
+		return filepath.Join(f.registry, "ledger")
+	}
+	return f.registry
+}
+
+// inputs are the files --registry reads (the ledger and the tree saved
+// beside it), which no output may name; none without --registry.
+func (f *reconstructionReport) inputs() []string {
+	if f.registry == "" {
+		return nil
+	}
+	return []string{f.ledger(), f.ledger() + ".tree"}
+}
+
 // build reads the registry from the record and makes the day's section;
 // nil when no --registry is given.
 func (f *reconstructionReport) build(day time.Time) (*report.Reconstruction, error) {
@@ -33,10 +51,7 @@ func (f *reconstructionReport) build(day time.Time) (*report.Reconstruction, err
 		}
 		return nil, nil
 	}
-	path := f.registry
-	if st, err := os.Stat(path); err == nil && st.IsDir() {
-		path = filepath.Join(path, "ledger")
-	}
+	path := f.ledger()
 	// A record that does not verify is refused, naming the file, the
 	// entries and what is wrong: a section of what verifies would leave out
 	// what the registry acknowledged, and say so nowhere.

@@ -78,6 +78,22 @@ func TestDailyReportReconstruction(t *testing.T) {
 	if _, errOut, code := runAccord(t, "report", "daily", "reference", obs, "--day", "2025-06-02", "--out", html, "--reconstruction-json", js); code == 0 || !strings.Contains(errOut, "need --registry") {
 		t.Errorf("--reconstruction-json without --registry: %d %s", code, errOut)
 	}
+	// An output that names the record read (the ledger, or the tree saved
+	// beside it) is refused before any work: the record is unchanged.
+	ledgerPath := filepath.Join(data, "ledger")
+	for _, o := range []struct{ flag, path string }{{"--reconstruction-md", ledgerPath}, {"--reconstruction-json", ledgerPath + ".tree"}, {"--out", ledgerPath}} {
+		before, _ := os.ReadFile(o.path)
+		args := []string{"report", "daily", "reference", obs, "--day", "2025-06-02", "--registry", data, o.flag, o.path}
+		if o.flag != "--out" {
+			args = append(args, "--out", html)
+		}
+		if _, errOut, code := runAccord(t, args...); code == 0 || !strings.Contains(errOut, "names the input") {
+			t.Errorf("%s %s: exit %d %s", o.flag, o.path, code, errOut)
+		}
+		if after, _ := os.ReadFile(o.path); !bytes.Equal(after, before) {
+			t.Errorf("%s %s: the record's file changed", o.flag, o.path)
+		}
+	}
 
 	// A registry whose record does not verify is refused — exit 1, the
 	// file, the entry and what is wrong named, nothing written — never

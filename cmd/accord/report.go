@@ -77,6 +77,7 @@ by oblast and sector, of the day and to date; --reconstruction-json and
 			}
 			// Where the files go is checked before the work.
 			inputs := append(agreementFiles(append([]string{args[0]}, beside...)...), args[1])
+			inputs = append(inputs, rec.inputs()...)
 			for _, o := range []struct{ flag, path string }{{"--out", out}, {"--pdf", pdf}, {"--reconstruction-json", rec.json}, {"--reconstruction-md", rec.markdown}} {
 				if err := checkOutputPath(o.path); err != nil {
 					return err
