@@ -10,7 +10,8 @@ import (
 // by CRLF: a header row, then one row per incident, the columns those of
 // Fields with lon and lat after id. A field is quoted when it holds a
 // comma, a quote, a line break or leading or trailing space; a null value
-// is an empty field.
+// is an empty field. A text field a spreadsheet would run as a formula
+// begins with an apostrophe (inert).
 type csvWriter struct {
 	*buffered
 	closed bool
@@ -48,14 +49,18 @@ func (c *csvWriter) Write(in *accord.Incident) error {
 	}
 	c.header()
 	record(in, c.vs)
-	b := appendCSVField(c.buf, c.vs[0].text)
+	b := appendCSVField(c.buf, inert(c.vs[0].text))
 	b = append(b, ',')
 	b = append(b, Number(in.Location[0])...)
 	b = append(b, ',')
 	b = append(b, Number(in.Location[1])...)
-	for _, v := range c.vs[1:] {
+	for i, v := range c.vs[1:] {
 		b = append(b, ',')
-		b = appendCSVField(b, v.text)
+		if Fields[1+i].Type == String {
+			b = appendCSVField(b, inert(v.text))
+		} else {
+			b = appendCSVField(b, v.text)
+		}
 	}
 	c.buf = append(b, '\r', '\n')
 	return c.flushIfFull()
@@ -68,6 +73,19 @@ func (c *csvWriter) Close() error {
 	c.closed = true
 	c.header()
 	return c.flush()
+}
+
+// inert is a text field as a spreadsheet shows it without running it:
+// text that begins with =, +, -, @, a tab or a carriage return is taken
+// by spreadsheets for a formula (the party of a violation is an
+// observation's attributed_to, any string), so it gets a leading
+// apostrophe, which spreadsheets read as "text" (OWASP, CSV injection).
+// Numbers and instants are never changed.
+func inert(s string) string {
+	if s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0 {
+		return "'" + s
+	}
+	return s
 }
 
 // appendCSVField appends a field, quoted (its quotes doubled) when it must
