@@ -120,3 +120,27 @@ func TestMarkdownEscapesPipes(t *testing.T) {
 		t.Errorf("pipe not escaped: %s", b.String())
 	}
 }
+
+// A carriage return ends a line in CommonMark as a newline does: a name
+// holding one stays in its cell, and the table keeps a row per issue and
+// per party.
+func TestMarkdownCellsHoldCarriageReturns(t *testing.T) {
+	mx := negotiate.Matrix{
+		Proposals: []negotiate.MatrixColumn{{ID: "p1\r| forged"}},
+		Issues:    []negotiate.MatrixRow{{Issue: "ceasefire\r# Heading", Track: "security", Cells: []negotiate.MatrixCell{{Option: "now\r\nlater"}}}},
+		Parties:   []negotiate.MatrixVerdictRow{{Party: "ua\rx", Verdicts: []negotiate.Verdict{{Accepts: true, Utility: 60}}}},
+	}
+	var b bytes.Buffer
+	if err := render.MatrixMarkdown(&b, mx); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.FieldsFunc(b.String(), func(r rune) bool { return r == '\n' || r == '\r' })
+	if len(lines) != 4 {
+		t.Fatalf("%d lines, want 4 (header, delimiter, an issue, a party):\n%q", len(lines), lines)
+	}
+	for _, l := range lines {
+		if !strings.HasPrefix(l, "|") || strings.Count(l, "|")-strings.Count(l, `\|`) != 3 {
+			t.Errorf("line %q is not a row of the table's 2 columns", l)
+		}
+	}
+}
