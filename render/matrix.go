@@ -73,8 +73,10 @@ func verdictText(v negotiate.Verdict) string {
 	return fmt.Sprintf("✗ %.1f (%s)", v.Utility, why)
 }
 
+// mdEscape makes text one table cell: its pipes escaped, its line ends
+// (\n, \r\n and a lone \r, as CommonMark reads them) spaces.
 func mdEscape(s string) string {
-	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
+	return strings.NewReplacer("|", `\|`, "\r\n", " ", "\n", " ", "\r", " ").Replace(s)
 }
 
 var matrixHTML = template.Must(template.New("matrix").Funcs(template.FuncMap{
