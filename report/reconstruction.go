@@ -219,7 +219,9 @@ func (x *Reconstruction) HTML(w io.Writer) error {
 func (x *Reconstruction) Markdown(w io.Writer) error {
 	var b strings.Builder
 	// A cell is one line: CommonMark ends a line at \n, \r\n and a lone \r.
-	cell := func(s string) string { return strings.NewReplacer("|", `\|`, "\r\n", " ", "\n", " ", "\r", " ").Replace(s) }
+	cell := func(s string) string {
+		return strings.NewReplacer("|", `\|`, "\r\n", " ", "\n", " ", "\r", " ").Replace(s)
+	}
 	fmt.Fprintf(&b, "## Reconstruction — %s\n\n", x.Day.Format("2 January 2006"))
 	fmt.Fprintf(&b, "Registry event %d by the end of the day: %d funds, %d projects, %d refusals to date. Amounts in each currency, never converted.\n\n",
 		x.Seq, len(x.FundTotals), x.Projects, x.RefusalsToDate)
