@@ -1,7 +1,6 @@
 package render
 
 import (
-	"html"
 	"io"
 	"math"
 
@@ -22,15 +21,15 @@ func ForecastSVG(w io.Writer, f *forecast.Forecast) error {
 	height := top + float64(nd)*(panelH+40) + 20
 	p := &printer{w: w}
 	p.f(`<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" viewBox="0 0 %.0f %.0f" font-family="sans-serif" font-size="11">`+"\n", width, height, width, height)
-	p.f(`<title>Forecast (%s): positions by round</title>`+"\n", html.EscapeString(f.Model))
+	p.f(`<title>Forecast (%s): positions by round</title>`+"\n", xmlText(f.Model))
 	p.f(`<rect width="100%%" height="100%%" fill="white"/>` + "\n")
-	p.f(`<text x="%.1f" y="22" text-anchor="middle" font-size="14" font-weight="bold">Forecast by the %s model: positions converging over %d round(s)</text>`+"\n", width/2, html.EscapeString(f.Model), f.Rounds)
+	p.f(`<text x="%.1f" y="22" text-anchor="middle" font-size="14" font-weight="bold">Forecast by the %s model: positions converging over %d round(s)</text>`+"\n", width/2, xmlText(f.Model), f.Rounds)
 	// Legend.
 	for i, a := range f.Actors {
 		x := margin + float64(i%6)*105
 		y := 40 + float64(i/6)*14
 		c := forecastPalette[i%len(forecastPalette)]
-		p.f(`<g class="legend"><line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="2"/><text x="%.1f" y="%.1f">%s</text></g>`+"\n", x, y, x+16, y, c, x+20, y+4, html.EscapeString(a))
+		p.f(`<g class="legend"><line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="2"/><text x="%.1f" y="%.1f">%s</text></g>`+"\n", x, y, x+16, y, c, x+20, y+4, xmlText(a))
 	}
 	states := len(f.Positions)
 	for d, dim := range f.Dimensions {
@@ -53,7 +52,7 @@ func ForecastSVG(w io.Writer, f *forecast.Forecast) error {
 			return margin + float64(s)/float64(states-1)*(width-2*margin)
 		}
 		sy := func(v float64) float64 { return y0 + panelH - (v-lo)/(hi-lo)*panelH }
-		p.f(`<g class="panel"><text x="%.1f" y="%.1f" font-weight="bold">%s</text>`+"\n", margin, y0-6, html.EscapeString(dim))
+		p.f(`<g class="panel"><text x="%.1f" y="%.1f" font-weight="bold">%s</text>`+"\n", margin, y0-6, xmlText(dim))
 		p.f(`<g stroke="#333"><line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"/><line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"/></g>`+"\n",
 			margin, y0+panelH, width-margin, y0+panelH, margin, y0, margin, y0+panelH)
 		step := niceStep(hi - lo)

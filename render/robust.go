@@ -1,7 +1,6 @@
 package render
 
 import (
-	"html"
 	"io"
 	"strings"
 
@@ -88,7 +87,7 @@ func RobustSVG(w io.Writer, r *robust.Result) error {
 	sx := func(v float64) float64 { return left + v*(width-left-right) }
 	p := &printer{w: w}
 	p.f(`<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" viewBox="0 0 %.0f %.0f" font-family="sans-serif" font-size="11">`+"\n", width, height, width, height)
-	p.f(`<title>Probability that every veto party accepts: %s</title>`+"\n", html.EscapeString(r.Scenario))
+	p.f(`<title>Probability that every veto party accepts: %s</title>`+"\n", xmlText(r.Scenario))
 	p.f(`<rect width="100%%" height="100%%" fill="white"/>` + "\n")
 	note := ""
 	if len(r.Inputs) == 0 {
@@ -120,7 +119,7 @@ func RobustSVG(w io.Writer, r *robust.Result) error {
 			label = t.ID + " solution"
 		}
 		lo, hi := max(0, t.Probability-1.96*t.StdErr), min(1, t.Probability+1.96*t.StdErr)
-		p.f(`<g class="%s"><text x="%.1f" y="%.1f" text-anchor="end">%s</text>`, t.Kind, left-8, y+row/2+4, html.EscapeString(label))
+		p.f(`<g class="%s"><text x="%.1f" y="%.1f" text-anchor="end">%s</text>`, t.Kind, left-8, y+row/2+4, xmlText(label))
 		p.f(`<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"/>`, sx(0), y+4, sx(t.Probability)-sx(0), row-8, color)
 		p.f(`<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#333"/>`, sx(lo), y+row/2, sx(hi), y+row/2)
 		p.f(`<text x="%.1f" y="%.1f">%.1f%%</text>`, sx(1)+8, y+row/2+4, 100*t.Probability)

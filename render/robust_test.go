@@ -37,3 +37,21 @@ func TestRobustNoRanges(t *testing.T) {
 		}
 	}
 }
+
+// A name holding a character XML does not allow (a control character)
+// leaves the SVG well-formed: the character is shown as U+FFFD.
+func TestRobustSVGNamesWithControlCharacters(t *testing.T) {
+	r := &robust.Result{Scenario: "s\x01", Runs: 10, Seed: 1, Inputs: []robust.Input{}, Targets: []robust.Target{
+		{Kind: robust.TargetProposal, ID: "a\x1bb\uffff", PointAccepted: true, Accepted: 10, Probability: 1},
+	}}
+	var svg bytes.Buffer
+	if err := RobustSVG(&svg, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := xml.Unmarshal(svg.Bytes(), new(struct{})); err != nil {
+		t.Fatalf("not XML: %v\n%s", err, svg.String())
+	}
+	if !strings.Contains(svg.String(), "a\ufffdb\ufffd") {
+		t.Errorf("the proposal's name is not shown with U+FFFD in place of what XML does not allow:\n%s", svg.String())
+	}
+}

@@ -1,7 +1,6 @@
 package render
 
 import (
-	"html"
 	"io"
 	"math"
 
@@ -29,9 +28,9 @@ func PlaneSVG(w io.Writer, pl *negotiate.Plane) error {
 	sy := func(v float64) float64 { return size - margin - (v-lo)/span*(size-2*margin) }
 	p := &printer{w: w}
 	p.f(`<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" viewBox="0 0 %.0f %.0f" font-family="sans-serif" font-size="11">`+"\n", size, size, size, size)
-	p.f(`<title>Frontier of the acceptable set: %s vs %s</title>`+"\n", html.EscapeString(pl.XParty), html.EscapeString(pl.YParty))
+	p.f(`<title>Frontier of the acceptable set: %s vs %s</title>`+"\n", xmlText(pl.XParty), xmlText(pl.YParty))
 	p.f(`<rect width="100%%" height="100%%" fill="white"/>` + "\n")
-	p.f(`<text x="%.1f" y="22" text-anchor="middle" font-size="14" font-weight="bold">Acceptable packages: frontier for %s and %s</text>`+"\n", size/2, html.EscapeString(pl.XParty), html.EscapeString(pl.YParty))
+	p.f(`<text x="%.1f" y="22" text-anchor="middle" font-size="14" font-weight="bold">Acceptable packages: frontier for %s and %s</text>`+"\n", size/2, xmlText(pl.XParty), xmlText(pl.YParty))
 	p.f(`<g class="legend" font-size="10"><line x1="70" y1="38" x2="90" y2="38" stroke="#1565c0" stroke-width="2"/><text x="94" y="41">frontier</text>` +
 		`<line x1="150" y1="38" x2="170" y2="38" stroke="#999" stroke-dasharray="4 3"/><text x="174" y="41">BATNA</text>` +
 		`<rect x="222" y="34" width="8" height="8" fill="#c62828"/><text x="234" y="41">proposal all veto parties accept</text>` +
@@ -45,8 +44,8 @@ func PlaneSVG(w io.Writer, pl *negotiate.Plane) error {
 		p.f(`<text x="%.1f" y="%.1f" text-anchor="middle">%g</text>`, sx(v), sy(lo)+16, v)
 		p.f(`<text x="%.1f" y="%.1f" text-anchor="end">%g</text>`+"\n", sx(lo)-6, sy(v)+4, v)
 	}
-	p.f(`<text x="%.1f" y="%.1f" text-anchor="middle" font-size="13">utility of %s</text>`+"\n", size/2, size-16, html.EscapeString(pl.XParty))
-	p.f(`<text transform="translate(16 %.1f) rotate(-90)" text-anchor="middle" font-size="13">utility of %s</text>`+"\n", size/2, html.EscapeString(pl.YParty))
+	p.f(`<text x="%.1f" y="%.1f" text-anchor="middle" font-size="13">utility of %s</text>`+"\n", size/2, size-16, xmlText(pl.XParty))
+	p.f(`<text transform="translate(16 %.1f) rotate(-90)" text-anchor="middle" font-size="13">utility of %s</text>`+"\n", size/2, xmlText(pl.YParty))
 	// BATNAs.
 	p.f(`<g stroke="#999" stroke-dasharray="4 3"><line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"/><line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"/></g>`+"\n",
 		sx(pl.BATNA[0]), sy(lo), sx(pl.BATNA[0]), sy(hi), sx(lo), sy(pl.BATNA[1]), sx(hi), sy(pl.BATNA[1]))
@@ -82,7 +81,7 @@ func PlaneSVG(w io.Writer, pl *negotiate.Plane) error {
 			lx, anchor = sx(pt.X)-7, "end"
 		}
 		p.f(`<g class="proposal"><rect x="%.1f" y="%.1f" width="8" height="8" fill="%s" stroke="%s" stroke-width="1.5"/><text x="%.1f" y="%.1f" fill="%s" text-anchor="%s">%s</text></g>`+"\n",
-			sx(pt.X)-4, sy(pt.Y)-4, fill, color, lx, sy(pt.Y)-6, color, anchor, html.EscapeString(pt.Label))
+			sx(pt.X)-4, sy(pt.Y)-4, fill, color, lx, sy(pt.Y)-6, color, anchor, xmlText(pt.Label))
 	}
 	p.f("</svg>\n")
 	return p.err
