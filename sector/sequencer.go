@@ -101,8 +101,16 @@ type closedGlobal struct {
 // LateKept is how long after its last observation, on the sequencer's
 // clock, a closed heavy weapon's global id is kept for a late version: the
 // span the pipeline's ceilings may still count it (6 h of presence and
-// two horizons, 48 h) and a horizon more for sectors whose clocks lag.
+// two horizons, 48 h) and a horizon more for sectors whose clocks lag —
+// with fusion's default horizon; a longer Horizon keeps them longer.
 const LateKept = 78 * time.Hour
+
+// lateKept is LateKept for the sequencer's Horizon: a weapon seen with a
+// closed one stays open a horizon after its last report, so the span is
+// the ceilings' 54 h and a horizon (LateKept with fusion's default, 24 h).
+func (s *Sequencer) lateKept() time.Duration {
+	return LateKept - 24*time.Hour + max(s.Horizon, 24*time.Hour)
+}
 
 // LateUnplaced is the number of late versions (Version.Late) that came
 // after their global incident was let go (LateKept), and were not handed
@@ -236,7 +244,7 @@ func (s *Sequencer) expire(out []monitor.Incident) []monitor.Incident {
 	}
 	s.expired = s.clock
 	for id, c := range s.closed {
-		if c.LastObserved.Add(LateKept).Before(s.clock) {
+		if c.LastObserved.Add(s.lateKept()).Before(s.clock) {
 			delete(s.closed, id)
 		}
 	}
