@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"net/http"
 	"os"
@@ -139,10 +138,11 @@ func (rec *Record) witness(name string) note.Verifier {
 // checkpoint's text, and a checkpoint of this log's tree at its size.
 func (rec *Record) postCosignature(w http.ResponseWriter, r *http.Request) {
 	var c Cosignature
-	dec := json.NewDecoder(io.LimitReader(r.Body, 64<<10))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil {
-		writeError(w, http.StatusBadRequest, accord.Errorf(accord.EINVALID, `want {"witness": NAME, "checkpoint": TEXT, "signature": BASE64}: %v`, err))
+	if _, err := decodeBody(w, r, 64<<10, &c); err != nil {
+		if !isTooLarge(err) {
+			err = accord.Errorf(accord.EINVALID, `want {"witness": NAME, "checkpoint": TEXT, "signature": BASE64}: %v`, err)
+		}
+		writeError(w, status(err), err)
 		return
 	}
 	code, err := rec.addCosignature(c)

@@ -206,3 +206,23 @@ func TestReviewLateMarkWithALongerHorizon(t *testing.T) {
 		t.Errorf("%d late versions not handed out (LateKept is %v, for a horizon of 24 h)", n, sector.LateKept)
 	}
 }
+
+func TestReviewSectorsWithCeilingsLate(t *testing.T) {
+	for seed := uint64(1); seed <= 20; seed++ {
+		obs := tanksInCeilingZone(t, seed, 8, 60, 6)
+		for _, size := range []int{1, 4} {
+			want := finals(single(t, obs, size))
+			for _, n := range []int{2, 3, 5} {
+				for _, ordered := range []bool{false, true} {
+					d := deploy(t, n)
+					d.ordered = ordered
+					got := finals(d.run(obs, size))
+					same, total, sj, sets, lost, diff := compare(want, got)
+					if d.seq.LateUnplaced() != 0 || same != total || lost != 0 || sj != sets || sets != len(want.sets) || len(got.sets) != len(want.sets) {
+						t.Errorf("seed %d, %d sectors, batches of %d, ordered %v: unplaced %d, %d/%d same, %d lost, %d/%d judged alike: %v", seed, n, size, ordered, d.seq.LateUnplaced(), same, total, lost, sj, sets, diff)
+					}
+				}
+			}
+		}
+	}
+}
