@@ -185,25 +185,29 @@ func scanJSON(line []byte, text bool) (path string, problem int) {
 		if !ok {
 			return "", noProblem
 		}
-		fold := foldKey(k)
-		if f.many == nil && len(f.few) < 16 {
-			for _, x := range f.few {
-				if x == fold {
+		// Looking for text only (BadText), a key given twice is not the
+		// scan's business: the strings after it are still looked at.
+		if !text {
+			fold := foldKey(k)
+			if f.many == nil && len(f.few) < 16 {
+				for _, x := range f.few {
+					if x == fold {
+						return pathTo(k), repeatedKey
+					}
+				}
+				f.few = append(f.few, fold)
+			} else {
+				if f.many == nil {
+					f.many = make(map[string]bool, 2*len(f.few))
+					for _, x := range f.few {
+						f.many[x] = true
+					}
+				}
+				if f.many[fold] {
 					return pathTo(k), repeatedKey
 				}
+				f.many[fold] = true
 			}
-			f.few = append(f.few, fold)
-		} else {
-			if f.many == nil {
-				f.many = make(map[string]bool, 2*len(f.few))
-				for _, x := range f.few {
-					f.many[x] = true
-				}
-			}
-			if f.many[fold] {
-				return pathTo(k), repeatedKey
-			}
-			f.many[fold] = true
 		}
 		space()
 		if i >= len(line) || line[i] != ':' {
