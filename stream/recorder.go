@@ -314,7 +314,7 @@ func (r *Recorder) take(ctx context.Context, group []jetstream.Msg, done uint64,
 		var ins []monitor.Incident
 		if len(f.Versions) > 0 {
 			ins = r.seq.Apply(f.Sector, f.Versions)
-			r.warnUnplaced(f.Sector, seq)
+			r.warnUnplaced(f.Sector, seq, seq <= done)
 		}
 		p := r.part(f.Sector, msg.Headers(), ins)
 		if seq <= done {
@@ -483,13 +483,17 @@ func (r *Recorder) At() uint64 {
 // warnUnplaced logs the late versions (a ceiling's mark on a closed
 // weapon) the sequencer could not hand out since the last look: their
 // global incident was let go (sector.LateKept), so the mark is not in the
-// record.
-func (r *Recorder) warnUnplaced(sector int, seq uint64) {
+// record. A step read back at a restart (restoring) was logged before it.
+func (r *Recorder) warnUnplaced(sector int, seq uint64, restoring bool) {
 	lu, ok := r.seq.(interface{ LateUnplaced() int })
 	if !ok {
 		return
 	}
 	if n := lu.LateUnplaced(); n > r.unplaced {
+		if restoring {
+			r.unplaced = n
+			return
+		}
 		r.logger.Warn("recorder: a ceiling's mark on a weapon closed too long ago is not recorded", "sector", sector, "fused_seq", seq, "since_start", n)
 		r.unplaced = n
 	}
