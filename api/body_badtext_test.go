@@ -15,7 +15,7 @@ import (
 // its content, before anything is recorded. BadText stopped at the
 // repeated key and found nothing: the content was read with U+FFFD, did
 // not open its commitment, and a refusal was recorded.
-func TestReviewBadTextAfterAKeyGivenTwice(t *testing.T) {
+func TestBadTextAfterAKeyGivenTwice(t *testing.T) {
 	ts := newTalksServer(t)
 	if code, b := ts.call(t, "mediator", "POST", "/v1/negotiations", mediation.Opening{Public: string(ts.public)}); code != 201 {
 		t.Fatalf("open: %d %s", code, b)

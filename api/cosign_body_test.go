@@ -23,7 +23,7 @@ import (
 // may follow the object. It read it with its own decoder: a \udc00 in the
 // witness's name became U+FFFD, and a second object after the first was
 // ignored and the cosignature taken.
-func TestReviewCosignatureBodyIsReadAsEveryBody(t *testing.T) {
+func TestCosignatureBodyIsReadAsEveryBody(t *testing.T) {
 	l, err := ledger.OpenLedger(filepath.Join(t.TempDir(), "ledger"), &ledger.Registry{Keys: map[string]ed25519.PublicKey{}})
 	if err != nil {
 		t.Fatal(err)

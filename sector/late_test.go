@@ -52,7 +52,7 @@ func tanksInCeilingZone(t *testing.T, seed uint64, places, sightings int, days f
 
 // With one sector, the deployment hands out the pipeline's versions when
 // ceilings mark weapons, closed ones too, late.
-func TestReviewOneSectorIsThePipelineWithCeilings(t *testing.T) {
+func TestOneSectorIsThePipelineWithCeilings(t *testing.T) {
 	lates := 0
 	defer func() { t.Logf("%d late versions", lates) }()
 	for seed := uint64(1); seed <= 30; seed++ {
@@ -109,7 +109,7 @@ func lateCount(batches [][]monitor.Incident) int {
 	return n
 }
 
-func TestReviewOneSectorSimulatorLong(t *testing.T) {
+func TestOneSectorSimulatorLong(t *testing.T) {
 	for _, tc := range []struct {
 		seed  uint64
 		dense bool
@@ -146,7 +146,7 @@ func TestReviewOneSectorSimulatorLong(t *testing.T) {
 // gives the sequencer fusion's horizon, stream.Split), one sector still
 // hands out the pipeline's versions: a closed weapon the ceiling marks
 // late, while the pipeline still counts it, is handed out again.
-func TestReviewLateMarkWithALongerHorizon(t *testing.T) {
+func TestLateMarkWithALongerHorizon(t *testing.T) {
 	const zone, rule = "security-area-zaporizhzhia-ru", "ceiling:security-area-zaporizhzhia-ru:tank"
 	a, k := monitortest.Reference(t)
 	inside := gridInside(a.Monitoring.Geometry.Zone(zone))
@@ -207,7 +207,7 @@ func TestReviewLateMarkWithALongerHorizon(t *testing.T) {
 	}
 }
 
-func TestReviewSectorsWithCeilingsLate(t *testing.T) {
+func TestSectorsWithCeilingsLate(t *testing.T) {
 	for seed := uint64(1); seed <= 20; seed++ {
 		obs := tanksInCeilingZone(t, seed, 8, 60, 6)
 		for _, size := range []int{1, 4} {
