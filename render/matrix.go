@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/accord-peace/accord/internal/mdtext"
 	"github.com/accord-peace/accord/negotiate"
 )
 
@@ -73,11 +74,8 @@ func verdictText(v negotiate.Verdict) string {
 	return fmt.Sprintf("✗ %.1f (%s)", v.Utility, why)
 }
 
-// mdEscape makes text one table cell: its pipes escaped, its line ends
-// (\n, \r\n and a lone \r, as CommonMark reads them) spaces.
-func mdEscape(s string) string {
-	return strings.NewReplacer("|", `\|`, "\r\n", " ", "\n", " ", "\r", " ").Replace(s)
-}
+// mdEscape makes text one table cell that renders as itself (mdtext.Cell).
+func mdEscape(s string) string { return mdtext.Cell(s) }
 
 var matrixHTML = template.Must(template.New("matrix").Funcs(template.FuncMap{
 	"column": columnTitle, "verdict": verdictText,

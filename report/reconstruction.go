@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/accord-peace/accord/internal/mdtext"
 	"github.com/accord-peace/accord/reconstruction"
 )
 
@@ -218,10 +219,7 @@ func (x *Reconstruction) HTML(w io.Writer) error {
 // Markdown writes the section as Markdown.
 func (x *Reconstruction) Markdown(w io.Writer) error {
 	var b strings.Builder
-	// A cell is one line: CommonMark ends a line at \n, \r\n and a lone \r.
-	cell := func(s string) string {
-		return strings.NewReplacer("|", `\|`, "\r\n", " ", "\n", " ", "\r", " ").Replace(s)
-	}
+	cell := mdtext.Cell
 	fmt.Fprintf(&b, "## Reconstruction — %s\n\n", x.Day.Format("2 January 2006"))
 	fmt.Fprintf(&b, "Registry event %d by the end of the day: %d funds, %d projects, %d refusals to date. Amounts in each currency, never converted.\n\n",
 		x.Seq, len(x.FundTotals), x.Projects, x.RefusalsToDate)
