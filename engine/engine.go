@@ -56,8 +56,9 @@ type due struct {
 	any bool // at least one consultation has a deadline
 }
 
-// before reports whether at comes before every consultation's deadline.
-func (d due) before(at time.Time) bool { return !d.any || at.Before(d.at) }
+// before reports whether at comes no later than every consultation's
+// deadline: a deadline is missed only strictly after it.
+func (d due) before(at time.Time) bool { return !d.any || !at.After(d.at) }
 
 // add takes one more deadline (nil: none) into account.
 func (d *due) add(t *time.Time) {

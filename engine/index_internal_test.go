@@ -121,7 +121,7 @@ func checkIndexes(t *testing.T, e *Engine) {
 	seen := map[string]bool{}
 	for i, c := range cs {
 		want.add(c.Deadline)
-		if c.Deadline != nil && !c.Deadline.After(e.state.Now) {
+		if c.Deadline != nil && c.Deadline.Before(e.state.Now) {
 			t.Fatalf("consultation %s at stage %s is past its deadline %s at %s", c.ID, c.Stage, c.Deadline, e.state.Now)
 		}
 		if i < e.firstOpen && c.Stage != StageClosed {

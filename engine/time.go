@@ -24,7 +24,9 @@ const (
 )
 
 // advance processes, in time order, every deadline up to and including at
-// (a provision is overdue only strictly after its due time), settling the
+// — but a provision is overdue, and a consultation's stage missed, only
+// strictly after its due time: an act at the deadline itself (a response
+// "due by" it, a finding, a provision done) is in time —, settling the
 // conditions after each.
 func (r *run) advance(at time.Time) {
 	for {
@@ -33,7 +35,7 @@ func (r *run) advance(at time.Time) {
 		// deadline before the earliest the engine knows of.
 		if r.oldConsultations != nil || len(r.s.Consultations) > r.committed || !r.due.before(at) {
 			for i := r.firstOpen; i < len(r.s.Consultations); i++ {
-				if c := &r.s.Consultations[i]; c.Deadline != nil && !c.Deadline.After(at) {
+				if c := &r.s.Consultations[i]; c.Deadline != nil && c.Deadline.Before(at) {
 					ds = append(ds, deadline{*c.Deadline, dConsultation, i})
 				}
 			}
