@@ -82,6 +82,12 @@ func (c *Consequences) checkSignature(sig FindingSignature) error {
 	if cs.Stage == engine.StageClosed || cs.Stage == engine.StageNotice {
 		return accord.Errorf(accord.EINVALID, "consultation %s is at stage %s: a finding comes after a dispute", cs.ID, cs.Stage)
 	}
+	return c.checkSigner(sig)
+}
+
+// checkSigner checks a signature's guarantor and outcome, and that the
+// guarantor has not signed the consultation before.
+func (c *Consequences) checkSigner(sig FindingSignature) error {
 	a := c.consultationAgreement(sig.Consultation)
 	if g := a.Guarantors(); !slices.Contains(g, sig.Guarantor) {
 		return accord.Errorf(accord.EFORBIDDEN, "%q is not a guarantor of the agreement %s (%v)", sig.Guarantor, a.ID, g)
@@ -124,11 +130,18 @@ func (c *Consequences) addSignature(sig FindingSignature) ([]engine.Event, error
 
 // RestoreSignature re-adds a signature recorded in the ledger whose
 // finding had not yet reached its quorum (one that had is in the engine's
-// events, restored first).
+// events, restored first). The engine's state is the record's last, so a
+// consultation closed unresolved since — every deadline passed short of
+// the quorum — keeps its signatures, as it did before the restart: a
+// finding's closes it and takes them.
 func (c *Consequences) RestoreSignature(sig FindingSignature) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.checkSignature(sig) == nil {
+	err := c.checkSignature(sig)
+	if cs, cerr := c.consultation(sig.Consultation); err != nil && cerr == nil && cs.Stage == engine.StageClosed && cs.Outcome == engine.Unresolved && cs.Answer == "dispute" {
+		err = c.checkSigner(sig)
+	}
+	if err == nil {
 		c.signatures[sig.Consultation] = append(c.signatures[sig.Consultation], sig)
 	}
 }
