@@ -35,7 +35,11 @@ func New(a *agreement.Agreement) *Engine {
 	s := State{Agreement: a.ID, Signed: []Signature{}, Provisions: []ProvisionState{}, Phases: []PhaseState{},
 		Violations: []ViolationState{}, Consultations: []ConsultationState{}, Tranches: []TrancheState{}, Derived: []Derived{}}
 	for _, p := range a.Provisions {
-		s.Provisions = append(s.Provisions, ProvisionState{ID: p.ID, Status: Pending})
+		ps := ProvisionState{ID: p.ID, Status: Pending}
+		if due, ok := dueDate(p); ok && p.DueDate != "" {
+			ps.Due = tp(due)
+		}
+		s.Provisions = append(s.Provisions, ps)
 	}
 	for _, p := range a.Phases {
 		s.Phases = append(s.Phases, PhaseState{ID: p.ID, Status: Pending})

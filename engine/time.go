@@ -210,8 +210,7 @@ func liftedAt(t *TrancheState, at time.Time) bool {
 // dueOf is a provision's deadline, once the event it counts from happened.
 func dueOf(p agreement.Provision, rec record) (time.Time, bool) {
 	if p.DueDate != "" {
-		d, err := time.Parse("2006-01-02", p.DueDate)
-		return d, err == nil
+		return dueDate(p)
 	}
 	if p.Within == "" || p.After == "" {
 		return time.Time{}, false
@@ -222,6 +221,15 @@ func dueOf(p agreement.Provision, rec record) (time.Time, bool) {
 	}
 	d, err := agreement.ParseDuration(p.Within)
 	return from.Add(d), err == nil
+}
+
+// dueDate is the deadline of a provision with a due_date. It is known
+// from the start, and the engine sets it then (New): a due date
+// that passed before the first entries is overdue at its own time, before
+// them, and not after an entry later than it.
+func dueDate(p agreement.Provision) (time.Time, bool) {
+	d, err := time.Parse("2006-01-02", p.DueDate)
+	return d, err == nil
 }
 
 // record is the state as the condition language sees it. A record lives
