@@ -223,13 +223,14 @@ func dueOf(p agreement.Provision, rec record) (time.Time, bool) {
 	return from.Add(d), err == nil
 }
 
-// dueDate is the deadline of a provision with a due_date. It is known
-// from the start, and the engine sets it then (New): a due date
+// dueDate is the deadline of a provision with a due_date: the end of that
+// day (UTC), so that the provision is done in time on the day itself. It
+// is known from the start, and the engine sets it then (New): a due date
 // that passed before the first entries is overdue at its own time, before
 // them, and not after an entry later than it.
 func dueDate(p agreement.Provision) (time.Time, bool) {
 	d, err := time.Parse("2006-01-02", p.DueDate)
-	return d, err == nil
+	return d.AddDate(0, 0, 1), err == nil
 }
 
 // record is the state as the condition language sees it. A record lives
