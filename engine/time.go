@@ -1,7 +1,7 @@
 package engine
 
 import (
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -29,16 +29,25 @@ const (
 // "due by" it, a finding, a provision done) is in time —, settling the
 // conditions after each.
 func (r *run) advance(at time.Time) {
+	// The consultations' deadlines missed by at, in order, gathered once:
+	// only missed changes a consultation here, and it puts back the next
+	// stage's deadline if missed too. (Gathered at each step, many notices
+	// expiring between two entries cost the square of their number.)
+	var missed []deadline
+	// Unless this entry changed or added a consultation, none has a
+	// deadline before the earliest the engine knows of.
+	if r.oldConsultations != nil || len(r.s.Consultations) > r.committed || !r.due.before(at) {
+		for i := r.firstOpen; i < len(r.s.Consultations); i++ {
+			if c := &r.s.Consultations[i]; c.Deadline != nil && c.Deadline.Before(at) {
+				missed = append(missed, deadline{*c.Deadline, dConsultation, i})
+			}
+		}
+		slices.SortFunc(missed, byTime)
+	}
 	for {
 		var ds []deadline
-		// Unless this entry changed or added a consultation, none has a
-		// deadline before the earliest the engine knows of.
-		if r.oldConsultations != nil || len(r.s.Consultations) > r.committed || !r.due.before(at) {
-			for i := r.firstOpen; i < len(r.s.Consultations); i++ {
-				if c := &r.s.Consultations[i]; c.Deadline != nil && c.Deadline.Before(at) {
-					ds = append(ds, deadline{*c.Deadline, dConsultation, i})
-				}
-			}
+		if len(missed) > 0 {
+			ds = append(ds, missed[0])
 		}
 		if sb := r.s.Snapback; sb != nil && !sb.Effective && !sb.EffectiveAt.After(at) {
 			ds = append(ds, deadline{sb.EffectiveAt, dSnapback, 0})
@@ -52,20 +61,19 @@ func (r *run) advance(at time.Time) {
 		if len(ds) == 0 {
 			break
 		}
-		sort.Slice(ds, func(i, j int) bool {
-			if !ds[i].at.Equal(ds[j].at) {
-				return ds[i].at.Before(ds[j].at)
-			}
-			if ds[i].kind != ds[j].kind {
-				return ds[i].kind < ds[j].kind
-			}
-			return ds[i].idx < ds[j].idx
-		})
+		slices.SortFunc(ds, byTime)
 		d := ds[0]
 		r.s.Now = d.at
 		switch d.kind {
 		case dConsultation:
-			r.missed(r.touchConsultation(d.idx), d.at)
+			missed = missed[1:]
+			c := r.touchConsultation(d.idx)
+			r.missed(c, d.at)
+			if c.Deadline != nil && c.Deadline.Before(at) {
+				next := deadline{*c.Deadline, dConsultation, d.idx}
+				i, _ := slices.BinarySearchFunc(missed, next, byTime)
+				missed = slices.Insert(missed, i, next)
+			}
 		case dSnapback:
 			r.snapback(d.at)
 		case dProvision:
@@ -78,6 +86,17 @@ func (r *run) advance(at time.Time) {
 		r.settle(d.at)
 	}
 	r.s.Now = at
+}
+
+// byTime orders deadlines by time, then kind, then index.
+func byTime(a, b deadline) int {
+	if c := a.at.Compare(b.at); c != 0 {
+		return c
+	}
+	if a.kind != b.kind {
+		return a.kind - b.kind
+	}
+	return a.idx - b.idx
 }
 
 // missed applies the outcome of a missed consultation deadline.
