@@ -12,7 +12,7 @@ import (
 	"github.com/accord-peace/accord/engine"
 )
 
-func mustAgreement(t *testing.T) *agreement.Agreement {
+func mustAgreement(t testing.TB) *agreement.Agreement {
 	t.Helper()
 	a, err := agreement.Load("../scenarios/ukraine-2025/agreement.yaml")
 	if err != nil {
