@@ -296,17 +296,28 @@ func (a *Agreement) checkPhases(names cond.Names) []string {
 			probs = append(probs, fmt.Sprintf("%s.entry: is false: the phase can never open", at))
 		}
 	}
+	// The phase a provision's deadline counts from, by provision: it is
+	// overdue only once that phase is open.
+	counted := map[string]string{}
+	for _, pv := range a.Provisions {
+		if ph, ok := strings.CutPrefix(pv.After, "phase:"); ok {
+			counted[pv.ID] = ph
+		}
+	}
 	for i := range a.Phases {
 		p := &a.Phases[i]
 		if p.entry == nil {
 			continue
 		}
-		for _, ref := range phaseRefs(p.entry.Root) {
-			j, ok := seen[ref]
+		for _, ref := range phaseRefs(p.entry.Root, counted) {
+			j, ok := seen[ref.phase]
 			if ok && j >= i {
 				what := "itself"
 				if j > i {
-					what = fmt.Sprintf("phase %s, which can only open after it", ref)
+					what = fmt.Sprintf("phase %s, which can only open after it", ref.phase)
+				}
+				if ref.via != "" {
+					what = fmt.Sprintf("%s (provision %s is overdue only once its deadline, counted from phase %s, has passed)", what, ref.via, ref.phase)
 				}
 				probs = append(probs, fmt.Sprintf("phases[%d] (%s).entry: depends on %s: a cycle between phase conditions, so it can never open", i, p.ID, what))
 			}
@@ -315,24 +326,39 @@ func (a *Agreement) checkPhases(names cond.Names) []string {
 	return probs
 }
 
+// phaseRef is a phase a condition depends on: named (since(phase:ID),
+// phase(ID)), or through a provision it asks to be overdue (via), whose
+// deadline counts from the phase (counted).
+type phaseRef struct{ phase, via string }
+
 // phaseRefs lists the phases a condition refers to.
-func phaseRefs(n cond.Node) []string {
+func phaseRefs(n cond.Node, counted map[string]string) []phaseRef {
 	switch n := n.(type) {
 	case *cond.Binary:
-		return append(phaseRefs(n.L), phaseRefs(n.R)...)
+		return append(phaseRefs(n.L, counted), phaseRefs(n.R, counted)...)
 	case *cond.Not:
-		return phaseRefs(n.X)
+		return phaseRefs(n.X, counted)
 	case *cond.Compare:
-		return append(phaseRefs(n.L), phaseRefs(n.R)...)
+		refs := append(phaseRefs(n.L, counted), phaseRefs(n.R, counted)...)
+		for _, side := range [][2]cond.Node{{n.L, n.R}, {n.R, n.L}} {
+			c, ok := side[0].(*cond.Call)
+			v, isName := side[1].(*cond.Name)
+			if ok && isName && n.Op == "==" && c.Fn == "provision" && v.Text == "overdue" {
+				if ph, ok := counted[c.Operand]; ok {
+					refs = append(refs, phaseRef{phase: ph, via: c.Operand})
+				}
+			}
+		}
+		return refs
 	case *cond.Call:
 		if _, _, other := cond.Qualified(n.Operand); other {
 			return nil // another agreement's: CheckSet orders the agreements
 		}
 		if n.Fn == "phase" {
-			return []string{n.Operand}
+			return []phaseRef{{phase: n.Operand}}
 		}
 		if id, ok := strings.CutPrefix(n.Operand, "phase:"); ok && n.Fn == "since" {
-			return []string{id}
+			return []phaseRef{{phase: id}}
 		}
 	}
 	return nil
