@@ -177,6 +177,11 @@ func (rec *Record) addCosignature(c Cosignature) (int, error) {
 	if origin != rec.Origin {
 		return bad("checkpoint of log %q, not %q", origin, rec.Origin)
 	}
+	// The signature is published under the text the log writes: one over
+	// another spelling of the same tree would not verify there.
+	if want := string(ledger.CheckpointText(origin, t)); c.Checkpoint != want {
+		return bad("checkpoint %q: not the text of the tree of %d entries as the log writes it, %q (the size in decimal without sign or leading zero, the root in canonical base64): the signature would not verify over the checkpoint published", c.Checkpoint, t.N, want)
+	}
 	if n := rec.Ledger.Len(); t.N > n {
 		return bad("checkpoint of %d entries: the log has %d", t.N, n)
 	}
