@@ -336,6 +336,9 @@ func (w *Witness) Round(ctx context.Context, report func(Event)) error {
 		return w.refuse(report, t.N, &Refusal{Index: -1, Reason: err.Error()})
 	}
 	if err := w.save(cosigned, t, fresh, recs); err != nil {
+		// Nothing was saved nor sent: the gate goes back to the tree
+		// cosigned, or it would refuse this checkpoint as a fork of itself.
+		w.gate = ledger.NewWitness(w.cfg.Origin, w.cfg.Log, w.cfg.Signer, w.last)
 		return err
 	}
 	saved = true
@@ -383,13 +386,17 @@ func (w *Witness) replayer() (*mission.Replayer, *mission.History, error) {
 
 // save writes the new entries (fresh, framed) and the checkpoint
 // cosigned, in that order: a witness restarted between the two drops the
-// entries past its state.
+// entries past its state. The entries go right after those cosigned,
+// over what a save that failed left there (a partial write).
 func (w *Witness) save(cosigned []byte, t tlog.Tree, fresh []byte, recs [][]byte) error {
-	f, err := os.OpenFile(filepath.Join(w.cfg.Dir, ledgerFile), os.O_WRONLY|os.O_APPEND, 0)
+	f, err := os.OpenFile(filepath.Join(w.cfg.Dir, ledgerFile), os.O_WRONLY, 0)
 	if err != nil {
 		return err
 	}
-	_, err = f.Write(fresh)
+	err = f.Truncate(int64(len(w.data)))
+	if err == nil {
+		_, err = f.WriteAt(fresh, int64(len(w.data)))
+	}
 	if err == nil {
 		err = fsync.File(f)
 	}
