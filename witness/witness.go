@@ -149,9 +149,10 @@ func CheckServer(raw string) error {
 func (w *Witness) Server() string { return w.server }
 
 // Open loads a witness's state from its directory (none: a new witness,
-// which cosigns the first checkpoint it verifies). The copy of the
-// entries must verify and match the last checkpoint cosigned, or the
-// witness does not start.
+// which cosigns the first checkpoint it verifies; a copy of the entries
+// without it is refused: the state is lost). The copy of the entries must
+// verify and match the last checkpoint cosigned, or the witness does not
+// start.
 func Open(cfg Config) (*Witness, error) {
 	if cfg.Client == nil {
 		cfg.Client = http.DefaultClient
@@ -166,7 +167,14 @@ func Open(cfg Config) (*Witness, error) {
 	w := &Witness{cfg: cfg, server: redact.URL(cfg.Server), gate: ledger.NewWitness(cfg.Origin, cfg.Log, cfg.Signer, tlog.Tree{})}
 	msg, err := os.ReadFile(filepath.Join(cfg.Dir, stateFile))
 	if errors.Is(err, fs.ErrNotExist) {
-		return w, os.WriteFile(filepath.Join(cfg.Dir, ledgerFile), nil, 0o600)
+		// No state: a new witness, unless the directory holds a copy of
+		// the record — then what it cosigned is lost, and starting afresh
+		// would trust the next checkpoint, a fork of it, and wipe the copy.
+		copyPath := filepath.Join(cfg.Dir, ledgerFile)
+		if fi, err := os.Stat(copyPath); err == nil && fi.Size() > 0 {
+			return nil, fmt.Errorf("%s: no such file, but %s holds %d bytes of the record: this witness cosigned, or began to, and cannot tell what; restore %s (the last checkpoint it cosigned), or, if its first round was cut before it saved, remove %s to start afresh", filepath.Join(cfg.Dir, stateFile), copyPath, fi.Size(), stateFile, copyPath)
+		}
+		return w, os.WriteFile(copyPath, nil, 0o600)
 	}
 	if err != nil {
 		return nil, err
