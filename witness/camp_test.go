@@ -77,6 +77,7 @@ func TestWitnessCosignsAfterAFailedSave(t *testing.T) {
 	if rep := ledger.Verify(copied, w.reg, &tree10); !rep.OK() || rep.Entries != 10 {
 		t.Fatalf("the copy of the record: %d entries, problems %v; want the 10 cosigned", rep.Entries, rep.Problems)
 	}
+	x.Close()
 	y, err := w.openWitness(0)
 	if err != nil {
 		t.Fatalf("restarted: %v", err)
@@ -103,6 +104,7 @@ func TestWitnessWithACopyButNoStateDoesNotStartAfresh(t *testing.T) {
 	}
 	dir := filepath.Join(w.dir, w.wSigners[0].Name())
 	copyBefore, _ := os.ReadFile(filepath.Join(dir, "ledger"))
+	x.Close()
 	if err := os.Remove(filepath.Join(dir, "cosigned.checkpoint")); err != nil {
 		t.Fatal(err)
 	}

@@ -106,12 +106,51 @@ type Witness struct {
 	// (after a refusal, which may have left them past last).
 	ver    *ledger.Verifier
 	replay *mission.Replayer
+	lock   *os.File // lockFile, held while the witness is open
 }
 
 const (
 	stateFile  = "cosigned.checkpoint" // the last checkpoint cosigned: the log's signature and the witness's
 	ledgerFile = "ledger"              // the entries it covers
+	lockFile   = "witness.lock"        // held by the witness that has the directory open
 )
+
+// lockDir takes the witness's directory, or says that another witness
+// holds it: two on one directory would each write the other's state, and
+// the one whose state was overwritten would cosign what the other's
+// history forks.
+func lockDir(dir string) (*os.File, error) {
+	path := filepath.Join(dir, lockFile)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("locking the witness's directory %s: %w", dir, err)
+	}
+	held, err := tryLock(f)
+	if err != nil || !held {
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("locking the witness's directory %s: %w", dir, err)
+		}
+		who := "another witness"
+		if b, _ := os.ReadFile(path); len(strings.TrimSpace(string(b))) > 0 {
+			who += " (pid " + strings.TrimSpace(string(b)) + ")"
+		}
+		return nil, accord.Errorf(accord.EINVALID, "the witness's directory %s is in use by %s: one directory holds one witness's state; stop it, or give this one another directory", dir, who)
+	}
+	f.Truncate(0)
+	f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
+	return f, nil
+}
+
+// Close lets the witness's directory go: another witness may open it.
+func (w *Witness) Close() error {
+	if w.lock == nil {
+		return nil
+	}
+	err := w.lock.Close()
+	w.lock = nil
+	return err
+}
 
 // CheckServer checks a server's base URL as a witness is given it:
 // http or https, a host, and no query or fragment (the witness appends
@@ -164,6 +203,21 @@ func Open(cfg Config) (*Witness, error) {
 	if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
 		return nil, err
 	}
+	lock, err := lockDir(cfg.Dir)
+	if err != nil {
+		return nil, err
+	}
+	w, err := open(cfg)
+	if err != nil {
+		lock.Close()
+		return nil, err
+	}
+	w.lock = lock
+	return w, nil
+}
+
+// open is Open once the directory is locked.
+func open(cfg Config) (*Witness, error) {
 	w := &Witness{cfg: cfg, server: redact.URL(cfg.Server), gate: ledger.NewWitness(cfg.Origin, cfg.Log, cfg.Signer, tlog.Tree{})}
 	msg, err := os.ReadFile(filepath.Join(cfg.Dir, stateFile))
 	if errors.Is(err, fs.ErrNotExist) {

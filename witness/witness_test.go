@@ -264,6 +264,9 @@ func TestWitnessesRefuseAFork(t *testing.T) {
 			w.serve(l, signer)
 			for attempt := 0; attempt < 3; attempt++ {
 				if attempt == 2 {
+					for _, x := range ws {
+						x.Close()
+					}
 					ws = w.witnesses() // restarted from their directories
 				}
 				evs, errs := round(ws)
@@ -323,6 +326,7 @@ func TestWitnessRefusesDamagedState(t *testing.T) {
 	if _, errs := round(ws[:1]); errs[0] != nil {
 		t.Fatal(errs[0])
 	}
+	ws[0].Close()
 	path := filepath.Join(w.dir, w.wSigners[0].Name(), "ledger")
 	if err := truncate(path, 30); err != nil {
 		t.Fatal(err)

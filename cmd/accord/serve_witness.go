@@ -278,6 +278,7 @@ func (n *witnessNode) getStatus(w http.ResponseWriter, r *http.Request) {
 // shuts the node's API down.
 func (n *witnessNode) stop() error {
 	<-n.followed
+	defer n.w.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	err := n.http.Shutdown(ctx)

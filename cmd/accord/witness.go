@@ -59,7 +59,10 @@ Its state is kept in --data: the last checkpoint it cosigned
 (cosigned.checkpoint, signed by the log and by the witness: a checkpoint
 'accord verify --checkpoint' takes) and a copy of the entries it covers
 (ledger), both written before the cosignature is sent, so that a restarted
-witness cannot be led to sign a fork. A new witness trusts the first
+witness cannot be led to sign a fork. The directory is held locked
+(witness.lock) while the witness runs: a second witness on it is refused.
+A directory holding a copy of the record without cosigned.checkpoint is
+refused too (the state is lost). A new witness trusts the first
 checkpoint it verifies. The witness's key is made with 'accord ledger keygen
 NAME' (the private line in WITNESS.key); its public line is what the server
 takes with 'serve --witness-key' and 'accord verify --witness'.
@@ -110,6 +113,7 @@ Each round prints a line (entries verified, checkpoints cosigned, refusals);
 			if err != nil {
 				return &accord.Error{Code: accord.EINVALID, Message: "witness " + signer.Name(), Err: err}
 			}
+			defer w.Close()
 			out := cmd.OutOrStdout()
 			report := func(ev witness.Event) { writeWitnessEvent(out, signer.Name(), ev, asJSON) }
 			if !asJSON {
