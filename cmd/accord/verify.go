@@ -203,9 +203,14 @@ names one) and the state printed with its SHA-256.`,
 			if err != nil {
 				return &accord.Error{Code: accord.EINVALID, Message: checkpointPath, Err: err}
 			}
-			// Every witness named must have cosigned it.
+			// Every witness named must have cosigned it: a signature by its
+			// key, not one by another key under its name (the log's).
+			n, err := note.Open(cp, note.VerifierList(verifiers...))
+			if err != nil {
+				return &accord.Error{Code: accord.EINVALID, Message: checkpointPath, Err: err}
+			}
 			for _, v := range verifiers[1:] {
-				if !slices.Contains(signers, v.Name()) {
+				if !slices.ContainsFunc(n.Sigs, func(s note.Signature) bool { return s.Name == v.Name() && s.Hash == v.KeyHash() }) {
 					return accord.Errorf(accord.EINVALID, "%s: not cosigned by the witness %s (signed by %s)", checkpointPath, v.Name(), strings.Join(signers, ", "))
 				}
 			}
