@@ -1,0 +1,41 @@
+package main
+
+import (
+	"crypto/rand"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/mod/sumdb/note"
+)
+
+// accord witness checks --origin as serve and ledger checkpoint do: an
+// origin no checkpoint can have (empty, two lines, a control character)
+// is a wrong command line, refused before anything is made or fetched —
+// not a witness that starts, makes its directory and refuses every
+// checkpoint of the log for ever.
+func TestWitnessCommandChecksItsOrigin(t *testing.T) {
+	dir := t.TempDir()
+	skey, _, _ := note.GenerateKey(rand.Reader, "ua-witness")
+	key := filepath.Join(dir, "ua.key")
+	os.WriteFile(key, []byte(skey+"\n"), 0o600)
+	_, logKey, _ := note.GenerateKey(rand.Reader, "accord-log")
+	for _, tt := range []struct{ name, origin, msg string }{
+		{"empty", "", "empty"},
+		{"two lines", "accord/ukraine-2025\nx", "two lines"},
+		{"a control character", "accord/ukraine-2025\x01", "control character"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			data := filepath.Join(dir, tt.name)
+			_, errs, code := runAccord(t, "witness", "--server", "http://127.0.0.1:1", "--key", key, "--log-key", logKey,
+				"--origin", tt.origin, "--data", data, "--once")
+			if code != 2 || !strings.Contains(errs, "--origin") || !strings.Contains(errs, tt.msg) {
+				t.Errorf("--origin %q: exit %d: %s; want 2, naming --origin and %q", tt.origin, code, errs, tt.msg)
+			}
+			if _, err := os.Stat(data); err == nil {
+				t.Errorf("--origin %q: the witness's directory was made", tt.origin)
+			}
+		})
+	}
+}
