@@ -85,6 +85,9 @@ Each round prints a line (entries verified, checkpoints cosigned, refusals);
 			if interval <= 0 || every <= 0 {
 				return usageError{cmd: "witness", err: fmt.Errorf("--interval %v, --every %v: want durations above 0", interval, every)}
 			}
+			if why := originProblem(origin); why != "" {
+				return usageError{cmd: "witness", err: fmt.Errorf("--origin %q: %s; want the log's name, one line of text", origin, why)}
+			}
 			server = strings.TrimSuffix(server, "/")
 			if err := witness.CheckServer(server); err != nil {
 				return usageError{cmd: "witness", err: fmt.Errorf("--server: %v", err)}
