@@ -2,10 +2,13 @@ package main
 
 import (
 	"crypto/rand"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/mod/sumdb/note"
 )
@@ -37,5 +40,33 @@ func TestWitnessCommandChecksItsOrigin(t *testing.T) {
 				t.Errorf("--origin %q: the witness's directory was made", tt.origin)
 			}
 		})
+	}
+}
+
+// A server that answers a witness's request and then sends nothing more
+// (a stalled body) does not hold the witness for ever: each request is
+// bounded (--timeout, a minute by default, as serve --role witness), and
+// the round fails with an error saying so. Without a bound, accord
+// witness --once never returned and a following witness stopped cosigning
+// without a word.
+func TestWitnessCommandBoundsAStalledServer(t *testing.T) {
+	dir := t.TempDir()
+	skey, _, _ := note.GenerateKey(rand.Reader, "ua-witness")
+	key := filepath.Join(dir, "ua.key")
+	os.WriteFile(key, []byte(skey+"\n"), 0o600)
+	_, logKey, _ := note.GenerateKey(rand.Reader, "accord-log")
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "1000")
+		w.Write([]byte("accord/ukraine-2025\n"))
+		w.(http.Flusher).Flush()
+		<-release
+	}))
+	defer srv.Close()
+	defer close(release)
+	_, errs, code, took := runAccordCtx(t, 30*time.Second, "witness", "--server", srv.URL, "--key", key, "--log-key", logKey,
+		"--data", filepath.Join(dir, "w"), "--once", "--timeout", "1s")
+	if code != 1 || took > 20*time.Second || !strings.Contains(errs, "Timeout") {
+		t.Fatalf("a stalled answer: exit %d after %v: %s; want exit 1 within the timeout, saying so", code, took.Round(time.Second), errs)
 	}
 }
