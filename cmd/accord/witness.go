@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -24,7 +25,7 @@ func newWitnessCmd() *cobra.Command {
 	var server, keyFile, name, logKey, keysPath, origin, data, token string
 	var agreementPaths []string
 	var once, asJSON bool
-	var interval, every time.Duration
+	var interval, every, timeout time.Duration
 	cmd := &cobra.Command{
 		Use:   "witness --server URL --key WITNESS.key --log-key VKEY [--name NAME] [--data DIR]",
 		Short: "A party's own node: follow a server's log, verify it, replay it and cosign its checkpoints",
@@ -82,8 +83,8 @@ Each round prints a line (entries verified, checkpoints cosigned, refusals);
 			if server == "" || keyFile == "" || logKey == "" {
 				return usageError{cmd: "witness", err: fmt.Errorf("--server, --key and --log-key are required")}
 			}
-			if interval <= 0 || every <= 0 {
-				return usageError{cmd: "witness", err: fmt.Errorf("--interval %v, --every %v: want durations above 0", interval, every)}
+			if interval <= 0 || every <= 0 || timeout <= 0 {
+				return usageError{cmd: "witness", err: fmt.Errorf("--interval %v, --every %v, --timeout %v: want durations above 0", interval, every, timeout)}
 			}
 			if why := originProblem(origin); why != "" {
 				return usageError{cmd: "witness", err: fmt.Errorf("--origin %q: %s; want the log's name, one line of text", origin, why)}
@@ -111,7 +112,7 @@ Each round prints a line (entries verified, checkpoints cosigned, refusals);
 				data = signer.Name() + ".witness"
 			}
 			w, err := witness.Open(witness.Config{Server: server, Origin: origin, Log: lv, Signer: signer, Dir: data,
-				Registry: reg, Agreements: as, Signed: signed,
+				Registry: reg, Agreements: as, Signed: signed, Client: &http.Client{Timeout: timeout},
 				Open: openSealed(cmd, server, firstOf(token, os.Getenv("ACCORD_TOKEN")))})
 			if err != nil {
 				return &accord.Error{Code: accord.EINVALID, Message: "witness " + signer.Name(), Err: err}
@@ -152,6 +153,7 @@ Each round prints a line (entries verified, checkpoints cosigned, refusals);
 	f.BoolVar(&asJSON, "json", false, "print one JSON event a line instead of progress lines")
 	f.DurationVar(&every, "every", witness.DefaultEvery, "the least time between two rounds while following the feed: the batches that arrive meanwhile make one round")
 	f.DurationVar(&interval, "interval", witness.DefaultPoll, "time between two rounds when the server has no feed (polling)")
+	f.DurationVar(&timeout, "timeout", time.Minute, "the longest a request to the server may take, its answer read whole (the feed's stream excepted: it is dropped after 45 s of silence)")
 	return cmd
 }
 
