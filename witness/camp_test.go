@@ -3,6 +3,7 @@ package witness_test
 import (
 	"context"
 	"errors"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -142,5 +143,42 @@ func TestWitnessDirectoryIsNotShared(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), filepath.Join(w.dir, w.wSigners[0].Name())) {
 		t.Fatalf("the second witness: %v; want the directory named", err)
+	}
+}
+
+// A refusal locates a fork at the first entry cosigned that the server
+// now serves otherwise, or no longer serves (404): a server that fails to
+// answer (503, the connection cut) says nothing of the entry, and the
+// refusal must not name it as where the history forked, with "none" as
+// what the server serves there.
+func TestWitnessForkIsNotLocatedAtAnEntryTheServerFailedToServe(t *testing.T) {
+	w := newWorld(t)
+	w.serve(w.ledger(10, 10, ""), w.logSigner)
+	x, err := w.openWitness(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	if err := x.Round(context.Background(), func(witness.Event) {}); err != nil {
+		t.Fatal(err)
+	}
+	w.serve(w.ledger(10, 8, "B"), w.logSigner) // a fork from entry 8, same size
+	forked := w.current.Load()
+	mux := http.NewServeMux()
+	mux.Handle("/", http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/v1/entries/0" {
+			http.Error(rw, "busy", http.StatusServiceUnavailable)
+			return
+		}
+		forked.ServeHTTP(rw, r)
+	}))
+	w.current.Store(mux)
+	err = x.Round(context.Background(), func(witness.Event) {})
+	var r *witness.Refusal
+	if !errors.As(err, &r) {
+		t.Fatalf("a fork at the same size: %v, want a refusal", err)
+	}
+	if r.Index == 0 || strings.Contains(r.Reason, "a fork at entry 0") || !strings.Contains(r.Reason, "503") {
+		t.Fatalf("refused at entry %d (cosigned %s, served %s): %s\nwant no fork named at entry 0, which the server failed to serve (503), and the failure said", r.Index, r.Cosigned, r.Served, r.Reason)
 	}
 }
