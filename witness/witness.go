@@ -525,9 +525,17 @@ func (w *Witness) fork(ctx context.Context, t tlog.Tree, why string) *Refusal {
 	for i, h := range w.hashes {
 		rec, err := w.get(ctx, "/v1/entries/"+strconv.Itoa(i))
 		var served string
+		var se *statusError
 		switch {
+		case errors.As(err, &se) && se.code == http.StatusNotFound:
+			served = "none (" + err.Error() + ")" // no longer served
 		case err != nil:
-			served = "none (" + err.Error() + ")"
+			// A failure to answer says nothing of the entry.
+			r.Reason += fmt.Sprintf("; where it forks is not located: entry %d, cosigned with record hash %s, could not be read (%v)", i, h, err)
+			if i > 0 {
+				r.Reason += fmt.Sprintf(", the %d before it are still served unchanged", i)
+			}
+			return r
 		case tlog.RecordHash(rec) != h:
 			served = tlog.RecordHash(rec).String()
 		default:
@@ -583,10 +591,18 @@ func (w *Witness) getLimit(ctx context.Context, path string, limit int64) ([]byt
 		return nil, fmt.Errorf("GET %s: %v", path, err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("GET %s: %s", path, resp.Status)
+		return nil, &statusError{path: path, status: resp.Status, code: resp.StatusCode}
 	}
 	return b, nil
 }
+
+// statusError is an answer of the server other than 200 OK.
+type statusError struct {
+	path, status string
+	code         int
+}
+
+func (e *statusError) Error() string { return "GET " + e.path + ": " + e.status }
 
 // The ranges a witness fetches new entries in (GET /v1/ledger?from&to):
 // rangeEntries entries an answer, at most rangeBytes long.
