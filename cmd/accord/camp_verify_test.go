@@ -57,3 +57,23 @@ func mustVerifier(t *testing.T, path string) note.Verifier {
 	}
 	return v
 }
+
+// accord ledger checkpoint opens the ledger as a writer (it cuts a torn
+// tail, it saves LEDGER.tree): on the ledger of a running server — its
+// --data held (accord.lock) — the tail it would cut may be the server's
+// batch being written. It is refused, naming the holder, and the ledger
+// and its tree are left as they are.
+func TestLedgerCheckpointRefusesARunningServersLedger(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	url, stop, _ := startAccord(t, "serve", "--addr", "127.0.0.1:0", "--data", data, "--scenario", "none")
+	defer stop()
+	postSimulated(t, url, "", "4", "1h")
+	tree, _ := os.ReadFile(filepath.Join(data, "ledger.tree"))
+	stdout, errs, code := runAccord(t, "ledger", "checkpoint", filepath.Join(data, "ledger"), "--key", filepath.Join(data, "log.key"))
+	if code != 1 || !strings.Contains(errs, "in use") {
+		t.Errorf("ledger checkpoint of a running server's ledger: exit %d: %s%s; want 1, the data directory in use", code, stdout, errs)
+	}
+	if after, _ := os.ReadFile(filepath.Join(data, "ledger.tree")); string(after) != string(tree) {
+		t.Errorf("ledger.tree written by the refused command:\n%s\nwas\n%s", after, tree)
+	}
+}
