@@ -114,3 +114,31 @@ func (l *dirLock) release() error {
 	unlock(l.f)
 	return errors.Join(err, l.f.Close())
 }
+
+// InUse says whether a deployment holds the data directory dir (its
+// accord.lock locked) and which process: for commands that open a file in
+// it as a writer (accord ledger checkpoint cuts a torn tail, and saves the
+// tree), which must not while a server writes there.
+func InUse(dir string) (who string, inUse bool) {
+	path := filepath.Join(dir, LockName)
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return "", false // no lock file: no deployment there
+	}
+	defer f.Close()
+	held, err := tryLock(f)
+	if err != nil {
+		return "", false
+	}
+	if held {
+		unlock(f)
+		return "", false
+	}
+	who = "another process"
+	if b, _ := os.ReadFile(path); len(b) > 0 {
+		if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && pid > 0 {
+			who = fmt.Sprintf("another process (pid %d)", pid)
+		}
+	}
+	return who, true
+}

@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"net/http"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -20,6 +21,7 @@ import (
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/internal/redact"
 	"github.com/accord-peace/accord/ledger"
+	"github.com/accord-peace/accord/local"
 	"github.com/accord-peace/accord/mission"
 	"github.com/spf13/cobra"
 )
@@ -64,6 +66,11 @@ log.key for 'accord serve').`,
 			// a new empty one is the checkpoint of no log.
 			if _, err := os.Stat(args[0]); errors.Is(err, fs.ErrNotExist) {
 				return &accord.Error{Code: accord.ENOTFOUND, Message: "no such ledger: " + args[0] + " (nothing created)", Err: err}
+			}
+			// A server's ledger is written by the server while it runs: a
+			// write in progress is no torn tail to cut.
+			if who, busy := local.InUse(filepath.Dir(args[0])); busy {
+				return accord.Errorf(accord.EINVALID, "%s: its directory is in use by %s (%s held): the ledger of a running server is signed by the server (GET /v1/checkpoint); stop it first, or sign a copy", args[0], who, local.LockName)
 			}
 			l, err := ledger.Open(args[0])
 			if err != nil {
