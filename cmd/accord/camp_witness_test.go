@@ -70,3 +70,33 @@ func TestWitnessCommandBoundsAStalledServer(t *testing.T) {
 		t.Fatalf("a stalled answer: exit %d after %v: %s; want exit 1 within the timeout, saying so", code, took.Round(time.Second), errs)
 	}
 }
+
+// A witness given a server's data directory as its own (--data of the
+// recorder: the same path on a demo machine, a typo) must not touch the
+// server's ledger there: it is refused at start, saying whose directory it
+// is. It wiped the ledger (its "copy" emptied for a new witness), the
+// whole record, running server or not.
+func TestWitnessCommandRefusesAServersDataDirectory(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	skey, _, _ := note.GenerateKey(rand.Reader, "ua-witness")
+	key := filepath.Join(dir, "ua.key")
+	os.WriteFile(key, []byte(skey+"\n"), 0o600)
+	url, stop, _ := startAccord(t, "serve", "--addr", "127.0.0.1:0", "--data", data, "--scenario", "none")
+	postSimulated(t, url, "", "4", "1h")
+	for _, running := range []bool{true, false} {
+		if !running {
+			stop()
+		}
+		before, _ := os.ReadFile(filepath.Join(data, "ledger"))
+		_, errs, code := runAccord(t, "witness", "--server", url, "--key", key, "--log-key", filepath.Join(data, "log.pub"),
+			"--data", data, "--once")
+		after, _ := os.ReadFile(filepath.Join(data, "ledger"))
+		if len(after) != len(before) || len(before) == 0 {
+			t.Fatalf("server running %v: the server's ledger was %d bytes, %d after the witness", running, len(before), len(after))
+		}
+		if code != 1 || !strings.Contains(errs, "a server's data directory") {
+			t.Errorf("server running %v: exit %d: %s; want 1, the directory named a server's", running, code, errs)
+		}
+	}
+}
