@@ -115,6 +115,10 @@ const (
 	lockFile   = "witness.lock"        // held by the witness that has the directory open
 )
 
+// serverFiles are files of a server's data directory (accord serve
+// --data) that a witness's never holds.
+var serverFiles = []string{"accord.lock", "log.key"}
+
 // lockDir takes the witness's directory, or says that another witness
 // holds it: two on one directory would each write the other's state, and
 // the one whose state was overwritten would cosign what the other's
@@ -202,6 +206,13 @@ func Open(cfg Config) (*Witness, error) {
 	}
 	if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
 		return nil, err
+	}
+	// A server's data directory holds a ledger too: the record itself,
+	// which the witness would take for its copy.
+	for _, f := range serverFiles {
+		if _, err := os.Stat(filepath.Join(cfg.Dir, f)); err == nil {
+			return nil, accord.Errorf(accord.EINVALID, "%s is a server's data directory (it holds %s): its ledger is the server's record, not a witness's copy; give the witness a directory of its own", cfg.Dir, f)
+		}
 	}
 	lock, err := lockDir(cfg.Dir)
 	if err != nil {
