@@ -2,6 +2,7 @@ package main
 
 import (
 	"crypto/rand"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -98,5 +99,53 @@ func TestWitnessCommandRefusesAServersDataDirectory(t *testing.T) {
 		if code != 1 || !strings.Contains(errs, "a server's data directory") {
 			t.Errorf("server running %v: exit %d: %s; want 1, the directory named a server's", running, code, errs)
 		}
+	}
+}
+
+// The witness's replay opens sealed entries from the server (GET
+// /v1/sealed/{sha256}): that request is bounded like the others. A server
+// that stalls it held the witness for ever, --timeout or not.
+func TestWitnessCommandBoundsAStalledSealedEntry(t *testing.T) {
+	data := t.TempDir()
+	tokens := filepath.Join(data, "tokens.json")
+	os.WriteFile(tokens, []byte(`{
+		"monitor-token-0123456789": {"actor": "mission", "role": "monitor", "owners": ["un", "cn", "in", "ru", "ua", "osint"]},
+		"un-token-0123456789abcd": {"actor": "un", "role": "mediator"}}`), 0o600)
+	url, stop, _ := startAccord(t, "serve", "--addr", "127.0.0.1:0", "--data", filepath.Join(data, "d"), "--tokens", tokens)
+	defer stop()
+	postSimulated(t, url, "monitor-token-0123456789", "4", "1h")
+	release := make(chan struct{})
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/v1/sealed/") {
+			w.Header().Set("Content-Length", "1000")
+			w.WriteHeader(200)
+			w.Write([]byte("{"))
+			w.(http.Flusher).Flush()
+			<-release
+			return
+		}
+		req, _ := http.NewRequest(r.Method, url+r.URL.RequestURI(), r.Body)
+		req.Header = r.Header
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			http.Error(w, err.Error(), 502)
+			return
+		}
+		defer resp.Body.Close()
+		for k, v := range resp.Header {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(resp.StatusCode)
+		io.Copy(w, resp.Body)
+	}))
+	defer proxy.Close()
+	defer close(release)
+	skey, _, _ := note.GenerateKey(rand.Reader, "ua-witness")
+	key := filepath.Join(data, "ua.key")
+	os.WriteFile(key, []byte(skey+"\n"), 0o600)
+	_, errs, code, took := runAccordCtx(t, 30*time.Second, "witness", "--server", proxy.URL, "--key", key, "--log-key", filepath.Join(data, "d", "log.pub"),
+		"--data", filepath.Join(data, "w"), "--once", "--timeout", "1s", "--token", "un-token-0123456789abcd")
+	if code != 1 || took > 20*time.Second || !strings.Contains(errs, "Timeout") {
+		t.Fatalf("a stalled sealed entry: exit %d after %v: %s; want exit 1 within the timeout, saying so", code, took.Round(time.Second), errs)
 	}
 }
