@@ -202,9 +202,10 @@ func startWitnessNode(ctx context.Context, cmd *cobra.Command, c serverConfig, l
 	if err != nil {
 		return nil, listenError(c.addr, err)
 	}
+	client := &http.Client{Timeout: time.Minute}
 	w, err := witness.Open(witness.Config{Server: server, Origin: c.origin, Log: lv, Signer: signer, Dir: c.data,
-		Registry: reg, Agreements: as, Signed: signed, Client: &http.Client{Timeout: time.Minute},
-		Open: openSealed(cmd, server, token)})
+		Registry: reg, Agreements: as, Signed: signed, Client: client,
+		Open: openSealedWith(cmd, client, server, token)})
 	if err != nil {
 		ln.Close()
 		return nil, &accord.Error{Code: accord.EINVALID, Message: "witness " + signer.Name() + " in --data " + c.data, Err: err}

@@ -317,6 +317,12 @@ func sealedFrom(src, server string) string {
 // nothing when the caller may not read it yet. The content is checked
 // against its seal by the reader.
 func openSealed(cmd *cobra.Command, server, token string) func(accord.Seal) (*accord.Sealed, error) {
+	return openSealedWith(cmd, http.DefaultClient, server, token)
+}
+
+// openSealedWith is openSealed through a client (a witness's: each
+// request bounded).
+func openSealedWith(cmd *cobra.Command, client *http.Client, server, token string) func(accord.Seal) (*accord.Sealed, error) {
 	return func(seal accord.Seal) (*accord.Sealed, error) {
 		req, err := http.NewRequestWithContext(cmd.Context(), http.MethodGet, server+"/v1/sealed/"+seal.SHA256, nil)
 		if err != nil {
@@ -325,7 +331,7 @@ func openSealed(cmd *cobra.Command, server, token string) func(accord.Seal) (*ac
 		if token != "" {
 			req.Header.Set("Authorization", "Bearer "+token)
 		}
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := client.Do(req)
 		if err != nil {
 			return nil, err
 		}

@@ -111,9 +111,10 @@ Each round prints a line (entries verified, checkpoints cosigned, refusals);
 			if data == "" {
 				data = signer.Name() + ".witness"
 			}
+			client := &http.Client{Timeout: timeout}
 			w, err := witness.Open(witness.Config{Server: server, Origin: origin, Log: lv, Signer: signer, Dir: data,
-				Registry: reg, Agreements: as, Signed: signed, Client: &http.Client{Timeout: timeout},
-				Open: openSealed(cmd, server, firstOf(token, os.Getenv("ACCORD_TOKEN")))})
+				Registry: reg, Agreements: as, Signed: signed, Client: client,
+				Open: openSealedWith(cmd, client, server, firstOf(token, os.Getenv("ACCORD_TOKEN")))})
 			if err != nil {
 				return &accord.Error{Code: accord.EINVALID, Message: "witness " + signer.Name(), Err: err}
 			}
