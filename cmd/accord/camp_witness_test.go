@@ -102,26 +102,22 @@ func TestWitnessCommandRefusesAServersDataDirectory(t *testing.T) {
 	}
 }
 
-// The witness's replay opens sealed entries from the server (GET
-// /v1/sealed/{sha256}): that request is bounded like the others. A server
-// that stalls it held the witness for ever, --timeout or not.
-func TestWitnessCommandBoundsAStalledSealedEntry(t *testing.T) {
+// sealedServer is a server with consultations (sealed entries in its
+// record), behind a proxy that answers GET /v1/sealed/... with sealed;
+// it returns the proxy's URL, the log key's file, and the mediator's token
+// (which opens every sealed entry).
+func sealedServer(t *testing.T, sealed http.HandlerFunc) (proxyURL, logPub, token string) {
 	data := t.TempDir()
 	tokens := filepath.Join(data, "tokens.json")
 	os.WriteFile(tokens, []byte(`{
 		"monitor-token-0123456789": {"actor": "mission", "role": "monitor", "owners": ["un", "cn", "in", "ru", "ua", "osint"]},
 		"un-token-0123456789abcd": {"actor": "un", "role": "mediator"}}`), 0o600)
 	url, stop, _ := startAccord(t, "serve", "--addr", "127.0.0.1:0", "--data", filepath.Join(data, "d"), "--tokens", tokens)
-	defer stop()
+	t.Cleanup(func() { stop() })
 	postSimulated(t, url, "monitor-token-0123456789", "4", "1h")
-	release := make(chan struct{})
 	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/v1/sealed/") {
-			w.Header().Set("Content-Length", "1000")
-			w.WriteHeader(200)
-			w.Write([]byte("{"))
-			w.(http.Flusher).Flush()
-			<-release
+			sealed(w, r)
 			return
 		}
 		req, _ := http.NewRequest(r.Method, url+r.URL.RequestURI(), r.Body)
@@ -138,14 +134,51 @@ func TestWitnessCommandBoundsAStalledSealedEntry(t *testing.T) {
 		w.WriteHeader(resp.StatusCode)
 		io.Copy(w, resp.Body)
 	}))
-	defer proxy.Close()
+	t.Cleanup(proxy.Close)
+	return proxy.URL, filepath.Join(data, "d", "log.pub"), "un-token-0123456789abcd"
+}
+
+// The witness's replay opens sealed entries from the server (GET
+// /v1/sealed/{sha256}): that request is bounded like the others. A server
+// that stalls it held the witness for ever, --timeout or not.
+func TestWitnessCommandBoundsAStalledSealedEntry(t *testing.T) {
+	release := make(chan struct{})
 	defer close(release)
+	url, logPub, token := sealedServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "1000")
+		w.WriteHeader(200)
+		w.Write([]byte("{"))
+		w.(http.Flusher).Flush()
+		<-release
+	})
+	dir := t.TempDir()
 	skey, _, _ := note.GenerateKey(rand.Reader, "ua-witness")
-	key := filepath.Join(data, "ua.key")
+	key := filepath.Join(dir, "ua.key")
 	os.WriteFile(key, []byte(skey+"\n"), 0o600)
-	_, errs, code, took := runAccordCtx(t, 30*time.Second, "witness", "--server", proxy.URL, "--key", key, "--log-key", filepath.Join(data, "d", "log.pub"),
-		"--data", filepath.Join(data, "w"), "--once", "--timeout", "1s", "--token", "un-token-0123456789abcd")
+	_, errs, code, took := runAccordCtx(t, 30*time.Second, "witness", "--server", url, "--key", key, "--log-key", logPub,
+		"--data", filepath.Join(dir, "w"), "--once", "--timeout", "1s", "--token", token)
 	if code != 1 || took > 20*time.Second || !strings.Contains(errs, "Timeout") {
 		t.Fatalf("a stalled sealed entry: exit %d after %v: %s; want exit 1 within the timeout, saying so", code, took.Round(time.Second), errs)
+	}
+}
+
+// A sealed entry's content the server fails to serve (503, the
+// connection cut, a timeout) says nothing of the record: the round fails
+// and is retried, as when any other answer fails. It is no refusal — the
+// witness's alarm (a fork, a forged entry; REFUSED, counted in
+// accord_witness_refusals_total) — which is for content that does not
+// match its seal.
+func TestWitnessCommandSealedFetchFailureIsNotARefusal(t *testing.T) {
+	url, logPub, token := sealedServer(t, func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "busy", http.StatusServiceUnavailable)
+	})
+	dir := t.TempDir()
+	skey, _, _ := note.GenerateKey(rand.Reader, "ua-witness")
+	key := filepath.Join(dir, "ua.key")
+	os.WriteFile(key, []byte(skey+"\n"), 0o600)
+	stdout, errs, code := runAccord(t, "witness", "--server", url, "--key", key, "--log-key", logPub,
+		"--data", filepath.Join(dir, "w"), "--once", "--token", token)
+	if code != 1 || !strings.Contains(errs, "503") || strings.Contains(errs, "refused") || strings.Contains(stdout, "REFUSED") {
+		t.Fatalf("sealed content not served (503): exit %d: %s%s; want exit 1, the server's failure, no refusal", code, stdout, errs)
 	}
 }
