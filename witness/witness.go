@@ -61,6 +61,13 @@ type Config struct {
 	Client *http.Client // http.DefaultClient when nil
 }
 
+// ErrFetch marks an error of Config.Open that is a failure to fetch
+// sealed content from the server (not reached, an answer other than the
+// content, a timeout): the round fails, as when any other answer fails,
+// and is retried; it is no refusal, which is for content that does not
+// match its seal.
+var ErrFetch = errors.New("fetching sealed content")
+
 // Event is one thing a witness did or refused, for progress lines and
 // scripts (accord witness --json prints one a line).
 type Event struct {
@@ -386,6 +393,10 @@ func (w *Witness) Round(ctx context.Context, report func(Event)) error {
 	var sts []*engine.State
 	if err == nil {
 		sts, err = replay.Extend(fresh, t.N)
+	}
+	if errors.Is(err, ErrFetch) {
+		// Sealed content not fetched: nothing is known of the record.
+		return fmt.Errorf("the agreement engine's replay: %w", err)
 	}
 	if err != nil {
 		return w.refuse(report, t.N, &Refusal{Index: -1, Reason: "the agreement engine's replay fails: " + err.Error()})

@@ -23,6 +23,7 @@ import (
 	"github.com/accord-peace/accord/ledger"
 	"github.com/accord-peace/accord/local"
 	"github.com/accord-peace/accord/mission"
+	"github.com/accord-peace/accord/witness"
 	"github.com/spf13/cobra"
 )
 
@@ -331,9 +332,11 @@ func openSealedWith(cmd *cobra.Command, client *http.Client, server, token strin
 		if token != "" {
 			req.Header.Set("Authorization", "Bearer "+token)
 		}
+		// A failure to fetch (witness.ErrFetch) is told from content that
+		// does not match its seal (refused by the reader).
 		resp, err := client.Do(req)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%w: %w", witness.ErrFetch, err)
 		}
 		defer resp.Body.Close()
 		switch resp.StatusCode {
@@ -341,11 +344,11 @@ func openSealedWith(cmd *cobra.Command, client *http.Client, server, token strin
 		case http.StatusUnauthorized, http.StatusForbidden:
 			return nil, nil
 		default:
-			return nil, fmt.Errorf("%s: %s", server, resp.Status)
+			return nil, fmt.Errorf("%w: %s: %s", witness.ErrFetch, server, resp.Status)
 		}
 		var x accord.Sealed
 		if err := json.NewDecoder(io.LimitReader(resp.Body, 32<<20)).Decode(&x); err != nil {
-			return nil, fmt.Errorf("%s: not sealed content: %v", server, err)
+			return nil, fmt.Errorf("%w: %s: not sealed content: %v", witness.ErrFetch, server, err)
 		}
 		return &x, nil
 	}
