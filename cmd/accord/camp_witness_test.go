@@ -182,3 +182,29 @@ func TestWitnessCommandSealedFetchFailureIsNotARefusal(t *testing.T) {
 		t.Fatalf("sealed content not served (503): exit %d: %s%s; want exit 1, the server's failure, no refusal", code, stdout, errs)
 	}
 }
+
+// accord witness --once stopped by Ctrl-C or SIGTERM before its round
+// ends has not verified nor cosigned anything: it exits 130,
+// "interrupted", as the other commands do — not 0, which a script takes
+// for a round done.
+func TestWitnessOnceInterruptedIsNotSuccess(t *testing.T) {
+	dir := t.TempDir()
+	skey, _, _ := note.GenerateKey(rand.Reader, "ua-witness")
+	key := filepath.Join(dir, "ua.key")
+	os.WriteFile(key, []byte(skey+"\n"), 0o600)
+	_, logKey, _ := note.GenerateKey(rand.Reader, "accord-log")
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+	stdout, errs, code, _ := runAccordCtx(t, 500*time.Millisecond, "witness", "--server", srv.URL, "--key", key, "--log-key", logKey,
+		"--data", filepath.Join(dir, "w"), "--once")
+	if code != 130 || !strings.Contains(errs, "interrupted") {
+		t.Fatalf("--once interrupted: exit %d: %s%s; want 130, interrupted", code, stdout, errs)
+	}
+}
