@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -128,10 +129,14 @@ Each round prints a line (entries verified, checkpoints cosigned, refusals);
 				err := w.Round(cmd.Context(), report)
 				var r *witness.Refusal
 				switch {
-				case err == nil, cmd.Context().Err() != nil:
+				case err == nil:
 					return nil
 				case errors.As(err, &r):
 					return accord.Errorf(accord.EINVALID, "witness %s refused the checkpoint: %s", signer.Name(), r.Reason)
+				case cmd.Context().Err() != nil:
+					// Stopped before the round ended: nothing verified nor
+					// cosigned (exit 130, as any command interrupted).
+					return fmt.Errorf("witness %s: the round stopped before it ended: %w", signer.Name(), context.Canceled)
 				default:
 					return &accord.Error{Code: accord.ENOTFOUND, Message: "witness " + signer.Name() + ": " + w.Server(), Err: err}
 				}
