@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -46,6 +47,16 @@ func SignCheckpoint(origin string, t tlog.Tree, s note.Signer) ([]byte, error) {
 // and returns the tree and the names of every key that signed it.
 func OpenCheckpoint(msg []byte, origin string, verifiers ...note.Verifier) (tlog.Tree, []string, error) {
 	n, err := note.Open(msg, note.VerifierList(verifiers...))
+	var un *note.UnverifiedNoteError
+	if errors.As(err, &un) && len(verifiers) > 0 {
+		// Signed, by none of the keys given: say which, by name and key
+		// hash (two keys may bear one name).
+		var by []string
+		for _, s := range un.Note.UnverifiedSigs {
+			by = append(by, fmt.Sprintf("%s+%08x", s.Name, s.Hash))
+		}
+		return tlog.Tree{}, nil, fmt.Errorf("checkpoint: not signed by the log's key %s+%08x (signed only by %s): %w", verifiers[0].Name(), verifiers[0].KeyHash(), strings.Join(by, ", "), err)
+	}
 	if err != nil {
 		return tlog.Tree{}, nil, fmt.Errorf("checkpoint: %w", err)
 	}
