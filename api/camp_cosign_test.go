@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -99,5 +100,36 @@ func TestCosignatureOverAnotherSpellingIsRefused(t *testing.T) {
 				t.Errorf("the cosigned checkpoint after it: %v %v %v\n%s", tree.N, names, err, cp)
 			}
 		})
+	}
+}
+
+// The saved cosignatures (cosignatures.json) are read at start: a size
+// that is no tree's (negative) is a damaged file, refused with an error
+// naming it — the server panicked (index out of range in tlog.TreeHash).
+func TestLoadCosignaturesRefusesANegativeSize(t *testing.T) {
+	l, err := ledger.OpenLedger(filepath.Join(t.TempDir(), "ledger"), &ledger.Registry{Keys: map[string]ed25519.PublicKey{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	l.Append(ledger.Entry{Kind: ledger.KindDerived, Type: "t", Body: []byte("0")})
+	lskey, _, _ := note.GenerateKey(nil, "accord-log")
+	logS, _ := note.NewSigner(lskey)
+	_, wvkey, _ := note.GenerateKey(nil, "ua-witness")
+	uaV, _ := note.NewVerifier(wvkey)
+	path := filepath.Join(t.TempDir(), "cosignatures.json")
+	os.WriteFile(path, []byte(`{"ua-witness": {"size": -1, "signature": "AAAAAAAA"}}`), 0o600)
+	rec := &api.Record{Ledger: l, Origin: "accord/test", Signer: logS, Witnesses: []note.Verifier{uaV}}
+	var lerr error
+	func() {
+		defer func() {
+			if p := recover(); p != nil {
+				t.Fatalf("LoadCosignatures of a size -1 panicked: %v", p)
+			}
+		}()
+		lerr = rec.LoadCosignatures(path)
+	}()
+	if lerr == nil || !strings.Contains(lerr.Error(), path) || !strings.Contains(lerr.Error(), "-1") {
+		t.Fatalf("LoadCosignatures of a size -1: %v; want an error naming the file and the size", lerr)
 	}
 }
