@@ -78,6 +78,9 @@ func (rec *Record) LoadCosignatures(path string) error {
 		return accord.Errorf(accord.EINVALID, "%s: not the witnesses' cosignatures: %v", path, err)
 	}
 	for name, c := range saved {
+		if c.N < 0 {
+			return accord.Errorf(accord.EINVALID, "%s: witness %q: size %d is no tree's: not the witnesses' cosignatures", path, name, c.N)
+		}
 		v := rec.witness(name)
 		if v == nil || c.N > rec.Ledger.Len() {
 			continue

@@ -283,7 +283,7 @@ func (l *Log) Record(i int64) ([]byte, error) {
 func (l *Log) Tree(n int64) (tlog.Tree, error) {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
-	if n > int64(len(l.offsets)) {
+	if n < 0 || n > int64(len(l.offsets)) {
 		return tlog.Tree{}, fmt.Errorf("the log has %d entries, not %d", len(l.offsets), n)
 	}
 	h, err := tlog.TreeHash(n, l.hashReader())
