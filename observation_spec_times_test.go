@@ -1,0 +1,54 @@
+package accord
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestObservationTimesRFC3339: spec/observation.md, "observed_at,
+// reported_at | RFC 3339 instants". RFC 3339 (5.6) lets T and Z be written
+// t and z, and its time-second runs to 60 for a leap second: such a line is
+// valid and must be accepted. Go's time.Parse takes what RFC 3339 does not
+// (a comma before the fraction, a one-digit hour, an offset of 24 hours):
+// "a line that breaks any rule above is rejected with its line number and
+// the reason".
+func TestObservationTimesRFC3339(t *testing.T) {
+	line := func(obs, rep string) string {
+		return `{"type":"Feature","geometry":{"type":"Point","coordinates":[37.61,48.02]},"properties":{"id":"x","source":{"id":"s","kind":"satellite","owner":"cn"},"observed_at":"` + obs + `","reported_at":"` + rep + `","event":"firing","attributed_to":"unknown","accuracy_m":15,"confidence":0.9}}` + "\n"
+	}
+	for _, c := range []struct{ obs, rep, want string }{
+		{"2025-06-01t04:10:00z", "2025-06-01T04:25:13Z", "2025-06-01T04:10:00Z"},
+		{"2025-06-01T04:10:00.25z", "2025-06-01t06:25:13+02:00", "2025-06-01T04:10:00.25Z"},
+		// The leap second at the end of 2016, in UTC and at +01:00; it is
+		// read as the instant it ends (Go's time has no second 60).
+		{"2016-12-31T23:59:60Z", "2017-01-01T00:00:00Z", "2017-01-01T00:00:00Z"},
+		{"2017-01-01T00:59:60.5+01:00", "2017-01-01T00:00:01Z", "2017-01-01T00:00:00.5Z"},
+	} {
+		obs, err := DecodeObservationBytes([]byte(line(c.obs, c.rep)), "in.ndjson")
+		if err != nil {
+			t.Errorf("observed_at %q, reported_at %q: %v", c.obs, c.rep, err)
+			continue
+		}
+		if got := obs[0].ObservedAt.UTC().Format(time.RFC3339Nano); got != c.want {
+			t.Errorf("observed_at %q read as %s, want %s", c.obs, got, c.want)
+		}
+	}
+	for _, bad := range []string{
+		"2025-06-01T04:25:13,5Z",    // a comma: ISO 8601, not RFC 3339
+		"2025-06-01T4:25:13Z",       // one-digit hour
+		"2025-06-01T04:25:13+24:00", // offset hour 24
+		"2025-06-01T04:25:13+02:60", // offset minute 60
+		"2025-06-01T04:25:60Z",      // second 60 other than at 23:59 UTC
+		"2025-06-01T04:25:13+0200",  // offset without its colon
+		"2025-06-01 04:25:13Z",      // a space for the T
+		"2025-06-01T04:25:13",       // no offset
+		"2025-06-01T04:25:13.Z",     // a point without a digit
+		"2025-06-31T04:25:13Z",      // no 31 June
+	} {
+		_, err := DecodeObservationBytes([]byte(line("2025-06-01T04:10:00Z", bad)), "in.ndjson")
+		if err == nil || !strings.Contains(err.Error(), "in.ndjson:1: properties.reported_at: want an RFC 3339 instant, got \""+bad+"\"") {
+			t.Errorf("reported_at %q: %v, want refused at line 1 as not RFC 3339", bad, err)
+		}
+	}
+}
