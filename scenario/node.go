@@ -166,6 +166,12 @@ func (r *reader) number(n *yaml.Node, path string) (float64, bool) {
 		r.addf(n, path, "must be a number, got %s", kindName(n))
 		return 0, false
 	}
+	if !coreNumber.MatchString(n.Value) {
+		// YAML 1.1 forms the YAML reader takes as numbers (1_000, 0b11):
+		// strings in the YAML 1.2 core schema.
+		r.addf(n, path, "must be a number, got a string")
+		return 0, false
+	}
 	v, err := parseNumber(n.Value)
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
 		r.addf(n, path, "must be a finite number, got %q", n.Value)
@@ -174,13 +180,24 @@ func (r *reader) number(n *yaml.Node, path string) (float64, bool) {
 	return v, true
 }
 
+// coreNumber is what the YAML 1.2 core schema reads as an int or a float
+// (its .inf and .nan, refused as not finite, included).
+var coreNumber = regexp.MustCompile(`^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$`)
+
+// parseNumber reads a number of the YAML 1.2 core schema (coreNumber): a
+// decimal integer in base 10 whatever its leading zeros (010 is ten),
+// 0o octal, 0x hexadecimal, or a float.
 func parseNumber(s string) (float64, error) {
-	if i, err := strconv.ParseInt(s, 0, 64); err == nil {
-		return float64(i), nil
-	}
-	if strings.HasPrefix(s, "0o") || strings.HasPrefix(s, "0O") {
-		i, err := strconv.ParseInt(s[2:], 8, 64)
+	switch {
+	case strings.HasPrefix(s, "0o"):
+		i, err := strconv.ParseUint(s[2:], 8, 64)
 		return float64(i), err
+	case strings.HasPrefix(s, "0x"):
+		i, err := strconv.ParseUint(s[2:], 16, 64)
+		return float64(i), err
+	}
+	if i, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return float64(i), nil
 	}
 	return strconv.ParseFloat(strings.TrimPrefix(s, "+"), 64)
 }
