@@ -9,6 +9,7 @@ import (
 	"io"
 	"math"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -401,10 +402,10 @@ func (f *wireFeature) observation(line []byte, extras bool) (*Observation, *Line
 	}
 	o.Source = *p.Source
 	var err error
-	if o.ObservedAt, err = time.Parse(time.RFC3339Nano, p.ObservedAt); err != nil {
+	if o.ObservedAt, err = ParseInstant(p.ObservedAt); err != nil {
 		return fail("properties.observed_at", "want an RFC 3339 instant, got %q", p.ObservedAt)
 	}
-	if o.ReportedAt, err = time.Parse(time.RFC3339Nano, p.ReportedAt); err != nil {
+	if o.ReportedAt, err = ParseInstant(p.ReportedAt); err != nil {
 		return fail("properties.reported_at", "want an RFC 3339 instant, got %q", p.ReportedAt)
 	}
 	if o.ReportedAt.Before(o.ObservedAt) {
@@ -554,4 +555,42 @@ func ConflictLines(c Conflicts, data []byte, name string) *BadLines {
 		bad.Lines = append(bad.Lines, le)
 	}
 	return bad
+}
+
+// rfc3339 is RFC 3339's date-time (section 5.6): T and Z in either case, a
+// fraction of one digit or more after a point, an offset of hours 00-23
+// and minutes 00-59. The ranges of the date's and the time's fields are
+// time.Parse's to check.
+var rfc3339 = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:([0-9]{2})(?:\.[0-9]+)?(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$`)
+
+// ParseInstant reads an RFC 3339 instant, and nothing else: time.Parse
+// alone refuses t and z (which RFC 3339 allows) and a leap second, and
+// takes a comma before the fraction, a one-digit hour or an offset of 24
+// hours (which it does not). A leap second, 23:59:60 in UTC, is read as
+// the instant it ends: time.Time has no second 60.
+func ParseInstant(s string) (time.Time, error) {
+	m := rfc3339.FindStringSubmatchIndex(s)
+	if m == nil {
+		return time.Time{}, fmt.Errorf("%q is not an RFC 3339 date-time", s)
+	}
+	b := []byte(s)
+	b[10] = 'T'
+	if z := len(b) - 1; b[z] == 'z' {
+		b[z] = 'Z'
+	}
+	leap := s[m[2]:m[3]] == "60"
+	if leap {
+		b[m[2]], b[m[2]+1] = '5', '9'
+	}
+	t, err := time.Parse(time.RFC3339Nano, string(b))
+	if err != nil {
+		return time.Time{}, err
+	}
+	if leap {
+		if u := t.UTC(); u.Hour() != 23 || u.Minute() != 59 {
+			return time.Time{}, fmt.Errorf("%q: a leap second is 23:59:60 in UTC", s)
+		}
+		t = t.Add(time.Second)
+	}
+	return t, nil
 }
