@@ -9,7 +9,6 @@ import (
 	"io"
 	"math"
 	"reflect"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -557,30 +556,30 @@ func ConflictLines(c Conflicts, data []byte, name string) *BadLines {
 	return bad
 }
 
-// rfc3339 is RFC 3339's date-time (section 5.6): T and Z in either case, a
-// fraction of one digit or more after a point, an offset of hours 00-23
-// and minutes 00-59. The ranges of the date's and the time's fields are
-// time.Parse's to check.
-var rfc3339 = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:([0-9]{2})(?:\.[0-9]+)?(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$`)
-
-// ParseInstant reads an RFC 3339 instant, and nothing else: time.Parse
-// alone refuses t and z (which RFC 3339 allows) and a leap second, and
-// takes a comma before the fraction, a one-digit hour or an offset of 24
-// hours (which it does not). A leap second, 23:59:60 in UTC, is read as
-// the instant it ends: time.Time has no second 60.
+// ParseInstant reads an RFC 3339 instant (section 5.6's date-time), and
+// nothing else: time.Parse alone refuses t and z (which RFC 3339 allows)
+// and a leap second, and takes a comma before the fraction, a one-digit
+// hour or an offset of 24 hours (which it does not). A leap second,
+// 23:59:60 in UTC, is read as the instant it ends: time.Time has no second
+// 60. The form is checked here, byte by byte (every observation has two
+// instants: no regular expression on that path); the ranges of the
+// date's and the time's fields are time.Parse's to check.
 func ParseInstant(s string) (time.Time, error) {
-	m := rfc3339.FindStringSubmatchIndex(s)
-	if m == nil {
+	lower, ok := rfc3339Form(s)
+	if !ok {
 		return time.Time{}, fmt.Errorf("%q is not an RFC 3339 date-time", s)
+	}
+	leap := s[17] == '6' && s[18] == '0'
+	if !lower && !leap {
+		return time.Parse(time.RFC3339Nano, s)
 	}
 	b := []byte(s)
 	b[10] = 'T'
 	if z := len(b) - 1; b[z] == 'z' {
 		b[z] = 'Z'
 	}
-	leap := s[m[2]:m[3]] == "60"
 	if leap {
-		b[m[2]], b[m[2]+1] = '5', '9'
+		b[17], b[18] = '5', '9'
 	}
 	t, err := time.Parse(time.RFC3339Nano, string(b))
 	if err != nil {
@@ -593,4 +592,47 @@ func ParseInstant(s string) (time.Time, error) {
 		t = t.Add(time.Second)
 	}
 	return t, nil
+}
+
+// rfc3339Form reports whether s has the form of RFC 3339's date-time —
+// YYYY-MM-DD, T or t, hh:mm:ss, a fraction of one digit or more after a
+// point, Z or z or an offset ±hh:mm of hours 00-23 and minutes 00-59 —
+// and whether it holds a lowercase t or z.
+func rfc3339Form(s string) (lower, ok bool) {
+	digits := func(i, n int) bool {
+		for j := i; j < i+n; j++ {
+			if s[j] < '0' || s[j] > '9' {
+				return false
+			}
+		}
+		return true
+	}
+	if len(s) < 20 || !digits(0, 4) || s[4] != '-' || !digits(5, 2) || s[7] != '-' || !digits(8, 2) ||
+		(s[10] != 'T' && s[10] != 't') || !digits(11, 2) || s[13] != ':' || !digits(14, 2) || s[16] != ':' || !digits(17, 2) {
+		return false, false
+	}
+	lower = s[10] == 't'
+	i := 19
+	if s[i] == '.' {
+		j := i + 1
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+		if j == i+1 {
+			return false, false
+		}
+		i = j
+	}
+	switch rest := s[i:]; {
+	case rest == "Z":
+		return lower, true
+	case rest == "z":
+		return true, true
+	case len(rest) == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':':
+		h, m := rest[1:3], rest[4:6]
+		okH := h[0] >= '0' && h[0] <= '2' && h[1] >= '0' && h[1] <= '9' && (h[0] < '2' || h[1] <= '3')
+		okM := m[0] >= '0' && m[0] <= '5' && m[1] >= '0' && m[1] <= '9'
+		return lower, okH && okM
+	}
+	return false, false
 }
