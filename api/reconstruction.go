@@ -66,6 +66,9 @@ func readSigned(w http.ResponseWriter, r *http.Request, p Principal, typ string,
 	if author == "" || id == "" || sig == "" {
 		return by, accord.Errorf(accord.EINVALID, "a signed submission needs all of %s, %s and %s (nothing recorded)", HeaderAuthor, HeaderID, HeaderSignature)
 	}
+	if p, ok := accord.RepeatedKey(raw); ok {
+		return by, accord.Errorf(accord.EINVALID, "the signed body: %s: %s; give it once (nothing recorded)", p, accord.RepeatedKeyReason)
+	}
 	var c bytes.Buffer
 	if err := json.Compact(&c, raw); err != nil {
 		return by, accord.Errorf(accord.EINVALID, "the body: %v", err)
