@@ -1,6 +1,7 @@
 package reconstruction
 
 import (
+	"math"
 	"slices"
 	"time"
 
@@ -104,6 +105,17 @@ func (r *Registry) checkFund(f Fund) error {
 	}
 	if err := f.Amount.check(); err != nil {
 		return refuse("fund", f.ID, "%v", err)
+	}
+	// Every sum of a currency's money (by oblast, by sector, over time)
+	// is at most the sum of its funds: kept within int64, it never wraps.
+	var total int64
+	for _, g := range r.Funds {
+		if g.Amount.Currency == f.Amount.Currency {
+			total += g.Amount.Amount
+		}
+	}
+	if f.Amount.Amount > math.MaxInt64-total {
+		return refuse("fund", f.ID, "%s would take the funds in %s past %s, the most the registry sums exactly", f.Amount, f.Amount.Currency, Money{math.MaxInt64, f.Amount.Currency})
 	}
 	return nil
 }
