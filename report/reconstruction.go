@@ -271,6 +271,16 @@ func (x *Reconstruction) Markdown(w io.Writer) error {
 		}
 		b.WriteString("\n")
 	}
+	b.WriteString("### Funds to date\n\n")
+	if len(x.FundTotals) == 0 {
+		b.WriteString("No fund registered.\n")
+	} else {
+		b.WriteString("| fund | source | owner | amount | committed | disbursed |\n|---|---|---|---:|---:|---:|\n")
+		for _, f := range x.FundTotals {
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", cell(f.ID), f.Source, cell(f.Owner), f.Amount,
+				money(f.Committed, f.Amount.Currency), money(f.Disbursed, f.Amount.Currency))
+		}
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
