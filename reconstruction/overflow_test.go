@@ -3,6 +3,7 @@ package reconstruction
 import (
 	"math"
 	"math/big"
+	"strings"
 	"testing"
 )
 
@@ -57,5 +58,20 @@ func TestSumsNearInt64Overflow(t *testing.T) {
 		if big.NewInt(last.Committed).Cmp(committed) != 0 || big.NewInt(last.Disbursed).Cmp(disbursed) != 0 {
 			t.Errorf("series: committed %d, disbursed %d to date; the registry holds %s and %s", last.Committed, last.Disbursed, committed, disbursed)
 		}
+	}
+}
+
+// An amount too large for int64 minor units is refused saying so: it is a
+// positive decimal, so "want a positive decimal" would send the user
+// looking for the wrong mistake.
+func TestParseMoneyTooLargeSaysSo(t *testing.T) {
+	for _, c := range [][2]string{{"92233720368547758.08", "USD"}, {"9223372036854775808", "JPY"}, {"100000000000000000000", "EUR"}} {
+		_, err := ParseMoney(c[0], c[1])
+		if err == nil || !strings.Contains(err.Error(), "too large") || !strings.Contains(err.Error(), Money{math.MaxInt64, c[1]}.String()) {
+			t.Errorf("%s %s: %v, want an error saying it is too large, the most being %s", c[0], c[1], err, Money{math.MaxInt64, c[1]})
+		}
+	}
+	if m, err := ParseMoney("92233720368547758.07", "USD"); err != nil || m.Amount != math.MaxInt64 {
+		t.Errorf("the largest amount: %v %v", m, err)
 	}
 }
