@@ -1,7 +1,9 @@
 package reconstruction
 
 import (
+	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -79,6 +81,9 @@ func ParseMoney(amount, currency string) (Money, error) {
 	}
 	frac += strings.Repeat("0", d-len(frac))
 	n, err := strconv.ParseInt(whole+frac, 10, 64)
+	if errors.Is(err, strconv.ErrRange) {
+		return Money{}, fmt.Errorf("amount %q: too large; the most is %s", amount, Money{math.MaxInt64, currency})
+	}
 	if err != nil || n <= 0 {
 		return Money{}, fmt.Errorf("amount %q: want a positive decimal in %s", amount, currency)
 	}
