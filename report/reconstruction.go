@@ -243,7 +243,7 @@ func (x *Reconstruction) Markdown(w io.Writer) error {
 	if len(x.Funds) > 0 {
 		b.WriteString("### Funds registered today\n\n| fund | source | owner | amount |\n|---|---|---|---:|\n")
 		for _, f := range x.Funds {
-			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", cell(f.ID), f.Source, cell(f.Owner), f.Amount)
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", cell(f.ID), cell(f.Source), cell(f.Owner), f.Amount)
 		}
 		b.WriteString("\n")
 	}
@@ -277,7 +277,7 @@ func (x *Reconstruction) Markdown(w io.Writer) error {
 	} else {
 		b.WriteString("| fund | source | owner | amount | committed | disbursed |\n|---|---|---|---:|---:|---:|\n")
 		for _, f := range x.FundTotals {
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", cell(f.ID), f.Source, cell(f.Owner), f.Amount,
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", cell(f.ID), cell(f.Source), cell(f.Owner), f.Amount,
 				money(f.Committed, f.Amount.Currency), money(f.Disbursed, f.Amount.Currency))
 		}
 	}
