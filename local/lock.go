@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/internal/flock"
 )
 
 // LockName is the file in a data directory that the deployment using it
@@ -34,7 +35,7 @@ func lockDir(dir string) (*dirLock, error) {
 		if err != nil {
 			return nil, &accord.Error{Code: accord.EINVALID, Message: "locking the data directory " + dir, Err: err}
 		}
-		held, err := tryLock(f)
+		held, err := flock.TryLock(f)
 		if err != nil {
 			f.Close()
 			return nil, &accord.Error{Code: accord.EINVALID, Message: "locking the data directory " + dir, Err: err}
@@ -52,7 +53,7 @@ func lockDir(dir string) (*dirLock, error) {
 		// and our lock: then the lock is on a file no one else will
 		// open, and the path must be locked again.
 		if same, err := samePath(f, path); err != nil || !same {
-			unlock(f)
+			flock.Unlock(f)
 			f.Close()
 			if err != nil || attempt == 3 {
 				return nil, accord.Errorf(accord.EINVALID, "locking the data directory %s: %s keeps changing", dir, path)
@@ -111,7 +112,7 @@ func (l *dirLock) release() error {
 		return nil
 	}
 	err := os.Remove(l.path)
-	unlock(l.f)
+	flock.Unlock(l.f)
 	return errors.Join(err, l.f.Close())
 }
 
@@ -126,12 +127,12 @@ func InUse(dir string) (who string, inUse bool) {
 		return "", false // no lock file: no deployment there
 	}
 	defer f.Close()
-	held, err := tryLock(f)
+	held, err := flock.TryLock(f)
 	if err != nil {
 		return "", false
 	}
 	if held {
-		unlock(f)
+		flock.Unlock(f)
 		return "", false
 	}
 	who = "another process"

@@ -32,6 +32,7 @@ import (
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/engine"
+	"github.com/accord-peace/accord/internal/flock"
 	"github.com/accord-peace/accord/internal/fsync"
 	"github.com/accord-peace/accord/internal/redact"
 	"github.com/accord-peace/accord/ledger"
@@ -136,7 +137,7 @@ func lockDir(dir string) (*os.File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("locking the witness's directory %s: %w", dir, err)
 	}
-	held, err := tryLock(f)
+	held, err := flock.TryLock(f)
 	if err != nil || !held {
 		f.Close()
 		if err != nil {
