@@ -178,4 +178,18 @@ func RunIncidentStoreTests(t *testing.T, newStore func(t *testing.T) monitor.Inc
 			t.Errorf("violations by ru, two a page: %v, want [inc-3 inc-10 inc-17 inc-24]", got)
 		}
 	})
+	t.Run("a cursor past every position lists nothing", func(t *testing.T) {
+		s := newStore(t)
+		if err := s.PutIncidents(ctx, []monitor.Incident{Incident("inc-1", 1, "reported"), Incident("inc-2", 2, "reported")}); err != nil {
+			t.Fatal(err)
+		}
+		// A cursor is any position ParseCursor takes: the largest one is
+		// past every incident, an empty last page, not a failure.
+		for _, after := range []string{"9223372036854775807", "9223372036854775806", "1000000"} {
+			p, err := s.Incidents(ctx, monitor.IncidentQuery{After: after})
+			if err != nil || len(p.Incidents) != 0 || p.Next != "" {
+				t.Errorf("after %s: %s next %q, %v; want an empty last page", after, ids(p), p.Next, err)
+			}
+		}
+	})
 }
