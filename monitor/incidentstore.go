@@ -64,7 +64,8 @@ func (s *MemIncidentStore) Incidents(ctx context.Context, q IncidentQuery) (Inci
 	defer s.mu.RUnlock()
 	page := IncidentPage{Incidents: []Incident{}}
 	last := 0
-	for i := int(after + 1); i < len(s.ins); i++ {
+	// after < len(s.ins) first: after+1 overflows for the largest cursor.
+	for i := int(min(after, int64(len(s.ins)))) + 1; i < len(s.ins); i++ {
 		if !q.Filter.Match(&s.ins[i]) {
 			continue
 		}
