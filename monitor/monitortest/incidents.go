@@ -192,4 +192,38 @@ func RunIncidentStoreTests(t *testing.T, newStore func(t *testing.T) monitor.Inc
 			}
 		}
 	})
+	t.Run("an instant of the filter past year 9999 in UTC", func(t *testing.T) {
+		s := newStore(t)
+		if err := s.PutIncidents(ctx, []monitor.Incident{Incident("inc-1", 1, "reported"), Incident("inc-2", 2, "reported")}); err != nil {
+			t.Fatal(err)
+		}
+		// 9999-12-31T23:59:59-23:59 is a valid RFC 3339 instant (what a
+		// client may send for "no end"): in UTC it is in year 10000, after
+		// every incident's first observation, so until it lists them all;
+		// since it lists none. Year -1 in UTC (0000-01-01T00:00:00+23:59)
+		// is before them all.
+		far, err := time.Parse(time.RFC3339, "9999-12-31T23:59:59-23:59")
+		if err != nil {
+			t.Fatal(err)
+		}
+		early, err := time.Parse(time.RFC3339, "0000-01-01T00:00:00+23:59")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tt := range []struct {
+			f    monitor.IncidentFilter
+			want string
+		}{
+			{monitor.IncidentFilter{Until: far}, "[inc-1/reported inc-2/reported]"},
+			{monitor.IncidentFilter{Since: far}, "[]"},
+			{monitor.IncidentFilter{Since: early}, "[inc-1/reported inc-2/reported]"},
+			{monitor.IncidentFilter{Until: early}, "[]"},
+			{monitor.IncidentFilter{Since: early, Until: far}, "[inc-1/reported inc-2/reported]"},
+		} {
+			p, err := s.Incidents(ctx, monitor.IncidentQuery{Filter: tt.f})
+			if err != nil || ids(p) != tt.want {
+				t.Errorf("since %s until %s: %s, %v; want %s", tt.f.Since.UTC(), tt.f.Until.UTC(), ids(p), err, tt.want)
+			}
+		}
+	})
 }
