@@ -64,6 +64,13 @@ func (s *IncidentStore) PutIncidents(ctx context.Context, ins []accord.Incident)
 // so that text order is time order.
 func stamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000Z") }
 
+// stampable reports whether a time's stamp keeps time order as text: its
+// year in UTC has four digits.
+func stampable(t time.Time) bool {
+	y := t.UTC().Year()
+	return y >= 0 && y <= 9999
+}
+
 // Incident implements accord.IncidentStore.
 func (s *IncidentStore) Incident(ctx context.Context, id string) (_ *accord.Incident, err error) {
 	defer s.db.wrap(&err, "reading incident %q", id)
@@ -97,10 +104,13 @@ func (s *IncidentStore) Incidents(ctx context.Context, q accord.IncidentQuery) (
 	}
 	f := q.Filter
 	where, args := []string{"ord > ?"}, []any{after}
-	if !f.Since.IsZero() {
+	// Stamps compare as text only within years 0 to 9999 (UTC): a bound
+	// outside (9999-12-31T23:59:59-23:59 is in year 10000) is left to
+	// Match.
+	if !f.Since.IsZero() && stampable(f.Since) {
 		where, args = append(where, "last_observed >= ?"), append(args, stamp(f.Since))
 	}
-	if !f.Until.IsZero() {
+	if !f.Until.IsZero() && stampable(f.Until) {
 		where, args = append(where, "first_observed <= ?"), append(args, stamp(f.Until))
 	}
 	if len(f.States) > 0 {
