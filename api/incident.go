@@ -105,6 +105,11 @@ type IncidentDetail struct {
 }
 
 func (s *Server) getIncident(w http.ResponseWriter, r *http.Request) {
+	// ?format= is the listing's (an export of the incident is a listing
+	// filtered to it): here it would be ignored, the JSON taken for it.
+	if !s.noParams(w, r, "GET /v1/incidents/{id}") {
+		return
+	}
 	in, obs, err := s.Mission.Incident(r.Context(), r.PathValue("id"))
 	if err != nil {
 		writeError(w, status(err), err)
