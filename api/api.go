@@ -363,9 +363,9 @@ func (s *Server) getIncidents(w http.ResponseWriter, r *http.Request) {
 		s.listIncidents(w, r) // api/incident.go: exports
 		return
 	}
-	q, err := s.incidentQuery(r.URL.Query())
+	q, err := s.incidentQuery(r.Context(), r.URL.Query())
 	if err != nil {
-		s.fail(w, http.StatusBadRequest, err)
+		s.fail(w, status(err), err)
 		return
 	}
 	page, err := s.Mission.Incidents(r.Context(), q)

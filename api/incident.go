@@ -50,9 +50,9 @@ func (s *Server) listIncidents(w http.ResponseWriter, r *http.Request) {
 			fq[k] = v
 		}
 	}
-	iq, err := s.incidentQuery(fq)
+	iq, err := s.incidentQuery(r.Context(), fq)
 	if err != nil {
-		s.fail(w, http.StatusBadRequest, err)
+		s.fail(w, status(err), err)
 		return
 	}
 	if f != "" && iq.Limit == 0 {

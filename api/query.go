@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"slices"
@@ -63,18 +64,21 @@ func (s *Server) noParams(w http.ResponseWriter, r *http.Request, what string) b
 
 // incidentQuery reads an incident listing's query (ParseIncidentQuery)
 // and refuses names the mission does not know (checkNames).
-func (s *Server) incidentQuery(v url.Values) (monitor.IncidentQuery, error) {
+func (s *Server) incidentQuery(ctx context.Context, v url.Values) (monitor.IncidentQuery, error) {
 	q, err := ParseIncidentQuery(v)
 	if err != nil {
 		return q, err
 	}
-	return q, s.checkNames(q.Filter)
+	return q, s.checkNames(ctx, q.Filter)
 }
 
 // checkNames refuses a filter naming a zone or a party no agreement of the
 // mission has: a misspelt name would otherwise answer an empty listing that
-// reads as "no such incident". Since after until is refused likewise.
-func (s *Server) checkNames(f IncidentFilter) error {
+// reads as "no such incident". Since after until is refused likewise. A
+// violation's party is the attribution its sources gave, any name: a party
+// no agreement has is taken when a stored incident has a violation
+// attributed to it.
+func (s *Server) checkNames(ctx context.Context, f IncidentFilter) error {
 	if !f.Since.IsZero() && !f.Until.IsZero() && f.Since.After(f.Until) {
 		return accord.Errorf(accord.EINVALID, "since %s is after until %s: no incident can match", f.Since.Format(time.RFC3339), f.Until.Format(time.RFC3339))
 	}
@@ -94,7 +98,14 @@ func (s *Server) checkNames(f IncidentFilter) error {
 		return accord.Errorf(accord.EINVALID, "zone: no zone %q in the mission's agreements (want one of %s)", f.Zone, strings.Join(sortedSet(zones), ", "))
 	}
 	if f.Party != "" && !slices.Contains(parties, f.Party) {
-		return accord.Errorf(accord.EINVALID, "party: no party %q in the mission's agreements (want one of %s)", f.Party, strings.Join(sortedSet(parties), ", "))
+		p, err := s.Mission.Incidents(ctx, monitor.IncidentQuery{Filter: IncidentFilter{Party: f.Party}, Limit: 1})
+		if err != nil {
+			return err
+		}
+		if len(p.Incidents) > 0 {
+			return nil
+		}
+		return accord.Errorf(accord.EINVALID, "party: no party %q in the mission's agreements (want one of %s), nor a violation attributed to it", f.Party, strings.Join(sortedSet(parties), ", "))
 	}
 	return nil
 }
