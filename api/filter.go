@@ -62,7 +62,7 @@ func ParseIncidentFilter(q url.Values) (IncidentFilter, error) {
 		dst  *time.Time
 	}{{"since", &f.Since}, {"until", &f.Until}} {
 		if v := q.Get(tp.name); v != "" {
-			if *tp.dst, err = time.Parse(time.RFC3339, v); err != nil {
+			if *tp.dst, err = accord.ParseInstant(v); err != nil {
 				return f, accord.Errorf(accord.EINVALID, "%s: want an RFC 3339 instant, got %q", tp.name, v)
 			}
 		}

@@ -41,6 +41,9 @@ func TestQueryReadAsWritten(t *testing.T) {
 		{"/v1/incidents?party=zz", `party: no party "zz" in the mission's agreements (want one of `},
 		{"/v1/incidents?format=csv&zone=nope", `zone: no zone "nope"`},
 		{"/v1/incidents?since=2025-06-02T00:00:00Z&until=2025-06-01T00:00:00Z", "since 2025-06-02T00:00:00Z is after until 2025-06-01T00:00:00Z"},
+		// Instants are read as observations' are (accord.ParseInstant).
+		{"/v1/incidents?since=2025-06-01T04:25:13,5Z", `since: want an RFC 3339 instant`},
+		{"/v1/incidents?until=2025-06-01T04:25:13%2B24:00", `until: want an RFC 3339 instant`},
 	} {
 		resp, err := http.Get(srv.URL + tt.query)
 		if err != nil {
@@ -56,7 +59,8 @@ func TestQueryReadAsWritten(t *testing.T) {
 	// What the rules allow still passes.
 	a := s.Mission.Agreement()
 	zone := a.Monitoring.Geometry.Zones[0].ID
-	for _, q := range []string{"/v1/incidents?zone=" + zone + "&party=" + a.Parties[0], "/v1/incidents?state=confirmed,disputed&limit=5", "/v1/incidents?bbox=30,40,40,50", "/v1/consultations", "/v1/incidents?state=confirmed%2Cdisputed"} {
+	for _, q := range []string{"/v1/incidents?zone=" + zone + "&party=" + a.Parties[0], "/v1/incidents?state=confirmed,disputed&limit=5", "/v1/incidents?bbox=30,40,40,50", "/v1/consultations", "/v1/incidents?state=confirmed%2Cdisputed",
+		"/v1/incidents?since=2025-06-01t04:10:00z", "/v1/incidents?until=2016-12-31T23:59:60Z"} {
 		resp, err := http.Get(srv.URL + q)
 		if err != nil {
 			t.Fatal(err)
