@@ -67,6 +67,7 @@ type ReportBridge struct {
 	Package map[string]string `json:"package"`
 	Nash    float64           `json:"nash"`
 	Changed []string          `json:"changed"`
+	Exact   bool              `json:"exact"` // false: the budget ran out, not proven nearest
 }
 
 // Report converts the analysis to its JSON contract.
@@ -101,7 +102,7 @@ func (a *Analysis) Report() Report {
 			rp.Parties[v.Party] = ReportParty{Utility: v.Utility, Accepts: v.Accepts, RedLines: v.RedLines, Costs: v.Costs}
 		}
 		if b := a.Bridges[ev.Proposal]; b != nil {
-			rp.Bridge = &ReportBridge{Changes: b.Changes, Package: b.Package, Nash: b.Nash, Changed: b.Changed}
+			rp.Bridge = &ReportBridge{Changes: b.Changes, Package: b.Package, Nash: b.Nash, Changed: b.Changed, Exact: b.Exact}
 		}
 		r.Proposals[ev.Proposal] = rp
 	}
