@@ -16,7 +16,11 @@ type Conflicts struct {
 	// acceptable set non-empty (0 when Reservation).
 	MinSize int
 	// Sets lists every set of MinSize red lines that does it, when MinSize ≤ 3.
-	Sets  [][]RedLine
+	Sets [][]RedLine
+	// Exact is false when the budget cut the search: then Reservation is
+	// false and MinSize is 0 when no package meeting every BATNA was found
+	// (which does not show that none exists), and otherwise MinSize is an
+	// upper bound and Sets may be incomplete.
 	Exact bool
 }
 
@@ -37,7 +41,10 @@ func blockingRedLines(m *Model, o Options) Conflicts {
 		min.visit(0, 0)
 	}
 	if min.best == 1<<30 {
-		return Conflicts{Reservation: true, Exact: min.nodes <= budget}
+		// Only a finished search shows that no package meets the BATNAs;
+		// a cut one found nothing, which shows nothing.
+		exact := min.nodes <= budget
+		return Conflicts{Reservation: exact, Exact: exact}
 	}
 	out := Conflicts{MinSize: min.best, Exact: min.nodes <= budget}
 	if min.best > maxConflictSize {

@@ -27,6 +27,10 @@ type Report struct {
 	// SolutionsCut names the concepts whose search the budget cut before
 	// it found any package: whether the acceptable set is empty is unknown.
 	SolutionsCut []string `json:"solutions_cut,omitempty"`
+	// ConflictsCut: the budget cut the search for the red lines that block
+	// agreement; reservation_conflict is then false, min_blocking_red_lines
+	// an upper bound (0: none found) and conflicts possibly incomplete.
+	ConflictsCut bool `json:"conflicts_cut,omitempty"`
 }
 
 // Bounds are exact lower and upper bounds of a count.
@@ -114,6 +118,7 @@ func (a *Analysis) Report() Report {
 		r.Conflicts = &sets
 		r.ReservationConflict = a.Conflicts.Reservation
 		r.MinBlockingRedLines = a.Conflicts.MinSize
+		r.ConflictsCut = !a.Conflicts.Exact
 	}
 	for _, c := range a.Cycles {
 		r.SequencingCycles = append(r.SequencingCycles, c.Tracks)

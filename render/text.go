@@ -140,8 +140,17 @@ func Solution(w io.Writer, s *negotiate.Solution) {
 func Conflicts(w io.Writer, c *negotiate.Conflicts) {
 	p := &printer{w: w}
 	switch {
+	case !c.Exact && c.MinSize == 0:
+		p.f("The budget ran out before the search found any package meeting every veto party's BATNA, which does not show that none exists; raise --budget.\n")
+		return
+	case !c.Exact:
+		p.f("The budget ran out: at most %d red line(s) need lifting, not proven the fewest, and the list may be incomplete; raise --budget.\n", c.MinSize)
+	}
+	switch {
 	case c.Reservation:
 		p.f("The reservation values conflict: no package meets every veto party's BATNA even with every red line lifted.\n")
+	case c.MinSize > 3 && !c.Exact:
+		p.f("Sets of more than 3 are not listed.\n")
 	case c.MinSize > 3:
 		p.f("At least %d red lines would have to be lifted; sets of more than 3 are not listed.\n", c.MinSize)
 	default:
