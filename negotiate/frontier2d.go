@@ -9,10 +9,14 @@ import (
 // Plane is the bargaining plane of two parties: the frontier of the
 // acceptable set in their utilities, and where each proposal lies.
 type Plane struct {
-	XParty    string       `json:"x"`
-	YParty    string       `json:"y"`
-	Frontier  []PlanePoint `json:"frontier"` // sorted by X
-	Count     Count        `json:"-"`
+	XParty   string       `json:"x"`
+	YParty   string       `json:"y"`
+	Frontier []PlanePoint `json:"frontier"` // sorted by X
+	Count    Count        `json:"-"`
+	// Exact is false when the budget cut the search: the frontier lists
+	// only the points found, some of which a package not searched may
+	// dominate.
+	Exact     bool         `json:"exact"`
 	Proposals []PlanePoint `json:"proposals"`
 	BATNA     [2]float64   `json:"batna"`
 }
@@ -48,7 +52,7 @@ func (m *Model) Plane(x, y string, o Options) (*Plane, error) {
 	if err := o.interrupted("the frontier of " + x + " and " + y); err != nil {
 		return nil, err
 	}
-	pl := &Plane{XParty: x, YParty: y, Count: f.count, BATNA: [2]float64{m.Parties[xi].BATNA, m.Parties[yi].BATNA}}
+	pl := &Plane{XParty: x, YParty: y, Count: f.count, Exact: f.count.Exact, Frontier: []PlanePoint{}, BATNA: [2]float64{m.Parties[xi].BATNA, m.Parties[yi].BATNA}}
 	for _, pt := range f.points {
 		pl.Frontier = append(pl.Frontier, PlanePoint{X: pt.vec[0], Y: pt.vec[1], Accepted: true, Package: m.Package(pt.pkg)})
 	}

@@ -36,6 +36,9 @@ func PlaneSVG(w io.Writer, pl *negotiate.Plane) error {
 		`<rect x="222" y="34" width="8" height="8" fill="#c62828"/><text x="234" y="41">proposal all veto parties accept</text>` +
 		`<rect x="396" y="34" width="8" height="8" fill="white" stroke="#c62828"/><text x="408" y="41">rejected</text>` +
 		`<rect x="456" y="34" width="8" height="8" fill="#757575"/><text x="468" y="41">partial</text></g>` + "\n")
+	if !pl.Exact {
+		p.f(`<text class="cut" x="%.1f" y="56" text-anchor="middle" fill="#c62828">the budget ran out: a partial frontier, the points found so far; raise --budget</text>`+"\n", size/2)
+	}
 	// Axes and ticks.
 	p.f(`<g stroke="#333"><line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"/><line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"/></g>`+"\n",
 		sx(lo), sy(lo), sx(hi), sy(lo), sx(lo), sy(lo), sx(lo), sy(hi))
