@@ -110,8 +110,13 @@ func (n *Negotiation) Propose(method string, o negotiate.Options) (*Proposal, er
 // block agreement, when few enough do.
 func (n *Negotiation) noAgreement(m *negotiate.Model, o negotiate.Options) error {
 	c := m.Conflicts(o)
-	if c.Reservation || len(c.Sets) == 0 {
+	switch {
+	case c.Reservation:
 		return fmt.Errorf("negotiation %s: no package is acceptable to every veto party, and no set of up to 3 red lines blocks it alone: the reservation values conflict", n.ID)
+	case !c.Exact && c.MinSize == 0:
+		return fmt.Errorf("negotiation %s: no package is acceptable to every veto party; the search for the red lines that block it ran out of budget before it found any package meeting every reservation value", n.ID)
+	case len(c.Sets) == 0:
+		return fmt.Errorf("negotiation %s: no package is acceptable to every veto party; %s %d red lines block agreement (sets of more than 3 are not listed)", n.ID, map[bool]string{true: "at least", false: "at most"}[c.Exact], c.MinSize)
 	}
 	return fmt.Errorf("negotiation %s: no package is acceptable to every veto party; %d set(s) of %d red line(s) block agreement", n.ID, len(c.Sets), len(c.Sets[0]))
 }
