@@ -55,7 +55,6 @@ func TestDemoWarTakesTheSeed(t *testing.T) {
 	}
 }
 
-
 // A demo --exit stopped by Ctrl-C before its story (or its front) is told
 // did not do its job: exit 130 with "interrupted", as the README says of
 // every command, not 0 as if the story had been told.
