@@ -75,6 +75,9 @@ by oblast and sector, of the day and to date; --reconstruction-json and
 			if err != nil {
 				return usageError{cmd: "daily", err: fmt.Errorf("--day: want YYYY-MM-DD, got %q", day)}
 			}
+			if !(stretchKM > 0) || math.IsInf(stretchKM, 0) {
+				return usageError{cmd: "daily", err: fmt.Errorf("--stretch-km %g: want a length above 0 (km)", stretchKM)}
+			}
 			// Where the files go is checked before the work.
 			inputs := append(agreementFiles(append([]string{args[0]}, beside...)...), args[1])
 			inputs = append(inputs, rec.inputs()...)
