@@ -140,7 +140,8 @@ data directory is a new temporary one unless --data names one.`,
 				fmt.Fprintf(out, "a ceasefire's story, seed %d: %d observations over up to %d days, a busy hour in %v\n", seed, len(res.Observations), sim.DefaultCeasefire().Days, busy)
 				return tellStory(cmd, newStory(s.URL, cfg, res.Observations, busy, busy/6, out), exit, out)
 			}
-			cfg.Seed, cfg.Duration, cfg.Rate, cfg.FalseAlarmsPerHour = uint64(time.Now().UnixNano()), duration, rate, 2
+			// The front of accord simulate with the same seed, rate and duration.
+			cfg.Seed, cfg.Duration, cfg.Rate, cfg.FalseAlarmsPerHour = seed, duration, rate, 2
 			res, err := sim.Run(cfg)
 			if err != nil {
 				return err
@@ -154,7 +155,7 @@ data directory is a new temporary one unless --data names one.`,
 	cmd.Flags().DurationVar(&duration, "duration", 24*time.Hour, "simulated time (--war)")
 	cmd.Flags().Float64Var(&rate, "rate", 200, "true events per simulated hour (--war)")
 	cmd.Flags().Float64Var(&speed, "speed", 120, "simulated seconds per real second (the story's busy hours: 7200 unless given)")
-	cmd.Flags().Uint64Var(&seed, "seed", 1, "the story's seed: the same seed tells the same story")
+	cmd.Flags().Uint64Var(&seed, "seed", 1, "the story's seed (--war: the front's, as accord simulate --seed): the same seed tells the same story")
 	cmd.Flags().BoolVar(&war, "war", false, "run the unrelenting front instead of the ceasefire's story")
 	cmd.Flags().BoolVar(&skipTalks, "skip-negotiation", false, "go straight to the ceasefire's story, without the negotiation before it")
 	cmd.Flags().BoolVar(&exit, "exit", false, "stop when the story or the simulation ends instead of serving on")
