@@ -190,7 +190,14 @@ func decodeObservations(r io.Reader, name string, lines int, notAfter time.Time)
 	n := 0
 	for sc.Scan() {
 		n++
-		line := bytes.TrimSpace(sc.Bytes())
+		line := sc.Bytes()
+		if n == 1 {
+			// A UTF-8 byte-order mark (Notepad, a spreadsheet's "UTF-8"
+			// export) is no part of the first observation: ignored, as
+			// RFC 8259 allows and the CSV imports do.
+			line = bytes.TrimPrefix(line, []byte("\ufeff"))
+		}
+		line = bytes.TrimSpace(line)
 		if len(line) == 0 {
 			continue
 		}
