@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -267,6 +268,12 @@ func (s *Server) postObservations(w http.ResponseWriter, r *http.Request) {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || (mt != "application/x-ndjson" && mt != "application/geo+json-seq" && mt != "application/jsonl") {
 		s.fail(w, http.StatusUnsupportedMediaType, accord.Errorf(accord.EINVALID, "Content-Type must be application/x-ndjson (one GeoJSON Feature per line), got %q", r.Header.Get("Content-Type")))
+		return
+	}
+	// The body is read as it comes: a compressed one would be read as
+	// bad lines of NDJSON.
+	if ce := strings.TrimSpace(r.Header.Get("Content-Encoding")); ce != "" && !strings.EqualFold(ce, "identity") {
+		s.fail(w, http.StatusUnsupportedMediaType, accord.Errorf(accord.EINVALID, "Content-Encoding %q is not accepted: send the NDJSON uncompressed", ce))
 		return
 	}
 	raw, err := readBatch(w, r, s.MaxBody)
