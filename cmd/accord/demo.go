@@ -71,7 +71,8 @@ there: 'accord negotiation status ukraine-2025 --server URL --token
 $(cat DATA/talks/mediator.token)'.
 
 It prints the URL of the live page, then what happens. Ctrl-C stops it
-cleanly; with --exit it stops when the story (or the simulation) ends. The
+cleanly (exit 130 before the story or the simulation ends, 0 once it has
+ended); with --exit it stops when the story (or the simulation) ends. The
 data directory is a new temporary one unless --data names one.`,
 		Example: "  accord demo\n  accord demo --seed 7 --speed 14400\n  accord demo --war --speed 600 --rate 400 --addr 127.0.0.1:9000",
 		Args:    exactArgs(0, "no argument"),
@@ -193,9 +194,10 @@ func demoNegotiation(ctx context.Context, c serverConfig, logger *slog.Logger, o
 // tellStory tells the story, then serves on until Ctrl-C unless exit.
 func tellStory(cmd *cobra.Command, st *story, exit bool, out io.Writer) error {
 	if err := st.run(cmd.Context()); err != nil {
-		if cmd.Context().Err() != nil {
+		if err := cmd.Context().Err(); err != nil {
+			// Stopped before its end: the story was not told (exit 130).
 			fmt.Fprintln(out, "stopping")
-			return nil
+			return fmt.Errorf("the story stopped before its end: %w", err)
 		}
 		return err
 	}
@@ -222,8 +224,9 @@ func feed(cmd *cobra.Command, url string, obs []sim.Observation, speed float64, 
 	for sent < len(obs) {
 		select {
 		case <-cmd.Context().Done():
+			// Stopped before the front was fed (exit 130).
 			fmt.Fprintln(out, "stopping")
-			return nil
+			return fmt.Errorf("the simulation stopped after %d of %d observations: %w", sent, len(obs), cmd.Context().Err())
 		case <-tick.C:
 		}
 		simNow := t0.Add(time.Duration(float64(time.Since(start)) * speed))
