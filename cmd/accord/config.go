@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"go.yaml.in/yaml/v3"
@@ -439,7 +440,9 @@ func checkStore(ctx context.Context, store string, connect bool) error {
 		return fmt.Errorf("--store %q: want sqlite (files in the data directory) or a PostgreSQL URL postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE", pgstore.Redact(store))
 	}
 	name := pgstore.Redact(store)
-	cfg, err := pgx.ParseConfig(store)
+	// Parsed as serve's pool parses it (pgstore.OpenWith): its own
+	// settings (pool_max_conns, ...) checked, and not sent to the server.
+	pcfg, err := pgxpool.ParseConfig(store)
 	if err != nil {
 		return fmt.Errorf("--store postgres %s: not a PostgreSQL URL (want postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable]): %v", name, err)
 	}
@@ -448,6 +451,7 @@ func checkStore(ctx context.Context, store string, connect bool) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
+	cfg := pcfg.ConnConfig
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err == nil {
 		err = conn.Ping(ctx)
