@@ -8,6 +8,7 @@ package redact
 
 import (
 	"net/url"
+	"regexp"
 	"strings"
 )
 
@@ -19,7 +20,21 @@ const Hidden = "xxxxx"
 // is cut by hand: whatever lies between the first ':' after "://" and the
 // last '@' is hidden, when the user part has a ':' (it may hide more
 // than the password, never less).
+//
+// A password given as a query parameter (password=, sslpassword=: a
+// PostgreSQL URL's, which pgx takes as the password) is hidden too.
 func URL(raw string) string {
+	if !strings.Contains(raw, "://") {
+		return raw
+	}
+	return queryPassword.ReplaceAllString(userPassword(raw), "${1}"+Hidden)
+}
+
+// queryPassword is a password given as a URL's query parameter.
+var queryPassword = regexp.MustCompile(`(?i)([?&](?:ssl)?password=)[^&#]*`)
+
+// userPassword is raw with the password of its user part hidden.
+func userPassword(raw string) string {
 	if u, err := url.Parse(raw); err == nil {
 		if u.User == nil {
 			return raw

@@ -20,6 +20,11 @@ func TestURL(t *testing.T) {
 		{"postgres://u:pa/ss%zz@h/db", "postgres://u:xxxxx@h/db"},
 		{"postgres://u:p@ss@h:x/db", "postgres://u:xxxxx@h:x/db"},
 		{"nats://h:x%zz", "nats://h:x%zz"},
+		// A password given as a query parameter, which pgx takes.
+		{"postgres://u@h/db?sslmode=disable&password=s3cret", "postgres://u@h/db?sslmode=disable&password=xxxxx"},
+		{"postgres://u@h/db?PASSWORD=s3cret&sslmode=disable", "postgres://u@h/db?PASSWORD=xxxxx&sslmode=disable"},
+		{"postgres://u:s3cret@h/db?sslpassword=s3cret", "postgres://u:xxxxx@h/db?sslpassword=xxxxx"},
+		{"postgres://u@h:x/db?password=s3cret", "postgres://u@h:x/db?password=xxxxx"},
 	} {
 		got := URL(c.in)
 		if got != c.want {
