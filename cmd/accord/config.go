@@ -209,6 +209,11 @@ func resolveConfig(cmd *cobra.Command, configPath string, lookupEnv func(string)
 		if v, ok := lookupEnv("ACCORD_CONFIG"); ok && v != "" {
 			configPath, fromEnv = v, true
 		}
+	} else if cf != nil && strings.TrimSpace(configPath) == "" {
+		// Given, and empty (--config "$CFG" with CFG unset): not "no
+		// file", which would start a server on the defaults rather than
+		// the one the file describes.
+		problems = append(problems, fmt.Sprintf("--config %q: empty (flag); give the configuration file, or leave --config out to read none", configPath))
 	}
 	known := serverFlags()
 	repeatable := func(name string) bool {
