@@ -123,6 +123,11 @@ const (
 	lockFile   = "witness.lock"        // held by the witness that has the directory open
 )
 
+// StateFiles are the files of a witness's state directory that a
+// server's data directory never holds: a server started there would take
+// the witness's copy of the record (ledger, a name both keep) for its own.
+var StateFiles = []string{stateFile, lockFile}
+
 // serverFiles are files of a server's data directory (accord serve
 // --data) that a witness's never holds.
 var serverFiles = []string{"accord.lock", "log.key"}

@@ -29,6 +29,7 @@ import (
 	"github.com/accord-peace/accord/mission"
 	"github.com/accord-peace/accord/negotiate"
 	"github.com/accord-peace/accord/stream"
+	"github.com/accord-peace/accord/witness"
 	"github.com/spf13/cobra"
 )
 
@@ -138,6 +139,10 @@ func (c *serverConfig) problems() []string {
 	}
 	if p := dataShapeProblem(c.data); p != "" {
 		ps = append(ps, p)
+	} else if c.role != stream.RoleWitness {
+		if p := witnessDirProblem(c.data); p != "" {
+			ps = append(ps, p)
+		}
 	}
 	if p := originProblem(c.origin); p != "" {
 		bad("--origin %q: want the ledger's name in its checkpoints, one line (the parties' witnesses are given the same): %s", c.origin, p)
@@ -161,6 +166,18 @@ func dataShapeProblem(dir string) string {
 	}
 	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
 		return fmt.Sprintf("--data %s: a file, not a directory; give a directory (made when absent)", dir)
+	}
+	return ""
+}
+
+// witnessDirProblem is what makes --data a witness's state directory, not
+// a server's ("" when nothing): its ledger is the witness's copy of the
+// record, which a server would take for its own and sign with a new key.
+func witnessDirProblem(dir string) string {
+	for _, f := range witness.StateFiles {
+		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
+			return fmt.Sprintf("--data %s: a witness's state directory (it holds %s): its ledger is the witness's copy of the record, not a server's; give the server a directory of its own", dir, f)
+		}
 	}
 	return ""
 }
