@@ -379,6 +379,10 @@ func readVerifier(flag, s string) (note.Verifier, error) {
 // is a private key (PRIVATE+KEY+…), so that the file 'accord ledger keygen'
 // wrote, both lines, serves as well as its first line alone.
 func readSigner(flag, path string) (note.Signer, error) {
+	if redact.IsPrivateKey(strings.TrimSpace(path)) {
+		// The key itself, not its file: never echoed.
+		return nil, accord.Errorf(accord.EINVALID, "%s %s: the private key itself, where its file is wanted; write it to a file readable by its owner only (chmod 600) and give that file", flag, redact.Value(strings.TrimSpace(path)))
+	}
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, &accord.Error{Code: accord.ENOTFOUND, Message: flag + " " + path, Err: err}
