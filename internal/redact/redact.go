@@ -33,13 +33,20 @@ func URL(raw string) string {
 // queryPassword is a password given as a URL's query parameter.
 var queryPassword = regexp.MustCompile(`(?i)([?&](?:ssl)?password=)[^&#]*`)
 
-// userPassword is raw with the password of its user part hidden.
+// userPassword is raw with the password of its user part hidden, and a
+// NATS URL's token (nats://TOKEN@HOST, a user without a password, which
+// nats.go sends as the auth token).
 func userPassword(raw string) string {
+	token := strings.HasPrefix(strings.ToLower(raw), "nats://") || strings.HasPrefix(strings.ToLower(raw), "tls://")
 	if u, err := url.Parse(raw); err == nil {
 		if u.User == nil {
 			return raw
 		}
 		if _, ok := u.User.Password(); !ok {
+			if token && u.User.Username() != "" {
+				u.User = url.User(Hidden)
+				return u.String()
+			}
 			return raw
 		}
 		u.User = url.UserPassword(u.User.Username(), Hidden)
@@ -56,6 +63,9 @@ func userPassword(raw string) string {
 	}
 	c := strings.Index(rest[:at], ":")
 	if c < 0 {
+		if token && at > 0 {
+			return raw[:i+3] + Hidden + rest[at:]
+		}
 		return raw
 	}
 	return raw[:i+3] + rest[:c+1] + Hidden + rest[at:]

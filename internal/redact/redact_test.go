@@ -20,6 +20,11 @@ func TestURL(t *testing.T) {
 		{"postgres://u:pa/ss%zz@h/db", "postgres://u:xxxxx@h/db"},
 		{"postgres://u:p@ss@h:x/db", "postgres://u:xxxxx@h:x/db"},
 		{"nats://h:x%zz", "nats://h:x%zz"},
+		// A NATS token: the user of a NATS URL without a password.
+		{"nats://s3cret@h:4222", "nats://xxxxx@h:4222"},
+		{"tls://s3cret@h:4222", "tls://xxxxx@h:4222"},
+		{"nats://s3cret@h:x%zz", "nats://xxxxx@h:x%zz"},
+		{"http://user@h/", "http://user@h/"},
 		// A password given as a query parameter, which pgx takes.
 		{"postgres://u@h/db?sslmode=disable&password=s3cret", "postgres://u@h/db?sslmode=disable&password=xxxxx"},
 		{"postgres://u@h/db?PASSWORD=s3cret&sslmode=disable", "postgres://u@h/db?PASSWORD=xxxxx&sslmode=disable"},
