@@ -41,13 +41,8 @@ func lockDir(dir string) (*dirLock, error) {
 			return nil, &accord.Error{Code: accord.EINVALID, Message: "locking the data directory " + dir, Err: err}
 		}
 		if !held {
-			b, _ := os.ReadFile(path)
 			f.Close()
-			who := "another process"
-			if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && pid > 0 {
-				who = fmt.Sprintf("another process (pid %d)", pid)
-			}
-			return nil, accord.Errorf(accord.EINVALID, "the data directory %s is in use by %s: one directory serves one process (its ledger is signed by one writer); stop it, or give this one another --data", dir, who)
+			return nil, inUse(dir, path)
 		}
 		// The holder before may have removed the file between our open
 		// and our lock: then the lock is on a file no one else will
@@ -70,6 +65,37 @@ func lockDir(dir string) (*dirLock, error) {
 		}
 		return &dirLock{f: f, path: path, had: had}, nil
 	}
+}
+
+// inUse is the refusal of a data directory another process holds.
+func inUse(dir, path string) error {
+	b, _ := os.ReadFile(path)
+	who := "another process"
+	if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && pid > 0 {
+		who = fmt.Sprintf("another process (pid %d)", pid)
+	}
+	return accord.Errorf(accord.EINVALID, "the data directory %s is in use by %s: one directory serves one process (its ledger is signed by one writer); stop it, or give this one another --data", dir, who)
+}
+
+// CheckLock says, as Open would, whether another process holds the data
+// directory dir, without making or changing anything in it ('accord
+// config check'): nil when it is free or has no lock file.
+func CheckLock(dir string) error {
+	path := filepath.Join(dir, LockName)
+	f, err := os.Open(path)
+	if err != nil {
+		return nil // no lock file: no holder (Open says what else is wrong)
+	}
+	defer f.Close()
+	held, err := flock.TryLock(f)
+	if err != nil {
+		return nil
+	}
+	if !held {
+		return inUse(dir, path)
+	}
+	flock.Unlock(f)
+	return nil
 }
 
 // samePath reports whether path still names the file f has open.

@@ -422,6 +422,9 @@ func checkDataDir(dir string) error {
 			}
 			f.Close()
 			os.Remove(f.Name())
+			if d == dir {
+				return local.CheckLock(dir) // another process serves it
+			}
 			return nil
 		}
 		if !errors.Is(err, fs.ErrNotExist) {
