@@ -346,6 +346,9 @@ func checkServerConfig(ctx context.Context, c serverConfig, connect bool) []stri
 	problems = append(problems, c.problems()...) // the shapes: --data a directory, --store a URL
 	if dataShapeProblem(c.data) == "" {
 		add(checkDataDir(c.data))
+		if c.role != stream.RoleWitness {
+			add(checkLogKey(c.data)) // read at start as serve reads it
+		}
 	}
 	as, err := loadAgreements(c.agreements)
 	add(err)

@@ -517,11 +517,6 @@ func (s *server) discard() {
 // on first use (log.key, private, and log.pub for verifiers).
 func logKey(dir string) (note.Signer, string, error) {
 	kf, pf := filepath.Join(dir, "log.key"), filepath.Join(dir, "log.pub")
-	// The data directory's files are the operator's: what is wrong with
-	// them is said with the file and what to do (EINVALID), not as a bug.
-	bad := func(file string, err error, fix string) error {
-		return &accord.Error{Code: accord.EINVALID, Message: fmt.Sprintf("the log's key %s: %v; %s", file, err, fix)}
-	}
 	skey, err := os.ReadFile(kf)
 	if errors.Is(err, os.ErrNotExist) {
 		s, v, err := note.GenerateKey(rand.Reader, "accord-mission")
@@ -529,15 +524,43 @@ func logKey(dir string) (note.Signer, string, error) {
 			return nil, "", err
 		}
 		if err := os.WriteFile(kf, []byte(s+"\n"), 0o600); err != nil {
-			return nil, "", bad(kf, err, "--data must be a directory this user can write")
+			return nil, "", badLogKey(kf, err, "--data must be a directory this user can write")
 		}
 		if err := os.WriteFile(pf, []byte(v+"\n"), 0o644); err != nil {
-			return nil, "", bad(pf, err, "--data must be a directory this user can write")
+			return nil, "", badLogKey(pf, err, "--data must be a directory this user can write")
 		}
 		skey = []byte(s)
 	} else if err != nil {
-		return nil, "", bad(kf, err, "--data must be a directory this user can read and write")
+		return nil, "", badLogKey(kf, err, "--data must be a directory this user can read and write")
 	}
+	return parseLogKey(kf, pf, skey)
+}
+
+// badLogKey says what is wrong with a file of the log's keys. The data
+// directory's files are the operator's: what is wrong with them is said
+// with the file and what to do (EINVALID), not as a bug.
+func badLogKey(file string, err error, fix string) error {
+	return &accord.Error{Code: accord.EINVALID, Message: fmt.Sprintf("the log's key %s: %v; %s", file, err, fix)}
+}
+
+// checkLogKey checks the log's keys in dir as a start reads them, without
+// making them when absent ('config check' writes nothing).
+func checkLogKey(dir string) error {
+	kf, pf := filepath.Join(dir, "log.key"), filepath.Join(dir, "log.pub")
+	skey, err := os.ReadFile(kf)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil // made at the first start
+	} else if err != nil {
+		return badLogKey(kf, err, "--data must be a directory this user can read and write")
+	}
+	_, _, err = parseLogKey(kf, pf, skey)
+	return err
+}
+
+// parseLogKey reads the log's private key (the bytes of kf) and its public
+// key in pf, which must match.
+func parseLogKey(kf, pf string, skey []byte) (note.Signer, string, error) {
+	bad := badLogKey
 	signer, err := note.NewSigner(strings.TrimSpace(string(skey)))
 	if err != nil {
 		return nil, "", bad(kf, err, "it must hold the log's private note key (PRIVATE+KEY+…), as serve wrote it; restore it from a backup (a new key would start another log)")
