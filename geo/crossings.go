@@ -60,6 +60,19 @@ func crossings(chains []chain, what string) []string {
 			pad := 0.01*math.Hypot(cb[0]-ca[0], cb[1]-ca[1]) + 1e-9
 			s.lo = [2]float64{math.Min(ca[0], cb[0]) - pad, math.Min(ca[1], cb[1]) - pad}
 			s.hi = [2]float64{math.Max(ca[0], cb[0]) + pad, math.Max(ca[1], cb[1]) + pad}
+			// Near the poles the arc bulges far beyond that (an edge along
+			// 80° N spanning 170° of longitude reaches 89.1° N): take its
+			// latitudes from S2's bound of the arc, and every longitude
+			// when the arc passes over a pole.
+			rb := s2.NewRectBounder()
+			rb.AddPoint(s.a)
+			rb.AddPoint(s.b)
+			r := rb.RectBound()
+			s.lo[1] = math.Min(s.lo[1], r.Lo().Lat.Degrees()-1e-9)
+			s.hi[1] = math.Max(s.hi[1], r.Hi().Lat.Degrees()+1e-9)
+			if r.Lng.IsFull() {
+				s.lo[0], s.hi[0] = -180-pad, 180+pad
+			}
 			segs = append(segs, s)
 		}
 	}
