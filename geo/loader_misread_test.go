@@ -11,7 +11,7 @@ const campaignLine = `{"type":"Feature","properties":{"id":"line","role":"contac
 // file says, and the kernel then answered wrongly for points well inside:
 // each case names a point at least 1 km from every edge, and whether the
 // file's zone holds it.
-func TestCampaignLoaderRefusesMisreadZones(t *testing.T) {
+func TestLoaderRefusesMisreadZones(t *testing.T) {
 	cases := []struct {
 		name, geom string
 		lon, lat   float64
