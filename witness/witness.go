@@ -121,6 +121,7 @@ const (
 	stateFile  = "cosigned.checkpoint" // the last checkpoint cosigned: the log's signature and the witness's
 	ledgerFile = "ledger"              // the entries it covers
 	lockFile   = "witness.lock"        // held by the witness that has the directory open
+	freshFile  = "uncosigned"          // present while the witness has cosigned nothing
 )
 
 // StateFiles are the files of a witness's state directory that a
@@ -248,15 +249,32 @@ func open(cfg Config) (*Witness, error) {
 		// No state: a new witness, unless the directory holds a copy of
 		// the record — then what it cosigned is lost, and starting afresh
 		// would trust the next checkpoint, a fork of it, and wipe the copy.
+		// A copy beside freshFile is one a first round wrote and never
+		// saved a checkpoint for (cut, or its save failed): nothing was
+		// cosigned nor sent, and the witness starts afresh.
 		copyPath := filepath.Join(cfg.Dir, ledgerFile)
-		if fi, err := os.Stat(copyPath); err == nil && fi.Size() > 0 {
+		_, ferr := os.Stat(filepath.Join(cfg.Dir, freshFile))
+		if fi, err := os.Stat(copyPath); err == nil && fi.Size() > 0 && ferr != nil {
 			return nil, fmt.Errorf("%s: no such file, but %s holds %d bytes of the record: this witness cosigned, or began to, and cannot tell what; restore %s (the last checkpoint it cosigned), or, if its first round was cut before it saved, remove %s to start afresh", filepath.Join(cfg.Dir, stateFile), copyPath, fi.Size(), stateFile, copyPath)
 		}
-		return w, os.WriteFile(copyPath, nil, 0o600)
+		if err := os.WriteFile(copyPath, nil, 0o600); err != nil {
+			return nil, err
+		}
+		if ferr != nil {
+			if err := os.WriteFile(filepath.Join(cfg.Dir, freshFile), nil, 0o600); err != nil {
+				return nil, err
+			}
+			// Durable before a first round writes the copy.
+			if err := syncDir(cfg.Dir); err != nil {
+				return nil, err
+			}
+		}
+		return w, nil
 	}
 	if err != nil {
 		return nil, err
 	}
+	os.Remove(filepath.Join(cfg.Dir, freshFile)) // a start cut after the first state was saved
 	t, _, err := ledger.OpenCheckpoint(msg, cfg.Origin, cfg.Log)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", filepath.Join(cfg.Dir, stateFile), err)
@@ -499,6 +517,9 @@ func (w *Witness) save(cosigned []byte, t tlog.Tree, fresh []byte, recs [][]byte
 	if err := ledger.WriteFileAtomic(filepath.Join(w.cfg.Dir, stateFile), cosigned); err != nil {
 		return fmt.Errorf("saving the checkpoint cosigned: %w", err)
 	}
+	if w.last.N == 0 {
+		os.Remove(filepath.Join(w.cfg.Dir, freshFile)) // a checkpoint cosigned: the copy is its
+	}
 	w.last, w.data = t, append(w.data, fresh...)
 	for _, r := range recs {
 		w.hashes = append(w.hashes, tlog.RecordHash(r))
@@ -534,6 +555,16 @@ func (w *Witness) post(ctx context.Context, report func(Event), cosigned []byte,
 	json.Unmarshal(b, &out)
 	report(Event{Event: "cosigned", Size: t.N, Root: t.Hash.String(), Witnesses: out.Witnesses})
 	return nil
+}
+
+// syncDir makes the names in dir durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return fsync.File(d)
 }
 
 // lastSignature is the base64 of a signed note's last signature line.
