@@ -1,8 +1,6 @@
 package api_test
 
 import (
-	"context"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -20,29 +18,13 @@ import (
 // read as "% 09"). Posted to a real server, read in a real Chromium: the
 // 9 of the confidence is drawn left of its 0.
 func TestDashboardPartyCannotReorderTheRow(t *testing.T) {
-	bin := ""
-	for _, b := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(b); err == nil {
-			bin = p
-			break
-		}
-	}
-	if bin == "" {
-		t.Skip("no Chromium on this machine")
-	}
+	bin := chromium(t)
 	srv, _ := feedServer(t, &api.Feed{})
 	obs := strings.Replace(strings.Replace(line, "ID", "b1", 1), `"attributed_to":"unknown"`, `"attributed_to":"\u202eur"`, 1)
 	if code, out := post(t, srv.URL, "application/x-ndjson", obs+"\n"); code != 200 {
 		t.Fatalf("post: %d %v", code, out)
 	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin), chromedp.NoSandbox,
-		chromedp.WindowSize(1280, 1000), chromedp.Flag("disable-gpu", true))
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
+	ctx := headless(t, bin)
 	if err := chromedp.Do(ctx,
 		chromedp.Navigate(srv.URL+"/"),
 		chromedp.Poll[chromedp.Void](`document.querySelectorAll("#rows tr").length === 1`, chromedp.WithPollingTimeout(30*time.Second)),

@@ -1,10 +1,8 @@
 package api_test
 
 import (
-	"context"
 	"fmt"
 	"net/http/httptest"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -24,16 +22,7 @@ import (
 // a real server with a ledger; the page is opened in a real headless
 // Chromium.
 func TestDashboardConsultationsSayWhenPartial(t *testing.T) {
-	bin := ""
-	for _, b := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(b); err == nil {
-			bin = p
-			break
-		}
-	}
-	if bin == "" {
-		t.Skip("no Chromium on this machine")
-	}
+	bin := chromium(t)
 	l, err := ledger.OpenLedger(filepath.Join(t.TempDir(), "ledger"), &ledger.Registry{})
 	if err != nil {
 		t.Fatal(err)
@@ -62,14 +51,7 @@ func TestDashboardConsultationsSayWhenPartial(t *testing.T) {
 		t.Fatalf("%d open consultations on the record, want %d:\n%s", got, n, body)
 	}
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin), chromedp.NoSandbox,
-		chromedp.WindowSize(1280, 1000), chromedp.Flag("disable-gpu", true))
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
+	ctx := headless(t, bin)
 	if err := chromedp.Do(ctx,
 		chromedp.Navigate(srv.URL+"/"),
 		chromedp.Poll[chromedp.Void](`document.querySelectorAll("#agreement tr.consultation").length > 0`, chromedp.WithPollingTimeout(30*time.Second)),

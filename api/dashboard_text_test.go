@@ -1,9 +1,7 @@
 package api_test
 
 import (
-	"context"
 	"net/http/httptest"
-	"os/exec"
 	"testing"
 	"time"
 
@@ -23,16 +21,7 @@ import (
 // whose first zone and first band are renamed, and every tooltip of the
 // zones and bands is opened.
 func TestDashboardZoneAndBandNamesAreText(t *testing.T) {
-	bin := ""
-	for _, b := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(b); err == nil {
-			bin = p
-			break
-		}
-	}
-	if bin == "" {
-		t.Skip("no Chromium on this machine")
-	}
+	bin := chromium(t)
 	a, err := agreement.LoadFS(scenarios.FS, scenarios.ReferenceAgreement)
 	if err != nil {
 		t.Fatal(err)
@@ -47,14 +36,7 @@ func TestDashboardZoneAndBandNamesAreText(t *testing.T) {
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin), chromedp.NoSandbox,
-		chromedp.WindowSize(1280, 1000), chromedp.Flag("disable-gpu", true))
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
+	ctx := headless(t, bin)
 	if err := chromedp.Do(ctx,
 		chromedp.Navigate(srv.URL+"/"),
 		chromedp.Poll[chromedp.Void](`typeof zonesLayer !== "undefined" && typeof bandsLayer !== "undefined"`, chromedp.WithPollingTimeout(30*time.Second)),
