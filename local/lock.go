@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/internal/flock"
@@ -35,13 +36,16 @@ func lockDir(dir string) (*dirLock, error) {
 		if err != nil {
 			return nil, &accord.Error{Code: accord.EINVALID, Message: "locking the data directory " + dir, Err: err}
 		}
-		held, err := flock.TryLock(f)
+		held, probed, err := takeLock(f)
 		if err != nil {
 			f.Close()
 			return nil, &accord.Error{Code: accord.EINVALID, Message: "locking the data directory " + dir, Err: err}
 		}
 		if !held {
 			f.Close()
+			if probed {
+				return nil, accord.Errorf(accord.EINVALID, "the data directory %s: its lock %s was probed without pause for %v (by accord config check or accord ledger checkpoint, shared locks), and no holder was there; try again", dir, path, probeWait)
+			}
 			return nil, inUse(dir, path)
 		}
 		// The holder before may have removed the file between our open
@@ -67,6 +71,35 @@ func lockDir(dir string) (*dirLock, error) {
 	}
 }
 
+// probeWait is how long a deployment taking its data directory waits out
+// probes of the lock (CheckLock, InUse: accord config check, accord
+// ledger checkpoint), each of which holds it shared for a moment. A
+// holder, which holds it exclusive, is refused at once.
+const probeWait = 500 * time.Millisecond
+
+// takeLock takes f's exclusive lock, waiting up to probeWait while only
+// probes stand in the way: held false with probed false when another
+// holder has it, with probed true when probes kept it the whole time.
+func takeLock(f *os.File) (held, probed bool, err error) {
+	deadline := time.Now().Add(probeWait)
+	for {
+		if held, err := flock.TryLock(f); err != nil || held {
+			return held, false, err
+		}
+		// Refused by a holder (exclusive), or by probes (shared): a
+		// shared lock of our own is to be had only in the second case.
+		shared, err := flock.TryShared(f)
+		if err != nil || !shared {
+			return false, false, err
+		}
+		flock.Unlock(f)
+		if time.Now().After(deadline) {
+			return false, true, nil
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
 // inUse is the refusal of a data directory another process holds.
 func inUse(dir, path string) error {
 	b, _ := os.ReadFile(path)
@@ -79,7 +112,9 @@ func inUse(dir, path string) error {
 
 // CheckLock says, as Open would, whether another process holds the data
 // directory dir, without making or changing anything in it ('accord
-// config check'): nil when it is free or has no lock file.
+// config check'): nil when it is free or has no lock file. It holds the
+// lock shared for a moment, which a deployment starting then waits out
+// (takeLock): a probe does not make the directory in use.
 func CheckLock(dir string) error {
 	path := filepath.Join(dir, LockName)
 	f, err := os.Open(path)
@@ -87,7 +122,7 @@ func CheckLock(dir string) error {
 		return nil // no lock file: no holder (Open says what else is wrong)
 	}
 	defer f.Close()
-	held, err := flock.TryLock(f)
+	held, err := flock.TryShared(f)
 	if err != nil {
 		return nil
 	}
@@ -153,7 +188,7 @@ func InUse(dir string) (who string, inUse bool) {
 		return "", false // no lock file: no deployment there
 	}
 	defer f.Close()
-	held, err := flock.TryLock(f)
+	held, err := flock.TryShared(f) // a probe, as CheckLock's
 	if err != nil {
 		return "", false
 	}
