@@ -38,6 +38,26 @@ func LoadKey(path string) (*age.X25519Identity, error) {
 	if err != nil {
 		return nil, keyError(path, err, "it must be a file this user can read")
 	}
+	return parseKey(path, b)
+}
+
+// CheckKey says, as LoadKey would, what is wrong with the key file at
+// path, and reads it only: nil when it holds a key or does not exist
+// (LoadKey makes it).
+func CheckKey(path string) error {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return keyError(path, err, "it must be a file this user can read")
+	}
+	_, err = parseKey(path, b)
+	return err
+}
+
+// parseKey reads the identity in the bytes b of the key file path.
+func parseKey(path string, b []byte) (*age.X25519Identity, error) {
 	for _, line := range strings.Split(string(b), "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "#") {

@@ -348,6 +348,9 @@ func checkServerConfig(ctx context.Context, c serverConfig, connect bool) []stri
 		add(checkDataDir(c.data))
 		if c.role != stream.RoleWitness {
 			add(checkLogKey(c.data)) // read at start as serve reads it
+			for _, err := range local.CheckFiles(ctx, c.data, c.store) {
+				add(err) // the stores and the mediation key, read only
+			}
 		}
 	}
 	as, err := loadAgreements(c.agreements)

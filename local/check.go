@@ -1,0 +1,32 @@
+package local
+
+import (
+	"context"
+	"path/filepath"
+
+	"github.com/accord-peace/accord/mediation"
+	"github.com/accord-peace/accord/sqlite"
+)
+
+// CheckFiles says, as Open would at start, what is wrong with the files
+// a deployment with the store setting store reads in the data directory
+// dir — accord.db and incidents.db (with the SQLite store) not databases
+// or cut short, a mediation.key without its key — one error for each,
+// naming the file ('accord config check'). It reads them only, and makes
+// nothing: a file not there yet is one Open makes. The databases are not
+// read while another process holds the directory (CheckLock says so):
+// that process is writing them.
+func CheckFiles(ctx context.Context, dir, store string) []error {
+	var errs []error
+	if !IsPostgres(store) && CheckLock(dir) == nil {
+		for _, name := range []string{"accord.db", "incidents.db"} {
+			if err := sqlite.Check(ctx, filepath.Join(dir, name)); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	if err := mediation.CheckKey(filepath.Join(dir, "mediation.key")); err != nil {
+		errs = append(errs, err)
+	}
+	return errs
+}
