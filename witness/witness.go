@@ -101,6 +101,31 @@ type Refusal struct {
 
 func (r *Refusal) Error() string { return "refused: " + r.Reason }
 
+// Unreachable is a request the server did not answer: the connection
+// refused or cut, its host not found, no answer within the client's
+// timeout. Nothing was verified nor refused; a later round may reach it.
+// An answer, even an error status, is not one.
+type Unreachable struct {
+	Server string // the server as messages name it: without its password
+	Err    error  // the client's error
+}
+
+func (e *Unreachable) Error() string {
+	return e.Server + " could not be reached: " + e.Err.Error()
+}
+
+func (e *Unreachable) Unwrap() error { return e.Err }
+
+// do sends req, an Unreachable error when no answer came (a cancelled
+// context is left as it is: the caller stopped, not the server).
+func (w *Witness) do(req *http.Request) (*http.Response, error) {
+	resp, err := w.cfg.Client.Do(req)
+	if err != nil && req.Context().Err() == nil {
+		return nil, &Unreachable{Server: w.server, Err: err}
+	}
+	return resp, err
+}
+
 // Witness follows one log.
 type Witness struct {
 	cfg    Config
@@ -327,7 +352,8 @@ func (w *Witness) Checkpoint() ([]byte, error) {
 // Round fetches the server's checkpoint and, when it is new, verifies it
 // and the entries up to it, replays the engine and cosigns it. It reports
 // what it did through report. A *Refusal error is a checkpoint refused;
-// any other error a failure to reach or read the server.
+// an *Unreachable one a server that did not answer; any other error a
+// failure to read the server's answer or to keep the state.
 func (w *Witness) Round(ctx context.Context, report func(Event)) error {
 	msg, err := w.get(ctx, "/v1/checkpoint")
 	if err != nil {
@@ -540,7 +566,7 @@ func (w *Witness) post(ctx context.Context, report func(Event), cosigned []byte,
 		return err
 	}
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := w.cfg.Client.Do(req)
+	resp, err := w.do(req)
 	if err != nil {
 		return err
 	}
@@ -640,7 +666,7 @@ func (w *Witness) getLimit(ctx context.Context, path string, limit int64) ([]byt
 	if err != nil {
 		return nil, err
 	}
-	resp, err := w.cfg.Client.Do(req)
+	resp, err := w.do(req)
 	if err != nil {
 		return nil, err
 	}

@@ -37,6 +37,10 @@ const (
 	exitOK      = 0
 	exitFailure = 1 // the command ran and failed (bad input, not found)
 	exitUsage   = 2 // the command line itself is wrong
+	// exitUnreachable: a server the command talks to did not answer
+	// (refused connection, unknown host, no answer in time); nothing was
+	// done, and running it again later may succeed (witness --once).
+	exitUnreachable = 3
 	// exitInterrupted is the shell's status for a command stopped by
 	// SIGINT (128 + 2), given for SIGTERM too.
 	exitInterrupted = 130
@@ -66,6 +70,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "accord: interrupted: %v\n", err)
 		return exitInterrupted
 	}
+	var ur unreachableError
+	if errors.As(err, &ur) {
+		fmt.Fprintf(stderr, "accord: %v\n", err)
+		return exitUnreachable
+	}
 	var ve *scenario.ValidationError
 	if errors.As(err, &ve) {
 		fmt.Fprintf(stderr, "accord: invalid scenario (%d problem(s)):\n%v\n", len(ve.Problems), err)
@@ -77,6 +86,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	return exitFailure
 }
+
+// unreachableError is a failure to reach a server that the command
+// exits with exitUnreachable for, not exitFailure: the server neither
+// refused nor answered anything.
+type unreachableError struct{ err error }
+
+func (e unreachableError) Error() string { return e.err.Error() }
+func (e unreachableError) Unwrap() error { return e.err }
 
 // systemError reports whether err is the system's answer to a file
 // operation (stdout on a full disk, a closed pipe, a file not writable):

@@ -336,6 +336,9 @@ func openSealedWith(cmd *cobra.Command, client *http.Client, server, token strin
 		// does not match its seal (refused by the reader).
 		resp, err := client.Do(req)
 		if err != nil {
+			if req.Context().Err() == nil {
+				err = &witness.Unreachable{Server: redact.URLs(server), Err: err}
+			}
 			return nil, fmt.Errorf("%w: %w", witness.ErrFetch, err)
 		}
 		defer resp.Body.Close()

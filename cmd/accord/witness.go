@@ -55,7 +55,10 @@ already cosigned: a fork, located at its first entry that differs, with both
 record hashes), an entry that does not verify, or a record the engine cannot
 replay is refused and never cosigned: the refusal is printed, and the witness
 keeps refusing until the server serves a history that extends the one it
-cosigned. With --once it exits 1 on a refusal.
+cosigned. With --once it exits 0 when the round ended (cosigned, or
+nothing new), 1 on a refusal (or when the server answered with an error),
+3 when the server could not be reached (connection refused, host not
+found, no answer within --timeout): nothing was verified, try again.
 
 Its state is kept in --data: the last checkpoint it cosigned
 (cosigned.checkpoint, signed by the log and by the witness: a checkpoint
@@ -128,11 +131,15 @@ Each round prints a line (entries verified, checkpoints cosigned, refusals);
 			if once {
 				err := w.Round(cmd.Context(), report)
 				var r *witness.Refusal
+				var u *witness.Unreachable
 				switch {
 				case err == nil:
 					return nil
 				case errors.As(err, &r):
 					return accord.Errorf(accord.EINVALID, "witness %s refused the checkpoint: %s", signer.Name(), r.Reason)
+				case cmd.Context().Err() == nil && errors.As(err, &u):
+					// Nothing verified nor refused: exit 3, to be tried again.
+					return unreachableError{fmt.Errorf("witness %s: %w; nothing verified nor cosigned, try again later", signer.Name(), err)}
 				case cmd.Context().Err() != nil:
 					// Stopped before the round ended: nothing verified nor
 					// cosigned (exit 130, as any command interrupted).
@@ -155,7 +162,7 @@ Each round prints a line (entries verified, checkpoints cosigned, refusals);
 	f.StringVar(&origin, "origin", "accord/ukraine-2025", "the log's origin line in its checkpoints")
 	f.StringVar(&data, "data", "", "the witness's state directory (default NAME.witness)")
 	f.StringVar(&token, "token", "", "the bearer token that opens sealed entries of open consultations (default $ACCORD_TOKEN)")
-	f.BoolVar(&once, "once", false, "catch up with the server once and exit (1 on a refusal)")
+	f.BoolVar(&once, "once", false, "catch up with the server once and exit (1 on a refusal or an error answer, 3 when the server cannot be reached)")
 	f.BoolVar(&asJSON, "json", false, "print one JSON event a line instead of progress lines")
 	f.DurationVar(&every, "every", witness.DefaultEvery, "the least time between two rounds while following the feed: the batches that arrive meanwhile make one round")
 	f.DurationVar(&interval, "interval", witness.DefaultPoll, "time between two rounds when the server has no feed (polling)")
