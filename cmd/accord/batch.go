@@ -26,19 +26,22 @@ import (
 // main one first, as loadMission gives them) it returns every one's
 // state, the main one's first; k is the kernel of their merged geometry.
 func runBatch(ctx context.Context, as []*agreement.Agreement, k *geo.Kernel, obs []monitor.Observation) ([]monitor.Incident, []*engine.State, error) {
-	ins, sts, _, err := runBatchCorridor(ctx, as, k, obs)
+	ins, sts, _, err := runBatchCorridor(ctx, as, k, obs, nil)
 	return ins, sts, err
 }
 
 // runBatchCorridor is runBatch that also returns the corridor at the end
-// (mission.Corridor; nil when no agreement has a corridor section).
-func runBatchCorridor(ctx context.Context, as []*agreement.Agreement, k *geo.Kernel, obs []monitor.Observation) ([]monitor.Incident, []*engine.State, *mission.Corridor, error) {
+// (mission.Corridor; nil when no agreement has a corridor section), and
+// tells progress (when not nil) how many of the observations are fused
+// after each hour's.
+func runBatchCorridor(ctx context.Context, as []*agreement.Agreement, k *geo.Kernel, obs []monitor.Observation, progress func(done, total int)) ([]monitor.Incident, []*engine.State, *mission.Corridor, error) {
 	m, err := mission.Open(ctx, mission.Config{Agreement: as[0], Others: as[1:], Kernel: k,
 		Observations: monitor.NewMemStore(), Incidents: monitor.NewMemIncidentStore()})
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	defer m.Close()
+	total := len(obs)
 	for len(obs) > 0 {
 		n := 1
 		hour := obs[0].ObservedAt.Truncate(time.Hour)
@@ -49,6 +52,9 @@ func runBatchCorridor(ctx context.Context, as []*agreement.Agreement, k *geo.Ker
 			return nil, nil, nil, err
 		}
 		obs = obs[n:]
+		if progress != nil {
+			progress(total-len(obs), total)
+		}
 	}
 	var corridor *mission.Corridor
 	if m.Monitoring().Corridor != nil {

@@ -106,6 +106,7 @@ func newMonitorRunCmd() *cobra.Command {
 	var asJSON bool
 	var beside []string
 	var outFormat, outPath string
+	var showProgress bool
 	var input inputFlags
 	cmd := &cobra.Command{
 		Use:   "run AGREEMENT OBS.ndjson",
@@ -142,7 +143,12 @@ csv (RFC 4180, UTF-8, lon and lat columns) or kml (KML 2.2, Placemarks with
 ExtendedData) — with the same flat fields in all three (docs/server.md,
 Exports). (--format is the input's format.) --out FILE writes the output to
 FILE instead of standard output, atomically: a temporary file renamed over
-it, so a failure leaves FILE as it was.`,
+it, so a failure leaves FILE as it was.
+
+Progress goes to stderr when stderr is a terminal, or with --progress: the
+observations read, then those fused, every tenth of them (one line
+rewritten on a terminal), then the incidents; what is printed or written
+is the same with or without it.`,
 		Example: "  accord simulate --duration 2h > obs.ndjson\n  accord monitor run reference obs.ndjson --json\n" +
 			"  accord monitor run reference obs.ndjson --output-format geojson --out incidents.geojson\n" +
 			"  ogrinfo -al -so incidents.geojson",
@@ -162,14 +168,17 @@ it, so a failure leaves FILE as it was.`,
 			if err != nil {
 				return err
 			}
+			p := newProgress(cmd, showProgress)
 			obs, err := input.read(cmd, args[1])
 			if err != nil {
 				return err
 			}
-			incidents, _, corridor, err := runBatchCorridor(cmd.Context(), as, k, obs)
+			p.step("%d observations read from %s", len(obs), inputName(args[1]))
+			incidents, _, corridor, err := runBatchCorridor(cmd.Context(), as, k, obs, p.count("observations fused"))
 			if err != nil {
 				return err
 			}
+			p.step("%d incidents", len(incidents))
 			write := func(out io.Writer) error {
 				if err := writeIncidents(out, format, obs, incidents); err != nil || format != "text" {
 					return err
@@ -186,8 +195,17 @@ it, so a failure leaves FILE as it was.`,
 	cmd.Flags().StringVar(&outFormat, "output-format", "", "what to print: "+outputFormats+" (default text)")
 	cmd.Flags().StringVar(&outPath, "out", "", "write to this file (atomically) instead of standard output")
 	cmd.Flags().StringArrayVar(&beside, "beside", nil, "an agreement run beside AGREEMENT on the same observations, a file or an embedded one by name ("+embeddedNames()+"); repeat for more")
+	cmd.Flags().BoolVar(&showProgress, "progress", false, "report progress on stderr even when it is not a terminal")
 	input.register(cmd)
 	return cmd
+}
+
+// inputName is an input's path as progress names it.
+func inputName(path string) string {
+	if path == "-" {
+		return "standard input"
+	}
+	return path
 }
 
 // usagePath is a command's path for a usage error's "Run 'accord PATH

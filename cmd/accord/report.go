@@ -41,6 +41,7 @@ func newDailyReportCmd() *cobra.Command {
 	var beside []string
 	var input inputFlags
 	var stretchKM float64
+	var showProgress bool
 	var rec reconstructionReport
 	cmd := &cobra.Command{
 		Use:   "daily AGREEMENT OBS.ndjson --day YYYY-MM-DD --out REPORT.html [--pdf REPORT.pdf]",
@@ -65,7 +66,12 @@ the violations of that agreement's rules first observed on the day.
 server's record (its data directory): the day's funds, commitments,
 confirmations and disbursements and the day's refusals with their reasons,
 by oblast and sector, of the day and to date; --reconstruction-json and
---reconstruction-md write that section as JSON and Markdown too.`,
+--reconstruction-md write that section as JSON and Markdown too.
+
+Progress goes to stderr when stderr is a terminal, or with --progress: the
+observations read, then those fused, every tenth of them (one line
+rewritten on a terminal), then each file made; the report is the same with
+or without it.`,
 		Args: exactArgs(2, "AGREEMENT and OBS.ndjson"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if out == "" && pdf == "" {
@@ -94,14 +100,17 @@ by oblast and sector, of the day and to date; --reconstruction-json and
 				return err
 			}
 			a := as[0]
+			p := newProgress(cmd, showProgress)
 			obs, err := input.read(cmd, args[1])
 			if err != nil {
 				return err
 			}
-			incidents, states, corridor, err := runBatchCorridor(cmd.Context(), as, k, obs)
+			p.step("%d observations read from %s", len(obs), inputName(args[1]))
+			incidents, states, corridor, err := runBatchCorridor(cmd.Context(), as, k, obs, p.count("observations fused"))
 			if err != nil {
 				return err
 			}
+			p.step("%d incidents", len(incidents))
 			rep := report.Build(a.ID, d, incidents, stretches(mon.Geometry, stretchKM*1000))
 			if err := addCorridor(rep, as, corridor, incidents); err != nil {
 				return err
@@ -128,10 +137,12 @@ by oblast and sector, of the day and to date; --reconstruction-json and
 			if err := rep.HTML(&html); err != nil {
 				return err
 			}
+			p.step("the report of %s made", d.Format("2006-01-02"))
 			if out != "" {
 				if err := writeFileAtomic(out, func(f *os.File) error { _, err := f.Write(html.Bytes()); return err }); err != nil {
 					return err
 				}
+				p.step("written to %s", out)
 			}
 			if pdf != "" {
 				b, err := printPDF(cmd.Context(), html.Bytes())
@@ -141,6 +152,7 @@ by oblast and sector, of the day and to date; --reconstruction-json and
 				if err := writeFileAtomic(pdf, func(f *os.File) error { _, err := f.Write(b); return err }); err != nil {
 					return err
 				}
+				p.step("printed to %s", pdf)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%s: %d incidents (%d the day before), %d violations, %d heavy weapons in bands\n",
 				d.Format("2006-01-02"), rep.Today.Incidents, rep.Yesterday.Incidents, rep.Today.Violations, len(rep.Weapons))
@@ -154,6 +166,7 @@ by oblast and sector, of the day and to date; --reconstruction-json and
 	cmd.Flags().StringVar(&out, "out", "", "write the HTML report to this file")
 	cmd.Flags().StringVar(&pdf, "pdf", "", "print the report to this PDF file (needs Chromium)")
 	cmd.Flags().Float64Var(&stretchKM, "stretch-km", 100, "length of the stretches of the line the report counts by")
+	cmd.Flags().BoolVar(&showProgress, "progress", false, "report progress on stderr even when it is not a terminal")
 	cmd.Flags().StringArrayVar(&beside, "beside", nil, "an agreement run beside AGREEMENT on the same observations (its own consultations: a section of the report), a file or an embedded one by name ("+embeddedNames()+"); repeat for more")
 	rec.register(cmd)
 	input.register(cmd)

@@ -2,9 +2,7 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"os"
-	"time"
 
 	"github.com/accord-peace/accord/render"
 	"github.com/accord-peace/accord/robust"
@@ -84,38 +82,4 @@ over every core. Progress goes to stderr when stderr is a terminal, or with
 	c.Flags().StringVar(&svg, "svg", "", "also write a bar chart of the acceptance probabilities to this SVG file")
 	c.Flags().BoolVar(&progress, "progress", false, "report progress on stderr even when it is not a terminal")
 	return c
-}
-
-// isTerminal reports whether w is a terminal.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
-
-// progressPrinter reports runs done: on a terminal one line rewritten at
-// most five times a second, elsewhere a line at every tenth of the runs.
-func progressPrinter(w io.Writer, terminal bool) func(done, total int) {
-	start, last, step := time.Now(), time.Time{}, -1
-	return func(done, total int) {
-		pct := 100 * done / total
-		if terminal {
-			if done < total && time.Since(last) < 200*time.Millisecond {
-				return
-			}
-			last = time.Now()
-			fmt.Fprintf(w, "\raccord: robust: %d/%d runs (%d%%), %.1fs", done, total, pct, time.Since(start).Seconds())
-			if done == total {
-				fmt.Fprintln(w)
-			}
-			return
-		}
-		if pct/10 > step || done == total {
-			step = pct / 10
-			fmt.Fprintf(w, "accord: robust: %d/%d runs (%d%%), %.1fs\n", done, total, pct, time.Since(start).Seconds())
-		}
-	}
 }
