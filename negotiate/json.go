@@ -33,6 +33,25 @@ type Report struct {
 	ConflictsCut bool `json:"conflicts_cut,omitempty"`
 }
 
+// ConflictsReport is the JSON form of Conflicts, with the names of
+// Report's fields that carry them (`accord bridge --json` when nothing is
+// acceptable, as `accord analyze --json`).
+type ConflictsReport struct {
+	Conflicts           [][]RedLine `json:"conflicts"` // never null: [] when no set was found
+	ReservationConflict bool        `json:"reservation_conflict,omitempty"`
+	MinBlockingRedLines int         `json:"min_blocking_red_lines,omitempty"`
+	ConflictsCut        bool        `json:"conflicts_cut,omitempty"`
+}
+
+// Report is the JSON form of c.
+func (c *Conflicts) Report() ConflictsReport {
+	sets := c.Sets
+	if sets == nil {
+		sets = [][]RedLine{}
+	}
+	return ConflictsReport{Conflicts: sets, ReservationConflict: c.Reservation, MinBlockingRedLines: c.MinSize, ConflictsCut: !c.Exact}
+}
+
 // Bounds are exact lower and upper bounds of a count.
 type Bounds struct {
 	Lower *big.Int `json:"lower"`
@@ -111,14 +130,11 @@ func (a *Analysis) Report() Report {
 		r.Proposals[ev.Proposal] = rp
 	}
 	if a.Conflicts != nil {
-		sets := a.Conflicts.Sets
-		if sets == nil {
-			sets = [][]RedLine{}
-		}
-		r.Conflicts = &sets
-		r.ReservationConflict = a.Conflicts.Reservation
-		r.MinBlockingRedLines = a.Conflicts.MinSize
-		r.ConflictsCut = !a.Conflicts.Exact
+		c := a.Conflicts.Report()
+		r.Conflicts = &c.Conflicts
+		r.ReservationConflict = c.ReservationConflict
+		r.MinBlockingRedLines = c.MinBlockingRedLines
+		r.ConflictsCut = c.ConflictsCut
 	}
 	for _, c := range a.Cycles {
 		r.SequencingCycles = append(r.SequencingCycles, c.Tracks)

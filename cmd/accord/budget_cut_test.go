@@ -90,7 +90,7 @@ func TestConflictsBudgetCutNotReservation(t *testing.T) {
 		t.Errorf("analyze --json: conflicts_cut %s, min_blocking_red_lines %s; want none and 1", r["conflicts_cut"], r["min_blocking_red_lines"])
 	}
 	out, _, _ = runAccord(t, "bridge", sc, "--budget", "1", "--json")
-	if strings.Contains(out, `"Reservation": true`) {
+	if strings.Contains(out, `"reservation_conflict": true`) {
 		t.Errorf("bridge --json --budget 1 claims a reservation conflict:\n%s", out)
 	}
 }

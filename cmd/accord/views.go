@@ -172,7 +172,11 @@ When --budget runs out before a proposal's search finds any acceptable
 package, the proposal is said to be cut (listed under "cut" in --json, its
 bridge null). "acceptable" in --json is true when the count or a search
 found an acceptable package, false when none exists, and null when every
-search that could tell was cut.`,
+search that could tell was cut. When none exists, --json gives what blocks
+agreement with analyze --json's keys: "conflicts" (the smallest sets of red
+lines, each [{"party","issue","option"}...]), "min_blocking_red_lines",
+"reservation_conflict" and, when the budget cut that search,
+"conflicts_cut".`,
 		Args:              exactArgs(1, "one SCENARIO"),
 		ValidArgsFunction: scenarioCompletion,
 		RunE: func(c *cobra.Command, args []string) error {
@@ -276,7 +280,11 @@ func writeConflicts(out io.Writer, m *negotiate.Model, o negotiate.Options, asJS
 		return err
 	}
 	if asJSON {
-		return writeJSON(out, map[string]any{"acceptable": false, "conflicts": cf})
+		// analyze --json's names for the same facts.
+		return writeJSON(out, struct {
+			Acceptable bool `json:"acceptable"`
+			negotiate.ConflictsReport
+		}{false, cf.Report()})
 	}
 	render.Conflicts(out, &cf)
 	return nil
