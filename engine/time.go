@@ -79,7 +79,7 @@ func (r *run) advance(at time.Time) {
 		case dProvision:
 			p := &r.s.Provisions[d.idx]
 			p.Status = Overdue
-			r.derive(d.at, "provision %s overdue (due %s)", p.ID, p.Due.Format(time.RFC3339))
+			r.derive(d.at, "provision %s overdue (due %s)", p.ID, p.Due.Format(time.RFC3339Nano))
 		case dQuota:
 			r.quotaEnd(d.idx, d.at)
 		}
@@ -242,14 +242,16 @@ func dueOf(p agreement.Provision, rec record) (time.Time, bool) {
 	return from.Add(d), err == nil
 }
 
-// dueDate is the deadline of a provision with a due_date: the end of that
-// day (UTC), so that the provision is done in time on the day itself. It
-// is known from the start, and the engine sets it then (New): a due date
-// that passed before the first entries is overdue at its own time, before
-// them, and not after an entry later than it.
+// dueDate is the deadline of a provision with a due_date: the last instant
+// of that day (UTC), 23:59:59.999999999, so that the provision is done in
+// time on the day itself and late from the next day's first instant, as
+// every deadline is met at itself and missed strictly after it. It is
+// known from the start, and the engine sets it then (New): a due date that
+// passed before the first entries is overdue at its own time, before them,
+// and not after an entry later than it.
 func dueDate(p agreement.Provision) (time.Time, bool) {
 	d, err := time.Parse("2006-01-02", p.DueDate)
-	return d.AddDate(0, 0, 1), err == nil
+	return d.AddDate(0, 0, 1).Add(-time.Nanosecond), err == nil
 }
 
 // record is the state as the condition language sees it. A record lives
