@@ -35,3 +35,35 @@ func TestRuleInForce(t *testing.T) {
 		}
 	}
 }
+
+// A provision's deadline is the last instant it is in time, and belongs to
+// the period before it: a rule from provision:ID is in force from the first
+// instant the provision is late, one until provision:ID through the
+// deadline itself — for a deadline counted (within) as for a due_date, whose
+// deadline is the last instant of its day.
+func TestRuleInForceAroundAProvisionsDeadline(t *testing.T) {
+	tp := func(t time.Time) *time.Time { return &t }
+	within := time.Date(2026, 2, 1, 10, 0, 0, 0, time.UTC)
+	dated := time.Date(2026, 1, 31, 23, 59, 59, 999999999, time.UTC)
+	s := &State{Provisions: []ProvisionState{{ID: "within", Due: tp(within)}, {ID: "dated", Due: tp(dated)}}}
+	tests := []struct {
+		from, until string
+		at          time.Time
+		want        bool
+	}{
+		{"provision:within", "", within.Add(-time.Nanosecond), false},
+		{"provision:within", "", within, false}, // the provision is in time
+		{"provision:within", "", within.Add(time.Nanosecond), true},
+		{"", "provision:within", within, true},
+		{"", "provision:within", within.Add(time.Nanosecond), false},
+		{"provision:dated", "", dated, false},
+		{"provision:dated", "", time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC), true},
+		{"", "provision:dated", dated, true},
+		{"", "provision:dated", time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC), false},
+	}
+	for _, tt := range tests {
+		if got := s.RuleInForce(tt.from, tt.until, tt.at); got != tt.want {
+			t.Errorf("from %q until %q at %s: %v, want %v", tt.from, tt.until, tt.at.Format(time.RFC3339Nano), got, tt.want)
+		}
+	}
+}
