@@ -22,7 +22,8 @@ func TestRuleInForce(t *testing.T) {
 	}{
 		{"", "", 0, true},
 		{"provision:withdrawal", "", 13, false},
-		{"provision:withdrawal", "", 14, true},
+		{"provision:withdrawal", "", 14, false}, // the deadline itself: still in time
+		{"provision:withdrawal", "", 15, true},
 		{"provision:elections", "", 400, false}, // no deadline yet
 		{"phase:ceasefire", "phase:permanent", 39, true},
 		{"phase:ceasefire", "phase:permanent", 40, false},

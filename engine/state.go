@@ -198,18 +198,33 @@ func (s *State) Reached(ref string) (time.Time, bool) {
 
 // RuleInForce reports whether a rule with these bounds is in force at a time
 // (agreement.InForce: from included, until excluded; a bound not reached
-// yet keeps the rule out of force, or in).
+// yet keeps the rule out of force, or in). A provision's deadline is the
+// last instant it is in time and belongs to the period before it: a rule
+// from provision:ID is in force from the next instant (the first the
+// provision is late), one until provision:ID through the deadline. A
+// phase's opening is the first instant of the phase.
 func (s *State) RuleInForce(from, until string, at time.Time) bool {
 	if from != "" {
-		t, ok := s.Reached(from)
+		t, ok := s.starts(from)
 		if !ok || at.Before(t) {
 			return false
 		}
 	}
 	if until != "" {
-		if t, ok := s.Reached(until); ok && !at.Before(t) {
+		if t, ok := s.starts(until); ok && !at.Before(t) {
 			return false
 		}
 	}
 	return true
+}
+
+// starts is the first instant after a point of the agreement's clock was
+// reached (Reached): a phase's opening itself, the instant after a
+// provision's deadline.
+func (s *State) starts(ref string) (time.Time, bool) {
+	t, ok := s.Reached(ref)
+	if ok && strings.HasPrefix(ref, "provision:") {
+		t = t.Add(time.Nanosecond)
+	}
+	return t, ok
 }
