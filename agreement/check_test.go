@@ -57,6 +57,7 @@ func TestPhasedErrors(t *testing.T) {
 		{"lift unknown event", "snapback_on: [ru]", "snapback_on: [ru]\n  lift: \"since(lifting) >= 1d\"", `line 16: enforcement.lift: column 7: no event "lifting"`},
 		{"lift never", "snapback_on: [ru]", "snapback_on: [ru]\n  lift: \"false\"", "line 16: enforcement.lift: is false: the snapback can never be lifted"},
 		{"snapback party", "snapback_on: [ru]", "snapback_on: [us]", `enforcement.snapback_on: "us" is not a party`},
+		{"snapback_at", "snapback_on: [ru]", "snapback_on: [ru]\n  snapback_at: noon", `line 16: enforcement.snapback_at: "noon": want midnight (the default: 00:00 UTC after the snapback_days-th day after the notification's) or elapsed (snapback_days × 24 h after the notification)`},
 		{"role", "role: guarantor}\n  - {actor: eu", "role: arbiter}\n  - {actor: eu", `roles[0].role: "arbiter" is not one of`},
 		{"temporary without end", "within: 14d}", "within: 14d, nature: temporary}", "a temporary provision needs expires or review"},
 	}
