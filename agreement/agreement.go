@@ -142,6 +142,9 @@ type Enforcement struct {
 	// SnapbackDays is the time from an upheld major violation, or a
 	// consultation that failed at every stage, to the snapback of relief.
 	SnapbackDays int `yaml:"snapback_days,omitempty"`
+	// SnapbackAt says how SnapbackDays count (SnapbackEffective):
+	// SnapbackMidnight ("" too) or SnapbackElapsed.
+	SnapbackAt string `yaml:"snapback_at,omitempty"`
 	// SuspendPhase names the phase a snapback suspends ("" none).
 	SuspendPhase string `yaml:"suspend_phase,omitempty"`
 	// SnapbackOn lists the parties whose upheld major violations snap the
@@ -152,6 +155,27 @@ type Enforcement struct {
 	// tranches may be released again, each under its own condition.
 	Lift string `yaml:"lift,omitempty"`
 	lift *cond.Expr
+}
+
+// How a snapback's days count (Enforcement.SnapbackAt).
+const (
+	// SnapbackMidnight, the default, is the JCPOA's rule (UNSCR 2231 para.
+	// 12, as the 2025 notification applied it: notified 28 August, in
+	// effect 28 September): the snapback takes effect at 00:00:00 UTC after
+	// the SnapbackDays-th day after the notification's day (UTC).
+	SnapbackMidnight = "midnight"
+	// SnapbackElapsed counts SnapbackDays × 24 h from the notification's
+	// instant.
+	SnapbackElapsed = "elapsed"
+)
+
+// SnapbackEffective is when a snapback notified at a time takes effect.
+func (e *Enforcement) SnapbackEffective(notified time.Time) time.Time {
+	if e.SnapbackAt == SnapbackElapsed {
+		return notified.Add(time.Duration(e.SnapbackDays) * 24 * time.Hour)
+	}
+	y, m, d := notified.UTC().Date()
+	return time.Date(y, m, d+e.SnapbackDays+1, 0, 0, 0, 0, time.UTC)
 }
 
 // Tranche is one tranche of relief.

@@ -230,6 +230,9 @@ func (a *Agreement) checkPhased(others map[string]cond.Names) []string {
 		if e.SnapbackDays < 0 || e.SnapbackDays > MaxDays {
 			add("enforcement.snapback_days: must be from 0 to %d days (a century), got %d", MaxDays, e.SnapbackDays)
 		}
+		if e.SnapbackAt != "" && e.SnapbackAt != SnapbackMidnight && e.SnapbackAt != SnapbackElapsed {
+			add("enforcement.snapback_at: %q: want %s (the default: 00:00 UTC after the snapback_days-th day after the notification's) or %s (snapback_days × 24 h after the notification)", e.SnapbackAt, SnapbackMidnight, SnapbackElapsed)
+		}
 		for _, p := range e.SnapbackOn {
 			if !slices.Contains(a.Parties, p) {
 				add("enforcement.snapback_on: %q is not a party", p)

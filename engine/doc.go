@@ -13,9 +13,11 @@
 // the advisory board, each with its day limit, until a finding signed by a
 // quorum of guarantors upholds, dismisses or finds it inconclusive. An
 // upheld major (or grave) violation by a party named in snapback_on, or a
-// consultation that fails at every stage, notifies snapback: after
-// snapback_days every released tranche of relief is re-imposed, pending
-// tranches stay blocked and the suspend_phase is suspended.
+// consultation that fails at every stage, notifies snapback: at 00:00 UTC
+// after the snapback_days-th day after the notification's day (UNSCR 2231's
+// rule; snapback_at: elapsed counts snapback_days × 24 h instead) every
+// released tranche of relief is re-imposed, pending tranches stay blocked
+// and the suspend_phase is suspended.
 //
 // An agreement with enforcement.lift ends a snapback in effect when that
 // condition holds (evaluated with the others, on the engine's clock): the

@@ -468,7 +468,7 @@ func (r *run) notifySnapback(c *ConsultationState, at time.Time) {
 		// append never changes what a refused run's original holds.
 		r.s.Snapbacks = append(r.s.Snapbacks, *prev)
 	}
-	eff := at.Add(time.Duration(en.SnapbackDays) * 24 * time.Hour)
+	eff := en.SnapbackEffective(at)
 	r.s.Snapback = &SnapbackState{Cause: c.Violation, NotifiedAt: at, EffectiveAt: eff}
 	r.derive(at, "snapback notified (violation %s, %s): relief re-imposed on %s unless settled", c.Violation, c.Outcome, eff.Format(time.RFC3339))
 }

@@ -63,7 +63,7 @@ func TestTimelineSnapback(t *testing.T) {
 	if c.Stage != engine.StageClosed || c.Outcome != engine.Upheld || c.Answer != "dispute" || c.Severity != "major" {
 		t.Errorf("consultation %+v", c)
 	}
-	if s.Snapback == nil || !s.Snapback.Effective || !s.Snapback.EffectiveAt.Equal(time.Date(2026, 2, 19, 15, 0, 0, 0, time.UTC)) {
+	if s.Snapback == nil || !s.Snapback.Effective || !s.Snapback.EffectiveAt.Equal(time.Date(2026, 2, 20, 0, 0, 0, 0, time.UTC)) { // notified 2026-01-20T15:00Z: 00:00 UTC after the 30th day
 		t.Errorf("snapback %+v", s.Snapback)
 	}
 	// The permanent phase opened the moment 30 days of the ceasefire phase

@@ -45,7 +45,7 @@ func at(s string) time.Time {
 	return v
 }
 
-// after is the snapback log (effective 2026-02-19T15:00) followed by these
+// after is the snapback log (notified 2026-01-20T15:00, effective 2026-02-20T00:00) followed by these
 // entries, numbered on.
 func after(t *testing.T, evs ...engine.Event) []engine.Event {
 	log := mustLog(t, "testdata/snapback.ndjson")
@@ -99,7 +99,7 @@ func TestLift(t *testing.T) {
 			lifted:   "2026-04-21T00:00:00Z",
 			phases:   "ceasefire-30:open permanent:open reconstruction:open",
 			tranches: "relief-1:pending relief-2:pending relief-3:pending",
-			derived:  []string{"snapback lifted: " + liftCond + " holds (violation v1, effective since 2026-02-19T15:00:00Z)", "phase reconstruction resumes (pending)", "phase reconstruction opens", "tranche relief-1 pending again"},
+			derived:  []string{"snapback lifted: " + liftCond + " holds (violation v1, effective since 2026-02-20T00:00:00Z)", "phase reconstruction resumes (pending)", "phase reconstruction opens", "tranche relief-1 pending again"},
 		},
 		{
 			name:     "tranches re-released at a later tick",
@@ -147,7 +147,7 @@ func TestLift(t *testing.T) {
 			phases:   "ceasefire-30:open permanent:open reconstruction:open",
 			tranches: "relief-1:released relief-2:released relief-3:released",
 			history:  1,
-			derived:  []string{"(violation v2, effective since 2026-05-30T12:00:00Z)"},
+			derived:  []string{"(violation v2, effective since 2026-05-31T00:00:00Z)"},
 		},
 	}
 	for _, tt := range tests {
