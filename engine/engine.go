@@ -124,7 +124,7 @@ func (e *Engine) prepare(ev Event) (*run, error) {
 
 // entryError is the error of a refused entry.
 func entryError(ev Event, err error) error {
-	return accord.Errorf(accord.EINVALID, "log entry %d (%s at %s): %v", ev.Seq, ev.Type, ev.At.Format(time.RFC3339), err)
+	return accord.Errorf(accord.EINVALID, "log entry %d (%s at %s): %v", ev.Seq, ev.Type, ev.At.Format(time.RFC3339Nano), err)
 }
 
 // undo puts back the consultations and violations a prepared run changed
@@ -265,7 +265,7 @@ func checkOrder(ev Event, s *State) error {
 		return fmt.Errorf("no time")
 	}
 	if ev.At.Before(s.Now) {
-		return fmt.Errorf("time goes backwards: %s is before the previous entry's %s", ev.At.Format(time.RFC3339), s.Now.Format(time.RFC3339))
+		return fmt.Errorf("time goes backwards: %s is before the previous entry's %s", ev.At.Format(time.RFC3339Nano), s.Now.Format(time.RFC3339Nano))
 	}
 	return nil
 }
@@ -310,7 +310,7 @@ func (r *run) sign(ev Event) error {
 	}
 	for _, s := range r.s.Signed {
 		if s.Party == ev.Party {
-			return fmt.Errorf("%s signed already, at %s", ev.Party, s.At.Format(time.RFC3339))
+			return fmt.Errorf("%s signed already, at %s", ev.Party, s.At.Format(time.RFC3339Nano))
 		}
 	}
 	r.s.Signed = append(r.s.Signed, Signature{Party: ev.Party, At: ev.At})
@@ -352,7 +352,7 @@ func (r *run) violation(ev Event) error {
 	}
 	deadline := ev.At.Add(time.Duration(days) * 24 * time.Hour)
 	r.s.Consultations = append(r.s.Consultations, ConsultationState{ID: ev.ID, Violation: ev.ID, Party: ev.Party, Severity: sev, Stage: StageNotice, Deadline: tp(deadline)})
-	r.deriveOn(ev.ID, ev.At, "violation %s (%s, %s) confirmed: notice to %s, response due by %s", ev.ID, ev.Rule, sev, ev.Party, deadline.Format(time.RFC3339))
+	r.deriveOn(ev.ID, ev.At, "violation %s (%s, %s) confirmed: notice to %s, response due by %s", ev.ID, ev.Rule, sev, ev.Party, deadline.Format(time.RFC3339Nano))
 	return nil
 }
 
@@ -390,7 +390,7 @@ func (r *run) response(ev Event) error {
 		}
 		c.Stage = StageJoint
 		c.Deadline = tp(ev.At.Add(r.days(StageJoint)))
-		r.deriveOn(c.ID, ev.At, "%s disputes violation %s: joint consultation with the guarantors, finding due by %s", c.Party, c.Violation, c.Deadline.Format(time.RFC3339))
+		r.deriveOn(c.ID, ev.At, "%s disputes violation %s: joint consultation with the guarantors, finding due by %s", c.Party, c.Violation, c.Deadline.Format(time.RFC3339Nano))
 	default:
 		return fmt.Errorf("answer %q: want accept or dispute", ev.Answer)
 	}
@@ -470,7 +470,7 @@ func (r *run) notifySnapback(c *ConsultationState, at time.Time) {
 	}
 	eff := en.SnapbackEffective(at)
 	r.s.Snapback = &SnapbackState{Cause: c.Violation, NotifiedAt: at, EffectiveAt: eff}
-	r.derive(at, "snapback notified (violation %s, %s): relief re-imposed on %s unless settled", c.Violation, c.Outcome, eff.Format(time.RFC3339))
+	r.derive(at, "snapback notified (violation %s, %s): relief re-imposed on %s unless settled", c.Violation, c.Outcome, eff.Format(time.RFC3339Nano))
 }
 
 func (r *run) provisionDone(ev Event) error {

@@ -63,7 +63,7 @@ func (r *run) exchange(ev Event) error {
 	}
 	for _, x := range r.s.Exchanges {
 		if x.ID == ev.ID {
-			return fmt.Errorf("exchange %s is already recorded, at %s", ev.ID, x.At.Format(time.RFC3339))
+			return fmt.Errorf("exchange %s is already recorded, at %s", ev.ID, x.At.Format(time.RFC3339Nano))
 		}
 	}
 	verifiers := r.a.Verifiers()
@@ -231,7 +231,7 @@ func (r *run) quotaEnd(i int, end time.Time) {
 		q.Periods = append(q.Periods, QuotaPeriod{Start: start, End: end, Party: party, Released: n, Min: p.Quota.Min, Met: ok})
 		if !ok {
 			met = false
-			r.derive(end, "provision %s: %s released %d of %d in the period ending %s: overdue", p.ID, party, n, p.Quota.Min, end.Format(time.RFC3339))
+			r.derive(end, "provision %s: %s released %d of %d in the period ending %s: overdue", p.ID, party, n, p.Quota.Min, end.Format(time.RFC3339Nano))
 		}
 	}
 	switch {
@@ -239,7 +239,7 @@ func (r *run) quotaEnd(i int, end time.Time) {
 		ps.Status = Overdue
 	case ps.Status == Overdue:
 		ps.Status = Pending
-		r.derive(end, "provision %s: quota met in the period ending %s: no longer overdue", p.ID, end.Format(time.RFC3339))
+		r.derive(end, "provision %s: quota met in the period ending %s: no longer overdue", p.ID, end.Format(time.RFC3339Nano))
 	}
 }
 

@@ -107,10 +107,10 @@ func (r *run) missed(c *ConsultationState, at time.Time) {
 		r.close(c, at, Upheld, nil)
 	case StageJoint:
 		c.Stage, c.Deadline = StageMinisters, tp(at.Add(r.days(StageMinisters)))
-		r.deriveOn(c.ID, at, "no finding on violation %s from the joint consultation: to the ministers, due by %s", c.Violation, c.Deadline.Format(time.RFC3339))
+		r.deriveOn(c.ID, at, "no finding on violation %s from the joint consultation: to the ministers, due by %s", c.Violation, c.Deadline.Format(time.RFC3339Nano))
 	case StageMinisters:
 		c.Stage, c.Deadline = StageAdvisory, tp(at.Add(r.days(StageAdvisory)))
-		r.deriveOn(c.ID, at, "no finding on violation %s from the ministers: to the advisory board, due by %s", c.Violation, c.Deadline.Format(time.RFC3339))
+		r.deriveOn(c.ID, at, "no finding on violation %s from the ministers: to the advisory board, due by %s", c.Violation, c.Deadline.Format(time.RFC3339Nano))
 	case StageAdvisory:
 		r.deriveOn(c.ID, at, "no finding on violation %s at any stage: unresolved", c.Violation)
 		r.close(c, at, Unresolved, nil)
@@ -200,7 +200,7 @@ func (r *run) settle(at time.Time) {
 func (r *run) lift(at time.Time) {
 	en, sb := r.a.Enforcement, r.s.Snapback
 	sb.LiftedAt = tp(at)
-	r.derive(at, "snapback lifted: %s holds (violation %s, effective since %s)", strings.TrimSpace(en.Lift), sb.Cause, sb.EffectiveAt.Format(time.RFC3339))
+	r.derive(at, "snapback lifted: %s holds (violation %s, effective since %s)", strings.TrimSpace(en.Lift), sb.Cause, sb.EffectiveAt.Format(time.RFC3339Nano))
 	for i := range r.s.Tranches {
 		if t := &r.s.Tranches[i]; t.Status == Reimposed || t.Status == Blocked {
 			t.Status, t.At = Pending, tp(at)
