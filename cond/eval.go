@@ -1,6 +1,8 @@
 package cond
 
 import (
+	"cmp"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -73,6 +75,7 @@ func Eval(e *Expr, r Record) bool {
 type value struct {
 	b   bool
 	n   float64
+	d   time.Duration // a duration's, to the nanosecond (n in seconds loses them)
 	s   string
 	ok  bool // false: since() of an event that has not happened
 	knd kind
@@ -102,7 +105,7 @@ func eval(n Node, r Record) value {
 	case *Number:
 		return value{n: n.V, ok: true, knd: kNum}
 	case *Duration:
-		return value{n: n.Seconds, ok: true, knd: kDur}
+		return value{n: n.Seconds, d: n.nanoseconds(), ok: true, knd: kDur}
 	case *Name:
 		if n.Text == "true" || n.Text == "false" {
 			return value{b: n.Text == "true", ok: true, knd: kBool}
@@ -118,6 +121,27 @@ func compare(op string, l, r value) bool {
 	if l.knd == kName || l.knd == kBool {
 		eq := l.s == r.s && l.b == r.b
 		return (op == "==") == eq
+	}
+	if l.knd == kDur && r.knd == kDur {
+		// To the nanosecond: as float64 seconds a time past about 194
+		// days loses its last nanoseconds (since(X) >= 365d held 1 ns
+		// early).
+		c := cmp.Compare(l.d, r.d)
+		switch op {
+		case "==":
+			return c == 0
+		case "!=":
+			return c != 0
+		case "<":
+			return c < 0
+		case "<=":
+			return c <= 0
+		case ">":
+			return c > 0
+		case ">=":
+			return c >= 0
+		}
+		return false
 	}
 	switch op {
 	case "==":
@@ -159,7 +183,8 @@ func call(c *Call, r Record) value {
 			return value{s: in.PhaseStatus(id), ok: true, knd: kName}
 		}
 		t, ok := in.EventTime(id)
-		return value{n: r.Now().Sub(t).Seconds(), ok: ok, knd: kDur}
+		d := r.Now().Sub(t)
+		return value{n: d.Seconds(), d: d, ok: ok, knd: kDur}
 	case "exchanged":
 		return exchanged(c, r)
 	}
@@ -220,3 +245,9 @@ func matches(args []Arg, it Item, now time.Time) bool {
 }
 
 func equal(op, got, want string) bool { return (op != "!=") == (got == want) }
+
+// nanoseconds is a duration literal to the nanosecond, rounded (0.3s is
+// 300,000,000 ns: its seconds times 10⁹ are 299,999,999.99999994).
+func (n *Duration) nanoseconds() time.Duration {
+	return time.Duration(math.Round(n.Seconds * float64(time.Second)))
+}
