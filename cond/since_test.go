@@ -47,3 +47,37 @@ func TestSinceToTheNanosecond(t *testing.T) {
 		}
 	}
 }
+
+// A window within=D counts the items from now − D (included) to now, D to
+// the nanosecond: within=1.001s reaches 1,001,000,000 ns back, not one less
+// (its seconds times 10⁹ are 1,000,999,999.9999999).
+func TestWithinToTheNanosecond(t *testing.T) {
+	now := time.Date(2025, 6, 1, 6, 0, 0, 0, time.UTC)
+	tests := []struct {
+		within string
+		back   time.Duration // the violation this long before now
+		want   bool          // counted
+	}{
+		{"1.001s", 1001 * time.Millisecond, true},
+		{"1.001s", 1001*time.Millisecond + 1, false},
+		{"0.3s", 300 * time.Millisecond, true},
+		{"1.015s", 1015 * time.Millisecond, true},
+		{"1.1h", 66 * time.Minute, true},
+		{"30d", 30 * 24 * time.Hour, true},
+		{"30d", 30*24*time.Hour + 1, false},
+	}
+	for _, tt := range tests {
+		src := "violations(within=" + tt.within + ") == 1"
+		e, err := Parse(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := Check(e, names); err != nil {
+			t.Fatal(err)
+		}
+		r := &record{now: now, violations: []Item{{At: now.Add(-tt.back), Party: "ru", Rule: "crossing", Severity: "major"}}}
+		if got := Eval(e, r); got != tt.want {
+			t.Errorf("%s, a violation %s before now: %v, want %v", src, tt.back, got, tt.want)
+		}
+	}
+}
