@@ -217,7 +217,7 @@ func matches(args []Arg, it Item, now time.Time) bool {
 			ok = true // chose the record counted
 		case "within":
 			d := a.Value.(*Duration)
-			ok = !it.At.Before(now.Add(-time.Duration(d.Seconds*float64(time.Second)))) && !it.At.After(now)
+			ok = !it.At.Before(now.Add(-d.nanoseconds())) && !it.At.After(now)
 		case "party":
 			ok = equal(a.Op, it.Party, a.Value.(*Name).Text)
 		case "outcome":
@@ -246,8 +246,8 @@ func matches(args []Arg, it Item, now time.Time) bool {
 
 func equal(op, got, want string) bool { return (op != "!=") == (got == want) }
 
-// nanoseconds is a duration literal to the nanosecond, rounded (0.3s is
-// 300,000,000 ns: its seconds times 10⁹ are 299,999,999.99999994).
+// nanoseconds is a duration literal to the nanosecond, rounded (1.001s is
+// 1,001,000,000 ns: its seconds times 10⁹ are 1,000,999,999.9999999).
 func (n *Duration) nanoseconds() time.Duration {
 	return time.Duration(math.Round(n.Seconds * float64(time.Second)))
 }
