@@ -89,3 +89,37 @@ func TestSnapbackTakesEffectAtMidnightAfterTheLastDay(t *testing.T) {
 		})
 	}
 }
+
+// A snapback that takes effect at the instant it is notified (snapback_at:
+// elapsed, snapback_days: 0) is in effect in the state after the entry that
+// notified it, as after a tick at that same instant: the state at an instant
+// does not depend on whether another entry came at it.
+func TestSnapbackEffectiveAtItsNotification(t *testing.T) {
+	a := snapbackAgreement(t, "  snapback_at: elapsed\n")
+	a.Enforcement.SnapbackDays = 0
+	log := numbered(
+		engine.Event{Type: "sign", Party: "ua", At: at("2025-08-02T00:00:00Z")},
+		engine.Event{Type: "sign", Party: "ru", At: at("2025-08-02T00:00:00Z")},
+		engine.Event{Type: "violation", ID: "v1", Party: "ru", Rule: "x", Severity: "major", At: at("2025-08-27T00:00:00Z")},
+		engine.Event{Type: "response", Consultation: "v1", Party: "ru", Answer: "accept", At: at("2025-08-28T14:00:00Z")},
+		engine.Event{Type: "tick", At: at("2025-08-28T14:00:00Z")},
+	)
+	notified, err := engine.Replay(a, log[:4])
+	if err != nil {
+		t.Fatal(err)
+	}
+	ticked, err := engine.Replay(a, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sb := notified.Snapback; sb == nil || !sb.Effective || notified.Tranches[0].Status != engine.Reimposed {
+		t.Errorf("after the notification at its effective instant: snapback %+v, tranche %s; want effective, reimposed", sb, notified.Tranches[0].Status)
+	}
+	ticked.Seq = notified.Seq
+	for i := range ticked.Derived {
+		ticked.Derived[i].Seq = min(ticked.Derived[i].Seq, notified.Seq)
+	}
+	if string(notified.JSON()) != string(ticked.JSON()) {
+		t.Errorf("the state after the notification differs from the state after a tick at the same instant:\n%s\nwant\n%s", notified.JSON(), ticked.JSON())
+	}
+}
