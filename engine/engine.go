@@ -301,6 +301,13 @@ func (r *run) apply(ev Event) error {
 		return err
 	}
 	r.settle(ev.At)
+	// A snapback the entry notified that takes effect at once (snapback_at:
+	// elapsed, snapback_days: 0) takes it now, as a tick at this instant
+	// would have it take (advance).
+	if sb := r.s.Snapback; sb != nil && !sb.Effective && !sb.EffectiveAt.After(ev.At) {
+		r.snapback(sb.EffectiveAt)
+		r.settle(ev.At)
+	}
 	return nil
 }
 
