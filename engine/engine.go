@@ -113,6 +113,7 @@ func (e *Engine) Apply(ev Event) error {
 // prepare applies an entry to a copy of the state, which commit makes the
 // state and undo drops. A refused entry is undone already.
 func (e *Engine) prepare(ev Event) (*run, error) {
+	ev.At = ev.At.UTC() // the state is one of instants, in UTC whatever the log's offsets
 	r := &run{a: e.a, s: clone(&e.state), seq: ev.Seq, violationIDs: e.violationIDs, firstOpen: e.firstOpen,
 		consultations: e.consultations, committed: len(e.state.Consultations), due: e.due, set: e.set}
 	if err := r.apply(ev); err != nil {

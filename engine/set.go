@@ -171,6 +171,7 @@ func (s *Set) States() []*State {
 // *accord.Error with code EINVALID naming it, and leaves every agreement
 // unchanged.
 func (s *Set) Apply(ev Event) error {
+	ev.At = ev.At.UTC() // as Engine.prepare has it
 	if err := checkOrder(ev, &s.engines[0].state); err != nil {
 		return entryError(ev, err)
 	}

@@ -11,7 +11,8 @@ import (
 )
 
 // State is where an agreement stands. Its JSON form is canonical: the same
-// log gives the same bytes.
+// log gives the same bytes, every time in UTC (the same instants written
+// with another offset give the same state).
 type State struct {
 	Agreement     string              `json:"agreement"`
 	Seq           int                 `json:"seq"`
