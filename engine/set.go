@@ -44,8 +44,12 @@ type Set struct {
 	pending []*State
 	items   []*items
 	// before are the item lists of the states before the entry, read at
-	// an agreement's deadlines that fall before the entry's time.
+	// an agreement's deadlines that fall before the entry's time; runs the
+	// runs prepared so far, stood the states before the entry as they
+	// stood (stoodBefore).
 	before []*items
+	runs   []*run
+	stood  []*State
 	// owner maps a violation's (and its consultation's) id to its
 	// agreement: ids are unique across the set.
 	owner map[string]int
@@ -71,7 +75,8 @@ func NewSet(as ...*agreement.Agreement) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Set{index: map[string]int{}, order: order, pending: make([]*State, len(as)), items: make([]*items, len(as)), before: make([]*items, len(as)), owner: map[string]int{}}
+	s := &Set{index: map[string]int{}, order: order, pending: make([]*State, len(as)), items: make([]*items, len(as)), before: make([]*items, len(as)),
+		runs: make([]*run, len(as)), stood: make([]*State, len(as)), owner: map[string]int{}}
 	for i, a := range as {
 		e := New(a)
 		e.set = s
@@ -189,11 +194,13 @@ func (s *Set) Apply(ev Event) error {
 			return entryError(ev, fmt.Errorf("consultation %s is agreement %s's: give \"agreement\": %q", ev.Consultation, s.ids[i], s.ids[i]))
 		}
 	}
-	runs := make([]*run, len(s.engines))
+	runs := s.runs
 	defer func() {
 		clear(s.pending)
 		clear(s.items)
 		clear(s.before)
+		clear(s.runs)
+		clear(s.stood)
 	}()
 	for _, i := range s.order {
 		x := ev
@@ -238,10 +245,44 @@ func (s *Set) Apply(ev Event) error {
 func (s *Set) record(i int, at time.Time) record {
 	st, cache := s.pending[i], &s.items[i]
 	if st == nil || st.Now.After(at) {
-		st, cache = &s.engines[i].state, &s.before[i]
+		st, cache = s.stoodBefore(i), &s.before[i]
 	}
 	if *cache == nil {
 		*cache = &items{}
 	}
 	return record{a: s.engines[i].a, s: st, items: *cache, set: s}
+}
+
+// stoodBefore is agreement i's state as it stood before the entry: its
+// committed state, but for the consultations and violations its prepared
+// run changed in place (they share their arrays with the committed
+// state: clone), put back as they were — without it a deadline of another
+// agreement before the entry's time saw a finding the entry brought.
+func (s *Set) stoodBefore(i int) *State {
+	st, r := &s.engines[i].state, s.runs[i]
+	if r == nil || len(r.oldConsultations) == 0 && len(r.oldViolations) == 0 {
+		return st
+	}
+	if s.stood[i] == nil {
+		c := *st
+		c.Consultations = restored(st.Consultations, r.oldConsultations)
+		c.Violations = restored(st.Violations, r.oldViolations)
+		s.stood[i] = &c
+	}
+	return s.stood[i]
+}
+
+// restored is a copy of a list with the elements kept in old put back (a
+// list it has none of is the list itself).
+func restored[T any](list []T, old map[int]T) []T {
+	if len(old) == 0 {
+		return list
+	}
+	out := slices.Clone(list)
+	for k, v := range old {
+		if k < len(out) {
+			out[k] = v
+		}
+	}
+	return out
 }
