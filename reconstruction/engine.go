@@ -1,6 +1,7 @@
 package reconstruction
 
 import (
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -58,6 +59,19 @@ func (r stateRecord) Findings() []cond.Item {
 	for _, c := range r.s.Consultations {
 		if c.Stage == engine.StageClosed && c.Outcome != engine.Unresolved && c.ClosedAt != nil {
 			out = append(out, cond.Item{At: *c.ClosedAt, Party: c.Party, Outcome: c.Outcome})
+		}
+	}
+	return out
+}
+
+// Exchanges are the persons released in the prisoner exchanges, one item
+// per releasing party of each (cond.Exchanges), as the engine counts them.
+func (r stateRecord) Exchanges() []cond.Item {
+	var out []cond.Item
+	for _, x := range r.s.Exchanges {
+		parties := slices.Sorted(maps.Keys(x.Counts))
+		for _, p := range parties {
+			out = append(out, cond.Item{At: x.At, Party: p, Count: x.Counts[p]})
 		}
 	}
 	return out
