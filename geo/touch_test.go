@@ -1,0 +1,96 @@
+package geo
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// probe is a point of a test geometry and whether the zone holds it.
+type probe struct {
+	lon, lat float64
+	in       bool
+}
+
+// The parts of a MultiPolygon may touch at isolated points (OGC Simple
+// Features, which RFC 7946 follows): such a zone is accepted, and the
+// kernel, the naive scan and S2 agree on points inside each part, in the
+// gaps and a hundred metres or so from the touching vertex. Parts whose
+// interiors overlap, that share an edge, repeat or nest are refused.
+// Each case is testdata/touch/<name>.geojson, zone "z".
+func TestMultiPolygonPartsTouch(t *testing.T) {
+	cases := []struct {
+		name   string
+		want   string // "" accepted; else a substring of the error
+		probes []probe
+	}{
+		{"corner", "", []probe{
+			{30.1, 48.1, true}, {30.3, 48.3, true}, // in each square
+			{30.199, 48.199, true}, {30.201, 48.201, true}, // beside the corner, in each
+			{30.201, 48.199, false}, {30.199, 48.201, false}, // beside it, in neither
+			{30.3, 48.1, false}, {30.1, 48.3, false},
+		}},
+		{"in-hole", "", []probe{
+			{30.1, 48.1, true}, {30.5, 48.5, true}, // the square around the hole
+			{30.2667, 48.2667, true},  // the triangle in the hole
+			{30.38, 48.38, false},     // the hole, not the triangle
+			{30.1995, 48.1995, true},  // beside the corner, outside the hole
+			{30.2015, 48.2015, true},  // beside it, in the triangle
+			{30.2002, 48.2010, false}, // beside it, in the hole beside the triangle
+		}},
+		{"fan", "", []probe{
+			{30.6, 48.55, true}, {30.4, 48.55, true}, {30.5, 48.4, true}, // in each triangle
+			{30.501, 48.5004, true}, {30.4993, 48.5005, true}, {30.5, 48.499, true}, // beside the shared vertex, in each
+			{30.5, 48.501, false}, {30.499, 48.4995, false}, {30.501, 48.4995, false}, // in the gaps beside it
+		}},
+		{"shared-edge", "two polygons meet", nil},
+		{"corner-inside", `(id "z").geometry.coordinates`, nil},
+		{"touches-hole-outside", `(id "z").geometry.coordinates`, nil},
+		{"corner-and-cross", "two polygons meet", nil},
+		{"repeated", "two polygons meet", nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join("testdata", "touch", c.name+".geojson")
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			g, err := ParseGeoJSON(path, data)
+			if c.want != "" {
+				if g != nil || err == nil || !strings.Contains(err.Error(), c.want) {
+					t.Fatalf("got %v\nwant an error with %q", err, c.want)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("refused: %v", err)
+			}
+			checkProbes(t, g, c.probes)
+		})
+	}
+}
+
+// checkProbes places each probe with the kernel, the naive scan and the
+// zone's S2 polygon, and wants the probe's answer from all three.
+func checkProbes(t *testing.T, g *Geometry, probes []probe) {
+	t.Helper()
+	k, err := NewKernel(g, []float64{10000}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range probes {
+		pt := Point(p.lon, p.lat)
+		pl, naive := k.Place(p.lon, p.lat), k.Naive(pt)
+		if got := pl.Zones.Has(0); got != p.in {
+			t.Errorf("(%v, %v): kernel says in zone %v, want %v", p.lon, p.lat, got, p.in)
+		}
+		if got := naive.Zones.Has(0); got != p.in {
+			t.Errorf("(%v, %v): naive scan says in zone %v, want %v", p.lon, p.lat, got, p.in)
+		}
+		if got := g.Zones[0].Polygon().ContainsPoint(pt); got != p.in {
+			t.Errorf("(%v, %v): S2 polygon says in zone %v, want %v", p.lon, p.lat, got, p.in)
+		}
+	}
+}
