@@ -19,6 +19,11 @@ type seg struct {
 type chain struct {
 	pts    [][2]float64
 	closed bool // a ring: its last edge joins the last vertex to the first
+	// part is the MultiPolygon polygon a ring belongs to: rings of
+	// different polygons may share a vertex (the polygons touching at a
+	// point, checked by touches), not an edge.
+	part int
+	name string // how a message names the chain when there are several
 }
 
 // lineCrossings lists where the parts of a line cross or touch each other
@@ -36,6 +41,19 @@ func ringCrossings(rings [][][2]float64) []string {
 	chains := make([]chain, len(rings))
 	for i, r := range rings {
 		chains[i] = chain{pts: r, closed: true}
+	}
+	return crossings(chains, "ring edge")
+}
+
+// partCrossings lists where the rings of a MultiPolygon's polygons (each
+// already simple on its own) cross, touch, or share an edge; rings of
+// different polygons may share vertices, which touches checks.
+func partCrossings(polys [][][][2]float64) []string {
+	var chains []chain
+	for i, rings := range polys {
+		for j, r := range rings {
+			chains = append(chains, chain{pts: r, closed: true, part: i, name: fmt.Sprintf("polygon %d ring %d", i, j)})
+		}
 	}
 	return crossings(chains, "ring edge")
 }
@@ -99,8 +117,12 @@ func crossings(chains []chain, what string) []string {
 					if first.chain > second.chain || (first.chain == second.chain && first.i > second.i) {
 						first, second = second, first
 					}
-					out = append(out, fmt.Sprintf("%s %s %v→%v meets %s %v→%v", what,
-						label(chains, first), first.ca, first.cb, label(chains, second), second.ca, second.cb))
+					verb := "meets"
+					if sameEdge(first, second) {
+						verb = "is the same edge as"
+					}
+					out = append(out, fmt.Sprintf("%s %s %v→%v %s %s %v→%v", what,
+						label(chains, first), first.ca, first.cb, verb, label(chains, second), second.ca, second.cb))
 				}
 			}
 		}
@@ -110,6 +132,9 @@ func crossings(chains []chain, what string) []string {
 }
 
 func label(chains []chain, s *seg) string {
+	if n := chains[s.chain].name; n != "" {
+		return fmt.Sprintf("%d of %s", s.i, n)
+	}
 	if len(chains) == 1 {
 		return fmt.Sprintf("%d", s.i)
 	}
@@ -136,5 +161,15 @@ func bad(chains []chain, s, t *seg) bool {
 			return false
 		}
 	}
+	// Rings of two polygons may share a vertex, not an edge: whether their
+	// interiors lie apart at the vertex is for touches to say.
+	if chains[s.chain].part != chains[t.chain].part && !sameEdge(s, t) {
+		return false
+	}
 	return true
+}
+
+// sameEdge reports whether two edges join the same two vertices.
+func sameEdge(s, t *seg) bool {
+	return (s.a == t.a && s.b == t.b) || (s.a == t.b && s.b == t.a)
 }

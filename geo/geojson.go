@@ -79,7 +79,11 @@ type properties struct {
 // feature and the coordinate it concerns.
 //
 // Rings must be closed and simple (no edge crosses or touches another but
-// its neighbours); their orientation is not enforced (RFC 7946 §3.1.6 asks
+// its neighbours); within a polygon no ring meets another, holes lie
+// inside the exterior ring and outside each other; the polygons of a
+// MultiPolygon may touch at shared positions, their interiors apart around
+// each (OGC Simple Features), but not cross, share an edge or nest (but in
+// a hole). Their orientation is not enforced (RFC 7946 §3.1.6 asks
 // parsers not to reject the wrong one): each ring bounds the smaller of the
 // two regions it separates. Edges are geodesics (great-circle arcs); the
 // geometry must not cross the antimeridian.
@@ -312,82 +316,28 @@ func (p *parser) polygons(where string, geom *rawGeometry) [][][][2]float64 {
 		return nil
 	}
 	if len(out) > 1 {
-		// The parts of a MultiPolygon may not cross or touch either: S2
-		// would count an overlap twice, as outside.
-		var all [][][2]float64
-		for _, rings := range out {
-			all = append(all, rings...)
-		}
-		for _, c := range ringCrossings(all) {
-			p.addf(where+".coordinates", "two polygons meet (rings numbered across the polygons): %s", c)
+		// The polygons of a MultiPolygon may touch at points, no more: S2
+		// would count an overlap twice, as outside, and a shared edge
+		// leaves the zone's boundary ambiguous.
+		for _, c := range partCrossings(out) {
+			p.addf(where+".coordinates", "two polygons meet: %s", c)
 			bad = true
 		}
 	}
+	if bad {
+		return nil
+	}
+	rs := newRingSet(out)
+	if len(out) > 1 {
+		bad = p.touches(where, rs)
+	}
 	if !bad {
-		bad = p.nesting(where, out, geom.Type == "MultiPolygon")
+		bad = p.nesting(where, rs, geom.Type == "MultiPolygon")
 	}
 	if bad {
 		return nil
 	}
 	return out
-}
-
-// nesting checks, for rings that neither cross nor touch, that each hole
-// lies inside its polygon's exterior ring and outside its other holes, and
-// that no polygon of a MultiPolygon lies inside another (but in one of its
-// holes): S2 reads the rings by their nesting alone, so a hole outside its
-// exterior would be a second part of the zone, and a polygon inside
-// another a hole of it.
-func (p *parser) nesting(where string, polys [][][][2]float64, multi bool) bool {
-	loop := func(ring [][2]float64) *s2.Loop {
-		pts := make([]s2.Point, len(ring))
-		for i, c := range ring {
-			pts[i] = point(c)
-		}
-		l := s2.LoopFromPoints(pts)
-		l.Normalize()
-		return l
-	}
-	loops := make([][]*s2.Loop, len(polys))
-	for i, rings := range polys {
-		for _, r := range rings {
-			loops[i] = append(loops[i], loop(r))
-		}
-	}
-	bad := false
-	for i, rings := range polys {
-		at := where + ".coordinates"
-		if multi {
-			at += fmt.Sprintf("[%d]", i)
-		}
-		for j := 1; j < len(rings); j++ {
-			v := point(rings[j][0])
-			if !loops[i][0].ContainsPoint(v) {
-				p.addf(fmt.Sprintf("%s[%d]", at, j), "the hole lies outside the exterior ring")
-				bad = true
-			}
-			for h := 1; h < len(rings); h++ {
-				if h != j && loops[i][h].ContainsPoint(v) {
-					p.addf(fmt.Sprintf("%s[%d]", at, j), "the hole lies inside hole %d", h)
-					bad = true
-				}
-			}
-		}
-		for o := range polys {
-			if o == i || !loops[o][0].ContainsPoint(point(rings[0][0])) {
-				continue
-			}
-			inHole := false
-			for h := 1; h < len(loops[o]); h++ {
-				inHole = inHole || loops[o][h].ContainsPoint(point(rings[0][0]))
-			}
-			if !inHole {
-				p.addf(at, "the polygon lies inside polygon %d", o)
-				bad = true
-			}
-		}
-	}
-	return bad
 }
 
 // positions checks and converts positions; a ring's closing position is

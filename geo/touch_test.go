@@ -44,11 +44,11 @@ func TestMultiPolygonPartsTouch(t *testing.T) {
 			{30.501, 48.5004, true}, {30.4993, 48.5005, true}, {30.5, 48.499, true}, // beside the shared vertex, in each
 			{30.5, 48.501, false}, {30.499, 48.4995, false}, {30.501, 48.4995, false}, // in the gaps beside it
 		}},
-		{"shared-edge", "two polygons meet", nil},
-		{"corner-inside", `(id "z").geometry.coordinates`, nil},
-		{"touches-hole-outside", `(id "z").geometry.coordinates`, nil},
-		{"corner-and-cross", "two polygons meet", nil},
-		{"repeated", "two polygons meet", nil},
+		{"shared-edge", `(id "z").geometry.coordinates: two polygons meet: ring edge 1 of polygon 0 ring 0 [30.2 48]→[30.2 48.2] is the same edge as 3 of polygon 1 ring 0`, nil},
+		{"corner-inside", `(id "z").geometry.coordinates[1][0][0]: polygon 1 shares this position with polygon 0 (ring 0, position 0) and their interiors overlap around it`, nil},
+		{"touches-hole-outside", `(id "z").geometry.coordinates[1][0][0]: polygon 1 shares this position with polygon 0 (ring 1, position 0) and their interiors overlap around it`, nil},
+		{"corner-and-cross", `(id "z").geometry.coordinates: two polygons meet: ring edge 2 of polygon 0 ring 0 [30.2 48.2]→[30 48.2] meets 3 of polygon 1 ring 0 [30.1 48.4]→[30.1 48.1]`, nil},
+		{"repeated", "is the same edge as 0 of polygon 1 ring 0", nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -1,0 +1,177 @@
+package geo
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+
+	"github.com/golang/geo/s2"
+)
+
+// ringSet is a zone's rings, polygon by polygon, as S2 sees them: what the
+// checks between rings (touches, nesting) need.
+type ringSet struct {
+	pts   [][][]s2.Point // each ring's vertices, in the file's order
+	loops [][]*s2.Loop   // each ring's loop, normalized (its smaller region)
+	// left says whether, in the file's order, the ring has its region on
+	// its left (it runs counter-clockwise around it).
+	left [][]bool
+	// shared lists, for each vertex that rings of several polygons share,
+	// where it occurs.
+	shared map[s2.Point][]vertexRef
+}
+
+// vertexRef is one occurrence of a vertex: polygon, ring, position.
+type vertexRef struct{ poly, ring, i int }
+
+func cmpRef(a, b vertexRef) int {
+	return cmp.Or(cmp.Compare(a.poly, b.poly), cmp.Compare(a.ring, b.ring), cmp.Compare(a.i, b.i))
+}
+
+// newRingSet builds the loops of rings that are closed and simple and do
+// not cross each other (the closing position dropped).
+func newRingSet(polys [][][][2]float64) *ringSet {
+	rs := &ringSet{
+		pts:   make([][][]s2.Point, len(polys)),
+		loops: make([][]*s2.Loop, len(polys)),
+		left:  make([][]bool, len(polys)),
+	}
+	seen := map[s2.Point]vertexRef{}
+	for i, rings := range polys {
+		for j, r := range rings {
+			pts := make([]s2.Point, len(r))
+			for k, c := range r {
+				pts[k] = point(c)
+				if len(polys) == 1 {
+					continue
+				}
+				ref := vertexRef{i, j, k}
+				if first, ok := seen[pts[k]]; !ok {
+					seen[pts[k]] = ref
+				} else if first.poly != i {
+					if rs.shared == nil {
+						rs.shared = map[s2.Point][]vertexRef{}
+					}
+					if len(rs.shared[pts[k]]) == 0 {
+						rs.shared[pts[k]] = []vertexRef{first}
+					}
+					rs.shared[pts[k]] = append(rs.shared[pts[k]], ref)
+				}
+			}
+			l := s2.LoopFromPoints(pts)
+			left := l.IsNormalized()
+			l.Normalize()
+			rs.pts[i] = append(rs.pts[i], pts)
+			rs.loops[i] = append(rs.loops[i], l)
+			rs.left[i] = append(rs.left[i], left)
+		}
+	}
+	return rs
+}
+
+// wedge returns the vertices before and after the occurrence v of a
+// vertex, ordered so that the polygon's interior lies on the left of
+// a0 → v → a2 (S2's wedge): a shell's region, the outside of a hole's.
+func (rs *ringSet) wedge(v vertexRef) (a0, a2 s2.Point) {
+	pts := rs.pts[v.poly][v.ring]
+	n := len(pts)
+	a0, a2 = pts[(v.i+n-1)%n], pts[(v.i+1)%n]
+	if rs.left[v.poly][v.ring] == (v.ring > 0) {
+		a0, a2 = a2, a0
+	}
+	return a0, a2
+}
+
+// touches checks each vertex that rings of several polygons share: the
+// polygons' interiors must lie apart around it, so that they touch at the
+// point only (OGC Simple Features, which RFC 7946 follows, allows a
+// MultiPolygon's polygons to touch at a finite number of points). The
+// rings are simple, cross no other ring and share no edge.
+func (p *parser) touches(where string, rs *ringSet) bool {
+	// In the file's order, the problems reported the same each time.
+	vs := make([]s2.Point, 0, len(rs.shared))
+	for v := range rs.shared {
+		vs = append(vs, v)
+	}
+	slices.SortFunc(vs, func(a, b s2.Point) int {
+		return cmpRef(rs.shared[a][1], rs.shared[b][1])
+	})
+	bad := false
+	for _, v := range vs {
+		refs := rs.shared[v]
+		for x := 1; x < len(refs); x++ {
+			for y := 0; y < x; y++ {
+				a, b := refs[y], refs[x]
+				a0, a2 := rs.wedge(a)
+				b0, b2 := rs.wedge(b)
+				if !s2.WedgeIntersects(a0, v, a2, b0, b2) {
+					continue
+				}
+				p.addf(fmt.Sprintf("%s.coordinates[%d][%d][%d]", where, b.poly, b.ring, b.i),
+					"polygon %d shares this position with polygon %d (ring %d, position %d) and their interiors overlap around it: the polygons of a MultiPolygon may touch at points only, each outside the other",
+					b.poly, a.poly, a.ring, a.i)
+				bad = true
+			}
+		}
+	}
+	return bad
+}
+
+// probe returns a point of ring j of polygon i that is no vertex of
+// another polygon's ring, for the nesting tests: its first vertex that
+// no other polygon shares, or else the middle of its first edge (which
+// no other ring crosses or touches).
+func (rs *ringSet) probe(i, j int) s2.Point {
+	pts := rs.pts[i][j]
+	for _, v := range pts {
+		if _, ok := rs.shared[v]; !ok {
+			return v
+		}
+	}
+	return s2.Interpolate(0.5, pts[0], pts[1])
+}
+
+// nesting checks, for rings that neither cross nor share an edge, that
+// each hole lies inside its polygon's exterior ring and outside its other
+// holes, and that no polygon of a MultiPolygon lies inside another (but
+// in one of its holes): S2 reads the rings by their nesting alone, so a
+// hole outside its exterior would be a second part of the zone, and a
+// polygon inside another a hole of it.
+func (p *parser) nesting(where string, rs *ringSet, multi bool) bool {
+	loops := rs.loops
+	bad := false
+	for i, rings := range rs.pts {
+		at := where + ".coordinates"
+		if multi {
+			at += fmt.Sprintf("[%d]", i)
+		}
+		for j := 1; j < len(rings); j++ {
+			v := rs.probe(i, j)
+			if !loops[i][0].ContainsPoint(v) {
+				p.addf(fmt.Sprintf("%s[%d]", at, j), "the hole lies outside the exterior ring")
+				bad = true
+			}
+			for h := 1; h < len(rings); h++ {
+				if h != j && loops[i][h].ContainsPoint(v) {
+					p.addf(fmt.Sprintf("%s[%d]", at, j), "the hole lies inside hole %d", h)
+					bad = true
+				}
+			}
+		}
+		v := rs.probe(i, 0)
+		for o := range loops {
+			if o == i || !loops[o][0].ContainsPoint(v) {
+				continue
+			}
+			inHole := false
+			for h := 1; h < len(loops[o]); h++ {
+				inHole = inHole || loops[o][h].ContainsPoint(v)
+			}
+			if !inHole {
+				p.addf(at, "the polygon lies inside polygon %d", o)
+				bad = true
+			}
+		}
+	}
+	return bad
+}
