@@ -137,8 +137,36 @@ func (rs *ringSet) probe(i, j int) s2.Point {
 // in one of its holes): S2 reads the rings by their nesting alone, so a
 // hole outside its exterior would be a second part of the zone, and a
 // polygon inside another a hole of it.
+//
+// Each ring is asked once which rings hold its probe point (S2's shape
+// index of all the rings), so the check costs O(n log n) in the rings'
+// vertices plus the containments found, not a test of every ring against
+// every other.
 func (p *parser) nesting(where string, rs *ringSet, multi bool) bool {
-	loops := rs.loops
+	if len(rs.loops) == 1 && len(rs.loops[0]) == 1 {
+		return false
+	}
+	index := s2.NewShapeIndex()
+	ring := map[s2.Shape]vertexRef{} // the loop of polygon poly, ring ring
+	for i, ls := range rs.loops {
+		for j, l := range ls {
+			index.Add(l)
+			ring[l] = vertexRef{poly: i, ring: j}
+		}
+	}
+	q := s2.NewContainsPointQuery(index, s2.VertexModelSemiOpen)
+	// holding lists the rings, other than ring j of polygon i, that hold
+	// its probe, in order.
+	holding := func(i, j int) []vertexRef {
+		var out []vertexRef
+		for _, sh := range q.ContainingShapes(rs.probe(i, j)) {
+			if r := ring[sh]; r.poly != i || r.ring != j {
+				out = append(out, r)
+			}
+		}
+		slices.SortFunc(out, cmpRef)
+		return out
+	}
 	bad := false
 	for i, rings := range rs.pts {
 		at := where + ".coordinates"
@@ -146,29 +174,24 @@ func (p *parser) nesting(where string, rs *ringSet, multi bool) bool {
 			at += fmt.Sprintf("[%d]", i)
 		}
 		for j := 1; j < len(rings); j++ {
-			v := rs.probe(i, j)
-			if !loops[i][0].ContainsPoint(v) {
+			in := holding(i, j)
+			if !slices.Contains(in, vertexRef{poly: i, ring: 0}) {
 				p.addf(fmt.Sprintf("%s[%d]", at, j), "the hole lies outside the exterior ring")
 				bad = true
 			}
-			for h := 1; h < len(rings); h++ {
-				if h != j && loops[i][h].ContainsPoint(v) {
-					p.addf(fmt.Sprintf("%s[%d]", at, j), "the hole lies inside hole %d", h)
+			for _, r := range in {
+				if r.poly == i && r.ring > 0 {
+					p.addf(fmt.Sprintf("%s[%d]", at, j), "the hole lies inside hole %d", r.ring)
 					bad = true
 				}
 			}
 		}
-		v := rs.probe(i, 0)
-		for o := range loops {
-			if o == i || !loops[o][0].ContainsPoint(v) {
-				continue
-			}
-			inHole := false
-			for h := 1; h < len(loops[o]); h++ {
-				inHole = inHole || loops[o][h].ContainsPoint(v)
-			}
-			if !inHole {
-				p.addf(at, "the polygon lies inside polygon %d", o)
+		// The polygon lies inside each other polygon whose exterior holds
+		// its probe and none of whose holes does.
+		in := holding(i, 0)
+		for k, r := range in {
+			if r.ring == 0 && (k+1 == len(in) || in[k+1].poly != r.poly) {
+				p.addf(at, "the polygon lies inside polygon %d", r.poly)
 				bad = true
 			}
 		}
