@@ -83,10 +83,13 @@ type properties struct {
 // inside the exterior ring and outside each other; the polygons of a
 // MultiPolygon may touch at shared positions, their interiors apart around
 // each (OGC Simple Features), but not cross, share an edge or nest (but in
-// a hole). Their orientation is not enforced (RFC 7946 §3.1.6 asks
-// parsers not to reject the wrong one): each ring bounds the smaller of the
-// two regions it separates. Edges are geodesics (great-circle arcs); the
-// geometry must not cross the antimeridian.
+// a hole). No edge may join antipodal positions, or positions whose WGS 84
+// geodesic is not found; no pole may be named twice in a line or ring; a
+// ring must bound an area above S2's error bound for it. Ring orientation
+// is not enforced (RFC 7946 §3.1.6 asks parsers not to reject the wrong
+// one): each ring bounds the smaller of the two regions it separates.
+// Edges are geodesics (great-circle arcs); the geometry must not cross the
+// antimeridian.
 func ParseGeoJSON(name string, data []byte) (*Geometry, error) {
 	return ParseGeoJSONWith(name, data, ParseOptions{})
 }
@@ -305,9 +308,22 @@ func (p *parser) polygons(where string, geom *rawGeometry) [][][][2]float64 {
 			rings = append(rings, pos)
 		}
 		if len(rings) == len(poly) {
+			crossed := false
 			for _, c := range ringCrossings(rings) {
 				p.addf(at, "%s", c)
-				bad = true
+				bad, crossed = true, true
+			}
+			// A simple ring may still bound no area: its vertices on one
+			// great circle. (A crossing ring's parts may cancel: its
+			// crossing is the problem to report.)
+			for j, r := range rings {
+				if crossed {
+					break
+				}
+				if why := noArea(r); why != "" {
+					p.addf(fmt.Sprintf("%s[%d]", at, j), "%s", why)
+					bad = true
+				}
 			}
 		}
 		out = append(out, rings)
@@ -345,6 +361,7 @@ func (p *parser) polygons(where string, geom *rawGeometry) [][][][2]float64 {
 func (p *parser) positions(where string, raw [][]float64, ring bool) ([][2]float64, bool) {
 	ok := true
 	var out [][2]float64
+	pole := map[float64]int{} // latitude ±90: the position that named that pole first
 	for i, c := range raw {
 		at := fmt.Sprintf("%s[%d]", where, i)
 		switch {
@@ -374,6 +391,19 @@ func (p *parser) positions(where string, raw [][]float64, ring bool) ([][2]float
 				ok = false
 				continue
 			}
+			if why := edgeUndefined(prev, pos); why != "" {
+				p.addf(at, "the edge from %v to %v %s", prev, pos, why)
+				ok = false
+				continue
+			}
+		}
+		if math.Abs(pos[1]) == 90 && !(ring && i == len(raw)-1) {
+			if first, seen := pole[pos[1]]; seen {
+				p.addf(at, "%v is the pole of position %d (%v) again: at latitude %v every longitude is the same point", pos, first, raw[first][:2], pos[1])
+				ok = false
+				continue
+			}
+			pole[pos[1]] = i
 		}
 		out = append(out, pos)
 	}
@@ -381,6 +411,27 @@ func (p *parser) positions(where string, raw [][]float64, ring bool) ([][2]float
 		out = out[:len(out)-1]
 	}
 	return out, ok
+}
+
+// edgeUndefined says why the edge from a to b ([lon, lat] degrees, less
+// than 180° of longitude apart) has no definite path, or "": its ends are
+// antipodal (every great circle through one passes through the other), or
+// so nearly antipodal that the WGS 84 geodesic between them, which is the
+// edge for the kernel, is not found (Vincenty's inverse formula does not
+// converge, for ends within about 0.6° of antipodal: never for ends less
+// than 179° apart).
+func edgeUndefined(a, b [2]float64) string {
+	if b[1] == -a[1] && (math.Abs(a[1]) == 90 || math.Abs(b[0]-a[0]) == 180) {
+		return "joins antipodal positions: every great circle through one passes through the other, so the edge's path is undefined"
+	}
+	angle := point(a).Angle(point(b).Vector).Degrees()
+	if angle < 179 {
+		return ""
+	}
+	if _, _, _, ok := vincentyInverse(a[1]*rad, a[0]*rad, b[1]*rad, b[0]*rad); !ok {
+		return fmt.Sprintf("joins nearly antipodal positions (%.4g° apart): the WGS 84 geodesic between them, which is the edge, is not found (Vincenty's inverse formula does not converge)", angle)
+	}
+	return ""
 }
 
 // s2Polygon builds the S2 polygon of a zone: each ring bounds the smaller

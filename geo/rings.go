@@ -69,6 +69,27 @@ func newRingSet(polys [][][][2]float64) *ringSet {
 	return rs
 }
 
+// noArea says why a ring (its positions, not closed) bounds no area, or
+// "": the area of the smaller region it separates is within S2's bound on
+// the error of a loop's area (11.25·2⁻⁵² sr per vertex, about 0.1 m² a
+// vertex), so neither its orientation nor which region it bounds is
+// known: its vertices lie on one great circle, or nearly.
+func noArea(ring [][2]float64) string {
+	pts := make([]s2.Point, len(ring))
+	for i, c := range ring {
+		pts[i] = point(c)
+	}
+	l := s2.LoopFromPoints(pts)
+	l.Normalize()
+	maxErr := 11.25 * 0x1p-52 * float64(len(pts))
+	a := l.Area()
+	if a > maxErr {
+		return ""
+	}
+	r2 := EarthRadiusM * EarthRadiusM
+	return fmt.Sprintf("the ring bounds no area (%.2g m², not above S2's error bound of %.2g m² for the area of a ring of %d vertices): its vertices lie on one great circle, or nearly", a*r2, maxErr*r2, len(pts))
+}
+
 // wedge returns the vertices before and after the occurrence v of a
 // vertex, ordered so that the polygon's interior lies on the left of
 // a0 → v → a2 (S2's wedge): a shell's region, the outside of a hole's.
