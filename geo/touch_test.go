@@ -24,13 +24,14 @@ func TestMultiPolygonPartsTouch(t *testing.T) {
 		name   string
 		want   string // "" accepted; else a substring of the error
 		probes []probe
+		touch  [2]float64 // where the polygons touch, when accepted
 	}{
 		{"corner", "", []probe{
 			{30.1, 48.1, true}, {30.3, 48.3, true}, // in each square
 			{30.199, 48.199, true}, {30.201, 48.201, true}, // beside the corner, in each
 			{30.201, 48.199, false}, {30.199, 48.201, false}, // beside it, in neither
 			{30.3, 48.1, false}, {30.1, 48.3, false},
-		}},
+		}, [2]float64{30.2, 48.2}},
 		{"in-hole", "", []probe{
 			{30.1, 48.1, true}, {30.5, 48.5, true}, // the square around the hole
 			{30.2667, 48.2667, true},  // the triangle in the hole
@@ -38,17 +39,17 @@ func TestMultiPolygonPartsTouch(t *testing.T) {
 			{30.1995, 48.1995, true},  // beside the corner, outside the hole
 			{30.2015, 48.2015, true},  // beside it, in the triangle
 			{30.2002, 48.2010, false}, // beside it, in the hole beside the triangle
-		}},
+		}, [2]float64{30.2, 48.2}},
 		{"fan", "", []probe{
 			{30.6, 48.55, true}, {30.4, 48.55, true}, {30.5, 48.4, true}, // in each triangle
 			{30.501, 48.5004, true}, {30.4993, 48.5005, true}, {30.5, 48.499, true}, // beside the shared vertex, in each
 			{30.5, 48.501, false}, {30.499, 48.4995, false}, {30.501, 48.4995, false}, // in the gaps beside it
-		}},
-		{"shared-edge", `(id "z").geometry.coordinates: two polygons meet: ring edge 1 of polygon 0 ring 0 [30.2 48]→[30.2 48.2] is the same edge as 3 of polygon 1 ring 0`, nil},
-		{"corner-inside", `(id "z").geometry.coordinates[1][0][0]: polygon 1 shares this position with polygon 0 (ring 0, position 0) and their interiors overlap around it`, nil},
-		{"touches-hole-outside", `(id "z").geometry.coordinates[1][0][0]: polygon 1 shares this position with polygon 0 (ring 1, position 0) and their interiors overlap around it`, nil},
-		{"corner-and-cross", `(id "z").geometry.coordinates: two polygons meet: ring edge 2 of polygon 0 ring 0 [30.2 48.2]→[30 48.2] meets 3 of polygon 1 ring 0 [30.1 48.4]→[30.1 48.1]`, nil},
-		{"repeated", "is the same edge as 0 of polygon 1 ring 0", nil},
+		}, [2]float64{30.5, 48.5}},
+		{"shared-edge", `(id "z").geometry.coordinates: two polygons meet: ring edge 1 of polygon 0 ring 0 [30.2 48]→[30.2 48.2] is the same edge as 3 of polygon 1 ring 0`, nil, [2]float64{}},
+		{"corner-inside", `(id "z").geometry.coordinates[1][0][0]: polygon 1 shares this position with polygon 0 (ring 0, position 0) and their interiors overlap around it`, nil, [2]float64{}},
+		{"touches-hole-outside", `(id "z").geometry.coordinates[1][0][0]: polygon 1 shares this position with polygon 0 (ring 1, position 0) and their interiors overlap around it`, nil, [2]float64{}},
+		{"corner-and-cross", `(id "z").geometry.coordinates: two polygons meet: ring edge 2 of polygon 0 ring 0 [30.2 48.2]→[30 48.2] meets 3 of polygon 1 ring 0 [30.1 48.4]→[30.1 48.1]`, nil, [2]float64{}},
+		{"repeated", "is the same edge as 0 of polygon 1 ring 0", nil, [2]float64{}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -68,6 +69,7 @@ func TestMultiPolygonPartsTouch(t *testing.T) {
 				t.Fatalf("refused: %v", err)
 			}
 			checkProbes(t, g, c.probes)
+			checkAround(t, g, c.touch)
 		})
 	}
 }
@@ -91,6 +93,28 @@ func checkProbes(t *testing.T, g *Geometry, probes []probe) {
 		}
 		if got := g.Zones[0].Polygon().ContainsPoint(pt); got != p.in {
 			t.Errorf("(%v, %v): S2 polygon says in zone %v, want %v", p.lon, p.lat, got, p.in)
+		}
+	}
+}
+
+// checkAround wants the kernel to agree with the naive scan on a grid of
+// 41 × 41 points 5 m to 100 m apart around a point (a touching vertex),
+// the point itself included.
+func checkAround(t *testing.T, g *Geometry, at [2]float64) {
+	t.Helper()
+	k, err := NewKernel(g, []float64{10000}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []float64{0.00005, 0.001} {
+		for i := -20; i <= 20; i++ {
+			for j := -20; j <= 20; j++ {
+				lon, lat := at[0]+float64(i)*step, at[1]+float64(j)*step
+				pl, naive := k.Place(lon, lat), k.Naive(Point(lon, lat))
+				if got, want := pl.Zones.Has(0), naive.Zones.Has(0); got != want {
+					t.Errorf("(%v, %v): kernel says in zone %v, the naive scan %v", lon, lat, got, want)
+				}
+			}
 		}
 	}
 }
