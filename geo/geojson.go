@@ -361,7 +361,7 @@ func (p *parser) polygons(where string, geom *rawGeometry) [][][][2]float64 {
 func (p *parser) positions(where string, raw [][]float64, ring bool) ([][2]float64, bool) {
 	ok := true
 	var out [][2]float64
-	pole := map[float64]int{} // latitude ±90: the position that named that pole first
+	poleAt := [2]int{-1, -1} // the positions that named the north and the south pole first
 	for i, c := range raw {
 		at := fmt.Sprintf("%s[%d]", where, i)
 		switch {
@@ -398,12 +398,16 @@ func (p *parser) positions(where string, raw [][]float64, ring bool) ([][2]float
 			}
 		}
 		if math.Abs(pos[1]) == 90 && !(ring && i == len(raw)-1) {
-			if first, seen := pole[pos[1]]; seen {
+			k := 0
+			if pos[1] < 0 {
+				k = 1
+			}
+			if first := poleAt[k]; first >= 0 {
 				p.addf(at, "%v is the pole of position %d (%v) again: at latitude %v every longitude is the same point", pos, first, raw[first][:2], pos[1])
 				ok = false
 				continue
 			}
-			pole[pos[1]] = i
+			poleAt[k] = i
 		}
 		out = append(out, pos)
 	}
@@ -423,6 +427,10 @@ func (p *parser) positions(where string, raw [][]float64, ring bool) ([][2]float
 func edgeUndefined(a, b [2]float64) string {
 	if b[1] == -a[1] && (math.Abs(a[1]) == 90 || math.Abs(b[0]-a[0]) == 180) {
 		return "joins antipodal positions: every great circle through one passes through the other, so the edge's path is undefined"
+	}
+	// b lies at least |lat a + lat b| from a's antipode (−lat a).
+	if math.Abs(a[1]+b[1]) > 1 {
+		return ""
 	}
 	angle := point(a).Angle(point(b).Vector).Degrees()
 	if angle < 179 {

@@ -75,6 +75,7 @@ func TestPartChecksSubQuadratic(t *testing.T) {
 		return best
 	}
 	small, large := timeChecks(1000), timeChecks(4000)
+	t.Logf("1,000 polygons: %v, 4,000: %v", small, large)
 	if r := float64(large) / float64(small); r > 9 {
 		t.Errorf("1,000 polygons checked in %v, 4,000 in %v: %.1f times as long, want under 9 (quadratic: 16)", small, large, r)
 	}
