@@ -45,6 +45,10 @@ func TestMultiPolygonPartsTouch(t *testing.T) {
 			{30.501, 48.5004, true}, {30.4993, 48.5005, true}, {30.5, 48.499, true}, // beside the shared vertex, in each
 			{30.5, 48.501, false}, {30.499, 48.4995, false}, {30.501, 48.4995, false}, // in the gaps beside it
 		}, [2]float64{30.5, 48.5}},
+		{"all-corners", "", []probe{
+			{30.6, 48.55, true}, {30.45, 48.44, true}, {30.78, 48.47, true}, {30.6, 48.72, true},
+			{30.6, 48.45, false}, {30.45, 48.6, false},
+		}, [2]float64{30.6, 48.65}},
 		{"shared-edge", `(id "z").geometry.coordinates: two polygons meet: ring edge 1 of polygon 0 ring 0 [30.2 48]→[30.2 48.2] is the same edge as 3 of polygon 1 ring 0`, nil, [2]float64{}},
 		{"corner-inside", `(id "z").geometry.coordinates[1][0][0]: polygon 1 shares this position with polygon 0 (ring 0, position 0) and their interiors overlap around it`, nil, [2]float64{}},
 		{"touches-hole-outside", `(id "z").geometry.coordinates[1][0][0]: polygon 1 shares this position with polygon 0 (ring 1, position 0) and their interiors overlap around it`, nil, [2]float64{}},
