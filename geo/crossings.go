@@ -41,6 +41,9 @@ func ringCrossings(rings [][][2]float64) []string {
 	chains := make([]chain, len(rings))
 	for i, r := range rings {
 		chains[i] = chain{pts: r, closed: true}
+		if len(rings) > 1 {
+			chains[i].name = fmt.Sprintf("ring %d", i)
+		}
 	}
 	return crossings(chains, "ring edge")
 }
