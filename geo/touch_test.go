@@ -1,8 +1,10 @@
 package geo
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -56,26 +58,72 @@ func TestMultiPolygonPartsTouch(t *testing.T) {
 		{"repeated", "is the same edge as 0 of polygon 1 ring 0", nil, [2]float64{}},
 	}
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			path := filepath.Join("testdata", "touch", c.name+".geojson")
-			data, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			g, err := ParseGeoJSON(path, data)
-			if c.want != "" {
-				if g != nil || err == nil || !strings.Contains(err.Error(), c.want) {
-					t.Fatalf("got %v\nwant an error with %q", err, c.want)
+		path := filepath.Join("testdata", "touch", c.name+".geojson")
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The rings as written (counter-clockwise), every ring reversed,
+		// and the holes alone reversed (RFC 7946's orientation): the
+		// answer must not depend on it.
+		for _, o := range []struct {
+			name    string
+			reverse func(ring int) bool
+		}{
+			{"as-written", nil},
+			{"reversed", func(int) bool { return true }},
+			{"rfc7946", func(ring int) bool { return ring > 0 }},
+		} {
+			t.Run(c.name+"/"+o.name, func(t *testing.T) {
+				doc := data
+				if o.reverse != nil {
+					doc = reverseRings(t, data, o.reverse)
 				}
-				return
-			}
-			if err != nil {
-				t.Fatalf("refused: %v", err)
-			}
-			checkProbes(t, g, c.probes)
-			checkAround(t, g, c.touch)
-		})
+				g, err := ParseGeoJSON(path, doc)
+				want := c.want
+				if want != "" && o.reverse != nil {
+					want = `(id "z").geometry.coordinates` // the edges and positions named differ
+				}
+				if want != "" {
+					if g != nil || err == nil || !strings.Contains(err.Error(), want) {
+						t.Fatalf("got %v\nwant an error with %q", err, want)
+					}
+					return
+				}
+				if err != nil {
+					t.Fatalf("refused: %v", err)
+				}
+				checkProbes(t, g, c.probes)
+				checkAround(t, g, c.touch)
+			})
+		}
 	}
+}
+
+// reverseRings returns the geometry file with the rings of zone "z" (the
+// second feature, a MultiPolygon) for which reverse says so reversed.
+func reverseRings(t *testing.T, data []byte, reverse func(ring int) bool) []byte {
+	t.Helper()
+	var doc struct {
+		Type     string           `json:"type"`
+		Features []map[string]any `json:"features"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	geom := doc.Features[1]["geometry"].(map[string]any)
+	for _, poly := range geom["coordinates"].([]any) {
+		for j, ring := range poly.([]any) {
+			if reverse(j) {
+				slices.Reverse(ring.([]any))
+			}
+		}
+	}
+	out, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 // checkProbes places each probe with the kernel, the naive scan and the
