@@ -58,7 +58,9 @@ func newRingSet(polys [][][][2]float64) *ringSet {
 					rs.shared[pts[k]] = append(rs.shared[pts[k]], ref)
 				}
 			}
-			l := s2.LoopFromPoints(pts)
+			// The loop keeps the slice it is given, and Normalize reverses
+			// it in place: pts must stay in the file's order.
+			l := s2.LoopFromPoints(slices.Clone(pts))
 			left := l.IsNormalized()
 			l.Normalize()
 			rs.pts[i] = append(rs.pts[i], pts)
