@@ -3,6 +3,7 @@ package geo
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -104,7 +105,36 @@ func FuzzParseGeoJSON(f *testing.F) {
 				t.Fatalf("zone %q accepted, but S2 finds its polygon invalid: %v", z.ID, err)
 			}
 		}
+		// Written back, as it is and with every ring reversed, it is
+		// accepted again: no check depends on the rings' orientation.
+		back := *g
+		if _, err := ParseGeoJSON("back", back.GeoJSON()); err != nil {
+			t.Fatalf("accepted, but not written back: %v", err)
+		}
+		back.Zones = reversedZones(g.Zones)
+		if _, err := ParseGeoJSON("reversed", back.GeoJSON()); err != nil {
+			t.Fatalf("accepted, but not with its rings reversed: %v", err)
+		}
 	})
+}
+
+// reversedZones returns a copy of the zones with every ring reversed.
+func reversedZones(zones []Zone) []Zone {
+	out := make([]Zone, len(zones))
+	for i, z := range zones {
+		z.Polygons = nil
+		for _, poly := range zones[i].Polygons {
+			var rings [][][2]float64
+			for _, r := range poly {
+				r = slices.Clone(r)
+				slices.Reverse(r)
+				rings = append(rings, r)
+			}
+			z.Polygons = append(z.Polygons, rings)
+		}
+		out[i] = z
+	}
+	return out
 }
 
 func TestGeoJSONRoundTrip(t *testing.T) {
