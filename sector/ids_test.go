@@ -1,0 +1,113 @@
+package sector_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/accord-peace/accord/fusion"
+	"github.com/accord-peace/accord/monitor"
+)
+
+// idMismatches compares the global ids the sectors handed out with the
+// embedded pipeline's, batch by batch: every fused version that lists
+// members (merged ones list none) should bear the id of the pipeline's
+// incident that holds, after the same batch, the version's first
+// observation (its member earliest in the log, the one whose arrival
+// started the incident). It returns the versions compared, those whose
+// id differs, and a few of them for the log.
+func idMismatches(obs []*monitor.Observation, want, got [][]monitor.Incident) (total, wrong int, diff []string) {
+	pos := make(map[monitor.Key]int, len(obs))
+	for i, o := range obs {
+		pos[o.Key()] = i
+	}
+	holder := map[monitor.Key]string{} // observation → the pipeline's incident holding it
+	for b := range want {
+		for _, in := range want[b] {
+			if strings.HasPrefix(in.ID, "inc-") && in.State != fusion.Merged {
+				for _, k := range in.Observations {
+					holder[k] = in.ID
+				}
+			}
+		}
+		for _, in := range got[b] {
+			if !strings.HasPrefix(in.ID, "inc-") || in.State == fusion.Merged || len(in.Observations) == 0 {
+				continue
+			}
+			first := in.Observations[0]
+			for _, k := range in.Observations[1:] {
+				if pos[k] < pos[first] {
+					first = k
+				}
+			}
+			total++
+			if w := holder[first]; w != in.ID {
+				wrong++
+				if len(diff) < 5 {
+					diff = append(diff, fmt.Sprintf("batch %d: %s (first %s/%s), the pipeline's %s", b, in.ID, first.Source, first.ID, w))
+				}
+			}
+		}
+	}
+	return total, wrong, diff
+}
+
+// The global ids the sequencer hands out are the embedded pipeline's:
+// the same stream through one pipeline and through 1 to 4 sectors, every
+// recorded version of a fused incident under the id of the pipeline's
+// incident that holds its first observation. The streams: the simulated
+// front (default and dense runs), in batches of 200 and of 1, and events
+// placed on the sector bounds, reported from both sides (separated, and
+// dense: an event every 5 s).
+func TestGlobalIDsAreThePipelines(t *testing.T) {
+	type run struct {
+		name   string
+		stream func(d *deployment) []*monitor.Observation
+		batch  int
+	}
+	sim := func(seed uint64, dense bool) func(*deployment) []*monitor.Observation {
+		var obs []*monitor.Observation
+		return func(*deployment) []*monitor.Observation {
+			if obs == nil {
+				obs = simulate(t, seed, 12*time.Hour, 60, dense)
+			}
+			return obs
+		}
+	}
+	bounds := func(events int, gap time.Duration) func(*deployment) []*monitor.Observation {
+		return func(d *deployment) []*monitor.Observation {
+			return boundaryStream(d.plan, uint64(d.plan.N()), events, gap, 300)
+		}
+	}
+	def, dense := sim(1, false), sim(3, true)
+	for _, r := range []run{
+		{"default", def, 200},
+		{"default, batches of 1", def, 1},
+		{"dense", dense, 200},
+		{"dense, batches of 1", dense, 1},
+		{"bounds, separated", bounds(300, 10*time.Minute), 100},
+		{"bounds, dense", bounds(3000, 5*time.Second), 100},
+	} {
+		for _, n := range []int{1, 2, 3, 4} {
+			t.Run(fmt.Sprintf("%s, %d sectors", r.name, n), func(t *testing.T) {
+				d := deploy(t, n)
+				d.ordered = true
+				if n == 1 && strings.HasPrefix(r.name, "bounds") {
+					t.Skip("no bound")
+				}
+				obs := r.stream(d)
+				want := single(t, obs, r.batch)
+				got := d.run(obs, r.batch)
+				total, wrong, diff := idMismatches(obs, want, got)
+				t.Logf("%d observations: %d of %d versions under another id than the pipeline's", len(obs), wrong, total)
+				for _, s := range diff {
+					t.Log(s)
+				}
+				if wrong > 0 {
+					t.Errorf("%d of %d versions under another id than the pipeline's", wrong, total)
+				}
+			})
+		}
+	}
+}
