@@ -870,6 +870,10 @@ func (e *Engine) TakeClosed() []*Incident {
 	return out
 }
 
+// Opened is the number of incidents the engine has opened: N of the last
+// "inc-N" it gave. A report that opened an incident moved it by one.
+func (e *Engine) Opened() int { return e.next }
+
 // Incidents returns the open incidents, oldest first.
 func (e *Engine) Incidents() []*Incident {
 	out := make([]*Incident, 0, len(e.incidents))

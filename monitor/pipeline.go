@@ -36,7 +36,23 @@ type Pipeline struct {
 	ceilings  ceilingState
 	presence  *presenceState
 	vessels   *Vessels // vessel and inspection observations (vessels.go)
+	// openings are the incidents fusion opened in the last batch.
+	openings []Opening
 }
+
+// Opening is an incident fusion opened in a batch: its id, and the index
+// in the batch of the observation that opened it.
+type Opening struct {
+	ID string
+	At int
+}
+
+// Openings lists the incidents fusion opened in the last batch Observe or
+// ObserveAt took, in the order they opened (the order of their ids), with
+// the observation that opened each. A sector's worker tells the sequencer
+// where in the whole batch each opened (package sector), so that the
+// global ids follow one pipeline's order. Valid until the next batch.
+func (p *Pipeline) Openings() []Opening { return p.openings }
 
 // NewPipeline returns a pipeline for a monitoring section and its kernel
 // (built with the section's band distances, in order).
@@ -115,6 +131,8 @@ func (p *Pipeline) ObserveAt(batch []*Observation, clocks []time.Time) []Inciden
 	}
 	var vessels []*Observation
 	var again []Key // keys already kept when their observation came
+	clear(p.openings)
+	p.openings = p.openings[:0]
 	for i, o := range batch {
 		if IsVesselEvent(o.Event) {
 			vessels = append(vessels, o) // tracked, not fused
@@ -128,12 +146,16 @@ func (p *Pipeline) ObserveAt(batch []*Observation, clocks []time.Time) []Inciden
 		} else {
 			p.obs[k] = o
 		}
+		opened := p.fusion.Opened()
 		in := p.fusion.Add(fusion.Report{
 			Source: o.Source.ID, ID: o.ID, Owner: o.Source.Owner, Kind: o.Source.Kind,
 			Event: o.Event, Equipment: o.Equipment, Lon: o.Position[0], Lat: o.Position[1],
 			AccuracyM: o.AccuracyM, ObservedAt: o.ObservedAt, TimeAccuracyS: o.TimeAccuracyS,
 			Confidence: o.Confidence, AttributedTo: o.AttributedTo, Clock: clockOf(i),
 		})
+		if p.fusion.Opened() != opened {
+			p.openings = append(p.openings, Opening{ID: in.ID, At: i})
+		}
 		t := touch(in)
 		if !had {
 			sums[t] = p.joined(in, sums[t], o)
