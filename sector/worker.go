@@ -70,6 +70,12 @@ type Version struct {
 	// marked it over a ceiling (monitor.Pipeline.CeilingKeeps): the
 	// sequencer hands it out as the closed global incident it was.
 	Late bool `json:"late,omitempty"`
+	// Opened is, for a version of a fusion incident the sector's pipeline
+	// opened in this batch, 1 + the line of the whole batch whose
+	// observation opened it (Worker.ObserveLines); 0 for the others. The
+	// sequencer numbers the incidents a batch opens in the order of these
+	// lines, across sectors, as one pipeline would (Sequencer.ApplyBatch).
+	Opened int `json:"opened,omitempty"`
 }
 
 // Prefix is the prefix of the local incident ids of sector i: "s<i>/".
@@ -139,6 +145,7 @@ type Worker struct {
 	clock  time.Time              // the latest observed_at taken in
 	pruned time.Time              // clock when done was last pruned
 	buf    []*monitor.Observation // the batch handed to the pipeline, reused
+	lines  []int                  // its lines in the whole batch, reused
 }
 
 // local is what the worker knows of one of its pipeline's incidents: its
@@ -232,9 +239,24 @@ func (w *Worker) ObserveBatch(obs []*monitor.Observation, own []bool) []Version 
 // confirmed, open and close, when its presence duties fall due — is the
 // front's, as one pipeline's is, not the latest time the sector saw.
 func (w *Worker) ObserveBatchAt(obs []*monitor.Observation, own []bool, clocks []time.Time) []Version {
+	return w.ObserveLines(obs, own, clocks, nil)
+}
+
+// ObserveLines is ObserveBatchAt with each observation's line in the
+// whole batch (lines[i] for obs[i], 0-based; or nil: its index in obs):
+// the versions of the incidents the batch opened say where the
+// observation that opened each was (Version.Opened), so that the
+// sequencer, taking the sectors' parts of the batch together
+// (Sequencer.ApplyBatch), numbers them in one pipeline's order.
+func (w *Worker) ObserveLines(obs []*monitor.Observation, own []bool, clocks []time.Time, lines []int) []Version {
 	batch := w.buf[:0]
-	var at []time.Time // the clocks of batch's observations
+	var at []time.Time  // the clocks of batch's observations
+	line := w.lines[:0] // the lines of batch's observations
 	for i, o := range obs {
+		l := i
+		if i < len(lines) {
+			l = lines[i]
+		}
 		var clock time.Time
 		if i < len(clocks) {
 			clock = clocks[i]
@@ -243,7 +265,7 @@ func (w *Worker) ObserveBatchAt(obs []*monitor.Observation, own []bool, clocks [
 			w.clock = clock
 		}
 		if monitor.IsVesselEvent(o.Event) {
-			batch = append(batch, o) // the vessel tracker dedupes by key
+			batch, line = append(batch, o), append(line, l) // the vessel tracker dedupes by key
 			if clocks != nil {
 				at = append(at, clock)
 			}
@@ -260,29 +282,38 @@ func (w *Worker) ObserveBatchAt(obs []*monitor.Observation, own []bool, clocks [
 		if o.ObservedAt.After(w.clock) {
 			w.clock = o.ObservedAt
 		}
-		batch = append(batch, o)
+		batch, line = append(batch, o), append(line, l)
 		if clocks != nil {
 			at = append(at, clock)
 		}
 	}
+	w.lines = line[:0]
 	if len(batch) == 0 {
 		return nil
 	}
 	ins := w.p.ObserveAt(batch, at)
 	clear(batch)
 	w.buf = batch[:0]
+	var opened map[string]int // local id → 1 + the line that opened it
+	if os := w.p.Openings(); len(os) > 0 {
+		opened = make(map[string]int, len(os))
+		for _, o := range os {
+			opened[o.ID] = 1 + line[o.At]
+		}
+	}
 	vs := make([]Version, len(ins))
 	keep := make([]bool, len(ins))
 	var handed map[string]bool // local ids handed out as the owner's in this batch
 	var pending []int          // merged versions of incidents never handed out
 	for i, in := range ins {
 		if in.State == fusion.Merged && strings.HasPrefix(in.ID, w.prefix) && !w.handedOut(in.ID) {
-			vs[i] = Version{Incident: in}
+			vs[i] = Version{Incident: in, Opened: opened[in.ID]}
 			pending = append(pending, i)
 			delete(w.locals, in.ID)
 			continue
 		}
 		vs[i], keep[i] = w.version(in)
+		vs[i].Opened = opened[in.ID]
 		if keep[i] && !vs[i].Released && !vs[i].Fallback && strings.HasPrefix(in.ID, w.prefix) {
 			if handed == nil {
 				handed = map[string]bool{}
