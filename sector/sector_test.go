@@ -141,24 +141,27 @@ func (d *deployment) observe(batch []*monitor.Observation) []monitor.Incident {
 	}
 	// Each sector's part in the batch's order, with the front's clock at
 	// each line, as the stream's ingest node tells it.
+	// The parts are decided together (ApplyBatch), each version of an
+	// incident opened in the batch saying at which line it opened.
 	n := d.plan.N()
-	part, own, clocks := make([][]*monitor.Observation, n), make([][]bool, n), make([][]time.Time, n)
-	for _, o := range batch {
+	part, own, clocks, lines := make([][]*monitor.Observation, n), make([][]bool, n), make([][]time.Time, n), make([][]int, n)
+	for l, o := range batch {
 		if o.ObservedAt.After(d.clock) && !monitor.IsVesselEvent(o.Event) {
 			d.clock = o.ObservedAt
 		}
 		i, h := d.plan.Route(o)
-		part[i], own[i], clocks[i] = append(part[i], o), append(own[i], true), append(clocks[i], d.clock)
+		part[i], own[i], clocks[i], lines[i] = append(part[i], o), append(own[i], true), append(clocks[i], d.clock), append(lines[i], l)
 		d.own++
 		for _, j := range h {
-			part[j], own[j], clocks[j] = append(part[j], o), append(own[j], false), append(clocks[j], d.clock)
+			part[j], own[j], clocks[j], lines[j] = append(part[j], o), append(own[j], false), append(clocks[j], d.clock), append(lines[j], l)
 			d.halo++
 		}
 	}
+	parts := make([]sector.Part, n)
 	for i, w := range d.workers {
-		out = append(out, d.seq.Apply(i, w.ObserveBatchAt(part[i], own[i], clocks[i]))...)
+		parts[i] = sector.Part{Sector: i, Versions: w.ObserveLines(part[i], own[i], clocks[i], lines[i])}
 	}
-	return out
+	return d.seq.ApplyBatch(parts)
 }
 
 func (d *deployment) run(obs []*monitor.Observation, size int) [][]monitor.Incident {

@@ -89,6 +89,9 @@ type Sequencer struct {
 	// the late versions that found none.
 	closed   map[string]*closedGlobal
 	unplaced int
+
+	// batch is the batch ApplyBatch takes, nil outside it.
+	batch *batchIDs
 }
 
 // closedGlobal is a closed global incident that a sector may still hand
@@ -314,8 +317,7 @@ func (s *Sequencer) merged(v *Version, out []monitor.Incident, fix *[]fixup) []m
 	switch {
 	case g == nil:
 		// Opened and merged in one batch: its first version.
-		s.next++
-		g = &global{id: "inc-" + strconv.Itoa(s.next)}
+		g = &global{id: s.newID(v.Opened)}
 	case g.owner != id:
 		return out // recorded as another's
 	}
@@ -396,6 +398,7 @@ func (s *Sequencer) claim(v *Version, mergedInto map[string]string, out []monito
 				return out // never recorded: the winner holds it all
 			}
 			in := mergedVersion(g.last, h.id)
+			s.dissolve(g.id, h.id)
 			s.forget(g)
 			delete(s.local, id)
 			return append(out, in)
@@ -404,8 +407,7 @@ func (s *Sequencer) claim(v *Version, mergedInto map[string]string, out []monito
 		}
 	}
 	if g == nil {
-		s.next++
-		g = &global{id: "inc-" + strconv.Itoa(s.next), owner: id}
+		g = &global{id: s.newID(v.Opened), owner: id}
 		s.global[g.id] = g
 		s.local[id] = g
 	}
@@ -475,6 +477,7 @@ func (s *Sequencer) handAs(g *global, v *Version, id string, beaten, kept []*glo
 	s.handed[id] = g.id
 	for _, h := range beaten {
 		out = append(out, mergedVersion(h.last, g.id))
+		s.dissolve(h.id, g.id)
 		s.forget(h)
 	}
 	if in.ClosedAt != nil {
@@ -743,8 +746,7 @@ func (s *Sequencer) promoteAll(ids []string, out []monitor.Incident) []monitor.I
 		}
 		delete(s.pending, id)
 		s.unanchor(id, v.Anchor.Key)
-		s.next++
-		g := &global{id: "inc-" + strconv.Itoa(s.next), owner: id}
+		g := &global{id: s.newID(v.Opened), owner: id}
 		s.global[g.id] = g
 		s.local[id] = g
 		out = s.handAs(g, v, id, nil, nil, true, out)

@@ -1,0 +1,148 @@
+package sector
+
+import (
+	"slices"
+	"strconv"
+
+	"github.com/accord-peace/accord/monitor"
+)
+
+// Part is one sector's share of a batch: the versions its worker handed
+// out for it, in order.
+type Part struct {
+	Sector   int
+	Versions []Version
+}
+
+// ApplyBatch takes the sectors' parts of one batch — the batch decided
+// whole, as one pipeline takes it — and returns the versions to record,
+// with global ids: each part's as Apply gives them, in the parts' order,
+// but with the ids one pipeline would give. The incidents the batch
+// records for the first time are numbered in the order fusion opened
+// them: by the line of the whole batch whose observation opened each
+// (Version.Opened), those opened in an earlier batch (recorded only now)
+// first, in the order they came. And a global incident first recorded in
+// the batch that the sequencer then merges into another within it (a
+// sector's partial view of another's incident) is not recorded at all:
+// its versions are left out, it takes no id, and what named it names the
+// incident it merged into. The result is a function of the parts, so a
+// replay of the batches through ApplyBatch gives the same ids.
+func (s *Sequencer) ApplyBatch(parts []Part) []monitor.Incident {
+	s.batch = &batchIDs{from: s.next, opened: map[string]int{}, dissolved: map[string]string{}}
+	defer func() { s.batch = nil }()
+	var out []monitor.Incident
+	for _, p := range parts {
+		out = append(out, s.Apply(p.Sector, p.Versions)...)
+	}
+	return s.renumber(out)
+}
+
+// batchIDs is what ApplyBatch keeps of the ids given in its batch: the
+// ids of the batch start after from; opened says, for each, the line of
+// the observation that opened its incident (Version.Opened: 0 when it
+// opened in an earlier batch); dissolved maps those merged within the
+// batch to the id they merged into.
+type batchIDs struct {
+	from      int
+	opened    map[string]int
+	dissolved map[string]string
+}
+
+// newID gives the next global id to an incident whose version says
+// where it opened (Version.Opened).
+func (s *Sequencer) newID(opened int) string {
+	s.next++
+	id := "inc-" + strconv.Itoa(s.next)
+	if s.batch != nil {
+		s.batch.opened[id] = opened
+	}
+	return id
+}
+
+// dissolve notes that the sequencer merged global incident id into
+// another: one first recorded in the batch is left out of it (renumber).
+func (s *Sequencer) dissolve(id, into string) {
+	if s.batch != nil && idNumber(id) > s.batch.from {
+		s.batch.dissolved[id] = into
+	}
+}
+
+// renumber gives the ids of the batch in one pipeline's order (see
+// ApplyBatch), in the versions handed out and in the sequencer's state.
+func (s *Sequencer) renumber(out []monitor.Incident) []monitor.Incident {
+	b := s.batch
+	for _, v := range s.pending {
+		v.Opened = 0 // opened in an earlier batch, from the next on
+	}
+	if s.next == b.from {
+		return out
+	}
+	// Where each dissolved incident went in the end.
+	into := func(id string) string {
+		for i := 0; i < len(b.dissolved); i++ {
+			to, ok := b.dissolved[id]
+			if !ok {
+				break
+			}
+			id = to
+		}
+		return id
+	}
+	kept := out[:0]
+	for _, in := range out {
+		if _, ok := b.dissolved[in.ID]; ok {
+			continue
+		}
+		if in.MergedInto != "" {
+			in.MergedInto = into(in.MergedInto)
+		}
+		kept = append(kept, in)
+	}
+	clear(out[len(kept):])
+	out = kept
+	// The batch's ids, in the order fusion opened their incidents.
+	ids := make([]string, 0, s.next-b.from)
+	for n := b.from + 1; n <= s.next; n++ {
+		if id := "inc-" + strconv.Itoa(n); b.dissolved[id] == "" {
+			ids = append(ids, id)
+		}
+	}
+	slices.SortStableFunc(ids, func(x, y string) int { return b.opened[x] - b.opened[y] })
+	rename := make(map[string]string, len(ids))
+	for i, id := range ids {
+		if to := "inc-" + strconv.Itoa(b.from+1+i); to != id {
+			rename[id] = to
+		}
+	}
+	s.next = b.from + len(ids)
+	if len(rename) == 0 {
+		return out
+	}
+	re := func(id string) string {
+		if to, ok := rename[id]; ok {
+			return to
+		}
+		return id
+	}
+	for i := range out {
+		out[i].ID, out[i].MergedInto = re(out[i].ID), re(out[i].MergedInto)
+	}
+	var moved []*global
+	for id, g := range s.global {
+		if _, ok := rename[id]; ok {
+			moved = append(moved, g)
+			delete(s.global, id)
+		}
+	}
+	for _, g := range moved {
+		g.id = re(g.id)
+		s.global[g.id] = g
+	}
+	for _, g := range s.global {
+		g.last.ID, g.last.MergedInto = re(g.last.ID), re(g.last.MergedInto)
+	}
+	for _, c := range s.closed {
+		c.ID = re(c.ID)
+	}
+	return out
+}
