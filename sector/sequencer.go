@@ -406,6 +406,21 @@ func (s *Sequencer) claim(v *Version, mergedInto map[string]string, out []monito
 			beaten = append(beaten, h)
 		}
 	}
+	if g == nil && len(beaten) > 0 {
+		// The incident the beaten were partial or earlier views of (its
+		// ownership moved here): the oldest of them goes on, under its id,
+		// as one pipeline's incident does.
+		old := beaten[0]
+		for _, h := range beaten[1:] {
+			if idNumber(h.id) < idNumber(old.id) {
+				old = h
+			}
+		}
+		beaten = slices.DeleteFunc(beaten, func(h *global) bool { return h == old })
+		g = old
+		g.owner = id
+		s.local[id] = g
+	}
 	if g == nil {
 		g = &global{id: s.newID(v.Opened), owner: id}
 		s.global[g.id] = g
