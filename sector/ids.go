@@ -32,7 +32,7 @@ func (s *Sequencer) ApplyBatch(parts []Part) []monitor.Incident {
 	defer func() { s.batch = nil }()
 	var out []monitor.Incident
 	for _, p := range parts {
-		out = append(out, s.Apply(p.Sector, p.Versions)...)
+		out = s.apply(p.Sector, p.Versions, out)
 	}
 	return s.renumber(out)
 }
@@ -65,6 +65,22 @@ func (s *Sequencer) dissolve(id, into string) {
 	if s.batch != nil && idNumber(id) > s.batch.from {
 		s.batch.dissolved[id] = into
 	}
+}
+
+// adopted notes that a claim went on under global incident g, which it
+// beat (Sequencer.claim): when the batch gave g its id, g's versions
+// handed out so far in the batch were a partial view of the claim's
+// incident, which lists them all. They are left out, and g's id is
+// numbered where the claim's incident opened.
+func (s *Sequencer) adopted(g *global, v *Version, out []monitor.Incident) []monitor.Incident {
+	b := s.batch
+	if b == nil || idNumber(g.id) <= b.from {
+		return out
+	}
+	if v.Opened > 0 {
+		b.opened[g.id] = v.Opened
+	}
+	return slices.DeleteFunc(out, func(in monitor.Incident) bool { return in.ID == g.id })
 }
 
 // renumber gives the ids of the batch in one pipeline's order (see

@@ -147,6 +147,12 @@ func (s *Sequencer) Waiting() int { return len(s.pending) }
 // its sector (Prefix), so versions are told apart by their ids; sector
 // names the worker for the reader.
 func (s *Sequencer) Apply(sector int, versions []Version) []monitor.Incident {
+	return s.apply(sector, versions, nil)
+}
+
+// apply is Apply, appending to out (the batch's versions so far, in
+// ApplyBatch).
+func (s *Sequencer) apply(sector int, versions []Version, out []monitor.Incident) []monitor.Incident {
 	// The sector's own merges in this batch: the survivor's version (first,
 	// as fusion hands them out) lists the merged incident's members.
 	var mergedInto map[string]string
@@ -158,7 +164,6 @@ func (s *Sequencer) Apply(sector int, versions []Version) []monitor.Incident {
 			mergedInto[in.ID] = in.MergedInto
 		}
 	}
-	var out []monitor.Incident
 	var fix []fixup
 	clear(s.handed)
 	for i := range versions {
@@ -420,6 +425,7 @@ func (s *Sequencer) claim(v *Version, mergedInto map[string]string, out []monito
 		g = old
 		g.owner = id
 		s.local[id] = g
+		out = s.adopted(g, v, out)
 	}
 	if g == nil {
 		g = &global{id: s.newID(v.Opened), owner: id}

@@ -292,8 +292,26 @@ func (w *Worker) ObserveLines(obs []*monitor.Observation, own []bool, clocks []t
 		return nil
 	}
 	ins := w.p.ObserveAt(batch, at)
-	clear(batch)
-	w.buf = batch[:0]
+	var lineOf map[monitor.Key]int // the batch's observations' lines, when asked
+	firstLine := func(keys []monitor.Key) int {
+		if lineOf == nil {
+			lineOf = make(map[monitor.Key]int, len(batch))
+			for j, o := range batch {
+				lineOf[o.Key()] = 1 + line[j]
+			}
+		}
+		least := 0
+		for _, k := range keys {
+			if l := lineOf[k]; l > 0 && (least == 0 || l < least) {
+				least = l
+			}
+		}
+		return least
+	}
+	defer func() {
+		clear(batch)
+		w.buf = batch[:0]
+	}()
 	var opened map[string]int // local id → 1 + the line that opened it
 	if os := w.p.Openings(); len(os) > 0 {
 		opened = make(map[string]int, len(os))
@@ -314,6 +332,11 @@ func (w *Worker) ObserveLines(obs []*monitor.Observation, own []bool, clocks []t
 		}
 		vs[i], keep[i] = w.version(in)
 		vs[i].Opened = opened[in.ID]
+		if keep[i] && vs[i].Opened == 0 && !vs[i].Released && !vs[i].Late && strings.HasPrefix(in.ID, w.prefix) {
+			// Opened before: the sequencer, should it record it first now,
+			// numbers it from its first member this batch brought.
+			vs[i].Opened = firstLine(in.Observations)
+		}
 		if keep[i] && !vs[i].Released && !vs[i].Fallback && strings.HasPrefix(in.ID, w.prefix) {
 			if handed == nil {
 				handed = map[string]bool{}
