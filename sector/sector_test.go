@@ -90,6 +90,10 @@ type deployment struct {
 	// (ObserveBatch), else its own observations and its halo (Observe).
 	ordered bool
 	clock   time.Time // the latest observed_at of the front, for ordered parts
+	// restore: the sequencer is snapshotted and restored from the
+	// snapshot after every restore-th batch (0: never), as a recorder
+	// restarted there would restore it.
+	restore, batches int
 }
 
 func deploy(tb testing.TB, n int) *deployment {
@@ -168,6 +172,15 @@ func (d *deployment) run(obs []*monitor.Observation, size int) [][]monitor.Incid
 	var out [][]monitor.Incident
 	for i := 0; i < len(obs); i += size {
 		out = append(out, d.observe(obs[i:min(i+size, len(obs))]))
+		if d.batches++; d.restore > 0 && d.batches%d.restore == 0 {
+			snap, err := d.seq.Snapshot()
+			if err != nil {
+				panic(err)
+			}
+			if d.seq, err = sector.RestoreSequencer(snap); err != nil {
+				panic(err)
+			}
+		}
 	}
 	return out
 }
