@@ -39,17 +39,45 @@
 // # Global ids
 //
 // Each worker's pipeline numbers its incidents locally (Prefix: "s2/inc-7").
-// The Sequencer, in the ordered stage, gives each its global id "inc-N" in
-// the log's order and settles the cases where two sectors' views differ:
-// ownership that moves to another sector (a more precise report arrived
-// there), and two sectors claiming the same members: the less precise
+// The Sequencer, in the ordered stage, gives each its global id "inc-N"
+// and settles the cases where two sectors' views differ: ownership that
+// moves to another sector (a more precise report arrived there): the new
+// owner's incident goes on under the id the old owner's was recorded
+// with; two sectors claiming the same members: the less precise
 // incident, when the other lists all of its members, is merged into it
 // (state merged, MergedInto), as fusion's own merges; and it records a
 // sector's fallback when the owner's fusion left some of the sector's
-// reports out of every incident. With N = 1 the worker hands out exactly
-// the pipeline's versions and the sequencer gives them the pipeline's
-// ids: the distributed flow is then the embedded one, version for
-// version.
+// reports out of every incident.
+//
+// The ids are one pipeline's when the sequencer takes each batch's parts
+// together (Sequencer.ApplyBatch) and the workers say where in the batch
+// each incident opened (Worker.ObserveLines, Version.Opened). One
+// pipeline numbers its incidents in the order fusion opens them: batch
+// by batch in the log's order, within a batch at the observation that
+// opens each. ApplyBatch numbers the incidents it records first in a
+// batch in that order, across sectors, by the line of the observation
+// that opened each; an incident a sector opened before and hands out
+// first now is numbered from its first member the batch brought; a
+// sector's partial view that the batch both records and merges into
+// another incident is left out and takes no id, as one pipeline never
+// had it. The guarantee: wherever the sectors' incidents are one
+// pipeline's member for member, so are their ids, version for version.
+// Measured (TestGlobalIDsAreThePipelines, 2 to 4 sectors): on the
+// simulated front, default and dense runs, in batches of 200 and of 1,
+// and on separated events on the bounds, every version under the
+// pipeline's id. Where member sets differ (dense events on the bounds;
+// see What differs below) an incident one side makes and the other does
+// not shifts every later id by one: on 3,000 events 5 s apart, 56, 35
+// and 7 incidents are one side's alone on 2, 3 and 4 sectors, and the ids
+// slip 119, 40 and 13 times. Sequencer.Apply, one part at a time, numbers
+// in the order the parts' versions come: a batch's new incidents sector
+// by sector, not in one pipeline's order (the stream's recorder still
+// applies parts so, package stream). With N = 1 the worker hands out
+// exactly the pipeline's versions and the sequencer, by either, gives
+// them the pipeline's ids: the distributed flow is then the embedded
+// one, version for version. The ids are a function of the batches given
+// (a replay gives the same), and a sequencer restored from its Snapshot
+// between batches goes on as the one it was taken of.
 //
 // # What is not fused
 //

@@ -18,7 +18,9 @@ import (
 // version of it is handed out under that id, MergedInto rewritten too.
 // With one sector, the first versions arrive in fusion's creation order,
 // so the global ids are the pipeline's own: the sequencer is the
-// identity.
+// identity. With several, ApplyBatch, taking a batch's parts together,
+// numbers a batch's new incidents in one pipeline's order; Apply, one
+// part at a time, in the order the parts come.
 //
 // Claims. The sequencer keeps, for every open global incident, its
 // members' keys. A version whose members are another global incident's
@@ -29,8 +31,11 @@ import (
 // sequencer recorded it — state merged, MergedInto the winner, handed out
 // after the winner's version, as fusion hands out its own merges — and is
 // not recorded at all if it never was (its later versions are claims
-// again). So when ownership moves (a more precise report in another
-// sector) the incident recorded so far is merged into the new owner's.
+// again). A claim not recorded yet that beats recorded incidents goes on
+// under the oldest one's id (the others merge into it): so when ownership
+// moves (a more precise report in another sector) the new owner's
+// incident keeps the id the old owner's was recorded with, as one
+// pipeline's incident keeps its id.
 // When the loser has members the winner lacks, the two sectors' fusion
 // made two incidents that share a report: both stand, and the report is
 // listed by both (a residual the tests count). A global incident whose

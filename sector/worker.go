@@ -72,9 +72,12 @@ type Version struct {
 	Late bool `json:"late,omitempty"`
 	// Opened is, for a version of a fusion incident the sector's pipeline
 	// opened in this batch, 1 + the line of the whole batch whose
-	// observation opened it (Worker.ObserveLines); 0 for the others. The
-	// sequencer numbers the incidents a batch opens in the order of these
-	// lines, across sectors, as one pipeline would (Sequencer.ApplyBatch).
+	// observation opened it (Worker.ObserveLines); for one opened before
+	// (not a released or late version), 1 + the line of its first member
+	// this batch brought; 0 when none is in the batch. The sequencer
+	// numbers the incidents it records first in a batch in the order of
+	// these lines, across sectors, as one pipeline numbers them
+	// (Sequencer.ApplyBatch).
 	Opened int `json:"opened,omitempty"`
 }
 

@@ -50,7 +50,13 @@
 // With one sector the flow is exactly the embedded deployment's: the same
 // incidents, ids, agreement state and ledger entries (the tests compare
 // them over HTTP). With more, the incidents are the same as member sets,
-// up to the residual differences package sector documents.
+// up to the residual differences package sector documents; their ids are
+// not yet the embedded deployment's: the recorder gives ids to each
+// sector's part as it comes (sector.Sequencer.Apply), so a batch's new
+// incidents are numbered sector by sector. Giving one pipeline's ids needs
+// the batch's parts decided together (sector.Sequencer.ApplyBatch) with
+// each line's place in the whole batch (sector.Worker.ObserveLines), which
+// the stream does not carry yet.
 //
 // # Restarts and redelivery
 //
