@@ -28,7 +28,7 @@ type Part struct {
 // incident it merged into. The result is a function of the parts, so a
 // replay of the batches through ApplyBatch gives the same ids.
 func (s *Sequencer) ApplyBatch(parts []Part) []monitor.Incident {
-	s.batch = &batchIDs{from: s.next, opened: map[string]int{}, dissolved: map[string]string{}}
+	s.batch = &batchIDs{from: s.next, opened: map[string]int{}, dissolved: map[string]string{}, touched: map[*global]bool{}}
 	defer func() { s.batch = nil }()
 	var out []monitor.Incident
 	for _, p := range parts {
@@ -39,13 +39,17 @@ func (s *Sequencer) ApplyBatch(parts []Part) []monitor.Incident {
 
 // batchIDs is what ApplyBatch keeps of the ids given in its batch: the
 // ids of the batch start after from; opened says, for each, the line of
-// the observation that opened its incident (Version.Opened: 0 when it
-// opened in an earlier batch); dissolved maps those merged within the
-// batch to the id they merged into.
+// the observation that opened its incident (Version.Opened: 0 when none
+// of the batch did); dissolved maps those merged within the batch to the
+// id they merged into; touched are the global incidents whose last
+// version the batch handed out, and closed the closed ones it kept for a
+// late version: only those may name an id of the batch.
 type batchIDs struct {
 	from      int
 	opened    map[string]int
 	dissolved map[string]string
+	touched   map[*global]bool
+	closed    []*closedGlobal
 }
 
 // newID gives the next global id to an incident whose version says
@@ -144,8 +148,8 @@ func (s *Sequencer) renumber(out []monitor.Incident) []monitor.Incident {
 		out[i].ID, out[i].MergedInto = re(out[i].ID), re(out[i].MergedInto)
 	}
 	var moved []*global
-	for id, g := range s.global {
-		if _, ok := rename[id]; ok {
+	for id := range rename {
+		if g := s.global[id]; g != nil {
 			moved = append(moved, g)
 			delete(s.global, id)
 		}
@@ -154,10 +158,12 @@ func (s *Sequencer) renumber(out []monitor.Incident) []monitor.Incident {
 		g.id = re(g.id)
 		s.global[g.id] = g
 	}
-	for _, g := range s.global {
-		g.last.ID, g.last.MergedInto = re(g.last.ID), re(g.last.MergedInto)
+	for g := range b.touched {
+		if s.global[g.id] == g {
+			g.last.ID, g.last.MergedInto = re(g.last.ID), re(g.last.MergedInto)
+		}
 	}
-	for _, c := range s.closed {
+	for _, c := range b.closed {
 		c.ID = re(c.ID)
 	}
 	return out

@@ -482,6 +482,9 @@ func (s *Sequencer) handAs(g *global, v *Version, id string, beaten, kept []*glo
 		}
 	}
 	g.anchor, g.last = v.Anchor, in
+	if s.batch != nil {
+		s.batch.touched[g] = true
+	}
 	if len(in.Observations) != g.n {
 		g.n = len(in.Observations)
 		for _, k := range in.Observations {
@@ -511,6 +514,9 @@ func (s *Sequencer) handAs(g *global, v *Version, id string, beaten, kept []*glo
 		delete(s.local, id)
 		if in.Event == "heavy_weapon" && !weak {
 			s.closed[id] = &closedGlobal{ID: g.id, LastObserved: in.LastObserved}
+			if s.batch != nil {
+				s.batch.closed = append(s.batch.closed, s.closed[id])
+			}
 		}
 	}
 	return out

@@ -74,7 +74,9 @@ type Version struct {
 	// opened in this batch, 1 + the line of the whole batch whose
 	// observation opened it (Worker.ObserveLines); for one opened before
 	// (not a released or late version), 1 + the line of its first member
-	// this batch brought; 0 when none is in the batch. The sequencer
+	// this batch brought, should the sequencer record it first now (a
+	// claim handed out first, or whose global incident another took, a
+	// fallback); 0 when none is in the batch. The sequencer
 	// numbers the incidents it records first in a batch in the order of
 	// these lines, across sectors, as one pipeline numbers them
 	// (Sequencer.ApplyBatch).
