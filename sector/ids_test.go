@@ -11,6 +11,7 @@ import (
 
 	"github.com/accord-peace/accord/fusion"
 	"github.com/accord-peace/accord/monitor"
+	"github.com/accord-peace/accord/sector"
 )
 
 // idMismatches compares the global ids the sectors handed out with the
@@ -187,5 +188,78 @@ func TestGlobalIDsAcrossRestores(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// ApplyBatch's rules on hand-made versions: a batch's new incidents
+// numbered by the line that opened each, whatever the sector; a claim
+// that beats a partial view the batch recorded goes on under its id,
+// numbered where the claim's incident opened, the view's version left
+// out; a partial view the batch recorded and merged into an incident
+// recorded before is left out and takes no id. A sequencer restored from
+// its snapshot between batches goes on alike.
+func TestApplyBatch(t *testing.T) {
+	at := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
+	key := func(id string) monitor.Key { return monitor.Key{Source: "src", ID: id} }
+	v := func(id string, opened int, anchor string, acc float64, members ...string) sector.Version {
+		in := monitor.Incident{ID: id, State: fusion.Reported, Event: "explosion", FirstObserved: at, LastObserved: at}
+		for _, m := range members {
+			in.Observations = append(in.Observations, key(m))
+		}
+		return sector.Version{Incident: in, Opened: opened, Anchor: sector.Anchor{Key: key(anchor), AccuracyM: acc, ObservedAt: at}}
+	}
+	type handed struct {
+		id, mergedInto string
+		members        int
+	}
+	for _, tc := range []struct {
+		name    string
+		batches [][]sector.Part
+		want    [][]handed
+	}{
+		{"new incidents in the order of their lines, across sectors",
+			[][]sector.Part{{
+				{Sector: 0, Versions: []sector.Version{v("s0/inc-1", 4, "a", 10, "a"), v("s0/inc-2", 8, "c", 10, "c")}},
+				{Sector: 1, Versions: []sector.Version{v("s1/inc-1", 6, "b", 10, "b")}},
+			}, {
+				{Sector: 1, Versions: []sector.Version{v("s1/inc-2", 1, "d", 10, "d")}},
+			}},
+			[][]handed{{{"inc-1", "", 1}, {"inc-3", "", 1}, {"inc-2", "", 1}}, {{"inc-4", "", 1}}}},
+		{"a partial view recorded in the batch, then beaten: its id goes on with the winner",
+			[][]sector.Part{{
+				{Sector: 0, Versions: []sector.Version{v("s0/inc-1", 3, "b", 50, "b"), v("s0/inc-2", 5, "c", 10, "c")}},
+				{Sector: 1, Versions: []sector.Version{v("s1/inc-1", 1, "a", 10, "a", "b")}},
+			}},
+			[][]handed{{{"inc-2", "", 1}, {"inc-1", "", 2}}}},
+		{"a partial view recorded in the batch, merged into an incident recorded before: no id",
+			[][]sector.Part{{
+				{Sector: 1, Versions: []sector.Version{v("s1/inc-1", 1, "a", 10, "a")}},
+			}, {
+				{Sector: 0, Versions: []sector.Version{v("s0/inc-1", 2, "b", 50, "b", "c")}},
+				{Sector: 1, Versions: []sector.Version{v("s1/inc-1", 0, "a", 10, "a", "b", "c")}},
+			}, {
+				{Sector: 0, Versions: []sector.Version{v("s0/inc-2", 1, "d", 10, "d")}},
+			}},
+			[][]handed{{{"inc-1", "", 1}}, {{"inc-1", "", 3}}, {{"inc-2", "", 1}}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := sector.NewSequencer()
+			for i, parts := range tc.batches {
+				var got []handed
+				for _, in := range s.ApplyBatch(parts) {
+					got = append(got, handed{in.ID, in.MergedInto, len(in.Observations)})
+				}
+				if !reflect.DeepEqual(got, tc.want[i]) {
+					t.Fatalf("batch %d hands out %v; want %v", i, got, tc.want[i])
+				}
+				snap, err := s.Snapshot()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if s, err = sector.RestoreSequencer(snap); err != nil {
+					t.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -15,6 +15,7 @@ func TestVersionCarriesConfirmedAt(t *testing.T) {
 	for _, v := range []Version{
 		{Incident: monitor.Incident{ID: "s0/inc-1", State: "confirmed", ConfirmedAt: at, SeenConfirmed: at.Add(-time.Hour), OpenedAt: at.Add(-2 * time.Hour)}, Anchor: Anchor{AccuracyM: 5}},
 		{Incident: monitor.Incident{ID: "s1/inc-2", State: "reported"}, Released: true},
+		{Incident: monitor.Incident{ID: "s2/inc-3", State: "reported"}, Opened: 42},
 	} {
 		b, err := json.Marshal(v)
 		if err != nil {
@@ -26,7 +27,7 @@ func TestVersionCarriesConfirmedAt(t *testing.T) {
 		}
 		if !got.Incident.ConfirmedAt.Equal(v.Incident.ConfirmedAt) || !got.Incident.SeenConfirmed.Equal(v.Incident.SeenConfirmed) ||
 			!got.Incident.OpenedAt.Equal(v.Incident.OpenedAt) || got.Incident.ID != v.Incident.ID ||
-			got.Released != v.Released || got.Anchor.AccuracyM != v.Anchor.AccuracyM {
+			got.Released != v.Released || got.Anchor.AccuracyM != v.Anchor.AccuracyM || got.Opened != v.Opened {
 			t.Errorf("%s read back as %+v, want %+v", b, got, v)
 		}
 	}
