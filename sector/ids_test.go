@@ -11,6 +11,7 @@ import (
 
 	"github.com/accord-peace/accord/fusion"
 	"github.com/accord-peace/accord/monitor"
+	"github.com/accord-peace/accord/monitor/monitortest"
 	"github.com/accord-peace/accord/sector"
 )
 
@@ -24,11 +25,27 @@ import (
 // makes and the other does not (two sectors' fusion disagreeing on a
 // report, see the package doc) shifts every later id by one; slips counts
 // the changes of that shift — the difference between the two ids —
-// along the versions whose member set is the pipeline incident's.
-func idMismatches(obs []*monitor.Observation, want, got [][]monitor.Incident) (total, wrong, slips int, diff []string) {
+// along the versions whose member set is the pipeline incident's, and
+// unexplained those that come neither in nor right after a batch in which
+// the sectors handed out a member set no incident of the pipeline had.
+func idMismatches(obs []*monitor.Observation, want, got [][]monitor.Incident) (total, wrong, slips, unexplained int, diff []string) {
 	pos := make(map[monitor.Key]int, len(obs))
 	for i, o := range obs {
 		pos[o.Key()] = i
+	}
+	// The batches in which the sectors handed out a member set that no
+	// version of the pipeline's, up to then, had.
+	sets := map[string]bool{}
+	apart := make([]bool, len(got))
+	for b := range want {
+		for _, in := range want[b] {
+			sets[monitortest.MemberSet(in.Observations)] = true
+		}
+		for _, in := range got[b] {
+			if len(in.Observations) > 0 && !sets[monitortest.MemberSet(in.Observations)] {
+				apart[b] = true
+			}
+		}
 	}
 	holder := map[monitor.Key]string{}    // observation → the pipeline's incident holding it
 	members := map[string][]monitor.Key{} // the pipeline's incidents' members
@@ -64,11 +81,14 @@ func idMismatches(obs []*monitor.Observation, want, got [][]monitor.Incident) (t
 				if d := number(in.ID) - number(w); d != shift {
 					slips++
 					shift = d
+					if !apart[b] && (b == 0 || !apart[b-1]) {
+						unexplained++
+					}
 				}
 			}
 		}
 	}
-	return total, wrong, slips, diff
+	return total, wrong, slips, unexplained, diff
 }
 
 // number is N of "inc-N".
@@ -121,11 +141,12 @@ func TestGlobalIDsAreThePipelines(t *testing.T) {
 		// are one side's alone), and each such incident the sectors make
 		// and one pipeline does not, or the reverse, shifts every later
 		// id by one. Measured: 119, 40 and 13 slips (3488 of 4238, 1595
-		// of 4450 and 3861 of 4335 versions under another id). Each of
-		// the four first slips looked at came with such an incident (a
-		// report two sectors' incidents both list, or an incident one
-		// pipeline made whole split in two), none with an order the
-		// sequencer gave incidents alike on both sides.
+		// of 4450 and 3861 of 4335 versions under another id), every one
+		// in or right after a batch in which the sectors handed out a
+		// member set one pipeline never had (a report two sectors'
+		// incidents both list, an incident one pipeline made whole split
+		// in two: 28, 21 and 5 of the 105 batches); none where the member
+		// sets are alike.
 		{"bounds, dense", bounds(3000, 5*time.Second), 100, map[int]int{2: 125, 3: 45, 4: 15}},
 	} {
 		for _, n := range []int{1, 2, 3, 4} {
@@ -138,7 +159,7 @@ func TestGlobalIDsAreThePipelines(t *testing.T) {
 				obs := r.stream(d)
 				want := single(t, obs, r.batch)
 				got := d.run(obs, r.batch)
-				total, wrong, slips, diff := idMismatches(obs, want, got)
+				total, wrong, slips, unexplained, diff := idMismatches(obs, want, got)
 				// The incidents one side makes and the other does not.
 				wf, gf := finals(want), finals(got)
 				unlike := 0
@@ -161,8 +182,8 @@ func TestGlobalIDsAreThePipelines(t *testing.T) {
 					if wrong > 0 {
 						t.Errorf("%d of %d versions under another id than the pipeline's", wrong, total)
 					}
-				} else if slips > r.slips[n] {
-					t.Errorf("the ids slip %d times from the pipeline's; at most %d", slips, r.slips[n])
+				} else if slips > r.slips[n] || unexplained > 0 {
+					t.Errorf("the ids slip %d times from the pipeline's, at most %d; %d times where the member sets are alike", slips, r.slips[n], unexplained)
 				}
 			})
 		}
