@@ -84,8 +84,17 @@ func (s *Sequencer) adopted(g *global, v *Version, out []monitor.Incident) []mon
 	if v.Opened > 0 {
 		b.opened[g.id] = v.Opened
 	}
-	return slices.DeleteFunc(out, func(in monitor.Incident) bool { return in.ID == g.id })
+	// Marked, not cut: the batch's fixups hold places in out.
+	for i := range out {
+		if out[i].ID == g.id {
+			out[i].ID = partialView
+		}
+	}
+	return out
 }
+
+// partialView marks the versions adopted leaves out (renumber cuts them).
+const partialView = "\x00partial"
 
 // renumber gives the ids of the batch in one pipeline's order (see
 // ApplyBatch), in the versions handed out and in the sequencer's state.
@@ -110,7 +119,7 @@ func (s *Sequencer) renumber(out []monitor.Incident) []monitor.Incident {
 	}
 	kept := out[:0]
 	for _, in := range out {
-		if _, ok := b.dissolved[in.ID]; ok {
+		if _, ok := b.dissolved[in.ID]; ok || in.ID == partialView {
 			continue
 		}
 		if in.MergedInto != "" {
