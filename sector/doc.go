@@ -60,7 +60,7 @@
 // first now is numbered from its first member the batch brought; a
 // sector's partial view that the batch both records and merges into
 // another incident is left out and takes no id, as one pipeline never
-// had it. The guarantee: wherever the sectors' incidents are one
+// had it. The guarantee: as long as the sectors' incidents are one
 // pipeline's member for member, so are their ids, version for version.
 // Measured (TestGlobalIDsAreThePipelines, 2 to 4 sectors): on the
 // simulated front, default and dense runs, in batches of 200 and of 1,
@@ -69,15 +69,17 @@
 // see What differs below) an incident one side makes and the other does
 // not shifts every later id by one: on 3,000 events 5 s apart, 56, 35
 // and 7 incidents are one side's alone on 2, 3 and 4 sectors, and the ids
-// slip 119, 40 and 13 times. Sequencer.Apply, one part at a time, numbers
-// in the order the parts' versions come: a batch's new incidents sector
-// by sector, not in one pipeline's order (the stream's recorder still
-// applies parts so, package stream). With N = 1 the worker hands out
-// exactly the pipeline's versions and the sequencer, by either, gives
-// them the pipeline's ids: the distributed flow is then the embedded
-// one, version for version. The ids are a function of the batches given
-// (a replay gives the same), and a sequencer restored from its Snapshot
-// between batches goes on as the one it was taken of.
+// slip 119, 40 and 13 times, each time in or right after a batch that
+// brought such an incident, never where the member sets are alike.
+// Sequencer.Apply, one part at a time, numbers in the order the parts'
+// versions come: a batch's new incidents sector by sector, not in one
+// pipeline's order (the stream's recorder still applies parts so,
+// package stream). With N = 1 the worker hands out exactly the
+// pipeline's versions and the sequencer, by either, gives them the
+// pipeline's ids: the distributed flow is then the embedded one, version
+// for version. The ids are a function of the batches given (a replay
+// gives the same), and a sequencer restored from its Snapshot between
+// batches goes on as the one it was taken of.
 //
 // # What is not fused
 //
