@@ -76,10 +76,9 @@ type Version struct {
 	// (not a released or late version), 1 + the line of its first member
 	// this batch brought, should the sequencer record it first now (a
 	// claim handed out first, or whose global incident another took, a
-	// fallback); 0 when none is in the batch. The sequencer
-	// numbers the incidents it records first in a batch in the order of
-	// these lines, across sectors, as one pipeline numbers them
-	// (Sequencer.ApplyBatch).
+	// fallback); 0 when none is in the batch. The sequencer numbers the
+	// incidents it records first in a batch in the order of these lines,
+	// across sectors, as one pipeline numbers them (Sequencer.ApplyBatch).
 	Opened int `json:"opened,omitempty"`
 }
 
@@ -318,9 +317,9 @@ func (w *Worker) ObserveLines(obs []*monitor.Observation, own []bool, clocks []t
 		w.buf = batch[:0]
 	}()
 	var opened map[string]int // local id → 1 + the line that opened it
-	if os := w.p.Openings(); len(os) > 0 {
-		opened = make(map[string]int, len(os))
-		for _, o := range os {
+	if ops := w.p.Openings(); len(ops) > 0 {
+		opened = make(map[string]int, len(ops))
+		for _, o := range ops {
 			opened[o.ID] = 1 + line[o.At]
 		}
 	}
