@@ -430,6 +430,14 @@ func (s *Sequencer) claim(v *Version, mergedInto map[string]string, out []monito
 		g = old
 		g.owner = id
 		s.local[id] = g
+		// It holds the claim's members from now on, as a new one would
+		// (a released incident beaten may have held others).
+		for _, k := range g.keys {
+			if s.byKey[k] == g && !slices.Contains(v.Incident.Observations, k) {
+				delete(s.byKey, k)
+			}
+		}
+		g.keys, g.n = slices.DeleteFunc(g.keys, func(k monitor.Key) bool { return s.byKey[k] != g }), -1
 		out = s.adopted(g, v, out)
 	}
 	if g == nil {
