@@ -413,7 +413,8 @@ func checkServerConfig(ctx context.Context, c serverConfig, connect bool) []stri
 }
 
 // checkDataDir checks that the data directory can be written in, or made
-// where it does not exist yet, without leaving anything behind.
+// where it does not exist yet, by its permissions: nothing is written
+// there, not even for a moment (the directory's modification time stays).
 func checkDataDir(dir string) error {
 	d := dir
 	for {
@@ -422,12 +423,9 @@ func checkDataDir(dir string) error {
 			if !st.IsDir() {
 				return fmt.Errorf("--data %s: %s is not a directory", dir, d)
 			}
-			f, err := os.CreateTemp(d, ".accord-config-check-*")
-			if err != nil {
+			if err := local.CanWrite(d); err != nil {
 				return fmt.Errorf("--data %s: cannot write in %s: %v; choose another --data or fix its permissions", dir, d, err)
 			}
-			f.Close()
-			os.Remove(f.Name())
 			if d == dir {
 				return local.CheckLock(dir) // another process serves it
 			}
