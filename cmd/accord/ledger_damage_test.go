@@ -148,3 +148,48 @@ func TestServeRefusesDamagedLedger(t *testing.T) {
 		})
 	}
 }
+
+// config check finds in the data directory's ledger and its saved tree
+// what serve's start refuses — naming the file and saying what is wrong
+// as serve says it, exit 1 — and passes the torn tail serve's start cuts
+// (exit 0); either way it reads only: every file's bytes and modification
+// time, and the directory's listing and modification time, are as they
+// were.
+func TestConfigCheckFindsDamagedLedger(t *testing.T) {
+	made := servedDataDir(t)
+	for _, c := range ledgerDamages() {
+		t.Run(c.name, func(t *testing.T) {
+			dir := copyDataDir(t, made)
+			c.damage(t, dir)
+			for name := range snapshotDir(t, dir) {
+				ageDir(t, filepath.Join(dir, name))
+			}
+			before := snapshotDir(t, dir)
+			names := listDir(t, dir)
+			mtime := ageDir(t, dir)
+			out, errs, code := runAccord(t, "config", "check", "--data", dir)
+			if c.want == nil {
+				if code != 0 {
+					t.Errorf("config check with %s (serve starts): exit %d, want 0:\n%s%s", c.name, code, out, errs)
+				}
+			} else {
+				if code != 1 || strings.Contains(errs, "this is a bug") {
+					t.Errorf("config check with %s: exit %d, want 1:\n%s%s", c.name, code, out, errs)
+				}
+				for _, w := range append([]string{filepath.Join(dir, c.file)}, c.want...) {
+					if !strings.Contains(errs, w) {
+						t.Errorf("config check with %s does not say %q:\n%s%s", c.name, w, out, errs)
+					}
+				}
+			}
+			after := snapshotDir(t, dir)
+			for name, b := range before {
+				a := after[name]
+				if !bytes.Equal(a.data, b.data) || !a.mtime.Equal(b.mtime) {
+					t.Errorf("config check changed %s (bytes or modification time)", name)
+				}
+			}
+			dirUnchanged(t, "the data directory", dir, names, mtime)
+		})
+	}
+}
