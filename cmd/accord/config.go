@@ -501,7 +501,11 @@ value and where it came from (a PostgreSQL password redacted), and checks it
 without starting the server: the address is HOST:PORT, limits and timeouts
 are positive, the agreements load as a set, the scenario loads, the keys and
 witness keys parse, the tokens file parses and matches the agreements, the
-data directory can be written, the store URL parses and, with --connect, the
+data directory can be written (by its permissions: nothing is written
+there), the files a start reads in it are whole (log.key and log.pub,
+accord.db and incidents.db, the ledger and its saved tree ledger.tree,
+mediation.key: read only, each damaged one named with what is wrong), the
+store URL parses and, with --connect, the
 PostgreSQL server answers; the stream flags are consistent and, with
 --connect, NATS answers at --stream with JetStream. Exit 0 when valid, 1 with every problem listed,
 2 on a wrong command line.
