@@ -34,6 +34,7 @@ import (
 	"github.com/accord-peace/accord/engine"
 	"github.com/accord-peace/accord/internal/flock"
 	"github.com/accord-peace/accord/internal/fsync"
+	"github.com/accord-peace/accord/internal/reach"
 	"github.com/accord-peace/accord/internal/redact"
 	"github.com/accord-peace/accord/ledger"
 	"github.com/accord-peace/accord/mission"
@@ -104,26 +105,18 @@ func (r *Refusal) Error() string { return "refused: " + r.Reason }
 // Unreachable is a request the server did not answer: the connection
 // refused or cut, its host not found, no answer within the client's
 // timeout. Nothing was verified nor refused; a later round may reach it.
-// An answer, even an error status, is not one.
-type Unreachable struct {
-	Server string // the server as messages name it: without its password
-	Err    error  // the client's error
-}
+// An answer, even an error status, is not one (package reach tells them
+// apart for every client of accord's).
+type Unreachable = reach.Unreachable
 
-func (e *Unreachable) Error() string {
-	return e.Server + " could not be reached: " + e.Err.Error()
-}
+// NoAnswer is the witness's cosignature sent with no answer: the server
+// may have taken it (reach.NoAnswer).
+type NoAnswer = reach.NoAnswer
 
-func (e *Unreachable) Unwrap() error { return e.Err }
-
-// do sends req, an Unreachable error when no answer came (a cancelled
-// context is left as it is: the caller stopped, not the server).
+// do sends req, an Unreachable or NoAnswer error when no answer came (a
+// cancelled context is left as it is: the caller stopped, not the server).
 func (w *Witness) do(req *http.Request) (*http.Response, error) {
-	resp, err := w.cfg.Client.Do(req)
-	if err != nil && req.Context().Err() == nil {
-		return nil, &Unreachable{Server: w.server, Err: err}
-	}
-	return resp, err
+	return reach.Do(w.cfg.Client, req, w.server)
 }
 
 // Witness follows one log.
@@ -352,7 +345,8 @@ func (w *Witness) Checkpoint() ([]byte, error) {
 // Round fetches the server's checkpoint and, when it is new, verifies it
 // and the entries up to it, replays the engine and cosigns it. It reports
 // what it did through report. A *Refusal error is a checkpoint refused;
-// an *Unreachable one a server that did not answer; any other error a
+// an *Unreachable one a server that did not answer; a *NoAnswer its
+// cosignature sent with no answer back; any other error a
 // failure to read the server's answer or to keep the state.
 func (w *Witness) Round(ctx context.Context, report func(Event)) error {
 	msg, err := w.get(ctx, "/v1/checkpoint")

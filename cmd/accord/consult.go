@@ -17,6 +17,7 @@ import (
 
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/api"
+	"github.com/accord-peace/accord/internal/reach"
 	"github.com/accord-peace/accord/internal/redact"
 	"github.com/accord-peace/accord/ledger"
 )
@@ -29,7 +30,7 @@ type consultFlags struct {
 }
 
 func (f *consultFlags) register(c *cobra.Command) {
-	c.Flags().StringVar(&f.server, "server", "http://127.0.0.1:8080", "the mission server's URL")
+	c.Flags().StringVar(&f.server, "server", "http://127.0.0.1:8080", serverFlagUsage)
 	c.Flags().StringVar(&f.author, "author", "", "who signs: the party answering, or the guarantor signing (required)")
 	c.Flags().StringVar(&f.keyFile, "key", "", "the author's private key: a file whose first line is the base64 ed25519 private key 'accord ledger keygen --author' prints (its output saved whole will do; required)")
 	c.Flags().StringVar(&f.token, "token", "", "the bearer token, when the server checks tokens (default $ACCORD_TOKEN)")
@@ -50,7 +51,9 @@ its author; a refused one is recorded too, and the command says why and exits 1.
 
   respond  a party answers the notice of a consultation (accept or dispute)
   sign     a guarantor signs an outcome of a disputed consultation
-  done     a party records that it carried out a provision it is obliged to`,
+  done     a party records that it carried out a provision it is obliged to
+
+` + serverExits,
 	}
 	cmd.AddCommand(newConsultRespondCmd(), newConsultSignCmd(), newConsultDoneCmd())
 	return cmd
@@ -144,9 +147,9 @@ func (f *consultFlags) send(cmd *cobra.Command, typ string, body any) error {
 	if tok := firstOf(f.token, os.Getenv("ACCORD_TOKEN")); tok != "" {
 		req.Header.Set("Authorization", "Bearer "+tok)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := reach.Do(nil, req, redact.URL(f.server))
 	if err != nil {
-		return &accord.Error{Code: accord.ENOTFOUND, Message: "server " + redact.URL(f.server), Err: err}
+		return err // could not be reached (exit 3), or sent with no answer
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))

@@ -27,7 +27,7 @@ type exchangeFlags struct {
 }
 
 func (f *exchangeFlags) register(c *cobra.Command) {
-	c.Flags().StringVar(&f.server, "server", "http://127.0.0.1:8080", "the mission server's URL")
+	c.Flags().StringVar(&f.server, "server", "http://127.0.0.1:8080", serverFlagUsage)
 	c.Flags().StringVar(&f.token, "token", "", "the bearer token, when the server checks tokens (default $ACCORD_TOKEN)")
 	c.Flags().BoolVar(&f.json, "json", false, "print the server's answer as JSON")
 }
@@ -50,7 +50,9 @@ the verifiers (docs/server.md, "Prisoner exchanges").
 
   record  the verifier records an exchange with its lists (signed with --key)
   list    the public exchanges: counts, verifiers, commitments, totals, quota periods
-  open    a party or a verifier reads a list, checked against its commitment`,
+  open    a party or a verifier reads a list, checked against its commitment
+
+` + serverExits,
 	}
 	cmd.AddCommand(newExchangeRecordCmd(), newExchangeListCmd(), newExchangeOpenCmd())
 	return cmd

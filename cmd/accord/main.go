@@ -13,6 +13,7 @@ import (
 	"syscall"
 
 	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/internal/reach"
 	"github.com/accord-peace/accord/scenario"
 )
 
@@ -38,8 +39,9 @@ const (
 	exitFailure = 1 // the command ran and failed (bad input, not found)
 	exitUsage   = 2 // the command line itself is wrong
 	// exitUnreachable: a server the command talks to did not answer
-	// (refused connection, unknown host, no answer in time); nothing was
-	// done, and running it again later may succeed (witness --once).
+	// (refused connection, unknown host, no answer in time: a
+	// *reach.Unreachable); nothing was done, and running it again later
+	// may succeed (the client commands, witness --once).
 	exitUnreachable = 3
 	// exitInterrupted is the shell's status for a command stopped by
 	// SIGINT (128 + 2), given for SIGTERM too.
@@ -70,10 +72,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "accord: interrupted: %v\n", err)
 		return exitInterrupted
 	}
-	var ur unreachableError
+	var ur *reach.Unreachable
 	if errors.As(err, &ur) {
 		fmt.Fprintf(stderr, "accord: %v\n", err)
 		return exitUnreachable
+	}
+	var na *reach.NoAnswer
+	if errors.As(err, &na) {
+		// Sent, and no answer: the server may have done it (not a bug,
+		// and not "could not be reached": running it again may do it twice).
+		fmt.Fprintf(stderr, "accord: %v\n", err)
+		return exitFailure
 	}
 	var ve *scenario.ValidationError
 	if errors.As(err, &ve) {
@@ -86,14 +95,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	return exitFailure
 }
-
-// unreachableError is a failure to reach a server that the command
-// exits with exitUnreachable for, not exitFailure: the server neither
-// refused nor answered anything.
-type unreachableError struct{ err error }
-
-func (e unreachableError) Error() string { return e.err.Error() }
-func (e unreachableError) Unwrap() error { return e.err }
 
 // systemError reports whether err is the system's answer to a file
 // operation (stdout on a full disk, a closed pipe, a file not writable):

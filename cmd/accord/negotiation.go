@@ -51,7 +51,9 @@ its own position and answers and sees its own view only.
   status    the negotiation as the token may see it
   agreement the concluded package compiled into an agreement draft
   sign      a veto party signs that draft; the last signature puts it in force
-  reveal    check that a revealed position opens its commitment in the record`,
+  reveal    check that a revealed position opens its commitment in the record
+
+` + serverExits,
 		Example: "  accord negotiation open talks/public.yaml --token $MEDIATOR\n" +
 			"  accord negotiation position talks/positions/ua.yaml --author ua --key ua.key --token $UA\n" +
 			"  accord negotiation draft ukraine-2025 --proposal us-28-points --token $MEDIATOR\n" +
@@ -774,7 +776,7 @@ entries of the log's signed checkpoint, unchanged.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&ledgerSrc, "ledger", "", "the record: a ledger file, or a server's URL (required)")
+	cmd.Flags().StringVar(&ledgerSrc, "ledger", "", "the record: a ledger file, or a server's URL (required; exit 3 when the server cannot be reached)")
 	cmd.Flags().StringVar(&keysPath, "keys", "", `the authors' public keys, a JSON file {"NAME": "BASE64 ED25519"}: every signature in the record is checked`)
 	cmd.Flags().StringVar(&checkpointPath, "checkpoint", "", "the log's signed checkpoint (a signed note, with --log-key): the record must hold its entries")
 	cmd.Flags().StringVar(&logKey, "log-key", "", "the log's public note key, or a file holding it (with --checkpoint)")

@@ -19,6 +19,7 @@ import (
 
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/api"
+	"github.com/accord-peace/accord/internal/reach"
 	"github.com/accord-peace/accord/internal/redact"
 	"github.com/accord-peace/accord/ledger"
 	"github.com/accord-peace/accord/mediation"
@@ -58,9 +59,9 @@ func (c *talksClient) call(ctx context.Context, method, path string, body, into 
 	for k, v := range c.header {
 		req.Header[k] = v
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := reach.Do(nil, req, redact.URL(c.server))
 	if err != nil {
-		return nil, &accord.Error{Code: accord.ENOTFOUND, Message: "server " + redact.URL(c.server), Err: err}
+		return nil, err // could not be reached (exit 3), or sent with no answer
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
@@ -221,6 +222,19 @@ func (c *talksClient) request(ctx context.Context, s signer, id string, text map
 	return res, raw, err
 }
 
+// serverExits is what a client command's help says of its exit: the
+// server's answer told from a server that could not be reached
+// (internal/reach), as main maps them.
+const serverExits = `Exit 0 when done; 1 when the server refuses the request or answers an
+error (its message said), or when a request that changes something was
+sent and no answer came back (it may have been done: look at the record
+before sending it again); 3 when the server could not be reached
+(connection refused, host not found, no answer in time): nothing was done,
+and a later run may succeed.`
+
+// serverFlagUsage is the --server flag's usage in the client commands.
+const serverFlagUsage = "the server's URL (exit 3 when it cannot be reached)"
+
 // negotiationFlags are what every 'accord negotiation' command needs.
 type negotiationFlags struct {
 	server, token, format string
@@ -228,7 +242,7 @@ type negotiationFlags struct {
 }
 
 func (f *negotiationFlags) register(c *cobra.Command) {
-	c.Flags().StringVar(&f.server, "server", "http://127.0.0.1:8080", "the server's URL")
+	c.Flags().StringVar(&f.server, "server", "http://127.0.0.1:8080", serverFlagUsage)
 	c.Flags().StringVar(&f.token, "token", "", "the bearer token: the mediator's, or the party's own (default $ACCORD_TOKEN)")
 	registerFormat(c, &f.format, &f.json, "print the server's answer as JSON (--output-format json)")
 }

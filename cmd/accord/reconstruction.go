@@ -46,7 +46,9 @@ token's actor) and --key (its private key, 'accord ledger keygen --author').
   disburse  pay out money of a commitment, if the agreement allows
   confirm   confirm, as a guarantor, a disbursement of a commitment
   totals    committed and disbursed money by fund, oblast and sector
-  export    the registry as OCDS (JSON) or IATI (XML)`,
+  export    the registry as OCDS (JSON) or IATI (XML)
+
+` + serverExits,
 		Example: "  accord reconstruction fund eu-era --source loan --amount 1000000 --currency EUR --token $EU\n" +
 			"  accord reconstruction project kharkiv-grid --sector energy --oblast kharkivska --cost 500000 --currency EUR --implementer ukrenergo --token $MEDIATOR\n" +
 			"  accord reconstruction commit c1 --fund eu-era --project kharkiv-grid --amount 100000 --currency EUR --condition 'phase(permanent) == open' --token $EU\n" +
@@ -69,7 +71,7 @@ type recFlags struct {
 }
 
 func (f *recFlags) register(c *cobra.Command) {
-	c.Flags().StringVar(&f.server, "server", "http://127.0.0.1:8080", "the server's URL")
+	c.Flags().StringVar(&f.server, "server", "http://127.0.0.1:8080", serverFlagUsage)
 	c.Flags().StringVar(&f.token, "token", "", "the bearer token: the funder's own, or a mediator's for projects (default $ACCORD_TOKEN)")
 	registerFormat(c, &f.format, &f.json, "print the server's answer as JSON (--output-format json)")
 }

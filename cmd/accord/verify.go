@@ -19,6 +19,7 @@ import (
 	"golang.org/x/mod/sumdb/note"
 
 	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/internal/reach"
 	"github.com/accord-peace/accord/internal/redact"
 	"github.com/accord-peace/accord/ledger"
 	"github.com/accord-peace/accord/local"
@@ -185,7 +186,11 @@ submission never feeds the engine by itself), and, when the agreement
 registers its authors' keys, every response, finding and finding signature
 must rest on a signed submission by its author; the events are replayed
 through the agreement engine (the embedded reference unless --agreement
-names one) and the state printed with its SHA-256.`,
+names one) and the state printed with its SHA-256.
+
+Exit 0 when all holds, 1 when anything is refused; with a URL, 3 when the
+server could not be reached (connection refused, host not found, no answer
+in time): nothing was verified, and a later run may succeed.`,
 		Args: exactArgs(1, "one LEDGER"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if checkpointPath == "" || logKey == "" {
@@ -334,11 +339,8 @@ func openSealedWith(cmd *cobra.Command, client *http.Client, server, token strin
 		}
 		// A failure to fetch (witness.ErrFetch) is told from content that
 		// does not match its seal (refused by the reader).
-		resp, err := client.Do(req)
+		resp, err := reach.Do(client, req, redact.URL(server))
 		if err != nil {
-			if req.Context().Err() == nil {
-				err = &witness.Unreachable{Server: redact.URLs(server), Err: err}
-			}
 			return nil, fmt.Errorf("%w: %w", witness.ErrFetch, err)
 		}
 		defer resp.Body.Close()
@@ -469,9 +471,9 @@ func readLedger(cmd *cobra.Command, src string) ([]byte, error) {
 	if err != nil {
 		return nil, usageError{cmd: "verify", err: err}
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := reach.Do(nil, req, redact.URL(src))
 	if err != nil {
-		return nil, &accord.Error{Code: accord.ENOTFOUND, Message: "ledger " + redact.URL(src), Err: err}
+		return nil, err // could not be reached: exit 3
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {

@@ -139,7 +139,7 @@ Each round prints a line (entries verified, checkpoints cosigned, refusals);
 					return accord.Errorf(accord.EINVALID, "witness %s refused the checkpoint: %s", signer.Name(), r.Reason)
 				case cmd.Context().Err() == nil && errors.As(err, &u):
 					// Nothing verified nor refused: exit 3, to be tried again.
-					return unreachableError{fmt.Errorf("witness %s: %w; nothing verified nor cosigned, try again later", signer.Name(), err)}
+					return fmt.Errorf("witness %s: %w; nothing verified nor cosigned, try again later", signer.Name(), err)
 				case cmd.Context().Err() != nil:
 					// Stopped before the round ended: nothing verified nor
 					// cosigned (exit 130, as any command interrupted).
