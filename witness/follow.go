@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/accord-peace/accord/internal/reach"
 )
 
 // Defaults of FollowConfig's fields.
@@ -45,8 +47,9 @@ type FollowConfig struct {
 	// FeedRetry is how long a witness polls a server without a feed
 	// before asking for it again.
 	FeedRetry time.Duration
-	// Logger says when the feed drops, reconnects or is not available,
-	// and why a round failed (discarded when nil).
+	// Logger says when the feed drops, could not be reached, reconnects
+	// or is not available, and why a round failed — the server not
+	// reached, or its error answer with the status (discarded when nil).
 	Logger *slog.Logger
 	// OnError is told each error that is not a refusal: a round that
 	// failed (the server not reached, an answer not understood) or the
@@ -158,16 +161,36 @@ func (w *Witness) Follow(ctx context.Context, fc FollowConfig, report func(Event
 		case !connected.Load() && !polling.Load():
 			// The server is not reached: the feed's reconnection runs
 			// the next round.
-			fc.Logger.Warn("witness round failed; the next one when the feed is back", "witness", w.cfg.Signer.Name(), "server", w.server, "err", err)
+			fc.Logger.Warn("witness round failed: "+roundFailure(err)+"; the next one when the feed is back", "witness", w.cfg.Signer.Name(), "server", w.server, "err", err)
 			fc.OnError(err)
 		default:
 			fails++
 			d := backoff(fails, fc.MaxBackoff)
-			fc.Logger.Warn("witness round failed", "witness", w.cfg.Signer.Name(), "server", w.server, "err", err, "retry_in", d)
+			fc.Logger.Warn("witness round failed: "+roundFailure(err), "witness", w.cfg.Signer.Name(), "server", w.server, "err", err, "retry_in", d)
 			fc.OnError(err)
 			retry = time.After(d)
 		}
 	}
+}
+
+// roundFailure says for the log why a round failed: the server could not
+// be reached (*Unreachable: nothing verified, a later round may reach
+// it), sent the cosignature no answer (*NoAnswer), answered with an
+// error status, or answered something the witness could not use (or its
+// state could not be kept).
+func roundFailure(err error) string {
+	var u *Unreachable
+	var na *NoAnswer
+	var se *statusError
+	switch {
+	case errors.As(err, &u):
+		return "the server could not be reached"
+	case errors.As(err, &na):
+		return "no answer to the cosignature once sent"
+	case errors.As(err, &se):
+		return "the server answered an error (" + se.status + ")"
+	}
+	return "the server's answer could not be used, or the state kept"
 }
 
 // noFeed is an answer to GET /v1/feed that is not a stream.
@@ -217,7 +240,12 @@ func (w *Witness) watch(ctx context.Context, fc FollowConfig, signal func(), pol
 			fc.OnMode(ModeReconnecting)
 		}
 		d := backoff(fails, fc.MaxBackoff)
-		fc.Logger.Warn("the server's feed dropped: reconnecting", "witness", name, "server", w.server, "err", err, "attempt", fails, "retry_in", d)
+		what := "the server's feed dropped: reconnecting"
+		var u *Unreachable
+		if errors.As(err, &u) {
+			what = "the server's feed could not be reached: reconnecting"
+		}
+		fc.Logger.Warn(what, "witness", name, "server", w.server, "err", err, "attempt", fails, "retry_in", d)
 		fc.OnError(fmt.Errorf("the feed of %s: %w", w.server, err))
 		sleep(ctx, d)
 	}
@@ -240,10 +268,10 @@ func (w *Witness) stream(ctx context.Context, fc FollowConfig, signal, connected
 	var silent atomic.Bool
 	idle := time.AfterFunc(fc.Idle, func() { silent.Store(true); cancel() })
 	defer idle.Stop()
-	resp, err := client.Do(req)
+	resp, err := reach.Do(&client, req, w.server)
 	if err != nil {
 		if silent.Load() {
-			return fmt.Errorf("no answer to GET /v1/feed within %v", fc.Idle)
+			return &Unreachable{Server: w.server, Err: fmt.Errorf("no answer to GET /v1/feed within %v", fc.Idle)}
 		}
 		return err
 	}

@@ -12,6 +12,7 @@ package witness
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -567,7 +568,8 @@ func (w *Witness) post(ctx context.Context, report func(Event), cosigned []byte,
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("%s refused the cosignature of the checkpoint of %d entries: %s: %s", w.server, t.N, resp.Status, strings.TrimSpace(string(b)))
+		return fmt.Errorf("%s refused the cosignature of the checkpoint of %d entries: %w", w.server, t.N,
+			&statusError{method: http.MethodPost, path: "/v1/checkpoint/cosignatures", status: resp.Status, code: resp.StatusCode, detail: strings.TrimSpace(string(b))})
 	}
 	var out struct {
 		Witnesses []string `json:"witnesses"`
@@ -677,11 +679,19 @@ func (w *Witness) getLimit(ctx context.Context, path string, limit int64) ([]byt
 
 // statusError is an answer of the server other than 200 OK.
 type statusError struct {
+	method       string // GET when empty
 	path, status string
 	code         int
+	detail       string // the answer's body, when said
 }
 
-func (e *statusError) Error() string { return "GET " + e.path + ": " + e.status }
+func (e *statusError) Error() string {
+	s := cmp.Or(e.method, http.MethodGet) + " " + e.path + ": " + e.status
+	if e.detail != "" {
+		s += ": " + e.detail
+	}
+	return s
+}
 
 // The ranges a witness fetches new entries in (GET /v1/ledger?from&to):
 // rangeEntries entries an answer, at most rangeBytes long.
