@@ -59,6 +59,11 @@ func ledgerDamages() []ledgerDamage {
 				t.Fatal(err)
 			}
 		}, "ledger", []string{"entry 0 at byte 0", "frame length", "out of range"}},
+		{"ledger gone, its saved tree left", func(t *testing.T, dir string) {
+			if err := os.Remove(filepath.Join(dir, "ledger")); err != nil {
+				t.Fatal(err)
+			}
+		}, "ledger", []string{"the log has 0 entries, but its saved tree has", "were lost"}},
 		{"ledger.tree not a saved tree", func(t *testing.T, dir string) {
 			if err := os.WriteFile(filepath.Join(dir, "ledger.tree"), []byte("a tree\n"), 0o644); err != nil {
 				t.Fatal(err)
