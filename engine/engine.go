@@ -72,8 +72,11 @@ func (d *due) add(t *time.Time) {
 }
 
 // State returns a copy of the current state.
-func (e *Engine) State() *State {
-	b, _ := json.Marshal(&e.state)
+func (e *Engine) State() *State { return copyState(&e.state) }
+
+// copyState is a deep copy of a state, through its JSON form.
+func copyState(s *State) *State {
+	b, _ := json.Marshal(s)
 	var c State
 	_ = json.Unmarshal(b, &c)
 	return &c

@@ -194,29 +194,10 @@ func (s *Set) Apply(ev Event) error {
 			return entryError(ev, fmt.Errorf("consultation %s is agreement %s's: give \"agreement\": %q", ev.Consultation, s.ids[i], s.ids[i]))
 		}
 	}
-	runs := s.runs
-	defer func() {
-		clear(s.pending)
-		clear(s.items)
-		clear(s.before)
-		clear(s.runs)
-		clear(s.stood)
-	}()
-	for _, i := range s.order {
-		x := ev
-		if i != target {
-			x = Event{Seq: ev.Seq, At: ev.At, Type: Tick}
-		}
-		r, err := s.engines[i].prepare(x)
-		if err != nil {
-			for j, done := range runs {
-				if done != nil {
-					s.engines[j].undo(done)
-				}
-			}
-			return err
-		}
-		runs[i], s.pending[i], s.items[i] = r, r.s, nil
+	defer s.clearEntry()
+	runs, err := s.prepare(ev, target)
+	if err != nil {
+		return err
 	}
 	for _, i := range s.order {
 		e := s.engines[i]
@@ -234,6 +215,69 @@ func (s *Set) Apply(ev Event) error {
 		s.owner[ev.ID] = target
 	}
 	return nil
+}
+
+// prepare applies an entry to a copy of every agreement's state, in
+// settling order: to its target, as a tick to every other one. A refused
+// entry is undone in every agreement already prepared. The caller clears
+// the entry's scratch (clearEntry) after committing or undoing the runs.
+func (s *Set) prepare(ev Event, target int) ([]*run, error) {
+	runs := s.runs
+	for _, i := range s.order {
+		x := ev
+		if i != target {
+			x = Event{Seq: ev.Seq, At: ev.At, Type: Tick}
+		}
+		r, err := s.engines[i].prepare(x)
+		if err != nil {
+			for j, done := range runs {
+				if done != nil {
+					s.engines[j].undo(done)
+				}
+			}
+			return nil, err
+		}
+		runs[i], s.pending[i], s.items[i] = r, r.s, nil
+	}
+	return runs, nil
+}
+
+// clearEntry drops what an entry's application kept while it ran.
+func (s *Set) clearEntry() {
+	clear(s.pending)
+	clear(s.items)
+	clear(s.before)
+	clear(s.runs)
+	clear(s.stood)
+}
+
+// StatesAt returns copies of every agreement's state, in the set's order,
+// as a tick at at would leave them — every deadline up to at processed
+// (missed strictly after it), the conditions settled at it — without
+// applying the tick: the set stays as it was, and its next entry is the
+// one it expected. A time no later than the set's clock gives the states
+// as they are. It is for a reader of the record that needs what the
+// engine derives by an instant no entry has reached yet (the daily report
+// of a day over after the record's last entry); nothing is recorded.
+func (s *Set) StatesAt(at time.Time) ([]*State, error) {
+	at = at.UTC()
+	st := &s.engines[0].state
+	if !at.After(st.Now) {
+		return s.States(), nil
+	}
+	defer s.clearEntry()
+	runs, err := s.prepare(Event{Seq: st.Seq + 1, At: at, Type: Tick}, 0)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*State, len(runs))
+	for i, r := range runs {
+		out[i] = copyState(r.s) // before undo: the runs share arrays with the states
+	}
+	for i, r := range runs {
+		s.engines[i].undo(r)
+	}
+	return out, nil
 }
 
 // record is agreement i's record as the conditions of another read it at

@@ -399,6 +399,14 @@ func (c *Consequences) States() []*engine.State {
 	return out
 }
 
+// StatesAt are the states of every agreement, the main one first, as a
+// tick at at would leave them, without applying it (engine.Set.StatesAt).
+func (c *Consequences) StatesAt(at time.Time) ([]*engine.State, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.set.StatesAt(at)
+}
+
 // verdicts says what the consultations make of their incidents after the
 // events just applied: a dispute makes an incident disputed, a finding
 // upheld (or a consultation closed unresolved, every deadline missed)

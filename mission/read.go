@@ -3,6 +3,7 @@ package mission
 import (
 	"context"
 	"sort"
+	"time"
 
 	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/engine"
@@ -83,6 +84,19 @@ func (m *Mission) States() ([]*engine.State, error) {
 		return nil, errNoEngine()
 	}
 	return m.consequences.States(), nil
+}
+
+// StatesAt are the states of every agreement as the engine would leave
+// them at an instant no entry has reached yet — its deadlines up to then
+// processed, its conditions settled (engine.Set.StatesAt) — the main one
+// first; nothing is applied or recorded, and an instant no later than the
+// engine's clock gives the states as they are. ENOTFOUND without an
+// engine.
+func (m *Mission) StatesAt(at time.Time) ([]*engine.State, error) {
+	if m.consequences == nil {
+		return nil, errNoEngine()
+	}
+	return m.consequences.StatesAt(at)
 }
 
 // ConsultationAgreement is the agreement a consultation runs under (its

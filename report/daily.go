@@ -36,6 +36,10 @@ type Daily struct {
 	// the day (SetCutoff): its empty counts are then the data's silence,
 	// not a quiet day, and the summary says so first.
 	Uncovered bool
+	// AsOf is the instant a report of a day not yet over is made at
+	// (SetNow): what it says of the day is partial, as of then; zero when
+	// the day is over.
+	AsOf time.Time
 	// Engine is what the agreement engine recorded on the day (SetEngine);
 	// nil when the report has no engine.
 	Engine *Engine
@@ -77,6 +81,40 @@ func (d *Daily) SetCutoff(obs []monitor.Observation) {
 		if at.After(d.Cutoff) {
 			d.Cutoff = at.UTC()
 		}
+	}
+}
+
+// End is the day's last instant, 23:59:59.999999999 UTC: a deadline at it
+// is in time on the day and missed from the next day's first instant, as
+// the agreement engine has every deadline met at itself and missed
+// strictly after it.
+func (d *Daily) End() time.Time { return dayEnd(d.Day) }
+
+func dayEnd(day time.Time) time.Time {
+	day = time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)
+	return day.AddDate(0, 0, 1).Add(-time.Nanosecond)
+}
+
+// Until is the instant the agreement engine's state must be brought to
+// (engine.Set.StatesAt, on a copy: nothing is recorded) for the report of
+// a day (UTC) made at now to hold what the engine derives on the day even
+// after the record's last entry — a notice or a provision's deadline that
+// passed late in the day with no later entry: the day's last instant when
+// the day is over by now, else now (the report is then partial: SetNow).
+func Until(day, now time.Time) time.Time {
+	if end := dayEnd(day); now.After(end) {
+		return end
+	}
+	return now.UTC()
+}
+
+// SetNow says when the report is made: a day not over by now is reported
+// as of now (AsOf), and the report says it is partial; the state it is
+// given (SetEngine) is then the engine's as of now (Until).
+func (d *Daily) SetNow(now time.Time) {
+	d.AsOf = time.Time{}
+	if !now.After(d.End()) {
+		d.AsOf = now.UTC()
 	}
 }
 

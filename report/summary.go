@@ -83,6 +83,13 @@ func (d *Daily) Summary() []string {
 	var out []string
 	day := d.Day.Format("Monday 2 January 2006")
 	t, y := d.Today, d.Yesterday
+	if !d.AsOf.IsZero() {
+		asOf, state := d.AsOf.Format("15:04:05")+" UTC", "is not over"
+		if d.AsOf.Before(d.Day) {
+			asOf, state = d.AsOf.Format("15:04:05 UTC on 2 January 2006"), "has not begun"
+		}
+		out = append(out, fmt.Sprintf("This report is partial: %s %s; it says what the record holds as of %s.", day, state, asOf))
+	}
 	if d.Uncovered {
 		last := "none was given"
 		if !d.Cutoff.IsZero() {
@@ -189,7 +196,11 @@ func (d *Daily) Summary() []string {
 		}
 		s += fmt.Sprintf("; %d closed (%s)", n, strings.Join(parts, ", "))
 	}
-	out = append(out, s+fmt.Sprintf("; %s open at the end of the day.", count(e.OpenAtEnd, "remains", "remain")))
+	end := "at the end of the day"
+	if !d.AsOf.IsZero() {
+		end = "as of " + d.AsOf.Format("15:04:05") + " UTC"
+	}
+	out = append(out, s+fmt.Sprintf("; %s open %s.", count(e.OpenAtEnd, "remains", "remain"), end))
 	if len(e.Consequences) == 0 {
 		out = append(out, "No consequence was applied: no tranche re-imposed, no phase suspended, no snapback.")
 	} else {

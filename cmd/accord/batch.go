@@ -26,15 +26,19 @@ import (
 // main one first, as loadMission gives them) it returns every one's
 // state, the main one's first; k is the kernel of their merged geometry.
 func runBatch(ctx context.Context, as []*agreement.Agreement, k *geo.Kernel, obs []monitor.Observation) ([]monitor.Incident, []*engine.State, error) {
-	ins, sts, _, err := runBatchCorridor(ctx, as, k, obs, nil)
+	ins, sts, _, err := runBatchCorridor(ctx, as, k, obs, nil, time.Time{})
 	return ins, sts, err
 }
 
 // runBatchCorridor is runBatch that also returns the corridor at the end
 // (mission.Corridor; nil when no agreement has a corridor section), and
 // tells progress (when not nil) how many of the observations are fused
-// after each hour's.
-func runBatchCorridor(ctx context.Context, as []*agreement.Agreement, k *geo.Kernel, obs []monitor.Observation, progress func(done, total int)) ([]monitor.Incident, []*engine.State, *mission.Corridor, error) {
+// after each hour's. A non-zero until gives the engine's states as they
+// stand at that instant when the observations end before it
+// (mission.StatesAt: the deadlines that pass after the last observation,
+// derived on a copy), for a report that must hold what the engine derives
+// up to then.
+func runBatchCorridor(ctx context.Context, as []*agreement.Agreement, k *geo.Kernel, obs []monitor.Observation, progress func(done, total int), until time.Time) ([]monitor.Incident, []*engine.State, *mission.Corridor, error) {
 	m, err := mission.Open(ctx, mission.Config{Agreement: as[0], Others: as[1:], Kernel: k,
 		Observations: monitor.NewMemStore(), Incidents: monitor.NewMemIncidentStore()})
 	if err != nil {
@@ -66,7 +70,12 @@ func runBatchCorridor(ctx context.Context, as []*agreement.Agreement, k *geo.Ker
 	if err != nil || !m.HasEngine() {
 		return ins, nil, corridor, err
 	}
-	sts, err := m.States()
+	var sts []*engine.State
+	if until.IsZero() {
+		sts, err = m.States()
+	} else {
+		sts, err = m.StatesAt(until)
+	}
 	return ins, sts, corridor, err
 }
 

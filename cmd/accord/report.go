@@ -37,7 +37,7 @@ func newReportCmd() *cobra.Command {
 }
 
 func newDailyReportCmd() *cobra.Command {
-	var day, out, pdf string
+	var day, out, pdf, now string
 	var beside []string
 	var input inputFlags
 	var stretchKM float64
@@ -81,6 +81,12 @@ or without it.`,
 			if err != nil {
 				return usageError{cmd: "daily", err: fmt.Errorf("--day: want YYYY-MM-DD, got %q", day)}
 			}
+			made := time.Now()
+			if now != "" {
+				if made, err = time.Parse(time.RFC3339Nano, now); err != nil {
+					return usageError{cmd: "daily", err: fmt.Errorf("--now: want an RFC 3339 instant (2025-06-04T12:00:00Z), got %q", now)}
+				}
+			}
 			if !(stretchKM > 0) || math.IsInf(stretchKM, 0) {
 				return usageError{cmd: "daily", err: fmt.Errorf("--stretch-km %g: want a length above 0 (km)", stretchKM)}
 			}
@@ -106,12 +112,15 @@ or without it.`,
 				return err
 			}
 			p.step("%d observations read from %s", len(obs), inputName(args[1]))
-			incidents, states, corridor, err := runBatchCorridor(cmd.Context(), as, k, obs, p.count("observations fused"))
+			// The engine's state at the day's end (or now, for a day not
+			// over), whether or not an entry follows its last deadlines.
+			incidents, states, corridor, err := runBatchCorridor(cmd.Context(), as, k, obs, p.count("observations fused"), report.Until(d, made))
 			if err != nil {
 				return err
 			}
 			p.step("%d incidents", len(incidents))
 			rep := report.Build(a.ID, d, incidents, stretches(mon.Geometry, stretchKM*1000))
+			rep.SetNow(made)
 			if err := addCorridor(rep, as, corridor, incidents); err != nil {
 				return err
 			}
@@ -156,6 +165,9 @@ or without it.`,
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%s: %d incidents (%d the day before), %d violations, %d heavy weapons in bands\n",
 				d.Format("2006-01-02"), rep.Today.Incidents, rep.Yesterday.Incidents, rep.Today.Violations, len(rep.Weapons))
+			if !rep.AsOf.IsZero() {
+				fmt.Fprintf(cmd.ErrOrStderr(), "accord: warning: %s is not over: the report is partial, as of %s\n", d.Format("2006-01-02"), rep.AsOf.Format(time.RFC3339Nano))
+			}
 			if rep.Uncovered {
 				fmt.Fprintf(cmd.ErrOrStderr(), "accord: warning: no observation of %s was made on %s: the report says its counts are the data's silence, not a quiet day\n", args[1], d.Format("2006-01-02"))
 			}
@@ -164,6 +176,7 @@ or without it.`,
 	}
 	cmd.Flags().StringVar(&day, "day", "", "the day (UTC), YYYY-MM-DD")
 	cmd.Flags().StringVar(&out, "out", "", "write the HTML report to this file")
+	cmd.Flags().StringVar(&now, "now", "", "the instant the report is made at, RFC 3339 (default: the clock): a day not over by then is reported as of then, and says it is partial")
 	cmd.Flags().StringVar(&pdf, "pdf", "", "print the report to this PDF file (needs Chromium)")
 	cmd.Flags().Float64Var(&stretchKM, "stretch-km", 100, "length of the stretches of the line the report counts by")
 	cmd.Flags().BoolVar(&showProgress, "progress", false, "report progress on stderr even when it is not a terminal")
