@@ -275,12 +275,20 @@ func printState(cmd *cobra.Command, s *engine.State, asJSON, hash bool) error {
 	return nil
 }
 
+// when prints an instant of the engine's state unambiguously: RFC 3339 in
+// UTC, to the second and below it when the instant has more (a due_date's
+// deadline, its day's last instant, reads 2026-01-31T23:59:59.999999999Z),
+// as the engine's derived events and the daily report write instants; "-"
+// for none.
 func when(t *time.Time) string {
 	if t == nil {
 		return "-"
 	}
-	return t.Format("2006-01-02 15:04")
+	return instant(*t)
 }
+
+// instant is when for an instant that is always there.
+func instant(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
 func writeStatus(out io.Writer, s *engine.State) {
 	w := bufio.NewWriter(out)
@@ -289,7 +297,7 @@ func writeStatus(out io.Writer, s *engine.State) {
 	if s.InForce != nil {
 		inForce = "in force since " + when(s.InForce)
 	}
-	fmt.Fprintf(w, "%s at %s (log entry %d): %s\n\n", s.Agreement, s.Now.Format("2006-01-02 15:04"), s.Seq, inForce)
+	fmt.Fprintf(w, "%s at %s (log entry %d): %s\n\n", s.Agreement, instant(s.Now), s.Seq, inForce)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "PHASE\tSTATUS\tOPENED")
 	for _, p := range s.Phases {
@@ -313,16 +321,16 @@ func writeStatus(out io.Writer, s *engine.State) {
 	}
 	tw.Flush()
 	if sb := s.Snapback; sb != nil {
-		state := "notified, effective on " + sb.EffectiveAt.Format("2006-01-02 15:04")
+		state := "notified, effective on " + instant(sb.EffectiveAt)
 		if sb.Effective {
-			state = "effective since " + sb.EffectiveAt.Format("2006-01-02 15:04")
+			state = "effective since " + instant(sb.EffectiveAt)
 		}
 		if sb.LiftedAt != nil {
-			state += ", lifted on " + sb.LiftedAt.Format("2006-01-02 15:04")
+			state += ", lifted on " + when(sb.LiftedAt)
 		}
 		fmt.Fprintf(w, "\nsnapback (violation %s): %s\n", sb.Cause, state)
 		for _, h := range s.Snapbacks {
-			fmt.Fprintf(w, "earlier snapback (violation %s): effective %s, lifted on %s\n", h.Cause, h.EffectiveAt.Format("2006-01-02 15:04"), h.LiftedAt.Format("2006-01-02 15:04"))
+			fmt.Fprintf(w, "earlier snapback (violation %s): effective %s, lifted on %s\n", h.Cause, instant(h.EffectiveAt), when(h.LiftedAt))
 		}
 	}
 }

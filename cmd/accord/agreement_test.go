@@ -138,8 +138,8 @@ func TestAgreementSetCheckStatus(t *testing.T) {
 		{"check a cycle of three", []string{"check", cf, gc3, pe3}, 1, []string{"a cycle between agreements: ceasefire -> grain-corridor -> prisoner-exchange -> ceasefire (", "gc3.yaml: line 11: phases[0] (inspections).entry, column 11, reads prisoner-exchange; ", "pe3.yaml: line 10: phases[0] (exchange).entry, column 11, reads ceasefire)"}},
 		{"check a duplicate", []string{"check", gc, gc}, 1, []string{`"grain-corridor" is the id of ../../engine/testdata/set/grain-corridor.yaml too`}},
 		{"check a missing file", []string{"check", gc, d + "none.yaml"}, 1, []string{"agreement ../../engine/testdata/set/none.yaml: open"}},
-		{"status of three", []string{"status", cf, gc, pe, "--log", d + "violation.ndjson"}, 0, []string{"ceasefire at 2026-02-09 00:00 (log entry 15): in force since 2025-12-01 06:00\n", "reconstruction  open    2026-02-09 00:00", "port-credit         released  2026-01-30 00:00",
-			"\n\ngrain-corridor at 2026-02-09 00:00 (log entry 15)", "snapback (violation g1): effective since 2026-01-26 00:00\n\nprisoner-exchange at"}},
+		{"status of three", []string{"status", cf, gc, pe, "--log", d + "violation.ndjson"}, 0, []string{"ceasefire at 2026-02-09T00:00:01Z (log entry 15): in force since 2025-12-01T06:00:00Z\n", "reconstruction  open    2026-02-09T00:00:01Z", "port-credit         released  2026-01-30T00:00:00Z",
+			"\n\ngrain-corridor at 2026-02-09T00:00:01Z (log entry 15)", "snapback (violation g1): effective since 2026-01-26T00:00:00Z\n\nprisoner-exchange at"}},
 		{"status of a log with an unknown agreement", []string{"status", gc, pe, "--log", unknown}, 1, []string{`log entry 3 (sign at 2025-12-01T06:00:00Z): no agreement "ceasefire" in the set (grain-corridor, prisoner-exchange)`}},
 		{"status, entries without an agreement are the first file's", []string{"status", gc, cf, pe, "--log", d + "violation.ndjson"}, 1, []string{"log entry 3 (sign at 2025-12-01T06:00:00Z): ua signed already"}},
 	}

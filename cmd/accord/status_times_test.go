@@ -54,7 +54,7 @@ func TestAgreementStatusTimes(t *testing.T) {
 	}{
 		{"text", nil, []string{
 			"seconds at 2026-01-31T10:00:30Z (log entry 3): in force since 2026-01-31T10:00:00Z\n",
-			"one     open    2026-01-31T10:00:00Z\n",
+			"one    open    2026-01-31T10:00:00Z\n",
 			"dated      pending  2026-01-31T23:59:59.999999999Z  -\n",
 			"rel        pending  2026-02-01T10:00:00Z            -\n",
 			"v1            ru     ",
