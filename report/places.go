@@ -145,6 +145,32 @@ func (d *Daily) Where(c [2]float64) string {
 // their nearest settlement, the most today first; at most n rows (all when
 // n ≤ 0); nil without places.
 func (d *Daily) Settlements(n int) []SettlementRow {
+	out := d.allSettlements()
+	if n > 0 && len(out) > n {
+		out = out[:n]
+	}
+	return out
+}
+
+// SettlementsNote is what the settlements table of at most n rows says of
+// itself: every settlement of the day's incidents, or the first n of how
+// many, and the settlements, incidents and violations it leaves out.
+func (d *Daily) SettlementsNote(n int) string {
+	all := d.allSettlements()
+	if n <= 0 || len(all) <= n {
+		return fmt.Sprintf("The %s nearest the day's incidents, every one.", count(len(all), "settlement", "settlements"))
+	}
+	incidents, violations := 0, 0
+	for _, r := range all[n:] {
+		incidents += r.Today
+		violations += r.Violations
+	}
+	return fmt.Sprintf("The %d settlements nearest the most of the day's incidents, of %d: the other %d, nearest %s (%s), are not listed.",
+		n, len(all), len(all)-n, count(incidents, "incident", "incidents"), count(violations, "violation", "violations"))
+}
+
+// allSettlements are every row of Settlements.
+func (d *Daily) allSettlements() []SettlementRow {
 	if d.Places == nil {
 		return nil
 	}
@@ -188,8 +214,5 @@ func (d *Daily) Settlements(n int) []SettlementRow {
 		}
 		return out[i].Settlement < out[j].Settlement
 	})
-	if n > 0 && len(out) > n {
-		out = out[:n]
-	}
 	return out
 }
