@@ -145,16 +145,21 @@ func (d *Daily) Summary() []string {
 			}
 			s := fmt.Sprintf("%s: %s (%s)", who, count(p.today, "violation", "violations"), versus(p.today, p.prev))
 			sort.SliceStable(p.rules, func(i, j int) bool { return p.rules[i].Today > p.rules[j].Today })
+			// The three commonest rules by name, the others counted.
 			var parts []string
+			other := 0
 			for i, r := range p.rules {
-				if i == 3 {
-					parts = append(parts, "others")
-					break
+				if i >= 3 {
+					other += r.Today
+					continue
 				}
 				parts = append(parts, fmt.Sprintf("%s (%d)", d.Rule(r.Rule), r.Today))
 			}
 			if len(parts) > 0 {
 				s += ": " + strings.Join(parts, ", ")
+			}
+			if n := len(p.rules) - len(parts); n > 0 {
+				s += fmt.Sprintf(" and %s (%d)", count(n, "other rule", "other rules"), other)
 			}
 			out = append(out, s+".")
 		}
