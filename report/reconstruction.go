@@ -39,6 +39,20 @@ type Reconstruction struct {
 	// Projects and RefusalsToDate count the registry by the end of the day.
 	Projects       int `json:"projects"`
 	RefusalsToDate int `json:"refusals_to_date"`
+	// RefusalsWithoutProject counts the day's refusals that name no
+	// project (a fund refused): in Refusals, but in neither Oblasts nor
+	// Sectors, whose refusals_today leave them out.
+	RefusalsWithoutProject int `json:"refusals_without_project,omitempty"`
+}
+
+// UnplacedNote says how many of the day's refusals the tables by oblast
+// and sector do not count ("" when none).
+func (x *Reconstruction) UnplacedNote() string {
+	if x.RefusalsWithoutProject == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d of the day's refusals %s no project: the tables by oblast and sector do not count %s.",
+		x.RefusalsWithoutProject, plural(x.RefusalsWithoutProject, "names", "name"), plural(x.RefusalsWithoutProject, "it", "them"))
 }
 
 // MoneyRow is a commitment, a confirmation or a disbursement of the day.
@@ -164,6 +178,8 @@ func BuildReconstruction(log []reconstruction.Event, day time.Time) (*Reconstruc
 			if f.Project != "" {
 				refusedIn[ob]++
 				refusedSector[se]++
+			} else {
+				x.RefusalsWithoutProject++
 			}
 		}
 	}
@@ -240,6 +256,9 @@ func (x *Reconstruction) Markdown(w io.Writer) error {
 	}
 	places("oblast", x.Oblasts)
 	places("sector", x.Sectors)
+	if n := x.UnplacedNote(); n != "" {
+		b.WriteString(n + "\n\n")
+	}
 	if len(x.Funds) > 0 {
 		b.WriteString("### Funds registered today\n\n| fund | source | owner | amount |\n|---|---|---|---:|\n")
 		for _, f := range x.Funds {
