@@ -88,32 +88,40 @@ func (d *Daily) SetCutoff(obs []monitor.Observation) {
 // is in time on the day and missed from the next day's first instant, as
 // the agreement engine has every deadline met at itself and missed
 // strictly after it.
-func (d *Daily) End() time.Time { return dayEnd(d.Day) }
+func (d *Daily) End() time.Time { return nextDay(d.Day).Add(-time.Nanosecond) }
 
-func dayEnd(day time.Time) time.Time {
-	day = time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)
-	return day.AddDate(0, 0, 1).Add(-time.Nanosecond)
+// nextDay is the first instant of the day after day's (UTC).
+func nextDay(day time.Time) time.Time {
+	day = day.UTC()
+	return time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC).AddDate(0, 0, 1)
 }
 
 // Until is the instant the agreement engine's state must be brought to
 // (engine.Set.StatesAt, on a copy: nothing is recorded) for the report of
 // a day (UTC) made at now to hold what the engine derives on the day even
 // after the record's last entry — a notice or a provision's deadline that
-// passed late in the day with no later entry: the day's last instant when
-// the day is over by now, else now (the report is then partial: SetNow).
+// passed late in the day with no later entry. For a day over by now it is
+// the next day's first instant: a tick processes every deadline strictly
+// before it, so every event the engine dates within the day is derived
+// (a notice due at 23:59:59.999999999 too), and what the tick itself
+// brings (conditions settled, a snapback effective at 00:00) is dated on
+// the next day, as a later entry would have it: the report of a day does
+// not depend on whether the record goes on. For a day not over it is now
+// (the report is then partial: SetNow).
 func Until(day, now time.Time) time.Time {
-	if end := dayEnd(day); now.After(end) {
-		return end
+	if next := nextDay(day); !now.Before(next) {
+		return next
 	}
 	return now.UTC()
 }
 
-// SetNow says when the report is made: a day not over by now is reported
-// as of now (AsOf), and the report says it is partial; the state it is
-// given (SetEngine) is then the engine's as of now (Until).
+// SetNow says when the report is made: a day not over by now (before the
+// next day's first instant) is reported as of now (AsOf), and the report
+// says it is partial; the state it is given (SetEngine) is then the
+// engine's as of now (Until).
 func (d *Daily) SetNow(now time.Time) {
 	d.AsOf = time.Time{}
-	if !now.After(d.End()) {
+	if now.Before(nextDay(d.Day)) {
 		d.AsOf = now.UTC()
 	}
 }
