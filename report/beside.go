@@ -1,6 +1,8 @@
 package report
 
 import (
+	"time"
+
 	"github.com/accord-peace/accord/engine"
 )
 
@@ -23,5 +25,24 @@ func (d *Daily) AddBeside(title string, s *engine.State) {
 	tmp.SetEngine(s)
 	end := d.Day.AddDate(0, 0, 1)
 	d.Beside = append(d.Beside, Beside{ID: s.Agreement, Title: title, Engine: tmp.Engine,
-		InForce: s.InForce != nil && s.InForce.Before(end), Snapback: s.Snapback.InForce()})
+		InForce: s.InForce != nil && s.InForce.Before(end), Snapback: snapbackBy(s, end)})
+}
+
+// snapbackBy says whether a snapback of the state (the current one or an
+// earlier, lifted one) was in force just before end: it had taken effect
+// before end and was not lifted by then. The state may run past end (a
+// record that goes on): its final word is not the day's.
+func snapbackBy(s *engine.State, end time.Time) bool {
+	in := func(sb engine.SnapbackState) bool {
+		return sb.Effective && sb.EffectiveAt.Before(end) && (sb.LiftedAt == nil || !sb.LiftedAt.Before(end))
+	}
+	if s.Snapback != nil && in(*s.Snapback) {
+		return true
+	}
+	for _, sb := range s.Snapbacks {
+		if in(sb) {
+			return true
+		}
+	}
+	return false
 }
