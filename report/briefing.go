@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"fmt"
 	"html/template"
 	"io"
 
@@ -100,7 +101,20 @@ type Robustness struct {
 	Probability float64 // of this proposal
 	HalfWidth   float64 // 95%
 	Issues      []RobustIssue
+	// Influential counts the issues whose uncertainty moves acceptance
+	// (a score above 0): Issues lists the first render.RobustTopIssues.
+	Influential int
 	Chart       template.HTML // inline SVG
+}
+
+// Cut says how many influential issues the table leaves out ("" when it
+// lists them all).
+func (rb *Robustness) Cut() string {
+	if rb.Influential <= len(rb.Issues) {
+		return ""
+	}
+	return fmt.Sprintf("The %d issues of greatest influence, of %d whose uncertainty moves acceptance: the other %d %s not listed.",
+		len(rb.Issues), rb.Influential, rb.Influential-len(rb.Issues), plural(rb.Influential-len(rb.Issues), "is", "are"))
 }
 
 // RobustIssue is one issue's influence on the proposal's acceptance.
@@ -120,10 +134,13 @@ func (b *Briefing) AddRobustness(r *robust.Result) error {
 		}
 		rb := &Robustness{Runs: r.Runs, Seed: r.Seed, Inputs: len(r.Inputs), Probability: t.Probability, HalfWidth: 1.96 * t.StdErr}
 		for _, in := range t.Influence {
-			if len(rb.Issues) == render.RobustTopIssues || in.Score == 0 {
+			if in.Score == 0 {
 				break
 			}
-			rb.Issues = append(rb.Issues, RobustIssue{Group: in.Group.String(), Score: in.Score, Input: r.Inputs[in.Top].String(), Rho: in.Rho})
+			rb.Influential++
+			if len(rb.Issues) < render.RobustTopIssues {
+				rb.Issues = append(rb.Issues, RobustIssue{Group: in.Group.String(), Score: in.Score, Input: r.Inputs[in.Top].String(), Rho: in.Rho})
+			}
 		}
 		var svg bytes.Buffer
 		if err := render.RobustSVG(&svg, r); err != nil {
