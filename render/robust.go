@@ -7,7 +7,8 @@ import (
 	"github.com/accord-peace/accord/robust"
 )
 
-// RobustTopIssues is how many issues RobustText lists.
+// RobustTopIssues is how many issues RobustText lists (it counts the
+// others).
 const RobustTopIssues = 5
 
 // RobustText writes a Monte Carlo result as a terminal report: the
@@ -63,6 +64,13 @@ func RobustText(w io.Writer, r *robust.Result) error {
 				p.f(" on %s %s; strongest: %s, ρ %+.2f", t.Kind, t.ID, r.Inputs[is.Top], is.Rho)
 			}
 			p.f(")\n")
+		}
+		if n := len(r.Issues) - RobustTopIssues; n > 0 {
+			noun := "issues"
+			if n == 1 {
+				noun = "issue"
+			}
+			p.f("  and %d more %s, of less influence (--json lists every one)\n", n, noun)
 		}
 	}
 	return p.err
