@@ -379,6 +379,14 @@ func (g *Ingester) messages(batch []monitor.Observation, fresh []*monitor.Observ
 	body := make([][]byte, n)
 	lines := make([]int, n)
 	halo := make([][]byte, n) // the halo's line numbers, comma-separated
+	// Each line's place in the whole batch (HeaderLines).
+	at := make([][]byte, n)
+	place := func(s, line int) {
+		if len(at[s]) > 0 {
+			at[s] = append(at[s], ',')
+		}
+		at[s] = strconv.AppendInt(at[s], int64(line), 10)
+	}
 	// The front's clock at each line, where it is past what the part's
 	// own lines say (HeaderClock).
 	clocks := make([][]byte, n)
@@ -398,7 +406,7 @@ func (g *Ingester) messages(batch []monitor.Observation, fresh []*monitor.Observ
 	}
 	h := sha256.New()
 	j := 0
-	for _, o := range fresh {
+	for line, o := range fresh {
 		for &batch[j] != o {
 			j++
 		}
@@ -408,6 +416,7 @@ func (g *Ingester) messages(batch []monitor.Observation, fresh []*monitor.Observ
 			g.clock = o.ObservedAt // fusion's clock: vessels are tracked, not fused
 		}
 		clock(x.own, o)
+		place(x.own, line)
 		body[x.own] = append(body[x.own], x.line...)
 		lines[x.own]++
 		for _, s := range x.halo {
@@ -419,6 +428,7 @@ func (g *Ingester) messages(batch []monitor.Observation, fresh []*monitor.Observ
 			}
 			halo[s] = strconv.AppendInt(halo[s], int64(lines[s]), 10)
 			clock(s, o)
+			place(s, line)
 			body[s] = append(body[s], x.line...)
 			lines[s]++
 		}
@@ -450,6 +460,7 @@ func (g *Ingester) messages(batch []monitor.Observation, fresh []*monitor.Observ
 		msg.Header.Set(HeaderBatch, digest)
 		if parts > 1 {
 			msg.Header.Set(HeaderParts, strconv.Itoa(parts))
+			msg.Header.Set(HeaderLines, string(at[s]))
 		}
 		if n > 1 && len(clocks[s]) > 0 {
 			// A batch in one sector's part too: the front may have come
@@ -462,14 +473,31 @@ func (g *Ingester) messages(batch []monitor.Observation, fresh []*monitor.Observ
 	return msgs
 }
 
-// decodeObs reads an ObsStream message: its observations in their
-// batch's order, and which of them lie in the message's sector (the
-// others are its halo).
-func decodeObs(msg jetstream.Msg) (obs []*monitor.Observation, own []bool, clocks []time.Time, err error) {
-	return decodeObsParts(msg.Subject(), msg.Data(), msg.Headers())
+// decodeLines reads a message's HeaderLines: the line of the whole batch
+// of each of its n lines; nil when it has none (a batch in one part).
+func decodeLines(subject string, header nats.Header, n int) ([]int, error) {
+	h := header.Get(HeaderLines)
+	if h == "" {
+		return nil, nil
+	}
+	lines := make([]int, 0, n)
+	for f := range strings.SplitSeq(h, ",") {
+		l, err := strconv.Atoi(f)
+		if err != nil || l < 0 || len(lines) > 0 && l <= lines[len(lines)-1] {
+			return nil, fmt.Errorf("message on %s: header %s: %q is not a line of the batch after the one before", subject, HeaderLines, f)
+		}
+		lines = append(lines, l)
+	}
+	if len(lines) != n {
+		return nil, fmt.Errorf("message on %s: header %s lists %d lines of its %d observations", subject, HeaderLines, len(lines), n)
+	}
+	return lines, nil
 }
 
-// decodeObsParts is decodeObs of a message's subject, data and headers.
+// decodeObsParts reads an ObsStream message's subject, data and headers:
+// its observations in their batch's order, which of them lie in the
+// message's sector (the others are its halo), and the front's clock at
+// each (HeaderClock; nil when it has none).
 func decodeObsParts(subject string, data []byte, header nats.Header) (obs []*monitor.Observation, own []bool, clocks []time.Time, err error) {
 	all, err := monitor.Decode(bytes.NewReader(data), subject)
 	if err != nil {

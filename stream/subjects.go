@@ -54,6 +54,15 @@ const (
 	// keeps the front's clock, as one pipeline does (when an incident is
 	// confirmed, opens, closes; sector.Worker.ObserveBatchAt).
 	HeaderClock = "Accord-Clock"
+	// HeaderLines lists, comma-separated and 0-based, the line of the
+	// whole batch (its new observations, in its order) of each line of a
+	// part of a batch split over sectors: the sector's worker says where
+	// in the batch each incident it opened opened (sector.Version.Opened),
+	// so that the recorder, taking the batch's parts together
+	// (sector.Sequencer.ApplyBatch), numbers the batch's new incidents in
+	// one pipeline's order. Absent: a batch in one part (its lines are the
+	// message's).
+	HeaderLines = "Accord-Lines"
 	// HeaderUnstored marks an ObsStream message whose observations are
 	// not in the observation store yet: a regional ingest node, cut off
 	// from the store, publishes to its own stream (RegionSubject) without

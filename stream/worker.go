@@ -334,16 +334,16 @@ func (w *Worker) replayByGet(ctx context.Context, floor uint64) error {
 
 // replayed feeds the fusion one message read back (stream sequence seq).
 func (w *Worker) replayed(ctx context.Context, seq uint64, subject string, data []byte, header nats.Header) error {
-	if obs, own, clocks, err := decodeObsParts(subject, data, header); err == nil { // an unreadable one was dropped
+	if p, err := decodeObsMsg(subject, data, header); err == nil { // an unreadable one was dropped
 		if region := header.Get(HeaderUnstored); region != "" {
 			// Stored before it was acknowledged; stored again to learn
 			// which lines the store refused (the same as then: it keeps
 			// each key's first content for ever).
-			if obs, own, clocks, err = w.store(ctx, region, seq, obs, own, clocks); err != nil {
+			if p, err = w.store(ctx, region, seq, p); err != nil {
 				return fmt.Errorf("sector %d: reading %s back: %w", w.sector, ObsStream, err)
 			}
 		}
-		w.fuse.ObserveBatchAt(obs, own, clocks)
+		w.observe(p)
 	}
 	w.done = seq
 	return nil
@@ -365,7 +365,7 @@ func (w *Worker) handle(ctx context.Context, msg jetstream.Msg) error {
 	if md.Sequence.Stream <= w.done {
 		return w.ack(ctx, msg, md.Sequence.Stream)
 	}
-	obs, own, clocks, err := decodeObs(msg)
+	p, err := decodeObsMsg(msg.Subject(), msg.Data(), msg.Headers())
 	if err != nil {
 		// A message no worker can read would block the sector for ever:
 		// it is logged and terminated, never fused.
@@ -373,14 +373,14 @@ func (w *Worker) handle(ctx context.Context, msg jetstream.Msg) error {
 		return msg.Term()
 	}
 	if region := msg.Headers().Get(HeaderUnstored); region != "" {
-		if obs, own, clocks, err = w.store(ctx, region, md.Sequence.Stream, obs, own, clocks); err != nil {
+		if p, err = w.store(ctx, region, md.Sequence.Stream, p); err != nil {
 			// Not fused, not acknowledged: delivered again soon, and
 			// stored then (the store keeps each key once).
 			w.cfg.Logger.Error("sector worker: storing a regional message's observations", "sector", w.sector, "seq", md.Sequence.Stream, "region", region, "err", err)
 			return msg.NakWithDelay(time.Second)
 		}
 	}
-	vs := w.fuse.ObserveBatchAt(obs, own, clocks)
+	vs := w.observe(p)
 	// A part of a batch split over sectors has an output, without
 	// versions too: the recorder counts the batch's parts.
 	parts := msg.Headers().Get(HeaderParts)
@@ -430,46 +430,88 @@ func (w *Worker) handle(ctx context.Context, msg jetstream.Msg) error {
 // centre would have refused its batch; the region, which cannot see the
 // store, acknowledged it) is refused alone, logged, and not fused; the
 // rest of the message is stored and fused.
-func (w *Worker) store(ctx context.Context, region string, seq uint64, obs []*monitor.Observation, own []bool, clocks []time.Time) ([]*monitor.Observation, []bool, []time.Time, error) {
+func (w *Worker) store(ctx context.Context, region string, seq uint64, p obsMsg) (obsMsg, error) {
 	if w.cfg.Store == nil {
-		return nil, nil, nil, fmt.Errorf("message %d from region %s is not stored yet, and this worker has no observation store", seq, region)
+		return obsMsg{}, fmt.Errorf("message %d from region %s is not stored yet, and this worker has no observation store", seq, region)
 	}
-	mine := make([]monitor.Observation, 0, len(obs))
-	for i, o := range obs {
-		if own[i] {
+	mine := make([]monitor.Observation, 0, len(p.obs))
+	for i, o := range p.obs {
+		if p.own[i] {
 			mine = append(mine, *o)
 		}
 	}
 	if len(mine) == 0 {
-		return obs, own, clocks, nil
+		return p, nil
 	}
 	err := w.cfg.Store(ctx, mine)
 	if err == nil {
-		return obs, own, clocks, nil
+		return p, nil
 	}
 	if accord.ErrorCode(err) != accord.EINVALID {
-		return nil, nil, nil, fmt.Errorf("storing the %d observations of sector %d in message %d from region %s: %w", len(mine), w.sector, seq, region, err)
+		return obsMsg{}, fmt.Errorf("storing the %d observations of sector %d in message %d from region %s: %w", len(mine), w.sector, seq, region, err)
 	}
 	// One by one: the refused ones left out (their clocks with them: a
-	// later line's says as much).
-	keepObs, keepOwn := obs[:0:0], own[:0:0]
-	var keepClocks []time.Time
-	for i, o := range obs {
-		if own[i] {
+	// later line's says as much; their lines of the batch too).
+	var keep obsMsg
+	for i, o := range p.obs {
+		if p.own[i] {
 			if err := w.cfg.Store(ctx, []monitor.Observation{*o}); err != nil {
 				if accord.ErrorCode(err) != accord.EINVALID {
-					return nil, nil, nil, fmt.Errorf("storing observation %s of sector %d in message %d from region %s: %w", o.Key(), w.sector, seq, region, err)
+					return obsMsg{}, fmt.Errorf("storing observation %s of sector %d in message %d from region %s: %w", o.Key(), w.sector, seq, region, err)
 				}
 				w.cfg.Logger.Warn("sector worker: a regional observation refused by the store, not fused", "sector", w.sector, "seq", seq, "region", region, "key", o.Key(), "err", err)
 				continue
 			}
 		}
-		keepObs, keepOwn = append(keepObs, o), append(keepOwn, own[i])
-		if clocks != nil {
-			keepClocks = append(keepClocks, clocks[i])
+		keep.obs, keep.own = append(keep.obs, o), append(keep.own, p.own[i])
+		if p.clocks != nil {
+			keep.clocks = append(keep.clocks, p.clocks[i])
+		}
+		if p.lines != nil {
+			keep.lines = append(keep.lines, p.lines[i])
 		}
 	}
-	return keepObs, keepOwn, keepClocks, nil
+	return keep, nil
+}
+
+// obsMsg is an ObsStream message read: its observations in their batch's
+// order, which lie in the sector (the others are its halo), the front's
+// clock at each (HeaderClock; nil: none) and the line of the whole batch
+// of each (HeaderLines; nil: a batch in one part).
+type obsMsg struct {
+	obs    []*monitor.Observation
+	own    []bool
+	clocks []time.Time
+	lines  []int
+}
+
+// decodeObsMsg reads an ObsStream message's subject, data and headers.
+func decodeObsMsg(subject string, data []byte, header nats.Header) (obsMsg, error) {
+	obs, own, clocks, err := decodeObsParts(subject, data, header)
+	if err != nil {
+		return obsMsg{}, err
+	}
+	lines, err := decodeLines(subject, header, len(obs))
+	if err != nil {
+		return obsMsg{}, err
+	}
+	return obsMsg{obs: obs, own: own, clocks: clocks, lines: lines}, nil
+}
+
+// lineFuser is a Fuser that takes each observation's line in the whole
+// batch (sector.Worker.ObserveLines), so that its versions say where in
+// the batch each incident opened (sector.Version.Opened).
+type lineFuser interface {
+	ObserveLines(obs []*monitor.Observation, own []bool, clocks []time.Time, lines []int) []sector.Version
+}
+
+// observe fuses a message's observations: with their lines of the whole
+// batch when the message has them and the fusion takes them.
+func (w *Worker) observe(p obsMsg) []sector.Version {
+	if lf, ok := w.fuse.(lineFuser); ok && p.lines != nil {
+		return lf.ObserveLines(p.obs, p.own, p.clocks, p.lines)
+	}
+	return w.fuse.ObserveBatchAt(p.obs, p.own, p.clocks)
 }
 
 // ack acknowledges a message, only while the worker holds the sector's
