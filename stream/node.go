@@ -69,8 +69,8 @@ type Config struct {
 	// into ObsStream whenever its link is up.
 	Sources []RegionRef
 	// PartWait, on a node that records: how long the recorder waits for
-	// a batch's missing parts before it applies the batch's violations
-	// as they stand (Recorder.PartWait; zero: DefaultPartWait).
+	// a batch's missing parts before it lets the batch go as it stands
+	// (Recorder.PartWait; zero: DefaultPartWait).
 	PartWait time.Duration
 }
 
@@ -254,7 +254,7 @@ func Start(ctx context.Context, m *mission.Mission, c Config) (*Node, error) {
 	}
 	if c.Role == RoleAll || c.Role == RoleRecorder {
 		n.Recorder = NewRecorder(m, conn, c.Sectors.NewSequencer(), c.Dir, c.Metrics, c.Logger)
-		n.Recorder.Node, n.Recorder.Replicas, n.Recorder.PartWait = c.Node, c.Streams.Replicas, c.PartWait
+		n.Recorder.Node, n.Recorder.Replicas, n.Recorder.PartWait, n.Recorder.Sectors = c.Node, c.Streams.Replicas, c.PartWait, c.Sectors.Plan.N()
 		n.run(rctx, "the recorder", n.Recorder.Run)
 	}
 	if c.Role == RoleAll || c.Role == RoleIngest {

@@ -19,6 +19,7 @@ import (
 	"github.com/accord-peace/accord/internal/fsync"
 	"github.com/accord-peace/accord/mission"
 	"github.com/accord-peace/accord/monitor"
+	"github.com/accord-peace/accord/sector"
 )
 
 // RecorderConsumer names the recorder in the pending metric.
@@ -45,24 +46,37 @@ const RecorderConsumer = "recorder"
 // entries reach the ledger in one commit, and the position notes the
 // first and the last of them.
 //
-// Batches split over sectors (HeaderParts): each sector's output is a
-// part (mission.Part) whose incident versions are recorded when it
-// comes; the engine holds the batch's violations until its last part
-// (mission.DecideParts). The parts are counted as the log is read, so a
-// restart that reads it back from its start counts them again and holds
-// again what was held (mission.RestorePart).
+// Batches split over sectors (several sectors, HeaderParts): the
+// recorder holds each sector's output as a part of its batch and, once
+// the batch's parts are all in, gives the batch's incidents their ids
+// with its parts together (sector.Sequencer.ApplyBatch: one pipeline's
+// ids) and decides it whole, as one pipeline takes a batch; batches go
+// out in the order their first parts came, so a batch in one part (or a
+// part that comes again, or late) waits behind those before it. A batch
+// whose parts do not all come within PartWait is let go by a message the
+// recorder writes into the fused log (HeaderRelease), decided where it
+// lies in the log: the holding is a function of the log alone, so a
+// restart that reads the log back from its start holds, lets go and
+// numbers exactly as the live run did. Past maxWaiting batches held, the
+// oldest is let go as it stands, at the message that made them too many.
 type Recorder struct {
 	// Node names this recorder in the record's mark (recordmark.go): a
 	// node name, else the host's. Replicas are the mark's bucket's when
 	// the recorder creates it (zero: 1), as the streams'.
 	Node     string
 	Replicas int
+	// Sectors is the number of sectors the front is split into
+	// (Config.Sectors): with more than one, the recorder holds a batch's
+	// parts until they are all in (see above); with one, it takes each
+	// message as it comes, as the embedded pipeline takes each batch.
+	Sectors int
 	// PartWait is how long the recorder waits for a batch's other parts
-	// before it applies the batch's violations as they stand (zero:
-	// DefaultPartWait). A part may never come (a message its worker could
-	// not read) or come late (a regional node cut off while the centre's
-	// stream copied its batch), and every later batch's violations wait
-	// behind it; a part that comes after is a batch of its own.
+	// before it lets the batch go as it stands (zero: DefaultPartWait),
+	// by a message written into the fused log (HeaderRelease). A part may
+	// never come (a message its worker could not read) or come late (a
+	// regional node cut off while the centre's stream copied its batch),
+	// and every later batch waits behind it; a part that comes after is a
+	// batch of its own.
 	PartWait time.Duration
 
 	m       *mission.Mission
@@ -75,13 +89,16 @@ type Recorder struct {
 	unplaced int
 	mark     *marker
 
-	// parts are the sectors whose parts were seen of each batch split
-	// over sectors that is not whole yet (HeaderParts); whole are the
-	// last maxWhole batches that became whole (wholeOrder, oldest first).
-	parts      map[string]*partial
+	// waiting are the batches held, in the order their first parts came
+	// (several sectors); parts those of them not whole yet, by batch
+	// (HeaderParts); whole are the last maxWhole batches that became whole
+	// or were let go (wholeOrder, oldest first); asked the batches whose
+	// release the recorder wrote into the log and has not read back.
+	waiting    []*waiting
+	parts      map[string]*waiting
 	whole      map[string]bool
 	wholeOrder []string
-	released   int // the mission's batches applied without all their parts, logged
+	asked      map[string]bool
 
 	mu   sync.Mutex
 	cond *sync.Cond
@@ -299,35 +316,49 @@ func (r *Recorder) take(ctx context.Context, group []jetstream.Msg, done uint64,
 		}
 		seq := md.Sequence.Stream
 		last, pending = seq, md.NumPending
-		var f fused
-		if err := json.Unmarshal(msg.Data(), &f); err != nil {
-			return fmt.Errorf("%s message %d: %v", FusedStream, seq, err)
-		}
-		// A sector's outputs come in its messages' order; one published
-		// again after the duplicate window (a worker down longer than it)
-		// is known by its ObsStream sequence and skipped.
-		if f.ObsSeq <= taken[f.Sector] {
-			r.logger.Warn("recorder: a sector's output again, skipped", "sector", f.Sector, "obs_seq", f.ObsSeq, "fused_seq", seq)
-			continue
-		}
-		taken[f.Sector] = f.ObsSeq
-		var ins []monitor.Incident
-		if len(f.Versions) > 0 {
-			ins = r.seq.Apply(f.Sector, f.Versions)
-			r.warnUnplaced(f.Sector, seq, seq <= done)
-		}
-		p := r.part(f.Sector, msg.Headers(), ins)
-		if seq <= done {
-			if err := r.m.RestorePart(ctx, p); err != nil {
-				return fmt.Errorf("restoring %s message %d (sector %d): %w", FusedStream, seq, f.Sector, err)
+		restoring := seq <= done
+		var ready []mission.Part // what the message lets through
+		if batch := msg.Headers().Get(HeaderRelease); batch != "" {
+			ready = r.release(batch, seq, restoring)
+		} else {
+			var f fused
+			if err := json.Unmarshal(msg.Data(), &f); err != nil {
+				return fmt.Errorf("%s message %d: %v", FusedStream, seq, err)
 			}
-			_, r.released = r.m.HeldBatches() // logged before the restart
+			// A sector's outputs come in its messages' order; one published
+			// again after the duplicate window (a worker down longer than it)
+			// is known by its ObsStream sequence and skipped.
+			if f.ObsSeq <= taken[f.Sector] {
+				r.logger.Warn("recorder: a sector's output again, skipped", "sector", f.Sector, "obs_seq", f.ObsSeq, "fused_seq", seq)
+				continue
+			}
+			taken[f.Sector] = f.ObsSeq
+			if r.Sectors > 1 {
+				ready = r.hold(f, msg.Headers(), seq, restoring)
+			} else {
+				var ins []monitor.Incident
+				if len(f.Versions) > 0 {
+					ins = r.seq.Apply(f.Sector, f.Versions)
+					r.warnUnplaced(f.Sector, seq, restoring)
+				}
+				ready = []mission.Part{{Incidents: ins, Whole: true}}
+			}
+		}
+		if restoring {
+			for _, p := range ready {
+				if err := r.m.RestorePart(ctx, p); err != nil {
+					return fmt.Errorf("restoring %s message %d: %w", FusedStream, seq, err)
+				}
+			}
 			continue
+		}
+		if len(ready) == 0 {
+			continue // held
 		}
 		if from == 0 {
 			from = seq
 		}
-		steps = append(steps, p)
+		steps = append(steps, ready...)
 	}
 	if len(steps) > 0 {
 		_, err := r.m.DecideParts(ctx, steps, func(n int64) error { return r.note(position{From: from, Seq: last, LedgerLen: n}) })
@@ -336,11 +367,6 @@ func (r *Recorder) take(ctx context.Context, group []jetstream.Msg, done uint64,
 		}
 		if err := r.mark.move(ctx, false); err != nil {
 			return err
-		}
-		if held, released := r.m.HeldBatches(); released > r.released {
-			r.logger.Warn("recorder: batches' violations applied without all their parts: a sector's part never came (a message its worker could not read?), and too many batches waited behind them",
-				"batches", released-r.released, "waiting", held)
-			r.released = released
 		}
 	}
 	if r.metrics != nil {
@@ -353,47 +379,111 @@ func (r *Recorder) take(ctx context.Context, group []jetstream.Msg, done uint64,
 	return nil
 }
 
-// part is a sector's output as a part of its batch: whole when the
-// batch was not split (no HeaderParts) or this is the last of its parts
-// to come (r.parts counts those seen: the same after a restart, which
-// reads the fused log from its start).
-func (r *Recorder) part(sector int, h nats.Header, ins []monitor.Incident) mission.Part {
+// waiting is a batch the recorder holds (several sectors): the parts
+// seen, the sectors they came from out of n, and since when it waits.
+// A batch in one part, or a part of a batch let go already, is whole at
+// once and waits only behind the batches before it.
+type waiting struct {
+	batch   string
+	n       int
+	parts   []sector.Part
+	sectors []int
+	since   time.Time
+	whole   bool
+}
+
+// hold takes a sector's output as a part of its batch (HeaderParts: the
+// batch's parts are counted as the log is read, so a restart that reads
+// it back from its start counts them again) and returns the batches it
+// lets through.
+func (r *Recorder) hold(f fused, h nats.Header, seq uint64, restoring bool) []mission.Part {
 	n, _ := strconv.Atoi(h.Get(HeaderParts))
 	batch := h.Get(HeaderBatch)
+	part := sector.Part{Sector: f.Sector, Versions: f.Versions}
 	if n <= 1 || r.whole[batch] {
 		// In one part; or a part of a batch whole already, come again (an
 		// ObsStream message published again after the duplicate window),
-		// or late: nothing to wait for.
-		return mission.Part{Incidents: ins, Whole: true}
+		// or late: a batch of its own.
+		r.waiting = append(r.waiting, &waiting{parts: []sector.Part{part}, whole: true})
+		return r.ready(seq, restoring)
 	}
 	if r.parts == nil {
-		r.parts, r.whole = map[string]*partial{}, map[string]bool{}
+		r.parts, r.whole = map[string]*waiting{}, map[string]bool{}
 	}
-	p := r.parts[batch]
-	if p == nil {
-		p = &partial{since: time.Now()}
-		r.parts[batch] = p
+	w := r.parts[batch]
+	if w == nil {
+		w = &waiting{batch: batch, n: n, since: time.Now()}
+		r.parts[batch] = w
+		r.waiting = append(r.waiting, w)
 	}
-	if !slices.Contains(p.sectors, sector) { // a sector's part counts once
-		p.sectors = append(p.sectors, sector)
+	w.parts = append(w.parts, part)
+	if !slices.Contains(w.sectors, f.Sector) { // a sector's part counts once
+		w.sectors = append(w.sectors, f.Sector)
 	}
-	whole := len(p.sectors) >= n
-	if whole {
+	if len(w.sectors) >= n {
+		w.whole = true
 		r.wholeNow(batch)
 	}
-	return mission.Part{Incidents: ins, Batch: batch, Whole: whole}
+	return r.ready(seq, restoring)
 }
 
-// partial is a batch some of whose parts the recorder has seen: their
-// sectors, and since when it waits for the others.
-type partial struct {
-	sectors []int
-	since   time.Time
+// release lets a batch go as it stands (a HeaderRelease message), unless
+// it became whole before the message, and returns the batches that lets
+// through.
+func (r *Recorder) release(batch string, seq uint64, restoring bool) []mission.Part {
+	w := r.parts[batch]
+	if w == nil {
+		return nil // whole already, or let go by an earlier message
+	}
+	if !restoring {
+		r.logger.Warn("recorder: a batch's parts did not all come; it is decided as it stands", "batch", batch, "sectors", w.sectors, "parts", w.n,
+			"waited", time.Since(w.since).Round(time.Second), "fused_seq", seq)
+	}
+	w.whole = true
+	r.wholeNow(batch)
+	return r.ready(seq, restoring)
 }
 
-// wholeNow remembers a batch as whole (among the last maxWhole).
+// ready gives the ids of the batches at the head of those held that are
+// whole, oldest first — each batch's parts together, in the sectors'
+// order (Sequencer.ApplyBatch) — and returns them as whole batches to
+// decide. Past maxWaiting batches held, the oldest goes as it stands.
+func (r *Recorder) ready(seq uint64, restoring bool) []mission.Part {
+	var out []mission.Part
+	for len(r.waiting) > 0 && (r.waiting[0].whole || len(r.waiting) > maxWaiting) {
+		w := r.waiting[0]
+		r.waiting[0] = nil
+		r.waiting = r.waiting[1:]
+		if !w.whole {
+			if !restoring {
+				r.logger.Warn("recorder: a batch's parts did not all come, and too many batches waited behind it; it is decided as it stands",
+					"batch", w.batch, "sectors", w.sectors, "parts", w.n, "waiting", len(r.waiting), "fused_seq", seq)
+			}
+			r.wholeNow(w.batch)
+		}
+		slices.SortStableFunc(w.parts, func(a, b sector.Part) int { return a.Sector - b.Sector })
+		ins := r.seq.ApplyBatch(w.parts)
+		r.warnUnplaced(-1, seq, restoring)
+		out = append(out, mission.Part{Incidents: ins, Whole: true})
+	}
+	if len(r.waiting) == 0 {
+		r.waiting = nil
+	}
+	return out
+}
+
+// maxWaiting bounds the batches the recorder holds (mission's bound on
+// the batches whose violations wait, as before the recorder held parts).
+const maxWaiting = 256
+
+// wholeNow remembers a batch as whole or let go (among the last
+// maxWhole).
 func (r *Recorder) wholeNow(batch string) {
 	delete(r.parts, batch)
+	delete(r.asked, batch)
+	if r.whole == nil {
+		r.whole = map[string]bool{}
+	}
 	r.whole[batch] = true
 	r.wholeOrder = append(r.wholeOrder, batch)
 	if len(r.wholeOrder) > maxWhole {
@@ -416,38 +506,44 @@ func (r *Recorder) partWait() time.Duration {
 	return DefaultPartWait
 }
 
-// releaseStale applies, as they stand, the batches that waited longer
-// than PartWait for a part, oldest first: a step of its own, an empty
-// last part for each, recorded with its position (the FusedStream
-// messages it follows, none of its own). Not while the fused log is read
-// back (up to done): what was recorded before the restart is restored
-// first.
+// releaseStale writes into the fused log the release of the batches
+// that waited longer than PartWait for a part (HeaderRelease), oldest
+// first; the recorder lets each go where it reads the message. Not while
+// the fused log is read back (up to done): what was recorded before the
+// restart is restored first, with the releases it read then. A release
+// JetStream does not take is tried again at the next look.
 func (r *Recorder) releaseStale(ctx context.Context, done uint64) error {
 	if r.At() < done || len(r.parts) == 0 {
 		return nil
 	}
 	now := time.Now()
-	var stale []string
-	for b, p := range r.parts {
-		if now.Sub(p.since) >= r.partWait() {
-			stale = append(stale, b)
+	var stale []*waiting
+	for b, w := range r.parts {
+		if now.Sub(w.since) >= r.partWait() && !r.asked[b] {
+			stale = append(stale, w)
 		}
 	}
-	if len(stale) == 0 {
-		return nil
+	slices.SortFunc(stale, func(a, b *waiting) int { return a.since.Compare(b.since) })
+	for _, w := range stale {
+		msg := nats.NewMsg(FusedSubject)
+		msg.Header.Set(HeaderRelease, w.batch)
+		msg.Header.Set(HeaderBatch, w.batch)
+		pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		_, err := r.js.PublishMsg(pctx, msg, jetstream.WithMsgID("release/"+w.batch))
+		cancel()
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			r.logger.Warn("recorder: the release of a batch whose parts did not all come could not be written into the fused log; trying again", "batch", w.batch, "err", err)
+			return nil
+		}
+		if r.asked == nil {
+			r.asked = map[string]bool{}
+		}
+		r.asked[w.batch] = true
 	}
-	slices.SortFunc(stale, func(a, b string) int { return r.parts[a].since.Compare(r.parts[b].since) })
-	parts := make([]mission.Part, len(stale))
-	for i, b := range stale {
-		r.logger.Warn("recorder: a batch's parts did not all come; its violations applied as they stand", "batch", b, "sectors", r.parts[b].sectors, "waited", now.Sub(r.parts[b].since).Round(time.Second))
-		parts[i] = mission.Part{Batch: b, Whole: true}
-		r.wholeNow(b)
-	}
-	at := r.At()
-	if _, err := r.m.DecideParts(ctx, parts, func(n int64) error { return r.note(position{From: at + 1, Seq: at, LedgerLen: n}) }); err != nil {
-		return fmt.Errorf("applying the violations of %d batch(es) whose parts did not all come: %w", len(stale), err)
-	}
-	return r.mark.move(ctx, false)
+	return nil
 }
 
 // WaitFor waits until the recorder took FusedStream's message seq (or

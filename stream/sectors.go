@@ -41,9 +41,13 @@ type Fuser interface {
 
 // Sequencer maps the sectors' incident versions, in the fused log's
 // order, to the mission's incidents (sector.Sequencer: global ids,
-// merges when ownership moves or two sectors' incidents meet).
+// merges when ownership moves or two sectors' incidents meet): Apply one
+// sector's output at a time (one sector: the recorder's path), ApplyBatch
+// a batch's parts together (several sectors), which numbers the batch's
+// new incidents in one pipeline's order.
 type Sequencer interface {
 	Apply(sector int, vs []sector.Version) []monitor.Incident
+	ApplyBatch(parts []sector.Part) []monitor.Incident
 }
 
 // Split is the split of the front in n sectors for mission m: package

@@ -70,6 +70,13 @@ const (
 	// lines (not the halo's: their sectors' workers do) in the store
 	// before it fuses them. Its value is the region's name.
 	HeaderUnstored = "Accord-Unstored"
+	// HeaderRelease marks a FusedStream message of the recorder's own:
+	// the batch it names, split over sectors, waited longer than the
+	// recorder's PartWait for a part, and is decided as it stands where
+	// this message lies in the log (no body). Written into the log, not
+	// decided on the wall clock, so that a recorder reading the log back
+	// after a restart decides it at the same point.
+	HeaderRelease = "Accord-Release"
 )
 
 // ObsSubject is the subject of sector i's observations.
