@@ -1,8 +1,12 @@
 package stream_test
 
 import (
+	"context"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/nats-io/nats.go"
 
 	"github.com/accord-peace/accord/mission"
 	"github.com/accord-peace/accord/monitor/monitortest"
@@ -57,5 +61,85 @@ func TestGlobalIDsOnTheStream(t *testing.T) {
 		if both == 0 || differ > 0 {
 			t.Errorf("%d sectors: %d of %d incidents under another id than the embedded default's", n, differ, both)
 		}
+	}
+}
+
+// losePart publishes a batch in two parts one of which never comes (its
+// worker cannot read it): every batch after it waits until the recorder
+// lets it go (PartWait).
+func losePart(t *testing.T, x *deployment) {
+	t.Helper()
+	for s, body := range []string{"", "not an observation\n"} {
+		msg := nats.NewMsg(stream.ObsSubject(s))
+		msg.Data = []byte(body)
+		msg.Header.Set(stream.HeaderBatch, "lost-part")
+		msg.Header.Set(stream.HeaderParts, "2")
+		if _, err := x.node.Conn.JS.PublishMsg(context.Background(), msg); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// released waits until the recorder let a batch go (its log says so).
+func released(t *testing.T, x *deployment) {
+	t.Helper()
+	for deadline := time.Now().Add(time.Minute); !strings.Contains(x.logs.tail(1<<20), "it is decided as it stands"); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the recorder did not let the batch whose part never came go")
+		}
+	}
+}
+
+// The node stopped mid-run and started again records what an
+// uninterrupted run records: the same incidents under the same ids, byte
+// for byte, the same agreement state, as many ledger entries (nothing
+// lost, nothing recorded twice), the ids the embedded default's. The
+// first stop comes while every batch waits behind one whose part never
+// comes (the recorder holds them all: nothing is recorded), the second
+// after the recorder let that batch go (a release it wrote into the fused
+// log, read back at the restart) and while batches are still being
+// fused and recorded.
+func TestGlobalIDsAfterARecorderRestart(t *testing.T) {
+	const n = 2
+	lines := simulated(t, 12, 24*time.Hour, 15)
+	want := embedded(t, lines, 250)
+	run := func(dir string, wait time.Duration) *deployment {
+		x, _ := open(t, dir, &streamed{cfg: func(m *mission.Mission, c *stream.Config) {
+			c.Sectors, c.PartWait = split(t, m, n), wait
+		}})
+		return x
+	}
+	x := run(t.TempDir(), 300*time.Millisecond)
+	losePart(t, x)
+	monitortest.PostLines(t, x.url, lines, 250)
+	released(t, x)
+	whole := x.state(t)
+	x.close(t)
+
+	dir := t.TempDir()
+	third := len(lines) / 3 / 250 * 250
+	x = run(dir, time.Hour)
+	losePart(t, x)
+	monitortest.PostLines(t, x.url, lines[:third], 250)
+	x.sync(t)
+	if x.d.Ledger.Len() != 0 {
+		t.Fatalf("%d ledger entries while every batch waits behind one whose part never came", x.d.Ledger.Len())
+	}
+	x.close(t)
+	x = run(dir, 300*time.Millisecond)
+	monitortest.PostLines(t, x.url, lines[third:2*third], 250)
+	released(t, x)
+	x.close(t) // no sync: whatever the workers and the recorder had done
+	x = run(dir, 300*time.Millisecond)
+	defer x.close(t)
+	monitortest.PostLines(t, x.url, lines[2*third:], 250)
+	got := x.state(t)
+	fusedOnce(t, x)
+	differ, both := idsDiffer(t, want, got)
+	t.Logf("%d sectors, stopped twice: %d incidents, %d ledger entries (uninterrupted: %d, %d); %d of %d incidents under another id than the embedded default's",
+		n, len(got.incidents), got.entries, len(whole.incidents), whole.entries, differ, both)
+	same(t, "restarted", whole, got)
+	if both == 0 || differ > 0 {
+		t.Errorf("%d of %d incidents under another id than the embedded default's", differ, both)
 	}
 }
