@@ -15,7 +15,9 @@ import (
 // the engine stage holds a batch's violations until its last part is in
 // and applies batches in the order their first parts came: a part's
 // incident versions are recorded when it comes, its violations when its
-// batch is whole.
+// batch is whole. (Package stream's recorder now holds a split batch's
+// parts itself, to give their incidents ids together, and hands the
+// batch here whole: a caller that decides parts as they come still may.)
 
 // maxHeld bounds the batches held: past it the oldest is applied as it
 // stands, its missing parts taken for lost (a message its worker could

@@ -73,8 +73,12 @@
 // brought such an incident, never where the member sets are alike.
 // Sequencer.Apply, one part at a time, numbers in the order the parts'
 // versions come: a batch's new incidents sector by sector, not in one
-// pipeline's order (the stream's recorder still applies parts so,
-// package stream). With N = 1 the worker hands out exactly the
+// pipeline's order. The stream's recorder takes a batch's parts together
+// through ApplyBatch, in the sectors' order, once they are all in, and
+// gives the stream the embedded default's ids (stream.TestGlobalIDsOnTheStream:
+// 2 and 3 sectors on the simulated front, every incident; package
+// stream says when a batch is let go without a part). With N = 1 the
+// worker hands out exactly the
 // pipeline's versions and the sequencer, by either, gives them the
 // pipeline's ids: the distributed flow is then the embedded one, version
 // for version. The ids are a function of the batches given (a replay
@@ -133,33 +137,34 @@
 //     in theirs from the stream every second (FollowClock): what it
 //     tells is then what one pipeline reading the stream in its order
 //     would have, late by a second at most; the recorder holds a batch's
-//     violations until its parts are all in, every worker publishing an
-//     output for each part (stream.HeaderParts), and applies batches in
-//     the order their first parts came (mission.DecideParts), as one
-//     pipeline applies a batch whole. Measured
+//     parts until they are all in, every worker publishing an output for
+//     each part (stream.HeaderParts), and decides the batch whole — its
+//     ids, its incidents and its violations — batches in the order their
+//     first parts came, as one pipeline applies a batch whole. Measured
 //     (stream.TestSectorsOnTheStream, 3 sectors, 24 simulated hours,
 //     batches of 250 and of 25): 200 of 200 violations of the same
 //     incident and rule at the same time as the embedded default's; with
 //     each sector's part decided alone and the workers on their own clocks
 //     35–48 of 200, later by up to 3 h 50 min (the span of observation
 //     time one batch covered). The parties sign at the first whole batch,
-//     a dismissal that comes while a batch waits is heeded when it is
-//     applied (a dispute is not: the batch came before it), and a part
-//     that comes again, or after its batch was let go, is a batch of its
-//     own. A batch waiting across a restart is held again as its
-//     incidents' consultations stand at the restart, which differs from
-//     the live run only if a consultation was disputed while it waited. Left: several ingest nodes (regions) each
-//     tell the clock of what they published, and a worker keeps the latest
-//     it was told; an ingest node's clock starts again at its restart
-//     (the next batches tell it again); vessels' reports, tracked in sector
-//     0, move only that sector's presence clock; a rule bounded by a phase
-//     is shown on a waiting part's versions as the engine stands before
-//     its batch; and a batch a part of which does not reach the recorder
-//     (a message its worker could not read; a regional node cut off while
-//     the centre's stream copied its batch) holds every later batch's
-//     violations — their incidents are recorded — for a minute, or until
-//     256 batches wait: then it is applied as it stands, the recorder
-//     saying so, and a part that comes after is a batch of its own
+//     a batch waiting is decided as the consultations stand when it is
+//     applied (a verdict given while it waited may count for it, where
+//     one pipeline, which decided it earlier, had not seen it), and a
+//     part that comes again, or after its batch was let go, is a batch of
+//     its own. The recorder's holding is a function of
+//     the fused log alone, so a restart that reads it back holds and
+//     lets go as the live run did. Left: several ingest nodes (regions)
+//     each tell the clock of what they published, and a worker keeps the
+//     latest it was told; an ingest node's clock starts again at its
+//     restart (the next batches tell it again); vessels' reports, tracked
+//     in sector 0, move only that sector's presence clock; and a batch a
+//     part of which does not reach the recorder (a message its worker
+//     could not read; a regional node cut off while the centre's stream
+//     copied its batch) holds every later batch — incidents and
+//     violations — for a minute (stream.Recorder.PartWait), or until 256
+//     batches wait: then it is decided as it stands, the recorder saying
+//     so (at the minute by a message it writes into the fused log), and
+//     a part that comes after is a batch of its own
 //     (stream.TestAPartThatNeverComes).
 //   - Ceilings count the heavy weapons present in a zone at once: every
 //     heavy weapon near a zone a ceiling counts in is the own of one

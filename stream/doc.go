@@ -46,17 +46,43 @@
 //   - The recorder (Recorder): one ordered consumer of FusedStream; the
 //     sector.Sequencer gives the sectors' incidents their global ids, and
 //     the mission's engine and record stages (mission.Decide) run on them.
+//     With several sectors it holds each batch's parts until they are all
+//     in (HeaderParts) and takes them together: ids for the batch's
+//     incidents (sector.Sequencer.ApplyBatch, in one pipeline's order:
+//     each line of a part says its place in the whole batch, HeaderLines,
+//     and the worker where each incident opened, sector.Worker.ObserveLines),
+//     then the engine and the record on the whole batch, batches in the
+//     order their first parts came. A batch whose part does not come
+//     within Recorder.PartWait is let go by a message the recorder writes
+//     into FusedStream (HeaderRelease) and decided where that message lies.
 //
 // With one sector the flow is exactly the embedded deployment's: the same
 // incidents, ids, agreement state and ledger entries (the tests compare
-// them over HTTP). With more, the incidents are the same as member sets,
-// up to the residual differences package sector documents; their ids are
-// not yet the embedded deployment's: the recorder gives ids to each
-// sector's part as it comes (sector.Sequencer.Apply), so a batch's new
-// incidents are numbered sector by sector. Giving one pipeline's ids needs
-// the batch's parts decided together (sector.Sequencer.ApplyBatch) with
-// each line's place in the whole batch (sector.Worker.ObserveLines), which
-// the stream does not carry yet.
+// them over HTTP); the recorder takes each message as it comes
+// (sector.Sequencer.Apply). With more, the incidents are the same as
+// member sets up to the residual differences package sector documents,
+// and as long as they are, their ids are one pipeline's, version for
+// version. Measured on the simulated front (TestGlobalIDsOnTheStream, 2
+// and 3 sectors, 1,746 observations in batches of 250): every one of the
+// 481 incidents under the embedded default's id (470 of 481 under another
+// when the recorder gave ids part by part); in batches of 25, and at four
+// times the rate (5,882 observations, 1,540 incidents), likewise; and in
+// each case every incident is the embedded default's byte for byte, as
+// are the agreement's state and the ledger's length. What differs: the
+// incident list's order
+// (GET /v1/incidents lists them in the order first recorded, and within a
+// batch the recorder records the sectors' versions sector by sector, not
+// in the pipeline's order); where the member sets differ (package sector:
+// dense events on the bounds), every later id slips; and a batch let go
+// without a part (PartWait, or 256 batches waiting behind it) is numbered
+// without that part's incidents, which come later as a batch of their own.
+// The holding is a function of the fused log alone (the releases are in
+// it), so a restart decides and numbers as the live run did
+// (TestGlobalIDsAfterARecorderRestart: stopped while every batch waits
+// behind one whose part never comes, and again after the release, the
+// record is an uninterrupted run's, byte for byte). A fused log recorded
+// by a recorder that gave ids part by part (before HeaderLines) is not
+// read back the same: such a deployment starts a new generation.
 //
 // # Restarts and redelivery
 //

@@ -1,7 +1,10 @@
 package stream_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +12,7 @@ import (
 	"github.com/nats-io/nats.go"
 
 	"github.com/accord-peace/accord/mission"
+	"github.com/accord-peace/accord/monitor"
 	"github.com/accord-peace/accord/monitor/monitortest"
 	"github.com/accord-peace/accord/stream"
 )
@@ -43,23 +47,63 @@ func idsDiffer(t *testing.T, want, got state) (differ, both int) {
 	return differ, both
 }
 
+// sameByID fails unless got has want's incidents, each under the same id
+// byte for byte (in whatever order listed), the same agreement state and
+// as many ledger entries.
+func sameByID(t *testing.T, what string, want, got state) {
+	t.Helper()
+	byID := map[string]monitor.Incident{}
+	for _, in := range got.incidents {
+		byID[in.ID] = in
+	}
+	differ := 0
+	for _, w := range want.incidents {
+		a, _ := json.Marshal(w)
+		b, _ := json.Marshal(byID[w.ID])
+		if !bytes.Equal(a, b) {
+			if differ == 0 {
+				t.Logf("%s: incident %s:\n embedded %s\n stream   %s", what, w.ID, a, b)
+			}
+			differ++
+		}
+	}
+	if differ > 0 || len(got.incidents) != len(want.incidents) {
+		t.Errorf("%s: %d incidents, the embedded default %d; %d of the embedded default's differ", what, len(got.incidents), len(want.incidents), differ)
+	}
+	if got.agreement != want.agreement {
+		t.Errorf("%s: the agreement's state differs from the embedded default's", what)
+	}
+	if got.entries != want.entries {
+		t.Errorf("%s: %d ledger entries, the embedded default %d", what, got.entries, want.entries)
+	}
+}
+
 // Two and three sectors on the stream give the recorded incidents the
-// embedded default's ids: on the simulated front every incident the two
-// make alike (member for member) under the same id (package sector's
-// doc, "Global ids").
+// embedded default's ids: on the simulated front — in batches of 250 and
+// of 25, and at four times the rate — every incident the two make alike
+// (member for member) under the same id (package sector's doc, "Global
+// ids"), and there every incident is the embedded default's byte for
+// byte, as are the agreement's state and the ledger's length.
 func TestGlobalIDsOnTheStream(t *testing.T) {
-	lines := simulated(t, 12, 24*time.Hour, 15)
-	want := embedded(t, lines, 250)
-	for _, n := range []int{2, 3} {
-		x, _ := open(t, t.TempDir(), onSectors(t, n))
-		monitortest.PostLines(t, x.url, lines, 250)
-		got := x.state(t)
-		fusedOnce(t, x)
-		x.close(t)
-		differ, both := idsDiffer(t, want, got)
-		t.Logf("%d sectors: %d incidents embedded, %d on the stream, %d of one member set in both, %d of them under another id", n, len(want.incidents), len(got.incidents), both, differ)
-		if both == 0 || differ > 0 {
-			t.Errorf("%d sectors: %d of %d incidents under another id than the embedded default's", n, differ, both)
+	for _, c := range []struct {
+		rate  float64
+		batch int
+	}{{15, 250}, {15, 25}, {60, 250}} {
+		lines := simulated(t, 12, 24*time.Hour, c.rate)
+		want := embedded(t, lines, c.batch)
+		for _, n := range []int{2, 3} {
+			what := fmt.Sprintf("%d sectors, rate %v, batches of %d", n, c.rate, c.batch)
+			x, _ := open(t, t.TempDir(), onSectors(t, n))
+			monitortest.PostLines(t, x.url, lines, c.batch)
+			got := x.state(t)
+			fusedOnce(t, x)
+			x.close(t)
+			differ, both := idsDiffer(t, want, got)
+			t.Logf("%s: %d observations; %d incidents embedded, %d on the stream, %d of one member set in both, %d of them under another id", what, len(lines), len(want.incidents), len(got.incidents), both, differ)
+			if both == 0 || differ > 0 {
+				t.Errorf("%s: %d of %d incidents under another id than the embedded default's", what, differ, both)
+			}
+			sameByID(t, what, want, got)
 		}
 	}
 }
