@@ -86,7 +86,8 @@
 // decides and numbers as the live run did
 // (TestGlobalIDsAfterARecorderRestart: stopped while every batch waits
 // behind one whose part never comes, and again after the release, the
-// record is an uninterrupted run's, byte for byte). A fused log written
+// incidents are an uninterrupted run's, byte for byte and in its order,
+// as are the agreement's state and the ledger's length). A fused log written
 // before HeaderLines, or recorded by a recorder that gave ids part by
 // part, is not read back the same: such a deployment starts a new
 // generation.
