@@ -38,7 +38,31 @@ type Pipeline struct {
 	vessels   *Vessels // vessel and inspection observations (vessels.go)
 	// openings are the incidents fusion opened in the last batch.
 	openings []Opening
+	// order is, for each incident the last batch returned, where in the
+	// batch it was first changed (Order).
+	order []int
 }
+
+// The places Order gives the incidents a batch changed that no line of it
+// changed first: a ceiling's mark on a weapon the batch did not change
+// (after every incident the lines changed), a vessel's track (after
+// those).
+const (
+	OrderCeiling = math.MaxInt32 - 1
+	OrderVessel  = math.MaxInt32
+)
+
+// Order lists, for each incident the last Observe or ObserveAt returned,
+// in the same order, where in the batch it was first changed: 4·i + 0
+// for the incident observation i joined or opened, + 1 for one fusion
+// revised then, + 2 for one that closed then (fusion's clock passed its
+// horizon), + 3 for a missing presence report its clock made due;
+// OrderCeiling and OrderVessel for the others. The incidents come in the
+// order of these places (ties: fusion's order). A sector's worker tells
+// the sequencer each version's place in the whole batch (package
+// sector), so that the sectors' versions of a batch are recorded in the
+// order one pipeline hands them out.
+func (p *Pipeline) Order() []int { return p.order }
 
 // Opening is an incident fusion opened in a batch: its id, and the index
 // in the batch of the observation that opened it.
@@ -111,22 +135,24 @@ func (p *Pipeline) ObserveAt(batch []*Observation, clocks []time.Time) []Inciden
 		return time.Time{}
 	}
 	var touched []*fusion.Incident
+	var touchedAt []int    // where each was first touched (Order)
 	var missing []Incident // missing presence reports (presence.go)
 	var missingAt []int    // each after the first missingAt[i] incidents touched
+	var missingOrder []int // each one's place (Order)
 	var sums []*summary    // sums[i]: touched[i]'s summary, once the batch met it
 	seen := map[*fusion.Incident]int{}
-	touch := func(in *fusion.Incident) int {
+	touchAt := func(in *fusion.Incident, at int) int {
 		i, ok := seen[in]
 		if !ok {
 			i = len(touched)
 			seen[in] = i
-			touched, sums = append(touched, in), append(sums, nil)
+			touched, sums, touchedAt = append(touched, in), append(sums, nil), append(touchedAt, at)
 		}
 		return i
 	}
-	judge := func(o *Observation, clock time.Time) { // every observation moves the presence clock
+	judge := func(i int, o *Observation, clock time.Time) { // every observation moves the presence clock
 		for _, in := range p.presence.observe(o, clock, p.inZone) {
-			missing, missingAt = append(missing, in), append(missingAt, len(touched))
+			missing, missingAt, missingOrder = append(missing, in), append(missingAt, len(touched)), append(missingOrder, 4*i+3)
 		}
 	}
 	var vessels []*Observation
@@ -136,7 +162,7 @@ func (p *Pipeline) ObserveAt(batch []*Observation, clocks []time.Time) []Inciden
 	for i, o := range batch {
 		if IsVesselEvent(o.Event) {
 			vessels = append(vessels, o) // tracked, not fused
-			judge(o, clockOf(i))
+			judge(i, o, clockOf(i))
 			continue
 		}
 		k := o.Key()
@@ -156,17 +182,17 @@ func (p *Pipeline) ObserveAt(batch []*Observation, clocks []time.Time) []Inciden
 		if p.fusion.Opened() != opened {
 			p.openings = append(p.openings, Opening{ID: in.ID, At: i})
 		}
-		t := touch(in)
+		t := touchAt(in, 4*i)
 		if !had {
 			sums[t] = p.joined(in, sums[t], o)
 		}
 		for _, in := range p.fusion.TakeRevised() {
-			touch(in)
+			touchAt(in, 4*i+1)
 		}
 		for _, in := range p.fusion.TakeClosed() {
-			touch(in)
+			touchAt(in, 4*i+2)
 		}
-		judge(o, clockOf(i))
+		judge(i, o, clockOf(i))
 	}
 	out := make([]Incident, len(touched))
 	for i, in := range touched {
@@ -174,8 +200,16 @@ func (p *Pipeline) ObserveAt(batch []*Observation, clocks []time.Time) []Inciden
 		out[i] = p.evaluateWith(in, sums[i])
 	}
 	out = p.markCeilings(out, touched, sums)
+	order := touchedAt
+	for len(order) < len(out) {
+		order = append(order, OrderCeiling)
+	}
+	p.order = interleaveOrder(order, missingOrder, missingAt)
 	out = interleave(out, missing, missingAt)
 	out = append(out, p.vessels.Observe(vessels)...)
+	for len(p.order) < len(out) {
+		p.order = append(p.order, OrderVessel)
+	}
 	// What closed leaves memory: its observations are in the store.
 	for _, in := range touched {
 		if in.State == fusion.Merged {

@@ -188,3 +188,16 @@ func interleave(out, missing []Incident, at []int) []Incident {
 	}
 	return append(all, missing[j:]...)
 }
+
+// interleaveOrder is interleave of the incidents' places (Order).
+func interleaveOrder(order, missing, at []int) []int {
+	all := make([]int, 0, len(order)+len(missing))
+	j := 0
+	for i := range order {
+		for ; j < len(missing) && at[j] <= i; j++ {
+			all = append(all, missing[j])
+		}
+		all = append(all, order[i])
+	}
+	return append(all, missing[j:]...)
+}

@@ -1,6 +1,7 @@
 package sector
 
 import (
+	"cmp"
 	"slices"
 	"strconv"
 
@@ -34,7 +35,8 @@ func (s *Sequencer) ApplyBatch(parts []Part) []monitor.Incident {
 	for _, p := range parts {
 		out = s.apply(p.Sector, p.Versions, out)
 	}
-	return s.renumber(out)
+	out = s.renumber(out)
+	return s.batch.inOrder(out)
 }
 
 // batchIDs is what ApplyBatch keeps of the ids given in its batch: the
@@ -50,6 +52,70 @@ type batchIDs struct {
 	dissolved map[string]string
 	touched   map[*global]bool
 	closed    []*closedGlobal
+	// at is, for each version handed out so far, the place in the batch
+	// of the sector's version it came from (Version.At; 0: right after
+	// the one before it).
+	at []int
+}
+
+// place notes the place of the versions handed out since the last note
+// (out holds n now). Outside a batch it does nothing.
+func (b *batchIDs) place(n, at int) {
+	if b == nil {
+		return
+	}
+	for len(b.at) < n {
+		b.at = append(b.at, at)
+	}
+}
+
+// drop drops the places of the versions fixups left out.
+func (b *batchIDs) drop(drop map[int]bool) {
+	if b == nil {
+		return
+	}
+	kept := b.at[:0]
+	for i, at := range b.at {
+		if !drop[i] {
+			kept = append(kept, at)
+		}
+	}
+	b.at = kept
+}
+
+// inOrder puts the batch's versions in the order one pipeline hands them
+// out: by the place where a sector's pipeline first changed each
+// (Version.At), the sectors' parts in their order where the places are
+// alike — but incidents that closed at the same observation in the order
+// of their ids, as fusion closes them.
+func (b *batchIDs) inOrder(out []monitor.Incident) []monitor.Incident {
+	if len(b.at) != len(out) {
+		return out // not told the places
+	}
+	for i := range b.at {
+		if b.at[i] == 0 && i > 0 {
+			b.at[i] = b.at[i-1]
+		}
+	}
+	idx := make([]int, len(out))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(x, y int) int {
+		ax, ay := b.at[x], b.at[y]
+		if ax != ay {
+			return cmp.Compare(ax, ay)
+		}
+		if ax > 0 && ax <= monitor.OrderCeiling && (ax-1)%4 == 2 { // closed at one line
+			return idNumber(out[x].ID) - idNumber(out[y].ID)
+		}
+		return 0
+	})
+	sorted := make([]monitor.Incident, len(out))
+	for i, j := range idx {
+		sorted[i] = out[j]
+	}
+	return sorted
 }
 
 // newID gives the next global id to an incident whose version says
@@ -117,8 +183,8 @@ func (s *Sequencer) renumber(out []monitor.Incident) []monitor.Incident {
 		}
 		return id
 	}
-	kept := out[:0]
-	for _, in := range out {
+	kept, at := out[:0], b.at[:0]
+	for i, in := range out {
 		if _, ok := b.dissolved[in.ID]; ok || in.ID == partialView {
 			continue
 		}
@@ -126,7 +192,11 @@ func (s *Sequencer) renumber(out []monitor.Incident) []monitor.Incident {
 			in.MergedInto = into(in.MergedInto)
 		}
 		kept = append(kept, in)
+		if i < len(b.at) {
+			at = append(at, b.at[i])
+		}
 	}
+	b.at = at
 	clear(out[len(kept):])
 	out = kept
 	// The batch's ids, in the order fusion opened their incidents.

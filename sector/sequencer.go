@@ -2,6 +2,7 @@ package sector
 
 import (
 	"encoding/json"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -175,6 +176,7 @@ func (s *Sequencer) apply(sector int, versions []Version, out []monitor.Incident
 		v := &versions[i]
 		if !IsLocal(v.Incident.ID) {
 			out = append(out, v.Incident) // a global id already
+			s.batch.place(len(out), v.At)
 			continue
 		}
 		if v.Incident.LastObserved.After(s.clock) {
@@ -192,10 +194,14 @@ func (s *Sequencer) apply(sector int, versions []Version, out []monitor.Incident
 		default:
 			out = s.claim(v, mergedInto, out)
 		}
+		s.batch.place(len(out), v.At)
 	}
 	out = s.promote(out)
+	s.batch.place(len(out), 0) // after the version before
 	out = s.fixups(fix, out)
-	return s.expire(out)
+	out = s.expire(out)
+	s.batch.place(len(out), math.MaxInt)
+	return out
 }
 
 // fixups names the survivors of the merged versions of the batch: the
@@ -245,6 +251,7 @@ func (s *Sequencer) fixups(fix []fixup, out []monitor.Incident) []monitor.Incide
 			kept = append(kept, in)
 		}
 	}
+	s.batch.drop(drop)
 	return kept
 }
 

@@ -80,6 +80,12 @@ type Version struct {
 	// incidents it records first in a batch in the order of these lines,
 	// across sectors, as one pipeline numbers them (Sequencer.ApplyBatch).
 	Opened int `json:"opened,omitempty"`
+	// At is 1 + where in the whole batch the sector's pipeline first
+	// changed the incident (monitor.Pipeline.Order, its line that of the
+	// whole batch: Worker.ObserveLines given lines), 0 when not told: the
+	// sequencer hands a batch's versions out in this order, across
+	// sectors, as one pipeline hands them out (Sequencer.ApplyBatch).
+	At int `json:"at,omitempty"`
 }
 
 // Prefix is the prefix of the local incident ids of sector i: "s<i>/".
@@ -323,19 +329,32 @@ func (w *Worker) ObserveLines(obs []*monitor.Observation, own []bool, clocks []t
 			opened[o.ID] = 1 + line[o.At]
 		}
 	}
+	var order []int // each version's At, when told the lines
+	if lines != nil {
+		order = w.p.Order()
+	}
+	place := func(i int) int {
+		if i >= len(order) {
+			return 0
+		}
+		if o := order[i]; o < monitor.OrderCeiling {
+			return 1 + 4*line[o/4] + o%4
+		}
+		return 1 + order[i]
+	}
 	vs := make([]Version, len(ins))
 	keep := make([]bool, len(ins))
 	var handed map[string]bool // local ids handed out as the owner's in this batch
 	var pending []int          // merged versions of incidents never handed out
 	for i, in := range ins {
 		if in.State == fusion.Merged && strings.HasPrefix(in.ID, w.prefix) && !w.handedOut(in.ID) {
-			vs[i] = Version{Incident: in, Opened: opened[in.ID]}
+			vs[i] = Version{Incident: in, Opened: opened[in.ID], At: place(i)}
 			pending = append(pending, i)
 			delete(w.locals, in.ID)
 			continue
 		}
 		vs[i], keep[i] = w.version(in)
-		vs[i].Opened = opened[in.ID]
+		vs[i].Opened, vs[i].At = opened[in.ID], place(i)
 		if keep[i] && vs[i].Opened == 0 && !vs[i].Released && !vs[i].Late && strings.HasPrefix(in.ID, w.prefix) {
 			// Opened before: the sequencer, should it record it first now,
 			// numbers it from its first member this batch brought.
