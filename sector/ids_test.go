@@ -178,9 +178,38 @@ func TestGlobalIDsAreThePipelines(t *testing.T) {
 				for _, s := range diff {
 					t.Log(s)
 				}
+				// The order of each batch's versions: one pipeline's.
+				moved := 0
+				for b := range min(len(want), len(got)) {
+					if !slices.EqualFunc(want[b], got[b], func(x, y monitor.Incident) bool { return x.ID == y.ID }) {
+						if moved == 0 {
+							ids := func(ins []monitor.Incident) (out []string) {
+								for _, in := range ins {
+									out = append(out, in.ID+"/"+string(in.State)+fmt.Sprint(len(in.Observations)))
+								}
+								return out
+							}
+							t.Logf("batch %d: pipeline %v, sectors %v", b, ids(want[b]), ids(got[b]))
+						}
+						moved++
+					}
+				}
+				t.Logf("%d of %d batches' versions in another order than the pipeline's, or other ones", moved, len(want))
 				if r.slips == nil {
 					if wrong > 0 {
 						t.Errorf("%d of %d versions under another id than the pipeline's", wrong, total)
+					}
+					// On the bounds, separated events, a sector's fusion
+					// closes an incident at another time than one
+					// pipeline's, in another batch or at another line:
+					// fusion looks for incidents to close when its clock
+					// has moved 1/96 of a horizon since it last looked,
+					// and a sector's clock moves only at its own lines.
+					// Measured: 7, 6 and 6 of 11 batches in another order
+					// on 2, 3 and 4 sectors (98 of 158, 47 of 164 and 128
+					// of 157 closings at another time).
+					if moved > 0 && !strings.HasPrefix(r.name, "bounds") {
+						t.Errorf("%d of %d batches' versions in another order than the pipeline's", moved, len(want))
 					}
 				} else if slips > r.slips[n] || unexplained > 0 {
 					t.Errorf("the ids slip %d times from the pipeline's, at most %d; %d times where the member sets are alike", slips, r.slips[n], unexplained)
