@@ -17,8 +17,13 @@ type Part struct {
 
 // ApplyBatch takes the sectors' parts of one batch — the batch decided
 // whole, as one pipeline takes it — and returns the versions to record,
-// with global ids: each part's as Apply gives them, in the parts' order,
-// but with the ids one pipeline would give. The incidents the batch
+// with global ids: each part's as Apply gives them, but with the ids one
+// pipeline would give, and in the order one pipeline hands them out —
+// by where in the batch a sector's pipeline first changed each
+// (Version.At; the parts' order where that is alike, but incidents that
+// closed at one observation in the order of their ids, as fusion closes
+// them; a version the sequencer makes, right after the one it came
+// with). Parts without At keep the parts' order. The incidents the batch
 // records for the first time are numbered in the order fusion opened
 // them: by the line of the whole batch whose observation opened each
 // (Version.Opened), those opened in an earlier batch (recorded only now)
