@@ -251,9 +251,9 @@ func TestSectorsRestartedAgree(t *testing.T) {
 }
 
 // A batch one of whose parts never comes (its worker could not read the
-// message) holds every later batch's violations only for a while: past
-// the recorder's wait they are applied, all of them, and the recorder
-// says which batch it let go.
+// message) holds every later batch only for a while: past the recorder's
+// wait they are decided, all of them, under the embedded default's ids,
+// and the recorder says which batch it let go.
 func TestAPartThatNeverComes(t *testing.T) {
 	lines := simulated(t, 12, 24*time.Hour, 15)
 	want := embedded(t, lines, 250)
@@ -291,5 +291,10 @@ func TestAPartThatNeverComes(t *testing.T) {
 	}
 	if !strings.Contains(x.logs.tail(1<<20), "a batch's parts did not all come") {
 		t.Error("the recorder did not say it let a batch go")
+	}
+	// The batches that waited behind it are numbered as they would have
+	// been: the lost batch had no incident.
+	if differ, both := idsDiffer(t, want, got); both == 0 || differ > 0 {
+		t.Errorf("%d of %d incidents under another id than the embedded default's", differ, both)
 	}
 }
