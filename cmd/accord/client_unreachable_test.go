@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"io"
 	"net"
 	"net/http"
@@ -9,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/accord-peace/accord/internal/reach/reachtest"
 )
 
 // closedURL is the URL of a loopback port nothing listens on: a
@@ -24,34 +25,6 @@ func closedURL(t *testing.T) string {
 	return u
 }
 
-// hangUpURL is the URL of a loopback server that reads each request
-// whole, then closes the connection without an answer: the request was
-// sent, and no answer came.
-func hangUpURL(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer conn.Close()
-				req, err := http.ReadRequest(bufio.NewReader(conn))
-				if err == nil {
-					io.Copy(io.Discard, req.Body)
-				}
-			}()
-		}
-	}()
-	return "http://" + ln.Addr().String()
-}
-
 // The client commands tell their caller by the exit what happened, as
 // witness --once does: 1 when the server answered with a refusal or an
 // error (a real 'accord serve' on loopback), 3 when it could not be
@@ -65,7 +38,7 @@ func TestClientCommandsUnreachableExit3(t *testing.T) {
 	data := filepath.Join(dir, "data")
 	served, stop, _ := startAccord(t, "serve", "--addr", "127.0.0.1:0", "--data", data)
 	defer stop()
-	closed, hangUp := closedURL(t), hangUpURL(t)
+	closed, hangUp := closedURL(t), reachtest.HangUp(t)
 
 	// What the commands read before they call the server.
 	key := filepath.Join(dir, "ua.key")

@@ -1,10 +1,8 @@
 package reach_test
 
 import (
-	"bufio"
 	"context"
 	"errors"
-	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -12,33 +10,8 @@ import (
 	"testing"
 
 	"github.com/accord-peace/accord/internal/reach"
+	"github.com/accord-peace/accord/internal/reach/reachtest"
 )
-
-// hangUp serves on loopback: each request read whole, then the
-// connection closed without an answer.
-func hangUp(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer conn.Close()
-				if req, err := http.ReadRequest(bufio.NewReader(conn)); err == nil {
-					io.Copy(io.Discard, req.Body)
-				}
-			}()
-		}
-	}()
-	return "http://" + ln.Addr().String()
-}
 
 // Do tells a server that could not be reached (a closed port; a read
 // sent with no answer) from a request that changes something sent with no
@@ -55,7 +28,7 @@ func TestDo(t *testing.T) {
 		http.Error(w, "down", http.StatusServiceUnavailable)
 	}))
 	defer failing.Close()
-	silent := hangUp(t)
+	silent := reachtest.HangUp(t)
 	cancelled, cancel := context.WithCancel(context.Background())
 	cancel()
 
