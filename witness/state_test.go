@@ -146,39 +146,56 @@ func TestWitnessDirectoryIsNotShared(t *testing.T) {
 	}
 }
 
-// A refusal locates a fork at the first entry cosigned that the server
-// now serves otherwise, or no longer serves (404): a server that fails to
-// answer (503, the connection cut) says nothing of the entry, and the
-// refusal must not name it as where the history forked, with "none" as
-// what the server serves there.
+// A refusal locates a fork at the first entry cosigned that the server's
+// tree no longer holds, proved by consistency proofs from the witness's
+// own prefixes: a server that fails to answer a proof (503) leaves the
+// fork not located — no entry named, the failure said —, and one that
+// fails to serve the entry at the fork leaves the place (proved) with
+// what it serves there not read.
 func TestWitnessForkIsNotLocatedAtAnEntryTheServerFailedToServe(t *testing.T) {
-	w := newWorld(t)
-	w.serve(w.ledger(10, 10, ""), w.logSigner)
-	x, err := w.openWitness(0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer x.Close()
-	if err := x.Round(context.Background(), func(witness.Event) {}); err != nil {
-		t.Fatal(err)
-	}
-	w.serve(w.ledger(10, 8, "B"), w.logSigner) // a fork from entry 8, same size
-	forked := w.current.Load()
-	mux := http.NewServeMux()
-	mux.Handle("/", http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/v1/entries/0" {
-			http.Error(rw, "busy", http.StatusServiceUnavailable)
-			return
-		}
-		forked.ServeHTTP(rw, r)
-	}))
-	w.current.Store(mux)
-	err = x.Round(context.Background(), func(witness.Event) {})
-	var r *witness.Refusal
-	if !errors.As(err, &r) {
-		t.Fatalf("a fork at the same size: %v, want a refusal", err)
-	}
-	if r.Index == 0 || strings.Contains(r.Reason, "a fork at entry 0") || !strings.Contains(r.Reason, "503") {
-		t.Fatalf("refused at entry %d (cosigned %s, served %s): %s\nwant no fork named at entry 0, which the server failed to serve (503), and the failure said", r.Index, r.Cosigned, r.Served, r.Reason)
+	for _, tt := range []struct {
+		name, fail string
+		index      int64
+		served     string
+	}{
+		{"a proof", "/v1/proofs/consistency", -1, ""},
+		{"the entry at the fork", "/v1/entries/8", 8, "not read ("},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWorld(t)
+			w.serve(w.ledger(10, 10, ""), w.logSigner)
+			x, err := w.openWitness(0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer x.Close()
+			if err := x.Round(context.Background(), func(witness.Event) {}); err != nil {
+				t.Fatal(err)
+			}
+			w.serve(w.ledger(10, 8, "B"), w.logSigner) // a fork from entry 8, same size
+			forked := w.current.Load()
+			mux := http.NewServeMux()
+			mux.Handle("/", http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+				if r.URL.Path == tt.fail {
+					http.Error(rw, "busy", http.StatusServiceUnavailable)
+					return
+				}
+				forked.ServeHTTP(rw, r)
+			}))
+			w.current.Store(mux)
+			// At the same size the round refuses without a proof: the
+			// search asks the first.
+			err = x.Round(context.Background(), func(witness.Event) {})
+			var r *witness.Refusal
+			if !errors.As(err, &r) {
+				t.Fatalf("a fork at the same size: %v, want a refusal", err)
+			}
+			if r.Index != tt.index || !strings.Contains(r.Reason, "503") || !strings.HasPrefix(r.Served, tt.served) {
+				t.Fatalf("refused at entry %d (cosigned %s, served %s): %s\nwant entry %d, served %q…, and the failure (503) said", r.Index, r.Cosigned, r.Served, r.Reason, tt.index, tt.served)
+			}
+			if tt.index < 0 && strings.Contains(r.Reason, "a fork at entry") {
+				t.Fatalf("refused: %s\nwant no entry named as where it forks", r.Reason)
+			}
+		})
 	}
 }

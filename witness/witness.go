@@ -93,9 +93,12 @@ type Event struct {
 // Refusal is why a witness would not cosign a checkpoint.
 type Refusal struct {
 	Reason string `json:"reason"`
-	// Index is the entry concerned (-1 when none); Cosigned and Served the
-	// record hashes of it the witness cosigned and the server now serves,
-	// when they differ (a fork).
+	// Index is the entry concerned (-1 when none). For a fork, Cosigned is
+	// the record hash the witness cosigned at that entry, the first its
+	// copy holds that the served tree does not (the entries before it
+	// proved held), and Served what the server now serves there: a record
+	// hash, "none…" when it serves no entry there, "not read (…)" when it
+	// failed to answer.
 	Index    int64  `json:"index"`
 	Cosigned string `json:"cosigned_hash,omitempty"`
 	Served   string `json:"served_hash,omitempty"`
@@ -599,35 +602,114 @@ func lastSignature(msg []byte) (string, error) {
 	return f[2], nil
 }
 
-// fork locates where the server's history leaves the one cosigned: the
-// first entry whose record differs from the copy the witness holds.
+// fork locates where the server's tree leaves the history the witness
+// cosigned: the first entry of its copy that the served tree t does not
+// hold. It bisects on consistency proofs from prefixes of the copy to t,
+// each checked against the witness's own hashes, in about log2(n)
+// requests instead of one an entry: the entries before the place found
+// are proved held; a proof that does not verify is the server's word that
+// t does not hold a prefix. Then it reads what the server serves there.
 func (w *Witness) fork(ctx context.Context, t tlog.Tree, why string) *Refusal {
 	r := &Refusal{Index: -1, Reason: fmt.Sprintf("the checkpoint of %d entries (root %s) does not extend the one of %d entries this witness cosigned (root %s): %s", t.N, t.Hash, w.last.N, w.last.Hash, why)}
-	for i, h := range w.hashes {
-		rec, err := w.get(ctx, "/v1/entries/"+strconv.Itoa(i))
-		var served string
-		var se *statusError
-		switch {
-		case errors.As(err, &se) && se.code == http.StatusNotFound:
-			served = "none (" + err.Error() + ")" // no longer served
-		case err != nil:
-			// A failure to answer says nothing of the entry.
-			r.Reason += fmt.Sprintf("; where it forks is not located: entry %d, cosigned with record hash %s, could not be read (%v)", i, h, err)
-			if i > 0 {
-				r.Reason += fmt.Sprintf(", the %d before it are still served unchanged", i)
-			}
-			return r
-		case tlog.RecordHash(rec) != h:
-			served = tlog.RecordHash(rec).String()
-		default:
-			continue
-		}
-		r.Index, r.Cosigned, r.Served = int64(i), h.String(), served
-		r.Reason += fmt.Sprintf("; a fork at entry %d: the witness cosigned its record hash %s, the server now serves %s", i, h, served)
+	prefix, err := prefixHashes(w.hashes)
+	if err != nil {
+		r.Reason += "; where it forks is not located: " + err.Error()
 		return r
 	}
-	r.Reason += "; every entry cosigned is still served unchanged, but the server's tree is not theirs"
+	// t holds the first lo entries of the copy (proved), not the first hi.
+	lo, hi := int64(0), min(int64(len(w.hashes)), t.N)+1
+	for hi-lo > 1 {
+		m := lo + (hi-lo)/2
+		held, err := w.holds(ctx, t, m, prefix)
+		if err != nil {
+			r.Reason += fmt.Sprintf("; where it forks is not located: %v", err)
+			if lo > 0 {
+				r.Reason += fmt.Sprintf(" (the served tree holds the first %d entries cosigned, proved)", lo)
+			}
+			return r
+		}
+		if held {
+			lo = m
+		} else {
+			hi = m
+		}
+	}
+	if lo == int64(len(w.hashes)) {
+		r.Reason += fmt.Sprintf("; the served tree of %d entries holds every entry cosigned (proved), yet the server's proof did not say so", t.N)
+		return r
+	}
+	i, h := lo, w.hashes[lo]
+	r.Index, r.Cosigned = i, h.String()
+	if i >= t.N {
+		r.Served = "none"
+		r.Reason += fmt.Sprintf("; a fork at entry %d: the witness cosigned its record hash %s, the served tree of %d entries ends before it (the %d before it are held unchanged, proved)", i, h, t.N, i)
+		return r
+	}
+	rec, err := w.get(ctx, "/v1/entries/"+strconv.FormatInt(i, 10))
+	var se *statusError
+	switch {
+	case errors.As(err, &se) && se.code == http.StatusNotFound:
+		r.Served = "none (" + err.Error() + ")"
+	case err != nil:
+		r.Served = "not read (" + err.Error() + ")"
+	case tlog.RecordHash(rec) == h:
+		r.Served = h.String()
+		r.Reason += fmt.Sprintf("; a fork at entry %d: the server serves the record the witness cosigned there (hash %s) but its proof that the served tree holds it does not verify (the %d before it are held unchanged, proved)", i, h, i)
+		return r
+	default:
+		r.Served = tlog.RecordHash(rec).String()
+	}
+	r.Reason += fmt.Sprintf("; a fork at entry %d: the witness cosigned its record hash %s, the server's tree does not hold it (the %d before it are held unchanged, proved) and it serves %s there", i, h, i, r.Served)
 	return r
+}
+
+// holds says whether the tree t holds the first m entries of the copy:
+// whether the server's proof that t extends the tree of those m, whose
+// root the witness computes itself, verifies.
+func (w *Witness) holds(ctx context.Context, t tlog.Tree, m int64, prefix tlog.HashReader) (bool, error) {
+	root, err := tlog.TreeHash(m, prefix)
+	if err != nil {
+		return false, err
+	}
+	if m == t.N {
+		return root == t.Hash, nil
+	}
+	b, err := w.get(ctx, fmt.Sprintf("/v1/proofs/consistency?old=%d&size=%d", m, t.N))
+	if err != nil {
+		return false, err
+	}
+	var p struct {
+		Proof []tlog.Hash `json:"proof"`
+	}
+	if err := json.Unmarshal(b, &p); err != nil {
+		return false, fmt.Errorf("GET /v1/proofs/consistency?old=%d&size=%d: not a consistency proof: %v", m, t.N, err)
+	}
+	return tlog.CheckTree(p.Proof, t.N, t.Hash, m, root) == nil, nil
+}
+
+// prefixHashes reads the stored hashes (tlog) of a tree of records
+// given by their record hashes, from which the root of any prefix is
+// computed.
+func prefixHashes(records []tlog.Hash) (tlog.HashReader, error) {
+	var stored []tlog.Hash
+	r := tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) {
+		out := make([]tlog.Hash, len(idx))
+		for i, x := range idx {
+			if x < 0 || x >= int64(len(stored)) {
+				return nil, fmt.Errorf("hash %d not stored", x)
+			}
+			out[i] = stored[x]
+		}
+		return out, nil
+	})
+	for i, h := range records {
+		hs, err := tlog.StoredHashesForRecordHash(int64(i), h, r)
+		if err != nil {
+			return nil, err
+		}
+		stored = append(stored, hs...)
+	}
+	return r, nil
 }
 
 func (w *Witness) refuse(report func(Event), size int64, r *Refusal) error {
