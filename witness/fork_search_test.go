@@ -57,6 +57,7 @@ func TestForkLocatedInFewRequests(t *testing.T) {
 			}
 			// The round's own proof and entries, then the search: 12–13
 			// halvings of 2,400, and the entry at the fork.
+			t.Logf("%d requests for entries and proofs", requests.Load())
 			if got := requests.Load(); got > 20 {
 				t.Fatalf("%d requests for entries and proofs to locate a fork at entry %d of %d; want about log2(n)", got, tt.wantAt, n)
 			}
