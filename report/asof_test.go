@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/accord-peace/accord/monitor"
 	"github.com/accord-peace/accord/report"
 )
 
@@ -46,5 +47,76 @@ func TestUntilAndPartial(t *testing.T) {
 				t.Errorf("the summary begins %q, want %q", s[0], c.partial)
 			}
 		})
+	}
+}
+
+// IncidentsAt keeps each incident's last version from a step whose clock
+// was before the instant, and an incident first handed out after it as
+// first recorded, marked late; the report counts by those versions. Build
+// (the incidents as given) says the figures are not the day's end's.
+func TestIncidentsAt(t *testing.T) {
+	day := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
+	in := func(id string, h float64, state string) monitor.Incident {
+		at := day.Add(time.Duration(h * float64(time.Hour)))
+		return monitor.Incident{ID: id, State: state, Event: "firing", FirstObserved: at, LastObserved: at}
+	}
+	type step struct {
+		clock    float64 // hours after day
+		versions []monitor.Incident
+	}
+	for _, c := range []struct {
+		name      string
+		steps     []step
+		states    string // id=state of each kept incident, in order
+		counts    report.Counts
+		sentences []string // what the summary must hold
+	}{
+		{"confirmed the day after", []step{
+			{23.99, []monitor.Incident{in("inc-1", 23.98, "reported")}},
+			{24.05, []monitor.Incident{in("inc-1", 23.98, "confirmed")}},
+		}, "inc-1=reported", report.Counts{Incidents: 1},
+			[]string{"1 incident (0 the day before, 1 more), 0 of them confirmed by independent sources by the end of the day."}},
+		{"dismissed the day after", []step{
+			{12, []monitor.Incident{in("inc-1", 11, "confirmed")}},
+			{30, []monitor.Incident{in("inc-1", 11, "dismissed")}},
+		}, "inc-1=confirmed", report.Counts{Incidents: 1, Confirmed: 1}, nil},
+		{"a step at the next day's first instant is after", []step{
+			{10, []monitor.Incident{in("inc-1", 10, "reported")}},
+			{24, []monitor.Incident{in("inc-1", 10, "confirmed"), in("inc-2", 23.5, "reported")}},
+		}, "inc-1=reported inc-2=reported", report.Counts{Incidents: 2, Late: 1},
+			[]string{"1 of them was first recorded after the end of the day, from observations received late: it is given as first recorded, the others as they stood at the end of the day."}},
+		{"received late, then confirmed", []step{
+			{25, []monitor.Incident{in("inc-1", 23, "reported"), in("inc-2", -1, "corroborated")}},
+			{26, []monitor.Incident{in("inc-1", 23, "confirmed"), in("inc-2", -1, "confirmed")}},
+		}, "inc-1=reported inc-2=corroborated", report.Counts{Incidents: 1, Late: 1},
+			[]string{"1 of them and 1 of the day before's were first recorded after the end of the day"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			at := report.NewIncidentsAt(day.AddDate(0, 0, 1))
+			for _, s := range c.steps {
+				at.Add(day.Add(time.Duration(s.clock*float64(time.Hour))), s.versions)
+			}
+			var got []string
+			for _, in := range at.Incidents() {
+				got = append(got, in.ID+"="+in.State)
+			}
+			if strings.Join(got, " ") != c.states {
+				t.Errorf("kept %q, want %q", strings.Join(got, " "), c.states)
+			}
+			r := report.BuildAt("ref", day, at, nil)
+			if r.Today != c.counts || !r.AtEnd {
+				t.Errorf("counts %+v (at the end: %v), want %+v", r.Today, r.AtEnd, c.counts)
+			}
+			s := strings.Join(r.Summary(), "\n")
+			for _, want := range c.sentences {
+				if !strings.Contains(s, want) {
+					t.Errorf("the summary lacks %q:\n%s", want, s)
+				}
+			}
+		})
+	}
+	r := report.Build("ref", day, []monitor.Incident{in("inc-1", 1, "confirmed")}, nil)
+	if want := "1 of them confirmed by independent sources as the record given to this report holds them, not as they stood at the end of the day."; r.AtEnd || !strings.Contains(strings.Join(r.Summary(), "\n"), want) {
+		t.Errorf("Build's summary lacks %q: %q", want, r.Summary())
 	}
 }

@@ -33,7 +33,9 @@ func TestDailyCorridorGolden(t *testing.T) {
 		in("vessel:IMO9000003:v1:outside", -4, "vessel", monitor.Violation{Rule: "corridor:outside", Party: &ua, AttributionConfidence: 1}),
 		in("vessel:IMO9000742:v2:outside", 26, "vessel", monitor.Violation{Rule: "corridor:outside", Party: &ua, AttributionConfidence: 1}),
 	}
-	r := report.Build("ukraine-2025-ceasefire", day, ins, nil)
+	at := report.NewIncidentsAt(day.AddDate(0, 0, 1))
+	at.Add(day.Add(23*time.Hour), ins)
+	r := report.BuildAt("ukraine-2025-ceasefire", day, at, nil)
 	r.Parties = map[string]string{"ru": "Russia", "ua": "Ukraine"}
 	owns := func(rule string) bool { return strings.HasPrefix(rule, "corridor:") || rule == "zone:bsgi-corridor" }
 	days := []monitor.DayThroughput{{Day: "2025-12-01", Voyages: 1, Tonnage: 30000}, {Day: "2025-12-02", Voyages: 3, Tonnage: 95284}, {Day: "2025-12-03", Voyages: 8, Tonnage: 188676.4}}

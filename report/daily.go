@@ -40,6 +40,11 @@ type Daily struct {
 	// (SetNow): what it says of the day is partial, as of then; zero when
 	// the day is over.
 	AsOf time.Time
+	// AtEnd says that the incidents are each as it stood at the end of
+	// the day, or at AsOf (BuildAt: IncidentsAt); false (Build), they are
+	// as given — a record's end, maybe days later — and the report says
+	// so.
+	AtEnd bool
 	// Engine is what the agreement engine recorded on the day (SetEngine);
 	// nil when the report has no engine.
 	Engine *Engine
@@ -126,9 +131,14 @@ func (d *Daily) SetNow(now time.Time) {
 	}
 }
 
-// Counts are a day's totals.
+// Counts are a day's totals, of the incidents as they stood at the end of
+// the day (or at AsOf) when the report was built from them (BuildAt).
 type Counts struct {
 	Incidents, Confirmed, Violations int
+	// Late counts the incidents first recorded after the end of the day
+	// (observations made on it but received later), given as first
+	// recorded (IncidentsAt.Late); zero from Build.
+	Late int
 }
 
 // RuleRow counts one rule's violations attributed to one party.
@@ -157,11 +167,19 @@ type WeaponRow struct {
 type Stretch func(in *monitor.Incident) string
 
 // Build makes the report of a day from the incidents (of any days: those
-// first observed on the day and on the day before are counted).
+// first observed on the day and on the day before are counted), each as
+// given: a report of the day as it stood at its end takes them from
+// IncidentsAt (BuildAt), not from the record's end.
 func Build(agreement string, day time.Time, incidents []monitor.Incident, stretch Stretch) *Daily {
+	return build(agreement, day, incidents, stretch, nil)
+}
+
+// build is Build; late, when not nil, tells the incidents first recorded
+// after the day's end (Counts.Late).
+func build(agreement string, day time.Time, incidents []monitor.Incident, stretch Stretch, late func(id string) bool) *Daily {
 	day = time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)
 	prev := day.AddDate(0, 0, -1)
-	d := &Daily{Agreement: agreement, Day: day}
+	d := &Daily{Agreement: agreement, Day: day, AtEnd: late != nil}
 	rules := map[[2]string]*RuleRow{}
 	stretches := map[string]*AreaRow{}
 	zones := map[string]*AreaRow{}
@@ -180,6 +198,9 @@ func Build(agreement string, day time.Time, incidents []monitor.Incident, stretc
 			c = &d.Today
 		}
 		c.Incidents++
+		if late != nil && late(in.ID) {
+			c.Late++
+		}
 		if in.State == "confirmed" {
 			c.Confirmed++
 		}

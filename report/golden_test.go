@@ -35,7 +35,15 @@ func TestDailyGolden(t *testing.T) {
 		in("inc-3", 7, 37.25, 47.78, "movement_restriction"),
 		in("inc-1", -2, 37.84, 48.59, "firing", monitor.Violation{Rule: "crossing", Party: &ru, AttributionConfidence: 0.9}),
 	}
-	r := report.Build("ukraine-2025-ceasefire", day, ins, func(*monitor.Incident) string { return "km 0100–0200 along the line" })
+	// Each incident as it stood at the day's end: the next day's step
+	// dismisses inc-2 (its version then is not the report's) and first
+	// records inc-1980, seen at 22:00 but received late.
+	at := report.NewIncidentsAt(day.AddDate(0, 0, 1))
+	at.Add(day.Add(23*time.Hour), ins)
+	dismissed := ins[1]
+	dismissed.State = "dismissed"
+	at.Add(day.Add(25*time.Hour), []monitor.Incident{dismissed, in("inc-1980", 22, 37.6, 48.4, "firing")})
+	r := report.BuildAt("ukraine-2025-ceasefire", day, at, func(*monitor.Incident) string { return "km 0100–0200 along the line" })
 	r.Parties = map[string]string{"ru": "Russia", "ua": "Ukraine"}
 	r.SetCutoff([]monitor.Observation{{ObservedAt: day.Add(23 * time.Hour), ReportedAt: day.Add(23*time.Hour + 40*time.Minute)}})
 	r.Geometry = &geo.Geometry{LineID: "contact-line", LineName: "Line of contact", Parts: [][][2]float64{{{36.8, 47.6}, {37.3, 47.9}, {37.9, 48.7}}},

@@ -97,11 +97,37 @@ func (d *Daily) Summary() []string {
 		}
 		out = append(out, fmt.Sprintf("No observation made on %s reached this report (%s): what follows is empty because the data has nothing of the day, not because nothing happened.", day, last))
 	}
+	// The incidents are as they stood at the end of the day (or as of
+	// AsOf), the state of each included (BuildAt).
+	end := "the end of the day"
+	if !d.AsOf.IsZero() {
+		end = d.AsOf.Format("15:04:05") + " UTC"
+		if d.AsOf.Before(d.Day) {
+			end = d.AsOf.Format("15:04:05 UTC on 2 January 2006")
+		}
+	}
 	if t.Incidents == 0 {
 		out = append(out, fmt.Sprintf("On %s the mission recorded no incident (%s the day before).", day, count(y.Incidents, "incident", "incidents")))
 	} else {
-		out = append(out, fmt.Sprintf("On %s the mission recorded %s (%s), %d of them confirmed by independent sources.",
-			day, count(t.Incidents, "incident", "incidents"), versus(t.Incidents, y.Incidents), t.Confirmed))
+		by := "by " + end
+		if !d.AtEnd {
+			by = "as the record given to this report holds them, not as they stood at " + end
+		}
+		out = append(out, fmt.Sprintf("On %s the mission recorded %s (%s), %d of them confirmed by independent sources %s.",
+			day, count(t.Incidents, "incident", "incidents"), versus(t.Incidents, y.Incidents), t.Confirmed, by))
+	}
+	if t.Late > 0 || y.Late > 0 {
+		var who string
+		switch {
+		case t.Late > 0 && y.Late > 0:
+			who = fmt.Sprintf("%d of them and %d of the day before's were", t.Late, y.Late)
+		case t.Late > 0:
+			who = fmt.Sprintf("%d of them %s", t.Late, plural(t.Late, "was", "were"))
+		default:
+			who = fmt.Sprintf("%d of the day before's incidents %s", y.Late, plural(y.Late, "was", "were"))
+		}
+		out = append(out, fmt.Sprintf("%s first recorded after %s, from observations received late: %s given as first recorded, the others as they stood at %s.",
+			who, end, plural(t.Late+y.Late, "it is", "they are"), end))
 	}
 	if t.Violations == 0 {
 		out = append(out, fmt.Sprintf("No violation of the agreement was recorded (%s the day before).", count(y.Violations, "violation", "violations")))
@@ -201,11 +227,11 @@ func (d *Daily) Summary() []string {
 		}
 		s += fmt.Sprintf("; %d closed (%s)", n, strings.Join(parts, ", "))
 	}
-	end := "at the end of the day"
+	openEnd := "at the end of the day"
 	if !d.AsOf.IsZero() {
-		end = "as of " + d.AsOf.Format("15:04:05") + " UTC"
+		openEnd = "as of " + d.AsOf.Format("15:04:05") + " UTC"
 	}
-	out = append(out, s+fmt.Sprintf("; %s open %s.", count(e.OpenAtEnd, "remains", "remain"), end))
+	out = append(out, s+fmt.Sprintf("; %s open %s.", count(e.OpenAtEnd, "remains", "remain"), openEnd))
 	if len(e.Consequences) == 0 {
 		out = append(out, "No consequence was applied: no tranche re-imposed, no phase suspended, no snapback.")
 	} else {

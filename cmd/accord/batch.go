@@ -10,6 +10,7 @@ import (
 	"github.com/accord-peace/accord/geo"
 	"github.com/accord-peace/accord/mission"
 	"github.com/accord-peace/accord/monitor"
+	"github.com/accord-peace/accord/report"
 )
 
 // runBatch runs observations through a mission kept in memory — the path
@@ -26,19 +27,23 @@ import (
 // main one first, as loadMission gives them) it returns every one's
 // state, the main one's first; k is the kernel of their merged geometry.
 func runBatch(ctx context.Context, as []*agreement.Agreement, k *geo.Kernel, obs []monitor.Observation) ([]monitor.Incident, []*engine.State, error) {
-	ins, sts, _, err := runBatchCorridor(ctx, as, k, obs, nil, time.Time{})
+	ins, sts, _, err := runBatchCorridor(ctx, as, k, obs, nil, nil)
 	return ins, sts, err
 }
 
 // runBatchCorridor is runBatch that also returns the corridor at the end
 // (mission.Corridor; nil when no agreement has a corridor section), and
 // tells progress (when not nil) how many of the observations are fused
-// after each hour's. A non-zero until gives the engine's states as they
-// stand at that instant when the observations end before it
-// (mission.StatesAt: the deadlines that pass after the last observation,
-// derived on a copy), for a report that must hold what the engine derives
-// up to then.
-func runBatchCorridor(ctx context.Context, as []*agreement.Agreement, k *geo.Kernel, obs []monitor.Observation, progress func(done, total int), until time.Time) ([]monitor.Incident, []*engine.State, *mission.Corridor, error) {
+// after each hour's. With at (a report's: report.IncidentsAt) it hands
+// at every step's incident versions with the mission's clock after it,
+// so that at holds each incident as it stood at at.At, and returns at's
+// incidents; an hour that straddles at.At (a report made within the day)
+// is handed over in two steps, the observations made before at.At first.
+// at.At also gives the engine's states as they stand at that instant when
+// the observations end before it (mission.StatesAt: the deadlines that
+// pass after the last observation, derived on a copy), for a report that
+// must hold what the engine derives up to then.
+func runBatchCorridor(ctx context.Context, as []*agreement.Agreement, k *geo.Kernel, obs []monitor.Observation, progress func(done, total int), at *report.IncidentsAt) ([]monitor.Incident, []*engine.State, *mission.Corridor, error) {
 	m, err := mission.Open(ctx, mission.Config{Agreement: as[0], Others: as[1:], Kernel: k,
 		Observations: monitor.NewMemStore(), Incidents: monitor.NewMemIncidentStore()})
 	if err != nil {
@@ -46,14 +51,32 @@ func runBatchCorridor(ctx context.Context, as []*agreement.Agreement, k *geo.Ker
 	}
 	defer m.Close()
 	total := len(obs)
+	var clock time.Time // the latest observation time handed over
+	step := func(batch []monitor.Observation) error {
+		res, err := m.Ingest(ctx, batch, nil)
+		if err != nil {
+			return err
+		}
+		for _, o := range batch {
+			if o.ObservedAt.After(clock) {
+				clock = o.ObservedAt
+			}
+		}
+		if at != nil {
+			at.Add(clock, res.Incidents)
+		}
+		return nil
+	}
 	for len(obs) > 0 {
 		n := 1
 		hour := obs[0].ObservedAt.Truncate(time.Hour)
 		for n < len(obs) && obs[n].ObservedAt.Truncate(time.Hour).Equal(hour) {
 			n++
 		}
-		if _, err := m.Ingest(ctx, obs[:n], nil); err != nil {
-			return nil, nil, nil, err
+		for _, b := range splitAt(obs[:n], at) {
+			if err := step(b); err != nil {
+				return nil, nil, nil, err
+			}
 		}
 		obs = obs[n:]
 		if progress != nil {
@@ -66,17 +89,42 @@ func runBatchCorridor(ctx context.Context, as []*agreement.Agreement, k *geo.Ker
 			return nil, nil, nil, err
 		}
 	}
-	ins, err := m.AllIncidents(ctx, monitor.IncidentFilter{})
-	if err != nil || !m.HasEngine() {
-		return ins, nil, corridor, err
+	var ins []monitor.Incident
+	if at != nil {
+		ins = at.Incidents()
+	} else if ins, err = m.AllIncidents(ctx, monitor.IncidentFilter{}); err != nil {
+		return nil, nil, nil, err
+	}
+	if !m.HasEngine() {
+		return ins, nil, corridor, nil
 	}
 	var sts []*engine.State
-	if until.IsZero() {
+	if at == nil {
 		sts, err = m.States()
 	} else {
-		sts, err = m.StatesAt(until)
+		sts, err = m.StatesAt(at.At)
 	}
 	return ins, sts, corridor, err
+}
+
+// splitAt cuts an hour's observations in two when some were made before
+// at.At and some not: those before first, each part in its order.
+func splitAt(obs []monitor.Observation, at *report.IncidentsAt) [][]monitor.Observation {
+	if at == nil {
+		return [][]monitor.Observation{obs}
+	}
+	var before, after []monitor.Observation
+	for _, o := range obs {
+		if o.ObservedAt.Before(at.At) {
+			before = append(before, o)
+		} else {
+			after = append(after, o)
+		}
+	}
+	if len(before) == 0 || len(after) == 0 {
+		return [][]monitor.Observation{obs}
+	}
+	return [][]monitor.Observation{before, after}
 }
 
 // loadMission reads the agreements a batch command runs: the main one (a

@@ -12,7 +12,6 @@ import (
 	"sort"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/export"
@@ -175,7 +174,7 @@ is the same with or without it.`,
 				return err
 			}
 			p.step("%d observations read from %s", len(obs), inputName(args[1]))
-			incidents, _, corridor, err := runBatchCorridor(cmd.Context(), as, k, obs, p.count("observations fused"), time.Time{})
+			incidents, _, corridor, err := runBatchCorridor(cmd.Context(), as, k, obs, p.count("observations fused"), nil)
 			if err != nil {
 				return err
 			}

@@ -112,14 +112,16 @@ or without it.`,
 				return err
 			}
 			p.step("%d observations read from %s", len(obs), inputName(args[1]))
-			// The engine's state at the day's end (or now, for a day not
-			// over), whether or not an entry follows its last deadlines.
-			incidents, states, corridor, err := runBatchCorridor(cmd.Context(), as, k, obs, p.count("observations fused"), report.Until(d, made))
+			// The incidents as they stood at the day's end (or now, for a
+			// day not over), and the engine's state then, whether or not
+			// an entry follows its last deadlines.
+			at := report.NewIncidentsAt(report.Until(d, made))
+			incidents, states, corridor, err := runBatchCorridor(cmd.Context(), as, k, obs, p.count("observations fused"), at)
 			if err != nil {
 				return err
 			}
 			p.step("%d incidents", len(incidents))
-			rep := report.Build(a.ID, d, incidents, stretches(mon.Geometry, stretchKM*1000))
+			rep := report.BuildAt(a.ID, d, at, stretches(mon.Geometry, stretchKM*1000))
 			rep.SetNow(made)
 			if err := addCorridor(rep, as, corridor, incidents); err != nil {
 				return err
