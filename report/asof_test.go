@@ -94,7 +94,7 @@ func TestIncidentsAt(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			at := report.NewIncidentsAt(day.AddDate(0, 0, 1))
 			for _, s := range c.steps {
-				at.Add(day.Add(time.Duration(s.clock*float64(time.Hour))), s.versions)
+				at.Add([]monitor.Observation{{ObservedAt: day.Add(time.Duration(s.clock * float64(time.Hour)))}}, s.versions)
 			}
 			var got []string
 			for _, in := range at.Incidents() {

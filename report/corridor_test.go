@@ -34,7 +34,7 @@ func TestDailyCorridorGolden(t *testing.T) {
 		in("vessel:IMO9000742:v2:outside", 26, "vessel", monitor.Violation{Rule: "corridor:outside", Party: &ua, AttributionConfidence: 1}),
 	}
 	at := report.NewIncidentsAt(day.AddDate(0, 0, 1))
-	at.Add(day.Add(23*time.Hour), ins)
+	at.Add([]monitor.Observation{{ObservedAt: day.Add(23 * time.Hour)}}, ins)
 	r := report.BuildAt("ukraine-2025-ceasefire", day, at, nil)
 	r.Parties = map[string]string{"ru": "Russia", "ua": "Ukraine"}
 	owns := func(rule string) bool { return strings.HasPrefix(rule, "corridor:") || rule == "zone:bsgi-corridor" }

@@ -45,6 +45,10 @@ type Daily struct {
 	// as given — a record's end, maybe days later — and the report says
 	// so.
 	AtEnd bool
+	// Received counts the observations made by the end of the day that
+	// reached the mission after its clock had passed it (IncidentsAt);
+	// the summary says what became of them.
+	Received int
 	// Engine is what the agreement engine recorded on the day (SetEngine);
 	// nil when the report has no engine.
 	Engine *Engine

@@ -39,10 +39,10 @@ func TestDailyGolden(t *testing.T) {
 	// dismisses inc-2 (its version then is not the report's) and first
 	// records inc-1980, seen at 22:00 but received late.
 	at := report.NewIncidentsAt(day.AddDate(0, 0, 1))
-	at.Add(day.Add(23*time.Hour), ins)
+	at.Add([]monitor.Observation{{ObservedAt: day.Add(23 * time.Hour)}}, ins)
 	dismissed := ins[1]
 	dismissed.State = "dismissed"
-	at.Add(day.Add(25*time.Hour), []monitor.Incident{dismissed, in("inc-1980", 22, 37.6, 48.4, "firing")})
+	at.Add([]monitor.Observation{{ObservedAt: day.Add(25 * time.Hour)}, {ObservedAt: day.Add(22 * time.Hour)}}, []monitor.Incident{dismissed, in("inc-1980", 22, 37.6, 48.4, "firing")})
 	r := report.BuildAt("ukraine-2025-ceasefire", day, at, func(*monitor.Incident) string { return "km 0100–0200 along the line" })
 	r.Parties = map[string]string{"ru": "Russia", "ua": "Ukraine"}
 	r.SetCutoff([]monitor.Observation{{ObservedAt: day.Add(23 * time.Hour), ReportedAt: day.Add(23*time.Hour + 40*time.Minute)}})

@@ -116,6 +116,10 @@ func (d *Daily) Summary() []string {
 		out = append(out, fmt.Sprintf("On %s the mission recorded %s (%s), %d of them confirmed by independent sources %s.",
 			day, count(t.Incidents, "incident", "incidents"), versus(t.Incidents, y.Incidents), t.Confirmed, by))
 	}
+	if d.Received > 0 {
+		out = append(out, fmt.Sprintf("%s made by %s reached the mission after later ones had taken its clock past it (received late): an incident %s on is given as it stood at %s, one %s first recorded as first recorded.",
+			count(d.Received, "observation", "observations"), end, plural(d.Received, "it bears", "they bear"), end, plural(d.Received, "it", "they")))
+	}
 	if t.Late > 0 || y.Late > 0 {
 		var who string
 		switch {

@@ -35,7 +35,7 @@ func runBatch(ctx context.Context, as []*agreement.Agreement, k *geo.Kernel, obs
 // (mission.Corridor; nil when no agreement has a corridor section), and
 // tells progress (when not nil) how many of the observations are fused
 // after each hour's. With at (a report's: report.IncidentsAt) it hands
-// at every step's incident versions with the mission's clock after it,
+// at every step's observations and incident versions,
 // so that at holds each incident as it stood at at.At, and returns at's
 // incidents; an hour that straddles at.At (a report made within the day)
 // is handed over in two steps, the observations made before at.At first.
@@ -51,21 +51,12 @@ func runBatchCorridor(ctx context.Context, as []*agreement.Agreement, k *geo.Ker
 	}
 	defer m.Close()
 	total := len(obs)
-	var clock time.Time // the latest observation time handed over
 	step := func(batch []monitor.Observation) error {
 		res, err := m.Ingest(ctx, batch, nil)
-		if err != nil {
-			return err
+		if err == nil && at != nil {
+			at.Add(batch, res.Incidents)
 		}
-		for _, o := range batch {
-			if o.ObservedAt.After(clock) {
-				clock = o.ObservedAt
-			}
-		}
-		if at != nil {
-			at.Add(clock, res.Incidents)
-		}
-		return nil
+		return err
 	}
 	for len(obs) > 0 {
 		n := 1

@@ -25,7 +25,8 @@ func asOfObservation(id, source, kind, owner, lonlat, at string) string {
 // report made from the record as it stood at the day's end says 0. An
 // observation made on the day but received after its end (fed after
 // 2 June's) makes an incident first recorded after the day's end: it is
-// counted, as first recorded, and the report says so.
+// counted, as first recorded, and the report says so, and counts the
+// observation received late.
 func TestDailyReportIncidentsAsOfTheDaysEnd(t *testing.T) {
 	const here, there = "33.291066,46.690792", "33.6,46.8"
 	early := asOfObservation("a1", "party-ua", "party_report", "ua", here, "2025-06-01T23:59:00Z")
@@ -48,7 +49,7 @@ func TestDailyReportIncidentsAsOfTheDaysEnd(t *testing.T) {
 			t.Fatal(err)
 		}
 		html := string(b)
-		return regexp.MustCompile(`<p>On Sunday[^<]*</p>(\s*<p>[^<]*first recorded[^<]*</p>)?`).FindString(html),
+		return strings.Join(regexp.MustCompile(`<p>(On Sunday|\d+ (of them|observations?))[^<]*</p>`).FindAllString(html, -1), "\n"),
 			regexp.MustCompile(`<tr><td>confirmed</td>.*</tr>`).FindString(html)
 	}
 	for _, c := range []struct {
@@ -63,6 +64,7 @@ func TestDailyReportIncidentsAsOfTheDaysEnd(t *testing.T) {
 			`<tr><td>confirmed</td><td class="n">0</td><td class="n">0</td><td class="n">±0</td></tr>`},
 		{"received after the day's end", early + next + late,
 			"<p>On Sunday 1 June 2025 the mission recorded 2 incidents (0 the day before, 2 more), 0 of them confirmed by independent sources by the end of the day.</p>\n" +
+				"<p>1 observation made by the end of the day reached the mission after later ones had taken its clock past it (received late): an incident it bears on is given as it stood at the end of the day, one it first recorded as first recorded.</p>\n" +
 				"<p>1 of them was first recorded after the end of the day, from observations received late: it is given as first recorded, the others as they stood at the end of the day.</p>",
 			`<tr><td>confirmed</td><td class="n">0</td><td class="n">0</td><td class="n">±0</td></tr>`},
 	} {
