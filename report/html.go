@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"io"
 	"strconv"
+	"time"
 )
 
 //go:embed daily.html briefing.html reconstruction.html
@@ -36,8 +37,14 @@ var daily = template.Must(template.New("daily.html").Funcs(template.FuncMap{
 			return template.HTML("+" + d)
 		}
 	},
-	"money": money,
+	"money":   money,
+	"instant": Instant,
 }).ParseFS(templates, "daily.html", "reconstruction.html"))
+
+// Instant writes an instant as the reports print one: RFC 3339 in UTC,
+// with a Z, to the second and below it when the instant has more
+// ("2026-06-02T09:00:00Z"), as accord agreement status does.
+func Instant(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
 func itoa(n int) string { return strconv.Itoa(n) }
 

@@ -272,7 +272,7 @@ func (x *Reconstruction) Markdown(w io.Writer) error {
 		}
 		fmt.Fprintf(&b, "### %s\n\n| time | id | fund (owner) | project | oblast | sector | amount | |\n|---|---|---|---|---|---|---:|---|\n", head)
 		for _, r := range rows {
-			fmt.Fprintf(&b, "| %s | %s | %s (%s) | %s | %s | %s | %s | %s |\n", r.At.Format("15:04"), cell(r.ID), cell(r.Fund), cell(r.Owner),
+			fmt.Fprintf(&b, "| %s | %s | %s (%s) | %s | %s | %s | %s | %s |\n", Instant(r.At), cell(r.ID), cell(r.Fund), cell(r.Owner),
 				cell(r.Project), cell(r.Oblast), cell(r.Sector), r.Amount, cell(extra(r)))
 		}
 		b.WriteString("\n")
@@ -286,7 +286,7 @@ func (x *Reconstruction) Markdown(w io.Writer) error {
 	} else {
 		b.WriteString("| time | refused | oblast | sector | reason |\n|---|---|---|---|---|\n")
 		for _, r := range x.Refusals {
-			fmt.Fprintf(&b, "| %s | %s %s | %s | %s | %s |\n", r.At.Format("15:04"), r.Type, cell(r.ID), cell(r.Oblast), cell(r.Sector), cell(r.Reason))
+			fmt.Fprintf(&b, "| %s | %s %s | %s | %s | %s |\n", Instant(r.At), r.Type, cell(r.ID), cell(r.Oblast), cell(r.Sector), cell(r.Reason))
 		}
 		b.WriteString("\n")
 	}
