@@ -15,6 +15,7 @@ import (
 	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/engine"
 	"github.com/accord-peace/accord/negotiate"
+	"github.com/accord-peace/accord/report"
 	"github.com/accord-peace/accord/scenario"
 	"github.com/spf13/cobra"
 )
@@ -288,7 +289,7 @@ func when(t *time.Time) string {
 }
 
 // instant is when for an instant that is always there.
-func instant(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+func instant(t time.Time) string { return report.Instant(t) }
 
 func writeStatus(out io.Writer, s *engine.State) {
 	w := bufio.NewWriter(out)

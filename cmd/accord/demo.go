@@ -259,7 +259,7 @@ func feed(cmd *cobra.Command, url string, obs []sim.Observation, speed float64, 
 		added += r.Added
 		if time.Since(progress) > 3*time.Second || sent == len(obs) {
 			progress = time.Now()
-			fmt.Fprintf(out, "%s simulated: %d of %d observations sent, %d stored\n", simNow.Format("2006-01-02 15:04"), sent, len(obs), added)
+			fmt.Fprintf(out, "%s simulated: %d of %d observations sent, %d stored\n", instant(simNow), sent, len(obs), added)
 		}
 	}
 	fmt.Fprintln(out, "simulation done")

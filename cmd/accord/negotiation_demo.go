@@ -210,7 +210,7 @@ func negotiateReference(ctx context.Context, url string, c *talksCast, out io.Wr
 		}
 		if a := v.Agreement; a.InForce != nil {
 			o.InForce = a.InForce
-			fmt.Fprintf(out, "every party signed: the agreement is in force since %s", a.InForce.Format("2006-01-02 15:04:05Z"))
+			fmt.Fprintf(out, "every party signed: the agreement is in force since %s", instant(*a.InForce))
 			if a.Engine != nil {
 				fmt.Fprintf(out, "; its engine counts %d provisions, %d phases", len(a.Engine.Provisions), len(a.Engine.Phases))
 			}

@@ -82,7 +82,7 @@ starts: 'status' then shows its phases and provisions.`,
 			a := v.Agreement
 			fmt.Fprintf(w, "%s signed the agreement %s…: %d of %d veto parties (%s)\n", s.party, sha[:16], len(a.Signed), len(a.Parties), strings.Join(a.Signed, ", "))
 			if a.InForce != nil {
-				fmt.Fprintf(w, "the agreement is in force since %s: its engine has started\n", a.InForce.Format("2006-01-02 15:04:05Z"))
+				fmt.Fprintf(w, "the agreement is in force since %s: its engine has started\n", instant(*a.InForce))
 			}
 			return nil
 		},

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -180,6 +181,10 @@ func TestNegotiationCLIEndToEnd(t *testing.T) {
 		last := i == len(mv.Agreement.Parties)-1
 		if !strings.Contains(out, p+" signed the agreement") || strings.Contains(out, "is in force since") != last {
 			t.Errorf("%s signs (last %v): %s", p, last, out)
+		}
+		// The instant in RFC 3339, in UTC ("2026-12-03T06:47:16Z").
+		if last && !regexp.MustCompile(`is in force since \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z: `).MatchString(out) {
+			t.Errorf("the instant the agreement is in force since is not RFC 3339 in UTC: %s", out)
 		}
 	}
 	if _, errOut, code := as("ua", append([]string{"sign", "ukraine-2025"}, signed("ua")...)...); code != 1 || !strings.Contains(errOut, "signed the agreement already") {

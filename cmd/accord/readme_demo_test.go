@@ -36,9 +36,9 @@ func TestReadmeTellsTheDemoStory(t *testing.T) {
 				continue
 			}
 			if regexp.MustCompile(re).MatchString(l) {
-				at, err := time.Parse("2006-01-02 15:04", l[:16])
-				if err != nil {
-					t.Fatalf("%q: %v", l, err)
+				at, err := time.Parse(time.RFC3339, l[:strings.IndexByte(l+" ", ' ')])
+				if err != nil || !regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ  `).MatchString(l) {
+					t.Fatalf("%q does not begin with an RFC 3339 instant in UTC: %v", l, err)
 				}
 				return int(at.Sub(start) / (24 * time.Hour))
 			}
@@ -51,7 +51,7 @@ func TestReadmeTellsTheDemoStory(t *testing.T) {
 		{"the withdrawal recorded", fmt.Sprintf("Day %d, Russia records the heavy-weapons withdrawal done", day(`  ru records provision heavy-weapons-withdrawal done`, ""))},
 		{"the exchange recorded", fmt.Sprintf("day %d, Ukraine the prisoner exchange", day(`  ua records provision prisoner-exchange done`, ""))},
 		{"the permanent phase", fmt.Sprintf("day %d.** Thirty days without a major violation", day(`  phase permanent open`, ""))},
-		{"the breach and its finding", fmt.Sprintf("days %d–%d.** A breach", breach, day(`^.{16}  the guarantors \[eu us\] find inc-[0-9]+:crossing: upheld`, "a breach: ru fires"))},
+		{"the breach and its finding", fmt.Sprintf("days %d–%d.** A breach", breach, day(`^\S+Z  the guarantors \[eu us\] find inc-[0-9]+:crossing: upheld`, "a breach: ru fires"))},
 		{"the snapback", fmt.Sprintf("day %d.** **Snapback**", day(`  snapback effective \(violation`, ""))},
 	} {
 		if !strings.Contains(readme, c.says) {

@@ -270,7 +270,7 @@ func (s *story) pick(id string, n int) int {
 }
 
 func (s *story) say(now time.Time, format string, args ...any) {
-	fmt.Fprintf(s.out, "%s  %s\n", now.Format("2006-01-02 15:04"), fmt.Sprintf(format, args...))
+	fmt.Fprintf(s.out, "%s  %s\n", instant(now), fmt.Sprintf(format, args...))
 }
 
 // post sends observations in one batch.
