@@ -73,7 +73,8 @@ func TestTimelineSnapback(t *testing.T) {
 	if p := s.Phases[1]; !p.OpenedAt.Equal(time.Date(2025, 12, 31, 6, 0, 0, 0, time.UTC)) {
 		t.Errorf("permanent opened at %v", p.OpenedAt)
 	}
-	// Provisions not done in time are overdue at their due time.
+	// Provisions not done in time are overdue from the instant after their
+	// due time.
 	for _, p := range s.Provisions {
 		if p.ID == "ceasefire" && p.Status != engine.Overdue {
 			t.Errorf("ceasefire provision %s", p.Status)

@@ -19,6 +19,7 @@ type deadline struct {
 const (
 	dConsultation = iota
 	dSnapback
+	dDue // a provision's deadline: the conditions settled, the provision still in time
 	dProvision
 	dQuota
 )
@@ -27,7 +28,12 @@ const (
 // — but a provision is overdue, and a consultation's stage missed, only
 // strictly after its due time: an act at the deadline itself (a response
 // "due by" it, a finding, a provision done) is in time —, settling the
-// conditions after each.
+// conditions after each. A provision's overdue is dated at the first
+// instant it is late, its deadline's next (1 ns after), as the rules from
+// provision:ID start then, and the conditions are settled at the deadline
+// too, the provision in time; a consultation's missed stage is dated at
+// the deadline itself (its outcome closes the consultation there: no rule
+// starts at a consultation's deadline).
 func (r *run) advance(at time.Time) {
 	// The consultations' deadlines missed by at, in order, gathered once:
 	// only missed changes a consultation here, and it puts back the next
@@ -52,9 +58,18 @@ func (r *run) advance(at time.Time) {
 		if sb := r.s.Snapback; sb != nil && !sb.Effective && !sb.EffectiveAt.After(at) {
 			ds = append(ds, deadline{sb.EffectiveAt, dSnapback, 0})
 		}
+		// A provision is overdue at the first instant it is late, the
+		// instant after its deadline (State.starts): the event, and what
+		// the conditions settle on it, are dated then, as the rules from
+		// provision:ID are in force from then. At the deadline itself,
+		// the last instant in time, the conditions are settled as they
+		// stand (once: the clock is then at it).
 		for i, p := range r.s.Provisions {
 			if p.Status == Pending && p.Due != nil && p.Due.Before(at) {
-				ds = append(ds, deadline{*p.Due, dProvision, i})
+				if p.Due.After(r.s.Now) {
+					ds = append(ds, deadline{*p.Due, dDue, i})
+				}
+				ds = append(ds, deadline{p.Due.Add(time.Nanosecond), dProvision, i})
 			}
 		}
 		ds = append(ds, r.quotaDeadlines(at)...)
@@ -76,6 +91,7 @@ func (r *run) advance(at time.Time) {
 			}
 		case dSnapback:
 			r.snapback(d.at)
+		case dDue:
 		case dProvision:
 			p := &r.s.Provisions[d.idx]
 			p.Status = Overdue
@@ -247,7 +263,7 @@ func dueOf(p agreement.Provision, rec record) (time.Time, bool) {
 // time on the day itself and late from the next day's first instant, as
 // every deadline is met at itself and missed strictly after it. It is
 // known from the start, and the engine sets it then (New): a due date that
-// passed before the first entries is overdue at its own time, before them,
+// passed before the first entries is overdue from the instant after it, before them,
 // and not after an entry later than it.
 func dueDate(p agreement.Provision) (time.Time, bool) {
 	d, err := time.Parse("2006-01-02", p.DueDate)

@@ -68,7 +68,6 @@ func (d *Daily) SetEngine(s *engine.State) {
 	}
 	sort.Slice(e.Closed, func(i, j int) bool { return e.Closed[i].Name < e.Closed[j].Name })
 	for _, ev := range s.Derived {
-		ev.At = lateFrom(ev)
 		if on(ev.At) && isConsequence(ev.What) {
 			e.Consequences = append(e.Consequences, ev)
 		}
@@ -246,18 +245,6 @@ func (d *Daily) Summary() []string {
 		out = append(out, "On the agreement's clock: "+strings.Join(parts, "; ")+".")
 	}
 	return out
-}
-
-// lateFrom is when a derived event holds: a provision overdue from the
-// instant after its deadline, the last instant it was in time, at which
-// the engine dates the event (a due_date D's at 23:59:59.999999999: late
-// from 00:00 on the next day, and listed on that day); any other event at
-// its time.
-func lateFrom(ev engine.Derived) time.Time {
-	if strings.HasPrefix(ev.What, "provision ") && strings.Contains(ev.What, " overdue (due ") {
-		return ev.At.Add(time.Nanosecond)
-	}
-	return ev.At
 }
 
 // isConsequence says whether an event the engine derived is a step of the
