@@ -263,8 +263,8 @@ func dueOf(p agreement.Provision, rec record) (time.Time, bool) {
 // time on the day itself and late from the next day's first instant, as
 // every deadline is met at itself and missed strictly after it. It is
 // known from the start, and the engine sets it then (New): a due date that
-// passed before the first entries is overdue from the instant after it, before them,
-// and not after an entry later than it.
+// passed before the first entries is overdue from the instant after it,
+// before them, and not after an entry later than it.
 func dueDate(p agreement.Provision) (time.Time, bool) {
 	d, err := time.Parse("2006-01-02", p.DueDate)
 	return d.AddDate(0, 0, 1).Add(-time.Nanosecond), err == nil
