@@ -43,7 +43,9 @@ func NewIncidentsAt(at time.Time) *IncidentsAt {
 // Add takes one step: the observations handed over, in order, and the
 // incident versions the step handed out. A step that leaves the clock
 // before At replaces each incident's kept version; a later one only adds
-// the incidents not kept yet, marked late.
+// the incidents not kept yet and first observed before At, marked late
+// (one first observed at At or later was not there at At: a report as of
+// an instant within its day, the file holding later observations).
 func (r *IncidentsAt) Add(obs []monitor.Observation, versions []monitor.Incident) {
 	for _, o := range obs {
 		if o.ObservedAt.After(r.Clock) {
@@ -61,6 +63,9 @@ func (r *IncidentsAt) Add(obs []monitor.Observation, versions []monitor.Incident
 	for _, in := range versions {
 		i, ok := r.index[in.ID]
 		switch {
+		case !ok && after && !in.FirstObserved.Before(r.At):
+			// First observed at At or later: not there at At (a report
+			// as of an instant within its day, given later observations).
 		case !ok:
 			r.index[in.ID] = len(r.list)
 			r.list = append(r.list, in)

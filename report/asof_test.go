@@ -85,6 +85,10 @@ func TestIncidentsAt(t *testing.T) {
 			{24, []monitor.Incident{in("inc-1", 10, "confirmed"), in("inc-2", 23.5, "reported")}},
 		}, "inc-1=reported inc-2=reported", report.Counts{Incidents: 2, Late: 1},
 			[]string{"1 of them was first recorded after the end of the day, from observations received late: it is given as first recorded, the others as they stood at the end of the day."}},
+		{"first observed after the instant", []step{
+			{10, []monitor.Incident{in("inc-1", 10, "reported")}},
+			{24.5, []monitor.Incident{in("inc-2", 24.5, "reported")}},
+		}, "inc-1=reported", report.Counts{Incidents: 1}, nil},
 		{"received late, then confirmed", []step{
 			{25, []monitor.Incident{in("inc-1", 23, "reported"), in("inc-2", -1, "corroborated")}},
 			{26, []monitor.Incident{in("inc-1", 23, "confirmed"), in("inc-2", -1, "confirmed")}},
