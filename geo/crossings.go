@@ -18,12 +18,8 @@ type seg struct {
 
 type chain struct {
 	pts    [][2]float64
-	closed bool // a ring: its last edge joins the last vertex to the first
-	// part is the MultiPolygon polygon a ring belongs to: rings of
-	// different polygons may share a vertex (the polygons touching at a
-	// point, checked by touches), not an edge.
-	part int
-	name string // how a message names the chain when there are several
+	closed bool   // a ring: its last edge joins the last vertex to the first
+	name   string // how a message names the chain when there are several
 }
 
 // lineCrossings lists where the parts of a line cross or touch each other
@@ -36,7 +32,8 @@ func lineCrossings(parts [][][2]float64) []string {
 	return crossings(chains, "edge")
 }
 
-// ringCrossings lists where the rings of one polygon cross or touch.
+// ringCrossings lists where the rings of one polygon cross, touch or share
+// an edge; they may share vertices, which touches checks.
 func ringCrossings(rings [][][2]float64) []string {
 	chains := make([]chain, len(rings))
 	for i, r := range rings {
@@ -55,7 +52,7 @@ func partCrossings(polys [][][][2]float64) []string {
 	var chains []chain
 	for i, rings := range polys {
 		for j, r := range rings {
-			chains = append(chains, chain{pts: r, closed: true, part: i, name: fmt.Sprintf("polygon %d ring %d", i, j)})
+			chains = append(chains, chain{pts: r, closed: true, name: fmt.Sprintf("polygon %d ring %d", i, j)})
 		}
 	}
 	return crossings(chains, "ring edge")
@@ -164,9 +161,10 @@ func bad(chains []chain, s, t *seg) bool {
 			return false
 		}
 	}
-	// Rings of two polygons may share a vertex, not an edge: whether their
-	// interiors lie apart at the vertex is for touches to say.
-	if chains[s.chain].part != chains[t.chain].part && !sameEdge(s, t) {
+	// Two rings may share a vertex, not an edge: whether they touch there
+	// without crossing, the regions they bound apart or nested as they
+	// should be, is for touches to say.
+	if s.chain != t.chain && chains[s.chain].closed && chains[t.chain].closed && !sameEdge(s, t) {
 		return false
 	}
 	return true

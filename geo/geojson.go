@@ -79,8 +79,9 @@ type properties struct {
 // feature and the coordinate it concerns.
 //
 // Rings must be closed and simple (no edge crosses or touches another but
-// its neighbours); within a polygon no ring meets another, holes lie
-// inside the exterior ring and outside each other; the polygons of a
+// its neighbours); within a polygon holes lie inside the exterior ring and
+// outside each other, and may touch it or each other at shared positions
+// only, the interior staying connected (OGC Simple Features); the polygons of a
 // MultiPolygon may touch at shared positions, their interiors apart around
 // each (OGC Simple Features), but not cross, share an edge or nest (but in
 // a hole). No edge may join antipodal positions, or positions whose WGS 84
@@ -344,9 +345,7 @@ func (p *parser) polygons(where string, geom *rawGeometry) [][][][2]float64 {
 		return nil
 	}
 	rs := newRingSet(out)
-	if len(out) > 1 {
-		bad = p.touches(where, rs)
-	}
+	bad = p.touches(where, rs, geom.Type == "MultiPolygon")
 	if !bad {
 		bad = p.nesting(where, rs, geom.Type == "MultiPolygon")
 	}

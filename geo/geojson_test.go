@@ -54,7 +54,7 @@ func TestParseGeoJSONBad(t *testing.T) {
 		{"open ring", fc(lineFeature, zone("a", "dmz", `{"type":"Polygon","coordinates":[[[31,40],[32,40],[32,41],[31,41]]]}`)), "the ring is not closed"},
 		{"short ring", fc(lineFeature, zone("a", "dmz", `{"type":"Polygon","coordinates":[[[31,40],[32,40],[31,40]]]}`)), "a ring needs at least four positions"},
 		{"bow tie", fc(lineFeature, zone("a", "dmz", `{"type":"Polygon","coordinates":[[[31,40],[32,41],[32,40],[31,41],[31,40]]]}`)), `features[1] (id "a").geometry.coordinates: ring edge 0`},
-		{"hole touching its exterior", fc(lineFeature, zone("a", "dmz", `{"type":"Polygon","coordinates":[[[30,48],[30.4,48],[30.4,48.4],[30,48.4],[30,48]],[[30.2,48],[30.3,48.2],[30.1,48.2],[30.2,48]]]}`)), `(id "a").geometry.coordinates: ring edge 0 of ring 0 [30 48]→[30.4 48] meets 2 of ring 1 [30.1 48.2]→[30.2 48]`},
+		{"hole vertex halfway along an exterior edge in lon/lat, 19 m south of its geodesic: crossing", fc(lineFeature, zone("a", "dmz", `{"type":"Polygon","coordinates":[[[30,48],[30.4,48],[30.4,48.4],[30,48.4],[30,48]],[[30.2,48],[30.3,48.2],[30.1,48.2],[30.2,48]]]}`)), `(id "a").geometry.coordinates: ring edge 0 of ring 0 [30 48]→[30.4 48] meets 2 of ring 1 [30.1 48.2]→[30.2 48]`},
 		{"unknown role", fc(lineFeature, zone("a", "buffer", square)), `properties.role: "buffer": want contact_line or one of dmz`},
 		{"duplicate id", fc(lineFeature, zone("a", "dmz", square), zone("a", "dmz", square)), `"a" is already the id of features[1]`},
 		{"bad id", fc(lineFeature, zone("Zone A", "dmz", square)), `"Zone A": use lowercase letters, digits and '-'`},
@@ -75,14 +75,16 @@ func TestParseGeoJSONBad(t *testing.T) {
 // an error, never both; an accepted geometry has a line, and each zone's
 // S2 polygon passes S2's own validation (loops that neither cross nor
 // share an edge, nested as S2 reads them). Seeded with the touching and
-// degenerate cases of testdata/touch and TestDegenerateGeometryRefused.
+// degenerate cases of testdata/touch, testdata/holes and
+// TestDegenerateGeometryRefused.
 func FuzzParseGeoJSON(f *testing.F) {
 	f.Add([]byte(fc(lineFeature, zone("a", "dmz", square))))
 	f.Add([]byte(fc(lineFeature, zone("a", "dmz", `{"type":"Polygon","coordinates":[[[31,40],[32,41],[32,40],[31,41],[31,40]]]}`))))
 	f.Add([]byte(fc(lineFeature, zone("a", "dmz", `{"type":"Polygon","coordinates":[[[0,90],[0,85],[90,85],[90,90],[0,90]]]}`))))
 	f.Add([]byte(fc(lineFeature, zone("a", "dmz", `{"type":"Polygon","coordinates":[[[30,0],[31,0],[32,0],[30,0]]]}`))))
 	f.Add([]byte(fc(strings.Replace(lineFeature, `[[30,40],[30,41],[30.5,42]]`, `[[30,40],[-150,-40]]`, 1))))
-	if ms, _ := filepath.Glob("testdata/touch/*.geojson"); len(ms) > 0 {
+	for _, dir := range []string{"touch", "holes"} {
+		ms, _ := filepath.Glob(filepath.Join("testdata", dir, "*.geojson"))
 		for _, m := range ms {
 			if b, err := os.ReadFile(m); err == nil {
 				f.Add(b)

@@ -69,7 +69,7 @@ func BenchmarkPartChecks(b *testing.B) {
 	check := func(polys [][][][2]float64) {
 		p := &parser{file: "b"}
 		rs := newRingSet(polys)
-		if p.touches("z", rs) || p.nesting("z", rs, true) {
+		if p.touches("z", rs, true) || p.nesting("z", rs, true) {
 			b.Fatal(p.problems)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/golang/geo/s2"
 )
@@ -11,13 +12,14 @@ import (
 // ringSet is a zone's rings, polygon by polygon, as S2 sees them: what the
 // checks between rings (touches, nesting) need.
 type ringSet struct {
-	pts   [][][]s2.Point // each ring's vertices, in the file's order
-	loops [][]*s2.Loop   // each ring's loop, normalized (its smaller region)
+	pts    [][][]s2.Point   // each ring's vertices, in the file's order
+	loops  [][]*s2.Loop     // each ring's loop, normalized (its smaller region)
+	coords [][][][2]float64 // the rings' positions, as in the file (not closed)
 	// left says whether, in the file's order, the ring has its region on
 	// its left (it runs counter-clockwise around it).
 	left [][]bool
-	// shared lists, for each vertex that rings of several polygons share,
-	// where it occurs.
+	// shared lists, for each vertex that several rings share (of one
+	// polygon or of several), where it occurs.
 	shared map[s2.Point][]vertexRef
 }
 
@@ -32,9 +34,10 @@ func cmpRef(a, b vertexRef) int {
 // not cross each other (the closing position dropped).
 func newRingSet(polys [][][][2]float64) *ringSet {
 	rs := &ringSet{
-		pts:   make([][][]s2.Point, len(polys)),
-		loops: make([][]*s2.Loop, len(polys)),
-		left:  make([][]bool, len(polys)),
+		pts:    make([][][]s2.Point, len(polys)),
+		loops:  make([][]*s2.Loop, len(polys)),
+		left:   make([][]bool, len(polys)),
+		coords: polys,
 	}
 	seen := map[s2.Point]vertexRef{}
 	for i, rings := range polys {
@@ -42,13 +45,10 @@ func newRingSet(polys [][][][2]float64) *ringSet {
 			pts := make([]s2.Point, len(r))
 			for k, c := range r {
 				pts[k] = point(c)
-				if len(polys) == 1 {
-					continue
-				}
 				ref := vertexRef{i, j, k}
 				if first, ok := seen[pts[k]]; !ok {
 					seen[pts[k]] = ref
-				} else if first.poly != i {
+				} else if first.poly != i || first.ring != j {
 					if rs.shared == nil {
 						rs.shared = map[s2.Point][]vertexRef{}
 					}
@@ -105,12 +105,20 @@ func (rs *ringSet) wedge(v vertexRef) (a0, a2 s2.Point) {
 	return a0, a2
 }
 
-// touches checks each vertex that rings of several polygons share: the
-// polygons' interiors must lie apart around it, so that they touch at the
-// point only (OGC Simple Features, which RFC 7946 follows, allows a
-// MultiPolygon's polygons to touch at a finite number of points). The
-// rings are simple, cross no other ring and share no edge.
-func (p *parser) touches(where string, rs *ringSet) bool {
+// touches checks each vertex that several rings share. Rings of two
+// polygons of a MultiPolygon must have their polygons' interiors apart
+// around it, so that the polygons touch at the point only (OGC Simple
+// Features, which RFC 7946 follows, allows a MultiPolygon's polygons to
+// touch at a finite number of points). Rings of one polygon must have the
+// regions outside the polygon apart around it: a hole touches its exterior
+// ring from inside, two holes touch each other from outside; and the
+// touches within a polygon must not close a cycle of rings (a hole
+// touching the exterior ring twice, or two holes touching each other and
+// each the exterior ring), which would cut the polygon's interior in two
+// (OGC Simple Features: a polygon's interior is connected). The rings are
+// simple, cross no other ring and share no edge. multi says whether the
+// zone is a MultiPolygon, for the coordinates' paths.
+func (p *parser) touches(where string, rs *ringSet, multi bool) bool {
 	// In the file's order, the problems reported the same each time.
 	vs := make([]s2.Point, 0, len(rs.shared))
 	for v := range rs.shared {
@@ -119,6 +127,12 @@ func (p *parser) touches(where string, rs *ringSet) bool {
 	slices.SortFunc(vs, func(a, b s2.Point) int {
 		return cmpRef(rs.shared[a][1], rs.shared[b][1])
 	})
+	at := func(r vertexRef) string {
+		if multi {
+			return fmt.Sprintf("%s.coordinates[%d][%d][%d]", where, r.poly, r.ring, r.i)
+		}
+		return fmt.Sprintf("%s.coordinates[%d][%d]", where, r.ring, r.i)
+	}
 	bad := false
 	for _, v := range vs {
 		refs := rs.shared[v]
@@ -127,14 +141,99 @@ func (p *parser) touches(where string, rs *ringSet) bool {
 				a, b := refs[y], refs[x]
 				a0, a2 := rs.wedge(a)
 				b0, b2 := rs.wedge(b)
-				if !s2.WedgeIntersects(a0, v, a2, b0, b2) {
+				switch {
+				case a.poly != b.poly:
+					if !s2.WedgeIntersects(a0, v, a2, b0, b2) {
+						continue
+					}
+					p.addf(at(b), "polygon %d shares this position with polygon %d (ring %d, position %d) and their interiors overlap around it: the polygons of a MultiPolygon may touch at points only, each outside the other",
+						b.poly, a.poly, a.ring, a.i)
+				// One polygon: the wedges outside it (a2, v, a0) must be
+				// apart.
+				case !s2.WedgeIntersects(a2, v, a0, b2, b0):
 					continue
+				case a.ring == 0:
+					p.addf(at(b), "the hole shares this position with the exterior ring (position %d) and lies outside it there: a hole may touch its exterior ring at points only, from inside", a.i)
+				default:
+					p.addf(at(b), "hole %d shares this position with hole %d (position %d) and they overlap there: holes may touch each other at points only, each outside the other", b.ring, a.ring, a.i)
 				}
-				p.addf(fmt.Sprintf("%s.coordinates[%d][%d][%d]", where, b.poly, b.ring, b.i),
-					"polygon %d shares this position with polygon %d (ring %d, position %d) and their interiors overlap around it: the polygons of a MultiPolygon may touch at points only, each outside the other",
-					b.poly, a.poly, a.ring, a.i)
 				bad = true
 			}
+		}
+	}
+	if bad {
+		return true
+	}
+	return p.cutInTwo(vs, rs, at)
+}
+
+// cutInTwo reports the touches that cut a polygon's interior in two: those
+// that join two of its rings already joined through other touches (the
+// rings and the shared vertices form a graph; the interior is connected
+// when it has no cycle). vs are the shared vertices in the file's order.
+func (p *parser) cutInTwo(vs []s2.Point, rs *ringSet, at func(vertexRef) string) bool {
+	type link struct {
+		to  int       // the ring touched
+		via vertexRef // where
+	}
+	links := make([]map[int][]link, len(rs.pts)) // per polygon, ring → its touches
+	// path returns where the touches found so far join ring a to ring b
+	// of polygon i, or nil.
+	path := func(i, a, b int) []vertexRef {
+		prev := map[int]link{a: {to: -1}}
+		for queue := []int{a}; len(queue) > 0; queue = queue[1:] {
+			for _, l := range links[i][queue[0]] {
+				if _, ok := prev[l.to]; !ok {
+					prev[l.to] = link{to: queue[0], via: l.via}
+					queue = append(queue, l.to)
+				}
+			}
+		}
+		if _, ok := prev[b]; !ok {
+			return nil
+		}
+		var out []vertexRef
+		for r := b; r != a; r = prev[r].to {
+			out = append(out, prev[r].via)
+		}
+		return out
+	}
+	ringName := func(r int) string {
+		if r == 0 {
+			return "the exterior ring"
+		}
+		return fmt.Sprintf("hole %d", r)
+	}
+	bad := false
+	for _, v := range vs {
+		refs := rs.shared[v]
+		for x := 1; x < len(refs); x++ {
+			// Join b's ring to the first ring of its polygon at v.
+			b := refs[x]
+			y := slices.IndexFunc(refs[:x], func(r vertexRef) bool { return r.poly == b.poly })
+			if y < 0 {
+				continue
+			}
+			a := refs[y]
+			if links[b.poly] == nil {
+				links[b.poly] = map[int][]link{}
+			}
+			if via := path(b.poly, a.ring, b.ring); via != nil {
+				var names []string
+				for _, r := range via {
+					names = append(names, fmt.Sprint(rs.coords[r.poly][r.ring][r.i]))
+				}
+				how := fmt.Sprintf("at %s already", names[0])
+				if len(via) > 1 {
+					how = "is joined to it already through the touches at " + strings.Join(names, ", ")
+				}
+				p.addf(at(b), "%s touches %s here and %s: the rings cut the polygon's interior in two (OGC Simple Features: a polygon's interior is connected); make each part a polygon of a MultiPolygon",
+					ringName(b.ring), ringName(a.ring), how)
+				bad = true
+				continue
+			}
+			links[b.poly][a.ring] = append(links[b.poly][a.ring], link{to: b.ring, via: b})
+			links[b.poly][b.ring] = append(links[b.poly][b.ring], link{to: a.ring, via: b})
 		}
 	}
 	return bad

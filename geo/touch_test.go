@@ -101,7 +101,8 @@ func TestMultiPolygonPartsTouch(t *testing.T) {
 }
 
 // reverseRings returns the geometry file with the rings of zone "z" (the
-// second feature, a MultiPolygon) for which reverse says so reversed.
+// second feature, a Polygon or a MultiPolygon) for which reverse says so
+// reversed.
 func reverseRings(t *testing.T, data []byte, reverse func(ring int) bool) []byte {
 	t.Helper()
 	var doc struct {
@@ -112,7 +113,11 @@ func reverseRings(t *testing.T, data []byte, reverse func(ring int) bool) []byte
 		t.Fatal(err)
 	}
 	geom := doc.Features[1]["geometry"].(map[string]any)
-	for _, poly := range geom["coordinates"].([]any) {
+	polys := geom["coordinates"].([]any)
+	if geom["type"] == "Polygon" {
+		polys = []any{polys}
+	}
+	for _, poly := range polys {
 		for j, ring := range poly.([]any) {
 			if reverse(j) {
 				slices.Reverse(ring.([]any))
