@@ -75,9 +75,17 @@ func crossings(chains []chain, what string) []string {
 			// A great-circle arc bulges towards the pole by up to about
 			// L²/8R·tan(lat); pad the box by 1 % of the edge's extent, which
 			// is more than that for any edge shorter than a few hundred km.
-			pad := 0.01*math.Hypot(cb[0]-ca[0], cb[1]-ca[1]) + 1e-9
+			pad := 0.01*math.Hypot(math.Remainder(cb[0]-ca[0], 360), cb[1]-ca[1]) + 1e-9
 			s.lo = [2]float64{math.Min(ca[0], cb[0]) - pad, math.Min(ca[1], cb[1]) - pad}
 			s.hi = [2]float64{math.Max(ca[0], cb[0]) + pad, math.Max(ca[1], cb[1]) + pad}
+			// An edge across the antimeridian (its longitudes more than
+			// 180° apart: it joins them the short way) or with an end on it
+			// (written 180 or -180, the same point) may meet edges at both
+			// ends of the sweep: it gets every longitude. Such edges are
+			// few: a ring across the antimeridian has two.
+			if math.Abs(cb[0]-ca[0]) > 180 || math.Abs(ca[0]) == 180 || math.Abs(cb[0]) == 180 {
+				s.lo[0], s.hi[0] = -180-pad, 180+pad
+			}
 			// Near the poles the arc bulges far beyond that (an edge along
 			// 80° N spanning 170° of longitude reaches 89.1° N): take its
 			// latitudes from S2's bound of the arc, and every longitude
@@ -121,8 +129,8 @@ func crossings(chains []chain, what string) []string {
 					if sameEdge(first, second) {
 						verb = "is the same edge as"
 					}
-					out = append(out, fmt.Sprintf("%s %s %v→%v %s %s %v→%v", what,
-						label(chains, first), first.ca, first.cb, verb, label(chains, second), second.ca, second.cb))
+					out = append(out, fmt.Sprintf("%s %s %v→%v %s %s %v→%v%s", what,
+						label(chains, first), first.ca, first.cb, verb, label(chains, second), second.ca, second.cb, cutHint(chains, first, second)))
 				}
 			}
 		}
@@ -173,4 +181,27 @@ func bad(chains []chain, s, t *seg) bool {
 // sameEdge reports whether two edges join the same two vertices.
 func sameEdge(s, t *seg) bool {
 	return (s.a == t.a && s.b == t.b) || (s.a == t.b && s.b == t.a)
+}
+
+// cutHint explains two edges that meet at a position on the antimeridian
+// written 180 in one and -180 in the other: the geometry cut there, as
+// RFC 7946 §3.1.9 recommends, which accord reads as parts that touch or
+// share an edge.
+func cutHint(chains []chain, s, t *seg) string {
+	cut := false
+	for _, a := range [][2]float64{s.ca, s.cb} {
+		for _, b := range [][2]float64{t.ca, t.cb} {
+			if math.Abs(a[0]) == 180 && a[0] == -b[0] && a[1] == b[1] {
+				cut = true
+			}
+		}
+	}
+	if !cut {
+		return ""
+	}
+	what, whole := "line", "write the line in one part"
+	if chains[s.chain].closed {
+		what, whole = "polygon", "write the polygon whole"
+	}
+	return fmt.Sprintf(" (the %s cut at the antimeridian, as RFC 7946 §3.1.9 recommends: accord's edges join their ends the short way, across it if need be; %s)", what, whole)
 }

@@ -89,8 +89,12 @@ type properties struct {
 // ring must bound an area above S2's error bound for it. Ring orientation
 // is not enforced (RFC 7946 §3.1.6 asks parsers not to reject the wrong
 // one): each ring bounds the smaller of the two regions it separates.
-// Edges are geodesics (great-circle arcs); the geometry must not cross the
-// antimeridian.
+// Edges are geodesics (great-circle arcs), which join their ends the short
+// way whatever the longitudes' difference: an edge from [179.5 -16] to
+// [-179.5 -16] is 1° wide, across the antimeridian (longitudes 180 and -180
+// name the same meridian). A geometry cut at the antimeridian (RFC 7946
+// §3.1.9) is read as parts that share an edge or a position there, and
+// refused with that said: write it whole.
 func ParseGeoJSON(name string, data []byte) (*Geometry, error) {
 	return ParseGeoJSONWith(name, data, ParseOptions{})
 }
@@ -297,7 +301,11 @@ func (p *parser) polygons(where string, geom *rawGeometry) [][][][2]float64 {
 				bad = true
 				continue
 			case !slices.Equal(ring[0], ring[len(ring)-1]):
-				p.addf(rat, "the ring is not closed: the last position %v differs from the first %v", ring[len(ring)-1], ring[0])
+				why := ""
+				if a, b := ring[0], ring[len(ring)-1]; len(a) >= 2 && len(b) >= 2 && math.Abs(a[0]) == 180 && a[0] == -b[0] && slices.Equal(a[1:], b[1:]) {
+					why = " (the same point, longitudes 180 and -180 naming the same meridian, but RFC 7946 asks the last position to repeat the first's values)"
+				}
+				p.addf(rat, "the ring is not closed: the last position %v differs from the first %v%s", ring[len(ring)-1], ring[0], why)
 				bad = true
 				continue
 			}
@@ -385,8 +393,8 @@ func (p *parser) positions(where string, raw [][]float64, ring bool) ([][2]float
 				ok = false
 				continue
 			}
-			if math.Abs(pos[0]-prev[0]) > 180 {
-				p.addf(at, "the edge from %v crosses the antimeridian, which is not supported", prev)
+			if pos[1] == prev[1] && math.Abs(pos[0]) == 180 && pos[0] == -prev[0] {
+				p.addf(at, "repeats the previous position %v (a zero-length edge; longitudes 180 and -180 name the same meridian)", prev)
 				ok = false
 				continue
 			}
@@ -416,8 +424,8 @@ func (p *parser) positions(where string, raw [][]float64, ring bool) ([][2]float
 	return out, ok
 }
 
-// edgeUndefined says why the edge from a to b ([lon, lat] degrees, less
-// than 180° of longitude apart) has no definite path, or "": its ends are
+// edgeUndefined says why the edge from a to b ([lon, lat] degrees) has no
+// definite path, or "": its ends are
 // antipodal (every great circle through one passes through the other), or
 // so nearly antipodal that the WGS 84 geodesic between them, which is the
 // edge for the kernel, is not found (Vincenty's inverse formula does not

@@ -96,8 +96,15 @@ func (g *Geometry) LengthM() float64 {
 }
 
 // point converts [lon, lat] degrees into a point on the unit sphere.
-func point(c [2]float64) s2.Point { return s2.PointFromLatLng(s2.LatLngFromDegrees(c[1], c[0])) }
+func point(c [2]float64) s2.Point { return Point(c[0], c[1]) }
 
 // Point converts a longitude and latitude in degrees into a point on the
-// unit sphere.
-func Point(lon, lat float64) s2.Point { return s2.PointFromLatLng(s2.LatLngFromDegrees(lat, lon)) }
+// unit sphere. Longitudes -180 and 180 give the same point (sin π and
+// sin −π differ in their last bits, which would make two points 1e-9 m
+// apart of one position on the antimeridian).
+func Point(lon, lat float64) s2.Point {
+	if lon == -180 {
+		lon = 180
+	}
+	return s2.PointFromLatLng(s2.LatLngFromDegrees(lat, lon))
+}
