@@ -233,6 +233,10 @@ func (p *parser) line(where string, geom *rawGeometry) [][][2]float64 {
 			p.addf(where+".coordinates", "want an array of arrays of positions: %v", err)
 			return nil
 		}
+		if len(parts) == 0 {
+			p.addf(where+".coordinates", "a MultiLineString needs at least one line")
+			return nil
+		}
 	default:
 		p.addf(where+".type", "the contact line must be a LineString or MultiLineString, not %q", geom.Type)
 		return nil
@@ -274,6 +278,11 @@ func (p *parser) polygons(where string, geom *rawGeometry) [][][][2]float64 {
 	case "MultiPolygon":
 		if err := json.Unmarshal(geom.Coordinates, &polys); err != nil {
 			p.addf(where+".coordinates", "want an array of polygons: %v", err)
+			return nil
+		}
+		if len(polys) == 0 {
+			// A zone with no area: S2 would have no polygon to test.
+			p.addf(where+".coordinates", "a MultiPolygon needs at least one polygon")
 			return nil
 		}
 	default:

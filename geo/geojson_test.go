@@ -55,6 +55,8 @@ func TestParseGeoJSONBad(t *testing.T) {
 		{"short ring", fc(lineFeature, zone("a", "dmz", `{"type":"Polygon","coordinates":[[[31,40],[32,40],[31,40]]]}`)), "a ring needs at least four positions"},
 		{"bow tie", fc(lineFeature, zone("a", "dmz", `{"type":"Polygon","coordinates":[[[31,40],[32,41],[32,40],[31,41],[31,40]]]}`)), `features[1] (id "a").geometry.coordinates: ring edge 0`},
 		{"hole vertex halfway along an exterior edge in lon/lat, 19 m south of its geodesic: crossing", fc(lineFeature, zone("a", "dmz", `{"type":"Polygon","coordinates":[[[30,48],[30.4,48],[30.4,48.4],[30,48.4],[30,48]],[[30.2,48],[30.3,48.2],[30.1,48.2],[30.2,48]]]}`)), `(id "a").geometry.coordinates: ring edge 0 of ring 0 [30 48]→[30.4 48] meets 2 of ring 1 [30.1 48.2]→[30.2 48]`},
+		{"empty multipolygon", fc(lineFeature, zone("a", "dmz", `{"type":"MultiPolygon","coordinates":[]}`)), `features[1] (id "a").geometry.coordinates: a MultiPolygon needs at least one polygon`},
+		{"empty multilinestring", fc(`{"type":"Feature","properties":{"id":"l","role":"contact_line"},"geometry":{"type":"MultiLineString","coordinates":[]}}`), `features[0] (id "l").geometry.coordinates: a MultiLineString needs at least one line`},
 		{"unknown role", fc(lineFeature, zone("a", "buffer", square)), `properties.role: "buffer": want contact_line or one of dmz`},
 		{"duplicate id", fc(lineFeature, zone("a", "dmz", square), zone("a", "dmz", square)), `"a" is already the id of features[1]`},
 		{"bad id", fc(lineFeature, zone("Zone A", "dmz", square)), `"Zone A": use lowercase letters, digits and '-'`},
