@@ -14,6 +14,11 @@ type seg struct {
 	a, b     s2.Point
 	ca, cb   [2]float64
 	lo, hi   [2]float64 // lon/lat bounding box, padded
+	// devM bounds the distance between the edge's WGS 84 geodesic and its
+	// arc, once devOK (see dev).
+	devM   float64
+	devOK  bool
+	lenRad float64 // the edge's angle on the sphere, once computed (length)
 }
 
 type chain struct {
@@ -59,7 +64,9 @@ func partCrossings(polys [][][][2]float64) []string {
 }
 
 // crossings finds pairs of edges that cross or touch, other than
-// consecutive edges of one chain at their shared vertex. It sweeps the
+// consecutive edges of one chain at their shared vertex (and rings at
+// a shared vertex), and pairs whose arcs and WGS 84 geodesics could be
+// read otherwise (wgs84Doubt). It sweeps the
 // edges by longitude, so it costs O(n log n) plus the pairs whose boxes
 // overlap. At most 10 are reported.
 func crossings(chains []chain, what string) []string {
@@ -119,19 +126,27 @@ func crossings(chains []chain, what string) []string {
 			if t.hi[1] < s.lo[1] || s.hi[1] < t.lo[1] {
 				continue
 			}
-			if bad(chains, s, t) {
-				if len(out) < 10 {
-					first, second := s, t
-					if first.chain > second.chain || (first.chain == second.chain && first.i > second.i) {
-						first, second = second, first
-					}
-					verb := "meets"
-					if sameEdge(first, second) {
-						verb = "is the same edge as"
-					}
-					out = append(out, fmt.Sprintf("%s %s %v→%v %s %s %v→%v%s", what,
-						label(chains, first), first.ca, first.cb, verb, label(chains, second), second.ca, second.cb, cutHint(chains, first, second)))
+			first, second := s, t
+			if first.chain > second.chain || (first.chain == second.chain && first.i > second.i) {
+				first, second = second, first
+			}
+			msg := ""
+			switch {
+			case bad(chains, s, t):
+				verb, note := "meets", ""
+				switch {
+				case sameEdge(first, second):
+					verb = "is the same edge as"
+				case s2.CrossingSign(s.a, s.b, t.a, t.b) == s2.Cross:
+					note = crossDoubt(first, second)
 				}
+				msg = fmt.Sprintf("%s %s %v→%v %s %s %v→%v%s%s", what,
+					label(chains, first), first.ca, first.cb, verb, label(chains, second), second.ca, second.cb, cutHint(chains, first, second), note)
+			case !sameEdge(s, t):
+				msg = wgs84Doubt(chains, what, first, second)
+			}
+			if msg != "" && len(out) < 10 {
+				out = append(out, msg)
 			}
 		}
 		active = append(active, k)

@@ -89,6 +89,11 @@ type properties struct {
 // ring must bound an area above S2's error bound for it. Ring orientation
 // is not enforced (RFC 7946 §3.1.6 asks parsers not to reject the wrong
 // one): each ring bounds the smaller of the two regions it separates.
+// The checks run on S2's great-circle arcs; as the kernel takes each edge
+// as its WGS 84 geodesic, two edges closer than the sum of their
+// arc-to-geodesic gaps, or leaving a shared vertex in another order on
+// WGS 84, are refused too (wgs84Doubt), so that an accepted geometry is
+// valid on both.
 // Edges are geodesics (great-circle arcs), which join their ends the short
 // way whatever the longitudes' difference: an edge from [179.5 -16] to
 // [-179.5 -16] is 1° wide, across the antimeridian (longitudes 180 and -180

@@ -78,7 +78,7 @@ func TestParseGeoJSONBad(t *testing.T) {
 // S2 polygon passes S2's own validation (loops that neither cross nor
 // share an edge, nested as S2 reads them). Seeded with the touching and
 // degenerate cases of testdata/touch, testdata/holes,
-// testdata/antimeridian and
+// testdata/antimeridian, testdata/arcs and
 // TestDegenerateGeometryRefused.
 func FuzzParseGeoJSON(f *testing.F) {
 	f.Add([]byte(fc(lineFeature, zone("a", "dmz", square))))
@@ -86,7 +86,7 @@ func FuzzParseGeoJSON(f *testing.F) {
 	f.Add([]byte(fc(lineFeature, zone("a", "dmz", `{"type":"Polygon","coordinates":[[[0,90],[0,85],[90,85],[90,90],[0,90]]]}`))))
 	f.Add([]byte(fc(lineFeature, zone("a", "dmz", `{"type":"Polygon","coordinates":[[[30,0],[31,0],[32,0],[30,0]]]}`))))
 	f.Add([]byte(fc(strings.Replace(lineFeature, `[[30,40],[30,41],[30.5,42]]`, `[[30,40],[-150,-40]]`, 1))))
-	for _, dir := range []string{"touch", "holes", "antimeridian"} {
+	for _, dir := range []string{"touch", "holes", "antimeridian", "arcs"} {
 		ms, _ := filepath.Glob(filepath.Join("testdata", dir, "*.geojson"))
 		for _, m := range ms {
 			if b, err := os.ReadFile(m); err == nil {
