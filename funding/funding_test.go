@@ -114,3 +114,58 @@ func TestFundingRecordsAndReplays(t *testing.T) {
 		t.Fatal("a failed write changed the registry")
 	}
 }
+
+// A disbursement of a commitment to a project cancelled since is refused
+// through the registry's one path (the server's route and the CLI's): an
+// EINVALID error naming the project and when it was cancelled, the
+// refusal recorded, the disbursement made before kept.
+func TestFundingCancelledProjectIsNotPaid(t *testing.T) {
+	l := &memLedger{}
+	clock := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	cfg := Config{Ledger: l, Now: func() time.Time { return clock },
+		Agreement: func() (reconstruction.Agreement, error) { return state{true}, nil }}
+	f, err := Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	usd := func(n int64) reconstruction.Money { return reconstruction.Money{Amount: n * 100, Currency: "USD"} }
+	grid := reconstruction.Project{ID: "grid", Sector: "energy", Oblast: "kharkivska", Cost: usd(80), Implementer: "ukrenergo"}
+	for _, step := range []func() (Result, error){
+		func() (Result, error) {
+			return f.RegisterFund(By("eu"), reconstruction.Fund{ID: "eu-era", Source: reconstruction.Loan, Amount: usd(100)})
+		},
+		func() (Result, error) { return f.RegisterProject(By("un"), grid) },
+		func() (Result, error) {
+			return f.Commit(By("eu"), reconstruction.Commitment{ID: "c1", Fund: "eu-era", Project: "grid", Amount: usd(50)})
+		},
+		func() (Result, error) {
+			return f.Disburse(By("eu"), reconstruction.Disbursement{ID: "d1", Commitment: "c1", Amount: usd(10)})
+		},
+	} {
+		if _, err := step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	clock = clock.Add(time.Hour)
+	grid.Status = reconstruction.Cancelled
+	if _, err := f.RegisterProject(By("un"), grid); err != nil {
+		t.Fatal(err)
+	}
+	clock = clock.Add(time.Hour)
+	res, err := f.Disburse(By("eu"), reconstruction.Disbursement{ID: "d2", Commitment: "c1", Amount: usd(10)})
+	want := `disbursement "d2" refused: project grid was cancelled on 2026-03-01T10:00:00Z: no money is paid to a cancelled project; the refusal is recorded`
+	if accord.ErrorCode(err) != accord.EINVALID || !strings.Contains(err.Error(), want) || res.Event.Type != reconstruction.RefusalEv {
+		t.Fatalf("got %+v, %v; want an EINVALID error saying %q", res, err, want)
+	}
+	tot := f.Totals()
+	if len(f.Registry().Disbursements) != 1 || tot.Funds[0].Disbursed != 1000 || tot.Refusals != 1 {
+		t.Errorf("disbursements %+v, totals %+v: want d1 alone, 10.00 USD disbursed, the refusal counted", f.Registry().Disbursements, tot)
+	}
+	g, err := Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(g.Registry().JSON()) != string(f.Registry().JSON()) {
+		t.Fatal("replaying the record gives another registry")
+	}
+}

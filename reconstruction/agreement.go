@@ -46,6 +46,9 @@ func (r *Registry) Disburse(d Disbursement, at time.Time, a Agreement) (Event, e
 		return r.record(ev, err)
 	}
 	c, _ := r.Commitment(d.Commitment)
+	if err := r.checkNotCancelled("disbursement", d.ID, c); err != nil {
+		return r.record(ev, err)
+	}
 	if a.Snapback() {
 		return r.record(ev, refuse("disbursement", d.ID, "blocked: snapback is in force (agreement entry %d)", d.AgreementSeq))
 	}
@@ -92,10 +95,47 @@ func (r *Registry) Confirm(x Confirmation, at time.Time, a Agreement) (Event, er
 	if x.ID != "" && x.Guarantor != "" && !a.Guarantor(x.Guarantor) {
 		return r.record(ev, refuse("confirmation", x.ID, "%s is not a guarantor of the agreement", x.Guarantor))
 	}
+	if err := r.validate(ev); err != nil {
+		return r.record(ev, err)
+	}
+	c, _ := r.Commitment(x.Commitment)
+	if err := r.checkNotCancelled("confirmation", x.ID, c); err != nil {
+		return r.record(ev, err)
+	}
 	if err := r.Apply(ev); err != nil {
 		return r.record(ev, err)
 	}
 	return ev, nil
+}
+
+// checkNotCancelled refuses a disbursement or a confirmation of one (what,
+// id) of commitment c when c's project is cancelled, naming when it was.
+// It is part of the decision, as the agreement's state is, not a rule of
+// Apply: a record made before the rule still replays.
+func (r *Registry) checkNotCancelled(what, id string, c Commitment) error {
+	p, ok := r.Project(c.Project)
+	if !ok || p.Status != Cancelled {
+		return nil
+	}
+	return refuse(what, id, "project %s was cancelled on %s: no money is paid to a cancelled project", p.ID, r.cancelledAt(p.ID).Format(time.RFC3339))
+}
+
+// cancelledAt is when project id, cancelled now, was cancelled: the event
+// that set its status to cancelled last (the first of the updates since
+// that kept it so).
+func (r *Registry) cancelledAt(id string) time.Time {
+	var at time.Time
+	for i := len(r.Log) - 1; i >= 0; i-- {
+		p := r.Log[i].Project
+		if r.Log[i].Type != ProjectEv || p == nil || p.ID != id {
+			continue
+		}
+		if p.Status != Cancelled {
+			break
+		}
+		at = r.Log[i].At
+	}
+	return at
 }
 
 // CheckGuarantors refuses, and records the refusal of, a commitment
