@@ -295,6 +295,12 @@ func (w *Witness) stream(ctx context.Context, fc FollowConfig, signal, connected
 			if errors.Is(err, io.EOF) {
 				return errors.New("the server closed the feed")
 			}
+			// The feed was reached and dropped: not one that could not be
+			// reached, as reach calls a read's answer cut.
+			var u *Unreachable
+			if errors.As(err, &u) {
+				return u.Err
+			}
 			return err
 		}
 		idle.Reset(fc.Idle)

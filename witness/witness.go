@@ -61,7 +61,7 @@ type Config struct {
 	// stops at the first, partial, as in accord verify).
 	Open func(accord.Seal) (*accord.Sealed, error)
 
-	Client *http.Client // http.DefaultClient when nil
+	Client *http.Client // reach.NewClient(reach.DefaultTimeout) when nil
 }
 
 // ErrFetch marks an error of Config.Open that is a failure to fetch
@@ -234,7 +234,7 @@ func (w *Witness) Server() string { return w.server }
 // start.
 func Open(cfg Config) (*Witness, error) {
 	if cfg.Client == nil {
-		cfg.Client = http.DefaultClient
+		cfg.Client = reach.NewClient(reach.DefaultTimeout)
 	}
 	cfg.Server = strings.TrimSuffix(cfg.Server, "/")
 	if err := CheckServer(cfg.Server); err != nil {
@@ -751,7 +751,7 @@ func (w *Witness) getLimit(ctx context.Context, path string, limit int64) ([]byt
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, limit))
 	if err != nil {
-		return nil, fmt.Errorf("GET %s: %v", path, err)
+		return nil, fmt.Errorf("GET %s: %w", path, err) // an answer that stopped: not reached (reach)
 	}
 	if resp.StatusCode != http.StatusOK {
 		return nil, &statusError{path: path, status: resp.Status, code: resp.StatusCode}

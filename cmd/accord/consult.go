@@ -27,6 +27,7 @@ import (
 type consultFlags struct {
 	server, author, keyFile, token, id, evidence string
 	json                                         bool
+	timeout                                      clientTimeout
 }
 
 func (f *consultFlags) register(c *cobra.Command) {
@@ -34,6 +35,7 @@ func (f *consultFlags) register(c *cobra.Command) {
 	c.Flags().StringVar(&f.author, "author", "", "who signs: the party answering, or the guarantor signing (required)")
 	c.Flags().StringVar(&f.keyFile, "key", "", "the author's private key: a file whose first line is the base64 ed25519 private key 'accord ledger keygen --author' prints (its output saved whole will do; required)")
 	c.Flags().StringVar(&f.token, "token", "", "the bearer token, when the server checks tokens (default $ACCORD_TOKEN)")
+	f.timeout.register(c)
 	c.Flags().StringVar(&f.id, "id", "", "the submission's id, unique per author (default: random)")
 	c.Flags().StringVar(&f.evidence, "evidence", "", "the evidence: what a dispute or a finding rests on")
 	c.Flags().BoolVar(&f.json, "json", false, "print the server's answer as JSON")
@@ -147,7 +149,11 @@ func (f *consultFlags) send(cmd *cobra.Command, typ string, body any) error {
 	if tok := firstOf(f.token, os.Getenv("ACCORD_TOKEN")); tok != "" {
 		req.Header.Set("Authorization", "Bearer "+tok)
 	}
-	resp, err := reach.Do(nil, req, redact.URL(f.server))
+	hc, err := f.timeout.client()
+	if err != nil {
+		return err
+	}
+	resp, err := reach.Do(hc, req, redact.URL(f.server))
 	if err != nil {
 		return err // could not be reached (exit 3), or sent with no answer
 	}

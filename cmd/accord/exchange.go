@@ -24,16 +24,18 @@ import (
 type exchangeFlags struct {
 	server, token string
 	json          bool
+	timeout       clientTimeout
 }
 
 func (f *exchangeFlags) register(c *cobra.Command) {
 	c.Flags().StringVar(&f.server, "server", "http://127.0.0.1:8080", serverFlagUsage)
 	c.Flags().StringVar(&f.token, "token", "", "the bearer token, when the server checks tokens (default $ACCORD_TOKEN)")
+	f.timeout.register(c)
 	c.Flags().BoolVar(&f.json, "json", false, "print the server's answer as JSON")
 }
 
 func (f *exchangeFlags) client() *talksClient {
-	return &talksClient{server: f.server, token: firstOf(f.token, os.Getenv("ACCORD_TOKEN"))}
+	return &talksClient{server: f.server, token: firstOf(f.token, os.Getenv("ACCORD_TOKEN")), timeout: &f.timeout}
 }
 
 func newExchangeCmd() *cobra.Command {

@@ -75,6 +75,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var ur *reach.Unreachable
 	if errors.As(err, &ur) {
 		fmt.Fprintf(stderr, "accord: %v\n", err)
+		timeoutHint(stderr, err)
 		return exitUnreachable
 	}
 	var na *reach.NoAnswer
@@ -82,6 +83,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		// Sent, and no answer: the server may have done it (not a bug,
 		// and not "could not be reached": running it again may do it twice).
 		fmt.Fprintf(stderr, "accord: %v\n", err)
+		timeoutHint(stderr, err)
 		return exitFailure
 	}
 	var ve *scenario.ValidationError
@@ -94,6 +96,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "accord: this is a bug; please report it with the command line above")
 	}
 	return exitFailure
+}
+
+// timeoutHint says, when the client gave up waiting, which setting bounds
+// the wait.
+func timeoutHint(stderr io.Writer, err error) {
+	var t *reach.Timeout
+	if errors.As(err, &t) {
+		fmt.Fprintf(stderr, "accord: each wait for the server is bounded by --timeout (or $ACCORD_TIMEOUT), here %v\n", t.After)
+	}
 }
 
 // systemError reports whether err is the system's answer to a file

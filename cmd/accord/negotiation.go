@@ -684,6 +684,7 @@ func acceptsWord(b bool) string {
 func newNegotiationRevealCmd() *cobra.Command {
 	var ledgerSrc, format, keysPath, checkpointPath, logKey, origin string
 	var asJSON bool
+	var timeout clientTimeout
 	cmd := &cobra.Command{
 		Use:   "reveal REVEAL.json --ledger LEDGER|URL",
 		Short: "Check that a revealed position opens its commitment in the record",
@@ -745,7 +746,7 @@ entries of the log's signed checkpoint, unchanged.`,
 			if err != nil {
 				return accord.Errorf(accord.EINVALID, "%s: salt: not base64: %v", args[0], err)
 			}
-			data, err := readLedger(cmd, ledgerSrc)
+			data, err := readLedger(cmd, ledgerSrc, &timeout)
 			if err != nil {
 				return err
 			}
@@ -778,6 +779,7 @@ entries of the log's signed checkpoint, unchanged.`,
 	}
 	cmd.Flags().StringVar(&ledgerSrc, "ledger", "", "the record: a ledger file, or a server's URL (required; exit 3 when the server cannot be reached)")
 	cmd.Flags().StringVar(&keysPath, "keys", "", `the authors' public keys, a JSON file {"NAME": "BASE64 ED25519"}: every signature in the record is checked`)
+	timeout.register(cmd)
 	cmd.Flags().StringVar(&checkpointPath, "checkpoint", "", "the log's signed checkpoint (a signed note, with --log-key): the record must hold its entries")
 	cmd.Flags().StringVar(&logKey, "log-key", "", "the log's public note key, or a file holding it (with --checkpoint)")
 	cmd.Flags().StringVar(&origin, "origin", "accord/ukraine-2025", "the log's origin line in its checkpoints")

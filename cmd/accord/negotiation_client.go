@@ -31,7 +31,8 @@ import (
 // one path.
 type talksClient struct {
 	server, token string
-	header        http.Header // more headers to send (a signed submission's)
+	header        http.Header    // more headers to send (a signed submission's)
+	timeout       *clientTimeout // the command's --timeout (nil: the default)
 }
 
 // call sends a request (body marshalled as JSON when not nil) and decodes
@@ -59,7 +60,11 @@ func (c *talksClient) call(ctx context.Context, method, path string, body, into 
 	for k, v := range c.header {
 		req.Header[k] = v
 	}
-	resp, err := reach.Do(nil, req, redact.URL(c.server))
+	hc, err := c.timeout.client()
+	if err != nil {
+		return nil, err
+	}
+	resp, err := reach.Do(hc, req, redact.URL(c.server))
 	if err != nil {
 		return nil, err // could not be reached (exit 3), or sent with no answer
 	}
@@ -227,10 +232,17 @@ func (c *talksClient) request(ctx context.Context, s signer, id string, text map
 // (internal/reach), as main maps them.
 const serverExits = `Exit 0 when done; 1 when the server refuses the request or answers an
 error (its message said), or when a request that changes something was
-sent and no answer came back (it may have been done: look at the record
-before sending it again); 3 when the server could not be reached
-(connection refused, host not found, no answer in time): nothing was done,
-and a later run may succeed.`
+sent and no answer came back, or its answer stopped in its middle (it may
+have been done: look at the record before sending it again); 3 when the
+server could not be reached (connection refused, host not found, no
+connection in time), or a request that only reads got no answer, or an
+answer that stopped (the message says which): nothing was done, and a
+later run may succeed.
+
+--timeout (default 30s, or $ACCORD_TIMEOUT) bounds each wait for the
+server: to connect (the dial, the TLS handshake), for its answer once the
+request is sent, and for more of the answer while it comes. There is no
+limit on the whole: a long answer is read while its bytes keep coming.`
 
 // serverFlagUsage is the --server flag's usage in the client commands.
 const serverFlagUsage = "the server's URL (exit 3 when it cannot be reached)"
@@ -239,11 +251,13 @@ const serverFlagUsage = "the server's URL (exit 3 when it cannot be reached)"
 type negotiationFlags struct {
 	server, token, format string
 	json                  bool
+	timeout               clientTimeout
 }
 
 func (f *negotiationFlags) register(c *cobra.Command) {
 	c.Flags().StringVar(&f.server, "server", "http://127.0.0.1:8080", serverFlagUsage)
 	c.Flags().StringVar(&f.token, "token", "", "the bearer token: the mediator's, or the party's own (default $ACCORD_TOKEN)")
+	f.timeout.register(c)
 	registerFormat(c, &f.format, &f.json, "print the server's answer as JSON (--output-format json)")
 }
 
@@ -261,7 +275,7 @@ func registerFormat(c *cobra.Command, format *string, asJSON *bool, usage string
 }
 
 func (f *negotiationFlags) client() *talksClient {
-	return &talksClient{server: f.server, token: firstOf(f.token, os.Getenv("ACCORD_TOKEN"))}
+	return &talksClient{server: f.server, token: firstOf(f.token, os.Getenv("ACCORD_TOKEN")), timeout: &f.timeout}
 }
 
 // partyFlags are a party's signing flags.

@@ -73,6 +73,7 @@ type recFlags struct {
 func (f *recFlags) register(c *cobra.Command) {
 	c.Flags().StringVar(&f.server, "server", "http://127.0.0.1:8080", serverFlagUsage)
 	c.Flags().StringVar(&f.token, "token", "", "the bearer token: the funder's own, or a mediator's for projects (default $ACCORD_TOKEN)")
+	f.timeout.register(c)
 	registerFormat(c, &f.format, &f.json, "print the server's answer as JSON (--output-format json)")
 }
 

@@ -202,7 +202,7 @@ func startWitnessNode(ctx context.Context, cmd *cobra.Command, c serverConfig, l
 	if err != nil {
 		return nil, listenError(c.addr, err)
 	}
-	client := &http.Client{Timeout: time.Minute}
+	client := witnessClient(time.Minute)
 	w, err := witness.Open(witness.Config{Server: server, Origin: c.origin, Log: lv, Signer: signer, Dir: c.data,
 		Registry: reg, Agreements: as, Signed: signed, Client: client,
 		Open: openSealedWith(cmd, client, server, token)})

@@ -168,6 +168,7 @@ func newVerifyCmd() *cobra.Command {
 	var checkpointPath, logKey, keysPath, origin, server, token string
 	var agreementPaths []string
 	var witnessKeys []string
+	var timeout clientTimeout
 	cmd := &cobra.Command{
 		Use:   "verify LEDGER|URL --checkpoint FILE --log-key VKEY [--keys KEYS.json]",
 		Short: "Check a ledger on its own: every proof and signature, then replay its events",
@@ -190,7 +191,9 @@ names one) and the state printed with its SHA-256.
 
 Exit 0 when all holds, 1 when anything is refused; with a URL, 3 when the
 server could not be reached (connection refused, host not found, no answer
-in time): nothing was verified, and a later run may succeed.`,
+within --timeout, 30s by default or $ACCORD_TIMEOUT, at any step: to
+connect, for the answer, for more of it while it comes): nothing was
+verified, and a later run may succeed.`,
 		Args: exactArgs(1, "one LEDGER"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if checkpointPath == "" || logKey == "" {
@@ -231,7 +234,7 @@ in time): nothing was verified, and a later run may succeed.`,
 			if err != nil {
 				return err
 			}
-			data, err := readLedger(cmd, args[0])
+			data, err := readLedger(cmd, args[0], &timeout)
 			if err != nil {
 				return err
 			}
@@ -253,7 +256,11 @@ in time): nothing was verified, and a later run may succeed.`,
 			h := mission.NewHistory(signed)
 			h.Registry = reg
 			if from := sealedFrom(args[0], server); from != "" {
-				h.Open = openSealed(cmd, from, firstOf(token, os.Getenv("ACCORD_TOKEN")))
+				hc, err := timeout.client()
+				if err != nil {
+					return err
+				}
+				h.Open = openSealedWith(cmd, hc, from, firstOf(token, os.Getenv("ACCORD_TOKEN")))
 			}
 			sts, err := mission.Replay(data, rep.Entries, as, h)
 			if err != nil {
@@ -304,6 +311,7 @@ in time): nothing was verified, and a later run may succeed.`,
 	f.StringArrayVar(&agreementPaths, "agreement", nil, "agreement whose engine replays the events, a file or an embedded one by name ("+embeddedNames()+"); repeat for the agreements run beside the main one, in the server's order (default: reference)")
 	f.StringVar(&server, "server", "", "the server that opens sealed entries (default: the URL verified, when it is one)")
 	f.StringVar(&token, "token", "", "the bearer token that opens sealed entries of open consultations (default $ACCORD_TOKEN)")
+	timeout.register(cmd)
 	return cmd
 }
 
@@ -319,15 +327,10 @@ func sealedFrom(src, server string) string {
 	return ""
 }
 
-// openSealed fetches sealed content from a server (GET /v1/sealed/{sha256});
-// nothing when the caller may not read it yet. The content is checked
-// against its seal by the reader.
-func openSealed(cmd *cobra.Command, server, token string) func(accord.Seal) (*accord.Sealed, error) {
-	return openSealedWith(cmd, http.DefaultClient, server, token)
-}
-
-// openSealedWith is openSealed through a client (a witness's: each
-// request bounded).
+// openSealedWith fetches sealed content from a server (GET
+// /v1/sealed/{sha256}) through client (the command's: verify's, a
+// witness's); nothing when the caller may not read it yet. The content is
+// checked against its seal by the reader.
 func openSealedWith(cmd *cobra.Command, client *http.Client, server, token string) func(accord.Seal) (*accord.Sealed, error) {
 	return func(seal accord.Seal) (*accord.Sealed, error) {
 		req, err := http.NewRequestWithContext(cmd.Context(), http.MethodGet, server+"/v1/sealed/"+seal.SHA256, nil)
@@ -353,6 +356,10 @@ func openSealedWith(cmd *cobra.Command, client *http.Client, server, token strin
 		}
 		var x accord.Sealed
 		if err := json.NewDecoder(io.LimitReader(resp.Body, 32<<20)).Decode(&x); err != nil {
+			var u *reach.Unreachable
+			if errors.As(err, &u) { // the answer stopped: not what it holds
+				return nil, fmt.Errorf("%w: %w", witness.ErrFetch, err)
+			}
 			return nil, fmt.Errorf("%w: %s: not sealed content: %v", witness.ErrFetch, server, err)
 		}
 		return &x, nil
@@ -458,8 +465,9 @@ func registry(agreed map[string]string, path string) (*ledger.Registry, error) {
 	return reg, nil
 }
 
-// readLedger reads a ledger file, or fetches it from a server.
-func readLedger(cmd *cobra.Command, src string) ([]byte, error) {
+// readLedger reads a ledger file, or fetches it from a server through
+// the command's client (its --timeout).
+func readLedger(cmd *cobra.Command, src string, timeout *clientTimeout) ([]byte, error) {
 	if !strings.HasPrefix(src, "http://") && !strings.HasPrefix(src, "https://") {
 		data, err := os.ReadFile(src)
 		if err != nil {
@@ -471,7 +479,11 @@ func readLedger(cmd *cobra.Command, src string) ([]byte, error) {
 	if err != nil {
 		return nil, usageError{cmd: "verify", err: err}
 	}
-	resp, err := reach.Do(nil, req, redact.URL(src))
+	hc, err := timeout.client()
+	if err != nil {
+		return nil, err
+	}
+	resp, err := reach.Do(hc, req, redact.URL(src))
 	if err != nil {
 		return nil, err // could not be reached: exit 3
 	}
@@ -479,5 +491,5 @@ func readLedger(cmd *cobra.Command, src string) ([]byte, error) {
 	if resp.StatusCode != http.StatusOK {
 		return nil, accord.Errorf(accord.ENOTFOUND, "ledger %s: %s", redact.URL(src), resp.Status)
 	}
-	return io.ReadAll(resp.Body)
+	return io.ReadAll(resp.Body) // an answer that stops: could not be reached, exit 3
 }

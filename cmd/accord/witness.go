@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -115,7 +114,7 @@ Each round prints a line (entries verified, checkpoints cosigned, refusals);
 			if data == "" {
 				data = signer.Name() + ".witness"
 			}
-			client := &http.Client{Timeout: timeout}
+			client := witnessClient(timeout)
 			w, err := witness.Open(witness.Config{Server: server, Origin: origin, Log: lv, Signer: signer, Dir: data,
 				Registry: reg, Agreements: as, Signed: signed, Client: client,
 				Open: openSealedWith(cmd, client, server, firstOf(token, os.Getenv("ACCORD_TOKEN")))})

@@ -47,7 +47,8 @@ func TestWitnessCommandChecksItsOrigin(t *testing.T) {
 // A server that answers a witness's request and then sends nothing more
 // (a stalled body) does not hold the witness for ever: each request is
 // bounded (--timeout, a minute by default, as serve --role witness), and
-// the round fails with an error saying so. Without a bound, accord
+// the round fails with an error saying so: exit 3, nothing verified (no
+// whole answer within --timeout, as no answer). Without a bound, accord
 // witness --once never returned and a following witness stopped cosigning
 // without a word.
 func TestWitnessCommandBoundsAStalledServer(t *testing.T) {
@@ -67,8 +68,8 @@ func TestWitnessCommandBoundsAStalledServer(t *testing.T) {
 	defer close(release)
 	_, errs, code, took := runAccordCtx(t, 30*time.Second, "witness", "--server", srv.URL, "--key", key, "--log-key", logKey,
 		"--data", filepath.Join(dir, "w"), "--once", "--timeout", "1s")
-	if code != 1 || took > 20*time.Second || !strings.Contains(errs, "Timeout") {
-		t.Fatalf("a stalled answer: exit %d after %v: %s; want exit 1 within the timeout, saying so", code, took.Round(time.Second), errs)
+	if code != 3 || took > 20*time.Second || !strings.Contains(errs, "GET /v1/checkpoint sent: the answer (200 OK) not whole within 1s, the most a request may take whole") {
+		t.Fatalf("a stalled answer: exit %d after %v: %s; want exit 3 within the timeout, saying so", code, took.Round(time.Second), errs)
 	}
 }
 
@@ -157,8 +158,8 @@ func TestWitnessCommandBoundsAStalledSealedEntry(t *testing.T) {
 	os.WriteFile(key, []byte(skey+"\n"), 0o600)
 	_, errs, code, took := runAccordCtx(t, 30*time.Second, "witness", "--server", url, "--key", key, "--log-key", logPub,
 		"--data", filepath.Join(dir, "w"), "--once", "--timeout", "1s", "--token", token)
-	if code != 1 || took > 20*time.Second || !strings.Contains(errs, "Timeout") {
-		t.Fatalf("a stalled sealed entry: exit %d after %v: %s; want exit 1 within the timeout, saying so", code, took.Round(time.Second), errs)
+	if code != 3 || took > 20*time.Second || !strings.Contains(errs, "GET /v1/sealed/") || !strings.Contains(errs, "within 1s") {
+		t.Fatalf("a stalled sealed entry: exit %d after %v: %s; want exit 3 within the timeout, saying so", code, took.Round(time.Second), errs)
 	}
 }
 

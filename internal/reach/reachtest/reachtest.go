@@ -1,5 +1,7 @@
-// Package reachtest serves the tests of accord's HTTP clients: a loopback
-// server that reads each request whole and hangs up without an answer.
+// Package reachtest serves the tests of accord's HTTP clients: loopback
+// servers that take a request and do not answer it as a server should —
+// one hangs up without an answer, one never answers, one stops in the
+// middle of its answer.
 package reachtest
 
 import (
@@ -7,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"sync"
 	"testing"
 )
 
@@ -15,22 +18,72 @@ import (
 // and no answer came. It stops with the test.
 func HangUp(t testing.TB) string {
 	t.Helper()
+	return serve(t, func(conn net.Conn, held func()) {
+		conn.Close()
+	})
+}
+
+// Silent is the URL of a loopback server that accepts each connection,
+// reads the request whole and never answers, the connection held open
+// until the test ends: the request was sent, and the client waits.
+func Silent(t testing.TB) string {
+	t.Helper()
+	return serve(t, func(conn net.Conn, held func()) { held() })
+}
+
+// Stalls is the URL of a loopback server that reads each request whole,
+// begins its answer — 200 OK, a body of 1,000 bytes announced, the first
+// 10 sent — and sends no more, the connection held open until the test
+// ends: the answer came, and stopped in its middle.
+func Stalls(t testing.TB) string {
+	t.Helper()
+	return serve(t, func(conn net.Conn, held func()) {
+		io.WriteString(conn, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n[1,2,3,4,5")
+		held()
+	})
+}
+
+// serve runs a loopback server that reads each request whole, then hands
+// its connection to answer, with held to call to keep it open until the
+// test ends. Every connection is closed when the test ends.
+func serve(t testing.TB, answer func(conn net.Conn, held func())) string {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { ln.Close() })
+	done := make(chan struct{})
+	var mu sync.Mutex
+	var conns []net.Conn
+	var wg sync.WaitGroup
+	t.Cleanup(func() {
+		ln.Close()
+		close(done)
+		mu.Lock()
+		for _, c := range conns {
+			c.Close()
+		}
+		mu.Unlock()
+		wg.Wait()
+	})
+	wg.Add(1)
 	go func() {
+		defer wg.Done()
 		for {
 			conn, err := ln.Accept()
 			if err != nil {
 				return
 			}
+			mu.Lock()
+			conns = append(conns, conn)
+			mu.Unlock()
+			wg.Add(1)
 			go func() {
+				defer wg.Done()
 				defer conn.Close()
 				if req, err := http.ReadRequest(bufio.NewReader(conn)); err == nil {
 					io.Copy(io.Discard, req.Body)
 				}
+				answer(conn, func() { <-done })
 			}()
 		}
 	}()

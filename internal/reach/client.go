@@ -1,0 +1,153 @@
+package reach
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// DefaultTimeout is how long accord's clients wait, by default, for a
+// connection, for an answer once the request is sent, and for more of an
+// answer while it comes.
+const DefaultTimeout = 30 * time.Second
+
+// defaultClient is the client of Do given none.
+var defaultClient = NewClient(DefaultTimeout)
+
+// NewClient is the HTTP client of accord's client commands and witness:
+// it waits at most timeout for each step — to connect (the dial, the TLS
+// handshake), for the answer once the request is sent (its header), and
+// for more of the answer's body while it comes — and gives up with a
+// *Timeout saying which. It sets no deadline on the whole exchange: a
+// stream (the feed) or a large answer lasts while its bytes come. Proxies
+// are taken from the environment, as http.DefaultTransport does.
+func NewClient(timeout time.Duration) *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.DialContext = (&net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second}).DialContext
+	t.TLSHandshakeTimeout = timeout
+	return &http.Client{Transport: &patient{rt: t, timeout: timeout}}
+}
+
+// Timeout is a wait a client gave up: no answer within After of sending
+// the request, or an answer that stopped, no more of its body within After
+// (NewClient's); or, Whole, a request that took longer than the client's
+// own Timeout, After, the most it may take whole (a witness's).
+type Timeout struct {
+	After time.Duration
+	Whole bool
+	// Status and Read are the answer's status and the bytes of its body
+	// read when it stopped; Status is empty when no answer came.
+	Status string
+	Read   int64
+}
+
+func (e *Timeout) Error() string {
+	switch {
+	case e.Whole && e.Status == "":
+		return fmt.Sprintf("no answer within %v, the most a request may take whole", e.After)
+	case e.Whole:
+		return fmt.Sprintf("the answer (%s) not whole within %v, the most a request may take whole: %d bytes of its body read", e.Status, e.After, e.Read)
+	case e.Status == "":
+		return fmt.Sprintf("no answer within %v of sending the request", e.After)
+	}
+	return fmt.Sprintf("the answer (%s) stopped after %d bytes of its body: no more within %v", e.Status, e.Read, e.After)
+}
+
+// Timeout reports true: a net.Error's timeout.
+func (e *Timeout) Timeout() bool { return true }
+
+// Temporary reports true: a later attempt may be answered.
+func (e *Timeout) Temporary() bool { return true }
+
+// patient is NewClient's transport: it ends a request whose answer does
+// not come within timeout of its sending, and an answer whose body stops
+// for timeout, by cancelling the request.
+type patient struct {
+	rt      http.RoundTripper
+	timeout time.Duration
+}
+
+func (p *patient) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx, cancel := context.WithCancel(req.Context())
+	var late atomic.Bool
+	var mu sync.Mutex
+	var wait *time.Timer
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		WroteRequest: func(i httptrace.WroteRequestInfo) {
+			if i.Err != nil {
+				return
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if wait == nil {
+				wait = time.AfterFunc(p.timeout, func() { late.Store(true); cancel() })
+			}
+		},
+	})
+	resp, err := p.rt.RoundTrip(req.WithContext(ctx))
+	mu.Lock()
+	stopped := wait == nil || wait.Stop()
+	mu.Unlock()
+	if err == nil && !stopped && late.Load() {
+		// The answer came as the wait ended: the request is cancelled.
+		resp.Body.Close()
+		err = &Timeout{After: p.timeout}
+	}
+	if err != nil {
+		cancel()
+		if late.Load() && req.Context().Err() == nil {
+			var t *Timeout
+			if !errors.As(err, &t) {
+				err = &Timeout{After: p.timeout}
+			}
+		}
+		return nil, err
+	}
+	b := &idleBody{rc: resp.Body, cancel: cancel, timeout: p.timeout, status: resp.Status}
+	b.timer = time.AfterFunc(time.Hour, b.stall)
+	b.timer.Stop() // started by each read
+	resp.Body = b
+	return resp, nil
+}
+
+// idleBody is an answer's body that gives up when no more of it comes
+// within timeout while it is read.
+type idleBody struct {
+	rc      io.ReadCloser
+	cancel  context.CancelFunc
+	timeout time.Duration
+	status  string
+	read    int64
+	stalled atomic.Bool
+	timer   *time.Timer // runs while a read waits
+}
+
+func (b *idleBody) Read(p []byte) (int, error) {
+	b.timer.Reset(b.timeout)
+	n, err := b.rc.Read(p)
+	b.timer.Stop()
+	b.read += int64(n)
+	if err != nil && !errors.Is(err, io.EOF) && b.stalled.Load() {
+		err = &Timeout{After: b.timeout, Status: b.status, Read: b.read}
+	}
+	return n, err
+}
+
+func (b *idleBody) stall() {
+	b.stalled.Store(true)
+	b.cancel()
+}
+
+func (b *idleBody) Close() error {
+	b.timer.Stop()
+	err := b.rc.Close()
+	b.cancel()
+	return err
+}
