@@ -79,6 +79,7 @@ func (p *patient) RoundTrip(req *http.Request) (*http.Response, error) {
 	var late atomic.Bool
 	var mu sync.Mutex
 	var wait *time.Timer
+	answered := false // the answer came before the request was all written
 	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
 		WroteRequest: func(i httptrace.WroteRequestInfo) {
 			if i.Err != nil {
@@ -86,13 +87,14 @@ func (p *patient) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 			mu.Lock()
 			defer mu.Unlock()
-			if wait == nil {
+			if wait == nil && !answered {
 				wait = time.AfterFunc(p.timeout, func() { late.Store(true); cancel() })
 			}
 		},
 	})
 	resp, err := p.rt.RoundTrip(req.WithContext(ctx))
 	mu.Lock()
+	answered = true
 	stopped := wait == nil || wait.Stop()
 	mu.Unlock()
 	if err == nil && !stopped && late.Load() {
