@@ -138,7 +138,11 @@ Each round prints a line (entries verified, checkpoints cosigned, refusals);
 					return accord.Errorf(accord.EINVALID, "witness %s refused the checkpoint: %s", signer.Name(), r.Reason)
 				case cmd.Context().Err() == nil && errors.As(err, &u):
 					// Nothing verified nor refused: exit 3, to be tried again.
-					return fmt.Errorf("witness %s: %w; nothing verified nor cosigned, try again later", signer.Name(), err)
+					again := ", try again later"
+					if strings.HasSuffix(err.Error(), "try again later") {
+						again = "" // said already
+					}
+					return fmt.Errorf("witness %s: %w; nothing verified nor cosigned%s", signer.Name(), err, again)
 				case cmd.Context().Err() != nil:
 					// Stopped before the round ended: nothing verified nor
 					// cosigned (exit 130, as any command interrupted).

@@ -71,6 +71,9 @@ func TestWitnessCommandBoundsAStalledServer(t *testing.T) {
 	if code != 3 || took > 20*time.Second || !strings.Contains(errs, "GET /v1/checkpoint sent: the answer (200 OK) not whole within 1s, the most a request may take whole") {
 		t.Fatalf("a stalled answer: exit %d after %v: %s; want exit 3 within the timeout, saying so", code, took.Round(time.Second), errs)
 	}
+	if n := strings.Count(errs, "try again later"); n != 1 {
+		t.Fatalf("a stalled answer: %q said %d times: %s", "try again later", n, errs)
+	}
 }
 
 // A witness given a server's data directory as its own (--data of the
