@@ -1,0 +1,145 @@
+package mission_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/agreement"
+	"github.com/accord-peace/accord/engine"
+	"github.com/accord-peace/accord/mission"
+	"github.com/accord-peace/accord/monitor"
+)
+
+// provisionStatus is a provision's status in the main agreement's state.
+func provisionStatus(tb testing.TB, st *engine.State, id string) string {
+	tb.Helper()
+	for _, p := range st.Provisions {
+		if p.ID == id {
+			return p.Status
+		}
+	}
+	tb.Fatalf("no provision %s in the state", id)
+	return ""
+}
+
+// The observations stop before a provision's deadline: nothing moves the
+// agreement's clock until a tick does (Mission.Tick), which records the
+// tick and the provision overdue; a tick to the clock or before it
+// changes nothing and records nothing; the record replays (accord verify,
+// a witness) and a restart restores to the same state.
+func TestTickWithoutDataRecordsTheDeadlinePassed(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	m := openDurable(t, dir)
+	// One report at t0: the parties sign, the ceasefire is due a day on.
+	if _, err := m.Ingest(ctx, []monitor.Observation{tanks(t, "sat-un", "un", 5, t0)}, nil); err != nil {
+		t.Fatal(err)
+	}
+	st, err := m.State()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var due time.Time
+	for _, p := range st.Provisions {
+		if p.ID == "ceasefire" && p.Due != nil {
+			due = *p.Due
+		}
+	}
+	if due.IsZero() || provisionStatus(t, st, "ceasefire") != engine.Pending {
+		t.Fatalf("after the first batch: ceasefire %s due %v, want pending with a deadline", provisionStatus(t, st, "ceasefire"), due)
+	}
+	at := due.Add(24 * time.Hour)
+	res, err := m.Tick(ctx, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Ticked || !res.Now.Equal(at) || res.LastEntry == nil || !slices.ContainsFunc(res.Derived, func(d engine.Derived) bool {
+		return strings.HasPrefix(d.What, "provision ceasefire overdue")
+	}) {
+		t.Fatalf("tick to %v: %+v, want ticked, the ceasefire overdue, recorded", at, res)
+	}
+	st, _ = m.State()
+	if provisionStatus(t, st, "ceasefire") != engine.Overdue || !st.Now.Equal(at) {
+		t.Fatalf("after the tick: ceasefire %s, clock %v; want overdue at %v", provisionStatus(t, st, "ceasefire"), st.Now, at)
+	}
+	evs := entries[engine.Event](t, m.ledger, accord.EntryEvent)
+	if last := evs[len(evs)-1]; last.Type != engine.Tick || !last.At.Equal(at) {
+		t.Errorf("the record's last engine event %+v, want the tick at %v", last, at)
+	}
+	if !slices.ContainsFunc(entries[engine.Derived](t, m.ledger, accord.EntryAgreement), func(d engine.Derived) bool {
+		return strings.HasPrefix(d.What, "provision ceasefire overdue")
+	}) {
+		t.Error("the record holds no entry of the ceasefire overdue")
+	}
+
+	// A tick to the clock, or before it, changes nothing.
+	n := m.ledger.Len()
+	for _, back := range []time.Time{at, t0, at.Add(-time.Nanosecond)} {
+		res, err := m.Tick(ctx, back)
+		if err != nil || res.Ticked || !res.Now.Equal(at) || len(res.Derived) != 0 || res.LastEntry != nil {
+			t.Errorf("tick to %v, the clock at %v: %+v %v; want nothing done", back, at, res, err)
+		}
+	}
+	if m.ledger.Len() != n {
+		t.Errorf("ticks to the past recorded %d entries", m.ledger.Len()-n)
+	}
+	if st2, _ := m.State(); st2.Hash() != st.Hash() {
+		t.Error("a tick to the past changed the state")
+	}
+
+	// The record replays to the same state, as accord verify and a
+	// witness replay it.
+	data, err := os.ReadFile(filepath.Join(dir, "ledger"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := mustReference(t)
+	sts, err := mission.Replay(data, m.ledger.Len(), []*agreement.Agreement{a}, mission.NewHistory(false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sts[0].Hash() != st.Hash() {
+		t.Errorf("the replay of the record: ceasefire %s at %v, another state", provisionStatus(t, sts[0], "ceasefire"), sts[0].Now)
+	}
+	m.close()
+	m = openDurable(t, dir)
+	if st2, _ := m.State(); st2.Hash() != st.Hash() {
+		t.Errorf("after a restart: ceasefire %s at %v, another state", provisionStatus(t, st2, "ceasefire"), st2.Now)
+	}
+}
+
+// A tick is refused, and changes nothing, before the parties have signed
+// (no clock yet) and on a mission without an agreement engine.
+func TestTickRefusals(t *testing.T) {
+	ctx := context.Background()
+	m := openDurable(t, t.TempDir())
+	_, err := m.Tick(ctx, t0)
+	if accord.ErrorCode(err) != accord.EINVALID || !strings.Contains(err.Error(), "not in force") {
+		t.Errorf("a tick before the signatures: %v, want EINVALID, not in force", err)
+	}
+	if _, err := m.Tick(ctx, time.Time{}); accord.ErrorCode(err) != accord.EINVALID {
+		t.Errorf("a tick to no time: %v, want EINVALID", err)
+	}
+	if m.ledger.Len() != 0 {
+		t.Errorf("refused ticks recorded %d entries", m.ledger.Len())
+	}
+	a, k := mustReference(t)
+	bare := *a
+	bare.Consultation, bare.Enforcement = nil, nil
+	none, err := mission.Open(ctx, mission.Config{Agreement: &bare, Kernel: k, Observations: monitor.NewMemStore(), Incidents: monitor.NewMemIncidentStore()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if none.HasEngine() {
+		t.Skip("the reference agreement without consultation and enforcement still runs the engine (rules tied to its clock)")
+	}
+	if _, err := none.Tick(ctx, t0); accord.ErrorCode(err) != accord.ENOTFOUND {
+		t.Errorf("a tick without an engine: %v, want ENOTFOUND", err)
+	}
+}
