@@ -143,3 +143,29 @@ func TestTickRefusals(t *testing.T) {
 		t.Errorf("a tick without an engine: %v, want ENOTFOUND", err)
 	}
 }
+
+// TickIfDue ticks only when the tick derives something: before the
+// parties sign and before the first deadline it records nothing; past the
+// ceasefire's deadline it records the tick and the provision overdue.
+func TestTickIfDue(t *testing.T) {
+	ctx := context.Background()
+	m := openDurable(t, t.TempDir())
+	if res, err := m.TickIfDue(ctx, t0); err != nil || res.Ticked {
+		t.Fatalf("before the signatures: %+v %v, want nothing done and no error", res, err)
+	}
+	if _, err := m.Ingest(ctx, []monitor.Observation{tanks(t, "sat-un", "un", 5, t0)}, nil); err != nil {
+		t.Fatal(err)
+	}
+	n := m.ledger.Len()
+	st, _ := m.State()
+	if res, err := m.TickIfDue(ctx, t0.Add(12*time.Hour)); err != nil || res.Ticked || !res.Now.Equal(st.Now) {
+		t.Fatalf("before any deadline: %+v %v, want nothing done, the clock at %v", res, err, st.Now)
+	}
+	if m.ledger.Len() != n {
+		t.Fatalf("a tick that derives nothing recorded %d entries", m.ledger.Len()-n)
+	}
+	res, err := m.TickIfDue(ctx, t0.Add(48*time.Hour))
+	if err != nil || !res.Ticked || res.LastEntry == nil || len(res.Derived) == 0 || !strings.HasPrefix(res.Derived[0].What, "provision ceasefire overdue") {
+		t.Fatalf("past the ceasefire's deadline: %+v %v, want the ceasefire overdue, recorded", res, err)
+	}
+}

@@ -1,0 +1,131 @@
+package mission
+
+import (
+	"context"
+	"time"
+
+	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/engine"
+)
+
+// The agreement engine's clock moves with the observations' time (a
+// batch's latest observation: Consequences.ObservePart). When none come —
+// a quiet front, a sensor outage, the night — a deadline that passes is
+// recorded only at the next batch. A tick moves the clock without data:
+// the same tick event a batch's clock records, through the same stages
+// (the engine, then the record), so that a witness replays it.
+
+// ClockResult answers a tick of the agreement's clock.
+type ClockResult struct {
+	// Ticked says that the clock moved, and the tick was recorded with
+	// what it derived; false when the time given was not after the clock
+	// (nothing changed, nothing recorded), or, for TickIfDue, when the
+	// tick would have derived nothing.
+	Ticked bool `json:"ticked"`
+	// Now is the engine's clock as it now stands.
+	Now time.Time `json:"now"`
+	// Derived is what the tick derived: a provision overdue, a
+	// consultation's stage missed or closed, a snapback taking effect, a
+	// phase opening.
+	Derived []engine.Derived `json:"derived"`
+	// LastEntry is the ledger index of the last entry the tick wrote,
+	// when the mission keeps a record.
+	LastEntry *int64 `json:"last_entry,omitempty"`
+}
+
+// Tick moves the agreement engine's clock on to at, without data: every
+// deadline up to at is processed, as the next batch's entry would process
+// it, and the tick event and what it derived are recorded (and restored
+// at restart, and replayed by `accord verify` and the witnesses, like the
+// tick a batch records). A time no later than the clock changes nothing
+// and records nothing (Ticked false, no error): a tick is idempotent, so a
+// client may send it again when its answer was lost, and a tick to the
+// past cannot move the clock back. Refused, changing nothing: EINVALID
+// before the parties have signed (the agreement is not in force: the
+// clock starts at the first batch), for no time, or on a mission fed by
+// a stream (its clock moves at the recorder, in the fused log's order);
+// ENOTFOUND without an agreement engine. How far past the wall clock at
+// may be is the caller's rule (the server's: api.DefaultMaxClockSkew).
+func (m *Mission) Tick(ctx context.Context, at time.Time) (ClockResult, error) {
+	return m.tick(ctx, at, false)
+}
+
+// TickIfDue is Tick only when the tick would derive something — a
+// deadline passed, a stage missed, a snapback in effect (engine.Set.
+// StatesAt, decided with the tick under one lock) — so that a server
+// ticking to its wall clock now and then (accord serve --tick-every)
+// records a deadline when it passes, and nothing otherwise. Before the
+// parties have signed it does nothing, without an error.
+func (m *Mission) TickIfDue(ctx context.Context, at time.Time) (ClockResult, error) {
+	return m.tick(ctx, at, true)
+}
+
+func (m *Mission) tick(ctx context.Context, at time.Time, ifDue bool) (ClockResult, error) {
+	if m.consequences == nil {
+		return ClockResult{}, errNoEngine()
+	}
+	if m.cfg.StreamFed {
+		return ClockResult{}, accord.Errorf(accord.EINVALID, "this mission is fed by a stream: its agreement's clock moves at the recorder, in the fused log's order, not by a tick")
+	}
+	if at.IsZero() {
+		return ClockResult{}, accord.Errorf(accord.EINVALID, "a tick needs a time")
+	}
+	m.engineMu.Lock()
+	events, derived, verdicts, now, err := m.consequences.Tick(at, ifDue)
+	res := ClockResult{Ticked: len(events) > 0, Now: now, Derived: derived}
+	if res.Derived == nil {
+		res.Derived = []engine.Derived{}
+	}
+	if err != nil || len(events) == 0 {
+		m.engineMu.Unlock()
+		return res, err
+	}
+	rec, err := m.prepare(nil, verdicts, "", nil, events, derived)
+	m.recordMu.Lock()
+	m.engineMu.Unlock()
+	defer m.recordMu.Unlock()
+	if err != nil {
+		return res, err
+	}
+	seqs, err := m.record(context.WithoutCancel(ctx), rec)
+	res.LastEntry = lastOf(seqs)
+	return res, err
+}
+
+// Tick applies a tick at at, when it is after the clock, and returns it
+// with what the engine derived, the consultations' verdicts it gives and
+// the clock then; ifDue applies it only when it derives something. Before
+// the parties have signed it is an EINVALID error (nothing for ifDue).
+func (c *Consequences) Tick(at time.Time, ifDue bool) ([]engine.Event, []engine.Derived, map[string]string, time.Time, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.seq == 0 {
+		if ifDue {
+			return nil, nil, nil, c.latest, nil
+		}
+		return nil, nil, nil, c.latest, accord.Errorf(accord.EINVALID, "the agreement is not in force yet (the parties sign at the first observation batch): its clock has not started")
+	}
+	if !at.After(c.latest) {
+		return nil, nil, nil, c.latest, nil
+	}
+	if ifDue {
+		sts, err := c.set.StatesAt(at)
+		if err != nil {
+			return nil, nil, nil, c.latest, err
+		}
+		if derivedCount(sts) == derivedCount(c.set.States()) {
+			return nil, nil, nil, c.latest, nil
+		}
+	}
+	applied := c.tick(at, nil)
+	return applied, c.fresh(), c.verdicts(applied), c.latest, nil
+}
+
+// derivedCount is how many events the states derived in all.
+func derivedCount(sts []*engine.State) int {
+	n := 0
+	for _, st := range sts {
+		n += len(st.Derived)
+	}
+	return n
+}
