@@ -1,0 +1,134 @@
+package api_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/api"
+	"github.com/accord-peace/accord/ledger"
+	"github.com/accord-peace/accord/monitor"
+)
+
+// postClock posts a body to POST /v1/clock with a token ("" none).
+func postClock(t *testing.T, url, token, ctype, body string) (int, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", url+"/v1/clock", strings.NewReader(body))
+	req.Header.Set("Content-Type", ctype)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	var out map[string]any
+	if err := json.Unmarshal(b, &out); err != nil {
+		t.Fatalf("not JSON: %s", b)
+	}
+	return resp.StatusCode, out
+}
+
+// POST /v1/clock moves the agreement's clock without data: the ceasefire
+// due a day after the signatures is overdue once the clock passes it, in
+// the answer, the agreement's view and the record; a time no later than
+// the clock changes nothing; a malformed time, one too far past the
+// server's clock, a tick before the signatures are refused, saying why;
+// with tokens only a monitor may tick.
+func TestClockOverHTTP(t *testing.T) {
+	l, err := ledger.OpenLedger(filepath.Join(t.TempDir(), "l"), &ledger.Registry{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	s := api.NewServer(newMission(t, monitor.NewMemStore(), l))
+	s.Auth = &api.Auth{Tokens: map[string]api.Principal{
+		"mon": {Actor: "un", Role: accord.RoleMonitor},
+		"ru":  {Actor: "ru", Role: accord.RoleParty},
+	}}
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	const js = "application/json"
+	if code, out := postClock(t, srv.URL, "mon", js, `{"at":"2025-06-03T00:00:00Z"}`); code != 400 || !strings.Contains(out["message"].(string), "not in force") {
+		t.Fatalf("before the signatures: %d %v, want 400 not in force", code, out)
+	}
+	req, _ := http.NewRequest("POST", srv.URL+"/v1/observations", strings.NewReader(strings.Replace(line, "ID", "1", 1)+"\n"))
+	req.Header.Set("Content-Type", "application/x-ndjson")
+	req.Header.Set("Authorization", "Bearer mon")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("batch: %d", resp.StatusCode)
+	}
+	n := l.Len()
+	future := time.Now().Add(api.DefaultMaxClockSkew + time.Hour).UTC().Format(time.RFC3339)
+	tests := []struct {
+		name, token, ctype, body string
+		code                     int
+		msg                      string
+	}{
+		{"no token", "", js, `{"at":"2025-06-03T00:00:00Z"}`, 401, "may not tick clock"},
+		{"a party", "ru", js, `{"at":"2025-06-03T00:00:00Z"}`, 403, "the party role may not tick clock"},
+		{"no time", "mon", js, `{}`, 400, `the body needs "at"`},
+		{"not RFC 3339", "mon", js, `{"at":"tomorrow"}`, 400, `"tomorrow" is not an RFC 3339 date-time`},
+		{"no offset", "mon", js, `{"at":"2025-06-03T00:00:00"}`, 400, "not an RFC 3339 date-time"},
+		{"unknown field", "mon", js, `{"at":"2025-06-03T00:00:00Z","by":"un"}`, 400, "unknown field"},
+		{"not JSON", "mon", "text/plain", `{"at":"2025-06-03T00:00:00Z"}`, 400, "Content-Type must be application/json"},
+		{"too far ahead", "mon", js, `{"at":"` + future + `"}`, 400, "past the server's clock"},
+	}
+	for _, tt := range tests {
+		code, out := postClock(t, srv.URL, tt.token, tt.ctype, tt.body)
+		if msg, _ := out["message"].(string); code != tt.code || !strings.Contains(msg, tt.msg) {
+			t.Errorf("%s: %d %v, want %d with %q", tt.name, code, out, tt.code, tt.msg)
+		}
+	}
+	if l.Len() != n {
+		t.Fatalf("refused ticks recorded %d entries", l.Len()-n)
+	}
+
+	code, out := postClock(t, srv.URL, "mon", js, `{"at":"2025-06-03T02:00:00+02:00"}`)
+	derived, _ := out["derived"].([]any)
+	if code != 200 || out["ticked"] != true || out["now"] != "2025-06-03T00:00:00Z" || out["last_entry"] == nil || len(derived) == 0 ||
+		!strings.HasPrefix(derived[0].(map[string]any)["what"].(string), "provision ceasefire overdue") {
+		t.Fatalf("the tick: %d %v, want ticked to 2025-06-03T00:00:00Z, the ceasefire overdue, recorded", code, out)
+	}
+	if l.Len() <= n {
+		t.Error("the tick recorded nothing")
+	}
+	resp, err = http.Get(srv.URL + "/v1/agreement")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v struct {
+		Now        time.Time
+		Provisions []struct{ ID, Status string }
+	}
+	json.NewDecoder(resp.Body).Decode(&v)
+	resp.Body.Close()
+	if !v.Now.Equal(time.Date(2025, 6, 3, 0, 0, 0, 0, time.UTC)) || v.Provisions[0].ID != "ceasefire" || v.Provisions[0].Status != "overdue" {
+		t.Errorf("GET /v1/agreement after the tick: now %v, %+v; want the ceasefire overdue", v.Now, v.Provisions[0])
+	}
+
+	// To the clock, or before it: nothing changes, nothing is recorded.
+	n = l.Len()
+	for _, at := range []string{"2025-06-03T00:00:00Z", "2025-06-02T00:00:00Z"} {
+		code, out := postClock(t, srv.URL, "mon", js, `{"at":"`+at+`"}`)
+		if code != 200 || out["ticked"] != false || out["now"] != "2025-06-03T00:00:00Z" || out["last_entry"] != nil {
+			t.Errorf("tick to %s: %d %v, want 200, not ticked, the clock as it stands", at, code, out)
+		}
+	}
+	if l.Len() != n {
+		t.Errorf("ticks to the past recorded %d entries", l.Len()-n)
+	}
+}
