@@ -30,6 +30,7 @@ const (
 	SubmitExchange     = "submit_exchange"     // record a prisoner exchange one attests, with its sealed lists
 	ReadExchangeLists  = "read_exchange_lists" // read an exchange's lists of names (the mission then checks the agreement's parties and verifiers)
 	RecordProvision    = "record_provision"    // record a provision done: a party obliged to it, or the verifier attesting an all-for-all one
+	TickClock          = "tick_clock"          // move the agreement's clock on without data (the monitoring mission's: its observations move it too)
 )
 
 // AccessRoles and Actions list every role of the record's users and every
@@ -38,7 +39,7 @@ var (
 	AccessRoles = []string{RoleParty, RoleGuarantor, RoleMonitor, RoleMediator, RoleVerifier, RolePublic}
 	Actions     = []string{ReadPublic, ReadOwnNotices, ReadOthersNotices, ReadRawEvidence, SubmitObservations,
 		SubmitResponse, SignFinding, DraftAgreement, ReadProofs, Negotiate, Mediate, Fund, RegisterProject,
-		SubmitExchange, ReadExchangeLists, RecordProvision}
+		SubmitExchange, ReadExchangeLists, RecordProvision, TickClock}
 )
 
 // Policy decides who may do what: deny by default.
@@ -64,7 +65,7 @@ func (p Policy) Allowed(role, action string, own bool) bool {
 			return true
 		}
 		return role == RoleParty && !p.RestrictEvidence
-	case SubmitObservations:
+	case SubmitObservations, TickClock:
 		return role == RoleMonitor
 	case SubmitResponse:
 		return role == RoleParty && own

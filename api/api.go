@@ -51,7 +51,8 @@ type Server struct {
 	Logger   *slog.Logger
 	MaxBody  int64
 	MaxBatch int
-	// MaxClockSkew is how far past the server's clock a report may be
+	// MaxClockSkew is how far past the server's clock a report may be,
+	// and a tick of the agreement's clock (POST /v1/clock)
 	// (DefaultMaxClockSkew when 0; negative: no bound).
 	MaxClockSkew time.Duration
 	// MaxReplyIncidents is how many of the incidents a batch changed its
@@ -116,6 +117,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /v1/consultations/{id}/finding", s.Auth.require(accord.SignFinding, http.HandlerFunc(s.postFinding)))
 	mux.Handle("POST /v1/provisions/{id}/done", s.Auth.require(accord.RecordProvision, http.HandlerFunc(s.postProvisionDone)))
 	mux.Handle("POST /v1/agreements/{agreement}/provisions/{id}/done", s.Auth.require(accord.RecordProvision, http.HandlerFunc(s.postProvisionDone)))
+	mux.Handle("POST /v1/clock", s.Auth.require(accord.TickClock, http.HandlerFunc(s.postClock)))
 	s.exchangeRoutes(mux)
 	mux.HandleFunc("GET /v1/compliance", s.getCompliance)
 	mux.HandleFunc("GET /v1/corridor", s.getCorridor)
@@ -287,14 +289,7 @@ func (s *Server) postObservations(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, status(err), err)
 		return
 	}
-	var notAfter time.Time
-	switch skew := s.MaxClockSkew; {
-	case skew == 0:
-		notAfter = time.Now().Add(DefaultMaxClockSkew)
-	case skew > 0:
-		notAfter = time.Now().Add(skew)
-	}
-	obs, repeated, err := monitor.DecodeReceived(raw, "body", notAfter)
+	obs, repeated, err := monitor.DecodeReceived(raw, "body", s.notAfter(time.Now()))
 	if err != nil {
 		s.fail(w, http.StatusBadRequest, err)
 		return

@@ -17,6 +17,7 @@ var Routes = []string{
 	"GET /metrics", "GET /openapi.json", "GET /", "GET /v1/geometry", "GET /web/",
 	"GET /v1/incidents/{id}", "GET /v1/agreement", "GET /v1/agreements", "GET /v1/agreements/{id}", "GET /v1/consultations",
 	"POST /v1/consultations/{id}/response", "POST /v1/consultations/{id}/finding", "POST /v1/provisions/{id}/done", "POST /v1/agreements/{agreement}/provisions/{id}/done", "GET /v1/compliance",
+	"POST /v1/clock",
 	"POST /v1/exchanges", "GET /v1/exchanges", "GET /v1/exchanges/lists/{sha256}",
 	"GET /v1/scenario", "GET /v1/scenario/proposals/{id}", "GET /v1/scenario/matrix", "GET /v1/scenario/frontier.svg", "GET /v1/scenario/robust.svg",
 	"GET /v1/scenario/forecast.svg",

@@ -70,6 +70,7 @@ func (m *Mission) tick(ctx context.Context, at time.Time, ifDue bool) (ClockResu
 	if at.IsZero() {
 		return ClockResult{}, accord.Errorf(accord.EINVALID, "a tick needs a time")
 	}
+	at = at.UTC() // as the engine reads it, and so recorded
 	m.engineMu.Lock()
 	events, derived, verdicts, now, err := m.consequences.Tick(at, ifDue)
 	res := ClockResult{Ticked: len(events) > 0, Now: now, Derived: derived}

@@ -187,6 +187,9 @@ func TestOpenAPIDescribesTheServer(t *testing.T) {
 		{method: "GET", path: "/v1/scenario/robust.svg?runs=0", code: 400},
 		{method: "GET", path: "/v1/scenario/forecast.svg?model=eu", code: 200},
 		{method: "GET", path: "/v1/scenario/forecast.svg?model=nope", code: 400},
+		// The clock last: a tick may pass deadlines the calls above meet.
+		{method: "POST", path: "/v1/clock", ctype: "application/json", body: `{"at":"tomorrow"}`, code: 400},
+		{method: "POST", path: "/v1/clock", ctype: "application/json", body: `{"at":"` + v.Now.Add(time.Minute).Format(time.RFC3339Nano) + `"}`, code: 200},
 	}
 
 	// The document as served.
