@@ -88,6 +88,9 @@ func TestClientCommandsUnreachableExit3(t *testing.T) {
 		{"consult done", func(s string) []string {
 			return []string{"consult", "done", "nosuch", "--author", "ua", "--key", key, "--server", s}
 		}, true},
+		{"clock tick", func(s string) []string {
+			return []string{"clock", "tick", "--at", "2025-06-03T00:00:00Z", "--server", s}
+		}, true},
 		{"verify", func(s string) []string {
 			return []string{"verify", s + "/nosuch", "--checkpoint", checkpoint, "--log-key", logKey}
 		}, false},

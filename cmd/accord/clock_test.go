@@ -1,0 +1,63 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/accord-peace/accord/api"
+)
+
+// accord clock tick moves a served mission's agreement clock on without
+// data: past the ceasefire's deadline it says the provision is overdue,
+// the agreement's view shows it, and a restart from the record restores
+// the same state; a tick to the clock again does nothing (exit 0, saying
+// so); a bad --at is a usage error (exit 2), a time too far past the
+// server's clock the server's refusal (exit 1).
+func TestClockTick(t *testing.T) {
+	data := t.TempDir()
+	url, stop, _ := startAccord(t, "serve", "--addr", "127.0.0.1:0", "--data", data, "--scenario", "none")
+	postSimulated(t, url, "", "4", "1h")
+	var v api.AgreementView
+	getJSON(t, url+"/v1/agreement", 200, &v)
+	if v.InForce == nil || v.Provisions[0].ID != "ceasefire" || v.Provisions[0].Status != "pending" || v.Provisions[0].Due == nil {
+		t.Fatalf("after an hour of data: in force %v, %+v; want the ceasefire pending, due", v.InForce, v.Provisions[0])
+	}
+	at := v.Provisions[0].Due.Add(24 * time.Hour).Format(time.RFC3339)
+	out, errs, code := runAccord(t, "clock", "tick", "--at", at, "--server", url)
+	if code != 0 || !strings.Contains(out, "moved to "+at) || !strings.Contains(out, "provision ceasefire overdue") {
+		t.Fatalf("clock tick --at %s: exit %d\n%s%s\nwant the clock moved, the ceasefire overdue", at, code, out, errs)
+	}
+	getJSON(t, url+"/v1/agreement", 200, &v)
+	if v.Provisions[0].Status != "overdue" || v.Now.Format(time.RFC3339) != at {
+		t.Errorf("the agreement after the tick: now %v, ceasefire %s; want %s, overdue", v.Now, v.Provisions[0].Status, at)
+	}
+	out, errs, code = runAccord(t, "clock", "tick", "--at", at, "--server", url)
+	if code != 0 || !strings.Contains(out, "nothing to do") {
+		t.Errorf("the same tick again: exit %d\n%s%s\nwant exit 0, nothing to do", code, out, errs)
+	}
+	for _, c := range []struct {
+		args []string
+		code int
+		says string
+	}{
+		{[]string{"clock", "tick", "--server", url}, 2, "--at is required"},
+		{[]string{"clock", "tick", "--at", "tomorrow", "--server", url}, 2, "not an RFC 3339 date-time"},
+		{[]string{"clock", "tick", "--at", time.Now().Add(72 * time.Hour).UTC().Format(time.RFC3339), "--server", url}, 1, "past the server's clock"},
+	} {
+		out, errs, code := runAccord(t, c.args...)
+		if code != c.code || !strings.Contains(errs, c.says) {
+			t.Errorf("%v: exit %d\n%s%s\nwant exit %d saying %q", c.args, code, out, errs, c.code, c.says)
+		}
+	}
+	if code := stop(); code != 0 {
+		t.Fatalf("serve exited %d", code)
+	}
+	url, stop, _ = startAccord(t, "serve", "--addr", "127.0.0.1:0", "--data", data, "--scenario", "none")
+	defer stop()
+	var after api.AgreementView
+	getJSON(t, url+"/v1/agreement", 200, &after)
+	if after.Hash != v.Hash || after.Provisions[0].Status != "overdue" {
+		t.Errorf("after a restart: ceasefire %s, state %s; want overdue, %s", after.Provisions[0].Status, after.Hash, v.Hash)
+	}
+}
