@@ -1,0 +1,122 @@
+package main
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/api"
+)
+
+// clockFlags are what 'accord clock' needs: the server and the caller's
+// token.
+type clockFlags struct {
+	server, token string
+	json          bool
+}
+
+func (f *clockFlags) register(c *cobra.Command) {
+	c.Flags().StringVar(&f.server, "server", "http://127.0.0.1:8080", serverFlagUsage)
+	c.Flags().StringVar(&f.token, "token", "", "the bearer token, a monitor's, when the server checks tokens (default $ACCORD_TOKEN)")
+	c.Flags().BoolVar(&f.json, "json", false, "print the server's answer as JSON")
+}
+
+func newClockCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "clock",
+		Short: "Move a mission's agreement clock on without data",
+		Long: `clock talks to a mission server about its agreement's clock. The engine's
+clock moves with the observations' time (a batch's latest observation): when
+none come — a quiet front, a sensor outage, the night — a deadline that passes
+(a provision overdue, a consultation's stage, a snapback taking effect) is
+recorded only at the next batch. A tick moves the clock without data, through
+the same path as a batch's tick: the tick and what it derives are recorded,
+and the witnesses replay them (docs/server.md, "The agreement's clock").
+
+  tick  move the clock on to a time (POST /v1/clock; a monitor's token)
+
+'accord serve --tick-every D' ticks to its own clock when a deadline has
+passed.
+
+` + serverExits,
+	}
+	cmd.AddCommand(newClockTickCmd())
+	return cmd
+}
+
+func newClockTickCmd() *cobra.Command {
+	var f clockFlags
+	var at string
+	cmd := &cobra.Command{
+		Use:   "tick --at TIME|now",
+		Short: "Move the agreement's clock on to a time, recording what passes by then",
+		Long: `tick moves the mission's agreement clock on to --at, an RFC 3339 instant, or
+now (this machine's clock): every deadline up to it is processed as the next
+batch would process it, and the tick and what it derived are recorded. It
+prints what the tick derived.
+
+A time no later than the clock changes nothing and records nothing (exit 0,
+saying so): the clock never goes back, and a tick sent again — its answer lost
+— does no harm. The server refuses (exit 1, saying why) a time past its own
+clock by more than the clock skew it allows (24 h by default, as for an
+observation's reported_at), a tick before the parties have signed (the first
+batch starts the clock), and a caller whose token is not a monitor's.
+
+` + serverExits,
+		Example: `  accord clock tick --at 2025-06-03T00:00:00Z
+  accord clock tick --at now --server https://mission.example.org --token $MONITOR`,
+		Args: exactArgs(0, "no argument"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var t time.Time
+			switch at {
+			case "":
+				return usageError{cmd: cmd.CommandPath(), err: fmt.Errorf("--at is required: an RFC 3339 instant (2025-06-03T00:00:00Z), or now")}
+			case "now":
+				t = time.Now()
+			default:
+				var err error
+				if t, err = accord.ParseInstant(at); err != nil {
+					return usageError{cmd: cmd.CommandPath(), err: fmt.Errorf("--at: %v (want e.g. 2025-06-03T00:00:00Z, or now)", err)}
+				}
+			}
+			c := &talksClient{server: f.server, token: firstOf(f.token, os.Getenv("ACCORD_TOKEN"))}
+			var res api.ClockResult
+			raw, err := c.call(cmd.Context(), http.MethodPost, "/v1/clock", api.ClockRequest{At: t.UTC().Format(time.RFC3339Nano)}, &res)
+			if err != nil {
+				return err
+			}
+			w := cmd.OutOrStdout()
+			if f.json {
+				_, err = w.Write(raw)
+				return err
+			}
+			if !res.Ticked {
+				fmt.Fprintf(w, "the agreement's clock is at %s, not before %s: nothing to do\n", res.Now.Format(time.RFC3339Nano), t.UTC().Format(time.RFC3339Nano))
+				return nil
+			}
+			fmt.Fprintf(w, "the agreement's clock moved to %s", res.Now.Format(time.RFC3339Nano))
+			if res.LastEntry != nil {
+				fmt.Fprintf(w, " (recorded up to ledger entry %d)", *res.LastEntry)
+			}
+			fmt.Fprintln(w)
+			if len(res.Derived) == 0 {
+				fmt.Fprintln(w, "  no deadline passed")
+			}
+			for _, d := range res.Derived {
+				if d.Agreement != "" {
+					fmt.Fprintf(w, "  %s: %s\n", d.Agreement, d.What)
+					continue
+				}
+				fmt.Fprintf(w, "  %s\n", d.What)
+			}
+			return nil
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().StringVar(&at, "at", "", "the time to move the clock to: an RFC 3339 instant, or now (required)")
+	return cmd
+}
