@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -59,5 +60,65 @@ func TestClockTick(t *testing.T) {
 	getJSON(t, url+"/v1/agreement", 200, &after)
 	if after.Hash != v.Hash || after.Provisions[0].Status != "overdue" {
 		t.Errorf("after a restart: ceasefire %s, state %s; want overdue, %s", after.Provisions[0].Status, after.Hash, v.Hash)
+	}
+}
+
+// serve --tick-every ticks the agreement's clock to the wall clock when a
+// deadline has passed: a real server on loopback, one report two days
+// old (the parties sign then, the ceasefire is due a day later), and no
+// more data — the server records the ceasefire overdue by itself; a
+// restart without --tick-every restores the same state from the record.
+// Without --tick-every nothing moves.
+func TestServeTickEvery(t *testing.T) {
+	observed := time.Now().Add(-48 * time.Hour).UTC().Truncate(time.Second)
+	body := `{"type":"Feature","geometry":{"type":"Point","coordinates":[34.5863,47.5119]},"properties":{"id":"1","source":{"id":"sat-un","kind":"satellite","owner":"un"},"observed_at":"` +
+		observed.Format(time.RFC3339) + `","reported_at":"` + observed.Add(time.Minute).Format(time.RFC3339) + `","event":"strike","attributed_to":"unknown","accuracy_m":15,"confidence":0.9}}` + "\n"
+	post := func(url string) {
+		t.Helper()
+		resp, err := http.Post(url+"/v1/observations", "application/x-ndjson", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("batch: %d", resp.StatusCode)
+		}
+	}
+	ceasefire := func(url string) (string, string) {
+		t.Helper()
+		var v api.AgreementView
+		getJSON(t, url+"/v1/agreement", 200, &v)
+		return v.Provisions[0].ID + " " + v.Provisions[0].Status, v.Hash
+	}
+
+	// Off by default: the clock stays at the report's time.
+	url, stop, _ := startAccord(t, "serve", "--addr", "127.0.0.1:0", "--data", t.TempDir(), "--scenario", "none")
+	post(url)
+	if got, _ := ceasefire(url); got != "ceasefire pending" {
+		t.Errorf("without --tick-every: %s, want pending", got)
+	}
+	stop()
+
+	data := t.TempDir()
+	url, stop, out := startAccord(t, "serve", "--addr", "127.0.0.1:0", "--data", data, "--scenario", "none", "--tick-every", "20ms")
+	post(url)
+	got, hash := ceasefire(url)
+	for deadline := time.Now().Add(60 * time.Second); got != "ceasefire overdue" && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+		got, hash = ceasefire(url)
+	}
+	if got != "ceasefire overdue" {
+		t.Fatalf("with --tick-every 20ms: %s, want overdue\n%s", got, out.String())
+	}
+	if code := stop(); code != 0 {
+		t.Fatalf("serve exited %d", code)
+	}
+	url, stop, _ = startAccord(t, "serve", "--addr", "127.0.0.1:0", "--data", data, "--scenario", "none")
+	defer stop()
+	if again, h := ceasefire(url); again != got || h != hash {
+		t.Errorf("after a restart: %s %s, want %s %s", again, h, got, hash)
+	}
+	if _, errs, code := runAccord(t, "serve", "--tick-every", "-1s", "--data", t.TempDir()); code != 2 || !strings.Contains(errs, "--tick-every") {
+		t.Errorf("serve --tick-every -1s: exit %d %s, want 2 naming --tick-every", code, errs)
 	}
 }
