@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"os"
 	"time"
@@ -10,6 +12,7 @@ import (
 
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/api"
+	"github.com/accord-peace/accord/mission"
 )
 
 // clockFlags are what 'accord clock' needs: the server and the caller's
@@ -119,4 +122,53 @@ batch starts the clock), and a caller whose token is not a monitor's.
 	f.register(cmd)
 	cmd.Flags().StringVar(&at, "at", "", "the time to move the clock to: an RFC 3339 instant, or now (required)")
 	return cmd
+}
+
+// ticker ticks a mission's agreement clock to the wall clock now and then
+// (serve --tick-every): when a deadline has passed by the wall clock since
+// the last entry, the tick is recorded with what it derived
+// (Mission.TickIfDue); otherwise nothing is.
+type ticker struct {
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// startTicker looks at once, then every d, until stopped.
+func startTicker(m *mission.Mission, d time.Duration, now func() time.Time, logger *slog.Logger) *ticker {
+	ctx, cancel := context.WithCancel(context.Background())
+	t := &ticker{cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(t.done)
+		every := time.NewTicker(d)
+		defer every.Stop()
+		for {
+			res, err := m.TickIfDue(ctx, now())
+			switch {
+			case err != nil:
+				logger.Error("ticking the agreement's clock to the server's clock", "err", err)
+			case res.Ticked:
+				var last int64 = -1
+				if res.LastEntry != nil {
+					last = *res.LastEntry
+				}
+				logger.Info("ticked the agreement's clock to the server's clock: a deadline passed", "now", res.Now.Format(time.RFC3339Nano), "derived", len(res.Derived), "last_entry", last)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-every.C:
+			}
+		}
+	}()
+	return t
+}
+
+// stop stops the ticker and waits for a tick under way to be recorded
+// (nil: none).
+func (t *ticker) stop() {
+	if t == nil {
+		return
+	}
+	t.cancel()
+	<-t.done
 }

@@ -66,6 +66,9 @@ type serverConfig struct {
 	partWait      time.Duration
 	// witness is the party's node of --role witness (serve_witness.go).
 	witness witnessConfig
+	// tickEvery, when above 0, ticks the agreement's clock to the wall
+	// clock that often when a deadline has passed (clock.go).
+	tickEvery time.Duration
 }
 
 func (c *serverConfig) register(cmd *cobra.Command, defaultData string) {
@@ -84,6 +87,7 @@ func (c *serverConfig) register(cmd *cobra.Command, defaultData string) {
 	cmd.Flags().StringVar(&c.keys, "keys", "", `more authors' public keys than the agreement's, a JSON file {"NAME": "BASE64 ED25519"} ('accord ledger keygen --author'): the negotiating parties sign their positions, answers and requests with theirs`)
 	cmd.Flags().StringArrayVar(&c.witnessKeys, "witness-key", nil, "a witness's public note key (NAME+HASH+KEY, or NAME=KEY), or a file of them one a line: the record takes its cosignatures of checkpoints and publishes them ('accord witness'); repeat for more")
 	c.witness.register(cmd)
+	cmd.Flags().DurationVar(&c.tickEvery, "tick-every", 0, "look this often (1m) whether a deadline of the agreement has passed by the server's clock since the last entry — a provision overdue, a consultation's stage, a snapback taking effect — and if so tick the agreement's clock to the server's clock, recording it, as POST /v1/clock does (default 0: off; the clock moves with the observations' time only, as simulations and the demo, whose data are dated far from the wall clock, need)")
 	cmd.Flags().StringVar(&c.tokens, "tokens", "", `callers' bearer tokens, a JSON file {"TOKEN": {"actor": ID, "role": party|guarantor|monitor|mediator|verifier}}; without it the server is open to every caller`)
 	c.registerStream(cmd)
 }
@@ -152,6 +156,12 @@ func (c *serverConfig) problems() []string {
 	if err := checkStore(context.Background(), c.store, false); err != nil {
 		ps = append(ps, err.Error())
 	}
+	if c.tickEvery < 0 {
+		bad("--tick-every %v: want a duration above 0 (1m), or 0 for no tick", c.tickEvery)
+	}
+	if c.tickEvery > 0 && (c.stream != "" || c.role == stream.RoleWitness) {
+		bad("--tick-every: a mission fed by a stream moves its clock at the recorder, in the fused log's order, and a witness has no clock of its own: it ticks a server on the embedded deployment only")
+	}
 	if c.feedPerAddr < 1 || c.feedClients < 1 {
 		bad("--feed-per-addr %d, --feed-clients %d: want at least 1 each", c.feedPerAddr, c.feedClients)
 	}
@@ -210,6 +220,8 @@ type server struct {
 	agreement  *agreement.Agreement
 	monitoring *agreement.Monitoring
 	kernel     *geo.Kernel
+	// ticker, with --tick-every, ticks the agreement's clock (clock.go).
+	ticker *ticker
 }
 
 // defaultOrigin is the ledger's origin line when none is given.
@@ -355,6 +367,9 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 	// The body's deadline is set per request (api.Server.BodyTimeout), the
 	// feed's per write (api.Feed.WriteTimeout).
 	s.http = s.api.HTTPServer(c.headerTimeout, c.idleTimeout)
+	if c.tickEvery > 0 && m.HasEngine() {
+		s.ticker = startTicker(m, c.tickEvery, time.Now, logger)
+	}
 	started = true
 	go func() { s.done <- s.http.Serve(ln) }()
 	return s, nil
@@ -498,6 +513,7 @@ func (s *server) stop() error {
 }
 
 func (s *server) close() {
+	s.ticker.stop() // before the stores close
 	if s.node != nil {
 		s.node.Close()
 	}
