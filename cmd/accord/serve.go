@@ -615,6 +615,8 @@ agreement's monitoring pipeline:
   GET  /v1/consultations     the consultations the caller may read
   POST /v1/consultations/{id}/response   the party answers a notice (accept, dispute)
   POST /v1/consultations/{id}/finding    a guarantor signs a finding (applied at the quorum)
+  POST /v1/clock             a monitor ticks the agreement's clock to {"at": TIME} without data
+                             ('accord clock tick'; --tick-every D does it when a deadline has passed)
   POST /v1/exchanges         a verifier records a prisoner exchange with its sealed lists ('accord exchange')
   GET  /v1/exchanges         every exchange: counts, verifiers, commitments, totals, quota periods (no names)
   GET  /v1/exchanges/lists/{sha256}   a list of names, to a party or a verifier of its agreement
