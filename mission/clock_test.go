@@ -12,6 +12,7 @@ import (
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/engine"
+	"github.com/accord-peace/accord/fusion"
 	"github.com/accord-peace/accord/mission"
 	"github.com/accord-peace/accord/monitor"
 )
@@ -167,5 +168,82 @@ func TestTickIfDue(t *testing.T) {
 	res, err := m.TickIfDue(ctx, t0.Add(48*time.Hour))
 	if err != nil || !res.Ticked || res.LastEntry == nil || len(res.Derived) == 0 || !strings.HasPrefix(res.Derived[0].What, "provision ceasefire overdue") {
 		t.Fatalf("past the ceasefire's deadline: %+v %v, want the ceasefire overdue, recorded", res, err)
+	}
+}
+
+// Ticks carry a consultation and enforcement through with no data: a
+// notice unanswered is upheld by default and notifies snapback, a
+// the snapback takes effect at its day, a disputed notice closes
+// unresolved and its incident is confirmed again (a new version
+// recorded); the
+// record replays and a restart restores the same state and incident.
+func TestTicksCarryConsultationsAndSnapback(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	m := openDurable(t, dir)
+	res, err := m.Ingest(ctx, []monitor.Observation{tanks(t, "sat-un", "un", 11, t0), tanks(t, "sat-osce", "osce", 11, t0.Add(time.Hour))}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inc := res.Incidents[0].ID
+	if _, err := m.Respond(ctx, inc+":"+ceilingRule, "ru", "dispute", "our count: 9 tanks", true); err != nil {
+		t.Fatal(err)
+	}
+	says := func(res mission.ClockResult, prefix string) bool {
+		return slices.ContainsFunc(res.Derived, func(d engine.Derived) bool { return strings.HasPrefix(d.What, prefix) })
+	}
+	r, err := m.Tick(ctx, t0.Add(4*24*time.Hour))
+	if err != nil || !says(r, "ru did not answer the notice on violation "+inc+":band:") || !says(r, "snapback notified") {
+		t.Fatalf("four days on: %+v %v; want the band's notice upheld by default, snapback notified", r, err)
+	}
+	st, _ := m.State()
+	if st.Snapback == nil || st.Snapback.Effective {
+		t.Fatalf("four days on: snapback %+v, want notified, not in effect", st.Snapback)
+	}
+	effective := st.Snapback.EffectiveAt
+	if r, err = m.Tick(ctx, effective); err != nil || !says(r, "snapback: relief re-imposed") {
+		t.Fatalf("at the snapback's day: %+v %v; want relief re-imposed", r, err)
+	}
+	if st, _ = m.State(); !st.Snapback.InForce() {
+		t.Fatalf("at %v: snapback %+v, want in force", effective, st.Snapback)
+	}
+	// The joint commission, the ministers and the advisory board: 35 days.
+	if r, err = m.Tick(ctx, t0.Add(40*24*time.Hour)); err != nil || !r.Ticked {
+		t.Fatalf("forty days on: %+v %v", r, err)
+	}
+	st, _ = m.State()
+	c, _, _ := m.Consultation(inc + ":" + ceilingRule)
+	if c.Stage != engine.StageClosed || c.Outcome != engine.Unresolved {
+		t.Fatalf("forty days on: the disputed consultation %s %s; want closed unresolved", c.Stage, c.Outcome)
+	}
+	in, _, err := m.Incident(ctx, inc)
+	if err != nil || in.State != fusion.Confirmed {
+		t.Fatalf("incident %s after its consultation closed unresolved: %v %v, want confirmed", inc, in, err)
+	}
+	recs := lastRecorded(t, m.ledger)
+	if recs[inc].State != fusion.Confirmed {
+		t.Errorf("the record's last version of %s: %s, want confirmed", inc, recs[inc].State)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "ledger"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := mustReference(t)
+	h := mission.NewHistory(false)
+	h.Open = func(seal accord.Seal) (*accord.Sealed, error) { // as a guarantor's witness opens them
+		x, _, err := m.Sealed(ctx, seal.SHA256)
+		return x, err
+	}
+	sts, err := mission.Replay(data, m.ledger.Len(), []*agreement.Agreement{a}, h)
+	if err != nil || h.Partial() || sts[0].Hash() != st.Hash() {
+		t.Errorf("the replay of the record: %v (partial %v), another state", err, h.Partial())
+	}
+	m.close()
+	m = openDurable(t, dir)
+	if st2, _ := m.State(); st2.Hash() != st.Hash() {
+		t.Error("after a restart: another state")
+	}
+	if in, _, _ := m.Incident(ctx, inc); in == nil || in.State != fusion.Confirmed {
+		t.Errorf("after a restart: incident %v, want confirmed", in)
 	}
 }
