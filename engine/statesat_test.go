@@ -15,6 +15,8 @@ import (
 // due at 2026-02-01T10:00:00Z (signed the day before), "dated" at the last
 // instant of 2026-01-31: a tick at that instant finds neither late, one
 // an instant later finds "dated" late, one at the end of 1 February both.
+// DerivesAt counts what such a tick would derive, and changes nothing
+// either.
 func TestStatesAtLeavesTheSetAsItWas(t *testing.T) {
 	a := boundaryAgreement(t)
 	log := numbered(
@@ -57,6 +59,15 @@ func TestStatesAtLeavesTheSetAsItWas(t *testing.T) {
 			}
 			if !slices.Equal(overdue, c.overdue) {
 				t.Errorf("overdue %q, want %q", overdue, c.overdue)
+			}
+			// DerivesAt counts what StatesAt shows new, and leaves the set
+			// as it was too.
+			n, err := set.DerivesAt(at(c.at))
+			if want := len(got[0].Derived) - len(set.State("").Derived); err != nil || n != want {
+				t.Errorf("DerivesAt(%s) = %d, %v; want %d", c.at, n, err, want)
+			}
+			if after := set.State("").JSON(); !bytes.Equal(before, after) {
+				t.Errorf("DerivesAt changed the set:\nbefore %s\nafter  %s", before, after)
 			}
 			// The set takes its next entry as if nothing happened.
 			if err := set.Apply(engine.Event{Seq: 3, Type: engine.Tick, At: at("2026-01-31T11:00:00Z")}); err != nil {
