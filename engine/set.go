@@ -280,6 +280,32 @@ func (s *Set) StatesAt(at time.Time) ([]*State, error) {
 	return out, nil
 }
 
+// DerivesAt returns how many events a tick at at would derive, every
+// agreement's — what StatesAt would show new — without applying it nor
+// copying a state: the set stays as it was. A time no later than the
+// set's clock derives none. It is for a caller deciding whether a tick is
+// worth recording (a server ticking to its wall clock now and then).
+func (s *Set) DerivesAt(at time.Time) (int, error) {
+	at = at.UTC()
+	st := &s.engines[0].state
+	if !at.After(st.Now) {
+		return 0, nil
+	}
+	defer s.clearEntry()
+	runs, err := s.prepare(Event{Seq: st.Seq + 1, At: at, Type: Tick}, 0)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for i, r := range runs {
+		n += len(r.s.Derived) - len(s.engines[i].state.Derived)
+	}
+	for i, r := range runs {
+		s.engines[i].undo(r)
+	}
+	return n, nil
+}
+
 // record is agreement i's record as the conditions of another read it at
 // a time of that other's clock: at the entry's time, its state after the
 // entry (it settled first); at a deadline of the other's before the

@@ -52,7 +52,7 @@ func (m *Mission) Tick(ctx context.Context, at time.Time) (ClockResult, error) {
 
 // TickIfDue is Tick only when the tick would derive something — a
 // deadline passed, a stage missed, a snapback in effect (engine.Set.
-// StatesAt, decided with the tick under one lock) — so that a server
+// DerivesAt, decided with the tick under one lock) — so that a server
 // ticking to its wall clock now and then (accord serve --tick-every)
 // records a deadline when it passes, and nothing otherwise. Before the
 // parties have signed it does nothing, without an error.
@@ -110,23 +110,11 @@ func (c *Consequences) Tick(at time.Time, ifDue bool) ([]engine.Event, []engine.
 		return nil, nil, nil, c.latest, nil
 	}
 	if ifDue {
-		sts, err := c.set.StatesAt(at)
-		if err != nil {
+		n, err := c.set.DerivesAt(at)
+		if err != nil || n == 0 {
 			return nil, nil, nil, c.latest, err
-		}
-		if derivedCount(sts) == derivedCount(c.set.States()) {
-			return nil, nil, nil, c.latest, nil
 		}
 	}
 	applied := c.tick(at, nil)
 	return applied, c.fresh(), c.verdicts(applied), c.latest, nil
-}
-
-// derivedCount is how many events the states derived in all.
-func derivedCount(sts []*engine.State) int {
-	n := 0
-	for _, st := range sts {
-		n += len(st.Derived)
-	}
-	return n
 }

@@ -14,7 +14,10 @@ import (
 // has passed: the engine's state after a simulated week (its
 // consultations, violations and derived events), a tick to a nanosecond
 // past its clock found to derive nothing — what the engine stage is held
-// for once every D.
+// for once every D. A simulated week at 10 events an hour (746
+// consultations): 2.8 µs (engine.Set.DerivesAt); 51 ms when the look
+// copied the states before and after the tick through JSON
+// (engine.Set.StatesAt and States).
 func BenchmarkTickIfDueNothingDue(b *testing.B) {
 	a, k := mustReference(b)
 	lines := simulated(b, 1, t0, 7*24*time.Hour, 10)
