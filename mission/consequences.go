@@ -38,21 +38,6 @@ type Consequences struct {
 	shown      int // derived events of the engine already recorded
 	latest     time.Time
 	signatures map[string][]FindingSignature // consultation → signatures short of the quorum
-	// held are the batches whose parts are not all in (the stream
-	// deployment: a sector's part at a time), oldest first, with their
-	// violations to apply once they are (parts.go).
-	held []*heldBatch
-	// gone are the batches applied, whole or not (bounded: goneOrder), so
-	// that a part that comes after — again, or late — is a batch of its
-	// own and holds nothing up; released counts the batches applied
-	// without all their parts.
-	gone      map[string]bool
-	goneOrder []string
-	released  int
-	// verdict is the consultations' verdict on an incident, if any: a
-	// held violation whose incident a consultation dismissed by the time
-	// its batch is applied is not applied (set by the mission; nil: none).
-	verdict func(id string) (string, bool)
 }
 
 // NewConsequences starts the engine for an agreement. The parties sign
@@ -174,35 +159,23 @@ func (c *Consequences) learn(ev engine.Event) {
 // incident's latest observation are dropped from the incident (inForce):
 // what the incident shows, not what was recorded.
 func (c *Consequences) Observe(ins []monitor.Incident, windows map[string]agreement.InForce) ([]engine.Event, []engine.Derived, map[string]string) {
-	return c.ObservePart(ins, windows, "", true)
-}
-
-// ObservePart is Observe of one part of a batch (the stream deployment: a
-// sector's part; batch names the batch, "" for a batch of its own, whole
-// says this is its last part): a batch's violations are applied, and the
-// clock ticked to its latest observation, once its parts are all in, and
-// batches in the order their first parts came — so a batch split over
-// sectors is decided as one pipeline decides it whole (parts.go).
-func (c *Consequences) ObservePart(ins []monitor.Incident, windows map[string]agreement.InForce, batch string, whole bool) ([]engine.Event, []engine.Derived, map[string]string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	var applied []engine.Event
 	now := c.latest
 	for _, in := range ins {
-		if in.LastObserved.After(now) {
-			now = in.LastObserved
+		now = laterOf(now, in.LastObserved)
+	}
+	dues := c.dues(ins, nil)
+	var applied []engine.Event
+	if c.seq == 0 {
+		var s signing
+		if s.add(ins); s.any {
+			applied = c.sign(s.at(), applied)
 		}
 	}
-	c.part(ins, batch, whole, now, func(b *heldBatch) {
-		if c.seq == 0 && b.signing.any {
-			applied = c.sign(b.signing.at(), applied)
-		}
-		// A batch behind one that completed after it comes after that
-		// one's clock.
-		now := laterOf(b.now, c.latest)
-		applied = c.violations(b.dues, windows, now, applied)
-		applied = c.tick(now, applied)
-	})
+	now = laterOf(now, c.latest) // never before the clock the signatures set
+	applied = c.violations(dues, windows, now, applied)
+	applied = c.tick(now, applied)
 	c.inForce(ins, windows)
 	return applied, c.fresh(), c.verdicts(applied)
 }
@@ -222,7 +195,7 @@ func (c *Consequences) sign(at time.Time, applied []engine.Event) []engine.Event
 	return applied
 }
 
-// signing gathers, over the incidents of the first batch (all its parts),
+// signing gathers, over the incidents of the first batch,
 // when the parties sign, monitoring starting: at the first report fusion
 // took, the time the first incident opened (OpenedAt: the same whatever
 // the first batch held), or for a first batch without a fusion incident
@@ -259,7 +232,7 @@ type due struct {
 	in        *monitor.Incident
 	v         int
 	last      bool // judged at the incident's latest observation: no later chance
-	ceiling   bool // applied at the batch's latest observation, known once it is whole
+	ceiling   bool // applied at the batch's latest observation
 }
 
 // dues are the new violations of the confirmed incidents of a step. The
@@ -304,9 +277,9 @@ func (c *Consequences) violations(dues []due, windows map[string]agreement.InFor
 		if d.ceiling {
 			d.at = now
 		} else if !d.at.After(c.latest) {
-			// Dated before the clock, which an earlier batch moved on
-			// since (its parts came first): at the clock, or its latest
-			// observation, as a violation known late.
+			// Dated at or before the clock (the parties' signatures
+			// moved it): at the clock, or its latest observation, as a
+			// violation known late.
 			d.at, d.judge, d.last = laterOf(d.in.LastObserved, c.latest), d.in.LastObserved, true
 		}
 	}
@@ -327,11 +300,6 @@ func (c *Consequences) violations(dues []due, windows map[string]agreement.InFor
 		key := in.ID + "|" + v.Rule
 		if c.done[key] {
 			continue // the rule twice in one incident
-		}
-		if c.verdict != nil {
-			if st, ok := c.verdict(in.ID); ok && st == fusion.Dismissed {
-				continue // dismissed by a consultation since the part came
-			}
 		}
 		if w, timed := windows[v.Rule]; timed {
 			// Whether the rule was in force is for the engine to say once

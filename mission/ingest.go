@@ -169,17 +169,12 @@ func fresh(batch []monitor.Observation, new []bool, added int) []*monitor.Observ
 // changed incidents, the agreement engine fed them, and the record
 // prepared. The caller holds engineMu.
 func (m *Mission) decide(changed []monitor.Incident) (pending, error) {
-	return m.decidePart(changed, "", true)
-}
-
-// decidePart is decide of a part of a batch (DecideParts).
-func (m *Mission) decidePart(changed []monitor.Incident, batch string, whole bool) (pending, error) {
 	m.applyVerdicts(changed)
 	var events []engine.Event
 	var derived []engine.Derived
 	var verdicts map[string]string
 	if m.consequences != nil {
-		events, derived, verdicts = m.consequences.ObservePart(changed, m.windows, batch, whole)
+		events, derived, verdicts = m.consequences.Observe(changed, m.windows)
 	}
 	return m.prepare(changed, verdicts, "", nil, events, derived)
 }

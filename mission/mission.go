@@ -157,11 +157,6 @@ func Open(ctx context.Context, cfg Config) (*Mission, error) {
 		if m.consequences, err = NewConsequencesOf(all, owner); err != nil {
 			return nil, err
 		}
-		// Called under engineMu, which guards the verdicts.
-		m.consequences.verdict = func(id string) (string, bool) {
-			st, ok := m.verdicts[id]
-			return st, ok
-		}
 	}
 	// What the record holds of each incident: a batch stored and not
 	// recorded is recorded below (catchup.go).

@@ -51,35 +51,12 @@ func (m *Mission) Decide(ctx context.Context, changed []monitor.Incident, mark f
 // and the record stage appends all their entries to the ledger in one
 // durable batch, in the same order — the same record, one commit.
 func (m *Mission) DecideSteps(ctx context.Context, steps [][]monitor.Incident, mark func(ledgerLen int64) error) (*int64, error) {
-	parts := make([]Part, len(steps))
-	for i, changed := range steps {
-		parts[i] = Part{Incidents: changed, Whole: true}
-	}
-	return m.DecideParts(ctx, parts, mark)
-}
-
-// A Part is the incident versions fusion produced from one part of an
-// accepted batch: the stream deployment fuses a batch a sector at a time
-// (package stream's recorder). Batch names the batch ("" a batch of its
-// own); Whole says no other part of it is to come.
-type Part struct {
-	Incidents []monitor.Incident
-	Batch     string
-	Whole     bool
-}
-
-// DecideParts is DecideSteps of parts of batches: each part's incident
-// versions are recorded when it comes, and a batch's violations once its
-// parts are all in, batches in the order their first parts came
-// (parts.go), so that a batch split over sectors feeds the engine as one
-// pipeline's batch does.
-func (m *Mission) DecideParts(ctx context.Context, parts []Part, mark func(ledgerLen int64) error) (*int64, error) {
 	m.engineMu.Lock()
-	recs := make([]pending, 0, len(parts))
+	recs := make([]pending, 0, len(steps))
 	var err error
-	for _, p := range parts {
+	for _, changed := range steps {
 		var rec pending
-		if rec, err = m.decidePart(p.Incidents, p.Batch, p.Whole); err != nil {
+		if rec, err = m.decide(changed); err != nil {
 			break
 		}
 		recs = append(recs, rec)
@@ -109,20 +86,10 @@ func (m *Mission) DecideParts(ctx context.Context, parts []Part, mark func(ledge
 // applied, the incident store updated, nothing recorded and the engine
 // (restored from the ledger by Open) not fed again.
 func (m *Mission) Restore(ctx context.Context, changed []monitor.Incident) error {
-	return m.RestorePart(ctx, Part{Incidents: changed, Whole: true})
-}
-
-// RestorePart is Restore of a part of a batch (DecideParts): the
-// violations of the batches whose parts were not all in when it was
-// recorded are held again, to be applied once their parts come.
-func (m *Mission) RestorePart(ctx context.Context, p Part) error {
-	changed := p.Incidents
 	m.engineMu.Lock()
-	// As decidePart: the verdicts first, so that a dismissed incident's
-	// violations are not held again.
+	// As decide: the verdicts first.
 	m.applyVerdicts(changed)
 	if m.consequences != nil {
-		m.consequences.RestorePart(changed, p.Batch, p.Whole)
 		m.consequences.InForce(changed, m.windows)
 	}
 	m.engineMu.Unlock()
@@ -132,16 +99,6 @@ func (m *Mission) RestorePart(ctx context.Context, p Part) error {
 		m.incidents.add(versions{ins: changed})
 	}
 	return nil
-}
-
-// HeldBatches is the number of batches whose violations wait for their
-// other parts (DecideParts), and of batches applied without all their
-// parts because too many waited behind them.
-func (m *Mission) HeldBatches() (held, released int) {
-	if m.consequences == nil {
-		return 0, 0
-	}
-	return m.consequences.Held()
 }
 
 // LedgerLen is the number of entries in the mission's record (0 without

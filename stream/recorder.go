@@ -306,7 +306,7 @@ func (r *Recorder) startMark(ctx context.Context) error {
 // ledger already has (up to done) restored, the others decided and
 // recorded together.
 func (r *Recorder) take(ctx context.Context, group []jetstream.Msg, done uint64, taken map[int]uint64) error {
-	var steps []mission.Part
+	var steps [][]monitor.Incident
 	var from, last uint64
 	var pending uint64
 	for _, msg := range group {
@@ -317,7 +317,7 @@ func (r *Recorder) take(ctx context.Context, group []jetstream.Msg, done uint64,
 		seq := md.Sequence.Stream
 		last, pending = seq, md.NumPending
 		restoring := seq <= done
-		var ready []mission.Part // what the message lets through
+		var ready [][]monitor.Incident // the batches the message lets through
 		if batch := msg.Headers().Get(HeaderRelease); batch != "" {
 			ready = r.release(batch, seq, restoring)
 		} else {
@@ -341,12 +341,12 @@ func (r *Recorder) take(ctx context.Context, group []jetstream.Msg, done uint64,
 					ins = r.seq.Apply(f.Sector, f.Versions)
 					r.warnUnplaced(f.Sector, seq, restoring)
 				}
-				ready = []mission.Part{{Incidents: ins, Whole: true}}
+				ready = [][]monitor.Incident{ins}
 			}
 		}
 		if restoring {
-			for _, p := range ready {
-				if err := r.m.RestorePart(ctx, p); err != nil {
+			for _, ins := range ready {
+				if err := r.m.Restore(ctx, ins); err != nil {
 					return fmt.Errorf("restoring %s message %d: %w", FusedStream, seq, err)
 				}
 			}
@@ -361,7 +361,7 @@ func (r *Recorder) take(ctx context.Context, group []jetstream.Msg, done uint64,
 		steps = append(steps, ready...)
 	}
 	if len(steps) > 0 {
-		_, err := r.m.DecideParts(ctx, steps, func(n int64) error { return r.note(position{From: from, Seq: last, LedgerLen: n}) })
+		_, err := r.m.DecideSteps(ctx, steps, func(n int64) error { return r.note(position{From: from, Seq: last, LedgerLen: n}) })
 		if err != nil {
 			return fmt.Errorf("recording %s messages %d to %d: %w", FusedStream, from, last, err)
 		}
@@ -396,7 +396,7 @@ type waiting struct {
 // batch's parts are counted as the log is read, so a restart that reads
 // it back from its start counts them again) and returns the batches it
 // lets through.
-func (r *Recorder) hold(f fused, h nats.Header, seq uint64, restoring bool) []mission.Part {
+func (r *Recorder) hold(f fused, h nats.Header, seq uint64, restoring bool) [][]monitor.Incident {
 	n, _ := strconv.Atoi(h.Get(HeaderParts))
 	batch := h.Get(HeaderBatch)
 	part := sector.Part{Sector: f.Sector, Versions: f.Versions}
@@ -430,7 +430,7 @@ func (r *Recorder) hold(f fused, h nats.Header, seq uint64, restoring bool) []mi
 // release lets a batch go as it stands (a HeaderRelease message), unless
 // it became whole before the message, and returns the batches that lets
 // through.
-func (r *Recorder) release(batch string, seq uint64, restoring bool) []mission.Part {
+func (r *Recorder) release(batch string, seq uint64, restoring bool) [][]monitor.Incident {
 	w := r.parts[batch]
 	if w == nil {
 		return nil // whole already, or let go by an earlier message
@@ -446,10 +446,11 @@ func (r *Recorder) release(batch string, seq uint64, restoring bool) []mission.P
 
 // ready gives the ids of the batches at the head of those held that are
 // whole, oldest first — each batch's parts together, in the sectors'
-// order (Sequencer.ApplyBatch) — and returns them as whole batches to
-// decide. Past maxWaiting batches held, the oldest goes as it stands.
-func (r *Recorder) ready(seq uint64, restoring bool) []mission.Part {
-	var out []mission.Part
+// order (Sequencer.ApplyBatch) — and returns each batch's incidents, to
+// decide as one step. Past maxWaiting batches held, the oldest goes as it
+// stands.
+func (r *Recorder) ready(seq uint64, restoring bool) [][]monitor.Incident {
+	var out [][]monitor.Incident
 	for len(r.waiting) > 0 && (r.waiting[0].whole || len(r.waiting) > maxWaiting) {
 		w := r.waiting[0]
 		r.waiting[0] = nil
@@ -464,7 +465,7 @@ func (r *Recorder) ready(seq uint64, restoring bool) []mission.Part {
 		slices.SortStableFunc(w.parts, func(a, b sector.Part) int { return a.Sector - b.Sector })
 		ins := r.seq.ApplyBatch(w.parts)
 		r.warnUnplaced(-1, seq, restoring)
-		out = append(out, mission.Part{Incidents: ins, Whole: true})
+		out = append(out, ins)
 	}
 	if len(r.waiting) == 0 {
 		r.waiting = nil
@@ -472,8 +473,8 @@ func (r *Recorder) ready(seq uint64, restoring bool) []mission.Part {
 	return out
 }
 
-// maxWaiting bounds the batches the recorder holds (mission's bound on
-// the batches whose violations wait, as before the recorder held parts).
+// maxWaiting bounds the batches the recorder holds, so that no batch
+// waits for ever behind one whose part never comes.
 const maxWaiting = 256
 
 // wholeNow remembers a batch as whole or let go (among the last

@@ -40,8 +40,8 @@ const (
 	HeaderBatch = "Accord-Batch"
 	// HeaderParts is the number of ObsStream messages (sectors) a batch
 	// was split into, on each of them and on each sector's output
-	// (FusedStream): the recorder holds a batch's violations until its
-	// parts are all in (mission.DecideParts). A worker publishes an
+	// (FusedStream): the recorder holds a batch's parts until they are
+	// all in and decides the batch whole (Recorder). A worker publishes an
 	// output for every part of such a batch, one without versions too.
 	// Absent: a batch in one part.
 	HeaderParts = "Accord-Parts"
