@@ -433,6 +433,20 @@ func (e *Engine) Add(r Report) *Incident {
 	return best
 }
 
+// Tick moves the engine's clock to the front's at a point where no
+// report of the engine's came (zero or earlier: nothing): a sector's
+// worker is told the front's clock where one pipeline over the whole
+// front looks for incidents to close (package stream), and closes there
+// what that pipeline closes, as Add would (TakeClosed).
+func (e *Engine) Tick(clock time.Time) {
+	if clock.After(e.latest) {
+		e.latest = clock
+	}
+	if e.latest.Sub(e.expired) > e.cfg.Horizon/96 {
+		e.expire()
+	}
+}
+
 // candidates are the open incidents a report could join: those filed under
 // its cell or a neighbour (or the wide key), its kind family, and the hours
 // of its time uncertainty.

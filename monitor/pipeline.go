@@ -126,7 +126,11 @@ func (p *Pipeline) Observe(batch []*Observation) []Incident {
 // ObserveAt is Observe with the front's clock when each observation
 // came (clocks[i] for batch[i], or nil): a sector's worker sees a part
 // of the front, and moves fusion's and the presence duties' clocks as
-// the whole front's observations would have (fusion.Report.Clock).
+// the whole front's observations would have (fusion.Report.Clock). A nil
+// batch[i] is the front's clock clocks[i] where the sector has no
+// observation: fusion's clock moves there and closes what it closes
+// then (fusion.Engine.Tick; Order 4·i + 2), the presence duties' does
+// not.
 func (p *Pipeline) ObserveAt(batch []*Observation, clocks []time.Time) []Incident {
 	clockOf := func(i int) time.Time {
 		if i < len(clocks) {
@@ -160,6 +164,15 @@ func (p *Pipeline) ObserveAt(batch []*Observation, clocks []time.Time) []Inciden
 	clear(p.openings)
 	p.openings = p.openings[:0]
 	for i, o := range batch {
+		if o == nil {
+			// The front's clock alone (a sector's worker): fusion looks
+			// for incidents to close as at an observation.
+			p.fusion.Tick(clockOf(i))
+			for _, in := range p.fusion.TakeClosed() {
+				touchAt(in, 4*i+2)
+			}
+			continue
+		}
 		if IsVesselEvent(o.Event) {
 			vessels = append(vessels, o) // tracked, not fused
 			judge(i, o, clockOf(i))

@@ -76,16 +76,16 @@
 // pipeline's order. ApplyBatch also hands a batch's versions out in the
 // order one pipeline does (first changed, line by line: each version
 // says where its sector's pipeline first changed it, Version.At,
-// monitor.Pipeline.Order): on the simulated front every batch's versions
-// come in the pipeline's order (TestGlobalIDsAreThePipelines); on
-// separated events on the bounds 6 or 7 of 11 batches do not, because
-// incidents close elsewhere (see Clocks below). The stream's recorder
+// monitor.Pipeline.Order): on the simulated front and on separated
+// events on the bounds every batch's versions come in the pipeline's
+// order (TestGlobalIDsAreThePipelines; the workers told where one
+// pipeline looks for incidents to close, see Clocks below). The stream's recorder
 // takes a batch's parts together through ApplyBatch, in the sectors'
 // order, once they are all in, and so records what the embedded default
 // records (stream.TestGlobalIDsOnTheStream: 2 and 3 sectors on the
 // simulated front over a day, every incident, the agreement's state and
-// the ledger's entries in their order; over three days every id, but
-// closings later; package stream says when a batch is let go without a
+// the ledger's entries in their order, and so over three days, when
+// incidents close; package stream says when a batch is let go without a
 // part). With N = 1 the worker hands out exactly the
 // pipeline's versions and the sequencer, by either, gives them the
 // pipeline's ids: the distributed flow is then the embedded one, version
@@ -160,20 +160,22 @@
 //     applied (a verdict given while it waited may count for it, where
 //     one pipeline, which decided it earlier, had not seen it), and a
 //     part that comes again, or after its batch was let go, is a batch of
-//     its own. The recorder's holding is a function of
+//     its own. Fusion looks for incidents to close when its clock has
+//     moved 1/96 of a horizon since it last looked, at a report it takes;
+//     a sector's fusion takes only the sector's lines, so the ingest node
+//     tells it the front's clock at the other sectors' lines where one
+//     pipeline looks (stream.HeaderTicks, Worker.ObserveTicks), and it
+//     looks there: an incident closes when, and in the batch where, one
+//     pipeline closes it (stream.TestGlobalIDsOnTheStream over three
+//     simulated days; before, 377 of 838 closings on 2 sectors and 497 on
+//     3 came up to 26 min later, at the sector's next line; on separated
+//     events on the bounds 7, 6 and 6 of 11 batches on 2, 3 and 4
+//     sectors, now none, TestGlobalIDsAreThePipelines). The recorder's holding is a function of
 //     the fused log alone, so a restart that reads it back holds and
 //     lets go as the live run did. Left: several ingest nodes (regions)
 //     each tell the clock of what they published, and a worker keeps the
 //     latest it was told; an ingest node's clock starts again at its
-//     restart (the next batches tell it again); fusion looks for
-//     incidents to close when its clock has moved 1/96 of a horizon since
-//     it last looked, at a report it takes, and a sector's fusion takes
-//     only the sector's lines: an incident closes at the front's clock at
-//     the sector's next line after the one at which one pipeline closed
-//     it, later, and perhaps in a later batch (stream.TestGlobalIDsOnTheStream,
-//     three simulated days: 377 of 838 closings on 2 sectors and 497 on
-//     3 later by up to 26 min, the ids and all else alike; on separated
-//     events on the bounds 98 of 158 on 2 sectors); vessels' reports, tracked
+//     restart (the next batches tell it again); vessels' reports, tracked
 //     in sector 0, move only that sector's presence clock; and a batch a
 //     part of which does not reach the recorder (a message its worker
 //     could not read; a regional node cut off while the centre's stream

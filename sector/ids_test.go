@@ -200,15 +200,13 @@ func TestGlobalIDsAreThePipelines(t *testing.T) {
 						t.Errorf("%d of %d versions under another id than the pipeline's", wrong, total)
 					}
 					// On the bounds, separated events, a sector's fusion
-					// closes an incident at another time than one
-					// pipeline's, in another batch or at another line:
-					// fusion looks for incidents to close when its clock
-					// has moved 1/96 of a horizon since it last looked,
-					// and a sector's clock moves only at its own lines.
-					// Measured: 7, 6 and 6 of 11 batches in another order
-					// on 2, 3 and 4 sectors (98 of 158, 47 of 164 and 128
-					// of 157 closings at another time).
-					if moved > 0 && !strings.HasPrefix(r.name, "bounds") {
+					// closed an incident at another time than one
+					// pipeline's, in another batch or at another line,
+					// until told the front's clock at the other sectors'
+					// lines where one pipeline's fusion looks for
+					// incidents to close (sector.Tick): 7, 6 and 6 of 11
+					// batches in another order on 2, 3 and 4 sectors.
+					if moved > 0 {
 						t.Errorf("%d of %d batches' versions in another order than the pipeline's", moved, len(want))
 					}
 				} else if slips > r.slips[n] || unexplained > 0 {

@@ -90,6 +90,9 @@ type deployment struct {
 	// (ObserveBatch), else its own observations and its halo (Observe).
 	ordered bool
 	clock   time.Time // the latest observed_at of the front, for ordered parts
+	// scanned is when one pipeline's fusion last looked for incidents to
+	// close, for ordered parts.
+	scanned time.Time
 	// restore: the sequencer is snapshotted and restored from the
 	// snapshot after every restore-th batch (0: never), as a recorder
 	// restarted there would restore it.
@@ -144,16 +147,28 @@ func (d *deployment) observe(batch []*monitor.Observation) []monitor.Incident {
 		return out
 	}
 	// Each sector's part in the batch's order, with the front's clock at
-	// each line, as the stream's ingest node tells it.
-	// The parts are decided together (ApplyBatch), each version of an
-	// incident opened in the batch saying at which line it opened.
+	// each line, and at the other sectors' lines where one pipeline's
+	// fusion looks for incidents to close, as the stream's ingest node
+	// tells it. The parts are decided together (ApplyBatch), each version
+	// of an incident opened in the batch saying at which line it opened.
 	n := d.plan.N()
 	part, own, clocks, lines := make([][]*monitor.Observation, n), make([][]bool, n), make([][]time.Time, n), make([][]int, n)
+	ticks := make([][]sector.Tick, n)
 	for l, o := range batch {
-		if o.ObservedAt.After(d.clock) && !monitor.IsVesselEvent(o.Event) {
-			d.clock = o.ObservedAt
-		}
 		i, h := d.plan.Route(o)
+		if !monitor.IsVesselEvent(o.Event) {
+			if o.ObservedAt.After(d.clock) {
+				d.clock = o.ObservedAt
+			}
+			if d.clock.Sub(d.scanned) > 24*time.Hour/96 { // fusion's default horizon
+				d.scanned = d.clock
+				for j := range n {
+					if j != i && !slices.Contains(h, j) {
+						ticks[j] = append(ticks[j], sector.Tick{Line: l, Clock: d.clock})
+					}
+				}
+			}
+		}
 		part[i], own[i], clocks[i], lines[i] = append(part[i], o), append(own[i], true), append(clocks[i], d.clock), append(lines[i], l)
 		d.own++
 		for _, j := range h {
@@ -163,7 +178,7 @@ func (d *deployment) observe(batch []*monitor.Observation) []monitor.Incident {
 	}
 	parts := make([]sector.Part, n)
 	for i, w := range d.workers {
-		parts[i] = sector.Part{Sector: i, Versions: w.ObserveLines(part[i], own[i], clocks[i], lines[i])}
+		parts[i] = sector.Part{Sector: i, Versions: w.ObserveTicks(part[i], own[i], clocks[i], lines[i], ticks[i])}
 	}
 	return d.seq.ApplyBatch(parts)
 }

@@ -2,6 +2,7 @@ package sector
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -259,14 +260,48 @@ func (w *Worker) ObserveBatchAt(obs []*monitor.Observation, own []bool, clocks [
 // sequencer, taking the sectors' parts of the batch together
 // (Sequencer.ApplyBatch), numbers them in one pipeline's order.
 func (w *Worker) ObserveLines(obs []*monitor.Observation, own []bool, clocks []time.Time, lines []int) []Version {
+	return w.ObserveTicks(obs, own, clocks, lines, nil)
+}
+
+// A Tick is the front's clock at a line of the whole batch that is not
+// in the sector's part, where one pipeline over the whole front looks
+// for incidents to close (package stream's HeaderTicks).
+type Tick struct {
+	Line  int // 0-based, of the whole batch
+	Clock time.Time
+}
+
+// ObserveTicks is ObserveLines with the ticks of the front's clock
+// between the part's lines (in the order of their lines): at each, the
+// sector's fusion moves its clock and closes what one pipeline closes
+// there (monitor.Pipeline.ObserveAt, fusion.Engine.Tick), so that its
+// incidents close at the same time and in the same batch as one
+// pipeline's, not at the sector's next line. A batch with ticks and no
+// line of the sector's is taken for its ticks.
+func (w *Worker) ObserveTicks(obs []*monitor.Observation, own []bool, clocks []time.Time, lines []int, ticks []Tick) []Version {
 	batch := w.buf[:0]
 	var at []time.Time  // the clocks of batch's observations
 	line := w.lines[:0] // the lines of batch's observations
+	// Told the lines of the whole batch: the versions say where in it.
+	told := lines != nil || len(ticks) > 0
+	if len(ticks) > 0 && clocks == nil {
+		clocks = make([]time.Time, len(obs)) // at, for the ticks' clocks
+	}
+	tick := func(before int) { // the ticks before line before
+		for len(ticks) > 0 && ticks[0].Line < before {
+			if ticks[0].Clock.After(w.clock) {
+				w.clock = ticks[0].Clock
+			}
+			batch, line, at = append(batch, nil), append(line, ticks[0].Line), append(at, ticks[0].Clock)
+			ticks = ticks[1:]
+		}
+	}
 	for i, o := range obs {
 		l := i
 		if i < len(lines) {
 			l = lines[i]
 		}
+		tick(l)
 		var clock time.Time
 		if i < len(clocks) {
 			clock = clocks[i]
@@ -297,6 +332,7 @@ func (w *Worker) ObserveLines(obs []*monitor.Observation, own []bool, clocks []t
 			at = append(at, clock)
 		}
 	}
+	tick(math.MaxInt)
 	w.lines = line[:0]
 	if len(batch) == 0 {
 		return nil
@@ -307,7 +343,9 @@ func (w *Worker) ObserveLines(obs []*monitor.Observation, own []bool, clocks []t
 		if lineOf == nil {
 			lineOf = make(map[monitor.Key]int, len(batch))
 			for j, o := range batch {
-				lineOf[o.Key()] = 1 + line[j]
+				if o != nil { // a tick
+					lineOf[o.Key()] = 1 + line[j]
+				}
 			}
 		}
 		least := 0
@@ -330,7 +368,7 @@ func (w *Worker) ObserveLines(obs []*monitor.Observation, own []bool, clocks []t
 		}
 	}
 	var order []int // each version's At, when told the lines
-	if lines != nil {
+	if told {
 		order = w.p.Order()
 	}
 	place := func(i int) int {

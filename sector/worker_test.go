@@ -369,3 +369,25 @@ func TestWorkerKeepsTheFrontsClock(t *testing.T) {
 		})
 	}
 }
+
+// A worker told the front's clock where one pipeline looks for incidents
+// to close (ObserveTicks) closes its incident there, at that clock and
+// at that place in the batch, in a batch without a line of its own too.
+func TestWorkerClosesAtTheTicks(t *testing.T) {
+	d := deploy(t, 2)
+	start, _ := d.plan.Bounds(0)
+	t0 := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
+	o := observation(near(d.plan, start, 20_000, 0), 100)
+	o.ID, o.ObservedAt, o.ReportedAt = "r", t0, t0
+	w := d.workers[0]
+	if vs := w.ObserveTicks([]*monitor.Observation{o}, []bool{true}, nil, []int{3}, nil); len(vs) != 1 {
+		t.Fatalf("one report: %d versions", len(vs))
+	}
+	// The next batch lies in the other sector: a tick at its line 2,
+	// past the horizon.
+	at := t0.Add(25 * time.Hour)
+	vs := w.ObserveTicks(nil, nil, nil, nil, []sector.Tick{{Line: 2, Clock: at}})
+	if len(vs) != 1 || vs[0].Incident.ClosedAt == nil || !vs[0].Incident.ClosedAt.Equal(at) || vs[0].At != 1+4*2+2 {
+		t.Fatalf("told the clock at line 2, past the horizon: %+v; want the incident closed at %v, place %d", vs, at, 1+4*2+2)
+	}
+}

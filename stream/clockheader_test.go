@@ -112,3 +112,53 @@ func TestIngestTellsTheFrontsClock(t *testing.T) {
 		}
 	}
 }
+
+// The ingest node tells each sector the front's clock at the lines of
+// the others where one pipeline's fusion looks for incidents to close
+// (HeaderTicks: its clock past its last look by scanEvery), a sector
+// without a line in the batch in a message of its own, a part of the
+// batch; and every message says when fusion last looked
+// (HeaderScanned).
+func TestIngestTellsWhereFusionLooks(t *testing.T) {
+	g := &Ingester{plan: lonPlan{}, scanEvery: 15 * time.Minute}
+	t0 := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
+	mk := func(id string, lon float64, at time.Time) monitor.Observation {
+		return monitor.Observation{ID: id, Source: monitor.Source{ID: "s", Kind: monitor.KindUAV, Owner: "osce"}, Position: [2]float64{lon, 48},
+			ObservedAt: at, ReportedAt: at, Event: "firing", Count: 1, AttributedTo: monitor.Unknown, AccuracyM: 50, TimeAccuracyS: 10, Confidence: 0.8}
+	}
+	type msg struct{ ticks, parts, lines string }
+	for _, tc := range []struct {
+		batch   []monitor.Observation
+		want    map[string]msg // subject → its headers
+		scanned time.Time
+	}{
+		// Fusion's first look, at the first line: the west is told.
+		{[]monitor.Observation{mk("east", 37, t0)}, map[string]msg{"accord.obs.0": {"0:" + itoa(t0.UnixNano()), "2", ""}, "accord.obs.1": {"", "2", "0"}}, t0},
+		// 10 min on: no look.
+		{[]monitor.Observation{mk("east-2", 37, t0.Add(10*time.Minute))}, map[string]msg{"accord.obs.1": {"", "", ""}}, t0},
+		// 20 min on, at the east's line between two of the west's.
+		{[]monitor.Observation{mk("west", 35, t0.Add(5*time.Minute)), mk("east-3", 37, t0.Add(20*time.Minute)), mk("west-2", 35, t0.Add(21*time.Minute))},
+			map[string]msg{"accord.obs.0": {"1:" + itoa(t0.Add(20*time.Minute).UnixNano()), "2", "0,2"}, "accord.obs.1": {"", "2", "1"}}, t0.Add(20 * time.Minute)},
+	} {
+		fresh := make([]*monitor.Observation, len(tc.batch))
+		for i := range tc.batch {
+			fresh[i] = &tc.batch[i]
+		}
+		msgs := g.messages(tc.batch, fresh, g.route(tc.batch))
+		if len(msgs) != len(tc.want) {
+			t.Fatalf("%s: %d messages, want %d", tc.batch[0].ID, len(msgs), len(tc.want))
+		}
+		for _, m := range msgs {
+			want, ok := tc.want[m.Subject]
+			got := msg{m.Header.Get(HeaderTicks), m.Header.Get(HeaderParts), m.Header.Get(HeaderLines)}
+			if !ok || got != want || m.Header.Get(HeaderScanned) != itoa(tc.scanned.UnixNano()) {
+				t.Errorf("%s: %s with ticks, parts, lines %q and %s %s, want %q and %s", tc.batch[0].ID, m.Subject, got, HeaderScanned, m.Header.Get(HeaderScanned), want, itoa(tc.scanned.UnixNano()))
+			}
+		}
+	}
+	for _, h := range []string{"1", "1:x", "-1:5", "2:5,2:6"} {
+		if _, err := decodeTicks("accord.obs.0", nats.Header{HeaderTicks: {h}}); err == nil || !strings.Contains(err.Error(), HeaderTicks) {
+			t.Errorf("%s %q: error %v, want one naming the header", HeaderTicks, h, err)
+		}
+	}
+}

@@ -73,15 +73,23 @@
 // 470 of 481 incidents were under another id, and before the versions
 // were ordered 627 of 1,052 ledger entries stood at another place.
 //
-// What differs with several sectors: when incidents close. A sector's
-// fusion looks for incidents to close only at the sector's own lines, so
-// it closes them at the front's clock at its next line, later than one
-// pipeline, and the closed version may come at another place, or in
-// another batch: over three simulated days (the same test) every
-// incident is under the embedded default's id and alike but for that,
-// the agreement's state alike, and 377 (2 sectors) and 497 (3) of 838
-// closings come up to 26 min later, which moves 1,585 and 2,005 of the
-// 3,580 ledger entries. Batches are taken in the order their first parts
+// Closings. One pipeline's fusion looks for incidents to close at the
+// line at which its clock has moved 1/96 of a horizon since it last
+// looked; a sector's fusion sees its own lines only, so the ingest node
+// tells each sector the front's clock at the other sectors' lines where
+// one pipeline looks (HeaderTicks; a sector without a line in the batch
+// gets a message without lines for them, a part of the batch), and the
+// worker looks there too (sector.Worker.ObserveTicks): over three
+// simulated days (the same test, in batches of 250 and of 25) every
+// incident closes when, and in the batch where, the embedded default
+// closes it, and the record is the embedded default's entry for entry
+// (before: 377 of 838 closings on 2 sectors and 497 on 3 up to 26 min
+// later, 1,585 and 2,005 of 3,580 ledger entries at another place). An
+// ingest node reads back when fusion last looked with the clock
+// (HeaderScanned); the batches a node stored and rebuilds at its restart
+// (Recover) are split on what it reads back, which may count another
+// number of parts than the messages the stream kept from before: the
+// recorder then lets the batch go after PartWait. Batches are taken in the order their first parts
 // come into the fused log, not the order the ingest node published them:
 // two batches in a row that lie in different sectors may swap, their
 // workers racing (measured once, in batches of 1: 5 and 6 of 2,550 ledger

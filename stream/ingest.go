@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -19,6 +20,7 @@ import (
 	"github.com/accord-peace/accord/ledger"
 	"github.com/accord-peace/accord/mission"
 	"github.com/accord-peace/accord/monitor"
+	"github.com/accord-peace/accord/sector"
 )
 
 // Ingester is an ingest node's stage: a batch is stored (the mission's
@@ -73,6 +75,12 @@ type Ingester struct {
 	// clock is the latest observed_at of the observations published that
 	// fusion takes (not a vessel's), for HeaderClock (under mu).
 	clock time.Time
+	// scanned is one pipeline's fusion's clock when it last looked for
+	// incidents to close, which it does when its clock passed the last
+	// look by scanEvery (1/96 of its horizon), for HeaderTicks and
+	// HeaderScanned (under mu); scanEvery zero: no ticks told.
+	scanned   time.Time
+	scanEvery time.Duration
 
 	// outbox holds the messages of stored batches that JetStream did not
 	// acknowledge within Retry (their batch was answered unavailable),
@@ -112,7 +120,11 @@ const firstAck = 2 * time.Second
 
 // NewIngester returns the ingest stage of a mission over a connection.
 func NewIngester(m *mission.Mission, c *Conn, plan Plan, metrics *Metrics) *Ingester {
-	return &Ingester{m: m, js: c.JS, plan: plan, metrics: metrics, Retry: 30 * time.Second, stop: make(chan struct{})}
+	horizon := m.FusionConfig().Horizon
+	if horizon == 0 {
+		horizon = 24 * time.Hour // fusion's default
+	}
+	return &Ingester{m: m, js: c.JS, plan: plan, metrics: metrics, Retry: 30 * time.Second, stop: make(chan struct{}), scanEvery: horizon / 96}
 }
 
 // Close stops the outbox's drainer; messages still in it are logged by
@@ -404,6 +416,22 @@ func (g *Ingester) messages(batch []monitor.Observation, fresh []*monitor.Observ
 			clocks[s] = strconv.AppendInt(clocks[s], g.clock.UnixNano(), 10)
 		}
 	}
+	// The lines where one pipeline's fusion looks for incidents to close,
+	// for the sectors whose part has not the line (HeaderTicks).
+	ticks := make([][]byte, n)
+	tick := func(line int, x routed) {
+		for s := range n {
+			if s == x.own || slices.Contains(x.halo, s) {
+				continue
+			}
+			if len(ticks[s]) > 0 {
+				ticks[s] = append(ticks[s], ',')
+			}
+			ticks[s] = strconv.AppendInt(ticks[s], int64(line), 10)
+			ticks[s] = append(ticks[s], ':')
+			ticks[s] = strconv.AppendInt(ticks[s], g.clock.UnixNano(), 10)
+		}
+	}
 	h := sha256.New()
 	j := 0
 	for line, o := range fresh {
@@ -412,8 +440,14 @@ func (g *Ingester) messages(batch []monitor.Observation, fresh []*monitor.Observ
 		}
 		x := r[j]
 		h.Write(x.line)
-		if o.ObservedAt.After(g.clock) && !monitor.IsVesselEvent(o.Event) {
-			g.clock = o.ObservedAt // fusion's clock: vessels are tracked, not fused
+		if !monitor.IsVesselEvent(o.Event) {
+			if o.ObservedAt.After(g.clock) {
+				g.clock = o.ObservedAt // fusion's clock: vessels are tracked, not fused
+			}
+			if n > 1 && g.scanEvery > 0 && g.clock.Sub(g.scanned) > g.scanEvery {
+				g.scanned = g.clock // as fusion.Engine.Add looks
+				tick(line, x)
+			}
 		}
 		clock(x.own, o)
 		place(x.own, line)
@@ -436,13 +470,13 @@ func (g *Ingester) messages(batch []monitor.Observation, fresh []*monitor.Observ
 	digest := hex.EncodeToString(h.Sum(nil))
 	parts := 0
 	for s := range n {
-		if lines[s] > 0 {
+		if lines[s] > 0 || len(ticks[s]) > 0 {
 			parts++
 		}
 	}
 	var msgs []*nats.Msg
 	for s := range n {
-		if lines[s] == 0 {
+		if lines[s] == 0 && len(ticks[s]) == 0 {
 			continue
 		}
 		subject := ObsSubject(s)
@@ -466,6 +500,12 @@ func (g *Ingester) messages(batch []monitor.Observation, fresh []*monitor.Observ
 			// A batch in one sector's part too: the front may have come
 			// further in the others'. One sector sees the whole front.
 			msg.Header.Set(HeaderClock, string(clocks[s]))
+		}
+		if len(ticks[s]) > 0 {
+			msg.Header.Set(HeaderTicks, string(ticks[s]))
+		}
+		if n > 1 && !g.scanned.IsZero() {
+			msg.Header.Set(HeaderScanned, strconv.FormatInt(g.scanned.UnixNano(), 10))
 		}
 		msg.Header.Set(nats.MsgIdHdr, digest+"/"+strconv.Itoa(s))
 		msgs = append(msgs, msg)
@@ -492,6 +532,27 @@ func decodeLines(subject string, header nats.Header, n int) ([]int, error) {
 		return nil, fmt.Errorf("message on %s: header %s lists %d lines of its %d observations", subject, HeaderLines, len(lines), n)
 	}
 	return lines, nil
+}
+
+// decodeTicks reads a message's HeaderTicks: the lines of the whole
+// batch, not in the message's part, where one pipeline's fusion looks for
+// incidents to close, with the front's clock there; nil when none.
+func decodeTicks(subject string, header nats.Header) ([]sector.Tick, error) {
+	h := header.Get(HeaderTicks)
+	if h == "" {
+		return nil, nil
+	}
+	var ticks []sector.Tick
+	for f := range strings.SplitSeq(h, ",") {
+		line, at, ok := strings.Cut(f, ":")
+		l, err := strconv.Atoi(line)
+		ns, err2 := strconv.ParseInt(at, 10, 64)
+		if !ok || err != nil || err2 != nil || l < 0 || len(ticks) > 0 && l <= ticks[len(ticks)-1].Line {
+			return nil, fmt.Errorf("message on %s: header %s: %q is not LINE:UNIX-NANOSECONDS of a line of the batch after the one before", subject, HeaderTicks, f)
+		}
+		ticks = append(ticks, sector.Tick{Line: l, Clock: time.Unix(0, ns).UTC()})
+	}
+	return ticks, nil
 }
 
 // decodeObsParts reads an ObsStream message's subject, data and headers:

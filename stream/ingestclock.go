@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -111,6 +112,11 @@ func (g *Ingester) takeClock(raw *jetstream.RawStreamMsg) {
 	obs, _, clocks, err := decodeObsParts(raw.Subject, raw.Data, raw.Header)
 	if err != nil {
 		return // its worker drops it too
+	}
+	if ns, err := strconv.ParseInt(raw.Header.Get(HeaderScanned), 10, 64); err == nil {
+		if at := time.Unix(0, ns).UTC(); at.After(g.scanned) {
+			g.scanned = at
+		}
 	}
 	for i, o := range obs {
 		if !monitor.IsVesselEvent(o.Event) && o.ObservedAt.After(g.clock) {

@@ -54,6 +54,21 @@ const (
 	// keeps the front's clock, as one pipeline does (when an incident is
 	// confirmed, opens, closes; sector.Worker.ObserveBatchAt).
 	HeaderClock = "Accord-Clock"
+	// HeaderTicks lists, comma-separated, LINE:UNIX-NANOSECONDS for the
+	// lines of the whole batch (0-based), not in the message's part,
+	// where one pipeline's fusion looks for incidents to close (its clock
+	// past its last look by 1/96 of its horizon), with the front's clock
+	// there: the sector's worker looks there too (sector.Worker.
+	// ObserveTicks), so that its incidents close when, and in the batch
+	// where, one pipeline closes them — not at the sector's next line. A
+	// sector without a line in the batch is sent a message without lines
+	// for its ticks, a part of the batch (HeaderParts).
+	HeaderTicks = "Accord-Ticks"
+	// HeaderScanned is one pipeline's fusion's clock when it last looked
+	// for incidents to close, after the message's batch (UNIX
+	// nanoseconds): an ingest node restarted, or following another's
+	// batches, reads it back with the clock (SeedClock, FollowClock).
+	HeaderScanned = "Accord-Scanned"
 	// HeaderLines lists, comma-separated and 0-based, the line of the
 	// whole batch (its new observations, in its order) of each line of a
 	// part of a batch split over sectors: the sector's worker says where

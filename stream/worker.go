@@ -471,18 +471,21 @@ func (w *Worker) store(ctx context.Context, region string, seq uint64, p obsMsg)
 			keep.lines = append(keep.lines, p.lines[i])
 		}
 	}
+	keep.ticks = p.ticks
 	return keep, nil
 }
 
 // obsMsg is an ObsStream message read: its observations in their batch's
 // order, which lie in the sector (the others are its halo), the front's
-// clock at each (HeaderClock; nil: none) and the line of the whole batch
-// of each (HeaderLines; nil: a batch in one part).
+// clock at each (HeaderClock; nil: none), the line of the whole batch
+// of each (HeaderLines; nil: a batch in one part) and the front's clock
+// where fusion looks for incidents to close between them (HeaderTicks).
 type obsMsg struct {
 	obs    []*monitor.Observation
 	own    []bool
 	clocks []time.Time
 	lines  []int
+	ticks  []sector.Tick
 }
 
 // decodeObsMsg reads an ObsStream message's subject, data and headers.
@@ -495,21 +498,28 @@ func decodeObsMsg(subject string, data []byte, header nats.Header) (obsMsg, erro
 	if err != nil {
 		return obsMsg{}, err
 	}
-	return obsMsg{obs: obs, own: own, clocks: clocks, lines: lines}, nil
+	ticks, err := decodeTicks(subject, header)
+	if err != nil {
+		return obsMsg{}, err
+	}
+	return obsMsg{obs: obs, own: own, clocks: clocks, lines: lines, ticks: ticks}, nil
 }
 
 // lineFuser is a Fuser that takes each observation's line in the whole
-// batch (sector.Worker.ObserveLines), so that its versions say where in
-// the batch each incident opened (sector.Version.Opened).
+// batch, and the ticks of the front's clock between them
+// (sector.Worker.ObserveTicks), so that its versions say where in the
+// batch each incident opened (sector.Version.Opened) and its incidents
+// close where one pipeline's do.
 type lineFuser interface {
-	ObserveLines(obs []*monitor.Observation, own []bool, clocks []time.Time, lines []int) []sector.Version
+	ObserveTicks(obs []*monitor.Observation, own []bool, clocks []time.Time, lines []int, ticks []sector.Tick) []sector.Version
 }
 
 // observe fuses a message's observations: with their lines of the whole
-// batch when the message has them and the fusion takes them.
+// batch and its ticks when the message has them and the fusion takes
+// them.
 func (w *Worker) observe(p obsMsg) []sector.Version {
-	if lf, ok := w.fuse.(lineFuser); ok && p.lines != nil {
-		return lf.ObserveLines(p.obs, p.own, p.clocks, p.lines)
+	if lf, ok := w.fuse.(lineFuser); ok && (p.lines != nil || p.ticks != nil) {
+		return lf.ObserveTicks(p.obs, p.own, p.clocks, p.lines, p.ticks)
 	}
 	return w.fuse.ObserveBatchAt(p.obs, p.own, p.clocks)
 }
