@@ -86,19 +86,28 @@
 // (before: 377 of 838 closings on 2 sectors and 497 on 3 up to 26 min
 // later, 1,585 and 2,005 of 3,580 ledger entries at another place). An
 // ingest node reads back when fusion last looked with the clock
-// (HeaderScanned); the batches a node stored and rebuilds at its restart
-// (Recover) are split on what it reads back, which may count another
-// number of parts than the messages the stream kept from before: the
-// recorder then lets the batch go after PartWait. Batches are taken in the order their first parts
-// come into the fused log, not the order the ingest node published them:
-// two batches in a row that lie in different sectors may swap, their
-// workers racing (measured once, in batches of 1: 5 and 6 of 2,550 ledger
-// entries at another place on 2 and 3 sectors, two neighbouring batches'
-// entries swapped, the ids alike; none in batches of 5 or more); a swap
-// of two batches that each open an incident swaps their ids. Where the
-// member sets differ (package sector: dense events on the bounds), every
-// later id slips. A batch let go without a part (PartWait, or 256 batches waiting behind it) is numbered
-// without that part's incidents, which come later as a batch of their
+// (HeaderScanned). Not exact: a batch a node stored and rebuilds at its
+// restart (Recover) after some of its messages reached the stream is
+// split on what it reads back, which already counts that batch's looks,
+// so its rebuilt messages may count fewer parts than those the stream
+// kept: the recorder then lets the batch go after PartWait; several
+// ingest nodes take in each other's looks with the clock, a second late
+// at most.
+//
+// Batches are taken in the order their first parts come into the fused
+// log, not the order the ingest node published them: two batches in a
+// row that lie in different sectors may swap, their workers racing
+// (measured in batches of 1 over a day: 5 and 6 of 2,550 ledger entries
+// at another place on 2 and 3 sectors, then 3 and 3 with the ticks, two
+// neighbouring batches' entries swapped, the ids alike; in batches of 5
+// over three days, in about half the runs, before the ticks as after,
+// a few incidents whose last version recorded is an older one, up to
+// 1,062 of 6,151 entries at another place and the agreement's state
+// not alike); a swap of two batches that each open an incident swaps
+// their ids. Where the member sets differ (package sector: dense events
+// on the bounds), every later id slips. A batch let go without a part
+// (PartWait, or 256 batches waiting behind it) is numbered without that
+// part's incidents, which come later as a batch of their
 // own, numbered then. The holding is a function of the fused log alone
 // (the releases are in it), so a restart decides and numbers as the live
 // run did (TestGlobalIDsAfterARecorderRestart: stopped while every batch
