@@ -94,14 +94,16 @@ func sameEntries(t *testing.T, what string, want, got []string) {
 }
 
 // Two and three sectors on the stream record what the embedded default
-// records: on the simulated front over a day — in batches of 250 and of
-// 25, and at four times the rate — and over three days, when incidents
-// close, every incident under the same id (package sector's doc, "Global
+// records: on the simulated front over a day — in batches of 250, of 25
+// and of 1, and at four times the rate — and over three days, when
+// incidents close (in batches of 250, 25 and 5), every incident under the same id (package sector's doc, "Global
 // ids"), byte for byte and listed in the same order, closed at the same
 // time (closedElsewhere), the same agreement state, and the same ledger
 // entries in the same order.
 func TestGlobalIDsOnTheStream(t *testing.T) {
-	for _, c := range []idsCase{{24 * time.Hour, 15, 250, false}, {24 * time.Hour, 15, 25, false}, {24 * time.Hour, 60, 250, false}, {72 * time.Hour, 15, 250, true}, {72 * time.Hour, 15, 25, true}} {
+	for _, c := range []idsCase{{24 * time.Hour, 15, 250, false}, {24 * time.Hour, 15, 25, false}, {24 * time.Hour, 60, 250, false}, {72 * time.Hour, 15, 250, true}, {72 * time.Hour, 15, 25, true},
+		// Batches in one sector each, or two: their workers race.
+		{24 * time.Hour, 15, 1, false}, {72 * time.Hour, 15, 5, true}} {
 		t.Run(fmt.Sprintf("%v-rate%v-batch%d", c.d, c.rate, c.batch), func(t *testing.T) { globalIDs(t, c) })
 	}
 }
@@ -277,4 +279,69 @@ func TestGlobalIDsAfterARecorderRestart(t *testing.T) {
 	if both == 0 || differ > 0 {
 		t.Errorf("%d of %d incidents under another id than the embedded default's", differ, both)
 	}
+}
+
+// Two batches of one ingest node in a row that lie in different sectors
+// are recorded in the order the node published them, whichever worker is
+// through first (HeaderAfter): the second's worker held back until the
+// third's output is in the fused log, the record is the embedded
+// default's entry for entry.
+func TestBatchesInTheIngestOrder(t *testing.T) {
+	all := simulated(t, 12, 24*time.Hour, 15)
+	release := make(chan struct{})
+	var plan stream.Plan
+	held := false
+	x, _ := open(t, t.TempDir(), &streamed{cfg: func(m *mission.Mission, c *stream.Config) {
+		c.Sectors = split(t, m, 2)
+		plan = c.Sectors.Plan
+		stream.KillBeforeAck(c, func(s int, _ uint64) error {
+			if s == 0 && !held { // sector 0's first message: its next waits
+				held = true
+				<-release
+			}
+			return nil
+		})
+	}})
+	defer x.close(t)
+	// One line of sector 0, another of sector 0, one of sector 1, none in
+	// another sector's halo, within fusion's 15 min between two looks for
+	// incidents to close (a look would send the other sector a part).
+	var lines [][]byte
+	var first time.Time
+	for _, want := range []int{0, 0, 1} {
+		for len(all) > 0 {
+			l := all[0]
+			all = all[1:]
+			obs, err := monitor.Decode(bytes.NewReader(l), "line")
+			if err != nil || len(obs) != 1 {
+				t.Fatal(err)
+			}
+			own, halo := plan.Route(&obs[0])
+			if own != want || len(halo) > 0 || !first.IsZero() && obs[0].ObservedAt.Sub(first) > 15*time.Minute {
+				continue
+			}
+			if first.IsZero() {
+				first = obs[0].ObservedAt
+			}
+			lines = append(lines, l)
+			break
+		}
+	}
+	if len(lines) != 3 {
+		t.Fatalf("%d lines", len(lines))
+	}
+	monitortest.PostLines(t, x.url, lines, 1)
+	// The first batch's two parts (sector 1's for fusion's first look)
+	// and the third's are fused; the second waits behind sector 0's
+	// first message.
+	for msgs(t, context.Background(), x, stream.FusedStream) < 3 {
+		time.Sleep(10 * time.Millisecond)
+	}
+	close(release)
+	x.sync(t)
+	got := entries(t, x)
+	e, _ := open(t, t.TempDir(), nil)
+	defer e.close(t)
+	monitortest.PostLines(t, e.url, lines, 1)
+	sameEntries(t, "sector 0's second batch fused after sector 1's", entries(t, e), got)
 }
