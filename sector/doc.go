@@ -149,7 +149,8 @@
 //     parts until they are all in, every worker publishing an output for
 //     each part (stream.HeaderParts), and decides the batch whole — its
 //     ids, its incidents and its violations — batches in the order their
-//     first parts came, as one pipeline applies a batch whole. Measured
+//     ingest node published them (stream.HeaderAfter), as one pipeline
+//     applies a batch whole. Measured
 //     (stream.TestSectorsOnTheStream, 3 sectors, 24 simulated hours,
 //     batches of 250 and of 25): 200 of 200 violations of the same
 //     incident and rule at the same time as the embedded default's; with

@@ -52,9 +52,11 @@
 //     each line of a part says its place in the whole batch, HeaderLines,
 //     and the worker where each incident opened, sector.Worker.ObserveLines),
 //     then the engine and the record on the whole batch, batches in the
-//     order their first parts came. A batch whose part does not come
-//     within Recorder.PartWait is let go by a message the recorder writes
-//     into FusedStream (HeaderRelease) and decided where that message lies.
+//     order their ingest node published them (HeaderAfter; of several
+//     nodes, in the order their first parts came). A batch whose part
+//     does not come within Recorder.PartWait is let go by a message the
+//     recorder writes into FusedStream (HeaderRelease) and decided where
+//     that message lies.
 //
 // With one sector the flow is exactly the embedded deployment's: the same
 // incidents, ids, agreement state and ledger entries (the tests compare
@@ -94,21 +96,28 @@
 // ingest nodes take in each other's looks with the clock, a second late
 // at most.
 //
-// Batches are taken in the order their first parts come into the fused
-// log, not the order the ingest node published them: two batches in a
-// row that lie in different sectors may swap, their workers racing
-// (measured in batches of 1 over a day: 5 and 6 of 2,550 ledger entries
-// at another place on 2 and 3 sectors, then 3 and 3 with the ticks, two
-// neighbouring batches' entries swapped, the ids alike; in batches of 5
-// over three days, in about half the runs, before the ticks as after,
-// a few incidents whose last version recorded is an older one, up to
-// 1,062 of 6,151 entries at another place and the agreement's state
-// not alike); a swap of two batches that each open an incident swaps
-// their ids. Where the member sets differ (package sector: dense events
-// on the bounds), every later id slips. A batch let go without a part
-// (PartWait, or 256 batches waiting behind it) is numbered without that
-// part's incidents, which come later as a batch of their
-// own, numbered then. The holding is a function of the fused log alone
+// Order of the batches. Each message of a batch names the batch its
+// ingest node published before (HeaderAfter; at the node's start, the
+// stream's last), every worker publishes an output for it, and the
+// recorder decides a batch only once the one it names is decided: two
+// batches in a row that lie in different sectors are recorded in the
+// order the node published them, whichever worker is through first
+// (TestBatchesInTheIngestOrder). Before, batches were taken in the order
+// their first parts came into the fused log and such batches swapped
+// (in batches of 1 over a day 5 and 6 of 2,550 ledger entries at
+// another place on 2 and 3 sectors; in batches of 5 over three days, in
+// about half the runs, a few incidents whose last version recorded was
+// an older one, up to 1,062 of 6,151 entries at another place and the
+// agreement's state not alike); now none, in 4 runs of each
+// (TestGlobalIDsOnTheStream). A batch named that never comes (its
+// messages unreadable) is let go after PartWait by a release in the
+// fused log, as a missing part is. Batches of several ingest nodes are
+// taken in the order their first parts come: each node's in its order,
+// the nodes' interleaved as their workers are through. Where the member
+// sets differ (package sector: dense events on the bounds), every later
+// id slips. A batch let go without a part (PartWait, or 256 batches
+// waiting behind it) is numbered without that part's incidents, which
+// come later as a batch of their own, numbered then. The holding is a function of the fused log alone
 // (the releases are in it), so a restart decides and numbers as the live
 // run did (TestGlobalIDsAfterARecorderRestart: stopped while every batch
 // waits behind one whose part never comes, and again after the release,

@@ -81,6 +81,11 @@ type Ingester struct {
 	// HeaderScanned (under mu); scanEvery zero: no ticks told.
 	scanned   time.Time
 	scanEvery time.Duration
+	// last is the batch (HeaderBatch) this node published last, or at its
+	// start the stream's last, with lastSeq its ObsStream sequence then,
+	// for HeaderAfter (under mu).
+	last    string
+	lastSeq uint64
 
 	// outbox holds the messages of stored batches that JetStream did not
 	// acknowledge within Retry (their batch was answered unavailable),
@@ -492,6 +497,9 @@ func (g *Ingester) messages(batch []monitor.Observation, fresh []*monitor.Observ
 			msg.Header.Set(HeaderHalo, string(halo[s]))
 		}
 		msg.Header.Set(HeaderBatch, digest)
+		if n > 1 && g.last != "" && g.last != digest {
+			msg.Header.Set(HeaderAfter, g.last)
+		}
 		if parts > 1 {
 			msg.Header.Set(HeaderParts, strconv.Itoa(parts))
 			msg.Header.Set(HeaderLines, string(at[s]))
@@ -509,6 +517,9 @@ func (g *Ingester) messages(batch []monitor.Observation, fresh []*monitor.Observ
 		}
 		msg.Header.Set(nats.MsgIdHdr, digest+"/"+strconv.Itoa(s))
 		msgs = append(msgs, msg)
+	}
+	if len(msgs) > 0 {
+		g.last = digest
 	}
 	return msgs
 }

@@ -44,6 +44,11 @@ func (g *Ingester) SeedClock(ctx context.Context) error {
 			return fmt.Errorf("reading the front's clock from the stream %s, the last message of %s: %w", name, subject(s), err)
 		}
 		g.takeClock(raw)
+		if raw.Sequence > g.lastSeq {
+			// The stream's last batch: the first this node publishes
+			// comes after it (HeaderAfter).
+			g.last, g.lastSeq = raw.Header.Get(HeaderBatch), raw.Sequence
+		}
 	}
 	return nil
 }

@@ -50,9 +50,10 @@ const RecorderConsumer = "recorder"
 // recorder holds each sector's output as a part of its batch and, once
 // the batch's parts are all in, gives the batch's incidents their ids
 // with its parts together (sector.Sequencer.ApplyBatch: one pipeline's
-// ids) and decides it whole, as one pipeline takes a batch; batches go
-// out in the order their first parts came, so a batch in one part (or a
-// part that comes again, or late) waits behind those before it. A batch
+// ids) and decides it whole, as one pipeline takes a batch; a batch goes
+// out once the batch its ingest node published before it (HeaderAfter)
+// went out, else in the order its first part came, so that a batch in
+// one part waits behind the one before it. A batch
 // whose parts do not all come within PartWait is let go by a message the
 // recorder writes into the fused log (HeaderRelease), decided where it
 // lies in the log: the holding is a function of the log alone, so a
@@ -390,6 +391,7 @@ type waiting struct {
 	sectors []int
 	since   time.Time
 	whole   bool
+	after   string // the batch it comes after (HeaderAfter)
 }
 
 // hold takes a sector's output as a part of its batch (HeaderParts: the
@@ -398,21 +400,29 @@ type waiting struct {
 // lets through.
 func (r *Recorder) hold(f fused, h nats.Header, seq uint64, restoring bool) [][]monitor.Incident {
 	n, _ := strconv.Atoi(h.Get(HeaderParts))
-	batch := h.Get(HeaderBatch)
+	batch, after := h.Get(HeaderBatch), h.Get(HeaderAfter)
 	part := sector.Part{Sector: f.Sector, Versions: f.Versions}
-	if n <= 1 || r.whole[batch] {
-		// In one part; or a part of a batch whole already, come again (an
-		// ObsStream message published again after the duplicate window),
-		// or late: a batch of its own.
+	if r.whole[batch] {
+		// A part of a batch whole already, come again (an ObsStream
+		// message published again after the duplicate window), or late:
+		// a batch of its own.
 		r.waiting = append(r.waiting, &waiting{parts: []sector.Part{part}, whole: true})
 		return r.ready(seq, restoring)
 	}
+	if n <= 1 {
+		// In one part: whole, perhaps after another (HeaderAfter).
+		r.waiting = append(r.waiting, &waiting{batch: batch, parts: []sector.Part{part}, whole: true, after: after, since: time.Now()})
+		if batch != "" {
+			r.wholeNow(batch)
+		}
+		return r.ready(seq, restoring)
+	}
 	if r.parts == nil {
-		r.parts, r.whole = map[string]*waiting{}, map[string]bool{}
+		r.parts = map[string]*waiting{}
 	}
 	w := r.parts[batch]
 	if w == nil {
-		w = &waiting{batch: batch, n: n, since: time.Now()}
+		w = &waiting{batch: batch, n: n, since: time.Now(), after: after}
 		r.parts[batch] = w
 		r.waiting = append(r.waiting, w)
 	}
@@ -433,7 +443,17 @@ func (r *Recorder) hold(f fused, h nats.Header, seq uint64, restoring bool) [][]
 func (r *Recorder) release(batch string, seq uint64, restoring bool) [][]monitor.Incident {
 	w := r.parts[batch]
 	if w == nil {
-		return nil // whole already, or let go by an earlier message
+		if r.whole[batch] || r.held(batch) >= 0 {
+			return nil // whole already, or let go by an earlier message
+		}
+		// Never seen: a batch another waits to come after
+		// (HeaderAfter); its parts, should they come, are batches of
+		// their own.
+		if !restoring {
+			r.logger.Warn("recorder: a batch that others come after never came; they are decided without it", "batch", batch, "fused_seq", seq)
+		}
+		r.wholeNow(batch)
+		return r.ready(seq, restoring)
 	}
 	if !restoring {
 		r.logger.Warn("recorder: a batch's parts did not all come; it is decided as it stands", "batch", batch, "sectors", w.sectors, "parts", w.n,
@@ -451,10 +471,13 @@ func (r *Recorder) release(batch string, seq uint64, restoring bool) [][]monitor
 // stands.
 func (r *Recorder) ready(seq uint64, restoring bool) [][]monitor.Incident {
 	var out [][]monitor.Incident
-	for len(r.waiting) > 0 && (r.waiting[0].whole || len(r.waiting) > maxWaiting) {
-		w := r.waiting[0]
-		r.waiting[0] = nil
-		r.waiting = r.waiting[1:]
+	for {
+		i := r.next()
+		if i < 0 {
+			break
+		}
+		w := r.waiting[i]
+		r.waiting = slices.Delete(r.waiting, i, i+1)
 		if !w.whole {
 			if !restoring {
 				r.logger.Warn("recorder: a batch's parts did not all come, and too many batches waited behind it; it is decided as it stands",
@@ -471,6 +494,36 @@ func (r *Recorder) ready(seq uint64, restoring bool) [][]monitor.Incident {
 		r.waiting = nil
 	}
 	return out
+}
+
+// next is the place among the batches held of the next to decide, -1
+// when none may go: the first that is whole and comes after no batch
+// held or not yet seen (HeaderAfter; one that names none, only at the
+// head) — past maxWaiting batches held, the oldest.
+func (r *Recorder) next() int {
+	if len(r.waiting) > maxWaiting {
+		return 0
+	}
+	for i, w := range r.waiting {
+		if !w.whole {
+			continue
+		}
+		if w.after == "" || w.after == w.batch {
+			if i == 0 {
+				return 0
+			}
+			continue
+		}
+		if r.whole[w.after] && r.held(w.after) < 0 {
+			return i
+		}
+	}
+	return -1
+}
+
+// held is the place of a batch among those held, -1 if not there.
+func (r *Recorder) held(batch string) int {
+	return slices.IndexFunc(r.waiting, func(w *waiting) bool { return w.batch == batch })
 }
 
 // maxWaiting bounds the batches the recorder holds, so that no batch
@@ -514,18 +567,32 @@ func (r *Recorder) partWait() time.Duration {
 // restart is restored first, with the releases it read then. A release
 // JetStream does not take is tried again at the next look.
 func (r *Recorder) releaseStale(ctx context.Context, done uint64) error {
-	if r.At() < done || len(r.parts) == 0 {
+	if r.At() < done || len(r.waiting) == 0 {
 		return nil
 	}
 	now := time.Now()
-	var stale []*waiting
-	for b, w := range r.parts {
-		if now.Sub(w.since) >= r.partWait() && !r.asked[b] {
-			stale = append(stale, w)
+	type release struct {
+		batch string
+		since time.Time
+	}
+	var stale []release
+	for _, w := range r.waiting {
+		if now.Sub(w.since) < r.partWait() {
+			continue
+		}
+		if !w.whole && !r.asked[w.batch] {
+			stale = append(stale, release{w.batch, w.since})
+		}
+		// A batch it comes after that never came (HeaderAfter).
+		if a := w.after; w.whole && a != "" && a != w.batch && !r.whole[a] && r.held(a) < 0 && !r.asked[a] {
+			stale = append(stale, release{a, w.since})
 		}
 	}
-	slices.SortFunc(stale, func(a, b *waiting) int { return a.since.Compare(b.since) })
+	slices.SortStableFunc(stale, func(a, b release) int { return a.since.Compare(b.since) })
 	for _, w := range stale {
+		if r.asked[w.batch] {
+			continue
+		}
 		msg := nats.NewMsg(FusedSubject)
 		msg.Header.Set(HeaderRelease, w.batch)
 		msg.Header.Set(HeaderBatch, w.batch)

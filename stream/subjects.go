@@ -69,6 +69,15 @@ const (
 	// nanoseconds): an ingest node restarted, or following another's
 	// batches, reads it back with the clock (SeedClock, FollowClock).
 	HeaderScanned = "Accord-Scanned"
+	// HeaderAfter names the batch (HeaderBatch) the ingest node published
+	// before this message's batch — at its start, the stream's last —, on
+	// every message of a deployment split over sectors, and on each
+	// sector's output (FusedStream): the recorder decides a batch only
+	// after that one, so that two batches of one ingest node in a row
+	// that lie in different sectors are recorded in the order the node
+	// published them, whichever worker is through first. A worker
+	// publishes an output for every message that has it.
+	HeaderAfter = "Accord-After"
 	// HeaderLines lists, comma-separated and 0-based, the line of the
 	// whole batch (its new observations, in its order) of each line of a
 	// part of a batch split over sectors: the sector's worker says where

@@ -382,9 +382,11 @@ func (w *Worker) handle(ctx context.Context, msg jetstream.Msg) error {
 	}
 	vs := w.observe(p)
 	// A part of a batch split over sectors has an output, without
-	// versions too: the recorder counts the batch's parts.
-	parts := msg.Headers().Get(HeaderParts)
-	if len(vs) > 0 || parts != "" {
+	// versions too: the recorder counts the batch's parts; and so has a
+	// message whose batch comes after another (HeaderAfter), which the
+	// batches after it wait for.
+	parts, after := msg.Headers().Get(HeaderParts), msg.Headers().Get(HeaderAfter)
+	if len(vs) > 0 || parts != "" || after != "" {
 		body, err := json.Marshal(fused{Sector: w.sector, ObsSeq: md.Sequence.Stream, Versions: vs})
 		if err != nil {
 			return err
@@ -394,6 +396,9 @@ func (w *Worker) handle(ctx context.Context, msg jetstream.Msg) error {
 		out.Header.Set(HeaderBatch, msg.Headers().Get(HeaderBatch))
 		if parts != "" {
 			out.Header.Set(HeaderParts, parts)
+		}
+		if after != "" {
+			out.Header.Set(HeaderAfter, after)
 		}
 		id := fmt.Sprintf("%d/%d", w.sector, md.Sequence.Stream)
 		for wait := 100 * time.Millisecond; ; wait = min(2*wait, 2*time.Second) {
