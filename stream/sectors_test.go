@@ -299,3 +299,38 @@ func TestAPartThatNeverComes(t *testing.T) {
 		t.Errorf("%d of %d incidents under another id than the embedded default's", differ, both)
 	}
 }
+
+// A batch that comes after one that never comes (HeaderAfter: the
+// batch's messages unreadable, or lost) holds the batches behind it only
+// for a while: past the recorder's wait the one never come is let go by
+// a release in the fused log, and every batch is decided, under the
+// embedded default's ids.
+func TestABatchThatNeverComes(t *testing.T) {
+	lines := simulated(t, 12, 24*time.Hour, 15)
+	want := embedded(t, lines, 250)
+	x, _ := open(t, t.TempDir(), &streamed{cfg: func(m *mission.Mission, c *stream.Config) {
+		c.Sectors, c.PartWait = split(t, m, 2), 300*time.Millisecond
+	}})
+	defer x.close(t)
+	msg := nats.NewMsg(stream.ObsSubject(0))
+	msg.Header.Set(stream.HeaderBatch, "after-a-ghost")
+	msg.Header.Set(stream.HeaderAfter, "ghost")
+	if _, err := x.node.Conn.JS.PublishMsg(context.Background(), msg); err != nil {
+		t.Fatal(err)
+	}
+	monitortest.PostLines(t, x.url, lines, 250)
+	got := x.state(t)
+	for deadline := time.Now().Add(30 * time.Second); len(got.violations) < len(want.violations) && time.Now().Before(deadline); {
+		time.Sleep(100 * time.Millisecond)
+		got = x.state(t)
+	}
+	if len(want.violations) == 0 || len(got.violations) != len(want.violations) {
+		t.Errorf("%d violations of the embedded default's %d applied", len(got.violations), len(want.violations))
+	}
+	if !strings.Contains(x.logs.tail(1<<20), "a batch that others come after never came") {
+		t.Error("the recorder did not say it let the batch never come go")
+	}
+	if differ, both := idsDiffer(t, want, got); both == 0 || differ > 0 {
+		t.Errorf("%d of %d incidents under another id than the embedded default's", differ, both)
+	}
+}
