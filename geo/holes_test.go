@@ -1,11 +1,6 @@
 package geo
 
-import (
-	"os"
-	"path/filepath"
-	"strings"
-	"testing"
-)
+import "testing"
 
 // A polygon's holes may touch its exterior ring, and each other, at
 // isolated points, its interior staying connected (OGC Simple Features,
@@ -17,12 +12,7 @@ import (
 // interior in two, are refused. Each case is testdata/holes/<name>.geojson,
 // zone "z", a Polygon.
 func TestPolygonHolesTouch(t *testing.T) {
-	cases := []struct {
-		name   string
-		want   string // "" accepted; else a substring of the error
-		probes []probe
-		touch  [2]float64 // where the rings touch, when accepted
-	}{
+	cases := []touchCase{
 		{"shell-corner", "", []probe{
 			{30.1, 48.1, false}, {30.4, 48.4, true}, // in the hole, in the polygon
 			{30.003, 48.0005, true}, {30.0005, 48.003, true}, // beside the corner, either side of the hole
@@ -54,42 +44,5 @@ func TestPolygonHolesTouch(t *testing.T) {
 		{"hole-shares-edge", `(id "z").geometry.coordinates: ring edge 0 of ring 0 [30 48]→[30.3 48] is the same edge as 0 of ring 1`, nil, [2]float64{}},
 		{"hole-crosses", `(id "z").geometry.coordinates: ring edge 1 of ring 0 [30.6 48]→[30.6 48.6] meets 0 of ring 1 [30.5 48.5]→[30.7 48.5]`, nil, [2]float64{}},
 	}
-	for _, c := range cases {
-		path := filepath.Join("testdata", "holes", c.name+".geojson")
-		data, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, o := range []struct {
-			name    string
-			reverse func(ring int) bool
-		}{
-			{"as-written", nil},
-			{"reversed", func(int) bool { return true }},
-			{"rfc7946", func(ring int) bool { return ring > 0 }},
-		} {
-			t.Run(c.name+"/"+o.name, func(t *testing.T) {
-				doc := data
-				if o.reverse != nil {
-					doc = reverseRings(t, data, o.reverse)
-				}
-				g, err := ParseGeoJSON(path, doc)
-				want := c.want
-				if want != "" && o.reverse != nil {
-					want = `(id "z").geometry.coordinates` // the edges and positions named differ
-				}
-				if want != "" {
-					if g != nil || err == nil || !strings.Contains(err.Error(), want) {
-						t.Fatalf("got %v\nwant an error with %q", err, want)
-					}
-					return
-				}
-				if err != nil {
-					t.Fatalf("refused: %v", err)
-				}
-				checkProbes(t, g, c.probes)
-				checkAround(t, g, c.touch)
-			})
-		}
-	}
+	runTouchCases(t, "holes", cases)
 }

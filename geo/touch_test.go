@@ -22,12 +22,7 @@ type probe struct {
 // interiors overlap, that share an edge, repeat or nest are refused.
 // Each case is testdata/touch/<name>.geojson, zone "z".
 func TestMultiPolygonPartsTouch(t *testing.T) {
-	cases := []struct {
-		name   string
-		want   string // "" accepted; else a substring of the error
-		probes []probe
-		touch  [2]float64 // where the polygons touch, when accepted
-	}{
+	cases := []touchCase{
 		{"corner", "", []probe{
 			{30.1, 48.1, true}, {30.3, 48.3, true}, // in each square
 			{30.199, 48.199, true}, {30.201, 48.201, true}, // beside the corner, in each
@@ -57,15 +52,30 @@ func TestMultiPolygonPartsTouch(t *testing.T) {
 		{"corner-and-cross", `(id "z").geometry.coordinates: two polygons meet: ring edge 2 of polygon 0 ring 0 [30.2 48.2]→[30 48.2] meets 3 of polygon 1 ring 0 [30.1 48.4]→[30.1 48.1]`, nil, [2]float64{}},
 		{"repeated", "is the same edge as 0 of polygon 1 ring 0", nil, [2]float64{}},
 	}
+	runTouchCases(t, "touch", cases)
+}
+
+// touchCase is a geometry file of testdata/DIR/NAME.geojson whose zone
+// "z" is refused with want (a substring of the error) or, want "",
+// accepted, placing its probes as said and points around touch alike.
+type touchCase struct {
+	name   string
+	want   string // "" accepted; else a substring of the error
+	probes []probe
+	touch  [2]float64 // where the rings or polygons touch, when accepted
+}
+
+// runTouchCases runs each case on its rings as written (counter-clockwise),
+// every ring reversed, and the holes alone reversed (RFC 7946's
+// orientation): the answer must not depend on it.
+func runTouchCases(t *testing.T, dir string, cases []touchCase) {
+	t.Helper()
 	for _, c := range cases {
-		path := filepath.Join("testdata", "touch", c.name+".geojson")
+		path := filepath.Join("testdata", dir, c.name+".geojson")
 		data, err := os.ReadFile(path)
 		if err != nil {
 			t.Fatal(err)
 		}
-		// The rings as written (counter-clockwise), every ring reversed,
-		// and the holes alone reversed (RFC 7946's orientation): the
-		// answer must not depend on it.
 		for _, o := range []struct {
 			name    string
 			reverse func(ring int) bool
