@@ -35,6 +35,8 @@ func TestClientCommandsTimeout(t *testing.T) {
 			[]string{"accord: " + stalls + " could not be reached: GET /v1/reconstruction sent: the answer (200 OK) stopped after 10 bytes of its body: no more within 300ms; it only reads"}},
 		{"a write, its answer stops", append(fund(stalls), "--timeout", "300ms"), "", 1,
 			[]string{"no answer to POST /v1/reconstruction/funds once sent (the answer (200 OK) stopped after 10 bytes of its body: no more within 300ms): it may have been done"}},
+		{"clock tick, never answered", []string{"clock", "tick", "--at", "2025-06-03T00:00:00Z", "--server", silent, "--timeout", "300ms"}, "", 1,
+			[]string{"accord: " + silent + ": no answer to POST /v1/clock once sent (no answer within 300ms of sending the request): it may have been done"}},
 		{"ACCORD_TIMEOUT", totals(silent), "300ms", 3, []string{"no answer within 300ms of sending the request",
 			"accord: each wait for the server is bounded by --timeout (or $ACCORD_TIMEOUT), here 300ms"}},
 		{"--timeout over ACCORD_TIMEOUT", append(totals(silent), "--timeout", "300ms"), "1h", 3, []string{"no answer within 300ms of sending the request"}},

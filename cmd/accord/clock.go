@@ -20,12 +20,14 @@ import (
 type clockFlags struct {
 	server, token string
 	json          bool
+	timeout       clientTimeout
 }
 
 func (f *clockFlags) register(c *cobra.Command) {
 	c.Flags().StringVar(&f.server, "server", "http://127.0.0.1:8080", serverFlagUsage)
 	c.Flags().StringVar(&f.token, "token", "", "the bearer token, a monitor's, when the server checks tokens (default $ACCORD_TOKEN)")
 	c.Flags().BoolVar(&f.json, "json", false, "print the server's answer as JSON")
+	f.timeout.register(c)
 }
 
 func newClockCmd() *cobra.Command {
@@ -86,7 +88,7 @@ batch starts the clock), and a caller whose token is not a monitor's.
 					return usageError{cmd: cmd.CommandPath(), err: fmt.Errorf("--at: %v (want e.g. 2025-06-03T00:00:00Z, or now)", err)}
 				}
 			}
-			c := &talksClient{server: f.server, token: firstOf(f.token, os.Getenv("ACCORD_TOKEN"))}
+			c := &talksClient{server: f.server, token: firstOf(f.token, os.Getenv("ACCORD_TOKEN")), timeout: &f.timeout}
 			var res api.ClockResult
 			raw, err := c.call(cmd.Context(), http.MethodPost, "/v1/clock", api.ClockRequest{At: t.UTC().Format(time.RFC3339Nano)}, &res)
 			if err != nil {
