@@ -9,7 +9,7 @@ import (
 )
 
 // The agreement engine's clock moves with the observations' time (a
-// batch's latest observation: Consequences.ObservePart). When none come —
+// batch's latest observation: Consequences.Observe). When none come —
 // a quiet front, a sensor outage, the night — a deadline that passes is
 // recorded only at the next batch. A tick moves the clock without data:
 // the same tick event a batch's clock records, through the same stages
