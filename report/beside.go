@@ -21,9 +21,9 @@ type Beside struct {
 // AddBeside adds an agreement run beside the main one, from its engine's
 // state, in the order added (the mission's).
 func (d *Daily) AddBeside(title string, s *engine.State) {
-	tmp := Daily{Day: d.Day}
+	tmp := Daily{Day: d.Day, AsOf: d.AsOf}
 	tmp.SetEngine(s)
-	end := d.Day.AddDate(0, 0, 1)
+	end := d.engineEnd()
 	d.Beside = append(d.Beside, Beside{ID: s.Agreement, Title: title, Engine: tmp.Engine,
 		InForce: s.InForce != nil && s.InForce.Before(end), Snapback: snapbackBy(s, end)})
 }

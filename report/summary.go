@@ -30,14 +30,15 @@ type Tally struct {
 }
 
 // SetEngine takes from the agreement engine's state what happened on the
-// report's day; a nil state leaves the report without (it then says it
-// covers the monitoring record only).
+// report's day — up to AsOf, for a day not over (SetNow, called first):
+// the state may run past it, a record that goes on — ; a nil state leaves
+// the report without (it then says it covers the monitoring record only).
 func (d *Daily) SetEngine(s *engine.State) {
 	if s == nil {
 		d.Engine = nil
 		return
 	}
-	start, end := d.Day, d.Day.AddDate(0, 0, 1)
+	start, end := d.Day, d.engineEnd()
 	on := func(t time.Time) bool { return !t.Before(start) && t.Before(end) }
 	opened := map[string]time.Time{}
 	for _, v := range s.Violations {
@@ -73,6 +74,18 @@ func (d *Daily) SetEngine(s *engine.State) {
 		}
 	}
 	d.Engine = e
+}
+
+// engineEnd is the first instant after what the report says of the
+// engine: the next day's first, or for a report as of an instant within
+// the day (AsOf) the one after it — what a tick to AsOf derives is dated
+// at AsOf at the latest (Until).
+func (d *Daily) engineEnd() time.Time {
+	end := d.Day.AddDate(0, 0, 1)
+	if !d.AsOf.IsZero() && d.AsOf.Before(end) {
+		end = d.AsOf.Add(time.Nanosecond)
+	}
+	return end
 }
 
 // Summary is the report's first page in plain sentences: what happened,
