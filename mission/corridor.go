@@ -1,6 +1,8 @@
 package mission
 
 import (
+	"time"
+
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/monitor"
 )
@@ -49,6 +51,14 @@ type CorridorVessel struct {
 // with the pipeline: the same stored observations give the same answer
 // after a restart.
 func (m *Mission) Corridor() (*Corridor, error) {
+	return m.CorridorBefore(time.Time{})
+}
+
+// CorridorBefore is Corridor with the throughput (Days, Voyages,
+// TonnageT) of the voyages completed before end only (every one when end
+// is zero) — as it stood at end, for a report as of an instant the
+// observations go past; the vessels are as they stand.
+func (m *Mission) CorridorBefore(end time.Time) (*Corridor, error) {
 	c := m.monitoring.Corridor
 	if c == nil {
 		return nil, accord.Errorf(accord.ENOTFOUND, "no corridor: no agreement on the record has a corridor section (monitoring.corridor; the grain corridor's is in scenarios/ukraine-2025/grain-corridor.yaml)")
@@ -57,7 +67,7 @@ func (m *Mission) Corridor() (*Corridor, error) {
 	m.pipeMu.Lock()
 	defer m.pipeMu.Unlock()
 	v := m.pipeline.Vessels()
-	out.Days = v.Throughput()
+	out.Days = v.ThroughputBefore(end)
 	for _, d := range out.Days {
 		out.Voyages += d.Voyages
 		out.TonnageT += d.Tonnage

@@ -611,10 +611,17 @@ type DayThroughput struct {
 // vessel's report declared when it entered the lane), outbound and
 // inbound alike (a vessel inbound in ballast carries 0).
 func (v *Vessels) Throughput() []DayThroughput {
+	return v.ThroughputBefore(time.Time{})
+}
+
+// ThroughputBefore is Throughput of the voyages completed before end
+// (every one when end is zero): the throughput as it stood at end, for a
+// report as of an instant within a day.
+func (v *Vessels) ThroughputBefore(end time.Time) []DayThroughput {
 	days := map[string]*DayThroughput{}
 	for _, id := range v.order {
 		for _, vy := range v.tracks[id].Voyages {
-			if !vy.Completed {
+			if !vy.Completed || !end.IsZero() && !vy.End.Before(end) {
 				continue
 			}
 			d := vy.End.UTC().Format(time.DateOnly)

@@ -32,7 +32,8 @@ func runBatch(ctx context.Context, as []*agreement.Agreement, k *geo.Kernel, obs
 }
 
 // runBatchCorridor is runBatch that also returns the corridor at the end
-// (mission.Corridor; nil when no agreement has a corridor section), and
+// (mission.Corridor; nil when no agreement has a corridor section; with
+// at, its throughput of the voyages completed before at.At), and
 // tells progress (when not nil) how many of the observations are fused
 // after each hour's. With at (a report's: report.IncidentsAt) it hands
 // at every step's observations and incident versions,
@@ -76,7 +77,11 @@ func runBatchCorridor(ctx context.Context, as []*agreement.Agreement, k *geo.Ker
 	}
 	var corridor *mission.Corridor
 	if m.Monitoring().Corridor != nil {
-		if corridor, err = m.Corridor(); err != nil {
+		var end time.Time // the throughput as it stood at at.At, as the incidents
+		if at != nil {
+			end = at.At
+		}
+		if corridor, err = m.CorridorBefore(end); err != nil {
 			return nil, nil, nil, err
 		}
 	}

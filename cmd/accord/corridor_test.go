@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -73,5 +74,22 @@ func TestDailyReportCorridor(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(without); strings.Contains(string(b), `id="corridor"`) {
 		t.Error("a corridor section without the corridor's agreement")
+	}
+}
+
+// A report of 2 June as of just after its first instant (--now: the day
+// not over) counts the voyages completed by then — none — not the 3 the
+// observations given complete later that day, as its incidents are those
+// as of then (report.IncidentsAt).
+func TestPartialDailyReportCorridorAsOf(t *testing.T) {
+	obs, _ := simulateTo(t, "--seed", "2", "--duration", "72h", "--rate", "0", "--false-alarms", "0", "--grain", "--grain-breach", "outside,uninspected,attack")
+	out := filepath.Join(t.TempDir(), "partial.html")
+	if _, errOut, code := runAccord(t, "report", "daily", "reference", obs, "--beside", "grain-corridor", "--day", "2025-06-02", "--now", "2025-06-02T00:00:01Z", "--out", out); code != 0 {
+		t.Fatalf("report daily: exit %d %s", code, errOut)
+	}
+	b, _ := os.ReadFile(out)
+	want := `<tr class="corridor-voyages"><td>voyages completed</td><td class="n">0</td><td class="n">0</td><td class="n">±0</td></tr>`
+	if got := regexp.MustCompile(`<tr class="corridor-voyages">.*?</tr>`).FindString(string(b)); got != want {
+		t.Errorf("as of 00:00:01 the report says\n%s\nwant\n%s", got, want)
 	}
 }
