@@ -29,6 +29,10 @@ func TestPartialReportEngineAsOf(t *testing.T) {
 		},
 		Derived: []engine.Derived{
 			{At: day.Add(15 * time.Hour), What: "tranche t1 re-imposed"},
+			// At 12:00 itself: after it, as the day's next first instant
+			// is after the day (Until), an observation at 12:00 after the
+			// incidents as of 12:00 (IncidentsAt).
+			{At: day.Add(12 * time.Hour), What: "tranche t2 re-imposed"},
 		},
 		Snapback: &engine.SnapbackState{Effective: true, EffectiveAt: day.Add(16 * time.Hour)},
 	}
@@ -37,7 +41,7 @@ func TestPartialReportEngineAsOf(t *testing.T) {
 	r.SetEngine(st)
 	r.AddBeside("Beside", st)
 	if e := r.Engine; e.Opened != 1 || len(e.Closed) != 0 || e.OpenAtEnd != 1 || len(e.Consequences) != 0 {
-		t.Errorf("as of 12:00: %d opened, closed %v, %d open, consequences %v; want 1 opened (01:00), none closed (13:00 is later), 1 open, no consequence (15:00 is later)",
+		t.Errorf("as of 12:00: %d opened, closed %v, %d open, consequences %v; want 1 opened (01:00), none closed (13:00 is later), 1 open, no consequence (12:00 and 15:00 are not before 12:00)",
 			e.Opened, e.Closed, e.OpenAtEnd, e.Consequences)
 	}
 	if b := r.Beside[0]; b.Engine.Opened != 1 || b.Engine.OpenAtEnd != 1 || len(b.Engine.Consequences) != 0 || b.Snapback {

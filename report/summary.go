@@ -78,12 +78,13 @@ func (d *Daily) SetEngine(s *engine.State) {
 
 // engineEnd is the first instant after what the report says of the
 // engine: the next day's first, or for a report as of an instant within
-// the day (AsOf) the one after it — what a tick to AsOf derives is dated
-// at AsOf at the latest (Until).
+// the day (AsOf) that instant — as for the day's end (Until), what is
+// dated at it is after it, as an observation made at it is not among the
+// incidents as of it (IncidentsAt).
 func (d *Daily) engineEnd() time.Time {
 	end := d.Day.AddDate(0, 0, 1)
 	if !d.AsOf.IsZero() && d.AsOf.Before(end) {
-		end = d.AsOf.Add(time.Nanosecond)
+		end = d.AsOf
 	}
 	return end
 }
