@@ -499,19 +499,25 @@ func (r *Recorder) ready(seq uint64, restoring bool) [][]monitor.Incident {
 // next is the place among the batches held of the next to decide, -1
 // when none may go: the first that is whole and comes after no batch
 // held or not yet seen (HeaderAfter; one that names none, only at the
-// head) — past maxWaiting batches held, the oldest.
+// head, or, a node's first batch, behind batches that all name one) —
+// past maxWaiting batches held, the oldest.
 func (r *Recorder) next() int {
 	if len(r.waiting) > maxWaiting {
 		return 0
 	}
+	chained := true // every batch before names the one it comes after
 	for i, w := range r.waiting {
-		if !w.whole {
+		if w.after == "" || w.after == w.batch {
+			// A node's first batch (a batch name, none before it) goes
+			// once whole if every batch before it waits on its own
+			// node's: their order is their chains', not this one's.
+			if w.whole && (i == 0 || chained && w.batch != "") {
+				return i
+			}
+			chained = false
 			continue
 		}
-		if w.after == "" || w.after == w.batch {
-			if i == 0 {
-				return 0
-			}
+		if !w.whole {
 			continue
 		}
 		if r.whole[w.after] && r.held(w.after) < 0 {

@@ -1,0 +1,58 @@
+package stream
+
+import (
+	"log/slog"
+	"slices"
+	"strconv"
+	"testing"
+
+	"github.com/nats-io/nats.go"
+
+	"github.com/accord-peace/accord/monitor"
+	"github.com/accord-peace/accord/sector"
+)
+
+// batchNames is a Sequencer that names, for each batch handed out, the
+// batch its parts' incidents say.
+type batchNames struct{ order []string }
+
+func (b *batchNames) Apply(int, []sector.Version) []monitor.Incident { return nil }
+
+func (b *batchNames) ApplyBatch(parts []sector.Part) []monitor.Incident {
+	b.order = append(b.order, parts[0].Versions[0].Incident.ID)
+	return nil
+}
+
+// A node's first batch on a new stream names none before it (no
+// HeaderAfter): it is decided once whole, even when a batch published
+// after it came first into the fused log — its vessels alone, it told no
+// other sector a tick, and the next batch's part in another sector was
+// through first. It waited for ever (up to maxWaiting batches behind
+// it) and the batches after it with it.
+func TestFirstBatchAfterALaterOne(t *testing.T) {
+	seqr := &batchNames{}
+	r := &Recorder{Sectors: 2, seq: seqr, logger: slog.New(slog.DiscardHandler)}
+	seq := uint64(0)
+	out := func(s int, batch, after string, parts int) {
+		seq++
+		h := nats.Header{}
+		h.Set(HeaderBatch, batch)
+		if after != "" {
+			h.Set(HeaderAfter, after)
+		}
+		if parts > 1 {
+			h.Set(HeaderParts, strconv.Itoa(parts))
+		}
+		f := fused{Sector: s, ObsSeq: seq, Versions: []sector.Version{{Incident: monitor.Incident{ID: batch}}}}
+		r.hold(f, h, seq, true)
+	}
+	// A: sector 0 alone, the node's first; B: sectors 0 and 1 (a tick),
+	// after A; C: sector 1, after B. Sector 1's worker is through first.
+	out(1, "B", "A", 2)
+	out(1, "C", "B", 1)
+	out(0, "A", "", 1)
+	out(0, "B", "A", 2)
+	if want := []string{"A", "B", "C"}; !slices.Equal(seqr.order, want) {
+		t.Errorf("batches decided %v, want %v (the order published); %d held", seqr.order, want, len(r.waiting))
+	}
+}
