@@ -56,3 +56,39 @@ func TestFirstBatchAfterALaterOne(t *testing.T) {
 		t.Errorf("batches decided %v, want %v (the order published); %d held", seqr.order, want, len(r.waiting))
 	}
 }
+
+// A batch an ingest node rebuilt at its restart (Recover) after some of
+// its messages reached the stream: the rebuilt messages name no batch
+// before it (the node read the batch itself back as the stream's last),
+// the others name the one before. Its rebuilt part first in the fused log
+// made it a batch after none, decided at the head before the one it comes
+// after.
+func TestRebuiltPartNamesNoBatch(t *testing.T) {
+	seqr := &batchNames{}
+	r := &Recorder{Sectors: 3, seq: seqr, logger: slog.New(slog.DiscardHandler)}
+	seq := uint64(0)
+	out := func(s int, batch, after string, parts int) {
+		seq++
+		h := nats.Header{}
+		h.Set(HeaderBatch, batch)
+		if after != "" {
+			h.Set(HeaderAfter, after)
+		}
+		if parts > 1 {
+			h.Set(HeaderParts, strconv.Itoa(parts))
+		}
+		f := fused{Sector: s, ObsSeq: seq, Versions: []sector.Version{{Incident: monitor.Incident{ID: batch}}}}
+		r.hold(f, h, seq, true)
+	}
+	// Y, then Z in sector 2, P in sector 0, R in sectors 0 (its message
+	// published before the restart, after P) and 1 (rebuilt); sector 2's
+	// worker is the last through.
+	out(2, "Y", "", 1)
+	out(1, "R", "", 2)
+	out(0, "P", "Z", 1)
+	out(0, "R", "P", 2)
+	out(2, "Z", "Y", 1)
+	if want := []string{"Y", "Z", "P", "R"}; !slices.Equal(seqr.order, want) {
+		t.Errorf("batches decided %v, want %v (the order published)", seqr.order, want)
+	}
+}

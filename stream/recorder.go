@@ -426,6 +426,12 @@ func (r *Recorder) hold(f fused, h nats.Header, seq uint64, restoring bool) [][]
 		r.parts[batch] = w
 		r.waiting = append(r.waiting, w)
 	}
+	if w.after == "" {
+		// A part rebuilt by its ingest node at a restart names none
+		// (the node read the batch back as the stream's last); the
+		// batch's other parts name the one it comes after.
+		w.after = after
+	}
 	w.parts = append(w.parts, part)
 	if !slices.Contains(w.sectors, f.Sector) { // a sector's part counts once
 		w.sectors = append(w.sectors, f.Sector)
