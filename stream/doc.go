@@ -111,7 +111,13 @@
 // agreement's state not alike); now none, in 4 runs of each
 // (TestGlobalIDsOnTheStream). A batch named that never comes (its
 // messages unreadable) is let go after PartWait by a release in the
-// fused log, as a missing part is. Batches of several ingest nodes are
+// fused log, as a missing part is. A node's first batch on a new stream
+// (it names none) goes once whole if the batches held before it all name
+// the one they come after (TestFirstBatchAfterALaterOne; it waited at the
+// head's place, its node's next batches behind it, until 256 batches waited). A batch
+// takes the batch it comes after from any of its parts: those an ingest
+// node rebuilt at its restart name none (TestRebuiltPartNamesNoBatch).
+// Batches of several ingest nodes are
 // taken in the order their first parts come: each node's in its order,
 // the nodes' interleaved as their workers are through. Where the member
 // sets differ (package sector: dense events on the bounds), every later

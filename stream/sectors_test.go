@@ -319,8 +319,9 @@ func TestABatchThatNeverComes(t *testing.T) {
 	if _, err := x.node.Conn.JS.PublishMsg(ctx, msg); err != nil {
 		t.Fatal(err)
 	}
-	// Its output first in the fused log: the batches posted next (the
-	// first of which names none) wait behind it.
+	// Its output first in the fused log, waiting for the ghost; the
+	// batches posted next go by it (the first names none, a node's first,
+	// and each other the one before).
 	for msgs(t, ctx, x, stream.FusedStream) < 1 {
 		time.Sleep(10 * time.Millisecond)
 	}
