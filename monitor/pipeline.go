@@ -129,8 +129,9 @@ func (p *Pipeline) Observe(batch []*Observation) []Incident {
 // the whole front's observations would have (fusion.Report.Clock). A nil
 // batch[i] is the front's clock clocks[i] where the sector has no
 // observation: fusion's clock moves there and closes what it closes
-// then (fusion.Engine.Tick; Order 4·i + 2), the presence duties' does
-// not.
+// then (fusion.Engine.Tick; Order 4·i + 2), and the presence duties'
+// clock, which judges there the periods whose deadline it passed (Order
+// 4·i + 3).
 func (p *Pipeline) ObserveAt(batch []*Observation, clocks []time.Time) []Incident {
 	clockOf := func(i int) time.Time {
 		if i < len(clocks) {
@@ -170,6 +171,9 @@ func (p *Pipeline) ObserveAt(batch []*Observation, clocks []time.Time) []Inciden
 			p.fusion.Tick(clockOf(i))
 			for _, in := range p.fusion.TakeClosed() {
 				touchAt(in, 4*i+2)
+			}
+			for _, in := range p.presence.tick(clockOf(i)) {
+				missing, missingAt, missingOrder = append(missing, in), append(missingAt, len(touched)), append(missingOrder, 4*i+3)
 			}
 			continue
 		}

@@ -80,6 +80,36 @@ func zoneCentre(z *geo.Zone) [2]float64 {
 	return [2]float64{round(ll.Lng.Degrees(), 1e-6), round(ll.Lat.Degrees(), 1e-6)}
 }
 
+// A PresenceDeadline is what an ingest node splitting the front needs of
+// a presence duty (package stream): where its missing reports are placed
+// (the centre of its zone), and its periods and grace, whose deadlines
+// the front's clock passes.
+type PresenceDeadline struct {
+	Centre        [2]float64 // [lon, lat]
+	Period, Grace time.Duration
+}
+
+// PresenceDeadlines lists the monitoring section's presence duties as
+// PresenceDeadline, in the section's order.
+func PresenceDeadlines(m *agreement.Monitoring) []PresenceDeadline {
+	var out []PresenceDeadline
+	for i := range m.Presence {
+		p := &m.Presence[i]
+		zi := slices.IndexFunc(m.Geometry.Zones, func(z geo.Zone) bool { return z.ID == p.Zone })
+		if zi < 0 || p.Period() <= 0 {
+			continue // agreement.Load refuses both
+		}
+		out = append(out, PresenceDeadline{Centre: zoneCentre(&m.Geometry.Zones[zi]), Period: p.Period(), Grace: p.GraceTime()})
+	}
+	return out
+}
+
+// Judged is the start of the last period of the duty whose deadline a
+// clock at t has passed: it changes where the clock passes a deadline.
+func (d PresenceDeadline) Judged(t time.Time) time.Time {
+	return periodStart(t.Add(-d.Period-d.Grace-time.Nanosecond), d.Period)
+}
+
 // periodStart is the start of the period of length d holding t.
 func periodStart(t time.Time, d time.Duration) time.Time {
 	return time.Unix(0, 0).UTC().Add(t.Sub(time.Unix(0, 0)).Truncate(d))
@@ -120,6 +150,16 @@ func (s *presenceState) observe(o *Observation, clock time.Time, inZone func(o *
 	}
 	if o.ObservedAt.After(s.clock) {
 		s.clock = o.ObservedAt
+	}
+	return s.tick(clock)
+}
+
+// tick moves the clock to the front's (a worker sees a part of it; zero:
+// none) and returns the missing reports of the periods it has now passed,
+// in order. Before the first observation nothing is judged.
+func (s *presenceState) tick(clock time.Time) []Incident {
+	if !s.started {
+		return nil
 	}
 	if clock.After(s.clock) {
 		s.clock = clock // the front's, when a worker sees a part of it

@@ -171,7 +171,13 @@
 //     simulated days; before, 377 of 838 closings on 2 sectors and 497 on
 //     3 came up to 26 min later, at the sector's next line; on separated
 //     events on the bounds 7, 6 and 6 of 11 batches on 2, 3 and 4
-//     sectors, now none, TestGlobalIDsAreThePipelines). The recorder's holding is a function of
+//     sectors, now none, TestGlobalIDsAreThePipelines). Likewise a
+//     presence duty's period is judged at the line where the front's
+//     clock passes its deadline: the ingest node tells the duty's sector
+//     the clock there (TestMissingReportInThePipelinesBatch, batches of
+//     1 over three days on 3 sectors: each missing report in one
+//     pipeline's batch; before, the first 5 batches later, at the
+//     sector's next line). The recorder's holding is a function of
 //     the fused log alone, so a restart that reads it back holds and
 //     lets go as the live run did. Left: several ingest nodes (regions)
 //     each tell the clock of what they published, and a worker keeps the

@@ -97,6 +97,9 @@ type deployment struct {
 	// snapshot after every restore-th batch (0: never), as a recorder
 	// restarted there would restore it.
 	restore, batches int
+	// presence are the presence duties, whose sectors are told the
+	// front's clock where it passes a deadline, for ordered parts.
+	presence []monitor.PresenceDeadline
 }
 
 func deploy(tb testing.TB, n int) *deployment {
@@ -110,7 +113,7 @@ func deployOn(tb testing.TB, plan *sector.Plan) *deployment {
 	tb.Helper()
 	a, k := monitortest.Reference(tb)
 	n := plan.N()
-	d := &deployment{plan: plan, seq: sector.NewSequencer()}
+	d := &deployment{plan: plan, seq: sector.NewSequencer(), presence: monitor.PresenceDeadlines(a.Monitoring)}
 	for i := 0; i < n; i++ {
 		w, err := sector.NewWorker(plan, i, a.Monitoring, k, fusion.Config{})
 		if err != nil {
@@ -157,15 +160,24 @@ func (d *deployment) observe(batch []*monitor.Observation) []monitor.Incident {
 	for l, o := range batch {
 		i, h := d.plan.Route(o)
 		if !monitor.IsVesselEvent(o.Event) {
+			before := d.clock
 			if o.ObservedAt.After(d.clock) {
 				d.clock = o.ObservedAt
+			}
+			tick := func(j int) {
+				if j != i && !slices.Contains(h, j) && (len(ticks[j]) == 0 || ticks[j][len(ticks[j])-1].Line != l) {
+					ticks[j] = append(ticks[j], sector.Tick{Line: l, Clock: d.clock})
+				}
 			}
 			if d.clock.Sub(d.scanned) > 24*time.Hour/96 { // fusion's default horizon
 				d.scanned = d.clock
 				for j := range n {
-					if j != i && !slices.Contains(h, j) {
-						ticks[j] = append(ticks[j], sector.Tick{Line: l, Clock: d.clock})
-					}
+					tick(j)
+				}
+			}
+			for _, p := range d.presence {
+				if d.clock.After(before) && !p.Judged(d.clock).Equal(p.Judged(before)) {
+					tick(d.plan.Of(p.Centre[0], p.Centre[1]))
 				}
 			}
 		}

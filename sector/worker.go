@@ -274,9 +274,11 @@ type Tick struct {
 // ObserveTicks is ObserveLines with the ticks of the front's clock
 // between the part's lines (in the order of their lines): at each, the
 // sector's fusion moves its clock and closes what one pipeline closes
-// there (monitor.Pipeline.ObserveAt, fusion.Engine.Tick), so that its
-// incidents close at the same time and in the same batch as one
-// pipeline's, not at the sector's next line. A batch with ticks and no
+// there (monitor.Pipeline.ObserveAt, fusion.Engine.Tick), and the
+// presence duties judge the periods whose deadline the clock passed, so
+// that its incidents close, and its missing reports come, at the same
+// time and in the same batch as one pipeline's, not at the sector's next
+// line. A batch with ticks and no
 // line of the sector's is taken for its ticks.
 func (w *Worker) ObserveTicks(obs []*monitor.Observation, own []bool, clocks []time.Time, lines []int, ticks []Tick) []Version {
 	batch := w.buf[:0]

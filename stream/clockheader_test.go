@@ -162,3 +162,41 @@ func TestIngestTellsWhereFusionLooks(t *testing.T) {
 		}
 	}
 }
+
+// The ingest node tells the sector of a presence duty's zone the front's
+// clock at the line of another sector where it passes a deadline of the
+// duty, where one pipeline judges the period (HeaderTicks), in a message
+// of its own when the batch has no line of the sector's.
+func TestIngestTellsWherePresenceIsJudged(t *testing.T) {
+	g := &Ingester{plan: lonPlan{}, duties: []presenceDuty{{sector: 0, d: monitor.PresenceDeadline{Period: 24 * time.Hour, Grace: 2 * time.Hour}}}}
+	t0 := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
+	mk := func(id string, lon float64, at time.Time) monitor.Observation {
+		return monitor.Observation{ID: id, Source: monitor.Source{ID: "s", Kind: monitor.KindUAV, Owner: "osce"}, Position: [2]float64{lon, 48},
+			ObservedAt: at, ReportedAt: at, Event: "firing", Count: 1, AttributedTo: monitor.Unknown, AccuracyM: 50, TimeAccuracyS: 10, Confidence: 0.8}
+	}
+	deadline := t0.Add(26 * time.Hour) // 1 June's period, judged once the clock is past it
+	for _, tc := range []struct {
+		batch []monitor.Observation
+		ticks map[string]string // subject → HeaderTicks
+	}{
+		{[]monitor.Observation{mk("west", 35, t0.Add(3*time.Hour))}, map[string]string{"accord.obs.0": ""}},
+		{[]monitor.Observation{mk("east", 37, deadline)}, map[string]string{"accord.obs.1": ""}},
+		{[]monitor.Observation{mk("east-2", 37, deadline.Add(time.Second)), mk("east-3", 37, deadline.Add(time.Hour))},
+			map[string]string{"accord.obs.0": "0:" + itoa(deadline.Add(time.Second).UnixNano()), "accord.obs.1": ""}},
+		{[]monitor.Observation{mk("east-4", 37, deadline.Add(2*time.Hour))}, map[string]string{"accord.obs.1": ""}},
+	} {
+		fresh := make([]*monitor.Observation, len(tc.batch))
+		for i := range tc.batch {
+			fresh[i] = &tc.batch[i]
+		}
+		msgs := g.messages(tc.batch, fresh, g.route(tc.batch))
+		if len(msgs) != len(tc.ticks) {
+			t.Fatalf("%s: %d messages, want %d", tc.batch[0].ID, len(msgs), len(tc.ticks))
+		}
+		for _, m := range msgs {
+			if want, ok := tc.ticks[m.Subject]; !ok || m.Header.Get(HeaderTicks) != want {
+				t.Errorf("%s: %s with %s %q, want %q", tc.batch[0].ID, m.Subject, HeaderTicks, m.Header.Get(HeaderTicks), want)
+			}
+		}
+	}
+}

@@ -81,6 +81,11 @@ type Ingester struct {
 	// HeaderScanned (under mu); scanEvery zero: no ticks told.
 	scanned   time.Time
 	scanEvery time.Duration
+	// duties are the presence duties whose missing reports a sector hands
+	// out (the sector of the duty's zone's centre): that sector is told
+	// the front's clock where it passes one of their deadlines
+	// (HeaderTicks), where one pipeline judges the period.
+	duties []presenceDuty
 	// last is the batch (HeaderBatch) this node published last, or at its
 	// start the stream's last, with lastSeq its ObsStream sequence then,
 	// for HeaderAfter (under mu).
@@ -129,7 +134,20 @@ func NewIngester(m *mission.Mission, c *Conn, plan Plan, metrics *Metrics) *Inge
 	if horizon == 0 {
 		horizon = 24 * time.Hour // fusion's default
 	}
-	return &Ingester{m: m, js: c.JS, plan: plan, metrics: metrics, Retry: 30 * time.Second, stop: make(chan struct{}), scanEvery: horizon / 96}
+	g := &Ingester{m: m, js: c.JS, plan: plan, metrics: metrics, Retry: 30 * time.Second, stop: make(chan struct{}), scanEvery: horizon / 96}
+	if of, ok := plan.(interface{ Of(lon, lat float64) int }); ok && plan.N() > 1 && m.Monitoring() != nil {
+		for _, d := range monitor.PresenceDeadlines(m.Monitoring()) {
+			g.duties = append(g.duties, presenceDuty{sector: of.Of(d.Centre[0], d.Centre[1]), d: d})
+		}
+	}
+	return g
+}
+
+// presenceDuty is a presence duty and the sector that hands out its
+// missing reports.
+type presenceDuty struct {
+	sector int
+	d      monitor.PresenceDeadline
 }
 
 // Close stops the outbox's drainer; messages still in it are logged by
@@ -424,11 +442,13 @@ func (g *Ingester) messages(batch []monitor.Observation, fresh []*monitor.Observ
 	// The lines where one pipeline's fusion looks for incidents to close,
 	// for the sectors whose part has not the line (HeaderTicks).
 	ticks := make([][]byte, n)
-	tick := func(line int, x routed) {
+	ticked := make([]int, n) // 1 + the last line ticked, per sector
+	tick := func(line int, x routed, to func(s int) bool) {
 		for s := range n {
-			if s == x.own || slices.Contains(x.halo, s) {
+			if s == x.own || slices.Contains(x.halo, s) || ticked[s] == line+1 || !to(s) {
 				continue
 			}
+			ticked[s] = line + 1
 			if len(ticks[s]) > 0 {
 				ticks[s] = append(ticks[s], ',')
 			}
@@ -446,12 +466,20 @@ func (g *Ingester) messages(batch []monitor.Observation, fresh []*monitor.Observ
 		x := r[j]
 		h.Write(x.line)
 		if !monitor.IsVesselEvent(o.Event) {
+			before := g.clock
 			if o.ObservedAt.After(g.clock) {
 				g.clock = o.ObservedAt // fusion's clock: vessels are tracked, not fused
 			}
 			if n > 1 && g.scanEvery > 0 && g.clock.Sub(g.scanned) > g.scanEvery {
 				g.scanned = g.clock // as fusion.Engine.Add looks
-				tick(line, x)
+				tick(line, x, func(int) bool { return true })
+			}
+			// Where the clock passes a presence duty's deadline, one
+			// pipeline judges the period: the duty's sector too.
+			for _, d := range g.duties {
+				if g.clock.After(before) && !d.d.Judged(g.clock).Equal(d.d.Judged(before)) {
+					tick(line, x, func(s int) bool { return s == d.sector })
+				}
 			}
 		}
 		clock(x.own, o)

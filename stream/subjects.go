@@ -62,7 +62,10 @@ const (
 	// ObserveTicks), so that its incidents close when, and in the batch
 	// where, one pipeline closes them — not at the sector's next line. A
 	// sector without a line in the batch is sent a message without lines
-	// for its ticks, a part of the batch (HeaderParts).
+	// for its ticks, a part of the batch (HeaderParts). The sector of a
+	// presence duty's zone is also told the clock at the lines where it
+	// passes one of the duty's deadlines, where one pipeline judges the
+	// period (monitor.PresenceDeadline).
 	HeaderTicks = "Accord-Ticks"
 	// HeaderScanned is one pipeline's fusion's clock when it last looked
 	// for incidents to close, after the message's batch (UNIX
