@@ -128,16 +128,7 @@ func (s *presenceState) observe(o *Observation, clock time.Time, inZone func(o *
 	if len(s.duties) == 0 {
 		return nil
 	}
-	if !s.started {
-		s.started = true
-		for _, d := range s.duties {
-			first := o.ObservedAt
-			if st := d.p.StartTime(); !st.IsZero() {
-				first = st
-			}
-			d.next = periodStart(first, d.p.Period())
-		}
-	}
+	s.start(o.ObservedAt)
 	if o.Event == agreement.PresenceEvent {
 		for _, d := range s.duties {
 			per := periodStart(o.ObservedAt, d.p.Period())
@@ -154,12 +145,33 @@ func (s *presenceState) observe(o *Observation, clock time.Time, inZone func(o *
 	return s.tick(clock)
 }
 
+// start judges each duty from its start, or the period of first (the
+// first observation's time), once.
+func (s *presenceState) start(first time.Time) {
+	if s.started {
+		return
+	}
+	s.started = true
+	for _, d := range s.duties {
+		at := first
+		if st := d.p.StartTime(); !st.IsZero() {
+			at = st
+		}
+		d.next = periodStart(at, d.p.Period())
+	}
+}
+
 // tick moves the clock to the front's (a worker sees a part of it; zero:
 // none) and returns the missing reports of the periods it has now passed,
-// in order. Before the first observation nothing is judged.
+// in order. A worker told the front's clock before its own first
+// observation starts there, as one pipeline at the front's first.
 func (s *presenceState) tick(clock time.Time) []Incident {
 	if !s.started {
-		return nil
+		if clock.IsZero() || len(s.duties) == 0 {
+			return nil
+		}
+		// The front's first observation came in another sector.
+		s.start(clock)
 	}
 	if clock.After(s.clock) {
 		s.clock = clock // the front's, when a worker sees a part of it

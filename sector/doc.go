@@ -177,7 +177,11 @@
 //     the clock there (TestMissingReportInThePipelinesBatch, batches of
 //     1 over three days on 3 sectors: each missing report in one
 //     pipeline's batch; before, the first 5 batches later, at the
-//     sector's next line). The recorder's holding is a function of
+//     sector's next line); and a tick before the sector's first line
+//     starts its duties where the front's first observation does
+//     (TestPresenceStartsAtTheFrontsFirstObservation: a first
+//     observation at 23:00 the day before, in another sector, made that
+//     day's report missing for one pipeline only). The recorder's holding is a function of
 //     the fused log alone, so a restart that reads it back holds and
 //     lets go as the live run did. Left: several ingest nodes (regions)
 //     each tell the clock of what they published, and a worker keeps the

@@ -12,10 +12,10 @@ import (
 	"github.com/accord-peace/accord/sim"
 )
 
-// A presence duty's missing report is handed out in the batch where one
-// pipeline judges it: at the line where the front's clock passes the
-// period's deadline, whichever sector that line lies in.
-func TestMissingReportInThePipelinesBatch(t *testing.T) {
+// plantFront is the ceasefire and the nuclear plant merged, and three
+// simulated days of the front and the plant, the IAEA's report missing
+// on each day: the observations in the order of reporting.
+func plantFront(t *testing.T) (*agreement.Monitoring, []*monitor.Observation) {
 	as, err := agreement.LoadSet("../scenarios/ukraine-2025/agreement.yaml", "../scenarios/ukraine-2025/grain-corridor.yaml",
 		"../scenarios/ukraine-2025/nuclear-plant.yaml")
 	if err != nil {
@@ -43,8 +43,17 @@ func TestMissingReportInThePipelinesBatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	obs := decode(t, sim.Combine(front, plant).Observations)
-	const size = 1
+	return m, decode(t, sim.Combine(front, plant).Observations)
+}
+
+// missingReportsAlike runs the observations in batches of size through
+// one pipeline and through 3 sectors, and compares the batch in which
+// each missing report first comes.
+func missingReportsAlike(t *testing.T, m *agreement.Monitoring, obs []*monitor.Observation, size int) {
+	k, err := monitor.NewKernel(m)
+	if err != nil {
+		t.Fatal(err)
+	}
 	firstIn := func(bs [][]monitor.Incident) map[string]int {
 		out := map[string]int{}
 		for i, b := range bs {
@@ -80,8 +89,56 @@ func TestMissingReportInThePipelinesBatch(t *testing.T) {
 	}
 	for id, b := range wf {
 		if gb, ok := gf[id]; !ok || gb != b {
-			t.Errorf("%s: in batch %d (of %d observations), one pipeline's in batch %d (found %v)", id, gb, size, b, ok)
+			t.Errorf("%s: in batch %d (found %v), one pipeline's in batch %d (batches of %d)", id, gb, ok, b, size)
+		}
+	}
+	for id := range gf {
+		if _, ok := wf[id]; !ok {
+			t.Errorf("%s: not one pipeline's", id)
 		}
 	}
 	t.Logf("%d observations, %d missing reports", len(obs), len(wf))
+}
+
+// A presence duty's missing report is handed out in the batch where one
+// pipeline judges it: at the line where the front's clock passes the
+// period's deadline, whichever sector that line lies in.
+func TestMissingReportInThePipelinesBatch(t *testing.T) {
+	m, obs := plantFront(t)
+	missingReportsAlike(t, m, obs, 1)
+}
+
+// A duty without a start is judged from the period of the front's first
+// observation, whichever sector it lies in: a first observation at 23:00
+// the day before, in another sector than the plant's, makes that day's
+// period missing, for one pipeline and for the sectors alike.
+func TestPresenceStartsAtTheFrontsFirstObservation(t *testing.T) {
+	m, obs := plantFront(t)
+	k, err := monitor.NewKernel(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := sector.NewPlan(m, k, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var znpp [2]float64
+	for _, d := range monitor.PresenceDeadlines(m) {
+		znpp = d.Centre
+	}
+	for _, o := range obs {
+		if monitor.IsVesselEvent(o.Event) || o.Event == agreement.PresenceEvent || plan.Of(o.Position[0], o.Position[1]) == plan.Of(znpp[0], znpp[1]) {
+			continue
+		}
+		if own, halo := plan.Route(o); len(halo) > 0 || own == plan.Of(znpp[0], znpp[1]) {
+			continue
+		}
+		early := *o
+		early.ID += "-early"
+		early.ObservedAt = time.Date(2025, 5, 31, 23, 0, 0, 0, time.UTC)
+		early.ReportedAt = early.ObservedAt.Add(time.Minute)
+		obs = append([]*monitor.Observation{&early}, obs...)
+		break
+	}
+	missingReportsAlike(t, m, obs, 1)
 }
