@@ -94,7 +94,9 @@
 // so its rebuilt messages may count fewer parts than those the stream
 // kept: the recorder then lets the batch go after PartWait; several
 // ingest nodes take in each other's looks with the clock, a second late
-// at most.
+// at most. A presence duty's sector is told the clock likewise where it
+// passes one of the duty's deadlines, so that each missing report comes
+// in one pipeline's batch (sector.TestMissingReportInThePipelinesBatch).
 //
 // Order of the batches. Each message of a batch names the batch its
 // ingest node published before (HeaderAfter; at the node's start, the
