@@ -1,9 +1,12 @@
 package stream
 
 import (
+	"bytes"
+	"fmt"
 	"log/slog"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/nats-io/nats.go"
@@ -90,5 +93,29 @@ func TestRebuiltPartNamesNoBatch(t *testing.T) {
 	out(2, "Z", "Y", 1)
 	if want := []string{"Y", "Z", "P", "R"}; !slices.Equal(seqr.order, want) {
 		t.Errorf("batches decided %v, want %v (the order published)", seqr.order, want)
+	}
+}
+
+// Past maxWaiting batches held, the oldest is decided as it stands: a
+// batch whose parts are all in but whose batch before it (HeaderAfter)
+// never came is then decided ahead of it, out of its node's order — which
+// the log says, as it says it of a batch whose parts did not all come.
+func TestForcedOutOfOrderIsSaid(t *testing.T) {
+	seqr := &batchNames{}
+	var logs bytes.Buffer
+	r := &Recorder{Sectors: 1, seq: seqr, logger: slog.New(slog.NewTextHandler(&logs, nil))}
+	for i := range maxWaiting + 1 {
+		h := nats.Header{}
+		batch := fmt.Sprint("B", i)
+		h.Set(HeaderBatch, batch)
+		h.Set(HeaderAfter, fmt.Sprint("B", i-1)) // B-1 never comes
+		f := fused{Sector: 0, ObsSeq: uint64(i + 1), Versions: []sector.Version{{Incident: monitor.Incident{ID: batch}}}}
+		r.hold(f, h, uint64(i+1), false)
+	}
+	if len(seqr.order) == 0 || seqr.order[0] != "B0" {
+		t.Fatalf("decided %v, want B0 first once %d batches waited", seqr.order, maxWaiting+1)
+	}
+	if !strings.Contains(logs.String(), "decided before the batch it comes after") || !strings.Contains(logs.String(), "after=B-1") {
+		t.Fatalf("log:\n%s\nwant a warning that B0 was decided before B-1, which it comes after", logs.String())
 	}
 }

@@ -478,12 +478,17 @@ func (r *Recorder) release(batch string, seq uint64, restoring bool) [][]monitor
 func (r *Recorder) ready(seq uint64, restoring bool) [][]monitor.Incident {
 	var out [][]monitor.Incident
 	for {
+		forced := len(r.waiting) > maxWaiting
 		i := r.next()
 		if i < 0 {
 			break
 		}
 		w := r.waiting[i]
 		r.waiting = slices.Delete(r.waiting, i, i+1)
+		if a := w.after; forced && w.whole && a != "" && a != w.batch && !r.whole[a] && !restoring {
+			r.logger.Warn("recorder: too many batches waited behind a batch whose batch before it (Accord-After) is not decided; it is decided before the batch it comes after",
+				"batch", w.batch, "after", a, "waiting", len(r.waiting), "fused_seq", seq)
+		}
 		if !w.whole {
 			if !restoring {
 				r.logger.Warn("recorder: a batch's parts did not all come, and too many batches waited behind it; it is decided as it stands",
