@@ -119,3 +119,41 @@ func TestForcedOutOfOrderIsSaid(t *testing.T) {
 		t.Fatalf("log:\n%s\nwant a warning that B0 was decided before B-1, which it comes after", logs.String())
 	}
 }
+
+// A batch that comes after one decided long before (a regional node cut
+// off for hours: its first batch on reconnecting names the last it
+// published before the cut) is decided at once, not held for PartWait
+// with a warning that the batch before it never came: the recorder
+// remembers far more decided batches than a mission decides in hours.
+func TestBatchAfterOneDecidedLongAgo(t *testing.T) {
+	seqr := &batchNames{}
+	r := &Recorder{Sectors: 1, seq: seqr, logger: slog.New(slog.DiscardHandler)}
+	seq := uint64(0)
+	out := func(batch, after string) {
+		seq++
+		h := nats.Header{}
+		h.Set(HeaderBatch, batch)
+		if after != "" {
+			h.Set(HeaderAfter, after)
+		}
+		f := fused{Sector: 0, ObsSeq: seq, Versions: []sector.Version{{Incident: monitor.Incident{ID: batch}}}}
+		r.hold(f, h, seq, false)
+	}
+	out("cut", "")        // the regional node's last batch before the cut
+	const others = 20_000 // the other nodes' batches meanwhile: 5.5 h at one a second
+	for i := range others {
+		after := fmt.Sprint("B", i-1)
+		if i == 0 {
+			after = "cut"
+		}
+		out(fmt.Sprint("B", i), after)
+		if len(r.waiting) > 0 {
+			t.Fatalf("batch B%d held: each comes after the one before, decided", i)
+		}
+	}
+	out("back", "cut")
+	if len(seqr.order) != others+2 || seqr.order[len(seqr.order)-1] != "back" {
+		t.Fatalf("%d batches decided, the last %q; %d held; want %d, the last \"back\" (it comes after \"cut\", decided %d batches before)",
+			len(seqr.order), seqr.order[len(seqr.order)-1], len(r.waiting), others+2, others)
+	}
+}

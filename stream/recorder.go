@@ -92,14 +92,13 @@ type Recorder struct {
 
 	// waiting are the batches held, in the order their first parts came
 	// (several sectors); parts those of them not whole yet, by batch
-	// (HeaderParts); whole are the last maxWhole batches that became whole
-	// or were let go (wholeOrder, oldest first); asked the batches whose
+	// (HeaderParts); whole the batches that became whole or were let go
+	// (the last maxDecided, decided.go); asked the batches whose
 	// release the recorder wrote into the log and has not read back.
-	waiting    []*waiting
-	parts      map[string]*waiting
-	whole      map[string]bool
-	wholeOrder []string
-	asked      map[string]bool
+	waiting []*waiting
+	parts   map[string]*waiting
+	whole   decided
+	asked   map[string]bool
 
 	mu   sync.Mutex
 	cond *sync.Cond
@@ -402,7 +401,7 @@ func (r *Recorder) hold(f fused, h nats.Header, seq uint64, restoring bool) [][]
 	n, _ := strconv.Atoi(h.Get(HeaderParts))
 	batch, after := h.Get(HeaderBatch), h.Get(HeaderAfter)
 	part := sector.Part{Sector: f.Sector, Versions: f.Versions}
-	if r.whole[batch] {
+	if r.whole.has(batch) {
 		// A part of a batch whole already, come again (an ObsStream
 		// message published again after the duplicate window), or late:
 		// a batch of its own.
@@ -449,7 +448,7 @@ func (r *Recorder) hold(f fused, h nats.Header, seq uint64, restoring bool) [][]
 func (r *Recorder) release(batch string, seq uint64, restoring bool) [][]monitor.Incident {
 	w := r.parts[batch]
 	if w == nil {
-		if r.whole[batch] || r.held(batch) >= 0 {
+		if r.whole.has(batch) || r.held(batch) >= 0 {
 			return nil // whole already, or let go by an earlier message
 		}
 		// Never seen: a batch another waits to come after
@@ -485,7 +484,7 @@ func (r *Recorder) ready(seq uint64, restoring bool) [][]monitor.Incident {
 		}
 		w := r.waiting[i]
 		r.waiting = slices.Delete(r.waiting, i, i+1)
-		if a := w.after; forced && w.whole && a != "" && a != w.batch && !r.whole[a] && !restoring {
+		if a := w.after; forced && w.whole && a != "" && a != w.batch && !r.whole.has(a) && !restoring {
 			r.logger.Warn("recorder: too many batches waited behind a batch whose batch before it (Accord-After) is not decided; it is decided before the batch it comes after",
 				"batch", w.batch, "after", a, "waiting", len(r.waiting), "fused_seq", seq)
 		}
@@ -531,7 +530,7 @@ func (r *Recorder) next() int {
 		if !w.whole {
 			continue
 		}
-		if r.whole[w.after] && r.held(w.after) < 0 {
+		if r.whole.has(w.after) && r.held(w.after) < 0 {
 			return i
 		}
 	}
@@ -547,24 +546,12 @@ func (r *Recorder) held(batch string) int {
 // waits for ever behind one whose part never comes.
 const maxWaiting = 256
 
-// wholeNow remembers a batch as whole or let go (among the last
-// maxWhole).
+// wholeNow remembers a batch as whole or let go.
 func (r *Recorder) wholeNow(batch string) {
 	delete(r.parts, batch)
 	delete(r.asked, batch)
-	if r.whole == nil {
-		r.whole = map[string]bool{}
-	}
-	r.whole[batch] = true
-	r.wholeOrder = append(r.wholeOrder, batch)
-	if len(r.wholeOrder) > maxWhole {
-		delete(r.whole, r.wholeOrder[0])
-		r.wholeOrder = r.wholeOrder[1:]
-	}
+	r.whole.add(batch)
 }
-
-// maxWhole bounds the batches the recorder remembers as whole.
-const maxWhole = 4096
 
 // DefaultPartWait is the recorder's PartWait when none is set.
 const DefaultPartWait = time.Minute
@@ -601,7 +588,7 @@ func (r *Recorder) releaseStale(ctx context.Context, done uint64) error {
 			stale = append(stale, release{w.batch, w.since})
 		}
 		// A batch it comes after that never came (HeaderAfter).
-		if a := w.after; w.whole && a != "" && a != w.batch && !r.whole[a] && r.held(a) < 0 && !r.asked[a] {
+		if a := w.after; w.whole && a != "" && a != w.batch && !r.whole.has(a) && r.held(a) < 0 && !r.asked[a] {
 			stale = append(stale, release{a, w.since})
 		}
 	}
