@@ -104,7 +104,7 @@ func (c *Consequences) Tick(at time.Time, ifDue bool) ([]engine.Event, []engine.
 		if ifDue {
 			return nil, nil, nil, c.latest, nil
 		}
-		return nil, nil, nil, c.latest, accord.Errorf(accord.EINVALID, "the agreement is not in force yet (the parties sign at the first observation batch): its clock has not started")
+		return nil, nil, nil, c.latest, accord.Errorf(accord.EINVALID, "the agreement is not in force yet (the parties sign at the first observation batch that gives an incident): its clock has not started")
 	}
 	if !at.After(c.latest) {
 		return nil, nil, nil, c.latest, nil
