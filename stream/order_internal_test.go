@@ -26,6 +26,29 @@ func (b *batchNames) ApplyBatch(parts []sector.Part) []monitor.Incident {
 	return nil
 }
 
+// outputs hands a recorder the sectors' outputs one after another, as
+// its fused log would: each a part of a batch, naming the batch before it
+// (HeaderAfter, none when "") and its batch's parts.
+type outputs struct {
+	r         *Recorder
+	seq       uint64
+	restoring bool
+}
+
+func (l *outputs) out(s int, batch, after string, parts int) {
+	l.seq++
+	h := nats.Header{}
+	h.Set(HeaderBatch, batch)
+	if after != "" {
+		h.Set(HeaderAfter, after)
+	}
+	if parts > 1 {
+		h.Set(HeaderParts, strconv.Itoa(parts))
+	}
+	f := fused{Sector: s, ObsSeq: l.seq, Versions: []sector.Version{{Incident: monitor.Incident{ID: batch}}}}
+	l.r.hold(f, h, l.seq, l.restoring)
+}
+
 // A node's first batch on a new stream names none before it (no
 // HeaderAfter): it is decided once whole, even when a batch published
 // after it came first into the fused log — its vessels alone, it told no
@@ -35,20 +58,7 @@ func (b *batchNames) ApplyBatch(parts []sector.Part) []monitor.Incident {
 func TestFirstBatchAfterALaterOne(t *testing.T) {
 	seqr := &batchNames{}
 	r := &Recorder{Sectors: 2, seq: seqr, logger: slog.New(slog.DiscardHandler)}
-	seq := uint64(0)
-	out := func(s int, batch, after string, parts int) {
-		seq++
-		h := nats.Header{}
-		h.Set(HeaderBatch, batch)
-		if after != "" {
-			h.Set(HeaderAfter, after)
-		}
-		if parts > 1 {
-			h.Set(HeaderParts, strconv.Itoa(parts))
-		}
-		f := fused{Sector: s, ObsSeq: seq, Versions: []sector.Version{{Incident: monitor.Incident{ID: batch}}}}
-		r.hold(f, h, seq, true)
-	}
+	out := (&outputs{r: r, restoring: true}).out
 	// A: sector 0 alone, the node's first; B: sectors 0 and 1 (a tick),
 	// after A; C: sector 1, after B. Sector 1's worker is through first.
 	out(1, "B", "A", 2)
@@ -69,20 +79,7 @@ func TestFirstBatchAfterALaterOne(t *testing.T) {
 func TestRebuiltPartNamesNoBatch(t *testing.T) {
 	seqr := &batchNames{}
 	r := &Recorder{Sectors: 3, seq: seqr, logger: slog.New(slog.DiscardHandler)}
-	seq := uint64(0)
-	out := func(s int, batch, after string, parts int) {
-		seq++
-		h := nats.Header{}
-		h.Set(HeaderBatch, batch)
-		if after != "" {
-			h.Set(HeaderAfter, after)
-		}
-		if parts > 1 {
-			h.Set(HeaderParts, strconv.Itoa(parts))
-		}
-		f := fused{Sector: s, ObsSeq: seq, Versions: []sector.Version{{Incident: monitor.Incident{ID: batch}}}}
-		r.hold(f, h, seq, true)
-	}
+	out := (&outputs{r: r, restoring: true}).out
 	// Y, then Z in sector 2, P in sector 0, R in sectors 0 (its message
 	// published before the restart, after P) and 1 (rebuilt); sector 2's
 	// worker is the last through.
@@ -104,13 +101,9 @@ func TestForcedOutOfOrderIsSaid(t *testing.T) {
 	seqr := &batchNames{}
 	var logs bytes.Buffer
 	r := &Recorder{Sectors: 1, seq: seqr, logger: slog.New(slog.NewTextHandler(&logs, nil))}
+	log := &outputs{r: r}
 	for i := range maxWaiting + 1 {
-		h := nats.Header{}
-		batch := fmt.Sprint("B", i)
-		h.Set(HeaderBatch, batch)
-		h.Set(HeaderAfter, fmt.Sprint("B", i-1)) // B-1 never comes
-		f := fused{Sector: 0, ObsSeq: uint64(i + 1), Versions: []sector.Version{{Incident: monitor.Incident{ID: batch}}}}
-		r.hold(f, h, uint64(i+1), false)
+		log.out(0, fmt.Sprint("B", i), fmt.Sprint("B", i-1), 1) // B-1 never comes
 	}
 	if len(seqr.order) == 0 || seqr.order[0] != "B0" {
 		t.Fatalf("decided %v, want B0 first once %d batches waited", seqr.order, maxWaiting+1)
@@ -128,17 +121,8 @@ func TestForcedOutOfOrderIsSaid(t *testing.T) {
 func TestBatchAfterOneDecidedLongAgo(t *testing.T) {
 	seqr := &batchNames{}
 	r := &Recorder{Sectors: 1, seq: seqr, logger: slog.New(slog.DiscardHandler)}
-	seq := uint64(0)
-	out := func(batch, after string) {
-		seq++
-		h := nats.Header{}
-		h.Set(HeaderBatch, batch)
-		if after != "" {
-			h.Set(HeaderAfter, after)
-		}
-		f := fused{Sector: 0, ObsSeq: seq, Versions: []sector.Version{{Incident: monitor.Incident{ID: batch}}}}
-		r.hold(f, h, seq, false)
-	}
+	log := &outputs{r: r}
+	out := func(batch, after string) { log.out(0, batch, after, 1) }
 	out("cut", "")        // the regional node's last batch before the cut
 	const others = 20_000 // the other nodes' batches meanwhile: 5.5 h at one a second
 	for i := range others {
