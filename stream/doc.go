@@ -158,7 +158,12 @@
 // Ingester.Retry is answered 503 and its messages kept in the ingester's
 // outbox, published in order before anything else is stored (so the
 // client's retry is answered 200 only once they are) and by a drainer
-// meanwhile. If the node dies, the store's pending records keep them:
+// meanwhile. A message JetStream did not take at once is published again
+// by its batch's call before the next batch publishes anything (each
+// batch waits for the one stored before it to be acknowledged or parked:
+// Ingester.turn), so that a sector's stream holds its messages in the
+// store's order (TestRepublishedBeforeTheNextBatch). If the node dies,
+// the store's pending records keep them:
 // the node started again under the same name (Config.Node) publishes them
 // before it takes a batch (Ingester.Recover), rebuilt from the store with
 // the same message ids; the messages ObsStream holds already (the node

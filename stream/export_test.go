@@ -1,5 +1,12 @@
 package stream
 
+import (
+	"errors"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
 // KillBeforeAck makes the workers of c call f before acknowledging a
 // message; an error from f stops the worker there, as if it died.
 func KillBeforeAck(c *Config, f func(sector int, seq uint64) error) { c.Worker.beforeAck = f }
@@ -31,3 +38,18 @@ func DieBeforeForget(g *Ingester, f func() error) {
 
 // IngesterPlan is the plan an ingest node routes by.
 func IngesterPlan(g *Ingester) Plan { return g.plan }
+
+// RefuseAsyncPublish makes g's asynchronous publication of a batch's
+// messages fail where refuse says (await then publishes the message
+// again, synchronously), and g call before just before it does.
+func RefuseAsyncPublish(g *Ingester, refuse func(*nats.Msg) bool, before func(*nats.Msg)) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.testPublishAsync = func(msg *nats.Msg) (jetstream.PubAckFuture, error) {
+		if refuse(msg) {
+			return nil, errors.New("test: the asynchronous publication refused")
+		}
+		return g.js.PublishMsgAsync(msg, jetstream.WithMsgID(msg.Header.Get(nats.MsgIdHdr)))
+	}
+	g.beforeRepublish = before
+}

@@ -53,8 +53,20 @@ type Ingester struct {
 	plan    Plan
 	metrics *Metrics
 	// mu keeps the order of publication the store's order, so that one
-	// sector's messages are in the order its observations were stored.
+	// sector's messages are in the order its observations were stored:
+	// batches are stored, and their messages made, one at a time, and
+	// each takes its turn to publish (turn) in that order.
 	mu sync.Mutex
+	// turn closes once the last batch stored has had its publication:
+	// every message acknowledged, or those not acknowledged parked in the
+	// outbox. The next batch publishes only then (under mu), so that a
+	// message JetStream did not acknowledge at once, published again, is
+	// still in the stream before the next batch's messages to its sector
+	// (a sector's fusion takes them in the stream's order).
+	turn chan struct{}
+	// outMu guards the outbox and its drainer; taken after mu when both
+	// are.
+	outMu sync.Mutex
 	// Retry bounds how long a message JetStream did not acknowledge is
 	// published again (with the same Nats-Msg-Id, so kept once) before
 	// the batch is refused as unavailable.
@@ -98,7 +110,7 @@ type Ingester struct {
 	// batch finds its observations stored, so nothing of it would be
 	// published again. They are published, in order, before anything else
 	// is stored (Ingest), and by a drainer while no batch comes (drain).
-	// Guarded by mu. The store's pending records keep them across a
+	// Guarded by outMu. The store's pending records keep them across a
 	// restart.
 	outbox   []parked
 	draining bool
@@ -113,6 +125,12 @@ type Ingester struct {
 	// acknowledged, before its pending record is forgotten; an error ends
 	// Ingest there, as if the node died.
 	beforeForget func() error
+	// testPublishAsync, in tests, publishes a batch's messages
+	// asynchronously instead of JetStream's PublishMsgAsync, and
+	// beforeRepublish runs before await publishes again a message not
+	// acknowledged at once.
+	testPublishAsync func(*nats.Msg) (jetstream.PubAckFuture, error)
+	beforeRepublish  func(*nats.Msg)
 }
 
 // parked is a message in the outbox; record, on the last message of a
@@ -157,14 +175,14 @@ func (g *Ingester) Close() { g.stopOnce.Do(func() { close(g.stop) }) }
 // Unpublished is the number of messages of stored batches waiting in the
 // outbox for JetStream.
 func (g *Ingester) Unpublished() int {
-	g.mu.Lock()
-	defer g.mu.Unlock()
+	g.outMu.Lock()
+	defer g.outMu.Unlock()
 	return len(g.outbox)
 }
 
 // flush publishes the outbox's messages in order, each until acknowledged
 // or the deadline; it returns the first error, the rest kept. The caller
-// holds mu.
+// holds outMu.
 func (g *Ingester) flush(ctx context.Context, deadline time.Time) error {
 	for len(g.outbox) > 0 {
 		msg := g.outbox[0].msg
@@ -211,12 +229,12 @@ func (g *Ingester) forget(ctx context.Context, record int64) {
 // acknowledge into the outbox, the last with the batch's pending record,
 // and starts the drainer.
 func (g *Ingester) park(msgs []*nats.Msg, record int64) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
+	g.outMu.Lock()
+	defer g.outMu.Unlock()
 	g.parkLocked(msgs, record)
 }
 
-// parkLocked is park; the caller holds mu.
+// parkLocked is park; the caller holds outMu.
 func (g *Ingester) parkLocked(msgs []*nats.Msg, record int64) {
 	for i, msg := range msgs {
 		p := parked{msg: msg}
@@ -240,14 +258,14 @@ func (g *Ingester) drain() {
 			return
 		case <-time.After(wait):
 		}
-		g.mu.Lock()
+		g.outMu.Lock()
 		err := g.flush(context.Background(), time.Now().Add(5*time.Second))
 		if err == nil {
 			g.draining = false
-			g.mu.Unlock()
+			g.outMu.Unlock()
 			return
 		}
-		g.mu.Unlock()
+		g.outMu.Unlock()
 	}
 }
 
@@ -278,12 +296,9 @@ func (g *Ingester) Ingest(ctx context.Context, batch []monitor.Observation, sub 
 	// first: a retry of such a batch (its observations stored, so none
 	// fresh) is answered only once they are published; and nothing more
 	// is stored while they cannot be.
-	if n := len(g.outbox); n > 0 {
-		if err := g.flush(ctx, time.Now().Add(g.Retry)); err != nil {
-			g.mu.Unlock()
-			return res, &accord.Error{Code: accord.EUNAVAILABLE, Message: fmt.Sprintf(
-				"%d messages of batches stored earlier still wait for JetStream (unreachable, or no leader): nothing of this batch was stored; retry later", n), Err: err}
-		}
+	if err := g.flushOutbox(ctx, "nothing of this batch was stored; retry later"); err != nil {
+		g.mu.Unlock()
+		return res, err
 	}
 	var fresh []*monitor.Observation
 	var record int64
@@ -307,23 +322,26 @@ func (g *Ingester) Ingest(ctx context.Context, batch []monitor.Observation, sub 
 		}
 		res.Added = len(batch)
 	}
-	var err error
 	msgs := g.messages(batch, fresh, routed)
-	futures := make([]jetstream.PubAckFuture, len(msgs))
-	for i, msg := range msgs {
-		if futures[i], err = g.js.PublishMsgAsync(msg, jetstream.WithMsgID(msg.Header.Get(nats.MsgIdHdr))); err != nil {
-			futures[i] = nil // published again below
-		}
-	}
+	prior, done := g.turn, make(chan struct{})
+	g.turn = done
 	g.mu.Unlock()
 	// Stored (or, in a region, being published): the publication goes on
-	// whatever the caller does.
+	// whatever the caller does; the next batch's waits for its end.
+	defer close(done)
 	ctx = context.WithoutCancel(ctx)
+	if prior != nil {
+		<-prior
+	}
+	futures, err := g.publish(ctx, msgs, record)
+	if err != nil {
+		return res, err
+	}
 	for i, f := range futures {
 		if err := g.await(ctx, msgs[i], f); err != nil {
 			if g.Region == "" {
 				// Stored: what is not acknowledged is published later,
-				// before anything else is stored (a message acknowledged
+				// before anything else is (a message acknowledged
 				// meanwhile is kept once: same message id).
 				g.park(msgs[i:], record)
 			}
@@ -337,6 +355,59 @@ func (g *Ingester) Ingest(ctx context.Context, batch []monitor.Observation, sub 
 	}
 	g.forget(ctx, record)
 	return res, nil
+}
+
+// flushOutbox publishes the outbox's messages (of batches stored
+// earlier), up to Retry; when it cannot, the error says so and then what
+// of the batch at hand: consequence.
+func (g *Ingester) flushOutbox(ctx context.Context, consequence string) error {
+	g.outMu.Lock()
+	defer g.outMu.Unlock()
+	n := len(g.outbox)
+	if n == 0 {
+		return nil
+	}
+	if err := g.flush(ctx, time.Now().Add(g.Retry)); err != nil {
+		return &accord.Error{Code: accord.EUNAVAILABLE, Message: fmt.Sprintf(
+			"%d messages of batches stored earlier still wait for JetStream (unreachable, or no leader): %s", n, consequence), Err: err}
+	}
+	return nil
+}
+
+// publish publishes a batch's messages asynchronously, in order, once
+// the outbox is empty: what a batch before this one parked there is in
+// the stream before them. When the outbox cannot be published, a stored
+// batch's messages are parked after it (published by the drainer) and
+// the error says so; a regional node's batch is refused.
+func (g *Ingester) publish(ctx context.Context, msgs []*nats.Msg, record int64) ([]jetstream.PubAckFuture, error) {
+	g.outMu.Lock()
+	defer g.outMu.Unlock()
+	if n := len(g.outbox); n > 0 {
+		if err := g.flush(ctx, time.Now().Add(g.Retry)); err != nil {
+			if g.Region == "" && len(msgs) > 0 {
+				g.parkLocked(msgs, record)
+			}
+			return nil, &accord.Error{Code: accord.EUNAVAILABLE, Message: fmt.Sprintf(
+				"the batch is stored but %d messages of batches stored before it still wait for JetStream (unreachable, or no leader): its own are published after them, as soon as JetStream answers, and a retry of the batch is answered once they are", n), Err: err}
+		}
+	}
+	futures := make([]jetstream.PubAckFuture, len(msgs))
+	for i, msg := range msgs {
+		f, err := g.publishAsync(msg)
+		if err == nil {
+			futures[i] = f
+		} // else nil: published again by await
+	}
+	return futures, nil
+}
+
+// publishAsync publishes a message asynchronously (testPublishAsync, in
+// tests, instead).
+func (g *Ingester) publishAsync(msg *nats.Msg) (jetstream.PubAckFuture, error) {
+	if g.testPublishAsync != nil {
+		return g.testPublishAsync(msg)
+	}
+	return g.js.PublishMsgAsync(msg, jetstream.WithMsgID(msg.Header.Get(nats.MsgIdHdr)))
 }
 
 // routed is an observation of a batch encoded (one NDJSON line) and
@@ -370,6 +441,9 @@ func (g *Ingester) await(ctx context.Context, msg *nats.Msg, f jetstream.PubAckF
 		case <-f.Err():
 		case <-time.After(firstAck):
 		}
+	}
+	if g.beforeRepublish != nil {
+		g.beforeRepublish(msg)
 	}
 	deadline := time.Now().Add(g.Retry)
 	var err error

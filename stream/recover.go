@@ -67,6 +67,8 @@ func (g *Ingester) Recover(ctx context.Context, wait time.Duration) (int, error)
 	if err != nil && g.Logger != nil {
 		g.Logger.Warn("stream: could not look in the stream for the messages of the batches this node stored before it stopped; they are published again (JetStream keeps them once within its duplicate window)", "node", g.Node, "records", len(recs), "err", err)
 	}
+	g.outMu.Lock()
+	defer g.outMu.Unlock()
 	skipped := 0
 	for _, r := range recs {
 		var left []*nats.Msg

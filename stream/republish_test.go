@@ -1,0 +1,114 @@
+package stream_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+
+	"github.com/accord-peace/accord/mission"
+	"github.com/accord-peace/accord/monitor/monitortest"
+	"github.com/accord-peace/accord/stream"
+)
+
+// A batch's message that JetStream did not take at once (its
+// asynchronous publication refused) is published again by the batch's
+// own call, synchronously; the next batch, stored meanwhile, is published
+// only after it: a sector's fusion takes its messages in the stream's
+// order, which must be the store's. Before, the next batch's messages
+// went ahead of the one published again (ObsStream held B before A), and
+// the sector fused them in that order. Here batch A's only message is
+// refused and held back until batch B has been answered (or a second has
+// passed); ObsStream must hold A's message first, and once the rest is
+// posted the record must be the embedded default's.
+func TestRepublishedBeforeTheNextBatch(t *testing.T) {
+	const n = 200
+	lines := simulated(t, 11, 24*time.Hour, 15)
+	want := embedded(t, lines, n)
+	x, _ := open(t, t.TempDir(), &streamed{cfg: func(_ *mission.Mission, c *stream.Config) { c.Node = "ingest-a" }})
+	defer x.close(t)
+
+	var refused sync.Once
+	stored := make(chan struct{})
+	var storedOnce sync.Once
+	bAnswered := make(chan struct{})
+	stream.DieAfterStore(x.node.Ingester, func() error {
+		storedOnce.Do(func() { close(stored) })
+		return nil
+	})
+	stream.RefuseAsyncPublish(x.node.Ingester, func(*nats.Msg) bool {
+		refuse := false
+		refused.Do(func() { refuse = true })
+		return refuse
+	}, func(*nats.Msg) {
+		select {
+		case <-bAnswered:
+		case <-time.After(time.Second):
+		}
+	})
+
+	a, b := lines[:n], lines[n:2*n]
+	aDone := make(chan string, 1)
+	go func() {
+		body := append(bytes.Join(a, []byte("\n")), '\n')
+		resp, err := http.Post(x.url+"/v1/observations", "application/x-ndjson", bytes.NewReader(body))
+		if err != nil {
+			aDone <- err.Error()
+			return
+		}
+		resp.Body.Close()
+		aDone <- resp.Status
+	}()
+	<-stored
+	monitortest.PostLines(t, x.url, b, n)
+	close(bAnswered)
+	if got := <-aDone; got != "200 OK" {
+		t.Fatalf("batch A: %s", got)
+	}
+
+	if got, want := firstObsKey(t, x), obsKey(t, a[0]); got != want {
+		t.Fatalf("ObsStream's first message begins with %s; want batch A's first observation %s: the next batch went ahead of the message published again", got, want)
+	}
+	monitortest.PostLines(t, x.url, lines[2*n:], n)
+	same(t, "a message published again before the next batch", want, x.state(t))
+}
+
+// obsKey is an observation's key (source/id) from its line (a GeoJSON
+// Feature).
+func obsKey(t *testing.T, line []byte) string {
+	t.Helper()
+	var f struct {
+		Properties struct {
+			ID     string `json:"id"`
+			Source struct {
+				ID string `json:"id"`
+			} `json:"source"`
+		} `json:"properties"`
+	}
+	if err := json.Unmarshal(line, &f); err != nil || f.Properties.ID == "" {
+		t.Fatalf("no observation key in %.200s (%v)", line, err)
+	}
+	return f.Properties.Source.ID + "/" + f.Properties.ID
+}
+
+// firstObsKey is the key of ObsStream's first message's first
+// observation.
+func firstObsKey(t *testing.T, x *deployment) string {
+	t.Helper()
+	ctx := context.Background()
+	s, err := x.node.Conn.JS.Stream(ctx, stream.ObsStream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := s.GetMsg(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, _, _ := bytes.Cut(raw.Data, []byte("\n"))
+	return obsKey(t, first)
+}
