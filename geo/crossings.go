@@ -132,6 +132,13 @@ func crossings(chains []chain, what string) []string {
 			}
 			msg := ""
 			switch {
+			case adjacent(chains, s, t):
+				if !sameEdge(s, t) {
+					msg = wgs84Doubt(chains, what, first, second)
+				}
+				if msg == "" && !chains[s.chain].closed {
+					msg = foldBack(chains, what, first, second)
+				}
 			case bad(chains, s, t):
 				verb, note := "meets", ""
 				switch {
@@ -172,17 +179,10 @@ func bad(chains []chain, s, t *seg) bool {
 	case s2.DoNotCross:
 		return false
 	}
-	// They share a vertex: fine only for consecutive edges of one chain.
-	if s.chain == t.chain {
-		c := chains[s.chain]
-		n := len(c.pts) - 1
-		if c.closed {
-			n = len(c.pts)
-		}
-		d := s.i - t.i
-		if d == 1 || d == -1 || (c.closed && (d == n-1 || d == 1-n)) {
-			return false
-		}
+	// They share a vertex: fine only for consecutive edges of one chain
+	// (which foldBack checks on their own).
+	if adjacent(chains, s, t) {
+		return false
 	}
 	// Two rings may share a vertex, not an edge: whether they touch there
 	// without crossing, the regions they bound apart or nested as they
@@ -191,6 +191,69 @@ func bad(chains []chain, s, t *seg) bool {
 		return false
 	}
 	return true
+}
+
+// adjacent reports whether two edges are consecutive edges of one chain
+// (a ring's last and first too).
+func adjacent(chains []chain, s, t *seg) bool {
+	if s.chain != t.chain {
+		return false
+	}
+	c := chains[s.chain]
+	n := len(c.pts) - 1
+	if c.closed {
+		n = len(c.pts)
+	}
+	d := s.i - t.i
+	return d == 1 || d == -1 || (c.closed && (d == n-1 || d == 1-n))
+}
+
+// foldBack returns, for consecutive edges of a line, a note when the
+// second turns back along the first (a spike: the line retraces itself,
+// its two sides one), or ""; the far end of the shorter edge lies on the
+// longer's arc, or within the distance by which their WGS 84 geodesics
+// may part from the arcs (1 mm at least). Elsewhere two edges that
+// overlap meet away from their shared vertex, which crossings reports,
+// as it does every spike of a ring (its return meets the edges beside
+// its base: TestRingSpikeRefused); a fold at a line's end, or where the
+// line goes on from a point of the edge it folded back on, is only seen
+// here.
+func foldBack(chains []chain, what string, first, second *seg) string {
+	v, a, c := first.b, first.a, second.b
+	va, vc := first.ca, second.cb
+	if first.a == second.b && first.b != second.a { // a ring's last edge and its first
+		v, a, c = first.a, first.b, second.a
+		va, vc = first.cb, second.ca
+	}
+	if v.Cross(a.Vector).Dot(v.Cross(c.Vector)) <= 0 {
+		return "" // the second edge leaves the shared vertex away from the first
+	}
+	near, long := c, a
+	if v.Angle(c.Vector) > v.Angle(a.Vector) {
+		near, long = a, c
+	}
+	d := float64(s2.DistanceFromSegment(near, v, long)) * EarthRadiusM
+	if d > math.Max(1e-3, first.dev()+second.dev()) {
+		return ""
+	}
+	return fmt.Sprintf("%s %s %v→%v and %s %v→%v turn back on each other at %v (the chain retraces itself: %v lies %s m from the other edge): drop the vertex, or move it off the edge",
+		what, label(chains, first), first.ca, first.cb, label(chains, second), second.ca, second.cb, vcoord(first, v), pick(near == a, va, vc), fmtM(d))
+}
+
+// vcoord is the coordinates of an end of an edge.
+func vcoord(s *seg, p s2.Point) [2]float64 {
+	if p == s.a {
+		return s.ca
+	}
+	return s.cb
+}
+
+// pick is a if cond, else b.
+func pick(cond bool, a, b [2]float64) [2]float64 {
+	if cond {
+		return a
+	}
+	return b
 }
 
 // sameEdge reports whether two edges join the same two vertices.
