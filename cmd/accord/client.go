@@ -12,7 +12,7 @@ import (
 )
 
 // timeoutUsage is the --timeout flag's usage in the client commands.
-const timeoutUsage = "the longest wait for the server at each step: to connect, for its answer once the request is sent, for more of the answer while it comes; no limit on the whole (default 30s, or $ACCORD_TIMEOUT)"
+const timeoutUsage = "the longest wait for the server at each step: to connect, for it to take more of the request while it is sent, for its answer once the request is sent, for more of the answer while it comes; no limit on the whole (default 30s, or $ACCORD_TIMEOUT)"
 
 // clientTimeout is the --timeout of a client command and the one HTTP
 // client it gives (reach.NewClient): its value when given, else

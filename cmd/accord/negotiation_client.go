@@ -240,8 +240,9 @@ answer that stopped (the message says which): nothing was done, and a
 later run may succeed.
 
 --timeout (default 30s, or $ACCORD_TIMEOUT) bounds each wait for the
-server: to connect (the dial, the TLS handshake), for its answer once the
-request is sent, and for more of the answer while it comes. There is no
+server: to connect (the dial, the TLS handshake), for it to take more of
+the request while it is sent, for its answer once the request is sent,
+and for more of the answer while it comes. There is no
 limit on the whole: a long answer is read while its bytes keep coming.`
 
 // serverFlagUsage is the --server flag's usage in the client commands.

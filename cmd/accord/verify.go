@@ -192,7 +192,7 @@ names one) and the state printed with its SHA-256.
 Exit 0 when all holds, 1 when anything is refused; with a URL, 3 when the
 server could not be reached (connection refused, host not found, no answer
 within --timeout, 30s by default or $ACCORD_TIMEOUT, at any step: to
-connect, for the answer, for more of it while it comes): nothing was
+connect, to send, for the answer, for more of it while it comes): nothing was
 verified, and a later run may succeed.`,
 		Args: exactArgs(1, "one LEDGER"),
 		RunE: func(cmd *cobra.Command, args []string) error {

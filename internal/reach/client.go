@@ -23,8 +23,9 @@ var defaultClient = NewClient(DefaultTimeout)
 
 // NewClient is the HTTP client of accord's client commands and witness:
 // it waits at most timeout for each step — to connect (the dial, the TLS
-// handshake), for the answer once the request is sent (its header), and
-// for more of the answer's body while it comes — and gives up with a
+// handshake), for the server to take more of the request's body while it
+// is sent, for the answer once the request is sent (its header), and for
+// more of the answer's body while it comes — and gives up with a
 // *Timeout saying which. It sets no deadline on the whole exchange: a
 // stream (the feed) or a large answer lasts while its bytes come. Proxies
 // are taken from the environment, as http.DefaultTransport does.
@@ -42,6 +43,11 @@ func NewClient(timeout time.Duration) *http.Client {
 type Timeout struct {
 	After time.Duration
 	Whole bool
+	// Sending says that the request's body was not all sent: the server
+	// took no more of it within After; Sent is how many of its bytes
+	// the transport had taken.
+	Sending bool
+	Sent    int64
 	// Status and Read are the answer's status and the bytes of its body
 	// read when it stopped; Status is empty when no answer came.
 	Status string
@@ -50,6 +56,8 @@ type Timeout struct {
 
 func (e *Timeout) Error() string {
 	switch {
+	case e.Sending:
+		return fmt.Sprintf("the server took no more of the request's body within %v (%d of its bytes handed to the connection): it stopped reading", e.After, e.Sent)
 	case e.Whole && e.Status == "":
 		return fmt.Sprintf("no answer within %v, the most a request may take whole", e.After)
 	case e.Whole:
@@ -77,11 +85,15 @@ type patient struct {
 func (p *patient) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx, cancel := context.WithCancel(req.Context())
 	var late atomic.Bool
+	var send *sending // the request's body, while it is sent
 	var mu sync.Mutex
 	var wait *time.Timer
 	answered := false // the answer came before the request was all written
 	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
 		WroteRequest: func(i httptrace.WroteRequestInfo) {
+			if send != nil {
+				send.finish() // written whole (or failed): the answer's wait begins
+			}
 			if i.Err != nil {
 				return
 			}
@@ -92,7 +104,26 @@ func (p *patient) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 		},
 	})
-	resp, err := p.rt.RoundTrip(req.WithContext(ctx))
+	out := req.WithContext(ctx)
+	if out.Body != nil && out.Body != http.NoBody {
+		send = &sending{timeout: p.timeout}
+		send.timer = time.AfterFunc(time.Hour, func() { send.stalled.Store(true); cancel() })
+		send.timer.Stop() // started by each read's return
+		out.Body = send.wrap(out.Body)
+		if get := out.GetBody; get != nil {
+			out.GetBody = func() (io.ReadCloser, error) {
+				rc, err := get()
+				if err != nil {
+					return nil, err
+				}
+				return send.wrap(rc), nil
+			}
+		}
+	}
+	resp, err := p.rt.RoundTrip(out)
+	if send != nil {
+		send.finish() // an answer may come before the body is all sent
+	}
 	mu.Lock()
 	answered = true
 	stopped := wait == nil || wait.Stop()
@@ -104,6 +135,9 @@ func (p *patient) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	if err != nil {
 		cancel()
+		if send != nil && send.stalled.Load() {
+			return nil, &Timeout{After: p.timeout, Sending: true, Sent: send.sent.Load()}
+		}
 		if late.Load() && req.Context().Err() == nil {
 			var t *Timeout
 			if !errors.As(err, &t) {
@@ -153,3 +187,58 @@ func (b *idleBody) Close() error {
 	b.cancel()
 	return err
 }
+
+// sending watches a request's body while the transport sends it: the
+// time between one read of it returning and the next read (or, after the
+// last, the request written whole) is the time the server took to take
+// the bytes read; past timeout, the request is cancelled (stalled). The
+// time the body's own reads take is not counted: a slow source is not a
+// server that stopped reading.
+type sending struct {
+	timeout time.Duration
+	timer   *time.Timer
+	stalled atomic.Bool
+	sent    atomic.Int64
+
+	mu       sync.Mutex
+	finished bool // the request written, or answered: nothing more watched
+}
+
+// finish stops the watch for good: a read of the body after it (the
+// transport writing on after an early answer) starts no wait.
+func (s *sending) finish() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.finished = true
+	s.timer.Stop()
+}
+
+// between is called as a read of the body begins (false) and returns
+// (true).
+func (s *sending) between(returned bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !returned || s.finished {
+		s.timer.Stop()
+		return
+	}
+	s.timer.Reset(s.timeout)
+}
+
+func (s *sending) wrap(rc io.ReadCloser) io.ReadCloser { return &sendBody{rc: rc, s: s} }
+
+// sendBody is a request's body watched by sending.
+type sendBody struct {
+	rc io.ReadCloser
+	s  *sending
+}
+
+func (b *sendBody) Read(p []byte) (int, error) {
+	b.s.between(false)
+	n, err := b.rc.Read(p)
+	b.s.sent.Add(int64(n))
+	b.s.between(true)
+	return n, err
+}
+
+func (b *sendBody) Close() error { return b.rc.Close() }

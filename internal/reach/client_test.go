@@ -132,3 +132,74 @@ func TestNewClientNoOverallDeadline(t *testing.T) {
 		t.Errorf("read %d bytes, %v; want %d, the whole answer", len(b), err, chunks)
 	}
 }
+
+// A server that stops reading the request's body (its connection's
+// buffers full) is given up after the timeout, as one that never
+// answers: the request was never sent whole, so the server cannot have
+// acted on it — an *Unreachable even for a POST. Before, the client
+// waited for ever: the timeouts began once the request was written.
+func TestNewClientGivesUpSending(t *testing.T) {
+	const timeout = 200 * time.Millisecond
+	deaf := reachtest.Deaf(t)
+	body := strings.Repeat("x", 64<<20) // far more than loopback's buffers
+	req, err := http.NewRequest(http.MethodPost, deaf+"/v1/observations", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	returns(t, 20*time.Second, func() {
+		var resp *http.Response
+		if resp, err = reach.Do(reach.NewClient(timeout), req, deaf); err == nil {
+			resp.Body.Close()
+		}
+	})
+	var u *reach.Unreachable
+	var to *reach.Timeout
+	if !errors.As(err, &u) || !errors.As(err, &to) || !to.Sending || to.Sent <= 0 || to.Sent >= int64(len(body)) {
+		t.Fatalf("got %v (%T), want an *Unreachable of a *Timeout while sending, part of the body sent", err, err)
+	}
+	for _, want := range []string{deaf + " could not be reached: ", "the server took no more of the request's body within 200ms"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("got %v\nwant it to say %q", err, want)
+		}
+	}
+}
+
+// A body whose own source is slow (each read waits longer than the
+// timeout) is sent whole to a server that reads it: the time the body's
+// reads take is the caller's, not the server's.
+func TestNewClientSlowBodyIsNotAStall(t *testing.T) {
+	const timeout = 100 * time.Millisecond
+	var got int
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		got = len(b)
+		io.WriteString(w, "{}")
+	}))
+	defer srv.Close()
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/v1/observations", &slowReader{chunks: 4, wait: 2 * timeout})
+	resp, err := reach.Do(reach.NewClient(timeout), req, srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || got != 4 {
+		t.Errorf("%s, the server read %d bytes; want 200 and 4", resp.Status, got)
+	}
+}
+
+// slowReader gives one byte each wait, chunks times.
+type slowReader struct {
+	chunks int
+	wait   time.Duration
+}
+
+func (r *slowReader) Read(p []byte) (int, error) {
+	if r.chunks == 0 {
+		return 0, io.EOF
+	}
+	time.Sleep(r.wait)
+	r.chunks--
+	p[0] = 'x'
+	return 1, nil
+}

@@ -1,7 +1,7 @@
 // Package reachtest serves the tests of accord's HTTP clients: loopback
 // servers that take a request and do not answer it as a server should —
 // one hangs up without an answer, one never answers, one stops in the
-// middle of its answer.
+// middle of its answer, one stops reading the request.
 package reachtest
 
 import (
@@ -43,10 +43,24 @@ func Stalls(t testing.TB) string {
 	})
 }
 
+// Deaf is the URL of a loopback server that reads each request's header
+// and nothing more, never answering, the connection held open until the
+// test ends: the client's sending of a large body stops once the
+// connection's buffers are full.
+func Deaf(t testing.TB) string {
+	t.Helper()
+	return listen(t, false, func(conn net.Conn, held func()) { held() })
+}
+
 // serve runs a loopback server that reads each request whole, then hands
 // its connection to answer, with held to call to keep it open until the
 // test ends. Every connection is closed when the test ends.
 func serve(t testing.TB, answer func(conn net.Conn, held func())) string {
+	return listen(t, true, answer)
+}
+
+// listen is serve; body false reads each request's header only.
+func listen(t testing.TB, body bool, answer func(conn net.Conn, held func())) string {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -80,7 +94,7 @@ func serve(t testing.TB, answer func(conn net.Conn, held func())) string {
 			go func() {
 				defer wg.Done()
 				defer conn.Close()
-				if req, err := http.ReadRequest(bufio.NewReader(conn)); err == nil {
+				if req, err := http.ReadRequest(bufio.NewReader(conn)); err == nil && body {
 					io.Copy(io.Discard, req.Body)
 				}
 				answer(conn, func() { <-done })
