@@ -31,6 +31,15 @@ type ClockResult struct {
 	// LastEntry is the ledger index of the last entry the tick wrote,
 	// when the mission keeps a record.
 	LastEntry *int64 `json:"last_entry,omitempty"`
+	// Deferred says that the tick was published, durably, to a stream
+	// deployment's log (package stream: an ingest node's Tick), and is
+	// decided later by the recorder at its place in the log's order —
+	// after the batches the node published before it —, as Tick decides
+	// it there: Ticked, Derived and LastEntry say nothing then (false,
+	// none) and Now is the time the tick moves the clock to, unless the
+	// clock is past it by then. GET /v1/agreement and the feed show what
+	// it derived once recorded.
+	Deferred bool `json:"deferred,omitempty"`
 }
 
 // Tick moves the agreement engine's clock on to at, without data: every
@@ -43,8 +52,10 @@ type ClockResult struct {
 // past cannot move the clock back. Refused, changing nothing: EINVALID
 // before the parties have signed (the agreement is not in force: the
 // clock starts at the first batch), for no time, or on a mission fed by
-// a stream (its clock moves at the recorder, in the fused log's order);
-// ENOTFOUND without an agreement engine. How far past the wall clock at
+// a stream (its clock moves at the recorder, in the fused log's order: a
+// stream node's ingest publishes the tick, stream.Ingester.Tick, and the
+// recorder decides it, DecideAll); ENOTFOUND without an agreement
+// engine. How far past the wall clock at
 // may be is the caller's rule (the server's: api.DefaultMaxClockSkew).
 func (m *Mission) Tick(ctx context.Context, at time.Time) (ClockResult, error) {
 	return m.tick(ctx, at, false)
@@ -61,36 +72,71 @@ func (m *Mission) TickIfDue(ctx context.Context, at time.Time) (ClockResult, err
 }
 
 func (m *Mission) tick(ctx context.Context, at time.Time, ifDue bool) (ClockResult, error) {
-	if m.consequences == nil {
-		return ClockResult{}, errNoEngine()
+	if err := m.CheckTick(at); err != nil {
+		return ClockResult{}, err
 	}
 	if m.cfg.StreamFed {
-		return ClockResult{}, accord.Errorf(accord.EINVALID, "this mission is fed by a stream: its agreement's clock moves at the recorder, in the fused log's order, not by a tick")
+		return ClockResult{}, accord.Errorf(accord.EINVALID, "this mission is fed by a stream: its agreement's clock moves at the recorder, in the fused log's order; a tick goes through the stream (POST /v1/clock on an ingest node)")
+	}
+	m.engineMu.Lock()
+	res, rec, err := m.tickLocked(at, ifDue)
+	if err != nil || !res.Ticked {
+		m.engineMu.Unlock()
+		return res, err
+	}
+	m.recordMu.Lock()
+	m.engineMu.Unlock()
+	defer m.recordMu.Unlock()
+	seqs, err := m.record(context.WithoutCancel(ctx), rec)
+	res.LastEntry = lastOf(seqs)
+	return res, err
+}
+
+// CheckTick refuses what Tick refuses whatever the engine's state:
+// ENOTFOUND without an agreement engine, EINVALID for no time. A stream
+// node's ingest checks a tick so before it publishes it.
+func (m *Mission) CheckTick(at time.Time) error {
+	if m.consequences == nil {
+		return errNoEngine()
 	}
 	if at.IsZero() {
-		return ClockResult{}, accord.Errorf(accord.EINVALID, "a tick needs a time")
+		return accord.Errorf(accord.EINVALID, "a tick needs a time")
 	}
+	return nil
+}
+
+// tickLocked is the engine stage of a tick: the tick applied (ifDue:
+// only when it derives something) and its record prepared; res.Ticked
+// says whether there is anything to record. The caller holds engineMu.
+func (m *Mission) tickLocked(at time.Time, ifDue bool) (ClockResult, pending, error) {
 	at = at.UTC() // as the engine reads it, and so recorded
-	m.engineMu.Lock()
 	events, derived, verdicts, now, err := m.consequences.Tick(at, ifDue)
 	res := ClockResult{Ticked: len(events) > 0, Now: now, Derived: derived}
 	if res.Derived == nil {
 		res.Derived = []engine.Derived{}
 	}
 	if err != nil || len(events) == 0 {
-		m.engineMu.Unlock()
-		return res, err
+		return res, pending{}, err
 	}
 	rec, err := m.prepare(nil, verdicts, "", nil, events, derived)
-	m.recordMu.Lock()
-	m.engineMu.Unlock()
-	defer m.recordMu.Unlock()
 	if err != nil {
-		return res, err
+		res.Ticked = false
 	}
-	seqs, err := m.record(context.WithoutCancel(ctx), rec)
-	res.LastEntry = lastOf(seqs)
-	return res, err
+	return res, rec, err
+}
+
+// DueAt reports whether a tick to at would derive something now
+// (TickIfDue's test, without the tick): false before the parties have
+// signed, for a time no later than the clock, or without an engine. A
+// stream node's ticker (accord serve --tick-every) looks so at the
+// recorder's engine before it publishes a tick.
+func (m *Mission) DueAt(at time.Time) (bool, error) {
+	if m.consequences == nil || at.IsZero() {
+		return false, nil
+	}
+	m.engineMu.Lock()
+	defer m.engineMu.Unlock()
+	return m.consequences.DueAt(at.UTC())
 }
 
 // Tick applies a tick at at, when it is after the clock, and returns it
@@ -117,4 +163,16 @@ func (c *Consequences) Tick(at time.Time, ifDue bool) ([]engine.Event, []engine.
 	}
 	applied := c.tick(at, nil)
 	return applied, c.fresh(), c.verdicts(applied), c.latest, nil
+}
+
+// DueAt reports whether a tick to at would derive something (after the
+// signatures, after the clock, engine.Set.DerivesAt).
+func (c *Consequences) DueAt(at time.Time) (bool, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.seq == 0 || !at.After(c.latest) {
+		return false, nil
+	}
+	n, err := c.set.DerivesAt(at)
+	return n > 0, err
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/engine"
 	"github.com/accord-peace/accord/fusion"
+	"github.com/accord-peace/accord/local"
 	"github.com/accord-peace/accord/mission"
 	"github.com/accord-peace/accord/monitor"
 )
@@ -245,5 +246,76 @@ func TestTicksCarryConsultationsAndSnapback(t *testing.T) {
 	}
 	if in, _, _ := m.Incident(ctx, inc); in == nil || in.State != fusion.Confirmed {
 		t.Errorf("after a restart: incident %v, want confirmed", in)
+	}
+}
+
+// A mission fed by a stream refuses Tick (its clock moves at the
+// recorder, in the fused log's order) and ticks where its recorder
+// decides a tick among the batches (DecideAll): the same record, entry
+// for entry, and the same state as the embedded default's Tick and
+// TickIfDue after the same batch — a tick to the clock again records
+// nothing, a tick if due that derives nothing records nothing — and
+// before the signatures a tick step records nothing and says why.
+func TestDecideAllTicksAsTick(t *testing.T) {
+	ctx := context.Background()
+	a, k := mustReference(t)
+	emb := openDurable(t, t.TempDir())
+	d, err := local.Open(ctx, local.Config{Dir: t.TempDir(), Agreement: a, Kernel: k, StreamFed: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	fed := &durable{Deployment: d, ledger: d.Ledger}
+
+	steps := []mission.Step{{Tick: t0}}
+	if _, err := fed.Mission.DecideAll(ctx, steps, nil); err != nil || accord.ErrorCode(steps[0].Refused) != accord.EINVALID || fed.ledger.Len() != 0 {
+		t.Fatalf("a tick step before the signatures: %v, refused %v, %d entries; want refused EINVALID, nothing recorded", err, steps[0].Refused, fed.ledger.Len())
+	}
+	res, err := emb.Mission.Ingest(ctx, []monitor.Observation{tanks(t, "sat-un", "un", 5, t0)}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fed.Mission.Decide(ctx, res.Incidents, nil); err != nil {
+		t.Fatal(err)
+	}
+	at := t0.Add(3 * 24 * time.Hour)
+	if _, err := fed.Mission.Tick(ctx, at); accord.ErrorCode(err) != accord.EINVALID || !strings.Contains(err.Error(), "stream") {
+		t.Fatalf("Tick on a mission fed by a stream: %v, want EINVALID naming the stream", err)
+	}
+	notDue := at.Add(time.Minute) // nothing more falls due a minute on
+	for _, tk := range []struct {
+		at    time.Time
+		ifDue bool
+	}{{at, false}, {at, false}, {notDue, true}} {
+		if tk.ifDue {
+			_, err = emb.Mission.TickIfDue(ctx, tk.at)
+		} else {
+			_, err = emb.Mission.Tick(ctx, tk.at)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	steps = []mission.Step{{Tick: at}, {Tick: at}, {Tick: notDue, IfDue: true}}
+	if _, err := fed.Mission.DecideAll(ctx, steps, nil); err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range steps {
+		if s.Refused != nil {
+			t.Errorf("step %d refused: %v", i, s.Refused)
+		}
+	}
+	if emb.ledger.Len() != fed.ledger.Len() {
+		t.Fatalf("ledger lengths: embedded %d, fed by a stream %d", emb.ledger.Len(), fed.ledger.Len())
+	}
+	for i := int64(0); i < emb.ledger.Len(); i++ {
+		if x, y := comparable(t, emb, i), comparable(t, fed, i); x.String() != y.String() {
+			t.Fatalf("entry %d differs:\nembedded %s\nstream   %s", i, x, y)
+		}
+	}
+	s1, _ := emb.Mission.State()
+	s2, _ := fed.Mission.State()
+	if s1.Hash() != s2.Hash() || provisionStatus(t, s2, "ceasefire") != engine.Overdue || !s2.Now.Equal(at) {
+		t.Fatalf("state: embedded %s, stream %s (ceasefire %s at %v); want the same, overdue at %v", s1.Hash(), s2.Hash(), provisionStatus(t, s2, "ceasefire"), s2.Now, at)
 	}
 }

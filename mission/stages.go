@@ -3,6 +3,9 @@ package mission
 import (
 	"context"
 	"errors"
+	"time"
+
+	"github.com/accord-peace/accord"
 
 	"github.com/accord-peace/accord/fusion"
 	"github.com/accord-peace/accord/ledger"
@@ -51,12 +54,60 @@ func (m *Mission) Decide(ctx context.Context, changed []monitor.Incident, mark f
 // and the record stage appends all their entries to the ledger in one
 // durable batch, in the same order — the same record, one commit.
 func (m *Mission) DecideSteps(ctx context.Context, steps [][]monitor.Incident, mark func(ledgerLen int64) error) (*int64, error) {
+	all := make([]Step, len(steps))
+	for i, changed := range steps {
+		all[i].Changed = changed
+	}
+	return m.DecideAll(ctx, all, mark)
+}
+
+// Step is one step of the engine and record stages at a stream
+// deployment's recorder: a batch's incident versions (Changed), or a
+// tick of the agreement's clock (Tick not zero; IfDue: TickIfDue's),
+// published through the stream and decided at its place in the fused
+// log's order.
+type Step struct {
+	Changed []monitor.Incident
+	Tick    time.Time
+	IfDue   bool
+	// Refused is, after DecideAll, why a tick recorded nothing though
+	// asked to (EINVALID before the parties have signed, as Tick
+	// refuses it); nil otherwise. The other steps go on.
+	Refused error
+}
+
+// DecideAll is DecideSteps with ticks among the steps: a tick step is
+// what Tick (or TickIfDue) does, at its place among the batches — the
+// engine's tick and its record, nothing for a time no later than the
+// clock — and a tick the engine refuses (before the parties have
+// signed) records nothing and says why in the step's Refused. This is
+// how a mission fed by a stream moves its clock without data; its Tick
+// is refused (the stream's recorder alone decides in the log's order).
+func (m *Mission) DecideAll(ctx context.Context, steps []Step, mark func(ledgerLen int64) error) (*int64, error) {
 	m.engineMu.Lock()
 	recs := make([]pending, 0, len(steps))
 	var err error
-	for _, changed := range steps {
+	for i := range steps {
 		var rec pending
-		if rec, err = m.decide(changed); err != nil {
+		if !steps[i].Tick.IsZero() {
+			if m.consequences == nil {
+				steps[i].Refused = errNoEngine()
+				continue
+			}
+			var res ClockResult
+			var terr error
+			res, rec, terr = m.tickLocked(steps[i].Tick, steps[i].IfDue)
+			if terr != nil && accord.ErrorCode(terr) == accord.EINVALID {
+				steps[i].Refused = terr
+				continue
+			}
+			if err = terr; err != nil {
+				break
+			}
+			if !res.Ticked {
+				continue
+			}
+		} else if rec, err = m.decide(steps[i].Changed); err != nil {
 			break
 		}
 		recs = append(recs, rec)
