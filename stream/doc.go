@@ -57,6 +57,28 @@
 //     does not come within Recorder.PartWait is let go by a message the
 //     recorder writes into FusedStream (HeaderRelease) and decided where
 //     that message lies.
+//   - Ticks of the agreement's clock (tick.go; POST /v1/clock on an
+//     ingest node, Ingester.Tick): the embedded deployment ticks its
+//     engine in place (mission.Tick); here the engine is the
+//     recorder's, so the ingest node publishes the tick as a batch
+//     without observations, through its batches' path (its lock, its
+//     outbox first, HeaderAfter), one message to every sector
+//     (HeaderParts), marked HeaderTick, message ids named by the tick's
+//     time (a tick sent again is kept once), and answers it deferred
+//     (mission.ClockResult.Deferred). Each worker forwards its part to
+//     FusedStream without fusing anything; the recorder, once the
+//     parts are in, ticks the mission where the tick lies among the
+//     batches (mission.DecideAll): the embedded default's tick event and
+//     derived entries at the same place of the record, the same state
+//     (TestTickOnTheStream, 1 and 3 sectors, a restart included). A
+//     tick before the parties have signed, which the embedded default
+//     refuses, is published (the ingest node cannot know whether a
+//     batch that signs is ahead of it) and records nothing, logged. A
+//     tick carries the front's clock (HeaderFront), read back by
+//     SeedClock. A regional node refuses ticks. serve --tick-every on
+//     a node of role all looks at the recorder's engine whether a
+//     deadline has passed and, if so, publishes an if-due tick
+//     (HeaderTickIfDue), decided as mission.TickIfDue at its place.
 //
 // With one sector the flow is exactly the embedded deployment's: the same
 // incidents, ids, agreement state and ledger entries (the tests compare
@@ -217,6 +239,11 @@
 //     workers' fusion starts empty (the incidents open then are not
 //     continued); nothing replays the stored observations into the
 //     streams.
+//   - serve --tick-every runs on a node of role all only: it needs the
+//     recorder's engine (whether a deadline has passed) and an ingest
+//     path to publish the tick through; a deployment whose recorder runs
+//     on its own ticks by POST /v1/clock on an ingest node (cron and
+//     'accord clock tick --at now').
 //   - Every role opens the data directory's stores (a worker needs only
 //     the agreement); a worker or ingest node on its own machine so keeps
 //     an idle ledger.

@@ -114,6 +114,13 @@ func (g *Ingester) takeLastClock(ctx context.Context, done uint64) (uint64, erro
 // that fusion takes and the clock its header told, when later. The
 // caller holds mu.
 func (g *Ingester) takeClock(raw *jetstream.RawStreamMsg) {
+	if ns, err := strconv.ParseInt(raw.Header.Get(HeaderFront), 10, 64); err == nil {
+		// A tick (tick.go): no observation, the front's clock in its
+		// header.
+		if at := time.Unix(0, ns).UTC(); at.After(g.clock) {
+			g.clock = at
+		}
+	}
 	obs, _, clocks, err := decodeObsParts(raw.Subject, raw.Data, raw.Header)
 	if err != nil {
 		return // its worker drops it too

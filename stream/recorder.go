@@ -60,6 +60,12 @@ const RecorderConsumer = "recorder"
 // restart that reads the log back from its start holds, lets go and
 // numbers exactly as the live run did. Past maxWaiting batches held, the
 // oldest is let go as it stands, at the message that made them too many.
+//
+// A tick of the agreement's clock (HeaderTick: an ingest node's
+// Ingester.Tick, forwarded by every sector's worker) is held and
+// ordered as a batch, and decided as mission.Tick (or TickIfDue,
+// HeaderTickIfDue) where it goes out (mission.DecideAll); read back at a
+// restart it restores nothing (the engine is restored from the ledger).
 type Recorder struct {
 	// Node names this recorder in the record's mark (recordmark.go): a
 	// node name, else the host's. Replicas are the mark's bucket's when
@@ -306,7 +312,7 @@ func (r *Recorder) startMark(ctx context.Context) error {
 // ledger already has (up to done) restored, the others decided and
 // recorded together.
 func (r *Recorder) take(ctx context.Context, group []jetstream.Msg, done uint64, taken map[int]uint64) error {
-	var steps [][]monitor.Incident
+	var steps []mission.Step
 	var from, last uint64
 	var pending uint64
 	for _, msg := range group {
@@ -317,7 +323,7 @@ func (r *Recorder) take(ctx context.Context, group []jetstream.Msg, done uint64,
 		seq := md.Sequence.Stream
 		last, pending = seq, md.NumPending
 		restoring := seq <= done
-		var ready [][]monitor.Incident // the batches the message lets through
+		var ready []mission.Step // the batches (and ticks) the message lets through
 		if batch := msg.Headers().Get(HeaderRelease); batch != "" {
 			ready = r.release(batch, seq, restoring)
 		} else {
@@ -333,20 +339,36 @@ func (r *Recorder) take(ctx context.Context, group []jetstream.Msg, done uint64,
 				continue
 			}
 			taken[f.Sector] = f.ObsSeq
-			if r.Sectors > 1 {
+			tick, ifDue, err := tickOf(msg.Headers())
+			if err != nil {
+				// Not a tick anyone can decide: dropped, as a worker
+				// drops a message it cannot read.
+				r.logger.Error("recorder: an unreadable tick dropped", "fused_seq", seq, "err", err)
+				tick = time.Time{}
+			}
+			switch {
+			case r.Sectors > 1:
 				ready = r.hold(f, msg.Headers(), seq, restoring)
-			} else {
+			case !tick.IsZero():
+				ready = []mission.Step{{Tick: tick, IfDue: ifDue}}
+			case err != nil:
+			default:
 				var ins []monitor.Incident
 				if len(f.Versions) > 0 {
 					ins = r.seq.Apply(f.Sector, f.Versions)
 					r.warnUnplaced(f.Sector, seq, restoring)
 				}
-				ready = [][]monitor.Incident{ins}
+				ready = []mission.Step{{Changed: ins}}
 			}
 		}
 		if restoring {
-			for _, ins := range ready {
-				if err := r.m.Restore(ctx, ins); err != nil {
+			// A tick recorded is restored with the engine, from the
+			// ledger (mission.Open).
+			for _, st := range ready {
+				if !st.Tick.IsZero() {
+					continue
+				}
+				if err := r.m.Restore(ctx, st.Changed); err != nil {
 					return fmt.Errorf("restoring %s message %d: %w", FusedStream, seq, err)
 				}
 			}
@@ -361,9 +383,14 @@ func (r *Recorder) take(ctx context.Context, group []jetstream.Msg, done uint64,
 		steps = append(steps, ready...)
 	}
 	if len(steps) > 0 {
-		_, err := r.m.DecideSteps(ctx, steps, func(n int64) error { return r.note(position{From: from, Seq: last, LedgerLen: n}) })
+		_, err := r.m.DecideAll(ctx, steps, func(n int64) error { return r.note(position{From: from, Seq: last, LedgerLen: n}) })
 		if err != nil {
 			return fmt.Errorf("recording %s messages %d to %d: %w", FusedStream, from, last, err)
+		}
+		for _, st := range steps {
+			if st.Refused != nil {
+				r.logger.Warn("recorder: a tick of the agreement's clock recorded nothing", "at", st.Tick.Format(time.RFC3339Nano), "err", st.Refused)
+			}
 		}
 		if err := r.mark.move(ctx, false); err != nil {
 			return err
@@ -391,16 +418,27 @@ type waiting struct {
 	since   time.Time
 	whole   bool
 	after   string // the batch it comes after (HeaderAfter)
+	// tick, when not zero, makes the batch a tick of the agreement's
+	// clock (HeaderTick; ifDue: HeaderTickIfDue): its parts have no
+	// versions, and it is decided as mission.Tick at its place.
+	tick  time.Time
+	ifDue bool
 }
 
 // hold takes a sector's output as a part of its batch (HeaderParts: the
 // batch's parts are counted as the log is read, so a restart that reads
 // it back from its start counts them again) and returns the batches it
 // lets through.
-func (r *Recorder) hold(f fused, h nats.Header, seq uint64, restoring bool) [][]monitor.Incident {
+func (r *Recorder) hold(f fused, h nats.Header, seq uint64, restoring bool) []mission.Step {
 	n, _ := strconv.Atoi(h.Get(HeaderParts))
+	tick, ifDue, _ := tickOf(h) // an unreadable one is logged by take, and held as a batch
 	batch, after := h.Get(HeaderBatch), h.Get(HeaderAfter)
 	part := sector.Part{Sector: f.Sector, Versions: f.Versions}
+	if r.whole.has(batch) && !tick.IsZero() {
+		// A part of a tick decided already, come again: the clock is
+		// past it, it would record nothing.
+		return r.ready(seq, restoring)
+	}
 	if r.whole.has(batch) {
 		// A part of a batch whole already, come again (an ObsStream
 		// message published again after the duplicate window), or late:
@@ -410,7 +448,7 @@ func (r *Recorder) hold(f fused, h nats.Header, seq uint64, restoring bool) [][]
 	}
 	if n <= 1 {
 		// In one part: whole, perhaps after another (HeaderAfter).
-		r.waiting = append(r.waiting, &waiting{batch: batch, parts: []sector.Part{part}, whole: true, after: after, since: time.Now()})
+		r.waiting = append(r.waiting, &waiting{batch: batch, parts: []sector.Part{part}, whole: true, after: after, since: time.Now(), tick: tick, ifDue: ifDue})
 		if batch != "" {
 			r.wholeNow(batch)
 		}
@@ -421,7 +459,7 @@ func (r *Recorder) hold(f fused, h nats.Header, seq uint64, restoring bool) [][]
 	}
 	w := r.parts[batch]
 	if w == nil {
-		w = &waiting{batch: batch, n: n, since: time.Now(), after: after}
+		w = &waiting{batch: batch, n: n, since: time.Now(), after: after, tick: tick, ifDue: ifDue}
 		r.parts[batch] = w
 		r.waiting = append(r.waiting, w)
 	}
@@ -445,7 +483,7 @@ func (r *Recorder) hold(f fused, h nats.Header, seq uint64, restoring bool) [][]
 // release lets a batch go as it stands (a HeaderRelease message), unless
 // it became whole before the message, and returns the batches that lets
 // through.
-func (r *Recorder) release(batch string, seq uint64, restoring bool) [][]monitor.Incident {
+func (r *Recorder) release(batch string, seq uint64, restoring bool) []mission.Step {
 	w := r.parts[batch]
 	if w == nil {
 		if r.whole.has(batch) || r.held(batch) >= 0 {
@@ -474,8 +512,8 @@ func (r *Recorder) release(batch string, seq uint64, restoring bool) [][]monitor
 // order (Sequencer.ApplyBatch) — and returns each batch's incidents, to
 // decide as one step. Past maxWaiting batches held, the oldest goes as it
 // stands.
-func (r *Recorder) ready(seq uint64, restoring bool) [][]monitor.Incident {
-	var out [][]monitor.Incident
+func (r *Recorder) ready(seq uint64, restoring bool) []mission.Step {
+	var out []mission.Step
 	for {
 		forced := len(r.waiting) > maxWaiting
 		i := r.next()
@@ -495,10 +533,15 @@ func (r *Recorder) ready(seq uint64, restoring bool) [][]monitor.Incident {
 			}
 			r.wholeNow(w.batch)
 		}
+		if !w.tick.IsZero() {
+			// A tick: no incident, the mission's clock moved there.
+			out = append(out, mission.Step{Tick: w.tick, IfDue: w.ifDue})
+			continue
+		}
 		slices.SortStableFunc(w.parts, func(a, b sector.Part) int { return a.Sector - b.Sector })
 		ins := r.seq.ApplyBatch(w.parts)
 		r.warnUnplaced(-1, seq, restoring)
-		out = append(out, ins)
+		out = append(out, mission.Step{Changed: ins})
 	}
 	if len(r.waiting) == 0 {
 		r.waiting = nil

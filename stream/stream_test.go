@@ -127,6 +127,7 @@ func openWith(tb testing.TB, dir string, s *streamed, reg *ledger.Registry) (*de
 			tb.Fatal(err)
 		}
 		srv.Ingest = x.node.Ingester.Ingest
+		srv.Tick = x.node.Ingester.Tick
 	}
 	x.srv = httptest.NewServer(srv.Handler())
 	x.url = x.srv.URL

@@ -104,6 +104,25 @@ const (
 	// decided on the wall clock, so that a recorder reading the log back
 	// after a restart decides it at the same point.
 	HeaderRelease = "Accord-Release"
+	// HeaderTick marks a tick of the agreement's clock (UNIX
+	// nanoseconds: the time it moves the clock to), published by an
+	// ingest node as a batch without observations (Ingester.Tick): one
+	// message to every sector (HeaderParts, HeaderAfter as a batch's),
+	// no body; each sector's worker forwards it to FusedStream without
+	// fusing anything, with this header, and the recorder ticks the
+	// mission's clock where it decides the tick "batch" (mission.
+	// DecideAll), after the batches the node published before it.
+	HeaderTick = "Accord-Tick"
+	// HeaderTickIfDue, on a tick (HeaderTick), makes it TickIfDue's:
+	// recorded only if it derives something when decided (serve
+	// --tick-every).
+	HeaderTickIfDue = "Accord-Tick-If-Due"
+	// HeaderFront, on a tick, is the front's clock (UNIX nanoseconds)
+	// the ingest node had when it published it — what HeaderClock and
+	// the lines of a batch's message say —, so that a node reading the
+	// clock back from the stream's last message (SeedClock, FollowClock)
+	// finds it on a tick too.
+	HeaderFront = "Accord-Front"
 )
 
 // ObsSubject is the subject of sector i's observations.

@@ -334,6 +334,10 @@ func (w *Worker) replayByGet(ctx context.Context, floor uint64) error {
 
 // replayed feeds the fusion one message read back (stream sequence seq).
 func (w *Worker) replayed(ctx context.Context, seq uint64, subject string, data []byte, header nats.Header) error {
+	if header.Get(HeaderTick) != "" {
+		w.done = seq // a tick: nothing fused
+		return nil
+	}
 	if p, err := decodeObsMsg(subject, data, header); err == nil { // an unreadable one was dropped
 		if region := header.Get(HeaderUnstored); region != "" {
 			// Stored before it was acknowledged; stored again to learn
@@ -365,6 +369,12 @@ func (w *Worker) handle(ctx context.Context, msg jetstream.Msg) error {
 	if md.Sequence.Stream <= w.done {
 		return w.ack(ctx, msg, md.Sequence.Stream)
 	}
+	if msg.Headers().Get(HeaderTick) != "" {
+		// A tick of the agreement's clock (tick.go): forwarded to the
+		// recorder, nothing fused (a tick does not move fusion's clock,
+		// as in the embedded default).
+		return w.forward(ctx, msg, md.Sequence.Stream, nil)
+	}
 	p, err := decodeObsMsg(msg.Subject(), msg.Data(), msg.Headers())
 	if err != nil {
 		// A message no worker can read would block the sector for ever:
@@ -380,14 +390,21 @@ func (w *Worker) handle(ctx context.Context, msg jetstream.Msg) error {
 			return msg.NakWithDelay(time.Second)
 		}
 	}
-	vs := w.observe(p)
+	return w.forward(ctx, msg, md.Sequence.Stream, w.observe(p))
+}
+
+// forward publishes what the sector's fusion produced from a message
+// (vs; none for a tick) to FusedStream and acknowledges the message once
+// that is durable.
+func (w *Worker) forward(ctx context.Context, msg jetstream.Msg, seq uint64, vs []sector.Version) error {
 	// A part of a batch split over sectors has an output, without
 	// versions too: the recorder counts the batch's parts; and so has a
 	// message whose batch comes after another (HeaderAfter), which the
-	// batches after it wait for.
-	parts, after := msg.Headers().Get(HeaderParts), msg.Headers().Get(HeaderAfter)
-	if len(vs) > 0 || parts != "" || after != "" {
-		body, err := json.Marshal(fused{Sector: w.sector, ObsSeq: md.Sequence.Stream, Versions: vs})
+	// batches after it wait for, and a tick (HeaderTick), which the
+	// recorder decides.
+	parts, after, tick := msg.Headers().Get(HeaderParts), msg.Headers().Get(HeaderAfter), msg.Headers().Get(HeaderTick)
+	if len(vs) > 0 || parts != "" || after != "" || tick != "" {
+		body, err := json.Marshal(fused{Sector: w.sector, ObsSeq: seq, Versions: vs})
 		if err != nil {
 			return err
 		}
@@ -400,7 +417,13 @@ func (w *Worker) handle(ctx context.Context, msg jetstream.Msg) error {
 		if after != "" {
 			out.Header.Set(HeaderAfter, after)
 		}
-		id := fmt.Sprintf("%d/%d", w.sector, md.Sequence.Stream)
+		if tick != "" {
+			out.Header.Set(HeaderTick, tick)
+			if v := msg.Headers().Get(HeaderTickIfDue); v != "" {
+				out.Header.Set(HeaderTickIfDue, v)
+			}
+		}
+		id := fmt.Sprintf("%d/%d", w.sector, seq)
 		for wait := 100 * time.Millisecond; ; wait = min(2*wait, 2*time.Second) {
 			pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 			_, err = w.js.PublishMsg(pctx, out, jetstream.WithMsgID(id))
@@ -420,8 +443,8 @@ func (w *Worker) handle(ctx context.Context, msg jetstream.Msg) error {
 			w.metrics.Published.WithLabelValues(FusedStream).Inc()
 		}
 	}
-	w.done = md.Sequence.Stream
-	return w.ack(ctx, msg, md.Sequence.Stream)
+	w.done = seq
+	return w.ack(ctx, msg, seq)
 }
 
 // store puts the sector's own observations of a message a regional
