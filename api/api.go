@@ -47,7 +47,13 @@ type Server struct {
 	// Ingest, when set, takes the accepted batches instead of
 	// Mission.Ingest: a stream deployment's ingest node (package stream)
 	// stores and publishes them; fusion and the record follow.
-	Ingest   func(ctx context.Context, batch []monitor.Observation, sub *ledger.Submission) (mission.IngestResult, error)
+	Ingest func(ctx context.Context, batch []monitor.Observation, sub *ledger.Submission) (mission.IngestResult, error)
+	// Tick, when set, takes the ticks of the agreement's clock (POST
+	// /v1/clock) instead of Mission.Tick: a stream deployment's ingest
+	// node publishes them (stream.Ingester.Tick) and the recorder
+	// decides them in the log's order; the answer is deferred
+	// (mission.ClockResult.Deferred).
+	Tick     func(ctx context.Context, at time.Time) (mission.ClockResult, error)
 	Logger   *slog.Logger
 	MaxBody  int64
 	MaxBatch int

@@ -19,8 +19,9 @@ type ClockRequest struct {
 type ClockResult = mission.ClockResult
 
 // postClock ticks the agreement engine's clock to the time given
-// (Mission.Tick): a monitor's call (tick_clock), for the deadlines that
-// pass while no observation comes. A time past the server's own clock by
+// (Mission.Tick; on a stream node Server.Tick, which publishes the tick
+// and answers it deferred): a monitor's call (tick_clock), for the
+// deadlines that pass while no observation comes. A time past the server's own clock by
 // more than MaxClockSkew is refused, as an observation's reported_at is:
 // a tick from the future would pass every deadline before its time.
 func (s *Server) postClock(w http.ResponseWriter, r *http.Request) {
@@ -46,7 +47,11 @@ func (s *Server) postClock(w http.ResponseWriter, r *http.Request) {
 			at.UTC().Format(time.RFC3339Nano), limit.UTC().Format(time.RFC3339)))
 		return
 	}
-	res, err := s.Mission.Tick(r.Context(), at)
+	tick := s.Mission.Tick
+	if s.Tick != nil {
+		tick = s.Tick
+	}
+	res, err := tick(r.Context(), at)
 	if err != nil {
 		s.fail(w, status(err), err)
 		return

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -12,7 +13,9 @@ import (
 
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/api"
+	"github.com/accord-peace/accord/engine"
 	"github.com/accord-peace/accord/ledger"
+	"github.com/accord-peace/accord/mission"
 	"github.com/accord-peace/accord/monitor"
 )
 
@@ -130,5 +133,52 @@ func TestClockOverHTTP(t *testing.T) {
 	}
 	if l.Len() != n {
 		t.Errorf("ticks to the past recorded %d entries", l.Len()-n)
+	}
+}
+
+// A stream node's tick (Server.Tick set): POST /v1/clock hands the time
+// to it, not to the mission, after the same checks (a monitor's token,
+// the clock skew), and answers what it says: deferred, the time the
+// recorder moves the clock to, nothing ticked nor derived yet; its
+// refusal is the answer's.
+func TestClockOverHTTPDeferred(t *testing.T) {
+	l, err := ledger.OpenLedger(filepath.Join(t.TempDir(), "l"), &ledger.Registry{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	s := api.NewServer(newMission(t, monitor.NewMemStore(), l))
+	s.Auth = &api.Auth{Tokens: map[string]api.Principal{"mon": {Actor: "un", Role: accord.RoleMonitor}, "ru": {Actor: "ru", Role: accord.RoleParty}}}
+	var got []time.Time
+	s.Tick = func(_ context.Context, at time.Time) (mission.ClockResult, error) {
+		if at.Year() == 2024 {
+			return mission.ClockResult{}, accord.Errorf(accord.EINVALID, "refused by the node")
+		}
+		got = append(got, at)
+		return mission.ClockResult{Now: at.UTC(), Derived: []engine.Derived{}, Deferred: true}, nil
+	}
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	const js = "application/json"
+	future := time.Now().Add(api.DefaultMaxClockSkew + time.Hour).UTC().Format(time.RFC3339)
+	for _, c := range []struct {
+		token, body string
+		code        int
+		says        string
+	}{
+		{"ru", `{"at":"2025-06-03T00:00:00Z"}`, 403, "may not tick clock"},
+		{"mon", `{"at":"` + future + `"}`, 400, "past the server's clock"},
+		{"mon", `{"at":"2024-06-03T00:00:00Z"}`, 400, "refused by the node"},
+	} {
+		if code, out := postClock(t, srv.URL, c.token, js, c.body); code != c.code || !strings.Contains(out["message"].(string), c.says) {
+			t.Errorf("%s %s: %d %v, want %d %q", c.token, c.body, code, out, c.code, c.says)
+		}
+	}
+	code, out := postClock(t, srv.URL, "mon", js, `{"at":"2025-06-03T02:00:00+02:00"}`)
+	if code != 200 || out["deferred"] != true || out["ticked"] != false || out["now"] != "2025-06-03T00:00:00Z" || out["last_entry"] != nil {
+		t.Fatalf("a stream node's tick: %d %v, want 200 deferred, now 2025-06-03T00:00:00Z, nothing ticked", code, out)
+	}
+	if len(got) != 1 || l.Len() != 0 {
+		t.Errorf("the node's tick took %v; the mission's ledger %d entries, want the node's alone, nothing recorded here", got, l.Len())
 	}
 }
