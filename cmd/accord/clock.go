@@ -13,6 +13,7 @@ import (
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/api"
 	"github.com/accord-peace/accord/mission"
+	"github.com/accord-peace/accord/stream"
 )
 
 // clockFlags are what 'accord clock' needs: the server and the caller's
@@ -47,6 +48,12 @@ and the witnesses replay them (docs/server.md, "The agreement's clock").
 'accord serve --tick-every D' ticks to its own clock when a deadline has
 passed.
 
+On a stream deployment (serve --stream) an ingest node publishes the tick to
+the stream, as a batch, and answers once it is durable there: the recorder
+moves the clock and records what passed after the batches the node took
+before the tick; the command says so, and GET /v1/agreement shows the
+result once recorded.
+
 ` + serverExits,
 	}
 	cmd.AddCommand(newClockTickCmd())
@@ -70,6 +77,11 @@ saying so): the clock never goes back, and a tick sent again — its answer lost
 clock by more than the clock skew it allows (24 h by default, as for an
 observation's reported_at), a tick before the parties have signed (the first
 batch starts the clock), and a caller whose token is not a monitor's.
+
+A stream node (serve --stream) answers once the tick is published to the
+stream and prints that it is: the recorder decides it later, in order, and
+records nothing for a time no later than the clock, or before the parties
+have signed (its log says so); a regional ingest node refuses ticks.
 
 ` + serverExits,
 		Example: `  accord clock tick --at 2025-06-03T00:00:00Z
@@ -98,6 +110,10 @@ batch starts the clock), and a caller whose token is not a monitor's.
 			if f.json {
 				_, err = w.Write(raw)
 				return err
+			}
+			if res.Deferred {
+				fmt.Fprintf(w, "the tick to %s is published to the stream: the recorder moves the agreement's clock there, after the batches taken before it, and records what passes by then (GET /v1/agreement, the feed); nothing, if the clock is there already\n", res.Now.Format(time.RFC3339Nano))
+				return nil
 			}
 			if !res.Ticked {
 				fmt.Fprintf(w, "the agreement's clock is at %s, not before %s: nothing to do\n", res.Now.Format(time.RFC3339Nano), t.UTC().Format(time.RFC3339Nano))
@@ -135,8 +151,9 @@ type ticker struct {
 	done   chan struct{}
 }
 
-// startTicker looks at once, then every d, until stopped.
-func startTicker(m *mission.Mission, d time.Duration, now func() time.Time, logger *slog.Logger) *ticker {
+// startTicker looks at once, then every d, until stopped: tick is the
+// mission's TickIfDue, or on a stream node streamTickIfDue.
+func startTicker(tick func(context.Context, time.Time) (mission.ClockResult, error), d time.Duration, now func() time.Time, logger *slog.Logger) *ticker {
 	ctx, cancel := context.WithCancel(context.Background())
 	t := &ticker{cancel: cancel, done: make(chan struct{})}
 	go func() {
@@ -144,10 +161,12 @@ func startTicker(m *mission.Mission, d time.Duration, now func() time.Time, logg
 		every := time.NewTicker(d)
 		defer every.Stop()
 		for {
-			res, err := m.TickIfDue(ctx, now())
+			res, err := tick(ctx, now())
 			switch {
 			case err != nil:
 				logger.Error("ticking the agreement's clock to the server's clock", "err", err)
+			case res.Deferred:
+				logger.Info("published a tick of the agreement's clock to the server's clock: a deadline passed by the recorder's engine; the recorder records it in the log's order", "at", res.Now.Format(time.RFC3339Nano))
 			case res.Ticked:
 				var last int64 = -1
 				if res.LastEntry != nil {
@@ -163,6 +182,25 @@ func startTicker(m *mission.Mission, d time.Duration, now func() time.Time, logg
 		}
 	}()
 	return t
+}
+
+// streamTickIfDue is a stream node's TickIfDue (serve --stream --role
+// all --tick-every): the recorder's engine (the node's mission) says
+// whether a tick to at would derive something; if so the tick is
+// published through the node's ingest, marked if-due, and the recorder
+// decides it as TickIfDue where it lies among the batches (a batch
+// published meanwhile may have passed the deadline already: the tick
+// then records nothing, as TickIfDue after that batch). While the
+// recorder lags, the next look may publish another: each is decided the
+// same way, and records only what is due then.
+func streamTickIfDue(m *mission.Mission, g *stream.Ingester) func(context.Context, time.Time) (mission.ClockResult, error) {
+	return func(ctx context.Context, at time.Time) (mission.ClockResult, error) {
+		due, err := m.DueAt(at)
+		if err != nil || !due {
+			return mission.ClockResult{}, err
+		}
+		return g.TickIfDue(ctx, at)
+	}
 }
 
 // stop stops the ticker and waits for a tick under way to be recorded

@@ -87,7 +87,7 @@ func (c *serverConfig) register(cmd *cobra.Command, defaultData string) {
 	cmd.Flags().StringVar(&c.keys, "keys", "", `more authors' public keys than the agreement's, a JSON file {"NAME": "BASE64 ED25519"} ('accord ledger keygen --author'): the negotiating parties sign their positions, answers and requests with theirs`)
 	cmd.Flags().StringArrayVar(&c.witnessKeys, "witness-key", nil, "a witness's public note key (NAME+HASH+KEY, or NAME=KEY), or a file of them one a line: the record takes its cosignatures of checkpoints and publishes them ('accord witness'); repeat for more")
 	c.witness.register(cmd)
-	cmd.Flags().DurationVar(&c.tickEvery, "tick-every", 0, "look this often (1m) whether a deadline of the agreement has passed by the server's clock since the last entry — a provision overdue, a consultation's stage, a snapback taking effect — and if so tick the agreement's clock to the server's clock, recording it, as POST /v1/clock does (default 0: off; the clock moves with the observations' time only, as simulations and the demo, whose data are dated far from the wall clock, need)")
+	cmd.Flags().DurationVar(&c.tickEvery, "tick-every", 0, "look this often (1m) whether a deadline of the agreement has passed by the server's clock since the last entry — a provision overdue, a consultation's stage, a snapback taking effect — and if so tick the agreement's clock to the server's clock, recording it, as POST /v1/clock does; with --stream, on a node of role all only, where it looks at the recorder's engine and publishes the tick through the node's ingest (default 0: off; the clock moves with the observations' time only, as simulations and the demo, whose data are dated far from the wall clock, need)")
 	cmd.Flags().StringVar(&c.tokens, "tokens", "", `callers' bearer tokens, a JSON file {"TOKEN": {"actor": ID, "role": party|guarantor|monitor|mediator|verifier}}; without it the server is open to every caller`)
 	c.registerStream(cmd)
 }
@@ -159,8 +159,11 @@ func (c *serverConfig) problems() []string {
 	if c.tickEvery < 0 {
 		bad("--tick-every %v: want a duration above 0 (1m), or 0 for no tick", c.tickEvery)
 	}
-	if c.tickEvery > 0 && (c.stream != "" || c.role == stream.RoleWitness) {
-		bad("--tick-every: a mission fed by a stream moves its clock at the recorder, in the fused log's order, and a witness has no clock of its own: it ticks a server on the embedded deployment only")
+	if c.tickEvery > 0 && c.role == stream.RoleWitness {
+		bad("--tick-every: a witness has no clock of its own: it replays the ticks the mission's server records")
+	}
+	if c.tickEvery > 0 && c.stream != "" && c.role != stream.RoleAll && c.role != stream.RoleWitness {
+		bad("--tick-every with --role %s: on a stream deployment the node that runs the recorder and an ingest node (--role all) looks whether a deadline has passed, at the recorder's engine, and publishes the tick through its ingest; tick the other nodes' deployment by POST /v1/clock ('accord clock tick') on an ingest node", c.role)
 	}
 	if c.feedPerAddr < 1 || c.feedClients < 1 {
 		bad("--feed-per-addr %d, --feed-clients %d: want at least 1 each", c.feedPerAddr, c.feedClients)
@@ -368,7 +371,11 @@ func startServer(ctx context.Context, c serverConfig, logger *slog.Logger) (*ser
 	// feed's per write (api.Feed.WriteTimeout).
 	s.http = s.api.HTTPServer(c.headerTimeout, c.idleTimeout)
 	if c.tickEvery > 0 && m.HasEngine() {
-		s.ticker = startTicker(m, c.tickEvery, time.Now, logger)
+		tick := m.TickIfDue
+		if s.node != nil {
+			tick = streamTickIfDue(m, s.node.Ingester)
+		}
+		s.ticker = startTicker(tick, c.tickEvery, time.Now, logger)
 	}
 	started = true
 	go func() { s.done <- s.http.Serve(ln) }()

@@ -219,6 +219,17 @@ func startStream(ctx context.Context, s *server, c serverConfig, logger *slog.Lo
 			return mission.IngestResult{}, accord.Errorf(accord.EINVALID, "this node does not take observations (--role %s): post them to an ingest node", role)
 		}
 	}
+	// A tick of the agreement's clock goes through the stream, as a
+	// batch, and is decided by the recorder in the log's order (the
+	// regional ingester refuses it itself).
+	if node.Ingester != nil {
+		s.api.Tick = node.Ingester.Tick
+	} else {
+		role := c.role
+		s.api.Tick = func(context.Context, time.Time) (mission.ClockResult, error) {
+			return mission.ClockResult{}, accord.Errorf(accord.EINVALID, "this node does not take ticks of the agreement's clock (--role %s): post them to an ingest node (--role all or ingest), which publishes them to the recorder through the stream", role)
+		}
+	}
 	return nil
 }
 
