@@ -10,6 +10,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/accord-peace/accord"
+	"github.com/accord-peace/accord/engine"
 	"github.com/accord-peace/accord/mission"
 )
 
@@ -71,7 +72,7 @@ func (g *Ingester) tick(ctx context.Context, at time.Time, ifDue bool) (mission.
 		return mission.ClockResult{}, err
 	}
 	at = at.UTC()
-	res := mission.ClockResult{Now: at, Deferred: true}
+	res := mission.ClockResult{Now: at, Derived: []engine.Derived{}, Deferred: true}
 	g.mu.Lock()
 	if n := len(g.outbox); n > 0 {
 		if err := g.flush(ctx, time.Now().Add(g.Retry)); err != nil {
