@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/engine"
@@ -20,7 +19,8 @@ import (
 // streams the engine is the recorder's and runs in the fused log's
 // order, so an ingest node publishes a tick as a batch without
 // observations, through its batches' path: under the same lock, its
-// outbox published first, one message to every sector (HeaderParts) that
+// outbox published first, in its turn to publish (after the batch before
+// it is acknowledged or parked), one message to every sector (HeaderParts) that
 // names the batch the node published before (HeaderAfter) and is named
 // by the next; each worker forwards its part (worker.go) and the
 // recorder, once the tick's parts are all in, ticks the mission where
@@ -74,23 +74,27 @@ func (g *Ingester) tick(ctx context.Context, at time.Time, ifDue bool) (mission.
 	at = at.UTC()
 	res := mission.ClockResult{Now: at, Derived: []engine.Derived{}, Deferred: true}
 	g.mu.Lock()
-	if n := len(g.outbox); n > 0 {
-		if err := g.flush(ctx, time.Now().Add(g.Retry)); err != nil {
-			g.mu.Unlock()
-			return mission.ClockResult{}, &accord.Error{Code: accord.EUNAVAILABLE, Message: fmt.Sprintf(
-				"%d messages of batches stored earlier still wait for JetStream (unreachable, or no leader): the tick was not published; retry later", n), Err: err}
-		}
+	if err := g.flushOutbox(ctx, "the tick was not published; send it again later"); err != nil {
+		g.mu.Unlock()
+		return mission.ClockResult{}, err
 	}
 	msgs := g.tickMessages(at, ifDue)
-	futures := make([]jetstream.PubAckFuture, len(msgs))
-	for i, msg := range msgs {
-		var err error
-		if futures[i], err = g.js.PublishMsgAsync(msg, jetstream.WithMsgID(msg.Header.Get(nats.MsgIdHdr))); err != nil {
-			futures[i] = nil // published again by await
-		}
-	}
+	// The tick takes its turn to publish as a batch does (Ingest): after
+	// the batch before it is acknowledged or parked, so that a message of
+	// that batch published again is in the stream before the tick's.
+	prior, done := g.turn, make(chan struct{})
+	g.turn = done
 	g.mu.Unlock()
+	defer close(done)
 	ctx = context.WithoutCancel(ctx)
+	if prior != nil {
+		<-prior
+	}
+	futures, err := g.publish(ctx, msgs, 0)
+	if err != nil {
+		// Parked after what waits before it, published by the drainer.
+		return mission.ClockResult{}, &accord.Error{Code: accord.EUNAVAILABLE, Message: "messages published before the tick still wait for JetStream (unreachable, or no leader): the tick is published after them as soon as JetStream answers; send it again to be answered once it is", Err: err}
+	}
 	for i, f := range futures {
 		if err := g.await(ctx, msgs[i], f); err != nil {
 			// Published later, before anything else (the next batch
