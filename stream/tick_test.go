@@ -8,8 +8,11 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/nats-io/nats.go"
 
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/api"
@@ -193,4 +196,84 @@ func TestTickRefusedOnTheStream(t *testing.T) {
 	if after := msgs(t, ctx, x, stream.ObsStream); after != before {
 		t.Errorf("a refused tick published %d messages", after-before)
 	}
+}
+
+// A tick takes its turn to publish as a batch does: batch A's message
+// that JetStream did not take at once, published again, is in ObsStream
+// before the tick posted after A was stored (the sector's worker
+// forwards them in the stream's order, and the recorder decides a single
+// sector's messages as they come), and the record is the embedded
+// default's for A, the tick, then the rest.
+func TestTickPublishedAfterTheBatchBefore(t *testing.T) {
+	const n = 200
+	lines := simulated(t, 11, 24*time.Hour, 15)
+	e, _ := open(t, t.TempDir(), nil)
+	defer e.close(t)
+	monitortest.PostLines(t, e.url, lines[:n], n)
+	st, err := e.d.Mission.State()
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := st.Now.Add(time.Minute)
+	if _, code, body := postTick(t, e.url, at); code != http.StatusOK {
+		t.Fatalf("the embedded default's tick: %d %s", code, body)
+	}
+	monitortest.PostLines(t, e.url, lines[n:], n)
+	want, wantEntries := e.state(t), entries(t, e)
+	if ticks(wantEntries, at) != 1 {
+		t.Fatalf("the embedded default recorded %d ticks to %v, want 1", ticks(wantEntries, at), at)
+	}
+
+	x, _ := open(t, t.TempDir(), &streamed{})
+	defer x.close(t)
+	var refused sync.Once
+	stored := make(chan struct{})
+	var storedOnce sync.Once
+	tickAnswered := make(chan struct{})
+	stream.DieAfterStore(x.node.Ingester, func() error {
+		storedOnce.Do(func() { close(stored) })
+		return nil
+	})
+	stream.RefuseAsyncPublish(x.node.Ingester, func(*nats.Msg) bool {
+		refuse := false
+		refused.Do(func() { refuse = true })
+		return refuse
+	}, func(*nats.Msg) {
+		select {
+		case <-tickAnswered:
+		case <-time.After(time.Second):
+		}
+	})
+	aDone := make(chan string, 1)
+	go func() {
+		body := append(bytes.Join(lines[:n], []byte("\n")), '\n')
+		resp, err := http.Post(x.url+"/v1/observations", "application/x-ndjson", bytes.NewReader(body))
+		if err != nil {
+			aDone <- err.Error()
+			return
+		}
+		resp.Body.Close()
+		aDone <- resp.Status
+	}()
+	<-stored
+	if res, code, body := postTick(t, x.url, at); code != http.StatusOK || !res.Deferred {
+		t.Fatalf("the stream node's tick: %d %s", code, body)
+	}
+	close(tickAnswered)
+	if got := <-aDone; got != "200 OK" {
+		t.Fatalf("batch A: %s", got)
+	}
+	s, err := x.node.Conn.JS.Stream(context.Background(), stream.ObsStream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if raw, err := s.GetMsg(context.Background(), 1); err != nil || raw.Header.Get(stream.HeaderTick) != "" {
+		t.Fatalf("ObsStream's first message is the tick (%v): it went ahead of batch A's message published again", err)
+	}
+	if got, want := firstObsKey(t, x), obsKey(t, lines[0]); got != want {
+		t.Fatalf("ObsStream's first message begins with %s; want batch A's first observation %s", got, want)
+	}
+	monitortest.PostLines(t, x.url, lines[n:], n)
+	same(t, "a tick after a message published again", want, x.state(t))
+	sameEntries(t, "a tick after a message published again", wantEntries, entries(t, x))
 }
