@@ -7,15 +7,33 @@ import (
 
 	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/fusion"
+	"github.com/accord-peace/accord/geo"
 	"github.com/accord-peace/accord/monitor"
 	"github.com/accord-peace/accord/sector"
 	"github.com/accord-peace/accord/sim"
 )
 
-// plantFront is the ceasefire and the nuclear plant merged, and three
-// simulated days of the front and the plant, the IAEA's report missing
-// on each day: the observations in the order of reporting.
+// plantFront is the ceasefire and the nuclear plant merged (with the
+// grain corridor: mergedFront), and three simulated days of the front and
+// the plant, the IAEA's report missing on each day: the observations in
+// the order of reporting.
 func plantFront(t *testing.T) (*agreement.Monitoring, []*monitor.Observation) {
+	m, _, start, front := mergedFront(t)
+	p := sim.DefaultNuclearPlant()
+	p.Seed, p.Start, p.Days = 4, start, 3
+	p.Breaches = []sim.PlantBreach{{Day: 1, Kind: sim.BreachMissingReport}, {Day: 2, Kind: sim.BreachMissingReport}, {Day: 3, Kind: sim.BreachMissingReport}}
+	plant, err := sim.NuclearPlant(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, decode(t, sim.Combine(front, plant).Observations)
+}
+
+// mergedFront is the ceasefire, the grain corridor and the nuclear plant
+// merged, their kernel, the start of the simulation and three simulated
+// days of the front from it (seed 4, 30 true events an hour).
+func mergedFront(t *testing.T) (*agreement.Monitoring, *geo.Kernel, time.Time, *sim.Result) {
+	t.Helper()
 	as, err := agreement.LoadSet("../scenarios/ukraine-2025/agreement.yaml", "../scenarios/ukraine-2025/grain-corridor.yaml",
 		"../scenarios/ukraine-2025/nuclear-plant.yaml")
 	if err != nil {
@@ -36,14 +54,7 @@ func plantFront(t *testing.T) (*agreement.Monitoring, []*monitor.Observation) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := sim.DefaultNuclearPlant()
-	p.Seed, p.Start, p.Days = 4, start, 3
-	p.Breaches = []sim.PlantBreach{{Day: 1, Kind: sim.BreachMissingReport}, {Day: 2, Kind: sim.BreachMissingReport}, {Day: 3, Kind: sim.BreachMissingReport}}
-	plant, err := sim.NuclearPlant(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m, decode(t, sim.Combine(front, plant).Observations)
+	return m, k, start, front
 }
 
 // missingReportsAlike runs the observations in batches of size through

@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/fusion"
 	"github.com/accord-peace/accord/monitor"
 	"github.com/accord-peace/accord/sector"
@@ -19,26 +18,7 @@ import (
 // presence duty's missing reports are the pipeline's, and the fused
 // incidents end in the same member sets.
 func TestSeveralAgreements(t *testing.T) {
-	as, err := agreement.LoadSet("../scenarios/ukraine-2025/agreement.yaml", "../scenarios/ukraine-2025/grain-corridor.yaml",
-		"../scenarios/ukraine-2025/nuclear-plant.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, _, err := agreement.Merge(as)
-	if err != nil {
-		t.Fatal(err)
-	}
-	k, err := monitor.NewKernel(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	start := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
-	cfg := sim.FromAgreement(m, k)
-	cfg.Seed, cfg.Start, cfg.Duration, cfg.Rate = 4, start, 72*time.Hour, 30
-	front, err := sim.Run(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, k, start, front := mergedFront(t)
 	g := sim.DefaultGrain()
 	g.Seed, g.Start, g.Duration = 4, start, 72*time.Hour
 	g.Breach = sim.GrainBreach{Outside: true, Uninspected: true, Attack: true}
