@@ -33,10 +33,24 @@ func TestRepublishedBeforeTheNextBatch(t *testing.T) {
 	x, _ := open(t, t.TempDir(), &streamed{cfg: func(_ *mission.Mission, c *stream.Config) { c.Node = "ingest-a" }})
 	defer x.close(t)
 
-	var refused sync.Once
-	stored := make(chan struct{})
-	var storedOnce sync.Once
-	bAnswered := make(chan struct{})
+	a, b := lines[:n], lines[n:2*n]
+	republishedLate(t, x, a, func() { monitortest.PostLines(t, x.url, b, n) })
+	if got, want := firstObsKey(t, x), obsKey(t, a[0]); got != want {
+		t.Fatalf("ObsStream's first message begins with %s; want batch A's first observation %s: the next batch went ahead of the message published again", got, want)
+	}
+	monitortest.PostLines(t, x.url, lines[2*n:], n)
+	same(t, "a message published again before the next batch", want, x.state(t))
+}
+
+// republishedLate posts batch a to x with its first message's
+// asynchronous publication refused, so that a's own call publishes it
+// again — only once next has returned (or a second has passed): next
+// runs once a is stored, while a's message waits. It returns once a is
+// answered, failing the test unless it is answered 200.
+func republishedLate(t *testing.T, x *deployment, a [][]byte, next func()) {
+	t.Helper()
+	var refused, storedOnce sync.Once
+	stored, nextDone := make(chan struct{}), make(chan struct{})
 	stream.DieAfterStore(x.node.Ingester, func() error {
 		storedOnce.Do(func() { close(stored) })
 		return nil
@@ -47,12 +61,10 @@ func TestRepublishedBeforeTheNextBatch(t *testing.T) {
 		return refuse
 	}, func(*nats.Msg) {
 		select {
-		case <-bAnswered:
+		case <-nextDone:
 		case <-time.After(time.Second):
 		}
 	})
-
-	a, b := lines[:n], lines[n:2*n]
 	aDone := make(chan string, 1)
 	go func() {
 		body := append(bytes.Join(a, []byte("\n")), '\n')
@@ -65,17 +77,11 @@ func TestRepublishedBeforeTheNextBatch(t *testing.T) {
 		aDone <- resp.Status
 	}()
 	<-stored
-	monitortest.PostLines(t, x.url, b, n)
-	close(bAnswered)
+	next()
+	close(nextDone)
 	if got := <-aDone; got != "200 OK" {
 		t.Fatalf("batch A: %s", got)
 	}
-
-	if got, want := firstObsKey(t, x), obsKey(t, a[0]); got != want {
-		t.Fatalf("ObsStream's first message begins with %s; want batch A's first observation %s: the next batch went ahead of the message published again", got, want)
-	}
-	monitortest.PostLines(t, x.url, lines[2*n:], n)
-	same(t, "a message published again before the next batch", want, x.state(t))
 }
 
 // obsKey is an observation's key (source/id) from its line (a GeoJSON

@@ -8,11 +8,8 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
-
-	"github.com/nats-io/nats.go"
 
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/api"
@@ -226,43 +223,11 @@ func TestTickPublishedAfterTheBatchBefore(t *testing.T) {
 
 	x, _ := open(t, t.TempDir(), &streamed{})
 	defer x.close(t)
-	var refused sync.Once
-	stored := make(chan struct{})
-	var storedOnce sync.Once
-	tickAnswered := make(chan struct{})
-	stream.DieAfterStore(x.node.Ingester, func() error {
-		storedOnce.Do(func() { close(stored) })
-		return nil
-	})
-	stream.RefuseAsyncPublish(x.node.Ingester, func(*nats.Msg) bool {
-		refuse := false
-		refused.Do(func() { refuse = true })
-		return refuse
-	}, func(*nats.Msg) {
-		select {
-		case <-tickAnswered:
-		case <-time.After(time.Second):
+	republishedLate(t, x, lines[:n], func() {
+		if res, code, body := postTick(t, x.url, at); code != http.StatusOK || !res.Deferred {
+			t.Fatalf("the stream node's tick: %d %s", code, body)
 		}
 	})
-	aDone := make(chan string, 1)
-	go func() {
-		body := append(bytes.Join(lines[:n], []byte("\n")), '\n')
-		resp, err := http.Post(x.url+"/v1/observations", "application/x-ndjson", bytes.NewReader(body))
-		if err != nil {
-			aDone <- err.Error()
-			return
-		}
-		resp.Body.Close()
-		aDone <- resp.Status
-	}()
-	<-stored
-	if res, code, body := postTick(t, x.url, at); code != http.StatusOK || !res.Deferred {
-		t.Fatalf("the stream node's tick: %d %s", code, body)
-	}
-	close(tickAnswered)
-	if got := <-aDone; got != "200 OK" {
-		t.Fatalf("batch A: %s", got)
-	}
 	s, err := x.node.Conn.JS.Stream(context.Background(), stream.ObsStream)
 	if err != nil {
 		t.Fatal(err)
