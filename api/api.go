@@ -54,6 +54,11 @@ type Server struct {
 	// decides them in the log's order; the answer is deferred
 	// (mission.ClockResult.Deferred).
 	Tick     func(ctx context.Context, at time.Time) (mission.ClockResult, error)
+	// TickIfDue, set with Tick, takes the ticks asked if due (if_due):
+	// the stream's ingest node publishes them marked so
+	// (stream.Ingester.TickIfDue), and the recorder decides them as
+	// Mission.TickIfDue.
+	TickIfDue func(ctx context.Context, at time.Time) (mission.ClockResult, error)
 	Logger   *slog.Logger
 	MaxBody  int64
 	MaxBatch int

@@ -9,9 +9,13 @@ import (
 )
 
 // ClockRequest moves the agreement's clock on without data: At is an RFC
-// 3339 instant.
+// 3339 instant; IfDue records the tick only when it derives something (a
+// deadline passed: Mission.TickIfDue), so that a tick sent now and then
+// (a cron job: accord clock tick --at now --if-due) records nothing while
+// nothing passes.
 type ClockRequest struct {
-	At string `json:"at"`
+	At    string `json:"at"`
+	IfDue bool   `json:"if_due,omitempty"`
 }
 
 // ClockResult answers a tick: whether the clock moved, where it stands,
@@ -47,9 +51,12 @@ func (s *Server) postClock(w http.ResponseWriter, r *http.Request) {
 			at.UTC().Format(time.RFC3339Nano), limit.UTC().Format(time.RFC3339)))
 		return
 	}
-	tick := s.Mission.Tick
+	tick, ifDue := s.Mission.Tick, s.Mission.TickIfDue
 	if s.Tick != nil {
-		tick = s.Tick
+		tick, ifDue = s.Tick, s.TickIfDue
+	}
+	if req.IfDue {
+		tick = ifDue
 	}
 	res, err := tick(r.Context(), at)
 	if err != nil {

@@ -182,3 +182,60 @@ func TestClockOverHTTPDeferred(t *testing.T) {
 		t.Errorf("the node's tick took %v; the mission's ledger %d entries, want the node's alone, nothing recorded here", got, l.Len())
 	}
 }
+
+// "if_due": true records a tick only when it derives something
+// (Mission.TickIfDue), the tick a cron job sends now and then: before the
+// ceasefire's deadline it records nothing and the clock stays where the
+// batch left it; past it, the tick is recorded as without if_due. Before
+// the signatures it does nothing, without an error. On a stream node
+// (Server.Tick set) it goes to Server.TickIfDue.
+func TestClockIfDueOverHTTP(t *testing.T) {
+	l, err := ledger.OpenLedger(filepath.Join(t.TempDir(), "l"), &ledger.Registry{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	srv := httptest.NewServer(api.NewServer(newMission(t, monitor.NewMemStore(), l)).Handler())
+	defer srv.Close()
+	const js = "application/json"
+	if code, out := postClock(t, srv.URL, "", js, `{"at":"2025-06-03T00:00:00Z","if_due":true}`); code != 200 || out["ticked"] != false {
+		t.Fatalf("if due, before the signatures: %d %v, want 200, not ticked", code, out)
+	}
+	resp, err := http.Post(srv.URL+"/v1/observations", "application/x-ndjson", strings.NewReader(strings.Replace(line, "ID", "1", 1)+"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	n := l.Len()
+	code, out := postClock(t, srv.URL, "", js, `{"at":"2025-06-01T05:00:00Z","if_due":true}`)
+	if code != 200 || out["ticked"] != false || out["now"] != "2025-06-01T04:10:00Z" || l.Len() != n {
+		t.Fatalf("if due, nothing due: %d %v, %d entries recorded; want 200, not ticked, the clock at the batch's 2025-06-01T04:10:00Z, nothing recorded", code, out, l.Len()-n)
+	}
+	code, out = postClock(t, srv.URL, "", js, `{"at":"2025-06-03T00:00:00Z","if_due":true}`)
+	derived, _ := out["derived"].([]any)
+	if code != 200 || out["ticked"] != true || out["now"] != "2025-06-03T00:00:00Z" || len(derived) == 0 || l.Len() <= n ||
+		!strings.HasPrefix(derived[0].(map[string]any)["what"].(string), "provision ceasefire overdue") {
+		t.Fatalf("if due, the ceasefire overdue: %d %v; want ticked, the ceasefire overdue, recorded", code, out)
+	}
+
+	s := api.NewServer(newMission(t, monitor.NewMemStore(), nil))
+	var asked []string
+	s.Tick = func(_ context.Context, at time.Time) (mission.ClockResult, error) {
+		asked = append(asked, "tick")
+		return mission.ClockResult{Now: at, Derived: []engine.Derived{}, Deferred: true}, nil
+	}
+	s.TickIfDue = func(_ context.Context, at time.Time) (mission.ClockResult, error) {
+		asked = append(asked, "if due")
+		return mission.ClockResult{Now: at, Derived: []engine.Derived{}, Deferred: true}, nil
+	}
+	node := httptest.NewServer(s.Handler())
+	defer node.Close()
+	for _, body := range []string{`{"at":"2025-06-03T00:00:00Z"}`, `{"at":"2025-06-03T00:00:00Z","if_due":true}`, `{"at":"2025-06-03T00:00:00Z","if_due":false}`} {
+		if code, out := postClock(t, node.URL, "", js, body); code != 200 || out["deferred"] != true {
+			t.Fatalf("a stream node's tick %s: %d %v", body, code, out)
+		}
+	}
+	if want := []string{"tick", "if due", "tick"}; strings.Join(asked, ",") != strings.Join(want, ",") {
+		t.Errorf("the stream node was asked %v, want %v", asked, want)
+	}
+}

@@ -63,6 +63,7 @@ result once recorded.
 func newClockTickCmd() *cobra.Command {
 	var f clockFlags
 	var at string
+	var ifDue bool
 	cmd := &cobra.Command{
 		Use:   "tick --at TIME|now",
 		Short: "Move the agreement's clock on to a time, recording what passes by then",
@@ -78,6 +79,12 @@ clock by more than the clock skew it allows (24 h by default, as for an
 observation's reported_at), a tick before the parties have signed (the first
 batch starts the clock), and a caller whose token is not a monitor's.
 
+With --if-due the tick is recorded only when a deadline passes by --at (the
+tick serve --tick-every makes): sent every minute from cron, it records a
+deadline within a minute of its passing and nothing otherwise — the way to
+tick a stream deployment whose recorder runs on a node of its own, where
+serve --tick-every cannot run.
+
 A stream node (serve --stream) answers once the tick is published to the
 stream and prints that it is: the recorder decides it later, in order, and
 records nothing for a time no later than the clock, or before the parties
@@ -85,7 +92,8 @@ have signed (its log says so); a regional ingest node refuses ticks.
 
 ` + serverExits,
 		Example: `  accord clock tick --at 2025-06-03T00:00:00Z
-  accord clock tick --at now --server https://mission.example.org --token $MONITOR`,
+  accord clock tick --at now --server https://mission.example.org --token $MONITOR
+  accord clock tick --at now --if-due   # from cron: records only what passes`,
 		Args: exactArgs(0, "no argument"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var t time.Time
@@ -102,7 +110,7 @@ have signed (its log says so); a regional ingest node refuses ticks.
 			}
 			c := &talksClient{server: f.server, token: firstOf(f.token, os.Getenv("ACCORD_TOKEN")), timeout: &f.timeout}
 			var res api.ClockResult
-			raw, err := c.call(cmd.Context(), http.MethodPost, "/v1/clock", api.ClockRequest{At: t.UTC().Format(time.RFC3339Nano)}, &res)
+			raw, err := c.call(cmd.Context(), http.MethodPost, "/v1/clock", api.ClockRequest{At: t.UTC().Format(time.RFC3339Nano), IfDue: ifDue}, &res)
 			if err != nil {
 				return err
 			}
@@ -113,6 +121,10 @@ have signed (its log says so); a regional ingest node refuses ticks.
 			}
 			if res.Deferred {
 				fmt.Fprintf(w, "the tick to %s is published to the stream: the recorder moves the agreement's clock there, after the batches taken before it, and records what passes by then (GET /v1/agreement, the feed); nothing, if the clock is there already\n", res.Now.Format(time.RFC3339Nano))
+				return nil
+			}
+			if !res.Ticked && ifDue && res.Now.Before(t) {
+				fmt.Fprintf(w, "no deadline passes by %s: nothing recorded (the agreement's clock stays at %s)\n", t.UTC().Format(time.RFC3339Nano), res.Now.Format(time.RFC3339Nano))
 				return nil
 			}
 			if !res.Ticked {
@@ -139,6 +151,7 @@ have signed (its log says so); a regional ingest node refuses ticks.
 	}
 	f.register(cmd)
 	cmd.Flags().StringVar(&at, "at", "", "the time to move the clock to: an RFC 3339 instant, or now (required)")
+	cmd.Flags().BoolVar(&ifDue, "if-due", false, "record the tick only when a deadline passes by then (a cron job's tick, as serve --tick-every's); otherwise nothing is recorded and the clock stays")
 	return cmd
 }
 

@@ -10,7 +10,8 @@ import (
 )
 
 // accord clock tick moves a served mission's agreement clock on without
-// data: past the ceasefire's deadline it says the provision is overdue,
+// data: with --if-due before the ceasefire's deadline it records nothing
+// and the clock stays; past the deadline it says the provision is overdue,
 // the agreement's view shows it, and a restart from the record restores
 // the same state; a tick to the clock again does nothing (exit 0, saying
 // so); a bad --at is a usage error (exit 2), a time too far past the
@@ -24,8 +25,19 @@ func TestClockTick(t *testing.T) {
 	if v.InForce == nil || v.Provisions[0].ID != "ceasefire" || v.Provisions[0].Status != "pending" || v.Provisions[0].Due == nil {
 		t.Fatalf("after an hour of data: in force %v, %+v; want the ceasefire pending, due", v.InForce, v.Provisions[0])
 	}
+	// --if-due before the deadline: nothing passes, nothing recorded.
+	early := v.Provisions[0].Due.Add(-time.Hour).Format(time.RFC3339)
+	out, errs, code := runAccord(t, "clock", "tick", "--at", early, "--if-due", "--server", url)
+	if code != 0 || !strings.Contains(out, "no deadline passes by "+early+": nothing recorded") {
+		t.Fatalf("clock tick --at %s --if-due: exit %d\n%s%s\nwant nothing recorded", early, code, out, errs)
+	}
+	var still api.AgreementView
+	getJSON(t, url+"/v1/agreement", 200, &still)
+	if !still.Now.Equal(v.Now) || still.Hash != v.Hash {
+		t.Fatalf("after an --if-due tick with nothing due: now %v (was %v), state %s (was %s); want nothing changed", still.Now, v.Now, still.Hash, v.Hash)
+	}
 	at := v.Provisions[0].Due.Add(24 * time.Hour).Format(time.RFC3339)
-	out, errs, code := runAccord(t, "clock", "tick", "--at", at, "--server", url)
+	out, errs, code = runAccord(t, "clock", "tick", "--at", at, "--server", url)
 	if code != 0 || !strings.Contains(out, "moved to "+at) || !strings.Contains(out, "provision ceasefire overdue") {
 		t.Fatalf("clock tick --at %s: exit %d\n%s%s\nwant the clock moved, the ceasefire overdue", at, code, out, errs)
 	}

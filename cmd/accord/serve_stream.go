@@ -223,12 +223,13 @@ func startStream(ctx context.Context, s *server, c serverConfig, logger *slog.Lo
 	// batch, and is decided by the recorder in the log's order (the
 	// regional ingester refuses it itself).
 	if node.Ingester != nil {
-		s.api.Tick = node.Ingester.Tick
+		s.api.Tick, s.api.TickIfDue = node.Ingester.Tick, node.Ingester.TickIfDue
 	} else {
 		role := c.role
 		s.api.Tick = func(context.Context, time.Time) (mission.ClockResult, error) {
 			return mission.ClockResult{}, accord.Errorf(accord.EINVALID, "this node does not take ticks of the agreement's clock (--role %s): post them to an ingest node (--role all or ingest), which publishes them to the recorder through the stream", role)
 		}
+		s.api.TickIfDue = s.api.Tick
 	}
 	return nil
 }
