@@ -53,15 +53,15 @@ type Server struct {
 	// node publishes them (stream.Ingester.Tick) and the recorder
 	// decides them in the log's order; the answer is deferred
 	// (mission.ClockResult.Deferred).
-	Tick     func(ctx context.Context, at time.Time) (mission.ClockResult, error)
+	Tick func(ctx context.Context, at time.Time) (mission.ClockResult, error)
 	// TickIfDue, set with Tick, takes the ticks asked if due (if_due):
 	// the stream's ingest node publishes them marked so
 	// (stream.Ingester.TickIfDue), and the recorder decides them as
 	// Mission.TickIfDue.
 	TickIfDue func(ctx context.Context, at time.Time) (mission.ClockResult, error)
-	Logger   *slog.Logger
-	MaxBody  int64
-	MaxBatch int
+	Logger    *slog.Logger
+	MaxBody   int64
+	MaxBatch  int
 	// MaxClockSkew is how far past the server's clock a report may be,
 	// and a tick of the agreement's clock (POST /v1/clock)
 	// (DefaultMaxClockSkew when 0; negative: no bound).
