@@ -211,8 +211,9 @@ func adjacent(chains []chain, s, t *seg) bool {
 // foldBack returns, for consecutive edges of a line, a note when the
 // second turns back along the first (a spike: the line retraces itself,
 // its two sides one), or ""; the far end of the shorter edge lies on the
-// longer's arc, or within the distance by which their WGS 84 geodesics
-// may part from the arcs (1 mm at least). Elsewhere two edges that
+// longer's arc, or within the distance by which the longer's WGS 84
+// geodesic may part from its arc that near the shared vertex (1 mm at
+// least). Elsewhere two edges that
 // overlap meet away from their shared vertex, which crossings reports,
 // as it does every spike of a ring (its return meets the edges beside
 // its base: TestRingSpikeRefused); a fold at a line's end, or where the
@@ -228,12 +229,23 @@ func foldBack(chains []chain, what string, first, second *seg) string {
 	if v.Cross(a.Vector).Dot(v.Cross(c.Vector)) <= 0 {
 		return "" // the second edge leaves the shared vertex away from the first
 	}
-	near, long := c, a
-	if v.Angle(c.Vector) > v.Angle(a.Vector) {
-		near, long = a, c
+	near, long, longSeg := c, a, first
+	x, l := float64(v.Angle(c.Vector)), float64(v.Angle(a.Vector))
+	if x > l {
+		near, long, longSeg = a, c, second
+		x, l = l, x
+	}
+	// The shorter edge's geodesic ends at near; the longer's parts from
+	// its arc by up to its dev about its middle, and by next to nothing
+	// beside the shared vertex (the two share their ends; the gap grows
+	// about linearly from there, 4·gap·x/l at most): the gap within x of
+	// v, twice over, is what may hide a fold, not the whole edge's.
+	tol := longSeg.dev()
+	if l > 0 {
+		tol = math.Min(tol, 4*tol*x/l)
 	}
 	d := float64(s2.DistanceFromSegment(near, v, long)) * EarthRadiusM
-	if d > math.Max(1e-3, first.dev()+second.dev()) {
+	if d > math.Max(1e-3, tol) {
 		return ""
 	}
 	return fmt.Sprintf("%s %s %v→%v and %s %v→%v turn back on each other at %v (the chain retraces itself: %v lies %s m from the other edge): drop the vertex, or move it off the edge",

@@ -27,6 +27,17 @@ func TestConsecutiveEdgesFoldBack(t *testing.T) {
 		{"a diagonal half back in lon/lat, not on the sphere", `{"type":"LineString","coordinates":[[30,47],[31,47.5],[30.5,47.25]]}`, ""},
 		{"sharp turn 75 m off the edge", `{"type":"LineString","coordinates":[[30,47],[30,48],[30.001,47.5]]}`, ""},
 		{"back along a parallel", `{"type":"LineString","coordinates":[[30,47],[31,47],[30.5,47]]}`, ""},
+		// A sharp turn after a long edge: its WGS 84 geodesic parts from
+		// its arc by up to some 2.4 km about its middle, but by next to
+		// nothing beside the vertex where the short edge turns, whose end
+		// lies 311 m off it (it was refused as a fold, the whole gap
+		// taken as the tolerance there).
+		{"sharp turn after a long edge", `{"type":"LineString","coordinates":[[0,10],[60,60],[59.99,59.995]]}`, ""},
+		// The same at the antimeridian: a 16 cm edge turning 135°, its end
+		// 11 cm off the 1100 km edge before it.
+		{"sharp turn on a short edge at the antimeridian", `{"type":"LineString","coordinates":[[170,10],[180,10],[179.999999,9.999999]]}`, ""},
+		{"long edge there and half back", `{"type":"LineString","coordinates":[[0,10],[0,60],[0,35]]}`, fold + " at [0 60]"},
+		{"over the pole and back", `{"type":"LineString","coordinates":[[0,89],[180,89],[0,89.5]]}`, fold + " at [180 89]"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
