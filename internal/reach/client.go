@@ -90,9 +90,24 @@ func (p *patient) RoundTrip(req *http.Request) (*http.Response, error) {
 	var wait *time.Timer
 	answered := false // the answer came before the request was all written
 	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		GotConn: func(httptrace.GotConnInfo) {
+			// A connection for an attempt: the first, or the transport's
+			// retry after an attempt failed (the body again, from
+			// GetBody, or as it was when none of it was read). The
+			// waits begin again with it: the last attempt's answer's
+			// wait does not run on, and its body is watched.
+			if send != nil {
+				send.restart()
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if wait != nil && !answered && wait.Stop() {
+				wait = nil
+			}
+		},
 		WroteRequest: func(i httptrace.WroteRequestInfo) {
 			if send != nil {
-				send.finish() // written whole (or failed): the answer's wait begins
+				send.finish(false) // written whole (or failed): the answer's wait begins
 			}
 			if i.Err != nil {
 				return
@@ -122,7 +137,7 @@ func (p *patient) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	resp, err := p.rt.RoundTrip(out)
 	if send != nil {
-		send.finish() // an answer may come before the body is all sent
+		send.finish(true) // an answer may come before the body is all sent
 	}
 	mu.Lock()
 	answered = true
@@ -201,15 +216,30 @@ type sending struct {
 	sent    atomic.Int64
 
 	mu       sync.Mutex
-	finished bool // the request written, or answered: nothing more watched
+	finished bool // the attempt written, or the request answered: nothing more watched
+	over     bool // the round trip returned: nothing watched again
 }
 
-// finish stops the watch for good: a read of the body after it (the
-// transport writing on after an early answer) starts no wait.
-func (s *sending) finish() {
+// finish stops the watch: a read of the body after it (the transport
+// writing on after an early answer) starts no wait — until the
+// transport's next attempt (restart) unless over, the round trip ended.
+func (s *sending) finish(over bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.finished = true
+	s.over = s.over || over
+	s.timer.Stop()
+}
+
+// restart watches the body again for a new attempt of the request,
+// unless the round trip is over.
+func (s *sending) restart() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.over {
+		return
+	}
+	s.finished = false
 	s.timer.Stop()
 }
 
