@@ -3,6 +3,7 @@ package stream
 import (
 	"context"
 	"fmt"
+	"math"
 	"strconv"
 	"time"
 
@@ -50,7 +51,8 @@ func tickBatch(at time.Time, ifDue bool) string {
 // which the ingest node cannot foresee — the batch that signs may be
 // published and not yet recorded). Refused at once, nothing published:
 // on a regional node (it keeps no record, and its stream is sourced on
-// its own link, out of the centre's order), for no time, and without an
+// its own link, out of the centre's order), for no time or one its
+// header cannot carry (firstTick, lastTick), and without an
 // agreement engine (ENOTFOUND); EUNAVAILABLE when JetStream does not
 // acknowledge (the tick then waits in the outbox while the node lives:
 // send it again).
@@ -70,6 +72,12 @@ func (g *Ingester) tick(ctx context.Context, at time.Time, ifDue bool) (mission.
 	}
 	if err := g.m.CheckTick(at); err != nil {
 		return mission.ClockResult{}, err
+	}
+	if at.Before(firstTick) || at.After(lastTick) {
+		// Its nanoseconds would wrap round in the header (HeaderTick),
+		// and the recorder tick the clock to another time.
+		return mission.ClockResult{}, accord.Errorf(accord.EINVALID, "a tick on a stream deployment is to a time from %s to %s (its UNIX nanoseconds travel in the stream): %s is not",
+			firstTick.Format(time.RFC3339Nano), lastTick.Format(time.RFC3339Nano), at.UTC().Format(time.RFC3339Nano))
 	}
 	at = at.UTC()
 	res := mission.ClockResult{Now: at, Derived: []engine.Derived{}, Deferred: true}
@@ -105,6 +113,13 @@ func (g *Ingester) tick(ctx context.Context, at time.Time, ifDue bool) (mission.
 	}
 	return res, nil
 }
+
+// firstTick and lastTick bound the times a tick's header carries: UNIX
+// nanoseconds, an int64.
+var (
+	firstTick = time.Unix(0, math.MinInt64).UTC()
+	lastTick  = time.Unix(0, math.MaxInt64).UTC()
+)
 
 // tickMessages are a tick's messages, one per sector, and the tick the
 // batch this node published last (HeaderAfter of the next). The caller

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"strings"
 	"testing"
@@ -192,6 +193,29 @@ func TestTickRefusedOnTheStream(t *testing.T) {
 	}
 	if after := msgs(t, ctx, x, stream.ObsStream); after != before {
 		t.Errorf("a refused tick published %d messages", after-before)
+	}
+
+	// A time a tick's header (UNIX nanoseconds) cannot carry is refused,
+	// nothing published: the API bounds a tick's time by the server's
+	// clock only ahead, and the embedded default records nothing for a
+	// time long past (the clock is past it), but its nanoseconds wrapped
+	// round and the recorder was to tick the clock to another time — a
+	// tick to 1600 became one to 2184, past every deadline.
+	for _, at := range []time.Time{
+		time.Date(1600, 6, 3, 0, 0, 0, 0, time.UTC),
+		time.Date(1677, 9, 21, 0, 12, 43, 145224191, time.UTC), // a nanosecond before the first
+		time.Date(2263, 1, 1, 0, 0, 0, 0, time.UTC),
+	} {
+		if _, err := x.node.Ingester.Tick(ctx, at); accord.ErrorCode(err) != accord.EINVALID {
+			t.Errorf("a tick to %v: %v, want EINVALID", at, err)
+		}
+	}
+	if after := msgs(t, ctx, x, stream.ObsStream); after != before {
+		t.Errorf("ticks to times out of the nanoseconds' range published %d messages", after-before)
+	}
+	first := time.Unix(0, math.MinInt64).UTC()
+	if _, err := x.node.Ingester.Tick(ctx, first); err != nil {
+		t.Errorf("a tick to %v, the first time a header carries: %v", first, err)
 	}
 }
 
