@@ -222,10 +222,6 @@ func adjacent(chains []chain, s, t *seg) bool {
 func foldBack(chains []chain, what string, first, second *seg) string {
 	v, a, c := first.b, first.a, second.b
 	va, vc := first.ca, second.cb
-	if first.a == second.b && first.b != second.a { // a ring's last edge and its first
-		v, a, c = first.a, first.b, second.a
-		va, vc = first.cb, second.ca
-	}
 	if v.Cross(a.Vector).Dot(v.Cross(c.Vector)) <= 0 {
 		return "" // the second edge leaves the shared vertex away from the first
 	}

@@ -1,6 +1,7 @@
 package stream
 
 import (
+	"context"
 	"errors"
 
 	"github.com/nats-io/nats.go"
@@ -52,4 +53,26 @@ func RefuseAsyncPublish(g *Ingester, refuse func(*nats.Msg) bool, before func(*n
 		return g.js.PublishMsgAsync(msg, jetstream.WithMsgID(msg.Header.Get(nats.MsgIdHdr)))
 	}
 	g.beforeRepublish = before
+}
+
+// RefusePublication makes JetStream refuse every message g publishes
+// while down says so: the asynchronous publications and the synchronous
+// ones (published again, the outbox's), as a stream cluster without a
+// leader would.
+func RefusePublication(g *Ingester, down func() bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.testPublishAsync = func(msg *nats.Msg) (jetstream.PubAckFuture, error) {
+		if down() {
+			return nil, errors.New("test: JetStream down")
+		}
+		return g.js.PublishMsgAsync(msg, jetstream.WithMsgID(msg.Header.Get(nats.MsgIdHdr)))
+	}
+	g.testPublishSync = func(ctx context.Context, msg *nats.Msg) error {
+		if down() {
+			return errors.New("test: JetStream down")
+		}
+		_, err := g.js.PublishMsg(ctx, msg, jetstream.WithMsgID(msg.Header.Get(nats.MsgIdHdr)))
+		return err
+	}
 }

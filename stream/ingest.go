@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -64,6 +65,11 @@ type Ingester struct {
 	// still in the stream before the next batch's messages to its sector
 	// (a sector's fusion takes them in the stream's order).
 	turn chan struct{}
+	// failedAt is when JetStream last failed to acknowledge a message
+	// within Retry (UNIX nanoseconds), 0 once it acknowledges one again:
+	// a batch whose turn comes within firstAck of it does not try again
+	// (publishInTurn).
+	failedAt atomic.Int64
 	// outMu guards the outbox and its drainer; taken after mu when both
 	// are.
 	outMu sync.Mutex
@@ -131,6 +137,9 @@ type Ingester struct {
 	// acknowledged at once.
 	testPublishAsync func(*nats.Msg) (jetstream.PubAckFuture, error)
 	beforeRepublish  func(*nats.Msg)
+	// testPublishSync, in tests, publishes a message synchronously (the
+	// outbox's, one published again) instead of JetStream's PublishMsg.
+	testPublishSync func(context.Context, *nats.Msg) error
 }
 
 // parked is a message in the outbox; record, on the last message of a
@@ -189,7 +198,7 @@ func (g *Ingester) flush(ctx context.Context, deadline time.Time) error {
 		var err error
 		for wait := 100 * time.Millisecond; ; wait = min(2*wait, 2*time.Second) {
 			pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-			_, err = g.js.PublishMsg(pctx, msg, jetstream.WithMsgID(msg.Header.Get(nats.MsgIdHdr)))
+			err = g.publishSync(pctx, msg)
 			cancel()
 			if err == nil || !time.Now().Add(wait).Before(deadline) {
 				break
@@ -328,25 +337,9 @@ func (g *Ingester) Ingest(ctx context.Context, batch []monitor.Observation, sub 
 	g.mu.Unlock()
 	// Stored (or, in a region, being published): the publication goes on
 	// whatever the caller does; the next batch's waits for its end.
-	defer close(done)
-	ctx = context.WithoutCancel(ctx)
-	if prior != nil {
-		<-prior
-	}
-	futures, err := g.publish(ctx, msgs, record)
+	err := g.publishInTurn(context.WithoutCancel(ctx), prior, done, msgs, record, "batch")
 	if err != nil {
 		return res, err
-	}
-	for i, f := range futures {
-		if err := g.await(ctx, msgs[i], f); err != nil {
-			if g.Region == "" {
-				// Stored: what is not acknowledged is published later,
-				// before anything else is (a message acknowledged
-				// meanwhile is kept once: same message id).
-				g.park(msgs[i:], record)
-			}
-			return res, err
-		}
 	}
 	if g.beforeForget != nil {
 		if err := g.beforeForget(); err != nil {
@@ -355,6 +348,51 @@ func (g *Ingester) Ingest(ctx context.Context, batch []monitor.Observation, sub 
 	}
 	g.forget(ctx, record)
 	return res, nil
+}
+
+// publishInTurn publishes messages (a batch's, what is a batch says) in
+// their turn: once the turn before, prior, is over (nil: none), its own,
+// done, closing when they are all acknowledged, or, not acknowledged
+// within Retry, parked in the outbox (a stored batch's, record its
+// pending record) or given up (a regional node's). A turn that comes
+// within firstAck of JetStream's last failure to acknowledge does not
+// wait Retry again: the batches queued behind one that failed are
+// answered unavailable at once, in turn, not each Retry later (a stored
+// batch's messages parked, published by the drainer in order), until
+// JetStream acknowledges a message again.
+func (g *Ingester) publishInTurn(ctx context.Context, prior, done chan struct{}, msgs []*nats.Msg, record int64, what string) error {
+	defer close(done)
+	if prior != nil {
+		<-prior
+	}
+	if t := g.failedAt.Load(); t != 0 && time.Since(time.Unix(0, t)) < firstAck {
+		if g.Region != "" {
+			return &accord.Error{Code: accord.EUNAVAILABLE, Message: fmt.Sprintf(
+				"the regional stream %s did not acknowledge the %s before this one within %v: this one is not published either; retry it (what it published already is kept once)", RegionStream(g.Region), what, g.Retry)}
+		}
+		if len(msgs) > 0 {
+			g.park(msgs, record)
+		}
+		return &accord.Error{Code: accord.EUNAVAILABLE, Message: fmt.Sprintf(
+			"JetStream did not acknowledge what this node published before this %s within %v (unreachable, or no leader): its messages wait in the node's outbox after those, published as soon as JetStream answers; a retry of it is answered once they are", what, g.Retry)}
+	}
+	futures, err := g.publish(ctx, msgs, record)
+	if err != nil {
+		return err
+	}
+	for i, f := range futures {
+		if err := g.await(ctx, msgs[i], f); err != nil {
+			g.failedAt.Store(time.Now().UnixNano())
+			if g.Region == "" {
+				// Stored: what is not acknowledged is published later,
+				// before anything else is (a message acknowledged
+				// meanwhile is kept once: same message id).
+				g.park(msgs[i:], record)
+			}
+			return err
+		}
+	}
+	return nil
 }
 
 // flushOutbox publishes the outbox's messages (of batches stored
@@ -399,6 +437,16 @@ func (g *Ingester) publish(ctx context.Context, msgs []*nats.Msg, record int64) 
 		} // else nil: published again by await
 	}
 	return futures, nil
+}
+
+// publishSync publishes a message and waits for its acknowledgement
+// (testPublishSync, in tests, instead).
+func (g *Ingester) publishSync(ctx context.Context, msg *nats.Msg) error {
+	if g.testPublishSync != nil {
+		return g.testPublishSync(ctx, msg)
+	}
+	_, err := g.js.PublishMsg(ctx, msg, jetstream.WithMsgID(msg.Header.Get(nats.MsgIdHdr)))
+	return err
 }
 
 // publishAsync publishes a message asynchronously (testPublishAsync, in
@@ -449,7 +497,7 @@ func (g *Ingester) await(ctx context.Context, msg *nats.Msg, f jetstream.PubAckF
 	var err error
 	for wait := 100 * time.Millisecond; time.Now().Before(deadline); wait = min(2*wait, 2*time.Second) {
 		pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		_, err = g.js.PublishMsg(pctx, msg, jetstream.WithMsgID(msg.Header.Get(nats.MsgIdHdr)))
+		err = g.publishSync(pctx, msg)
 		cancel()
 		if err == nil {
 			g.published()
@@ -466,6 +514,7 @@ func (g *Ingester) await(ctx context.Context, msg *nats.Msg, f jetstream.PubAckF
 }
 
 func (g *Ingester) published() {
+	g.failedAt.Store(0) // JetStream answers again
 	if g.metrics != nil {
 		stream := ObsStream
 		if g.Region != "" {

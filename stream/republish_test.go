@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -117,4 +120,66 @@ func firstObsKey(t *testing.T, x *deployment) string {
 	}
 	first, _, _ := bytes.Cut(raw.Data, []byte("\n"))
 	return obsKey(t, first)
+}
+
+// While JetStream acknowledges nothing, the batch queued behind one that
+// waited Retry in vain is answered unavailable as soon as its turn comes,
+// not Retry later again (with several clients, each waited Retry more
+// than the one before it); its messages wait in the outbox after the
+// first batch's. Once JetStream is back the drainer publishes them in
+// order, the clients' retries are answered 200 (every observation a
+// duplicate), and the record is the embedded default's.
+func TestQueuedBatchRefusedAtOnce(t *testing.T) {
+	const n = 200
+	lines := simulated(t, 11, 24*time.Hour, 15)
+	want := embedded(t, lines, n)
+	x, _ := open(t, t.TempDir(), &streamed{cfg: func(_ *mission.Mission, c *stream.Config) { c.Node = "ingest-a" }})
+	defer x.close(t)
+	x.node.Ingester.Retry = 300 * time.Millisecond
+	var down atomic.Bool
+	down.Store(true)
+	stream.RefusePublication(x.node.Ingester, down.Load)
+	var storedOnce sync.Once
+	stored := make(chan struct{})
+	stream.DieAfterStore(x.node.Ingester, func() error {
+		storedOnce.Do(func() { close(stored) })
+		return nil
+	})
+	a, b := lines[:n], lines[n:2*n]
+	aDone := make(chan string, 1)
+	go func() {
+		body := append(bytes.Join(a, []byte("\n")), '\n')
+		resp, err := http.Post(x.url+"/v1/observations", "application/x-ndjson", bytes.NewReader(body))
+		if err != nil {
+			aDone <- err.Error()
+			return
+		}
+		msg, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		aDone <- resp.Status + " " + string(msg)
+	}()
+	<-stored
+	code, _, msg := post(t, x.url, b)
+	if code != http.StatusServiceUnavailable || !strings.Contains(msg, "did not acknowledge what this node published before this batch") {
+		t.Fatalf("batch B, queued behind A: %d %s; want 503, refused as soon as A failed", code, msg)
+	}
+	if got := <-aDone; !strings.HasPrefix(got, "503") || !strings.Contains(got, "did not acknowledge its message") {
+		t.Fatalf("batch A: %s; want 503, not acknowledged within Retry", got)
+	}
+	down.Store(false)
+	for deadline := time.Now().Add(time.Minute); x.node.Ingester.Unpublished() > 0; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the outbox not published a minute after JetStream came back")
+		}
+	}
+	if got, want := firstObsKey(t, x), obsKey(t, a[0]); got != want {
+		t.Fatalf("ObsStream's first message begins with %s; want batch A's first observation %s", got, want)
+	}
+	for _, batch := range [][][]byte{a, b} {
+		if code, r, msg := post(t, x.url, batch); code != http.StatusOK || r.Added != 0 {
+			t.Fatalf("the client's retry: %d %s; want 200, every observation a duplicate", code, msg)
+		}
+	}
+	monitortest.PostLines(t, x.url, lines[2*n:], n)
+	same(t, "batches refused while JetStream was down", want, x.state(t))
 }

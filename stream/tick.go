@@ -93,23 +93,11 @@ func (g *Ingester) tick(ctx context.Context, at time.Time, ifDue bool) (mission.
 	prior, done := g.turn, make(chan struct{})
 	g.turn = done
 	g.mu.Unlock()
-	defer close(done)
-	ctx = context.WithoutCancel(ctx)
-	if prior != nil {
-		<-prior
-	}
-	futures, err := g.publish(ctx, msgs, 0)
-	if err != nil {
-		// Parked after what waits before it, published by the drainer.
-		return mission.ClockResult{}, &accord.Error{Code: accord.EUNAVAILABLE, Message: "messages published before the tick still wait for JetStream (unreachable, or no leader): the tick is published after them as soon as JetStream answers; send it again to be answered once it is", Err: err}
-	}
-	for i, f := range futures {
-		if err := g.await(ctx, msgs[i], f); err != nil {
-			// Published later, before anything else (the next batch
-			// names the tick): kept once, same message ids.
-			g.park(msgs[i:], 0)
-			return mission.ClockResult{}, err
-		}
+	if err := g.publishInTurn(context.WithoutCancel(ctx), prior, done, msgs, 0, "tick"); err != nil {
+		// Parked in the outbox (in memory: a tick has no pending record
+		// in the store), published by the drainer before anything else;
+		// the next batch names the tick. Kept once, same message ids.
+		return mission.ClockResult{}, &accord.Error{Code: accord.EUNAVAILABLE, Message: "JetStream did not acknowledge the tick, or what this node published before it (unreachable, or no leader): it waits in the node's outbox, published as soon as JetStream answers while the node lives; send it again to be answered once it is", Err: err}
 	}
 	return res, nil
 }
@@ -162,7 +150,7 @@ func tickOf(h nats.Header) (at time.Time, ifDue bool, err error) {
 		return time.Time{}, false, nil
 	}
 	ns, err := strconv.ParseInt(v, 10, 64)
-	if err != nil || ns == 0 {
+	if err != nil {
 		return time.Time{}, false, fmt.Errorf("header %s: %q is not UNIX nanoseconds", HeaderTick, v)
 	}
 	return time.Unix(0, ns).UTC(), h.Get(HeaderTickIfDue) != "", nil
