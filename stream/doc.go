@@ -184,7 +184,10 @@
 // by its batch's call before the next batch publishes anything (each
 // batch waits for the one stored before it to be acknowledged or parked:
 // Ingester.turn), so that a sector's stream holds its messages in the
-// store's order (TestRepublishedBeforeTheNextBatch). If the node dies,
+// store's order (TestRepublishedBeforeTheNextBatch). While JetStream
+// acknowledges nothing, a batch whose turn comes within firstAck of the
+// last failure does not wait Retry again: it is answered 503 at once, its
+// messages parked after the others (TestQueuedBatchRefusedAtOnce). If the node dies,
 // the store's pending records keep them:
 // the node started again under the same name (Config.Node) publishes them
 // before it takes a batch (Ingester.Recover), rebuilt from the store with
