@@ -52,10 +52,11 @@ type ObservationOutbox interface {
 	ObservationStore
 	// PutPending is Put that, when the batch adds observations, also
 	// keeps in the same transaction a pending record for node listing
-	// the keys it added, in the batch's order; id is that record's (ids
-	// grow), 0 when the batch added nothing. A batch refused (EINVALID)
-	// leaves no record.
-	PutPending(ctx context.Context, batch []Observation, node string) (res PutResult, id int64, err error)
+	// the keys it added, in the batch's order, with state (opaque to the
+	// store, kept as given; nil: none); id is that record's (ids grow), 0
+	// when the batch added nothing. A batch refused (EINVALID) leaves no
+	// record.
+	PutPending(ctx context.Context, batch []Observation, node string, state []byte) (res PutResult, id int64, err error)
 	// Published forgets the pending record id; forgetting one already
 	// forgotten, or never kept, is not an error.
 	Published(ctx context.Context, id int64) error
@@ -78,6 +79,11 @@ type PendingRecord struct {
 	StoredAt time.Time
 	// Keys are the keys the batch added, in its order.
 	Keys []ObservationKey
+	// State is what the node kept with the record (PutPending's state:
+	// package stream keeps there its routing state before the batch, to
+	// rebuild the batch's messages as they were first made); nil when it
+	// kept none, or for a record kept before the stores kept it.
+	State []byte
 }
 
 // EncodeOutboxKeys is how both stores keep a pending record's keys

@@ -37,14 +37,15 @@ func (m *Mission) outbox() (accord.ObservationOutbox, error) {
 
 // StorePending is Store for an ingest node named node: the batch's new
 // observations are put in the store with a pending record of their keys
-// for node (accord.ObservationOutbox.PutPending), whose id it returns (0
-// when the batch added nothing). The node calls Published with it once
-// the batch's messages are acknowledged.
+// for node and state, the node's own (accord.ObservationOutbox.PutPending;
+// nil: none), whose id it returns (0 when the batch added nothing). The
+// node calls Published with it once the batch's messages are
+// acknowledged.
 //
 // A submission the ledger refuses after the batch is stored (the disk
 // full) is an error, the record kept: the observations are published at
 // the node's next start (Pending), as any other record left.
-func (m *Mission) StorePending(ctx context.Context, batch []monitor.Observation, sub *ledger.Submission, node string) (Stored, int64, error) {
+func (m *Mission) StorePending(ctx context.Context, batch []monitor.Observation, sub *ledger.Submission, node string, state []byte) (Stored, int64, error) {
 	o, err := m.outbox()
 	if err != nil {
 		return Stored{}, 0, err
@@ -53,7 +54,7 @@ func (m *Mission) StorePending(ctx context.Context, batch []monitor.Observation,
 	defer m.storeMu.Unlock()
 	var id int64
 	st, err := m.store(ctx, batch, sub, func(ctx context.Context, batch []monitor.Observation) (res accord.PutResult, err error) {
-		res, id, err = o.PutPending(ctx, batch, node)
+		res, id, err = o.PutPending(ctx, batch, node, state)
 		return res, err
 	})
 	if err != nil {
@@ -74,9 +75,10 @@ func (m *Mission) Published(ctx context.Context, id int64) error {
 
 // Pending calls f with node's pending records, oldest first: each
 // record's id, when its batch was stored (zero when the store did not
-// note it: accord.PendingRecord) and the observations it lists, read
-// back from the store, in their batch's order. f may call Published.
-func (m *Mission) Pending(ctx context.Context, node string, f func(id int64, storedAt time.Time, fresh []monitor.Observation) error) error {
+// note it: accord.PendingRecord), the state the node kept with it (nil:
+// none) and the observations it lists, read back from the store, in
+// their batch's order. f may call Published.
+func (m *Mission) Pending(ctx context.Context, node string, f func(id int64, storedAt time.Time, state []byte, fresh []monitor.Observation) error) error {
 	o, err := m.outbox()
 	if err != nil {
 		return err
@@ -95,7 +97,7 @@ func (m *Mission) Pending(ctx context.Context, node string, f func(id int64, sto
 			}
 			fresh[i] = *x
 		}
-		return f(id, r.StoredAt, fresh)
+		return f(id, r.StoredAt, r.State, fresh)
 	})
 }
 

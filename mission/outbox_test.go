@@ -14,7 +14,7 @@ import (
 
 // An ingest node's store stage with the outbox: the batch's new
 // observations and a pending record of them, read back in the batch's
-// order until Published; a store without an outbox is refused, nothing
+// order with the node's state until Published; a store without an outbox is refused, nothing
 // stored.
 func TestStorePending(t *testing.T) {
 	ctx := context.Background()
@@ -29,16 +29,19 @@ func TestStorePending(t *testing.T) {
 		t.Fatalf("SQLite: %v", err)
 	}
 	o1, o2 := monitortest.Observation("s", "1"), monitortest.Observation("s", "2")
-	st, id, err := m.StorePending(ctx, []monitor.Observation{o2, o1, o2}, nil, "n1")
+	st, id, err := m.StorePending(ctx, []monitor.Observation{o2, o1, o2}, nil, "n1", []byte(`{"last":"x"}`))
 	if err != nil || id == 0 || st.Added != 2 || st.Duplicates != 1 || len(st.Fresh) != 2 {
 		t.Fatalf("StorePending: %+v, record %d, %v; want 2 added, 1 duplicate, a record", st, id, err)
 	}
-	if st, again, err := m.StorePending(ctx, []monitor.Observation{o1}, nil, "n1"); err != nil || again != 0 || st.Added != 0 {
+	if st, again, err := m.StorePending(ctx, []monitor.Observation{o1}, nil, "n1", nil); err != nil || again != 0 || st.Added != 0 {
 		t.Fatalf("a resend: %+v, record %d, %v; want nothing added, no record", st, again, err)
 	}
 	pending := func(node string) (ids []int64, keys [][]monitor.Key) {
 		t.Helper()
-		if err := m.Pending(ctx, node, func(id int64, _ time.Time, fresh []monitor.Observation) error {
+		if err := m.Pending(ctx, node, func(id int64, _ time.Time, state []byte, fresh []monitor.Observation) error {
+			if string(state) != `{"last":"x"}` {
+				t.Errorf("record %d: state %q, want the one kept", id, state)
+			}
 			var ks []monitor.Key
 			for i := range fresh {
 				ks = append(ks, fresh[i].Key())
@@ -75,7 +78,7 @@ func TestStorePending(t *testing.T) {
 	if err := mem.CheckOutbox(); accord.ErrorCode(err) != accord.EINVALID {
 		t.Errorf("a store without an outbox: %v; want EINVALID", err)
 	}
-	if _, _, err := mem.StorePending(ctx, []monitor.Observation{o1}, nil, "n1"); accord.ErrorCode(err) != accord.EINVALID {
+	if _, _, err := mem.StorePending(ctx, []monitor.Observation{o1}, nil, "n1", nil); accord.ErrorCode(err) != accord.EINVALID {
 		t.Errorf("StorePending on a store without an outbox: %v; want EINVALID", err)
 	}
 	if n, _ := ms.Len(ctx); n != 0 {

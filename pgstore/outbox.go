@@ -16,10 +16,11 @@ var _ accord.ObservationOutbox = (*ObservationStore)(nil)
 // PutPending implements accord.ObservationOutbox: Put, and in the
 // transaction that inserts the batch's new keys, when it adds any, a row
 // of the outbox table for node listing them, marked with the Put's token
-// (an attempt retried after a lost commit finds it).
-func (s *ObservationStore) PutPending(ctx context.Context, batch []accord.Observation, node string) (res accord.PutResult, id int64, err error) {
+// (an attempt retried after a lost commit finds it), with state (NULL
+// when nil).
+func (s *ObservationStore) PutPending(ctx context.Context, batch []accord.Observation, node string, state []byte) (res accord.PutResult, id int64, err error) {
 	defer s.db.wrap(&err, "storing a batch of %d observations with node %q's pending record", len(batch), node)
-	res, err = s.put(ctx, batch, keepPending(node, &id))
+	res, err = s.put(ctx, batch, keepPending(node, state, &id))
 	if err != nil {
 		return accord.PutResult{}, 0, err
 	}
@@ -28,9 +29,9 @@ func (s *ObservationStore) PutPending(ctx context.Context, batch []accord.Observ
 
 // keepPending is PutPending's work in Put's transaction: the outbox's
 // row of node listing the keys the batch added (none when it added
-// none), its id set in *id; a row of the same batch (an attempt whose
-// commit was lost) is found, not kept again.
-func keepPending(node string, id *int64) beforeCommit {
+// none), with state, its id set in *id; a row of the same batch (an
+// attempt whose commit was lost) is found, not kept again.
+func keepPending(node string, state []byte, id *int64) beforeCommit {
 	return func(ctx context.Context, tx pgx.Tx, rows []row, added map[accord.ObservationKey]bool, token [16]byte) error {
 		*id = 0
 		var keys []accord.ObservationKey
@@ -46,7 +47,7 @@ func keepPending(node string, id *int64) beforeCommit {
 		if err != nil {
 			return err
 		}
-		err = tx.QueryRow(ctx, `INSERT INTO outbox (node, batch, keys, stored_at) VALUES ($1, $2, $3, $4) ON CONFLICT (batch) DO NOTHING RETURNING id`, node, token, b, time.Now().UTC()).Scan(id)
+		err = tx.QueryRow(ctx, `INSERT INTO outbox (node, batch, keys, stored_at, state) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (batch) DO NOTHING RETURNING id`, node, token, b, time.Now().UTC(), state).Scan(id)
 		if errors.Is(err, pgx.ErrNoRows) { // kept by an earlier attempt whose commit was not acknowledged
 			err = tx.QueryRow(ctx, `SELECT id FROM outbox WHERE batch = $1`, token).Scan(id)
 		}
@@ -70,21 +71,22 @@ func (s *ObservationStore) Published(ctx context.Context, id int64) (err error) 
 // first, then handed to f: f may call Published.
 func (s *ObservationStore) Pending(ctx context.Context, node string, f func(accord.PendingRecord) error) (err error) {
 	type record struct {
-		id   int64
-		keys []byte
-		at   *time.Time
+		id    int64
+		keys  []byte
+		at    *time.Time
+		state []byte
 	}
 	var recs []record
 	err = s.db.do(ctx, "observations", "pending", func(ctx context.Context) error {
 		recs = recs[:0]
-		rows, err := s.db.pool.Query(ctx, `SELECT id, keys, stored_at FROM outbox WHERE node = $1 ORDER BY id`, node)
+		rows, err := s.db.pool.Query(ctx, `SELECT id, keys, stored_at, state FROM outbox WHERE node = $1 ORDER BY id`, node)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
 			var r record
-			if err := rows.Scan(&r.id, &r.keys, &r.at); err != nil {
+			if err := rows.Scan(&r.id, &r.keys, &r.at, &r.state); err != nil {
 				return err
 			}
 			recs = append(recs, r)
@@ -96,7 +98,7 @@ func (s *ObservationStore) Pending(ctx context.Context, node string, f func(acco
 		return err
 	}
 	for _, r := range recs {
-		rec := accord.PendingRecord{ID: r.id}
+		rec := accord.PendingRecord{ID: r.id, State: r.state} // nil: NULL, kept without state or before migration 0010
 		if rec.Keys, err = accord.DecodeOutboxKeys(r.keys); err != nil {
 			return fmt.Errorf("postgres %s: table outbox, row %d: %w", s.db.name, r.id, err)
 		}

@@ -181,3 +181,42 @@ func plainDB(t *testing.T) *pgstore.DB {
 func TestIncidentStoreWithoutPostGIS(t *testing.T) {
 	monitortest.RunIncidentStoreTests(t, func(t *testing.T) monitor.IncidentStore { return pgstore.NewIncidentStore(plainDB(t)) })
 }
+
+// A pending record kept before migration 0010 (no state column) reads
+// with no state once the migration added the column: its node rebuilds
+// the batch's messages as it did before (package stream, Recover).
+func TestOutboxRecordBeforeItsState(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.DB(t)
+	db, err := pgstore.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, id, err := pgstore.NewObservationStore(db).PutPending(ctx, []monitor.Observation{monitortest.Observation("s", "1")}, "a", []byte("state"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	// The schema before migration 0010, the record in it.
+	c, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{`ALTER TABLE outbox DROP COLUMN state`, `DELETE FROM migrations WHERE version = 10`} {
+		if _, err := c.Exec(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	c.Close(ctx)
+	if db, err = pgstore.Open(ctx, url); err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var got []accord.PendingRecord
+	if err := pgstore.NewObservationStore(db).Pending(ctx, "a", func(r accord.PendingRecord) error { got = append(got, r); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].ID != id || len(got[0].Keys) != 1 || got[0].State != nil {
+		t.Fatalf("the record kept before migration 0010: %+v; want record %d of s/1, no state", got, id)
+	}
+}

@@ -102,10 +102,10 @@ func TestRetriedPutPendingFindsItsRecord(t *testing.T) {
 	}
 	token := [16]byte{1}
 	var first, again int64
-	if _, err := s.insert(ctx, rs, token, keepPending("n", &first), nil); err != nil || first == 0 {
+	if _, err := s.insert(ctx, rs, token, keepPending("n", nil, &first), nil); err != nil || first == 0 {
 		t.Fatalf("first attempt: record %d, %v", first, err)
 	}
-	if _, err := s.insert(ctx, rs, token, keepPending("n", &again), nil); err != nil || again != first {
+	if _, err := s.insert(ctx, rs, token, keepPending("n", nil, &again), nil); err != nil || again != first {
 		t.Fatalf("the same batch again (its commit unacknowledged): record %d, %v; want %d", again, err, first)
 	}
 	n := 0

@@ -14,8 +14,8 @@ var _ accord.ObservationOutbox = (*ObservationStore)(nil)
 
 // PutPending implements accord.ObservationOutbox: Put, and in its
 // transaction, when the batch adds observations, a row of the outbox
-// table for node listing their keys.
-func (s *ObservationStore) PutPending(caller context.Context, batch []accord.Observation, node string) (res accord.PutResult, id int64, err error) {
+// table for node listing their keys, with state (NULL when nil).
+func (s *ObservationStore) PutPending(caller context.Context, batch []accord.Observation, node string, state []byte) (res accord.PutResult, id int64, err error) {
 	defer s.db.wrap(&err, "storing a batch of %d observations with node %q's pending record", len(batch), node)
 	ctx := context.WithoutCancel(caller)
 	conn, err := s.db.db.Conn(ctx)
@@ -32,7 +32,7 @@ func (s *ObservationStore) PutPending(caller context.Context, batch []accord.Obs
 			if err != nil {
 				return err
 			}
-			st, err := prepare.PrepareContext(ctx, `INSERT INTO outbox (node, keys, stored_at) VALUES (?, ?, ?)`)
+			st, err := prepare.PrepareContext(ctx, `INSERT INTO outbox (node, keys, stored_at, state) VALUES (?, ?, ?, ?)`)
 			if err != nil {
 				return err
 			}
@@ -42,7 +42,11 @@ func (s *ObservationStore) PutPending(caller context.Context, batch []accord.Obs
 				return fmt.Errorf("the SQLite driver's statement %T does not run with a context", st)
 			}
 			at := time.Now().UTC().Format(time.RFC3339Nano)
-			r, err := exec.ExecContext(ctx, []driver.NamedValue{{Ordinal: 1, Value: node}, {Ordinal: 2, Value: keys}, {Ordinal: 3, Value: at}})
+			var st4 driver.Value // NULL: no state
+			if state != nil {
+				st4 = state
+			}
+			r, err := exec.ExecContext(ctx, []driver.NamedValue{{Ordinal: 1, Value: node}, {Ordinal: 2, Value: keys}, {Ordinal: 3, Value: at}, {Ordinal: 4, Value: st4}})
 			if err != nil {
 				return fmt.Errorf("keeping the pending record: %w", err)
 			}
@@ -68,21 +72,22 @@ func (s *ObservationStore) Published(ctx context.Context, id int64) (err error) 
 // first, then handed to f: f may call Published.
 func (s *ObservationStore) Pending(ctx context.Context, node string, f func(accord.PendingRecord) error) (err error) {
 	type record struct {
-		id   int64
-		keys []byte
-		at   sql.NullString
+		id    int64
+		keys  []byte
+		at    sql.NullString
+		state []byte
 	}
 	var recs []record
 	err = func() (err error) {
 		defer s.db.wrap(&err, "reading node %q's pending records", node)
-		rows, err := s.db.db.QueryContext(ctx, `SELECT id, keys, stored_at FROM outbox WHERE node = ? ORDER BY id`, node)
+		rows, err := s.db.db.QueryContext(ctx, `SELECT id, keys, stored_at, state FROM outbox WHERE node = ? ORDER BY id`, node)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
 			var r record
-			if err := rows.Scan(&r.id, &r.keys, &r.at); err != nil {
+			if err := rows.Scan(&r.id, &r.keys, &r.at, &r.state); err != nil {
 				return err
 			}
 			recs = append(recs, r)
@@ -93,7 +98,7 @@ func (s *ObservationStore) Pending(ctx context.Context, node string, f func(acco
 		return err
 	}
 	for _, r := range recs {
-		rec := accord.PendingRecord{ID: r.id}
+		rec := accord.PendingRecord{ID: r.id, State: r.state} // nil: NULL, kept without state or before migration 0008
 		if rec.Keys, err = accord.DecodeOutboxKeys(r.keys); err != nil {
 			return fmt.Errorf("sqlite %s: table outbox, row %d: %w", s.db.path, r.id, err)
 		}

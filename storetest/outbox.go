@@ -52,7 +52,7 @@ func RunObservationOutboxTests(t *testing.T, open OpenOutbox) {
 	}
 	putPending := func(t *testing.T, s accord.ObservationOutbox, batch []accord.Observation, node string) (accord.PutResult, int64) {
 		t.Helper()
-		res, id, err := s.PutPending(ctx, batch, node)
+		res, id, err := s.PutPending(ctx, batch, node, nil)
 		if err != nil {
 			t.Fatalf("PutPending of %d observations for %q: %v", len(batch), node, err)
 		}
@@ -96,7 +96,7 @@ func RunObservationOutboxTests(t *testing.T, open OpenOutbox) {
 		putPending(t, s, obs("s", "1"), "a")
 		bad := obs("s", "2", "1")
 		bad[1].Count++ // key s/1 with other content
-		res, id, err := s.PutPending(ctx, bad, "a")
+		res, id, err := s.PutPending(ctx, bad, "a", []byte("state"))
 		if accord.ErrorCode(err) != accord.EINVALID || id != 0 || res.Added != 0 {
 			t.Fatalf("a conflicting batch: %+v, id %d, %v; want EINVALID, no id", res, id, err)
 		}
@@ -211,6 +211,38 @@ func RunObservationOutboxTests(t *testing.T, open OpenOutbox) {
 		_, id2 := putPending(t, s, obs("s", "3"), "a")
 		if id2 <= id {
 			t.Errorf("an id after reopening and forgetting the last (%d) is not after it (%d)", id2, id)
+		}
+	})
+	t.Run("the state kept with a record, as given, across a restart", func(t *testing.T) {
+		s, reopen := open(t)
+		// Any bytes (JSON; a NUL, invalid UTF-8), and none: a record kept
+		// without state, as those kept before the stores kept it (NULL),
+		// reads nil (the node rebuilds its messages without it).
+		states := [][]byte{[]byte(`{"clock":1748750400000000000,"last":"ab12"}`), {0, 0xff, 'x', 0}, nil}
+		var ids []int64
+		for i, state := range states {
+			_, id, err := s.PutPending(ctx, obs("s", fmt.Sprint(i)), "a", state)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, id)
+		}
+		for _, when := range []string{"kept", "after reopening"} {
+			if when != "kept" {
+				s = reopen()
+			}
+			var got []accord.PendingRecord
+			if err := s.Pending(ctx, "a", func(r accord.PendingRecord) error { got = append(got, r); return nil }); err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(states) {
+				t.Fatalf("%s: %d records, want %d", when, len(got), len(states))
+			}
+			for i, r := range got {
+				if r.ID != ids[i] || !slices.Equal(r.State, states[i]) || (states[i] == nil) != (r.State == nil) {
+					t.Errorf("%s: record %d: id %d, state %q (nil %v); want id %d, state %q (nil %v)", when, i, r.ID, r.State, r.State == nil, ids[i], states[i], states[i] == nil)
+				}
+			}
 		}
 	})
 }

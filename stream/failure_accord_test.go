@@ -204,7 +204,7 @@ func accordNodeKilled(t *testing.T, ingestRetry time.Duration) {
 	// Every batch's pending record forgotten once its messages were
 	// acknowledged, those parked in the outbox too.
 	left := 0
-	if err := x.d.Mission.Pending(ctx, x.node.Ingester.Node, func(int64, time.Time, []monitor.Observation) error { left++; return nil }); err != nil || left > 0 {
+	if err := x.d.Mission.Pending(ctx, x.node.Ingester.Node, func(int64, time.Time, []byte, []monitor.Observation) error { left++; return nil }); err != nil || left > 0 {
 		t.Errorf("%d pending records left in the store (%v): every batch was published", left, err)
 	}
 	members := map[monitor.Key]int{}

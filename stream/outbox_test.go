@@ -145,7 +145,7 @@ func diesAfterPublishPastTheWindow(t *testing.T, unnoted bool) {
 	dead := lines[third : third+n]
 	records := func(x *deployment) int {
 		k := 0
-		if err := x.d.Mission.Pending(ctx, "ingest-a", func(int64, time.Time, []monitor.Observation) error { k++; return nil }); err != nil {
+		if err := x.d.Mission.Pending(ctx, "ingest-a", func(int64, time.Time, []byte, []monitor.Observation) error { k++; return nil }); err != nil {
 			t.Fatal(err)
 		}
 		return k
@@ -224,7 +224,7 @@ func TestRecoverWhileJetStreamDown(t *testing.T) {
 	}
 	records := func() int {
 		k := 0
-		if err := x.d.Mission.Pending(ctx, "a", func(int64, time.Time, []monitor.Observation) error { k++; return nil }); err != nil {
+		if err := x.d.Mission.Pending(ctx, "a", func(int64, time.Time, []byte, []monitor.Observation) error { k++; return nil }); err != nil {
 			t.Fatal(err)
 		}
 		return k

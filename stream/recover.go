@@ -47,7 +47,7 @@ func (g *Ingester) Recover(ctx context.Context, wait time.Duration) (int, error)
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	var recs []pendingBatch
-	err := g.m.Pending(ctx, g.Node, func(id int64, storedAt time.Time, fresh []monitor.Observation) error {
+	err := g.m.Pending(ctx, g.Node, func(id int64, storedAt time.Time, _ []byte, fresh []monitor.Observation) error {
 		ptrs := make([]*monitor.Observation, len(fresh))
 		for i := range fresh {
 			ptrs[i] = &fresh[i]
