@@ -110,13 +110,14 @@
 // (before: 377 of 838 closings on 2 sectors and 497 on 3 up to 26 min
 // later, 1,585 and 2,005 of 3,580 ledger entries at another place). An
 // ingest node reads back when fusion last looked with the clock
-// (HeaderScanned). Not exact: a batch a node stored and rebuilds at its
-// restart (Recover) after some of its messages reached the stream is
-// split on what it reads back, which already counts that batch's looks,
-// so its rebuilt messages may count fewer parts than those the stream
-// kept: the recorder then lets the batch go after PartWait; several
-// ingest nodes take in each other's looks with the clock, a second late
-// at most. A presence duty's sector is told the clock likewise where it
+// (HeaderScanned). A batch a node stored and rebuilds at its restart
+// (Recover) after some of its messages reached the stream is split on
+// the routing state kept with its pending record, not on what the node
+// reads back (which already counts that batch's looks): its rebuilt
+// messages are those it was first split into, parts of ticks alone
+// included (TestIngestNodeDiesMidBatchRebuildsItsParts). Not exact:
+// several ingest nodes take in each other's looks with the clock, a
+// second late at most. A presence duty's sector is told the clock likewise where it
 // passes one of the duty's deadlines, so that each missing report comes
 // in one pipeline's batch (sector.TestMissingReportInThePipelinesBatch).
 //
@@ -140,7 +141,8 @@
 // the one they come after (TestFirstBatchAfterALaterOne; it waited at the
 // head's place, its node's next batches behind it, until 256 batches waited). A batch
 // takes the batch it comes after from any of its parts: those an ingest
-// node rebuilt at its restart name none (TestRebuiltPartNamesNoBatch).
+// node rebuilt at its restart from a pending record kept without its
+// routing state (by an older node) name none (TestRebuiltPartNamesNoBatch).
 // Batches of several ingest nodes are
 // taken in the order their first parts come: each node's in its order,
 // the nodes' interleaved as their workers are through. Where the member
@@ -191,7 +193,14 @@
 // the store's pending records keep them:
 // the node started again under the same name (Config.Node) publishes them
 // before it takes a batch (Ingester.Recover), rebuilt from the store with
-// the same message ids; the messages ObsStream holds already (the node
+// the same message ids, and the same headers: each record keeps the
+// node's routing state before its batch (the front's clock, the last
+// look, the batch before it), from which the batch's messages are made
+// again as they were first made — not from the clock the node reads back
+// from the stream, which holds the batch's parts published before it
+// died (TestIngestNodeDiesMidBatchRebuildsItsParts: the rebuilt parts
+// were the original ones byte for byte, the recorder took the batch
+// whole at once); the messages ObsStream holds already (the node
 // died after JetStream acknowledged them, before the store forgot the
 // record) are looked for there, from the time the store noted with the
 // record, and not published again — JetStream would keep them once

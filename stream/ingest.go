@@ -312,7 +312,7 @@ func (g *Ingester) Ingest(ctx context.Context, batch []monitor.Observation, sub 
 	var fresh []*monitor.Observation
 	var record int64
 	if g.Region == "" {
-		st, id, err := g.m.StorePending(ctx, batch, sub, g.Node, nil)
+		st, id, err := g.m.StorePending(ctx, batch, sub, g.Node, g.routingState())
 		if err != nil {
 			g.mu.Unlock()
 			return res, err

@@ -2,6 +2,7 @@ package stream
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -29,7 +30,14 @@ const recoverWait = 30 * time.Second
 // acknowledged, the node having died in between. Each record's
 // observations are read back from the store and its messages rebuilt as
 // Ingest built them — the same lines, so the same batch digest and
-// message ids. The messages ObsStream holds already (the node died after
+// message ids — from the routing state Ingest kept with the record (the
+// clock, the last look, the batch before: routing), so that they are
+// the messages the batch was first split into, headers and all, however
+// many of them reached the stream before the node died; a record kept
+// without it (by an older node) is split on the clock read from the
+// stream (SeedClock). The node then goes on from the later of that clock
+// and the one its rebuilt batches leave, after the last of them
+// (HeaderAfter). The messages ObsStream holds already (the node died after
 // JetStream acknowledged them, before the store forgot the record) are
 // looked for there and not published again (publishedAlready): within
 // JetStream's duplicate window it would keep them once anyway, but a node
@@ -46,15 +54,40 @@ func (g *Ingester) Recover(ctx context.Context, wait time.Duration) (int, error)
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	// The clock as seeded from the stream (SeedClock), which may hold
+	// other nodes' later batches: the node goes on from the later of it
+	// and the clock its rebuilt batches leave.
+	seededClock, seededScanned := g.clock, g.scanned
+	later := func() {
+		if seededClock.After(g.clock) {
+			g.clock = seededClock
+		}
+		if seededScanned.After(g.scanned) {
+			g.scanned = seededScanned
+		}
+	}
 	var recs []pendingBatch
-	err := g.m.Pending(ctx, g.Node, func(id int64, storedAt time.Time, _ []byte, fresh []monitor.Observation) error {
+	err := g.m.Pending(ctx, g.Node, func(id int64, storedAt time.Time, state []byte, fresh []monitor.Observation) error {
 		ptrs := make([]*monitor.Observation, len(fresh))
 		for i := range fresh {
 			ptrs[i] = &fresh[i]
 		}
+		// The batch's messages made from the routing state they were
+		// first made from: the same headers, whatever the stream holds
+		// of the batch now. A record without it (kept by an older
+		// node) is split on the state as it stands.
+		if err := g.setRoutingState(state); err != nil {
+			if g.Logger != nil {
+				g.Logger.Warn("stream: a pending record's routing state does not decode; its batch's messages are made on the clock read from the stream, and may count other parts than those it published", "node", g.Node, "record", id, "err", err)
+			}
+			later()
+		} else if state == nil {
+			later()
+		}
 		recs = append(recs, pendingBatch{id: id, storedAt: storedAt, msgs: g.messages(fresh, ptrs, g.route(fresh))})
 		return nil
 	})
+	later()
 	if err != nil {
 		return len(recs), fmt.Errorf("ingest node %q: reading its pending records from the store: %w", g.Node, err)
 	}
@@ -94,6 +127,60 @@ func (g *Ingester) Recover(ctx context.Context, wait time.Duration) (int, error)
 		g.Logger.Warn("stream: JetStream did not acknowledge every message of the batches this node stored before it stopped; they wait in its outbox, published before it stores anything", "node", g.Node, "records", len(recs), "messages", len(g.outbox), "err", err)
 	}
 	return len(recs), nil
+}
+
+// routing is an ingest node's routing state, from which a batch's
+// messages are made (messages): kept with the batch's pending record as
+// it was before the batch (routingState), so that a node restarted makes
+// the batch's messages again as they were first made (Recover) — not
+// from what it read back from the stream (SeedClock), which holds the
+// part of the batch published before the node died: the batch itself as
+// the last (no HeaderAfter), its looks with the clock counted (fewer
+// HeaderTicks, a part of ticks alone missing: another HeaderParts).
+// Times in Unix nanoseconds, as the headers tell them; absent when zero.
+type routing struct {
+	Clock   *int64 `json:"clock,omitempty"`
+	Scanned *int64 `json:"scanned,omitempty"`
+	Last    string `json:"last,omitempty"`
+}
+
+// routingState is the node's routing state, encoded, for the pending
+// record of the batch whose messages it makes next. The caller holds mu.
+func (g *Ingester) routingState() []byte {
+	var r routing
+	nanos := func(t time.Time) *int64 {
+		if t.IsZero() {
+			return nil
+		}
+		ns := t.UnixNano()
+		return &ns
+	}
+	r.Clock, r.Scanned, r.Last = nanos(g.clock), nanos(g.scanned), g.last
+	b, err := json.Marshal(r)
+	if err != nil {
+		panic(err) // a struct of numbers and a string
+	}
+	return b
+}
+
+// setRoutingState sets the node's routing state to one routingState
+// encoded; nil leaves it as it is. The caller holds mu.
+func (g *Ingester) setRoutingState(b []byte) error {
+	if b == nil {
+		return nil
+	}
+	var r routing
+	if err := json.Unmarshal(b, &r); err != nil {
+		return fmt.Errorf("routing state %.100q: %w", b, err)
+	}
+	at := func(ns *int64) time.Time {
+		if ns == nil {
+			return time.Time{}
+		}
+		return time.Unix(0, *ns).UTC()
+	}
+	g.clock, g.scanned, g.last = at(r.Clock), at(r.Scanned), r.Last
+	return nil
 }
 
 // pendingBatch is a pending record of the store's outbox with the

@@ -191,3 +191,72 @@ func BenchmarkPublishedAlready(b *testing.B) {
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
 }
+
+// The routing state kept with a pending record (routingState) makes a
+// batch's messages again as they were first made, headers and all, from
+// a node whose state has moved on since (here: past the batch itself, as
+// SeedClock leaves it when part of the batch reached the stream); the
+// zero state round-trips as zero.
+func TestRoutingStateRemakesTheMessages(t *testing.T) {
+	ctx := context.Background()
+	a, k := monitortest.Reference(t)
+	m, err := mission.Open(ctx, mission.Config{Agreement: a, Kernel: k, Observations: monitor.NewMemStore(), Incidents: monitor.NewMemIncidentStore()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := sim.FromAgreement(a.Monitoring, k)
+	cfg.Seed, cfg.Start, cfg.Duration, cfg.Rate = 5, time.Date(2025, 6, 1, 4, 0, 0, 0, time.UTC), 12*time.Hour, 30
+	res, err := sim.Run(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body bytes.Buffer
+	for _, o := range res.Observations {
+		b, err := json.Marshal(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body.Write(append(b, '\n'))
+	}
+	obs, err := monitor.Decode(&body, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Split(m, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := NewIngester(m, &Conn{}, s.Plan, nil)
+	zero := g.routingState()
+	if err := g.setRoutingState(zero); err != nil || !g.clock.IsZero() || !g.scanned.IsZero() || g.last != "" {
+		t.Fatalf("the zero state %s: %v, clock %v, scanned %v, last %q", zero, err, g.clock, g.scanned, g.last)
+	}
+	split := func(batch []monitor.Observation) []*nats.Msg {
+		fresh := make([]*monitor.Observation, len(batch))
+		for i := range batch {
+			fresh[i] = &batch[i]
+		}
+		return g.messages(batch, fresh, g.route(batch))
+	}
+	const n = 10
+	remade := 0
+	for i := 0; i+2*n <= len(obs); i += n {
+		state := g.routingState()
+		want := split(obs[i : i+n])
+		split(obs[i+n : i+2*n]) // the node moves on
+		if err := g.setRoutingState(state); err != nil {
+			t.Fatal(err)
+		}
+		got := split(obs[i : i+n])
+		if len(got) != len(want) {
+			t.Fatalf("batch at %d: %d messages remade, %d made", i, len(got), len(want))
+		}
+		for j := range want {
+			if got[j].Subject != want[j].Subject || !bytes.Equal(got[j].Data, want[j].Data) || fmt.Sprint(got[j].Header) != fmt.Sprint(want[j].Header) {
+				t.Fatalf("batch at %d, message %d: remade %s %v, made %s %v", i, j, got[j].Subject, got[j].Header, want[j].Subject, want[j].Header)
+			}
+		}
+		remade += len(got)
+	}
+	t.Logf("%d messages of %d observations in batches of %d remade", remade, len(obs), n)
+}
