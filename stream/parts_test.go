@@ -170,7 +170,7 @@ func TestIngestNodeDiesMidBatchRebuildsItsParts(t *testing.T) {
 	gotState := x.state(t)
 	same(t, "an ingest node died in the middle of a batch", want, gotState)
 	sameEntries(t, "an ingest node died in the middle of a batch", wantEntries, entries(t, x))
-	t.Logf("%d observations in batches of %d; the batch at line %d split into %d messages, the first published before the node died; everything posted recorded %v after the restart began; %d incidents, %d ledger entries", len(lines), n, deadAt, len(orig), took.Round(time.Millisecond), len(gotState.incidents), gotState.entries)
+	t.Logf("%d observations in batches of %d; the batch at line %d split into %d messages, the first published before the node died; the dead batch recorded %v after the restart began; %d incidents, %d ledger entries", len(lines), n, deadAt, len(orig), took.Round(time.Millisecond), len(gotState.incidents), gotState.entries)
 }
 
 // ticksAloneLater is the first line, past the first tenth of lines, of
