@@ -141,3 +141,29 @@ func TestBatchAfterOneDecidedLongAgo(t *testing.T) {
 			len(seqr.order), seqr.order[len(seqr.order)-1], len(r.waiting), others+2, others)
 	}
 }
+
+// Parts of one batch that disagree on their number (a part rebuilt at an
+// ingest node's restart from an old pending record, without the node's
+// state, counts fewer: its part of ticks alone left out): the batch is
+// whole only at the most any part says, and the disagreement is logged.
+// Before, the count of the latest part decided: B's original part said 3,
+// the rebuilt one 2, and B was decided at two parts, without sector 2's.
+func TestPartsDisagreeOnTheirNumber(t *testing.T) {
+	seqr := &batchNames{}
+	var logs bytes.Buffer
+	r := &Recorder{Sectors: 3, seq: seqr, logger: slog.New(slog.NewTextHandler(&logs, nil))}
+	out := (&outputs{r: r}).out
+	out(0, "A", "", 1)
+	out(0, "B", "A", 3) // the original, before the node died
+	out(1, "B", "A", 2) // rebuilt at its restart
+	if slices.Contains(seqr.order, "B") {
+		t.Fatalf("batches decided %v: B at two of its three parts", seqr.order)
+	}
+	out(2, "B", "A", 3) // the part of ticks alone, come after all
+	if want := []string{"A", "B"}; !slices.Equal(seqr.order, want) {
+		t.Errorf("batches decided %v, want %v", seqr.order, want)
+	}
+	if !strings.Contains(logs.String(), "disagree on how many they are") {
+		t.Errorf("nothing logged of the disagreement: %s", logs.String())
+	}
+}

@@ -469,11 +469,22 @@ func (r *Recorder) hold(f fused, h nats.Header, seq uint64, restoring bool) []mi
 		// batch's other parts name the one it comes after.
 		w.after = after
 	}
+	if n != w.n {
+		// Parts that disagree on their number: a part rebuilt at an ingest
+		// node's restart from a record kept before the record kept the
+		// node's state (Recover) can count fewer. The batch waits for the
+		// most any part says, PartWait at most: taken as whole at the
+		// fewer, it was decided without the part of ticks alone.
+		if !restoring {
+			r.logger.Warn("stream: the parts of a batch disagree on how many they are; the recorder waits for the most any says (released after PartWait if one never comes)", "batch", batch, "parts", n, "before", w.n, "sector", f.Sector)
+		}
+		w.n = max(w.n, n)
+	}
 	w.parts = append(w.parts, part)
 	if !slices.Contains(w.sectors, f.Sector) { // a sector's part counts once
 		w.sectors = append(w.sectors, f.Sector)
 	}
-	if len(w.sectors) >= n {
+	if len(w.sectors) >= w.n {
 		w.whole = true
 		r.wholeNow(batch)
 	}
