@@ -57,7 +57,8 @@ type Server struct {
 	// TickIfDue, set with Tick, takes the ticks asked if due (if_due):
 	// the stream's ingest node publishes them marked so
 	// (stream.Ingester.TickIfDue), and the recorder decides them as
-	// Mission.TickIfDue.
+	// Mission.TickIfDue. Nil with Tick set: a tick asked if due is
+	// refused (EINVALID), not recorded as Tick would.
 	TickIfDue func(ctx context.Context, at time.Time) (mission.ClockResult, error)
 	Logger    *slog.Logger
 	MaxBody   int64

@@ -56,6 +56,12 @@ func (s *Server) postClock(w http.ResponseWriter, r *http.Request) {
 		tick, ifDue = s.Tick, s.TickIfDue
 	}
 	if req.IfDue {
+		if ifDue == nil {
+			// Server.Tick set without Server.TickIfDue: Tick would record
+			// the tick whatever passes.
+			s.fail(w, http.StatusBadRequest, accord.Errorf(accord.EINVALID, `"if_due": this server takes no tick asked if due (its Tick is set without TickIfDue): send the tick without it`))
+			return
+		}
 		tick = ifDue
 	}
 	res, err := tick(r.Context(), at)

@@ -239,3 +239,37 @@ func TestClockIfDueOverHTTP(t *testing.T) {
 		t.Errorf("the stream node was asked %v, want %v", asked, want)
 	}
 }
+
+// A server whose Server.Tick is set without Server.TickIfDue (a caller of
+// the package that set Tick before TickIfDue existed) refuses a tick
+// asked if due, 400, without calling Tick: Tick would record the tick
+// whatever passes, and if_due promises nothing recorded while nothing is
+// due. Before, the handler called the nil TickIfDue: a panic, the
+// connection closed without an answer.
+func TestClockIfDueWithoutTickIfDue(t *testing.T) {
+	s := api.NewServer(newMission(t, monitor.NewMemStore(), nil))
+	called := 0
+	s.Tick = func(_ context.Context, at time.Time) (mission.ClockResult, error) {
+		called++
+		return mission.ClockResult{Now: at, Derived: []engine.Derived{}, Deferred: true}, nil
+	}
+	node := httptest.NewServer(s.Handler())
+	defer node.Close()
+	for _, c := range []struct {
+		body  string
+		code  int
+		calls int
+	}{
+		{`{"at":"2025-06-03T00:00:00Z","if_due":true}`, 400, 0},
+		{`{"at":"2025-06-03T00:00:00Z"}`, 200, 1},
+	} {
+		called = 0
+		code, out := postClock(t, node.URL, "", "application/json", c.body)
+		if code != c.code || called != c.calls {
+			t.Errorf("%s: %d %v, Tick called %d times; want %d, called %d times", c.body, code, out, called, c.code, c.calls)
+		}
+		if msg, _ := out["message"].(string); c.code == 400 && !strings.Contains(msg, "if_due") {
+			t.Errorf("%s: %v; want a message naming if_due", c.body, out)
+		}
+	}
+}
