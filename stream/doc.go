@@ -188,8 +188,11 @@
 // Ingester.turn), so that a sector's stream holds its messages in the
 // store's order (TestRepublishedBeforeTheNextBatch). While JetStream
 // acknowledges nothing, a batch whose turn comes within firstAck of the
-// last failure does not wait Retry again: it is answered 503 at once, its
-// messages parked after the others (TestQueuedBatchRefusedAtOnce). If the node dies,
+// last failure (a batch's message, or the outbox's, the drainer's
+// included) does not wait Retry again: it is answered 503 at once, its
+// messages parked after the others, and a batch that would first publish
+// the outbox is refused so, nothing stored (TestQueuedBatchRefusedAtOnce,
+// TestQueuedBehindTheOutboxRefusedAtOnce). If the node dies,
 // the store's pending records keep them:
 // the node started again under the same name (Config.Node) publishes them
 // before it takes a batch (Ingester.Recover), rebuilt from the store with

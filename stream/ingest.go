@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -66,9 +67,11 @@ type Ingester struct {
 	// (a sector's fusion takes them in the stream's order).
 	turn chan struct{}
 	// failedAt is when JetStream last failed to acknowledge a message
-	// within Retry (UNIX nanoseconds), 0 once it acknowledges one again:
-	// a batch whose turn comes within firstAck of it does not try again
-	// (publishInTurn).
+	// (a batch's within Retry, the outbox's by flush's deadline; UNIX
+	// nanoseconds), 0 once it acknowledges one again: a batch whose turn
+	// comes within firstAck of it does not try again (publishInTurn,
+	// publish), nor does one that would publish the outbox before it is
+	// stored (flushOutbox).
 	failedAt atomic.Int64
 	// outMu guards the outbox and its drainer; taken after mu when both
 	// are.
@@ -210,6 +213,7 @@ func (g *Ingester) flush(ctx context.Context, deadline time.Time) error {
 			}
 		}
 		if err != nil {
+			g.failed()
 			return err
 		}
 		g.published()
@@ -365,7 +369,7 @@ func (g *Ingester) publishInTurn(ctx context.Context, prior, done chan struct{},
 	if prior != nil {
 		<-prior
 	}
-	if t := g.failedAt.Load(); t != 0 && time.Since(time.Unix(0, t)) < firstAck {
+	if g.failedLately() {
 		if g.Region != "" {
 			return &accord.Error{Code: accord.EUNAVAILABLE, Message: fmt.Sprintf(
 				"the regional stream %s did not acknowledge the %s before this one within %v: this one is not published either; retry it (what it published already is kept once)", RegionStream(g.Region), what, g.Retry)}
@@ -382,7 +386,7 @@ func (g *Ingester) publishInTurn(ctx context.Context, prior, done chan struct{},
 	}
 	for i, f := range futures {
 		if err := g.await(ctx, msgs[i], f); err != nil {
-			g.failedAt.Store(time.Now().UnixNano())
+			g.failed()
 			if g.Region == "" {
 				// Stored: what is not acknowledged is published later,
 				// before anything else is (a message acknowledged
@@ -405,6 +409,12 @@ func (g *Ingester) flushOutbox(ctx context.Context, consequence string) error {
 	if n == 0 {
 		return nil
 	}
+	if g.failedLately() {
+		// Queued behind a batch (or the drainer) that could not publish
+		// the outbox: refused at once, not Retry later again.
+		return &accord.Error{Code: accord.EUNAVAILABLE, Message: fmt.Sprintf(
+			"%d messages of batches stored earlier still wait for JetStream, which did not acknowledge them lately (unreachable, or no leader): %s", n, consequence)}
+	}
 	if err := g.flush(ctx, time.Now().Add(g.Retry)); err != nil {
 		return &accord.Error{Code: accord.EUNAVAILABLE, Message: fmt.Sprintf(
 			"%d messages of batches stored earlier still wait for JetStream (unreachable, or no leader): %s", n, consequence), Err: err}
@@ -421,7 +431,15 @@ func (g *Ingester) publish(ctx context.Context, msgs []*nats.Msg, record int64) 
 	g.outMu.Lock()
 	defer g.outMu.Unlock()
 	if n := len(g.outbox); n > 0 {
-		if err := g.flush(ctx, time.Now().Add(g.Retry)); err != nil {
+		var err error
+		if g.failedLately() {
+			// The outbox failed while this batch waited for it (the
+			// drainer's publication): not tried again Retry long.
+			err = errors.New("JetStream did not acknowledge the outbox's messages lately")
+		} else {
+			err = g.flush(ctx, time.Now().Add(g.Retry))
+		}
+		if err != nil {
 			if g.Region == "" && len(msgs) > 0 {
 				g.parkLocked(msgs, record)
 			}
@@ -511,6 +529,16 @@ func (g *Ingester) await(ctx context.Context, msg *nats.Msg, f jetstream.PubAckF
 	}
 	return &accord.Error{Code: accord.EUNAVAILABLE, Message: fmt.Sprintf(
 		"the batch is stored but JetStream did not acknowledge its message %s on %s within %v: the stream cluster is unreachable or has no leader; the node publishes it as soon as JetStream answers, and a retry of the batch is answered once it is", msg.Header.Get(nats.MsgIdHdr), msg.Subject, g.Retry), Err: err}
+}
+
+// failed notes that JetStream did not acknowledge a message in time.
+func (g *Ingester) failed() { g.failedAt.Store(time.Now().UnixNano()) }
+
+// failedLately says whether JetStream failed to acknowledge a message
+// within firstAck of now, and has acknowledged none since.
+func (g *Ingester) failedLately() bool {
+	t := g.failedAt.Load()
+	return t != 0 && time.Since(time.Unix(0, t)) < firstAck
 }
 
 func (g *Ingester) published() {

@@ -183,3 +183,78 @@ func TestQueuedBatchRefusedAtOnce(t *testing.T) {
 	monitortest.PostLines(t, x.url, lines[2*n:], n)
 	same(t, "batches refused while JetStream was down", want, x.state(t))
 }
+
+// JetStream still down once the first failure is older than firstAck:
+// batches that come then are queued on the ingest node (the drainer
+// publishing the outbox in vain, then the batch before them flushing it
+// Retry long), and each queued behind one that failed is refused at once,
+// not Retry later again — as those queued behind a batch's own
+// publication are (TestQueuedBatchRefusedAtOnce). Before, only a failed
+// acknowledgement of a batch's own message counted as a failure: the
+// outbox's publication failing (the drainer's, a batch's before it
+// stores) did not, so the second of two batches posted together waited
+// Retry after the first had, and a third Retry after that. Once
+// JetStream is back the batches refused are posted again, stored and
+// published, and the record is the embedded default's.
+func TestQueuedBehindTheOutboxRefusedAtOnce(t *testing.T) {
+	const n = 200
+	const retry = 3 * time.Second
+	lines := simulated(t, 11, 24*time.Hour, 15)
+	want := embedded(t, lines, n)
+	x, _ := open(t, t.TempDir(), &streamed{cfg: func(_ *mission.Mission, c *stream.Config) { c.Node = "ingest-a" }})
+	defer x.close(t)
+	x.node.Ingester.Retry = retry
+	var down atomic.Bool
+	down.Store(true)
+	stream.RefusePublication(x.node.Ingester, down.Load)
+	a := lines[:n]
+	if code, _, msg := post(t, x.url, a); code != http.StatusServiceUnavailable {
+		t.Fatalf("batch A, JetStream down: %d %s; want 503", code, msg)
+	}
+	time.Sleep(2500 * time.Millisecond) // A's failure older than firstAck
+	type answer struct {
+		code int
+		msg  string
+		at   time.Time
+	}
+	queued := [][][]byte{lines[n : 2*n], lines[2*n : 3*n]}
+	answers := make(chan answer, len(queued))
+	for _, b := range queued {
+		go func() {
+			body := append(bytes.Join(b, []byte("\n")), '\n')
+			resp, err := http.Post(x.url+"/v1/observations", "application/x-ndjson", bytes.NewReader(body))
+			if err != nil {
+				answers <- answer{msg: err.Error(), at: time.Now()}
+				return
+			}
+			msg, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			answers <- answer{resp.StatusCode, string(msg), time.Now()}
+		}()
+	}
+	var got []answer
+	for range queued {
+		got = append(got, <-answers)
+	}
+	for _, g := range got {
+		if g.code != http.StatusServiceUnavailable {
+			t.Fatalf("a batch posted while JetStream is down: %d %s; want 503", g.code, g.msg)
+		}
+	}
+	if gap := got[1].at.Sub(got[0].at); gap > 500*time.Millisecond {
+		t.Errorf("the second batch queued was answered %v after the first; want at once, not Retry (%v) later again", gap.Round(time.Millisecond), retry)
+	}
+	down.Store(false)
+	for deadline := time.Now().Add(time.Minute); x.node.Ingester.Unpublished() > 0; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the outbox not published a minute after JetStream came back")
+		}
+	}
+	for _, b := range queued {
+		if code, _, msg := post(t, x.url, b); code != http.StatusOK {
+			t.Fatalf("the client's retry: %d %s; want 200", code, msg)
+		}
+	}
+	monitortest.PostLines(t, x.url, lines[3*n:], n)
+	same(t, "batches refused while JetStream stayed down", want, x.state(t))
+}
