@@ -167,3 +167,30 @@ func TestPartsDisagreeOnTheirNumber(t *testing.T) {
 		t.Errorf("nothing logged of the disagreement: %s", logs.String())
 	}
 }
+
+// A part in one part (no HeaderParts) of a batch whose other part said
+// two — rebuilt at an ingest node's restart from a pending record kept
+// without the node's state, its part of ticks alone, published before
+// the node died, left out — is a part of that batch, not a batch of its
+// own. Before, it was decided alone and made the batch whole, while the
+// part said two went on waiting: never whole, its release (PartWait)
+// ignored as of a batch whole already, and the node's next batch, after
+// it, held behind it until maxWaiting batches were.
+func TestPartInOneOfABatchInTwo(t *testing.T) {
+	for _, restoring := range []bool{false, true} {
+		t.Run(fmt.Sprint("restoring ", restoring), func(t *testing.T) {
+			seqr := &batchNames{}
+			r := &Recorder{Sectors: 2, seq: seqr, logger: slog.New(slog.DiscardHandler)}
+			o := &outputs{r: r, restoring: restoring}
+			o.out(0, "A", "", 1)
+			o.out(1, "B", "A", 2) // the part of ticks alone, before the node died
+			o.out(0, "B", "", 1)  // rebuilt at its restart: one part
+			o.out(0, "C", "B", 1)
+			o.seq++
+			r.release("B", o.seq, restoring) // as PartWait would have it
+			if want := []string{"A", "B", "C"}; !slices.Equal(seqr.order, want) || len(r.waiting) != 0 {
+				t.Errorf("batches decided %v, want %v; %d held", seqr.order, want, len(r.waiting))
+			}
+		})
+	}
+}

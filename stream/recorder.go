@@ -446,8 +446,10 @@ func (r *Recorder) hold(f fused, h nats.Header, seq uint64, restoring bool) []mi
 		r.waiting = append(r.waiting, &waiting{parts: []sector.Part{part}, whole: true})
 		return r.ready(seq, restoring)
 	}
-	if n <= 1 {
-		// In one part: whole, perhaps after another (HeaderAfter).
+	if n <= 1 && r.parts[batch] == nil {
+		// In one part: whole, perhaps after another (HeaderAfter). A
+		// part in one of a batch whose other parts said more (rebuilt
+		// at an ingest node's restart, below) is a part of it.
 		r.waiting = append(r.waiting, &waiting{batch: batch, parts: []sector.Part{part}, whole: true, after: after, since: time.Now(), tick: tick, ifDue: ifDue})
 		if batch != "" {
 			r.wholeNow(batch)
@@ -469,6 +471,7 @@ func (r *Recorder) hold(f fused, h nats.Header, seq uint64, restoring bool) []mi
 		// batch's other parts name the one it comes after.
 		w.after = after
 	}
+	n = max(n, 1)
 	if n != w.n {
 		// Parts that disagree on their number: a part rebuilt at an ingest
 		// node's restart from a record kept before the record kept the
