@@ -119,6 +119,10 @@ have signed (its log says so); a regional ingest node refuses ticks.
 				_, err = w.Write(raw)
 				return err
 			}
+			if res.Deferred && ifDue {
+				fmt.Fprintf(w, "the tick to %s is published to the stream, asked if due: the recorder moves the agreement's clock there, after the batches taken before it, only if a deadline passes by then, and records what passes (GET /v1/agreement, the feed); otherwise nothing\n", res.Now.Format(time.RFC3339Nano))
+				return nil
+			}
 			if res.Deferred {
 				fmt.Fprintf(w, "the tick to %s is published to the stream: the recorder moves the agreement's clock there, after the batches taken before it, and records what passes by then (GET /v1/agreement, the feed); nothing, if the clock is there already\n", res.Now.Format(time.RFC3339Nano))
 				return nil

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -132,5 +135,41 @@ func TestServeTickEvery(t *testing.T) {
 	}
 	if _, errs, code := runAccord(t, "serve", "--tick-every", "-1s", "--data", t.TempDir()); code != 2 || !strings.Contains(errs, "--tick-every") {
 		t.Errorf("serve --tick-every -1s: exit %d %s, want 2 naming --tick-every", code, errs)
+	}
+}
+
+// accord clock tick on a stream node answers once the tick is published
+// (deferred), and says what the recorder does with it: moves the clock
+// there and records what passes; with --if-due, only if a deadline passes
+// by then. Before, --if-due's answer said too that the recorder moves the
+// clock there, which it does not while nothing is due.
+func TestClockTickDeferredSays(t *testing.T) {
+	const at = "2025-06-03T00:00:00Z"
+	var asked []string
+	node := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req api.ClockRequest
+		if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		asked = append(asked, fmt.Sprint(req.IfDue))
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"ticked":false,"now":%q,"derived":[],"deferred":true}`, req.At)
+	}))
+	defer node.Close()
+	for _, c := range []struct {
+		args        []string
+		says, never string
+	}{
+		{nil, "the recorder moves the agreement's clock there", "if a deadline passes"},
+		{[]string{"--if-due"}, "only if a deadline passes by then", "and records what passes by then"},
+	} {
+		out, errs, code := runAccord(t, append([]string{"clock", "tick", "--at", at, "--server", node.URL}, c.args...)...)
+		if code != 0 || !strings.Contains(out, "tick to "+at+" is published to the stream") || !strings.Contains(out, c.says) || strings.Contains(out, c.never) {
+			t.Errorf("clock tick %v on a stream node: exit %d\n%s%s\nwant it published, saying %q, not %q", c.args, code, out, errs, c.says, c.never)
+		}
+	}
+	if strings.Join(asked, ",") != "false,true" {
+		t.Errorf("the node was asked if_due %v, want false, true", asked)
 	}
 }
