@@ -127,6 +127,10 @@ have signed (its log says so); a regional ingest node refuses ticks.
 				fmt.Fprintf(w, "the tick to %s is published to the stream: the recorder moves the agreement's clock there, after the batches taken before it, and records what passes by then (GET /v1/agreement, the feed); nothing, if the clock is there already\n", res.Now.Format(time.RFC3339Nano))
 				return nil
 			}
+			if !res.Ticked && ifDue && res.Now.IsZero() {
+				fmt.Fprintln(w, "the agreement is not in force yet (its clock starts at the first batch the parties sign): nothing recorded")
+				return nil
+			}
 			if !res.Ticked && ifDue && res.Now.Before(t) {
 				fmt.Fprintf(w, "no deadline passes by %s: nothing recorded (the agreement's clock stays at %s)\n", t.UTC().Format(time.RFC3339Nano), res.Now.Format(time.RFC3339Nano))
 				return nil

@@ -173,3 +173,19 @@ func TestClockTickDeferredSays(t *testing.T) {
 		t.Errorf("the node was asked if_due %v, want false, true", asked)
 	}
 }
+
+// accord clock tick --if-due before the parties have signed (the server
+// answers not ticked, the clock not started: zero) says the agreement is
+// not in force yet, not that the clock stays at year 1.
+func TestClockTickIfDueBeforeTheSignatures(t *testing.T) {
+	const at = "2025-06-03T00:00:00Z"
+	node := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"ticked":false,"now":"0001-01-01T00:00:00Z","derived":[]}`)
+	}))
+	defer node.Close()
+	out, errs, code := runAccord(t, "clock", "tick", "--at", at, "--if-due", "--server", node.URL)
+	if code != 0 || !strings.Contains(out, "not in force yet") || strings.Contains(out, "0001-01-01") {
+		t.Errorf("clock tick --if-due before the signatures: exit %d\n%s%s\nwant it said not in force yet, no year 1", code, out, errs)
+	}
+}
