@@ -67,12 +67,15 @@ type Ingester struct {
 	// (a sector's fusion takes them in the stream's order).
 	turn chan struct{}
 	// failedAt is when JetStream last failed to acknowledge a message
-	// (a batch's within Retry, the outbox's by flush's deadline; UNIX
-	// nanoseconds), 0 once it acknowledges one again: a batch whose turn
+	// (a batch's within Retry, the outbox's by flush's deadline), as
+	// nanoseconds since born, a monotonic reading (a step of the system's
+	// clock does not move it), plus one; 0 once it acknowledges one
+	// again: a batch whose turn
 	// comes within firstAck of it does not try again (publishInTurn,
 	// publish), nor does one that would publish the outbox before it is
 	// stored (flushOutbox).
 	failedAt atomic.Int64
+	born     time.Time
 	// outMu guards the outbox and its drainer; taken after mu when both
 	// are.
 	outMu sync.Mutex
@@ -164,7 +167,7 @@ func NewIngester(m *mission.Mission, c *Conn, plan Plan, metrics *Metrics) *Inge
 	if horizon == 0 {
 		horizon = 24 * time.Hour // fusion's default
 	}
-	g := &Ingester{m: m, js: c.JS, plan: plan, metrics: metrics, Retry: 30 * time.Second, stop: make(chan struct{}), scanEvery: horizon / 96}
+	g := &Ingester{m: m, js: c.JS, plan: plan, metrics: metrics, Retry: 30 * time.Second, stop: make(chan struct{}), scanEvery: horizon / 96, born: time.Now()}
 	if of, ok := plan.(interface{ Of(lon, lat float64) int }); ok && plan.N() > 1 && m.Monitoring() != nil {
 		for _, d := range monitor.PresenceDeadlines(m.Monitoring()) {
 			g.duties = append(g.duties, presenceDuty{sector: of.Of(d.Centre[0], d.Centre[1]), d: d})
@@ -532,13 +535,13 @@ func (g *Ingester) await(ctx context.Context, msg *nats.Msg, f jetstream.PubAckF
 }
 
 // failed notes that JetStream did not acknowledge a message in time.
-func (g *Ingester) failed() { g.failedAt.Store(time.Now().UnixNano()) }
+func (g *Ingester) failed() { g.failedAt.Store(int64(time.Since(g.born)) + 1) }
 
 // failedLately says whether JetStream failed to acknowledge a message
 // within firstAck of now, and has acknowledged none since.
 func (g *Ingester) failedLately() bool {
 	t := g.failedAt.Load()
-	return t != 0 && time.Since(time.Unix(0, t)) < firstAck
+	return t != 0 && time.Since(g.born)-time.Duration(t-1) < firstAck
 }
 
 func (g *Ingester) published() {
