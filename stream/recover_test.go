@@ -25,30 +25,7 @@ import (
 // node died and again after), for observations read back as the store
 // keeps them (their feature, decoded).
 func TestRecoveredMessagesAreIngests(t *testing.T) {
-	ctx := context.Background()
-	a, k := monitortest.Reference(t)
-	m, err := mission.Open(ctx, mission.Config{Agreement: a, Kernel: k, Observations: monitor.NewMemStore(), Incidents: monitor.NewMemIncidentStore()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := sim.FromAgreement(a.Monitoring, k)
-	cfg.Seed, cfg.Start, cfg.Duration, cfg.Rate = 5, time.Date(2025, 6, 1, 4, 0, 0, 0, time.UTC), 12*time.Hour, 30
-	res, err := sim.Run(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var body bytes.Buffer
-	for _, o := range res.Observations {
-		b, err := json.Marshal(o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body.Write(append(b, '\n'))
-	}
-	batch, err := monitor.Decode(&body, "test") // as the API decodes a batch
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, batch := simulatedBatch(t)
 	for _, sectors := range []int{1, 3} {
 		s, err := Split(m, sectors)
 		if err != nil {
@@ -198,30 +175,7 @@ func BenchmarkPublishedAlready(b *testing.B) {
 // SeedClock leaves it when part of the batch reached the stream); the
 // zero state round-trips as zero.
 func TestRoutingStateRemakesTheMessages(t *testing.T) {
-	ctx := context.Background()
-	a, k := monitortest.Reference(t)
-	m, err := mission.Open(ctx, mission.Config{Agreement: a, Kernel: k, Observations: monitor.NewMemStore(), Incidents: monitor.NewMemIncidentStore()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := sim.FromAgreement(a.Monitoring, k)
-	cfg.Seed, cfg.Start, cfg.Duration, cfg.Rate = 5, time.Date(2025, 6, 1, 4, 0, 0, 0, time.UTC), 12*time.Hour, 30
-	res, err := sim.Run(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var body bytes.Buffer
-	for _, o := range res.Observations {
-		b, err := json.Marshal(o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body.Write(append(b, '\n'))
-	}
-	obs, err := monitor.Decode(&body, "test")
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, obs := simulatedBatch(t)
 	s, err := Split(m, 3)
 	if err != nil {
 		t.Fatal(err)
@@ -259,4 +213,34 @@ func TestRoutingStateRemakesTheMessages(t *testing.T) {
 		remade += len(got)
 	}
 	t.Logf("%d messages of %d observations in batches of %d remade", remade, len(obs), n)
+}
+
+// simulatedBatch is a mission on the reference agreement, in memory, and
+// twelve simulated hours of its front decoded as the API decodes a batch.
+func simulatedBatch(t *testing.T) (*mission.Mission, []monitor.Observation) {
+	t.Helper()
+	a, k := monitortest.Reference(t)
+	m, err := mission.Open(context.Background(), mission.Config{Agreement: a, Kernel: k, Observations: monitor.NewMemStore(), Incidents: monitor.NewMemIncidentStore()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := sim.FromAgreement(a.Monitoring, k)
+	cfg.Seed, cfg.Start, cfg.Duration, cfg.Rate = 5, time.Date(2025, 6, 1, 4, 0, 0, 0, time.UTC), 12*time.Hour, 30
+	res, err := sim.Run(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body bytes.Buffer
+	for _, o := range res.Observations {
+		b, err := json.Marshal(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body.Write(append(b, '\n'))
+	}
+	batch, err := monitor.Decode(&body, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, batch
 }
