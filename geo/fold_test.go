@@ -27,6 +27,9 @@ func TestConsecutiveEdgesFoldBack(t *testing.T) {
 		{"a diagonal half back in lon/lat, not on the sphere", `{"type":"LineString","coordinates":[[30,47],[31,47.5],[30.5,47.25]]}`, ""},
 		{"sharp turn 75 m off the edge", `{"type":"LineString","coordinates":[[30,47],[30,48],[30.001,47.5]]}`, ""},
 		{"back along a parallel", `{"type":"LineString","coordinates":[[30,47],[31,47],[30.5,47]]}`, ""},
+		{"closed line", `{"type":"LineString","coordinates":[[30,47],[31,47],[31,48],[30,47]]}`, "coordinates: the line ends where it begins, [30 47]: a contact line is open"},
+		{"closed across the antimeridian", `{"type":"LineString","coordinates":[[180,-16],[179,-16],[179,-15],[-180,-16]]}`, "the line ends where it begins, [180 -16]"},
+		{"closed part of a MultiLineString", `{"type":"MultiLineString","coordinates":[[[20,40],[21,40]],[[30,47],[31,47],[31,48],[30,47]]]}`, "coordinates[1]: the line ends where it begins"},
 		// A sharp turn after a long edge: its WGS 84 geodesic parts from
 		// its arc by up to some 2.4 km about its middle, but by next to
 		// nothing beside the vertex where the short edge turns, whose end

@@ -260,6 +260,13 @@ func (p *parser) line(where string, geom *rawGeometry) [][][2]float64 {
 		if !ok {
 			continue
 		}
+		if n := len(pos); n > 3 && point(pos[0]) == point(pos[n-1]) {
+			// Its first and last edges would meet at that position (with two
+			// edges, there and back, foldBack says it retraces itself): said
+			// as what it is, not as a crossing.
+			p.addf(at, "the line ends where it begins, %v: a contact line is open, with two sides; to bound an area, give a zone (a Polygon)", part[0])
+			continue
+		}
 		out = append(out, pos)
 	}
 	if len(out) == len(parts) && len(out) > 0 {
