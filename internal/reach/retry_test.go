@@ -7,11 +7,11 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/accord-peace/accord/internal/reach"
+	"github.com/accord-peace/accord/internal/reach/reachtest"
 )
 
 // A request the transport sends again on a new connection (its first
@@ -54,64 +54,27 @@ func TestNewClientRetriedRequest(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			ln, err := net.Listen("tcp", "127.0.0.1:0")
-			if err != nil {
-				t.Fatal(err)
-			}
-			var wg sync.WaitGroup
-			var conns []net.Conn
-			var mu sync.Mutex
-			stop := make(chan struct{})
-			defer func() {
-				close(stop)
-				ln.Close()
-				mu.Lock()
-				for _, c := range conns {
-					c.Close()
-				}
-				mu.Unlock()
-				wg.Wait()
-			}()
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := 0; ; i++ {
-					conn, err := ln.Accept()
-					if err != nil {
-						return
-					}
-					mu.Lock()
-					conns = append(conns, conn)
-					mu.Unlock()
-					br := bufio.NewReader(conn)
-					if i == 0 {
-						// The first request answered, kept alive; the
-						// second read whole and the connection closed.
-						req, err := http.ReadRequest(br)
-						if err != nil {
-							return
-						}
-						io.Copy(io.Discard, req.Body)
-						io.WriteString(conn, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}")
-						if req, err = http.ReadRequest(br); err != nil {
-							return
-						}
-						io.Copy(io.Discard, req.Body)
-						conn.Close()
-						continue
-					}
-					wg.Add(1)
-					go func() {
-						defer wg.Done()
-						req, err := http.ReadRequest(br)
-						if err != nil {
-							return
-						}
+			url := reachtest.Serve(t, func(i int, conn net.Conn, stop <-chan struct{}) {
+				br := bufio.NewReader(conn)
+				if i > 0 {
+					if req, err := http.ReadRequest(br); err == nil {
 						c.second(conn, req, stop)
-					}()
+					}
+					return
 				}
-			}()
-			url := "http://" + ln.Addr().String()
+				// The first request answered, kept alive; the second
+				// read whole and the connection closed.
+				req, err := http.ReadRequest(br)
+				if err != nil {
+					return
+				}
+				io.Copy(io.Discard, req.Body)
+				io.WriteString(conn, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}")
+				if req, err = http.ReadRequest(br); err != nil {
+					return
+				}
+				io.Copy(io.Discard, req.Body)
+			})
 			client := reach.NewClient(timeout)
 			first, _ := http.NewRequest(http.MethodGet, url+"/v1/agreement", nil)
 			resp, err := reach.Do(client, first, url)

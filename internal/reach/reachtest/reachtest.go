@@ -61,6 +61,21 @@ func serve(t testing.TB, answer func(conn net.Conn, held func())) string {
 
 // listen is serve; body false reads each request's header only.
 func listen(t testing.TB, body bool, answer func(conn net.Conn, held func())) string {
+	return Serve(t, func(_ int, conn net.Conn, done <-chan struct{}) {
+		if req, err := http.ReadRequest(bufio.NewReader(conn)); err == nil && body {
+			io.Copy(io.Discard, req.Body)
+		}
+		answer(conn, func() { <-done })
+	})
+}
+
+// Serve runs a loopback server that hands each connection it accepts,
+// the i-th (from 0), to handle in a goroutine of its own, with done,
+// closed when the test ends; it returns the server's URL. Every
+// connection is closed when handle returns or the test ends, and the
+// test's cleanup waits for every handle to return.
+func Serve(t testing.TB, handle func(i int, conn net.Conn, done <-chan struct{})) string {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -82,7 +97,7 @@ func listen(t testing.TB, body bool, answer func(conn net.Conn, held func())) st
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		for {
+		for i := 0; ; i++ {
 			conn, err := ln.Accept()
 			if err != nil {
 				return
@@ -94,10 +109,7 @@ func listen(t testing.TB, body bool, answer func(conn net.Conn, held func())) st
 			go func() {
 				defer wg.Done()
 				defer conn.Close()
-				if req, err := http.ReadRequest(bufio.NewReader(conn)); err == nil && body {
-					io.Copy(io.Discard, req.Body)
-				}
-				answer(conn, func() { <-done })
+				handle(i, conn, done)
 			}()
 		}
 	}()
