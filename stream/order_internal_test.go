@@ -8,9 +8,11 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nats-io/nats.go"
 
+	"github.com/accord-peace/accord/mission"
 	"github.com/accord-peace/accord/monitor"
 	"github.com/accord-peace/accord/sector"
 )
@@ -36,6 +38,12 @@ type outputs struct {
 }
 
 func (l *outputs) out(s int, batch, after string, parts int) {
+	l.hold(s, batch, after, parts, time.Time{})
+}
+
+// hold is out, of a tick's part to tick when that is not zero (no
+// incident); it returns the steps the recorder hands out.
+func (l *outputs) hold(s int, batch, after string, parts int, tick time.Time) []mission.Step {
 	l.seq++
 	h := nats.Header{}
 	h.Set(HeaderBatch, batch)
@@ -45,8 +53,13 @@ func (l *outputs) out(s int, batch, after string, parts int) {
 	if parts > 1 {
 		h.Set(HeaderParts, strconv.Itoa(parts))
 	}
-	f := fused{Sector: s, ObsSeq: l.seq, Versions: []sector.Version{{Incident: monitor.Incident{ID: batch}}}}
-	l.r.hold(f, h, l.seq, l.restoring)
+	f := fused{Sector: s, ObsSeq: l.seq}
+	if tick.IsZero() {
+		f.Versions = []sector.Version{{Incident: monitor.Incident{ID: batch}}}
+	} else {
+		h.Set(HeaderTick, strconv.FormatInt(tick.UnixNano(), 10))
+	}
+	return l.r.hold(f, h, l.seq, l.restoring)
 }
 
 // A node's first batch on a new stream names none before it (no

@@ -3,15 +3,10 @@ package stream
 import (
 	"log/slog"
 	"slices"
-	"strconv"
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go"
-
 	"github.com/accord-peace/accord/mission"
-	"github.com/accord-peace/accord/monitor"
-	"github.com/accord-peace/accord/sector"
 )
 
 // A tick's parts are held and ordered as a batch's: a tick published
@@ -25,24 +20,13 @@ func TestTickHeldAsABatch(t *testing.T) {
 	at := time.Date(2025, 6, 3, 0, 0, 0, 0, time.UTC)
 	tick := tickBatch(at, false)
 	var steps []mission.Step
-	var seq uint64
+	l := &outputs{r: r}
 	out := func(s int, batch, after string, parts int, isTick bool) {
-		seq++
-		h := nats.Header{}
-		h.Set(HeaderBatch, batch)
-		if after != "" {
-			h.Set(HeaderAfter, after)
-		}
-		if parts > 1 {
-			h.Set(HeaderParts, strconv.Itoa(parts))
-		}
-		f := fused{Sector: s, ObsSeq: seq}
+		var t time.Time
 		if isTick {
-			h.Set(HeaderTick, strconv.FormatInt(at.UnixNano(), 10))
-		} else {
-			f.Versions = []sector.Version{{Incident: monitor.Incident{ID: batch}}}
+			t = at
 		}
-		steps = append(steps, r.hold(f, h, seq, false)...)
+		steps = append(steps, l.hold(s, batch, after, parts, t)...)
 	}
 	// A in sector 0; the tick in both, after A; B in sector 1, after the
 	// tick. Sector 1's worker is through first.
