@@ -60,7 +60,23 @@ func newServer(t *testing.T) (*httptest.Server, *monitor.MemStore) {
 
 func post(t *testing.T, url, ctype, body string) (int, map[string]any) {
 	t.Helper()
-	resp, err := http.Post(url+"/v1/observations", ctype, strings.NewReader(body))
+	return postTo(t, url+"/v1/observations", "", ctype, body)
+}
+
+// postTo posts a body to a URL with a bearer token ("" none) and returns
+// the answer's status and its JSON object, failing the test on an answer
+// that is not one.
+func postTo(t *testing.T, url, token, ctype, body string) (int, map[string]any) {
+	t.Helper()
+	req, err := http.NewRequest("POST", url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", ctype)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package api_test
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -22,22 +21,7 @@ import (
 // postClock posts a body to POST /v1/clock with a token ("" none).
 func postClock(t *testing.T, url, token, ctype, body string) (int, map[string]any) {
 	t.Helper()
-	req, _ := http.NewRequest("POST", url+"/v1/clock", strings.NewReader(body))
-	req.Header.Set("Content-Type", ctype)
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	var out map[string]any
-	if err := json.Unmarshal(b, &out); err != nil {
-		t.Fatalf("not JSON: %s", b)
-	}
-	return resp.StatusCode, out
+	return postTo(t, url+"/v1/clock", token, ctype, body)
 }
 
 // POST /v1/clock moves the agreement's clock without data: the ceasefire

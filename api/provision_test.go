@@ -2,7 +2,6 @@ package api_test
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -27,17 +26,7 @@ func TestProvisionDoneOverHTTP(t *testing.T) {
 	defer srv.Close()
 	done := func(id, body string) (int, map[string]any) {
 		t.Helper()
-		resp, err := http.Post(srv.URL+"/v1/provisions/"+id+"/done", "application/json", strings.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		var out map[string]any
-		if err := json.Unmarshal(b, &out); err != nil {
-			t.Fatalf("not JSON: %s", b)
-		}
-		return resp.StatusCode, out
+		return postTo(t, srv.URL+"/v1/provisions/"+id+"/done", "", "application/json", body)
 	}
 	if code, out := done("prisoner-exchange", `{"party":"ru"}`); code != 400 || !strings.Contains(out["message"].(string), "not in force") {
 		t.Fatalf("before the signature: %d %v, want 400 not in force", code, out)
