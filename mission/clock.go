@@ -1,11 +1,13 @@
 package mission
 
 import (
+	"cmp"
 	"context"
 	"time"
 
 	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/engine"
+	"github.com/accord-peace/accord/monitor"
 )
 
 // The agreement engine's clock moves with the observations' time (a
@@ -31,6 +33,10 @@ type ClockResult struct {
 	// LastEntry is the ledger index of the last entry the tick wrote,
 	// when the mission keeps a record.
 	LastEntry *int64 `json:"last_entry,omitempty"`
+	// Missing are the missing presence reports the tick judged (its time
+	// passed a period's deadline with no report of the duty's monitor):
+	// incidents recorded with the tick, before its engine's entries.
+	Missing []monitor.Incident `json:"missing_reports,omitempty"`
 	// Deferred says that the tick was published, durably, to a stream
 	// deployment's log (package stream: an ingest node's Tick), and is
 	// decided later by the recorder at its place in the log's order —
@@ -78,18 +84,53 @@ func (m *Mission) tick(ctx context.Context, at time.Time, ifDue bool) (ClockResu
 	if m.cfg.StreamFed {
 		return ClockResult{}, accord.Errorf(accord.EINVALID, "this mission is fed by a stream: its agreement's clock moves at the recorder, in the fused log's order; a tick goes through the stream (POST /v1/clock on an ingest node)")
 	}
+	// The pipeline stage first, after the batches before the tick: the
+	// presence duties judge the periods whose deadline it passes.
+	m.pipeMu.Lock()
 	m.engineMu.Lock()
-	res, rec, err := m.tickLocked(at, ifDue)
-	if err != nil || !res.Ticked {
+	missing := m.pipeline.TickPresence(at.UTC())
+	m.pipeMu.Unlock()
+	res, recs, err := m.tickWith(missing, at, ifDue)
+	if len(recs) == 0 {
 		m.engineMu.Unlock()
 		return res, err
 	}
 	m.recordMu.Lock()
 	m.engineMu.Unlock()
 	defer m.recordMu.Unlock()
-	seqs, err := m.record(context.WithoutCancel(ctx), rec)
+	seqs, rerr := m.recordAll(context.WithoutCancel(ctx), recs)
 	res.LastEntry = lastOf(seqs)
-	return res, err
+	return res, cmp.Or(rerr, err)
+}
+
+// tickWith is the engine stage of a tick: the missing presence reports
+// the pipeline judged at it decided first, as a batch's incidents (the
+// parties sign at them when they are the first incidents), then the
+// engine's tick (tickLocked) — recorded, whatever ifDue says, when a
+// report was missing, so that the engine's clock, restored from the
+// record, is past the deadlines the tick judged. It returns the records to
+// append in order (none: nothing to record), and the engine's refusal of
+// the tick, if any, besides them. The caller holds engineMu.
+func (m *Mission) tickWith(missing []monitor.Incident, at time.Time, ifDue bool) (ClockResult, []pending, error) {
+	var recs []pending
+	if len(missing) > 0 {
+		rec, err := m.decide(missing)
+		if err != nil {
+			return ClockResult{Derived: []engine.Derived{}}, nil, err
+		}
+		recs = append(recs, rec)
+		ifDue = false
+	}
+	res, rec, err := m.tickLocked(at, ifDue)
+	res.Missing = missing
+	if res.Ticked {
+		recs = append(recs, rec)
+	}
+	if err != nil && accord.ErrorCode(err) != accord.EINVALID {
+		return res, nil, err // a failure of the record's preparation
+	}
+	res.Ticked = res.Ticked || len(missing) > 0
+	return res, recs, err
 }
 
 // CheckTick refuses what Tick refuses whatever the engine's state:

@@ -225,6 +225,11 @@ func Open(ctx context.Context, cfg Config) (*Mission, error) {
 	if err != nil {
 		return nil, fmt.Errorf("restoring the incidents from the stored observations: %w", err)
 	}
+	// A period a tick judged missing is not judged again at the next
+	// observation: its time is in the record, not in the observations.
+	for id := range recorded {
+		m.pipeline.RestorePresence(id)
+	}
 	m.incidents = newWriter(cfg.Incidents)
 	if recorded != nil {
 		if m.caughtUp, err = m.catchUp(ctx, &last); err != nil {

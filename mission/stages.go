@@ -65,7 +65,8 @@ func (m *Mission) DecideSteps(ctx context.Context, steps [][]monitor.Incident, m
 // deployment's recorder: a batch's incident versions (Changed), or a
 // tick of the agreement's clock (Tick not zero; IfDue: TickIfDue's),
 // published through the stream and decided at its place in the fused
-// log's order.
+// log's order, with the missing presence reports the sectors' pipelines
+// judged at it (Changed: Pipeline.TickPresence).
 type Step struct {
 	Changed []monitor.Incident
 	Tick    time.Time
@@ -88,15 +89,15 @@ func (m *Mission) DecideAll(ctx context.Context, steps []Step, mark func(ledgerL
 	recs := make([]pending, 0, len(steps))
 	var err error
 	for i := range steps {
-		var rec pending
+		if !steps[i].Tick.IsZero() && m.consequences == nil {
+			steps[i].Refused = errNoEngine()
+			steps[i].Tick = time.Time{} // its missing reports, if any, decided as a batch's
+		}
 		if !steps[i].Tick.IsZero() {
-			if m.consequences == nil {
-				steps[i].Refused = errNoEngine()
-				continue
-			}
-			var res ClockResult
-			var terr error
-			res, rec, terr = m.tickLocked(steps[i].Tick, steps[i].IfDue)
+			// The missing presence reports the sectors judged at the
+			// tick, then the tick, as Tick decides them.
+			_, trecs, terr := m.tickWith(steps[i].Changed, steps[i].Tick, steps[i].IfDue)
+			recs = append(recs, trecs...)
 			if terr != nil && accord.ErrorCode(terr) == accord.EINVALID {
 				steps[i].Refused = terr
 				continue
@@ -104,10 +105,10 @@ func (m *Mission) DecideAll(ctx context.Context, steps []Step, mark func(ledgerL
 			if err = terr; err != nil {
 				break
 			}
-			if !res.Ticked {
-				continue
-			}
-		} else if rec, err = m.decide(steps[i].Changed); err != nil {
+			continue
+		}
+		rec, derr := m.decide(steps[i].Changed)
+		if err = derr; err != nil {
 			break
 		}
 		recs = append(recs, rec)

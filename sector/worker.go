@@ -559,3 +559,19 @@ func (w *Worker) Restore(own, halo []*monitor.Observation) { w.Observe(own, halo
 
 // String names the worker in logs.
 func (w *Worker) String() string { return fmt.Sprintf("sector %d of %d", w.sector, w.plan.n) }
+
+// TickPresence is a tick of the agreement's clock at the sector
+// (monitor.Pipeline.TickPresence): the presence duties' clock moves to at
+// and the missing reports of the duties whose zone's centre lies in the
+// sector are handed out, placed as at a batch's first line — as one
+// pipeline judges them at the tick. Fusion's clock does not move.
+func (w *Worker) TickPresence(at time.Time) []Version {
+	var vs []Version
+	for _, in := range w.p.TickPresence(at) {
+		if v, ok := w.version(in); ok {
+			v.At = 1 + 3 // monitor.Pipeline.Order's 3, at line 0 (place in ObserveTicks)
+			vs = append(vs, v)
+		}
+	}
+	return vs
+}

@@ -110,6 +110,11 @@ type Ingester struct {
 	// the front's clock where it passes one of their deadlines
 	// (HeaderTicks), where one pipeline judges the period.
 	duties []presenceDuty
+	// deadlines are every presence duty's, and ticked the latest tick of
+	// the agreement's clock this node published (under mu), for
+	// PresenceDueAt.
+	deadlines []monitor.PresenceDeadline
+	ticked    time.Time
 	// last is the batch (HeaderBatch) this node published last, or at its
 	// start the stream's last, with lastSeq its ObsStream sequence then,
 	// for HeaderAfter (under mu).
@@ -168,6 +173,9 @@ func NewIngester(m *mission.Mission, c *Conn, plan Plan, metrics *Metrics) *Inge
 		horizon = 24 * time.Hour // fusion's default
 	}
 	g := &Ingester{m: m, js: c.JS, plan: plan, metrics: metrics, Retry: 30 * time.Second, stop: make(chan struct{}), scanEvery: horizon / 96, born: time.Now()}
+	if m.Monitoring() != nil {
+		g.deadlines = monitor.PresenceDeadlines(m.Monitoring())
+	}
 	if of, ok := plan.(interface{ Of(lon, lat float64) int }); ok && plan.N() > 1 && m.Monitoring() != nil {
 		for _, d := range monitor.PresenceDeadlines(m.Monitoring()) {
 			g.duties = append(g.duties, presenceDuty{sector: of.Of(d.Centre[0], d.Centre[1]), d: d})

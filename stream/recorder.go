@@ -349,8 +349,6 @@ func (r *Recorder) take(ctx context.Context, group []jetstream.Msg, done uint64,
 			switch {
 			case r.Sectors > 1:
 				ready = r.hold(f, msg.Headers(), seq, restoring)
-			case !tick.IsZero():
-				ready = []mission.Step{{Tick: tick, IfDue: ifDue}}
 			case err != nil:
 			default:
 				var ins []monitor.Incident
@@ -358,14 +356,15 @@ func (r *Recorder) take(ctx context.Context, group []jetstream.Msg, done uint64,
 					ins = r.seq.Apply(f.Sector, f.Versions)
 					r.warnUnplaced(f.Sector, seq, restoring)
 				}
-				ready = []mission.Step{{Changed: ins}}
+				// A tick's: the missing presence reports judged at it.
+				ready = []mission.Step{{Changed: ins, Tick: tick, IfDue: ifDue}}
 			}
 		}
 		if restoring {
 			// A tick recorded is restored with the engine, from the
 			// ledger (mission.Open).
 			for _, st := range ready {
-				if !st.Tick.IsZero() {
+				if !st.Tick.IsZero() && len(st.Changed) == 0 {
 					continue
 				}
 				if err := r.m.Restore(ctx, st.Changed); err != nil {
@@ -547,15 +546,15 @@ func (r *Recorder) ready(seq uint64, restoring bool) []mission.Step {
 			}
 			r.wholeNow(w.batch)
 		}
-		if !w.tick.IsZero() {
-			// A tick: no incident, the mission's clock moved there.
-			out = append(out, mission.Step{Tick: w.tick, IfDue: w.ifDue})
-			continue
+		// A tick (w.tick): the missing presence reports the sectors
+		// judged at it, if any, then the mission's clock moved there.
+		var ins []monitor.Incident
+		if w.tick.IsZero() || slices.ContainsFunc(w.parts, func(p sector.Part) bool { return len(p.Versions) > 0 }) {
+			slices.SortStableFunc(w.parts, func(a, b sector.Part) int { return a.Sector - b.Sector })
+			ins = r.seq.ApplyBatch(w.parts)
+			r.warnUnplaced(-1, seq, restoring)
 		}
-		slices.SortStableFunc(w.parts, func(a, b sector.Part) int { return a.Sector - b.Sector })
-		ins := r.seq.ApplyBatch(w.parts)
-		r.warnUnplaced(-1, seq, restoring)
-		out = append(out, mission.Step{Changed: ins})
+		out = append(out, mission.Step{Changed: ins, Tick: w.tick, IfDue: w.ifDue})
 	}
 	if len(r.waiting) == 0 {
 		r.waiting = nil

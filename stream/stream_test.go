@@ -20,8 +20,10 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/api"
 	"github.com/accord-peace/accord/engine"
+	"github.com/accord-peace/accord/geo"
 	"github.com/accord-peace/accord/ledger"
 	"github.com/accord-peace/accord/local"
 	"github.com/accord-peace/accord/mission"
@@ -97,8 +99,14 @@ func open(tb testing.TB, dir string, s *streamed) (*deployment, error) {
 
 func openWith(tb testing.TB, dir string, s *streamed, reg *ledger.Registry) (*deployment, error) {
 	tb.Helper()
-	ctx := context.Background()
 	a, k := monitortest.Reference(tb)
+	return openOn(tb, dir, s, reg, a, k)
+}
+
+// openOn is openWith on another agreement (k: its kernel, or nil).
+func openOn(tb testing.TB, dir string, s *streamed, reg *ledger.Registry, a *agreement.Agreement, k *geo.Kernel) (*deployment, error) {
+	tb.Helper()
+	ctx := context.Background()
 	d, err := local.Open(ctx, local.Config{Dir: dir, Agreement: a, Kernel: k, StreamFed: s != nil, Registry: reg})
 	if err != nil {
 		tb.Fatal(err)

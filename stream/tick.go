@@ -93,13 +93,49 @@ func (g *Ingester) tick(ctx context.Context, at time.Time, ifDue bool) (mission.
 	prior, done := g.turn, make(chan struct{})
 	g.turn = done
 	g.mu.Unlock()
-	if err := g.publishInTurn(context.WithoutCancel(ctx), prior, done, msgs, 0, "tick"); err != nil {
+	err := g.publishInTurn(context.WithoutCancel(ctx), prior, done, msgs, 0, "tick")
+	if err == nil {
+		g.mu.Lock()
+		if at.After(g.ticked) {
+			g.ticked = at
+		}
+		g.mu.Unlock()
+	}
+	if err != nil {
 		// Parked in the outbox (in memory: a tick has no pending record
 		// in the store), published by the drainer before anything else;
 		// the next batch names the tick. Kept once, same message ids.
 		return mission.ClockResult{}, &accord.Error{Code: accord.EUNAVAILABLE, Message: "JetStream did not acknowledge the tick, or what this node published before it (unreachable, or no leader): it waits in the node's outbox, published as soon as JetStream answers while the node lives; send it again to be answered once it is", Err: err}
 	}
 	return res, nil
+}
+
+// PresenceDueAt reports whether a tick to at passes a presence duty's
+// deadline that neither the observations published (the front's clock)
+// nor a tick this node published has passed: the sectors may then judge
+// a period missing at it (sector.Worker.TickPresence), which the
+// recorder's engine cannot tell (accord serve --tick-every asks both).
+// Before the first observation, nothing is due: periods are counted
+// from it.
+func (g *Ingester) PresenceDueAt(at time.Time) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.clock.IsZero() {
+		return false
+	}
+	from := g.clock
+	if g.ticked.After(from) {
+		from = g.ticked
+	}
+	if !at.After(from) {
+		return false
+	}
+	for _, d := range g.deadlines {
+		if !d.Judged(at).Equal(d.Judged(from)) {
+			return true
+		}
+	}
+	return false
 }
 
 // firstTick and lastTick bound the times a tick's header carries: UNIX

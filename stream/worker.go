@@ -335,7 +335,8 @@ func (w *Worker) replayByGet(ctx context.Context, floor uint64) error {
 // replayed feeds the fusion one message read back (stream sequence seq).
 func (w *Worker) replayed(ctx context.Context, seq uint64, subject string, data []byte, header nats.Header) error {
 	if header.Get(HeaderTick) != "" {
-		w.done = seq // a tick: nothing fused
+		w.tickPresence(header) // as when it came: its missing reports were published then
+		w.done = seq
 		return nil
 	}
 	if p, err := decodeObsMsg(subject, data, header); err == nil { // an unreadable one was dropped
@@ -371,9 +372,10 @@ func (w *Worker) handle(ctx context.Context, msg jetstream.Msg) error {
 	}
 	if msg.Headers().Get(HeaderTick) != "" {
 		// A tick of the agreement's clock (tick.go): forwarded to the
-		// recorder, nothing fused (a tick does not move fusion's clock,
-		// as in the embedded default).
-		return w.forward(ctx, msg, md.Sequence.Stream, nil)
+		// recorder with the missing presence reports it judged in the
+		// sector; nothing fused (a tick does not move fusion's clock, as
+		// in the embedded default).
+		return w.forward(ctx, msg, md.Sequence.Stream, w.tickPresence(msg.Headers()))
 	}
 	p, err := decodeObsMsg(msg.Subject(), msg.Data(), msg.Headers())
 	if err != nil {
@@ -540,6 +542,27 @@ func decodeObsMsg(subject string, data []byte, header nats.Header) (obsMsg, erro
 // close where one pipeline's do.
 type lineFuser interface {
 	ObserveTicks(obs []*monitor.Observation, own []bool, clocks []time.Time, lines []int, ticks []sector.Tick) []sector.Version
+}
+
+// presenceTicker is a fusion whose presence duties a tick of the
+// agreement's clock moves (sector.Worker.TickPresence).
+type presenceTicker interface {
+	TickPresence(at time.Time) []sector.Version
+}
+
+// tickPresence gives a tick of the agreement's clock (HeaderTick) to the
+// sector's presence duties: the missing reports they judge at it (an
+// unreadable tick, which the recorder drops, judges nothing).
+func (w *Worker) tickPresence(h nats.Header) []sector.Version {
+	pt, ok := w.fuse.(presenceTicker)
+	if !ok {
+		return nil
+	}
+	at, _, err := tickOf(h)
+	if err != nil || at.IsZero() {
+		return nil
+	}
+	return pt.TickPresence(at)
 }
 
 // observe fuses a message's observations: with their lines of the whole

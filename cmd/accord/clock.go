@@ -38,8 +38,9 @@ func newClockCmd() *cobra.Command {
 		Long: `clock talks to a mission server about its agreement's clock. The engine's
 clock moves with the observations' time (a batch's latest observation): when
 none come — a quiet front, a sensor outage, the night — a deadline that passes
-(a provision overdue, a consultation's stage, a snapback taking effect) is
-recorded only at the next batch. A tick moves the clock without data, through
+(a provision overdue, a consultation's stage, a snapback taking effect, a
+presence report missing) is recorded only at the next batch. A tick moves the
+clock without data, through
 the same path as a batch's tick: the tick and what it derives are recorded,
 and the witnesses replay them (docs/server.md, "The agreement's clock").
 
@@ -69,8 +70,10 @@ func newClockTickCmd() *cobra.Command {
 		Short: "Move the agreement's clock on to a time, recording what passes by then",
 		Long: `tick moves the mission's agreement clock on to --at, an RFC 3339 instant, or
 now (this machine's clock): every deadline up to it is processed as the next
-batch would process it, and the tick and what it derived are recorded. It
-prints what the tick derived.
+batch would process it, and the tick and what it derived are recorded: a
+presence duty's period whose deadline it passes with no report of the duty's
+monitor is judged missing (docs/monitoring.md, the presence rule). It prints
+what the tick derived and the reports it judged missing.
 
 A time no later than the clock changes nothing and records nothing (exit 0,
 saying so): the clock never goes back, and a tick sent again — its answer lost
@@ -79,7 +82,8 @@ clock by more than the clock skew it allows (24 h by default, as for an
 observation's reported_at), a tick before the parties have signed (the first
 batch starts the clock), and a caller whose token is not a monitor's.
 
-With --if-due the tick is recorded only when a deadline passes by --at (the
+With --if-due the tick is recorded only when a deadline passes by --at, or a
+presence report is missing then (the
 tick serve --tick-every makes): sent every minute from cron, it records a
 deadline within a minute of its passing and nothing otherwise — the way to
 tick a stream deployment whose recorder runs on a node of its own, where
@@ -144,7 +148,10 @@ have signed (its log says so); a regional ingest node refuses ticks.
 				fmt.Fprintf(w, " (recorded up to ledger entry %d)", *res.LastEntry)
 			}
 			fmt.Fprintln(w)
-			if len(res.Derived) == 0 {
+			for _, in := range res.Missing {
+				fmt.Fprintf(w, "  %s: %s\n", in.ID, in.ClosedReason)
+			}
+			if len(res.Derived) == 0 && len(res.Missing) == 0 {
 				fmt.Fprintln(w, "  no deadline passed")
 			}
 			for _, d := range res.Derived {
@@ -159,7 +166,7 @@ have signed (its log says so); a regional ingest node refuses ticks.
 	}
 	f.register(cmd)
 	cmd.Flags().StringVar(&at, "at", "", "the time to move the clock to: an RFC 3339 instant, or now (required)")
-	cmd.Flags().BoolVar(&ifDue, "if-due", false, "record the tick only when a deadline passes by then (a cron job's tick, as serve --tick-every's); otherwise nothing is recorded and the clock stays")
+	cmd.Flags().BoolVar(&ifDue, "if-due", false, "record the tick only when a deadline passes by then, or a presence report is missing (a cron job's tick, as serve --tick-every's); otherwise nothing is recorded and the clock stays")
 	return cmd
 }
 
@@ -193,7 +200,7 @@ func startTicker(tick func(context.Context, time.Time) (mission.ClockResult, err
 				if res.LastEntry != nil {
 					last = *res.LastEntry
 				}
-				logger.Info("ticked the agreement's clock to the server's clock: a deadline passed", "now", res.Now.Format(time.RFC3339Nano), "derived", len(res.Derived), "last_entry", last)
+				logger.Info("ticked the agreement's clock to the server's clock: a deadline passed", "now", res.Now.Format(time.RFC3339Nano), "derived", len(res.Derived), "missing_reports", len(res.Missing), "last_entry", last)
 			}
 			select {
 			case <-ctx.Done():
@@ -207,7 +214,9 @@ func startTicker(tick func(context.Context, time.Time) (mission.ClockResult, err
 
 // streamTickIfDue is a stream node's TickIfDue (serve --stream --role
 // all --tick-every): the recorder's engine (the node's mission) says
-// whether a tick to at would derive something; if so the tick is
+// whether a tick to at would derive something, the ingest whether it
+// passes a presence duty's deadline (the sectors judge the period at
+// it: Ingester.PresenceDueAt); if so the tick is
 // published through the node's ingest, marked if-due, and the recorder
 // decides it as TickIfDue where it lies among the batches (a batch
 // published meanwhile may have passed the deadline already: the tick
@@ -217,8 +226,11 @@ func startTicker(tick func(context.Context, time.Time) (mission.ClockResult, err
 func streamTickIfDue(m *mission.Mission, g *stream.Ingester) func(context.Context, time.Time) (mission.ClockResult, error) {
 	return func(ctx context.Context, at time.Time) (mission.ClockResult, error) {
 		due, err := m.DueAt(at)
-		if err != nil || !due {
+		if err != nil {
 			return mission.ClockResult{}, err
+		}
+		if !due && !g.PresenceDueAt(at) {
+			return mission.ClockResult{}, nil
 		}
 		return g.TickIfDue(ctx, at)
 	}

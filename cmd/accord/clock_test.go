@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -187,5 +189,59 @@ func TestClockTickIfDueBeforeTheSignatures(t *testing.T) {
 	out, errs, code := runAccord(t, "clock", "tick", "--at", at, "--if-due", "--server", node.URL)
 	if code != 0 || !strings.Contains(out, "not in force yet") || strings.Contains(out, "0001-01-01") {
 		t.Errorf("clock tick --if-due before the signatures: exit %d\n%s%s\nwant it said not in force yet, no year 1", code, out, errs)
+	}
+}
+
+// accord clock tick on the nuclear plant's agreement, the front silent
+// after the IAEA team's first report: the tick past the next day's
+// deadline says the report missing, and the record holds it once —
+// not again when an observation passes the same deadline after a restart.
+func TestClockTickJudgesMissingPresence(t *testing.T) {
+	data := t.TempDir()
+	serve := []string{"serve", "--addr", "127.0.0.1:0", "--data", data, "--agreement", "nuclear-plant", "--scenario", "none"}
+	url, stop, _ := startAccord(t, serve...)
+	post := func(url string, lines ...string) {
+		t.Helper()
+		resp, err := http.Post(url+"/v1/observations", "application/x-ndjson", strings.NewReader(strings.Join(lines, "\n")+"\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("POST /v1/observations: %s", resp.Status)
+		}
+	}
+	obs := func(id, at string, presence bool) string {
+		src, kind, owner, pos, event := "sat-1", "satellite", "cn", "[34.30,47.30]", "other"
+		if presence {
+			src, kind, owner, pos, event = "iaea-team", "ground_monitor", "iaea", "[34.5863,47.5119]", "presence"
+		}
+		return fmt.Sprintf(`{"type":"Feature","geometry":{"type":"Point","coordinates":%s},"properties":{"source":{"id":%q,"kind":%q,"owner":%q},"id":%q,"observed_at":%q,"reported_at":%q,"event":%q,"count":1,"attributed_to":"unknown","accuracy_m":50,"time_accuracy_s":60,"confidence":1}}`,
+			pos, src, kind, owner, id, at, at, event)
+	}
+	post(url, obs("r1", "2025-06-01T09:00:00Z", true), obs("s1", "2025-06-01T12:00:00Z", false))
+	out, errs, code := runAccord(t, "clock", "tick", "--at", "2025-06-03T07:00:00Z", "--server", url)
+	if code != 0 || !strings.Contains(out, "presence:iaea-znpp:2025-06-02: no presence report by iaea") {
+		t.Fatalf("clock tick past 2 June's deadline: exit %d\n%s%s\nwant 2 June's report missing", code, out, errs)
+	}
+	if code := stop(); code != 0 {
+		t.Fatalf("serve exited %d", code)
+	}
+	url, stop, _ = startAccord(t, serve...)
+	defer stop()
+	post(url, obs("s4", "2025-06-04T12:00:00Z", false))
+	resp, err := http.Get(url + "/v1/ledger")
+	if err != nil {
+		t.Fatal(err)
+	}
+	record, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /v1/ledger: %v %s", err, resp.Status)
+	}
+	for _, day := range []string{"2025-06-02", "2025-06-03"} {
+		if n := bytes.Count(record, []byte(`"id":"presence:iaea-znpp:`+day+`"`)); n != 1 {
+			t.Errorf("the record holds %d versions of %s's missing report, want 1 (the tick judged 2 June's, 4 June's observation 3 June's)", n, day)
+		}
 	}
 }

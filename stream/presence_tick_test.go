@@ -1,0 +1,120 @@
+package stream_test
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/accord-peace/accord/agreement"
+	"github.com/accord-peace/accord/monitor"
+	"github.com/accord-peace/accord/monitor/monitortest"
+	"github.com/accord-peace/accord/scenarios"
+)
+
+// plantLines is the nuclear plant's front as NDJSON lines: observations
+// (the IAEA team's presence reports at the site when presence, else a
+// satellite's elsewhere, breaking nothing) at the times given.
+func plantLines(t *testing.T, obs ...plantObs) [][]byte {
+	t.Helper()
+	var out [][]byte
+	for _, p := range obs {
+		o := monitor.Observation{ID: p.id, Source: monitor.Source{ID: "sat-1", Kind: monitor.KindSatellite, Owner: "cn"},
+			Position: [2]float64{34.30, 47.30}, ObservedAt: p.at, ReportedAt: p.at, Event: "other", Count: 1,
+			AttributedTo: monitor.Unknown, AccuracyM: 20, TimeAccuracyS: 1, Confidence: 0.9}
+		if p.presence {
+			o.Source = monitor.Source{ID: "iaea-team", Kind: monitor.KindGroundMonitor, Owner: "iaea"}
+			o.Position, o.ReportedAt, o.Event, o.AccuracyM, o.TimeAccuracyS, o.Confidence = [2]float64{34.5863, 47.5119}, p.at.Add(10*time.Minute), "presence", 50, 60, 1
+		}
+		b, err := o.AppendJSON(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+type plantObs struct {
+	id       string
+	at       time.Time
+	presence bool
+}
+
+// A tick of the agreement's clock on a stream deployment judges the
+// presence periods whose deadline it passes in the duty's sector, and the
+// recorder records the missing report with the tick, as the embedded
+// default does: on 1 and 3 sectors the same incidents and ledger entries
+// in the same order, and after a restart nothing judged again (the
+// workers judge the ticks again reading the stream back, the recorder
+// restores past them; the embedded default's pipeline is told the
+// periods the record judged, Pipeline.RestorePresence).
+func TestTickJudgesPresenceOnTheStream(t *testing.T) {
+	a, err := agreement.LoadFS(scenarios.FS, scenarios.NuclearPlantAgreement)
+	if err != nil {
+		t.Fatal(err)
+	}
+	june := func(d, h int) time.Time { return time.Date(2025, 6, d, h, 0, 0, 0, time.UTC) }
+	first := plantLines(t, plantObs{"r1", june(1, 9), true}, plantObs{"s1", june(1, 12), false})
+	// 2 June's report comes late, after the tick judged the day.
+	then := plantLines(t, plantObs{"r2", june(2, 9), true}, plantObs{"r4", june(4, 9), true}, plantObs{"s4", june(4, 12), false})
+	ticksAt := []time.Time{june(3, 7), june(6, 7)}
+	run := func(x *deployment) {
+		t.Helper()
+		monitortest.PostLines(t, x.url, first, 10)
+		if _, code, body := postTick(t, x.url, ticksAt[0]); code != http.StatusOK {
+			t.Fatalf("a tick: %d %s", code, body)
+		}
+		monitortest.PostLines(t, x.url, then, 1)
+		if _, code, body := postTick(t, x.url, ticksAt[1]); code != http.StatusOK {
+			t.Fatalf("a tick: %d %s", code, body)
+		}
+		if x.node != nil {
+			x.sync(t)
+		}
+	}
+	// After a restart the front goes on (7 June): nothing judged again.
+	after := plantLines(t, plantObs{"s7", june(7, 12), false})
+	restart := func(dir string, s *streamed) *deployment {
+		t.Helper()
+		x, _ := openOn(t, dir, s, nil, a, nil)
+		monitortest.PostLines(t, x.url, after, 1)
+		if x.node != nil {
+			x.sync(t)
+		}
+		return x
+	}
+	dir := t.TempDir()
+	e, _ := openOn(t, dir, nil, nil, a, nil)
+	run(e)
+	e.close(t)
+	e = restart(dir, nil)
+	want, wantEntries := e.state(t), entries(t, e)
+	e.close(t)
+	days := func(es []string) []string {
+		var out []string
+		for _, e := range es {
+			if i := strings.Index(e, `"id":"presence:iaea-znpp:`); i >= 0 && strings.Contains(e, monitor.MissingReport) {
+				out = append(out, e[i+len(`"id":"presence:iaea-znpp:`):][:10])
+			}
+		}
+		return out
+	}
+	if got := strings.Join(days(wantEntries), " "); got != "2025-06-02 2025-06-03 2025-06-05 2025-06-06" {
+		t.Fatalf("the embedded default's missing reports recorded: %s; want 2 June's (the first tick), 3 June's (4 June's observations), 5 June's (the second tick), 6 June's (7 June's observation), each once", got)
+	}
+	for _, n := range []int{1, 3} {
+		t.Run(fmt.Sprintf("%d-sectors", n), func(t *testing.T) {
+			dir := t.TempDir()
+			x, _ := openOn(t, dir, onSectors(t, n), nil, a, nil)
+			run(x)
+			x.close(t)
+			x = restart(dir, onSectors(t, n))
+			defer x.close(t)
+			what := fmt.Sprintf("%d sectors, restarted", n)
+			same(t, what, want, x.state(t))
+			sameEntries(t, what, wantEntries, entries(t, x))
+		})
+	}
+}
