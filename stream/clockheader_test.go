@@ -200,3 +200,32 @@ func TestIngestTellsWherePresenceIsJudged(t *testing.T) {
 		}
 	}
 }
+
+// A node's --tick-every publishes a tick when it passes a presence
+// duty's deadline that neither the front's clock nor a tick published
+// before has passed (the sectors judge the period at it); nothing before
+// the first observation.
+func TestPresenceDueAt(t *testing.T) {
+	g := &Ingester{deadlines: []monitor.PresenceDeadline{{Period: 24 * time.Hour, Grace: 6 * time.Hour}}}
+	june := func(d, h int) time.Time { return time.Date(2025, 6, d, h, 0, 0, 0, time.UTC) }
+	if g.PresenceDueAt(june(9, 0)) {
+		t.Error("due before the first observation")
+	}
+	g.clock = june(1, 12)
+	for _, c := range []struct {
+		ticked time.Time
+		at     time.Time
+		due    bool
+	}{
+		{time.Time{}, june(2, 6), false}, // 1 June's deadline, not passed
+		{time.Time{}, june(2, 7), true},
+		{june(2, 7), june(2, 8), false}, // the tick published passed it
+		{june(2, 7), june(3, 7), true},  // 2 June's
+		{june(3, 7), june(1, 13), false},
+	} {
+		g.ticked = c.ticked
+		if got := g.PresenceDueAt(c.at); got != c.due {
+			t.Errorf("the front's clock %v, a tick published to %v: due at %v %v, want %v", g.clock, c.ticked, c.at, got, c.due)
+		}
+	}
+}
