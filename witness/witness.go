@@ -404,14 +404,6 @@ func (w *Witness) Round(ctx context.Context, report func(Event)) error {
 	// The new entries, each verified with all before it: the verifier
 	// and the replay go on from the entries cosigned, so that a round
 	// costs what it adds.
-	var fresh []byte
-	recs, err := w.entries(ctx, w.last.N, t.N, func(rec []byte) {
-		fresh = binary.BigEndian.AppendUint32(fresh, uint32(len(rec)))
-		fresh = append(fresh, rec...)
-	})
-	if err != nil {
-		return err
-	}
 	ver, err := w.verifier()
 	if err != nil {
 		return err
@@ -424,14 +416,43 @@ func (w *Witness) Round(ctx context.Context, report func(Event)) error {
 			w.ver, w.replay = nil, nil
 		}
 	}()
-	rep := ver.Extend(fresh, &t)
-	if !rep.OK() {
+	// checked says whether the verifier's report is clean, else refuses
+	// the checkpoint at its first problem.
+	var fresh []byte
+	checked := func(rep *ledger.Report) error {
+		if rep.OK() {
+			return nil
+		}
 		p := rep.Problems[0]
 		if p.Offset >= 0 {
-			p.Offset += int64(len(w.data)) // in the copy with the new entries
+			p.Offset += int64(len(w.data) + len(fresh)) // in the copy with the new entries
 		}
 		r := &Refusal{Index: p.Entry, Reason: fmt.Sprintf("the entries do not verify against the checkpoint of %d entries (%d problem(s)); first: %s", t.N, len(rep.Problems), p)}
 		return w.refuse(report, t.N, r)
+	}
+	// Each range is checked as it comes, the last with the tree of them
+	// all against the checkpoint: a server cannot have the witness read
+	// what it refuses for as long as it claims entries.
+	var rep *ledger.Report
+	recs, err := w.entries(ctx, w.last.N, t.N, func(rs [][]byte) error {
+		var b []byte
+		for _, rec := range rs {
+			b = binary.BigEndian.AppendUint32(b, uint32(len(rec)))
+			b = append(b, rec...)
+		}
+		var cp *tlog.Tree
+		if ver.Len()+int64(len(rs)) == t.N {
+			cp = &t
+		}
+		rep = ver.Extend(b, cp)
+		if err := checked(rep); err != nil {
+			return err
+		}
+		fresh = append(fresh, b...)
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if rep.Entries != t.N {
 		return w.refuse(report, t.N, &Refusal{Index: rep.Entries, Reason: fmt.Sprintf("the server served %d entries for a checkpoint of %d", rep.Entries, t.N)})
@@ -783,11 +804,12 @@ const (
 )
 
 // entries fetches the records of entries from to to−1, in ranges, and
-// hands each to add in order; a range the server does not answer as
+// hands each range's to add in order; a range the server does not answer as
 // exactly its framed records (too large, or a server without ranges) is
 // fetched one entry at a time (GET /v1/entries/{index}). What the records
-// say is verified by the caller.
-func (w *Witness) entries(ctx context.Context, from, to int64, add func([]byte)) ([][]byte, error) {
+// say is verified by the caller, a range at a time: an error of add stops
+// the fetching.
+func (w *Witness) entries(ctx context.Context, from, to int64, add func([][]byte) error) ([][]byte, error) {
 	var recs [][]byte
 	for i := from; i < to; {
 		j := min(i+rangeEntries, to)
@@ -806,8 +828,8 @@ func (w *Witness) entries(ctx context.Context, from, to int64, add func([]byte))
 				rs = append(rs, rec)
 			}
 		}
-		for _, rec := range rs {
-			add(rec)
+		if err := add(rs); err != nil {
+			return nil, err
 		}
 		recs = append(recs, rs...)
 		i = j

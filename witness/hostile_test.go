@@ -1,0 +1,92 @@
+package witness_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/mod/sumdb/tlog"
+
+	"github.com/accord-peace/accord/ledger"
+	"github.com/accord-peace/accord/witness"
+)
+
+// hostile puts f in front of what the server serves: f answers the
+// requests it takes (true) and leaves the others to the server.
+func (w *world) hostile(f func(rw http.ResponseWriter, r *http.Request) bool) {
+	next := w.current.Load()
+	mux := http.NewServeMux()
+	mux.Handle("/", http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if !f(rw, r) {
+			next.ServeHTTP(rw, r)
+		}
+	}))
+	w.current.Store(mux)
+}
+
+// signedText is a note of text signed by s: what a server holding the
+// log's key may sign.
+func signedText(t *testing.T, s note.Signer, text string) []byte {
+	t.Helper()
+	b, err := note.Sign(&note.Note{Text: text}, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// A server that signs a checkpoint of a huge log (a new witness trusts
+// its first checkpoint) and serves ranges of records that are no entries
+// is refused at the first range, naming its first entry: the witness
+// checks each range as it comes. It read range after range, checking
+// nothing until the whole size claimed was read — 376 MB in 3 s on
+// loopback, until its memory ran out.
+func TestWitnessRefusesEntriesThatAreNoneAtTheFirstRange(t *testing.T) {
+	w := newWorld(t)
+	w.serve(w.ledger(4, 4, ""), w.logSigner)
+	claim := signedText(t, w.logSigner, string(ledger.CheckpointText(origin, tlog.Tree{N: 1 << 40})))
+	var ranges atomic.Int64
+	w.hostile(func(rw http.ResponseWriter, r *http.Request) bool {
+		switch r.URL.Path {
+		case "/v1/checkpoint":
+			rw.Write(claim)
+		case "/v1/ledger":
+			if ranges.Add(1) > 4 {
+				http.Error(rw, "no more", http.StatusServiceUnavailable)
+				return true
+			}
+			var b []byte
+			for range 512 {
+				rec := bytes.Repeat([]byte("x"), 1000)
+				b = binary.BigEndian.AppendUint32(b, uint32(len(rec)))
+				b = append(b, rec...)
+			}
+			rw.Write(b)
+		default:
+			return false
+		}
+		return true
+	})
+	x, err := w.openWitness(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	err = x.Round(context.Background(), func(witness.Event) {})
+	var r *witness.Refusal
+	if !errors.As(err, &r) || r.Index != 0 || !strings.Contains(r.Reason, "entry 0 (byte 0): not an entry") {
+		t.Fatalf("ranges of records that are no entries: %v; want a refusal at entry 0, not an entry", err)
+	}
+	if n := ranges.Load(); n != 1 {
+		t.Fatalf("%d ranges read, want the first only", n)
+	}
+	if x.Last().N != 0 {
+		t.Fatalf("cosigned %d entries", x.Last().N)
+	}
+}
