@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -88,5 +89,65 @@ func TestWitnessRefusesEntriesThatAreNoneAtTheFirstRange(t *testing.T) {
 	}
 	if x.Last().N != 0 {
 		t.Fatalf("cosigned %d entries", x.Last().N)
+	}
+}
+
+// A checkpoint is one text per tree (the C2SP form the log writes: the
+// size in decimal without sign or leading zero, the root in canonical
+// base64). A server that signs another spelling of the tree it serves is
+// refused, saying which and why: the witness cosigned "+4" and "04" and
+// kept them as its state, then posted a cosignature the server's own
+// rule refuses (it would not verify over the checkpoint published).
+func TestWitnessRefusesACheckpointSpelledOtherwise(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		text func(root string) string
+	}{
+		{"a sign", func(root string) string { return origin + "\n+4\n" + root + "\n" }},
+		{"a leading zero", func(root string) string { return origin + "\n04\n" + root + "\n" }},
+		{"the root's unused bits set", func(root string) string {
+			const b64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+			last := strings.IndexByte(b64, root[42]) | 3 // the 2 bits past the hash's 256
+			return origin + "\n4\n" + root[:42] + string(b64[last]) + "=\n"
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWorld(t)
+			l := w.ledger(4, 4, "")
+			w.serve(l, w.logSigner)
+			tree, _ := l.Tree(4)
+			text := tt.text(tree.Hash.String())
+			if text == string(ledger.CheckpointText(origin, tree)) {
+				t.Fatalf("%q is the canonical text", text)
+			}
+			if _, got, err := ledger.ParseCheckpoint(text); err != nil || got != tree {
+				t.Fatalf("%q: %v, %v: want the tree of 4 entries, spelt otherwise", text, got, err)
+			}
+			msg := signedText(t, w.logSigner, text)
+			var posted atomic.Int64
+			w.hostile(func(rw http.ResponseWriter, r *http.Request) bool {
+				switch r.URL.Path {
+				case "/v1/checkpoint":
+					rw.Write(msg)
+					return true
+				case "/v1/checkpoint/cosignatures":
+					posted.Add(1)
+				}
+				return false
+			})
+			x, err := w.openWitness(0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer x.Close()
+			err = x.Round(context.Background(), func(witness.Event) {})
+			var r *witness.Refusal
+			if !errors.As(err, &r) || r.Index != -1 || !strings.Contains(r.Reason, "not the text of the tree of 4 entries as a log writes it") || !strings.Contains(r.Reason, fmt.Sprintf("%q", text)) {
+				t.Fatalf("checkpoint %q: %v; want it refused, spelt otherwise than a log writes it", text, err)
+			}
+			if x.Last().N != 0 || posted.Load() != 0 {
+				t.Fatalf("checkpoint %q: cosigned %d entries, %d cosignature(s) posted", text, x.Last().N, posted.Load())
+			}
+		})
 	}
 }

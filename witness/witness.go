@@ -365,6 +365,12 @@ func (w *Witness) Round(ctx context.Context, report func(Event)) error {
 	if err != nil {
 		return w.refuse(report, 0, &Refusal{Index: -1, Reason: "not a checkpoint: " + err.Error()})
 	}
+	// One text per tree: what the witness signs is the checkpoint the
+	// server publishes, and its cosignature of another spelling would not
+	// verify there.
+	if want := string(ledger.CheckpointText(origin, t)); n.Text != want {
+		return w.refuse(report, t.N, &Refusal{Index: -1, Reason: fmt.Sprintf("not a checkpoint: %q is not the text of the tree of %d entries as a log writes it, %q (the size in decimal without sign or leading zero, the root in canonical base64)", n.Text, t.N, want)})
+	}
 	if origin != w.cfg.Origin {
 		return w.refuse(report, t.N, &Refusal{Index: -1, Reason: fmt.Sprintf("a checkpoint of log %q, not %q", origin, w.cfg.Origin)})
 	}
