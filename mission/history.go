@@ -47,6 +47,8 @@ type History struct {
 	Unopened      *accord.Seal
 	UnopenedEntry int64
 
+	eventEntries []int64 // the record's entry holding each of Events
+
 	responses  map[string][]accord.ResponseBody  // by author
 	findings   map[string][]accord.FindingBody   // by author
 	provisions map[string][]accord.ProvisionBody // by author
@@ -111,6 +113,7 @@ func (h *History) Add(i int64, e *ledger.Entry) error {
 			return err
 		}
 		h.Events = append(h.Events, ev)
+		h.eventEntries = append(h.eventEntries, i)
 	case accord.EntryFindingSignature:
 		var sig FindingSignature
 		if err := accord.DecodeStrict(e.Body, &sig); err != nil {
@@ -315,9 +318,25 @@ func (r *Replayer) Extend(data []byte, n int64) ([]*engine.State, error) {
 	}
 	for ; r.applied < len(r.h.Events); r.applied++ {
 		if err := r.set.Apply(r.h.Events[r.applied]); err != nil {
+			// The engine names the event by its own sequence number; the
+			// reader of a record looks for the entry that holds it.
+			if r.applied < len(r.h.eventEntries) {
+				err = &EntryError{Entry: r.h.eventEntries[r.applied], Err: err}
+			}
 			r.err = err
 			return nil, err
 		}
 	}
 	return r.set.States(), nil
 }
+
+// EntryError is the engine's refusal of the event the record's entry
+// Entry holds (Replayer.Extend).
+type EntryError struct {
+	Entry int64
+	Err   error
+}
+
+func (e *EntryError) Error() string { return fmt.Sprintf("entry %d: %v", e.Entry, e.Err) }
+
+func (e *EntryError) Unwrap() error { return e.Err }

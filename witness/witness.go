@@ -474,7 +474,12 @@ func (w *Witness) Round(ctx context.Context, report func(Event)) error {
 		return fmt.Errorf("the agreement engine's replay: %w", err)
 	}
 	if err != nil {
-		return w.refuse(report, t.N, &Refusal{Index: -1, Reason: "the agreement engine's replay fails: " + err.Error()})
+		r := &Refusal{Index: -1, Reason: "the agreement engine's replay fails: " + err.Error()}
+		var ee *mission.EntryError
+		if errors.As(err, &ee) {
+			r.Index = ee.Entry
+		}
+		return w.refuse(report, t.N, r)
 	}
 	ev := Event{Event: "verified", Size: t.N, Root: t.Hash.String(), Entries: t.N - w.last.N}
 	if h.Partial() {

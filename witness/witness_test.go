@@ -238,7 +238,16 @@ func TestWitnessesRefuseAFork(t *testing.T) {
 			l := w.ledger(12, 12, "")
 			badEvent(w, l)
 			return l, w.logSigner
-		}, -1, "the agreement engine's replay fails"},
+		}, 12, "the agreement engine's replay fails: entry 12: log entry 99 (tick"},
+		{"a finding of a consultation the engine never opened", func(w *world, _ *ledger.Ledger) (*ledger.Ledger, note.Signer) {
+			l := w.ledger(12, 12, "")
+			b, _ := json.Marshal(engine.Event{Seq: 8, At: time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC), Type: engine.Finding,
+				Consultation: "c-404", Outcome: "violation"})
+			if _, err := l.Append(ledger.Entry{Kind: ledger.KindDerived, Type: accord.EntryEvent, Body: b}); err != nil {
+				t.Fatal(err)
+			}
+			return l, w.logSigner
+		}, 12, "the agreement engine's replay fails: entry 12: log entry 8 (finding"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
