@@ -151,3 +151,47 @@ func TestWitnessRefusesACheckpointSpelledOtherwise(t *testing.T) {
 		})
 	}
 }
+
+// A range the server does not answer as its records is fetched one entry
+// at a time, and each entry is checked as it comes: a server that answers
+// each with 16 MiB of what is no entry is refused at the first, not read
+// 512 times over (8 GiB held before anything was checked, for a checkpoint
+// of a mere 512 entries).
+func TestWitnessRefusesEntriesThatAreNoneOneAtATime(t *testing.T) {
+	w := newWorld(t)
+	l := w.ledger(4, 4, "")
+	w.serve(l, w.logSigner)
+	claim := signedText(t, w.logSigner, string(ledger.CheckpointText(origin, tlog.Tree{N: 512})))
+	var fetched atomic.Int64
+	junk := bytes.Repeat([]byte("x"), ledger.MaxEntry)
+	w.hostile(func(rw http.ResponseWriter, r *http.Request) bool {
+		switch {
+		case r.URL.Path == "/v1/checkpoint":
+			rw.Write(claim)
+		case r.URL.Path == "/v1/ledger":
+			rw.Write([]byte("not the records asked for"))
+		case strings.HasPrefix(r.URL.Path, "/v1/entries/"):
+			if fetched.Add(1) > 3 {
+				http.Error(rw, "no more", http.StatusServiceUnavailable)
+				return true
+			}
+			rw.Write(junk)
+		default:
+			return false
+		}
+		return true
+	})
+	x, err := w.openWitness(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	err = x.Round(context.Background(), func(witness.Event) {})
+	var r *witness.Refusal
+	if !errors.As(err, &r) || r.Index != 0 || !strings.Contains(r.Reason, "entry 0 (byte 0): not an entry") {
+		t.Fatalf("entries that are none, one at a time: %v; want a refusal at entry 0, not an entry", err)
+	}
+	if n := fetched.Load(); n != 1 {
+		t.Fatalf("%d entries read, want the first only", n)
+	}
+}

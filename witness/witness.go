@@ -817,9 +817,9 @@ const (
 // entries fetches the records of entries from to to−1, in ranges, and
 // hands each range's to add in order; a range the server does not answer as
 // exactly its framed records (too large, or a server without ranges) is
-// fetched one entry at a time (GET /v1/entries/{index}). What the records
-// say is verified by the caller, a range at a time: an error of add stops
-// the fetching.
+// fetched one entry at a time (GET /v1/entries/{index}), each handed to
+// add alone. What the records say is verified by the caller as they come:
+// an error of add stops the fetching.
 func (w *Witness) entries(ctx context.Context, from, to int64, add func([][]byte) error) ([][]byte, error) {
 	var recs [][]byte
 	for i := from; i < to; {
@@ -829,21 +829,26 @@ func (w *Witness) entries(ctx context.Context, from, to int64, add func([][]byte
 			return nil, err
 		}
 		rs, rest, err := splitFrames(b, j-i)
-		if err != nil || int64(len(rs)) != j-i || len(rest) > 0 || len(b) > rangeBytes {
-			rs = rs[:0]
-			for k := i; k < j; k++ {
-				rec, err := w.get(ctx, "/v1/entries/"+strconv.FormatInt(k, 10))
-				if err != nil {
-					return nil, err
-				}
-				rs = append(rs, rec)
+		if err == nil && int64(len(rs)) == j-i && len(rest) == 0 && len(b) <= rangeBytes {
+			if err := add(rs); err != nil {
+				return nil, err
 			}
+			recs = append(recs, rs...)
+			i = j
+			continue
 		}
-		if err := add(rs); err != nil {
-			return nil, err
+		// One at a time, each checked as it comes: up to MaxEntry an
+		// answer, a range's worth is not held before any is checked.
+		for ; i < j; i++ {
+			rec, err := w.get(ctx, "/v1/entries/"+strconv.FormatInt(i, 10))
+			if err != nil {
+				return nil, err
+			}
+			if err := add([][]byte{rec}); err != nil {
+				return nil, err
+			}
+			recs = append(recs, rec)
 		}
-		recs = append(recs, rs...)
-		i = j
 	}
 	return recs, nil
 }
