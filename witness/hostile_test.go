@@ -195,3 +195,41 @@ func TestWitnessRefusesEntriesThatAreNoneOneAtATime(t *testing.T) {
 		t.Fatalf("%d entries read, want the first only", n)
 	}
 }
+
+// A checkpoint is three lines and its signatures, a few KiB: an answer
+// of megabytes is refused as too large, read no further — not read up to
+// an entry's bound (16 MiB), then refused as a note not signed by the
+// log's key (cut there), or its origin line of megabytes echoed in the
+// refusal (on stdout, in the node's /v1/witness).
+func TestWitnessRefusesACheckpointOfMegabytes(t *testing.T) {
+	w := newWorld(t)
+	w.serve(w.ledger(4, 4, ""), w.logSigner)
+	for _, tt := range []struct {
+		name string
+		msg  []byte
+	}{
+		{"signed, an origin of 2 MiB", signedText(t, w.logSigner, strings.Repeat("o", 2<<20)+"\n4\n"+tlog.Hash{}.String()+"\n")},
+		{"20 MiB", bytes.Repeat([]byte("accord/test\n"), 20<<20/12)},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			w.hostile(func(rw http.ResponseWriter, r *http.Request) bool {
+				if r.URL.Path != "/v1/checkpoint" {
+					return false
+				}
+				rw.Write(tt.msg)
+				return true
+			})
+			x, err := w.openWitness(0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer x.Close()
+			err = x.Round(context.Background(), func(witness.Event) {})
+			var r *witness.Refusal
+			if !errors.As(err, &r) || r.Index != -1 || !strings.Contains(r.Reason, "the checkpoint is larger than") || len(r.Reason) > 1000 {
+				reason := fmt.Sprint(err)
+				t.Fatalf("a checkpoint of %d bytes: %d bytes of reason: %.300s; want it refused as too large, in a few words", len(tt.msg), len(reason), reason)
+			}
+		})
+	}
+}

@@ -353,9 +353,12 @@ func (w *Witness) Checkpoint() ([]byte, error) {
 // cosignature sent with no answer back; any other error a
 // failure to read the server's answer or to keep the state.
 func (w *Witness) Round(ctx context.Context, report func(Event)) error {
-	msg, err := w.get(ctx, "/v1/checkpoint")
+	msg, err := w.getLimit(ctx, "/v1/checkpoint", maxCheckpoint+1)
 	if err != nil {
 		return err
+	}
+	if len(msg) > maxCheckpoint {
+		return w.refuse(report, 0, &Refusal{Index: -1, Reason: fmt.Sprintf("the checkpoint is larger than %d KiB, not read further: a checkpoint is three lines and its signatures", maxCheckpoint>>10)})
 	}
 	n, err := note.Open(msg, note.VerifierList(w.cfg.Log))
 	if err != nil {
@@ -806,6 +809,10 @@ func (e *statusError) Error() string {
 	}
 	return s
 }
+
+// maxCheckpoint bounds the answer to GET /v1/checkpoint: three lines and
+// at most 100 signatures (note.Open refuses more), a few KiB.
+const maxCheckpoint = 64 << 10
 
 // The ranges a witness fetches new entries in (GET /v1/ledger?from&to):
 // rangeEntries entries an answer, at most rangeBytes long.
