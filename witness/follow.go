@@ -215,12 +215,17 @@ func (w *Witness) watch(ctx context.Context, fc FollowConfig, signal func(), pol
 		} else {
 			fc.Logger.Info("following the server's feed", "witness", name, "server", w.server, "reconnects", fails)
 		}
+		signal()
+	}
+	// The backoff starts again once the feed is heard, not when it
+	// connects: a feed dropped at once is reconnected with the backoff.
+	heard := func() {
 		fails = 0
 		signal()
 	}
 	for ctx.Err() == nil {
-		err := w.stream(ctx, fc, signal, connected)
-		up.Store(false)
+		err := w.stream(ctx, fc, heard, connected)
+		wasUp := up.Swap(false)
 		if ctx.Err() != nil {
 			return
 		}
@@ -236,7 +241,7 @@ func (w *Witness) watch(ctx context.Context, fc FollowConfig, signal func(), pol
 			sleep(ctx, wait)
 			continue
 		}
-		if fails++; fails == 1 {
+		if fails++; fails == 1 || wasUp {
 			fc.OnMode(ModeReconnecting)
 		}
 		d := backoff(fails, fc.MaxBackoff)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
@@ -231,5 +232,44 @@ func TestWitnessRefusesACheckpointOfMegabytes(t *testing.T) {
 				t.Fatalf("a checkpoint of %d bytes: %d bytes of reason: %.300s; want it refused as too large, in a few words", len(tt.msg), len(reason), reason)
 			}
 		})
+	}
+}
+
+// A feed that answers with a stream and drops it at once (a proxy that
+// cuts streams, a server set on it) is reconnected with the backoff, as
+// one that cannot be reached: the backoff starts again from 100 ms once
+// the feed is heard (a keepalive, an event), not on each connection. It
+// was reconnected eleven times a second for as long as it lasted, two
+// lines logged each time.
+func TestWitnessBacksOffAFeedThatDropsAtOnce(t *testing.T) {
+	w := newWorld(t)
+	w.serve(w.ledger(4, 4, ""), w.logSigner)
+	var feeds atomic.Int64
+	w.hostile(func(rw http.ResponseWriter, r *http.Request) bool {
+		if r.URL.Path != "/v1/feed" {
+			return false
+		}
+		feeds.Add(1)
+		rw.Header().Set("Content-Type", "text/event-stream")
+		rw.WriteHeader(http.StatusOK)
+		return true
+	})
+	x, err := w.openWitness(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	var modes []string
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	x.Follow(ctx, witness.FollowConfig{OnMode: func(m string) { modes = append(modes, m) }}, func(witness.Event) {})
+	// 100 + 200 + 400 + 800 + 1600 ms, less a quarter of jitter: 6 at most.
+	if n := feeds.Load(); n > 6 {
+		t.Fatalf("a feed dropped at once: %d connections in 3 s, want the backoff (6 at most)", n)
+	}
+	for i, m := range modes {
+		if m == witness.ModeFeed && i+1 < len(modes) && modes[i+1] != witness.ModeReconnecting {
+			t.Fatalf("modes %v: want reconnecting after each drop of the feed", modes)
+		}
 	}
 }
