@@ -15,6 +15,7 @@ import (
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 
+	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/ledger"
 	"github.com/accord-peace/accord/witness"
 )
@@ -271,5 +272,50 @@ func TestWitnessBacksOffAFeedThatDropsAtOnce(t *testing.T) {
 		if m == witness.ModeFeed && i+1 < len(modes) && modes[i+1] != witness.ModeReconnecting {
 			t.Fatalf("modes %v: want reconnecting after each drop of the feed", modes)
 		}
+	}
+}
+
+// Entries the record's verification passes but the engine's replay
+// refuses (a derived entry that is no engine event) are refused at their
+// range too: the replay goes on as the ranges come. It read every entry
+// the checkpoint claimed before replaying any.
+func TestWitnessRefusesWhatTheEngineRefusesAtItsRange(t *testing.T) {
+	w := newWorld(t)
+	l := w.ledger(0, 0, "")
+	es := make([]ledger.Entry, 4*512)
+	for i := range es {
+		es[i] = ledger.Entry{Kind: ledger.KindDerived, Type: accord.EntryEvent, Body: []byte(fmt.Sprintf(`{"not":"an event %d"}`, i))}
+	}
+	if _, err := l.AppendAll(es); err != nil {
+		t.Fatal(err)
+	}
+	w.serve(l, w.logSigner)
+	claim := signedText(t, w.logSigner, string(ledger.CheckpointText(origin, tlog.Tree{N: 1 << 40})))
+	var ranges atomic.Int64
+	w.hostile(func(rw http.ResponseWriter, r *http.Request) bool {
+		switch r.URL.Path {
+		case "/v1/checkpoint":
+			rw.Write(claim)
+			return true
+		case "/v1/ledger":
+			if ranges.Add(1) > 4 {
+				http.Error(rw, "no more", http.StatusServiceUnavailable)
+				return true
+			}
+		}
+		return false
+	})
+	x, err := w.openWitness(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	err = x.Round(context.Background(), func(witness.Event) {})
+	var r *witness.Refusal
+	if !errors.As(err, &r) || !strings.Contains(r.Reason, "the agreement engine's replay fails: entry 0: not an engine event") {
+		t.Fatalf("entries the engine refuses: %v; want a refusal of the replay at entry 0", err)
+	}
+	if n := ranges.Load(); n != 1 {
+		t.Fatalf("%d ranges read, want the first only", n)
 	}
 }

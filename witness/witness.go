@@ -439,10 +439,31 @@ func (w *Witness) Round(ctx context.Context, report func(Event)) error {
 		r := &Refusal{Index: p.Entry, Reason: fmt.Sprintf("the entries do not verify against the checkpoint of %d entries (%d problem(s)); first: %s", t.N, len(rep.Problems), p)}
 		return w.refuse(report, t.N, r)
 	}
-	// Each range is checked as it comes, the last with the tree of them
-	// all against the checkpoint: a server cannot have the witness read
-	// what it refuses for as long as it claims entries.
+	// replayFailed ends the round when the engine's replay fails: sealed
+	// content not fetched fails it (nothing is known of the record), any
+	// other error refuses the checkpoint, naming the entry.
+	replayFailed := func(err error) error {
+		if errors.Is(err, ErrFetch) {
+			return fmt.Errorf("the agreement engine's replay: %w", err)
+		}
+		r := &Refusal{Index: -1, Reason: "the agreement engine's replay fails: " + err.Error()}
+		var ee *mission.EntryError
+		if errors.As(err, &ee) {
+			r.Index = ee.Entry
+		}
+		return w.refuse(report, t.N, r)
+	}
+	// The engine's replay, as accord verify does it.
+	replay, h, err := w.replayer()
+	if err != nil {
+		return replayFailed(err)
+	}
+	// Each range is checked and replayed as it comes, the last checked
+	// with the tree of them all against the checkpoint: a server cannot
+	// have the witness read what it refuses for as long as it claims
+	// entries.
 	var rep *ledger.Report
+	var sts []*engine.State
 	recs, err := w.entries(ctx, w.last.N, t.N, func(rs [][]byte) error {
 		var b []byte
 		for _, rec := range rs {
@@ -458,6 +479,10 @@ func (w *Witness) Round(ctx context.Context, report func(Event)) error {
 			return err
 		}
 		fresh = append(fresh, b...)
+		var err error
+		if sts, err = replay.Extend(b, ver.Len()); err != nil {
+			return replayFailed(err)
+		}
 		return nil
 	})
 	if err != nil {
@@ -465,24 +490,6 @@ func (w *Witness) Round(ctx context.Context, report func(Event)) error {
 	}
 	if rep.Entries != t.N {
 		return w.refuse(report, t.N, &Refusal{Index: rep.Entries, Reason: fmt.Sprintf("the server served %d entries for a checkpoint of %d", rep.Entries, t.N)})
-	}
-	// The engine's replay, as accord verify does it.
-	replay, h, err := w.replayer()
-	var sts []*engine.State
-	if err == nil {
-		sts, err = replay.Extend(fresh, t.N)
-	}
-	if errors.Is(err, ErrFetch) {
-		// Sealed content not fetched: nothing is known of the record.
-		return fmt.Errorf("the agreement engine's replay: %w", err)
-	}
-	if err != nil {
-		r := &Refusal{Index: -1, Reason: "the agreement engine's replay fails: " + err.Error()}
-		var ee *mission.EntryError
-		if errors.As(err, &ee) {
-			r.Index = ee.Entry
-		}
-		return w.refuse(report, t.N, r)
 	}
 	ev := Event{Event: "verified", Size: t.N, Root: t.Hash.String(), Entries: t.N - w.last.N}
 	if h.Partial() {
