@@ -41,8 +41,9 @@ type FollowConfig struct {
 	// dropped or could not be reached (from 100 ms, doubled at each
 	// failure, with jitter), and before retrying a round that failed.
 	MaxBackoff time.Duration
-	// Idle is how long the feed may stay silent before it is dropped and
-	// reconnected (the server sends a keepalive every 15 s).
+	// Idle is how long the feed may stay silent — no keepalive, no whole
+	// event — before it is dropped and reconnected (the server sends a
+	// keepalive every 15 s).
 	Idle time.Duration
 	// FeedRetry is how long a witness polls a server without a feed
 	// before asking for it again.
@@ -308,13 +309,16 @@ func (w *Witness) stream(ctx context.Context, fc FollowConfig, signal, connected
 			}
 			return err
 		}
-		idle.Reset(fc.Idle)
+		// Only a keepalive or a whole event breaks the silence: lines
+		// that never make one say nothing.
 		switch {
 		case errors.Is(err, bufio.ErrBufferFull): // a long data line: its rest follows
 		case strings.HasPrefix(string(line), ":"): // a keepalive
+			idle.Reset(fc.Idle)
 			signal()
 		case len(strings.TrimSpace(string(line))) == 0: // the end of an event
 			if data {
+				idle.Reset(fc.Idle)
 				signal()
 			}
 			data = false

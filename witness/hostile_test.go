@@ -319,3 +319,48 @@ func TestWitnessRefusesWhatTheEngineRefusesAtItsRange(t *testing.T) {
 		t.Fatalf("%d ranges read, want the first only", n)
 	}
 }
+
+// A feed that sends lines but never a whole event nor a keepalive says
+// nothing: it is dropped after Idle as a silent one is, and reconnected
+// (a round each time). The lines kept it up for ever, and the witness,
+// following it, ran no round after the first.
+func TestWitnessDropsAFeedThatSaysNothing(t *testing.T) {
+	w := newWorld(t)
+	w.serve(w.ledger(4, 4, ""), w.logSigner)
+	var feeds, checkpoints atomic.Int64
+	w.hostile(func(rw http.ResponseWriter, r *http.Request) bool {
+		switch r.URL.Path {
+		case "/v1/checkpoint":
+			checkpoints.Add(1)
+			return false
+		case "/v1/feed":
+		default:
+			return false
+		}
+		feeds.Add(1)
+		rw.Header().Set("Content-Type", "text/event-stream")
+		rw.WriteHeader(http.StatusOK)
+		for {
+			if _, err := rw.Write([]byte("data: more to come\n")); err != nil {
+				return true
+			}
+			rw.(http.Flusher).Flush()
+			select {
+			case <-r.Context().Done():
+				return true
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	})
+	x, err := w.openWitness(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	x.Follow(ctx, witness.FollowConfig{Idle: 500 * time.Millisecond}, func(witness.Event) {})
+	if f, c := feeds.Load(), checkpoints.Load(); f < 2 || c < 2 {
+		t.Fatalf("a feed of lines and no event, Idle 500ms: %d connections and %d rounds in 3 s; want it dropped and reconnected, a round each time", f, c)
+	}
+}
