@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/accord-peace/accord/monitor"
 )
@@ -22,8 +23,9 @@ type Part struct {
 // by where in the batch a sector's pipeline first changed each
 // (Version.At; the parts' order where that is alike, but incidents that
 // closed at one observation in the order of their ids, as fusion closes
-// them; a version the sequencer makes, right after the one it came
-// with). Parts without At keep the parts' order. The incidents the batch
+// them, and missing presence reports due at one place in the order of
+// their duties, Duties; a version the sequencer makes, right after the
+// one it came with). Parts without At keep the parts' order. The incidents the batch
 // records for the first time are numbered in the order fusion opened
 // them: by the line of the whole batch whose observation opened each
 // (Version.Opened), those opened in an earlier batch (recorded only now)
@@ -34,7 +36,7 @@ type Part struct {
 // incident it merged into. The result is a function of the parts, so a
 // replay of the batches through ApplyBatch gives the same ids.
 func (s *Sequencer) ApplyBatch(parts []Part) []monitor.Incident {
-	s.batch = &batchIDs{from: s.next, opened: map[string]int{}, dissolved: map[string]string{}, touched: map[*global]bool{}}
+	s.batch = &batchIDs{from: s.next, opened: map[string]int{}, dissolved: map[string]string{}, touched: map[*global]bool{}, duties: s.Duties}
 	defer func() { s.batch = nil }()
 	var out []monitor.Incident
 	for _, p := range parts {
@@ -61,6 +63,8 @@ type batchIDs struct {
 	// of the sector's version it came from (Version.At; 0: right after
 	// the one before it).
 	at []int
+	// duties are the sequencer's Duties.
+	duties []string
 }
 
 // place notes the place of the versions handed out since the last note
@@ -92,7 +96,9 @@ func (b *batchIDs) drop(drop map[int]bool) {
 // out: by the place where a sector's pipeline first changed each
 // (Version.At), the sectors' parts in their order where the places are
 // alike — but incidents that closed at the same observation in the order
-// of their ids, as fusion closes them.
+// of their ids, as fusion closes them, and missing presence reports due
+// at the same place duty by duty, in the duties' order (each duty's in
+// one sector, in their order), as one pipeline judges them.
 func (b *batchIDs) inOrder(out []monitor.Incident) []monitor.Incident {
 	if len(b.at) != len(out) {
 		return out // not told the places
@@ -114,6 +120,9 @@ func (b *batchIDs) inOrder(out []monitor.Incident) []monitor.Incident {
 		if ax > 0 && ax <= monitor.OrderCeiling && (ax-1)%4 == 2 { // closed at one line
 			return idNumber(out[x].ID) - idNumber(out[y].ID)
 		}
+		if ax > 0 && ax <= monitor.OrderCeiling && (ax-1)%4 == 3 { // missing reports due at one line
+			return b.duty(out[x].ID) - b.duty(out[y].ID)
+		}
 		return 0
 	})
 	sorted := make([]monitor.Incident, len(out))
@@ -121,6 +130,17 @@ func (b *batchIDs) inOrder(out []monitor.Incident) []monitor.Incident {
 		sorted[i] = out[j]
 	}
 	return sorted
+}
+
+// duty is the place among the duties of the presence duty whose missing
+// report id is (presence:ID:PERIOD), or len(duties) for none.
+func (b *batchIDs) duty(id string) int {
+	for i, rule := range b.duties {
+		if strings.HasPrefix(id, rule+":") {
+			return i
+		}
+	}
+	return len(b.duties)
 }
 
 // newID gives the next global id to an incident whose version says

@@ -87,6 +87,13 @@ type Sequencer struct {
 	// (their latest last_observed), before it closes: fusion's horizon,
 	// 24 h, by default.
 	Horizon time.Duration
+	// Duties are the presence duties' rules (presence:ID) in the
+	// monitoring section's order: the missing reports due at one place
+	// of a batch (several duties' deadlines passed at one line, or by a
+	// tick), which each duty's sector hands out, are handed out duty by
+	// duty in that order, as one pipeline judges them (ApplyBatch); nil:
+	// in the parts' order.
+	Duties  []string
 	clock   time.Time // the latest last_observed of a version applied
 	expired time.Time // clock when the unclaimed were last looked at
 

@@ -2,9 +2,11 @@ package stream_test
 
 import (
 	"fmt"
+	"io/fs"
 	"net/http"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/accord-peace/accord/agreement"
@@ -115,6 +117,94 @@ func TestTickJudgesPresenceOnTheStream(t *testing.T) {
 			what := fmt.Sprintf("%d sectors, restarted", n)
 			same(t, what, want, x.state(t))
 			sameEntries(t, what, wantEntries, entries(t, x))
+		})
+	}
+}
+
+// twoDuties is the nuclear plant's agreement with a second presence
+// duty, after the plant's, at a site at the west end of the line: its
+// zone's centre lies in sector 0 of 2 and of 3, the plant's in sector 1.
+func twoDuties(t *testing.T) *agreement.Agreement {
+	t.Helper()
+	y, err := fs.ReadFile(scenarios.FS, scenarios.NuclearPlantAgreement)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := fs.ReadFile(scenarios.FS, "ukraine-2025/monitoring/nuclear-plant.geojson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	duty := "\n    - id: iaea-west\n      zone: west-site\n      source_owner: iaea\n      every: 24h\n      grace: 6h\n      party: ru\n      provision: znpp.iaea-daily-report\n"
+	ys := strings.TrimRight(string(y), "\n") + duty // the presence list ends the file
+	zone := `{"type":"Feature","properties":{"id":"west-site","name":"a site at the west end","role":"protected_site"},"geometry":{"type":"Polygon","coordinates":[[[34.22,47.25],[34.26,47.25],[34.26,47.28],[34.22,47.28],[34.22,47.25]]]}},`
+	gs := strings.Replace(string(g), `"features":[`, `"features":[`+zone, 1)
+	fsys := fstest.MapFS{"x/a.yaml": {Data: []byte(ys)}, "x/monitoring/nuclear-plant.geojson": {Data: []byte(gs)}}
+	a, err := agreement.LoadFS(fsys, "x/a.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Monitoring.Presence) != 2 || a.Monitoring.Presence[1].ID != "iaea-west" {
+		t.Fatalf("the agreement's presence duties: %+v", a.Monitoring.Presence)
+	}
+	return a
+}
+
+// Two presence duties whose zones' centres lie in different sectors, the
+// first duty's in the later sector: the missing reports a tick judges,
+// and those an observation makes due at one line, are recorded in the
+// embedded default's order — duty by duty, in the agreement's order —
+// whatever sectors judge them, and after a restart nothing is judged
+// again.
+func TestTickJudgesTwoDutiesOnTheStream(t *testing.T) {
+	a := twoDuties(t)
+	june := func(d, h int) time.Time { return time.Date(2025, 6, d, h, 0, 0, 0, time.UTC) }
+	first := plantLines(t, plantObs{"r1", june(1, 9), true}, plantObs{"s1", june(1, 12), false})
+	then := plantLines(t, plantObs{"s5", june(5, 7), false})
+	run := func(x *deployment) {
+		t.Helper()
+		monitortest.PostLines(t, x.url, first, 10)
+		if _, code, body := postTick(t, x.url, june(3, 7)); code != http.StatusOK {
+			t.Fatalf("a tick: %d %s", code, body)
+		}
+		monitortest.PostLines(t, x.url, then, 1)
+		x.sync(t)
+	}
+	after := plantLines(t, plantObs{"s6", june(6, 7), false})
+	restart := func(dir string, s *streamed) *deployment {
+		t.Helper()
+		x, _ := openOn(t, dir, s, nil, a, nil)
+		monitortest.PostLines(t, x.url, after, 1)
+		x.sync(t)
+		return x
+	}
+	dir := t.TempDir()
+	e, _ := openOn(t, dir, nil, nil, a, nil)
+	run(e)
+	e.close(t)
+	e = restart(dir, nil)
+	want, wantEntries := e.state(t), entries(t, e)
+	e.close(t)
+	var ids []string
+	for _, es := range wantEntries {
+		if i := strings.Index(es, `"id":"presence:`); i >= 0 && strings.Contains(es, monitor.MissingReport) {
+			ids = append(ids, strings.SplitN(es[i+len(`"id":"presence:`):], `"`, 2)[0])
+		}
+	}
+	if got := strings.Join(ids, " "); got != "iaea-znpp:2025-06-02 iaea-west:2025-06-01 iaea-west:2025-06-02 "+
+		"iaea-znpp:2025-06-03 iaea-znpp:2025-06-04 iaea-west:2025-06-03 iaea-west:2025-06-04 iaea-znpp:2025-06-05 iaea-west:2025-06-05" {
+		t.Fatalf("the embedded default's missing reports: %s; want the tick's, 5 June's observation's and 6 June's, each once, duty by duty", got)
+	}
+	for _, n := range []int{2, 3} {
+		t.Run(fmt.Sprintf("%d-sectors", n), func(t *testing.T) {
+			dir := t.TempDir()
+			x, _ := openOn(t, dir, onSectors(t, n), nil, a, nil)
+			run(x)
+			x.close(t)
+			x = restart(dir, onSectors(t, n))
+			defer x.close(t)
+			what := fmt.Sprintf("%d sectors, restarted", n)
+			sameEntries(t, what, wantEntries, entries(t, x))
+			same(t, what, want, x.state(t))
 		})
 	}
 }

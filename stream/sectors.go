@@ -70,6 +70,9 @@ func Split(m *mission.Mission, n int) (Sectors, error) {
 			if h := m.FusionConfig().Horizon; h > 0 {
 				seq.Horizon = h // fusion's, as the sectors' pipelines run it
 			}
+			for _, p := range m.Monitoring().Presence {
+				seq.Duties = append(seq.Duties, p.Rule()) // one pipeline's order of their missing reports
+			}
 			return seq
 		},
 	}, nil
