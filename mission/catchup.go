@@ -60,6 +60,104 @@ func incidentID(body []byte) (string, bool) {
 	return v.ID, true
 }
 
+// recordedMissing is what the ledger holds of the missing presence
+// reports: a tick judged some (Mission.Tick), which no stored observation
+// gives again at a restart, so Open puts them back in the incident store
+// (derived data, rebuilt at every start: a crash may lose its last
+// writes) where they were first recorded among the incidents the replay
+// puts — the store lists incidents in the order first stored —, the
+// replay's versions over them.
+type recordedMissing struct {
+	last  map[string][]byte   // the last version of each, by id
+	after map[string][]string // those first recorded right after an incident's first version, by its id ("": before any)
+	order []string            // all, in the order first recorded
+	prev  string              // the incident first recorded last
+}
+
+func newRecordedMissing() *recordedMissing {
+	return &recordedMissing{last: map[string][]byte{}, after: map[string][]string{}}
+}
+
+// add takes in an entry of the ledger, before rec does.
+func (r *recordedMissing) add(e *ledger.Entry, rec recordedVersions) {
+	if e.Kind != ledger.KindDerived || e.Type != accord.EntryIncident {
+		return
+	}
+	id, ok := incidentID(e.Body)
+	if !ok {
+		return
+	}
+	_, had := rec[id]
+	if strings.HasPrefix(id, "presence:") {
+		r.last[id] = e.Body
+		if !had {
+			r.after[r.prev] = append(r.after[r.prev], id)
+			r.order = append(r.order, id)
+		}
+	}
+	if !had {
+		r.prev = id
+	}
+}
+
+// put appends to out the missing reports first recorded right after
+// incident id's first version, each followed by those after it, once.
+func (r *recordedMissing) put(out []monitor.Incident, id string) ([]monitor.Incident, error) {
+	next, ok := r.after[id]
+	if !ok {
+		return out, nil
+	}
+	delete(r.after, id)
+	for _, m := range next {
+		var in monitor.Incident
+		if err := json.Unmarshal(r.last[m], &in); err != nil {
+			return nil, fmt.Errorf("the ledger's version of incident %s: %v", m, err)
+		}
+		if in.Event == monitor.MissingReport {
+			out = append(out, in)
+		}
+		var err error
+		if out, err = r.put(out, m); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// interleave is a replay step's incidents to store, with the missing
+// reports first recorded after each put after it.
+func (r *recordedMissing) interleave(ins []monitor.Incident) ([]monitor.Incident, error) {
+	if len(r.after) == 0 {
+		return ins, nil
+	}
+	out := make([]monitor.Incident, 0, len(ins))
+	for i := range ins {
+		var err error
+		if out, err = r.put(append(out, ins[i]), ins[i].ID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// rest are the missing reports not put yet (after an incident the replay
+// did not give), in the order first recorded.
+func (r *recordedMissing) rest() ([]monitor.Incident, error) {
+	var out []monitor.Incident
+	for _, id := range r.order {
+		for anchor, next := range r.after {
+			if slices.Contains(next, id) {
+				var err error
+				if out, err = r.put(out, anchor); err != nil {
+					return nil, err
+				}
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
 // scanRecorded reads the incident versions a ledger holds, for a mission
 // without an agreement engine (which reads them with its history).
 func scanRecorded(l Ledger) (recordedVersions, error) {

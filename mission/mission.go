@@ -161,6 +161,7 @@ func Open(ctx context.Context, cfg Config) (*Mission, error) {
 	// What the record holds of each incident: a batch stored and not
 	// recorded is recorded below (catchup.go).
 	var recorded recordedVersions
+	missing := newRecordedMissing()
 	if cfg.Ledger != nil && !cfg.StreamFed {
 		recorded = recordedVersions{}
 	}
@@ -170,7 +171,10 @@ func Open(ctx context.Context, cfg Config) (*Mission, error) {
 		}
 		var each func(*ledger.Entry)
 		if recorded != nil {
-			each = recorded.add
+			each = func(e *ledger.Entry) {
+				missing.add(e, recorded)
+				recorded.add(e)
+			}
 		}
 		h, err := readHistory(ctx, cfg.Ledger, m.Signed(), cfg.Sealed, each)
 		if err != nil {
@@ -192,6 +196,24 @@ func Open(ctx context.Context, cfg Config) (*Mission, error) {
 			return nil, fmt.Errorf("reading the incident versions the ledger holds: %w", err)
 		}
 	}
+	// The missing presence reports the record holds are put back where
+	// they were first recorded among the incidents the replay puts: those
+	// a tick judged, no stored observation gives again (the replay puts
+	// its versions over the others).
+	put := func(ins []monitor.Incident) error {
+		ins, err := missing.interleave(ins)
+		if err != nil {
+			return fmt.Errorf("the missing presence reports the ledger holds: %w", err)
+		}
+		return cfg.Incidents.PutIncidents(ctx, ins)
+	}
+	first, err := missing.put(nil, "")
+	if err == nil {
+		err = put(first)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("restoring the incidents from the stored observations: %w", err)
+	}
 	const chunk = 4096
 	var batch []*monitor.Observation
 	last := replayed{rec: recorded}
@@ -209,7 +231,7 @@ func Open(ctx context.Context, cfg Config) (*Mission, error) {
 			last.keep(pre, changed)
 		}
 		batch = batch[:0]
-		return cfg.Incidents.PutIncidents(ctx, changed)
+		return put(changed)
 	}
 	err = cfg.Observations.All(ctx, func(o *monitor.Observation) error {
 		m.restored++
@@ -221,6 +243,12 @@ func Open(ctx context.Context, cfg Config) (*Mission, error) {
 	})
 	if err == nil && len(batch) > 0 {
 		err = flush()
+	}
+	if err == nil {
+		var rest []monitor.Incident
+		if rest, err = missing.rest(); err == nil {
+			err = put(rest)
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("restoring the incidents from the stored observations: %w", err)
