@@ -23,6 +23,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -58,6 +59,13 @@ func Open(ctx context.Context, rawURL string) (*DB, error) {
 	return OpenWith(ctx, rawURL, Options{})
 }
 
+// DefaultConnectTimeout bounds a connection's making — the dial, TLS and
+// the start-up exchange — when the URL sets no connect_timeout: without it
+// a port that takes the connection and never answers (a wedged server, a
+// proxy whose backend is gone) holds a start without a word until it is
+// killed.
+const DefaultConnectTimeout = 10 * time.Second
+
 // OpenWith is Open with options: the retry bound, the logger, the
 // observer of the retries.
 func OpenWith(ctx context.Context, rawURL string, o Options) (*DB, error) {
@@ -65,6 +73,9 @@ func OpenWith(ctx context.Context, rawURL string, o Options) (*DB, error) {
 	cfg, err := pgxpool.ParseConfig(rawURL)
 	if err != nil {
 		return nil, &accord.Error{Code: accord.EINVALID, Err: fmt.Errorf("postgres %s: not a PostgreSQL URL (want postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable]): %w", name, err)}
+	}
+	if cfg.ConnConfig.ConnectTimeout == 0 {
+		cfg.ConnConfig.ConnectTimeout = DefaultConnectTimeout
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
@@ -82,6 +93,11 @@ func OpenWith(ctx context.Context, rawURL string, o Options) (*DB, error) {
 		db, which := cfg.ConnConfig.Database, ""
 		if db == "" {
 			db, which = cfg.ConnConfig.User, " (the URL names none: PostgreSQL takes the user's name)"
+		}
+		if ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
+			// Our bound, not the caller's: something takes connections
+			// there and does not speak.
+			err = fmt.Errorf("it did not answer within %v (connect_timeout in the URL sets another bound): %w", cfg.ConnConfig.ConnectTimeout, err)
 		}
 		return nil, &accord.Error{Code: accord.EINVALID, Err: fmt.Errorf("postgres %s: cannot connect to %s:%d as %q to database %q%s: %w; check that the server runs and accepts connections there (pg_isready -h %s -p %d), that the user and password are right and that the database exists (createdb %s)",
 			name, cfg.ConnConfig.Host, cfg.ConnConfig.Port, cfg.ConnConfig.User, db, which, err,

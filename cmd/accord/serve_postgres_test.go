@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/accord-peace/accord/internal/pgtest"
 	"github.com/accord-peace/accord/monitor"
@@ -113,4 +115,46 @@ func TestServeUnreachablePostgres(t *testing.T) {
 	if code == 0 || !strings.Contains(errOut, fmt.Sprintf("store %q", "mysql://x")) {
 		t.Errorf("an unknown store: exit %d %s", code, errOut)
 	}
+}
+
+// A PostgreSQL URL whose port takes the connection and never answers (a
+// wedged server, a proxy whose backend is gone, a port forwarded to
+// nothing) and that sets no connect_timeout: serve gives up within its
+// own bound, naming the store, where, that it did not answer and what to
+// check, rather than waiting without a word until it is killed.
+func TestServeSilentPostgres(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		var held []net.Conn // kept open, never read nor answered
+		defer func() {
+			for _, c := range held {
+				c.Close()
+			}
+		}()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			held = append(held, c)
+		}
+	}()
+	addr := ln.Addr().String()
+	u := "postgres://mission:secret@" + addr + "/accord"
+	// Cancelled (as Ctrl-C would) well after the store's own bound.
+	out, errOut, code, took := runAccordCtx(t, 40*time.Second, "serve", "--addr", "127.0.0.1:0", "--data", t.TempDir(), "--store", u)
+	msg := out + errOut
+	if code != 1 || strings.Contains(msg, "interrupted") {
+		t.Fatalf("serve on a PostgreSQL that never answers: exit %d after %v, want 1 within the store's bound:\n%s", code, took.Round(time.Second), msg)
+	}
+	for _, want := range []string{"postgres://mission:xxxxx@" + addr + "/accord", "cannot connect to " + addr, "did not answer within", "pg_isready"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("the error does not say %q:\n%s", want, msg)
+		}
+	}
+	t.Logf("gave up after %v: %s", took.Round(time.Millisecond), msg)
 }
