@@ -70,12 +70,9 @@ const DefaultConnectTimeout = 10 * time.Second
 // observer of the retries.
 func OpenWith(ctx context.Context, rawURL string, o Options) (*DB, error) {
 	name := Redact(rawURL)
-	cfg, err := pgxpool.ParseConfig(rawURL)
+	cfg, err := parseConfig(name, rawURL)
 	if err != nil {
-		return nil, &accord.Error{Code: accord.EINVALID, Err: fmt.Errorf("postgres %s: not a PostgreSQL URL (want postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable]): %w", name, err)}
-	}
-	if cfg.ConnConfig.ConnectTimeout == 0 {
-		cfg.ConnConfig.ConnectTimeout = DefaultConnectTimeout
+		return nil, err
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
@@ -87,27 +84,65 @@ func OpenWith(ctx context.Context, rawURL string, o Options) (*DB, error) {
 	}
 	if err := pool.Ping(ctx); err != nil {
 		pool.Close()
-		// The deployment's configuration or the server's state, not a
-		// bug (EINVALID, as an unreachable NATS).
-		// No database in the URL: PostgreSQL takes the user's name.
-		db, which := cfg.ConnConfig.Database, ""
-		if db == "" {
-			db, which = cfg.ConnConfig.User, " (the URL names none: PostgreSQL takes the user's name)"
-		}
-		if ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
-			// Our bound, not the caller's: something takes connections
-			// there and does not speak.
-			err = fmt.Errorf("it did not answer within %v (connect_timeout in the URL sets another bound): %w", cfg.ConnConfig.ConnectTimeout, err)
-		}
-		return nil, &accord.Error{Code: accord.EINVALID, Err: fmt.Errorf("postgres %s: cannot connect to %s:%d as %q to database %q%s: %w; check that the server runs and accepts connections there (pg_isready -h %s -p %d), that the user and password are right and that the database exists (createdb %s)",
-			name, cfg.ConnConfig.Host, cfg.ConnConfig.Port, cfg.ConnConfig.User, db, which, err,
-			cfg.ConnConfig.Host, cfg.ConnConfig.Port, db)}
+		return nil, unreachable(ctx, name, cfg.ConnConfig, err)
 	}
 	if err := d.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("postgres %s: migrating the schema: %w", name, err)
 	}
 	return d, nil
+}
+
+// Check connects to the database at a postgres:// URL once, as Open
+// would, and closes the connection: nothing is migrated ('accord config
+// check --connect'). Its errors are Open's, word for word.
+func Check(ctx context.Context, rawURL string) error {
+	name := Redact(rawURL)
+	cfg, err := parseConfig(name, rawURL)
+	if err != nil {
+		return err
+	}
+	conn, err := pgx.ConnectConfig(ctx, cfg.ConnConfig)
+	if err == nil {
+		err = conn.Ping(ctx)
+		conn.Close(context.WithoutCancel(ctx))
+	}
+	if err != nil {
+		return unreachable(ctx, name, cfg.ConnConfig, err)
+	}
+	return nil
+}
+
+// parseConfig parses a URL as the pool does (its own settings,
+// pool_max_conns and the like, checked), with DefaultConnectTimeout when
+// the URL sets none.
+func parseConfig(name, rawURL string) (*pgxpool.Config, error) {
+	cfg, err := pgxpool.ParseConfig(rawURL)
+	if err != nil {
+		return nil, &accord.Error{Code: accord.EINVALID, Err: fmt.Errorf("postgres %s: not a PostgreSQL URL (want postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable]): %w", name, err)}
+	}
+	if cfg.ConnConfig.ConnectTimeout == 0 {
+		cfg.ConnConfig.ConnectTimeout = DefaultConnectTimeout
+	}
+	return cfg, nil
+}
+
+// unreachable says which server could not be reached, as whom, for which
+// database, and what to check: the deployment's configuration or the
+// server's state, not a bug (EINVALID, as an unreachable NATS).
+func unreachable(ctx context.Context, name string, cc *pgx.ConnConfig, err error) error {
+	// No database in the URL: PostgreSQL takes the user's name.
+	db, which := cc.Database, ""
+	if db == "" {
+		db, which = cc.User, " (the URL names none: PostgreSQL takes the user's name)"
+	}
+	if ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
+		// Our bound, not the caller's: something takes connections
+		// there and does not speak.
+		err = fmt.Errorf("it did not answer within %v (connect_timeout in the URL sets another bound): %w", cc.ConnectTimeout, err)
+	}
+	return &accord.Error{Code: accord.EINVALID, Err: fmt.Errorf("postgres %s: cannot connect to %s:%d as %q to database %q%s: %w; check that the server runs and accepts connections there (pg_isready -h %s -p %d), that the user and password are right and that the database exists (createdb %s)",
+		name, cc.Host, cc.Port, cc.User, db, which, err, cc.Host, cc.Port, db)}
 }
 
 // PostGIS reports whether the incidents' spatial filter runs on PostGIS.

@@ -15,7 +15,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -454,24 +453,20 @@ func checkStore(ctx context.Context, store string, connect bool) error {
 	name := pgstore.Redact(store)
 	// Parsed as serve's pool parses it (pgstore.OpenWith): its own
 	// settings (pool_max_conns, ...) checked, and not sent to the server.
-	pcfg, err := pgxpool.ParseConfig(store)
-	if err != nil {
+	if _, err := pgxpool.ParseConfig(store); err != nil {
 		return fmt.Errorf("--store postgres %s: not a PostgreSQL URL (want postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable]): %v", name, err)
 	}
 	if !connect {
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	// Connected as serve's start connects, and said as it says it; the
+	// connection's own bound (pgstore.DefaultConnectTimeout, or the URL's
+	// connect_timeout) says a silent server as such, this one bounds the
+	// rest.
+	ctx, cancel := context.WithTimeout(ctx, pgstore.DefaultConnectTimeout+5*time.Second)
 	defer cancel()
-	cfg := pcfg.ConnConfig
-	conn, err := pgx.ConnectConfig(ctx, cfg)
-	if err == nil {
-		err = conn.Ping(ctx)
-		conn.Close(context.WithoutCancel(ctx))
-	}
-	if err != nil {
-		return fmt.Errorf("--store postgres %s: cannot connect to %s:%d as %q to database %q: %v; check that the server runs and accepts connections there (pg_isready -h %s -p %d), that the user and password are right and that the database exists (createdb %s)",
-			name, cfg.Host, cfg.Port, cfg.User, cfg.Database, err, cfg.Host, cfg.Port, cfg.Database)
+	if err := pgstore.Check(ctx, store); err != nil {
+		return fmt.Errorf("--store %w", err)
 	}
 	return nil
 }
