@@ -220,6 +220,9 @@ func resolveConfig(cmd *cobra.Command, configPath string, lookupEnv func(string)
 		_, ok := f.Value.(pflag.SliceValue)
 		return ok
 	}
+	// A variable a letter or two from a setting's is a mistake, as a
+	// file's unknown key (config_env.go).
+	problems = append(problems, misspeltEnv(os.Environ(), append(slices.Clone(known), "config"))...)
 	var file map[string]fileValue
 	if configPath != "" {
 		var ps []string
