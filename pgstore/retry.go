@@ -112,6 +112,16 @@ func Lost(err error) bool {
 	return pgconn.SafeToRetry(err)
 }
 
+// connectTimedOut reports whether err is a connection given up at its own
+// bound (connect_timeout, DefaultConnectTimeout): a server that does not
+// answer, as a network dropping packets leaves it, which is a lost
+// connection when the caller's context is still alive (Lost takes every
+// deadline for the caller's).
+func connectTimedOut(err error) bool {
+	var ce *pgconn.ConnectError
+	return errors.As(err, &ce) && errors.Is(err, context.DeadlineExceeded)
+}
+
 // do runs f, and again while it fails for a lost connection, with
 // exponential backoff and jitter within the retry bound; each retry is
 // logged and counted. After the bound the error is EUNAVAILABLE, naming
@@ -121,7 +131,7 @@ func (d *DB) do(ctx context.Context, store, op string, f func(ctx context.Contex
 	delay := d.retry.Initial
 	for attempt := 1; ; attempt++ {
 		err := f(ctx)
-		lost := Lost(err)
+		lost := Lost(err) || ctx.Err() == nil && connectTimedOut(err)
 		if o := d.observer(); o != nil && (err == nil || lost) {
 			o.StoreUnavailable(store, lost)
 		}
