@@ -276,6 +276,13 @@ func resolveConfig(cmd *cobra.Command, configPath string, lookupEnv func(string)
 			// server), not the default, which leaving it out gives.
 			problems = append(problems, fmt.Sprintf("--%s %q: empty (%s); leave it out for its default%s", name, val, src, defaultSaid(f)))
 		}
+		if sv, ok := f.Value.(pflag.SliceValue); ok && src != "default" && invalid == "" && len(sv.GetSlice()) == 0 {
+			// A list given with nothing in it (agreement: [] in the
+			// file, ACCORD_AGREEMENT=" , "): empty, as above, not the
+			// default (the reference agreement for --agreement). The
+			// command line cannot give one.
+			problems = append(problems, fmt.Sprintf("--%s: an empty list (%s); give at least one value, or leave it out for its default", name, src))
+		}
 		if invalid != "" {
 			// A value that does not parse leaves the default (pflag
 			// zeroes a flag on a failed Set): the checks that follow
