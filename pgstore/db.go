@@ -87,8 +87,9 @@ func OpenWith(ctx context.Context, rawURL string, o Options) (*DB, error) {
 		return nil, unreachable(ctx, name, cfg.ConnConfig, err)
 	}
 	if err := d.migrate(ctx); err != nil {
+		err = migrateError(ctx, pool, name, cfg.ConnConfig, err)
 		pool.Close()
-		return nil, fmt.Errorf("postgres %s: migrating the schema: %w", name, err)
+		return nil, err
 	}
 	return d, nil
 }
@@ -143,6 +144,29 @@ func unreachable(ctx context.Context, name string, cc *pgx.ConnConfig, err error
 	}
 	return &accord.Error{Code: accord.EINVALID, Err: fmt.Errorf("postgres %s: cannot connect to %s:%d as %q to database %q%s: %w; check that the server runs and accepts connections there (pg_isready -h %s -p %d), that the user and password are right and that the database exists (createdb %s)",
 		name, cc.Host, cc.Port, cc.User, db, which, err, cc.Host, cc.Port, db)}
+}
+
+// migrateError says why the schema could not be brought up to date. A
+// user short of a privilege is the deployment's configuration, said with
+// what fixes it (EINVALID), not a bug: accord makes its tables and
+// migrates them at every start, so its user must be able to create in the
+// schema (PostgreSQL 15 lets only the database's owner) and own what it
+// finds there.
+func migrateError(ctx context.Context, pool *pgxpool.Pool, name string, cc *pgx.ConnConfig, err error) error {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) || pe.Code != "42501" {
+		return fmt.Errorf("postgres %s: migrating the schema: %w", name, err)
+	}
+	schema := "public"
+	pool.QueryRow(ctx, `SELECT current_schema()`).Scan(&schema)
+	user := pgx.Identifier{cc.User}.Sanitize()
+	fix := fmt.Sprintf("grant it the right (psql -d %s -c 'GRANT CREATE ON SCHEMA %s TO %s') or make it the database's owner", cc.Database, schema, user)
+	what := fmt.Sprintf("may not create tables in the database %q (schema %s), where accord makes its tables and migrates them at every start", cc.Database, schema)
+	if !strings.Contains(pe.Message, "schema") {
+		what = fmt.Sprintf("may not use accord's tables in the database %q (schema %s), made by another user: accord migrates them at every start", cc.Database, schema)
+		fix = "start the server as the user that made them, or give them to this one (ALTER TABLE ... OWNER TO " + user + ")"
+	}
+	return &accord.Error{Code: accord.EINVALID, Err: fmt.Errorf("postgres %s: the user %q %s: %w; %s", name, cc.User, what, err, fix)}
 }
 
 // PostGIS reports whether the incidents' spatial filter runs on PostGIS.

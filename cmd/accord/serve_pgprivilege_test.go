@@ -1,0 +1,50 @@
+package main
+
+import (
+	"context"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/accord-peace/accord/internal/pgtest"
+)
+
+// A PostgreSQL user that may not create tables in the database (not its
+// owner, no CREATE on the schema public, as PostgreSQL 15 makes every
+// other user): serve's first start cannot make the schema. That is the
+// deployment's configuration, said with the user, the database and the
+// grant that fixes it (exit 1); it was "permission denied for schema
+// public" and "this is a bug".
+func TestServePostgresUserMayNotCreate(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: no PostgreSQL server")
+	}
+	owner := pgtest.DB(t)
+	ctx := context.Background()
+	c, err := pgx.Connect(ctx, owner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(ctx)
+	if _, err := c.Exec(ctx, `DO $$ BEGIN CREATE ROLE mission_nocreate LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$`); err != nil {
+		t.Fatal(err)
+	}
+	u, err := url.Parse(owner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := strings.TrimPrefix(u.Path, "/")
+	u.User = url.User("mission_nocreate")
+	_, errs, code := runAccord(t, "serve", "--addr", "127.0.0.1:0", "--data", filepath.Join(t.TempDir(), "d"), "--store", u.String())
+	if code != 1 || strings.Contains(errs, "this is a bug") {
+		t.Errorf("a user that may not create the schema: exit %d, want 1 and no bug:\n%s", code, errs)
+	}
+	for _, want := range []string{`the user "mission_nocreate" may not create tables in the database "` + db + `"`, `GRANT CREATE ON SCHEMA public TO "mission_nocreate"'`} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("the error does not say %q:\n%s", want, errs)
+		}
+	}
+}
