@@ -106,10 +106,28 @@ func Check(ctx context.Context, rawURL string) error {
 	conn, err := pgx.ConnectConfig(ctx, cfg.ConnConfig)
 	if err == nil {
 		err = conn.Ping(ctx)
-		conn.Close(context.WithoutCancel(ctx))
 	}
 	if err != nil {
+		if conn != nil {
+			conn.Close(context.WithoutCancel(ctx))
+		}
 		return unreachable(ctx, name, cfg.ConnConfig, err)
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	// What migrate does first, rolled back: a user that may not make or
+	// read the table of migrations is refused here as at a start.
+	errRollback := errors.New("rolled back")
+	err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, createMigrations); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `SELECT count(*) FROM migrations`); err != nil {
+			return err
+		}
+		return errRollback
+	})
+	if !errors.Is(err, errRollback) {
+		return migrateError(ctx, conn, name, cfg.ConnConfig, err)
 	}
 	return nil
 }
@@ -152,13 +170,15 @@ func unreachable(ctx context.Context, name string, cc *pgx.ConnConfig, err error
 // migrates them at every start, so its user must be able to create in the
 // schema (PostgreSQL 15 lets only the database's owner) and own what it
 // finds there.
-func migrateError(ctx context.Context, pool *pgxpool.Pool, name string, cc *pgx.ConnConfig, err error) error {
+func migrateError(ctx context.Context, q interface {
+	QueryRow(context.Context, string, ...any) pgx.Row
+}, name string, cc *pgx.ConnConfig, err error) error {
 	var pe *pgconn.PgError
 	if !errors.As(err, &pe) || pe.Code != "42501" {
 		return fmt.Errorf("postgres %s: migrating the schema: %w", name, err)
 	}
 	schema := "public"
-	pool.QueryRow(ctx, `SELECT current_schema()`).Scan(&schema)
+	q.QueryRow(ctx, `SELECT current_schema()`).Scan(&schema)
 	user := pgx.Identifier{cc.User}.Sanitize()
 	fix := fmt.Sprintf("grant it the right (psql -d %s -c 'GRANT CREATE ON SCHEMA %s TO %s') or make it the database's owner", cc.Database, schema, user)
 	what := fmt.Sprintf("may not create tables in the database %q (schema %s), where accord makes its tables and migrates them at every start", cc.Database, schema)
@@ -185,6 +205,9 @@ func (d *DB) wrap(err *error, what string, args ...any) {
 	*err = fmt.Errorf("postgres %s: %s: %w", d.name, fmt.Sprintf(what, args...), *err)
 }
 
+// createMigrations makes the table of the migrations applied.
+const createMigrations = `CREATE TABLE IF NOT EXISTS migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`
+
 // migrationLock is the advisory lock key that serialises migrations of
 // servers opening the same database at once.
 const migrationLock = 0x61636364 // "accd"
@@ -201,7 +224,7 @@ func (d *DB) migrate(ctx context.Context) error {
 		return err
 	}
 	defer c.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, migrationLock)
-	if _, err := c.Exec(ctx, `CREATE TABLE IF NOT EXISTS migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`); err != nil {
+	if _, err := c.Exec(ctx, createMigrations); err != nil {
 		return err
 	}
 	var available int

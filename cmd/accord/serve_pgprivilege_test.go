@@ -17,7 +17,8 @@ import (
 // other user): serve's first start cannot make the schema. That is the
 // deployment's configuration, said with the user, the database and the
 // grant that fixes it (exit 1); it was "permission denied for schema
-// public" and "this is a bug".
+// public" and "this is a bug", and config check --connect found the
+// configuration valid.
 func TestServePostgresUserMayNotCreate(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: no PostgreSQL server")
@@ -42,9 +43,18 @@ func TestServePostgresUserMayNotCreate(t *testing.T) {
 	if code != 1 || strings.Contains(errs, "this is a bug") {
 		t.Errorf("a user that may not create the schema: exit %d, want 1 and no bug:\n%s", code, errs)
 	}
+	// config check --connect tries what a start does first (in a
+	// transaction it rolls back): it said "configuration valid".
+	_, checkErrs, checkCode := runAccord(t, "config", "check", "--data", filepath.Join(t.TempDir(), "d"), "--store", u.String(), "--connect")
+	if checkCode != 1 {
+		t.Errorf("config check --connect: exit %d, want 1:\n%s", checkCode, checkErrs)
+	}
 	for _, want := range []string{`the user "mission_nocreate" may not create tables in the database "` + db + `"`, `GRANT CREATE ON SCHEMA public TO "mission_nocreate"'`} {
 		if !strings.Contains(errs, want) {
-			t.Errorf("the error does not say %q:\n%s", want, errs)
+			t.Errorf("serve does not say %q:\n%s", want, errs)
+		}
+		if !strings.Contains(checkErrs, want) {
+			t.Errorf("config check --connect does not say %q:\n%s", want, checkErrs)
 		}
 	}
 }
