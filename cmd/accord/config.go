@@ -276,6 +276,9 @@ func resolveConfig(cmd *cobra.Command, configPath string, lookupEnv func(string)
 			// server), not the default, which leaving it out gives.
 			problems = append(problems, fmt.Sprintf("--%s %q: empty (%s); leave it out for its default%s", name, val, src, defaultSaid(f)))
 		}
+		if src != "default" && invalid == "" {
+			problems = append(problems, tildeProblems(name, f, src)...)
+		}
 		if sv, ok := f.Value.(pflag.SliceValue); ok && src != "default" && invalid == "" && len(sv.GetSlice()) == 0 {
 			// A list given with nothing in it (agreement: [] in the
 			// file, ACCORD_AGREEMENT=" , "): empty, as above, not the
@@ -296,6 +299,30 @@ func resolveConfig(cmd *cobra.Command, configPath string, lookupEnv func(string)
 		sources = append(sources, configSource{Key: name, Value: val, Source: src})
 	}
 	return sources, problems
+}
+
+// tildeProblems refuses a setting's values that begin with ~ (data:
+// ~/accord in the file): only a shell expands it, on a command line, and
+// taken literally it made a directory named ~ in the working directory.
+func tildeProblems(name string, f *pflag.Flag, src string) []string {
+	vals := []string{f.Value.String()}
+	if sv, ok := f.Value.(pflag.SliceValue); ok {
+		vals = sv.GetSlice()
+	} else if f.Value.Type() != "string" {
+		return nil
+	}
+	var ps []string
+	for _, v := range vals {
+		if v != "~" && !strings.HasPrefix(v, "~/") {
+			continue
+		}
+		home, err := os.UserHomeDir()
+		if err != nil {
+			home = "$HOME"
+		}
+		ps = append(ps, fmt.Sprintf("--%s %q (%s): ~ is not expanded here (a shell expands it on a command line, not in a file nor the environment); write the home directory out: %s", name, v, src, filepath.Join(home, strings.TrimPrefix(v, "~"))))
+	}
+	return ps
 }
 
 // emptyMeans are the string settings whose empty value is documented and
