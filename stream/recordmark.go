@@ -2,6 +2,7 @@ package stream
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -36,7 +37,10 @@ import (
 // the update is refused and the recorder stops (ErrNotTheRecord, naming
 // the other): two recorders were running at once. A write of the mark
 // that fails otherwise (JetStream unreachable) is retried at the next
-// step; the record does not wait for it.
+// step; the record does not wait for it. Such a write may still land,
+// sent from the connection's buffer once NATS is back: the mark carries
+// its marker's random token, so that the next move knows it for its own,
+// not another recorder's.
 //
 // What it does not catch: a copy of the ledger as long as the mark (taken
 // less than markEvery before the original's last step, or after it
@@ -66,6 +70,10 @@ type recordMark struct {
 	Size int64     `json:"size"` // the ledger's entries then
 	Hash string    `json:"hash"` // the tree hash of those entries
 	At   time.Time `json:"at"`
+	// Writer is the marker that wrote it, a random token of its own: a
+	// write whose answer was lost is known for this recorder's own when it
+	// lands later (sent from the connection's buffer once NATS is back).
+	Writer string `json:"writer,omitempty"`
 }
 
 func (mk recordMark) String() string {
@@ -78,6 +86,7 @@ type marker struct {
 	m      *mission.Mission
 	node   string
 	logger *slog.Logger
+	writer string // this marker's token in the marks it writes; set on the first move
 
 	rev     uint64 // the mark's revision last read or written; 0: none yet
 	size    int64  // the size this recorder last marked or found
@@ -153,7 +162,10 @@ func (k *marker) move(ctx context.Context, now bool) error {
 	if err != nil {
 		return fmt.Errorf("the tree of this node's ledger at %d entries: %w", n, err)
 	}
-	mine := recordMark{Node: k.node, Size: n, Hash: t.Hash.String(), At: time.Now().UTC()}
+	if k.writer == "" {
+		k.writer = rand.Text()
+	}
+	mine := recordMark{Node: k.node, Size: n, Hash: t.Hash.String(), At: time.Now().UTC(), Writer: k.writer}
 	val, _ := json.Marshal(mine)
 	k.moved = time.Now()
 	var rev uint64
@@ -178,6 +190,15 @@ func (k *marker) move(ctx context.Context, now bool) error {
 		if gerr == nil {
 			var other recordMark
 			_ = json.Unmarshal(e.Value(), &other)
+			if other.Writer == k.writer && e.Revision() != k.rev {
+				// A move of this marker's own, given up while NATS was
+				// down and sent from the buffer once it was back: the
+				// mark is where this recorder put it; move it on from
+				// there.
+				k.logger.Info("recorder: the record's mark was moved by this recorder's own write whose answer was lost; going on from it", "bucket", RecordBucket, "key", RecordMarkKey, "size", other.Size)
+				k.rev, k.size = e.Revision(), other.Size
+				return k.move(ctx, true)
+			}
 			k.refused = fmt.Errorf("%w: another recorder writes this deployment's record: the mark %s/%s now says %s, not what this recorder (%s) last read or wrote; two recorders must not run at once: stop one (the record is the one the witnesses cosigned)", ErrNotTheRecord, RecordBucket, RecordMarkKey, other, k.node)
 			return k.refused
 		}
