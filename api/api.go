@@ -436,6 +436,13 @@ func (s *Server) fail(w http.ResponseWriter, code int, err error) {
 		// A store that was not reached within its retry bound: nothing of
 		// the request is acknowledged; the client sends it again later.
 		w.Header().Set("Retry-After", "5")
+		// What is unavailable is said; its cause (a database's address
+		// and user, a dial error) is the operator's, logged.
+		var ae *accord.Error
+		if errors.As(err, &ae) && ae.Message != "" && ae.Err != nil {
+			body.Message = ae.Message
+			s.Logger.Warn("unavailable", "err", err)
+		}
 	}
 	var bad *accord.BadLines
 	var les monitor.LineErrors

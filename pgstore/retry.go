@@ -124,8 +124,9 @@ func connectTimedOut(err error) bool {
 
 // do runs f, and again while it fails for a lost connection, with
 // exponential backoff and jitter within the retry bound; each retry is
-// logged and counted. After the bound the error is EUNAVAILABLE, naming
-// the database, the store, the operation and the cause.
+// logged and counted. After the bound the error is EUNAVAILABLE, its
+// message naming the store and the operation (the API shows it), the
+// error it wraps the database and the cause (the log's).
 func (d *DB) do(ctx context.Context, store, op string, f func(ctx context.Context) error) error {
 	start := time.Now()
 	delay := d.retry.Initial
@@ -141,8 +142,10 @@ func (d *DB) do(ctx context.Context, store, op string, f func(ctx context.Contex
 		wait := delay/2 + rand.N(delay/2+1)
 		if time.Since(start)+wait > d.retry.Max {
 			d.log.Error("postgres: giving up", "db", d.name, "store", store, "op", op, "attempts", attempt, "elapsed", time.Since(start).Round(time.Millisecond), "cause", err)
-			return &accord.Error{Code: accord.EUNAVAILABLE, Err: err,
-				Message: fmt.Sprintf("postgres %s: the %s store is unavailable (%s): the connection was lost and not regained in %d attempts over %s", d.name, store, op, attempt, time.Since(start).Round(time.Millisecond))}
+			// The message is the caller's (the API shows it to anyone);
+			// where the database is, and the cause, are the operator's.
+			return &accord.Error{Code: accord.EUNAVAILABLE, Err: fmt.Errorf("postgres %s: %w", d.name, err),
+				Message: fmt.Sprintf("the %s store is unavailable (%s): the connection to its database was lost and not regained in %d attempts over %s; try again later", store, op, attempt, time.Since(start).Round(time.Millisecond))}
 		}
 		d.log.Warn("postgres: connection lost, retrying", "db", d.name, "store", store, "op", op, "attempt", attempt, "delay", wait.Round(time.Millisecond), "cause", err)
 		if o := d.observer(); o != nil {
