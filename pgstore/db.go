@@ -165,7 +165,7 @@ func unreachable(ctx context.Context, name string, cc *pgx.ConnConfig, err error
 }
 
 // migrateError says why the schema could not be brought up to date. A
-// user short of a privilege is the deployment's configuration, said with
+// server that takes no writes, a user short of a privilege is the deployment's configuration, said with
 // what fixes it (EINVALID), not a bug: accord makes its tables and
 // migrates them at every start, so its user must be able to create in the
 // schema (PostgreSQL 15 lets only the database's owner) and own what it
@@ -174,6 +174,10 @@ func migrateError(ctx context.Context, q interface {
 	QueryRow(context.Context, string, ...any) pgx.Row
 }, name string, cc *pgx.ConnConfig, err error) error {
 	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "25006" {
+		// read_only_sql_transaction: a hot standby, a replica's address.
+		return &accord.Error{Code: accord.EINVALID, Err: fmt.Errorf("postgres %s: the database %q at %s:%d takes no writes (a standby, a read-only replica, or default_transaction_read_only on): %w; give --store the primary's address", name, cc.Database, cc.Host, cc.Port, err)}
+	}
 	if !errors.As(err, &pe) || pe.Code != "42501" {
 		return fmt.Errorf("postgres %s: migrating the schema: %w", name, err)
 	}

@@ -58,3 +58,40 @@ func TestServePostgresUserMayNotCreate(t *testing.T) {
 		}
 	}
 }
+
+// A PostgreSQL that takes no writes — a standby, a read-only replica's
+// address, default_transaction_read_only — given as --store: serve's
+// start, and config check --connect, say so and to give the primary (exit
+// 1); it was "cannot execute CREATE TABLE in a read-only transaction" and
+// "this is a bug", and config check found it valid.
+func TestServePostgresReadOnly(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: no PostgreSQL server")
+	}
+	u := pgtest.DB(t)
+	ctx := context.Background()
+	c, err := pgx.Connect(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var db string
+	if err := c.QueryRow(ctx, `SELECT current_database()`).Scan(&db); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Exec(ctx, `ALTER DATABASE `+pgx.Identifier{db}.Sanitize()+` SET default_transaction_read_only = on`)
+	c.Close(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, serveErrs, serveCode := runAccord(t, "serve", "--addr", "127.0.0.1:0", "--data", filepath.Join(t.TempDir(), "d"), "--store", u)
+	_, checkErrs, checkCode := runAccord(t, "config", "check", "--data", filepath.Join(t.TempDir(), "d"), "--store", u, "--connect")
+	for _, tc := range []struct {
+		cmd  string
+		code int
+		errs string
+	}{{"serve", serveCode, serveErrs}, {"config check --connect", checkCode, checkErrs}} {
+		if tc.code != 1 || strings.Contains(tc.errs, "this is a bug") || !strings.Contains(tc.errs, `the database "`+db+`" at `) || !strings.Contains(tc.errs, "takes no writes") || !strings.Contains(tc.errs, "give --store the primary's address") {
+			t.Errorf("%s on a read-only database: exit %d, want 1 saying it takes no writes and to give the primary:\n%s", tc.cmd, tc.code, tc.errs)
+		}
+	}
+}
