@@ -137,6 +137,13 @@ func Open(ctx context.Context, c Config) (*Deployment, error) {
 		cfg.Publisher = c.Publisher(d.Ledger)
 	}
 	if d.Mission, err = mission.Open(ctx, cfg); err != nil {
+		if errors.Is(err, mission.ErrStoreNotTheLedgers) {
+			store := "sqlite (accord.db in " + c.Dir + ")"
+			if IsPostgres(c.Store) {
+				store = pgstore.Redact(c.Store)
+			}
+			err = fmt.Errorf("the ledger in %s and the store %s: %w; give --store the store this ledger was recorded with (or restore it from its backup), or a new --data to start a new record", c.Dir, store, err)
+		}
 		return nil, err
 	}
 	key, err := mediation.LoadKey(filepath.Join(c.Dir, "mediation.key"))

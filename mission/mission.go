@@ -122,11 +122,17 @@ type Mission struct {
 	stages                              atomic.Pointer[func(StageTimes)] // WatchStages
 }
 
+// ErrStoreNotTheLedgers says that the ledger records incidents whose
+// observations the store does not hold: the store is not the one the
+// ledger was recorded with (EINVALID: the deployment's configuration).
+var ErrStoreNotTheLedgers = &accord.Error{Code: accord.EINVALID, Message: "the observation store is not the ledger's"}
+
 // Open starts a mission and restores it from its stores: the agreement
 // engine from the events recorded in the ledger, then the pipeline from
 // every stored observation, in the order stored (the incidents come out as
 // they did the first time, with the consultations' verdicts). Nothing is
-// appended to the ledger.
+// appended to the ledger. A ledger that records incidents and a store that
+// holds no observation is ErrStoreNotTheLedgers.
 func Open(ctx context.Context, cfg Config) (*Mission, error) {
 	if cfg.Agreement == nil || cfg.Agreement.Monitoring == nil || cfg.Observations == nil || cfg.Incidents == nil {
 		return nil, accord.Errorf(accord.EINVALID, "mission: an agreement with a monitoring section, an observation store and an incident store are required")
@@ -243,6 +249,12 @@ func Open(ctx context.Context, cfg Config) (*Mission, error) {
 	})
 	if err == nil && len(batch) > 0 {
 		err = flush()
+	}
+	if err == nil && len(recorded) > 0 && m.restored == 0 {
+		// Recorded, and not stored: served so, the incidents would be
+		// gone and the next ones would take the ids the record gave
+		// them. Refused before anything is written.
+		return nil, fmt.Errorf("%w: the ledger records %d incident(s) and the store holds no observation (another database, one restored from an older backup, or emptied)", ErrStoreNotTheLedgers, len(recorded))
 	}
 	if err == nil {
 		var rest []monitor.Incident
