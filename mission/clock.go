@@ -72,7 +72,8 @@ func (m *Mission) Tick(ctx context.Context, at time.Time) (ClockResult, error) {
 // DerivesAt, decided with the tick under one lock) — so that a server
 // ticking to its wall clock now and then (accord serve --tick-every)
 // records a deadline when it passes, and nothing otherwise. Before the
-// parties have signed it does nothing, without an error.
+// parties have signed it does nothing, without an error — unless it
+// judges a presence report missing, an incident at which they sign.
 func (m *Mission) TickIfDue(ctx context.Context, at time.Time) (ClockResult, error) {
 	return m.tick(ctx, at, true)
 }

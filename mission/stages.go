@@ -90,10 +90,14 @@ func (m *Mission) DecideAll(ctx context.Context, steps []Step, mark func(ledgerL
 	var err error
 	for i := range steps {
 		if !steps[i].Tick.IsZero() && m.consequences == nil {
+			// Its missing reports, if any, decided as a batch's; the
+			// step keeps its time for the refusal's log.
 			steps[i].Refused = errNoEngine()
-			steps[i].Tick = time.Time{} // its missing reports, if any, decided as a batch's
+			if len(steps[i].Changed) == 0 {
+				continue
+			}
 		}
-		if !steps[i].Tick.IsZero() {
+		if !steps[i].Tick.IsZero() && steps[i].Refused == nil {
 			// The missing presence reports the sectors judged at the
 			// tick, then the tick, as Tick decides them.
 			_, trecs, terr := m.tickWith(steps[i].Changed, steps[i].Tick, steps[i].IfDue)
