@@ -77,23 +77,7 @@ func TestTickJudgesPresenceOnTheStream(t *testing.T) {
 		}
 	}
 	// After a restart the front goes on (7 June): nothing judged again.
-	after := plantLines(t, plantObs{"s7", june(7, 12), false})
-	restart := func(dir string, s *streamed) *deployment {
-		t.Helper()
-		x, _ := openOn(t, dir, s, nil, a, nil)
-		monitortest.PostLines(t, x.url, after, 1)
-		if x.node != nil {
-			x.sync(t)
-		}
-		return x
-	}
-	dir := t.TempDir()
-	e, _ := openOn(t, dir, nil, nil, a, nil)
-	run(e)
-	e.close(t)
-	e = restart(dir, nil)
-	want, wantEntries := e.state(t), entries(t, e)
-	e.close(t)
+	wantEntries := againstTheEmbedded(t, a, run, plantLines(t, plantObs{"s7", june(7, 12), false}), 1, 3)
 	days := func(es []string) []string {
 		var out []string
 		for _, e := range es {
@@ -105,19 +89,6 @@ func TestTickJudgesPresenceOnTheStream(t *testing.T) {
 	}
 	if got := strings.Join(days(wantEntries), " "); got != "2025-06-02 2025-06-03 2025-06-05 2025-06-06" {
 		t.Fatalf("the embedded default's missing reports recorded: %s; want 2 June's (the first tick), 3 June's (4 June's observations), 5 June's (the second tick), 6 June's (7 June's observation), each once", got)
-	}
-	for _, n := range []int{1, 3} {
-		t.Run(fmt.Sprintf("%d-sectors", n), func(t *testing.T) {
-			dir := t.TempDir()
-			x, _ := openOn(t, dir, onSectors(t, n), nil, a, nil)
-			run(x)
-			x.close(t)
-			x = restart(dir, onSectors(t, n))
-			defer x.close(t)
-			what := fmt.Sprintf("%d sectors, restarted", n)
-			same(t, what, want, x.state(t))
-			sameEntries(t, what, wantEntries, entries(t, x))
-		})
 	}
 }
 
@@ -169,21 +140,7 @@ func TestTickJudgesTwoDutiesOnTheStream(t *testing.T) {
 		monitortest.PostLines(t, x.url, then, 1)
 		x.sync(t)
 	}
-	after := plantLines(t, plantObs{"s6", june(6, 7), false})
-	restart := func(dir string, s *streamed) *deployment {
-		t.Helper()
-		x, _ := openOn(t, dir, s, nil, a, nil)
-		monitortest.PostLines(t, x.url, after, 1)
-		x.sync(t)
-		return x
-	}
-	dir := t.TempDir()
-	e, _ := openOn(t, dir, nil, nil, a, nil)
-	run(e)
-	e.close(t)
-	e = restart(dir, nil)
-	want, wantEntries := e.state(t), entries(t, e)
-	e.close(t)
+	wantEntries := againstTheEmbedded(t, a, run, plantLines(t, plantObs{"s6", june(6, 7), false}), 2, 3)
 	var ids []string
 	for _, es := range wantEntries {
 		if i := strings.Index(es, `"id":"presence:`); i >= 0 && strings.Contains(es, monitor.MissingReport) {
@@ -194,11 +151,35 @@ func TestTickJudgesTwoDutiesOnTheStream(t *testing.T) {
 		"iaea-znpp:2025-06-03 iaea-znpp:2025-06-04 iaea-west:2025-06-03 iaea-west:2025-06-04 iaea-znpp:2025-06-05 iaea-west:2025-06-05" {
 		t.Fatalf("the embedded default's missing reports: %s; want the tick's, 5 June's observation's and 6 June's, each once, duty by duty", got)
 	}
-	for _, n := range []int{2, 3} {
+}
+
+// againstTheEmbedded runs steps on the embedded default on a, restarts
+// it and posts after; then the same on streams of each number of sectors
+// given, whose state and ledger entries must then be the embedded
+// default's. It returns the embedded default's entries.
+func againstTheEmbedded(t *testing.T, a *agreement.Agreement, steps func(x *deployment), after [][]byte, sectors ...int) []string {
+	t.Helper()
+	restart := func(dir string, s *streamed) *deployment {
+		t.Helper()
+		x, _ := openOn(t, dir, s, nil, a, nil)
+		monitortest.PostLines(t, x.url, after, 1)
+		if x.node != nil {
+			x.sync(t)
+		}
+		return x
+	}
+	dir := t.TempDir()
+	e, _ := openOn(t, dir, nil, nil, a, nil)
+	steps(e)
+	e.close(t)
+	e = restart(dir, nil)
+	want, wantEntries := e.state(t), entries(t, e)
+	e.close(t)
+	for _, n := range sectors {
 		t.Run(fmt.Sprintf("%d-sectors", n), func(t *testing.T) {
 			dir := t.TempDir()
 			x, _ := openOn(t, dir, onSectors(t, n), nil, a, nil)
-			run(x)
+			steps(x)
 			x.close(t)
 			x = restart(dir, onSectors(t, n))
 			defer x.close(t)
@@ -207,4 +188,5 @@ func TestTickJudgesTwoDutiesOnTheStream(t *testing.T) {
 			same(t, what, want, x.state(t))
 		})
 	}
+	return wantEntries
 }

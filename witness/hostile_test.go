@@ -76,16 +76,8 @@ func TestWitnessRefusesEntriesThatAreNoneAtTheFirstRange(t *testing.T) {
 		}
 		return true
 	})
-	x, err := w.openWitness(0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	x := refusedRound(t, w, 0, "entry 0 (byte 0): not an entry", "ranges of records that are no entries: %v; want a refusal at entry 0, not an entry")
 	defer x.Close()
-	err = x.Round(context.Background(), func(witness.Event) {})
-	var r *witness.Refusal
-	if !errors.As(err, &r) || r.Index != 0 || !strings.Contains(r.Reason, "entry 0 (byte 0): not an entry") {
-		t.Fatalf("ranges of records that are no entries: %v; want a refusal at entry 0, not an entry", err)
-	}
 	if n := ranges.Load(); n != 1 {
 		t.Fatalf("%d ranges read, want the first only", n)
 	}
@@ -183,16 +175,8 @@ func TestWitnessRefusesEntriesThatAreNoneOneAtATime(t *testing.T) {
 		}
 		return true
 	})
-	x, err := w.openWitness(0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	x := refusedRound(t, w, 0, "entry 0 (byte 0): not an entry", "entries that are none, one at a time: %v; want a refusal at entry 0, not an entry")
 	defer x.Close()
-	err = x.Round(context.Background(), func(witness.Event) {})
-	var r *witness.Refusal
-	if !errors.As(err, &r) || r.Index != 0 || !strings.Contains(r.Reason, "entry 0 (byte 0): not an entry") {
-		t.Fatalf("entries that are none, one at a time: %v; want a refusal at entry 0, not an entry", err)
-	}
 	if n := fetched.Load(); n != 1 {
 		t.Fatalf("%d entries read, want the first only", n)
 	}
@@ -305,16 +289,8 @@ func TestWitnessRefusesWhatTheEngineRefusesAtItsRange(t *testing.T) {
 		}
 		return false
 	})
-	x, err := w.openWitness(0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	x := refusedRound(t, w, anyEntry, "the agreement engine's replay fails: entry 0: not an engine event", "entries the engine refuses: %v; want a refusal of the replay at entry 0")
 	defer x.Close()
-	err = x.Round(context.Background(), func(witness.Event) {})
-	var r *witness.Refusal
-	if !errors.As(err, &r) || !strings.Contains(r.Reason, "the agreement engine's replay fails: entry 0: not an engine event") {
-		t.Fatalf("entries the engine refuses: %v; want a refusal of the replay at entry 0", err)
-	}
 	if n := ranges.Load(); n != 1 {
 		t.Fatalf("%d ranges read, want the first only", n)
 	}
@@ -363,4 +339,26 @@ func TestWitnessDropsAFeedThatSaysNothing(t *testing.T) {
 	if f, c := feeds.Load(), checkpoints.Load(); f < 2 || c < 2 {
 		t.Fatalf("a feed of lines and no event, Idle 500ms: %d connections and %d rounds in 3 s; want it dropped and reconnected, a round each time", f, c)
 	}
+}
+
+// anyEntry is refusedRound's index when the refusal may name any.
+const anyEntry = -2
+
+// refusedRound opens the world's first witness and runs a round, which
+// must be refused at entry index (anyEntry: any), its reason saying
+// reason; it fails the test with want (a format taking the error)
+// otherwise, and returns the witness, open.
+func refusedRound(t *testing.T, w *world, index int64, reason, want string) *witness.Witness {
+	t.Helper()
+	x, err := w.openWitness(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = x.Round(context.Background(), func(witness.Event) {})
+	var r *witness.Refusal
+	if !errors.As(err, &r) || index != anyEntry && r.Index != index || !strings.Contains(r.Reason, reason) {
+		x.Close()
+		t.Fatalf(want, err)
+	}
+	return x
 }
