@@ -133,6 +133,15 @@ func (p *Pipeline) Observe(batch []*Observation) []Incident {
 // clock, which judges there the periods whose deadline it passed (Order
 // 4·i + 3).
 func (p *Pipeline) ObserveAt(batch []*Observation, clocks []time.Time) []Incident {
+	return p.ObservePresenceAt(batch, clocks, nil)
+}
+
+// ObservePresenceAt is ObserveAt where presence[i] marks a nil batch[i]
+// as the presence duties' clock alone: where a vessel's report, which
+// one pipeline's presence duties take as a time of the front and fusion
+// does not (vessels are tracked, not fused), moved it in another sector.
+// Fusion's clock does not move there.
+func (p *Pipeline) ObservePresenceAt(batch []*Observation, clocks []time.Time, presence []bool) []Incident {
 	clockOf := func(i int) time.Time {
 		if i < len(clocks) {
 			return clocks[i]
@@ -165,6 +174,12 @@ func (p *Pipeline) ObserveAt(batch []*Observation, clocks []time.Time) []Inciden
 	clear(p.openings)
 	p.openings = p.openings[:0]
 	for i, o := range batch {
+		if o == nil && i < len(presence) && presence[i] {
+			for _, in := range p.presence.tick(clockOf(i)) {
+				missing, missingAt, missingOrder = append(missing, in), append(missingAt, len(touched)), append(missingOrder, 4*i+3)
+			}
+			continue
+		}
 		if o == nil {
 			// The front's clock alone (a sector's worker): fusion looks
 			// for incidents to close as at an observation.

@@ -269,6 +269,10 @@ func (w *Worker) ObserveLines(obs []*monitor.Observation, own []bool, clocks []t
 type Tick struct {
 	Line  int // 0-based, of the whole batch
 	Clock time.Time
+	// Presence says that the tick moves the presence duties' clock
+	// alone (a vessel's report in another sector: one pipeline's
+	// presence duties take its time, fusion does not), not fusion's.
+	Presence bool
 }
 
 // ObserveTicks is ObserveLines with the ticks of the front's clock
@@ -289,10 +293,15 @@ func (w *Worker) ObserveTicks(obs []*monitor.Observation, own []bool, clocks []t
 	if len(ticks) > 0 && clocks == nil {
 		clocks = make([]time.Time, len(obs)) // at, for the ticks' clocks
 	}
+	var presence []bool // presence[j]: batch[j] a tick of the presence duties' clock alone
 	tick := func(before int) { // the ticks before line before
 		for len(ticks) > 0 && ticks[0].Line < before {
-			if ticks[0].Clock.After(w.clock) {
+			if ticks[0].Clock.After(w.clock) && !ticks[0].Presence {
 				w.clock = ticks[0].Clock
+			}
+			if ticks[0].Presence {
+				presence = append(presence, make([]bool, len(batch)+1-len(presence))...)
+				presence[len(batch)] = true
 			}
 			batch, line, at = append(batch, nil), append(line, ticks[0].Line), append(at, ticks[0].Clock)
 			ticks = ticks[1:]
@@ -339,7 +348,7 @@ func (w *Worker) ObserveTicks(obs []*monitor.Observation, own []bool, clocks []t
 	if len(batch) == 0 {
 		return nil
 	}
-	ins := w.p.ObserveAt(batch, at)
+	ins := w.p.ObservePresenceAt(batch, at, presence)
 	var lineOf map[monitor.Key]int // the batch's observations' lines, when asked
 	firstLine := func(keys []monitor.Key) int {
 		if lineOf == nil {

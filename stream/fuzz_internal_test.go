@@ -30,13 +30,13 @@ func FuzzWorkerMessage(f *testing.F) {
 	at := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
 	line := `{"type":"Feature","geometry":{"type":"Point","coordinates":[37.8,48.1]},"properties":{"source":{"id":"uav-1","kind":"uav","owner":"osce"},"id":"o1","observed_at":"2025-06-01T12:00:00Z","reported_at":"2025-06-01T12:01:00Z","event":"firing","count":1,"attributed_to":"unknown","accuracy_m":50,"time_accuracy_s":10,"confidence":0.8}}`
 	ns := func(t time.Time) string { return itoa(t.UnixNano()) }
-	f.Add([]byte(line+"\n"), "", "", "", "", "")
-	f.Add([]byte(line+"\n"+strings.Replace(line, `"o1"`, `"o2"`, 1)+"\n"), "1", "0:"+ns(at)+",1:"+ns(at.Add(time.Minute)), "3,7", "5:"+ns(at.Add(time.Hour)), "")
-	f.Add([]byte(""), "", "", "", "0:"+ns(at), ns(at.Add(48*time.Hour)))
-	f.Add([]byte(line+"\n"), "0", "0:-1", "0", "1:9223372036854775807", "-9223372036854775808")
-	f.Fuzz(func(t *testing.T, data []byte, halo, clock, lines, ticks, tick string) {
+	f.Add([]byte(line+"\n"), "", "", "", "", "", "")
+	f.Add([]byte(line+"\n"+strings.Replace(line, `"o1"`, `"o2"`, 1)+"\n"), "1", "0:"+ns(at)+",1:"+ns(at.Add(time.Minute)), "3,7", "5:"+ns(at.Add(time.Hour)), "4:"+ns(at.Add(26*time.Hour)), "")
+	f.Add([]byte(""), "", "", "", "0:"+ns(at), "", ns(at.Add(48*time.Hour)))
+	f.Add([]byte(line+"\n"), "0", "0:-1", "0", "1:9223372036854775807", "1:1,2:-9223372036854775808", "-9223372036854775808")
+	f.Fuzz(func(t *testing.T, data []byte, halo, clock, lines, ticks, presenceTicks, tick string) {
 		h := nats.Header{}
-		for k, v := range map[string]string{HeaderHalo: halo, HeaderClock: clock, HeaderLines: lines, HeaderTicks: ticks, HeaderTick: tick} {
+		for k, v := range map[string]string{HeaderHalo: halo, HeaderClock: clock, HeaderLines: lines, HeaderTicks: ticks, HeaderPresenceTicks: presenceTicks, HeaderTick: tick} {
 			if v != "" {
 				h.Set(k, v)
 			}

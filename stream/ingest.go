@@ -115,6 +115,10 @@ type Ingester struct {
 	// PresenceDueAt.
 	deadlines []monitor.PresenceDeadline
 	ticked    time.Time
+	// vessels is the latest observed_at of the vessels' reports
+	// published (under mu): one pipeline's presence duties' clock is the
+	// later of it and clock (HeaderPresenceTicks).
+	vessels time.Time
 	// last is the batch (HeaderBatch) this node published last, or at its
 	// start the stream's last, with lastSeq its ObsStream sequence then,
 	// for HeaderAfter (under mu).
@@ -619,6 +623,20 @@ func (g *Ingester) messages(batch []monitor.Observation, fresh []*monitor.Observ
 			ticks[s] = strconv.AppendInt(ticks[s], g.clock.UnixNano(), 10)
 		}
 	}
+	// The lines where a vessel's report passes a presence duty's deadline
+	// in another sector (HeaderPresenceTicks).
+	pticks := make([][]byte, n)
+	presenceTick := func(line int, x routed, s int, at time.Time) {
+		if s == x.own || slices.Contains(x.halo, s) {
+			return // the sector sees the report itself
+		}
+		if len(pticks[s]) > 0 {
+			pticks[s] = append(pticks[s], ',')
+		}
+		pticks[s] = strconv.AppendInt(pticks[s], int64(line), 10)
+		pticks[s] = append(pticks[s], ':')
+		pticks[s] = strconv.AppendInt(pticks[s], at.UnixNano(), 10)
+	}
 	h := sha256.New()
 	j := 0
 	for line, o := range fresh {
@@ -644,6 +662,18 @@ func (g *Ingester) messages(batch []monitor.Observation, fresh []*monitor.Observ
 				}
 			}
 		}
+		if monitor.IsVesselEvent(o.Event) && len(g.duties) > 0 {
+			before := g.presenceClock()
+			if o.ObservedAt.After(g.vessels) {
+				g.vessels = o.ObservedAt
+			}
+			now := g.presenceClock()
+			for _, d := range g.duties {
+				if now.After(before) && !d.d.Judged(now).Equal(d.d.Judged(before)) {
+					presenceTick(line, x, d.sector, now)
+				}
+			}
+		}
 		clock(x.own, o)
 		place(x.own, line)
 		body[x.own] = append(body[x.own], x.line...)
@@ -665,13 +695,13 @@ func (g *Ingester) messages(batch []monitor.Observation, fresh []*monitor.Observ
 	digest := hex.EncodeToString(h.Sum(nil))
 	parts := 0
 	for s := range n {
-		if lines[s] > 0 || len(ticks[s]) > 0 {
+		if lines[s] > 0 || len(ticks[s]) > 0 || len(pticks[s]) > 0 {
 			parts++
 		}
 	}
 	var msgs []*nats.Msg
 	for s := range n {
-		if lines[s] == 0 && len(ticks[s]) == 0 {
+		if lines[s] == 0 && len(ticks[s]) == 0 && len(pticks[s]) == 0 {
 			continue
 		}
 		subject := ObsSubject(s)
@@ -701,6 +731,9 @@ func (g *Ingester) messages(batch []monitor.Observation, fresh []*monitor.Observ
 		}
 		if len(ticks[s]) > 0 {
 			msg.Header.Set(HeaderTicks, string(ticks[s]))
+		}
+		if len(pticks[s]) > 0 {
+			msg.Header.Set(HeaderPresenceTicks, string(pticks[s]))
 		}
 		if n > 1 && !g.scanned.IsZero() {
 			msg.Header.Set(HeaderScanned, strconv.FormatInt(g.scanned.UnixNano(), 10))
@@ -739,7 +772,25 @@ func decodeLines(subject string, header nats.Header, n int) ([]int, error) {
 // batch, not in the message's part, where one pipeline's fusion looks for
 // incidents to close, with the front's clock there; nil when none.
 func decodeTicks(subject string, header nats.Header) ([]sector.Tick, error) {
-	h := header.Get(HeaderTicks)
+	ticks, err := decodeTicksOf(subject, header, HeaderTicks)
+	if err != nil {
+		return nil, err
+	}
+	pres, err := decodeTicksOf(subject, header, HeaderPresenceTicks)
+	if err != nil || len(pres) == 0 {
+		return ticks, err
+	}
+	for i := range pres {
+		pres[i].Presence = true
+	}
+	all := append(ticks, pres...)
+	slices.SortStableFunc(all, func(a, b sector.Tick) int { return a.Line - b.Line })
+	return all, nil
+}
+
+// decodeTicksOf reads a header of ticks (HeaderTicks' form).
+func decodeTicksOf(subject string, header nats.Header, name string) ([]sector.Tick, error) {
+	h := header.Get(name)
 	if h == "" {
 		return nil, nil
 	}
@@ -749,7 +800,7 @@ func decodeTicks(subject string, header nats.Header) ([]sector.Tick, error) {
 		l, err := strconv.Atoi(line)
 		ns, err2 := strconv.ParseInt(at, 10, 64)
 		if !ok || err != nil || err2 != nil || l < 0 || len(ticks) > 0 && l <= ticks[len(ticks)-1].Line {
-			return nil, fmt.Errorf("message on %s: header %s: %q is not LINE:UNIX-NANOSECONDS of a line of the batch after the one before", subject, HeaderTicks, f)
+			return nil, fmt.Errorf("message on %s: header %s: %q is not LINE:UNIX-NANOSECONDS of a line of the batch after the one before", subject, name, f)
 		}
 		ticks = append(ticks, sector.Tick{Line: l, Clock: time.Unix(0, ns).UTC()})
 	}

@@ -9,6 +9,7 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/accord-peace/accord"
 	"github.com/accord-peace/accord/agreement"
 	"github.com/accord-peace/accord/monitor"
 	"github.com/accord-peace/accord/monitor/monitortest"
@@ -189,4 +190,53 @@ func againstTheEmbedded(t *testing.T, a *agreement.Agreement, steps func(x *depl
 		})
 	}
 	return wantEntries
+}
+
+// vesselLine is a vessel's position report at t, at sea: tracked, not
+// fused, routed to the vessels' sector (0).
+func vesselLine(t *testing.T, id string, at time.Time) []byte {
+	t.Helper()
+	o := monitor.Observation{ID: id, Source: monitor.Source{ID: "ais-1", Kind: monitor.KindSatellite, Owner: "jcc"},
+		Position: [2]float64{31.0, 46.0}, ObservedAt: at, ReportedAt: at, Event: "vessel", Count: 1,
+		AttributedTo: monitor.Unknown, AccuracyM: 30, TimeAccuracyS: 5, Confidence: 0.9,
+		Vessel: &accord.Vessel{ID: "IMO9000001", Name: "RAZONI"}}
+	b, err := o.AppendJSON(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// A vessel's report moves one pipeline's presence duties' clock (not
+// fusion's): where it passes the duties' deadlines, both are judged at
+// its line — the west duty's in the vessels' sector, which sees the
+// report; the plant's in another, told the time there
+// (HeaderPresenceTicks) — in the embedded default's order, before and
+// after a restart. The plant's was judged at the next fused observation
+// on a stream: 11 of 28 entries differed.
+func TestVesselPassesPresenceDeadlinesOnTheStream(t *testing.T) {
+	a := twoDuties(t)
+	june := func(d, h int) time.Time { return time.Date(2025, 6, d, h, 0, 0, 0, time.UTC) }
+	first := plantLines(t, plantObs{"r1", june(1, 9), true}, plantObs{"s1", june(1, 12), false})
+	ships := [][]byte{vesselLine(t, "v1", june(2, 8)), vesselLine(t, "v2", june(3, 7))}
+	then := append(plantLines(t, plantObs{"s3", june(3, 8), false}), vesselLine(t, "v3", june(4, 7)))
+	run := func(x *deployment) {
+		t.Helper()
+		monitortest.PostLines(t, x.url, first, 10)
+		monitortest.PostLines(t, x.url, ships, 10)
+		monitortest.PostLines(t, x.url, then, 10)
+		if x.node != nil {
+			x.sync(t)
+		}
+	}
+	wantEntries := againstTheEmbedded(t, a, run, plantLines(t, plantObs{"s5", june(5, 12), false}), 2, 3)
+	var ids []string
+	for _, es := range wantEntries {
+		if i := strings.Index(es, `"id":"presence:`); i >= 0 && strings.Contains(es, monitor.MissingReport) {
+			ids = append(ids, strings.SplitN(es[i+len(`"id":"presence:`):], `"`, 2)[0])
+		}
+	}
+	if got := strings.Join(ids, " "); got != "iaea-west:2025-06-01 iaea-znpp:2025-06-02 iaea-west:2025-06-02 iaea-znpp:2025-06-03 iaea-west:2025-06-03 iaea-znpp:2025-06-04 iaea-west:2025-06-04" {
+		t.Fatalf("the embedded default's missing reports: %s; want the west's 1 June at the vessel of 2 June, both duties' 2 June at the vessel of 3 June and 3 June at that of 4 June, both 4 June's after the restart", got)
+	}
 }

@@ -67,6 +67,13 @@ const (
 	// passes one of the duty's deadlines, where one pipeline judges the
 	// period (monitor.PresenceDeadline).
 	HeaderTicks = "Accord-Ticks"
+	// HeaderPresenceTicks is, in HeaderTicks' form, where a vessel's
+	// report passed a presence duty's deadline: one pipeline's presence
+	// duties take a vessel's time, fusion does not (vessels are tracked,
+	// not fused), and only the vessels' sector sees it; the duty's sector
+	// is told the time there, for its presence duties alone
+	// (sector.Tick.Presence).
+	HeaderPresenceTicks = "Accord-Presence-Ticks"
 	// HeaderScanned is one pipeline's fusion's clock when it last looked
 	// for incidents to close, after the message's batch (UNIX
 	// nanoseconds): an ingest node restarted, or following another's

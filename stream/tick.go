@@ -120,10 +120,10 @@ func (g *Ingester) tick(ctx context.Context, at time.Time, ifDue bool) (mission.
 func (g *Ingester) PresenceDueAt(at time.Time) bool {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if g.clock.IsZero() {
+	from := g.presenceClock()
+	if from.IsZero() {
 		return false
 	}
-	from := g.clock
 	if g.ticked.After(from) {
 		from = g.ticked
 	}
@@ -136,6 +136,16 @@ func (g *Ingester) PresenceDueAt(at time.Time) bool {
 		}
 	}
 	return false
+}
+
+// presenceClock is one pipeline's presence duties' clock as far as the
+// node published: the later of the front's (fusion's) and the vessels'
+// reports' (the caller holds mu).
+func (g *Ingester) presenceClock() time.Time {
+	if g.vessels.After(g.clock) {
+		return g.vessels
+	}
+	return g.clock
 }
 
 // firstTick and lastTick bound the times a tick's header carries: UNIX
