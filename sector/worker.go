@@ -293,7 +293,7 @@ func (w *Worker) ObserveTicks(obs []*monitor.Observation, own []bool, clocks []t
 	if len(ticks) > 0 && clocks == nil {
 		clocks = make([]time.Time, len(obs)) // at, for the ticks' clocks
 	}
-	var presence []bool // presence[j]: batch[j] a tick of the presence duties' clock alone
+	var presence []bool        // presence[j]: batch[j] a tick of the presence duties' clock alone
 	tick := func(before int) { // the ticks before line before
 		for len(ticks) > 0 && ticks[0].Line < before {
 			if ticks[0].Clock.After(w.clock) && !ticks[0].Presence {
