@@ -626,10 +626,15 @@ func (g *Ingester) messages(batch []monitor.Observation, fresh []*monitor.Observ
 	// The lines where a vessel's report passes a presence duty's deadline
 	// in another sector (HeaderPresenceTicks).
 	pticks := make([][]byte, n)
+	pticked := make([]int, n) // 1 + the last line presence-ticked, per sector
 	presenceTick := func(line int, x routed, s int, at time.Time) {
 		if s == x.own || slices.Contains(x.halo, s) {
 			return // the sector sees the report itself
 		}
+		if pticked[s] == line+1 {
+			return // another duty of the sector's passed at the line: once
+		}
+		pticked[s] = line + 1
 		if len(pticks[s]) > 0 {
 			pticks[s] = append(pticks[s], ',')
 		}

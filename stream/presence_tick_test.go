@@ -240,3 +240,45 @@ func TestVesselPassesPresenceDeadlinesOnTheStream(t *testing.T) {
 		t.Fatalf("the embedded default's missing reports: %s; want the west's 1 June at the vessel of 2 June, both duties' 2 June at the vessel of 3 June and 3 June at that of 4 June, both 4 June's after the restart", got)
 	}
 }
+
+// Two presence duties whose zones' centres lie in one sector other than
+// the vessels': a vessel's report that passes both duties' deadlines at
+// once tells that sector the time at its line once (HeaderPresenceTicks
+// holds each line once), and both are judged there, in the embedded
+// default's order.
+func TestVesselPassesTwoDutiesInOneSector(t *testing.T) {
+	y, err := fs.ReadFile(scenarios.FS, scenarios.NuclearPlantAgreement)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := fs.ReadFile(scenarios.FS, "ukraine-2025/monitoring/nuclear-plant.geojson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	duty := "\n    - id: iaea-znpp-b\n      zone: znpp-safety-zone\n      source_owner: iaea\n      every: 24h\n      grace: 6h\n      party: ru\n      provision: znpp.iaea-daily-report\n"
+	ys := strings.TrimRight(string(y), "\n") + duty // the presence list ends the file
+	a, err := agreement.LoadFS(fstest.MapFS{"x/a.yaml": {Data: []byte(ys)}, "x/monitoring/nuclear-plant.geojson": {Data: g}}, "x/a.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	june := func(d, h int) time.Time { return time.Date(2025, 6, d, h, 0, 0, 0, time.UTC) }
+	first := plantLines(t, plantObs{"r1", june(1, 9), true}, plantObs{"s1", june(1, 12), false})
+	run := func(x *deployment) {
+		t.Helper()
+		monitortest.PostLines(t, x.url, first, 10)
+		monitortest.PostLines(t, x.url, [][]byte{vesselLine(t, "v1", june(3, 7))}, 10)
+		if x.node != nil {
+			x.sync(t)
+		}
+	}
+	wantEntries := againstTheEmbedded(t, a, run, plantLines(t, plantObs{"s4", june(4, 12), false}), 2, 3)
+	var ids []string
+	for _, es := range wantEntries {
+		if i := strings.Index(es, `"id":"presence:`); i >= 0 && strings.Contains(es, monitor.MissingReport) {
+			ids = append(ids, strings.SplitN(es[i+len(`"id":"presence:`):], `"`, 2)[0])
+		}
+	}
+	if got := strings.Join(ids, " "); got != "iaea-znpp:2025-06-02 iaea-znpp-b:2025-06-02 iaea-znpp:2025-06-03 iaea-znpp-b:2025-06-03" {
+		t.Fatalf("the embedded default's missing reports: %s", got)
+	}
+}
