@@ -116,8 +116,9 @@ type Ingester struct {
 	deadlines []monitor.PresenceDeadline
 	ticked    time.Time
 	// vessels is the latest observed_at of the vessels' reports
-	// published (under mu): one pipeline's presence duties' clock is the
-	// later of it and clock (HeaderPresenceTicks).
+	// published, or read back from the stream (SeedClock, FollowClock)
+	// (under mu): one pipeline's presence duties' clock is the later of
+	// it and clock (HeaderPresenceTicks, PresenceDueAt).
 	vessels time.Time
 	// last is the batch (HeaderBatch) this node published last, or at its
 	// start the stream's last, with lastSeq its ObsStream sequence then,

@@ -111,8 +111,9 @@ func (g *Ingester) takeLastClock(ctx context.Context, done uint64) (uint64, erro
 }
 
 // takeClock moves the clock to a stored message's latest observation
-// that fusion takes and the clock its header told, when later. The
-// caller holds mu.
+// that fusion takes and the clock its header told, when later, and the
+// vessels' (presenceClock) to its latest vessel's report and the times
+// its HeaderPresenceTicks told. The caller holds mu.
 func (g *Ingester) takeClock(raw *jetstream.RawStreamMsg) {
 	if ns, err := strconv.ParseInt(raw.Header.Get(HeaderFront), 10, 64); err == nil {
 		// A tick (tick.go): no observation, the front's clock in its
@@ -125,6 +126,13 @@ func (g *Ingester) takeClock(raw *jetstream.RawStreamMsg) {
 	if err != nil {
 		return // its worker drops it too
 	}
+	if pres, err := decodeTicksOf(raw.Subject, raw.Header, HeaderPresenceTicks); err == nil {
+		for _, t := range pres { // a vessel's time, told another sector
+			if t.Clock.After(g.vessels) {
+				g.vessels = t.Clock
+			}
+		}
+	}
 	if ns, err := strconv.ParseInt(raw.Header.Get(HeaderScanned), 10, 64); err == nil {
 		if at := time.Unix(0, ns).UTC(); at.After(g.scanned) {
 			g.scanned = at
@@ -133,6 +141,9 @@ func (g *Ingester) takeClock(raw *jetstream.RawStreamMsg) {
 	for i, o := range obs {
 		if !monitor.IsVesselEvent(o.Event) && o.ObservedAt.After(g.clock) {
 			g.clock = o.ObservedAt
+		}
+		if monitor.IsVesselEvent(o.Event) && o.ObservedAt.After(g.vessels) {
+			g.vessels = o.ObservedAt // the presence duties' clock (presenceClock)
 		}
 		if i < len(clocks) && clocks[i].After(g.clock) {
 			g.clock = clocks[i]

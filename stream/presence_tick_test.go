@@ -1,6 +1,7 @@
 package stream_test
 
 import (
+	"context"
 	"fmt"
 	"io/fs"
 	"net/http"
@@ -281,4 +282,48 @@ func TestVesselPassesTwoDutiesInOneSector(t *testing.T) {
 	if got := strings.Join(ids, " "); got != "iaea-znpp:2025-06-02 iaea-znpp-b:2025-06-02 iaea-znpp:2025-06-03 iaea-znpp-b:2025-06-03" {
 		t.Fatalf("the embedded default's missing reports: %s", got)
 	}
+}
+
+// A front of vessels' reports alone starts the presence duties' clock,
+// as in one pipeline, so that a node's --tick-every publishes a tick
+// that passes a duty's deadline (serve's streamTickIfDue: the engine's
+// DueAt or Ingester.PresenceDueAt) after the ingest node's restart too,
+// which reads the front back from the stream: the record then the
+// embedded default's TickIfDue's (the missing report, which makes the
+// parties sign). The restarted node found nothing due: nothing recorded.
+func TestPresenceDueOnVesselsAloneAfterARestart(t *testing.T) {
+	a, err := agreement.LoadFS(scenarios.FS, scenarios.NuclearPlantAgreement)
+	if err != nil {
+		t.Fatal(err)
+	}
+	june := func(d, h int) time.Time { return time.Date(2025, 6, d, h, 0, 0, 0, time.UTC) }
+	ships := [][]byte{vesselLine(t, "v1", june(1, 7)), vesselLine(t, "v2", june(1, 20))}
+	at := june(2, 7) // past 1 June's deadline (2 June, 06:00)
+	ctx := context.Background()
+	dir := t.TempDir()
+	e, _ := openOn(t, dir, nil, nil, a, nil)
+	monitortest.PostLines(t, e.url, ships, 10)
+	e.close(t)
+	e, _ = openOn(t, dir, nil, nil, a, nil)
+	if res, err := e.d.Mission.TickIfDue(ctx, at); err != nil || len(res.Missing) != 1 {
+		t.Fatalf("the embedded default's tick to %v: %v, %d missing reports; want 1 June's", at, err, len(res.Missing))
+	}
+	want := entries(t, e)
+	e.close(t)
+
+	dir = t.TempDir()
+	x, _ := openOn(t, dir, onSectors(t, 2), nil, a, nil)
+	monitortest.PostLines(t, x.url, ships, 10)
+	x.sync(t)
+	x.close(t)
+	x, _ = openOn(t, dir, onSectors(t, 2), nil, a, nil)
+	defer x.close(t)
+	if due, err := x.d.Mission.DueAt(at); err != nil || !due && !x.node.Ingester.PresenceDueAt(at) {
+		t.Fatalf("after the ingest node's restart: a tick to %v not due (%v), though the vessels' reports started the duties' clock on 1 June", at, err)
+	}
+	if _, err := x.node.Ingester.TickIfDue(ctx, at); err != nil {
+		t.Fatal(err)
+	}
+	x.sync(t)
+	sameEntries(t, "a tick after a restart on vessels alone", want, entries(t, x))
 }

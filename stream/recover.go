@@ -31,7 +31,7 @@ const recoverWait = 30 * time.Second
 // observations are read back from the store and its messages rebuilt as
 // Ingest built them — the same lines, so the same batch digest and
 // message ids — from the routing state Ingest kept with the record (the
-// clock, the last look, the batch before: routing), so that they are
+// clock, the last look, the batch before, the vessels' clock: routing), so that they are
 // the messages the batch was first split into, headers and all, however
 // many of them reached the stream before the node died; a record kept
 // without it (by an older node) is split on the clock read from the
@@ -57,10 +57,13 @@ func (g *Ingester) Recover(ctx context.Context, wait time.Duration) (int, error)
 	// The clock as seeded from the stream (SeedClock), which may hold
 	// other nodes' later batches: the node goes on from the later of it
 	// and the clock its rebuilt batches leave.
-	seededClock, seededScanned := g.clock, g.scanned
+	seededClock, seededScanned, seededVessels := g.clock, g.scanned, g.vessels
 	later := func() {
 		if seededClock.After(g.clock) {
 			g.clock = seededClock
+		}
+		if seededVessels.After(g.vessels) {
+			g.vessels = seededVessels
 		}
 		if seededScanned.After(g.scanned) {
 			g.scanned = seededScanned
@@ -142,6 +145,7 @@ type routing struct {
 	Clock   *int64 `json:"clock,omitempty"`
 	Scanned *int64 `json:"scanned,omitempty"`
 	Last    string `json:"last,omitempty"`
+	Vessels *int64 `json:"vessels,omitempty"` // HeaderPresenceTicks
 }
 
 // routingState is the node's routing state, encoded, for the pending
@@ -155,7 +159,7 @@ func (g *Ingester) routingState() []byte {
 		ns := t.UnixNano()
 		return &ns
 	}
-	r.Clock, r.Scanned, r.Last = nanos(g.clock), nanos(g.scanned), g.last
+	r.Clock, r.Scanned, r.Last, r.Vessels = nanos(g.clock), nanos(g.scanned), g.last, nanos(g.vessels)
 	b, err := json.Marshal(r)
 	if err != nil {
 		panic(err) // a struct of numbers and a string
@@ -179,7 +183,7 @@ func (g *Ingester) setRoutingState(b []byte) error {
 		}
 		return time.Unix(0, *ns).UTC()
 	}
-	g.clock, g.scanned, g.last = at(r.Clock), at(r.Scanned), r.Last
+	g.clock, g.scanned, g.last, g.vessels = at(r.Clock), at(r.Scanned), r.Last, at(r.Vessels)
 	return nil
 }
 

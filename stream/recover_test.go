@@ -182,8 +182,18 @@ func TestRoutingStateRemakesTheMessages(t *testing.T) {
 	}
 	g := NewIngester(m, &Conn{}, s.Plan, nil)
 	zero := g.routingState()
-	if err := g.setRoutingState(zero); err != nil || !g.clock.IsZero() || !g.scanned.IsZero() || g.last != "" {
-		t.Fatalf("the zero state %s: %v, clock %v, scanned %v, last %q", zero, err, g.clock, g.scanned, g.last)
+	if err := g.setRoutingState(zero); err != nil || !g.clock.IsZero() || !g.scanned.IsZero() || g.last != "" || !g.vessels.IsZero() {
+		t.Fatalf("the zero state %s: %v, clock %v, scanned %v, last %q, vessels %v", zero, err, g.clock, g.scanned, g.last, g.vessels)
+	}
+	vessels := time.Date(2025, 6, 1, 7, 0, 0, 0, time.UTC)
+	g.vessels = vessels // the vessels' clock, which HeaderPresenceTicks' lines depend on
+	state := g.routingState()
+	g.vessels = time.Time{}
+	if err := g.setRoutingState(state); err != nil || !g.vessels.Equal(vessels) {
+		t.Fatalf("the state %s: %v, vessels %v, want %v", state, err, g.vessels, vessels)
+	}
+	if err := g.setRoutingState(zero); err != nil {
+		t.Fatal(err)
 	}
 	split := func(batch []monitor.Observation) []*nats.Msg {
 		fresh := make([]*monitor.Observation, len(batch))
