@@ -668,7 +668,7 @@ func (g *Ingester) messages(batch []monitor.Observation, fresh []*monitor.Observ
 				}
 			}
 		}
-		if monitor.IsVesselEvent(o.Event) && len(g.duties) > 0 {
+		if monitor.IsVesselEvent(o.Event) { // on 1 sector too: PresenceDueAt
 			before := g.presenceClock()
 			if o.ObservedAt.After(g.vessels) {
 				g.vessels = o.ObservedAt

@@ -287,10 +287,11 @@ func TestVesselPassesTwoDutiesInOneSector(t *testing.T) {
 // A front of vessels' reports alone starts the presence duties' clock,
 // as in one pipeline, so that a node's --tick-every publishes a tick
 // that passes a duty's deadline (serve's streamTickIfDue: the engine's
-// DueAt or Ingester.PresenceDueAt) after the ingest node's restart too,
-// which reads the front back from the stream: the record then the
-// embedded default's TickIfDue's (the missing report, which makes the
-// parties sign). The restarted node found nothing due: nothing recorded.
+// DueAt or Ingester.PresenceDueAt), on 1 sector and on 2, before the
+// ingest node's restart and after it, which reads the front back from
+// the stream: the record then the embedded default's TickIfDue's (the
+// missing report, which makes the parties sign). The restarted node
+// found nothing due (nothing recorded), and so did a node on 1 sector.
 func TestPresenceDueOnVesselsAloneAfterARestart(t *testing.T) {
 	a, err := agreement.LoadFS(scenarios.FS, scenarios.NuclearPlantAgreement)
 	if err != nil {
@@ -311,19 +312,28 @@ func TestPresenceDueOnVesselsAloneAfterARestart(t *testing.T) {
 	want := entries(t, e)
 	e.close(t)
 
-	dir = t.TempDir()
-	x, _ := openOn(t, dir, onSectors(t, 2), nil, a, nil)
-	monitortest.PostLines(t, x.url, ships, 10)
-	x.sync(t)
-	x.close(t)
-	x, _ = openOn(t, dir, onSectors(t, 2), nil, a, nil)
-	defer x.close(t)
-	if due, err := x.d.Mission.DueAt(at); err != nil || !due && !x.node.Ingester.PresenceDueAt(at) {
-		t.Fatalf("after the ingest node's restart: a tick to %v not due (%v), though the vessels' reports started the duties' clock on 1 June", at, err)
+	for _, n := range []int{1, 2} {
+		t.Run(fmt.Sprintf("%d-sectors", n), func(t *testing.T) {
+			due := func(x *deployment, what string) {
+				t.Helper()
+				if due, err := x.d.Mission.DueAt(at); err != nil || !due && !x.node.Ingester.PresenceDueAt(at) {
+					t.Fatalf("%s: a tick to %v not due (%v), though the vessels' reports started the duties' clock on 1 June", what, at, err)
+				}
+			}
+			dir := t.TempDir()
+			x, _ := openOn(t, dir, onSectors(t, n), nil, a, nil)
+			monitortest.PostLines(t, x.url, ships, 10)
+			x.sync(t)
+			due(x, "before the ingest node's restart")
+			x.close(t)
+			x, _ = openOn(t, dir, onSectors(t, n), nil, a, nil)
+			defer x.close(t)
+			due(x, "after the ingest node's restart")
+			if _, err := x.node.Ingester.TickIfDue(ctx, at); err != nil {
+				t.Fatal(err)
+			}
+			x.sync(t)
+			sameEntries(t, "a tick after a restart on vessels alone", want, entries(t, x))
+		})
 	}
-	if _, err := x.node.Ingester.TickIfDue(ctx, at); err != nil {
-		t.Fatal(err)
-	}
-	x.sync(t)
-	sameEntries(t, "a tick after a restart on vessels alone", want, entries(t, x))
 }
