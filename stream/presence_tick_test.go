@@ -80,16 +80,7 @@ func TestTickJudgesPresenceOnTheStream(t *testing.T) {
 	}
 	// After a restart the front goes on (7 June): nothing judged again.
 	wantEntries := againstTheEmbedded(t, a, run, plantLines(t, plantObs{"s7", june(7, 12), false}), 1, 3)
-	days := func(es []string) []string {
-		var out []string
-		for _, e := range es {
-			if i := strings.Index(e, `"id":"presence:iaea-znpp:`); i >= 0 && strings.Contains(e, monitor.MissingReport) {
-				out = append(out, e[i+len(`"id":"presence:iaea-znpp:`):][:10])
-			}
-		}
-		return out
-	}
-	if got := strings.Join(days(wantEntries), " "); got != "2025-06-02 2025-06-03 2025-06-05 2025-06-06" {
+	if got := missingIDs(wantEntries); got != "iaea-znpp:2025-06-02 iaea-znpp:2025-06-03 iaea-znpp:2025-06-05 iaea-znpp:2025-06-06" {
 		t.Fatalf("the embedded default's missing reports recorded: %s; want 2 June's (the first tick), 3 June's (4 June's observations), 5 June's (the second tick), 6 June's (7 June's observation), each once", got)
 	}
 }
@@ -99,6 +90,15 @@ func TestTickJudgesPresenceOnTheStream(t *testing.T) {
 // zone's centre lies in sector 0 of 2 and of 3, the plant's in sector 1.
 func twoDuties(t *testing.T) *agreement.Agreement {
 	t.Helper()
+	zone := `{"type":"Feature","properties":{"id":"west-site","name":"a site at the west end","role":"protected_site"},"geometry":{"type":"Polygon","coordinates":[[[34.22,47.25],[34.26,47.25],[34.26,47.28],[34.22,47.28],[34.22,47.25]]]}},`
+	return plantWithDuty(t, "iaea-west", "west-site", zone)
+}
+
+// plantWithDuty is the nuclear plant's agreement with a second daily
+// presence duty id, after the plant's, on zone (zoneFeature: its GeoJSON
+// feature and a comma, added to the geometry; empty: a zone it has).
+func plantWithDuty(t *testing.T, id, zone, zoneFeature string) *agreement.Agreement {
+	t.Helper()
 	y, err := fs.ReadFile(scenarios.FS, scenarios.NuclearPlantAgreement)
 	if err != nil {
 		t.Fatal(err)
@@ -107,19 +107,30 @@ func twoDuties(t *testing.T) *agreement.Agreement {
 	if err != nil {
 		t.Fatal(err)
 	}
-	duty := "\n    - id: iaea-west\n      zone: west-site\n      source_owner: iaea\n      every: 24h\n      grace: 6h\n      party: ru\n      provision: znpp.iaea-daily-report\n"
+	duty := "\n    - id: " + id + "\n      zone: " + zone + "\n      source_owner: iaea\n      every: 24h\n      grace: 6h\n      party: ru\n      provision: znpp.iaea-daily-report\n"
 	ys := strings.TrimRight(string(y), "\n") + duty // the presence list ends the file
-	zone := `{"type":"Feature","properties":{"id":"west-site","name":"a site at the west end","role":"protected_site"},"geometry":{"type":"Polygon","coordinates":[[[34.22,47.25],[34.26,47.25],[34.26,47.28],[34.22,47.28],[34.22,47.25]]]}},`
-	gs := strings.Replace(string(g), `"features":[`, `"features":[`+zone, 1)
+	gs := strings.Replace(string(g), `"features":[`, `"features":[`+zoneFeature, 1)
 	fsys := fstest.MapFS{"x/a.yaml": {Data: []byte(ys)}, "x/monitoring/nuclear-plant.geojson": {Data: []byte(gs)}}
 	a, err := agreement.LoadFS(fsys, "x/a.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(a.Monitoring.Presence) != 2 || a.Monitoring.Presence[1].ID != "iaea-west" {
+	if len(a.Monitoring.Presence) != 2 || a.Monitoring.Presence[1].ID != id {
 		t.Fatalf("the agreement's presence duties: %+v", a.Monitoring.Presence)
 	}
 	return a
+}
+
+// missingIDs lists the missing presence reports among ledger entries
+// (entries' form), as DUTY:PERIOD, in the record's order.
+func missingIDs(es []string) string {
+	var ids []string
+	for _, e := range es {
+		if i := strings.Index(e, `"id":"presence:`); i >= 0 && strings.Contains(e, monitor.MissingReport) {
+			ids = append(ids, strings.SplitN(e[i+len(`"id":"presence:`):], `"`, 2)[0])
+		}
+	}
+	return strings.Join(ids, " ")
 }
 
 // Two presence duties whose zones' centres lie in different sectors, the
@@ -143,13 +154,7 @@ func TestTickJudgesTwoDutiesOnTheStream(t *testing.T) {
 		x.sync(t)
 	}
 	wantEntries := againstTheEmbedded(t, a, run, plantLines(t, plantObs{"s6", june(6, 7), false}), 2, 3)
-	var ids []string
-	for _, es := range wantEntries {
-		if i := strings.Index(es, `"id":"presence:`); i >= 0 && strings.Contains(es, monitor.MissingReport) {
-			ids = append(ids, strings.SplitN(es[i+len(`"id":"presence:`):], `"`, 2)[0])
-		}
-	}
-	if got := strings.Join(ids, " "); got != "iaea-znpp:2025-06-02 iaea-west:2025-06-01 iaea-west:2025-06-02 "+
+	if got := missingIDs(wantEntries); got != "iaea-znpp:2025-06-02 iaea-west:2025-06-01 iaea-west:2025-06-02 "+
 		"iaea-znpp:2025-06-03 iaea-znpp:2025-06-04 iaea-west:2025-06-03 iaea-west:2025-06-04 iaea-znpp:2025-06-05 iaea-west:2025-06-05" {
 		t.Fatalf("the embedded default's missing reports: %s; want the tick's, 5 June's observation's and 6 June's, each once, duty by duty", got)
 	}
@@ -231,13 +236,7 @@ func TestVesselPassesPresenceDeadlinesOnTheStream(t *testing.T) {
 		}
 	}
 	wantEntries := againstTheEmbedded(t, a, run, plantLines(t, plantObs{"s5", june(5, 12), false}), 2, 3)
-	var ids []string
-	for _, es := range wantEntries {
-		if i := strings.Index(es, `"id":"presence:`); i >= 0 && strings.Contains(es, monitor.MissingReport) {
-			ids = append(ids, strings.SplitN(es[i+len(`"id":"presence:`):], `"`, 2)[0])
-		}
-	}
-	if got := strings.Join(ids, " "); got != "iaea-west:2025-06-01 iaea-znpp:2025-06-02 iaea-west:2025-06-02 iaea-znpp:2025-06-03 iaea-west:2025-06-03 iaea-znpp:2025-06-04 iaea-west:2025-06-04" {
+	if got := missingIDs(wantEntries); got != "iaea-west:2025-06-01 iaea-znpp:2025-06-02 iaea-west:2025-06-02 iaea-znpp:2025-06-03 iaea-west:2025-06-03 iaea-znpp:2025-06-04 iaea-west:2025-06-04" {
 		t.Fatalf("the embedded default's missing reports: %s; want the west's 1 June at the vessel of 2 June, both duties' 2 June at the vessel of 3 June and 3 June at that of 4 June, both 4 June's after the restart", got)
 	}
 }
@@ -248,20 +247,7 @@ func TestVesselPassesPresenceDeadlinesOnTheStream(t *testing.T) {
 // holds each line once), and both are judged there, in the embedded
 // default's order.
 func TestVesselPassesTwoDutiesInOneSector(t *testing.T) {
-	y, err := fs.ReadFile(scenarios.FS, scenarios.NuclearPlantAgreement)
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := fs.ReadFile(scenarios.FS, "ukraine-2025/monitoring/nuclear-plant.geojson")
-	if err != nil {
-		t.Fatal(err)
-	}
-	duty := "\n    - id: iaea-znpp-b\n      zone: znpp-safety-zone\n      source_owner: iaea\n      every: 24h\n      grace: 6h\n      party: ru\n      provision: znpp.iaea-daily-report\n"
-	ys := strings.TrimRight(string(y), "\n") + duty // the presence list ends the file
-	a, err := agreement.LoadFS(fstest.MapFS{"x/a.yaml": {Data: []byte(ys)}, "x/monitoring/nuclear-plant.geojson": {Data: g}}, "x/a.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := plantWithDuty(t, "iaea-znpp-b", "znpp-safety-zone", "")
 	june := func(d, h int) time.Time { return time.Date(2025, 6, d, h, 0, 0, 0, time.UTC) }
 	first := plantLines(t, plantObs{"r1", june(1, 9), true}, plantObs{"s1", june(1, 12), false})
 	run := func(x *deployment) {
@@ -273,13 +259,7 @@ func TestVesselPassesTwoDutiesInOneSector(t *testing.T) {
 		}
 	}
 	wantEntries := againstTheEmbedded(t, a, run, plantLines(t, plantObs{"s4", june(4, 12), false}), 2, 3)
-	var ids []string
-	for _, es := range wantEntries {
-		if i := strings.Index(es, `"id":"presence:`); i >= 0 && strings.Contains(es, monitor.MissingReport) {
-			ids = append(ids, strings.SplitN(es[i+len(`"id":"presence:`):], `"`, 2)[0])
-		}
-	}
-	if got := strings.Join(ids, " "); got != "iaea-znpp:2025-06-02 iaea-znpp-b:2025-06-02 iaea-znpp:2025-06-03 iaea-znpp-b:2025-06-03" {
+	if got := missingIDs(wantEntries); got != "iaea-znpp:2025-06-02 iaea-znpp-b:2025-06-02 iaea-znpp:2025-06-03 iaea-znpp-b:2025-06-03" {
 		t.Fatalf("the embedded default's missing reports: %s", got)
 	}
 }
